@@ -1,0 +1,219 @@
+"""Site configuration: one ``mdwx.toml`` (or ``[tool.mdwx]`` in ``pyproject.toml``) per site.
+
+A site is a folder with one config file, as in Pelican and MkDocs. Every figure WeChat's
+sources disagree on (title length, image sizes) lives here with a safe default, so a user
+can follow whatever their account's backend enforces. Secrets never live here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from mdwx.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILE = "mdwx.toml"
+DEFAULT_API_BASE = "https://api.weixin.qq.com"
+MB = 1024 * 1024
+
+LINK_POLICIES = ("footnotes", "keep", "strip")
+COMMENT_MODES = ("open", "fans", "closed")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Character counts are code points, as WeChat counts them (not bytes, not UTF-16)."""
+
+    title: int = 64
+    digest: int = 120
+    author: int = 16
+    content_chars: int = 20_000  # the whole HTML string, tags included
+    content_bytes: int = 1_000_000
+    card_title: int = 35
+
+
+@dataclass(frozen=True)
+class ImageLimits:
+    """Upload targets; defaults satisfy both the contract and WeChat's public docs."""
+
+    body_max_bytes: int = 1 * MB  # media/uploadimg: jpg/png (contract says 5 MB)
+    cover_max_bytes: int = 2 * MB  # add_material type=image (public docs say 10 MB)
+    gif_max_bytes: int = 2 * MB  # animated GIFs go through add_material, which keeps them
+    max_width: int = 1080  # wider pictures are scaled down: phones show ~677 css px
+    remote_max_bytes: int = 20 * MB
+    remote_timeout: float = 20.0
+    remote_max_redirects: int = 5
+    allow_private_hosts: bool = False  # loopback / private / link-local fetches
+
+
+@dataclass(frozen=True)
+class VideoDefaults:
+    category: str = ""  # newcat
+    subcategory: str = ""  # newsbcat
+    tags: tuple[str, ...] = ()
+    declare_original: bool = False
+    review_timeout: float = 1800.0  # seconds to wait for query_status to reach 3
+    poll_interval: float = 2.0
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    config_path: Path | None = None
+    theme: str = "default"
+    author: str = ""
+    link_policy: str = "footnotes"
+    include: tuple[str, ...] = ("**/*.md",)
+    exclude: tuple[str, ...] = ("**/README.md", "**/_*.md", ".mdwx/**", "**/node_modules/**")
+    comments: str = "closed"
+    show_cover_pic: bool = False
+    default_cover: str | None = None
+    header: str | None = None  # path (relative to root) of a Markdown template
+    footer: str | None = None
+    concurrency: int = 8
+    api_base: str = DEFAULT_API_BASE
+    token_endpoint: str = "stable"  # "stable" (cgi-bin/stable_token) or "token"
+    wechat_pay: bool = False  # accounts with WeChat Pay may keep <a href>
+    limits: Limits = field(default_factory=Limits)
+    images: ImageLimits = field(default_factory=ImageLimits)
+    video: VideoDefaults = field(default_factory=VideoDefaults)
+
+    def resolve(self, relative: str) -> Path:
+        return (self.root / relative).resolve()
+
+    @property
+    def state_path(self) -> Path:
+        env = os.environ.get("MDWX_STATE")
+        return Path(env) if env else self.root / ".mdwx" / "state.db"
+
+    @property
+    def effective_api_base(self) -> str:
+        return os.environ.get("MDWX_API_BASE") or self.api_base
+
+
+_SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults}
+_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path"}
+
+
+def find_site_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding a config, else ``start``'s folder."""
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_FILE).is_file():
+            return candidate
+        pyproject = candidate / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_mdwx(pyproject):
+            return candidate
+    return folder
+
+
+def _has_tool_mdwx(pyproject: Path) -> bool:
+    try:
+        return "mdwx" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+
+
+def load_config(start: Path) -> SiteConfig:
+    """Load the config governing ``start`` (a post or a folder); defaults when there is none."""
+    root = find_site_root(start)
+    path = root / CONFIG_FILE
+    if path.is_file():
+        data = _read_toml(path)
+    elif (root / "pyproject.toml").is_file() and _has_tool_mdwx(root / "pyproject.toml"):
+        path = root / "pyproject.toml"
+        data = _read_toml(path).get("tool", {}).get("mdwx", {})
+    else:
+        return SiteConfig(root=root)
+    return config_from_mapping(data, root=root, config_path=path)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError("not valid UTF-8", path=path) from exc
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise ConfigError(f"invalid TOML: {exc.args[0] if exc.args else exc}", path=path, line=line) from exc
+
+
+def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path | None = None) -> SiteConfig:
+    """Build a validated config; unknown keys are errors naming the closest known key."""
+    where = config_path or root / CONFIG_FILE
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{key}] must be a table", path=where)
+            values[key] = _section(_SECTIONS[key], value, key, where)
+        elif key in _TOP_KEYS:
+            values[key] = _coerce(key, value, SiteConfig.__dataclass_fields__[key].type, where)
+        else:
+            raise ConfigError(f"unknown setting {key!r}{_suggest(key, _TOP_KEYS | set(_SECTIONS))}", path=where)
+    config = SiteConfig(root=root, config_path=config_path, **values)
+    _validate(config, where)
+    return config
+
+
+def _section(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting {name}.{key}{_suggest(key, set(known))}", path=where)
+        values[key] = _coerce(f"{name}.{key}", value, known[key].type, where)
+    return replace(cls(), **values)
+
+
+def _coerce(name: str, value: Any, annotation: Any, where: Path) -> Any:
+    kind = str(annotation)
+    if "tuple" in kind:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{name} must be a list of strings", path=where)
+        return tuple(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name} must be true or false, not {value!r}", path=where)
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ConfigError(f"{name} must be a whole number ≥ 0, not {value!r}", path=where)
+        return value
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ConfigError(f"{name} must be a number ≥ 0, not {value!r}", path=where)
+        return float(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{name} must be a string, not {value!r}", path=where)
+    return value
+
+
+def _validate(config: SiteConfig, where: Path) -> None:
+    if config.link_policy not in LINK_POLICIES:
+        raise ConfigError(f"link_policy must be one of {', '.join(LINK_POLICIES)}", path=where)
+    if config.comments not in COMMENT_MODES:
+        raise ConfigError(f"comments must be one of {', '.join(COMMENT_MODES)}", path=where)
+    if config.token_endpoint not in ("stable", "token"):
+        raise ConfigError("token_endpoint must be 'stable' or 'token'", path=where)
+    if not 1 <= config.concurrency <= 64:
+        raise ConfigError("concurrency must be between 1 and 64", path=where)
+    if not config.api_base.startswith(("http://", "https://")):
+        raise ConfigError("api_base must be an http:// or https:// URL", path=where)
+
+
+def _suggest(word: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,95 @@
+"""What rendering produces: WeChat-safe HTML with placeholders, and the assets it needs.
+
+Render never does I/O, so every image, video, formula and mini-program card image is
+recorded as an :class:`Asset` and written into the HTML as its placeholder
+(``mdwx-asset:KEY``). The resolve stage uploads each asset and :meth:`Document.substitute`
+swaps placeholders for WeChat URLs (or video ids); ``mdwx build`` swaps them for local paths.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+PLACEHOLDER_PREFIX = "mdwx-asset:"
+
+
+class AssetKind(str, Enum):
+    IMAGE = "image"  # body image: local path, http(s) URL or data: URI
+    VIDEO = "video"  # local video file, uploaded through the chunked video API
+    FORMULA = "formula"  # TeX, rasterised to PNG at resolve time
+    CARD_IMAGE = "card_image"  # mini-program card image, cropped to 1080x864
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One thing the article needs from WeChat before it can be uploaded.
+
+    ``source`` is the reference exactly as written in the post (a relative path, a URL, a
+    ``data:`` URI) or, for formulas, the TeX. ``local_path`` is that reference resolved
+    against the post's folder (not checked for existence: that is I/O).
+    """
+
+    key: str
+    kind: AssetKind
+    source: str
+    line: int | None = None
+    alt: str = ""
+    display: bool = False
+    local_path: Path | None = None
+
+    @property
+    def placeholder(self) -> str:
+        return f"{PLACEHOLDER_PREFIX}{self.key}"
+
+    @property
+    def is_remote(self) -> bool:
+        return self.source.startswith(("http://", "https://", "//"))
+
+    @property
+    def is_data_uri(self) -> bool:
+        return self.source.startswith("data:")
+
+
+def asset_key(kind: AssetKind, source: str, display: bool = False) -> str:
+    """A stable key: the same reference in the same post always gets the same placeholder."""
+    digest = hashlib.sha1(f"{kind.value}\0{int(display)}\0{source}".encode()).hexdigest()
+    return f"{kind.value[0]}{digest[:12]}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A warning found while reading or rendering; it does not stop the post."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.path and self.line else (self.path or "")
+        return f"{where}: {self.message}" if where else self.message
+
+
+@dataclass
+class Document:
+    """The ``content`` HTML of one article, with placeholders, and the assets it names."""
+
+    html: str
+    assets: list[Asset] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    def substitute(self, values: dict[str, str]) -> str:
+        """Return the HTML with each asset's placeholder replaced by ``values[key]``.
+
+        Every placeholder must have a value: a placeholder left in the content would reach
+        WeChat as a broken reference.
+        """
+        html = self.html
+        for asset in self.assets:
+            html = html.replace(asset.placeholder, values[asset.key])
+        return html
+
+    def assets_of(self, kind: AssetKind) -> list[Asset]:
+        return [a for a in self.assets if a.kind is kind]

@@ -1,0 +1,86 @@
+"""Typed errors shared by every stage.
+
+Every error a user can cause is an :class:`MdwxError`: the CLI prints ``str(error)`` as one
+line and exits with ``error.exit_code``, never a traceback. ``str()`` is built from the
+location (``file:line``), the message and a hint saying what to do about it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a post failed validation or publishing
+EXIT_USAGE = 2  # usage or configuration error
+
+
+class MdwxError(Exception):
+    """Base of every error mdwx reports to a person."""
+
+    exit_code = EXIT_FAILED
+    code = "error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    @property
+    def location(self) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def __str__(self) -> str:
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        if self.hint:
+            text = f"{text} ({self.hint})"
+        return text
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "message": str(self),
+            "path": self.path,
+            "line": self.line,
+        }
+
+
+class ConfigError(MdwxError):
+    """The site configuration or the command line is wrong: nothing was attempted."""
+
+    exit_code = EXIT_USAGE
+    code = "config"
+
+
+class ArticleError(MdwxError):
+    """A post's front matter or body is invalid."""
+
+    code = "article"
+
+
+class RenderError(MdwxError):
+    """A post could not be turned into WeChat-safe HTML (e.g. content over the limit)."""
+
+    code = "render"
+
+
+class AssetError(MdwxError):
+    """An image, video, formula or card could not be read, fetched or made to fit."""
+
+    code = "asset"
+
+
+class StateError(MdwxError):
+    """The state database is unusable (locked, corrupt, from a newer mdwx)."""
+
+    code = "state"
