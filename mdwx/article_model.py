@@ -43,6 +43,7 @@ class Article:
     draft: bool = False
     video: VideoMeta = field(default_factory=VideoMeta)
     front_matter: dict[str, Any] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)  # front matter key → file line
     warnings: tuple[str, ...] = ()
 
     def file_line(self, body_line: int) -> int:
