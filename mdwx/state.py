@@ -1,0 +1,491 @@
+"""The state database: what mdwx has already sent to which WeChat account.
+
+Re-running ``mdwx publish`` must not upload an image twice, create a second draft, or start a
+video upload from scratch; that memory lives here, in one SQLite file per site
+(``.mdwx/state.db``). Every row is keyed by appid so a sandbox run never pollutes the record of
+a real account.
+
+Why SQLite with WAL: several asyncio tasks of one process and several processes (a git hook
+and a manual run) may use the file at once. WAL lets readers proceed while one writer commits,
+and ``busy_timeout`` makes a second writer wait instead of failing with "database is locked".
+Every write commits at once (autocommit), so a SIGKILL never loses more than the call in
+flight; "intent" statuses (``uploading``, ``submitting``) are written *before* the network
+call so a crash between request and answer is visible on the next run.
+
+There is deliberately no column for tokens or secrets: the state file may be committed or
+shared by accident and must leak nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from mdwx.errors import StateError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 15_000
+UPLOAD_KINDS = ("body", "cover", "gif", "card", "formula")
+ARTICLE_STATUSES = (
+    "uploading",  # uploadnews sent, outcome unknown
+    "draft",  # uploaded, not submitted
+    "submitting",  # submit sent, outcome unknown
+    "submitted",
+    "published",
+    "rejected",
+    "deleted",
+)
+# WeChat counts its daily quota on Beijing time; China has had no DST since 1991, so a fixed
+# offset is exact and needs no tz database (absent on Windows without tzdata).
+WECHAT_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+# MIGRATIONS[n] brings a database from user_version n to n + 1.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE uploads (
+        appid TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        url TEXT NOT NULL,
+        media_id TEXT,
+        size INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (appid, content_hash, kind)
+    );
+    CREATE TABLE videos (
+        appid TEXT NOT NULL,
+        file_sha1 TEXT NOT NULL,
+        vid TEXT NOT NULL,
+        filename TEXT NOT NULL,
+        filesize INTEGER NOT NULL,
+        blocks_confirmed INTEGER NOT NULL DEFAULT 0,
+        finished INTEGER NOT NULL DEFAULT 0,
+        media_id TEXT,
+        status INTEGER,
+        wording TEXT NOT NULL DEFAULT '',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (appid, file_sha1)
+    );
+    CREATE TABLE articles (
+        appid TEXT NOT NULL,
+        source_path TEXT NOT NULL,
+        media_id TEXT,
+        content_hash TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,
+        url TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        submitted_at TEXT,
+        published_at TEXT,
+        PRIMARY KEY (appid, source_path)
+    );
+    CREATE TABLE submissions (
+        appid TEXT NOT NULL,
+        day TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (appid, day)
+    );
+    """,
+)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class UploadRecord:
+    appid: str
+    content_hash: str
+    kind: str
+    url: str
+    media_id: str | None
+    size: int
+    created_at: str
+
+
+@dataclass(frozen=True)
+class VideoRecord:
+    appid: str
+    file_sha1: str
+    vid: str
+    filename: str
+    filesize: int
+    blocks_confirmed: int  # highest part number such that parts 1..n are all confirmed
+    finished: bool
+    media_id: str | None
+    status: int | None
+    wording: str
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    appid: str
+    source_path: str  # relative to the site root, posix separators
+    media_id: str | None
+    content_hash: str
+    status: str
+    url: str | None
+    title: str
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+    published_at: str | None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class State:
+    """One open state database. Use :meth:`open`; a context manager closing the file.
+
+    One connection serves every asyncio task of the process; calls are short and guarded by
+    a lock, so worker threads (``asyncio.to_thread``) may use it too.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]) -> None:
+        self._conn = conn
+        self.path = path
+        self._clock = clock
+        self._lock = threading.RLock()
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, clock: Callable[[], datetime] | None = None) -> State:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        ``clock`` returns an aware datetime; tests inject one to cross WeChat's midnight.
+        """
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(
+                f"cannot create the folder for the state database: {exc.strerror}",
+                path=path.parent,
+                hint="set MDWX_STATE to a writable path",
+            ) from exc
+        try:
+            conn = sqlite3.connect(
+                path,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise _state_error(exc, path) from exc
+        conn.row_factory = sqlite3.Row
+        state = cls(conn, path, clock or _utc_now)
+        try:
+            with state._guard():
+                state._configure()
+                state._migrate()
+        except BaseException:
+            conn.close()
+            raise
+        return state
+
+    def _configure(self) -> None:
+        self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StateError(
+                f"cannot switch the state database to WAL mode (got {mode})",
+                path=self.path,
+                hint="put the state on a local disk, not a network share",
+            )
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._conn.execute("PRAGMA foreign_keys = ON")
+
+    def _migrate(self) -> None:
+        if self.schema_version == SCHEMA_VERSION:
+            return
+        # BEGIN IMMEDIATE takes the write lock first, so two processes opening a fresh file
+        # at once migrate it once; the version is read again under the lock.
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = self.schema_version
+            if version > SCHEMA_VERSION:
+                raise StateError(
+                    f"the state database has schema version {version}, newer than this mdwx"
+                    f" understands ({SCHEMA_VERSION})",
+                    path=self.path,
+                    hint="upgrade mdwx (pip install -U mdwx)",
+                )
+            for index in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[index].split(";"):
+                    if statement.strip():
+                        self._conn.execute(statement)
+            self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._conn.execute("COMMIT")
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    @property
+    def schema_version(self) -> int:
+        with self._guard():
+            return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> State:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[sqlite3.Connection]:
+        """Serialise access and turn SQLite failures into a StateError a person can act on."""
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise _state_error(exc, self.path) from exc
+
+    def _now(self) -> str:
+        return self._clock().astimezone(timezone.utc).isoformat(timespec="seconds")
+
+    def _one(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Row | None:
+        with self._guard() as conn:
+            return conn.execute(sql, params).fetchone()
+
+    def _write(self, sql: str, params: tuple[Any, ...], *, must_match: str | None = None) -> None:
+        """Run one statement (committed at once); ``must_match`` names the row it needs."""
+        with self._guard() as conn:
+            changed = conn.execute(sql, params).rowcount
+        if must_match is not None and changed == 0:
+            raise StateError(f"the state database has no record of {must_match}", path=self.path)
+
+    # -- uploads -------------------------------------------------------------------------
+
+    def lookup_upload(self, appid: str, content_hash: str, kind: str) -> UploadRecord | None:
+        _check_kind(kind)
+        row = self._one(
+            "SELECT * FROM uploads WHERE appid = ? AND content_hash = ? AND kind = ?",
+            (appid, content_hash, kind),
+        )
+        return UploadRecord(**dict(row)) if row else None
+
+    def record_upload(
+        self,
+        appid: str,
+        content_hash: str,
+        kind: str,
+        *,
+        url: str,
+        media_id: str | None = None,
+        size: int,
+    ) -> None:
+        _check_kind(kind)
+        self._write(
+            "INSERT INTO uploads (appid, content_hash, kind, url, media_id, size, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (appid, content_hash, kind) DO UPDATE"
+            " SET url = excluded.url, media_id = excluded.media_id, size = excluded.size,"
+            " created_at = excluded.created_at",
+            (appid, content_hash, kind, url, media_id, size, self._now()),
+        )
+
+    # -- videos --------------------------------------------------------------------------
+
+    def video(self, appid: str, file_sha1: str) -> VideoRecord | None:
+        row = self._one(
+            "SELECT * FROM videos WHERE appid = ? AND file_sha1 = ?", (appid, file_sha1)
+        )
+        if row is None:
+            return None
+        values = dict(row)
+        values["finished"] = bool(values["finished"])
+        return VideoRecord(**values)
+
+    def start_video(
+        self, appid: str, file_sha1: str, *, vid: str, filename: str, filesize: int
+    ) -> None:
+        """Record a fresh ``init_upload``; any earlier progress for the file is forgotten."""
+        self._write(
+            "INSERT OR REPLACE INTO videos (appid, file_sha1, vid, filename, filesize,"
+            " blocks_confirmed, finished, media_id, status, wording, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, 0, 0, NULL, NULL, '', ?)",
+            (appid, file_sha1, vid, filename, filesize, self._now()),
+        )
+
+    def confirm_block(self, appid: str, file_sha1: str, part_num: int) -> None:
+        """Record that WeChat accepted block ``part_num`` (committed before the next block).
+
+        ``blocks_confirmed`` stays contiguous: confirming part n needs parts 1..n-1 first;
+        confirming an already confirmed part again is harmless.
+        """
+        record = self.video(appid, file_sha1)
+        if record is None:
+            raise StateError(f"the state database has no record of video {file_sha1}")
+        if part_num > record.blocks_confirmed + 1:
+            raise StateError(
+                f"block {part_num} of video {record.filename} confirmed before block"
+                f" {record.blocks_confirmed + 1}",
+                path=self.path,
+            )
+        self._write(
+            "UPDATE videos SET blocks_confirmed = MAX(blocks_confirmed, ?), updated_at = ?"
+            " WHERE appid = ? AND file_sha1 = ?",
+            (part_num, self._now(), appid, file_sha1),
+        )
+
+    def finish_video(self, appid: str, file_sha1: str) -> None:
+        self._set_video(appid, file_sha1, "finished = 1", ())
+
+    def set_video_media_id(self, appid: str, file_sha1: str, media_id: str) -> None:
+        self._set_video(appid, file_sha1, "media_id = ?", (media_id,))
+
+    def set_video_status(self, appid: str, file_sha1: str, status: int, wording: str) -> None:
+        self._set_video(appid, file_sha1, "status = ?, wording = ?", (status, wording))
+
+    def reset_video(self, appid: str, file_sha1: str) -> None:
+        """Forget a video WeChat no longer knows (expired vid, deleted media)."""
+        self._write("DELETE FROM videos WHERE appid = ? AND file_sha1 = ?", (appid, file_sha1))
+
+    def _set_video(self, appid: str, file_sha1: str, assignments: str, values: tuple) -> None:
+        self._write(
+            f"UPDATE videos SET {assignments}, updated_at = ? WHERE appid = ? AND file_sha1 = ?",
+            (*values, self._now(), appid, file_sha1),
+            must_match=f"video {file_sha1}",
+        )
+
+    # -- articles ------------------------------------------------------------------------
+
+    def article(self, appid: str, source_path: str) -> ArticleRecord | None:
+        row = self._one(
+            "SELECT * FROM articles WHERE appid = ? AND source_path = ?", (appid, source_path)
+        )
+        return ArticleRecord(**dict(row)) if row else None
+
+    def articles(self, appid: str) -> list[ArticleRecord]:
+        with self._guard() as conn:
+            rows = conn.execute(
+                "SELECT * FROM articles WHERE appid = ? ORDER BY source_path", (appid,)
+            ).fetchall()
+        return [ArticleRecord(**dict(row)) for row in rows]
+
+    def begin_upload(self, appid: str, source_path: str, *, title: str, content_hash: str) -> None:
+        """Mark that uploadnews (or update) is about to be sent: outcome unknown until recorded.
+
+        A previous ``media_id`` is kept: after a crash it names the draft that may exist.
+        """
+        now = self._now()
+        self._write(
+            "INSERT INTO articles (appid, source_path, content_hash, status, title, created_at,"
+            " updated_at) VALUES (?, ?, ?, 'uploading', ?, ?, ?)"
+            " ON CONFLICT (appid, source_path) DO UPDATE SET status = 'uploading',"
+            " content_hash = excluded.content_hash, title = excluded.title,"
+            " updated_at = excluded.updated_at",
+            (appid, source_path, content_hash, title, now, now),
+        )
+
+    def record_uploaded(
+        self, appid: str, source_path: str, media_id: str, content_hash: str, title: str
+    ) -> None:
+        self._set_article(
+            appid,
+            source_path,
+            "status = 'draft', media_id = ?, content_hash = ?, title = ?, url = NULL,"
+            " submitted_at = NULL, published_at = NULL",
+            (media_id, content_hash, title),
+        )
+
+    def begin_submit(self, appid: str, source_path: str) -> None:
+        self._set_article(appid, source_path, "status = 'submitting'", ())
+
+    def record_submitted(self, appid: str, source_path: str) -> None:
+        self._set_article(
+            appid, source_path, "status = 'submitted', submitted_at = ?", (self._now(),)
+        )
+
+    def record_status(
+        self, appid: str, source_path: str, status: str, url: str | None = None
+    ) -> None:
+        """Record what publish/query said; ``published_at`` keeps the first time it was seen."""
+        if status not in ARTICLE_STATUSES:
+            raise ValueError(f"unknown article status {status!r}")
+        published_at = self._now() if status == "published" else None
+        self._set_article(
+            appid,
+            source_path,
+            "status = ?, url = COALESCE(?, url), published_at = COALESCE(published_at, ?)",
+            (status, url, published_at),
+        )
+
+    def mark_deleted(self, appid: str, source_path: str) -> None:
+        self._set_article(appid, source_path, "status = 'deleted'", ())
+
+    def _set_article(self, appid: str, source_path: str, assignments: str, values: tuple) -> None:
+        self._write(
+            f"UPDATE articles SET {assignments}, updated_at = ?"
+            " WHERE appid = ? AND source_path = ?",
+            (*values, self._now(), appid, source_path),
+            must_match=f"article {source_path}",
+        )
+
+    # -- submissions ---------------------------------------------------------------------
+
+    def wechat_day(self) -> str:
+        """Today's date as WeChat counts its daily submission quota (Beijing time)."""
+        return self._clock().astimezone(WECHAT_TZ).date().isoformat()
+
+    def count_submissions_today(self, appid: str) -> int:
+        row = self._one(
+            "SELECT count FROM submissions WHERE appid = ? AND day = ?",
+            (appid, self.wechat_day()),
+        )
+        return int(row["count"]) if row else 0
+
+    def record_submission(self, appid: str) -> int:
+        """Count one submit against today's quota; returns the new count for today."""
+        day = self.wechat_day()
+        self._write(
+            "INSERT INTO submissions (appid, day, count) VALUES (?, ?, 1)"
+            " ON CONFLICT (appid, day) DO UPDATE SET count = count + 1",
+            (appid, day),
+        )
+        return self.count_submissions_today(appid)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in UPLOAD_KINDS:
+        raise ValueError(f"unknown upload kind {kind!r}; expected one of {UPLOAD_KINDS}")
+
+
+def _state_error(exc: sqlite3.Error, path: Path) -> StateError:
+    """Explain a SQLite failure in terms of what the user can do about it."""
+    text = str(exc)
+    lowered = text.lower()
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return StateError(
+            f"the state database is corrupt ({text})",
+            path=path,
+            hint="move the file aside and re-run; mdwx then no longer knows what it uploaded,"
+            " so check the account for duplicate drafts",
+        )
+    if "locked" in lowered or "busy" in lowered:
+        return StateError(
+            f"the state database is locked ({text})",
+            path=path,
+            hint="another mdwx process is using it; wait for it to finish and retry",
+        )
+    if "readonly" in lowered or "unable to open" in lowered:
+        return StateError(
+            f"cannot write the state database ({text})",
+            path=path,
+            hint="check the file's permissions or set MDWX_STATE to a writable path",
+        )
+    return StateError(f"state database error: {text}", path=path)
