@@ -1,0 +1,322 @@
+"""Chunked, resumable video upload and review polling, first against a fake client."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import tracemalloc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from mdwx.errors import AssetError
+from mdwx.state import State
+from mdwx.video import (
+    BLOCK_SIZE,
+    VideoReviewFailed,
+    VideoReviewPending,
+    file_sha1,
+    upload_video,
+    wait_for_review,
+)
+from mdwx.wechat.errors import VideoError
+
+APPID = "wxfake0000000001"
+
+
+@dataclass
+class Status:
+    status: int
+    wording: str = ""
+    vid: str = ""
+
+
+@dataclass
+class FakeClient:
+    """Records every call; keeps a running sha1 of the bytes received, never the bytes."""
+
+    fail_at_block: int | None = None
+    known_vids: set[str] = field(default_factory=set)
+    statuses: list[int] = field(default_factory=list)
+    wordings: dict[int, str] = field(default_factory=dict)
+    calls: list[tuple] = field(default_factory=list)
+    received: hashlib._Hash = field(default_factory=hashlib.sha1)  # type: ignore[name-defined]
+    largest_block: int = 0
+    blocks_in_flight: int = 0
+    next_vid: int = 0
+
+    @property
+    def appid(self) -> str:
+        return APPID
+
+    async def init_upload(self, filename: str, filesha: str, filesize: int) -> str:
+        self.next_vid += 1
+        vid = f"wxv_{self.next_vid}"
+        self.known_vids.add(vid)
+        self.calls.append(("init", filename, filesha, filesize))
+        return vid
+
+    async def upload_block(self, vid: str, part_num: int, data: bytes) -> None:
+        self.blocks_in_flight += 1
+        try:
+            assert self.blocks_in_flight == 1, "two blocks sent at once"
+            self.calls.append(("block", vid, part_num, len(data)))
+            if vid not in self.known_vids:
+                raise VideoError(-2, "invalid vid", "material/upload_video:upload_block")
+            if part_num == self.fail_at_block:
+                self.fail_at_block = None
+                raise ConnectionError("network dropped")
+            self.largest_block = max(self.largest_block, len(data))
+            self.received.update(data)
+            await asyncio.sleep(0)
+        finally:
+            self.blocks_in_flight -= 1
+
+    async def upload_finish(self, vid: str) -> None:
+        self.calls.append(("finish", vid))
+
+    async def save_video(self, *, vid: str, title: str, description: str, cover_url: str,
+                         tags: Sequence[str] = (), category: str = "", subcategory: str = "",
+                         declare_original: bool = False) -> str:  # fmt: skip
+        self.calls.append(("save", vid, title, tuple(tags)))
+        return f"MEDIA_{vid}"
+
+    async def query_status(self, media_id: str) -> Status:
+        self.calls.append(("query", media_id))
+        status = self.statuses.pop(0)
+        return Status(status, self.wordings.get(status, ""), "wxv_1")
+
+    def kinds(self) -> list[str]:
+        return [call[0] for call in self.calls]
+
+
+class FakeSleep:
+    def __init__(self) -> None:
+        self.pauses: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+
+
+def make_video(path: Path, size: int) -> Path:
+    """Pseudo-random content so a block sent twice or out of order changes the sha1."""
+    with path.open("wb") as handle:
+        seed = b"mdwx"
+        while size > 0:
+            seed = hashlib.sha512(seed).digest() * 1024
+            handle.write(seed[:size])
+            size -= len(seed[:size])
+    return path
+
+
+@pytest.fixture
+def state(tmp_path: Path):
+    with State.open(tmp_path / "state.db") as opened:
+        yield opened
+
+
+def upload(client: FakeClient, state: State, path: Path, **kwargs):
+    kwargs.setdefault("title", "Clip")
+    return asyncio.run(
+        upload_video(client, state, path, description="d", cover_url="http://mmbiz/c", **kwargs)
+    )
+
+
+def test_file_sha1_matches_hashlib(tmp_path: Path) -> None:
+    path = make_video(tmp_path / "clip.mp4", 2 * BLOCK_SIZE + 17)
+    assert file_sha1(path) == hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def test_blocks_are_numbered_from_one_and_carry_the_exact_bytes(tmp_path: Path, state) -> None:
+    path = make_video(tmp_path / "clip.mp4", 3 * BLOCK_SIZE + 512 * 1024)
+    client = FakeClient()
+    seen: list[tuple[int, int]] = []
+    result = upload(client, state, path, progress=lambda done, total: seen.append((done, total)))
+    blocks = [call for call in client.calls if call[0] == "block"]
+    assert [call[2] for call in blocks] == [1, 2, 3, 4]
+    assert [call[3] for call in blocks] == [BLOCK_SIZE] * 3 + [512 * 1024]
+    assert client.received.hexdigest() == file_sha1(path)
+    assert client.calls[0] == ("init", "clip.mp4", file_sha1(path), path.stat().st_size)
+    assert client.kinds()[-2:] == ["finish", "save"]
+    assert (result.vid, result.media_id, result.status) == ("wxv_1", "MEDIA_wxv_1", 0)
+    assert seen[-1] == (path.stat().st_size, path.stat().st_size)
+    record = state.video(APPID, file_sha1(path))
+    assert record.blocks_confirmed == 4 and record.finished and record.media_id == "MEDIA_wxv_1"
+
+
+def test_interrupted_upload_resumes_after_the_last_confirmed_block(tmp_path: Path, state) -> None:
+    path = make_video(tmp_path / "clip.mp4", 5 * BLOCK_SIZE)
+    client = FakeClient(fail_at_block=3)
+    with pytest.raises(ConnectionError):
+        upload(client, state, path)
+    assert state.video(APPID, file_sha1(path)).blocks_confirmed == 2
+    client.calls.clear()
+    upload(client, state, path)
+    assert client.kinds() == ["block", "block", "block", "finish", "save"]
+    assert [call[1:3] for call in client.calls[:3]] == [("wxv_1", 3), ("wxv_1", 4), ("wxv_1", 5)]
+    assert client.received.hexdigest() == file_sha1(path)
+
+
+def test_an_expired_vid_restarts_the_upload(tmp_path: Path, state) -> None:
+    path = make_video(tmp_path / "clip.mov", 3 * BLOCK_SIZE)
+    client = FakeClient(fail_at_block=2)
+    with pytest.raises(ConnectionError):
+        upload(client, state, path)
+    client.known_vids.clear()  # WeChat forgot the vid between the runs
+    client.calls.clear()
+    client.received = hashlib.sha1()
+    result = upload(client, state, path)
+    assert result.vid == "wxv_2"
+    assert client.kinds() == ["block", "init", "block", "block", "block", "finish", "save"]
+    assert client.received.hexdigest() == file_sha1(path)
+
+
+def test_saved_video_makes_no_request(tmp_path: Path, state) -> None:
+    path = make_video(tmp_path / "clip.mp4", 1000)
+    client = FakeClient()
+    first = upload(client, state, path)
+    client.calls.clear()
+    again = upload(client, state, path)
+    assert client.calls == []
+    assert again.media_id == first.media_id
+
+
+def test_finished_but_unsaved_video_is_only_saved(tmp_path: Path, state) -> None:
+    path = make_video(tmp_path / "clip.mp4", 1000)
+    sha1 = file_sha1(path)
+    state.start_video(APPID, sha1, vid="wxv_7", filename="clip.mp4", filesize=1000)
+    state.confirm_block(APPID, sha1, 1)
+    state.finish_video(APPID, sha1)
+    client = FakeClient()
+    result = upload(client, state, path)
+    assert client.calls == [("save", "wxv_7", "Clip", ())]
+    assert result.media_id == "MEDIA_wxv_7"
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "kwargs", "message"),
+    [
+        ("clip.gif", 10, {}, "not a video format"),
+        ("clip.mp4", 0, {}, "empty"),
+        ("missing.mp4", None, {}, "cannot read"),
+        ("clip.mp4", 10, {"title": "  "}, "needs a title"),
+        ("clip.mp4", 10, {"tags": ("a", "b", "c", "d", "e", "f")}, "6 tags"),
+    ],
+)
+def test_invalid_videos_are_refused_before_any_request(
+    tmp_path: Path, state, name, size, kwargs, message
+) -> None:
+    path = tmp_path / name
+    if size is not None:
+        make_video(path, size)
+    client = FakeClient()
+    with pytest.raises(AssetError, match=message):
+        upload(client, state, path, **kwargs)
+    assert client.calls == []
+
+
+def test_video_over_two_gigabytes_is_refused(tmp_path: Path, state) -> None:
+    path = tmp_path / "huge.mp4"
+    with path.open("wb") as handle:  # sparse: no disk space used
+        handle.truncate(2 * 1024**3 + 1)
+    client = FakeClient()
+    with pytest.raises(AssetError, match="at most 2 GB"):
+        upload(client, state, path)
+    assert client.calls == []
+
+
+def test_memory_stays_flat_while_uploading_twenty_megabytes(tmp_path: Path, state) -> None:
+    path = make_video(tmp_path / "big.mp4", 20 * BLOCK_SIZE + 3)
+    client = FakeClient()
+    tracemalloc.start()
+    try:
+        upload(client, state, path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert client.largest_block == BLOCK_SIZE
+    assert client.received.hexdigest() == file_sha1(path)
+    assert peak < 4 * BLOCK_SIZE, f"peak {peak / BLOCK_SIZE:.1f} MB"
+
+
+def saved(tmp_path: Path, state: State) -> tuple[str, str]:
+    path = make_video(tmp_path / "clip.mp4", 100)
+    result = upload(FakeClient(), state, path)
+    return result.file_sha1, result.media_id
+
+
+def review(client, state, sha1, media_id, timeout=60.0, sleep=None):
+    return asyncio.run(
+        wait_for_review(
+            client, state, APPID, sha1, media_id, timeout=timeout, sleep=sleep or FakeSleep()
+        )  # fmt: skip
+    )
+
+
+def test_review_polls_with_backoff_until_passed(tmp_path: Path, state) -> None:
+    sha1, media_id = saved(tmp_path, state)
+    client = FakeClient(statuses=[4, 0, 3], wordings={3: "check pass"})
+    sleep = FakeSleep()
+    result = review(client, state, sha1, media_id, sleep=sleep)
+    assert (result.status, result.wording, result.media_id) == (3, "check pass", media_id)
+    assert sleep.pauses == [2.0, 3.0]
+    assert state.video(APPID, sha1).status == 3
+    client.calls.clear()
+    review(client, state, sha1, media_id)  # a recorded pass needs no request
+    assert client.calls == []
+
+
+def test_failed_review_reports_wechat_wording(tmp_path: Path, state) -> None:
+    sha1, media_id = saved(tmp_path, state)
+    client = FakeClient(statuses=[0, 2], wordings={2: "check fail"})
+    with pytest.raises(VideoReviewFailed) as info:
+        review(client, state, sha1, media_id)
+    assert "video clip.mp4 failed review: check fail (审核失败)" in str(info.value)
+    assert isinstance(info.value, VideoError)
+    assert state.video(APPID, sha1).status == 2
+
+
+def test_deleted_video_is_forgotten_so_the_next_run_uploads_it_again(tmp_path, state) -> None:
+    sha1, media_id = saved(tmp_path, state)
+    with pytest.raises(VideoReviewFailed, match="已删除"):
+        review(FakeClient(statuses=[10]), state, sha1, media_id)
+    assert state.video(APPID, sha1) is None
+
+
+def test_review_timeout_says_rerunning_continues(tmp_path: Path, state) -> None:
+    sha1, media_id = saved(tmp_path, state)
+    client = FakeClient(statuses=[0] * 20)
+    sleep = FakeSleep()
+    with pytest.raises(VideoReviewPending) as info:
+        review(client, state, sha1, media_id, timeout=10.0, sleep=sleep)
+    assert "still under review" in str(info.value)
+    assert "re-running mdwx continues waiting" in str(info.value)
+    assert sum(sleep.pauses) == pytest.approx(10.0)
+    assert max(sleep.pauses) <= 30.0
+
+
+def test_backoff_is_capped(tmp_path: Path, state) -> None:
+    sha1, media_id = saved(tmp_path, state)
+    sleep = FakeSleep()
+    with pytest.raises(VideoReviewPending):
+        review(FakeClient(statuses=[4] * 50), state, sha1, media_id, timeout=600, sleep=sleep)
+    assert max(sleep.pauses) == 30.0
+    assert sleep.pauses[:3] == [2.0, 3.0, 4.5]
+
+
+def test_a_file_shrinking_during_upload_is_refused(tmp_path: Path, state) -> None:
+    # the file grows shorter between hashing and reading: refuse instead of sending garbage
+    path = make_video(tmp_path / "clip.mp4", 2 * BLOCK_SIZE)
+    client = FakeClient()
+    original = client.upload_block
+
+    async def truncate_after_first(vid: str, part_num: int, data: bytes) -> None:
+        await original(vid, part_num, data)
+        os.truncate(path, BLOCK_SIZE + 10)
+
+    client.upload_block = truncate_after_first  # type: ignore[method-assign]
+    with pytest.raises(AssetError, match="changed while it was being uploaded"):
+        upload(client, state, path)
