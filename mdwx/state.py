@@ -465,27 +465,31 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"unknown upload kind {kind!r}; expected one of {UPLOAD_KINDS}")
 
 
+#: SQLite message fragments → (what happened, what the user can do about it).
+_SQLITE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("not a database", "malformed", "corrupt"),
+        "the state database is corrupt",
+        "move the file aside and re-run; mdwx then no longer knows what it uploaded,"
+        " so check the account for duplicate drafts",
+    ),
+    (
+        ("locked", "busy"),
+        "the state database is locked",
+        "another mdwx process is using it; wait for it to finish and retry",
+    ),
+    (
+        ("readonly", "unable to open"),
+        "cannot write the state database",
+        "check the file's permissions or set MDWX_STATE to a writable path",
+    ),
+)
+
+
 def _state_error(exc: sqlite3.Error, path: Path) -> StateError:
     """Explain a SQLite failure in terms of what the user can do about it."""
     text = str(exc)
-    lowered = text.lower()
-    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
-        return StateError(
-            f"the state database is corrupt ({text})",
-            path=path,
-            hint="move the file aside and re-run; mdwx then no longer knows what it uploaded,"
-            " so check the account for duplicate drafts",
-        )
-    if "locked" in lowered or "busy" in lowered:
-        return StateError(
-            f"the state database is locked ({text})",
-            path=path,
-            hint="another mdwx process is using it; wait for it to finish and retry",
-        )
-    if "readonly" in lowered or "unable to open" in lowered:
-        return StateError(
-            f"cannot write the state database ({text})",
-            path=path,
-            hint="check the file's permissions or set MDWX_STATE to a writable path",
-        )
+    for fragments, what, hint in _SQLITE_PROBLEMS:
+        if any(fragment in text.lower() for fragment in fragments):
+            return StateError(f"{what} ({text})", path=path, hint=hint)
     return StateError(f"state database error: {text}", path=path)

@@ -6,6 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -256,3 +257,15 @@ def test_two_processes_share_the_database_without_lock_errors(db_path: Path) -> 
         assert [writer.wait() for writer in writers] == [0, 0]
         assert reader.count_submissions_today("wx1") == 2 * rows
         assert reader.lookup_upload("wx1", f"hash{rows - 1}", "body") is not None
+
+
+def test_one_state_serves_many_threads(state: State) -> None:
+    # the publisher may call the state from asyncio.to_thread workers
+    def work(index: int) -> None:
+        state.record_upload(APPID, f"h{index}", "body", url=f"u{index}", size=index)
+        state.record_submission(APPID)
+        assert state.lookup_upload(APPID, f"h{index}", "body") is not None
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(work, range(200)))
+    assert state.count_submissions_today(APPID) == 200
