@@ -83,6 +83,9 @@ class SiteConfig:
     api_base: str = DEFAULT_API_BASE
     token_endpoint: str = "stable"  # "stable" (cgi-bin/stable_token) or "token"
     wechat_pay: bool = False  # accounts with WeChat Pay may keep <a href>
+    # URL prefix → site folder: read "remote" images the site also holds locally (a blog
+    # whose posts link its own CDN), instead of fetching them.
+    mirrors: dict[str, str] = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
@@ -178,6 +181,10 @@ def _section(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
 
 def _coerce(name: str, value: Any, annotation: Any, where: Path) -> Any:
     kind = str(annotation)
+    if kind.startswith("dict"):
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"[{name}] must be a table of strings", path=where)
+        return {str(k): v for k, v in value.items()}
     if "tuple" in kind:
         if isinstance(value, str):
             value = [value]

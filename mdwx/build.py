@@ -1,0 +1,204 @@
+"""The offline half of the pipeline as a library: ``check`` and ``build`` for one post.
+
+Both read and render the post and verify everything that can be verified without WeChat:
+limits, content size (with placeholders sized like real WeChat URLs), and that every local
+file the post names exists inside the site. ``build`` also writes the ``content`` HTML with
+local file URLs and a standalone phone-frame preview.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mdwx.article_model import Article
+from mdwx.document import Asset, AssetKind, Document
+from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError
+from mdwx.posts import Post
+
+# What a placeholder becomes once uploaded, for sizing the content before anything is sent.
+TYPICAL_IMAGE_URL = "http://mmbiz.qpic.cn/mmbiz_png/" + "x" * 86 + "/0?wx_fmt=png"
+TYPICAL_VID = "wxv_" + "1" * 19
+_VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*data-mpvid="([^"]+)"[^>]*></iframe>')
+
+
+@dataclass
+class PostReport:
+    """What check/build found for one post; ``error`` set means the post failed."""
+
+    path: Path
+    title: str | None = None
+    slug: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: MdwxError | None = None
+    outputs: list[Path] = field(default_factory=list)
+    content_chars: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "path": str(self.path),
+            "title": self.title,
+            "slug": self.slug,
+            "ok": self.ok,
+            "content_chars": self.content_chars,
+            "warnings": self.warnings,
+            "outputs": [str(p) for p in self.outputs],
+            "error": self.error.to_json() if self.error else None,
+        }
+
+
+@dataclass
+class Prepared:
+    """A post read, rendered and verified offline: the input of build and publish."""
+
+    post: Post
+    article: Article
+    document: Document
+    warnings: list[str]
+
+
+def prepare(post: Post) -> Prepared:
+    """Read, render and verify one post; raises :class:`MdwxError` for anything wrong."""
+    from mdwx.render import check_content, render_article
+
+    article = read_post(post)
+    try:
+        document = render_article(article, post.config)
+    except ConfigError as exc:
+        if article.theme != post.config.theme:  # a per-post theme: the post is wrong, not the site
+            raise ArticleError(exc.message, path=article.path, line=article.key_lines.get("theme"),
+                               hint=exc.hint) from None
+        raise
+    estimate = document.substitute({a.key: _typical_value(a) for a in document.assets})
+    problems = check_content(estimate, post.config.limits)
+    if problems:
+        raise RenderError("; ".join(problems), path=article.path,
+                          hint="split the post, shorten code blocks or move tables into images")
+    verify_local_assets(article, document, post)
+    warnings = list(article.warnings) + [str(w) for w in document.warnings]
+    return Prepared(post, article, document, warnings)
+
+
+def read_post(post: Post) -> Article:
+    from mdwx.article import read_article
+
+    return read_article(post.path, post.config)
+
+
+def _typical_value(asset: Asset) -> str:
+    return TYPICAL_VID if asset.kind is AssetKind.VIDEO else TYPICAL_IMAGE_URL
+
+
+def verify_local_assets(article: Article, document: Document, post: Post) -> None:
+    """Every local file the post names must exist inside the site root."""
+    from mdwx.assets import resolve_local
+
+    for asset in document.assets:
+        if asset.kind is AssetKind.FORMULA or asset.is_remote or asset.is_data_uri:
+            continue
+        try:
+            resolve_local(asset.source, post_path=article.path, site_root=post.config.root)
+        except AssetError as exc:
+            raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
+    cover = cover_reference(article, document, post)
+    if cover is None:
+        raise ArticleError("no cover image", path=article.path,
+                           hint="set 'cover:' in the front matter, add an image to the post, "
+                                "or set default_cover in mdwx.toml")
+    source, base, line = cover
+    if not source.startswith(("http://", "https://", "//", "data:")):
+        try:
+            resolve_local(source, post_path=base, site_root=post.config.root)
+        except AssetError as exc:
+            raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from None
+
+
+def cover_reference(article: Article, document: Document, post: Post) -> tuple[str, Path, int | None] | None:
+    """The cover as (reference, file it is relative to, line): front matter, first image, site default."""
+    if article.cover:
+        return article.cover, article.path, article.cover_line
+    images = document.assets_of(AssetKind.IMAGE)
+    if images:
+        return images[0].source, article.path, images[0].line
+    if post.config.default_cover:
+        return post.config.default_cover, post.config.root / "mdwx.toml", None
+    return None
+
+
+def check_post(post: Post) -> PostReport:
+    report = PostReport(post.path)
+    try:
+        prepared = prepare(post)
+    except MdwxError as exc:
+        report.error = exc
+        return report
+    _fill(report, prepared)
+    return report
+
+
+def _fill(report: PostReport, prepared: Prepared) -> None:
+    report.title = prepared.article.title
+    report.slug = prepared.article.slug
+    report.warnings = prepared.warnings
+    report.content_chars = len(prepared.document.html)
+
+
+def build_post(post: Post, out_dir: Path) -> PostReport:
+    """Write ``OUT/<slug>/content.html`` and ``preview.html`` for one post."""
+    report = PostReport(post.path)
+    try:
+        prepared = prepare(post)
+        _fill(report, prepared)
+        report.outputs = _write_outputs(prepared, out_dir / prepared.article.slug)
+    except MdwxError as exc:
+        report.error = exc
+    except OSError as exc:
+        report.error = MdwxError(f"cannot write output: {exc.strerror}", path=exc.filename)
+    return report
+
+
+def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
+    from mdwx.render import preview_page
+
+    folder.mkdir(parents=True, exist_ok=True)
+    values = {a.key: _local_value(a, prepared, folder) for a in prepared.document.assets}
+    content = prepared.document.substitute(values)
+    content_path = folder / "content.html"
+    content_path.write_text(content, encoding="utf-8")
+    preview_path = folder / "preview.html"
+    page = preview_page(prepared.article, _playable_videos(content), prepared.post.config)
+    preview_path.write_text(page, encoding="utf-8")
+    return [content_path, preview_path]
+
+
+def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
+    """A URL that shows the asset from the local files, relative to the output folder."""
+    if asset.kind is AssetKind.FORMULA:
+        from mdwx.assets import render_formula
+
+        target = folder / f"{asset.key}.png"
+        target.write_bytes(render_formula(asset.source, display=asset.display))
+        return target.name
+    if asset.is_remote or asset.is_data_uri:
+        return asset.source
+    from mdwx.assets import resolve_local
+
+    path = resolve_local(asset.source, post_path=prepared.article.path, site_root=prepared.post.config.root)
+    return Path(os.path.relpath(path, folder)).as_posix()
+
+
+def _playable_videos(content: str) -> str:
+    """In the preview only, show each WeChat video iframe as a playable local video."""
+    def replace(match: re.Match[str]) -> str:
+        src = html.escape(html.unescape(match.group(1)), quote=True)
+        return (f'<video controls preload="metadata" src="{src}" '
+                'style="width:100%;max-height:360px;background:#000"></video>')
+
+    return _VIDEO_IFRAME.sub(replace, content)

@@ -1,0 +1,91 @@
+"""Turn command-line paths into posts, each with the config of the site it belongs to.
+
+A directory expands to its posts through the site's include/exclude globs; a file is taken
+as named (even when the globs would skip it: naming it is explicit). Drafts are skipped by
+the caller, not here, so ``check`` can still validate them.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from mdwx.config import SiteConfig, load_config
+from mdwx.errors import ConfigError
+
+POST_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class Post:
+    path: Path  # absolute
+    config: SiteConfig
+
+    @property
+    def relative(self) -> str:
+        """The post's path relative to its site root, posix style: its identity in the state."""
+        try:
+            return self.path.relative_to(self.config.root).as_posix()
+        except ValueError:
+            return self.path.as_posix()
+
+
+def collect_posts(paths: Sequence[str | Path]) -> list[Post]:
+    """Expand ``paths`` into posts; a path that does not exist is a usage error."""
+    if not paths:
+        raise ConfigError("no post or folder given", hint="e.g. mdwx build posts/")
+    posts: list[Post] = []
+    seen: set[Path] = set()
+    configs: dict[Path, SiteConfig] = {}
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if not path.exists():
+            raise ConfigError("no such file or folder", path=raw)
+        path = path.resolve()
+        config = _config_for(path, configs)
+        found = _expand(path, config) if path.is_dir() else [path]
+        for item in found:
+            if item not in seen:
+                seen.add(item)
+                posts.append(Post(item, config if path.is_dir() else _config_for(item, configs)))
+    if not posts:
+        raise ConfigError("no Markdown posts found", path=", ".join(str(p) for p in paths),
+                          hint="posts are *.md files matching the site's include globs")
+    return posts
+
+
+def _config_for(path: Path, cache: dict[Path, SiteConfig]) -> SiteConfig:
+    folder = path if path.is_dir() else path.parent
+    if folder not in cache:
+        cache[folder] = load_config(path)
+    return cache[folder]
+
+
+def _expand(folder: Path, config: SiteConfig) -> list[Path]:
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in POST_SUFFIXES or not path.is_file():
+            continue
+        rel = _relative(path, config.root)
+        if _matches(rel, config.include) and not _matches(rel, config.exclude):
+            found.append(path)
+    return found
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _matches(relative: str, patterns: Iterable[str]) -> bool:
+    """Glob match where ``**/`` may also match nothing (``**/*.md`` matches ``a.md``)."""
+    for pattern in patterns:
+        if fnmatch.fnmatchcase(relative, pattern):
+            return True
+        if pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:]):
+            return True
+    return False
