@@ -159,63 +159,35 @@ async def upload_video(
     subcategory: str = "",
     declare_original: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    appid: str | None = None,
 ) -> VideoUpload:
     """Upload (or resume uploading) ``path`` and save it; returns before review finishes.
 
     A video already saved by an earlier run (same appid, same sha1) costs no request.
+    ``appid`` keys the state (default ``client.appid``; pass it when the client only has an
+    access token and so no appid of its own).
     """
     path = Path(path)
     size = _validate(path, title, tags)
+    appid = appid or client.appid
+    if not appid:
+        raise ValueError("upload_video needs an appid to key the state database")
+    sha1 = await asyncio.to_thread(file_sha1, path)
     options = _SaveOptions(
         title, description, cover_url, tuple(tags), category, subcategory, declare_original
     )
-    sha1 = await asyncio.to_thread(file_sha1, path)
-    appid = client.appid
+    transfer = _Transfer(client, state, appid, path, sha1, size, options, progress)
     record = state.video(appid, sha1)
     if record is not None and record.media_id:
         log.info("video %s already saved as %s", path.name, record.media_id)
         return _result(record, sha1)
     if record is not None:
         try:
-            return await _resume(client, state, path, sha1, record, options, progress)
+            return await transfer.resume(record)
         except _VidLost as lost:
             log.warning("WeChat no longer knows vid %s (%s); starting over", record.vid, lost)
             state.reset_video(appid, sha1)
-    vid = await client.init_upload(path.name, sha1, size)
-    state.start_video(appid, sha1, vid=vid, filename=path.name, filesize=size)
-    await _send_blocks(client, state, path, sha1, vid, 0, size, progress)
-    return await _finish_and_save(client, state, sha1, vid, options)
-
-
-async def _resume(
-    client: VideoClient,
-    state: State,
-    path: Path,
-    sha1: str,
-    record: VideoRecord,
-    options: _SaveOptions,
-    progress: Callable[[int, int], None] | None,
-) -> VideoUpload:
-    """Continue an earlier run's upload; :class:`_VidLost` if its first request is refused."""
-    first = _FirstCall()
-    if not record.finished:
-        log.info("resuming %s after block %d", path.name, record.blocks_confirmed)
-        await _send_blocks(
-            client,
-            state,
-            path,
-            sha1,
-            record.vid,
-            record.blocks_confirmed,
-            record.filesize,
-            progress,
-            first,
-        )
-    elif progress is not None:
-        progress(record.filesize, record.filesize)
-    return await _finish_and_save(
-        client, state, sha1, record.vid, options, finished=record.finished, first=first
-    )
+    return await transfer.start()
 
 
 class _FirstCall:
@@ -243,30 +215,79 @@ class _FirstCall:
             self.armed = False
 
 
-async def _send_blocks(
-    client: VideoClient,
-    state: State,
-    path: Path,
-    sha1: str,
-    vid: str,
-    confirmed: int,
-    size: int,
-    progress: Callable[[int, int], None] | None,
-    first: _FirstCall | None = None,
-) -> None:
-    """Send blocks ``confirmed + 1 ..`` one at a time, recording each before reading the next."""
-    with path.open("rb") as handle:
-        handle.seek(confirmed * BLOCK_SIZE)
-        if progress is not None:
-            progress(confirmed * BLOCK_SIZE, size)
-        for part in range(confirmed + 1, block_count(size) + 1):
-            data = await _read_block(handle, path, part, size)
-            request = client.upload_block(vid, part, data)
-            del data  # the client holds the only reference: one block in memory at a time
-            await (first(request) if first is not None else request)
-            state.confirm_block(client.appid, sha1, part)
-            if progress is not None:
-                progress(min(part * BLOCK_SIZE, size), size)
+@dataclass
+class _Transfer:
+    """One file's way to a saved video: init, blocks, finish, save, each step recorded."""
+
+    client: VideoClient
+    state: State
+    appid: str
+    path: Path
+    sha1: str
+    size: int
+    options: _SaveOptions
+    progress: Callable[[int, int], None] | None
+    first: _FirstCall | None = None  # set while resuming an earlier run's vid
+
+    async def start(self) -> VideoUpload:
+        self.first = None
+        vid = await self.client.init_upload(self.path.name, self.sha1, self.size)
+        self.state.start_video(
+            self.appid, self.sha1, vid=vid, filename=self.path.name, filesize=self.size
+        )
+        await self._send_blocks(vid, 0)
+        return await self._finish_and_save(vid, finished=False)
+
+    async def resume(self, record: VideoRecord) -> VideoUpload:
+        """Continue an earlier run's upload; :class:`_VidLost` if its first request fails."""
+        self.first = _FirstCall()
+        if not record.finished:
+            log.info("resuming %s after block %d", self.path.name, record.blocks_confirmed)
+            await self._send_blocks(record.vid, record.blocks_confirmed)
+        elif self.progress is not None:
+            self.progress(self.size, self.size)
+        return await self._finish_and_save(record.vid, finished=record.finished)
+
+    async def _send(self, request: Awaitable[T], *, only_if_vid_named: bool = False) -> T:
+        if self.first is None:
+            return await request
+        return await self.first(request, only_if_vid_named=only_if_vid_named)
+
+    async def _send_blocks(self, vid: str, confirmed: int) -> None:
+        """Send blocks ``confirmed + 1 ..`` one at a time, each recorded before the next read."""
+        with self.path.open("rb") as handle:
+            handle.seek(confirmed * BLOCK_SIZE)
+            self._report(confirmed * BLOCK_SIZE)
+            for part in range(confirmed + 1, block_count(self.size) + 1):
+                data = await _read_block(handle, self.path, part, self.size)
+                request = self.client.upload_block(vid, part, data)
+                del data  # the request holds the only reference: one block in memory
+                await self._send(request)
+                self.state.confirm_block(self.appid, self.sha1, part)
+                self._report(part * BLOCK_SIZE)
+
+    def _report(self, done: int) -> None:
+        if self.progress is not None:
+            self.progress(min(done, self.size), self.size)
+
+    async def _finish_and_save(self, vid: str, *, finished: bool) -> VideoUpload:
+        if not finished:
+            await self._send(self.client.upload_finish(vid))
+            self.state.finish_video(self.appid, self.sha1)
+        options = self.options
+        request = self.client.save_video(
+            vid=vid,
+            title=options.title,
+            description=options.description,
+            cover_url=options.cover_url,
+            tags=options.tags,
+            category=options.category,
+            subcategory=options.subcategory,
+            declare_original=options.declare_original,
+        )
+        media_id = await self._send(request, only_if_vid_named=True)
+        self.state.set_video_media_id(self.appid, self.sha1, media_id)
+        return VideoUpload(vid=vid, media_id=media_id, status=0, wording="", file_sha1=self.sha1)
 
 
 async def _read_block(handle: BinaryIO, path: Path, part: int, size: int) -> bytes:
@@ -280,39 +301,6 @@ async def _read_block(handle: BinaryIO, path: Path, part: int, size: int) -> byt
             hint="wait until the file is fully written, then run again",
         )
     return data
-
-
-async def _finish_and_save(
-    client: VideoClient,
-    state: State,
-    sha1: str,
-    vid: str,
-    options: _SaveOptions,
-    *,
-    finished: bool = False,
-    first: _FirstCall | None = None,
-) -> VideoUpload:
-    appid = client.appid
-    if not finished:
-        request = client.upload_finish(vid)
-        await (first(request) if first is not None else request)
-        state.finish_video(appid, sha1)
-    request = client.save_video(
-        vid=vid,
-        title=options.title,
-        description=options.description,
-        cover_url=options.cover_url,
-        tags=options.tags,
-        category=options.category,
-        subcategory=options.subcategory,
-        declare_original=options.declare_original,
-    )
-    if first is not None:
-        media_id = await first(request, only_if_vid_named=True)
-    else:
-        media_id = await request
-    state.set_video_media_id(appid, sha1, media_id)
-    return VideoUpload(vid=vid, media_id=media_id, status=0, wording="", file_sha1=sha1)
 
 
 def _validate(path: Path, title: str, tags: Sequence[str]) -> int:

@@ -39,6 +39,7 @@ class FakeClient:
     """Records every call; keeps a running sha1 of the bytes received, never the bytes."""
 
     fail_at_block: int | None = None
+    refuse_block: int | None = None  # answer ret != 0 for this block
     known_vids: set[str] = field(default_factory=set)
     statuses: list[int] = field(default_factory=list)
     wordings: dict[int, str] = field(default_factory=dict)
@@ -66,6 +67,8 @@ class FakeClient:
             self.calls.append(("block", vid, part_num, len(data)))
             if vid not in self.known_vids:
                 raise VideoError(-2, "invalid vid", "material/upload_video:upload_block")
+            if part_num == self.refuse_block:
+                raise VideoError(-3, "part sha1 mismatch", "material/upload_video:upload_block")
             if part_num == self.fail_at_block:
                 self.fail_at_block = None
                 raise ConnectionError("network dropped")
@@ -172,6 +175,26 @@ def test_an_expired_vid_restarts_the_upload(tmp_path: Path, state) -> None:
     assert result.vid == "wxv_2"
     assert client.kinds() == ["block", "init", "block", "block", "block", "finish", "save"]
     assert client.received.hexdigest() == file_sha1(path)
+
+
+def test_a_refusal_after_the_resumed_vid_was_accepted_keeps_progress(tmp_path, state) -> None:
+    path = make_video(tmp_path / "clip.mp4", 5 * BLOCK_SIZE)
+    client = FakeClient(fail_at_block=2)
+    with pytest.raises(ConnectionError):
+        upload(client, state, path)
+    client.refuse_block = 3  # block 2 goes through with the old vid, block 3 is refused
+    with pytest.raises(VideoError, match="mismatch"):
+        upload(client, state, path)
+    record = state.video(APPID, file_sha1(path))
+    assert (record.vid, record.blocks_confirmed) == ("wxv_1", 2)
+    assert [call[0] for call in client.calls].count("init") == 1
+
+
+def test_state_is_keyed_by_the_appid_given(tmp_path: Path, state) -> None:
+    path = make_video(tmp_path / "clip.mp4", 100)
+    result = upload(FakeClient(), state, path, appid="wxgiven")
+    assert state.video("wxgiven", result.file_sha1) is not None
+    assert state.video(APPID, result.file_sha1) is None
 
 
 def test_saved_video_makes_no_request(tmp_path: Path, state) -> None:
