@@ -127,7 +127,7 @@ def test_unknown_keys_warn_with_closest_known_key(tmp_path: Path) -> None:
 
 
 def test_not_utf8_names_the_line(tmp_path: Path) -> None:
-    error = error_of(tmp_path, "---\ntitle: t\n---\nline\n".encode() + "中文".encode("gbk"))
+    error = error_of(tmp_path, b"---\ntitle: t\n---\nline\n" + "中文".encode("gbk"))
     assert "not UTF-8" in str(error) and error.line == 5
 
 
