@@ -162,7 +162,7 @@ class Publisher:
                 description=meta.description or prepared.article.digest, cover_url=cover_url,
                 tags=meta.tags or defaults.tags, category=meta.category or defaults.category,
                 subcategory=meta.subcategory or defaults.subcategory,
-                declare_original=meta.declare_original or defaults.declare_original)
+                declare_original=meta.declare_original or defaults.declare_original, appid=self.appid)
             if upload.status != 3:
                 upload = await wait_for_review(self.client, self.state, self.appid, upload.file_sha1,
                                                upload.media_id, timeout=defaults.review_timeout,
