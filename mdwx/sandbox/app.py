@@ -1,0 +1,124 @@
+"""The sandbox ASGI app: WeChat's routes plus the fault and logging layer around them.
+
+Faults are decided *before* a request reaches its handler, so a fault answer means nothing
+happened — except ``drop_after``, which runs the handler and then drops the connection, so
+the client cannot know the outcome (the case an idempotent publisher must survive).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse, PlainTextResponse
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+from . import admin, media, tokens
+from .control import Control, RequestRecord, now
+from .logprobe import ResponseProbe, drop_connection
+from .publish import PUBLISH_ROUTES
+from .reader import READER_ROUTES
+from .settings import SandboxSettings
+from .store import Store
+from .video import upload_video
+
+_API_PREFIX = "/cgi-bin/"
+_TOKEN_ENDPOINTS = {"token", "stable_token"}
+_VIDEO_ENDPOINT = "material/upload_video"
+
+
+def endpoint_name(path: str, query_string: bytes = b"") -> str:
+    """The log name of a request: the API path after ``/cgi-bin/`` (video calls get
+    ``:action``), ``mmbiz`` for images, ``s`` for the reader view, else the path."""
+    if path.startswith(_API_PREFIX):
+        name = path[len(_API_PREFIX):]
+        if name == _VIDEO_ENDPOINT:
+            action = parse_qs(query_string.decode("latin-1")).get("action", [""])[0]
+            return f"{name}:{action}"
+        return name
+    if path.startswith("/mmbiz/"):
+        return "mmbiz"
+    if path.startswith("/s/"):
+        return "s"
+    return path.strip("/")
+
+
+class SandboxApp(Starlette):
+    """Starlette with the latency/fault/log layer wrapped outermost, so a dropped
+    connection can reach uvicorn's transport and every response is logged."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        control: Control = self.state.control
+        path: str = scope["path"]
+        endpoint = endpoint_name(path, scope.get("query_string", b""))
+        fault = await self._pre_request(control, path, endpoint)
+        probe = ResponseProbe(send)
+        try:
+            if fault == "drop":
+                await drop_connection(send)
+            elif fault in ("errcode", "http500"):
+                await _fault_response(fault, endpoint)(scope, receive, probe.send)
+            elif fault == "drop_after":
+                await super().__call__(scope, receive, probe.swallow)
+                await drop_connection(send)
+            else:
+                await super().__call__(scope, receive, probe.send)
+        finally:
+            status = 0 if fault == "drop" else probe.status
+            control.record(RequestRecord(
+                scope["method"], path, endpoint, status, probe.errcode(), now(), fault
+            ))
+
+    async def _pre_request(self, control: Control, path: str, endpoint: str) -> str | None:
+        if not path.startswith(_API_PREFIX):
+            return None
+        settings = control.settings
+        if settings.latency:
+            await asyncio.sleep(settings.latency)
+        if endpoint in _TOKEN_ENDPOINTS and not settings.fault_tokens:
+            return None
+        return control.draw_fault()
+
+
+def _fault_response(kind: str, endpoint: str) -> Any:
+    if kind == "http500":
+        return PlainTextResponse("Internal Server Error", status_code=500)
+    if endpoint.startswith(_VIDEO_ENDPOINT):
+        return JSONResponse({"ret": -1, "errmsg": "system error"})
+    return JSONResponse({"errcode": -1, "errmsg": "system error"})
+
+
+def _routes() -> list[Route]:
+    return [
+        Route("/cgi-bin/token", tokens.get_token, methods=["GET"]),
+        Route("/cgi-bin/stable_token", tokens.stable_token, methods=["POST"]),
+        Route("/cgi-bin/material/add_material", media.add_material, methods=["POST"]),
+        Route("/cgi-bin/media/uploadimg", media.uploadimg, methods=["POST"]),
+        Route("/cgi-bin/material/upload_video", upload_video, methods=["POST"]),
+        *PUBLISH_ROUTES,
+        Route("/mmbiz/{name}", media.serve_image, methods=["GET"]),
+        *READER_ROUTES,
+        Route("/_sandbox/configure", admin.configure, methods=["POST"]),
+        Route("/_sandbox/settings", admin.settings, methods=["GET"]),
+        Route("/_sandbox/expire_tokens", admin.expire_tokens, methods=["POST"]),
+        Route("/_sandbox/log", admin.log, methods=["GET"]),
+        Route("/_sandbox/clear_log", admin.clear_log, methods=["POST"]),
+        Route("/_sandbox/state", admin.state, methods=["GET"]),
+    ]
+
+
+def create_app(settings: SandboxSettings) -> Starlette:
+    """The sandbox app; ``app.state.store`` is the model, ``app.state.control`` the live
+    settings, fault dice and request log."""
+    app = SandboxApp(routes=_routes())
+    control = Control(settings)
+    app.state.control = control
+    app.state.store = Store(control, settings.state_path)
+    return app
+

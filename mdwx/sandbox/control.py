@@ -1,0 +1,92 @@
+"""Live control of a running sandbox: settings, seeded faults and the request log.
+
+Handlers run in uvicorn's thread while tests read the log and reconfigure from theirs, so
+everything here sits behind one lock, and settings are swapped as whole frozen objects.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from .settings import FROZEN_SETTINGS, SandboxSettings
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request as the sandbox saw it. No query string, so never a token or secret.
+
+    ``endpoint`` names the API call (``"media/uploadimg"``,
+    ``"material/upload_video:init_upload"``, ``"mmbiz"``, ``"s"``, ``"_sandbox/log"``);
+    ``status`` is the HTTP status, 0 when the connection was dropped without a response;
+    ``errcode`` is the body's ``errcode`` (or ``ret`` on video endpoints), None when absent;
+    ``fault`` is the injected fault kind, None for a normal request.
+    """
+
+    method: str
+    path: str
+    endpoint: str
+    status: int
+    errcode: int | None
+    time: float
+    fault: str | None = None
+
+
+class Control:
+    """Settings holder, fault dice and request log shared by the app and the test thread."""
+
+    def __init__(self, settings: SandboxSettings) -> None:
+        self._lock = threading.Lock()
+        self._settings = settings
+        self._rng = random.Random(settings.seed)
+        self._log: list[RequestRecord] = []
+
+    @property
+    def settings(self) -> SandboxSettings:
+        return self._settings
+
+    def configure(self, **changes: Any) -> SandboxSettings:
+        """Apply ``changes`` live. Passing ``seed`` (even the same value) restarts the fault
+        sequence, so a test can replay the exact same faults."""
+        frozen = set(changes) & set(FROZEN_SETTINGS)
+        if frozen:
+            raise ValueError(f"cannot change {', '.join(sorted(frozen))} on a running sandbox")
+        with self._lock:
+            self._settings = self._settings.replace(**changes)
+            if "seed" in changes:
+                self._rng = random.Random(self._settings.seed)
+            return self._settings
+
+    def draw_fault(self) -> str | None:
+        """One draw per fault-eligible request: the fault kind to inject, or None.
+
+        Both the decision and the kind come from the same seeded RNG, so for a given seed
+        and request sequence the faults are always the same.
+        """
+        with self._lock:
+            s = self._settings
+            if s.failure_rate <= 0:
+                return None
+            roll = self._rng.random()
+            kind = self._rng.choice(s.failure_kinds)
+            return kind if roll < s.failure_rate else None
+
+    def record(self, record: RequestRecord) -> None:
+        with self._lock:
+            self._log.append(record)
+
+    def log(self) -> list[RequestRecord]:
+        with self._lock:
+            return list(self._log)
+
+    def clear_log(self) -> None:
+        with self._lock:
+            self._log.clear()
+
+
+def now() -> float:
+    """Wall-clock time: persisted tokens and reviews must survive a restart."""
+    return time.time()

@@ -1,0 +1,79 @@
+"""Read-only views of the sandbox model, returned by :class:`~mdwx.sandbox.store.Store`.
+
+Tests assert on these rather than on SQL rows, so the schema can change without breaking
+them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Article states as ``publish/query`` reports them.
+STATUS_DRAFT = "未提交"
+STATUS_REVIEW = "审核中"
+STATUS_PUBLISHED = "发布成功"
+STATUS_REJECTED = "审核未通过"
+
+#: Video review states (contract, section 四) → ``mp_video_fail_detail_wording``.
+VIDEO_WORDING = {
+    0: "checking",
+    2: "check fail",
+    3: "check pass",
+    4: "transing",
+    5: "trans fail",
+    9: "forbid",
+    10: "delete",
+}
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    """An uploaded image. ``kind`` is ``"image"``/``"thumb"`` (add_material, with a
+    ``media_id``) or ``"body"`` (media/uploadimg, no media_id)."""
+
+    id: str
+    kind: str
+    media_id: str | None
+    ext: str
+    mime: str
+    size: int
+    width: int
+    height: int
+    sha1: str
+    path: str  # "/mmbiz/<id>.<ext>", the URL path the sandbox serves it at
+
+
+@dataclass(frozen=True)
+class VideoRecord:
+    """A video upload; ``status`` is the review status at the time of the call (None
+    until ``save_video``)."""
+
+    vid: str
+    filename: str
+    filesize: int
+    filesha: str
+    finished: bool
+    parts: int
+    media_id: str | None
+    title: str | None
+    cover_url: str | None
+    tags: list[str]
+    status: int | None
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """An item of the publish library; ``status`` as ``publish/query`` would answer now."""
+
+    media_id: str
+    created: int
+    state: str  # "draft", "submitted" or "deleted"
+    status: str
+    submitted_at: float | None
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def article(self) -> dict[str, Any]:
+        """The first (in practice the only) article of the item."""
+        return self.items[0]
