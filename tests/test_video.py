@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import io
 import os
 import tracemalloc
 from collections.abc import Sequence
@@ -343,3 +344,125 @@ def test_a_file_shrinking_during_upload_is_refused(tmp_path: Path, state) -> Non
     client.upload_block = truncate_after_first  # type: ignore[method-assign]
     with pytest.raises(AssetError, match="changed while it was being uploaded"):
         upload(client, state, path)
+
+
+# -- against the local sandbox over loopback ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    from mdwx.sandbox import SandboxServer, SandboxSettings
+
+    with SandboxServer(SandboxSettings(video_review_seconds=0.3, video_final_status=3)) as sb:
+        yield sb
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class Interrupting:
+    """Wraps the real client and drops the connection before block ``at`` is sent."""
+
+    def __init__(self, client, at: int) -> None:
+        self._client, self._at = client, at
+
+    def __getattr__(self, name: str):
+        return getattr(self._client, name)
+
+    async def upload_block(self, vid: str, part_num: int, data: bytes) -> None:
+        if part_num == self._at:
+            raise ConnectionError("killed")
+        await self._client.upload_block(vid, part_num, data)
+
+
+def run_on_sandbox(sandbox, body):
+    """Run ``body(client, cover_url)`` with a real WeChatClient talking to the sandbox."""
+    from mdwx.wechat import MemoryTokenCache, WeChatClient
+
+    async def main():
+        async with WeChatClient(
+            sandbox.appid, sandbox.secret, api_base=sandbox.base_url,
+            token_cache=MemoryTokenCache(),
+        ) as client:  # fmt: skip
+            cover = await client.add_material(png_bytes(), "cover.png")
+            sandbox.clear_log()
+            return await body(client, cover.url)
+
+    return asyncio.run(main())
+
+
+def video_calls(sandbox) -> list[str]:
+    prefix = "material/upload_video:"
+    return [r.endpoint[len(prefix) :] for r in sandbox.requests if r.endpoint.startswith(prefix)]
+
+
+def test_sandbox_upload_in_four_blocks_passes_review(tmp_path: Path, state, sandbox) -> None:
+    path = make_video(tmp_path / "clip.mp4", 3 * BLOCK_SIZE + BLOCK_SIZE // 2)
+
+    async def body(client, cover_url):
+        upload = await upload_video(
+            client, state, path, title="Clip", description="d", cover_url=cover_url, tags=("a",)
+        )
+        return await wait_for_review(
+            client, state, client.appid, upload.file_sha1, upload.media_id,
+            timeout=30, poll_interval=0.05, max_interval=0.2,
+        )  # fmt: skip
+
+    result = run_on_sandbox(sandbox, body)
+    calls = video_calls(sandbox)
+    assert calls[:6] == ["init_upload"] + ["upload_block"] * 4 + ["upload_finish"]
+    assert calls[6] == "save_video" and set(calls[7:]) == {"query_status"}
+    assert result.status == 3 and result.vid.startswith("wxv_")
+    assert state.video(sandbox.appid, result.file_sha1).status == 3
+
+
+def test_sandbox_interrupted_upload_resumes_with_the_same_vid(
+    tmp_path: Path, state, sandbox
+) -> None:
+    path = make_video(tmp_path / "clip.mp4", 3 * BLOCK_SIZE + 100)
+
+    async def interrupted(client, cover_url):
+        with pytest.raises(ConnectionError):
+            await upload_video(
+                Interrupting(client, 3), state, path, title="T", description="", cover_url=cover_url
+            )
+        return await upload_video(
+            client, state, path, title="T", description="", cover_url=cover_url
+        )
+
+    result = run_on_sandbox(sandbox, interrupted)
+    assert video_calls(sandbox) == ["init_upload"] + ["upload_block"] * 4 + [
+        "upload_finish",
+        "save_video",
+    ]
+    # the sandbox checked the whole file's sha1 at upload_finish: the resumed bytes are right
+    assert state.video(sandbox.appid, result.file_sha1).vid == result.vid
+
+
+def test_sandbox_unknown_vid_restarts_the_upload(tmp_path: Path, state, sandbox) -> None:
+    path = make_video(tmp_path / "clip.mp4", BLOCK_SIZE + 100)
+    sha1 = file_sha1(path)
+    state.start_video(sandbox.appid, sha1, vid="wxv_100000000000000001", filename="clip.mp4",
+                      filesize=path.stat().st_size)  # fmt: skip
+    state.confirm_block(sandbox.appid, sha1, 1)
+
+    async def body(client, cover_url):
+        return await upload_video(
+            client, state, path, title="T", description="", cover_url=cover_url
+        )
+
+    result = run_on_sandbox(sandbox, body)
+    assert video_calls(sandbox) == [
+        "upload_block",  # refused: the sandbox never issued that vid
+        "init_upload",
+        "upload_block",
+        "upload_block",
+        "upload_finish",
+        "save_video",
+    ]
+    assert result.vid != "wxv_100000000000000001"
