@@ -1,0 +1,108 @@
+"""Vector to raster: SVG images and TeX formulas become PNG without a browser.
+
+WeChat keeps only images uploaded through its own endpoints and only JPEG/PNG for body
+images, so SVG files and math must be rasterised before upload. ``resvg`` (through
+``resvg_py``) renders SVG; ``ziamath`` typesets TeX into SVG with its bundled STIX Two
+Math font, so formulas look the same on every machine and need no LaTeX install.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import resvg_py
+import ziamath
+
+from mdwx.errors import AssetError
+
+# Render at twice the CSS size: phones have dense screens and a 1x raster looks blurry.
+SCALE = 2
+# Without a width in the SVG, browsers default to 300 px; so do we.
+DEFAULT_SVG_WIDTH = 300.0
+# A ceiling on any raster we make from SVG (even when no width is asked for).
+MAX_SVG_RASTER_WIDTH = 4096
+# White, not transparent: WeChat's dark mode shows images as they are, and black glyphs on a
+# transparent background would vanish against the dark page.
+FORMULA_BACKGROUND = "#ffffff"
+# latex2mathml keeps a command it does not know as an identifier spelled with a backslash.
+_UNKNOWN_COMMAND = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
+_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
+
+
+def looks_like_svg(data: bytes) -> bool:
+    """SVG markup (possibly after a BOM, an XML declaration or comments), not a raster."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and b"<svg" in head.lower()
+
+
+def svg_intrinsic_width(svg: str) -> float:
+    """The SVG's own width in px: its ``width`` attribute, else its viewBox, else 300.
+
+    Used to pick a raster width before rendering, so a huge declared size is never drawn
+    at full scale first.
+    """
+    try:
+        root = ET.fromstring(svg)
+    except ET.ParseError:
+        return DEFAULT_SVG_WIDTH
+    match = _LENGTH.match(root.get("width", ""))
+    if match:
+        return float(match.group(1))
+    parts = root.get("viewBox", "").replace(",", " ").split()
+    if len(parts) == 4:
+        try:
+            width = float(parts[2])
+        except ValueError:
+            return DEFAULT_SVG_WIDTH
+        if width > 0:
+            return width
+    return DEFAULT_SVG_WIDTH
+
+
+def rasterize_svg(data: bytes, *, source: str, width: int | None = None) -> bytes:
+    """Render SVG markup to PNG bytes, ``width`` px wide (default: 2x its own width, capped).
+
+    Invalid SVG raises :class:`AssetError` naming ``source``.
+    """
+    try:
+        svg = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AssetError(f"{source}: SVG is not valid UTF-8 (save it as UTF-8)") from exc
+    if width is None:
+        width = round(svg_intrinsic_width(svg) * SCALE)
+    width = max(1, min(width, MAX_SVG_RASTER_WIDTH))
+    try:
+        return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width))
+    except (ValueError, RuntimeError) as exc:
+        raise AssetError(f"{source}: invalid SVG ({exc}); check it opens in a browser") from exc
+
+
+def render_formula(tex: str, *, display: bool) -> bytes:
+    """Typeset ``tex`` to a crisp PNG (2x, white background); bad TeX raises AssetError."""
+    label = _short(tex)
+    if not tex.strip():
+        raise AssetError("empty formula: write some TeX between the dollar signs")
+    try:
+        mathml = ziamath.tex.tex2mml(tex, inline=not display)
+    except Exception as exc:  # latex2mathml raises many unrelated exception types
+        reason = type(exc).__name__ if not str(exc) else str(exc)
+        raise AssetError(f"formula {label}: invalid TeX ({reason})") from exc
+    unknown = _UNKNOWN_COMMAND.search(mathml)
+    if unknown:
+        raise AssetError(
+            f"formula {label}: unknown TeX command {unknown.group(1)}",
+            hint="use a command the renderer knows, or write the formula as an image",
+        )
+    try:
+        svg = ziamath.Math(mathml).svg()
+        png = resvg_py.svg_to_bytes(svg_string=svg, zoom=SCALE, background=FORMULA_BACKGROUND)
+    except Exception as exc:  # a typesetting failure must name the TeX, whatever its type
+        raise AssetError(f"formula {label}: could not be typeset ({exc})") from exc
+    return bytes(png)
+
+
+def _short(tex: str, limit: int = 60) -> str:
+    """The TeX for a one-line message: whitespace collapsed, long formulas shortened."""
+    text = " ".join(tex.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
