@@ -263,6 +263,9 @@ def error_for(errcode: int, errmsg: str, endpoint: str, *, ret: bool = False) ->
     if errcode in IP_WHITELIST_CODES:
         return IPWhitelistError(errcode, errmsg, endpoint)
     meaning, hint = _CODES.get(errcode, (None, None))
+    if errcode == 40007 and not endpoint.endswith(("uploadnews", "update", "save_video")):
+        meaning, hint = "the media_id is unknown to WeChat", "it was deleted or never created"
+        return WeChatError(errcode, errmsg, endpoint, hint, meaning=meaning)
     if errcode not in _CODES and ("链接" in errmsg or "link" in lowered):
         meaning, hint = "the content holds a link WeChat refuses", _LINKS
     return _class_for(errcode, errmsg)(errcode, errmsg, endpoint, hint, meaning=meaning)
