@@ -41,7 +41,6 @@ MIN_WIDTH = 320  # narrower than this is not worth showing; give up instead
 MAX_PIXELS = 80_000_000
 CARD_SIZE = (1080, 864)
 _OPEN_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "ICO", "PSD", "AVIF")
-_LOSSLESS_SOURCES = {"PNG", "GIF", "BMP", "ICO", "PSD", "TIFF"}
 _CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif"}
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 MB = 1024 * 1024
@@ -129,11 +128,9 @@ def prepare_image(
         if passed is not None:
             ext = "jpg" if im.format == "JPEG" else "png"
             return _prepared(passed, ext, im.size, notes)
-        prefer_png = im.format in _LOSSLESS_SOURCES
         img = _normalise(im, target)
-    if not prefer_png and img.mode == "RGB":
-        prefer_png = img.getcolors(256) is not None  # a graphic saved as WebP/JPEG
-    encoded, ext, size = _fit(img, target, source=source, original=len(data), prefer_png=prefer_png)
+        style = _style(img, im.format)
+    encoded, ext, size = _fit(img, target, source=source, original=len(data), style=style)
     return _prepared(encoded, ext, size, notes)
 
 
@@ -144,8 +141,7 @@ def make_card_image(data: bytes, target: ImageTarget, *, source: str) -> Prepare
     with _opened(data, source) as im:
         img = _normalise(im, ImageTarget("card", target.max_bytes, max_width=max(size)))
     img = ImageOps.fit(img, size, Image.Resampling.LANCZOS, centering=(0.5, 0.5))
-    prefer_png = _has_alpha(img) or img.getcolors(256) is not None
-    for ext, encode in _candidates(img, target.formats, prefer_png):
+    for ext, encode in _candidates(img, target.formats, _style(img, None)):
         encoded = encode()
         if len(encoded) <= target.max_bytes:
             return _prepared(encoded, ext, img.size, [])
@@ -298,13 +294,13 @@ def _has_alpha(img: Image.Image) -> bool:
 
 
 def _fit(
-    img: Image.Image, target: ImageTarget, *, source: str, original: int, prefer_png: bool
+    img: Image.Image, target: ImageTarget, *, source: str, original: int, style: str
 ) -> tuple[bytes, str, tuple[int, int]]:
     """Scale to the target width, then try encodings, then narrower widths, until it fits."""
     width = img.width
     for width in _widths(img.width, target.max_width):
         frame = _resize(img, width)
-        for ext, encode in _candidates(frame, target.formats, prefer_png):
+        for ext, encode in _candidates(frame, target.formats, style):
             encoded = encode()
             if len(encoded) <= target.max_bytes:
                 return encoded, ext, frame.size
@@ -336,18 +332,30 @@ def _resize(img: Image.Image, width: int) -> Image.Image:
 Encoder = Callable[[], bytes]
 
 
+def _style(img: Image.Image, fmt: str | None) -> str:
+    """How to encode a picture, judged once on the full-size pixels (resizing adds colours).
+
+    "graphic": transparency or at most 256 colours (logos, diagrams, screenshots of UI);
+    "lossless": many colours from a PNG/GIF, kept lossless while it fits; "photo": the rest.
+    """
+    if _has_alpha(img) or img.getcolors(256) is not None:
+        return "graphic"
+    return "lossless" if fmt in ("PNG", "GIF") else "photo"
+
+
 def _candidates(
-    img: Image.Image, formats: tuple[str, ...], prefer_png: bool
+    img: Image.Image, formats: tuple[str, ...], style: str
 ) -> Iterator[tuple[str, Encoder]]:
     """Encodings from best-looking to smallest: PNG, palette PNG, then JPEG quality steps.
 
-    Photos skip PNG (it would never be smaller); transparent pictures try PNG first and are
-    flattened on white for JPEG only when PNG cannot fit.
+    Photos skip PNG (it would never be smaller); only graphics are reduced to a palette (a
+    photo would band); transparent pictures are flattened on white for JPEG only when no
+    PNG fits.
     """
-    png_first = prefer_png or _has_alpha(img)
-    if "png" in formats and (png_first or "jpeg" not in formats):
+    png_only = "jpeg" not in formats
+    if "png" in formats and (style != "photo" or png_only):
         yield "png", lambda: _png(img)
-        if img.mode != "L":
+        if img.mode != "L" and (style == "graphic" or png_only):
             yield "png", lambda: _png(_quantize(img))
     if "jpeg" in formats:
         flat = _flatten(img)
