@@ -1,0 +1,82 @@
+"""Shared pieces of the publishing tests: a copy of the sample site, a fast sandbox, a run."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import http.server
+import io
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from mdwx.posts import collect_posts
+from mdwx.publish import PostResult, Publisher, PublishOptions
+from mdwx.sandbox import SandboxServer, SandboxSettings
+from mdwx.state import State
+from mdwx.wechat import MemoryTokenCache, RetryPolicy, WeChatClient
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_SITE = REPO / "sample-site"
+FAST = dict(review_seconds=0.05, video_review_seconds=0.05)
+FAST_RETRY = RetryPolicy(attempts=6, base=0.01, cap=0.05)
+
+
+def copy_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLE_SITE, site, ignore=shutil.ignore_patterns(".mdwx", "_site"))
+    return site
+
+
+@contextlib.contextmanager
+def web_server(folder: Path) -> Iterator[str]:
+    """A static file server on loopback standing in for a remote image host."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def png_bytes(size: tuple[int, int] = (64, 48), colour: tuple[int, int, int] = (200, 120, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def sandbox(**settings: Any) -> SandboxServer:
+    return SandboxServer(SandboxSettings(**{**FAST, **settings}))
+
+
+def publish(site: Path | list[Path], sb: SandboxServer, **options: Any) -> list[PostResult]:
+    """Publish like the CLI does, through the library API, against the sandbox."""
+    posts = collect_posts(site if isinstance(site, list) else [site])
+    config = posts[0].config
+    options.setdefault("poll_interval", 0.02)
+    client = WeChatClient(sb.appid, sb.secret, api_base=sb.base_url, token_cache=MemoryTokenCache(),
+                          retry=FAST_RETRY)
+
+    async def run(state: State) -> list[PostResult]:
+        async with client:
+            return await Publisher(client, state, sb.appid, PublishOptions(**options)).publish_all(posts)
+
+    with State.open(config.state_path) as state:
+        return asyncio.run(run(state))
+
+
+def endpoints(sb: SandboxServer) -> list[str]:
+    return [r.endpoint for r in sb.requests]
+
+
+IMG_SRC = re.compile(r'<img[^>]*\ssrc="([^"]*)"')
+MPVID = re.compile(r'data-mpvid="([^"]*)"')

@@ -1,0 +1,242 @@
+"""Publishing the sample site to the sandbox over real loopback HTTP."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mdwx.state import State
+from tests.publish_helpers import (
+    IMG_SRC,
+    MPVID,
+    copy_site,
+    endpoints,
+    png_bytes,
+    publish,
+    sandbox,
+    web_server,
+)
+
+CREATING = ("publish/uploadnews", "publish/submit")
+UPLOADS = ("media/uploadimg", "material/add_material")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory):
+    """The sample site published once; tests below read what the sandbox stored."""
+    site = copy_site(tmp_path_factory.mktemp("published"))
+    with sandbox() as sb:
+        results = publish(site, sb, wait=True)
+        yield site, sb, results
+
+
+def test_whole_sample_site_publishes(published) -> None:
+    site, sb, results = published
+    failures = [str(r.error) for r in results if r.error]
+    assert failures == []
+    assert len(results) >= 6
+    assert {r.status for r in results} == {"published"}
+    assert all(r.url and r.url.startswith(sb.base_url) for r in results)
+    assert len(sb.store.articles()) == len(results)
+
+
+def test_stored_content_names_only_sandbox_images_and_videos(published) -> None:
+    _, sb, _ = published
+    issued = set(sb.store.image_urls())
+    vids = {v.vid for v in sb.store.videos()}
+    for record in sb.store.articles():
+        content = record.article["content"]
+        for src in IMG_SRC.findall(content):
+            assert src in issued, src
+        for vid in MPVID.findall(content):
+            assert vid in vids
+        assert "mdwx-asset:" not in content
+
+
+def test_every_asset_kind_is_exercised(published) -> None:
+    _, sb, _ = published
+    seen = set(endpoints(sb))
+    for endpoint in ("media/uploadimg", "material/add_material", "publish/uploadnews", "publish/submit",
+                     "publish/query"):
+        assert endpoint in seen
+    assert any(e.startswith("material/upload_video") for e in seen)
+    contents = "".join(r.article["content"] for r in sb.store.articles())
+    assert "<mp-miniprogram" in contents and "data-miniprogram-imageurl=" in contents
+    assert 'data-miniprogram-appid="wx' in contents and 'href=""' in contents
+    assert "video_iframe" in contents
+    gifs = [i for i in sb.store.images() if i.ext == "gif"]
+    assert gifs, "the animated GIF goes through add_material to keep its animation"
+
+
+def test_unchanged_rerun_sends_nothing(published) -> None:
+    site, sb, _ = published
+    sb.clear_log()
+    results = publish(site, sb, wait=True)
+    assert [r.error for r in results if r.error] == []
+    assert sb.requests == []
+    assert {r.uploads["images"] for r in results} == {0}
+
+
+def test_edited_unsubmitted_post_is_updated_not_duplicated(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    post = site / "posts" / "hello-mdwx.md"
+    with sandbox() as sb:
+        first = publish([post], sb, draft=True)[0]
+        assert first.status == "draft" and first.error is None
+        post.write_text(post.read_text("utf-8") + "\n\nOne more paragraph.\n", encoding="utf-8")
+        sb.clear_log()
+        second = publish([post], sb, draft=True)[0]
+        assert second.error is None
+        assert second.media_id == first.media_id
+        assert endpoints(sb).count("publish/update") == 1
+        assert "publish/uploadnews" not in endpoints(sb)
+        assert "One more paragraph." in sb.store.article(first.media_id).article["content"]
+        # Publishing it for real now submits the same article.
+        third = publish([post], sb)[0]
+        assert third.status == "submitted" and third.media_id == first.media_id
+        assert len(sb.store.articles()) == 1
+
+
+def test_changed_submitted_post_needs_force(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    post = site / "posts" / "hello-mdwx.md"
+    with sandbox() as sb:
+        first = publish([post], sb)[0]
+        assert first.status == "submitted"
+        post.write_text(post.read_text("utf-8") + "\n\nAn edit.\n", encoding="utf-8")
+        refused = publish([post], sb)[0]
+        assert refused.error is not None and "--force" in str(refused.error)
+        assert len(sb.store.articles()) == 1
+        forced = publish([post], sb, force=True)[0]
+        assert forced.error is None and forced.media_id != first.media_id
+        assert len(sb.store.articles()) == 2
+
+
+def test_dry_run_sends_nothing_and_lists_the_plan(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    with sandbox() as sb:
+        results = publish(site, sb, dry_run=True)
+        assert sb.requests == []
+        assert all(r.status == "dry-run" for r in results)
+        assert any(a.startswith("would upload") for r in results for a in r.actions)
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda text: text.replace("title:", "title: " + "长" * 70 + " #", 1), "over the limit"),
+    (lambda text: text + "\n\n![gone](../media/missing.png)\n", "not found"),
+    (lambda text: text + "\n\n![escape](../../../../etc/hostname)\n", "outside"),
+])
+def test_bad_input_fails_before_anything_is_sent(tmp_path: Path, edit, message: str) -> None:
+    site = copy_site(tmp_path)
+    post = site / "posts" / "hello-mdwx.md"
+    post.write_text(edit(post.read_text("utf-8")), encoding="utf-8")
+    with sandbox() as sb:
+        result = publish([post], sb)[0]
+        assert result.error is not None
+        assert message in str(result.error).lower() or message in str(result.error)
+        assert sb.requests == []
+
+
+def test_image_that_cannot_fit_fails_before_upload(tmp_path: Path) -> None:
+    import os
+
+    from PIL import Image
+
+    site = copy_site(tmp_path)
+    noise = Image.frombytes("RGB", (3000, 3000), os.urandom(3000 * 3000 * 3))
+    noise.save(site / "media" / "noise.png")
+    (site / "mdwx.toml").write_text((site / "mdwx.toml").read_text("utf-8").replace(
+        "body_max_bytes = 1048576", "body_max_bytes = 2000"), encoding="utf-8")
+    post = site / "posts" / "hello-mdwx.md"
+    post.write_text(post.read_text("utf-8") + "\n\n![noise](../media/noise.png)\n", encoding="utf-8")
+    with sandbox() as sb:
+        result = publish([post], sb)[0]
+        assert result.error is not None and "noise.png" in str(result.error)
+        assert sb.requests == []
+
+
+def test_same_image_in_many_posts_is_uploaded_once(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    for index in range(3):
+        (site / "posts" / f"dup-{index}.md").write_text(
+            f"---\ntitle: Dup {index}\ncover: ../media/cover-hello.jpg\n---\n\n![logo](../media/logo.png)\n"
+            f"Text {index}.\n", encoding="utf-8")
+    with sandbox() as sb:
+        results = publish([site / "posts" / f"dup-{i}.md" for i in range(3)], sb, draft=True)
+        assert [r.error for r in results if r.error] == []
+        assert endpoints(sb).count("media/uploadimg") == 1
+        assert endpoints(sb).count("material/add_material") == 1  # the shared cover
+
+
+def test_daily_submission_limit_is_reported_before_it_is_hit(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    post = site / "posts" / "hello-mdwx.md"
+    with sandbox() as sb:
+        with State.open(site / ".mdwx" / "state.db") as state:
+            for _ in range(200):
+                state.record_submission(sb.appid)
+        result = publish([post], sb)[0]
+        assert result.error is not None and "200 submissions" in str(result.error)
+        assert "publish/submit" not in endpoints(sb)
+        assert result.media_id is None or sb.store.article(result.media_id) is not None
+
+
+def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    bad = site / "posts" / "aaa-bad.md"
+    bad.write_text("---\ntitle: " + "x" * 80 + "\n---\nbody\n", encoding="utf-8")
+    with sandbox() as sb:
+        results = publish(site, sb, draft=True)
+        assert [r.path for r in results if r.error] == [str(bad)]
+        assert sum(1 for r in results if r.status == "draft") == len(results) - 1
+
+
+def test_faults_and_token_expiry_publish_without_duplicates(tmp_path: Path) -> None:
+    """20% of requests fail (-1, HTTP 500, dropped connection) and tokens expire mid-run.
+
+    A run may end with posts whose outcome was unknown; re-running (as a user would) must
+    finish the site with exactly one article and one submission per post.
+    """
+    site = copy_site(tmp_path)
+    with sandbox(failure_rate=0.2, failure_kinds=("errcode", "http500", "drop"), seed=7) as sb:
+        results = publish(site, sb, wait=True)
+        sb.expire_tokens()
+        for _ in range(6):
+            if not any(r.error for r in results):
+                break
+            results = publish(site, sb, wait=True)
+            sb.expire_tokens()
+        assert [str(r.error) for r in results if r.error] == []
+        articles = sb.store.articles()
+        assert len(articles) == len(results)
+        assert sb.store.submission_count() == len(results)
+        assert any(r.errcode == -1 for r in sb.requests)
+
+
+def test_remote_image_is_fetched_and_uploaded(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "pic.png").write_bytes(png_bytes((120, 80)))
+    config = site / "mdwx.toml"
+    config.write_text(config.read_text("utf-8").replace("[images]", "[images]\nallow_private_hosts = true"),
+                      encoding="utf-8")
+    with web_server(web) as base, sandbox() as sb:
+        post = site / "posts" / "remote.md"
+        post.write_text(f"---\ntitle: Remote\n---\n\n![far away]({base}/pic.png)\n", encoding="utf-8")
+        result = publish([post], sb, draft=True)[0]
+        assert result.error is None
+        content = sb.store.article(result.media_id).article["content"]
+        assert base not in content
+        assert len(IMG_SRC.findall(content)) == 1
+
+
+def test_private_remote_image_is_refused_by_default(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    with sandbox() as sb:
+        post = site / "posts" / "remote.md"
+        post.write_text("---\ntitle: Remote\n---\n\n![x](http://127.0.0.1:9/pic.png)\n", encoding="utf-8")
+        result = publish([post], sb)[0]
+        assert result.error is not None and "127.0.0.1" in str(result.error)
+        assert sb.requests == []
