@@ -1,0 +1,104 @@
+"""Per-render state shared by the render rules through markdown-it's ``env``.
+
+markdown-it render rules are plain functions of ``(tokens, idx, options, env)``; everything a
+WeChat transform must remember across tokens (assets found so far, link reference numbers,
+open lists, the current file line for messages) lives in one :class:`RenderContext` stored at
+``env["mdwx"]``, so a render is reentrant and the cached parser holds no state.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from mdwx.config import SiteConfig
+from mdwx.document import Asset, AssetKind, Diagnostic, asset_key
+from mdwx.errors import RenderError
+from mdwx.render.sanitize import Hooks
+
+ENV_KEY = "mdwx"
+
+
+@dataclass
+class ListState:
+    """One open list: ordered lists count their items from ``start``."""
+
+    ordered: bool
+    next_number: int = 1
+
+
+@dataclass
+class RenderContext:
+    config: SiteConfig
+    path: Path | None
+    base_dir: Path
+    line_offset: int = 1
+    link_policy: str = "footnotes"
+    pygments_style: str = "friendly"
+    line: int | None = None
+    assets: dict[str, Asset] = field(default_factory=dict)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    link_numbers: dict[str, int] = field(default_factory=dict)
+    link_texts: dict[str, str] = field(default_factory=dict)
+    lists: list[ListState] = field(default_factory=list)
+    open_links: list[str] = field(default_factory=list)  # closing HTML per open link
+    in_figure: bool = False  # inside a paragraph rendered as a figure section
+    cjk: bool = False  # the text is Chinese/Japanese/Korean: section titles follow it
+    raw_hooks: Hooks | None = None  # sanitizer hooks shared by every raw-HTML fragment
+    pending_prefix: str = ""  # marker written into the next paragraph (list items, notes)
+
+    def at_block(self, token_map: list[int] | None) -> None:
+        """Remember the file line of the block being rendered (for messages)."""
+        if token_map:
+            self.line = self.line_offset + token_map[0]
+
+    def warn(self, message: str, line: int | None = None) -> None:
+        where = str(self.path) if self.path is not None else None
+        self.warnings.append(Diagnostic(message, where, line if line is not None else self.line))
+
+    def error(self, message: str, line: int | None = None, hint: str | None = None) -> RenderError:
+        return RenderError(message, path=self.path, line=line if line is not None else self.line, hint=hint)
+
+    def local_path(self, source: str) -> Path | None:
+        """Where a local reference points, resolved against the post's folder (no I/O).
+
+        Remote and ``data:`` sources have none; a leading ``/`` means the site root, as in
+        static site generators.
+        """
+        if source.startswith(("http://", "https://", "//", "data:")):
+            return None
+        if source.startswith("/"):
+            return Path(os.path.normpath(self.config.root / source.lstrip("/")))
+        return Path(os.path.normpath(self.base_dir / source))
+
+    def add_asset(self, kind: AssetKind, source: str, *, alt: str = "", display: bool = False) -> Asset:
+        """Record an asset once (first appearance wins) and return it."""
+        key = asset_key(kind, source, display)
+        asset = self.assets.get(key)
+        if asset is None:
+            local = None if kind is AssetKind.FORMULA else self.local_path(source)
+            asset = Asset(key, kind, source, self.line, alt, display, local)
+            self.assets[key] = asset
+        return asset
+
+    def link_number(self, url: str, text: str) -> int:
+        """The reference number of ``url``: the same URL twice keeps its first number."""
+        number = self.link_numbers.get(url)
+        if number is None:
+            number = self.link_numbers[url] = len(self.link_numbers) + 1
+            self.link_texts[url] = text
+        return number
+
+
+def context_of(env: dict[str, Any]) -> RenderContext:
+    return env[ENV_KEY]
+
+
+def source_reference(url: str) -> str:
+    """The reference as the author wrote it: markdown-it percent-encodes local paths."""
+    if url.startswith(("http://", "https://", "//", "data:")):
+        return url
+    return unquote(url)

@@ -1,0 +1,72 @@
+"""Lists whose markers and nesting survive WeChat.
+
+WeChat resets list styles and flattens nesting beyond two levels, so lists are ``<section>``s:
+each item writes its marker as text ("• ", "3. ", "☑ ") and nested lists are indented by the
+theme (``.list .list``). Ordered lists keep their start number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from mdwx.render.context import ListState, context_of
+
+BULLETS = ("• ", "◦ ", "▪ ")
+UNCHECKED, CHECKED = "☐ ", "☑ "
+
+
+def _open_list(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    token = tokens[idx]
+    ordered = token.type == "ordered_list_open"
+    start = int(token.attrGet("start") or 1) if ordered else 1
+    context_of(env).lists.append(ListState(ordered=ordered, next_number=start))
+    return '<section class="list">\n'
+
+
+def _close_list(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    ctx = context_of(env)
+    if ctx.lists:
+        ctx.lists.pop()
+    return "</section>\n"
+
+
+def item_marker(ctx_lists: list[ListState], checked: bool | None) -> str:
+    """The marker text of the next item of the innermost list (and count it)."""
+    if not ctx_lists:
+        return BULLETS[0]
+    state = ctx_lists[-1]
+    task = "" if checked is None else (CHECKED if checked else UNCHECKED)
+    if state.ordered:
+        number = state.next_number
+        state.next_number += 1
+        return f"{number}. {task}"
+    return task or BULLETS[(len(ctx_lists) - 1) % len(BULLETS)]
+
+
+def _open_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    ctx = context_of(env)
+    meta = tokens[idx].meta or {}
+    marker = f'<span class="marker">{item_marker(ctx.lists, meta.get("checked"))}</span>'
+    following = tokens[idx + 1] if idx + 1 < len(tokens) else None
+    if following is not None and following.type == "paragraph_open":
+        ctx.pending_prefix = marker  # written inside the item's first paragraph
+        return '<section class="li">'
+    return f'<section class="li">{marker}'
+
+
+def _close_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return "</section>\n"
+
+
+def lists_plugin(md: MarkdownIt) -> None:
+    """Render bullet, ordered and task lists as sections with text markers."""
+    md.add_render_rule("bullet_list_open", _open_list)
+    md.add_render_rule("ordered_list_open", _open_list)
+    md.add_render_rule("bullet_list_close", _close_list)
+    md.add_render_rule("ordered_list_close", _close_list)
+    md.add_render_rule("list_item_open", _open_item)
+    md.add_render_rule("list_item_close", _close_item)

@@ -1,0 +1,108 @@
+"""Images, videos and formulas become assets with placeholders (render does no I/O).
+
+An image alone in its paragraph is a figure (image + caption from the title or alt text);
+``{width=300}`` goes into ``style`` because WeChat drops size attributes. A video reference
+(``![title](clip.mp4)``) becomes the contract's iframe, and ``$…$`` / ``$$…$$`` TeX a FORMULA
+asset rasterised at resolve time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from mdwx.document import AssetKind
+from mdwx.render.context import RenderContext, context_of, source_reference
+
+VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".webm")
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|%|em|rem|vw)?\s*$")
+VIDEO_PLAYER = "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl&amp;action=mpvideo&amp;auto=0&amp;mpvid="
+
+
+def is_video(source: str) -> bool:
+    path = source.split("?", 1)[0].split("#", 1)[0].lower()
+    return path.endswith(VIDEO_EXTENSIONS)
+
+
+def size_style(width: str | None, height: str | None) -> str:
+    """``width``/``height`` attribute values as CSS (a bare number means pixels)."""
+    parts = []
+    for name, value in (("width", width), ("height", height)):
+        match = _SIZE.match(value or "")
+        if match:
+            parts.append(f"{name}:{match.group(1)}{match.group(2) or 'px'}")
+    return ";".join(parts)
+
+
+def video_html(source: str, title: str, ctx: RenderContext) -> str:
+    """The contract's video iframe; the placeholder becomes the ``wxv_`` id after upload."""
+    asset = ctx.add_asset(AssetKind.VIDEO, source, alt=title)
+    mark = asset.placeholder
+    return (
+        f'<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="{mark}" '
+        f'allowfullscreen="" frameborder="0" data-src="{VIDEO_PLAYER}{mark}"></iframe>'
+    )
+
+
+def image_html(source: str, alt: str, ctx: RenderContext, style: str = "", caption: str = "") -> str:
+    """An ``<img>`` on an IMAGE asset, with a caption when it stands as a figure."""
+    asset = ctx.add_asset(AssetKind.IMAGE, source, alt=alt)
+    style_attr = f' style="{escape(style)}"' if style else ""
+    html = f'<img src="{asset.placeholder}" alt="{escape(alt)}"{style_attr}>'
+    if caption and ctx.in_figure and not ctx.open_links:
+        html += f'<p class="caption">{escape(caption, quote=False)}</p>'
+    return html
+
+
+def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    ctx = context_of(env)
+    token = tokens[idx]
+    source = source_reference(str(token.attrGet("src") or ""))
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    title = str(token.attrGet("title") or "")
+    if is_video(source):
+        html = video_html(source, title or alt, ctx)
+        if ctx.in_figure and (title or alt):
+            html += f'<p class="caption">{escape(title or alt, quote=False)}</p>'
+        return html
+    width, height = token.attrGet("width"), token.attrGet("height")
+    style = size_style(str(width) if width else None, str(height) if height else None)
+    return image_html(source, alt, ctx, style, title or alt)
+
+
+def formula_html(tex: str, ctx: RenderContext, *, display: bool, inline_block: bool = False) -> str:
+    """A FORMULA asset as an image: centred section for display math."""
+    tex = tex.strip()
+    asset = ctx.add_asset(AssetKind.FORMULA, tex, alt=tex, display=display)
+    alt = escape(tex)
+    if not display:
+        return f'<img class="math" src="{asset.placeholder}" alt="{alt}">'
+    if inline_block:  # $$…$$ inside a paragraph: a section there would split the paragraph
+        return f'<img src="{asset.placeholder}" alt="{alt}" style="display:block;margin:8px auto">'
+    return f'<section class="math-display"><img src="{asset.placeholder}" alt="{alt}"></section>\n'
+
+
+def _math_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return formula_html(tokens[idx].content, context_of(env), display=False)
+
+
+def _math_inline_double(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return formula_html(tokens[idx].content, context_of(env), display=True, inline_block=True)
+
+
+def _math_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return formula_html(tokens[idx].content, context_of(env), display=True)
+
+
+def media_plugin(md: MarkdownIt) -> None:
+    """Render images, videos and math as asset placeholders."""
+    md.add_render_rule("image", _image)
+    md.add_render_rule("math_inline", _math_inline)
+    md.add_render_rule("math_inline_double", _math_inline_double)
+    md.add_render_rule("math_block", _math_block)
+    md.add_render_rule("math_block_label", _math_block)

@@ -1,0 +1,146 @@
+"""The markdown-it setup and the render pipeline: Markdown → WeChat-safe HTML + assets.
+
+One MarkdownIt instance is built and cached; every WeChat transform is a plugin that
+overrides render rules, and per-render state lives in ``env`` (see :mod:`.context`). The
+document is rendered to semantic HTML once, then the theme is inlined once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+
+from mdwx.article_model import Article
+from mdwx.config import SiteConfig
+from mdwx.document import Document
+from mdwx.render.blocks import blocks_plugin
+from mdwx.render.code import code_plugin
+from mdwx.render.context import ENV_KEY, RenderContext
+from mdwx.render.header_footer import fill, read_template
+from mdwx.render.inline_css import inline_theme
+from mdwx.render.links import links_plugin, references_html
+from mdwx.render.lists import lists_plugin
+from mdwx.render.media import media_plugin
+from mdwx.render.raw_html import raw_html_plugin
+from mdwx.render.themes import load_theme
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+class WeChatRenderer(RendererHTML):
+    """markdown-it's HTML renderer that tells the context which file line it is on."""
+
+    def render(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
+        ctx: RenderContext = env[ENV_KEY]
+        rules = self.rules
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            if token.map is not None:
+                ctx.line = ctx.line_offset + token.map[0]
+            if token.type == "inline":
+                if token.children:
+                    out.append(self.renderInline(token.children, options, env))
+            elif token.type in rules:
+                out.append(rules[token.type](tokens, i, options, env))
+            else:
+                out.append(self.renderToken(tokens, i, options, env))
+        return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    """The configured parser: GFM, footnotes, alerts, admonitions, math, attributes."""
+    md = MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}, renderer_cls=WeChatRenderer)
+    md.enable(["table", "strikethrough"])
+    md.options["tasklists"] = True
+    md.options["alerts"] = True
+    md.options["strikethrough_single_tilde"] = True
+    md.use(gfm_autolink_plugin)
+    md.use(footnote_plugin, inline=False)
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
+           allow_blank_lines=False)
+    md.use(admon_plugin)
+    md.use(attrs_plugin, allowed=("width", "height"))
+    for plugin in (blocks_plugin, lists_plugin, code_plugin, links_plugin, media_plugin,
+                   raw_html_plugin):
+        md.use(plugin)
+    return md
+
+
+def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset: int) -> str:
+    """Render one Markdown text (body, header or footer) into the shared context."""
+    ctx.path, ctx.line_offset, ctx.line = path, line_offset, None
+    ctx.lists.clear()
+    ctx.open_links.clear()
+    env = {ENV_KEY: ctx}
+    md = markdown()
+    return md.renderer.render(md.parse(text, env), md.options, env)
+
+
+def new_context(config: SiteConfig, text: str, *, theme_name: str, path: Path | None,
+                line_offset: int, base_dir: Path | None) -> RenderContext:
+    theme = load_theme(theme_name)
+    return RenderContext(
+        config=config,
+        path=path,
+        base_dir=base_dir or (path.parent if path is not None else config.root),
+        line_offset=line_offset,
+        link_policy="keep" if config.wechat_pay else config.link_policy,
+        pygments_style=theme.pygments_style,
+        cjk=bool(_CJK.search(text)),
+    )
+
+
+def finish(ctx: RenderContext, parts: list[str], theme_name: str) -> Document:
+    """Wrap in the root section, add the references, inline the theme."""
+    html = f'<section class="mdwx">{"".join(parts)}{references_html(ctx)}</section>'
+    return Document(inline_theme(html, load_theme(theme_name)), list(ctx.assets.values()),
+                    list(ctx.warnings))
+
+
+def render_markdown(text: str, config: SiteConfig, *, theme: str | None = None,
+                    path: Path | None = None, line_offset: int = 1,
+                    base_dir: Path | None = None) -> Document:
+    """Render Markdown alone (no header or footer): for tests, previews and plugins."""
+    theme_name = theme or config.theme
+    ctx = new_context(config, text, theme_name=theme_name, path=path, line_offset=line_offset,
+                      base_dir=base_dir)
+    return finish(ctx, [render_part(text, ctx, path=path, line_offset=line_offset)], theme_name)
+
+
+def article_theme(article: Article, config: SiteConfig) -> str:
+    """The post's own theme when its front matter names one, else the site's."""
+    if "theme" in article.front_matter or article.theme != "default":
+        return article.theme
+    return config.theme
+
+
+def render_article(article: Article, config: SiteConfig) -> Document:
+    """The article's WeChat ``content``: site header, body, site footer, references."""
+    theme_name = article_theme(article, config)
+    ctx = new_context(config, article.body, theme_name=theme_name, path=article.path,
+                      line_offset=article.file_line(1), base_dir=article.path.parent)
+    values = {"author": article.author or config.author, "title": article.title,
+              "digest": article.digest, "slug": article.slug, "source_url": article.source_url}
+    parts = []
+    for kind, relative in (("header", config.header), (None, None), ("footer", config.footer)):
+        if kind is None:
+            parts.append(render_part(article.body, ctx, path=article.path,
+                                     line_offset=article.file_line(1)))
+        elif relative:
+            template_path, template = read_template(config, relative)
+            html = render_part(fill(template, values), ctx, path=template_path, line_offset=1)
+            parts.append(f'<section class="{kind}">{html}</section>')
+    return finish(ctx, parts, theme_name)

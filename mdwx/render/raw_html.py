@@ -1,0 +1,40 @@
+"""Raw HTML inside Markdown goes through the sanitizer, with the renderer's hooks.
+
+``<img src>`` in raw HTML becomes an IMAGE asset like a Markdown image, and ``<a href>``
+follows the link policy like a Markdown link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from mdwx.document import AssetKind
+from mdwx.render.context import RenderContext, context_of
+from mdwx.render.links import open_link
+from mdwx.render.sanitize import Hooks, sanitize_html
+
+
+def hooks_for(ctx: RenderContext) -> Hooks:
+    """Sanitizer hooks bound to one render (kept on the context across fragments)."""
+    hooks = ctx.raw_hooks
+    if hooks is None:
+        hooks = Hooks(
+            image=lambda src, alt: ctx.add_asset(AssetKind.IMAGE, src, alt=alt).placeholder,
+            link=lambda href: open_link(ctx, href, ""),
+        )
+        ctx.raw_hooks = hooks
+    return hooks
+
+
+def _raw(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return sanitize_html(tokens[idx].content, hooks_for(context_of(env)))
+
+
+def raw_html_plugin(md: MarkdownIt) -> None:
+    """Sanitize ``html_block`` and ``html_inline`` tokens."""
+    md.add_render_rule("html_block", _raw)
+    md.add_render_rule("html_inline", _raw)

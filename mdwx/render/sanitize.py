@@ -1,0 +1,209 @@
+"""An allow-list sanitizer for raw HTML written inside Markdown.
+
+It works tag by tag rather than on a tree because Markdown splits raw HTML into fragments
+(``<span style="...">`` in one token, ``</span>`` in another; ``<div align="center">``, then
+Markdown, then ``</div>``), and a tree sanitizer would close every fragment on its own. Each
+tag that survives is rebuilt from its parsed name and allowed attributes, and all other text
+has ``<`` and ``>`` escaped, so the output holds only markup this module wrote: scripts,
+styles, forms, foreign iframes, event handlers, ``class``/``id`` and ``javascript:``-style
+URLs cannot get through, and sanitizing twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape, unescape
+
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)|<![^>]*>?|<\?[^>]*>?"
+    r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>",
+    re.S,
+)
+_ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
+_BARE_AMP = re.compile(r"&(?!(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});)")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
+
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+DROP_WITH_CONTENT = _words(
+    "script style textarea title noscript template xmp plaintext iframe noembed noframes "
+    "object embed applet select svg math head frameset frame canvas audio video"
+)
+ALLOWED = _words(
+    "a abbr b big blockquote br caption cite code col colgroup dd del dl dt em figcaption figure "
+    "h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp section small span strong sub "
+    "sup table tbody td tfoot th thead tr u ul mp-miniprogram"
+)
+RENAMED = {"div": "section", "center": "section", "article": "section", "aside": "section",
+           "header": "section", "footer": "section", "main": "section", "nav": "section",
+           "strike": "s", "tt": "code"}
+VOID = frozenset({"br", "hr", "img", "col"})
+GLOBAL_ATTRS = frozenset({"style", "title", "align", "dir", "lang"})
+TAG_ATTRS = {
+    "a": {"href", "data-miniprogram-appid", "data-miniprogram-path"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start"},
+    "mp-miniprogram": {"data-miniprogram-appid", "data-miniprogram-path", "data-miniprogram-title",
+                       "data-miniprogram-imageurl"},
+}
+VIDEO_CLASS = "video_iframe rich_pages"
+VIDEO_PLAYER = "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl"
+VIDEO_ATTRS = ("class", "data-vidtype", "data-mpvid", "allowfullscreen", "frameborder", "data-src")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "miniprogram", "mdwx-asset"})
+_BAD_CSS = ("var(", "expression", "url(", "javascript:", "@import", "behavior", "binding", "\\")
+
+
+@dataclass
+class Hooks:
+    """How the renderer takes part: images become assets, links follow the link policy."""
+
+    image: Callable[[str, str], str] | None = None  # (src, alt) -> new src
+    link: Callable[[str], tuple[str, str]] | None = None  # href -> (opening, closing) HTML
+    open_links: list[str] = field(default_factory=list)
+
+
+def clean_text(text: str) -> str:
+    return _BARE_AMP.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clean_style(style: str) -> str:
+    """Literal declarations only: no ``position``, custom properties, ``var()`` or URLs."""
+    kept = []
+    for declaration in style.split(";"):
+        name, colon, value = declaration.partition(":")
+        name, value = name.strip().lower(), value.strip()
+        if not colon or not value or not re.fullmatch(r"-?[a-z][a-z-]*", name):
+            continue
+        if name == "position" or any(bad in value.lower() for bad in _BAD_CSS):
+            continue
+        kept.append(f"{name}:{value}")
+    return ";".join(kept)
+
+
+def safe_url(url: str, *, image: bool = False) -> bool:
+    compact = _CONTROL.sub("", url)
+    match = _SCHEME.match(compact)
+    if match is None:
+        return not compact.startswith("//") or image
+    scheme = match.group(1).lower()
+    if scheme == "data":
+        return image and compact.lower().startswith("data:image/") and "svg" not in compact[:20].lower()
+    return scheme in SAFE_SCHEMES
+
+
+def _attributes(raw: str) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    for name, value in _ATTR.findall(raw):
+        value = value[1:-1] if value[:1] in ("'", '"') else value
+        attrs.setdefault(name.lower(), unescape(value))
+    return attrs
+
+
+def _render_tag(name: str, attrs: dict[str, str]) -> str:
+    text = "".join(f' {key}="{escape(value)}"' for key, value in attrs.items())
+    return f"<{name}{text}>"
+
+
+def _allowed_attrs(name: str, attrs: dict[str, str], hooks: Hooks) -> dict[str, str]:
+    allowed = GLOBAL_ATTRS | TAG_ATTRS.get(name, set())
+    kept = {k: v for k, v in attrs.items() if k in allowed}
+    if "style" in kept:
+        kept["style"] = clean_style(kept["style"])
+    if name == "img":
+        sizes = []
+        for key in ("width", "height"):  # WeChat drops size attributes: move them to style
+            value = kept.pop(key, "").strip()
+            if re.fullmatch(r"\d+(?:px|%)?", value):
+                sizes.append(f"{key}:{value}{'px' if value.isdigit() else ''}")
+        kept["style"] = ";".join(filter(None, [*sizes, kept.get("style", "")]))
+        src = kept.get("src", "")
+        if not src or not safe_url(src, image=True):
+            return {}
+        if hooks.image and not src.startswith("mdwx-asset:"):
+            kept["src"] = hooks.image(src, kept.get("alt", ""))
+    if "href" in kept and not safe_url(kept["href"]):
+        del kept["href"]
+    return {k: v for k, v in kept.items() if v or k in ("href", "alt")}
+
+
+def _video_iframe(attrs: dict[str, str]) -> str | None:
+    """The contract's video iframe, rebuilt; None for any other iframe."""
+    if attrs.get("class") != VIDEO_CLASS or not attrs.get("data-src", "").startswith(VIDEO_PLAYER):
+        return None
+    if not attrs.get("data-mpvid") or any(c in attrs["data-src"] for c in "\"'<> "):
+        return None
+    kept = {k: attrs[k] for k in VIDEO_ATTRS if k in attrs}
+    return _render_tag("iframe", kept) + "</iframe>"
+
+
+def _skip_content(html: str, name: str, start: int) -> int:
+    """The position after ``</name>`` (or the end): the element's content is dropped."""
+    close = re.compile(rf"</{re.escape(name)}\s*>", re.I).search(html, start)
+    return close.end() if close else len(html)
+
+
+def _link_tag(closing: bool, attrs: dict[str, str], hooks: Hooks) -> str:
+    if closing:
+        return hooks.open_links.pop() if hooks.open_links else ""
+    if "data-miniprogram-appid" in attrs and "data-miniprogram-path" in attrs:
+        hooks.open_links.append("</a>")
+        mini = {k: attrs[k] for k in ("data-miniprogram-appid", "data-miniprogram-path")}
+        return _render_tag("a", {**mini, "href": ""})
+    href = attrs.get("href")
+    if hooks.link is not None and href:
+        opening, closing_html = hooks.link(href)
+        hooks.open_links.append(closing_html)
+        return opening
+    hooks.open_links.append("</a>")
+    return _render_tag("a", {"href": href} if href else {})
+
+
+def _tag(match: re.Match[str], html: str, hooks: Hooks) -> tuple[str, int]:
+    """Rebuild one tag; returns the output and where to continue reading."""
+    closing, raw_name, raw_attrs = match.group(1), match.group(2), match.group(3) or ""
+    if raw_name is None:  # comment, doctype, processing instruction
+        return "", match.end()
+    name = raw_name.lower()
+    if name == "iframe" and not closing:
+        iframe = _video_iframe(_attributes(raw_attrs))
+        if iframe is not None:
+            return iframe, _skip_content(html, name, match.end())
+    if name in DROP_WITH_CONTENT:
+        return "", (match.end() if closing else _skip_content(html, name, match.end()))
+    name = RENAMED.get(name, name)
+    if name not in ALLOWED:
+        return "", match.end()
+    attrs = {} if closing else _allowed_attrs(name, _attributes(raw_attrs), hooks)
+    if name == "a":
+        return _link_tag(bool(closing), attrs, hooks), match.end()
+    if closing:
+        return ("" if name in VOID else f"</{name}>"), match.end()
+    if name == "img" and "src" not in attrs:
+        return "", match.end()
+    return _render_tag(name, attrs), match.end()
+
+
+def sanitize_html(html: str, hooks: Hooks | None = None) -> str:
+    """The allow-listed form of a raw HTML fragment."""
+    hooks = hooks or Hooks()
+    out: list[str] = []
+    position = 0
+    while True:
+        match = _TOKEN.search(html, position)
+        if match is None:
+            out.append(clean_text(html[position:]))
+            return "".join(out)
+        out.append(clean_text(html[position : match.start()]))
+        tag, position = _tag(match, html, hooks)
+        out.append(tag)
