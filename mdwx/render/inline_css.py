@@ -10,6 +10,7 @@ every character of the HTML.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import css_inline
 
@@ -31,9 +32,14 @@ def compact_style(style: str) -> str:
 
 
 def _clean_tag(match: re.Match[str]) -> str:
-    name, attrs = match.group(1), match.group(2)
+    return _clean_tag_text(match.group(0), match.group(1), match.group(2))
+
+
+@lru_cache(maxsize=8192)
+def _clean_tag_text(tag: str, name: str, attrs: str) -> str:
+    """Cached: the same styled tag (``<p style=...>``) repeats hundreds of times."""
     if not attrs:
-        return match.group(0)
+        return tag
     parts = []
     for attr in _ATTR.finditer(attrs):
         key, value = attr.group(1).lower(), attr.group(2)

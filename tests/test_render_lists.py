@@ -1,0 +1,48 @@
+"""Lists keep their markers, numbers and nesting in WeChat: markers are text, indents are sections."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.render_helpers import render
+
+
+def _items(html: str) -> list[str]:
+    """The visible text of each item line, tags removed."""
+    text = re.sub(r"<[^>]+>", "", html.replace("</section>", "\n").replace("</p>", "\n"))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_bullets_are_text_markers_and_no_list_tags_remain(tmp_path: Path) -> None:
+    html = render("- one\n- two\n", tmp_path).html
+    assert _items(html) == ["• one", "• two"]
+    assert "<ul" not in html and "<li" not in html
+
+
+def test_ordered_list_keeps_its_start_number(tmp_path: Path) -> None:
+    html = render("7. seven\n8. eight\n9. nine\n", tmp_path).html
+    assert _items(html) == ["7. seven", "8. eight", "9. nine"]
+
+
+def test_nested_levels_are_indented_with_their_own_markers(tmp_path: Path) -> None:
+    html = render("- a\n  - b\n    - c\n- d\n", tmp_path).html
+    assert _items(html) == ["• a", "◦ b", "▪ c", "• d"]
+    assert html.count("padding-left:20px") == 2  # the default theme indents each nested level
+
+
+def test_loose_list_markers_go_inside_the_first_paragraph(tmp_path: Path) -> None:
+    html = render("1. first\n\n   more\n\n2. second\n", tmp_path).html
+    assert '<span style="color:#07a35a">1. </span>first</p>' in html
+    assert _items(html) == ["1. first", "more", "2. second"]
+
+
+def test_task_items_show_checkboxes_as_text(tmp_path: Path) -> None:
+    html = render("- [ ] todo\n- [x] done\n", tmp_path).html
+    assert _items(html) == ["☐ todo", "☑ done"]
+    assert "<input" not in html
+
+
+def test_item_starting_with_code_still_gets_its_marker(tmp_path: Path) -> None:
+    html = render("1. ```\n   x\n   ```\n", tmp_path).html
+    assert _items(html)[0].startswith("1.")
