@@ -51,15 +51,19 @@ class SandboxServer:
     def __init__(
         self, settings: SandboxSettings | None = None, *, host: str = "127.0.0.1", port: int = 0
     ) -> None:
-        self.settings = settings or SandboxSettings()
         self.host = host
         self._port = port
-        self.app = create_app(self.settings)
+        self.app = create_app(settings or SandboxSettings())
         self.store: Store = self.app.state.store
         self._control: Control = self.app.state.control
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.base_url = ""
+
+    @property
+    def settings(self) -> SandboxSettings:
+        """The live settings (changed by :meth:`configure` or ``POST /_sandbox/configure``)."""
+        return self._control.settings
 
     @property
     def appid(self) -> str:
@@ -128,7 +132,7 @@ class SandboxServer:
 
     def configure(self, **changes: Any) -> None:
         """Change settings live (faults, latency, review_reject, limits...)."""
-        self.settings = self._control.configure(**changes)
+        self._control.configure(**changes)
 
     def expire_tokens(self) -> None:
         """Every token issued so far answers 42001 (``access_token expired``)."""
@@ -162,6 +166,11 @@ def run_sandbox(
     echo(f"Published articles: {base_url}/  — press Ctrl-C to stop.")
     try:
         _uvicorn_server(app).run(sockets=[sock])
+    except KeyboardInterrupt:
+        # uvicorn shuts down gracefully, then re-raises the captured SIGINT: Ctrl-C is the
+        # normal way to stop, not an error.
+        pass
     finally:
+        echo("mdwx sandbox stopped")
         sock.close()
         app.state.store.close()
