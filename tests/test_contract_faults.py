@@ -3,6 +3,7 @@ and no token or secret shows up in anything a person could read."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -144,3 +145,19 @@ def test_no_token_or_secret_in_logs_or_errors_of_a_faulty_run(sandbox: SandboxSe
         assert sandbox.secret not in text
         for token in tokens:
             assert token not in text, text
+
+
+def test_delete_survives_a_dropped_answer(sandbox: SandboxServer) -> None:
+    async def go() -> None:
+        async with client_for(sandbox) as wx:
+            media_id = await wx.uploadnews(
+                article((await wx.add_material(image_bytes("JPEG"), "c.jpg")).media_id)
+            )
+            sandbox.configure(failure_rate=1.0, failure_kinds=("drop_after",))
+            delete = asyncio.create_task(wx.delete(media_id))
+            await asyncio.sleep(0)
+            sandbox.configure(failure_rate=0.0)  # the retry gets through
+            await delete
+
+    run(go())
+    assert sandbox.store.articles() == []

@@ -147,3 +147,22 @@ def test_backoff_is_full_jitter_below_an_exponential_cap() -> None:
         assert all(0 <= d <= ceiling for d in delays)
         assert max(delays) > ceiling / 2  # spread over the range, not a fixed value
     assert RetryPolicy(jitter=False).delay(2) == 2.0
+
+
+def test_delete_whose_first_answer_was_lost_counts_a_later_unknown_id_as_done() -> None:
+    fake = FakeWeChat()
+    fake.on(
+        "publish/delete",
+        httpx.RemoteProtocolError("dropped"),
+        {"errcode": 40007, "errmsg": "invalid media_id"},
+    )
+    run(make_client(fake).delete("N"))
+    assert len(fake.calls("publish/delete")) == 2
+
+
+def test_delete_of_an_unknown_id_on_the_first_attempt_is_an_error() -> None:
+    fake = FakeWeChat()
+    fake.on("publish/delete", {"errcode": 40007, "errmsg": "invalid media_id"})
+    with pytest.raises(WeChatError) as caught:
+        run(make_client(fake).delete("N"))
+    assert caught.value.errcode == 40007

@@ -53,7 +53,7 @@ class WeChatClient:
                 "WeChat credentials are missing",
                 hint="set WECHAT_APPID and WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN)",
             )
-        self.appid = appid
+        self.appid = appid or ""  # "" with a given token: the account is unknown then
         self.api_base = api_base.rstrip("/")
         self.upload_timeout = upload_timeout
         self._redact = Redactor(secret, access_token)
@@ -205,9 +205,9 @@ class WeChatClient:
 
     # -- publishing -------------------------------------------------------------------------
 
-    def _publish(self, action: str, payload: dict[str, Any], *, creates: bool = False) -> Call:
+    def _publish(self, action: str, payload: dict[str, Any], **options: Any) -> Call:
         return Call(
-            "POST", f"cgi-bin/publish/{action}", f"publish/{action}", json=payload, creates=creates
+            "POST", f"cgi-bin/publish/{action}", f"publish/{action}", json=payload, **options
         )
 
     async def uploadnews(self, article: dict[str, Any]) -> str:
@@ -228,7 +228,8 @@ class WeChatClient:
 
     async def delete(self, media_id: str, index: int = 0) -> None:
         """Delete article ``index`` (from 1), or all of them with 0."""
-        await self._api(self._publish("delete", {"media_id": media_id, "index": index}))
+        payload = {"media_id": media_id, "index": index}
+        await self._api(self._publish("delete", payload, done_code=40007))
 
     async def query(self, media_id: str) -> PublishStatus:
         body = await self._api(self._publish("query", {"media_id": media_id}))

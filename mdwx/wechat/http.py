@@ -113,6 +113,9 @@ class Call:
     creates: bool = False
     timeout: float | None = None
     ret_style: bool = False  # video endpoints answer {"ret": n} instead of errcode
+    #: An errcode meaning "already done" when an earlier attempt's outcome was unclear
+    #: (delete answering 40007 because the dropped first attempt did delete).
+    done_code: int | None = None
 
     def build(self, client: httpx.AsyncClient, token: str | None) -> httpx.Request:
         params = dict(self.params)
@@ -140,8 +143,9 @@ class Call:
 class _Retry(Exception):
     """A failed attempt that may be repeated; ``final`` is raised once attempts run out."""
 
-    def __init__(self, final: WeChatError) -> None:
+    def __init__(self, final: WeChatError, *, unclear: bool = False) -> None:
         self.final = final
+        self.unclear = unclear  # the failed attempt may have taken effect
 
 
 class Sender:
@@ -163,16 +167,18 @@ class Sender:
     async def send(self, call: Call, token: str | None) -> dict[str, Any]:
         """The answer's JSON object, or a typed :class:`WeChatError`."""
         attempt = 0
+        unclear = False
         while True:
             try:
-                return await self._attempt(call, token)
+                return await self._attempt(call, token, unclear)
             except _Retry as retry:
+                unclear = unclear or retry.unclear
                 attempt += 1
                 if attempt >= self.retry.attempts:
                     raise retry.final from None
                 await asyncio.sleep(self.retry.delay(attempt - 1))
 
-    async def _attempt(self, call: Call, token: str | None) -> dict[str, Any]:
+    async def _attempt(self, call: Call, token: str | None, unclear: bool) -> dict[str, Any]:
         request = call.build(self.client, token)
         started = time.monotonic()
         self.requests_sent += 1
@@ -192,9 +198,11 @@ class Sender:
             reason = f"HTTP {response.status_code}"
             if call.creates and response.status_code != 429:
                 raise OutcomeUnknown(call.label, reason)
-            raise _Retry(TransportError(call.label, reason))
+            raise _Retry(TransportError(call.label, reason), unclear=response.status_code != 429)
         if code == -1:
             raise _Retry(self._error(call, body, -1))
+        if code and code == call.done_code and unclear:
+            return body  # an earlier attempt whose answer was lost did the work
         if code:
             raise self._error(call, body, code)
         if response.status_code >= 400:
@@ -210,13 +218,15 @@ class Sender:
             reason = f"{reason}: {detail}"
         if call.creates and not isinstance(exc, _NOTHING_SENT):
             return OutcomeUnknown(call.label, reason)
-        return _Retry(TransportError(call.label, reason))
+        return _Retry(
+            TransportError(call.label, reason), unclear=not isinstance(exc, _NOTHING_SENT)
+        )
 
     def _unreadable(self, call: Call, response: httpx.Response) -> dict[str, Any]:
         reason = f"HTTP {response.status_code} with an answer that is not a JSON object"
         if call.creates:
             raise OutcomeUnknown(call.label, reason)
-        raise _Retry(TransportError(call.label, reason, hint=_NOT_WECHAT))
+        raise _Retry(TransportError(call.label, reason, hint=_NOT_WECHAT), unclear=True)
 
     def _error(self, call: Call, body: dict[str, Any], code: int) -> WeChatError:
         message = body.get("errmsg") or body.get("msg") or ""
