@@ -179,3 +179,18 @@ def test_no_token_or_secret_in_any_log_line_or_error_text() -> None:
         assert SECRET not in text
         for token in tokens:
             assert token not in text, text
+
+
+def test_log_lines_name_method_endpoint_status_errcode_and_time() -> None:
+    import re
+
+    fake = FakeWeChat()
+    fake.on("publish/uploadnews", httpx.ConnectError("refused"))
+    lines: list[str] = []
+    run(make_client(fake, log=lines.append).uploadnews(ARTICLE))
+    pattern = re.compile(
+        r"^POST (stable_token|publish/uploadnews) → (\d{3} errcode=-?\d+|ConnectError) \(\d+\.\d\d s\)$"
+    )
+    assert len(lines) == 3 and all(pattern.match(line) for line in lines), lines
+    assert lines[1].startswith("POST publish/uploadnews → ConnectError")
+    assert lines[2].startswith("POST publish/uploadnews → 200 errcode=0")

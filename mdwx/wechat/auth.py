@@ -61,13 +61,13 @@ class TokenSource:
             self._store(token)
             return token.access_token
 
-    async def refresh(self, rejected: str, errcode: int | None) -> str:
-        """A token other than ``rejected``, which WeChat just refused with ``errcode``."""
+    async def refresh(self, rejected: str, refusal: TokenError) -> str:
+        """A token other than ``rejected``, which WeChat just refused (``refusal``)."""
         if self.fixed is not None:
             raise TokenError(
-                errcode,
-                "the given access token was rejected",
-                "WECHAT_ACCESS_TOKEN",
+                refusal.errcode,
+                refusal.errmsg,
+                refusal.endpoint,
                 "WECHAT_ACCESS_TOKEN is used as is and never renewed: give a fresh token, or "
                 "unset it and set WECHAT_APPID / WECHAT_APPSECRET",
                 meaning="the given WECHAT_ACCESS_TOKEN was rejected",

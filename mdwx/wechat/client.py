@@ -120,7 +120,7 @@ class WeChatClient:
         except TokenError as err:
             if err.errcode not in TOKEN_REFRESH_CODES:
                 raise
-            token = await self._tokens.refresh(token, err.errcode)
+            token = await self._tokens.refresh(token, err)
         return await self._sender.send(call, token)
 
     def _upload(self, path: str, label: str, data: bytes, filename: str, **params: str) -> Call:
