@@ -24,6 +24,7 @@ from mdwx.assets import (
     decode_data_uri,
     fetch_remote,
     gif_target,
+    is_animated_gif,
     make_card_image,
     prepare_image,
     render_formula,
@@ -95,8 +96,12 @@ class AssetLoader:
                                   max_redirects=images.remote_max_redirects,
                                   allow_private=images.allow_private_hosts)
 
-    async def source_bytes(self, source: str, post_path: Path, line: int | None) -> bytes:
-        """The bytes an image reference names: data: URI, mirrored or fetched URL, local file."""
+    async def source_bytes(self, source: str, post_path: Path, line: int | None,
+                           relative_to: Path | None = None) -> bytes:
+        """The bytes an image reference names: data: URI, mirrored or fetched URL, local file.
+
+        Local paths are relative to ``relative_to``'s folder (default: the post's).
+        """
         try:
             if source.startswith("data:"):
                 return decode_data_uri(source)
@@ -105,7 +110,8 @@ class AssetLoader:
                 if mirrored is not None:
                     return mirrored.read_bytes()
                 return await fetch_remote(source, self.policy, transport=self.fetch_transport)
-            return resolve_local(source, post_path=post_path, site_root=self.config.root).read_bytes()
+            local = resolve_local(source, post_path=relative_to or post_path, site_root=self.config.root)
+            return local.read_bytes()
         except AssetError as exc:
             raise AssetError(exc.message, path=post_path, line=line, hint=exc.hint) from None
         except OSError as exc:
@@ -152,11 +158,12 @@ class AssetLoader:
         if kind == KIND_COVER:
             return _located(lambda: prepare_image(data, cover_target(images), source=source,
                                                   allow_animation=False), post_path, asset.line)
-        target = gif_target(images) if data[:4] == b"GIF8" else body_target(images)
+        # Only animated GIFs go to add_material (which keeps frames); static ones are body images.
+        target = gif_target(images) if is_animated_gif(data) else body_target(images)
         return _located(lambda: prepare_image(data, target, source=source), post_path, asset.line)
 
     async def load_cover(self, source: str, base: Path, line: int | None, post_path: Path) -> LoadedAsset:
-        data = await self.source_bytes(source, base if base.suffix == ".md" else post_path, line)
+        data = await self.source_bytes(source, post_path, line, relative_to=base)
         asset = Asset(key="cover", kind=AssetKind.IMAGE, source=source, line=line)
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
         if not loaded.cached:

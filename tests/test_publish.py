@@ -147,12 +147,14 @@ def test_image_that_cannot_fit_fails_before_upload(tmp_path: Path) -> None:
     noise = Image.frombytes("RGB", (3000, 3000), os.urandom(3000 * 3000 * 3))
     noise.save(site / "media" / "noise.png")
     (site / "mdwx.toml").write_text((site / "mdwx.toml").read_text("utf-8").replace(
-        "body_max_bytes = 1048576", "body_max_bytes = 2000"), encoding="utf-8")
-    post = site / "posts" / "hello-mdwx.md"
-    post.write_text(post.read_text("utf-8") + "\n\n![noise](../media/noise.png)\n", encoding="utf-8")
+        "body_max_bytes = 1048576", "body_max_bytes = 3000"), encoding="utf-8")
+    post = site / "posts" / "noise.md"
+    post.write_text("---\ntitle: Noise\ncover: ../media/cover-hello.jpg\n---\n\nText.\n\n"
+                    "![noise](../media/noise.png)\n", encoding="utf-8")
     with sandbox() as sb:
         result = publish([post], sb)[0]
-        assert result.error is not None and "noise.png" in str(result.error)
+        assert result.error is not None
+        assert "noise.png" in str(result.error) and "noise.md:8" in str(result.error)
         assert sb.requests == []
 
 
