@@ -32,8 +32,6 @@ _BODY_EXTS = {"jpg", "jpeg", "png", "gif"}
 _BODY_EXTS_STRICT = {"jpg", "jpeg", "png"}
 _STRICT_BODY_MAX = 1024 * 1024
 
-ERRMSG.setdefault(40004, "invalid media type")
-
 
 @dataclass(frozen=True)
 class _Rules:

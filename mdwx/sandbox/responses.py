@@ -19,6 +19,7 @@ ERRMSG = {
     -1: "system error",
     40001: "invalid credential, access_token is invalid or not latest",
     40002: "invalid grant_type",
+    40004: "invalid media type",
     40005: "invalid file type",
     40006: "invalid media size",
     40007: "invalid media_id",

@@ -120,7 +120,9 @@ class SandboxServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.close()
+        # Only stop: tests often assert on ``store`` after the with-block. ``close()``
+        # also releases the database.
+        self.stop()
 
     @property
     def requests(self) -> list[RequestRecord]:
