@@ -32,7 +32,7 @@ def test_text_and_image_links_open_the_mini_program(tmp_path: Path) -> None:
     document = render(source, tmp_path)
     links = [a for n, a in tags(document.html) if n == "a"]
     assert [(a["data-miniprogram-path"], a["href"]) for a in links] == [("pages/x", ""), ("pages/y", "")]
-    assert f'data-miniprogram-path="pages/y" href=""' in document.html
+    assert 'data-miniprogram-path="pages/y" href=""' in document.html
     assert "><img src=\"mdwx-asset:" in document.html and document.assets[0].source == "logo.png"
 
 

@@ -79,9 +79,16 @@ def markdown() -> MarkdownIt:
     return md
 
 
-def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset: int) -> str:
-    """Render one Markdown text (body, header or footer) into the shared context."""
+def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset: int,
+                base_dir: Path | None = None) -> str:
+    """Render one Markdown text (body, header or footer) into the shared context.
+
+    Relative references resolve against ``base_dir``: a footer's QR code sits beside the
+    footer template, not beside each post.
+    """
     ctx.path, ctx.line_offset, ctx.line = path, line_offset, None
+    if base_dir is not None:
+        ctx.base_dir = base_dir
     ctx.lists.clear()
     ctx.open_links.clear()
     env = {ENV_KEY: ctx}
@@ -138,9 +145,10 @@ def render_article(article: Article, config: SiteConfig) -> Document:
     for kind, relative in (("header", config.header), (None, None), ("footer", config.footer)):
         if kind is None:
             parts.append(render_part(article.body, ctx, path=article.path,
-                                     line_offset=article.file_line(1)))
+                                     line_offset=article.file_line(1), base_dir=article.path.parent))
         elif relative:
             template_path, template = read_template(config, relative)
-            html = render_part(fill(template, values), ctx, path=template_path, line_offset=1)
+            html = render_part(fill(template, values), ctx, path=template_path, line_offset=1,
+                               base_dir=template_path.parent)
             parts.append(f'<section class="{kind}">{html}</section>')
     return finish(ctx, parts, theme_name)

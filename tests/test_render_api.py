@@ -1,0 +1,115 @@
+"""Themes, the article entry point with header/footer, content limits and the preview page."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from mdwx.article_model import Article
+from mdwx.config import Limits, SiteConfig
+from mdwx.errors import ConfigError
+from mdwx.render import check_content, preview_page, render_article, render_markdown, theme_names
+from mdwx.render.themes import templates_dir
+from tests.render_helpers import render, unsafe_markup
+
+SAMPLE = "# Title\n\nText with **bold** and `code`.\n\n> quote\n\n- item\n"
+
+
+def article(tmp_path: Path, body: str = SAMPLE, **fields: object) -> Article:
+    values: dict = {"title": "My post", "slug": "my-post", "author": "Ann", "body": body, "body_line": 5}
+    values.update(fields)
+    return Article(path=tmp_path / "posts" / "my-post.md", **values)
+
+
+def test_three_distinct_themes_ship() -> None:
+    names = theme_names()
+    assert {"default", "github", "elegant"} <= set(names)
+    for name in names:
+        css = (templates_dir() / f"{name}.css").read_text("utf-8")
+        assert "var(" not in css and "position" not in css and ":hover" not in css
+
+
+def test_themes_render_differently_and_readably(tmp_path: Path) -> None:
+    outputs = {name: render_markdown(SAMPLE, SiteConfig(root=tmp_path), theme=name).html for name in theme_names()}
+    assert len(set(outputs.values())) == len(outputs)
+    for html in outputs.values():
+        root = re.match(r'<section style="([^"]*)"', html).group(1)
+        assert re.search(r"font-size:1[56]px", root) and re.search(r"line-height:1\.[78]", root) and "color:#" in root
+        assert unsafe_markup(html) == []
+
+
+def test_unknown_theme_is_a_config_error_naming_the_known(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        render("x", tmp_path, theme="neon")
+    assert "neon" in str(caught.value) and "default" in str(caught.value) and "github" in str(caught.value)
+
+
+def test_post_theme_overrides_the_site_theme(tmp_path: Path) -> None:
+    config = SiteConfig(root=tmp_path, theme="github")
+    site = render_article(article(tmp_path), config).html
+    own = render_article(article(tmp_path, theme="elegant", front_matter={"theme": "elegant"}), config).html
+    assert site == render_markdown(SAMPLE, config).html
+    assert "serif" in own[:300] and site != own
+
+
+def test_lines_in_messages_are_file_lines(tmp_path: Path) -> None:
+    document = render_article(article(tmp_path, body="x\n\n```nosuchlang\ny\n```\n"), SiteConfig(root=tmp_path))
+    assert document.warnings[0].line == 7 and document.warnings[0].path.endswith("my-post.md")
+
+
+def test_header_and_footer_templates_wrap_the_article(tmp_path: Path) -> None:
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "header.md").write_text("Written by **{author}**: {title} {unknown}\n", "utf-8")
+    (tmp_path / "t" / "footer.md").write_text("![QR](qr.png){width=120} [Site](https://a.org)\n", "utf-8")
+    config = SiteConfig(root=tmp_path, header="t/header.md", footer="t/footer.md")
+    document = render_article(article(tmp_path, body="Body [x](https://b.org)\n"), config)
+    html = document.html
+    assert html.index("Written by") < html.index("Body") < html.index("QR") < html.index("References")
+    assert "Ann</strong>: My post {unknown}" in html
+    assert document.assets[0].local_path == tmp_path / "t" / "qr.png"
+    assert "[2] Site" in html  # footer links share the article's numbering
+
+
+def test_header_is_reread_when_the_file_changes(tmp_path: Path) -> None:
+    header = tmp_path / "h.md"
+    header.write_text("Old\n", "utf-8")
+    config = SiteConfig(root=tmp_path, header="h.md")
+    assert "Old" in render_article(article(tmp_path), config).html
+    header.write_text("New\n", "utf-8")
+    stat = header.stat()
+    os.utime(header, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert "New" in render_article(article(tmp_path), config).html
+
+
+def test_missing_header_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError):
+        render_article(article(tmp_path), SiteConfig(root=tmp_path, header="nope.md"))
+
+
+def test_check_content_accepts_a_normal_post(tmp_path: Path) -> None:
+    assert check_content(render("Hello\n", tmp_path).html, Limits()) == []
+
+
+def test_check_content_says_by_how_much_and_names_the_largest_block(tmp_path: Path) -> None:
+    code = "\n".join(f"line_{i} = {i}" for i in range(600))
+    html = render(f"Intro\n\n```python\n{code}\n```\n\nOutro\n", tmp_path).html
+    [problem] = check_content(html, Limits())
+    over = len(html) - 20_000
+    assert f"content is {len(html):,} characters, {over:,} over" in problem
+    assert "the largest block is the code block #2 of 3" in problem and 'starting "line_0 = 0' in problem
+
+
+def test_check_content_counts_utf8_bytes(tmp_path: Path) -> None:
+    problems = check_content("<p>" + "汉" * 400 + "</p>", Limits(content_chars=10_000, content_bytes=1000))
+    assert problems == ["content is 1,207 bytes, 207 over the limit of 1,000; the largest block is "
+                        "the paragraph #1 of 1 (407 characters), starting \"" + "汉" * 40 + "\""]
+
+
+def test_preview_page_frames_the_article_at_phone_width(tmp_path: Path) -> None:
+    page = preview_page(article(tmp_path, digest="Short <summary>"), "<section>BODY</section>", SiteConfig(root=tmp_path))
+    assert page.startswith("<!DOCTYPE html>") and "width: 390px" in page
+    assert "<h1>My post</h1>" in page and "Ann" in page and "Short &lt;summary&gt;" in page
+    assert "<section>BODY</section>" in page and "dark" in page

@@ -1,0 +1,95 @@
+"""Raw HTML in Markdown passes an allow-list: nothing WeChat strips or a browser runs survives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mdwx.config import SiteConfig
+from mdwx.render import render_markdown
+from mdwx.render.sanitize import sanitize_html
+from tests.render_helpers import render, tags, unsafe_markup
+
+VIDEO = ('<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="wxv_1" allowfullscreen="" '
+         'frameborder="0" data-src="https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl'
+         '&amp;action=mpvideo&amp;auto=0&amp;mpvid=wxv_1"></iframe>')
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("<script>alert(1)</script>ok", "ok"),
+        ("<STYLE>p{}</STYLE><p>x</p>", "<p>x</p>"),
+        ('<p onclick="x()" class="c" id="i" style="color:red">t</p>', '<p style="color:red">t</p>'),
+        ('<form action="/x"><input name="q"><button>Go</button></form>', "Go"),
+        ('<iframe src="https://evil.example"></iframe>after', "after"),
+        ('<a href="javascript:alert(1)">x</a>', "<a>x</a>"),
+        ('<a href="java\tscript:alert(1)">x</a>', "<a>x</a>"),
+        ('<img src="data:text/html;base64,PHN">', ""),
+        ('<div align="center">c</div>', '<section align="center">c</section>'),
+        ('<span style="position:absolute;color:var(--x);font-size:12px">s</span>', '<span style="font-size:12px">s</span>'),
+        ("a < b & c", "a &lt; b &amp; c"),
+        ("<!-- note -->x", "x"),
+    ],
+)
+def test_sanitizer_cases(raw: str, expected: str) -> None:
+    assert sanitize_html(raw) == expected
+
+
+def test_contract_video_iframe_survives_and_others_do_not() -> None:
+    assert sanitize_html(VIDEO) == VIDEO
+    assert sanitize_html(VIDEO.replace("mp.weixin.qq.com", "evil.example")) == ""
+
+
+def test_raw_img_becomes_an_asset_with_size_in_style(tmp_path: Path) -> None:
+    document = render('<p><img src="pics/a.png" width="120" alt="A"></p>\n', tmp_path)
+    [asset] = document.assets
+    assert asset.source == "pics/a.png" and asset.local_path == tmp_path / "pics" / "a.png"
+    [img] = [a for n, a in tags(document.html) if n == "img"]
+    assert img["src"] == asset.placeholder and "width:120px" in img["style"] and "width" not in img
+
+
+def test_raw_links_follow_the_link_policy(tmp_path: Path) -> None:
+    html = render('See <a href="https://example.com">this</a>.\n', tmp_path).html
+    assert "<a" not in html and "this</span><sup" in html and "[1]" in html
+
+
+def test_inline_fragments_split_by_markdown_keep_their_structure(tmp_path: Path) -> None:
+    html = render('<div align="center">\n\n**bold**\n\n</div>\n\nA <span style="color:red">red *x*</span>.\n', tmp_path).html
+    assert '<section align="center">' in html and html.index("bold") < html.index("</section>")
+    assert '<span style="color:red">red <em' in html
+
+
+MARKDOWNISH = st.text(alphabet=st.sampled_from(list("<>/=\"' &;:#*_-[]()!`$\n\tabcdjsvponerlitfmx")), max_size=80)
+TAG_SOUP = st.lists(
+    st.sampled_from([
+        "<script>", "</script>", "<style>", "<p ", "onload=", "class=", "id=", '"', "'", ">", "<",
+        "javascript:", "data:text/html,", "<a href=", "<img src=", "<iframe", "<div", "</div>",
+        "<!--", "-->", "<svg>", "<textarea>", "<input ", "style=", "position:fixed", "var(--x)",
+        "&amp;", "&#106;avascript:", "x", " ", "\n", "![a](", ")", "[t](", "<b>", "</a>",
+    ]),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(TAG_SOUP, MARKDOWNISH))
+def test_sanitizing_is_safe_and_idempotent(raw: str) -> None:
+    once = sanitize_html(raw)
+    assert sanitize_html(once) == once
+    assert unsafe_markup(once) == []
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(TAG_SOUP, MARKDOWNISH))
+def test_any_markdown_and_html_renders_wechat_safe(text: str) -> None:
+    config = SiteConfig(root=Path("/site"))
+    try:
+        html = render_markdown(text, config).html
+    except Exception as exc:  # only a validation error may stop a render
+        assert type(exc).__name__ == "RenderError", exc
+        return
+    assert unsafe_markup(html) == []
