@@ -1,0 +1,5 @@
+"""``python -m mdwx`` runs the command line, for hooks and CI without the console script."""
+
+from mdwx.cli import main
+
+main()

@@ -1,0 +1,86 @@
+"""Killing a publishing process with SIGKILL at any point, then running it again.
+
+The re-run must finish the site with no duplicate submission and nothing lost: every post
+published once, the state consistent with what the sandbox holds.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from mdwx.sandbox import RequestRecord, SandboxServer
+from tests.publish_helpers import copy_site, sandbox
+
+pytestmark = pytest.mark.slow
+
+
+def run_env(sb: SandboxServer, tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(MDWX_API_BASE=sb.base_url, WECHAT_APPID=sb.appid, WECHAT_APPSECRET=sb.secret,
+               XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.pop("WECHAT_ACCESS_TOKEN", None)
+    return env
+
+
+def publish_command(site: Path) -> list[str]:
+    return [sys.executable, "-m", "mdwx", "publish", str(site), "--json"]
+
+
+def kill_when(sb: SandboxServer, process: subprocess.Popen[bytes],
+              condition: Callable[[list[RequestRecord]], bool], timeout: float = 60) -> bool:
+    """SIGKILL the process as soon as the sandbox log satisfies ``condition``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        if condition(sb.requests):
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            return True
+        time.sleep(0.002)
+    process.kill()
+    raise AssertionError("the kill point was never reached")
+
+
+def count(endpoint: str, n: int) -> Callable[[list[RequestRecord]], bool]:
+    return lambda log: sum(1 for r in log if r.endpoint == endpoint) >= n
+
+
+KILL_POINTS = {
+    "during image uploads": count("media/uploadimg", 3),
+    "during video blocks": lambda log: any(r.endpoint.endswith("upload_block") for r in log),
+    "after first article upload": count("publish/uploadnews", 1),
+    "after first submit": count("publish/submit", 1),
+    "after third submit": count("publish/submit", 3),
+}
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_sigkill_then_rerun_completes_without_duplicates(tmp_path: Path, point: str) -> None:
+    site = copy_site(tmp_path)
+    posts = len(list((site / "posts").glob("*.md")))
+    with sandbox(latency=0.01) as sb:
+        env = run_env(sb, tmp_path)
+        process = subprocess.Popen(publish_command(site), env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        assert kill_when(sb, process, KILL_POINTS[point]), "the run ended before the kill point"
+        rerun = subprocess.run(publish_command(site), env=env, capture_output=True, text=True, timeout=120)
+        assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+        submitted = [a for a in sb.store.articles() if a.state == "submitted"]
+        assert len(submitted) == posts
+        assert sb.store.submission_count() == posts
+        titles = [a.article["title"] for a in submitted]
+        assert len(set(titles)) == posts
+        # A third run has nothing left to do.
+        sb.clear_log()
+        again = subprocess.run(publish_command(site), env=env, capture_output=True, text=True, timeout=60)
+        assert again.returncode == 0
+        assert [r for r in sb.requests if r.endpoint.startswith("publish/")] == []
