@@ -28,6 +28,7 @@ KNOWN_KEYS = (
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_YAML_START = re.compile(r"^(?:[A-Za-z\"'][\w\"' -]*:(?:\s|$)|- |#|\[|\{|[A-Za-z]\w*\s*$)")
 _SLUG_UNSAFE = re.compile(r"[^\w\-.]+", re.UNICODE)
 
 
@@ -107,8 +108,22 @@ def _split(path: Path) -> _Source:
     if end is None:
         raise ArticleError("front matter is not closed", path=path, line=1,
                            hint="end it with a line holding only ---")
-    front, key_lines = _parse_yaml("\n".join(lines[1:end]), path)
+    block = lines[1:end]
+    if not _looks_like_front_matter(block):
+        # A Markdown thematic break (---) opening the post, not front matter.
+        return _Source(path, {}, {}, text, 1)
+    front, key_lines = _parse_yaml("\n".join(block), path)
     return _Source(path, front, key_lines, "\n".join(lines[end + 1:]), end + 2)
+
+
+def _looks_like_front_matter(block: list[str]) -> bool:
+    """Whether the text between two ``---`` lines was meant as YAML front matter.
+
+    A mapping key or a list item on the first line says so (and then any YAML problem is
+    reported); anything else, such as bold text, is Markdown between two rules.
+    """
+    first = next((line for line in block if line.strip()), "")
+    return not first or bool(_YAML_START.match(first))
 
 
 def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:

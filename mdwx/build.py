@@ -136,6 +136,8 @@ def check_post(post: Post) -> PostReport:
     report = PostReport(post.path)
     try:
         prepared = prepare(post)
+    except ConfigError:
+        raise  # the site is misconfigured: no post can pass, exit 2
     except MdwxError as exc:
         report.error = exc
         return report
@@ -157,6 +159,8 @@ def build_post(post: Post, out_dir: Path) -> PostReport:
         prepared = prepare(post)
         _fill(report, prepared)
         report.outputs = _write_outputs(prepared, out_dir / prepared.article.slug)
+    except ConfigError:
+        raise
     except MdwxError as exc:
         report.error = exc
     except OSError as exc:

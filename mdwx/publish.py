@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mdwx.build import Prepared, cover_reference, prepare
-from mdwx.errors import MdwxError
+from mdwx.errors import ConfigError, MdwxError
 from mdwx.posts import Post
 from mdwx.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
 from mdwx.state import ArticleRecord, State
@@ -100,6 +100,8 @@ class Publisher:
         result = PostResult(path=str(post.path))
         try:
             await self._publish(post, result)
+        except ConfigError:
+            raise  # the site or the credentials are wrong: no post can succeed
         except MdwxError as exc:
             result.status, result.error = "failed", exc
         return result
