@@ -5,10 +5,12 @@ What is timed, per input set (best of ``--repeat`` passes over every post of the
 - ``bare``: ``MarkdownIt.render(body)`` with the same syntax plugins mdwx enables, producing
   plain HTML. This is the floor: parsing cost with no WeChat transforms.
 - ``mdwx``: ``render_markdown(body, config, path=..., base_dir=...)`` on the same body — the
-  whole WeChat pipeline (transforms, highlighting, inline CSS, sanitising, header/footer).
-  The ratio ``mdwx / bare`` is the figure with a target (≤ 2.5×).
-- ``article``: ``read_article(path) + render_article(article)``, i.e. ``mdwx`` plus reading
-  the file and its front matter: what ``mdwx build`` pays per post.
+  WeChat render of the body (transforms, highlighting, inline CSS, sanitising; no site
+  header/footer, which bare would not have either). The ratio ``mdwx / bare`` is the
+  figure with a target (≤ 2.5×).
+- ``article``: ``read_article(path) + render_article(article)``: reading the file and its
+  front matter (and building the digest), then the body plus the site's header, footer
+  and references list — what ``mdwx build`` pays per post before touching assets.
 
 Bodies are taken from ``read_article`` once, before timing, so ``bare`` and ``mdwx`` see the
 identical string. Input sets: the real-world corpus ``../shared/bench/corpus`` (skipped
@@ -39,6 +41,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
@@ -82,11 +85,21 @@ class SetResult:
 
 
 def bare_markdown_it() -> MarkdownIt:
-    """markdown-it-py with the syntax mdwx supports, rendering plain HTML."""
-    md = MarkdownIt("commonmark", {"tasklists": True, "alerts": True})
+    """markdown-it-py with the syntax (and options) mdwx's parser enables, rendering plain HTML.
+
+    Mirrors ``mdwx.render.pipeline.markdown()`` minus mdwx's own render rules, so the ratio
+    measures what the WeChat transforms cost, not a difference in syntax.
+    """
+    md = MarkdownIt("commonmark", {"html": True, "tasklists": True, "alerts": True,
+                                   "strikethrough_single_tilde": True})
     md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin).use(dollarmath_plugin).use(attrs_plugin)
-    md.use(gfm_autolink_plugin).use(admon_plugin)
+    md.use(gfm_autolink_plugin)
+    md.use(footnote_plugin, inline=False)
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
+           allow_blank_lines=False)
+    md.use(admon_plugin)
+    md.use(attrs_plugin, allowed=("width", "height"))
+    md.use(container_plugin, "callout")
     return md
 
 

@@ -14,8 +14,11 @@ does not count.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 from html.parser import HTMLParser
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -25,6 +28,7 @@ from mdwx.render import render_article
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "corpus"
 FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 FORBIDDEN_TAGS = {"style", "script", "div", "input", "form", "link", "meta", "video", "svg"}
 MP_ARTICLE_HOSTS = ("https://mp.weixin.qq.com/", "http://mp.weixin.qq.com/")
@@ -129,3 +133,36 @@ def test_corpus_article_renders_wechat_safe(path: Path) -> None:
     document = render_article(article, config)
     assert document.html.strip()
     assert safety_problems(document.html, config.link_policy) == []
+
+
+
+@functools.cache
+def _corpus_gen() -> ModuleType:
+    """``benchmarks/corpus_gen.py``, imported by path (benchmarks/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("corpus_gen", BENCHMARKS / "corpus_gen.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.cache
+def _generated() -> list[tuple[str, str]]:
+    return list(_corpus_gen().generate())
+
+
+def test_generated_corpus_is_deterministic_and_sized_as_promised() -> None:
+    posts = _generated()
+    assert posts == list(_corpus_gen().generate())
+    assert len(posts) >= 200
+    sizes = [len(text.encode()) for _, text in posts]
+    assert min(sizes) >= 2 * 1024
+    assert max(sizes) <= 60 * 1024
+
+
+@pytest.mark.parametrize("index", range(0, 200, 8))
+def test_generated_post_renders_wechat_safe(index: int, tmp_path: Path) -> None:
+    name, text = _generated()[index]
+    config = SiteConfig(root=tmp_path)
+    article = Article(path=tmp_path / name, title=name, body=text, body_line=1, slug=name)
+    assert safety_problems(render_article(article, config).html) == []
