@@ -22,120 +22,25 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
-
-SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 15_000
-UPLOAD_KINDS = ("body", "cover", "gif", "card", "formula")
-ARTICLE_STATUSES = (
-    "uploading",  # uploadnews sent, outcome unknown
-    "draft",  # uploaded, not submitted
-    "submitting",  # submit sent, outcome unknown
-    "submitted",
-    "published",
-    "rejected",
-    "deleted",
+from mdwx.state_schema import (
+    ARTICLE_STATUSES,
+    BUSY_TIMEOUT_MS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    UPLOAD_KINDS,
+    WECHAT_TZ,
+    ArticleRecord,
+    UploadRecord,
+    VideoRecord,
+    _state_error,
 )
-# WeChat counts its daily quota on Beijing time; China has had no DST since 1991, so a fixed
-# offset is exact and needs no tz database (absent on Windows without tzdata).
-WECHAT_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
 
-# MIGRATIONS[n] brings a database from user_version n to n + 1.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE uploads (
-        appid TEXT NOT NULL,
-        content_hash TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        url TEXT NOT NULL,
-        media_id TEXT,
-        size INTEGER NOT NULL,
-        created_at TEXT NOT NULL,
-        PRIMARY KEY (appid, content_hash, kind)
-    );
-    CREATE TABLE videos (
-        appid TEXT NOT NULL,
-        file_sha1 TEXT NOT NULL,
-        vid TEXT NOT NULL,
-        filename TEXT NOT NULL,
-        filesize INTEGER NOT NULL,
-        blocks_confirmed INTEGER NOT NULL DEFAULT 0,
-        finished INTEGER NOT NULL DEFAULT 0,
-        media_id TEXT,
-        status INTEGER,
-        wording TEXT NOT NULL DEFAULT '',
-        updated_at TEXT NOT NULL,
-        PRIMARY KEY (appid, file_sha1)
-    );
-    CREATE TABLE articles (
-        appid TEXT NOT NULL,
-        source_path TEXT NOT NULL,
-        media_id TEXT,
-        content_hash TEXT NOT NULL DEFAULT '',
-        status TEXT NOT NULL,
-        url TEXT,
-        title TEXT NOT NULL DEFAULT '',
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL,
-        submitted_at TEXT,
-        published_at TEXT,
-        PRIMARY KEY (appid, source_path)
-    );
-    CREATE TABLE submissions (
-        appid TEXT NOT NULL,
-        day TEXT NOT NULL,
-        count INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY (appid, day)
-    );
-    """,
-)
-assert len(MIGRATIONS) == SCHEMA_VERSION
-
-
-@dataclass(frozen=True)
-class UploadRecord:
-    appid: str
-    content_hash: str
-    kind: str
-    url: str
-    media_id: str | None
-    size: int
-    created_at: str
-
-
-@dataclass(frozen=True)
-class VideoRecord:
-    appid: str
-    file_sha1: str
-    vid: str
-    filename: str
-    filesize: int
-    blocks_confirmed: int  # highest part number such that parts 1..n are all confirmed
-    finished: bool
-    media_id: str | None
-    status: int | None
-    wording: str
-    updated_at: str
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    appid: str
-    source_path: str  # relative to the site root, posix separators
-    media_id: str | None
-    content_hash: str
-    status: str
-    url: str | None
-    title: str
-    created_at: str
-    updated_at: str
-    submitted_at: str | None
-    published_at: str | None
+__all__ = ["ARTICLE_STATUSES", "UPLOAD_KINDS", "ArticleRecord", "State", "UploadRecord", "VideoRecord"]
 
 
 def _utc_now() -> datetime:
@@ -466,30 +371,3 @@ def _check_kind(kind: str) -> None:
 
 
 #: SQLite message fragments → (what happened, what the user can do about it).
-_SQLITE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
-    (
-        ("not a database", "malformed", "corrupt"),
-        "the state database is corrupt",
-        "move the file aside and re-run; mdwx then no longer knows what it uploaded,"
-        " so check the account for duplicate drafts",
-    ),
-    (
-        ("locked", "busy"),
-        "the state database is locked",
-        "another mdwx process is using it; wait for it to finish and retry",
-    ),
-    (
-        ("readonly", "unable to open"),
-        "cannot write the state database",
-        "check the file's permissions or set MDWX_STATE to a writable path",
-    ),
-)
-
-
-def _state_error(exc: sqlite3.Error, path: Path) -> StateError:
-    """Explain a SQLite failure in terms of what the user can do about it."""
-    text = str(exc)
-    for fragments, what, hint in _SQLITE_PROBLEMS:
-        if any(fragment in text.lower() for fragment in fragments):
-            return StateError(f"{what} ({text})", path=path, hint=hint)
-    return StateError(f"state database error: {text}", path=path)
