@@ -213,7 +213,8 @@ def make_digest(body: str, limit: int) -> str:
 
     parts: list[str] = []
     size = 0
-    tokens = MarkdownIt("commonmark").parse(body)
+    # The digest comes from the opening paragraphs: parsing the whole of a long post is waste.
+    tokens = MarkdownIt("commonmark").parse(_opening(body, limit))
     for previous, token in zip(tokens, tokens[1:], strict=False):
         # Paragraph text only: headings and table cells make poor summaries.
         if token.type != "inline" or previous.type != "paragraph_open" or not token.children:
@@ -230,6 +231,15 @@ def make_digest(body: str, limit: int) -> str:
     if len(digest) <= limit:
         return digest
     return digest[: limit - 1].rstrip() + "…"
+
+
+def _opening(body: str, limit: int) -> str:
+    """Enough leading blocks of ``body`` to hold ``limit`` characters of paragraph text."""
+    budget = max(4000, limit * 20)
+    if len(body) <= budget:
+        return body
+    cut = body.rfind("\n\n", 0, budget)
+    return body[: cut if cut > 0 else budget]
 
 
 def _slug(front: dict[str, Any], source: _Source) -> str:

@@ -23,6 +23,8 @@ from mdwx.posts import Post
 TYPICAL_IMAGE_URL = "http://mmbiz.qpic.cn/mmbiz_png/" + "x" * 86 + "/0?wx_fmt=png"
 TYPICAL_VID = "wxv_" + "1" * 19
 _VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*data-mpvid="([^"]+)"[^>]*></iframe>')
+_CARD = re.compile(r"<mp-miniprogram\b([^>]*)></mp-miniprogram>")
+_ATTR = re.compile(r'(data-miniprogram-[a-z]+)="([^"]*)"')
 
 
 @dataclass
@@ -104,7 +106,8 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
         if asset.kind is AssetKind.FORMULA or asset.is_remote or asset.is_data_uri:
             continue
         try:
-            resolve_local(asset.source, post_path=article.path, site_root=post.config.root)
+            resolve_local(asset.reference_from(article.path), post_path=article.path,
+                          site_root=post.config.root)
         except AssetError as exc:
             raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
     cover = cover_reference(article, document, post)
@@ -177,7 +180,7 @@ def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
     content_path = folder / "content.html"
     content_path.write_text(content, encoding="utf-8")
     preview_path = folder / "preview.html"
-    page = preview_page(prepared.article, _playable_videos(content), prepared.post.config)
+    page = preview_page(prepared.article, _previewable(content), prepared.post.config)
     preview_path.write_text(page, encoding="utf-8")
     return [content_path, preview_path]
 
@@ -194,15 +197,30 @@ def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
         return asset.source
     from mdwx.assets import resolve_local
 
-    path = resolve_local(asset.source, post_path=prepared.article.path, site_root=prepared.post.config.root)
+    article_path = prepared.article.path
+    path = resolve_local(asset.reference_from(article_path), post_path=article_path,
+                         site_root=prepared.post.config.root)
     return Path(os.path.relpath(path, folder)).as_posix()
 
 
-def _playable_videos(content: str) -> str:
-    """In the preview only, show each WeChat video iframe as a playable local video."""
-    def replace(match: re.Match[str]) -> str:
+def _previewable(content: str) -> str:
+    """In the preview only: WeChat-only tags a browser cannot show become stand-ins.
+
+    A video iframe becomes a playable local video; a mini-program card, which only the
+    WeChat app draws, becomes a card-like box with its image and title.
+    """
+    def video(match: re.Match[str]) -> str:
         src = html.escape(html.unescape(match.group(1)), quote=True)
         return (f'<video controls preload="metadata" src="{src}" '
                 'style="width:100%;max-height:360px;background:#000"></video>')
 
-    return _VIDEO_IFRAME.sub(replace, content)
+    def card(match: re.Match[str]) -> str:
+        attrs = dict(_ATTR.findall(match.group(1)))
+        image = attrs.get("data-miniprogram-imageurl", "")
+        title = attrs.get("data-miniprogram-title", "")
+        return ('<section style="border:1px solid #ddd;border-radius:8px;padding:10px;margin:12px 0;'
+                'background:#fff"><p style="margin:0 0 8px;font-size:14px;color:#333">'
+                f'{title}</p><img src="{image}" alt="" style="width:100%;border-radius:4px">'
+                '<p style="margin:8px 0 0;font-size:12px;color:#888">小程序 · mini program</p></section>')
+
+    return _CARD.sub(card, _VIDEO_IFRAME.sub(video, content))

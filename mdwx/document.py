@@ -9,6 +9,7 @@ swaps placeholders for WeChat URLs (or video ids); ``mdwx build`` swaps them for
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -51,6 +52,16 @@ class Asset:
     @property
     def is_data_uri(self) -> bool:
         return self.source.startswith("data:")
+
+    def reference_from(self, post_path: Path) -> str:
+        """The reference relative to the post's folder.
+
+        Render resolved it against the folder it was written in (a header or footer
+        template may sit elsewhere), so later stages resolve the same file from the post.
+        """
+        if self.local_path is None:
+            return self.source
+        return Path(os.path.relpath(self.local_path, post_path.parent)).as_posix()
 
 
 def asset_key(kind: AssetKind, source: str, display: bool = False) -> str:

@@ -18,6 +18,9 @@ from mdwx.errors import AssetError
 
 # Render at twice the CSS size: phones have dense screens and a 1x raster looks blurry.
 SCALE = 2
+# ziamath typesets at 24 px; body text in every theme is about 16 px.
+ZIAMATH_PX = 24.0
+TEXT_PX = 16.0
 # Without a width in the SVG, browsers default to 300 px; so do we.
 DEFAULT_SVG_WIDTH = 300.0
 # A ceiling on any raster we make from SVG (even when no width is asked for).
@@ -78,8 +81,8 @@ def rasterize_svg(data: bytes, *, source: str, width: int | None = None) -> byte
         raise AssetError(f"{source}: invalid SVG ({exc}); check it opens in a browser") from exc
 
 
-def render_formula(tex: str, *, display: bool) -> bytes:
-    """Typeset ``tex`` to a crisp PNG (2x, white background); bad TeX raises AssetError."""
+def _typeset(tex: str, *, display: bool) -> str:
+    """TeX → SVG text; bad TeX raises AssetError naming it."""
     label = _short(tex)
     if not tex.strip():
         raise AssetError("empty formula: write some TeX between the dollar signs")
@@ -95,11 +98,36 @@ def render_formula(tex: str, *, display: bool) -> bytes:
             hint="use a command the renderer knows, or write the formula as an image",
         )
     try:
-        svg = ziamath.Math(mathml).svg()
-        png = resvg_py.svg_to_bytes(svg_string=svg, zoom=SCALE, background=FORMULA_BACKGROUND)
+        return ziamath.Math(mathml).svg()
     except Exception as exc:  # a typesetting failure must name the TeX, whatever its type
         raise AssetError(f"formula {label}: could not be typeset ({exc})") from exc
+
+
+def render_formula(tex: str, *, display: bool) -> bytes:
+    """Typeset ``tex`` to a crisp PNG (2x, white background); bad TeX raises AssetError."""
+    svg = _typeset(tex, display=display)
+    try:
+        png = resvg_py.svg_to_bytes(svg_string=svg, zoom=SCALE, background=FORMULA_BACKGROUND)
+    except Exception as exc:
+        raise AssetError(f"formula {_short(tex)}: could not be rasterised ({exc})") from exc
     return bytes(png)
+
+
+_VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"')
+
+
+def formula_box(tex: str, *, display: bool) -> tuple[float, float, float]:
+    """(width, height, depth below the baseline) in CSS px at body-text size.
+
+    The PNG is drawn at SCALE× ziamath's size; the article must show it at text size, or
+    an inline ``$x$`` looks twice too big. Pure computation, so render may call it.
+    """
+    match = _VIEWBOX.search(_typeset(tex, display=display))
+    if match is None:  # pragma: no cover - ziamath always writes a viewBox
+        raise AssetError(f"formula {_short(tex)}: no size in the typeset SVG")
+    _, top, width, height = (float(g) for g in match.groups())
+    scale = TEXT_PX / ZIAMATH_PX
+    return round(width * scale, 1), round(height * scale, 1), round((height + top) * scale, 1)
 
 
 def _short(tex: str, limit: int = 60) -> str:

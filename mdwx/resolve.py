@@ -143,7 +143,7 @@ class AssetLoader:
                 png = _located(lambda: render_formula(asset.source, display=asset.display), post_path, asset.line)
                 loaded.prepared = self._prepare(png, asset, post_path, KIND_BODY)
             return loaded
-        data = await self.source_bytes(asset.source, post_path, asset.line)
+        data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
         kind = KIND_CARD if asset.kind is AssetKind.CARD_IMAGE else KIND_BODY
         loaded = self._lookup(LoadedAsset(asset, kind, _sha256(data)))
         if not loaded.cached:
@@ -172,7 +172,8 @@ class AssetLoader:
 
     def _local_video(self, asset: Asset, post_path: Path) -> Path:
         try:
-            path = resolve_local(asset.source, post_path=post_path, site_root=self.config.root)
+            path = resolve_local(asset.reference_from(post_path), post_path=post_path,
+                                 site_root=self.config.root)
         except AssetError as exc:
             raise AssetError(exc.message, path=post_path, line=asset.line, hint=exc.hint) from None
         size = path.stat().st_size

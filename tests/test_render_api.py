@@ -67,7 +67,8 @@ def test_header_and_footer_templates_wrap_the_article(tmp_path: Path) -> None:
     config = SiteConfig(root=tmp_path, header="t/header.md", footer="t/footer.md")
     document = render_article(article(tmp_path, body="Body [x](https://b.org)\n"), config)
     html = document.html
-    assert html.index("Written by") < html.index("Body") < html.index("QR") < html.index("References")
+    # The references list belongs to the article: it comes before the site footer.
+    assert html.index("Written by") < html.index("Body") < html.index("References") < html.index("QR")
     assert "Ann</strong>: My post {unknown}" in html
     assert document.assets[0].local_path == tmp_path / "t" / "qr.png"
     assert "[2] Site" in html  # footer links share the article's numbering

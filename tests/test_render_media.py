@@ -12,7 +12,7 @@ def test_image_is_a_figure_with_caption_and_asset(tmp_path: Path) -> None:
     document = render("Intro\n\n![A cat](img/cat.png \"The cat\"){width=300}\n", tmp_path)
     [asset] = document.assets
     assert asset.kind is AssetKind.IMAGE and asset.source == "img/cat.png" and asset.line == 3
-    assert asset.key == asset_key(AssetKind.IMAGE, "img/cat.png")
+    assert asset.key == asset_key(AssetKind.IMAGE, "img/cat.png")  # keyed from the site root
     assert asset.local_path == tmp_path / "img" / "cat.png"
     img = next(a for n, a in tags(document.html) if n == "img")
     assert img["src"] == f"mdwx-asset:{asset.key}" and img["alt"] == "A cat"

@@ -74,12 +74,21 @@ class RenderContext:
             return Path(os.path.normpath(self.config.root / source.lstrip("/")))
         return Path(os.path.normpath(self.base_dir / source))
 
+    def _site_relative(self, path: Path) -> str:
+        """A path keyed from the site root, so placeholders do not depend on the checkout."""
+        try:
+            return path.relative_to(self.config.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
     def add_asset(self, kind: AssetKind, source: str, *, alt: str = "", display: bool = False) -> Asset:
         """Record an asset once (first appearance wins) and return it."""
-        key = asset_key(kind, source, display)
+        local = None if kind is AssetKind.FORMULA else self.local_path(source)
+        # Key on the resolved file: "qr.png" beside a footer template and beside the post are
+        # different pictures.
+        key = asset_key(kind, self._site_relative(local) if local else source, display)
         asset = self.assets.get(key)
         if asset is None:
-            local = None if kind is AssetKind.FORMULA else self.local_path(source)
             asset = Asset(key, kind, source, self.line, alt, display, local)
             self.assets[key] = asset
         return asset

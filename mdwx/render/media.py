@@ -77,14 +77,23 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
 
 def formula_html(tex: str, ctx: RenderContext, *, display: bool, inline_block: bool = False) -> str:
     """A FORMULA asset as an image: centred section for display math."""
+    from mdwx.errors import AssetError
+    from mdwx.formula import formula_box
+
     tex = tex.strip()
+    try:
+        width, height, depth = formula_box(tex, display=display)
+    except AssetError as exc:  # bad TeX is the post's error, with its line
+        raise ctx.error(exc.message, hint=exc.hint) from None
     asset = ctx.add_asset(AssetKind.FORMULA, tex, alt=tex, display=display)
     alt = escape(tex)
+    size = f"width:{width:g}px;height:{height:g}px"
     if not display:
-        return f'<img class="math" src="{asset.placeholder}" alt="{alt}">'
+        return (f'<img class="math" src="{asset.placeholder}" alt="{alt}" '
+                f'style="{size};vertical-align:-{depth:g}px">')
     if inline_block:  # $$…$$ inside a paragraph: a section there would split the paragraph
-        return f'<img src="{asset.placeholder}" alt="{alt}" style="display:block;margin:8px auto">'
-    return f'<section class="math-display"><img src="{asset.placeholder}" alt="{alt}"></section>\n'
+        return f'<img src="{asset.placeholder}" alt="{alt}" style="display:block;margin:8px auto;{size}">'
+    return f'<section class="math-display"><img src="{asset.placeholder}" alt="{alt}" style="{size}"></section>\n'
 
 
 def _math_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:

@@ -110,9 +110,9 @@ def new_context(config: SiteConfig, text: str, *, theme_name: str, path: Path | 
     )
 
 
-def finish(ctx: RenderContext, parts: list[str], theme_name: str) -> Document:
-    """Wrap in the root section, add the references, inline the theme."""
-    html = f'<section class="mdwx">{"".join(parts)}{references_html(ctx)}</section>'
+def finish(ctx: RenderContext, parts: list[str], theme_name: str, tail: str = "") -> Document:
+    """Wrap in the root section, add the references (before the site footer ``tail``), inline the theme."""
+    html = f'<section class="mdwx">{"".join(parts)}{references_html(ctx)}{tail}</section>'
     return Document(inline_theme(html, load_theme(theme_name)), list(ctx.assets.values()),
                     list(ctx.warnings))
 
@@ -141,14 +141,15 @@ def render_article(article: Article, config: SiteConfig) -> Document:
                       line_offset=article.file_line(1), base_dir=article.path.parent)
     values = {"author": article.author or config.author, "title": article.title,
               "digest": article.digest, "slug": article.slug, "source_url": article.source_url}
-    parts = []
-    for kind, relative in (("header", config.header), (None, None), ("footer", config.footer)):
-        if kind is None:
-            parts.append(render_part(article.body, ctx, path=article.path,
-                                     line_offset=article.file_line(1), base_dir=article.path.parent))
+    parts = {}
+    for kind, relative in (("header", config.header), ("body", None), ("footer", config.footer)):
+        if kind == "body":
+            parts[kind] = render_part(article.body, ctx, path=article.path,
+                                      line_offset=article.file_line(1), base_dir=article.path.parent)
         elif relative:
             template_path, template = read_template(config, relative)
             html = render_part(fill(template, values), ctx, path=template_path, line_offset=1,
                                base_dir=template_path.parent)
-            parts.append(f'<section class="{kind}">{html}</section>')
-    return finish(ctx, parts, theme_name)
+            parts[kind] = f'<section class="{kind}">{html}</section>'
+    # The references list belongs to the article, so it comes before the site's footer.
+    return finish(ctx, [parts.get("header", ""), parts["body"]], theme_name, parts.get("footer", ""))
