@@ -115,7 +115,9 @@ class Publisher:
             result.actions.append("skipped: draft: true in front matter")
             return
         loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
-        loaded = [await loader.load(a, article.path) for a in prepared.document.assets]
+        # Every asset is read and normalised before the first upload, so a picture that cannot
+        # be made to fit stops the post with nothing sent.
+        loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
         source, base, line = cover_reference(article, prepared.document, post) or ("", article.path, None)
         cover = await loader.load_cover(source, base, line, article.path)
         record = self.state.article(self.appid, post.relative)

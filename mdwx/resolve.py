@@ -140,17 +140,22 @@ class AssetLoader:
             digest = _sha256(f"{int(asset.display)}\0{asset.source}".encode())
             loaded = self._lookup(LoadedAsset(asset, KIND_FORMULA, digest))
             if not loaded.cached:
-                png = _located(lambda: render_formula(asset.source, display=asset.display), post_path, asset.line)
-                loaded.prepared = self._prepare(png, asset, post_path, KIND_BODY)
+                png = await asyncio.to_thread(
+                    _located, lambda: render_formula(asset.source, display=asset.display), post_path, asset.line)
+                loaded.prepared = await self._prepare(png, asset, post_path, KIND_BODY)
             return loaded
         data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
         kind = KIND_CARD if asset.kind is AssetKind.CARD_IMAGE else KIND_BODY
         loaded = self._lookup(LoadedAsset(asset, kind, _sha256(data)))
         if not loaded.cached:
-            loaded.prepared = self._prepare(data, asset, post_path, kind)
+            loaded.prepared = await self._prepare(data, asset, post_path, kind)
         return loaded
 
-    def _prepare(self, data: bytes, asset: Asset, post_path: Path, kind: str) -> PreparedImage:
+    async def _prepare(self, data: bytes, asset: Asset, post_path: Path, kind: str) -> PreparedImage:
+        """Normalise in a worker thread: Pillow releases the GIL, so pictures prepare in parallel."""
+        return await asyncio.to_thread(self._prepare_now, data, asset, post_path, kind)
+
+    def _prepare_now(self, data: bytes, asset: Asset, post_path: Path, kind: str) -> PreparedImage:
         images = self.config.images
         source = asset.source if asset.kind is not AssetKind.FORMULA else f"formula ${asset.source}$"
         if kind == KIND_CARD:
@@ -167,7 +172,7 @@ class AssetLoader:
         asset = Asset(key="cover", kind=AssetKind.IMAGE, source=source, line=line)
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
         if not loaded.cached:
-            loaded.prepared = self._prepare(data, asset, post_path, KIND_COVER)
+            loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
         return loaded
 
     def _local_video(self, asset: Asset, post_path: Path) -> Path:
