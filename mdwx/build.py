@@ -64,6 +64,11 @@ class Prepared:
     article: Article
     document: Document
     warnings: list[str]
+    styles: dict[str, str]  # asset key → CSS, for formulas: their size once typeset
+
+    def content(self, values: dict[str, str]) -> str:
+        """The final ``content`` HTML with each asset's value (URL, vid or local path)."""
+        return self.document.substitute(values, self.styles)
 
 
 def prepare(post: Post) -> Prepared:
@@ -78,14 +83,28 @@ def prepare(post: Post) -> Prepared:
             raise ArticleError(exc.message, path=article.path, line=article.key_lines.get("theme"),
                                hint=exc.hint) from None
         raise
-    estimate = document.substitute({a.key: _typical_value(a) for a in document.assets})
+    styles = typeset_formulas(article, document)
+    estimate = document.substitute({a.key: _typical_value(a) for a in document.assets}, styles)
     problems = check_content(estimate, post.config.limits)
     if problems:
         raise RenderError("; ".join(problems), path=article.path,
                           hint="split the post, shorten code blocks or move tables into images")
     verify_local_assets(article, document, post)
     warnings = list(article.warnings) + [str(w) for w in document.warnings]
-    return Prepared(post, article, document, warnings)
+    return Prepared(post, article, document, warnings, styles)
+
+
+def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
+    """Typeset each formula once: bad TeX is an error at its line, and its size is known."""
+    from mdwx.formula import formula_style
+
+    styles = {}
+    for asset in document.assets_of(AssetKind.FORMULA):
+        try:
+            styles[asset.key] = formula_style(asset.source, display=asset.display)
+        except AssetError as exc:
+            raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
+    return styles
 
 
 def read_post(post: Post) -> Article:
@@ -176,7 +195,7 @@ def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
 
     folder.mkdir(parents=True, exist_ok=True)
     values = {a.key: _local_value(a, prepared, folder) for a in prepared.document.assets}
-    content = prepared.document.substitute(values)
+    content = prepared.content(values)
     content_path = folder / "content.html"
     content_path.write_text(content, encoding="utf-8")
     preview_path = folder / "preview.html"

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 PLACEHOLDER_PREFIX = "mdwx-asset:"
+# Marks a formula's <img>: its display size is known only once the TeX is typeset.
+FORMULA_SIZE_ATTR = "data-mdwx-size"
+_STYLE = re.compile(r'\sstyle="([^"]*)"')
 
 
 class AssetKind(str, Enum):
@@ -91,16 +95,33 @@ class Document:
     assets: list[Asset] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
 
-    def substitute(self, values: dict[str, str]) -> str:
+    def substitute(self, values: dict[str, str], styles: dict[str, str] | None = None) -> str:
         """Return the HTML with each asset's placeholder replaced by ``values[key]``.
 
         Every placeholder must have a value: a placeholder left in the content would reach
-        WeChat as a broken reference.
+        WeChat as a broken reference. ``styles`` adds CSS (a formula's size) to the element
+        marked with that asset's key; marks without a style are simply removed.
         """
-        html = self.html
+        html = _apply_styles(self.html, styles or {}) if FORMULA_SIZE_ATTR in self.html else self.html
         for asset in self.assets:
             html = html.replace(asset.placeholder, values[asset.key])
         return html
 
     def assets_of(self, kind: AssetKind) -> list[Asset]:
         return [a for a in self.assets if a.kind is kind]
+
+
+_MARKED_TAG = re.compile(rf'<img\b[^>]*\s{FORMULA_SIZE_ATTR}="([^"]+)"[^>]*>')
+
+
+def _apply_styles(html: str, styles: dict[str, str]) -> str:
+    def apply(match: re.Match[str]) -> str:
+        tag = match.group(0).replace(f' {FORMULA_SIZE_ATTR}="{match.group(1)}"', "")
+        extra = styles.get(match.group(1))
+        if not extra:
+            return tag
+        if _STYLE.search(tag):
+            return _STYLE.sub(lambda m: f' style="{m.group(1).rstrip(";")};{extra}"', tag, count=1)
+        return tag[:4] + f' style="{extra}"' + tag[4:]
+
+    return _MARKED_TAG.sub(apply, html)

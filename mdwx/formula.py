@@ -116,11 +116,18 @@ def render_formula(tex: str, *, display: bool) -> bytes:
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"')
 
 
+def formula_style(tex: str, *, display: bool) -> str:
+    """The CSS that shows a formula's PNG at body-text size (and on the baseline, inline)."""
+    width, height, depth = formula_box(tex, display=display)
+    size = f"width:{width:g}px;height:{height:g}px"
+    return size if display else f"{size};vertical-align:-{depth:g}px"
+
+
 def formula_box(tex: str, *, display: bool) -> tuple[float, float, float]:
     """(width, height, depth below the baseline) in CSS px at body-text size.
 
     The PNG is drawn at SCALE× ziamath's size; the article must show it at text size, or
-    an inline ``$x$`` looks twice too big. Pure computation, so render may call it.
+    an inline ``$x$`` looks twice too big.
     """
     match = _VIEWBOX.search(_typeset(tex, display=display))
     if match is None:  # pragma: no cover - ziamath always writes a viewBox

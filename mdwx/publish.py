@@ -179,7 +179,7 @@ class Publisher:
         from mdwx.render import check_content
 
         article = prepared.article
-        content = prepared.document.substitute(resolved.values)
+        content = prepared.content(resolved.values)
         problems = check_content(content, prepared.post.config.limits)
         if problems:
             raise PublishError("; ".join(problems), path=article.path)

@@ -16,7 +16,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from mdwx.document import AssetKind
+from mdwx.document import FORMULA_SIZE_ATTR, AssetKind
 from mdwx.render.context import RenderContext, context_of, source_reference
 
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".webm")
@@ -77,23 +77,17 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
 
 def formula_html(tex: str, ctx: RenderContext, *, display: bool, inline_block: bool = False) -> str:
     """A FORMULA asset as an image: centred section for display math."""
-    from mdwx.errors import AssetError
-    from mdwx.formula import formula_box
-
     tex = tex.strip()
-    try:
-        width, height, depth = formula_box(tex, display=display)
-    except AssetError as exc:  # bad TeX is the post's error, with its line
-        raise ctx.error(exc.message, hint=exc.hint) from None
     asset = ctx.add_asset(AssetKind.FORMULA, tex, alt=tex, display=display)
     alt = escape(tex)
-    size = f"width:{width:g}px;height:{height:g}px"
+    # The size is known only once the formula is typeset (at check/build/publish time):
+    # the mark tells Document.substitute where to put it.
+    mark = f'{FORMULA_SIZE_ATTR}="{asset.key}"'
     if not display:
-        return (f'<img class="math" src="{asset.placeholder}" alt="{alt}" '
-                f'style="{size};vertical-align:-{depth:g}px">')
+        return f'<img class="math" src="{asset.placeholder}" alt="{alt}" {mark}>'
     if inline_block:  # $$…$$ inside a paragraph: a section there would split the paragraph
-        return f'<img src="{asset.placeholder}" alt="{alt}" style="display:block;margin:8px auto;{size}">'
-    return f'<section class="math-display"><img src="{asset.placeholder}" alt="{alt}" style="{size}"></section>\n'
+        return f'<img src="{asset.placeholder}" alt="{alt}" style="display:block;margin:8px auto" {mark}>'
+    return f'<section class="math-display"><img src="{asset.placeholder}" alt="{alt}" {mark}></section>\n'
 
 
 def _math_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:

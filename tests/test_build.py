@@ -1,0 +1,62 @@
+"""The offline library API: prepare/check/build for one post."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+from mdwx.build import build_post, check_post, prepare
+from mdwx.document import FORMULA_SIZE_ATTR, AssetKind
+from mdwx.posts import collect_posts
+
+
+def site_with(tmp_path: Path, body: str, config: str = "") -> Path:
+    (tmp_path / "mdwx.toml").write_text(config, encoding="utf-8")
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(tmp_path / "cover.png")
+    post = tmp_path / "post.md"
+    post.write_text(f"---\ntitle: T\ncover: cover.png\n---\n\n{body}", encoding="utf-8")
+    return post
+
+
+def test_formulas_get_their_typeset_size_in_the_content(tmp_path: Path) -> None:
+    prepared = prepare(collect_posts([site_with(tmp_path, "Inline $E=mc^2$ and\n\n$$\\frac{a}{b}$$\n")])[0])
+    formulas = prepared.document.assets_of(AssetKind.FORMULA)
+    assert len(formulas) == 2
+    content = prepared.content({a.key: f"https://img/{a.key}" for a in prepared.document.assets})
+    assert FORMULA_SIZE_ATTR not in content
+    inline = content[content.index("https://img/" + formulas[0].key):].split(">")[0]
+    assert "width:" in inline and "height:" in inline and "vertical-align:-" in inline
+    display = content[content.index("https://img/" + formulas[1].key):].split(">")[0]
+    assert "width:" in display and "vertical-align:-" not in display.split("width:")[1]
+
+
+def test_bad_tex_is_reported_at_its_line(tmp_path: Path) -> None:
+    report = check_post(collect_posts([site_with(tmp_path, "Text\n\n$\\notacommand{x}$\n")])[0])
+    assert report.error is not None
+    assert report.error.line == 8 and "notacommand" in str(report.error)
+
+
+def test_header_image_and_post_image_with_the_same_name_are_different_assets(tmp_path: Path) -> None:
+    (tmp_path / "templates").mkdir()
+    Image.new("RGB", (20, 20), (255, 0, 0)).save(tmp_path / "templates" / "qr.png")
+    (tmp_path / "posts").mkdir()
+    Image.new("RGB", (20, 20), (0, 0, 255)).save(tmp_path / "posts" / "qr.png")
+    (tmp_path / "templates" / "footer.md").write_text("![follow](qr.png)\n", encoding="utf-8")
+    (tmp_path / "mdwx.toml").write_text('footer = "templates/footer.md"\n', encoding="utf-8")
+    post = tmp_path / "posts" / "a.md"
+    post.write_text("---\ntitle: A\n---\n\n![mine](qr.png)\n", encoding="utf-8")
+    report = build_post(collect_posts([post])[0], tmp_path / "out")
+    assert report.error is None, report.error
+    content = (tmp_path / "out" / "a" / "content.html").read_text("utf-8")
+    assert 'src="qr.png"' not in content
+    assert "../../posts/qr.png" in content and "../../templates/qr.png" in content
+
+
+def test_missing_cover_is_an_error_naming_the_fixes(tmp_path: Path) -> None:
+    (tmp_path / "mdwx.toml").write_text("", encoding="utf-8")
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\n---\n\nNo pictures here.\n", encoding="utf-8")
+    report = check_post(collect_posts([post])[0])
+    assert report.error is not None and "no cover image" in str(report.error)
+    assert "default_cover" in str(report.error)
