@@ -294,9 +294,12 @@ class Publisher:
         if status != "submitted":
             self.state.record_status(self.appid, post.relative, status, url)
         result.status, result.url = status, url
-        if status == "rejected":
-            raise PublishError("the article failed review (审核未通过)", path=post.path,
-                               hint="see the reason in the account's backend, edit the post and publish with --force")
+        result.actions.append({"published": "review passed: published",
+                               "rejected": "review failed (审核未通过)"}.get(status, "still under review"))
+        if status == "rejected":  # the status stays "rejected"; the error makes the run fail
+            result.error = PublishError("the article failed review (审核未通过)", path=post.path,
+                                        hint="see the reason in the account's backend, edit the post "
+                                             "and publish with --force")
 
     # -- dry run -------------------------------------------------------------------------
 

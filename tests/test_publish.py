@@ -242,3 +242,32 @@ def test_private_remote_image_is_refused_by_default(tmp_path: Path) -> None:
         result = publish([post], sb)[0]
         assert result.error is not None and "127.0.0.1" in str(result.error)
         assert sb.requests == []
+
+
+def test_review_rejection_is_reported_with_what_to_do(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    post = site / "posts" / "hello-mdwx.md"
+    with sandbox(review_reject=True) as sb:
+        result = publish([post], sb, wait=True)[0]
+        assert result.status == "rejected"
+        assert result.error is not None and "审核未通过" in str(result.error) and "--force" in str(result.error)
+    with State.open(site / ".mdwx" / "state.db") as state:
+        assert state.articles(sb.appid)[0].status == "rejected"
+
+
+def test_lost_uploadnews_answer_is_reported_and_the_rerun_warns(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    first, second = site / "posts" / "one.md", site / "posts" / "two.md"
+    for path in (first, second):
+        path.write_text(f"---\ntitle: {path.stem}\ncover: ../media/cover-hello.jpg\n---\n\n"
+                        "![logo](../media/logo.png)\n", encoding="utf-8")
+    with sandbox() as sb:
+        assert publish([first], sb, draft=True)[0].error is None  # caches the shared images
+        sb.configure(failure_rate=1.0, failure_kinds=("drop_after",))
+        lost = publish([second], sb, draft=True)[0]
+        assert lost.error is not None
+        assert "uploadnews" in str(lost.error)
+        sb.configure(failure_rate=0.0)
+        again = publish([second], sb, draft=True)[0]
+        assert again.error is None and again.status == "draft"
+        assert any("stopped while uploading" in w for w in again.warnings)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from html import escape
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -52,7 +52,8 @@ def open_link(ctx: RenderContext, href: str, text: str, autolink: bool = False) 
 
         return f"<a {link_attributes(href, ctx)} href=\"\">", "</a>"
     if href.startswith("#"):
-        ctx.warn(f"in-page link {href!r} dropped (WeChat rejects anchors); its text is kept")
+        # markdown-it percent-encodes the href; show the anchor as the author wrote it.
+        ctx.warn(f"in-page link {unquote(href)!r} dropped (WeChat rejects anchors); its text is kept")
         return "", ""
     if not _SCHEME.match(href):
         ctx.warn(f"relative link {href!r} dropped: it cannot work inside WeChat; its text is kept")
