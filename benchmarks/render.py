@@ -39,12 +39,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from markdown_it import MarkdownIt
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -56,6 +51,7 @@ from mdwx.article import read_article  # noqa: E402
 from mdwx.config import SiteConfig, load_config  # noqa: E402
 from mdwx.errors import MdwxError  # noqa: E402
 from mdwx.render import render_article, render_markdown  # noqa: E402
+from mdwx.render.pipeline import use_syntax  # noqa: E402
 
 REAL_CORPUS = REPO.parent / "shared" / "bench" / "corpus"
 SAMPLE_POSTS = REPO / "sample-site" / "posts"
@@ -87,19 +83,11 @@ class SetResult:
 def bare_markdown_it() -> MarkdownIt:
     """markdown-it-py with the syntax (and options) mdwx's parser enables, rendering plain HTML.
 
-    Mirrors ``mdwx.render.pipeline.markdown()`` minus mdwx's own render rules, so the ratio
-    measures what the WeChat transforms cost, not a difference in syntax.
+    Uses ``mdwx.render.pipeline.use_syntax``, the same setup mdwx's own parser gets before
+    its render rules, so the ratio measures what the WeChat transforms cost.
     """
-    md = MarkdownIt("commonmark", {"html": True, "tasklists": True, "alerts": True,
-                                   "strikethrough_single_tilde": True})
-    md.enable(["table", "strikethrough"])
-    md.use(gfm_autolink_plugin)
-    md.use(footnote_plugin, inline=False)
-    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
-           allow_blank_lines=False)
-    md.use(admon_plugin)
-    md.use(attrs_plugin, allowed=("width", "height"))
-    md.use(container_plugin, "callout")
+    md = use_syntax(MarkdownIt("commonmark", {"html": True}))
+    md.use(container_plugin, "callout")  # mdwx registers ::: containers with its block rules
     return md
 
 
