@@ -113,12 +113,18 @@ def _progress(quiet: bool) -> Iterator[Events]:
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         console=Console(stderr=True), transient=True)
     task = progress.add_task("uploading", total=0)
+    videos: dict[str, Any] = {}
 
     def on_post(post: Post, total: int) -> None:
         progress.update(task, description=f"uploading {post.path.name}", total=total, completed=0)
 
+    def on_video(name: str, done: int, total: int) -> None:
+        if name not in videos:
+            videos[name] = progress.add_task(f"video {name} (bytes)", total=total)
+        progress.update(videos[name], completed=done, total=total)
+
     with progress:
-        yield Events(on_post=on_post, on_upload=lambda: progress.advance(task))
+        yield Events(on_post=on_post, on_upload=lambda: progress.advance(task), on_video=on_video)
 
 
 def _print_results(results: list[PostResult], *, sandbox: bool, dry_run: bool) -> None:
@@ -185,7 +191,7 @@ async def _status_rows(posts: list[Post], state: State, conn: Connection) -> lis
     return rows
 
 
-def run_delete(post: Post, *, yes: bool, sandbox: bool, as_json: bool) -> int:
+def run_delete(post: Post, *, yes: bool, sandbox: bool, as_json: bool, index: int = 0) -> int:
     from mdwx.errors import MdwxError
 
     config = post.config
@@ -201,11 +207,13 @@ def run_delete(post: Post, *, yes: bool, sandbox: bool, as_json: bool) -> int:
 
         async def delete() -> None:
             try:
-                await conn.client.delete(record.media_id, index=0)
+                await conn.client.delete(record.media_id, index=index)
             finally:
                 await conn.client.aclose()
 
         asyncio.run(delete())
+        # mdwx publishes one article per item (the contract's FAQ: index 1), so deleting
+        # index 0 or 1 removes the post's article.
         state.mark_deleted(conn.appid, post.relative)
     if as_json:
         click.echo(json.dumps({"path": str(post.path), "media_id": record.media_id, "deleted": True}))

@@ -72,7 +72,7 @@ class Events:
 
     on_post: Callable[[Post, int], None] = lambda post, total: None  # total uploads ahead
     on_upload: Callable[[], None] = lambda: None
-    on_message: Callable[[str], None] = lambda text: None
+    on_video: Callable[[str, int, int], None] = lambda name, done, total: None  # bytes sent / size
 
 
 def payload_hash(article: dict[str, Any]) -> str:
@@ -118,6 +118,7 @@ class Publisher:
         # Every asset is read and normalised before the first upload, so a picture that cannot
         # be made to fit stops the post with nothing sent.
         loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
+        result.warnings += [f"{x.asset.source}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
         source, base, line = cover_reference(article, prepared.document, post) or ("", article.path, None)
         cover = await loader.load_cover(source, base, line, article.path)
         record = self.state.article(self.appid, post.relative)
@@ -160,13 +161,15 @@ class Publisher:
                     prepared.article.path)
                 cover_url = (await uploader.url_of(video_cover, resolved.counts))[0]
             assert item.video_path is not None
+            name = item.video_path.name
             upload = await upload_video(
                 self.client, self.state, item.video_path,
                 title=meta.title or item.asset.alt or prepared.article.title,
                 description=meta.description or prepared.article.digest, cover_url=cover_url,
                 tags=meta.tags or defaults.tags, category=meta.category or defaults.category,
                 subcategory=meta.subcategory or defaults.subcategory,
-                declare_original=meta.declare_original or defaults.declare_original, appid=self.appid)
+                declare_original=meta.declare_original or defaults.declare_original, appid=self.appid,
+                progress=lambda done, total, name=name: self.events.on_video(name, done, total))
             if upload.status != 3:
                 upload = await wait_for_review(self.client, self.state, self.appid, upload.file_sha1,
                                                upload.media_id, timeout=defaults.review_timeout,
