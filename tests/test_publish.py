@@ -195,25 +195,33 @@ def test_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
 
 
 def test_faults_and_token_expiry_publish_without_duplicates(tmp_path: Path) -> None:
-    """20% of requests fail (-1, HTTP 500, dropped connection) and tokens expire mid-run.
+    """20% of requests fail (-1, HTTP 500, dropped connection before or after the work is
+    done) and tokens expire between runs.
 
     A run may end with posts whose outcome was unknown; re-running (as a user would) must
-    finish the site with exactly one article and one submission per post.
+    finish the site with exactly one submitted article and one submission per post. The
+    only leftovers allowed are unsubmitted copies from an uploadnews whose answer was lost,
+    each of which mdwx reported (the contract has no call to list or find them).
     """
     site = copy_site(tmp_path)
-    with sandbox(failure_rate=0.2, failure_kinds=("errcode", "http500", "drop"), seed=7) as sb:
-        results = publish(site, sb, wait=True)
-        sb.expire_tokens()
-        for _ in range(6):
+    kinds = ("errcode", "http500", "drop", "drop_after")
+    lost_uploads = 0
+    with sandbox(failure_rate=0.2, failure_kinds=kinds, seed=7) as sb:
+        for _ in range(8):
+            results = publish(site, sb, wait=True)
+            lost_uploads += sum(1 for r in results if r.error and "uploadnews" in str(r.error))
+            sb.expire_tokens()
             if not any(r.error for r in results):
                 break
-            results = publish(site, sb, wait=True)
-            sb.expire_tokens()
         assert [str(r.error) for r in results if r.error] == []
-        articles = sb.store.articles()
-        assert len(articles) == len(results)
+        submitted = [a for a in sb.store.articles() if a.state == "submitted"]
+        assert len(submitted) == len(results)
+        assert len({a.article["title"] for a in submitted}) == len(results)
         assert sb.store.submission_count() == len(results)
-        assert any(r.errcode == -1 for r in sb.requests)
+        strays = len(sb.store.articles()) - len(submitted)
+        assert strays <= lost_uploads
+        faults = {r.fault for r in sb.requests if r.fault}
+        assert len(faults) >= 3  # the run really met several kinds of failure
 
 
 def test_remote_image_is_fetched_and_uploaded(tmp_path: Path) -> None:
