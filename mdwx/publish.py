@@ -213,12 +213,12 @@ class Publisher:
                 "the previous run stopped while uploading this article; if WeChat kept that copy it "
                 "sits unsubmitted in the publishing library (媒体API) — delete it there if you see two")
         if record and record.media_id and record.content_hash == digest \
-                and record.status not in ("uploading", "deleted"):
+                and record.status not in ("uploading", "updating", "deleted"):
             result.media_id, result.status, result.url = record.media_id, record.status, record.url
             result.actions.append("unchanged: nothing sent")
             return
-        if record and record.media_id and record.status == "draft":
-            self.state.begin_upload(self.appid, rel, title=payload["title"], content_hash=digest)
+        if record and record.media_id and record.status in ("draft", "updating"):
+            self.state.begin_update(self.appid, rel)
             try:
                 await self.client.update(record.media_id, payload, index=1)
             except AlreadySubmitted:

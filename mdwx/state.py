@@ -297,6 +297,13 @@ class State:
             (appid, source_path, content_hash, title, now, now),
         )
 
+    def begin_update(self, appid: str, source_path: str) -> None:
+        """Mark that ``update`` of the unsubmitted article is about to be sent.
+
+        Unlike uploadnews, update creates nothing: after a crash the next run repeats it.
+        """
+        self._set_article(appid, source_path, "status = 'updating'", ())
+
     def record_uploaded(
         self, appid: str, source_path: str, media_id: str, content_hash: str, title: str
     ) -> None:

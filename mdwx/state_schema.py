@@ -18,6 +18,7 @@ BUSY_TIMEOUT_MS = 15_000
 UPLOAD_KINDS = ("body", "cover", "gif", "card", "formula")
 ARTICLE_STATUSES = (
     "uploading",  # uploadnews sent, outcome unknown
+    "updating",  # update of the unsubmitted media_id sent, outcome unknown (safe to repeat)
     "draft",  # uploaded, not submitted
     "submitting",  # submit sent, outcome unknown
     "submitted",

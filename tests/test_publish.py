@@ -279,3 +279,19 @@ def test_lost_uploadnews_answer_is_reported_and_the_rerun_warns(tmp_path: Path) 
         again = publish([second], sb, draft=True)[0]
         assert again.error is None and again.status == "draft"
         assert any("stopped while uploading" in w for w in again.warnings)
+
+
+def test_interrupted_update_is_repeated_not_duplicated(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    post = site / "posts" / "hello-mdwx.md"
+    with sandbox() as sb:
+        first = publish([post], sb, draft=True)[0]
+        post.write_text(post.read_text("utf-8") + "\n\nEdited.\n", encoding="utf-8")
+        with State.open(site / ".mdwx" / "state.db") as state:
+            state.begin_update(sb.appid, "posts/hello-mdwx.md")  # as if killed mid-update
+        sb.clear_log()
+        again = publish([post], sb, draft=True)[0]
+        assert again.error is None and again.media_id == first.media_id
+        assert endpoints(sb).count("publish/update") == 1
+        assert "publish/uploadnews" not in endpoints(sb)
+        assert len(sb.store.articles()) == 1
