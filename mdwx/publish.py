@@ -121,13 +121,20 @@ class Publisher:
         result.warnings += [f"{x.asset.source}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
         source, base, line = cover_reference(article, prepared.document, post) or ("", article.path, None)
         cover = await loader.load_cover(source, base, line, article.path)
+        video_cover = None
+        if article.video.cover and any(x.kind == "video" for x in loaded):
+            video_cover = await loader.load_cover(article.video.cover, article.path,
+                                                  article.key_lines.get("video"), article.path)
         record = self.state.article(self.appid, post.relative)
         if self.options.dry_run:
             self._plan(prepared, loaded, cover, record, result)
             return
         pending = sum(1 for x in [*loaded, cover] if not x.cached and x.kind != "video")
         self.events.on_post(post, pending)
-        resolved = await self._resolve(prepared, loaded, cover)
+        concurrency = self.options.concurrency or post.config.concurrency
+        uploader = Uploader(self.client, self.state, self.appid, concurrency, self.events.on_upload)
+        resolved = await self._resolve(prepared, uploader, loaded, cover)
+        await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)
         result.uploads = resolved.counts.to_json()
         payload = self._payload(prepared, resolved)
         await self._upload_article(post, payload, record, result)
@@ -138,11 +145,9 @@ class Publisher:
 
     # -- resolve -------------------------------------------------------------------------
 
-    async def _resolve(self, prepared: Prepared, loaded: list[LoadedAsset], cover: LoadedAsset) -> Resolved:
-        from mdwx.video import upload_video, wait_for_review
-
-        concurrency = self.options.concurrency or prepared.post.config.concurrency
-        uploader = Uploader(self.client, self.state, self.appid, concurrency, self.events.on_upload)
+    async def _resolve(self, prepared: Prepared, uploader: Uploader, loaded: list[LoadedAsset],
+                       cover: LoadedAsset) -> Resolved:
+        """Upload the cover and every image concurrently; videos come after (they need a cover URL)."""
         resolved = Resolved()
         images = [x for x in loaded if x.kind != "video"]
         urls = await asyncio.gather(*(uploader.url_of(x, resolved.counts) for x in [cover, *images]))
@@ -151,15 +156,18 @@ class Publisher:
             raise PublishError("the cover upload returned no media_id", path=prepared.article.path)
         resolved.thumb_media_id = thumb
         resolved.values = {x.asset.key: url for x, (url, _) in zip(images, image_urls, strict=True)}
+        return resolved
+
+    async def _resolve_videos(self, prepared: Prepared, uploader: Uploader, loaded: list[LoadedAsset],
+                              video_cover: LoadedAsset | None, resolved: Resolved) -> None:
+        """Upload each video (resumably), wait until it passed review, record its vid."""
+        from mdwx.video import upload_video, wait_for_review
+
+        meta, defaults = prepared.article.video, prepared.post.config.video
+        cover_url = resolved.cover_url
+        if video_cover is not None:
+            cover_url = (await uploader.url_of(video_cover, resolved.counts))[0]
         for item in (x for x in loaded if x.kind == "video"):
-            meta = prepared.article.video
-            defaults = prepared.post.config.video
-            cover_url = resolved.cover_url
-            if meta.cover:
-                video_cover = await AssetLoader(prepared.post.config, self.state, self.appid).load_cover(
-                    meta.cover, prepared.article.path, prepared.article.key_lines.get("video"),
-                    prepared.article.path)
-                cover_url = (await uploader.url_of(video_cover, resolved.counts))[0]
             assert item.video_path is not None
             name = item.video_path.name
             upload = await upload_video(
@@ -176,7 +184,6 @@ class Publisher:
                                                poll_interval=defaults.poll_interval)
             resolved.values[item.asset.key] = upload.vid
             resolved.counts.videos += 1
-        return resolved
 
     def _payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
         from mdwx.render import check_content
