@@ -100,20 +100,23 @@ async def uploadnews(request: Request) -> Response:
     })
 
 
-def _existing(request: Request, body: dict[str, Any]) -> Any:
-    media_id = body.get("media_id")
-    if not isinstance(media_id, str):
-        return None
-    return request.app.state.store.article(media_id)
-
-
-async def submit(request: Request) -> Response:
+async def _article_call(request: Request) -> tuple[dict[str, Any], Any] | Response:
+    """Token check, JSON body, and the article its ``media_id`` names (40007 if none)."""
     body = await _authorised_json(request)
     if isinstance(body, Response):
         return body
-    article = _existing(request, body)
+    media_id = body.get("media_id")
+    article = request.app.state.store.article(media_id) if isinstance(media_id, str) else None
     if article is None:
         return wx_error(40007)
+    return body, article
+
+
+async def submit(request: Request) -> Response:
+    call = await _article_call(request)
+    if isinstance(call, Response):
+        return call
+    body, article = call
     if body.get("msgtype") != "mpnews":
         return wx_error(40097, "invalid args: msgtype must be mpnews")
     if article.state != "draft":
@@ -131,12 +134,10 @@ def _index(body: dict[str, Any]) -> int | None:
 
 
 async def update(request: Request) -> Response:
-    body = await _authorised_json(request)
-    if isinstance(body, Response):
-        return body
-    article = _existing(request, body)
-    if article is None:
-        return wx_error(40007)
+    call = await _article_call(request)
+    if isinstance(call, Response):
+        return call
+    body, article = call
     if article.state != "draft":
         return wx_error(ERR_INVALID_STATUS, "invalid status: already submitted")
     index = _index(body)
@@ -153,12 +154,10 @@ async def update(request: Request) -> Response:
 
 
 async def delete(request: Request) -> Response:
-    body = await _authorised_json(request)
-    if isinstance(body, Response):
-        return body
-    article = _existing(request, body)
-    if article is None:
-        return wx_error(40007)
+    call = await _article_call(request)
+    if isinstance(call, Response):
+        return call
+    body, article = call
     index = _index(body)
     if index is None or not 0 <= index <= len(article.items):
         return wx_error(40097, f"invalid args: index must be 0 (all) or 1..{len(article.items)}")
@@ -172,12 +171,10 @@ async def delete(request: Request) -> Response:
 
 
 async def query(request: Request) -> Response:
-    body = await _authorised_json(request)
-    if isinstance(body, Response):
-        return body
-    article = _existing(request, body)
-    if article is None:
-        return wx_error(40007)
+    call = await _article_call(request)
+    if isinstance(call, Response):
+        return call
+    body, article = call
     extra: dict[str, Any] = {"status": article.status}
     if article.status == STATUS_PUBLISHED:
         extra["url"] = f"{str(request.base_url).rstrip('/')}/s/{article.media_id}"
