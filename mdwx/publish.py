@@ -10,9 +10,10 @@ without a duplicate submission.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,7 +228,8 @@ class Publisher:
         if record and record.media_id and record.status in ("draft", "updating"):
             self.state.begin_update(self.appid, rel)
             try:
-                await self.client.update(record.media_id, payload, index=1)
+                async with self._intent(rel, record):
+                    await self.client.update(record.media_id, payload, index=1)
             except AlreadySubmitted:
                 self.state.record_uploaded(self.appid, rel, record.media_id, record.content_hash, record.title)
                 self.state.record_submitted(self.appid, rel)
@@ -244,10 +246,28 @@ class Publisher:
                 path=post.path,
                 hint="WeChat cannot change a submitted article; --force publishes it as a new article")
         self.state.begin_upload(self.appid, rel, title=payload["title"], content_hash=digest)
-        media_id = await self.client.uploadnews(payload)
+        async with self._intent(rel, record):
+            media_id = await self.client.uploadnews(payload)
         self.state.record_uploaded(self.appid, rel, media_id, digest, payload["title"])
         result.media_id, result.status = media_id, "draft"
         result.actions.append("uploaded the article to the publishing library")
+
+    @contextlib.asynccontextmanager
+    async def _intent(self, rel: str, previous: ArticleRecord | None) -> AsyncIterator[None]:
+        """Keep the intent written before a creating call only while its outcome is unknown.
+
+        When WeChat refused the call (a token, quota or content error), nothing was done, so
+        the article's record goes back to what it was and the next run starts clean.
+        """
+        from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown, WeChatError
+
+        try:
+            yield
+        except (OutcomeUnknown, AlreadySubmitted):
+            raise
+        except WeChatError:
+            self.state.restore_article(self.appid, rel, previous)
+            raise
 
     async def _settle_submit(self, post: Post, record: ArticleRecord, result: PostResult) -> ArticleRecord | None:
         """A previous submit's outcome is unknown: ask WeChat instead of submitting twice."""
@@ -275,9 +295,11 @@ class Publisher:
             result.warnings.append(f"{used + 1} of {DAILY_SUBMIT_LIMIT} submissions used today")
         assert result.media_id
         for attempt in range(3):
+            before = self.state.article(self.appid, post.relative)
             self.state.begin_submit(self.appid, post.relative)
             try:
-                await self.client.submit(result.media_id)
+                async with self._intent(post.relative, before):
+                    await self.client.submit(result.media_id)
             except AlreadySubmitted:
                 result.actions.append("WeChat says it was already submitted")
             except OutcomeUnknown:

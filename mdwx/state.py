@@ -337,6 +337,16 @@ class State:
             (status, url, published_at),
         )
 
+    def restore_article(self, appid: str, source_path: str, previous: ArticleRecord | None) -> None:
+        """Undo an intent whose call failed for certain (WeChat refused it: nothing was done)."""
+        if previous is None:
+            self._write("DELETE FROM articles WHERE appid = ? AND source_path = ?", (appid, source_path))
+            return
+        self._set_article(
+            appid, source_path, "status = ?, media_id = ?, content_hash = ?, title = ?, url = ?",
+            (previous.status, previous.media_id, previous.content_hash, previous.title, previous.url),
+        )
+
     def mark_deleted(self, appid: str, source_path: str) -> None:
         self._set_article(appid, source_path, "status = 'deleted'", ())
 

@@ -295,3 +295,35 @@ def test_interrupted_update_is_repeated_not_duplicated(tmp_path: Path) -> None:
         assert endpoints(sb).count("publish/update") == 1
         assert "publish/uploadnews" not in endpoints(sb)
         assert len(sb.store.articles()) == 1
+
+
+def test_refused_upload_leaves_no_intent_behind(tmp_path: Path) -> None:
+    """WeChat refusing uploadnews (45002) means nothing was created: no stray-copy warning later."""
+    site = copy_site(tmp_path)
+    post = site / "posts" / "hello-mdwx.md"
+    with sandbox(content_max_chars=100) as sb:
+        refused = publish([post], sb, draft=True)[0]
+        assert refused.error is not None and "45002" in str(refused.error)
+        with State.open(site / ".mdwx" / "state.db") as state:
+            assert state.article(sb.appid, "posts/hello-mdwx.md") is None
+        sb.configure(content_max_chars=20000)
+        again = publish([post], sb, draft=True)[0]
+        assert again.error is None and again.status == "draft"
+        assert not any("stopped while uploading" in w for w in again.warnings)
+        assert len(sb.store.articles()) == 1
+
+
+def test_refused_submit_returns_the_article_to_draft(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    post = site / "posts" / "hello-mdwx.md"
+    with sandbox(daily_submit_limit=0) as sb:
+        refused = publish([post], sb)[0]
+        assert refused.error is not None and "45009" in str(refused.error)
+        with State.open(site / ".mdwx" / "state.db") as state:
+            assert state.article(sb.appid, "posts/hello-mdwx.md").status == "draft"
+        sb.configure(daily_submit_limit=200)
+        sb.clear_log()
+        again = publish([post], sb)[0]
+        assert again.error is None and again.status == "submitted"
+        assert endpoints(sb).count("publish/submit") == 1
+        assert "publish/query" not in endpoints(sb)  # nothing to settle: the refusal was certain
