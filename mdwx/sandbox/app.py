@@ -58,7 +58,14 @@ class SandboxApp(Starlette):
         path: str = scope["path"]
         endpoint = endpoint_name(path, scope.get("query_string", b""))
         fault = await self._pre_request(control, path, endpoint)
-        probe = ResponseProbe(send)
+
+        def record(probe: ResponseProbe) -> None:
+            status = 0 if fault == "drop" else probe.status
+            control.record(RequestRecord(
+                scope["method"], path, endpoint, status, probe.errcode(), now(), fault
+            ))
+
+        probe = ResponseProbe(send, record)
         try:
             if fault == "drop":
                 await drop_connection(send)
@@ -70,10 +77,7 @@ class SandboxApp(Starlette):
             else:
                 await super().__call__(scope, receive, probe.send)
         finally:
-            status = 0 if fault == "drop" else probe.status
-            control.record(RequestRecord(
-                scope["method"], path, endpoint, status, probe.errcode(), now(), fault
-            ))
+            probe.complete()
 
     async def _pre_request(self, control: Control, path: str, endpoint: str) -> str | None:
         if not path.startswith(_API_PREFIX):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from starlette.types import Message, Send
 
@@ -12,11 +13,19 @@ _SNIFF_LIMIT = 64 * 1024  # API answers are small JSON; images and pages are not
 class ResponseProbe:
     """Wraps ASGI ``send`` to note the HTTP status and the ``errcode``/``ret`` of the body."""
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, on_complete: Callable[[ResponseProbe], None]) -> None:
         self._send = send
+        self._on_complete = on_complete
+        self._completed = False
         self.status = 0
         self._parse = False
         self._body = bytearray()
+
+    def complete(self) -> None:
+        """Report the exchange once (to the request log)."""
+        if not self._completed:
+            self._completed = True
+            self._on_complete(self)
 
     def _observe(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -33,6 +42,10 @@ class ResponseProbe:
 
     async def send(self, message: Message) -> None:
         self._observe(message)
+        if message["type"] == "http.response.body" and not message.get("more_body", False):
+            # Log before the last byte leaves: a client that has its answer must find the
+            # request in the log (tests assert on it right after the call returns).
+            self.complete()
         await self._send(message)
 
     async def swallow(self, message: Message) -> None:
