@@ -153,3 +153,28 @@ def test_dry_run_lists_plan_and_sends_nothing(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         assert sb.requests == []
     assert "would upload the article" in result.stderr
+
+
+def test_sandbox_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    import re
+    import signal
+
+    import httpx
+
+    process = subprocess.Popen([sys.executable, "-m", "mdwx", "sandbox", "--port", "0", "--state",
+                                str(tmp_path / "sandbox.db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        first = process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+", first)
+        assert match, first
+        lines = [process.stdout.readline() for _ in range(6)]
+        assert any("export WECHAT_APPID=" in line for line in lines)
+        token = httpx.post(f"{match.group(0)}/cgi-bin/stable_token", json={
+            "grant_type": "client_credential", "appid": "wx5a4d0b0c5a4d0b0c",
+            "secret": "5b0c3f6e9a1d4c7b8e2f0a6d3c9b1e47"}).json()
+        assert "access_token" in token
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=10) == 0
+    assert (tmp_path / "sandbox.db").exists()
