@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from mdwx import __version__
-from mdwx.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, MdwxError
+from mdwx.errors import EXIT_FAILED, EXIT_OK, MdwxError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -216,11 +216,3 @@ def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path |
     except OSError as exc:
         raise MdwxError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
                         hint="pick another --port") from None
-
-
-def run() -> None:  # pragma: no cover - console entry point alias
-    main()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main() or EXIT_USAGE)

@@ -20,6 +20,7 @@ from mdwx.assets import (
     FetchPolicy,
     PreparedImage,
     body_target,
+    card_target,
     cover_target,
     decode_data_uri,
     fetch_remote,
@@ -58,11 +59,6 @@ class LoadedAsset:
 
 
 @dataclass
-class Cover:
-    loaded: LoadedAsset
-
-
-@dataclass
 class UploadCounts:
     images: int = 0
     cached: int = 0
@@ -91,10 +87,7 @@ class AssetLoader:
         self.state = state
         self.appid = appid
         self.fetch_transport = fetch_transport
-        images = config.images
-        self.policy = FetchPolicy(max_bytes=images.remote_max_bytes, timeout=images.remote_timeout,
-                                  max_redirects=images.remote_max_redirects,
-                                  allow_private=images.allow_private_hosts)
+        self.policy = FetchPolicy.from_limits(config.images)
 
     async def source_bytes(self, source: str, post_path: Path, line: int | None,
                            relative_to: Path | None = None) -> bytes:
@@ -159,7 +152,7 @@ class AssetLoader:
         images = self.config.images
         source = asset.source if asset.kind is not AssetKind.FORMULA else f"formula ${asset.source}$"
         if kind == KIND_CARD:
-            return _located(lambda: make_card_image(data, _card(images), source=source), post_path, asset.line)
+            return _located(lambda: make_card_image(data, card_target(images), source=source), post_path, asset.line)
         if kind == KIND_COVER:
             return _located(lambda: prepare_image(data, cover_target(images), source=source,
                                                   allow_animation=False), post_path, asset.line)
@@ -186,12 +179,6 @@ class AssetLoader:
             raise AssetError(f"{asset.source}: video must be between 1 byte and 2 GB, not {size:,} bytes",
                              path=post_path, line=asset.line)
         return path
-
-
-def _card(images: Any) -> Any:
-    from mdwx.assets import card_target
-
-    return card_target(images)
 
 
 def _located(make: Callable[[], Any], post_path: Path, line: int | None) -> Any:

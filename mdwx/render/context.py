@@ -50,11 +50,6 @@ class RenderContext:
     raw_hooks: Hooks | None = None  # sanitizer hooks shared by every raw-HTML fragment
     pending_prefix: str = ""  # marker written into the next paragraph (list items, notes)
 
-    def at_block(self, token_map: list[int] | None) -> None:
-        """Remember the file line of the block being rendered (for messages)."""
-        if token_map:
-            self.line = self.line_offset + token_map[0]
-
     def warn(self, message: str, line: int | None = None) -> None:
         where = str(self.path) if self.path is not None else None
         self.warnings.append(Diagnostic(message, where, line if line is not None else self.line))
