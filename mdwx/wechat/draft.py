@@ -38,15 +38,19 @@ def pic_crop(x1: float, y1: float, x2: float, y2: float) -> str:
 
     Raises ValueError unless 0 ≤ x1 < x2 ≤ 1 and 0 ≤ y1 < y2 ≤ 1.
     """
-    if not (0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1):
+    texts = [_fraction(v) for v in (x1, y1, x2, y2)]
+    r1, s1, r2, s2 = (float(t) for t in texts)
+    if not (0 <= r1 < r2 <= 1 and 0 <= s1 < s2 <= 1):  # checked as sent: after rounding
         raise ValueError(f"crop ({x1}, {y1}, {x2}, {y2}) must satisfy 0 ≤ x1 < x2 ≤ 1 and "
-                         "0 ≤ y1 < y2 ≤ 1")
-    return "_".join(_fraction(v) for v in (x1, y1, x2, y2))
+                         "0 ≤ y1 < y2 ≤ 1, at 6 decimals")
+    return "_".join(texts)
 
 
 def _fraction(value: float) -> str:
+    """``value`` at 6 decimals without trailing zeros ("0.5", "1", "0"); NaN stays "nan"
+    and is refused by the range check."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return "0" if text in ("", "-0") else text
 
 
 class DraftEndpoints:
@@ -103,7 +107,7 @@ class DraftEndpoints:
         """A page of the draft box, most recently changed first."""
         body = await self._api(self._call("draft/batchget", _paging(offset, count, no_content)))
         drafts = tuple(
-            Draft(str(entry.get("media_id") or ""), _items(entry.get("content") or {}),
+            Draft(str(entry.get("media_id") or ""), _items(entry.get("content")),
                   _int(entry.get("update_time")))
             for entry in _entries(body)
         )
@@ -125,19 +129,18 @@ class DraftEndpoints:
     async def freepublish_get(self, publish_id: str) -> PublishJob:
         """Where a submission stands; poll while :attr:`PublishJob.publishing`."""
         body = await self._api(self._call("freepublish/get", {"publish_id": publish_id}))
-        detail = body.get("article_detail") or {}
         urls = sorted(
             (_int(item.get("idx")), str(item.get("article_url") or ""))
-            for item in detail.get("item") or []
-            if isinstance(item, dict)
+            for item in _entries(_mapping(body.get("article_detail")))
         )
         article_id = body.get("article_id")
+        call = self._call("freepublish/get")
         return PublishJob(
             publish_id=str(body.get("publish_id") or publish_id),
-            publish_status=_int(body.get("publish_status"), default=1),
+            publish_status=_required_int(body.get("publish_status"), "publish_status", call),
             article_id=str(article_id) if article_id else None,
             article_urls=tuple(urls),
-            fail_idx=tuple(_int(i) for i in body.get("fail_idx") or []),
+            fail_idx=tuple(_int(i) for i in _list(body.get("fail_idx"))),
         )
 
     async def freepublish_getarticle(self, article_id: str) -> PublishedArticle:
@@ -161,7 +164,7 @@ class DraftEndpoints:
         body = await self._api(self._call("freepublish/batchget", payload))
         articles = tuple(
             PublishedArticle(str(entry.get("article_id") or ""),
-                             _items(entry.get("content") or {}), _int(entry.get("update_time")))
+                             _items(entry.get("content")), _int(entry.get("update_time")))
             for entry in _entries(body)
         )
         return PublishedPage(_int(body.get("total_count")), articles)
@@ -173,19 +176,30 @@ def _paging(offset: int, count: int, no_content: bool) -> dict[str, int]:
     return {"offset": offset, "count": count, "no_content": int(no_content)}
 
 
+def _list(value: Any) -> list[Any]:
+    """``value`` if the answer had a list there, else nothing (a relay may send anything)."""
+    return value if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _entries(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    return [e for e in body.get("item") or [] if isinstance(e, Mapping)]
+    return [e for e in _list(body.get("item")) if isinstance(e, Mapping)]
 
 
-def _items(body: Mapping[str, Any]) -> tuple[NewsItem, ...]:
-    return tuple(news_item(i) for i in body.get("news_item") or [] if isinstance(i, Mapping))
+def _items(body: Any) -> tuple[NewsItem, ...]:
+    entries = _list(_mapping(body).get("news_item"))
+    return tuple(news_item(i) for i in entries if isinstance(i, Mapping))
 
 
 def news_item(data: Mapping[str, Any]) -> NewsItem:
     """A :class:`NewsItem` from one entry of a ``news_item`` list (missing fields empty)."""
     text = {name: str(data.get(name) or "") for name in _TEXT}
     text["article_type"] = text["article_type"] or "news"
-    images = (data.get("image_info") or {}).get("image_list") or []
+    info = data.get("image_info")
+    images = _list(info.get("image_list")) if isinstance(info, Mapping) else []
     return NewsItem(
         **text,
         need_open_comment=_int(data.get("need_open_comment")),
@@ -206,6 +220,16 @@ def _required(value: Any, name: str, call: Call) -> str:
         raise OutcomeUnknown(call.label, f"an answer without {name}")
     raise WeChatError(None, f"answer without {name}", call.label,
                       "check MDWX_API_BASE / api_base", meaning=f"the answer had no {name}")
+
+
+def _required_int(value: Any, name: str, call: Call) -> int:
+    text = _required(value, name, call)
+    try:
+        return int(text)
+    except ValueError:
+        raise WeChatError(None, f"{name} {text[:20]!r} is not a number", call.label,
+                          "check MDWX_API_BASE / api_base",
+                          meaning=f"the answer's {name} is not a number") from None
 
 
 def _int(value: Any, default: int = 0) -> int:
