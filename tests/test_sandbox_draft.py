@@ -99,7 +99,7 @@ def test_digest_counted_in_bytes_when_told(api: Api) -> None:
 
 def test_content_ceiling_is_the_observed_bytes_not_20000_characters(api: Api) -> None:
     thumb = permanent_image(api)
-    assert api.sb.settings.draft_content_max_bytes == OBSERVED_CONTENT_MAX_BYTES
+    assert api.sb.settings.content_max_bytes == OBSERVED_CONTENT_MAX_BYTES
     long_text = "<p>" + "字" * 60_000 + "</p>"  # 60,007 characters, 180,007 bytes
     assert "media_id" in add(api, news(thumb, content=long_text))
     body = "<p>" + "x" * (OBSERVED_CONTENT_MAX_BYTES - 7) + "</p>"

@@ -113,7 +113,7 @@ def _news_text_error(request: Request, art: dict[str, Any]) -> Response | None:
 
 
 def _news_content_error(request: Request, content: Any) -> Response | None:
-    limit = request.app.state.control.settings.draft_content_max_bytes
+    limit = request.app.state.control.settings.content_max_bytes
     if not isinstance(content, str) or not content.strip():
         return wx_error(44003, "empty news data: content required")
     size = len(content.encode("utf-8"))

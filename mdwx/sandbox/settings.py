@@ -22,7 +22,7 @@ FROZEN_SETTINGS = ("appid", "secret", "state_path")
 
 #: The content ceiling WeChat was observed to enforce with 45002 (``draft/add`` bisected
 #: between about 682 KB and 691 KB of UTF-8; the documented 20,000 characters is not
-#: enforced). The one place the sandbox keeps that figure.
+#: enforced): the default ``content_max_bytes`` of the media and the draft API alike.
 OBSERVED_CONTENT_MAX_BYTES = 690_000
 
 #: ``freepublish/get`` outcomes the sandbox can be told to produce (0 success, 2 originality
@@ -54,7 +54,7 @@ class SandboxSettings:
     wechat_pay: bool = False
     daily_submit_limit: int = 200
     content_max_chars: int = 20000
-    content_max_bytes: int = 1024 * 1024
+    content_max_bytes: int = OBSERVED_CONTENT_MAX_BYTES  # both APIs; no draft-only figure
     title_max_chars: int = 64
     digest_max_chars: int = 120
     # The draft-box API (wechat-draft-api.md): its own limits, per the conflicts noted there.
@@ -63,7 +63,6 @@ class SandboxSettings:
     draft_author_max_chars: int = 16
     draft_digest_max: int = 120
     draft_digest_unit: str = "chars"  # or "bytes" (UTF-8), as one tool reports
-    draft_content_max_bytes: int = OBSERVED_CONTENT_MAX_BYTES
     newspic_content_max_chars: int = 1000
     newspic_max_images: int = 20
     publish_seconds: float = 1.0  # publish_status stays 1 (publishing) this long
@@ -116,7 +115,7 @@ def check_settings(s: SandboxSettings) -> None:
         raise ValueError("video_final_status must be one of 2, 3, 5, 9, 10")
     for name in ("token_ttl", "token_grace", "daily_submit_limit", "content_max_chars",
                  "draft_title_max_chars", "draft_author_max_chars", "draft_digest_max",
-                 "draft_content_max_bytes", "newspic_content_max_chars", "newspic_max_images"):
+                 "newspic_content_max_chars", "newspic_max_images"):
         if getattr(s, name) < 0:
             raise ValueError(f"{name} must not be negative")
     for name in ("latency", "review_seconds", "video_review_seconds", "publish_seconds"):
