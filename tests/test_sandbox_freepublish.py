@@ -227,3 +227,24 @@ def test_drafts_and_publications_survive_a_restart(tmp_path: Path) -> None:
         assert len(state["drafts"]) == 2 and len(state["publications"]) == 1
         api.http.close()
         second.close()
+
+
+def test_draft_settings_over_the_admin_endpoint(api: Api) -> None:
+    base = api.sb.base_url
+    r = httpx.post(f"{base}/_sandbox/configure",
+                   json={"publish_outcome": 4, "publish_fail_idx": [2], "publish_seconds": 0})
+    assert r.json()["settings"]["publish_fail_idx"] == [2]
+    assert api.sb.settings.publish_fail_idx == (2,)
+    for bad in ({"publish_outcome": 1}, {"submit_refusal": 53506}, {"publish_fail_idx": [0]},
+                {"draft_digest_unit": "words"}, {"publish_seconds": -1}):
+        assert httpx.post(f"{base}/_sandbox/configure", json=bad).status_code == 400, bad
+    thumb = permanent_image(api)
+    body = submit(api, draft(api, news(thumb), news(thumb)))
+    assert status(api, body["publish_id"])["fail_idx"] == [2]
+
+
+def test_the_index_page_lists_published_articles(api: Api) -> None:
+    api.sb.configure(publish_seconds=0)
+    done = published(api, news(permanent_image(api), title="首页可见"))
+    page = httpx.get(f"{api.sb.base_url}/").text
+    assert "首页可见" in page and f"/s/{done['article_id']}?idx=1" in page
