@@ -282,3 +282,26 @@ def test_crop_format_is_validated_over_any_box(shared: Api, box: list[str]) -> N
         w, h = (x2 - x1) * 100, (y2 - y1) * 100
         valid = max(x1, y1, x2, y2) <= 1 and x1 < x2 and y1 < y2 and abs(w - h) <= 4
     assert ("media_id" in body) is valid, (value, body)
+
+
+@PROPERTY
+@given(text=st.text(st.characters(blacklist_characters="<", blacklist_categories=("Cs",)),
+                   max_size=1100),
+       tag=st.sampled_from(["", "<p>", "</section>", "<br/>", "<img src=x>", "<!-- c -->",
+                            "< b>", "<A HREF='x'>"]),
+       at=st.integers(0, 1100))
+def test_image_post_text_is_refused_exactly_when_it_holds_a_tag(
+    shared: Api, text: str, tag: str, at: int
+) -> None:
+    images = [_cover(shared, (100, 100))]
+    content = text[:at] + tag + text[at:]
+    body = add(shared, newspic(images, content=content))
+    if not content.strip():
+        expected = 44003
+    elif tag:
+        expected = 45166
+    elif len(content) > 1000:
+        expected = 45002
+    else:
+        expected = 0
+    assert body.get("errcode", 0) == expected, (content[:60], body)
