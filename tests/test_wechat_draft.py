@@ -39,6 +39,7 @@ from tests.test_wechat_support import FakeWeChat, make_client, run
     (45166, "draft/add", ContentRejected, "plain text"),
     (40007, "draft/add", ContentRejected, "permanent image"),
     (40007, "draft/get", WeChatError, "freepublish/submit takes it out"),
+    (40007, "draft/update", WeChatError, "permanent image from add_material"),
     (40007, "freepublish/submit", WeChatError, "draft box"),
     (40007, "freepublish/get", WeChatError, "publish_id"),
     (40007, "freepublish/delete", WeChatError, "already deleted"),

@@ -324,7 +324,8 @@ def _draft_error(errcode: int, errmsg: str, endpoint: str) -> WeChatError | None
     """The typed error for codes whose meaning is the draft API's own, else None."""
     if errcode == 40007:
         meaning, hint = DRAFT_UNKNOWN.get(endpoint, DRAFT_GONE)
-        cls = ContentRejected if endpoint in ("draft/add", "draft/update") else WeChatError
+        # On draft/update 40007 is mostly a draft that left the box: not a content fault.
+        cls = ContentRejected if endpoint == "draft/add" else WeChatError
         return cls(errcode, errmsg, endpoint, hint, meaning=meaning)
     if errcode not in DRAFT_CODES:
         return None
