@@ -1,4 +1,4 @@
-"""A local WeChat media-API emulator (the "sandbox").
+"""A local WeChat media-API and draft-API emulator (the "sandbox").
 
 It serves the contract's endpoints over real HTTP on loopback with WeChat's answer shapes,
 limits and error codes, so the client and the publisher are tested against something that
@@ -17,7 +17,7 @@ Typical test use::
 
 from .app import create_app
 from .control import RequestRecord
-from .records import ArticleRecord, ImageRecord, VideoRecord
+from .records import ArticleRecord, DraftRecord, ImageRecord, PublicationRecord, VideoRecord
 from .server import SandboxServer, run_sandbox
 from .settings import FAULT_KINDS, SandboxSettings
 from .store import Store
@@ -25,7 +25,9 @@ from .store import Store
 __all__ = [
     "FAULT_KINDS",
     "ArticleRecord",
+    "DraftRecord",
     "ImageRecord",
+    "PublicationRecord",
     "RequestRecord",
     "SandboxServer",
     "SandboxSettings",

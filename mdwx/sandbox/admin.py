@@ -49,7 +49,20 @@ async def state(request: Request) -> Response:
         "articles": [dataclasses.asdict(a) for a in store.articles(include_deleted=True)],
         "images": [dataclasses.asdict(i) for i in store.images()],
         "videos": [dataclasses.asdict(v) for v in store.videos()],
+        "drafts": [dataclasses.asdict(d) for d in store.drafts(any_state=True)],
+        "publications": [dataclasses.asdict(p) for p in store.publications()],
         "submissions_today": store.submission_count(),
         "tokens_issued": store.token_count(),
     }
     return JSONResponse(data)
+
+
+async def ban_article(request: Request) -> Response:
+    """``{"article_id"}``: the system bans a published article (publish_status 6)."""
+    body = await read_json(request)
+    if isinstance(body, Response):
+        return body
+    article_id = body.get("article_id")
+    if not isinstance(article_id, str) or not request.app.state.store.ban_publication(article_id):
+        return JSONResponse({"error": "no such article_id"}, status_code=404)
+    return JSONResponse({"ok": True})

@@ -18,6 +18,8 @@ from starlette.types import Receive, Scope, Send
 
 from . import admin, media, tokens
 from .control import Control, RequestRecord, now
+from .draft import DRAFT_ROUTES
+from .freepublish import FREEPUBLISH_ROUTES
 from .logprobe import ResponseProbe, drop_connection
 from .publish import PUBLISH_ROUTES
 from .reader import READER_ROUTES
@@ -106,6 +108,8 @@ def _routes() -> list[Route]:
         Route("/cgi-bin/media/uploadimg", media.uploadimg, methods=["POST"]),
         Route("/cgi-bin/material/upload_video", upload_video, methods=["POST"]),
         *PUBLISH_ROUTES,
+        *DRAFT_ROUTES,
+        *FREEPUBLISH_ROUTES,
         Route("/mmbiz/{name}", media.serve_image, methods=["GET"]),
         *READER_ROUTES,
         Route("/_sandbox/configure", admin.configure, methods=["POST"]),
@@ -114,6 +118,7 @@ def _routes() -> list[Route]:
         Route("/_sandbox/log", admin.log, methods=["GET"]),
         Route("/_sandbox/clear_log", admin.clear_log, methods=["POST"]),
         Route("/_sandbox/state", admin.state, methods=["GET"]),
+        Route("/_sandbox/ban_article", admin.ban_article, methods=["POST"]),
     ]
 
 

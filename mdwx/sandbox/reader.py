@@ -1,6 +1,9 @@
 """The reader view: what a published article looks like, served by the sandbox.
 
-``publish/query`` points at ``/s/<media_id>`` once an article is published. Images are the
+``publish/query`` points at ``/s/<media_id>`` once an article is published; the draft API's
+``article_url`` at ``/s/<article_id>?idx=n`` (n from 1), its drafts' preview ``url`` at
+``/s/<draft media_id>?idx=n``. A deleted or banned published article answers the notice
+WeChat shows in its place (HTTP 200, as WeChat does). Images are the
 sandbox's own ``/mmbiz`` URLs, so the page renders offline; video iframes (which would load
 WeChat's player) become boxes naming the vid. ``/`` lists the library for people running
 ``mdwx sandbox`` by hand.
@@ -10,12 +13,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from .records import ArticleRecord
+from .records import ArticleRecord, PublicationRecord
 
 _IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>", re.IGNORECASE | re.DOTALL)
 _MPVID = re.compile(r"""data-mpvid\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
@@ -40,16 +45,39 @@ def _video_box(match: re.Match[str]) -> str:
     )
 
 
+_DELETED = "该内容已被发布者删除"
+_BANNED = "此内容因违规无法查看"
+_PREVIEW = '<p style="color:#c00;font:13px sans-serif">sandbox preview — not published</p>'
+
+
 def render_article(article: ArticleRecord) -> str:
     """The reader page of an article (its first item, as WeChat shows single items)."""
-    art = article.article
+    return render_item(article.article, preview=article.state != "submitted")
+
+
+def _image_post(art: dict[str, Any], image_urls: Sequence[str]) -> str:
+    """An image post (newspic): its images, then its plain text."""
+    images = "".join(
+        f'<img src="{html.escape(url)}" style="width:100%;display:block;margin:8px 0">'
+        for url in image_urls
+    )
+    text = html.escape(str(art.get("content", ""))).replace("\n", "<br>")
+    return f'<section class="mdwx-sandbox-images">{images}</section><p>{text}</p>'
+
+
+def render_item(
+    art: dict[str, Any], *, preview: bool, image_urls: Sequence[str] = ()
+) -> str:
+    """The reader page of one ARTICLE; ``preview`` marks what is not published,
+    ``image_urls`` are an image post's images."""
     title = html.escape(str(art.get("title", "")))
     meta = html.escape(str(art.get("author", "")))
     digest = html.escape(str(art.get("digest", "")))
-    content = _IFRAME.sub(_video_box, str(art.get("content", "")))
-    banner = ""
-    if article.state != "submitted":
-        banner = '<p style="color:#c00;font:13px sans-serif">sandbox preview — not published</p>'
+    if art.get("article_type") == "newspic":
+        content = _image_post(art, image_urls)
+    else:
+        content = _IFRAME.sub(_video_box, str(art.get("content", "")))
+    banner = _PREVIEW if preview else ""
     body = (
         f'{banner}<h1 style="font-size:22px;line-height:1.4">{title}</h1>'
         f'<p class="author" style="color:#576b95;font-size:15px">{meta}</p>'
@@ -59,11 +87,49 @@ def render_article(article: ArticleRecord) -> str:
     return _PAGE.format(title=title, body=body)
 
 
+def _not_found() -> Response:
+    return HTMLResponse(_PAGE.format(title="404", body="<p>No such article.</p>"), 404)
+
+
+def _image_urls(store: Any, art: dict[str, Any]) -> list[str]:
+    """The paths of an image post's images (none for a news article)."""
+    entries = (art.get("image_info") or {}).get("image_list") or []
+    records = [store.image_by_media_id(e.get("image_media_id", "")) for e in entries]
+    return [r.path for r in records if r is not None]
+
+
+def _item_page(request: Request, items: list[dict[str, Any]], *, preview: bool) -> Response:
+    number = request.query_params.get("idx", "1")
+    if not number.isdigit() or not 1 <= int(number) <= len(items):
+        return _not_found()
+    art = items[int(number) - 1]
+    urls = _image_urls(request.app.state.store, art)
+    return HTMLResponse(render_item(art, preview=preview, image_urls=urls))
+
+
+def _published_page(request: Request, record: PublicationRecord) -> Response:
+    number = request.query_params.get("idx", "1")
+    notice = _BANNED if record.publish_status == 6 else None
+    if number.isdigit() and int(number) in record.deleted:
+        notice = _DELETED
+    if notice is not None:
+        return HTMLResponse(_PAGE.format(title=notice, body=f"<p>{notice}</p>"))
+    return _item_page(request, record.items, preview=False)
+
+
 async def article_page(request: Request) -> Response:
-    article = request.app.state.store.article(request.path_params["media_id"])
-    if article is None:
-        return HTMLResponse(_PAGE.format(title="404", body="<p>No such article.</p>"), 404)
-    return HTMLResponse(render_article(article))
+    key = request.path_params["media_id"]
+    store = request.app.state.store
+    article = store.article(key)
+    if article is not None:
+        return HTMLResponse(render_article(article))
+    published = store.publication_by_article_id(key)
+    if published is not None:
+        return _published_page(request, published)
+    draft = store.draft(key)
+    if draft is not None:
+        return _item_page(request, draft.items, preview=True)
+    return _not_found()
 
 
 async def index_page(request: Request) -> Response:
@@ -71,6 +137,11 @@ async def index_page(request: Request) -> Response:
     for art in request.app.state.store.articles():
         title = html.escape(str(art.article.get("title", "")))
         rows.append(f'<li><a href="/s/{art.media_id}">{title}</a> — {html.escape(art.status)}</li>')
+    for pub in request.app.state.store.publications():
+        if pub.succeeded:
+            title = html.escape(str(pub.items[0].get("title", "")))
+            rows.append(f'<li><a href="/s/{pub.article_id}?idx=1">{title}</a> — '
+                        f"publish_status {pub.publish_status}</li>")
     listing = "<ul>" + "".join(rows) + "</ul>" if rows else "<p>No articles yet.</p>"
     return HTMLResponse(_PAGE.format(title="mdwx sandbox", body="<h1>mdwx sandbox</h1>" + listing))
 

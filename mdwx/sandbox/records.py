@@ -77,3 +77,41 @@ class ArticleRecord:
     def article(self) -> dict[str, Any]:
         """The first (in practice the only) article of the item."""
         return self.items[0]
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    """A draft of the draft box (``draft/add``); ``state`` is ``"draft"`` while it is in the
+    box, ``"submitted"`` once ``freepublish/submit`` took it out, ``"deleted"`` after
+    ``draft/delete``."""
+
+    media_id: str
+    created: int
+    updated: int
+    state: str
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PublicationRecord:
+    """A ``freepublish/submit`` job and, once it succeeded, the published article.
+
+    ``publish_status`` is what ``freepublish/get`` would answer now (1 publishing, 0 success,
+    2/3/4 failed, 5 every article deleted, 6 banned); ``deleted`` lists the article numbers
+    (from 1) removed by ``freepublish/delete``.
+    """
+
+    publish_id: str
+    msg_data_id: int
+    article_id: str
+    media_id: str
+    submitted_at: float
+    publish_status: int
+    fail_idx: list[int]
+    deleted: list[int]
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def succeeded(self) -> bool:
+        """The article exists (it may have been deleted or banned since)."""
+        return self.publish_status in (0, 5, 6)

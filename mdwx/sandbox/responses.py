@@ -35,9 +35,12 @@ ERRMSG = {
     45002: "content size out of limit",
     45003: "title size out of limit",
     45004: "description size out of limit",
+    45008: "article size out of limit",
     45009: "reach max api daily quota limit",
+    45110: "author size out of limit",
     45166: "invalid content",
     47001: "data format error",
+    48001: "api unauthorized",
 }
 
 #: Codes the sandbox picked where WeChat documents only the message.

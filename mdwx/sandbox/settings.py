@@ -20,6 +20,19 @@ FAULT_KINDS = ("errcode", "http500", "drop", "drop_after")
 #: Settings that identify the account or its storage: fixed for the life of a server.
 FROZEN_SETTINGS = ("appid", "secret", "state_path")
 
+#: The content ceiling WeChat was observed to enforce with 45002 (``draft/add`` bisected
+#: between about 682 KB and 691 KB of UTF-8; the documented 20,000 characters is not
+#: enforced): the default ``content_max_bytes`` of the media and the draft API alike.
+OBSERVED_CONTENT_MAX_BYTES = 690_000
+
+#: ``freepublish/get`` outcomes the sandbox can be told to produce (0 success, 2 originality
+#: check failed, 3 general failure, 4 platform review rejected); 5 and 6 follow from a
+#: deletion or :meth:`Store.ban_publication` after success.
+PUBLISH_OUTCOMES = (0, 2, 3, 4)
+#: ``freepublish/submit`` refusals on demand: 53503 pre-publish check failed, 53504 must be
+#: published from the web console, 53505 must be saved manually in the console first.
+SUBMIT_REFUSALS = (0, 53503, 53504, 53505)
+
 
 @dataclass(frozen=True)
 class SandboxSettings:
@@ -41,9 +54,21 @@ class SandboxSettings:
     wechat_pay: bool = False
     daily_submit_limit: int = 200
     content_max_chars: int = 20000
-    content_max_bytes: int = 1024 * 1024
+    content_max_bytes: int = OBSERVED_CONTENT_MAX_BYTES  # both APIs; no draft-only figure
     title_max_chars: int = 64
     digest_max_chars: int = 120
+    # The draft-box API (wechat-draft-api.md): its own limits, per the conflicts noted there.
+    draft_api_authorised: bool = True  # False: every draft/freepublish call answers 48001
+    draft_title_max_chars: int = 64
+    draft_author_max_chars: int = 16
+    draft_digest_max: int = 120
+    draft_digest_unit: str = "chars"  # or "bytes" (UTF-8), as one tool reports
+    newspic_content_max_chars: int = 1000
+    newspic_max_images: int = 20
+    publish_seconds: float = 1.0  # publish_status stays 1 (publishing) this long
+    publish_outcome: int = 0  # the final publish_status of later submissions
+    publish_fail_idx: tuple[int, ...] = ()  # fail_idx for outcomes 2 and 4; () = every article
+    submit_refusal: int = 0  # freepublish/submit answers this code instead of publishing
     latency: float = 0.0
     failure_rate: float = 0.0
     failure_kinds: tuple[str, ...] = ("errcode", "http500", "drop")
@@ -60,8 +85,9 @@ class SandboxSettings:
         unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
         if unknown:
             raise ValueError(f"unknown sandbox setting(s): {', '.join(sorted(unknown))}")
-        if "failure_kinds" in changes:
-            changes["failure_kinds"] = tuple(changes["failure_kinds"])
+        for name in ("failure_kinds", "publish_fail_idx"):
+            if name in changes:
+                changes[name] = tuple(changes[name])
         return dataclasses.replace(self, **changes)
 
     def public(self) -> dict[str, Any]:
@@ -69,6 +95,7 @@ class SandboxSettings:
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out.pop("secret")
         out["failure_kinds"] = list(self.failure_kinds)
+        out["publish_fail_idx"] = list(self.publish_fail_idx)
         out["state_path"] = str(self.state_path) if self.state_path else None
         return out
 
@@ -86,9 +113,23 @@ def check_settings(s: SandboxSettings) -> None:
         raise ValueError(f"failure_kinds must be a non-empty subset of {FAULT_KINDS}")
     if s.video_final_status not in (2, 3, 5, 9, 10):
         raise ValueError("video_final_status must be one of 2, 3, 5, 9, 10")
-    for name in ("token_ttl", "token_grace", "daily_submit_limit", "content_max_chars"):
+    for name in ("token_ttl", "token_grace", "daily_submit_limit", "content_max_chars",
+                 "draft_title_max_chars", "draft_author_max_chars", "draft_digest_max",
+                 "newspic_content_max_chars", "newspic_max_images"):
         if getattr(s, name) < 0:
             raise ValueError(f"{name} must not be negative")
-    for name in ("latency", "review_seconds", "video_review_seconds"):
+    for name in ("latency", "review_seconds", "video_review_seconds", "publish_seconds"):
         if getattr(s, name) < 0:
             raise ValueError(f"{name} must not be negative")
+    _check_draft_settings(s)
+
+
+def _check_draft_settings(s: SandboxSettings) -> None:
+    if s.draft_digest_unit not in ("chars", "bytes"):
+        raise ValueError('draft_digest_unit must be "chars" or "bytes"')
+    if s.publish_outcome not in PUBLISH_OUTCOMES:
+        raise ValueError(f"publish_outcome must be one of {PUBLISH_OUTCOMES}")
+    if s.submit_refusal not in SUBMIT_REFUSALS:
+        raise ValueError(f"submit_refusal must be one of {SUBMIT_REFUSALS}")
+    if any(isinstance(i, bool) or not isinstance(i, int) or i < 1 for i in s.publish_fail_idx):
+        raise ValueError("publish_fail_idx holds article numbers counted from 1")

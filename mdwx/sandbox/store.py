@@ -6,7 +6,9 @@ and one lock: uvicorn's thread writes while the test thread reads.
 
 Read API for assertions: :meth:`Store.articles`, :meth:`Store.article`, :meth:`Store.images`,
 :meth:`Store.image_urls`, :meth:`Store.videos`, :meth:`Store.video_ids`,
-:meth:`Store.submission_count`, :meth:`Store.token_count`.
+:meth:`Store.submission_count`, :meth:`Store.token_count`; the draft box:
+:meth:`Store.drafts`, :meth:`Store.draft`, :meth:`Store.publications`,
+:meth:`Store.publication`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from .control import Control, now
+from .draftstore import DRAFT_SCHEMA, DraftStoreMixin
 from .records import (
     STATUS_DRAFT,
     STATUS_PUBLISHED,
@@ -58,7 +61,7 @@ def quota_day(t: float) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(t + _BEIJING))
 
 
-class Store(VideoStoreMixin):
+class Store(VideoStoreMixin, DraftStoreMixin):
     """The account model; all methods are thread-safe."""
 
     def __init__(self, control: Control, path: Path | None = None) -> None:
@@ -71,7 +74,7 @@ class Store(VideoStoreMixin):
         self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         with self._tx() as db:
-            db.executescript(_SCHEMA)
+            db.executescript(_SCHEMA + DRAFT_SCHEMA)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

@@ -1,4 +1,5 @@
-"""The async WeChat media/publish API client: one method per endpoint of the contract.
+"""The async WeChat media/publish API client: one method per endpoint of the contract
+(the draft API's in :mod:`mdwx.wechat.draft`).
 
 Every method returns plain values or raises a typed :mod:`mdwx.wechat.errors` exception;
 tokens are fetched, shared and renewed behind the caller's back (see :mod:`.auth`), and a
@@ -17,6 +18,7 @@ import httpx
 
 from mdwx.errors import ConfigError
 from mdwx.wechat.auth import TokenSource
+from mdwx.wechat.draft import DraftEndpoints
 from mdwx.wechat.errors import TOKEN_REFRESH_CODES, OutcomeUnknown, TokenError, WeChatError
 from mdwx.wechat.http import Call, Redactor, RetryPolicy, Sender, content_type_for
 from mdwx.wechat.models import Material, PublishStatus, VideoStatus
@@ -30,8 +32,11 @@ MATERIAL_KINDS = ("image", "thumb")
 _VIDEO = "cgi-bin/material/upload_video"
 
 
-class WeChatClient:
-    """Async client; use ``async with WeChatClient(...) as wx:`` so connections are closed."""
+class WeChatClient(DraftEndpoints):
+    """Async client; use ``async with WeChatClient(...) as wx:`` so connections are closed.
+
+    The draft-box and free-publish endpoints (``draft_*``, ``freepublish_*``) come from
+    :class:`~mdwx.wechat.draft.DraftEndpoints`."""
 
     def __init__(
         self,

@@ -12,6 +12,13 @@ from __future__ import annotations
 import re
 
 from mdwx.errors import MdwxError
+from mdwx.wechat.draft_codes import (
+    CONSOLE,
+    DRAFT_CODES,
+    DRAFT_GONE,
+    DRAFT_UNKNOWN,
+    PUBLISH_STATUS_MEANINGS,
+)
 
 WHITELIST_PLACE = "mp.weixin.qq.com → 设置与开发 → 基本配置"
 
@@ -22,8 +29,12 @@ CREDENTIAL_CODES = frozenset({40013, 40125, 40243, 41001, 41002, 41004})
 IP_WHITELIST_CODES = frozenset({40164, 61004})
 QUOTA_CODES = frozenset({45009, 45011})
 CONTENT_CODES = frozenset(
-    {40005, 40006, 40007, 40009, 40113, 41005, 44003, 45001, 45002, 45003, 45004, 45166}
+    {40005, 40006, 40007, 40009, 40113, 41005, 44003, 45001, 45002, 45003, 45004, 45008, 45110,
+     45166}
 )
+#: The draft API's refusals to publish a draft (wechat-draft-api.md).
+PUBLISH_REFUSED_CODES = frozenset({53503, 53504, 53505})
+_DRAFT_ENDPOINTS = ("draft/", "freepublish/")
 PERMISSION_CODES = frozenset({48001, 88000})
 
 _FILE_TYPES = "send jpg/png/gif/bmp with a file name extension that matches the content"
@@ -172,15 +183,49 @@ class ContentRejected(WeChatError):
     @property
     def field(self) -> str | None:
         """The article field at fault, when the code says so."""
-        return {45002: "content", 45003: "title", 45004: "digest", 40007: "thumb_media_id"}.get(
-            self.errcode or 0
-        )
+        return {45002: "content", 45003: "title", 45004: "digest", 40007: "thumb_media_id",
+                45110: "author"}.get(self.errcode or 0)
 
 
 class PermissionDenied(WeChatError):
     """The account lacks the permission this call needs (unverified account, comments)."""
 
     code = "permission"
+
+
+class PublishRefused(WeChatError):
+    """``freepublish/submit`` refused the draft (53503 pre-publish check, 53504 web console
+    only, 53505 save it in the console first); the draft stays in the box."""
+
+    code = "publish_refused"
+
+
+class PublishFailed(WeChatError):
+    """``freepublish/get`` reported a failure (2, 3, 4) or a removal after success (5, 6).
+
+    Raised by callers following a submission; ``publish_status`` and ``fail_idx`` (the
+    failing articles, from 1) are WeChat's.
+    """
+
+    code = "publish_failed"
+
+    def __init__(self, publish_id: str, publish_status: int, fail_idx: tuple[int, ...] = ()) -> None:
+        self.publish_id = publish_id
+        self.publish_status = publish_status
+        self.fail_idx = fail_idx
+        meaning, hint = PUBLISH_STATUS_MEANINGS.get(
+            publish_status, (f"publish_status {publish_status} is not documented", CONSOLE)
+        )
+        which = f" for article(s) {', '.join(map(str, fail_idx))}" if fail_idx else ""
+        message = f"publishing {publish_id}: publish_status {publish_status}, {meaning}{which}"
+        super().__init__(
+            None, meaning, "freepublish/get", hint, meaning=meaning, message=message
+        )
+
+    def to_json(self) -> dict[str, object]:
+        data = super().to_json()
+        data.update(publish_status=self.publish_status, fail_idx=list(self.fail_idx))
+        return data
 
 
 class VideoError(WeChatError):
@@ -236,7 +281,11 @@ def error_for(errcode: int, errmsg: str, endpoint: str, *, ret: bool = False) ->
     the errcode table beyond -1.
     """
     lowered = errmsg.lower()
-    if endpoint.endswith("publish/submit") and "abnormal status" in lowered:
+    if endpoint.startswith(_DRAFT_ENDPOINTS):
+        drafted = _draft_error(errcode, errmsg, endpoint)
+        if drafted is not None:
+            return drafted
+    elif endpoint.endswith("publish/submit") and "abnormal status" in lowered:
         return AlreadySubmitted(
             errcode,
             errmsg,
@@ -269,6 +318,27 @@ def error_for(errcode: int, errmsg: str, endpoint: str, *, ret: bool = False) ->
     if errcode not in _CODES and ("链接" in errmsg or "link" in lowered):
         meaning, hint = "the content holds a link WeChat refuses", _LINKS
     return _class_for(errcode, errmsg)(errcode, errmsg, endpoint, hint, meaning=meaning)
+
+
+def _draft_error(errcode: int, errmsg: str, endpoint: str) -> WeChatError | None:
+    """The typed error for codes whose meaning is the draft API's own, else None."""
+    if errcode == 40007:
+        meaning, hint = DRAFT_UNKNOWN.get(endpoint, DRAFT_GONE)
+        # On draft/update 40007 is mostly a draft that left the box: not a content fault.
+        cls = ContentRejected if endpoint == "draft/add" else WeChatError
+        return cls(errcode, errmsg, endpoint, hint, meaning=meaning)
+    if errcode not in DRAFT_CODES:
+        return None
+    meaning, hint = DRAFT_CODES[errcode]
+    if errcode in PUBLISH_REFUSED_CODES:
+        return PublishRefused(errcode, errmsg, endpoint, hint, meaning=meaning)
+    return _class_for(errcode, errmsg)(errcode, errmsg, endpoint, hint, meaning=meaning)
+
+
+def publish_status_meaning(publish_status: int) -> str:
+    """``publish_status`` in words (wechat-draft-api.md), e.g. 4 → the review rejected it."""
+    entry = PUBLISH_STATUS_MEANINGS.get(publish_status)
+    return entry[0] if entry else f"publish_status {publish_status} is not documented"
 
 
 def _class_for(errcode: int, errmsg: str) -> type[WeChatError]:
