@@ -40,8 +40,10 @@ class SandboxSettings:
     review_reject: bool = False
     wechat_pay: bool = False
     daily_submit_limit: int = 200
-    content_max_chars: int = 20000
-    content_max_bytes: int = 1024 * 1024
+    # WeChat's observed ceiling: 45002 between about 682 and 691 KB of UTF-8 (docs/limits.md);
+    # no character limit has been observed on the API (0: none).
+    content_max_chars: int = 0
+    content_max_bytes: int = 690_000
     title_max_chars: int = 64
     digest_max_chars: int = 120
     latency: float = 0.0
