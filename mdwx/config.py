@@ -83,6 +83,8 @@ class SiteConfig:
     comments: str = "closed"
     show_cover_pic: bool = False
     default_cover: str | None = None
+    # Font for the title on a cover mdwx makes when a post has none (else a system CJK font).
+    cover_font: str | None = None
     header: str | None = None  # path (relative to root) of a Markdown template
     footer: str | None = None
     concurrency: int = 8
