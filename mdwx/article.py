@@ -8,6 +8,7 @@ characters (code points), as WeChat counts them, never in bytes.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -210,21 +211,23 @@ def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
 
 def make_digest(body: str, limit: int) -> str:
     """The body's first text, whitespace folded, cut on a character boundary within ``limit``."""
-    from markdown_it import MarkdownIt
-
     parts: list[str] = []
     size = 0
     # The digest comes from the opening paragraphs: parsing the whole of a long post is waste.
-    tokens = MarkdownIt("commonmark").parse(_opening(body, limit))
+    parser = _digest_parser()
+    env: dict[str, Any] = {}
+    tokens = parser.parse(_opening(body, limit), env)  # blocks only; paragraphs parsed below
     for previous, token in zip(tokens, tokens[1:], strict=False):
         # Paragraph text only: headings and table cells make poor summaries.
-        if token.type != "inline" or previous.type != "paragraph_open" or not token.children:
+        if token.type != "inline" or previous.type != "paragraph_open":
             continue
+        children: list[Any] = []
+        parser.inline.parse(token.content, parser, env, children)
         lines = [""]
-        for child in token.children:
+        for child in children:
             if child.type in ("softbreak", "hardbreak"):
                 lines.append("")
-            elif child.type in ("text", "code_inline"):
+            elif child.type in ("text", "text_special", "code_inline"):
                 lines[-1] += child.content
         text = join_lines(" ".join(line.split()) for line in lines)
         if text:
@@ -255,6 +258,16 @@ def join_lines(pieces: Iterable[str]) -> str:
             out += " "
         out += piece
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _digest_parser() -> Any:
+    """Plain CommonMark, built once (building a parser costs more than parsing an opening)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark")
+    parser.core.ruler.disable("inline")
+    return parser
 
 
 def _opening(body: str, limit: int) -> str:

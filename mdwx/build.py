@@ -107,13 +107,14 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
             raise breach
     verify_local_assets(article, document, post)
     warnings = list(article.warnings) + [str(w) for w in document.warnings]
-    long_text = text_warning(estimate, post.config.limits)
+    chars = text_chars(estimate)
+    long_text = text_warning(chars, post.config.limits)
     if long_text:
         warnings.append(f"{article.path}: {long_text}")
     if cover_reference(article, document, post) is None:
         warnings.append(f"{article.path}: no cover image: publish will make one from the title "
                         "(set 'cover:' in the front matter or default_cover in mdwx.toml to choose it)")
-    return Prepared(post, article, document, warnings, styles, text_chars=text_chars(estimate),
+    return Prepared(post, article, document, warnings, styles, text_chars=chars,
                     content_bytes=content_bytes(estimate), breach=breach)
 
 

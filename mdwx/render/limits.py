@@ -98,13 +98,14 @@ def check_content(html: str, limits: Limits) -> list[str]:
     return []
 
 
-def text_warning(html: str, limits: Limits) -> str | None:
-    """A warning when the visible text is longer than ``limits.content_chars`` (0: never).
+def text_warning(html: str | int, limits: Limits) -> str | None:
+    """A warning when the visible text (the HTML, or its :func:`text_chars` count) is longer
+    than ``limits.content_chars`` (0: never).
 
     WeChat's editor refuses to *save* an article of more than 20,000 characters of text; the
     API has been seen accepting longer ones, so this does not stop the post.
     """
-    chars = text_chars(html)
+    chars = html if isinstance(html, int) else text_chars(html)
     if limits.content_chars and chars > limits.content_chars:
         return (f"the text is {chars:,} characters, over {limits.content_chars:,} "
                 "(limits.content_chars): WeChat's editor would refuse to save it if opened there; "

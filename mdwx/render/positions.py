@@ -27,9 +27,10 @@ from markdown_it.token import Token
 from mdwx.render.context import ENV_KEY, RenderContext, source_reference
 
 # Inline rules whose tokens may carry an asset, a link or a message.
-LOCATED_RULES = ("link", "image", "html_inline", "math_inline", "autolink", "footnote_ref",
-                 "gfm_autolink_www", "gfm_autolink_protocol", "gfm_autolink_email")
+# (Autolinks are left out: they are tried at nearly every position and carry no asset.)
+LOCATED_RULES = ("link", "image", "html_inline", "math_inline")
 EMPTY_TARGET = "image has an empty target: it is left out (write ![alt](path/to/picture.png))"
+_NEWLINE = re.compile("\n")
 _IMG_TAG = re.compile(r"<img\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.I)
 _SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 
@@ -72,14 +73,17 @@ def locate_inline(state: StateCore) -> None:
     for block in state.tokens:
         if block.map is None:
             continue
-        if block.type == "html_block" and ctx is not None:
-            lines = [i for i, c in enumerate(block.content) if c == "\n"]
+        if block.type == "html_block" and ctx is not None and "<img" in block.content.lower():
+            lines = _newlines(block.content)
             for offset in _raw_images_without_target(block.content):
                 ctx.warn(EMPTY_TARGET, line=ctx.line_offset + block.map[0] + _line_of(lines, offset))
         if block.type != "inline" or not block.children:
             continue
-        newlines = [i for i, c in enumerate(block.content) if c == "\n"]
-        _locate_children(block.children, newlines, block.map[0], ctx)
+        _locate_children(block.children, _newlines(block.content), block.map[0], ctx)
+
+
+def _newlines(text: str) -> list[int]:
+    return [m.start() for m in _NEWLINE.finditer(text)] if "\n" in text else []
 
 
 def _locate_children(children: list[Token], newlines: list[int], first: int,
