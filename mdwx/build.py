@@ -112,6 +112,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     if long_text:
         warnings.append(f"{article.path}: {long_text}")
     if cover_reference(article, document, post) is None:
+        _check_cover_font(post)
         warnings.append(f"{article.path}: no cover image: publish will make one from the title "
                         "(set 'cover:' in the front matter or default_cover in mdwx.toml to choose it)")
     return Prepared(post, article, document, warnings, styles, text_chars=chars,
@@ -172,6 +173,15 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
             _verify_file(resolve_local(source, post_path=base, site_root=post.config.root), source)
         except AssetError as exc:
             raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from None
+
+
+def _check_cover_font(post: Post) -> None:
+    """A ``cover_font`` that publish would need must be a font (ConfigError, exit 2)."""
+    if post.config.cover_font:
+        from mdwx.cover import configured_font
+
+        configured_font(post.config.cover_font, post.config.root,
+                        post.config.config_path or post.config.root / "mdwx.toml")
 
 
 def _verify_file(path: Path, source: str) -> None:

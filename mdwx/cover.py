@@ -59,7 +59,9 @@ SYSTEM_FONT_PATTERNS = (
 )
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 _COLOUR = r"(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b"
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef\u3000-\u303f]")
+_CJK_CHARS = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef"
+# Units that may start a new line: one CJK character, or a word with the spaces before it.
+_UNITS = re.compile(rf"\s*[{_CJK_CHARS}]|\s*[^\s{_CJK_CHARS}]+|\s+")
 
 
 @dataclass(frozen=True)
@@ -194,21 +196,29 @@ def _decorate(draw: ImageDraw.ImageDraw, title: str, colours: Colours) -> None:
 
 
 def _wrap(title: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Lines no wider than ``width``: break between words, or anywhere in CJK text."""
-    units = [c for c in title] if _CJK.search(title) else title.split(" ")
-    joiner = "" if _CJK.search(title) else " "
+    """Lines no wider than ``width`` where possible: break at spaces or between CJK characters
+    (a single word wider than the line stays whole; :func:`_clip` shortens it)."""
     lines: list[str] = []
     line = ""
-    for unit in units:
-        candidate = f"{line}{joiner}{unit}" if line else unit
-        if font.getlength(candidate) <= width or not line:
+    for unit in _UNITS.findall(title):
+        candidate = line + unit
+        if font.getlength(candidate.strip()) <= width or not line.strip():
             line = candidate
         else:
             lines.append(line.strip())
-            line = unit
+            line = unit.lstrip()
     if line.strip():
         lines.append(line.strip())
     return lines
+
+
+def _clip(line: str, font: ImageFont.FreeTypeFont, width: int, *, more: bool) -> str:
+    """``line`` shortened with "…" to fit ``width`` (always marked when ``more`` text follows)."""
+    if not more and font.getlength(line) <= width:
+        return line
+    while line and font.getlength(line + "…") > width:
+        line = line[:-1]
+    return line.rstrip() + "…"
 
 
 def _draw_title(draw: ImageDraw.ImageDraw, title: str, colours: Colours, path: Path) -> bool:
@@ -219,11 +229,10 @@ def _draw_title(draw: ImageDraw.ImageDraw, title: str, colours: Colours, path: P
         lines = _wrap(title, font, width)
         if len(lines) <= MAX_LINES and all(font.getlength(line) <= width for line in lines):
             break
-    else:
+    else:  # even the smallest size needs more lines: clip what does not fit
+        more = len(lines) > MAX_LINES
         lines = lines[:MAX_LINES]
-        while lines[-1] and font.getlength(lines[-1] + "…") > width:
-            lines[-1] = lines[-1][:-1]
-        lines[-1] += "…"
+        lines = [_clip(line, font, width, more=more and i == len(lines) - 1) for i, line in enumerate(lines)]
     step = round(size * 1.35)
     top = (SIZE[1] - 10 - step * len(lines)) // 2
     for i, line in enumerate(lines):

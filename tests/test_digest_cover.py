@@ -66,6 +66,17 @@ def test_title_stays_inside_the_centre_square_wechat_crops_to() -> None:
     assert (SIZE[0] - SQUARE) // 2 <= left and right <= (SIZE[0] + SQUARE) // 2
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200))
+def test_any_title_makes_the_same_cover_with_text_only_in_the_centre_square(title: str) -> None:
+    colours = Colours()
+    made = make_cover(title, colours, STIX)
+    assert made.png == make_cover(title, colours, STIX).png
+    plain = Image.open(io.BytesIO(make_cover(title, colours, None).png)).convert("RGB")
+    box = ImageChops.difference(Image.open(io.BytesIO(made.png)).convert("RGB"), plain).getbbox()
+    assert box is None or ((SIZE[0] - SQUARE) // 2 <= box[0] and box[2] <= (SIZE[0] + SQUARE) // 2)
+
+
 def test_title_is_drawn_only_in_a_font_with_its_glyphs() -> None:
     assert has_glyphs(STIX, "Plain ASCII title")
     assert not has_glyphs(STIX, "没有图片的文章")
@@ -89,6 +100,17 @@ def test_cover_font_setting_must_name_a_font(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cover_font"):
         configured_font(config.cover_font, tmp_path, tmp_path / "mdwx.toml")
     assert configured_font(str(STIX), tmp_path, tmp_path / "mdwx.toml") == STIX
+
+
+def test_check_of_a_post_without_cover_names_a_bad_cover_font(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "mdwx.toml").write_text('cover_font = "missing.ttf"\n', encoding="utf-8")
+    (tmp_path / "p.md").write_text("---\ntitle: T\n---\n\nText.\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "mdwx", "check", str(tmp_path / "p.md")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "cover_font: missing.ttf" in result.stderr
 
 
 def test_text_only_post_publishes_with_a_made_cover_uploaded_once(tmp_path: Path) -> None:
