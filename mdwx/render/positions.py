@@ -6,7 +6,8 @@ earlier link. This plugin records where each image, link, raw HTML and formula s
 its inline source, then turns that into a line: the block's line plus the newlines before
 it (``token.meta["line"]``, 0-based like ``map``). The renderer sets the context's line from
 it, so assets and warnings name the line the author wrote them on — in lists, tables,
-quotes, footnotes, headings alike.
+quotes, footnotes, headings alike. (A picture inside a multi-line raw HTML *block* is still
+reported at the block's first line: the sanitizer sees the block as one fragment.)
 
 An image with an empty target (``![alt]()``, ``![](<>)``, ``![a]( )``, a reference to
 ``[r]: <>``, ``<img src="">``) names no picture: it is left out with a warning at its line.
