@@ -17,7 +17,14 @@ identical string. Input sets: the real-world corpus ``../shared/bench/corpus`` (
 with a note when absent), ``sample-site/posts``, the generated corpus of
 ``benchmarks/corpus_gen.py`` and any DIR given. Also measured: the peak memory of one
 ``mdwx`` pass (tracemalloc), and the start-up time of ``mdwx --help`` against
-``python -c pass`` in subprocesses. Run from anywhere::
+``python -c pass`` in subprocesses.
+
+Whole process (what a user waits for): ``mdwx build`` of the real-world corpus as a
+subprocess, wall time, against a subprocess running bare markdown-it-py with the same
+plugins over the same files (its import included) — target ≤ 3×. The corpus is copied to a
+temp site (front matter, a cover, a stand-in for every local picture it names), never into
+the project. Also timed: ``mdwx build`` of a math-heavy post with an empty formula cache and
+again with the cache filled (the second run typesets nothing). Run from anywhere::
 
     python benchmarks/render.py [DIR...] [--repeat 3] [--json]
 """
@@ -56,7 +63,9 @@ from mdwx.render.pipeline import use_syntax  # noqa: E402
 REAL_CORPUS = REPO.parent / "shared" / "bench" / "corpus"
 SAMPLE_POSTS = REPO / "sample-site" / "posts"
 RATIO_TARGET = 2.5
+PROCESS_RATIO_TARGET = 3.0
 STARTUP_TARGET_MS = 150.0
+MATH_POST = SAMPLE_POSTS / "math-notes.md"
 MB = 1024 * 1024
 
 
@@ -193,6 +202,105 @@ def startup(runs: int) -> dict[str, float | str]:
             "ratio": round(help_ms / python_ms, 2), "target_ms": STARTUP_TARGET_MS, "runs": runs}
 
 
+# The bare side of the whole-process figure: markdown-it-py with the plugins of
+# ``mdwx.render.pipeline.use_syntax`` (checked below), rendering every post of a folder.
+BARE_SCRIPT = """
+import sys
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+
+md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+md.options["tasklists"] = md.options["alerts"] = md.options["strikethrough_single_tilde"] = True
+md.use(gfm_autolink_plugin).use(footnote_plugin, inline=False)
+md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_blank_lines=False)
+md.use(admon_plugin).use(attrs_plugin, allowed=("width", "height")).use(container_plugin, "callout")
+if sys.argv[1] == "--rules":
+    print(sorted(r.name for ruler in (md.core.ruler, md.block.ruler, md.inline.ruler, md.inline.ruler2)
+                 for r in ruler.__rules__ if r.enabled))
+else:
+    for path in sorted(Path(sys.argv[1]).glob("*.md")):
+        md.render(path.read_text("utf-8"))
+"""
+
+
+def _rule_names(md: MarkdownIt) -> list[str]:
+    return sorted(r.name for ruler in (md.core.ruler, md.block.ruler, md.inline.ruler, md.inline.ruler2)
+                  for r in ruler.__rules__ if r.enabled)
+
+
+def corpus_site(source: Path, site: Path) -> Path:
+    """A site holding each article of ``source`` with front matter, a default cover and a
+    stand-in picture for every local image it names (the corpus ships without them)."""
+    from PIL import Image
+
+    site.mkdir(parents=True)
+    Image.new("RGB", (900, 383), (20, 120, 80)).save(site / "cover.png")
+    (site / "mdwx.toml").write_text('default_cover = "cover.png"\n', encoding="utf-8")
+    config = load_config(site)
+    for path in sorted(source.glob("*.md")):
+        body = path.read_text("utf-8")
+        post = site / path.name
+        post.write_text(f"---\ntitle: {json.dumps(path.stem)}\n---\n\n{body}", encoding="utf-8")
+        article = read_article(post, config)
+        for asset in render_article(article, config).assets:
+            target = asset.local_path
+            if target is None or asset.kind.value == "formula" or not target.is_relative_to(site):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.suffix.lower() == ".svg":
+                target.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+            else:
+                Image.new("RGB", (16, 16), (200, 30, 30)).save(target, format="PNG")
+    return site
+
+
+def _wall(argv: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - start
+
+
+def whole_process(repeat: int, tmp: Path) -> dict[str, object]:
+    """Wall seconds of ``mdwx build`` of the corpus against bare markdown-it-py, subprocesses
+    alternating (best of ``repeat``), and of a math post built cold then with its cache."""
+    import os
+
+    script = Path(sys.executable).parent / "mdwx"
+    if not script.exists():
+        return {"note": "no mdwx executable next to this Python"}
+    if not REAL_CORPUS.is_dir():
+        return {"note": f"real-world corpus not found at {REAL_CORPUS}"}
+    bare_py = tmp / "bare_markdown_it.py"
+    bare_py.write_text(BARE_SCRIPT, encoding="utf-8")
+    rules = subprocess.run([sys.executable, str(bare_py), "--rules"], check=True, capture_output=True,
+                           text=True).stdout.strip()
+    if rules != str(_rule_names(bare_markdown_it())):
+        raise SystemExit("benchmark error: the bare script's markdown-it rules differ from mdwx's syntax")
+    site = corpus_site(REAL_CORPUS, tmp / "corpus-site")
+    env = {**os.environ, "MDWX_CACHE_DIR": str(tmp / "cache")}
+    build = [str(script), "build", str(site), "-o", str(tmp / "out")]
+    _wall(build, env)  # warm the OS file cache and the formula cache
+    mdwx_s, bare_s = [], []
+    for _ in range(repeat):
+        mdwx_s.append(_wall(build, env))
+        bare_s.append(_wall([sys.executable, str(bare_py), str(site)], env))
+    math_env = {**os.environ, "MDWX_CACHE_DIR": str(tmp / "math-cache")}
+    math = [str(script), "build", str(MATH_POST), "-o", str(tmp / "math-out")]
+    cold = _wall(math, math_env)
+    warm = min(_wall(math, math_env) for _ in range(repeat))
+    return {"posts": len(list(site.glob("*.md"))), "mdwx_build_s": round(min(mdwx_s), 3),
+            "bare_markdown_it_s": round(min(bare_s), 3), "ratio": round(min(mdwx_s) / min(bare_s), 2),
+            "target": PROCESS_RATIO_TARGET, "math_post_cold_s": round(cold, 3),
+            "math_post_cached_s": round(warm, 3), "runs": repeat}
+
+
 def input_sets(extra: Sequence[Path], generated: int, tmp: Path) -> tuple[list[tuple[str, Path]], list[str]]:
     notes = []
     sets = []
@@ -208,7 +316,8 @@ def input_sets(extra: Sequence[Path], generated: int, tmp: Path) -> tuple[list[t
     return sets, notes
 
 
-def report(results: list[SetResult], start: dict[str, float | str], notes: list[str]) -> str:
+def report(results: list[SetResult], start: dict[str, float | str], notes: list[str],
+           process: dict[str, object] | None = None) -> str:
     lines = [*notes]
     header = f"{'set':<28}{'posts':>6}{'MB':>7}  {'pass':<8}{'posts/s':>9}{'MB/s':>8}"
     lines.append(header)
@@ -227,6 +336,15 @@ def report(results: list[SetResult], start: dict[str, float | str], notes: list[
                      f"{start['python_pass_ms']} ms; ratio {start['ratio']}x")
     else:
         lines.append(f"mdwx --help: {start.get('note')}")
+    if process and "ratio" in process:
+        verdict = "ok" if float(process["ratio"]) <= PROCESS_RATIO_TARGET else "OVER TARGET"  # type: ignore[arg-type]
+        lines.append(f"whole process, {process['posts']} corpus posts: mdwx build {process['mdwx_build_s']} s, "
+                     f"bare markdown-it-py {process['bare_markdown_it_s']} s: {process['ratio']}x "
+                     f"(target <= {PROCESS_RATIO_TARGET:.0f}x: {verdict}; best of {process['runs']})")
+        lines.append(f"math post: build {process['math_post_cold_s']} s with an empty formula cache, "
+                     f"{process['math_post_cached_s']} s with it filled")
+    elif process:
+        lines.append(f"whole process: {process.get('note')}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines.append(f"max RSS of this process: {rss:.0f} MB")
     return "\n".join(lines)
@@ -239,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generated", type=int, default=corpus_gen.DEFAULT_COUNT,
                         help="posts in the generated corpus (0: none)")
     parser.add_argument("--startup-runs", type=int, default=10)
+    parser.add_argument("--process-runs", type=int, default=5, help="whole-process runs (0: skip)")
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="mdwx-bench-") as tmp:
@@ -247,14 +366,15 @@ def main(argv: list[str] | None = None) -> int:
         for name, folder in sets:
             posts, skipped = load_posts(folder)
             results.append(bench_set(name, posts, skipped, max(1, args.repeat)))
+        process = whole_process(args.process_runs, Path(tmp)) if args.process_runs else None
     start = startup(args.startup_runs)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.json:
         print(json.dumps({"sets": [asdict(r) for r in results], "startup": start,
-                          "max_rss_mb": round(rss, 1), "notes": notes,
+                          "max_rss_mb": round(rss, 1), "notes": notes, "whole_process": process,
                           "ratio_target": RATIO_TARGET}, ensure_ascii=False, indent=2))
     else:
-        print(report(results, start, notes))
+        print(report(results, start, notes, process))
     return 0
 
 

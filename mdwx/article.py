@@ -8,8 +8,10 @@ characters (code points), as WeChat counts them, never in bytes.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -209,28 +211,63 @@ def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
 
 def make_digest(body: str, limit: int) -> str:
     """The body's first text, whitespace folded, cut on a character boundary within ``limit``."""
-    from markdown_it import MarkdownIt
-
     parts: list[str] = []
     size = 0
     # The digest comes from the opening paragraphs: parsing the whole of a long post is waste.
-    tokens = MarkdownIt("commonmark").parse(_opening(body, limit))
+    parser = _digest_parser()
+    env: dict[str, Any] = {}
+    tokens = parser.parse(_opening(body, limit), env)  # blocks only; paragraphs parsed below
     for previous, token in zip(tokens, tokens[1:], strict=False):
         # Paragraph text only: headings and table cells make poor summaries.
-        if token.type != "inline" or previous.type != "paragraph_open" or not token.children:
+        if token.type != "inline" or previous.type != "paragraph_open":
             continue
-        text = "".join(c.content for c in token.children if c.type in ("text", "code_inline"))
-        text = " ".join(text.split())
+        children: list[Any] = []
+        parser.inline.parse(token.content, parser, env, children)
+        lines = [""]
+        for child in children:
+            if child.type in ("softbreak", "hardbreak"):
+                lines.append("")
+            elif child.type in ("text", "text_special", "code_inline"):
+                lines[-1] += child.content
+        text = join_lines(" ".join(line.split()) for line in lines)
         if text:
             parts.append(text)
             size += len(text) + 1
         if size > limit:
             break
-    digest = " ".join(parts)
+    digest = join_lines(parts)
     digest = "".join(ch for ch in digest if unicodedata.category(ch) not in ("Cc", "Cf"))
     if len(digest) <= limit:
         return digest
     return digest[: limit - 1].rstrip() + "…"
+
+
+# Han, kana, hangul, CJK punctuation and full-width forms: written without spaces between.
+_CJK_CHAR = re.compile(r"[\u2e80-\u2fff\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+                       r"\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
+
+
+def join_lines(pieces: Iterable[str]) -> str:
+    """Join lines of one text as a reader would: with a space, except between two CJK
+    characters (Chinese and Japanese put no space where a line was broken)."""
+    out = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if out and not (_CJK_CHAR.match(out[-1]) and _CJK_CHAR.match(piece[0])):
+            out += " "
+        out += piece
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _digest_parser() -> Any:
+    """Plain CommonMark, built once (building a parser costs more than parsing an opening)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark")
+    parser.core.ruler.disable("inline")
+    return parser
 
 
 def _opening(body: str, limit: int) -> str:

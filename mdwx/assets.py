@@ -24,10 +24,10 @@ from urllib.parse import unquote, unquote_to_bytes
 
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError
-from mdwx.fetch import FetchPolicy, fetch_remote
 from mdwx.formula import rasterize_svg, render_formula
 
 if TYPE_CHECKING:
+    from mdwx.fetch import FetchPolicy, fetch_remote  # noqa: F401
     from mdwx.imaging import (  # noqa: F401
         ImageTarget,
         PreparedImage,
@@ -67,9 +67,14 @@ MAX_LOCAL_BYTES = 200 * 1024 * 1024
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # two letters at least: C:\ is a drive
 
 
+_FETCH_NAMES = {"FetchPolicy", "fetch_remote"}  # httpx is heavy: offline commands never load it
+
+
 def __getattr__(name: str) -> object:
     if name in _IMAGING_NAMES:
         return getattr(importlib.import_module("mdwx.imaging"), name)
+    if name in _FETCH_NAMES:
+        return getattr(importlib.import_module("mdwx.fetch"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

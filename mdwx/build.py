@@ -2,8 +2,10 @@
 
 Both read and render the post and verify everything that can be verified without WeChat:
 limits, content size (with placeholders sized like real WeChat URLs), and that every local
-file the post names exists inside the site. ``build`` also writes the ``content`` HTML with
-local file URLs and a standalone phone-frame preview.
+file the post names exists inside the site and decodes as a picture. ``build`` also writes
+the ``content`` HTML with local file URLs and a standalone phone-frame preview — even when
+the content is over the size limit, so the author can see what to cut; the breach is still
+reported (exit 1). A post needs no cover offline: ``publish`` makes one when none is given.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ class PostReport:
     warnings: list[str] = field(default_factory=list)
     error: MdwxError | None = None
     outputs: list[Path] = field(default_factory=list)
-    content_chars: int | None = None
+    content_chars: int | None = None  # visible text, as measured on content.html
+    content_bytes: int | None = None  # UTF-8 bytes of the content as sent (URLs estimated)
 
     @property
     def ok(self) -> bool:
@@ -50,6 +53,7 @@ class PostReport:
             "slug": self.slug,
             "ok": self.ok,
             "content_chars": self.content_chars,
+            "content_bytes": self.content_bytes,
             "warnings": self.warnings,
             "outputs": [str(p) for p in self.outputs],
             "error": self.error.to_json() if self.error else None,
@@ -65,15 +69,23 @@ class Prepared:
     document: Document
     warnings: list[str]
     styles: dict[str, str]  # asset key → CSS, for formulas: their size once typeset
+    text_chars: int = 0  # visible characters of the content
+    content_bytes: int = 0  # UTF-8 bytes of the content with WeChat-length URLs
+    breach: MdwxError | None = None  # over the hard size limit (only when not enforced)
 
     def content(self, values: dict[str, str]) -> str:
         """The final ``content`` HTML with each asset's value (URL, vid or local path)."""
         return self.document.substitute(values, self.styles)
 
 
-def prepare(post: Post) -> Prepared:
-    """Read, render and verify one post; raises :class:`MdwxError` for anything wrong."""
-    from mdwx.render import check_content, render_article
+def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
+    """Read, render and verify one post; raises :class:`MdwxError` for anything wrong.
+
+    With ``enforce_size=False`` (``build``) content over ``limits.content_bytes`` does not
+    raise: the error is kept in :attr:`Prepared.breach` so the output can still be written.
+    """
+    from mdwx.render import render_article
+    from mdwx.render.limits import check_content, content_bytes, text_chars, text_warning
 
     article = read_post(post)
     try:
@@ -86,12 +98,25 @@ def prepare(post: Post) -> Prepared:
     styles = typeset_formulas(article, document)
     estimate = document.substitute({a.key: _typical_value(a) for a in document.assets}, styles)
     problems = check_content(estimate, post.config.limits)
+    breach = None
     if problems:
-        raise RenderError("; ".join(problems), path=article.path,
-                          hint="split the post, shorten code blocks or move tables into images")
+        breach = RenderError("; ".join(problems), path=article.path,
+                             hint="split the post, shorten code blocks or move tables into images; "
+                                  "limits.content_bytes in mdwx.toml sets the limit")
+        if enforce_size:
+            raise breach
     verify_local_assets(article, document, post)
     warnings = list(article.warnings) + [str(w) for w in document.warnings]
-    return Prepared(post, article, document, warnings, styles)
+    chars = text_chars(estimate)
+    long_text = text_warning(chars, post.config.limits)
+    if long_text:
+        warnings.append(f"{article.path}: {long_text}")
+    if cover_reference(article, document, post) is None:
+        _check_cover_font(post)
+        warnings.append(f"{article.path}: no cover image: publish will make one from the title "
+                        "(set 'cover:' in the front matter or default_cover in mdwx.toml to choose it)")
+    return Prepared(post, article, document, warnings, styles, text_chars=chars,
+                    content_bytes=content_bytes(estimate), breach=breach)
 
 
 def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
@@ -118,28 +143,59 @@ def _typical_value(asset: Asset) -> str:
 
 
 def verify_local_assets(article: Article, document: Document, post: Post) -> None:
-    """Every local file the post names must exist inside the site root."""
-    from mdwx.assets import resolve_local
+    """Every local file the post names must exist inside the site root and be a picture.
+
+    Images (and the cover) are decoded cheaply (Pillow's ``verify``), so a file that is not
+    an image fails here, at its reference's line, and not half-way through ``publish``.
+    """
+    from mdwx.assets import decode_data_uri, resolve_local
 
     for asset in document.assets:
-        if asset.kind is AssetKind.FORMULA or asset.is_remote or asset.is_data_uri:
+        if asset.kind is AssetKind.FORMULA or asset.is_remote:
             continue
         try:
-            resolve_local(asset.reference_from(article.path), post_path=article.path,
-                          site_root=post.config.root)
+            if asset.is_data_uri:
+                if asset.kind is not AssetKind.VIDEO:
+                    _verify_picture(decode_data_uri(asset.source), asset.source[:40] + "…")
+                continue
+            path = resolve_local(asset.reference_from(article.path), post_path=article.path,
+                                 site_root=post.config.root)
+            if asset.kind is not AssetKind.VIDEO:
+                _verify_file(path, asset.source)
         except AssetError as exc:
             raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
     cover = cover_reference(article, document, post)
     if cover is None:
-        raise ArticleError("no cover image", path=article.path,
-                           hint="set 'cover:' in the front matter, add an image to the post, "
-                                "or set default_cover in mdwx.toml")
+        return  # publish makes one (see mdwx.cover)
     source, base, line = cover
     if not source.startswith(("http://", "https://", "//", "data:")):
         try:
-            resolve_local(source, post_path=base, site_root=post.config.root)
+            _verify_file(resolve_local(source, post_path=base, site_root=post.config.root), source)
         except AssetError as exc:
             raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from None
+
+
+def _check_cover_font(post: Post) -> None:
+    """A ``cover_font`` that publish would need must be a font (ConfigError, exit 2)."""
+    if post.config.cover_font:
+        from mdwx.cover import configured_font
+
+        configured_font(post.config.cover_font, post.config.root,
+                        post.config.config_path or post.config.root / "mdwx.toml")
+
+
+def _verify_file(path: Path, source: str) -> None:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise AssetError(f"{source}: cannot read ({exc.strerror})") from None
+    _verify_picture(data, source)
+
+
+def _verify_picture(data: bytes, source: str) -> None:
+    from mdwx.imaging import verify_image
+
+    verify_image(data, source=source)
 
 
 def cover_reference(article: Article, document: Document, post: Post) -> tuple[str, Path, int | None] | None:
@@ -171,16 +227,22 @@ def _fill(report: PostReport, prepared: Prepared) -> None:
     report.title = prepared.article.title
     report.slug = prepared.article.slug
     report.warnings = prepared.warnings
-    report.content_chars = len(prepared.document.html)
+    report.content_chars = prepared.text_chars
+    report.content_bytes = prepared.content_bytes
 
 
 def build_post(post: Post, out_dir: Path) -> PostReport:
-    """Write ``OUT/<slug>/content.html`` and ``preview.html`` for one post."""
+    """Write ``OUT/<slug>/content.html`` and ``preview.html`` for one post.
+
+    Content over the size limit is still written (to see what to cut) and the report
+    carries the breach as its error.
+    """
     report = PostReport(post.path)
     try:
-        prepared = prepare(post)
+        prepared = prepare(post, enforce_size=False)
         _fill(report, prepared)
         report.outputs = _write_outputs(prepared, out_dir / prepared.article.slug)
+        report.error = prepared.breach
     except ConfigError:
         raise
     except MdwxError as exc:

@@ -81,9 +81,12 @@ def _report_offline(reports: list[Any], verb: str, as_json: bool) -> None:
                 _err(f"warning: {warning}", fg="yellow")
             if report.ok:
                 where = f" → {report.outputs[0].parent}" if report.outputs else ""
-                _err(f"✓ {report.path}{where}  ({report.content_chars:,} chars of HTML)")
+                _err(f"✓ {report.path}{where}  ({report.content_chars:,} characters of text, "
+                     f"{report.content_bytes:,} bytes of HTML)")
             else:
                 _err(f"✗ {report.error}", fg="red")
+                if report.outputs:
+                    _err(f"  written anyway → {report.outputs[0].parent}")
         _err(f"{len(reports) - len(failed)} of {len(reports)} posts {verb}.")
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 

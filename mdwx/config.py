@@ -31,13 +31,19 @@ COMMENT_MODES = ("open", "fans", "closed")
 
 @dataclass(frozen=True)
 class Limits:
-    """Character counts are code points, as WeChat counts them (not bytes, not UTF-16)."""
+    """Character counts are code points, as WeChat counts them (not bytes, not UTF-16).
+
+    ``content_bytes`` is the hard limit on the ``content`` HTML, in bytes of UTF-8 (WeChat
+    answered 45002 between about 682 and 691 KB; see docs/limits.md). ``content_chars`` is the
+    visible text (tags removed) above which mdwx warns; 0 turns the warning off. Earlier versions
+    refused content over that many characters of HTML, which WeChat does not do.
+    """
 
     title: int = 64
     digest: int = 120
     author: int = 16
-    content_chars: int = 20_000  # the whole HTML string, tags included
-    content_bytes: int = 1_000_000
+    content_chars: int = 20_000  # visible text: a warning, not a limit
+    content_bytes: int = 600_000  # UTF-8 bytes of the content HTML: the hard limit
     card_title: int = 35
 
 
@@ -77,6 +83,8 @@ class SiteConfig:
     comments: str = "closed"
     show_cover_pic: bool = False
     default_cover: str | None = None
+    # Font for the title on a cover mdwx makes when a post has none (else a system CJK font).
+    cover_font: str | None = None
     header: str | None = None  # path (relative to root) of a Markdown template
     footer: str | None = None
     concurrency: int = 8

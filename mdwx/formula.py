@@ -4,15 +4,19 @@ WeChat keeps only images uploaded through its own endpoints and only JPEG/PNG fo
 images, so SVG files and math must be rasterised before upload. ``resvg`` (through
 ``resvg_py``) renders SVG; ``ziamath`` typesets TeX into SVG with its bundled STIX Two
 Math font, so formulas look the same on every machine and need no LaTeX install.
+
+Typesetting is the slow part of a build (tens of milliseconds a formula), so each distinct
+formula is typeset once per process and its PNG and size are kept in a disk cache keyed by
+content hash (:mod:`mdwx.formula_cache`): a second build of the same post typesets nothing.
+Both libraries are imported on first use, so commands that meet no formula never load them.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
-
-import resvg_py
-import ziamath
+from dataclasses import dataclass
 
 from mdwx.errors import AssetError
 
@@ -75,6 +79,8 @@ def rasterize_svg(data: bytes, *, source: str, width: int | None = None) -> byte
     if width is None:
         width = round(svg_intrinsic_width(svg) * SCALE)
     width = max(1, min(width, MAX_SVG_RASTER_WIDTH))
+    import resvg_py
+
     try:
         return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width))
     except (ValueError, RuntimeError) as exc:
@@ -86,6 +92,8 @@ def _typeset(tex: str, *, display: bool) -> str:
     label = _short(tex)
     if not tex.strip():
         raise AssetError("empty formula: write some TeX between the dollar signs")
+    import ziamath
+
     try:
         mathml = ziamath.tex.tex2mml(tex, inline=not display)
     except Exception as exc:  # latex2mathml raises many unrelated exception types
@@ -103,14 +111,52 @@ def _typeset(tex: str, *, display: bool) -> str:
         raise AssetError(f"formula {label}: could not be typeset ({exc})") from exc
 
 
-def render_formula(tex: str, *, display: bool) -> bytes:
-    """Typeset ``tex`` to a crisp PNG (2x, white background); bad TeX raises AssetError."""
+@dataclass(frozen=True)
+class TypesetFormula:
+    """A typeset formula: its PNG (at SCALE×, white background) and its CSS size.
+
+    ``width``/``height`` are CSS px at body-text size; ``depth`` is how far it reaches below
+    the baseline (for ``vertical-align`` of inline math).
+    """
+
+    png: bytes
+    width: float
+    height: float
+    depth: float
+
+
+@functools.lru_cache(maxsize=512)
+def typeset_formula(tex: str, *, display: bool) -> TypesetFormula:
+    """Typeset ``tex`` once: from this process's memo, the disk cache, or ziamath + resvg.
+
+    Bad TeX raises :class:`AssetError` naming the formula (errors are not cached).
+    """
+    from mdwx import formula_cache
+
+    key = formula_cache.cache_key(tex, display=display)
+    cached = formula_cache.read(key)
+    if cached is not None:
+        return cached
+    result = _typeset_and_rasterise(tex, display=display)
+    formula_cache.write(key, result)
+    return result
+
+
+def _typeset_and_rasterise(tex: str, *, display: bool) -> TypesetFormula:
     svg = _typeset(tex, display=display)
+    width, height, depth = _box(svg, tex)
+    import resvg_py
+
     try:
         png = resvg_py.svg_to_bytes(svg_string=svg, zoom=SCALE, background=FORMULA_BACKGROUND)
     except Exception as exc:
         raise AssetError(f"formula {_short(tex)}: could not be rasterised ({exc})") from exc
-    return bytes(png)
+    return TypesetFormula(bytes(png), width, height, depth)
+
+
+def render_formula(tex: str, *, display: bool) -> bytes:
+    """Typeset ``tex`` to a crisp PNG (2x, white background); bad TeX raises AssetError."""
+    return typeset_formula(tex, display=display).png
 
 
 _VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"')
@@ -129,7 +175,12 @@ def formula_box(tex: str, *, display: bool) -> tuple[float, float, float]:
     The PNG is drawn at SCALE× ziamath's size; the article must show it at text size, or
     an inline ``$x$`` looks twice too big.
     """
-    match = _VIEWBOX.search(_typeset(tex, display=display))
+    typeset = typeset_formula(tex, display=display)
+    return typeset.width, typeset.height, typeset.depth
+
+
+def _box(svg: str, tex: str) -> tuple[float, float, float]:
+    match = _VIEWBOX.search(svg)
     if match is None:  # pragma: no cover - ziamath always writes a viewBox
         raise AssetError(f"formula {_short(tex)}: no size in the typeset SVG")
     _, top, width, height = (float(g) for g in match.groups())

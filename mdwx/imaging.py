@@ -168,6 +168,30 @@ def _rasterize_if_svg(data: bytes, target: ImageTarget, source: str) -> bytes:
     )
 
 
+def verify_image(data: bytes, *, source: str) -> None:
+    """Check that ``data`` is a picture mdwx can publish, without decoding its pixels.
+
+    Pillow identifies the format from the header and ``verify()`` walks the container
+    (PNG chunk CRCs, GIF blocks); SVG must at least be well-formed XML. Raises
+    :class:`AssetError` naming ``source`` — the same messages publish would give.
+    """
+    if looks_like_svg(data):
+        import xml.etree.ElementTree as ET
+
+        try:
+            ET.fromstring(data.decode("utf-8-sig"))
+        except (ET.ParseError, UnicodeDecodeError) as exc:
+            raise AssetError(f"{source}: invalid SVG ({exc})", hint="check it opens in a browser") from exc
+        return
+    with _opened(data, source) as im:
+        try:
+            im.verify()
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise AssetError(
+                f"{source}: damaged image ({exc})", hint="re-export it as JPEG or PNG"
+            ) from exc
+
+
 @contextmanager
 def _opened(data: bytes, source: str) -> Iterator[Image.Image]:
     """Open with Pillow, turning every way that can fail into an AssetError naming ``source``."""

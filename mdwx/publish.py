@@ -120,8 +120,16 @@ class Publisher:
         # be made to fit stops the post with nothing sent.
         loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
         result.warnings += [f"{x.asset.source}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
-        source, base, line = cover_reference(article, prepared.document, post) or ("", article.path, None)
-        cover = await loader.load_cover(source, base, line, article.path)
+        reference = cover_reference(article, prepared.document, post)
+        if reference is None:  # nothing given, found or configured: make one
+            from mdwx.render.pipeline import article_theme
+
+            cover, note = await loader.load_generated_cover(
+                article.title, article_theme(article, post.config), article.path)
+            result.warnings = [w for w in result.warnings if "no cover image: publish will" not in w]
+            result.actions.append(note)
+        else:
+            cover = await loader.load_cover(*reference, article.path)
         video_cover = None
         if article.video.cover and any(x.kind == "video" for x in loaded):
             video_cover = await loader.load_cover(article.video.cover, article.path,

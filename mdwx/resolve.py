@@ -168,6 +168,20 @@ class AssetLoader:
             loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
         return loaded
 
+    async def load_generated_cover(self, title: str, theme: str, post_path: Path) -> tuple[LoadedAsset, str]:
+        """A cover made from the title and theme (see :mod:`mdwx.cover`), and a note saying so."""
+        from mdwx.cover import choose_font, configured_font, make_cover, theme_colours
+        from mdwx.render.themes import load_theme
+
+        where = self.config.config_path or self.config.root / "mdwx.toml"
+        font = choose_font(title, configured_font(self.config.cover_font, self.config.root, where))
+        made = await asyncio.to_thread(make_cover, title, theme_colours(load_theme(theme).css), font)
+        asset = Asset(key="cover", kind=AssetKind.IMAGE, source="(generated cover)", line=None)
+        loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(made.png)))
+        if not loaded.cached:
+            loaded.prepared = await self._prepare(made.png, asset, post_path, KIND_COVER)
+        return loaded, made.note
+
     def _local_video(self, asset: Asset, post_path: Path) -> Path:
         try:
             path = resolve_local(asset.reference_from(post_path), post_path=post_path,

@@ -71,7 +71,7 @@ def test_post_fits_wechat_limits_and_rules(path: Path) -> None:
     article, document = rendered(path)
     config = load_config(path)
     assert check_content(document.html, config.limits) == []
-    assert len(document.html) < config.limits.content_chars
+    assert len(document.html.encode("utf-8")) < config.limits.content_bytes
     assert safety_problems(document.html, config.link_policy) == []
 
 

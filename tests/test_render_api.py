@@ -94,19 +94,21 @@ def test_check_content_accepts_a_normal_post(tmp_path: Path) -> None:
     assert check_content(render("Hello\n", tmp_path).html, Limits()) == []
 
 
-def test_check_content_says_by_how_much_and_names_the_largest_block(tmp_path: Path) -> None:
+def test_check_content_limits_utf8_bytes_and_names_the_largest_block(tmp_path: Path) -> None:
     code = "\n".join(f"line_{i} = {i}" for i in range(600))
     html = render(f"Intro\n\n```python\n{code}\n```\n\nOutro\n", tmp_path).html
-    [problem] = check_content(html, Limits())
-    over = len(html) - 20_000
-    assert f"content is {len(html):,} characters, {over:,} over" in problem
+    size = len(html.encode("utf-8"))
+    assert check_content(html, Limits()) == []  # far more than 20,000 characters: fine
+    [problem] = check_content(html, Limits(content_bytes=size - 10))
+    assert f"content is {size:,} bytes of UTF-8, 10 over the limit of {size - 10:,}" in problem
     assert "the largest block is the code block #2 of 3" in problem and 'starting "line_0 = 0' in problem
 
 
-def test_check_content_counts_utf8_bytes(tmp_path: Path) -> None:
-    problems = check_content("<p>" + "汉" * 400 + "</p>", Limits(content_chars=10_000, content_bytes=1000))
-    assert problems == ["content is 1,207 bytes, 207 over the limit of 1,000; the largest block is "
-                        "the paragraph #1 of 1 (407 characters), starting \"" + "汉" * 40 + "\""]
+def test_check_content_counts_utf8_bytes_not_characters(tmp_path: Path) -> None:
+    problems = check_content("<p>" + "汉" * 400 + "</p>", Limits(content_chars=10, content_bytes=1000))
+    assert problems == ["content is 1,207 bytes of UTF-8, 207 over the limit of 1,000 "
+                        "(limits.content_bytes); the largest block is the paragraph #1 of 1 "
+                        "(1,207 bytes), starting \"" + "汉" * 40 + "\""]
 
 
 def test_preview_page_frames_the_article_at_phone_width(tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ def test_body_that_is_not_utf8_is_47001(api: Api) -> None:
     ({"title": ""}, 45003),
     ({"digest": "摘" * 121}, 45004),
     ({"content": ""}, 44003),
-    ({"content": "x" * 20001}, 45002),
+    ({"content": "汉" * 230_001}, 45002),  # 690,003 bytes of UTF-8: over WeChat's observed ceiling
     ({"thumb_media_id": "unknown"}, 40007),
     ({"need_open_comment": 2}, 40097),
     ({"show_cover_pic": True}, 40097),
@@ -73,7 +73,15 @@ def test_empty_articles_is_44003(api: Api) -> None:
     assert api.post("publish/uploadnews", {"articles": []})["errcode"] == 44003
 
 
-def test_content_limit_is_configurable_and_counts_characters(api: Api) -> None:
+def test_content_limit_is_utf8_bytes_as_observed_on_wechat(api: Api) -> None:
+    """Long articles pass (150,209 characters were accepted live); ~690 KB of UTF-8 does not."""
+    assert "media_id" in api.uploadnews(content="<p>" + "x" * 183_914 + "</p>")
+    assert "media_id" in api.uploadnews(content="<p>" + "x" * (690_000 - 7) + "</p>")  # exactly at it
+    answer = api.uploadnews(content="<p>" + "汉" * 230_000 + "</p>")  # 690,007 bytes
+    assert answer["errcode"] == 45002 and "690007 bytes" in answer["errmsg"]
+
+
+def test_content_character_limit_can_still_be_set(api: Api) -> None:
     api.sb.configure(content_max_chars=10)
     assert api.uploadnews(content="<p>中文字字</p>")["errcode"] == 45002  # 11 characters
     assert "media_id" in api.uploadnews(content="<p>中文字</p>")  # 10 characters

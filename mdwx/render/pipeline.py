@@ -33,6 +33,7 @@ from mdwx.render.inline_css import inline_theme
 from mdwx.render.links import links_plugin, references_html
 from mdwx.render.lists import lists_plugin
 from mdwx.render.media import media_plugin
+from mdwx.render.positions import positions_plugin
 from mdwx.render.raw_html import raw_html_plugin
 from mdwx.render.themes import load_theme
 
@@ -56,6 +57,19 @@ class WeChatRenderer(RendererHTML):
                 out.append(rules[token.type](tokens, i, options, env))
             else:
                 out.append(self.renderToken(tokens, i, options, env))
+        return "".join(out)
+
+    def renderInline(self, tokens: Sequence[Token], options: OptionsDict, env: EnvType) -> str:
+        """As markdown-it's, moving the context's line to each located token's own line."""
+        ctx: RenderContext = env[ENV_KEY]
+        rules = self.rules
+        out: list[str] = []
+        for i, token in enumerate(tokens):
+            line = token.meta.get("line") if token.meta else None
+            if line is not None:
+                ctx.line = ctx.line_offset + line
+            rule = rules.get(token.type)
+            out.append(rule(tokens, i, options, env) if rule else self.renderToken(tokens, i, options, env))
         return "".join(out)
 
 
@@ -84,7 +98,7 @@ def markdown() -> MarkdownIt:
     md = use_syntax(MarkdownIt("commonmark", {"html": True, "xhtmlOut": False},
                                renderer_cls=WeChatRenderer))
     for plugin in (blocks_plugin, lists_plugin, code_plugin, links_plugin, media_plugin,
-                   raw_html_plugin):
+                   raw_html_plugin, positions_plugin):
         md.use(plugin)
     return md
 

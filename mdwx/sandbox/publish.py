@@ -48,7 +48,7 @@ def _content_error(request: Request, content: Any) -> Response | None:
     if not isinstance(content, str) or not content.strip():
         return wx_error(44003, "empty news data: content required")
     size = len(content.encode("utf-8"))
-    if len(content) > s.content_max_chars or size > s.content_max_bytes:
+    if (s.content_max_chars and len(content) > s.content_max_chars) or size > s.content_max_bytes:
         return wx_error(45002, f"content size out of limit: {len(content)} characters, {size} bytes")
     problem = content_problem(request, content)
     if problem is not None:

@@ -53,8 +53,10 @@ class SandboxSettings:
     review_reject: bool = False
     wechat_pay: bool = False
     daily_submit_limit: int = 200
-    content_max_chars: int = 20000
-    content_max_bytes: int = OBSERVED_CONTENT_MAX_BYTES  # both APIs; no draft-only figure
+    # WeChat's observed ceiling: 45002 between about 682 and 691 KB of UTF-8 (docs/limits.md);
+    # no character limit has been observed on the API (0: none). Both APIs use these.
+    content_max_chars: int = 0
+    content_max_bytes: int = OBSERVED_CONTENT_MAX_BYTES
     title_max_chars: int = 64
     digest_max_chars: int = 120
     # The draft-box API (wechat-draft-api.md): its own limits, per the conflicts noted there.

@@ -80,7 +80,8 @@ _CODES: dict[int, tuple[str, str]] = {
     44003: ("the article is empty", "give it a title and content"),
     45002: (
         "the content field is too long",
-        "keep the article HTML under 20,000 characters and 1 MB",
+        "WeChat refuses content above about 690 KB of UTF-8; limits.content_bytes in mdwx.toml "
+        "(600,000 by default) checks it before sending — split the post",
     ),
     45003: (
         "the title field is too long",
