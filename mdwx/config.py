@@ -72,6 +72,7 @@ class SiteConfig:
     theme: str = "default"
     author: str = ""
     link_policy: str = "footnotes"
+    tab_width: int = 4  # columns between tab stops in code blocks
     include: tuple[str, ...] = ("**/*.md",)
     exclude: tuple[str, ...] = ("**/README.md", "**/_*.md", ".mdwx/**", "**/node_modules/**")
     comments: str = "closed"
@@ -211,6 +212,8 @@ def _coerce(name: str, value: Any, annotation: Any, where: Path) -> Any:
 def _validate(config: SiteConfig, where: Path) -> None:
     if config.link_policy not in LINK_POLICIES:
         raise ConfigError(f"link_policy must be one of {', '.join(LINK_POLICIES)}", path=where)
+    if not 1 <= config.tab_width <= 16:
+        raise ConfigError(f"tab_width must be between 1 and 16, not {config.tab_width}", path=where)
     if config.comments not in COMMENT_MODES:
         raise ConfigError(f"comments must be one of {', '.join(COMMENT_MODES)}", path=where)
     if config.token_endpoint not in ("stable", "token"):
