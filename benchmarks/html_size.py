@@ -5,7 +5,8 @@ writes as the article's ``content``), then
 
 - ``html``: ``len(content)``, code points, as WeChat counts them;
 - ``visible``: the text a reader sees — text nodes only (``<br>`` counts as one character),
-  entities decoded, every run of collapsible whitespace counted once, as a browser lays it out;
+  entities decoded, every run of collapsible whitespace counted once and whitespace between
+  two block tags (``</p>`` ``<p>``) not at all, as a browser lays it out;
 - ``ratio``: ``html / visible``.
 
 Printed per set: the median ratio (target ≤ 3.5, issue 7), its range, and the share of the
@@ -42,21 +43,40 @@ _COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
 _STYLE_ATTR = re.compile(r' style="[^"]*"')
 
 
+_BLOCKS = frozenset({"section", "div", "p", "blockquote", "figure", "h1", "h2", "h3", "h4", "h5",
+                     "h6", "hr", "pre", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td",
+                     "th"})
+
+
 class _Visible(HTMLParser):
-    """Counts what a browser shows: text nodes, ``<br>`` as a line break."""
+    """Collects what a browser shows: text nodes, ``<br>`` as a line break."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.pending = ""  # whitespace-only text after a block tag, kept if inline follows
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def _tag(self, tag: str) -> None:
+        if tag not in _BLOCKS:
+            self.parts.append(self.pending)
+        self.pending = ""
         if tag == "br":
             self.parts.append("\x00")  # a forced break: never collapsed away
 
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._tag(tag)
+
     handle_startendtag = handle_starttag
 
+    def handle_endtag(self, tag: str) -> None:
+        self._tag(tag)
+
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if data.isspace():
+            self.pending += data
+        else:
+            self.parts.extend((self.pending, data))
+            self.pending = ""
 
 
 def visible_length(html: str) -> int:

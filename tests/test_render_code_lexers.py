@@ -43,7 +43,8 @@ _TAG = re.compile(r"<[^>]*>")
 
 def visible(html: str) -> str:
     """What a reader sees of a code block's inner HTML."""
-    return unescape(_TAG.sub("", html.replace("<br>", "\n")).replace("&nbsp;", "\u00a0")).replace("\u00a0", " ")
+    text = _TAG.sub("", html.replace("<br>", "\n"))
+    return " ".join(unescape(part) for part in text.split("&nbsp;"))
 
 
 def collapsible_spaces(html: str) -> list[str]:
