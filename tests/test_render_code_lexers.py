@@ -21,7 +21,7 @@ from pygments.lexers import get_all_lexers
 
 from mdwx.config import SiteConfig, config_from_mapping
 from mdwx.errors import ConfigError
-from mdwx.render.code import expand_tabs, highlight
+from mdwx.render.code import expand_tabs, highlight, highlight_block
 from tests.render_helpers import render
 
 ALIASES = sorted({alias for _, aliases, _, _ in get_all_lexers() for alias in aliases})
@@ -148,3 +148,39 @@ def test_a_lexer_that_loses_text_leaves_the_block_plain(tmp_path: Path, monkeypa
     document = render("```python\nx = 1\n```\n", tmp_path)
     assert "x = 1" in document.html
     assert any("highlighter failed" in w.message for w in document.warnings)
+
+
+def char_colours(block: str, inner: str) -> list[tuple[str, str]]:
+    """Each visible character of a block's inner HTML with the colour it is drawn in."""
+    stack, out = [block], []
+    for piece in re.split(r"(<[^>]*>)", inner.replace("<br>", "\n")):
+        if piece.startswith("</span"):
+            stack.pop()
+        elif piece.startswith("<span"):
+            stack.append(re.search(r"color:(#\w+)", piece).group(1))  # type: ignore[union-attr]
+        else:
+            out.extend((char, stack[-1]) for char in visible(piece))
+    return out
+
+
+@settings(max_examples=100, deadline=None)
+@given(alias=st.sampled_from(["python", "js", "java", "c", "yaml", "console", "rust", "sql", "text"]),
+       code=code_text, theme_colour=st.sampled_from(["#f8f8f2", "#1f2328", "#657b83"]))
+def test_a_block_taking_its_commonest_colour_draws_every_character_the_same(
+    alias: str, code: str, theme_colour: str
+) -> None:
+    plain = highlight(code, alias, "monokai")
+    colour, inner = highlight_block(code, alias, "monokai", theme_colour=theme_colour)
+    assert char_colours(colour or theme_colour, inner) == char_colours(theme_colour, plain)
+    assert inner.count("<span") <= plain.count("<span")
+
+
+def test_a_block_mostly_in_one_colour_takes_it_and_drops_those_spans(tmp_path: Path) -> None:
+    colour, inner = highlight_block("alpha.beta.gamma.delta", "js", "monokai", theme_colour="#f8f8f2")
+    assert colour == "#a6e22e"
+    assert inner == 'alpha<span style="color:#f8f8f2">.</span>beta<span style="color:#f8f8f2">.</span>gamma' \
+                    '<span style="color:#f8f8f2">.</span>delta'
+    html = render("```js\nalpha.beta.gamma.delta\n```\n", tmp_path).html
+    assert "white-space:nowrap;color:#a6e22e\">alpha<span" in html
+    # A tie keeps the theme's colour.
+    assert highlight_block("alpha.beta.", "js", "monokai", theme_colour="#f8f8f2")[0] is None

@@ -182,11 +182,41 @@ def _runs(tokens: list[tuple[_TokenType, str]], colours: Palette | None, tab_wid
     return runs
 
 
-def highlight(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-              warn: Callable[[str], None] | None = None) -> str:
-    """The inner HTML of a code block: coloured spans, spaces, ``&nbsp;`` and ``<br>``.
+def block_colour(runs: list[Run], theme_colour: str | None) -> tuple[str | None, list[Run]]:
+    """The colour the block itself should carry, and the runs recoloured against it.
 
-    Trailing newlines of ``code`` are dropped; ``warn`` hears of a lexer that failed.
+    A run in the block's colour needs no span, so the block takes the colour most runs have
+    (the theme's ``theme_colour`` unless another is more frequent); the runs in the theme's
+    colour then carry it on a span of their own. Returns None when the theme's colour stays.
+    """
+    if theme_colour is None:
+        return None, runs
+    theme_colour = _short(theme_colour.lower())
+    runs = [(None if colour == theme_colour else colour, text) for colour, text in runs]
+    counts: dict[str | None, int] = {}
+    for colour, _ in runs:
+        counts[colour] = counts.get(colour, 0) + 1
+    best = max(counts, key=lambda colour: (counts[colour], colour is None))
+    if best is None:
+        return None, runs
+    recoloured: list[Run] = []
+    for colour, text in runs:
+        colour = None if colour == best else (theme_colour if colour is None else colour)
+        if recoloured and recoloured[-1][0] == colour:
+            recoloured[-1] = (colour, recoloured[-1][1] + text)
+        else:
+            recoloured.append((colour, text))
+    return best, recoloured
+
+
+def highlight_block(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
+                    warn: Callable[[str], None] | None = None,
+                    theme_colour: str | None = None) -> tuple[str | None, str]:
+    """The colour of the block (None: the theme's) and its inner HTML.
+
+    Inner HTML: coloured spans, spaces, ``&nbsp;`` and ``<br>``. Trailing newlines of
+    ``code`` are dropped; ``warn`` hears of a lexer that failed. With ``theme_colour`` (the
+    theme's code block colour) the block may take the colour most of its tokens have.
     """
     code = code.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
     lexer = find_lexer(language)
@@ -195,20 +225,29 @@ def highlight(code: str, language: str, style_name: str, tab_width: int = DEFAUL
         warn(f"the {language!r} highlighter failed on this code block: shown without highlighting")
     colours = palette(style_name) if tokens is not None else None
     runs = _runs(tokens if tokens is not None else [(PygmentsToken.Text, code)], colours, tab_width)
+    colour, runs = block_colour(runs, theme_colour)
     text = "".join(value for _, value in runs)
     plain = plain_spaces(text)
     out = []
     offset = 0
-    for colour, value in runs:
+    for run_colour, value in runs:
         html = _encode(value, offset, plain)
         offset += len(value)
-        out.append(f'<span style="color:{colour}">{html}</span>' if colour else html)
-    return "".join(out)
+        out.append(f'<span style="color:{run_colour}">{html}</span>' if run_colour else html)
+    return colour, "".join(out)
+
+
+def highlight(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
+              warn: Callable[[str], None] | None = None) -> str:
+    """The inner HTML of a code block in the theme's colour (see :func:`highlight_block`)."""
+    return highlight_block(code, language, style_name, tab_width, warn)[1]
 
 
 def code_block_html(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-                    warn: Callable[[str], None] | None = None) -> str:
-    return f'<section class="code">{highlight(code, language, style_name, tab_width, warn)}</section>'
+                    warn: Callable[[str], None] | None = None, theme_colour: str | None = None) -> str:
+    colour, inner = highlight_block(code, language, style_name, tab_width, warn, theme_colour)
+    style = f' style="color:{colour}"' if colour else ""
+    return f'<section class="code"{style}>{inner}</section>'
 
 
 def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
@@ -225,7 +264,8 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
         return formula_html(token.content, ctx, display=True)
     if language not in _PLAIN and find_lexer(language) is None:
         ctx.warn(f"unknown code language {language!r}: shown without highlighting")
-    return code_block_html(token.content, language, ctx.pygments_style, ctx.config.tab_width, ctx.warn)
+    return code_block_html(token.content, language, ctx.pygments_style, ctx.config.tab_width, ctx.warn,
+                           ctx.code_colour)
 
 
 def _code_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
