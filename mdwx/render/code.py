@@ -109,7 +109,11 @@ def lex(code: str, lexer: Lexer) -> list[tuple[_TokenType, str]] | None:
         ttype, value = tokens.pop()
         if value != "\n":
             tokens.append((ttype, value[:-1]))
-    return tokens if "".join(value for _, value in tokens) == code else None
+    text = "".join(value for _, value in tokens)
+    if code.startswith("\ufeff") and text == code[1:]:  # Pygments drops a leading BOM
+        tokens.insert(0, (PygmentsToken.Text, "\ufeff"))
+        text = code
+    return tokens if text == code else None
 
 
 def _advance(text: str, column: int) -> int:
