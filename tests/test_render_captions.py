@@ -26,7 +26,8 @@ def caption_of(html: str) -> str | None:
 
 @pytest.mark.parametrize("alt", ["image", "图片", "img", "screenshot", "pic", "IMG_1234", "截图",
                                  "image-20240101123456789", "Screenshot 2024-01-01 at 10.00.00",
-                                 "微信图片_20240101123456", "cat-photo", "cat-photo.png", ""])
+                                 "微信图片_20240101123456", "cat-photo", "cat-photo.png", "",
+                                 "スクリーンショット 2024-01-01", "이미지"])
 def test_generic_or_file_name_alt_text_is_no_caption(alt: str, tmp_path: Path) -> None:
     html = render(f"![{alt}](shots/cat-photo.png)\n", tmp_path).html
     assert caption_of(html) is None

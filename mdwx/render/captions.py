@@ -27,6 +27,8 @@ _GENERIC_WORDS = sorted(
         # Chinese placeholders: picture, image, screenshot, photo, illustration, WeChat image
         "图片", "图像", "截图", "屏幕截图", "截屏", "屏幕快照", "照片", "插图", "配图",
         "微信图片", "示例图片", "图", "上午", "下午", "的副本", "副本", "未命名",
+        # Japanese and Korean: image, screenshot, photo
+        "画像", "スクリーンショット", "写真", "이미지", "스크린샷", "사진", "그림",
     },
     key=len,
     reverse=True,
