@@ -26,6 +26,7 @@ DEFAULT_API_BASE = "https://api.weixin.qq.com"
 MB = 1024 * 1024
 
 LINK_POLICIES = ("footnotes", "keep", "strip")
+CAPTION_SOURCES = ("title", "alt", "none")
 COMMENT_MODES = ("open", "fans", "closed")
 
 
@@ -78,6 +79,8 @@ class SiteConfig:
     theme: str = "default"
     author: str = ""
     link_policy: str = "footnotes"
+    tab_width: int = 4  # columns between tab stops in code blocks
+    caption: str = "title"  # figure captions: "title", "alt" (never generic alt text) or "none"
     include: tuple[str, ...] = ("**/*.md",)
     exclude: tuple[str, ...] = ("**/README.md", "**/_*.md", ".mdwx/**", "**/node_modules/**")
     comments: str = "closed"
@@ -219,6 +222,10 @@ def _coerce(name: str, value: Any, annotation: Any, where: Path) -> Any:
 def _validate(config: SiteConfig, where: Path) -> None:
     if config.link_policy not in LINK_POLICIES:
         raise ConfigError(f"link_policy must be one of {', '.join(LINK_POLICIES)}", path=where)
+    if config.caption not in CAPTION_SOURCES:
+        raise ConfigError(f"caption must be one of {', '.join(CAPTION_SOURCES)}", path=where)
+    if not 1 <= config.tab_width <= 16:
+        raise ConfigError(f"tab_width must be between 1 and 16, not {config.tab_width}", path=where)
     if config.comments not in COMMENT_MODES:
         raise ConfigError(f"comments must be one of {', '.join(COMMENT_MODES)}", path=where)
     if config.token_endpoint not in ("stable", "token"):

@@ -116,3 +116,11 @@ def test_preview_page_frames_the_article_at_phone_width(tmp_path: Path) -> None:
     assert page.startswith("<!DOCTYPE html>") and "width: 390px" in page
     assert "<h1>My post</h1>" in page and "Ann" in page and "Short &lt;summary&gt;" in page
     assert "<section>BODY</section>" in page and "dark" in page
+
+
+def test_each_theme_knows_its_code_block_colour() -> None:
+    from mdwx.render.themes import load_theme
+
+    colours = {name: load_theme(name).code_colour for name in theme_names()}
+    assert colours["default"] == "#f8f8f2"
+    assert all(colour and colour.startswith("#") for colour in colours.values())

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.render_helpers import render, tags
 
 TEXT = (
@@ -39,9 +43,40 @@ def test_in_page_anchor_is_dropped_with_a_warning_and_text_kept(tmp_path: Path) 
     assert document.warnings[0].line == 3 and "#usage" in document.warnings[0].message
 
 
-def test_bare_urls_are_autolinked_without_a_reference(tmp_path: Path) -> None:
-    html = render("Visit https://example.com/x today.\n", tmp_path).html
-    assert "https://example.com/x" in html and "[1]" not in html and "<a" not in html
+def test_bare_urls_get_a_reference_number_like_other_links(tmp_path: Path) -> None:
+    html = render("Visit https://example.com/x today, or <https://other.org>.\n", tmp_path).html
+    assert "<a" not in html
+    body, references = html.split("References")
+    assert "https://example.com/x<sup" in body and "[1]</sup>" in body and "[2]</sup>" in body
+    assert "[1] <em" in references and "https://example.com/x</em>" in references
+
+
+def test_reference_number_sits_inside_the_link_colour(tmp_path: Path) -> None:
+    html = render("[the docs](https://example.com/docs)\n", tmp_path).html
+    link = html[html.index(">the docs") :]
+    assert link.index("[1]</sup>") < link.index("</span>")
+
+
+# GFM autolinks end before trailing punctuation, so the generated URLs end in a letter,
+# digit or slash.
+_URL_PATHS = st.text(st.sampled_from("abcxyz0189-_/."), max_size=12).filter(
+    lambda path: not path.endswith((".", "_", "-"))
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(path=_URL_PATHS, policy=st.sampled_from(["footnotes", "keep", "strip"]),
+       form=st.sampled_from(["{url}", "<{url}>"]), host=st.sampled_from(["example.com", "mp.weixin.qq.com"]))
+def test_a_bare_url_renders_as_the_link_to_itself(
+    tmp_path_factory: pytest.TempPathFactory, path: str, policy: str, form: str, host: str
+) -> None:
+    """A bare URL (GFM autolink or ``<…>``) is exactly ``[url](url)``: same policy, same number."""
+    root = tmp_path_factory.getbasetemp()
+    url = f"https://{host}/{path}"
+    bare = render(f"See {form.format(url=url)} now.\n", root, link_policy=policy).html
+    text = url.replace("_", "\\_")  # literal text, not emphasis
+    explicit = render(f"See [{text}]({url}) now.\n", root, link_policy=policy).html
+    assert bare == explicit
 
 
 def test_chinese_articles_title_the_references_in_chinese(tmp_path: Path) -> None:

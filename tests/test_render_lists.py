@@ -9,8 +9,9 @@ from tests.render_helpers import render
 
 
 def _items(html: str) -> list[str]:
-    """The visible text of each item line, tags removed."""
-    text = re.sub(r"<[^>]+>", "", html.replace("</section>", "\n").replace("</p>", "\n"))
+    """The visible text of each item line, tags removed (a block starts or ends a line)."""
+    text = re.sub(r"<(?:/section|/p|section|p)\b[^>]*>", "\n", html)
+    text = re.sub(r"<[^>]+>", "", text)
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 

@@ -17,7 +17,10 @@ def test_image_is_a_figure_with_caption_and_asset(tmp_path: Path) -> None:
     img = next(a for n, a in tags(document.html) if n == "img")
     assert img["src"] == f"mdwx-asset:{asset.key}" and img["alt"] == "A cat"
     assert "width:300px" in img["style"] and "width" not in {k for k in img if k != "style"}
-    assert 'text-align:center">The cat</p>' in document.html
+    # The caption is centred by its figure (a repeated text-align:center is pruned).
+    figure = document.html[document.html.rindex("<section", 0, document.html.index("<img")) :]
+    assert figure.startswith('<section style="margin:0 0 16px;text-align:center">')
+    assert '">The cat</p>' in figure
 
 
 def test_caption_falls_back_to_alt_and_inline_images_get_none(tmp_path: Path) -> None:

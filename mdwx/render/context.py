@@ -38,6 +38,7 @@ class RenderContext:
     line_offset: int = 1
     link_policy: str = "footnotes"
     pygments_style: str = "friendly"
+    code_colour: str | None = None  # the theme's code block colour: lets a block pick its own
     line: int | None = None
     assets: dict[str, Asset] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)

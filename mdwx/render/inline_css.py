@@ -1,24 +1,27 @@
 """Inline the theme into ``style`` attributes and leave nothing WeChat would strip.
 
 The renderer emits semantic HTML with classes; css_inline (Rust, one pass over the whole
-document, a few per cent of the render time) applies the theme's CSS, and then every
-``class`` and ``id`` is removed, except the contract's video iframe class, which WeChat needs.
-Styles are compacted (``color: #333333`` → ``color:#333``) because the content limit counts
-every character of the HTML.
+document, a few per cent of the render time) applies the theme's CSS, and then one walk over
+the tags removes every ``class`` and ``id``, except the contract's video iframe class, which
+WeChat needs, and every declaration the browser would apply anyway (:mod:`.style_prune`).
+Styles are compacted (``color: #333333`` → ``color:#333``) because WeChat's limits count
+the HTML.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 import css_inline
 
+from mdwx.render.style_prune import PAGE, VOID, State, collapses_newlines, is_block, prune_style
 from mdwx.render.themes import Theme
 
 # After css_inline's serializer every attribute is double-quoted with '"' escaped, so a tag
 # is exactly this (text never holds a raw '<').
-_TAG = re.compile(r'<([a-zA-Z][\w-]*)((?:\s+[^\s"=>/]+(?:="[^"]*")?)*)(\s*/?)>')
+_TAG = re.compile(r'<(/?)([a-zA-Z][\w-]*)((?:\s+[^\s"=>/]+(?:="[^"]*")?)*)(\s*/?)>')
 _ATTR = re.compile(r'\s+([^\s"=>/]+)(?:="([^"]*)")?')
 _HEX6 = re.compile(r"#([0-9a-fA-F])\1([0-9a-fA-F])\2([0-9a-fA-F])\3\b")
 _SPACES = re.compile(r"\s*([:;,])\s*")
@@ -31,30 +34,87 @@ def compact_style(style: str) -> str:
     return _HEX6.sub(r"#\1\2\3", style)
 
 
-def _clean_tag(match: re.Match[str]) -> str:
-    return _clean_tag_text(match.group(0), match.group(1), match.group(2))
-
-
 @lru_cache(maxsize=8192)
-def _clean_tag_text(tag: str, name: str, attrs: str) -> str:
-    """Cached: the same styled tag (``<p style=...>``) repeats hundreds of times."""
+def _clean_tag_text(tag: str, name: str, attrs: str, parent: State) -> tuple[str, State]:
+    """The start tag without class/id and with its style pruned; its children's known values.
+
+    Cached: the same styled tag (``<p style=...>``) repeats hundreds of times.
+    """
+    name = name.lower()
     if not attrs:
-        return tag
+        return tag, prune_style(name, "", parent)[1]
     parts = []
+    state = prune_style(name, "", parent)[1]
     for attr in _ATTR.finditer(attrs):
         key, value = attr.group(1).lower(), attr.group(2)
         if key == "id" or (key == "class" and not (name == "iframe" and value == VIDEO_CLASS)):
             continue
         if key == "style" and value is not None:
-            value = compact_style(value)
+            value, state = prune_style(name, compact_style(value), parent)
             if not value:
                 continue
         parts.append(f' {key}="{value}"' if value is not None else f" {key}")
-    return f"<{name}{''.join(parts)}>"
+    return f"<{name}{''.join(parts)}>", state
+
+
+class _Open(NamedTuple):
+    name: str
+    known: State  # inherited values known for the children
+    dropped: bool  # the start tag was removed, so is the end tag
+    block: bool
+
+
+def clean_tags(html: str) -> str:
+    """Walk every tag, keeping per open element what its children inherit.
+
+    Whitespace between two block boundaries (``</p>`` and ``<p>``) goes too: it is not laid
+    out where newlines collapse.
+    """
+    out: list[str] = []
+    stack: list[_Open] = []
+    position = 0
+    after_block = False
+    for match in _TAG.finditer(html):
+        text = html[position : match.start()]
+        position = match.end()
+        closing, name = match.group(1), match.group(2).lower()
+        if closing:
+            depth = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].name == name), None)
+            block = depth is not None and stack[depth].block
+            _text(out, text, after_block and block, stack)
+            after_block = block
+            if depth is None:
+                out.append(match.group(0))
+                continue
+            dropped = stack[depth].dropped
+            del stack[depth:]
+            if not dropped:
+                out.append(f"</{name}>")
+            continue
+        parent = stack[-1].known if stack else PAGE
+        tag, state = _clean_tag_text(match.group(0), name, match.group(3), parent)
+        block = is_block(name, tag)
+        _text(out, text, after_block and block, stack)
+        after_block = block
+        if name in VOID or match.group(4).strip():
+            out.append(tag)
+            continue
+        drop = tag == "<span>"
+        stack.append(_Open(name, state, drop, block))
+        if not drop:
+            out.append(tag)
+    _text(out, html[position:], False, stack)
+    return "".join(out)
+
+
+def _text(out: list[str], text: str, between_blocks: bool, stack: list[_Open]) -> None:
+    if text and not (between_blocks and text.isspace()
+                     and collapses_newlines(stack[-1].known if stack else PAGE)):
+        out.append(text)
 
 
 def inline_theme(html: str, theme: Theme) -> str:
     """Apply the theme's CSS inline, then drop classes and ids and compact the styles."""
     inlined = css_inline.inline_fragment(html, theme.css, load_remote_stylesheets=False)
     inlined = _DIV.sub(r"<\1section", inlined)
-    return _TAG.sub(_clean_tag, inlined)
+    return clean_tags(inlined)

@@ -45,8 +45,13 @@ def link_text(tokens: Sequence[Token], idx: int) -> str:
     return "".join(parts).strip()
 
 
-def open_link(ctx: RenderContext, href: str, text: str, autolink: bool = False) -> tuple[str, str]:
-    """The HTML that opens and closes a link to ``href`` under the context's policy."""
+def open_link(ctx: RenderContext, href: str, text: str) -> tuple[str, str]:
+    """The HTML that opens and closes a link to ``href`` under the context's policy.
+
+    Bare URLs (``<https://…>`` and GFM autolinks) follow the same policy as ``[text](url)``:
+    the URL shown is not a link in WeChat, so it gets its reference number too. The number
+    sits inside the link's span and takes its colour from it.
+    """
     if href.startswith("miniprogram:"):
         from mdwx.render.miniprogram import link_attributes
 
@@ -62,17 +67,15 @@ def open_link(ctx: RenderContext, href: str, text: str, autolink: bool = False) 
         return f'<a href="{escape(href)}">', "</a>"
     if ctx.link_policy == "strip":
         return "", ""
-    if autolink:
-        return '<span class="link">', "</span>"
     number = ctx.link_number(href, text)
-    return '<span class="link">', f'</span><sup class="ref">[{number}]</sup>'
+    return '<span class="link">', f'<sup class="ref">[{number}]</sup></span>'
 
 
 def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
     ctx = context_of(env)
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
-    opening, closing = open_link(ctx, href, link_text(tokens, idx), token.markup in ("autolink", "linkify"))
+    opening, closing = open_link(ctx, href, link_text(tokens, idx))
     ctx.open_links.append(closing)
     return opening
 

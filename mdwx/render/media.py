@@ -1,6 +1,7 @@
 """Images, videos and formulas become assets with placeholders (render does no I/O).
 
-An image alone in its paragraph is a figure (image + caption from the title or alt text);
+An image alone in its paragraph is a figure (image + caption from the title, or from alt
+text that is not a placeholder: see :mod:`.captions`);
 ``{width=300}`` goes into ``style`` because WeChat drops size attributes. A video reference
 (``![title](clip.mp4)``) becomes the contract's iframe, and ``$…$`` / ``$$…$$`` TeX a FORMULA
 asset rasterised at resolve time.
@@ -17,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from mdwx.document import FORMULA_SIZE_ATTR, AssetKind
+from mdwx.render.captions import figure_caption
 from mdwx.render.context import RenderContext, context_of, source_reference
 
 VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".webm")
@@ -65,14 +67,15 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
     source = source_reference(str(token.attrGet("src") or ""))
     alt = self.renderInlineAsText(token.children or [], options, env)
     title = str(token.attrGet("title") or "")
+    caption = figure_caption(alt, title, source, ctx.config.caption)
     if is_video(source):
         html = video_html(source, title or alt, ctx)
-        if ctx.in_figure and (title or alt):
-            html += f'<p class="caption">{escape(title or alt, quote=False)}</p>'
+        if ctx.in_figure and caption:
+            html += f'<p class="caption">{escape(caption, quote=False)}</p>'
         return html
     width, height = token.attrGet("width"), token.attrGet("height")
     style = size_style(str(width) if width else None, str(height) if height else None)
-    return image_html(source, alt, ctx, style, title or alt)
+    return image_html(source, alt, ctx, style, caption)
 
 
 def formula_html(tex: str, ctx: RenderContext, *, display: bool, inline_block: bool = False) -> str:

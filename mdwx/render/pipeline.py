@@ -130,6 +130,7 @@ def new_context(config: SiteConfig, text: str, *, theme_name: str, path: Path | 
         line_offset=line_offset,
         link_policy="keep" if config.wechat_pay else config.link_policy,
         pygments_style=theme.pygments_style,
+        code_colour=theme.code_colour,
         cjk=bool(_CJK.search(text)),
     )
 

@@ -17,6 +17,7 @@ import mdwx
 from mdwx.errors import ConfigError
 
 _STYLE_COMMENT = re.compile(r"mdwx:\s*pygments-style\s*=\s*([\w-]+)")
+_CODE_COLOUR = re.compile(r'<section class="code" style="(?:[^"]*;)?\s*color:\s*(#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?)\s*(?:;|")')
 DEFAULT_PYGMENTS_STYLE = "friendly"
 
 
@@ -27,6 +28,7 @@ class Theme:
     name: str
     css: str
     pygments_style: str
+    code_colour: str | None = None  # text colour of a code block (``.code``), ``#rrggbb``
 
 
 def templates_dir() -> Path:
@@ -54,4 +56,15 @@ def _load_theme(name: str, folder: Path) -> Theme:
         raise ConfigError(f"unknown theme {name!r}", hint=f"known themes: {known}")
     css = path.read_text("utf-8")
     match = _STYLE_COMMENT.search(css)
-    return Theme(name=name, css=css, pygments_style=match.group(1) if match else DEFAULT_PYGMENTS_STYLE)
+    return Theme(name=name, css=css, pygments_style=match.group(1) if match else DEFAULT_PYGMENTS_STYLE,
+                 code_colour=code_colour(css))
+
+
+def code_colour(css: str) -> str | None:
+    """The ``color`` the theme gives a code block, as the cascade decides (None: not a hex)."""
+    import css_inline
+
+    probe = css_inline.inline_fragment('<section class="mdwx"><section class="code"></section></section>',
+                                       css, load_remote_stylesheets=False)
+    found = _CODE_COLOUR.search(probe)
+    return found.group(1).lower() if found else None
