@@ -177,14 +177,18 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--index", type=click.IntRange(min=0), default=0, show_default=True,
               help="Which article of the item to delete, from 1; 0 deletes them all.")
+@click.option("--article", "article", metavar="MEDIA_ID", default=None,
+              help="Delete this one of the post's articles (e.g. one a --force publish superseded; "
+                   "`mdwx status` lists them). Default: the post's current article.")
 @click.option("--sandbox", is_flag=True, help="Delete from the local sandbox.")
 @json_option
 @_guard
-def delete(path: Path, yes: bool, index: int, sandbox: bool, as_json: bool) -> None:
+def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool, as_json: bool) -> None:
     """Delete a post's article from WeChat's publishing library."""
     from mdwx.cli_publish import run_delete
 
-    sys.exit(run_delete(_collect([path])[0], yes=yes, index=index, sandbox=sandbox, as_json=as_json))
+    sys.exit(run_delete(_collect([path])[0], yes=yes, index=index, sandbox=sandbox, as_json=as_json,
+                        article=article))
 
 
 @main.command()

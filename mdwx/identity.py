@@ -1,0 +1,134 @@
+"""Which article a post is: the same one however the post is named, moved or renamed.
+
+A post's key in the state is its path relative to the site root (:func:`mdwx.config.
+find_site_root`), never relative to the folder typed on the command line. Two things can
+still hide an earlier article from that key, and both are handled here rather than by
+silently creating a second article on WeChat:
+
+- the root moved up (an ``mdwx.toml`` added after publishing, or a post first published
+  while its own folder was the root): a state database sits in a folder between the post and
+  the root. Its records are taken over (:meth:`mdwx.state.State.adopt`) and the file is
+  renamed ``state.db.adopted``; when both files know the post as different articles mdwx
+  stops and names the file.
+- the post file was renamed or moved: an article whose post file is gone and which had the
+  same file content (sha256) or the same front-matter ``id``/``slug`` is the post's article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from mdwx.errors import StateError
+from mdwx.posts import Post
+from mdwx.state import ArticleRecord, State
+
+ADOPTED_SUFFIX = ".adopted"
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What identifies a post besides its path: file content and front-matter id/slug."""
+
+    source_hash: str
+    post_key: str
+
+
+def fingerprint(post: Post, *, post_id: str = "", slug: str = "") -> Fingerprint:
+    """``post_id``/``slug``: the front matter's explicit ``id`` or ``slug`` ("" when absent)."""
+    try:
+        data = post.path.read_bytes()
+    except OSError:
+        data = b""
+    key = f"id:{post_id}" if post_id else f"slug:{slug}" if slug else ""
+    return Fingerprint(hashlib.sha256(data).hexdigest(), key)
+
+
+def article_fingerprint(post: Post, article: object | None = None) -> Fingerprint:
+    """The fingerprint with the front matter read (a post that does not parse: content only)."""
+    from mdwx.build import read_post
+    from mdwx.errors import MdwxError
+
+    if article is None:
+        try:
+            article = read_post(post)
+        except MdwxError:
+            return fingerprint(post)
+    return fingerprint(post, post_id=post_id(article),
+                       slug=getattr(article, "slug", "") if "slug" in getattr(article, "key_lines", {}) else "")
+
+
+def post_id(article: object) -> str:
+    """The front matter's ``id`` (a string or a number), "" when absent."""
+    value = getattr(article, "front_matter", {}).get("id")
+    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value) else ""
+
+
+@dataclass(frozen=True)
+class Found:
+    record: ArticleRecord | None
+    renamed_from: str | None = None  # the recorded path when the post was renamed or moved
+
+
+def find_article(state: State, appid: str, post: Post, print_: Fingerprint) -> Found:
+    """The post's article record: by its path, else the article of a renamed/moved post.
+
+    Raises :class:`StateError` when several earlier articles match (the user must say).
+    """
+    record = state.article(appid, post.relative)
+    if record is not None:
+        return Found(record)
+    root = post.config.root
+    candidates = [r for r in state.identity_matches(appid, source_hash=print_.source_hash, post_key=print_.post_key)
+                  if not (root / r.source_path).exists()]
+    if not candidates:
+        return Found(None)
+    by_key = [r for r in candidates if print_.post_key and r.post_key == print_.post_key]
+    if len(by_key) == 1:
+        return Found(by_key[0], by_key[0].source_path)
+    if len(candidates) == 1:
+        return Found(candidates[0], candidates[0].source_path)
+    names = ", ".join(r.source_path for r in candidates)
+    raise StateError(f"this post matches several earlier articles whose files are gone ({names})",
+                     path=post.path, hint="give the post a unique `id:` in its front matter, or restore the old files")
+
+
+def hidden_states(posts: Iterable[Post]) -> list[tuple[Path, str]]:
+    """State files in folders between each post and its root, with that folder relative to the root."""
+    if os.environ.get("MDWX_STATE"):
+        return []
+    found: dict[Path, str] = {}
+    for post in posts:
+        root = post.config.root
+        for folder in (post.path.parent, *post.path.parent.parents):
+            if folder == root or not folder.is_relative_to(root):
+                break
+            candidate = folder / ".mdwx" / "state.db"
+            if candidate.is_file() and candidate != post.config.state_path:
+                found[candidate] = folder.relative_to(root).as_posix()
+    return sorted(found.items())
+
+
+def adopt_hidden_states(state: State, posts: Iterable[Post]) -> list[str]:
+    """Take over earlier state files the root change would hide; returns notes for the user."""
+    notes = []
+    for path, prefix in hidden_states(posts):
+        State.open(path).close()  # bring it to this schema version before reading it
+        count = state.adopt(path, prefix)
+        _retire(path)
+        notes.append(f"took over {count} article record(s) from {path} (the site root is now "
+                     f"{state.path.parent.parent}); the old file is kept as {path.name}{ADOPTED_SUFFIX}")
+    return notes
+
+
+def _retire(path: Path) -> None:
+    try:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        path.rename(path.with_name(path.name + ADOPTED_SUFFIX))
+    except OSError as exc:
+        raise StateError(f"took over its records but cannot rename it: {exc.strerror}", path=path,
+                         hint="move the file aside by hand") from None
