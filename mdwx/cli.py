@@ -124,8 +124,9 @@ def preview(path: Path, open_browser: bool) -> None:
 
     post = _collect([path])[0]
     report = build_post(post, post.config.root / ".mdwx" / "preview")
-    if report.error:
-        _fail(report.error)
+    if report.error:  # the same line as check and publish print for a post: ✗ path:line: message
+        _err(f"✗ {report.error}", fg="red")
+        sys.exit(report.error.exit_code)
     page = report.outputs[1]
     _err(f"preview: {page}")
     if open_browser:
@@ -219,4 +220,4 @@ def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path |
         run_sandbox(SandboxSettings(**changes), port=port, echo=lambda line: click.echo(line))
     except OSError as exc:
         raise MdwxError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
-                        hint="pick another --port") from None
+                        hint="pick another --port, or --port 0 for any free one") from None

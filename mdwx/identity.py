@@ -121,7 +121,25 @@ def adopt_hidden_states(state: State, posts: Iterable[Post]) -> list[str]:
         _retire(path)
         notes.append(f"took over {count} article record(s) from {path} (the site root is now "
                      f"{state.path.parent.parent}); the old file is kept as {path.name}{ADOPTED_SUFFIX}")
+        notes += _move_sandbox(path.parent / "sandbox.db", state.path.parent / "sandbox.db")
     return notes
+
+
+def _move_sandbox(old: Path, new: Path) -> list[str]:
+    """The in-process sandbox's data follows its records (else they would name articles it lacks)."""
+    if not old.is_file():
+        return []
+    if new.exists():
+        return [f"{old} holds in-process sandbox articles the records taken over refer to, but {new} "
+                "exists too; `mdwx publish --sandbox` uses the latter"]
+    try:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{old}{suffix}").unlink(missing_ok=True)
+        old.rename(new)
+    except OSError as exc:
+        raise StateError(f"cannot move the in-process sandbox's data to the site root: {exc.strerror}",
+                         path=old, hint=f"move it to {new} by hand") from None
+    return [f"moved the in-process sandbox's data from {old} to {new}"]
 
 
 def _retire(path: Path) -> None:

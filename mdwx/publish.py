@@ -120,6 +120,7 @@ class Publisher:
             raise  # the site or the credentials are wrong: no post can succeed
         except MdwxError as exc:
             result.status, result.error = "failed", exc
+            result.title = result.title or front_matter_title(post)
         if follow:
             await self._follow_result(post, result)
         return result
@@ -494,6 +495,17 @@ class Publisher:
             result.error = PublishError("the article failed review (审核未通过)", path=post.path,
                                         hint="see the reason in the account's backend, edit the post "
                                              "and publish with --force")
+
+
+def front_matter_title(post: Post) -> str | None:
+    """The title a failed post's front matter gives, so a report names it even then."""
+    from mdwx.article import _split
+
+    try:
+        title = _split(post.path).front.get("title")
+    except (MdwxError, OSError, ValueError):
+        return None
+    return " ".join(title.split()) if isinstance(title, str) and title.strip() else None
 
 
 async def follow_review(client: Any, media_id: str, *, timeout: float, interval: float,
