@@ -66,10 +66,15 @@ def connection(config: Any, *, sandbox: bool, need_client: bool = True,
             server.stop()
         return
     if not need_client and not (os.environ.get("WECHAT_APPSECRET") or os.environ.get("WECHAT_ACCESS_TOKEN")):
-        yield Connection(None, os.environ.get("WECHAT_APPID") or NO_APPID)
+        yield Connection(None, _env_appid())
         return
     client = WeChatClient.from_env(config, **client_options)
     yield Connection(client, client.appid or NO_APPID)
+
+
+def _env_appid() -> str:
+    """The state's key for the account the environment names (as :func:`connection` keys it)."""
+    return os.environ.get("WECHAT_APPID") or NO_APPID
 
 
 def _start_sandbox(server_class: Any, settings: Any) -> Any:
@@ -110,8 +115,9 @@ def run_publish(posts: list[Post], *, draft: bool, wait: bool, dry_run: bool, fo
         options = PublishOptions(draft=draft, wait=wait or sandbox, dry_run=dry_run, force=force)
         if sandbox:
             options.poll_interval = options.video_poll_interval = SANDBOX_POLL
-        with connection(config, sandbox=sandbox, need_client=not dry_run) as conn, \
-                _open_state(group, notes) as state, _progress(as_json) as events:
+        # The state first: taking over a hidden state file may move the sandbox's data too.
+        with _open_state(group, notes) as state, \
+                connection(config, sandbox=sandbox, need_client=not dry_run) as conn, _progress(as_json) as events:
             publisher = Publisher(conn.client, state, conn.appid, options, events)
             results += asyncio.run(_publish(publisher, group, conn.client))
             if conn.sandbox is not None:
@@ -222,8 +228,9 @@ def run_status(posts: list[Post], *, as_json: bool, sandbox: bool) -> int:
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     for group in _by_site(posts):
-        with connection(group[0].config, sandbox=sandbox, need_client=False, timeout=STATUS_TIMEOUT,
-                        retry=RetryPolicy(attempts=1)) as conn, _open_state(group, notes) as state:
+        with _open_state(group, notes) as state, \
+                connection(group[0].config, sandbox=sandbox, need_client=False, timeout=STATUS_TIMEOUT,
+                           retry=RetryPolicy(attempts=1)) as conn:
             rows += asyncio.run(_status_rows(group, state, conn))
     if as_json:
         click.echo(json.dumps({"posts": rows}, ensure_ascii=False, indent=2))
@@ -297,11 +304,12 @@ def run_delete(post: Post, *, yes: bool, sandbox: bool, as_json: bool, index: in
     from mdwx.identity import article_fingerprint, find_article
 
     notes: list[str] = []
-    with connection(post.config, sandbox=sandbox, need_client=False) as probe, _open_state([post], notes) as state:
-        found = find_article(state, probe.appid, post, article_fingerprint(post))
+    appid = INPROCESS_APPID if sandbox else _env_appid()
+    with _open_state([post], notes) as state:
+        found = find_article(state, appid, post, article_fingerprint(post))
         record = found.record
         key = record.source_path if record else post.relative
-        history = state.superseded(probe.appid, key)
+        history = state.superseded(appid, key)
     for note in notes:
         _say(f"note: {note}", fg="yellow")
     targets = {o.media_id: (o.status, o.title, True) for o in history}

@@ -1,0 +1,137 @@
+"""One post, one article: however the post is named, from whatever folder mdwx runs.
+
+Every scenario runs the real command against a standalone sandbox over loopback HTTP and
+checks the sandbox's own records: the number of articles it holds and submissions it took.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mdwx.config import find_site_root
+from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
+from tests.publish_helpers import sandbox
+
+
+@pytest.fixture()
+def sb():
+    with sandbox() as server:
+        yield server
+
+
+def git_repo(path: Path) -> Path:
+    path.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+    return path
+
+
+def articles(sb) -> int:
+    return len(sb.store.articles())
+
+
+def test_git_repo_without_config_same_article_from_any_folder_and_any_path(tmp_path: Path, sb) -> None:
+    repo = git_repo(tmp_path / "repo")
+    post = write_post(repo / "blog" / "posts" / "hello.md")
+    env = sandbox_env(sb, tmp_path)
+    first = mdwx("publish", "posts/", cwd=repo / "blog", env=env)
+    assert first.returncode == 0, first.stderr
+    for args, cwd in ((["."], repo), (["hello.md"], post.parent), ([str(post)], tmp_path),
+                      (["blog"], repo), (["../.."], post.parent)):
+        code, doc = mdwx_json("publish", *args, cwd=cwd, env=env)
+        assert code == 0, doc
+        assert doc["posts"][0]["actions"] == ["unchanged: nothing sent"], (args, cwd)
+        assert doc["posts"][0]["uploads"]["images"] == 0
+    assert articles(sb) == 1 and sb.store.submission_count() == 1
+    assert (repo / ".mdwx" / "state.db").is_file()
+    assert not (repo / "blog" / ".mdwx").exists() and not (repo / "blog" / "posts" / ".mdwx").exists()
+    status = mdwx("status", cwd=repo, env=env)  # status finds it from the repository root
+    assert "submitted (recorded)" in status.stderr or "published (recorded)" in status.stderr
+
+
+def test_site_root_rules(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    post = write_post(repo / "a" / "b" / "p.md")
+    assert find_site_root(post) == repo
+    (repo / "a" / "pyproject.toml").write_text("[tool.mdwx]\ntheme = 'default'\n", encoding="utf-8")
+    assert find_site_root(post) == repo / "a"
+    (repo / "a" / "b" / "mdwx.toml").write_text("", encoding="utf-8")
+    assert find_site_root(post) == repo / "a" / "b"
+    loose = write_post(tmp_path / "loose" / "deep" / "p.md")
+    assert find_site_root(loose) == loose.parent  # the post's own folder, never the argument
+    assert find_site_root(tmp_path / "loose") == tmp_path / "loose"
+
+
+def test_config_added_after_publishing_takes_over_the_old_records(tmp_path: Path, sb) -> None:
+    site = tmp_path / "site"  # no git: the post's own folder was the root
+    post = write_post(site / "posts" / "hello.md")
+    env = sandbox_env(sb, tmp_path)
+    assert mdwx("publish", str(post), cwd=tmp_path, env=env).returncode == 0
+    old_state = site / "posts" / ".mdwx" / "state.db"
+    assert old_state.is_file()
+    (site / "mdwx.toml").write_text('theme = "default"\n', encoding="utf-8")
+    result = mdwx("publish", ".", cwd=site, env=env)
+    assert result.returncode == 0, result.stderr
+    assert "took over 1 article record" in result.stderr and str(old_state) in result.stderr
+    assert "unchanged: nothing sent" in result.stderr
+    assert articles(sb) == 1
+    assert not old_state.exists() and old_state.with_name("state.db.adopted").is_file()
+    assert mdwx("status", "posts/hello.md", cwd=site, env=env).stderr.count("(recorded)") == 1
+
+
+def test_two_records_of_one_post_stop_with_the_file_named(tmp_path: Path, sb) -> None:
+    site = tmp_path / "site"
+    post = write_post(site / "posts" / "hello.md")
+    env = sandbox_env(sb, tmp_path)
+    assert mdwx("publish", str(post), cwd=tmp_path, env=env).returncode == 0
+    hidden = site / "posts" / ".mdwx"
+    hidden.rename(tmp_path / "aside")
+    (site / "mdwx.toml").write_text("", encoding="utf-8")
+    assert mdwx("publish", str(post), cwd=tmp_path, env=env).returncode == 0  # a second article...
+    (tmp_path / "aside").rename(hidden)  # ...and the first one's records come back
+    result = mdwx("publish", str(post), cwd=tmp_path, env=env)
+    assert result.returncode != 0
+    assert str(hidden / "state.db") in result.stderr and "Traceback" not in result.stderr
+    assert articles(sb) == 2  # nothing more was created
+
+
+def test_renamed_post_keeps_its_article(tmp_path: Path, sb) -> None:
+    repo = git_repo(tmp_path / "repo")
+    post = write_post(repo / "posts" / "hello.md")
+    env = sandbox_env(sb, tmp_path)
+    assert mdwx("publish", "posts", cwd=repo, env=env).returncode == 0
+    moved = repo / "archive" / "2026" / "hello-world.md"
+    moved.parent.mkdir(parents=True)
+    post.rename(moved)
+    (post.parent / "pic.png").rename(moved.parent / "pic.png")
+    code, doc = mdwx_json("publish", ".", cwd=repo, env=env)
+    assert code == 0, doc
+    assert doc["posts"][0]["actions"] == ["followed the rename from posts/hello.md", "unchanged: nothing sent"]
+    assert articles(sb) == 1
+    assert "renamed or moved" not in mdwx("status", cwd=repo, env=env).stderr  # now recorded at the new path
+
+
+def test_renamed_and_edited_post_is_followed_by_its_slug(tmp_path: Path, sb) -> None:
+    repo = git_repo(tmp_path / "repo")
+    post = write_post(repo / "posts" / "hello.md", extra="slug: hello\n")
+    env = sandbox_env(sb, tmp_path)
+    assert mdwx("publish", "posts", "--draft", cwd=repo, env=env).returncode == 0
+    post.unlink()
+    write_post(repo / "posts" / "greeting.md", body="Edited text.", extra="slug: hello\n")
+    code, doc = mdwx_json("publish", "posts", "--draft", cwd=repo, env=env)
+    assert code == 0, doc
+    assert doc["posts"][0]["steps"] == ["follow rename from posts/hello.md", "update"]
+    assert articles(sb) == 1
+
+
+def test_a_copy_is_a_new_post_not_a_rename(tmp_path: Path, sb) -> None:
+    repo = git_repo(tmp_path / "repo")
+    post = write_post(repo / "posts" / "hello.md")
+    env = sandbox_env(sb, tmp_path)
+    assert mdwx("publish", "posts", cwd=repo, env=env).returncode == 0
+    (repo / "posts" / "copy.md").write_bytes(post.read_bytes())  # the original still exists
+    code, doc = mdwx_json("publish", "posts/copy.md", cwd=repo, env=env)
+    assert code == 0 and doc["posts"][0]["steps"][-2:] == ["uploadnews", "submit"]
+    assert articles(sb) == 2
