@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mdwx.build import Prepared, cover_reference, prepare
@@ -229,13 +230,12 @@ class Publisher:
         the state): a second publish of the same post waits, then finds it done."""
         from filelock import FileLock, Timeout
 
-        key = hashlib.sha256(f"{self.appid}\0{post.relative}".encode()).hexdigest()[:24]
-        folder = self.state.path.parent / "locks"
+        path = post_lock_path(self.state.path, self.appid, post.relative)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ConfigError(f"cannot create the lock folder: {exc.strerror}", path=folder) from None
-        lock = FileLock(folder / f"{key}.lock")
+            raise ConfigError(f"cannot create the lock folder: {exc.strerror}", path=path.parent) from None
+        lock = FileLock(path)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.options.lock_timeout
         while True:
@@ -495,6 +495,12 @@ class Publisher:
             result.error = PublishError("the article failed review (审核未通过)", path=post.path,
                                         hint="see the reason in the account's backend, edit the post "
                                              "and publish with --force")
+
+
+def post_lock_path(state_path: Path, appid: str, relative: str) -> Path:
+    """The lock file serialising publishes of one post to one account (``.mdwx/locks/…``)."""
+    key = hashlib.sha256(f"{appid}\0{relative}".encode()).hexdigest()[:24]
+    return state_path.parent / "locks" / f"{key}.lock"
 
 
 def front_matter_title(post: Post) -> str | None:
