@@ -53,7 +53,9 @@ class PublishOptions:
     force: bool = False
     concurrency: int | None = None  # default: the site's config
     wait_timeout: float = 900.0
-    poll_interval: float = 2.0  # first pause between publish/query calls; grows by half each time
+    # First pause between publish/query calls, growing by half each time (to 30 s): a fast
+    # review (the sandbox's 0.5 s) is seen at once, a slow one costs a dozen queries an hour.
+    poll_interval: float = 0.25
     video_poll_interval: float | None = None  # default: the site's [video] poll_interval
     lock_timeout: float = 600.0  # seconds to wait while another process publishes the same post
     fetch_transport: Any = None  # httpx transport for remote images (tests, proxies)
