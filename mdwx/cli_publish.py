@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import json
 import os
+import re
+import secrets
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,9 +27,12 @@ from mdwx.publish import Events, PostResult, Publisher, PublishOptions
 from mdwx.state import State
 
 SANDBOX_PORT = 8765  # fixed when free, so reader URLs printed by one run work in the next
-# The in-process sandbox is an account of its own, apart from `mdwx sandbox`'s default one:
-# state recorded against one is never taken for the other (they hold different articles).
+# The in-process sandbox is an account of its own, apart from `mdwx sandbox`'s default one,
+# and each of its instances (each sandbox.db) has its own AppID: state recorded against one
+# is never taken for another (they hold different articles). INPROCESS_APPID names the data
+# of a sandbox.db made before instances had their own.
 INPROCESS_APPID = "wx1b5e4d0c1b5e4d0c"
+SANDBOX_APPID_FILE = "sandbox.appid"
 INPROCESS_SECRET = "in-process-sandbox-secret-7f3a9c1e"
 NO_APPID = "default"  # the state's key when a token is given without WECHAT_APPID
 SANDBOX_POLL = 0.1  # the in-process sandbox reviews in 0.5 s: follow it at its pace
@@ -54,8 +59,9 @@ def connection(config: Any, *, sandbox: bool, need_client: bool = True,
     if sandbox:
         from mdwx.sandbox import SandboxServer, SandboxSettings
 
-        settings = SandboxSettings(appid=INPROCESS_APPID, secret=INPROCESS_SECRET,
-                                   state_path=config.root / ".mdwx" / "sandbox.db", review_seconds=0.5,
+        folder = config.root / ".mdwx"
+        settings = SandboxSettings(appid=inprocess_appid(folder), secret=INPROCESS_SECRET,
+                                   state_path=folder / "sandbox.db", review_seconds=0.5,
                                    video_review_seconds=0.5)
         server = _start_sandbox(SandboxServer, settings)
         try:
@@ -70,6 +76,28 @@ def connection(config: Any, *, sandbox: bool, need_client: bool = True,
         return
     client = WeChatClient.from_env(config, **client_options)
     yield Connection(client, client.appid or NO_APPID)
+
+
+def inprocess_appid(folder: Path) -> str:
+    """The AppID of the in-process sandbox whose data is ``folder/sandbox.db``.
+
+    A new sandbox.db gets a new random AppID (kept in ``sandbox.appid`` beside it), so
+    records of a sandbox whose file was deleted or replaced are not taken for this one.
+    """
+    database, marker = folder / "sandbox.db", folder / SANDBOX_APPID_FILE
+    if database.exists():
+        try:
+            text = marker.read_text("utf-8").strip()
+        except OSError:
+            text = ""
+        return text if re.fullmatch(r"wx[0-9a-f]{16}", text) else INPROCESS_APPID
+    appid = "wx" + secrets.token_hex(8)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.write_text(appid + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the sandbox's AppID: {exc.strerror}", path=marker) from None
+    return appid
 
 
 def _env_appid() -> str:
@@ -304,7 +332,7 @@ def run_delete(post: Post, *, yes: bool, sandbox: bool, as_json: bool, index: in
     from mdwx.identity import article_fingerprint, find_article
 
     notes: list[str] = []
-    appid = INPROCESS_APPID if sandbox else _env_appid()
+    appid = inprocess_appid(post.config.root / ".mdwx") if sandbox else _env_appid()
     with _open_state([post], notes) as state:
         found = find_article(state, appid, post, article_fingerprint(post))
         record = found.record

@@ -136,6 +136,9 @@ def _move_sandbox(old: Path, new: Path) -> list[str]:
         for suffix in ("-wal", "-shm"):
             Path(f"{old}{suffix}").unlink(missing_ok=True)
         old.rename(new)
+        marker = old.with_name("sandbox.appid")  # the sandbox instance's AppID goes with it
+        if marker.is_file():
+            marker.rename(new.with_name("sandbox.appid"))
     except OSError as exc:
         raise StateError(f"cannot move the in-process sandbox's data to the site root: {exc.strerror}",
                          path=old, hint=f"move it to {new} by hand") from None

@@ -27,6 +27,10 @@ def site_with_post(tmp_path: Path, **post: str) -> Path:
     return write_post(site / "post.md", **post)
 
 
+def sandbox_appid(post: Path) -> str:
+    return (post.parent / ".mdwx" / "sandbox.appid").read_text("utf-8").strip()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -140,9 +144,9 @@ def test_answering_no_at_the_delete_prompt_deletes_nothing_and_exits_0(tmp_path:
 
 def test_the_two_sandboxes_are_different_accounts(tmp_path: Path) -> None:
     post = site_with_post(tmp_path)
-    assert SandboxSettings().appid != INPROCESS_APPID
     inproc = mdwx("publish", str(post), "--sandbox", cwd=post.parent, env=dict(os.environ))
     assert inproc.returncode == 0, inproc.stderr
+    assert SandboxSettings().appid not in (INPROCESS_APPID, sandbox_appid(post))
     with sandbox() as sb:  # the standalone sandbox's default account knows nothing of it
         env = sandbox_env(sb, tmp_path)
         code, doc = mdwx_json("publish", str(post), "--wait", cwd=post.parent, env=env)
@@ -160,7 +164,7 @@ def test_sandbox_closing_lines_name_the_command_to_read_again(tmp_path: Path) ->
     url = next(line.split("read it at ")[1] for line in lines if "read it at " in line)
     port = url.split(":")[2].split("/")[0]
     state = post.parent / ".mdwx" / "sandbox.db"
-    assert command == f"mdwx sandbox --port {port} --state {state} --appid {INPROCESS_APPID}"
+    assert command == f"mdwx sandbox --port {port} --state {state} --appid {sandbox_appid(post)}"
     # Run it from another folder: the article is there again at the printed URL.
     server = subprocess.Popen([sys.executable, "-m", "mdwx", *command.split()[1:]], cwd=tmp_path.parent,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -174,3 +178,17 @@ def test_sandbox_closing_lines_name_the_command_to_read_again(tmp_path: Path) ->
     finally:
         server.send_signal(signal.SIGINT)
         server.communicate(timeout=30)
+
+
+def test_a_new_in_process_sandbox_is_a_new_account(tmp_path: Path) -> None:
+    post = site_with_post(tmp_path)
+    env = dict(os.environ)
+    assert mdwx("publish", str(post), "--sandbox", cwd=post.parent, env=env).returncode == 0
+    first = sandbox_appid(post)
+    (post.parent / ".mdwx" / "sandbox.db").unlink()  # its articles are gone; the state remains
+    code, doc = mdwx_json("publish", str(post), "--sandbox", cwd=post.parent, env=env)
+    assert code == 0 and doc["posts"][0]["steps"][-2:] == ["uploadnews", "submit"]
+    assert sandbox_appid(post) != first
+    page = doc["posts"][0]["url"]
+    again = mdwx("status", str(post), "--sandbox", cwd=post.parent, env=env)
+    assert again.returncode == 0 and "published (recorded)" in again.stderr and page
