@@ -265,18 +265,22 @@ def run_status(posts: list[Post], *, as_json: bool, sandbox: bool) -> int:
     else:
         for note in notes:
             _say(f"note: {note}", fg="yellow")
+        reasons = [row["error"] for row in rows if row.get("error") and not row.get("not_asked")]
+        if len(reasons) == 1:  # one reason (WeChat unreachable): said once, above the records
+            _say(f"WeChat's live status is unavailable: {reasons[0]}", fg="yellow")
+            _say("Showing what mdwx recorded:", fg="yellow")
         for row in rows:
-            _print_status_row(row)
+            _print_status_row(row, show_error=len(reasons) > 1)
     return EXIT_FAILED if any(row.get("error") for row in rows) else EXIT_OK
 
 
-def _print_status_row(row: dict[str, Any]) -> None:
+def _print_status_row(row: dict[str, Any], *, show_error: bool) -> None:
     recorded = f"{row['status']} (recorded)" if row["media_id"] else row["status"]
     live = f" — WeChat now: {row['live']}" if row.get("live") else ""
     _say(f"{row['path']}: {recorded}{live}" + (f"  {row['url']}" if row.get("url") else ""))
     if row.get("renamed_from"):
         _say(f"    recorded as {row['renamed_from']} (the post was renamed or moved)")
-    if row.get("error"):
+    if row.get("error") and show_error and not row.get("not_asked"):
         _say(f"    live status unavailable: {row['error']}", fg="yellow")
     for old in row.get("superseded", []):
         _say(f"    superseded: {old['media_id']} {old['status']}" + (f"  {old['url']}" if old["url"] else ""))
@@ -305,7 +309,7 @@ async def _status_rows(posts: list[Post], state: State, conn: Connection) -> lis
                 if conn.client is None:
                     row["error"] = "no WeChat credentials (set WECHAT_APPID and WECHAT_APPSECRET)"
                 elif unreachable:
-                    row["error"] = unreachable
+                    row["error"], row["not_asked"] = unreachable, True
                 else:
                     try:
                         live = await conn.client.query(record.media_id)

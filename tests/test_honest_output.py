@@ -46,7 +46,8 @@ def test_status_with_wechat_unreachable_says_so_and_shows_the_record(tmp_path: P
     result = mdwx("status", str(post), cwd=post.parent, env=env)
     assert result.returncode == 1
     assert "submitted (recorded)" in result.stderr
-    assert "live status unavailable:" in result.stderr and "Traceback" not in result.stderr
+    assert "live status is unavailable:" in result.stderr and "Traceback" not in result.stderr
+    assert "Showing what mdwx recorded" in result.stderr
     code, doc = mdwx_json("status", str(post), cwd=post.parent, env=env)
     row = doc["posts"][0]
     assert code == 1 and row["recorded"] is True and row["live"] is None and row["error"]
