@@ -9,10 +9,18 @@ gets a new URL, so the content differs).
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mdwx.errors import MdwxError
-from mdwx.state import ArticleRecord
+from mdwx.identity import Found
+from mdwx.posts import Post
+from mdwx.resolve import LoadedAsset, Resolved
+from mdwx.state import ArticleRecord, State
 
 #: Article steps, in the order they run.
 UNCHANGED, UPDATE, UPLOAD, SETTLE = "unchanged", "update", "uploadnews", "settle"
@@ -98,3 +106,64 @@ def describe(plan: Plan, *, planned: bool) -> list[str]:
     if plan.submit:
         lines.append(f"{lead}submit it for review")
     return lines
+
+
+def payload_hash(article: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(article, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAsset], found: Found, *,
+                    draft: bool, force: bool, payload: Callable[[Resolved], dict[str, Any]]) -> Plan:
+    """Decide what publishing ``post`` does. ``assets``: the cover first, then the rest as
+    loaded; ``payload`` builds the article JSON from resolved values (to hash it)."""
+    plan = Plan(renamed_from=found.renamed_from)
+    seen: set[tuple[str, str]] = set()
+    videos: dict[str, str] = {}
+    for item in assets:
+        if item.kind == "video":
+            vid = await cached_video(state, appid, item)
+            if vid is None:
+                plan.videos += 1
+                plan.uploads.append(f"video {item.asset.source[:80]}")
+            else:
+                plan.cached += 1
+                if vid:
+                    videos[item.asset.key] = vid
+            continue
+        if item.cached or (item.content_hash, item.kind) in seen:  # the uploader sends a twin once
+            plan.cached += 1
+            continue
+        seen.add((item.content_hash, item.kind))
+        plan.images += 1
+        size = f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
+        plan.uploads.append(f"{item.kind} {item.asset.source[:80]}{size}")
+    digest = None
+    if not plan.uploads and len(videos) == sum(1 for x in assets if x.kind == "video"):
+        values = {x.asset.key: x.cached_url or "" for x in assets[1:] if x.kind != "video"}
+        resolved = Resolved(values={**values, **videos}, thumb_media_id=assets[0].cached_media_id or "")
+        digest = payload_hash(payload(resolved))
+    plan.article, plan.supersede, plan.submit, plan.error = decide(
+        found.record, digest, draft=draft, force=force, path=post.path)
+    if plan.article == UNCHANGED:  # nothing needs uploading: every asset counted as reused
+        plan.uploads, plan.images, plan.videos = [], 0, 0
+    return plan
+
+
+async def cached_video(state: State, appid: str, item: LoadedAsset) -> str | None:
+    """The vid of a video this account already holds ("" while it is under review), else None."""
+    from mdwx.video import STATUS_PASSED, file_sha1
+
+    assert item.video_path is not None
+    record = state.video(appid, await asyncio.to_thread(file_sha1, item.video_path))
+    if record is None or not record.media_id:
+        return None
+    return record.vid if record.status == STATUS_PASSED else ""
+
+
+def refresh_cached(state: State, appid: str, assets: list[LoadedAsset]) -> None:
+    """Look the assets up again (another process may have uploaded them meanwhile)."""
+    for item in assets:
+        if item.kind != "video" and not item.cached:
+            record = state.lookup_upload(appid, item.content_hash, item.kind)
+            if record:
+                item.cached_url, item.cached_media_id = record.url, record.media_id

@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from mdwx.build import Prepared, cover_reference, prepare
@@ -29,17 +26,22 @@ from mdwx.plan import (
     UPLOAD,
     Plan,
     PublishError,
+    cached_video,
     decide,
     describe,
+    payload_hash,
+    plan_post,
+    refresh_cached,
 )
+from mdwx.postlock import post_lock, post_lock_path
 from mdwx.posts import Post
 from mdwx.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
+from mdwx.review import STATUS_BY_TEXT, follow_review
 from mdwx.state import ArticleRecord, State
 
-__all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review"]
+__all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
+           "post_lock_path"]
 
-# publish/query's status text → the state's article status
-STATUS_BY_TEXT = {"未提交": "draft", "审核中": "submitted", "发布成功": "published", "审核未通过": "rejected"}
 
 DAILY_SUBMIT_LIMIT = 200
 SUBMIT_WARN_AT = 190
@@ -90,10 +92,6 @@ class Events:
     on_post: Callable[[Post, int], None] = lambda post, total: None  # total uploads ahead
     on_upload: Callable[[], None] = lambda: None
     on_video: Callable[[str, int, int], None] = lambda name, done, total: None  # bytes sent / size
-
-
-def payload_hash(article: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(article, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 class Publisher:
@@ -166,9 +164,10 @@ class Publisher:
             if plan.error:
                 raise plan.error
             return
-        async with self._post_lock(post):
+        async with post_lock(post_lock_path(self.state.path, self.appid, post.relative),
+                             timeout=self.options.lock_timeout, post_path=post.path):
             # Read again under the lock: another process may have just published this post.
-            self._refresh_cached(assets)
+            refresh_cached(self.state, self.appid, assets)
             found = self._find(post, article)
             plan = await self._make_plan(post, prepared, assets, found)
             result.uploads = plan.counts()
@@ -176,83 +175,12 @@ class Publisher:
 
     async def _make_plan(self, post: Post, prepared: Prepared, assets: list[LoadedAsset], found: Found) -> Plan:
         """The one decision both the dry run and the real run act on."""
-        plan = Plan(renamed_from=found.renamed_from)
-        seen: set[tuple[str, str]] = set()
-        videos: dict[str, str] = {}
-        for item in assets:
-            if item.kind == "video":
-                assert item.video_path is not None
-                vid = await self._cached_video(item)
-                if vid is None:
-                    plan.videos += 1
-                    plan.uploads.append(f"video {item.asset.source[:80]}")
-                else:
-                    plan.cached += 1
-                    if vid:
-                        videos[item.asset.key] = vid
-                continue
-            if item.cached or (item.content_hash, item.kind) in seen:
-                plan.cached += 1
-                continue
-            seen.add((item.content_hash, item.kind))
-            plan.images += 1
-            size = f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
-            plan.uploads.append(f"{item.kind} {item.asset.source[:80]}{size}")
-        digest = None
-        if not plan.uploads and len(videos) == sum(1 for x in assets if x.kind == "video"):
-            resolved = Resolved(values={**{x.asset.key: x.cached_url or "" for x in assets[1:] if x.kind != "video"},
-                                        **videos}, thumb_media_id=assets[0].cached_media_id or "")
-            digest = payload_hash(self._payload(prepared, resolved))
-        plan.article, plan.supersede, plan.submit, plan.error = decide(
-            found.record, digest, draft=self.options.draft, force=self.options.force, path=post.path)
-        if plan.article == UNCHANGED:  # nothing needs uploading: every asset counted as cached
-            plan.uploads, plan.images, plan.videos = [], 0, 0
-        return plan
+        return await plan_post(self.state, self.appid, post, assets, found, draft=self.options.draft,
+                               force=self.options.force,
+                               payload=lambda resolved: self._payload(prepared, resolved))
 
     async def _cached_video(self, item: LoadedAsset) -> str | None:
-        """The vid of a video this account already holds ("" while it is under review), else None."""
-        from mdwx.video import STATUS_PASSED, file_sha1
-
-        assert item.video_path is not None
-        record = self.state.video(self.appid, await asyncio.to_thread(file_sha1, item.video_path))
-        if record is None or not record.media_id:
-            return None
-        return record.vid if record.status == STATUS_PASSED else ""
-
-    def _refresh_cached(self, assets: list[LoadedAsset]) -> None:
-        for item in assets:
-            if item.kind != "video" and not item.cached:
-                record = self.state.lookup_upload(self.appid, item.content_hash, item.kind)
-                if record:
-                    item.cached_url, item.cached_media_id = record.url, record.media_id
-
-    @contextlib.asynccontextmanager
-    async def _post_lock(self, post: Post) -> AsyncIterator[None]:
-        """One process at a time per post and account, across processes (a lock file next to
-        the state): a second publish of the same post waits, then finds it done."""
-        from filelock import FileLock, Timeout
-
-        path = post_lock_path(self.state.path, self.appid, post.relative)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(f"cannot create the lock folder: {exc.strerror}", path=path.parent) from None
-        lock = FileLock(path)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.options.lock_timeout
-        while True:
-            try:
-                lock.acquire(timeout=0)
-                break
-            except Timeout:
-                if loop.time() > deadline:
-                    raise PublishError("another mdwx process is publishing this post; nothing was sent",
-                                       path=post.path, hint="run again when it has finished") from None
-                await asyncio.sleep(0.05)
-        try:
-            yield
-        finally:
-            lock.release()
+        return await cached_video(self.state, self.appid, item)
 
     async def _execute(self, post: Post, prepared: Prepared, plan: Plan, found: Found,
                        loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
@@ -499,12 +427,6 @@ class Publisher:
                                              "and publish with --force")
 
 
-def post_lock_path(state_path: Path, appid: str, relative: str) -> Path:
-    """The lock file serialising publishes of one post to one account (``.mdwx/locks/…``)."""
-    key = hashlib.sha256(f"{appid}\0{relative}".encode()).hexdigest()[:24]
-    return state_path.parent / "locks" / f"{key}.lock"
-
-
 def front_matter_title(post: Post) -> str | None:
     """The title a failed post's front matter gives, so a report names it even then."""
     from mdwx.article import _split
@@ -514,20 +436,3 @@ def front_matter_title(post: Post) -> str | None:
     except (MdwxError, OSError, ValueError):
         return None
     return " ".join(title.split()) if isinstance(title, str) and title.strip() else None
-
-
-async def follow_review(client: Any, media_id: str, *, timeout: float, interval: float,
-                        sleep: Callable[[float], Any] = asyncio.sleep) -> tuple[str, str | None]:
-    """Poll publish/query with backoff until a final status; ("submitted", None) on timeout."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    delay = interval
-    while True:
-        status = await client.query(media_id)
-        text = STATUS_BY_TEXT.get(status.status, "submitted")
-        if text in ("published", "rejected"):
-            return text, status.url
-        if loop.time() + delay > deadline:
-            return "submitted", None
-        await sleep(delay)
-        delay = min(delay * 1.5, 30.0)

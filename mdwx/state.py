@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
+from mdwx.state_identity import IdentityRecords
 from mdwx.state_schema import (
     ARTICLE_STATUSES,
     BUSY_TIMEOUT_MS,
@@ -49,7 +50,7 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class State:
+class State(IdentityRecords):
     """One open state database. Use :meth:`open`; a context manager closing the file.
 
     One connection serves every asyncio task of the process; calls are short and guarded by
@@ -359,109 +360,6 @@ class State:
             (*values, self._now(), appid, source_path),
             must_match=f"article {source_path}",
         )
-
-    # -- identity and history --------------------------------------------------------------
-
-    def set_identity(self, appid: str, source_path: str, *, source_hash: str, post_key: str) -> None:
-        """Remember what the post file was, so a rename or move finds this article again."""
-        self._set_article(appid, source_path, "source_hash = ?, post_key = ?", (source_hash, post_key))
-
-    def identity_matches(self, appid: str, *, source_hash: str, post_key: str) -> list[ArticleRecord]:
-        """Articles whose post had this file content or this front-matter id/slug."""
-        with self._guard() as conn:
-            rows = conn.execute(
-                "SELECT * FROM articles WHERE appid = ? AND ((source_hash != '' AND source_hash = ?)"
-                " OR (post_key != '' AND post_key = ?)) ORDER BY source_path",
-                (appid, source_hash, post_key),
-            ).fetchall()
-        return [ArticleRecord(**dict(row)) for row in rows]
-
-    def rename_article(self, appid: str, old: str, new: str) -> None:
-        """Follow a renamed or moved post: its article and its history move to the new path."""
-        with self._guard() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.execute("UPDATE articles SET source_path = ?, updated_at = ? WHERE appid = ?"
-                             " AND source_path = ?", (new, self._now(), appid, old))
-                conn.execute("UPDATE superseded SET source_path = ? WHERE appid = ? AND source_path = ?",
-                             (new, appid, old))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-
-    def supersede(self, appid: str, source_path: str) -> None:
-        """Keep the post's current article in the history before --force replaces it."""
-        record = self.article(appid, source_path)
-        if record is None or not record.media_id:
-            return
-        self._write(
-            "INSERT OR REPLACE INTO superseded (appid, source_path, media_id, status, url, title,"
-            " created_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (appid, source_path, record.media_id, record.status, record.url, record.title,
-             record.created_at, self._now()),
-        )
-
-    def superseded(self, appid: str, source_path: str) -> list[SupersededRecord]:
-        """The post's earlier articles, oldest first."""
-        with self._guard() as conn:
-            rows = conn.execute(
-                "SELECT * FROM superseded WHERE appid = ? AND source_path = ? ORDER BY superseded_at, rowid",
-                (appid, source_path),
-            ).fetchall()
-        return [SupersededRecord(**dict(row)) for row in rows]
-
-    def mark_superseded_deleted(self, appid: str, media_id: str) -> None:
-        self._write("UPDATE superseded SET status = 'deleted' WHERE appid = ? AND media_id = ?",
-                    (appid, media_id), must_match=f"article {media_id}")
-
-    def adopt(self, other: Path, prefix: str) -> int:
-        """Take over the records of another state database whose site root was ``prefix``.
-
-        Used when the site root moved up (an ``mdwx.toml`` added after publishing, a post
-        first published by its folder): the other file's posts are keyed relative to the
-        folder ``prefix`` (posix, relative to this root). Raises :class:`StateError` naming
-        the file when both databases know the same post as different articles. Returns the
-        number of articles taken over. The caller retires the other file afterwards.
-        """
-        def key(column: str) -> str:
-            return f"(CASE WHEN ? = '' THEN {column} ELSE ? || '/' || {column} END)"
-
-        params = (prefix, prefix)
-        with self._guard() as conn:
-            conn.execute("ATTACH DATABASE ? AS other", (str(other),))
-            try:
-                conflicts = conn.execute(
-                    f"SELECT o.source_path FROM other.articles o JOIN main.articles m ON m.appid = o.appid"
-                    f" AND m.source_path = {key('o.source_path')}"
-                    " WHERE COALESCE(m.media_id, '') != COALESCE(o.media_id, '')", params,
-                ).fetchall()
-                if conflicts:
-                    raise StateError(
-                        f"{conflicts[0][0]} is recorded as a different article here and in {self.path}",
-                        path=other, hint="keep one of the two state files (move the other aside) and re-run")
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    count = conn.execute(
-                        "INSERT OR IGNORE INTO main.articles SELECT appid,"
-                        f" {key('source_path')}, media_id, content_hash, status, url, title, created_at,"
-                        " updated_at, submitted_at, published_at, source_hash, post_key FROM other.articles",
-                        params).rowcount
-                    conn.execute(
-                        "INSERT OR IGNORE INTO main.superseded SELECT appid,"
-                        f" {key('source_path')}, media_id, status, url, title, created_at, superseded_at"
-                        " FROM other.superseded", params)
-                    conn.execute("INSERT OR IGNORE INTO main.uploads SELECT * FROM other.uploads")
-                    conn.execute("INSERT OR IGNORE INTO main.videos SELECT * FROM other.videos")
-                    conn.execute("INSERT INTO main.submissions SELECT * FROM other.submissions WHERE true"
-                                 " ON CONFLICT (appid, day) DO UPDATE SET count = max(count, excluded.count)")
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-            finally:
-                conn.execute("DETACH DATABASE other")
-        return count
 
     # -- submissions ---------------------------------------------------------------------
 
