@@ -6,12 +6,16 @@ checks the sandbox's own records: the number of articles it holds and submission
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mdwx.config import find_site_root
+from mdwx.posts import collect_posts
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
 from tests.publish_helpers import sandbox
 
@@ -135,3 +139,35 @@ def test_a_copy_is_a_new_post_not_a_rename(tmp_path: Path, sb) -> None:
     code, doc = mdwx_json("publish", "posts/copy.md", cwd=repo, env=env)
     assert code == 0 and doc["posts"][0]["steps"][-2:] == ["uploadnews", "submit"]
     assert articles(sb) == 2
+
+
+LAYOUT = st.tuples(st.integers(0, 3), st.sampled_from(["git", "config", "pyproject", "none"]), st.integers(0, 3))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(LAYOUT, st.data())
+def test_every_way_of_naming_a_post_gives_one_root_and_one_key(tmp_path_factory, layout, data) -> None:
+    """Whatever folder mdwx runs from and whichever path names the post (the file, a folder
+    above it, relative or absolute), the post has one site root and one key in the state."""
+    depth, marker, marker_level = layout
+    base = tmp_path_factory.mktemp("layout")
+    folders = [base / "top"] + [base / "top" / Path(*[f"d{i}" for i in range(1, n + 1)]) for n in range(1, depth + 1)]
+    post = write_post(folders[-1] / "post.md")
+    marked = folders[min(marker_level, depth)]
+    if marker == "git":
+        (marked / ".git").mkdir()
+    elif marker == "config":
+        (marked / "mdwx.toml").write_text("", encoding="utf-8")
+    elif marker == "pyproject":
+        (marked / "pyproject.toml").write_text("[tool.mdwx]\n", encoding="utf-8")
+    seen = set()
+    for folder in folders:
+        cwd = data.draw(st.sampled_from(folders), label="cwd")
+        for argument in (post, folder, Path(os.path.relpath(post, cwd)), Path(os.path.relpath(folder, cwd))):
+            absolute = argument if argument.is_absolute() else cwd / argument
+            found = [p for p in collect_posts([absolute]) if p.path == post.resolve()]
+            assert len(found) == 1
+            seen.add((found[0].config.root, found[0].relative, found[0].config.state_path))
+    assert len(seen) == 1, seen
+    root = seen.pop()[0]
+    assert root == (folders[-1] if marker == "none" else marked)
