@@ -96,11 +96,16 @@ def find_article(state: State, appid: str, post: Post, print_: Fingerprint) -> F
                      path=post.path, hint="give the post a unique `id:` in its front matter, or restore the old files")
 
 
-def hidden_states(posts: Iterable[Post]) -> list[tuple[Path, str]]:
-    """State files in folders between each post and its root, with that folder relative to the root."""
+def hidden_states(posts: Iterable[Post]) -> list[tuple[Path, str, str]]:
+    """State files a root change would hide, as (file, prefix, below) for :meth:`State.adopt`.
+
+    Below the root: a state file in a folder between a post and its root (``prefix``: that
+    folder, relative to the root). Above the root: a state file in a folder above it whose
+    records may name posts of this site (``below``: the root, relative to that folder).
+    """
     if os.environ.get("MDWX_STATE"):
         return []
-    found: dict[Path, str] = {}
+    found: dict[Path, tuple[str, str]] = {}
     for post in posts:
         root = post.config.root
         for folder in (post.path.parent, *post.path.parent.parents):
@@ -108,16 +113,32 @@ def hidden_states(posts: Iterable[Post]) -> list[tuple[Path, str]]:
                 break
             candidate = folder / ".mdwx" / "state.db"
             if candidate.is_file() and candidate != post.config.state_path:
-                found[candidate] = folder.relative_to(root).as_posix()
-    return sorted(found.items())
+                found[candidate] = (folder.relative_to(root).as_posix(), "")
+        for folder in root.parents:
+            candidate = folder / ".mdwx" / "state.db"
+            if candidate.is_file():
+                found[candidate] = ("", root.relative_to(folder).as_posix())
+    return [(path, prefix, below) for path, (prefix, below) in sorted(found.items())]
 
 
 def adopt_hidden_states(state: State, posts: Iterable[Post]) -> list[str]:
-    """Take over earlier state files the root change would hide; returns notes for the user."""
+    """Take over earlier records a root change would hide; returns notes for the user."""
     notes = []
-    for path, prefix in hidden_states(posts):
-        State.open(path).close()  # bring it to this schema version before reading it
-        count = state.adopt(path, prefix)
+    for path, prefix, below in hidden_states(posts):
+        try:
+            State.open(path).close()  # bring it to this schema version before reading it
+            count = state.adopt(path, prefix=prefix, below=below)
+        except StateError as exc:
+            if not below or "different article" in exc.message:
+                raise
+            # A file above the site that cannot be read may belong to another site: say so.
+            notes.append(f"could not look for this site's earlier records in {path}: {exc.message}")
+            continue
+        if below:
+            if count:
+                notes.append(f"moved {count} article record(s) of this site from {path} (the site root "
+                             f"is now {state.path.parent.parent})")
+            continue
         _retire(path)
         notes.append(f"took over {count} article record(s) from {path} (the site root is now "
                      f"{state.path.parent.parent}); the old file is kept as {path.name}{ADOPTED_SUFFIX}")

@@ -79,27 +79,36 @@ class IdentityRecords:
         self._write("UPDATE superseded SET status = 'deleted' WHERE appid = ? AND media_id = ?",
                     (appid, media_id), must_match=f"article {media_id}")
 
-    def adopt(self, other: Path, prefix: str) -> int:
-        """Take over the records of another state database whose site root was ``prefix``.
+    def adopt(self, other: Path, *, prefix: str = "", below: str = "") -> int:
+        """Take over the records of another state database that a root change hid.
 
-        Used when the site root moved up (an ``mdwx.toml`` added after publishing, a post
-        first published by its folder): the other file's posts are keyed relative to the
-        folder ``prefix`` (posix, relative to this root). Raises :class:`StateError` naming
-        the file when both databases know the same post as different articles. Returns the
-        number of articles taken over. The caller retires the other file afterwards.
+        ``prefix``: the other file's root was the folder ``prefix`` below this root (an
+        ``mdwx.toml`` added above a published post, a post first published by its folder);
+        all its records are copied, keys prefixed, and the caller retires the file.
+        ``below``: this root is the folder ``below`` under the other file's root (an
+        ``mdwx.toml`` added in a subfolder of a git repository); only the records of posts
+        under ``below/`` are moved here (and removed there), keys shortened.
+        Raises :class:`StateError` naming the other file when both know a post as different
+        articles. Returns the number of articles taken over.
         """
-        def key(column: str) -> str:
-            return f"(CASE WHEN ? = '' THEN {column} ELSE ? || '/' || {column} END)"
-
-        params = (prefix, prefix)
+        if below:
+            start = len(below) + 2
+            where, params = " WHERE substr(source_path, 1, ?) = ?", (start - 1, below + "/")
+            key, key_params = f"substr(source_path, {start})", ()
+        else:
+            where, params = "", ()
+            key = "(CASE WHEN ? = '' THEN source_path ELSE ? || '/' || source_path END)"
+            key_params = (prefix, prefix)
         with self._guard() as conn:
             conn.execute("ATTACH DATABASE ? AS other", (str(other),))
             try:
                 conflicts = conn.execute(
-                    f"SELECT o.source_path FROM other.articles o JOIN main.articles m ON m.appid = o.appid"
-                    f" AND m.source_path = {key('o.source_path')}"
-                    " WHERE COALESCE(m.media_id, '') != COALESCE(o.media_id, '')", params,
-                ).fetchall()
+                    f"SELECT o.source_path FROM (SELECT appid, media_id, source_path, {key} AS new_key"
+                    f" FROM other.articles{where}) o JOIN main.articles m ON m.appid = o.appid"
+                    " AND m.source_path = o.new_key WHERE COALESCE(m.media_id, '') != COALESCE(o.media_id, '')",
+                    (*key_params, *params)).fetchall()
+                if below and not conn.execute(f"SELECT 1 FROM other.articles{where} LIMIT 1", params).fetchone():
+                    return 0  # nothing of this site there
                 if conflicts:
                     raise StateError(
                         f"{conflicts[0][0]} is recorded as a different article here and in {self.path}",
@@ -107,18 +116,19 @@ class IdentityRecords:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     count = conn.execute(
-                        "INSERT OR IGNORE INTO main.articles SELECT appid,"
-                        f" {key('source_path')}, media_id, content_hash, status, url, title, created_at,"
-                        " updated_at, submitted_at, published_at, source_hash, post_key FROM other.articles",
-                        params).rowcount
+                        f"INSERT OR IGNORE INTO main.articles SELECT appid, {key}, media_id, content_hash,"
+                        " status, url, title, created_at, updated_at, submitted_at, published_at, source_hash,"
+                        f" post_key FROM other.articles{where}", (*key_params, *params)).rowcount
                     conn.execute(
-                        "INSERT OR IGNORE INTO main.superseded SELECT appid,"
-                        f" {key('source_path')}, media_id, status, url, title, created_at, superseded_at"
-                        " FROM other.superseded", params)
+                        f"INSERT OR IGNORE INTO main.superseded SELECT appid, {key}, media_id, status, url,"
+                        f" title, created_at, superseded_at FROM other.superseded{where}", (*key_params, *params))
                     conn.execute("INSERT OR IGNORE INTO main.uploads SELECT * FROM other.uploads")
                     conn.execute("INSERT OR IGNORE INTO main.videos SELECT * FROM other.videos")
                     conn.execute("INSERT INTO main.submissions SELECT * FROM other.submissions WHERE true"
                                  " ON CONFLICT (appid, day) DO UPDATE SET count = max(count, excluded.count)")
+                    if below:  # moved, not copied: the other site must not answer for these posts
+                        conn.execute(f"DELETE FROM other.articles{where}", params)
+                        conn.execute(f"DELETE FROM other.superseded{where}", params)
                     conn.execute("COMMIT")
                 except BaseException:
                     conn.execute("ROLLBACK")

@@ -85,6 +85,26 @@ def test_config_added_after_publishing_takes_over_the_old_records(tmp_path: Path
     assert mdwx("status", "posts/hello.md", cwd=site, env=env).stderr.count("(recorded)") == 1
 
 
+def test_config_added_in_a_subfolder_of_the_repository_moves_the_records_down(tmp_path: Path, sb) -> None:
+    repo = git_repo(tmp_path / "repo")
+    post = write_post(repo / "blog" / "posts" / "hello.md")
+    other = write_post(repo / "notes" / "other.md", title="Other")
+    env = sandbox_env(sb, tmp_path)
+    assert mdwx("publish", "blog", "notes", cwd=repo, env=env).returncode == 0
+    (repo / "blog" / "mdwx.toml").write_text("", encoding="utf-8")  # blog/ becomes a site of its own
+    code, doc = mdwx_json("publish", str(post), cwd=tmp_path, env=env)
+    assert code == 0 and doc["posts"][0]["actions"] == ["unchanged: nothing sent"], doc
+    assert (repo / "blog" / ".mdwx" / "state.db").is_file()
+    assert articles(sb) == 2
+    # the repository's own state still answers for the post outside blog/, and no longer for hello.md
+    code, doc = mdwx_json("publish", str(other), cwd=tmp_path, env=env)
+    assert code == 0 and doc["posts"][0]["actions"] == ["unchanged: nothing sent"]
+    from mdwx.state import State
+
+    with State.open(repo / ".mdwx" / "state.db") as state:
+        assert [a.source_path for a in state.articles(sb.appid)] == ["notes/other.md"]
+
+
 def test_two_records_of_one_post_stop_with_the_file_named(tmp_path: Path, sb) -> None:
     site = tmp_path / "site"
     post = write_post(site / "posts" / "hello.md")
