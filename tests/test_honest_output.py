@@ -193,3 +193,19 @@ def test_a_new_in_process_sandbox_is_a_new_account(tmp_path: Path) -> None:
     page = doc["posts"][0]["url"]
     again = mdwx("status", str(post), "--sandbox", cwd=post.parent, env=env)
     assert again.returncode == 0 and "published (recorded)" in again.stderr and page
+
+
+def test_records_made_with_a_bare_token_are_found_by_status_without_credentials(tmp_path: Path) -> None:
+    """No WECHAT_APPID: publish (with a token) and status (with nothing) use the same key."""
+    post = site_with_post(tmp_path)
+    with sandbox() as sb:
+        answer = httpx.post(f"{sb.base_url}/cgi-bin/stable_token", timeout=10, json={
+            "grant_type": "client_credential", "appid": sb.appid, "secret": sb.secret}).json()
+        env = sandbox_env(sb, tmp_path)
+        del env["WECHAT_APPID"], env["WECHAT_APPSECRET"]
+        env["WECHAT_ACCESS_TOKEN"] = answer["access_token"]
+        assert mdwx("publish", str(post), cwd=post.parent, env=env).returncode == 0
+        del env["WECHAT_ACCESS_TOKEN"]
+        code, doc = mdwx_json("status", str(post), cwd=post.parent, env=env)
+        assert doc["posts"][0]["status"] == "submitted" and doc["posts"][0]["media_id"]
+        assert code == 1 and "credentials" in doc["posts"][0]["error"]  # live status: said why not
