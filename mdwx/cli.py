@@ -139,8 +139,11 @@ def _publish_options(func: F) -> F:
     for option in reversed([
         click.option("--draft", is_flag=True, help="Upload to the publishing library but do not submit."),
         click.option("--wait", is_flag=True, help="Follow review until a final status; print the URL."),
-        click.option("--dry-run", is_flag=True, help="Show what would be uploaded and sent; send nothing."),
-        click.option("--force", is_flag=True, help="Publish a changed, already submitted post as a new article."),
+        click.option("--dry-run", is_flag=True,
+                     help="Show the steps the run would take (same decision and exit code); send nothing."),
+        click.option("--force", is_flag=True,
+                     help="Publish a changed, already submitted post as a new article (the old one is kept "
+                          "in the history: `mdwx status` lists it)."),
         json_option,
         click.option("--sandbox", is_flag=True, help="Publish to a local WeChat emulator with throwaway credentials."),
     ]):
