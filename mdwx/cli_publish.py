@@ -224,8 +224,8 @@ def _print_results(results: list[PostResult], *, dry_run: bool) -> None:
 
 
 #: status → how the closing line counts it
-_SUMMARY_WORDS = (("published", "published"), ("submitted", "submitted, review pending"),
-                  ("draft", "uploaded as drafts, not submitted"), ("rejected", "rejected in review"),
+_SUMMARY_WORDS = (("published", "published"), ("submitted", "submitted (review pending)"),
+                  ("draft", "uploaded as {a draft|drafts}, not submitted"), ("rejected", "rejected in review"),
                   ("skipped", "skipped (draft: true)"), ("dry-run", "planned, nothing sent"))
 
 
@@ -236,10 +236,15 @@ def summary(results: list[PostResult], *, dry_run: bool) -> str:
     for status, words in _SUMMARY_WORDS:
         count = sum(1 for r in results if r.status == status and not r.error)
         if count:
-            parts.append(f"{count} {words}")
+            parts.append(f"{count} {_number(words, count)}")
     if failed:
         parts.append(f"{failed} failed")
     return f"{plural(len(results), 'post')}: " + (", ".join(parts) or "nothing done") + "."
+
+
+def _number(words: str, count: int) -> str:
+    """Pick ``{one|many}`` in ``words`` by ``count``."""
+    return re.sub(r"\{([^|}]*)\|([^}]*)\}", lambda m: m.group(1) if count == 1 else m.group(2), words)
 
 
 def _print_sandbox_help(root: Path, server: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import shutil
 import signal
 import socket
@@ -13,6 +14,8 @@ import sys
 from pathlib import Path
 
 import httpx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mdwx.cli_publish import INPROCESS_APPID
 from mdwx.sandbox import SandboxSettings
@@ -86,9 +89,9 @@ def test_closing_lines_count_what_happened(tmp_path: Path) -> None:
     with sandbox(review_seconds=30) as sb:
         env = sandbox_env(sb, tmp_path)
         draft = mdwx("publish", str(post), "--draft", cwd=post.parent, env=env)
-        assert draft.stderr.strip().endswith("1 post: 1 uploaded as drafts, not submitted.")
+        assert draft.stderr.strip().endswith("1 post: 1 uploaded as a draft, not submitted.")
         submitted = mdwx("publish", str(other), cwd=post.parent, env=env)
-        assert submitted.stderr.strip().endswith("1 post: 1 submitted, review pending.")
+        assert submitted.stderr.strip().endswith("1 post: 1 submitted (review pending).")
         assert "published" not in submitted.stderr.splitlines()[-1]
 
 
@@ -209,3 +212,23 @@ def test_records_made_with_a_bare_token_are_found_by_status_without_credentials(
         code, doc = mdwx_json("status", str(post), cwd=post.parent, env=env)
         assert doc["posts"][0]["status"] == "submitted" and doc["posts"][0]["media_id"]
         assert code == 1 and "credentials" in doc["posts"][0]["error"]  # live status: said why not
+
+
+STATUSES = ["published", "submitted", "draft", "rejected", "skipped", "dry-run", "failed"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(STATUSES), min_size=1, max_size=12))
+def test_closing_line_counts_every_post_under_what_happened_to_it(statuses: list[str]) -> None:
+    from mdwx.cli_publish import summary
+    from mdwx.errors import MdwxError
+    from mdwx.publish import PostResult
+
+    results = [PostResult("p.md", status=s, error=MdwxError("x") if s == "failed" else None) for s in statuses]
+    line = summary(results, dry_run=False)
+    total, _, rest = line.partition(": ")
+    assert total == (f"{len(statuses)} post" + ("s" if len(statuses) != 1 else ""))
+    counted = [int(part.split(" ")[0]) for part in rest.rstrip(".").split(", ")]
+    assert sum(counted) == len(statuses)
+    assert not re.search(r"\b1 (posts|drafts|videos)\b", line)
+    assert ("published" in line) == ("published" in statuses)
