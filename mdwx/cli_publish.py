@@ -225,8 +225,8 @@ def _print_results(results: list[PostResult], *, dry_run: bool) -> None:
 
 #: status → how the closing line counts it
 _SUMMARY_WORDS = (("published", "published"), ("submitted", "submitted (review pending)"),
-                  ("draft", "uploaded as {a draft|drafts}, not submitted"), ("rejected", "rejected in review"),
-                  ("skipped", "skipped (draft: true)"), ("dry-run", "planned, nothing sent"))
+                  ("draft", "uploaded as {a draft|drafts} (not submitted)"), ("rejected", "rejected in review"),
+                  ("skipped", "skipped (draft: true)"), ("dry-run", "planned (nothing sent)"))
 
 
 def summary(results: list[PostResult], *, dry_run: bool) -> str:

@@ -89,7 +89,7 @@ def test_closing_lines_count_what_happened(tmp_path: Path) -> None:
     with sandbox(review_seconds=30) as sb:
         env = sandbox_env(sb, tmp_path)
         draft = mdwx("publish", str(post), "--draft", cwd=post.parent, env=env)
-        assert draft.stderr.strip().endswith("1 post: 1 uploaded as a draft, not submitted.")
+        assert draft.stderr.strip().endswith("1 post: 1 uploaded as a draft (not submitted).")
         submitted = mdwx("publish", str(other), cwd=post.parent, env=env)
         assert submitted.stderr.strip().endswith("1 post: 1 submitted (review pending).")
         assert "published" not in submitted.stderr.splitlines()[-1]
