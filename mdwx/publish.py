@@ -360,6 +360,8 @@ class Publisher:
             raise
         except WeChatError:
             self.state.restore_article(self.appid, rel, previous)
+            if previous is not None and previous.media_id:  # a refused --force: it stays current
+                self.state.drop_superseded(self.appid, previous.media_id)
             raise
 
     async def _settle_submit(self, post: Post, record: ArticleRecord, result: PostResult) -> ArticleRecord | None:

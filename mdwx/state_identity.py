@@ -75,6 +75,10 @@ class IdentityRecords:
             ).fetchall()
         return [SupersededRecord(**dict(row)) for row in rows]
 
+    def drop_superseded(self, appid: str, media_id: str) -> None:
+        """Undo :meth:`supersede` when the new article was refused: the old one stays current."""
+        self._write("DELETE FROM superseded WHERE appid = ? AND media_id = ?", (appid, media_id))
+
     def mark_superseded_deleted(self, appid: str, media_id: str) -> None:
         self._write("UPDATE superseded SET status = 'deleted' WHERE appid = ? AND media_id = ?",
                     (appid, media_id), must_match=f"article {media_id}")

@@ -232,3 +232,19 @@ def test_closing_line_counts_every_post_under_what_happened_to_it(statuses: list
     assert sum(counted) == len(statuses)
     assert not re.search(r"\b1 (posts|drafts|videos)\b", line)
     assert ("published" in line) == ("published" in statuses)
+
+
+def test_a_refused_force_publish_leaves_the_old_article_current(tmp_path: Path) -> None:
+    from mdwx.state import State
+    from tests.publish_helpers import publish
+
+    post = site_with_post(tmp_path)
+    with sandbox() as sb:
+        first = publish([post], sb)[0]
+        write_post(post, body="A new version.")
+        sb.configure(title_max_chars=3)  # WeChat refuses the new article: nothing is created
+        refused = publish([post], sb, force=True)[0]
+        assert refused.error is not None and len(sb.store.articles()) == 1
+        with State.open(post.parent / ".mdwx" / "state.db") as state:
+            assert state.article(sb.appid, "post.md").media_id == first.media_id
+            assert state.superseded(sb.appid, "post.md") == []
