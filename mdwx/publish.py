@@ -185,7 +185,6 @@ class Publisher:
     async def _execute(self, post: Post, prepared: Prepared, plan: Plan, found: Found,
                        loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
                        result: PostResult) -> None:
-        cover, video_cover, loaded = loaded_parts
         record = found.record
         if found.renamed_from:
             self.state.rename_article(self.appid, found.renamed_from, post.relative)
@@ -202,31 +201,37 @@ class Publisher:
             result.actions.append(ACTION_TEXT[UNCHANGED])
             self._remember_identity(post, prepared.article)
         else:
-            pending = sum(1 for x in [*loaded, cover] if not x.cached and x.kind != "video")
-            self.events.on_post(post, pending)
-            concurrency = self.options.concurrency or post.config.concurrency
-            uploader = Uploader(self.client, self.state, self.appid, concurrency, self.events.on_upload)
-            resolved = await self._resolve(prepared, uploader, loaded, cover)
-            await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)
-            result.uploads = resolved.counts.to_json()
-            result.steps += [f"upload {u}" for u in plan.uploads]
-            payload = self._payload(prepared, resolved)
-            if plan.article == SETTLE:
-                record = await self._settle_submit(post, record, result)
-                result.steps.append(SETTLE)
-                plan.article, plan.supersede, plan.submit, plan.error = decide(
-                    record, payload_hash(payload), draft=self.options.draft, force=self.options.force,
-                    path=post.path)
-                if plan.error:
-                    raise plan.error
-            if plan.supersede:
-                self.state.supersede(self.appid, post.relative)
-                result.steps.append(f"supersede {plan.supersede}")
-            await self._upload_article(post, payload, record, plan, result)
-            self._remember_identity(post, prepared.article)
+            await self._send(post, prepared, plan, record, loaded_parts, result)
         if plan.submit and result.status == "draft":
             await self._submit(post, result)
             result.steps.append("submit")
+
+    async def _send(self, post: Post, prepared: Prepared, plan: Plan, record: ArticleRecord | None,
+                    loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
+                    result: PostResult) -> None:
+        """Upload what the plan says is new, then upload or update the article."""
+        cover, video_cover, loaded = loaded_parts
+        pending = sum(1 for x in [*loaded, cover] if not x.cached and x.kind != "video")
+        self.events.on_post(post, pending)
+        concurrency = self.options.concurrency or post.config.concurrency
+        uploader = Uploader(self.client, self.state, self.appid, concurrency, self.events.on_upload)
+        resolved = await self._resolve(prepared, uploader, loaded, cover)
+        await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)
+        result.uploads = resolved.counts.to_json()
+        result.steps += [f"upload {u}" for u in plan.uploads]
+        payload = self._payload(prepared, resolved)
+        if plan.article == SETTLE:  # ask first; then decide again on what WeChat said
+            record = await self._settle_submit(post, record, result)
+            result.steps.append(SETTLE)
+            plan.article, plan.supersede, plan.submit, plan.error = decide(
+                record, payload_hash(payload), draft=self.options.draft, force=self.options.force, path=post.path)
+            if plan.error:
+                raise plan.error
+        if plan.supersede:
+            self.state.supersede(self.appid, post.relative)
+            result.steps.append(f"supersede {plan.supersede}")
+        await self._upload_article(post, payload, record, plan, result)
+        self._remember_identity(post, prepared.article)
 
     def _find(self, post: Post, article: Any) -> Found:
         return find_article(self.state, self.appid, post, article_fingerprint(post, article))
