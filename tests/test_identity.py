@@ -191,3 +191,26 @@ def test_every_way_of_naming_a_post_gives_one_root_and_one_key(tmp_path_factory,
     assert len(seen) == 1, seen
     root = seen.pop()[0]
     assert root == (folders[-1] if marker == "none" else marked)
+
+
+def test_a_cover_beside_the_posts_folder_works_by_either_path(tmp_path: Path) -> None:
+    repo = git_repo(tmp_path / "repo")
+    write_post(repo / "posts" / "a.md", extra="cover: ../cover.png\n")
+    (repo / "posts" / "pic.png").rename(repo / "cover.png")
+    (repo / "posts" / "a.md").write_text((repo / "posts" / "a.md").read_text("utf-8").replace("pic.png", "../cover.png"),
+                                         encoding="utf-8")
+    env = dict(os.environ)
+    for argument, cwd in (("posts", repo), ("a.md", repo / "posts"), ("posts/a.md", repo)):
+        result = mdwx("check", argument, cwd=cwd, env=env)
+        assert result.returncode == 0, (argument, result.stderr)
+
+
+def test_status_from_the_parent_of_a_site_finds_its_records_and_creates_nothing(tmp_path: Path, sb) -> None:
+    site = tmp_path / "site"
+    post = write_post(site / "posts" / "hello.md")
+    (site / "mdwx.toml").write_text("", encoding="utf-8")
+    env = sandbox_env(sb, tmp_path)
+    assert mdwx("publish", "posts", cwd=site, env=env).returncode == 0
+    code, doc = mdwx_json("status", "site", cwd=tmp_path, env=env)
+    assert code == 0 and doc["posts"][0]["path"] == str(post) and doc["posts"][0]["status"] != "not published"
+    assert not (tmp_path / ".mdwx").exists()
