@@ -25,7 +25,7 @@ from mdwx.errors import ArticleError
 
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
-    "theme", "slug", "draft", "video", "date", "tags",
+    "theme", "slug", "draft", "video", "date", "tags", "id",
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")

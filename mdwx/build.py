@@ -172,6 +172,9 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
         try:
             _verify_file(resolve_local(source, post_path=base, site_root=post.config.root), source)
         except AssetError as exc:
+            if base != article.path:  # the site's default_cover: the config file is what is wrong
+                raise AssetError(f"default_cover: {exc.message} (the cover of {article.path.name})",
+                                 path=base, line=line, hint=exc.hint) from None
             raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from None
 
 
@@ -206,7 +209,20 @@ def cover_reference(article: Article, document: Document, post: Post) -> tuple[s
     if images:
         return images[0].source, article.path, images[0].line
     if post.config.default_cover:
-        return post.config.default_cover, post.config.root / "mdwx.toml", None
+        config_path = post.config.config_path or post.config.root / "mdwx.toml"
+        return post.config.default_cover, config_path, _key_line(config_path, "default_cover")
+    return None
+
+
+def _key_line(path: Path, key: str) -> int | None:
+    """The line of ``key = …`` in a TOML file, for messages (None when not found)."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, text in enumerate(lines, 1):
+        if text.strip().startswith(key) and text.strip()[len(key):].lstrip().startswith("="):
+            return number
     return None
 
 

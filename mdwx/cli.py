@@ -127,8 +127,9 @@ def preview(path: Path, open_browser: bool) -> None:
 
     post = _collect([path])[0]
     report = build_post(post, post.config.root / ".mdwx" / "preview")
-    if report.error:
-        _fail(report.error)
+    if report.error:  # the same line as check and publish print for a post: ✗ path:line: message
+        _err(f"✗ {report.error}", fg="red")
+        sys.exit(report.error.exit_code)
     page = report.outputs[1]
     _err(f"preview: {page}")
     if open_browser:
@@ -141,8 +142,11 @@ def _publish_options(func: F) -> F:
     for option in reversed([
         click.option("--draft", is_flag=True, help="Upload to the publishing library but do not submit."),
         click.option("--wait", is_flag=True, help="Follow review until a final status; print the URL."),
-        click.option("--dry-run", is_flag=True, help="Show what would be uploaded and sent; send nothing."),
-        click.option("--force", is_flag=True, help="Publish a changed, already submitted post as a new article."),
+        click.option("--dry-run", is_flag=True,
+                     help="Show the steps the run would take (same decision and exit code); send nothing."),
+        click.option("--force", is_flag=True,
+                     help="Publish a changed, already submitted post as a new article (the old one is kept "
+                          "in the history: `mdwx status` lists it)."),
         json_option,
         click.option("--sandbox", is_flag=True, help="Publish to a local WeChat emulator with throwaway credentials."),
     ]):
@@ -180,14 +184,18 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--index", type=click.IntRange(min=0), default=0, show_default=True,
               help="Which article of the item to delete, from 1; 0 deletes them all.")
+@click.option("--article", "article", metavar="MEDIA_ID", default=None,
+              help="Delete this one of the post's articles (e.g. one a --force publish superseded; "
+                   "`mdwx status` lists them). Default: the post's current article.")
 @click.option("--sandbox", is_flag=True, help="Delete from the local sandbox.")
 @json_option
 @_guard
-def delete(path: Path, yes: bool, index: int, sandbox: bool, as_json: bool) -> None:
+def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool, as_json: bool) -> None:
     """Delete a post's article from WeChat's publishing library."""
     from mdwx.cli_publish import run_delete
 
-    sys.exit(run_delete(_collect([path])[0], yes=yes, index=index, sandbox=sandbox, as_json=as_json))
+    sys.exit(run_delete(_collect([path])[0], yes=yes, index=index, sandbox=sandbox, as_json=as_json,
+                        article=article))
 
 
 @main.command()
@@ -218,4 +226,4 @@ def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path |
         run_sandbox(SandboxSettings(**changes), port=port, echo=lambda line: click.echo(line))
     except OSError as exc:
         raise MdwxError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
-                        hint="pick another --port") from None
+                        hint="pick another --port, or --port 0 for any free one") from None

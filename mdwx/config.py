@@ -119,7 +119,15 @@ _TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path"}
 
 
 def find_site_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` holding a config, else ``start``'s folder."""
+    """The site root governing ``start`` (a post or a folder), whatever path named it.
+
+    The nearest folder at or above ``start`` holding ``mdwx.toml`` (or a ``pyproject.toml``
+    with ``[tool.mdwx]``); else the root of the git work tree holding it (a ``.git`` folder
+    or file, so worktrees and submodules count; git itself is not run); else the post's own
+    folder (``start`` itself for a folder). The state database lives under this root and
+    keys posts by their path relative to it, so ``mdwx publish posts/`` and ``mdwx publish
+    .`` from the parent name the same articles.
+    """
     start = start.resolve()
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
@@ -127,6 +135,9 @@ def find_site_root(start: Path) -> Path:
             return candidate
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file() and _has_tool_mdwx(pyproject):
+            return candidate
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
             return candidate
     return folder
 

@@ -49,7 +49,9 @@ def collect_posts(paths: Sequence[str | Path]) -> list[Post]:
         for item in found:
             if item not in seen:
                 seen.add(item)
-                posts.append(Post(item, config if path.is_dir() else _config_for(item, configs)))
+                # Each post's site root comes from where the post is, never from the argument
+                # that named it: the folder's config only chose which files are posts.
+                posts.append(Post(item, _config_for(item, configs)))
     if not posts:
         raise ConfigError("no Markdown posts found", path=", ".join(str(p) for p in paths),
                           hint="posts are *.md files matching the site's include globs")

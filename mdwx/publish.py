@@ -11,27 +11,40 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from mdwx.build import Prepared, cover_reference, prepare
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.identity import Found, article_fingerprint, find_article
+from mdwx.plan import (
+    ACTION_TEXT,
+    SETTLE,
+    UNCHANGED,
+    UPDATE,
+    UPLOAD,
+    Plan,
+    PublishError,
+    cached_video,
+    decide,
+    describe,
+    payload_hash,
+    plan_post,
+    refresh_cached,
+)
+from mdwx.postlock import post_lock, post_lock_path
 from mdwx.posts import Post
 from mdwx.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
+from mdwx.review import STATUS_BY_TEXT, follow_review
 from mdwx.state import ArticleRecord, State
 
-# publish/query's status text → the state's article status
-STATUS_BY_TEXT = {"未提交": "draft", "审核中": "submitted", "发布成功": "published", "审核未通过": "rejected"}
+__all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
+           "post_lock_path"]
+
 
 DAILY_SUBMIT_LIMIT = 200
 SUBMIT_WARN_AT = 190
-
-
-class PublishError(MdwxError):
-    code = "publish"
 
 
 @dataclass
@@ -42,7 +55,11 @@ class PublishOptions:
     force: bool = False
     concurrency: int | None = None  # default: the site's config
     wait_timeout: float = 900.0
-    poll_interval: float = 2.0
+    # First pause between publish/query calls, growing by half each time (to 30 s): a fast
+    # review (the sandbox's 0.5 s) is seen at once, a slow one costs a dozen queries an hour.
+    poll_interval: float = 0.25
+    video_poll_interval: float | None = None  # default: the site's [video] poll_interval
+    lock_timeout: float = 600.0  # seconds to wait while another process publishes the same post
     fetch_transport: Any = None  # httpx transport for remote images (tests, proxies)
 
 
@@ -57,12 +74,13 @@ class PostResult:
     error: MdwxError | None = None
     actions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)  # the plan's steps: planned (dry run) or taken
 
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path, "title": self.title, "media_id": self.media_id,
             "status": self.status, "url": self.url, "uploads": self.uploads,
-            "actions": self.actions, "warnings": self.warnings,
+            "actions": self.actions, "steps": self.steps, "warnings": self.warnings,
             "error": {"code": self.error.code, "message": str(self.error)} if self.error else None,
         }
 
@@ -74,10 +92,6 @@ class Events:
     on_post: Callable[[Post, int], None] = lambda post, total: None  # total uploads ahead
     on_upload: Callable[[], None] = lambda: None
     on_video: Callable[[str, int, int], None] = lambda name, done, total: None  # bytes sent / size
-
-
-def payload_hash(article: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(article, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 class Publisher:
@@ -92,12 +106,14 @@ class Publisher:
         self.events = events or Events()
 
     async def publish_all(self, posts: Sequence[Post]) -> list[PostResult]:
+        """Publish one post after the other, then follow every review at once (``--wait``)."""
         results = []
         for post in posts:  # one failure does not stop the others
-            results.append(await self.publish(post))
+            results.append(await self.publish(post, follow=False))
+        await asyncio.gather(*(self._follow_result(post, result) for post, result in zip(posts, results, strict=True)))
         return results
 
-    async def publish(self, post: Post) -> PostResult:
+    async def publish(self, post: Post, *, follow: bool = True) -> PostResult:
         result = PostResult(path=str(post.path))
         try:
             await self._publish(post, result)
@@ -105,7 +121,19 @@ class Publisher:
             raise  # the site or the credentials are wrong: no post can succeed
         except MdwxError as exc:
             result.status, result.error = "failed", exc
+            result.title = result.title or front_matter_title(post)
+        if follow:
+            await self._follow_result(post, result)
         return result
+
+    async def _follow_result(self, post: Post, result: PostResult) -> None:
+        if result.status == "submitted" and self.options.wait and not result.error:
+            try:
+                await self._follow(post, result)
+            except ConfigError:
+                raise
+            except MdwxError as exc:
+                result.error = exc
 
     async def _publish(self, post: Post, result: PostResult) -> None:
         prepared = prepare(post)
@@ -134,10 +162,63 @@ class Publisher:
         if article.video.cover and any(x.kind == "video" for x in loaded):
             video_cover = await loader.load_cover(article.video.cover, article.path,
                                                   article.key_lines.get("video"), article.path)
-        record = self.state.article(self.appid, post.relative)
+        assets = [cover, *([video_cover] if video_cover else []), *loaded]
         if self.options.dry_run:
-            self._plan(prepared, loaded, cover, record, result)
+            found = self._find(post, article)
+            plan = await self._make_plan(post, prepared, assets, found)
+            result.status, result.steps = "dry-run", plan.steps
+            result.uploads, result.actions = plan.counts(), describe(plan, planned=True)
+            result.media_id = found.record.media_id if found.record else None
+            if plan.error:
+                raise plan.error
             return
+        async with post_lock(post_lock_path(self.state.path, self.appid, post.relative),
+                             timeout=self.options.lock_timeout, post_path=post.path):
+            # Read again under the lock: another process may have just published this post.
+            refresh_cached(self.state, self.appid, assets)
+            found = self._find(post, article)
+            plan = await self._make_plan(post, prepared, assets, found)
+            result.uploads = plan.counts()
+            await self._execute(post, prepared, plan, found, (cover, video_cover, loaded), result)
+
+    async def _make_plan(self, post: Post, prepared: Prepared, assets: list[LoadedAsset], found: Found) -> Plan:
+        """The one decision both the dry run and the real run act on."""
+        return await plan_post(self.state, self.appid, post, assets, found, draft=self.options.draft,
+                               force=self.options.force,
+                               payload=lambda resolved: self._payload(prepared, resolved))
+
+    async def _cached_video(self, item: LoadedAsset) -> str | None:
+        return await cached_video(self.state, self.appid, item)
+
+    async def _execute(self, post: Post, prepared: Prepared, plan: Plan, found: Found,
+                       loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
+                       result: PostResult) -> None:
+        record = found.record
+        if found.renamed_from:
+            self.state.rename_article(self.appid, found.renamed_from, post.relative)
+            result.steps.append(f"follow rename from {found.renamed_from}")
+            result.actions.append(f"followed the rename from {found.renamed_from}")
+            record = self.state.article(self.appid, post.relative)
+        if plan.error:
+            result.steps.append("refuse")
+            raise plan.error  # before any upload: nothing is sent
+        if plan.article == UNCHANGED:
+            assert record is not None
+            result.media_id, result.status, result.url = record.media_id, record.status, record.url
+            result.steps.append(UNCHANGED)
+            result.actions.append(ACTION_TEXT[UNCHANGED])
+            self._remember_identity(post, prepared.article)
+        else:
+            await self._send(post, prepared, plan, record, loaded_parts, result)
+        if plan.submit and result.status == "draft":
+            await self._submit(post, result)
+            result.steps.append("submit")
+
+    async def _send(self, post: Post, prepared: Prepared, plan: Plan, record: ArticleRecord | None,
+                    loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
+                    result: PostResult) -> None:
+        """Upload what the plan says is new, then upload or update the article."""
+        cover, video_cover, loaded = loaded_parts
         pending = sum(1 for x in [*loaded, cover] if not x.cached and x.kind != "video")
         self.events.on_post(post, pending)
         concurrency = self.options.concurrency or post.config.concurrency
@@ -145,12 +226,27 @@ class Publisher:
         resolved = await self._resolve(prepared, uploader, loaded, cover)
         await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)
         result.uploads = resolved.counts.to_json()
+        result.steps += [f"upload {u}" for u in plan.uploads]
         payload = self._payload(prepared, resolved)
-        await self._upload_article(post, payload, record, result)
-        if result.status == "draft" and not self.options.draft:
-            await self._submit(post, result)
-        if result.status == "submitted" and self.options.wait:
-            await self._follow(post, result)
+        if plan.article == SETTLE:  # ask first; then decide again on what WeChat said
+            record = await self._settle_submit(post, record, result)
+            result.steps.append(SETTLE)
+            plan.article, plan.supersede, plan.submit, plan.error = decide(
+                record, payload_hash(payload), draft=self.options.draft, force=self.options.force, path=post.path)
+            if plan.error:
+                raise plan.error
+        if plan.supersede:
+            self.state.supersede(self.appid, post.relative)
+            result.steps.append(f"supersede {plan.supersede}")
+        await self._upload_article(post, payload, record, plan, result)
+        self._remember_identity(post, prepared.article)
+
+    def _find(self, post: Post, article: Any) -> Found:
+        return find_article(self.state, self.appid, post, article_fingerprint(post, article))
+
+    def _remember_identity(self, post: Post, article: Any) -> None:
+        print_ = article_fingerprint(post, article)
+        self.state.set_identity(self.appid, post.relative, source_hash=print_.source_hash, post_key=print_.post_key)
 
     # -- resolve -------------------------------------------------------------------------
 
@@ -179,6 +275,7 @@ class Publisher:
         for item in (x for x in loaded if x.kind == "video"):
             assert item.video_path is not None
             name = item.video_path.name
+            reused = await self._cached_video(item) is not None
             upload = await upload_video(
                 self.client, self.state, item.video_path,
                 title=meta.title or item.asset.alt or prepared.article.title,
@@ -190,9 +287,13 @@ class Publisher:
             if upload.status != 3:
                 upload = await wait_for_review(self.client, self.state, self.appid, upload.file_sha1,
                                                upload.media_id, timeout=defaults.review_timeout,
-                                               poll_interval=defaults.poll_interval)
+                                               poll_interval=self.options.video_poll_interval
+                                               or defaults.poll_interval)
             resolved.values[item.asset.key] = upload.vid
-            resolved.counts.videos += 1
+            if reused:  # counted like images: what this run uploaded, and what it reused
+                resolved.counts.cached += 1
+            else:
+                resolved.counts.videos += 1
 
     def _payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
         from mdwx.render import check_content
@@ -217,23 +318,24 @@ class Publisher:
     # -- article -------------------------------------------------------------------------
 
     async def _upload_article(self, post: Post, payload: dict[str, Any], record: ArticleRecord | None,
-                              result: PostResult) -> None:
+                              plan: Plan, result: PostResult) -> None:
+        """Run the plan's article step: update the unsubmitted article, or upload a new one."""
         from mdwx.wechat.errors import AlreadySubmitted
 
         digest = payload_hash(payload)
         rel = post.relative
-        if record and record.status == "submitting":
-            record = await self._settle_submit(post, record, result)
+        if plan.article == UNCHANGED:  # settled to a recorded, unchanged article
+            assert record is not None
+            result.media_id, result.status, result.url = record.media_id, record.status, record.url
+            result.steps.append(UNCHANGED)
+            result.actions.append(ACTION_TEXT[UNCHANGED])
+            return
         if record and record.status == "uploading":
             result.warnings.append(
                 "the previous run stopped while uploading this article; if WeChat kept that copy it "
                 "sits unsubmitted in the publishing library (媒体API) — delete it there if you see two")
-        if record and record.media_id and record.content_hash == digest \
-                and record.status not in ("uploading", "updating", "deleted"):
-            result.media_id, result.status, result.url = record.media_id, record.status, record.url
-            result.actions.append("unchanged: nothing sent")
-            return
-        if record and record.media_id and record.status in ("draft", "updating"):
+        if plan.article == UPDATE:
+            assert record is not None and record.media_id
             self.state.begin_update(self.appid, rel)
             try:
                 async with self._intent(rel, record):
@@ -245,19 +347,15 @@ class Publisher:
                                    path=post.path, hint="run again with --force to publish it as a new article") from None
             self.state.record_uploaded(self.appid, rel, record.media_id, digest, payload["title"])
             result.media_id, result.status = record.media_id, "draft"
+            result.steps.append(UPDATE)
             result.actions.append("updated the unsubmitted article (index 1)")
             return
-        if record and record.media_id and record.status in ("submitted", "published", "rejected") \
-                and not self.options.force:
-            raise PublishError(
-                f"the post changed but its article was already submitted ({record.status})",
-                path=post.path,
-                hint="WeChat cannot change a submitted article; --force publishes it as a new article")
         self.state.begin_upload(self.appid, rel, title=payload["title"], content_hash=digest)
         async with self._intent(rel, record):
             media_id = await self.client.uploadnews(payload)
         self.state.record_uploaded(self.appid, rel, media_id, digest, payload["title"])
         result.media_id, result.status = media_id, "draft"
+        result.steps.append(UPLOAD)
         result.actions.append("uploaded the article to the publishing library")
 
     @contextlib.asynccontextmanager
@@ -275,6 +373,8 @@ class Publisher:
             raise
         except WeChatError:
             self.state.restore_article(self.appid, rel, previous)
+            if previous is not None and previous.media_id:  # a refused --force: it stays current
+                self.state.drop_superseded(self.appid, previous.media_id)
             raise
 
     async def _settle_submit(self, post: Post, record: ArticleRecord, result: PostResult) -> ArticleRecord | None:
@@ -341,44 +441,13 @@ class Publisher:
                                         hint="see the reason in the account's backend, edit the post "
                                              "and publish with --force")
 
-    # -- dry run -------------------------------------------------------------------------
 
-    def _plan(self, prepared: Prepared, loaded: list[LoadedAsset], cover: LoadedAsset,
-              record: ArticleRecord | None, result: PostResult) -> None:
-        result.status = "dry-run"
-        new = [x for x in [cover, *loaded] if not x.cached]
-        result.uploads = {
-            "images": sum(1 for x in new if x.kind != "video"),
-            "cached": sum(1 for x in [cover, *loaded] if x.cached),
-            "videos": sum(1 for x in loaded if x.kind == "video"),
-        }
-        for item in new:
-            what = "video" if item.kind == "video" else item.kind
-            size = f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
-            result.actions.append(f"would upload {what} {item.asset.source[:80]}{size}")
-        if record is None or record.status in ("deleted", "uploading"):
-            result.actions.append("would upload the article (uploadnews)")
-        elif record.status == "draft":
-            result.actions.append("would update the unsubmitted article if it changed")
-        else:
-            result.actions.append(f"article already {record.status}: needs --force if the post changed")
-        if not self.options.draft:
-            result.actions.append("would submit it for review")
-        result.media_id = record.media_id if record else None
+def front_matter_title(post: Post) -> str | None:
+    """The title a failed post's front matter gives, so a report names it even then."""
+    from mdwx.article import _split
 
-
-async def follow_review(client: Any, media_id: str, *, timeout: float, interval: float,
-                        sleep: Callable[[float], Any] = asyncio.sleep) -> tuple[str, str | None]:
-    """Poll publish/query with backoff until a final status; ("submitted", None) on timeout."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    delay = interval
-    while True:
-        status = await client.query(media_id)
-        text = STATUS_BY_TEXT.get(status.status, "submitted")
-        if text in ("published", "rejected"):
-            return text, status.url
-        if loop.time() + delay > deadline:
-            return "submitted", None
-        await sleep(delay)
-        delay = min(delay * 1.5, 30.0)
+    try:
+        title = _split(post.path).front.get("title")
+    except (MdwxError, OSError, ValueError):
+        return None
+    return " ".join(title.split()) if isinstance(title, str) and title.strip() else None

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
+from mdwx.state_identity import IdentityRecords
 from mdwx.state_schema import (
     ARTICLE_STATUSES,
     BUSY_TIMEOUT_MS,
@@ -35,19 +36,21 @@ from mdwx.state_schema import (
     UPLOAD_KINDS,
     WECHAT_TZ,
     ArticleRecord,
+    SupersededRecord,
     UploadRecord,
     VideoRecord,
     _state_error,
 )
 
-__all__ = ["ARTICLE_STATUSES", "UPLOAD_KINDS", "ArticleRecord", "State", "UploadRecord", "VideoRecord"]
+__all__ = ["ARTICLE_STATUSES", "UPLOAD_KINDS", "ArticleRecord", "State", "SupersededRecord", "UploadRecord",
+           "VideoRecord"]
 
 
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class State:
+class State(IdentityRecords):
     """One open state database. Use :meth:`open`; a context manager closing the file.
 
     One connection serves every asyncio task of the process; calls are short and guarded by

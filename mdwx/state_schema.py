@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mdwx.errors import StateError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 15_000
 UPLOAD_KINDS = ("body", "cover", "gif", "card", "formula")
 ARTICLE_STATUSES = (
@@ -78,6 +78,23 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (appid, day)
     );
     """,
+    # 2: identity beyond the path (a renamed post keeps its article) and history (--force
+    # keeps the article it supersedes, so status lists it and delete can target it).
+    """
+    ALTER TABLE articles ADD COLUMN source_hash TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN post_key TEXT NOT NULL DEFAULT '';
+    CREATE TABLE superseded (
+        appid TEXT NOT NULL,
+        source_path TEXT NOT NULL,
+        media_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        url TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        superseded_at TEXT NOT NULL,
+        PRIMARY KEY (appid, media_id)
+    );
+    """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -121,6 +138,22 @@ class ArticleRecord:
     updated_at: str
     submitted_at: str | None
     published_at: str | None
+    source_hash: str = ""  # sha256 of the post file as last uploaded: follows a rename
+    post_key: str = ""  # "id:…" or "slug:…" from the front matter: follows a rename + edit
+
+
+@dataclass(frozen=True)
+class SupersededRecord:
+    """An article a ``--force`` publish replaced: still on WeChat until deleted."""
+
+    appid: str
+    source_path: str
+    media_id: str
+    status: str
+    url: str | None
+    title: str
+    created_at: str
+    superseded_at: str
 
 
 _SQLITE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (

@@ -142,7 +142,8 @@ def test_delete_asks_unless_yes(tmp_path: Path) -> None:
     deleted = run("delete", str(post), "--sandbox", "--yes")
     assert deleted.returncode == 0, deleted.stderr
     assert "deleted" in deleted.stderr
-    assert run("delete", str(post), "--sandbox", "--yes").returncode == 1
+    again = run("delete", str(post), "--sandbox", "--yes")  # what status shows: deleted
+    assert again.returncode == 0 and "already deleted; nothing to delete" in again.stderr
 
 
 def test_dry_run_lists_plan_and_sends_nothing(tmp_path: Path) -> None:
