@@ -56,7 +56,7 @@ def test_draft_codes_are_typed_with_their_own_meaning(
 def test_media_api_meanings_are_unchanged() -> None:
     assert isinstance(error_for(53503, "abnormal status", "publish/submit"), AlreadySubmitted)
     assert isinstance(error_for(53504, "invalid status", "publish/update"), AlreadySubmitted)
-    assert "20,000" in str(error_for(45002, "m", "publish/uploadnews").hint)
+    assert "690 KB" in str(error_for(45002, "m", "publish/uploadnews").hint)
     # the same words from the draft API do not mean "already submitted"
     assert not isinstance(error_for(53503, "abnormal status", "freepublish/submit"),
                           AlreadySubmitted)
