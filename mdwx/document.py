@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from mdwx.errors import one_line
+
 PLACEHOLDER_PREFIX = "mdwx-asset:"
 # Marks a formula's <img>: its display size is known only once the TeX is typeset.
 FORMULA_SIZE_ATTR = "data-mdwx-size"
@@ -84,7 +86,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.path and self.line else (self.path or "")
-        return f"{where}: {self.message}" if where else self.message
+        return one_line(f"{where}: {self.message}" if where else self.message)
 
 
 @dataclass
