@@ -55,6 +55,7 @@ __all__ = [
     "make_card_image",
     "prepare_image",
     "rasterize_svg",
+    "read_local_file",
     "render_formula",
     "resolve_local",
 ]
@@ -144,7 +145,7 @@ def load_asset_bytes(asset: Asset, *, post_path: Path, site_root: Path) -> bytes
                 f"{_clip(asset.source)}: unsupported URL scheme",
                 hint="use a local path or an http(s) URL",
             )
-        return _read_file(
+        return read_local_file(
             resolve_local(asset.source, post_path=post_path, site_root=site_root), asset.source
         )
     except AssetError as exc:
@@ -152,7 +153,8 @@ def load_asset_bytes(asset: Asset, *, post_path: Path, site_root: Path) -> bytes
         raise
 
 
-def _read_file(path: Path, source: str) -> bytes:
+def read_local_file(path: Path, source: str) -> bytes:
+    """The bytes of a file :func:`resolve_local` found, refused over :data:`MAX_LOCAL_BYTES`."""
     try:
         if path.stat().st_size > MAX_LOCAL_BYTES:
             raise AssetError(

@@ -110,7 +110,7 @@ def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
 def read_post(post: Post) -> Article:
     from mdwx.article import read_article
 
-    return read_article(post.path, post.config)
+    return read_article(post.confined_path(), post.config)
 
 
 def _typical_value(asset: Asset) -> str:
