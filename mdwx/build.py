@@ -118,15 +118,18 @@ def _typical_value(asset: Asset) -> str:
 
 
 def verify_local_assets(article: Article, document: Document, post: Post) -> None:
-    """Every local file the post names must exist inside the site root."""
-    from mdwx.assets import resolve_local
+    """Every local file the post names must exist inside the site root; videos must be
+    videos (their container signature), so nothing is uploaded for a post that would fail."""
+    from mdwx.assets import check_video_file, resolve_local
 
     for asset in document.assets:
         if asset.kind is AssetKind.FORMULA or asset.is_remote or asset.is_data_uri:
             continue
         try:
-            resolve_local(asset.reference_from(article.path), post_path=article.path,
-                          site_root=post.config.root)
+            path = resolve_local(asset.reference_from(article.path), post_path=article.path,
+                                 site_root=post.config.root)
+            if asset.kind is AssetKind.VIDEO:
+                check_video_file(path, asset.source)
         except AssetError as exc:
             raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
     cover = cover_reference(article, document, post)

@@ -22,6 +22,7 @@ from mdwx.assets import (
     PreparedImage,
     body_target,
     card_target,
+    check_video_file,
     cover_target,
     decode_data_uri,
     fetch_remote,
@@ -174,6 +175,7 @@ class AssetLoader:
         try:
             path = resolve_local(asset.reference_from(post_path), post_path=post_path,
                                  site_root=self.config.root)
+            check_video_file(path, asset.source)
         except AssetError as exc:
             raise AssetError(exc.message, path=post_path, line=asset.line, hint=exc.hint) from None
         size = path.stat().st_size
