@@ -25,7 +25,7 @@ from urllib.parse import unquote, unquote_to_bytes
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError
 from mdwx.fetch import FetchPolicy, fetch_remote
-from mdwx.formula import rasterize_svg, render_formula
+from mdwx.formula import check_svg, looks_like_svg, rasterize_svg, render_formula
 
 if TYPE_CHECKING:
     from mdwx.imaging import (  # noqa: F401
@@ -46,6 +46,7 @@ __all__ = [
     "PreparedImage",
     "body_target",
     "card_target",
+    "check_local_svg",
     "check_video_file",
     "cover_target",
     "decode_data_uri",
@@ -103,6 +104,19 @@ def resolve_local(source: str, *, post_path: Path, site_root: Path) -> Path:
     if not real.is_file():
         raise AssetError(f"{source}: not a file", path=post_path)
     return real
+
+
+def check_local_svg(path: Path, source: str, max_width: int | None) -> None:
+    """For ``check``: a local SVG is refused offline for what rasterising would refuse
+    (references outside itself, a DTD, bad markup, an oversized raster). Other images are
+    left to publishing. Raises AssetError."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise AssetError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+    if looks_like_svg(head):
+        check_svg(read_local_file(path, source), source=source, max_width=max_width)
 
 
 def decode_data_uri(uri: str) -> bytes:

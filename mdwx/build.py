@@ -119,8 +119,9 @@ def _typical_value(asset: Asset) -> str:
 
 def verify_local_assets(article: Article, document: Document, post: Post) -> None:
     """Every local file the post names must exist inside the site root; videos must be
-    videos (their container signature), so nothing is uploaded for a post that would fail."""
-    from mdwx.assets import check_video_file, resolve_local
+    videos (their container signature) and SVGs safe to draw, so nothing is uploaded for a
+    post that would fail."""
+    from mdwx.assets import check_local_svg, check_video_file, resolve_local
 
     for asset in document.assets:
         if asset.kind is AssetKind.FORMULA or asset.is_remote or asset.is_data_uri:
@@ -130,6 +131,8 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
                                  site_root=post.config.root)
             if asset.kind is AssetKind.VIDEO:
                 check_video_file(path, asset.source)
+            else:
+                check_local_svg(path, asset.source, post.config.images.max_width)
         except AssetError as exc:
             raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
     cover = cover_reference(article, document, post)

@@ -59,6 +59,15 @@ def svg_intrinsic_width(svg: str) -> float:
     return svg_size(root)[0]
 
 
+def check_svg(data: bytes, *, source: str, max_width: int | None) -> None:
+    """Everything :func:`rasterize_svg` would refuse, without drawing: markup, references,
+    and the raster size at the width an upload would use (``max_width``, the target's)."""
+    _, own_width, own_height = safe_svg(data, source=source)
+    width = round(own_width * SCALE)
+    width = max(1, min(width, max_width or MAX_SVG_RASTER_WIDTH, MAX_SVG_RASTER_WIDTH))
+    check_raster_size(width, max(1, round(width * own_height / own_width)), source=source)
+
+
 @cache
 def _nowhere() -> str:
     """An empty folder for resvg's ``resources_dir``: relative references would resolve there.

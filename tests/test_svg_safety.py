@@ -190,3 +190,18 @@ def test_safe_svg_drops_comments_and_processing_instructions() -> None:
     )
     assert "xml-stylesheet" not in markup and "<!--" not in markup
     assert (round(width, 2), height) == (15.12, 96.0)
+
+
+def test_check_refuses_a_local_svg_offline_at_its_line(tmp_path: Path) -> None:
+    from mdwx.build import check_post
+    from mdwx.posts import collect_posts
+
+    (tmp_path / "mdwx.toml").write_text("", "utf-8")
+    Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")
+    (tmp_path / "d.svg").write_bytes(svg('<image href="/etc/hostname"/>'))
+    (tmp_path / "ok.svg").write_bytes(svg('<rect width="5" height="5"/>'))
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: T\ncover: cover.png\n---\n\n![a](ok.svg)\n\n![b](d.svg)\n", "utf-8")
+    report = check_post(collect_posts([post])[0])
+    assert report.error is not None and report.error.line == 8
+    assert "SVG references '/etc/hostname'" in str(report.error)
