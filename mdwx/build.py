@@ -135,7 +135,7 @@ def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
 def read_post(post: Post) -> Article:
     from mdwx.article import read_article
 
-    return read_article(post.path, post.config)
+    return read_article(post.confined_path(), post.config)
 
 
 def _typical_value(asset: Asset) -> str:
@@ -143,12 +143,13 @@ def _typical_value(asset: Asset) -> str:
 
 
 def verify_local_assets(article: Article, document: Document, post: Post) -> None:
-    """Every local file the post names must exist inside the site root and be a picture.
+    """Every local file the post names must exist inside the site root and be what it claims.
 
-    Images (and the cover) are decoded cheaply (Pillow's ``verify``), so a file that is not
-    an image fails here, at its reference's line, and not half-way through ``publish``.
+    Pictures (and the cover) are decoded cheaply (Pillow's ``verify``), SVGs checked as safe
+    to draw, and videos by their container signature, so a bad file fails here, at its
+    reference's line, and nothing is uploaded for a post that would fail.
     """
-    from mdwx.assets import decode_data_uri, resolve_local
+    from mdwx.assets import check_local_svg, check_video_file, decode_data_uri, resolve_local
 
     for asset in document.assets:
         if asset.kind is AssetKind.FORMULA or asset.is_remote:
@@ -160,7 +161,10 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
                 continue
             path = resolve_local(asset.reference_from(article.path), post_path=article.path,
                                  site_root=post.config.root)
-            if asset.kind is not AssetKind.VIDEO:
+            if asset.kind is AssetKind.VIDEO:
+                check_video_file(path, asset.source)
+            else:
+                check_local_svg(path, asset.source, post.config.images.max_width)
                 _verify_file(path, asset.source)
         except AssetError as exc:
             raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
@@ -188,11 +192,9 @@ def _check_cover_font(post: Post) -> None:
 
 
 def _verify_file(path: Path, source: str) -> None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AssetError(f"{source}: cannot read ({exc.strerror})") from None
-    _verify_picture(data, source)
+    from mdwx.assets import read_local_file
+
+    _verify_picture(read_local_file(path, source), source)
 
 
 def _verify_picture(data: bytes, source: str) -> None:

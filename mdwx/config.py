@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -101,9 +102,6 @@ class SiteConfig:
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
 
-    def resolve(self, relative: str) -> Path:
-        return (self.root / relative).resolve()
-
     @property
     def state_path(self) -> Path:
         env = os.environ.get("MDWX_STATE")
@@ -118,6 +116,9 @@ _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": 
 _TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path"}
 
 
+_TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)")
+
+
 def find_site_root(start: Path) -> Path:
     """The site root governing ``start`` (a post or a folder), whatever path named it.
 
@@ -127,19 +128,23 @@ def find_site_root(start: Path) -> Path:
     folder (``start`` itself for a folder). The state database lives under this root and
     keys posts by their path relative to it, so ``mdwx publish posts/`` and ``mdwx publish
     .`` from the parent name the same articles.
+
+    The search follows the path as written (a post that is a link to a file elsewhere still
+    belongs to the site it is linked from, and is then refused for leading outside it);
+    the folder found is returned resolved.
     """
-    start = start.resolve()
+    start = Path(os.path.abspath(start))  # where the path is written, not where links lead
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         if (candidate / CONFIG_FILE).is_file():
-            return candidate
+            return Path(os.path.realpath(candidate))
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file() and _has_tool_mdwx(pyproject):
-            return candidate
+            return Path(os.path.realpath(candidate))
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
-            return candidate
-    return folder
+            return Path(os.path.realpath(candidate))
+    return Path(os.path.realpath(folder))
 
 
 def _has_tool_mdwx(pyproject: Path) -> bool:
@@ -169,8 +174,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ConfigError("not valid UTF-8", path=path) from exc
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ConfigError(f"invalid TOML: {exc.args[0] if exc.args else exc}", path=path, line=line) from exc
+        message = str(exc.args[0] if exc.args else exc)
+        line = getattr(exc, "lineno", None)  # Python 3.14+; before, only the message says it
+        found = _TOML_AT.search(message)
+        if found:
+            line = line or int(found.group(1))
+            message = _TOML_AT.sub(f" (column {found.group(2)})", message)
+        raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from exc
 
 
 def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path | None = None) -> SiteConfig:

@@ -7,6 +7,7 @@ location (``file:line``), the message and a hint saying what to do about it.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 EXIT_OK = 0
@@ -44,7 +45,7 @@ class MdwxError(Exception):
         text = f"{self.location}: {self.message}" if self.location else self.message
         if self.hint:
             text = f"{text} ({self.hint})"
-        return text
+        return one_line(text)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -53,6 +54,22 @@ class MdwxError(Exception):
             "path": self.path,
             "line": self.line,
         }
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control or line-breaking character escaped (``\\n``, ``\\x1b``,
+    ``\\u2028``), so a message built from a file name or a URL-decoded path stays on one line
+    and cannot move the terminal's cursor."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if unicodedata.category(ch) == "Zs":  # an odd space: printable enough, keep it
+        return ch
+    escaped = repr(ch)[1:-1]
+    return escaped if escaped != ch else f"\\u{ord(ch):04x}"
 
 
 class ConfigError(MdwxError):
