@@ -52,8 +52,10 @@ def _text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
-def make_site(root: Path, posts: int = 50, images: int = 200, videos: int = 2, seed: int = 0) -> Path:
-    """Write the site under ``root`` (created) and return ``root``; see the module doc."""
+def make_site(root: Path, posts: int = 50, images: int = 200, videos: int = 2, seed: int = 0,
+              video_bytes: int = 48 * 1024) -> Path:
+    """Write the site under ``root`` (created) and return ``root``; see the module doc.
+    ``video_bytes`` sizes each video's ``mdat`` (uploads go in 1 MB blocks)."""
     if posts < 1 or images < 0 or not 0 <= videos <= posts:
         raise ValueError("need posts ≥ 1, images ≥ 0 and 0 ≤ videos ≤ posts")
     rng = random.Random(seed)
@@ -67,7 +69,7 @@ def make_site(root: Path, posts: int = 50, images: int = 200, videos: int = 2, s
     for index in range(images):
         _picture(media / f"p{index:04d}.png", rng)
     for index in range(videos):
-        (media / f"clip{index}.mp4").write_bytes(tiny_mp4(rng))
+        (media / f"clip{index}.mp4").write_bytes(tiny_mp4(rng, video_bytes))
     for number in range(posts):
         lines = ["---", f"title: Soak post {number:03d}", "---", "", _text(rng, 40), ""]
         # Images are dealt round-robin, so every post has ⌊images/posts⌋ or one more.
