@@ -36,6 +36,8 @@ def _echo(document: dict[str, Any], as_json: bool, lines: list[str]) -> None:
 
 def run_check(path: Path, as_json: bool) -> int:
     """Exit 0 when the state opens and passes SQLite's quick_check; else raise StateError."""
+    import sqlite3
+
     from mdwx.state import State
     from mdwx.state_recovery import one_line, recover_command, state_tables
 
@@ -43,14 +45,15 @@ def run_check(path: Path, as_json: bool) -> int:
     if not db.is_file():
         raise StateError("there is no state database here", path=db,
                          hint="nothing was published from this site yet, or MDWX_STATE points elsewhere")
-    with State.open(db) as state:
-        conn = state._conn  # read-only use: the check needs raw SQL
-        try:
-            verdict = one_line(str(r[0]) for r in conn.execute("PRAGMA quick_check(3)"))
-            rows = {t: int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in state_tables(conn)}
-        except Exception as exc:  # sqlite3.DatabaseError: damage past the first pages
-            verdict = str(exc)
-            rows = {}
+    State.open(db).close()  # the checks every open makes: header, journal, schema
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        verdict = one_line(str(r[0]) for r in conn.execute("PRAGMA quick_check(3)"))
+        rows = {t: int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in state_tables(conn)}
+    except sqlite3.DatabaseError as exc:  # damage past the pages opening reads
+        verdict, rows = str(exc), {}
+    finally:
+        conn.close()
     if verdict != "ok":
         raise StateError(f"the state database is corrupt ({verdict})", path=db,
                          hint=f"run `{recover_command(db)}`: it keeps a backup and salvages every readable record")

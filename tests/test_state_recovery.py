@@ -219,3 +219,19 @@ def test_a_wal_that_is_not_a_wal_counts_as_torn(tmp_path: Path) -> None:
     wal.write_bytes(b"")
     assert scan_wal(wal) is None
     assert sqlite3.sqlite_version  # the WAL format checked here is SQLite 3's
+
+
+def test_state_check_finds_damage_that_opening_does_not_touch(images: tuple[Path, Path], tmp_path: Path) -> None:
+    clean, _ = images
+    site = tmp_path / "site"
+    db = _copy(clean, site / ".mdwx")
+    (site / "mdwx.toml").write_text("", encoding="utf-8")
+    with db.open("r+b") as handle:  # garbage over the last page, where no open looks
+        handle.seek(db.stat().st_size - 4096)
+        handle.write(b"\xa5" * 4096)
+    State.open(db).close()
+    check = _cli("state", "check", ".", cwd=site)
+    assert check.returncode == 1
+    assert check.stderr.count("\n") == 1 and "corrupt" in check.stderr
+    assert f"mdwx state recover {db}" in check.stderr
+    assert "Traceback" not in check.stderr
