@@ -133,8 +133,13 @@ def _size_in_header(db_path: Path, size: int) -> int | None:
             return None
     except FileNotFoundError:
         pass
-    with db_path.open("rb") as handle:
-        header = handle.read(DB_HEADER_BYTES)
+    except OSError:
+        return None
+    try:
+        with db_path.open("rb") as handle:
+            header = handle.read(DB_HEADER_BYTES)
+    except OSError:
+        return None  # unreadable: SQLite's own error says so
     if not header.startswith(b"SQLite format 3\0") or header[24:28] != header[92:96]:
         return None
     page_size = struct.unpack(">H", header[16:18])[0]
