@@ -227,3 +227,8 @@ def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path |
     except OSError as exc:
         raise MdwxError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
                         hint="pick another --port, or --port 0 for any free one") from None
+
+
+from mdwx.cli_state import add_state_commands  # noqa: E402
+
+add_state_commands(main, _guard, json_option)

@@ -29,6 +29,7 @@ from typing import Any
 
 from mdwx.errors import StateError
 from mdwx.state_identity import IdentityRecords
+from mdwx.state_recovery import check_files
 from mdwx.state_schema import (
     ARTICLE_STATUSES,
     BUSY_TIMEOUT_MS,
@@ -85,6 +86,7 @@ class State(IdentityRecords):
                 hint="set MDWX_STATE to a writable path",
             ) from exc
         _refuse_truncated(path)
+        check_files(path)  # before connecting: SQLite would drop a cut header or journal silently
         try:
             conn = sqlite3.connect(
                 path,
@@ -114,7 +116,9 @@ class State(IdentityRecords):
                 path=self.path,
                 hint="put the state on a local disk, not a network share",
             )
-        self._conn.execute("PRAGMA synchronous = NORMAL")
+        # FULL: an intent must be on disk before the network call it announces, or a power
+        # loss could forget a request that was sent.
+        self._conn.execute("PRAGMA synchronous = FULL")
         self._conn.execute("PRAGMA foreign_keys = ON")
 
     def _migrate(self) -> None:
