@@ -34,7 +34,8 @@ from mdwx.render.inline_css import inline_theme
 from mdwx.render.links import links_plugin, references_html
 from mdwx.render.lists import lists_plugin
 from mdwx.render.media import media_plugin
-from mdwx.render.raw_html import raw_html_plugin
+from mdwx.render.raw_html import close_hidden, raw_html_plugin
+from mdwx.render.sanitize import drop_hidden
 from mdwx.render.themes import load_theme
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -108,7 +109,7 @@ def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset
     ctx.open_links.clear()
     env = {ENV_KEY: ctx}
     md = markdown()
-    return md.renderer.render(md.parse(text, env), md.options, env)
+    return md.renderer.render(md.parse(text, env), md.options, env) + close_hidden(ctx)
 
 
 def new_context(config: SiteConfig, text: str, *, theme_name: str, path: Path | None,
@@ -126,8 +127,14 @@ def new_context(config: SiteConfig, text: str, *, theme_name: str, path: Path | 
 
 
 def finish(ctx: RenderContext, parts: list[str], theme_name: str, tail: str = "") -> Document:
-    """Wrap in the root section, add the references (before the site footer ``tail``), inline the theme."""
+    """Wrap in the root section, add the references (before the site footer ``tail``), inline the theme.
+
+    The content of never-shown raw HTML elements is removed from the whole document first
+    (it may span blocks; see :mod:`.sanitize`); the theme inliner then parses the document
+    as one HTML5 tree, which also closes any element the cut left open.
+    """
     html = f'<section class="mdwx">{"".join(parts)}{references_html(ctx)}{tail}</section>'
+    html = drop_hidden(html)
     return Document(inline_theme(html, load_theme(theme_name)), list(ctx.assets.values()),
                     list(ctx.warnings))
 
