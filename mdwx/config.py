@@ -39,6 +39,7 @@ class Limits:
     content_chars: int = 20_000  # the whole HTML string, tags included
     content_bytes: int = 1_000_000
     card_title: int = 35
+    markdown_bytes: int = 2_000_000  # a post's file, refused before parsing (bounds the work)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from mdwx.config import SiteConfig
 from mdwx.document import Document
 from mdwx.render import cjk_friendly
 from mdwx.render.blocks import blocks_plugin
+from mdwx.render.bounded import NESTING_KEY, bounded_plugin
 from mdwx.render.code import code_plugin
 from mdwx.render.context import ENV_KEY, RenderContext
 from mdwx.render.header_footer import fill, read_template
@@ -81,6 +82,7 @@ def use_syntax(md: MarkdownIt) -> MarkdownIt:
     md.use(admon_plugin)
     md.use(attrs_plugin, allowed=("width", "height"))
     md.use(cjk_friendly.plugin)
+    md.use(bounded_plugin)  # last: it wraps the rules above that rescan the rest of the text
     return md
 
 
@@ -107,9 +109,17 @@ def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset
         ctx.base_dir = base_dir
     ctx.lists.clear()
     ctx.open_links.clear()
-    env = {ENV_KEY: ctx}
+    limit = ctx.config.limits.markdown_bytes
+    if len(text) * 4 > limit and len(text.encode()) > limit:  # bound the parser's work
+        raise ctx.error(f"the Markdown is larger than the limit of {limit:,} bytes",
+                        hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
+    env: dict = {ENV_KEY: ctx}
     md = markdown()
-    return md.renderer.render(md.parse(text, env), md.options, env) + close_hidden(ctx)
+    tokens = md.parse(text, env)
+    for line in env.get(NESTING_KEY, ()):
+        ctx.warn(f"content nested more than {md.options['maxNesting']} levels deep (lists, "
+                 "quotes) is not shown", line=line_offset + line)
+    return md.renderer.render(tokens, md.options, env) + close_hidden(ctx)
 
 
 def new_context(config: SiteConfig, text: str, *, theme_name: str, path: Path | None,
