@@ -106,7 +106,8 @@ ATTRIBUTES = st.sampled_from(["", ' class="c"', " id=x", "\ntype='text/css'", ' 
 SECRET_PARTS = st.lists(
     st.sampled_from(["zqxsecret", "**zqxbold**", "\n\nzqxpara", "\n- zqxitem", "<b>zqxtag</b>",
                      "<img src=zqx.png>", "<a href='https://zqx.example'>zqxlink</a>", "p{color:red}",
-                     "\n\n    zqxcode\n\n", "`zqxcode`", "&zqx;", "\n"]),
+                     "\n\n    zqxcode\n\n", "`zqxcode`", "&zqx;", "\n", "![zqx](zqx.png)",
+                     "[zqxmd](https://zqx.example/md)", "https://zqx.example/bare"]),
     min_size=1, max_size=5,
 ).map(lambda parts: "zqx " + "".join(parts))
 

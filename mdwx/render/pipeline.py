@@ -143,10 +143,17 @@ def finish(ctx: RenderContext, parts: list[str], theme_name: str, tail: str = ""
     (it may span blocks; see :mod:`.sanitize`); the theme inliner then parses the document
     as one HTML5 tree, which also closes any element the cut left open.
     """
-    html = f'<section class="mdwx">{"".join(parts)}{references_html(ctx)}{tail}</section>'
-    html = drop_hidden(html)
-    return Document(inline_theme(html, load_theme(theme_name)), list(ctx.assets.values()),
-                    list(ctx.warnings))
+    body, foot = "".join(parts), tail
+    shown_body, shown_foot = drop_hidden(body), drop_hidden(foot)
+    assets = list(ctx.assets.values())
+    if shown_body is not body or shown_foot is not foot:
+        # Images and links inside a hidden element need no upload and no reference entry.
+        shown = shown_body + shown_foot
+        assets = [asset for asset in assets if asset.placeholder in shown]
+        ctx.link_numbers = {url: number for url, number in ctx.link_numbers.items()
+                            if f"[{number}]" in shown}
+    html = f'<section class="mdwx">{shown_body}{references_html(ctx)}{shown_foot}</section>'
+    return Document(inline_theme(html, load_theme(theme_name)), assets, list(ctx.warnings))
 
 
 def render_markdown(text: str, config: SiteConfig, *, theme: str | None = None,
