@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from mdwx.article import read_article
+from mdwx.cli import main
 from mdwx.config import Limits, SiteConfig
 from mdwx.errors import ArticleError, RenderError
 from mdwx.render import render_markdown
@@ -119,3 +121,13 @@ def test_shallow_nesting_renders_everything_without_a_warning() -> None:
     document = render_markdown(text, SiteConfig(root=Path("/site")))
     assert document.warnings == []
     assert all(f"item {i}" in document.html for i in range(8)) and "quote" in document.html
+
+
+def test_check_of_a_post_over_the_limit_names_the_file_and_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "mdwx.toml").write_text("[limits]\nmarkdown_bytes = 10_000\n", encoding="utf-8")
+    post = tmp_path / "huge.md"
+    post.write_text("# Huge\n\n" + "*a " * 5_000, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(post)])
+    assert result.exit_code == 1
+    assert f"{post}: the post is larger than the limit of 10,000 bytes" in result.output
+    assert "Traceback" not in result.output
