@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,8 @@ from mdwx.errors import ArticleError, RenderError
 from mdwx.render import render_markdown
 from mdwx.render.bounded import bounded_plugin
 from mdwx.render.pipeline import markdown
+from mdwx.render.sanitize import MAX_DEPTH, limit_depth
+from tests.render_helpers import unsafe_markup
 
 
 def test_a_post_over_the_markdown_limit_is_refused_before_parsing(tmp_path: Path) -> None:
@@ -131,3 +134,36 @@ def test_check_of_a_post_over_the_limit_names_the_file_and_exits_1(tmp_path: Pat
     assert result.exit_code == 1
     assert f"{post}: the post is larger than the limit of 10,000 bytes" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["*" * 20_000 + "deep" + "*" * 20_000, "<b>" * 10_000 + "deep", "<span>" * 6_000 + "deep",
+     "a " + "~~" * 5_000 + "deep" + "~~" * 5_000, "[" * 3_000 + "deep" + "](x)" * 3_000],
+)
+def test_thousands_of_nested_elements_render_with_a_warning(text: str) -> None:
+    """The theme inliner's native parser dies (SIGSEGV) near 10,000 open elements."""
+    document = render_markdown(text, SiteConfig(root=Path("/site")))
+    assert "deep" in document.html
+    assert unsafe_markup(document.html) == []
+    depth = max_depth(document.html)
+    assert depth <= MAX_DEPTH + 2  # the root section and the paragraph
+    if depth > 100:
+        assert any("nested more than" in w.message for w in document.warnings)
+
+
+def max_depth(html: str) -> int:
+    depth = deepest = 0
+    for closing, name in re.findall(r"<(/?)([a-z][a-z0-9-]*)", html):
+        if name in ("br", "img", "hr", "col"):
+            continue
+        depth += -1 if closing else 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def test_limit_depth_keeps_text_and_balance() -> None:
+    html = "<p>" + "<b>" * 5 + "x" + "</b>" * 5 + "<br>y</p>"
+    cut, changed = limit_depth(html, 3)
+    assert changed and cut == "<p><b><b>x</b></b><br>y</p>"
+    assert limit_depth(html, 10) == (html, False)

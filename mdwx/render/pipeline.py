@@ -24,7 +24,7 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from mdwx.article_model import Article
 from mdwx.config import SiteConfig
-from mdwx.document import Document
+from mdwx.document import Diagnostic, Document
 from mdwx.render import cjk_friendly
 from mdwx.render.blocks import blocks_plugin
 from mdwx.render.bounded import NESTING_KEY, bounded_plugin
@@ -36,7 +36,7 @@ from mdwx.render.links import links_plugin, references_html
 from mdwx.render.lists import lists_plugin
 from mdwx.render.media import media_plugin
 from mdwx.render.raw_html import close_hidden, raw_html_plugin
-from mdwx.render.sanitize import drop_hidden
+from mdwx.render.sanitize import MAX_DEPTH, drop_hidden, limit_depth
 from mdwx.render.themes import load_theme
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -153,6 +153,11 @@ def finish(ctx: RenderContext, parts: list[str], theme_name: str, tail: str = ""
         ctx.link_numbers = {url: number for url, number in ctx.link_numbers.items()
                             if f"[{number}]" in shown}
     html = f'<section class="mdwx">{shown_body}{references_html(ctx)}{shown_foot}</section>'
+    html, cut = limit_depth(html)
+    if cut:  # no single line to name: the nesting builds up over the post
+        ctx.warnings.append(Diagnostic(
+            f"elements nested more than {MAX_DEPTH} deep (emphasis, raw HTML) lose their "
+            "innermost tags; the text is kept", str(ctx.path) if ctx.path else None, None))
     return Document(inline_theme(html, load_theme(theme_name)), assets, list(ctx.warnings))
 
 

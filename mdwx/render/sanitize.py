@@ -92,6 +92,46 @@ class Hooks:
     hidden: str | None = None
 
 
+MAX_DEPTH = 256  # elements open at once; css_inline's HTML5 parser crashes near 10,000
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
+_VOID_ELEMENTS = _words("area base br col embed hr img input link meta source track wbr")
+
+
+def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, bool]:
+    """The document with tags nested deeper than ``max_depth`` removed (their text kept).
+
+    Returns the HTML and whether anything was removed. ``**`` runs or unclosed raw ``<b>``
+    can nest thousands of elements, and the native HTML parser of the theme inliner
+    overflows its stack on them (the process dies with SIGSEGV). Linear in the length.
+    """
+    stack: list[str] = []
+    drop: list[tuple[int, int]] = []
+    for match in _TAG_NAME.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID_ELEMENTS:
+            continue
+        if not closing:
+            if len(stack) >= max_depth:
+                drop.append(match.span())
+                name = "/" + name  # its closing tag goes too
+            stack.append(name)
+            continue
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth] in (name, "/" + name):
+                if stack[depth][0] == "/":
+                    drop.append(match.span())
+                del stack[depth:]
+                break
+    if not drop:
+        return html, False
+    out, position = [], 0
+    for start, end in drop:
+        out.append(html[position:start])
+        position = end
+    out.append(html[position:])
+    return "".join(out), True
+
+
 def drop_hidden(html: str) -> str:
     """The document without what lies between ``HIDDEN_OPEN`` and ``HIDDEN_CLOSE`` markers.
 
