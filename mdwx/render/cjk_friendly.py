@@ -9,10 +9,10 @@ text. The "CommonMark CJK-friendly amendments" change the two flanking definitio
 
     https://github.com/tats-u/markdown-cjk-friendly/blob/main/specification.md
 
-This module implements that specification (Unicode 17 ranges) for every markdown-it-py
-rule that scans delimiter runs through ``StateInline.scanDelims`` — emphasis (``*``,
-``_``) and strikethrough (``~~``, and ``~`` when the parser's ``strikethrough_single_tilde``
-option is set). For text without CJK characters or variation selectors the result is
+This module implements that specification (Unicode 17 ranges) for markdown-it-py's
+emphasis (``*``, ``_``) and strikethrough (``~~``, and ``~`` when the parser's
+``strikethrough_single_tilde`` option is set) by giving them a CJK-friendly
+``StateInline.scanDelims``. For text without CJK characters or variation selectors the result is
 exactly CommonMark's. It imports nothing but markdown-it-py and can be used on its own::
 
     from markdown_it import MarkdownIt
@@ -23,6 +23,7 @@ exactly CommonMark's. It imports nothing but markdown-it-py and can be used on i
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from types import MethodType
 
 from markdown_it import MarkdownIt
@@ -73,10 +74,6 @@ def is_cjk(code: int) -> bool:
     return index >= 0 and code <= _ENDS[index]
 
 
-def _is_punct(ch: str) -> bool:
-    return isMdAsciiPunct(ord(ch)) or isPunctChar(ch)
-
-
 def _before(src: str, start: int) -> tuple[str, bool, bool]:
     """The character before a run, seen through a variation selector.
 
@@ -114,15 +111,19 @@ def scan_delims(state: StateInline, start: int, can_split_word: bool) -> Scanned
     last_space = isWhiteSpace(ord(last_char))
 
     if last_space or next_space:  # CJK-ness cannot change anything next to whitespace
-        last_punct = not last_space and _is_punct(last_char)
-        next_punct = not next_space and _is_punct(next_char)
+        last_punct = not last_space and (isMdAsciiPunct(ord(last_char)) or isPunctChar(last_char))
+        next_punct = not next_space and (isMdAsciiPunct(ord(next_char)) or isPunctChar(next_char))
         left = not next_space and (not next_punct or last_space or last_punct)
         right = not last_space and (not last_punct or next_space or next_punct)
     else:
-        base, last_cjk, last_ivs = _before(src, start)
-        last_punct = _is_punct(base)
-        next_punct = _is_punct(next_char)
-        next_cjk = is_cjk(ord(next_char))
+        last_code, next_code = ord(last_char), ord(next_char)
+        if _VS_LOW <= last_code <= _VS_HIGH or _IVS_LOW <= last_code <= _IVS_HIGH:
+            base, last_cjk, last_ivs = _before(src, start)
+        else:  # the common case: no variation selector to look through
+            base, last_cjk, last_ivs = last_char, last_code >= _FIRST_CJK and is_cjk(last_code), False
+        last_punct = isMdAsciiPunct(ord(base)) or isPunctChar(base)
+        next_punct = isMdAsciiPunct(next_code) or isPunctChar(next_char)
+        next_cjk = next_code >= _FIRST_CJK and is_cjk(next_code)
         # Only *non-CJK* punctuation blocks flanking; CJK characters count like a space.
         last_plain_punct = last_punct and not last_cjk
         next_plain_punct = next_punct and not next_cjk
@@ -134,18 +135,31 @@ def scan_delims(state: StateInline, start: int, can_split_word: bool) -> Scanned
     return Scanned(can_open, can_close, pos - start)
 
 
+#: The inline rules that scan delimiter runs, with the characters that start a run.
+DELIMITER_RULES = {"emphasis": "*_", "strikethrough": "~"}
+
+
+def _with_cjk_scan(rule: Callable[[StateInline, bool], bool], markers: str
+                   ) -> Callable[[StateInline, bool], bool]:
+    def cjk_friendly_rule(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] not in markers:  # the rule would refuse too: stay cheap
+            return False
+        if "scanDelims" not in state.__dict__:
+            state.scanDelims = MethodType(scan_delims, state)  # type: ignore[method-assign]
+        return rule(state, silent)
+
+    return cjk_friendly_rule
+
+
 def plugin(md: MarkdownIt) -> None:
-    """Make every delimiter run of ``md`` follow the CJK-friendly flanking rules.
+    """Make emphasis and strikethrough follow the CJK-friendly flanking rules.
 
     markdown-it-py builds a plain ``StateInline`` for each inline run (there is no state
-    class to subclass, as the JavaScript plugin does), so the parser's ``tokenize`` step is
-    wrapped to bind :func:`scan_delims` as that state's ``scanDelims`` before any rule runs:
-    emphasis, strikethrough and any other plugin's rule that scans delimiter runs see it.
+    class to subclass, as the JavaScript plugin does), so the rules named in
+    ``DELIMITER_RULES`` are wrapped: at a delimiter character they bind :func:`scan_delims`
+    as the state's ``scanDelims`` before running. Rules the parser lacks are skipped.
     """
-    tokenize = md.inline.tokenize
-
-    def cjk_friendly_tokenize(state: StateInline) -> None:
-        state.scanDelims = MethodType(scan_delims, state)  # type: ignore[method-assign]
-        tokenize(state)
-
-    md.inline.tokenize = cjk_friendly_tokenize  # type: ignore[method-assign]
+    for rule in md.inline.ruler.__rules__:
+        markers = DELIMITER_RULES.get(rule.name)
+        if markers is not None:
+            md.inline.ruler.at(rule.name, _with_cjk_scan(rule.fn, markers), {"alt": rule.alt})
