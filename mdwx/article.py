@@ -45,7 +45,7 @@ class _Source:
 
 def read_article(path: Path, config: SiteConfig) -> Article:
     """Read and validate one post. Raises :class:`ArticleError` naming ``path:line``."""
-    source = _split(path)
+    source = _split(path, config.limits.markdown_bytes)
     front, lines = source.front, source.key_lines
     warnings = [_unknown_key_warning(path, key, lines) for key in front if key not in KNOWN_KEYS]
     body, body_line = source.body, source.body_line
@@ -87,13 +87,17 @@ def read_article(path: Path, config: SiteConfig) -> Article:
     )
 
 
-def _split(path: Path) -> _Source:
+def _split(path: Path, max_bytes: int) -> _Source:
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:  # never more than the limit (+1 to see it is over)
+            raw = file.read(max_bytes + 1)
     except FileNotFoundError:
         raise ArticleError("no such file", path=path) from None
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror}", path=path) from None
+    if len(raw) > max_bytes:
+        raise ArticleError(f"the post is larger than the limit of {max_bytes:,} bytes of Markdown",
+                           path=path, hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

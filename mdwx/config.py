@@ -47,6 +47,7 @@ class Limits:
     content_chars: int = 20_000  # visible text: a warning, not a limit
     content_bytes: int = 600_000  # UTF-8 bytes of the content HTML: the hard limit
     card_title: int = 35
+    markdown_bytes: int = 2_000_000  # a post's file, refused before parsing (bounds the work)
 
 
 @dataclass(frozen=True)
