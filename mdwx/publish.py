@@ -447,7 +447,7 @@ def front_matter_title(post: Post) -> str | None:
     from mdwx.article import _split
 
     try:
-        title = _split(post.path).front.get("title")
+        title = _split(post.path, post.config.limits.markdown_bytes).front.get("title")
     except (MdwxError, OSError, ValueError):
         return None
     return " ".join(title.split()) if isinstance(title, str) and title.strip() else None
