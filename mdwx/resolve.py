@@ -74,6 +74,7 @@ class Resolved:
 
     values: dict[str, str] = field(default_factory=dict)
     thumb_media_id: str = ""
+    media_ids: dict[str, str] = field(default_factory=dict)  # asset key → permanent image media_id
     cover_url: str = ""
     counts: UploadCounts = field(default_factory=UploadCounts)
 
@@ -163,6 +164,15 @@ class AssetLoader:
     async def load_cover(self, source: str, base: Path, line: int | None, post_path: Path) -> LoadedAsset:
         data = await self.source_bytes(source, post_path, line, relative_to=base)
         asset = Asset(key="cover", kind=AssetKind.IMAGE, source=source, line=line)
+        loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
+        if not loaded.cached:
+            loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
+        return loaded
+
+    async def load_permanent(self, asset: Asset, post_path: Path) -> LoadedAsset:
+        """A picture sent as a permanent image (``add_material``), keeping its asset key: an
+        image post's pictures, which WeChat names by ``media_id``."""
+        data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
         if not loaded.cached:
             loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
