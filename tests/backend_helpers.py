@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-
 from mdwx.sandbox import SandboxServer
 
 
@@ -50,8 +48,3 @@ DRAFT = Api("draft", "draft/add", "draft/update", "freepublish/submit", "freepub
             ("draft/", "freepublish/"))
 APIS = {"media": MEDIA, "draft": DRAFT}
 
-
-@pytest.fixture(params=list(APIS))
-def api(request: pytest.FixtureRequest) -> Api:
-    """Each test taking ``api`` runs once per backend."""
-    return APIS[request.param]

@@ -13,7 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.backend_helpers import APIS, Api, api  # noqa: F401  (api: the per-backend fixture)
+from tests.backend_helpers import APIS, Api
 from tests.cli_helpers import mdwx, sandbox_env, write_post
 from tests.publish_helpers import endpoints, publish, sandbox
 

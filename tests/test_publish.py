@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mdwx.state import State
-from tests.backend_helpers import APIS, Api, api  # noqa: F401  (api: the per-backend fixture)
+from tests.backend_helpers import APIS, Api
 from tests.publish_helpers import (
     IMG_SRC,
     MPVID,
