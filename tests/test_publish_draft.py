@@ -358,6 +358,16 @@ def test_image_post_refusals_name_the_line_and_send_nothing(tmp_path: Path, coun
         assert sb.requests == []
 
 
+def test_check_finds_an_image_post_fault_offline(tmp_path: Path) -> None:
+    from mdwx.build import check_post
+    from mdwx.posts import collect_posts
+
+    site = copy_site(tmp_path)
+    post = image_post(site, 21)
+    report = check_post(collect_posts([post])[0])
+    assert not report.ok and str(report.error).startswith(f"{post}:30: an image post holds at most 20 pictures")
+
+
 def test_image_post_through_the_media_api_is_a_clear_error(tmp_path: Path) -> None:
     site = copy_site(tmp_path)
     post = image_post(site, 2)

@@ -52,8 +52,9 @@ class DraftBackend:
     # -- offline -------------------------------------------------------------------------
 
     def check(self, prepared: Prepared) -> None:
-        """The draft API's limits ([draft] in mdwx.toml) and, for an image post, its text
-        and pictures; raises :class:`mdwx.errors.ArticleError` at the file's line."""
+        """The draft API's limits ([draft] in mdwx.toml; an image post's text and pictures
+        were checked by :func:`mdwx.build.prepare`); raises :class:`mdwx.errors.ArticleError`
+        at the file's line."""
         from mdwx.errors import ArticleError
 
         article, limits = prepared.article, self.config.draft
@@ -67,11 +68,6 @@ class DraftBackend:
                     f"{name} is {size} {unit}, {size - limit} over the draft API's limit of {limit}",
                     path=article.path, line=article.key_lines.get(name),
                     hint=f"shorten the {name}, or set draft.{name} in mdwx.toml to what your account accepts")
-        if article.post_type == "images":
-            from mdwx.imagepost import image_post_images, image_post_text
-
-            image_post_images(article, prepared.document, limits.image_post_images)
-            image_post_text(article, limits.image_post_text)
 
     def _size(self, name: str, value: str) -> tuple[int, str]:
         if name == "digest" and self.config.draft.digest_unit == "bytes":
