@@ -169,15 +169,17 @@ class Publisher(SubmitSteps):
         loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
         result.warnings += [f"{x.asset.source}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
         reference = cover_reference(article, prepared.document, post)
+        size = bool(article.pic_crop_235_1 or article.pic_crop_1_1)  # crops are checked against it
         if reference is None:  # nothing given, found or configured: make one
             from mdwx.render.pipeline import article_theme
 
             cover, note = await loader.load_generated_cover(
-                article.title, article_theme(article, post.config), article.path)
+                article.title, article_theme(article, post.config), article.path, size=size)
             result.warnings = [w for w in result.warnings if "no cover image: publish will" not in w]
             result.actions.append(note)
         else:
-            cover = await loader.load_cover(*reference, article.path)
+            cover = await loader.load_cover(*reference, article.path, size=size)
+        backend.check_cover(article, cover)
         video_cover = None
         if article.video.cover and any(x.kind == "video" for x in loaded):
             video_cover = await loader.load_cover(article.video.cover, article.path,

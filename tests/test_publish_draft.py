@@ -311,6 +311,26 @@ def test_cover_crops_are_sent_as_fractions(tmp_path: Path) -> None:
         assert article["pic_crop_1_1"] == "0.2872_0_0.7128_1"
 
 
+def test_a_crop_of_the_wrong_shape_is_refused_before_sending_even_for_an_uploaded_cover(tmp_path: Path) -> None:
+    from PIL import Image
+
+    site = copy_site(tmp_path)
+    Image.new("RGB", (940, 400), (20, 90, 160)).save(site / "media" / "wide.jpg")
+    head = "---\ntitle: Crop\ncover: ../media/wide.jpg\n"
+    post = write(site / "posts" / "crop.md", head + "pic_crop_1_1: [0, 0, 0.5, 1]\n---\n\nText.\n")
+    with sandbox() as sb:
+        refused = draft_publish([post], sb, draft=True)[0]
+        assert refused.error is not None and sb.requests == []
+        assert str(refused.error).startswith(f"{post}:4: pic_crop_1_1 is 470×400 px of the 940×400 cover, not 1:1")
+        write(post, head + "pic_crop_1_1: [0, 0, 0.4255, 1]\n---\n\nText.\n")
+        assert draft_publish([post], sb, draft=True)[0].error is None  # the cover is uploaded now
+        sb.clear_log()
+        write(post, head + "pic_crop_1_1: [0, 0, 0.9, 1]\n---\n\nText.\n")
+        again = draft_publish([post], sb, draft=True)[0]
+        assert again.error is not None and "not 1:1" in str(again.error)
+        assert sb.requests == []
+
+
 # -- image posts -------------------------------------------------------------------------
 
 

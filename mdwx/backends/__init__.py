@@ -25,8 +25,9 @@ from mdwx.config import BACKENDS, SiteConfig
 from mdwx.errors import ConfigError
 
 if TYPE_CHECKING:
+    from mdwx.article_model import Article
     from mdwx.build import Prepared
-    from mdwx.resolve import Resolved
+    from mdwx.resolve import LoadedAsset, Resolved
     from mdwx.review import Progress
     from mdwx.state import ArticleRecord
 
@@ -55,6 +56,10 @@ class Backend(Protocol):
     def check(self, prepared: Prepared) -> None:
         """Raise :class:`mdwx.errors.MdwxError` (file and line) for anything this API refuses
         that can be known offline: field limits, a post type it cannot publish."""
+
+    def check_cover(self, article: Article, cover: LoadedAsset) -> None:
+        """Raise :class:`mdwx.errors.MdwxError` when what the post asks of its cover (crops)
+        does not fit the cover, before anything is sent."""
 
     def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
         """The article JSON this API takes, from the post and its resolved assets."""

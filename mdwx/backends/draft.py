@@ -23,13 +23,16 @@ from mdwx.plan import SETTLE, UPDATE, UPLOAD, PublishError
 from mdwx.review import Progress
 
 if TYPE_CHECKING:
+    from mdwx.article_model import Article
     from mdwx.build import Prepared
-    from mdwx.resolve import Resolved
+    from mdwx.resolve import LoadedAsset, Resolved
     from mdwx.state import ArticleRecord
 
 GONE = 40007  # draft/get, draft/update: the media_id names no draft in the box
 SETTLE_PAGES = 5  # freepublish/batchget pages (20 each) searched for a lost submit's article
 SETTLE_SLACK = 300  # seconds of clock difference allowed between this machine and WeChat
+#: Cover crops → the shape (width : height) each must have.
+CROP_RATIOS = {"pic_crop_235_1": 2.35, "pic_crop_1_1": 1.0}
 #: publish_status → the state's status (1, still publishing, stays "submitted").
 STATUS_BY_PUBLISH_STATUS = {0: "published", 2: "rejected", 3: "rejected", 4: "rejected", 5: "deleted",
                             6: "rejected"}
@@ -68,6 +71,30 @@ class DraftBackend:
                     f"{name} is {size} {unit}, {size - limit} over the draft API's limit of {limit}",
                     path=article.path, line=article.key_lines.get(name),
                     hint=f"shorten the {name}, or set draft.{name} in mdwx.toml to what your account accepts")
+
+    def check_cover(self, article: Article, cover: LoadedAsset) -> None:
+        """Each cover crop must have its shape (2.35:1, 1:1) in pixels of the cover, within a
+        pixel on each edge, as WeChat checks it; raises :class:`mdwx.errors.ArticleError` at
+        the crop's line."""
+        from mdwx.errors import ArticleError
+
+        if cover.prepared is None:
+            return
+        width, height = cover.prepared.width, cover.prepared.height
+        for key, ratio in CROP_RATIOS.items():
+            crop = getattr(article, key)
+            if not crop:
+                continue
+            x1, y1, x2, y2 = (float(t) for t in crop.split("_"))
+            box_w, box_h = (x2 - x1) * width, (y2 - y1) * height
+            high = (box_w + 2) / (box_h - 2) if box_h > 2 else float("inf")
+            if not (box_w - 2) / (box_h + 2) <= ratio <= high:
+                fit = round(min(height * ratio, width) / width, 4)
+                raise ArticleError(
+                    f"{key} is {box_w:.0f}×{box_h:.0f} px of the {width}×{height} cover, not {ratio:g}:1",
+                    path=article.path, line=article.key_lines.get(key),
+                    hint=f"make the box {ratio:g} times as wide as high in pixels, e.g. x2 - x1 = {fit} "
+                         f"with y from 0 to {round(min(width / ratio, height) / height, 4)}")
 
     def _size(self, name: str, value: str) -> tuple[int, str]:
         if name == "digest" and self.config.draft.digest_unit == "bytes":

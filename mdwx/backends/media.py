@@ -16,8 +16,9 @@ from mdwx.plan import SETTLE, UPDATE, UPLOAD, PublishError
 from mdwx.review import STATUS_BY_TEXT, Progress
 
 if TYPE_CHECKING:
+    from mdwx.article_model import Article
     from mdwx.build import Prepared
-    from mdwx.resolve import Resolved
+    from mdwx.resolve import LoadedAsset, Resolved
     from mdwx.state import ArticleRecord
 
 DAILY_SUBMIT_LIMIT = 200
@@ -43,6 +44,9 @@ class MediaBackend:
             raise PublishError("image posts (type: images) are published through the draft-box API only",
                                path=article.path, line=article.key_lines.get("type"),
                                hint='set backend = "draft" in mdwx.toml or pass --backend draft')
+
+    def check_cover(self, article: Article, cover: LoadedAsset) -> None:
+        """The media API takes no cover crops: nothing to check."""
 
     def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
         from mdwx.render import check_content
