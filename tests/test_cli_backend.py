@@ -3,7 +3,6 @@ through the draft-box API, as a user runs them."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from tests.cli_helpers import count, mdwx, mdwx_json, sandbox_env, write_post
@@ -55,17 +54,20 @@ def test_backend_from_mdwx_toml_and_a_bad_one_is_a_usage_error(tmp_path: Path) -
         assert flag.returncode == 2 and "Traceback" not in flag.stderr
 
 
-def test_sample_site_through_the_draft_api_in_the_sandbox_then_a_rerun_sends_nothing(tmp_path: Path) -> None:
-    """The issue's done-when: `mdwx publish sample-site --sandbox --backend draft`."""
+def test_sample_site_through_the_draft_api_then_a_rerun_sends_nothing(tmp_path: Path) -> None:
+    """The issue's done-when (`mdwx publish sample-site --sandbox --backend draft`), against a
+    standalone sandbox so its log can be read (the in-process one takes the fixed port 8765,
+    which other tests' read-again checks rely on)."""
     site = copy_site(tmp_path)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "MDWX_"))}
-    env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"))
-    code, first = mdwx_json("publish", str(site), "--sandbox", "--backend", "draft", cwd=tmp_path, env=env)
-    posts = first["posts"]
-    assert code == 0 and len(posts) == len(list((site / "posts").glob("*.md")))
-    assert {p["status"] for p in posts} == {"published"}
-    assert all("/s/" in p["url"] for p in posts)
-    code, again = mdwx_json("publish", str(site), "--sandbox", "--backend", "draft", cwd=tmp_path, env=env)
-    assert code == 0
-    assert {tuple(p["steps"]) for p in again["posts"]} == {("unchanged",)}
-    assert {p["uploads"]["images"] + p["uploads"]["videos"] for p in again["posts"]} == {0}
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        code, first = mdwx_json("publish", str(site), "--backend", "draft", "--wait", cwd=tmp_path, env=env)
+        posts = first["posts"]
+        assert code == 0 and len(posts) == len(list((site / "posts").glob("*.md")))
+        assert {p["status"] for p in posts} == {"published"}
+        assert all(p["url"].startswith(f"{sb.base_url}/s/") for p in posts)
+        sb.clear_log()
+        code, again = mdwx_json("publish", str(site), "--backend", "draft", "--wait", cwd=tmp_path, env=env)
+        assert code == 0
+        assert {tuple(p["steps"]) for p in again["posts"]} == {("unchanged",)}
+        assert sb.requests == []
