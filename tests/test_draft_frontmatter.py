@@ -126,7 +126,6 @@ def test_image_post_text_is_plain_and_within_its_limit_or_refused_at_a_line(body
         return
     assert not TAG.search(text) and not SANDBOX_TAG.search(text)
     assert len(text) <= limit
-    assert "![" not in text or "![" in body.replace("![x](p.png)", "")  # pictures are not text
 
 
 @settings(max_examples=200, deadline=None)

@@ -51,9 +51,76 @@ def test_failed_publish_status_is_explained_with_fail_idx(tmp_path: Path, outcom
         with State.open(site / ".mdwx" / "state.db") as state:
             record = state.for_backend("draft").article(sb.appid, REL)
             assert record.status == "rejected" and record.publish_id
-        # Following polled freepublish/get until the final status; nothing was sent twice.
-        assert endpoints(sb).count("freepublish/submit") == 1
-        assert endpoints(sb).count("freepublish/get") >= 2  # publishing (1), then the outcome
+        assert endpoints(sb).count("freepublish/submit") == 1 and "freepublish/get" in endpoints(sb)
+
+
+class Jobs:
+    """A client whose freepublish/get answers the given publish_status values in turn."""
+
+    def __init__(self, statuses: list[int], fail_idx: tuple[int, ...] = ()) -> None:
+        self.statuses, self.fail_idx, self.asked = list(statuses), fail_idx, 0
+
+    async def freepublish_get(self, publish_id: str) -> Any:
+        from mdwx.wechat.models import PublishJob
+
+        status = self.statuses[min(self.asked, len(self.statuses) - 1)]
+        self.asked += 1
+        urls = ((1, "https://mp.weixin.qq.com/s/x"),) if status == 0 else ()
+        return PublishJob(publish_id, status, "A1" if status in (0, 5, 6) else None, urls,
+                          self.fail_idx if status in (2, 4) else ())
+
+
+@pytest.mark.parametrize(("statuses", "final", "words"), [
+    ([1, 1, 1, 0], "published", None),
+    ([1, 4], "rejected", "review rejected"),
+    ([1, 1, 2], "rejected", "originality check failed"),
+    ([3], "rejected", "general reason"),
+    ([5], "deleted", "deleted after it was published"),
+    ([6], "rejected", "banned it"),
+    ([1, 9], "rejected", "publish_status 9 is not documented"),
+])
+def test_following_polls_with_backoff_until_publish_status_is_final(statuses: list[int], final: str,
+                                                                    words: str | None) -> None:
+    from mdwx.backends.draft import DraftBackend
+    from mdwx.config import SiteConfig
+    from mdwx.review import follow
+    from mdwx.state_schema import ArticleRecord
+
+    client = Jobs(statuses, fail_idx=(2,))
+    backend = DraftBackend(client, SiteConfig(root=Path("/site")))
+    record = ArticleRecord("wx1", "p.md", "M1", "h", "submitted", None, "T", "", "", None, None,
+                           backend="draft", publish_id="P1")
+    pauses: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+
+    progress = asyncio.run(follow(lambda: backend.progress(record), timeout=3600, interval=0.25, sleep=sleep))
+    assert progress.status == final and client.asked == len(statuses)
+    assert pauses == [0.25 * 1.5**n for n in range(len(statuses) - 1)]  # growing by half each time
+    if words is None:
+        assert progress.error is None and progress.url == "https://mp.weixin.qq.com/s/x"
+        assert progress.article_id == "A1"
+    else:
+        assert words in str(progress.error)
+        assert ("for article(s) 2" in str(progress.error)) == (statuses[-1] in (2, 4))
+
+
+def test_following_gives_up_at_the_timeout_still_publishing() -> None:
+    from mdwx.backends.draft import DraftBackend
+    from mdwx.config import SiteConfig
+    from mdwx.review import follow
+    from mdwx.state_schema import ArticleRecord
+
+    backend = DraftBackend(Jobs([1]), SiteConfig(root=Path("/site")))
+    record = ArticleRecord("wx1", "p.md", "M1", "h", "submitted", None, "T", "", "", None, None,
+                           backend="draft", publish_id="P1")
+
+    async def sleep(seconds: float) -> None:
+        return None
+
+    progress = asyncio.run(follow(lambda: backend.progress(record), timeout=0, interval=0.25, sleep=sleep))
+    assert progress.status == "submitted" and not progress.final and "publishing" in progress.live
 
 
 def test_publishing_is_followed_to_the_url_and_article_id(tmp_path: Path) -> None:
