@@ -19,13 +19,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from mdwx.article_draft import cover_crop, post_type
 from mdwx.article_model import Article, VideoMeta
 from mdwx.config import COMMENT_MODES, SiteConfig
 from mdwx.errors import ArticleError
 
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
-    "theme", "slug", "draft", "video", "date", "tags", "id",
+    "theme", "slug", "draft", "video", "date", "tags", "id", "type", "pic_crop_235_1", "pic_crop_1_1",
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -81,6 +82,9 @@ def read_article(path: Path, config: SiteConfig) -> Article:
         theme=_string(front, "theme", source) or config.theme,
         draft=_bool(front, "draft", source, False),
         video=_video(front, source),
+        post_type=post_type(front, lines, path),
+        pic_crop_235_1=cover_crop(front, lines, path, "pic_crop_235_1"),
+        pic_crop_1_1=cover_crop(front, lines, path, "pic_crop_1_1"),
         front_matter=front,
         key_lines=lines,
         warnings=tuple(warnings),

@@ -106,6 +106,11 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
         if enforce_size:
             raise breach
     verify_local_assets(article, document, post)
+    if article.post_type == "images":  # its pictures and plain text: checked offline too
+        from mdwx.imagepost import image_post_images, image_post_text
+
+        image_post_images(article, document, post.config.draft.image_post_images)
+        image_post_text(article, post.config.draft.image_post_text)
     warnings = list(article.warnings) + [str(w) for w in document.warnings]
     chars = text_chars(estimate)
     long_text = text_warning(chars, post.config.limits)

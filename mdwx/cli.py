@@ -53,6 +53,10 @@ def _guard(func: F) -> F:
 
 paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+backend_option = click.option(
+    "--backend", type=click.Choice(["media", "draft"]), default=None,
+    help="WeChat API: 'media' (cgi-bin/publish/*) or 'draft' (draft box + freepublish). "
+         "Default: backend in mdwx.toml, else media.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -149,6 +153,7 @@ def _publish_options(func: F) -> F:
                           "in the history: `mdwx status` lists it)."),
         json_option,
         click.option("--sandbox", is_flag=True, help="Publish to a local WeChat emulator with throwaway credentials."),
+        backend_option,
     ]):
         func = option(func)
     return func
@@ -159,24 +164,25 @@ def _publish_options(func: F) -> F:
 @_publish_options
 @_guard
 def publish(paths: tuple[Path, ...], draft: bool, wait: bool, dry_run: bool, force: bool,
-            as_json: bool, sandbox: bool) -> None:
+            as_json: bool, sandbox: bool, backend: str | None) -> None:
     """Upload posts' images, cover and videos, upload the article, submit it."""
     from mdwx.cli_publish import run_publish
 
     sys.exit(run_publish(_collect(paths), draft=draft, wait=wait, dry_run=dry_run, force=force,
-                         as_json=as_json, sandbox=sandbox))
+                         as_json=as_json, sandbox=sandbox, backend=backend))
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @json_option
 @click.option("--sandbox", is_flag=True, help="Ask the local sandbox (as publish --sandbox did).")
+@backend_option
 @_guard
-def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool) -> None:
+def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None) -> None:
     """Show what mdwx knows of each post and ask WeChat for its live status."""
     from mdwx.cli_publish import run_status
 
-    sys.exit(run_status(_collect(paths or (Path("."),)), as_json=as_json, sandbox=sandbox))
+    sys.exit(run_status(_collect(paths or (Path("."),)), as_json=as_json, sandbox=sandbox, backend=backend))
 
 
 @main.command()
@@ -188,14 +194,16 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool) -> None:
               help="Delete this one of the post's articles (e.g. one a --force publish superseded; "
                    "`mdwx status` lists them). Default: the post's current article.")
 @click.option("--sandbox", is_flag=True, help="Delete from the local sandbox.")
+@backend_option
 @json_option
 @_guard
-def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool, as_json: bool) -> None:
-    """Delete a post's article from WeChat's publishing library."""
+def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool, backend: str | None,
+           as_json: bool) -> None:
+    """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
     from mdwx.cli_publish import run_delete
 
     sys.exit(run_delete(_collect([path])[0], yes=yes, index=index, sandbox=sandbox, as_json=as_json,
-                        article=article))
+                        article=article, backend=backend))
 
 
 @main.command()

@@ -21,6 +21,7 @@ from typing import Any
 
 import click
 
+from mdwx.backends import backend_name, make_backend
 from mdwx.errors import EXIT_FAILED, EXIT_OK, ConfigError
 from mdwx.posts import Post
 from mdwx.publish import Events, PostResult, Publisher, PublishOptions
@@ -134,13 +135,13 @@ def _open_state(posts: Sequence[Post], notes: list[str]) -> State:
 
 
 def run_publish(posts: list[Post], *, draft: bool, wait: bool, dry_run: bool, force: bool,
-                as_json: bool, sandbox: bool) -> int:
+                as_json: bool, sandbox: bool, backend: str | None = None) -> int:
     results: list[PostResult] = []
     notes: list[str] = []
     sandboxes: list[tuple[Path, Any]] = []
     for group in _by_site(posts):
         config = group[0].config
-        options = PublishOptions(draft=draft, wait=wait or sandbox, dry_run=dry_run, force=force)
+        options = PublishOptions(draft=draft, wait=wait or sandbox, dry_run=dry_run, force=force, backend=backend)
         if sandbox:
             options.poll_interval = options.video_poll_interval = SANDBOX_POLL
         # The state first: taking over a hidden state file may move the sandbox's data too.
@@ -254,7 +255,7 @@ def _print_sandbox_help(root: Path, server: Any) -> None:
     _say(f"and open the URLs above (all of them: {server.base_url}/).")
 
 
-def run_status(posts: list[Post], *, as_json: bool, sandbox: bool) -> int:
+def run_status(posts: list[Post], *, as_json: bool, sandbox: bool, backend: str | None = None) -> int:
     """Recorded status of each post, with WeChat's live status when it answers in time."""
     from mdwx.wechat import RetryPolicy
 
@@ -264,7 +265,9 @@ def run_status(posts: list[Post], *, as_json: bool, sandbox: bool) -> int:
         with _open_state(group, notes) as state, \
                 connection(group[0].config, sandbox=sandbox, need_client=False, timeout=STATUS_TIMEOUT,
                            retry=RetryPolicy(attempts=1)) as conn:
-            rows += asyncio.run(_status_rows(group, state, conn))
+            name = backend_name(group[0].config, backend)
+            api = make_backend(name, conn.client, group[0].config)
+            rows += asyncio.run(_status_rows(group, state.for_backend(name), conn, api))
     if as_json:
         click.echo(json.dumps({"posts": rows}, ensure_ascii=False, indent=2))
     else:
@@ -283,6 +286,8 @@ def _print_status_row(row: dict[str, Any], *, show_error: bool) -> None:
     recorded = f"{row['status']} (recorded)" if row["media_id"] else row["status"]
     live = f" — WeChat now: {row['live']}" if row.get("live") else ""
     _say(f"{row['path']}: {recorded}{live}" + (f"  {row['url']}" if row.get("url") else ""))
+    if row.get("why"):
+        _say(f"    {row['why']}")
     if row.get("renamed_from"):
         _say(f"    recorded as {row['renamed_from']} (the post was renamed or moved)")
     if row.get("error") and show_error and not row.get("not_asked"):
@@ -291,10 +296,9 @@ def _print_status_row(row: dict[str, Any], *, show_error: bool) -> None:
         _say(f"    superseded: {old['media_id']} {old['status']}" + (f"  {old['url']}" if old["url"] else ""))
 
 
-async def _status_rows(posts: list[Post], state: State, conn: Connection) -> list[dict[str, Any]]:
+async def _status_rows(posts: list[Post], state: State, conn: Connection, api: Any) -> list[dict[str, Any]]:
     from mdwx.errors import MdwxError
     from mdwx.identity import article_fingerprint, find_article
-    from mdwx.publish import STATUS_BY_TEXT
 
     rows = []
     unreachable: str | None = None  # once WeChat failed to answer, the rest is not asked (bounded)
@@ -317,16 +321,17 @@ async def _status_rows(posts: list[Post], state: State, conn: Connection) -> lis
                     row["error"], row["not_asked"] = unreachable, True
                 else:
                     try:
-                        live = await conn.client.query(record.media_id)
+                        live = await api.progress(record)
                     except MdwxError as exc:
                         row["error"] = str(exc)
                         unreachable = f"not asked: WeChat did not answer for an earlier post ({exc})"
                     else:
-                        row["live"], row["url"] = live.status, live.url or row["url"]
-                        mapped = STATUS_BY_TEXT.get(live.status)
-                        if mapped in ("published", "rejected"):
-                            state.record_status(conn.appid, key, mapped, live.url)
-                            row["status"] = mapped
+                        row["live"], row["url"] = live.live, live.url or row["url"]
+                        if live.final:
+                            state.record_status(conn.appid, key, live.status, live.url, live.article_id)
+                            row["status"] = live.status
+                        if live.error is not None:
+                            row["why"] = live.error.message
             rows.append(row)
     finally:
         if conn.client is not None:
@@ -335,14 +340,16 @@ async def _status_rows(posts: list[Post], state: State, conn: Connection) -> lis
 
 
 def run_delete(post: Post, *, yes: bool, sandbox: bool, as_json: bool, index: int = 0,
-               article: str | None = None) -> int:
+               article: str | None = None, backend: str | None = None) -> int:
     """Delete the post's article, or with ``article`` one of its superseded ones (by media_id)."""
     from mdwx.errors import MdwxError
     from mdwx.identity import article_fingerprint, find_article
 
     notes: list[str] = []
     appid = inprocess_appid(post.config.root / ".mdwx") if sandbox else _env_appid()
-    with _open_state([post], notes) as state:
+    name = backend_name(post.config, backend)
+    with _open_state([post], notes) as all_state:
+        state = all_state.for_backend(name)
         found = find_article(state, appid, post, article_fingerprint(post))
         record = found.record
         key = record.source_path if record else post.relative
@@ -350,8 +357,10 @@ def run_delete(post: Post, *, yes: bool, sandbox: bool, as_json: bool, index: in
     for note in notes:
         _say(f"note: {note}", fg="yellow")
     targets = {o.media_id: (o.status, o.title, True) for o in history}
+    handles = {o.media_id: (o.article_id, "") for o in history}  # the draft API's article_id, publish_id
     if record and record.media_id:
         targets[record.media_id] = (record.status, record.title, False)
+        handles[record.media_id] = (record.article_id, record.publish_id)
     if article is None:
         if record is None or not record.media_id:
             raise MdwxError("mdwx has no article for this post", path=post.path,
@@ -371,10 +380,14 @@ def run_delete(post: Post, *, yes: bool, sandbox: bool, as_json: bool, index: in
         if not click.confirm(f"Delete the {label} '{title}' ({status}, {article}) from WeChat?", err=True):
             _say("nothing deleted")
             return EXIT_OK
-    with connection(post.config, sandbox=sandbox) as conn, State.open(post.config.state_path) as state:
+    with connection(post.config, sandbox=sandbox) as conn, State.open(post.config.state_path) as all_state:
+        state = all_state.for_backend(name)
+        api = make_backend(name, conn.client, post.config)
+        article_id, publish_id = handles[article]
+
         async def delete() -> None:
             try:
-                await conn.client.delete(article, index=index)
+                await api.delete(article, status=status, article_id=article_id, publish_id=publish_id, index=index)
             finally:
                 await conn.client.aclose()
 
