@@ -1,7 +1,7 @@
 """mdwx: publish Markdown to WeChat Official Accounts.
 
 The package is a pipeline (read → render → resolve → publish); the command line in
-:mod:`mdwx.cli` is a thin shell over the library API re-exported lazily here, so that
+:mod:`mdwx.cli.main` is a thin shell over the library API re-exported lazily here, so that
 ``import mdwx`` (and ``mdwx --help``) stays fast.
 """
 

@@ -8,7 +8,7 @@ import pytest
 
 from mdwx.config import load_config
 from mdwx.errors import ConfigError
-from mdwx.posts import collect_posts
+from mdwx.source.posts import collect_posts
 
 
 def site(tmp_path: Path, config: str = "") -> Path:

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mdwx.article_model import Article
     from mdwx.config import Limits, SiteConfig
     from mdwx.document import Document
+    from mdwx.source.model import Article
 
 __all__ = ["check_content", "preview_page", "render_article", "render_markdown", "theme_names"]
 
