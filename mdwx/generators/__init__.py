@@ -112,7 +112,7 @@ def toml_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dic
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = re.search(r"\(at line (\d+), column \d+\)", message)
-        line = int(where.group(1)) + 1 if where else 1
+        line = int(where.group(1)) + 1 if where else len(block) + 1  # "at end of document"
         problem = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", message)
         raise ArticleError(f"invalid TOML front matter: {problem}", path=path, line=line,
                            hint="check quotes and '=' signs; TOML strings need quotes") from None

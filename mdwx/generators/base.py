@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from mdwx.generators.text import Rewrite, sub_outside_code
+from mdwx.generators.text import Rewrite, each_prose, sub_prose
 
 # Keys every generator's themes use for the same ideas, in order of preference.
 DIGEST_KEYS = ("description", "summary", "excerpt")
@@ -141,10 +141,19 @@ class Generator:
 
     # --- body ---------------------------------------------------------------------------
     def body(self, text: str, ctx: PostContext) -> Rewrite:
-        """The body rewritten into mdwx's Markdown, line for line."""
-        return Rewrite(self.rewrite_images(text, ctx), ctx.warnings)
+        """The body rewritten into mdwx's Markdown, line for line; fenced code untouched."""
+        text = self.fences(text, ctx)
+        return Rewrite(each_prose(text, lambda chunk, first: self.prose(chunk, first, ctx)), ctx.warnings)
 
-    def rewrite_images(self, text: str, ctx: PostContext) -> str:
+    def fences(self, text: str, ctx: PostContext) -> str:
+        """Block tags that become fenced code (``{% highlight %}``), before fences are found."""
+        return text
+
+    def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
+        """One run of lines outside fenced code (starting at body line ``first_line``) rewritten."""
+        return self.images(chunk, first_line, ctx)
+
+    def images(self, text: str, first_line: int, ctx: PostContext) -> str:
         """Image references that name a file the generator would find, made relative to the post."""
         def markdown(match: re.Match[str], line: int) -> str:
             dest = match.group("dest")
@@ -158,8 +167,8 @@ class Generator:
             return (f"{match.group('head')}{quote_mark}{ctx.relative(found)}{quote_mark}"
                     if found else match.group(0))
 
-        text = sub_outside_code(_IMAGE, markdown, text)
-        return sub_outside_code(_IMG_SRC, html, text)
+        text = sub_prose(_IMAGE, markdown, text, first_line)
+        return sub_prose(_IMG_SRC, html, text, first_line)
 
     def locate(self, reference: str, ctx: PostContext) -> Path | None:
         """The file an image reference names, where this generator would find it, or None
@@ -189,7 +198,7 @@ def _author_name(value: Any) -> str:
     return ", ".join(n for n in names if n)
 
 
-_ARG = re.compile(r'''(?:(?P<key>[\w-]+)\s*[=:]\s*)?(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|[^\s"'`]+)''')
+_ARG = re.compile(r'''(?:(?P<key>[\w-]+)\s*(?:=|:(?!//))\s*)?(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|[^\s"'`]+)''')
 
 
 def split_args(text: str) -> tuple[list[str], dict[str, str]]:

@@ -19,7 +19,7 @@ from mdwx.generators.base import (
     split_args,
 )
 from mdwx.generators.liquid import Liquid
-from mdwx.generators.text import map_prose_lines
+from mdwx.generators.text import on_lines
 
 SILENT = frozenset({
     "comments", "disableNunjucks", "abbrlink", "top_img", "index_img", "banner_img", "copyright",
@@ -54,8 +54,8 @@ class Hexo(Liquid):
     def cover_keys(self) -> tuple[str, ...]:
         return ("index_img", "banner_img", "top_img")
 
-    def block_rewrites(self, text: str, ctx: PostContext) -> str:
-        return map_prose_lines(text, lambda lines, a, b: _pairs(lines, a, b))
+    def block_rewrites(self, chunk: str) -> str:
+        return on_lines(chunk, _pairs)
 
     def tag(self, name: str, args: str, line: int, ctx: PostContext) -> str | None:
         positional, named = split_args(args)
@@ -101,8 +101,8 @@ def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext) -> 
     return image_markdown(source, alt, title, width)
 
 
-def _pairs(lines: list[str], start: int, end: int) -> None:
-    index = start
+def _pairs(lines: list[str]) -> None:
+    index, end = 0, len(lines)
     while index < end:
         for opener, closer, convert in ((_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote),
                                         (_NOTE_OPEN, _NOTE_CLOSE, _note)):
@@ -120,8 +120,11 @@ def _quote(lines: list[str], start: int, stop: int, args: str) -> None:
     for index in range(start + 1, stop):
         lines[index] = "> " + lines[index]
     author = re.sub(r"\s*https?://\S+.*$", "", args).strip()
-    lines[start] = ">" if lines[start + 1:stop] else ""
-    lines[stop] = f"> — {author}" if author else ""
+    credit = f"> — {author}" if author else ">"
+    # The credit goes last, as Hexo shows it, unless the line after would then run on into
+    # the quote (a lazy continuation line): then it goes first and the closer stays blank.
+    follows = stop + 1 < len(lines) and lines[stop + 1].strip()
+    lines[start], lines[stop] = (credit, "") if follows else (">", credit if author else "")
 
 
 def _note(lines: list[str], start: int, stop: int, args: str) -> None:

@@ -18,7 +18,7 @@ from mdwx.generators.base import (
     indent_block,
     split_args,
 )
-from mdwx.generators.text import Rewrite, block_tags, fence_for, map_prose_lines, sub_outside_code
+from mdwx.generators.text import block_tags, fence_for, on_lines, sub_prose
 
 SILENT = frozenset({
     "linkTitle", "outputs", "resources", "build", "cascade", "headless", "markup", "menu", "menus",
@@ -30,8 +30,7 @@ SILENT = frozenset({
 _OPEN = r"\{\{(?P<d>[<%])\s*"
 _CLOSE = r"\s*[>%]\}\}"
 # {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}} on one line.
-_SHORTCODE = re.compile(_OPEN + r"(?P<end>/)?(?P<name>[\w./-]+)(?P<args>(?:[^>%\n]|[>%](?!\}\}))*?)/?" + _CLOSE)
-_COMMENTED = re.compile(r"\{\{(?P<d>[<%])/\*(?P<inner>.*?)\*/[>%]\}\}")
+_SHORTCODE = re.compile(r"\{\{(?P<c>[<%])/\*(?P<inner>.*?)\*/[>%]\}\}|" + _OPEN + r"(?P<end>/)?(?P<name>[\w./-]+)(?P<args>(?:[^>%\n]|[>%](?!\}\}))*?)/?" + _CLOSE)
 # [text]({{< ref "x" >}}): a link to another page of the site.
 _REF_LINK = re.compile(r"\[(?P<text>(?:[^\]\\\n]|\\.)*)\]\(\s*\{\{[<%]\s*(?:rel)?ref\b[^}\n]*[>%]\}\}\s*\)")
 _HIGHLIGHT_OPEN = re.compile(r"^\s*\{\{[<%]\s*highlight\s+(?P<args>[^}\n]*?)\s*[>%]\}\}\s*$")
@@ -72,14 +71,14 @@ class Hugo(Generator):
         roots += sorted(ctx.site_root.glob("themes/*/static"))
         return roots
 
-    def body(self, text: str, ctx: PostContext) -> Rewrite:
-        text = block_tags(text, _HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE, _highlight)
-        text = map_prose_lines(text, lambda lines, a, b: _paired(lines, a, b, ctx))
-        text = sub_outside_code(_REF_LINK, lambda m, line: m.group("text"), text)
-        text = sub_outside_code(_COMMENTED, lambda m, line: "{{" + m.group("d") + m.group("inner")
-                                + (">" if m.group("d") == "<" else "%") + "}}", text)
-        text = sub_outside_code(_SHORTCODE, lambda m, line: _shortcode(m, ctx.file_line(line), ctx), text)
-        return Rewrite(self.rewrite_images(text, ctx), ctx.warnings)
+    def fences(self, text: str, ctx: PostContext) -> str:
+        return block_tags(text, _HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE, _highlight)
+
+    def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
+        chunk = on_lines(chunk, _paired)
+        chunk = sub_prose(_REF_LINK, lambda m, line: m.group("text"), chunk, first_line)
+        chunk = sub_prose(_SHORTCODE, lambda m, line: _shortcode(m, ctx.file_line(line), ctx), chunk, first_line)
+        return self.images(chunk, first_line, ctx)
 
 
 def _highlight(match: re.Match[str], inner: list[str]) -> tuple[str, str]:
@@ -88,8 +87,9 @@ def _highlight(match: re.Match[str], inner: list[str]) -> tuple[str, str]:
     return fence + (positional[0] if positional else ""), fence
 
 
-def _paired(lines: list[str], start: int, end: int, ctx: PostContext) -> None:
-    index = start
+def _paired(lines: list[str]) -> None:
+    """Callout-like paired shortcodes (``notice``, ``hint``, ``details`` …) → admonitions."""
+    index, end = 0, len(lines)
     while index < end:
         match = _PAIRED_OPEN.match(lines[index])
         name = match.group("name").lower() if match else ""
@@ -97,16 +97,17 @@ def _paired(lines: list[str], start: int, end: int, ctx: PostContext) -> None:
         stop = next((j for j in range(index + 1, end) if close.match(lines[j])), None) if match else None
         if match and stop is not None:
             positional, named = split_args(match.group("args"))
-            kind = named.get("type") or (positional[0] if positional and name in
-                                         ("notice", "hint", "alert", "admonition", "callout") else name)
-            title = named.get("title") or named.get("summary") or (
-                positional[0] if positional and name == "details" else "")
+            generic = name in ("notice", "hint", "alert", "admonition", "callout")
+            kind = named.get("type") or (positional.pop(0) if generic and positional else name)
+            title = named.get("title") or named.get("summary") or (positional[0] if positional else "")
             indent_block(lines, index, stop, admonition_head("note" if name == "details" else kind, title))
             index = stop
         index += 1
 
 
 def _shortcode(match: re.Match[str], line: int, ctx: PostContext) -> str:
+    if match.group("c"):  # {{</* x */>}}: Hugo's way to show a shortcode as text
+        return "{{" + match.group("c") + match.group("inner") + (">" if match.group("c") == "<" else "%") + "}}"
     name = match.group("name").lower()
     positional, named = split_args(match.group("args"))
     if match.group("end"):

@@ -11,15 +11,7 @@ import re
 from typing import Any
 
 from mdwx.generators.base import Generator, PostContext, split_args
-from mdwx.generators.text import (
-    Rewrite,
-    block_tags,
-    blocks,
-    closes,
-    fence_for,
-    fence_opener,
-    sub_outside_code,
-)
+from mdwx.generators.text import block_tags, blocks, closes, fence_for, fence_opener, sub_prose
 
 _HIGHLIGHT_OPEN = re.compile(r"^\s*\{%-?\s*(?:highlight|codeblock)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
 _HIGHLIGHT_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:highlight|codeblock)\s*-?%\}\s*$")
@@ -43,16 +35,18 @@ class Liquid(Generator):
 
     tag_name = "Liquid"
 
-    def body(self, text: str, ctx: PostContext) -> Rewrite:
-        text = _raw_fences(text)
-        text = block_tags(text, _HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE, _highlight)
-        text = self.block_rewrites(text, ctx)
-        text = sub_outside_code(_LINK_TAG, lambda m, line: m.group("text"), text)
-        text = sub_outside_code(_TAGS, lambda m, line: self._tag(m, ctx.file_line(line), ctx), text)
-        return Rewrite(self.rewrite_images(text, ctx), ctx.warnings)
+    def fences(self, text: str, ctx: PostContext) -> str:
+        return block_tags(_raw_fences(text), _HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE, _highlight)
 
-    def block_rewrites(self, text: str, ctx: PostContext) -> str:
-        return text
+    def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
+        chunk = self.block_rewrites(chunk)
+        chunk = sub_prose(_LINK_TAG, lambda m, line: m.group("text"), chunk, first_line)
+        chunk = sub_prose(_TAGS, lambda m, line: self._tag(m, ctx.file_line(line), ctx), chunk, first_line)
+        return self.images(chunk, first_line, ctx)
+
+    def block_rewrites(self, chunk: str) -> str:
+        """Paired block tags that become Markdown blocks, line for line."""
+        return chunk
 
     def _tag(self, match: re.Match[str], line: int, ctx: PostContext) -> str:
         if match.group("raw") is not None:

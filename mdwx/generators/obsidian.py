@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from mdwx.generators.base import Generator, PostContext, admonition_head, image_markdown
-from mdwx.generators.text import Rewrite, map_prose_lines, sub_outside_code
+from mdwx.generators.text import on_lines, sub_prose
 
 SILENT = frozenset({"aliases", "alias", "cssclasses", "cssclass", "publish", "banner_y", "banner_x",
                     "status", "source", "up", "related", "dg-publish"})
@@ -49,14 +49,14 @@ class Obsidian(Generator):
         inner = re.fullmatch(r"!?\[\[([^\]|]+)(?:\|[^\]]*)?\]\]", value)
         return super().cover_reference(inner.group(1) if inner else value, ctx)
 
-    def body(self, text: str, ctx: PostContext) -> Rewrite:
-        text = sub_outside_code(_COMMENT, lambda m, line: "", text)
-        text = map_prose_lines(text, _callouts)
-        text = sub_outside_code(_EMBED, lambda m, line: self._embed(m, ctx.file_line(line), ctx), text)
-        text = sub_outside_code(_WIKILINK, lambda m, line: _link_text(m), text)
-        text = sub_outside_code(_HIGHLIGHT, lambda m, line: f"<mark>{m.group('text')}</mark>", text)
-        text = sub_outside_code(_BLOCK_ID, lambda m, line: "", text)
-        return Rewrite(self.rewrite_images(text, ctx), ctx.warnings)
+    def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
+        chunk = sub_prose(_COMMENT, lambda m, line: "", chunk, first_line)
+        chunk = on_lines(chunk, _callouts)
+        chunk = sub_prose(_EMBED, lambda m, line: self._embed(m, ctx.file_line(line), ctx), chunk, first_line)
+        chunk = sub_prose(_WIKILINK, lambda m, line: _link_text(m), chunk, first_line)
+        chunk = sub_prose(_HIGHLIGHT, lambda m, line: f"<mark>{m.group('text')}</mark>", chunk, first_line)
+        chunk = sub_prose(_BLOCK_ID, lambda m, line: "", chunk, first_line)
+        return self.images(chunk, first_line, ctx)
 
     def _embed(self, match: re.Match[str], line: int, ctx: PostContext) -> str:
         target = match.group("target").strip()
@@ -97,10 +97,10 @@ def _link_text(match: re.Match[str]) -> str:
     return alias.strip() if alias and alias.strip() else _display(match.group("target"))
 
 
-def _callouts(lines: list[str], start: int, end: int) -> None:
+def _callouts(lines: list[str]) -> None:
     """``> [!type]± Title`` callouts the GitHub alert syntax cannot hold (a title, a fold
     marker, an Obsidian-only type) become admonitions, line for line."""
-    index = start
+    index, end = 0, len(lines)
     while index < end:
         match = _CALLOUT.match(lines[index])
         if match and (match.group("title").strip() or match.group("fold")

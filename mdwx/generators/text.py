@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # A fence may sit inside block quotes and list items: any run of spaces, tabs and '>' before it.
 _FENCE = re.compile(r"^(?P<lead>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 # An inline code span: a backtick run, then the first run of exactly the same length.
 CODE_SPAN = r"(?<!`)(?P<ticks>`+)(?!`)[\s\S]*?(?<!`)(?P=ticks)(?!`)"
+_CODE_SPAN = re.compile(CODE_SPAN)
 
 
 @dataclass
@@ -79,27 +81,37 @@ def keep_lines(old: str, new: str) -> str:
 Replacer = Callable[[re.Match[str], int], str]
 
 
-def sub_outside_code(pattern: re.Pattern[str], replace: Replacer, text: str, first_line: int = 1) -> str:
-    """Apply ``replace(match, line)`` to every match of ``pattern`` outside fences and code spans.
+def each_prose(text: str, change: Callable[[str, int], str]) -> str:
+    """``change(chunk, first_line)`` applied to each run of lines outside fenced code.
 
-    ``pattern`` must not match across a fence line; ``line`` is the 1-based line of the match
-    start counted from ``first_line``. Each replacement keeps the line count of what it replaces.
+    The fences are found once, before any change: a rewrite that happens to leave a line
+    looking like a fence cannot expose the code after it to later rewrites.
     """
     lines = text.split("\n")
     out: list[str] = []
     for is_code, start, end in blocks(lines):
         chunk = "\n".join(lines[start:end])
         if not is_code:
-            chunk = _sub_prose(pattern, replace, chunk, first_line + start)
+            changed = change(chunk, start + 1)
+            chunk = keep_lines(chunk, changed)
         out.append(chunk)
     return "\n".join(out)
 
 
-def _sub_prose(pattern: re.Pattern[str], replace: Replacer, chunk: str, first_line: int) -> str:
-    combined = re.compile(f"(?P<__code>{CODE_SPAN})|(?:{pattern.pattern})", pattern.flags)
+def sub_outside_code(pattern: re.Pattern[str], replace: Replacer, text: str) -> str:
+    """Apply ``replace(match, line)`` to every match of ``pattern`` outside fences and code spans."""
+    return each_prose(text, lambda chunk, first: sub_prose(pattern, replace, chunk, first))
+
+
+def sub_prose(pattern: re.Pattern[str], replace: Replacer, chunk: str, first_line: int = 1) -> str:
+    """Apply ``replace(match, line)`` to every match of ``pattern`` in ``chunk`` (text with no
+    fenced code) outside inline code spans; ``line`` is the match's 1-based line counted from
+    ``first_line``. Each replacement keeps the line count of what it replaces."""
+    combined = _combined(pattern)
+    spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(chunk)] if "`" in chunk else []
 
     def one(match: re.Match[str]) -> str:
-        if match.group("__code") is not None:
+        if match.group("__code") is not None or _cuts_a_span(match.start(), match.end(), spans):
             return match.group(0)
         line = first_line + chunk.count("\n", 0, match.start())
         return keep_lines(match.group(0), replace(match, line))
@@ -107,13 +119,21 @@ def _sub_prose(pattern: re.Pattern[str], replace: Replacer, chunk: str, first_li
     return combined.sub(one, chunk)
 
 
-def map_prose_lines(text: str, change: Callable[[list[str], int, int], None]) -> str:
-    """Let ``change(lines, start, end)`` edit, in place and line for line, each run of lines
-    outside fences; used by rewrites that work on whole lines (block tags, callouts)."""
-    lines = text.split("\n")
-    for is_code, start, end in blocks(lines):
-        if not is_code:
-            change(lines, start, end)
+def _cuts_a_span(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``start..end`` begins outside a code span and ends inside it (or the reverse):
+    a construct enclosing whole spans is the writer's; one cut by a span is not a construct."""
+    return any(s < end and e > start and not (start <= s and e <= end) for s, e in spans)
+
+
+@lru_cache(maxsize=64)
+def _combined(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(f"(?P<__code>{CODE_SPAN})|(?:{pattern.pattern})", pattern.flags)
+
+
+def on_lines(chunk: str, change: Callable[[list[str]], None]) -> str:
+    """Let ``change(lines)`` edit the lines of ``chunk`` in place, line for line."""
+    lines = chunk.split("\n")
+    change(lines)
     return "\n".join(lines)
 
 
@@ -146,7 +166,7 @@ def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
             index += 1
             continue
         match = opener.match(line)
-        end = next((j for j in range(index + 1, len(lines)) if closer.match(lines[j])), None) if match else None
+        end = _closer(lines, index, closer) if match else None
         if match and end is not None:
             pair = rewrite(match, lines[index + 1:end])
             if pair is not None:
@@ -154,3 +174,13 @@ def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
                 index = end
         index += 1
     return "\n".join(lines)
+
+
+def _closer(lines: list[str], index: int, closer: re.Pattern[str]) -> int | None:
+    """The line closing the block tag opened at ``index``; the search stops at a fence."""
+    for j in range(index + 1, len(lines)):
+        if closer.match(lines[j]):
+            return j
+        if fence_opener(lines[j]):
+            return None
+    return None
