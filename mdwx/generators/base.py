@@ -34,8 +34,8 @@ COMMON_SILENT = frozenset({
 })
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//|^#")
 # ![alt](dest "title") — dest with no spaces, or <dest with spaces>.
-_IMAGE = re.compile(r"(?P<head>!\[(?:[^\]\\\n]|\\.)*\]\(\s*)(?P<dest><[^>\n]*>|[^\s)]+)(?P<tail>[^)\n]*\))")
-_IMG_SRC = re.compile(r"""(?P<head><img\b[^>]*?\bsrc\s*=\s*)(?P<q>["'])(?P<dest>[^"'\n]*)(?P=q)""", re.I)
+_IMAGE = re.compile(r"(?P<head>!\[(?:[^\[\]\\\n]|\\.){0,256}\]\(\s*)(?P<dest><[^>\n]{0,2000}>|[^\s)]{1,2000})(?P<tail>[^)\n]{0,256}\))")
+_IMG_SRC = re.compile(r"""(?P<head><img\b[^<>]{0,512}?\bsrc\s*=\s*)(?P<q>["'])(?P<dest>[^"'\n]*)(?P=q)""", re.I)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from mdwx.generators.base import (
     split_args,
 )
 from mdwx.generators.liquid import Liquid
-from mdwx.generators.text import on_lines
+from mdwx.generators.text import next_lines, on_lines
 
 SILENT = frozenset({
     "comments", "disableNunjucks", "abbrlink", "top_img", "index_img", "banner_img", "copyright",
@@ -103,11 +103,12 @@ def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext) -> 
 
 def _pairs(lines: list[str]) -> None:
     index, end = 0, len(lines)
+    kinds = [(opener, next_lines(lines, closer.match), convert) for opener, closer, convert in
+             ((_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote), (_NOTE_OPEN, _NOTE_CLOSE, _note))]
     while index < end:
-        for opener, closer, convert in ((_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote),
-                                        (_NOTE_OPEN, _NOTE_CLOSE, _note)):
+        for opener, closers, convert in kinds:
             match = opener.match(lines[index])
-            stop = next((j for j in range(index + 1, end) if closer.match(lines[j])), None) if match else None
+            stop = closers[index] if match else None
             if match and stop is not None:
                 convert(lines, index, stop, match.group("args").strip())
                 index = stop

@@ -18,7 +18,7 @@ from mdwx.generators.base import (
     indent_block,
     split_args,
 )
-from mdwx.generators.text import block_tags, fence_for, on_lines, sub_prose
+from mdwx.generators.text import block_tags, fence_for, next_lines, on_lines, sub_prose
 
 SILENT = frozenset({
     "linkTitle", "outputs", "resources", "build", "cascade", "headless", "markup", "menu", "menus",
@@ -30,9 +30,9 @@ SILENT = frozenset({
 _OPEN = r"\{\{(?P<d>[<%])\s*"
 _CLOSE = r"\s*[>%]\}\}"
 # {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}} on one line.
-_SHORTCODE = re.compile(r"\{\{(?P<c>[<%])/\*(?P<inner>.*?)\*/[>%]\}\}|" + _OPEN + r"(?P<end>/)?(?P<name>[\w./-]+)(?P<args>(?:[^>%\n]|[>%](?!\}\}))*?)/?" + _CLOSE)
+_SHORTCODE = re.compile(r"\{\{(?P<c>[<%])/\*(?P<inner>[^\n]{0,256}?)\*/[>%]\}\}|" + _OPEN + r"(?P<end>/)?(?P<name>[\w./-]+)(?![\w./-])(?P<args>(?:[^{>%\n]|[>%](?!\}\})){0,256}?)/?" + _CLOSE)
 # [text]({{< ref "x" >}}): a link to another page of the site.
-_REF_LINK = re.compile(r"\[(?P<text>(?:[^\]\\\n]|\\.)*)\]\(\s*\{\{[<%]\s*(?:rel)?ref\b[^}\n]*[>%]\}\}\s*\)")
+_REF_LINK = re.compile(r"\[(?P<text>(?:[^\[\]\\\n]|\\.){0,256})\]\(\s*\{\{[<%]\s*(?:rel)?ref\b[^}\n]*[>%]\}\}\s*\)")
 _HIGHLIGHT_OPEN = re.compile(r"^\s*\{\{[<%]\s*highlight\s+(?P<args>[^}\n]*?)\s*[>%]\}\}\s*$")
 _HIGHLIGHT_CLOSE = re.compile(r"^\s*\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$")
 _PAIRED_OPEN = re.compile(r"^\s*\{\{[<%]\s*(?P<name>notice|hint|alert|admonition|callout|note|tip|"
@@ -90,11 +90,14 @@ def _highlight(match: re.Match[str], inner: list[str]) -> tuple[str, str]:
 def _paired(lines: list[str]) -> None:
     """Callout-like paired shortcodes (``notice``, ``hint``, ``details`` …) → admonitions."""
     index, end = 0, len(lines)
+    closers: dict[str, list[int | None]] = {}
     while index < end:
         match = _PAIRED_OPEN.match(lines[index])
         name = match.group("name").lower() if match else ""
-        close = re.compile(r"^\s*\{\{[<%]\s*/" + name + r"\s*[>%]\}\}\s*$", re.I)
-        stop = next((j for j in range(index + 1, end) if close.match(lines[j])), None) if match else None
+        if match and name not in closers:
+            close = re.compile(r"^\s*\{\{[<%]\s*/" + name + r"\s*[>%]\}\}\s*$", re.I)
+            closers[name] = next_lines(lines, close.match)
+        stop = closers[name][index] if match else None
         if match and stop is not None:
             positional, named = split_args(match.group("args"))
             generic = name in ("notice", "hint", "alert", "admonition", "callout")

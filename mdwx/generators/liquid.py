@@ -11,20 +11,30 @@ import re
 from typing import Any
 
 from mdwx.generators.base import Generator, PostContext, split_args
-from mdwx.generators.text import block_tags, blocks, closes, fence_for, fence_opener, sub_prose
+from mdwx.generators.text import (
+    block_tags,
+    blocks,
+    closes,
+    fence_for,
+    fence_opener,
+    regions,
+    sub_prose,
+)
 
 _HIGHLIGHT_OPEN = re.compile(r"^\s*\{%-?\s*(?:highlight|codeblock)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
 _HIGHLIGHT_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:highlight|codeblock)\s*-?%\}\s*$")
 _RAW_LINE = re.compile(r"^\s*\{%-?\s*raw\s*-?%\}\s*$")
 _ENDRAW_LINE = re.compile(r"^\s*\{%-?\s*endraw\s*-?%\}\s*$")
 _LINK_TAG = re.compile(
-    r"\[(?P<text>(?:[^\]\\\n]|\\.)*)\]\(\s*\{%-?\s*(?:post_url|link|post_path|post_link)\b[^%\n]*-?%\}\s*\)")
+    r"\[(?P<text>(?:[^\[\]\\\n]|\\.){0,256})\]\(\s*\{%-?\s*(?:post_url|link|post_path|post_link)\b[^%\n]*-?%\}\s*\)")
 _TAGS = re.compile(
-    r"\{%-?\s*raw\s*-?%\}(?P<raw>[\s\S]*?)\{%-?\s*endraw\s*-?%\}"
-    r"|\{%-?\s*comment\s*-?%\}[\s\S]*?\{%-?\s*endcomment\s*-?%\}"
-    r"|\{#[\s\S]*?#\}"
-    r"|\{%-?\s*(?P<name>\w+)(?P<args>(?:[^%\n]|%(?!\}))*?)\s*-?%\}"
-    r"|\{\{-?\s*(?P<expr>(?:[^}\n]|\}(?!\}))*?)\s*-?\}\}")
+    r"\{%-?[ \t]*(?P<name>\w+)(?!\w)(?P<args>(?:[^{%\n]|%(?!\})){0,256}?)[ \t]*-?%\}"
+    r"|\{\{-?[ \t]*(?P<expr>(?:[^{}\n]|\}(?!\})){0,256}?)[ \t]*-?\}\}")
+_REGIONS = {
+    "raw": (re.compile(r"\{%-?\s*raw\s*-?%\}"), re.compile(r"\{%-?\s*endraw\s*-?%\}")),
+    "comment": (re.compile(r"\{%-?\s*comment\s*-?%\}"), re.compile(r"\{%-?\s*endcomment\s*-?%\}")),
+    "note": (re.compile(r"\{#"), re.compile(r"#\}")),  # Nunjucks comments
+}
 _URL_FILTER = re.compile(r"""^(?P<q>["'])(?P<path>[^"']*)(?P=q)\s*\|\s*(?:relative_url|absolute_url|url_for|"""
                          r"""prepend:\s*site\.(?:base)?url)\s*$""")
 _SITE_PREFIX = re.compile(r"^(?:site\.(?:baseurl|url)|config\.root|config\.url)$")
@@ -41,21 +51,28 @@ class Liquid(Generator):
     def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
         chunk = self.block_rewrites(chunk)
         chunk = sub_prose(_LINK_TAG, lambda m, line: m.group("text"), chunk, first_line)
-        chunk = sub_prose(_TAGS, lambda m, line: self._tag(m, ctx.file_line(line), ctx), chunk, first_line)
-        return self.images(chunk, first_line, ctx)
+        out: list[str] = []
+        position, line = 0, first_line
+        for kind, start, inner_start, inner_end, end in regions(chunk, _REGIONS):
+            out.append(self._tags(chunk[position:start], line, ctx))
+            line += chunk.count("\n", position, end)
+            inner = chunk[inner_start:inner_end]
+            out.append(inner if kind == "raw" else "\n" * chunk.count("\n", start, end))
+            position = end
+        out.append(self._tags(chunk[position:], line, ctx))
+        return self.images("".join(out), first_line, ctx)
+
+    def _tags(self, text: str, first_line: int, ctx: PostContext) -> str:
+        return sub_prose(_TAGS, lambda m, line: self._tag(m, ctx.file_line(line), ctx), text, first_line)
 
     def block_rewrites(self, chunk: str) -> str:
         """Paired block tags that become Markdown blocks, line for line."""
         return chunk
 
     def _tag(self, match: re.Match[str], line: int, ctx: PostContext) -> str:
-        if match.group("raw") is not None:
-            return match.group("raw")
         if match.group("expr") is not None:
             return self.expression(match.group("expr").strip(), line, ctx)
         name = match.group("name")
-        if name is None:
-            return ""  # {% comment %} … {% endcomment %}, {# … #}
         if name in ("raw", "endraw"):
             return ""  # the other half sits across a fence: the tag alone means nothing
         converted = self.tag(name, match.group("args").strip(), line, ctx)

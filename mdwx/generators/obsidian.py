@@ -24,9 +24,9 @@ VIDEO_EXTENSIONS = {".mp4", ".webm", ".mov", ".mkv", ".ogv"}
 ALERT_KINDS = {"note", "tip", "important", "warning", "caution"}
 _MAX_FILES = 200_000
 _COMMENT = re.compile(r"%%[\s\S]*?%%")
-_EMBED = re.compile(r"!\[\[(?P<target>[^\]|\n\\]*)(?:\\?\|(?P<rest>[^\]\n]*))?\]\]")
-_WIKILINK = re.compile(r"\[\[(?P<target>[^\]|\n\\]*)(?:\\?\|(?P<alias>[^\]\n]*))?\]\]")
-_HIGHLIGHT = re.compile(r"(?<![=\\])==(?=[^\s=])(?P<text>[^\n]*?[^\s=\\])==(?!=)")
+_EMBED = re.compile(r"!\[\[(?P<target>[^\[\]|\n\\]{0,256})(?:\\?\|(?P<rest>[^\[\]\n]{0,256}))?\]\]")
+_WIKILINK = re.compile(r"\[\[(?P<target>[^\[\]|\n\\]{0,256})(?:\\?\|(?P<alias>[^\[\]\n]{0,256}))?\]\]")
+_HIGHLIGHT = re.compile(r"(?<![=\\])==(?=[^\s=])(?P<text>[^\n]{0,256}?[^\s=\\])==(?!=)")
 _BLOCK_ID = re.compile(r"(?<=\S)[ \t]+\^[A-Za-z0-9-]+(?=[ \t]*$)", re.M)
 _CALLOUT = re.compile(r"^> ?\[!(?P<kind>[\w-]+)\](?P<fold>[+-]?)[ \t]*(?P<title>.*)$")
 _SIZE = re.compile(r"^\s*(?P<w>\d{1,4})(?:x\d{1,4})?\s*$")

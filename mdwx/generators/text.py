@@ -8,15 +8,14 @@ never touched: a post *about* Hugo shortcodes or Liquid tags shows them as writt
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 # A fence may sit inside block quotes and list items: any run of spaces, tabs and '>' before it.
 _FENCE = re.compile(r"^(?P<lead>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-# An inline code span: a backtick run, then the first run of exactly the same length.
-CODE_SPAN = r"(?<!`)(?P<ticks>`+)(?!`)[\s\S]*?(?<!`)(?P=ticks)(?!`)"
-_CODE_SPAN = re.compile(CODE_SPAN)
+_TICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 
 @dataclass
@@ -106,28 +105,69 @@ def sub_outside_code(pattern: re.Pattern[str], replace: Replacer, text: str) -> 
 def sub_prose(pattern: re.Pattern[str], replace: Replacer, chunk: str, first_line: int = 1) -> str:
     """Apply ``replace(match, line)`` to every match of ``pattern`` in ``chunk`` (text with no
     fenced code) outside inline code spans; ``line`` is the match's 1-based line counted from
-    ``first_line``. Each replacement keeps the line count of what it replaces."""
-    combined = _combined(pattern)
-    spans = [(m.start(), m.end()) for m in _CODE_SPAN.finditer(chunk)] if "`" in chunk else []
+    ``first_line``. Each replacement keeps the line count of what it replaces.
 
-    def one(match: re.Match[str]) -> str:
-        if match.group("__code") is not None or _cuts_a_span(match.start(), match.end(), spans):
-            return match.group(0)
-        line = first_line + chunk.count("\n", 0, match.start())
-        return keep_lines(match.group(0), replace(match, line))
+    A match inside a code span, or cut by one, is no construct: the search resumes past that
+    span. Linear in the text for any input (spans and lines are counted once, in order).
+    """
+    spans = code_spans(chunk) if "`" in chunk else []
+    starts = [s for s, _ in spans]
+    out: list[str] = []
+    position = done = 0
+    line, counted = first_line, 0
+    while position <= len(chunk):
+        match = pattern.search(chunk, position)
+        if match is None:
+            break
+        start, end = match.span()
+        cut = _cut_span(start, end, spans, starts)
+        if cut is not None:
+            position = max(start + 1, cut)
+            continue
+        line += chunk.count("\n", counted, start)
+        counted = start
+        out.append(chunk[done:start])
+        out.append(keep_lines(match.group(0), replace(match, line)))
+        done = end
+        position = end if end > start else end + 1
+    out.append(chunk[done:])
+    return "".join(out)
 
-    return combined.sub(one, chunk)
+
+def code_spans(chunk: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each inline code span (CommonMark §6.1): a backtick run closed by the
+    next run of the same length in the same paragraph. One pass over the runs."""
+    breaks = [m.start() for m in _BLANK_LINE.finditer(chunk)]
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(chunk)]
+    following: list[int | None] = [None] * len(runs)
+    latest: dict[tuple[int, int], int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        key = (bisect_right(breaks, runs[index][0]), runs[index][1] - runs[index][0])
+        following[index] = latest.get(key)
+        latest[key] = index
+    spans = []
+    index = 0
+    while index < len(runs):
+        close = following[index]
+        if close is None:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[close][1]))
+        index = close + 1
+    return spans
 
 
-def _cuts_a_span(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    """Whether ``start..end`` begins outside a code span and ends inside it (or the reverse):
-    a construct enclosing whole spans is the writer's; one cut by a span is not a construct."""
-    return any(s < end and e > start and not (start <= s and e <= end) for s, e in spans)
-
-
-@lru_cache(maxsize=64)
-def _combined(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    return re.compile(f"(?P<__code>{CODE_SPAN})|(?:{pattern.pattern})", pattern.flags)
+def _cut_span(start: int, end: int, spans: list[tuple[int, int]], starts: list[int]) -> int | None:
+    """The end of a code span that ``start..end`` lies in or cuts, else None. A construct
+    enclosing whole spans is the writer's (a comment around code); one cut by a span is not."""
+    first = max(bisect_right(starts, start) - 1, 0)
+    for index in range(first, min(bisect_right(starts, end), len(spans))):
+        s, e = spans[index]
+        if s < end and e > start and not (start <= s and e <= end):
+            return e
+        if s >= end:
+            break
+    return None
 
 
 def on_lines(chunk: str, change: Callable[[list[str]], None]) -> str:
@@ -152,6 +192,8 @@ def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
     None to leave the pair alone. The lines between are kept as they are.
     """
     lines = text.split("\n")
+    next_closer = next_lines(lines, closer.match)
+    next_fence = next_lines(lines, fence_opener)
     index = 0
     fence: str | None = None
     while index < len(lines):
@@ -166,7 +208,9 @@ def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
             index += 1
             continue
         match = opener.match(line)
-        end = _closer(lines, index, closer) if match else None
+        end = next_closer[index] if match else None
+        if end is not None and next_fence[index] is not None and next_fence[index] < end:
+            end = None  # the search stops at a fence
         if match and end is not None:
             pair = rewrite(match, lines[index + 1:end])
             if pair is not None:
@@ -176,11 +220,31 @@ def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
     return "\n".join(lines)
 
 
-def _closer(lines: list[str], index: int, closer: re.Pattern[str]) -> int | None:
-    """The line closing the block tag opened at ``index``; the search stops at a fence."""
-    for j in range(index + 1, len(lines)):
-        if closer.match(lines[j]):
-            return j
-        if fence_opener(lines[j]):
-            return None
-    return None
+def next_lines(lines: list[str], test: Callable[[str], object]) -> list[int | None]:
+    """For each line index, the index of the first later line passing ``test`` (or None):
+    one pass from the end, so pairing openers with closers stays linear in the text."""
+    found: list[int | None] = [None] * len(lines)
+    upcoming: int | None = None
+    for index in range(len(lines) - 1, -1, -1):
+        found[index] = upcoming
+        if test(lines[index]):
+            upcoming = index
+    return found
+
+
+def regions(chunk: str, kinds: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]) -> list[tuple[str, int, int, int, int]]:
+    """Opener … closer regions (``{% raw %}`` … ``{% endraw %}``), found in one pass:
+    ``(kind, start, inner_start, inner_end, end)``, in order, never nested. An opener with no
+    closer after it opens nothing."""
+    marks = sorted((m.start(), m.end(), kind, is_open)
+                   for kind, pair in kinds.items() for is_open, pattern in ((True, pair[0]), (False, pair[1]))
+                   for m in pattern.finditer(chunk))
+    found: list[tuple[str, int, int, int, int]] = []
+    current: tuple[str, int, int] | None = None
+    for start, end, kind, is_open in marks:
+        if current is None and is_open and (not found or start >= found[-1][4]):
+            current = (kind, start, end)
+        elif current is not None and not is_open and kind == current[0] and start >= current[2]:
+            found.append((kind, current[1], current[2], start, end))
+            current = None
+    return found
