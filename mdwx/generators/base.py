@@ -48,6 +48,7 @@ class PostContext:
     body_line: int  # file line where the body starts
     digest_limit: int = 120
     front: dict[str, Any] = field(default_factory=dict)  # as written, for {{ page.title }}
+    memo: dict[str, Any] = field(default_factory=dict)  # per-post lookups (a vault's file index)
     warnings: list[str] = field(default_factory=list)
 
     def warn(self, line: int, message: str) -> None:

@@ -143,25 +143,34 @@ def _attachment_folders(ctx: PostContext) -> list[Path]:
     return [ctx.site_root / setting]
 
 
-def _by_name(name: str, ctx: PostContext) -> Path | None:
-    """A file named ``name`` anywhere in the vault, as Obsidian finds it: the shortest path
-    wins, then alphabetical order; exact case before any case."""
-    if not name:
-        return None
-    exact: list[Path] = []
-    folded: list[Path] = []
+def _vault_index(root: Path) -> dict[str, list[Path]]:
+    """Every file of the vault by name and by lower-cased name; one walk per post, at most
+    ``_MAX_FILES`` files, hidden folders (``.obsidian``, ``.trash``, ``.git``) skipped."""
+    index: dict[str, list[Path]] = {}
     seen = 0
-    lowered = name.lower()
-    for folder, dirs, files in os.walk(ctx.site_root):
+    for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
         seen += len(files)
         if seen > _MAX_FILES:
             break
         for file in files:
-            if file == name:
-                exact.append(Path(folder) / file)
-            elif file.lower() == lowered:
-                folded.append(Path(folder) / file)
+            path = Path(folder) / file
+            index.setdefault(file, []).append(path)
+            if file.lower() != file:
+                index.setdefault(file.lower(), []).append(path)
+    return index
+
+
+def _by_name(name: str, ctx: PostContext) -> Path | None:
+    """A file named ``name`` anywhere in the vault, as Obsidian finds it: the shortest path
+    wins, then alphabetical order; exact case before any case."""
+    if not name:
+        return None
+    index = ctx.memo.get("vault")
+    if index is None:
+        index = ctx.memo["vault"] = _vault_index(ctx.site_root)
+    exact = [p for p in index.get(name, []) if p.name == name]
+    folded = [p for p in index.get(name.lower(), []) if p.name != name]
     for group in (exact, folded):
         inside = [p for p in group if ctx.inside(p)]
         if inside:
