@@ -190,6 +190,29 @@ def test_hugo_toml_error_names_its_line(tmp_path: Path) -> None:
     assert caught.value.line == 3 and "invalid TOML front matter" in caught.value.message
 
 
+def test_hugo_toml_value_error_names_its_key_line(tmp_path: Path) -> None:
+    root = hugo_site(tmp_path / "blog")
+    post = write(root / "content" / "posts" / "long.md",
+                 f'+++\ndate = 2024-01-01\ntitle = "{"x" * 80}"\n+++\n![a](/images/a.png)\n')
+    with pytest.raises(ArticleError) as caught:
+        prepare(collect_posts([post])[0])
+    assert caught.value.line == 3 and "title is 80 characters" in caught.value.message
+
+
+def test_text_between_plus_lines_is_not_front_matter(tmp_path: Path) -> None:
+    post = write(tmp_path / "p.md", "+++\nSome words, not TOML.\n+++\n\n![a](a.png)\n")
+    png(tmp_path / "a.png")
+    prepared = prepare(collect_posts([post])[0])
+    assert "Some words, not TOML." in prepared.article.body
+
+
+def test_a_typo_in_a_generator_post_is_still_reported(tmp_path: Path) -> None:
+    root = jekyll_site(tmp_path / "site")
+    post = write(root / "_posts" / "2024-04-01-typo.md", "---\nlayout: post\ntitel: Oops\n---\n![a](/assets/img/a.png)\n")
+    prepared = prepare(collect_posts([post])[0])
+    assert any(f"{post}:3: unknown front matter key 'titel'" in w for w in prepared.warnings)
+
+
 # --- Hexo -------------------------------------------------------------------------------
 
 HEXO_POST = """\

@@ -97,7 +97,8 @@ _TOML_TABLE = re.compile(r"""^\s*\[\[?\s*(?P<key>[A-Za-z0-9_-]+|"[^"]*"|'[^']*')
 
 def toml_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
     """Hugo's TOML front matter between ``+++`` lines: ``(front, key_lines, body, body_line)``,
-    or None when the first line is not ``+++`` or no closing ``+++`` follows.
+    or None when the first line is not ``+++``, no closing ``+++`` follows, or what lies
+    between does not start like TOML (a key, a ``[table]`` or a comment).
 
     Raises :class:`ArticleError` naming the file line of a TOML syntax error.
     """
@@ -107,6 +108,9 @@ def toml_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dic
     if end is None:
         return None
     block = lines[1:end]
+    first = next((line for line in block if line.strip()), "")
+    if first and not (_TOML_KEY.match(first) or _TOML_TABLE.match(first) or first.lstrip().startswith("#")):
+        return None  # text between two +++ lines, not front matter
     try:
         front = tomllib.loads("\n".join(block))
     except tomllib.TOMLDecodeError as exc:
