@@ -97,11 +97,6 @@ def each_prose(text: str, change: Callable[[str, int], str]) -> str:
     return "\n".join(out)
 
 
-def sub_outside_code(pattern: re.Pattern[str], replace: Replacer, text: str) -> str:
-    """Apply ``replace(match, line)`` to every match of ``pattern`` outside fences and code spans."""
-    return each_prose(text, lambda chunk, first: sub_prose(pattern, replace, chunk, first))
-
-
 def sub_prose(pattern: re.Pattern[str], replace: Replacer, chunk: str, first_line: int = 1) -> str:
     """Apply ``replace(match, line)`` to every match of ``pattern`` in ``chunk`` (text with no
     fenced code) outside inline code spans; ``line`` is the match's 1-based line counted from
