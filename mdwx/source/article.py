@@ -21,6 +21,7 @@ import yaml
 
 from mdwx.config import COMMENT_MODES, SiteConfig
 from mdwx.errors import ArticleError
+from mdwx.generators import adapt, toml_front_matter
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.model import Article, VideoMeta
 
@@ -47,8 +48,12 @@ class _Source:
 def read_article(path: Path, config: SiteConfig) -> Article:
     """Read and validate one post. Raises :class:`ArticleError` naming ``path:line``."""
     source = _split(path, config.limits.markdown_bytes)
+    adapted = adapt(path, config, source.front, source.key_lines, source.body, source.body_line)
+    if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
+        source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
     front, lines = source.front, source.key_lines
     warnings = [_unknown_key_warning(path, key, lines) for key in front if key not in KNOWN_KEYS]
+    warnings += adapted.warnings if adapted else []
     body, body_line = source.body, source.body_line
 
     title = _string(front, "title", source)
@@ -112,6 +117,9 @@ def _split(path: Path, max_bytes: int) -> _Source:
     if not text.strip():
         raise ArticleError("the post is empty", path=path, line=1)
     lines = text.split("\n")
+    toml = toml_front_matter(lines, path)  # Hugo's +++ front matter
+    if toml:
+        return _Source(path, *toml)
     if lines[0].strip() != "---":
         return _Source(path, {}, {}, text, 1)
     end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)

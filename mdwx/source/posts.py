@@ -15,6 +15,7 @@ from pathlib import Path
 
 from mdwx.config import SiteConfig, load_config
 from mdwx.errors import ArticleError, ConfigError
+from mdwx.generators import site_for
 
 POST_SUFFIXES = (".md", ".markdown")
 
@@ -86,11 +87,13 @@ def _config_for(path: Path, cache: dict[Path, SiteConfig]) -> SiteConfig:
 
 def _expand(folder: Path, config: SiteConfig) -> list[Path]:
     found = []
+    site = site_for(folder, config)  # Hugo's content/, Jekyll's _posts …: the generator says
+    exclude = site.exclude(config.exclude) if site else config.exclude
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() not in POST_SUFFIXES or not path.is_file():
             continue
         rel = _relative(path, config.root)
-        if _matches(rel, config.include) and not _matches(rel, config.exclude):
+        if _matches(rel, config.include) and not _matches(rel, exclude) and (not site or site.is_post(path)):
             found.append(path)
     return found
 
