@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from mdwx.generators import GENERATORS
-from mdwx.generators.base import PostContext
+from mdwx.source.generators import GENERATORS
+from mdwx.source.generators.base import PostContext
 
 PROSE = ("Intro {{< figure src=\"/a.png\" caption=\"c\" >}} and {% asset_img a.png t %} with "
          "[[Note|alias]] ==mark== %%hidden%% `{{ code }}` {{ site.baseurl }}/x ![i](/b.png)\n\n")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import ConfigError
-from mdwx.generators.detect import GENERATOR_NAMES, generator_at
+from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -152,7 +152,7 @@ def find_site_root(start: Path) -> Path:
     The nearest folder at or above ``start`` holding ``mdwx.toml`` (or a ``pyproject.toml``
     with ``[tool.mdwx]``); else the nearest root of a git work tree holding it (a ``.git`` folder
     or file, so worktrees and submodules count; git itself is not run) or of a Hugo, Hexo or
-    Jekyll site or Obsidian vault (:mod:`mdwx.generators.detect`); else the post's own
+    Jekyll site or Obsidian vault (:mod:`mdwx.source.generators.detect`); else the post's own
     folder (``start`` itself for a folder). The state database lives under this root and
     keys posts by their path relative to it, so ``mdwx publish posts/`` and ``mdwx publish
     .`` from the parent name the same articles.

@@ -21,8 +21,8 @@ import yaml
 
 from mdwx.config import COMMENT_MODES, SiteConfig
 from mdwx.errors import ArticleError
-from mdwx.generators import adapt, toml_front_matter
 from mdwx.source.draft_fields import cover_crop, post_type
+from mdwx.source.generators import adapt, toml_front_matter
 from mdwx.source.model import Article, VideoMeta
 
 KNOWN_KEYS = (

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mdwx.config import SiteConfig, load_config
 from mdwx.errors import ArticleError, ConfigError
-from mdwx.generators import site_for
+from mdwx.source.generators import site_for
 
 POST_SUFFIXES = (".md", ".markdown")
 

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from mdwx.generators.base import Generator, PostContext, admonition_head, image_markdown
-from mdwx.generators.text import on_lines, sub_prose
+from mdwx.source.generators.base import Generator, PostContext, admonition_head, image_markdown
+from mdwx.source.generators.text import on_lines, sub_prose
 
 SILENT = frozenset({"aliases", "alias", "cssclasses", "cssclass", "publish", "banner_y", "banner_x",
                     "status", "source", "up", "related", "dg-publish"})

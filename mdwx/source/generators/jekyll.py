@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from mdwx.generators.base import PostContext, image_markdown, split_args
-from mdwx.generators.liquid import Liquid
+from mdwx.source.generators.base import PostContext, image_markdown, split_args
+from mdwx.source.generators.liquid import Liquid
 
 SILENT = frozenset({
     "last_modified_at", "excerpt_separator", "render_with_liquid", "classes", "sidebar",

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from mdwx.generators.text import Rewrite, each_prose, sub_prose
+from mdwx.source.generators.text import Rewrite, each_prose, sub_prose
 
 # Keys every generator's themes use for the same ideas, in order of preference.
 DIGEST_KEYS = ("description", "summary", "excerpt")

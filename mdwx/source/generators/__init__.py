@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import ArticleError
-from mdwx.generators.base import Generator, PostContext
-from mdwx.generators.detect import GENERATOR_NAMES, find_generator_root
-from mdwx.generators.hexo import Hexo
-from mdwx.generators.hugo import Hugo
-from mdwx.generators.jekyll import Jekyll
-from mdwx.generators.obsidian import Obsidian
+from mdwx.source.generators.base import Generator, PostContext
+from mdwx.source.generators.detect import GENERATOR_NAMES, find_generator_root
+from mdwx.source.generators.hexo import Hexo
+from mdwx.source.generators.hugo import Hugo
+from mdwx.source.generators.jekyll import Jekyll
+from mdwx.source.generators.obsidian import Obsidian
 
 if sys.version_info >= (3, 11):
     import tomllib

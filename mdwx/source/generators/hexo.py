@@ -11,15 +11,15 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-from mdwx.generators.base import (
+from mdwx.source.generators.base import (
     PostContext,
     admonition_head,
     image_markdown,
     indent_block,
     split_args,
 )
-from mdwx.generators.liquid import Liquid
-from mdwx.generators.text import next_lines, on_lines
+from mdwx.source.generators.liquid import Liquid
+from mdwx.source.generators.text import next_lines, on_lines
 
 SILENT = frozenset({
     "comments", "disableNunjucks", "abbrlink", "top_img", "index_img", "banner_img", "copyright",

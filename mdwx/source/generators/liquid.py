@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mdwx.generators.base import Generator, PostContext, split_args
-from mdwx.generators.text import (
+from mdwx.source.generators.base import Generator, PostContext, split_args
+from mdwx.source.generators.text import (
     block_tags,
     blocks,
     closes,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mdwx.generators.base import (
+from mdwx.source.generators.base import (
     Generator,
     PostContext,
     admonition_head,
@@ -18,7 +18,7 @@ from mdwx.generators.base import (
     indent_block,
     split_args,
 )
-from mdwx.generators.text import block_tags, fence_for, next_lines, on_lines, sub_prose
+from mdwx.source.generators.text import block_tags, fence_for, next_lines, on_lines, sub_prose
 
 SILENT = frozenset({
     "linkTitle", "outputs", "resources", "build", "cascade", "headless", "markup", "menu", "menus",
