@@ -16,7 +16,7 @@ from typing import Any
 
 import uvicorn
 
-from mdwx.errors import MdwxError
+from mdwx.errors import ConfigError, MdwxError
 from mdwx.preview.app import create_app
 from mdwx.sandbox.server import _bind
 
@@ -29,7 +29,7 @@ class PreviewServer:
     """The preview of one post on loopback, in a daemon thread; use as a context manager.
 
     ``url`` is the page's address once started. ``port=0`` takes any free port.
-    Raises :class:`MdwxError` (exit 2) when the port cannot be had.
+    Raises :class:`ConfigError` (exit 2) when the port cannot be had.
     """
 
     def __init__(self, path: Path, *, port: int = DEFAULT_PORT, sandbox: bool = False) -> None:
@@ -55,7 +55,7 @@ class PreviewServer:
         try:
             sock = _bind(HOST, self._port)
         except OSError as exc:
-            raise MdwxError(f"cannot listen on {HOST}:{self._port}: {exc.strerror}",
+            raise ConfigError(f"cannot listen on {HOST}:{self._port}: {exc.strerror}",
                             hint="pick another --port, or --port 0 for any free one") from None
         self._port = sock.getsockname()[1]
         self.url = f"http://{HOST}:{self._port}/"
