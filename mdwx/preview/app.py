@@ -142,6 +142,7 @@ def create_app(path: Path, *, sandbox: bool = False, watch_files: bool = True,
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
+        app.state.loop = asyncio.get_running_loop()
         task = asyncio.create_task(watch(lambda: hub.snapshot, hub.rebuild, stop)) if watch_files else None
         try:
             yield
@@ -161,5 +162,6 @@ def create_app(path: Path, *, sandbox: bool = False, watch_files: bool = True,
         lifespan=lifespan,
     )
     app.state.hub = hub
+    app.state.loop = None  # the server's event loop, once running
     app.state.copier = copier
     return app

@@ -7,6 +7,8 @@ can upload pictures, so nothing beyond this machine may reach it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -77,6 +79,11 @@ class PreviewServer:
     def stop(self) -> None:
         if self._server is None or self._thread is None:
             return
+        loop = self.app.state.loop
+        if loop is not None and loop.is_running():
+            # End the event streams first: uvicorn waits for open connections before it stops.
+            with contextlib.suppress(Exception):
+                asyncio.run_coroutine_threadsafe(self.app.state.hub.close(), loop).result(_START_TIMEOUT)
         self._server.should_exit = True
         self._thread.join(timeout=_START_TIMEOUT)
         self._server = None
