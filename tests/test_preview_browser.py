@@ -89,3 +89,45 @@ def test_preview_at_phone_width_reloads_toggles_dark_and_copies(tmp_path: Path, 
         assert copied == article
         assert copied == httpx.post(server.url + "copy").json()["html"]
     assert (tmp_path / "preview-390.png").stat().st_size > 10_000
+
+
+WIDE = """---
+title: "Wide: {title}"
+---
+
+A word longer than any phone: {word} and a link to <https://example.com/{word}>.
+
+Inline code that does not break: `{word}`.
+
+| {cols} |
+| {rule} |
+| {cells} |
+
+![a large photo](../media/photo.jpg)
+
+> A quote with {word}
+
+1. A list item with {word}
+"""
+
+
+def test_no_sideways_page_scroll_at_any_phone_width(tmp_path: Path, browser) -> None:
+    """Every sample post and one made of the widest things, at 375, 390 and 414 px."""
+    site = code_tour_with_pictures(tmp_path).parent.parent
+    word = "x" * 120
+    (site / "posts" / "wide.md").write_text(WIDE.format(
+        word=word, title="x" * 58, cols=" | ".join(f"column {i}" for i in range(12)), rule=" | ".join(["---"] * 12),
+        cells=" | ".join(["cell"] * 12)), "utf-8")
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    posts = sorted((site / "posts").glob("*.md"))
+    assert len(posts) == 8
+    for post in posts:
+        with PreviewServer(post, port=0) as server:
+            assert server.snapshot.error is None, server.snapshot.error
+            page.set_viewport_size({"width": 375, "height": 800})
+            page.goto(server.url)
+            page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+            for width in (375, 390, 414):
+                page.set_viewport_size({"width": width, "height": 800})
+                sizes = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+                assert sizes[0] <= sizes[1] == width, (post.name, sizes)

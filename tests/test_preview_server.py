@@ -78,6 +78,8 @@ def test_a_broken_post_shows_its_error_and_recovers_when_fixed(tmp_path: Path) -
     assert page.status_code == 200
     error = BeautifulSoup(page.text, "html.parser").find("p", class_="error").get_text()
     assert error.startswith(f"{post}:22: ") and "missing.jpg" in error
+    copied = call(app, "POST", "/copy").json()
+    assert copied["html"] == "" and copied["error"] == f"nothing to copy: {error}"
     post.write_text(good, "utf-8")
     asyncio.run(app.state.hub.rebuild())
     document = call(app, "GET", "/article.json").json()

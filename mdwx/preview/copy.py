@@ -13,6 +13,7 @@ and the page says they must be uploaded in the editor.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -57,14 +58,13 @@ class CopyMaker:
 
     @property
     def has_credentials(self) -> bool:
-        import os
-
         return self.sandbox or bool(os.environ.get("WECHAT_APPSECRET") or os.environ.get("WECHAT_ACCESS_TOKEN"))
 
     async def make(self, snapshot: Snapshot) -> Copied:
         """The clipboard HTML for ``snapshot``; upload failures are reported, not raised."""
-        prepared = snapshot.prepared
-        if prepared is None or not self.has_credentials:
+        if snapshot.prepared is None:
+            return Copied("", hosted=False, error=f"nothing to copy: {snapshot.error}")
+        if not self.has_credentials:
             return Copied(snapshot.copy_html, hosted=False)
         try:
             return await self._upload(snapshot)
@@ -79,9 +79,13 @@ class CopyMaker:
             from mdwx.publish.backends import backend_name
             from mdwx.publish.state.store import State
 
-            state = self._stack.enter_context(State.open(config.state_path))
-            self._state = state.for_backend(backend_name(config, None))
-            self._conn = self._stack.enter_context(connection(config, sandbox=self.sandbox, need_client=False))
+            try:
+                state = self._stack.enter_context(State.open(config.state_path))
+                self._state = state.for_backend(backend_name(config, None))
+                self._conn = self._stack.enter_context(connection(config, sandbox=self.sandbox, need_client=False))
+            except BaseException:
+                self._stack.close()  # a later click tries again from the start
+                raise
             self._opened = True
 
     async def _upload(self, snapshot: Snapshot) -> Copied:

@@ -162,18 +162,19 @@ $("copy").addEventListener("click", async () => {
   say("preparing the article…");
   // The ClipboardItem gets promises at once, inside the click (Safari requires it).
   const made = fetch("/copy", {method: "POST"}).then((r) => r.json());
+  const usable = (c) => { if (!c.html) throw new Error(c.error || "nothing to copy"); return c.html; };
   try {
     let result;
     try {
       if (!navigator.clipboard || !window.ClipboardItem) throw new Error("no async clipboard");
       await navigator.clipboard.write([new ClipboardItem({
-        "text/html": made.then((c) => new Blob([c.html], {type: "text/html"})),
-        "text/plain": made.then((c) => new Blob([plain(c.html)], {type: "text/plain"})),
+        "text/html": made.then((c) => new Blob([usable(c)], {type: "text/html"})),
+        "text/plain": made.then((c) => new Blob([plain(usable(c))], {type: "text/plain"})),
       })]);
       result = await made;
     } catch (err) {
       result = await made;
-      copyBySelection(result.html);
+      copyBySelection(usable(result));
     }
     let text = "Copied: paste into the WeChat editor.";
     if (result.hosted) text += " Pictures are on WeChat (" + result.uploaded + " uploaded, " + result.reused + " reused).";
