@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -173,6 +175,41 @@ def test_events_follow_a_theme_chosen_in_the_site_config(tmp_path: Path) -> None
         config.write_text(config.read_text("utf-8").replace('theme = "default"', 'theme = "elegant"'), "utf-8")
         assert _next_event(lines) == "2"
         assert server.snapshot.error is None and server.snapshot.html != before
+
+
+def test_events_follow_a_picture_replaced_on_disk(tmp_path: Path) -> None:
+    post = sample_site(tmp_path) / "posts" / "hello-mdwx.md"
+    with PreviewServer(post, port=0) as server, \
+            httpx.stream("GET", server.url + "events", timeout=httpx.Timeout(10.0)) as events:
+        lines = events.iter_lines()
+        assert _next_event(lines) == "1"
+        before = server.snapshot.html
+        photo = tmp_path / "site/media/photo.jpg"
+        photo.write_bytes((tmp_path / "site/media/cover-hello.jpg").read_bytes())
+        assert _next_event(lines) == "2"
+        assert server.snapshot.html != before
+        assert base64.b64encode(photo.read_bytes()).decode() in server.snapshot.html
+
+
+def test_events_follow_an_edited_theme(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mdwx.render import themes
+
+    templates = tmp_path / "templates"
+    shutil.copytree(themes.templates_dir(), templates)
+    monkeypatch.setattr(themes, "templates_dir", lambda: templates)
+    post = sample_site(tmp_path) / "posts" / "release-notes.md"
+    try:
+        with PreviewServer(post, port=0) as server, \
+                httpx.stream("GET", server.url + "events", timeout=httpx.Timeout(10.0)) as events:
+            lines = events.iter_lines()
+            assert _next_event(lines) == "1"
+            assert "#abcdef" not in server.snapshot.html
+            css = templates / "default.css"
+            css.write_text(css.read_text("utf-8") + "\nh2 { color: #abcdef; }\n", "utf-8")
+            assert _next_event(lines) == "2"
+            assert server.snapshot.error is None and "color:#abcdef" in server.snapshot.html
+    finally:
+        themes._load_theme.cache_clear()
 
 
 def _next_event(lines) -> str:
