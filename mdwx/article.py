@@ -11,7 +11,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,8 +44,26 @@ class _Source:
 
 
 def read_article(path: Path, config: SiteConfig) -> Article:
-    """Read and validate one post. Raises :class:`ArticleError` naming ``path:line``."""
-    source = _split(path)
+    """Read and validate one post file. Raises :class:`ArticleError` naming ``path:line``.
+
+    A thin wrapper over :func:`read_article_text`: the file is read and decoded here, and
+    everything else (front matter, validation, line numbers) is shared with posts held in
+    memory.
+    """
+    return read_article_text(read_source_text(path), path, config)
+
+
+def read_article_text(text: str, path: Path, config: SiteConfig,
+                      meta: Mapping[str, Any] | None = None) -> Article:
+    """Validate one post given as text (front matter + Markdown), as if read from ``path``.
+
+    ``path`` is where the post lives (or would live): it names the post in errors, and its
+    folder is where relative images and videos are looked up. ``meta`` overrides front
+    matter keys (as a static site generator hands a plugin the page's metadata); its values
+    are validated like front matter, and an error in one names the post without a line.
+    Line numbers are those of ``text``. Raises :class:`ArticleError`.
+    """
+    source = split_text(text, path, meta)
     front, lines = source.front, source.key_lines
     warnings = [_unknown_key_warning(path, key, lines) for key in front if key not in KNOWN_KEYS]
     body, body_line = source.body, source.body_line
@@ -87,7 +105,8 @@ def read_article(path: Path, config: SiteConfig) -> Article:
     )
 
 
-def _split(path: Path) -> _Source:
+def read_source_text(path: Path) -> str:
+    """The post file's text, decoded from UTF-8 (a BOM is dropped). Raises :class:`ArticleError`."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -95,11 +114,26 @@ def _split(path: Path) -> _Source:
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror}", path=path) from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ArticleError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
                            path=path, line=line, hint="save the file as UTF-8") from None
+
+
+def split_text(text: str, path: Path, meta: Mapping[str, Any] | None = None) -> _Source:
+    """Split a post's text into front matter (with ``meta`` laid over it) and body."""
+    source = _split_text(text.removeprefix("\ufeff"), path)
+    if not meta:
+        return source
+    front, key_lines = dict(source.front), dict(source.key_lines)
+    for key, value in meta.items():
+        front[str(key)] = value
+        key_lines.pop(str(key), None)  # the value is not in the file: errors name no line
+    return _Source(path, front, key_lines, source.body, source.body_line)
+
+
+def _split_text(text: str, path: Path) -> _Source:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ArticleError("the post is empty", path=path, line=1)

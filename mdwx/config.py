@@ -8,7 +8,6 @@ can follow whatever their account's backend enforces. Secrets never live here.
 from __future__ import annotations
 
 import difflib
-import os
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -100,22 +99,21 @@ class SiteConfig:
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
+    # Set by the caller (the CLI from MDWX_STATE, a plugin from its options), never from the
+    # config file: one state database for every site instead of ROOT/.mdwx/state.db.
+    state_file: Path | None = None
 
     def resolve(self, relative: str) -> Path:
         return (self.root / relative).resolve()
 
     @property
     def state_path(self) -> Path:
-        env = os.environ.get("MDWX_STATE")
-        return Path(env) if env else self.root / ".mdwx" / "state.db"
-
-    @property
-    def effective_api_base(self) -> str:
-        return os.environ.get("MDWX_API_BASE") or self.api_base
+        """The state database: ``state_file`` when the caller set one, else ROOT/.mdwx/state.db."""
+        return self.state_file if self.state_file is not None else self.root / ".mdwx" / "state.db"
 
 
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults}
-_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path"}
+_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file"}
 
 
 def find_site_root(start: Path) -> Path:

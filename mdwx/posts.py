@@ -8,9 +8,10 @@ the caller, not here, so ``check`` can still validate them.
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mdwx.config import SiteConfig, load_config
 from mdwx.errors import ConfigError
@@ -20,8 +21,23 @@ POST_SUFFIXES = (".md", ".markdown")
 
 @dataclass(frozen=True)
 class Post:
+    """One post of a site: a file, or text held in memory as if it were that file.
+
+    ``text`` (when not None) is the post's source instead of the file's content, and
+    ``meta`` overrides its front matter keys; ``path`` still names the post and locates its
+    relative assets and its site (see :class:`mdwx.api.Post`).
+    """
+
     path: Path  # absolute
     config: SiteConfig
+    text: str | None = None
+    meta: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
+
+    def source_bytes(self) -> bytes:
+        """The post's source as bytes: the text given, else the file's bytes (raises OSError)."""
+        if self.text is not None:
+            return self.text.encode("utf-8")
+        return self.path.read_bytes()
 
     @property
     def relative(self) -> str:

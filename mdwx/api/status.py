@@ -1,0 +1,150 @@
+"""``status`` and ``delete``: what mdwx recorded of a post's articles, and asking WeChat.
+
+``status`` reads the state and asks WeChat (publish/query) for each recorded article's live
+status, recording a final one (published, rejected) it learns; ``delete`` removes an article
+from the publishing library (freepublish/delete, or the contract's delete) and records it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mdwx.api.connection import Connection, by_site, connect, open_state, state_appid
+from mdwx.api.types import (
+    ConfirmDelete,
+    DeleteResult,
+    DeleteTarget,
+    Options,
+    StatusReport,
+    StatusRow,
+    SupersededArticle,
+)
+from mdwx.errors import MdwxError
+from mdwx.state import State
+
+if TYPE_CHECKING:
+    from mdwx.api.aio import Sources
+    from mdwx.posts import Post as SitePost
+
+
+async def status(posts: Sources, options: Options | None = None) -> StatusReport:
+    """Each post's recorded status, with WeChat's live status when it answers in time.
+
+    WeChat is asked once per recorded article (publish/query; WeChat doc: 发布能力 /
+    发布状态轮询), each call given ``options.status_timeout`` seconds and no retry; once it
+    failed to answer, later posts are not asked (their rows say so), so the call is bounded.
+    A final status learnt (published, rejected) is recorded in the state. Without
+    credentials the rows come from the record alone, each with an ``error`` saying why.
+    Returns a :class:`StatusReport`; raises :class:`~mdwx.errors.ConfigError` for a path that
+    does not exist and :class:`~mdwx.errors.StateError` for an unusable state database.
+    """
+    from mdwx.api.aio import site_posts
+    from mdwx.wechat import RetryPolicy
+
+    options = options or Options()
+    report = StatusReport()
+    for group in by_site(site_posts(posts, options, need_path="ask for its status")):
+        with open_state(group, report.notes) as state:
+            async with connect(group[0].config, options, need_client=False, timeout=options.status_timeout,
+                               retry=RetryPolicy(attempts=1)) as conn:
+                report.posts += await _status_rows(group, state, conn)
+    return report
+
+
+async def _status_rows(posts: list[SitePost], state: State, conn: Connection) -> list[StatusRow]:
+    from mdwx.identity import article_fingerprint, find_article
+    from mdwx.review import STATUS_BY_TEXT
+
+    rows = []
+    unreachable: str | None = None  # once WeChat failed to answer, the rest is not asked (bounded)
+    for post in posts:
+        found = find_article(state, conn.appid, post, article_fingerprint(post))
+        record = found.record
+        key = record.source_path if record else post.relative
+        row = StatusRow(path=str(post.path), status=record.status if record else "not published",
+                        media_id=record.media_id if record else None, url=record.url if record else None,
+                        renamed_from=found.renamed_from,
+                        superseded=[SupersededArticle(o.media_id, o.status, o.url, o.title)
+                                    for o in state.superseded(conn.appid, key)])
+        if record and record.media_id and record.status != "deleted":
+            if conn.client is None:
+                row.error = "no WeChat credentials (set WECHAT_APPID and WECHAT_APPSECRET)"
+            elif unreachable:
+                row.error, row.not_asked = unreachable, True
+            else:
+                try:
+                    live = await conn.client.query(record.media_id)
+                except MdwxError as exc:
+                    row.error = str(exc)
+                    unreachable = f"not asked: WeChat did not answer for an earlier post ({exc})"
+                else:
+                    row.live, row.url = live.status, live.url or row.url
+                    mapped = STATUS_BY_TEXT.get(live.status)
+                    if mapped in ("published", "rejected"):
+                        state.record_status(conn.appid, key, mapped, live.url)
+                        row.status = mapped
+        rows.append(row)
+    return rows
+
+
+async def delete(post: Sources, options: Options | None = None, *, article: str | None = None,
+                 index: int = 0, confirm: ConfirmDelete | None = None) -> DeleteResult:
+    """Delete a post's article from WeChat's publishing library and record it.
+
+    ``post`` names one post (a path or an in-memory :class:`~mdwx.api.types.Post` with a
+    path). ``article`` is the media_id of one of its articles (an earlier one a ``force``
+    publish superseded; ``status`` lists them), default its current article. ``index`` is
+    the article's position in the item, from 1; 0 deletes them all (mdwx publishes one
+    article per item; WeChat doc: 发布能力 / 删除发布文章 freepublish/delete). ``confirm``
+    is asked with the :class:`DeleteTarget` before anything is sent; False cancels (the
+    result then has ``deleted=False``). An article mdwx recorded as deleted is not sent
+    again (``already_deleted``). Raises :class:`~mdwx.errors.MdwxError` when mdwx has no such
+    article for the post, :class:`~mdwx.errors.ConfigError` for missing credentials, and
+    WeChat's own errors (:class:`~mdwx.wechat.errors.WeChatError`) when it refuses.
+    """
+    from mdwx.api.aio import site_posts
+    from mdwx.identity import article_fingerprint, find_article
+
+    options = options or Options()
+    posts = site_posts(post, options, need_path="delete")
+    if len(posts) != 1:
+        raise MdwxError(f"delete takes one post, not {len(posts)}", hint="name one post file")
+    target_post = posts[0]
+    notes: list[str] = []
+    appid = state_appid(options, target_post.config)
+    with open_state([target_post], notes) as state:
+        found = find_article(state, appid, target_post, article_fingerprint(target_post))
+        record = found.record
+        key = record.source_path if record else target_post.relative
+        history = state.superseded(appid, key)
+    targets = {o.media_id: (o.status, o.title, True) for o in history}
+    if record and record.media_id:
+        targets[record.media_id] = (record.status, record.title, False)
+    if article is None:
+        if record is None or not record.media_id:
+            raise MdwxError("mdwx has no article for this post", path=target_post.path,
+                            hint="nothing to delete; `mdwx status` lists what was published")
+        article = record.media_id
+    elif article not in targets:
+        known = ", ".join(targets) or "none"
+        raise MdwxError(f"article {article} is not one of this post's articles (known: {known})",
+                        path=target_post.path, hint="`mdwx status PATH` lists them")
+    status_text, title, superseded = targets[article]
+    result = DeleteResult(target_post.path, article, deleted=True, title=title, notes=tuple(notes))
+    if status_text == "deleted":
+        return DeleteResult(target_post.path, article, deleted=True, already_deleted=True, title=title,
+                            notes=tuple(notes))
+    target = DeleteTarget(target_post.path, article, title, status_text, superseded, tuple(notes))
+    if confirm is not None and not confirm(target):
+        return DeleteResult(target_post.path, article, deleted=False, title=title, notes=tuple(notes))
+    async with connect(target_post.config, options) as conn:
+        assert conn.client is not None  # need_client: a missing credential raised ConfigError
+        await conn.client.delete(article, index=index)
+        # mdwx publishes one article per item (the contract's FAQ: index 1), so deleting
+        # index 0 or 1 removes the post's article.
+        with State.open(target_post.config.state_path) as state:
+            if superseded:
+                state.mark_superseded_deleted(conn.appid, article)
+            else:
+                state.mark_deleted(conn.appid, key)
+    return result
