@@ -106,7 +106,11 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
 
 
 def read_source_text(path: Path) -> str:
-    """The post file's text, decoded from UTF-8 (a BOM is dropped). Raises :class:`ArticleError`."""
+    """The post file's text, decoded from UTF-8. Raises :class:`ArticleError`.
+
+    A leading byte-order mark is kept here and dropped by :func:`split_text`, as for text
+    handed over in memory.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -114,7 +118,7 @@ def read_source_text(path: Path) -> str:
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror}", path=path) from None
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ArticleError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
