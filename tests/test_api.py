@@ -211,3 +211,19 @@ def test_a_post_read_from_text_is_the_post_read_from_its_file(tmp_path: Path, fr
             return
         assert (merged.title, merged.author, merged.digest, merged.slug, merged.draft, merged.body) == (
             combined.title, combined.author, combined.digest, combined.slug, combined.draft, combined.body)
+
+
+def test_the_environment_is_read_at_the_boundary_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mdwx.api.aio import site_posts
+    from mdwx.cli import options_from_env
+
+    state = tmp_path / "elsewhere" / "state.db"
+    monkeypatch.setenv("MDWX_STATE", str(state))
+    monkeypatch.setenv("MDWX_API_BASE", "http://127.0.0.1:9/relay")
+    assert SiteConfig(root=tmp_path).state_path == tmp_path / ".mdwx" / "state.db"
+    assert SiteConfig(root=tmp_path).api_base == "https://api.weixin.qq.com"
+    options = options_from_env()
+    (post,) = site_posts(api.Post("# T\n\nbody\n", path=tmp_path / "t.md"), options)
+    assert post.config.state_path == state and post.config.api_base == "http://127.0.0.1:9/relay"
+    (plain,) = site_posts(api.Post("# T\n\nbody\n", path=tmp_path / "t.md"), api.Options())
+    assert plain.config.state_path == tmp_path / ".mdwx" / "state.db"

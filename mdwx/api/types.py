@@ -42,7 +42,7 @@ class Post:
     ``[tool.mdwx]`` or git work tree, as for files) gives the config and the state, and its
     path relative to that root is the post's identity (publishing the same path again
     updates the same WeChat article). The file need not exist. ``publish``, ``status`` and
-    ``delete`` need a ``path``; ``check`` and ``build`` name a post without one
+    ``delete`` need a ``path``; ``check`` and ``build`` take a post without one as
     ``post.md`` in the current folder.
     """
 
@@ -291,4 +291,5 @@ class DeleteResult:
                 "already_deleted": self.already_deleted}
 
 
+#: Asked by ``delete`` with what it is about to delete; returning False cancels.
 ConfirmDelete = Callable[[DeleteTarget], bool]
