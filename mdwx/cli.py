@@ -20,7 +20,7 @@ from mdwx import __version__
 from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
-    from mdwx.api import Options
+    from mdwx.api import CheckReport, Options
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,7 +93,7 @@ def main() -> None:
     """
 
 
-def _report_offline(result: Any, verb: str, as_json: bool) -> None:
+def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
     reports = result.posts
     failed = [r for r in reports if not r.ok]
     if as_json:

@@ -227,3 +227,21 @@ def test_the_environment_is_read_at_the_boundary_only(tmp_path: Path, monkeypatc
     assert post.config.state_path == state and post.config.api_base == "http://127.0.0.1:9/relay"
     (plain,) = site_posts(api.Post("# T\n\nbody\n", path=tmp_path / "t.md"), api.Options())
     assert plain.config.state_path == tmp_path / ".mdwx" / "state.db"
+
+
+def test_delete_asks_the_confirm_callback_before_sending_anything(tmp_path: Path) -> None:
+    post = api.Post("# Gone soon\n\nbody\n", path=tmp_path / "gone.md")
+    with SandboxServer(FAST) as sb:
+        options = sandbox_options(sb, draft=True)
+        media_id = api.publish(post, options).posts[0].media_id
+        asked: list[api.DeleteTarget] = []
+        kept = api.delete(post, options, confirm=lambda target: bool(asked.append(target)))
+        assert not kept.deleted and len(sb.store.articles()) == 1
+        assert asked[0].media_id == media_id and asked[0].title == "Gone soon" and not asked[0].superseded
+        gone = api.delete(post, options, confirm=lambda target: True)
+        assert gone.to_json() == {"path": str(tmp_path / "gone.md"), "media_id": media_id, "deleted": True,
+                                  "already_deleted": False}
+        again = api.delete(post, options, confirm=lambda target: pytest.fail("asked again"))
+        assert again.already_deleted and api.status(post, options).posts[0].status == "deleted"
+        with pytest.raises(api.MdwxError, match="is not one of this post's articles"):
+            api.delete(post, options, article="nope")
