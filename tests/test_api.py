@@ -144,9 +144,11 @@ def test_credentials_never_show_their_secrets() -> None:
     assert api.Credentials.from_env({"WECHAT_APPID": "wx1", "WECHAT_APPSECRET": ""}) == api.Credentials("wx1")
 
 
-def test_import_mdwx_stays_light_and_reexports_the_api_lazily() -> None:
+def test_import_mdwx_and_mdwx_api_stay_light_and_reexport_lazily() -> None:
     code = ("import sys, mdwx; assert 'mdwx.api' not in sys.modules and 'httpx' not in sys.modules; "
             "assert mdwx.Post is mdwx.api.Post and mdwx.check is mdwx.api.check; "
+            "assert 'httpx' not in sys.modules and 'mdwx.publish' not in sys.modules; "
+            "assert mdwx.api.Events.__module__ == 'mdwx.publish'; "
             "import mdwx.publish; assert mdwx.publish.__name__ == 'mdwx.publish'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 

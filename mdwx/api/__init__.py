@@ -27,8 +27,9 @@ every post fail (:class:`ConfigError`, :class:`StateError`) is raised.
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable, Coroutine
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mdwx.api import aio
 from mdwx.api.aio import Source, Sources
@@ -39,11 +40,8 @@ from mdwx.api.types import (
     Credentials,
     DeleteResult,
     DeleteTarget,
-    Events,
     Options,
     Post,
-    PostReport,
-    PostResult,
     PublishReport,
     SandboxInfo,
     StatusReport,
@@ -51,8 +49,16 @@ from mdwx.api.types import (
     SupersededArticle,
 )
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError, StateError
-from mdwx.plan import PublishError
-from mdwx.wechat.errors import WeChatError
+
+if TYPE_CHECKING:
+    from mdwx.build import PostReport
+    from mdwx.plan import PublishError
+    from mdwx.publish import Events, PostResult
+    from mdwx.wechat.errors import WeChatError
+
+#: Names defined by the pipeline's heavier modules, imported when first used.
+_LAZY = {"Events": "mdwx.publish", "PostResult": "mdwx.publish", "PostReport": "mdwx.build",
+         "PublishError": "mdwx.plan", "WeChatError": "mdwx.wechat.errors"}
 
 __all__ = [
     "ArticleError", "AssetError", "BuildReport", "CheckReport", "ConfigError", "ConfirmDelete", "Credentials",
@@ -63,6 +69,15 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+def __getattr__(name: str) -> Any:
+    """``Events``, ``PostResult``, ``PostReport``, ``PublishError``, ``WeChatError`` on first use."""
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'mdwx.api' has no attribute {name!r}")
 
 
 class RunningLoopError(RuntimeError):

@@ -14,18 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mdwx.build import PostReport
-from mdwx.publish import Events, PostResult
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the pipeline's modules load on first call, so `import mdwx.api` stays light
     import httpx
 
+    from mdwx.build import PostReport
+    from mdwx.publish import Events, PostResult
     from mdwx.wechat.token import TokenCache
 
 __all__ = [
-    "BuildReport", "CheckReport", "Credentials", "DeleteResult", "DeleteTarget", "Events", "Options",
-    "Post", "PostReport", "PostResult", "PublishReport", "SandboxInfo", "StatusReport", "StatusRow",
-    "SupersededArticle",
+    "BuildReport", "CheckReport", "Credentials", "DeleteResult", "DeleteTarget", "Options", "Post",
+    "PublishReport", "SandboxInfo", "StatusReport", "StatusRow", "SupersededArticle",
 ]
 
 
