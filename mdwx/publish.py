@@ -73,7 +73,7 @@ class PostResult:
     ``status`` is ``published``, ``submitted`` (under review), ``draft`` (uploaded, not
     submitted), ``rejected`` (failed review), ``skipped`` (``draft: true``), ``dry-run`` or
     ``failed``. ``media_id`` is the article's id in the publishing library, ``url`` where it
-    is read once published (WeChat doc: 发布能力 / publish/query's article_url).
+    is read once published (the ``url`` ``cgi-bin/publish/query`` answers, media API contract).
     ``uploads`` counts ``images`` and ``videos`` sent and ``cached`` ones reused;
     ``actions`` are human lines, ``steps`` the plan's machine names (planned in a dry run,
     taken otherwise).

@@ -85,8 +85,10 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     update its unsubmitted copy; submit it (unless ``draft``); with ``wait`` follow review.
     The state is written before and after each call that creates something, so a run
     stopped at any instant is finished by the next without a duplicate article. Unchanged
-    posts send nothing. WeChat docs: 素材管理 (uploadimg, add_material, upload_video),
-    群发接口 (uploadnews), 发布能力 (publish/submit, publish/query).
+    posts send nothing. Endpoints, from the media API contract (``wechat-media-api.md``):
+    ``cgi-bin/media/uploadimg`` (body images), ``cgi-bin/material/add_material`` (cover),
+    ``cgi-bin/material/upload_video`` (chunked videos), ``cgi-bin/publish/uploadnews`` /
+    ``update`` / ``submit`` / ``query``.
 
     Returns a :class:`PublishReport` (one result per post, in order); a post that failed
     has ``error`` set and the others go on. Raises :class:`ConfigError` for missing

@@ -1,8 +1,9 @@
 """``status`` and ``delete``: what mdwx recorded of a post's articles, and asking WeChat.
 
-``status`` reads the state and asks WeChat (publish/query) for each recorded article's live
-status, recording a final one (published, rejected) it learns; ``delete`` removes an article
-from the publishing library (freepublish/delete, or the contract's delete) and records it.
+``status`` reads the state and asks WeChat (``cgi-bin/publish/query``) for each recorded
+article's live status, recording a final one (published, rejected) it learns; ``delete``
+removes an article from the publishing library (``cgi-bin/publish/delete``) and records it.
+The endpoints are those of the media API contract (``wechat-media-api.md``).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 async def status(posts: Sources, options: Options | None = None) -> StatusReport:
     """Each post's recorded status, with WeChat's live status when it answers in time.
 
-    WeChat is asked once per recorded article (publish/query; WeChat doc: 发布能力 /
-    发布状态轮询), each call given ``options.status_timeout`` seconds and no retry; once it
+    WeChat is asked once per recorded article (``cgi-bin/publish/query``, the media API
+    contract's 发布状态查询), each call given ``options.status_timeout`` seconds and no retry; once it
     failed to answer, later posts are not asked (their rows say so), so the call is bounded.
     A final status learnt (published, rejected) is recorded in the state. Without
     credentials the rows come from the record alone, each with an ``error`` saying why.
@@ -95,7 +96,8 @@ async def delete(post: Sources, options: Options | None = None, *, article: str 
     path). ``article`` is the media_id of one of its articles (an earlier one a ``force``
     publish superseded; ``status`` lists them), default its current article. ``index`` is
     the article's position in the item, from 1; 0 deletes them all (mdwx publishes one
-    article per item; WeChat doc: 发布能力 / 删除发布文章 freepublish/delete). ``confirm``
+    article per item; the media API contract's ``cgi-bin/publish/delete`` and its FAQ).
+    ``confirm``
     is asked with the :class:`DeleteTarget` before anything is sent; False cancels (the
     result then has ``deleted=False``). An article mdwx recorded as deleted is not sent
     again (``already_deleted``). Raises :class:`~mdwx.errors.MdwxError` when mdwx has no such

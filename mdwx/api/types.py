@@ -85,7 +85,7 @@ class Options:
     """Everything a call may change, in one value; every field has a working default.
 
     Publishing: ``draft`` uploads without submitting; ``wait`` follows review until a final
-    status (published or rejected, WeChat doc: 发布能力 / 发布状态轮询 publish/query), at most
+    status (published or rejected, ``cgi-bin/publish/query`` of the media API contract), at most
     ``wait_timeout`` seconds, asking every ``poll_interval`` seconds at first (growing by
     half each time, to 30 s; None: 0.25 s, 0.1 s in the sandbox); ``dry_run`` decides and
     reports every step but sends nothing; ``force`` publishes a changed, already submitted
@@ -203,8 +203,8 @@ class StatusRow:
     """One post's recorded status and, when WeChat answered, its live one.
 
     ``status`` is what mdwx recorded (``draft``, ``submitted``, ``published``, ``rejected``,
-    ``deleted``, …, or ``not published``); ``live`` WeChat's own words from publish/query
-    (e.g. ``发布成功``; WeChat doc: 发布能力 / 发布状态轮询), None when not asked or not
+    ``deleted``, …, or ``not published``); ``live`` WeChat's own words (e.g. ``发布成功``)
+    from ``cgi-bin/publish/query`` of the media API contract, None when not asked or not
     answered; ``error`` why the live status is missing; ``not_asked`` that WeChat was not
     asked because it had failed to answer for an earlier post. ``renamed_from`` is the
     recorded path when the post was renamed or moved.
