@@ -88,6 +88,7 @@ def video_child(video_mb: int, base_url: str, appid: str, secret: str, folder: P
     video = folder / "clip.mp4"
     with video.open("wb") as handle:
         block = os.urandom(1024 * 1024)
+        handle.write(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom")  # an MP4 box
         for _ in range(video_mb):
             handle.write(block)
     (folder / "mdwx.toml").write_text("", encoding="utf-8")

@@ -24,7 +24,7 @@ from urllib.parse import unquote, unquote_to_bytes
 
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError
-from mdwx.formula import rasterize_svg, render_formula
+from mdwx.formula import check_svg, looks_like_svg, rasterize_svg, render_formula
 
 if TYPE_CHECKING:
     from mdwx.fetch import FetchPolicy, fetch_remote  # noqa: F401
@@ -46,6 +46,8 @@ __all__ = [
     "PreparedImage",
     "body_target",
     "card_target",
+    "check_local_svg",
+    "check_video_file",
     "cover_target",
     "decode_data_uri",
     "fetch_remote",
@@ -55,6 +57,7 @@ __all__ = [
     "make_card_image",
     "prepare_image",
     "rasterize_svg",
+    "read_local_file",
     "render_formula",
     "resolve_local",
 ]
@@ -108,6 +111,19 @@ def resolve_local(source: str, *, post_path: Path, site_root: Path) -> Path:
     return real
 
 
+def check_local_svg(path: Path, source: str, max_width: int | None) -> None:
+    """For ``check``: a local SVG is refused offline for what rasterising would refuse
+    (references outside itself, a DTD, bad markup, an oversized raster). Other images are
+    left to publishing. Raises AssetError."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError as exc:
+        raise AssetError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+    if looks_like_svg(head):
+        check_svg(read_local_file(path, source), source=source, max_width=max_width)
+
+
 def decode_data_uri(uri: str) -> bytes:
     """The bytes of a ``data:`` URI, base64 (standard or URL-safe) or percent-encoded."""
     if not uri.startswith("data:") or "," not in uri:
@@ -149,7 +165,7 @@ def load_asset_bytes(asset: Asset, *, post_path: Path, site_root: Path) -> bytes
                 f"{_clip(asset.source)}: unsupported URL scheme",
                 hint="use a local path or an http(s) URL",
             )
-        return _read_file(
+        return read_local_file(
             resolve_local(asset.source, post_path=post_path, site_root=site_root), asset.source
         )
     except AssetError as exc:
@@ -157,7 +173,8 @@ def load_asset_bytes(asset: Asset, *, post_path: Path, site_root: Path) -> bytes
         raise
 
 
-def _read_file(path: Path, source: str) -> bytes:
+def read_local_file(path: Path, source: str) -> bytes:
+    """The bytes of a file :func:`resolve_local` found, refused over :data:`MAX_LOCAL_BYTES`."""
     try:
         if path.stat().st_size > MAX_LOCAL_BYTES:
             raise AssetError(
@@ -191,6 +208,57 @@ _PNG_KEEP = {
     b"pHYs",
 }
 _GIF_KEEP_APPS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")  # the loop count
+
+
+# Video containers by their first bytes, and the extensions each may carry.
+_BMFF_BOXES = {b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}  # QuickTime starts
+_VIDEO_FAMILIES = {
+    "MP4/QuickTime": (".mp4", ".mov", ".m4v", ".3gp"),
+    "Matroska/WebM": (".webm", ".mkv"),
+    "AVI": (".avi",),
+    "ASF/WMV": (".wmv",),
+    "MPEG": (".mpg", ".mpeg"),
+    "FLV": (".flv",),
+}
+
+
+def video_container(head: bytes) -> str | None:
+    """The container family a file starting with ``head`` (its first 16+ bytes) is in:
+    one of the keys of ``_VIDEO_FAMILIES``, or None for anything that is not a video (an
+    image, text, an HEIF photo, which shares MP4's box structure)."""
+    if head[4:8] in _BMFF_BOXES and not looks_like_heif(head):
+        return "MP4/QuickTime"
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return "Matroska/WebM"
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "AVI"
+    if head.startswith(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"):
+        return "ASF/WMV"
+    if head[:4] in (b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3") or (
+        len(head) > 188 and head[0] == head[188] == 0x47
+    ):
+        return "MPEG"
+    if head.startswith(b"FLV\x01"):
+        return "FLV"
+    return None
+
+
+def check_video_file(path: Path, source: str) -> None:
+    """Refuse, before anything is sent, a "video" whose bytes are not the container its
+    extension names (as images are checked by decoding them). Raises AssetError."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(192)
+    except OSError as exc:
+        raise AssetError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+    family = video_container(head)
+    suffix = path.suffix.lower()
+    if family is None:
+        raise AssetError(f"{source}: not a video (its content is no video container)",
+                         hint="export it as MP4 (H.264/AAC)")
+    if suffix not in _VIDEO_FAMILIES[family]:
+        raise AssetError(f"{source}: named {suffix} but holds {family} video",
+                         hint=f"rename it to {_VIDEO_FAMILIES[family][0]}, or export it as MP4")
 
 
 def looks_like_heif(data: bytes) -> bool:

@@ -152,18 +152,12 @@ def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
 
 def read_post(post: Post) -> Article:
     """The post's validated article: from its text when held in memory, else from its file."""
-    from mdwx.article import read_article, read_article_text
+    from mdwx.article import read_article, read_article_text, read_source_text
 
     if post.text is None and not post.meta:
-        return read_article(post.path, post.config)
-    text = post.text if post.text is not None else _file_text(post.path)
+        return read_article(post.confined_path(), post.config)
+    text = post.text if post.text is not None else read_source_text(post.confined_path())
     return read_article_text(text, post.path, post.config, post.meta)
-
-
-def _file_text(path: Path) -> str:
-    from mdwx.article import read_source_text
-
-    return read_source_text(path)
 
 
 def _typical_value(asset: Asset) -> str:
@@ -171,12 +165,13 @@ def _typical_value(asset: Asset) -> str:
 
 
 def verify_local_assets(article: Article, document: Document, post: Post) -> None:
-    """Every local file the post names must exist inside the site root and be a picture.
+    """Every local file the post names must exist inside the site root and be what it claims.
 
-    Images (and the cover) are decoded cheaply (Pillow's ``verify``), so a file that is not
-    an image fails here, at its reference's line, and not half-way through ``publish``.
+    Pictures (and the cover) are decoded cheaply (Pillow's ``verify``), SVGs checked as safe
+    to draw, and videos by their container signature, so a bad file fails here, at its
+    reference's line, and nothing is uploaded for a post that would fail.
     """
-    from mdwx.assets import decode_data_uri, resolve_local
+    from mdwx.assets import check_local_svg, check_video_file, decode_data_uri, resolve_local
 
     for asset in document.assets:
         if asset.kind is AssetKind.FORMULA or asset.is_remote:
@@ -188,7 +183,10 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
                 continue
             path = resolve_local(asset.reference_from(article.path), post_path=article.path,
                                  site_root=post.config.root)
-            if asset.kind is not AssetKind.VIDEO:
+            if asset.kind is AssetKind.VIDEO:
+                check_video_file(path, asset.source)
+            else:
+                check_local_svg(path, asset.source, post.config.images.max_width)
                 _verify_file(path, asset.source)
         except AssetError as exc:
             raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
@@ -216,11 +214,9 @@ def _check_cover_font(post: Post) -> None:
 
 
 def _verify_file(path: Path, source: str) -> None:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise AssetError(f"{source}: cannot read ({exc.strerror})") from None
-    _verify_picture(data, source)
+    from mdwx.assets import read_local_file
+
+    _verify_picture(read_local_file(path, source), source)
 
 
 def _verify_picture(data: bytes, source: str) -> None:

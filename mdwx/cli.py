@@ -48,14 +48,19 @@ def _fail(error: MdwxError) -> None:
     sys.exit(exit_code_for(error))
 
 
+def state_override() -> Path | None:
+    """``MDWX_STATE``: one state database for every site (None: each site's own)."""
+    state = os.environ.get("MDWX_STATE")
+    return Path(state) if state else None
+
+
 def options_from_env(**changes: Any) -> Options:
     """The API options for a command: credentials, ``MDWX_API_BASE`` and ``MDWX_STATE`` from
     the environment (the only place the command line reads them), plus ``changes``."""
     from mdwx.api import Credentials, Options
 
-    state = os.environ.get("MDWX_STATE")
     return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
-                   state_path=Path(state) if state else None, **changes)
+                   state_path=state_override(), **changes)
 
 
 def _print_json(document: dict[str, Any]) -> None:
@@ -249,3 +254,8 @@ def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path |
     except OSError as exc:
         raise MdwxError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
                         hint="pick another --port, or --port 0 for any free one") from None
+
+
+from mdwx.cli_state import add_state_commands  # noqa: E402
+
+add_state_commands(main, _guard, json_option)

@@ -8,6 +8,8 @@ can follow whatever their account's backend enforces. Secrets never live here.
 from __future__ import annotations
 
 import difflib
+import os
+import re
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -103,9 +105,6 @@ class SiteConfig:
     # config file: one state database for every site instead of ROOT/.mdwx/state.db.
     state_file: Path | None = None
 
-    def resolve(self, relative: str) -> Path:
-        return (self.root / relative).resolve()
-
     @property
     def state_path(self) -> Path:
         """The state database: ``state_file`` when the caller set one, else ROOT/.mdwx/state.db."""
@@ -114,6 +113,9 @@ class SiteConfig:
 
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults}
 _TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file"}
+
+
+_TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)")
 
 
 def find_site_root(start: Path) -> Path:
@@ -125,19 +127,23 @@ def find_site_root(start: Path) -> Path:
     folder (``start`` itself for a folder). The state database lives under this root and
     keys posts by their path relative to it, so ``mdwx publish posts/`` and ``mdwx publish
     .`` from the parent name the same articles.
+
+    The search follows the path as written (a post that is a link to a file elsewhere still
+    belongs to the site it is linked from, and is then refused for leading outside it);
+    the folder found is returned resolved.
     """
-    start = start.resolve()
+    start = Path(os.path.abspath(start))  # where the path is written, not where links lead
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         if (candidate / CONFIG_FILE).is_file():
-            return candidate
+            return Path(os.path.realpath(candidate))
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file() and _has_tool_mdwx(pyproject):
-            return candidate
+            return Path(os.path.realpath(candidate))
     for candidate in (folder, *folder.parents):
         if (candidate / ".git").exists():
-            return candidate
-    return folder
+            return Path(os.path.realpath(candidate))
+    return Path(os.path.realpath(folder))
 
 
 def _has_tool_mdwx(pyproject: Path) -> bool:
@@ -167,8 +173,13 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ConfigError("not valid UTF-8", path=path) from exc
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise ConfigError(f"invalid TOML: {exc.args[0] if exc.args else exc}", path=path, line=line) from exc
+        message = str(exc.args[0] if exc.args else exc)
+        line = getattr(exc, "lineno", None)  # Python 3.14+; before, only the message says it
+        found = _TOML_AT.search(message)
+        if found:
+            line = line or int(found.group(1))
+            message = _TOML_AT.sub(f" (column {found.group(2)})", message)
+        raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from exc
 
 
 def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path | None = None) -> SiteConfig:

@@ -13,7 +13,10 @@ import os
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from html import escape
 from pathlib import Path
+
+from mdwx.errors import one_line
 
 PLACEHOLDER_PREFIX = "mdwx-asset:"
 # Marks a formula's <img>: its display size is known only once the TeX is typeset.
@@ -84,7 +87,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.path and self.line else (self.path or "")
-        return f"{where}: {self.message}" if where else self.message
+        return one_line(f"{where}: {self.message}" if where else self.message)
 
 
 @dataclass
@@ -101,10 +104,14 @@ class Document:
         Every placeholder must have a value: a placeholder left in the content would reach
         WeChat as a broken reference. ``styles`` adds CSS (a formula's size) to the element
         marked with that asset's key; marks without a style are simply removed.
+
+        Placeholders only ever stand in attribute values (``src``, ``data-mpvid``,
+        ``data-src``, ``data-miniprogram-imageurl``), so each value is attribute-escaped: a
+        ``data:`` URI or remote URL holding a quote cannot open a new attribute or element.
         """
         html = _apply_styles(self.html, styles or {}) if FORMULA_SIZE_ATTR in self.html else self.html
         for asset in self.assets:
-            html = html.replace(asset.placeholder, values[asset.key])
+            html = html.replace(asset.placeholder, escape(values[asset.key], quote=True))
         return html
 
     def assets_of(self, kind: AssetKind) -> list[Asset]:

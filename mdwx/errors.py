@@ -8,6 +8,7 @@ errors themselves know nothing of the command line). ``str()`` is built from the
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 
@@ -45,7 +46,7 @@ class MdwxError(Exception):
         text = f"{self.location}: {self.message}" if self.location else self.message
         if self.hint:
             text = f"{text} ({self.hint})"
-        return text
+        return one_line(text)
 
     def to_json(self) -> dict[str, object]:
         """``{"code", "message", "path", "line"}``: the error in ``--json`` documents."""
@@ -55,6 +56,24 @@ class MdwxError(Exception):
             "path": self.path,
             "line": self.line,
         }
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with every control or line-breaking character escaped.
+
+    ``\n``, ``\x1b``, ``\u2028`` and the like are written as escapes, so a message built from
+    a file name or a URL-decoded path stays on one line and cannot move the terminal's cursor.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if unicodedata.category(ch) == "Zs":  # an odd space: printable enough, keep it
+        return ch
+    escaped = repr(ch)[1:-1]
+    return escaped if escaped != ch else f"\\u{ord(ch):04x}"
 
 
 class ConfigError(MdwxError):

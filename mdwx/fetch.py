@@ -13,8 +13,9 @@ it names must not become a way to read internal services (server-side request fo
   between check and connect (DNS rebinding) cannot redirect the request;
 - redirects are followed by hand, at most ``max_redirects``, each hop checked again;
 - the body is read in a stream and abandoned as soon as it passes ``max_bytes``;
-- ``timeout`` bounds each network operation, and three times it bounds the whole fetch, so
-  a server dripping one byte at a time cannot hold a publish forever.
+- ``timeout`` (``images.remote_timeout``) bounds the whole fetch, redirects included, so a
+  server dripping one byte at a time cannot hold a publish longer than the site allows,
+  and the message says the deadline that was applied.
 
 Whether the bytes are an image is for :func:`mdwx.imaging.prepare_image` to decide.
 """
@@ -35,7 +36,6 @@ from mdwx.errors import AssetError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
-DEADLINE_FACTOR = 3
 _REDIRECTS = {301, 302, 303, 307, 308}
 _HEADERS = {
     "User-Agent": f"mdwx/{__version__}",
@@ -78,16 +78,17 @@ async def fetch_remote(
     try:
         if client is not None:
             fetching = _follow(url, policy, client, resolver or _system_resolve)
-            return await asyncio.wait_for(fetching, policy.timeout * DEADLINE_FACTOR)
+            return await asyncio.wait_for(fetching, policy.timeout)
         timeout = httpx.Timeout(policy.timeout)
         async with httpx.AsyncClient(
             transport=transport, timeout=timeout, follow_redirects=False
         ) as own:
             fetching = _follow(url, policy, own, resolver or _system_resolve)
-            return await asyncio.wait_for(fetching, policy.timeout * DEADLINE_FACTOR)
+            return await asyncio.wait_for(fetching, policy.timeout)
     except (httpx.TimeoutException, asyncio.TimeoutError) as exc:
         raise AssetError(
-            f"{shown}: timed out after {policy.timeout:g} s", hint="retry, or download it"
+            f"{shown}: timed out after {policy.timeout:g} s (images.remote_timeout)",
+            hint="retry, raise images.remote_timeout, or download it next to the post",
         ) from exc
     except httpx.InvalidURL as exc:
         raise AssetError(f"{shown}: invalid URL ({exc})") from exc

@@ -15,10 +15,16 @@ from __future__ import annotations
 
 import functools
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from functools import cache
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 
 from mdwx.errors import AssetError
+from mdwx.svg import DEFAULT_SIZE, check_raster_size, safe_svg, svg_size
 
 # Render at twice the CSS size: phones have dense screens and a 1x raster looks blurry.
 SCALE = 2
@@ -27,6 +33,7 @@ ZIAMATH_PX = 24.0
 TEXT_PX = 16.0
 # Without a width in the SVG, browsers default to 300 px; so do we.
 DEFAULT_SVG_WIDTH = 300.0
+
 # A ceiling on any raster we make from SVG (even when no width is asked for).
 MAX_SVG_RASTER_WIDTH = 4096
 # White, not transparent: WeChat's dark mode shows images as they are, and black glyphs on a
@@ -34,7 +41,6 @@ MAX_SVG_RASTER_WIDTH = 4096
 FORMULA_BACKGROUND = "#ffffff"
 # latex2mathml keeps a command it does not know as an identifier spelled with a backslash.
 _UNKNOWN_COMMAND = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
-_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
 
 
 def looks_like_svg(data: bytes) -> bool:
@@ -44,45 +50,66 @@ def looks_like_svg(data: bytes) -> bool:
 
 
 def svg_intrinsic_width(svg: str) -> float:
-    """The SVG's own width in px: its ``width`` attribute, else its viewBox, else 300.
+    """The SVG's own width in px: its ``width`` (with units), else from its viewBox, else 300.
 
     Used to pick a raster width before rendering, so a huge declared size is never drawn
-    at full scale first.
+    at full scale first. Unparseable markup gives the default (rasterising reports it).
     """
     try:
-        root = ET.fromstring(svg)
-    except ET.ParseError:
+        root = SafeET.fromstring(svg, forbid_dtd=True)
+    except (ET.ParseError, DefusedXmlException):
         return DEFAULT_SVG_WIDTH
-    match = _LENGTH.match(root.get("width", ""))
-    if match:
-        return float(match.group(1))
-    parts = root.get("viewBox", "").replace(",", " ").split()
-    if len(parts) == 4:
-        try:
-            width = float(parts[2])
-        except ValueError:
-            return DEFAULT_SVG_WIDTH
-        if width > 0:
-            return width
-    return DEFAULT_SVG_WIDTH
+    if svg_size(root) == DEFAULT_SIZE and not root.get("width"):  # no size at all
+        return DEFAULT_SVG_WIDTH
+    return svg_size(root)[0]
+
+
+def check_svg(data: bytes, *, source: str, max_width: int | None) -> None:
+    """Everything :func:`rasterize_svg` would refuse, without drawing: markup, references,
+    and the raster size at the width an upload would use (``max_width``, the target's)."""
+    _, own_width, own_height = safe_svg(data, source=source)
+    width = round(own_width * SCALE)
+    width = max(1, min(width, max_width or MAX_SVG_RASTER_WIDTH, MAX_SVG_RASTER_WIDTH))
+    check_raster_size(width, max(1, round(width * own_height / own_width)), source=source)
+
+
+@cache
+def _nowhere() -> str:
+    """An empty folder for resvg's ``resources_dir``: relative references would resolve there.
+
+    :func:`~mdwx.svg.safe_svg` already refused them all; this is the second lock on the same
+    door (resvg otherwise resolves them against the current directory). Removed at exit.
+    """
+    folder = tempfile.TemporaryDirectory(prefix="mdwx-svg-")
+    _KEEP.append(folder)
+    return folder.name
+
+
+_KEEP: list[tempfile.TemporaryDirectory[str]] = []
 
 
 def rasterize_svg(data: bytes, *, source: str, width: int | None = None) -> bytes:
     """Render SVG markup to PNG bytes, ``width`` px wide (default: 2x its own width, capped).
 
-    Invalid SVG raises :class:`AssetError` naming ``source``.
+    The markup is made safe first (:func:`mdwx.svg.safe_svg`: no reference outside itself
+    but ``data:`` images) and the raster's width × height is capped before drawing.
+    Invalid, referencing or oversized SVG raises :class:`AssetError` naming ``source``.
     """
-    try:
-        svg = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AssetError(f"{source}: SVG is not valid UTF-8 (save it as UTF-8)") from exc
+    svg, own_width, own_height = safe_svg(data, source=source)
     if width is None:
-        width = round(svg_intrinsic_width(svg) * SCALE)
+        width = round(own_width * SCALE)
     width = max(1, min(width, MAX_SVG_RASTER_WIDTH))
+    height = max(1, round(width * own_height / own_width))
+    check_raster_size(width, height, source=source)
     import resvg_py
 
     try:
-        return bytes(resvg_py.svg_to_bytes(svg_string=svg, width=width))
+        # Both sides given: resvg fits the drawing inside width x height, so the canvas stays
+        # within the checked size even where its own idea of the SVG's size differs from ours.
+        png = resvg_py.svg_to_bytes(
+            svg_string=svg, width=width, height=height, resources_dir=_nowhere()
+        )
+        return bytes(png)
     except (ValueError, RuntimeError) as exc:
         raise AssetError(f"{source}: invalid SVG ({exc}); check it opens in a browser") from exc
 
@@ -145,10 +172,15 @@ def typeset_formula(tex: str, *, display: bool) -> TypesetFormula:
 def _typeset_and_rasterise(tex: str, *, display: bool) -> TypesetFormula:
     svg = _typeset(tex, display=display)
     width, height, depth = _box(svg, tex)
+    box = _VIEWBOX.search(svg)
+    assert box is not None  # _box refused an SVG without one
+    check_raster_size(*(round(float(g) * SCALE) for g in box.groups()[2:]), source=f"formula {_short(tex)}")
     import resvg_py
 
     try:
-        png = resvg_py.svg_to_bytes(svg_string=svg, zoom=SCALE, background=FORMULA_BACKGROUND)
+        png = resvg_py.svg_to_bytes(
+            svg_string=svg, zoom=SCALE, background=FORMULA_BACKGROUND, resources_dir=_nowhere()
+        )
     except Exception as exc:
         raise AssetError(f"formula {_short(tex)}: could not be rasterised ({exc})") from exc
     return TypesetFormula(bytes(png), width, height, depth)

@@ -179,9 +179,12 @@ def verify_image(data: bytes, *, source: str) -> None:
     if looks_like_svg(data):
         import xml.etree.ElementTree as ET
 
-        try:
-            ET.fromstring(data.decode("utf-8-sig"))
-        except (ET.ParseError, UnicodeDecodeError) as exc:
+        import defusedxml.ElementTree as SafeET
+        from defusedxml import DefusedXmlException
+
+        try:  # no DTD, no entities: a check must not be a way to expand a billion laughs
+            SafeET.fromstring(data.decode("utf-8-sig"), forbid_dtd=True)
+        except (ET.ParseError, UnicodeDecodeError, DefusedXmlException) as exc:
             raise AssetError(f"{source}: invalid SVG ({exc})", hint="check it opens in a browser") from exc
         return
     with _opened(data, source) as im:

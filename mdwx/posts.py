@@ -8,13 +8,14 @@ the caller, not here, so ``check`` can still validate them.
 from __future__ import annotations
 
 import fnmatch
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mdwx.config import SiteConfig, load_config
-from mdwx.errors import ConfigError
+from mdwx.errors import ArticleError, ConfigError
 
 POST_SUFFIXES = (".md", ".markdown")
 
@@ -43,9 +44,25 @@ class Post:
     def relative(self) -> str:
         """The post's path relative to its site root, posix style: its identity in the state."""
         try:
-            return self.path.relative_to(self.config.root).as_posix()
+            return Path(os.path.realpath(self.path)).relative_to(self.config.root).as_posix()
         except ValueError:
             return self.path.as_posix()
+
+    def confined_path(self) -> Path:
+        """The file to read: the post's real path, a regular file inside the site root.
+
+        A post that is (or sits behind) a symbolic link leading outside the site
+        raises :class:`ArticleError`, as an image would: publishing must not read files the
+        site does not hold.
+        """
+        root = Path(os.path.realpath(self.config.root))
+        real = Path(os.path.realpath(self.path))
+        if not real.is_relative_to(root):
+            raise ArticleError(f"a symbolic link leading outside the site folder {root}",
+                               path=self.path, hint="copy the post into the site instead")
+        if not real.is_file():
+            raise ArticleError("not a regular file", path=self.path)
+        return real
 
 
 def collect_posts(paths: Sequence[str | Path]) -> list[Post]:
@@ -53,18 +70,21 @@ def collect_posts(paths: Sequence[str | Path]) -> list[Post]:
     if not paths:
         raise ConfigError("no post or folder given", hint="e.g. mdwx build posts/")
     posts: list[Post] = []
-    seen: set[Path] = set()
+    seen: set[Path] = set()  # real paths: two names for one file are one post
     configs: dict[Path, SiteConfig] = {}
     for raw in paths:
         path = Path(raw).expanduser()
         if not path.exists():
             raise ConfigError("no such file or folder", path=raw)
-        path = path.resolve()
+        # Absolute but not resolved: the site is the one the path is written in, so a link
+        # inside it that leads elsewhere is judged against this site (Post.confined_path).
+        path = Path(os.path.abspath(path))
         config = _config_for(path, configs)
-        found = _expand(path, config) if path.is_dir() else [path]
+        found = _expand(Path(os.path.realpath(path)), config) if path.is_dir() else [path]
         for item in found:
-            if item not in seen:
-                seen.add(item)
+            real = Path(os.path.realpath(item))
+            if real not in seen:
+                seen.add(real)
                 # Each post's site root comes from where the post is, never from the argument
                 # that named it: the folder's config only chose which files are posts.
                 posts.append(Post(item, _config_for(item, configs)))

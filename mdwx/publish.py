@@ -473,7 +473,7 @@ def front_matter_title(post: Post) -> str | None:
     from mdwx.article import read_source_text, split_text
 
     try:
-        text = post.text if post.text is not None else read_source_text(post.path)
+        text = post.text if post.text is not None else read_source_text(post.confined_path())
         title = split_text(text, post.path, post.meta).front.get("title")
     except (MdwxError, OSError, ValueError):
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from mdwx.assets import (
     PreparedImage,
     body_target,
     card_target,
+    check_video_file,
     cover_target,
     decode_data_uri,
     fetch_remote,
@@ -28,6 +30,7 @@ from mdwx.assets import (
     is_animated_gif,
     make_card_image,
     prepare_image,
+    read_local_file,
     render_formula,
     resolve_local,
 )
@@ -101,10 +104,10 @@ class AssetLoader:
             if source.startswith(("http://", "https://", "//")):
                 mirrored = self._mirrored(source)
                 if mirrored is not None:
-                    return mirrored.read_bytes()
+                    return read_local_file(mirrored, source)
                 return await fetch_remote(source, self.policy, transport=self.fetch_transport)
             local = resolve_local(source, post_path=relative_to or post_path, site_root=self.config.root)
-            return local.read_bytes()
+            return read_local_file(local, source)
         except AssetError as exc:
             raise AssetError(exc.message, path=post_path, line=line, hint=exc.hint) from None
         except OSError as exc:
@@ -115,7 +118,7 @@ class AssetLoader:
         for prefix, folder in self.config.mirrors.items():
             if url.startswith(prefix):
                 candidate = (self.config.root / folder / url[len(prefix):].split("?")[0]).resolve()
-                if candidate.is_file() and candidate.is_relative_to(self.config.root):
+                if candidate.is_file() and candidate.is_relative_to(os.path.realpath(self.config.root)):
                     return candidate
         return None
 
@@ -186,6 +189,7 @@ class AssetLoader:
         try:
             path = resolve_local(asset.reference_from(post_path), post_path=post_path,
                                  site_root=self.config.root)
+            check_video_file(path, asset.source)
         except AssetError as exc:
             raise AssetError(exc.message, path=post_path, line=asset.line, hint=exc.hint) from None
         size = path.stat().st_size

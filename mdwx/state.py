@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -28,6 +29,7 @@ from typing import Any
 
 from mdwx.errors import StateError
 from mdwx.state_identity import IdentityRecords
+from mdwx.state_recovery import check_files
 from mdwx.state_schema import (
     ARTICLE_STATUSES,
     BUSY_TIMEOUT_MS,
@@ -41,6 +43,9 @@ from mdwx.state_schema import (
     VideoRecord,
     _state_error,
 )
+
+# How long an empty state file may be another mdwx process creating it (see _refuse_truncated).
+EMPTY_FILE_GRACE = 0.25
 
 __all__ = ["ARTICLE_STATUSES", "UPLOAD_KINDS", "ArticleRecord", "State", "SupersededRecord", "UploadRecord",
            "VideoRecord"]
@@ -80,6 +85,8 @@ class State(IdentityRecords):
                 path=path.parent,
                 hint="set MDWX_STATE to a writable path",
             ) from exc
+        _refuse_truncated(path)
+        check_files(path)  # before connecting: SQLite would drop a cut header or journal silently
         try:
             conn = sqlite3.connect(
                 path,
@@ -109,7 +116,9 @@ class State(IdentityRecords):
                 path=self.path,
                 hint="put the state on a local disk, not a network share",
             )
-        self._conn.execute("PRAGMA synchronous = NORMAL")
+        # FULL: an intent must be on disk before the network call it announces, or a power
+        # loss could forget a request that was sent.
+        self._conn.execute("PRAGMA synchronous = FULL")
         self._conn.execute("PRAGMA foreign_keys = ON")
 
     def _migrate(self) -> None:
@@ -391,3 +400,37 @@ def _check_kind(kind: str) -> None:
 
 
 #: SQLite message fragments → (what happened, what the user can do about it).
+
+
+def _refuse_truncated(path: Path) -> None:
+    """A state file that exists but is empty was truncated (a crash, a full disk, a bad
+    copy), not never used: SQLite would take it as a new database and every post would be
+    published again. Refuse it; deleting the file is the explicit way to start afresh.
+
+    mdwx writes a header within milliseconds of creating the file, so an empty file seen
+    twice a moment apart is not one another mdwx process is creating right now.
+    """
+    for attempt in range(2):
+        try:
+            if path.stat().st_size > 0 or _has_wal(path):
+                return
+        except FileNotFoundError:
+            return  # a new database: created below
+        except OSError:
+            return  # unreadable: sqlite3.connect reports it in its own words
+        if attempt == 0:
+            time.sleep(EMPTY_FILE_GRACE)
+    raise StateError(
+        "the state database is empty (0 bytes): it was truncated, so mdwx no longer knows"
+        " what it published",
+        path=path,
+        hint=f"restore it from a backup; or, to start afresh (posts already published would"
+        f" be published again as new articles), delete it: rm {path}",
+    )
+
+
+def _has_wal(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False

@@ -12,6 +12,7 @@ from datetime import timedelta, timezone
 from pathlib import Path
 
 from mdwx.errors import StateError
+from mdwx.state_recovery import recover_command
 
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 15_000
@@ -160,8 +161,7 @@ _SQLITE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
     (
         ("not a database", "malformed", "corrupt"),
         "the state database is corrupt",
-        "move the file aside and re-run; mdwx then no longer knows what it uploaded,"
-        " so check the account for duplicate drafts",
+        "run `{command}`: it keeps a backup and salvages every readable record",
     ),
     (
         ("locked", "busy"),
@@ -181,5 +181,6 @@ def _state_error(exc: sqlite3.Error, path: Path) -> StateError:
     text = str(exc)
     for fragments, what, hint in _SQLITE_PROBLEMS:
         if any(fragment in text.lower() for fragment in fragments):
-            return StateError(f"{what} ({text})", path=path, hint=hint)
+            return StateError(f"{what} ({text})", path=path,
+                              hint=hint.format(command=recover_command(path)))
     return StateError(f"state database error: {text}", path=path)

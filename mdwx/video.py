@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
+from mdwx.assets import check_video_file
 from mdwx.errors import AssetError
 from mdwx.state import State, VideoRecord
 from mdwx.wechat.errors import VideoError
@@ -335,6 +336,10 @@ def _validate(path: Path, title: str, tags: Sequence[str]) -> int:
             path=path,
             hint="keep the five that matter most in video.tags",
         )
+    try:
+        check_video_file(path, path.name)
+    except AssetError as exc:
+        raise AssetError(exc.message, path=path, hint=exc.hint) from None
     return size
 
 

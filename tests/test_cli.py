@@ -119,6 +119,12 @@ def test_publish_json_shape_against_a_sandbox_and_no_secret_anywhere(tmp_path: P
         assert secret.encode() not in state_bytes
     cache_files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.suffix == ".json"]
     assert cache_files and all(p.stat().st_mode & 0o077 == 0 for p in cache_files)
+    # Every other file the run wrote (state and its WAL, locks, the cache's lock files).
+    written = [p for p in [*site.rglob("*"), *(tmp_path / "cache").rglob("*")]
+               if p.is_file() and p not in cache_files]
+    for secret in [sb.secret, *tokens]:
+        for path in written:
+            assert secret.encode() not in path.read_bytes(), path
 
 
 def test_publish_sandbox_prints_where_to_read_each_article(tmp_path: Path) -> None:

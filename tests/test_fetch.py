@@ -258,3 +258,35 @@ def test_given_client_is_used_and_left_open() -> None:
 )
 def test_address_classification(address: str, forbidden: bool) -> None:
     assert is_forbidden(ipaddress.ip_address(address)) is forbidden
+
+
+class DrippingStream(httpx.AsyncByteStream):
+    """A server that sends one small chunk per interval: no single read ever times out."""
+
+    def __init__(self, chunks: int, interval: float) -> None:
+        self.chunks, self.interval, self.sent = chunks, interval, 0
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for _ in range(self.chunks):
+            await asyncio.sleep(self.interval)
+            self.sent += 1
+            yield b"z"
+
+
+@pytest.mark.parametrize("redirects", [0, 2])
+def test_the_configured_timeout_bounds_the_whole_fetch_and_is_the_one_reported(redirects: int) -> None:
+    """Each chunk comes within the timeout, but the whole body would take 12 timeouts'
+    worth of time: the fetch must end at the configured deadline, and say so."""
+    stream = DrippingStream(chunks=40, interval=0.05)
+    hops = iter(range(redirects))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if next(hops, None) is not None:
+            return httpx.Response(302, headers={"Location": "/next.png"})
+        return httpx.Response(200, stream=stream)
+
+    policy = FetchPolicy(max_bytes=1 << 20, timeout=0.2, max_redirects=3, allow_private=True)
+    with pytest.raises(AssetError, match=r"timed out after 0.2 s \(images.remote_timeout\)"):
+        fetch("https://img.example/a.png", policy, transport=httpx.MockTransport(handler))
+    # asyncio.sleep never returns early, so by the 0.2 s deadline at most 4 chunks were sent.
+    assert stream.sent <= 4

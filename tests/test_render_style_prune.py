@@ -101,6 +101,7 @@ INLINE = st.sampled_from([
     '<span style="color:#07a35a">green</span>', '<em style="font-style:normal">upright</em>',
     '<span style="font-size:1.2em">bigger <span style="font-size:1.2em">again</span></span>',
     '<span style="line-height:2em">tall</span>', "中文**强调**文字",
+    '<div style="margin:2px 0">raw block</div>', '<section style="margin:0;padding:0">bare</section>',
 ])
 BLOCK = st.sampled_from([
     "# {0}", "## {0} and {1}", "### {0}", "> {0}\n> {1}", "- {0}\n- {1}\n  - {0}", "1. {0}\n2. {1}",
@@ -161,3 +162,101 @@ def test_shortest_forms() -> None:
 def test_whitespace_between_inline_elements_is_kept(tmp_path: Path) -> None:
     html = render("*a*\n**b** `c`\n", tmp_path).html
     assert re.search(r"</em>\s<strong", html) and re.search(r"</strong> <code", html)
+
+
+# The box tree a browser builds, as far as the <p>/<section> rewrite could change it: every
+# block's margin and padding declarations and its place in the tree; <p> and <section> alike.
+PHRASING = {"a", "b", "br", "code", "del", "em", "i", "img", "s", "small", "span", "strong",
+            "sub", "sup", "u", "mark", "kbd", "ins", "q", "abbr", "cite", "dfn", "samp", "var",
+            "time", "wbr", "bdi", "bdo"}
+
+
+class _Boxes(HTMLParser):
+    """Block tags as ("open", spacing) / ("close",), checking every <p> as a parser would.
+
+    A ``<p>`` the renderer writes must never be closed early by an HTML parser: nothing but
+    text-level elements inside it, and only sections and quotes around it.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.boxes: list[tuple[str, ...]] = []
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in PHRASING and "p" in self.stack:
+            self.problems.append(f"<{tag}> inside a <p>")
+        if tag == "p" and any(t not in ("section", "blockquote") for t in self.stack):
+            self.problems.append(f"<p> inside {self.stack}")
+        if tag in PHRASING:
+            if tag not in VOID:
+                self.stack.append(tag)
+            return
+        style = dict(attrs).get("style") or ""
+        spacing = tuple(sorted(f"{n}:{v}" for n, v in split_declarations(style)
+                               if n.startswith(("margin", "padding")) and v != "0"))
+        if tag == "p" and not any(d.startswith("margin:") for d in spacing):
+            self.problems.append(f"<p> without its own margin: {style!r}")
+        name = "block" if tag in ("p", "section") else tag
+        self.boxes.append(("open", name, *spacing))
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+            if tag not in PHRASING:
+                self.boxes.append(("close",))
+
+
+def boxes(html: str) -> tuple[list[tuple[str, ...]], list[str]]:
+    parser = _Boxes()
+    parser.feed(html)
+    parser.close()
+    return parser.boxes, parser.problems
+
+
+@contextmanager
+def paragraphs_off() -> Iterator[None]:
+    original = inline_css._as_paragraph
+    inline_css._as_paragraph = lambda out, element: False  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        inline_css._as_paragraph = original
+
+
+@settings(max_examples=60, deadline=None)
+@given(markdown=DOCUMENT, theme=st.sampled_from(["default", "github", "elegant"]))
+def test_text_only_sections_become_paragraphs_with_the_same_boxes(
+        tmp_path_factory: pytest.TempPathFactory, markdown: str, theme: str) -> None:
+    root = tmp_path_factory.getbasetemp()
+    with paragraphs_off():
+        before = render(markdown, root, theme=theme).html
+    after = render(markdown, root, theme=theme).html
+    after_boxes, problems = boxes(after)
+    assert problems == []
+    assert after_boxes == boxes(before)[0]
+    assert drawn(after) == drawn(before)
+
+
+def test_a_code_block_and_list_items_are_paragraphs_but_not_inside_a_paragraph(tmp_path: Path) -> None:
+    html = render("- a\n- b\n  - c\n\n```js\nx = 1\n```\n\nx <div style=\"margin:1px\">y</div> z\n",
+                  tmp_path).html
+    assert html.count('<p style="margin:4px 0">') == 2  # "a" and "c"
+    assert '<section style="margin:4px 0"><span style="color:#07a35a">• </span>b<section' in html
+    assert '<p style="margin:0 0 16px;padding:12px 14px' in html
+    # The theme's inliner parses as HTML5 does: the <div> closed the paragraph, and then
+    # stands alone as text-only block with a margin.
+    assert '<p style="margin:0 0 16px">x </p><p style="margin:1px">y</p> z' in html
+
+
+def test_zero_spacing_on_a_section_and_lone_overflow_x() -> None:
+    assert prune_style("section", "margin:0;padding-left:20px", ())[0] == "padding-left:20px"
+    assert prune_style("p", "margin:0", ())[0] == "margin:0"  # a <p> has a user-agent margin
+    assert prune_style("section", "overflow-x:auto", ())[0] == "overflow:auto"
+    assert prune_style("section", "overflow-x:auto;overflow-y:hidden", ())[0] == (
+        "overflow-x:auto;overflow-y:hidden")
+    assert prune_style("section", "overflow-x:hidden", ())[0] == "overflow-x:hidden"

@@ -78,7 +78,7 @@ def test_corrupt_file_is_a_state_error_with_hint(db_path: Path) -> None:
     db_path.write_bytes(b"this is not sqlite at all" * 200)
     with pytest.raises(StateError, match="corrupt") as info:
         State.open(db_path)
-    assert "move the file aside" in str(info.value)
+    assert f"mdwx state recover {db_path}" in str(info.value)
     assert str(db_path) in str(info.value)
 
 

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from mdwx.assets import _VIDEO_FAMILIES, check_video_file, video_container
 from mdwx.errors import AssetError
 from mdwx.state import State
 from mdwx.video import (
@@ -105,9 +108,16 @@ class FakeSleep:
         self.pauses.append(seconds)
 
 
+MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+
+
 def make_video(path: Path, size: int) -> Path:
-    """Pseudo-random content so a block sent twice or out of order changes the sha1."""
+    """An MP4 ``ftyp`` box, then pseudo-random content so a block sent twice or out of order
+    changes the sha1."""
     with path.open("wb") as handle:
+        head = MP4_HEAD[:size]
+        handle.write(head)
+        size -= len(head)
         seed = b"mdwx"
         while size > 0:
             seed = hashlib.sha512(seed).digest() * 1024
@@ -466,3 +476,57 @@ def test_sandbox_unknown_vid_restarts_the_upload(tmp_path: Path, state, sandbox)
         "save_video",
     ]
     assert result.vid != "wxv_100000000000000001"
+
+
+CONTAINERS = {
+    ".mp4": MP4_HEAD, ".mov": b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ",
+    ".m4v": b"\x00\x00\x00\x08wide\x00\x00\x00\x10mdat", ".webm": b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81",
+    ".avi": b"RIFF\x00\x00\x00\x00AVI LIST", ".wmv": b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9",
+    ".mpg": b"\x00\x00\x01\xba\x44\x00", ".flv": b"FLV\x01\x05\x00\x00\x00\x09",
+}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(suffix=st.sampled_from(sorted(CONTAINERS)), head=st.binary(min_size=0, max_size=64))
+def test_only_real_video_containers_pass(tmp_path: Path, suffix: str, head: bytes) -> None:
+    """Any bytes: accepted only when they start like the container the extension names."""
+    path = tmp_path / f"v{suffix}"
+    path.write_bytes(head + b"\0" * 200)
+    expected = video_container(head + b"\0" * 200)
+    try:
+        check_video_file(path, path.name)
+    except AssetError as exc:
+        assert expected is None or suffix not in _VIDEO_FAMILIES[expected]
+        assert "\n" not in str(exc)
+    else:
+        assert expected is not None and suffix in _VIDEO_FAMILIES[expected]
+    good = tmp_path / f"good{suffix}"
+    good.write_bytes(CONTAINERS[suffix] + head)
+    check_video_file(good, good.name)
+
+
+@pytest.mark.parametrize("disguise", [b"\x89PNG\r\n\x1a\n" + b"\0" * 40, b"hello, not a video\n" * 9,
+                                      b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"])
+def test_a_file_that_is_not_a_video_is_refused_before_any_request(tmp_path: Path, state, disguise) -> None:
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(disguise)
+    client = FakeClient()
+    with pytest.raises(AssetError, match="not a video"):
+        upload(client, state, path)
+    assert client.calls == []
+
+
+def test_check_reports_a_disguised_video_at_its_line(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from mdwx.build import check_post
+    from mdwx.posts import collect_posts
+
+    (tmp_path / "mdwx.toml").write_text("", "utf-8")
+    Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")
+    (tmp_path / "clip.mp4").write_bytes(b"#!/bin/sh\necho not a video\n")
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: T\ncover: cover.png\n---\n\nText.\n\n![clip](clip.mp4)\n", "utf-8")
+    report = check_post(collect_posts([post])[0])
+    assert report.error is not None and report.error.line == 8
+    assert "not a video" in str(report.error)

@@ -11,6 +11,7 @@ values in, or builds a :class:`Template` from text it already holds.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +20,7 @@ from pathlib import Path
 from mdwx.config import SiteConfig
 from mdwx.errors import ConfigError
 
+MAX_TEMPLATE_BYTES = 256 * 1024  # a header or footer is a few lines, not a book
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -28,13 +30,28 @@ def _read(path: Path, mtime_ns: int) -> str:
 
 
 def read_template(config: SiteConfig, relative: str) -> tuple[Path, str]:
-    """The template's absolute path and text; a missing file is a configuration error."""
-    path = config.resolve(relative)
+    """The template's absolute path and text.
+
+    Like every local file mdwx reads, a template must be a regular file inside the site
+    root (links resolved) and no bigger than :data:`MAX_TEMPLATE_BYTES`; anything else,
+    or a missing file, is a :class:`ConfigError` naming the config file.
+    """
+    root = Path(os.path.realpath(config.root))
+    path = Path(os.path.realpath(root / relative))
+    where = config.config_path or root
+    if not path.is_relative_to(root):
+        raise ConfigError(f"template {relative!r} is outside the site folder {root}", path=where,
+                          hint="keep header and footer templates inside the site")
     try:
         stat = path.stat()
+        if not path.is_file():
+            raise ConfigError(f"template {relative!r} is not a file", path=where)
+        if stat.st_size > MAX_TEMPLATE_BYTES:
+            raise ConfigError(f"template {relative!r} is over {MAX_TEMPLATE_BYTES // 1024} KB", path=where)
         return path, _read(path, stat.st_mtime_ns)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read template {relative!r}: {exc}", path=config.config_path) from exc
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise ConfigError(f"cannot read template {relative!r}: {reason}", path=where) from exc
 
 
 @dataclass(frozen=True)

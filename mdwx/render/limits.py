@@ -65,11 +65,11 @@ def top_level_blocks(html: str) -> list[tuple[str, str]]:
 
 def describe(tag: str, block: str) -> str:
     """A human name for a block, e.g. "code block" or "table"."""
-    if tag == "section" and "white-space:nowrap" in block[:400]:
+    if tag in ("section", "p") and "white-space:nowrap" in block[:400]:  # a text-only block is a <p>
         return "code block"
     if tag == "section" and "<table" in block[:200]:
         return "table"
-    if tag == "section" and "<section" in block[8:200]:
+    if tag == "section" and ("<section" in block[8:200] or "<p" in block[8:200]):
         return "list or section"
     return _KINDS.get(tag, f"<{tag}> block")
 

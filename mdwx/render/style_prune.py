@@ -12,7 +12,8 @@ each inherited property as far as it is known, and removes a declaration when
   the parent is not bold: the default there is *bolder*).
 
 What is left is written in its shortest form (``0.5px`` → ``.5px``, ``0px`` → ``0``,
-``bold`` → ``700``, ``border:none`` → ``border:0``). A ``<span>`` left with no attribute is
+``bold`` → ``700``, ``border:none`` → ``border:0``, a lone ``overflow-x:auto`` →
+``overflow:auto``, which computes the same). A ``<span>`` left with no attribute is
 removed with its end tag. The root element keeps its inherited values: WeChat's page has styles of
 its own beyond the initial weight and style of text. Unknown values (relative sizes,
 user-agent colours of links) never match.
@@ -62,6 +63,8 @@ UA_DEFAULTS: dict[tuple[str, str], str] = {
     **{(tag, "text-decoration"): "underline" for tag in ("u", "ins")},
     ("sup", "vertical-align"): "super",
     ("sub", "vertical-align"): "sub",
+    # Elements the user agent gives no box spacing (unlike <p>, <blockquote>, <ul>, <figure>).
+    **{(tag, side): "0" for tag in ("section", "div", "span") for side in ("margin", "padding")},
 }
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                   "source", "track", "wbr"})
@@ -135,8 +138,13 @@ def prune_style(tag: str, style: str, parent: State) -> tuple[str, State]:
     if tag in ("strong", "b"):
         child["font-weight"] = "700" if known.get("font-weight") == "400" else UNKNOWN
     kept = []
-    for name, value in split_declarations(style):
+    declarations = split_declarations(style)
+    overflows = [name for name, _ in declarations if name.startswith("overflow")]
+    for name, value in declarations:
         value = shortest(name, value)
+        if name == "overflow-x" and value == "auto" and overflows == ["overflow-x"]:
+            # overflow-y, left visible, computes to auto anyway (CSS Overflow 3 §3.1).
+            name = "overflow"
         if name in INHERITED:
             child[name] = value if _inherits_as_written(name, value) else UNKNOWN
         if not _redundant(tag, name, value, known):

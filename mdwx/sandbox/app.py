@@ -1,8 +1,11 @@
 """The sandbox ASGI app: WeChat's routes plus the fault and logging layer around them.
 
 Faults are decided *before* a request reaches its handler, so a fault answer means nothing
-happened — except ``drop_after``, which runs the handler and then drops the connection, so
-the client cannot know the outcome (the case an idempotent publisher must survive).
+happened — except ``drop_after`` and ``timeout``, which run the handler and then drop the
+connection (``timeout`` after holding it for ``hang_seconds``), so the client cannot know the
+outcome (the case an idempotent publisher must survive). Scheduled events count API requests:
+``token_expire_every`` expires every token before each N-th one, ``quota_hit_at`` answers
+45009 to one of them.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from .freepublish import FREEPUBLISH_ROUTES
 from .logprobe import ResponseProbe, drop_connection
 from .publish import PUBLISH_ROUTES
 from .reader import READER_ROUTES
+from .responses import ERRMSG, ret_error, wx_error
 from .settings import SandboxSettings
 from .store import Store
 from .video import upload_video
@@ -71,10 +75,12 @@ class SandboxApp(Starlette):
         try:
             if fault == "drop":
                 await drop_connection(send)
-            elif fault in ("errcode", "http500"):
+            elif fault in ("errcode", "http500", "quota"):
                 await _fault_response(fault, endpoint)(scope, receive, probe.send)
-            elif fault == "drop_after":
+            elif fault in ("drop_after", "timeout"):
                 await super().__call__(scope, receive, probe.swallow)
+                if fault == "timeout":
+                    await asyncio.sleep(control.settings.hang_seconds)
                 await drop_connection(send)
             else:
                 await super().__call__(scope, receive, probe.send)
@@ -85,16 +91,26 @@ class SandboxApp(Starlette):
         if not path.startswith(_API_PREFIX):
             return None
         settings = control.settings
-        if settings.latency:
-            await asyncio.sleep(settings.latency)
-        if endpoint in _TOKEN_ENDPOINTS and not settings.fault_tokens:
-            return None
+        delay = settings.latency + control.jitter()
+        if delay:
+            await asyncio.sleep(delay)
+        if endpoint in _TOKEN_ENDPOINTS:
+            return control.draw_fault() if settings.fault_tokens else None
+        number = control.count_call()
+        if settings.token_expire_every and number % settings.token_expire_every == 0:
+            self.state.store.expire_tokens()
+        if number == settings.quota_hit_at:
+            return "quota"
         return control.draw_fault()
 
 
 def _fault_response(kind: str, endpoint: str) -> Any:
     if kind == "http500":
         return PlainTextResponse("Internal Server Error", status_code=500)
+    if kind == "quota":
+        if endpoint.startswith(_VIDEO_ENDPOINT):
+            return ret_error(45009, ERRMSG[45009])
+        return wx_error(45009)
     if endpoint.startswith(_VIDEO_ENDPOINT):
         return JSONResponse({"ret": -1, "errmsg": "system error"})
     return JSONResponse({"errcode": -1, "errmsg": "system error"})

@@ -42,6 +42,9 @@ class Control:
         self._lock = threading.Lock()
         self._settings = settings
         self._rng = random.Random(settings.seed)
+        # Jitter has its own dice so turning it on does not change which requests fail.
+        self._jitter_rng = random.Random(settings.seed + 1)
+        self._api_calls = 0
         self._log: list[RequestRecord] = []
 
     @property
@@ -58,7 +61,22 @@ class Control:
             self._settings = self._settings.replace(**changes)
             if "seed" in changes:
                 self._rng = random.Random(self._settings.seed)
+                self._jitter_rng = random.Random(self._settings.seed + 1)
+                self._api_calls = 0
             return self._settings
+
+    def count_call(self) -> int:
+        """Count one API request (token endpoints excepted); its 1-based number since start
+        or the last ``seed`` change, which ``token_expire_every``/``quota_hit_at`` refer to."""
+        with self._lock:
+            self._api_calls += 1
+            return self._api_calls
+
+    def jitter(self) -> float:
+        """Seconds of extra latency for one request: uniform in [0, ``latency_jitter``]."""
+        with self._lock:
+            spread = self._settings.latency_jitter
+            return self._jitter_rng.uniform(0, spread) if spread > 0 else 0.0
 
     def draw_fault(self) -> str | None:
         """One draw per fault-eligible request: the fault kind to inject, or None.

@@ -14,8 +14,10 @@ from pathlib import Path
 from typing import Any
 
 #: Fault kinds the sandbox knows. ``drop_after`` processes the request, then drops the
-#: connection: the client cannot tell whether the call took effect.
-FAULT_KINDS = ("errcode", "http500", "drop", "drop_after")
+#: connection: the client cannot tell whether the call took effect. ``timeout`` processes the
+#: request, then holds the answer for ``hang_seconds`` and drops the connection, so a client
+#: whose read timeout is shorter gives up first, equally unsure of the outcome.
+FAULT_KINDS = ("errcode", "http500", "drop", "drop_after", "timeout")
 
 #: Settings that identify the account or its storage: fixed for the life of a server.
 FROZEN_SETTINGS = ("appid", "secret", "state_path")
@@ -72,6 +74,17 @@ class SandboxSettings:
     publish_fail_idx: tuple[int, ...] = ()  # fail_idx for outcomes 2 and 4; () = every article
     submit_refusal: int = 0  # freepublish/submit answers this code instead of publishing
     latency: float = 0.0
+    #: Extra latency per API request, uniform in [0, latency_jitter] s (seeded).
+    latency_jitter: float = 0.0
+    #: How long a ``timeout`` fault holds the answer before dropping the connection.
+    hang_seconds: float = 2.0
+    #: Every N-th API request (token endpoints excepted) first expires every token issued
+    #: so far, so it answers 42001 as when a token runs out mid-run; 0 = never.
+    token_expire_every: int = 0
+    #: The N-th API request (token endpoints excepted) answers 45009 (daily API quota
+    #: reached) without doing anything — once, counted from start or the last ``seed``
+    #: change; 0 = never.
+    quota_hit_at: int = 0
     failure_rate: float = 0.0
     failure_kinds: tuple[str, ...] = ("errcode", "http500", "drop")
     fault_tokens: bool = False
@@ -117,10 +130,12 @@ def check_settings(s: SandboxSettings) -> None:
         raise ValueError("video_final_status must be one of 2, 3, 5, 9, 10")
     for name in ("token_ttl", "token_grace", "daily_submit_limit", "content_max_chars",
                  "draft_title_max_chars", "draft_author_max_chars", "draft_digest_max",
-                 "newspic_content_max_chars", "newspic_max_images"):
+                 "newspic_content_max_chars", "newspic_max_images", "token_expire_every",
+                 "quota_hit_at"):
         if getattr(s, name) < 0:
             raise ValueError(f"{name} must not be negative")
-    for name in ("latency", "review_seconds", "video_review_seconds", "publish_seconds"):
+    for name in ("latency", "latency_jitter", "hang_seconds", "review_seconds",
+                 "video_review_seconds", "publish_seconds"):
         if getattr(s, name) < 0:
             raise ValueError(f"{name} must not be negative")
     _check_draft_settings(s)

@@ -14,6 +14,7 @@ Read API for assertions: :meth:`Store.articles`, :meth:`Store.article`, :meth:`S
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sqlite3
 import threading
@@ -23,6 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from mdwx.errors import StateError
 
 from .control import Control, now
 from .draftstore import DRAFT_SCHEMA, DraftStoreMixin
@@ -61,6 +64,48 @@ def quota_day(t: float) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(t + _BEIJING))
 
 
+_TABLES = {
+    match.group(1): [word for word in (p.split()[0] for p in match.group(2).split(",") if p.split())
+                     if re.fullmatch(r"[a-z_][a-z0-9_]*", word)]  # columns, not "PRIMARY KEY (a, b)"
+    for match in re.finditer(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);", _SCHEMA + DRAFT_SCHEMA, re.DOTALL)
+}
+
+
+def _open(path: Path | None) -> sqlite3.Connection:
+    """The sandbox database, created if needed; a folder that cannot be written, a file
+    that is not a database or one whose tables are not the sandbox's is a one-line
+    :class:`~mdwx.errors.StateError` naming the file (it holds only emulated data, so the
+    hint is to delete it)."""
+    where = path or Path(":memory:")
+    hint = "delete it: the sandbox then starts with an empty account"
+    try:
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
+    except OSError as exc:
+        raise StateError(f"cannot create the sandbox database: {exc.strerror}", path=where,
+                         hint="make the site folder writable") from exc
+    except sqlite3.Error as exc:
+        raise StateError(f"cannot open the sandbox database: {exc}", path=where,
+                         hint="make the site folder writable") from exc
+    try:
+        with db:
+            db.executescript(_SCHEMA + DRAFT_SCHEMA)
+        for table, columns in _TABLES.items():
+            db.execute(f"SELECT {', '.join(columns)} FROM {table} LIMIT 0")
+    except sqlite3.OperationalError as exc:
+        db.close()
+        if "readonly" in str(exc) or "unable to open" in str(exc):
+            raise StateError(f"cannot write the sandbox database ({exc})", path=where,
+                             hint="make the site folder writable") from exc
+        raise StateError(f"not a sandbox database: its tables differ ({exc})", path=where,
+                         hint=hint) from exc
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        raise StateError(f"not a sandbox database ({exc})", path=where, hint=hint) from exc
+    return db
+
+
 class Store(VideoStoreMixin, DraftStoreMixin):
     """The account model; all methods are thread-safe."""
 
@@ -68,13 +113,9 @@ class Store(VideoStoreMixin, DraftStoreMixin):
         self.control = control
         #: Base URL used by :meth:`image_urls`; set by the server (or the first request).
         self.base_url: str | None = None
-        if path is not None:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
         self._lock = threading.RLock()
-        with self._tx() as db:
-            db.executescript(_SCHEMA + DRAFT_SCHEMA)
+        self._db = _open(Path(path) if path is not None else None)
+        self._db.row_factory = sqlite3.Row
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

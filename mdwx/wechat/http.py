@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import mimetypes
 import random
 import re
@@ -48,6 +49,30 @@ _CONTENT_TYPES = {
 def redact_url(url: str | httpx.URL) -> str:
     """``url`` with the values of ``access_token=`` and ``secret=`` replaced by ``***``."""
     return _SECRET_PARAMS.sub(r"\1***", str(url))
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites log records of HTTP libraries so no ``access_token=`` or ``secret=`` value
+    reaches a log: httpx logs every request URL at INFO, and WeChat puts the token in the
+    query string. Installed once on import, on the loggers that print URLs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = redact_url(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
+
+
+def _install_log_redaction() -> None:
+    for name in _URL_LOGGERS:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, RedactingFilter) for f in target.filters):
+            target.addFilter(RedactingFilter())
+
+
+_URL_LOGGERS = ("httpx", "httpcore", "uvicorn.access", "uvicorn.error")
+_install_log_redaction()
 
 
 def content_type_for(filename: str) -> str:

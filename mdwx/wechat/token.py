@@ -3,7 +3,8 @@
 WeChat's ``cgi-bin/token`` invalidates the previous token on every fetch, and even the
 stable endpoint is rate-limited, so fetching per run (or per git hook) breaks other tools on
 the same account. The disk cache keeps one JSON file per (AppID, API base) in a private
-directory (0700, files 0600) and serialises fetches with a :class:`filelock.FileLock`: the
+directory (0700, files 0600; a folder or file other users can write is refused, as they
+could plant a token) and serialises fetches with a :class:`filelock.FileLock`: the
 first process fetches, every other process waiting on the lock then reads its token.
 """
 
@@ -15,6 +16,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import filelock
+
+from mdwx.errors import ConfigError
 
 #: Refresh this long before WeChat's expiry, so a token never dies in the middle of a run.
 SAFETY_MARGIN = 300.0
@@ -126,10 +130,26 @@ class DiskTokenCache:
 
     def _ensure_directory(self) -> None:
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self._check_directory()
         if self.directory.stat().st_mode & 0o077:
-            os.chmod(self.directory, 0o700)
+            os.chmod(self.directory, 0o700)  # readable by others, not writable: tighten
+
+    def _check_directory(self) -> None:
+        """Refuse a folder another user can write to: they could plant a token there."""
+        with contextlib.suppress(FileNotFoundError):
+            _refuse_shared(self.directory, os.stat(self.directory), "folder")
 
     def get(self, appid: str, api_base: str) -> CachedToken | None:
+        """The cached token, or None (missing or damaged). Raises ConfigError when the
+        folder or file could have been written by another user."""
+        self._check_directory()
+        path = self.path(appid, api_base)
+        with contextlib.suppress(FileNotFoundError):
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode):
+                raise ConfigError("the token cache file is a symbolic link", path=path,
+                                  hint="delete it; mdwx writes a new one")
+            _refuse_shared(path, info, "file")
         try:
             data = json.loads(self.path(appid, api_base).read_text("utf-8"))
             return CachedToken(
@@ -187,6 +207,19 @@ class DiskTokenCache:
 
     def __repr__(self) -> str:
         return f"DiskTokenCache({str(self.directory)!r})"
+
+
+def _refuse_shared(path: Path, info: os.stat_result, what: str) -> None:
+    """ConfigError if ``path`` belongs to another user or others may write to it (POSIX)."""
+    if os.name != "posix":
+        return
+    if info.st_uid != os.geteuid():
+        raise ConfigError(f"the token cache {what} belongs to another user", path=path,
+                          hint="delete it, or point XDG_CACHE_HOME at a folder of your own")
+    if info.st_mode & 0o022:
+        raise ConfigError(f"the token cache {what} can be written by other users "
+                          f"(mode {stat.S_IMODE(info.st_mode):o})", path=path,
+                          hint=f"chmod {'700' if what == 'folder' else '600'} {path}, or delete it")
 
 
 def default_cache() -> DiskTokenCache:

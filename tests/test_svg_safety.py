@@ -1,0 +1,207 @@
+"""SVG rasterising never reads a file or URL on its own, and never draws an unbounded canvas."""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from mdwx.config import ImageLimits
+from mdwx.errors import AssetError
+from mdwx.formula import rasterize_svg, render_formula
+from mdwx.imaging import body_target, make_card_image, prepare_image
+from mdwx.svg import safe_svg
+
+NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+# Every place an SVG can name another resource. {ref} is the reference, XML-escaped.
+POSITIONS = [
+    '<image href="{ref}" width="10" height="10"/>',
+    '<image xlink:href="{ref}" width="10" height="10"/>',
+    '<image src="{ref}" width="10" height="10"/>',
+    '<use href="{ref}"/>',
+    '<use xlink:href="{ref}"/>',
+    '<filter id="f"><feImage href="{ref}"/></filter>',
+    '<pattern id="p" href="{ref}" width="1" height="1"/>',
+    '<linearGradient id="g" xlink:href="{ref}"/>',
+    '<rect width="5" height="5" style="fill:url({ref})"/>',
+    "<rect width=\"5\" height=\"5\" style=\"fill:url('{ref}')\"/>",
+    '<rect width="5" height="5" fill="url({ref})"/>',
+    '<rect width="5" height="5" filter="url(&quot;{ref}&quot;)"/>',
+    '<rect width="5" height="5" mask="url({ref})"/>',
+    '<rect width="5" height="5" clip-path="url({ref})"/>',
+    '<path d="M0 0L5 5" marker-end="url({ref})"/>',
+    "<style>rect {{ fill: url({ref}) }}</style>",
+    "<style><![CDATA[rect {{ fill: url({ref}) }}]]></style>",
+    '<g><g><g><image href="{ref}"/></g></g></g>',
+    "<textPath href=\"{ref}\">x</textPath>",
+]
+
+# What a reference can be: absolute and relative paths, device files, file: and http(s) URLs.
+external = st.one_of(
+    st.sampled_from(["/etc/passwd", "/dev/zero", "/dev/urandom", "../secret.png", "a.png",
+                     "file:///etc/hosts", "http://127.0.0.1/x.png", "https://example.com/a.svg#x",
+                     "//example.com/x.png", "other.svg#id", "C:\\x.png", "~/x.png", " /etc/x"]),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
+        lambda s: not s.strip().startswith("#") and not s.strip().lower().startswith("data:")
+        and ")" not in s and "'" not in s and '"' not in s and s.strip() != ""
+    ),
+)
+
+
+def _escape(ref: str) -> str:
+    return ref.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;").replace("]]>", "")
+
+
+def svg(body: str, size: str = 'width="10" height="10"') -> bytes:
+    return f"<svg {NS} {size}>{body}</svg>".encode()
+
+
+def png_bytes(colour: str = "red", size: tuple[int, int] = (4, 4)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@settings(max_examples=150, deadline=None)
+@given(position=st.sampled_from(POSITIONS), ref=external)
+def test_every_external_reference_is_refused(position: str, ref: str) -> None:
+    data = svg(position.format(ref=_escape(ref)))
+    with pytest.raises(AssetError) as info:
+        rasterize_svg(data, source="x.svg")
+    assert "\n" not in str(info.value)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(position=st.sampled_from(POSITIONS[:8]))
+def test_a_real_file_outside_is_never_drawn(tmp_path: Path, position: str) -> None:
+    """The reported fault: the referenced file's pixels must not reach the raster."""
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(png_bytes("blue", (10, 10)))
+    for ref in (str(secret), "secret.png"):
+        with pytest.raises(AssetError, match="SVG references"):
+            rasterize_svg(svg(position.format(ref=ref)), source="x.svg")
+
+
+def test_internal_and_data_references_still_render() -> None:
+    embedded = base64.b64encode(png_bytes()).decode()
+    body = (
+        f'<defs><linearGradient id="g"><stop offset="0" stop-color="red"/></linearGradient></defs>'
+        f'<image href="data:image/png;base64,{embedded}" width="10" height="10"/>'
+        '<rect x="0" y="0" width="2" height="2" style="fill:url(#g)"/>'
+        '<a href="https://example.com/"><rect x="8" y="8" width="2" height="2"/></a>'
+    )
+    out = Image.open(io.BytesIO(rasterize_svg(svg(body), source="x.svg")))
+    assert out.size == (20, 20)
+    assert out.convert("RGB").getpixel((10, 10)) == (255, 0, 0)
+
+
+def test_nested_svg_data_uri_is_made_safe_too() -> None:
+    inner = f'<svg {NS}><image href="/etc/x.png"/></svg>'
+    body = f'<image href="data:image/svg+xml;base64,{base64.b64encode(inner.encode()).decode()}"/>'
+    with pytest.raises(AssetError, match="/etc/x.png"):
+        rasterize_svg(svg(body), source="x.svg")
+    deep = f"<svg {NS}/>"
+    for _ in range(5):
+        deep = f'<svg {NS}><image href="data:image/svg+xml;base64,{base64.b64encode(deep.encode()).decode()}"/></svg>'
+    with pytest.raises(AssetError, match="nested"):
+        rasterize_svg(deep.encode(), source="x.svg")
+
+
+def test_an_embedded_raster_is_checked_like_an_image() -> None:
+    body = '<image href="data:image/png;base64,{}"/>'
+    with pytest.raises(AssetError, match="not a PNG"):
+        rasterize_svg(svg(body.format(base64.b64encode(b"not an image").decode())), source="x.svg")
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg {ns}>&b;</svg>',
+        '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg {ns}><text>&x;</text></svg>',
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg {ns}/>',
+        "<svg {ns}><style>@import url(data:text/css,x);</style></svg>",
+        "<svg {ns}><style>@font-face {{ src: url(#x) }}</style></svg>",
+        '<svg {ns}><rect style="fill:\\75rl(a.svg#g)"/></svg>',
+        "<html/>",
+        "<svg {ns}><unclosed></svg>",
+    ],
+)
+def test_dtds_css_imports_and_bad_markup_are_refused(markup: str) -> None:
+    with pytest.raises(AssetError):
+        rasterize_svg(markup.format(ns=NS).encode(), source="x.svg")
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    width=st.one_of(st.none(), st.floats(1e-3, 1e9)),
+    height=st.one_of(st.none(), st.floats(1e-3, 1e9)),
+    box=st.one_of(st.none(), st.tuples(st.floats(1e-3, 1e9), st.floats(1e-3, 1e9))),
+    unit=st.sampled_from(["", "px", "mm", "in", "pt", "%"]),
+)
+def test_raster_size_is_capped_before_drawing(width, height, box, unit) -> None:
+    """Any declared size either draws within the pixel cap or is a clear error (no abort)."""
+    attrs = []
+    if width is not None:
+        attrs.append(f'width="{width:f}{unit}"')
+    if height is not None:
+        attrs.append(f'height="{height:f}{unit}"')
+    if box is not None:
+        attrs.append(f'viewBox="0 0 {box[0]:f} {box[1]:f}"')
+    data = svg('<rect width="1" height="1"/>', " ".join(attrs))
+    cap = 200_000  # a small cap keeps the drawing cheap; the arithmetic is the same
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("mdwx.svg.MAX_SVG_PIXELS", cap)
+        try:
+            out = Image.open(io.BytesIO(rasterize_svg(data, source="x.svg")))
+        except AssetError as exc:
+            assert "\n" not in str(exc)
+            return
+    assert out.width * out.height <= cap
+
+
+def test_the_reported_tall_viewbox_is_an_error_in_every_image_path() -> None:
+    tall = svg("", 'viewBox="0 0 10 900000000"')
+    limits = ImageLimits()
+    with pytest.raises(AssetError, match="megapixel"):
+        prepare_image(tall, body_target(limits), source="tall.svg")
+    from mdwx.imaging import card_target
+
+    with pytest.raises(AssetError, match="megapixel"):
+        make_card_image(tall, card_target(limits), source="tall.svg")
+
+
+def test_formula_raster_size_is_capped_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A formula is drawn from SVG as well: the same cap applies before drawing."""
+    monkeypatch.setattr("mdwx.svg.MAX_SVG_PIXELS", 2000)
+    with pytest.raises(AssetError, match=r"formula .*megapixel"):
+        render_formula(r"\sum_{i=1}^{n} i^2 = \frac{n(n+1)(2n+1)}{6}", display=True)
+
+
+def test_safe_svg_drops_comments_and_processing_instructions() -> None:
+    markup, width, height = safe_svg(
+        b'<?xml version="1.0"?><?xml-stylesheet href="/etc/x.css"?><!-- c --><svg '
+        + NS.encode() + b' width="4mm" height="1in"/>', source="x.svg"
+    )
+    assert "xml-stylesheet" not in markup and "<!--" not in markup
+    assert (round(width, 2), height) == (15.12, 96.0)
+
+
+def test_check_refuses_a_local_svg_offline_at_its_line(tmp_path: Path) -> None:
+    from mdwx.build import check_post
+    from mdwx.posts import collect_posts
+
+    (tmp_path / "mdwx.toml").write_text("", "utf-8")
+    Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")
+    (tmp_path / "d.svg").write_bytes(svg('<image href="/etc/hostname"/>'))
+    (tmp_path / "ok.svg").write_bytes(svg('<rect width="5" height="5"/>'))
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: T\ncover: cover.png\n---\n\n![a](ok.svg)\n\n![b](d.svg)\n", "utf-8")
+    report = check_post(collect_posts([post])[0])
+    assert report.error is not None and report.error.line == 8
+    assert "SVG references '/etc/hostname'" in str(report.error)
