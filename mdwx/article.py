@@ -19,13 +19,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from mdwx.article_draft import cover_crop, post_type
 from mdwx.article_model import Article, VideoMeta
 from mdwx.config import COMMENT_MODES, SiteConfig
 from mdwx.errors import ArticleError
 
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
-    "theme", "slug", "draft", "video", "date", "tags", "id",
+    "theme", "slug", "draft", "video", "date", "tags", "id", "type", "pic_crop_235_1", "pic_crop_1_1",
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -50,7 +51,7 @@ def read_article(path: Path, config: SiteConfig) -> Article:
     everything else (front matter, validation, line numbers) is shared with posts held in
     memory.
     """
-    return read_article_text(read_source_text(path), path, config)
+    return read_article_text(read_source_text(path, config.limits.markdown_bytes), path, config)
 
 
 def read_article_text(text: str, path: Path, config: SiteConfig,
@@ -61,8 +62,10 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     folder is where relative images and videos are looked up. ``meta`` overrides front
     matter keys (as a static site generator hands a plugin the page's metadata); its values
     are validated like front matter, and an error in one names the post without a line.
-    Line numbers are those of ``text``. Raises :class:`ArticleError`.
+    Line numbers are those of ``text``. Text over ``limits.markdown_bytes`` bytes of UTF-8
+    is refused, as a file would be. Raises :class:`ArticleError`.
     """
+    _check_size(text, path, config.limits.markdown_bytes)
     source = split_text(text, path, meta)
     front, lines = source.front, source.key_lines
     warnings = [_unknown_key_warning(path, key, lines) for key in front if key not in KNOWN_KEYS]
@@ -99,30 +102,48 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
         theme=_string(front, "theme", source) or config.theme,
         draft=_bool(front, "draft", source, False),
         video=_video(front, source),
+        post_type=post_type(front, lines, path),
+        pic_crop_235_1=cover_crop(front, lines, path, "pic_crop_235_1"),
+        pic_crop_1_1=cover_crop(front, lines, path, "pic_crop_1_1"),
         front_matter=front,
         key_lines=lines,
         warnings=tuple(warnings),
     )
 
 
-def read_source_text(path: Path) -> str:
-    """The post file's text, decoded from UTF-8. Raises :class:`ArticleError`.
+def read_source_text(path: Path, max_bytes: int) -> str:
+    """The post file's text, decoded from UTF-8; at most ``max_bytes`` bytes are read.
 
     A leading byte-order mark is kept here and dropped by :func:`split_text`, as for text
-    handed over in memory.
+    handed over in memory. Raises :class:`ArticleError` (missing, unreadable, over the
+    limit, not UTF-8).
     """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:  # never more than the limit (+1 to see it is over)
+            raw = file.read(max_bytes + 1)
     except FileNotFoundError:
         raise ArticleError("no such file", path=path) from None
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror}", path=path) from None
+    if len(raw) > max_bytes:
+        raise _too_large(path, max_bytes)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ArticleError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
                            path=path, line=line, hint="save the file as UTF-8") from None
+
+
+def _too_large(path: Path, max_bytes: int) -> ArticleError:
+    return ArticleError(f"the post is larger than the limit of {max_bytes:,} bytes of Markdown",
+                        path=path, hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
+
+
+def _check_size(text: str, path: Path, max_bytes: int) -> None:
+    """Text over ``max_bytes`` bytes of UTF-8 is refused (the length test first: it is cheap)."""
+    if len(text) > max_bytes or (len(text) * 4 > max_bytes and len(text.encode("utf-8")) > max_bytes):
+        raise _too_large(path, max_bytes)
 
 
 def split_text(text: str, path: Path, meta: Mapping[str, Any] | None = None) -> _Source:

@@ -42,6 +42,9 @@ class Article:
     theme: str = "default"
     draft: bool = False
     video: VideoMeta = field(default_factory=VideoMeta)
+    post_type: str = "article"  # front matter type: "article", or "images" (an image post, draft API)
+    pic_crop_235_1: str = ""  # cover crops (draft API), WeChat's "X1_Y1_X2_Y2" fractions
+    pic_crop_1_1: str = ""
     front_matter: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # front matter key → file line
     warnings: tuple[str, ...] = ()

@@ -124,6 +124,11 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
         if enforce_size:
             raise breach
     verify_local_assets(article, document, post)
+    if article.post_type == "images":  # its pictures and plain text: checked offline too
+        from mdwx.imagepost import image_post_images, image_post_text
+
+        image_post_images(article, document, post.config.draft.image_post_images)
+        image_post_text(article, post.config.draft.image_post_text)
     warnings = list(article.warnings) + [str(w) for w in document.warnings]
     chars = text_chars(estimate)
     long_text = text_warning(chars, post.config.limits)
@@ -156,7 +161,7 @@ def read_post(post: Post) -> Article:
 
     if post.text is None and not post.meta:
         return read_article(post.confined_path(), post.config)
-    text = post.text if post.text is not None else read_source_text(post.confined_path())
+    text = post.text if post.text is not None else read_source_text(post.confined_path(), post.config.limits.markdown_bytes)
     return read_article_text(text, post.path, post.config, post.meta)
 
 

@@ -86,6 +86,10 @@ def _guard(func: F) -> F:
 
 paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+backend_option = click.option(
+    "--backend", type=click.Choice(["media", "draft"]), default=None,
+    help="WeChat API: 'media' (cgi-bin/publish/*) or 'draft' (draft box + freepublish). "
+         "Default: backend in mdwx.toml, else media.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -176,6 +180,7 @@ def _publish_options(func: F) -> F:
                           "in the history: `mdwx status` lists it)."),
         json_option,
         click.option("--sandbox", is_flag=True, help="Publish to a local WeChat emulator with throwaway credentials."),
+        backend_option,
     ]):
         func = option(func)
     return func
@@ -186,11 +191,12 @@ def _publish_options(func: F) -> F:
 @_publish_options
 @_guard
 def publish(paths: tuple[Path, ...], draft: bool, wait: bool, dry_run: bool, force: bool,
-            as_json: bool, sandbox: bool) -> None:
+            as_json: bool, sandbox: bool, backend: str | None) -> None:
     """Upload posts' images, cover and videos, upload the article, submit it."""
     from mdwx.cli_publish import run_publish
 
-    options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox)
+    options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox,
+                               backend=backend)
     sys.exit(run_publish(list(paths), options, as_json=as_json))
 
 
@@ -198,12 +204,14 @@ def publish(paths: tuple[Path, ...], draft: bool, wait: bool, dry_run: bool, for
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @json_option
 @click.option("--sandbox", is_flag=True, help="Ask the local sandbox (as publish --sandbox did).")
+@backend_option
 @_guard
-def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool) -> None:
+def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None) -> None:
     """Show what mdwx knows of each post and ask WeChat for its live status."""
     from mdwx.cli_publish import run_status
 
-    sys.exit(run_status(list(paths or (Path("."),)), options_from_env(sandbox=sandbox), as_json=as_json))
+    sys.exit(run_status(list(paths or (Path("."),)), options_from_env(sandbox=sandbox, backend=backend),
+                        as_json=as_json))
 
 
 @main.command()
@@ -215,14 +223,16 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool) -> None:
               help="Delete this one of the post's articles (e.g. one a --force publish superseded; "
                    "`mdwx status` lists them). Default: the post's current article.")
 @click.option("--sandbox", is_flag=True, help="Delete from the local sandbox.")
+@backend_option
 @json_option
 @_guard
-def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool, as_json: bool) -> None:
-    """Delete a post's article from WeChat's publishing library."""
+def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool, backend: str | None,
+           as_json: bool) -> None:
+    """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
     from mdwx.cli_publish import run_delete
 
-    sys.exit(run_delete(path, options_from_env(sandbox=sandbox), yes=yes, index=index, as_json=as_json,
-                        article=article))
+    sys.exit(run_delete(path, options_from_env(sandbox=sandbox, backend=backend), yes=yes, index=index,
+                        as_json=as_json, article=article))
 
 
 @main.command()

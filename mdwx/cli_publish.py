@@ -157,6 +157,8 @@ def _print_status_row(row: StatusRow, *, show_error: bool) -> None:
     recorded = f"{row.status} (recorded)" if row.media_id else row.status
     live = f" — WeChat now: {row.live}" if row.live else ""
     _say(f"{row.path}: {recorded}{live}" + (f"  {row.url}" if row.url else ""))
+    if row.why:
+        _say(f"    {row.why}")
     if row.renamed_from:
         _say(f"    recorded as {row.renamed_from} (the post was renamed or moved)")
     if row.error and show_error and not row.not_asked:

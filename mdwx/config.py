@@ -29,6 +29,8 @@ MB = 1024 * 1024
 LINK_POLICIES = ("footnotes", "keep", "strip")
 CAPTION_SOURCES = ("title", "alt", "none")
 COMMENT_MODES = ("open", "fans", "closed")
+BACKENDS = ("media", "draft")  # WeChat's media API (cgi-bin/publish/*) or draft box (cgi-bin/draft/*)
+DIGEST_UNITS = ("chars", "bytes")
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,25 @@ class Limits:
     content_chars: int = 20_000  # visible text: a warning, not a limit
     content_bytes: int = 600_000  # UTF-8 bytes of the content HTML: the hard limit
     card_title: int = 35
+    markdown_bytes: int = 2_000_000  # a post's file, refused before parsing (bounds the work)
+
+
+@dataclass(frozen=True)
+class DraftLimits:
+    """The draft-box API's own limits (``[draft]`` in mdwx.toml), enforced before sending.
+
+    Its sources disagree (wechat-draft-api.md): the title is 32 characters in the current
+    doc and 64 as tools observe; the author 16 (8 on older accounts); the digest 120 or 128
+    characters, or 120 bytes of UTF-8 as one tool reports (``digest_unit = "bytes"``). The
+    defaults are what tools observe; WeChat's own error stays the last word.
+    """
+
+    title: int = 64
+    author: int = 16
+    digest: int = 120
+    digest_unit: str = "chars"  # or "bytes" (UTF-8)
+    image_post_text: int = 1000  # characters of an image post's plain text (newspic content)
+    image_post_images: int = 20  # images of an image post
 
 
 @dataclass(frozen=True)
@@ -94,6 +115,7 @@ class SiteConfig:
     concurrency: int = 8
     api_base: str = DEFAULT_API_BASE
     token_endpoint: str = "stable"  # "stable" (cgi-bin/stable_token) or "token"
+    backend: str = "media"  # "media" (cgi-bin/publish/*) or "draft" (cgi-bin/draft/* + freepublish/*)
     wechat_pay: bool = False  # accounts with WeChat Pay may keep <a href>
     # URL prefix → site folder: read "remote" images the site also holds locally (a blog
     # whose posts link its own CDN), instead of fetching them.
@@ -101,6 +123,7 @@ class SiteConfig:
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
+    draft: DraftLimits = field(default_factory=DraftLimits)
     # Set by the caller (the CLI from MDWX_STATE, a plugin from its options), never from the
     # config file: one state database for every site instead of ROOT/.mdwx/state.db.
     state_file: Path | None = None
@@ -111,7 +134,8 @@ class SiteConfig:
         return self.state_file if self.state_file is not None else self.root / ".mdwx" / "state.db"
 
 
-_SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults}
+_SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
+                              "draft": DraftLimits}
 _TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file"}
 
 
@@ -248,6 +272,11 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise ConfigError(f"tab_width must be between 1 and 16, not {config.tab_width}", path=where)
     if config.comments not in COMMENT_MODES:
         raise ConfigError(f"comments must be one of {', '.join(COMMENT_MODES)}", path=where)
+    if config.backend not in BACKENDS:
+        raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}", path=where,
+                          hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box')
+    if config.draft.digest_unit not in DIGEST_UNITS:
+        raise ConfigError(f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}", path=where)
     if config.token_endpoint not in ("stable", "token"):
         raise ConfigError("token_endpoint must be 'stable' or 'token'", path=where)
     if not 1 <= config.concurrency <= 64:

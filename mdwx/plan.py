@@ -94,8 +94,9 @@ ACTION_TEXT = {
 }
 
 
-def describe(plan: Plan, *, planned: bool) -> list[str]:
-    """Human lines for ``plan``: "would …" for a dry run."""
+def describe(plan: Plan, *, planned: bool, texts: dict[str, str] | None = None) -> list[str]:
+    """Human lines for ``plan``: "would …" for a dry run; ``texts``: the backend's words for
+    the article steps (default :data:`ACTION_TEXT`)."""
     lead = "would " if planned else ""
     lines = [f"{lead}upload {u}" for u in plan.uploads]
     if plan.renamed_from:
@@ -104,7 +105,7 @@ def describe(plan: Plan, *, planned: bool) -> list[str]:
         return lines
     if plan.supersede:
         lines.append(f"{lead}keep {plan.supersede} as a superseded article and publish a new one")
-    text = ACTION_TEXT[plan.article]
+    text = {**ACTION_TEXT, **(texts or {})}[plan.article] if plan.article != UNCHANGED else ACTION_TEXT[UNCHANGED]
     lines.append(text if plan.article == UNCHANGED else lead + text)
     if plan.submit:
         lines.append(f"{lead}submit it for review")
@@ -143,7 +144,8 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
     digest = None
     if not plan.uploads and len(videos) == sum(1 for x in assets if x.kind == "video"):
         values = {x.asset.key: x.cached_url or "" for x in assets[1:] if x.kind != "video"}
-        resolved = Resolved(values={**values, **videos}, thumb_media_id=assets[0].cached_media_id or "")
+        resolved = Resolved(values={**values, **videos}, thumb_media_id=assets[0].cached_media_id or "",
+                            media_ids={x.asset.key: x.cached_media_id or "" for x in assets if x.kind != "video"})
         digest = payload_hash(payload(resolved))
     plan.article, plan.supersede, plan.submit, plan.error = decide(
         found.record, digest, draft=draft, force=force, path=post.path)

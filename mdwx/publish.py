@@ -1,6 +1,8 @@
 """Publishing: from a post to a submitted WeChat article, remembering every step.
 
-For each post: prepare offline (read, render, check), load every asset (nothing sent yet,
+One pipeline for both WeChat APIs: what differs between the media API and the draft-box API
+is asked of the run's :class:`mdwx.backends.Backend` (its limits, the article's JSON, the calls
+that create, change, submit, follow and settle it). For each post: prepare offline (read, render, check), load every asset (nothing sent yet,
 so an invalid post sends nothing), upload what is new, upload or update the article, submit,
 and optionally follow review. The state is written *before* each call that creates
 something and *after* it answers, so a run killed at any instant is finished by the next one
@@ -10,12 +12,12 @@ without a duplicate submission.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mdwx.backends import Backend, Gone, backend_name, make_backend
 from mdwx.build import Prepared, cover_reference, prepare
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.identity import Found, article_fingerprint, find_article
@@ -37,15 +39,12 @@ from mdwx.plan import (
 from mdwx.postlock import post_lock, post_lock_path
 from mdwx.posts import Post
 from mdwx.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
-from mdwx.review import STATUS_BY_TEXT, follow_review
+from mdwx.review import follow_review
 from mdwx.state import ArticleRecord, State
+from mdwx.submission import SubmitSteps
 
 __all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
            "post_lock_path"]
-
-
-DAILY_SUBMIT_LIMIT = 200
-SUBMIT_WARN_AT = 190
 
 
 @dataclass
@@ -64,6 +63,7 @@ class PublishOptions:
     video_poll_interval: float | None = None  # default: the site's [video] poll_interval
     lock_timeout: float = 600.0  # seconds to wait while another process publishes the same post
     fetch_transport: Any = None  # httpx transport for remote images (tests, proxies)
+    backend: str | None = None  # "media" or "draft"; default: the site's ``backend``
 
 
 @dataclass
@@ -118,17 +118,29 @@ class Events:
     on_video: Callable[[str, int, int], None] = lambda name, done, total: None  # bytes sent / size
 
 
-class Publisher:
+class Publisher(SubmitSteps):
     """Publishes posts one by one with one client and one state database."""
 
     def __init__(self, client: Any, state: State, appid: str, options: PublishOptions,
                  events: Events | None = None) -> None:
         self.client = client
-        self.state = state
+        self._all_state = state
+        self.state = state  # the backend's view of it, once bound (:meth:`_bind`)
         self.appid = appid
         self.options = options
         self.events = events or Events()
+        self.backend: Backend | None = None
 
+    def _bind(self, post: Post) -> Backend:
+        """The run's backend (``--backend``, else the first post's site), and its records."""
+        name = backend_name(post.config, self.options.backend)
+        if self.backend is None:
+            self.backend = make_backend(name, self.client, post.config)
+            self.state = self._all_state.for_backend(name)
+        elif self.backend.name != name:
+            raise ConfigError(f"{post.path} names backend {name!r}, the run publishes through {self.backend.name!r}",
+                              hint="publish sites with different backends in separate runs, or pass --backend")
+        return self.backend
     async def publish_all(self, posts: Sequence[Post]) -> list[PostResult]:
         """Publish one post after the other, then follow every review at once (``--wait``)."""
         results = []
@@ -161,6 +173,7 @@ class Publisher:
                 result.error = exc
 
     async def _publish(self, post: Post, result: PostResult) -> None:
+        backend = self._bind(post)
         prepared = prepare(post)
         article = prepared.article
         result.title, result.warnings = article.title, prepared.warnings
@@ -168,31 +181,50 @@ class Publisher:
             result.status = "skipped"
             result.actions.append("skipped: draft: true in front matter")
             return
+        backend.check(prepared)  # the API's own limits: before anything is loaded or sent
         loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
+        if article.post_type == "images":  # its pictures are permanent images; no cover
+            pictures = await asyncio.gather(*(loader.load_permanent(a, article.path) for a in prepared.document.assets))
+            result.warnings += [f"{x.asset.source}: {w}" for x in pictures if x.prepared for w in x.prepared.warnings]
+            result.warnings = [w for w in result.warnings if "no cover image: publish will" not in w]
+            await self._run(post, prepared, [*pictures], (pictures[0], None, list(pictures[1:])), result)
+            return
         # Every asset is read and normalised before the first upload, so a picture that cannot
         # be made to fit stops the post with nothing sent.
         loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
         result.warnings += [f"{x.asset.source}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
         reference = cover_reference(article, prepared.document, post)
+        size = bool(article.pic_crop_235_1 or article.pic_crop_1_1)  # crops are checked against it
         if reference is None:  # nothing given, found or configured: make one
             from mdwx.render.pipeline import article_theme
 
             cover, note = await loader.load_generated_cover(
-                article.title, article_theme(article, post.config), article.path)
+                article.title, article_theme(article, post.config), article.path, size=size)
             result.warnings = [w for w in result.warnings if "no cover image: publish will" not in w]
             result.actions.append(note)
         else:
-            cover = await loader.load_cover(*reference, article.path)
+            cover = await loader.load_cover(*reference, article.path, size=size)
+        backend.check_cover(article, cover)
         video_cover = None
         if article.video.cover and any(x.kind == "video" for x in loaded):
             video_cover = await loader.load_cover(article.video.cover, article.path,
                                                   article.key_lines.get("video"), article.path)
         assets = [cover, *([video_cover] if video_cover else []), *loaded]
+        await self._run(post, prepared, assets, (cover, video_cover, loaded), result)
+
+    async def _run(self, post: Post, prepared: Prepared, assets: list[LoadedAsset],
+                   loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
+                   result: PostResult) -> None:
+        """Plan, then print the plan (dry run) or carry it out under the post's lock.
+
+        ``assets``: every asset, the cover (an image post's first picture) first.
+        """
+        article = prepared.article
         if self.options.dry_run:
             found = self._find(post, article)
             plan = await self._make_plan(post, prepared, assets, found)
             result.status, result.steps = "dry-run", plan.steps
-            result.uploads, result.actions = plan.counts(), describe(plan, planned=True)
+            result.uploads, result.actions = plan.counts(), describe(plan, planned=True, texts=self._texts)
             result.media_id = found.record.media_id if found.record else None
             if plan.error:
                 raise plan.error
@@ -204,7 +236,11 @@ class Publisher:
             found = self._find(post, article)
             plan = await self._make_plan(post, prepared, assets, found)
             result.uploads = plan.counts()
-            await self._execute(post, prepared, plan, found, (cover, video_cover, loaded), result)
+            await self._execute(post, prepared, plan, found, loaded_parts, result)
+
+    @property
+    def _texts(self) -> dict[str, str]:
+        return self.backend.texts if self.backend else {}
 
     async def _make_plan(self, post: Post, prepared: Prepared, assets: list[LoadedAsset], found: Found) -> Plan:
         """The one decision both the dry run and the real run act on."""
@@ -287,6 +323,8 @@ class Publisher:
             raise PublishError("the cover upload returned no media_id", path=prepared.article.path)
         resolved.thumb_media_id = thumb
         resolved.values = {x.asset.key: url for x, (url, _) in zip(images, image_urls, strict=True)}
+        resolved.media_ids = {x.asset.key: media_id or "" for x, (_, media_id) in zip([cover, *images], urls,
+                                                                                      strict=True)}
         return resolved
 
     async def _resolve_videos(self, prepared: Prepared, uploader: Uploader, loaded: list[LoadedAsset],
@@ -322,32 +360,15 @@ class Publisher:
                 resolved.counts.videos += 1
 
     def _payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
-        from mdwx.render import check_content
-
-        article = prepared.article
-        content = prepared.content(resolved.values)
-        problems = check_content(content, prepared.post.config.limits)
-        if problems:
-            raise PublishError("; ".join(problems), path=article.path)
-        return {
-            "title": article.title,
-            "author": article.author,
-            "digest": article.digest,
-            "content": content,
-            "content_source_url": article.source_url,
-            "thumb_media_id": resolved.thumb_media_id,
-            "show_cover_pic": int(article.show_cover_pic),
-            "need_open_comment": article.need_open_comment,
-            "only_fans_can_comment": article.only_fans_can_comment,
-        }
+        assert self.backend is not None
+        return self.backend.payload(prepared, resolved)
 
     # -- article -------------------------------------------------------------------------
 
     async def _upload_article(self, post: Post, payload: dict[str, Any], record: ArticleRecord | None,
                               plan: Plan, result: PostResult) -> None:
         """Run the plan's article step: update the unsubmitted article, or upload a new one."""
-        from mdwx.wechat.errors import AlreadySubmitted
-
+        assert self.backend is not None
         digest = payload_hash(payload)
         rel = post.relative
         if plan.article == UNCHANGED:  # settled to a recorded, unchanged article
@@ -359,113 +380,40 @@ class Publisher:
         if record and record.status == "uploading":
             result.warnings.append(
                 "the previous run stopped while uploading this article; if WeChat kept that copy it "
-                "sits unsubmitted in the publishing library (媒体API) — delete it there if you see two")
+                f"sits unsubmitted in {self.backend.library} — delete it there if you see two")
         if plan.article == UPDATE:
             assert record is not None and record.media_id
             self.state.begin_update(self.appid, rel)
             try:
                 async with self._intent(rel, record):
-                    await self.client.update(record.media_id, payload, index=1)
-            except AlreadySubmitted:
+                    await self.backend.update(record.media_id, payload)
+            except Gone as gone:
                 self.state.record_uploaded(self.appid, rel, record.media_id, record.content_hash, record.title)
                 self.state.record_submitted(self.appid, rel)
-                raise PublishError("this article was submitted outside mdwx and can no longer be changed",
+                what = ("was submitted outside mdwx" if gone.submitted
+                        else f"left {self.backend.library} outside mdwx (published or deleted there)")
+                raise PublishError(f"this article {what} and can no longer be changed",
                                    path=post.path, hint="run again with --force to publish it as a new article") from None
             self.state.record_uploaded(self.appid, rel, record.media_id, digest, payload["title"])
             result.media_id, result.status = record.media_id, "draft"
             result.steps.append(UPDATE)
-            result.actions.append("updated the unsubmitted article (index 1)")
+            result.actions.append(self._text(UPDATE, past=True))
             return
         self.state.begin_upload(self.appid, rel, title=payload["title"], content_hash=digest)
         async with self._intent(rel, record):
-            media_id = await self.client.uploadnews(payload)
+            media_id = await self.backend.create(payload)
         self.state.record_uploaded(self.appid, rel, media_id, digest, payload["title"])
         result.media_id, result.status = media_id, "draft"
         result.steps.append(UPLOAD)
-        result.actions.append("uploaded the article to the publishing library")
+        result.actions.append(self._text(UPLOAD, past=True))
 
-    @contextlib.asynccontextmanager
-    async def _intent(self, rel: str, previous: ArticleRecord | None) -> AsyncIterator[None]:
-        """Keep the intent written before a creating call only while its outcome is unknown.
-
-        When WeChat refused the call (a token, quota or content error), nothing was done, so
-        the article's record goes back to what it was and the next run starts clean.
-        """
-        from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown, WeChatError
-
-        try:
-            yield
-        except (OutcomeUnknown, AlreadySubmitted):
-            raise
-        except WeChatError:
-            self.state.restore_article(self.appid, rel, previous)
-            if previous is not None and previous.media_id:  # a refused --force: it stays current
-                self.state.drop_superseded(self.appid, previous.media_id)
-            raise
-
-    async def _settle_submit(self, post: Post, record: ArticleRecord, result: PostResult) -> ArticleRecord | None:
-        """A previous submit's outcome is unknown: ask WeChat instead of submitting twice."""
-        assert record.media_id
-        status = await self.client.query(record.media_id)
-        text = STATUS_BY_TEXT.get(status.status, "submitted")
-        if text == "draft":
-            self.state.record_uploaded(self.appid, post.relative, record.media_id, record.content_hash, record.title)
-        else:
-            self.state.record_submitted(self.appid, post.relative)
-            self.state.record_submission(self.appid)
-            if text != "submitted":
-                self.state.record_status(self.appid, post.relative, text, status.url)
-        result.actions.append(f"the previous submit's outcome was unknown; WeChat says: {status.status}")
-        return self.state.article(self.appid, post.relative)
-
-    async def _submit(self, post: Post, result: PostResult) -> None:
-        from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown
-
-        used = self.state.count_submissions_today(self.appid)
-        if used >= DAILY_SUBMIT_LIMIT:
-            raise PublishError(f"today's {DAILY_SUBMIT_LIMIT} submissions are used up (deleting does not return them)",
-                               path=post.path, hint="the article is uploaded; run again tomorrow (Beijing time) to submit it")
-        if used >= SUBMIT_WARN_AT:
-            result.warnings.append(f"{used + 1} of {DAILY_SUBMIT_LIMIT} submissions used today")
-        assert result.media_id
-        for attempt in range(3):
-            before = self.state.article(self.appid, post.relative)
-            self.state.begin_submit(self.appid, post.relative)
-            try:
-                async with self._intent(post.relative, before):
-                    await self.client.submit(result.media_id)
-            except AlreadySubmitted:
-                result.actions.append("WeChat says it was already submitted")
-            except OutcomeUnknown:
-                record = self.state.article(self.appid, post.relative)
-                assert record
-                settled = await self._settle_submit(post, record, result)
-                if settled and settled.status == "draft" and attempt < 2:
-                    continue
-                if settled and settled.status != "draft":
-                    result.status, result.url = settled.status, settled.url
-                    return
-                raise
-            else:
-                self.state.record_submission(self.appid)
-                result.actions.append("submitted for review")
-            self.state.record_submitted(self.appid, post.relative)
-            result.status = "submitted"
-            return
-
-    async def _follow(self, post: Post, result: PostResult) -> None:
-        assert result.media_id
-        status, url = await follow_review(self.client, result.media_id, timeout=self.options.wait_timeout,
-                                          interval=self.options.poll_interval)
-        if status != "submitted":
-            self.state.record_status(self.appid, post.relative, status, url)
-        result.status, result.url = status, url
-        result.actions.append({"published": "review passed: published",
-                               "rejected": "review failed (审核未通过)"}.get(status, "still under review"))
-        if status == "rejected":  # the status stays "rejected"; the error makes the run fail
-            result.error = PublishError("the article failed review (审核未通过)", path=post.path,
-                                        hint="see the reason in the account's backend, edit the post "
-                                             "and publish with --force")
+    def _text(self, step: str, *, past: bool) -> str:
+        """The backend's words for an article step ("update …" → "updated …" when done)."""
+        text = self._texts.get(step, ACTION_TEXT[step])
+        if not past:
+            return text
+        verb, _, rest = text.partition(" ")
+        return {"update": "updated", "upload": "uploaded", "put": "put", "ask": "asked"}.get(verb, verb) + " " + rest
 
 
 def front_matter_title(post: Post) -> str | None:
@@ -473,7 +421,7 @@ def front_matter_title(post: Post) -> str | None:
     from mdwx.article import read_source_text, split_text
 
     try:
-        text = post.text if post.text is not None else read_source_text(post.confined_path())
+        text = post.text if post.text is not None else read_source_text(post.confined_path(), post.config.limits.markdown_bytes)
         title = split_text(text, post.path, post.meta).front.get("title")
     except (MdwxError, OSError, ValueError):
         return None

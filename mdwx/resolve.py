@@ -77,6 +77,7 @@ class Resolved:
 
     values: dict[str, str] = field(default_factory=dict)
     thumb_media_id: str = ""
+    media_ids: dict[str, str] = field(default_factory=dict)  # asset key → permanent image media_id
     cover_url: str = ""
     counts: UploadCounts = field(default_factory=UploadCounts)
 
@@ -163,15 +164,28 @@ class AssetLoader:
         target = gif_target(images) if is_animated_gif(data) else body_target(images)
         return _located(lambda: prepare_image(data, target, source=source), post_path, asset.line)
 
-    async def load_cover(self, source: str, base: Path, line: int | None, post_path: Path) -> LoadedAsset:
+    async def load_cover(self, source: str, base: Path, line: int | None, post_path: Path, *,
+                         size: bool = False) -> LoadedAsset:
+        """The cover; ``size``: prepare it even when already uploaded, so its size in pixels
+        (``prepared.width``/``height``) is known (cover crops are checked against it)."""
         data = await self.source_bytes(source, post_path, line, relative_to=base)
         asset = Asset(key="cover", kind=AssetKind.IMAGE, source=source, line=line)
+        loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
+        if not loaded.cached or size:
+            loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
+        return loaded
+
+    async def load_permanent(self, asset: Asset, post_path: Path) -> LoadedAsset:
+        """A picture sent as a permanent image (``add_material``), keeping its asset key: an
+        image post's pictures, which WeChat names by ``media_id``."""
+        data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
         if not loaded.cached:
             loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
         return loaded
 
-    async def load_generated_cover(self, title: str, theme: str, post_path: Path) -> tuple[LoadedAsset, str]:
+    async def load_generated_cover(self, title: str, theme: str, post_path: Path, *,
+                                   size: bool = False) -> tuple[LoadedAsset, str]:
         """A cover made from the title and theme (see :mod:`mdwx.cover`), and a note saying so."""
         from mdwx.cover import choose_font, configured_font, make_cover, theme_colours
         from mdwx.render.themes import load_theme
@@ -181,7 +195,7 @@ class AssetLoader:
         made = await asyncio.to_thread(make_cover, title, theme_colours(load_theme(theme).css), font)
         asset = Asset(key="cover", kind=AssetKind.IMAGE, source="(generated cover)", line=None)
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(made.png)))
-        if not loaded.cached:
+        if not loaded.cached or size:
             loaded.prepared = await self._prepare(made.png, asset, post_path, KIND_COVER)
         return loaded, made.note
 

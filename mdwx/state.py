@@ -62,11 +62,19 @@ class State(IdentityRecords):
     a lock, so worker threads (``asyncio.to_thread``) may use it too.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime]) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime],
+                 backend: str = "media", lock: threading.RLock | None = None) -> None:
         self._conn = conn
         self.path = path
         self._clock = clock
-        self._lock = threading.RLock()
+        self._lock = lock or threading.RLock()
+        #: Which API's articles this view reads and writes (uploads, videos and the daily
+        #: submission count belong to the account and are shared by both).
+        self.backend = backend
+
+    def for_backend(self, backend: str) -> State:
+        """A view of the same open database whose article records are ``backend``'s."""
+        return State(self._conn, self.path, self._clock, backend, self._lock)
 
     # -- opening -------------------------------------------------------------------------
 
@@ -283,14 +291,16 @@ class State(IdentityRecords):
 
     def article(self, appid: str, source_path: str) -> ArticleRecord | None:
         row = self._one(
-            "SELECT * FROM articles WHERE appid = ? AND source_path = ?", (appid, source_path)
+            "SELECT * FROM articles WHERE appid = ? AND backend = ? AND source_path = ?",
+            (appid, self.backend, source_path),
         )
         return ArticleRecord(**dict(row)) if row else None
 
     def articles(self, appid: str) -> list[ArticleRecord]:
         with self._guard() as conn:
             rows = conn.execute(
-                "SELECT * FROM articles WHERE appid = ? ORDER BY source_path", (appid,)
+                "SELECT * FROM articles WHERE appid = ? AND backend = ? ORDER BY source_path",
+                (appid, self.backend),
             ).fetchall()
         return [ArticleRecord(**dict(row)) for row in rows]
 
@@ -301,12 +311,12 @@ class State(IdentityRecords):
         """
         now = self._now()
         self._write(
-            "INSERT INTO articles (appid, source_path, content_hash, status, title, created_at,"
-            " updated_at) VALUES (?, ?, ?, 'uploading', ?, ?, ?)"
-            " ON CONFLICT (appid, source_path) DO UPDATE SET status = 'uploading',"
+            "INSERT INTO articles (appid, backend, source_path, content_hash, status, title, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, 'uploading', ?, ?, ?)"
+            " ON CONFLICT (appid, backend, source_path) DO UPDATE SET status = 'uploading',"
             " content_hash = excluded.content_hash, title = excluded.title,"
             " updated_at = excluded.updated_at",
-            (appid, source_path, content_hash, title, now, now),
+            (appid, self.backend, source_path, content_hash, title, now, now),
         )
 
     def begin_update(self, appid: str, source_path: str) -> None:
@@ -323,40 +333,49 @@ class State(IdentityRecords):
             appid,
             source_path,
             "status = 'draft', media_id = ?, content_hash = ?, title = ?, url = NULL,"
-            " submitted_at = NULL, published_at = NULL",
+            " submitted_at = NULL, published_at = NULL, publish_id = '', article_id = ''",
             (media_id, content_hash, title),
         )
 
     def begin_submit(self, appid: str, source_path: str) -> None:
         self._set_article(appid, source_path, "status = 'submitting'", ())
 
-    def record_submitted(self, appid: str, source_path: str) -> None:
+    def record_submitted(self, appid: str, source_path: str, publish_id: str = "") -> None:
+        """The submit was taken; ``publish_id`` (draft API) is what to follow it by."""
         self._set_article(
-            appid, source_path, "status = 'submitted', submitted_at = ?", (self._now(),)
+            appid, source_path, "status = 'submitted', submitted_at = ?,"
+            " publish_id = CASE WHEN ? = '' THEN publish_id ELSE ? END",
+            (self._now(), publish_id, publish_id),
         )
 
     def record_status(
-        self, appid: str, source_path: str, status: str, url: str | None = None
+        self, appid: str, source_path: str, status: str, url: str | None = None,
+        article_id: str = "",
     ) -> None:
-        """Record what publish/query said; ``published_at`` keeps the first time it was seen."""
+        """Record what WeChat said (publish/query, freepublish/get); ``published_at`` keeps
+        the first time it was seen, ``article_id`` (draft API) the published article."""
         if status not in ARTICLE_STATUSES:
             raise ValueError(f"unknown article status {status!r}")
         published_at = self._now() if status == "published" else None
         self._set_article(
             appid,
             source_path,
-            "status = ?, url = COALESCE(?, url), published_at = COALESCE(published_at, ?)",
-            (status, url, published_at),
+            "status = ?, url = COALESCE(?, url), published_at = COALESCE(published_at, ?),"
+            " article_id = CASE WHEN ? = '' THEN article_id ELSE ? END",
+            (status, url, published_at, article_id, article_id),
         )
 
     def restore_article(self, appid: str, source_path: str, previous: ArticleRecord | None) -> None:
         """Undo an intent whose call failed for certain (WeChat refused it: nothing was done)."""
         if previous is None:
-            self._write("DELETE FROM articles WHERE appid = ? AND source_path = ?", (appid, source_path))
+            self._write("DELETE FROM articles WHERE appid = ? AND backend = ? AND source_path = ?",
+                        (appid, self.backend, source_path))
             return
         self._set_article(
-            appid, source_path, "status = ?, media_id = ?, content_hash = ?, title = ?, url = ?",
-            (previous.status, previous.media_id, previous.content_hash, previous.title, previous.url),
+            appid, source_path, "status = ?, media_id = ?, content_hash = ?, title = ?, url = ?,"
+            " publish_id = ?, article_id = ?",
+            (previous.status, previous.media_id, previous.content_hash, previous.title, previous.url,
+             previous.publish_id, previous.article_id),
         )
 
     def mark_deleted(self, appid: str, source_path: str) -> None:
@@ -365,8 +384,8 @@ class State(IdentityRecords):
     def _set_article(self, appid: str, source_path: str, assignments: str, values: tuple) -> None:
         self._write(
             f"UPDATE articles SET {assignments}, updated_at = ?"
-            " WHERE appid = ? AND source_path = ?",
-            (*values, self._now(), appid, source_path),
+            " WHERE appid = ? AND backend = ? AND source_path = ?",
+            (*values, self._now(), appid, self.backend, source_path),
             must_match=f"article {source_path}",
         )
 

@@ -19,6 +19,7 @@ class IdentityRecords:
     """Methods over the ``articles`` and ``superseded`` tables; needs State's helpers."""
 
     path: Path
+    backend: str
     _lock: threading.RLock
     _guard: Callable[[], AbstractContextManager[sqlite3.Connection]]
     _now: Callable[[], str]
@@ -34,9 +35,9 @@ class IdentityRecords:
         """Articles whose post had this file content or this front-matter id/slug."""
         with self._guard() as conn:
             rows = conn.execute(
-                "SELECT * FROM articles WHERE appid = ? AND ((source_hash != '' AND source_hash = ?)"
-                " OR (post_key != '' AND post_key = ?)) ORDER BY source_path",
-                (appid, source_hash, post_key),
+                "SELECT * FROM articles WHERE appid = ? AND backend = ? AND ((source_hash != ''"
+                " AND source_hash = ?) OR (post_key != '' AND post_key = ?)) ORDER BY source_path",
+                (appid, self.backend, source_hash, post_key),
             ).fetchall()
         return [ArticleRecord(**dict(row)) for row in rows]
 
@@ -46,9 +47,9 @@ class IdentityRecords:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 conn.execute("UPDATE articles SET source_path = ?, updated_at = ? WHERE appid = ?"
-                             " AND source_path = ?", (new, self._now(), appid, old))
-                conn.execute("UPDATE superseded SET source_path = ? WHERE appid = ? AND source_path = ?",
-                             (new, appid, old))
+                             " AND backend = ? AND source_path = ?", (new, self._now(), appid, self.backend, old))
+                conn.execute("UPDATE superseded SET source_path = ? WHERE appid = ? AND backend = ?"
+                             " AND source_path = ?", (new, appid, self.backend, old))
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -61,17 +62,17 @@ class IdentityRecords:
             return
         self._write(
             "INSERT OR REPLACE INTO superseded (appid, source_path, media_id, status, url, title,"
-            " created_at, superseded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_at, superseded_at, backend, article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (appid, source_path, record.media_id, record.status, record.url, record.title,
-             record.created_at, self._now()),
+             record.created_at, self._now(), self.backend, record.article_id),
         )
 
     def superseded(self, appid: str, source_path: str) -> list[SupersededRecord]:
         """The post's earlier articles, oldest first."""
         with self._guard() as conn:
             rows = conn.execute(
-                "SELECT * FROM superseded WHERE appid = ? AND source_path = ? ORDER BY superseded_at, rowid",
-                (appid, source_path),
+                "SELECT * FROM superseded WHERE appid = ? AND backend = ? AND source_path = ?"
+                " ORDER BY superseded_at, rowid", (appid, self.backend, source_path),
             ).fetchall()
         return [SupersededRecord(**dict(row)) for row in rows]
 
@@ -109,8 +110,9 @@ class IdentityRecords:
             conn.execute("ATTACH DATABASE ? AS other", (str(other),))
             try:
                 conflicts = conn.execute(
-                    f"SELECT o.source_path FROM (SELECT appid, media_id, source_path, {key} AS new_key"
+                    f"SELECT o.source_path FROM (SELECT appid, backend, media_id, source_path, {key} AS new_key"
                     f" FROM other.articles{where}) o JOIN main.articles m ON m.appid = o.appid"
+                    " AND m.backend = o.backend"
                     " AND m.source_path = o.new_key WHERE COALESCE(m.media_id, '') != COALESCE(o.media_id, '')",
                     (*key_params, *params)).fetchall()
                 if below and not conn.execute(f"SELECT 1 FROM other.articles{where} LIMIT 1", params).fetchone():
@@ -122,12 +124,14 @@ class IdentityRecords:
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     count = conn.execute(
-                        f"INSERT OR IGNORE INTO main.articles SELECT appid, {key}, media_id, content_hash,"
-                        " status, url, title, created_at, updated_at, submitted_at, published_at, source_hash,"
-                        f" post_key FROM other.articles{where}", (*key_params, *params)).rowcount
+                        f"INSERT OR IGNORE INTO main.articles SELECT appid, backend, {key}, media_id,"
+                        " content_hash, status, url, title, created_at, updated_at, submitted_at, published_at,"
+                        f" source_hash, post_key, publish_id, article_id FROM other.articles{where}",
+                        (*key_params, *params)).rowcount
                     conn.execute(
                         f"INSERT OR IGNORE INTO main.superseded SELECT appid, {key}, media_id, status, url,"
-                        f" title, created_at, superseded_at FROM other.superseded{where}", (*key_params, *params))
+                        f" title, created_at, superseded_at, backend, article_id FROM other.superseded{where}",
+                        (*key_params, *params))
                     conn.execute("INSERT OR IGNORE INTO main.uploads SELECT * FROM other.uploads")
                     conn.execute("INSERT OR IGNORE INTO main.videos SELECT * FROM other.videos")
                     conn.execute("INSERT INTO main.submissions SELECT * FROM other.submissions WHERE true"

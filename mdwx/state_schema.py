@@ -14,7 +14,7 @@ from pathlib import Path
 from mdwx.errors import StateError
 from mdwx.state_recovery import recover_command
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 15_000
 UPLOAD_KINDS = ("body", "cover", "gif", "card", "formula")
 ARTICLE_STATUSES = (
@@ -96,6 +96,39 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (appid, media_id)
     );
     """,
+    # 3: records per backend (the media API and the draft-box API publish different
+    # articles for one post), and what the draft API answers to follow and delete one:
+    # freepublish/submit's publish_id, freepublish/get's article_id. Every earlier record was
+    # made through the media API. SQLite cannot change a primary key: the table is rebuilt.
+    """
+    CREATE TABLE articles_v3 (
+        appid TEXT NOT NULL,
+        backend TEXT NOT NULL DEFAULT 'media',
+        source_path TEXT NOT NULL,
+        media_id TEXT,
+        content_hash TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,
+        url TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        submitted_at TEXT,
+        published_at TEXT,
+        source_hash TEXT NOT NULL DEFAULT '',
+        post_key TEXT NOT NULL DEFAULT '',
+        publish_id TEXT NOT NULL DEFAULT '',
+        article_id TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (appid, backend, source_path)
+    );
+    INSERT INTO articles_v3 (appid, backend, source_path, media_id, content_hash, status, url, title,
+        created_at, updated_at, submitted_at, published_at, source_hash, post_key)
+        SELECT appid, 'media', source_path, media_id, content_hash, status, url, title, created_at,
+        updated_at, submitted_at, published_at, source_hash, post_key FROM articles;
+    DROP TABLE articles;
+    ALTER TABLE articles_v3 RENAME TO articles;
+    ALTER TABLE superseded ADD COLUMN backend TEXT NOT NULL DEFAULT 'media';
+    ALTER TABLE superseded ADD COLUMN article_id TEXT NOT NULL DEFAULT '';
+    """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -141,6 +174,9 @@ class ArticleRecord:
     published_at: str | None
     source_hash: str = ""  # sha256 of the post file as last uploaded: follows a rename
     post_key: str = ""  # "id:…" or "slug:…" from the front matter: follows a rename + edit
+    backend: str = "media"  # the API that holds the article: "media" or "draft"
+    publish_id: str = ""  # draft API: freepublish/submit's answer, followed with freepublish/get
+    article_id: str = ""  # draft API: the published article (freepublish/get), for delete
 
 
 @dataclass(frozen=True)
@@ -155,6 +191,8 @@ class SupersededRecord:
     title: str
     created_at: str
     superseded_at: str
+    backend: str = "media"
+    article_id: str = ""  # draft API: the published article to delete
 
 
 _SQLITE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (

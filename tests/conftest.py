@@ -20,3 +20,12 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop("MDWX_CACHE_DIR", None)
     else:
         os.environ["MDWX_CACHE_DIR"] = previous
+
+
+@pytest.fixture(params=["media", "draft"])
+def api(request: pytest.FixtureRequest):
+    """The publishing API a test runs against: each test taking ``api`` runs once per backend
+    (tests/backend_helpers.py says where each keeps what it made)."""
+    from tests.backend_helpers import APIS
+
+    return APIS[request.param]

@@ -24,7 +24,7 @@ from mdwx.wechat import MemoryTokenCache, RetryPolicy, WeChatClient
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_SITE = REPO / "sample-site"
-FAST = dict(review_seconds=0.05, video_review_seconds=0.05)
+FAST = dict(review_seconds=0.05, video_review_seconds=0.05, publish_seconds=0.05)
 FAST_RETRY = RetryPolicy(attempts=6, base=0.01, cap=0.05)
 
 

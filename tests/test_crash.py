@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from mdwx.sandbox import RequestRecord, SandboxServer
+from tests.backend_helpers import APIS, Api
 from tests.publish_helpers import copy_site, sandbox
 
 pytestmark = pytest.mark.slow
@@ -30,8 +31,8 @@ def run_env(sb: SandboxServer, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def publish_command(site: Path) -> list[str]:
-    return [sys.executable, "-m", "mdwx", "publish", str(site), "--json"]
+def publish_command(site: Path, api: Api) -> list[str]:
+    return [sys.executable, "-m", "mdwx", "publish", str(site), "--json", "--backend", api.name]
 
 
 def kill_when(sb: SandboxServer, process: subprocess.Popen[bytes],
@@ -54,33 +55,35 @@ def count(endpoint: str, n: int) -> Callable[[list[RequestRecord]], bool]:
     return lambda log: sum(1 for r in log if r.endpoint == endpoint) >= n
 
 
-KILL_POINTS = {
-    "during image uploads": count("media/uploadimg", 3),
-    "during video blocks": lambda log: any(r.endpoint.endswith("upload_block") for r in log),
-    "after first article upload": count("publish/uploadnews", 1),
-    "after first submit": count("publish/submit", 1),
-    "after third submit": count("publish/submit", 3),
+KILL_POINTS: dict[str, Callable[[Api], Callable[[list[RequestRecord]], bool]]] = {
+    "during image uploads": lambda api: count("media/uploadimg", 3),
+    "during video blocks": lambda api: lambda log: any(r.endpoint.endswith("upload_block") for r in log),
+    "after first article upload": lambda api: count(api.create, 1),
+    "after first submit": lambda api: count(api.submit, 1),
+    "after third submit": lambda api: count(api.submit, 3),
 }
 
 
+@pytest.mark.parametrize("backend", list(APIS))
 @pytest.mark.parametrize("point", list(KILL_POINTS))
-def test_sigkill_then_rerun_completes_without_duplicates(tmp_path: Path, point: str) -> None:
+def test_sigkill_then_rerun_completes_without_duplicates(tmp_path: Path, point: str, backend: str) -> None:
+    api = APIS[backend]
     site = copy_site(tmp_path)
     posts = len(list((site / "posts").glob("*.md")))
     with sandbox(latency=0.01) as sb:
         env = run_env(sb, tmp_path)
-        process = subprocess.Popen(publish_command(site), env=env, stdout=subprocess.DEVNULL,
+        process = subprocess.Popen(publish_command(site, api), env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        assert kill_when(sb, process, KILL_POINTS[point]), "the run ended before the kill point"
-        rerun = subprocess.run(publish_command(site), env=env, capture_output=True, text=True, timeout=120)
+        assert kill_when(sb, process, KILL_POINTS[point](api)), "the run ended before the kill point"
+        rerun = subprocess.run(publish_command(site, api), env=env, capture_output=True, text=True, timeout=120)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-        submitted = [a for a in sb.store.articles() if a.state == "submitted"]
+        submitted = api.submitted(sb)
         assert len(submitted) == posts
-        assert sb.store.submission_count() == posts
-        titles = [a.article["title"] for a in submitted]
+        assert api.submissions(sb) == posts
+        titles = [a["title"] for a in submitted]
         assert len(set(titles)) == posts
         # A third run has nothing left to do.
         sb.clear_log()
-        again = subprocess.run(publish_command(site), env=env, capture_output=True, text=True, timeout=60)
+        again = subprocess.run(publish_command(site, api), env=env, capture_output=True, text=True, timeout=60)
         assert again.returncode == 0
-        assert [r for r in sb.requests if r.endpoint.startswith("publish/")] == []
+        assert api.sent(sb) == []

@@ -13,11 +13,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.backend_helpers import APIS, Api
 from tests.cli_helpers import mdwx, sandbox_env, write_post
 from tests.publish_helpers import endpoints, publish, sandbox
 
 
-def compare(post: Path, sb, **options: bool) -> list[str]:
+def compare(post: Path, sb, **options: bool | str) -> list[str]:
     """Dry run then real run of ``post``; returns the steps taken."""
     before = len(sb.requests)
     planned = publish([post], sb, dry_run=True, **options)[0]
@@ -31,9 +32,9 @@ def compare(post: Path, sb, **options: bool) -> list[str]:
     return taken.steps
 
 
-def test_each_scenario_dry_run_then_real(tmp_path: Path) -> None:
+def test_each_scenario_dry_run_then_real(tmp_path: Path, api: Api) -> None:
     post = write_post(tmp_path / "site" / "posts" / "p.md")
-    (tmp_path / "site" / "mdwx.toml").write_text("", encoding="utf-8")
+    (tmp_path / "site" / "mdwx.toml").write_text(f'backend = "{api.name}"\n', encoding="utf-8")
     with sandbox() as sb:
         # new, then unchanged
         steps = compare(post, sb)
@@ -55,7 +56,7 @@ def test_each_scenario_dry_run_then_real(tmp_path: Path) -> None:
         # draft: true in the front matter
         skipped = write_post(tmp_path / "site" / "posts" / "r.md", extra="draft: true\n")
         assert compare(skipped, sb) == []
-        assert len(sb.store.articles()) == 3
+        assert len(api.created(sb)) == 3
 
 
 def test_dry_run_exit_codes_match_the_real_run(tmp_path: Path) -> None:
@@ -80,12 +81,13 @@ OPERATION = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans()
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(OPERATION, min_size=1, max_size=4))
-def test_any_sequence_of_edits_and_options_is_predicted(tmp_path_factory, operations) -> None:
+@given(st.lists(OPERATION, min_size=1, max_size=4), st.sampled_from(list(APIS)))
+def test_any_sequence_of_edits_and_options_is_predicted(tmp_path_factory, operations, backend) -> None:
     from tests.publish_helpers import png_bytes
 
+    api = APIS[backend]
     site = tmp_path_factory.mktemp("site")
-    (site / "mdwx.toml").write_text("", encoding="utf-8")
+    (site / "mdwx.toml").write_text(f'backend = "{api.name}"\n', encoding="utf-8")
     post = write_post(site / "p.md")
     with sandbox() as sb:
         for number, (edit, new_picture, draft, force) in enumerate(operations):
@@ -94,6 +96,6 @@ def test_any_sequence_of_edits_and_options_is_predicted(tmp_path_factory, operat
             if new_picture:
                 (site / "pic.png").write_bytes(png_bytes(colour=(number * 40 % 256, 10, 10)))
             compare(post, sb, draft=draft, force=force)
-        submits = sum(1 for r in sb.requests if r.endpoint == "publish/submit" and not r.errcode)
-        assert submits == sum(1 for a in sb.store.articles() if a.submitted_at is not None)
+        submits = sum(1 for r in sb.requests if r.endpoint == api.submit and not r.errcode)
+        assert submits == api.submissions(sb)
         assert all(r.errcode is None or r.errcode == 0 for r in sb.requests), "mdwx sent a call WeChat refused"

@@ -8,6 +8,8 @@ element or attribute mdwx does not emit itself.
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 from pathlib import Path
 
@@ -63,6 +65,15 @@ def _card_safe(text: str, limit: int = 35) -> str:
     return " ".join(text.split())[:limit] or "x"
 
 
+def _tiny_png() -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 0, 0)).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+TINY_PNG = _tiny_png()
+
+
 def write_site(root: Path, value: str) -> Path:
     Image.new("RGB", (20, 20), (0, 90, 200)).save(root / "cover.png")
     (root / "templates").mkdir(exist_ok=True)
@@ -81,7 +92,9 @@ def write_site(root: Path, value: str) -> Path:
     body = "\n\n".join([
         f"Text {value}",
         f"![{url}](<https://example.com/{url}.png> \"{url.replace(chr(34), '')}\")",
-        f"![x](<data:image/png;base64,{url}>)",
+        # A valid picture whose media-type parameter carries the value: check decodes data:
+        # images, so the value must ride where the URI stays valid and is still inserted.
+        f"![x](<data:image/png;x={url.replace(',', '')};base64,{TINY_PNG}>)",
         f"![x](<//example.com/{url}>)",
         f"[{url}](<{url}>) and [y](<https://example.com/{url}>)",
         f"```miniprogram\n{card}```",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -93,3 +95,84 @@ def test_any_markdown_and_html_renders_wechat_safe(text: str) -> None:
         assert type(exc).__name__ == "RenderError", exc
         return
     assert unsafe_markup(html) == []
+
+
+# Never-shown elements split across fragments: inline, in blocks, across lines and blank
+# lines, any letter case, with attributes, closed or not. The secret must vanish.
+HIDDEN_NAMES = ["script", "style", "textarea", "title", "noscript", "template", "iframe", "object",
+                "select", "xmp", "noembed", "noframes", "svg", "math", "plaintext"]
+SEPARATORS = st.sampled_from(["", " ", "\n", "\n\n", "\n\n- ", "\n\n> ", "\n\n1. ", "\n\n# "])
+ATTRIBUTES = st.sampled_from(["", ' class="c"', " id=x", "\ntype='text/css'", ' onload="f()"', " src=x.png"])
+SECRET_PARTS = st.lists(
+    st.sampled_from(["zqxsecret", "**zqxbold**", "\n\nzqxpara", "\n- zqxitem", "<b>zqxtag</b>",
+                     "<img src=zqx.png>", "<a href='https://zqx.example'>zqxlink</a>", "p{color:red}",
+                     "\n\n    zqxcode\n\n", "`zqxcode`", "&zqx;", "\n", "![zqx](zqx.png)",
+                     "[zqxmd](https://zqx.example/md)", "https://zqx.example/bare"]),
+    min_size=1, max_size=5,
+).map(lambda parts: "zqx " + "".join(parts))
+
+
+@st.composite
+def hidden_markdown(draw: st.DrawFn) -> tuple[str, str, bool]:
+    """(Markdown, the opening tag as written, whether it is closed)."""
+    name = draw(st.sampled_from(HIDDEN_NAMES))
+    cased = "".join(c.upper() if draw(st.booleans()) else c for c in name)
+    before = draw(SEPARATORS)
+    attributes = draw(ATTRIBUTES)
+    if before not in ("", " "):  # a line break inside a tag that starts a block would end
+        attributes = attributes.replace("\n", " ")  # the block: Markdown sees no tag then
+    opening = f"<{cased}{attributes}>"
+    closed = draw(st.booleans())
+    closing = f"</{draw(st.sampled_from([name, name.upper(), cased]))}>" if closed else ""
+    start = draw(st.sampled_from(["", "- ", "> ", "<div>"]))
+    parts = [start, "BEFORE", before, opening, draw(SEPARATORS), draw(SECRET_PARTS),
+             draw(SEPARATORS), closing, draw(st.sampled_from([" ", "\n", "\n\n"])), "AFTER\n"]
+    return "".join(parts), opening, closed
+
+
+def visible_text(html: str) -> str:
+    return unescape(re.sub(r"<[^>]*>", " ", html))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hidden_markdown())
+def test_content_of_never_shown_elements_never_reaches_the_output(case: tuple[str, str, bool]) -> None:
+    text, opening, closed = case
+    document = render_markdown(text, SiteConfig(root=Path("/site")), path=Path("/site/post.md"))
+    assert "zqx" not in document.html.lower()
+    assert unsafe_markup(document.html) == []
+    assert "mdwx-hidden" not in document.html
+    assert document.assets == []
+    assert "BEFORE" in visible_text(document.html)
+    if closed:
+        assert "AFTER" in visible_text(document.html)
+        assert document.warnings == []
+    else:
+        [warning] = document.warnings
+        assert "is never closed" in warning.message and warning.path == "/site/post.md"
+        assert 1 <= warning.line <= 1 + text[: text.index(opening)].count("\n")
+
+
+@pytest.mark.parametrize(
+    ("markdown", "visible"),
+    [
+        ("a <style>p{color:red}</style> b\n", "a b"),
+        ("x <textarea>t</textarea> y\n", "x y"),
+        ("x <TEXTAREA\nrows=2>t\nu</TextArea> y\n", "x y"),
+        ("<noscript>\n\nsecret\n\n- item\n\n</noscript>\n\nshown\n", "shown"),
+        ("*a <script>alert(1)</script> b*\n", "a b"),
+        ("a <iframe src='https://evil.example'>\n\nsecret\n\n</iframe> b\n", "a b"),
+    ],
+)
+def test_split_never_shown_elements_examples(markdown: str, visible: str, tmp_path: Path) -> None:
+    document = render(markdown, tmp_path)
+    assert " ".join(visible_text(document.html).split()) == visible
+    assert document.warnings == []
+
+
+def test_unclosed_never_shown_element_hides_the_rest_of_its_file_with_a_warning(tmp_path: Path) -> None:
+    document = render("shown\n\nmore <title>secret\n\nstill secret\n", tmp_path)
+    assert " ".join(visible_text(document.html).split()) == "shown more"
+    [warning] = document.warnings
+    assert warning.line == 3 and "<title> is never closed" in warning.message
+    assert warning.path == str(tmp_path / "post.md")

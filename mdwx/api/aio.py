@@ -105,7 +105,7 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
         run = PublishOptions(draft=options.draft, wait=options.wait or options.sandbox, dry_run=options.dry_run,
                              force=options.force, concurrency=options.concurrency,
                              wait_timeout=options.wait_timeout, lock_timeout=options.lock_timeout,
-                             fetch_transport=options.fetch_transport)
+                             fetch_transport=options.fetch_transport, backend=options.backend)
         if poll:
             run.poll_interval = poll
             if options.sandbox:

@@ -25,6 +25,7 @@ from mdwx.state import State
 
 if TYPE_CHECKING:
     from mdwx.api.aio import Sources
+    from mdwx.backends import Backend
     from mdwx.posts import Post as SitePost
 
 
@@ -40,6 +41,7 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
     does not exist and :class:`~mdwx.errors.StateError` for an unusable state database.
     """
     from mdwx.api.aio import site_posts
+    from mdwx.backends import backend_name, make_backend
     from mdwx.wechat import RetryPolicy
 
     options = options or Options()
@@ -48,13 +50,15 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
         with open_state(group, report.notes) as state:
             async with connect(group[0].config, options, need_client=False, timeout=options.status_timeout,
                                retry=RetryPolicy(attempts=1)) as conn:
-                report.posts += await _status_rows(group, state, conn)
+                name = backend_name(group[0].config, options.backend)
+                backend = make_backend(name, conn.client, group[0].config)
+                report.posts += await _status_rows(group, state.for_backend(name), conn, backend)
     return report
 
 
-async def _status_rows(posts: list[SitePost], state: State, conn: Connection) -> list[StatusRow]:
+async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
+                       backend: Backend) -> list[StatusRow]:
     from mdwx.identity import article_fingerprint, find_article
-    from mdwx.review import STATUS_BY_TEXT
 
     rows = []
     unreachable: str | None = None  # once WeChat failed to answer, the rest is not asked (bounded)
@@ -74,16 +78,17 @@ async def _status_rows(posts: list[SitePost], state: State, conn: Connection) ->
                 row.error, row.not_asked = unreachable, True
             else:
                 try:
-                    live = await conn.client.query(record.media_id)
+                    live = await backend.progress(record)
                 except MdwxError as exc:
                     row.error = str(exc)
                     unreachable = f"not asked: WeChat did not answer for an earlier post ({exc})"
                 else:
-                    row.live, row.url = live.status, live.url or row.url
-                    mapped = STATUS_BY_TEXT.get(live.status)
-                    if mapped in ("published", "rejected"):
-                        state.record_status(conn.appid, key, mapped, live.url)
-                        row.status = mapped
+                    row.live, row.url = live.live, live.url or row.url
+                    if live.final:
+                        state.record_status(conn.appid, key, live.status, live.url, live.article_id)
+                        row.status = live.status
+                    if live.error is not None:
+                        row.why = live.error.message
         rows.append(row)
     return rows
 
@@ -105,6 +110,7 @@ async def delete(post: Sources, options: Options | None = None, *, article: str 
     WeChat's own errors (:class:`~mdwx.wechat.errors.WeChatError`) when it refuses.
     """
     from mdwx.api.aio import site_posts
+    from mdwx.backends import backend_name, make_backend
     from mdwx.identity import article_fingerprint, find_article
 
     options = options or Options()
@@ -114,14 +120,18 @@ async def delete(post: Sources, options: Options | None = None, *, article: str 
     target_post = posts[0]
     notes: list[str] = []
     appid = state_appid(options, target_post.config)
-    with open_state([target_post], notes) as state:
+    name = backend_name(target_post.config, options.backend)
+    with open_state([target_post], notes) as all_state:
+        state = all_state.for_backend(name)
         found = find_article(state, appid, target_post, article_fingerprint(target_post))
         record = found.record
         key = record.source_path if record else target_post.relative
         history = state.superseded(appid, key)
     targets = {o.media_id: (o.status, o.title, True) for o in history}
+    handles = {o.media_id: (o.article_id, "") for o in history}  # the draft API's article_id, publish_id
     if record and record.media_id:
         targets[record.media_id] = (record.status, record.title, False)
+        handles[record.media_id] = (record.article_id, record.publish_id)
     if article is None:
         if record is None or not record.media_id:
             raise MdwxError("mdwx has no article for this post", path=target_post.path,
@@ -141,10 +151,13 @@ async def delete(post: Sources, options: Options | None = None, *, article: str 
         return DeleteResult(target_post.path, article, deleted=False, title=title, notes=tuple(notes))
     async with connect(target_post.config, options) as conn:
         assert conn.client is not None  # need_client: a missing credential raised ConfigError
-        await conn.client.delete(article, index=index)
+        article_id, publish_id = handles[article]
+        await make_backend(name, conn.client, target_post.config).delete(
+            article, status=status_text, article_id=article_id, publish_id=publish_id, index=index)
         # mdwx publishes one article per item (the contract's FAQ: index 1), so deleting
         # index 0 or 1 removes the post's article.
-        with State.open(target_post.config.state_path) as state:
+        with State.open(target_post.config.state_path) as all_state:
+            state = all_state.for_backend(name)
             if superseded:
                 state.mark_superseded_deleted(conn.appid, article)
             else:

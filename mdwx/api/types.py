@@ -89,7 +89,9 @@ class Options:
     ``wait_timeout`` seconds, asking every ``poll_interval`` seconds at first (growing by
     half each time, to 30 s; None: 0.25 s, 0.1 s in the sandbox); ``dry_run`` decides and
     reports every step but sends nothing; ``force`` publishes a changed, already submitted
-    post as a new article. ``sandbox`` runs a local WeChat emulator in-process for the call
+    post as a new article. ``backend`` is WeChat's API to publish through: ``"media"`` (the
+    media API contract's ``cgi-bin/publish/*``) or ``"draft"`` (the draft box, ``cgi-bin/draft/*``,
+    and free publishing, ``cgi-bin/freepublish/*``); None: the site's ``backend``. ``sandbox`` runs a local WeChat emulator in-process for the call
     (its data in ``ROOT/.mdwx/sandbox.db``; it implies ``wait``) instead of the real API.
 
     Connection: ``credentials`` (None: none; :meth:`Credentials.from_env` reads the
@@ -111,6 +113,7 @@ class Options:
     dry_run: bool = False
     force: bool = False
     sandbox: bool = False
+    backend: str | None = None
     credentials: Credentials | None = None
     api_base: str | None = None
     state_path: Path | None = None
@@ -207,7 +210,8 @@ class StatusRow:
     from ``cgi-bin/publish/query`` of the media API contract, None when not asked or not
     answered; ``error`` why the live status is missing; ``not_asked`` that WeChat was not
     asked because it had failed to answer for an earlier post. ``renamed_from`` is the
-    recorded path when the post was renamed or moved.
+    recorded path when the post was renamed or moved. ``why`` is WeChat's reason when the
+    live status is a failure (a rejected review, a failed free publish).
     """
 
     path: str
@@ -220,12 +224,14 @@ class StatusRow:
     superseded: list[SupersededArticle] = field(default_factory=list)
     not_asked: bool = False
     recorded: bool = True
+    why: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """One post of ``status --json``.
 
         ``{"path", "status", "recorded", "media_id", "url", "live", "error", "renamed_from",
-        "superseded": [...]}``, plus ``"not_asked": true`` when WeChat was not asked.
+        "superseded": [...]}``, plus ``"not_asked": true`` when WeChat was not asked and
+        ``"why"`` when WeChat gave a reason for a failure.
         """
         document: dict[str, Any] = {
             "path": self.path, "status": self.status, "recorded": self.recorded, "media_id": self.media_id,
@@ -233,6 +239,8 @@ class StatusRow:
             "superseded": [old.to_json() for old in self.superseded]}
         if self.not_asked:
             document["not_asked"] = True
+        if self.why is not None:
+            document["why"] = self.why
         return document
 
 

@@ -36,7 +36,8 @@ def link_text(tokens: Sequence[Token], idx: int) -> str:
     """The plain text between a ``link_open`` and its ``link_close``."""
     parts: list[str] = []
     depth = 0
-    for token in tokens[idx + 1 :]:
+    for i in range(idx + 1, len(tokens)):  # no copy of the rest: linear in the link
+        token = tokens[i]
         if token.type == "link_close" and depth == 0:
             break
         depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)

@@ -27,8 +27,10 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from mdwx.article_model import Article
 from mdwx.config import SiteConfig
-from mdwx.document import Document
+from mdwx.document import Diagnostic, Document
+from mdwx.render import cjk_friendly
 from mdwx.render.blocks import blocks_plugin
+from mdwx.render.bounded import NESTING_KEY, bounded_plugin
 from mdwx.render.code import code_plugin
 from mdwx.render.context import ENV_KEY, RenderContext
 from mdwx.render.header_footer import Template, fill
@@ -37,7 +39,8 @@ from mdwx.render.links import links_plugin, references_html
 from mdwx.render.lists import lists_plugin
 from mdwx.render.media import media_plugin
 from mdwx.render.positions import positions_plugin
-from mdwx.render.raw_html import raw_html_plugin
+from mdwx.render.raw_html import close_hidden, raw_html_plugin
+from mdwx.render.sanitize import MAX_DEPTH, drop_hidden, limit_depth
 from mdwx.render.themes import Theme
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -79,6 +82,9 @@ class WeChatRenderer(RendererHTML):
 def use_syntax(md: MarkdownIt) -> MarkdownIt:
     """The Markdown syntax mdwx reads: GFM, footnotes, alerts, admonitions, math, attributes.
 
+    Emphasis and strikethrough follow the CJK-friendly amendment (see :mod:`.cjk_friendly`),
+    so ``**症状特点：**头晕乏力`` is bold as Chinese writers expect.
+
     Apart from the WeChat render rules, so a benchmark can time bare markdown-it-py on
     exactly the same syntax.
     """
@@ -92,6 +98,8 @@ def use_syntax(md: MarkdownIt) -> MarkdownIt:
            allow_blank_lines=False)
     md.use(admon_plugin)
     md.use(attrs_plugin, allowed=("width", "height"))
+    md.use(cjk_friendly.plugin)
+    md.use(bounded_plugin)  # last: it wraps the rules above that rescan the rest of the text
     return md
 
 
@@ -118,9 +126,17 @@ def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset
         ctx.base_dir = base_dir
     ctx.lists.clear()
     ctx.open_links.clear()
-    env = {ENV_KEY: ctx}
+    limit = ctx.config.limits.markdown_bytes
+    if len(text) * 4 > limit and len(text.encode()) > limit:  # bound the parser's work
+        raise ctx.error(f"the Markdown is larger than the limit of {limit:,} bytes",
+                        hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
+    env: dict = {ENV_KEY: ctx}
     md = markdown()
-    return md.renderer.render(md.parse(text, env), md.options, env)
+    tokens = md.parse(text, env)
+    for line in env.get(NESTING_KEY, ()):
+        ctx.warn(f"content nested more than {md.options['maxNesting']} levels deep (lists, "
+                 "quotes) is not shown", line=line_offset + line)
+    return md.renderer.render(tokens, md.options, env) + close_hidden(ctx)
 
 
 def new_context(config: SiteConfig, text: str, *, theme: Theme, path: Path | None,
@@ -139,9 +155,28 @@ def new_context(config: SiteConfig, text: str, *, theme: Theme, path: Path | Non
 
 
 def finish(ctx: RenderContext, parts: list[str], theme: Theme, tail: str = "") -> Document:
-    """Wrap in the root section, add the references (before the site footer ``tail``), inline the theme."""
-    html = f'<section class="mdwx">{"".join(parts)}{references_html(ctx)}{tail}</section>'
-    return Document(inline_theme(html, theme), list(ctx.assets.values()), list(ctx.warnings))
+    """Wrap in the root section, add the references (before the site footer ``tail``), inline the theme.
+
+    The content of never-shown raw HTML elements is removed from the whole document first
+    (it may span blocks; see :mod:`.sanitize`); the theme inliner then parses the document
+    as one HTML5 tree, which also closes any element the cut left open.
+    """
+    body, foot = "".join(parts), tail
+    shown_body, shown_foot = drop_hidden(body), drop_hidden(foot)
+    assets = list(ctx.assets.values())
+    if shown_body is not body or shown_foot is not foot:
+        # Images and links inside a hidden element need no upload and no reference entry.
+        shown = shown_body + shown_foot
+        assets = [asset for asset in assets if asset.placeholder in shown]
+        ctx.link_numbers = {url: number for url, number in ctx.link_numbers.items()
+                            if f"[{number}]" in shown}
+    html = f'<section class="mdwx">{shown_body}{references_html(ctx)}{shown_foot}</section>'
+    html, cut = limit_depth(html)
+    if cut:  # no single line to name: the nesting builds up over the post
+        ctx.warnings.append(Diagnostic(
+            f"elements nested more than {MAX_DEPTH} deep (emphasis, raw HTML) lose their "
+            "innermost tags; the text is kept", str(ctx.path) if ctx.path else None, None))
+    return Document(inline_theme(html, theme), assets, list(ctx.warnings))
 
 
 def render_markdown(text: str, config: SiteConfig, *, theme: Theme,

@@ -7,6 +7,16 @@ tag that survives is rebuilt from its parsed name and allowed attributes, and al
 has ``<`` and ``>`` escaped, so the output holds only markup this module wrote: scripts,
 styles, forms, foreign iframes, event handlers, ``class``/``id`` and ``javascript:``-style
 URLs cannot get through, and sanitizing twice changes nothing.
+
+Elements whose content a reader must never see (``DROP_WITH_CONTENT``: script, style,
+textarea, title, …) are dropped with their content. When such an element opens in one
+fragment and closes in a later one (``a <style>p{}</style> b`` is three inline tokens; a
+``<noscript>`` block ends at a blank line), the renderer's :class:`Hooks` carry the open
+element from fragment to fragment: the sanitizer writes ``HIDDEN_OPEN`` where it starts,
+ignores every following fragment up to its closing tag, writes ``HIDDEN_CLOSE`` there, and
+:func:`drop_hidden` then removes everything between the two markers from the whole
+document, Markdown text included. The markers cannot be forged: every other ``<`` in the
+document was escaped by markdown-it or rebuilt by this module.
 """
 
 from __future__ import annotations
@@ -64,13 +74,82 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto", "miniprogram", "mdwx-asset"
 _BAD_CSS = ("var(", "expression", "url(", "javascript:", "@import", "behavior", "binding", "\\")
 
 
+HIDDEN_OPEN = "<mdwx-hidden>"
+HIDDEN_CLOSE = "</mdwx-hidden>"
+
+
 @dataclass
 class Hooks:
-    """How the renderer takes part: images become assets, links follow the link policy."""
+    """How the renderer takes part: images become assets, links follow the link policy.
+
+    ``hidden`` names the never-shown element left open by an earlier fragment (its content
+    runs on into later fragments); None when there is none.
+    """
 
     image: Callable[[str, str], str] | None = None  # (src, alt) -> new src
     link: Callable[[str], tuple[str, str]] | None = None  # href -> (opening, closing) HTML
     open_links: list[str] = field(default_factory=list)
+    hidden: str | None = None
+
+
+MAX_DEPTH = 256  # elements open at once; css_inline's HTML5 parser crashes near 10,000
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
+_VOID_ELEMENTS = _words("area base br col embed hr img input link meta source track wbr")
+
+
+def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, bool]:
+    """The document with tags nested deeper than ``max_depth`` removed (their text kept).
+
+    Returns the HTML and whether anything was removed. ``**`` runs or unclosed raw ``<b>``
+    can nest thousands of elements, and the native HTML parser of the theme inliner
+    overflows its stack on them (the process dies with SIGSEGV). Linear in the length.
+    """
+    stack: list[str] = []
+    drop: list[tuple[int, int]] = []
+    for match in _TAG_NAME.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID_ELEMENTS:
+            continue
+        if not closing:
+            if len(stack) >= max_depth:
+                drop.append(match.span())
+                name = "/" + name  # its closing tag goes too
+            stack.append(name)
+            continue
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth] in (name, "/" + name):
+                if stack[depth][0] == "/":
+                    drop.append(match.span())
+                del stack[depth:]
+                break
+    if not drop:
+        return html, False
+    out, position = [], 0
+    for start, end in drop:
+        out.append(html[position:start])
+        position = end
+    out.append(html[position:])
+    return "".join(out), True
+
+
+def drop_hidden(html: str) -> str:
+    """The document without what lies between ``HIDDEN_OPEN`` and ``HIDDEN_CLOSE`` markers.
+
+    Linear in the document's length; markers never nest. An open marker without its close
+    hides the rest of the document (the renderer closes every part, so this does not happen).
+    """
+    if HIDDEN_OPEN not in html:
+        return html
+    out: list[str] = []
+    position = 0
+    while (start := html.find(HIDDEN_OPEN, position)) != -1:
+        out.append(html[position:start])
+        end = html.find(HIDDEN_CLOSE, start)
+        if end == -1:
+            return "".join(out)
+        position = end + len(HIDDEN_CLOSE)
+    out.append(html[position:])
+    return "".join(out).replace(HIDDEN_CLOSE, "")
 
 
 def clean_text(text: str) -> str:
@@ -147,10 +226,25 @@ def _video_iframe(attrs: dict[str, str]) -> str | None:
     return _render_tag("iframe", kept) + "</iframe>"
 
 
+def _find_close(html: str, name: str, start: int) -> re.Match[str] | None:
+    return re.compile(rf"</{re.escape(name)}\s*>", re.I).search(html, start)
+
+
 def _skip_content(html: str, name: str, start: int) -> int:
     """The position after ``</name>`` (or the end): the element's content is dropped."""
-    close = re.compile(rf"</{re.escape(name)}\s*>", re.I).search(html, start)
+    close = _find_close(html, name, start)
     return close.end() if close else len(html)
+
+
+def _hide(html: str, name: str, start: int, hooks: Hooks, chained: bool) -> tuple[str, int]:
+    """A never-shown element opens at ``start``: skip to its close, or hide what follows."""
+    close = _find_close(html, name, start)
+    if close is not None:
+        return "", close.end()
+    if not chained:  # a lone fragment: its rest is the element's content
+        return "", len(html)
+    hooks.hidden = name
+    return HIDDEN_OPEN, len(html)
 
 
 def _link_tag(closing: bool, attrs: dict[str, str], hooks: Hooks) -> str:
@@ -169,7 +263,7 @@ def _link_tag(closing: bool, attrs: dict[str, str], hooks: Hooks) -> str:
     return _render_tag("a", {"href": href} if href else {})
 
 
-def _tag(match: re.Match[str], html: str, hooks: Hooks) -> tuple[str, int]:
+def _tag(match: re.Match[str], html: str, hooks: Hooks, chained: bool) -> tuple[str, int]:
     """Rebuild one tag; returns the output and where to continue reading."""
     closing, raw_name, raw_attrs = match.group(1), match.group(2), match.group(3) or ""
     if raw_name is None:  # comment, doctype, processing instruction
@@ -180,7 +274,7 @@ def _tag(match: re.Match[str], html: str, hooks: Hooks) -> tuple[str, int]:
         if iframe is not None:
             return iframe, _skip_content(html, name, match.end())
     if name in DROP_WITH_CONTENT:
-        return "", (match.end() if closing else _skip_content(html, name, match.end()))
+        return ("", match.end()) if closing else _hide(html, name, match.end(), hooks, chained)
     name = RENAMED.get(name, name)
     if name not in ALLOWED:
         return "", match.end()
@@ -195,15 +289,28 @@ def _tag(match: re.Match[str], html: str, hooks: Hooks) -> tuple[str, int]:
 
 
 def sanitize_html(html: str, hooks: Hooks | None = None) -> str:
-    """The allow-listed form of a raw HTML fragment."""
+    """The allow-listed form of a raw HTML fragment.
+
+    With ``hooks`` the fragment is one of a document's chain: a never-shown element left
+    open hides the following fragments too (see the module docstring), and the caller
+    removes the hidden parts with :func:`drop_hidden`. Without, the fragment stands alone.
+    """
+    chained = hooks is not None
     hooks = hooks or Hooks()
     out: list[str] = []
     position = 0
+    if hooks.hidden is not None:  # inside a never-shown element opened earlier
+        close = _find_close(html, hooks.hidden, 0)
+        if close is None:
+            return ""
+        hooks.hidden = None
+        out.append(HIDDEN_CLOSE)
+        position = close.end()
     while True:
         match = _TOKEN.search(html, position)
         if match is None:
             out.append(clean_text(html[position:]))
             return "".join(out)
         out.append(clean_text(html[position : match.start()]))
-        tag, position = _tag(match, html, hooks)
+        tag, position = _tag(match, html, hooks, chained)
         out.append(tag)
