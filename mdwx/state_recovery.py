@@ -271,6 +271,10 @@ def _salvage(scratch: Path, tables: list[str]) -> tuple[dict[str, list[sqlite3.R
         return found, str(exc)
     conn.row_factory = sqlite3.Row
     try:
+        # A table or index whose root page the damage cut off makes the whole schema
+        # "malformed" and every query fail; with writable_schema SQLite reads the schema
+        # anyway, so the tables that survived can still be scanned.
+        conn.execute("PRAGMA writable_schema = ON")
         try:
             problem = one_line(str(r[0]) for r in conn.execute("PRAGMA quick_check(3)"))
         except sqlite3.DatabaseError as exc:
