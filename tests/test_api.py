@@ -247,3 +247,15 @@ def test_delete_asks_the_confirm_callback_before_sending_anything(tmp_path: Path
         assert again.already_deleted and api.status(post, options).posts[0].status == "deleted"
         with pytest.raises(api.MdwxError, match="is not one of this post's articles"):
             api.delete(post, options, article="nope")
+
+
+def test_the_draft_backend_through_the_api(tmp_path: Path) -> None:
+    post = api.Post("# Via the draft box\n\nbody\n", path=tmp_path / "draft-box.md")
+    with SandboxServer(SandboxSettings(review_seconds=0.05, publish_seconds=0)) as sb:
+        options = sandbox_options(sb, wait=True, backend="draft")
+        report = api.publish(post, options)
+        assert report.ok and report.posts[0].status == "published", report.to_json()
+        row = api.status(post, options).posts[0]
+        assert row.status == "published" and row.error is None
+        assert api.status(post, sandbox_options(sb)).posts[0].status == "not published"  # media's records
+        assert api.delete(post, options).deleted
