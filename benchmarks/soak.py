@@ -40,10 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitegen import make_site  # noqa: E402
 
-from mdwx.posts import collect_posts  # noqa: E402
-from mdwx.publish import PostResult, Publisher, PublishOptions  # noqa: E402
+from mdwx.publish.publisher import PostResult, Publisher, PublishOptions  # noqa: E402
+from mdwx.publish.state.store import State  # noqa: E402
 from mdwx.sandbox import FAULT_KINDS, SandboxServer, SandboxSettings  # noqa: E402
-from mdwx.state import State  # noqa: E402
+from mdwx.source.posts import collect_posts  # noqa: E402
 from mdwx.wechat import MemoryTokenCache, RetryPolicy, WeChatClient  # noqa: E402
 
 IMAGE_ENDPOINTS = ("media/uploadimg", "material/add_material")

@@ -1,5 +1,5 @@
 """``python -m mdwx`` runs the command line, for hooks and CI without the console script."""
 
-from mdwx.cli import main
+from mdwx.cli.main import main
 
 main()

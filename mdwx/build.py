@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mdwx.article_model import Article
 from mdwx.document import Asset, AssetKind, Document
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError
-from mdwx.posts import Post
+from mdwx.source.model import Article
+from mdwx.source.posts import Post
 
 # What a placeholder becomes once uploaded, for sizing the content before anything is sent.
 TYPICAL_IMAGE_URL = "http://mmbiz.qpic.cn/mmbiz_png/" + "x" * 86 + "/0?wx_fmt=png"
@@ -125,7 +125,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
             raise breach
     verify_local_assets(article, document, post)
     if article.post_type == "images":  # its pictures and plain text: checked offline too
-        from mdwx.imagepost import image_post_images, image_post_text
+        from mdwx.render.imagepost import image_post_images, image_post_text
 
         image_post_images(article, document, post.config.draft.image_post_images)
         image_post_text(article, post.config.draft.image_post_text)
@@ -144,7 +144,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
 
 def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
     """Typeset each formula once: bad TeX is an error at its line, and its size is known."""
-    from mdwx.formula import formula_style
+    from mdwx.assets.formula import formula_style
 
     styles = {}
     for asset in document.assets_of(AssetKind.FORMULA):
@@ -157,7 +157,7 @@ def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
 
 def read_post(post: Post) -> Article:
     """The post's validated article: from its text when held in memory, else from its file."""
-    from mdwx.article import read_article, read_article_text, read_source_text
+    from mdwx.source.article import read_article, read_article_text, read_source_text
 
     if post.text is None and not post.meta:
         return read_article(post.confined_path(), post.config)
@@ -176,7 +176,7 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
     to draw, and videos by their container signature, so a bad file fails here, at its
     reference's line, and nothing is uploaded for a post that would fail.
     """
-    from mdwx.assets import check_local_svg, check_video_file, decode_data_uri, resolve_local
+    from mdwx.assets.local import check_local_svg, check_video_file, decode_data_uri, resolve_local
 
     for asset in document.assets:
         if asset.kind is AssetKind.FORMULA or asset.is_remote:
@@ -197,7 +197,7 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
             raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
     cover = cover_reference(article, document, post)
     if cover is None:
-        return  # publish makes one (see mdwx.cover)
+        return  # publish makes one (see mdwx.assets.cover)
     source, base, line = cover
     if not source.startswith(("http://", "https://", "//", "data:")):
         try:
@@ -212,20 +212,20 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
 def _check_cover_font(post: Post) -> None:
     """A ``cover_font`` that publish would need must be a font (ConfigError, exit 2)."""
     if post.config.cover_font:
-        from mdwx.cover import configured_font
+        from mdwx.assets.cover import configured_font
 
         configured_font(post.config.cover_font, post.config.root,
                         post.config.config_path or post.config.root / "mdwx.toml")
 
 
 def _verify_file(path: Path, source: str) -> None:
-    from mdwx.assets import read_local_file
+    from mdwx.assets.local import read_local_file
 
     _verify_picture(read_local_file(path, source), source)
 
 
 def _verify_picture(data: bytes, source: str) -> None:
-    from mdwx.imaging import verify_image
+    from mdwx.assets.imaging import verify_image
 
     verify_image(data, source=source)
 
@@ -315,14 +315,14 @@ def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
 def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
     """A URL that shows the asset from the local files, relative to the output folder."""
     if asset.kind is AssetKind.FORMULA:
-        from mdwx.assets import render_formula
+        from mdwx.assets.local import render_formula
 
         target = folder / f"{asset.key}.png"
         target.write_bytes(render_formula(asset.source, display=asset.display))
         return target.name
     if asset.is_remote or asset.is_data_uri:
         return asset.source
-    from mdwx.assets import resolve_local
+    from mdwx.assets.local import resolve_local
 
     article_path = prepared.article.path
     path = resolve_local(asset.reference_from(article_path), post_path=article_path,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import ConfigError
+from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -120,6 +121,8 @@ class SiteConfig:
     # URL prefix → site folder: read "remote" images the site also holds locally (a blog
     # whose posts link its own CDN), instead of fetching them.
     mirrors: dict[str, str] = field(default_factory=dict)
+    # Whose site layout the posts follow: "auto" (detected), "none", or one of GENERATOR_NAMES.
+    generator: str = "auto"
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
@@ -146,8 +149,9 @@ def find_site_root(start: Path) -> Path:
     """The site root governing ``start`` (a post or a folder), whatever path named it.
 
     The nearest folder at or above ``start`` holding ``mdwx.toml`` (or a ``pyproject.toml``
-    with ``[tool.mdwx]``); else the root of the git work tree holding it (a ``.git`` folder
-    or file, so worktrees and submodules count; git itself is not run); else the post's own
+    with ``[tool.mdwx]``); else the nearest root of a git work tree holding it (a ``.git`` folder
+    or file, so worktrees and submodules count; git itself is not run) or of a Hugo, Hexo or
+    Jekyll site or Obsidian vault (:mod:`mdwx.source.generators.detect`); else the post's own
     folder (``start`` itself for a folder). The state database lives under this root and
     keys posts by their path relative to it, so ``mdwx publish posts/`` and ``mdwx publish
     .`` from the parent name the same articles.
@@ -165,7 +169,8 @@ def find_site_root(start: Path) -> Path:
         if pyproject.is_file() and _has_tool_mdwx(pyproject):
             return Path(os.path.realpath(candidate))
     for candidate in (folder, *folder.parents):
-        if (candidate / ".git").exists():
+        # A git work tree, or a Hugo/Hexo/Jekyll site or Obsidian vault: the nearest wins.
+        if (candidate / ".git").exists() or generator_at(candidate):
             return Path(os.path.realpath(candidate))
     return Path(os.path.realpath(folder))
 
@@ -281,6 +286,8 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise ConfigError("token_endpoint must be 'stable' or 'token'", path=where)
     if not 1 <= config.concurrency <= 64:
         raise ConfigError("concurrency must be between 1 and 64", path=where)
+    if config.generator not in ("auto", "none", *GENERATOR_NAMES):
+        raise ConfigError(f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}", path=where)
     if not config.api_base.startswith(("http://", "https://")):
         raise ConfigError("api_base must be an http:// or https:// URL", path=where)
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
-from mdwx.article import read_article
 from mdwx.config import SiteConfig
 from mdwx.errors import MdwxError
 from mdwx.render import render_article
+from mdwx.source.article import read_article
 
 KEYS = ["title", "author", "digest", "cover", "slug", "theme", "draft", "tags", "source_url",
         "comments", "show_cover_pic", "date", "video", "declare_original", "unknown_key"]

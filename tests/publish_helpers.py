@@ -16,10 +16,10 @@ from typing import Any
 
 from PIL import Image
 
-from mdwx.posts import collect_posts
-from mdwx.publish import PostResult, Publisher, PublishOptions
+from mdwx.publish.publisher import PostResult, Publisher, PublishOptions
+from mdwx.publish.state.store import State
 from mdwx.sandbox import SandboxServer, SandboxSettings
-from mdwx.state import State
+from mdwx.source.posts import collect_posts
 from mdwx.wechat import MemoryTokenCache, RetryPolicy, WeChatClient
 
 REPO = Path(__file__).resolve().parents[1]

@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
-from mdwx.article import read_article, read_article_text
 from mdwx.config import SiteConfig
 from mdwx.errors import ArticleError
 from mdwx.sandbox import SandboxServer, SandboxSettings
+from mdwx.source.article import read_article, read_article_text
 from mdwx.wechat import MemoryTokenCache
 from tests.publish_helpers import png_bytes
 
@@ -147,8 +147,8 @@ def test_credentials_never_show_their_secrets() -> None:
 def test_import_mdwx_and_mdwx_api_stay_light_and_reexport_lazily() -> None:
     code = ("import sys, mdwx; assert 'mdwx.api' not in sys.modules and 'httpx' not in sys.modules; "
             "assert mdwx.Post is mdwx.api.Post and mdwx.check is mdwx.api.check; "
-            "assert 'httpx' not in sys.modules and 'mdwx.publish' not in sys.modules; "
-            "assert mdwx.api.Events.__module__ == 'mdwx.publish'; "
+            "assert 'httpx' not in sys.modules and 'mdwx.publish.publisher' not in sys.modules; "
+            "assert mdwx.api.Events.__module__ == 'mdwx.publish.publisher'; "
             "import mdwx.publish; assert mdwx.publish.__name__ == 'mdwx.publish'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 
@@ -217,7 +217,7 @@ def test_a_post_read_from_text_is_the_post_read_from_its_file(tmp_path: Path, fr
 
 def test_the_environment_is_read_at_the_boundary_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from mdwx.api.aio import site_posts
-    from mdwx.cli import options_from_env
+    from mdwx.cli.main import options_from_env
 
     state = tmp_path / "elsewhere" / "state.db"
     monkeypatch.setenv("MDWX_STATE", str(state))

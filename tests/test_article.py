@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from mdwx.article import make_digest, read_article
 from mdwx.config import Limits, SiteConfig
 from mdwx.errors import ArticleError
+from mdwx.source.article import make_digest, read_article
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "post.md") -> Path:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from mdwx.assets import (
+from mdwx.assets.formula import looks_like_svg, rasterize_svg, render_formula
+from mdwx.assets.local import (
     decode_data_uri,
     load_asset_bytes,
     prepare_image,
@@ -21,7 +22,6 @@ from mdwx.assets import (
 )
 from mdwx.document import Asset, AssetKind, asset_key
 from mdwx.errors import AssetError
-from mdwx.formula import looks_like_svg, rasterize_svg, render_formula
 
 
 @pytest.fixture
@@ -149,7 +149,7 @@ def test_load_asset_bytes_errors_carry_post_and_line(site: Path) -> None:
 
 
 def test_prepare_image_is_importable_from_the_assets_front_door() -> None:
-    from mdwx import imaging
+    from mdwx.assets import imaging
 
     assert prepare_image is imaging.prepare_image
 

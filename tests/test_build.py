@@ -8,7 +8,7 @@ from PIL import Image
 
 from mdwx.build import build_post, check_post, prepare
 from mdwx.document import FORMULA_SIZE_ATTR, AssetKind
-from mdwx.posts import collect_posts
+from mdwx.source.posts import collect_posts
 
 
 def site_with(tmp_path: Path, body: str, config: str = "") -> Path:

@@ -15,7 +15,7 @@ from PIL import Image
 
 from mdwx.build import check_post
 from mdwx.errors import MdwxError
-from mdwx.posts import collect_posts
+from mdwx.source.posts import collect_posts
 
 
 def _png() -> bytes:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mdwx.cli import main
+from mdwx.cli.main import main
 from tests.publish_helpers import copy_site, sandbox
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from mdwx.publish import post_lock_path
+from mdwx.publish.publisher import post_lock_path
 from tests.cli_helpers import sandbox_env, write_post
 from tests.publish_helpers import sandbox
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mdwx.cli import exit_code_for
+from mdwx.cli.main import exit_code_for
 from mdwx.config import load_config
 from mdwx.errors import ConfigError
-from mdwx.posts import collect_posts
+from mdwx.source.posts import collect_posts
 
 
 def site(tmp_path: Path, config: str = "") -> Path:

@@ -14,7 +14,7 @@ from PIL import Image
 from mdwx.build import build_post, check_post
 from mdwx.config import load_config
 from mdwx.errors import ConfigError
-from mdwx.posts import collect_posts
+from mdwx.source.posts import collect_posts
 
 POST = "---\ntitle: {title}\ncover: /cover.png\n---\n\nBody.\n"
 

@@ -22,9 +22,9 @@ from types import ModuleType
 
 import pytest
 
-from mdwx.article_model import Article
 from mdwx.config import SiteConfig
 from mdwx.render import render_article
+from mdwx.source.model import Article
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "corpus"
 FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []

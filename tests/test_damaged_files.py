@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from mdwx.errors import ConfigError, StateError
+from mdwx.publish.state.store import State
 from mdwx.sandbox.store import Store
-from mdwx.state import State
 from mdwx.wechat.token import CachedToken, DiskTokenCache
 from tests.publish_helpers import copy_site
 

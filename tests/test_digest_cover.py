@@ -11,11 +11,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops
 
-from mdwx.article import join_lines, make_digest
+from mdwx.assets.cover import (
+    SIZE,
+    SQUARE,
+    Colours,
+    choose_font,
+    has_glyphs,
+    make_cover,
+    theme_colours,
+)
 from mdwx.config import config_from_mapping
-from mdwx.cover import SIZE, SQUARE, Colours, choose_font, has_glyphs, make_cover, theme_colours
 from mdwx.errors import ConfigError
 from mdwx.render.themes import load_theme
+from mdwx.source.article import join_lines, make_digest
 
 LATIN_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 CJK_WORDS = st.text(alphabet="中文字词句段落。，", min_size=1, max_size=6)
@@ -94,7 +102,7 @@ def test_theme_colours_come_from_the_theme_css() -> None:
 
 
 def test_cover_font_setting_must_name_a_font(tmp_path: Path) -> None:
-    from mdwx.cover import configured_font
+    from mdwx.assets.cover import configured_font
 
     config = config_from_mapping({"cover_font": "fonts/none.ttf"}, root=tmp_path)
     with pytest.raises(ConfigError, match="cover_font"):

@@ -11,12 +11,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdwx.article import read_article
-from mdwx.article_draft import cover_crop, post_type
-from mdwx.article_model import Article
 from mdwx.config import DraftLimits, SiteConfig
 from mdwx.errors import ArticleError
-from mdwx.imagepost import TAG, image_post_text
+from mdwx.render.imagepost import TAG, image_post_text
+from mdwx.source.article import read_article
+from mdwx.source.draft_fields import cover_crop, post_type
+from mdwx.source.model import Article
 
 PATH = Path("/site/posts/p.md")
 LINES = {"pic_crop_235_1": 7, "pic_crop_1_1": 8, "type": 4}
@@ -131,7 +131,7 @@ def test_image_post_text_is_plain_and_within_its_limit_or_refused_at_a_line(body
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200), st.sampled_from(["chars", "bytes"]), st.integers(1, 130))
 def test_a_made_digest_is_cut_to_the_draft_limit_in_its_unit(digest: str, unit: str, limit: int) -> None:
-    from mdwx.backends.draft import DraftBackend
+    from mdwx.publish.backends.draft import DraftBackend
 
     config = SiteConfig(root=Path("/site"), draft=DraftLimits(digest=limit, digest_unit=unit))
     backend = DraftBackend(None, config)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from mdwx.build import build_post
-from mdwx.posts import collect_posts
+from mdwx.source.posts import collect_posts
 
 PAYLOADS = [
     '"><script>alert(1)</script>',

@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
+from mdwx.assets.fetch import FetchPolicy, fetch_remote, is_forbidden
 from mdwx.config import ImageLimits
 from mdwx.errors import AssetError
-from mdwx.fetch import FetchPolicy, fetch_remote, is_forbidden
 
 BODY = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 CHUNK = b"x" * 65536

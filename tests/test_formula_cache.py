@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-import mdwx.formula as formula
-from mdwx import formula_cache
+import mdwx.assets.formula as formula
+from mdwx.assets import formula_cache
 from mdwx.build import build_post
-from mdwx.posts import collect_posts
+from mdwx.source.posts import collect_posts
 
 FORMULAS = [r"x^2", r"\frac{a}{b}", r"\sum_{i=1}^n i", r"\sqrt{2}", r"e^{i\pi} + 1 = 0"]
 

@@ -220,9 +220,9 @@ STATUSES = ["published", "submitted", "draft", "rejected", "skipped", "dry-run",
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(STATUSES), min_size=1, max_size=12))
 def test_closing_line_counts_every_post_under_what_happened_to_it(statuses: list[str]) -> None:
-    from mdwx.cli_publish import summary
+    from mdwx.cli.publish import summary
     from mdwx.errors import MdwxError
-    from mdwx.publish import PostResult
+    from mdwx.publish.publisher import PostResult
 
     results = [PostResult("p.md", status=s, error=MdwxError("x") if s == "failed" else None) for s in statuses]
     line = summary(results, dry_run=False)
@@ -235,7 +235,7 @@ def test_closing_line_counts_every_post_under_what_happened_to_it(statuses: list
 
 
 def test_a_refused_force_publish_leaves_the_old_article_current(tmp_path: Path) -> None:
-    from mdwx.state import State
+    from mdwx.publish.state.store import State
     from tests.publish_helpers import publish
 
     post = site_with_post(tmp_path)

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mdwx.config import find_site_root
-from mdwx.posts import collect_posts
+from mdwx.source.posts import collect_posts
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
 from tests.publish_helpers import sandbox
 
@@ -99,7 +99,7 @@ def test_config_added_in_a_subfolder_of_the_repository_moves_the_records_down(tm
     # the repository's own state still answers for the post outside blog/, and no longer for hello.md
     code, doc = mdwx_json("publish", str(other), cwd=tmp_path, env=env)
     assert code == 0 and doc["posts"][0]["actions"] == ["unchanged: nothing sent"]
-    from mdwx.state import State
+    from mdwx.publish.state.store import State
 
     with State.open(repo / ".mdwx" / "state.db") as state:
         assert [a.source_path for a in state.articles(sb.appid)] == ["notes/other.md"]

@@ -8,9 +8,7 @@ import random
 import pytest
 from PIL import Image, ImageCms, PngImagePlugin, features
 
-from mdwx.config import ImageLimits
-from mdwx.errors import AssetError
-from mdwx.imaging import (
+from mdwx.assets.imaging import (
     ImageTarget,
     body_target,
     card_target,
@@ -20,6 +18,8 @@ from mdwx.imaging import (
     make_card_image,
     prepare_image,
 )
+from mdwx.config import ImageLimits
+from mdwx.errors import AssetError
 
 LIMITS = ImageLimits()
 BODY = body_target(LIMITS)

@@ -22,8 +22,8 @@ from PIL import Image
 
 from mdwx.build import build_post, check_post
 from mdwx.config import Limits
-from mdwx.posts import collect_posts
 from mdwx.render.limits import check_content, text_chars, text_warning, visible_text
+from mdwx.source.posts import collect_posts
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "corpus"
 FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
@@ -131,9 +131,9 @@ def test_build_writes_an_oversized_post_and_exits_1(tmp_path: Path) -> None:
 def _corpus_site(tmp_path: Path, source: Path) -> Path:
     """A temp site holding one corpus article (front matter added), a cover and every local
     picture it references (tiny PNGs, SVGs for .svg)."""
-    from mdwx.article_model import Article
     from mdwx.config import SiteConfig
     from mdwx.render import render_article
+    from mdwx.source.model import Article
 
     site = tmp_path / "site"
     body = source.read_text("utf-8")

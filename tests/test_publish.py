@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mdwx.state import State
+from mdwx.publish.state.store import State
 from tests.backend_helpers import APIS, Api
 from tests.publish_helpers import (
     IMG_SRC,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from mdwx.state import State
+from mdwx.publish.state.store import State
 from tests.backend_helpers import DRAFT
 from tests.publish_helpers import copy_site, endpoints, png_bytes, publish, sandbox
 
@@ -81,10 +81,10 @@ class Jobs:
 ])
 def test_following_polls_with_backoff_until_publish_status_is_final(statuses: list[int], final: str,
                                                                     words: str | None) -> None:
-    from mdwx.backends.draft import DraftBackend
     from mdwx.config import SiteConfig
-    from mdwx.review import follow
-    from mdwx.state_schema import ArticleRecord
+    from mdwx.publish.backends.draft import DraftBackend
+    from mdwx.publish.review import follow
+    from mdwx.publish.state.schema import ArticleRecord
 
     client = Jobs(statuses, fail_idx=(2,))
     backend = DraftBackend(client, SiteConfig(root=Path("/site")))
@@ -107,10 +107,10 @@ def test_following_polls_with_backoff_until_publish_status_is_final(statuses: li
 
 
 def test_following_gives_up_at_the_timeout_still_publishing() -> None:
-    from mdwx.backends.draft import DraftBackend
     from mdwx.config import SiteConfig
-    from mdwx.review import follow
-    from mdwx.state_schema import ArticleRecord
+    from mdwx.publish.backends.draft import DraftBackend
+    from mdwx.publish.review import follow
+    from mdwx.publish.state.schema import ArticleRecord
 
     backend = DraftBackend(Jobs([1]), SiteConfig(root=Path("/site")))
     record = ArticleRecord("wx1", "p.md", "M1", "h", "submitted", None, "T", "", "", None, None,
@@ -152,8 +152,8 @@ class Recorder:
 
 
 def test_each_backend_changes_and_deletes_with_its_own_index_convention(tmp_path: Path) -> None:
-    from mdwx.backends import make_backend
     from mdwx.config import SiteConfig
+    from mdwx.publish.backends import make_backend
 
     config = SiteConfig(root=tmp_path)
     media, draft = Recorder(), Recorder()
@@ -305,7 +305,7 @@ def test_a_media_state_from_schema_2_keeps_working(tmp_path: Path) -> None:
     the media backend's, and publishing through the draft API starts apart from them."""
     path = tmp_path / "state.db"
     conn = sqlite3.connect(path)
-    from mdwx.state_schema import MIGRATIONS
+    from mdwx.publish.state.schema import MIGRATIONS
 
     for script in MIGRATIONS[:2]:
         conn.executescript(script)
@@ -447,7 +447,7 @@ def test_image_post_refusals_name_the_line_and_send_nothing(tmp_path: Path, coun
 
 def test_check_finds_an_image_post_fault_offline(tmp_path: Path) -> None:
     from mdwx.build import check_post
-    from mdwx.posts import collect_posts
+    from mdwx.source.posts import collect_posts
 
     site = copy_site(tmp_path)
     post = image_post(site, 21)

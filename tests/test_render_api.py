@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from mdwx.article_model import Article
 from mdwx.config import Limits, SiteConfig
 from mdwx.errors import ConfigError
 from mdwx.render import check_content, preview_page, render_article, render_markdown, theme_names
 from mdwx.render.themes import templates_dir
+from mdwx.source.model import Article
 from tests.render_helpers import render, unsafe_markup
 
 SAMPLE = "# Title\n\nText with **bold** and `code`.\n\n> quote\n\n- item\n"

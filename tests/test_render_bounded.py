@@ -14,14 +14,14 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
-from mdwx.article import read_article
-from mdwx.cli import main
+from mdwx.cli.main import main
 from mdwx.config import Limits, SiteConfig
 from mdwx.errors import ArticleError, RenderError
 from mdwx.render import render_markdown
 from mdwx.render.bounded import bounded_plugin
 from mdwx.render.pipeline import markdown
 from mdwx.render.sanitize import MAX_DEPTH, limit_depth
+from mdwx.source.article import read_article
 from tests.render_helpers import unsafe_markup
 
 

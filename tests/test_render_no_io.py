@@ -20,12 +20,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mdwx.article_model import Article
 from mdwx.config import SiteConfig
 from mdwx.render import Template, Theme, render_article, render_markdown
 from mdwx.render.code import find_lexer
 from mdwx.render.pipeline import markdown
 from mdwx.render.themes import code_colour
+from mdwx.source.model import Article
 
 CSS = """/* mdwx: pygments-style=monokai */
 .mdwx { color: #123457; font-size: 16px; }

@@ -9,9 +9,9 @@ import logging
 import os
 from pathlib import Path
 
-from mdwx.posts import collect_posts
-from mdwx.publish import Publisher, PublishOptions
-from mdwx.state import State
+from mdwx.publish.publisher import Publisher, PublishOptions
+from mdwx.publish.state.store import State
+from mdwx.source.posts import collect_posts
 from mdwx.wechat import RetryPolicy, WeChatClient
 from mdwx.wechat.token import DiskTokenCache
 from tests.publish_helpers import copy_site, sandbox

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mdwx.errors import StateError
-from mdwx.state import SCHEMA_VERSION, State
+from mdwx.publish.state.store import SCHEMA_VERSION, State
 
 APPID = "wx0000000000000001"
 OTHER = "wx0000000000000002"
@@ -232,7 +232,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from mdwx.state import State
+    from mdwx.publish.state.store import State
 
     with State.open(Path(sys.argv[1])) as state:
         for index in range(int(sys.argv[2])):

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mdwx.errors import StateError
-from mdwx.state import State
-from mdwx.state_recovery import recover, scan_wal
+from mdwx.publish.state.recovery import recover, scan_wal
+from mdwx.publish.state.store import State
 
 APPID = "wx_recovery_test"
 UPLOADS = 120

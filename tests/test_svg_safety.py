@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from mdwx.assets.formula import rasterize_svg, render_formula
+from mdwx.assets.imaging import body_target, make_card_image, prepare_image
+from mdwx.assets.svg import safe_svg
 from mdwx.config import ImageLimits
 from mdwx.errors import AssetError
-from mdwx.formula import rasterize_svg, render_formula
-from mdwx.imaging import body_target, make_card_image, prepare_image
-from mdwx.svg import safe_svg
 
 NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
 
@@ -156,7 +156,7 @@ def test_raster_size_is_capped_before_drawing(width, height, box, unit) -> None:
     data = svg('<rect width="1" height="1"/>', " ".join(attrs))
     cap = 200_000  # a small cap keeps the drawing cheap; the arithmetic is the same
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("mdwx.svg.MAX_SVG_PIXELS", cap)
+        patch.setattr("mdwx.assets.svg.MAX_SVG_PIXELS", cap)
         try:
             out = Image.open(io.BytesIO(rasterize_svg(data, source="x.svg")))
         except AssetError as exc:
@@ -170,7 +170,7 @@ def test_the_reported_tall_viewbox_is_an_error_in_every_image_path() -> None:
     limits = ImageLimits()
     with pytest.raises(AssetError, match="megapixel"):
         prepare_image(tall, body_target(limits), source="tall.svg")
-    from mdwx.imaging import card_target
+    from mdwx.assets.imaging import card_target
 
     with pytest.raises(AssetError, match="megapixel"):
         make_card_image(tall, card_target(limits), source="tall.svg")
@@ -178,7 +178,7 @@ def test_the_reported_tall_viewbox_is_an_error_in_every_image_path() -> None:
 
 def test_formula_raster_size_is_capped_too(monkeypatch: pytest.MonkeyPatch) -> None:
     """A formula is drawn from SVG as well: the same cap applies before drawing."""
-    monkeypatch.setattr("mdwx.svg.MAX_SVG_PIXELS", 2000)
+    monkeypatch.setattr("mdwx.assets.svg.MAX_SVG_PIXELS", 2000)
     with pytest.raises(AssetError, match=r"formula .*megapixel"):
         render_formula(r"\sum_{i=1}^{n} i^2 = \frac{n(n+1)(2n+1)}{6}", display=True)
 
@@ -194,7 +194,7 @@ def test_safe_svg_drops_comments_and_processing_instructions() -> None:
 
 def test_check_refuses_a_local_svg_offline_at_its_line(tmp_path: Path) -> None:
     from mdwx.build import check_post
-    from mdwx.posts import collect_posts
+    from mdwx.source.posts import collect_posts
 
     (tmp_path / "mdwx.toml").write_text("", "utf-8")
     Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")

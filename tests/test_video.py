@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mdwx.assets import _VIDEO_FAMILIES, check_video_file, video_container
+from mdwx.assets.local import _VIDEO_FAMILIES, check_video_file, video_container
 from mdwx.errors import AssetError
-from mdwx.state import State
-from mdwx.video import (
+from mdwx.publish.state.store import State
+from mdwx.publish.video import (
     BLOCK_SIZE,
     VideoReviewFailed,
     VideoReviewPending,
@@ -520,7 +520,7 @@ def test_check_reports_a_disguised_video_at_its_line(tmp_path: Path) -> None:
     from PIL import Image
 
     from mdwx.build import check_post
-    from mdwx.posts import collect_posts
+    from mdwx.source.posts import collect_posts
 
     (tmp_path / "mdwx.toml").write_text("", "utf-8")
     Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")

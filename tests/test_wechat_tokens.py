@@ -156,7 +156,7 @@ def test_credentials_and_api_base_are_read_from_the_environment_at_the_boundary(
 ) -> None:
     from mdwx.api import Credentials
     from mdwx.api.connection import connect
-    from mdwx.cli import options_from_env
+    from mdwx.cli.main import options_from_env
     from mdwx.config import SiteConfig
 
     monkeypatch.setenv("WECHAT_APPID", APPID)

@@ -52,13 +52,13 @@ from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, Render
 
 if TYPE_CHECKING:
     from mdwx.build import PostReport
-    from mdwx.plan import PublishError
-    from mdwx.publish import Events, PostResult
+    from mdwx.publish.plan import PublishError
+    from mdwx.publish.publisher import Events, PostResult
     from mdwx.wechat.errors import WeChatError
 
 #: Names defined by the pipeline's heavier modules, imported when first used.
-_LAZY = {"Events": "mdwx.publish", "PostResult": "mdwx.publish", "PostReport": "mdwx.build",
-         "PublishError": "mdwx.plan", "WeChatError": "mdwx.wechat.errors"}
+_LAZY = {"Events": "mdwx.publish.publisher", "PostResult": "mdwx.publish.publisher", "PostReport": "mdwx.build",
+         "PublishError": "mdwx.publish.plan", "WeChatError": "mdwx.wechat.errors"}
 
 __all__ = [
     "ArticleError", "AssetError", "BuildReport", "CheckReport", "ConfigError", "ConfirmDelete", "Credentials",

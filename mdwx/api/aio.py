@@ -30,7 +30,7 @@ from mdwx.api.types import (
     SandboxInfo,
 )
 from mdwx.errors import ConfigError
-from mdwx.posts import Post as SitePost
+from mdwx.source.posts import Post as SitePost
 
 __all__ = ["Source", "Sources", "build", "check", "delete", "publish", "site_posts", "status"]
 
@@ -94,7 +94,7 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     has ``error`` set and the others go on. Raises :class:`ConfigError` for missing
     credentials or a wrong config and :class:`~mdwx.errors.StateError` for an unusable state.
     """
-    from mdwx.publish import Publisher, PublishOptions
+    from mdwx.publish.publisher import Publisher, PublishOptions
 
     options = options or Options()
     site = site_posts(posts, options, need_path="publish")
@@ -130,7 +130,7 @@ def site_posts(posts: Sources, options: Options, *, need_path: str | None = None
     for a path that does not exist, no posts, or a missing ``path``.
     """
     from mdwx.config import load_config
-    from mdwx.posts import collect_posts
+    from mdwx.source.posts import collect_posts
 
     sources: Sequence[Source] = [posts] if isinstance(posts, (str, os.PathLike, Post)) else posts
     if not sources:

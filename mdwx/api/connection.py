@@ -17,15 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from mdwx.api.types import Credentials, Options
 from mdwx.errors import ConfigError
-from mdwx.posts import Post as SitePost
-from mdwx.state import State
+from mdwx.publish.state.store import State
+from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
     from mdwx.config import SiteConfig
     from mdwx.sandbox import SandboxServer
     from mdwx.wechat import WeChatClient
 
-SANDBOX_PORT = 8765  # fixed when free, so reader URLs printed by one run work in the next
 # The in-process sandbox is an account of its own, apart from `mdwx sandbox`'s default one,
 # and each of its instances (each sandbox.db) has its own AppID: state recorded against one
 # is never taken for another (they hold different articles). INPROCESS_APPID names the data
@@ -72,7 +71,7 @@ async def connect(config: SiteConfig, options: Options, *, need_client: bool = T
         settings = SandboxSettings(appid=inprocess_appid(folder), secret=INPROCESS_SECRET,
                                    state_path=folder / "sandbox.db", review_seconds=SANDBOX_REVIEW_SECONDS,
                                    video_review_seconds=SANDBOX_REVIEW_SECONDS)
-        server = await asyncio.to_thread(_start_sandbox, SandboxServer, settings)
+        server = await asyncio.to_thread(_start_sandbox, SandboxServer, settings, options.sandbox_port)
         try:
             client = WeChatClient(server.appid, server.secret, api_base=server.base_url,
                                   token_cache=MemoryTokenCache(), **client_options)
@@ -119,9 +118,9 @@ def inprocess_appid(folder: Path) -> str:
     return appid
 
 
-def _start_sandbox(server_class: type[SandboxServer], settings: Any) -> SandboxServer:
+def _start_sandbox(server_class: type[SandboxServer], settings: Any, port: int) -> SandboxServer:
     try:
-        return server_class(settings, port=SANDBOX_PORT).start()
+        return server_class(settings, port=port).start()
     except OSError:
         return server_class(settings, port=0).start()
 
@@ -149,7 +148,7 @@ def open_state(posts: Sequence[SitePost], notes: list[str]) -> State:
 
     Raises :class:`~mdwx.errors.StateError` for a locked, corrupt or newer database.
     """
-    from mdwx.identity import adopt_hidden_states
+    from mdwx.publish.identity import adopt_hidden_states
 
     state = State.open(posts[0].config.state_path)
     try:

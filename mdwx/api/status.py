@@ -21,12 +21,12 @@ from mdwx.api.types import (
     SupersededArticle,
 )
 from mdwx.errors import MdwxError
-from mdwx.state import State
+from mdwx.publish.state.store import State
 
 if TYPE_CHECKING:
     from mdwx.api.aio import Sources
-    from mdwx.backends import Backend
-    from mdwx.posts import Post as SitePost
+    from mdwx.publish.backends import Backend
+    from mdwx.source.posts import Post as SitePost
 
 
 async def status(posts: Sources, options: Options | None = None) -> StatusReport:
@@ -41,7 +41,7 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
     does not exist and :class:`~mdwx.errors.StateError` for an unusable state database.
     """
     from mdwx.api.aio import site_posts
-    from mdwx.backends import backend_name, make_backend
+    from mdwx.publish.backends import backend_name, make_backend
     from mdwx.wechat import RetryPolicy
 
     options = options or Options()
@@ -58,7 +58,7 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
 
 async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
                        backend: Backend) -> list[StatusRow]:
-    from mdwx.identity import article_fingerprint, find_article
+    from mdwx.publish.identity import article_fingerprint, find_article
 
     rows = []
     unreachable: str | None = None  # once WeChat failed to answer, the rest is not asked (bounded)
@@ -110,8 +110,8 @@ async def delete(post: Sources, options: Options | None = None, *, article: str 
     WeChat's own errors (:class:`~mdwx.wechat.errors.WeChatError`) when it refuses.
     """
     from mdwx.api.aio import site_posts
-    from mdwx.backends import backend_name, make_backend
-    from mdwx.identity import article_fingerprint, find_article
+    from mdwx.publish.backends import backend_name, make_backend
+    from mdwx.publish.identity import article_fingerprint, find_article
 
     options = options or Options()
     posts = site_posts(post, options, need_path="delete")

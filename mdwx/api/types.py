@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the pipeline's modules load on first call, so `import mdwx.
     import httpx
 
     from mdwx.build import PostReport
-    from mdwx.publish import Events, PostResult
+    from mdwx.publish.publisher import Events, PostResult
     from mdwx.wechat.token import TokenCache
 
 __all__ = [
@@ -92,7 +92,9 @@ class Options:
     post as a new article. ``backend`` is WeChat's API to publish through: ``"media"`` (the
     media API contract's ``cgi-bin/publish/*``) or ``"draft"`` (the draft box, ``cgi-bin/draft/*``,
     and free publishing, ``cgi-bin/freepublish/*``); None: the site's ``backend``. ``sandbox`` runs a local WeChat emulator in-process for the call
-    (its data in ``ROOT/.mdwx/sandbox.db``; it implies ``wait``) instead of the real API.
+    (its data in ``ROOT/.mdwx/sandbox.db``; it implies ``wait``) instead of the real API,
+    listening on ``sandbox_port`` when that is free (so URLs printed by one run work in the
+    next), else on any free port.
 
     Connection: ``credentials`` (None: none; :meth:`Credentials.from_env` reads the
     environment), ``api_base`` overrides the site's ``api_base`` (a relay or a sandbox's
@@ -127,6 +129,7 @@ class Options:
     concurrency: int | None = None
     lock_timeout: float = 600.0
     status_timeout: float = 3.0
+    sandbox_port: int = 8765
 
 
 @dataclass
@@ -167,7 +170,7 @@ class SandboxInfo:
 
 @dataclass
 class PublishReport:
-    """What ``publish`` did: one :class:`~mdwx.publish.PostResult` per post, in order.
+    """What ``publish`` did: one :class:`~mdwx.publish.publisher.PostResult` per post, in order.
 
     ``notes`` are things worth telling (earlier records of the site taken over from a state
     file a new site root hid); ``sandboxes`` the in-process sandboxes used (``sandbox``).

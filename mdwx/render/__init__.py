@@ -13,9 +13,9 @@ from mdwx.render.header_footer import Template
 from mdwx.render.themes import Theme
 
 if TYPE_CHECKING:
-    from mdwx.article_model import Article
     from mdwx.config import Limits, SiteConfig
     from mdwx.document import Document
+    from mdwx.source.model import Article
 
 __all__ = ["Template", "Theme", "check_content", "preview_page", "render_article", "render_markdown",
            "theme_names"]

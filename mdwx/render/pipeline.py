@@ -25,7 +25,6 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
-from mdwx.article_model import Article
 from mdwx.config import SiteConfig
 from mdwx.document import Diagnostic, Document
 from mdwx.render import cjk_friendly
@@ -42,6 +41,7 @@ from mdwx.render.positions import positions_plugin
 from mdwx.render.raw_html import close_hidden, raw_html_plugin
 from mdwx.render.sanitize import MAX_DEPTH, drop_hidden, limit_depth
 from mdwx.render.themes import Theme
+from mdwx.source.model import Article
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from mdwx.article_model import Article
 from mdwx.config import SiteConfig
+from mdwx.source.model import Article
 
 PAGE = """<!DOCTYPE html>
 <html lang="zh-CN">

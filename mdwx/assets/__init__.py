@@ -1,0 +1,1 @@
+"""Assets: local files and data: URIs, remote fetch, image normalising, SVG and formula rasterising, made covers."""

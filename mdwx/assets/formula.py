@@ -1,0 +1,226 @@
+"""Vector to raster: SVG images and TeX formulas become PNG without a browser.
+
+WeChat keeps only images uploaded through its own endpoints and only JPEG/PNG for body
+images, so SVG files and math must be rasterised before upload. ``resvg`` (through
+``resvg_py``) renders SVG; ``ziamath`` typesets TeX into SVG with its bundled STIX Two
+Math font, so formulas look the same on every machine and need no LaTeX install.
+
+Typesetting is the slow part of a build (tens of milliseconds a formula), so each distinct
+formula is typeset once per process and its PNG and size are kept in a disk cache keyed by
+content hash (:mod:`mdwx.assets.formula_cache`): a second build of the same post typesets nothing.
+Both libraries are imported on first use, so commands that meet no formula never load them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from functools import cache
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from mdwx.assets.svg import DEFAULT_SIZE, check_raster_size, safe_svg, svg_size
+from mdwx.errors import AssetError
+
+# Render at twice the CSS size: phones have dense screens and a 1x raster looks blurry.
+SCALE = 2
+# ziamath typesets at 24 px; body text in every theme is about 16 px.
+ZIAMATH_PX = 24.0
+TEXT_PX = 16.0
+# Without a width in the SVG, browsers default to 300 px; so do we.
+DEFAULT_SVG_WIDTH = 300.0
+
+# A ceiling on any raster we make from SVG (even when no width is asked for).
+MAX_SVG_RASTER_WIDTH = 4096
+# White, not transparent: WeChat's dark mode shows images as they are, and black glyphs on a
+# transparent background would vanish against the dark page.
+FORMULA_BACKGROUND = "#ffffff"
+# latex2mathml keeps a command it does not know as an identifier spelled with a backslash.
+_UNKNOWN_COMMAND = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
+
+
+def looks_like_svg(data: bytes) -> bool:
+    """SVG markup (possibly after a BOM, an XML declaration or comments), not a raster."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and b"<svg" in head.lower()
+
+
+def svg_intrinsic_width(svg: str) -> float:
+    """The SVG's own width in px: its ``width`` (with units), else from its viewBox, else 300.
+
+    Used to pick a raster width before rendering, so a huge declared size is never drawn
+    at full scale first. Unparseable markup gives the default (rasterising reports it).
+    """
+    try:
+        root = SafeET.fromstring(svg, forbid_dtd=True)
+    except (ET.ParseError, DefusedXmlException):
+        return DEFAULT_SVG_WIDTH
+    if svg_size(root) == DEFAULT_SIZE and not root.get("width"):  # no size at all
+        return DEFAULT_SVG_WIDTH
+    return svg_size(root)[0]
+
+
+def check_svg(data: bytes, *, source: str, max_width: int | None) -> None:
+    """Everything :func:`rasterize_svg` would refuse, without drawing: markup, references,
+    and the raster size at the width an upload would use (``max_width``, the target's)."""
+    _, own_width, own_height = safe_svg(data, source=source)
+    width = round(own_width * SCALE)
+    width = max(1, min(width, max_width or MAX_SVG_RASTER_WIDTH, MAX_SVG_RASTER_WIDTH))
+    check_raster_size(width, max(1, round(width * own_height / own_width)), source=source)
+
+
+@cache
+def _nowhere() -> str:
+    """An empty folder for resvg's ``resources_dir``: relative references would resolve there.
+
+    :func:`~mdwx.assets.svg.safe_svg` already refused them all; this is the second lock on the same
+    door (resvg otherwise resolves them against the current directory). Removed at exit.
+    """
+    folder = tempfile.TemporaryDirectory(prefix="mdwx-svg-")
+    _KEEP.append(folder)
+    return folder.name
+
+
+_KEEP: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def rasterize_svg(data: bytes, *, source: str, width: int | None = None) -> bytes:
+    """Render SVG markup to PNG bytes, ``width`` px wide (default: 2x its own width, capped).
+
+    The markup is made safe first (:func:`mdwx.assets.svg.safe_svg`: no reference outside itself
+    but ``data:`` images) and the raster's width × height is capped before drawing.
+    Invalid, referencing or oversized SVG raises :class:`AssetError` naming ``source``.
+    """
+    svg, own_width, own_height = safe_svg(data, source=source)
+    if width is None:
+        width = round(own_width * SCALE)
+    width = max(1, min(width, MAX_SVG_RASTER_WIDTH))
+    height = max(1, round(width * own_height / own_width))
+    check_raster_size(width, height, source=source)
+    import resvg_py
+
+    try:
+        # Both sides given: resvg fits the drawing inside width x height, so the canvas stays
+        # within the checked size even where its own idea of the SVG's size differs from ours.
+        png = resvg_py.svg_to_bytes(
+            svg_string=svg, width=width, height=height, resources_dir=_nowhere()
+        )
+        return bytes(png)
+    except (ValueError, RuntimeError) as exc:
+        raise AssetError(f"{source}: invalid SVG ({exc}); check it opens in a browser") from exc
+
+
+def _typeset(tex: str, *, display: bool) -> str:
+    """TeX → SVG text; bad TeX raises AssetError naming it."""
+    label = _short(tex)
+    if not tex.strip():
+        raise AssetError("empty formula: write some TeX between the dollar signs")
+    import ziamath
+
+    try:
+        mathml = ziamath.tex.tex2mml(tex, inline=not display)
+    except Exception as exc:  # latex2mathml raises many unrelated exception types
+        reason = type(exc).__name__ if not str(exc) else str(exc)
+        raise AssetError(f"formula {label}: invalid TeX ({reason})") from exc
+    unknown = _UNKNOWN_COMMAND.search(mathml)
+    if unknown:
+        raise AssetError(
+            f"formula {label}: unknown TeX command {unknown.group(1)}",
+            hint="use a command the renderer knows, or write the formula as an image",
+        )
+    try:
+        return ziamath.Math(mathml).svg()
+    except Exception as exc:  # a typesetting failure must name the TeX, whatever its type
+        raise AssetError(f"formula {label}: could not be typeset ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class TypesetFormula:
+    """A typeset formula: its PNG (at SCALE×, white background) and its CSS size.
+
+    ``width``/``height`` are CSS px at body-text size; ``depth`` is how far it reaches below
+    the baseline (for ``vertical-align`` of inline math).
+    """
+
+    png: bytes
+    width: float
+    height: float
+    depth: float
+
+
+@functools.lru_cache(maxsize=512)
+def typeset_formula(tex: str, *, display: bool) -> TypesetFormula:
+    """Typeset ``tex`` once: from this process's memo, the disk cache, or ziamath + resvg.
+
+    Bad TeX raises :class:`AssetError` naming the formula (errors are not cached).
+    """
+    from mdwx.assets import formula_cache
+
+    key = formula_cache.cache_key(tex, display=display)
+    cached = formula_cache.read(key)
+    if cached is not None:
+        return cached
+    result = _typeset_and_rasterise(tex, display=display)
+    formula_cache.write(key, result)
+    return result
+
+
+def _typeset_and_rasterise(tex: str, *, display: bool) -> TypesetFormula:
+    svg = _typeset(tex, display=display)
+    width, height, depth = _box(svg, tex)
+    box = _VIEWBOX.search(svg)
+    assert box is not None  # _box refused an SVG without one
+    check_raster_size(*(round(float(g) * SCALE) for g in box.groups()[2:]), source=f"formula {_short(tex)}")
+    import resvg_py
+
+    try:
+        png = resvg_py.svg_to_bytes(
+            svg_string=svg, zoom=SCALE, background=FORMULA_BACKGROUND, resources_dir=_nowhere()
+        )
+    except Exception as exc:
+        raise AssetError(f"formula {_short(tex)}: could not be rasterised ({exc})") from exc
+    return TypesetFormula(bytes(png), width, height, depth)
+
+
+def render_formula(tex: str, *, display: bool) -> bytes:
+    """Typeset ``tex`` to a crisp PNG (2x, white background); bad TeX raises AssetError."""
+    return typeset_formula(tex, display=display).png
+
+
+_VIEWBOX = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([\d.]+) ([\d.]+)"')
+
+
+def formula_style(tex: str, *, display: bool) -> str:
+    """The CSS that shows a formula's PNG at body-text size (and on the baseline, inline)."""
+    width, height, depth = formula_box(tex, display=display)
+    size = f"width:{width:g}px;height:{height:g}px"
+    return size if display else f"{size};vertical-align:-{depth:g}px"
+
+
+def formula_box(tex: str, *, display: bool) -> tuple[float, float, float]:
+    """(width, height, depth below the baseline) in CSS px at body-text size.
+
+    The PNG is drawn at SCALE× ziamath's size; the article must show it at text size, or
+    an inline ``$x$`` looks twice too big.
+    """
+    typeset = typeset_formula(tex, display=display)
+    return typeset.width, typeset.height, typeset.depth
+
+
+def _box(svg: str, tex: str) -> tuple[float, float, float]:
+    match = _VIEWBOX.search(svg)
+    if match is None:  # pragma: no cover - ziamath always writes a viewBox
+        raise AssetError(f"formula {_short(tex)}: no size in the typeset SVG")
+    _, top, width, height = (float(g) for g in match.groups())
+    scale = TEXT_PX / ZIAMATH_PX
+    return round(width * scale, 1), round(height * scale, 1), round((height + top) * scale, 1)
+
+
+def _short(tex: str, limit: int = 60) -> str:
+    """The TeX for a one-line message: whitespace collapsed, long formulas shortened."""
+    text = " ".join(tex.split())
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

@@ -1,0 +1,104 @@
+"""The on-disk cache of typeset formulas, keyed by content hash.
+
+One file per formula under the user cache dir (``platformdirs``; ``MDWX_CACHE_DIR``
+overrides it, an empty value turns the cache off): a magic line, a JSON header with the CSS
+size and the PNG's SHA-256, then the PNG bytes. Files are written to a temporary name and
+renamed, so a reader never sees half a file; an entry that is truncated, corrupt or of
+another format is ignored and rewritten. The key includes ziamath's version and the
+rendering constants, so an upgrade typesets again instead of reusing old pictures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mdwx.assets.formula import TypesetFormula
+
+MAGIC = b"MDWX-FORMULA-1\n"
+ENV = "MDWX_CACHE_DIR"
+
+
+def cache_dir() -> Path | None:
+    """Where formulas are cached, or None when ``MDWX_CACHE_DIR`` is set empty."""
+    override = os.environ.get(ENV)
+    if override is not None:
+        return Path(override) / "formulas" if override else None
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("mdwx", appauthor=False)) / "formulas"
+
+
+def _ziamath_version() -> str:
+    try:
+        return metadata.version("ziamath")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency of mdwx
+        return "unknown"
+
+
+def cache_key(tex: str, *, display: bool) -> str:
+    """SHA-256 of everything that decides the picture: TeX, display mode, renderer, scale."""
+    from mdwx.assets.formula import FORMULA_BACKGROUND, SCALE, TEXT_PX, ZIAMATH_PX
+
+    recipe = "\0".join([MAGIC.decode().strip(), _ziamath_version(), str(SCALE), str(TEXT_PX),
+                        str(ZIAMATH_PX), FORMULA_BACKGROUND, str(int(display)), tex])
+    return hashlib.sha256(recipe.encode("utf-8")).hexdigest()
+
+
+def _path(key: str) -> Path | None:
+    folder = cache_dir()
+    return folder / key[:2] / f"{key}.bin" if folder is not None else None
+
+
+def read(key: str) -> TypesetFormula | None:
+    """The cached formula, or None when absent or unreadable (never raises)."""
+    from mdwx.assets.formula import TypesetFormula
+
+    path = _path(key)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    if not data.startswith(MAGIC):
+        return None
+    header_end = data.find(b"\n", len(MAGIC))
+    if header_end < 0:
+        return None
+    png = data[header_end + 1 :]
+    try:
+        header = json.loads(data[len(MAGIC) : header_end])
+        if header["sha256"] != hashlib.sha256(png).hexdigest():
+            return None
+        return TypesetFormula(png, float(header["width"]), float(header["height"]), float(header["depth"]))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def write(key: str, formula: TypesetFormula) -> None:
+    """Store ``formula`` atomically; a cache that cannot be written is silently skipped."""
+    path = _path(key)
+    if path is None:
+        return
+    header = json.dumps({"width": formula.width, "height": formula.height, "depth": formula.depth,
+                         "sha256": hashlib.sha256(formula.png).hexdigest()}).encode()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".bin")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(MAGIC + header + b"\n" + formula.png)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)

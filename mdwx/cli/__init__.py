@@ -1,0 +1,1 @@
+"""The mdwx command: a thin shell over the library (parse, call, print)."""

@@ -1,0 +1,284 @@
+"""The ``mdwx`` command: a thin shell over the library (parse options, call, print).
+
+Human output and progress go to stderr; ``--json`` prints one JSON document on stdout and
+nothing else there. Exit codes: 0 success, 1 a post failed, 2 usage or configuration error.
+Heavy modules are imported inside the commands so ``mdwx --help`` answers fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from mdwx import __version__
+from mdwx.errors import ConfigError, MdwxError
+
+if TYPE_CHECKING:
+    from mdwx.api import CheckReport, Options
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a post failed validation or publishing
+EXIT_USAGE = 2  # usage or configuration error
+#: Exit code by error class (the nearest class in the error's MRO wins); others: EXIT_FAILED.
+EXIT_CODES: dict[type[MdwxError], int] = {ConfigError: EXIT_USAGE}
+
+
+def exit_code_for(error: MdwxError) -> int:
+    """The exit code the command line ends with for ``error`` (DESIGN.md: 1 a post, 2 usage)."""
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return EXIT_FAILED
+
+
+def _err(message: str, **style: Any) -> None:
+    click.secho(message, err=True, **style)
+
+
+def _fail(error: MdwxError) -> None:
+    _err(f"mdwx: error: {error}", fg="red")
+    sys.exit(exit_code_for(error))
+
+
+def state_override() -> Path | None:
+    """``MDWX_STATE``: one state database for every site (None: each site's own)."""
+    state = os.environ.get("MDWX_STATE")
+    return Path(state) if state else None
+
+
+def sandbox_port() -> int:
+    """The port the in-process sandbox tries first: ``MDWX_SANDBOX_PORT``, else 8765."""
+    text = os.environ.get("MDWX_SANDBOX_PORT", "").strip()
+    if not text:
+        return 8765
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ConfigError(f"MDWX_SANDBOX_PORT={text!r} is not a port", hint="a number from 1 to 65535")
+    return int(text)
+
+
+def options_from_env(**changes: Any) -> Options:
+    """The API options for a command: credentials, ``MDWX_API_BASE``, ``MDWX_STATE`` and
+    ``MDWX_SANDBOX_PORT`` from the environment (the only place the command line reads them),
+    plus ``changes``."""
+    from mdwx.api import Credentials, Options
+
+    if changes.get("sandbox"):
+        changes.setdefault("sandbox_port", sandbox_port())
+    return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
+                   state_path=state_override(), **changes)
+
+
+def _print_json(document: dict[str, Any]) -> None:
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+def _guard(func: F) -> F:
+    """Turn every MdwxError into one line and its exit code; never a traceback."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MdwxError as exc:
+            _fail(exc)
+        except KeyboardInterrupt:
+            _err("mdwx: interrupted; run the same command again to finish", fg="yellow")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+backend_option = click.option(
+    "--backend", type=click.Choice(["media", "draft"]), default=None,
+    help="WeChat API: 'media' (cgi-bin/publish/*) or 'draft' (draft box + freepublish). "
+         "Default: backend in mdwx.toml, else media.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="mdwx")
+def main() -> None:
+    """Publish Markdown posts to a WeChat Official Account (微信公众号).
+
+    Posts are Markdown files with YAML front matter; a site is a folder with an mdwx.toml.
+    Credentials come from WECHAT_APPID / WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN).
+    """
+
+
+def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
+    reports = result.posts
+    failed = [r for r in reports if not r.ok]
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        for report in reports:
+            for warning in report.warnings:
+                _err(f"warning: {warning}", fg="yellow")
+            if report.ok:
+                where = f" → {report.outputs[0].parent}" if report.outputs else ""
+                _err(f"✓ {report.path}{where}  ({report.content_chars:,} characters of text, "
+                     f"{report.content_bytes:,} bytes of HTML)")
+            else:
+                _err(f"✗ {report.error}", fg="red")
+                if report.outputs:
+                    _err(f"  written anyway → {report.outputs[0].parent}")
+        _err(f"{len(reports) - len(failed)} of {len(reports)} posts {verb}.")
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+@main.command()
+@paths_argument
+@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("_site"), show_default=True,
+              help="Output folder: OUT/<slug>/content.html and preview.html.")
+@json_option
+@_guard
+def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
+    """Render posts offline to the exact WeChat content HTML and a phone preview."""
+    from mdwx import api
+
+    _report_offline(api.build(list(paths), options_from_env(out_dir=out)), "built", as_json)
+
+
+@main.command()
+@paths_argument
+@json_option
+@_guard
+def check(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Validate posts offline: front matter, limits, content size, local files."""
+    from mdwx import api
+
+    _report_offline(api.check(list(paths), options_from_env()), "passed", as_json)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--open/--no-open", "open_browser", default=True, help="Open the preview in a browser.")
+@_guard
+def preview(path: Path, open_browser: bool) -> None:
+    """Build one post into .mdwx/preview/ and open its phone-frame preview."""
+    from mdwx import api
+    from mdwx.source.posts import collect_posts
+
+    post = collect_posts([path])[0]  # a folder: its first post
+    report = api.build(post.path, options_from_env(out_dir=post.config.root / ".mdwx" / "preview")).posts[0]
+    if report.error:  # the same line as check and publish print for a post: ✗ path:line: message
+        _err(f"✗ {report.error}", fg="red")
+        sys.exit(exit_code_for(report.error))
+    page = report.outputs[1]
+    _err(f"preview: {page}")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(page.as_uri())
+
+
+def _publish_options(func: F) -> F:
+    for option in reversed([
+        click.option("--draft", is_flag=True, help="Upload to the publishing library but do not submit."),
+        click.option("--wait", is_flag=True, help="Follow review until a final status; print the URL."),
+        click.option("--dry-run", is_flag=True,
+                     help="Show the steps the run would take (same decision and exit code); send nothing."),
+        click.option("--force", is_flag=True,
+                     help="Publish a changed, already submitted post as a new article (the old one is kept "
+                          "in the history: `mdwx status` lists it)."),
+        json_option,
+        click.option("--sandbox", is_flag=True, help="Publish to a local WeChat emulator with throwaway credentials."),
+        backend_option,
+    ]):
+        func = option(func)
+    return func
+
+
+@main.command()
+@paths_argument
+@_publish_options
+@_guard
+def publish(paths: tuple[Path, ...], draft: bool, wait: bool, dry_run: bool, force: bool,
+            as_json: bool, sandbox: bool, backend: str | None) -> None:
+    """Upload posts' images, cover and videos, upload the article, submit it."""
+    from mdwx.cli.publish import run_publish
+
+    options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox,
+                               backend=backend)
+    sys.exit(run_publish(list(paths), options, as_json=as_json))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@json_option
+@click.option("--sandbox", is_flag=True, help="Ask the local sandbox (as publish --sandbox did).")
+@backend_option
+@_guard
+def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None) -> None:
+    """Show what mdwx knows of each post and ask WeChat for its live status."""
+    from mdwx.cli.publish import run_status
+
+    sys.exit(run_status(list(paths or (Path("."),)), options_from_env(sandbox=sandbox, backend=backend),
+                        as_json=as_json))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--index", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Which article of the item to delete, from 1; 0 deletes them all.")
+@click.option("--article", "article", metavar="MEDIA_ID", default=None,
+              help="Delete this one of the post's articles (e.g. one a --force publish superseded; "
+                   "`mdwx status` lists them). Default: the post's current article.")
+@click.option("--sandbox", is_flag=True, help="Delete from the local sandbox.")
+@backend_option
+@json_option
+@_guard
+def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool, backend: str | None,
+           as_json: bool) -> None:
+    """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
+    from mdwx.cli.publish import run_delete
+
+    sys.exit(run_delete(path, options_from_env(sandbox=sandbox, backend=backend), yes=yes, index=index,
+                        as_json=as_json, article=article))
+
+
+@main.command()
+@click.option("--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
+@click.option("--appid", default=None, help="AppID the sandbox accepts (default: a fixed sandbox id).")
+@click.option("--secret", default=None, help="AppSecret the sandbox accepts.")
+@click.option("--state", "state_path", type=click.Path(path_type=Path), default=None,
+              help="SQLite file keeping the sandbox's articles and uploads across restarts.")
+@click.option("--strict-images", is_flag=True, help="Body images: jpg/png ≤ 1 MB (public docs) instead of 5 MB.")
+@click.option("--review-seconds", type=float, default=None, help="Seconds an article stays 审核中.")
+@click.option("--reject", is_flag=True, help="Make every submitted article fail review (审核未通过).")
+@click.option("--wechat-pay", is_flag=True, help="Allow <a href> links, as for accounts with WeChat Pay.")
+@_guard
+def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path | None,
+            strict_images: bool, review_seconds: float | None, reject: bool, wechat_pay: bool) -> None:
+    """Run a local server that behaves like WeChat's media API, for tests and CI."""
+    from mdwx.sandbox import SandboxSettings, run_sandbox
+
+    changes: dict[str, Any] = {"body_image_strict": strict_images, "review_reject": reject,
+                               "wechat_pay": wechat_pay, "state_path": state_path}
+    if appid:
+        changes["appid"] = appid
+    if secret:
+        changes["secret"] = secret
+    if review_seconds is not None:
+        changes["review_seconds"] = review_seconds
+    try:
+        run_sandbox(SandboxSettings(**changes), port=port, echo=lambda line: click.echo(line))
+    except OSError as exc:
+        raise MdwxError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
+                        hint="pick another --port, or --port 0 for any free one") from None
+
+
+from mdwx.cli.state import add_state_commands  # noqa: E402
+
+add_state_commands(main, _guard, json_option)

@@ -1,0 +1,206 @@
+"""The network commands (publish, status, delete): printing only.
+
+The work is :mod:`mdwx.api`'s; here its results are printed: human lines and a progress bar
+on stderr, or one JSON document on stdout with ``--json``. The exit code follows the result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from mdwx.cli.main import EXIT_FAILED, EXIT_OK
+from mdwx.errors import ConfigError
+from mdwx.publish.publisher import Events, PostResult
+from mdwx.source.posts import Post
+
+if TYPE_CHECKING:
+    from mdwx.api import DeleteResult, DeleteTarget, Options, SandboxInfo, StatusRow
+
+
+def _say(text: str, **style: Any) -> None:
+    click.secho(text, err=True, **style)
+
+
+def _notes(notes: list[str] | tuple[str, ...]) -> None:
+    for note in notes:
+        _say(f"note: {note}", fg="yellow")
+
+
+def run_publish(paths: list[Path], options: Options, *, as_json: bool) -> int:
+    """``mdwx publish``: publish through the API and print the report."""
+    from mdwx import api
+
+    with _progress(as_json) as events:
+        options.events = events
+        report = api.publish(paths, options)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _notes(report.notes)
+        _print_results(report.posts, dry_run=options.dry_run)
+        for sandbox in report.sandboxes:
+            if any(r.url for r in report.posts):
+                _print_sandbox_help(sandbox)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Events]:
+    """A rich progress bar on stderr for uploads; silent under --json or when not a TTY."""
+    if quiet or not sys.stderr.isatty():
+        yield Events()
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        console=Console(stderr=True), transient=True)
+    task = progress.add_task("uploading", total=0)
+    videos: dict[str, Any] = {}
+
+    def on_post(post: Post, total: int) -> None:
+        progress.update(task, description=f"uploading {post.path.name}", total=total, completed=0)
+
+    def on_video(name: str, done: int, total: int) -> None:
+        if name not in videos:
+            videos[name] = progress.add_task(f"video {name} (bytes)", total=total)
+        progress.update(videos[name], completed=done, total=total)
+
+    with progress:
+        yield Events(on_post=on_post, on_upload=lambda: progress.advance(task), on_video=on_video)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _print_results(results: list[PostResult], *, dry_run: bool) -> None:
+    for result in results:
+        for warning in result.warnings:
+            _say(f"warning: {warning}", fg="yellow")
+        if result.error:
+            _say(f"✗ {result.error}", fg="red")
+            for action in result.actions if dry_run else ():
+                _say(f"    {action}")
+            continue
+        uploads = result.uploads
+        counts = (f"{plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')} uploaded, "
+                  f"{uploads['cached']} reused")
+        if dry_run:
+            counts = (f"would upload {plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')}, "
+                      f"{uploads['cached']} reused")
+        _say(f"✓ {result.path}: {result.status} ({counts})", fg="green")
+        for action in result.actions if dry_run else result.actions[-1:]:
+            _say(f"    {action}")
+        if result.url:
+            _say(f"    read it at {result.url}")
+    _say(summary(results, dry_run=dry_run))
+
+
+#: status → how the closing line counts it
+_SUMMARY_WORDS = (("published", "published"), ("submitted", "submitted (review pending)"),
+                  ("draft", "uploaded as {a draft|drafts} (not submitted)"), ("rejected", "rejected in review"),
+                  ("skipped", "skipped (draft: true)"), ("dry-run", "planned (nothing sent)"))
+
+
+def summary(results: list[PostResult], *, dry_run: bool) -> str:
+    """The closing line: each post counted under what really happened to it."""
+    failed = sum(1 for r in results if r.error)
+    parts = []
+    for status, words in _SUMMARY_WORDS:
+        count = sum(1 for r in results if r.status == status and not r.error)
+        if count:
+            parts.append(f"{count} {_number(words, count)}")
+    if failed:
+        parts.append(f"{failed} failed")
+    return f"{plural(len(results), 'post')}: " + (", ".join(parts) or "nothing done") + "."
+
+
+def _number(words: str, count: int) -> str:
+    """Pick ``{one|many}`` in ``words`` by ``count``."""
+    return re.sub(r"\{([^|}]*)\|([^}]*)\}", lambda m: m.group(1) if count == 1 else m.group(2), words)
+
+
+def _print_sandbox_help(sandbox: SandboxInfo) -> None:
+    _say("The in-process sandbox has stopped. To read these articles again, run")
+    _say(f"    mdwx sandbox --port {sandbox.port} --state {sandbox.state_path} --appid {sandbox.appid}")
+    _say(f"and open the URLs above (all of them: {sandbox.base_url}/).")
+
+
+def run_status(paths: list[Path], options: Options, *, as_json: bool) -> int:
+    """``mdwx status``: recorded status of each post, with WeChat's live status when it answers."""
+    from mdwx import api
+
+    report = api.status(paths, options)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        _notes(report.notes)
+        reasons = [row.error for row in report.posts if row.error and not row.not_asked]
+        if len(reasons) == 1:  # one reason (WeChat unreachable): said once, above the records
+            _say(f"WeChat's live status is unavailable: {reasons[0]}", fg="yellow")
+            _say("Showing what mdwx recorded:", fg="yellow")
+        for row in report.posts:
+            _print_status_row(row, show_error=len(reasons) > 1)
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _print_status_row(row: StatusRow, *, show_error: bool) -> None:
+    recorded = f"{row.status} (recorded)" if row.media_id else row.status
+    live = f" — WeChat now: {row.live}" if row.live else ""
+    _say(f"{row.path}: {recorded}{live}" + (f"  {row.url}" if row.url else ""))
+    if row.why:
+        _say(f"    {row.why}")
+    if row.renamed_from:
+        _say(f"    recorded as {row.renamed_from} (the post was renamed or moved)")
+    if row.error and show_error and not row.not_asked:
+        _say(f"    live status unavailable: {row.error}", fg="yellow")
+    for old in row.superseded:
+        _say(f"    superseded: {old.media_id} {old.status}" + (f"  {old.url}" if old.url else ""))
+
+
+def run_delete(path: Path, options: Options, *, yes: bool, as_json: bool, index: int = 0,
+               article: str | None = None) -> int:
+    """``mdwx delete``: ask (unless ``yes``), delete through the API, print what happened."""
+    from mdwx import api
+    from mdwx.source.posts import collect_posts
+
+    post = collect_posts([path])[0].path  # a folder: its first post, as for preview
+    asked: list[DeleteTarget] = []
+
+    def confirm(target: DeleteTarget) -> bool:
+        asked.append(target)
+        _notes(target.notes)
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            raise ConfigError("refusing to delete without confirmation", hint="pass --yes")
+        label = "superseded article" if target.superseded else "article"
+        return click.confirm(f"Delete the {label} '{target.title}' ({target.status}, {target.media_id}) "
+                             "from WeChat?", err=True)
+
+    result = api.delete(post, options, article=article, index=index, confirm=confirm)
+    if not asked:
+        _notes(result.notes)
+    if not result.deleted:
+        _say("nothing deleted")
+        return EXIT_OK
+    _deleted_report(result, as_json)
+    return EXIT_OK
+
+
+def _deleted_report(result: DeleteResult, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result.to_json()))
+    elif result.already_deleted:
+        _say(f"{result.media_id} was already deleted; nothing to delete")
+    else:
+        _say(f"deleted {result.media_id} ('{result.title}')")

@@ -1,0 +1,116 @@
+"""``mdwx state check`` and ``mdwx state recover``: the state database after a crash.
+
+Kept out of :mod:`mdwx.cli.main` so the command module stays small; heavy imports happen inside
+the commands so ``mdwx --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mdwx.errors import StateError
+
+
+def state_file(path: Path) -> Path:
+    """The state database meant by ``path``: the file itself, or for a folder the state of
+    the site governing it (``MDWX_STATE``, else ``.mdwx/state.db`` in the site root)."""
+    if path.is_dir():
+        from mdwx.cli.main import state_override
+        from mdwx.config import load_config
+
+        return state_override() or load_config(path).state_path
+    return path
+
+
+def _echo(document: dict[str, Any], as_json: bool, lines: list[str]) -> None:
+    if as_json:
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        for line in lines:
+            click.echo(line, err=True)
+
+
+def run_check(path: Path, as_json: bool) -> int:
+    """Exit 0 when the state opens and passes SQLite's quick_check; else raise StateError."""
+    import sqlite3
+
+    from mdwx.cli.main import EXIT_OK  # lazily: mdwx.cli.main registers these commands as it loads
+    from mdwx.publish.state.recovery import one_line, recover_command, state_tables
+    from mdwx.publish.state.store import State
+
+    db = state_file(path)
+    if not db.is_file():
+        raise StateError("there is no state database here", path=db,
+                         hint="nothing was published from this site yet, or MDWX_STATE points elsewhere")
+    State.open(db).close()  # the checks every open makes: header, journal, schema
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        verdict = one_line(str(r[0]) for r in conn.execute("PRAGMA quick_check(3)"))
+        rows = {t: int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in state_tables(conn)}
+    except sqlite3.DatabaseError as exc:  # damage past the pages opening reads
+        verdict, rows = str(exc), {}
+    finally:
+        conn.close()
+    if verdict != "ok":
+        raise StateError(f"the state database is corrupt ({verdict})", path=db,
+                         hint=f"run `{recover_command(db)}`: it keeps a backup and salvages every readable record")
+    counts = ", ".join(f"{n} {t}" for t, n in rows.items())
+    _echo({"path": str(db), "ok": True, "rows": rows}, as_json, [f"{db}: ok ({counts})"])
+    return EXIT_OK
+
+
+def run_recover(path: Path, as_json: bool) -> int:
+    """Salvage the state into a fresh database; exit 0, or 1 when nothing could be read."""
+    from mdwx.cli.main import EXIT_FAILED, EXIT_OK
+    from mdwx.publish.state.recovery import recover
+
+    db = state_file(path)
+    report = recover(db)
+    kept = sum(report.rows.values())
+    lines = [f"{db}: recovered {kept} records ("
+             + ", ".join(f"{n} {t}" for t, n in report.rows.items()) + ")",
+             "  damaged files kept as: " + ", ".join(str(p) for p in report.backup)]
+    if report.torn_journal:
+        lines.append("  the journal's last, unfinished write was dropped")
+    if report.problem != "ok":
+        lines.append(f"  SQLite on the damaged file: {report.problem}")
+        lines.append("  records that could not be read are forgotten: a post whose record was lost is"
+                     " uploaded again as a new article, so compare `mdwx status` with the account")
+    _echo({**report.to_json(), "recovered": kept}, as_json, lines)
+    return EXIT_OK if kept or report.problem == "ok" else EXIT_FAILED
+
+
+def add_state_commands(main: click.Group, guard: Any, json_option: Any) -> None:
+    """Register ``mdwx state check|recover`` on ``main`` (``guard`` turns MdwxError into one
+    line and its exit code)."""
+
+    @main.group()
+    def state() -> None:
+        """Check or recover the state database (what mdwx has sent to WeChat)."""
+
+    path_argument = click.argument("path", required=False, default=Path("."), type=click.Path(path_type=Path))
+
+    @state.command()
+    @path_argument
+    @json_option
+    @guard
+    def check(path: Path, as_json: bool) -> None:
+        """Check the state database of PATH (a site folder or the state file itself)."""
+        sys.exit(run_check(path, as_json))
+
+    @state.command()
+    @path_argument
+    @json_option
+    @guard
+    def recover(path: Path, as_json: bool) -> None:
+        """Rebuild a damaged state database from every record still readable.
+
+        The damaged files are kept beside it as STATE.damaged-<time>. Run it while no other
+        mdwx process uses the state.
+        """
+        sys.exit(run_recover(path, as_json))

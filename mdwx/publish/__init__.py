@@ -1,0 +1,1 @@
+"""Publish: resolve assets to WeChat references, upload videos, plan, submit and follow review through a backend, remember (state)."""

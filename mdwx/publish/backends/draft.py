@@ -1,0 +1,257 @@
+"""The draft-box and free-publish API (``cgi-bin/draft/*``, ``cgi-bin/freepublish/*``;
+wechat-draft-api.md): what most verified accounts can use.
+
+``draft/add`` creates the draft, ``draft/update`` changes it while it is in the box (**index
+from 0**), ``freepublish/submit`` publishes it (the draft leaves the box) and answers a
+``publish_id``, followed with ``freepublish/get`` until ``publish_status`` is final (0 success;
+2, 3, 4 failures, with ``fail_idx`` for 2 and 4; 5 and 6 removals after success). The URL
+comes from ``freepublish/get``'s ``article_detail`` (else ``freepublish/getarticle``); a
+published article is deleted by its ``article_id`` (``freepublish/delete``, index from 1), a
+draft by its ``media_id`` (``draft/delete``). A lost ``freepublish/submit`` answer is settled
+by asking ``draft/get`` (40007: the draft left the box, so the submit was taken) and finding
+the article in ``freepublish/batchget``. No documented daily submission cap.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from mdwx.config import SiteConfig
+from mdwx.publish.backends import Gone
+from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, PublishError
+from mdwx.publish.review import Progress
+
+if TYPE_CHECKING:
+    from mdwx.build import Prepared
+    from mdwx.publish.resolve import LoadedAsset, Resolved
+    from mdwx.publish.state.store import ArticleRecord
+    from mdwx.source.model import Article
+
+GONE = 40007  # draft/get, draft/update: the media_id names no draft in the box
+SETTLE_PAGES = 5  # freepublish/batchget pages (20 each) searched for a lost submit's article
+SETTLE_SLACK = 300  # seconds of clock difference allowed between this machine and WeChat
+#: Cover crops → the shape (width : height) each must have.
+CROP_RATIOS = {"pic_crop_235_1": 2.35, "pic_crop_1_1": 1.0}
+#: publish_status → the state's status (1, still publishing, stays "submitted").
+STATUS_BY_PUBLISH_STATUS = {0: "published", 2: "rejected", 3: "rejected", 4: "rejected", 5: "deleted",
+                            6: "rejected"}
+
+
+class DraftBackend:
+    name = "draft"
+    texts = {
+        UPDATE: "update the draft in the draft box (draft/update, index 0)",
+        UPLOAD: "put the article into the draft box (draft/add)",
+        SETTLE: "ask WeChat (draft/get, freepublish/batchget) whether the previous submit went through",
+    }
+    daily_submit_limit: int | None = None
+    library = "the draft box (草稿箱)"
+
+    def __init__(self, client: Any, config: SiteConfig) -> None:
+        self.client = client
+        self.config = config
+
+    # -- offline -------------------------------------------------------------------------
+
+    def check(self, prepared: Prepared) -> None:
+        """The draft API's limits ([draft] in mdwx.toml; an image post's text and pictures
+        were checked by :func:`mdwx.build.prepare`); raises :class:`mdwx.errors.ArticleError`
+        at the file's line."""
+        from mdwx.errors import ArticleError
+
+        article, limits = prepared.article, self.config.draft
+        fields = [("title", article.title, limits.title), ("author", article.author, limits.author)]
+        if article.digest_given and article.post_type != "images":
+            fields.append(("digest", article.digest, limits.digest))
+        for name, value, limit in fields:
+            size, unit = self._size(name, value)
+            if size > limit:
+                raise ArticleError(
+                    f"{name} is {size} {unit}, {size - limit} over the draft API's limit of {limit}",
+                    path=article.path, line=article.key_lines.get(name),
+                    hint=f"shorten the {name}, or set draft.{name} in mdwx.toml to what your account accepts")
+
+    def check_cover(self, article: Article, cover: LoadedAsset) -> None:
+        """Each cover crop must have its shape (2.35:1, 1:1) in pixels of the cover, within a
+        pixel on each edge, as WeChat checks it; raises :class:`mdwx.errors.ArticleError` at
+        the crop's line."""
+        from mdwx.errors import ArticleError
+
+        if cover.prepared is None:
+            return
+        width, height = cover.prepared.width, cover.prepared.height
+        for key, ratio in CROP_RATIOS.items():
+            crop = getattr(article, key)
+            if not crop:
+                continue
+            x1, y1, x2, y2 = (float(t) for t in crop.split("_"))
+            box_w, box_h = (x2 - x1) * width, (y2 - y1) * height
+            high = (box_w + 2) / (box_h - 2) if box_h > 2 else float("inf")
+            if not (box_w - 2) / (box_h + 2) <= ratio <= high:
+                fit = round(min(height * ratio, width) / width, 4)
+                raise ArticleError(
+                    f"{key} is {box_w:.0f}×{box_h:.0f} px of the {width}×{height} cover, not {ratio:g}:1",
+                    path=article.path, line=article.key_lines.get(key),
+                    hint=f"make the box {ratio:g} times as wide as high in pixels, e.g. x2 - x1 = {fit} "
+                         f"with y from 0 to {round(min(width / ratio, height) / height, 4)}")
+
+    def _size(self, name: str, value: str) -> tuple[int, str]:
+        if name == "digest" and self.config.draft.digest_unit == "bytes":
+            return len(value.encode("utf-8")), "bytes"
+        return len(value), "characters"
+
+    def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
+        article = prepared.article
+        comments = {"need_open_comment": article.need_open_comment,
+                    "only_fans_can_comment": article.only_fans_can_comment}
+        if article.post_type == "images":
+            from mdwx.render.imagepost import image_post_images, image_post_text
+
+            limits = self.config.draft
+            images = image_post_images(article, prepared.document, limits.image_post_images)
+            return {
+                "article_type": "newspic",
+                "title": article.title,
+                "content": image_post_text(article, limits.image_post_text),
+                "image_info": {"image_list": [{"image_media_id": resolved.media_ids[a.key]} for a in images]},
+                **comments,
+            }
+        from mdwx.render import check_content
+
+        content = prepared.content(resolved.values)
+        problems = check_content(content, prepared.post.config.limits)
+        if problems:
+            raise PublishError("; ".join(problems), path=article.path)
+        payload = {
+            "article_type": "news",
+            "title": article.title,
+            "author": article.author,
+            "digest": self._digest(article.digest, article.digest_given),
+            "content": content,
+            "content_source_url": article.source_url,
+            "thumb_media_id": resolved.thumb_media_id,
+            **comments,
+        }
+        for name, crop in (("pic_crop_235_1", article.pic_crop_235_1), ("pic_crop_1_1", article.pic_crop_1_1)):
+            if crop:
+                payload[name] = crop
+        return payload
+
+    def _digest(self, digest: str, given: bool) -> str:
+        """A made digest cut to the draft API's limit (a given one was checked by :meth:`check`)."""
+        limit = self.config.draft.digest
+        if given or self._size("digest", digest)[0] <= limit:
+            return digest
+        while digest and self._size("digest", digest + "…")[0] > limit:
+            digest = digest[:-1]
+        return digest.rstrip() + "…" if digest else ""
+
+    # -- calls ---------------------------------------------------------------------------
+
+    async def create(self, payload: dict[str, Any]) -> str:
+        return str(await self.client.draft_add([payload]))
+
+    async def update(self, media_id: str, payload: dict[str, Any]) -> None:
+        from mdwx.wechat.errors import WeChatError
+
+        try:
+            await self.client.draft_update(media_id, payload, index=0)
+        except WeChatError as exc:
+            if exc.errcode == GONE:  # submitted (or deleted) outside mdwx: it left the box
+                raise Gone(submitted=False) from None
+            raise
+
+    async def submit(self, media_id: str) -> str:
+        return str((await self.client.freepublish_submit(media_id)).publish_id)
+
+    async def progress(self, record: ArticleRecord) -> Progress:
+        if record.publish_id:
+            return await self._job(record.publish_id)
+        if record.article_id:
+            return await self._article(record.article_id)
+        if record.status in ("submitted", "published", "rejected"):  # its publish_id was lost
+            found = await self._find_published(record)
+            return found or Progress("submitted", live="submitted; not among the published articles yet")
+        return await self._in_box(record)
+
+    async def settle(self, record: ArticleRecord) -> Progress:
+        """``draft/get``: still in the box → the submit was not taken ("draft"); 40007 → it
+        left the box, so it was: the article is looked for in ``freepublish/batchget``."""
+        box = await self._in_box(record)
+        if box.status == "draft":
+            return box
+        found = await self._find_published(record)
+        return found or Progress("submitted", live="the draft left the box: publishing")
+
+    async def delete(self, media_id: str, *, status: str, article_id: str = "", publish_id: str = "",
+                     index: int = 0) -> None:
+        if status in ("draft", "uploading", "updating"):
+            await self.client.draft_delete(media_id)
+            return
+        if not article_id and publish_id:
+            article_id = (await self.client.freepublish_get(publish_id)).article_id or ""
+        if not article_id:
+            raise PublishError("WeChat has not named a published article for this draft (no article_id)",
+                               hint="it may still be publishing or have failed; `mdwx status` shows where it stands")
+        await self.client.freepublish_delete(article_id, index=index)
+
+    # -- answers -------------------------------------------------------------------------
+
+    async def _job(self, publish_id: str) -> Progress:
+        from mdwx.wechat.errors import PublishFailed
+
+        job = await self.client.freepublish_get(publish_id)
+        live = f"publish_status {job.publish_status}"
+        if job.publishing:
+            return Progress("submitted", live=live + " (publishing)", publish_id=publish_id)
+        article_id = job.article_id or ""
+        if job.succeeded:
+            url = job.url or (await self._article(article_id)).url if article_id else job.url
+            return Progress("published", url, live, publish_id=publish_id, article_id=article_id)
+        status = STATUS_BY_PUBLISH_STATUS.get(job.publish_status, "rejected")
+        error = PublishFailed(publish_id, job.publish_status, job.fail_idx)
+        return Progress(status, None, live, error, publish_id=publish_id, article_id=article_id)
+
+    async def _article(self, article_id: str) -> Progress:
+        published = await self.client.freepublish_getarticle(article_id)
+        items = published.news_item
+        if items and all(i.is_deleted for i in items):
+            return Progress("deleted", None, "deleted", article_id=article_id)
+        url = items[0].url if items else None
+        return Progress("published", url or None, "published", article_id=article_id)
+
+    async def _in_box(self, record: ArticleRecord) -> Progress:
+        from mdwx.wechat.errors import WeChatError
+
+        assert record.media_id
+        try:
+            await self.client.draft_get(record.media_id)
+        except WeChatError as exc:
+            if exc.errcode != GONE:
+                raise
+            return Progress("submitted", live="not in the draft box")
+        return Progress("draft", live="in the draft box (草稿箱)")
+
+    async def _find_published(self, record: ArticleRecord) -> Progress | None:
+        """The published article made from this draft: the newest with its title published
+        since the submit's intent was recorded (batchget lists newest first)."""
+        since = _timestamp(record.updated_at) - SETTLE_SLACK
+        for page in range(SETTLE_PAGES):
+            answer = await self.client.freepublish_batchget(page * 20, 20, no_content=True)
+            for article in answer.items:
+                if article.update_time and article.update_time < since:
+                    return None
+                first = article.news_item[0] if article.news_item else None
+                if first is not None and first.title == record.title:
+                    return await self._article(article.article_id)
+            if (page + 1) * 20 >= answer.total_count:
+                return None
+        return None
+
+
+def _timestamp(text: str) -> float:
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return 0.0

@@ -1,0 +1,102 @@
+"""The media API (``cgi-bin/publish/*``, the contract ``wechat-media-api.md``).
+
+``publish/uploadnews`` creates the article, ``publish/update`` changes it while unsubmitted
+(**index from 1**), ``publish/submit`` submits it, ``publish/query`` follows review with
+status strings (未提交, 审核中, 发布成功, 审核未通过) and gives the URL, ``publish/delete``
+deletes by ``media_id``. 200 submissions a day (Beijing time). Image posts do not exist here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mdwx.config import SiteConfig
+from mdwx.publish.backends import Gone
+from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, PublishError
+from mdwx.publish.review import STATUS_BY_TEXT, Progress
+
+if TYPE_CHECKING:
+    from mdwx.build import Prepared
+    from mdwx.publish.resolve import LoadedAsset, Resolved
+    from mdwx.publish.state.store import ArticleRecord
+    from mdwx.source.model import Article
+
+DAILY_SUBMIT_LIMIT = 200
+
+
+class MediaBackend:
+    name = "media"
+    texts = {
+        UPDATE: "update the unsubmitted article (publish/update, index 1)",
+        UPLOAD: "upload the article to the publishing library (publish/uploadnews)",
+        SETTLE: "ask WeChat (publish/query) whether the previous submit went through",
+    }
+    daily_submit_limit: int | None = DAILY_SUBMIT_LIMIT
+    library = "the publishing library (媒体API)"
+
+    def __init__(self, client: Any, config: SiteConfig) -> None:
+        self.client = client
+        self.config = config
+
+    def check(self, prepared: Prepared) -> None:
+        article = prepared.article
+        if article.post_type == "images":
+            raise PublishError("image posts (type: images) are published through the draft-box API only",
+                               path=article.path, line=article.key_lines.get("type"),
+                               hint='set backend = "draft" in mdwx.toml or pass --backend draft')
+
+    def check_cover(self, article: Article, cover: LoadedAsset) -> None:
+        """The media API takes no cover crops: nothing to check."""
+
+    def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
+        from mdwx.render import check_content
+
+        article = prepared.article
+        content = prepared.content(resolved.values)
+        problems = check_content(content, prepared.post.config.limits)
+        if problems:
+            raise PublishError("; ".join(problems), path=article.path)
+        return {
+            "title": article.title,
+            "author": article.author,
+            "digest": article.digest,
+            "content": content,
+            "content_source_url": article.source_url,
+            "thumb_media_id": resolved.thumb_media_id,
+            "show_cover_pic": int(article.show_cover_pic),
+            "need_open_comment": article.need_open_comment,
+            "only_fans_can_comment": article.only_fans_can_comment,
+        }
+
+    async def create(self, payload: dict[str, Any]) -> str:
+        return str(await self.client.uploadnews(payload))
+
+    async def update(self, media_id: str, payload: dict[str, Any]) -> None:
+        from mdwx.wechat.errors import AlreadySubmitted
+
+        try:
+            await self.client.update(media_id, payload, index=1)
+        except AlreadySubmitted:
+            raise Gone(submitted=True) from None
+
+    async def submit(self, media_id: str) -> str:
+        await self.client.submit(media_id)
+        return ""
+
+    async def progress(self, record: ArticleRecord) -> Progress:
+        assert record.media_id
+        status = await self.client.query(record.media_id)
+        text = STATUS_BY_TEXT.get(status.status, "submitted")
+        error = None
+        if text == "rejected":
+            error = PublishError("the article failed review (审核未通过)", path=record.source_path,
+                                 hint="see the reason in the account's backend, edit the post "
+                                      "and publish with --force")
+        return Progress(text, status.url, status.status, error)
+
+    async def settle(self, record: ArticleRecord) -> Progress:
+        return await self.progress(record)
+
+    async def delete(self, media_id: str, *, status: str, article_id: str = "", publish_id: str = "",
+                     index: int = 0) -> None:
+        await self.client.delete(media_id, index=index)

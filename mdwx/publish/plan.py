@@ -1,0 +1,174 @@
+"""What publishing one post will do: decided once, then printed (``--dry-run``) or executed.
+
+The dry run and the real run share this decision, so what ``--dry-run`` says is what the run
+does: the same steps, the same refusal (and exit code), the same upload counts. The decision
+needs the article's ``content`` hash; it is computed from the state's cached URLs when every
+asset is already on WeChat, and is "changed" when something must be uploaded (a new upload
+gets a new URL, so the content differs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mdwx.errors import MdwxError
+from mdwx.publish.identity import Found
+from mdwx.publish.resolve import LoadedAsset, Resolved
+from mdwx.publish.state.store import ArticleRecord, State
+from mdwx.source.posts import Post
+
+#: Article steps, in the order they run.
+UNCHANGED, UPDATE, UPLOAD, SETTLE = "unchanged", "update", "uploadnews", "settle"
+
+
+class PublishError(MdwxError):
+    """A post could not be published: WeChat refused it, or publishing it would be wrong."""
+
+    code = "publish"
+
+
+@dataclass
+class Plan:
+    """The steps for one post; ``steps`` are machine names, :meth:`actions` the human lines."""
+
+    uploads: list[str] = field(default_factory=list)  # "kind source" of each asset to upload
+    images: int = 0  # images (cover, body, formulas, cards) to upload
+    videos: int = 0  # videos to upload (or to resume uploading)
+    cached: int = 0  # images and videos already on WeChat, reused
+    renamed_from: str | None = None
+    article: str = UPLOAD
+    supersede: str | None = None  # media_id of the submitted article --force replaces
+    submit: bool = False
+    error: PublishError | None = None
+
+    @property
+    def steps(self) -> list[str]:
+        steps = [f"upload {u}" for u in self.uploads]
+        if self.renamed_from:
+            steps.insert(0, f"follow rename from {self.renamed_from}")
+        if self.error:
+            return [*steps[:1], "refuse"] if self.renamed_from else ["refuse"]
+        if self.supersede:
+            steps.append(f"supersede {self.supersede}")
+        steps.append(self.article)
+        if self.submit:
+            steps.append("submit")
+        return steps
+
+    def counts(self) -> dict[str, int]:
+        return {"images": self.images, "cached": self.cached, "videos": self.videos}
+
+
+def decide(record: ArticleRecord | None, digest: str | None, *, draft: bool, force: bool,
+           path: str | Path | None) -> tuple[str, str | None, bool, PublishError | None]:
+    """(article step, media_id superseded, submit?, refusal) for a post whose payload hash is
+    ``digest`` (None: it will differ from any recorded one)."""
+    if record and record.status == "submitting":
+        return SETTLE, None, False, None
+    if record and record.media_id and record.content_hash == digest \
+            and record.status not in ("uploading", "updating", "deleted"):
+        return UNCHANGED, None, record.status == "draft" and not draft, None
+    if record and record.media_id and record.status in ("draft", "updating"):
+        return UPDATE, None, not draft, None
+    if record and record.media_id and record.status in ("submitted", "published", "rejected"):
+        if not force:
+            return UPLOAD, None, False, PublishError(
+                f"the post changed but its article was already submitted ({record.status})", path=path,
+                hint="WeChat cannot change a submitted article; --force publishes it as a new article "
+                     "(the old one stays listed by `mdwx status`)")
+        return UPLOAD, record.media_id, not draft, None
+    return UPLOAD, None, not draft, None
+
+
+ACTION_TEXT = {
+    UNCHANGED: "unchanged: nothing sent",
+    UPDATE: "update the unsubmitted article (index 1)",
+    UPLOAD: "upload the article to the publishing library",
+    SETTLE: "ask WeChat whether the previous submit went through",
+}
+
+
+def describe(plan: Plan, *, planned: bool, texts: dict[str, str] | None = None) -> list[str]:
+    """Human lines for ``plan``: "would …" for a dry run; ``texts``: the backend's words for
+    the article steps (default :data:`ACTION_TEXT`)."""
+    lead = "would " if planned else ""
+    lines = [f"{lead}upload {u}" for u in plan.uploads]
+    if plan.renamed_from:
+        lines.insert(0, f"{'would follow' if planned else 'followed'} the rename from {plan.renamed_from}")
+    if plan.error:
+        return lines
+    if plan.supersede:
+        lines.append(f"{lead}keep {plan.supersede} as a superseded article and publish a new one")
+    text = {**ACTION_TEXT, **(texts or {})}[plan.article] if plan.article != UNCHANGED else ACTION_TEXT[UNCHANGED]
+    lines.append(text if plan.article == UNCHANGED else lead + text)
+    if plan.submit:
+        lines.append(f"{lead}submit it for review")
+    return lines
+
+
+def payload_hash(article: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(article, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAsset], found: Found, *,
+                    draft: bool, force: bool, payload: Callable[[Resolved], dict[str, Any]]) -> Plan:
+    """Decide what publishing ``post`` does. ``assets``: the cover first, then the rest as
+    loaded; ``payload`` builds the article JSON from resolved values (to hash it)."""
+    plan = Plan(renamed_from=found.renamed_from)
+    seen: set[tuple[str, str]] = set()
+    videos: dict[str, str] = {}
+    for item in assets:
+        if item.kind == "video":
+            vid = await cached_video(state, appid, item)
+            if vid is None:
+                plan.videos += 1
+                plan.uploads.append(f"video {item.asset.source[:80]}")
+            else:
+                plan.cached += 1
+                if vid:
+                    videos[item.asset.key] = vid
+            continue
+        if item.cached or (item.content_hash, item.kind) in seen:  # the uploader sends a twin once
+            plan.cached += 1
+            continue
+        seen.add((item.content_hash, item.kind))
+        plan.images += 1
+        size = f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
+        plan.uploads.append(f"{item.kind} {item.asset.source[:80]}{size}")
+    digest = None
+    if not plan.uploads and len(videos) == sum(1 for x in assets if x.kind == "video"):
+        values = {x.asset.key: x.cached_url or "" for x in assets[1:] if x.kind != "video"}
+        resolved = Resolved(values={**values, **videos}, thumb_media_id=assets[0].cached_media_id or "",
+                            media_ids={x.asset.key: x.cached_media_id or "" for x in assets if x.kind != "video"})
+        digest = payload_hash(payload(resolved))
+    plan.article, plan.supersede, plan.submit, plan.error = decide(
+        found.record, digest, draft=draft, force=force, path=post.path)
+    if plan.article == UNCHANGED:  # nothing needs uploading: every asset counted as reused
+        plan.uploads, plan.images, plan.videos = [], 0, 0
+    return plan
+
+
+async def cached_video(state: State, appid: str, item: LoadedAsset) -> str | None:
+    """The vid of a video this account already holds ("" while it is under review), else None."""
+    from mdwx.publish.video import STATUS_PASSED, file_sha1
+
+    assert item.video_path is not None
+    record = state.video(appid, await asyncio.to_thread(file_sha1, item.video_path))
+    if record is None or not record.media_id:
+        return None
+    return record.vid if record.status == STATUS_PASSED else ""
+
+
+def refresh_cached(state: State, appid: str, assets: list[LoadedAsset]) -> None:
+    """Look the assets up again (another process may have uploaded them meanwhile)."""
+    for item in assets:
+        if item.kind != "video" and not item.cached:
+            record = state.lookup_upload(appid, item.content_hash, item.kind)
+            if record:
+                item.cached_url, item.cached_media_id = record.url, record.media_id

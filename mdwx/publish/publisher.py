@@ -1,0 +1,428 @@
+"""Publishing: from a post to a submitted WeChat article, remembering every step.
+
+One pipeline for both WeChat APIs: what differs between the media API and the draft-box API
+is asked of the run's :class:`mdwx.publish.backends.Backend` (its limits, the article's JSON, the calls
+that create, change, submit, follow and settle it). For each post: prepare offline (read, render, check), load every asset (nothing sent yet,
+so an invalid post sends nothing), upload what is new, upload or update the article, submit,
+and optionally follow review. The state is written *before* each call that creates
+something and *after* it answers, so a run killed at any instant is finished by the next one
+without a duplicate submission.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mdwx.build import Prepared, cover_reference, prepare
+from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
+from mdwx.publish.identity import Found, article_fingerprint, find_article
+from mdwx.publish.lock import post_lock, post_lock_path
+from mdwx.publish.plan import (
+    ACTION_TEXT,
+    SETTLE,
+    UNCHANGED,
+    UPDATE,
+    UPLOAD,
+    Plan,
+    PublishError,
+    cached_video,
+    decide,
+    describe,
+    payload_hash,
+    plan_post,
+    refresh_cached,
+)
+from mdwx.publish.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
+from mdwx.publish.review import follow_review
+from mdwx.publish.state.store import ArticleRecord, State
+from mdwx.publish.submission import SubmitSteps
+from mdwx.source.posts import Post
+
+__all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
+           "post_lock_path"]
+
+
+@dataclass
+class PublishOptions:
+    """How :class:`Publisher` runs (set from :class:`mdwx.api.Options`); times in seconds."""
+
+    draft: bool = False
+    wait: bool = False
+    dry_run: bool = False
+    force: bool = False
+    concurrency: int | None = None  # default: the site's config
+    wait_timeout: float = 900.0
+    # First pause between publish/query calls, growing by half each time (to 30 s): a fast
+    # review (the sandbox's 0.5 s) is seen at once, a slow one costs a dozen queries an hour.
+    poll_interval: float = 0.25
+    video_poll_interval: float | None = None  # default: the site's [video] poll_interval
+    lock_timeout: float = 600.0  # seconds to wait while another process publishes the same post
+    fetch_transport: Any = None  # httpx transport for remote images (tests, proxies)
+    backend: str | None = None  # "media" or "draft"; default: the site's ``backend``
+
+
+@dataclass
+class PostResult:
+    """What publishing did to one post; ``error`` set means the post failed.
+
+    ``status`` is ``published``, ``submitted`` (under review), ``draft`` (uploaded, not
+    submitted), ``rejected`` (failed review), ``skipped`` (``draft: true``), ``dry-run`` or
+    ``failed``. ``media_id`` is the article's id in the publishing library, ``url`` where it
+    is read once published (the ``url`` ``cgi-bin/publish/query`` answers, media API contract).
+    ``uploads`` counts ``images`` and ``videos`` sent and ``cached`` ones reused;
+    ``actions`` are human lines, ``steps`` the plan's machine names (planned in a dry run,
+    taken otherwise).
+    """
+
+    path: str
+    title: str | None = None
+    media_id: str | None = None
+    status: str = "failed"
+    url: str | None = None
+    uploads: dict[str, int] = field(default_factory=lambda: {"images": 0, "cached": 0, "videos": 0})
+    error: MdwxError | None = None
+    actions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)  # the plan's steps: planned (dry run) or taken
+
+    def to_json(self) -> dict[str, Any]:
+        """One post of ``publish --json``.
+
+        ``{"path", "title", "media_id", "status", "url", "uploads", "actions", "steps",
+        "warnings", "error": {"code", "message"} | None}``.
+        """
+        return {
+            "path": self.path, "title": self.title, "media_id": self.media_id,
+            "status": self.status, "url": self.url, "uploads": self.uploads,
+            "actions": self.actions, "steps": self.steps, "warnings": self.warnings,
+            "error": {"code": self.error.code, "message": str(self.error)} if self.error else None,
+        }
+
+
+@dataclass
+class Events:
+    """Callbacks for progress display; the library itself prints nothing.
+
+    ``on_post(post, total)``: a post starts uploading, ``total`` uploads ahead of it;
+    ``on_upload()``: one image or cover uploaded; ``on_video(name, done, total)``: a video's
+    upload progress in bytes sent of its size in bytes.
+    """
+
+    on_post: Callable[[Post, int], None] = lambda post, total: None  # total uploads ahead
+    on_upload: Callable[[], None] = lambda: None
+    on_video: Callable[[str, int, int], None] = lambda name, done, total: None  # bytes sent / size
+
+
+class Publisher(SubmitSteps):
+    """Publishes posts one by one with one client and one state database."""
+
+    def __init__(self, client: Any, state: State, appid: str, options: PublishOptions,
+                 events: Events | None = None) -> None:
+        self.client = client
+        self._all_state = state
+        self.state = state  # the backend's view of it, once bound (:meth:`_bind`)
+        self.appid = appid
+        self.options = options
+        self.events = events or Events()
+        self.backend: Backend | None = None
+
+    def _bind(self, post: Post) -> Backend:
+        """The run's backend (``--backend``, else the first post's site), and its records."""
+        name = backend_name(post.config, self.options.backend)
+        if self.backend is None:
+            self.backend = make_backend(name, self.client, post.config)
+            self.state = self._all_state.for_backend(name)
+        elif self.backend.name != name:
+            raise ConfigError(f"{post.path} names backend {name!r}, the run publishes through {self.backend.name!r}",
+                              hint="publish sites with different backends in separate runs, or pass --backend")
+        return self.backend
+    async def publish_all(self, posts: Sequence[Post]) -> list[PostResult]:
+        """Publish one post after the other, then follow every review at once (``--wait``)."""
+        results = []
+        for post in posts:  # one failure does not stop the others
+            results.append(await self.publish(post, follow=False))
+        await asyncio.gather(*(self._follow_result(post, result) for post, result in zip(posts, results, strict=True)))
+        return results
+
+    async def publish(self, post: Post, *, follow: bool = True) -> PostResult:
+        """Publish one post (``follow``: and follow its review with ``wait``); raises ConfigError."""
+        result = PostResult(path=str(post.path))
+        try:
+            await self._publish(post, result)
+        except ConfigError:
+            raise  # the site or the credentials are wrong: no post can succeed
+        except MdwxError as exc:
+            result.status, result.error = "failed", exc
+            result.title = result.title or front_matter_title(post)
+        if follow:
+            await self._follow_result(post, result)
+        return result
+
+    async def _follow_result(self, post: Post, result: PostResult) -> None:
+        if result.status == "submitted" and self.options.wait and not result.error:
+            try:
+                await self._follow(post, result)
+            except ConfigError:
+                raise
+            except MdwxError as exc:
+                result.error = exc
+
+    async def _publish(self, post: Post, result: PostResult) -> None:
+        backend = self._bind(post)
+        prepared = prepare(post)
+        article = prepared.article
+        result.title, result.warnings = article.title, prepared.warnings
+        if article.draft:
+            result.status = "skipped"
+            result.actions.append("skipped: draft: true in front matter")
+            return
+        backend.check(prepared)  # the API's own limits: before anything is loaded or sent
+        loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
+        if article.post_type == "images":  # its pictures are permanent images; no cover
+            pictures = await asyncio.gather(*(loader.load_permanent(a, article.path) for a in prepared.document.assets))
+            result.warnings += [f"{x.asset.source}: {w}" for x in pictures if x.prepared for w in x.prepared.warnings]
+            result.warnings = [w for w in result.warnings if "no cover image: publish will" not in w]
+            await self._run(post, prepared, [*pictures], (pictures[0], None, list(pictures[1:])), result)
+            return
+        # Every asset is read and normalised before the first upload, so a picture that cannot
+        # be made to fit stops the post with nothing sent.
+        loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
+        result.warnings += [f"{x.asset.source}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
+        reference = cover_reference(article, prepared.document, post)
+        size = bool(article.pic_crop_235_1 or article.pic_crop_1_1)  # crops are checked against it
+        if reference is None:  # nothing given, found or configured: make one
+            from mdwx.render.pipeline import article_theme
+
+            cover, note = await loader.load_generated_cover(
+                article.title, article_theme(article, post.config), article.path, size=size)
+            result.warnings = [w for w in result.warnings if "no cover image: publish will" not in w]
+            result.actions.append(note)
+        else:
+            cover = await loader.load_cover(*reference, article.path, size=size)
+        backend.check_cover(article, cover)
+        video_cover = None
+        if article.video.cover and any(x.kind == "video" for x in loaded):
+            video_cover = await loader.load_cover(article.video.cover, article.path,
+                                                  article.key_lines.get("video"), article.path)
+        assets = [cover, *([video_cover] if video_cover else []), *loaded]
+        await self._run(post, prepared, assets, (cover, video_cover, loaded), result)
+
+    async def _run(self, post: Post, prepared: Prepared, assets: list[LoadedAsset],
+                   loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
+                   result: PostResult) -> None:
+        """Plan, then print the plan (dry run) or carry it out under the post's lock.
+
+        ``assets``: every asset, the cover (an image post's first picture) first.
+        """
+        article = prepared.article
+        if self.options.dry_run:
+            found = self._find(post, article)
+            plan = await self._make_plan(post, prepared, assets, found)
+            result.status, result.steps = "dry-run", plan.steps
+            result.uploads, result.actions = plan.counts(), describe(plan, planned=True, texts=self._texts)
+            result.media_id = found.record.media_id if found.record else None
+            if plan.error:
+                raise plan.error
+            return
+        async with post_lock(post_lock_path(self.state.path, self.appid, post.relative),
+                             timeout=self.options.lock_timeout, post_path=post.path):
+            # Read again under the lock: another process may have just published this post.
+            refresh_cached(self.state, self.appid, assets)
+            found = self._find(post, article)
+            plan = await self._make_plan(post, prepared, assets, found)
+            result.uploads = plan.counts()
+            await self._execute(post, prepared, plan, found, loaded_parts, result)
+
+    @property
+    def _texts(self) -> dict[str, str]:
+        return self.backend.texts if self.backend else {}
+
+    async def _make_plan(self, post: Post, prepared: Prepared, assets: list[LoadedAsset], found: Found) -> Plan:
+        """The one decision both the dry run and the real run act on."""
+        return await plan_post(self.state, self.appid, post, assets, found, draft=self.options.draft,
+                               force=self.options.force,
+                               payload=lambda resolved: self._payload(prepared, resolved))
+
+    async def _cached_video(self, item: LoadedAsset) -> str | None:
+        return await cached_video(self.state, self.appid, item)
+
+    async def _execute(self, post: Post, prepared: Prepared, plan: Plan, found: Found,
+                       loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
+                       result: PostResult) -> None:
+        record = found.record
+        if found.renamed_from:
+            self.state.rename_article(self.appid, found.renamed_from, post.relative)
+            result.steps.append(f"follow rename from {found.renamed_from}")
+            result.actions.append(f"followed the rename from {found.renamed_from}")
+            record = self.state.article(self.appid, post.relative)
+        if plan.error:
+            result.steps.append("refuse")
+            raise plan.error  # before any upload: nothing is sent
+        if plan.article == UNCHANGED:
+            assert record is not None
+            result.media_id, result.status, result.url = record.media_id, record.status, record.url
+            result.steps.append(UNCHANGED)
+            result.actions.append(ACTION_TEXT[UNCHANGED])
+            self._remember_identity(post, prepared.article)
+        else:
+            await self._send(post, prepared, plan, record, loaded_parts, result)
+        if plan.submit and result.status == "draft":
+            await self._submit(post, result)
+            result.steps.append("submit")
+
+    async def _send(self, post: Post, prepared: Prepared, plan: Plan, record: ArticleRecord | None,
+                    loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
+                    result: PostResult) -> None:
+        """Upload what the plan says is new, then upload or update the article."""
+        cover, video_cover, loaded = loaded_parts
+        pending = sum(1 for x in [*loaded, cover] if not x.cached and x.kind != "video")
+        self.events.on_post(post, pending)
+        concurrency = self.options.concurrency or post.config.concurrency
+        uploader = Uploader(self.client, self.state, self.appid, concurrency, self.events.on_upload)
+        resolved = await self._resolve(prepared, uploader, loaded, cover)
+        await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)
+        result.uploads = resolved.counts.to_json()
+        result.steps += [f"upload {u}" for u in plan.uploads]
+        payload = self._payload(prepared, resolved)
+        if plan.article == SETTLE:  # ask first; then decide again on what WeChat said
+            assert record is not None  # SETTLE is decided only for a recorded article
+            record = await self._settle_submit(post, record, result)
+            result.steps.append(SETTLE)
+            plan.article, plan.supersede, plan.submit, plan.error = decide(
+                record, payload_hash(payload), draft=self.options.draft, force=self.options.force, path=post.path)
+            if plan.error:
+                raise plan.error
+        if plan.supersede:
+            self.state.supersede(self.appid, post.relative)
+            result.steps.append(f"supersede {plan.supersede}")
+        await self._upload_article(post, payload, record, plan, result)
+        self._remember_identity(post, prepared.article)
+
+    def _find(self, post: Post, article: Any) -> Found:
+        return find_article(self.state, self.appid, post, article_fingerprint(post, article))
+
+    def _remember_identity(self, post: Post, article: Any) -> None:
+        print_ = article_fingerprint(post, article)
+        self.state.set_identity(self.appid, post.relative, source_hash=print_.source_hash, post_key=print_.post_key)
+
+    # -- resolve -------------------------------------------------------------------------
+
+    async def _resolve(self, prepared: Prepared, uploader: Uploader, loaded: list[LoadedAsset],
+                       cover: LoadedAsset) -> Resolved:
+        """Upload the cover and every image concurrently; videos come after (they need a cover URL)."""
+        resolved = Resolved()
+        images = [x for x in loaded if x.kind != "video"]
+        urls = await asyncio.gather(*(uploader.url_of(x, resolved.counts) for x in [cover, *images]))
+        (resolved.cover_url, thumb), image_urls = urls[0], urls[1:]
+        if not thumb:
+            raise PublishError("the cover upload returned no media_id", path=prepared.article.path)
+        resolved.thumb_media_id = thumb
+        resolved.values = {x.asset.key: url for x, (url, _) in zip(images, image_urls, strict=True)}
+        resolved.media_ids = {x.asset.key: media_id or "" for x, (_, media_id) in zip([cover, *images], urls,
+                                                                                      strict=True)}
+        return resolved
+
+    async def _resolve_videos(self, prepared: Prepared, uploader: Uploader, loaded: list[LoadedAsset],
+                              video_cover: LoadedAsset | None, resolved: Resolved) -> None:
+        """Upload each video (resumably), wait until it passed review, record its vid."""
+        from mdwx.publish.video import upload_video, wait_for_review
+
+        meta, defaults = prepared.article.video, prepared.post.config.video
+        cover_url = resolved.cover_url
+        if video_cover is not None:
+            cover_url = (await uploader.url_of(video_cover, resolved.counts))[0]
+        for item in (x for x in loaded if x.kind == "video"):
+            assert item.video_path is not None
+            name = item.video_path.name
+            reused = await self._cached_video(item) is not None
+            upload = await upload_video(
+                self.client, self.state, item.video_path,
+                title=meta.title or item.asset.alt or prepared.article.title,
+                description=meta.description or prepared.article.digest, cover_url=cover_url,
+                tags=meta.tags or defaults.tags, category=meta.category or defaults.category,
+                subcategory=meta.subcategory or defaults.subcategory,
+                declare_original=meta.declare_original or defaults.declare_original, appid=self.appid,
+                progress=functools.partial(self.events.on_video, name))
+            if upload.status != 3:
+                upload = await wait_for_review(self.client, self.state, self.appid, upload.file_sha1,
+                                               upload.media_id, timeout=defaults.review_timeout,
+                                               poll_interval=self.options.video_poll_interval
+                                               or defaults.poll_interval)
+            resolved.values[item.asset.key] = upload.vid
+            if reused:  # counted like images: what this run uploaded, and what it reused
+                resolved.counts.cached += 1
+            else:
+                resolved.counts.videos += 1
+
+    def _payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
+        assert self.backend is not None
+        return self.backend.payload(prepared, resolved)
+
+    # -- article -------------------------------------------------------------------------
+
+    async def _upload_article(self, post: Post, payload: dict[str, Any], record: ArticleRecord | None,
+                              plan: Plan, result: PostResult) -> None:
+        """Run the plan's article step: update the unsubmitted article, or upload a new one."""
+        assert self.backend is not None
+        digest = payload_hash(payload)
+        rel = post.relative
+        if plan.article == UNCHANGED:  # settled to a recorded, unchanged article
+            assert record is not None
+            result.media_id, result.status, result.url = record.media_id, record.status, record.url
+            result.steps.append(UNCHANGED)
+            result.actions.append(ACTION_TEXT[UNCHANGED])
+            return
+        if record and record.status == "uploading":
+            result.warnings.append(
+                "the previous run stopped while uploading this article; if WeChat kept that copy it "
+                f"sits unsubmitted in {self.backend.library} — delete it there if you see two")
+        if plan.article == UPDATE:
+            assert record is not None and record.media_id
+            self.state.begin_update(self.appid, rel)
+            try:
+                async with self._intent(rel, record):
+                    await self.backend.update(record.media_id, payload)
+            except Gone as gone:
+                self.state.record_uploaded(self.appid, rel, record.media_id, record.content_hash, record.title)
+                self.state.record_submitted(self.appid, rel)
+                what = ("was submitted outside mdwx" if gone.submitted
+                        else f"left {self.backend.library} outside mdwx (published or deleted there)")
+                raise PublishError(f"this article {what} and can no longer be changed",
+                                   path=post.path, hint="run again with --force to publish it as a new article") from None
+            self.state.record_uploaded(self.appid, rel, record.media_id, digest, payload["title"])
+            result.media_id, result.status = record.media_id, "draft"
+            result.steps.append(UPDATE)
+            result.actions.append(self._text(UPDATE, past=True))
+            return
+        self.state.begin_upload(self.appid, rel, title=payload["title"], content_hash=digest)
+        async with self._intent(rel, record):
+            media_id = await self.backend.create(payload)
+        self.state.record_uploaded(self.appid, rel, media_id, digest, payload["title"])
+        result.media_id, result.status = media_id, "draft"
+        result.steps.append(UPLOAD)
+        result.actions.append(self._text(UPLOAD, past=True))
+
+    def _text(self, step: str, *, past: bool) -> str:
+        """The backend's words for an article step ("update …" → "updated …" when done)."""
+        text = self._texts.get(step, ACTION_TEXT[step])
+        if not past:
+            return text
+        verb, _, rest = text.partition(" ")
+        return {"update": "updated", "upload": "uploaded", "put": "put", "ask": "asked"}.get(verb, verb) + " " + rest
+
+
+def front_matter_title(post: Post) -> str | None:
+    """The title a failed post's front matter gives, so a report names it even then."""
+    from mdwx.source.article import read_source_text, split_text
+
+    try:
+        text = post.text if post.text is not None else read_source_text(post.confined_path(), post.config.limits.markdown_bytes)
+        title = split_text(text, post.path, post.meta).front.get("title")
+    except (MdwxError, OSError, ValueError):
+        return None
+    return " ".join(title.split()) if isinstance(title, str) and title.strip() else None

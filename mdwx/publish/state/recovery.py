@@ -1,0 +1,355 @@
+"""Finding and repairing a state database damaged by a crash or power loss mid-write.
+
+Two kinds of damage reach mdwx, and neither may pass silently — a state that quietly forgot
+an upload or an article makes the next run upload or publish it again:
+
+* **A torn journal.** The write-ahead log (``state.db-wal``) ends inside a frame, or holds
+  frames written after its last commit: the last write was cut short. SQLite would discard
+  that tail without a word on the next open, so :func:`check_journal` looks first (before
+  any connection exists) and raises a :class:`StateError` naming the recovery command.
+* **A damaged database file** (cut short, pages missing): SQLite reports it as malformed;
+  :mod:`mdwx.publish.state.schema` turns that into a one-line error naming the same command.
+
+:func:`recover` is that command (``mdwx state recover``): it moves the damaged files aside
+as a dated backup, salvages every record SQLite can still read (each table scanned from both
+ends, so rows on either side of a missing page survive), writes them into a fresh database
+and puts it in place. What could not be read is gone; the report says how much was kept.
+
+WAL layout used here (https://www.sqlite.org/fileformat2.html#walformat): a 32-byte header
+(magic 0x377f0682/3, page size at byte 8, salts at 16..24), then frames of a 24-byte header
+(commit size at byte 4, nonzero on a commit frame; salts at 8..16) and one page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import struct
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from mdwx.errors import StateError
+
+WAL_MAGIC = (0x377F0682, 0x377F0683)
+WAL_HEADER_BYTES = 32
+FRAME_HEADER_BYTES = 24
+DB_HEADER_BYTES = 100
+#: A torn journal is scanned again this many times, ``_RESCAN_DELAY`` s apart: if it changes
+#: meanwhile, another process is writing it right now and it is not torn.
+_RESCANS = 3
+_RESCAN_DELAY = 0.05
+
+
+def recover_command(db_path: Path) -> str:
+    return f"mdwx state recover {db_path}"
+
+
+@dataclass(frozen=True)
+class JournalScan:
+    """What the write-ahead log holds: ``frames`` whole frames of its current generation,
+    ``committed`` of them up to the last commit; ``torn`` when a write was cut short."""
+
+    frames: int
+    committed: int
+    torn: bool
+
+
+def wal_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + "-wal")
+
+
+def scan_wal(path: Path) -> JournalScan | None:
+    """Scan the WAL file at ``path``; None when there is none or it is empty."""
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                return None
+            header = handle.read(WAL_HEADER_BYTES)
+            if len(header) < WAL_HEADER_BYTES or struct.unpack(">I", header[:4])[0] not in WAL_MAGIC:
+                return JournalScan(0, 0, torn=True)
+            page_size = struct.unpack(">I", header[8:12])[0]
+            salts = header[16:24]
+            frames = committed = 0
+            offset, torn = WAL_HEADER_BYTES, False
+            while offset < size:
+                handle.seek(offset)
+                frame = handle.read(FRAME_HEADER_BYTES)
+                if len(frame) >= 16 and frame[8:16] != salts:
+                    break  # a frame of an earlier generation: the log ended before it
+                if offset + FRAME_HEADER_BYTES + page_size > size:
+                    torn = True  # the file ends inside a frame of this generation
+                    break
+                frames += 1
+                if struct.unpack(">I", frame[4:8])[0]:
+                    committed = frames
+                offset += FRAME_HEADER_BYTES + page_size
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StateError(f"cannot read the state database's journal: {exc.strerror}", path=path) from exc
+    return JournalScan(frames, committed, torn=torn or frames > committed)
+
+
+def check_header(db_path: Path) -> None:
+    """Raise :class:`StateError` if ``db_path`` is shorter than its header says, or was cut
+    inside the 100-byte header itself.
+
+    SQLite takes a file cut inside its header for a new, empty database and would write a
+    fresh one over it, forgetting everything; a file cut later answers lookups that miss the
+    lost pages as if nothing were wrong until one touches them. (A 0-byte file is left to
+    the caller: it is also what a brand-new state looks like for an instant.)
+    """
+    try:
+        size = db_path.stat().st_size
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StateError(f"cannot read the state database: {exc.strerror}", path=db_path) from exc
+    expected = size if size == 0 else _size_in_header(db_path, size)
+    if expected is not None and size < expected:
+        shown = "less than its header" if size < DB_HEADER_BYTES else f"of the {expected} its header names"
+        raise StateError(
+            f"the state database is cut short ({size} bytes, {shown})", path=db_path,
+            hint=f"run `{recover_command(db_path)}`; it keeps a backup of the damaged file")
+
+
+def _size_in_header(db_path: Path, size: int) -> int | None:
+    """The file size the database header promises, when it can be trusted; None otherwise.
+
+    Trusted only without a journal (with one, SQLite takes the size from the journal's last
+    commit, and a checkpoint cut short legitimately leaves the file shorter) and when the
+    header's "version-valid-for" matches its change counter, as SQLite requires.
+    """
+    if size < DB_HEADER_BYTES:
+        return DB_HEADER_BYTES
+    try:
+        if wal_path(db_path).stat().st_size > 0:
+            return None
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        with db_path.open("rb") as handle:
+            header = handle.read(DB_HEADER_BYTES)
+    except OSError:
+        return None  # unreadable: SQLite's own error says so
+    if not header.startswith(b"SQLite format 3\0") or header[24:28] != header[92:96]:
+        return None
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    return page_size * struct.unpack(">I", header[28:32])[0]
+
+
+def check_files(db_path: Path) -> None:
+    """The checks to make before SQLite opens the state: :func:`check_header`, then
+    :func:`check_journal`."""
+    check_header(db_path)
+    check_journal(db_path)
+
+
+def _fingerprint(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def check_journal(db_path: Path) -> None:
+    """Raise :class:`StateError` if the state's WAL ends in a write that was cut short.
+
+    Call before opening the database: SQLite's own recovery would silently drop the tail.
+    A log that another process is writing at this moment looks torn for an instant, so a
+    torn log is scanned again a few times and only reported if it stays as it is.
+    """
+    wal = wal_path(db_path)
+    scan = scan_wal(wal)
+    for _ in range(_RESCANS):
+        if scan is None or not scan.torn:
+            return
+        before = _fingerprint(wal)
+        time.sleep(_RESCAN_DELAY)
+        if _fingerprint(wal) != before:
+            return  # a live writer: not a crash
+        scan = scan_wal(wal)
+    if scan is not None and scan.torn:
+        raise StateError(
+            "the state database's journal ends in the middle of a write (the last run was killed"
+            " or the machine lost power while writing), so its last changes may be lost",
+            path=wal, hint=f"run `{recover_command(db_path)}`; it keeps a backup of the damaged files")
+
+
+# -- recovery ------------------------------------------------------------------------------
+
+
+@dataclass
+class RecoveryReport:
+    """What :func:`recover` did: rows kept per table, where the damaged files went."""
+
+    path: Path
+    backup: list[Path] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    problem: str = ""  # what SQLite said of the damaged database ("ok" if nothing)
+    torn_journal: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": str(self.path), "backup": [str(p) for p in self.backup], "rows": self.rows,
+                "problem": self.problem, "torn_journal": self.torn_journal}
+
+
+def _make_readable(scratch: Path) -> None:
+    """Let SQLite read what is left of a cut database: clear the in-header page count (it
+    then counts pages from the file size) and drop a last page that is only partly there
+    (its cells could be cut in the middle of a value)."""
+    size = scratch.stat().st_size
+    if size < DB_HEADER_BYTES:
+        return
+    with scratch.open("r+b") as handle:
+        header = handle.read(DB_HEADER_BYTES)
+        if not header.startswith(b"SQLite format 3\0"):
+            return
+        handle.seek(28)
+        handle.write(b"\0\0\0\0")
+        page_size = struct.unpack(">H", header[16:18])[0]
+        page_size = 65536 if page_size == 1 else page_size
+        if page_size and size % page_size:
+            handle.truncate(max(page_size, size - size % page_size))
+
+
+def _salvage_table(conn: sqlite3.Connection, table: str) -> dict[int, sqlite3.Row]:
+    """Every row of ``table`` SQLite can reach, scanning from the lowest and highest rowid."""
+    rows: dict[int, sqlite3.Row] = {}
+    for order in ("ASC", "DESC"):
+        try:
+            for row in conn.execute(f"SELECT rowid AS _rowid_, * FROM {table} ORDER BY rowid {order}"):
+                rows[row["_rowid_"]] = row
+        except sqlite3.DatabaseError:
+            continue  # stop at the damage; the other direction reaches past it
+    return rows
+
+
+def one_line(verdicts: Iterable[str]) -> str:
+    """``quick_check``'s answer (rows of possibly several lines each) as one short line."""
+    parts = [line.strip() for text in verdicts for line in text.splitlines()]
+    text = "; ".join(p for p in parts if p and not p.startswith("***"))
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
+def state_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables of the state schema in ``conn``'s database, in creation order."""
+    return [str(r[0]) for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+
+
+def _fresh_state(fresh: Path) -> list[str]:
+    """Create a state with the current schema at ``fresh``; its table names."""
+    from mdwx.publish.state.store import State
+
+    State.open(fresh).close()
+    conn = sqlite3.connect(fresh)
+    try:
+        return state_tables(conn)
+    finally:
+        conn.close()
+
+
+def _salvage(scratch: Path, tables: list[str]) -> tuple[dict[str, list[sqlite3.Row]], str]:
+    """Rows per table from the scratch copy, and what ``quick_check`` made of it. A table
+    the damaged file does not have (an older schema, or lost) gives no rows."""
+    _make_readable(scratch)
+    found: dict[str, list[sqlite3.Row]] = {t: [] for t in tables}
+    try:
+        conn = sqlite3.connect(scratch, isolation_level=None)
+    except sqlite3.Error as exc:
+        return found, str(exc)
+    conn.row_factory = sqlite3.Row
+    try:
+        # A table or index whose root page the damage cut off makes the whole schema
+        # "malformed" and every query fail; with writable_schema SQLite reads the schema
+        # anyway, so the tables that survived can still be scanned.
+        conn.execute("PRAGMA writable_schema = ON")
+        try:
+            problem = one_line(str(r[0]) for r in conn.execute("PRAGMA quick_check(3)"))
+        except sqlite3.DatabaseError as exc:
+            problem = str(exc)
+        for table in tables:
+            found[table] = list(_salvage_table(conn, table).values())
+    finally:
+        conn.close()
+    return found, problem
+
+
+def _restore(fresh: Path, found: dict[str, list[sqlite3.Row]]) -> dict[str, int]:
+    """Insert the salvaged rows into the fresh state at ``fresh``; rows per table kept."""
+    kept: dict[str, int] = {}
+    conn = sqlite3.connect(fresh, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        for table, rows in found.items():
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            before = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for row in rows:
+                present = set(row.keys())
+                names = [c for c in columns if c in present]
+                marks = ", ".join("?" for _ in names)
+                try:
+                    conn.execute(f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) VALUES ({marks})",
+                                 [row[c] for c in names])
+                except sqlite3.IntegrityError:
+                    continue  # a damaged row missing a required value: not kept
+            kept[table] = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] - before
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return kept
+
+
+def _siblings(db_path: Path) -> list[Path]:
+    return [db_path.with_name(db_path.name + suffix) for suffix in ("", "-wal", "-shm")]
+
+
+def recover(db_path: Path, *, now: Callable[[], datetime] | None = None) -> RecoveryReport:
+    """Replace the state at ``db_path`` by a fresh database holding every readable record.
+
+    The damaged files are moved to ``<name>.damaged-<UTC time>`` (and its ``-wal``/``-shm``)
+    beside it, never deleted. Raises :class:`StateError` when there is no state file or the
+    folder is not writable. Run it while no other mdwx process uses the state.
+    """
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise StateError("there is no state database here", path=db_path,
+                         hint="give the path of the state file (default .mdwx/state.db in the site)")
+    report = RecoveryReport(path=db_path)
+    scan = scan_wal(wal_path(db_path))
+    report.torn_journal = bool(scan and scan.torn)
+    stamp = (now or (lambda: datetime.now(timezone.utc)))().strftime("%Y%m%dT%H%M%SZ")
+    backup = db_path.with_name(f"{db_path.name}.damaged-{stamp}")
+    fresh = db_path.with_name(f"{db_path.name}.recovering")
+    try:
+        for stale in _siblings(fresh):
+            stale.unlink(missing_ok=True)
+        with tempfile.TemporaryDirectory(prefix="mdwx-recover-") as tmp:
+            scratch = Path(tmp) / "state.db"
+            for source, target in zip(_siblings(db_path), _siblings(scratch), strict=True):
+                if source.exists() and not source.name.endswith("-shm"):
+                    shutil.copyfile(source, target)
+            found, report.problem = _salvage(scratch, _fresh_state(fresh))
+            if scratch.stat().st_size < DB_HEADER_BYTES:
+                report.problem = "the file is empty or ends inside its header: nothing in it is readable"
+            report.rows = _restore(fresh, found)
+        for source, target in zip(_siblings(db_path), _siblings(backup), strict=True):
+            if source.exists():
+                os.replace(source, target)
+                report.backup.append(target)
+        os.replace(fresh, db_path)
+    except OSError as exc:
+        raise StateError(f"cannot recover the state database: {exc.strerror}", path=db_path,
+                         hint="check the folder's permissions and free space") from exc
+    return report

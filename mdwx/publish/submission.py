@@ -1,0 +1,127 @@
+"""The steps after an article exists: submitting it, settling a submit whose answer was lost,
+following it to a final status — and the intent/outcome bracket around every creating call.
+
+A mixin of :class:`mdwx.publish.publisher.Publisher`, kept apart so each module reads in one sitting;
+what differs between WeChat's APIs is asked of the run's :class:`mdwx.publish.backends.Backend`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
+
+from mdwx.publish.plan import PublishError
+from mdwx.publish.review import Progress, follow
+from mdwx.publish.state.store import ArticleRecord, State
+from mdwx.source.posts import Post
+
+if TYPE_CHECKING:
+    from mdwx.publish.backends import Backend
+    from mdwx.publish.publisher import PostResult
+
+SUBMIT_WARN_MARGIN = 10  # warn when this few of the day's submissions are left
+
+
+class SubmitSteps:
+    """Needs the Publisher's ``state`` (the backend's view), ``appid``, ``options`` and ``backend``."""
+
+    state: State
+    appid: str
+    options: Any
+    backend: Backend | None
+
+    @contextlib.asynccontextmanager
+    async def _intent(self, rel: str, previous: ArticleRecord | None) -> AsyncIterator[None]:
+        """Keep the intent written before a creating call only while its outcome is unknown.
+
+        When WeChat refused the call (a token, quota or content error), nothing was done, so
+        the article's record goes back to what it was and the next run starts clean.
+        """
+        from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown, WeChatError
+
+        try:
+            yield
+        except (OutcomeUnknown, AlreadySubmitted):
+            raise
+        except WeChatError:
+            self.state.restore_article(self.appid, rel, previous)
+            if previous is not None and previous.media_id:  # a refused --force: it stays current
+                self.state.drop_superseded(self.appid, previous.media_id)
+            raise
+
+    async def _settle_submit(self, post: Post, record: ArticleRecord, result: PostResult) -> ArticleRecord | None:
+        """A previous submit's outcome is unknown: ask WeChat instead of submitting twice."""
+        assert record.media_id and self.backend is not None
+        progress = await self.backend.settle(record)
+        if progress.status == "draft":
+            self.state.record_uploaded(self.appid, post.relative, record.media_id, record.content_hash, record.title)
+        else:
+            self.state.record_submitted(self.appid, post.relative, progress.publish_id)
+            self.state.record_submission(self.appid)
+            if progress.status != "submitted":
+                self.state.record_status(self.appid, post.relative, progress.status, progress.url,
+                                         progress.article_id)
+        result.actions.append(f"the previous submit's outcome was unknown; WeChat says: {progress.live}")
+        return self.state.article(self.appid, post.relative)
+
+    async def _submit(self, post: Post, result: PostResult) -> None:
+        from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown
+
+        assert self.backend is not None
+        limit = self.backend.daily_submit_limit
+        used = self.state.count_submissions_today(self.appid)
+        if limit is not None and used >= limit:
+            raise PublishError(f"today's {limit} submissions are used up (deleting does not return them)",
+                               path=post.path, hint="the article is uploaded; run again tomorrow (Beijing time) to submit it")
+        if limit is not None and used >= limit - SUBMIT_WARN_MARGIN:
+            result.warnings.append(f"{used + 1} of {limit} submissions used today")
+        assert result.media_id
+        for attempt in range(3):
+            before = self.state.article(self.appid, post.relative)
+            self.state.begin_submit(self.appid, post.relative)
+            publish_id = ""
+            try:
+                async with self._intent(post.relative, before):
+                    publish_id = await self.backend.submit(result.media_id)
+            except AlreadySubmitted:
+                result.actions.append("WeChat says it was already submitted")
+            except OutcomeUnknown:
+                record = self.state.article(self.appid, post.relative)
+                assert record
+                settled = await self._settle_submit(post, record, result)
+                if settled and settled.status == "draft" and attempt < 2:
+                    continue
+                if settled and settled.status != "draft":
+                    result.status, result.url = settled.status, settled.url
+                    return
+                raise
+            else:
+                self.state.record_submission(self.appid)
+                result.actions.append("submitted for review")
+            self.state.record_submitted(self.appid, post.relative, publish_id)
+            result.status = "submitted"
+            return
+
+    async def _follow(self, post: Post, result: PostResult) -> None:
+        """Ask the backend where the submitted article stands until final (or the timeout)."""
+        assert result.media_id and self.backend is not None
+        backend, record = self.backend, self.state.article(self.appid, post.relative)
+        assert record is not None
+
+        async def poll() -> Progress:
+            return await backend.progress(record)
+
+        progress = await follow(poll, timeout=self.options.wait_timeout, interval=self.options.poll_interval)
+        if progress.status != "submitted":
+            self.state.record_status(self.appid, post.relative, progress.status, progress.url, progress.article_id)
+        result.status, result.url = progress.status, progress.url
+        result.actions.append(_FOLLOWED.get(progress.status, "still under review"))
+        if progress.error is not None:  # the status stays; the error makes the run fail
+            progress.error.path = str(post.path)
+            result.error = progress.error
+
+
+
+_FOLLOWED = {"published": "review passed: published", "rejected": "review failed (审核未通过)",
+             "deleted": "deleted after it was published"}

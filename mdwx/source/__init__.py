@@ -1,0 +1,1 @@
+"""Read: post discovery, front matter and the validated Article model."""

@@ -1,0 +1,428 @@
+"""Read a post: YAML front matter + Markdown body → a validated :class:`Article`.
+
+Every error names ``file:line`` — for YAML problems the line inside the file, for a bad
+value the line of its key — says what is wrong and how to fix it. Limits are counted in
+characters (code points), as WeChat counts them, never in bytes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from mdwx.config import COMMENT_MODES, SiteConfig
+from mdwx.errors import ArticleError
+from mdwx.source.draft_fields import cover_crop, post_type
+from mdwx.source.generators import adapt, toml_front_matter
+from mdwx.source.model import Article, VideoMeta
+
+KNOWN_KEYS = (
+    "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
+    "theme", "slug", "draft", "video", "date", "tags", "id", "type", "pic_crop_235_1", "pic_crop_1_1",
+)
+VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
+_YAML_START = re.compile(r"^(?:[A-Za-z\"'][\w\"' -]*:(?:\s|$)|- |#|\[|\{|[A-Za-z]\w*\s*$)")
+_SLUG_UNSAFE = re.compile(r"[^\w\-.]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class _Source:
+    path: Path
+    front: dict[str, Any]
+    key_lines: dict[str, int]
+    body: str
+    body_line: int
+
+
+def read_article(path: Path, config: SiteConfig) -> Article:
+    """Read and validate one post file. Raises :class:`ArticleError` naming ``path:line``.
+
+    A thin wrapper over :func:`read_article_text`: the file is read and decoded here, and
+    everything else (front matter, validation, line numbers) is shared with posts held in
+    memory.
+    """
+    return read_article_text(read_source_text(path, config.limits.markdown_bytes), path, config)
+
+
+def read_article_text(text: str, path: Path, config: SiteConfig,
+                      meta: Mapping[str, Any] | None = None) -> Article:
+    """Validate one post given as text (front matter + Markdown), as if read from ``path``.
+
+    ``path`` is where the post lives (or would live): it names the post in errors, and its
+    folder is where relative images and videos are looked up. ``meta`` overrides front
+    matter keys (as a static site generator hands a plugin the page's metadata); its values
+    are validated like front matter, and an error in one names the post without a line.
+    Line numbers are those of ``text``. Text over ``limits.markdown_bytes`` bytes of UTF-8
+    is refused, as a file would be. Raises :class:`ArticleError`.
+    """
+    _check_size(text, path, config.limits.markdown_bytes)
+    source = split_text(text, path)
+    adapted = adapt(path, config, source.front, source.key_lines, source.body, source.body_line)
+    if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
+        source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
+    source = _with_meta(source, meta)
+    front, lines = source.front, source.key_lines
+    warnings = [_unknown_key_warning(path, key, lines) for key in front if key not in KNOWN_KEYS]
+    warnings += adapted.warnings if adapted else []
+    body, body_line = source.body, source.body_line
+
+    title = _string(front, "title", source)
+    if not title:
+        title, body, body_line = _title_from_h1(body, body_line)
+    title = title or path.stem
+    title = " ".join(title.split())
+    if not body.strip():
+        raise ArticleError("the post has no body text", path=path, line=body_line,
+                           hint="write the article below the front matter")
+    limits = config.limits
+    _check_length(title, limits.title, "title", source)
+    author = _string(front, "author", source) or config.author
+    _check_length(author, limits.author, "author", source)
+    digest = _string(front, "digest", source)
+    _check_length(digest, limits.digest, "digest", source)
+    return Article(
+        path=path,
+        title=title,
+        body=body,
+        body_line=body_line,
+        slug=_slug(front, source),
+        author=author,
+        digest=digest or make_digest(body, limits.digest),
+        digest_given=bool(digest),
+        cover=_string(front, "cover", source) or None,
+        cover_line=lines.get("cover"),
+        source_url=_source_url(front, source),
+        show_cover_pic=_bool(front, "show_cover_pic", source, config.show_cover_pic),
+        comments=_comments(front, source, config.comments),
+        theme=_string(front, "theme", source) or config.theme,
+        draft=_bool(front, "draft", source, False),
+        video=_video(front, source),
+        post_type=post_type(front, lines, path),
+        pic_crop_235_1=cover_crop(front, lines, path, "pic_crop_235_1"),
+        pic_crop_1_1=cover_crop(front, lines, path, "pic_crop_1_1"),
+        front_matter=front,
+        key_lines=lines,
+        warnings=tuple(warnings),
+    )
+
+
+def read_source_text(path: Path, max_bytes: int) -> str:
+    """The post file's text, decoded from UTF-8; at most ``max_bytes`` bytes are read.
+
+    A leading byte-order mark is kept here and dropped by :func:`split_text`, as for text
+    handed over in memory. Raises :class:`ArticleError` (missing, unreadable, over the
+    limit, not UTF-8).
+    """
+    try:
+        with path.open("rb") as file:  # never more than the limit (+1 to see it is over)
+            raw = file.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise ArticleError("no such file", path=path) from None
+    except OSError as exc:
+        raise ArticleError(f"cannot read: {exc.strerror}", path=path) from None
+    if len(raw) > max_bytes:
+        raise _too_large(path, max_bytes)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ArticleError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                           path=path, line=line, hint="save the file as UTF-8") from None
+
+
+def _too_large(path: Path, max_bytes: int) -> ArticleError:
+    return ArticleError(f"the post is larger than the limit of {max_bytes:,} bytes of Markdown",
+                        path=path, hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
+
+
+def _check_size(text: str, path: Path, max_bytes: int) -> None:
+    """Text over ``max_bytes`` bytes of UTF-8 is refused (the length test first: it is cheap)."""
+    if len(text) > max_bytes or (len(text) * 4 > max_bytes and len(text.encode("utf-8")) > max_bytes):
+        raise _too_large(path, max_bytes)
+
+
+def split_text(text: str, path: Path, meta: Mapping[str, Any] | None = None) -> _Source:
+    """Split a post's text into front matter (with ``meta`` laid over it) and body."""
+    return _with_meta(_split_text(text.removeprefix("\ufeff"), path), meta)
+
+
+def _with_meta(source: _Source, meta: Mapping[str, Any] | None) -> _Source:
+    """``source`` with ``meta``'s keys laid over its front matter (they name no file line)."""
+    if not meta:
+        return source
+    path = source.path
+    front, key_lines = dict(source.front), dict(source.key_lines)
+    for key, value in meta.items():
+        front[str(key)] = value
+        key_lines.pop(str(key), None)  # the value is not in the file: errors name no line
+    return _Source(path, front, key_lines, source.body, source.body_line)
+
+
+def _split_text(text: str, path: Path) -> _Source:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ArticleError("the post is empty", path=path, line=1)
+    lines = text.split("\n")
+    toml = toml_front_matter(lines, path)  # Hugo's +++ front matter
+    if toml:
+        return _Source(path, *toml)
+    if lines[0].strip() != "---":
+        return _Source(path, {}, {}, text, 1)
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        raise ArticleError("front matter is not closed", path=path, line=1,
+                           hint="end it with a line holding only ---")
+    block = lines[1:end]
+    if not _looks_like_front_matter(block):
+        # A Markdown thematic break (---) opening the post, not front matter.
+        return _Source(path, {}, {}, text, 1)
+    front, key_lines = _parse_yaml("\n".join(block), path)
+    return _Source(path, front, key_lines, "\n".join(lines[end + 1:]), end + 2)
+
+
+def _looks_like_front_matter(block: list[str]) -> bool:
+    """Whether the text between two ``---`` lines was meant as YAML front matter.
+
+    A mapping key or a list item on the first line says so (and then any YAML problem is
+    reported); anything else, such as bold text, is Markdown between two rules.
+    """
+    first = next((line for line in block if line.strip()), "")
+    return not first or bool(_YAML_START.match(first))
+
+
+def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """Parse front matter keeping each top-level key's file line (front matter starts at 2)."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 1
+        raise ArticleError(f"invalid YAML front matter: {exc.problem or exc}", path=path,
+                           line=line, hint="check indentation and quote values holding ':'") from None
+    except yaml.YAMLError as exc:
+        raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1) from None
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        raise ArticleError(f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
+                           path=path, line=2, hint="write it as 'title: My post' lines")
+    key_lines = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            key_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    return {str(k): v for k, v in data.items()}, key_lines
+
+
+def _fail(source: _Source, key: str, message: str, hint: str | None = None) -> ArticleError:
+    return ArticleError(message, path=source.path, line=source.key_lines.get(key), hint=hint)
+
+
+def _string(front: dict[str, Any], key: str, source: _Source) -> str:
+    value = front.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if not isinstance(value, str):
+        raise _fail(source, key, f"{key} must be text, not {_type_name(value)}")
+    return value.strip()
+
+
+def _bool(front: dict[str, Any], key: str, source: _Source, default: bool) -> bool:
+    value = front.get(key, default)
+    if value in (0, 1) and not isinstance(value, float):
+        return bool(value)
+    raise _fail(source, key, f"{key} must be true or false, not {value!r}")
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+
+
+def _check_length(value: str, limit: int, key: str, source: _Source) -> None:
+    count = len(value)
+    if count > limit:
+        raise _fail(source, key, f"{key} is {count} characters, {count - limit} over the limit of {limit}",
+                    hint=f"shorten the {key}")
+
+
+def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
+    """Take the first ``# H1`` outside code fences as the title; it then leaves the body."""
+    lines = body.split("\n")
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        opener = _FENCE.match(line)
+        if fence:
+            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opener:
+            fence = opener.group(1)
+            continue
+        heading = _H1.match(line)
+        if heading:
+            title = heading.group(1).strip()
+            if all(not x.strip() for x in lines[:index]):
+                # A leading H1 goes with the blank lines before it; body_line moves past it.
+                return title, "\n".join(lines[index + 1:]), body_line + index + 1
+            # Elsewhere it becomes a blank line, so every later line keeps its number.
+            return title, "\n".join(lines[:index] + [""] + lines[index + 1:]), body_line
+    return "", body, body_line
+
+
+def make_digest(body: str, limit: int) -> str:
+    """The body's first text, whitespace folded, cut on a character boundary within ``limit``."""
+    parts: list[str] = []
+    size = 0
+    # The digest comes from the opening paragraphs: parsing the whole of a long post is waste.
+    parser = _digest_parser()
+    env: dict[str, Any] = {}
+    tokens = parser.parse(_opening(body, limit), env)  # blocks only; paragraphs parsed below
+    for previous, token in zip(tokens, tokens[1:], strict=False):
+        # Paragraph text only: headings and table cells make poor summaries.
+        if token.type != "inline" or previous.type != "paragraph_open":
+            continue
+        children: list[Any] = []
+        parser.inline.parse(token.content, parser, env, children)
+        lines = [""]
+        for child in children:
+            if child.type in ("softbreak", "hardbreak"):
+                lines.append("")
+            elif child.type in ("text", "text_special", "code_inline"):
+                lines[-1] += child.content
+        text = join_lines(" ".join(line.split()) for line in lines)
+        if text:
+            parts.append(text)
+            size += len(text) + 1
+        if size > limit:
+            break
+    digest = join_lines(parts)
+    digest = "".join(ch for ch in digest if unicodedata.category(ch) not in ("Cc", "Cf"))
+    if len(digest) <= limit:
+        return digest
+    return digest[: limit - 1].rstrip() + "…"
+
+
+# Han, kana, hangul, CJK punctuation and full-width forms: written without spaces between.
+_CJK_CHAR = re.compile(r"[\u2e80-\u2fff\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+                       r"\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
+
+
+def join_lines(pieces: Iterable[str]) -> str:
+    """Join lines of one text as a reader would: with a space, except between two CJK
+    characters (Chinese and Japanese put no space where a line was broken)."""
+    out = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if out and not (_CJK_CHAR.match(out[-1]) and _CJK_CHAR.match(piece[0])):
+            out += " "
+        out += piece
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _digest_parser() -> Any:
+    """Plain CommonMark, built once (building a parser costs more than parsing an opening)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark")
+    parser.core.ruler.disable("inline")
+    return parser
+
+
+def _opening(body: str, limit: int) -> str:
+    """Enough leading blocks of ``body`` to hold ``limit`` characters of paragraph text."""
+    budget = max(4000, limit * 20)
+    if len(body) <= budget:
+        return body
+    cut = body.rfind("\n\n", 0, budget)
+    return body[: cut if cut > 0 else budget]
+
+
+def _slug(front: dict[str, Any], source: _Source) -> str:
+    given = _string(front, "slug", source)
+    slug = given or source.path.stem
+    slug = _SLUG_UNSAFE.sub("-", slug.strip().lower()).strip("-.")
+    if not slug or slug in (".", ".."):
+        if given:
+            raise _fail(source, "slug", f"slug {given!r} has no usable characters",
+                        hint="use letters, digits and hyphens")
+        slug = "post"
+    return slug
+
+
+def _source_url(front: dict[str, Any], source: _Source) -> str:
+    url = _string(front, "source_url", source)
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _fail(source, "source_url", f"source_url must be an http:// or https:// URL, not {url!r}")
+    return url
+
+
+def _comments(front: dict[str, Any], source: _Source, default: str) -> str:
+    value = front.get("comments", default)
+    if value is True:
+        return "open"
+    if value is False:
+        return "closed"
+    if value not in COMMENT_MODES:
+        raise _fail(source, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}, not {value!r}")
+    return value
+
+
+def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
+    data = front.get("video")
+    if data is None:
+        return VideoMeta()
+    if not isinstance(data, dict):
+        raise _fail(source, "video", "video must be a mapping (title, description, tags, ...)")
+    unknown = [k for k in data if k not in VIDEO_KEYS]
+    if unknown:
+        raise _fail(source, "video", f"unknown video key {unknown[0]!r}{_closest(unknown[0], VIDEO_KEYS)}")
+    tags = data.get("tags") or []
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",") if t.strip()]
+    if not isinstance(tags, list) or not all(isinstance(t, (str, int)) for t in tags):
+        raise _fail(source, "video", "video.tags must be a list of words")
+    if len(tags) > 5:
+        raise _fail(source, "video", f"video.tags has {len(tags)} tags; WeChat takes at most 5")
+    declare = data.get("declare_original", False)
+    if not isinstance(declare, bool):
+        raise _fail(source, "video", "video.declare_original must be true or false")
+    fields = {k: data.get(k) for k in ("title", "description", "category", "subcategory", "cover")}
+    for key, value in fields.items():
+        if value is not None and not isinstance(value, (str, int)):
+            raise _fail(source, "video", f"video.{key} must be text")
+    return VideoMeta(
+        title=str(fields["title"]) if fields["title"] is not None else None,
+        description=str(fields["description"] or ""),
+        tags=tuple(str(t) for t in tags),
+        category=str(fields["category"] or ""),
+        subcategory=str(fields["subcategory"] or ""),
+        declare_original=declare,
+        cover=str(fields["cover"]) if fields["cover"] else None,
+    )
+
+
+def _unknown_key_warning(path: Path, key: str, lines: dict[str, int]) -> str:
+    return f"{path}:{lines.get(key, 1)}: unknown front matter key {key!r}{_closest(key, KNOWN_KEYS)}"
+
+
+def _closest(word: str, known: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -1,0 +1,132 @@
+"""Posts from other site generators, read as they are: Hugo, Hexo, Jekyll, Obsidian.
+
+A post inside a generator's site (detected from the layout, see :mod:`.detect`, or named by
+``generator = "hugo"`` in ``mdwx.toml``) is adapted before mdwx validates it:
+
+- its front matter is mapped onto mdwx's keys (``description``/``summary``/``excerpt`` →
+  ``digest``, ``cover.image``/``images[0]``/``featured_image``/… → ``cover``,
+  ``published: false`` → ``draft``), the generator's own keys read silently;
+- its body is rewritten into the Markdown mdwx renders — shortcodes, tags, embeds and links
+  converted, the rest removed with a warning naming ``file:line`` — keeping every line where
+  it was, so later errors still point at the line the writer sees;
+- its image references are pointed at the files the generator would serve.
+
+Nothing here renders or uploads; reading the site's files is confined to mdwx's site root.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mdwx.errors import ArticleError
+from mdwx.source.generators.base import Generator, PostContext
+from mdwx.source.generators.detect import GENERATOR_NAMES, find_generator_root
+from mdwx.source.generators.hexo import Hexo
+from mdwx.source.generators.hugo import Hugo
+from mdwx.source.generators.jekyll import Jekyll
+from mdwx.source.generators.obsidian import Obsidian
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+__all__ = ["GENERATOR_NAMES", "GENERATORS", "Adapted", "Site", "adapt", "site_for", "toml_front_matter"]
+
+GENERATORS: dict[str, Generator] = {"hugo": Hugo(), "hexo": Hexo(), "jekyll": Jekyll(), "obsidian": Obsidian()}
+# The default exclude that would hide _posts/ folders; generators judge '_' names themselves.
+_UNDERSCORE_GLOB = "**/_*.md"
+
+
+@dataclass(frozen=True)
+class Site:
+    """A generator's site: which generator, and the folder holding its layout."""
+
+    generator: Generator
+    root: Path
+
+    def is_post(self, path: Path) -> bool:
+        return self.generator.is_post(path, self.root)
+
+    def exclude(self, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(p for p in patterns if p != _UNDERSCORE_GLOB)
+
+
+@dataclass
+class Adapted:
+    """A post's front matter and body as mdwx reads them; the body has the same line count."""
+
+    front: dict[str, Any]
+    key_lines: dict[str, int]
+    body: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def site_for(path: Path, config: Any) -> Site | None:
+    """The generator site ``path`` belongs to, per ``config.generator`` ("auto", "none" or a name)."""
+    setting = getattr(config, "generator", "auto") or "auto"
+    if setting == "none":
+        return None
+    found = find_generator_root(path)
+    if setting == "auto":
+        return Site(GENERATORS[found[0]], found[1]) if found else None
+    root = found[1] if found and found[0] == setting else config.root
+    return Site(GENERATORS[setting], root)
+
+
+def adapt(path: Path, config: Any, front: dict[str, Any], key_lines: dict[str, int], body: str,
+          body_line: int) -> Adapted | None:
+    """The post at ``path`` read as its generator writes it, or None outside a generator's site."""
+    site = site_for(path, config)
+    if site is None:
+        return None
+    ctx = PostContext(path=path, site_root=site.root, confine=config.root, body_line=body_line,
+                      digest_limit=config.limits.digest, front=front)
+    mapped, lines = site.generator.front_matter(front, key_lines, ctx)
+    rewrite = site.generator.body(body, ctx)
+    return Adapted(mapped, lines, rewrite.text, rewrite.warnings)
+
+
+_TOML_KEY = re.compile(r"""^\s*(?P<key>[A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*[=.]""")
+_TOML_TABLE = re.compile(r"""^\s*\[\[?\s*(?P<key>[A-Za-z0-9_-]+|"[^"]*"|'[^']*')""")
+
+
+def toml_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+    """Hugo's TOML front matter between ``+++`` lines: ``(front, key_lines, body, body_line)``,
+    or None when the first line is not ``+++``, no closing ``+++`` follows, or what lies
+    between does not start like TOML (a key, a ``[table]`` or a comment).
+
+    Raises :class:`ArticleError` naming the file line of a TOML syntax error.
+    """
+    if not lines or lines[0].strip() != "+++":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "+++"), None)
+    if end is None:
+        return None
+    block = lines[1:end]
+    first = next((line for line in block if line.strip()), "")
+    if first and not (_TOML_KEY.match(first) or _TOML_TABLE.match(first) or first.lstrip().startswith("#")):
+        return None  # text between two +++ lines, not front matter
+    try:
+        front = tomllib.loads("\n".join(block))
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        where = re.search(r"\(at line (\d+), column \d+\)", message)
+        line = int(where.group(1)) + 1 if where else len(block) + 1  # "at end of document"
+        problem = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", message)
+        raise ArticleError(f"invalid TOML front matter: {problem}", path=path, line=line,
+                           hint="check quotes and '=' signs; TOML strings need quotes") from None
+    key_lines: dict[str, int] = {}
+    in_table = False
+    for index, text in enumerate(block):
+        table = _TOML_TABLE.match(text)
+        key = table or (None if in_table else _TOML_KEY.match(text))
+        if table:
+            in_table = True
+        if key:
+            key_lines.setdefault(key.group("key").strip("\"'"), index + 2)
+    return front, key_lines, "\n".join(lines[end + 1:]), end + 2

@@ -1,0 +1,241 @@
+"""What every generator shares: the post being read, front-matter mapping, image lookup.
+
+A :class:`Generator` maps its front matter onto mdwx's keys (``digest``, ``cover``, ``draft``,
+``slug``, ``author``), lists the keys it knows and mdwx ignores (no "unknown key" warning),
+rewrites its Markdown dialect into the Markdown mdwx renders (see :mod:`.text`), and finds
+the files its image references name, returning them as paths relative to the post.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from mdwx.source.generators.text import Rewrite, each_prose, sub_prose
+
+# Keys every generator's themes use for the same ideas, in order of preference.
+DIGEST_KEYS = ("description", "summary", "excerpt")
+COVER_KEYS = ("cover", "cover.image", "image", "image.path", "images", "thumbnail", "featured_image",
+              "featuredImage", "feature_image", "banner", "header.teaser", "header.image",
+              "header.overlay_image", "photos", "og_image")
+# Known to the generators and their common themes, meaningless to WeChat: read silently.
+COMMON_SILENT = frozenset({
+    "date", "lastmod", "updated", "modified", "created", "publishDate", "expiryDate", "tags",
+    "categories", "category", "layout", "weight", "aliases", "permalink", "url", "type", "toc",
+    "math", "mathjax", "katex", "keywords", "lang", "language", "series", "subtitle", "sitemap",
+    "published", "publish", "summary", "description", "excerpt", "cover", "image", "images",
+    "thumbnail", "featured_image", "featuredImage", "feature_image", "banner", "og_image",
+    "header", "photos", "sticky", "top", "pin", "hidden", "author_profile", "share",
+    "related", "canonical_url", "canonicalURL", "redirect_from", "redirect_to", "id", "uid",
+})
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//|^#")
+# ![alt](dest "title") — dest with no spaces, or <dest with spaces>.
+_IMAGE = re.compile(r"(?P<head>!\[(?:[^\[\]\\\n]|\\.){0,256}\]\(\s*)(?P<dest><[^>\n]{0,2000}>|[^\s)]{1,2000})(?P<tail>[^)\n]{0,256}\))")
+_IMG_SRC = re.compile(r"""(?P<head><img\b[^<>]{0,512}?\bsrc\s*=\s*)(?P<q>["'])(?P<dest>[^"'\n]*)(?P=q)""", re.I)
+
+
+@dataclass
+class PostContext:
+    """One post being adapted: where it is, which site it belongs to, what went wrong."""
+
+    path: Path  # the post, absolute
+    site_root: Path  # the generator's site root (holds content/, _posts, .obsidian …)
+    confine: Path  # mdwx's site root: no file outside it is ever named
+    body_line: int  # file line where the body starts
+    digest_limit: int = 120
+    front: dict[str, Any] = field(default_factory=dict)  # as written, for {{ page.title }}
+    memo: dict[str, Any] = field(default_factory=dict)  # per-post lookups (a vault's file index)
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(f"{self.path}:{line}: {message}")
+
+    def file_line(self, body_line: int) -> int:
+        return self.body_line + body_line - 1
+
+    def relative(self, target: Path) -> str:
+        """``target`` as a reference relative to the post, percent-encoded where Markdown needs it."""
+        return quote(Path(os.path.relpath(target, self.path.parent)).as_posix(), safe="/")
+
+    def inside(self, target: Path) -> bool:
+        try:
+            real = Path(os.path.realpath(target))
+        except (OSError, ValueError):
+            return False
+        return real.is_file() and real.is_relative_to(os.path.realpath(self.confine))
+
+
+class Generator:
+    """Defaults shared by the generators; each subclass overrides what its layout differs in."""
+
+    name = ""
+    silent_keys: frozenset[str] = frozenset()
+
+    # --- posts --------------------------------------------------------------------------
+    def is_post(self, path: Path, root: Path) -> bool:
+        """Whether ``path`` (a Markdown file under ``root``) is a post of this site."""
+        return not path.name.startswith("_")
+
+    def slug(self, path: Path) -> str:
+        return path.stem
+
+    # --- front matter -------------------------------------------------------------------
+    def front_matter(self, front: dict[str, Any], lines: dict[str, int],
+                     ctx: PostContext) -> tuple[dict[str, Any], dict[str, int]]:
+        """mdwx's front matter made from this generator's; silent keys dropped."""
+        mapped = {k: v for k, v in front.items() if k not in COMMON_SILENT | self.silent_keys}
+        out_lines = dict(lines)
+        if "digest" not in front:
+            self._digest(front, lines, mapped, out_lines, ctx)
+        cover = self._cover(front, lines, ctx)
+        if cover is not None:
+            mapped["cover"], out_lines["cover"] = cover
+        if front.get("published") is False or front.get("publish") is False:
+            mapped["draft"] = True
+        if isinstance(front.get("author"), (list, dict)):
+            mapped["author"] = _author_name(front["author"])
+        slug = self.slug(ctx.path)
+        if "slug" not in front and slug != ctx.path.stem:
+            mapped["slug"] = slug
+        for key in ("date", "tags"):
+            if key in front:
+                mapped[key] = front[key]
+        return mapped, out_lines
+
+    def _digest(self, front: dict[str, Any], lines: dict[str, int], mapped: dict[str, Any],
+                out_lines: dict[str, int], ctx: PostContext) -> None:
+        for key in DIGEST_KEYS:
+            value = front.get(key)
+            if isinstance(value, str) and value.strip():
+                text = " ".join(value.split())
+                if len(text) > ctx.digest_limit:
+                    ctx.warn(lines.get(key, 1), f"{key} is {len(text)} characters; the digest "
+                             f"keeps the first {ctx.digest_limit - 1} and '…' (WeChat's limit)")
+                    text = text[: ctx.digest_limit - 1].rstrip() + "…"
+                mapped["digest"], out_lines["digest"] = text, lines.get(key, 1)
+                return
+
+    def _cover(self, front: dict[str, Any], lines: dict[str, int],
+               ctx: PostContext) -> tuple[str, int] | None:
+        for dotted in COVER_KEYS + self.cover_keys():
+            top, _, sub = dotted.partition(".")
+            value = front.get(top)
+            if sub:
+                value = value.get(sub) if isinstance(value, dict) else None
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if isinstance(value, str) and value.strip():
+                return self.cover_reference(value.strip(), ctx), lines.get(top, 1)
+        return None
+
+    def cover_keys(self) -> tuple[str, ...]:
+        """Cover keys of this generator's themes, tried after the common ones."""
+        return ()
+
+    def cover_reference(self, value: str, ctx: PostContext) -> str:
+        found = self.locate(value, ctx)
+        return ctx.relative(found) if found else value
+
+    # --- body ---------------------------------------------------------------------------
+    def body(self, text: str, ctx: PostContext) -> Rewrite:
+        """The body rewritten into mdwx's Markdown, line for line; fenced code untouched."""
+        text = self.fences(text, ctx)
+        return Rewrite(each_prose(text, lambda chunk, first: self.prose(chunk, first, ctx)), ctx.warnings)
+
+    def fences(self, text: str, ctx: PostContext) -> str:
+        """Block tags that become fenced code (``{% highlight %}``), before fences are found."""
+        return text
+
+    def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
+        """One run of lines outside fenced code (starting at body line ``first_line``) rewritten."""
+        return self.images(chunk, first_line, ctx)
+
+    def images(self, text: str, first_line: int, ctx: PostContext) -> str:
+        """Image references that name a file the generator would find, made relative to the post."""
+        def markdown(match: re.Match[str], line: int) -> str:
+            dest = match.group("dest")
+            bare = dest[1:-1] if dest.startswith("<") else dest
+            found = self.locate(bare, ctx)
+            return f"{match.group('head')}{ctx.relative(found)}{match.group('tail')}" if found else match.group(0)
+
+        def html(match: re.Match[str], line: int) -> str:
+            found = self.locate(match.group("dest"), ctx)
+            quote_mark = match.group("q")
+            return (f"{match.group('head')}{quote_mark}{ctx.relative(found)}{quote_mark}"
+                    if found else match.group(0))
+
+        text = sub_prose(_IMAGE, markdown, text, first_line)
+        return sub_prose(_IMG_SRC, html, text, first_line)
+
+    def locate(self, reference: str, ctx: PostContext) -> Path | None:
+        """The file an image reference names, where this generator would find it, or None
+        (then mdwx's own rules apply and report a missing file)."""
+        if not reference or _SCHEME.match(reference):
+            return None
+        name = unquote(reference.split("#")[0].split("?")[0])
+        if not name or "\0" in name:
+            return None
+        if not name.startswith("/") and ctx.inside(ctx.path.parent / name):
+            return None  # already right: leave the writer's reference as written
+        for base in self.image_roots(name, ctx):
+            candidate = base / name.lstrip("/")
+            if ctx.inside(candidate):
+                return candidate
+        return None
+
+    def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
+        """Folders a reference ``name`` may be relative to, in the generator's order."""
+        return [ctx.site_root] if name.startswith("/") else []
+
+
+def _author_name(value: Any) -> str:
+    if isinstance(value, dict):
+        return str(value.get("name") or value.get("display_name") or "")
+    names = [_author_name(v) if isinstance(v, dict) else str(v) for v in value]
+    return ", ".join(n for n in names if n)
+
+
+_ARG = re.compile(r'''(?:(?P<key>[\w-]+)\s*(?:=|:(?!//))\s*)?(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|[^\s"'`]+)''')
+
+
+def split_args(text: str) -> tuple[list[str], dict[str, str]]:
+    """Shortcode / tag arguments: ``(positional, named)``, quotes removed."""
+    positional: list[str] = []
+    named: dict[str, str] = {}
+    for match in _ARG.finditer(text):
+        value = match.group("value")
+        if value[:1] in "\"'`" and len(value) >= 2:
+            value = value[1:-1].replace('\\"', '"')
+        if match.group("key"):
+            named[match.group("key").lower()] = value
+        else:
+            positional.append(value)
+    return positional, named
+
+
+def image_markdown(src: str, alt: str = "", title: str = "", width: str = "") -> str:
+    """``![alt](src "title"){width=…}`` with the parts escaped for Markdown."""
+    alt = re.sub(r"([\[\]\\])", r"\\\1", " ".join(alt.split()))
+    dest = f"<{src}>" if re.search(r"[\s()]", src) else src
+    title = " ".join(title.split()).replace("\\", "\\\\").replace('"', '\\"')
+    size = f"{{width={width}}}" if re.fullmatch(r"\d{1,4}(?:px|%)?", width or "") else ""
+    return f'![{alt}]({dest}{f" {chr(34)}{title}{chr(34)}" if title else ""}){size}'
+
+
+def indent_block(lines: list[str], start: int, end: int, head: str) -> None:
+    """Lines ``start``..``end`` (the opener and closer lines of a paired tag) become an
+    admonition: ``head`` on the opener, the lines between indented four spaces, the closer blank."""
+    lines[start] = head
+    for index in range(start + 1, end):
+        lines[index] = "    " + lines[index] if lines[index].strip() else ""
+    lines[end] = ""
+
+
+def admonition_head(kind: str, title: str = "") -> str:
+    title = " ".join(title.split()).replace('"', "'")
+    kind = re.sub(r"[^\w-]", "", kind.lower()) or "note"
+    return f'!!! {kind} "{title}"' if title else f"!!! {kind}"

@@ -1,0 +1,138 @@
+"""Hexo: ``source/_posts``, ``source/`` images and post asset folders, Nunjucks tag plugins.
+
+Source: hexo.io/docs/writing (``source/_posts``, ``_drafts``), /docs/asset-folders
+(``post_asset_folder``: images in a folder named like the post; ``asset_img``), /docs/tag-plugins
+(``codeblock``, ``blockquote``, ``img``, ``link``, ``post_link``, ``youtube``, ``vimeo``, ``iframe``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+from mdwx.source.generators.base import (
+    PostContext,
+    admonition_head,
+    image_markdown,
+    indent_block,
+    split_args,
+)
+from mdwx.source.generators.liquid import Liquid
+from mdwx.source.generators.text import next_lines, on_lines
+
+SILENT = frozenset({
+    "comments", "disableNunjucks", "abbrlink", "top_img", "index_img", "banner_img", "copyright",
+    "password", "toc_number", "highlight_shrink", "aside", "hide", "index", "sticky", "mathjax",
+    "link", "source", "from", "music", "top_img_height", "tldr", "original",
+})
+_NUMBER = re.compile(r"^\d+(?:px|%)?$")
+_BLOCKQUOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:blockquote|quote|pullquote)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
+_BLOCKQUOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:blockquote|quote|pullquote)\s*-?%\}\s*$")
+_NOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:note|alert|callout|tip)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
+_NOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:note|alert|callout|tip)\s*-?%\}\s*$")
+_NOTE_KINDS = {"default", "primary", "info", "success", "warning", "danger", "note", "tip", "important"}
+
+
+class Hexo(Liquid):
+    name = "hexo"
+    tag_name = "Hexo"
+    silent_keys = SILENT
+
+    def is_post(self, path: Path, root: Path) -> bool:
+        try:
+            path.relative_to(root / "source" / "_posts")
+        except ValueError:
+            return False
+        return not path.name.startswith("_")
+
+    def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
+        if name.startswith("/"):
+            return [ctx.site_root / "source", *sorted(ctx.site_root.glob("themes/*/source"))]
+        return [ctx.path.parent / ctx.path.stem]  # post_asset_folder (marked.postAsset)
+
+    def cover_keys(self) -> tuple[str, ...]:
+        return ("index_img", "banner_img", "top_img")
+
+    def block_rewrites(self, chunk: str) -> str:
+        return on_lines(chunk, _pairs)
+
+    def tag(self, name: str, args: str, line: int, ctx: PostContext) -> str | None:
+        positional, named = split_args(args)
+        if name in ("asset_img", "img", "image"):
+            return _image(name, positional, '"' in args, ctx)
+        if name == "asset_path" and positional:
+            return _asset(positional[0], ctx)
+        if name == "asset_link" and positional:
+            return " ".join(positional[1:]) or positional[0]  # a file download: its title as text
+        if name in ("post_link", "post_path"):
+            return " ".join(positional[1:2] or positional[:1])
+        if name == "link" and len(positional) >= 2:
+            url = next((p for p in positional if re.match(r"https?://", p)), "")
+            text = " ".join(p for p in positional if p != url and p not in ("true", "false"))
+            return f"[{text or url}]({url})" if url else None
+        for tag, label, pattern in (("youtube", "YouTube video", "https://www.youtube.com/watch?v={}"),
+                                    ("vimeo", "Vimeo video", "https://vimeo.com/{}"), ("iframe", "", "{}")):
+            if name == tag and positional:
+                url = pattern.format(positional[0])
+                return f"[{label or url}]({url})"
+        return None
+
+
+def _asset(name: str, ctx: PostContext) -> str:
+    """A post-asset-folder file as a reference relative to the post."""
+    return quote(f"{ctx.path.stem}/{name}", safe="/")
+
+
+def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext) -> str | None:
+    """``{% asset_img [class] slug [w] [h] [title [alt]] %}`` / ``{% img [class] src … %}``."""
+    words = list(positional)
+    pick = next((i for i, w in enumerate(words) if "." in w or "/" in w), None)
+    if pick is None:
+        return None
+    source = words[pick]
+    rest = words[pick + 1:]
+    width = rest.pop(0) if rest and _NUMBER.match(rest[0]) else ""
+    if rest and _NUMBER.match(rest[0]):
+        rest.pop(0)
+    title, alt = (rest[0], rest[1]) if quoted and len(rest) == 2 else (" ".join(rest), " ".join(rest))
+    if name == "asset_img":
+        source = _asset(source, ctx)
+    return image_markdown(source, alt, title, width)
+
+
+def _pairs(lines: list[str]) -> None:
+    index, end = 0, len(lines)
+    kinds = [(opener, next_lines(lines, closer.match), convert) for opener, closer, convert in
+             ((_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote), (_NOTE_OPEN, _NOTE_CLOSE, _note))]
+    while index < end:
+        for opener, closers, convert in kinds:
+            match = opener.match(lines[index])
+            stop = closers[index] if match else None
+            if match and stop is not None:
+                convert(lines, index, stop, match.group("args").strip())
+                index = stop
+                break
+        index += 1
+
+
+def _quote(lines: list[str], start: int, stop: int, args: str) -> None:
+    """``{% blockquote author, source link %}`` … ``{% endblockquote %}`` → a Markdown quote."""
+    for index in range(start + 1, stop):
+        lines[index] = "> " + lines[index]
+    author = re.sub(r"\s*https?://\S+.*$", "", args).strip()
+    credit = f"> — {author}" if author else ">"
+    # The credit goes last, as Hexo shows it, unless the line after would then run on into
+    # the quote (a lazy continuation line): then it goes first and the closer stays blank.
+    follows = stop + 1 < len(lines) and lines[stop + 1].strip()
+    lines[start], lines[stop] = (credit, "") if follows else (">", credit if author else "")
+
+
+def _note(lines: list[str], start: int, stop: int, args: str) -> None:
+    """NexT / Butterfly ``{% note info Title %}`` … ``{% endnote %}`` → a callout."""
+    words = args.split()
+    kind = next((w for w in words if w.lower() in _NOTE_KINDS), "note")
+    title = " ".join(w for w in words if w != kind and w not in ("flat", "simple", "modern", "disabled",
+                                                                   "no-icon") and not w.startswith("fa"))
+    kind = {"default": "note", "primary": "note", "danger": "caution"}.get(kind.lower(), kind.lower())
+    indent_block(lines, start, stop, admonition_head(kind, title))

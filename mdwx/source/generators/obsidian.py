@@ -1,0 +1,178 @@
+"""Obsidian vaults: ``![[embeds]]`` found by name, ``[[wikilinks]]``, ``==highlights==``,
+``%%comments%%``, callouts with titles, block ids.
+
+Source: help.obsidian.md — Internal links, Embed files, Basic formatting syntax (highlight,
+comments), Callouts; ``.obsidian/app.json`` ``attachmentFolderPath`` and the core Templates
+plugin's ``.obsidian/templates.json`` ``folder``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+from mdwx.source.generators.base import Generator, PostContext, admonition_head, image_markdown
+from mdwx.source.generators.text import on_lines, sub_prose
+
+SILENT = frozenset({"aliases", "alias", "cssclasses", "cssclass", "publish", "banner_y", "banner_x",
+                    "status", "source", "up", "related", "dg-publish"})
+IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg", ".avif"}
+VIDEO_EXTENSIONS = {".mp4", ".webm", ".mov", ".mkv", ".ogv"}
+ALERT_KINDS = {"note", "tip", "important", "warning", "caution"}
+_MAX_FILES = 200_000
+_COMMENT = re.compile(r"%%[\s\S]*?%%")
+_EMBED = re.compile(r"!\[\[(?P<target>[^\[\]|\n\\]{0,256})(?:\\?\|(?P<rest>[^\[\]\n]{0,256}))?\]\]")
+_WIKILINK = re.compile(r"\[\[(?P<target>[^\[\]|\n\\]{0,256})(?:\\?\|(?P<alias>[^\[\]\n]{0,256}))?\]\]")
+_HIGHLIGHT = re.compile(r"(?<![=\\])==(?=[^\s=])(?P<text>[^\n]{0,256}?[^\s=\\])==(?!=)")
+_BLOCK_ID = re.compile(r"(?<=\S)[ \t]+\^[A-Za-z0-9-]+(?=[ \t]*$)", re.M)
+_CALLOUT = re.compile(r"^> ?\[!(?P<kind>[\w-]+)\](?P<fold>[+-]?)[ \t]*(?P<title>.*)$")
+_SIZE = re.compile(r"^\s*(?P<w>\d{1,4})(?:x\d{1,4})?\s*$")
+
+
+class Obsidian(Generator):
+    name = "obsidian"
+    silent_keys = SILENT
+
+    def is_post(self, path: Path, root: Path) -> bool:
+        try:
+            parts = path.relative_to(root).parts
+        except ValueError:
+            return False
+        if any(part.startswith(".") for part in parts) or path.name.endswith(".excalidraw.md"):
+            return False
+        return not any(path.is_relative_to(root / folder) for folder in _templates(root))
+
+    def cover_reference(self, value: str, ctx: PostContext) -> str:
+        inner = re.fullmatch(r"!?\[\[([^\]|]+)(?:\|[^\]]*)?\]\]", value)
+        return super().cover_reference(inner.group(1) if inner else value, ctx)
+
+    def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
+        chunk = sub_prose(_COMMENT, lambda m, line: "", chunk, first_line)
+        chunk = on_lines(chunk, _callouts)
+        chunk = sub_prose(_EMBED, lambda m, line: self._embed(m, ctx.file_line(line), ctx), chunk, first_line)
+        chunk = sub_prose(_WIKILINK, lambda m, line: _link_text(m), chunk, first_line)
+        chunk = sub_prose(_HIGHLIGHT, lambda m, line: f"<mark>{m.group('text')}</mark>", chunk, first_line)
+        chunk = sub_prose(_BLOCK_ID, lambda m, line: "", chunk, first_line)
+        return self.images(chunk, first_line, ctx)
+
+    def _embed(self, match: re.Match[str], line: int, ctx: PostContext) -> str:
+        target = match.group("target").strip()
+        parts = [p.strip() for p in (match.group("rest") or "").split("|")] if match.group("rest") else []
+        name = target.split("#")[0]
+        suffix = Path(name).suffix.lower()
+        if suffix in IMAGE_EXTENSIONS or suffix in VIDEO_EXTENSIONS:
+            found = self.locate(name, ctx)
+            width = next((size.group("w") for p in parts if (size := _SIZE.match(p))), "")
+            alt = next((p for p in parts if p and not _SIZE.match(p)), "")
+            return image_markdown(ctx.relative(found) if found else name, alt, "", width)
+        what = "note" if suffix in ("", ".md") else f"{suffix[1:]} file"
+        ctx.warn(line, f"Obsidian embed ![[{target}]] of a {what} shown as its name: WeChat cannot embed it")
+        return parts[0] if parts and not _SIZE.match(parts[0]) else _display(target)
+
+    def locate(self, reference: str, ctx: PostContext) -> Path | None:
+        found = super().locate(reference, ctx)
+        if found is not None or not reference or re.match(r"^[A-Za-z][\w+.-]*:|^//", reference):
+            return found
+        name = unquote(reference).lstrip("/")
+        if ctx.inside(ctx.path.parent / name):
+            return None  # already right as written
+        for base in (ctx.site_root, *_attachment_folders(ctx)):
+            if ctx.inside(base / name):
+                return base / name
+        return _by_name(Path(name).name, ctx)
+
+
+def _display(target: str) -> str:
+    page, _, heading = target.partition("#")
+    heading = "" if heading.startswith("^") else heading  # a block reference names no text
+    page = Path(page).stem if page.endswith(".md") else page
+    return " > ".join(part for part in (page.strip(), heading.strip()) if part)
+
+
+def _link_text(match: re.Match[str]) -> str:
+    alias = match.group("alias")
+    return alias.strip() if alias and alias.strip() else _display(match.group("target"))
+
+
+def _callouts(lines: list[str]) -> None:
+    """``> [!type]± Title`` callouts the GitHub alert syntax cannot hold (a title, a fold
+    marker, an Obsidian-only type) become admonitions, line for line."""
+    index, end = 0, len(lines)
+    while index < end:
+        match = _CALLOUT.match(lines[index])
+        if match and (match.group("title").strip() or match.group("fold")
+                      or match.group("kind").lower() not in ALERT_KINDS):
+            stop = index + 1
+            while stop < end and lines[stop].startswith(">"):
+                body = lines[stop][1:]
+                body = body[1:] if body.startswith(" ") else body
+                lines[stop] = "    " + body if body.strip() else ""
+                stop += 1
+            lines[index] = admonition_head(match.group("kind"), match.group("title").strip())
+            index = stop
+            continue
+        index += 1
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text("utf-8")[:1_000_000])
+    except (OSError, UnicodeDecodeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _templates(root: Path) -> list[str]:
+    """The vault's template folders (core Templates and Templater), never published."""
+    folders = [_read_json(root / ".obsidian" / "templates.json").get("folder"),
+               _read_json(root / ".obsidian" / "plugins" / "templater-obsidian" / "data.json")
+               .get("templates_folder")]
+    return [f.strip("/") for f in folders if isinstance(f, str) and f.strip("/")]
+
+
+def _attachment_folders(ctx: PostContext) -> list[Path]:
+    """Where Obsidian puts new attachments (app.json ``attachmentFolderPath``)."""
+    setting = _read_json(ctx.site_root / ".obsidian" / "app.json").get("attachmentFolderPath")
+    if not isinstance(setting, str) or setting in ("", "/"):
+        return []
+    if setting == "./" or setting.startswith("./"):
+        return [ctx.path.parent / setting[2:]]
+    return [ctx.site_root / setting]
+
+
+def _vault_index(root: Path) -> dict[str, list[Path]]:
+    """Every file of the vault by name and by lower-cased name; one walk per post, at most
+    ``_MAX_FILES`` files, hidden folders (``.obsidian``, ``.trash``, ``.git``) skipped."""
+    index: dict[str, list[Path]] = {}
+    seen = 0
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
+        seen += len(files)
+        if seen > _MAX_FILES:
+            break
+        for file in files:
+            path = Path(folder) / file
+            index.setdefault(file, []).append(path)
+            if file.lower() != file:
+                index.setdefault(file.lower(), []).append(path)
+    return index
+
+
+def _by_name(name: str, ctx: PostContext) -> Path | None:
+    """A file named ``name`` anywhere in the vault, as Obsidian finds it: the shortest path
+    wins, then alphabetical order; exact case before any case."""
+    if not name:
+        return None
+    index = ctx.memo.get("vault")
+    if index is None:
+        index = ctx.memo["vault"] = _vault_index(ctx.site_root)
+    exact = [p for p in index.get(name, []) if p.name == name]
+    folded = [p for p in index.get(name.lower(), []) if p.name != name]
+    for group in (exact, folded):
+        inside = [p for p in group if ctx.inside(p)]
+        if inside:
+            return min(inside, key=lambda p: (len(p.relative_to(ctx.site_root).parts), p.as_posix()))
+    return None

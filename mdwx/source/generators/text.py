@@ -1,0 +1,246 @@
+"""Line-stable rewriting of Markdown outside code: the engine every generator's pre-processor uses.
+
+A rewrite never changes how many lines the body has, so an error found later still names the
+line the writer sees in the file. Text inside fenced code blocks and inline code spans is
+never touched: a post *about* Hugo shortcodes or Liquid tags shows them as written.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# A fence may sit inside block quotes and list items: any run of spaces, tabs and '>' before it.
+_FENCE = re.compile(r"^(?P<lead>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_TICKS = re.compile(r"`+")
+_BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
+
+
+@dataclass
+class Rewrite:
+    """What a pre-processor made of a body: the new text and ``file:line`` warnings."""
+
+    text: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def fence_opener(line: str) -> tuple[str, str] | None:
+    """``(fence, info)`` when ``line`` opens a fenced code block (CommonMark §4.5), else None."""
+    match = _FENCE.match(line)
+    if not match:
+        return None
+    fence, info = match.group("fence"), match.group("info")
+    if fence[0] == "`" and "`" in info:
+        return None
+    return fence, info
+
+
+def closes(line: str, fence: str) -> bool:
+    match = _FENCE.match(line)
+    return bool(match and match.group("fence")[0] == fence[0] and len(match.group("fence")) >= len(fence)
+                and not match.group("info").strip())
+
+
+def blocks(lines: list[str]) -> list[tuple[bool, int, int]]:
+    """Split ``lines`` into ``(is_code, start, end)`` runs; an unclosed fence runs to the end."""
+    runs: list[tuple[bool, int, int]] = []
+    start, index, count = 0, 0, len(lines)
+    while index < count:
+        opener = fence_opener(lines[index])
+        if opener is None:
+            index += 1
+            continue
+        if index > start:
+            runs.append((False, start, index))
+        end = index + 1
+        while end < count and not closes(lines[end], opener[0]):
+            end += 1
+        end = min(end + 1, count)
+        runs.append((True, index, end))
+        start = index = end
+    if start < count:
+        runs.append((False, start, count))
+    return runs
+
+
+def keep_lines(old: str, new: str) -> str:
+    """``new`` with exactly as many line breaks as ``old``: padded with blank lines, or with
+    its own extra breaks folded into spaces."""
+    want, have = old.count("\n"), new.count("\n")
+    if have > want:
+        head, *rest = new.split("\n")
+        keep = rest[len(rest) - want:] if want else []
+        folded = " ".join([head, *rest[: len(rest) - want]])
+        return "\n".join([folded, *keep])
+    return new + "\n" * (want - have)
+
+
+Replacer = Callable[[re.Match[str], int], str]
+
+
+def each_prose(text: str, change: Callable[[str, int], str]) -> str:
+    """``change(chunk, first_line)`` applied to each run of lines outside fenced code.
+
+    The fences are found once, before any change: a rewrite that happens to leave a line
+    looking like a fence cannot expose the code after it to later rewrites.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    for is_code, start, end in blocks(lines):
+        chunk = "\n".join(lines[start:end])
+        if not is_code:
+            changed = change(chunk, start + 1)
+            chunk = keep_lines(chunk, changed)
+        out.append(chunk)
+    return "\n".join(out)
+
+
+def sub_prose(pattern: re.Pattern[str], replace: Replacer, chunk: str, first_line: int = 1) -> str:
+    """Apply ``replace(match, line)`` to every match of ``pattern`` in ``chunk`` (text with no
+    fenced code) outside inline code spans; ``line`` is the match's 1-based line counted from
+    ``first_line``. Each replacement keeps the line count of what it replaces.
+
+    A match inside a code span, or cut by one, is no construct: the search resumes past that
+    span. Linear in the text for any input (spans and lines are counted once, in order).
+    """
+    spans = code_spans(chunk) if "`" in chunk else []
+    starts = [s for s, _ in spans]
+    out: list[str] = []
+    position = done = 0
+    line, counted = first_line, 0
+    while position <= len(chunk):
+        match = pattern.search(chunk, position)
+        if match is None:
+            break
+        start, end = match.span()
+        cut = _cut_span(start, end, spans, starts)
+        if cut is not None:
+            position = max(start + 1, cut)
+            continue
+        line += chunk.count("\n", counted, start)
+        counted = start
+        out.append(chunk[done:start])
+        out.append(keep_lines(match.group(0), replace(match, line)))
+        done = end
+        position = end if end > start else end + 1
+    out.append(chunk[done:])
+    return "".join(out)
+
+
+def code_spans(chunk: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each inline code span (CommonMark §6.1): a backtick run closed by the
+    next run of the same length in the same paragraph. One pass over the runs."""
+    breaks = [m.start() for m in _BLANK_LINE.finditer(chunk)]
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(chunk)]
+    following: list[int | None] = [None] * len(runs)
+    latest: dict[tuple[int, int], int] = {}
+    for index in range(len(runs) - 1, -1, -1):
+        key = (bisect_right(breaks, runs[index][0]), runs[index][1] - runs[index][0])
+        following[index] = latest.get(key)
+        latest[key] = index
+    spans = []
+    index = 0
+    while index < len(runs):
+        close = following[index]
+        if close is None:
+            index += 1
+            continue
+        spans.append((runs[index][0], runs[close][1]))
+        index = close + 1
+    return spans
+
+
+def _cut_span(start: int, end: int, spans: list[tuple[int, int]], starts: list[int]) -> int | None:
+    """The end of a code span that ``start..end`` lies in or cuts, else None. A construct
+    enclosing whole spans is the writer's (a comment around code); one cut by a span is not."""
+    first = max(bisect_right(starts, start) - 1, 0)
+    for index in range(first, min(bisect_right(starts, end), len(spans))):
+        s, e = spans[index]
+        if s < end and e > start and not (start <= s and e <= end):
+            return e
+        if s >= end:
+            break
+    return None
+
+
+def on_lines(chunk: str, change: Callable[[list[str]], None]) -> str:
+    """Let ``change(lines)`` edit the lines of ``chunk`` in place, line for line."""
+    lines = chunk.split("\n")
+    change(lines)
+    return "\n".join(lines)
+
+
+def fence_for(content: list[str]) -> str:
+    """A backtick fence longer than any backtick run in ``content``, at least three."""
+    longest = max((len(run) for line in content for run in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
+               rewrite: Callable[[re.Match[str], list[str]], tuple[str, str] | None]) -> str:
+    """Turn ``opener`` … ``closer`` line pairs (``{% highlight py %}`` … ``{% endhighlight %}``)
+    into a fenced block or other pair of lines, line for line.
+
+    ``rewrite(open_match, inner_lines)`` returns the replacement ``(first, last)`` lines, or
+    None to leave the pair alone. The lines between are kept as they are.
+    """
+    lines = text.split("\n")
+    next_closer = next_lines(lines, closer.match)
+    next_fence = next_lines(lines, fence_opener)
+    index = 0
+    fence: str | None = None
+    while index < len(lines):
+        line = lines[index]
+        if fence:
+            fence = None if closes(line, fence) else fence
+            index += 1
+            continue
+        found = fence_opener(line)
+        if found:
+            fence = found[0]
+            index += 1
+            continue
+        match = opener.match(line)
+        end = next_closer[index] if match else None
+        fence_at = next_fence[index]
+        if end is not None and fence_at is not None and fence_at < end:
+            end = None  # the search stops at a fence
+        if match and end is not None:
+            pair = rewrite(match, lines[index + 1:end])
+            if pair is not None:
+                lines[index], lines[end] = pair
+                index = end
+        index += 1
+    return "\n".join(lines)
+
+
+def next_lines(lines: list[str], test: Callable[[str], object]) -> list[int | None]:
+    """For each line index, the index of the first later line passing ``test`` (or None):
+    one pass from the end, so pairing openers with closers stays linear in the text."""
+    found: list[int | None] = [None] * len(lines)
+    upcoming: int | None = None
+    for index in range(len(lines) - 1, -1, -1):
+        found[index] = upcoming
+        if test(lines[index]):
+            upcoming = index
+    return found
+
+
+def regions(chunk: str, kinds: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]) -> list[tuple[str, int, int, int, int]]:
+    """Opener … closer regions (``{% raw %}`` … ``{% endraw %}``), found in one pass:
+    ``(kind, start, inner_start, inner_end, end)``, in order, never nested. An opener with no
+    closer after it opens nothing."""
+    marks = sorted((m.start(), m.end(), kind, is_open)
+                   for kind, pair in kinds.items() for is_open, pattern in ((True, pair[0]), (False, pair[1]))
+                   for m in pattern.finditer(chunk))
+    found: list[tuple[str, int, int, int, int]] = []
+    current: tuple[str, int, int] | None = None
+    for start, end, kind, is_open in marks:
+        if current is None and is_open and (not found or start >= found[-1][4]):
+            current = (kind, start, end)
+        elif current is not None and not is_open and kind == current[0] and start >= current[2]:
+            found.append((kind, current[1], current[2], start, end))
+            current = None
+    return found
