@@ -31,7 +31,14 @@ _ATTR = re.compile(r'(data-miniprogram-[a-z]+)="([^"]*)"')
 
 @dataclass
 class PostReport:
-    """What check/build found for one post; ``error`` set means the post failed."""
+    """What check/build found for one post; ``error`` set means the post failed.
+
+    ``title`` and ``slug`` as read (None when the post could not be read); ``warnings`` one
+    line each, naming ``file:line``; ``outputs`` the files ``build`` wrote (content.html,
+    preview.html); ``content_chars`` the visible text in characters (code points) and
+    ``content_bytes`` the content HTML in bytes of UTF-8 with WeChat-length image URLs,
+    which WeChat limits (45002 past about 682 KB; see docs/limits.md).
+    """
 
     path: Path
     title: str | None = None
@@ -44,9 +51,15 @@ class PostReport:
 
     @property
     def ok(self) -> bool:
+        """True when the post passed (``error`` is None)."""
         return self.error is None
 
     def to_json(self) -> dict[str, object]:
+        """One post of ``check``/``build --json``.
+
+        ``{"path", "title", "slug", "ok", "content_chars", "content_bytes", "warnings",
+        "outputs", "error"}``.
+        """
         return {
             "path": str(self.path),
             "title": self.title,
@@ -85,16 +98,21 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     raise: the error is kept in :attr:`Prepared.breach` so the output can still be written.
     """
     from mdwx.render import render_article
+    from mdwx.render.header_footer import load_templates
     from mdwx.render.limits import check_content, content_bytes, text_chars, text_warning
+    from mdwx.render.pipeline import article_theme
+    from mdwx.render.themes import load_theme
 
     article = read_post(post)
     try:
-        document = render_article(article, post.config)
+        theme = load_theme(article_theme(article, post.config))
     except ConfigError as exc:
         if article.theme != post.config.theme:  # a per-post theme: the post is wrong, not the site
             raise ArticleError(exc.message, path=article.path, line=article.key_lines.get("theme"),
-                               hint=exc.hint) from None
+                               hint=exc.hint) from exc
         raise
+    # The caller loads what the render needs; the render itself reads nothing.
+    document = render_article(article, post.config, theme=theme, templates=load_templates(post.config))
     styles = typeset_formulas(article, document)
     estimate = document.substitute({a.key: _typical_value(a) for a in document.assets}, styles)
     problems = check_content(estimate, post.config.limits)
@@ -138,9 +156,13 @@ def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
 
 
 def read_post(post: Post) -> Article:
-    from mdwx.source.article import read_article
+    """The post's validated article: from its text when held in memory, else from its file."""
+    from mdwx.source.article import read_article, read_article_text, read_source_text
 
-    return read_article(post.confined_path(), post.config)
+    if post.text is None and not post.meta:
+        return read_article(post.confined_path(), post.config)
+    text = post.text if post.text is not None else read_source_text(post.confined_path(), post.config.limits.markdown_bytes)
+    return read_article_text(text, post.path, post.config, post.meta)
 
 
 def _typical_value(asset: Asset) -> str:
@@ -234,6 +256,7 @@ def _key_line(path: Path, key: str) -> int | None:
 
 
 def check_post(post: Post) -> PostReport:
+    """Check one post offline; its problem is the report's ``error``, a site's is raised (ConfigError)."""
     report = PostReport(post.path)
     try:
         prepared = prepare(post)

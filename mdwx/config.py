@@ -127,20 +127,19 @@ class SiteConfig:
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
     draft: DraftLimits = field(default_factory=DraftLimits)
+    # Set by the caller (the CLI from MDWX_STATE, a plugin from its options), never from the
+    # config file: one state database for every site instead of ROOT/.mdwx/state.db.
+    state_file: Path | None = None
 
     @property
     def state_path(self) -> Path:
-        env = os.environ.get("MDWX_STATE")
-        return Path(env) if env else self.root / ".mdwx" / "state.db"
-
-    @property
-    def effective_api_base(self) -> str:
-        return os.environ.get("MDWX_API_BASE") or self.api_base
+        """The state database: ``state_file`` when the caller set one, else ROOT/.mdwx/state.db."""
+        return self.state_file if self.state_file is not None else self.root / ".mdwx" / "state.db"
 
 
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
                               "draft": DraftLimits}
-_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path"}
+_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file"}
 
 
 _TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)")

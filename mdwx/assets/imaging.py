@@ -13,6 +13,7 @@ segments are cut out of them (the byte-level strippers live in :mod:`mdwx.assets
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import warnings
@@ -294,9 +295,10 @@ def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
         return img
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(
+        converted = ImageCms.profileToProfile(
             img, profile, _SRGB, outputMode="RGBA" if img.mode == "RGBA" else "RGB"
         )
+        return converted if converted is not None else img
     except (ImageCms.PyCMSError, OSError, ValueError):
         return img  # an unusable profile: the pixels are most likely sRGB already
 
@@ -387,7 +389,7 @@ def _candidates(
     if "jpeg" in formats:
         flat = _flatten(img)
         for quality in JPEG_QUALITIES:
-            yield "jpg", lambda q=quality: _jpeg(flat, q)
+            yield "jpg", functools.partial(_jpeg, flat, quality)
 
 
 def _png(img: Image.Image) -> bytes:
