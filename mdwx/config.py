@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import ConfigError
+from mdwx.urls import is_http_url
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -282,7 +283,7 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise ConfigError("token_endpoint must be 'stable' or 'token'", path=where)
     if not 1 <= config.concurrency <= 64:
         raise ConfigError("concurrency must be between 1 and 64", path=where)
-    if not config.api_base.startswith(("http://", "https://")):
+    if not is_http_url(config.api_base):
         raise ConfigError("api_base must be an http:// or https:// URL", path=where)
 
 

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import TypeVar
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a post failed validation or publishing
 EXIT_USAGE = 2  # usage or configuration error
+
+E = TypeVar("E", bound="MdwxError")
 
 
 class MdwxError(Exception):
@@ -34,6 +37,13 @@ class MdwxError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
         self.hint = hint
+
+    def at(self: E, path: str | Path | None, line: int | None = None) -> E:
+        """Set where the error is (the file naming the faulty reference, and its line) and
+        return the same error, so a caller adds the location without changing its class."""
+        self.path = str(path) if path is not None else None
+        self.line = line
+        return self
 
     @property
     def location(self) -> str:

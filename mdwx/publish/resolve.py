@@ -17,27 +17,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mdwx.assets.local import (
-    FetchPolicy,
+from mdwx.assets.fetch import FetchPolicy, fetch_remote
+from mdwx.assets.formula import render_formula
+from mdwx.assets.imaging import (
     PreparedImage,
     body_target,
     card_target,
-    check_video_file,
     cover_target,
-    decode_data_uri,
-    fetch_remote,
     gif_target,
     is_animated_gif,
     make_card_image,
     prepare_image,
-    read_local_file,
-    render_formula,
-    resolve_local,
 )
+from mdwx.assets.local import check_video_file, read_local_file, read_source, resolve_local
 from mdwx.config import SiteConfig
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError
 from mdwx.publish.state.store import State
+from mdwx.urls import is_remote
 
 # State upload kinds: what the bytes were made into, so one picture used as a body image
 # and as a cover is uploaded once for each purpose and never confused.
@@ -100,19 +97,17 @@ class AssetLoader:
         Local paths are relative to ``relative_to``'s folder (default: the post's).
         """
         try:
-            if source.startswith("data:"):
-                return decode_data_uri(source)
-            if source.startswith(("http://", "https://", "//")):
+            if is_remote(source):
                 mirrored = self._mirrored(source)
                 if mirrored is not None:
                     return read_local_file(mirrored, source)
                 return await fetch_remote(source, self.policy, transport=self.fetch_transport)
-            local = resolve_local(source, post_path=relative_to or post_path, site_root=self.config.root)
-            return read_local_file(local, source)
+            return read_source(source, post_path=relative_to or post_path, site_root=self.config.root)
         except AssetError as exc:
-            raise AssetError(exc.message, path=post_path, line=line, hint=exc.hint) from None
+            exc.at(post_path, line)
+            raise
         except OSError as exc:
-            raise AssetError(f"{source}: cannot read ({exc.strerror})", path=post_path, line=line) from None
+            raise AssetError(f"{source}: cannot read ({exc.strerror})", path=post_path, line=line) from exc
 
     def _mirrored(self, url: str) -> Path | None:
         """A local copy of a remote URL per the site's ``mirrors`` table, when it exists."""
@@ -205,7 +200,8 @@ class AssetLoader:
                                  site_root=self.config.root)
             check_video_file(path, asset.source)
         except AssetError as exc:
-            raise AssetError(exc.message, path=post_path, line=asset.line, hint=exc.hint) from None
+            exc.at(post_path, asset.line)
+            raise
         size = path.stat().st_size
         if size == 0 or size > 2 * 1024**3:
             raise AssetError(f"{asset.source}: video must be between 1 byte and 2 GB, not {size:,} bytes",
@@ -217,8 +213,11 @@ def _located(make: Callable[[], Any], post_path: Path, line: int | None) -> Any:
     """Run an asset step, adding the post and line to any error it raises."""
     try:
         return make()
+    except AssetError as exc:
+        exc.at(post_path, line)
+        raise
     except MdwxError as exc:
-        raise AssetError(exc.message, path=post_path, line=line, hint=exc.hint) from None
+        raise AssetError(exc.message, path=post_path, line=line, hint=exc.hint) from exc
 
 
 def _sha256(data: bytes) -> str:

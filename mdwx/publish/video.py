@@ -339,7 +339,8 @@ def _validate(path: Path, title: str, tags: Sequence[str]) -> int:
     try:
         check_video_file(path, path.name)
     except AssetError as exc:
-        raise AssetError(exc.message, path=path, hint=exc.hint) from None
+        exc.at(path)
+        raise
     return size
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from mdwx.config import DEFAULT_API_BASE
 from mdwx.errors import ConfigError
 from mdwx.wechat.auth import TokenSource
 from mdwx.wechat.draft import DraftEndpoints
@@ -27,7 +28,6 @@ from mdwx.wechat.token import TokenCache, default_cache
 if TYPE_CHECKING:
     from mdwx.config import SiteConfig
 
-DEFAULT_API_BASE = "https://api.weixin.qq.com"
 MATERIAL_KINDS = ("image", "thumb")
 _VIDEO = "cgi-bin/material/upload_video"
 
