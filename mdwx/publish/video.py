@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
 from mdwx.assets.local import check_video_file
+from mdwx.document import VIDEO_EXTENSIONS
 from mdwx.errors import AssetError
 from mdwx.publish.state.store import State, VideoRecord
 from mdwx.wechat.errors import VideoError
@@ -34,9 +35,6 @@ T = TypeVar("T")
 BLOCK_SIZE = 1024 * 1024
 MAX_VIDEO_BYTES = 2 * 1024 * 1024 * 1024
 MAX_TAGS = 5
-VIDEO_EXTENSIONS = frozenset(
-    {".mp4", ".mov", ".m4v", ".webm", ".avi", ".wmv", ".mpg", ".mpeg", ".mkv", ".flv", ".3gp"}
-)
 STATUS_PASSED = 3
 #: query_status codes (contract, section 四): English wording WeChat uses, and its meaning.
 STATUS_TEXT: dict[int, tuple[str, str]] = {

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mdwx.config import SiteConfig
-from mdwx.publish.backends import Gone
+from mdwx.publish.backends.base import Gone
 from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, PublishError
 from mdwx.publish.review import Progress
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mdwx.config import SiteConfig
-from mdwx.publish.backends import Gone
+from mdwx.publish.backends.base import Gone
 from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, PublishError
 from mdwx.publish.review import STATUS_BY_TEXT, Progress
 

@@ -12,7 +12,7 @@ from datetime import timedelta, timezone
 from pathlib import Path
 
 from mdwx.errors import StateError
-from mdwx.publish.state.recovery import recover_command
+from mdwx.publish.state.damage import recover_command
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 15_000

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
+from mdwx.publish.state.damage import check_files
 from mdwx.publish.state.identity import IdentityRecords
-from mdwx.publish.state.recovery import check_files
 from mdwx.publish.state.schema import (
     ARTICLE_STATUSES,
     BUSY_TIMEOUT_MS,
