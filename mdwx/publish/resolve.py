@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 from mdwx.assets.fetch import FetchPolicy, fetch_remote
 from mdwx.assets.formula import render_formula
@@ -34,11 +34,18 @@ from mdwx.config import SiteConfig
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError
 from mdwx.publish.state.store import State
+from mdwx.publish.wechat_api import ImageAPI
 from mdwx.urls import is_remote
 
 # State upload kinds: what the bytes were made into, so one picture used as a body image
 # and as a cover is uploaded once for each purpose and never confused.
-KIND_BODY, KIND_COVER, KIND_CARD, KIND_FORMULA = "body", "cover", "card", "formula"
+KIND_BODY: Final = "body"
+KIND_COVER: Final = "cover"
+KIND_CARD: Final = "card"
+KIND_FORMULA: Final = "formula"
+KIND_VIDEO: Final = "video"  # never in the uploads table: videos have their own (see video.py)
+#: What a loaded asset is made into: an upload kind of the state, or a video.
+LoadedKind = Literal["body", "cover", "gif", "card", "formula", "video"]
 
 
 @dataclass
@@ -46,7 +53,7 @@ class LoadedAsset:
     """One asset ready to upload (``prepared``) or already known to WeChat (``cached``)."""
 
     asset: Asset
-    kind: str
+    kind: LoadedKind
     content_hash: str
     prepared: PreparedImage | None = None
     cached_url: str | None = None
@@ -127,7 +134,7 @@ class AssetLoader:
     async def load(self, asset: Asset, post_path: Path) -> LoadedAsset:
         if asset.kind is AssetKind.VIDEO:
             path = self._local_video(asset, post_path)
-            return LoadedAsset(asset, "video", "", video_path=path)
+            return LoadedAsset(asset, KIND_VIDEO, "", video_path=path)
         if asset.kind is AssetKind.FORMULA:
             digest = _sha256(f"{int(asset.display)}\0{asset.source}".encode())
             loaded = self._lookup(LoadedAsset(asset, KIND_FORMULA, digest))
@@ -143,11 +150,11 @@ class AssetLoader:
             loaded.prepared = await self._prepare(data, asset, post_path, kind)
         return loaded
 
-    async def _prepare(self, data: bytes, asset: Asset, post_path: Path, kind: str) -> PreparedImage:
+    async def _prepare(self, data: bytes, asset: Asset, post_path: Path, kind: LoadedKind) -> PreparedImage:
         """Normalise in a worker thread: Pillow releases the GIL, so pictures prepare in parallel."""
         return await asyncio.to_thread(self._prepare_now, data, asset, post_path, kind)
 
-    def _prepare_now(self, data: bytes, asset: Asset, post_path: Path, kind: str) -> PreparedImage:
+    def _prepare_now(self, data: bytes, asset: Asset, post_path: Path, kind: LoadedKind) -> PreparedImage:
         images = self.config.images
         source = asset.source if asset.kind is not AssetKind.FORMULA else f"formula ${asset.source}$"
         if kind == KIND_CARD:
@@ -227,7 +234,7 @@ def _sha256(data: bytes) -> str:
 class Uploader:
     """Uploads prepared images with bounded concurrency; one upload per content hash."""
 
-    def __init__(self, client: Any, state: State, appid: str, concurrency: int,
+    def __init__(self, client: ImageAPI, state: State, appid: str, concurrency: int,
                  on_upload: Callable[[], None] | None = None) -> None:
         self.client = client
         self.state = state

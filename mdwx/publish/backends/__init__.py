@@ -19,11 +19,10 @@ What a backend decides:
 
 from __future__ import annotations
 
-from typing import Any
-
 from mdwx.config import BACKENDS, SiteConfig
 from mdwx.errors import ConfigError
 from mdwx.publish.backends.base import Backend, Gone
+from mdwx.publish.wechat_api import WeChatAPI
 
 __all__ = ["BACKENDS", "Backend", "Gone", "backend_name", "make_backend"]
 
@@ -36,7 +35,7 @@ def backend_name(config: SiteConfig, chosen: str | None = None) -> str:
     return name
 
 
-def make_backend(name: str, client: Any, config: SiteConfig) -> Backend:
+def make_backend(name: str, client: WeChatAPI, config: SiteConfig) -> Backend:
     """The backend called ``name`` (see :data:`mdwx.config.BACKENDS`) over ``client``."""
     if name == "draft":
         from mdwx.publish.backends.draft import DraftBackend

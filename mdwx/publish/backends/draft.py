@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mdwx.build import Prepared
     from mdwx.publish.resolve import LoadedAsset, Resolved
     from mdwx.publish.state.store import ArticleRecord
+    from mdwx.publish.wechat_api import DraftAPI
     from mdwx.source.model import Article
 
 GONE = 40007  # draft/get, draft/update: the media_id names no draft in the box
@@ -48,7 +49,7 @@ class DraftBackend:
     daily_submit_limit: int | None = None
     library = "the draft box (草稿箱)"
 
-    def __init__(self, client: Any, config: SiteConfig) -> None:
+    def __init__(self, client: DraftAPI, config: SiteConfig) -> None:
         self.client = client
         self.config = config
 
