@@ -8,7 +8,7 @@ The endpoints are those of the media API contract (``wechat-media-api.md``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from mdwx.api.connection import Connection, by_site, connect, open_state, state_appid
 from mdwx.api.types import (
@@ -26,6 +26,7 @@ from mdwx.publish.state.store import State
 if TYPE_CHECKING:
     from mdwx.api.aio import Sources
     from mdwx.publish.backends import Backend
+    from mdwx.publish.wechat_api import WeChatAPI
     from mdwx.source.posts import Post as SitePost
 
 
@@ -51,7 +52,8 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
             async with connect(group[0].config, options, need_client=False, timeout=options.status_timeout,
                                retry=RetryPolicy(attempts=1)) as conn:
                 name = backend_name(group[0].config, options.backend)
-                backend = make_backend(name, conn.client, group[0].config)
+                # Without credentials the rows are the record only: the backend is never asked.
+                backend = make_backend(name, cast("WeChatAPI", conn.client), group[0].config)
                 report.posts += await _status_rows(group, state.for_backend(name), conn, backend)
     return report
 
