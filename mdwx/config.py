@@ -17,6 +17,7 @@ from typing import Any
 
 from mdwx.errors import ConfigError
 from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
+from mdwx.urls import is_http_url
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -127,20 +128,19 @@ class SiteConfig:
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
     draft: DraftLimits = field(default_factory=DraftLimits)
+    # Set by the caller (the CLI from MDWX_STATE, a plugin from its options), never from the
+    # config file: one state database for every site instead of ROOT/.mdwx/state.db.
+    state_file: Path | None = None
 
     @property
     def state_path(self) -> Path:
-        env = os.environ.get("MDWX_STATE")
-        return Path(env) if env else self.root / ".mdwx" / "state.db"
-
-    @property
-    def effective_api_base(self) -> str:
-        return os.environ.get("MDWX_API_BASE") or self.api_base
+        """The state database: ``state_file`` when the caller set one, else ROOT/.mdwx/state.db."""
+        return self.state_file if self.state_file is not None else self.root / ".mdwx" / "state.db"
 
 
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
                               "draft": DraftLimits}
-_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path"}
+_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file"}
 
 
 _TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)")
@@ -289,7 +289,7 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise ConfigError("concurrency must be between 1 and 64", path=where)
     if config.generator not in ("auto", "none", *GENERATOR_NAMES):
         raise ConfigError(f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}", path=where)
-    if not config.api_base.startswith(("http://", "https://")):
+    if not is_http_url(config.api_base):
         raise ConfigError("api_base must be an http:// or https:// URL", path=where)
 
 

@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mdwx.api import Options
 from mdwx.preview import PreviewServer
 from mdwx.preview.app import create_app
 from mdwx.preview.page import SCRIPT, render_page
@@ -118,7 +119,7 @@ def test_copy_without_credentials_is_the_article_shown(tmp_path: Path) -> None:
 
 def test_copy_with_the_sandbox_uploads_pictures_once(tmp_path: Path) -> None:
     post = code_tour_with_pictures(tmp_path)
-    app = create_app(post, sandbox=True, watch_files=False)
+    app = create_app(post, options=Options(sandbox=True, sandbox_port=0), watch_files=False)
 
     async def go() -> tuple[dict, dict]:
         try:

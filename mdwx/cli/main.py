@@ -8,17 +8,35 @@ Heavy modules are imported inside the commands so ``mdwx --help`` answers fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from mdwx import __version__
-from mdwx.errors import EXIT_FAILED, EXIT_OK, MdwxError
+from mdwx.errors import ConfigError, MdwxError
+
+if TYPE_CHECKING:
+    from mdwx.api import CheckReport, Options
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a post failed validation or publishing
+EXIT_USAGE = 2  # usage or configuration error
+#: Exit code by error class (the nearest class in the error's MRO wins); others: EXIT_FAILED.
+EXIT_CODES: dict[type[MdwxError], int] = {ConfigError: EXIT_USAGE}
+
+
+def exit_code_for(error: MdwxError) -> int:
+    """The exit code the command line ends with for ``error`` (DESIGN.md: 1 a post, 2 usage)."""
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return EXIT_FAILED
 
 
 def _err(message: str, **style: Any) -> None:
@@ -27,7 +45,35 @@ def _err(message: str, **style: Any) -> None:
 
 def _fail(error: MdwxError) -> None:
     _err(f"mdwx: error: {error}", fg="red")
-    sys.exit(error.exit_code)
+    sys.exit(exit_code_for(error))
+
+
+def state_override() -> Path | None:
+    """``MDWX_STATE``: one state database for every site (None: each site's own)."""
+    state = os.environ.get("MDWX_STATE")
+    return Path(state) if state else None
+
+
+def sandbox_port() -> int:
+    """The port the in-process sandbox tries first: ``MDWX_SANDBOX_PORT``, else 8765."""
+    text = os.environ.get("MDWX_SANDBOX_PORT", "").strip()
+    if not text:
+        return 8765
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ConfigError(f"MDWX_SANDBOX_PORT={text!r} is not a port", hint="a number from 1 to 65535")
+    return int(text)
+
+
+def options_from_env(**changes: Any) -> Options:
+    """The API options for a command: credentials, ``MDWX_API_BASE``, ``MDWX_STATE`` and
+    ``MDWX_SANDBOX_PORT`` from the environment (the only place the command line reads them),
+    plus ``changes``."""
+    from mdwx.api import Credentials, Options
+
+    if changes.get("sandbox"):
+        changes.setdefault("sandbox_port", sandbox_port())
+    return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
+                   state_path=state_override(), **changes)
 
 
 def _print_json(document: dict[str, Any]) -> None:
@@ -69,16 +115,11 @@ def main() -> None:
     """
 
 
-def _collect(paths: Sequence[Path]) -> list[Any]:
-    from mdwx.source.posts import collect_posts
-
-    return collect_posts(paths)
-
-
-def _report_offline(reports: list[Any], verb: str, as_json: bool) -> None:
+def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
+    reports = result.posts
     failed = [r for r in reports if not r.ok]
     if as_json:
-        _print_json({"posts": [r.to_json() for r in reports]})
+        _print_json(result.to_json())
     else:
         for report in reports:
             for warning in report.warnings:
@@ -103,10 +144,9 @@ def _report_offline(reports: list[Any], verb: str, as_json: bool) -> None:
 @_guard
 def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
     """Render posts offline to the exact WeChat content HTML and a phone preview."""
-    from mdwx.build import build_post
+    from mdwx import api
 
-    reports = [build_post(post, out.resolve()) for post in _collect(paths)]
-    _report_offline(reports, "built", as_json)
+    _report_offline(api.build(list(paths), options_from_env(out_dir=out)), "built", as_json)
 
 
 @main.command()
@@ -115,10 +155,9 @@ def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
 @_guard
 def check(paths: tuple[Path, ...], as_json: bool) -> None:
     """Validate posts offline: front matter, limits, content size, local files."""
-    from mdwx.build import check_post
+    from mdwx import api
 
-    reports = [check_post(post) for post in _collect(paths)]
-    _report_offline(reports, "passed", as_json)
+    _report_offline(api.check(list(paths), options_from_env()), "passed", as_json)
 
 
 @main.command()
@@ -132,18 +171,20 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
 @_guard
 def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bool) -> None:
     """Serve one post's phone-frame preview, reloaded as you edit; copy it for the WeChat editor."""
-    post = _collect([path])[0]
+    from mdwx import api
+    from mdwx.source.posts import collect_posts
+
+    post = collect_posts([path])[0]  # a folder: its first post
     if not static:
         from mdwx.preview import run_preview
 
-        run_preview(post.path, port=port, open_browser=open_browser, sandbox=sandbox, echo=_err)
+        run_preview(post.path, port=port, open_browser=open_browser, options=options_from_env(sandbox=sandbox),
+                    echo=_err)
         return
-    from mdwx.build import build_post
-
-    report = build_post(post, post.config.root / ".mdwx" / "preview")
+    report = api.build(post.path, options_from_env(out_dir=post.config.root / ".mdwx" / "preview")).posts[0]
     if report.error:  # the same line as check and publish print for a post: ✗ path:line: message
         _err(f"✗ {report.error}", fg="red")
-        sys.exit(report.error.exit_code)
+        sys.exit(exit_code_for(report.error))
     page = report.outputs[1]
     _err(f"preview: {page}")
     if open_browser:
@@ -178,8 +219,9 @@ def publish(paths: tuple[Path, ...], draft: bool, wait: bool, dry_run: bool, for
     """Upload posts' images, cover and videos, upload the article, submit it."""
     from mdwx.cli.publish import run_publish
 
-    sys.exit(run_publish(_collect(paths), draft=draft, wait=wait, dry_run=dry_run, force=force,
-                         as_json=as_json, sandbox=sandbox, backend=backend))
+    options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox,
+                               backend=backend)
+    sys.exit(run_publish(list(paths), options, as_json=as_json))
 
 
 @main.command()
@@ -192,7 +234,8 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str |
     """Show what mdwx knows of each post and ask WeChat for its live status."""
     from mdwx.cli.publish import run_status
 
-    sys.exit(run_status(_collect(paths or (Path("."),)), as_json=as_json, sandbox=sandbox, backend=backend))
+    sys.exit(run_status(list(paths or (Path("."),)), options_from_env(sandbox=sandbox, backend=backend),
+                        as_json=as_json))
 
 
 @main.command()
@@ -212,8 +255,8 @@ def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool
     """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
     from mdwx.cli.publish import run_delete
 
-    sys.exit(run_delete(_collect([path])[0], yes=yes, index=index, sandbox=sandbox, as_json=as_json,
-                        article=article, backend=backend))
+    sys.exit(run_delete(path, options_from_env(sandbox=sandbox, backend=backend), yes=yes, index=index,
+                        as_json=as_json, article=article))
 
 
 @main.command()

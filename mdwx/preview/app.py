@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -38,6 +39,9 @@ from mdwx.preview.copy import NO_CREDENTIALS_NOTE, CopyMaker
 from mdwx.preview.page import article_json, render_page
 from mdwx.preview.snapshot import Snapshot, take_snapshot
 from mdwx.preview.watcher import watch
+
+if TYPE_CHECKING:
+    from mdwx.api.types import Options
 
 KEEPALIVE_SECONDS = 15.0
 _NO_STORE = {"Cache-Control": "no-store"}
@@ -87,11 +91,15 @@ class Hub:
             return self.snapshot
 
 
-def create_app(path: Path, *, sandbox: bool = False, watch_files: bool = True,
+def create_app(path: Path, *, options: Options | None = None, watch_files: bool = True,
                hosts: tuple[str, ...] = ("127.0.0.1", "localhost")) -> Starlette:
-    """The preview app for the post at ``path``; ``watch_files`` runs the watcher (lifespan)."""
+    """The preview app for the post at ``path``; ``watch_files`` runs the watcher (lifespan).
+
+    ``options`` (:class:`mdwx.api.Options`) give the credentials, sandbox and state the copy
+    button uploads with (default: none, pictures are copied inline).
+    """
     hub = Hub(path)
-    copier = CopyMaker(sandbox=sandbox)
+    copier = CopyMaker(options)
 
     def notes(snapshot: Snapshot) -> list[str]:
         found = list(snapshot.notes)

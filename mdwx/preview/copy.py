@@ -12,15 +12,21 @@ and the page says they must be uploaded in the editor.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import os
-import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mdwx.document import AssetKind
 from mdwx.errors import MdwxError, one_line
 from mdwx.preview.snapshot import _VIDEO_IFRAME, Snapshot
+
+if TYPE_CHECKING:
+    from mdwx.api.connection import Connection
+    from mdwx.api.types import Options
+    from mdwx.build import Prepared
+    from mdwx.config import SiteConfig
+    from mdwx.publish.state.store import State
 
 NO_CREDENTIALS_NOTE = ("No WeChat credentials: the copy carries local pictures inline, and the WeChat "
                        "editor may drop them — upload them in the editor, or set WECHAT_APPID and "
@@ -45,20 +51,25 @@ class Copied:
 class CopyMaker:
     """Makes :class:`Copied` for a snapshot; holds the WeChat connection and state once opened.
 
-    ``sandbox``: upload to an in-process sandbox (as ``publish --sandbox``).
+    ``options`` are :mod:`mdwx.api`'s: ``credentials`` (or ``sandbox``: upload to an
+    in-process sandbox, as ``publish --sandbox``), ``api_base`` and ``state_path``
+    overrides. The connection is opened on the first copy and kept until :meth:`aclose`.
     """
 
-    def __init__(self, *, sandbox: bool = False) -> None:
-        self.sandbox = sandbox
-        self._stack = contextlib.ExitStack()
-        self._conn: Any = None
-        self._state: Any = None
-        self._opened = False
-        self._lock = threading.Lock()
+    def __init__(self, options: Options | None = None) -> None:
+        from mdwx.api.types import Options
+
+        self.options = options or Options()
+        self._stack = contextlib.AsyncExitStack()
+        self._conn: Connection | None = None
+        self._state: State | None = None
+        self._lock = asyncio.Lock()
 
     @property
     def has_credentials(self) -> bool:
-        return self.sandbox or bool(os.environ.get("WECHAT_APPSECRET") or os.environ.get("WECHAT_ACCESS_TOKEN"))
+        """Whether copying uploads pictures: the sandbox, an AppSecret or an access token."""
+        credentials = self.options.credentials
+        return self.options.sandbox or bool(credentials and (credentials.secret or credentials.access_token))
 
     async def make(self, snapshot: Snapshot) -> Copied:
         """The clipboard HTML for ``snapshot``; upload failures are reported, not raised."""
@@ -67,54 +78,56 @@ class CopyMaker:
         if not self.has_credentials:
             return Copied(snapshot.copy_html, hosted=False)
         try:
-            return await self._upload(snapshot)
+            return await self._upload(snapshot.prepared)
         except MdwxError as exc:
             return Copied(snapshot.copy_html, hosted=False, error=one_line(str(exc)))
 
-    def _open(self, config: Any) -> None:
-        with self._lock:
-            if self._opened:
-                return
-            from mdwx.cli.publish import connection
-            from mdwx.publish.backends import backend_name
-            from mdwx.publish.state.store import State
+    async def _open(self, config: SiteConfig) -> tuple[Connection, State]:
+        async with self._lock:
+            if self._conn is None or self._state is None:
+                from mdwx.api.connection import connect
+                from mdwx.publish.backends import backend_name
+                from mdwx.publish.state.store import State
 
-            try:
-                state = self._stack.enter_context(State.open(config.state_path))
-                self._state = state.for_backend(backend_name(config, None))
-                self._conn = self._stack.enter_context(connection(config, sandbox=self.sandbox, need_client=False))
-            except BaseException:
-                self._stack.close()  # a later click tries again from the start
-                raise
-            self._opened = True
+                try:
+                    state = self._stack.enter_context(State.open(config.state_path))
+                    self._state = state.for_backend(backend_name(config, self.options.backend))
+                    self._conn = await self._stack.enter_async_context(
+                        connect(config, self.options, need_client=False))
+                except BaseException:
+                    await self._stack.aclose()  # a later click tries again from the start
+                    self._conn = self._state = None
+                    raise
+            return self._conn, self._state
 
-    async def _upload(self, snapshot: Snapshot) -> Copied:
-        import asyncio
-
+    async def _upload(self, prepared: Prepared) -> Copied:
+        from mdwx.api.connection import with_overrides
         from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader
 
-        prepared = snapshot.prepared
-        assert prepared is not None
-        config, article = prepared.post.config, prepared.article
-        await asyncio.to_thread(self._open, config)
-        conn = self._conn
+        config = with_overrides(prepared.post, self.options).config
+        article = prepared.article
+        conn, state = await self._open(config)
         if conn.client is None:
-            return Copied(snapshot.copy_html, hosted=False)
-        loader = AssetLoader(config, self._state, conn.appid)
-        uploader = Uploader(conn.client, self._state, conn.appid, config.concurrency)
+            return Copied(prepared_copy(prepared, {}), hosted=False)
+        loader = AssetLoader(config, state, conn.appid, fetch_transport=self.options.fetch_transport)
+        uploader = Uploader(conn.client, state, conn.appid, self.options.concurrency or config.concurrency)
         counts = UploadCounts()
         values: dict[str, str] = {}
         pictures = [a for a in prepared.document.assets if a.kind is not AssetKind.VIDEO]
         loaded = await asyncio.gather(*(loader.load(a, article.path) for a in pictures))
         for item in loaded:
             values[item.asset.key], _ = await uploader.url_of(item, counts)
-        for video in prepared.document.assets_of(AssetKind.VIDEO):
-            values[video.key] = ""  # its iframe is left out below
-        html = _VIDEO_IFRAME.sub("", prepared.content(values))
-        return Copied(html, hosted=True, uploaded=counts.images, reused=counts.cached)
+        return Copied(prepared_copy(prepared, values), hosted=True, uploaded=counts.images, reused=counts.cached)
 
     async def aclose(self) -> None:
-        """Close the client (in the server's event loop), the sandbox and the state."""
-        if self._conn is not None and self._conn.client is not None:
-            await self._conn.client.aclose()
-        self._stack.close()
+        """Close the connection (client, sandbox) and the state; a later copy opens them again."""
+        await self._stack.aclose()
+        self._conn = self._state = None
+
+
+def prepared_copy(prepared: Prepared, values: dict[str, str]) -> str:
+    """The content HTML with ``values`` for the pictures, video iframes left out."""
+    values = dict(values)
+    for video in prepared.document.assets_of(AssetKind.VIDEO):
+        values[video.key] = ""  # its iframe is left out below
+    return _VIDEO_IFRAME.sub("", prepared.content(values))

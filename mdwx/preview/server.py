@@ -14,13 +14,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.preview.app import create_app
 from mdwx.sandbox.server import _bind
+
+if TYPE_CHECKING:
+    from mdwx.api.types import Options
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8760
@@ -30,13 +33,14 @@ _START_TIMEOUT = 10.0
 class PreviewServer:
     """The preview of one post on loopback, in a daemon thread; use as a context manager.
 
-    ``url`` is the page's address once started. ``port=0`` takes any free port.
+    ``url`` is the page's address once started. ``port=0`` takes any free port. ``options``
+    (:class:`mdwx.api.Options`): the credentials or sandbox the copy button uploads with.
     Raises :class:`ConfigError` (exit 2) when the port cannot be had.
     """
 
-    def __init__(self, path: Path, *, port: int = DEFAULT_PORT, sandbox: bool = False) -> None:
+    def __init__(self, path: Path, *, port: int = DEFAULT_PORT, options: Options | None = None) -> None:
         self.path = Path(path)
-        self.app = create_app(self.path, sandbox=sandbox)
+        self.app = create_app(self.path, options=options)
         self._port = port
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -102,10 +106,13 @@ class PreviewServer:
         self.stop()
 
 
-def run_preview(path: Path, *, port: int = DEFAULT_PORT, open_browser: bool = True, sandbox: bool = False,
-                echo: Callable[[str], None] = print) -> None:
-    """Serve the preview of ``path`` until Ctrl-C, optionally opening it in a browser."""
-    server = PreviewServer(path, port=port, sandbox=sandbox).start()
+def run_preview(path: Path, *, port: int = DEFAULT_PORT, open_browser: bool = True,
+                options: Options | None = None, echo: Callable[[str], None] = print) -> None:
+    """Serve the preview of ``path`` until Ctrl-C, optionally opening it in a browser.
+
+    Raises :class:`ConfigError` when the port cannot be had.
+    """
+    server = PreviewServer(path, port=port, options=options).start()
     try:
         snapshot = server.snapshot
         echo(f"mdwx preview of {path} at {server.url}  — press Ctrl-C to stop.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 from mdwx.preview.snapshot import Snapshot
@@ -46,7 +46,7 @@ async def watch(current: Callable[[], Snapshot], rebuild: Callable[[], Awaitable
                 break  # watch the new set of folders
 
 
-def _forget_cached_themes(changes: set[tuple[object, str]]) -> None:
+def _forget_cached_themes(changes: Iterable[tuple[object, str]]) -> None:
     if any(p.endswith(".css") for _, p in changes):
         from mdwx.render.themes import _load_theme
 
