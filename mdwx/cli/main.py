@@ -174,7 +174,10 @@ def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bo
     from mdwx import api
     from mdwx.source.posts import collect_posts
 
-    post = collect_posts([path])[0]  # a folder: its first post
+    if path.is_dir():
+        raise ConfigError("preview takes one post, not a folder", path=path,
+                          hint="name the post, e.g. mdwx preview posts/hello.md")
+    post = collect_posts([path])[0]
     if not static:
         from mdwx.preview import run_preview
 

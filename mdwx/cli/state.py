@@ -59,7 +59,7 @@ def run_check(path: Path, as_json: bool) -> int:
     if verdict != "ok":
         raise StateError(f"the state database is corrupt ({verdict})", path=db,
                          hint=f"run `{recover_command(db)}`: it keeps a backup and salvages every readable record")
-    counts = ", ".join(f"{n} {t}" for t, n in rows.items())
+    counts = ", ".join(f"{t}: {n}" for t, n in rows.items())  # rows per table
     _echo({"path": str(db), "ok": True, "rows": rows}, as_json, [f"{db}: ok ({counts})"])
     return EXIT_OK
 
