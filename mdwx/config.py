@@ -219,12 +219,12 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
     for key, value in data.items():
         if key in _SECTIONS:
             if not isinstance(value, dict):
-                raise ConfigError(f"[{key}] must be a table", path=where)
+                raise _error(where, key, f"[{key}] must be a table")
             values[key] = _section(_SECTIONS[key], value, key, where)
         elif key in _TOP_KEYS:
             values[key] = _coerce(key, value, SiteConfig.__dataclass_fields__[key].type, where)
         else:
-            raise ConfigError(f"unknown setting {key!r}{_suggest(key, _TOP_KEYS | set(_SECTIONS))}", path=where)
+            raise _error(where, key, f"unknown setting {key!r}{_suggest(key, _TOP_KEYS | set(_SECTIONS))}")
     config = SiteConfig(root=root, config_path=config_path, **values)
     _validate(config, where)
     return config
@@ -235,7 +235,7 @@ def _section(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
     values = {}
     for key, value in data.items():
         if key not in known:
-            raise ConfigError(f"unknown setting {name}.{key}{_suggest(key, set(known))}", path=where)
+            raise _error(where, f"{name}.{key}", f"unknown setting {name}.{key}{_suggest(key, set(known))}")
         values[key] = _coerce(f"{name}.{key}", value, known[key].type, where)
     return replace(cls(), **values)
 
@@ -244,53 +244,86 @@ def _coerce(name: str, value: Any, annotation: Any, where: Path) -> Any:
     kind = str(annotation)
     if kind.startswith("dict"):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise ConfigError(f"[{name}] must be a table of strings", path=where)
+            raise _error(where, name, f"[{name}] must be a table of strings")
         return {str(k): v for k, v in value.items()}
     if "tuple" in kind:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{name} must be a list of strings", path=where)
+            raise _error(where, name, f"{name} must be a list of strings")
         return tuple(value)
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ConfigError(f"{name} must be true or false, not {value!r}", path=where)
+            raise _error(where, name, f"{name} must be true or false, not {value!r}")
         return value
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{name} must be a whole number ≥ 0, not {value!r}", path=where)
+            raise _error(where, name, f"{name} must be a whole number ≥ 0, not {value!r}")
         return value
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ConfigError(f"{name} must be a number ≥ 0, not {value!r}", path=where)
+            raise _error(where, name, f"{name} must be a number ≥ 0, not {value!r}")
         return float(value)
     if not isinstance(value, str):
-        raise ConfigError(f"{name} must be a string, not {value!r}", path=where)
+        raise _error(where, name, f"{name} must be a string, not {value!r}")
     return value
 
 
 def _validate(config: SiteConfig, where: Path) -> None:
     if config.link_policy not in LINK_POLICIES:
-        raise ConfigError(f"link_policy must be one of {', '.join(LINK_POLICIES)}", path=where)
+        raise _error(where, "link_policy", f"link_policy must be one of {', '.join(LINK_POLICIES)}")
     if config.caption not in CAPTION_SOURCES:
-        raise ConfigError(f"caption must be one of {', '.join(CAPTION_SOURCES)}", path=where)
+        raise _error(where, "caption", f"caption must be one of {', '.join(CAPTION_SOURCES)}")
     if not 1 <= config.tab_width <= 16:
-        raise ConfigError(f"tab_width must be between 1 and 16, not {config.tab_width}", path=where)
+        raise _error(where, "tab_width", f"tab_width must be between 1 and 16, not {config.tab_width}")
     if config.comments not in COMMENT_MODES:
-        raise ConfigError(f"comments must be one of {', '.join(COMMENT_MODES)}", path=where)
+        raise _error(where, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}")
     if config.backend not in BACKENDS:
-        raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}", path=where,
-                          hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box')
+        raise _error(where, "backend", f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}",
+                     hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box')
     if config.draft.digest_unit not in DIGEST_UNITS:
-        raise ConfigError(f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}", path=where)
+        raise _error(where, "draft.digest_unit", f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}")
     if config.token_endpoint not in ("stable", "token"):
-        raise ConfigError("token_endpoint must be 'stable' or 'token'", path=where)
+        raise _error(where, "token_endpoint", "token_endpoint must be 'stable' or 'token'")
     if not 1 <= config.concurrency <= 64:
-        raise ConfigError("concurrency must be between 1 and 64", path=where)
+        raise _error(where, "concurrency", "concurrency must be between 1 and 64")
     if config.generator not in ("auto", "none", *GENERATOR_NAMES):
-        raise ConfigError(f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}", path=where)
+        raise _error(where, "generator", f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}")
     if not is_http_url(config.api_base):
-        raise ConfigError("api_base must be an http:// or https:// URL", path=where)
+        raise _error(where, "api_base", "api_base must be an http:// or https:// URL")
+
+
+def _error(where: Path, setting: str, message: str, hint: str | None = None) -> ConfigError:
+    """A configuration error at the line of ``where`` that sets ``setting`` (``name`` or
+    ``table.name``), so the one-line message reads ``mdwx.toml:LINE: …``."""
+    return ConfigError(message, path=where, line=setting_line(where, setting), hint=hint)
+
+
+_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+
+
+def setting_line(where: Path, setting: str) -> int | None:
+    """The 1-based line of ``where`` (``mdwx.toml``, or ``pyproject.toml``'s ``[tool.mdwx]``)
+    that sets ``setting`` or opens its table; None when it is not found (or unreadable)."""
+    try:
+        lines = where.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    prefix = ["tool", "mdwx"] if where.name == "pyproject.toml" else []
+    *tables, key = setting.split(".")
+    whole, parent = ".".join([*prefix, *tables, key]), ".".join([*prefix, *tables])
+    assignment = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+    table = ".".join(prefix) if not prefix else ""
+    table = ""
+    for number, line in enumerate(lines, 1):
+        header = _TABLE.match(line)
+        if header:
+            table = re.sub(r"[\s\"']", "", header.group(1))
+            if table == whole:
+                return number
+        elif table == parent and assignment.match(line):
+            return number
+    return None
 
 
 def _suggest(word: str, known: set[str]) -> str:
