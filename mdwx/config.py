@@ -123,6 +123,11 @@ class SiteConfig:
     mirrors: dict[str, str] = field(default_factory=dict)
     # Whose site layout the posts follow: "auto" (detected), "none", or one of GENERATOR_NAMES.
     generator: str = "auto"
+    # A text export of the state (relative to root) kept up to date after each run and merged
+    # in before it, for CI runners and hooks that start without .mdwx/state.db.
+    state_file: str | None = None
+    # The branch whose pushes the git hooks publish ("" = the repository's default branch).
+    publish_branch: str = ""
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
@@ -132,6 +137,11 @@ class SiteConfig:
     def state_path(self) -> Path:
         env = os.environ.get("MDWX_STATE")
         return Path(env) if env else self.root / ".mdwx" / "state.db"
+
+    @property
+    def state_export_path(self) -> Path | None:
+        """The ``state_file`` export as an absolute path, None when not configured."""
+        return self.root / self.state_file if self.state_file else None
 
     @property
     def effective_api_base(self) -> str:
@@ -289,6 +299,9 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise ConfigError("concurrency must be between 1 and 64", path=where)
     if config.generator not in ("auto", "none", *GENERATOR_NAMES):
         raise ConfigError(f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}", path=where)
+    if config.state_file is not None and (not config.state_file.strip() or Path(config.state_file).is_absolute()
+                                          or ".." in Path(config.state_file).parts):
+        raise ConfigError("state_file must be a path inside the site, e.g. \".mdwx/state.jsonl\"", path=where)
     if not config.api_base.startswith(("http://", "https://")):
         raise ConfigError("api_base must be an http:// or https:// URL", path=where)
 

@@ -75,6 +75,43 @@ def _collect(paths: Sequence[Path]) -> list[Any]:
     return collect_posts(paths)
 
 
+git_paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
+def _git_options(func: F) -> F:
+    func = click.option("--git-range", metavar="A..B", default=None,
+                        help="Only the posts the commits A..B added or changed (or whose images changed).")(func)
+    return click.option("--changed-since", metavar="REV", default=None,
+                        help="Only the posts changed between REV and HEAD (or whose images changed).")(func)
+
+
+def _select(paths: Sequence[Path], changed_since: str | None, git_range: str | None) -> list[Any]:
+    """The posts named, or with a git range the posts it changed among them (default: ".")."""
+    if changed_since is None and git_range is None:
+        return _collect(paths)
+    if changed_since is not None and git_range is not None:
+        from mdwx.errors import ConfigError
+
+        raise ConfigError("give --changed-since or --git-range, not both")
+    from mdwx.integrations.git import changed_posts, describe, parse_range
+
+    base, tip = (changed_since, "HEAD") if changed_since is not None else parse_range(git_range or "")
+    found: list[Path] = []
+    for folder in paths or (Path("."),):
+        if not folder.exists():
+            from mdwx.errors import ConfigError
+
+            raise ConfigError("no such file or folder", path=folder)
+        changes = changed_posts(folder, base, tip)
+        for line in describe(changes, Path.cwd()):
+            _err(line)
+        found += [p for p in changes.posts if p not in found]
+    if not found:
+        _err(f"no posts changed in {git_range or changed_since + '..HEAD'}; nothing to do.")
+        sys.exit(EXIT_OK)
+    return _collect(found)
+
+
 def _report_offline(reports: list[Any], verb: str, as_json: bool) -> None:
     failed = [r for r in reports if not r.ok]
     if as_json:
@@ -110,15 +147,25 @@ def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
 
 
 @main.command()
-@paths_argument
+@git_paths_argument
+@_git_options
 @json_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+              help="github: findings as GitHub Actions annotations (::error file=…,line=…::) on stdout.")
 @_guard
-def check(paths: tuple[Path, ...], as_json: bool) -> None:
+def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, as_json: bool,
+          output_format: str) -> None:
     """Validate posts offline: front matter, limits, content size, local files."""
     from mdwx.build import check_post
 
-    reports = [check_post(post) for post in _collect(paths)]
-    _report_offline(reports, "passed", as_json)
+    posts = _select(paths, changed_since, git_range)
+    reports = [check_post(post) for post in posts]
+    if output_format == "github":
+        from mdwx.integrations.github import report_annotations
+
+        for line in report_annotations(reports):
+            click.echo(line)
+    _report_offline(reports, "passed", as_json or output_format == "json")
 
 
 @main.command()
@@ -160,16 +207,21 @@ def _publish_options(func: F) -> F:
 
 
 @main.command()
-@paths_argument
+@git_paths_argument
+@_git_options
 @_publish_options
 @_guard
-def publish(paths: tuple[Path, ...], draft: bool, wait: bool, dry_run: bool, force: bool,
-            as_json: bool, sandbox: bool, backend: str | None) -> None:
+def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, draft: bool, wait: bool,
+            dry_run: bool, force: bool, as_json: bool, sandbox: bool, backend: str | None) -> None:
     """Upload posts' images, cover and videos, upload the article, submit it."""
     from mdwx.cli.publish import run_publish
+    from mdwx.publish.state.sync import exported_state
 
-    sys.exit(run_publish(_collect(paths), draft=draft, wait=wait, dry_run=dry_run, force=force,
-                         as_json=as_json, sandbox=sandbox, backend=backend))
+    posts = _select(paths, changed_since, git_range)
+    with exported_state(posts, write=not dry_run, say=_err):
+        code = run_publish(posts, draft=draft, wait=wait, dry_run=dry_run, force=force,
+                           as_json=as_json, sandbox=sandbox, backend=backend)
+    sys.exit(code)
 
 
 @main.command()
@@ -237,6 +289,8 @@ def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path |
                         hint="pick another --port, or --port 0 for any free one") from None
 
 
+from mdwx.cli.hook import add_hook_commands  # noqa: E402
 from mdwx.cli.state import add_state_commands  # noqa: E402
 
 add_state_commands(main, _guard, json_option)
+add_hook_commands(main, _guard)

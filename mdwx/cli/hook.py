@@ -1,0 +1,65 @@
+"""``mdwx hook install|uninstall`` (and ``hook run``, what the installed hook calls)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mdwx.errors import EXIT_OK
+
+
+def add_hook_commands(main: click.Group, guard: Any) -> None:
+    """Register ``mdwx hook …`` on ``main``."""
+
+    @main.group()
+    def hook() -> None:
+        """Publish the posts a git push changes (pre-push or post-receive hook)."""
+
+    @hook.command()
+    @click.option("--pre-push", "kind", flag_value="pre-push", default=True,
+                  help="Before a push leaves this clone (default); a failure stops the push.")
+    @click.option("--post-receive", "kind", flag_value="post-receive",
+                  help="In the receiving (e.g. bare) repository, after a push landed.")
+    @click.option("--draft", "submit", flag_value=False, default=True,
+                  help="Upload the changed posts as drafts (default).")
+    @click.option("--submit", "submit", flag_value=True, help="Submit them for publishing.")
+    @click.option("--force", is_flag=True, help="Replace a hook that is not mdwx's (kept as <hook>.mdwx-backup).")
+    @guard
+    def install(kind: str, submit: bool, force: bool) -> None:
+        """Install the hook in the repository of the current folder (core.hooksPath honoured)."""
+        from mdwx.integrations.hooks import install as install_hook
+
+        done = install_hook(Path.cwd(), kind, submit=bool(submit), force=force)
+        verb = "updated" if done.updated else "installed"
+        click.echo(f"{verb} the {kind} hook: {done.path} (publishes changed posts "
+                   f"{'submitted' if submit else 'as drafts'})", err=True)
+        if done.backup:
+            click.echo(f"the hook it replaced is kept as {done.backup} and runs first", err=True)
+        sys.exit(EXIT_OK)
+
+    @hook.command()
+    @guard
+    def uninstall() -> None:
+        """Remove mdwx's hooks and put back what they replaced."""
+        from mdwx.integrations.hooks import uninstall as uninstall_hooks
+
+        lines = uninstall_hooks(Path.cwd())
+        for line in lines or ["no mdwx hook is installed here"]:
+            click.echo(line, err=True)
+        sys.exit(EXIT_OK)
+
+    @hook.command(hidden=True, context_settings={"ignore_unknown_options": True})
+    @click.argument("kind", type=click.Choice(["pre-push", "post-receive"]))
+    @click.option("--draft", "submit", flag_value=False, default=True)
+    @click.option("--submit", "submit", flag_value=True)
+    @click.argument("args", nargs=-1)
+    @guard
+    def run(kind: str, submit: bool, args: tuple[str, ...]) -> None:
+        """What the installed hook calls: the pushed refs on stdin, git's arguments after."""
+        from mdwx.integrations.hooks import run_hook
+
+        text = click.get_text_stream("stdin").read()
+        sys.exit(run_hook(kind, args, text, submit=bool(submit), say=lambda line: click.echo(line, err=True)))
