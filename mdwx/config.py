@@ -203,8 +203,14 @@ def load_config(start: Path) -> SiteConfig:
         path = root / "pyproject.toml"
         data = _read_toml(path).get("tool", {}).get("mdwx", {})
     else:
-        return SiteConfig(root=root)
-    return config_from_mapping(data, root=root, config_path=path)
+        return _from_environment(SiteConfig(root=root))
+    return _from_environment(config_from_mapping(data, root=root, config_path=path))
+
+
+def _from_environment(config: SiteConfig) -> SiteConfig:
+    """``MDWX_THEME`` overrides the site's theme (a CI job choosing one without editing files)."""
+    theme = os.environ.get("MDWX_THEME", "").strip()
+    return replace(config, theme=theme) if theme else config
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

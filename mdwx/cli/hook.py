@@ -52,7 +52,7 @@ def add_hook_commands(main: click.Group, guard: Any) -> None:
         sys.exit(EXIT_OK)
 
     @hook.command(hidden=True, context_settings={"ignore_unknown_options": True})
-    @click.argument("kind", type=click.Choice(["pre-push", "post-receive"]))
+    @click.argument("kind", type=click.Choice(["pre-push", "post-receive", "pre-commit"]))
     @click.option("--draft", "submit", flag_value=False, default=True)
     @click.option("--submit", "submit", flag_value=True)
     @click.argument("args", nargs=-1)
@@ -61,5 +61,5 @@ def add_hook_commands(main: click.Group, guard: Any) -> None:
         """What the installed hook calls: the pushed refs on stdin, git's arguments after."""
         from mdwx.integrations.hooks import run_hook
 
-        text = click.get_text_stream("stdin").read()
+        text = "" if kind == "pre-commit" else click.get_text_stream("stdin").read()
         sys.exit(run_hook(kind, args, text, submit=bool(submit), say=lambda line: click.echo(line, err=True)))

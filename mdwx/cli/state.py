@@ -18,9 +18,9 @@ from mdwx.errors import EXIT_FAILED, EXIT_OK, StateError
 
 
 def state_file(path: Path) -> Path:
-    """The state database meant by ``path``: the file itself, or for a folder the state of
-    the site governing it (``MDWX_STATE``, else ``.mdwx/state.db`` in the site root)."""
-    if path.is_dir():
+    """The state database meant by ``path``: the file itself, or for a folder (or a post) the
+    state of the site governing it (``MDWX_STATE``, else ``.mdwx/state.db`` in the site root)."""
+    if path.is_dir() or path.suffix.lower() in (".md", ".markdown"):
         from mdwx.config import load_config
 
         return load_config(path).state_path

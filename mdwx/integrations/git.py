@@ -207,7 +207,8 @@ def describe(changes: Changes, root: Path) -> list[str]:
     """Lines telling the user what the range held besides the posts to publish."""
     lines = []
     for old, new in changes.renamed:
-        lines.append(f"renamed: {_rel(old, root)} → {_rel(new, root)} (published as the same article)")
+        lines.append(f"renamed: {_rel(old, root)} → {_rel(new, root)} (the same article when its content or "
+                     "front-matter id/slug is unchanged)")
     for path, files in changes.by_asset.items():
         lines.append(f"{_rel(path, root)}: its file(s) changed: {', '.join(_rel(f, root) for f in files)}")
     for path in changes.deleted:

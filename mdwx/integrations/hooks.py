@@ -171,6 +171,10 @@ def run_hook(kind: str, args: Sequence[str], stdin: str, *, submit: bool, say: S
         ["rev-parse", "--git-dir"], cwd=Path.cwd()).strip()))
     for name in _GIT_ENV:  # the hook's own git environment must not steer the commands below
         os.environ.pop(name, None)
+    if kind == "pre-commit":  # pre-commit's pre-push stage passes the push in its environment
+        refs = [PushedRef(os.environ.get("PRE_COMMIT_REMOTE_BRANCH", ""), os.environ.get("PRE_COMMIT_FROM_REF", ""),
+                          os.environ.get("PRE_COMMIT_TO_REF", ""))]
+        return _pre_push(refs, remote=os.environ.get("PRE_COMMIT_REMOTE_NAME"), submit=submit, say=say)
     refs = parse_stdin(kind, stdin)
     if kind == "pre-push":
         return _pre_push(refs, remote=args[0] if args else None, submit=submit, say=say)
@@ -180,7 +184,7 @@ def run_hook(kind: str, args: Sequence[str], stdin: str, *, submit: bool, say: S
 def _pre_push(refs: list[PushedRef], *, remote: str | None, submit: bool, say: Say) -> int:
     top = Path(run_git(["rev-parse", "--show-toplevel"], cwd=Path.cwd()).strip())
     branch = publishing_branch(top, remote)
-    pushed = [r for r in refs if r.ref == f"refs/heads/{branch}" and r.new not in ZERO_SHA]
+    pushed = [r for r in refs if r.ref == f"refs/heads/{branch}" and r.new and r.new not in ZERO_SHA]
     if not pushed:
         return EXIT_OK
     ref = pushed[0]
@@ -189,7 +193,7 @@ def _pre_push(refs: list[PushedRef], *, remote: str | None, submit: bool, say: S
         say(f"mdwx: pre-push: {branch} is not checked out here, and mdwx publishes from the work tree; "
             f"check out {branch} and push again, or push without publishing: git push --no-verify")
         return EXIT_FAILED
-    base = ref.old if ref.old not in ZERO_SHA and _known(top, ref.old) else empty_tree(top)
+    base = ref.old if ref.old and ref.old not in ZERO_SHA and _known(top, ref.old) else empty_tree(top)
     return _publish_range(top, base, ref.new, submit=submit, say=say, blocking=True)
 
 
