@@ -23,9 +23,8 @@ def add_hook_commands(main: click.Group, guard: Any) -> None:
                   help="Before a push leaves this clone (default); a failure stops the push.")
     @click.option("--post-receive", "kind", flag_value="post-receive",
                   help="In the receiving (e.g. bare) repository, after a push landed.")
-    @click.option("--draft", "submit", flag_value=False, default=True,
-                  help="Upload the changed posts as drafts (default).")
-    @click.option("--submit", "submit", flag_value=True, help="Submit them for publishing.")
+    @click.option("--submit/--draft", "submit", default=False,
+                  help="Submit the changed posts for publishing, or upload them as drafts (default).")
     @click.option("--force", is_flag=True, help="Replace a hook that is not mdwx's (kept as <hook>.mdwx-backup).")
     @guard
     def install(kind: str, submit: bool, force: bool) -> None:
@@ -53,8 +52,7 @@ def add_hook_commands(main: click.Group, guard: Any) -> None:
 
     @hook.command(hidden=True, context_settings={"ignore_unknown_options": True})
     @click.argument("kind", type=click.Choice(["pre-push", "post-receive", "pre-commit"]))
-    @click.option("--draft", "submit", flag_value=False, default=True)
-    @click.option("--submit", "submit", flag_value=True)
+    @click.option("--submit/--draft", "submit", default=False)
     @click.argument("args", nargs=-1)
     @guard
     def run(kind: str, submit: bool, args: tuple[str, ...]) -> None:
