@@ -103,10 +103,10 @@ def render(records: Iterable[dict[str, Any]]) -> str:
 def parse(text: str, *, path: Path | None = None) -> list[dict[str, Any]]:
     """The records of an export; StateError naming the file and line for anything else."""
     records = []
-    lines = text.splitlines()
-    if not lines:
-        return []
-    for number, line in enumerate(lines, 1):
+    # Only "\n" ends a record (a checkout with CRLF endings adds "\r"): the text may hold
+    # U+2028, U+0085 and the like, which str.splitlines would take for line ends.
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         if len(line) > MAX_LINE:
