@@ -172,13 +172,27 @@ def run_hook(kind: str, args: Sequence[str], stdin: str, *, submit: bool, say: S
     for name in _GIT_ENV:  # the hook's own git environment must not steer the commands below
         os.environ.pop(name, None)
     if kind == "pre-commit":  # pre-commit's pre-push stage passes the push in its environment
-        refs = [PushedRef(os.environ.get("PRE_COMMIT_REMOTE_BRANCH", ""), os.environ.get("PRE_COMMIT_FROM_REF", ""),
-                          os.environ.get("PRE_COMMIT_TO_REF", ""))]
+        refs = [_pre_commit_push()]
         return _pre_push(refs, remote=os.environ.get("PRE_COMMIT_REMOTE_NAME"), submit=submit, say=say)
     refs = parse_stdin(kind, stdin)
     if kind == "pre-push":
         return _pre_push(refs, remote=args[0] if args else None, submit=submit, say=say)
     return _post_receive(refs, git_dir, submit=submit, say=say)
+
+
+def _pre_commit_push() -> PushedRef:
+    """The push pre-commit describes in its environment. A branch new to the remote whose
+    history reaches a root commit comes without FROM/TO refs (pre-commit runs on all files):
+    then the whole local branch is the push."""
+    tip = os.environ.get("PRE_COMMIT_TO_REF", "")
+    local = os.environ.get("PRE_COMMIT_LOCAL_BRANCH", "")
+    if not tip and local:
+        try:
+            tip = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{local}^{{commit}}"],
+                          cwd=Path.cwd()).strip()
+        except ConfigError:
+            tip = ""
+    return PushedRef(os.environ.get("PRE_COMMIT_REMOTE_BRANCH", ""), os.environ.get("PRE_COMMIT_FROM_REF", ""), tip)
 
 
 def _pre_push(refs: list[PushedRef], *, remote: str | None, submit: bool, say: Say) -> int:
