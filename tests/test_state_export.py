@@ -135,3 +135,19 @@ def test_a_fresh_run_with_only_the_export_never_publishes_again(tmp_path: Path) 
     assert articles(export.read_text(encoding="utf-8")) == articles(kept) and len(articles(kept)) == 1
     for secret in [sb.secret, *tokens]:
         assert secret not in kept
+
+
+def test_state_file_must_stay_inside_the_site_and_mdwx_theme_overrides(tmp_path: Path, monkeypatch) -> None:
+    import pytest
+
+    from mdwx.config import load_config
+    from mdwx.errors import ConfigError
+
+    for bad in ('"/etc/state.jsonl"', '"../elsewhere.jsonl"', '""'):
+        (tmp_path / "mdwx.toml").write_text(f"state_file = {bad}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match="state_file must be a path inside the site"):
+            load_config(tmp_path)
+    (tmp_path / "mdwx.toml").write_text('state_file = ".mdwx/state.jsonl"\ntheme = "default"\n', encoding="utf-8")
+    monkeypatch.setenv("MDWX_THEME", "github")
+    config = load_config(tmp_path)
+    assert config.state_export_path == tmp_path.resolve() / ".mdwx" / "state.jsonl" and config.theme == "github"

@@ -233,8 +233,12 @@ def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str |
 def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None) -> None:
     """Show what mdwx knows of each post and ask WeChat for its live status."""
     from mdwx.cli.publish import run_status
+    from mdwx.publish.state.sync import exported_state
 
-    sys.exit(run_status(_collect(paths or (Path("."),)), as_json=as_json, sandbox=sandbox, backend=backend))
+    posts = _collect(paths or (Path("."),))
+    with exported_state(posts, write=False, say=_err):  # a fresh checkout: what the export records
+        code = run_status(posts, as_json=as_json, sandbox=sandbox, backend=backend)
+    sys.exit(code)
 
 
 @main.command()
