@@ -158,6 +158,10 @@ def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | N
     """Validate posts offline: front matter, limits, content size, local files."""
     from mdwx.build import check_post
 
+    if as_json and output_format == "github":
+        from mdwx.errors import ConfigError
+
+        raise ConfigError("--json and --format github both print on stdout: choose one")
     posts = _select(paths, changed_since, git_range)
     reports = [check_post(post) for post in posts]
     if output_format == "github":
