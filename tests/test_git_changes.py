@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mdwx.errors import ConfigError
 from mdwx.integrations.git import changed_posts, parse_range
@@ -93,3 +95,74 @@ def test_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 2 and "not inside a git repository" in result.stderr
     with pytest.raises(ConfigError):
         parse_range("nodots")
+
+
+NAMES = st.sampled_from(["a", "b c", "中文", "d-e", "f"])
+OPS = st.lists(st.tuples(st.sampled_from(["edit", "picture", "rename", "delete", "add"]), NAMES), max_size=6)
+
+
+def _post_text(name: str, words: str) -> str:
+    return f"---\ntitle: {name}\n---\n\n{words}\n\n![picture](pic.png)\n"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=st.sets(NAMES, min_size=1), ops=OPS, salt=st.integers(0, 10**6))
+def test_changed_posts_match_a_model_of_the_commits(tmp_path_factory, start, ops, salt) -> None:
+    """Whatever edits, picture changes, renames, deletions and additions a commit holds (names
+    with spaces and CJK included), the changed posts are the model's: edited, picture-changed,
+    added or renamed-to posts; deleted ones are listed; nothing else."""
+    import hashlib
+
+    site = tmp_path_factory.mktemp("repo")
+    env = git_env(dict(os.environ), site)
+    git(site, "init", "-q", "-b", "main", env=env)
+    (site / "mdwx.toml").write_text("", encoding="utf-8")
+
+    def words(tag: str) -> str:  # distinct enough that git pairs no deletion with an addition
+        return " ".join(hashlib.sha256(f"{tag}{salt}{i}".encode()).hexdigest()[:10] for i in range(12))
+
+    def write(name: str, tag: str, colour: tuple[int, int, int] = (9, 9, 9)) -> None:
+        folder = site / "posts" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.md").write_text(_post_text(name, words(tag)), encoding="utf-8")
+        (folder / "pic.png").write_bytes(png_bytes(colour=colour))
+
+    present = set(start)
+    for name in start:
+        write(name, name)
+    base = commit_all(site, "start", env)
+    changed: set[str] = set()
+    deleted: set[str] = set()
+    for number, (op, name) in enumerate(ops):
+        if op == "add" and name not in present:
+            write(name, f"new{number}{name}", colour=(number, 1, 1))
+            present.add(name)
+            changed.add(name)
+            deleted.discard(name)
+        elif name not in present:
+            continue
+        elif op == "edit":
+            (site / "posts" / name / "index.md").write_text(_post_text(name, words(f"e{number}{name}")), "utf-8")
+            changed.add(name)
+        elif op == "picture":
+            (site / "posts" / name / "pic.png").write_bytes(png_bytes(colour=(number * 20, 200, 3)))
+            changed.add(name)
+        elif op in ("rename", "delete"):
+            for path in (site / "posts" / name).iterdir():
+                path.unlink()
+            (site / "posts" / name).rmdir()
+            present.discard(name)
+            if name in changed or name not in start:
+                changed.discard(name)
+            if name in start:
+                deleted.add(name)
+            if op == "rename":
+                target = f"{name}-moved{number}"
+                write(target, f"moved{number}")  # new content: git may or may not pair it
+                present.add(target)
+                changed.add(target)
+    tip = commit_all(site, "changes", env) if git(site, "status", "--porcelain", env=env).stdout else base
+    result = changed_posts(site, base, tip)
+    got = sorted(p.parent.name for p in result.posts)
+    assert got == sorted(changed & present)
+    assert sorted(p.parent.name for p in result.deleted) == sorted(deleted - present)

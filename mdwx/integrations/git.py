@@ -155,9 +155,9 @@ def changed_posts(folder: Path, base: str, tip: str = "HEAD") -> Changes:
                 changes.posts.append(new_path)
         elif letter == "R" and _looks_like_post(old_path, folder):
             changes.deleted.append(top / old)  # renamed to a file that is no post
-        else:
+        elif not _looks_like_post(new_path, folder):  # a post the globs skip is no one's asset
             touched.add(new_path)
-    if touched:
+    if touched:  # rendering every post to find who references what: only when a file changed
         for path, post in candidates.items():
             if path in changes.posts:
                 continue
