@@ -114,3 +114,23 @@ def test_install_refuses_a_foreign_hook_and_uninstall_restores_it(tmp_path: Path
     assert not (hooks / "pre-push.mdwx-backup").exists()
     again = mdwx("hook", "uninstall", cwd=work, env=env)
     assert again.returncode == 0 and "no mdwx hook" in again.stderr
+
+
+def test_the_publishing_branch_comes_from_config_then_the_remote_then_git(tmp_path: Path, monkeypatch) -> None:
+    from mdwx.integrations.hooks import default_branch, publishing_branch
+
+    env = git_env(dict(os.environ), tmp_path)
+    bare, work = repository(tmp_path, env)
+    for name, value in env.items():  # git run by mdwx sees the test's HOME, not the user's config
+        monkeypatch.setenv(name, value)
+    assert default_branch(work, "origin") == "main"  # nothing known: main
+    git(work, "config", "init.defaultBranch", "trunk", env=env)
+    assert default_branch(work, "origin") == "trunk"
+    git(work, "commit", "-q", "--allow-empty", "-m", "first", env=env)
+    git(work, "push", "-q", "origin", "main:develop", env=env)
+    git(bare, "symbolic-ref", "HEAD", "refs/heads/develop", env=env)
+    git(work, "remote", "set-head", "origin", "--auto", env=env)
+    assert default_branch(work, "origin") == "develop"  # the remote's HEAD
+    assert default_branch(bare, None) == "develop"  # a receiving repository's HEAD
+    (work / "mdwx.toml").write_text('publish_branch = "release"\n', encoding="utf-8")
+    assert publishing_branch(work, "origin") == "release"

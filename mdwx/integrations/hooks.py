@@ -207,8 +207,19 @@ def _pre_push(refs: list[PushedRef], *, remote: str | None, submit: bool, say: S
         say(f"mdwx: pre-push: {branch} is not checked out here, and mdwx publishes from the work tree; "
             f"check out {branch} and push again, or push without publishing: git push --no-verify")
         return EXIT_FAILED
-    base = ref.old if ref.old and ref.old not in ZERO_SHA and _known(top, ref.old) else empty_tree(top)
-    return _publish_range(top, base, ref.new, submit=submit, say=say, blocking=True)
+    return _publish_range(top, _push_base(top, ref, remote, branch), ref.new, submit=submit, say=say,
+                          blocking=True)
+
+
+def _push_base(top: Path, ref: PushedRef, remote: str | None, branch: str) -> str:
+    """What the remote already has of the push: its old tip; when this clone lacks that commit
+    (someone else pushed), where the pushed tip forked from the last-fetched remote branch; for
+    a new branch, nothing (the empty tree)."""
+    if ref.old and ref.old not in ZERO_SHA and _known(top, ref.old):
+        return ref.old
+    if remote and _known(top, f"refs/remotes/{remote}/{branch}"):
+        return run_git(["merge-base", f"refs/remotes/{remote}/{branch}", ref.new], cwd=top, what="merge-base").strip()
+    return empty_tree(top)
 
 
 def _known(cwd: Path, sha: str) -> bool:
