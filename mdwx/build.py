@@ -20,6 +20,7 @@ from mdwx.document import Asset, AssetKind, Document
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError
 from mdwx.source.model import Article
 from mdwx.source.posts import Post
+from mdwx.urls import is_local
 
 # What a placeholder becomes once uploaded, for sizing the content before anything is sent.
 TYPICAL_IMAGE_URL = "http://mmbiz.qpic.cn/mmbiz_png/" + "x" * 86 + "/0?wx_fmt=png"
@@ -31,7 +32,14 @@ _ATTR = re.compile(r'(data-miniprogram-[a-z]+)="([^"]*)"')
 
 @dataclass
 class PostReport:
-    """What check/build found for one post; ``error`` set means the post failed."""
+    """What check/build found for one post; ``error`` set means the post failed.
+
+    ``title`` and ``slug`` as read (None when the post could not be read); ``warnings`` one
+    line each, naming ``file:line``; ``outputs`` the files ``build`` wrote (content.html,
+    preview.html); ``content_chars`` the visible text in characters (code points) and
+    ``content_bytes`` the content HTML in bytes of UTF-8 with WeChat-length image URLs,
+    which WeChat limits (45002 past about 682 KB; see docs/limits.md).
+    """
 
     path: Path
     title: str | None = None
@@ -44,9 +52,15 @@ class PostReport:
 
     @property
     def ok(self) -> bool:
+        """True when the post passed (``error`` is None)."""
         return self.error is None
 
     def to_json(self) -> dict[str, object]:
+        """One post of ``check``/``build --json``.
+
+        ``{"path", "title", "slug", "ok", "content_chars", "content_bytes", "warnings",
+        "outputs", "error"}``.
+        """
         return {
             "path": str(self.path),
             "title": self.title,
@@ -85,16 +99,21 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     raise: the error is kept in :attr:`Prepared.breach` so the output can still be written.
     """
     from mdwx.render import render_article
+    from mdwx.render.header_footer import load_templates
     from mdwx.render.limits import check_content, content_bytes, text_chars, text_warning
+    from mdwx.render.pipeline import article_theme
+    from mdwx.render.themes import load_theme
 
     article = read_post(post)
     try:
-        document = render_article(article, post.config)
+        theme = load_theme(article_theme(article, post.config))
     except ConfigError as exc:
         if article.theme != post.config.theme:  # a per-post theme: the post is wrong, not the site
             raise ArticleError(exc.message, path=article.path, line=article.key_lines.get("theme"),
-                               hint=exc.hint) from None
+                               hint=exc.hint) from exc
         raise
+    # The caller loads what the render needs; the render itself reads nothing.
+    document = render_article(article, post.config, theme=theme, templates=load_templates(post.config))
     styles = typeset_formulas(article, document)
     estimate = document.substitute({a.key: _typical_value(a) for a in document.assets}, styles)
     problems = check_content(estimate, post.config.limits)
@@ -133,14 +152,19 @@ def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
         try:
             styles[asset.key] = formula_style(asset.source, display=asset.display)
         except AssetError as exc:
-            raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
+            exc.at(article.path, asset.line)
+            raise
     return styles
 
 
 def read_post(post: Post) -> Article:
-    from mdwx.source.article import read_article
+    """The post's validated article: from its text when held in memory, else from its file."""
+    from mdwx.source.article import read_article, read_article_text, read_source_text
 
-    return read_article(post.confined_path(), post.config)
+    if post.text is None and not post.meta:
+        return read_article(post.confined_path(), post.config)
+    text = post.text if post.text is not None else read_source_text(post.confined_path(), post.config.limits.markdown_bytes)
+    return read_article_text(text, post.path, post.config, post.meta)
 
 
 def _typical_value(asset: Asset) -> str:
@@ -154,7 +178,8 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
     to draw, and videos by their container signature, so a bad file fails here, at its
     reference's line, and nothing is uploaded for a post that would fail.
     """
-    from mdwx.assets.local import check_local_svg, check_video_file, decode_data_uri, resolve_local
+    from mdwx.assets.datauri import decode_data_uri
+    from mdwx.assets.local import check_local_svg, check_video_file, resolve_local
 
     for asset in document.assets:
         if asset.kind is AssetKind.FORMULA or asset.is_remote:
@@ -172,19 +197,20 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
                 check_local_svg(path, asset.source, post.config.images.max_width)
                 _verify_file(path, asset.source)
         except AssetError as exc:
-            raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
+            exc.at(article.path, asset.line)
+            raise
     cover = cover_reference(article, document, post)
     if cover is None:
         return  # publish makes one (see mdwx.assets.cover)
     source, base, line = cover
-    if not source.startswith(("http://", "https://", "//", "data:")):
+    if is_local(source):
         try:
             _verify_file(resolve_local(source, post_path=base, site_root=post.config.root), source)
         except AssetError as exc:
             if base != article.path:  # the site's default_cover: the config file is what is wrong
                 raise AssetError(f"default_cover: {exc.message} (the cover of {article.path.name})",
-                                 path=base, line=line, hint=exc.hint) from None
-            raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from None
+                                 path=base, line=line, hint=exc.hint) from exc
+            raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from exc
 
 
 def _check_cover_font(post: Post) -> None:
@@ -234,6 +260,7 @@ def _key_line(path: Path, key: str) -> int | None:
 
 
 def check_post(post: Post) -> PostReport:
+    """Check one post offline; its problem is the report's ``error``, a site's is raised (ConfigError)."""
     report = PostReport(post.path)
     try:
         prepared = prepare(post)
@@ -292,7 +319,7 @@ def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
 def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
     """A URL that shows the asset from the local files, relative to the output folder."""
     if asset.kind is AssetKind.FORMULA:
-        from mdwx.assets.local import render_formula
+        from mdwx.assets.formula import render_formula
 
         target = folder / f"{asset.key}.png"
         target.write_bytes(render_formula(asset.source, display=asset.display))

@@ -17,6 +17,7 @@ from typing import Any
 
 from mdwx.errors import ConfigError
 from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
+from mdwx.urls import is_http_url
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -123,34 +124,35 @@ class SiteConfig:
     mirrors: dict[str, str] = field(default_factory=dict)
     # Whose site layout the posts follow: "auto" (detected), "none", or one of GENERATOR_NAMES.
     generator: str = "auto"
-    # A text export of the state (relative to root) kept up to date after each run and merged
-    # in before it, for CI runners and hooks that start without .mdwx/state.db.
-    state_file: str | None = None
+    # ``state_file`` in mdwx.toml: a text export of the state (relative to root) kept up to date
+    # after each run and merged in before it, for CI runners and hooks that start without
+    # .mdwx/state.db. (The dataclass's ``state_file`` below is the database a caller chose.)
+    state_export: str | None = None
     # The branch whose pushes the git hooks publish ("" = the repository's default branch).
     publish_branch: str = ""
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
     draft: DraftLimits = field(default_factory=DraftLimits)
+    # Set by the caller (the CLI from MDWX_STATE, a plugin from its options), never from the
+    # config file: one state database for every site instead of ROOT/.mdwx/state.db.
+    state_file: Path | None = None
 
     @property
     def state_path(self) -> Path:
-        env = os.environ.get("MDWX_STATE")
-        return Path(env) if env else self.root / ".mdwx" / "state.db"
+        """The state database: ``state_file`` when the caller set one, else ROOT/.mdwx/state.db."""
+        return self.state_file if self.state_file is not None else self.root / ".mdwx" / "state.db"
 
     @property
     def state_export_path(self) -> Path | None:
-        """The ``state_file`` export as an absolute path, None when not configured."""
-        return self.root / self.state_file if self.state_file else None
-
-    @property
-    def effective_api_base(self) -> str:
-        return os.environ.get("MDWX_API_BASE") or self.api_base
+        """The ``state_file`` export of mdwx.toml as an absolute path, None when not configured."""
+        return self.root / self.state_export if self.state_export else None
 
 
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
                               "draft": DraftLimits}
-_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path"}
+_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file", "state_export"} | {"state_file"}
+_TOML_NAMES = {"state_file": "state_export"}  # mdwx.toml's key → the field holding it
 
 
 _TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)")
@@ -203,14 +205,8 @@ def load_config(start: Path) -> SiteConfig:
         path = root / "pyproject.toml"
         data = _read_toml(path).get("tool", {}).get("mdwx", {})
     else:
-        return _from_environment(SiteConfig(root=root))
-    return _from_environment(config_from_mapping(data, root=root, config_path=path))
-
-
-def _from_environment(config: SiteConfig) -> SiteConfig:
-    """``MDWX_THEME`` overrides the site's theme (a CI job choosing one without editing files)."""
-    theme = os.environ.get("MDWX_THEME", "").strip()
-    return replace(config, theme=theme) if theme else config
+        return SiteConfig(root=root)
+    return config_from_mapping(data, root=root, config_path=path)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -238,7 +234,8 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
                 raise ConfigError(f"[{key}] must be a table", path=where)
             values[key] = _section(_SECTIONS[key], value, key, where)
         elif key in _TOP_KEYS:
-            values[key] = _coerce(key, value, SiteConfig.__dataclass_fields__[key].type, where)
+            name = _TOML_NAMES.get(key, key)
+            values[name] = _coerce(key, value, SiteConfig.__dataclass_fields__[name].type, where)
         else:
             raise ConfigError(f"unknown setting {key!r}{_suggest(key, _TOP_KEYS | set(_SECTIONS))}", path=where)
     config = SiteConfig(root=root, config_path=config_path, **values)
@@ -305,10 +302,10 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise ConfigError("concurrency must be between 1 and 64", path=where)
     if config.generator not in ("auto", "none", *GENERATOR_NAMES):
         raise ConfigError(f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}", path=where)
-    if config.state_file is not None and (not config.state_file.strip() or Path(config.state_file).is_absolute()
-                                          or ".." in Path(config.state_file).parts):
+    if config.state_export is not None and (not config.state_export.strip() or Path(config.state_export).is_absolute()
+                                            or ".." in Path(config.state_export).parts):
         raise ConfigError("state_file must be a path inside the site, e.g. \".mdwx/state.jsonl\"", path=where)
-    if not config.api_base.startswith(("http://", "https://")):
+    if not is_http_url(config.api_base):
         raise ConfigError("api_base must be an http:// or https:// URL", path=where)
 
 

@@ -1,24 +1,27 @@
 """Typed errors shared by every stage.
 
 Every error a user can cause is an :class:`MdwxError`: the CLI prints ``str(error)`` as one
-line and exits with ``error.exit_code``, never a traceback. ``str()`` is built from the
-location (``file:line``), the message and a hint saying what to do about it.
+line, never a traceback, and maps the error's class to an exit code (see ``mdwx.cli``: the
+errors themselves know nothing of the command line). ``str()`` is built from the location
+(``file:line``), the message and a hint saying what to do about it.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import TypeVar
 
-EXIT_OK = 0
-EXIT_FAILED = 1  # a post failed validation or publishing
-EXIT_USAGE = 2  # usage or configuration error
+E = TypeVar("E", bound="MdwxError")
 
 
 class MdwxError(Exception):
-    """Base of every error mdwx reports to a person."""
+    """Base of every error mdwx reports to a person.
 
-    exit_code = EXIT_FAILED
+    ``message`` is the problem, ``path`` and ``line`` (1-based) where it is, ``hint`` what to
+    do about it; ``code`` is a stable word for the kind (``"config"``, ``"article"``, …).
+    """
+
     code = "error"
 
     def __init__(
@@ -35,8 +38,19 @@ class MdwxError(Exception):
         self.line = line
         self.hint = hint
 
+    def at(self: E, path: str | Path | None, line: int | None = None) -> E:
+        """Set where the error is and return the same error.
+
+        ``path`` is the file naming the faulty reference and ``line`` its line; returning the
+        error itself lets a caller add the location without changing its class or cause.
+        """
+        self.path = str(path) if path is not None else None
+        self.line = line
+        return self
+
     @property
     def location(self) -> str:
+        """``path:line``, ``path``, or "" when the error has no place."""
         if self.path is None:
             return ""
         return f"{self.path}:{self.line}" if self.line else self.path
@@ -48,6 +62,7 @@ class MdwxError(Exception):
         return one_line(text)
 
     def to_json(self) -> dict[str, object]:
+        """``{"code", "message", "path", "line"}``: the error in ``--json`` documents."""
         return {
             "code": self.code,
             "message": str(self),
@@ -57,9 +72,11 @@ class MdwxError(Exception):
 
 
 def one_line(text: str) -> str:
-    """``text`` with every control or line-breaking character escaped (``\\n``, ``\\x1b``,
-    ``\\u2028``), so a message built from a file name or a URL-decoded path stays on one line
-    and cannot move the terminal's cursor."""
+    r"""``text`` with every control or line-breaking character escaped.
+
+    ``\n``, ``\x1b``, ``\u2028`` and the like are written as escapes, so a message built from
+    a file name or a URL-decoded path stays on one line and cannot move the terminal's cursor.
+    """
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() or ch == " " else _escape(ch) for ch in text)
@@ -73,9 +90,8 @@ def _escape(ch: str) -> str:
 
 
 class ConfigError(MdwxError):
-    """The site configuration or the command line is wrong: nothing was attempted."""
+    """The site configuration, the credentials or the call is wrong: nothing was attempted."""
 
-    exit_code = EXIT_USAGE
     code = "config"
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mdwx.cli.main import exit_code_for
 from mdwx.config import load_config
 from mdwx.errors import ConfigError
 from mdwx.source.posts import collect_posts
@@ -52,7 +53,7 @@ def test_bad_config_is_a_config_error(tmp_path: Path, text: str, message: str) -
     site(tmp_path, text)
     with pytest.raises(ConfigError, match=message) as info:
         load_config(tmp_path)
-    assert info.value.exit_code == 2
+    assert exit_code_for(info.value) == 2
 
 
 def test_directory_expands_through_globs(tmp_path: Path) -> None:
@@ -79,7 +80,7 @@ def test_named_file_is_taken_even_if_globs_skip_it(tmp_path: Path) -> None:
 def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="no such file or folder") as info:
         collect_posts([tmp_path / "nope.md"])
-    assert info.value.exit_code == 2
+    assert exit_code_for(info.value) == 2
 
 
 def test_same_post_twice_is_listed_once(tmp_path: Path) -> None:

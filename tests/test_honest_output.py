@@ -17,7 +17,7 @@ import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdwx.cli.publish import INPROCESS_APPID
+from mdwx.api.connection import INPROCESS_APPID
 from mdwx.sandbox import SandboxSettings
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
 from tests.publish_helpers import SAMPLE_SITE, sandbox
@@ -123,7 +123,7 @@ def test_one_error_format_in_check_preview_and_publish(tmp_path: Path) -> None:
     post = site_with_post(tmp_path, extra="cover: ../outside.jpg\n")
     expected = f"✗ {post}:3: cover: ../outside.jpg: outside the site folder"
     env = dict(os.environ)
-    for command in (["check"], ["preview", "--no-open"], ["publish", "--dry-run"]):
+    for command in (["check"], ["preview", "--static", "--no-open"], ["publish", "--dry-run"]):
         result = mdwx(*command, str(post), cwd=post.parent, env=env)
         assert result.returncode == 1, command
         assert expected in result.stderr, (command, result.stderr)

@@ -140,14 +140,20 @@ def test_a_fresh_run_with_only_the_export_never_publishes_again(tmp_path: Path) 
 def test_state_file_must_stay_inside_the_site_and_mdwx_theme_overrides(tmp_path: Path, monkeypatch) -> None:
     import pytest
 
+    from mdwx.api.connection import with_overrides
+    from mdwx.cli.main import options_from_env
     from mdwx.config import load_config
     from mdwx.errors import ConfigError
+    from mdwx.source.posts import Post
 
     for bad in ('"/etc/state.jsonl"', '"../elsewhere.jsonl"', '""'):
         (tmp_path / "mdwx.toml").write_text(f"state_file = {bad}\n", encoding="utf-8")
         with pytest.raises(ConfigError, match="state_file must be a path inside the site"):
             load_config(tmp_path)
     (tmp_path / "mdwx.toml").write_text('state_file = ".mdwx/state.jsonl"\ntheme = "default"\n', encoding="utf-8")
-    monkeypatch.setenv("MDWX_THEME", "github")
     config = load_config(tmp_path)
-    assert config.state_export_path == tmp_path.resolve() / ".mdwx" / "state.jsonl" and config.theme == "github"
+    assert config.state_export_path == tmp_path.resolve() / ".mdwx" / "state.jsonl"
+    assert config.state_path == tmp_path.resolve() / ".mdwx" / "state.db"  # the database is not the export
+    monkeypatch.setenv("MDWX_THEME", "github")
+    post = with_overrides(Post(tmp_path / "p.md", config), options_from_env())
+    assert post.config.theme == "github"

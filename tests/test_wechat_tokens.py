@@ -151,23 +151,34 @@ def test_missing_credentials_are_a_config_error() -> None:
         WeChatClient(APPID, None)
 
 
-def test_from_env_reads_credentials_and_api_base(
+def test_credentials_and_api_base_are_read_from_the_environment_at_the_boundary(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    from mdwx.api import Credentials
+    from mdwx.api.connection import connect
+    from mdwx.cli.main import options_from_env
     from mdwx.config import SiteConfig
 
     monkeypatch.setenv("WECHAT_APPID", APPID)
     monkeypatch.setenv("WECHAT_APPSECRET", SECRET)
     monkeypatch.delenv("WECHAT_ACCESS_TOKEN", raising=False)
     monkeypatch.setenv("MDWX_API_BASE", "http://127.0.0.1:9/relay")
-    client = WeChatClient.from_env(
-        SiteConfig(root=tmp_path, token_endpoint="token"), token_cache=MemoryTokenCache()
-    )
+    options = options_from_env(token_cache=MemoryTokenCache())
+    assert options.credentials == Credentials(APPID, SECRET) and SECRET not in repr(options)
+    config = SiteConfig(root=tmp_path, token_endpoint="token", api_base=options.api_base or "")
+
+    async def client_of(config: SiteConfig) -> WeChatClient:
+        async with connect(config, options) as conn:
+            assert conn.client is not None
+            return conn.client
+
+    client = run(client_of(config))
     assert client.api_base == "http://127.0.0.1:9/relay" and client.appid == APPID
     assert client._tokens._mode == "token"
     monkeypatch.delenv("WECHAT_APPSECRET")
+    options = options_from_env()
     with pytest.raises(ConfigError) as caught:
-        WeChatClient.from_env(SiteConfig(root=tmp_path))
+        run(client_of(SiteConfig(root=tmp_path)))
     assert "WECHAT_APPSECRET" in str(caught.value)
 
 

@@ -8,8 +8,6 @@ from typing import Any
 
 import click
 
-from mdwx.errors import EXIT_OK
-
 
 def add_hook_commands(main: click.Group, guard: Any) -> None:
     """Register ``mdwx hook …`` on ``main``."""
@@ -32,6 +30,8 @@ def add_hook_commands(main: click.Group, guard: Any) -> None:
         from mdwx.integrations.hooks import install as install_hook
 
         done = install_hook(Path.cwd(), kind, submit=bool(submit), force=force)
+        from mdwx.cli.main import EXIT_OK
+
         verb = "updated" if done.updated else "installed"
         click.echo(f"{verb} the {kind} hook: {done.path} (publishes changed posts "
                    f"{'submitted' if submit else 'as drafts'})", err=True)
@@ -43,6 +43,7 @@ def add_hook_commands(main: click.Group, guard: Any) -> None:
     @guard
     def uninstall() -> None:
         """Remove mdwx's hooks and put back what they replaced."""
+        from mdwx.cli.main import EXIT_OK
         from mdwx.integrations.hooks import uninstall as uninstall_hooks
 
         lines = uninstall_hooks(Path.cwd())
@@ -59,5 +60,10 @@ def add_hook_commands(main: click.Group, guard: Any) -> None:
         """What the installed hook calls: the pushed refs on stdin, git's arguments after."""
         from mdwx.integrations.hooks import run_hook
 
-        text = "" if kind == "pre-commit" else click.get_text_stream("stdin").read()
-        sys.exit(run_hook(kind, args, text, submit=bool(submit), say=lambda line: click.echo(line, err=True)))
+        text = "" if kind == "pre-commit" else sys.stdin.read()
+
+        def say(line: str) -> None:
+            click.echo(line, err=True)
+
+        code: int = run_hook(kind, args, text, submit=bool(submit), say=say)
+        sys.exit(code)

@@ -8,17 +8,35 @@ Heavy modules are imported inside the commands so ``mdwx --help`` answers fast.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from mdwx import __version__
-from mdwx.errors import EXIT_FAILED, EXIT_OK, MdwxError
+from mdwx.errors import ConfigError, MdwxError
+
+if TYPE_CHECKING:
+    from mdwx.api import CheckReport, Options
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a post failed validation or publishing
+EXIT_USAGE = 2  # usage or configuration error
+#: Exit code by error class (the nearest class in the error's MRO wins); others: EXIT_FAILED.
+EXIT_CODES: dict[type[MdwxError], int] = {ConfigError: EXIT_USAGE}
+
+
+def exit_code_for(error: MdwxError) -> int:
+    """The exit code the command line ends with for ``error`` (DESIGN.md: 1 a post, 2 usage)."""
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return EXIT_FAILED
 
 
 def _err(message: str, **style: Any) -> None:
@@ -27,7 +45,37 @@ def _err(message: str, **style: Any) -> None:
 
 def _fail(error: MdwxError) -> None:
     _err(f"mdwx: error: {error}", fg="red")
-    sys.exit(error.exit_code)
+    sys.exit(exit_code_for(error))
+
+
+def state_override() -> Path | None:
+    """``MDWX_STATE``: one state database for every site (None: each site's own)."""
+    state = os.environ.get("MDWX_STATE")
+    return Path(state) if state else None
+
+
+def sandbox_port() -> int:
+    """The port the in-process sandbox tries first: ``MDWX_SANDBOX_PORT``, else 8765."""
+    text = os.environ.get("MDWX_SANDBOX_PORT", "").strip()
+    if not text:
+        return 8765
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ConfigError(f"MDWX_SANDBOX_PORT={text!r} is not a port", hint="a number from 1 to 65535")
+    return int(text)
+
+
+def options_from_env(**changes: Any) -> Options:
+    """The API options for a command: credentials, ``MDWX_API_BASE``, ``MDWX_STATE`` and
+    ``MDWX_SANDBOX_PORT`` and ``MDWX_THEME`` from the environment (the only place the command line reads them),
+    plus ``changes``."""
+    from mdwx.api import Credentials, Options
+
+    if changes.get("sandbox"):
+        changes.setdefault("sandbox_port", sandbox_port())
+    if os.environ.get("MDWX_THEME", "").strip():  # a CI job choosing a theme without editing files
+        changes.setdefault("theme", os.environ["MDWX_THEME"].strip())
+    return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
+                   state_path=state_override(), **changes)
 
 
 def _print_json(document: dict[str, Any]) -> None:
@@ -69,12 +117,6 @@ def main() -> None:
     """
 
 
-def _collect(paths: Sequence[Path]) -> list[Any]:
-    from mdwx.source.posts import collect_posts
-
-    return collect_posts(paths)
-
-
 git_paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 
 
@@ -85,10 +127,11 @@ def _git_options(func: F) -> F:
                         help="Only the posts changed between REV and HEAD (or whose images changed).")(func)
 
 
-def _select(paths: Sequence[Path], changed_since: str | None, git_range: str | None) -> list[Any]:
-    """The posts named, or with a git range the posts it changed among them (default: ".")."""
+def _select(paths: Sequence[Path], changed_since: str | None, git_range: str | None) -> list[Path]:
+    """The paths named, or with a git range the posts it changed among them (default: "."),
+    resolved before the API call so it composes with every command."""
     if changed_since is None and git_range is None:
-        return _collect(paths)
+        return list(paths)
     if changed_since is not None and git_range is not None:
         from mdwx.errors import ConfigError
 
@@ -107,15 +150,16 @@ def _select(paths: Sequence[Path], changed_since: str | None, git_range: str | N
             _err(line)
         found += [p for p in changes.posts if p not in found]
     if not found:
-        _err(f"no posts changed in {git_range or changed_since + '..HEAD'}; nothing to do.")
+        _err(f"no posts changed in {git_range or f'{changed_since}..HEAD'}; nothing to do.")
         sys.exit(EXIT_OK)
-    return _collect(found)
+    return found
 
 
-def _report_offline(reports: list[Any], verb: str, as_json: bool) -> None:
+def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
+    reports = result.posts
     failed = [r for r in reports if not r.ok]
     if as_json:
-        _print_json({"posts": [r.to_json() for r in reports]})
+        _print_json(result.to_json())
     else:
         for report in reports:
             for warning in report.warnings:
@@ -140,10 +184,9 @@ def _report_offline(reports: list[Any], verb: str, as_json: bool) -> None:
 @_guard
 def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
     """Render posts offline to the exact WeChat content HTML and a phone preview."""
-    from mdwx.build import build_post
+    from mdwx import api
 
-    reports = [build_post(post, out.resolve()) for post in _collect(paths)]
-    _report_offline(reports, "built", as_json)
+    _report_offline(api.build(list(paths), options_from_env(out_dir=out)), "built", as_json)
 
 
 @main.command()
@@ -156,35 +199,46 @@ def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
 def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, as_json: bool,
           output_format: str) -> None:
     """Validate posts offline: front matter, limits, content size, local files."""
-    from mdwx.build import check_post
+    from mdwx import api
 
     if as_json and output_format == "github":
         from mdwx.errors import ConfigError
 
         raise ConfigError("--json and --format github both print on stdout: choose one")
-    posts = _select(paths, changed_since, git_range)
-    reports = [check_post(post) for post in posts]
+    result = api.check(_select(paths, changed_since, git_range), options_from_env())
     if output_format == "github":
         from mdwx.integrations.github import report_annotations
 
-        for line in report_annotations(reports):
+        for line in report_annotations(result.posts):
             click.echo(line)
-    _report_offline(reports, "passed", as_json or output_format == "json")
+    _report_offline(result, "passed", as_json or output_format == "json")
 
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8760, show_default=True,
+              help="Port on 127.0.0.1 (0: any free one).")
 @click.option("--open/--no-open", "open_browser", default=True, help="Open the preview in a browser.")
+@click.option("--static", is_flag=True, help="Write .mdwx/preview/<slug>/preview.html once instead of serving.")
+@click.option("--sandbox", is_flag=True,
+              help="Copy button: upload pictures to the local WeChat emulator (as publish --sandbox).")
 @_guard
-def preview(path: Path, open_browser: bool) -> None:
-    """Build one post into .mdwx/preview/ and open its phone-frame preview."""
-    from mdwx.build import build_post
+def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bool) -> None:
+    """Serve one post's phone-frame preview, reloaded as you edit; copy it for the WeChat editor."""
+    from mdwx import api
+    from mdwx.source.posts import collect_posts
 
-    post = _collect([path])[0]
-    report = build_post(post, post.config.root / ".mdwx" / "preview")
+    post = collect_posts([path])[0]  # a folder: its first post
+    if not static:
+        from mdwx.preview import run_preview
+
+        run_preview(post.path, port=port, open_browser=open_browser, options=options_from_env(sandbox=sandbox),
+                    echo=_err)
+        return
+    report = api.build(post.path, options_from_env(out_dir=post.config.root / ".mdwx" / "preview")).posts[0]
     if report.error:  # the same line as check and publish print for a post: ✗ path:line: message
         _err(f"✗ {report.error}", fg="red")
-        sys.exit(report.error.exit_code)
+        sys.exit(exit_code_for(report.error))
     page = report.outputs[1]
     _err(f"preview: {page}")
     if open_browser:
@@ -221,10 +275,11 @@ def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str |
     from mdwx.cli.publish import run_publish
     from mdwx.publish.state.sync import exported_state
 
-    posts = _select(paths, changed_since, git_range)
-    with exported_state(posts, write=not dry_run, say=_err):
-        code = run_publish(posts, draft=draft, wait=wait, dry_run=dry_run, force=force,
-                           as_json=as_json, sandbox=sandbox, backend=backend)
+    targets = _select(paths, changed_since, git_range)
+    options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox,
+                               backend=backend)
+    with exported_state(targets, options.state_path, write=not dry_run, say=_err):
+        code = run_publish(targets, options, as_json=as_json)
     sys.exit(code)
 
 
@@ -239,9 +294,10 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str |
     from mdwx.cli.publish import run_status
     from mdwx.publish.state.sync import exported_state
 
-    posts = _collect(paths or (Path("."),))
-    with exported_state(posts, write=False, say=_err):  # a fresh checkout: what the export records
-        code = run_status(posts, as_json=as_json, sandbox=sandbox, backend=backend)
+    targets = list(paths or (Path("."),))
+    options = options_from_env(sandbox=sandbox, backend=backend)
+    with exported_state(targets, options.state_path, write=False, say=_err):  # a fresh checkout: the export
+        code = run_status(targets, options, as_json=as_json)
     sys.exit(code)
 
 
@@ -262,8 +318,8 @@ def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool
     """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
     from mdwx.cli.publish import run_delete
 
-    sys.exit(run_delete(_collect([path])[0], yes=yes, index=index, sandbox=sandbox, as_json=as_json,
-                        article=article, backend=backend))
+    sys.exit(run_delete(path, options_from_env(sandbox=sandbox, backend=backend), yes=yes, index=index,
+                        as_json=as_json, article=article))
 
 
 @main.command()

@@ -25,9 +25,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mdwx.errors import EXIT_FAILED, EXIT_OK, ConfigError
+from mdwx.errors import ConfigError
 from mdwx.integrations.git import ZERO_SHA, changed_posts, describe, empty_tree, run_git
 
+#: What a hook exits with (githooks(5): non-zero from pre-push stops the push); a publish's
+#: own exit code is passed through as it is.
+EXIT_OK = 0
+EXIT_FAILED = 1
 HOOK_KINDS = ("pre-push", "post-receive")
 MARKER = "# mdwx-hook:"
 BACKUP_SUFFIX = ".mdwx-backup"

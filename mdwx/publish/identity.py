@@ -17,7 +17,6 @@ silently creating a second article on WeChat:
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +39,7 @@ class Fingerprint:
 def fingerprint(post: Post, *, post_id: str = "", slug: str = "") -> Fingerprint:
     """``post_id``/``slug``: the front matter's explicit ``id`` or ``slug`` ("" when absent)."""
     try:
-        data = post.path.read_bytes()
+        data = post.source_bytes()
     except OSError:
         data = b""
     key = f"id:{post_id}" if post_id else f"slug:{slug}" if slug else ""
@@ -103,10 +102,10 @@ def hidden_states(posts: Iterable[Post]) -> list[tuple[Path, str, str]]:
     folder, relative to the root). Above the root: a state file in a folder above it whose
     records may name posts of this site (``below``: the root, relative to that folder).
     """
-    if os.environ.get("MDWX_STATE"):
-        return []
     found: dict[Path, tuple[str, str]] = {}
     for post in posts:
+        if post.config.state_file is not None:  # one state file chosen for every site
+            return []
         root = post.config.root
         for folder in (post.path.parent, *post.path.parent.parents):
             if folder == root or not folder.is_relative_to(root):

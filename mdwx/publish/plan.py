@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from mdwx.errors import MdwxError
@@ -27,6 +28,8 @@ UNCHANGED, UPDATE, UPLOAD, SETTLE = "unchanged", "update", "uploadnews", "settle
 
 
 class PublishError(MdwxError):
+    """A post could not be published: WeChat refused it, or publishing it would be wrong."""
+
     code = "publish"
 
 
@@ -63,7 +66,7 @@ class Plan:
 
 
 def decide(record: ArticleRecord | None, digest: str | None, *, draft: bool, force: bool,
-           path: object) -> tuple[str, str | None, bool, PublishError | None]:
+           path: str | Path | None) -> tuple[str, str | None, bool, PublishError | None]:
     """(article step, media_id superseded, submit?, refusal) for a post whose payload hash is
     ``digest`` (None: it will differ from any recorded one)."""
     if record and record.status == "submitting":

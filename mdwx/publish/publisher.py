@@ -12,6 +12,7 @@ without a duplicate submission.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,8 @@ __all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher"
 
 @dataclass
 class PublishOptions:
+    """How :class:`Publisher` runs (set from :class:`mdwx.api.Options`); times in seconds."""
+
     draft: bool = False
     wait: bool = False
     dry_run: bool = False
@@ -65,6 +68,17 @@ class PublishOptions:
 
 @dataclass
 class PostResult:
+    """What publishing did to one post; ``error`` set means the post failed.
+
+    ``status`` is ``published``, ``submitted`` (under review), ``draft`` (uploaded, not
+    submitted), ``rejected`` (failed review), ``skipped`` (``draft: true``), ``dry-run`` or
+    ``failed``. ``media_id`` is the article's id in the publishing library, ``url`` where it
+    is read once published (the ``url`` ``cgi-bin/publish/query`` answers, media API contract).
+    ``uploads`` counts ``images`` and ``videos`` sent and ``cached`` ones reused;
+    ``actions`` are human lines, ``steps`` the plan's machine names (planned in a dry run,
+    taken otherwise).
+    """
+
     path: str
     title: str | None = None
     media_id: str | None = None
@@ -77,6 +91,11 @@ class PostResult:
     steps: list[str] = field(default_factory=list)  # the plan's steps: planned (dry run) or taken
 
     def to_json(self) -> dict[str, Any]:
+        """One post of ``publish --json``.
+
+        ``{"path", "title", "media_id", "status", "url", "uploads", "actions", "steps",
+        "warnings", "error": {"code", "message"} | None}``.
+        """
         return {
             "path": self.path, "title": self.title, "media_id": self.media_id,
             "status": self.status, "url": self.url, "uploads": self.uploads,
@@ -87,7 +106,12 @@ class PostResult:
 
 @dataclass
 class Events:
-    """Callbacks for progress display; the library itself prints nothing."""
+    """Callbacks for progress display; the library itself prints nothing.
+
+    ``on_post(post, total)``: a post starts uploading, ``total`` uploads ahead of it;
+    ``on_upload()``: one image or cover uploaded; ``on_video(name, done, total)``: a video's
+    upload progress in bytes sent of its size in bytes.
+    """
 
     on_post: Callable[[Post, int], None] = lambda post, total: None  # total uploads ahead
     on_upload: Callable[[], None] = lambda: None
@@ -126,6 +150,7 @@ class Publisher(SubmitSteps):
         return results
 
     async def publish(self, post: Post, *, follow: bool = True) -> PostResult:
+        """Publish one post (``follow``: and follow its review with ``wait``); raises ConfigError."""
         result = PostResult(path=str(post.path))
         try:
             await self._publish(post, result)
@@ -191,7 +216,9 @@ class Publisher(SubmitSteps):
                    loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
                    result: PostResult) -> None:
         """Plan, then print the plan (dry run) or carry it out under the post's lock.
-        ``assets``: every asset, the cover (an image post's first picture) first."""
+
+        ``assets``: every asset, the cover (an image post's first picture) first.
+        """
         article = prepared.article
         if self.options.dry_run:
             found = self._find(post, article)
@@ -263,6 +290,7 @@ class Publisher(SubmitSteps):
         result.steps += [f"upload {u}" for u in plan.uploads]
         payload = self._payload(prepared, resolved)
         if plan.article == SETTLE:  # ask first; then decide again on what WeChat said
+            assert record is not None  # SETTLE is decided only for a recorded article
             record = await self._settle_submit(post, record, result)
             result.steps.append(SETTLE)
             plan.article, plan.supersede, plan.submit, plan.error = decide(
@@ -319,7 +347,7 @@ class Publisher(SubmitSteps):
                 tags=meta.tags or defaults.tags, category=meta.category or defaults.category,
                 subcategory=meta.subcategory or defaults.subcategory,
                 declare_original=meta.declare_original or defaults.declare_original, appid=self.appid,
-                progress=lambda done, total, name=name: self.events.on_video(name, done, total))
+                progress=functools.partial(self.events.on_video, name))
             if upload.status != 3:
                 upload = await wait_for_review(self.client, self.state, self.appid, upload.file_sha1,
                                                upload.media_id, timeout=defaults.review_timeout,
@@ -390,10 +418,11 @@ class Publisher(SubmitSteps):
 
 def front_matter_title(post: Post) -> str | None:
     """The title a failed post's front matter gives, so a report names it even then."""
-    from mdwx.source.article import _split
+    from mdwx.source.article import read_source_text, split_text
 
     try:
-        title = _split(post.path, post.config.limits.markdown_bytes).front.get("title")
+        text = post.text if post.text is not None else read_source_text(post.confined_path(), post.config.limits.markdown_bytes)
+        title = split_text(text, post.path, post.meta).front.get("title")
     except (MdwxError, OSError, ValueError):
         return None
     return " ".join(title.split()) if isinstance(title, str) and title.strip() else None

@@ -9,27 +9,57 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mdwx.render.header_footer import Template
+from mdwx.render.themes import Theme
+
 if TYPE_CHECKING:
     from mdwx.config import Limits, SiteConfig
     from mdwx.document import Document
     from mdwx.source.model import Article
 
-__all__ = ["check_content", "preview_page", "render_article", "render_markdown", "theme_names"]
+__all__ = ["Template", "Theme", "check_content", "preview_page", "render_article", "render_markdown",
+           "theme_names"]
 
 
-def render_article(article: Article, config: SiteConfig) -> Document:
-    """The article's ``content`` HTML (site header, body, footer, references) and assets."""
+def render_article(article: Article, config: SiteConfig, *, theme: Theme | None = None,
+                   templates: tuple[Template | None, Template | None] | None = None) -> Document:
+    """The article's ``content`` HTML (site header, body, footer, references) and assets.
+
+    The render itself does no I/O. ``theme`` is the loaded theme and ``templates`` the
+    site's loaded (header, footer), each None for none; given both, nothing is read. What
+    is not given is loaded here first, as a convenience: the post's theme from
+    ``templates/`` and the header and footer files the site's config names.
+    Raises :class:`~mdwx.errors.ConfigError` for an unknown theme or an unreadable template.
+    """
+    from mdwx.render.pipeline import article_theme
     from mdwx.render.pipeline import render_article as render
 
-    return render(article, config)
+    if theme is None:
+        from mdwx.render.themes import load_theme
+
+        theme = load_theme(article_theme(article, config))
+    if templates is None:
+        from mdwx.render.header_footer import load_templates
+
+        templates = load_templates(config)
+    header, footer = templates
+    return render(article, config, theme=theme, header=header, footer=footer)
 
 
-def render_markdown(text: str, config: SiteConfig, *, theme: str | None = None,
+def render_markdown(text: str, config: SiteConfig, *, theme: str | Theme | None = None,
                     path: Path | None = None, line_offset: int = 1,
                     base_dir: Path | None = None) -> Document:
-    """Render Markdown alone (no header/footer); ``line_offset`` is the file line of line 1."""
+    """Render Markdown alone (no header/footer); ``line_offset`` is the file line of line 1.
+
+    ``theme`` is a loaded :class:`~mdwx.render.themes.Theme` (nothing is read), or a theme
+    name (default: the site's) loaded here first.
+    """
     from mdwx.render.pipeline import render_markdown as render
 
+    if not isinstance(theme, Theme):
+        from mdwx.render.themes import load_theme
+
+        theme = load_theme(theme or config.theme)
     return render(text, config, theme=theme, path=path, line_offset=line_offset, base_dir=base_dir)
 
 

@@ -2,14 +2,18 @@
 
 ``config.header`` / ``config.footer`` are paths relative to the site root. ``{author}``,
 ``{title}`` (and ``{digest}``, ``{slug}``, ``{source_url}``) are filled in; any other
-``{name}`` is left as written, so braces in Markdown (``{width=300}``) are safe. Files are read
-once per (path, modification time).
+``{name}`` is left as written, so braces in Markdown (``{width=300}``) are safe.
+
+The render pipeline never reads them: the caller loads them with :func:`load_templates`
+(files are read once per (path, modification time)) and passes the :class:`Template`
+values in, or builds a :class:`Template` from text it already holds.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,6 +52,26 @@ def read_template(config: SiteConfig, relative: str) -> tuple[Path, str]:
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise ConfigError(f"cannot read template {relative!r}: {reason}", path=where) from exc
+
+
+@dataclass(frozen=True)
+class Template:
+    """A header or footer template: its Markdown ``text`` and the file it stands for.
+
+    ``path`` (absolute) names the template in messages, and relative images in it resolve
+    against its folder (a footer's QR code sits beside the footer, not beside each post).
+    """
+
+    path: Path
+    text: str
+
+
+def load_templates(config: SiteConfig) -> tuple[Template | None, Template | None]:
+    """The site's (header, footer), each None when not configured; raises :class:`ConfigError`."""
+    loaded = []
+    for relative in (config.header, config.footer):
+        loaded.append(Template(*read_template(config, relative)) if relative else None)
+    return loaded[0], loaded[1]
 
 
 def fill(template: str, values: dict[str, str]) -> str:

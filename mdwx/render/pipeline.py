@@ -3,6 +3,9 @@
 One MarkdownIt instance is built and cached; every WeChat transform is a plugin that
 overrides render rules, and per-render state lives in ``env`` (see :mod:`.context`). The
 document is rendered to semantic HTML once, then the theme is inlined once.
+
+Nothing here reads a file, the environment or the network: the theme (:class:`Theme`) and
+the header and footer (:class:`Template`) are loaded by the caller and passed in.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from mdwx.render.blocks import blocks_plugin
 from mdwx.render.bounded import NESTING_KEY, bounded_plugin
 from mdwx.render.code import code_plugin
 from mdwx.render.context import ENV_KEY, RenderContext
-from mdwx.render.header_footer import fill, read_template
+from mdwx.render.header_footer import Template, fill
 from mdwx.render.inline_css import inline_theme
 from mdwx.render.links import links_plugin, references_html
 from mdwx.render.lists import lists_plugin
@@ -37,7 +40,7 @@ from mdwx.render.media import media_plugin
 from mdwx.render.positions import positions_plugin
 from mdwx.render.raw_html import close_hidden, raw_html_plugin
 from mdwx.render.sanitize import MAX_DEPTH, drop_hidden, limit_depth
-from mdwx.render.themes import load_theme
+from mdwx.render.themes import Theme
 from mdwx.source.model import Article
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -136,9 +139,9 @@ def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset
     return md.renderer.render(tokens, md.options, env) + close_hidden(ctx)
 
 
-def new_context(config: SiteConfig, text: str, *, theme_name: str, path: Path | None,
+def new_context(config: SiteConfig, text: str, *, theme: Theme, path: Path | None,
                 line_offset: int, base_dir: Path | None) -> RenderContext:
-    theme = load_theme(theme_name)
+    """A fresh per-render context for ``text`` rendered with ``theme``."""
     return RenderContext(
         config=config,
         path=path,
@@ -151,7 +154,7 @@ def new_context(config: SiteConfig, text: str, *, theme_name: str, path: Path | 
     )
 
 
-def finish(ctx: RenderContext, parts: list[str], theme_name: str, tail: str = "") -> Document:
+def finish(ctx: RenderContext, parts: list[str], theme: Theme, tail: str = "") -> Document:
     """Wrap in the root section, add the references (before the site footer ``tail``), inline the theme.
 
     The content of never-shown raw HTML elements is removed from the whole document first
@@ -173,17 +176,16 @@ def finish(ctx: RenderContext, parts: list[str], theme_name: str, tail: str = ""
         ctx.warnings.append(Diagnostic(
             f"elements nested more than {MAX_DEPTH} deep (emphasis, raw HTML) lose their "
             "innermost tags; the text is kept", str(ctx.path) if ctx.path else None, None))
-    return Document(inline_theme(html, load_theme(theme_name)), assets, list(ctx.warnings))
+    return Document(inline_theme(html, theme), assets, list(ctx.warnings))
 
 
-def render_markdown(text: str, config: SiteConfig, *, theme: str | None = None,
+def render_markdown(text: str, config: SiteConfig, *, theme: Theme,
                     path: Path | None = None, line_offset: int = 1,
                     base_dir: Path | None = None) -> Document:
     """Render Markdown alone (no header or footer): for tests, previews and plugins."""
-    theme_name = theme or config.theme
-    ctx = new_context(config, text, theme_name=theme_name, path=path, line_offset=line_offset,
+    ctx = new_context(config, text, theme=theme, path=path, line_offset=line_offset,
                       base_dir=base_dir)
-    return finish(ctx, [render_part(text, ctx, path=path, line_offset=line_offset)], theme_name)
+    return finish(ctx, [render_part(text, ctx, path=path, line_offset=line_offset)], theme)
 
 
 def article_theme(article: Article, config: SiteConfig) -> str:
@@ -193,22 +195,25 @@ def article_theme(article: Article, config: SiteConfig) -> str:
     return config.theme
 
 
-def render_article(article: Article, config: SiteConfig) -> Document:
-    """The article's WeChat ``content``: site header, body, site footer, references."""
-    theme_name = article_theme(article, config)
-    ctx = new_context(config, article.body, theme_name=theme_name, path=article.path,
+def render_article(article: Article, config: SiteConfig, *, theme: Theme,
+                   header: Template | None = None, footer: Template | None = None) -> Document:
+    """The article's WeChat ``content``: site header, body, site footer, references.
+
+    ``theme`` is the loaded theme (:func:`article_theme` names it); ``header`` and ``footer``
+    the site's loaded templates (:func:`mdwx.render.header_footer.load_templates`).
+    """
+    ctx = new_context(config, article.body, theme=theme, path=article.path,
                       line_offset=article.file_line(1), base_dir=article.path.parent)
     values = {"author": article.author or config.author, "title": article.title,
               "digest": article.digest, "slug": article.slug, "source_url": article.source_url}
     parts = {}
-    for kind, relative in (("header", config.header), ("body", None), ("footer", config.footer)):
+    for kind, template in (("header", header), ("body", None), ("footer", footer)):
         if kind == "body":
             parts[kind] = render_part(article.body, ctx, path=article.path,
                                       line_offset=article.file_line(1), base_dir=article.path.parent)
-        elif relative:
-            template_path, template = read_template(config, relative)
-            html = render_part(fill(template, values), ctx, path=template_path, line_offset=1,
-                               base_dir=template_path.parent)
+        elif template is not None:
+            html = render_part(fill(template.text, values), ctx, path=template.path, line_offset=1,
+                               base_dir=template.path.parent)
             parts[kind] = f'<section class="{kind}">{html}</section>'
     # The references list belongs to the article, so it comes before the site's footer.
-    return finish(ctx, [parts.get("header", ""), parts["body"]], theme_name, parts.get("footer", ""))
+    return finish(ctx, [parts.get("header", ""), parts["body"]], theme, parts.get("footer", ""))

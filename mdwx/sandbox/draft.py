@@ -119,6 +119,7 @@ async def update(request: Request) -> Response:
     error = article_error(request, new)
     if error is not None:
         return error
+    assert isinstance(new, dict)  # article_error refused anything else
     items = list(draft.items)
     items[index] = normalised(new, len(items) == 1)
     request.app.state.store.set_draft_items(draft.media_id, items)

@@ -166,7 +166,8 @@ def _cover_info_error(art: dict[str, Any], first: ImageRecord) -> Response | Non
     if not isinstance(crops, list):
         return wx_error(40097, "invalid args: cover_info.crop_percent_list must be a list")
     for crop in crops:
-        ratio = NEWSPIC_RATIOS.get(crop.get("ratio")) if isinstance(crop, dict) else None
+        name = crop.get("ratio") if isinstance(crop, dict) else None
+        ratio = NEWSPIC_RATIOS.get(name) if isinstance(name, str) else None
         if ratio is None:
             return wx_error(40097, f"invalid args: crop ratio must be one of {list(NEWSPIC_RATIOS)}")
         problem = crop_problem([crop.get(k) for k in ("x1", "y1", "x2", "y2")], ratio, first)

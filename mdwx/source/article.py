@@ -11,7 +11,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,11 +46,32 @@ class _Source:
 
 
 def read_article(path: Path, config: SiteConfig) -> Article:
-    """Read and validate one post. Raises :class:`ArticleError` naming ``path:line``."""
-    source = _split(path, config.limits.markdown_bytes)
+    """Read and validate one post file. Raises :class:`ArticleError` naming ``path:line``.
+
+    A thin wrapper over :func:`read_article_text`: the file is read and decoded here, and
+    everything else (front matter, validation, line numbers) is shared with posts held in
+    memory.
+    """
+    return read_article_text(read_source_text(path, config.limits.markdown_bytes), path, config)
+
+
+def read_article_text(text: str, path: Path, config: SiteConfig,
+                      meta: Mapping[str, Any] | None = None) -> Article:
+    """Validate one post given as text (front matter + Markdown), as if read from ``path``.
+
+    ``path`` is where the post lives (or would live): it names the post in errors, and its
+    folder is where relative images and videos are looked up. ``meta`` overrides front
+    matter keys (as a static site generator hands a plugin the page's metadata); its values
+    are validated like front matter, and an error in one names the post without a line.
+    Line numbers are those of ``text``. Text over ``limits.markdown_bytes`` bytes of UTF-8
+    is refused, as a file would be. Raises :class:`ArticleError`.
+    """
+    _check_size(text, path, config.limits.markdown_bytes)
+    source = split_text(text, path)
     adapted = adapt(path, config, source.front, source.key_lines, source.body, source.body_line)
     if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
         source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
+    source = _with_meta(source, meta)
     front, lines = source.front, source.key_lines
     warnings = [_unknown_key_warning(path, key, lines) for key in front if key not in KNOWN_KEYS]
     warnings += adapted.warnings if adapted else []
@@ -96,7 +117,13 @@ def read_article(path: Path, config: SiteConfig) -> Article:
     )
 
 
-def _split(path: Path, max_bytes: int) -> _Source:
+def read_source_text(path: Path, max_bytes: int) -> str:
+    """The post file's text, decoded from UTF-8; at most ``max_bytes`` bytes are read.
+
+    A leading byte-order mark is kept here and dropped by :func:`split_text`, as for text
+    handed over in memory. Raises :class:`ArticleError` (missing, unreadable, over the
+    limit, not UTF-8).
+    """
     try:
         with path.open("rb") as file:  # never more than the limit (+1 to see it is over)
             raw = file.read(max_bytes + 1)
@@ -105,14 +132,44 @@ def _split(path: Path, max_bytes: int) -> _Source:
     except OSError as exc:
         raise ArticleError(f"cannot read: {exc.strerror}", path=path) from None
     if len(raw) > max_bytes:
-        raise ArticleError(f"the post is larger than the limit of {max_bytes:,} bytes of Markdown",
-                           path=path, hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
+        raise _too_large(path, max_bytes)
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ArticleError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
                            path=path, line=line, hint="save the file as UTF-8") from None
+
+
+def _too_large(path: Path, max_bytes: int) -> ArticleError:
+    return ArticleError(f"the post is larger than the limit of {max_bytes:,} bytes of Markdown",
+                        path=path, hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
+
+
+def _check_size(text: str, path: Path, max_bytes: int) -> None:
+    """Text over ``max_bytes`` bytes of UTF-8 is refused (the length test first: it is cheap)."""
+    if len(text) > max_bytes or (len(text) * 4 > max_bytes and len(text.encode("utf-8")) > max_bytes):
+        raise _too_large(path, max_bytes)
+
+
+def split_text(text: str, path: Path, meta: Mapping[str, Any] | None = None) -> _Source:
+    """Split a post's text into front matter (with ``meta`` laid over it) and body."""
+    return _with_meta(_split_text(text.removeprefix("\ufeff"), path), meta)
+
+
+def _with_meta(source: _Source, meta: Mapping[str, Any] | None) -> _Source:
+    """``source`` with ``meta``'s keys laid over its front matter (they name no file line)."""
+    if not meta:
+        return source
+    path = source.path
+    front, key_lines = dict(source.front), dict(source.key_lines)
+    for key, value in meta.items():
+        front[str(key)] = value
+        key_lines.pop(str(key), None)  # the value is not in the file: errors name no line
+    return _Source(path, front, key_lines, source.body, source.body_line)
+
+
+def _split_text(text: str, path: Path) -> _Source:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ArticleError("the post is empty", path=path, line=1)

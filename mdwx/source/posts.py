@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mdwx.config import SiteConfig, load_config
 from mdwx.errors import ArticleError, ConfigError
@@ -22,8 +23,23 @@ POST_SUFFIXES = (".md", ".markdown")
 
 @dataclass(frozen=True)
 class Post:
+    """One post of a site: a file, or text held in memory as if it were that file.
+
+    ``text`` (when not None) is the post's source instead of the file's content, and
+    ``meta`` overrides its front matter keys; ``path`` still names the post and locates its
+    relative assets and its site (see :class:`mdwx.api.Post`).
+    """
+
     path: Path  # absolute
     config: SiteConfig
+    text: str | None = None
+    meta: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
+
+    def source_bytes(self) -> bytes:
+        """The post's source as bytes: the text given, else the file's bytes (raises OSError)."""
+        if self.text is not None:
+            return self.text.encode("utf-8")
+        return self.path.read_bytes()
 
     @property
     def relative(self) -> str:
@@ -34,8 +50,9 @@ class Post:
             return self.path.as_posix()
 
     def confined_path(self) -> Path:
-        """The file to read: the post's real path, which must be a regular file inside the
-        site root. A post that is (or sits behind) a symbolic link leading outside the site
+        """The file to read: the post's real path, a regular file inside the site root.
+
+        A post that is (or sits behind) a symbolic link leading outside the site
         raises :class:`ArticleError`, as an image would: publishing must not read files the
         site does not hold.
         """

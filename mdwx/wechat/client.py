@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import os
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
+from mdwx.config import DEFAULT_API_BASE
 from mdwx.errors import ConfigError
 from mdwx.wechat.auth import TokenSource
 from mdwx.wechat.draft import DraftEndpoints
@@ -24,10 +24,6 @@ from mdwx.wechat.http import Call, Redactor, RetryPolicy, Sender, content_type_f
 from mdwx.wechat.models import Material, PublishStatus, VideoStatus
 from mdwx.wechat.token import TokenCache, default_cache
 
-if TYPE_CHECKING:
-    from mdwx.config import SiteConfig
-
-DEFAULT_API_BASE = "https://api.weixin.qq.com"
 MATERIAL_KINDS = ("image", "thumb")
 _VIDEO = "cgi-bin/material/upload_video"
 
@@ -79,19 +75,6 @@ class WeChatClient(DraftEndpoints):
             cache=token_cache if token_cache is not None else default_cache(),
             fixed=access_token,
         )
-
-    @classmethod
-    def from_env(cls, config: SiteConfig, **kwargs: Any) -> WeChatClient:
-        """Credentials from WECHAT_APPID / WECHAT_APPSECRET / WECHAT_ACCESS_TOKEN."""
-        options: dict[str, Any] = {
-            "api_base": config.effective_api_base,
-            "token_mode": config.token_endpoint,
-            "access_token": os.environ.get("WECHAT_ACCESS_TOKEN") or None,
-        }
-        options.update(kwargs)
-        appid = options.pop("appid", None) or os.environ.get("WECHAT_APPID") or None
-        secret = options.pop("secret", None) or os.environ.get("WECHAT_APPSECRET") or None
-        return cls(appid, secret, **options)
 
     @property
     def requests_sent(self) -> int:

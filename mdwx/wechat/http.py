@@ -226,7 +226,7 @@ class Sender:
             raise _Retry(TransportError(call.label, reason), unclear=response.status_code != 429)
         if code == -1:
             raise _Retry(self._error(call, body, -1))
-        if code and code == call.done_code and unclear:
+        if code and code == call.done_code and unclear and isinstance(body, dict):
             return body  # an earlier attempt whose answer was lost did the work
         if code:
             raise self._error(call, body, code)
@@ -253,7 +253,9 @@ class Sender:
             raise OutcomeUnknown(call.label, reason)
         raise _Retry(TransportError(call.label, reason, hint=_NOT_WECHAT), unclear=True)
 
-    def _error(self, call: Call, body: dict[str, Any], code: int) -> WeChatError:
+    def _error(self, call: Call, body: Any, code: int) -> WeChatError:
+        """The typed error for WeChat's failure ``code`` in ``body`` (a JSON object)."""
+        body = body if isinstance(body, dict) else {}
         message = body.get("errmsg") or body.get("msg") or ""
         is_ret = call.ret_style and "errcode" not in body
         return error_for(code, self.redact(str(message)), call.label, ret=is_ret)

@@ -113,7 +113,7 @@ def parse(text: str, *, path: Path | None = None) -> list[dict[str, Any]]:
             raise StateError("record too long", path=path, line=number)
         try:
             value = json.loads(line)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise StateError(f"not a JSON record: {exc.msg}", path=path, line=number,
                              hint="a merge conflict left in the file? keep both lines: import merges them") from None
         if not isinstance(value, dict):

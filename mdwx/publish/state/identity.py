@@ -96,6 +96,8 @@ class IdentityRecords:
         Raises :class:`StateError` naming the other file when both know a post as different
         articles. Returns the number of articles taken over.
         """
+        params: tuple[object, ...]
+        key_params: tuple[str, ...]
         if below:
             start = len(below) + 2
             where, params = " WHERE substr(source_path, 1, ?) = ?", (start - 1, below + "/")

@@ -10,24 +10,34 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from pathlib import Path
 
 from mdwx.publish.state.export import sync_after, sync_before
 
 
-@contextlib.contextmanager
-def exported_state(posts: Sequence[Any], *, write: bool = True,
-                   say: Callable[[str], None] = lambda _line: None) -> Iterator[None]:
-    """Around a run over ``posts``: import each site's export first, export after.
+def _sites(paths: Sequence[Path], state_path: Path | None) -> dict[Path, tuple[Path, Path]]:
+    """Site root → (state database, export) for the sites of ``paths`` that keep an export."""
+    from mdwx.source.posts import collect_posts
 
-    ``write=False`` (a dry run) imports only. The export is written even when the run
-    fails part-way, since what was sent before the failure is recorded in the database.
-    """
-    sites = {}
-    for post in posts:
+    sites: dict[Path, tuple[Path, Path]] = {}
+    for post in collect_posts(paths):
         export = post.config.state_export_path
         if export is not None:
-            sites[post.config.root] = (post.config.state_path, export)
+            sites[post.config.root] = (state_path or post.config.state_path, export)
+    return sites
+
+
+@contextlib.contextmanager
+def exported_state(paths: Sequence[Path], state_path: Path | None = None, *, write: bool = True,
+                   say: Callable[[str], None] = lambda _line: None) -> Iterator[None]:
+    """Around a run over the posts ``paths`` name: import each site's export first, export after.
+
+    ``state_path``: one state database for every site (``MDWX_STATE``), else each site's own.
+    ``write=False`` (a dry run, status) imports only. The export is written even when the run
+    fails part-way, since what was sent before the failure is recorded in the database.
+    Raises :class:`mdwx.errors.StateError` for an export that does not parse (file and line).
+    """
+    sites = _sites(paths, state_path)
     for db, export in sites.values():
         report = sync_before(db, export)
         if report is not None:

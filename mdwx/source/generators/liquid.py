@@ -115,8 +115,9 @@ def _raw_fences(text: str) -> str:
     lines = text.split("\n")
     for is_code, start, end in blocks(lines):
         last = end - 1
-        if (is_code and last - start >= 3 and fence_opener(lines[start]) and _RAW_LINE.match(lines[start + 1])
-                and _ENDRAW_LINE.match(lines[last - 1]) and closes(lines[last], fence_opener(lines[start])[0])):
+        opener = fence_opener(lines[start])
+        if (is_code and last - start >= 3 and opener and _RAW_LINE.match(lines[start + 1])
+                and _ENDRAW_LINE.match(lines[last - 1]) and closes(lines[last], opener[0])):
             lines[start], lines[start + 1] = "", lines[start]
             lines[last - 1], lines[last] = lines[last], ""
     return "\n".join(lines)

@@ -65,7 +65,7 @@ class Obsidian(Generator):
         suffix = Path(name).suffix.lower()
         if suffix in IMAGE_EXTENSIONS or suffix in VIDEO_EXTENSIONS:
             found = self.locate(name, ctx)
-            width = next((_SIZE.match(p).group("w") for p in parts if _SIZE.match(p)), "")
+            width = next((size.group("w") for p in parts if (size := _SIZE.match(p))), "")
             alt = next((p for p in parts if p and not _SIZE.match(p)), "")
             return image_markdown(ctx.relative(found) if found else name, alt, "", width)
         what = "note" if suffix in ("", ".md") else f"{suffix[1:]} file"

@@ -204,7 +204,8 @@ def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
             continue
         match = opener.match(line)
         end = next_closer[index] if match else None
-        if end is not None and next_fence[index] is not None and next_fence[index] < end:
+        fence_at = next_fence[index]
+        if end is not None and fence_at is not None and fence_at < end:
             end = None  # the search stops at a fence
         if match and end is not None:
             pair = rewrite(match, lines[index + 1:end])

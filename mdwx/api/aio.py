@@ -1,0 +1,162 @@
+"""The library API, async: ``await check(...)``, ``build``, ``publish``, ``status``, ``delete``.
+
+For callers with an event loop (an async web app, a CI tool). :mod:`mdwx.api` has the same
+functions for synchronous callers (MkDocs, Pelican, git hooks). Each takes posts as paths
+(files, or folders expanded through the site's ``include``/``exclude`` globs) or in-memory
+:class:`~mdwx.api.types.Post` values, and one :class:`~mdwx.api.types.Options`.
+
+Errors: a post that fails (invalid front matter, content over WeChat's size limit, an
+image that cannot be made to fit, a refused upload) is reported in its result, and the
+other posts go on. What makes every post fail is raised: :class:`~mdwx.errors.ConfigError`
+(the site's config, missing credentials, a path that does not exist) and
+:class:`~mdwx.errors.StateError` (the state database is unusable).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from mdwx.api.connection import SANDBOX_POLL, by_site, connect, open_state, with_overrides
+from mdwx.api.status import delete, status
+from mdwx.api.types import (
+    BuildReport,
+    CheckReport,
+    Options,
+    Post,
+    PublishReport,
+    SandboxInfo,
+)
+from mdwx.errors import ConfigError
+from mdwx.source.posts import Post as SitePost
+
+__all__ = ["Source", "Sources", "build", "check", "delete", "publish", "site_posts", "status"]
+
+#: One post: a path (``str`` or ``os.PathLike``: a file, or a folder of posts) or a :class:`Post`.
+Source = str | os.PathLike[str] | Post
+#: One source or a sequence of them.
+Sources = Source | Sequence[Source]
+UNNAMED_POST = "post.md"  # what an in-memory post without a path is called, in the current folder
+
+
+async def check(posts: Sources, options: Options | None = None) -> CheckReport:
+    """Validate posts offline: front matter, limits, content size, local files.
+
+    Nothing is written or sent. The render and checks run in a worker thread, so the event
+    loop stays free. Returns a :class:`CheckReport`; raises :class:`ConfigError` when the
+    site's config is wrong (no post can pass) or a path does not exist.
+    """
+    return await asyncio.to_thread(check_sync, posts, options or Options())
+
+
+async def build(posts: Sources, options: Options | None = None) -> BuildReport:
+    """Render posts offline to ``options.out_dir/<slug>/content.html`` and ``preview.html``.
+
+    ``content.html`` is the exact ``content`` publish would send, with local file URLs;
+    ``preview.html`` shows it in a phone-width frame. Content over the size limit is still
+    written (to see what to cut) and the report carries the breach. Runs in a worker thread.
+    Returns a :class:`BuildReport`; raises :class:`ConfigError` as :func:`check` does.
+    """
+    return await asyncio.to_thread(build_sync, posts, options or Options())
+
+
+def check_sync(posts: Sources, options: Options) -> CheckReport:
+    """:func:`check` without an event loop (what :func:`mdwx.api.check` runs)."""
+    from mdwx.build import check_post
+
+    return CheckReport([check_post(post) for post in site_posts(posts, options)])
+
+
+def build_sync(posts: Sources, options: Options) -> BuildReport:
+    """:func:`build` without an event loop (what :func:`mdwx.api.build` runs)."""
+    from mdwx.build import build_post
+
+    out_dir = Path(options.out_dir).resolve()
+    return BuildReport([build_post(post, out_dir) for post in site_posts(posts, options)])
+
+
+async def publish(posts: Sources, options: Options | None = None) -> PublishReport:
+    """Upload each post's images, cover and videos, upload the article, submit it.
+
+    Per post: read, render and check offline; load every asset (so an invalid post sends
+    nothing); upload what the state database does not already hold; upload the article, or
+    update its unsubmitted copy; submit it (unless ``draft``); with ``wait`` follow review.
+    The state is written before and after each call that creates something, so a run
+    stopped at any instant is finished by the next without a duplicate article. Unchanged
+    posts send nothing. Endpoints, from the media API contract (``wechat-media-api.md``):
+    ``cgi-bin/media/uploadimg`` (body images), ``cgi-bin/material/add_material`` (cover),
+    ``cgi-bin/material/upload_video`` (chunked videos), ``cgi-bin/publish/uploadnews`` /
+    ``update`` / ``submit`` / ``query``.
+
+    Returns a :class:`PublishReport` (one result per post, in order); a post that failed
+    has ``error`` set and the others go on. Raises :class:`ConfigError` for missing
+    credentials or a wrong config and :class:`~mdwx.errors.StateError` for an unusable state.
+    """
+    from mdwx.publish.publisher import Publisher, PublishOptions
+
+    options = options or Options()
+    site = site_posts(posts, options, need_path="publish")
+    report = PublishReport()
+    for group in by_site(site):
+        config = group[0].config
+        poll = options.poll_interval or (SANDBOX_POLL if options.sandbox else None)
+        run = PublishOptions(draft=options.draft, wait=options.wait or options.sandbox, dry_run=options.dry_run,
+                             force=options.force, concurrency=options.concurrency,
+                             wait_timeout=options.wait_timeout, lock_timeout=options.lock_timeout,
+                             fetch_transport=options.fetch_transport, backend=options.backend)
+        if poll:
+            run.poll_interval = poll
+            if options.sandbox:
+                run.video_poll_interval = poll
+        # The state first: taking over a hidden state file may move the sandbox's data too.
+        with open_state(group, report.notes) as state:
+            async with connect(config, options, need_client=not options.dry_run) as conn:
+                publisher = Publisher(conn.client, state, conn.appid, run, options.events)
+                report.posts += await publisher.publish_all(group)
+                if conn.sandbox is not None:
+                    server = conn.sandbox
+                    report.sandboxes.append(SandboxInfo(config.root, server.port, server.appid, server.base_url,
+                                                        config.root / ".mdwx" / "sandbox.db"))
+    return report
+
+
+def site_posts(posts: Sources, options: Options, *, need_path: str | None = None) -> list[SitePost]:
+    """The posts named by ``posts``, each with its site's config and the call's overrides.
+
+    Folders expand to their posts; a path named twice counts once. ``need_path`` names the
+    call when in-memory posts must have a path (their identity). Raises :class:`ConfigError`
+    for a path that does not exist, no posts, or a missing ``path``.
+    """
+    from mdwx.config import load_config
+    from mdwx.source.posts import collect_posts
+
+    sources: Sequence[Source] = [posts] if isinstance(posts, (str, os.PathLike, Post)) else posts
+    if not sources:
+        raise ConfigError("no post or folder given", hint="e.g. mdwx build posts/")
+    items: list[SitePost] = []
+    paths: list[str | os.PathLike[str]] = []  # a run of paths, expanded together as the CLI does
+    for source in [*sources, None]:
+        if not isinstance(source, Post) and source is not None:
+            paths.append(source)
+            continue
+        if paths:
+            items += collect_posts([Path(path) for path in paths])
+            paths = []
+        if source is None:
+            break
+        if source.path is None and need_path:
+            raise ConfigError(f"an in-memory post needs a path to {need_path}",
+                              hint="Post(text, path=...): the path is the post's identity on WeChat")
+        if not isinstance(source.text, str):
+            raise ConfigError(f"Post.text must be a string, not {type(source.text).__name__}")
+        path = Path(source.path if source.path is not None else UNNAMED_POST).expanduser().resolve()
+        items.append(SitePost(path, load_config(path), source.text, dict(source.meta)))
+    found: list[SitePost] = []
+    seen: set[Path] = set()
+    for item in items:
+        if item.path not in seen:
+            seen.add(item.path)
+            found.append(with_overrides(item, options))
+    return found

@@ -1,0 +1,161 @@
+"""Connecting to WeChat: the client for the real API or for an in-process sandbox, the state.
+
+What ``publish --sandbox`` and the credentials from the environment used to wire up in the
+command line lives here, so a plugin gets the same behaviour from :mod:`mdwx.api`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import secrets
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mdwx.api.types import Credentials, Options
+from mdwx.errors import ConfigError
+from mdwx.publish.state.store import State
+from mdwx.source.posts import Post as SitePost
+
+if TYPE_CHECKING:
+    from mdwx.config import SiteConfig
+    from mdwx.sandbox import SandboxServer
+    from mdwx.wechat import WeChatClient
+
+# The in-process sandbox is an account of its own, apart from `mdwx sandbox`'s default one,
+# and each of its instances (each sandbox.db) has its own AppID: state recorded against one
+# is never taken for another (they hold different articles). INPROCESS_APPID names the data
+# of a sandbox.db made before instances had their own.
+INPROCESS_APPID = "wx1b5e4d0c1b5e4d0c"
+SANDBOX_APPID_FILE = "sandbox.appid"
+INPROCESS_SECRET = "in-process-sandbox-secret-7f3a9c1e"
+NO_APPID = "default"  # the state's key when a token is given without an AppID
+SANDBOX_POLL = 0.1  # the in-process sandbox reviews in 0.5 s: follow it at its pace
+SANDBOX_REVIEW_SECONDS = 0.5
+
+
+@dataclass
+class Connection:
+    """A client (None when not needed and no credentials) and the AppID keying the state."""
+
+    client: WeChatClient | None
+    appid: str
+    sandbox: SandboxServer | None = None
+
+
+def state_appid(options: Options, config: SiteConfig) -> str:
+    """The AppID the state keys this call's records by, without connecting."""
+    if options.sandbox:
+        return inprocess_appid(config.root / ".mdwx")
+    return (options.credentials or Credentials()).appid or NO_APPID
+
+
+@contextlib.asynccontextmanager
+async def connect(config: SiteConfig, options: Options, *, need_client: bool = True,
+                  **client_options: Any) -> AsyncIterator[Connection]:
+    """A client for the real API (``options.credentials``) or an in-process sandbox.
+
+    With ``need_client=False`` and no usable credentials the connection has no client (a
+    dry run, or ``status`` answering from the record). The client is closed, and the
+    sandbox stopped, on leaving. Raises :class:`ConfigError` for missing credentials.
+    """
+    from mdwx.wechat import MemoryTokenCache, WeChatClient
+
+    if options.sandbox:
+        from mdwx.sandbox import SandboxServer, SandboxSettings
+
+        folder = config.root / ".mdwx"
+        settings = SandboxSettings(appid=inprocess_appid(folder), secret=INPROCESS_SECRET,
+                                   state_path=folder / "sandbox.db", review_seconds=SANDBOX_REVIEW_SECONDS,
+                                   video_review_seconds=SANDBOX_REVIEW_SECONDS)
+        server = await asyncio.to_thread(_start_sandbox, SandboxServer, settings, options.sandbox_port)
+        try:
+            client = WeChatClient(server.appid, server.secret, api_base=server.base_url,
+                                  token_cache=MemoryTokenCache(), **client_options)
+            try:
+                yield Connection(client, server.appid, server)
+            finally:
+                await client.aclose()
+        finally:
+            await asyncio.to_thread(server.stop)
+        return
+    credentials = options.credentials or Credentials()
+    if not need_client and not (credentials.secret or credentials.access_token):
+        yield Connection(None, credentials.appid or NO_APPID)
+        return
+    client = WeChatClient(credentials.appid, credentials.secret, api_base=config.api_base,
+                          access_token=credentials.access_token, token_mode=config.token_endpoint,
+                          token_cache=options.token_cache, transport=options.transport, **client_options)
+    try:
+        yield Connection(client, client.appid or NO_APPID)
+    finally:
+        await client.aclose()
+
+
+def inprocess_appid(folder: Path) -> str:
+    """The AppID of the in-process sandbox whose data is ``folder/sandbox.db``.
+
+    A new sandbox.db gets a new random AppID (kept in ``sandbox.appid`` beside it), so
+    records of a sandbox whose file was deleted or replaced are not taken for this one.
+    Raises :class:`ConfigError` when the AppID file cannot be written.
+    """
+    database, marker = folder / "sandbox.db", folder / SANDBOX_APPID_FILE
+    if database.exists():
+        try:
+            text = marker.read_text("utf-8").strip()
+        except OSError:
+            text = ""
+        return text if re.fullmatch(r"wx[0-9a-f]{16}", text) else INPROCESS_APPID
+    appid = "wx" + secrets.token_hex(8)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.write_text(appid + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the sandbox's AppID: {exc.strerror}", path=marker) from exc
+    return appid
+
+
+def _start_sandbox(server_class: type[SandboxServer], settings: Any, port: int) -> SandboxServer:
+    try:
+        return server_class(settings, port=port).start()
+    except OSError:
+        return server_class(settings, port=0).start()
+
+
+def with_overrides(post: SitePost, options: Options) -> SitePost:
+    """The post with the call's ``state_path``, ``api_base`` and ``theme`` laid over its site config."""
+    changes: dict[str, Any] = {}
+    if options.state_path is not None:
+        changes["state_file"] = Path(options.state_path)
+    if options.api_base:
+        changes["api_base"] = options.api_base
+    if options.theme:
+        changes["theme"] = options.theme
+    return replace(post, config=replace(post.config, **changes)) if changes else post
+
+
+def by_site(posts: Sequence[SitePost]) -> list[list[SitePost]]:
+    """The posts grouped by site root (each site has its own state), in the order given."""
+    groups: dict[Path, list[SitePost]] = {}
+    for post in posts:
+        groups.setdefault(post.config.root, []).append(post)
+    return list(groups.values())
+
+
+def open_state(posts: Sequence[SitePost], notes: list[str]) -> State:
+    """The site's state, with the records of any earlier state file its root hides taken over.
+
+    Raises :class:`~mdwx.errors.StateError` for a locked, corrupt or newer database.
+    """
+    from mdwx.publish.identity import adopt_hidden_states
+
+    state = State.open(posts[0].config.state_path)
+    try:
+        notes += adopt_hidden_states(state, posts)
+    except BaseException:
+        state.close()
+        raise
+    return state
