@@ -124,6 +124,12 @@ class SiteConfig:
     mirrors: dict[str, str] = field(default_factory=dict)
     # Whose site layout the posts follow: "auto" (detected), "none", or one of GENERATOR_NAMES.
     generator: str = "auto"
+    # ``state_file`` in mdwx.toml: a text export of the state (relative to root) kept up to date
+    # after each run and merged in before it, for CI runners and hooks that start without
+    # .mdwx/state.db. (The dataclass's ``state_file`` below is the database a caller chose.)
+    state_export: str | None = None
+    # The branch whose pushes the git hooks publish ("" = the repository's default branch).
+    publish_branch: str = ""
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
@@ -137,10 +143,16 @@ class SiteConfig:
         """The state database: ``state_file`` when the caller set one, else ROOT/.mdwx/state.db."""
         return self.state_file if self.state_file is not None else self.root / ".mdwx" / "state.db"
 
+    @property
+    def state_export_path(self) -> Path | None:
+        """The ``state_file`` export of mdwx.toml as an absolute path, None when not configured."""
+        return self.root / self.state_export if self.state_export else None
+
 
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
                               "draft": DraftLimits}
-_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file"}
+_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file", "state_export"} | {"state_file"}
+_TOML_NAMES = {"state_file": "state_export"}  # mdwx.toml's key → the field holding it
 
 
 _TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)")
@@ -222,7 +234,8 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
                 raise _error(where, key, f"[{key}] must be a table")
             values[key] = _section(_SECTIONS[key], value, key, where)
         elif key in _TOP_KEYS:
-            values[key] = _coerce(key, value, SiteConfig.__dataclass_fields__[key].type, where)
+            name = _TOML_NAMES.get(key, key)
+            values[name] = _coerce(key, value, SiteConfig.__dataclass_fields__[name].type, where)
         else:
             raise _error(where, key, f"unknown setting {key!r}{_suggest(key, _TOP_KEYS | set(_SECTIONS))}")
     config = SiteConfig(root=root, config_path=config_path, **values)
@@ -289,6 +302,9 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise _error(where, "concurrency", "concurrency must be between 1 and 64")
     if config.generator not in ("auto", "none", *GENERATOR_NAMES):
         raise _error(where, "generator", f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}")
+    if config.state_export is not None and (not config.state_export.strip() or Path(config.state_export).is_absolute()
+                                            or ".." in Path(config.state_export).parts):
+        raise _error(where, "state_file", "state_file must be a path inside the site, e.g. \".mdwx/state.jsonl\"")
     if not is_http_url(config.api_base):
         raise _error(where, "api_base", "api_base must be an http:// or https:// URL")
 

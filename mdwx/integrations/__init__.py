@@ -1,0 +1,1 @@
+"""Publishing from where writers already work: git ranges and hooks, CI runners."""
