@@ -214,6 +214,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text("utf-8"))
     except UnicodeDecodeError as exc:
         raise ConfigError("not valid UTF-8", path=path) from exc
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ConfigError("the configuration is nested too deeply", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc.args[0] if exc.args else exc)
         line = getattr(exc, "lineno", None)  # Python 3.14+; before, only the message says it

@@ -290,3 +290,12 @@ def test_the_configured_timeout_bounds_the_whole_fetch_and_is_the_one_reported(r
         fetch("https://img.example/a.png", policy, transport=httpx.MockTransport(handler))
     # asyncio.sleep never returns early, so by the 0.2 s deadline at most 4 chunks were sent.
     assert stream.sent <= 4
+
+
+@pytest.mark.parametrize("url", ["http://xn--/x.png", "http://ⓛⓞⓒⓐⓛⓗⓞⓢⓣ:18231/x.png"])
+def test_a_host_that_cannot_be_decoded_is_an_invalid_url(url: str) -> None:
+    from mdwx.assets.fetch import normalise_url
+    from mdwx.errors import AssetError
+
+    with pytest.raises(AssetError):
+        normalise_url(url)

@@ -127,7 +127,8 @@ def normalise_url(url: str) -> httpx.URL:
         url = "https:" + url
     try:
         parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
+        parsed.host  # noqa: B018 - decoding an internationalised host can fail only here
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:  # idna's errors are ValueErrors
         raise AssetError(f"{display_url(url)}: invalid URL ({exc})") from exc
     if parsed.scheme not in ("http", "https"):
         raise AssetError(

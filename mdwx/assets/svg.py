@@ -39,6 +39,9 @@ from mdwx.errors import AssetError
 MAX_SVG_PIXELS = 40_000_000
 # An SVG inside an SVG inside an SVG… as data: URIs: deeper than this is refused.
 MAX_NESTING = 3
+# Elements nested deeper than this are refused before anything walks the tree recursively
+# (drawing programs nest groups a few dozen levels at most).
+MAX_ELEMENT_DEPTH = 256
 # Default canvas when an SVG gives neither a size nor a viewBox (what resvg assumes).
 DEFAULT_SIZE = (100.0, 100.0)
 _UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54,
@@ -70,9 +73,23 @@ def safe_svg(data: bytes, *, source: str, depth: int = 0) -> tuple[str, float, f
         raise AssetError(f"{source}: invalid SVG ({exc}); check it opens in a browser") from exc
     if _local(root.tag) != "svg":
         raise AssetError(f"{source}: not an SVG (the root element is <{_local(root.tag)}>)")
+    if _depth(root) > MAX_ELEMENT_DEPTH:
+        raise AssetError(f"{source}: SVG elements are nested more than {MAX_ELEMENT_DEPTH} deep",
+                         hint="flatten the groups, or export the drawing as PNG")
     for element in root.iter():
         _check_element(element, source, depth)
     return ET.tostring(root, encoding="unicode"), *svg_size(root)
+
+
+def _depth(root: ET.Element) -> int:
+    """How deep the element tree goes, walked without recursion."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, level = stack.pop()
+        deepest = max(deepest, level)
+        if level <= MAX_ELEMENT_DEPTH:  # past the limit the answer is known
+            stack.extend((child, level + 1) for child in element)
+    return deepest
 
 
 def svg_size(root: ET.Element) -> tuple[float, float]:

@@ -213,6 +213,9 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
                            line=line, hint="check indentation and quote values holding ':'") from None
     except yaml.YAMLError as exc:
         raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1) from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise ArticleError("front matter is nested too deeply", path=path, line=1,
+                           hint="front matter holds plain keys and short lists") from None
     if data is None:
         return {}, {}
     if not isinstance(data, dict):

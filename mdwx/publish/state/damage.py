@@ -103,12 +103,41 @@ def check_header(db_path: Path) -> None:
         return
     except OSError as exc:
         raise StateError(f"cannot read the state database: {exc.strerror}", path=db_path) from exc
+    _refuse_foreign(db_path, size)
     expected = size if size == 0 else _size_in_header(db_path, size)
     if expected is not None and size < expected:
         shown = "less than its header" if size < DB_HEADER_BYTES else f"of the {expected} its header names"
         raise StateError(
             f"the state database is cut short ({size} bytes, {shown})", path=db_path,
             hint=f"run `{recover_command(db_path)}`; it keeps a backup of the damaged file")
+
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_not_foreign(db_path: Path) -> None:
+    """Raise :class:`StateError` if ``db_path`` exists and is not an SQLite file at all."""
+    try:
+        size = db_path.stat().st_size
+    except OSError:
+        return
+    _refuse_foreign(db_path, size)
+
+
+def _refuse_foreign(db_path: Path, size: int) -> None:
+    """A file whose first bytes are not (a prefix of) SQLite's magic string is some other
+    file named as the state: never call it damaged, never offer to "recover" it (that would
+    move it aside and write a database in its place)."""
+    if size == 0:
+        return
+    try:
+        with db_path.open("rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise StateError(f"cannot read the state database: {exc.strerror}", path=db_path) from exc
+    if not SQLITE_MAGIC.startswith(head):
+        raise StateError("this is not an mdwx state database (not an SQLite file)", path=db_path,
+                         hint="give the state file (default .mdwx/state.db in the site), or set MDWX_STATE")
 
 
 def _size_in_header(db_path: Path, size: int) -> int | None:

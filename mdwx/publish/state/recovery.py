@@ -21,7 +21,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from mdwx.errors import StateError
-from mdwx.publish.state.damage import DB_HEADER_BYTES, recover_command, scan_wal, wal_path
+from mdwx.publish.state.damage import (
+    DB_HEADER_BYTES,
+    check_not_foreign,
+    recover_command,
+    scan_wal,
+    wal_path,
+)
 
 # recover_command is named here too: the command's own module says how to call it.
 __all__ = ["RecoveryReport", "one_line", "recover", "recover_command", "state_tables"]
@@ -164,6 +170,7 @@ def recover(db_path: Path, *, now: Callable[[], datetime] | None = None) -> Reco
     if not db_path.is_file():
         raise StateError("there is no state database here", path=db_path,
                          hint="give the path of the state file (default .mdwx/state.db in the site)")
+    check_not_foreign(db_path)
     report = RecoveryReport(path=db_path)
     scan = scan_wal(wal_path(db_path))
     report.torn_journal = bool(scan and scan.torn)

@@ -113,6 +113,9 @@ def toml_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dic
         return None  # text between two +++ lines, not front matter
     try:
         front = tomllib.loads("\n".join(block))
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise ArticleError("front matter is nested too deeply", path=path, line=1,
+                           hint="front matter holds plain keys and short lists") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = re.search(r"\(at line (\d+), column \d+\)", message)
