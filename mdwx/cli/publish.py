@@ -108,7 +108,8 @@ def _print_results(results: list[PostResult], *, dry_run: bool) -> None:
 #: status → how the closing line counts it
 _SUMMARY_WORDS = (("published", "published"), ("submitted", "submitted (review pending)"),
                   ("draft", "uploaded as {a draft|drafts} (not submitted)"), ("rejected", "rejected in review"),
-                  ("skipped", "skipped (draft: true)"), ("dry-run", "planned (nothing sent)"))
+                  ("scheduled", "scheduled (uploaded; the first run at or after publish_at submits {it|them})"),
+                  ("skipped", "skipped"), ("dry-run", "planned (nothing sent)"))
 
 
 def summary(results: list[PostResult], *, dry_run: bool) -> str:
