@@ -390,7 +390,12 @@ def _account(name: str, table: Any, where: Path) -> Account:
         given = table.get(key, {})
         if not isinstance(given, dict):
             raise fail(f"[accounts.{name}.{key}] must be a table", key)
-        checked = _section(cls, given, f"accounts.{name}.{key}", where)
+        try:
+            checked = _section(cls, given, f"accounts.{name}.{key}", where)
+        except ConfigError as exc:
+            culprit = next((k for k in given if f".{k} " in f"{exc.message} " or exc.message.startswith(f"accounts.{name}.{key}.{k}")), None)
+            raise ConfigError(exc.message, path=where, line=_toml_line(where, f"accounts.{name}.{key}", culprit),
+                              hint=exc.hint) from None
         sections[key] = tuple((k, getattr(checked, k)) for k in sorted(given))
     if dict(sections["draft"]).get("digest_unit", "chars") not in DIGEST_UNITS:
         raise fail(f"accounts.{name}.draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}", "draft")

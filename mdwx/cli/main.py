@@ -72,8 +72,9 @@ def options_from_env(**changes: Any) -> Options:
 
     if changes.get("sandbox"):
         changes.setdefault("sandbox_port", sandbox_port())
+    # Each [accounts.NAME]'s secret is read from the variable its config names, when used.
     return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
-                   state_path=state_override(), **changes)
+                   state_path=state_override(), accounts=Credentials.for_account, **changes)
 
 
 def _print_json(document: dict[str, Any]) -> None:
@@ -97,6 +98,10 @@ def _guard(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+account_option = click.option(
+    "--account", metavar="NAME", default=None,
+    help="Use the account [accounts.NAME] of mdwx.toml (its AppID, secret_env/token_env, backend, api_base, "
+         "limits). Default: each post's front matter accounts, else WECHAT_APPID/WECHAT_APPSECRET.")
 paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 backend_option = click.option(
@@ -152,12 +157,13 @@ def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
 @main.command()
 @paths_argument
 @json_option
+@account_option
 @_guard
-def check(paths: tuple[Path, ...], as_json: bool) -> None:
+def check(paths: tuple[Path, ...], as_json: bool, account: str | None) -> None:
     """Validate posts offline: front matter, limits, content size, local files."""
     from mdwx import api
 
-    _report_offline(api.check(list(paths), options_from_env()), "passed", as_json)
+    _report_offline(api.check(list(paths), options_from_env(account=account)), "passed", as_json)
 
 
 @main.command()
@@ -194,6 +200,10 @@ def _publish_options(func: F) -> F:
         json_option,
         click.option("--sandbox", is_flag=True, help="Publish to a local WeChat emulator with throwaway credentials."),
         backend_option,
+        account_option,
+        click.option("--due", is_flag=True,
+                     help="Publish only the posts whose publish_at has come; skip every other post "
+                          "(for a cron or scheduled CI job)."),
     ]):
         func = option(func)
     return func
@@ -204,12 +214,16 @@ def _publish_options(func: F) -> F:
 @_publish_options
 @_guard
 def publish(paths: tuple[Path, ...], draft: bool, wait: bool, dry_run: bool, force: bool,
-            as_json: bool, sandbox: bool, backend: str | None) -> None:
-    """Upload posts' images, cover and videos, upload the article, submit it."""
+            as_json: bool, sandbox: bool, backend: str | None, account: str | None, due: bool) -> None:
+    """Upload posts' images, cover and videos, upload the article, submit it.
+
+    A post with publish_at in its front matter is uploaded as a draft before that time and
+    submitted by the first run at or after it.
+    """
     from mdwx.cli.publish import run_publish
 
     options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox,
-                               backend=backend)
+                               backend=backend, account=account, due=due)
     sys.exit(run_publish(list(paths), options, as_json=as_json))
 
 
@@ -218,13 +232,17 @@ def publish(paths: tuple[Path, ...], draft: bool, wait: bool, dry_run: bool, for
 @json_option
 @click.option("--sandbox", is_flag=True, help="Ask the local sandbox (as publish --sandbox did).")
 @backend_option
+@account_option
 @_guard
-def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None) -> None:
-    """Show what mdwx knows of each post and ask WeChat for its live status."""
+def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None, account: str | None) -> None:
+    """Show what mdwx knows of each post (per account) and ask WeChat for its live status.
+
+    Scheduled posts show their publish_at and whether a publish run now would submit them.
+    """
     from mdwx.cli.publish import run_status
 
-    sys.exit(run_status(list(paths or (Path("."),)), options_from_env(sandbox=sandbox, backend=backend),
-                        as_json=as_json))
+    sys.exit(run_status(list(paths or (Path("."),)),
+                        options_from_env(sandbox=sandbox, backend=backend, account=account), as_json=as_json))
 
 
 @main.command()
@@ -237,14 +255,16 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str |
                    "`mdwx status` lists them). Default: the post's current article.")
 @click.option("--sandbox", is_flag=True, help="Delete from the local sandbox.")
 @backend_option
+@account_option
 @json_option
 @_guard
 def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool, backend: str | None,
-           as_json: bool) -> None:
+           account: str | None, as_json: bool) -> None:
     """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
     from mdwx.cli.publish import run_delete
 
-    sys.exit(run_delete(path, options_from_env(sandbox=sandbox, backend=backend), yes=yes, index=index,
+    sys.exit(run_delete(path, options_from_env(sandbox=sandbox, backend=backend, account=account), yes=yes,
+                        index=index,
                         as_json=as_json, article=article))
 
 
