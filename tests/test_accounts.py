@@ -178,6 +178,13 @@ title = 10
     checked = api.check(post, api.Options(account="short"))
     assert not checked.ok and "title" in str(checked.posts[0].error)
     assert str(checked.posts[0].error).startswith(f"{post}:2:")
+    # The account's backend checks too: an image post is the draft API's alone.
+    images = write_post(site / "posts" / "images.md", title="Pics", extra="type: images\n")
+    assert api.check(images, api.Options(account="short")).ok
+    (site / "mdwx.toml").write_text((site / "mdwx.toml").read_text("utf-8").replace('backend = "draft"', 'backend = "media"'),
+                                    encoding="utf-8")
+    media = api.check(images, api.Options(account="short"))
+    assert not media.ok and "draft" in str(media.posts[0].error)
 
 
 BAD_ACCOUNTS = [

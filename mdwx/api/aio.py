@@ -80,7 +80,11 @@ def check_sync(posts: Sources, options: Options) -> CheckReport:
     """:func:`check` without an event loop (what :func:`mdwx.api.check` runs)."""
     from mdwx.build import check_post
 
-    return CheckReport([check_post(post) for post in _for_account(site_posts(posts, options), options)])
+    from mdwx.publish.backends import backend_name
+
+    # With an account, its backend's own checks too (the draft API's limits and post types).
+    return CheckReport([check_post(post, backend=backend_name(post.config, options.backend) if options.account else None)
+                        for post in _for_account(site_posts(posts, options), options)])
 
 
 def build_sync(posts: Sources, options: Options) -> BuildReport:
