@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
-from mdwx.config import Account, load_config
+from mdwx.accounts import Account
+from mdwx.config import load_config
 from mdwx.errors import ArticleError, ConfigError
 from mdwx.publish.state.store import State
 from mdwx.sandbox import SandboxServer, SandboxSettings

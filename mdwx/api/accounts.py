@@ -3,7 +3,7 @@
 A post's front matter ``accounts: [a, b]`` sends it to each listed account; ``Options.account``
 narrows a call to one account (a post listing others is skipped); a post listing none goes
 to ``Options.credentials`` as before. Each account brings its AppID, backend, api_base and
-limits (laid over the site's config, :meth:`mdwx.config.Account.apply`); its credentials
+limits (laid over the site's config, :meth:`mdwx.accounts.Account.apply`); its credentials
 come from ``Options.accounts`` (a mapping or a callable), never from the environment here.
 State, daily submission counts and access tokens are keyed by AppID, so by account.
 """
@@ -18,7 +18,7 @@ from mdwx.api.types import Credentials, Options
 from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
-    from mdwx.config import Account
+    from mdwx.accounts import Account
     from mdwx.source.posts import Post as SitePost
 
 

@@ -42,7 +42,7 @@ from mdwx.errors import ConfigError
 from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
-    from mdwx.config import Account
+    from mdwx.accounts import Account
     from mdwx.publish.publisher import PostResult
     from mdwx.publish.state.store import State
 
@@ -79,7 +79,6 @@ async def build(posts: Sources, options: Options | None = None) -> BuildReport:
 def check_sync(posts: Sources, options: Options) -> CheckReport:
     """:func:`check` without an event loop (what :func:`mdwx.api.check` runs)."""
     from mdwx.build import check_post
-
     from mdwx.publish.backends import backend_name
 
     # With an account, its backend's own checks too (the draft API's limits and post types).

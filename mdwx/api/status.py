@@ -26,8 +26,8 @@ from mdwx.errors import MdwxError
 from mdwx.publish.state.store import State
 
 if TYPE_CHECKING:
+    from mdwx.accounts import Account
     from mdwx.api.aio import Sources
-    from mdwx.config import Account
     from mdwx.publish.backends import Backend
     from mdwx.source.posts import Post as SitePost
 

@@ -19,8 +19,8 @@ if TYPE_CHECKING:  # the pipeline's modules load on first call, so `import mdwx.
 
     import httpx
 
+    from mdwx.accounts import Account
     from mdwx.build import PostReport
-    from mdwx.config import Account
     from mdwx.publish.publisher import Events, PostResult
     from mdwx.wechat.token import TokenCache
 
@@ -100,7 +100,7 @@ class Credentials:
 
 
 #: Credentials of the site's named accounts (``[accounts.NAME]``): a mapping of account
-#: name → :class:`Credentials`, or a callable given the :class:`mdwx.config.Account` (its
+#: name → :class:`Credentials`, or a callable given the :class:`mdwx.accounts.Account` (its
 #: ``appid``, ``secret_env``, ``token_env``) returning them.
 AccountCredentials = Mapping[str, Credentials] | Callable[["Account"], Credentials]
 
