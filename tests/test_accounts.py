@@ -97,6 +97,14 @@ def test_one_post_goes_to_two_accounts_with_separate_state_tokens_and_quotas(tmp
     assert [r.steps for r in again.posts] == [["unchanged"]] * 3
     assert count(blog, "publish/uploadnews") == 2 and count(news, "publish/uploadnews") == 1
 
+    # A post on two accounts is deleted from the one named, and only there.
+    with pytest.raises(api.MdwxError, match="goes to accounts blog, news"):
+        api.delete(post, options)
+    deleted = api.delete(post, api.Options(accounts=options.accounts, token_cache=tokens, account="news"))
+    assert deleted.deleted and count(news, "publish/delete") == 1 and count(blog, "publish/delete") == 0
+    rows = api.status(post, options).posts
+    assert [(r.account, r.status) for r in rows] == [("blog", "published"), ("news", "deleted")]
+
 
 def test_account_option_narrows_a_run_to_one_account(tmp_path: Path, two_sandboxes: Any) -> None:
     blog, news = two_sandboxes
