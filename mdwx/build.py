@@ -20,6 +20,7 @@ from mdwx.document import Asset, AssetKind, Document
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError
 from mdwx.source.model import Article
 from mdwx.source.posts import Post
+from mdwx.urls import is_local
 
 # What a placeholder becomes once uploaded, for sizing the content before anything is sent.
 TYPICAL_IMAGE_URL = "http://mmbiz.qpic.cn/mmbiz_png/" + "x" * 86 + "/0?wx_fmt=png"
@@ -151,7 +152,8 @@ def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
         try:
             styles[asset.key] = formula_style(asset.source, display=asset.display)
         except AssetError as exc:
-            raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
+            exc.at(article.path, asset.line)
+            raise
     return styles
 
 
@@ -176,7 +178,8 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
     to draw, and videos by their container signature, so a bad file fails here, at its
     reference's line, and nothing is uploaded for a post that would fail.
     """
-    from mdwx.assets.local import check_local_svg, check_video_file, decode_data_uri, resolve_local
+    from mdwx.assets.datauri import decode_data_uri
+    from mdwx.assets.local import check_local_svg, check_video_file, resolve_local
 
     for asset in document.assets:
         if asset.kind is AssetKind.FORMULA or asset.is_remote:
@@ -194,19 +197,20 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
                 check_local_svg(path, asset.source, post.config.images.max_width)
                 _verify_file(path, asset.source)
         except AssetError as exc:
-            raise AssetError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
+            exc.at(article.path, asset.line)
+            raise
     cover = cover_reference(article, document, post)
     if cover is None:
         return  # publish makes one (see mdwx.assets.cover)
     source, base, line = cover
-    if not source.startswith(("http://", "https://", "//", "data:")):
+    if is_local(source):
         try:
             _verify_file(resolve_local(source, post_path=base, site_root=post.config.root), source)
         except AssetError as exc:
             if base != article.path:  # the site's default_cover: the config file is what is wrong
                 raise AssetError(f"default_cover: {exc.message} (the cover of {article.path.name})",
-                                 path=base, line=line, hint=exc.hint) from None
-            raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from None
+                                 path=base, line=line, hint=exc.hint) from exc
+            raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from exc
 
 
 def _check_cover_font(post: Post) -> None:
@@ -265,9 +269,13 @@ def check_post(post: Post, *, backend: str | None = None) -> PostReport:
     try:
         prepared = prepare(post)
         if backend is not None:
-            from mdwx.publish.backends import make_backend
+            from typing import cast
 
-            make_backend(backend, None, post.config).check(prepared)
+            from mdwx.publish.backends import make_backend
+            from mdwx.publish.wechat_api import WeChatAPI
+
+            # Checking sends nothing: the backend's check never touches its client.
+            make_backend(backend, cast(WeChatAPI, None), post.config).check(prepared)
     except ConfigError:
         raise  # the site is misconfigured: no post can pass, exit 2
     except MdwxError as exc:
@@ -323,7 +331,7 @@ def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
 def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
     """A URL that shows the asset from the local files, relative to the output folder."""
     if asset.kind is AssetKind.FORMULA:
-        from mdwx.assets.local import render_formula
+        from mdwx.assets.formula import render_formula
 
         target = folder / f"{asset.key}.png"
         target.write_bytes(render_formula(asset.source, display=asset.display))

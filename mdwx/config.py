@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import ConfigError
 from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
+from mdwx.urls import is_http_url
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
@@ -298,7 +299,7 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise ConfigError("concurrency must be between 1 and 64", path=where)
     if config.generator not in ("auto", "none", *GENERATOR_NAMES):
         raise ConfigError(f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}", path=where)
-    if not config.api_base.startswith(("http://", "https://")):
+    if not is_http_url(config.api_base):
         raise ConfigError("api_base must be an http:// or https:// URL", path=where)
 
 

@@ -17,11 +17,19 @@ from html import escape
 from pathlib import Path
 
 from mdwx.errors import one_line
+from mdwx.urls import is_data_uri, is_remote
 
 PLACEHOLDER_PREFIX = "mdwx-asset:"
 # Marks a formula's <img>: its display size is known only once the TeX is typeset.
 FORMULA_SIZE_ATTR = "data-mdwx-size"
 _STYLE = re.compile(r'\sstyle="([^"]*)"')
+# The contract's video embed (WECHAT-FACTS: a video is exactly this iframe, never <video>).
+VIDEO_CLASS = "video_iframe rich_pages"
+#: WeChat's video player page; ``data-src`` is this plus ``&action=mpvideo&auto=0&mpvid=<vid>``.
+VIDEO_PLAYER = "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl"
+#: File extensions of the videos mdwx embeds and uploads: the containers WeChat plays (MP4,
+#: QuickTime, WebM); anything else is to be exported as MP4 (H.264/AAC) first.
+VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".webm")
 
 
 class AssetKind(str, Enum):
@@ -54,11 +62,11 @@ class Asset:
 
     @property
     def is_remote(self) -> bool:
-        return self.source.startswith(("http://", "https://", "//"))
+        return is_remote(self.source)
 
     @property
     def is_data_uri(self) -> bool:
-        return self.source.startswith("data:")
+        return is_data_uri(self.source)
 
     def reference_from(self, post_path: Path) -> str:
         """The reference relative to the post's folder.

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
+from typing import TypeVar
+
+E = TypeVar("E", bound="MdwxError")
 
 
 class MdwxError(Exception):
@@ -34,6 +37,16 @@ class MdwxError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
         self.hint = hint
+
+    def at(self: E, path: str | Path | None, line: int | None = None) -> E:
+        """Set where the error is and return the same error.
+
+        ``path`` is the file naming the faulty reference and ``line`` its line; returning the
+        error itself lets a caller add the location without changing its class or cause.
+        """
+        self.path = str(path) if path is not None else None
+        self.line = line
+        return self
 
     @property
     def location(self) -> str:

@@ -10,16 +10,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from mdwx.assets.datauri import decode_data_uri
 from mdwx.assets.formula import looks_like_svg, rasterize_svg, render_formula
-from mdwx.assets.local import (
-    decode_data_uri,
-    load_asset_bytes,
-    prepare_image,
-    resolve_local,
-    strip_gif,
-    strip_jpeg,
-    strip_png,
-)
+from mdwx.assets.local import load_asset_bytes, resolve_local
+from mdwx.assets.metadata import strip_gif, strip_jpeg, strip_png
 from mdwx.document import Asset, AssetKind, asset_key
 from mdwx.errors import AssetError
 
@@ -146,12 +140,6 @@ def test_load_asset_bytes_errors_carry_post_and_line(site: Path) -> None:
         )
     with pytest.raises(ValueError, match="chunks"):
         load_asset_bytes(asset(AssetKind.VIDEO, "clip.mp4"), post_path=post, site_root=site)
-
-
-def test_prepare_image_is_importable_from_the_assets_front_door() -> None:
-    from mdwx.assets import imaging
-
-    assert prepare_image is imaging.prepare_image
 
 
 def test_strippers_refuse_malformed_containers() -> None:

@@ -123,7 +123,7 @@ def test_one_error_format_in_check_preview_and_publish(tmp_path: Path) -> None:
     post = site_with_post(tmp_path, extra="cover: ../outside.jpg\n")
     expected = f"✗ {post}:3: cover: ../outside.jpg: outside the site folder"
     env = dict(os.environ)
-    for command in (["check"], ["preview", "--no-open"], ["publish", "--dry-run"]):
+    for command in (["check"], ["preview", "--static", "--no-open"], ["publish", "--dry-run"]):
         result = mdwx(*command, str(post), cwd=post.parent, env=env)
         assert result.returncode == 1, command
         assert expected in result.stderr, (command, result.stderr)

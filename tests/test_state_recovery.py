@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mdwx.errors import StateError
-from mdwx.publish.state.recovery import recover, scan_wal
+from mdwx.publish.state.damage import scan_wal
+from mdwx.publish.state.recovery import recover
 from mdwx.publish.state.store import State
 
 APPID = "wx_recovery_test"

@@ -9,7 +9,7 @@ The endpoints are those of the media API contract (``wechat-media-api.md``).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from mdwx.api.accounts import account_options, by_account, named_account, on_account, routes
 from mdwx.api.connection import Connection, by_site, connect, open_state, state_appid
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from mdwx.accounts import Account
     from mdwx.api.aio import Sources
     from mdwx.publish.backends import Backend
+    from mdwx.publish.wechat_api import WeChatAPI
     from mdwx.source.posts import Post as SitePost
 
 
@@ -61,7 +62,8 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
                 async with connect(config, call, need_client=False, timeout=options.status_timeout,
                                    retry=RetryPolicy(attempts=1), account=name) as conn:
                     backend_label = backend_name(config, options.backend)
-                    backend = make_backend(backend_label, conn.client, config)
+                    # Without credentials the rows are the record only: the backend is never asked.
+                    backend = make_backend(backend_label, cast("WeChatAPI", conn.client), config)
                     found = await _status_rows([items[i].post for i in indexes], state.for_backend(backend_label),
                                                conn, backend, now)
                 for index, row in zip(indexes, found, strict=True):

@@ -17,28 +17,27 @@ import functools
 import re
 import tempfile
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from functools import cache
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from mdwx.assets import formula_cache
+from mdwx.assets.formula_cache import (
+    FORMULA_BACKGROUND,
+    SCALE,
+    TEXT_PX,
+    ZIAMATH_PX,
+    TypesetFormula,
+)
 from mdwx.assets.svg import DEFAULT_SIZE, check_raster_size, safe_svg, svg_size
 from mdwx.errors import AssetError
 
-# Render at twice the CSS size: phones have dense screens and a 1x raster looks blurry.
-SCALE = 2
-# ziamath typesets at 24 px; body text in every theme is about 16 px.
-ZIAMATH_PX = 24.0
-TEXT_PX = 16.0
 # Without a width in the SVG, browsers default to 300 px; so do we.
 DEFAULT_SVG_WIDTH = 300.0
 
 # A ceiling on any raster we make from SVG (even when no width is asked for).
 MAX_SVG_RASTER_WIDTH = 4096
-# White, not transparent: WeChat's dark mode shows images as they are, and black glyphs on a
-# transparent background would vanish against the dark page.
-FORMULA_BACKGROUND = "#ffffff"
 # latex2mathml keeps a command it does not know as an identifier spelled with a backslash.
 _UNKNOWN_COMMAND = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
 
@@ -138,28 +137,12 @@ def _typeset(tex: str, *, display: bool) -> str:
         raise AssetError(f"formula {label}: could not be typeset ({exc})") from exc
 
 
-@dataclass(frozen=True)
-class TypesetFormula:
-    """A typeset formula: its PNG (at SCALE×, white background) and its CSS size.
-
-    ``width``/``height`` are CSS px at body-text size; ``depth`` is how far it reaches below
-    the baseline (for ``vertical-align`` of inline math).
-    """
-
-    png: bytes
-    width: float
-    height: float
-    depth: float
-
-
 @functools.lru_cache(maxsize=512)
 def typeset_formula(tex: str, *, display: bool) -> TypesetFormula:
     """Typeset ``tex`` once: from this process's memo, the disk cache, or ziamath + resvg.
 
     Bad TeX raises :class:`AssetError` naming the formula (errors are not cached).
     """
-    from mdwx.assets import formula_cache
-
     key = formula_cache.cache_key(tex, display=display)
     cached = formula_cache.read(key)
     if cached is not None:

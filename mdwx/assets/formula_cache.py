@@ -15,15 +15,35 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from mdwx.assets.formula import TypesetFormula
 
 MAGIC = b"MDWX-FORMULA-1\n"
 ENV = "MDWX_CACHE_DIR"
+# The recipe of every formula picture (part of the cache key; mdwx.assets.formula draws with it).
+# Render at twice the CSS size: phones have dense screens and a 1x raster looks blurry.
+SCALE = 2
+# ziamath typesets at 24 px; body text in every theme is about 16 px.
+ZIAMATH_PX = 24.0
+TEXT_PX = 16.0
+# White, not transparent: WeChat's dark mode shows images as they are, and black glyphs on a
+# transparent background would vanish against the dark page.
+FORMULA_BACKGROUND = "#ffffff"
+
+
+@dataclass(frozen=True)
+class TypesetFormula:
+    """A typeset formula: its PNG (at SCALE×, white background) and its CSS size.
+
+    ``width``/``height`` are CSS px at body-text size; ``depth`` is how far it reaches below
+    the baseline (for ``vertical-align`` of inline math).
+    """
+
+    png: bytes
+    width: float
+    height: float
+    depth: float
 
 
 def cache_dir() -> Path | None:
@@ -45,8 +65,6 @@ def _ziamath_version() -> str:
 
 def cache_key(tex: str, *, display: bool) -> str:
     """SHA-256 of everything that decides the picture: TeX, display mode, renderer, scale."""
-    from mdwx.assets.formula import FORMULA_BACKGROUND, SCALE, TEXT_PX, ZIAMATH_PX
-
     recipe = "\0".join([MAGIC.decode().strip(), _ziamath_version(), str(SCALE), str(TEXT_PX),
                         str(ZIAMATH_PX), FORMULA_BACKGROUND, str(int(display)), tex])
     return hashlib.sha256(recipe.encode("utf-8")).hexdigest()
@@ -59,8 +77,6 @@ def _path(key: str) -> Path | None:
 
 def read(key: str) -> TypesetFormula | None:
     """The cached formula, or None when absent or unreadable (never raises)."""
-    from mdwx.assets.formula import TypesetFormula
-
     path = _path(key)
     if path is None:
         return None

@@ -8,7 +8,7 @@ in bounded steps until it fits. Output is deterministic (same input, same bytes)
 state database can skip uploads by content hash across runs.
 
 Files that already fit are passed through with their pixels untouched; only metadata
-segments are cut out of them (the byte-level strippers live in :mod:`mdwx.assets.local`).
+segments are cut out of them (the byte-level strippers live in :mod:`mdwx.assets.metadata`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from functools import cached_property
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from mdwx.assets.caps import MAX_PIXELS
 from mdwx.assets.formula import (
     MAX_SVG_RASTER_WIDTH,
     SCALE,
@@ -31,7 +32,7 @@ from mdwx.assets.formula import (
     rasterize_svg,
     svg_intrinsic_width,
 )
-from mdwx.assets.local import looks_like_heif, strip_gif, strip_jpeg, strip_png
+from mdwx.assets.metadata import looks_like_heif, strip_gif, strip_jpeg, strip_png
 from mdwx.config import ImageLimits
 from mdwx.errors import AssetError
 
@@ -39,7 +40,6 @@ JPEG_QUALITIES = (85, 75, 65, 55)
 SHRINK_STEP = 0.8  # each retry is 80% as wide: about 64% of the pixels
 MIN_WIDTH = 320  # narrower than this is not worth showing; give up instead
 # Above this many pixels, decoding needs gigabytes: refuse instead (a 48 MP photo still passes).
-MAX_PIXELS = 80_000_000
 CARD_SIZE = (1080, 864)
 _OPEN_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "ICO", "PSD", "AVIF")
 _CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif"}

@@ -1,84 +1,25 @@
-"""Getting an asset's bytes: local files confined to the site, ``data:`` URIs, metadata cuts.
+"""Getting an asset's bytes: local files confined to the site and ``data:`` URIs, through
+one reader (:func:`read_source`) that refuses other URL schemes and files over
+:data:`~mdwx.assets.caps.MAX_LOCAL_BYTES`; checking local SVGs and videos before publishing.
 
-This is also the front door of asset preparation: everything the publisher needs can be
-imported from here (``prepare_image`` and the targets live in :mod:`mdwx.assets.imaging`, formulas
-and SVG in :mod:`mdwx.assets.formula`, remote fetching in :mod:`mdwx.assets.fetch`). The imaging names
-are looked up lazily because :mod:`mdwx.assets.imaging` itself imports the byte-level strippers
-below; importing either module first works.
-
-The strippers work on the container, not the pixels: a JPEG or PNG that already fits is
-uploaded with its compressed image data byte for byte, minus EXIF (GPS), XMP, ICC and
-comments, which is cheaper and loses nothing.
+Preparing the bytes lives elsewhere: :mod:`mdwx.assets.imaging` (pictures),
+:mod:`mdwx.assets.formula` (formulas, SVG), :mod:`mdwx.assets.fetch` (remote URLs),
+:mod:`mdwx.assets.metadata` (metadata cuts).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import importlib
 import os
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import unquote, unquote_to_bytes
+from urllib.parse import unquote
 
-from mdwx.assets.formula import check_svg, looks_like_svg, rasterize_svg, render_formula
-from mdwx.document import Asset, AssetKind
+from mdwx.assets.caps import MAX_LOCAL_BYTES
+from mdwx.assets.datauri import clip, decode_data_uri
+from mdwx.assets.formula import check_svg, looks_like_svg, render_formula
+from mdwx.assets.metadata import looks_like_heif
+from mdwx.document import VIDEO_EXTENSIONS, Asset, AssetKind
 from mdwx.errors import AssetError
-
-if TYPE_CHECKING:
-    from mdwx.assets.fetch import FetchPolicy, fetch_remote  # noqa: F401
-    from mdwx.assets.imaging import (  # noqa: F401
-        ImageTarget,
-        PreparedImage,
-        body_target,
-        card_target,
-        cover_target,
-        gif_target,
-        is_animated_gif,
-        make_card_image,
-        prepare_image,
-    )
-
-__all__ = [
-    "FetchPolicy",
-    "ImageTarget",
-    "PreparedImage",
-    "body_target",
-    "card_target",
-    "check_local_svg",
-    "check_video_file",
-    "cover_target",
-    "decode_data_uri",
-    "fetch_remote",
-    "gif_target",
-    "is_animated_gif",
-    "load_asset_bytes",
-    "make_card_image",
-    "prepare_image",
-    "rasterize_svg",
-    "read_local_file",
-    "render_formula",
-    "resolve_local",
-]
-_IMAGING_NAMES = {
-    "ImageTarget", "PreparedImage", "body_target", "card_target", "cover_target",
-    "gif_target", "is_animated_gif", "make_card_image", "prepare_image",
-}  # fmt: skip
-# A local "image" bigger than this is certainly not one worth publishing; refuse to read it.
-MAX_LOCAL_BYTES = 200 * 1024 * 1024
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # two letters at least: C:\ is a drive
-
-
-_FETCH_NAMES = {"FetchPolicy", "fetch_remote"}  # httpx is heavy: offline commands never load it
-
-
-def __getattr__(name: str) -> object:
-    if name in _IMAGING_NAMES:
-        return getattr(importlib.import_module("mdwx.assets.imaging"), name)
-    if name in _FETCH_NAMES:
-        return getattr(importlib.import_module("mdwx.assets.fetch"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+from mdwx.urls import is_data_uri, is_remote, url_scheme
 
 
 def resolve_local(source: str, *, post_path: Path, site_root: Path) -> Path:
@@ -124,53 +65,44 @@ def check_local_svg(path: Path, source: str, max_width: int | None) -> None:
         check_svg(read_local_file(path, source), source=source, max_width=max_width)
 
 
-def decode_data_uri(uri: str) -> bytes:
-    """The bytes of a ``data:`` URI, base64 (standard or URL-safe) or percent-encoded."""
-    if not uri.startswith("data:") or "," not in uri:
-        raise AssetError(
-            f"malformed data: URI {_clip(uri)}", hint="expected data:[type][;base64],DATA"
-        )
-    header, payload = uri[5:].split(",", 1)
-    if header.split(";")[-1].strip().lower() == "base64":
-        text = "".join(unquote(payload).split()).replace("-", "+").replace("_", "/")
-        text += "=" * (-len(text) % 4)
-        try:
-            data = base64.b64decode(text, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise AssetError(f"invalid base64 in data: URI {_clip(uri)}") from exc
-    else:
-        data = unquote_to_bytes(payload)
-    if not data:
-        raise AssetError(f"empty data: URI {_clip(uri)}")
-    return data
-
-
 def load_asset_bytes(asset: Asset, *, post_path: Path, site_root: Path) -> bytes:
-    """The raw bytes of a local or ``data:`` image, or the PNG of a formula.
+    """The raw bytes of a local or ``data:`` image (see :func:`read_source`), or the PNG of
+    a formula. Errors carry the post's path and the reference's line.
 
-    Remote images are fetched by the caller with :func:`fetch_remote` (it is async);
-    videos are streamed in chunks from :func:`resolve_local`'s path, never loaded whole.
+    Remote images are fetched by the caller with :func:`~mdwx.assets.fetch.fetch_remote`
+    (it is async); videos are streamed in chunks from :func:`resolve_local`'s path, never
+    loaded whole.
     """
     if asset.kind is AssetKind.VIDEO:
         raise ValueError("videos are uploaded in chunks: use resolve_local for their path")
-    if asset.is_remote and asset.kind is not AssetKind.FORMULA:
-        raise ValueError(f"remote asset {asset.source!r}: fetch it with fetch_remote")
     try:
         if asset.kind is AssetKind.FORMULA:
             return render_formula(asset.source, display=asset.display)
-        if asset.is_data_uri:
-            return decode_data_uri(asset.source)
-        if _SCHEME.match(asset.source):
-            raise AssetError(
-                f"{_clip(asset.source)}: unsupported URL scheme",
-                hint="use a local path or an http(s) URL",
-            )
-        return read_local_file(
-            resolve_local(asset.source, post_path=post_path, site_root=site_root), asset.source
-        )
+        return read_source(asset.source, post_path=post_path, site_root=site_root)
     except AssetError as exc:
-        exc.path, exc.line = str(post_path), asset.line
+        exc.at(post_path, asset.line)
         raise
+
+
+def read_source(source: str, *, post_path: Path, site_root: Path) -> bytes:
+    """The bytes a non-remote reference names: a ``data:`` URI decoded, or a local file
+    found by :func:`resolve_local` (relative to ``post_path``'s folder) and read by
+    :func:`read_local_file` (at most :data:`~mdwx.assets.caps.MAX_LOCAL_BYTES`).
+
+    Raises AssetError for another URL scheme (``file:``, ``ftp:``; a one-letter "scheme"
+    is a Windows drive), a bad ``data:`` URI or an unreadable, missing or outside file;
+    ValueError for an http(s) URL, which the caller fetches.
+    """
+    if is_remote(source):
+        raise ValueError(f"remote asset {source!r}: fetch it with fetch_remote")
+    if is_data_uri(source):
+        return decode_data_uri(source)
+    scheme = url_scheme(source)
+    if scheme is not None and len(scheme) > 1:  # C:\ is a drive, not a scheme
+        raise AssetError(
+            f"{clip(source)}: unsupported URL scheme", hint="use a local path or an http(s) URL"
+        )
+    return read_local_file(resolve_local(source, post_path=post_path, site_root=site_root), source)
 
 
 def read_local_file(path: Path, source: str) -> bytes:
@@ -183,31 +115,6 @@ def read_local_file(path: Path, source: str) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise AssetError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
-
-
-def _clip(text: str, limit: int = 48) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-# Byte-level work: recognising containers Pillow cannot open and cutting metadata out of
-# files whose pixels we keep as they are.
-
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
-_JPEG_KEEP_APP = {0xE0, 0xEE}  # JFIF and Adobe (the latter says how to read the colours)
-_PNG_KEEP = {
-    b"IHDR",
-    b"PLTE",
-    b"IDAT",
-    b"IEND",
-    b"tRNS",
-    b"gAMA",
-    b"cHRM",
-    b"sRGB",
-    b"sBIT",
-    b"bKGD",
-    b"pHYs",
-}
-_GIF_KEEP_APPS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")  # the loop count
 
 
 # Video containers by their first bytes, and the extensions each may carry.
@@ -257,103 +164,6 @@ def check_video_file(path: Path, source: str) -> None:
         raise AssetError(f"{source}: not a video (its content is no video container)",
                          hint="export it as MP4 (H.264/AAC)")
     if suffix not in _VIDEO_FAMILIES[family]:
-        raise AssetError(f"{source}: named {suffix} but holds {family} video",
-                         hint=f"rename it to {_VIDEO_FAMILIES[family][0]}, or export it as MP4")
-
-
-def looks_like_heif(data: bytes) -> bool:
-    """HEIC/HEIF (iPhone photos): Pillow cannot read them, so the error says what to do."""
-    return data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS
-
-
-def strip_jpeg(data: bytes) -> bytes | None:
-    """The JPEG without EXIF, XMP, ICC, comments or trailing data; None if it is malformed.
-
-    Segments before the first scan are copied or dropped; the scans are copied up to the
-    end-of-image marker, which also drops what phones append after it (motion-photo video,
-    MPF previews).
-    """
-    if not data.startswith(b"\xff\xd8"):
-        return None
-    out, pos = bytearray(b"\xff\xd8"), 2
-    while pos + 4 <= len(data):
-        if data[pos] != 0xFF:
-            return None
-        marker = data[pos + 1]
-        if marker == 0xFF:  # fill byte
-            pos += 1
-            continue
-        length = int.from_bytes(data[pos + 2 : pos + 4], "big")
-        end = pos + 2 + length
-        if length < 2 or end > len(data):
-            return None
-        if marker == 0xDA:  # start of scan: copy entropy-coded data up to EOI
-            eoi = data.find(b"\xff\xd9", end)
-            return None if eoi < 0 else bytes(out + data[pos : eoi + 2])
-        if not (0xE0 <= marker <= 0xEF or marker == 0xFE) or marker in _JPEG_KEEP_APP:
-            out += data[pos:end]
-        pos = end
-    return None
-
-
-def strip_png(data: bytes) -> bytes | None:
-    """The PNG with only the chunks that affect how it looks; None if malformed."""
-    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return None
-    out, pos = bytearray(data[:8]), 8
-    while pos + 12 <= len(data):
-        length = int.from_bytes(data[pos : pos + 4], "big")
-        kind = data[pos + 4 : pos + 8]
-        end = pos + 12 + length
-        if end > len(data):
-            return None
-        if kind in _PNG_KEEP:
-            out += data[pos:end]
-        elif kind[:1].isupper():  # an unknown critical chunk: cannot be dropped safely
-            return None
-        if kind == b"IEND":
-            return bytes(out)
-        pos = end
-    return None
-
-
-def strip_gif(data: bytes) -> bytes | None:
-    """The GIF without comments and application data (XMP) other than the loop count."""
-    try:
-        return _walk_gif(data)
-    except IndexError:
-        return None
-
-
-def _walk_gif(data: bytes) -> bytes | None:
-    if not data.startswith((b"GIF87a", b"GIF89a")):
-        return None
-    pos = 13 + _colour_table_size(data[10])
-    out = bytearray(data[:pos])
-    while pos < len(data):
-        introducer = data[pos]
-        if introducer == 0x3B:  # trailer
-            return bytes(out + b"\x3b")
-        if introducer == 0x2C:  # image: descriptor, local colour table, LZW size, sub-blocks
-            start = pos
-            pos = _skip_sub_blocks(data, pos + 10 + _colour_table_size(data[pos + 9]) + 1)
-            out += data[start:pos]
-        elif introducer == 0x21:
-            start, label = pos, data[pos + 1]
-            pos = _skip_sub_blocks(data, pos + 2)
-            ident = data[start + 3 : start + 14]
-            if label != 0xFE and (label != 0xFF or ident in _GIF_KEEP_APPS):
-                out += data[start:pos]
-        else:
-            return None
-    return None
-
-
-def _colour_table_size(packed: int) -> int:
-    return 3 * (1 << ((packed & 7) + 1)) if packed & 0x80 else 0
-
-
-def _skip_sub_blocks(data: bytes, pos: int) -> int:
-    while data[pos]:
-        pos += data[pos] + 1
-    return pos + 1
+        accepted = [ext for ext in _VIDEO_FAMILIES[family] if ext in VIDEO_EXTENSIONS]
+        hint = f"rename it to {accepted[0]}, or export it as MP4" if accepted else "export it as MP4 (H.264/AAC)"
+        raise AssetError(f"{source}: named {suffix} but holds {family} video", hint=hint)

@@ -31,6 +31,8 @@ import xml.etree.ElementTree as ET
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from mdwx.assets.caps import MAX_PIXELS
+from mdwx.assets.datauri import decode_data_uri
 from mdwx.errors import AssetError
 
 # Biggest raster drawn from any SVG or formula: 40 MP is 160 MB of RGBA canvas.
@@ -135,8 +137,6 @@ def _css(text: str, source: str, depth: int) -> str:
 
 def _data_image(uri: str, source: str, depth: int) -> str:
     """A ``data:`` image checked like any picture, re-encoded as canonical base64."""
-    from mdwx.assets.local import decode_data_uri  # assets imports this module's users
-
     data = decode_data_uri(uri)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         if depth + 1 > MAX_NESTING:
@@ -150,8 +150,6 @@ def _data_image(uri: str, source: str, depth: int) -> str:
 def _raster_kind(data: bytes, source: str) -> str:
     """The format of an image embedded in an SVG (PNG, JPEG, GIF, WebP), within the cap."""
     from PIL import Image, UnidentifiedImageError
-
-    from mdwx.assets.imaging import MAX_PIXELS
 
     try:
         with Image.open(io.BytesIO(data), formats=["PNG", "JPEG", "GIF", "WEBP"]) as im:

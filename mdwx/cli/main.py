@@ -168,14 +168,25 @@ def check(paths: tuple[Path, ...], as_json: bool, account: str | None) -> None:
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8760, show_default=True,
+              help="Port on 127.0.0.1 (0: any free one).")
 @click.option("--open/--no-open", "open_browser", default=True, help="Open the preview in a browser.")
+@click.option("--static", is_flag=True, help="Write .mdwx/preview/<slug>/preview.html once instead of serving.")
+@click.option("--sandbox", is_flag=True,
+              help="Copy button: upload pictures to the local WeChat emulator (as publish --sandbox).")
 @_guard
-def preview(path: Path, open_browser: bool) -> None:
-    """Build one post into .mdwx/preview/ and open its phone-frame preview."""
+def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bool) -> None:
+    """Serve one post's phone-frame preview, reloaded as you edit; copy it for the WeChat editor."""
     from mdwx import api
     from mdwx.source.posts import collect_posts
 
     post = collect_posts([path])[0]  # a folder: its first post
+    if not static:
+        from mdwx.preview import run_preview
+
+        run_preview(post.path, port=port, open_browser=open_browser, options=options_from_env(sandbox=sandbox),
+                    echo=_err)
+        return
     report = api.build(post.path, options_from_env(out_dir=post.config.root / ".mdwx" / "preview")).posts[0]
     if report.error:  # the same line as check and publish print for a post: ✗ path:line: message
         _err(f"✗ {report.error}", fg="red")

@@ -15,33 +15,37 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
-from mdwx.assets.local import (
-    FetchPolicy,
+from mdwx.assets.fetch import FetchPolicy, fetch_remote
+from mdwx.assets.formula import render_formula
+from mdwx.assets.imaging import (
     PreparedImage,
     body_target,
     card_target,
-    check_video_file,
     cover_target,
-    decode_data_uri,
-    fetch_remote,
     gif_target,
     is_animated_gif,
     make_card_image,
     prepare_image,
-    read_local_file,
-    render_formula,
-    resolve_local,
 )
+from mdwx.assets.local import check_video_file, read_local_file, read_source, resolve_local
 from mdwx.config import SiteConfig
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError
 from mdwx.publish.state.store import State
+from mdwx.publish.wechat_api import ImageAPI
+from mdwx.urls import is_remote
 
 # State upload kinds: what the bytes were made into, so one picture used as a body image
 # and as a cover is uploaded once for each purpose and never confused.
-KIND_BODY, KIND_COVER, KIND_CARD, KIND_FORMULA = "body", "cover", "card", "formula"
+KIND_BODY: Final = "body"
+KIND_COVER: Final = "cover"
+KIND_CARD: Final = "card"
+KIND_FORMULA: Final = "formula"
+KIND_VIDEO: Final = "video"  # never in the uploads table: videos have their own (see video.py)
+#: What a loaded asset is made into: an upload kind of the state, or a video.
+LoadedKind = Literal["body", "cover", "gif", "card", "formula", "video"]
 
 
 @dataclass
@@ -49,7 +53,7 @@ class LoadedAsset:
     """One asset ready to upload (``prepared``) or already known to WeChat (``cached``)."""
 
     asset: Asset
-    kind: str
+    kind: LoadedKind
     content_hash: str
     prepared: PreparedImage | None = None
     cached_url: str | None = None
@@ -100,19 +104,17 @@ class AssetLoader:
         Local paths are relative to ``relative_to``'s folder (default: the post's).
         """
         try:
-            if source.startswith("data:"):
-                return decode_data_uri(source)
-            if source.startswith(("http://", "https://", "//")):
+            if is_remote(source):
                 mirrored = self._mirrored(source)
                 if mirrored is not None:
                     return read_local_file(mirrored, source)
                 return await fetch_remote(source, self.policy, transport=self.fetch_transport)
-            local = resolve_local(source, post_path=relative_to or post_path, site_root=self.config.root)
-            return read_local_file(local, source)
+            return read_source(source, post_path=relative_to or post_path, site_root=self.config.root)
         except AssetError as exc:
-            raise AssetError(exc.message, path=post_path, line=line, hint=exc.hint) from None
+            exc.at(post_path, line)
+            raise
         except OSError as exc:
-            raise AssetError(f"{source}: cannot read ({exc.strerror})", path=post_path, line=line) from None
+            raise AssetError(f"{source}: cannot read ({exc.strerror})", path=post_path, line=line) from exc
 
     def _mirrored(self, url: str) -> Path | None:
         """A local copy of a remote URL per the site's ``mirrors`` table, when it exists."""
@@ -124,6 +126,7 @@ class AssetLoader:
         return None
 
     def _lookup(self, loaded: LoadedAsset) -> LoadedAsset:
+        assert loaded.kind != KIND_VIDEO  # videos have their own table (video.py)
         record = self.state.lookup_upload(self.appid, loaded.content_hash, loaded.kind) if self.state else None
         if record:
             loaded.cached_url, loaded.cached_media_id = record.url, record.media_id
@@ -132,7 +135,7 @@ class AssetLoader:
     async def load(self, asset: Asset, post_path: Path) -> LoadedAsset:
         if asset.kind is AssetKind.VIDEO:
             path = self._local_video(asset, post_path)
-            return LoadedAsset(asset, "video", "", video_path=path)
+            return LoadedAsset(asset, KIND_VIDEO, "", video_path=path)
         if asset.kind is AssetKind.FORMULA:
             digest = _sha256(f"{int(asset.display)}\0{asset.source}".encode())
             loaded = self._lookup(LoadedAsset(asset, KIND_FORMULA, digest))
@@ -142,17 +145,17 @@ class AssetLoader:
                 loaded.prepared = await self._prepare(png, asset, post_path, KIND_BODY)
             return loaded
         data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
-        kind = KIND_CARD if asset.kind is AssetKind.CARD_IMAGE else KIND_BODY
+        kind: LoadedKind = KIND_CARD if asset.kind is AssetKind.CARD_IMAGE else KIND_BODY
         loaded = self._lookup(LoadedAsset(asset, kind, _sha256(data)))
         if not loaded.cached:
             loaded.prepared = await self._prepare(data, asset, post_path, kind)
         return loaded
 
-    async def _prepare(self, data: bytes, asset: Asset, post_path: Path, kind: str) -> PreparedImage:
+    async def _prepare(self, data: bytes, asset: Asset, post_path: Path, kind: LoadedKind) -> PreparedImage:
         """Normalise in a worker thread: Pillow releases the GIL, so pictures prepare in parallel."""
         return await asyncio.to_thread(self._prepare_now, data, asset, post_path, kind)
 
-    def _prepare_now(self, data: bytes, asset: Asset, post_path: Path, kind: str) -> PreparedImage:
+    def _prepare_now(self, data: bytes, asset: Asset, post_path: Path, kind: LoadedKind) -> PreparedImage:
         images = self.config.images
         source = asset.source if asset.kind is not AssetKind.FORMULA else f"formula ${asset.source}$"
         if kind == KIND_CARD:
@@ -205,7 +208,8 @@ class AssetLoader:
                                  site_root=self.config.root)
             check_video_file(path, asset.source)
         except AssetError as exc:
-            raise AssetError(exc.message, path=post_path, line=asset.line, hint=exc.hint) from None
+            exc.at(post_path, asset.line)
+            raise
         size = path.stat().st_size
         if size == 0 or size > 2 * 1024**3:
             raise AssetError(f"{asset.source}: video must be between 1 byte and 2 GB, not {size:,} bytes",
@@ -217,8 +221,11 @@ def _located(make: Callable[[], Any], post_path: Path, line: int | None) -> Any:
     """Run an asset step, adding the post and line to any error it raises."""
     try:
         return make()
+    except AssetError as exc:
+        exc.at(post_path, line)
+        raise
     except MdwxError as exc:
-        raise AssetError(exc.message, path=post_path, line=line, hint=exc.hint) from None
+        raise AssetError(exc.message, path=post_path, line=line, hint=exc.hint) from exc
 
 
 def _sha256(data: bytes) -> str:
@@ -228,7 +235,7 @@ def _sha256(data: bytes) -> str:
 class Uploader:
     """Uploads prepared images with bounded concurrency; one upload per content hash."""
 
-    def __init__(self, client: Any, state: State, appid: str, concurrency: int,
+    def __init__(self, client: ImageAPI, state: State, appid: str, concurrency: int,
                  on_upload: Callable[[], None] | None = None) -> None:
         self.client = client
         self.state = state
@@ -255,6 +262,7 @@ class Uploader:
     async def _upload(self, loaded: LoadedAsset) -> tuple[str, str | None]:
         prepared = loaded.prepared
         assert prepared is not None  # loaded assets that are not cached are always prepared
+        assert loaded.kind != KIND_VIDEO  # videos go through video.py
         async with self.semaphore:
             if loaded.kind == KIND_COVER or prepared.ext == "gif":
                 # add_material keeps GIF animation and gives the cover its thumb media_id.

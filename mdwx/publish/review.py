@@ -13,14 +13,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import MdwxError
 
+if TYPE_CHECKING:
+    from mdwx.publish.state.schema import ArticleStatus
+    from mdwx.publish.wechat_api import MediaAPI
+
 # publish/query's status text → the state's article status
-STATUS_BY_TEXT = {"未提交": "draft", "审核中": "submitted", "发布成功": "published", "审核未通过": "rejected"}
+STATUS_BY_TEXT: dict[str, ArticleStatus] = {"未提交": "draft", "审核中": "submitted", "发布成功": "published", "审核未通过": "rejected"}
 #: Statuses no later question changes.
-FINAL = ("published", "rejected", "deleted")
+FINAL: tuple[ArticleStatus, ...] = ("published", "rejected", "deleted")
 MAX_DELAY = 30.0
 
 
@@ -35,7 +39,7 @@ class Progress:
     ``publish_id`` / ``article_id``: the draft API's handles, once known.
     """
 
-    status: str
+    status: ArticleStatus
     url: str | None = None
     live: str = ""
     error: MdwxError | None = None
@@ -64,7 +68,7 @@ async def follow(poll: Callable[[], Awaitable[Progress]], *, timeout: float, int
         delay = min(delay * 1.5, MAX_DELAY)
 
 
-async def follow_review(client: Any, media_id: str, *, timeout: float, interval: float,
+async def follow_review(client: MediaAPI, media_id: str, *, timeout: float, interval: float,
                         sleep: Callable[[float], Any] = asyncio.sleep) -> tuple[str, str | None]:
     """The media API's review: poll publish/query until a final status; ("submitted", None)
     on timeout."""

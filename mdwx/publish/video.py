@@ -21,11 +21,13 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol, TypeVar
+from typing import BinaryIO, TypeVar
 
 from mdwx.assets.local import check_video_file
+from mdwx.document import VIDEO_EXTENSIONS
 from mdwx.errors import AssetError
 from mdwx.publish.state.store import State, VideoRecord
+from mdwx.publish.wechat_api import VideoAPI
 from mdwx.wechat.errors import VideoError
 
 log = logging.getLogger(__name__)
@@ -34,9 +36,6 @@ T = TypeVar("T")
 BLOCK_SIZE = 1024 * 1024
 MAX_VIDEO_BYTES = 2 * 1024 * 1024 * 1024
 MAX_TAGS = 5
-VIDEO_EXTENSIONS = frozenset(
-    {".mp4", ".mov", ".m4v", ".webm", ".avi", ".wmv", ".mpg", ".mpeg", ".mkv", ".flv", ".3gp"}
-)
 STATUS_PASSED = 3
 #: query_status codes (contract, section 四): English wording WeChat uses, and its meaning.
 STATUS_TEXT: dict[int, tuple[str, str]] = {
@@ -56,34 +55,7 @@ _FAILURE_HINTS = {
 }
 
 
-class VideoStatusLike(Protocol):
-    status: int
-    wording: str
-    vid: str
-
-
-class VideoClient(Protocol):
-    """The part of :class:`mdwx.wechat.WeChatClient` this module uses."""
-
-    @property
-    def appid(self) -> str: ...
-
-    async def init_upload(self, filename: str, filesha: str, filesize: int) -> str: ...
-    async def upload_block(self, vid: str, part_num: int, data: bytes) -> None: ...
-    async def upload_finish(self, vid: str) -> None: ...
-    async def save_video(
-        self,
-        *,
-        vid: str,
-        title: str,
-        description: str,
-        cover_url: str,
-        tags: Sequence[str] = (),
-        category: str = "",
-        subcategory: str = "",
-        declare_original: bool = False,
-    ) -> str: ...
-    async def query_status(self, media_id: str) -> VideoStatusLike: ...
+VideoClient = VideoAPI  # the part of WeChatClient this module uses
 
 
 @dataclass(frozen=True)
@@ -339,7 +311,8 @@ def _validate(path: Path, title: str, tags: Sequence[str]) -> int:
     try:
         check_video_file(path, path.name)
     except AssetError as exc:
-        raise AssetError(exc.message, path=path, hint=exc.hint) from None
+        exc.at(path)
+        raise
     return size
 
 

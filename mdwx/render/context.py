@@ -18,6 +18,7 @@ from mdwx.config import SiteConfig
 from mdwx.document import Asset, AssetKind, Diagnostic, asset_key
 from mdwx.errors import RenderError
 from mdwx.render.sanitize import Hooks
+from mdwx.urls import is_local
 
 ENV_KEY = "mdwx"
 
@@ -65,7 +66,7 @@ class RenderContext:
         Remote and ``data:`` sources have none; a leading ``/`` means the site root, as in
         static site generators.
         """
-        if source.startswith(("http://", "https://", "//", "data:")):
+        if not is_local(source):
             return None
         if source.startswith("/"):
             return Path(os.path.normpath(self.config.root / source.lstrip("/")))
@@ -105,6 +106,6 @@ def context_of(env: dict[str, Any]) -> RenderContext:
 
 def source_reference(url: str) -> str:
     """The reference as the author wrote it: markdown-it percent-encodes local paths."""
-    if url.startswith(("http://", "https://", "//", "data:")):
+    if not is_local(url):
         return url
     return unquote(url)

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import css_inline
 
+from mdwx.document import VIDEO_CLASS
 from mdwx.render.style_prune import PAGE, VOID, State, collapses_newlines, is_block, prune_style
 from mdwx.render.themes import Theme
 
@@ -27,7 +28,6 @@ _SPACES = re.compile(r"\s*([:;,])\s*")
 _DIV = re.compile(r"<(/?)div\b")
 _STYLE = re.compile(r' style="([^"]*)"')
 _MARGIN = re.compile(r"(?:^|;)margin:")
-VIDEO_CLASS = "video_iframe rich_pages"
 # Text-level elements: a <p> may hold them (and a parser never closes a <p> at one).
 PHRASING = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em",
                       "i", "img", "ins", "kbd", "mark", "q", "s", "samp", "small", "span",

@@ -9,7 +9,6 @@ In-page anchors (``#...``) are rejected by WeChat: their text stays and a warnin
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from html import escape
 from typing import Any
@@ -19,14 +18,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from mdwx.render.context import RenderContext, context_of
+from mdwx.urls import is_http_url, url_scheme
 
-_SCHEME = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|//)")
 WECHAT_ARTICLE_HOST = "mp.weixin.qq.com"
 
 
 def is_wechat_article(url: str) -> bool:
     """Links to WeChat articles survive for every account."""
-    if not url.startswith(("http://", "https://")):
+    if not is_http_url(url):
         return False
     host = (urlsplit(url).hostname or "").lower()
     return host == WECHAT_ARTICLE_HOST or host.endswith("." + WECHAT_ARTICLE_HOST)
@@ -61,7 +60,7 @@ def open_link(ctx: RenderContext, href: str, text: str) -> tuple[str, str]:
         # markdown-it percent-encodes the href; show the anchor as the author wrote it.
         ctx.warn(f"in-page link {unquote(href)!r} dropped (WeChat rejects anchors); its text is kept")
         return "", ""
-    if not _SCHEME.match(href):
+    if url_scheme(href) is None and not href.startswith("//"):
         ctx.warn(f"relative link {href!r} dropped: it cannot work inside WeChat; its text is kept")
         return "", ""
     if is_wechat_article(href) or ctx.link_policy == "keep":

@@ -17,13 +17,11 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from mdwx.document import FORMULA_SIZE_ATTR, AssetKind
+from mdwx.document import FORMULA_SIZE_ATTR, VIDEO_CLASS, VIDEO_EXTENSIONS, VIDEO_PLAYER, AssetKind
 from mdwx.render.captions import figure_caption
 from mdwx.render.context import RenderContext, context_of, source_reference
 
-VIDEO_EXTENSIONS = (".mp4", ".mov", ".m4v", ".webm")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|%|em|rem|vw)?\s*$")
-VIDEO_PLAYER = "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl&amp;action=mpvideo&amp;auto=0&amp;mpvid="
 
 
 def is_video(source: str) -> bool:
@@ -46,8 +44,8 @@ def video_html(source: str, title: str, ctx: RenderContext) -> str:
     asset = ctx.add_asset(AssetKind.VIDEO, source, alt=title)
     mark = asset.placeholder
     return (
-        f'<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="{mark}" '
-        f'allowfullscreen="" frameborder="0" data-src="{VIDEO_PLAYER}{mark}"></iframe>'
+        f'<iframe class="{VIDEO_CLASS}" data-vidtype="2" data-mpvid="{mark}" allowfullscreen="" '
+        f'frameborder="0" data-src="{escape(VIDEO_PLAYER)}&amp;action=mpvideo&amp;auto=0&amp;mpvid={mark}"></iframe>'
     )
 
 

@@ -1,8 +1,13 @@
 """A standalone preview page: the article as a phone shows it, with a dark-mode toggle.
 
-The page is for a person at a desktop browser (``mdwx build`` / ``mdwx preview``), not for
-WeChat, so it may use a ``<style>`` and a few lines of script; the article inside is exactly
-the content HTML (with local file URLs in place of placeholders).
+The page is for a person at a desktop browser (``mdwx build`` / ``mdwx preview --static``),
+not for WeChat, so it may use a ``<style>`` and a few lines of script; the article inside is
+exactly the content HTML (with local file URLs in place of placeholders). The live preview
+(:mod:`mdwx.preview`) draws the same frame with :data:`PAGE_CSS`.
+
+The frame is 390 px wide (a phone's CSS width: 375–414 px) on a desktop and the whole
+viewport on a phone-sized window, and grows with the article, so the page itself never
+scrolls sideways: wide code blocks and tables scroll inside the article, as in WeChat.
 """
 
 from __future__ import annotations
@@ -12,31 +17,50 @@ from html import escape
 from mdwx.config import SiteConfig
 from mdwx.source.model import Article
 
+#: The phone frame, shared by the static page and the live preview. ``body.dark`` is an
+#: approximation of WeChat's dark mode: its #191919 page, the article's colours inverted
+#: with hues kept, pictures shown as they are.
+PAGE_CSS = """
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; padding: 24px 0; background: #e9ebee; font-family: -apple-system, "PingFang SC", sans-serif; }
+.bar { width: 390px; max-width: 100%; box-sizing: border-box; margin: 0 auto 12px; padding: 0 4px;
+  display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; justify-content: space-between;
+  font-size: 13px; color: #555; }
+.phone { width: 390px; max-width: 100%; box-sizing: border-box; margin: 0 auto; background: #fff;
+  border-radius: 28px; box-shadow: 0 8px 30px rgba(0,0,0,.18); overflow: hidden; border: 10px solid #1d1d1f; }
+.screen { padding: 20px 16px 40px; box-sizing: border-box; min-height: 640px; }
+.screen > .content { overflow-wrap: break-word; }
+.screen > .content img { max-width: 100%; }
+.meta h1 { font-size: 22px; line-height: 1.4; margin: 0 0 10px; color: #222; overflow-wrap: break-word; }
+.meta .by { font-size: 14px; color: #576b95; margin-bottom: 8px; }
+.meta .digest { font-size: 13px; color: #888; border-left: 3px solid #ddd; padding-left: 8px; margin-bottom: 20px; }
+body.dark { background: #000; }
+body.dark .bar { color: #aaa; }
+body.dark .phone { background: #191919; border-color: #333; }
+body.dark .meta h1 { color: #d6d6d6; }
+body.dark .meta .by { color: #7d90a9; }
+body.dark .screen > .content { filter: invert(0.88) hue-rotate(180deg); }
+body.dark .screen > .content img, body.dark .screen > .content video { filter: invert(1) hue-rotate(180deg); }
+@media (max-width: 480px) {
+  body { padding: 0; }
+  .bar { padding: 8px 12px; margin: 0; }
+  .phone { width: 100%; border: 0; border-radius: 0; box-shadow: none; }
+  .screen { min-height: 0; }
+}
+"""
+
 PAGE = """<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
-<style>
-body {{ margin: 0; padding: 24px 0; background: #e9ebee; font-family: -apple-system, sans-serif; }}
-.bar {{ width: 390px; margin: 0 auto 12px; display: flex; justify-content: space-between; font-size: 13px; color: #555; }}
-.phone {{ width: 390px; min-height: 700px; margin: 0 auto; background: #fff; border-radius: 28px;
-  box-shadow: 0 8px 30px rgba(0,0,0,.18); overflow: hidden; border: 10px solid #1d1d1f; }}
-.screen {{ height: 760px; overflow-y: auto; padding: 20px 16px 40px; box-sizing: border-box; }}
-.meta h1 {{ font-size: 22px; line-height: 1.4; margin: 0 0 10px; color: #222; }}
-.meta .by {{ font-size: 14px; color: #576b95; margin-bottom: 8px; }}
-.meta .digest {{ font-size: 13px; color: #888; border-left: 3px solid #ddd; padding-left: 8px; margin-bottom: 20px; }}
-body.dark .phone {{ background: #191919; }}
-body.dark .meta h1 {{ color: #d6d6d6; }}
-body.dark .screen > .content {{ filter: invert(0.88) hue-rotate(180deg); }}
-body.dark .screen > .content img {{ filter: invert(1) hue-rotate(180deg); }}
-</style>
+<style>{css}</style>
 </head>
 <body>
 <div class="bar"><span>{chars} characters</span><label><input type="checkbox" id="dark"> dark mode</label></div>
 <div class="phone"><div class="screen">
-<div class="meta"><h1>{title}</h1><div class="by">{author}</div>{digest}</div>
+<div class="meta">{meta}</div>
 <div class="content">{content}</div>
 </div></div>
 <script>
@@ -49,14 +73,18 @@ document.getElementById("dark").addEventListener("change", function (e) {{
 """
 
 
+def meta_html(title: str, author: str, digest: str) -> str:
+    """The title, author and digest above the article, escaped."""
+    digest_html = f'<div class="digest">{escape(digest)}</div>' if digest else ""
+    return f'<h1>{escape(title)}</h1><div class="by">{escape(author)}</div>{digest_html}'
+
+
 def preview_page(article: Article, content_html: str, config: SiteConfig) -> str:
     """The article (title, author, digest, content) in a 390 px phone frame."""
-    author = article.author or config.author
-    digest = f'<div class="digest">{escape(article.digest)}</div>' if article.digest else ""
     return PAGE.format(
+        css=PAGE_CSS,
         title=escape(article.title),
-        author=escape(author),
-        digest=digest,
+        meta=meta_html(article.title, article.author or config.author, article.digest),
         content=content_html,
         chars=f"{len(content_html):,}",
     )

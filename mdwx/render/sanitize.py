@@ -26,6 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape, unescape
 
+from mdwx.document import VIDEO_CLASS, VIDEO_PLAYER
+from mdwx.urls import url_scheme
+
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)|<![^>]*>?|<\?[^>]*>?"
     r"|<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>",
@@ -33,7 +36,6 @@ _TOKEN = re.compile(
 )
 _ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?")
 _BARE_AMP = re.compile(r"&(?!(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});)")
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 
 
@@ -67,8 +69,6 @@ TAG_ATTRS = {
     "mp-miniprogram": {"data-miniprogram-appid", "data-miniprogram-path", "data-miniprogram-title",
                        "data-miniprogram-imageurl"},
 }
-VIDEO_CLASS = "video_iframe rich_pages"
-VIDEO_PLAYER = "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl"
 VIDEO_ATTRS = ("class", "data-vidtype", "data-mpvid", "allowfullscreen", "frameborder", "data-src")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "miniprogram", "mdwx-asset"})
 _BAD_CSS = ("var(", "expression", "url(", "javascript:", "@import", "behavior", "binding", "\\")
@@ -172,10 +172,10 @@ def clean_style(style: str) -> str:
 
 def safe_url(url: str, *, image: bool = False) -> bool:
     compact = _CONTROL.sub("", url)
-    match = _SCHEME.match(compact)
-    if match is None:
+    scheme = url_scheme(compact)
+    if scheme is None:
         return not compact.startswith("//") or image
-    scheme = match.group(1).lower()
+    scheme = scheme.lower()
     if scheme == "data":
         return image and compact.lower().startswith("data:image/") and "svg" not in compact[:20].lower()
     return scheme in SAFE_SCHEMES

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from mdwx.config import DEFAULT_API_BASE
 from mdwx.errors import ConfigError
 from mdwx.wechat.auth import TokenSource
 from mdwx.wechat.draft import DraftEndpoints
@@ -23,7 +24,6 @@ from mdwx.wechat.http import Call, Redactor, RetryPolicy, Sender, content_type_f
 from mdwx.wechat.models import Material, PublishStatus, VideoStatus
 from mdwx.wechat.token import TokenCache, default_cache
 
-DEFAULT_API_BASE = "https://api.weixin.qq.com"
 MATERIAL_KINDS = ("image", "thumb")
 _VIDEO = "cgi-bin/material/upload_video"
 

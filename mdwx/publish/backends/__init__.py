@@ -19,70 +19,12 @@ What a backend decides:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
-
 from mdwx.config import BACKENDS, SiteConfig
 from mdwx.errors import ConfigError
-
-if TYPE_CHECKING:
-    from mdwx.build import Prepared
-    from mdwx.publish.resolve import LoadedAsset, Resolved
-    from mdwx.publish.review import Progress
-    from mdwx.publish.state.store import ArticleRecord
-    from mdwx.source.model import Article
+from mdwx.publish.backends.base import Backend, Gone
+from mdwx.publish.wechat_api import WeChatAPI
 
 __all__ = ["BACKENDS", "Backend", "Gone", "backend_name", "make_backend"]
-
-
-class Gone(Exception):
-    """The unsubmitted article cannot be changed any more: it was submitted (or, in the
-    draft box, deleted) outside mdwx. ``submitted``: whether WeChat said it was submitted."""
-
-    def __init__(self, submitted: bool = True) -> None:
-        super().__init__("the article left the unsubmitted state")
-        self.submitted = submitted
-
-
-class Backend(Protocol):
-    """One WeChat publishing API. ``client`` is a :class:`mdwx.wechat.WeChatClient`."""
-
-    name: str  # "media" or "draft": the state keeps each backend's articles apart
-    #: Human lines for the plan's article steps ("update", "uploadnews", "settle").
-    texts: dict[str, str]
-    #: Submissions WeChat allows per day (Beijing time), or None for no documented cap.
-    daily_submit_limit: int | None
-    library: str  # where an unsubmitted article sits, in words
-
-    def check(self, prepared: Prepared) -> None:
-        """Raise :class:`mdwx.errors.MdwxError` (file and line) for anything this API refuses
-        that can be known offline: field limits, a post type it cannot publish."""
-
-    def check_cover(self, article: Article, cover: LoadedAsset) -> None:
-        """Raise :class:`mdwx.errors.MdwxError` when what the post asks of its cover (crops)
-        does not fit the cover, before anything is sent."""
-
-    def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
-        """The article JSON this API takes, from the post and its resolved assets."""
-
-    async def create(self, payload: dict[str, Any]) -> str:
-        """Create the unsubmitted article; its ``media_id``. Raises ``OutcomeUnknown`` when
-        the answer was lost (it may exist)."""
-
-    async def update(self, media_id: str, payload: dict[str, Any]) -> None:
-        """Replace the unsubmitted article; raises :class:`Gone` when it was submitted."""
-
-    async def submit(self, media_id: str) -> str:
-        """Submit it; what to follow it by (the draft API's ``publish_id``, else "")."""
-
-    async def progress(self, record: ArticleRecord) -> Progress:
-        """Where the recorded article stands now (one question, or two for the URL)."""
-
-    async def settle(self, record: ArticleRecord) -> Progress:
-        """A submit whose answer was lost: did WeChat take it? "draft" when it did not."""
-
-    async def delete(self, media_id: str, *, status: str, article_id: str = "", publish_id: str = "",
-                     index: int = 0) -> None:
-        """Delete the article (``index`` from 1; 0: every article of the item)."""
 
 
 def backend_name(config: SiteConfig, chosen: str | None = None) -> str:
@@ -93,7 +35,7 @@ def backend_name(config: SiteConfig, chosen: str | None = None) -> str:
     return name
 
 
-def make_backend(name: str, client: Any, config: SiteConfig) -> Backend:
+def make_backend(name: str, client: WeChatAPI, config: SiteConfig) -> Backend:
     """The backend called ``name`` (see :data:`mdwx.config.BACKENDS`) over ``client``."""
     if name == "draft":
         from mdwx.publish.backends.draft import DraftBackend

@@ -18,14 +18,16 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mdwx.config import SiteConfig
-from mdwx.publish.backends import Gone
+from mdwx.publish.backends.base import Gone
 from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, PublishError
 from mdwx.publish.review import Progress
+from mdwx.publish.state.schema import ArticleStatus
 
 if TYPE_CHECKING:
     from mdwx.build import Prepared
     from mdwx.publish.resolve import LoadedAsset, Resolved
     from mdwx.publish.state.store import ArticleRecord
+    from mdwx.publish.wechat_api import DraftAPI
     from mdwx.source.model import Article
 
 GONE = 40007  # draft/get, draft/update: the media_id names no draft in the box
@@ -34,7 +36,7 @@ SETTLE_SLACK = 300  # seconds of clock difference allowed between this machine a
 #: Cover crops → the shape (width : height) each must have.
 CROP_RATIOS = {"pic_crop_235_1": 2.35, "pic_crop_1_1": 1.0}
 #: publish_status → the state's status (1, still publishing, stays "submitted").
-STATUS_BY_PUBLISH_STATUS = {0: "published", 2: "rejected", 3: "rejected", 4: "rejected", 5: "deleted",
+STATUS_BY_PUBLISH_STATUS: dict[int, ArticleStatus] = {0: "published", 2: "rejected", 3: "rejected", 4: "rejected", 5: "deleted",
                             6: "rejected"}
 
 
@@ -48,7 +50,7 @@ class DraftBackend:
     daily_submit_limit: int | None = None
     library = "the draft box (草稿箱)"
 
-    def __init__(self, client: Any, config: SiteConfig) -> None:
+    def __init__(self, client: DraftAPI, config: SiteConfig) -> None:
         self.client = client
         self.config = config
 

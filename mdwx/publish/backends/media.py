@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mdwx.config import SiteConfig
-from mdwx.publish.backends import Gone
+from mdwx.publish.backends.base import Gone
 from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, PublishError
 from mdwx.publish.review import STATUS_BY_TEXT, Progress
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from mdwx.build import Prepared
     from mdwx.publish.resolve import LoadedAsset, Resolved
     from mdwx.publish.state.store import ArticleRecord
+    from mdwx.publish.wechat_api import MediaAPI
     from mdwx.source.model import Article
 
 DAILY_SUBMIT_LIMIT = 200
@@ -34,7 +35,7 @@ class MediaBackend:
     daily_submit_limit: int | None = DAILY_SUBMIT_LIMIT
     library = "the publishing library (媒体API)"
 
-    def __init__(self, client: Any, config: SiteConfig) -> None:
+    def __init__(self, client: MediaAPI, config: SiteConfig) -> None:
         self.client = client
         self.config = config
 

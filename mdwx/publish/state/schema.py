@@ -10,14 +10,19 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import timedelta, timezone
 from pathlib import Path
+from typing import Literal, get_args
 
 from mdwx.errors import StateError
-from mdwx.publish.state.recovery import recover_command
+from mdwx.publish.state.damage import recover_command
 
 SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 15_000
-UPLOAD_KINDS = ("body", "cover", "gif", "card", "formula")
-ARTICLE_STATUSES = (
+#: What an uploaded picture was made into (see mdwx.publish.resolve): the same bytes as a
+#: body image and as a cover are two uploads.
+UploadKind = Literal["body", "cover", "gif", "card", "formula"]
+UPLOAD_KINDS: tuple[UploadKind, ...] = get_args(UploadKind)
+#: Where an article stands; the "-ing" statuses mean a request was sent and its outcome is unknown.
+ArticleStatus = Literal[
     "uploading",  # uploadnews sent, outcome unknown
     "updating",  # update of the unsubmitted media_id sent, outcome unknown (safe to repeat)
     "draft",  # uploaded, not submitted
@@ -26,7 +31,8 @@ ARTICLE_STATUSES = (
     "published",
     "rejected",
     "deleted",
-)
+]
+ARTICLE_STATUSES: tuple[ArticleStatus, ...] = get_args(ArticleStatus)
 # WeChat counts its daily quota on Beijing time; China has had no DST since 1991, so a fixed
 # offset is exact and needs no tz database (absent on Windows without tzdata).
 WECHAT_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -137,7 +143,7 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 class UploadRecord:
     appid: str
     content_hash: str
-    kind: str
+    kind: UploadKind
     url: str
     media_id: str | None
     size: int
@@ -165,7 +171,7 @@ class ArticleRecord:
     source_path: str  # relative to the site root, posix separators
     media_id: str | None
     content_hash: str
-    status: str
+    status: ArticleStatus
     url: str | None
     title: str
     created_at: str
@@ -186,7 +192,7 @@ class SupersededRecord:
     appid: str
     source_path: str
     media_id: str
-    status: str
+    status: ArticleStatus
     url: str | None
     title: str
     created_at: str

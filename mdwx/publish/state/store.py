@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
+from mdwx.publish.state.damage import check_files
 from mdwx.publish.state.identity import IdentityRecords
-from mdwx.publish.state.recovery import check_files
 from mdwx.publish.state.schema import (
     ARTICLE_STATUSES,
     BUSY_TIMEOUT_MS,
@@ -38,7 +38,9 @@ from mdwx.publish.state.schema import (
     UPLOAD_KINDS,
     WECHAT_TZ,
     ArticleRecord,
+    ArticleStatus,
     SupersededRecord,
+    UploadKind,
     UploadRecord,
     VideoRecord,
     _state_error,
@@ -47,8 +49,8 @@ from mdwx.publish.state.schema import (
 # How long an empty state file may be another mdwx process creating it (see _refuse_truncated).
 EMPTY_FILE_GRACE = 0.25
 
-__all__ = ["ARTICLE_STATUSES", "UPLOAD_KINDS", "ArticleRecord", "State", "SupersededRecord", "UploadRecord",
-           "VideoRecord"]
+__all__ = ["ARTICLE_STATUSES", "UPLOAD_KINDS", "ArticleRecord", "ArticleStatus", "State", "SupersededRecord",
+           "UploadKind", "UploadRecord", "VideoRecord"]
 
 
 def _utc_now() -> datetime:
@@ -196,7 +198,7 @@ class State(IdentityRecords):
 
     # -- uploads -------------------------------------------------------------------------
 
-    def lookup_upload(self, appid: str, content_hash: str, kind: str) -> UploadRecord | None:
+    def lookup_upload(self, appid: str, content_hash: str, kind: UploadKind) -> UploadRecord | None:
         _check_kind(kind)
         row = self._one(
             "SELECT * FROM uploads WHERE appid = ? AND content_hash = ? AND kind = ?",
@@ -208,7 +210,7 @@ class State(IdentityRecords):
         self,
         appid: str,
         content_hash: str,
-        kind: str,
+        kind: UploadKind,
         *,
         url: str,
         media_id: str | None = None,
@@ -349,7 +351,7 @@ class State(IdentityRecords):
         )
 
     def record_status(
-        self, appid: str, source_path: str, status: str, url: str | None = None,
+        self, appid: str, source_path: str, status: ArticleStatus, url: str | None = None,
         article_id: str = "",
     ) -> None:
         """Record what WeChat said (publish/query, freepublish/get); ``published_at`` keeps

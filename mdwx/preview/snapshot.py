@@ -1,0 +1,165 @@
+"""One look at a post for the live preview: read, rendered, checked, its images inlined.
+
+:func:`take_snapshot` never raises for anything wrong with the post or its site: an error
+(a bad front matter line, a missing image, a broken ``mdwx.toml``) is kept in
+:attr:`Snapshot.error` so the preview shows it instead of stopping, and recovers on the next
+change. It also lists the files whose change should trigger the next snapshot.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mdwx.build import Prepared, _previewable, cover_reference, prepare
+from mdwx.document import Asset, AssetKind
+from mdwx.errors import MdwxError, one_line
+
+if TYPE_CHECKING:
+    from mdwx.config import SiteConfig
+
+# A video only WeChat can play: it is not part of what the editor can take from the clipboard.
+_VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*></iframe>')
+_MIME = {".svg": "image/svg+xml", ".webp": "image/webp", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
+         ".png": "image/png", ".gif": "image/gif", ".bmp": "image/bmp"}
+
+
+@dataclass
+class Snapshot:
+    """What the page shows for one version of the post.
+
+    ``html`` is the article as the preview draws it (local pictures as ``data:`` URIs,
+    videos from ``/media/<key>``); ``copy_html`` is the ``content`` HTML with the same
+    pictures, video iframes left out (the editor cannot take them from the clipboard).
+    ``files`` are absolute paths whose change makes a new snapshot; ``media`` maps asset
+    keys to local video files the page may load.
+    """
+
+    version: int
+    path: Path
+    title: str = ""
+    author: str = ""
+    digest: str = ""
+    html: str = ""
+    copy_html: str = ""
+    chars: int = 0
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    files: frozenset[Path] = frozenset()
+    media: dict[str, Path] = field(default_factory=dict)
+    prepared: Prepared | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"version": self.version, "title": self.title, "author": self.author,
+                "digest": self.digest, "html": self.html, "chars": self.chars,
+                "warnings": self.warnings, "error": self.error, "notes": self.notes}
+
+
+def take_snapshot(path: Path, version: int, previous: Snapshot | None = None) -> Snapshot:
+    """Read, render and check the post at ``path``; never raises :class:`MdwxError`.
+
+    ``previous`` lends its watched files when this version fails before its own are known
+    (so fixing a broken image or config is still seen).
+    """
+    from mdwx.config import find_site_root
+    from mdwx.source.posts import collect_posts
+
+    path = Path(os.path.abspath(path))
+    snapshot = Snapshot(version=version, path=path)
+    files = {path, *_theme_files()}
+    try:
+        root = find_site_root(path)
+        files |= {root / "mdwx.toml", root / "pyproject.toml"}
+        post = collect_posts([path])[0]
+        files |= _site_files(post.config)
+        prepared = prepare(post, enforce_size=False)
+        files |= _asset_files(prepared)
+        snapshot.prepared = prepared
+        _fill(snapshot, prepared)
+    except MdwxError as exc:
+        snapshot.error = one_line(str(exc))
+        if previous is not None:
+            files |= previous.files
+            snapshot.title = previous.title
+    snapshot.files = frozenset(Path(os.path.abspath(f)) for f in files)
+    return snapshot
+
+
+def _fill(snapshot: Snapshot, prepared: Prepared) -> None:
+    article, config = prepared.article, prepared.post.config
+    snapshot.title, snapshot.digest = article.title, article.digest
+    snapshot.author = article.author or config.author
+    snapshot.warnings = list(prepared.warnings)
+    snapshot.chars = prepared.text_chars
+    if prepared.breach is not None:
+        snapshot.error = one_line(str(prepared.breach))
+    values = {}
+    for asset in prepared.document.assets:
+        values[asset.key] = _inline_value(asset, prepared, snapshot.media)
+    content = prepared.content(values)
+    snapshot.html = _previewable(content)
+    snapshot.copy_html = _VIDEO_IFRAME.sub("", content)
+    videos = [a.source for a in prepared.document.assets_of(AssetKind.VIDEO)]
+    if videos:
+        snapshot.notes.append("Videos are not copied: insert " + ", ".join(videos) + " in the WeChat editor.")
+
+
+def _inline_value(asset: Asset, prepared: Prepared, media: dict[str, Path]) -> str:
+    """A URL the browser can show: ``data:`` for pictures, ``/media/<key>`` for a video."""
+    from mdwx.assets.local import read_local_file, render_formula, resolve_local
+    from mdwx.publish.resolve import AssetLoader
+
+    config, article = prepared.post.config, prepared.article
+    try:
+        if asset.kind is AssetKind.FORMULA:
+            return data_uri(render_formula(asset.source, display=asset.display), "image/png")
+        if asset.is_data_uri:
+            return asset.source
+        if asset.is_remote:
+            mirrored = AssetLoader(config, None, "")._mirrored(asset.source)
+            return data_uri(read_local_file(mirrored, asset.source), _mime(mirrored)) if mirrored else asset.source
+        path = resolve_local(asset.reference_from(article.path), post_path=article.path, site_root=config.root)
+        if asset.kind is AssetKind.VIDEO:
+            media[asset.key] = path
+            return f"/media/{asset.key}"
+        return data_uri(read_local_file(path, asset.source), _mime(path))
+    except MdwxError as exc:
+        raise MdwxError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
+
+
+def data_uri(data: bytes, mime: str) -> str:
+    """``data:<mime>;base64,…`` for ``data``."""
+    return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+
+
+def _mime(path: Path) -> str:
+    return _MIME.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _theme_files() -> set[Path]:
+    from mdwx.render.themes import templates_dir
+
+    return set(templates_dir().glob("*.css"))
+
+
+def _site_files(config: SiteConfig) -> set[Path]:
+    found = {config.config_path} if config.config_path else set()
+    for relative in (config.header, config.footer, config.default_cover):
+        if relative:
+            found.add(config.root / relative)
+    return found
+
+
+def _asset_files(prepared: Prepared) -> set[Path]:
+    article = prepared.article
+    found = {a.local_path for a in prepared.document.assets if a.local_path is not None}
+    cover = cover_reference(article, prepared.document, prepared.post)
+    if cover and not cover[0].startswith(("http://", "https://", "//", "data:")):
+        found.add(cover[1].parent / cover[0])
+    return found

@@ -1,0 +1,133 @@
+"""The live preview in a real headless browser (Debian's chromium, driven by Playwright).
+
+At a phone's width (390 px): the page never scrolls sideways, every picture loads, code
+blocks scroll sideways instead of wrapping; an edit to the post shows without a reload;
+the dark toggle darkens the page; the copy button puts the article's HTML on the
+clipboard. A screenshot of each state is saved in the test's tmp folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mdwx.preview import PreviewServer
+from tests.preview_helpers import code_tour_with_pictures
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+WAIT_MS = 10_000  # bound on each wait for the page
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+
+CODE_BLOCKS = """Array.from(document.querySelectorAll('#article [style*="white-space:nowrap"]')).map(e => {
+  const s = getComputedStyle(e);
+  return {text: e.textContent, whiteSpace: s.whiteSpace, overflowX: s.overflowX,
+          scrollWidth: e.scrollWidth, clientWidth: e.clientWidth};
+})"""
+
+CLIPBOARD_HTML = """async () => {
+  for (const item of await navigator.clipboard.read()) {
+    if (item.types.includes("text/html")) return await (await item.getType("text/html")).text();
+  }
+  return null;
+}"""
+
+
+@pytest.fixture
+def browser(tmp_path: Path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=ARGS,
+            viewport={"width": 390, "height": 844}, permissions=["clipboard-read", "clipboard-write"])
+        context.set_default_timeout(WAIT_MS)
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def test_preview_at_phone_width_reloads_toggles_dark_and_copies(tmp_path: Path, browser) -> None:
+    post = code_tour_with_pictures(tmp_path)
+    with PreviewServer(post, port=0) as server:
+        page = browser.pages[0] if browser.pages else browser.new_page()
+        page.goto(server.url)
+        page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
+        pictures = page.evaluate("Array.from(document.images).map(i => [i.src.slice(0, 20), i.naturalWidth])")
+        assert len(pictures) == 3 and all(width > 0 for _, width in pictures), pictures
+
+        blocks = page.evaluate(CODE_BLOCKS)
+        fences = sum(1 for line in post.read_text("utf-8").splitlines() if line.startswith("```")) // 2
+        assert len(blocks) == fences == 7, [b["text"][:30] for b in blocks]
+        assert all(b["whiteSpace"] == "nowrap" and b["overflowX"] == "auto" for b in blocks), blocks
+        long_line = next(b for b in blocks if "encodeURIComponent" in b["text"])
+        assert long_line["scrollWidth"] > long_line["clientWidth"]
+        page.screenshot(path=str(tmp_path / "preview-390.png"), full_page=True)
+
+        post.write_text(post.read_text("utf-8").replace("Here is the same idea", "EDITED LIVE: the same idea"),
+                        "utf-8")
+        page.wait_for_function("document.getElementById('article').textContent.includes('EDITED LIVE')")
+        assert page.evaluate("document.body.dataset.version") == "2"
+
+        light = page.evaluate("getComputedStyle(document.querySelector('.phone')).backgroundColor")
+        page.click("#dark")
+        dark = page.evaluate("getComputedStyle(document.querySelector('.phone')).backgroundColor")
+        assert (light, dark) == ("rgb(255, 255, 255)", "rgb(25, 25, 25)")
+        page.screenshot(path=str(tmp_path / "preview-390-dark.png"))
+
+        page.click("#copy")
+        page.wait_for_function("document.getElementById('status').textContent.startsWith('Copied')")
+        copied = page.evaluate(CLIPBOARD_HTML)
+        article = page.evaluate("document.getElementById('article').innerHTML")
+        assert copied == article
+        assert copied == httpx.post(server.url + "copy").json()["html"]
+    assert (tmp_path / "preview-390.png").stat().st_size > 10_000
+
+
+WIDE = """---
+title: "Wide: {title}"
+---
+
+A word longer than any phone: {word} and a link to <https://example.com/{word}>.
+
+Inline code that does not break: `{word}`.
+
+| {cols} |
+| {rule} |
+| {cells} |
+
+![a large photo](../media/photo.jpg)
+
+> A quote with {word}
+
+1. A list item with {word}
+"""
+
+
+def test_no_sideways_page_scroll_at_any_phone_width(tmp_path: Path, browser) -> None:
+    """Every sample post and one made of the widest things, at 375, 390 and 414 px."""
+    site = code_tour_with_pictures(tmp_path).parent.parent
+    word = "x" * 120
+    (site / "posts" / "wide.md").write_text(WIDE.format(
+        word=word, title="x" * 58, cols=" | ".join(f"column {i}" for i in range(12)), rule=" | ".join(["---"] * 12),
+        cells=" | ".join(["cell"] * 12)), "utf-8")
+    page = browser.pages[0] if browser.pages else browser.new_page()
+    posts = sorted((site / "posts").glob("*.md"))
+    assert len(posts) == 8
+    for post in posts:
+        with PreviewServer(post, port=0) as server:
+            assert server.snapshot.error is None, server.snapshot.error
+            page.set_viewport_size({"width": 375, "height": 800})
+            page.goto(server.url)
+            page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+            for width in (375, 390, 414):
+                page.set_viewport_size({"width": width, "height": 800})
+                sizes = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+                assert sizes[0] <= sizes[1] == width, (post.name, sizes)
