@@ -13,11 +13,14 @@ import re
 import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import ConfigError
 from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
 from mdwx.urls import is_http_url
+
+if TYPE_CHECKING:
+    from mdwx.accounts import Account
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -134,6 +137,8 @@ class SiteConfig:
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
     draft: DraftLimits = field(default_factory=DraftLimits)
+    # Named accounts ([accounts.NAME]): publish to several Official Accounts from one site.
+    accounts: dict[str, Account] = field(default_factory=dict)
     # Set by the caller (the CLI from MDWX_STATE, a plugin from its options), never from the
     # config file: one state database for every site instead of ROOT/.mdwx/state.db.
     state_file: Path | None = None
@@ -151,7 +156,8 @@ class SiteConfig:
 
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
                               "draft": DraftLimits}
-_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file", "state_export"} | {"state_file"}
+_TOP_KEYS = ({f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file", "state_export", "accounts"}
+             | {"state_file"})
 _TOML_NAMES = {"state_file": "state_export"}  # mdwx.toml's key → the field holding it
 
 
@@ -235,11 +241,16 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
             if not isinstance(value, dict):
                 raise _error(where, key, f"[{key}] must be a table")
             values[key] = _section(_SECTIONS[key], value, key, where)
+        elif key == "accounts":
+            from mdwx.accounts import parse_accounts
+
+            values[key] = parse_accounts(value, where)
         elif key in _TOP_KEYS:
             name = _TOML_NAMES.get(key, key)
             values[name] = _coerce(key, value, SiteConfig.__dataclass_fields__[name].type, where)
         else:
-            raise _error(where, key, f"unknown setting {key!r}{_suggest(key, _TOP_KEYS | set(_SECTIONS))}")
+            raise _error(where, key,
+                         f"unknown setting {key!r}{_suggest(key, _TOP_KEYS | set(_SECTIONS) | {'accounts'})}")
     config = SiteConfig(root=root, config_path=config_path, **values)
     _validate(config, where)
     return config

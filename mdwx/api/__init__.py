@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from mdwx.api import aio
 from mdwx.api.aio import Source, Sources
 from mdwx.api.types import (
+    AccountCredentials,
     BuildReport,
     CheckReport,
     ConfirmDelete,
@@ -61,7 +62,7 @@ _LAZY = {"Events": "mdwx.publish.publisher", "PostResult": "mdwx.publish.publish
          "PublishError": "mdwx.publish.plan", "WeChatError": "mdwx.wechat.errors"}
 
 __all__ = [
-    "ArticleError", "AssetError", "BuildReport", "CheckReport", "ConfigError", "ConfirmDelete", "Credentials",
+    "AccountCredentials", "ArticleError", "AssetError", "BuildReport", "CheckReport", "ConfigError", "ConfirmDelete", "Credentials",
     "DeleteResult", "DeleteTarget", "Events", "MdwxError", "Options", "Post", "PostReport", "PostResult",
     "PublishError", "PublishReport", "RenderError", "RunningLoopError", "SandboxInfo", "Source", "Sources",
     "StateError", "StatusReport", "StatusRow", "SupersededArticle", "WeChatError", "aio", "build", "check",

@@ -18,8 +18,17 @@ import asyncio
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mdwx.api.connection import SANDBOX_POLL, by_site, connect, open_state, with_overrides
+from mdwx.api.accounts import Route, account_options, by_account, routes
+from mdwx.api.connection import (
+    SANDBOX_POLL,
+    by_site,
+    connect,
+    open_state,
+    sandbox_folder,
+    with_overrides,
+)
 from mdwx.api.status import delete, status
 from mdwx.api.types import (
     BuildReport,
@@ -31,6 +40,11 @@ from mdwx.api.types import (
 )
 from mdwx.errors import ConfigError
 from mdwx.source.posts import Post as SitePost
+
+if TYPE_CHECKING:
+    from mdwx.accounts import Account
+    from mdwx.publish.publisher import PostResult
+    from mdwx.publish.state.store import State
 
 __all__ = ["Source", "Sources", "build", "check", "delete", "publish", "site_posts", "status"]
 
@@ -65,8 +79,11 @@ async def build(posts: Sources, options: Options | None = None) -> BuildReport:
 def check_sync(posts: Sources, options: Options) -> CheckReport:
     """:func:`check` without an event loop (what :func:`mdwx.api.check` runs)."""
     from mdwx.build import check_post
+    from mdwx.publish.backends import backend_name
 
-    return CheckReport([check_post(post) for post in site_posts(posts, options)])
+    # With an account, its backend's own checks too (the draft API's limits and post types).
+    return CheckReport([check_post(post, backend=backend_name(post.config, options.backend) if options.account else None)
+                        for post in _for_account(site_posts(posts, options), options)])
 
 
 def build_sync(posts: Sources, options: Options) -> BuildReport:
@@ -74,7 +91,16 @@ def build_sync(posts: Sources, options: Options) -> BuildReport:
     from mdwx.build import build_post
 
     out_dir = Path(options.out_dir).resolve()
-    return BuildReport([build_post(post, out_dir) for post in site_posts(posts, options)])
+    return BuildReport([build_post(post, out_dir) for post in _for_account(site_posts(posts, options), options)])
+
+
+def _for_account(posts: list[SitePost], options: Options) -> list[SitePost]:
+    """With ``options.account``: the posts as that account sees them (its limits and backend)."""
+    from mdwx.api.accounts import named_account, on_account
+
+    if not options.account:
+        return posts
+    return [on_account(post, named_account(post, options.account), options) for post in posts]
 
 
 async def publish(posts: Sources, options: Options | None = None) -> PublishReport:
@@ -94,32 +120,63 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     has ``error`` set and the others go on. Raises :class:`ConfigError` for missing
     credentials or a wrong config and :class:`~mdwx.errors.StateError` for an unusable state.
     """
-    from mdwx.publish.publisher import Publisher, PublishOptions
-
     options = options or Options()
     site = site_posts(posts, options, need_path="publish")
     report = PublishReport()
     for group in by_site(site):
-        config = group[0].config
-        poll = options.poll_interval or (SANDBOX_POLL if options.sandbox else None)
-        run = PublishOptions(draft=options.draft, wait=options.wait or options.sandbox, dry_run=options.dry_run,
-                             force=options.force, concurrency=options.concurrency,
-                             wait_timeout=options.wait_timeout, lock_timeout=options.lock_timeout,
-                             fetch_transport=options.fetch_transport, backend=options.backend)
-        if poll:
-            run.poll_interval = poll
-            if options.sandbox:
-                run.video_poll_interval = poll
+        items = [item for post in group for item in routes(post, options)]
+        results = [_unsent(item) for item in items]
         # The state first: taking over a hidden state file may move the sandbox's data too.
         with open_state(group, report.notes) as state:
-            async with connect(config, options, need_client=not options.dry_run) as conn:
-                publisher = Publisher(conn.client, state, conn.appid, run, options.events)
-                report.posts += await publisher.publish_all(group)
-                if conn.sandbox is not None:
-                    server = conn.sandbox
-                    report.sandboxes.append(SandboxInfo(config.root, server.port, server.appid, server.base_url,
-                                                        config.root / ".mdwx" / "sandbox.db"))
+            for account, indexes in by_account(items):
+                posts_for = [items[i].post for i in indexes]
+                for index, result in zip(indexes, await _publish_to(account, posts_for, state, options, report),
+                                         strict=True):
+                    result.account = account.name if account else None
+                    results[index] = result
+        report.posts += results
     return report
+
+
+def _unsent(item: Route) -> PostResult:
+    """The result of a post that is not sent: skipped for this account, or unreadable."""
+    from mdwx.publish.publisher import PostResult, front_matter_title
+
+    result = PostResult(path=str(item.post.path), account=item.name)
+    if item.error is not None:
+        result.error, result.title = item.error, front_matter_title(item.post)
+    else:
+        result.status = "skipped"
+        result.actions.append(item.skipped or "skipped")
+    return result
+
+
+async def _publish_to(account: Account | None, posts: list[SitePost], state: State, options: Options,
+                      report: PublishReport) -> list[PostResult]:
+    """Publish ``posts`` (one site's, bound for one account) with one connection."""
+    from mdwx.publish.publisher import Publisher, PublishOptions
+
+    config = posts[0].config
+    options = account_options(options, account, need_client=not options.dry_run)
+    poll = options.poll_interval or (SANDBOX_POLL if options.sandbox else None)
+    run = PublishOptions(draft=options.draft, wait=options.wait or options.sandbox, dry_run=options.dry_run,
+                         force=options.force, concurrency=options.concurrency,
+                         wait_timeout=options.wait_timeout, lock_timeout=options.lock_timeout,
+                         fetch_transport=options.fetch_transport, backend=options.backend,
+                         now=options.now, due=options.due)
+    if poll:
+        run.poll_interval = poll
+        if options.sandbox:
+            run.video_poll_interval = poll
+    name = account.name if account else None
+    async with connect(config, options, need_client=not options.dry_run, account=name) as conn:
+        publisher = Publisher(conn.client, state, conn.appid, run, options.events)
+        results = await publisher.publish_all(posts)
+        if conn.sandbox is not None:
+            server = conn.sandbox
+            report.sandboxes.append(SandboxInfo(config.root, server.port, server.appid, server.base_url,
+                                                sandbox_folder(config, name) / "sandbox.db"))
+    return results
 
 
 def site_posts(posts: Sources, options: Options, *, need_path: str | None = None) -> list[SitePost]:

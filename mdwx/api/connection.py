@@ -46,28 +46,38 @@ class Connection:
     sandbox: SandboxServer | None = None
 
 
-def state_appid(options: Options, config: SiteConfig) -> str:
+def sandbox_folder(config: SiteConfig, account: str | None = None) -> Path:
+    """Where the in-process sandbox keeps its data: ROOT/.mdwx, or a folder per named account.
+
+    Each account is then its own emulated Official Account, with its own AppID.
+    """
+    folder = config.root / ".mdwx"
+    return folder / "sandbox-accounts" / account if account else folder
+
+
+def state_appid(options: Options, config: SiteConfig, account: str | None = None) -> str:
     """The AppID the state keys this call's records by, without connecting."""
     if options.sandbox:
-        return inprocess_appid(config.root / ".mdwx")
+        return inprocess_appid(sandbox_folder(config, account))
     return (options.credentials or Credentials()).appid or NO_APPID
 
 
 @contextlib.asynccontextmanager
-async def connect(config: SiteConfig, options: Options, *, need_client: bool = True,
+async def connect(config: SiteConfig, options: Options, *, need_client: bool = True, account: str | None = None,
                   **client_options: Any) -> AsyncIterator[Connection]:
     """A client for the real API (``options.credentials``) or an in-process sandbox.
 
     With ``need_client=False`` and no usable credentials the connection has no client (a
     dry run, or ``status`` answering from the record). The client is closed, and the
-    sandbox stopped, on leaving. Raises :class:`ConfigError` for missing credentials.
+    sandbox stopped, on leaving. ``account`` names the ``[accounts.NAME]`` connected for
+    (the in-process sandbox then emulates that account apart from the others). Raises :class:`ConfigError` for missing credentials.
     """
     from mdwx.wechat import MemoryTokenCache, WeChatClient
 
     if options.sandbox:
         from mdwx.sandbox import SandboxServer, SandboxSettings
 
-        folder = config.root / ".mdwx"
+        folder = sandbox_folder(config, account)
         settings = SandboxSettings(appid=inprocess_appid(folder), secret=INPROCESS_SECRET,
                                    state_path=folder / "sandbox.db", review_seconds=SANDBOX_REVIEW_SECONDS,
                                    video_review_seconds=SANDBOX_REVIEW_SECONDS)

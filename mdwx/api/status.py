@@ -8,8 +8,10 @@ The endpoints are those of the media API contract (``wechat-media-api.md``).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, cast
 
+from mdwx.api.accounts import account_options, by_account, named_account, on_account, routes
 from mdwx.api.connection import Connection, by_site, connect, open_state, state_appid
 from mdwx.api.types import (
     ConfirmDelete,
@@ -24,6 +26,7 @@ from mdwx.errors import MdwxError
 from mdwx.publish.state.store import State
 
 if TYPE_CHECKING:
+    from mdwx.accounts import Account
     from mdwx.api.aio import Sources
     from mdwx.publish.backends import Backend
     from mdwx.publish.wechat_api import WeChatAPI
@@ -47,19 +50,31 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
 
     options = options or Options()
     report = StatusReport()
+    now = options.now() if options.now else dt.datetime.now(dt.timezone.utc)
     for group in by_site(site_posts(posts, options, need_path="ask for its status")):
+        items = [item for post in group for item in routes(post, options, strict=False)]
+        rows: list[StatusRow | None] = [None] * len(items)
         with open_state(group, report.notes) as state:
-            async with connect(group[0].config, options, need_client=False, timeout=options.status_timeout,
-                               retry=RetryPolicy(attempts=1)) as conn:
-                name = backend_name(group[0].config, options.backend)
-                # Without credentials the rows are the record only: the backend is never asked.
-                backend = make_backend(name, cast("WeChatAPI", conn.client), group[0].config)
-                report.posts += await _status_rows(group, state.for_backend(name), conn, backend)
+            for account, indexes in by_account(items):
+                config = items[indexes[0]].post.config
+                call = account_options(options, account, need_client=False)
+                name = account.name if account else None
+                async with connect(config, call, need_client=False, timeout=options.status_timeout,
+                                   retry=RetryPolicy(attempts=1), account=name) as conn:
+                    backend_label = backend_name(config, options.backend)
+                    # Without credentials the rows are the record only: the backend is never asked.
+                    backend = make_backend(backend_label, cast("WeChatAPI", conn.client), config)
+                    found = await _status_rows([items[i].post for i in indexes], state.for_backend(backend_label),
+                                               conn, backend, now)
+                for index, row in zip(indexes, found, strict=True):
+                    row.account = name
+                    rows[index] = row
+        report.posts += [row for row in rows if row is not None]  # a post skipped for --account: no row
     return report
 
 
 async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
-                       backend: Backend) -> list[StatusRow]:
+                       backend: Backend, now: dt.datetime) -> list[StatusRow]:
     from mdwx.publish.identity import article_fingerprint, find_article
 
     rows = []
@@ -73,6 +88,7 @@ async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
                         renamed_from=found.renamed_from,
                         superseded=[SupersededArticle(o.media_id, o.status, o.url, o.title)
                                     for o in state.superseded(conn.appid, key)])
+        _schedule(row, post, now)
         if record and record.media_id and record.status != "deleted":
             if conn.client is None:
                 row.error = "no WeChat credentials (set WECHAT_APPID and WECHAT_APPSECRET)"
@@ -93,6 +109,22 @@ async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
                         row.why = live.error.message
         rows.append(row)
     return rows
+
+
+def _schedule(row: StatusRow, post: SitePost, now: dt.datetime) -> None:
+    """Fill the row's ``publish_at`` and whether a publish run now would submit it (``due``)."""
+    from mdwx.build import read_post
+    from mdwx.publish.plan import is_due
+
+    try:
+        publish_at = read_post(post).publish_at
+    except MdwxError:
+        return
+    if publish_at is None:
+        return
+    row.publish_at = publish_at.isoformat()
+    if row.status in ("not published", "draft", "uploading", "updating"):
+        row.due = is_due(publish_at, now)
 
 
 async def delete(post: Sources, options: Options | None = None, *, article: str | None = None,
@@ -119,9 +151,11 @@ async def delete(post: Sources, options: Options | None = None, *, article: str 
     posts = site_posts(post, options, need_path="delete")
     if len(posts) != 1:
         raise MdwxError(f"delete takes one post, not {len(posts)}", hint="name one post file")
-    target_post = posts[0]
+    target_post, account = _delete_route(posts[0], options)
+    options = account_options(options, account, need_client=False)
+    account_name = account.name if account else None
     notes: list[str] = []
-    appid = state_appid(options, target_post.config)
+    appid = state_appid(options, target_post.config, account_name)
     name = backend_name(target_post.config, options.backend)
     with open_state([target_post], notes) as all_state:
         state = all_state.for_backend(name)
@@ -151,7 +185,8 @@ async def delete(post: Sources, options: Options | None = None, *, article: str 
     target = DeleteTarget(target_post.path, article, title, status_text, superseded, tuple(notes))
     if confirm is not None and not confirm(target):
         return DeleteResult(target_post.path, article, deleted=False, title=title, notes=tuple(notes))
-    async with connect(target_post.config, options) as conn:
+    options = account_options(options, account, need_client=True)
+    async with connect(target_post.config, options, account=account_name) as conn:
         assert conn.client is not None  # need_client: a missing credential raised ConfigError
         article_id, publish_id = handles[article]
         await make_backend(name, conn.client, target_post.config).delete(
@@ -165,3 +200,27 @@ async def delete(post: Sources, options: Options | None = None, *, article: str 
             else:
                 state.mark_deleted(conn.appid, key)
     return result
+
+
+def _delete_route(post: SitePost, options: Options) -> tuple[SitePost, Account | None]:
+    """The post as the account it is deleted from sees it, and that account.
+
+    ``options.account``, else the one account its front matter lists. Raises
+    :class:`MdwxError` when it lists several.
+    """
+    from mdwx.build import read_post
+
+    if options.account:
+        account = named_account(post, options.account)
+        return on_account(post, account, options), account
+    try:
+        listed = read_post(post).accounts
+    except MdwxError:
+        listed = ()
+    if len(listed) > 1:
+        raise MdwxError(f"the post goes to accounts {', '.join(listed)}: say which to delete it from",
+                        path=post.path, hint=f"mdwx delete --account {listed[0]} {post.path}")
+    if listed:
+        account = post.config.accounts[listed[0]]
+        return on_account(post, account, options), account
+    return post, None

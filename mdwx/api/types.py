@@ -15,14 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the pipeline's modules load on first call, so `import mdwx.api` stays light
+    from datetime import datetime
+
     import httpx
 
+    from mdwx.accounts import Account
     from mdwx.build import PostReport
     from mdwx.publish.publisher import Events, PostResult
     from mdwx.wechat.token import TokenCache
 
 __all__ = [
-    "BuildReport", "CheckReport", "Credentials", "DeleteResult", "DeleteTarget", "Options", "Post",
+    "AccountCredentials", "BuildReport", "CheckReport", "Credentials", "DeleteResult", "DeleteTarget", "Options", "Post",
     "PublishReport", "SandboxInfo", "StatusReport", "StatusRow", "SupersededArticle",
 ]
 
@@ -74,10 +77,32 @@ class Credentials:
         return cls(appid=env.get("WECHAT_APPID") or None, secret=env.get("WECHAT_APPSECRET") or None,
                    access_token=env.get("WECHAT_ACCESS_TOKEN") or None)
 
+    @classmethod
+    def for_account(cls, account: Account, environ: Mapping[str, str] | None = None) -> Credentials:
+        """A named account's credentials, read from the environment variables its config names.
+
+        Its ``appid``, and the AppSecret and access token held by the variables its
+        ``secret_env`` and ``token_env`` name (empty = unset).
+
+        ``environ`` defaults to :data:`os.environ`. Like :meth:`from_env`, called only at the
+        boundary (the command line passes it as ``Options.accounts``); a plugin may pass its
+        own mapping or callable instead.
+        """
+        env = os.environ if environ is None else environ
+        return cls(appid=account.appid,
+                   secret=(env.get(account.secret_env) or None) if account.secret_env else None,
+                   access_token=(env.get(account.token_env) or None) if account.token_env else None)
+
     @property
     def complete(self) -> bool:
         """Whether a client can be made: a token, or both AppID and AppSecret."""
         return bool(self.access_token or (self.appid and self.secret))
+
+
+#: Credentials of the site's named accounts (``[accounts.NAME]``): a mapping of account
+#: name → :class:`Credentials`, or a callable given the :class:`mdwx.accounts.Account` (its
+#: ``appid``, ``secret_env``, ``token_env``) returning them.
+AccountCredentials = Mapping[str, Credentials] | Callable[["Account"], Credentials]
 
 
 @dataclass
@@ -106,6 +131,19 @@ class Options:
     another process publishes the same post; ``status_timeout`` how many seconds ``status``
     waits for WeChat before answering from the record.
 
+    Accounts: ``account`` publishes (checks, asks, deletes) for that one ``[accounts.NAME]`` of
+    the site: its AppID, backend, api_base and limits (a post whose front matter
+    ``accounts`` does not list it is skipped); None: each post goes to the accounts its
+    front matter lists, and a post listing none to ``credentials``. ``accounts`` gives each
+    named account's credentials (:data:`AccountCredentials`; None: none, so a named
+    account can only be dry-run). State, daily submission counts and tokens are kept per
+    AppID, so per account.
+
+    Scheduling: ``now`` is the clock deciding whether a post's ``publish_at`` has come
+    (returns an aware datetime; None: the system clock in UTC); ``due`` publishes only the
+    posts whose ``publish_at`` has come and skips every other one (unscheduled posts and
+    future ones alike); without it a post before its time is uploaded as a draft and held.
+
     Output: ``events`` receives progress (uploads, video bytes), nothing is printed;
     ``out_dir`` is where ``build`` writes ``<slug>/content.html`` and ``preview.html``.
     """
@@ -131,6 +169,10 @@ class Options:
     lock_timeout: float = 600.0
     status_timeout: float = 3.0
     sandbox_port: int = 8765
+    account: str | None = None
+    accounts: AccountCredentials | None = None
+    now: Callable[[], datetime] | None = None
+    due: bool = False
 
 
 @dataclass
@@ -215,7 +257,10 @@ class StatusRow:
     answered; ``error`` why the live status is missing; ``not_asked`` that WeChat was not
     asked because it had failed to answer for an earlier post. ``renamed_from`` is the
     recorded path when the post was renamed or moved. ``why`` is WeChat's reason when the
-    live status is a failure (a rejected review, a failed free publish).
+    live status is a failure (a rejected review, a failed free publish). ``account`` is the
+    ``[accounts.NAME]`` the row is for (None: the call's credentials); ``publish_at`` the
+    post's scheduled time (ISO 8601) and ``due`` whether a publish run now would submit it
+    (None when it is already submitted or has no ``publish_at``).
     """
 
     path: str
@@ -229,6 +274,9 @@ class StatusRow:
     not_asked: bool = False
     recorded: bool = True
     why: str | None = None
+    account: str | None = None
+    publish_at: str | None = None
+    due: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         """One post of ``status --json``.
@@ -245,6 +293,11 @@ class StatusRow:
             document["not_asked"] = True
         if self.why is not None:
             document["why"] = self.why
+        if self.account is not None:
+            document["account"] = self.account
+        if self.publish_at is not None:
+            document["publish_at"] = self.publish_at
+            document["due"] = self.due
         return document
 
 

@@ -74,8 +74,9 @@ def options_from_env(**changes: Any) -> Options:
         changes.setdefault("sandbox_port", sandbox_port())
     if os.environ.get("MDWX_THEME", "").strip():  # a CI job choosing a theme without editing files
         changes.setdefault("theme", os.environ["MDWX_THEME"].strip())
+    # Each [accounts.NAME]'s secret is read from the variable its config names, when used.
     return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
-                   state_path=state_override(), **changes)
+                   state_path=state_override(), accounts=Credentials.for_account, **changes)
 
 
 def _print_json(document: dict[str, Any]) -> None:
@@ -99,6 +100,10 @@ def _guard(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+account_option = click.option(
+    "--account", metavar="NAME", default=None,
+    help="Use the account [accounts.NAME] of mdwx.toml (its AppID, secret_env/token_env, backend, api_base, "
+         "limits). Default: each post's front matter accounts, else WECHAT_APPID/WECHAT_APPSECRET.")
 paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 backend_option = click.option(
@@ -195,9 +200,10 @@ def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
 @json_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               help="github: findings as GitHub Actions annotations (::error file=…,line=…::) on stdout.")
+@account_option
 @_guard
 def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, as_json: bool,
-          output_format: str) -> None:
+          output_format: str, account: str | None) -> None:
     """Validate posts offline: front matter, limits, content size, local files."""
     from mdwx import api
 
@@ -205,7 +211,7 @@ def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | N
         from mdwx.errors import ConfigError
 
         raise ConfigError("--json and --format github both print on stdout: choose one")
-    result = api.check(_select(paths, changed_since, git_range), options_from_env())
+    result = api.check(_select(paths, changed_since, git_range), options_from_env(account=account))
     if output_format == "github":
         from mdwx.integrations.github import report_annotations
 
@@ -262,6 +268,10 @@ def _publish_options(func: F) -> F:
         json_option,
         click.option("--sandbox", is_flag=True, help="Publish to a local WeChat emulator with throwaway credentials."),
         backend_option,
+        account_option,
+        click.option("--due", is_flag=True,
+                     help="Publish only the posts whose publish_at has come; skip every other post "
+                          "(for a cron or scheduled CI job)."),
     ]):
         func = option(func)
     return func
@@ -273,14 +283,19 @@ def _publish_options(func: F) -> F:
 @_publish_options
 @_guard
 def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, draft: bool, wait: bool,
-            dry_run: bool, force: bool, as_json: bool, sandbox: bool, backend: str | None) -> None:
-    """Upload posts' images, cover and videos, upload the article, submit it."""
+            dry_run: bool, force: bool, as_json: bool, sandbox: bool, backend: str | None, account: str | None,
+            due: bool) -> None:
+    """Upload posts' images, cover and videos, upload the article, submit it.
+
+    A post with publish_at in its front matter is uploaded as a draft before that time and
+    submitted by the first run at or after it.
+    """
     from mdwx.cli.publish import run_publish
     from mdwx.publish.state.sync import exported_state
 
     targets = _select(paths, changed_since, git_range)
     options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox,
-                               backend=backend)
+                               backend=backend, account=account, due=due)
     with exported_state(targets, options.state_path, write=not dry_run, say=_err):
         code = run_publish(targets, options, as_json=as_json)
     sys.exit(code)
@@ -291,14 +306,18 @@ def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str |
 @json_option
 @click.option("--sandbox", is_flag=True, help="Ask the local sandbox (as publish --sandbox did).")
 @backend_option
+@account_option
 @_guard
-def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None) -> None:
-    """Show what mdwx knows of each post and ask WeChat for its live status."""
+def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None, account: str | None) -> None:
+    """Show what mdwx knows of each post (per account) and ask WeChat for its live status.
+
+    Scheduled posts show their publish_at and whether a publish run now would submit them.
+    """
     from mdwx.cli.publish import run_status
     from mdwx.publish.state.sync import exported_state
 
     targets = list(paths or (Path("."),))
-    options = options_from_env(sandbox=sandbox, backend=backend)
+    options = options_from_env(sandbox=sandbox, backend=backend, account=account)
     with exported_state(targets, options.state_path, write=False, say=_err):  # a fresh checkout: the export
         code = run_status(targets, options, as_json=as_json)
     sys.exit(code)
@@ -314,14 +333,16 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str |
                    "`mdwx status` lists them). Default: the post's current article.")
 @click.option("--sandbox", is_flag=True, help="Delete from the local sandbox.")
 @backend_option
+@account_option
 @json_option
 @_guard
 def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool, backend: str | None,
-           as_json: bool) -> None:
+           account: str | None, as_json: bool) -> None:
     """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
     from mdwx.cli.publish import run_delete
 
-    sys.exit(run_delete(path, options_from_env(sandbox=sandbox, backend=backend), yes=yes, index=index,
+    sys.exit(run_delete(path, options_from_env(sandbox=sandbox, backend=backend, account=account), yes=yes,
+                        index=index,
                         as_json=as_json, article=article))
 
 

@@ -97,7 +97,8 @@ def _print_results(results: list[PostResult], *, dry_run: bool) -> None:
         if dry_run:
             counts = (f"would upload {plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')}, "
                       f"{uploads['cached']} reused")
-        _say(f"✓ {result.path}: {result.status} ({counts})", fg="green")
+        where = f" [{result.account}]" if result.account else ""
+        _say(f"✓ {result.path}{where}: {result.status} ({counts})", fg="green")
         for action in result.actions if dry_run else result.actions[-1:]:
             _say(f"    {action}")
         if result.url:
@@ -108,7 +109,8 @@ def _print_results(results: list[PostResult], *, dry_run: bool) -> None:
 #: status → how the closing line counts it
 _SUMMARY_WORDS = (("published", "published"), ("submitted", "submitted (review pending)"),
                   ("draft", "uploaded as {a draft|drafts} (not submitted)"), ("rejected", "rejected in review"),
-                  ("skipped", "skipped (draft: true)"), ("dry-run", "planned (nothing sent)"))
+                  ("scheduled", "scheduled (uploaded; the first run at or after publish_at submits {it|them})"),
+                  ("skipped", "skipped"), ("dry-run", "planned (nothing sent)"))
 
 
 def summary(results: list[PostResult], *, dry_run: bool) -> str:
@@ -156,7 +158,13 @@ def run_status(paths: list[Path], options: Options, *, as_json: bool) -> int:
 def _print_status_row(row: StatusRow, *, show_error: bool) -> None:
     recorded = f"{row.status} (recorded)" if row.media_id else row.status
     live = f" — WeChat now: {row.live}" if row.live else ""
-    _say(f"{row.path}: {recorded}{live}" + (f"  {row.url}" if row.url else ""))
+    where = f" [{row.account}]" if row.account else ""
+    _say(f"{row.path}{where}: {recorded}{live}" + (f"  {row.url}" if row.url else ""))
+    if row.publish_at and row.due is not None:
+        when = "due now: the next `mdwx publish` submits it" if row.due else "not due yet"
+        _say(f"    scheduled for {row.publish_at} ({when})", fg="cyan" if row.due else None)
+    elif row.publish_at:
+        _say(f"    publish_at {row.publish_at}")
     if row.why:
         _say(f"    {row.why}")
     if row.renamed_from:

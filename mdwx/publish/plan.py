@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,8 @@ class Plan:
     supersede: str | None = None  # media_id of the submitted article --force replaces
     submit: bool = False
     error: PublishError | None = None
+    publish_at: datetime | None = None  # the post's publish_at (front matter)
+    held: bool = False  # publish_at is still ahead: the article is kept unsubmitted
 
     @property
     def steps(self) -> list[str]:
@@ -59,6 +62,8 @@ class Plan:
         steps.append(self.article)
         if self.submit:
             steps.append("submit")
+        elif self.held and self.publish_at is not None:
+            steps.append(f"hold until {self.publish_at.isoformat()}")
         return steps
 
     def counts(self) -> dict[str, int]:
@@ -109,7 +114,18 @@ def describe(plan: Plan, *, planned: bool, texts: dict[str, str] | None = None) 
     lines.append(text if plan.article == UNCHANGED else lead + text)
     if plan.submit:
         lines.append(f"{lead}submit it for review")
+    elif plan.held and plan.publish_at is not None:
+        lines.append(f"{lead}keep it unsubmitted until {plan.publish_at.isoformat()} (publish_at); "
+                     "the first run at or after that time submits it")
     return lines
+
+
+def is_due(publish_at: datetime | None, now: datetime) -> bool:
+    """Whether a post may be submitted at ``now``: it has no ``publish_at``, or that time came.
+
+    Both are aware datetimes (any zones); ``now`` equal to ``publish_at`` is due.
+    """
+    return publish_at is None or now >= publish_at
 
 
 def payload_hash(article: dict[str, Any]) -> str:
@@ -117,10 +133,17 @@ def payload_hash(article: dict[str, Any]) -> str:
 
 
 async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAsset], found: Found, *,
-                    draft: bool, force: bool, payload: Callable[[Resolved], dict[str, Any]]) -> Plan:
+                    draft: bool, force: bool, payload: Callable[[Resolved], dict[str, Any]],
+                    publish_at: datetime | None = None, now: datetime | None = None) -> Plan:
     """Decide what publishing ``post`` does. ``assets``: the cover first, then the rest as
-    loaded; ``payload`` builds the article JSON from resolved values (to hash it)."""
-    plan = Plan(renamed_from=found.renamed_from)
+    loaded; ``payload`` builds the article JSON from resolved values (to hash it).
+
+    ``publish_at`` (aware) holds the submit back while ``now`` (aware) is before it: the
+    article is uploaded or updated as a draft, and submitted by the first run at or after it.
+    """
+    held = not draft and now is not None and not is_due(publish_at, now)
+    plan = Plan(renamed_from=found.renamed_from, publish_at=publish_at, held=held)
+    draft = draft or held
     seen: set[tuple[str, str]] = set()
     videos: dict[str, str] = {}
     for item in assets:

@@ -12,6 +12,7 @@ without a duplicate submission.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from mdwx.publish.plan import (
     cached_video,
     decide,
     describe,
+    is_due,
     payload_hash,
     plan_post,
     refresh_cached,
@@ -64,6 +66,9 @@ class PublishOptions:
     lock_timeout: float = 600.0  # seconds to wait while another process publishes the same post
     fetch_transport: Any = None  # httpx transport for remote images (tests, proxies)
     backend: str | None = None  # "media" or "draft"; default: the site's ``backend``
+    # The clock deciding whether a post's publish_at has come (aware datetimes; tests inject one).
+    now: Callable[[], dt.datetime] | None = None
+    due: bool = False  # publish only the posts whose publish_at has come; skip the rest
 
 
 @dataclass
@@ -72,7 +77,9 @@ class PostResult:
 
     ``status`` is ``published``, ``submitted`` (under review), ``draft`` (uploaded, not
     submitted), ``rejected`` (failed review), ``skipped`` (``draft: true``), ``dry-run`` or
-    ``failed``. ``media_id`` is the article's id in the publishing library, ``url`` where it
+    ``failed``, or ``scheduled`` (uploaded, held unsubmitted until its ``publish_at``).
+    ``account`` is the ``[accounts.NAME]`` it went to (None: the call's credentials);
+    ``publish_at`` the post's front matter time (ISO 8601). ``media_id`` is the article's id in the publishing library, ``url`` where it
     is read once published (the ``url`` ``cgi-bin/publish/query`` answers, media API contract).
     ``uploads`` counts ``images`` and ``videos`` sent and ``cached`` ones reused;
     ``actions`` are human lines, ``steps`` the plan's machine names (planned in a dry run,
@@ -89,14 +96,22 @@ class PostResult:
     actions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)  # the plan's steps: planned (dry run) or taken
+    account: str | None = None
+    publish_at: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """One post of ``publish --json``.
 
         ``{"path", "title", "media_id", "status", "url", "uploads", "actions", "steps",
-        "warnings", "error": {"code", "message"} | None}``.
+        "warnings", "error": {"code", "message"} | None}``, plus ``"account"`` when it went to a
+        named account and ``"publish_at"`` when the post has one.
         """
-        return {
+        extra: dict[str, Any] = {}
+        if self.account is not None:
+            extra["account"] = self.account
+        if self.publish_at is not None:
+            extra["publish_at"] = self.publish_at
+        return {**extra,
             "path": self.path, "title": self.title, "media_id": self.media_id,
             "status": self.status, "url": self.url, "uploads": self.uploads,
             "actions": self.actions, "steps": self.steps, "warnings": self.warnings,
@@ -181,6 +196,12 @@ class Publisher(SubmitSteps):
             result.status = "skipped"
             result.actions.append("skipped: draft: true in front matter")
             return
+        result.publish_at = article.publish_at.isoformat() if article.publish_at else None
+        if self.options.due and (article.publish_at is None or not is_due(article.publish_at, self._now())):
+            result.status = "skipped"
+            result.actions.append(f"skipped: not due until {result.publish_at}" if article.publish_at
+                                  else "skipped: no publish_at (--due publishes only scheduled posts that are due)")
+            return
         backend.check(prepared)  # the API's own limits: before anything is loaded or sent
         loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
         if article.post_type == "images":  # its pictures are permanent images; no cover
@@ -246,7 +267,15 @@ class Publisher(SubmitSteps):
         """The one decision both the dry run and the real run act on."""
         return await plan_post(self.state, self.appid, post, assets, found, draft=self.options.draft,
                                force=self.options.force,
-                               payload=lambda resolved: self._payload(prepared, resolved))
+                               payload=lambda resolved: self._payload(prepared, resolved),
+                               publish_at=prepared.article.publish_at, now=self._now())
+
+    def _now(self) -> dt.datetime:
+        """The run's clock (``PublishOptions.now``, else the system's), as an aware datetime."""
+        now = self.options.now() if self.options.now else dt.datetime.now(dt.timezone.utc)
+        if now.tzinfo is None or now.utcoffset() is None:
+            raise ConfigError("the clock (Options.now) must return an aware datetime (with a zone)")
+        return now
 
     async def _cached_video(self, item: LoadedAsset) -> str | None:
         return await cached_video(self.state, self.appid, item)
@@ -274,6 +303,10 @@ class Publisher(SubmitSteps):
         if plan.submit and result.status == "draft":
             await self._submit(post, result)
             result.steps.append("submit")
+        elif plan.held and result.status == "draft" and plan.publish_at is not None:
+            result.status = "scheduled"
+            result.steps.append(f"hold until {plan.publish_at.isoformat()}")
+            result.actions.append(f"held unsubmitted until {plan.publish_at.isoformat()} (publish_at)")
 
     async def _send(self, post: Post, prepared: Prepared, plan: Plan, record: ArticleRecord | None,
                     loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
@@ -294,7 +327,8 @@ class Publisher(SubmitSteps):
             record = await self._settle_submit(post, record, result)
             result.steps.append(SETTLE)
             plan.article, plan.supersede, plan.submit, plan.error = decide(
-                record, payload_hash(payload), draft=self.options.draft, force=self.options.force, path=post.path)
+                record, payload_hash(payload), draft=self.options.draft or plan.held, force=self.options.force,
+                path=post.path)
             if plan.error:
                 raise plan.error
         if plan.supersede:

@@ -21,6 +21,7 @@ import yaml
 
 from mdwx.config import COMMENT_MODES, SiteConfig
 from mdwx.errors import ArticleError
+from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.generators import adapt, toml_front_matter
 from mdwx.source.model import Article, VideoMeta
@@ -28,6 +29,7 @@ from mdwx.source.model import Article, VideoMeta
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
     "theme", "slug", "draft", "video", "date", "tags", "id", "type", "pic_crop_235_1", "pic_crop_1_1",
+    "accounts", "publish_at",
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -111,6 +113,8 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
         post_type=post_type(front, lines, path),
         pic_crop_235_1=cover_crop(front, lines, path, "pic_crop_235_1"),
         pic_crop_1_1=cover_crop(front, lines, path, "pic_crop_1_1"),
+        accounts=targets.accounts(front, lines, path, config),
+        publish_at=targets.publish_at(front, lines, path),
         front_matter=front,
         key_lines=lines,
         warnings=tuple(warnings),

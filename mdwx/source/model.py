@@ -7,6 +7,7 @@ validation machinery.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,8 @@ class Article:
     post_type: str = "article"  # front matter type: "article", or "images" (an image post, draft API)
     pic_crop_235_1: str = ""  # cover crops (draft API), WeChat's "X1_Y1_X2_Y2" fractions
     pic_crop_1_1: str = ""
+    accounts: tuple[str, ...] = ()  # front matter accounts: names of the site's [accounts.NAME]
+    publish_at: datetime | None = None  # front matter publish_at: submit at or after (aware)
     front_matter: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # front matter key → file line
     warnings: tuple[str, ...] = ()

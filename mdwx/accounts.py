@@ -1,0 +1,149 @@
+"""Named accounts of a site: ``[accounts.NAME]`` tables of ``mdwx.toml``.
+
+Each names one WeChat Official Account: its AppID, the *names* of the environment variables
+holding its AppSecret or access token (the values never live in the file), and what it
+changes of the site's config (backend, api_base, limits). Errors name the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from mdwx.config import BACKENDS, DIGEST_UNITS, DraftLimits, Limits, SiteConfig, _section, _suggest
+from mdwx.errors import ConfigError
+
+ACCOUNT_KEYS = ("appid", "secret_env", "token_env", "backend", "api_base", "limits", "draft")
+_ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_APPID = re.compile(r"wx[0-9a-fA-F]{16}")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Account:
+    """A named WeChat account of the site (``[accounts.NAME]`` in mdwx.toml).
+
+    ``appid`` is the account's AppID (``wx`` + 16 hex digits); ``secret_env`` and
+    ``token_env`` are the *names* of the environment variables holding its AppSecret or a
+    ready access token (the values never live in the file; the command line reads them,
+    a plugin passes :class:`mdwx.api.Credentials` per account). ``backend`` and
+    ``api_base`` override the site's (None: the site's). ``limits`` and ``draft`` are the
+    keys of ``[accounts.NAME.limits]`` / ``[accounts.NAME.draft]`` laid over the site's
+    sections, as ``(key, value)`` pairs.
+    """
+
+    name: str
+    appid: str
+    secret_env: str | None = None
+    token_env: str | None = None
+    backend: str | None = None
+    api_base: str | None = None
+    limits: tuple[tuple[str, Any], ...] = ()
+    draft: tuple[tuple[str, Any], ...] = ()
+
+    def apply(self, config: SiteConfig, *, api_base_given: bool = False) -> SiteConfig:
+        """``config`` as this account sees it: its backend, api_base and limits laid over.
+
+        ``api_base_given``: the caller chose an API base for the whole call (it wins).
+        """
+        changes: dict[str, Any] = {"limits": replace(config.limits, **dict(self.limits)),
+                                   "draft": replace(config.draft, **dict(self.draft))}
+        if self.backend:
+            changes["backend"] = self.backend
+        if self.api_base and not api_base_given:
+            changes["api_base"] = self.api_base
+        return replace(config, **changes)
+
+
+def parse_accounts(data: Any, where: Path) -> dict[str, Account]:
+    """``[accounts.NAME]`` tables → :class:`Account` values; errors name the file and line."""
+    if not isinstance(data, dict):
+        raise ConfigError("[accounts] must be a table of [accounts.NAME] tables", path=where,
+                          line=toml_line(where, "accounts"))
+    found = {}
+    for name, table in data.items():
+        found[name] = _account(name, table, where)
+    return found
+
+
+def _account(name: str, table: Any, where: Path) -> Account:
+    def fail(message: str, key: str | None = None, hint: str | None = None) -> ConfigError:
+        return ConfigError(message, path=where, line=toml_line(where, f"accounts.{name}", key), hint=hint)
+
+    if not _ACCOUNT_NAME.fullmatch(name):
+        raise fail(f"account name {name!r} must be letters, digits, '-' or '_'")
+    if not isinstance(table, dict):
+        raise fail(f"accounts.{name} must be a table ([accounts.{name}])")
+    for key in table:
+        if key in ("secret", "appsecret", "token", "access_token"):
+            raise fail(f"accounts.{name}.{key}: secrets never live in mdwx.toml", key,
+                       hint=f"put the NAME of an environment variable holding it in {key.split('_')[-1]}_env"
+                       if key != "appsecret" else "put the NAME of an environment variable holding it in secret_env")
+        if key not in ACCOUNT_KEYS:
+            raise fail(f"unknown setting accounts.{name}.{key}{_suggest(key, set(ACCOUNT_KEYS))}", key)
+    strings: dict[str, str] = {}
+    for key in ("appid", "secret_env", "token_env", "backend", "api_base"):
+        if key in table:
+            if not isinstance(table[key], str) or not table[key]:
+                raise fail(f"accounts.{name}.{key} must be a non-empty string, not {table[key]!r}", key)
+            strings[key] = table[key]
+    if "appid" not in strings:
+        raise fail(f"accounts.{name} needs an appid", hint='appid = "wx…" (the account\'s AppID, not a secret)')
+    if not _APPID.fullmatch(strings["appid"]):
+        raise fail(f"accounts.{name}.appid {strings['appid']!r} is not an AppID ('wx' and 16 hex digits)", "appid")
+    for key in ("secret_env", "token_env"):
+        if key in strings and not _ENV_NAME.fullmatch(strings[key]):
+            raise fail(f"accounts.{name}.{key} must name an environment variable, not {strings[key]!r}", key,
+                       hint=f'{key} = "WECHAT_APPSECRET_{name.upper().replace("-", "_")}" (the name, not the value)')
+    if "secret_env" not in strings and "token_env" not in strings:
+        raise fail(f"accounts.{name} needs secret_env or token_env (the name of the variable holding the "
+                   "AppSecret or an access token)")
+    if strings.get("backend", "media") not in BACKENDS:
+        raise fail(f"accounts.{name}.backend must be one of {', '.join(BACKENDS)}, not {strings['backend']!r}",
+                   "backend")
+    if not strings.get("api_base", "https://").startswith(("http://", "https://")):
+        raise fail(f"accounts.{name}.api_base must be an http:// or https:// URL", "api_base")
+    sections = {}
+    for key, cls in (("limits", Limits), ("draft", DraftLimits)):
+        given = table.get(key, {})
+        if not isinstance(given, dict):
+            raise fail(f"[accounts.{name}.{key}] must be a table", key)
+        try:
+            checked = _section(cls, given, f"accounts.{name}.{key}", where)
+        except ConfigError as exc:
+            culprit = next((k for k in given if f".{k} " in f"{exc.message} " or exc.message.startswith(f"accounts.{name}.{key}.{k}")), None)
+            raise ConfigError(exc.message, path=where, line=toml_line(where, f"accounts.{name}.{key}", culprit),
+                              hint=exc.hint) from None
+        sections[key] = tuple((k, getattr(checked, k)) for k in sorted(given))
+    if dict(sections["draft"]).get("digest_unit", "chars") not in DIGEST_UNITS:
+        raise fail(f"accounts.{name}.draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}", "draft")
+    return Account(name=name, appid=strings["appid"], secret_env=strings.get("secret_env"),
+                   token_env=strings.get("token_env"), backend=strings.get("backend"),
+                   api_base=strings.get("api_base"), limits=sections["limits"], draft=sections["draft"])
+
+
+def toml_line(where: Path, table: str, key: str | None = None) -> int | None:
+    """The line of ``[table]`` (or of ``key`` inside it) in the file, best effort (tomllib keeps none)."""
+    try:
+        lines = where.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    prefixes = [table, f"tool.mdwx.{table}"]
+    header = re.compile(r"^\s*\[\s*(" + "|".join(re.escape(p) for p in prefixes) + r")\s*\]")
+    start = next((n for n, text in enumerate(lines, 1) if header.match(text)), None)
+    if start is None:
+        last = table.rpartition(".")[2]  # an inline or dotted form: `NAME = {…}`, `accounts.NAME.key = …`
+        inline = re.compile(r"^\s*(" + "|".join(re.escape(p) for p in [*prefixes, last]) + r")\s*[.=]")
+        return next((n for n, text in enumerate(lines, 1) if inline.match(text)), None)
+    if key is None:
+        return start
+    assignment = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
+    for number in range(start + 1, len(lines) + 1):
+        text = lines[number - 1]
+        if re.match(r"^\s*\[", text) and not re.match(r"^\s*\[\s*" + re.escape(table) + r"\.", text):
+            break
+        if assignment.match(text) or re.match(r"^\s*\[\s*" + re.escape(f"{table}.{key}") + r"\s*\]", text):
+            return number
+    return start
