@@ -134,6 +134,8 @@ def _meta(page: Any, overrides: dict[str, Any]) -> dict[str, Any]:
     slug from the page's path (``guide/index.md`` → ``guide``) unless given, and unknown keys
     kept (mdwx warns about them) except those MkDocs and its themes use."""
     meta = {key: value for key, value in page.meta.items() if key not in _MKDOCS_KEYS}
+    if isinstance(meta.get("comments"), bool):  # Material's switch for the site's own comments
+        del meta["comments"]
     if "digest" not in meta and isinstance(page.meta.get("description"), str):
         meta["digest"] = page.meta["description"]
     if "slug" not in meta:
