@@ -11,9 +11,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mdwx.sandbox import SandboxServer
 from tests.backend_helpers import MEDIA
@@ -21,6 +24,8 @@ from tests.cli_helpers import count, sandbox_env
 from tests.publish_helpers import png_bytes, sandbox
 
 pytest.importorskip("mkdocs")
+
+from mdwx.integrations.mkdocs import _padded  # noqa: E402
 
 WECHAT_PAGE = """---
 title: Hello from MkDocs
@@ -148,3 +153,35 @@ def test_missing_credentials_stop_a_strict_build_with_a_plugin_error(
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert any("WeChat publishing stopped: WeChat credentials are missing" in e for e in errors), errors
     assert sb.requests == []
+
+
+def test_errors_name_the_line_of_the_page_file(tmp_path: Path, sb: SandboxServer) -> None:
+    config = make_site(tmp_path)
+    page = tmp_path / "docs" / "guide" / "wechat.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("pic.png", "missing.png"), encoding="utf-8")
+    result = mkdocs_build(config, sandbox_env(sb, tmp_path / "home"))
+    assert result.returncode == 0, result.stderr
+    assert f"{page}:9: image not found: ../images/missing.png" in result.stderr
+    assert MEDIA.created(sb) == []
+
+
+LINES = st.lists(st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=20), max_size=8)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=6, unique=True),
+       LINES.map(lambda lines: ["x", *lines]), st.booleans())
+def test_markdown_keeps_the_line_numbers_of_the_file(keys: list[str], body_lines: list[str], yaml: bool) -> None:
+    """Whatever the front matter MkDocs took off, every line of the Markdown mdwx is handed
+    sits on the line it has in the page's file."""
+    from mkdocs.utils.meta import get_data
+
+    front = "".join(f"{key}: {body_lines[0] if body_lines else 'x'}\n" for key in keys)
+    fenced = f"---\n{front}---\n" if yaml else f"{front}\n"  # YAML, or MultiMarkdown-style meta
+    original = (fenced if keys else "") + "\n".join(body_lines)
+    markdown, _ = get_data(original)
+    padded = _padded(markdown, SimpleNamespace(content_string=original), "page.md")
+    file_lines = original.split("\n")
+    for number, line in enumerate(padded.split("\n")):
+        if line.strip():
+            assert file_lines[number] == line

@@ -151,19 +151,21 @@ def _meta(page: Any, overrides: dict[str, Any]) -> dict[str, Any]:
 
 def _padded(markdown: str, file: Any, source: str) -> str:
     """The Markdown with blank lines in place of the front matter MkDocs took off, so mdwx's
-    ``file:line`` in errors and warnings counts lines of the page's file."""
+    ``file:line`` in errors and warnings counts lines of the page's file.
+
+    MkDocs hands plugins the tail of the file after its meta; when an earlier plugin changed
+    the Markdown it is no longer that tail, and its lines are counted as they are.
+    """
     try:
         original = file.content_string
     except (OSError, UnicodeDecodeError):
         return markdown
-    if not isinstance(original, str) or original == markdown:
+    if not isinstance(original, str):
         return markdown
-    body_at = original.find(markdown.strip()[:200]) if markdown.strip() else -1
-    if body_at <= 0:
+    original = original.replace("\r\n", "\n").replace("\r", "\n")
+    if not markdown or not original.endswith(markdown):
         return markdown
-    lines = original[:body_at].count("\n")
-    blank_lead = len(markdown) - len(markdown.lstrip("\n"))
-    return "\n" * max(0, lines - blank_lead) + markdown
+    return "\n" * original[: len(original) - len(markdown)].count("\n") + markdown
 
 
 __all__ = ["WeChatConfig", "WeChatPlugin"]
