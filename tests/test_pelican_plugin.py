@@ -8,7 +8,6 @@ say it; ``later.md`` says it but is a draft.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -133,18 +132,29 @@ def test_failed_publish_is_an_error_and_fails_with_fatal_errors(tmp_path: Path, 
     assert MEDIA.created(sb) == []  # nothing half-sent
 
 
-def test_namespace_package_registers_the_plugin() -> None:
-    """``pelican/plugins/mdwx`` (what the wheel ships) is the plugin, with no ``__init__`` above it."""
-    shim = REPO / "pelican" / "plugins" / "mdwx" / "__init__.py"
+def test_namespace_plugin_is_found_by_its_short_name(tmp_path: Path, sb: SandboxServer) -> None:
+    """``PLUGINS = ["mdwx"]`` finds ``pelican/plugins/mdwx`` (what the wheel ships) beside
+    Pelican's own modules, as an installed wheel lays it out; no ``__init__`` above it."""
+    import pelican as installed
+
     assert not (REPO / "pelican" / "__init__.py").exists()
     assert not (REPO / "pelican" / "plugins" / "__init__.py").exists()
-    spec = importlib.util.spec_from_file_location("mdwx_pelican_shim", shim)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    from mdwx.integrations import pelican as plugin
-
-    assert module.register is plugin.register
+    lib = tmp_path / "lib" / "pelican"
+    lib.mkdir(parents=True)
+    for entry in Path(installed.__file__).parent.iterdir():
+        if entry.name != "plugins":
+            (lib / entry.name).symlink_to(entry)
+    (lib / "plugins").mkdir()
+    for entry in (Path(installed.__file__).parent / "plugins").iterdir():
+        (lib / "plugins" / entry.name).symlink_to(entry)
+    (lib / "plugins" / "mdwx").symlink_to(REPO / "pelican" / "plugins" / "mdwx")
+    site = tmp_path / "site"
+    conf = make_site(site, extra="WECHAT_BUILD_ONLY = True")
+    conf.write_text(conf.read_text("utf-8").replace('"mdwx.integrations.pelican"', '"mdwx"'), encoding="utf-8")
+    env = {**sandbox_env(sb, tmp_path / "home"), "PYTHONPATH": str(tmp_path / "lib")}
+    result = pelican(site, env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (site / "output" / "wechat" / "hello-from-pelican" / "content.html").is_file(), result.stdout
 
 
 KEYS = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,10}", fullmatch=True)
