@@ -57,7 +57,7 @@ import corpus_gen  # noqa: E402
 from mdwx.config import SiteConfig, load_config  # noqa: E402
 from mdwx.errors import MdwxError  # noqa: E402
 from mdwx.render import render_article, render_markdown  # noqa: E402
-from mdwx.render.pipeline import use_syntax  # noqa: E402
+from mdwx.render.syntax import use_syntax  # noqa: E402
 from mdwx.source.article import read_article  # noqa: E402
 
 REAL_CORPUS = REPO.parent / "shared" / "bench" / "corpus"
@@ -92,7 +92,7 @@ class SetResult:
 def bare_markdown_it() -> MarkdownIt:
     """markdown-it-py with the syntax (and options) mdwx's parser enables, rendering plain HTML.
 
-    Uses ``mdwx.render.pipeline.use_syntax``, the same setup mdwx's own parser gets before
+    Uses ``mdwx.render.syntax.use_syntax``, the same setup mdwx's own parser gets before
     its render rules, so the ratio measures what the WeChat transforms cost.
     """
     md = use_syntax(MarkdownIt("commonmark", {"html": True}))
@@ -203,7 +203,7 @@ def startup(runs: int) -> dict[str, float | str]:
 
 
 # The bare side of the whole-process figure: markdown-it-py with the plugins of
-# ``mdwx.render.pipeline.use_syntax`` (checked below), rendering every post of a folder.
+# ``mdwx.render.syntax.use_syntax`` (checked below), rendering every post of a folder.
 BARE_SCRIPT = """
 import sys
 from pathlib import Path

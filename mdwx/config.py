@@ -124,6 +124,12 @@ class SiteConfig:
     mirrors: dict[str, str] = field(default_factory=dict)
     # Whose site layout the posts follow: "auto" (detected), "none", or one of GENERATOR_NAMES.
     generator: str = "auto"
+    # ``state_file`` in mdwx.toml: a text export of the state (relative to root) kept up to date
+    # after each run and merged in before it, for CI runners and hooks that start without
+    # .mdwx/state.db. (The dataclass's ``state_file`` below is the database a caller chose.)
+    state_export: str | None = None
+    # The branch whose pushes the git hooks publish ("" = the repository's default branch).
+    publish_branch: str = ""
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
@@ -137,10 +143,16 @@ class SiteConfig:
         """The state database: ``state_file`` when the caller set one, else ROOT/.mdwx/state.db."""
         return self.state_file if self.state_file is not None else self.root / ".mdwx" / "state.db"
 
+    @property
+    def state_export_path(self) -> Path | None:
+        """The ``state_file`` export of mdwx.toml as an absolute path, None when not configured."""
+        return self.root / self.state_export if self.state_export else None
+
 
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
                               "draft": DraftLimits}
-_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file"}
+_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file", "state_export"} | {"state_file"}
+_TOML_NAMES = {"state_file": "state_export"}  # mdwx.toml's key → the field holding it
 
 
 _TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)")
@@ -228,12 +240,13 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
     for key, value in data.items():
         if key in _SECTIONS:
             if not isinstance(value, dict):
-                raise ConfigError(f"[{key}] must be a table", path=where)
+                raise _error(where, key, f"[{key}] must be a table")
             values[key] = _section(_SECTIONS[key], value, key, where)
         elif key in _TOP_KEYS:
-            values[key] = _coerce(key, value, SiteConfig.__dataclass_fields__[key].type, where)
+            name = _TOML_NAMES.get(key, key)
+            values[name] = _coerce(key, value, SiteConfig.__dataclass_fields__[name].type, where)
         else:
-            raise ConfigError(f"unknown setting {key!r}{_suggest(key, _TOP_KEYS | set(_SECTIONS))}", path=where)
+            raise _error(where, key, f"unknown setting {key!r}{_suggest(key, _TOP_KEYS | set(_SECTIONS))}")
     config = SiteConfig(root=root, config_path=config_path, **values)
     _validate(config, where)
     return config
@@ -244,7 +257,7 @@ def _section(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
     values = {}
     for key, value in data.items():
         if key not in known:
-            raise ConfigError(f"unknown setting {name}.{key}{_suggest(key, set(known))}", path=where)
+            raise _error(where, f"{name}.{key}", f"unknown setting {name}.{key}{_suggest(key, set(known))}")
         values[key] = _coerce(f"{name}.{key}", value, known[key].type, where)
     return replace(cls(), **values)
 
@@ -253,53 +266,89 @@ def _coerce(name: str, value: Any, annotation: Any, where: Path) -> Any:
     kind = str(annotation)
     if kind.startswith("dict"):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise ConfigError(f"[{name}] must be a table of strings", path=where)
+            raise _error(where, name, f"[{name}] must be a table of strings")
         return {str(k): v for k, v in value.items()}
     if "tuple" in kind:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{name} must be a list of strings", path=where)
+            raise _error(where, name, f"{name} must be a list of strings")
         return tuple(value)
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ConfigError(f"{name} must be true or false, not {value!r}", path=where)
+            raise _error(where, name, f"{name} must be true or false, not {value!r}")
         return value
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise ConfigError(f"{name} must be a whole number ≥ 0, not {value!r}", path=where)
+            raise _error(where, name, f"{name} must be a whole number ≥ 0, not {value!r}")
         return value
     if kind == "float":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ConfigError(f"{name} must be a number ≥ 0, not {value!r}", path=where)
+            raise _error(where, name, f"{name} must be a number ≥ 0, not {value!r}")
         return float(value)
     if not isinstance(value, str):
-        raise ConfigError(f"{name} must be a string, not {value!r}", path=where)
+        raise _error(where, name, f"{name} must be a string, not {value!r}")
     return value
 
 
 def _validate(config: SiteConfig, where: Path) -> None:
     if config.link_policy not in LINK_POLICIES:
-        raise ConfigError(f"link_policy must be one of {', '.join(LINK_POLICIES)}", path=where)
+        raise _error(where, "link_policy", f"link_policy must be one of {', '.join(LINK_POLICIES)}")
     if config.caption not in CAPTION_SOURCES:
-        raise ConfigError(f"caption must be one of {', '.join(CAPTION_SOURCES)}", path=where)
+        raise _error(where, "caption", f"caption must be one of {', '.join(CAPTION_SOURCES)}")
     if not 1 <= config.tab_width <= 16:
-        raise ConfigError(f"tab_width must be between 1 and 16, not {config.tab_width}", path=where)
+        raise _error(where, "tab_width", f"tab_width must be between 1 and 16, not {config.tab_width}")
     if config.comments not in COMMENT_MODES:
-        raise ConfigError(f"comments must be one of {', '.join(COMMENT_MODES)}", path=where)
+        raise _error(where, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}")
     if config.backend not in BACKENDS:
-        raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}", path=where,
-                          hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box')
+        raise _error(where, "backend", f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}",
+                     hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box')
     if config.draft.digest_unit not in DIGEST_UNITS:
-        raise ConfigError(f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}", path=where)
+        raise _error(where, "draft.digest_unit", f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}")
     if config.token_endpoint not in ("stable", "token"):
-        raise ConfigError("token_endpoint must be 'stable' or 'token'", path=where)
+        raise _error(where, "token_endpoint", "token_endpoint must be 'stable' or 'token'")
     if not 1 <= config.concurrency <= 64:
-        raise ConfigError("concurrency must be between 1 and 64", path=where)
+        raise _error(where, "concurrency", "concurrency must be between 1 and 64")
     if config.generator not in ("auto", "none", *GENERATOR_NAMES):
-        raise ConfigError(f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}", path=where)
+        raise _error(where, "generator", f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}")
+    if config.state_export is not None and (not config.state_export.strip() or Path(config.state_export).is_absolute()
+                                            or ".." in Path(config.state_export).parts):
+        raise _error(where, "state_file", "state_file must be a path inside the site, e.g. \".mdwx/state.jsonl\"")
     if not is_http_url(config.api_base):
-        raise ConfigError("api_base must be an http:// or https:// URL", path=where)
+        raise _error(where, "api_base", "api_base must be an http:// or https:// URL")
+
+
+def _error(where: Path, setting: str, message: str, hint: str | None = None) -> ConfigError:
+    """A configuration error at the line of ``where`` that sets ``setting`` (``name`` or
+    ``table.name``), so the one-line message reads ``mdwx.toml:LINE: …``."""
+    return ConfigError(message, path=where, line=setting_line(where, setting), hint=hint)
+
+
+_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+
+
+def setting_line(where: Path, setting: str) -> int | None:
+    """The 1-based line of ``where`` (``mdwx.toml``, or ``pyproject.toml``'s ``[tool.mdwx]``)
+    that sets ``setting`` or opens its table; None when it is not found (or unreadable)."""
+    try:
+        lines = where.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    prefix = ["tool", "mdwx"] if where.name == "pyproject.toml" else []
+    *tables, key = setting.split(".")
+    whole, parent = ".".join([*prefix, *tables, key]), ".".join([*prefix, *tables])
+    assignment = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+    table = ".".join(prefix) if not prefix else ""
+    table = ""
+    for number, line in enumerate(lines, 1):
+        header = _TABLE.match(line)
+        if header:
+            table = re.sub(r"[\s\"']", "", header.group(1))
+            if table == whole:
+                return number
+        elif table == parent and assignment.match(line):
+            return number
+    return None
 
 
 def _suggest(word: str, known: set[str]) -> str:

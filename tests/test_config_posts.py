@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mdwx.cli.main import exit_code_for
 from mdwx.config import load_config
@@ -87,3 +89,29 @@ def test_same_post_twice_is_listed_once(tmp_path: Path) -> None:
     root = site(tmp_path)
     (root / "posts" / "a.md").write_text("x", encoding="utf-8")
     assert len(collect_posts([root, root / "posts" / "a.md"])) == 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    after=st.lists(st.sampled_from(['theme = "default"', "# a comment", 'author = "林"',
+                                    "[images]\nmax_width = 900", '[video]\ntags = ["a"]']),
+                   unique=True, max_size=4),
+    blank=st.integers(0, 3),
+    bad=st.sampled_from([("tab_width", '"four"', "tab_width"), ("comments", '"everyone"', "comments"),
+                         ("concurrency", "0", "concurrency"), ("link_policy", "7", "link_policy")]),
+)
+def test_a_bad_setting_is_reported_at_its_own_line(tmp_path: Path, after: list[str], blank: int,
+                                                    bad: tuple[str, str, str]) -> None:
+    key, value, named = bad
+    # Top-level settings come before any table in TOML: blank lines, the bad one, then the rest.
+    top = sorted(after, key=lambda line: line.startswith("["))
+    lines = [""] * blank + [f"{key} = {value}", *top]
+    config = tmp_path / "mdwx.toml"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        load_config(tmp_path)
+    except ConfigError as exc:
+        assert exc.line == blank + 1 and named in str(exc)
+        assert str(exc).startswith(f"{config}:{blank + 1}: ")
+    else:
+        raise AssertionError("the bad setting was accepted")

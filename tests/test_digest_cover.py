@@ -57,6 +57,27 @@ def test_wrapped_lines_join_with_a_space_except_between_cjk(lines: list[str]) ->
 STIX = Path(importlib.util.find_spec("ziamath").origin).parent / "fonts" / "STIXTwoMath-Regular.ttf"
 
 
+def test_digest_holds_the_text_a_reader_sees_not_markdown_markers() -> None:
+    body = ("**重点：**asyncio 的事件循环。公式：$E=mc^2$。\n\n$$\nx^2\n$$\n\n"
+            "!!! note \"小贴士\"\n    事件循环不是线程。\n\n中文*强调。*后文，~~删除。~~后文\n")
+    digest = make_digest(body, 120)
+    assert digest.startswith("重点：asyncio 的事件循环。")
+    assert "中文强调。后文，删除。后文" in digest
+    for marker in ("*", "$", "~", "!!!", "note", "x^2"):
+        assert marker not in digest
+
+
+CJK_PUNCTUATED = st.text(alphabet=st.sampled_from(list("重点注意事项风险已经存在“”：。！？（）、")),
+                         min_size=1, max_size=12).filter(lambda t: t.strip("“”（）") != "")
+
+
+@settings(max_examples=80, deadline=None)
+@given(CJK_PUNCTUATED, st.sampled_from(["**", "*", "~~"]))
+def test_emphasis_beside_full_width_punctuation_leaves_no_marker_in_the_digest(text: str, mark: str) -> None:
+    digest = make_digest(f"前文{mark}{text}{mark}后文。\n", 120)
+    assert digest == f"前文{text}后文。"
+
+
 def test_cover_is_deterministic_900x383_and_differs_by_title() -> None:
     colours = theme_colours(load_theme("default").css)
     first = make_cover("Hello world", colours, STIX)

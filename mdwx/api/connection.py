@@ -126,12 +126,14 @@ def _start_sandbox(server_class: type[SandboxServer], settings: Any, port: int) 
 
 
 def with_overrides(post: SitePost, options: Options) -> SitePost:
-    """The post with the call's ``state_path`` and ``api_base`` laid over its site config."""
+    """The post with the call's ``state_path``, ``api_base`` and ``theme`` laid over its site config."""
     changes: dict[str, Any] = {}
     if options.state_path is not None:
         changes["state_file"] = Path(options.state_path)
     if options.api_base:
         changes["api_base"] = options.api_base
+    if options.theme:
+        changes["theme"] = options.theme
     return replace(post, config=replace(post.config, **changes)) if changes else post
 
 

@@ -101,8 +101,8 @@ class Options:
     URL), ``transport`` is an ``httpx.AsyncBaseTransport`` for WeChat's API (tests, proxies)
     and ``fetch_transport`` one for remote images; ``token_cache`` where access tokens are
     kept (None: the per-user disk cache). ``state_path`` is one state database for every
-    site instead of each site's ``.mdwx/state.db``. ``concurrency`` caps parallel uploads
-    (None: the site's ``concurrency``); ``lock_timeout`` is how many seconds to wait while
+    site instead of each site's ``.mdwx/state.db``; ``theme`` overrides the site's theme.
+    ``concurrency`` caps parallel uploads (None: the site's ``concurrency``); ``lock_timeout`` is how many seconds to wait while
     another process publishes the same post; ``status_timeout`` how many seconds ``status``
     waits for WeChat before answering from the record.
 
@@ -119,6 +119,7 @@ class Options:
     credentials: Credentials | None = None
     api_base: str | None = None
     state_path: Path | None = None
+    theme: str | None = None
     transport: httpx.AsyncBaseTransport | None = None
     fetch_transport: Any = None
     token_cache: TokenCache | None = None

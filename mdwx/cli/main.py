@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -66,12 +66,14 @@ def sandbox_port() -> int:
 
 def options_from_env(**changes: Any) -> Options:
     """The API options for a command: credentials, ``MDWX_API_BASE``, ``MDWX_STATE`` and
-    ``MDWX_SANDBOX_PORT`` from the environment (the only place the command line reads them),
+    ``MDWX_SANDBOX_PORT`` and ``MDWX_THEME`` from the environment (the only place the command line reads them),
     plus ``changes``."""
     from mdwx.api import Credentials, Options
 
     if changes.get("sandbox"):
         changes.setdefault("sandbox_port", sandbox_port())
+    if os.environ.get("MDWX_THEME", "").strip():  # a CI job choosing a theme without editing files
+        changes.setdefault("theme", os.environ["MDWX_THEME"].strip())
     return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
                    state_path=state_override(), **changes)
 
@@ -115,6 +117,44 @@ def main() -> None:
     """
 
 
+git_paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
+def _git_options(func: F) -> F:
+    func = click.option("--git-range", metavar="A..B", default=None,
+                        help="Only the posts the commits A..B added or changed (or whose images changed).")(func)
+    return click.option("--changed-since", metavar="REV", default=None,
+                        help="Only the posts changed between REV and HEAD (or whose images changed).")(func)
+
+
+def _select(paths: Sequence[Path], changed_since: str | None, git_range: str | None) -> list[Path]:
+    """The paths named, or with a git range the posts it changed among them (default: "."),
+    resolved before the API call so it composes with every command."""
+    if changed_since is None and git_range is None:
+        return list(paths)
+    if changed_since is not None and git_range is not None:
+        from mdwx.errors import ConfigError
+
+        raise ConfigError("give --changed-since or --git-range, not both")
+    from mdwx.integrations.git import changed_posts, describe, parse_range
+
+    base, tip = (changed_since, "HEAD") if changed_since is not None else parse_range(git_range or "")
+    found: list[Path] = []
+    for folder in paths or (Path("."),):
+        if not folder.exists():
+            from mdwx.errors import ConfigError
+
+            raise ConfigError("no such file or folder", path=folder)
+        changes = changed_posts(folder, base, tip)
+        for line in describe(changes, Path.cwd()):
+            _err(line)
+        found += [p for p in changes.posts if p not in found]
+    if not found:
+        _err(f"no posts changed in {git_range or f'{changed_since}..HEAD'}; nothing to do.")
+        sys.exit(EXIT_OK)
+    return found
+
+
 def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
     reports = result.posts
     failed = [r for r in reports if not r.ok]
@@ -150,14 +190,28 @@ def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
 
 
 @main.command()
-@paths_argument
+@git_paths_argument
+@_git_options
 @json_option
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+              help="github: findings as GitHub Actions annotations (::error file=…,line=…::) on stdout.")
 @_guard
-def check(paths: tuple[Path, ...], as_json: bool) -> None:
+def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, as_json: bool,
+          output_format: str) -> None:
     """Validate posts offline: front matter, limits, content size, local files."""
     from mdwx import api
 
-    _report_offline(api.check(list(paths), options_from_env()), "passed", as_json)
+    if as_json and output_format == "github":
+        from mdwx.errors import ConfigError
+
+        raise ConfigError("--json and --format github both print on stdout: choose one")
+    result = api.check(_select(paths, changed_since, git_range), options_from_env())
+    if output_format == "github":
+        from mdwx.integrations.github import report_annotations
+
+        for line in report_annotations(result.posts):
+            click.echo(line)
+    _report_offline(result, "passed", as_json or output_format == "json")
 
 
 @main.command()
@@ -174,7 +228,10 @@ def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bo
     from mdwx import api
     from mdwx.source.posts import collect_posts
 
-    post = collect_posts([path])[0]  # a folder: its first post
+    if path.is_dir():
+        raise ConfigError("preview takes one post, not a folder", path=path,
+                          hint="name the post, e.g. mdwx preview posts/hello.md")
+    post = collect_posts([path])[0]
     if not static:
         from mdwx.preview import run_preview
 
@@ -211,17 +268,22 @@ def _publish_options(func: F) -> F:
 
 
 @main.command()
-@paths_argument
+@git_paths_argument
+@_git_options
 @_publish_options
 @_guard
-def publish(paths: tuple[Path, ...], draft: bool, wait: bool, dry_run: bool, force: bool,
-            as_json: bool, sandbox: bool, backend: str | None) -> None:
+def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, draft: bool, wait: bool,
+            dry_run: bool, force: bool, as_json: bool, sandbox: bool, backend: str | None) -> None:
     """Upload posts' images, cover and videos, upload the article, submit it."""
     from mdwx.cli.publish import run_publish
+    from mdwx.publish.state.sync import exported_state
 
+    targets = _select(paths, changed_since, git_range)
     options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox,
                                backend=backend)
-    sys.exit(run_publish(list(paths), options, as_json=as_json))
+    with exported_state(targets, options.state_path, write=not dry_run, say=_err):
+        code = run_publish(targets, options, as_json=as_json)
+    sys.exit(code)
 
 
 @main.command()
@@ -233,9 +295,13 @@ def publish(paths: tuple[Path, ...], draft: bool, wait: bool, dry_run: bool, for
 def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None) -> None:
     """Show what mdwx knows of each post and ask WeChat for its live status."""
     from mdwx.cli.publish import run_status
+    from mdwx.publish.state.sync import exported_state
 
-    sys.exit(run_status(list(paths or (Path("."),)), options_from_env(sandbox=sandbox, backend=backend),
-                        as_json=as_json))
+    targets = list(paths or (Path("."),))
+    options = options_from_env(sandbox=sandbox, backend=backend)
+    with exported_state(targets, options.state_path, write=False, say=_err):  # a fresh checkout: the export
+        code = run_status(targets, options, as_json=as_json)
+    sys.exit(code)
 
 
 @main.command()
@@ -290,6 +356,8 @@ def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path |
                         hint="pick another --port, or --port 0 for any free one") from None
 
 
+from mdwx.cli.hook import add_hook_commands  # noqa: E402
 from mdwx.cli.state import add_state_commands  # noqa: E402
 
 add_state_commands(main, _guard, json_option)
+add_hook_commands(main, _guard)

@@ -1,4 +1,5 @@
-"""``mdwx state check`` and ``mdwx state recover``: the state database after a crash.
+"""``mdwx state check|recover`` (the state database after a crash) and ``mdwx state
+export|import`` (the state as a text file a repository commits, for fresh CI runners).
 
 Kept out of :mod:`mdwx.cli.main` so the command module stays small; heavy imports happen inside
 the commands so ``mdwx --help`` stays fast.
@@ -17,9 +18,9 @@ from mdwx.errors import StateError
 
 
 def state_file(path: Path) -> Path:
-    """The state database meant by ``path``: the file itself, or for a folder the state of
-    the site governing it (``MDWX_STATE``, else ``.mdwx/state.db`` in the site root)."""
-    if path.is_dir():
+    """The state database meant by ``path``: the file itself, or for a folder (or a post) the
+    state of the site governing it (``MDWX_STATE``, else ``.mdwx/state.db`` in the site root)."""
+    if path.is_dir() or path.suffix.lower() in (".md", ".markdown"):
         from mdwx.cli.main import state_override
         from mdwx.config import load_config
 
@@ -59,7 +60,7 @@ def run_check(path: Path, as_json: bool) -> int:
     if verdict != "ok":
         raise StateError(f"the state database is corrupt ({verdict})", path=db,
                          hint=f"run `{recover_command(db)}`: it keeps a backup and salvages every readable record")
-    counts = ", ".join(f"{n} {t}" for t, n in rows.items())
+    counts = ", ".join(f"{t}: {n}" for t, n in rows.items())  # rows per table
     _echo({"path": str(db), "ok": True, "rows": rows}, as_json, [f"{db}: ok ({counts})"])
     return EXIT_OK
 
@@ -85,13 +86,43 @@ def run_recover(path: Path, as_json: bool) -> int:
     return EXIT_OK if kept or report.problem == "ok" else EXIT_FAILED
 
 
+def run_export(path: Path, out: Path | None) -> int:
+    """Print the export of the state (or write it to ``out``); exit 0."""
+    from mdwx.cli.main import EXIT_OK  # lazily: mdwx.cli.main registers these commands as it loads
+    from mdwx.publish.state.export import export_text, write_export
+
+    db = state_file(path)
+    if not db.is_file():
+        raise StateError("there is no state database here", path=db,
+                         hint="nothing was published from this site yet, or MDWX_STATE points elsewhere")
+    if out is None:
+        click.echo(export_text(db), nl=False)
+    else:
+        written = write_export(db, out)
+        click.echo(f"{out}: {'written' if written else 'already up to date'}", err=True)
+    return EXIT_OK
+
+
+def run_import(source: Path, path: Path, as_json: bool) -> int:
+    """Merge an export into the state; exit 0 (conflicts are reported, the newer kept)."""
+    from mdwx.cli.main import EXIT_OK
+    from mdwx.publish.state.export import import_file
+
+    db = state_file(path)
+    report = import_file(db, source)
+    lines = [f"{db}: merged {source}: {report.added} record(s) new or newer"]
+    lines += [f"  conflict: {c}" for c in report.conflicts]
+    _echo({**report.to_json(), "state": str(db)}, as_json, lines)
+    return EXIT_OK
+
+
 def add_state_commands(main: click.Group, guard: Any, json_option: Any) -> None:
     """Register ``mdwx state check|recover`` on ``main`` (``guard`` turns MdwxError into one
     line and its exit code)."""
 
     @main.group()
     def state() -> None:
-        """Check or recover the state database (what mdwx has sent to WeChat)."""
+        """Check, recover, export or import the state (what mdwx has sent to WeChat)."""
 
     path_argument = click.argument("path", required=False, default=Path("."), type=click.Path(path_type=Path))
 
@@ -114,3 +145,29 @@ def add_state_commands(main: click.Group, guard: Any, json_option: Any) -> None:
         mdwx process uses the state.
         """
         sys.exit(run_recover(path, as_json))
+
+    @state.command("export")
+    @path_argument
+    @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+                  help="Write to this file (atomically; untouched when unchanged). Default: stdout.")
+    @guard
+    def export_(path: Path, output: Path | None) -> None:
+        """Write the state as sorted JSON lines a repository can commit (no secrets, no tokens).
+
+        A fresh runner that imports it (or finds it as state_file in mdwx.toml) never
+        publishes a recorded post, picture or video again.
+        """
+        sys.exit(run_export(path, output))
+
+    @state.command("import")
+    @click.argument("source", type=click.Path(path_type=Path))
+    @path_argument
+    @json_option
+    @guard
+    def import_(source: Path, path: Path, as_json: bool) -> None:
+        """Merge the export SOURCE into the state of PATH (idempotent).
+
+        A record both hold is kept as updated last; a post recorded as two different articles
+        keeps the newer and is reported.
+        """
+        sys.exit(run_import(source, path, as_json))

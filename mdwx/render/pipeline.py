@@ -19,17 +19,11 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.attrs import attrs_plugin
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from mdwx.config import SiteConfig
 from mdwx.document import Diagnostic, Document
-from mdwx.render import cjk_friendly
 from mdwx.render.blocks import blocks_plugin
-from mdwx.render.bounded import NESTING_KEY, bounded_plugin
+from mdwx.render.bounded import NESTING_KEY
 from mdwx.render.code import code_plugin
 from mdwx.render.context import ENV_KEY, RenderContext
 from mdwx.render.header_footer import Template, fill
@@ -40,6 +34,7 @@ from mdwx.render.media import media_plugin
 from mdwx.render.positions import positions_plugin
 from mdwx.render.raw_html import close_hidden, raw_html_plugin
 from mdwx.render.sanitize import MAX_DEPTH, drop_hidden, limit_depth
+from mdwx.render.syntax import use_syntax
 from mdwx.render.themes import Theme
 from mdwx.source.model import Article
 
@@ -77,30 +72,6 @@ class WeChatRenderer(RendererHTML):
             rule = rules.get(token.type)
             out.append(rule(tokens, i, options, env) if rule else self.renderToken(tokens, i, options, env))
         return "".join(out)
-
-
-def use_syntax(md: MarkdownIt) -> MarkdownIt:
-    """The Markdown syntax mdwx reads: GFM, footnotes, alerts, admonitions, math, attributes.
-
-    Emphasis and strikethrough follow the CJK-friendly amendment (see :mod:`.cjk_friendly`),
-    so ``**症状特点：**头晕乏力`` is bold as Chinese writers expect.
-
-    Apart from the WeChat render rules, so a benchmark can time bare markdown-it-py on
-    exactly the same syntax.
-    """
-    md.enable(["table", "strikethrough"])
-    md.options["tasklists"] = True
-    md.options["alerts"] = True
-    md.options["strikethrough_single_tilde"] = True
-    md.use(gfm_autolink_plugin)
-    md.use(footnote_plugin, inline=False)
-    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
-           allow_blank_lines=False)
-    md.use(admon_plugin)
-    md.use(attrs_plugin, allowed=("width", "height"))
-    md.use(cjk_friendly.plugin)
-    md.use(bounded_plugin)  # last: it wraps the rules above that rescan the rest of the text
-    return md
 
 
 @lru_cache(maxsize=1)

@@ -335,10 +335,15 @@ def join_lines(pieces: Iterable[str]) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _digest_parser() -> Any:
-    """Plain CommonMark, built once (building a parser costs more than parsing an opening)."""
+    """mdwx's own Markdown syntax (CJK-friendly emphasis, math, admonitions, footnotes), so
+    the digest holds the text a reader sees and none of its markers; built once (building a
+    parser costs more than parsing an opening). Blocks only: paragraphs are parsed inline
+    one by one."""
     from markdown_it import MarkdownIt
 
-    parser = MarkdownIt("commonmark")
+    from mdwx.render.syntax import use_syntax
+
+    parser = use_syntax(MarkdownIt("commonmark", {"html": True}))
     parser.core.ruler.disable("inline")
     return parser
 

@@ -1,0 +1,259 @@
+"""The state as a text file a repository can commit: ``mdwx state export`` / ``import``.
+
+CI runners and server hooks start without ``.mdwx/state.db``; a lost state means every post
+is published again as a new article. The export is one JSON object per line, keys sorted,
+lines sorted, so the same state always gives the same bytes and two branches' exports merge
+line by line in git. It holds what a fresh runner needs never to send a post, picture or
+video again: articles (with the content and file hashes identity follows), the articles a
+``--force`` superseded, uploads by content hash, videos, and the daily submission counts.
+There are no secrets in the state database, hence none here.
+
+Merging (import, or two exports): records are keyed as in the database; when both sides
+hold a record, the one updated last wins (ties broken by the record's text, so the merge is
+the same in any order). An article whose two versions name different WeChat articles
+(media_id) is a conflict: the newer is kept and the conflict reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mdwx.errors import StateError
+
+FORMAT = "mdwx-state"
+VERSION = 1
+MAX_LINE = 1 << 20  # bytes of one record: a bound for reading a hostile file
+
+#: record type → (table, key columns, column telling which version is newer)
+TABLES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "article": ("articles", ("appid", "backend", "source_path"), "updated_at"),
+    "superseded": ("superseded", ("appid", "media_id"), "superseded_at"),
+    "upload": ("uploads", ("appid", "content_hash", "kind"), "created_at"),
+    "video": ("videos", ("appid", "file_sha1"), "updated_at"),
+    "submissions": ("submissions", ("appid", "day"), "count"),
+}
+
+
+@dataclass
+class Merged:
+    """Records by (type, key); ``conflicts``: one line per article known as two articles."""
+
+    records: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+
+
+def record_key(record: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
+    kind = record["type"]
+    return kind, tuple(record[c] for c in TABLES[kind][1])
+
+
+def dump_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _newer(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """The record to keep of two versions: newer by its time column, then by text."""
+    column = TABLES[a["type"]][2]
+    rank_a = (str(a.get(column) or "") if column != "count" else int(a.get(column) or 0), dump_line(a))
+    rank_b = (str(b.get(column) or "") if column != "count" else int(b.get(column) or 0), dump_line(b))
+    return a if rank_a >= rank_b else b
+
+
+def merge(*sources: Iterable[dict[str, Any]]) -> Merged:
+    """Merge record streams: commutative, associative and idempotent (see module doc)."""
+    merged = Merged()
+    for source in sources:
+        for record in source:
+            key = record_key(record)
+            have = merged.records.get(key)
+            merged.records[key] = record if have is None else _newer(have, record)
+    return merged
+
+
+def merge_reporting(ours: Iterable[dict[str, Any]], theirs: Iterable[dict[str, Any]]) -> Merged:
+    """:func:`merge` of two sides, with a line for each article they know as different ones."""
+    ours, theirs = list(ours), list(theirs)
+    merged = merge(ours, theirs)
+    mine = {record_key(r): r for r in ours if r["type"] == "article"}
+    for record in theirs:
+        if record["type"] != "article":
+            continue
+        other = mine.get(record_key(record))
+        if other and other.get("media_id") and record.get("media_id") and other["media_id"] != record["media_id"]:
+            kept = merged.records[record_key(record)]
+            merged.conflicts.append(
+                f"{record['source_path']} ({record['appid']}, {record['backend']}) is recorded as article "
+                f"{other['media_id']} and as {record['media_id']}: kept {kept['media_id']} (updated last)")
+    return merged
+
+
+def render(records: Iterable[dict[str, Any]]) -> str:
+    """The export's text: a header line, then the records' lines sorted."""
+    header = dump_line({"format": FORMAT, "version": VERSION})
+    return "\n".join([header, *sorted(dump_line(r) for r in records)]) + "\n"
+
+
+def parse(text: str, *, path: Path | None = None) -> list[dict[str, Any]]:
+    """The records of an export; StateError naming the file and line for anything else."""
+    records = []
+    # Only "\n" ends a record (a checkout with CRLF endings adds "\r"): the text may hold
+    # U+2028, U+0085 and the like, which str.splitlines would take for line ends.
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE:
+            raise StateError("record too long", path=path, line=number)
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise StateError(f"not a JSON record: {exc.msg}", path=path, line=number,
+                             hint="a merge conflict left in the file? keep both lines: import merges them") from None
+        if not isinstance(value, dict):
+            raise StateError("a record must be a JSON object", path=path, line=number)
+        if "format" in value:
+            if value.get("format") != FORMAT or value.get("version") != VERSION:
+                raise StateError(f"not an mdwx state export of version {VERSION}", path=path, line=number,
+                                 hint="upgrade mdwx (pip install -U mdwx)")
+            continue
+        records.append(_validated(value, path, number))
+    return records
+
+
+def _validated(value: dict[str, Any], path: Path | None, line: int) -> dict[str, Any]:
+    kind = value.get("type")
+    if kind not in TABLES:
+        raise StateError(f"unknown record type {kind!r}", path=path, line=line)
+    for column in TABLES[kind][1]:
+        if not isinstance(value.get(column), str) or not value[column]:
+            raise StateError(f"{kind} record without {column}", path=path, line=line)
+    return value
+
+
+# -- the database side ---------------------------------------------------------------------
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def read_records(db: Path) -> list[dict[str, Any]]:
+    """Every record of the state database at ``db`` (opened and migrated first)."""
+    from mdwx.publish.state.store import State
+
+    State.open(db).close()
+    conn = sqlite3.connect(db)
+    try:
+        records = []
+        for kind, (table, _, _) in TABLES.items():
+            columns = _columns(conn, table)
+            for row in conn.execute(f"SELECT {', '.join(columns)} FROM {table}"):
+                records.append({"type": kind, **dict(zip(columns, row, strict=True))})
+        return records
+    except sqlite3.Error as exc:
+        raise StateError(f"cannot read the state database: {exc}", path=db) from None
+    finally:
+        conn.close()
+
+
+def export_text(db: Path) -> str:
+    return render(read_records(db))
+
+
+def write_records(db: Path, records: Iterable[dict[str, Any]]) -> int:
+    """Insert or replace ``records`` in one transaction; returns how many."""
+    from mdwx.publish.state.store import State
+
+    state = State.open(db)
+    count = 0
+    try:
+        with state._guard() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for record in records:
+                    table = TABLES[record["type"]][0]
+                    columns = [c for c in _columns(conn, table) if c in record]
+                    conn.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)})"
+                                 f" VALUES ({', '.join('?' * len(columns))})", [record[c] for c in columns])
+                    count += 1
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+    except sqlite3.Error as exc:
+        raise StateError(f"cannot import into the state database: {exc}", path=db) from None
+    finally:
+        state.close()
+    return count
+
+
+@dataclass
+class ImportReport:
+    path: Path
+    added: int  # records new or newer than the database's
+    conflicts: list[str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": str(self.path), "added": self.added, "conflicts": self.conflicts}
+
+
+def import_file(db: Path, source: Path) -> ImportReport:
+    """Merge the export ``source`` into the database ``db`` (idempotent)."""
+    records = parse(read_text(source), path=source)
+    ours = read_records(db)
+    merged = merge_reporting(ours, records)
+    current = {record_key(r): dump_line(r) for r in ours}
+    changed = [r for k, r in merged.records.items() if current.get(k) != dump_line(r)]
+    write_records(db, changed)
+    return ImportReport(source, len(changed), merged.conflicts)
+
+
+def read_text(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except FileNotFoundError:
+        raise StateError("no such state export", path=path) from None
+    except UnicodeDecodeError:
+        raise StateError("not valid UTF-8", path=path) from None
+    except OSError as exc:
+        raise StateError(f"cannot read it: {exc.strerror}", path=path) from None
+
+
+def write_export(db: Path, target: Path) -> bool:
+    """Write the export of ``db`` to ``target`` atomically; False when it already said that."""
+    text = export_text(db)
+    try:
+        if target.read_text("utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(temp, target)
+    except OSError as exc:
+        raise StateError(f"cannot write the state export: {exc.strerror}", path=target) from None
+    return True
+
+
+def sync_before(db: Path, export: Path) -> ImportReport | None:
+    """Before a run: merge the committed export into the database (creating it if missing)."""
+    if not export.is_file():
+        return None
+    return import_file(db, export)
+
+
+def sync_after(db: Path, export: Path) -> bool:
+    """After a run: bring the export up to date when the database changed; True if written."""
+    if not db.is_file():
+        return False
+    return write_export(db, export)

@@ -1,0 +1,52 @@
+"""Keep a site's ``state_file`` export and its state database in step around a run.
+
+With ``state_file = ".mdwx/state.jsonl"`` in mdwx.toml, the export is merged into the
+database before a run (a fresh CI runner or server hook has no database: it is made from the
+export, so no post it records is published again) and written after it when the state
+changed, ready to be committed or cached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from mdwx.publish.state.export import sync_after, sync_before
+
+
+def _sites(paths: Sequence[Path], state_path: Path | None) -> dict[Path, tuple[Path, Path]]:
+    """Site root → (state database, export) for the sites of ``paths`` that keep an export."""
+    from mdwx.source.posts import collect_posts
+
+    sites: dict[Path, tuple[Path, Path]] = {}
+    for post in collect_posts(paths):
+        export = post.config.state_export_path
+        if export is not None:
+            sites[post.config.root] = (state_path or post.config.state_path, export)
+    return sites
+
+
+@contextlib.contextmanager
+def exported_state(paths: Sequence[Path], state_path: Path | None = None, *, write: bool = True,
+                   say: Callable[[str], None] = lambda _line: None) -> Iterator[None]:
+    """Around a run over the posts ``paths`` name: import each site's export first, export after.
+
+    ``state_path``: one state database for every site (``MDWX_STATE``), else each site's own.
+    ``write=False`` (a dry run, status) imports only. The export is written even when the run
+    fails part-way, since what was sent before the failure is recorded in the database.
+    Raises :class:`mdwx.errors.StateError` for an export that does not parse (file and line).
+    """
+    sites = _sites(paths, state_path)
+    for db, export in sites.values():
+        report = sync_before(db, export)
+        if report is not None:
+            for conflict in report.conflicts:
+                say(f"note: {export}: {conflict}")
+    try:
+        yield
+    finally:
+        if write:
+            for db, export in sites.values():
+                if sync_after(db, export):
+                    say(f"state exported to {export} (commit it, or cache it, for the next run)")
