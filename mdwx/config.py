@@ -188,10 +188,19 @@ def find_site_root(start: Path) -> Path:
         if pyproject.is_file() and _has_tool_mdwx(pyproject):
             return Path(os.path.realpath(candidate))
     for candidate in (folder, *folder.parents):
-        # A git work tree, or a Hugo/Hexo/Jekyll site or Obsidian vault: the nearest wins.
-        if (candidate / ".git").exists() or generator_at(candidate):
+        # A git work tree, a Hugo/Hexo/Jekyll site, Obsidian vault or MkDocs/Pelican project
+        # (its plugins publish pages from below docs_dir/PATH): the nearest wins.
+        if (candidate / ".git").exists() or generator_at(candidate) or _plugin_project(candidate):
             return Path(os.path.realpath(candidate))
     return Path(os.path.realpath(folder))
+
+
+#: Files marking the root of a project whose site generator runs mdwx as a plugin.
+PLUGIN_PROJECT_FILES = ("mkdocs.yml", "mkdocs.yaml", "pelicanconf.py")
+
+
+def _plugin_project(folder: Path) -> bool:
+    return any((folder / name).is_file() for name in PLUGIN_PROJECT_FILES)
 
 
 def _has_tool_mdwx(pyproject: Path) -> bool:

@@ -140,3 +140,17 @@ def _slugs(python: Path, site_copy: Path, cwd: Path) -> list[str]:
         "    print(read_article(p.resolve(), load_config(p)).slug)\n"
     )
     return _run([python, "-c", code, site_copy], cwd=cwd).stdout.split()
+
+
+def test_wheel_ships_the_site_generator_plugins(installed: tuple[Path, Path, Path]) -> None:
+    """MkDocs finds ``wechat`` by its entry point; Pelican finds ``mdwx`` in its namespace
+    package, which must have no ``__init__.py`` above the plugin (it would hide Pelican)."""
+    wheel, _, _ = installed
+    archive = zipfile.ZipFile(wheel)
+    names = archive.namelist()
+    assert "pelican/plugins/mdwx/__init__.py" in names
+    assert "pelican/__init__.py" not in names and "pelican/plugins/__init__.py" not in names
+    assert "mdwx/integrations/mkdocs.py" in names and "mdwx/integrations/pelican.py" in names
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    text = archive.read(entry_points).decode()
+    assert "[mkdocs.plugins]\nwechat = mdwx.integrations.mkdocs:WeChatPlugin" in text

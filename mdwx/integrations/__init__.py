@@ -1,1 +1,2 @@
-"""Publishing from where writers already work: git ranges and hooks, CI runners."""
+"""Publishing from where writers already work: git ranges and hooks, CI runners, and the
+MkDocs and Pelican plugins."""
