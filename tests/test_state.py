@@ -76,9 +76,10 @@ def test_database_from_newer_mdwx_is_refused(db_path: Path) -> None:
 def test_corrupt_file_is_a_state_error_with_hint(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_bytes(b"this is not sqlite at all" * 200)
-    with pytest.raises(StateError, match="corrupt") as info:
+    with pytest.raises(StateError, match="not an mdwx state database") as info:
         State.open(db_path)
-    assert f"mdwx state recover {db_path}" in str(info.value)
+    # Not SQLite at all: nothing to salvage, so no recovery is offered (it would replace the file).
+    assert "state recover" not in str(info.value) and "restore it from a backup" in str(info.value)
     assert str(db_path) in str(info.value)
 
 

@@ -137,7 +137,8 @@ def _refuse_foreign(db_path: Path, size: int) -> None:
         raise StateError(f"cannot read the state database: {exc.strerror}", path=db_path) from exc
     if not SQLITE_MAGIC.startswith(head):
         raise StateError("this is not an mdwx state database (not an SQLite file)", path=db_path,
-                         hint="give the state file (default .mdwx/state.db in the site), or set MDWX_STATE")
+                         hint="if it should be the state, restore it from a backup; to start afresh delete it "
+                              "(posts already published would be published again); MDWX_STATE names another file")
 
 
 def _size_in_header(db_path: Path, size: int) -> int | None:
