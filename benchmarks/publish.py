@@ -35,7 +35,8 @@ from PIL import Image
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from mdwx.publish.publisher import Publisher, PublishOptions  # noqa: E402
+from mdwx.publish.publisher import Publisher  # noqa: E402
+from mdwx.publish.results import PublishOptions  # noqa: E402
 from mdwx.publish.state.store import State  # noqa: E402
 from mdwx.sandbox import SandboxServer, SandboxSettings  # noqa: E402
 from mdwx.source.posts import collect_posts  # noqa: E402

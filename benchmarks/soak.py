@@ -40,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sitegen import make_site  # noqa: E402
 
-from mdwx.publish.publisher import PostResult, Publisher, PublishOptions  # noqa: E402
+from mdwx.publish.publisher import Publisher  # noqa: E402
+from mdwx.publish.results import PostResult, PublishOptions  # noqa: E402
 from mdwx.publish.state.store import State  # noqa: E402
 from mdwx.sandbox import FAULT_KINDS, SandboxServer, SandboxSettings  # noqa: E402
 from mdwx.source.posts import collect_posts  # noqa: E402

@@ -16,7 +16,8 @@ from typing import Any
 
 from PIL import Image
 
-from mdwx.publish.publisher import PostResult, Publisher, PublishOptions
+from mdwx.publish.publisher import Publisher
+from mdwx.publish.results import PostResult, PublishOptions
 from mdwx.publish.state.store import State
 from mdwx.sandbox import SandboxServer, SandboxSettings
 from mdwx.source.posts import collect_posts

@@ -148,7 +148,7 @@ def test_import_mdwx_and_mdwx_api_stay_light_and_reexport_lazily() -> None:
     code = ("import sys, mdwx; assert 'mdwx.api' not in sys.modules and 'httpx' not in sys.modules; "
             "assert mdwx.Post is mdwx.api.Post and mdwx.check is mdwx.api.check; "
             "assert 'httpx' not in sys.modules and 'mdwx.publish.publisher' not in sys.modules; "
-            "assert mdwx.api.Events.__module__ == 'mdwx.publish.publisher'; "
+            "assert mdwx.api.Events.__module__ == 'mdwx.publish.results'; "
             "import mdwx.publish; assert mdwx.publish.__name__ == 'mdwx.publish'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
 

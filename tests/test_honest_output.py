@@ -222,7 +222,7 @@ STATUSES = ["published", "submitted", "draft", "rejected", "skipped", "dry-run",
 def test_closing_line_counts_every_post_under_what_happened_to_it(statuses: list[str]) -> None:
     from mdwx.cli.publish import summary
     from mdwx.errors import MdwxError
-    from mdwx.publish.publisher import PostResult
+    from mdwx.publish.results import PostResult
 
     results = [PostResult("p.md", status=s, error=MdwxError("x") if s == "failed" else None) for s in statuses]
     line = summary(results, dry_run=False)

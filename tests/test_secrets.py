@@ -9,7 +9,8 @@ import logging
 import os
 from pathlib import Path
 
-from mdwx.publish.publisher import Publisher, PublishOptions
+from mdwx.publish.publisher import Publisher
+from mdwx.publish.results import PublishOptions
 from mdwx.publish.state.store import State
 from mdwx.source.posts import collect_posts
 from mdwx.wechat import RetryPolicy, WeChatClient

@@ -54,11 +54,11 @@ from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, Render
 if TYPE_CHECKING:
     from mdwx.build import PostReport
     from mdwx.publish.plan import PublishError
-    from mdwx.publish.publisher import Events, PostResult
+    from mdwx.publish.results import Events, PostResult
     from mdwx.wechat.errors import WeChatError
 
 #: Names defined by the pipeline's heavier modules, imported when first used.
-_LAZY = {"Events": "mdwx.publish.publisher", "PostResult": "mdwx.publish.publisher", "PostReport": "mdwx.build",
+_LAZY = {"Events": "mdwx.publish.results", "PostResult": "mdwx.publish.results", "PostReport": "mdwx.build",
          "PublishError": "mdwx.publish.plan", "WeChatError": "mdwx.wechat.errors"}
 
 __all__ = [

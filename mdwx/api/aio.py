@@ -43,7 +43,7 @@ from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
-    from mdwx.publish.publisher import PostResult
+    from mdwx.publish.results import PostResult
     from mdwx.publish.state.store import State
 
 __all__ = ["Source", "Sources", "build", "check", "delete", "publish", "site_posts", "status"]
@@ -140,7 +140,8 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
 
 def _unsent(item: Route) -> PostResult:
     """The result of a post that is not sent: skipped for this account, or unreadable."""
-    from mdwx.publish.publisher import PostResult, front_matter_title
+    from mdwx.publish.publisher import front_matter_title
+    from mdwx.publish.results import PostResult
 
     result = PostResult(path=str(item.post.path), account=item.name)
     if item.error is not None:
@@ -154,7 +155,8 @@ def _unsent(item: Route) -> PostResult:
 async def _publish_to(account: Account | None, posts: list[SitePost], state: State, options: Options,
                       report: PublishReport) -> list[PostResult]:
     """Publish ``posts`` (one site's, bound for one account) with one connection."""
-    from mdwx.publish.publisher import Publisher, PublishOptions
+    from mdwx.publish.publisher import Publisher
+    from mdwx.publish.results import PublishOptions
 
     config = posts[0].config
     options = account_options(options, account, need_client=not options.dry_run)

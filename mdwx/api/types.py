@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the pipeline's modules load on first call, so `import mdwx.
 
     from mdwx.accounts import Account
     from mdwx.build import PostReport
-    from mdwx.publish.publisher import Events, PostResult
+    from mdwx.publish.results import Events, PostResult
     from mdwx.wechat.token import TokenCache
 
 __all__ = [

@@ -18,7 +18,7 @@ import click
 
 from mdwx.cli.main import EXIT_FAILED, EXIT_OK
 from mdwx.errors import ConfigError
-from mdwx.publish.publisher import Events, PostResult
+from mdwx.publish.results import Events, PostResult
 from mdwx.source.posts import Post
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from mdwx.source.posts import Post
 
 if TYPE_CHECKING:
     from mdwx.publish.backends import Backend
-    from mdwx.publish.publisher import PostResult
+    from mdwx.publish.results import PostResult
 
 SUBMIT_WARN_MARGIN = 10  # warn when this few of the day's submissions are left
 

@@ -1,0 +1,98 @@
+"""What a publish run is given and gives back: its options, each post's result, and the
+progress callbacks. Plain data, imported by the publisher, its submission steps, the library
+API and the command line alike (so none of them needs the publisher to name a result).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mdwx.errors import MdwxError
+from mdwx.source.posts import Post
+
+
+@dataclass
+class PublishOptions:
+    """How :class:`Publisher` runs (set from :class:`mdwx.api.Options`); times in seconds."""
+
+    draft: bool = False
+    wait: bool = False
+    dry_run: bool = False
+    force: bool = False
+    concurrency: int | None = None  # default: the site's config
+    wait_timeout: float = 900.0
+    # First pause between publish/query calls, growing by half each time (to 30 s): a fast
+    # review (the sandbox's 0.5 s) is seen at once, a slow one costs a dozen queries an hour.
+    poll_interval: float = 0.25
+    video_poll_interval: float | None = None  # default: the site's [video] poll_interval
+    lock_timeout: float = 600.0  # seconds to wait while another process publishes the same post
+    fetch_transport: Any = None  # httpx transport for remote images (tests, proxies)
+    backend: str | None = None  # "media" or "draft"; default: the site's ``backend``
+    # The clock deciding whether a post's publish_at has come (aware datetimes; tests inject one).
+    now: Callable[[], dt.datetime] | None = None
+    due: bool = False  # publish only the posts whose publish_at has come; skip the rest
+
+
+@dataclass
+class PostResult:
+    """What publishing did to one post; ``error`` set means the post failed.
+
+    ``status`` is ``published``, ``submitted`` (under review), ``draft`` (uploaded, not
+    submitted), ``rejected`` (failed review), ``skipped`` (``draft: true``), ``dry-run`` or
+    ``failed``, or ``scheduled`` (uploaded, held unsubmitted until its ``publish_at``).
+    ``account`` is the ``[accounts.NAME]`` it went to (None: the call's credentials);
+    ``publish_at`` the post's front matter time (ISO 8601). ``media_id`` is the article's id in the publishing library, ``url`` where it
+    is read once published (the ``url`` ``cgi-bin/publish/query`` answers, media API contract).
+    ``uploads`` counts ``images`` and ``videos`` sent and ``cached`` ones reused;
+    ``actions`` are human lines, ``steps`` the plan's machine names (planned in a dry run,
+    taken otherwise).
+    """
+
+    path: str
+    title: str | None = None
+    media_id: str | None = None
+    status: str = "failed"
+    url: str | None = None
+    uploads: dict[str, int] = field(default_factory=lambda: {"images": 0, "cached": 0, "videos": 0})
+    error: MdwxError | None = None
+    actions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)  # the plan's steps: planned (dry run) or taken
+    account: str | None = None
+    publish_at: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """One post of ``publish --json``.
+
+        ``{"path", "title", "media_id", "status", "url", "uploads", "actions", "steps",
+        "warnings", "error": {"code", "message"} | None}``, plus ``"account"`` when it went to a
+        named account and ``"publish_at"`` when the post has one.
+        """
+        extra: dict[str, Any] = {}
+        if self.account is not None:
+            extra["account"] = self.account
+        if self.publish_at is not None:
+            extra["publish_at"] = self.publish_at
+        return {**extra,
+            "path": self.path, "title": self.title, "media_id": self.media_id,
+            "status": self.status, "url": self.url, "uploads": self.uploads,
+            "actions": self.actions, "steps": self.steps, "warnings": self.warnings,
+            "error": {"code": self.error.code, "message": str(self.error)} if self.error else None,
+        }
+
+
+@dataclass
+class Events:
+    """Callbacks for progress display; the library itself prints nothing.
+
+    ``on_post(post, total)``: a post starts uploading, ``total`` uploads ahead of it;
+    ``on_upload()``: one image or cover uploaded; ``on_video(name, done, total)``: a video's
+    upload progress in bytes sent of its size in bytes.
+    """
+
+    on_post: Callable[[Post, int], None] = lambda post, total: None  # total uploads ahead
+    on_upload: Callable[[], None] = lambda: None
+    on_video: Callable[[str, int, int], None] = lambda name, done, total: None  # bytes sent / size
