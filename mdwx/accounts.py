@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mdwx.config import BACKENDS, DIGEST_UNITS, DraftLimits, Limits, SiteConfig, _section, _suggest
+from mdwx.config_tables import BACKENDS, DIGEST_UNITS, DraftLimits, Limits, _section, _suggest
 from mdwx.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mdwx.config import SiteConfig
 
 ACCOUNT_KEYS = ("appid", "secret_env", "token_env", "backend", "api_base", "limits", "draft")
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")

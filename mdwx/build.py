@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -259,23 +260,17 @@ def _key_line(path: Path, key: str) -> int | None:
     return None
 
 
-def check_post(post: Post, *, backend: str | None = None) -> PostReport:
+def check_post(post: Post, *, also: Callable[[Prepared], None] | None = None) -> PostReport:
     """Check one post offline; its problem is the report's ``error``, a site's is raised (ConfigError).
 
-    ``backend`` (``"media"`` or ``"draft"``) also checks what that API refuses before sending
-    (its limits and post types, :meth:`mdwx.publish.backends.Backend.check`).
+    ``also`` is a further check of the prepared post raising :class:`MdwxError`, e.g. what a
+    publishing API refuses before anything is sent (:meth:`mdwx.publish.backends.Backend.check`).
     """
     report = PostReport(post.path)
     try:
         prepared = prepare(post)
-        if backend is not None:
-            from typing import cast
-
-            from mdwx.publish.backends import make_backend
-            from mdwx.publish.wechat_api import WeChatAPI
-
-            # Checking sends nothing: the backend's check never touches its client.
-            make_backend(backend, cast(WeChatAPI, None), post.config).check(prepared)
+        if also is not None:
+            also(prepared)
     except ConfigError:
         raise  # the site is misconfigured: no post can pass, exit 2
     except MdwxError as exc:

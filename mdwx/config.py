@@ -7,14 +7,28 @@ can follow whatever their account's backend enforces. Secrets never live here.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import sys
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mdwx.config_tables import (  # re-exported: the settings' tables are part of the config
+    BACKENDS,
+    CAPTION_SOURCES,
+    COMMENT_MODES,
+    DIGEST_UNITS,
+    LINK_POLICIES,
+    DraftLimits,
+    ImageLimits,
+    Limits,
+    VideoDefaults,
+    _coerce,
+    _error,
+    _section,
+    _suggest,
+)
 from mdwx.errors import ConfigError
 from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
 from mdwx.urls import is_http_url
@@ -29,76 +43,6 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 CONFIG_FILE = "mdwx.toml"
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
-MB = 1024 * 1024
-
-LINK_POLICIES = ("footnotes", "keep", "strip")
-CAPTION_SOURCES = ("title", "alt", "none")
-COMMENT_MODES = ("open", "fans", "closed")
-BACKENDS = ("media", "draft")  # WeChat's media API (cgi-bin/publish/*) or draft box (cgi-bin/draft/*)
-DIGEST_UNITS = ("chars", "bytes")
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Character counts are code points, as WeChat counts them (not bytes, not UTF-16).
-
-    ``content_bytes`` is the hard limit on the ``content`` HTML, in bytes of UTF-8 (WeChat
-    answered 45002 between about 682 and 691 KB; see docs/limits.md). ``content_chars`` is the
-    visible text (tags removed) above which mdwx warns; 0 turns the warning off. Earlier versions
-    refused content over that many characters of HTML, which WeChat does not do.
-    """
-
-    title: int = 64
-    digest: int = 120
-    author: int = 16
-    content_chars: int = 20_000  # visible text: a warning, not a limit
-    content_bytes: int = 600_000  # UTF-8 bytes of the content HTML: the hard limit
-    card_title: int = 35
-    markdown_bytes: int = 2_000_000  # a post's file, refused before parsing (bounds the work)
-
-
-@dataclass(frozen=True)
-class DraftLimits:
-    """The draft-box API's own limits (``[draft]`` in mdwx.toml), enforced before sending.
-
-    Its sources disagree (wechat-draft-api.md): the title is 32 characters in the current
-    doc and 64 as tools observe; the author 16 (8 on older accounts); the digest 120 or 128
-    characters, or 120 bytes of UTF-8 as one tool reports (``digest_unit = "bytes"``). The
-    defaults are what tools observe; WeChat's own error stays the last word.
-    """
-
-    title: int = 64
-    author: int = 16
-    digest: int = 120
-    digest_unit: str = "chars"  # or "bytes" (UTF-8)
-    image_post_text: int = 1000  # characters of an image post's plain text (newspic content)
-    image_post_images: int = 20  # images of an image post
-
-
-@dataclass(frozen=True)
-class ImageLimits:
-    """Upload targets; defaults satisfy both the contract and WeChat's public docs."""
-
-    body_max_bytes: int = 1 * MB  # media/uploadimg: jpg/png (contract says 5 MB)
-    cover_max_bytes: int = 2 * MB  # add_material type=image (public docs say 10 MB)
-    gif_max_bytes: int = 2 * MB  # animated GIFs go through add_material, which keeps them
-    max_width: int = 1080  # wider pictures are scaled down: phones show ~677 css px
-    remote_max_bytes: int = 20 * MB
-    remote_timeout: float = 20.0
-    remote_max_redirects: int = 5
-    allow_private_hosts: bool = False  # loopback / private / link-local fetches
-
-
-@dataclass(frozen=True)
-class VideoDefaults:
-    category: str = ""  # newcat
-    subcategory: str = ""  # newsbcat
-    tags: tuple[str, ...] = ()
-    declare_original: bool = False
-    review_timeout: float = 1800.0  # seconds to wait for query_status to reach 3
-    poll_interval: float = 2.0
-
-
 @dataclass(frozen=True)
 class SiteConfig:
     root: Path
@@ -265,45 +209,6 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
     return config
 
 
-def _section(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
-    known = {f.name: f for f in fields(cls)}
-    values = {}
-    for key, value in data.items():
-        if key not in known:
-            raise _error(where, f"{name}.{key}", f"unknown setting {name}.{key}{_suggest(key, set(known))}")
-        values[key] = _coerce(f"{name}.{key}", value, known[key].type, where)
-    return replace(cls(), **values)
-
-
-def _coerce(name: str, value: Any, annotation: Any, where: Path) -> Any:
-    kind = str(annotation)
-    if kind.startswith("dict"):
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise _error(where, name, f"[{name}] must be a table of strings")
-        return {str(k): v for k, v in value.items()}
-    if "tuple" in kind:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise _error(where, name, f"{name} must be a list of strings")
-        return tuple(value)
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise _error(where, name, f"{name} must be true or false, not {value!r}")
-        return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _error(where, name, f"{name} must be a whole number ≥ 0, not {value!r}")
-        return value
-    if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise _error(where, name, f"{name} must be a number ≥ 0, not {value!r}")
-        return float(value)
-    if not isinstance(value, str):
-        raise _error(where, name, f"{name} must be a string, not {value!r}")
-    return value
-
-
 def _validate(config: SiteConfig, where: Path) -> None:
     if config.link_policy not in LINK_POLICIES:
         raise _error(where, "link_policy", f"link_policy must be one of {', '.join(LINK_POLICIES)}")
@@ -329,41 +234,3 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise _error(where, "state_file", "state_file must be a path inside the site, e.g. \".mdwx/state.jsonl\"")
     if not is_http_url(config.api_base):
         raise _error(where, "api_base", "api_base must be an http:// or https:// URL")
-
-
-def _error(where: Path, setting: str, message: str, hint: str | None = None) -> ConfigError:
-    """A configuration error at the line of ``where`` that sets ``setting`` (``name`` or
-    ``table.name``), so the one-line message reads ``mdwx.toml:LINE: …``."""
-    return ConfigError(message, path=where, line=setting_line(where, setting), hint=hint)
-
-
-_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-
-
-def setting_line(where: Path, setting: str) -> int | None:
-    """The 1-based line of ``where`` (``mdwx.toml``, or ``pyproject.toml``'s ``[tool.mdwx]``)
-    that sets ``setting`` or opens its table; None when it is not found (or unreadable)."""
-    try:
-        lines = where.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    prefix = ["tool", "mdwx"] if where.name == "pyproject.toml" else []
-    *tables, key = setting.split(".")
-    whole, parent = ".".join([*prefix, *tables, key]), ".".join([*prefix, *tables])
-    assignment = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
-    table = ".".join(prefix) if not prefix else ""
-    table = ""
-    for number, line in enumerate(lines, 1):
-        header = _TABLE.match(line)
-        if header:
-            table = re.sub(r"[\s\"']", "", header.group(1))
-            if table == whole:
-                return number
-        elif table == parent and assignment.match(line):
-            return number
-    return None
-
-
-def _suggest(word: str, known: set[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mdwx.cli.main import exit_code_for
+from mdwx.cli.common import exit_code_for
 from mdwx.config import load_config
 from mdwx.errors import ConfigError
 from mdwx.source.posts import collect_posts

@@ -32,7 +32,7 @@ from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mdwx.api import aio
-from mdwx.api.aio import Source, Sources
+from mdwx.api.inputs import Source, Sources
 from mdwx.api.types import (
     AccountCredentials,
     BuildReport,

@@ -15,8 +15,7 @@ other posts go on. What makes every post fail is raised: :class:`~mdwx.errors.Co
 from __future__ import annotations
 
 import asyncio
-import os
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,32 +26,26 @@ from mdwx.api.connection import (
     connect,
     open_state,
     sandbox_folder,
-    with_overrides,
 )
+from mdwx.api.inputs import Source, Sources, site_posts
 from mdwx.api.status import delete, status
 from mdwx.api.types import (
     BuildReport,
     CheckReport,
     Options,
-    Post,
     PublishReport,
     SandboxInfo,
 )
-from mdwx.errors import ConfigError
 from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
+    from mdwx.build import Prepared
     from mdwx.publish.results import PostResult
     from mdwx.publish.state.store import State
 
 __all__ = ["Source", "Sources", "build", "check", "delete", "publish", "site_posts", "status"]
 
-#: One post: a path (``str`` or ``os.PathLike``: a file, or a folder of posts) or a :class:`Post`.
-Source = str | os.PathLike[str] | Post
-#: One source or a sequence of them.
-Sources = Source | Sequence[Source]
-UNNAMED_POST = "post.md"  # what an in-memory post without a path is called, in the current folder
 
 
 async def check(posts: Sources, options: Options | None = None) -> CheckReport:
@@ -79,11 +72,20 @@ async def build(posts: Sources, options: Options | None = None) -> BuildReport:
 def check_sync(posts: Sources, options: Options) -> CheckReport:
     """:func:`check` without an event loop (what :func:`mdwx.api.check` runs)."""
     from mdwx.build import check_post
-    from mdwx.publish.backends import backend_name
 
     # With an account, its backend's own checks too (the draft API's limits and post types).
-    return CheckReport([check_post(post, backend=backend_name(post.config, options.backend) if options.account else None)
+    return CheckReport([check_post(post, also=_backend_check(post, options) if options.account else None)
                         for post in _for_account(site_posts(posts, options), options)])
+
+
+def _backend_check(post: SitePost, options: Options) -> Callable[[Prepared], None]:
+    """The check the post's backend makes before sending; it never touches its client."""
+    from typing import cast
+
+    from mdwx.publish.backends import backend_name, make_backend
+    from mdwx.publish.wechat_api import WeChatAPI
+
+    return make_backend(backend_name(post.config, options.backend), cast(WeChatAPI, None), post.config).check
 
 
 def build_sync(posts: Sources, options: Options) -> BuildReport:
@@ -181,41 +183,3 @@ async def _publish_to(account: Account | None, posts: list[SitePost], state: Sta
     return results
 
 
-def site_posts(posts: Sources, options: Options, *, need_path: str | None = None) -> list[SitePost]:
-    """The posts named by ``posts``, each with its site's config and the call's overrides.
-
-    Folders expand to their posts; a path named twice counts once. ``need_path`` names the
-    call when in-memory posts must have a path (their identity). Raises :class:`ConfigError`
-    for a path that does not exist, no posts, or a missing ``path``.
-    """
-    from mdwx.config import load_config
-    from mdwx.source.posts import collect_posts
-
-    sources: Sequence[Source] = [posts] if isinstance(posts, (str, os.PathLike, Post)) else posts
-    if not sources:
-        raise ConfigError("no post or folder given", hint="e.g. mdwx build posts/")
-    items: list[SitePost] = []
-    paths: list[str | os.PathLike[str]] = []  # a run of paths, expanded together as the CLI does
-    for source in [*sources, None]:
-        if not isinstance(source, Post) and source is not None:
-            paths.append(source)
-            continue
-        if paths:
-            items += collect_posts([Path(path) for path in paths])
-            paths = []
-        if source is None:
-            break
-        if source.path is None and need_path:
-            raise ConfigError(f"an in-memory post needs a path to {need_path}",
-                              hint="Post(text, path=...): the path is the post's identity on WeChat")
-        if not isinstance(source.text, str):
-            raise ConfigError(f"Post.text must be a string, not {type(source.text).__name__}")
-        path = Path(source.path if source.path is not None else UNNAMED_POST).expanduser().resolve()
-        items.append(SitePost(path, load_config(path), source.text, dict(source.meta)))
-    found: list[SitePost] = []
-    seen: set[Path] = set()
-    for item in items:
-        if item.path not in seen:
-            seen.add(item.path)
-            found.append(with_overrides(item, options))
-    return found

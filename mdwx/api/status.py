@@ -27,7 +27,7 @@ from mdwx.publish.state.store import State
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
-    from mdwx.api.aio import Sources
+    from mdwx.api.inputs import Sources
     from mdwx.publish.backends import Backend
     from mdwx.publish.wechat_api import WeChatAPI
     from mdwx.source.posts import Post as SitePost
@@ -44,7 +44,7 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
     Returns a :class:`StatusReport`; raises :class:`~mdwx.errors.ConfigError` for a path that
     does not exist and :class:`~mdwx.errors.StateError` for an unusable state database.
     """
-    from mdwx.api.aio import site_posts
+    from mdwx.api.inputs import site_posts
     from mdwx.publish.backends import backend_name, make_backend
     from mdwx.wechat import RetryPolicy
 
@@ -143,7 +143,7 @@ async def delete(post: Sources, options: Options | None = None, *, article: str 
     article for the post, :class:`~mdwx.errors.ConfigError` for missing credentials, and
     WeChat's own errors (:class:`~mdwx.wechat.errors.WeChatError`) when it refuses.
     """
-    from mdwx.api.aio import site_posts
+    from mdwx.api.inputs import site_posts
     from mdwx.publish.backends import backend_name, make_backend
     from mdwx.publish.identity import article_fingerprint, find_article
 

@@ -30,7 +30,7 @@ def add_hook_commands(main: click.Group, guard: Any) -> None:
         from mdwx.integrations.hooks import install as install_hook
 
         done = install_hook(Path.cwd(), kind, submit=bool(submit), force=force)
-        from mdwx.cli.main import EXIT_OK
+        from mdwx.cli.common import EXIT_OK
 
         verb = "updated" if done.updated else "installed"
         click.echo(f"{verb} the {kind} hook: {done.path} (publishes changed posts "
@@ -43,7 +43,7 @@ def add_hook_commands(main: click.Group, guard: Any) -> None:
     @guard
     def uninstall() -> None:
         """Remove mdwx's hooks and put back what they replaced."""
-        from mdwx.cli.main import EXIT_OK
+        from mdwx.cli.common import EXIT_OK
         from mdwx.integrations.hooks import uninstall as uninstall_hooks
 
         lines = uninstall_hooks(Path.cwd())

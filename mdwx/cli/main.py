@@ -17,27 +17,18 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from mdwx import __version__
+from mdwx.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    exit_code_for,
+    state_override,
+)
 from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
     from mdwx.api import CheckReport, Options
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_OK = 0
-EXIT_FAILED = 1  # a post failed validation or publishing
-EXIT_USAGE = 2  # usage or configuration error
-#: Exit code by error class (the nearest class in the error's MRO wins); others: EXIT_FAILED.
-EXIT_CODES: dict[type[MdwxError], int] = {ConfigError: EXIT_USAGE}
-
-
-def exit_code_for(error: MdwxError) -> int:
-    """The exit code the command line ends with for ``error`` (DESIGN.md: 1 a post, 2 usage)."""
-    for cls in type(error).__mro__:
-        if cls in EXIT_CODES:
-            return EXIT_CODES[cls]
-    return EXIT_FAILED
-
 
 def _err(message: str, **style: Any) -> None:
     click.secho(message, err=True, **style)
@@ -46,12 +37,6 @@ def _err(message: str, **style: Any) -> None:
 def _fail(error: MdwxError) -> None:
     _err(f"mdwx: error: {error}", fg="red")
     sys.exit(exit_code_for(error))
-
-
-def state_override() -> Path | None:
-    """``MDWX_STATE``: one state database for every site (None: each site's own)."""
-    state = os.environ.get("MDWX_STATE")
-    return Path(state) if state else None
 
 
 def sandbox_port() -> int:

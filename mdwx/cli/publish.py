@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mdwx.cli.main import EXIT_FAILED, EXIT_OK
+from mdwx.cli.common import EXIT_FAILED, EXIT_OK
 from mdwx.errors import ConfigError
 from mdwx.publish.results import Events, PostResult
 from mdwx.source.posts import Post

@@ -21,7 +21,7 @@ def state_file(path: Path) -> Path:
     """The state database meant by ``path``: the file itself, or for a folder (or a post) the
     state of the site governing it (``MDWX_STATE``, else ``.mdwx/state.db`` in the site root)."""
     if path.is_dir() or path.suffix.lower() in (".md", ".markdown"):
-        from mdwx.cli.main import state_override
+        from mdwx.cli.common import state_override
         from mdwx.config import load_config
 
         return state_override() or load_config(path).state_path
@@ -40,7 +40,7 @@ def run_check(path: Path, as_json: bool) -> int:
     """Exit 0 when the state opens and passes SQLite's quick_check; else raise StateError."""
     import sqlite3
 
-    from mdwx.cli.main import EXIT_OK  # lazily: mdwx.cli.main registers these commands as it loads
+    from mdwx.cli.common import EXIT_OK
     from mdwx.publish.state.recovery import one_line, recover_command, state_tables
     from mdwx.publish.state.store import State
 
@@ -67,7 +67,7 @@ def run_check(path: Path, as_json: bool) -> int:
 
 def run_recover(path: Path, as_json: bool) -> int:
     """Salvage the state into a fresh database; exit 0, or 1 when nothing could be read."""
-    from mdwx.cli.main import EXIT_FAILED, EXIT_OK
+    from mdwx.cli.common import EXIT_FAILED, EXIT_OK
     from mdwx.publish.state.recovery import recover
 
     db = state_file(path)
@@ -88,7 +88,7 @@ def run_recover(path: Path, as_json: bool) -> int:
 
 def run_export(path: Path, out: Path | None) -> int:
     """Print the export of the state (or write it to ``out``); exit 0."""
-    from mdwx.cli.main import EXIT_OK  # lazily: mdwx.cli.main registers these commands as it loads
+    from mdwx.cli.common import EXIT_OK
     from mdwx.publish.state.export import export_text, write_export
 
     db = state_file(path)
@@ -105,7 +105,7 @@ def run_export(path: Path, out: Path | None) -> int:
 
 def run_import(source: Path, path: Path, as_json: bool) -> int:
     """Merge an export into the state; exit 0 (conflicts are reported, the newer kept)."""
-    from mdwx.cli.main import EXIT_OK
+    from mdwx.cli.common import EXIT_OK
     from mdwx.publish.state.export import import_file
 
     db = state_file(path)
