@@ -8,15 +8,12 @@ changes of the site's config (backend, api_base, limits). Errors name the file a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mdwx.config_tables import BACKENDS, DIGEST_UNITS, DraftLimits, Limits, _section, _suggest
 from mdwx.errors import ConfigError
-
-if TYPE_CHECKING:
-    from mdwx.config import SiteConfig
 
 ACCOUNT_KEYS = ("appid", "secret_env", "token_env", "backend", "api_base", "limits", "draft")
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -45,19 +42,6 @@ class Account:
     api_base: str | None = None
     limits: tuple[tuple[str, Any], ...] = ()
     draft: tuple[tuple[str, Any], ...] = ()
-
-    def apply(self, config: SiteConfig, *, api_base_given: bool = False) -> SiteConfig:
-        """``config`` as this account sees it: its backend, api_base and limits laid over.
-
-        ``api_base_given``: the caller chose an API base for the whole call (it wins).
-        """
-        changes: dict[str, Any] = {"limits": replace(config.limits, **dict(self.limits)),
-                                   "draft": replace(config.draft, **dict(self.draft))}
-        if self.backend:
-            changes["backend"] = self.backend
-        if self.api_base and not api_base_given:
-            changes["api_base"] = self.api_base
-        return replace(config, **changes)
 
 
 def parse_accounts(data: Any, where: Path) -> dict[str, Account]:

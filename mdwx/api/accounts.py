@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mdwx.api.types import Credentials, Options
 from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
+    from mdwx.config import SiteConfig
     from mdwx.source.posts import Post as SitePost
 
 
@@ -59,7 +60,7 @@ def named_account(post: SitePost, name: str) -> Account:
 
 def on_account(post: SitePost, account: Account, options: Options) -> SitePost:
     """``post`` with ``account``'s backend, api_base and limits laid over its site's config."""
-    return replace(post, config=account.apply(post.config, api_base_given=bool(options.api_base)))
+    return replace(post, config=account_config(post.config, account, api_base_given=bool(options.api_base)))
 
 
 def routes(post: SitePost, options: Options, *, strict: bool = True) -> list[Route]:
@@ -126,3 +127,17 @@ def by_account(items: list[Route]) -> list[tuple[Account | None, list[int]]]:
         if item.skipped is None and item.error is None:
             groups.setdefault(item.name, (item.account, []))[1].append(index)
     return list(groups.values())
+
+
+def account_config(config: SiteConfig, account: Account, *, api_base_given: bool = False) -> SiteConfig:
+    """``config`` as ``account`` sees it: its backend, api_base and limits laid over the site's.
+
+    ``api_base_given``: the caller chose an API base for the whole call (it wins).
+    """
+    changes: dict[str, Any] = {"limits": replace(config.limits, **dict(account.limits)),
+                               "draft": replace(config.draft, **dict(account.draft))}
+    if account.backend:
+        changes["backend"] = account.backend
+    if account.api_base and not api_base_given:
+        changes["api_base"] = account.api_base
+    return replace(config, **changes)
