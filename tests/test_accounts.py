@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from mdwx import api
 from mdwx.accounts import Account
+from mdwx.api.accounts import account_config
 from mdwx.config import load_config
 from mdwx.errors import ArticleError, ConfigError
 from mdwx.publish.state.store import State
@@ -180,7 +181,7 @@ title = 10
     short = config.accounts["short"]
     assert short == Account(name="short", appid="wx0123456789abcdef", token_env="SHORT_TOKEN", backend="draft",
                             limits=(("title", 10),))
-    seen = short.apply(config)
+    seen = account_config(config, short)
     assert (seen.limits.title, seen.backend, seen.api_base) == (10, "draft", config.api_base)
     post = write_post(site / "posts" / "long.md", title="A title longer than ten")
     assert api.check(post).ok
