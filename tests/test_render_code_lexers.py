@@ -76,6 +76,7 @@ def test_the_parts_cover_every_alias() -> None:
     assert sorted({alias for part in range(PARTS) for alias in aliases_of_part(part)}) == ALIASES
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("part", range(PARTS))
 def test_every_lexer_alias_renders_the_whole_code(part: int) -> None:
     failures = []
