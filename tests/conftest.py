@@ -43,3 +43,43 @@ def api(request: pytest.FixtureRequest):
     from tests.backend_helpers import APIS
 
     return APIS[request.param]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the slow tests first, each on a different xdist worker.
+
+    With ``--dist worksteal`` (pyproject.toml) each of the W workers first gets one equal,
+    contiguous share of the items, and an idle worker steals from the tail of the longest
+    queue. Left in file order, the ten SIGKILL runs sat in one share and ran back to back.
+    Here the tests marked ``slow`` are dealt round-robin to the heads of the shares: one
+    by one, except that tests sharing a module-scoped fixture stay together so it is built
+    once. Every worker computes the same order (xdist requires it); without xdist nothing
+    moves.
+    """
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    if workers < 2:
+        return
+    units: dict[tuple[str, ...], list[pytest.Item]] = {}
+    rest: list[pytest.Item] = []
+    for item in items:
+        if item.get_closest_marker("slow") is None:
+            rest.append(item)
+            continue
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs if info is not None else {}
+        shared = sorted(name for name, found in defs.items() if found and found[-1].scope == "module")
+        key = (item.nodeid.split("::")[0], *shared) if shared else (item.nodeid,)
+        units.setdefault(key, []).append(item)
+    heads: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for number, unit in enumerate(units.values()):
+        heads[number % workers].extend(unit)
+    ordered: list[pytest.Item] = []
+    left = len(items)
+    for share in range(workers):
+        size = left // (workers - share)  # as worksteal splits the pending items
+        take = max(0, size - len(heads[share])) if share < workers - 1 else len(rest)
+        ordered += heads[share] + rest[:take]
+        rest = rest[take:]
+        left -= size
+    assert sorted(map(id, ordered)) == sorted(map(id, items))
+    items[:] = ordered

@@ -27,11 +27,22 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLE_SITE = REPO / "sample-site"
 FAST = dict(review_seconds=0.05, video_review_seconds=0.05, publish_seconds=0.05)
 FAST_RETRY = RetryPolicy(attempts=6, base=0.01, cap=0.05)
+VIDEO_POLL = 0.02  # seconds: the first wait between video query_status calls in test sites
 
 
 def copy_site(tmp_path: Path) -> Path:
+    """A copy of the sample site whose video review is followed at the sandbox's pace.
+
+    The site's ``[video] poll_interval`` (2 s by default) is set to :data:`VIDEO_POLL`: the
+    test sandboxes pass a video in a few hundredths of a second, and every run against a
+    standalone sandbox (the CLI's, not ``--sandbox``) otherwise sleeps 2 s per video.
+    """
     site = tmp_path / "site"
     shutil.copytree(SAMPLE_SITE, site, ignore=shutil.ignore_patterns(".mdwx", "_site"))
+    config = site / "mdwx.toml"
+    text = config.read_text("utf-8")
+    assert "\n[video]\n" in text and "poll_interval" not in text
+    config.write_text(text.replace("\n[video]\n", f"\n[video]\npoll_interval = {VIDEO_POLL}\n"), "utf-8")
     return site
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from PIL import Image
 from mdwx.build import check_post
 from mdwx.errors import MdwxError
 from mdwx.source.posts import collect_posts
+from tests.cli_helpers import mdwx
 
 
 def _png() -> bytes:
@@ -35,8 +34,7 @@ def _site(tmp_path: Path, body: str, front: str = "title: T\n") -> Path:
 def test_text_file_named_png_fails_check_at_its_line(tmp_path: Path) -> None:
     (tmp_path / "broken.png").write_text("x\n")
     post = _site(tmp_path, "Intro [link](https://e.com)\nand ![ok](good.png)\nthen ![bad](broken.png)\n")
-    result = subprocess.run([sys.executable, "-m", "mdwx", "check", str(post)], capture_output=True,
-                            text=True, timeout=60)
+    result = mdwx("check", str(post))
     assert result.returncode == 1
     assert f"{post}:7: broken.png: not an image" in result.stderr and "Traceback" not in result.stderr
 

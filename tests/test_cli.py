@@ -12,13 +12,13 @@ import pytest
 from click.testing import CliRunner
 
 from mdwx.cli.main import main
+from tests.cli_helpers import mdwx
 from tests.publish_helpers import copy_site, sandbox
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run mdwx in a real process (tracebacks and exit codes as a user sees them)."""
-    return subprocess.run([sys.executable, "-m", "mdwx", *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+    """Run mdwx as a user does (tracebacks and exit codes as a user sees them), in process."""
+    return mdwx(*args, env=env)
 
 
 def test_version_and_help() -> None:

@@ -12,11 +12,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from filelock import FileLock
 
 from mdwx.publish.publisher import post_lock_path
 from tests.cli_helpers import sandbox_env, write_post
 from tests.publish_helpers import sandbox
+
+pytestmark = pytest.mark.slow
 
 PROCESSES = 4
 ROUNDS = 3

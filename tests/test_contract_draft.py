@@ -18,8 +18,8 @@ from mdwx.wechat import (
     WeChatClient,
     WeChatError,
 )
-from tests.test_contract_support import client_for, endpoints, image_bytes, sandbox, wait_for
-from tests.test_wechat_support import run
+from tests.contract_helpers import client_for, endpoints, image_bytes, sandbox, wait_for
+from tests.wechat_helpers import run
 
 __all__ = ["sandbox"]
 

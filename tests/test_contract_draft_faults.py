@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from mdwx.sandbox import SandboxServer, SandboxSettings
 from mdwx.wechat import OutcomeUnknown, RetryPolicy, WeChatClient, WeChatError
-from tests.test_contract_support import QUICK, client_for, image_bytes, requests_of, sandbox
-from tests.test_wechat_support import run
+from tests.contract_helpers import QUICK, client_for, image_bytes, requests_of, sandbox
+from tests.wechat_helpers import run
 
 __all__ = ["sandbox"]
 PATIENT = RetryPolicy(attempts=30, base=0.0005, cap=0.002)

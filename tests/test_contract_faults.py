@@ -11,8 +11,8 @@ import pytest
 
 from mdwx.sandbox import SandboxServer
 from mdwx.wechat import MemoryTokenCache, OutcomeUnknown, RetryPolicy, WeChatError
-from tests.test_contract_support import client_for, image_bytes, requests_of, sandbox
-from tests.test_wechat_support import run
+from tests.contract_helpers import client_for, image_bytes, requests_of, sandbox
+from tests.wechat_helpers import run
 
 __all__ = ["sandbox"]
 PATIENT = RetryPolicy(attempts=30, base=0.0005, cap=0.002)

@@ -16,7 +16,7 @@ from mdwx.wechat import (
     WeChatClient,
     WeChatError,
 )
-from tests.test_contract_support import (
+from tests.contract_helpers import (
     client_for,
     endpoints,
     image_bytes,
@@ -24,7 +24,7 @@ from tests.test_contract_support import (
     sandbox,
     wait_for,
 )
-from tests.test_wechat_support import run
+from tests.wechat_helpers import run
 
 __all__ = ["sandbox"]  # the fixture, imported for pytest
 

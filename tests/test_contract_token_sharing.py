@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from mdwx.sandbox import SandboxServer
-from tests.test_contract_support import image_bytes, requests_of, sandbox
+from tests.contract_helpers import image_bytes, requests_of, sandbox
 
 __all__ = ["sandbox"]
 

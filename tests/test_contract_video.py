@@ -8,14 +8,14 @@ import pytest
 
 from mdwx.sandbox import SandboxServer
 from mdwx.wechat import VideoError, VideoStatus, WeChatClient
-from tests.test_contract_support import (
+from tests.contract_helpers import (
     CorruptingTransport,
     client_for,
     image_bytes,
     sandbox,
     wait_for,
 )
-from tests.test_wechat_support import run
+from tests.wechat_helpers import run
 
 __all__ = ["sandbox"]
 BLOCK = 1024 * 1024

@@ -18,6 +18,7 @@ import pytest
 
 from mdwx.sandbox import RequestRecord, SandboxServer
 from tests.backend_helpers import APIS, Api
+from tests.cli_helpers import mdwx
 from tests.publish_helpers import copy_site, sandbox
 
 pytestmark = pytest.mark.slow
@@ -31,8 +32,12 @@ def run_env(sb: SandboxServer, tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def publish_args(site: Path, api: Api) -> list[str]:
+    return ["publish", str(site), "--json", "--backend", api.name]
+
+
 def publish_command(site: Path, api: Api) -> list[str]:
-    return [sys.executable, "-m", "mdwx", "publish", str(site), "--json", "--backend", api.name]
+    return [sys.executable, "-m", "mdwx", *publish_args(site, api)]
 
 
 def kill_when(sb: SandboxServer, process: subprocess.Popen[bytes],
@@ -75,7 +80,8 @@ def test_sigkill_then_rerun_completes_without_duplicates(tmp_path: Path, point: 
         process = subprocess.Popen(publish_command(site, api), env=env, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
         assert kill_when(sb, process, KILL_POINTS[point](api)), "the run ended before the kill point"
-        rerun = subprocess.run(publish_command(site, api), env=env, capture_output=True, text=True, timeout=120)
+        # The runs after the kill need no process of their own: same command, in this process.
+        rerun = mdwx(*publish_args(site, api), env=env)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
         submitted = api.submitted(sb)
         assert len(submitted) == posts
@@ -84,6 +90,6 @@ def test_sigkill_then_rerun_completes_without_duplicates(tmp_path: Path, point: 
         assert len(set(titles)) == posts
         # A third run has nothing left to do.
         sb.clear_log()
-        again = subprocess.run(publish_command(site, api), env=env, capture_output=True, text=True, timeout=60)
+        again = mdwx(*publish_args(site, api), env=env)
         assert again.returncode == 0
         assert api.sent(sb) == []

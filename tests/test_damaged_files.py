@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,12 @@ from mdwx.errors import ConfigError, StateError
 from mdwx.publish.state.store import State
 from mdwx.sandbox.store import Store
 from mdwx.wechat.token import CachedToken, DiskTokenCache
+from tests.cli_helpers import mdwx
 from tests.publish_helpers import copy_site
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mdwx", *args], capture_output=True, text=True,
-                          env=env, timeout=120)
+    return mdwx(*args, env=env)
 
 
 def one_line_error(result: subprocess.CompletedProcess[str]) -> str:

@@ -132,13 +132,11 @@ def test_cover_font_setting_must_name_a_font(tmp_path: Path) -> None:
 
 
 def test_check_of_a_post_without_cover_names_a_bad_cover_font(tmp_path: Path) -> None:
-    import subprocess
-    import sys
+    from tests.cli_helpers import mdwx
 
     (tmp_path / "mdwx.toml").write_text('cover_font = "missing.ttf"\n', encoding="utf-8")
     (tmp_path / "p.md").write_text("---\ntitle: T\n---\n\nText.\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "mdwx", "check", str(tmp_path / "p.md")],
-                            capture_output=True, text=True, timeout=60)
+    result = mdwx("check", str(tmp_path / "p.md"))
     assert result.returncode == 2 and "cover_font: missing.ttf" in result.stderr
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import pty
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -20,7 +19,7 @@ from hypothesis import strategies as st
 from mdwx.api.connection import INPROCESS_APPID
 from mdwx.sandbox import SandboxSettings
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
-from tests.publish_helpers import SAMPLE_SITE, sandbox
+from tests.publish_helpers import copy_site, sandbox
 
 
 def site_with_post(tmp_path: Path, **post: str) -> Path:
@@ -96,8 +95,7 @@ def test_closing_lines_count_what_happened(tmp_path: Path) -> None:
 
 
 def test_unchanged_rerun_counts_the_video_as_reused(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(SAMPLE_SITE, site, ignore=shutil.ignore_patterns(".mdwx", "_site"))
+    site = copy_site(tmp_path)
     post = site / "posts" / "media-gallery.md"
     with sandbox() as sb:
         env = sandbox_env(sb, tmp_path)

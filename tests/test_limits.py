@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from mdwx.build import build_post, check_post
 from mdwx.config import Limits
 from mdwx.render.limits import check_content, text_chars, text_warning, visible_text
 from mdwx.source.posts import collect_posts
+from tests.cli_helpers import mdwx
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "corpus"
 FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
@@ -115,15 +114,13 @@ def test_build_writes_an_oversized_post_and_exits_1(tmp_path: Path) -> None:
     (site / "mdwx.toml").parent.mkdir(parents=True)
     (site / "mdwx.toml").write_text("[limits]\ncontent_bytes = 5000\n", encoding="utf-8")
     post = _write_post(site, "\n\n".join(f"paragraph {i} " + "text " * 20 for i in range(60)))
-    result = subprocess.run([sys.executable, "-m", "mdwx", "build", str(post), "-o", str(tmp_path / "out"),
-                             "--json"], capture_output=True, text=True, timeout=120)
+    result = mdwx("build", str(post), "-o", str(tmp_path / "out"), "--json")
     assert result.returncode == 1, result.stderr
     [report] = json.loads(result.stdout)["posts"]
     assert not report["ok"] and "over the limit of 5,000" in report["error"]["message"]
     assert (tmp_path / "out" / "post" / "content.html").is_file()
     assert report["outputs"] and report["content_bytes"] > 5000
-    check = subprocess.run([sys.executable, "-m", "mdwx", "check", str(post)], capture_output=True,
-                           text=True, timeout=120)
+    check = mdwx("check", str(post))
     assert check.returncode == 1 and "over the limit of 5,000" in check.stderr
     assert "Traceback" not in check.stderr + result.stderr
 

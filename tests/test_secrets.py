@@ -15,7 +15,7 @@ from mdwx.publish.state.store import State
 from mdwx.source.posts import collect_posts
 from mdwx.wechat import RetryPolicy, WeChatClient
 from mdwx.wechat.token import DiskTokenCache
-from tests.publish_helpers import copy_site, sandbox
+from tests.publish_helpers import SAMPLE_SITE, copy_site, sandbox
 
 
 def _files(folder: Path, skip: set[Path]) -> list[Path]:
@@ -24,6 +24,9 @@ def _files(folder: Path, skip: set[Path]) -> list[Path]:
 
 def test_no_secret_or_token_in_output_logs_state_or_files(tmp_path: Path, caplog) -> None:
     site = copy_site(tmp_path)
+    # The run must outlast token_ttl so tokens expire within it: keep the sample site's
+    # own (2 s) video polling, which copy_site shortens for other tests.
+    (site / "mdwx.toml").write_text((SAMPLE_SITE / "mdwx.toml").read_text("utf-8"), "utf-8")
     cache = DiskTokenCache(tmp_path / "cache")
     client_log: list[str] = []
     results = []

@@ -10,7 +10,6 @@ import shutil
 import sqlite3
 import struct
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from mdwx.errors import StateError
 from mdwx.publish.state.damage import scan_wal
 from mdwx.publish.state.recovery import recover
 from mdwx.publish.state.store import State
+from tests.cli_helpers import mdwx
 
 APPID = "wx_recovery_test"
 UPLOADS = 120
@@ -180,10 +180,9 @@ def test_opening_a_state_another_process_has_open_is_not_refused(tmp_path: Path)
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = dict(os.environ)
     env.pop("MDWX_STATE", None)
-    return subprocess.run([sys.executable, "-m", "mdwx", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=60)
+    return mdwx(*args, cwd=cwd, env=env)
 
 
 def test_cli_names_the_recovery_and_the_recovery_works(images: tuple[Path, Path], tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from mdwx.wechat import (
 )
 from mdwx.wechat.draft import news_item, pic_crop
 from mdwx.wechat.errors import error_for, publish_status_meaning
-from tests.test_wechat_support import FakeWeChat, make_client, run
+from tests.wechat_helpers import FakeWeChat, make_client, run
 
 
 @pytest.mark.parametrize(("code", "endpoint", "cls", "words"), [

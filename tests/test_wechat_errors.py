@@ -18,7 +18,7 @@ from mdwx.wechat import (
     redact_url,
 )
 from mdwx.wechat.errors import error_for
-from tests.test_wechat_support import SECRET, FakeWeChat, make_client, run
+from tests.wechat_helpers import SECRET, FakeWeChat, make_client, run
 
 ARTICLE = {"title": "t", "content": "c", "thumb_media_id": "M"}
 

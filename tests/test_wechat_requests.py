@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from mdwx.wechat import Material, content_type_for
-from tests.test_wechat_support import FakeWeChat, make_client, run
+from tests.wechat_helpers import FakeWeChat, make_client, run
 
 ARTICLE = {
     "title": "微信标题：发布测试",

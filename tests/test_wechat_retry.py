@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from mdwx.wechat import OutcomeUnknown, RetryPolicy, TransportError, WeChatError
-from tests.test_wechat_support import FakeWeChat, make_client, run
+from tests.wechat_helpers import FakeWeChat, make_client, run
 
 BUSY = {"errcode": -1, "errmsg": "system error"}
 

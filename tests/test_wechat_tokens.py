@@ -11,7 +11,7 @@ import pytest
 
 from mdwx.errors import ConfigError
 from mdwx.wechat import CachedToken, DiskTokenCache, MemoryTokenCache, TokenError, WeChatClient
-from tests.test_wechat_support import APPID, SECRET, FakeWeChat, make_client, run
+from tests.wechat_helpers import APPID, SECRET, FakeWeChat, make_client, run
 
 BASE = "https://api.example.test"
 
