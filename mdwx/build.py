@@ -136,7 +136,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     long_text = text_warning(chars, post.config.limits)
     if long_text:
         warnings.append(f"{article.path}: {long_text}")
-    if cover_reference(article, document, post) is None:
+    if cover_reference(article, document, post) is None and not article.draft:  # drafts are never published
         _check_cover_font(post)
         warnings.append(f"{article.path}: no cover image: publish will make one from the title "
                         "(set 'cover:' in the front matter or default_cover in mdwx.toml to choose it)")

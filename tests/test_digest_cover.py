@@ -153,3 +153,7 @@ def test_text_only_post_publishes_with_a_made_cover_uploaded_once(tmp_path: Path
         assert not any("no cover image" in w for w in first.warnings)
         assert endpoints(sb).count("material/add_material") == 1
         assert (first.uploads["images"], second.uploads["cached"]) == (1, 1)
+        # The second post reuses the first's cover: nothing was made for it, nothing said.
+        assert not any("made a 900×383 cover" in a for a in second.actions)
+        again = publish([tmp_path / "a.md"], sb, draft=True)[0]
+        assert "unchanged: nothing sent" in again.actions and not any("cover" in a for a in again.actions)

@@ -138,7 +138,8 @@ class Publisher(SubmitSteps):
             cover, note = await loader.load_generated_cover(
                 article.title, article_theme(article, post.config), article.path, size=size)
             result.warnings = [w for w in result.warnings if "no cover image: publish will" not in w]
-            result.actions.append(note)
+            if not cover.cached:  # said when it is made and sent, not on every unchanged run
+                result.actions.append(note)
         else:
             cover = await loader.load_cover(*reference, article.path, size=size)
         backend.check_cover(article, cover)
