@@ -250,6 +250,7 @@ def test_given_client_is_used_and_left_open() -> None:
         ("fe80::1", True),
         ("fc00::1", True),
         ("ff02::1", True),
+        ("fec0::1", True),  # deprecated site-local, still routed inside some networks
         ("::ffff:127.0.0.1", True),
         ("2002:7f00:1::", True),  # 6to4 wrapping 127.0.0.1
         ("93.184.216.34", False),

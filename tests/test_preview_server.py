@@ -49,6 +49,7 @@ def test_page_shows_the_article_with_pictures_inline_and_no_credentials_note(tmp
     app = create_app(post, watch_files=False)
     page = call(app, "GET", "/")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    assert page.headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in page.headers["content-security-policy"]
     soup = BeautifulSoup(page.text, "html.parser")
     assert soup.h1.get_text() == "A short tour of code blocks"
     article = soup.find(id="article")

@@ -330,3 +330,12 @@ def test_refused_submit_returns_the_article_to_draft(tmp_path: Path) -> None:
         assert again.error is None and again.status == "submitted"
         assert endpoints(sb).count("publish/submit") == 1
         assert "publish/query" not in endpoints(sb)  # nothing to settle: the refusal was certain
+
+
+def test_an_error_from_wechat_names_the_post_it_stopped(tmp_path: Path) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\n---\n\nText.\n", encoding="utf-8")
+    with sandbox(failure_rate=1.0, failure_kinds=("http500",)) as sb:
+        [result] = publish([post], sb)
+    assert result.status == "failed" and result.error is not None
+    assert str(result.error).startswith(f"{post}: ") and "\n" not in str(result.error)

@@ -194,6 +194,8 @@ def is_forbidden(address: IPAddress) -> bool:
         embedded = address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1]
         if embedded is not None and is_forbidden(embedded):
             return True
+        if address.is_site_local:  # fec0::/10: deprecated, but still routed inside some networks
+            return True
     return (
         not address.is_global
         or address.is_private

@@ -44,7 +44,9 @@ if TYPE_CHECKING:
     from mdwx.api.types import Options
 
 KEEPALIVE_SECONDS = 15.0
-_NO_STORE = {"Cache-Control": "no-store"}
+# Never cached, and never shown inside another site's frame (which could trick a click on Copy).
+_NO_STORE = {"Cache-Control": "no-store", "X-Frame-Options": "DENY",
+             "Content-Security-Policy": "frame-ancestors 'none'"}
 
 
 class Hub:

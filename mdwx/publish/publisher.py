@@ -88,6 +88,8 @@ class Publisher(SubmitSteps):
         except ConfigError:
             raise  # the site or the credentials are wrong: no post can succeed
         except MdwxError as exc:
+            if exc.path is None:  # a WeChat or transport error met while publishing this post
+                exc.at(post.path)
             result.status, result.error = "failed", exc
             result.title = result.title or front_matter_title(post)
         if follow:
