@@ -216,20 +216,24 @@ STATUSES = ["published", "submitted", "draft", "rejected", "skipped", "dry-run",
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(STATUSES), min_size=1, max_size=12))
-def test_closing_line_counts_every_post_under_what_happened_to_it(statuses: list[str]) -> None:
+@given(st.lists(st.tuples(st.sampled_from(STATUSES), st.booleans()), min_size=1, max_size=12))
+def test_closing_line_counts_every_post_under_what_happened_to_it(posts: list[tuple[str, bool]]) -> None:
     from mdwx.cli.publish import summary
     from mdwx.errors import MdwxError
     from mdwx.publish.results import PostResult
 
-    results = [PostResult("p.md", status=s, error=MdwxError("x") if s == "failed" else None) for s in statuses]
+    # (status, unchanged): an unchanged post keeps its recorded status but had nothing sent.
+    results = [PostResult("p.md", status=s, error=MdwxError("x") if s == "failed" else None,
+                          steps=["unchanged"] if same else []) for s, same in posts]
     line = summary(results, dry_run=False)
     total, _, rest = line.partition(": ")
-    assert total == (f"{len(statuses)} post" + ("s" if len(statuses) != 1 else ""))
+    assert total == (f"{len(posts)} post" + ("s" if len(posts) != 1 else ""))
     counted = [int(part.split(" ")[0]) for part in rest.rstrip(".").split(", ")]
-    assert sum(counted) == len(statuses)
+    assert sum(counted) == len(posts)
     assert not re.search(r"\b1 (posts|drafts|videos)\b", line)
-    assert ("published" in line) == ("published" in statuses)
+    sent = [s for s, same in posts if not same]
+    assert ("published" in line) == ("published" in sent)
+    assert ("unchanged (nothing sent)" in line) == any(same and s != "failed" for s, same in posts)
 
 
 def test_a_refused_force_publish_leaves_the_old_article_current(tmp_path: Path) -> None:

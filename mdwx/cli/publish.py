@@ -116,9 +116,11 @@ _SUMMARY_WORDS = (("published", "published"), ("submitted", "submitted (review p
 def summary(results: list[PostResult], *, dry_run: bool) -> str:
     """The closing line: each post counted under what really happened to it."""
     failed = sum(1 for r in results if r.error)
-    parts = []
+    # A post whose only step is "unchanged" had nothing sent: counted as such, not by status.
+    unchanged = [r for r in results if not r.error and r.steps == ["unchanged"]]
+    parts = [f"{len(unchanged)} unchanged (nothing sent)"] if unchanged else []
     for status, words in _SUMMARY_WORDS:
-        count = sum(1 for r in results if r.status == status and not r.error)
+        count = sum(1 for r in results if r.status == status and not r.error and r not in unchanged)
         if count:
             parts.append(f"{count} {_number(words, count)}")
     if failed:

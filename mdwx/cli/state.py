@@ -170,4 +170,8 @@ def add_state_commands(main: click.Group, guard: Any, json_option: Any) -> None:
         A record both hold is kept as updated last; a post recorded as two different articles
         keeps the newer and is reported.
         """
+        if not source.is_file():  # a mistyped argument: a usage error (exit 2), not a damaged state
+            from mdwx.errors import ConfigError
+
+            raise ConfigError("no such state export", path=source, hint="give the file `mdwx state export` wrote")
         sys.exit(run_import(source, path, as_json))
