@@ -91,6 +91,7 @@ def test_due_publishes_only_what_is_due(tmp_path: Path) -> None:
         report = api.publish([soon, later, plain], options_for(sb, clock, due=True))
         assert [r.status for r in report.posts] == ["submitted", "skipped", "skipped"]
         assert "not due until" in report.posts[1].actions[0] and "no publish_at" in report.posts[2].actions[0]
+        assert report.posts[1].warnings == [] == report.posts[2].warnings  # nothing said of posts left alone
         assert [a.article["title"] for a in sb.store.articles()] == ["Soon"]
         assert count(sb, "publish/submit") == 1
 

@@ -116,7 +116,7 @@ class Publisher(SubmitSteps):
             return
         result.publish_at = article.publish_at.isoformat() if article.publish_at else None
         if self.options.due and (article.publish_at is None or not is_due(article.publish_at, self._now())):
-            result.status = "skipped"
+            result.status, result.warnings = "skipped", []  # a cron's log: nothing about posts it left alone
             result.actions.append(f"skipped: not due until {result.publish_at}" if article.publish_at
                                   else "skipped: no publish_at (--due publishes only scheduled posts that are due)")
             return
