@@ -87,6 +87,15 @@ class Prepared:
     text_chars: int = 0  # visible characters of the content
     content_bytes: int = 0  # UTF-8 bytes of the content with WeChat-length URLs
     breach: MdwxError | None = None  # over the hard size limit (only when not enforced)
+    makes_cover: bool = False  # nothing gives a cover: publish makes one from the title
+
+    @property
+    def offline_warnings(self) -> list[str]:
+        """``warnings`` plus what only an offline command needs saying (publish does it)."""
+        if not self.makes_cover:
+            return self.warnings
+        return [*self.warnings, f"{self.article.path}: no cover image: publish will make one from the title "
+                                "(set 'cover:' in the front matter or default_cover in mdwx.toml to choose it)"]
 
     def content(self, values: dict[str, str]) -> str:
         """The final ``content`` HTML with each asset's value (URL, vid or local path)."""
@@ -136,12 +145,11 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     long_text = text_warning(chars, post.config.limits)
     if long_text:
         warnings.append(f"{article.path}: {long_text}")
-    if cover_reference(article, document, post) is None and not article.draft:  # drafts are never published
+    makes_cover = cover_reference(article, document, post) is None and not article.draft  # drafts never go
+    if makes_cover:
         _check_cover_font(post)
-        warnings.append(f"{article.path}: no cover image: publish will make one from the title "
-                        "(set 'cover:' in the front matter or default_cover in mdwx.toml to choose it)")
     return Prepared(post, article, document, warnings, styles, text_chars=chars,
-                    content_bytes=content_bytes(estimate), breach=breach)
+                    content_bytes=content_bytes(estimate), breach=breach, makes_cover=makes_cover)
 
 
 def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
@@ -283,7 +291,7 @@ def check_post(post: Post, *, also: Callable[[Prepared], None] | None = None) ->
 def _fill(report: PostReport, prepared: Prepared) -> None:
     report.title = prepared.article.title
     report.slug = prepared.article.slug
-    report.warnings = prepared.warnings
+    report.warnings = prepared.offline_warnings
     report.content_chars = prepared.text_chars
     report.content_bytes = prepared.content_bytes
 

@@ -95,7 +95,7 @@ def _fill(snapshot: Snapshot, prepared: Prepared) -> None:
     article, config = prepared.article, prepared.post.config
     snapshot.title, snapshot.digest = article.title, article.digest
     snapshot.author = article.author or config.author
-    snapshot.warnings = list(prepared.warnings)
+    snapshot.warnings = list(prepared.offline_warnings)
     snapshot.chars = prepared.text_chars
     if prepared.breach is not None:
         snapshot.error = one_line(str(prepared.breach))

@@ -125,7 +125,6 @@ class Publisher(SubmitSteps):
         if article.post_type == "images":  # its pictures are permanent images; no cover
             pictures = await asyncio.gather(*(loader.load_permanent(a, article.path) for a in prepared.document.assets))
             result.warnings += [f"{x.asset.source}: {w}" for x in pictures if x.prepared for w in x.prepared.warnings]
-            result.warnings = [w for w in result.warnings if "no cover image: publish will" not in w]
             await self._run(post, prepared, [*pictures], (pictures[0], None, list(pictures[1:])), result)
             return
         # Every asset is read and normalised before the first upload, so a picture that cannot
@@ -139,7 +138,6 @@ class Publisher(SubmitSteps):
 
             cover, note = await loader.load_generated_cover(
                 article.title, article_theme(article, post.config), article.path, size=size)
-            result.warnings = [w for w in result.warnings if "no cover image: publish will" not in w]
             if not cover.cached:  # said when it is made and sent, not on every unchanged run
                 result.actions.append(note)
         else:
