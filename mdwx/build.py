@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mdwx.config_tables import setting_line
 from mdwx.document import Asset, AssetKind, Document
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError
 from mdwx.source.model import Article
@@ -75,6 +76,10 @@ class PostReport:
         }
 
 
+#: Where a post's cover comes from: (reference, the file it is relative to, its line there).
+CoverReference = tuple[str, Path, int | None]
+
+
 @dataclass
 class Prepared:
     """A post read, rendered and verified offline: the input of build and publish."""
@@ -87,6 +92,7 @@ class Prepared:
     text_chars: int = 0  # visible characters of the content
     content_bytes: int = 0  # UTF-8 bytes of the content with WeChat-length URLs
     breach: MdwxError | None = None  # over the hard size limit (only when not enforced)
+    cover: CoverReference | None = None  # (reference, file it is relative to, line): see cover_reference
     makes_cover: bool = False  # nothing gives a cover: publish makes one from the title
 
     @property
@@ -134,7 +140,8 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
                                   "limits.content_bytes in mdwx.toml sets the limit")
         if enforce_size:
             raise breach
-    verify_local_assets(article, document, post)
+    cover = cover_reference(article, document, post)
+    verify_local_assets(article, document, post, cover)
     if article.post_type == "images":  # its pictures and plain text: checked offline too
         from mdwx.render.imagepost import image_post_images, image_post_text
 
@@ -145,11 +152,11 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     long_text = text_warning(chars, post.config.limits)
     if long_text:
         warnings.append(f"{article.path}: {long_text}")
-    makes_cover = cover_reference(article, document, post) is None and not article.draft  # drafts never go
+    makes_cover = cover is None and not article.draft  # drafts are never published
     if makes_cover:
         _check_cover_font(post)
     return Prepared(post, article, document, warnings, styles, text_chars=chars,
-                    content_bytes=content_bytes(estimate), breach=breach, makes_cover=makes_cover)
+                    content_bytes=content_bytes(estimate), breach=breach, cover=cover, makes_cover=makes_cover)
 
 
 def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
@@ -180,7 +187,8 @@ def _typical_value(asset: Asset) -> str:
     return TYPICAL_VID if asset.kind is AssetKind.VIDEO else TYPICAL_IMAGE_URL
 
 
-def verify_local_assets(article: Article, document: Document, post: Post) -> None:
+def verify_local_assets(article: Article, document: Document, post: Post,
+                        cover: CoverReference | None) -> None:
     """Every local file the post names must exist inside the site root and be what it claims.
 
     Pictures (and the cover) are decoded cheaply (Pillow's ``verify``), SVGs checked as safe
@@ -208,7 +216,6 @@ def verify_local_assets(article: Article, document: Document, post: Post) -> Non
         except AssetError as exc:
             exc.at(article.path, asset.line)
             raise
-    cover = cover_reference(article, document, post)
     if cover is None:
         return  # publish makes one (see mdwx.assets.cover)
     source, base, line = cover
@@ -243,7 +250,7 @@ def _verify_picture(data: bytes, source: str) -> None:
     verify_image(data, source=source)
 
 
-def cover_reference(article: Article, document: Document, post: Post) -> tuple[str, Path, int | None] | None:
+def cover_reference(article: Article, document: Document, post: Post) -> CoverReference | None:
     """The cover as (reference, file it is relative to, line): front matter, first image, site default."""
     if article.cover:
         return article.cover, article.path, article.cover_line
@@ -252,19 +259,7 @@ def cover_reference(article: Article, document: Document, post: Post) -> tuple[s
         return images[0].source, article.path, images[0].line
     if post.config.default_cover:
         config_path = post.config.config_path or post.config.root / "mdwx.toml"
-        return post.config.default_cover, config_path, _key_line(config_path, "default_cover")
-    return None
-
-
-def _key_line(path: Path, key: str) -> int | None:
-    """The line of ``key = …`` in a TOML file, for messages (None when not found)."""
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    for number, text in enumerate(lines, 1):
-        if text.strip().startswith(key) and text.strip()[len(key):].lstrip().startswith("="):
-            return number
+        return post.config.default_cover, config_path, setting_line(config_path, "default_cover")
     return None
 
 

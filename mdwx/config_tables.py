@@ -145,7 +145,6 @@ def setting_line(where: Path, setting: str) -> int | None:
     *tables, key = setting.split(".")
     whole, parent = ".".join([*prefix, *tables, key]), ".".join([*prefix, *tables])
     assignment = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
-    table = ".".join(prefix) if not prefix else ""
     table = ""
     for number, line in enumerate(lines, 1):
         header = _TABLE.match(line)

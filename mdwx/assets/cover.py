@@ -100,15 +100,18 @@ def theme_colours(css: str) -> Colours:
                    paper=first("blockquote", "background") or default.paper)
 
 
-def system_fonts() -> list[Path]:
-    """Font files found at the usual system places, in order of preference (deduplicated)."""
+@lru_cache(maxsize=1)
+def system_fonts() -> tuple[Path, ...]:
+    """Font files found at the usual system places, in order of preference (deduplicated).
+
+    Looked for once per process: the recursive globs cost more than drawing a cover."""
     found: list[Path] = []
     for pattern in SYSTEM_FONT_PATTERNS:
         for name in sorted(glob.glob(os.path.expanduser(pattern), recursive=True)):
             path = Path(name)
             if path.suffix.lower() in _FONT_SUFFIXES and path.is_file() and path not in found:
                 found.append(path)
-    return found
+    return tuple(found)
 
 
 @lru_cache(maxsize=64)

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdwx.build import Prepared, _previewable, cover_reference, prepare
+from mdwx.build import Prepared, _previewable, prepare
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import MdwxError, one_line
+from mdwx.urls import is_local
 
 if TYPE_CHECKING:
     from mdwx.config import SiteConfig
@@ -157,9 +158,8 @@ def _site_files(config: SiteConfig) -> set[Path]:
 
 
 def _asset_files(prepared: Prepared) -> set[Path]:
-    article = prepared.article
     found = {a.local_path for a in prepared.document.assets if a.local_path is not None}
-    cover = cover_reference(article, prepared.document, prepared.post)
-    if cover and not cover[0].startswith(("http://", "https://", "//", "data:")):
+    cover = prepared.cover
+    if cover and is_local(cover[0]):
         found.add(cover[1].parent / cover[0])
     return found

@@ -20,7 +20,7 @@ from typing import Any
 
 from mdwx.errors import MdwxError
 from mdwx.publish.identity import Found
-from mdwx.publish.resolve import LoadedAsset, Resolved
+from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
 
@@ -192,6 +192,4 @@ def refresh_cached(state: State, appid: str, assets: list[LoadedAsset]) -> None:
     """Look the assets up again (another process may have uploaded them meanwhile)."""
     for item in assets:
         if item.kind != "video" and not item.cached:
-            record = state.lookup_upload(appid, item.content_hash, item.kind)
-            if record:
-                item.cached_url, item.cached_media_id = record.url, record.media_id
+            lookup_cached(state, appid, item)

@@ -17,7 +17,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from mdwx.build import Prepared, cover_reference, prepare
+from mdwx.build import Prepared, prepare
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
 from mdwx.publish.identity import Found, article_fingerprint, find_article
@@ -131,7 +131,7 @@ class Publisher(SubmitSteps):
         # be made to fit stops the post with nothing sent.
         loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
         result.warnings += [f"{x.asset.source}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
-        reference = cover_reference(article, prepared.document, post)
+        reference = prepared.cover
         size = bool(article.pic_crop_235_1 or article.pic_crop_1_1)  # crops are checked against it
         if reference is None:  # nothing given, found or configured: make one
             from mdwx.render.pipeline import article_theme

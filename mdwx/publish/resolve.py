@@ -126,11 +126,7 @@ class AssetLoader:
         return None
 
     def _lookup(self, loaded: LoadedAsset) -> LoadedAsset:
-        assert loaded.kind != KIND_VIDEO  # videos have their own table (video.py)
-        record = self.state.lookup_upload(self.appid, loaded.content_hash, loaded.kind) if self.state else None
-        if record:
-            loaded.cached_url, loaded.cached_media_id = record.url, record.media_id
-        return loaded
+        return lookup_cached(self.state, self.appid, loaded) if self.state else loaded
 
     async def load(self, asset: Asset, post_path: Path) -> LoadedAsset:
         if asset.kind is AssetKind.VIDEO:
@@ -274,3 +270,12 @@ class Uploader:
                                  media_id=media_id, size=len(prepared.data))
         self.on_upload()
         return url, media_id
+
+
+def lookup_cached(state: State, appid: str, loaded: LoadedAsset) -> LoadedAsset:
+    """``loaded`` with the URL and media_id of an earlier upload of the same bytes, if any."""
+    assert loaded.kind != KIND_VIDEO  # videos have their own table (video.py)
+    record = state.lookup_upload(appid, loaded.content_hash, loaded.kind)
+    if record:
+        loaded.cached_url, loaded.cached_media_id = record.url, record.media_id
+    return loaded

@@ -18,7 +18,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -116,8 +115,3 @@ def positions_plugin(md: MarkdownIt) -> None:
         if rule.name in LOCATED_RULES:
             md.inline.ruler.at(rule.name, _located(rule.fn))
     md.core.ruler.after("inline", "mdwx_locate_inline", locate_inline)
-
-
-def line_of(token: Token) -> Any:
-    """The 0-based line recorded on an inline token, or None."""
-    return token.meta.get("line") if token.meta else None

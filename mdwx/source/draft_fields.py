@@ -16,7 +16,6 @@ from typing import Any
 from mdwx.errors import ArticleError
 
 POST_TYPES = ("article", "images")
-CROP_KEYS = ("pic_crop_235_1", "pic_crop_1_1")
 _CROP_HINT = "write four fractions of the cover, x1 y1 x2 y2 from its top-left: [0.1, 0, 0.9, 0.5]"
 
 
@@ -46,7 +45,7 @@ def cover_crop(front: dict[str, Any], lines: dict[str, int], path: Path, key: st
     if any(n is None or not 0 <= n <= 1 for n in numbers):
         raise ArticleError(f"{key} must be fractions from 0 to 1, not {value!r}", path=path, line=line,
                            hint=_CROP_HINT)
-    texts = [_fraction(n) for n in numbers if n is not None]
+    texts = [crop_fraction(n) for n in numbers if n is not None]
     x1, y1, x2, y2 = (float(t) for t in texts)  # checked as sent: after rounding
     if not (x1 < x2 and y1 < y2):
         raise ArticleError(f"{key} must go from top-left to bottom-right (x1 < x2, y1 < y2), not {value!r}",
@@ -67,7 +66,7 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _fraction(value: float) -> str:
+def crop_fraction(value: float) -> str:
     """``value`` at 6 decimals without trailing zeros: "0.5", "1", "0"."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mdwx.source.draft_fields import crop_fraction
 from mdwx.wechat.errors import OutcomeUnknown, WeChatError
 from mdwx.wechat.http import Call
 from mdwx.wechat.models import (
@@ -38,19 +39,12 @@ def pic_crop(x1: float, y1: float, x2: float, y2: float) -> str:
 
     Raises ValueError unless 0 ≤ x1 < x2 ≤ 1 and 0 ≤ y1 < y2 ≤ 1.
     """
-    texts = [_fraction(v) for v in (x1, y1, x2, y2)]
+    texts = [crop_fraction(v) for v in (x1, y1, x2, y2)]
     r1, s1, r2, s2 = (float(t) for t in texts)
     if not (0 <= r1 < r2 <= 1 and 0 <= s1 < s2 <= 1):  # checked as sent: after rounding
         raise ValueError(f"crop ({x1}, {y1}, {x2}, {y2}) must satisfy 0 ≤ x1 < x2 ≤ 1 and "
                          "0 ≤ y1 < y2 ≤ 1, at 6 decimals")
     return "_".join(texts)
-
-
-def _fraction(value: float) -> str:
-    """``value`` at 6 decimals without trailing zeros ("0.5", "1", "0"); NaN stays "nan"
-    and is refused by the range check."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
 
 
 class DraftEndpoints:

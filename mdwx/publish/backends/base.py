@@ -13,6 +13,19 @@ if TYPE_CHECKING:
     from mdwx.source.model import Article
 
 
+def checked_content(prepared: Prepared, resolved: Resolved) -> str:
+    """The article's final ``content`` with every asset's WeChat value, checked against the
+    site's limits once more (the real URLs are in now); raises :class:`PublishError`."""
+    from mdwx.publish.plan import PublishError
+    from mdwx.render import check_content
+
+    content = prepared.content(resolved.values)
+    problems = check_content(content, prepared.post.config.limits)
+    if problems:
+        raise PublishError("; ".join(problems), path=prepared.article.path)
+    return content
+
+
 class Gone(Exception):
     """The unsubmitted article cannot be changed any more: it was submitted (or, in the
     draft box, deleted) outside mdwx. ``submitted``: whether WeChat said it was submitted."""

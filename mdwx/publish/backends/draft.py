@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mdwx.config import SiteConfig
-from mdwx.publish.backends.base import Gone
+from mdwx.publish.backends.base import Gone, checked_content
 from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, PublishError
 from mdwx.publish.review import Progress
 from mdwx.publish.state.schema import ArticleStatus
@@ -119,12 +119,7 @@ class DraftBackend:
                 "image_info": {"image_list": [{"image_media_id": resolved.media_ids[a.key]} for a in images]},
                 **comments,
             }
-        from mdwx.render import check_content
-
-        content = prepared.content(resolved.values)
-        problems = check_content(content, prepared.post.config.limits)
-        if problems:
-            raise PublishError("; ".join(problems), path=article.path)
+        content = checked_content(prepared, resolved)
         payload = {
             "article_type": "news",
             "title": article.title,

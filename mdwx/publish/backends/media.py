@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mdwx.config import SiteConfig
-from mdwx.publish.backends.base import Gone
+from mdwx.publish.backends.base import Gone, checked_content
 from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, PublishError
 from mdwx.publish.review import STATUS_BY_TEXT, Progress
 
@@ -50,13 +50,8 @@ class MediaBackend:
         """The media API takes no cover crops: nothing to check."""
 
     def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
-        from mdwx.render import check_content
-
         article = prepared.article
-        content = prepared.content(resolved.values)
-        problems = check_content(content, prepared.post.config.limits)
-        if problems:
-            raise PublishError("; ".join(problems), path=article.path)
+        content = checked_content(prepared, resolved)
         return {
             "title": article.title,
             "author": article.author,
