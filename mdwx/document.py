@@ -16,7 +16,7 @@ from enum import Enum
 from html import escape
 from pathlib import Path
 
-from mdwx.errors import one_line
+from mdwx.diagnostics import Diagnostic
 from mdwx.urls import is_data_uri, is_remote
 
 PLACEHOLDER_PREFIX = "mdwx-asset:"
@@ -83,19 +83,6 @@ def asset_key(kind: AssetKind, source: str, display: bool = False) -> str:
     """A stable key: the same reference in the same post always gets the same placeholder."""
     digest = hashlib.sha1(f"{kind.value}\0{int(display)}\0{source}".encode()).hexdigest()
     return f"{kind.value[0]}{digest[:12]}"
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """A warning found while reading or rendering; it does not stop the post."""
-
-    message: str
-    path: str | None = None
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.path and self.line else (self.path or "")
-        return one_line(f"{where}: {self.message}" if where else self.message)
 
 
 @dataclass

@@ -226,7 +226,7 @@ def highlight_block(code: str, language: str, style_name: str, tab_width: int = 
     lexer = find_lexer(language)
     tokens = lex(code, lexer) if lexer is not None and code else None
     if lexer is not None and code and tokens is None and warn is not None:
-        warn(f"the {language!r} highlighter failed on this code block: shown without highlighting")
+        warn(f"the {language!r} highlighter failed on this code block: shown without highlighting", code="unknown-language")
     colours = palette(style_name) if tokens is not None else None
     runs = _runs(tokens if tokens is not None else [(PygmentsToken.Text, code)], colours, tab_width)
     colour, runs = block_colour(runs, theme_colour)
@@ -267,7 +267,7 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
 
         return formula_html(token.content, ctx, display=True)
     if language not in _PLAIN and find_lexer(language) is None:
-        ctx.warn(f"unknown code language {language!r}: shown without highlighting")
+        ctx.warn(f"unknown code language {language!r}: shown without highlighting", code="unknown-language")
     return code_block_html(token.content, language, ctx.pygments_style, ctx.config.tab_width, ctx.warn,
                            ctx.code_colour)
 

@@ -53,9 +53,10 @@ class RenderContext:
     hidden_line: int | None = None  # where the never-shown element left open started
     pending_prefix: str = ""  # marker written into the next paragraph (list items, notes)
 
-    def warn(self, message: str, line: int | None = None) -> None:
+    def warn(self, message: str, line: int | None = None, *, code: str = "warning") -> None:
+        """Record a warning at ``line`` (default: the block being rendered) under ``code``."""
         where = str(self.path) if self.path is not None else None
-        self.warnings.append(Diagnostic(message, where, line if line is not None else self.line))
+        self.warnings.append(Diagnostic(message, where, line if line is not None else self.line, code=code))
 
     def error(self, message: str, line: int | None = None, hint: str | None = None) -> RenderError:
         return RenderError(message, path=self.path, line=line if line is not None else self.line, hint=hint)

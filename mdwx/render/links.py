@@ -58,10 +58,12 @@ def open_link(ctx: RenderContext, href: str, text: str) -> tuple[str, str]:
         return f"<a {link_attributes(href, ctx)} href=\"\">", "</a>"
     if href.startswith("#"):
         # markdown-it percent-encodes the href; show the anchor as the author wrote it.
-        ctx.warn(f"in-page link {unquote(href)!r} dropped (WeChat rejects anchors); its text is kept")
+        ctx.warn(f"in-page link {unquote(href)!r} dropped (WeChat rejects anchors); its text is kept",
+                 code="in-page-link")
         return "", ""
     if url_scheme(href) is None and not href.startswith("//"):
-        ctx.warn(f"relative link {href!r} dropped: it cannot work inside WeChat; its text is kept")
+        ctx.warn(f"relative link {href!r} dropped: it cannot work inside WeChat; its text is kept",
+                 code="relative-link")
         return "", ""
     if is_wechat_article(href) or ctx.link_policy == "keep":
         return f'<a href="{escape(href)}">', "</a>"

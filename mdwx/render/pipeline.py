@@ -106,7 +106,7 @@ def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset
     tokens = md.parse(text, env)
     for line in env.get(NESTING_KEY, ()):
         ctx.warn(f"content nested more than {md.options['maxNesting']} levels deep (lists, "
-                 "quotes) is not shown", line=line_offset + line)
+                 "quotes) is not shown", line=line_offset + line, code="deep-nesting")
     return md.renderer.render(tokens, md.options, env) + close_hidden(ctx)
 
 
@@ -146,7 +146,8 @@ def finish(ctx: RenderContext, parts: list[str], theme: Theme, tail: str = "") -
     if cut:  # no single line to name: the nesting builds up over the post
         ctx.warnings.append(Diagnostic(
             f"elements nested more than {MAX_DEPTH} deep (emphasis, raw HTML) lose their "
-            "innermost tags; the text is kept", str(ctx.path) if ctx.path else None, None))
+            "innermost tags; the text is kept", str(ctx.path) if ctx.path else None, None,
+            code="deep-nesting"))
     return Document(inline_theme(html, theme), assets, list(ctx.warnings))
 
 

@@ -76,7 +76,7 @@ def locate_inline(state: StateCore) -> None:
         if block.type == "html_block" and ctx is not None and "<img" in block.content.lower():
             lines = _newlines(block.content)
             for offset in _raw_images_without_target(block.content):
-                ctx.warn(EMPTY_TARGET, line=ctx.line_offset + block.map[0] + _line_of(lines, offset))
+                ctx.warn(EMPTY_TARGET, code="empty-target", line=ctx.line_offset + block.map[0] + _line_of(lines, offset))
         if block.type != "inline" or not block.children:
             continue
         _locate_children(block.children, _newlines(block.content), block.map[0], ctx)
@@ -102,10 +102,10 @@ def _locate_children(children: list[Token], newlines: list[int], first: int,
 def _reports_empty_target(token: Token, ctx: RenderContext, line: int) -> bool:
     """Warn about an image naming nothing; True when the token is to be dropped."""
     if token.type == "image" and _empty(str(token.attrGet("src") or "")):
-        ctx.warn(EMPTY_TARGET, line=ctx.line_offset + line)
+        ctx.warn(EMPTY_TARGET, code="empty-target", line=ctx.line_offset + line)
         return True
     if token.type == "html_inline" and _raw_images_without_target(token.content):
-        ctx.warn(EMPTY_TARGET, line=ctx.line_offset + line)
+        ctx.warn(EMPTY_TARGET, code="empty-target", line=ctx.line_offset + line)
     return False
 
 

@@ -49,7 +49,7 @@ def close_hidden(ctx: RenderContext) -> str:
     if hooks is None or hooks.hidden is None:
         return ""
     ctx.warn(f"<{hooks.hidden}> is never closed: everything after it in this file is hidden",
-             line=ctx.hidden_line)
+             line=ctx.hidden_line, code="unclosed-hidden")
     hooks.hidden = None
     return HIDDEN_CLOSE
 
