@@ -48,7 +48,7 @@ class Limits:
 class DraftLimits:
     """The draft-box API's own limits (``[draft]`` in mdwx.toml), enforced before sending.
 
-    Its sources disagree (wechat-draft-api.md): the title is 32 characters in the current
+    Its sources disagree (docs/wechat/draft-api.md): the title is 32 characters in the current
     doc and 64 as tools observe; the author 16 (8 on older accounts); the digest 120 or 128
     characters, or 120 bytes of UTF-8 as one tool reports (``digest_unit = "bytes"``). The
     defaults are what tools observe; WeChat's own error stays the last word.

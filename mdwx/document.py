@@ -23,7 +23,7 @@ PLACEHOLDER_PREFIX = "mdwx-asset:"
 # Marks a formula's <img>: its display size is known only once the TeX is typeset.
 FORMULA_SIZE_ATTR = "data-mdwx-size"
 _STYLE = re.compile(r'\sstyle="([^"]*)"')
-# The contract's video embed (WECHAT-FACTS: a video is exactly this iframe, never <video>).
+# The contract's video embed (docs/wechat/media-api.md: a video is exactly this iframe, never <video>).
 VIDEO_CLASS = "video_iframe rich_pages"
 #: WeChat's video player page; ``data-src`` is this plus ``&action=mpvideo&auto=0&mpvid=<vid>``.
 VIDEO_PLAYER = "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl"

@@ -113,7 +113,7 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     update its unsubmitted copy; submit it (unless ``draft``); with ``wait`` follow review.
     The state is written before and after each call that creates something, so a run
     stopped at any instant is finished by the next without a duplicate article. Unchanged
-    posts send nothing. Endpoints, from the media API contract (``wechat-media-api.md``):
+    posts send nothing. Endpoints, from the media API contract (``docs/wechat/media-api.md``):
     ``cgi-bin/media/uploadimg`` (body images), ``cgi-bin/material/add_material`` (cover),
     ``cgi-bin/material/upload_video`` (chunked videos), ``cgi-bin/publish/uploadnews`` /
     ``update`` / ``submit`` / ``query``.

@@ -3,7 +3,7 @@
 ``status`` reads the state and asks WeChat (``cgi-bin/publish/query``) for each recorded
 article's live status, recording a final one (published, rejected) it learns; ``delete``
 removes an article from the publishing library (``cgi-bin/publish/delete``) and records it.
-The endpoints are those of the media API contract (``wechat-media-api.md``).
+The endpoints are those of the media API contract (``docs/wechat/media-api.md``).
 """
 
 from __future__ import annotations

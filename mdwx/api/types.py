@@ -2,7 +2,7 @@
 
 Inputs: :class:`Post` (a post held in memory), :class:`Credentials` and :class:`Options`.
 Results are dataclasses whose ``to_json()`` is exactly the document the command line prints
-with ``--json`` (its shape is pinned in DESIGN.md), so a plugin and a script reading the
+with ``--json`` (its shape is pinned in docs/interface.md), so a plugin and a script reading the
 CLI's output see the same fields.
 """
 

@@ -19,7 +19,7 @@ EXIT_CODES: dict[type[MdwxError], int] = {ConfigError: EXIT_USAGE}
 
 
 def exit_code_for(error: MdwxError) -> int:
-    """The exit code the command line ends with for ``error`` (DESIGN.md: 1 a post, 2 usage)."""
+    """The exit code the command line ends with for ``error`` (docs/interface.md: 1 a post, 2 usage)."""
     for cls in type(error).__mro__:
         if cls in EXIT_CODES:
             return EXIT_CODES[cls]

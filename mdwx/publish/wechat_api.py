@@ -4,7 +4,7 @@ calls they make and tests can pass a fake that has just those.
 
 Each method is the WeChatClient method of the same name (the endpoint it wraps and the
 errors it raises are documented there: contract sections 一–四 for the media API,
-wechat-draft-api.md for ``draft/*`` and ``freepublish/*``).
+docs/wechat/draft-api.md for ``draft/*`` and ``freepublish/*``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``cgi-bin/draft/*``: the draft box (``wechat-draft-api.md``, 草稿箱).
+"""``cgi-bin/draft/*``: the draft box (``docs/wechat/draft-api.md``, 草稿箱).
 
 A draft holds 1–8 ARTICLEs (:mod:`.draftcheck` validates each); ``draft/update`` addresses
 one by ``index`` counted **from 0** (the media API's ``publish/update`` counts from 1);

@@ -1,4 +1,4 @@
-"""Validation of the draft API's ARTICLE, as strict as WeChat's (``wechat-draft-api.md``).
+"""Validation of the draft API's ARTICLE, as strict as WeChat's (``docs/wechat/draft-api.md``).
 
 Two kinds: ``news`` (HTML content, a permanent cover ``thumb_media_id``, optional cover
 crops ``pic_crop_235_1`` / ``pic_crop_1_1``) and ``newspic`` (图片消息: plain-text content,

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS publications (publish_id TEXT PRIMARY KEY, msg_data_i
     fail_idx TEXT, deleted TEXT NOT NULL DEFAULT '[]', banned INTEGER NOT NULL DEFAULT 0);
 """
 
-#: publish_status values (wechat-draft-api.md).
+#: publish_status values (docs/wechat/draft-api.md).
 PUBLISHING, SUCCESS, DELETED, BANNED = 1, 0, 5, 6
 _FAIL_IDX_OUTCOMES = (2, 4)
 

@@ -1,6 +1,6 @@
 """Settings of the local WeChat emulator.
 
-The defaults follow the media API contract (``wechat-media-api.md``); where WeChat's public
+The defaults follow the media API contract (``docs/wechat/media-api.md``); where WeChat's public
 docs disagree, a switch selects the stricter public figure (``body_image_strict``). Every
 timing is a setting so tests can run the whole review cycle in milliseconds, and every fault
 is drawn from a seeded RNG so a failing test replays exactly.
@@ -61,7 +61,7 @@ class SandboxSettings:
     content_max_bytes: int = OBSERVED_CONTENT_MAX_BYTES
     title_max_chars: int = 64
     digest_max_chars: int = 120
-    # The draft-box API (wechat-draft-api.md): its own limits, per the conflicts noted there.
+    # The draft-box API (docs/wechat/draft-api.md): its own limits, per the conflicts noted there.
     draft_api_authorised: bool = True  # False: every draft/freepublish call answers 48001
     draft_title_max_chars: int = 64
     draft_author_max_chars: int = 16

@@ -1,5 +1,5 @@
 """The draft-box and free-publish endpoints of :class:`~mdwx.wechat.client.WeChatClient`
-(``cgi-bin/draft/*``, ``cgi-bin/freepublish/*``; ``wechat-draft-api.md``).
+(``cgi-bin/draft/*``, ``cgi-bin/freepublish/*``; ``docs/wechat/draft-api.md``).
 
 Same rules as the media API's methods: ``draft/add`` and ``freepublish/submit`` create
 something, so they are never repeated after an unclear failure (:class:`OutcomeUnknown`:

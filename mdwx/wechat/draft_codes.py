@@ -1,4 +1,4 @@
-"""What the draft-box and free-publish API's answers mean, in words (wechat-draft-api.md).
+"""What the draft-box and free-publish API's answers mean, in words (docs/wechat/draft-api.md).
 
 Kept beside :mod:`mdwx.wechat.errors`, which turns them into typed errors: the same code
 means something else here than on the media API (40007 names a draft that left the box,

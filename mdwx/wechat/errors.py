@@ -32,7 +32,7 @@ CONTENT_CODES = frozenset(
     {40005, 40006, 40007, 40009, 40113, 41005, 44003, 45001, 45002, 45003, 45004, 45008, 45110,
      45166}
 )
-#: The draft API's refusals to publish a draft (wechat-draft-api.md).
+#: The draft API's refusals to publish a draft (docs/wechat/draft-api.md).
 PUBLISH_REFUSED_CODES = frozenset({53503, 53504, 53505})
 _DRAFT_ENDPOINTS = ("draft/", "freepublish/")
 PERMISSION_CODES = frozenset({48001, 88000})
@@ -337,7 +337,7 @@ def _draft_error(errcode: int, errmsg: str, endpoint: str) -> WeChatError | None
 
 
 def publish_status_meaning(publish_status: int) -> str:
-    """``publish_status`` in words (wechat-draft-api.md), e.g. 4 → the review rejected it."""
+    """``publish_status`` in words (docs/wechat/draft-api.md), e.g. 4 → the review rejected it."""
     entry = PUBLISH_STATUS_MEANINGS.get(publish_status)
     return entry[0] if entry else f"publish_status {publish_status} is not documented"
 

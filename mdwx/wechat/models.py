@@ -68,7 +68,7 @@ class PublishStatus:
         return self.published or self.rejected
 
 
-#: ``freepublish/get`` publish_status values (wechat-draft-api.md).
+#: ``freepublish/get`` publish_status values (docs/wechat/draft-api.md).
 PUBLISH_SUCCESS, PUBLISHING = 0, 1
 PUBLISH_ORIGINALITY_FAILED, PUBLISH_FAILED, PUBLISH_REJECTED = 2, 3, 4
 PUBLISH_DELETED, PUBLISH_BANNED = 5, 6

@@ -1,7 +1,7 @@
 """The two WeChat APIs mdwx publishes through, behind one small interface.
 
 Everything that differs between the media API (``cgi-bin/publish/*``, the contract) and the
-draft-box API (``cgi-bin/draft/*`` + ``cgi-bin/freepublish/*``, wechat-draft-api.md) lives in
+draft-box API (``cgi-bin/draft/*`` + ``cgi-bin/freepublish/*``, docs/wechat/draft-api.md) lives in
 one module per backend: :mod:`mdwx.publish.backends.media` and :mod:`mdwx.publish.backends.draft`. Rendering,
 assets, the state, the plan and the CLI call a :class:`Backend` and never ask which one it is.
 

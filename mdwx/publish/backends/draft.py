@@ -1,5 +1,5 @@
 """The draft-box and free-publish API (``cgi-bin/draft/*``, ``cgi-bin/freepublish/*``;
-wechat-draft-api.md): what most verified accounts can use.
+docs/wechat/draft-api.md): what most verified accounts can use.
 
 ``draft/add`` creates the draft, ``draft/update`` changes it while it is in the box (**index
 from 0**), ``freepublish/submit`` publishes it (the draft leaves the box) and answers a

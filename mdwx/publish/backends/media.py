@@ -1,4 +1,4 @@
-"""The media API (``cgi-bin/publish/*``, the contract ``wechat-media-api.md``).
+"""The media API (``cgi-bin/publish/*``, the contract ``docs/wechat/media-api.md``).
 
 ``publish/uploadnews`` creates the article, ``publish/update`` changes it while unsubmitted
 (**index from 1**), ``publish/submit`` submits it, ``publish/query`` follows review with
