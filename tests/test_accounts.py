@@ -158,6 +158,7 @@ def test_the_cli_reads_each_accounts_secret_from_the_variable_its_config_names(t
     assert [(p["account"], p["status"]) for p in posts] == [("blog", "submitted"), ("news", "submitted")]
     for secret in (blog.secret, news.secret):
         assert secret not in done.stdout + done.stderr + missing.stdout + missing.stderr
+    news.advance(60)  # the review is over, however long the runs above took
     shown = mdwx("status", "posts", "--account", "news", cwd=site, env=env)
     assert shown.returncode == 0, shown.stderr
     assert "both.md [news]: published (recorded)" in shown.stderr and "[blog]" not in shown.stderr

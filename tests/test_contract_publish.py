@@ -187,7 +187,8 @@ def test_delete_index_0_removes_the_article(sandbox: SandboxServer) -> None:
 
 @pytest.mark.parametrize("reject", [False, True], ids=["published", "rejected"])
 def test_query_follows_an_article_from_draft_to_final(sandbox: SandboxServer, reject: bool) -> None:
-    sandbox.configure(review_reject=reject)
+    # The review lasts until the test ends it: no window for a busy machine to miss.
+    sandbox.configure(review_reject=reject, review_seconds=3600)
 
     async def go() -> list[PublishStatus]:
         async with client_for(sandbox) as wx:
@@ -195,6 +196,7 @@ def test_query_follows_an_article_from_draft_to_final(sandbox: SandboxServer, re
             seen = [await wx.query(media_id)]
             await wx.submit(media_id)
             seen.append(await wx.query(media_id))
+            sandbox.advance(3600)
 
             async def final() -> PublishStatus | None:
                 status = await wx.query(media_id)

@@ -110,11 +110,13 @@ def test_allowed_links_and_miniprogram_markup(api: Api) -> None:
 
 
 def test_video_in_content_must_have_passed_review(api: Api) -> None:
+    api.sb.configure(video_review_seconds=3600)  # in review until the test ends it
     vid = api.video(b"video bytes")
     media_id = api.save_video(vid)["media_id"]
     iframe = (f'<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="{vid}" '
               'allowfullscreen="" frameborder="0"></iframe>')
     assert api.uploadnews(content=iframe)["errcode"] == 45166  # still transing
+    api.sb.advance(3600)
     poll(lambda: api.post("material/upload_video", action="query_status",
                           media_id=media_id)["status"] == 3)
     assert "media_id" in api.uploadnews(content=iframe)

@@ -46,6 +46,7 @@ class Control:
         self._jitter_rng = random.Random(settings.seed + 1)
         self._api_calls = 0
         self._log: list[RequestRecord] = []
+        self._clock_offset = 0.0  # seconds a test moved the sandbox's clock forward
 
     @property
     def settings(self) -> SandboxSettings:
@@ -103,6 +104,22 @@ class Control:
     def clear_log(self) -> None:
         with self._lock:
             self._log.clear()
+
+    def now(self) -> float:
+        """The sandbox's clock: wall-clock time plus what :meth:`advance` added.
+
+        Reviews, video checks, publishing and token lifetimes are measured on it, so a test
+        can hold an article in review for as long as it likes (a long ``review_seconds``)
+        and end the review when it chooses, instead of racing a short window.
+        """
+        return now() + self._clock_offset
+
+    def advance(self, seconds: float) -> None:
+        """Move the sandbox's clock forward by ``seconds`` (≥ 0)."""
+        if not seconds >= 0:
+            raise ValueError(f"the clock only moves forward, not by {seconds!r} seconds")
+        with self._lock:
+            self._clock_offset += seconds
 
 
 def now() -> float:

@@ -16,7 +16,6 @@ import sqlite3
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from .control import now
 from .records import DraftRecord, PublicationRecord
 
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ class DraftStoreMixin:
     # --- drafts -----------------------------------------------------------------------
     def add_draft(self, items: list[dict[str, Any]]) -> str:
         media_id = secrets.token_urlsafe(32)
-        t = int(now())
+        t = int(self.control.now())
         with self._tx() as db:
             db.execute(
                 "INSERT INTO drafts VALUES (?,?,?,?,'draft')",
@@ -58,7 +57,7 @@ class DraftStoreMixin:
         with self._tx() as db:
             db.execute(
                 "UPDATE drafts SET items=?, updated=? WHERE media_id=?",
-                (json.dumps(items, ensure_ascii=False), int(now()), media_id),
+                (json.dumps(items, ensure_ascii=False), int(self.control.now()), media_id),
             )
 
     def delete_draft(self, media_id: str) -> None:
@@ -100,7 +99,7 @@ class DraftStoreMixin:
                 "INSERT INTO publications (publish_id, msg_data_id, article_id, media_id, items,"
                 " submitted, outcome, fail_idx) VALUES (?,?,?,?,?,?,?,?)",
                 (publish_id, msg_data_id, secrets.token_urlsafe(24), media_id,
-                 json.dumps(draft.items, ensure_ascii=False), now(), s.publish_outcome,
+                 json.dumps(draft.items, ensure_ascii=False), self.control.now(), s.publish_outcome,
                  json.dumps(fail_idx)),
             )
         return self.publication(publish_id)  # type: ignore[return-value]
@@ -166,7 +165,7 @@ class DraftStoreMixin:
         )
 
     def _publish_status(self, row: sqlite3.Row, count: int, deleted: int) -> int:
-        if now() - row["submitted"] < self.control.settings.publish_seconds:
+        if self.control.now() - row["submitted"] < self.control.settings.publish_seconds:
             return PUBLISHING
         outcome = int(row["outcome"])
         if outcome != SUCCESS:

@@ -174,6 +174,11 @@ class SandboxServer:
         """Change settings live (faults, latency, review_reject, limits...)."""
         self._control.configure(**changes)
 
+    def advance(self, seconds: float) -> None:
+        """Move the sandbox's clock forward: reviews, video checks and publishing finish
+        (and tokens expire) as if ``seconds`` had passed."""
+        self._control.advance(seconds)
+
     def expire_tokens(self) -> None:
         """Every token issued so far answers 42001 (``access_token expired``)."""
         self.store.expire_tokens()

@@ -27,7 +27,7 @@ from typing import Any
 
 from mdwx.errors import StateError
 
-from .control import Control, now
+from .control import Control
 from .draftstore import DRAFT_SCHEMA, DraftStoreMixin
 from .records import (
     STATUS_DRAFT,
@@ -134,7 +134,7 @@ class Store(VideoStoreMixin, DraftStoreMixin):
         token supersedes the chain's previous one, which keeps working for ``token_grace``.
         """
         s = self.control.settings
-        t = now()
+        t = self.control.now()
         with self._tx() as db:
             if not force:
                 row = db.execute(
@@ -157,7 +157,7 @@ class Store(VideoStoreMixin, DraftStoreMixin):
         """0 when ``token`` is usable, else WeChat's errcode (40001 unknown or overwritten
         past the grace period, 42001 expired)."""
         grace = self.control.settings.token_grace
-        t = now()
+        t = self.control.now()
         with self._tx() as db:
             row = db.execute(
                 "SELECT expires, superseded FROM tokens WHERE token=?", (token,)
@@ -172,7 +172,7 @@ class Store(VideoStoreMixin, DraftStoreMixin):
 
     def expire_tokens(self) -> None:
         """Every token issued so far answers 42001 from now on."""
-        t = now()
+        t = self.control.now()
         with self._tx() as db:
             db.execute("UPDATE tokens SET expires=? WHERE expires>?", (t, t))
 
@@ -192,7 +192,7 @@ class Store(VideoStoreMixin, DraftStoreMixin):
             db.execute(
                 "INSERT INTO images VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (image_id, media_id, kind, ext, mime, len(data), size[0], size[1], sha1,
-                 data, now()),
+                 data, self.control.now()),
             )
         return self.image(image_id)  # type: ignore[return-value]
 
@@ -226,7 +226,7 @@ class Store(VideoStoreMixin, DraftStoreMixin):
     # --- articles ---------------------------------------------------------------------
     def add_article(self, items: list[dict[str, Any]]) -> tuple[str, int]:
         media_id = secrets.token_urlsafe(32)
-        created = int(now())
+        created = int(self.control.now())
         with self._tx() as db:
             db.execute(
                 "INSERT INTO articles (media_id, created, items, state) VALUES (?,?,?,?)",
@@ -247,7 +247,7 @@ class Store(VideoStoreMixin, DraftStoreMixin):
 
     def submit(self, media_id: str, reject: bool) -> None:
         """Mark submitted and count it against the day's quota (deleting never refunds)."""
-        t = now()
+        t = self.control.now()
         with self._tx() as db:
             db.execute(
                 "UPDATE articles SET state='submitted', submitted=?, reject=? WHERE media_id=?",
@@ -259,7 +259,7 @@ class Store(VideoStoreMixin, DraftStoreMixin):
         """Submissions on ``day`` ("YYYY-MM-DD", Beijing time; default today)."""
         with self._tx() as db:
             row = db.execute(
-                "SELECT COUNT(*) FROM submissions WHERE day=?", (day or quota_day(now()),)
+                "SELECT COUNT(*) FROM submissions WHERE day=?", (day or quota_day(self.control.now()),)
             ).fetchone()
         return int(row[0])
 
@@ -293,7 +293,7 @@ class Store(VideoStoreMixin, DraftStoreMixin):
     def _article_status(self, row: sqlite3.Row) -> str:
         if row["submitted"] is None:
             return STATUS_DRAFT
-        if now() - row["submitted"] < self.control.settings.review_seconds:
+        if self.control.now() - row["submitted"] < self.control.settings.review_seconds:
             return STATUS_REVIEW
         return STATUS_REJECTED if row["reject"] else STATUS_PUBLISHED
 

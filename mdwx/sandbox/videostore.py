@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-from .control import now
 from .records import VideoRecord
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ class VideoStoreMixin:
             db.execute(
                 "INSERT INTO videos (vid, filename, filesha, filesize, created)"
                 " VALUES (?,?,?,?,?)",
-                (vid, filename, filesha.lower(), filesize, now()),
+                (vid, filename, filesha.lower(), filesize, self.control.now()),
             )
         return vid
 
@@ -102,7 +101,7 @@ class VideoStoreMixin:
                 " declare_ori=?, saved=?, final_status=? WHERE vid=?",
                 (media_id, meta["title"], meta.get("video_desc", ""), meta.get("cover_url"),
                  json.dumps(meta.get("tags", []), ensure_ascii=False),
-                 int(meta.get("declare_ori", 0)), now(), final_status, vid),
+                 int(meta.get("declare_ori", 0)), self.control.now(), final_status, vid),
             )
         return media_id
 
@@ -143,7 +142,7 @@ class VideoStoreMixin:
         then the final status fixed when the video was saved."""
         if row["saved"] is None:
             return None
-        elapsed = now() - row["saved"]
+        elapsed = self.control.now() - row["saved"]
         review = self.control.settings.video_review_seconds
         if elapsed >= review:
             return int(row["final_status"])
