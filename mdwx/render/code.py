@@ -226,7 +226,7 @@ def highlight_block(code: str, language: str, style_name: str, tab_width: int = 
     lexer = find_lexer(language)
     tokens = lex(code, lexer) if lexer is not None and code else None
     if lexer is not None and code and tokens is None and warn is not None:
-        warn(f"the {language!r} highlighter failed on this code block: shown without highlighting", code="unknown-language")
+        warn(f"the {language!r} highlighter failed on this code block: shown without highlighting")
     colours = palette(style_name) if tokens is not None else None
     runs = _runs(tokens if tokens is not None else [(PygmentsToken.Text, code)], colours, tab_width)
     colour, runs = block_colour(runs, theme_colour)
