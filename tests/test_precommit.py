@@ -70,3 +70,33 @@ def test_pre_commit_runs_check_and_publishes_on_a_real_push(tmp_path: Path) -> N
         pushed = git(work, "push", "origin", "main", env=env, check=False)
         assert pushed.returncode == 0, pushed.stdout + pushed.stderr
         assert count(sb, "publish/uploadnews") == 1 and count(sb, "publish/submit") == 0  # a draft
+
+
+def _readme_local_config() -> str:
+    """The ``repo: local`` configuration exactly as README.md shows it."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    blocks = [b for b in text.split("```yaml\n")[1:] if "repo: local" in b.split("```", 1)[0]]
+    assert len(blocks) == 1, "README.md shows one repo: local pre-commit configuration"
+    return blocks[0].split("```", 1)[0]
+
+
+def test_the_readmes_local_pre_commit_config_checks_and_publishes(tmp_path: Path) -> None:
+    """Copied from README.md as is, the ``repo: local`` hooks check a commit and publish a push."""
+    with sandbox() as sb:
+        env = _env(sandbox_env(sb, tmp_path), tmp_path)
+        _bare, work = repository(tmp_path, env)
+        (work / "mdwx.toml").write_text("", encoding="utf-8")
+        (work / ".gitignore").write_text(".mdwx/\n", encoding="utf-8")
+        (work / ".pre-commit-config.yaml").write_text(_readme_local_config(), encoding="utf-8")
+        (work / "bad.md").write_text("---\ntitle: Bad\n---\n\n![x](missing.png)\n", encoding="utf-8")
+        git(work, "add", "-A", env=env)
+        failed = _pre_commit("run", "--files", "bad.md", cwd=work, env=env)
+        assert failed.returncode != 0 and "missing.png" in failed.stdout
+        (work / "bad.md").unlink()
+        write_post(work / "good.md", title="Good")
+        commit_all(work, "a good post", env)
+        installed = _pre_commit("install", "--hook-type", "pre-push", cwd=work, env=env)
+        assert installed.returncode == 0, installed.stderr
+        pushed = git(work, "push", "origin", "main", env=env, check=False)
+        assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+        assert count(sb, "publish/uploadnews") == 1
