@@ -7,6 +7,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# One Hypothesis profile for the whole suite: no per-example deadline (a busy 2-core machine
+# makes any deadline a coin toss) and fixtures shared across examples are fine (every
+# property builds what it needs per example). CI runs derandomised, so a red run is
+# reproducible; local runs keep exploring new examples. Tests set only ``max_examples``.
+settings.register_profile(
+    "mdwx",
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
+)
+settings.load_profile("mdwx")
 
 
 @pytest.fixture(autouse=True, scope="session")
