@@ -175,12 +175,12 @@ def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
 
 def read_post(post: Post) -> Article:
     """The post's validated article: from its text when held in memory, else from its file."""
-    from mdwx.source.article import read_article, read_article_text, read_source_text
+    from mdwx.source.article import decode_source, read_article_text
 
-    if post.text is None and not post.meta:
-        return read_article(post.confined_path(), post.config)
-    text = post.text if post.text is not None else read_source_text(post.confined_path(), post.config.limits.markdown_bytes)
-    return read_article_text(text, post.path, post.config, post.meta)
+    if post.text is not None:
+        return read_article_text(post.text, post.path, post.config, post.meta)
+    path = post.confined_path()  # relative references resolve from the file's real folder
+    return read_article_text(decode_source(post.source_bytes(), path), path, post.config, post.meta)
 
 
 def _typical_value(asset: Asset) -> str:
