@@ -175,12 +175,12 @@ def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
 
 def read_post(post: Post) -> Article:
     """The post's validated article: from its text when held in memory, else from its file."""
-    from mdwx.source.article import decode_source, read_article_text
+    from mdwx.source.article import read_article_text
 
-    if post.text is not None:
-        return read_article_text(post.text, post.path, post.config, post.meta)
-    path = post.confined_path()  # relative references resolve from the file's real folder
-    return read_article_text(decode_source(post.source_bytes(), path), path, post.config, post.meta)
+    text = post.source_text()  # the gate's rules, for text held in memory too
+    # A file's relative references resolve from its real folder; in-memory text's from its path's.
+    path = post.path if post.text is not None else post.confined_path()
+    return read_article_text(text, path, post.config, post.meta)
 
 
 def _typical_value(asset: Asset) -> str:

@@ -56,6 +56,17 @@ class Post:
                                                  too_large=too_large(self.path, limit))
         return self.read_cache["bytes"]
 
+    def source_text(self) -> str:
+        """The post's source as text: the text given (after the gate's rules, see
+        :meth:`confined_path`), else the file's bytes read once and decoded from UTF-8.
+        Raises :class:`ArticleError`."""
+        if self.text is not None:
+            self.confined_path()
+            return self.text
+        from mdwx.source.article import decode_source
+
+        return decode_source(self.source_bytes(), self.path)
+
     @property
     def relative(self) -> str:
         """The post's path relative to its site root, posix style: its identity in the state."""
