@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from mdwx import api
+from mdwx.errors import MdwxError
 from mdwx.sandbox import SandboxServer
 from mdwx.wechat import MemoryTokenCache
 from tests.cli_helpers import mdwx, sandbox_env
@@ -105,41 +106,42 @@ def sandbox_rows(site: Path) -> dict[str, int]:
                 for table in ("images", "videos", "blocks", "articles", "submissions")}
 
 
-# Each door: (kinds it carries, run(site, posts, base, sb) → everything it printed).
-Door = Callable[[Path, list[Path], Path, SandboxServer], str]
+# Each door: (kinds it carries, run(site, posts, base, sb, code) → everything it printed);
+# ``code`` is the exit code a command must give (1: posts refused, 2: the site's config).
+Door = Callable[[Path, list[Path], Path, SandboxServer, int], str]
 
 
 def _cli(*command: str) -> Door:
-    def door(site: Path, posts: list[Path], base: Path, sb: SandboxServer) -> str:
+    def door(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
         done = mdwx(*command, *map(str, posts), cwd=site, env=sandbox_env(sb, base))
-        assert done.returncode == 1, done.stdout + done.stderr  # some posts failed; not a crash
+        assert done.returncode == code, done.stdout + done.stderr  # refused, not a crash
         rows = sandbox_rows(site)
         assert not any(rows.values()), rows
         return done.stdout + done.stderr
     return door
 
 
-def _status(site: Path, posts: list[Path], base: Path, sb: SandboxServer) -> str:
+def _status(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
     lines = []
     for post in posts:  # one at a time: each must answer at once (a FIFO must not hang it)
         done = mdwx("status", str(post), cwd=site, env=sandbox_env(sb, base))
-        assert done.returncode == 1, done.stdout + done.stderr
+        assert done.returncode == code, done.stdout + done.stderr
         lines.append(done.stdout + done.stderr)
     return "\n".join(lines)
 
 
-def _changed_since(site: Path, posts: list[Path], base: Path, sb: SandboxServer) -> str:
+def _changed_since(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
     env = git_env(sandbox_env(sb, base), base)
     git(site, "init", "-q", "-b", "main", env=env)
     git(site, "add", "mdwx.toml", ".gitignore", env=env)
     git(site, "commit", "-q", "-m", "the site", env=env)
     commit_all(site, "the hostile posts", env)
     done = mdwx("publish", "--changed-since", "HEAD~1", cwd=site, env=env)
-    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.returncode == code, done.stdout + done.stderr
     return done.stdout + done.stderr
 
 
-def _post_receive(site: Path, posts: list[Path], base: Path, sb: SandboxServer) -> str:
+def _post_receive(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
     env = git_env(sandbox_env(sb, base), base)
     (base / "git").mkdir()
     bare, work = repository(base / "git", env)
@@ -169,11 +171,20 @@ def _api_results(report: object) -> str:
     return "\n".join(str(p.error) for p in report.posts if p.error)  # type: ignore[attr-defined]
 
 
-def _api_paths(site: Path, posts: list[Path], base: Path, sb: SandboxServer) -> str:
-    checked = api.check([*posts], _options(sb))
-    published = api.publish([*posts], _options(sb))
-    assert not checked.ok and len(published.posts) == len(posts)
+def _api_calls(sources: Callable[[], list[api.Source]], sb: SandboxServer, code: int) -> str:
+    """check, then publish: posts refused in the report (1), or the call refused (2)."""
+    try:
+        checked = api.check(sources(), _options(sb))
+        published = api.publish(sources(), _options(sb))
+    except MdwxError as exc:
+        assert code == 2, exc
+        return str(exc)
+    assert code == 1 and not checked.ok and len(published.posts) == len(sources())
     return _api_results(checked) + "\n" + _api_results(published)
+
+
+def _api_paths(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
+    return _api_calls(lambda: [*posts], sb, code)
 
 
 def _in_memory(post: Path) -> api.Post:
@@ -182,26 +193,24 @@ def _in_memory(post: Path) -> api.Post:
     return api.Post(text, path=post)
 
 
-def _api_memory(site: Path, posts: list[Path], base: Path, sb: SandboxServer) -> str:
-    checked = api.check([_in_memory(p) for p in posts], _options(sb))
-    published = api.publish([_in_memory(p) for p in posts], _options(sb))
-    return _api_results(checked) + "\n" + _api_results(published)
+def _api_memory(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
+    return _api_calls(lambda: [_in_memory(p) for p in posts], sb, code)
 
 
-def _mkdocs(site: Path, posts: list[Path], base: Path, sb: SandboxServer) -> str:
+def _mkdocs(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml"], capture_output=True,
                           text=True, cwd=site, env=sandbox_env(sb, base), timeout=300)
     return done.stdout + done.stderr
 
 
-def _pelican(site: Path, posts: list[Path], base: Path, sb: SandboxServer) -> str:
+def _pelican(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
     done = subprocess.run([sys.executable, "-m", "pelican", "posts", "-o", "output", "-s", "pelicanconf.py"],
                           capture_output=True, text=True, cwd=site, env={**sandbox_env(sb, base), "COLUMNS": "400"},
                           timeout=300)
     return done.stdout + done.stderr
 
 
-def _preview(site: Path, posts: list[Path], base: Path, sb: SandboxServer) -> str:
+def _preview(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
     from mdwx.preview.snapshot import take_snapshot
 
     shots = [take_snapshot(post, 1) for post in posts]
@@ -231,7 +240,7 @@ def test_every_door_refuses_the_hostile_site_alike_and_sends_nothing(door: str, 
     site = tmp_path / "site"
     posts = hostile_site(site, kinds)
     with sandbox() as sb:
-        said = run(site, posts, tmp_path, sb)
+        said = run(site, posts, tmp_path, sb, 1)
         assert sent(sb) == []
     assert "Traceback" not in said
     assert SECRET not in said
@@ -240,3 +249,20 @@ def test_every_door_refuses_the_hostile_site_alike_and_sends_nothing(door: str, 
         words = HOSTILE[name]
         assert any(name in line and words in line for line in lines), f"{door}: {name}: {words!r} not in\n{said}"
 
+
+
+@pytest.mark.parametrize("door", list(DOORS))
+def test_every_door_refuses_a_device_as_the_sites_config(door: str, tmp_path: Path) -> None:
+    """``mdwx.toml`` linked to ``/dev/zero``: one line naming it, never a read that does not end."""
+    _kinds, run = DOORS[door]
+    site = tmp_path / "site"
+    hostile_site(site, ())
+    (site / "posts" / "fine.md").write_text(PAGE.format(title="Fine", body="Fine text."), "utf-8")
+    (site / "mdwx.toml").unlink()
+    (site / "mdwx.toml").symlink_to("/dev/zero")
+    posts = [site / "posts" / "fine.md"]
+    with sandbox() as sb:
+        said = run(site, posts, tmp_path, sb, 2)
+        assert sent(sb) == []
+    assert "Traceback" not in said
+    assert any("mdwx.toml" in line and "not a regular file (a device)" in line for line in said.splitlines()), said
