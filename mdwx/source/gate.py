@@ -87,7 +87,7 @@ def admit(sources: Sequence[Source]) -> list[Post]:
 def _from_path(raw: str | os.PathLike[str], configs: dict[Path, SiteConfig]) -> list[Post]:
     path = Path(raw).expanduser()
     if not path.exists():
-        raise ConfigError("no such file or folder", path=raw)
+        raise ConfigError("no such file or folder", path=os.fspath(raw))
     # Absolute but not resolved: the site is the one the path is written in, so a link inside
     # it that leads elsewhere is judged against this site (Post.confined_path).
     path = Path(os.path.abspath(path))
@@ -105,7 +105,7 @@ def _in_memory(source: InMemory) -> Post:
     if source.root is not None:
         root = Path(os.path.realpath(Path(source.root).expanduser()))
         if not root.is_dir():
-            raise ConfigError("the post's site root is not a folder", path=source.root)
+            raise ConfigError("the post's site root is not a folder", path=os.fspath(source.root))
         config = load_config(root)
         if config.root != root:  # a root named is the root, whatever marks a folder above it
             config = SiteConfig(root=root)

@@ -57,9 +57,11 @@ class Post:
         return self.read_cache["bytes"]
 
     def source_text(self) -> str:
-        """The post's source as text: the text given (after the gate's rules, see
-        :meth:`confined_path`), else the file's bytes read once and decoded from UTF-8.
-        Raises :class:`ArticleError`."""
+        """The post's source as text, after the gate's rules (see :meth:`confined_path`).
+
+        The text given, else the file's bytes read once and decoded from UTF-8. Raises
+        :class:`ArticleError`.
+        """
         if self.text is not None:
             self.confined_path()
             return self.text
@@ -96,8 +98,10 @@ class Post:
 
 
 def collect_posts(paths: Sequence[str | Path]) -> list[Post]:
-    """Expand ``paths`` into posts through the gate (:func:`mdwx.source.gate.admit`); a path
-    that does not exist is a usage error."""
+    """Expand ``paths`` into posts through the gate (:func:`mdwx.source.gate.admit`).
+
+    A path that does not exist is a usage error (:class:`ConfigError`).
+    """
     from mdwx.source.gate import admit
 
     return admit(paths)
