@@ -213,3 +213,24 @@ def test_the_state_export_may_not_leave_the_site_through_a_linked_folder(tmp_pat
     (site / ".mdwx").unlink()
     (site / ".mdwx").mkdir()
     assert load_config(site / "p.md").state_export_path == site / ".mdwx" / "state.jsonl"
+
+
+@pytest.mark.parametrize("where", ["state", "cover_font"])
+def test_state_and_font_files_that_are_fifos_are_never_opened(tmp_path: Path, where: str) -> None:
+    """A FIFO as ``.mdwx/state.db`` or as the configured cover font: one line, no hang."""
+    site = tmp_path / "site"
+    (site / ".mdwx").mkdir(parents=True)
+    post = site / "p.md"
+    post.write_text("---\ntitle: Fifo\n---\n\nBody.\n", "utf-8")
+    if where == "state":
+        (site / "mdwx.toml").write_text("", "utf-8")
+        os.mkfifo(site / ".mdwx" / "state.db")
+        call = lambda: api.status(post)  # noqa: E731
+    else:
+        (site / "mdwx.toml").write_text('cover_font = "font.ttf"\n', "utf-8")
+        os.mkfifo(site / "font.ttf")
+        call = lambda: api.publish(post, api.Options(dry_run=True))  # noqa: E731
+    refused = _timed(call)
+    assert isinstance(refused, MdwxError) or not refused.ok, refused  # type: ignore[union-attr]
+    text = str(refused) if isinstance(refused, MdwxError) else str(refused.posts[0].error)  # type: ignore[union-attr]
+    assert "not a regular file (a FIFO)" in text, text
