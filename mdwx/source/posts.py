@@ -89,9 +89,9 @@ class Post:
         from mdwx.source.reader import check_file, confined
 
         if self.text is not None and not os.path.lexists(self.path):
-            if not confined(self.path, self.config.root):
-                raise ArticleError(f"a symbolic link leading outside the site folder {self.config.root}",
-                                   path=self.path, hint="copy the post into the site instead")
+            if not confined(self.path, self.config.root):  # a linked folder, or a path beside the root named
+                raise ArticleError(f"outside the site folder {self.config.root}", path=self.path,
+                                   hint="give the post a path inside its site")
             return self.path
         check_file(self.path, error=ArticleError, root=self.config.root, single_link=True)
         return Path(os.path.realpath(self.path))
