@@ -15,7 +15,8 @@ from mdwx.config import load_config
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError
 from mdwx.source import reader
 from mdwx.source.gate import InMemory, admit
-from tests.publish_helpers import png_bytes
+from mdwx.wechat import MemoryTokenCache
+from tests.publish_helpers import png_bytes, sandbox
 
 TEXT = "---\ntitle: Arrived\n---\n\nBody.\n"
 
@@ -179,7 +180,7 @@ def test_an_in_memory_post_in_a_marked_site_needs_no_root(tmp_path: Path, monkey
 
 
 def test_the_post_is_read_once_per_run(tmp_path: Path, monkeypatch) -> None:
-    """publish (dry run: every offline stage), check and status read the post's file once each."""
+    """publish (to the sandbox, and its dry run), check and status read the post's file once each."""
     site = tmp_path / "site"
     (site / "posts").mkdir(parents=True)
     (site / "mdwx.toml").write_text("", "utf-8")
@@ -194,11 +195,15 @@ def test_the_post_is_read_once_per_run(tmp_path: Path, monkeypatch) -> None:
         return real(path, **kwargs)
 
     monkeypatch.setattr(reader, "read_file", counting)
-    for call in (lambda: api.publish(post, api.Options(dry_run=True)), lambda: api.check(post),
-                 lambda: api.status(post)):
-        reads.clear()
-        call()
-        assert len(reads) == 1, reads
+    with sandbox() as sb:
+        options = api.Options(credentials=api.Credentials(sb.appid, sb.secret), api_base=sb.base_url,
+                              token_cache=MemoryTokenCache())
+        for call in (lambda: api.publish(post, api.Options(dry_run=True)), lambda: api.check(post),
+                     lambda: api.publish(post, options), lambda: api.status(post, options)):
+            reads.clear()
+            call()
+            assert len(reads) == 1, reads
+        assert [p.status for p in api.status(post, options).posts] != ["not published"]
 
 
 def test_the_state_export_may_not_leave_the_site_through_a_linked_folder(tmp_path: Path) -> None:
