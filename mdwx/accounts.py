@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.config_tables import BACKENDS, DIGEST_UNITS, DraftLimits, Limits, _section, _suggest
-from mdwx.errors import ConfigError
+from mdwx.errors import ConfigError, MdwxError
+from mdwx.source.reader import read_config_text
 
 ACCOUNT_KEYS = ("appid", "secret_env", "token_env", "backend", "api_base", "limits", "draft")
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -114,8 +115,8 @@ def _account(name: str, table: Any, where: Path) -> Account:
 def toml_line(where: Path, table: str, key: str | None = None) -> int | None:
     """The line of ``[table]`` (or of ``key`` inside it) in the file, best effort (tomllib keeps none)."""
     try:
-        lines = where.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_config_text(where).splitlines()
+    except MdwxError:
         return None
     prefixes = [table, f"tool.mdwx.{table}"]
     header = re.compile(r"^\s*\[\s*(" + "|".join(re.escape(p) for p in prefixes) + r")\s*\]")

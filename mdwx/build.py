@@ -175,12 +175,12 @@ def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
 
 def read_post(post: Post) -> Article:
     """The post's validated article: from its text when held in memory, else from its file."""
-    from mdwx.source.article import read_article, read_article_text, read_source_text
+    from mdwx.source.article import read_article_text
 
-    if post.text is None and not post.meta:
-        return read_article(post.confined_path(), post.config)
-    text = post.text if post.text is not None else read_source_text(post.confined_path(), post.config.limits.markdown_bytes)
-    return read_article_text(text, post.path, post.config, post.meta)
+    text = post.source_text()  # the gate's rules, for text held in memory too
+    # A file's relative references resolve from its real folder; in-memory text's from its path's.
+    path = post.path if post.text is not None else post.confined_path()
+    return read_article_text(text, path, post.config, post.meta)
 
 
 def _typical_value(asset: Asset) -> str:

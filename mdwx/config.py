@@ -29,8 +29,9 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
     _section,
     _suggest,
 )
-from mdwx.errors import ConfigError
+from mdwx.errors import ConfigError, MdwxError
 from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
+from mdwx.source.reader import confined, read_config_text
 from mdwx.urls import is_http_url
 
 if TYPE_CHECKING:
@@ -94,8 +95,19 @@ class SiteConfig:
 
     @property
     def state_export_path(self) -> Path | None:
-        """The ``state_file`` export of mdwx.toml as an absolute path, None when not configured."""
-        return self.root / self.state_export if self.state_export else None
+        """The ``state_file`` export of mdwx.toml as an absolute path, None when not configured.
+
+        Raises :class:`ConfigError` when a symbolic link (a linked ``.mdwx/`` folder) leads it
+        outside the site root: the export is written there after every run.
+        """
+        if not self.state_export:
+            return None
+        path = self.root / self.state_export
+        if not confined(path, self.root):
+            raise ConfigError(f"state_file {self.state_export!r} leads outside the site folder {self.root} "
+                              "through a symbolic link", path=self.config_path,
+                              hint="keep the state export in a real folder inside the site")
+        return path
 
 
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
@@ -126,7 +138,7 @@ def find_site_root(start: Path) -> Path:
     start = Path(os.path.abspath(start))  # where the path is written, not where links lead
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
-        if (candidate / CONFIG_FILE).is_file():
+        if os.path.lexists(candidate / CONFIG_FILE):  # a FIFO or device there is refused, not skipped
             return Path(os.path.realpath(candidate))
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file() and _has_tool_mdwx(pyproject):
@@ -149,8 +161,8 @@ def _plugin_project(folder: Path) -> bool:
 
 def _has_tool_mdwx(pyproject: Path) -> bool:
     try:
-        return "mdwx" in tomllib.loads(pyproject.read_text("utf-8")).get("tool", {})
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return "mdwx" in tomllib.loads(read_config_text(pyproject)).get("tool", {})
+    except (MdwxError, tomllib.TOMLDecodeError):
         return False
 
 
@@ -158,7 +170,7 @@ def load_config(start: Path) -> SiteConfig:
     """Load the config governing ``start`` (a post or a folder); defaults when there is none."""
     root = find_site_root(start)
     path = root / CONFIG_FILE
-    if path.is_file():
+    if os.path.lexists(path):
         data = _read_toml(path)
     elif (root / "pyproject.toml").is_file() and _has_tool_mdwx(root / "pyproject.toml"):
         path = root / "pyproject.toml"
@@ -170,9 +182,7 @@ def load_config(start: Path) -> SiteConfig:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ConfigError("not valid UTF-8", path=path) from exc
+        return tomllib.loads(read_config_text(path))  # a regular file, capped: never /dev/zero or a FIFO
     except RecursionError:  # tomllib parses nested arrays and tables recursively
         raise ConfigError("the configuration is nested too deeply", path=path) from None
     except tomllib.TOMLDecodeError as exc:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from mdwx.errors import ConfigError
+from mdwx.errors import ConfigError, MdwxError
+from mdwx.source.reader import read_config_text
 
 MB = 1024 * 1024
 
@@ -138,8 +139,8 @@ def setting_line(where: Path, setting: str) -> int | None:
     """The 1-based line of ``where`` (``mdwx.toml``, or ``pyproject.toml``'s ``[tool.mdwx]``)
     that sets ``setting`` or opens its table; None when it is not found (or unreadable)."""
     try:
-        lines = where.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        lines = read_config_text(where).splitlines()
+    except MdwxError:
         return None
     prefix = ["tool", "mdwx"] if where.name == "pyproject.toml" else []
     *tables, key = setting.split(".")

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mdwx.api.types import Credentials, Options
-from mdwx.errors import ConfigError
+from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.state.store import State
 from mdwx.source.posts import Post as SitePost
+from mdwx.source.reader import read_config_text
 
 if TYPE_CHECKING:
     from mdwx.config import SiteConfig
@@ -115,8 +116,8 @@ def inprocess_appid(folder: Path) -> str:
     database, marker = folder / "sandbox.db", folder / SANDBOX_APPID_FILE
     if database.exists():
         try:
-            text = marker.read_text("utf-8").strip()
-        except OSError:
+            text = read_config_text(marker).strip()
+        except MdwxError:
             text = ""
         return text if re.fullmatch(r"wx[0-9a-f]{16}", text) else INPROCESS_APPID
     appid = "wx" + secrets.token_hex(8)

@@ -80,6 +80,11 @@ async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
     rows = []
     unreachable: str | None = None  # once WeChat failed to answer, the rest is not asked (bounded)
     for post in posts:
+        try:
+            post.source_bytes()  # the gate's rules: a refused post says so (read once, kept)
+            refused = None
+        except MdwxError as exc:
+            refused = str(exc)
         found = find_article(state, conn.appid, post, article_fingerprint(post))
         record = found.record
         key = record.source_path if record else post.relative
@@ -89,7 +94,9 @@ async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
                         superseded=[SupersededArticle(o.media_id, o.status, o.url, o.title)
                                     for o in state.superseded(conn.appid, key)])
         _schedule(row, post, now)
-        if record and record.media_id and record.status != "deleted":
+        if refused is not None:
+            row.error = refused
+        elif record and record.media_id and record.status != "deleted":
             if conn.client is None:
                 row.error = "no WeChat credentials (set WECHAT_APPID and WECHAT_APPSECRET)"
             elif unreachable:

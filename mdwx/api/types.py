@@ -42,14 +42,18 @@ class Post:
     are looked up, its site root (the nearest ``mdwx.toml``, ``pyproject.toml`` with
     ``[tool.mdwx]`` or git work tree, as for files) gives the config and the state, and its
     path relative to that root is the post's identity (publishing the same path again
-    updates the same WeChat article). The file need not exist. ``publish``, ``status`` and
-    ``delete`` need a ``path``; ``check`` and ``build`` take a post without one as
-    ``post.md`` in the current folder.
+    updates the same WeChat article). The file need not exist; when it does, it must pass the
+    rules a file would (inside its site, links resolved; a regular file with one name).
+    ``publish``, ``status`` and ``delete`` need a ``path``; ``check`` and ``build`` take a post
+    without one as ``post.md`` in the current folder. ``root`` names the site root (a relative
+    ``path`` is then relative to it); without it, a post with no ``mdwx.toml``/git work tree
+    above it whose folder is ``/`` or a home folder is a :class:`~mdwx.errors.ConfigError`.
     """
 
     text: str
     path: str | os.PathLike[str] | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    root: str | os.PathLike[str] | None = None
 
 
 @dataclass(frozen=True)

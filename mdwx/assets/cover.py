@@ -27,6 +27,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from mdwx.errors import ConfigError
+from mdwx.source.reader import check_file
 
 SIZE = (900, 383)
 SQUARE = SIZE[1]  # the centre square WeChat's 1:1 crop keeps
@@ -160,7 +161,12 @@ def configured_font(value: str | None, root: Path, where: Path) -> Path | None:
     path = Path(os.path.expanduser(value))
     path = path if path.is_absolute() else root / path
     try:
+        # A system font may lie outside the site (it is drawn, never sent), but FreeType must
+        # never be handed a FIFO or a device: the reader's regular-file rule first.
+        check_file(path, error=ConfigError, name=f"cover_font: {value}")
         ImageFont.truetype(str(path), 12)
+    except ConfigError as exc:
+        raise exc.at(where) from None
     except OSError:
         raise ConfigError(f"cover_font: {value}: not a readable TrueType/OpenType font", path=where,
                           hint="give the path of a .ttf, .otf or .ttc file") from None

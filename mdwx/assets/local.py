@@ -19,6 +19,7 @@ from mdwx.assets.formula import check_svg, looks_like_svg, render_formula
 from mdwx.assets.metadata import looks_like_heif
 from mdwx.document import VIDEO_EXTENSIONS, Asset, AssetKind
 from mdwx.errors import AssetError
+from mdwx.source.reader import check_file, read_file
 from mdwx.urls import is_data_uri, is_remote, url_scheme
 
 
@@ -49,6 +50,7 @@ def resolve_local(source: str, *, post_path: Path, site_root: Path) -> Path:
         raise AssetError(f"image not found: {source}", path=post_path, hint=f"looked for {lexical}")
     if not real.is_file():
         raise AssetError(f"{source}: not a file", path=post_path)
+    check_file(real, error=AssetError, single_link=True, name=source)  # one name: see mdwx.source.reader
     return real
 
 
@@ -106,15 +108,12 @@ def read_source(source: str, *, post_path: Path, site_root: Path) -> bytes:
 
 
 def read_local_file(path: Path, source: str) -> bytes:
-    """The bytes of a file :func:`resolve_local` found, refused over :data:`MAX_LOCAL_BYTES`."""
-    try:
-        if path.stat().st_size > MAX_LOCAL_BYTES:
-            raise AssetError(
-                f"{source}: over {MAX_LOCAL_BYTES // (1024 * 1024)} MB, too large for an image"
-            )
-        return path.read_bytes()
-    except OSError as exc:
-        raise AssetError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
+    """The bytes of a file :func:`resolve_local` found, through the one capped reader
+    (:func:`mdwx.source.reader.read_file`: a regular file with one name), refused over
+    :data:`MAX_LOCAL_BYTES`."""
+    too_large = AssetError(f"{source}: over {MAX_LOCAL_BYTES // (1024 * 1024)} MB, too large for an image")
+    return read_file(path, limit=MAX_LOCAL_BYTES, error=AssetError, single_link=True, name=source,
+                     too_large=too_large)
 
 
 # Video containers by their first bytes, and the extensions each may carry.

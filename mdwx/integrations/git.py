@@ -135,7 +135,9 @@ def changed_posts(folder: Path, base: str, tip: str = "HEAD") -> Changes:
     top = work_tree(folder if folder.is_dir() else folder.parent)
     rows = name_status(top, base, tip)
     try:
-        candidates = {Path(os.path.realpath(p.path)): p for p in collect_posts([folder])}
+        # Keyed by the path as the work tree holds it, never by where a link leads: a pushed
+        # link `posts/leak.md -> /srv/secret` stays that path, and the gate refuses it there.
+        candidates = {_in_tree(p.path): p for p in collect_posts([folder])}
     except ConfigError as exc:
         if exc.message != "no Markdown posts found":
             raise
@@ -143,7 +145,7 @@ def changed_posts(folder: Path, base: str, tip: str = "HEAD") -> Changes:
     changes = Changes()
     touched: set[Path] = set()
     for letter, old, new in rows:
-        old_path, new_path = Path(os.path.realpath(top / old)), Path(os.path.realpath(top / new))
+        old_path, new_path = _in_tree(top / old), _in_tree(top / new)
         if letter == "D":
             if _looks_like_post(old_path, folder):
                 changes.deleted.append(top / old)
@@ -156,7 +158,7 @@ def changed_posts(folder: Path, base: str, tip: str = "HEAD") -> Changes:
         elif letter == "R" and _looks_like_post(old_path, folder):
             changes.deleted.append(top / old)  # renamed to a file that is no post
         elif not _looks_like_post(new_path, folder):  # a post the globs skip is no one's asset
-            touched.add(new_path)
+            touched.add(Path(os.path.realpath(new_path)))  # as referenced_files gives them
     if touched:  # rendering every post to find who references what: only when a file changed
         for path, post in candidates.items():
             if path in changes.posts:
@@ -169,10 +171,16 @@ def changed_posts(folder: Path, base: str, tip: str = "HEAD") -> Changes:
     return changes
 
 
+def _in_tree(path: Path) -> Path:
+    """``path`` (absolute) with its folders resolved and the file itself (maybe a link) not,
+    as the work tree's top (resolved, as git gives it) and the gate's posts both write it."""
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
 def _looks_like_post(path: Path, folder: Path) -> bool:
     from mdwx.source.posts import POST_SUFFIXES
 
-    return path.suffix.lower() in POST_SUFFIXES and path.is_relative_to(Path(os.path.realpath(folder)))
+    return path.suffix.lower() in POST_SUFFIXES and _in_tree(path).is_relative_to(Path(os.path.realpath(folder)))
 
 
 def referenced_files(post: object) -> set[Path]:

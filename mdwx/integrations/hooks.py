@@ -25,8 +25,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mdwx.errors import ConfigError
+from mdwx.errors import ConfigError, MdwxError
 from mdwx.integrations.git import ZERO_SHA, changed_posts, describe, empty_tree, run_git
+from mdwx.source.reader import MAX_CONFIG_BYTES, read_file
 
 #: What a hook exits with (githooks(5): non-zero from pre-push stops the push); a publish's
 #: own exit code is passed through as it is.
@@ -46,8 +47,8 @@ def hooks_dir(cwd: Path) -> Path:
 
 def is_mdwx_hook(path: Path) -> bool:
     try:
-        return MARKER in path.read_text("utf-8", errors="replace")[:500]
-    except OSError:
+        return MARKER in read_file(path, limit=MAX_CONFIG_BYTES).decode("utf-8", errors="replace")[:500]
+    except MdwxError:
         return False
 
 

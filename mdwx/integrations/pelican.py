@@ -33,7 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from mdwx import api
+from mdwx.errors import MdwxError
 from mdwx.integrations.common import flag, matches, run
+from mdwx.source.article import read_source_text
 
 #: python-markdown's ``meta`` extension, which Pelican's Markdown reader uses for the header.
 _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
@@ -45,6 +47,8 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LINK = re.compile(r"(?P<lead>\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?|\b(?:src|href)\s*=\s*[\"']?)"
                    r"(?:\{|\|)(?P<kind>static|attach|filename|article)(?:\}|\|)(?P<target>[^\s)\"'>]*)")
 #: Pelican metadata mapped to mdwx front matter; mdwx's own keys pass as they are.
+#: A Pelican source file larger than this (bytes) is not read; mdwx's own limit applies later.
+MAX_PLUGIN_BYTES = 64 * 1024 * 1024
 _RENAMED = {"summary": "digest", "image": "cover"}
 _PASSED = ("title", "digest", "author", "slug", "cover", "source_url", "theme", "id", "type", "comments",
            "pic_crop_235_1", "pic_crop_1_1")
@@ -90,10 +94,10 @@ def _collect(generator: Any) -> None:
             continue
         if getattr(article, "status", "published") == "draft":
             continue
-        try:
-            text = Path(source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            _log().error("mdwx: %s: cannot read the article: %s", source, exc)
+        try:  # the one capped reader: the gate judges the file again when the post is read
+            text = read_source_text(Path(source), MAX_PLUGIN_BYTES)
+        except MdwxError as exc:
+            _log().error("mdwx: cannot read the article: %s", exc)
             continue
         header, body, body_line = split_header(text)
         body = "\n" * body_line + resolve_links(body, Path(source).parent, content, urls)

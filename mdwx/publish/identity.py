@@ -38,9 +38,11 @@ class Fingerprint:
 
 def fingerprint(post: Post, *, post_id: str = "", slug: str = "") -> Fingerprint:
     """``post_id``/``slug``: the front matter's explicit ``id`` or ``slug`` ("" when absent)."""
+    from mdwx.errors import MdwxError
+
     try:
         data = post.source_bytes()
-    except OSError:
+    except MdwxError:  # a post the gate refuses: it has no content to recognise it by
         data = b""
     key = f"id:{post_id}" if post_id else f"slug:{slug}" if slug else ""
     return Fingerprint(hashlib.sha256(data).hexdigest(), key)

@@ -369,10 +369,10 @@ class Publisher(SubmitSteps):
 
 def front_matter_title(post: Post) -> str | None:
     """The title a failed post's front matter gives, so a report names it even then."""
-    from mdwx.source.article import read_source_text, split_text
+    from mdwx.source.article import split_text
 
     try:
-        text = post.text if post.text is not None else read_source_text(post.confined_path(), post.config.limits.markdown_bytes)
+        text = post.source_text()
         title = split_text(text, post.path, post.meta).front.get("title")
     except (MdwxError, OSError, ValueError):
         return None

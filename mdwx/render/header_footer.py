@@ -19,14 +19,17 @@ from pathlib import Path
 
 from mdwx.config import SiteConfig
 from mdwx.errors import ConfigError
+from mdwx.source.reader import read_file
 
 MAX_TEMPLATE_BYTES = 256 * 1024  # a header or footer is a few lines, not a book
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 @lru_cache(maxsize=32)
-def _read(path: Path, mtime_ns: int) -> str:
-    return path.read_text("utf-8")
+def _read(path: Path, mtime_ns: int, relative: str) -> str:
+    # The one capped reader: a regular file with one name (its bytes are published).
+    data = read_file(path, limit=MAX_TEMPLATE_BYTES, single_link=True, name=f"template {relative!r}")
+    return data.decode("utf-8")
 
 
 def read_template(config: SiteConfig, relative: str) -> tuple[Path, str]:
@@ -48,7 +51,9 @@ def read_template(config: SiteConfig, relative: str) -> tuple[Path, str]:
             raise ConfigError(f"template {relative!r} is not a file", path=where)
         if stat.st_size > MAX_TEMPLATE_BYTES:
             raise ConfigError(f"template {relative!r} is over {MAX_TEMPLATE_BYTES // 1024} KB", path=where)
-        return path, _read(path, stat.st_mtime_ns)
+        return path, _read(path, stat.st_mtime_ns, relative)
+    except ConfigError as exc:
+        raise exc.at(where) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise ConfigError(f"cannot read template {relative!r}: {reason}", path=where) from exc

@@ -122,21 +122,21 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
 
 
 def read_source_text(path: Path, max_bytes: int) -> str:
-    """The post file's text, decoded from UTF-8; at most ``max_bytes`` bytes are read.
+    """The post file's text, decoded from UTF-8; at most ``max_bytes`` bytes are read, through
+    the one confined reader (:func:`mdwx.source.reader.read_file`: a regular file only).
 
     A leading byte-order mark is kept here and dropped by :func:`split_text`, as for text
     handed over in memory. Raises :class:`ArticleError` (missing, unreadable, over the
-    limit, not UTF-8).
+    limit, not a regular file, not UTF-8).
     """
-    try:
-        with path.open("rb") as file:  # never more than the limit (+1 to see it is over)
-            raw = file.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise ArticleError("no such file", path=path) from None
-    except OSError as exc:
-        raise ArticleError(f"cannot read: {exc.strerror}", path=path) from None
-    if len(raw) > max_bytes:
-        raise _too_large(path, max_bytes)
+    from mdwx.source.reader import read_file
+
+    raw = read_file(path, limit=max_bytes, error=ArticleError, too_large=too_large(path, max_bytes))
+    return decode_source(raw, path)
+
+
+def decode_source(raw: bytes, path: Path) -> str:
+    """A post's bytes as text (UTF-8); raises :class:`ArticleError` naming the line of a bad byte."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -145,7 +145,7 @@ def read_source_text(path: Path, max_bytes: int) -> str:
                            path=path, line=line, hint="save the file as UTF-8") from None
 
 
-def _too_large(path: Path, max_bytes: int) -> ArticleError:
+def too_large(path: Path, max_bytes: int) -> ArticleError:
     return ArticleError(f"the post is larger than the limit of {max_bytes:,} bytes of Markdown",
                         path=path, hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
 
@@ -153,7 +153,7 @@ def _too_large(path: Path, max_bytes: int) -> ArticleError:
 def _check_size(text: str, path: Path, max_bytes: int) -> None:
     """Text over ``max_bytes`` bytes of UTF-8 is refused (the length test first: it is cheap)."""
     if len(text) > max_bytes or (len(text) * 4 > max_bytes and len(text.encode("utf-8")) > max_bytes):
-        raise _too_large(path, max_bytes)
+        raise too_large(path, max_bytes)
 
 
 def split_text(text: str, path: Path, meta: Mapping[str, Any] | None = None) -> _Source:

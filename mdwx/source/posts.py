@@ -1,22 +1,21 @@
-"""Turn command-line paths into posts, each with the config of the site it belongs to.
+"""A post of a site (:class:`Post`), as the gate (:mod:`mdwx.source.gate`) admits it.
 
-A directory expands to its posts through the site's include/exclude globs; a file is taken
-as named (even when the globs would skip it: naming it is explicit). Drafts are skipped by
-the caller, not here, so ``check`` can still validate them.
+:func:`collect_posts` is the gate for paths: a directory expands to its posts through the
+site's include/exclude globs; a file is taken as named (even when the globs would skip it:
+naming it is explicit). Drafts are skipped by the caller, not here, so ``check`` can still
+validate them.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mdwx.config import SiteConfig, load_config
-from mdwx.errors import ArticleError, ConfigError
-from mdwx.source.generators import site_for
+from mdwx.config import SiteConfig
+from mdwx.errors import ArticleError
 
 POST_SUFFIXES = (".md", ".markdown")
 
@@ -27,19 +26,48 @@ class Post:
 
     ``text`` (when not None) is the post's source instead of the file's content, and
     ``meta`` overrides its front matter keys; ``path`` still names the post and locates its
-    relative assets and its site (see :class:`mdwx.api.Post`).
+    relative assets and its site (see :class:`mdwx.api.Post`). Posts are made by the gate
+    (:func:`mdwx.source.gate.admit`), which decides ``config`` (the site root); the file is
+    read once, on first use, through the confined reader, and its bytes kept for the run.
     """
 
     path: Path  # absolute
     config: SiteConfig
     text: str | None = None
     meta: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
+    # The file's bytes once read (key "bytes"), shared by copies made with dataclasses.replace.
+    read_cache: dict[str, bytes] = field(default_factory=dict, hash=False, compare=False, repr=False)
 
     def source_bytes(self) -> bytes:
-        """The post's source as bytes: the text given, else the file's bytes (raises OSError)."""
+        """The post's source as bytes: the text given, else the file's bytes, read once.
+
+        Raises :class:`ArticleError` for a post the gate's rules refuse (see
+        :meth:`confined_path`), a file over ``limits.markdown_bytes``, or a read error.
+        """
         if self.text is not None:
+            self.confined_path()
             return self.text.encode("utf-8")
-        return self.path.read_bytes()
+        if "bytes" not in self.read_cache:
+            from mdwx.source.article import too_large
+            from mdwx.source.reader import read_file
+
+            limit = self.config.limits.markdown_bytes
+            self.read_cache["bytes"] = read_file(self.confined_path(), limit=limit, error=ArticleError,
+                                                 too_large=too_large(self.path, limit))
+        return self.read_cache["bytes"]
+
+    def source_text(self) -> str:
+        """The post's source as text, after the gate's rules (see :meth:`confined_path`).
+
+        The text given, else the file's bytes read once and decoded from UTF-8. Raises
+        :class:`ArticleError`.
+        """
+        if self.text is not None:
+            self.confined_path()
+            return self.text
+        from mdwx.source.article import decode_source
+
+        return decode_source(self.source_bytes(), self.path)
 
     @property
     def relative(self) -> str:
@@ -52,81 +80,28 @@ class Post:
     def confined_path(self) -> Path:
         """The file to read: the post's real path, a regular file inside the site root.
 
-        A post that is (or sits behind) a symbolic link leading outside the site
-        raises :class:`ArticleError`, as an image would: publishing must not read files the
-        site does not hold.
+        A post that is (or sits behind) a symbolic link leading outside the site, a FIFO,
+        device or socket, or a file with another hard link, raises :class:`ArticleError`, as
+        an image would: publishing must not read files the site does not hold. A post held in
+        memory is judged by the file at its path when there is one (a MkDocs page that is a
+        link leading outside is refused), else only by where its path leads.
         """
-        root = Path(os.path.realpath(self.config.root))
-        real = Path(os.path.realpath(self.path))
-        if not real.is_relative_to(root):
-            raise ArticleError(f"a symbolic link leading outside the site folder {root}",
-                               path=self.path, hint="copy the post into the site instead")
-        if not real.is_file():
-            raise ArticleError("not a regular file", path=self.path)
-        return real
+        from mdwx.source.reader import check_file, confined
+
+        if self.text is not None and not os.path.lexists(self.path):
+            if not confined(self.path, self.config.root):  # a linked folder, or a path beside the root named
+                raise ArticleError(f"outside the site folder {self.config.root}", path=self.path,
+                                   hint="give the post a path inside its site")
+            return self.path
+        check_file(self.path, error=ArticleError, root=self.config.root, single_link=True)
+        return Path(os.path.realpath(self.path))
 
 
 def collect_posts(paths: Sequence[str | Path]) -> list[Post]:
-    """Expand ``paths`` into posts; a path that does not exist is a usage error."""
-    if not paths:
-        raise ConfigError("no post or folder given", hint="e.g. mdwx build posts/")
-    posts: list[Post] = []
-    seen: set[Path] = set()  # real paths: two names for one file are one post
-    configs: dict[Path, SiteConfig] = {}
-    for raw in paths:
-        path = Path(raw).expanduser()
-        if not path.exists():
-            raise ConfigError("no such file or folder", path=raw)
-        # Absolute but not resolved: the site is the one the path is written in, so a link
-        # inside it that leads elsewhere is judged against this site (Post.confined_path).
-        path = Path(os.path.abspath(path))
-        config = _config_for(path, configs)
-        found = _expand(Path(os.path.realpath(path)), config) if path.is_dir() else [path]
-        for item in found:
-            real = Path(os.path.realpath(item))
-            if real not in seen:
-                seen.add(real)
-                # Each post's site root comes from where the post is, never from the argument
-                # that named it: the folder's config only chose which files are posts.
-                posts.append(Post(item, _config_for(item, configs)))
-    if not posts:
-        raise ConfigError("no Markdown posts found", path=", ".join(str(p) for p in paths),
-                          hint="posts are *.md files matching the site's include globs")
-    return posts
+    """Expand ``paths`` into posts through the gate (:func:`mdwx.source.gate.admit`).
 
+    A path that does not exist is a usage error (:class:`ConfigError`).
+    """
+    from mdwx.source.gate import admit
 
-def _config_for(path: Path, cache: dict[Path, SiteConfig]) -> SiteConfig:
-    folder = path if path.is_dir() else path.parent
-    if folder not in cache:
-        cache[folder] = load_config(path)
-    return cache[folder]
-
-
-def _expand(folder: Path, config: SiteConfig) -> list[Path]:
-    found = []
-    site = site_for(folder, config)  # Hugo's content/, Jekyll's _posts …: the generator says
-    exclude = site.exclude(config.exclude) if site else config.exclude
-    for path in sorted(folder.rglob("*")):
-        if path.suffix.lower() not in POST_SUFFIXES or not path.is_file():
-            continue
-        rel = _relative(path, config.root)
-        if _matches(rel, config.include) and not _matches(rel, exclude) and (not site or site.is_post(path)):
-            found.append(path)
-    return found
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.name
-
-
-def _matches(relative: str, patterns: Iterable[str]) -> bool:
-    """Glob match where ``**/`` may also match nothing (``**/*.md`` matches ``a.md``)."""
-    for pattern in patterns:
-        if fnmatch.fnmatchcase(relative, pattern):
-            return True
-        if pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:]):
-            return True
-    return False
+    return admit(paths)

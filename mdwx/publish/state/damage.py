@@ -24,8 +24,10 @@ import struct
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from mdwx.errors import StateError
+from mdwx.source.reader import file_kind
 
 WAL_MAGIC = (0x377F0682, 0x377F0683)
 WAL_HEADER_BYTES = 32
@@ -98,7 +100,7 @@ def check_header(db_path: Path) -> None:
     the caller: it is also what a brand-new state looks like for an instant.)
     """
     try:
-        size = db_path.stat().st_size
+        size = check_regular(db_path).st_size
     except FileNotFoundError:
         return
     except OSError as exc:
@@ -113,6 +115,16 @@ def check_header(db_path: Path) -> None:
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def check_regular(db_path: Path) -> os.stat_result:
+    """The state file's ``stat``; :class:`StateError` when it is no regular file (SQLite would
+    block opening a FIFO, or take a device for a database). OSError when it cannot be stat-ed."""
+    info = db_path.stat()
+    if not S_ISREG(info.st_mode):
+        raise StateError(f"the state database is not a regular file ({file_kind(info.st_mode)})", path=db_path,
+                         hint="delete it; mdwx makes a new one")
+    return info
 
 
 def check_not_foreign(db_path: Path) -> None:

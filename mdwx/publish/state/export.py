@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
+from mdwx.source.reader import read_config_text
 
 FORMAT = "mdwx-state"
 VERSION = 1
 MAX_LINE = 1 << 20  # bytes of one record: a bound for reading a hostile file
+MAX_EXPORT_BYTES = 256 << 20  # bytes of a whole export: read no further
 
 #: record type → (table, key columns, column telling which version is newer)
 TABLES: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -216,23 +218,20 @@ def import_file(db: Path, source: Path) -> ImportReport:
 
 
 def read_text(path: Path) -> str:
-    try:
-        return path.read_text("utf-8")
-    except FileNotFoundError:
-        raise StateError("no such state export", path=path) from None
-    except UnicodeDecodeError:
-        raise StateError("not valid UTF-8", path=path) from None
-    except OSError as exc:
-        raise StateError(f"cannot read it: {exc.strerror}", path=path) from None
+    """The export's text through the one capped reader (a regular file, at most
+    :data:`MAX_EXPORT_BYTES`); raises StateError."""
+    if not os.path.exists(path):
+        raise StateError("no such state export", path=path)
+    return read_config_text(path, error=StateError, limit=MAX_EXPORT_BYTES)
 
 
 def write_export(db: Path, target: Path) -> bool:
     """Write the export of ``db`` to ``target`` atomically; False when it already said that."""
     text = export_text(db)
     try:
-        if target.read_text("utf-8") == text:
+        if read_config_text(target, error=StateError, limit=MAX_EXPORT_BYTES) == text:
             return False
-    except (OSError, UnicodeDecodeError):
+    except StateError:
         pass
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
-from mdwx.publish.state.damage import check_files
+from mdwx.publish.state.damage import check_files, check_regular
 from mdwx.publish.state.identity import IdentityRecords
 from mdwx.publish.state.schema import (
     ARTICLE_STATUSES,
@@ -433,7 +433,7 @@ def _refuse_truncated(path: Path) -> None:
     """
     for attempt in range(2):
         try:
-            if path.stat().st_size > 0 or _has_wal(path):
+            if check_regular(path).st_size > 0 or _has_wal(path):
                 return
         except FileNotFoundError:
             return  # a new database: created below

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from mdwx.errors import MdwxError
 from mdwx.source.generators.base import PostContext, image_markdown, split_args
 from mdwx.source.generators.liquid import Liquid
+from mdwx.source.reader import read_config_text
 
 SILENT = frozenset({
     "last_modified_at", "excerpt_separator", "render_with_liquid", "classes", "sidebar",
@@ -58,8 +60,8 @@ class Jekyll(Liquid):
 def _baseurl(config: Path) -> str:
     """``baseurl`` from ``_config.yml`` ("/blog"), or "" when unset or unreadable."""
     try:
-        data = yaml.safe_load(config.read_text("utf-8")[:1_000_000])
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = yaml.safe_load(read_config_text(config))
+    except (MdwxError, yaml.YAMLError):
         return ""
     value = data.get("baseurl") if isinstance(data, dict) else None
     return "/" + value.strip("/") if isinstance(value, str) and value.strip("/") else ""

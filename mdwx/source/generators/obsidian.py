@@ -14,8 +14,10 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+from mdwx.errors import MdwxError
 from mdwx.source.generators.base import Generator, PostContext, admonition_head, image_markdown
 from mdwx.source.generators.text import on_lines, sub_prose
+from mdwx.source.reader import read_config_text
 
 SILENT = frozenset({"aliases", "alias", "cssclasses", "cssclass", "publish", "banner_y", "banner_x",
                     "status", "source", "up", "related", "dg-publish"})
@@ -119,8 +121,8 @@ def _callouts(lines: list[str]) -> None:
 
 def _read_json(path: Path) -> dict:
     try:
-        data = json.loads(path.read_text("utf-8")[:1_000_000])
-    except (OSError, UnicodeDecodeError, ValueError):
+        data = json.loads(read_config_text(path))
+    except (MdwxError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
