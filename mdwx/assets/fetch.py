@@ -147,12 +147,7 @@ async def _pinned(
     headers = dict(_HEADERS)
     if policy.allow_private:
         return url, headers, {}
-    try:
-        literal: IPAddress | None = ipaddress.ip_address(url.host.strip("[]"))
-    except ValueError:
-        literal = None
-    if literal is not None:
-        _check_address(literal, url)
+    if refuse_known_private(url):  # a literal public address: connect to it as written
         return url, headers, {}
     address = await _resolve_public(url, resolver)
     headers["Host"] = url.netloc.decode("ascii")
@@ -178,6 +173,39 @@ async def _resolve_public(url: httpx.URL, resolver: Resolver) -> IPAddress:
     for address in addresses:
         _check_address(address, url)
     return addresses[0]
+
+
+def refuse_known_private(url: httpx.URL) -> bool:
+    """Refuse, without asking DNS, a host known to be non-public: a literal address that
+    :func:`is_forbidden`, or ``localhost`` and names under it (RFC 6761 keeps them on the
+    machine). True when the host is a literal (public) address; raises :class:`AssetError`.
+
+    ``check`` applies this offline (:func:`check_remote_offline`); what a name resolves to
+    is checked when it is fetched.
+    """
+    try:
+        literal: IPAddress | None = ipaddress.ip_address(url.host.strip("[]"))
+    except ValueError:
+        literal = None
+    if literal is not None:
+        _check_address(literal, url)
+        return True
+    name = url.host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        raise AssetError(
+            f"{display_url(str(url))}: refusing to fetch from non-public address {name} (this machine)",
+            hint="set images.allow_private_hosts = true to allow it",
+        )
+    return False
+
+
+def check_remote_offline(url: str, policy: FetchPolicy) -> None:
+    """What :func:`fetch_remote` would refuse before connecting, known without the network:
+    a URL that is not http(s) with a host, or a host known to be non-public (unless
+    ``policy.allow_private``). Raises :class:`AssetError`."""
+    parsed = normalise_url(url)
+    if not policy.allow_private:
+        refuse_known_private(parsed)
 
 
 def _check_address(address: IPAddress, url: httpx.URL) -> None:

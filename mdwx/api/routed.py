@@ -1,0 +1,101 @@
+"""The offline gate every door's posts pass: each (post, account, backend) the post goes to.
+
+``check``, ``build`` and ``publish`` (``--dry-run`` or not) route a post exactly alike
+(:func:`mdwx.api.accounts.routes`: the front matter's ``accounts``, narrowed by ``--account``),
+prepare it as each account sees it (its limits laid over the site's) and apply that
+account's backend's offline rules (:func:`mdwx.publish.rules.apply_rules`). So ``check``
+fails exactly when ``publish`` would refuse the post before sending anything, with the same
+message; a rule that fails only because of an account's settings names the account.
+``publish`` also resolves every routed account's credentials here, before the first request.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mdwx.api.accounts import Route, account_options, by_account, routes
+from mdwx.errors import ConfigError, MdwxError
+
+if TYPE_CHECKING:
+    from mdwx.api.types import Options
+    from mdwx.build import Prepared
+    from mdwx.config import SiteConfig
+    from mdwx.source.posts import Post as SitePost
+
+
+def prepare_routed(post: SitePost, options: Options, *, enforce_size: bool = True) -> Prepared:
+    """``post`` prepared and checked for every route it takes; the first route's :class:`Prepared`.
+
+    A post the call skips (it is for other accounts than ``options.account``) is prepared
+    with the site's config only (:func:`mdwx.build.prepare`).
+
+    Raises the first :class:`MdwxError` found (see :func:`gate_routes`).
+    """
+    from mdwx.build import prepare
+
+    taken = [route for route in routes(post, options) if route.skipped is None]
+    if not taken:
+        return prepare(post, enforce_size=enforce_size)
+    return gate_routes(taken, options, enforce_size=enforce_size)[0]
+
+
+def gate_routes(taken: list[Route], options: Options, *, enforce_size: bool = True) -> list[Prepared]:
+    """Each route's post prepared and its backend's offline rules applied.
+
+    One :class:`Prepared` per route, in order (routes that see the post alike share one).
+
+    Raises the route's read error or the first rule that fails; one that fails under an
+    account's own limits or backend names the account (``account 'news': …``).
+    :class:`ConfigError` (the site's config) is raised as it is.
+    """
+    from mdwx.build import prepare
+    from mdwx.publish.backends import backend_name
+    from mdwx.publish.rules import apply_rules
+
+    done: list[tuple[SiteConfig, str, Prepared]] = []
+    ready = []
+    for route in taken:
+        if route.error is not None:
+            raise route.error
+        config = route.post.config
+        backend = backend_name(config, options.backend)
+        prepared = next((p for c, b, p in done if b == backend and c == config), None)
+        if prepared is None:
+            try:
+                prepared = prepare(route.post, enforce_size=enforce_size)
+                apply_rules(prepared, backend)
+            except ConfigError:
+                raise
+            except MdwxError as exc:
+                raise _naming_account(exc, route) from None
+            done.append((config, backend, prepared))
+        ready.append(prepared)
+    return ready
+
+
+def _naming_account(error: MdwxError, route: Route) -> MdwxError:
+    """``error`` naming the route's account when that account changes the rules.
+
+    It does when it sets its own limits, draft limits or backend.
+    """
+    account = route.account
+    if account is None or not (account.limits or account.draft or account.backend):
+        return error
+    error.message = f"account {account.name!r}: {error.message}"
+    return error
+
+
+def resolve_credentials(items: list[Route], options: Options) -> dict[str | None, Options]:
+    """The call's options for every account a route goes to, with its credentials.
+
+    Resolved before anything is sent; keyed by account name (None: the call's credentials).
+
+    A dry run resolves them alike (it fetches no token), so it stops where the run would.
+    Raises :class:`ConfigError` for the first account without credentials.
+    """
+    resolved: dict[str | None, Options] = {}
+    for account, _ in by_account(items):
+        name = account.name if account else None
+        if name not in resolved:
+            resolved[name] = account_options(options, account, need_client=True)
+    return resolved
