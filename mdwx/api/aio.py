@@ -27,9 +27,10 @@ from mdwx.api.connection import (
     open_state,
     sandbox_folder,
 )
+from mdwx.api.deletion import delete, delete_all
 from mdwx.api.inputs import Source, Sources, site_posts
 from mdwx.api.routed import resolve_credentials
-from mdwx.api.status import delete, status
+from mdwx.api.status import status
 from mdwx.api.types import (
     BuildReport,
     CheckReport,
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from mdwx.publish.results import PostResult
     from mdwx.publish.state.store import State
 
-__all__ = ["Source", "Sources", "build", "check", "delete", "publish", "site_posts", "status"]
+__all__ = ["Source", "Sources", "build", "check", "delete", "delete_all", "publish", "site_posts", "status"]
 
 
 
