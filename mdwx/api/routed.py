@@ -19,7 +19,6 @@ from mdwx.errors import ConfigError, MdwxError
 if TYPE_CHECKING:
     from mdwx.api.types import Options
     from mdwx.build import Prepared
-    from mdwx.config import SiteConfig
     from mdwx.source.posts import Post as SitePost
 
 
@@ -52,14 +51,17 @@ def gate_routes(taken: list[Route], options: Options, *, enforce_size: bool = Tr
     from mdwx.publish.backends import backend_name
     from mdwx.publish.rules import apply_rules
 
-    done: list[tuple[SiteConfig, str, Prepared]] = []
+    done: list[tuple[tuple[object, ...], Prepared]] = []
     ready = []
     for route in taken:
         if route.error is not None:
             raise route.error
         config = route.post.config
         backend = backend_name(config, options.backend)
-        prepared = next((p for c, b, p in done if b == backend and c == config), None)
+        # An account changes only its limits, backend and api_base (account_config): the
+        # routes with the same limits and backend see the post alike.
+        seen = (config.limits, config.draft, backend)
+        prepared = next((p for key, p in done if key == seen), None)
         if prepared is None:
             try:
                 prepared = prepare(route.post, enforce_size=enforce_size)
@@ -68,7 +70,7 @@ def gate_routes(taken: list[Route], options: Options, *, enforce_size: bool = Tr
                 raise
             except MdwxError as exc:
                 raise _naming_account(exc, route) from None
-            done.append((config, backend, prepared))
+            done.append((seen, prepared))
         ready.append(prepared)
     return ready
 
