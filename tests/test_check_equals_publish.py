@@ -62,6 +62,7 @@ class Case:
     account_backends: dict[str, str | None]  # name → its backend (None: the site's)
     account_titles: dict[str, int | None]  # name → its [accounts.NAME.limits] title (None: the site's)
     listed: tuple[str, ...]  # the front matter's accounts ([]: the call's credentials)
+    chosen: str | None  # --account (None: every account the post lists)
     secrets: frozenset[str]  # accounts whose secret is given
     title: str
     post_type: str
@@ -76,6 +77,7 @@ cases = st.builds(
     account_backends=st.fixed_dictionaries({n: st.sampled_from([None, "media", "draft"]) for n in ("blog", "news")}),
     account_titles=st.fixed_dictionaries({n: st.sampled_from([None, 8, 20]) for n in ("blog", "news")}),
     listed=st.sampled_from([(), ("blog",), ("news",), ("blog", "news")]),
+    chosen=st.sampled_from([None, None, "blog", "news"]),
     secrets=st.sampled_from([frozenset({"blog", "news"})] * 3 + [frozenset({"blog"}), frozenset({"news"})]),
     title=st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=24),
     post_type=st.sampled_from(["article"] * 3 + ["images"]),
@@ -119,10 +121,17 @@ def make_site(root: Path, case: Case, blog: SandboxServer, news: SandboxServer) 
 
 def options_for(case: Case, blog: SandboxServer, news: SandboxServer, **changes: Any) -> api.Options:
     secrets = {"blog": blog.secret, "news": news.secret}
-    return api.Options(credentials=api.Credentials(appid=blog.appid, secret=blog.secret),
+    return api.Options(account=case.chosen, credentials=api.Credentials(appid=blog.appid, secret=blog.secret),
                        accounts={n: api.Credentials(secret=secrets[n]) for n in case.secrets},
                        token_cache=MemoryTokenCache(), fetch_transport=httpx.MockTransport(served_picture),
                        **changes)
+
+
+def routed(case: Case) -> set[str]:
+    """The accounts the post goes to in this call ("default": the call's credentials)."""
+    if case.chosen is None:
+        return set(case.listed) or {"default"}
+    return {case.chosen} if not case.listed or case.chosen in case.listed else set()
 
 
 def rows(server: SandboxServer) -> int:
@@ -146,7 +155,7 @@ def test_check_dry_run_and_publish_agree(accounts: tuple[SandboxServer, SandboxS
     blog, news = accounts
     with tempfile.TemporaryDirectory() as folder:
         post = make_site(Path(folder), case, blog, news)
-        checked = outcome(lambda: api.check(post))
+        checked = outcome(lambda: api.check(post, api.Options(account=case.chosen)))
         sent = len(blog.requests) + len(news.requests)
         articles = rows(blog) + rows(news)
         dry = outcome(lambda: api.publish(post, options_for(case, blog, news, dry_run=True)))
@@ -154,7 +163,7 @@ def test_check_dry_run_and_publish_agree(accounts: tuple[SandboxServer, SandboxS
         real = outcome(lambda: api.publish(post, options_for(case, blog, news)))
         assert dry == real, (case, dry, real)
         event(f"exit {real[0]}" + (f": {real[1][0].split(': ', 2)[-1][:30]}" if real[1] else ""))
-        missing = (set(case.listed) or {"default"}) - case.secrets - {"default"}
+        missing = routed(case) - case.secrets - {"default"}
         if missing:  # credentials are resolved for every account before anything is sent
             assert real[0] == 2 and "has no credentials" in real[1][0]
         else:
