@@ -288,3 +288,23 @@ def test_delete_takes_one_post_and_all_deletes_every_article_after_one_question(
     assert not [a for s in (blog, news) for a in s.store.articles() if a.media_id in made]
     again = mdwx("delete", "posts", "--all", "--yes", cwd=site, env=env)
     assert again.returncode == 0 and "nothing deleted" in again.stderr
+
+
+def test_a_remote_covers_crops_are_judged_once_fetched_before_any_account_is_sent(
+        tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]) -> None:
+    blog, news = accounts
+    site = two_account_site(tmp_path / "site", blog, news)
+    text = (site / "mdwx.toml").read_text("utf-8")
+    (site / "mdwx.toml").write_text(text.replace('api_base = "' + blog.base_url + '"\n',
+                                                 'api_base = "' + blog.base_url + '"\nbackend = "draft"\n'), "utf-8")
+    post = write_post(site / "posts" / "p.md", title="Remote cover",
+                      extra=f"accounts: [news, blog]\ncover: http://{PUBLIC_HOST}/c.png\npic_crop_1_1: [0, 0, 1, 1]\n")
+    assert api.check(post).ok  # its size is not known offline: nothing is fetched by check
+    before = len(blog.requests) + len(news.requests), rows(blog) + rows(news)
+    case = Case("media", {"blog": "draft", "news": None}, {"blog": None, "news": None}, ("news", "blog"), None,
+                frozenset({"blog", "news"}), "Remote cover", "article", "none", "", None)
+    dry = outcome(lambda: api.publish(post, options_for(case, blog, news, dry_run=True)))
+    real = outcome(lambda: api.publish(post, options_for(case, blog, news)))
+    assert dry == real and real[0] == 1
+    assert real[1] == [real[1][0]] * 2 and "account 'blog': pic_crop_1_1 is 40×30 px" in real[1][0]
+    assert (len(blog.requests) + len(news.requests), rows(blog) + rows(news)) == before  # news was not sent either

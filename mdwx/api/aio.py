@@ -118,7 +118,7 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     # credentials, and each post checked as each of its accounts sees it.
     runs = [(group, [item for post in group for item in routes(post, options)]) for group in by_site(site)]
     accounts = resolve_credentials([item for _, items in runs for item in items], options)
-    gated = [(group, items, _gate(items, options)) for group, items in runs]
+    gated = [(group, items, await _gate(items, options)) for group, items in runs]
     for group, items, ready in gated:
         results = [_unsent(item) for item in items]
         # The state first: taking over a hidden state file may move the sandbox's data too.
@@ -140,13 +140,13 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     return report
 
 
-def _gate(items: list[Route], options: Options) -> list[Prepared | MdwxError | None]:
+async def _gate(items: list[Route], options: Options) -> list[Prepared | MdwxError | None]:
     """Per route: its post prepared and checked, or why the post is refused.
 
     A post refused for one account is refused for all (:func:`mdwx.api.routed.gate_routes`),
     so no post is sent to some of its accounts only. None for a skipped or unreadable route.
     """
-    from mdwx.api.routed import gate_routes
+    from mdwx.api.routed import check_fetched_covers, gate_routes
 
     found: list[Prepared | MdwxError | None] = [None] * len(items)
     by_post: dict[str, list[int]] = {}
@@ -155,7 +155,10 @@ def _gate(items: list[Route], options: Options) -> list[Prepared | MdwxError | N
             by_post.setdefault(str(item.post.path), []).append(index)
     for indexes in by_post.values():
         try:
-            for index, prepared in zip(indexes, gate_routes([items[i] for i in indexes], options), strict=True):
+            taken = [items[i] for i in indexes]
+            ready = gate_routes(taken, options)
+            await check_fetched_covers(taken, ready, options)  # known once fetched: still before sending
+            for index, prepared in zip(indexes, ready, strict=True):
                 found[index] = prepared
         except ConfigError:
             raise

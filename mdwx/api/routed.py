@@ -75,6 +75,37 @@ def gate_routes(taken: list[Route], options: Options, *, enforce_size: bool = Tr
     return ready
 
 
+async def check_fetched_covers(taken: list[Route], ready: list[Prepared], options: Options) -> None:
+    """A remote cover's crops, for every route whose backend takes crops: fetched once here.
+
+    Its size is known only once it is fetched, so ``check`` cannot judge it; ``publish``
+    (dry run or not) does, before sending the post to any of its accounts. Raises the
+    first :class:`MdwxError`, naming the account as :func:`gate_routes` does.
+    """
+    from mdwx.publish.backends import backend_name, make_rules
+    from mdwx.publish.resolve import AssetLoader
+    from mdwx.urls import is_remote
+
+    sizes: dict[str, tuple[int, int]] = {}
+    for route, prepared in zip(taken, ready, strict=True):
+        article, cover = prepared.article, prepared.cover
+        rules = make_rules(backend_name(route.post.config, options.backend), route.post.config)
+        if (cover is None or not is_remote(cover[0]) or not rules.takes_crops or article.post_type == "images"
+                or not (article.pic_crop_235_1 or article.pic_crop_1_1)):
+            continue
+        try:
+            if cover[0] not in sizes:
+                loader = AssetLoader(route.post.config, None, "", fetch_transport=options.fetch_transport)
+                loaded = await loader.load_cover(*cover, article.path, size=True)
+                assert loaded.prepared is not None  # size=True: always prepared
+                sizes[cover[0]] = (loaded.prepared.width, loaded.prepared.height)
+            rules.check_cover(article, *sizes[cover[0]])
+        except ConfigError:
+            raise
+        except MdwxError as exc:
+            raise _naming_account(exc, route) from None
+
+
 def _naming_account(error: MdwxError, route: Route) -> MdwxError:
     """``error`` naming the route's account when that account changes the rules.
 
