@@ -1,4 +1,4 @@
-"""``check`` fails ⇔ ``publish --dry-run`` fails ⇔ the real publish refuses before sending.
+"""``check`` (and ``build``) fails ⇔ ``publish --dry-run`` fails ⇔ the real publish refuses before sending.
 
 The rules a post meets depend on where it goes: the site's backend, the accounts its front
 matter lists (each with its own backend and limits), its type, its cover crops, the hosts
@@ -156,6 +156,8 @@ def test_check_dry_run_and_publish_agree(accounts: tuple[SandboxServer, SandboxS
     with tempfile.TemporaryDirectory() as folder:
         post = make_site(Path(folder), case, blog, news)
         checked = outcome(lambda: api.check(post, api.Options(account=case.chosen)))
+        built = outcome(lambda: api.build(post, api.Options(account=case.chosen, out_dir=Path(folder) / "out")))
+        assert built == checked, (case, built, checked)
         sent = len(blog.requests) + len(news.requests)
         articles = rows(blog) + rows(news)
         dry = outcome(lambda: api.publish(post, options_for(case, blog, news, dry_run=True)))
