@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from mdwx.api.accounts import account_options, named_account, on_account, routes
 from mdwx.api.connection import connect, open_state, state_appid
@@ -99,13 +99,8 @@ async def delete_all(posts: Sources, options: Options | None = None, *, index: i
                 continue
             if route.error is not None:
                 raise route.error
-            try:
-                planned = _plan(route.post, route.account, options, None)
-            except ConfigError:
-                raise
-            except MdwxError:
-                continue  # nothing recorded for it: nothing to delete
-            if planned.target.status != "deleted":
+            planned = _plan(route.post, route.account, options, None, missing_ok=True)
+            if planned is not None and planned.target.status != "deleted":  # None: nothing recorded
                 plans.append(planned)
     resolved = {p.account.name if p.account else None: account_options(options, p.account, need_client=True)
                 for p in plans}
@@ -129,8 +124,21 @@ def one_post(post: Sources) -> None:
         raise ConfigError("delete takes one post, not a folder", path=Path(items[0]), hint=SEVERAL_HINT)
 
 
-def _plan(target_post: SitePost, account: Account | None, options: Options, article: str | None) -> _Planned:
-    """What deleting ``article`` (default: the post's current one) would delete; nothing sent."""
+@overload
+def _plan(target_post: SitePost, account: Account | None, options: Options, article: str | None) -> _Planned: ...
+
+
+@overload
+def _plan(target_post: SitePost, account: Account | None, options: Options, article: str | None, *,
+          missing_ok: bool) -> _Planned | None: ...
+
+
+def _plan(target_post: SitePost, account: Account | None, options: Options, article: str | None, *,
+          missing_ok: bool = False) -> _Planned | None:
+    """What deleting ``article`` (default: the post's current one) would delete; nothing sent.
+
+    ``missing_ok``: None when mdwx recorded no article for the post, instead of MdwxError.
+    """
     from mdwx.publish.backends import backend_name
     from mdwx.publish.identity import article_fingerprint, find_article
 
@@ -150,6 +158,8 @@ def _plan(target_post: SitePost, account: Account | None, options: Options, arti
         handles[record.media_id] = (record.article_id, record.publish_id)
     if article is None:
         if record is None or not record.media_id:
+            if missing_ok:
+                return None
             raise MdwxError("mdwx has no article for this post", path=target_post.path,
                             hint="nothing to delete; `mdwx status` lists what was published")
         article = record.media_id
