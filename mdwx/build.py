@@ -263,15 +263,17 @@ def cover_reference(article: Article, document: Document, post: Post) -> CoverRe
     return None
 
 
-def check_post(post: Post, *, also: Callable[[Prepared], None] | None = None) -> PostReport:
+def check_post(post: Post, *, also: Callable[[Prepared], None] | None = None,
+               prepare_with: Callable[[Post], Prepared] = prepare) -> PostReport:
     """Check one post offline; its problem is the report's ``error``, a site's is raised (ConfigError).
 
-    ``also`` is a further check of the prepared post raising :class:`MdwxError`, e.g. what a
-    publishing API refuses before anything is sent (:meth:`mdwx.publish.backends.Backend.check`).
+    ``prepare_with`` reads, renders and checks it (:func:`prepare`; the API passes
+    :func:`mdwx.api.routed.prepare_routed`: every account it goes to, with each backend's
+    offline rules). ``also`` is a further check of the prepared post raising :class:`MdwxError`.
     """
     report = PostReport(post.path)
     try:
-        prepared = prepare(post)
+        prepared = prepare_with(post)
         if also is not None:
             also(prepared)
     except ConfigError:
@@ -291,15 +293,16 @@ def _fill(report: PostReport, prepared: Prepared) -> None:
     report.content_bytes = prepared.content_bytes
 
 
-def build_post(post: Post, out_dir: Path) -> PostReport:
+def build_post(post: Post, out_dir: Path, *, prepare_with: Callable[..., Prepared] = prepare) -> PostReport:
     """Write ``OUT/<slug>/content.html`` and ``preview.html`` for one post.
 
     Content over the size limit is still written (to see what to cut) and the report
-    carries the breach as its error.
+    carries the breach as its error. ``prepare_with``: as for :func:`check_post` (called
+    with ``enforce_size=False``).
     """
     report = PostReport(post.path)
     try:
-        prepared = prepare(post, enforce_size=False)
+        prepared = prepare_with(post, enforce_size=False)
         _fill(report, prepared)
         report.outputs = _write_outputs(prepared, out_dir / prepared.article.slug)
         report.error = prepared.breach

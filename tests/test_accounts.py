@@ -135,8 +135,11 @@ def test_a_named_account_without_its_secret_stops_before_anything_is_sent(tmp_pa
         api.publish(post, api.Options(accounts={}))
     assert "WECHAT_APPSECRET_BLOG" in (caught.value.hint or "")
     assert not blog.requests
-    planned = api.publish(post, api.Options(dry_run=True))  # a dry run needs no credentials
+    with pytest.raises(ConfigError, match="account 'blog' has no credentials"):  # the dry run stops alike
+        api.publish(post, api.Options(dry_run=True))
+    planned = api.publish(post, api.Options(dry_run=True, accounts=credentials(blog, news)))
     assert [r.account for r in planned.posts] == ["blog"] and planned.posts[0].status == "dry-run"
+    assert not blog.requests  # it resolved that the secret is there; it fetched no token
 
 
 def test_the_cli_reads_each_accounts_secret_from_the_variable_its_config_names(tmp_path: Path,

@@ -87,13 +87,17 @@ def test_a_file_post_and_the_same_text_in_memory_are_one_article(tmp_path: Path)
         assert second.posts[0].steps == ["unchanged"] and len(sb.store.articles()) == 1
 
 
+#: Credentials a dry run finds present (it fetches no token with them).
+PRESENT = api.Credentials(appid="wx0123456789abcdef", secret="dry-run-secret")
+
+
 def test_results_serialise_to_the_clis_json_shapes(tmp_path: Path) -> None:
     post = api.Post("# T\n\nbody\n", path=tmp_path / "t.md")
     report = api.check(post)
     assert list(report.to_json()) == ["posts"]
     assert list(report.to_json()["posts"][0]) == ["path", "title", "slug", "ok", "content_chars",
                                                   "content_bytes", "warnings", "outputs", "error"]
-    dry = api.publish(post, api.Options(dry_run=True))
+    dry = api.publish(post, api.Options(dry_run=True, credentials=PRESENT))
     assert dry.ok and dry.posts[0].status == "dry-run"
     assert list(dry.to_json()["posts"][0]) == ["path", "title", "media_id", "status", "url", "uploads",
                                                "actions", "steps", "warnings", "error"]
@@ -114,7 +118,8 @@ def test_sync_wrappers_refuse_a_running_loop_and_work_from_a_thread(tmp_path: Pa
 
     assert asyncio.run(inside()).posts[0].status == "not published"
     results: list[Any] = []
-    thread = threading.Thread(target=lambda: results.append(api.publish(post, api.Options(dry_run=True))))
+    thread = threading.Thread(target=lambda: results.append(api.publish(post, api.Options(dry_run=True,
+                                                                                           credentials=PRESENT))))
     thread.start()
     thread.join(timeout=60)
     assert results and results[0].posts[0].status == "dry-run"

@@ -110,9 +110,14 @@ def test_unchanged_rerun_counts_the_video_as_reused(tmp_path: Path) -> None:
         assert "0 videos uploaded" in human and "1 videos" not in human
 
 
+def with_credentials() -> dict[str, str]:
+    """The environment with credentials present (a dry run checks they are; it fetches no token)."""
+    return {**os.environ, "WECHAT_APPID": "wx0123456789abcdef", "WECHAT_APPSECRET": "present-not-used"}
+
+
 def test_failed_post_keeps_its_title_in_json(tmp_path: Path) -> None:
     post = site_with_post(tmp_path, title="Named post", extra="cover: ../outside.jpg\n")
-    code, doc = mdwx_json("publish", str(post), "--dry-run", cwd=post.parent, env=dict(os.environ))
+    code, doc = mdwx_json("publish", str(post), "--dry-run", cwd=post.parent, env=with_credentials())
     assert code == 1 and doc["posts"][0]["title"] == "Named post"
     assert doc["posts"][0]["error"]["message"].startswith(f"{post}:3: cover:")
 
@@ -120,7 +125,7 @@ def test_failed_post_keeps_its_title_in_json(tmp_path: Path) -> None:
 def test_one_error_format_in_check_preview_and_publish(tmp_path: Path) -> None:
     post = site_with_post(tmp_path, extra="cover: ../outside.jpg\n")
     expected = f"✗ {post}:3: cover: ../outside.jpg: outside the site folder"
-    env = dict(os.environ)
+    env = with_credentials()  # a dry run stops at missing credentials as the run does
     for command in (["check"], ["preview", "--static", "--no-open"], ["publish", "--dry-run"]):
         result = mdwx(*command, str(post), cwd=post.parent, env=env)
         assert result.returncode == 1, command

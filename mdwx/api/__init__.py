@@ -66,7 +66,7 @@ __all__ = [
     "DeleteResult", "DeleteTarget", "Events", "MdwxError", "Options", "Post", "PostReport", "PostResult",
     "PublishError", "PublishReport", "RenderError", "RunningLoopError", "SandboxInfo", "Source", "Sources",
     "StateError", "StatusReport", "StatusRow", "SupersededArticle", "WeChatError", "aio", "build", "check",
-    "delete", "publish", "status",
+    "delete", "delete_all", "publish", "status",
 ]
 
 T = TypeVar("T")
@@ -152,3 +152,13 @@ def delete(post: Sources, options: Options | None = None, *, article: str | None
     :class:`RunningLoopError` (inside a loop).
     """
     return _run("delete", lambda: aio.delete(post, options, article=article, index=index, confirm=confirm))
+
+
+def delete_all(posts: Sources, options: Options | None = None, *, index: int = 0,
+               confirm: Callable[[list[DeleteTarget]], bool] | None = None) -> list[DeleteResult]:
+    """Delete the current article of every post in ``posts`` (folders expanded), asked once.
+
+    The synchronous form of :func:`mdwx.api.aio.delete_all`, which describes the arguments;
+    raises as :func:`delete` does.
+    """
+    return _run("delete_all", lambda: aio.delete_all(posts, options, index=index, confirm=confirm))

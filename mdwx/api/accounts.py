@@ -100,6 +100,9 @@ def account_options(options: Options, account: Account | None, *, need_client: b
     :class:`ConfigError` naming the environment variable the account's config names.
     """
     if account is None:
+        if need_client and not options.sandbox and not (options.credentials or Credentials()).complete:
+            raise ConfigError("WeChat credentials are missing",  # as the client says: one message
+                              hint="set WECHAT_APPID and WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN)")
         return options
     given = options.accounts
     found: Credentials | None

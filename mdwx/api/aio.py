@@ -15,11 +15,11 @@ other posts go on. What makes every post fail is raised: :class:`~mdwx.errors.Co
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdwx.api.accounts import Route, account_options, by_account, routes
+from mdwx.api.accounts import Route, by_account, routes
 from mdwx.api.connection import (
     SANDBOX_POLL,
     by_site,
@@ -27,8 +27,10 @@ from mdwx.api.connection import (
     open_state,
     sandbox_folder,
 )
+from mdwx.api.deletion import delete, delete_all
 from mdwx.api.inputs import Source, Sources, site_posts
-from mdwx.api.status import delete, status
+from mdwx.api.routed import resolve_credentials
+from mdwx.api.status import status
 from mdwx.api.types import (
     BuildReport,
     CheckReport,
@@ -36,6 +38,7 @@ from mdwx.api.types import (
     PublishReport,
     SandboxInfo,
 )
+from mdwx.errors import ConfigError, MdwxError
 from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
@@ -44,7 +47,7 @@ if TYPE_CHECKING:
     from mdwx.publish.results import PostResult
     from mdwx.publish.state.store import State
 
-__all__ = ["Source", "Sources", "build", "check", "delete", "publish", "site_posts", "status"]
+__all__ = ["Source", "Sources", "build", "check", "delete", "delete_all", "publish", "site_posts", "status"]
 
 
 
@@ -71,38 +74,22 @@ async def build(posts: Sources, options: Options | None = None) -> BuildReport:
 
 def check_sync(posts: Sources, options: Options) -> CheckReport:
     """:func:`check` without an event loop (what :func:`mdwx.api.check` runs)."""
+    from mdwx.api.routed import prepare_routed
     from mdwx.build import check_post
 
-    # With an account, its backend's own checks too (the draft API's limits and post types).
-    return CheckReport([check_post(post, also=_backend_check(post, options) if options.account else None)
-                        for post in _for_account(site_posts(posts, options), options)])
-
-
-def _backend_check(post: SitePost, options: Options) -> Callable[[Prepared], None]:
-    """The check the post's backend makes before sending; it never touches its client."""
-    from typing import cast
-
-    from mdwx.publish.backends import backend_name, make_backend
-    from mdwx.publish.wechat_api import WeChatAPI
-
-    return make_backend(backend_name(post.config, options.backend), cast(WeChatAPI, None), post.config).check
+    # Every account the post goes to, with its limits and its backend's offline rules.
+    return CheckReport([check_post(post, prepare_with=functools.partial(prepare_routed, options=options))
+                        for post in site_posts(posts, options)])
 
 
 def build_sync(posts: Sources, options: Options) -> BuildReport:
     """:func:`build` without an event loop (what :func:`mdwx.api.build` runs)."""
+    from mdwx.api.routed import prepare_routed
     from mdwx.build import build_post
 
     out_dir = Path(options.out_dir).resolve()
-    return BuildReport([build_post(post, out_dir) for post in _for_account(site_posts(posts, options), options)])
-
-
-def _for_account(posts: list[SitePost], options: Options) -> list[SitePost]:
-    """With ``options.account``: the posts as that account sees them (its limits and backend)."""
-    from mdwx.api.accounts import named_account, on_account
-
-    if not options.account:
-        return posts
-    return [on_account(post, named_account(post, options.account), options) for post in posts]
+    return BuildReport([build_post(post, out_dir, prepare_with=functools.partial(prepare_routed, options=options))
+                        for post in site_posts(posts, options)])
 
 
 async def publish(posts: Sources, options: Options | None = None) -> PublishReport:
@@ -122,22 +109,72 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     has ``error`` set and the others go on. Raises :class:`ConfigError` for missing
     credentials or a wrong config and :class:`~mdwx.errors.StateError` for an unusable state.
     """
+    from mdwx.build import Prepared
+
     options = options or Options()
     site = site_posts(posts, options, need_path="publish")
     report = PublishReport()
-    for group in by_site(site):
-        items = [item for post in group for item in routes(post, options)]
+    # The whole run is decided before the first request: routes, every account's
+    # credentials, and each post checked as each of its accounts sees it.
+    runs = [(group, [item for post in group for item in routes(post, options)]) for group in by_site(site)]
+    accounts = resolve_credentials([item for _, items in runs for item in items], options)
+    gated = [(group, items, await _gate(items, options)) for group, items in runs]
+    for group, items, ready in gated:
         results = [_unsent(item) for item in items]
         # The state first: taking over a hidden state file may move the sandbox's data too.
         with open_state(group, report.notes) as state:
             for account, indexes in by_account(items):
-                posts_for = [items[i].post for i in indexes]
-                for index, result in zip(indexes, await _publish_to(account, posts_for, state, options, report),
-                                         strict=True):
+                prepared = {items[i].post.path: p for i in indexes if isinstance(p := ready[i], Prepared)}
+                for index in indexes:
+                    if isinstance(error := ready[index], MdwxError):
+                        results[index] = _refused(items[index], error)
+                sending = [i for i in indexes if not isinstance(ready[i], MdwxError)]
+                if not sending:
+                    continue
+                sent = await _publish_to(account, [items[i].post for i in sending], state,
+                                         accounts[account.name if account else None], report, prepared)
+                for index, result in zip(sending, sent, strict=True):
                     result.account = account.name if account else None
                     results[index] = result
         report.posts += results
     return report
+
+
+async def _gate(items: list[Route], options: Options) -> list[Prepared | MdwxError | None]:
+    """Per route: its post prepared and checked, or why the post is refused.
+
+    A post refused for one account is refused for all (:func:`mdwx.api.routed.gate_routes`),
+    so no post is sent to some of its accounts only. None for a skipped or unreadable route.
+    """
+    from mdwx.api.routed import check_fetched_covers, gate_routes
+
+    found: list[Prepared | MdwxError | None] = [None] * len(items)
+    by_post: dict[str, list[int]] = {}
+    for index, item in enumerate(items):
+        if item.skipped is None and item.error is None:
+            by_post.setdefault(str(item.post.path), []).append(index)
+    for indexes in by_post.values():
+        try:
+            taken = [items[i] for i in indexes]
+            ready = gate_routes(taken, options)
+            await check_fetched_covers(taken, ready, options)  # known once fetched: still before sending
+            for index, prepared in zip(indexes, ready, strict=True):
+                found[index] = prepared
+        except ConfigError:
+            raise
+        except MdwxError as exc:
+            for index in indexes:
+                found[index] = exc
+    return found
+
+
+def _refused(item: Route, error: MdwxError) -> PostResult:
+    """The result of a post the gate refused: failed, nothing sent."""
+    from mdwx.publish.publisher import front_matter_title
+    from mdwx.publish.results import PostResult
+
+    return PostResult(path=str(item.post.path), account=item.name, status="failed", error=error,
+                      title=front_matter_title(item.post))
 
 
 def _unsent(item: Route) -> PostResult:
@@ -155,13 +192,15 @@ def _unsent(item: Route) -> PostResult:
 
 
 async def _publish_to(account: Account | None, posts: list[SitePost], state: State, options: Options,
-                      report: PublishReport) -> list[PostResult]:
-    """Publish ``posts`` (one site's, bound for one account) with one connection."""
+                      report: PublishReport, prepared: dict[Path, Prepared]) -> list[PostResult]:
+    """Publish ``posts`` (one site's, bound for one account) with one connection.
+
+    ``options`` carries the account's credentials; ``prepared`` is the gate's work, by path.
+    """
     from mdwx.publish.publisher import Publisher
     from mdwx.publish.results import PublishOptions
 
     config = posts[0].config
-    options = account_options(options, account, need_client=not options.dry_run)
     poll = options.poll_interval or (SANDBOX_POLL if options.sandbox else None)
     run = PublishOptions(draft=options.draft, wait=options.wait or options.sandbox, dry_run=options.dry_run,
                          force=options.force, concurrency=options.concurrency,
@@ -175,6 +214,7 @@ async def _publish_to(account: Account | None, posts: list[SitePost], state: Sta
     name = account.name if account else None
     async with connect(config, options, need_client=not options.dry_run, account=name) as conn:
         publisher = Publisher(conn.client, state, conn.appid, run, options.events)
+        publisher.ready.update(prepared)
         results = await publisher.publish_all(posts)
         if conn.sandbox is not None:
             server = conn.sandbox

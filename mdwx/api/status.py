@@ -11,12 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
-from mdwx.api.accounts import account_options, by_account, named_account, on_account, routes
-from mdwx.api.connection import Connection, by_site, connect, open_state, state_appid
+from mdwx.api.accounts import account_options, by_account, routes
+from mdwx.api.connection import Connection, by_site, connect, open_state
 from mdwx.api.types import (
-    ConfirmDelete,
-    DeleteResult,
-    DeleteTarget,
     Options,
     StatusReport,
     StatusRow,
@@ -26,7 +23,6 @@ from mdwx.errors import MdwxError
 from mdwx.publish.state.store import State
 
 if TYPE_CHECKING:
-    from mdwx.accounts import Account
     from mdwx.api.inputs import Sources
     from mdwx.publish.backends import Backend
     from mdwx.publish.wechat_api import WeChatAPI
@@ -132,102 +128,3 @@ def _schedule(row: StatusRow, post: SitePost, now: dt.datetime) -> None:
     row.publish_at = publish_at.isoformat()
     if row.status in ("not published", "draft", "uploading", "updating"):
         row.due = is_due(publish_at, now)
-
-
-async def delete(post: Sources, options: Options | None = None, *, article: str | None = None,
-                 index: int = 0, confirm: ConfirmDelete | None = None) -> DeleteResult:
-    """Delete a post's article from WeChat's publishing library and record it.
-
-    ``post`` names one post (a path or an in-memory :class:`~mdwx.api.types.Post` with a
-    path). ``article`` is the media_id of one of its articles (an earlier one a ``force``
-    publish superseded; ``status`` lists them), default its current article. ``index`` is
-    the article's position in the item, from 1; 0 deletes them all (mdwx publishes one
-    article per item; the media API contract's ``cgi-bin/publish/delete`` and its FAQ).
-    ``confirm``
-    is asked with the :class:`DeleteTarget` before anything is sent; False cancels (the
-    result then has ``deleted=False``). An article mdwx recorded as deleted is not sent
-    again (``already_deleted``). Raises :class:`~mdwx.errors.MdwxError` when mdwx has no such
-    article for the post, :class:`~mdwx.errors.ConfigError` for missing credentials, and
-    WeChat's own errors (:class:`~mdwx.wechat.errors.WeChatError`) when it refuses.
-    """
-    from mdwx.api.inputs import site_posts
-    from mdwx.publish.backends import backend_name, make_backend
-    from mdwx.publish.identity import article_fingerprint, find_article
-
-    options = options or Options()
-    posts = site_posts(post, options, need_path="delete")
-    if len(posts) != 1:
-        raise MdwxError(f"delete takes one post, not {len(posts)}", hint="name one post file")
-    target_post, account = _delete_route(posts[0], options)
-    options = account_options(options, account, need_client=False)
-    account_name = account.name if account else None
-    notes: list[str] = []
-    appid = state_appid(options, target_post.config, account_name)
-    name = backend_name(target_post.config, options.backend)
-    with open_state([target_post], notes) as all_state:
-        state = all_state.for_backend(name)
-        found = find_article(state, appid, target_post, article_fingerprint(target_post))
-        record = found.record
-        key = record.source_path if record else target_post.relative
-        history = state.superseded(appid, key)
-    targets = {o.media_id: (o.status, o.title, True) for o in history}
-    handles = {o.media_id: (o.article_id, "") for o in history}  # the draft API's article_id, publish_id
-    if record and record.media_id:
-        targets[record.media_id] = (record.status, record.title, False)
-        handles[record.media_id] = (record.article_id, record.publish_id)
-    if article is None:
-        if record is None or not record.media_id:
-            raise MdwxError("mdwx has no article for this post", path=target_post.path,
-                            hint="nothing to delete; `mdwx status` lists what was published")
-        article = record.media_id
-    elif article not in targets:
-        known = ", ".join(targets) or "none"
-        raise MdwxError(f"article {article} is not one of this post's articles (known: {known})",
-                        path=target_post.path, hint="`mdwx status PATH` lists them")
-    status_text, title, superseded = targets[article]
-    result = DeleteResult(target_post.path, article, deleted=True, title=title, notes=tuple(notes))
-    if status_text == "deleted":
-        return DeleteResult(target_post.path, article, deleted=True, already_deleted=True, title=title,
-                            notes=tuple(notes))
-    target = DeleteTarget(target_post.path, article, title, status_text, superseded, tuple(notes))
-    if confirm is not None and not confirm(target):
-        return DeleteResult(target_post.path, article, deleted=False, title=title, notes=tuple(notes))
-    options = account_options(options, account, need_client=True)
-    async with connect(target_post.config, options, account=account_name) as conn:
-        assert conn.client is not None  # need_client: a missing credential raised ConfigError
-        article_id, publish_id = handles[article]
-        await make_backend(name, conn.client, target_post.config).delete(
-            article, status=status_text, article_id=article_id, publish_id=publish_id, index=index)
-        # mdwx publishes one article per item (the contract's FAQ: index 1), so deleting
-        # index 0 or 1 removes the post's article.
-        with State.open(target_post.config.state_path) as all_state:
-            state = all_state.for_backend(name)
-            if superseded:
-                state.mark_superseded_deleted(conn.appid, article)
-            else:
-                state.mark_deleted(conn.appid, key)
-    return result
-
-
-def _delete_route(post: SitePost, options: Options) -> tuple[SitePost, Account | None]:
-    """The post as the account it is deleted from sees it, and that account.
-
-    ``options.account``, else the one account its front matter lists. Raises
-    :class:`MdwxError` when it lists several.
-    """
-    from mdwx.build import read_post
-
-    if options.account:
-        account = named_account(post, options.account)
-        return on_account(post, account, options), account
-    try:
-        listed = read_post(post).accounts
-    except MdwxError:
-        listed = ()
-    if len(listed) > 1:
-        raise MdwxError(f"the post goes to accounts {', '.join(listed)}: say which to delete it from",
-                        path=post.path, hint=f"mdwx delete --account {listed[0]} {post.path}")
-    if listed:
-        account = post.config.accounts[listed[0]]
-        return on_account(post, account, options), account
-    return post, None

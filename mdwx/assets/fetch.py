@@ -147,12 +147,7 @@ async def _pinned(
     headers = dict(_HEADERS)
     if policy.allow_private:
         return url, headers, {}
-    try:
-        literal: IPAddress | None = ipaddress.ip_address(url.host.strip("[]"))
-    except ValueError:
-        literal = None
-    if literal is not None:
-        _check_address(literal, url)
+    if refuse_known_private(url):  # a literal public address: connect to it as written
         return url, headers, {}
     address = await _resolve_public(url, resolver)
     headers["Host"] = url.netloc.decode("ascii")
@@ -178,6 +173,52 @@ async def _resolve_public(url: httpx.URL, resolver: Resolver) -> IPAddress:
     for address in addresses:
         _check_address(address, url)
     return addresses[0]
+
+
+def refuse_known_private(url: httpx.URL) -> bool:
+    """Refuse, without asking DNS, a host known to be non-public: a literal address that
+    :func:`is_forbidden` (numeric IPv4 forms such as ``0x7f000001`` included), or
+    ``localhost`` and names under it (RFC 6761 keeps them on the machine). True when the host is a literal (public) address; raises :class:`AssetError`.
+
+    ``check`` applies this offline (:func:`check_remote_offline`); what a name resolves to
+    is checked when it is fetched.
+    """
+    try:
+        literal: IPAddress | None = ipaddress.ip_address(url.host.strip("[]"))
+    except ValueError:
+        literal = None
+    if literal is not None:
+        _check_address(literal, url)
+        return True
+    name = url.host.rstrip(".").lower()
+    legacy = _numeric_ipv4(name)
+    if legacy is not None:  # 2130706433, 0x7f000001, 127.1: what the resolver reads as an address
+        _check_address(legacy, url)
+    if name == "localhost" or name.endswith(".localhost"):
+        raise AssetError(
+            f"{display_url(str(url))}: refusing to fetch from non-public address {name} (this machine)",
+            hint="set images.allow_private_hosts = true to allow it",
+        )
+    return False
+
+
+def _numeric_ipv4(name: str) -> ipaddress.IPv4Address | None:
+    """An IPv4 address in the numeric forms ``inet_aton`` reads (no DNS is asked), or None."""
+    if not name or not all(c in "0123456789abcdefx." for c in name) or not name[0].isdigit():
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(name))
+    except (OSError, ValueError):
+        return None
+
+
+def check_remote_offline(url: str, policy: FetchPolicy) -> None:
+    """What :func:`fetch_remote` would refuse before connecting, known without the network:
+    a URL that is not http(s) with a host, or a host known to be non-public (unless
+    ``policy.allow_private``). Raises :class:`AssetError`."""
+    parsed = normalise_url(url)
+    if not policy.allow_private:
+        refuse_known_private(parsed)
 
 
 def _check_address(address: IPAddress, url: httpx.URL) -> None:

@@ -309,7 +309,10 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str |
 
 
 @main.command()
-@click.argument("path", type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--all", "every", is_flag=True,
+              help="Delete the article of every post named (folders included), for each of its accounts: "
+                   "lists them all and asks once.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--index", type=click.IntRange(min=0), default=0, show_default=True,
               help="Which article of the item to delete, from 1; 0 deletes them all.")
@@ -321,14 +324,13 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str |
 @account_option
 @json_option
 @_guard
-def delete(path: Path, yes: bool, index: int, article: str | None, sandbox: bool, backend: str | None,
-           account: str | None, as_json: bool) -> None:
+def delete(paths: tuple[Path, ...], every: bool, yes: bool, index: int, article: str | None, sandbox: bool,
+           backend: str | None, account: str | None, as_json: bool) -> None:
     """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
     from mdwx.cli.publish import run_delete
 
-    sys.exit(run_delete(path, options_from_env(sandbox=sandbox, backend=backend, account=account), yes=yes,
-                        index=index,
-                        as_json=as_json, article=article))
+    sys.exit(run_delete(list(paths), options_from_env(sandbox=sandbox, backend=backend, account=account), yes=yes,
+                        index=index, every=every, as_json=as_json, article=article))
 
 
 @main.command()

@@ -177,13 +177,18 @@ def _print_status_row(row: StatusRow, *, show_error: bool) -> None:
         _say(f"    superseded: {old.media_id} {old.status}" + (f"  {old.url}" if old.url else ""))
 
 
-def run_delete(path: Path, options: Options, *, yes: bool, as_json: bool, index: int = 0,
-               article: str | None = None) -> int:
-    """``mdwx delete``: ask (unless ``yes``), delete through the API, print what happened."""
-    from mdwx import api
-    from mdwx.source.posts import collect_posts
+def run_delete(paths: list[Path], options: Options, *, yes: bool, as_json: bool, index: int = 0,
+               article: str | None = None, every: bool = False) -> int:
+    """``mdwx delete``: ask (unless ``yes``), delete through the API, print what happened.
 
-    post = collect_posts([path])[0].path  # a folder: its first post, as for preview
+    One post, or with ``every`` (``--all``) every post named (folders included).
+    """
+    from mdwx import api
+
+    if every:
+        if article is not None:
+            raise ConfigError("--article names one article of one post: it does not go with --all")
+        return _delete_all(paths, options, yes=yes, as_json=as_json, index=index)
     asked: list[DeleteTarget] = []
 
     def confirm(target: DeleteTarget) -> bool:
@@ -191,19 +196,51 @@ def run_delete(path: Path, options: Options, *, yes: bool, as_json: bool, index:
         _notes(target.notes)
         if yes:
             return True
-        if not sys.stdin.isatty():
-            raise ConfigError("refusing to delete without confirmation", hint="pass --yes")
+        _need_terminal()
         label = "superseded article" if target.superseded else "article"
         return click.confirm(f"Delete the {label} '{target.title}' ({target.status}, {target.media_id}) "
                              "from WeChat?", err=True)
 
-    result = api.delete(post, options, article=article, index=index, confirm=confirm)
+    result = api.delete(paths, options, article=article, index=index, confirm=confirm)
     if not asked:
         _notes(result.notes)
     if not result.deleted:
         _say("nothing deleted")
         return EXIT_OK
     _deleted_report(result, as_json)
+    return EXIT_OK
+
+
+def _need_terminal() -> None:
+    if not sys.stdin.isatty():
+        raise ConfigError("refusing to delete without confirmation", hint="pass --yes")
+
+
+def _delete_all(paths: list[Path], options: Options, *, yes: bool, as_json: bool, index: int) -> int:
+    """``mdwx delete --all``: list every article, ask once, delete them."""
+    from mdwx import api
+
+    def confirm(targets: list[DeleteTarget]) -> bool:
+        for target in targets:
+            _notes(target.notes)
+        _say(f"{plural(len(targets), 'article')} to delete from WeChat:")
+        for target in targets:
+            label = "superseded article" if target.superseded else "article"
+            _say(f"    {target.path}: the {label} '{target.title}' ({target.status}, {target.media_id})")
+        if yes:
+            return True
+        _need_terminal()
+        return click.confirm(f"Delete all {plural(len(targets), 'article')}?", err=True)
+
+    results = api.delete_all(paths, options, index=index, confirm=confirm)
+    if as_json:
+        click.echo(json.dumps({"deleted": [r.to_json() for r in results]}))
+        return EXIT_OK
+    if not any(r.deleted for r in results):
+        _say("nothing deleted")
+    for result in results:
+        if result.deleted:
+            _deleted_report(result, as_json=False)
     return EXIT_OK
 
 

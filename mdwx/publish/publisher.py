@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import functools
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from mdwx.build import Prepared, prepare
@@ -41,6 +42,7 @@ from mdwx.publish.plan import (
 from mdwx.publish.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
 from mdwx.publish.results import Events, PostResult, PublishOptions
 from mdwx.publish.review import follow_review
+from mdwx.publish.rules import apply_rules
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.publish.submission import SubmitSteps
 from mdwx.source.posts import Post
@@ -61,6 +63,8 @@ class Publisher(SubmitSteps):
         self.options = options
         self.events = events or Events()
         self.backend: Backend | None = None
+        #: Posts the run's gate prepared already (:func:`mdwx.api.routed.gate_routes`), by path.
+        self.ready: dict[Path, Prepared] = {}
 
     def _bind(self, post: Post) -> Backend:
         """The run's backend (``--backend``, else the first post's site), and its records."""
@@ -107,7 +111,8 @@ class Publisher(SubmitSteps):
 
     async def _publish(self, post: Post, result: PostResult) -> None:
         backend = self._bind(post)
-        prepared = prepare(post)
+        prepared = self.ready.pop(post.path, None) or prepare(post)
+        apply_rules(prepared, backend.name)  # as check applies them: before anything is loaded or sent
         article = prepared.article
         result.title, result.warnings = article.title, prepared.warnings
         if article.draft:
@@ -120,7 +125,6 @@ class Publisher(SubmitSteps):
             result.actions.append(f"skipped: not due until {result.publish_at}" if article.publish_at
                                   else "skipped: no publish_at (--due publishes only scheduled posts that are due)")
             return
-        backend.check(prepared)  # the API's own limits: before anything is loaded or sent
         loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
         if article.post_type == "images":  # its pictures are permanent images; no cover
             pictures = await asyncio.gather(*(loader.load_permanent(a, article.path) for a in prepared.document.assets))
@@ -142,7 +146,8 @@ class Publisher(SubmitSteps):
                 result.actions.append(note)
         else:
             cover = await loader.load_cover(*reference, article.path, size=size)
-        backend.check_cover(article, cover)
+        if cover.prepared is not None:  # a remote cover's crops: known only now
+            backend.check_cover(article, cover.prepared.width, cover.prepared.height)
         video_cover = None
         if article.video.cover and any(x.kind == "video" for x in loaded):
             video_cover = await loader.load_cover(article.video.cover, article.path,

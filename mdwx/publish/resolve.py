@@ -117,13 +117,7 @@ class AssetLoader:
             raise AssetError(f"{source}: cannot read ({exc.strerror})", path=post_path, line=line) from exc
 
     def _mirrored(self, url: str) -> Path | None:
-        """A local copy of a remote URL per the site's ``mirrors`` table, when it exists."""
-        for prefix, folder in self.config.mirrors.items():
-            if url.startswith(prefix):
-                candidate = (self.config.root / folder / url[len(prefix):].split("?")[0]).resolve()
-                if candidate.is_file() and candidate.is_relative_to(os.path.realpath(self.config.root)):
-                    return candidate
-        return None
+        return mirrored(self.config, url)
 
     def _lookup(self, loaded: LoadedAsset) -> LoadedAsset:
         return lookup_cached(self.state, self.appid, loaded) if self.state else loaded
@@ -211,6 +205,16 @@ class AssetLoader:
             raise AssetError(f"{asset.source}: video must be between 1 byte and 2 GB, not {size:,} bytes",
                              path=post_path, line=asset.line)
         return path
+
+
+def mirrored(config: SiteConfig, url: str) -> Path | None:
+    """A local copy of a remote URL per the site's ``mirrors`` table, when it exists."""
+    for prefix, folder in config.mirrors.items():
+        if url.startswith(prefix):
+            candidate = (config.root / folder / url[len(prefix):].split("?")[0]).resolve()
+            if candidate.is_file() and candidate.is_relative_to(os.path.realpath(config.root)):
+                return candidate
+    return None
 
 
 def _located(make: Callable[[], Any], post_path: Path, line: int | None) -> Any:

@@ -7,8 +7,10 @@ assets, the state, the plan and the CLI call a :class:`Backend` and never ask wh
 
 What a backend decides:
 
-- which limits apply and which posts it can publish at all (:meth:`Backend.check`, before
-  anything is sent);
+- which limits apply, which posts it can publish at all and what it asks of the cover
+  (:class:`Rules`: :meth:`Rules.check`, :meth:`Rules.check_cover`): its offline rules, made
+  without a client by :func:`make_rules` and applied by ``check``, ``build`` and ``publish``
+  alike (:func:`mdwx.publish.rules.apply_rules`);
 - the article's JSON (:meth:`Backend.payload`) and the call that creates it, changes it while
   it is unsubmitted (``publish/update`` index 1 vs ``draft/update`` index 0), submits it;
 - how a submission is followed (status strings vs ``publish_id`` → ``publish_status``), where
@@ -21,10 +23,10 @@ from __future__ import annotations
 
 from mdwx.config import BACKENDS, SiteConfig
 from mdwx.errors import ConfigError
-from mdwx.publish.backends.base import Backend, Gone
+from mdwx.publish.backends.base import Backend, Gone, Rules
 from mdwx.publish.wechat_api import WeChatAPI
 
-__all__ = ["BACKENDS", "Backend", "Gone", "backend_name", "make_backend"]
+__all__ = ["BACKENDS", "Backend", "Gone", "Rules", "backend_name", "make_backend", "make_rules"]
 
 
 def backend_name(config: SiteConfig, chosen: str | None = None) -> str:
@@ -45,4 +47,17 @@ def make_backend(name: str, client: WeChatAPI, config: SiteConfig) -> Backend:
         from mdwx.publish.backends.media import MediaBackend
 
         return MediaBackend(client, config)
+    raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {name!r}")
+
+
+def make_rules(name: str, config: SiteConfig) -> Rules:
+    """The offline rules of the backend called ``name`` for a site (or account) ``config``."""
+    if name == "draft":
+        from mdwx.publish.backends.draft import DraftRules
+
+        return DraftRules(config)
+    if name == "media":
+        from mdwx.publish.backends.media import MediaRules
+
+        return MediaRules(config)
     raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {name!r}")

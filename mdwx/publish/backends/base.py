@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from mdwx.build import Prepared
-    from mdwx.publish.resolve import LoadedAsset, Resolved
+    from mdwx.publish.resolve import Resolved
     from mdwx.publish.review import Progress
     from mdwx.publish.state.store import ArticleRecord
     from mdwx.source.model import Article
@@ -35,23 +35,35 @@ class Gone(Exception):
         self.submitted = submitted
 
 
-class Backend(Protocol):
-    """One WeChat publishing API. ``client`` is a :class:`mdwx.wechat.WeChatClient`."""
+class Rules(Protocol):
+    """A backend's offline rules: what its API refuses that is known before anything is sent.
+
+    ``check`` and ``check_cover`` are all that ``check``, ``build`` and
+    ``publish --dry-run`` need of a backend (:func:`mdwx.publish.rules.apply_rules`); they
+    never touch a client.
+    """
 
     name: str  # "media" or "draft": the state keeps each backend's articles apart
-    #: Human lines for the plan's article steps ("update", "uploadnews", "settle").
-    texts: dict[str, str]
-    #: Submissions WeChat allows per day (Beijing time), or None for no documented cap.
-    daily_submit_limit: int | None
-    library: str  # where an unsubmitted article sits, in words
+    takes_crops: bool  # whether the API takes cover crops (pic_crop_*), checked by check_cover
 
     def check(self, prepared: Prepared) -> None:
         """Raise :class:`mdwx.errors.MdwxError` (file and line) for anything this API refuses
         that can be known offline: field limits, a post type it cannot publish."""
 
-    def check_cover(self, article: Article, cover: LoadedAsset) -> None:
+    def check_cover(self, article: Article, width: int, height: int) -> None:
         """Raise :class:`mdwx.errors.MdwxError` when what the post asks of its cover (crops)
-        does not fit the cover, before anything is sent."""
+        does not fit a cover of ``width`` × ``height`` pixels (as sent)."""
+
+
+class Backend(Rules, Protocol):
+    """One WeChat publishing API: its :class:`Rules` and its calls. ``client`` is a
+    :class:`mdwx.wechat.WeChatClient`."""
+
+    #: Human lines for the plan's article steps ("update", "uploadnews", "settle").
+    texts: dict[str, str]
+    #: Submissions WeChat allows per day (Beijing time), or None for no documented cap.
+    daily_submit_limit: int | None
+    library: str  # where an unsubmitted article sits, in words
 
     def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
         """The article JSON this API takes, from the post and its resolved assets."""

@@ -25,7 +25,7 @@ from mdwx.publish.state.schema import ArticleStatus
 
 if TYPE_CHECKING:
     from mdwx.build import Prepared
-    from mdwx.publish.resolve import LoadedAsset, Resolved
+    from mdwx.publish.resolve import Resolved
     from mdwx.publish.state.store import ArticleRecord
     from mdwx.publish.wechat_api import DraftAPI
     from mdwx.source.model import Article
@@ -40,21 +40,15 @@ STATUS_BY_PUBLISH_STATUS: dict[int, ArticleStatus] = {0: "published", 2: "reject
                             6: "rejected"}
 
 
-class DraftBackend:
+class DraftRules:
+    """What the draft API refuses that is known offline: its field limits ([draft] in
+    mdwx.toml, an account's [accounts.NAME.draft]) and the shape of each cover crop."""
+
     name = "draft"
-    texts = {
-        UPDATE: "update the draft in the draft box (draft/update, index 0)",
-        UPLOAD: "put the article into the draft box (draft/add)",
-        SETTLE: "ask WeChat (draft/get, freepublish/batchget) whether the previous submit went through",
-    }
-    daily_submit_limit: int | None = None
-    library = "the draft box (草稿箱)"
+    takes_crops = True
 
-    def __init__(self, client: DraftAPI, config: SiteConfig) -> None:
-        self.client = client
+    def __init__(self, config: SiteConfig) -> None:
         self.config = config
-
-    # -- offline -------------------------------------------------------------------------
 
     def check(self, prepared: Prepared) -> None:
         """The draft API's limits ([draft] in mdwx.toml; an image post's text and pictures
@@ -74,15 +68,12 @@ class DraftBackend:
                     path=article.path, line=article.key_lines.get(name),
                     hint=f"shorten the {name}, or set draft.{name} in mdwx.toml to what your account accepts")
 
-    def check_cover(self, article: Article, cover: LoadedAsset) -> None:
-        """Each cover crop must have its shape (2.35:1, 1:1) in pixels of the cover, within a
-        pixel on each edge, as WeChat checks it; raises :class:`mdwx.errors.ArticleError` at
-        the crop's line."""
+    def check_cover(self, article: Article, width: int, height: int) -> None:
+        """Each cover crop must have its shape (2.35:1, 1:1) in pixels of the cover (``width``
+        × ``height``, as sent), within a pixel on each edge, as WeChat checks it; raises
+        :class:`mdwx.errors.ArticleError` at the crop's line."""
         from mdwx.errors import ArticleError
 
-        if cover.prepared is None:
-            return
-        width, height = cover.prepared.width, cover.prepared.height
         for key, ratio in CROP_RATIOS.items():
             crop = getattr(article, key)
             if not crop:
@@ -102,6 +93,24 @@ class DraftBackend:
         if name == "digest" and self.config.draft.digest_unit == "bytes":
             return len(value.encode("utf-8")), "bytes"
         return len(value), "characters"
+
+
+class DraftBackend(DraftRules):
+    """The draft-box and free-publish calls over ``client``, with :class:`DraftRules`."""
+
+    texts = {
+        UPDATE: "update the draft in the draft box (draft/update, index 0)",
+        UPLOAD: "put the article into the draft box (draft/add)",
+        SETTLE: "ask WeChat (draft/get, freepublish/batchget) whether the previous submit went through",
+    }
+    daily_submit_limit: int | None = None
+    library = "the draft box (草稿箱)"
+
+    def __init__(self, client: DraftAPI, config: SiteConfig) -> None:
+        super().__init__(config)
+        self.client = client
+
+    # -- offline: the article's JSON -------------------------------------------------------
 
     def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
         article = prepared.article

@@ -17,7 +17,7 @@ from mdwx.publish.review import STATUS_BY_TEXT, Progress
 
 if TYPE_CHECKING:
     from mdwx.build import Prepared
-    from mdwx.publish.resolve import LoadedAsset, Resolved
+    from mdwx.publish.resolve import Resolved
     from mdwx.publish.state.store import ArticleRecord
     from mdwx.publish.wechat_api import MediaAPI
     from mdwx.source.model import Article
@@ -25,18 +25,13 @@ if TYPE_CHECKING:
 DAILY_SUBMIT_LIMIT = 200
 
 
-class MediaBackend:
-    name = "media"
-    texts = {
-        UPDATE: "update the unsubmitted article (publish/update, index 1)",
-        UPLOAD: "upload the article to the publishing library (publish/uploadnews)",
-        SETTLE: "ask WeChat (publish/query) whether the previous submit went through",
-    }
-    daily_submit_limit: int | None = DAILY_SUBMIT_LIMIT
-    library = "the publishing library (媒体API)"
+class MediaRules:
+    """What the media API refuses that is known offline: image posts (no crops, no own limits)."""
 
-    def __init__(self, client: MediaAPI, config: SiteConfig) -> None:
-        self.client = client
+    name = "media"
+    takes_crops = False
+
+    def __init__(self, config: SiteConfig) -> None:
         self.config = config
 
     def check(self, prepared: Prepared) -> None:
@@ -46,8 +41,24 @@ class MediaBackend:
                                path=article.path, line=article.key_lines.get("type"),
                                hint='set backend = "draft" in mdwx.toml or pass --backend draft')
 
-    def check_cover(self, article: Article, cover: LoadedAsset) -> None:
+    def check_cover(self, article: Article, width: int, height: int) -> None:
         """The media API takes no cover crops: nothing to check."""
+
+
+class MediaBackend(MediaRules):
+    """The media API's calls over ``client``, with its offline rules (:class:`MediaRules`)."""
+
+    texts = {
+        UPDATE: "update the unsubmitted article (publish/update, index 1)",
+        UPLOAD: "upload the article to the publishing library (publish/uploadnews)",
+        SETTLE: "ask WeChat (publish/query) whether the previous submit went through",
+    }
+    daily_submit_limit: int | None = DAILY_SUBMIT_LIMIT
+    library = "the publishing library (媒体API)"
+
+    def __init__(self, client: MediaAPI, config: SiteConfig) -> None:
+        super().__init__(config)
+        self.client = client
 
     def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
         article = prepared.article

@@ -1,0 +1,100 @@
+"""A backend's offline rules applied to a prepared post: one function for every door.
+
+``check``, ``build``, ``publish --dry-run`` and the real publish all call
+:func:`apply_rules` on each (post, account, backend) a post goes to, so what ``publish``
+refuses before sending is what ``check`` reports. The rules:
+
+- the backend's own (:class:`mdwx.publish.backends.Rules`): field limits, post types it
+  cannot publish (image posts on the media API), cover crops (``pic_crop_*``) against the
+  cover's size as it will be sent — worked out from the local file, or the made cover; a
+  remote cover's size is known only once it is fetched, so its crops are checked then;
+- remote pictures: an http(s) URL with a host that is not known to be private (a literal
+  loopback/private address, ``localhost``); what a name resolves to is checked at fetch time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mdwx.document import AssetKind
+from mdwx.urls import is_remote
+
+if TYPE_CHECKING:
+    from mdwx.build import Prepared
+    from mdwx.publish.backends import Rules
+
+#: Remote references that are fetched (videos are local files; formulas are made here).
+_FETCHED = (AssetKind.IMAGE, AssetKind.CARD_IMAGE)
+
+
+def apply_rules(prepared: Prepared, backend: str) -> None:
+    """Raise :class:`mdwx.errors.MdwxError` (file and line) for what ``backend`` (``"media"``,
+    ``"draft"``) or the fetch of remote pictures would refuse, known offline."""
+    from mdwx.publish.backends import make_rules
+
+    rules = make_rules(backend, prepared.post.config)
+    rules.check(prepared)
+    check_remote_pictures(prepared)
+    if rules.takes_crops:
+        check_crops(prepared, rules)
+
+
+def check_remote_pictures(prepared: Prepared) -> None:
+    """Each remote picture (and a remote cover) that would be fetched must be an http(s) URL
+    whose host is not known to be non-public (:func:`mdwx.assets.fetch.check_remote_offline`);
+    a URL mirrored by a local file (``mirrors``) is not fetched. Raises :class:`AssetError`."""
+    from mdwx.assets.fetch import FetchPolicy, check_remote_offline
+    from mdwx.errors import AssetError
+    from mdwx.publish.resolve import mirrored
+
+    article, config = prepared.article, prepared.post.config
+    references = [(a.source, a.line) for a in prepared.document.assets if a.kind in _FETCHED and a.is_remote]
+    if prepared.cover is not None and is_remote(prepared.cover[0]) and article.post_type != "images":
+        references.append((prepared.cover[0], prepared.cover[2]))
+    policy = FetchPolicy.from_limits(config.images)
+    for source, line in references:
+        if mirrored(config, source) is not None:
+            continue
+        try:
+            check_remote_offline(source, policy)
+        except AssetError as exc:
+            exc.at(article.path, line)
+            raise
+
+
+def check_crops(prepared: Prepared, rules: Rules) -> None:
+    """The post's cover crops against its cover's size as sent, when that is known offline
+    (a local or ``data:`` cover, or the cover publish makes); raises :class:`ArticleError`."""
+    article = prepared.article
+    if not (article.pic_crop_235_1 or article.pic_crop_1_1) or article.post_type == "images":
+        return
+    size = _cover_size(prepared)
+    if size is not None:
+        rules.check_cover(article, *size)
+
+
+def _cover_size(prepared: Prepared) -> tuple[int, int] | None:
+    """The cover's (width, height) in pixels once prepared for upload, as publish makes it."""
+    import io
+
+    from mdwx.assets.imaging import cover_target, prepare_image
+    from mdwx.assets.local import read_source
+    from mdwx.publish.resolve import _located
+
+    config, article = prepared.post.config, prepared.article
+    if prepared.cover is None:  # the made cover: its size is fixed
+        from PIL import Image
+
+        from mdwx.assets.cover import SIZE
+
+        buffer = io.BytesIO()
+        Image.new("RGB", SIZE).save(buffer, "PNG")
+        data, source, line = buffer.getvalue(), "(generated cover)", None
+    else:
+        source, base, line = prepared.cover
+        if is_remote(source):
+            return None  # known when fetched: checked by publish then
+        data = _located(lambda: read_source(source, post_path=base, site_root=config.root), article.path, line)
+    ready = _located(lambda: prepare_image(data, cover_target(config.images), source=source, allow_animation=False),
+                     article.path, line)
+    return ready.width, ready.height
