@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import example, HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
@@ -134,6 +134,12 @@ def routed(case: Case) -> set[str]:
     return {case.chosen} if not case.listed or case.chosen in case.listed else set()
 
 
+def fetched_cover_misfits(case: Case) -> bool:
+    """The post's cover is its remote picture (no local one) and its crops do not fit it."""
+    return (case.cover == "none" and case.remote == PUBLIC_HOST and case.crops == "misfit"
+            and case.post_type == "article")
+
+
 def rows(server: SandboxServer) -> int:
     """Every article and draft the sandbox account holds, deleted ones included."""
     return len(server.store.articles(include_deleted=True)) + len(server.store.drafts(any_state=True))
@@ -151,6 +157,10 @@ def outcome(run: Any) -> tuple[int, list[str]]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=cases)
+@example(case=Case(site_backend="draft", account_backends={"blog": None, "news": None},
+                   account_titles={"blog": None, "news": None}, listed=(), chosen=None,
+                   secrets=frozenset({"blog", "news"}), title="0", post_type="article", crops="misfit",
+                   cover="none", remote=PUBLIC_HOST))
 def test_check_dry_run_and_publish_agree(accounts: tuple[SandboxServer, SandboxServer], case: Case) -> None:
     blog, news = accounts
     with tempfile.TemporaryDirectory() as folder:
@@ -168,6 +178,10 @@ def test_check_dry_run_and_publish_agree(accounts: tuple[SandboxServer, SandboxS
         missing = routed(case) - case.secrets - {"default"}
         if missing:  # credentials are resolved for every account before anything is sent
             assert real[0] == 2 and "has no credentials" in real[1][0]
+        elif fetched_cover_misfits(case) and checked[0] == 0:
+            # The one documented exception: a remote cover's size is known only once it is
+            # fetched, so its crops are judged by the dry run and the real run, not by check.
+            assert real[0] == 1 and all("cover" in message for message in real[1]), (case, real)
         else:
             assert checked[0] == real[0], (case, checked, real)
             assert set(checked[1]) == set(real[1]), (case, checked, real)
