@@ -119,6 +119,10 @@ def summary(results: list[PostResult], *, dry_run: bool) -> str:
     # A post whose only step is "unchanged" had nothing sent: counted as such, not by status.
     unchanged = [r for r in results if not r.error and r.steps == ["unchanged"]]
     parts = [f"{len(unchanged)} unchanged (nothing sent)"] if unchanged else []
+    kept = [r for r in results if not r.error and r.steps == ["keep"]]  # on_submitted_change = "warn"
+    if kept:
+        parts.append(f"{len(kept)} changed after submitting, kept as submitted (nothing sent; see the warning)")
+    unchanged += kept
     for status, words in _SUMMARY_WORDS:
         count = sum(1 for r in results if r.status == status and not r.error and r not in unchanged)
         if count:

@@ -24,6 +24,7 @@ from mdwx.publish.identity import Found, article_fingerprint, find_article
 from mdwx.publish.lock import post_lock, post_lock_path
 from mdwx.publish.plan import (
     ACTION_TEXT,
+    KEEP,
     SETTLE,
     UNCHANGED,
     UPDATE,
@@ -37,6 +38,7 @@ from mdwx.publish.plan import (
     payload_hash,
     plan_post,
     refresh_cached,
+    submitted_change,
 )
 from mdwx.publish.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
 from mdwx.publish.results import Events, PostResult, PublishOptions
@@ -164,6 +166,8 @@ class Publisher(SubmitSteps):
             result.status, result.steps = "dry-run", plan.steps
             result.uploads, result.actions = plan.counts(), describe(plan, planned=True, texts=self._texts)
             result.media_id = found.record.media_id if found.record else None
+            if plan.warning:
+                result.warnings.append(plan.warning)
             if plan.error:
                 raise plan.error
             return
@@ -209,12 +213,11 @@ class Publisher(SubmitSteps):
         if plan.error:
             result.steps.append("refuse")
             raise plan.error  # before any upload: nothing is sent
-        if plan.article == UNCHANGED:
+        if plan.article in (UNCHANGED, KEEP):
             assert record is not None
-            result.media_id, result.status, result.url = record.media_id, record.status, record.url
-            result.steps.append(UNCHANGED)
-            result.actions.append(ACTION_TEXT[UNCHANGED])
-            self._remember_identity(post, prepared.article)
+            self._keep(record, plan.article, result, warning=plan.warning)
+            if plan.article == UNCHANGED:  # a kept article stays known by what was submitted
+                self._remember_identity(post, prepared.article)
         else:
             await self._send(post, prepared, plan, record, loaded_parts, result)
         if plan.submit and result.status == "draft":
@@ -245,7 +248,7 @@ class Publisher(SubmitSteps):
             result.steps.append(SETTLE)
             plan.article, plan.supersede, plan.submit, plan.error = decide(
                 record, payload_hash(payload), draft=self.options.draft or plan.held, force=self.options.force,
-                path=post.path)
+                path=post.path, on_change=post.config.on_submitted_change)
             if plan.error:
                 raise plan.error
         if plan.supersede:
@@ -322,11 +325,10 @@ class Publisher(SubmitSteps):
         assert self.backend is not None
         digest = payload_hash(payload)
         rel = post.relative
-        if plan.article == UNCHANGED:  # settled to a recorded, unchanged article
+        if plan.article in (UNCHANGED, KEEP):  # settled to a recorded article: unchanged, or kept
             assert record is not None
-            result.media_id, result.status, result.url = record.media_id, record.status, record.url
-            result.steps.append(UNCHANGED)
-            result.actions.append(ACTION_TEXT[UNCHANGED])
+            warning = submitted_change(record, post.path, draft=self.options.draft) if plan.article == KEEP else None
+            self._keep(record, plan.article, result, warning=warning)
             return
         if record and record.status == "uploading":
             result.warnings.append(
@@ -357,6 +359,15 @@ class Publisher(SubmitSteps):
         result.media_id, result.status = media_id, "draft"
         result.steps.append(UPLOAD)
         result.actions.append(self._text(UPLOAD, past=True))
+
+    @staticmethod
+    def _keep(record: ArticleRecord, step: str, result: PostResult, *, warning: str | None) -> None:
+        """Nothing sent: the recorded article stands (unchanged, or kept after a submit)."""
+        result.media_id, result.status, result.url = record.media_id, record.status, record.url
+        result.steps.append(step)
+        result.actions.append(ACTION_TEXT[step])
+        if warning:
+            result.warnings.append(warning)
 
     def _text(self, step: str, *, past: bool) -> str:
         """The backend's words for an article step ("update …" → "updated …" when done)."""
