@@ -36,6 +36,8 @@ from mdwx.api.types import (
     PublishReport,
     SandboxInfo,
 )
+from mdwx.errors import ConfigError
+from mdwx.publish.state.outcomes import remember_outcomes, remember_run_failure
 from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
@@ -130,12 +132,19 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
         results = [_unsent(item) for item in items]
         # The state first: taking over a hidden state file may move the sandbox's data too.
         with open_state(group, report.notes) as state:
-            for account, indexes in by_account(items):
-                posts_for = [items[i].post for i in indexes]
-                for index, result in zip(indexes, await _publish_to(account, posts_for, state, options, report),
-                                         strict=True):
-                    result.account = account.name if account else None
-                    results[index] = result
+            try:
+                for account, indexes in by_account(items):
+                    posts_for = [items[i].post for i in indexes]
+                    for index, result in zip(indexes, await _publish_to(account, posts_for, state, options, report),
+                                             strict=True):
+                        result.account = account.name if account else None
+                        results[index] = result
+            except ConfigError as exc:  # no post of the group could be sent: each is retried
+                if not options.dry_run:
+                    remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
+                raise
+            if not options.dry_run:
+                remember_outcomes(state, [i.post.relative for i in items], results)
         report.posts += results
     return report
 

@@ -173,6 +173,10 @@ def _print_status_row(row: StatusRow, *, show_error: bool) -> None:
         _say(f"    publish_at {row.publish_at}")
     if row.why:
         _say(f"    {row.why}")
+    if row.pending:
+        runs = "once" if row.pending["failures"] == 1 else f"{row.pending['failures']} times"
+        _say(f"    failed, will retry: {row.pending['reason']} (failed {runs} since {row.pending['since']}; "
+             "the next push through an mdwx hook, or `mdwx publish` of it, retries it)", fg="yellow")
     if row.renamed_from:
         _say(f"    recorded as {row.renamed_from} (the post was renamed or moved)")
     if row.error and show_error and not row.not_asked:

@@ -141,7 +141,7 @@ ACTION_TEXT = {
     UPDATE: "update the unsubmitted article (index 1)",
     UPLOAD: "upload the article to the publishing library",
     SETTLE: "ask WeChat whether the previous submit went through",
-    KEEP: "keep the submitted article as it is: the change is not sent",
+    KEEP: "kept as submitted: the change is not sent",
 }
 
 

@@ -1,0 +1,103 @@
+"""Hooks in everyday use, end to end with real git pushes against the sandbox: a typo fixed
+in an already-submitted post never blocks a push (``on_submitted_change``), a post a hook
+failed to publish is retried by the next push and listed by ``status`` meanwhile."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import count, mdwx, sandbox_env, write_post
+from tests.git_helpers import commit_all, git, git_env, repository
+from tests.publish_helpers import sandbox
+
+
+def _site(work: Path, setting: str | None = None) -> None:
+    line = f'on_submitted_change = "{setting}"\n' if setting else ""
+    (work / "mdwx.toml").write_text(line, encoding="utf-8")
+    (work / ".gitignore").write_text(".mdwx/\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("setting", [None, "warn", "error", "republish"])
+def test_a_typo_in_a_submitted_post_follows_on_submitted_change(tmp_path: Path, setting: str | None) -> None:
+    with sandbox() as sb:
+        env = git_env(sandbox_env(sb, tmp_path), tmp_path)
+        bare, work = repository(tmp_path, env)
+        _site(work, setting)
+        post = write_post(work / "posts" / "a.md", title="A", body="Teh first text.")
+        commit_all(work, "a post", env)
+        assert mdwx("hook", "install", "--submit", cwd=work, env=env).returncode == 0
+        assert git(work, "push", "-q", "origin", "main", env=env, check=False).returncode == 0
+        assert count(sb, "publish/uploadnews") == 1 and count(sb, "publish/submit") == 1
+
+        write_post(post, title="A", body="The first text.")  # the typo fixed after submitting
+        commit_all(work, "fix a typo", env)
+        pushed = git(work, "push", "origin", "main", env=env, check=False)
+        landed = git(bare, "rev-parse", "main", env=env).stdout == git(work, "rev-parse", "HEAD", env=env).stdout
+        assert "Traceback" not in pushed.stderr
+        if setting == "error":  # the documented strict choice: the push stops, naming the command
+            assert pushed.returncode != 0 and not landed
+            assert "mdwx publish --force posts/a.md" in pushed.stderr
+            assert count(sb, "publish/uploadnews") == 1
+        elif setting == "republish":  # a new article, submitted; the push goes on
+            assert pushed.returncode == 0 and landed, pushed.stderr
+            assert count(sb, "publish/uploadnews") == 2 and count(sb, "publish/submit") == 2
+        else:  # "warn", the default: the push goes on, nothing sent, the next command named
+            assert pushed.returncode == 0 and landed, pushed.stderr
+            assert "warning:" in pushed.stderr and "mdwx publish --force posts/a.md" in pushed.stderr
+            assert count(sb, "publish/uploadnews") == 1 and count(sb, "publish/submit") == 1
+            # The command the warning names does what it says.
+            done = mdwx("publish", "--force", "posts/a.md", cwd=work, env=env)
+            assert done.returncode == 0, done.stderr
+            assert count(sb, "publish/uploadnews") == 2 and count(sb, "publish/submit") == 2
+
+
+def test_a_failed_post_receive_is_retried_by_the_next_push_and_listed_meanwhile(tmp_path: Path) -> None:
+    with sandbox() as sb:
+        env = git_env(sandbox_env(sb, tmp_path), tmp_path)
+        no_secret = {k: v for k, v in env.items() if k != "WECHAT_APPSECRET"}
+        bare, work = repository(tmp_path, env)
+        _site(work)
+        write_post(work / "posts" / "a.md", title="A")
+        commit_all(work, "a post", env)
+        assert mdwx("hook", "install", "--post-receive", "--submit", cwd=bare, env=env).returncode == 0
+
+        # The server has no credentials: the push is accepted, the post is not published.
+        pushed = git(work, "push", "origin", "main", env=no_secret, check=False)
+        assert pushed.returncode == 0, pushed.stderr
+        assert "publishing failed" in pushed.stderr and "Traceback" not in pushed.stderr
+        assert count(sb, "publish/uploadnews") == 0
+        tree = bare / "mdwx-publish"
+        state = (tree / ".mdwx" / "state.db").read_bytes()
+        assert sb.secret.encode() not in state  # the reason is kept, never a secret
+
+        listed = mdwx("status", "--json", "posts/a.md", cwd=tree, env=no_secret)
+        row = json.loads(listed.stdout)["posts"][0]
+        assert row["pending"]["failures"] == 1 and "WECHAT_APPSECRET" in row["pending"]["reason"]
+        human = mdwx("status", "posts/a.md", cwd=tree, env=no_secret)
+        assert "failed, will retry" in human.stderr
+
+        # A second push without credentials, touching nothing: the post is tried again.
+        git(work, "commit", "-q", "--allow-empty", "-m", "nothing", env=env)
+        pushed = git(work, "push", "origin", "main", env=no_secret, check=False)
+        assert "retrying 1 post(s)" in pushed.stderr and "posts/a.md" in pushed.stderr
+        row = json.loads(mdwx("status", "--json", "posts/a.md", cwd=tree, env=no_secret).stdout)["posts"][0]
+        assert row["pending"]["failures"] == 2
+
+        # Credentials now exist on the server: a push that does not touch the post publishes it.
+        write_post(work / "posts" / "b.md", title="B")
+        commit_all(work, "another post", env)
+        pushed = git(work, "push", "origin", "main", env=env, check=False)
+        assert pushed.returncode == 0, pushed.stderr
+        assert "retrying 1 post(s)" in pushed.stderr
+        assert count(sb, "publish/uploadnews") == 2 and count(sb, "publish/submit") == 2
+        row = json.loads(mdwx("status", "--json", "posts/a.md", cwd=tree, env=env).stdout)["posts"][0]
+        assert "pending" not in row and row["status"] in ("submitted", "published")
+
+        # Cleared: the next push has nothing to retry.
+        git(work, "commit", "-q", "--allow-empty", "-m", "nothing again", env=env)
+        pushed = git(work, "push", "origin", "main", env=env, check=False)
+        assert "no posts changed" in pushed.stderr and "retrying" not in pushed.stderr
+        assert count(sb, "publish/uploadnews") == 2
