@@ -101,3 +101,40 @@ def test_a_failed_post_receive_is_retried_by_the_next_push_and_listed_meanwhile(
         pushed = git(work, "push", "origin", "main", env=env, check=False)
         assert "no posts changed" in pushed.stderr and "retrying" not in pushed.stderr
         assert count(sb, "publish/uploadnews") == 2
+
+
+@pytest.mark.parametrize("mode", ["--draft", "--submit"])
+def test_a_local_pre_push_and_a_server_post_receive_make_one_article(tmp_path: Path, mode: str) -> None:
+    # publish_seconds=0: a submitted article is published at once, so the server's lookup
+    # does not race the sandbox's publishing window.
+    with sandbox(publish_seconds=0) as sb:
+        env = git_env(sandbox_env(sb, tmp_path), tmp_path)
+        bare, work = repository(tmp_path, env)
+        (work / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+        (work / ".gitignore").write_text(".mdwx/\n", encoding="utf-8")
+        post = write_post(work / "posts" / "a.md", title="A", body="Teh text.")
+        commit_all(work, "a post", env)
+        assert mdwx("hook", "install", mode, cwd=work, env=env).returncode == 0
+        assert mdwx("hook", "install", "--post-receive", mode, cwd=bare, env=env).returncode == 0
+        tree = bare / "mdwx-publish"
+
+        pushed = git(work, "push", "origin", "main", env=env, check=False)
+        assert pushed.returncode == 0, pushed.stderr
+        assert count(sb, "draft/add") == 1, pushed.stderr  # the pre-push made it, the server adopted it
+        assert "taken over instead of making a second" in pushed.stderr
+        assert count(sb, "freepublish/submit") == (1 if mode == "--submit" else 0)
+        assert (work / ".mdwx" / "state.db").is_file() and (tree / ".mdwx" / "state.db").is_file()
+        status = json.loads(mdwx("status", "--json", "posts/a.md", cwd=tree, env=env).stdout)["posts"][0]
+        local = json.loads(mdwx("status", "--json", "posts/a.md", cwd=work, env=env).stdout)["posts"][0]
+        assert status["status"] == local["status"] == ("published" if mode == "--submit" else "draft")
+
+        write_post(post, title="A", body="The text.")  # a typo fixed: both doors act on one article
+        commit_all(work, "fix a typo", env)
+        pushed = git(work, "push", "origin", "main", env=env, check=False)
+        assert pushed.returncode == 0, pushed.stderr
+        assert count(sb, "draft/add") == 1, pushed.stderr
+        if mode == "--draft":  # the one draft updated by each door in turn
+            assert count(sb, "draft/update") == 2
+        else:  # kept as submitted by both, each naming the command
+            assert pushed.stderr.count("mdwx publish --force posts/a.md") == 2
+            assert count(sb, "freepublish/submit") == 1

@@ -117,9 +117,10 @@ def summary(results: list[PostResult], *, dry_run: bool) -> str:
     """The closing line: each post counted under what really happened to it."""
     failed = sum(1 for r in results if r.error)
     # A post whose only step is "unchanged" had nothing sent: counted as such, not by status.
-    unchanged = [r for r in results if not r.error and r.steps == ["unchanged"]]
+    unchanged = [r for r in results if not r.error and [s for s in r.steps if not s.startswith("adopt ")]
+                 == ["unchanged"]]
     parts = [f"{len(unchanged)} unchanged (nothing sent)"] if unchanged else []
-    kept = [r for r in results if not r.error and r.steps == ["keep"]]  # on_submitted_change = "warn"
+    kept = [r for r in results if not r.error and [s for s in r.steps if not s.startswith("adopt ")] == ["keep"]]  # on_submitted_change = "warn"
     if kept:
         parts.append(f"{len(kept)} changed after submitting, kept as submitted (nothing sent; see the warning)")
     unchanged += kept

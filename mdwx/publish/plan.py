@@ -20,6 +20,7 @@ from typing import Any
 
 from mdwx.errors import MdwxError
 from mdwx.publish.identity import Found
+from mdwx.publish.marker import ADOPTED
 from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
@@ -181,12 +182,14 @@ def payload_hash(article: dict[str, Any]) -> str:
 
 async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAsset], found: Found, *,
                     draft: bool, force: bool, payload: Callable[[Resolved], dict[str, Any]],
-                    publish_at: datetime | None = None, now: datetime | None = None) -> Plan:
+                    publish_at: datetime | None = None, now: datetime | None = None, version: str = "") -> Plan:
     """Decide what publishing ``post`` does. ``assets``: the cover first, then the rest as
     loaded; ``payload`` builds the article JSON from resolved values (to hash it).
 
     ``publish_at`` (aware) holds the submit back while ``now`` (aware) is before it: the
     article is uploaded or updated as a draft, and submitted by the first run at or after it.
+    ``version`` is the post file's version (:mod:`mdwx.publish.marker`): an article adopted
+    from another door at that version is the post unchanged.
     """
     held = not draft and now is not None and not is_due(publish_at, now)
     plan = Plan(renamed_from=found.renamed_from, publish_at=publish_at, held=held)
@@ -217,6 +220,9 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
         resolved = Resolved(values={**values, **videos}, thumb_media_id=assets[0].cached_media_id or "",
                             media_ids={x.asset.key: x.cached_media_id or "" for x in assets if x.kind != "video"})
         digest = payload_hash(payload(resolved))
+    record = found.record
+    if record is not None and version and record.content_hash == ADOPTED + version:
+        digest = record.content_hash  # adopted from another door at this very version
     plan.article, plan.supersede, plan.submit, plan.error = decide(
         found.record, digest, draft=draft, force=force, path=post.path, on_change=post.config.on_submitted_change)
     if plan.article == KEEP and found.record is not None:
