@@ -27,6 +27,10 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mdwx.publish.state.store import State
 
 ATTR_KEY, ATTR_VERSION = "data-mdwx-post", "data-mdwx-version"
 ADOPTED = "adopted:"  # an adopted article's content_hash in the state: ADOPTED + VERSION
@@ -89,3 +93,14 @@ def read_mark(content: str) -> Mark | None:
     """The mark ``content`` carries, else None."""
     found = _MARK.search(content or "")
     return Mark(found.group(1), found.group(2)) if found else None
+
+
+def record_adopted(state: State, appid: str, source_path: str, found: Marked) -> None:
+    """Record the article another door made as this post's, at the version it carries: the
+    plan then finds it unchanged (that version) or changed (another), like its own."""
+    digest = ADOPTED + found.version
+    state.begin_upload(appid, source_path, title=found.title, content_hash=digest)
+    state.record_uploaded(appid, source_path, found.media_id, digest, found.title)
+    if found.status != "draft":
+        state.record_submitted(appid, source_path)
+        state.record_status(appid, source_path, "published", found.url, found.article_id)

@@ -20,7 +20,7 @@ from typing import Any
 
 from mdwx.errors import MdwxError
 from mdwx.publish.identity import Found
-from mdwx.publish.marker import ADOPTED
+from mdwx.publish.marker import ADOPTED, Mark
 from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
@@ -52,6 +52,7 @@ class Plan:
     publish_at: datetime | None = None  # the post's publish_at (front matter)
     held: bool = False  # publish_at is still ahead: the article is kept unsubmitted
     warning: str | None = None  # KEEP: what changed and the command that publishes it anew
+    mark: Mark | None = None  # what the article carries so another door finds it (mdwx.publish.marker)
 
     @property
     def steps(self) -> list[str]:
@@ -182,17 +183,17 @@ def payload_hash(article: dict[str, Any]) -> str:
 
 async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAsset], found: Found, *,
                     draft: bool, force: bool, payload: Callable[[Resolved], dict[str, Any]],
-                    publish_at: datetime | None = None, now: datetime | None = None, version: str = "") -> Plan:
+                    publish_at: datetime | None = None, now: datetime | None = None, mark: Mark | None = None) -> Plan:
     """Decide what publishing ``post`` does. ``assets``: the cover first, then the rest as
     loaded; ``payload`` builds the article JSON from resolved values (to hash it).
 
     ``publish_at`` (aware) holds the submit back while ``now`` (aware) is before it: the
     article is uploaded or updated as a draft, and submitted by the first run at or after it.
-    ``version`` is the post file's version (:mod:`mdwx.publish.marker`): an article adopted
-    from another door at that version is the post unchanged.
+    ``mark`` is the post's (:mod:`mdwx.publish.marker`): an article adopted from another door
+    at its version is the post unchanged.
     """
     held = not draft and now is not None and not is_due(publish_at, now)
-    plan = Plan(renamed_from=found.renamed_from, publish_at=publish_at, held=held)
+    plan = Plan(renamed_from=found.renamed_from, publish_at=publish_at, held=held, mark=mark)
     asked_draft, draft = draft, draft or held
     seen: set[tuple[str, str]] = set()
     videos: dict[str, str] = {}
@@ -221,7 +222,7 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
                             media_ids={x.asset.key: x.cached_media_id or "" for x in assets if x.kind != "video"})
         digest = payload_hash(payload(resolved))
     record = found.record
-    if record is not None and version and record.content_hash == ADOPTED + version:
+    if record is not None and mark is not None and record.content_hash == ADOPTED + mark.version:
         digest = record.content_hash  # adopted from another door at this very version
     plan.article, plan.supersede, plan.submit, plan.error = decide(
         found.record, digest, draft=draft, force=force, path=post.path, on_change=post.config.on_submitted_change)

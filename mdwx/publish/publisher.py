@@ -23,7 +23,7 @@ from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
 from mdwx.publish.identity import Found, article_fingerprint, find_article
 from mdwx.publish.lock import post_lock, post_lock_path
-from mdwx.publish.marker import ADOPTED, Mark, post_mark
+from mdwx.publish.marker import Mark, post_mark, record_adopted
 from mdwx.publish.plan import (
     ACTION_TEXT,
     KEEP,
@@ -164,7 +164,7 @@ class Publisher(SubmitSteps):
         article = prepared.article
         if self.options.dry_run:
             found = self._find(post, article)
-            plan = await self._make_plan(post, prepared, assets, found)
+            plan = await self._make_plan(post, prepared, assets, found, self._mark(post, article))
             result.status, result.steps = "dry-run", plan.steps
             result.uploads, result.actions = plan.counts(), describe(plan, planned=True, texts=self._texts)
             result.media_id = found.record.media_id if found.record else None
@@ -177,13 +177,13 @@ class Publisher(SubmitSteps):
                              timeout=self.options.lock_timeout, post_path=post.path):
             # Read again under the lock: another process may have just published this post.
             refresh_cached(self.state, self.appid, assets)
-            found = self._find(post, article)
+            found, mark = self._find(post, article), self._mark(post, article)
             record = found.record
             # Another door (with a state of its own) may have made the article, or an earlier
             # run whose create answer was lost: the account is asked before creating one.
             if record is None or (record.status == "uploading" and not record.media_id):
-                found = await self._adopt(post, article, result) or found
-            plan = await self._make_plan(post, prepared, assets, found)
+                found = await self._adopt(post, article, mark, result) or found
+            plan = await self._make_plan(post, prepared, assets, found, mark)
             result.uploads = plan.counts()
             await self._execute(post, prepared, plan, found, loaded_parts, result)
 
@@ -191,35 +191,31 @@ class Publisher(SubmitSteps):
     def _texts(self) -> dict[str, str]:
         return self.backend.texts if self.backend else {}
 
-    async def _make_plan(self, post: Post, prepared: Prepared, assets: list[LoadedAsset], found: Found) -> Plan:
+    async def _make_plan(self, post: Post, prepared: Prepared, assets: list[LoadedAsset], found: Found,
+                         mark: Mark) -> Plan:
         """The one decision both the dry run and the real run act on."""
         return await plan_post(self.state, self.appid, post, assets, found, draft=self.options.draft,
                                force=self.options.force,
                                payload=lambda resolved: self._payload(prepared, resolved),
                                publish_at=prepared.article.publish_at, now=self._now(),
-                               version=self._mark(post, prepared.article).version)
+                               mark=mark)
 
     def _mark(self, post: Post, article: Any) -> Mark:
         """The post's mark (:mod:`mdwx.publish.marker`): its site and identity, its version."""
         print_ = article_fingerprint(post, article)
         return post_mark(post.config.root, print_.post_key or post.relative, print_.source_hash)
 
-    async def _adopt(self, post: Post, article: Any, result: PostResult) -> Found | None:
+    async def _adopt(self, post: Post, article: Any, mark: Mark, result: PostResult) -> Found | None:
         """Take over the account's article carrying the post's mark (another door made it).
 
         Recorded in the state, so the plan updates, keeps or submits it instead of creating a
         second article.
         """
         assert self.backend is not None
-        found = await self.backend.find_marked(self._mark(post, article))
+        found = await self.backend.find_marked(mark)
         if found is None:
             return None
-        rel, digest = post.relative, ADOPTED + found.version
-        self.state.begin_upload(self.appid, rel, title=found.title, content_hash=digest)
-        self.state.record_uploaded(self.appid, rel, found.media_id, digest, found.title)
-        if found.status != "draft":
-            self.state.record_submitted(self.appid, rel)
-            self.state.record_status(self.appid, rel, "published", found.url, found.article_id)
+        record_adopted(self.state, self.appid, post.relative, found)
         result.steps.append(f"adopt {found.media_id}")
         result.warnings.append(str(Diagnostic(
             f"this post's {found.status} article {found.media_id} was made by another copy of the site (a hook, "
@@ -290,7 +286,7 @@ class Publisher(SubmitSteps):
         if plan.supersede:
             self.state.supersede(self.appid, post.relative)
             result.steps.append(f"supersede {plan.supersede}")
-        await self._upload_article(post, payload, record, plan, result, mark=self._mark(post, prepared.article))
+        await self._upload_article(post, payload, record, plan, result)
         self._remember_identity(post, prepared.article)
 
     def _find(self, post: Post, article: Any) -> Found:
@@ -356,7 +352,7 @@ class Publisher(SubmitSteps):
     # -- article -------------------------------------------------------------------------
 
     async def _upload_article(self, post: Post, payload: dict[str, Any], record: ArticleRecord | None,
-                              plan: Plan, result: PostResult, *, mark: Mark | None = None) -> None:
+                              plan: Plan, result: PostResult) -> None:
         """Run the plan's article step: update the unsubmitted article, or upload a new one."""
         assert self.backend is not None
         digest = payload_hash(payload)
@@ -375,7 +371,7 @@ class Publisher(SubmitSteps):
             self.state.begin_update(self.appid, rel)
             try:
                 async with self._intent(rel, record):
-                    await self.backend.update(record.media_id, payload, mark=mark)
+                    await self.backend.update(record.media_id, payload, mark=plan.mark)
             except Gone as gone:
                 self.state.record_uploaded(self.appid, rel, record.media_id, record.content_hash, record.title)
                 self.state.record_submitted(self.appid, rel)
@@ -390,7 +386,7 @@ class Publisher(SubmitSteps):
             return
         self.state.begin_upload(self.appid, rel, title=payload["title"], content_hash=digest)
         async with self._intent(rel, record):
-            media_id = await self.backend.create(payload, mark=mark)
+            media_id = await self.backend.create(payload, mark=plan.mark)
         self.state.record_uploaded(self.appid, rel, media_id, digest, payload["title"])
         result.media_id, result.status = media_id, "draft"
         result.steps.append(UPLOAD)
