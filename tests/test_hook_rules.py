@@ -91,3 +91,32 @@ def test_a_mark_differs_by_site_and_post_and_keeps_the_post_file_version(tmp_pat
     assert post_mark(one, "posts/a.md", "f" * 64).key != post_mark(two, "posts/a.md", "f" * 64).key
     assert post_mark(one, "posts/a.md", "f" * 64).key != post_mark(one, "posts/b.md", "f" * 64).key
     assert post_mark(one, "posts/a.md", "0" * 64) == Mark(post_mark(one, "posts/a.md", "f" * 64).key, "0" * 16)
+
+
+OUTCOME = st.tuples(st.sampled_from(["a.md", "b.md", "c.md"]), st.sampled_from(["", "blog", "news"]),
+                    st.sampled_from(["failed", "submitted", "draft", "skipped", "dry-run"]))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(OUTCOME, min_size=1, max_size=4), min_size=1, max_size=5))
+def test_pending_holds_exactly_the_posts_whose_last_real_outcome_failed(tmp_path_factory, runs) -> None:
+    from mdwx.errors import MdwxError
+    from mdwx.publish.results import PostResult
+    from mdwx.publish.state.outcomes import remember_outcomes
+    from mdwx.publish.state.store import State
+
+    expected: dict[tuple[str, str], int] = {}
+    with State.open(tmp_path_factory.mktemp("state") / "state.db") as state:
+        for run in runs:
+            results = []
+            for path, account, status in run:
+                result = PostResult(path=path, status=status, account=account or None)
+                if status == "failed":
+                    result.error = MdwxError(f"no luck with {path}", path=path)
+                    expected[(path, account)] = expected.get((path, account), 0) + 1
+                elif status != "dry-run":  # a dry run sends nothing and changes nothing
+                    expected.pop((path, account), None)
+                results.append(result)
+            remember_outcomes(state, [p for p, _, _ in run], results)
+        found = {(r.source_path, r.account): r.failures for r in state.pending()}
+    assert found == expected

@@ -138,3 +138,39 @@ def test_a_local_pre_push_and_a_server_post_receive_make_one_article(tmp_path: P
         else:  # kept as submitted by both, each naming the command
             assert pushed.stderr.count("mdwx publish --force posts/a.md") == 2
             assert count(sb, "freepublish/submit") == 1
+
+
+def test_two_clones_with_their_own_states_make_one_article_and_other_sites_stay_apart(tmp_path: Path) -> None:
+    from mdwx import api
+    from tests.backend_helpers import DRAFT
+
+    with sandbox(publish_seconds=0) as sb:
+        env = git_env(sandbox_env(sb, tmp_path), tmp_path)
+        bare, laptop = repository(tmp_path, env)
+        (laptop / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+        write_post(laptop / "posts" / "a.md", title="A")
+        commit_all(laptop, "a post", env)
+        git(laptop, "push", "-q", "origin", "main", env=env)
+        ci = tmp_path / "ci"
+        git(tmp_path, "clone", "-q", str(bare), str(ci), env=env)
+
+        def run(post: Path, state: str) -> api.PostResult:
+            options = api.Options(credentials=api.Credentials(appid=sb.appid, secret=sb.secret),
+                                  api_base=sb.base_url, state_path=tmp_path / state)
+            return api.publish([post], options).posts[0]
+
+        first = run(laptop / "posts" / "a.md", "laptop.db")
+        second = run(ci / "posts" / "a.md", "ci.db")  # a CI runner: another clone, another state
+        assert first.error is None and second.error is None
+        # Published at once (publish_seconds=0): found among the published articles, known
+        # by its article_id, unchanged; nothing created or submitted again.
+        assert second.steps == [f"adopt {second.media_id}", "unchanged"] and second.status == "published"
+        assert len(DRAFT.created(sb)) == 1 and len(DRAFT.submitted(sb)) == 1
+
+        # Two sites outside git with the same post path are different sites: two articles.
+        for name in ("one", "two"):
+            (tmp_path / name).mkdir()
+            (tmp_path / name / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+            result = run(write_post(tmp_path / name / "posts" / "a.md", title="A"), f"{name}.db")
+            assert result.error is None and not result.steps[0].startswith("adopt")
+        assert len(DRAFT.created(sb)) == 3
