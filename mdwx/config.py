@@ -20,6 +20,7 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
     COMMENT_MODES,
     DIGEST_UNITS,
     LINK_POLICIES,
+    SUBMITTED_CHANGE,
     DraftLimits,
     ImageLimits,
     Limits,
@@ -78,6 +79,9 @@ class SiteConfig:
     state_export: str | None = None
     # The branch whose pushes the git hooks publish ("" = the repository's default branch).
     publish_branch: str = ""
+    # A changed post whose article was already submitted: "warn" (kept, the next command
+    # named), "error" (the post fails) or "republish" (a new article, as --force).
+    on_submitted_change: str = "warn"
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
@@ -231,6 +235,10 @@ def _validate(config: SiteConfig, where: Path) -> None:
     if config.backend not in BACKENDS:
         raise _error(where, "backend", f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}",
                      hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box')
+    if config.on_submitted_change not in SUBMITTED_CHANGE:
+        raise _error(where, "on_submitted_change",
+                     f"on_submitted_change must be one of {', '.join(SUBMITTED_CHANGE)}, "
+                     f"not {config.on_submitted_change!r}")
     if config.draft.digest_unit not in DIGEST_UNITS:
         raise _error(where, "draft.digest_unit", f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}")
     if config.token_endpoint not in ("stable", "token"):

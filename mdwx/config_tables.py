@@ -22,6 +22,10 @@ MB = 1024 * 1024
 LINK_POLICIES = ("footnotes", "keep", "strip")
 CAPTION_SOURCES = ("title", "alt", "none")
 COMMENT_MODES = ("open", "fans", "closed")
+#: What publishing does with a post changed after its article was submitted (WeChat cannot
+#: change a submitted article): keep it and warn, refuse it (the post fails), or publish it
+#: as a new article (what ``--force`` does once).
+SUBMITTED_CHANGE = ("warn", "error", "republish")
 BACKENDS = ("media", "draft")  # WeChat's media API (cgi-bin/publish/*) or draft box (cgi-bin/draft/*)
 DIGEST_UNITS = ("chars", "bytes")
 

@@ -27,6 +27,12 @@ def compare(post: Path, sb, **options: bool | str) -> list[str]:
     assert planned.steps == taken.steps, (options, planned.actions, taken.actions)
     assert planned.uploads == taken.uploads, (options, planned.actions)
     assert (planned.error is None) == (taken.error is None), (planned.error, taken.error)
+    def kept(result):  # the on_submitted_change = "warn" warning, naming the next command
+        return [w for w in result.warnings if "changed after its article was submitted" in w]
+
+    assert kept(planned) == kept(taken)
+    assert bool(kept(taken)) == (taken.steps == ["keep"])
+    assert all("mdwx publish " in w and "--force" in w for w in kept(taken))
     if planned.error:
         assert str(planned.error) == str(taken.error)
     return taken.steps
@@ -40,9 +46,13 @@ def test_each_scenario_dry_run_then_real(tmp_path: Path, api: Api) -> None:
         steps = compare(post, sb)
         assert steps[0].startswith("upload cover pic.png (") and steps[-2:] == ["uploadnews", "submit"]
         assert compare(post, sb) == ["unchanged"]
-        # changed after submit: refused without --force (nothing sent), a new article with it
+        # changed after submit: kept with a warning by default (nothing sent), refused with
+        # on_submitted_change = "error", a new article with --force
         write_post(post, body="Edited once.")
         sent = len(endpoints(sb))
+        assert compare(post, sb) == ["keep"]
+        (tmp_path / "site" / "mdwx.toml").write_text(f'backend = "{api.name}"\non_submitted_change = "error"\n',
+                                                     encoding="utf-8")
         assert compare(post, sb) == ["refuse"]
         assert len(endpoints(sb)) == sent
         steps = compare(post, sb, force=True)
@@ -69,6 +79,11 @@ def test_dry_run_exit_codes_match_the_real_run(tmp_path: Path) -> None:
         write_post(post, body="Changed after submitting.")
         dry = mdwx("publish", str(post), "--dry-run", cwd=site, env=env)
         real = mdwx("publish", str(post), cwd=site, env=env)
+        assert dry.returncode == real.returncode == 0  # on_submitted_change = "warn", the default
+        assert "mdwx publish --force p.md" in dry.stderr and "mdwx publish --force p.md" in real.stderr
+        (site / "mdwx.toml").write_text('on_submitted_change = "error"\n', encoding="utf-8")
+        dry = mdwx("publish", str(post), "--dry-run", cwd=site, env=env)
+        real = mdwx("publish", str(post), cwd=site, env=env)
         assert dry.returncode == real.returncode == 1
         assert "already submitted" in dry.stderr and "already submitted" in real.stderr
         dry = mdwx("publish", str(post), "--dry-run", "--force", cwd=site, env=env)
@@ -77,7 +92,9 @@ def test_dry_run_exit_codes_match_the_real_run(tmp_path: Path) -> None:
         assert "would upload 0 images and 0 videos, 2 reused" in dry.stderr
 
 
-OPERATION = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans())  # edit, new pic, draft, force
+# edit, new pic, draft, force, on_submitted_change
+OPERATION = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans(),
+                      st.sampled_from(["warn", "error", "republish"]))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -90,7 +107,9 @@ def test_any_sequence_of_edits_and_options_is_predicted(tmp_path_factory, operat
     (site / "mdwx.toml").write_text(f'backend = "{api.name}"\n', encoding="utf-8")
     post = write_post(site / "p.md")
     with sandbox() as sb:
-        for number, (edit, new_picture, draft, force) in enumerate(operations):
+        for number, (edit, new_picture, draft, force, on_change) in enumerate(operations):
+            (site / "mdwx.toml").write_text(f'backend = "{api.name}"\non_submitted_change = "{on_change}"\n',
+                                            encoding="utf-8")
             if edit:
                 write_post(post, body=f"Edit number {number}.")
             if new_picture:

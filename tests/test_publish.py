@@ -99,19 +99,32 @@ def test_edited_unsubmitted_post_is_updated_not_duplicated(tmp_path: Path, api: 
         assert len(api.created(sb)) == 1 and len(api.submitted(sb)) == 1
 
 
-def test_changed_submitted_post_needs_force(tmp_path: Path, api: Api) -> None:
+def test_changed_submitted_post_follows_on_submitted_change(tmp_path: Path, api: Api) -> None:
     site = copy_site(tmp_path)
     post = site / "posts" / "hello-mdwx.md"
+    config = (site / "mdwx.toml").read_text("utf-8")
     with sandbox() as sb:
         first = publish([post], sb, backend=api.name)[0]
         assert first.status == "submitted"
         post.write_text(post.read_text("utf-8") + "\n\nAn edit.\n", encoding="utf-8")
+        kept = publish([post], sb, backend=api.name)[0]  # "warn", the default: kept, the command named
+        assert kept.error is None and kept.steps == ["keep"] and kept.media_id == first.media_id
+        assert any("mdwx publish --force" in w and "hello-mdwx.md" in w for w in kept.warnings)
+        assert len(api.created(sb)) == 1
+        (site / "mdwx.toml").write_text('on_submitted_change = "error"\n' + config, encoding="utf-8")
         refused = publish([post], sb, backend=api.name)[0]
         assert refused.error is not None and "--force" in str(refused.error)
         assert len(api.created(sb)) == 1
+        (site / "mdwx.toml").write_text('on_submitted_change = "republish"\n' + config, encoding="utf-8")
+        post.write_text(post.read_text("utf-8") + "\n\nA second edit.\n", encoding="utf-8")
+        again = publish([post], sb, backend=api.name)[0]
+        assert again.error is None and again.media_id != first.media_id and again.steps[-1] == "submit"
+        assert len(api.created(sb)) == 2
+        (site / "mdwx.toml").write_text('on_submitted_change = "error"\n' + config, encoding="utf-8")
+        post.write_text(post.read_text("utf-8") + "\n\nA third edit.\n", encoding="utf-8")
         forced = publish([post], sb, force=True, backend=api.name)[0]
-        assert forced.error is None and forced.media_id != first.media_id
-        assert len(api.created(sb)) == 2 and len(api.submitted(sb)) == 2
+        assert forced.error is None and forced.media_id not in (first.media_id, again.media_id)
+        assert len(api.created(sb)) == 3 and len(api.submitted(sb)) == 3
 
 
 def test_dry_run_sends_nothing_and_lists_the_plan(tmp_path: Path, api: Api) -> None:

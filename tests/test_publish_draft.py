@@ -267,19 +267,31 @@ def test_interrupted_draft_update_is_repeated_not_duplicated(tmp_path: Path) -> 
         assert "Edited." in DRAFT.article(sb, first.media_id)["content"]
 
 
-def test_lost_draft_add_answer_is_reported_and_the_rerun_warns(tmp_path: Path) -> None:
+def test_lost_draft_add_answer_is_reported_and_the_rerun_adopts_the_draft(tmp_path: Path, monkeypatch) -> None:
+    from mdwx.publish.backends.draft import DraftBackend
+
     site = copy_site(tmp_path)
     first, second = (write(site / "posts" / f"{name}.md", f"---\ntitle: {name}\ncover: ../media/cover-hello.jpg\n"
                            "---\n\n![logo](../media/logo.png)\n") for name in ("one", "two"))
     with sandbox() as sb:
         assert draft_publish([first], sb, draft=True)[0].error is None  # caches the shared images
+        find = DraftBackend.find_marked
+        # The sandbox's faults hit every call: the lookup before draft/add is let through.
+        monkeypatch.setattr(DraftBackend, "find_marked", lambda self, mark: _none())
         sb.configure(failure_rate=1.0, failure_kinds=("drop_after",))
         lost = draft_publish([second], sb, draft=True)[0]
         assert lost.error is not None and "draft/add" in str(lost.error)
+        assert len(DRAFT.created(sb)) == 2  # WeChat made the draft; its answer was lost
         sb.configure(failure_rate=0.0)
+        monkeypatch.setattr(DraftBackend, "find_marked", find)
         again = draft_publish([second], sb, draft=True)[0]
-        assert again.error is None and again.status == "draft"
-        assert any("stopped while uploading" in w and "draft box (草稿箱)" in w for w in again.warnings)
+        assert again.error is None and again.status == "draft" and again.steps[0].startswith("adopt ")
+        assert len(DRAFT.created(sb)) == 2  # found by its mark: no second copy
+        assert not any("stopped while uploading" in w for w in again.warnings)
+
+
+async def _none() -> None:
+    return None
 
 
 # -- records per backend -----------------------------------------------------------------

@@ -39,6 +39,7 @@ from mdwx.api.types import (
     SandboxInfo,
 )
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.state.outcomes import remember_outcomes, remember_run_failure
 from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
@@ -117,25 +118,39 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     # The whole run is decided before the first request: routes, every account's
     # credentials, and each post checked as each of its accounts sees it.
     runs = [(group, [item for post in group for item in routes(post, options)]) for group in by_site(site)]
-    accounts = resolve_credentials([item for _, items in runs for item in items], options)
+    try:
+        accounts = resolve_credentials([item for _, items in runs for item in items], options)
+    except ConfigError as exc:  # nothing was sent: every post is remembered to be retried
+        if not options.dry_run:
+            for group, items in runs:
+                with open_state(group, report.notes) as state:
+                    remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
+        raise
     gated = [(group, items, await _gate(items, options)) for group, items in runs]
     for group, items, ready in gated:
         results = [_unsent(item) for item in items]
         # The state first: taking over a hidden state file may move the sandbox's data too.
         with open_state(group, report.notes) as state:
-            for account, indexes in by_account(items):
-                prepared = {items[i].post.path: p for i in indexes if isinstance(p := ready[i], Prepared)}
-                for index in indexes:
-                    if isinstance(error := ready[index], MdwxError):
-                        results[index] = _refused(items[index], error)
-                sending = [i for i in indexes if not isinstance(ready[i], MdwxError)]
-                if not sending:
-                    continue
-                sent = await _publish_to(account, [items[i].post for i in sending], state,
-                                         accounts[account.name if account else None], report, prepared)
-                for index, result in zip(sending, sent, strict=True):
-                    result.account = account.name if account else None
-                    results[index] = result
+            try:
+                for account, indexes in by_account(items):
+                    prepared = {items[i].post.path: p for i in indexes if isinstance(p := ready[i], Prepared)}
+                    for index in indexes:
+                        if isinstance(error := ready[index], MdwxError):
+                            results[index] = _refused(items[index], error)
+                    sending = [i for i in indexes if not isinstance(ready[i], MdwxError)]
+                    if not sending:
+                        continue
+                    sent = await _publish_to(account, [items[i].post for i in sending], state,
+                                             accounts[account.name if account else None], report, prepared)
+                    for index, result in zip(sending, sent, strict=True):
+                        result.account = account.name if account else None
+                        results[index] = result
+            except ConfigError as exc:  # no post of the group could be sent: each is retried
+                if not options.dry_run:
+                    remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
+                raise
+            if not options.dry_run:
+                remember_outcomes(state, [i.post.relative for i in items], results)
         report.posts += results
     return report
 

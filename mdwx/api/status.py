@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, cast
 
-from mdwx.api.accounts import account_options, by_account, routes
+from mdwx.api.accounts import Route, account_options, by_account, routes
 from mdwx.api.connection import Connection, by_site, connect, open_state
 from mdwx.api.types import (
     Options,
@@ -65,8 +65,18 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
                 for index, row in zip(indexes, found, strict=True):
                     row.account = name
                     rows[index] = row
+            _pending(state, items, rows)
         report.posts += [row for row in rows if row is not None]  # a post skipped for --account: no row
     return report
+
+
+def _pending(state: State, items: list[Route], rows: list[StatusRow | None]) -> None:
+    """Mark the rows of posts a publish run failed (retried by the next push)."""
+    failed = {(p.source_path, p.account): p for p in state.pending()}
+    for item, row in zip(items, rows, strict=True):
+        record = failed.get((item.post.relative, item.name or "")) if row is not None else None
+        if row is not None and record is not None:
+            row.pending = {"reason": record.reason, "failures": record.failures, "since": record.first_failed_at}
 
 
 async def _status_rows(posts: list[SitePost], state: State, conn: Connection,

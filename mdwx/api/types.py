@@ -264,7 +264,10 @@ class StatusRow:
     live status is a failure (a rejected review, a failed free publish). ``account`` is the
     ``[accounts.NAME]`` the row is for (None: the call's credentials); ``publish_at`` the
     post's scheduled time (ISO 8601) and ``due`` whether a publish run now would submit it
-    (None when it is already submitted or has no ``publish_at``).
+    (None when it is already submitted or has no ``publish_at``). ``pending`` is set when a
+    publish run failed this post and the next push through a hook retries it: ``{"reason",
+    "failures", "since"}`` (the last failure's one-line reason, how many runs failed it, the
+    first failure's ISO 8601 UTC time).
     """
 
     path: str
@@ -281,13 +284,15 @@ class StatusRow:
     account: str | None = None
     publish_at: str | None = None
     due: bool | None = None
+    pending: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """One post of ``status --json``.
 
         ``{"path", "status", "recorded", "media_id", "url", "live", "error", "renamed_from",
-        "superseded": [...]}``, plus ``"not_asked": true`` when WeChat was not asked and
-        ``"why"`` when WeChat gave a reason for a failure.
+        "superseded": [...]}``, plus ``"not_asked": true`` when WeChat was not asked,
+        ``"why"`` when WeChat gave a reason for a failure and ``"pending"`` when a failed publish
+        is to be retried.
         """
         document: dict[str, Any] = {
             "path": self.path, "status": self.status, "recorded": self.recorded, "media_id": self.media_id,
@@ -302,6 +307,8 @@ class StatusRow:
         if self.publish_at is not None:
             document["publish_at"] = self.publish_at
             document["due"] = self.due
+        if self.pending is not None:
+            document["pending"] = self.pending
         return document
 
 

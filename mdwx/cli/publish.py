@@ -117,8 +117,13 @@ def summary(results: list[PostResult], *, dry_run: bool) -> str:
     """The closing line: each post counted under what really happened to it."""
     failed = sum(1 for r in results if r.error)
     # A post whose only step is "unchanged" had nothing sent: counted as such, not by status.
-    unchanged = [r for r in results if not r.error and r.steps == ["unchanged"]]
+    unchanged = [r for r in results if not r.error and [s for s in r.steps if not s.startswith("adopt ")]
+                 == ["unchanged"]]
     parts = [f"{len(unchanged)} unchanged (nothing sent)"] if unchanged else []
+    kept = [r for r in results if not r.error and [s for s in r.steps if not s.startswith("adopt ")] == ["keep"]]  # on_submitted_change = "warn"
+    if kept:
+        parts.append(f"{len(kept)} changed after submitting, kept as submitted (nothing sent; see the warning)")
+    unchanged += kept
     for status, words in _SUMMARY_WORDS:
         count = sum(1 for r in results if r.status == status and not r.error and r not in unchanged)
         if count:
@@ -169,6 +174,10 @@ def _print_status_row(row: StatusRow, *, show_error: bool) -> None:
         _say(f"    publish_at {row.publish_at}")
     if row.why:
         _say(f"    {row.why}")
+    if row.pending:
+        runs = "once" if row.pending["failures"] == 1 else f"{row.pending['failures']} times"
+        _say(f"    failed, will retry: {row.pending['reason']} (failed {runs} since {row.pending['since']}; "
+             "the next push through an mdwx hook, or `mdwx publish` of it, retries it)", fg="yellow")
     if row.renamed_from:
         _say(f"    recorded as {row.renamed_from} (the post was renamed or moved)")
     if row.error and show_error and not row.not_asked:

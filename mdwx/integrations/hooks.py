@@ -263,24 +263,69 @@ def _checkout(git_dir: Path, tree: Path, commit: str) -> None:
 
 
 def _publish_range(top: Path, base: str, tip: str, *, submit: bool, say: Say, blocking: bool) -> int:
+    """Publish the posts ``base``..``tip`` changed, then retry those an earlier run failed."""
+    from mdwx.integrations.retry import pending_posts
+
     changes = changed_posts(top, base, tip)
     for line in describe(changes, top):
         say(f"mdwx: {line}")
-    if not changes.posts:
+    retry = [p for p in pending_posts(top) if p not in changes.posts]
+    if not changes.posts and not retry:
         say("mdwx: no posts changed in this push; nothing to publish")
         return EXIT_OK
+    if not blocking:  # the command a warning names runs here, on the server
+        say(f"mdwx: post-receive: publishing in {top}")
+    code = EXIT_OK
+    if changes.posts:
+        code = _publish_changed(top, changes.posts, submit=submit, say=say, blocking=blocking)
+    if retry and code == EXIT_OK:
+        _retry(top, retry, submit=submit, say=say, blocking=blocking)
+    return code
+
+
+def _publish_command(paths: Sequence[Path], *, submit: bool) -> list[str]:
+    return [sys.executable, "-m", "mdwx", "publish", *([] if submit else ["--draft"]), "--", *map(str, paths)]
+
+
+def _publish_changed(top: Path, posts: list[Path], *, submit: bool, say: Say, blocking: bool) -> int:
     if blocking:
-        dirty = run_git(["status", "--porcelain", "--", *map(str, changes.posts)], cwd=top).strip()
+        dirty = run_git(["status", "--porcelain", "--", *map(str, posts)], cwd=top).strip()
         if dirty:
             say("mdwx: pre-push: a post to publish has uncommitted changes; commit or stash them and push "
                 "again, or push without publishing: git push --no-verify")
             return EXIT_FAILED
-    command = [sys.executable, "-m", "mdwx", "publish", *([] if submit else ["--draft"]), "--",
-               *map(str, changes.posts)]
-    code = subprocess.run(command, cwd=top, stdin=subprocess.DEVNULL).returncode
+    code = subprocess.run(_publish_command(posts, submit=submit), cwd=top, stdin=subprocess.DEVNULL).returncode
     if code != EXIT_OK and blocking:
         say("mdwx: pre-push: publishing failed (see above), so the push was stopped; fix the post and push "
             "again, or push without publishing: git push --no-verify")
     elif code != EXIT_OK:
-        say("mdwx: post-receive: publishing failed (see above); the push itself was accepted")
+        say("mdwx: post-receive: publishing failed (see above); the push itself was accepted, `mdwx status` "
+            "lists the failed posts and the next push retries them")
     return code
+
+
+def _retry(top: Path, posts: list[Path], *, submit: bool, say: Say, blocking: bool) -> None:
+    """Publish again the posts an earlier run failed. The push did not touch them, so their
+    failing again never stops it; a pre-push skips one with uncommitted changes (it would
+    publish what was not pushed)."""
+    if blocking:
+        dirty = {Path(os.path.realpath(top / line[3:])) for line in run_git(
+            ["status", "--porcelain", "--", *map(str, posts)], cwd=top).splitlines() if len(line) > 3}
+        for path in (p for p in posts if p in dirty):
+            say(f"mdwx: {_rel(path, top)} failed to publish earlier but has uncommitted changes; "
+                "commit it and push again to retry it")
+        posts = [p for p in posts if p not in dirty]
+        if not posts:
+            return
+    say(f"mdwx: retrying {len(posts)} post(s) an earlier publish failed: {', '.join(_rel(p, top) for p in posts)}")
+    code = subprocess.run(_publish_command(posts, submit=submit), cwd=top, stdin=subprocess.DEVNULL).returncode
+    if code != EXIT_OK:
+        say("mdwx: the retried post(s) failed again (see above); the push goes on, `mdwx status` lists them and "
+            "the next push retries them")
+
+
+def _rel(path: Path, top: Path) -> str:
+    try:
+        return path.relative_to(Path(os.path.realpath(top))).as_posix()
+    except ValueError:
+        return str(path)

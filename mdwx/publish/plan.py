@@ -20,12 +20,14 @@ from typing import Any
 
 from mdwx.errors import MdwxError
 from mdwx.publish.identity import Found
+from mdwx.publish.marker import ADOPTED, Mark
 from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
 
-#: Article steps, in the order they run.
-UNCHANGED, UPDATE, UPLOAD, SETTLE = "unchanged", "update", "uploadnews", "settle"
+#: Article steps, in the order they run. KEEP: a submitted article is kept though the post
+#: changed (``on_submitted_change = "warn"``): nothing is sent, a warning names the next command.
+UNCHANGED, UPDATE, UPLOAD, SETTLE, KEEP = "unchanged", "update", "uploadnews", "settle", "keep"
 
 
 class PublishError(MdwxError):
@@ -49,6 +51,8 @@ class Plan:
     error: PublishError | None = None
     publish_at: datetime | None = None  # the post's publish_at (front matter)
     held: bool = False  # publish_at is still ahead: the article is kept unsubmitted
+    warning: str | None = None  # KEEP: what changed and the command that publishes it anew
+    mark: Mark | None = None  # what the article carries so another door finds it (mdwx.publish.marker)
 
     @property
     def steps(self) -> list[str]:
@@ -71,9 +75,17 @@ class Plan:
 
 
 def decide(record: ArticleRecord | None, digest: str | None, *, draft: bool, force: bool,
-           path: str | Path | None) -> tuple[str, str | None, bool, PublishError | None]:
+           path: str | Path | None, on_change: str = "warn",
+           ) -> tuple[str, str | None, bool, PublishError | None]:
     """(article step, media_id superseded, submit?, refusal) for a post whose payload hash is
-    ``digest`` (None: it will differ from any recorded one)."""
+    ``digest`` (None: it will differ from any recorded one).
+
+    A post changed after its article was submitted follows ``on_change`` (the site's
+    ``on_submitted_change``): "warn" keeps the article (:data:`KEEP`; see
+    :func:`submitted_change`), "error" refuses the post, "republish" (or ``force``) uploads a
+    new article superseding the old one. Every door publishes through here, so the setting
+    means the same from the command line, a hook, CI or a plugin.
+    """
     if record and record.status == "submitting":
         return SETTLE, None, False, None
     if record and record.media_id and record.content_hash == digest \
@@ -82,13 +94,48 @@ def decide(record: ArticleRecord | None, digest: str | None, *, draft: bool, for
     if record and record.media_id and record.status in ("draft", "updating"):
         return UPDATE, None, not draft, None
     if record and record.media_id and record.status in ("submitted", "published", "rejected"):
-        if not force:
-            return UPLOAD, None, False, PublishError(
-                f"the post changed but its article was already submitted ({record.status})", path=path,
-                hint="WeChat cannot change a submitted article; --force publishes it as a new article "
-                     "(the old one stays listed by `mdwx status`)")
-        return UPLOAD, record.media_id, not draft, None
+        if force or on_change == "republish":
+            return UPLOAD, record.media_id, not draft, None
+        if on_change == "warn":
+            return KEEP, None, False, None
+        return UPLOAD, None, False, PublishError(
+            f"the post changed but its article was already submitted ({record.status})", path=path,
+            hint="WeChat cannot change a submitted article; " + _next_step(path, draft=draft))
     return UPLOAD, None, not draft, None
+
+
+def _next_step(path: str | Path | None, *, draft: bool) -> str:
+    return (f"`{republish_command(path, draft=draft)}` publishes it as a new article (the old one stays "
+            "listed by `mdwx status`), or set on_submitted_change in mdwx.toml")
+
+
+def republish_command(path: str | Path | None, *, draft: bool) -> str:
+    """The exact command that publishes ``path`` anew, its path relative to the current folder
+    when it lies below it (where a hook or the user runs mdwx), shell-quoted."""
+    import os
+    import shlex
+
+    where = str(path or "")
+    if path is not None:
+        try:
+            where = os.path.relpath(os.path.abspath(path))
+        except ValueError:  # another drive (Windows)
+            where = str(path)
+        if where.startswith(".."):
+            where = os.path.abspath(path)
+    return " ".join(["mdwx", "publish", *(["--draft"] if draft else []), "--force", shlex.quote(where)])
+
+
+def submitted_change(record: ArticleRecord, path: str | Path | None, *, draft: bool) -> str:
+    """The warning for a changed post whose submitted article is kept (``KEEP``), as the
+    one-line form of a ``submitted-changed`` diagnostic."""
+    from mdwx.diagnostics import Diagnostic
+
+    return str(Diagnostic(
+        f"changed after its article was submitted ({record.status}): the submitted article is kept and the "
+        "change is not published (WeChat cannot change a submitted article)",
+        path=str(path) if path is not None else None, code="submitted-changed",
+        hint="to publish the change as a new article run: " + republish_command(path, draft=draft)))
 
 
 ACTION_TEXT = {
@@ -96,6 +143,7 @@ ACTION_TEXT = {
     UPDATE: "update the unsubmitted article (index 1)",
     UPLOAD: "upload the article to the publishing library",
     SETTLE: "ask WeChat whether the previous submit went through",
+    KEEP: "kept as submitted: the change is not sent",
 }
 
 
@@ -110,8 +158,9 @@ def describe(plan: Plan, *, planned: bool, texts: dict[str, str] | None = None) 
         return lines
     if plan.supersede:
         lines.append(f"{lead}keep {plan.supersede} as a superseded article and publish a new one")
-    text = {**ACTION_TEXT, **(texts or {})}[plan.article] if plan.article != UNCHANGED else ACTION_TEXT[UNCHANGED]
-    lines.append(text if plan.article == UNCHANGED else lead + text)
+    text = {**ACTION_TEXT, **(texts or {})}[plan.article] if plan.article not in (UNCHANGED, KEEP) \
+        else ACTION_TEXT[plan.article]
+    lines.append(text if plan.article in (UNCHANGED, KEEP) else lead + text)
     if plan.submit:
         lines.append(f"{lead}submit it for review")
     elif plan.held and plan.publish_at is not None:
@@ -134,16 +183,18 @@ def payload_hash(article: dict[str, Any]) -> str:
 
 async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAsset], found: Found, *,
                     draft: bool, force: bool, payload: Callable[[Resolved], dict[str, Any]],
-                    publish_at: datetime | None = None, now: datetime | None = None) -> Plan:
+                    publish_at: datetime | None = None, now: datetime | None = None, mark: Mark | None = None) -> Plan:
     """Decide what publishing ``post`` does. ``assets``: the cover first, then the rest as
     loaded; ``payload`` builds the article JSON from resolved values (to hash it).
 
     ``publish_at`` (aware) holds the submit back while ``now`` (aware) is before it: the
     article is uploaded or updated as a draft, and submitted by the first run at or after it.
+    ``mark`` is the post's (:mod:`mdwx.publish.marker`): an article adopted from another door
+    at its version is the post unchanged.
     """
     held = not draft and now is not None and not is_due(publish_at, now)
-    plan = Plan(renamed_from=found.renamed_from, publish_at=publish_at, held=held)
-    draft = draft or held
+    plan = Plan(renamed_from=found.renamed_from, publish_at=publish_at, held=held, mark=mark)
+    asked_draft, draft = draft, draft or held
     seen: set[tuple[str, str]] = set()
     videos: dict[str, str] = {}
     for item in assets:
@@ -170,9 +221,14 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
         resolved = Resolved(values={**values, **videos}, thumb_media_id=assets[0].cached_media_id or "",
                             media_ids={x.asset.key: x.cached_media_id or "" for x in assets if x.kind != "video"})
         digest = payload_hash(payload(resolved))
+    record = found.record
+    if record is not None and mark is not None and record.content_hash == ADOPTED + mark.version:
+        digest = record.content_hash  # adopted from another door at this very version
     plan.article, plan.supersede, plan.submit, plan.error = decide(
-        found.record, digest, draft=draft, force=force, path=post.path)
-    if plan.article == UNCHANGED:  # nothing needs uploading: every asset counted as reused
+        found.record, digest, draft=draft, force=force, path=post.path, on_change=post.config.on_submitted_change)
+    if plan.article == KEEP and found.record is not None:
+        plan.warning = submitted_change(found.record, post.path, draft=asked_draft)
+    if plan.article in (UNCHANGED, KEEP):  # nothing needs uploading: every asset counted as reused
         plan.uploads, plan.images, plan.videos = [], 0, 0
     return plan
 

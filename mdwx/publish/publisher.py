@@ -19,12 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.build import Prepared, prepare
+from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
 from mdwx.publish.identity import Found, article_fingerprint, find_article
 from mdwx.publish.lock import post_lock, post_lock_path
+from mdwx.publish.marker import Mark, post_mark, record_adopted
 from mdwx.publish.plan import (
     ACTION_TEXT,
+    KEEP,
     SETTLE,
     UNCHANGED,
     UPDATE,
@@ -38,6 +41,7 @@ from mdwx.publish.plan import (
     payload_hash,
     plan_post,
     refresh_cached,
+    submitted_change,
 )
 from mdwx.publish.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
 from mdwx.publish.results import Events, PostResult, PublishOptions
@@ -165,10 +169,12 @@ class Publisher(SubmitSteps):
         article = prepared.article
         if self.options.dry_run:
             found = self._find(post, article)
-            plan = await self._make_plan(post, prepared, assets, found)
+            plan = await self._make_plan(post, prepared, assets, found, self._mark(post, article))
             result.status, result.steps = "dry-run", plan.steps
             result.uploads, result.actions = plan.counts(), describe(plan, planned=True, texts=self._texts)
             result.media_id = found.record.media_id if found.record else None
+            if plan.warning:
+                result.warnings.append(plan.warning)
             if plan.error:
                 raise plan.error
             return
@@ -176,8 +182,13 @@ class Publisher(SubmitSteps):
                              timeout=self.options.lock_timeout, post_path=post.path):
             # Read again under the lock: another process may have just published this post.
             refresh_cached(self.state, self.appid, assets)
-            found = self._find(post, article)
-            plan = await self._make_plan(post, prepared, assets, found)
+            found, mark = self._find(post, article), self._mark(post, article)
+            record = found.record
+            # Another door (with a state of its own) may have made the article, or an earlier
+            # run whose create answer was lost: the account is asked before creating one.
+            if record is None or (record.status == "uploading" and not record.media_id):
+                found = await self._adopt(post, article, mark, result) or found
+            plan = await self._make_plan(post, prepared, assets, found, mark)
             result.uploads = plan.counts()
             await self._execute(post, prepared, plan, found, loaded_parts, result)
 
@@ -185,12 +196,37 @@ class Publisher(SubmitSteps):
     def _texts(self) -> dict[str, str]:
         return self.backend.texts if self.backend else {}
 
-    async def _make_plan(self, post: Post, prepared: Prepared, assets: list[LoadedAsset], found: Found) -> Plan:
+    async def _make_plan(self, post: Post, prepared: Prepared, assets: list[LoadedAsset], found: Found,
+                         mark: Mark) -> Plan:
         """The one decision both the dry run and the real run act on."""
         return await plan_post(self.state, self.appid, post, assets, found, draft=self.options.draft,
                                force=self.options.force,
                                payload=lambda resolved: self._payload(prepared, resolved),
-                               publish_at=prepared.article.publish_at, now=self._now())
+                               publish_at=prepared.article.publish_at, now=self._now(),
+                               mark=mark)
+
+    def _mark(self, post: Post, article: Any) -> Mark:
+        """The post's mark (:mod:`mdwx.publish.marker`): its site and identity, its version."""
+        print_ = article_fingerprint(post, article)
+        return post_mark(post.config.root, print_.post_key or post.relative, print_.source_hash)
+
+    async def _adopt(self, post: Post, article: Any, mark: Mark, result: PostResult) -> Found | None:
+        """Take over the account's article carrying the post's mark (another door made it).
+
+        Recorded in the state, so the plan updates, keeps or submits it instead of creating a
+        second article.
+        """
+        assert self.backend is not None
+        found = await self.backend.find_marked(mark)
+        if found is None:
+            return None
+        record_adopted(self.state, self.appid, post.relative, found)
+        result.steps.append(f"adopt {found.media_id}")
+        result.warnings.append(str(Diagnostic(
+            f"this post's {found.status} article {found.media_id} was made by another copy of the site (a hook, "
+            "CI, another machine): it was found in the account by its mark and taken over instead of making a "
+            "second", path=str(post.path), code="adopted-article")))
+        return self._find(post, article)
 
     def _now(self) -> dt.datetime:
         """The run's clock (``PublishOptions.now``, else the system's), as an aware datetime."""
@@ -214,12 +250,11 @@ class Publisher(SubmitSteps):
         if plan.error:
             result.steps.append("refuse")
             raise plan.error  # before any upload: nothing is sent
-        if plan.article == UNCHANGED:
+        if plan.article in (UNCHANGED, KEEP):
             assert record is not None
-            result.media_id, result.status, result.url = record.media_id, record.status, record.url
-            result.steps.append(UNCHANGED)
-            result.actions.append(ACTION_TEXT[UNCHANGED])
-            self._remember_identity(post, prepared.article)
+            self._keep(record, plan.article, result, warning=plan.warning)
+            if plan.article == UNCHANGED:  # a kept article stays known by what was submitted
+                self._remember_identity(post, prepared.article)
         else:
             await self._send(post, prepared, plan, record, loaded_parts, result)
         if plan.submit and result.status == "draft":
@@ -250,7 +285,7 @@ class Publisher(SubmitSteps):
             result.steps.append(SETTLE)
             plan.article, plan.supersede, plan.submit, plan.error = decide(
                 record, payload_hash(payload), draft=self.options.draft or plan.held, force=self.options.force,
-                path=post.path)
+                path=post.path, on_change=post.config.on_submitted_change)
             if plan.error:
                 raise plan.error
         if plan.supersede:
@@ -327,11 +362,10 @@ class Publisher(SubmitSteps):
         assert self.backend is not None
         digest = payload_hash(payload)
         rel = post.relative
-        if plan.article == UNCHANGED:  # settled to a recorded, unchanged article
+        if plan.article in (UNCHANGED, KEEP):  # settled to a recorded article: unchanged, or kept
             assert record is not None
-            result.media_id, result.status, result.url = record.media_id, record.status, record.url
-            result.steps.append(UNCHANGED)
-            result.actions.append(ACTION_TEXT[UNCHANGED])
+            warning = submitted_change(record, post.path, draft=self.options.draft) if plan.article == KEEP else None
+            self._keep(record, plan.article, result, warning=warning)
             return
         if record and record.status == "uploading":
             result.warnings.append(
@@ -342,7 +376,7 @@ class Publisher(SubmitSteps):
             self.state.begin_update(self.appid, rel)
             try:
                 async with self._intent(rel, record):
-                    await self.backend.update(record.media_id, payload)
+                    await self.backend.update(record.media_id, payload, mark=plan.mark)
             except Gone as gone:
                 self.state.record_uploaded(self.appid, rel, record.media_id, record.content_hash, record.title)
                 self.state.record_submitted(self.appid, rel)
@@ -357,11 +391,20 @@ class Publisher(SubmitSteps):
             return
         self.state.begin_upload(self.appid, rel, title=payload["title"], content_hash=digest)
         async with self._intent(rel, record):
-            media_id = await self.backend.create(payload)
+            media_id = await self.backend.create(payload, mark=plan.mark)
         self.state.record_uploaded(self.appid, rel, media_id, digest, payload["title"])
         result.media_id, result.status = media_id, "draft"
         result.steps.append(UPLOAD)
         result.actions.append(self._text(UPLOAD, past=True))
+
+    @staticmethod
+    def _keep(record: ArticleRecord, step: str, result: PostResult, *, warning: str | None) -> None:
+        """Nothing sent: the recorded article stands (unchanged, or kept after a submit)."""
+        result.media_id, result.status, result.url = record.media_id, record.status, record.url
+        result.steps.append(step)
+        result.actions.append(ACTION_TEXT[step])
+        if warning:
+            result.warnings.append(warning)
 
     def _text(self, step: str, *, past: bool) -> str:
         """The backend's words for an article step ("update …" → "updated …" when done)."""

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from mdwx.build import Prepared
+    from mdwx.publish.marker import Mark, Marked
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.review import Progress
     from mdwx.publish.state.store import ArticleRecord
@@ -68,12 +69,16 @@ class Backend(Rules, Protocol):
     def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
         """The article JSON this API takes, from the post and its resolved assets."""
 
-    async def create(self, payload: dict[str, Any]) -> str:
-        """Create the unsubmitted article; its ``media_id``. Raises ``OutcomeUnknown`` when
-        the answer was lost (it may exist)."""
+    async def create(self, payload: dict[str, Any], *, mark: Mark | None = None) -> str:
+        """Create the unsubmitted article (carrying ``mark`` where the API can list it); its
+        ``media_id``. Raises ``OutcomeUnknown`` when the answer was lost (it may exist)."""
 
-    async def update(self, media_id: str, payload: dict[str, Any]) -> None:
+    async def update(self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None) -> None:
         """Replace the unsubmitted article; raises :class:`Gone` when it was submitted."""
+
+    async def find_marked(self, mark: Mark) -> Marked | None:
+        """The account's article carrying ``mark``'s key (made by another door with a state of
+        its own), else None; None always where the API cannot list articles."""
 
     async def submit(self, media_id: str) -> str:
         """Submit it; what to follow it by (the draft API's ``publish_id``, else "")."""

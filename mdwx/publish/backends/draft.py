@@ -25,6 +25,7 @@ from mdwx.publish.state.schema import ArticleStatus
 
 if TYPE_CHECKING:
     from mdwx.build import Prepared
+    from mdwx.publish.marker import Mark, Marked
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.state.store import ArticleRecord
     from mdwx.publish.wechat_api import DraftAPI
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 GONE = 40007  # draft/get, draft/update: the media_id names no draft in the box
 SETTLE_PAGES = 5  # freepublish/batchget pages (20 each) searched for a lost submit's article
+LOOKUP_PAGES = 5  # draft/batchget and freepublish/batchget pages (20 each) searched for a mark
 SETTLE_SLACK = 300  # seconds of clock difference allowed between this machine and WeChat
 #: Cover crops → the shape (width : height) each must have.
 CROP_RATIOS = {"pic_crop_235_1": 2.35, "pic_crop_1_1": 1.0}
@@ -155,14 +157,14 @@ class DraftBackend(DraftRules):
 
     # -- calls ---------------------------------------------------------------------------
 
-    async def create(self, payload: dict[str, Any]) -> str:
-        return str(await self.client.draft_add([payload]))
+    async def create(self, payload: dict[str, Any], *, mark: Mark | None = None) -> str:
+        return str(await self.client.draft_add([_with_mark(payload, mark)]))
 
-    async def update(self, media_id: str, payload: dict[str, Any]) -> None:
+    async def update(self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None) -> None:
         from mdwx.wechat.errors import WeChatError
 
         try:
-            await self.client.draft_update(media_id, payload, index=0)
+            await self.client.draft_update(media_id, _with_mark(payload, mark), index=0)
         except WeChatError as exc:
             if exc.errcode == GONE:  # submitted (or deleted) outside mdwx: it left the box
                 raise Gone(submitted=False) from None
@@ -201,6 +203,32 @@ class DraftBackend(DraftRules):
             raise PublishError("WeChat has not named a published article for this draft (no article_id)",
                                hint="it may still be publishing or have failed; `mdwx status` shows where it stands")
         await self.client.freepublish_delete(article_id, index=index)
+
+    async def find_marked(self, mark: Mark) -> Marked | None:
+        """The draft, else the published article, whose content carries ``mark``'s key:
+        ``draft/batchget`` then ``freepublish/batchget``, :data:`LOOKUP_PAGES` pages each. An
+        article still publishing (publish_status 1) is in neither list."""
+        from mdwx.publish.marker import Marked, read_mark
+
+        for page in range(LOOKUP_PAGES):
+            drafts = await self.client.draft_batchget(page * 20, 20)
+            for draft in drafts.items:
+                found = read_mark(draft.news_item[0].content) if draft.news_item else None
+                if found is not None and found.key == mark.key:
+                    return Marked(draft.media_id, "draft", found.version, draft.news_item[0].title)
+            if (page + 1) * 20 >= drafts.total_count:
+                break
+        for page in range(LOOKUP_PAGES):
+            published = await self.client.freepublish_batchget(page * 20, 20)
+            for article in published.items:
+                first = article.news_item[0] if article.news_item else None
+                found = read_mark(first.content) if first is not None and not first.is_deleted else None
+                if first is not None and found is not None and found.key == mark.key:
+                    return Marked(article.article_id, "published", found.version, first.title, first.url or None,
+                                  article.article_id)
+            if (page + 1) * 20 >= published.total_count:
+                break
+        return None
 
     # -- answers -------------------------------------------------------------------------
 
@@ -254,6 +282,16 @@ class DraftBackend(DraftRules):
             if (page + 1) * 20 >= answer.total_count:
                 return None
         return None
+
+
+def _with_mark(payload: dict[str, Any], mark: Mark | None) -> dict[str, Any]:
+    """The payload as sent: a news article's content carries the post's mark (an image
+    post's plain text cannot)."""
+    from mdwx.publish.marker import marked
+
+    if mark is None or payload.get("article_type") != "news":
+        return payload
+    return {**payload, "content": marked(payload["content"], mark)}
 
 
 def _timestamp(text: str) -> float:

@@ -17,6 +17,7 @@ from mdwx.publish.review import STATUS_BY_TEXT, Progress
 
 if TYPE_CHECKING:
     from mdwx.build import Prepared
+    from mdwx.publish.marker import Mark, Marked
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.state.store import ArticleRecord
     from mdwx.publish.wechat_api import MediaAPI
@@ -75,10 +76,14 @@ class MediaBackend(MediaRules):
             "only_fans_can_comment": article.only_fans_can_comment,
         }
 
-    async def create(self, payload: dict[str, Any]) -> str:
+    async def create(self, payload: dict[str, Any], *, mark: Mark | None = None) -> str:
         return str(await self.client.uploadnews(payload))
 
-    async def update(self, media_id: str, payload: dict[str, Any]) -> None:
+    async def find_marked(self, mark: Mark) -> Marked | None:
+        """The media API lists no articles: only the state knows them."""
+        return None
+
+    async def update(self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None) -> None:
         from mdwx.wechat.errors import AlreadySubmitted
 
         try:

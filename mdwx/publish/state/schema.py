@@ -15,7 +15,7 @@ from typing import Literal, get_args
 from mdwx.errors import StateError
 from mdwx.publish.state.damage import recover_command
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 15_000
 #: What an uploaded picture was made into (see mdwx.publish.resolve): the same bytes as a
 #: body image and as a cover are two uploads.
@@ -134,6 +134,19 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles_v3 RENAME TO articles;
     ALTER TABLE superseded ADD COLUMN backend TEXT NOT NULL DEFAULT 'media';
     ALTER TABLE superseded ADD COLUMN article_id TEXT NOT NULL DEFAULT '';
+    """,
+    # 4: posts a run failed to publish, retried by the next push through a git hook and
+    # listed by status; a row goes when the post is published (mdwx.publish.state.pending).
+    """
+    CREATE TABLE pending (
+        source_path TEXT NOT NULL,
+        account TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 1,
+        first_failed_at TEXT NOT NULL,
+        failed_at TEXT NOT NULL,
+        PRIMARY KEY (source_path, account)
+    );
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
