@@ -44,7 +44,7 @@ CODES: dict[str, str] = {
     "relative-link": "a link to a relative target, which cannot work inside WeChat",
     "in-page-link": "a link to an anchor in the page, which WeChat rejects",
     "unknown-language": "a fence's info string names a language without a highlighter",
-    "unclosed-hidden": "an element WeChat never shows is never closed",
+    "unclosed-hidden": "a never-shown tag (script, style…) is never closed, so it shows as text",
     "empty-target": "an image or link with an empty target",
     "deep-nesting": "content nested deeper than the renderer or WeChat keeps",
     "shortcode-removed": "a generator's shortcode or template tag WeChat cannot show",
