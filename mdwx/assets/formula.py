@@ -19,7 +19,6 @@ import tempfile
 import xml.etree.ElementTree as ET
 from functools import cache
 
-import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from mdwx.assets import formula_cache
@@ -30,7 +29,7 @@ from mdwx.assets.formula_cache import (
     ZIAMATH_PX,
     TypesetFormula,
 )
-from mdwx.assets.svg import DEFAULT_SIZE, check_raster_size, safe_svg, svg_size
+from mdwx.assets.svg import DEFAULT_SIZE, check_raster_size, parse_svg, safe_svg, svg_size
 from mdwx.errors import AssetError
 
 # Without a width in the SVG, browsers default to 300 px; so do we.
@@ -55,7 +54,7 @@ def svg_intrinsic_width(svg: str) -> float:
     at full scale first. Unparseable markup gives the default (rasterising reports it).
     """
     try:
-        root = SafeET.fromstring(svg, forbid_dtd=True)
+        root = parse_svg(svg)
     except (ET.ParseError, DefusedXmlException):
         return DEFAULT_SVG_WIDTH
     if svg_size(root) == DEFAULT_SIZE and not root.get("width"):  # no size at all
