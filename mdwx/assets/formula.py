@@ -114,7 +114,7 @@ def rasterize_svg(data: bytes, *, source: str, width: int | None = None) -> byte
 
 def _typeset(tex: str, *, display: bool) -> str:
     """TeX → SVG text; bad TeX raises AssetError naming it."""
-    label = _short(tex)
+    label = short_tex(tex)
     if not tex.strip():
         raise AssetError("empty formula: write some TeX between the dollar signs")
     import ziamath
@@ -122,8 +122,7 @@ def _typeset(tex: str, *, display: bool) -> str:
     try:
         mathml = ziamath.tex.tex2mml(tex, inline=not display)
     except Exception as exc:  # latex2mathml raises many unrelated exception types
-        reason = type(exc).__name__ if not str(exc) else str(exc)
-        raise AssetError(f"formula {label}: invalid TeX ({reason})") from exc
+        raise AssetError(f"formula {label}: invalid TeX ({_reason(exc)})") from exc
     unknown = _UNKNOWN_COMMAND.search(mathml)
     if unknown:
         raise AssetError(
@@ -133,7 +132,22 @@ def _typeset(tex: str, *, display: bool) -> str:
     try:
         return ziamath.Math(mathml).svg()
     except Exception as exc:  # a typesetting failure must name the TeX, whatever its type
-        raise AssetError(f"formula {label}: could not be typeset ({exc})") from exc
+        # The typesetter's own message (``max() arg is an empty sequence``) says nothing to
+        # a writer: what it could not lay out is the formula's structure.
+        raise AssetError(f"formula {label}: the typesetter cannot lay out this construct",
+                         hint="simplify the formula, or write it as an image") from exc
+
+
+def _reason(exc: Exception) -> str:
+    """A TeX parser's complaint in words: its message, else its exception's name spelled out."""
+    if str(exc) and not str(exc).startswith(("(", "[", "{")):
+        return str(exc)
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__.removesuffix("Error")).lower()
+
+
+# Formulas the pool typeset (mdwx.assets.formula_pool), until typeset_formula takes them.
+_DONE: dict[tuple[str, bool], TypesetFormula] = {}
+MAX_DONE = 20_000  # a few KB each: a ceiling whatever a caller does with them
 
 
 @functools.lru_cache(maxsize=512)
@@ -142,21 +156,37 @@ def typeset_formula(tex: str, *, display: bool) -> TypesetFormula:
 
     Bad TeX raises :class:`AssetError` naming the formula (errors are not cached).
     """
+    done = _DONE.pop((tex, display), None)
+    if done is not None:
+        return done
     key = formula_cache.cache_key(tex, display=display)
     cached = formula_cache.read(key)
     if cached is not None:
         return cached
-    result = _typeset_and_rasterise(tex, display=display)
+    result = typeset_uncached(tex, display=display)
     formula_cache.write(key, result)
     return result
 
 
-def _typeset_and_rasterise(tex: str, *, display: bool) -> TypesetFormula:
+def is_known(tex: str, display: bool) -> bool:
+    """Whether ``typeset_formula`` would find the formula without typesetting it."""
+    return (tex, display) in _DONE or formula_cache.exists(formula_cache.cache_key(tex, display=display))
+
+
+def remember(tex: str, display: bool, result: TypesetFormula) -> None:
+    """Hand ``typeset_formula`` a formula typeset elsewhere (bounded: the oldest go first)."""
+    if len(_DONE) >= MAX_DONE:
+        del _DONE[next(iter(_DONE))]
+    _DONE[(tex, display)] = result
+
+
+def typeset_uncached(tex: str, *, display: bool) -> TypesetFormula:
+    """Typeset and rasterise ``tex`` now, with no cache; bad TeX raises :class:`AssetError`."""
     svg = _typeset(tex, display=display)
     width, height, depth = _box(svg, tex)
     box = _VIEWBOX.search(svg)
     assert box is not None  # _box refused an SVG without one
-    check_raster_size(*(round(float(g) * SCALE) for g in box.groups()[2:]), source=f"formula {_short(tex)}")
+    check_raster_size(*(round(float(g) * SCALE) for g in box.groups()[2:]), source=f"formula {short_tex(tex)}")
     import resvg_py
 
     try:
@@ -164,7 +194,7 @@ def _typeset_and_rasterise(tex: str, *, display: bool) -> TypesetFormula:
             svg_string=svg, zoom=SCALE, background=FORMULA_BACKGROUND, resources_dir=_nowhere()
         )
     except Exception as exc:
-        raise AssetError(f"formula {_short(tex)}: could not be rasterised ({exc})") from exc
+        raise AssetError(f"formula {short_tex(tex)}: could not be rasterised ({exc})") from exc
     return TypesetFormula(bytes(png), width, height, depth)
 
 
@@ -196,13 +226,18 @@ def formula_box(tex: str, *, display: bool) -> tuple[float, float, float]:
 def _box(svg: str, tex: str) -> tuple[float, float, float]:
     match = _VIEWBOX.search(svg)
     if match is None:  # pragma: no cover - ziamath always writes a viewBox
-        raise AssetError(f"formula {_short(tex)}: no size in the typeset SVG")
+        raise AssetError(f"formula {short_tex(tex)}: no size in the typeset SVG")
     _, top, width, height = (float(g) for g in match.groups())
     scale = TEXT_PX / ZIAMATH_PX
     return round(width * scale, 1), round(height * scale, 1), round((height + top) * scale, 1)
 
 
-def _short(tex: str, limit: int = 60) -> str:
-    """The TeX for a one-line message: whitespace collapsed, long formulas shortened."""
+def short_tex(tex: str, limit: int = 60) -> str:
+    """The TeX for a one-line message, quoted: whitespace collapsed, long formulas shortened."""
+    return repr(tex_snippet(tex, limit))
+
+
+def tex_snippet(tex: str, limit: int = 60) -> str:
+    """The TeX as written, on one line and at most ``limit`` characters."""
     text = " ".join(tex.split())
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

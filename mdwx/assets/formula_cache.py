@@ -75,6 +75,12 @@ def _path(key: str) -> Path | None:
     return folder / key[:2] / f"{key}.bin" if folder is not None else None
 
 
+def exists(key: str) -> bool:
+    """Whether an entry is stored under ``key`` (not whether it is intact: :func:`read` says)."""
+    path = _path(key)
+    return path is not None and path.is_file()
+
+
 def read(key: str) -> TypesetFormula | None:
     """The cached formula, or None when absent or unreadable (never raises)."""
     path = _path(key)
