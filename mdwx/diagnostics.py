@@ -52,6 +52,7 @@ CODES: dict[str, str] = {
     "digest-length": "the digest is longer than WeChat keeps",
     "long-text": "the visible text is longer than WeChat's editor advises",
     "no-cover": "no cover image: publish makes one from the title",
+    "image-not-understood": "an image whose path has spaces and no picture extension stays text",
     "formula-not-drawn": "a formula the typesetter cannot draw, shown as its TeX in code",
 }
 
