@@ -63,7 +63,9 @@ def _say_what_stays_text(state: StateCore) -> None:
     from mdwx.render.context import ENV_KEY
 
     ctx = state.env.get(ENV_KEY)
-    for token in state.tokens if ctx is not None else ():
+    if ctx is None:  # the digest's parse: nothing to warn
+        return
+    for token in state.tokens:
         if token.type != "inline" or not token.map or "![" not in token.content:
             continue
         code = [child.content for child in token.children or () if child.type == "code_inline"]
