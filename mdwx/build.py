@@ -166,10 +166,14 @@ def typeset_formulas(article: Article, document: Document) -> tuple[Document, di
     warning at its line (see :func:`mdwx.render.media.formulas_as_code`).
     """
     from mdwx.assets.formula import formula_style
+    from mdwx.assets.formula_fonts import missing_font_warnings
     from mdwx.assets.formula_pool import typeset_many
     from mdwx.render.media import formulas_as_code
 
     formulas = document.assets_of(AssetKind.FORMULA)
+    if not formulas:
+        return document, {}
+    document.warnings.extend(missing_font_warnings(formulas, str(article.path)))
     typeset_many((asset.source, asset.display) for asset in formulas)
     styles, failed = {}, {}
     for asset in formulas:

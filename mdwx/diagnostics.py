@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
     "long-text": "the visible text is longer than WeChat's editor advises",
     "no-cover": "no cover image: publish makes one from the title",
     "image-not-understood": "an image whose path has spaces and no picture extension stays text",
+    "formula-cjk-font": "CJK text in a formula with no CJK font installed to draw it: boxes instead",
     "formula-not-drawn": "a formula the typesetter cannot draw, shown as its TeX in code",
 }
 

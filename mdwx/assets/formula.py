@@ -21,7 +21,7 @@ from functools import cache
 
 from defusedxml import DefusedXmlException
 
-from mdwx.assets import formula_cache
+from mdwx.assets import formula_cache, formula_fonts
 from mdwx.assets.formula_cache import (
     FORMULA_BACKGROUND,
     SCALE,
@@ -129,8 +129,9 @@ def _typeset(tex: str, *, display: bool) -> str:
             f"formula {label}: unknown TeX command {unknown.group(1)}",
             hint="use a command the renderer knows, or write the formula as an image",
         )
+    font = formula_fonts.math_font_key() if formula_fonts.has_cjk(tex) else None
     try:
-        return ziamath.Math(mathml).svg()
+        return ziamath.Math(mathml, font=font).svg()
     except Exception as exc:  # a typesetting failure must name the TeX, whatever its type
         # The typesetter's own message (``max() arg is an empty sequence``) says nothing to
         # a writer: what it could not lay out is the formula's structure.
@@ -159,7 +160,7 @@ def typeset_formula(tex: str, *, display: bool) -> TypesetFormula:
     done = _DONE.pop((tex, display), None)
     if done is not None:
         return done
-    key = formula_cache.cache_key(tex, display=display)
+    key = cache_key(tex, display)
     cached = formula_cache.read(key)
     if cached is not None:
         return cached
@@ -170,7 +171,13 @@ def typeset_formula(tex: str, *, display: bool) -> TypesetFormula:
 
 def is_known(tex: str, display: bool) -> bool:
     """Whether ``typeset_formula`` would find the formula without typesetting it."""
-    return (tex, display) in _DONE or formula_cache.exists(formula_cache.cache_key(tex, display=display))
+    return (tex, display) in _DONE or formula_cache.exists(cache_key(tex, display))
+
+
+def cache_key(tex: str, display: bool) -> str:
+    """The formula's disk-cache key; with CJK text, the font drawing it is part of the recipe."""
+    text_font = formula_fonts.cjk_font_name() if formula_fonts.has_cjk(tex) else ""
+    return formula_cache.cache_key(tex, display=display, text_font=text_font)
 
 
 def remember(tex: str, display: bool, result: TypesetFormula) -> None:

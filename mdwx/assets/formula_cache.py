@@ -63,10 +63,12 @@ def _ziamath_version() -> str:
         return "unknown"
 
 
-def cache_key(tex: str, *, display: bool) -> str:
-    """SHA-256 of everything that decides the picture: TeX, display mode, renderer, scale."""
-    recipe = "\0".join([MAGIC.decode().strip(), _ziamath_version(), str(SCALE), str(TEXT_PX),
-                        str(ZIAMATH_PX), FORMULA_BACKGROUND, str(int(display)), tex])
+def cache_key(tex: str, *, display: bool, text_font: str = "") -> str:
+    """SHA-256 of everything that decides the picture: TeX, display mode, renderer, scale,
+    and the font of its CJK text (``text_font``, "" for none)."""
+    parts = [MAGIC.decode().strip(), _ziamath_version(), str(SCALE), str(TEXT_PX),
+             str(ZIAMATH_PX), FORMULA_BACKGROUND, str(int(display)), tex]
+    recipe = "\0".join(parts + [text_font] if text_font else parts)
     return hashlib.sha256(recipe.encode("utf-8")).hexdigest()
 
 

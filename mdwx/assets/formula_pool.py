@@ -86,5 +86,5 @@ def typeset_many(formulas: Iterable[tuple[str, bool]], *, executor: Executor | N
     for (tex, display), result in zip(new, results, strict=True):
         if result is not None:
             formula.remember(tex, display, result)
-            formula_cache.write(formula_cache.cache_key(tex, display=display), result)
+            formula_cache.write(formula.cache_key(tex, display), result)
     return len(new)
