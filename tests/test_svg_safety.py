@@ -249,3 +249,26 @@ def test_a_bare_doctype_is_accepted_and_any_subset_or_entity_refused(case: tuple
     cleaned, width, height = safe_svg(markup.encode(), source="x.svg")
     assert (width, height) == (10.0, 10.0) and "DOCTYPE" not in cleaned
     assert Image.open(io.BytesIO(rasterize_svg(markup.encode(), source="x.svg"))).size == (20, 20)
+
+
+@pytest.mark.parametrize(("doctype", "ok"), [
+    ('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">', True),
+    ('<!DOCTYPE svg [<!ENTITY x "y">]>', False),
+])
+def test_check_and_build_take_the_bare_doctype_at_every_gate(tmp_path: Path, doctype: str, ok: bool) -> None:
+    # check verifies the file (imaging.verify_image), build draws it (safe_svg): both accept
+    # the DOCTYPE drawing programs write, and both refuse a subset, naming the post's line.
+    from mdwx.build import build_post, check_post
+    from mdwx.source.posts import collect_posts
+
+    (tmp_path / "mdwx.toml").write_text("", "utf-8")
+    Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")
+    (tmp_path / "d.svg").write_text(f'<?xml version="1.0"?>\n{doctype}\n<svg {NS} width="5" height="5"/>', "utf-8")
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: T\ncover: cover.png\n---\n\n![a](d.svg)\n", "utf-8")
+    for report in (check_post(collect_posts([post])[0]), build_post(collect_posts([post])[0], tmp_path / "out")):
+        if ok:
+            assert report.error is None, report.error
+        else:
+            assert report.error is not None and report.error.line == 6
+            assert "internal subset or entities" in str(report.error) and "DTDForbidden" not in str(report.error)
