@@ -35,6 +35,8 @@ VIDEO = ('<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="w
         ('<span style="position:absolute;color:var(--x);font-size:12px">s</span>', '<span style="font-size:12px">s</span>'),
         ("a < b & c", "a &lt; b &amp; c"),
         ("<!-- note -->x", "x"),
+        ('<img src=" https://e.example/a.png ">', '<img src="https://e.example/a.png">'),  # as browsers read it
+        ('<a href="\n https://e.example/ ">x</a>', '<a href="https://e.example/">x</a>'),
     ],
 )
 def test_sanitizer_cases(raw: str, expected: str) -> None:

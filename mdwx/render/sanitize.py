@@ -191,8 +191,10 @@ def safe_url(url: str, *, image: bool = False) -> bool:
 def _attributes(raw: str) -> dict[str, str]:
     attrs: dict[str, str] = {}
     for name, value in _ATTR.findall(raw):
-        value = value[1:-1] if value[:1] in ("'", '"') else value
-        attrs.setdefault(name.lower(), unescape(value))
+        value = unescape(value[1:-1] if value[:1] in ("'", '"') else value)
+        # A URL attribute may be surrounded by spaces (HTML: "valid URL potentially surrounded
+        # by spaces"); browsers strip them, so ``src=" https://…"`` is that URL, not a file.
+        attrs.setdefault(name.lower(), value.strip() if name.lower() in ("src", "href") else value)
     return attrs
 
 

@@ -14,6 +14,7 @@ A dollar sign is math only where the writer's own site renders math; on a blog w
      ``enable = true`` (``[params] math = true``, FixIt's ``[math] enable``, Stack's
      ``article.math``), in ``hugo.*``/``config.*`` or ``config/_default/params.*``;
    - Hexo and Jekyll: such a key in ``_config.yml`` (or a Hexo theme's ``_config.*.yml``);
+     for Hexo also a math plugin among ``package.json``'s dependencies (:data:`HEXO_MATH_PLUGINS`);
    - MkDocs: ``pymdownx.arithmatex`` (or ``mdx_math``) among ``markdown_extensions``;
    - Pelican: the ``render_math`` plugin in ``pelicanconf.py``;
    - no generator (a site of mdwx's own): on.
@@ -46,6 +47,12 @@ _MATH_KEY = re.compile(r"(?:^|[-_.])(?:math|mathjax|katex)$", re.I)
 _ARITHMATEX = re.compile(r"^\s*-\s*['\"]?(?:pymdownx\.arithmatex|mdx_math)\b", re.M)
 _RENDER_MATH = re.compile(r"""["'](?:[\w.]*\.)?render_math["']""")
 _MAX_CONFIG_BYTES = 2_000_000
+# Hexo renders math through a plugin (hexo.io/docs/plugins): the renderers and filters that do.
+HEXO_MATH_PLUGINS = frozenset({
+    "hexo-filter-mathjax", "hexo-math", "hexo-renderer-kramed", "hexo-renderer-markdown-it-plus",
+    "@upupming/hexo-renderer-markdown-it-plus", "hexo-renderer-pandoc", "hexo-filter-katex", "hexo-katex",
+    "hexo-renderer-mathjax", "hexo-renderer-marked-katex",
+})
 
 
 def front_matter_math(front: Mapping[str, Any]) -> bool | None:
@@ -93,6 +100,10 @@ def generator_math(generator: str, root: Path) -> bool:
         return any(_says_math(t.get("params", {})) for t in tables) or any(_says_math(_read(p)) for p in params)
     names = ["_config.yml", "_config.yaml"]
     if generator == "hexo":
+        package = _read(root / "package.json")
+        dependencies = package.get("dependencies", {}) if isinstance(package, Mapping) else {}
+        if isinstance(dependencies, Mapping) and HEXO_MATH_PLUGINS & set(dependencies):
+            return True
         names += sorted(p.name for p in root.glob("_config.*.y*ml"))
         names += [f"themes/{p.parent.name}/_config.yml" for p in sorted(root.glob("themes/*/_config.yml"))]
     return any(_says_math(_read(root / name)) for name in names)
