@@ -25,6 +25,7 @@ import multiprocessing
 import os
 import random
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -91,28 +92,35 @@ def _cold(cache: Path) -> None:
     formula.typeset_formula.cache_clear()
 
 
-def baseline(formulas: list[tuple[str, bool]], cache: Path) -> float:
-    """Seconds to typeset every formula one by one in this process, cache empty."""
+def baseline(formulas: list[tuple[str, bool]], cache: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds to typeset every formula one by one in this process, cache empty."""
     from mdwx.assets import formula
     from mdwx.errors import AssetError
 
     _cold(cache)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for tex, display in formulas:
         with contextlib.suppress(AssetError):
             formula.typeset_formula(tex, display=display)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
-def pooled(formulas: list[tuple[str, bool]], cache: Path, workers: int) -> float:
-    """Seconds for ``typeset_many`` over ``workers`` processes (their start-up included)."""
+def pooled(formulas: list[tuple[str, bool]], cache: Path, workers: int) -> tuple[float, float]:
+    """(wall, CPU) seconds for ``typeset_many`` over ``workers`` processes, start-up included.
+
+    CPU is the workers' and this process's together: on a machine others are using, wall
+    time says little, and CPU close to the baseline's means the wall time divides by the
+    number of idle cores."""
     from mdwx.assets.formula_pool import typeset_many
 
     _cold(cache)
-    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start, cpu = time.perf_counter(), time.process_time()
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         typeset_many(formulas, executor=pool)
-    return time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return time.perf_counter() - start, time.process_time() - cpu + children
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,14 +139,16 @@ def main(argv: list[str] | None = None) -> int:
     formulas = random.Random(3).sample(formulas, args.count)
     with tempfile.TemporaryDirectory(prefix="mdwx-formula-bench-") as folder:
         per_stage = stages(formulas[:100])
-        one = baseline(formulas, Path(folder) / "one")
-        many = pooled(formulas, Path(folder) / "pool", args.workers)
+        one, one_cpu = baseline(formulas, Path(folder) / "one")
+        many, many_cpu = pooled(formulas, Path(folder) / "pool", args.workers)
     result = {
-        "formulas": len(formulas), "source": source, "workers": args.workers,
-        "stage_ms_per_formula": per_stage,
+        "formulas": len(formulas), "source": source, "workers": args.workers, "cores": os.cpu_count(),
+        "load_average": round(os.getloadavg()[0], 1), "stage_ms_per_formula": per_stage,
         "baseline_s": round(one, 2), "pool_s": round(many, 2), "pool_over_baseline": round(many / one, 3),
+        "baseline_cpu_s": round(one_cpu, 2), "pool_cpu_s": round(many_cpu, 2),
         "projected_19k_baseline_s": round(one / len(formulas) * SITE_FORMULAS),
         "projected_19k_pool_s": round(many / len(formulas) * SITE_FORMULAS),
+        "projected_19k_cpu_s": round(one_cpu / len(formulas) * SITE_FORMULAS),
     }
     if args.json:
         json.dump(result, sys.stdout, indent=2)
@@ -146,9 +156,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{result['formulas']} distinct formulas ({source}), {args.workers} worker processes")
     print("CPU per formula, in one process: " + ", ".join(f"{k} {v} ms" for k, v in per_stage.items()))
-    print(f"baseline (one by one): {one:.2f} s    pool: {many:.2f} s    pool/baseline: {many / one:.2f}×")
+    print(f"baseline (one by one): {one:.2f} s    pool: {many:.2f} s    pool/baseline: {many / one:.2f}×"
+          f"    (load average {result['load_average']} on {result['cores']} cores)")
+    print(f"CPU: baseline {one_cpu:.2f} s, pool {many_cpu:.2f} s (workers included): on N idle cores the "
+          f"pool's wall time is about {many_cpu:.1f}/N s")
     print(f"projected to {SITE_FORMULAS:,} formulas: {result['projected_19k_baseline_s']} s → "
-          f"{result['projected_19k_pool_s']} s")
+          f"{result['projected_19k_pool_s']} s here; {result['projected_19k_cpu_s']} s of CPU in all")
     return 0
 
 
