@@ -130,7 +130,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
         raise
     # The caller loads what the render needs; the render itself reads nothing.
     document = render_article(article, post.config, theme=theme, templates=load_templates(post.config))
-    styles = typeset_formulas(article, document)
+    document, styles = typeset_formulas(article, document)
     estimate = document.substitute({a.key: _typical_value(a) for a in document.assets}, styles)
     problems = check_content(estimate, post.config.limits)
     breach = None
@@ -159,18 +159,31 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
                     content_bytes=content_bytes(estimate), breach=breach, cover=cover, makes_cover=makes_cover)
 
 
-def typeset_formulas(article: Article, document: Document) -> dict[str, str]:
-    """Typeset each formula once: bad TeX is an error at its line, and its size is known."""
-    from mdwx.assets.formula import formula_style
+def typeset_formulas(article: Article, document: Document) -> tuple[Document, dict[str, str]]:
+    """Typeset each formula once (new ones over the cores), so its size is known.
 
-    styles = {}
-    for asset in document.assets_of(AssetKind.FORMULA):
+    One that cannot be drawn does not fail the post: it is shown as its TeX in code, with a
+    warning at its line (see :func:`mdwx.render.media.formulas_as_code`).
+    """
+    from mdwx.assets.formula import formula_style
+    from mdwx.assets.formula_fonts import missing_font_warnings
+    from mdwx.assets.formula_pool import typeset_many
+    from mdwx.render.media import formulas_as_code
+
+    formulas = document.assets_of(AssetKind.FORMULA)
+    if not formulas:
+        return document, {}
+    document.warnings.extend(missing_font_warnings(formulas, str(article.path)))
+    typeset_many((asset.source, asset.display) for asset in formulas)
+    styles, failed = {}, {}
+    for asset in formulas:
         try:
             styles[asset.key] = formula_style(asset.source, display=asset.display)
         except AssetError as exc:
-            exc.at(article.path, asset.line)
-            raise
-    return styles
+            failed[asset.key] = exc
+    if failed:
+        document = formulas_as_code(document, failed, str(article.path))
+    return document, styles
 
 
 def read_post(post: Post) -> Article:

@@ -73,6 +73,8 @@ class SiteConfig:
     mirrors: dict[str, str] = field(default_factory=dict)
     # Whose site layout the posts follow: "auto" (detected), "none", or one of GENERATOR_NAMES.
     generator: str = "auto"
+    # Whether $…$ is math: True, False, or None ("auto": the generator's own setting decides).
+    math: bool | None = None
     # ``state_file`` in mdwx.toml: a text export of the state (relative to root) kept up to date
     # after each run and merged in before it, for CI runners and hooks that start without
     # .mdwx/state.db. (The dataclass's ``state_file`` below is the database a caller chose.)
@@ -212,6 +214,10 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
             from mdwx.accounts import parse_accounts
 
             values[key] = parse_accounts(value, where)
+        elif key == "math":  # true, false or "auto": not one type, so read here
+            if value not in (True, False, "auto"):
+                raise _error(where, key, f'math must be true, false or "auto", not {value!r}')
+            values[key] = None if value == "auto" else value
         elif key in _TOP_KEYS:
             name = _TOML_NAMES.get(key, key)
             values[name] = _coerce(key, value, SiteConfig.__dataclass_fields__[name].type, where)

@@ -44,7 +44,7 @@ CODES: dict[str, str] = {
     "relative-link": "a link to a relative target, which cannot work inside WeChat",
     "in-page-link": "a link to an anchor in the page, which WeChat rejects",
     "unknown-language": "a fence's info string names a language without a highlighter",
-    "unclosed-hidden": "an element WeChat never shows is never closed",
+    "unclosed-hidden": "a never-shown tag (script, style…) is never closed, so it shows as text",
     "empty-target": "an image or link with an empty target",
     "deep-nesting": "content nested deeper than the renderer or WeChat keeps",
     "shortcode-removed": "a generator's shortcode or template tag WeChat cannot show",
@@ -54,6 +54,9 @@ CODES: dict[str, str] = {
     "no-cover": "no cover image: publish makes one from the title",
     "adopted-article": "the post's article, made by another copy of the site, was found by its mark and taken over",
     "submitted-changed": "a post changed after its article was submitted: kept as submitted (on_submitted_change)",
+    "image-not-understood": "an image whose path has spaces and no picture extension stays text",
+    "formula-cjk-font": "CJK text in a formula with no CJK font installed to draw it: boxes instead",
+    "formula-not-drawn": "a formula the typesetter cannot draw, shown as its TeX in code",
 }
 
 

@@ -36,6 +36,19 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _formulas_in_process() -> Iterator[None]:
+    """Formulas typeset in the test's own process: the suite already runs on every core, and a
+    test counting typesetter calls must see them. Tests of the pool pass it an executor."""
+    previous = os.environ.get("MDWX_FORMULA_WORKERS")
+    os.environ["MDWX_FORMULA_WORKERS"] = "1"
+    yield
+    if previous is None:
+        os.environ.pop("MDWX_FORMULA_WORKERS", None)
+    else:
+        os.environ["MDWX_FORMULA_WORKERS"] = previous
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _sandbox_port_per_worker() -> Iterator[None]:
     """Each xdist worker's ``--sandbox`` runs try their own port first, so a test that
     serves the sandbox again on the port a run printed never finds another worker there."""

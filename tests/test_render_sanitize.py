@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from mdwx.config import SiteConfig
 from mdwx.render import render_markdown
-from mdwx.render.sanitize import sanitize_html
+from mdwx.render.sanitize import ALLOWED, DROP_WITH_CONTENT, RENAMED, sanitize_html
 from tests.render_helpers import render, tags, unsafe_markup
 
 VIDEO = ('<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="wxv_1" allowfullscreen="" '
@@ -35,6 +35,8 @@ VIDEO = ('<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="w
         ('<span style="position:absolute;color:var(--x);font-size:12px">s</span>', '<span style="font-size:12px">s</span>'),
         ("a < b & c", "a &lt; b &amp; c"),
         ("<!-- note -->x", "x"),
+        ('<img src=" https://e.example/a.png ">', '<img src="https://e.example/a.png">'),  # as browsers read it
+        ('<a href="\n https://e.example/ ">x</a>', '<a href="https://e.example/">x</a>'),
     ],
 )
 def test_sanitizer_cases(raw: str, expected: str) -> None:
@@ -98,7 +100,8 @@ def test_any_markdown_and_html_renders_wechat_safe(text: str) -> None:
 
 
 # Never-shown elements split across fragments: inline, in blocks, across lines and blank
-# lines, any letter case, with attributes, closed or not. The secret must vanish.
+# lines, any letter case, with attributes, closed or not. Closed, the secret must vanish;
+# never closed, the tag was a name written in prose and everything shows.
 HIDDEN_NAMES = ["script", "style", "textarea", "title", "noscript", "template", "iframe", "object",
                 "select", "xmp", "noembed", "noframes", "svg", "math", "plaintext"]
 SEPARATORS = st.sampled_from(["", " ", "\n", "\n\n", "\n\n- ", "\n\n> ", "\n\n1. ", "\n\n# "])
@@ -136,19 +139,22 @@ def visible_text(html: str) -> str:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hidden_markdown())
-def test_content_of_never_shown_elements_never_reaches_the_output(case: tuple[str, str, bool]) -> None:
+def test_never_shown_elements_vanish_when_complete_and_show_as_text_when_never_closed(
+        case: tuple[str, str, bool]) -> None:
     text, opening, closed = case
     document = render_markdown(text, SiteConfig(root=Path("/site")), path=Path("/site/post.md"))
-    assert "zqx" not in document.html.lower()
     assert unsafe_markup(document.html) == []
-    assert "mdwx-hidden" not in document.html
-    assert document.assets == []
-    assert "BEFORE" in visible_text(document.html)
+    assert "mdwx-hidden" not in document.html and "mdwx-unclosed" not in document.html
+    shown = visible_text(document.html)
+    assert "BEFORE" in shown and "AFTER" in shown
     if closed:
-        assert "AFTER" in visible_text(document.html)
+        assert "zqx" not in document.html.lower()
+        assert document.assets == []
         assert document.warnings == []
-    else:
-        [warning] = document.warnings
+    else:  # a tag name in prose: it shows as written, with all that follows it
+        assert opening.split()[0].rstrip(">") in shown
+        assert "zqx" in shown
+        [warning] = [w for w in document.warnings if w.code == "unclosed-hidden"]
         assert "is never closed" in warning.message and warning.path == "/site/post.md"
         assert 1 <= warning.line <= 1 + text[: text.index(opening)].count("\n")
 
@@ -170,9 +176,79 @@ def test_split_never_shown_elements_examples(markdown: str, visible: str, tmp_pa
     assert document.warnings == []
 
 
-def test_unclosed_never_shown_element_hides_the_rest_of_its_file_with_a_warning(tmp_path: Path) -> None:
+def test_unclosed_never_shown_element_shows_as_text_with_a_warning(tmp_path: Path) -> None:
     document = render("shown\n\nmore <title>secret\n\nstill secret\n", tmp_path)
-    assert " ".join(visible_text(document.html).split()) == "shown more"
+    assert " ".join(visible_text(document.html).split()) == "shown more <title>secret still secret"
     [warning] = document.warnings
     assert warning.line == 3 and "<title> is never closed" in warning.message
-    assert warning.path == str(tmp_path / "post.md")
+    assert warning.path == str(tmp_path / "post.md") and warning.code == "unclosed-hidden"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "visible"),
+    [
+        ("Put your code in a <script> tag.\n", "Put your code in a <script> tag."),
+        ("<script>\nalert(1)\n\n# After\n\n**bold**\n", "<script> alert(1) After bold"),
+        ("<STYLE>p{}\n\nnext\n", "<STYLE>p{} next"),
+        ("A <Object> has a spec.\n\n![pic](p.png)\n\n## Later\n", "A <Object> has a spec. Later"),
+        ("a <script>x</script> <textarea> b\n", "a <textarea> b"),
+    ],
+)
+def test_tag_names_in_prose_show_as_text(markdown: str, visible: str, tmp_path: Path) -> None:
+    document = render(markdown, tmp_path)
+    assert " ".join(visible_text(document.html).split()) == visible
+    assert "<img" in document.html or "![" not in markdown
+
+
+# Where a tag name may be written: every block kind a post has. ``{}`` takes the tag.
+PLACES = ["{} after", "- item {} after", "1. item {} after", "> quote {} after", "# heading {} after",
+          "| a | b |\n|---|---|\n| cell {} | after |", "*em {}* after", "[link {}](https://x.example) after",
+          "{}\n\nafter"]
+UNKNOWN_TAGS = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,8}", fullmatch=True).filter(
+    lambda name: name.lower() not in DROP_WITH_CONTENT and name.lower() not in ALLOWED
+    and name.lower() not in RENAMED)
+
+
+def _cased(draw: st.DrawFn, name: str) -> str:
+    return "".join(c.upper() if draw(st.booleans()) else c.lower() for c in name)
+
+
+@st.composite
+def placed_tags(draw: st.DrawFn) -> tuple[str, str, str]:
+    """(Markdown, tag name, how it is written: "complete", "unclosed")."""
+    name = draw(st.sampled_from(sorted(DROP_WITH_CONTENT)) | UNKNOWN_TAGS)
+    form = draw(st.sampled_from(["complete", "unclosed"]))
+    place, later = draw(st.sampled_from(PLACES)), draw(st.sampled_from(PLACES))
+    opening = f"<{_cased(draw, name)}>"
+    if form == "complete":  # open here, close here or in a later block
+        closing = f"</{_cased(draw, name)}>"
+        if draw(st.booleans()):
+            tag = f"{opening} zqxsecret {closing}"
+            text = "BEFORE " + place.format(tag) + "\n\n" + later.format("AFTER")
+        else:  # (not inside a link's text: the reference list repeats a link's whole text)
+            later = later if "link" not in later else "{}"
+            text = ("BEFORE " + place.format(opening + " zqxsecret") + "\n\n"
+                    + later.format(f"zqxsecret {closing} AFTER"))
+    else:
+        text = "BEFORE " + place.format(opening + " zqxtail") + "\n\n" + later.format("AFTER")
+    return text, name, form
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(placed_tags())
+def test_a_tag_name_anywhere_never_hides_what_follows_it(case: tuple[str, str, str]) -> None:
+    text, name, form = case
+    document = render_markdown(text, SiteConfig(root=Path("/site")), path=Path("/site/post.md"))
+    shown = visible_text(document.html)
+    assert "AFTER" in shown and unsafe_markup(document.html) == []
+    assert "mdwx-hidden" not in document.html and "mdwx-unclosed" not in document.html
+    never_shown = name.lower() in DROP_WITH_CONTENT
+    if form == "unclosed":
+        assert "zqxtail" in shown
+        if never_shown:
+            assert f"<{name.lower()}" in shown.lower()
+            assert [w.code for w in document.warnings].count("unclosed-hidden") == 1
+    elif never_shown:
+        assert "zqxsecret" not in shown
+    else:  # an unknown tag is dropped, its content kept
+        assert "zqxsecret" in shown

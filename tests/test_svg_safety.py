@@ -124,7 +124,7 @@ def test_an_embedded_raster_is_checked_like_an_image() -> None:
     [
         '<!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg {ns}>&b;</svg>',
         '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg {ns}><text>&x;</text></svg>',
-        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg {ns}/>',
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "svg11.dtd" [<!ATTLIST svg a CDATA "1">]><svg {ns}/>',
         "<svg {ns}><style>@import url(data:text/css,x);</style></svg>",
         "<svg {ns}><style>@font-face {{ src: url(#x) }}</style></svg>",
         '<svg {ns}><rect style="fill:\\75rl(a.svg#g)"/></svg>',
@@ -205,3 +205,70 @@ def test_check_refuses_a_local_svg_offline_at_its_line(tmp_path: Path) -> None:
     report = check_post(collect_posts([post])[0])
     assert report.error is not None and report.error.line == 8
     assert "SVG references '/etc/hostname'" in str(report.error)
+
+
+# DOCTYPEs as drawing programs and attackers write them. The bare form (a name and an
+# external identifier) is accepted; an internal subset or an entity never is.
+PUBLIC_IDS = st.sampled_from(["-//W3C//DTD SVG 1.1//EN", "-//W3C//DTD SVG 20010904//EN",
+                              "-//W3C//DTD SVG 1.0//EN", "-//Adobe//x", ""])
+SYSTEM_IDS = st.sampled_from(["http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd", "file:///etc/passwd",
+                              "svg10.dtd", "https://evil.example/x.dtd", ""])
+SUBSETS = st.sampled_from(['<!ENTITY x "y">', '<!ENTITY x SYSTEM "file:///etc/passwd">',
+                           '<!ATTLIST svg a CDATA "1">', '<!ENTITY % p "q">', "", "<!-- c -->"])
+
+
+@st.composite
+def doctypes(draw: st.DrawFn) -> tuple[str, bool, bool]:
+    """(markup, has an internal subset, uses an entity in the body)."""
+    quote = draw(st.sampled_from(['"', "'"]))
+    space = draw(st.sampled_from([" ", "\n", "  \t"]))
+    ident = draw(st.sampled_from(["public", "system", "none"]))
+    if ident == "public":
+        external = f"{space}PUBLIC{space}{quote}{draw(PUBLIC_IDS)}{quote}{space}{quote}{draw(SYSTEM_IDS)}{quote}"
+    elif ident == "system":
+        external = f"{space}SYSTEM{space}{quote}{draw(SYSTEM_IDS)}{quote}"
+    else:
+        external = ""
+    subset = draw(st.none() | SUBSETS)
+    internal = f"{space}[{subset}]" if subset is not None else ""
+    entity = draw(st.booleans())
+    prolog = draw(st.sampled_from(["", '<?xml version="1.0" encoding="UTF-8"?>\n', "<!-- Generator -->\n"]))
+    body = "<text>&x;</text>" if entity else '<rect width="4" height="4"/>'
+    markup = f'{prolog}<!DOCTYPE svg{external}{internal}{space}>\n<svg {NS} width="10" height="10">{body}</svg>'
+    return markup, subset is not None, entity
+
+
+@settings(max_examples=150, deadline=None)
+@given(doctypes())
+def test_a_bare_doctype_is_accepted_and_any_subset_or_entity_refused(case: tuple[str, bool, bool]) -> None:
+    markup, internal, entity = case
+    if internal or entity:
+        with pytest.raises(AssetError):
+            safe_svg(markup.encode(), source="x.svg")
+        return
+    cleaned, width, height = safe_svg(markup.encode(), source="x.svg")
+    assert (width, height) == (10.0, 10.0) and "DOCTYPE" not in cleaned
+    assert Image.open(io.BytesIO(rasterize_svg(markup.encode(), source="x.svg"))).size == (20, 20)
+
+
+@pytest.mark.parametrize(("doctype", "ok"), [
+    ('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">', True),
+    ('<!DOCTYPE svg [<!ENTITY x "y">]>', False),
+])
+def test_check_and_build_take_the_bare_doctype_at_every_gate(tmp_path: Path, doctype: str, ok: bool) -> None:
+    # check verifies the file (imaging.verify_image), build draws it (safe_svg): both accept
+    # the DOCTYPE drawing programs write, and both refuse a subset, naming the post's line.
+    from mdwx.build import build_post, check_post
+    from mdwx.source.posts import collect_posts
+
+    (tmp_path / "mdwx.toml").write_text("", "utf-8")
+    Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")
+    (tmp_path / "d.svg").write_text(f'<?xml version="1.0"?>\n{doctype}\n<svg {NS} width="5" height="5"/>', "utf-8")
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: T\ncover: cover.png\n---\n\n![a](d.svg)\n", "utf-8")
+    for report in (check_post(collect_posts([post])[0]), build_post(collect_posts([post])[0], tmp_path / "out")):
+        if ok:
+            assert report.error is None, report.error
+        else:
+            assert report.error is not None and report.error.line == 6
+            assert "internal subset or entities" in str(report.error) and "DTDForbidden" not in str(report.error)

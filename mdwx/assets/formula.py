@@ -19,10 +19,9 @@ import tempfile
 import xml.etree.ElementTree as ET
 from functools import cache
 
-import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from mdwx.assets import formula_cache
+from mdwx.assets import formula_cache, formula_fonts
 from mdwx.assets.formula_cache import (
     FORMULA_BACKGROUND,
     SCALE,
@@ -30,7 +29,7 @@ from mdwx.assets.formula_cache import (
     ZIAMATH_PX,
     TypesetFormula,
 )
-from mdwx.assets.svg import DEFAULT_SIZE, check_raster_size, safe_svg, svg_size
+from mdwx.assets.svg import DEFAULT_SIZE, check_raster_size, parse_svg, safe_svg, svg_size
 from mdwx.errors import AssetError
 
 # Without a width in the SVG, browsers default to 300 px; so do we.
@@ -55,7 +54,7 @@ def svg_intrinsic_width(svg: str) -> float:
     at full scale first. Unparseable markup gives the default (rasterising reports it).
     """
     try:
-        root = SafeET.fromstring(svg, forbid_dtd=True)
+        root = parse_svg(svg)
     except (ET.ParseError, DefusedXmlException):
         return DEFAULT_SVG_WIDTH
     if svg_size(root) == DEFAULT_SIZE and not root.get("width"):  # no size at all
@@ -115,7 +114,7 @@ def rasterize_svg(data: bytes, *, source: str, width: int | None = None) -> byte
 
 def _typeset(tex: str, *, display: bool) -> str:
     """TeX → SVG text; bad TeX raises AssetError naming it."""
-    label = _short(tex)
+    label = short_tex(tex)
     if not tex.strip():
         raise AssetError("empty formula: write some TeX between the dollar signs")
     import ziamath
@@ -123,18 +122,33 @@ def _typeset(tex: str, *, display: bool) -> str:
     try:
         mathml = ziamath.tex.tex2mml(tex, inline=not display)
     except Exception as exc:  # latex2mathml raises many unrelated exception types
-        reason = type(exc).__name__ if not str(exc) else str(exc)
-        raise AssetError(f"formula {label}: invalid TeX ({reason})") from exc
+        raise AssetError(f"formula {label}: invalid TeX ({_reason(exc)})") from exc
     unknown = _UNKNOWN_COMMAND.search(mathml)
     if unknown:
         raise AssetError(
             f"formula {label}: unknown TeX command {unknown.group(1)}",
             hint="use a command the renderer knows, or write the formula as an image",
         )
+    font = formula_fonts.math_font_key() if formula_fonts.has_cjk(tex) else None
     try:
-        return ziamath.Math(mathml).svg()
+        return ziamath.Math(mathml, font=font).svg()
     except Exception as exc:  # a typesetting failure must name the TeX, whatever its type
-        raise AssetError(f"formula {label}: could not be typeset ({exc})") from exc
+        # The typesetter's own message (``max() arg is an empty sequence``) says nothing to
+        # a writer: what it could not lay out is the formula's structure.
+        raise AssetError(f"formula {label}: the typesetter cannot lay out this construct",
+                         hint="simplify the formula, or write it as an image") from exc
+
+
+def _reason(exc: Exception) -> str:
+    """A TeX parser's complaint in words: its message, else its exception's name spelled out."""
+    if str(exc) and not str(exc).startswith(("(", "[", "{")):
+        return str(exc)
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__.removesuffix("Error")).lower()
+
+
+# Formulas the pool typeset (mdwx.assets.formula_pool), until typeset_formula takes them.
+_DONE: dict[tuple[str, bool], TypesetFormula] = {}
+MAX_DONE = 20_000  # a few KB each: a ceiling whatever a caller does with them
 
 
 @functools.lru_cache(maxsize=512)
@@ -143,21 +157,43 @@ def typeset_formula(tex: str, *, display: bool) -> TypesetFormula:
 
     Bad TeX raises :class:`AssetError` naming the formula (errors are not cached).
     """
-    key = formula_cache.cache_key(tex, display=display)
+    done = _DONE.pop((tex, display), None)
+    if done is not None:
+        return done
+    key = cache_key(tex, display)
     cached = formula_cache.read(key)
     if cached is not None:
         return cached
-    result = _typeset_and_rasterise(tex, display=display)
+    result = typeset_uncached(tex, display=display)
     formula_cache.write(key, result)
     return result
 
 
-def _typeset_and_rasterise(tex: str, *, display: bool) -> TypesetFormula:
+def is_known(tex: str, display: bool) -> bool:
+    """Whether ``typeset_formula`` would find the formula without typesetting it."""
+    return (tex, display) in _DONE or formula_cache.exists(cache_key(tex, display))
+
+
+def cache_key(tex: str, display: bool) -> str:
+    """The formula's disk-cache key; with CJK text, the font drawing it is part of the recipe."""
+    text_font = formula_fonts.cjk_font_name() if formula_fonts.has_cjk(tex) else ""
+    return formula_cache.cache_key(tex, display=display, text_font=text_font)
+
+
+def remember(tex: str, display: bool, result: TypesetFormula) -> None:
+    """Hand ``typeset_formula`` a formula typeset elsewhere (bounded: the oldest go first)."""
+    if len(_DONE) >= MAX_DONE:
+        del _DONE[next(iter(_DONE))]
+    _DONE[(tex, display)] = result
+
+
+def typeset_uncached(tex: str, *, display: bool) -> TypesetFormula:
+    """Typeset and rasterise ``tex`` now, with no cache; bad TeX raises :class:`AssetError`."""
     svg = _typeset(tex, display=display)
     width, height, depth = _box(svg, tex)
     box = _VIEWBOX.search(svg)
     assert box is not None  # _box refused an SVG without one
-    check_raster_size(*(round(float(g) * SCALE) for g in box.groups()[2:]), source=f"formula {_short(tex)}")
+    check_raster_size(*(round(float(g) * SCALE) for g in box.groups()[2:]), source=f"formula {short_tex(tex)}")
     import resvg_py
 
     try:
@@ -165,7 +201,7 @@ def _typeset_and_rasterise(tex: str, *, display: bool) -> TypesetFormula:
             svg_string=svg, zoom=SCALE, background=FORMULA_BACKGROUND, resources_dir=_nowhere()
         )
     except Exception as exc:
-        raise AssetError(f"formula {_short(tex)}: could not be rasterised ({exc})") from exc
+        raise AssetError(f"formula {short_tex(tex)}: could not be rasterised ({exc})") from exc
     return TypesetFormula(bytes(png), width, height, depth)
 
 
@@ -197,13 +233,18 @@ def formula_box(tex: str, *, display: bool) -> tuple[float, float, float]:
 def _box(svg: str, tex: str) -> tuple[float, float, float]:
     match = _VIEWBOX.search(svg)
     if match is None:  # pragma: no cover - ziamath always writes a viewBox
-        raise AssetError(f"formula {_short(tex)}: no size in the typeset SVG")
+        raise AssetError(f"formula {short_tex(tex)}: no size in the typeset SVG")
     _, top, width, height = (float(g) for g in match.groups())
     scale = TEXT_PX / ZIAMATH_PX
     return round(width * scale, 1), round(height * scale, 1), round((height + top) * scale, 1)
 
 
-def _short(tex: str, limit: int = 60) -> str:
-    """The TeX for a one-line message: whitespace collapsed, long formulas shortened."""
+def short_tex(tex: str, limit: int = 60) -> str:
+    """The TeX for a one-line message, quoted: whitespace collapsed, long formulas shortened."""
+    return repr(tex_snippet(tex, limit))
+
+
+def tex_snippet(tex: str, limit: int = 60) -> str:
+    """The TeX as written, on one line and at most ``limit`` characters."""
     text = " ".join(tex.split())
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -63,16 +63,24 @@ def _ziamath_version() -> str:
         return "unknown"
 
 
-def cache_key(tex: str, *, display: bool) -> str:
-    """SHA-256 of everything that decides the picture: TeX, display mode, renderer, scale."""
-    recipe = "\0".join([MAGIC.decode().strip(), _ziamath_version(), str(SCALE), str(TEXT_PX),
-                        str(ZIAMATH_PX), FORMULA_BACKGROUND, str(int(display)), tex])
+def cache_key(tex: str, *, display: bool, text_font: str = "") -> str:
+    """SHA-256 of everything that decides the picture: TeX, display mode, renderer, scale,
+    and the font of its CJK text (``text_font``, "" for none)."""
+    parts = [MAGIC.decode().strip(), _ziamath_version(), str(SCALE), str(TEXT_PX),
+             str(ZIAMATH_PX), FORMULA_BACKGROUND, str(int(display)), tex]
+    recipe = "\0".join(parts + [text_font] if text_font else parts)
     return hashlib.sha256(recipe.encode("utf-8")).hexdigest()
 
 
 def _path(key: str) -> Path | None:
     folder = cache_dir()
     return folder / key[:2] / f"{key}.bin" if folder is not None else None
+
+
+def exists(key: str) -> bool:
+    """Whether an entry is stored under ``key`` (not whether it is intact: :func:`read` says)."""
+    path = _path(key)
+    return path is not None and path.is_file()
 
 
 def read(key: str) -> TypesetFormula | None:

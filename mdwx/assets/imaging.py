@@ -179,12 +179,16 @@ def verify_image(data: bytes, *, source: str) -> None:
     if looks_like_svg(data):
         import xml.etree.ElementTree as ET
 
-        import defusedxml.ElementTree as SafeET
         from defusedxml import DefusedXmlException
 
-        try:  # no DTD, no entities: a check must not be a way to expand a billion laughs
-            SafeET.fromstring(data.decode("utf-8-sig"), forbid_dtd=True)
-        except (ET.ParseError, UnicodeDecodeError, DefusedXmlException) as exc:
+        from mdwx.assets.svg import parse_svg
+
+        try:  # no entities, no DTD subset: a check must not be a way to expand a billion laughs
+            parse_svg(data.decode("utf-8-sig"))
+        except DefusedXmlException as exc:
+            raise AssetError(f"{source}: SVG declares a DTD with an internal subset or entities, which are "
+                             "refused", hint="remove the [...] part of its <!DOCTYPE …> declaration") from exc
+        except (ET.ParseError, UnicodeDecodeError) as exc:
             raise AssetError(f"{source}: invalid SVG ({exc})", hint="check it opens in a browser") from exc
         return
     with _opened(data, source) as im:

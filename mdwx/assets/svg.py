@@ -6,9 +6,12 @@ read other files (relative ones against the current directory), and a tall ``vie
 asks it for terabytes of canvas. An SVG can come from the site, a remote URL or a ``data:``
 URI, so it is never trusted:
 
-- it is parsed with :mod:`defusedxml` (no DTD, hence no entities: no XXE, no billion
-  laughs) and re-serialised, which also drops comments and processing instructions
-  (``<?xml-stylesheet?>``);
+- it is parsed with :mod:`defusedxml` (no entities: no XXE, no billion laughs) and
+  re-serialised, which also drops comments, processing instructions
+  (``<?xml-stylesheet?>``) and the DOCTYPE. The only DOCTYPE allowed is the bare one drawing
+  programs write (draw.io, Illustrator: ``<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"
+  "http://…/svg11.dtd">``): a name and an external public or system identifier, which the
+  parser never fetches; one with an internal subset (``[…]``, where entities live) is refused;
 - every reference must be internal (``#id``) or a ``data:`` image, which is decoded,
   checked like any other image (a raster within the pixel cap, or an SVG made safe the same
   way, nested at most :data:`MAX_NESTING` deep) and written back in canonical base64;
@@ -52,10 +55,29 @@ _CSS_AT_RULE = re.compile(r"@(import|font-face|namespace)", re.IGNORECASE)
 _LINK_TAGS = {"a"}  # a hyperlink's href is never loaded by the rasteriser
 
 
+_QUOTED = r"""(?:"[^"<>\[\]]*"|'[^'<>\[\]]*')"""
+# A DOCTYPE of a name and an external identifier, nothing else (XML 1.0 [28] minus intSubset).
+BARE_DOCTYPE = re.compile(
+    rf"<!DOCTYPE\s+[A-Za-z_:][\w:.-]*(?:\s+(?:PUBLIC\s+{_QUOTED}\s+{_QUOTED}|SYSTEM\s+{_QUOTED}))?\s*>"
+)
+
+
+def parse_svg(text: str) -> ET.Element:
+    """The root of ``text`` parsed without entities; a DOCTYPE only in its bare form.
+
+    Raises :class:`defusedxml.DefusedXmlException` for a DOCTYPE with an internal subset or
+    any entity declaration, :class:`xml.etree.ElementTree.ParseError` for bad markup.
+    """
+    doctypes = text.count("<!DOCTYPE")
+    bare = doctypes == 1 and BARE_DOCTYPE.search(text) is not None
+    # Entities stay forbidden, and external ones (never fetched) too, whatever the DOCTYPE.
+    return SafeET.fromstring(text, forbid_dtd=not bare, forbid_entities=True, forbid_external=True)
+
+
 def safe_svg(data: bytes, *, source: str, depth: int = 0) -> tuple[str, float, float]:
     """``data`` as SVG markup that references nothing outside itself, and its (width,
     height) in CSS px. Raises :class:`AssetError` naming ``source`` for markup that is not
-    UTF-8 or not well-formed, that declares a DTD, or that references anything but
+    UTF-8 or not well-formed, that declares entities or an internal DTD subset, or that references anything but
     ``#fragments`` and ``data:`` images.
     """
     try:
@@ -63,11 +85,11 @@ def safe_svg(data: bytes, *, source: str, depth: int = 0) -> tuple[str, float, f
     except UnicodeDecodeError as exc:
         raise AssetError(f"{source}: SVG is not valid UTF-8 (save it as UTF-8)") from exc
     try:
-        root = SafeET.fromstring(text, forbid_dtd=True)
+        root = parse_svg(text)
     except DefusedXmlException as exc:
         raise AssetError(
-            f"{source}: SVG declares a DTD or entities, which are refused",
-            hint="remove the <!DOCTYPE …> declaration",
+            f"{source}: SVG declares a DTD with an internal subset or entities, which are refused",
+            hint="remove the [...] part of its <!DOCTYPE …> declaration",
         ) from exc
     except ET.ParseError as exc:
         raise AssetError(f"{source}: invalid SVG ({exc}); check it opens in a browser") from exc

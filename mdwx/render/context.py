@@ -50,6 +50,7 @@ class RenderContext:
     in_figure: bool = False  # inside a paragraph rendered as a figure section
     cjk: bool = False  # the text is Chinese/Japanese/Korean: section titles follow it
     raw_hooks: Hooks | None = None  # sanitizer hooks shared by every raw-HTML fragment
+    math: bool = True  # whether $…$ is math in what is rendered (the post's setting)
     hidden_line: int | None = None  # where the never-shown element left open started
     pending_prefix: str = ""  # marker written into the next paragraph (list items, notes)
 

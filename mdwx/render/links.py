@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from mdwx.render.context import RenderContext, context_of
+from mdwx.render.sanitize import hidden_after
 from mdwx.urls import is_http_url, url_scheme
 
 WECHAT_ARTICLE_HOST = "mp.weixin.qq.com"
@@ -35,12 +36,15 @@ def link_text(tokens: Sequence[Token], idx: int) -> str:
     """The plain text between a ``link_open`` and its ``link_close``."""
     parts: list[str] = []
     depth = 0
+    hidden: str | None = None  # a never-shown raw HTML element is open: its text is not shown
     for i in range(idx + 1, len(tokens)):  # no copy of the rest: linear in the link
         token = tokens[i]
         if token.type == "link_close" and depth == 0:
             break
         depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
-        if token.type in ("text", "code_inline", "image"):
+        if token.type == "html_inline":
+            hidden = hidden_after(token.content, hidden)
+        elif token.type in ("text", "code_inline", "image") and hidden is None:
             parts.append(token.content)
     return "".join(parts).strip()
 

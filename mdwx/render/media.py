@@ -10,17 +10,28 @@ asset rasterised at resolve time.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from mdwx.document import FORMULA_SIZE_ATTR, VIDEO_CLASS, VIDEO_EXTENSIONS, VIDEO_PLAYER, AssetKind
+from mdwx.diagnostics import Diagnostic
+from mdwx.document import (
+    FORMULA_SIZE_ATTR,
+    VIDEO_CLASS,
+    VIDEO_EXTENSIONS,
+    VIDEO_PLAYER,
+    AssetKind,
+    Document,
+)
+from mdwx.errors import MdwxError
 from mdwx.render.captions import figure_caption
 from mdwx.render.context import RenderContext, context_of, source_reference
 
+FORMULA_CODE_STYLE = "font-family:Menlo,Consolas,monospace;font-size:90%;background:#f6f8fa;padding:0 4px"
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|%|em|rem|vw)?\s*$")
 
 
@@ -89,6 +100,30 @@ def formula_html(tex: str, ctx: RenderContext, *, display: bool, inline_block: b
     if inline_block:  # $$…$$ inside a paragraph: a section there would split the paragraph
         return f'<img src="{asset.placeholder}" alt="{alt}" style="display:block;margin:8px auto" {mark}>'
     return f'<section class="math-display"><img src="{asset.placeholder}" alt="{alt}" {mark}></section>\n'
+
+
+def formulas_as_code(document: Document, failed: Mapping[str, MdwxError], path: str) -> Document:
+    """``document`` with each formula of ``failed`` (asset key → why) shown as its TeX in code.
+
+    A formula the typesetter cannot draw is one formula lost, not a post: its picture
+    becomes ``<code>`` holding the TeX as written, its asset goes, and a warning
+    (``formula-not-drawn``) names its line and why.
+    """
+    from mdwx.assets.formula import short_tex, tex_snippet
+
+    html, warnings = document.html, list(document.warnings)
+    for asset in document.assets:
+        if asset.key not in failed:
+            continue
+        code = f'<code style="{FORMULA_CODE_STYLE}">{escape(asset.source)}</code>'
+        tag = re.compile(rf'<img\b[^>]*\bsrc="{re.escape(asset.placeholder)}"[^>]*>')
+        html = tag.sub(code.replace("\\", "\\\\"), html)  # a template: its backslashes doubled
+        reason = failed[asset.key].message.removeprefix(f"formula {short_tex(asset.source)}: ")
+        warnings.append(Diagnostic(f"formula `{tex_snippet(asset.source)}` cannot be drawn ({reason}): "
+                                   "shown as its TeX in code",
+                                   path, asset.line, code="formula-not-drawn", hint=failed[asset.key].hint))
+    assets = [asset for asset in document.assets if asset.key not in failed]
+    return replace(document, html=html, assets=assets, warnings=warnings)
 
 
 def _math_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:

@@ -74,11 +74,11 @@ class WeChatRenderer(RendererHTML):
         return "".join(out)
 
 
-@lru_cache(maxsize=1)
-def markdown() -> MarkdownIt:
-    """The configured parser: mdwx's syntax plus one plugin per WeChat transform."""
+@lru_cache(maxsize=2)
+def markdown(math: bool = True) -> MarkdownIt:
+    """The configured parser: mdwx's syntax (``$…$`` as math or not) plus one plugin per WeChat transform."""
     md = use_syntax(MarkdownIt("commonmark", {"html": True, "xhtmlOut": False},
-                               renderer_cls=WeChatRenderer))
+                               renderer_cls=WeChatRenderer), math=math)
     for plugin in (blocks_plugin, lists_plugin, code_plugin, links_plugin, media_plugin,
                    raw_html_plugin, positions_plugin):
         md.use(plugin)
@@ -102,7 +102,7 @@ def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset
         raise ctx.error(f"the Markdown is larger than the limit of {limit:,} bytes",
                         hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
     env: dict = {ENV_KEY: ctx}
-    md = markdown()
+    md = markdown(ctx.math)
     tokens = md.parse(text, env)
     for line in env.get(NESTING_KEY, ()):
         ctx.warn(f"content nested more than {md.options['maxNesting']} levels deep (lists, "
@@ -157,6 +157,7 @@ def render_markdown(text: str, config: SiteConfig, *, theme: Theme,
     """Render Markdown alone (no header or footer): for tests, previews and plugins."""
     ctx = new_context(config, text, theme=theme, path=path, line_offset=line_offset,
                       base_dir=base_dir)
+    ctx.math = config.math is not False  # no post to say otherwise: "auto" reads math
     return finish(ctx, [render_part(text, ctx, path=path, line_offset=line_offset)], theme)
 
 
@@ -176,6 +177,7 @@ def render_article(article: Article, config: SiteConfig, *, theme: Theme,
     """
     ctx = new_context(config, article.body, theme=theme, path=article.path,
                       line_offset=article.file_line(1), base_dir=article.path.parent)
+    ctx.math = article.math
     values = {"author": article.author or config.author, "title": article.title,
               "digest": article.digest, "slug": article.slug, "source_url": article.source_url}
     parts = {}

@@ -3,22 +3,28 @@
 ``<img src>`` in raw HTML becomes an IMAGE asset like a Markdown image, and ``<a href>``
 follows the link policy like a Markdown link. The fragments of one part (body, header or
 footer) form one chain, so a never-shown element (``<style>``, ``<textarea>``, …) hides
-everything up to its closing tag, whichever fragments and Markdown blocks lie between; one
-left open is closed at the end of its part with a warning.
+everything up to its closing tag, whichever fragments and Markdown blocks lie between. One
+never closed is a tag name written in prose (``Put your code in a <script> tag.``): it
+shows as text, with everything after it, and a warning at its line. A line that starts
+with ``<script``, ``<style`` or ``<textarea`` opens an HTML block running to the closing tag
+(CommonMark's kind 1); with no closing tag anywhere after it, the line is read as a
+paragraph instead, so the rest of the file stays Markdown.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock, html_block
 from markdown_it.token import Token
 
 from mdwx.document import AssetKind
 from mdwx.render.context import RenderContext, context_of
 from mdwx.render.links import open_link
-from mdwx.render.sanitize import HIDDEN_CLOSE, Hooks, sanitize_html
+from mdwx.render.sanitize import DROP_WITH_CONTENT, HIDDEN_UNCLOSED, Hooks, sanitize_html
 
 
 def hooks_for(ctx: RenderContext) -> Hooks:
@@ -44,17 +50,38 @@ def _raw(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) 
 
 
 def close_hidden(ctx: RenderContext) -> str:
-    """End of a part: close a never-shown element still open, with a warning at its line."""
+    """End of a part: a never-shown tag still open was prose; it shows, with a warning at its line."""
     hooks = ctx.raw_hooks
     if hooks is None or hooks.hidden is None:
         return ""
-    ctx.warn(f"<{hooks.hidden}> is never closed: everything after it in this file is hidden",
-             line=ctx.hidden_line, code="unclosed-hidden")
+    ctx.warn(f"<{hooks.hidden}> is never closed: shown as text, not as an element (write it "
+             "in backticks, or close it)", line=ctx.hidden_line, code="unclosed-hidden")
     hooks.hidden = None
-    return HIDDEN_CLOSE
+    return HIDDEN_UNCLOSED
+
+
+# CommonMark's HTML block of kind 1 runs to its closing tag or the end of the document.
+_KIND_ONE = re.compile(r"<(script|style|textarea)(?=[\s>]|$)", re.I)
+_LAST_CLOSE = "mdwx_last_close"
+
+
+def _html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's HTML block, except a never-shown kind-1 opening that nothing closes."""
+    position = state.bMarks[start] + state.tShift[start]
+    opening = _KIND_ONE.match(state.src, position)
+    if opening is not None and opening.group(1).lower() in DROP_WITH_CONTENT:
+        name = opening.group(1).lower()
+        last = state.env.setdefault(_LAST_CLOSE, {})
+        if name not in last:  # once per document and name: linear however many openings
+            closes = [m.start() for m in re.finditer(rf"</{name}", state.src, re.I)]
+            last[name] = closes[-1] if closes else -1
+        if last[name] < position:
+            return False
+    return html_block(state, start, end, silent)
 
 
 def raw_html_plugin(md: MarkdownIt) -> None:
-    """Sanitize ``html_block`` and ``html_inline`` tokens."""
+    """Sanitize ``html_block`` and ``html_inline`` tokens; unclosed kind-1 openings stay prose."""
+    md.block.ruler.at("html_block", _html_block, {"alt": ["paragraph", "reference", "blockquote"]})
     md.add_render_rule("html_block", _raw)
     md.add_render_rule("html_inline", _raw)

@@ -9,14 +9,18 @@ styles, forms, foreign iframes, event handlers, ``class``/``id`` and ``javascrip
 URLs cannot get through, and sanitizing twice changes nothing.
 
 Elements whose content a reader must never see (``DROP_WITH_CONTENT``: script, style,
-textarea, title, …) are dropped with their content. When such an element opens in one
-fragment and closes in a later one (``a <style>p{}</style> b`` is three inline tokens; a
-``<noscript>`` block ends at a blank line), the renderer's :class:`Hooks` carry the open
-element from fragment to fragment: the sanitizer writes ``HIDDEN_OPEN`` where it starts,
-ignores every following fragment up to its closing tag, writes ``HIDDEN_CLOSE`` there, and
+textarea, title, …) are dropped with their content when they are complete: an opening tag
+and its closing tag. When such an element opens in one fragment and closes in a later one
+(``a <style>p{}</style> b`` is three inline tokens; a ``<noscript>`` block ends at a blank
+line), the renderer's :class:`Hooks` carry the open element from fragment to fragment: the
+sanitizer writes ``HIDDEN_OPEN`` and the opening tag as text where it starts, renders the
+following fragments as usual, and writes ``HIDDEN_CLOSE`` at its closing tag;
 :func:`drop_hidden` then removes everything between the two markers from the whole
-document, Markdown text included. The markers cannot be forged: every other ``<`` in the
-document was escaped by markdown-it or rebuilt by this module.
+document, Markdown text included. An element never closed is not an element but a tag name
+written in prose (``Put your code in a <script> tag``): the renderer ends its part with
+``HIDDEN_UNCLOSED``, and :func:`drop_hidden` keeps the opening tag as text and everything
+after it, as GFM's tag filter shows it. The markers cannot be forged: every other ``<`` in
+the document was escaped by markdown-it or rebuilt by this module.
 """
 
 from __future__ import annotations
@@ -76,6 +80,7 @@ _BAD_CSS = ("var(", "expression", "url(", "javascript:", "@import", "behavior", 
 
 HIDDEN_OPEN = "<mdwx-hidden>"
 HIDDEN_CLOSE = "</mdwx-hidden>"
+HIDDEN_UNCLOSED = "</mdwx-unclosed>"
 
 
 @dataclass
@@ -135,8 +140,9 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, bool]:
 def drop_hidden(html: str) -> str:
     """The document without what lies between ``HIDDEN_OPEN`` and ``HIDDEN_CLOSE`` markers.
 
-    Linear in the document's length; markers never nest. An open marker without its close
-    hides the rest of the document (the renderer closes every part, so this does not happen).
+    A ``HIDDEN_OPEN`` ended by ``HIDDEN_UNCLOSED`` (or by nothing) marks a never-shown tag
+    left open: its text and all that follows stay, only the markers go. Linear in the
+    document's length; markers never nest.
     """
     if HIDDEN_OPEN not in html:
         return html
@@ -145,11 +151,12 @@ def drop_hidden(html: str) -> str:
     while (start := html.find(HIDDEN_OPEN, position)) != -1:
         out.append(html[position:start])
         end = html.find(HIDDEN_CLOSE, start)
-        if end == -1:
-            return "".join(out)
+        if end == -1 or html.find(HIDDEN_UNCLOSED, start, end) != -1:  # a tag name in prose: shown as written
+            position = start + len(HIDDEN_OPEN)
+            continue
         position = end + len(HIDDEN_CLOSE)
     out.append(html[position:])
-    return "".join(out).replace(HIDDEN_CLOSE, "")
+    return "".join(out).replace(HIDDEN_CLOSE, "").replace(HIDDEN_UNCLOSED, "")
 
 
 def clean_text(text: str) -> str:
@@ -184,8 +191,10 @@ def safe_url(url: str, *, image: bool = False) -> bool:
 def _attributes(raw: str) -> dict[str, str]:
     attrs: dict[str, str] = {}
     for name, value in _ATTR.findall(raw):
-        value = value[1:-1] if value[:1] in ("'", '"') else value
-        attrs.setdefault(name.lower(), unescape(value))
+        value = unescape(value[1:-1] if value[:1] in ("'", '"') else value)
+        # A URL attribute may be surrounded by spaces (HTML: "valid URL potentially surrounded
+        # by spaces"); browsers strip them, so ``src=" https://…"`` is that URL, not a file.
+        attrs.setdefault(name.lower(), value.strip() if name.lower() in ("src", "href") else value)
     return attrs
 
 
@@ -236,15 +245,21 @@ def _skip_content(html: str, name: str, start: int) -> int:
     return close.end() if close else len(html)
 
 
-def _hide(html: str, name: str, start: int, hooks: Hooks, chained: bool) -> tuple[str, int]:
-    """A never-shown element opens at ``start``: skip to its close, or hide what follows."""
-    close = _find_close(html, name, start)
+def _hide(match: re.Match[str], html: str, name: str, hooks: Hooks, chained: bool) -> tuple[str, int]:
+    """A never-shown element opens at ``match``: skip to its close, or wait for it.
+
+    Closed in this fragment: the element goes with its content. Otherwise, in a chain with
+    no such element already open, the opening is marked (its close may come in a later
+    fragment); else the tag is a name written in prose and shows as text.
+    """
+    close = _find_close(html, name, match.end())
     if close is not None:
         return "", close.end()
-    if not chained:  # a lone fragment: its rest is the element's content
-        return "", len(html)
+    shown = clean_text(match.group(0))
+    if not chained or hooks.hidden is not None:
+        return shown, match.end()
     hooks.hidden = name
-    return HIDDEN_OPEN, len(html)
+    return HIDDEN_OPEN + shown, match.end()
 
 
 def _link_tag(closing: bool, attrs: dict[str, str], hooks: Hooks) -> str:
@@ -274,7 +289,7 @@ def _tag(match: re.Match[str], html: str, hooks: Hooks, chained: bool) -> tuple[
         if iframe is not None:
             return iframe, _skip_content(html, name, match.end())
     if name in DROP_WITH_CONTENT:
-        return ("", match.end()) if closing else _hide(html, name, match.end(), hooks, chained)
+        return ("", match.end()) if closing else _hide(match, html, name, hooks, chained)
     name = RENAMED.get(name, name)
     if name not in ALLOWED:
         return "", match.end()
@@ -288,11 +303,22 @@ def _tag(match: re.Match[str], html: str, hooks: Hooks, chained: bool) -> tuple[
     return _render_tag(name, attrs), match.end()
 
 
+def hidden_after(fragment: str, hidden: str | None) -> str | None:
+    """The never-shown element open after ``fragment``, given the one open before it (or None).
+
+    For text gathered outside the sanitizer (a link's text for the references list), so the
+    content of a complete never-shown element is left out there too.
+    """
+    hooks = Hooks(hidden=hidden)
+    sanitize_html(fragment, hooks)
+    return hooks.hidden
+
+
 def sanitize_html(html: str, hooks: Hooks | None = None) -> str:
     """The allow-listed form of a raw HTML fragment.
 
     With ``hooks`` the fragment is one of a document's chain: a never-shown element left
-    open hides the following fragments too (see the module docstring), and the caller
+    open may close in a following fragment (see the module docstring), and the caller
     removes the hidden parts with :func:`drop_hidden`. Without, the fragment stands alone.
     """
     chained = hooks is not None
@@ -301,11 +327,10 @@ def sanitize_html(html: str, hooks: Hooks | None = None) -> str:
     position = 0
     if hooks.hidden is not None:  # inside a never-shown element opened earlier
         close = _find_close(html, hooks.hidden, 0)
-        if close is None:
-            return ""
-        hooks.hidden = None
-        out.append(HIDDEN_CLOSE)
-        position = close.end()
+        if close is not None:
+            hooks.hidden = None
+            out.append(HIDDEN_CLOSE)
+            position = close.end()
     while True:
         match = _TOKEN.search(html, position)
         if match is None:

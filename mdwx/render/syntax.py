@@ -16,10 +16,16 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from mdwx.render import cjk_friendly
 from mdwx.render.bounded import bounded_plugin
+from mdwx.render.image_spaces import image_spaces_plugin
 
 
-def use_syntax(md: MarkdownIt) -> MarkdownIt:
+def use_syntax(md: MarkdownIt, *, math: bool = True) -> MarkdownIt:
     """The Markdown syntax mdwx reads: GFM, footnotes, alerts, admonitions, math, attributes.
+
+    ``math=False`` leaves ``$`` as text (a site without math: see
+    :mod:`mdwx.source.math_setting`); with math, dollars follow pandoc's rule: an opening
+    ``$`` not followed by a space, a closing one not preceded by a space nor followed by a
+    digit.
 
     Emphasis and strikethrough follow the CJK-friendly amendment (see :mod:`.cjk_friendly`),
     so ``**症状特点：**头晕乏力`` is bold as Chinese writers expect.
@@ -33,9 +39,11 @@ def use_syntax(md: MarkdownIt) -> MarkdownIt:
     md.options["strikethrough_single_tilde"] = True
     md.use(gfm_autolink_plugin)
     md.use(footnote_plugin, inline=False)
-    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
-           allow_blank_lines=False)
+    if math:
+        md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
+               allow_blank_lines=False)
     md.use(admon_plugin)
+    md.use(image_spaces_plugin)  # ![](a b.png) as Typora and Obsidian read it
     md.use(attrs_plugin, allowed=("width", "height"))
     md.use(cjk_friendly.plugin)
     md.use(bounded_plugin)  # last: it wraps the rules above that rescan the rest of the text

@@ -23,13 +23,14 @@ from mdwx.config import COMMENT_MODES, SiteConfig
 from mdwx.errors import ArticleError
 from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
-from mdwx.source.generators import adapt, toml_front_matter
+from mdwx.source.generators import adapt, site_for, toml_front_matter
+from mdwx.source.math_setting import FRONT_MATTER_KEYS, math_enabled
 from mdwx.source.model import Article, VideoMeta
 
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
     "theme", "slug", "draft", "video", "date", "tags", "id", "type", "pic_crop_235_1", "pic_crop_1_1",
-    "accounts", "publish_at",
+    "accounts", "publish_at", *FRONT_MATTER_KEYS,
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -70,6 +71,7 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     """
     _check_size(text, path, config.limits.markdown_bytes)
     source = split_text(text, path)
+    written = source.front  # as written: a generator's mapping drops the keys only it reads (mathjax)
     adapted = adapt(path, config, source.front, source.key_lines, source.body, source.body_line)
     if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
         source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
@@ -93,6 +95,7 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     _check_length(author, limits.author, "author", source)
     digest = _string(front, "digest", source)
     _check_length(digest, limits.digest, "digest", source)
+    math = _math({**written, **front}, path, config)
     return Article(
         path=path,
         title=title,
@@ -100,7 +103,7 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
         body_line=body_line,
         slug=_slug(front, source),
         author=author,
-        digest=digest or make_digest(body, limits.digest),
+        digest=digest or make_digest(body, limits.digest, math=math),
         digest_given=bool(digest),
         cover=_string(front, "cover", source) or None,
         cover_line=lines.get("cover"),
@@ -115,10 +118,17 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
         pic_crop_1_1=cover_crop(front, lines, path, "pic_crop_1_1"),
         accounts=targets.accounts(front, lines, path, config),
         publish_at=targets.publish_at(front, lines, path),
+        math=math,
         front_matter=front,
         key_lines=lines,
         warnings=tuple(warnings),
     )
+
+
+def _math(front: dict[str, Any], path: Path, config: SiteConfig) -> bool:
+    site = site_for(path, config)
+    return math_enabled(front, config.math, site.generator.name if site else None,
+                        site.root if site else None, path, config.root)
 
 
 def read_source_text(path: Path, max_bytes: int) -> str:
@@ -289,12 +299,14 @@ def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
     return "", body, body_line
 
 
-def make_digest(body: str, limit: int) -> str:
-    """The body's first text, whitespace folded, cut on a character boundary within ``limit``."""
+def make_digest(body: str, limit: int, *, math: bool = True) -> str:
+    """The body's first text, whitespace folded, cut on a character boundary within ``limit``.
+
+    ``math``: whether ``$…$`` is math (left out) or text (kept), as in the post's render."""
     parts: list[str] = []
     size = 0
     # The digest comes from the opening paragraphs: parsing the whole of a long post is waste.
-    parser = _digest_parser()
+    parser = _digest_parser(math)
     env: dict[str, Any] = {}
     tokens = parser.parse(_opening(body, limit), env)  # blocks only; paragraphs parsed below
     for previous, token in zip(tokens, tokens[1:], strict=False):
@@ -340,8 +352,8 @@ def join_lines(pieces: Iterable[str]) -> str:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def _digest_parser() -> Any:
+@functools.lru_cache(maxsize=2)
+def _digest_parser(math: bool = True) -> Any:
     """mdwx's own Markdown syntax (CJK-friendly emphasis, math, admonitions, footnotes), so
     the digest holds the text a reader sees and none of its markers; built once (building a
     parser costs more than parsing an opening). Blocks only: paragraphs are parsed inline
@@ -350,7 +362,7 @@ def _digest_parser() -> Any:
 
     from mdwx.render.syntax import use_syntax
 
-    parser = use_syntax(MarkdownIt("commonmark", {"html": True}))
+    parser = use_syntax(MarkdownIt("commonmark", {"html": True}), math=math)
     parser.core.ruler.disable("inline")
     return parser
 

@@ -1,0 +1,169 @@
+"""Formula typesetting benchmark: where a cold check's time goes, and the process pool's gain.
+
+A documentation site such as OI-wiki holds about 19,000 distinct formulas; with an empty
+cache each is typeset (TeX → MathML → laid out by ziamath → SVG) and rasterised (resvg).
+This script:
+
+1. times the three stages on a sample of formulas, in this process (ms per formula);
+2. typesets the same set of distinct formulas twice with an empty cache each time:
+   ``baseline`` one by one in this process (what every check did before the pool), and
+   ``pool`` through :func:`mdwx.assets.formula_pool.typeset_many` over the usable cores;
+   and prints ``pool / baseline`` measured in the same run, and both projected to 19,000.
+
+Formulas come from ``../shared/realsites/mkdocs-oiwiki`` beside the repository when present
+(every ``$…$`` and ``$$…$$`` of its pages), else from a seeded generator. Run::
+
+    python benchmarks/formulas.py [--count 400] [--workers N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_SITE = ROOT.parent / "shared" / "realsites" / "mkdocs-oiwiki"
+SITE_FORMULAS = 19_000
+_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE = re.compile(r"(?<![$\\])\$([^$\n]+?)\$(?!\$)")
+
+
+def site_formulas() -> list[tuple[str, bool]]:
+    """Distinct (TeX, display) of the shared OI-wiki sample, or [] when it is absent."""
+    found: dict[tuple[str, bool], None] = {}
+    for page in sorted(SHARED_SITE.rglob("*.md")) if SHARED_SITE.is_dir() else []:
+        text = page.read_text("utf-8", errors="replace")
+        for match in _DISPLAY.finditer(text):
+            found[(match.group(1).strip(), True)] = None
+        for match in _INLINE.finditer(_DISPLAY.sub("", text)):
+            found[(match.group(1).strip(), False)] = None
+    return [item for item in found if item[0]]
+
+
+def generated_formulas(count: int, seed: int = 17) -> list[tuple[str, bool]]:
+    """Seeded formulas of the shapes documentation sites use (sums, fractions, scripts)."""
+    rng = random.Random(seed)
+    atoms = ["x", "y", "n", "i", r"\alpha", r"\sum_{i=1}^{n}", r"\frac{a}{b}", r"\sqrt{2}", "a_{i}",
+             r"\log n", "2^{k}", r"\binom{n}{k}", r"\le", "+", "=", r"\cdot", "f(x)", r"\mathcal{O}(n)"]
+    return [(" ".join(rng.choice(atoms) for _ in range(rng.randint(2, 9))), rng.random() < 0.3)
+            for _ in range(count)]
+
+
+def stages(sample: list[tuple[str, bool]]) -> dict[str, float]:
+    """Mean CPU ms per formula of each stage, in this process."""
+    import resvg_py
+    import ziamath
+
+    totals = {"tex_to_mathml": 0.0, "layout_svg": 0.0, "rasterise": 0.0}
+    done = 0
+    for tex, display in sample:
+        try:
+            start = time.process_time()  # CPU time: on a shared machine wall time times the others
+            mathml = ziamath.tex.tex2mml(tex, inline=not display)
+            middle = time.process_time()
+            svg = ziamath.Math(mathml).svg()
+            end = time.process_time()
+            resvg_py.svg_to_bytes(svg_string=svg, zoom=2, background="#ffffff")
+            last = time.process_time()
+        except Exception:  # noqa: BLE001 - a formula the typesetter refuses is not timed
+            continue
+        totals["tex_to_mathml"] += middle - start
+        totals["layout_svg"] += end - middle
+        totals["rasterise"] += last - end
+        done += 1
+    return {name: round(1000 * value / max(done, 1), 2) for name, value in totals.items()}
+
+
+def _cold(cache: Path) -> None:
+    from mdwx.assets import formula
+
+    os.environ["MDWX_CACHE_DIR"] = str(cache)
+    formula.typeset_formula.cache_clear()
+
+
+def baseline(formulas: list[tuple[str, bool]], cache: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds to typeset every formula one by one in this process, cache empty."""
+    from mdwx.assets import formula
+    from mdwx.errors import AssetError
+
+    _cold(cache)
+    start, cpu = time.perf_counter(), time.process_time()
+    for tex, display in formulas:
+        with contextlib.suppress(AssetError):
+            formula.typeset_formula(tex, display=display)
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def pooled(formulas: list[tuple[str, bool]], cache: Path, workers: int) -> tuple[float, float]:
+    """(wall, CPU) seconds for ``typeset_many`` over ``workers`` processes, start-up included.
+
+    CPU is the workers' and this process's together: on a machine others are using, wall
+    time says little, and CPU close to the baseline's means the wall time divides by the
+    number of idle cores."""
+    from mdwx.assets.formula_pool import typeset_many
+
+    _cold(cache)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start, cpu = time.perf_counter(), time.process_time()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        typeset_many(formulas, executor=pool)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return time.perf_counter() - start, time.process_time() - cpu + children
+
+
+def main(argv: list[str] | None = None) -> int:
+    from mdwx.assets.formula_pool import workers as default_workers
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--count", type=int, default=400, help="distinct formulas timed (default 400)")
+    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    source = "shared OI-wiki sample"
+    formulas = site_formulas()
+    if len(formulas) < args.count:
+        source = f"{len(formulas)} from the shared OI-wiki sample, the rest generated"
+        formulas += generated_formulas(args.count - len(formulas))
+    formulas = random.Random(3).sample(formulas, args.count)
+    with tempfile.TemporaryDirectory(prefix="mdwx-formula-bench-") as folder:
+        per_stage = stages(formulas[:100])
+        one, one_cpu = baseline(formulas, Path(folder) / "one")
+        many, many_cpu = pooled(formulas, Path(folder) / "pool", args.workers)
+    result = {
+        "formulas": len(formulas), "source": source, "workers": args.workers, "cores": os.cpu_count(),
+        "load_average": round(os.getloadavg()[0], 1), "stage_ms_per_formula": per_stage,
+        "baseline_s": round(one, 2), "pool_s": round(many, 2), "pool_over_baseline": round(many / one, 3),
+        "baseline_cpu_s": round(one_cpu, 2), "pool_cpu_s": round(many_cpu, 2),
+        "projected_19k_baseline_s": round(one / len(formulas) * SITE_FORMULAS),
+        "projected_19k_pool_s": round(many / len(formulas) * SITE_FORMULAS),
+        "projected_19k_cpu_s": round(one_cpu / len(formulas) * SITE_FORMULAS),
+    }
+    if args.json:
+        json.dump(result, sys.stdout, indent=2)
+        print()
+        return 0
+    print(f"{result['formulas']} distinct formulas ({source}), {args.workers} worker processes")
+    print("CPU per formula, in one process: " + ", ".join(f"{k} {v} ms" for k, v in per_stage.items()))
+    print(f"baseline (one by one): {one:.2f} s    pool: {many:.2f} s    pool/baseline: {many / one:.2f}×"
+          f"    (load average {result['load_average']} on {result['cores']} cores)")
+    print(f"CPU: baseline {one_cpu:.2f} s, pool {many_cpu:.2f} s (workers included): on N idle cores the "
+          f"pool's wall time is about {many_cpu:.1f}/N s")
+    print(f"projected to {SITE_FORMULAS:,} formulas: {result['projected_19k_baseline_s']} s → "
+          f"{result['projected_19k_pool_s']} s here; {result['projected_19k_cpu_s']} s of CPU in all")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Typeset many formulas at once, over the machine's cores.
+
+Typesetting is pure Python (ziamath lays out each formula in tens of milliseconds) and a
+documentation site holds thousands of distinct formulas, so a cold check of such a site is
+bound by one core. :func:`typeset_many` sends the formulas neither this process nor the disk
+cache knows to a pool of worker processes, then keeps each result where
+:func:`mdwx.assets.formula.typeset_formula` finds it: in the content-addressed disk cache and
+in this process's memo. The pictures are the same as one process would draw (the workers
+run the very same function), and a formula that cannot be typeset is left for the caller to
+meet again, with its error, in :func:`~mdwx.assets.formula.typeset_formula`.
+
+The pool is made on first need (``spawn``: no state of the parent is copied into a worker)
+and lives as long as the process; ``MDWX_FORMULA_WORKERS`` sets its size (``1``: no pool).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from mdwx.assets import formula_cache
+from mdwx.assets.formula_cache import TypesetFormula
+from mdwx.errors import AssetError
+
+WORKERS_ENV = "MDWX_FORMULA_WORKERS"
+# Below this many new formulas a pool costs more (starting workers) than it saves.
+MIN_BATCH = 8
+# Formulas handed to a worker at once: fewer round trips, still an even spread.
+CHUNK = 4
+
+_pool: Executor | None = None
+
+
+def workers() -> int:
+    """How many processes typeset at once: ``MDWX_FORMULA_WORKERS``, else the usable cores (≤ 8)."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def _executor(count: int) -> Executor:
+    global _pool
+    if _pool is None:
+        _pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
+    return _pool
+
+
+def _work(item: tuple[str, bool]) -> TypesetFormula | None:
+    """In a worker: the typeset formula, or None when it cannot be typeset."""
+    from mdwx.assets.formula import typeset_uncached
+
+    tex, display = item
+    try:
+        return typeset_uncached(tex, display=display)
+    except AssetError:
+        return None
+
+
+def typeset_many(formulas: Iterable[tuple[str, bool]], *, executor: Executor | None = None) -> int:
+    """Typeset every ``(tex, display)`` not yet known, in parallel; returns how many were new.
+
+    Results go to the disk cache and this process's memo; nothing is raised (a formula that
+    fails is typeset again, and its error raised, by ``typeset_formula``). With fewer than
+    :data:`MIN_BATCH` new formulas, one worker configured, or a pool that cannot start, it
+    does nothing and the caller typesets one by one as before.
+    """
+    from mdwx.assets import formula
+
+    new = [item for item in dict.fromkeys(formulas) if not formula.is_known(*item)]
+    count = workers()
+    if executor is None and (len(new) < MIN_BATCH or count < 2):
+        return 0
+    try:
+        pool = executor or _executor(count)
+        results = list(pool.map(_work, new, chunksize=CHUNK))
+    except (BrokenProcessPool, OSError, RuntimeError):  # no processes here: one by one instead
+        return 0
+    for (tex, display), result in zip(new, results, strict=True):
+        if result is not None:
+            formula.remember(tex, display, result)
+            formula_cache.write(formula.cache_key(tex, display), result)
+    return len(new)
