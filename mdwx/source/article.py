@@ -23,7 +23,7 @@ from mdwx.config import COMMENT_MODES, SiteConfig
 from mdwx.errors import ArticleError
 from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
-from mdwx.source.generators import adapt, toml_front_matter
+from mdwx.source.generators import adapt, split_front_matter, toml_front_matter
 from mdwx.source.model import Article, VideoMeta
 
 KNOWN_KEYS = (
@@ -70,6 +70,9 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     """
     _check_size(text, path, config.limits.markdown_bytes)
     source = split_text(text, path)
+    if not source.front:  # Hexo's front matter without its opening ---, Pelican's header
+        own = split_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path, config)
+        source = _Source(path, *own) if own else source
     adapted = adapt(path, config, source.front, source.key_lines, source.body, source.body_line)
     if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
         source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
@@ -158,7 +161,8 @@ def _check_size(text: str, path: Path, max_bytes: int) -> None:
 
 def split_text(text: str, path: Path, meta: Mapping[str, Any] | None = None) -> _Source:
     """Split a post's text into front matter (with ``meta`` laid over it) and body."""
-    return _with_meta(_split_text(text.removeprefix("\ufeff"), path), meta)
+    # Every leading byte-order mark goes (files converted twice carry two; Hugo reads them).
+    return _with_meta(_split_text(text.lstrip("\ufeff"), path), meta)
 
 
 def _with_meta(source: _Source, meta: Mapping[str, Any] | None) -> _Source:
@@ -217,6 +221,9 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
                            line=line, hint="check indentation and quote values holding ':'") from None
     except yaml.YAMLError as exc:
         raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1) from None
+    except (ValueError, OverflowError) as exc:  # a date YAML reads but cannot hold (2018-02-30)
+        raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1,
+                           hint="quote the value to keep it as text") from None
     except RecursionError:  # PyYAML composes nested collections recursively
         raise ArticleError("front matter is nested too deeply", path=path, line=1,
                            hint="front matter holds plain keys and short lists") from None

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
+
+import yaml
 
 from mdwx.source.generators.base import (
     PostContext,
@@ -26,6 +29,8 @@ SILENT = frozenset({
     "password", "toc_number", "highlight_shrink", "aside", "hide", "index", "sticky", "mathjax",
     "link", "source", "from", "music", "top_img_height", "tldr", "original",
 })
+_SEPARATOR = re.compile(r"^-{3,}[ \t]*$")
+_YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
 _NUMBER = re.compile(r"^\d+(?:px|%)?$")
 _BLOCKQUOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:blockquote|quote|pullquote)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
 _BLOCKQUOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:blockquote|quote|pullquote)\s*-?%\}\s*$")
@@ -45,6 +50,26 @@ class Hexo(Liquid):
         except ValueError:
             return False
         return not path.name.startswith("_")
+
+    def split(self, text: str) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+        """Hexo's front matter without the opening separator: the lines before the first
+        ``---`` line, when they read as a YAML mapping (hexo-front-matter's ``split``)."""
+        lines = text.split("\n")
+        end = next((i for i, line in enumerate(lines) if _SEPARATOR.match(line)), None)
+        if not end or not _YAML_KEY.match(lines[0]):
+            return None
+        try:
+            front = yaml.safe_load("\n".join(lines[:end]))
+        except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
+            return None  # not front matter after all (a date YAML cannot hold is a ValueError)
+        if not isinstance(front, dict) or not front:
+            return None
+        key_lines = {}
+        for number, line in enumerate(lines[:end], start=1):
+            key = _YAML_KEY.match(line)
+            if key:
+                key_lines.setdefault(key.group("key"), number)
+        return {str(k): v for k, v in front.items()}, key_lines, "\n".join(lines[end + 1:]), end + 2
 
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         if name.startswith("/"):

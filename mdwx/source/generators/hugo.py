@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 from mdwx.source.generators.base import (
     Generator,
@@ -59,17 +60,37 @@ class Hugo(Generator):
         if not parts or path.name.startswith("_"):
             return False
         # Markdown beside a leaf bundle's index.md is one of its resources, not a page.
-        return path.stem.split(".")[0] == "index" or not any(path.parent.glob("index.*md"))
+        return _is_bundle(path) or not any(path.parent.glob("index.*md"))
 
     def slug(self, path: Path) -> str:
-        return path.parent.name if path.stem.split(".")[0] == "index" else path.stem
+        return path.parent.name if _is_bundle(path) else path.stem
 
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
+        """Relative: the page's own folder on the site (a page ``a/b.md`` is served at ``/a/b/``,
+        so ``x.png`` is ``content/a/b/x.png``; a bundle's files are beside its ``index.md``).
+        Absolute: ``static/``, ``assets/``, the themes' ``static/``, and ``content/``, whose
+        non-page files Hugo publishes at their own path."""
         if not name.startswith("/"):
-            return []
+            return [] if _is_bundle(ctx.path) else [ctx.path.parent / ctx.path.stem]
         roots = [ctx.site_root / "static", ctx.site_root / "assets"]
         roots += sorted(ctx.site_root.glob("themes/*/static"))
-        return roots
+        return [*roots, ctx.site_root / "content"]
+
+    def locate(self, reference: str, ctx: PostContext) -> Path | None:
+        found = super().locate(reference, ctx)
+        if found is not None or not reference.startswith("/") or reference.startswith("//"):
+            return found
+        # A page resource named by the page's URL (/posts/<slug>/images/a.png, however the
+        # site's permalinks place the page): what follows the page's slug is in its folder.
+        parts = unquote(reference.split("#")[0].split("?")[0]).strip("/").split("/")
+        names = {self.slug(ctx.path), ctx.path.stem, str(ctx.front.get("slug") or "")} - {""}
+        folder = ctx.path.parent if _is_bundle(ctx.path) else ctx.path.parent / ctx.path.stem
+        for index in range(len(parts) - 2, -1, -1):
+            if parts[index] in names:
+                candidate = folder.joinpath(*parts[index + 1:])
+                if ctx.inside(candidate):
+                    return candidate
+        return None
 
     def fences(self, text: str, ctx: PostContext) -> str:
         return block_tags(text, _HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE, _highlight)
@@ -79,6 +100,10 @@ class Hugo(Generator):
         chunk = sub_prose(_REF_LINK, lambda m, line: m.group("text"), chunk, first_line)
         chunk = sub_prose(_SHORTCODE, lambda m, line: _shortcode(m, ctx.file_line(line), ctx), chunk, first_line)
         return self.images(chunk, first_line, ctx)
+
+
+def _is_bundle(path: Path) -> bool:
+    return path.stem.split(".")[0] == "index"
 
 
 def _highlight(match: re.Match[str], inner: list[str]) -> tuple[str, str]:
@@ -117,7 +142,10 @@ def _shortcode(match: re.Match[str], line: int, ctx: PostContext) -> str:
         return ""  # the opener was converted or warned about
     if name == "figure" and named.get("src"):
         caption = named.get("caption") or named.get("title") or ""
-        return image_markdown(named["src"], named.get("alt") or caption, caption, named.get("width", ""))
+        src = named["src"]
+        if named.get("library") and not re.match(r"^(?:[a-z][\w+.-]*:|/)", src, re.I):
+            src = "/img/" + src  # Academic / Wowchemy: library="1" names a file of static/img/
+        return image_markdown(src, named.get("alt") or caption, caption, named.get("width", ""))
     if name in _LINKS:
         label, url = _LINKS[name]
         ids = [named.get("id") or named.get("user") or "", *positional] if named else positional

@@ -1,6 +1,7 @@
 """Jekyll: ``_posts/YYYY-MM-DD-slug.md``, images under the site folder, Liquid tags.
 
-Source: jekyllrb.com/docs/posts/ (file names, ``published: false``), /docs/liquid/tags/
+Source: jekyllrb.com/docs/posts/ (file names ``YEAR-MONTH-DAY-title.MARKUP``, ``.md`` and
+``.markdown`` both, ``published: false``), /docs/liquid/tags/
 (``highlight``, ``link``, ``post_url``, ``raw``), /docs/liquid/filters/ (``relative_url``).
 """
 
@@ -35,7 +36,11 @@ class Jekyll(Liquid):
             parts = path.relative_to(root).parts
         except ValueError:
             return False
-        return "_posts" in parts[:-1] and not _SKIP & set(parts) and not path.name.startswith("_")
+        if "_posts" not in parts[:-1] or _SKIP & set(parts) or path.name.startswith("_"):
+            return False
+        # A post's file name is YEAR-MONTH-DAY-title.MARKUP: Jekyll skips any other file in
+        # _posts (a writer's template.md), and shows nothing of it.
+        return bool(_DATED.match(path.stem))
 
     def slug(self, path: Path) -> str:
         dated = _DATED.match(path.stem)

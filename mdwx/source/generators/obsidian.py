@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from mdwx.source.generators.base import Generator, PostContext, admonition_head, image_markdown
-from mdwx.source.generators.text import on_lines, sub_prose
+from mdwx.source.generators.text import each_prose, on_lines, sub_prose
 
 SILENT = frozenset({"aliases", "alias", "cssclasses", "cssclass", "publish", "banner_y", "banner_x",
                     "status", "source", "up", "related", "dg-publish"})
@@ -30,6 +30,21 @@ _HIGHLIGHT = re.compile(r"(?<![=\\])==(?=[^\s=])(?P<text>[^\n]{0,256}?[^\s=\\])=
 _BLOCK_ID = re.compile(r"(?<=\S)[ \t]+\^[A-Za-z0-9-]+(?=[ \t]*$)", re.M)
 _CALLOUT = re.compile(r"^> ?\[!(?P<kind>[\w-]+)\](?P<fold>[+-]?)[ \t]*(?P<title>.*)$")
 _SIZE = re.compile(r"^\s*(?P<w>\d{1,4})(?:x\d{1,4})?\s*$")
+
+
+def uses_vault_syntax(body: str) -> bool:
+    """Whether a note uses Obsidian's own links (``![[embed]]`` / ``[[wikilink]]``) outside code."""
+    if "[[" not in body:
+        return False
+    found = False
+
+    def seen(chunk: str, first: int) -> str:
+        nonlocal found
+        found = found or bool(sub_prose(_WIKILINK, lambda m, line: "", chunk, first) != chunk)
+        return chunk
+
+    each_prose(body, seen)
+    return found
 
 
 class Obsidian(Generator):
@@ -69,7 +84,8 @@ class Obsidian(Generator):
             alt = next((p for p in parts if p and not _SIZE.match(p)), "")
             return image_markdown(ctx.relative(found) if found else name, alt, "", width)
         what = "note" if suffix in ("", ".md") else f"{suffix[1:]} file"
-        ctx.warn(line, f"Obsidian embed ![[{target}]] of a {what} shown as its name: WeChat cannot embed it")
+        ctx.warn(line, f"Obsidian embed ![[{target}]] of a {what} shown as its name: WeChat cannot embed it",
+                 code="embed-as-name")
         return parts[0] if parts and not _SIZE.match(parts[0]) else _display(target)
 
     def locate(self, reference: str, ctx: PostContext) -> Path | None:
