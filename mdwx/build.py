@@ -277,10 +277,24 @@ def check_post(post: Post, *, also: Callable[[Prepared], None] | None = None) ->
     except ConfigError:
         raise  # the site is misconfigured: no post can pass, exit 2
     except MdwxError as exc:
-        report.error = exc
+        if not _skipped(report, exc):
+            report.error = exc
         return report
     _fill(report, prepared)
     return report
+
+
+def _skipped(report: PostReport, error: MdwxError) -> bool:
+    """Whether ``error`` is a generator site's stub page: then the report says so as a warning.
+
+    A stub (:class:`~mdwx.source.article.EmptyPost`) is skipped, not failed.
+    """
+    from mdwx.source.article import EmptyPost
+
+    if isinstance(error, EmptyPost):
+        report.warnings = [str(error)]
+        return True
+    return False
 
 
 def _fill(report: PostReport, prepared: Prepared) -> None:
@@ -291,22 +305,71 @@ def _fill(report: PostReport, prepared: Prepared) -> None:
     report.content_bytes = prepared.content_bytes
 
 
-def build_post(post: Post, out_dir: Path) -> PostReport:
-    """Write ``OUT/<slug>/content.html`` and ``preview.html`` for one post.
+def build_posts(posts: list[Post], out_dir: Path) -> list[PostReport]:
+    """:func:`build_post` for each post, each in a folder of its own (see :func:`output_folders`)."""
+    folders = output_folders(posts)
+    reports = []
+    for post in posts:
+        folder, note = folders.get(post.path, (None, None))
+        report = build_post(post, out_dir, folder)
+        if note:
+            report.warnings.append(note)
+        reports.append(report)
+    return reports
 
-    Content over the size limit is still written (to see what to cut) and the report
-    carries the breach as its error.
+
+def output_folders(posts: list[Post]) -> dict[Path, tuple[str, str | None]]:
+    """Each post's output folder name and, for a post that could not have its slug, a note.
+
+    Posts sharing a slug (``_posts/2011-11-04-basis.md`` and ``_posts/2011-11-06-basis.md``
+    are both ``basis``) would overwrite each other: the first by its path relative to the site
+    root keeps the slug, the next take ``slug-2``, ``slug-3`` … (the first free), so the same
+    posts always land in the same folders. Posts that cannot be read are left out (they fail).
+    """
+    slugs: dict[Path, str] = {}
+    for post in posts:
+        try:
+            slugs[post.path] = read_post(post).slug
+        except MdwxError:
+            continue
+    relative = {post.path: post.relative for post in posts}
+    order = sorted(slugs, key=lambda path: (slugs[path], relative[path]))
+    taken = set(slugs.values())
+    first: dict[str, Path] = {}
+    folders: dict[Path, tuple[str, str | None]] = {}
+    for path in order:
+        slug = slugs[path]
+        if slug not in first:
+            first[slug] = path
+            folders[path] = (slug, None)
+            continue
+        number = 2
+        while f"{slug}-{number}" in taken:
+            number += 1
+        folder = f"{slug}-{number}"
+        taken.add(folder)
+        folders[path] = (folder, f"{path}: shares the slug {slug!r} with {first[slug]}: "
+                                 f"built into {folder}/ instead")
+    return folders
+
+
+def build_post(post: Post, out_dir: Path, folder: str | None = None) -> PostReport:
+    """Write ``OUT/<folder>/content.html`` and ``preview.html`` for one post.
+
+    ``folder`` defaults to the post's slug. Content over the size limit is still written (to
+    see what to cut) and the report carries the breach as its error.
     """
     report = PostReport(post.path)
     try:
         prepared = prepare(post, enforce_size=False)
         _fill(report, prepared)
-        report.outputs = _write_outputs(prepared, out_dir / prepared.article.slug)
+        report.outputs = _write_outputs(prepared, out_dir / (folder or prepared.article.slug))
         report.error = prepared.breach
     except ConfigError:
         raise
     except MdwxError as exc:
-        report.error = exc
+        if not _skipped(report, exc):
+            report.error = exc
     except OSError as exc:
         report.error = MdwxError(f"cannot write output: {exc.strerror}", path=exc.filename)
     return report

@@ -52,6 +52,8 @@ CODES: dict[str, str] = {
     "digest-length": "the digest is longer than WeChat keeps",
     "long-text": "the visible text is longer than WeChat's editor advises",
     "no-cover": "no cover image: publish makes one from the title",
+    "empty-post": "a generator site's page with no body (a stub): skipped, nothing to publish",
+    "slug-collision": "posts sharing a slug: build writes each to its own folder",
 }
 
 

@@ -90,10 +90,10 @@ def _backend_check(post: SitePost, options: Options) -> Callable[[Prepared], Non
 
 def build_sync(posts: Sources, options: Options) -> BuildReport:
     """:func:`build` without an event loop (what :func:`mdwx.api.build` runs)."""
-    from mdwx.build import build_post
+    from mdwx.build import build_posts
 
     out_dir = Path(options.out_dir).resolve()
-    return BuildReport([build_post(post, out_dir) for post in _for_account(site_posts(posts, options), options)])
+    return BuildReport(build_posts(_for_account(site_posts(posts, options), options), out_dir))
 
 
 def _for_account(posts: list[SitePost], options: Options) -> list[SitePost]:

@@ -43,6 +43,7 @@ from mdwx.publish.results import Events, PostResult, PublishOptions
 from mdwx.publish.review import follow_review
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.publish.submission import SubmitSteps
+from mdwx.source.article import EmptyPost
 from mdwx.source.posts import Post
 
 __all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
@@ -107,7 +108,12 @@ class Publisher(SubmitSteps):
 
     async def _publish(self, post: Post, result: PostResult) -> None:
         backend = self._bind(post)
-        prepared = prepare(post)
+        try:
+            prepared = prepare(post)
+        except EmptyPost as exc:  # a generator site's stub page: nothing to publish
+            result.status, result.warnings = "skipped", [str(exc)]
+            result.actions.append("skipped: empty page")
+            return
         article = prepared.article
         result.title, result.warnings = article.title, prepared.warnings
         if article.draft:

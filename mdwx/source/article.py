@@ -7,7 +7,6 @@ characters (code points), as WeChat counts them, never in bytes.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -23,7 +22,7 @@ from mdwx.config import COMMENT_MODES, SiteConfig
 from mdwx.errors import ArticleError
 from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
-from mdwx.source.generators import adapt, split_front_matter, toml_front_matter
+from mdwx.source.generators import adapt, site_for, split_front_matter, toml_front_matter
 from mdwx.source.model import Article, VideoMeta
 
 KNOWN_KEYS = (
@@ -69,6 +68,8 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     is refused, as a file would be. Raises :class:`ArticleError`.
     """
     _check_size(text, path, config.limits.markdown_bytes)
+    if not text.strip("\ufeff \t\r\n"):
+        raise _empty("the post is empty", path, 1, site_for(path, config) is not None)
     source = split_text(text, path)
     if not source.front:  # Hexo's front matter without its opening ---, Pelican's header
         own = split_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path, config)
@@ -78,7 +79,10 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
         source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
     source = _with_meta(source, meta)
     front, lines = source.front, source.key_lines
-    warnings = [_unknown_key_warning(path, key, lines) for key in front if key not in KNOWN_KEYS]
+    unknown = [key for key in front if key not in KNOWN_KEYS]
+    if adapted:  # a generator's site: other keys are its themes' parameters; only a typo of ours is news
+        unknown = [key for key in unknown if _closest(key, KNOWN_KEYS)]
+    warnings = [_unknown_key_warning(path, key, lines) for key in unknown]
     warnings += adapted.warnings if adapted else []
     body, body_line = source.body, source.body_line
 
@@ -88,8 +92,7 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     title = title or path.stem
     title = " ".join(title.split())
     if not body.strip():
-        raise ArticleError("the post has no body text", path=path, line=body_line,
-                           hint="write the article below the front matter")
+        raise _empty("the post has no body text", path, body_line, adapted is not None)
     limits = config.limits
     _check_length(title, limits.title, "title", source)
     author = _string(front, "author", source) or config.author
@@ -122,6 +125,22 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
         key_lines=lines,
         warnings=tuple(warnings),
     )
+
+
+class EmptyPost(ArticleError):
+    """A page of a generator's site with nothing to publish: a stub (a docs site's placeholder
+    page, an empty note). Not a fault of the post: ``check``, ``build`` and ``publish`` skip it
+    with a warning (code ``empty-post``)."""
+
+    code = "empty-post"
+
+
+def _empty(message: str, path: Path, line: int, on_generator_site: bool) -> ArticleError:
+    """An empty post is an error, except a generator site's stub page, which is skipped."""
+    if on_generator_site:
+        return EmptyPost(f"{message}: a stub page, skipped (nothing to publish)", path=path, line=line)
+    hint = "write the article below the front matter" if "body" in message else None
+    return ArticleError(message, path=path, line=line, hint=hint)
 
 
 def read_source_text(path: Path, max_bytes: int) -> str:
@@ -443,5 +462,28 @@ def _unknown_key_warning(path: Path, key: str, lines: dict[str, int]) -> str:
 
 
 def _closest(word: str, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """`` (did you mean 'key'?)`` when ``word`` is a likely typo of a key mdwx reads: at most one
+    edit (a swap counts as one) from a key of up to five letters, two from a longer one. A
+    word further away is another tool's key, and a guess would mislead (``linkTitle``)."""
+    lowered = word.lower()
+    best = min(known, key=lambda key: (_edits(lowered, key), key), default=None)
+    if best is None or lowered == best:
+        return ""
+    allowed = 1 if len(best) <= 5 else 2
+    return f" (did you mean {best!r}?)" if _edits(lowered, best) <= allowed else ""
+
+
+def _edits(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
+    if abs(len(a) - len(b)) > 2:
+        return 3  # more than any suggestion allows; keeps the table small
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        previous2, previous = previous, row
+    return previous[-1]

@@ -96,7 +96,7 @@ def adapt(path: Path, config: Any, front: dict[str, Any], key_lines: dict[str, i
     if site is None:
         return None
     ctx = PostContext(path=path, site_root=site.root, confine=config.root, body_line=body_line,
-                      digest_limit=config.limits.digest, front=front)
+                      digest_limit=config.limits.digest, front=front, body=body)
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
     return Adapted(mapped, lines, rewrite.text, rewrite.warnings, list(ctx.codes))

@@ -79,6 +79,7 @@ class PostContext:
     body_line: int  # file line where the body starts
     digest_limit: int = 120
     front: dict[str, Any] = field(default_factory=dict)  # as written, for {{ page.title }}
+    body: str = ""  # the body as written
     memo: dict[str, Any] = field(default_factory=dict)  # per-post lookups (a vault's file index)
     warnings: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # the stable code of each warning, in order

@@ -64,7 +64,7 @@ class Hexo(Liquid):
             return None  # not front matter after all (a date YAML cannot hold is a ValueError)
         if not isinstance(front, dict) or not front:
             return None
-        key_lines = {}
+        key_lines: dict[str, int] = {}
         for number, line in enumerate(lines[:end], start=1):
             key = _YAML_KEY.match(line)
             if key:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -45,6 +46,15 @@ class Jekyll(Liquid):
     def slug(self, path: Path) -> str:
         dated = _DATED.match(path.stem)
         return dated.group("slug") if dated else path.stem
+
+    def front_matter(self, front: dict[str, Any], lines: dict[str, int],
+                     ctx: PostContext) -> tuple[dict[str, Any], dict[str, int]]:
+        """A post without a title takes Jekyll's: its file name's slug, titleized
+        (``2011-11-04-basis-of-go.md`` → "Basis Of Go", Jekyll's ``Utils.titleize_slug``)."""
+        mapped, out_lines = super().front_matter(front, lines, ctx)
+        if front.get("title") in (None, "") and _DATED.match(ctx.path.stem):
+            mapped["title"] = " ".join(word.capitalize() for word in self.slug(ctx.path).split("-"))
+        return mapped, out_lines
 
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         return [ctx.site_root] if name.startswith("/") else []
