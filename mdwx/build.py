@@ -305,16 +305,22 @@ def _fill(report: PostReport, prepared: Prepared) -> None:
     report.content_bytes = prepared.content_bytes
 
 
-def build_posts(posts: list[Post], out_dir: Path) -> list[PostReport]:
-    """:func:`build_post` for each post, each in a folder of its own (see :func:`output_folders`)."""
+def build_posts(posts: list[Post], out_dir: Path,
+                progress: Callable[[Post, int, int], None] | None = None) -> list[PostReport]:
+    """:func:`build_post` for each post, each in a folder of its own (see :func:`output_folders`).
+
+    ``progress(post, done, total)`` hears of each post built.
+    """
     folders = output_folders(posts)
     reports = []
-    for post in posts:
+    for done, post in enumerate(posts, start=1):
         folder, note = folders.get(post.path, (None, None))
         report = build_post(post, out_dir, folder)
         if note:
             report.warnings.append(note)
         reports.append(report)
+        if progress is not None:
+            progress(post, done, len(posts))
     return reports
 
 

@@ -74,8 +74,13 @@ def check_sync(posts: Sources, options: Options) -> CheckReport:
     from mdwx.build import check_post
 
     # With an account, its backend's own checks too (the draft API's limits and post types).
-    return CheckReport([check_post(post, also=_backend_check(post, options) if options.account else None)
-                        for post in _for_account(site_posts(posts, options), options)])
+    chosen = _for_account(site_posts(posts, options), options)
+    reports = []
+    for done, post in enumerate(chosen, start=1):
+        reports.append(check_post(post, also=_backend_check(post, options) if options.account else None))
+        if options.events is not None:
+            options.events.on_checked(post, done, len(chosen))
+    return CheckReport(reports)
 
 
 def _backend_check(post: SitePost, options: Options) -> Callable[[Prepared], None]:
@@ -93,7 +98,9 @@ def build_sync(posts: Sources, options: Options) -> BuildReport:
     from mdwx.build import build_posts
 
     out_dir = Path(options.out_dir).resolve()
-    return BuildReport(build_posts(_for_account(site_posts(posts, options), options), out_dir))
+    events = options.events
+    return BuildReport(build_posts(_for_account(site_posts(posts, options), options), out_dir,
+                                   events.on_checked if events is not None else None))
 
 
 def _for_account(posts: list[SitePost], options: Options) -> list[SitePost]:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from mdwx.source.generators.text import Rewrite, each_prose, sub_prose
+from mdwx.source.generators.text import Rewrite, each_prose, html_block_lines, sub_prose
 
 # Keys every generator's themes use for the same ideas, in order of preference.
 DIGEST_KEYS = ("description", "summary", "excerpt")
@@ -81,6 +82,7 @@ class PostContext:
     front: dict[str, Any] = field(default_factory=dict)  # as written, for {{ page.title }}
     body: str = ""  # the body as written
     memo: dict[str, Any] = field(default_factory=dict)  # per-post lookups (a vault's file index)
+    html_lines: set[int] = field(default_factory=set)  # file lines inside raw HTML blocks
     warnings: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # the stable code of each warning, in order
 
@@ -199,6 +201,10 @@ class Generator:
         """One run of lines outside fenced code (starting at body line ``first_line``) rewritten."""
         return self.images(chunk, first_line, ctx)
 
+    def note_html_blocks(self, chunk: str, first_line: int, ctx: PostContext) -> None:
+        """Remember which file lines of ``chunk`` lie inside raw HTML blocks (see :func:`html_or_markdown`)."""
+        ctx.html_lines = {ctx.file_line(first_line + index) for index in html_block_lines(chunk)}
+
     def images(self, text: str, first_line: int, ctx: PostContext) -> str:
         """Image references that name a file the generator would find, made relative to the post."""
         def markdown(match: re.Match[str], line: int) -> str:
@@ -260,6 +266,29 @@ def split_args(text: str) -> tuple[list[str], dict[str, str]]:
         else:
             positional.append(value)
     return positional, named
+
+
+def html_or_markdown(ctx: PostContext, line: int, src: str, alt: str = "", title: str = "",
+                     width: str = "") -> str:
+    """An image for a shortcode or tag at file line ``line``: HTML ``<img>`` inside a raw HTML
+    block (where Markdown is never parsed), else Markdown (:func:`image_markdown`)."""
+    if line not in ctx.html_lines:
+        return image_markdown(src, alt, title, width)
+    attrs = [f'src="{escape(src)}"', f'alt="{escape(" ".join(alt.split()))}"']
+    if title:
+        attrs.append(f'title="{escape(" ".join(title.split()))}"')
+    if re.fullmatch(r"\d{1,4}(?:px|%)?", width or ""):
+        attrs.append(f'width="{escape(width)}"')
+    return f"<img {' '.join(attrs)}>"
+
+
+def link_html_or_markdown(ctx: PostContext, line: int, text: str, url: str) -> str:
+    """A link for a shortcode or tag: ``<a>`` inside a raw HTML block, else ``[text](url)``."""
+    if line in ctx.html_lines:
+        return f'<a href="{escape(url)}">{escape(text)}</a>'
+    label = re.sub(r"([\[\]\\])", r"\\\1", " ".join(text.split()))
+    dest = f"<{url}>" if re.search(r"[\s()]", url) else url
+    return f"[{label}]({dest})"
 
 
 def image_markdown(src: str, alt: str = "", title: str = "", width: str = "") -> str:

@@ -17,12 +17,13 @@ import yaml
 from mdwx.source.generators.base import (
     PostContext,
     admonition_head,
-    image_markdown,
+    html_or_markdown,
     indent_block,
+    link_html_or_markdown,
     split_args,
 )
 from mdwx.source.generators.liquid import Liquid
-from mdwx.source.generators.text import next_lines, on_lines
+from mdwx.source.generators.text import next_lines, outside_code, sub_prose
 
 SILENT = frozenset({
     "comments", "disableNunjucks", "abbrlink", "top_img", "index_img", "banner_img", "copyright",
@@ -36,6 +37,10 @@ _BLOCKQUOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:blockquote|quote|pullquote)\b(?P<
 _BLOCKQUOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:blockquote|quote|pullquote)\s*-?%\}\s*$")
 _NOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:note|alert|callout|tip)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
 _NOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:note|alert|callout|tip)\s*-?%\}\s*$")
+_MATH_OPEN = re.compile(r"^\s*\{%-?\s*(?:math|katex|mathjax)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
+_MATH_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:math|katex|mathjax)\s*-?%\}\s*$")
+_INLINE_MATH = re.compile(r"\{%-?\s*(?P<kind>math|katex|mathjax)\s*-?%\}(?P<tex>[^\n]{1,2000}?)"
+                          r"\{%-?\s*end(?P=kind)\s*-?%\}")
 _NOTE_KINDS = {"default", "primary", "info", "success", "warning", "danger", "note", "tip", "important"}
 
 
@@ -79,13 +84,19 @@ class Hexo(Liquid):
     def cover_keys(self) -> tuple[str, ...]:
         return ("index_img", "banner_img", "top_img")
 
-    def block_rewrites(self, chunk: str) -> str:
-        return on_lines(chunk, _pairs)
+    def fences(self, text: str, ctx: PostContext) -> str:
+        # Paired tags over the whole body: a note or quote may hold fenced code.
+        return outside_code(super().fences(text, ctx), _pairs)
+
+    def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
+        self.note_html_blocks(chunk, first_line, ctx)
+        chunk = sub_prose(_INLINE_MATH, lambda m, line: f"${m.group('tex').strip()}$", chunk, first_line)
+        return super().prose(chunk, first_line, ctx)
 
     def tag(self, name: str, args: str, line: int, ctx: PostContext) -> str | None:
         positional, named = split_args(args)
         if name in ("asset_img", "img", "image"):
-            return _image(name, positional, '"' in args, ctx)
+            return _image(name, positional, '"' in args, ctx, line)
         if name == "asset_path" and positional:
             return _asset(positional[0], ctx)
         if name == "asset_link" and positional:
@@ -95,12 +106,12 @@ class Hexo(Liquid):
         if name == "link" and len(positional) >= 2:
             url = next((p for p in positional if re.match(r"https?://", p)), "")
             text = " ".join(p for p in positional if p != url and p not in ("true", "false"))
-            return f"[{text or url}]({url})" if url else None
+            return link_html_or_markdown(ctx, line, text or url, url) if url else None
         for tag, label, pattern in (("youtube", "YouTube video", "https://www.youtube.com/watch?v={}"),
                                     ("vimeo", "Vimeo video", "https://vimeo.com/{}"), ("iframe", "", "{}")):
             if name == tag and positional:
                 url = pattern.format(positional[0])
-                return f"[{label or url}]({url})"
+                return link_html_or_markdown(ctx, line, label or url, url)
         return None
 
 
@@ -109,7 +120,7 @@ def _asset(name: str, ctx: PostContext) -> str:
     return quote(f"{ctx.path.stem}/{name}", safe="/")
 
 
-def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext) -> str | None:
+def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext, line: int) -> str | None:
     """``{% asset_img [class] slug [w] [h] [title [alt]] %}`` / ``{% img [class] src … %}``."""
     words = list(positional)
     pick = next((i for i, w in enumerate(words) if "." in w or "/" in w), None)
@@ -123,13 +134,14 @@ def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext) -> 
     title, alt = (rest[0], rest[1]) if quoted and len(rest) == 2 else (" ".join(rest), " ".join(rest))
     if name == "asset_img":
         source = _asset(source, ctx)
-    return image_markdown(source, alt, title, width)
+    return html_or_markdown(ctx, line, source, alt, title, width)
 
 
 def _pairs(lines: list[str]) -> None:
     index, end = 0, len(lines)
     kinds = [(opener, next_lines(lines, closer.match), convert) for opener, closer, convert in
-             ((_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote), (_NOTE_OPEN, _NOTE_CLOSE, _note))]
+             ((_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote), (_NOTE_OPEN, _NOTE_CLOSE, _note),
+              (_MATH_OPEN, _MATH_CLOSE, _math))]
     while index < end:
         for opener, closers, convert in kinds:
             match = opener.match(lines[index])
@@ -139,6 +151,11 @@ def _pairs(lines: list[str]) -> None:
                 index = stop
                 break
         index += 1
+
+
+def _math(lines: list[str], start: int, stop: int, args: str) -> None:
+    """NexT's ``{% math %}`` … ``{% endmath %}`` (also ``katex``/``mathjax``) → a ``$$`` display formula."""
+    lines[start], lines[stop] = "$$", "$$"
 
 
 def _quote(lines: list[str], start: int, stop: int, args: str) -> None:

@@ -15,11 +15,12 @@ from mdwx.source.generators.base import (
     Generator,
     PostContext,
     admonition_head,
-    image_markdown,
+    html_or_markdown,
     indent_block,
+    link_html_or_markdown,
     split_args,
 )
-from mdwx.source.generators.text import block_tags, fence_for, next_lines, on_lines, sub_prose
+from mdwx.source.generators.text import block_tags, fence_for, next_lines, outside_code, sub_prose
 
 SILENT = frozenset({
     "linkTitle", "outputs", "resources", "build", "cascade", "headless", "markup", "menu", "menus",
@@ -93,10 +94,13 @@ class Hugo(Generator):
         return None
 
     def fences(self, text: str, ctx: PostContext) -> str:
-        return block_tags(text, _HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE, _highlight)
+        text = block_tags(text, _HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE, _highlight)
+        # Paired shortcodes first, over the whole body: a details/admonition holding fenced
+        # code has its opener and closer on either side of the fence.
+        return outside_code(text, _paired)
 
     def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
-        chunk = on_lines(chunk, _paired)
+        self.note_html_blocks(chunk, first_line, ctx)
         chunk = sub_prose(_REF_LINK, lambda m, line: m.group("text"), chunk, first_line)
         chunk = sub_prose(_SHORTCODE, lambda m, line: _shortcode(m, ctx.file_line(line), ctx), chunk, first_line)
         return self.images(chunk, first_line, ctx)
@@ -140,18 +144,23 @@ def _shortcode(match: re.Match[str], line: int, ctx: PostContext) -> str:
     positional, named = split_args(match.group("args"))
     if match.group("end"):
         return ""  # the opener was converted or warned about
-    if name == "figure" and named.get("src"):
+    if name in ("figure", "image", "img") and (named.get("src") or positional):
         caption = named.get("caption") or named.get("title") or ""
-        src = named["src"]
+        src = named.get("src") or positional[0]
         if named.get("library") and not re.match(r"^(?:[a-z][\w+.-]*:|/)", src, re.I):
             src = "/img/" + src  # Academic / Wowchemy: library="1" names a file of static/img/
-        return image_markdown(src, named.get("alt") or caption, caption, named.get("width", ""))
+        return html_or_markdown(ctx, line, src, named.get("alt") or caption, caption, named.get("width", ""))
+    if name == "link" and (named.get("href") or positional):
+        # FixIt / LoveIt / DoIt: {{< link href="url" content="text" >}} or {{< link "url" "text" >}}
+        url = named.get("href") or positional[0]
+        text = named.get("content") or (positional[1] if len(positional) > 1 else "") or url
+        return link_html_or_markdown(ctx, line, text, url)
     if name in _LINKS:
         label, url = _LINKS[name]
         ids = [named.get("id") or named.get("user") or "", *positional] if named else positional
         ids = [i for i in ids if i]
         if ids and url.count("{") <= len(ids):
-            return f"[{label}]({url.format(*ids)})"
+            return link_html_or_markdown(ctx, line, label, url.format(*ids))
     opener, closer = ("{{<", ">}}") if match.group("d") == "<" else ("{{%", "%}}")
     ctx.warn(line, f"Hugo shortcode {opener} {name} {closer} removed: WeChat cannot show it")
     return ""

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from mdwx.source.generators.base import PostContext, image_markdown, split_args
+from mdwx.source.generators.base import PostContext, html_or_markdown, split_args
 from mdwx.source.generators.liquid import Liquid
 
 SILENT = frozenset({
@@ -60,7 +60,12 @@ class Jekyll(Liquid):
         return [ctx.site_root] if name.startswith("/") else []
 
     def tag(self, name: str, args: str, line: int, ctx: PostContext) -> str | None:
-        return _include_image(args) if name == "include" else None
+        found = _include_image(args) if name == "include" else None
+        return html_or_markdown(ctx, line, *found) if found else None
+
+    def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
+        self.note_html_blocks(chunk, first_line, ctx)
+        return super().prose(chunk, first_line, ctx)
 
     def locate(self, reference: str, ctx: PostContext) -> Path | None:
         baseurl = _baseurl(ctx.site_root / "_config.yml")
@@ -83,13 +88,13 @@ def _baseurl(config: Path) -> str:
 _IMAGE_EXT = re.compile(r"\.(?:png|jpe?g|gif|webp|bmp|svg|avif)(?:[?#].*)?$", re.I)
 
 
-def _include_image(args: str) -> str | None:
+def _include_image(args: str) -> tuple[str, str, str] | None:
     """``{% include figure.html image_path="/a.png" caption="…" %}`` (Minimal Mistakes and
-    the common ``image.html`` includes) as a Markdown image, or None for other includes."""
+    the common ``image.html`` includes) as ``(src, alt, caption)``, or None for other includes."""
     _, named = split_args(args)
     src = next((named[k] for k in ("image_path", "src", "image", "url", "file", "path")
                 if k in named and _IMAGE_EXT.search(named[k])), None)
     if src is None:
         return None
     caption = named.get("caption") or named.get("description") or named.get("title") or ""
-    return image_markdown(src, named.get("alt") or caption, caption)
+    return src, named.get("alt") or caption, caption
