@@ -23,6 +23,7 @@ from mdwx.errors import ArticleError
 from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.generators import adapt, site_for, split_front_matter, toml_front_matter
+from mdwx.source.generators.base import FrontMatterLoader
 from mdwx.source.model import Article, VideoMeta
 
 KNOWN_KEYS = (
@@ -232,7 +233,7 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse front matter keeping each top-level key's file line (front matter starts at 2)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) if node is not None else {}
+        data = yaml.load(text, Loader=FrontMatterLoader) if node is not None else {}  # noqa: S506 (safe)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+import yaml
+
 from mdwx.source.generators.text import Rewrite, each_prose, html_block_lines, sub_prose
 
 # Keys every generator's themes use for the same ideas, in order of preference.
@@ -65,9 +67,27 @@ COMMON_SILENT = frozenset({
     "redirect_to", "id", "uid",
 }) | THEME_KEYS | frozenset(key.partition(".")[0] for key in COVER_KEYS)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//|^#")
-# ![alt](dest "title") — dest with no spaces, or <dest with spaces>.
-_IMAGE = re.compile(r"(?P<head>!\[(?:[^\[\]\\\n]|\\.){0,256}\]\(\s*)(?P<dest><[^>\n]{0,2000}>|[^\s)]{1,2000})(?P<tail>[^)\n]{0,256}\))")
+# ![alt](dest "title") — dest with no spaces, <dest with spaces>, or a picture's file name
+# with spaces as note apps write it (Typora, Obsidian: ![](Pasted image 1.png)).
+_IMAGE = re.compile(r"(?P<head>!\[(?:[^\[\]\\\n]|\\.){0,256}\]\(\s*)(?P<dest><[^>\n]{0,2000}>"
+                    r"|[^\s)\"'<][^)\n\"']{0,2000}?\.(?:png|jpe?g|gif|webp|bmp|svg|avif)(?=\s*(?:\)|\s[\"'(]))"
+                    r"|[^\s)]{1,2000})(?P<tail>[^)\n]{0,256}\))", re.I)
 _IMG_SRC = re.compile(r"""(?P<head><img\b[^<>]{0,512}?\bsrc\s*=\s*)(?P<q>["'])(?P<dest>[^"'\n]*)(?P=q)""", re.I)
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, where a date no calendar has (``2016-11-31``) stays text: the
+    generators' own YAML readers (js-yaml, Psych, Go's) take such a post, so mdwx does too."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import yaml
 
 from mdwx.source.generators.base import (
+    FrontMatterLoader,
     PostContext,
     admonition_head,
     html_or_markdown,
@@ -64,7 +65,7 @@ class Hexo(Liquid):
         if not end or not _YAML_KEY.match(lines[0]):
             return None
         try:
-            front = yaml.safe_load("\n".join(lines[:end]))
+            front = yaml.load("\n".join(lines[:end]), Loader=FrontMatterLoader)  # noqa: S506 (a safe loader)
         except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
             return None  # not front matter after all (a date YAML cannot hold is a ValueError)
         if not isinstance(front, dict) or not front:
