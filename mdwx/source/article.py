@@ -71,10 +71,13 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     _check_size(text, path, config.limits.markdown_bytes)
     if not text.strip("\ufeff \t\r\n"):
         raise _empty("the post is empty", path, 1, site_for(path, config) is not None)
-    source = split_text(text, path)
-    if not source.front:  # Hexo's front matter without its opening ---, Pelican's header
+    try:
+        source: _Source | None = split_text(text, path)
+    except ArticleError:  # "not closed" by ---: Pelican's header may end at a blank line instead
+        source = None
+    if source is None or not source.front:  # Hexo's front matter without its opening ---, Pelican's header
         own = split_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path, config)
-        source = _Source(path, *own) if own else source
+        source = _Source(path, *own) if own else source or split_text(text, path)
     adapted = adapt(path, config, source.front, source.key_lines, source.body, source.body_line)
     if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
         source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
