@@ -1,4 +1,4 @@
-"""Posts from other site generators, read as they are: Hugo, Hexo, Jekyll, Obsidian.
+"""Posts from other site generators, read as they are: Hugo, Hexo, Jekyll, Obsidian, MkDocs, Pelican.
 
 A post inside a generator's site (detected from the layout, see :mod:`.detect`, or named by
 ``generator = "hugo"`` in ``mdwx.toml``) is adapted before mdwx validates it:
