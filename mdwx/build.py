@@ -305,60 +305,6 @@ def _fill(report: PostReport, prepared: Prepared) -> None:
     report.content_bytes = prepared.content_bytes
 
 
-def build_posts(posts: list[Post], out_dir: Path,
-                progress: Callable[[Post, int, int], None] | None = None) -> list[PostReport]:
-    """:func:`build_post` for each post, each in a folder of its own (see :func:`output_folders`).
-
-    ``progress(post, done, total)`` hears of each post built.
-    """
-    folders = output_folders(posts)
-    reports = []
-    for done, post in enumerate(posts, start=1):
-        folder, note = folders.get(post.path, (None, None))
-        report = build_post(post, out_dir, folder)
-        if note:
-            report.warnings.append(note)
-        reports.append(report)
-        if progress is not None:
-            progress(post, done, len(posts))
-    return reports
-
-
-def output_folders(posts: list[Post]) -> dict[Path, tuple[str, str | None]]:
-    """Each post's output folder name and, for a post that could not have its slug, a note.
-
-    Posts sharing a slug (``_posts/2011-11-04-basis.md`` and ``_posts/2011-11-06-basis.md``
-    are both ``basis``) would overwrite each other: the first by its path relative to the site
-    root keeps the slug, the next take ``slug-2``, ``slug-3`` … (the first free), so the same
-    posts always land in the same folders. Posts that cannot be read are left out (they fail).
-    """
-    slugs: dict[Path, str] = {}
-    for post in posts:
-        try:
-            slugs[post.path] = read_post(post).slug
-        except MdwxError:
-            continue
-    relative = {post.path: post.relative for post in posts}
-    order = sorted(slugs, key=lambda path: (slugs[path], relative[path]))
-    taken = set(slugs.values())
-    first: dict[str, Path] = {}
-    folders: dict[Path, tuple[str, str | None]] = {}
-    for path in order:
-        slug = slugs[path]
-        if slug not in first:
-            first[slug] = path
-            folders[path] = (slug, None)
-            continue
-        number = 2
-        while f"{slug}-{number}" in taken:
-            number += 1
-        folder = f"{slug}-{number}"
-        taken.add(folder)
-        folders[path] = (folder, f"{path}: shares the slug {slug!r} with {first[slug]}: "
-                                 f"built into {folder}/ instead")
-    return folders
-
-
 def build_post(post: Post, out_dir: Path, folder: str | None = None) -> PostReport:
     """Write ``OUT/<folder>/content.html`` and ``preview.html`` for one post.
 

@@ -21,16 +21,18 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from mdwx import api
-from mdwx.build import build_posts, check_post, output_folders, prepare
+from mdwx.build import check_post, prepare
+from mdwx.build_many import build_posts, output_folders
 from mdwx.cli.main import main
 from mdwx.cli.progress import EVERY
 from mdwx.config import load_config
 from mdwx.document import AssetKind
 from mdwx.render import render_article
 from mdwx.render.code import LANGUAGE_ALIASES, find_lexer
-from mdwx.source.article import KNOWN_KEYS, _closest, read_article_text
+from mdwx.source.article import KNOWN_KEYS, read_article_text
 from mdwx.source.generators.base import COVER_KEYS
 from mdwx.source.posts import collect_posts
+from mdwx.source.suggest import closest
 
 SETTINGS = settings(max_examples=15, deadline=None)
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=10)
@@ -284,14 +286,14 @@ def test_a_typo_of_a_key_mdwx_reads_gets_a_suggestion(key: str, edit: str) -> No
     typo = {"swap": key[0] + key[2] + key[1] + key[3:], "drop": key[:-1], "double": key + key[-1]}[edit]
     if typo in KNOWN_KEYS:
         return
-    suggestion = re.fullmatch(r" \(did you mean '(\w+)'\?\)", _closest(typo, KNOWN_KEYS))
+    suggestion = re.fullmatch(r" \(did you mean '(\w+)'\?\)", closest(typo, KNOWN_KEYS))
     assert suggestion is not None and suggestion.group(1) in KNOWN_KEYS
 
 
 @given(key=st.sampled_from(["linkTitle", "linktitle", "dateday", "datemonth", "toc_depth", "chapter", "parent",
                             "mobile", "abbrlink", "header-style", "pageStyle"]))
 def test_a_generator_or_theme_key_gets_no_guess(key: str) -> None:
-    assert _closest(key, KNOWN_KEYS) == ""
+    assert closest(key, KNOWN_KEYS) == ""
 
 
 def test_generator_keys_are_silent_on_their_sites(tmp_path: Path) -> None:

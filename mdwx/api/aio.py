@@ -95,7 +95,7 @@ def _backend_check(post: SitePost, options: Options) -> Callable[[Prepared], Non
 
 def build_sync(posts: Sources, options: Options) -> BuildReport:
     """:func:`build` without an event loop (what :func:`mdwx.api.build` runs)."""
-    from mdwx.build import build_posts
+    from mdwx.build_many import build_posts
 
     out_dir = Path(options.out_dir).resolve()
     events = options.events

@@ -25,6 +25,7 @@ from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.generators import adapt, site_for, split_front_matter, toml_front_matter
 from mdwx.source.generators.base import FrontMatterLoader
 from mdwx.source.model import Article, VideoMeta
+from mdwx.source.suggest import closest
 
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
@@ -85,7 +86,7 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     front, lines = source.front, source.key_lines
     unknown = [key for key in front if key not in KNOWN_KEYS]
     if adapted:  # a generator's site: other keys are its themes' parameters; only a typo of ours is news
-        unknown = [key for key in unknown if _closest(key, KNOWN_KEYS)]
+        unknown = [key for key in unknown if closest(key, KNOWN_KEYS)]
     warnings = [_unknown_key_warning(path, key, lines) for key in unknown]
     warnings += adapted.warnings if adapted else []
     body, body_line = source.body, source.body_line
@@ -435,7 +436,7 @@ def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
         raise _fail(source, "video", "video must be a mapping (title, description, tags, ...)")
     unknown = [k for k in data if k not in VIDEO_KEYS]
     if unknown:
-        raise _fail(source, "video", f"unknown video key {unknown[0]!r}{_closest(unknown[0], VIDEO_KEYS)}")
+        raise _fail(source, "video", f"unknown video key {unknown[0]!r}{closest(unknown[0], VIDEO_KEYS)}")
     tags = data.get("tags") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
@@ -462,32 +463,4 @@ def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
 
 
 def _unknown_key_warning(path: Path, key: str, lines: dict[str, int]) -> str:
-    return f"{path}:{lines.get(key, 1)}: unknown front matter key {key!r}{_closest(key, KNOWN_KEYS)}"
-
-
-def _closest(word: str, known: tuple[str, ...]) -> str:
-    """`` (did you mean 'key'?)`` when ``word`` is a likely typo of a key mdwx reads: at most one
-    edit (a swap counts as one) from a key of up to five letters, two from a longer one. A
-    word further away is another tool's key, and a guess would mislead (``linkTitle``)."""
-    lowered = word.lower()
-    best = min(known, key=lambda key: (_edits(lowered, key), key), default=None)
-    if best is None or lowered == best:
-        return ""
-    allowed = 1 if len(best) <= 5 else 2
-    return f" (did you mean {best!r}?)" if _edits(lowered, best) <= allowed else ""
-
-
-def _edits(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions, adjacent swaps."""
-    if abs(len(a) - len(b)) > 2:
-        return 3  # more than any suggestion allows; keeps the table small
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], previous2[j - 2] + 1)
-        previous2, previous = previous, row
-    return previous[-1]
+    return f"{path}:{lines.get(key, 1)}: unknown front matter key {key!r}{closest(key, KNOWN_KEYS)}"
