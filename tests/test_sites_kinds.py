@@ -334,3 +334,48 @@ def test_progress_lines_on_stderr_and_nothing_but_json_on_stdout(tmp_path: Path)
     write(few / "a.md", "# A\n\nText.\n")
     quiet = CliRunner().invoke(main, ["build", str(few), "-o", str(tmp_path / "out")])
     assert "mdwx: building" not in quiet.stderr
+
+
+# --- publishing identity: never one article for two posts ------------------------------------
+
+def test_posts_sharing_a_slug_are_two_articles_and_claim_a_gone_post_once(tmp_path: Path) -> None:
+    from tests.cli_helpers import mdwx_json, sandbox_env, write_post
+    from tests.publish_helpers import sandbox
+
+    site = tmp_path / "blog"
+    write(site / "_config.yml", "title: x\n")
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        write_post(site / "_posts" / "2011-11-04-basis.md", body="First.")
+        write_post(site / "_posts" / "2011-11-06-basis.md", body="Second.")
+        old = write_post(site / "_posts" / "2012-01-01-old.md", body="Old.", extra="slug: shared\n")
+        code, doc = mdwx_json("publish", ".", "--draft", cwd=site, env=env)
+        assert code == 0, doc
+        assert len(sb.store.articles()) == 3
+        old.unlink()  # two new posts now carry the gone post's slug: one takes its article over
+        write_post(site / "_posts" / "2012-02-01-a.md", body="A.", extra="slug: shared\n")
+        write_post(site / "_posts" / "2012-02-02-b.md", body="B.", extra="slug: shared\n")
+        code, doc = mdwx_json("publish", ".", "--draft", cwd=site, env=env)
+        assert code == 0, doc
+        followed = [p for p in doc["posts"] if any(s.startswith("follow rename") for s in p["steps"])]
+        assert len(followed) == 1
+        assert len(sb.store.articles()) == 4
+        media = [p["media_id"] for p in doc["posts"]]
+        assert len(set(media)) == len(media) == 4
+
+
+@SETTINGS
+@given(how=st.sampled_from(["default", "staticDir", "staticDir list", "mount"]), folder=words)
+def test_hugo_pictures_are_found_where_the_site_mounts_static(how: str, folder: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        config = {"default": "", "staticDir": f'staticDir = "{folder}"\n',
+                  "staticDir list": f'staticDir = ["static", "{folder}"]\n',
+                  "mount": f'[[module.mounts]]\nsource = "{folder}"\ntarget = "static"\n'}[how]
+        write(root / "hugo.toml", 'title = "x"\n' + config)
+        served = root / ("static" if how == "default" else folder)
+        png(served / "img" / "a.png")
+        post = write(root / "content" / "p.md", "---\ntitle: T\n---\n![a](/img/a.png)\n")
+        prepared = prepare(collect_posts([post])[0])
+        [image] = prepared.document.assets_of(AssetKind.IMAGE)
+        assert (post.parent / unquote(image.source)).resolve() == (served / "img" / "a.png").resolve()

@@ -8,8 +8,13 @@ embedded shortcodes ``figure``, ``highlight``, ``ref``/``relref``, ``youtube``, 
 from __future__ import annotations
 
 import re
+import sys
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
+
+import yaml
 
 from mdwx.source.generators.base import (
     Generator,
@@ -21,6 +26,11 @@ from mdwx.source.generators.base import (
     split_args,
 )
 from mdwx.source.generators.text import block_tags, fence_for, next_lines, outside_code, sub_prose
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
 
 SILENT = frozenset({
     "linkTitle", "outputs", "resources", "build", "cascade", "headless", "markup", "menu", "menus",
@@ -73,7 +83,7 @@ class Hugo(Generator):
         non-page files Hugo publishes at their own path."""
         if not name.startswith("/"):
             return [] if _is_bundle(ctx.path) else [ctx.path.parent / ctx.path.stem]
-        roots = [ctx.site_root / "static", ctx.site_root / "assets"]
+        roots = [*static_roots(ctx.site_root), ctx.site_root / "assets"]
         roots += sorted(ctx.site_root.glob("themes/*/static"))
         return [*roots, ctx.site_root / "content"]
 
@@ -104,6 +114,38 @@ class Hugo(Generator):
         chunk = sub_prose(_REF_LINK, lambda m, line: m.group("text"), chunk, first_line)
         chunk = sub_prose(_SHORTCODE, lambda m, line: _shortcode(m, ctx.file_line(line), ctx), chunk, first_line)
         return self.images(chunk, first_line, ctx)
+
+
+_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "config.toml", "config.yaml", "config.yml")
+
+
+@lru_cache(maxsize=32)
+def static_roots(root: Path) -> tuple[Path, ...]:
+    """The folders Hugo serves at the site's root: ``staticDir`` (a name or a list) and the
+    ``[[module.mounts]]`` whose target is ``static``, from the site's config files (and
+    ``config/_default/``); ``static/`` when none is set (gohugo.io/configuration/all/#staticdir,
+    /hugo-modules/configuration/#module-configuration-mounts)."""
+    found: list[Path] = []
+    for config in [*(root / name for name in _CONFIGS), *sorted((root / "config" / "_default").glob("*.*"))]:
+        data = _read_config(config)
+        dirs = data.get("staticDir") or data.get("staticdir") or []
+        found += [root / d for d in ([dirs] if isinstance(dirs, str) else dirs) if isinstance(d, str)]
+        module = data if config.stem == "module" else data.get("module")
+        mounts = module.get("mounts", []) if isinstance(module, dict) else []
+        for mount in mounts if isinstance(mounts, list) else []:
+            target = str(mount.get("target", "")) if isinstance(mount, dict) else ""
+            if target.strip("/") == "static" and isinstance(mount.get("source"), str):
+                found.append(root / mount["source"])
+    return tuple(dict.fromkeys(found or [root / "static"]))
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text("utf-8")[:1_000_000]
+        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _is_bundle(path: Path) -> bool:
