@@ -42,7 +42,16 @@ def uses_vault_syntax(body: str) -> bool:
 
     def seen(chunk: str, first: int) -> str:
         nonlocal found
-        found = found or bool(sub_prose(_WIKILINK, lambda m, line: "", chunk, first) != chunk)
+
+        def note(match: re.Match[str], line: int) -> str:
+            nonlocal found
+            # A note's name, not a POSIX class ([[:space:]]) or a TOML table ([[servers]] has no space
+            # either, but sits in code): Obsidian's names start with a letter or digit.
+            found = found or bool(re.match(r"[^\W_]", match.group("target")))
+            return match.group(0)
+
+        if not found:
+            sub_prose(_WIKILINK, note, chunk, first)
         return chunk
 
     each_prose(body, seen)
