@@ -292,10 +292,24 @@ def check_post(post: Post, *, also: Callable[[Prepared], None] | None = None,
     except ConfigError:
         raise  # the site is misconfigured: no post can pass, exit 2
     except MdwxError as exc:
-        report.error = exc
+        if not _skipped(report, exc):
+            report.error = exc
         return report
     _fill(report, prepared)
     return report
+
+
+def _skipped(report: PostReport, error: MdwxError) -> bool:
+    """Whether ``error`` is a generator site's stub page: then the report says so as a warning.
+
+    A stub (:class:`~mdwx.source.article.EmptyPost`) is skipped, not failed.
+    """
+    from mdwx.source.article import EmptyPost
+
+    if isinstance(error, EmptyPost):
+        report.warnings = [str(error)]
+        return True
+    return False
 
 
 def _fill(report: PostReport, prepared: Prepared) -> None:
@@ -306,23 +320,25 @@ def _fill(report: PostReport, prepared: Prepared) -> None:
     report.content_bytes = prepared.content_bytes
 
 
-def build_post(post: Post, out_dir: Path, *, prepare_with: Callable[..., Prepared] = prepare) -> PostReport:
-    """Write ``OUT/<slug>/content.html`` and ``preview.html`` for one post.
+def build_post(post: Post, out_dir: Path, folder: str | None = None, *,
+               prepare_with: Callable[..., Prepared] = prepare) -> PostReport:
+    """Write ``OUT/<folder>/content.html`` and ``preview.html`` for one post.
 
-    Content over the size limit is still written (to see what to cut) and the report
-    carries the breach as its error. ``prepare_with``: as for :func:`check_post` (called
-    with ``enforce_size=False``).
+    ``folder`` defaults to the post's slug. Content over the size limit is still written (to
+    see what to cut) and the report carries the breach as its error. ``prepare_with``: as for
+    :func:`check_post` (called with ``enforce_size=False``).
     """
     report = PostReport(post.path)
     try:
         prepared = prepare_with(post, enforce_size=False)
         _fill(report, prepared)
-        report.outputs = _write_outputs(prepared, out_dir / prepared.article.slug)
+        report.outputs = _write_outputs(prepared, out_dir / (folder or prepared.article.slug))
         report.error = prepared.breach
     except ConfigError:
         raise
     except MdwxError as exc:
-        report.error = exc
+        if not _skipped(report, exc):
+            report.error = exc
     except OSError as exc:
         report.error = MdwxError(f"cannot write output: {exc.strerror}", path=exc.filename)
     return report

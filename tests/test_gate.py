@@ -234,7 +234,9 @@ def test_state_and_font_files_that_are_fifos_are_never_opened(tmp_path: Path, wh
     else:
         (site / "mdwx.toml").write_text('cover_font = "font.ttf"\n', "utf-8")
         os.mkfifo(site / "font.ttf")
-        call = lambda: api.publish(post, api.Options(dry_run=True))  # noqa: E731
+        # A dry run with credentials set (it fetches no token): what stops it is the font.
+        credentials = api.Credentials(appid="wx0000000000000000", secret="s" * 32)
+        call = lambda: api.publish(post, api.Options(dry_run=True, credentials=credentials))  # noqa: E731
     refused = _timed(call)
     assert isinstance(refused, MdwxError) or not refused.ok, refused  # type: ignore[union-attr]
     text = str(refused) if isinstance(refused, MdwxError) else str(refused.posts[0].error)  # type: ignore[union-attr]

@@ -79,18 +79,25 @@ def check_sync(posts: Sources, options: Options) -> CheckReport:
     from mdwx.build import check_post
 
     # Every account the post goes to, with its limits and its backend's offline rules.
-    return CheckReport([check_post(post, prepare_with=functools.partial(prepare_routed, options=options))
-                        for post in site_posts(posts, options)])
+    chosen = site_posts(posts, options)
+    reports = []
+    for done, post in enumerate(chosen, start=1):
+        reports.append(check_post(post, prepare_with=functools.partial(prepare_routed, options=options)))
+        if options.events is not None:
+            options.events.on_checked(post, done, len(chosen))
+    return CheckReport(reports)
 
 
 def build_sync(posts: Sources, options: Options) -> BuildReport:
     """:func:`build` without an event loop (what :func:`mdwx.api.build` runs)."""
     from mdwx.api.routed import prepare_routed
-    from mdwx.build import build_post
+    from mdwx.build_many import build_posts
 
     out_dir = Path(options.out_dir).resolve()
-    return BuildReport([build_post(post, out_dir, prepare_with=functools.partial(prepare_routed, options=options))
-                        for post in site_posts(posts, options)])
+    events = options.events
+    return BuildReport(build_posts(site_posts(posts, options), out_dir,
+                                   events.on_checked if events is not None else None,
+                                   prepare_with=functools.partial(prepare_routed, options=options)))
 
 
 async def publish(posts: Sources, options: Options | None = None) -> PublishReport:
@@ -184,10 +191,15 @@ async def _gate(items: list[Route], options: Options) -> list[Prepared | MdwxErr
 
 
 def _refused(item: Route, error: MdwxError) -> PostResult:
-    """The result of a post the gate refused: failed, nothing sent."""
+    """The result of a post the gate refused: failed, nothing sent — or, for a generator
+    site's stub page (:class:`~mdwx.source.article.EmptyPost`), skipped with a warning."""
     from mdwx.publish.publisher import front_matter_title
     from mdwx.publish.results import PostResult
+    from mdwx.source.article import EmptyPost
 
+    if isinstance(error, EmptyPost):
+        return PostResult(path=str(item.post.path), account=item.name, status="skipped",
+                          warnings=[str(error)], actions=["skipped: empty page"])
     return PostResult(path=str(item.post.path), account=item.name, status="failed", error=error,
                       title=front_matter_title(item.post))
 

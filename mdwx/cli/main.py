@@ -175,8 +175,11 @@ def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
 def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
     """Render posts offline to the exact WeChat content HTML and a phone preview."""
     from mdwx import api
+    from mdwx.cli.progress import offline_progress
 
-    _report_offline(api.build(list(paths), options_from_env(out_dir=out)), "built", as_json)
+    with offline_progress(sys.stderr, "building") as events:
+        result = api.build(list(paths), options_from_env(out_dir=out, events=events))
+    _report_offline(result, "built", as_json)
 
 
 @main.command()
@@ -196,7 +199,11 @@ def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | N
         from mdwx.errors import ConfigError
 
         raise ConfigError("--json and --format github both print on stdout: choose one")
-    result = api.check(_select(paths, changed_since, git_range), options_from_env(account=account))
+    from mdwx.cli.progress import offline_progress
+
+    selected = _select(paths, changed_since, git_range)
+    with offline_progress(sys.stderr, "checking") as events:
+        result = api.check(selected, options_from_env(account=account, events=events))
     if output_format == "github":
         from mdwx.integrations.github import report_annotations
 

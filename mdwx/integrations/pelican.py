@@ -27,7 +27,6 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,22 +35,10 @@ from mdwx import api
 from mdwx.errors import MdwxError
 from mdwx.integrations.common import flag, matches, run
 from mdwx.source.article import read_source_text
+from mdwx.source.generators.pelican import front_matter, resolve_links, split_header
 
-#: python-markdown's ``meta`` extension, which Pelican's Markdown reader uses for the header.
-_META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
-_META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
-_BEGIN = re.compile(r"^-{3}(\s.*)?$")
-_END = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-#: ``{static}``, ``|static|`` (Pelican's older spelling) and the like where a URL starts.
-_LINK = re.compile(r"(?P<lead>\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?|\b(?:src|href)\s*=\s*[\"']?)"
-                   r"(?:\{|\|)(?P<kind>static|attach|filename|article)(?:\}|\|)(?P<target>[^\s)\"'>]*)")
-#: Pelican metadata mapped to mdwx front matter; mdwx's own keys pass as they are.
 #: A Pelican source file larger than this (bytes) is not read; mdwx's own limit applies later.
 MAX_PLUGIN_BYTES = 64 * 1024 * 1024
-_RENAMED = {"summary": "digest", "image": "cover"}
-_PASSED = ("title", "digest", "author", "slug", "cover", "source_url", "theme", "id", "type", "comments",
-           "pic_crop_235_1", "pic_crop_1_1")
 
 _collected: list[api.Post] = []
 
@@ -119,90 +106,6 @@ def _publish(pelican: Any) -> None:
         log.info("mdwx: %s", line)
     for line in outcome.failures:
         log.error("mdwx: %s", line)
-
-
-def split_header(text: str) -> tuple[dict[str, str], str, int]:
-    """Pelican's Markdown metadata header, the body after it and the body's first line (0-based).
-
-    The header is python-markdown's ``meta`` syntax: ``Key: value`` lines from the top (an
-    optional ``---`` first), values continued on lines indented four spaces, ended by a blank
-    line or ``---``/``...``. Keys are lower-cased; continued values joined with newlines.
-    """
-    lines = text.splitlines(keepends=True)
-    header: dict[str, str] = {}
-    index, key = 0, None
-    if lines and _BEGIN.match(lines[0].rstrip("\r\n")):
-        index = 1
-    while index < len(lines):
-        line = lines[index].rstrip("\r\n")
-        if not line.strip() or _END.match(line):
-            index += 1
-            break
-        found = _META.match(line)
-        more = _META_MORE.match(line) if key else None
-        if found:
-            key = found.group("key").lower()
-            header[key] = found.group("value").strip()
-        elif more and key:
-            header[key] = f"{header[key]}\n{more.group('value').strip()}".strip()
-        else:
-            break
-        index += 1
-    if not header:
-        return {}, text, 0
-    return header, "".join(lines[index:]), index
-
-
-def front_matter(header: Mapping[str, str], *, slug: str | None = None, url: str | None = None) -> dict[str, Any]:
-    """mdwx's front matter from a Pelican header: renamed keys, the first of ``Authors``, the
-    article's slug as Pelican settled it and, when the site has an absolute ``SITEURL``, the
-    article's URL as ``source_url`` (WeChat's 阅读原文 link) unless the header gives one."""
-    meta: dict[str, Any] = {}
-    for key, value in header.items():
-        name = _RENAMED.get(key, key)
-        if name in _PASSED and name not in meta:
-            meta[name] = value
-    if "author" not in meta and header.get("authors"):
-        meta["author"] = header["authors"].split(",")[0].strip()
-    if slug and "slug" not in meta:
-        meta["slug"] = slug
-    if url and "source_url" not in meta:
-        meta["source_url"] = url
-    return meta
-
-
-def resolve_links(body: str, folder: Path, content: Path, urls: Callable[[str], str | None]) -> str:
-    """The body with Pelican's ``{static}``/``{attach}``/``{filename}`` link prefixes resolved.
-
-    ``{static}`` and ``{attach}`` become the file's path relative to the article's folder
-    (``/x`` is from the content folder, ``x`` from the article's): mdwx then finds, confines
-    and uploads it like any relative image. ``{filename}``/``{article}`` become the URL
-    ``urls`` gives for the content file, kept as written when it knows none. Fenced code is
-    left alone, as Pelican leaves it.
-    """
-    out: list[str] = []
-    fence: str | None = None
-    for line in body.splitlines(keepends=True):
-        opened = _FENCE.match(line)
-        if fence is None and opened:
-            fence = opened.group(1)[0] * len(opened.group(1))
-        elif fence is not None and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-            fence = None
-        elif fence is None:
-            line = _LINK.sub(lambda m: m.group("lead") + _target(m, folder, content, urls), line)
-        out.append(line)
-    return "".join(out)
-
-
-def _target(found: re.Match[str], folder: Path, content: Path, urls: Callable[[str], str | None]) -> str:
-    target = found.group("target")
-    path, _, fragment = target.partition("#")
-    full = content / path.lstrip("/") if path.startswith("/") else folder / path
-    if found.group("kind") in ("static", "attach"):
-        relative = Path(os.path.relpath(full, folder)).as_posix()
-        return relative + (f"#{fragment}" if fragment else "")
-    url = urls(Path(os.path.relpath(full, content)).as_posix())
-    return (url + (f"#{fragment}" if fragment else "")) if url else target
 
 
 def _content_urls(context: Mapping[str, Any], siteurl: str) -> Callable[[str], str | None]:

@@ -49,6 +49,7 @@ from mdwx.publish.review import follow_review
 from mdwx.publish.rules import apply_rules
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.publish.submission import SubmitSteps
+from mdwx.source.article import EmptyPost
 from mdwx.source.posts import Post
 
 __all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
@@ -115,7 +116,12 @@ class Publisher(SubmitSteps):
 
     async def _publish(self, post: Post, result: PostResult) -> None:
         backend = self._bind(post)
-        prepared = self.ready.pop(post.path, None) or prepare(post)
+        try:
+            prepared = self.ready.pop(post.path, None) or prepare(post)
+        except EmptyPost as exc:  # a generator site's stub page: nothing to publish
+            result.status, result.warnings = "skipped", [str(exc)]
+            result.actions.append("skipped: empty page")
+            return
         apply_rules(prepared, backend.name)  # as check applies them: before anything is loaded or sent
         article = prepared.article
         result.title, result.warnings = article.title, prepared.warnings

@@ -90,9 +90,11 @@ class Events:
 
     ``on_post(post, total)``: a post starts uploading, ``total`` uploads ahead of it;
     ``on_upload()``: one image or cover uploaded; ``on_video(name, done, total)``: a video's
-    upload progress in bytes sent of its size in bytes.
+    upload progress in bytes sent of its size in bytes. ``on_checked(post, done, total)``:
+    ``check``/``build`` finished a post, the ``done``-th of ``total``.
     """
 
     on_post: Callable[[Post, int], None] = lambda post, total: None  # total uploads ahead
     on_upload: Callable[[], None] = lambda: None
     on_video: Callable[[str, int, int], None] = lambda name, done, total: None  # bytes sent / size
+    on_checked: Callable[[Post, int, int], None] = lambda post, done, total: None  # posts done / all

@@ -31,7 +31,18 @@ from pygments.util import ClassNotFound
 from mdwx.render.context import context_of
 
 _LANG_SPLIT = re.compile(r"[\s,{]")
-_PLAIN = frozenset({"", "text", "plain", "plaintext", "txt", "nohighlight"})
+#: Languages shown plain on purpose: text, logs and data (no warning).
+_PLAIN = frozenset({"", "text", "plain", "plaintext", "txt", "nohighlight", "none", "output", "log", "logs",
+                    "csv", "tsv", "conf", "config", "cfg", "crontab",
+                    "math", "tree", "result", "stdout", "gdb"})
+#: Common fence names Pygments does not register, as the language it knows them by.
+LANGUAGE_ALIASES = {
+    "yml": "yaml", "env": "bash", "dotenv": "bash", "shell-session": "console", "bash-session": "console",
+    "sh-session": "console", "shell-script": "bash", "ps": "powershell", "cmd": "batch", "kt": "kotlin",
+    "gradle": "groovy", "vb": "vbnet", "jsonc": "json", "json5": "javascript", "plsql": "sql",
+    "svg": "xml", "patch": "diff", "ml": "ocaml", "viml": "vim", "golang": "go", "c#": "csharp",
+    "objective-c": "objc", "proto3": "protobuf", "dockerfile": "docker", "vue": "html", "wxml": "xml",
+}
 _SHORT_HEX = re.compile(r"#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3")
 _SPACES = re.compile(r" +")
 DEFAULT_TAB_WIDTH = 4
@@ -55,7 +66,7 @@ def find_lexer(language: str) -> Lexer | None:
     if language in _PLAIN:
         return None
     try:
-        return get_lexer_by_name(language, stripnl=False)
+        return get_lexer_by_name(LANGUAGE_ALIASES.get(language, language), stripnl=False)
     except ClassNotFound:
         return None
 
@@ -214,7 +225,7 @@ def block_colour(runs: list[Run], theme_colour: str | None) -> tuple[str | None,
 
 
 def highlight_block(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-                    warn: Callable[[str], None] | None = None,
+                    warn: Callable[..., None] | None = None,
                     theme_colour: str | None = None) -> tuple[str | None, str]:
     """The colour of the block (None: the theme's) and its inner HTML.
 
@@ -242,13 +253,13 @@ def highlight_block(code: str, language: str, style_name: str, tab_width: int = 
 
 
 def highlight(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-              warn: Callable[[str], None] | None = None) -> str:
+              warn: Callable[..., None] | None = None) -> str:
     """The inner HTML of a code block in the theme's colour (see :func:`highlight_block`)."""
     return highlight_block(code, language, style_name, tab_width, warn)[1]
 
 
 def code_block_html(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-                    warn: Callable[[str], None] | None = None, theme_colour: str | None = None) -> str:
+                    warn: Callable[..., None] | None = None, theme_colour: str | None = None) -> str:
     colour, inner = highlight_block(code, language, style_name, tab_width, warn, theme_colour)
     style = f' style="color:{colour}"' if colour else ""
     return f'<section class="code"{style}>{inner}</section>'

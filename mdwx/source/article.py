@@ -7,7 +7,6 @@ characters (code points), as WeChat counts them, never in bytes.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -23,9 +22,11 @@ from mdwx.config import COMMENT_MODES, SiteConfig
 from mdwx.errors import ArticleError
 from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
-from mdwx.source.generators import adapt, site_for, toml_front_matter
+from mdwx.source.generators import adapt, site_for, split_front_matter, toml_front_matter
+from mdwx.source.generators.base import FrontMatterLoader
 from mdwx.source.math_setting import FRONT_MATTER_KEYS, math_enabled
 from mdwx.source.model import Article, VideoMeta
+from mdwx.source.suggest import closest
 
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
@@ -70,14 +71,25 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     is refused, as a file would be. Raises :class:`ArticleError`.
     """
     _check_size(text, path, config.limits.markdown_bytes)
-    source = split_text(text, path)
+    if not text.strip("\ufeff \t\r\n"):
+        raise _empty("the post is empty", path, 1, site_for(path, config) is not None)
+    try:
+        source: _Source | None = split_text(text, path)
+    except ArticleError:  # "not closed" by ---: Pelican's header may end at a blank line instead
+        source = None
+    if source is None or not source.front:  # Hexo's front matter without its opening ---, Pelican's header
+        own = split_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path, config)
+        source = _Source(path, *own) if own else source or split_text(text, path)
     written = source.front  # as written: a generator's mapping drops the keys only it reads (mathjax)
     adapted = adapt(path, config, source.front, source.key_lines, source.body, source.body_line)
     if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
         source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
     source = _with_meta(source, meta)
     front, lines = source.front, source.key_lines
-    warnings = [_unknown_key_warning(path, key, lines) for key in front if key not in KNOWN_KEYS]
+    unknown = [key for key in front if key not in KNOWN_KEYS]
+    if adapted:  # a generator's site: other keys are its themes' parameters; only a typo of ours is news
+        unknown = [key for key in unknown if closest(key, KNOWN_KEYS)]
+    warnings = [_unknown_key_warning(path, key, lines) for key in unknown]
     warnings += adapted.warnings if adapted else []
     body, body_line = source.body, source.body_line
 
@@ -87,8 +99,7 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     title = title or path.stem
     title = " ".join(title.split())
     if not body.strip():
-        raise ArticleError("the post has no body text", path=path, line=body_line,
-                           hint="write the article below the front matter")
+        raise _empty("the post has no body text", path, body_line, adapted is not None)
     limits = config.limits
     _check_length(title, limits.title, "title", source)
     author = _string(front, "author", source) or config.author
@@ -131,6 +142,22 @@ def _math(front: dict[str, Any], path: Path, config: SiteConfig) -> bool:
                         site.root if site else None, path, config.root)
 
 
+class EmptyPost(ArticleError):
+    """A page of a generator's site with nothing to publish: a stub (a docs site's placeholder
+    page, an empty note). Not a fault of the post: ``check``, ``build`` and ``publish`` skip it
+    with a warning (code ``empty-post``)."""
+
+    code = "empty-post"
+
+
+def _empty(message: str, path: Path, line: int, on_generator_site: bool) -> ArticleError:
+    """An empty post is an error, except a generator site's stub page, which is skipped."""
+    if on_generator_site:
+        return EmptyPost(f"{message}: a stub page, skipped (nothing to publish)", path=path, line=line)
+    hint = "write the article below the front matter" if "body" in message else None
+    return ArticleError(message, path=path, line=line, hint=hint)
+
+
 def read_source_text(path: Path, max_bytes: int) -> str:
     """The post file's text, decoded from UTF-8; at most ``max_bytes`` bytes are read, through
     the one confined reader (:func:`mdwx.source.reader.read_file`: a regular file only).
@@ -168,7 +195,8 @@ def _check_size(text: str, path: Path, max_bytes: int) -> None:
 
 def split_text(text: str, path: Path, meta: Mapping[str, Any] | None = None) -> _Source:
     """Split a post's text into front matter (with ``meta`` laid over it) and body."""
-    return _with_meta(_split_text(text.removeprefix("\ufeff"), path), meta)
+    # Every leading byte-order mark goes (files converted twice carry two; Hugo reads them).
+    return _with_meta(_split_text(text.lstrip("\ufeff"), path), meta)
 
 
 def _with_meta(source: _Source, meta: Mapping[str, Any] | None) -> _Source:
@@ -219,7 +247,7 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse front matter keeping each top-level key's file line (front matter starts at 2)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) if node is not None else {}
+        data = yaml.load(text, Loader=FrontMatterLoader) if node is not None else {}  # noqa: S506 (safe)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
@@ -227,6 +255,9 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
                            line=line, hint="check indentation and quote values holding ':'") from None
     except yaml.YAMLError as exc:
         raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1) from None
+    except (ValueError, OverflowError) as exc:  # a date YAML reads but cannot hold (2018-02-30)
+        raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1,
+                           hint="quote the value to keep it as text") from None
     except RecursionError:  # PyYAML composes nested collections recursively
         raise ArticleError("front matter is nested too deeply", path=path, line=1,
                            hint="front matter holds plain keys and short lists") from None
@@ -417,7 +448,7 @@ def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
         raise _fail(source, "video", "video must be a mapping (title, description, tags, ...)")
     unknown = [k for k in data if k not in VIDEO_KEYS]
     if unknown:
-        raise _fail(source, "video", f"unknown video key {unknown[0]!r}{_closest(unknown[0], VIDEO_KEYS)}")
+        raise _fail(source, "video", f"unknown video key {unknown[0]!r}{closest(unknown[0], VIDEO_KEYS)}")
     tags = data.get("tags") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
@@ -444,9 +475,4 @@ def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
 
 
 def _unknown_key_warning(path: Path, key: str, lines: dict[str, int]) -> str:
-    return f"{path}:{lines.get(key, 1)}: unknown front matter key {key!r}{_closest(key, KNOWN_KEYS)}"
-
-
-def _closest(word: str, known: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f"{path}:{lines.get(key, 1)}: unknown front matter key {key!r}{closest(key, KNOWN_KEYS)}"

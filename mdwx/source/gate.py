@@ -142,11 +142,12 @@ def _expand(folder: Path, config: SiteConfig) -> list[Path]:
     found = []
     site = site_for(folder, config)  # Hugo's content/, Jekyll's _posts …: the generator says
     exclude = site.exclude(config.exclude) if site else config.exclude
+    include = site.include(config.include) if site else config.include
     for path in sorted(folder.rglob("*")):
         if path.suffix.lower() not in POST_SUFFIXES or not path.is_file():
             continue
         rel = _relative(path, config.root)
-        if _matches(rel, config.include) and not _matches(rel, exclude) and (not site or site.is_post(path)):
+        if _matches(rel, include) and not _matches(rel, exclude) and (not site or site.is_post(path)):
             found.append(path)
     return found
 

@@ -1,4 +1,4 @@
-"""Posts from other site generators, read as they are: Hugo, Hexo, Jekyll, Obsidian.
+"""Posts from other site generators, read as they are: Hugo, Hexo, Jekyll, Obsidian, MkDocs, Pelican.
 
 A post inside a generator's site (detected from the layout, see :mod:`.detect`, or named by
 ``generator = "hugo"`` in ``mdwx.toml``) is adapted before mdwx validates it:
@@ -28,16 +28,20 @@ from mdwx.source.generators.detect import GENERATOR_NAMES, find_generator_root
 from mdwx.source.generators.hexo import Hexo
 from mdwx.source.generators.hugo import Hugo
 from mdwx.source.generators.jekyll import Jekyll
-from mdwx.source.generators.obsidian import Obsidian
+from mdwx.source.generators.mkdocs import MkDocs
+from mdwx.source.generators.obsidian import Obsidian, uses_vault_syntax
+from mdwx.source.generators.pelican import Pelican
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["GENERATOR_NAMES", "GENERATORS", "Adapted", "Site", "adapt", "site_for", "toml_front_matter"]
+__all__ = ["GENERATOR_NAMES", "GENERATORS", "Adapted", "Site", "adapt", "site_for", "split_front_matter",
+           "toml_front_matter"]
 
-GENERATORS: dict[str, Generator] = {"hugo": Hugo(), "hexo": Hexo(), "jekyll": Jekyll(), "obsidian": Obsidian()}
+GENERATORS: dict[str, Generator] = {"hugo": Hugo(), "hexo": Hexo(), "jekyll": Jekyll(), "obsidian": Obsidian(),
+                                    "mkdocs": MkDocs(), "pelican": Pelican()}
 # The default exclude that would hide _posts/ folders; generators judge '_' names themselves.
 _UNDERSCORE_GLOB = "**/_*.md"
 
@@ -55,6 +59,12 @@ class Site:
     def exclude(self, patterns: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(p for p in patterns if p != _UNDERSCORE_GLOB)
 
+    def include(self, patterns: tuple[str, ...]) -> tuple[str, ...]:
+        """``patterns`` with each ``*.md`` glob also taking ``*.markdown``: every generator
+        here reads both (Jekyll's and Hexo's default ``markdown_ext``, Hugo's content formats)."""
+        more = tuple(p[:-3] + ".markdown" for p in patterns if p.endswith("*.md"))
+        return tuple(dict.fromkeys(patterns + more))
+
 
 @dataclass
 class Adapted:
@@ -64,6 +74,7 @@ class Adapted:
     key_lines: dict[str, int]
     body: str
     warnings: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # each warning's stable code, in order
 
 
 def site_for(path: Path, config: Any) -> Site | None:
@@ -81,14 +92,33 @@ def site_for(path: Path, config: Any) -> Site | None:
 def adapt(path: Path, config: Any, front: dict[str, Any], key_lines: dict[str, int], body: str,
           body_line: int) -> Adapted | None:
     """The post at ``path`` read as its generator writes it, or None outside a generator's site."""
-    site = site_for(path, config)
+    site = site_for(path, config) or _unmarked_vault(path, config, body)
     if site is None:
         return None
     ctx = PostContext(path=path, site_root=site.root, confine=config.root, body_line=body_line,
-                      digest_limit=config.limits.digest, front=front)
+                      digest_limit=config.limits.digest, front=front, body=body)
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
-    return Adapted(mapped, lines, rewrite.text, rewrite.warnings)
+    return Adapted(mapped, lines, rewrite.text, rewrite.warnings, list(ctx.codes))
+
+
+def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
+    """An Obsidian vault without ``.obsidian/`` (a vault kept in git without its settings, as
+    Obsidian's own help is): a note outside any generator's site that uses Obsidian's own
+    syntax — ``![[embeds]]`` or ``[[wikilinks]]`` outside code — is read as a note of a vault
+    whose root is mdwx's site root, so its links and attachments are found as Obsidian finds
+    them. Only with ``generator = "auto"``."""
+    if (getattr(config, "generator", "auto") or "auto") != "auto" or not uses_vault_syntax(body):
+        return None
+    return Site(GENERATORS["obsidian"], config.root)
+
+
+def split_front_matter(text: str, path: Path, config: Any) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+    """Front matter in the form only the post's generator reads (Hexo without the opening
+    ``---``, Pelican's ``Key: value`` header): ``(front, key_lines, body, body_line)``, or None.
+    Asked only when the ``---``/``+++`` rules every generator shares found none."""
+    site = site_for(path, config)
+    return site.generator.split(text) if site else None
 
 
 _TOML_KEY = re.compile(r"""^\s*(?P<key>[A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*[=.]""")

@@ -11,31 +11,83 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from mdwx.source.generators.text import Rewrite, each_prose, sub_prose
+import yaml
+
+from mdwx.source.generators.text import Rewrite, each_prose, html_block_lines, sub_prose
 
 # Keys every generator's themes use for the same ideas, in order of preference.
 DIGEST_KEYS = ("description", "summary", "excerpt")
-COVER_KEYS = ("cover", "cover.image", "image", "image.path", "images", "thumbnail", "featured_image",
-              "featuredImage", "feature_image", "banner", "header.teaser", "header.image",
-              "header.overlay_image", "photos", "og_image")
+#: Cover keys as the most used themes declare them (front matter key, dotted for a nested one),
+#: theme by theme: the first key of this table a post sets is its cover. To teach mdwx a theme,
+#: add a row; its keys are then read as the cover and never reported as unknown.
+THEME_COVER_KEYS: dict[str, tuple[str, ...]] = {
+    "mdwx": ("cover",),
+    "PaperMod": ("cover.image",),
+    "Stack / Academic / Wowchemy": ("image", "image.filename", "image.path"),
+    "Hugo (Open Graph)": ("images",),
+    "FixIt / LoveIt / DoIt": ("featuredImagePreview", "featuredImage"),
+    "Ananke / Jekyll themes": ("featured_image", "feature_image", "thumbnail"),
+    "Fluid (Hexo)": ("index_img", "banner_img"),
+    "Butterfly (Hexo)": ("top_img", "cover"),
+    "NexT / Icarus (Hexo)": ("thumbnail", "banner", "cover_image"),
+    "Hux (Jekyll)": ("header-img", "header_img"),
+    "Minimal Mistakes (Jekyll)": ("header.teaser", "header.image", "header.overlay_image"),
+    "Chirpy (Jekyll)": ("image.path",),
+    "Beautiful Jekyll": ("cover-img", "thumbnail-img", "share-img"),
+    "Obsidian Banners": ("banner",),
+    "others": ("photos", "og_image", "featured", "hero", "heroImage", "headerImage", "header_image"),
+}
+COVER_KEYS = tuple(dict.fromkeys(key for keys in THEME_COVER_KEYS.values() for key in keys))
+#: Keys of the most used themes that mean nothing in WeChat (layout, comments, page chrome).
+THEME_KEYS = frozenset({
+    "ShowToc", "TocOpen", "abstract", "admonition", "archives", "author-link", "authorLink", "author_link",
+    "autoCollapseToc", "banner_img", "catalog", "code", "collections", "comment", "copyright", "cover-img",
+    "cover_image", "description", "donate", "enableOutdatedInfo", "excerpt_separator", "featured",
+    "featuredImage", "featuredImagePreview", "fontawesome", "fraction", "header-bg-css", "header-img",
+    "header-mask", "header-style", "headerImage", "header_image", "header_img", "hero", "heroImage", "hidden",
+    "hiddenFromHomePage", "hiddenFromRelated", "hiddenFromRss", "hiddenFromSearch", "iframe", "image",
+    "image_caption", "img", "img_url", "index_img", "katex", "keywords", "library", "license", "lightgallery",
+    "linkToMarkdown", "mapbox", "math", "mathjax", "mermaid", "message", "multilingual", "nav-short",
+    "navcolor", "original", "outdatedInfoWarning", "password", "pic", "readingTime", "repost", "resources",
+    "reward", "rssFullText", "ruby", "seo", "share", "share-img", "shortTitle", "showToc", "summary", "tags",
+    "thumbnail-img", "toc", "top_img", "twemoji", "weight",
+})
 # Known to the generators and their common themes, meaningless to WeChat: read silently.
 COMMON_SILENT = frozenset({
     "date", "lastmod", "updated", "modified", "created", "publishDate", "expiryDate", "tags",
     "categories", "category", "layout", "weight", "aliases", "permalink", "url", "type", "toc",
     "math", "mathjax", "katex", "keywords", "lang", "language", "series", "subtitle", "sitemap",
-    "published", "publish", "summary", "description", "excerpt", "cover", "image", "images",
-    "thumbnail", "featured_image", "featuredImage", "feature_image", "banner", "og_image",
-    "header", "photos", "sticky", "top", "pin", "hidden", "author_profile", "share",
-    "related", "canonical_url", "canonicalURL", "redirect_from", "redirect_to", "id", "uid",
-})
+    "published", "publish", "summary", "description", "excerpt", "header", "sticky", "top", "pin",
+    "hidden", "author_profile", "share", "related", "canonical_url", "canonicalURL", "redirect_from",
+    "redirect_to", "id", "uid",
+}) | THEME_KEYS | frozenset(key.partition(".")[0] for key in COVER_KEYS)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//|^#")
-# ![alt](dest "title") — dest with no spaces, or <dest with spaces>.
-_IMAGE = re.compile(r"(?P<head>!\[(?:[^\[\]\\\n]|\\.){0,256}\]\(\s*)(?P<dest><[^>\n]{0,2000}>|[^\s)]{1,2000})(?P<tail>[^)\n]{0,256}\))")
+# ![alt](dest "title") — dest with no spaces, <dest with spaces>, or a picture's file name
+# with spaces as note apps write it (Typora, Obsidian: ![](Pasted image 1.png)).
+_IMAGE = re.compile(r"(?P<head>!\[(?:[^\[\]\\\n]|\\.){0,256}\]\(\s*)(?P<dest><[^>\n]{0,2000}>"
+                    r"|[^\s)\"'<][^)\n\"']{0,2000}?\.(?:png|jpe?g|gif|webp|bmp|svg|avif)(?=\s*(?:\)|\s[\"'(]))"
+                    r"|[^\s)]{1,2000})(?P<tail>[^)\n]{0,256}\))", re.I)
 _IMG_SRC = re.compile(r"""(?P<head><img\b[^<>]{0,512}?\bsrc\s*=\s*)(?P<q>["'])(?P<dest>[^"'\n]*)(?P=q)""", re.I)
+
+
+class FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, where a date no calendar has (``2016-11-31``) stays text: the
+    generators' own YAML readers (js-yaml, Psych, Go's) take such a post, so mdwx does too."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 @dataclass
@@ -48,11 +100,16 @@ class PostContext:
     body_line: int  # file line where the body starts
     digest_limit: int = 120
     front: dict[str, Any] = field(default_factory=dict)  # as written, for {{ page.title }}
+    body: str = ""  # the body as written
     memo: dict[str, Any] = field(default_factory=dict)  # per-post lookups (a vault's file index)
+    html_lines: set[int] = field(default_factory=set)  # file lines inside raw HTML blocks
     warnings: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)  # the stable code of each warning, in order
 
-    def warn(self, line: int, message: str) -> None:
+    def warn(self, line: int, message: str, code: str = "shortcode-removed") -> None:
+        """Record a warning at file line ``line`` with its stable code (:data:`mdwx.diagnostics.CODES`)."""
         self.warnings.append(f"{self.path}:{line}: {message}")
+        self.codes.append(code)
 
     def file_line(self, body_line: int) -> int:
         return self.body_line + body_line - 1
@@ -82,6 +139,11 @@ class Generator:
 
     def slug(self, path: Path) -> str:
         return path.stem
+
+    def split(self, text: str) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+        """Front matter in this generator's own form, for a post mdwx's ``---``/``+++`` rules
+        found none in: ``(front, key_lines, body, body_line)``, or None."""
+        return None
 
     # --- front matter -------------------------------------------------------------------
     def front_matter(self, front: dict[str, Any], lines: dict[str, int],
@@ -114,7 +176,7 @@ class Generator:
                 text = " ".join(value.split())
                 if len(text) > ctx.digest_limit:
                     ctx.warn(lines.get(key, 1), f"{key} is {len(text)} characters; the digest "
-                             f"keeps the first {ctx.digest_limit - 1} and '…' (WeChat's limit)")
+                             f"keeps the first {ctx.digest_limit - 1} and '…' (WeChat's limit)", code="digest-length")
                     text = text[: ctx.digest_limit - 1].rstrip() + "…"
                 mapped["digest"], out_lines["digest"] = text, lines.get(key, 1)
                 return
@@ -137,7 +199,12 @@ class Generator:
         return ()
 
     def cover_reference(self, value: str, ctx: PostContext) -> str:
+        """The cover as a reference relative to the post. Themes put a cover key's value
+        after the site's base URL (Hux's ``{{ site.baseurl }}/{{ page.header-img }}``), so a
+        relative value not found beside the post is looked for from the site's root too."""
         found = self.locate(value, ctx)
+        if found is None and not value.startswith("/") and not _SCHEME.match(value):
+            found = self.locate("/" + value, ctx)
         return ctx.relative(found) if found else value
 
     # --- body ---------------------------------------------------------------------------
@@ -153,6 +220,10 @@ class Generator:
     def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
         """One run of lines outside fenced code (starting at body line ``first_line``) rewritten."""
         return self.images(chunk, first_line, ctx)
+
+    def note_html_blocks(self, chunk: str, first_line: int, ctx: PostContext) -> None:
+        """Remember which file lines of ``chunk`` lie inside raw HTML blocks (see :func:`html_or_markdown`)."""
+        ctx.html_lines = {ctx.file_line(first_line + index) for index in html_block_lines(chunk)}
 
     def images(self, text: str, first_line: int, ctx: PostContext) -> str:
         """Image references that name a file the generator would find, made relative to the post."""
@@ -215,6 +286,29 @@ def split_args(text: str) -> tuple[list[str], dict[str, str]]:
         else:
             positional.append(value)
     return positional, named
+
+
+def html_or_markdown(ctx: PostContext, line: int, src: str, alt: str = "", title: str = "",
+                     width: str = "") -> str:
+    """An image for a shortcode or tag at file line ``line``: HTML ``<img>`` inside a raw HTML
+    block (where Markdown is never parsed), else Markdown (:func:`image_markdown`)."""
+    if line not in ctx.html_lines:
+        return image_markdown(src, alt, title, width)
+    attrs = [f'src="{escape(src)}"', f'alt="{escape(" ".join(alt.split()))}"']
+    if title:
+        attrs.append(f'title="{escape(" ".join(title.split()))}"')
+    if re.fullmatch(r"\d{1,4}(?:px|%)?", width or ""):
+        attrs.append(f'width="{escape(width)}"')
+    return f"<img {' '.join(attrs)}>"
+
+
+def link_html_or_markdown(ctx: PostContext, line: int, text: str, url: str) -> str:
+    """A link for a shortcode or tag: ``<a>`` inside a raw HTML block, else ``[text](url)``."""
+    if line in ctx.html_lines:
+        return f'<a href="{escape(url)}">{escape(text)}</a>'
+    label = re.sub(r"([\[\]\\])", r"\\\1", " ".join(text.split()))
+    dest = f"<{url}>" if re.search(r"[\s()]", url) else url
+    return f"[{label}]({dest})"
 
 
 def image_markdown(src: str, alt: str = "", title: str = "", width: str = "") -> str:

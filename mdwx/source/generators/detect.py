@@ -8,13 +8,19 @@ generator's site root when a site has no ``mdwx.toml``.
 - Hexo: ``_config.yml`` beside ``source/_posts/`` (hexo.io/docs/setup).
 - Jekyll: ``_config.yml`` beside ``_posts/`` (jekyllrb.com/docs/structure).
 - Obsidian: a ``.obsidian/`` folder at the vault's root (help.obsidian.md/Files+and+folders).
+  A vault without one is recognised by its notes (see :func:`mdwx.source.generators.adapt`).
+- MkDocs: ``mkdocs.yml`` / ``mkdocs.yaml`` (pages under its ``docs_dir``, default ``docs``).
+- Pelican: ``pelicanconf.py`` (articles under its ``PATH``, usually ``content``).
+
+Nested roots: the nearest folder at or above a post wins (an Obsidian vault inside another
+vault is its own vault, as Obsidian opens it).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-GENERATOR_NAMES = ("hugo", "hexo", "jekyll", "obsidian")
+GENERATOR_NAMES = ("hugo", "hexo", "jekyll", "obsidian", "mkdocs", "pelican")
 _HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
                  "config.yml", "config.json")
 
@@ -34,6 +40,10 @@ def generator_at(folder: Path) -> str | None:
                 return "jekyll"
         if (folder / ".obsidian").is_dir():
             return "obsidian"
+        if (folder / "mkdocs.yml").is_file() or (folder / "mkdocs.yaml").is_file():
+            return "mkdocs"
+        if (folder / "pelicanconf.py").is_file():
+            return "pelican"
     except OSError:
         return None
     return None

@@ -9,28 +9,39 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+import yaml
+
 from mdwx.source.generators.base import (
+    FrontMatterLoader,
     PostContext,
     admonition_head,
-    image_markdown,
+    html_or_markdown,
     indent_block,
+    link_html_or_markdown,
     split_args,
 )
 from mdwx.source.generators.liquid import Liquid
-from mdwx.source.generators.text import next_lines, on_lines
+from mdwx.source.generators.text import next_lines, outside_code, sub_prose
 
 SILENT = frozenset({
     "comments", "disableNunjucks", "abbrlink", "top_img", "index_img", "banner_img", "copyright",
     "password", "toc_number", "highlight_shrink", "aside", "hide", "index", "sticky", "mathjax",
     "link", "source", "from", "music", "top_img_height", "tldr", "original",
 })
+_SEPARATOR = re.compile(r"^-{3,}[ \t]*$")
+_YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
 _NUMBER = re.compile(r"^\d+(?:px|%)?$")
 _BLOCKQUOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:blockquote|quote|pullquote)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
 _BLOCKQUOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:blockquote|quote|pullquote)\s*-?%\}\s*$")
 _NOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:note|alert|callout|tip)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
 _NOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:note|alert|callout|tip)\s*-?%\}\s*$")
+_MATH_OPEN = re.compile(r"^\s*\{%-?\s*(?:math|katex|mathjax)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
+_MATH_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:math|katex|mathjax)\s*-?%\}\s*$")
+_INLINE_MATH = re.compile(r"\{%-?\s*(?P<kind>math|katex|mathjax)\s*-?%\}(?P<tex>[^\n]{1,2000}?)"
+                          r"\{%-?\s*end(?P=kind)\s*-?%\}")
 _NOTE_KINDS = {"default", "primary", "info", "success", "warning", "danger", "note", "tip", "important"}
 
 
@@ -46,6 +57,26 @@ class Hexo(Liquid):
             return False
         return not path.name.startswith("_")
 
+    def split(self, text: str) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+        """Hexo's front matter without the opening separator: the lines before the first
+        ``---`` line, when they read as a YAML mapping (hexo-front-matter's ``split``)."""
+        lines = text.split("\n")
+        end = next((i for i, line in enumerate(lines) if _SEPARATOR.match(line)), None)
+        if not end or not _YAML_KEY.match(lines[0]):
+            return None
+        try:
+            front = yaml.load("\n".join(lines[:end]), Loader=FrontMatterLoader)  # noqa: S506 (a safe loader)
+        except (yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
+            return None  # not front matter after all (a date YAML cannot hold is a ValueError)
+        if not isinstance(front, dict) or not front:
+            return None
+        key_lines: dict[str, int] = {}
+        for number, line in enumerate(lines[:end], start=1):
+            key = _YAML_KEY.match(line)
+            if key:
+                key_lines.setdefault(key.group("key"), number)
+        return {str(k): v for k, v in front.items()}, key_lines, "\n".join(lines[end + 1:]), end + 2
+
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         if name.startswith("/"):
             return [ctx.site_root / "source", *sorted(ctx.site_root.glob("themes/*/source"))]
@@ -54,13 +85,19 @@ class Hexo(Liquid):
     def cover_keys(self) -> tuple[str, ...]:
         return ("index_img", "banner_img", "top_img")
 
-    def block_rewrites(self, chunk: str) -> str:
-        return on_lines(chunk, _pairs)
+    def fences(self, text: str, ctx: PostContext) -> str:
+        # Paired tags over the whole body: a note or quote may hold fenced code.
+        return outside_code(super().fences(text, ctx), _pairs)
+
+    def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
+        self.note_html_blocks(chunk, first_line, ctx)
+        chunk = sub_prose(_INLINE_MATH, lambda m, line: f"${m.group('tex').strip()}$", chunk, first_line)
+        return super().prose(chunk, first_line, ctx)
 
     def tag(self, name: str, args: str, line: int, ctx: PostContext) -> str | None:
         positional, named = split_args(args)
         if name in ("asset_img", "img", "image"):
-            return _image(name, positional, '"' in args, ctx)
+            return _image(name, positional, '"' in args, ctx, line)
         if name == "asset_path" and positional:
             return _asset(positional[0], ctx)
         if name == "asset_link" and positional:
@@ -70,12 +107,12 @@ class Hexo(Liquid):
         if name == "link" and len(positional) >= 2:
             url = next((p for p in positional if re.match(r"https?://", p)), "")
             text = " ".join(p for p in positional if p != url and p not in ("true", "false"))
-            return f"[{text or url}]({url})" if url else None
+            return link_html_or_markdown(ctx, line, text or url, url) if url else None
         for tag, label, pattern in (("youtube", "YouTube video", "https://www.youtube.com/watch?v={}"),
                                     ("vimeo", "Vimeo video", "https://vimeo.com/{}"), ("iframe", "", "{}")):
             if name == tag and positional:
                 url = pattern.format(positional[0])
-                return f"[{label or url}]({url})"
+                return link_html_or_markdown(ctx, line, label or url, url)
         return None
 
 
@@ -84,7 +121,7 @@ def _asset(name: str, ctx: PostContext) -> str:
     return quote(f"{ctx.path.stem}/{name}", safe="/")
 
 
-def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext) -> str | None:
+def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext, line: int) -> str | None:
     """``{% asset_img [class] slug [w] [h] [title [alt]] %}`` / ``{% img [class] src … %}``."""
     words = list(positional)
     pick = next((i for i, w in enumerate(words) if "." in w or "/" in w), None)
@@ -98,13 +135,14 @@ def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext) -> 
     title, alt = (rest[0], rest[1]) if quoted and len(rest) == 2 else (" ".join(rest), " ".join(rest))
     if name == "asset_img":
         source = _asset(source, ctx)
-    return image_markdown(source, alt, title, width)
+    return html_or_markdown(ctx, line, source, alt, title, width)
 
 
 def _pairs(lines: list[str]) -> None:
     index, end = 0, len(lines)
     kinds = [(opener, next_lines(lines, closer.match), convert) for opener, closer, convert in
-             ((_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote), (_NOTE_OPEN, _NOTE_CLOSE, _note))]
+             ((_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote), (_NOTE_OPEN, _NOTE_CLOSE, _note),
+              (_MATH_OPEN, _MATH_CLOSE, _math))]
     while index < end:
         for opener, closers, convert in kinds:
             match = opener.match(lines[index])
@@ -114,6 +152,11 @@ def _pairs(lines: list[str]) -> None:
                 index = stop
                 break
         index += 1
+
+
+def _math(lines: list[str], start: int, stop: int, args: str) -> None:
+    """NexT's ``{% math %}`` … ``{% endmath %}`` (also ``katex``/``mathjax``) → a ``$$`` display formula."""
+    lines[start], lines[stop] = "$$", "$$"
 
 
 def _quote(lines: list[str], start: int, stop: int, args: str) -> None:

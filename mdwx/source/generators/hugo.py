@@ -8,17 +8,29 @@ embedded shortcodes ``figure``, ``highlight``, ``ref``/``relref``, ``youtube``, 
 from __future__ import annotations
 
 import re
+import sys
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
 
 from mdwx.source.generators.base import (
     Generator,
     PostContext,
     admonition_head,
-    image_markdown,
+    html_or_markdown,
     indent_block,
+    link_html_or_markdown,
     split_args,
 )
-from mdwx.source.generators.text import block_tags, fence_for, next_lines, on_lines, sub_prose
+from mdwx.source.generators.text import block_tags, fence_for, next_lines, outside_code, sub_prose
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
 
 SILENT = frozenset({
     "linkTitle", "outputs", "resources", "build", "cascade", "headless", "markup", "menu", "menus",
@@ -59,26 +71,85 @@ class Hugo(Generator):
         if not parts or path.name.startswith("_"):
             return False
         # Markdown beside a leaf bundle's index.md is one of its resources, not a page.
-        return path.stem.split(".")[0] == "index" or not any(path.parent.glob("index.*md"))
+        return _is_bundle(path) or not any(path.parent.glob("index.*md"))
 
     def slug(self, path: Path) -> str:
-        return path.parent.name if path.stem.split(".")[0] == "index" else path.stem
+        return path.parent.name if _is_bundle(path) else path.stem
 
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
+        """Relative: the page's own folder on the site (a page ``a/b.md`` is served at ``/a/b/``,
+        so ``x.png`` is ``content/a/b/x.png``; a bundle's files are beside its ``index.md``).
+        Absolute: ``static/``, ``assets/``, the themes' ``static/``, and ``content/``, whose
+        non-page files Hugo publishes at their own path."""
         if not name.startswith("/"):
-            return []
-        roots = [ctx.site_root / "static", ctx.site_root / "assets"]
+            return [] if _is_bundle(ctx.path) else [ctx.path.parent / ctx.path.stem]
+        roots = [*static_roots(ctx.site_root), ctx.site_root / "assets"]
         roots += sorted(ctx.site_root.glob("themes/*/static"))
-        return roots
+        return [*roots, ctx.site_root / "content"]
+
+    def locate(self, reference: str, ctx: PostContext) -> Path | None:
+        found = super().locate(reference, ctx)
+        if found is not None or not reference.startswith("/") or reference.startswith("//"):
+            return found
+        # A page resource named by the page's URL (/posts/<slug>/images/a.png, however the
+        # site's permalinks place the page): what follows the page's slug is in its folder.
+        parts = unquote(reference.split("#")[0].split("?")[0]).strip("/").split("/")
+        names = {self.slug(ctx.path), ctx.path.stem, str(ctx.front.get("slug") or "")} - {""}
+        folder = ctx.path.parent if _is_bundle(ctx.path) else ctx.path.parent / ctx.path.stem
+        for index in range(len(parts) - 2, -1, -1):
+            if parts[index] in names:
+                candidate = folder.joinpath(*parts[index + 1:])
+                if ctx.inside(candidate):
+                    return candidate
+        return None
 
     def fences(self, text: str, ctx: PostContext) -> str:
-        return block_tags(text, _HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE, _highlight)
+        text = block_tags(text, _HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE, _highlight)
+        # Paired shortcodes first, over the whole body: a details/admonition holding fenced
+        # code has its opener and closer on either side of the fence.
+        return outside_code(text, _paired)
 
     def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
-        chunk = on_lines(chunk, _paired)
+        self.note_html_blocks(chunk, first_line, ctx)
         chunk = sub_prose(_REF_LINK, lambda m, line: m.group("text"), chunk, first_line)
         chunk = sub_prose(_SHORTCODE, lambda m, line: _shortcode(m, ctx.file_line(line), ctx), chunk, first_line)
         return self.images(chunk, first_line, ctx)
+
+
+_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "config.toml", "config.yaml", "config.yml")
+
+
+@lru_cache(maxsize=32)
+def static_roots(root: Path) -> tuple[Path, ...]:
+    """The folders Hugo serves at the site's root: ``staticDir`` (a name or a list) and the
+    ``[[module.mounts]]`` whose target is ``static``, from the site's config files (and
+    ``config/_default/``); ``static/`` when none is set (gohugo.io/configuration/all/#staticdir,
+    /hugo-modules/configuration/#module-configuration-mounts)."""
+    found: list[Path] = []
+    for config in [*(root / name for name in _CONFIGS), *sorted((root / "config" / "_default").glob("*.*"))]:
+        data = _read_config(config)
+        dirs = data.get("staticDir") or data.get("staticdir") or []
+        found += [root / d for d in ([dirs] if isinstance(dirs, str) else dirs) if isinstance(d, str)]
+        module = data if config.stem == "module" else data.get("module")
+        mounts = module.get("mounts", []) if isinstance(module, dict) else []
+        for mount in mounts if isinstance(mounts, list) else []:
+            target = str(mount.get("target", "")) if isinstance(mount, dict) else ""
+            if target.strip("/") == "static" and isinstance(mount.get("source"), str):
+                found.append(root / mount["source"])
+    return tuple(dict.fromkeys(found or [root / "static"]))
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text("utf-8")[:1_000_000]
+        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _is_bundle(path: Path) -> bool:
+    return path.stem.split(".")[0] == "index"
 
 
 def _highlight(match: re.Match[str], inner: list[str]) -> tuple[str, str]:
@@ -115,15 +186,23 @@ def _shortcode(match: re.Match[str], line: int, ctx: PostContext) -> str:
     positional, named = split_args(match.group("args"))
     if match.group("end"):
         return ""  # the opener was converted or warned about
-    if name == "figure" and named.get("src"):
+    if name in ("figure", "image", "img") and (named.get("src") or positional):
         caption = named.get("caption") or named.get("title") or ""
-        return image_markdown(named["src"], named.get("alt") or caption, caption, named.get("width", ""))
+        src = named.get("src") or positional[0]
+        if named.get("library") and not re.match(r"^(?:[a-z][\w+.-]*:|/)", src, re.I):
+            src = "/img/" + src  # Academic / Wowchemy: library="1" names a file of static/img/
+        return html_or_markdown(ctx, line, src, named.get("alt") or caption, caption, named.get("width", ""))
+    if name == "link" and (named.get("href") or positional):
+        # FixIt / LoveIt / DoIt: {{< link href="url" content="text" >}} or {{< link "url" "text" >}}
+        url = named.get("href") or positional[0]
+        text = named.get("content") or (positional[1] if len(positional) > 1 else "") or url
+        return link_html_or_markdown(ctx, line, text, url)
     if name in _LINKS:
         label, url = _LINKS[name]
         ids = [named.get("id") or named.get("user") or "", *positional] if named else positional
         ids = [i for i in ids if i]
         if ids and url.count("{") <= len(ids):
-            return f"[{label}]({url.format(*ids)})"
+            return link_html_or_markdown(ctx, line, label, url.format(*ids))
     opener, closer = ("{{<", ">}}") if match.group("d") == "<" else ("{{%", "%}}")
     ctx.warn(line, f"Hugo shortcode {opener} {name} {closer} removed: WeChat cannot show it")
     return ""

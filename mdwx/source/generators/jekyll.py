@@ -1,6 +1,7 @@
 """Jekyll: ``_posts/YYYY-MM-DD-slug.md``, images under the site folder, Liquid tags.
 
-Source: jekyllrb.com/docs/posts/ (file names, ``published: false``), /docs/liquid/tags/
+Source: jekyllrb.com/docs/posts/ (file names ``YEAR-MONTH-DAY-title.MARKUP``, ``.md`` and
+``.markdown`` both, ``published: false``), /docs/liquid/tags/
 (``highlight``, ``link``, ``post_url``, ``raw``), /docs/liquid/filters/ (``relative_url``).
 """
 
@@ -9,11 +10,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from mdwx.errors import MdwxError
-from mdwx.source.generators.base import PostContext, image_markdown, split_args
+from mdwx.source.generators.base import PostContext, html_or_markdown, split_args
 from mdwx.source.generators.liquid import Liquid
 from mdwx.source.reader import read_config_text
 
@@ -37,17 +39,35 @@ class Jekyll(Liquid):
             parts = path.relative_to(root).parts
         except ValueError:
             return False
-        return "_posts" in parts[:-1] and not _SKIP & set(parts) and not path.name.startswith("_")
+        if "_posts" not in parts[:-1] or _SKIP & set(parts) or path.name.startswith("_"):
+            return False
+        # A post's file name is YEAR-MONTH-DAY-title.MARKUP: Jekyll skips any other file in
+        # _posts (a writer's template.md), and shows nothing of it.
+        return bool(_DATED.match(path.stem))
 
     def slug(self, path: Path) -> str:
         dated = _DATED.match(path.stem)
         return dated.group("slug") if dated else path.stem
 
+    def front_matter(self, front: dict[str, Any], lines: dict[str, int],
+                     ctx: PostContext) -> tuple[dict[str, Any], dict[str, int]]:
+        """A post without a title takes Jekyll's: its file name's slug, titleized
+        (``2011-11-04-basis-of-go.md`` → "Basis Of Go", Jekyll's ``Utils.titleize_slug``)."""
+        mapped, out_lines = super().front_matter(front, lines, ctx)
+        if front.get("title") in (None, "") and _DATED.match(ctx.path.stem):
+            mapped["title"] = " ".join(word.capitalize() for word in self.slug(ctx.path).split("-"))
+        return mapped, out_lines
+
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         return [ctx.site_root] if name.startswith("/") else []
 
     def tag(self, name: str, args: str, line: int, ctx: PostContext) -> str | None:
-        return _include_image(args) if name == "include" else None
+        found = _include_image(args) if name == "include" else None
+        return html_or_markdown(ctx, line, *found) if found else None
+
+    def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
+        self.note_html_blocks(chunk, first_line, ctx)
+        return super().prose(chunk, first_line, ctx)
 
     def locate(self, reference: str, ctx: PostContext) -> Path | None:
         baseurl = _baseurl(ctx.site_root / "_config.yml")
@@ -70,13 +90,13 @@ def _baseurl(config: Path) -> str:
 _IMAGE_EXT = re.compile(r"\.(?:png|jpe?g|gif|webp|bmp|svg|avif)(?:[?#].*)?$", re.I)
 
 
-def _include_image(args: str) -> str | None:
+def _include_image(args: str) -> tuple[str, str, str] | None:
     """``{% include figure.html image_path="/a.png" caption="…" %}`` (Minimal Mistakes and
-    the common ``image.html`` includes) as a Markdown image, or None for other includes."""
+    the common ``image.html`` includes) as ``(src, alt, caption)``, or None for other includes."""
     _, named = split_args(args)
     src = next((named[k] for k in ("image_path", "src", "image", "url", "file", "path")
                 if k in named and _IMAGE_EXT.search(named[k])), None)
     if src is None:
         return None
     caption = named.get("caption") or named.get("description") or named.get("title") or ""
-    return image_markdown(src, named.get("alt") or caption, caption)
+    return src, named.get("alt") or caption, caption

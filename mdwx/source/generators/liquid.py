@@ -49,7 +49,6 @@ class Liquid(Generator):
         return block_tags(_raw_fences(text), _HIGHLIGHT_OPEN, _HIGHLIGHT_CLOSE, _highlight)
 
     def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
-        chunk = self.block_rewrites(chunk)
         chunk = sub_prose(_LINK_TAG, lambda m, line: m.group("text"), chunk, first_line)
         out: list[str] = []
         position, line = 0, first_line
@@ -64,10 +63,6 @@ class Liquid(Generator):
 
     def _tags(self, text: str, first_line: int, ctx: PostContext) -> str:
         return sub_prose(_TAGS, lambda m, line: self._tag(m, ctx.file_line(line), ctx), text, first_line)
-
-    def block_rewrites(self, chunk: str) -> str:
-        """Paired block tags that become Markdown blocks, line for line."""
-        return chunk
 
     def _tag(self, match: re.Match[str], line: int, ctx: PostContext) -> str:
         if match.group("expr") is not None:

@@ -12,11 +12,12 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 
 from mdwx.errors import MdwxError
 from mdwx.source.generators.base import Generator, PostContext, admonition_head, image_markdown
-from mdwx.source.generators.text import on_lines, sub_prose
+from mdwx.source.generators.text import each_prose, on_lines, sub_prose
 from mdwx.source.reader import read_config_text
 
 SILENT = frozenset({"aliases", "alias", "cssclasses", "cssclass", "publish", "banner_y", "banner_x",
@@ -31,7 +32,32 @@ _WIKILINK = re.compile(r"\[\[(?P<target>[^\[\]|\n\\]{0,256})(?:\\?\|(?P<alias>[^
 _HIGHLIGHT = re.compile(r"(?<![=\\])==(?=[^\s=])(?P<text>[^\n]{0,256}?[^\s=\\])==(?!=)")
 _BLOCK_ID = re.compile(r"(?<=\S)[ \t]+\^[A-Za-z0-9-]+(?=[ \t]*$)", re.M)
 _CALLOUT = re.compile(r"^> ?\[!(?P<kind>[\w-]+)\](?P<fold>[+-]?)[ \t]*(?P<title>.*)$")
+_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _SIZE = re.compile(r"^\s*(?P<w>\d{1,4})(?:x\d{1,4})?\s*$")
+
+
+def uses_vault_syntax(body: str) -> bool:
+    """Whether a note uses Obsidian's own links (``![[embed]]`` / ``[[wikilink]]``) outside code."""
+    if "[[" not in body:
+        return False
+    found = False
+
+    def seen(chunk: str, first: int) -> str:
+        nonlocal found
+
+        def note(match: re.Match[str], line: int) -> str:
+            nonlocal found
+            # A note's name, not a POSIX class ([[:space:]]) or a TOML table ([[servers]] has no space
+            # either, but sits in code): Obsidian's names start with a letter or digit.
+            found = found or bool(re.match(r"[^\W_]", match.group("target")))
+            return match.group(0)
+
+        if not found:
+            sub_prose(_WIKILINK, note, chunk, first)
+        return chunk
+
+    each_prose(body, seen)
+    return found
 
 
 class Obsidian(Generator):
@@ -46,6 +72,17 @@ class Obsidian(Generator):
         if any(part.startswith(".") for part in parts) or path.name.endswith(".excalidraw.md"):
             return False
         return not any(path.is_relative_to(root / folder) for folder in _templates(root))
+
+    def front_matter(self, front: dict[str, Any], lines: dict[str, int],
+                     ctx: PostContext) -> tuple[dict[str, Any], dict[str, int]]:
+        """A note's title: its front matter's, else a ``# heading`` opening the note, else its
+        file name (Obsidian's inline title) — never a heading further down the note."""
+        mapped, out_lines = super().front_matter(front, lines, ctx)
+        if not isinstance(front.get("title"), str) or not front["title"].strip():
+            first = next((line for line in ctx.body.split("\n") if line.strip()), "")
+            if not _H1.match(first):
+                mapped["title"] = ctx.path.stem
+        return mapped, out_lines
 
     def cover_reference(self, value: str, ctx: PostContext) -> str:
         inner = re.fullmatch(r"!?\[\[([^\]|]+)(?:\|[^\]]*)?\]\]", value)
@@ -71,7 +108,8 @@ class Obsidian(Generator):
             alt = next((p for p in parts if p and not _SIZE.match(p)), "")
             return image_markdown(ctx.relative(found) if found else name, alt, "", width)
         what = "note" if suffix in ("", ".md") else f"{suffix[1:]} file"
-        ctx.warn(line, f"Obsidian embed ![[{target}]] of a {what} shown as its name: WeChat cannot embed it")
+        ctx.warn(line, f"Obsidian embed ![[{target}]] of a {what} shown as its name: WeChat cannot embed it",
+                 code="embed-as-name")
         return parts[0] if parts and not _SIZE.match(parts[0]) else _display(target)
 
     def locate(self, reference: str, ctx: PostContext) -> Path | None:
@@ -165,16 +203,30 @@ def _vault_index(root: Path) -> dict[str, list[Path]]:
 
 def _by_name(name: str, ctx: PostContext) -> Path | None:
     """A file named ``name`` anywhere in the vault, as Obsidian finds it: the shortest path
-    wins, then alphabetical order; exact case before any case."""
+    wins, then alphabetical order; exact case before any case. Vaults nest (a folder of a
+    vault opened as a vault of its own): the innermost is searched first, then each vault
+    around it, so a picture pasted while the outer vault was open is still found."""
     if not name:
         return None
-    index = ctx.memo.get("vault")
-    if index is None:
-        index = ctx.memo["vault"] = _vault_index(ctx.site_root)
-    exact = [p for p in index.get(name, []) if p.name == name]
-    folded = [p for p in index.get(name.lower(), []) if p.name != name]
-    for group in (exact, folded):
-        inside = [p for p in group if ctx.inside(p)]
-        if inside:
-            return min(inside, key=lambda p: (len(p.relative_to(ctx.site_root).parts), p.as_posix()))
+    for root in _vaults(ctx):
+        index = ctx.memo.get(f"vault:{root}")
+        if index is None:
+            index = ctx.memo[f"vault:{root}"] = _vault_index(root)
+        exact = [p for p in index.get(name, []) if p.name == name]
+        folded = [p for p in index.get(name.lower(), []) if p.name != name]
+        for group in (exact, folded):
+            inside = [p for p in group if ctx.inside(p)]
+            if inside:
+                return min(inside, key=lambda p: (len(p.relative_to(root).parts), p.as_posix()))
     return None
+
+
+def _vaults(ctx: PostContext) -> list[Path]:
+    """The post's vault and the vaults around it, innermost first, inside mdwx's site root."""
+    roots = [ctx.site_root]
+    for folder in ctx.site_root.parents:
+        if not folder.is_relative_to(ctx.confine):
+            break
+        if (folder / ".obsidian").is_dir():
+            roots.append(folder)
+    return roots

@@ -244,3 +244,62 @@ def regions(chunk: str, kinds: dict[str, tuple[re.Pattern[str], re.Pattern[str]]
             found.append((kind, current[1], current[2], start, end))
             current = None
     return found
+
+
+# CommonMark §4.6 HTML blocks: the kinds a rewrite must know, because Markdown written inside
+# one is never parsed (a shortcode made into ``![](…)`` there would show as that text).
+_BLOCK_NAMES = (
+    "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|"
+    "div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|h3|h4|h5|h6|head|header|hr|html|"
+    "iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|"
+    "table|tbody|td|tfoot|th|thead|title|tr|track|ul")
+_HTML_RAW = re.compile(r"^ {0,3}<(?P<name>pre|script|style|textarea)(?:\s|>|$)", re.I)
+_HTML_BLOCK = re.compile(r"^ {0,3}</?(?:" + _BLOCK_NAMES + r")(?:\s|/?>|$)", re.I)
+_HTML_TAG_LINE = re.compile(
+    r"""^ {0,3}(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*"""
+    r"""\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$""")
+
+
+def html_block_lines(chunk: str) -> set[int]:
+    """0-based indexes of the lines of ``chunk`` (text with no fenced code) inside raw HTML
+    blocks: those opened by a block-level tag (``<div>``, ``<p>``, ``<table>`` …) or by a line
+    holding only a tag after a blank line, up to the next blank line, and ``<pre>``/``<script>``
+    /``<style>``/``<textarea>`` up to their closing tag. One pass."""
+    inside: set[int] = set()
+    lines = chunk.split("\n")
+    index, previous_blank = 0, True
+    while index < len(lines):
+        line = lines[index]
+        raw = _HTML_RAW.match(line)
+        if raw:
+            closer = re.compile(r"</" + raw.group("name") + r"\s*>", re.I)
+            end = next((i for i in range(index, len(lines)) if closer.search(lines[i])), len(lines) - 1)
+            inside.update(range(index, end + 1))
+            index, previous_blank = end + 1, False
+            continue
+        if _HTML_BLOCK.match(line) or (previous_blank and _HTML_TAG_LINE.match(line)):
+            end = index
+            while end < len(lines) and lines[end].strip():
+                inside.add(end)
+                end += 1
+            index, previous_blank = end, False
+            continue
+        previous_blank = not line.strip()
+        index += 1
+    return inside
+
+
+def outside_code(text: str, change: Callable[[list[str]], None]) -> str:
+    """Let ``change(lines)`` edit ``text``'s lines in place, line for line, where lines of fenced
+    code can be indented (a paired tag around code becomes an admonition holding it) but never
+    match anything: ``change`` sees each of them behind a mark no pattern matches."""
+    lines = text.split("\n")
+    code = {i for is_code, start, end in blocks(lines) if is_code for i in range(start, end)}
+    masked = [f"\0{line}" if i in code else line for i, line in enumerate(lines)]
+    change(masked)
+    for i in code:
+        changed, original = masked[i], f"\0{lines[i]}"
+        # Only a prefix (indentation) may have been added; anything else keeps the code as it was.
+        masked[i] = changed[: -len(original)] + lines[i] if changed.endswith(original) else (
+            "" if not lines[i].strip() else lines[i])
+    return "\n".join(masked)

@@ -1,0 +1,51 @@
+"""MkDocs: pages are the Markdown files under ``docs_dir``; page meta as YAML front matter.
+
+Source: mkdocs.org/user-guide/configuration/ (``docs_dir``, default ``docs``; files and
+folders starting with ``.`` are ignored), /user-guide/writing-your-docs/ (meta-data, page
+titles), squidfunk.github.io/mkdocs-material/reference/ (the Material theme's page keys).
+A repository's ``README.md``, ``.github/`` or ``CONTRIBUTING.md`` beside ``docs_dir`` are
+not pages, so ``mdwx check .`` from the project takes what the site would show.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from mdwx.source.generators.base import Generator, PostContext
+
+#: Page meta MkDocs and Material use for themselves (the MkDocs plugin ignores them too).
+SILENT = frozenset({"template", "hide", "search", "status", "icon", "subtitle", "description", "wechat",
+                    "authors", "categories", "links", "readtime", "pin", "draft", "comments", "tags",
+                    "disqus", "social", "nostatistics", "nav_title", "title_full", "author"})
+_DOCS_DIR = re.compile(r"""^docs_dir\s*:\s*['"]?(?P<dir>[^'"#\n]+?)['"]?\s*(?:#.*)?$""", re.M)
+
+
+@lru_cache(maxsize=32)
+def docs_dir(root: Path) -> Path:
+    """``root``'s pages folder: ``docs_dir`` of ``mkdocs.yml`` (read as text: the file may hold
+    ``!!python/name`` tags a safe loader refuses), default ``docs``."""
+    for name in ("mkdocs.yml", "mkdocs.yaml"):
+        try:
+            text = (root / name).read_text("utf-8", errors="replace")[:1_000_000]
+        except OSError:
+            continue
+        found = _DOCS_DIR.search(text)
+        return root / (found.group("dir").strip() if found else "docs")
+    return root / "docs"
+
+
+class MkDocs(Generator):
+    name = "mkdocs"
+    silent_keys = SILENT
+
+    def is_post(self, path: Path, root: Path) -> bool:
+        try:
+            parts = path.relative_to(docs_dir(root)).parts
+        except ValueError:
+            return False
+        return not any(part.startswith(".") for part in parts)
+
+    def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
+        return [docs_dir(ctx.site_root)] if name.startswith("/") else []
