@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -198,7 +199,7 @@ def test_the_post_is_read_once_per_run(tmp_path: Path, monkeypatch) -> None:
     with sandbox() as sb:
         options = api.Options(credentials=api.Credentials(sb.appid, sb.secret), api_base=sb.base_url,
                               token_cache=MemoryTokenCache())
-        for call in (lambda: api.publish(post, api.Options(dry_run=True)), lambda: api.check(post),
+        for call in (lambda: api.publish(post, replace(options, dry_run=True)), lambda: api.check(post),
                      lambda: api.publish(post, options), lambda: api.status(post, options)):
             reads.clear()
             call()

@@ -191,8 +191,11 @@ async def _gate(items: list[Route], options: Options) -> list[Prepared | MdwxErr
 
 
 def _refused(item: Route, error: MdwxError) -> PostResult:
-    """The result of a post the gate refused: failed, nothing sent — or, for a generator
-    site's stub page (:class:`~mdwx.source.article.EmptyPost`), skipped with a warning."""
+    """The result of a post the gate refused: failed, nothing sent.
+
+    A generator site's stub page (:class:`~mdwx.source.article.EmptyPost`) is skipped with a
+    warning instead.
+    """
     from mdwx.publish.publisher import front_matter_title
     from mdwx.publish.results import PostResult
     from mdwx.source.article import EmptyPost

@@ -85,6 +85,15 @@ class Hexo(Liquid):
     def cover_keys(self) -> tuple[str, ...]:
         return ("index_img", "banner_img", "top_img")
 
+    def front_matter(self, front: dict[str, Any], lines: dict[str, int],
+                     ctx: PostContext) -> tuple[dict[str, Any], dict[str, int]]:
+        """As every generator's, and a post that writes NexT's math tags renders math: the
+        tag itself says the writer's theme draws formulas, whatever the site's setting."""
+        mapped, out_lines = super().front_matter(front, lines, ctx)
+        if not any(key in front for key in ("math", "mathjax", "katex")) and _uses_math_tags(ctx.body):
+            mapped["math"] = True
+        return mapped, out_lines
+
     def fences(self, text: str, ctx: PostContext) -> str:
         # Paired tags over the whole body: a note or quote may hold fenced code.
         return outside_code(super().fences(text, ctx), _pairs)
@@ -152,6 +161,15 @@ def _pairs(lines: list[str]) -> None:
                 index = stop
                 break
         index += 1
+
+
+def _uses_math_tags(body: str) -> bool:
+    """Whether ``body`` uses a ``{% math %}`` (``katex``, ``mathjax``) tag, code included: a post
+    showing the tag in code is about math anyway, and math on only changes how dollars read."""
+    if "{%" not in body:
+        return False
+    lines = body.split("\n")
+    return any(_MATH_OPEN.match(line) for line in lines) or _INLINE_MATH.search(body) is not None
 
 
 def _math(lines: list[str], start: int, stop: int, args: str) -> None:
