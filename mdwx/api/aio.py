@@ -36,6 +36,7 @@ from mdwx.api.types import (
     PublishReport,
     SandboxInfo,
 )
+from mdwx.errors import ConfigError, MdwxError
 from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
@@ -147,11 +148,23 @@ def _unsent(item: Route) -> PostResult:
 
     result = PostResult(path=str(item.post.path), account=item.name)
     if item.error is not None:
-        result.error, result.title = item.error, front_matter_title(item.post)
+        result.error, result.title = _every_error(item), front_matter_title(item.post)
     else:
         result.status = "skipped"
         result.actions.append(item.skipped or "skipped")
     return result
+
+
+def _every_error(item: Route) -> MdwxError:
+    """A refused post's error carrying all of its problems, as ``check`` finds them."""
+    from mdwx.build import check_post
+
+    assert item.error is not None
+    try:
+        found = check_post(item.post).error
+    except ConfigError:
+        return item.error
+    return found if found is not None and found.message == item.error.message else item.error
 
 
 async def _publish_to(account: Account | None, posts: list[SitePost], state: State, options: Options,

@@ -109,14 +109,14 @@ class Publisher(SubmitSteps):
         backend = self._bind(post)
         prepared = prepare(post)
         article = prepared.article
-        result.title, result.warnings = article.title, prepared.warnings
+        result.title, result.warnings, result.diagnostics = article.title, prepared.warnings, prepared.diagnostics
         if article.draft:
             result.status = "skipped"
             result.actions.append("skipped: draft: true in front matter")
             return
         result.publish_at = article.publish_at.isoformat() if article.publish_at else None
         if self.options.due and (article.publish_at is None or not is_due(article.publish_at, self._now())):
-            result.status, result.warnings = "skipped", []  # a cron's log: nothing about posts it left alone
+            result.status, result.warnings, result.diagnostics = "skipped", [], []  # a cron's log: nothing about posts it left alone
             result.actions.append(f"skipped: not due until {result.publish_at}" if article.publish_at
                                   else "skipped: no publish_at (--due publishes only scheduled posts that are due)")
             return

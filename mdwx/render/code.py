@@ -214,7 +214,7 @@ def block_colour(runs: list[Run], theme_colour: str | None) -> tuple[str | None,
 
 
 def highlight_block(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-                    warn: Callable[[str], None] | None = None,
+                    warn: Callable[..., None] | None = None,
                     theme_colour: str | None = None) -> tuple[str | None, str]:
     """The colour of the block (None: the theme's) and its inner HTML.
 
@@ -242,13 +242,13 @@ def highlight_block(code: str, language: str, style_name: str, tab_width: int = 
 
 
 def highlight(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-              warn: Callable[[str], None] | None = None) -> str:
+              warn: Callable[..., None] | None = None) -> str:
     """The inner HTML of a code block in the theme's colour (see :func:`highlight_block`)."""
     return highlight_block(code, language, style_name, tab_width, warn)[1]
 
 
 def code_block_html(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-                    warn: Callable[[str], None] | None = None, theme_colour: str | None = None) -> str:
+                    warn: Callable[..., None] | None = None, theme_colour: str | None = None) -> str:
     colour, inner = highlight_block(code, language, style_name, tab_width, warn, theme_colour)
     style = f' style="color:{colour}"' if colour else ""
     return f'<section class="code"{style}>{inner}</section>'

@@ -11,16 +11,17 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
 
 from mdwx.config import COMMENT_MODES, SiteConfig
-from mdwx.errors import ArticleError
+from mdwx.diagnostics import Diagnostic
+from mdwx.errors import ArticleError, ConfigError, MdwxError, raise_all
 from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.generators import adapt, toml_front_matter
@@ -36,6 +37,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _YAML_START = re.compile(r"^(?:[A-Za-z\"'][\w\"' -]*:(?:\s|$)|- |#|\[|\{|[A-Za-z]\w*\s*$)")
 _SLUG_UNSAFE = re.compile(r"[^\w\-.]+", re.UNICODE)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,21 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     matter keys (as a static site generator hands a plugin the page's metadata); its values
     are validated like front matter, and an error in one names the post without a line.
     Line numbers are those of ``text``. Text over ``limits.markdown_bytes`` bytes of UTF-8
-    is refused, as a file would be. Raises :class:`ArticleError`.
+    is refused, as a file would be. Raises :class:`ArticleError`: the first error found,
+    carrying every other key's error and the warnings (:meth:`MdwxError.gather`).
+    """
+    article, errors = read_article_found(text, path, config, meta)
+    raise_all(errors, article.warnings)
+    return article
+
+
+def read_article_found(text: str, path: Path, config: SiteConfig,
+                       meta: Mapping[str, Any] | None = None) -> tuple[Article, list[MdwxError]]:
+    """:func:`read_article_text`'s article and every error of its keys, in one pass.
+
+    A key in error takes its default in the article, so the body can still be rendered and
+    checked for its own problems. What stops reading altogether (text over the limit, front
+    matter that is not YAML, a site's :class:`ConfigError`) is raised.
     """
     _check_size(text, path, config.limits.markdown_bytes)
     source = split_text(text, path)
@@ -74,50 +90,73 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
         source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
     source = _with_meta(source, meta)
-    front, lines = source.front, source.key_lines
-    warnings = [_unknown_key_warning(path, key, lines) for key in front if key not in KNOWN_KEYS]
+    lines = source.key_lines
+    warnings = [_unknown_key_warning(path, key, lines) for key in source.front if key not in KNOWN_KEYS]
     warnings += adapted.warnings if adapted else []
-    body, body_line = source.body, source.body_line
+    errors: list[MdwxError] = []
+    article = _validated(source, config, _Collect(errors))
+    return replace(article, warnings=tuple(warnings)), errors
 
-    title = _string(front, "title", source)
+
+class _Collect:
+    """Runs each key's validation, keeping its error and giving a default, so one pass over
+    the front matter finds every key's error (a site's ConfigError still stops at once)."""
+
+    def __init__(self, errors: list[MdwxError]) -> None:
+        self.errors = errors
+
+    def __call__(self, check: Callable[..., T], *args: Any, default: T) -> T:
+        try:
+            return check(*args)
+        except ConfigError:
+            raise
+        except MdwxError as exc:
+            self.errors.append(exc)
+            return default
+
+
+def _validated(source: _Source, config: SiteConfig, get: _Collect) -> Article:
+    """The article with every key validated; a key in error takes its default (see _Collect)."""
+    front, lines, path = source.front, source.key_lines, source.path
+    body, body_line = source.body, source.body_line
+    title = get(_string, front, "title", source, default="")
     if not title:
         title, body, body_line = _title_from_h1(body, body_line)
     title = title or path.stem
     title = " ".join(title.split())
     if not body.strip():
-        raise ArticleError("the post has no body text", path=path, line=body_line,
-                           hint="write the article below the front matter")
+        get.errors.append(ArticleError("the post has no body text", path=path, line=body_line,
+                                       hint="write the article below the front matter"))
     limits = config.limits
-    _check_length(title, limits.title, "title", source)
-    author = _string(front, "author", source) or config.author
-    _check_length(author, limits.author, "author", source)
-    digest = _string(front, "digest", source)
-    _check_length(digest, limits.digest, "digest", source)
+    get(_check_length, title, limits.title, "title", source, default=None)
+    author = get(_string, front, "author", source, default="") or config.author
+    get(_check_length, author, limits.author, "author", source, default=None)
+    digest = get(_string, front, "digest", source, default="")
+    get(_check_length, digest, limits.digest, "digest", source, default=None)
     return Article(
         path=path,
         title=title,
         body=body,
         body_line=body_line,
-        slug=_slug(front, source),
+        slug=get(_slug, front, source, default="post"),
         author=author,
         digest=digest or make_digest(body, limits.digest),
         digest_given=bool(digest),
-        cover=_string(front, "cover", source) or None,
+        cover=get(_string, front, "cover", source, default="") or None,
         cover_line=lines.get("cover"),
-        source_url=_source_url(front, source),
-        show_cover_pic=_bool(front, "show_cover_pic", source, config.show_cover_pic),
-        comments=_comments(front, source, config.comments),
-        theme=_string(front, "theme", source) or config.theme,
-        draft=_bool(front, "draft", source, False),
-        video=_video(front, source),
-        post_type=post_type(front, lines, path),
-        pic_crop_235_1=cover_crop(front, lines, path, "pic_crop_235_1"),
-        pic_crop_1_1=cover_crop(front, lines, path, "pic_crop_1_1"),
-        accounts=targets.accounts(front, lines, path, config),
-        publish_at=targets.publish_at(front, lines, path),
+        source_url=get(_source_url, front, source, default=""),
+        show_cover_pic=get(_bool, front, "show_cover_pic", source, config.show_cover_pic, default=False),
+        comments=get(_comments, front, source, config.comments, default="closed"),
+        theme=get(_string, front, "theme", source, default="") or config.theme,
+        draft=get(_bool, front, "draft", source, False, default=False),
+        video=get(_video, front, source, default=VideoMeta()),
+        post_type=get(post_type, front, lines, path, default="article"),
+        pic_crop_235_1=get(cover_crop, front, lines, path, "pic_crop_235_1", default=""),
+        pic_crop_1_1=get(cover_crop, front, lines, path, "pic_crop_1_1", default=""),
+        accounts=get(targets.accounts, front, lines, path, config, default=()),
+        publish_at=get(targets.publish_at, front, lines, path, default=None),
         front_matter=front,
         key_lines=lines,
-        warnings=tuple(warnings),
     )
 
 
@@ -431,8 +470,9 @@ def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
     )
 
 
-def _unknown_key_warning(path: Path, key: str, lines: dict[str, int]) -> str:
-    return f"{path}:{lines.get(key, 1)}: unknown front matter key {key!r}{_closest(key, KNOWN_KEYS)}"
+def _unknown_key_warning(path: Path, key: str, lines: dict[str, int]) -> Diagnostic:
+    return Diagnostic(f"unknown front matter key {key!r}{_closest(key, KNOWN_KEYS)}", str(path),
+                      lines.get(key, 1), code="unknown-key")
 
 
 def _closest(word: str, known: tuple[str, ...]) -> str:

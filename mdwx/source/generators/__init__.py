@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.detect import GENERATOR_NAMES, find_generator_root
@@ -63,7 +64,7 @@ class Adapted:
     front: dict[str, Any]
     key_lines: dict[str, int]
     body: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def site_for(path: Path, config: Any) -> Site | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from mdwx.diagnostics import Diagnostic
 from mdwx.source.generators.text import Rewrite, each_prose, sub_prose
 
 # Keys every generator's themes use for the same ideas, in order of preference.
@@ -49,10 +50,11 @@ class PostContext:
     digest_limit: int = 120
     front: dict[str, Any] = field(default_factory=dict)  # as written, for {{ page.title }}
     memo: dict[str, Any] = field(default_factory=dict)  # per-post lookups (a vault's file index)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
-    def warn(self, line: int, message: str) -> None:
-        self.warnings.append(f"{self.path}:{line}: {message}")
+    def warn(self, line: int, message: str, *, code: str = "warning") -> None:
+        """Record a warning at file ``line`` under its stable ``code`` (see mdwx.diagnostics.CODES)."""
+        self.warnings.append(Diagnostic(message, str(self.path), line, code=code))
 
     def file_line(self, body_line: int) -> int:
         return self.body_line + body_line - 1
@@ -114,7 +116,7 @@ class Generator:
                 text = " ".join(value.split())
                 if len(text) > ctx.digest_limit:
                     ctx.warn(lines.get(key, 1), f"{key} is {len(text)} characters; the digest "
-                             f"keeps the first {ctx.digest_limit - 1} and '…' (WeChat's limit)")
+                             f"keeps the first {ctx.digest_limit - 1} and '…' (WeChat's limit)", code="digest-length")
                     text = text[: ctx.digest_limit - 1].rstrip() + "…"
                 mapped["digest"], out_lines["digest"] = text, lines.get(key, 1)
                 return

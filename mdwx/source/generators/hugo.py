@@ -125,5 +125,5 @@ def _shortcode(match: re.Match[str], line: int, ctx: PostContext) -> str:
         if ids and url.count("{") <= len(ids):
             return f"[{label}]({url.format(*ids)})"
     opener, closer = ("{{<", ">}}") if match.group("d") == "<" else ("{{%", "%}}")
-    ctx.warn(line, f"Hugo shortcode {opener} {name} {closer} removed: WeChat cannot show it")
+    ctx.warn(line, f"Hugo shortcode {opener} {name} {closer} removed: WeChat cannot show it", code="shortcode-removed")
     return ""

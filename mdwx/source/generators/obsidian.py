@@ -69,7 +69,7 @@ class Obsidian(Generator):
             alt = next((p for p in parts if p and not _SIZE.match(p)), "")
             return image_markdown(ctx.relative(found) if found else name, alt, "", width)
         what = "note" if suffix in ("", ".md") else f"{suffix[1:]} file"
-        ctx.warn(line, f"Obsidian embed ![[{target}]] of a {what} shown as its name: WeChat cannot embed it")
+        ctx.warn(line, f"Obsidian embed ![[{target}]] of a {what} shown as its name: WeChat cannot embed it", code="embed-as-name")
         return parts[0] if parts and not _SIZE.match(parts[0]) else _display(target)
 
     def locate(self, reference: str, ctx: PostContext) -> Path | None:

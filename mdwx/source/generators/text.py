@@ -12,6 +12,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mdwx.diagnostics import Diagnostic
+
 # A fence may sit inside block quotes and list items: any run of spaces, tabs and '>' before it.
 _FENCE = re.compile(r"^(?P<lead>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _TICKS = re.compile(r"`+")
@@ -20,10 +22,10 @@ _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 @dataclass
 class Rewrite:
-    """What a pre-processor made of a body: the new text and ``file:line`` warnings."""
+    """What a pre-processor made of a body: the new text and its warnings."""
 
     text: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def fence_opener(line: str) -> tuple[str, str] | None:
