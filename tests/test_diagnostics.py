@@ -149,3 +149,77 @@ def test_annotations_come_from_the_diagnostics_not_their_text(tmp_path: Path) ->
     report = api.PostReport(weird, diagnostics=[Diagnostic("m", str(weird), 3, code="relative-link")])
     (line,) = report_annotations([report])
     assert line.startswith("::warning file=") and ",line=3," in line
+
+
+def _unescape(text: str) -> str:
+    for escaped, raw in (("%0D", "\r"), ("%0A", "\n"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(escaped, raw)
+    return text
+
+
+def _properties(command: str) -> tuple[str, dict[str, str], str]:
+    """GitHub's own reading of ``::level k=v,k=v::message`` (actions/runner ActionCommand)."""
+    assert command.startswith("::") and "\n" not in command and "\r" not in command
+    head, _, message = command[2:].partition("::")
+    level, _, props = head.partition(" ")
+    pairs = dict(pair.split("=", 1) for pair in props.split(",")) if props else {}
+    return level, {k: _unescape(v) for k, v in pairs.items()}, _unescape(message)
+
+
+_NAME = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1, max_size=10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(folder=_NAME.filter(lambda s: s not in (".", "..")),
+       stem=_NAME.filter(lambda s: not s.startswith((".", "_"))),
+       extra=st.sampled_from(["we:ird", "a, b", "::x", "%41", "空 格"]))
+def test_github_annotations_name_any_file(tmp_path_factory: object, folder: str, stem: str, extra: str) -> None:
+    from unittest import mock
+
+    site = tmp_path_factory.mktemp("site")  # type: ignore[attr-defined]
+    (site / "mdwx.toml").write_text("", encoding="utf-8")
+    post = site / f"{folder}{extra}" / f"{stem}.md"
+    post.parent.mkdir()
+    post.write_text("---\ntitle: T\ncolor: red\n---\n\nText with [a link](other.md).\n\n![x](gone.png)\n", encoding="utf-8")
+    with mock.patch.dict(os.environ, {"GITHUB_WORKSPACE": str(site)}):
+        lines = report_annotations(api.check(post).posts)
+    found = {(level, props["file"], int(props["line"]), props["title"]) for level, props, _ in map(_properties, lines)}
+    name = f"{folder}{extra}/{stem}.md"
+    assert found == {("warning", name, 3, "mdwx check (unknown-key)"), ("warning", name, 6, "mdwx check (relative-link)"),
+                     ("error", name, 8, "mdwx check (asset)")}
+
+
+def test_warnings_ignore_silences_a_kind_and_a_typo_is_an_error(tmp_path: Path) -> None:
+    post, where = _write(tmp_path / "site", ["unknown", "relative", "missing"])
+    config = post.parent / "mdwx.toml"
+    config.write_text('theme = "default"\n\n[warnings]\nignore = ["relative-link"]\n', encoding="utf-8")
+    report = api.check(post).posts[0]
+    assert {d.code for d in report.diagnostics} == {"unknown-key", "asset"}  # errors are never silenced
+    config.write_text('[warnings]\nignore = ["relative-link", "unknown-key", "asset"]\n', encoding="utf-8")
+    assert {d.code for d in api.check(post).posts[0].diagnostics} == {"asset"}
+    config.write_text('theme = "default"\n\n[warnings]\nignore = ["relative-links"]\n', encoding="utf-8")
+    result = mdwx("check", str(post), cwd=post.parent)
+    assert result.returncode == 2
+    assert f"{config}:4: [warnings] ignore: unknown warning code 'relative-links' (did you mean 'relative-link'?)" \
+        in result.stderr and "Traceback" not in result.stderr
+
+
+def test_advice_repeated_over_posts_is_said_once_per_run(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "mdwx.toml").write_text("", encoding="utf-8")
+    for index in range(3):
+        (site / f"p{index}.md").write_text(f"# Post {index}\n\nText [x](other.md).\n", encoding="utf-8")
+    human = mdwx("check", ".", cwd=site)
+    assert human.returncode == 0
+    assert human.stderr.count("no cover image") == 1
+    assert "warning: 3 posts have no cover image: publish will make them from their titles" in human.stderr
+    assert human.stderr.count("relative link") == 3  # advice about each post's own text stays per post
+    document = json.loads(mdwx("check", ".", "--json", cwd=site).stdout)
+    assert [[d["code"] for d in p["diagnostics"]].count("no-cover") for p in document["posts"]] == [1, 1, 1]
+    github = mdwx("check", ".", "--format", "github", cwd=site, env=dict(os.environ, GITHUB_WORKSPACE=str(site)))
+    assert github.stdout.count("no cover image") == 1 and "::notice title=mdwx check (no-cover)::3 posts" in github.stdout
+    (site / "p1.md").unlink()
+    (site / "p2.md").unlink()
+    alone = mdwx("check", ".", cwd=site)
+    assert f"warning: {site / 'p0.md'}: no cover image: publish will make one" in alone.stderr
