@@ -8,7 +8,6 @@ characters (code points), as WeChat counts them, never in bytes.
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -33,8 +32,6 @@ KNOWN_KEYS = (
     "accounts", "publish_at",
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _YAML_START = re.compile(r"^(?:[A-Za-z\"'][\w\"' -]*:(?:\s|$)|- |#|\[|\{|[A-Za-z]\w*\s*$)")
 _SLUG_UNSAFE = re.compile(r"[^\w\-.]+", re.UNICODE)
 T = TypeVar("T")
@@ -305,27 +302,23 @@ def _check_length(value: str, limit: int, key: str, source: _Source) -> None:
 
 
 def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
-    """Take the first ``# H1`` outside code fences as the title; it then leaves the body."""
+    """Take the first ``# H1`` outside code fences as the title; it then leaves the body.
+
+    Where code and headings are is CommonMark's (:func:`mdwx.render.syntax.first_h1`), the
+    renderer's own reading.
+    """
+    from mdwx.render.syntax import first_h1
+
+    found = first_h1(body)
+    if found is None:
+        return "", body, body_line
+    title, index = found
     lines = body.split("\n")
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        opener = _FENCE.match(line)
-        if fence:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
-            continue
-        heading = _H1.match(line)
-        if heading:
-            title = heading.group(1).strip()
-            if all(not x.strip() for x in lines[:index]):
-                # A leading H1 goes with the blank lines before it; body_line moves past it.
-                return title, "\n".join(lines[index + 1:]), body_line + index + 1
-            # Elsewhere it becomes a blank line, so every later line keeps its number.
-            return title, "\n".join(lines[:index] + [""] + lines[index + 1:]), body_line
-    return "", body, body_line
+    if all(not x.strip() for x in lines[:index]):
+        # A leading H1 goes with the blank lines before it; body_line moves past it.
+        return title, "\n".join(lines[index + 1:]), body_line + index + 1
+    # Elsewhere it becomes a blank line, so every later line keeps its number.
+    return title, "\n".join(lines[:index] + [""] + lines[index + 1:]), body_line
 
 
 def make_digest(body: str, limit: int) -> str:
@@ -379,19 +372,13 @@ def join_lines(pieces: Iterable[str]) -> str:
     return out
 
 
-@functools.lru_cache(maxsize=1)
 def _digest_parser() -> Any:
     """mdwx's own Markdown syntax (CJK-friendly emphasis, math, admonitions, footnotes), so
-    the digest holds the text a reader sees and none of its markers; built once (building a
-    parser costs more than parsing an opening). Blocks only: paragraphs are parsed inline
-    one by one."""
-    from markdown_it import MarkdownIt
+    the digest holds the text a reader sees and none of its markers. Blocks only: paragraphs
+    are parsed inline one by one."""
+    from mdwx.render.syntax import block_parser
 
-    from mdwx.render.syntax import use_syntax
-
-    parser = use_syntax(MarkdownIt("commonmark", {"html": True}))
-    parser.core.ruler.disable("inline")
-    return parser
+    return block_parser()
 
 
 def _opening(body: str, limit: int) -> str:
