@@ -207,7 +207,7 @@ def _render(article: Article, post: Post, errors: list[MdwxError]) -> Document:
                                    hint=exc.hint))
         theme = load_theme(post.config.theme)
     # The caller loads what the render needs; the render itself reads nothing.
-    return render_article(article, post.config, theme=theme, templates=load_templates(post.config))
+    return render_article(article, post.config, theme=theme, templates=load_templates(post.config), errors=errors)
 
 
 def _check_image_post(article: Article, document: Document, post: Post, errors: list[MdwxError]) -> None:

@@ -30,7 +30,10 @@ PROBLEMS: dict[str, tuple[str | None, str | None, str, str, str]] = {
     "missing": (None, "![gone](missing.png)", "asset", "error", "missing.png"),
     "broken": (None, "![broken](broken.png)", "asset", "error", "broken.png"),
     "relative": (None, "[a link](other.md)", "relative-link", "warning", "relative link"),
+    "card": (None, "```miniprogram\nappid: wx12\npath: pages/a\ntitle: T\nimage: cover.png\n```", "render", "error",
+             "mini-program appid 'wx12' is not valid"),
 }
+AT_LINE = {"card": 1}  # the problem's line in its block: the card's appid
 
 
 def _write(site: Path, chosen: list[str]) -> tuple[Path, dict[str, int]]:
@@ -50,8 +53,9 @@ def _write(site: Path, chosen: list[str]) -> tuple[Path, dict[str, int]]:
     for name in chosen:
         body = PROBLEMS[name][1]
         if body is not None:
-            lines += ["", body]
-            where[name] = len(lines)
+            lines.append("")
+            where[name] = len(lines) + 1 + AT_LINE.get(name, 0)
+            lines += body.split("\n")
     post = site / "post.md"
     post.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return post, where
