@@ -227,3 +227,8 @@ def test_advice_repeated_over_posts_is_said_once_per_run(tmp_path: Path) -> None
     (site / "p2.md").unlink()
     alone = mdwx("check", ".", cwd=site)
     assert f"warning: {site / 'p0.md'}: no cover image: publish will make one" in alone.stderr
+
+
+def test_every_code_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "diagnostics.md").read_text("utf-8")
+    assert [code for code in CODES if f"| `{code}` |" not in doc] == []
