@@ -124,7 +124,7 @@ class Diagnostic:
     def from_error(cls, error: MdwxError) -> Diagnostic:
         """The error-severity diagnostic of one :class:`~mdwx.errors.MdwxError` (its own, not those it carries)."""
         return cls(error.message, error.path, error.line, code=error.code, severity=Severity.ERROR,
-                   hint=error.hint)
+                   column=error.column if error.line else None, hint=error.hint)
 
     @property
     def is_error(self) -> bool:

@@ -27,6 +27,7 @@ class MdwxError(Exception):
     """
 
     code = "error"
+    column: int | None = None  # 1-based, where the error's source knows it (a YAML parser does)
     also: Sequence[MdwxError] = ()  # the post's further errors, found in the same pass (gather)
     warnings: Sequence[Diagnostic] = ()  # the warnings found beside them
 

@@ -106,11 +106,12 @@ def test_eight_problems_in_one_run_in_every_output_format(tmp_path: Path) -> Non
     assert {(code, level, int(line)) for level, line, code in annotations} == expected
 
 
-def test_a_post_that_cannot_be_read_says_so_once(tmp_path: Path) -> None:
+def test_a_post_that_cannot_be_read_says_so_once_at_its_column(tmp_path: Path) -> None:
     post = tmp_path / "post.md"
-    post.write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    post.write_text("---\ntitle: ok\nauthor: a: b\n---\nbody\n", encoding="utf-8")
     report = api.check(post).posts[0]
-    assert [(d.code, d.severity) for d in report.diagnostics] == [("article", Severity.ERROR)]
+    assert [(d.code, d.severity, d.line, d.column) for d in report.diagnostics] == [("article", Severity.ERROR, 3, 10)]
+    assert str(report.diagnostics[0]).startswith(f"{post}:3:10: invalid YAML front matter")
 
 
 def test_publish_refuses_with_every_error_and_sends_nothing(tmp_path: Path) -> None:
@@ -232,3 +233,20 @@ def test_advice_repeated_over_posts_is_said_once_per_run(tmp_path: Path) -> None
 def test_every_code_is_documented() -> None:
     doc = (Path(__file__).resolve().parents[1] / "docs" / "diagnostics.md").read_text("utf-8")
     assert [code for code in CODES if f"| `{code}` |" not in doc] == []
+
+
+def test_plugin_logs_are_printed_from_the_diagnostics(tmp_path: Path) -> None:
+    from mdwx.integrations.common import run
+
+    (tmp_path / "mdwx.toml").write_text("", encoding="utf-8")
+    good = [api.Post(f"# Page {n}\n\nText [x](other.md).\n", path=tmp_path / f"p{n}.md") for n in range(2)]
+    bad_text = "---\ntitle: " + "x" * 70 + "\ncomments: maybe\n---\n\n![gone](gone.png)\n"
+    outcome = run([*good, api.Post(bad_text, path=tmp_path / "bad.md")], build_only=True,
+                  out_dir=tmp_path / "out", submit=False)
+    assert outcome.failures == [f"{tmp_path / 'bad.md'}:2: title is 70 characters, 6 over the limit of 64 (shorten the title)",
+                                f"{tmp_path / 'bad.md'}:3: comments must be one of open, fans, closed, not 'maybe'",
+                                f"{tmp_path / 'bad.md'}:6: image not found: gone.png (looked for {tmp_path / 'gone.png'})"]
+    assert sum("relative link" in line for line in outcome.warnings) == 2
+    assert [line for line in outcome.warnings if "cover" in line] == [
+        "2 posts have no cover image: publish will make them from their titles "
+        "(set 'cover:' or default_cover in mdwx.toml to choose one)"]

@@ -249,8 +249,10 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
-        raise ArticleError(f"invalid YAML front matter: {exc.problem or exc}", path=path,
-                           line=line, hint="check indentation and quote values holding ':'") from None
+        error = ArticleError(f"invalid YAML front matter: {exc.problem or exc}", path=path,
+                             line=line, hint="check indentation and quote values holding ':'")
+        error.column = mark.column + 1 if mark else None
+        raise error from None
     except yaml.YAMLError as exc:
         raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1) from None
     except RecursionError:  # PyYAML composes nested collections recursively
