@@ -250,3 +250,23 @@ def test_plugin_logs_are_printed_from_the_diagnostics(tmp_path: Path) -> None:
     assert [line for line in outcome.warnings if "cover" in line] == [
         "2 posts have no cover image: publish will make them from their titles "
         "(set 'cover:' or default_cover in mdwx.toml to choose one)"]
+
+
+def test_what_publishing_changed_in_a_picture_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    from tests.test_imaging import animated_gif
+
+    site = tmp_path / "site"
+    site.mkdir()
+    gif = animated_gif(4, size=(200, 150))
+    (site / "mdwx.toml").write_text(f"[images]\ngif_max_bytes = {len(gif) - 1}\n", encoding="utf-8")
+    (site / "cover.png").write_bytes(png_bytes())
+    (site / "dance.gif").write_bytes(gif)
+    post = site / "post.md"
+    post.write_text("---\ntitle: T\ncover: cover.png\n---\n\nText.\n\n![dance](dance.gif)\n", encoding="utf-8")
+    result = mdwx("publish", str(post), "--sandbox", "--json", "--draft", cwd=site)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)["posts"][0]
+    adjusted = [d for d in document["diagnostics"] if d["code"] == "picture-adjusted"]
+    assert [(d["severity"], d["line"], d["path"]) for d in adjusted] == [("warning", 8, str(post))]
+    assert "dance.gif: " in adjusted[0]["message"] and "first frame" in adjusted[0]["message"]
+    assert document["warnings"] == [f"{post}:8: {adjusted[0]['message']}"]

@@ -109,7 +109,7 @@ class Publisher(SubmitSteps):
         backend = self._bind(post)
         prepared = prepare(post)
         article = prepared.article
-        result.title, result.warnings, result.diagnostics = article.title, prepared.warnings, prepared.diagnostics
+        result.title, result.warnings, result.diagnostics = article.title, prepared.warnings, list(prepared.diagnostics)
         if article.draft:
             result.status = "skipped"
             result.actions.append("skipped: draft: true in front matter")
@@ -124,13 +124,13 @@ class Publisher(SubmitSteps):
         loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
         if article.post_type == "images":  # its pictures are permanent images; no cover
             pictures = await asyncio.gather(*(loader.load_permanent(a, article.path) for a in prepared.document.assets))
-            result.warnings += [f"{x.asset.source}: {w}" for x in pictures if x.prepared for w in x.prepared.warnings]
+            _picture_warnings(result, pictures)
             await self._run(post, prepared, [*pictures], (pictures[0], None, list(pictures[1:])), result)
             return
         # Every asset is read and normalised before the first upload, so a picture that cannot
         # be made to fit stops the post with nothing sent.
         loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
-        result.warnings += [f"{x.asset.source}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
+        _picture_warnings(result, loaded)
         reference = prepared.cover
         size = bool(article.pic_crop_235_1 or article.pic_crop_1_1)  # crops are checked against it
         if reference is None:  # nothing given, found or configured: make one
@@ -329,9 +329,9 @@ class Publisher(SubmitSteps):
             result.actions.append(ACTION_TEXT[UNCHANGED])
             return
         if record and record.status == "uploading":
-            result.warnings.append(
-                "the previous run stopped while uploading this article; if WeChat kept that copy it "
-                f"sits unsubmitted in {self.backend.library} — delete it there if you see two")
+            result.warn("the previous run stopped while uploading this article; if WeChat kept that copy it "
+                        f"sits unsubmitted in {self.backend.library} — delete it there if you see two",
+                        code="interrupted-upload")
         if plan.article == UPDATE:
             assert record is not None and record.media_id
             self.state.begin_update(self.appid, rel)
@@ -377,3 +377,10 @@ def front_matter_title(post: Post) -> str | None:
     except (MdwxError, OSError, ValueError):
         return None
     return " ".join(title.split()) if isinstance(title, str) and title.strip() else None
+
+
+def _picture_warnings(result: PostResult, loaded: Sequence[LoadedAsset]) -> None:
+    """What making each picture fit changed (a GIF's frames, a size), at its reference's line."""
+    for item in loaded:
+        for warning in item.prepared.warnings if item.prepared else ():
+            result.warn(f"{item.asset.source}: {warning}", code="picture-adjusted", line=item.asset.line)

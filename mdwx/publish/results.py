@@ -87,6 +87,12 @@ class PostResult:
             "diagnostics": [d.to_json() for d in self.all_diagnostics()],
         }
 
+    def warn(self, message: str, *, code: str, line: int | None = None) -> None:
+        """A warning met while publishing the post, at its ``line``, under its stable ``code``."""
+        found = Diagnostic(message, self.path, line, code=code)
+        self.diagnostics.append(found)
+        self.warnings.append(str(found))
+
     def all_diagnostics(self) -> list[Diagnostic]:
         """Every error (the error and those it carries), then every warning: the post's own
         (``diagnostics``) and the lines publishing added to ``warnings`` (code ``warning``)."""
