@@ -20,7 +20,15 @@ from pathlib import Path
 from mdwx.config_tables import setting_line
 from mdwx.diagnostics import Diagnostic, ignoring, of_error
 from mdwx.document import Asset, AssetKind, Document
-from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError, raise_all
+from mdwx.errors import (
+    ArticleError,
+    AssetError,
+    ConfigError,
+    MdwxError,
+    RenderError,
+    in_file_order,
+    raise_all,
+)
 from mdwx.source.model import Article
 from mdwx.source.posts import Post
 from mdwx.urls import is_local
@@ -155,7 +163,8 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     except ConfigError:
         raise
     except MdwxError as exc:  # nothing to verify without the HTML
-        raise MdwxError.gather([*errors, exc], _shown(post, [*warnings, *exc.warnings])) from exc
+        raise MdwxError.gather(in_file_order([*errors, exc], article.path),
+                               _shown(post, [*warnings, *exc.warnings])) from exc
     warnings += document.warnings
     styles = typeset_formulas(article, document, errors)
     estimate = document.substitute({a.key: _typical_value(a) for a in document.assets}, styles)
@@ -175,7 +184,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     long_text = text_warning(chars, post.config.limits)
     if long_text:
         warnings.append(Diagnostic(long_text, str(article.path), code="long-text"))
-    raise_all(errors, _shown(post, warnings))
+    raise_all(in_file_order(errors, article.path), _shown(post, warnings))
     makes_cover = cover is None and not article.draft  # drafts are never published
     if makes_cover:
         _check_cover_font(post)

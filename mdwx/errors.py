@@ -117,6 +117,16 @@ def _escape(ch: str) -> str:
     return escaped if escaped != ch else f"\\u{ord(ch):04x}"
 
 
+def in_file_order(errors: Sequence[MdwxError], path: str | Path) -> list[MdwxError]:
+    """``errors`` as a reader meets them.
+
+    Those in ``path`` by line (those without a line last), then those in other files (a site's
+    default cover, a template); errors on one line keep the order they were found in.
+    """
+    own = str(path)
+    return sorted(errors, key=lambda e: (e.path != own, e.line is None, e.line or 0))
+
+
 def raise_all(errors: Sequence[MdwxError], warnings: Sequence[Diagnostic] = ()) -> None:
     """Raise nothing for no error, else the first error carrying the rest (see :meth:`MdwxError.gather`)."""
     if errors:

@@ -77,8 +77,10 @@ def test_one_check_finds_every_problem_at_its_line(tmp_path_factory: object, cho
         assert any(PROBLEMS[name][4] in d.message for d in report.diagnostics if d.line == where[name])
     errors = [name for name in chosen if PROBLEMS[name][3] == "error"]
     assert report.ok == (not errors)
-    if errors:  # the first error is the report's error, as the old single-error output said
+    if errors:  # the first error in the file is the report's error, as the old single-error output said
         assert report.error is not None and report.diagnostics[0].message == report.error.message
+        lines = [d.line or 0 for d in report.diagnostics if d.is_error]
+        assert lines == sorted(lines) and report.error.line == min(where[name] for name in errors)
     assert all(d.path == str(post) for d in report.diagnostics)
 
 

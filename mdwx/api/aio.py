@@ -164,7 +164,7 @@ def _every_error(item: Route) -> MdwxError:
         found = check_post(item.post).error
     except ConfigError:
         return item.error
-    return found if found is not None and found.message == item.error.message else item.error
+    return found or item.error
 
 
 async def _publish_to(account: Account | None, posts: list[SitePost], state: State, options: Options,

@@ -20,7 +20,7 @@ import yaml
 
 from mdwx.config import COMMENT_MODES, SiteConfig
 from mdwx.diagnostics import Diagnostic
-from mdwx.errors import ArticleError, ConfigError, MdwxError, raise_all
+from mdwx.errors import ArticleError, ConfigError, MdwxError, in_file_order, raise_all
 from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.generators import adapt, toml_front_matter
@@ -92,7 +92,7 @@ def read_article_found(text: str, path: Path, config: SiteConfig,
     warnings += adapted.warnings if adapted else []
     errors: list[MdwxError] = []
     article = _validated(source, config, _Collect(errors))
-    return replace(article, warnings=tuple(warnings)), errors
+    return replace(article, warnings=tuple(warnings)), in_file_order(errors, path)
 
 
 class _Collect:
