@@ -89,7 +89,7 @@ class Prepared:
 def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     """Read, render and verify one post; raises :class:`MdwxError` for anything wrong.
 
-    Every problem is looked for in one pass: the error raised is the first found, carrying
+    Every problem is looked for in one pass: the error raised is the first in the file, carrying
     every other error of the post and its warnings (:meth:`MdwxError.gather`); a key in error
     takes its default so the body is still rendered and its files still verified. A site's
     :class:`ConfigError` stops at once. With ``enforce_size=False`` (``build``) content over

@@ -65,7 +65,7 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     matter keys (as a static site generator hands a plugin the page's metadata); its values
     are validated like front matter, and an error in one names the post without a line.
     Line numbers are those of ``text``. Text over ``limits.markdown_bytes`` bytes of UTF-8
-    is refused, as a file would be. Raises :class:`ArticleError`: the first error found,
+    is refused, as a file would be. Raises :class:`ArticleError`: the first error in the file,
     carrying every other key's error and the warnings (:meth:`MdwxError.gather`).
     """
     article, errors = read_article_found(text, path, config, meta)
