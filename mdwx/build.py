@@ -14,12 +14,22 @@ import html
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from mdwx.config_tables import setting_line
+from mdwx.diagnostics import Diagnostic, ignoring
 from mdwx.document import Asset, AssetKind, Document
-from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError
+from mdwx.errors import (
+    ArticleError,
+    AssetError,
+    ConfigError,
+    MdwxError,
+    RenderError,
+    in_file_order,
+    raise_all,
+)
+from mdwx.post_report import PostReport  # re-exported: mdwx.build.PostReport is the API's
 from mdwx.source.model import Article
 from mdwx.source.posts import Post
 from mdwx.urls import is_local
@@ -30,50 +40,6 @@ TYPICAL_VID = "wxv_" + "1" * 19
 _VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*data-mpvid="([^"]+)"[^>]*></iframe>')
 _CARD = re.compile(r"<mp-miniprogram\b([^>]*)></mp-miniprogram>")
 _ATTR = re.compile(r'(data-miniprogram-[a-z]+)="([^"]*)"')
-
-
-@dataclass
-class PostReport:
-    """What check/build found for one post; ``error`` set means the post failed.
-
-    ``title`` and ``slug`` as read (None when the post could not be read); ``warnings`` one
-    line each, naming ``file:line``; ``outputs`` the files ``build`` wrote (content.html,
-    preview.html); ``content_chars`` the visible text in characters (code points) and
-    ``content_bytes`` the content HTML in bytes of UTF-8 with WeChat-length image URLs,
-    which WeChat limits (45002 past about 682 KB; see docs/limits.md).
-    """
-
-    path: Path
-    title: str | None = None
-    slug: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    error: MdwxError | None = None
-    outputs: list[Path] = field(default_factory=list)
-    content_chars: int | None = None  # visible text, as measured on content.html
-    content_bytes: int | None = None  # UTF-8 bytes of the content as sent (URLs estimated)
-
-    @property
-    def ok(self) -> bool:
-        """True when the post passed (``error`` is None)."""
-        return self.error is None
-
-    def to_json(self) -> dict[str, object]:
-        """One post of ``check``/``build --json``.
-
-        ``{"path", "title", "slug", "ok", "content_chars", "content_bytes", "warnings",
-        "outputs", "error"}``.
-        """
-        return {
-            "path": str(self.path),
-            "title": self.title,
-            "slug": self.slug,
-            "ok": self.ok,
-            "content_chars": self.content_chars,
-            "content_bytes": self.content_bytes,
-            "warnings": self.warnings,
-            "outputs": [str(p) for p in self.outputs],
-            "error": self.error.to_json() if self.error else None,
-        }
 
 
 #: Where a post's cover comes from: (reference, the file it is relative to, its line there).
@@ -87,7 +53,7 @@ class Prepared:
     post: Post
     article: Article
     document: Document
-    warnings: list[str]
+    diagnostics: list[Diagnostic]  # the warnings: a post with an error is never prepared
     styles: dict[str, str]  # asset key → CSS, for formulas: their size once typeset
     text_chars: int = 0  # visible characters of the content
     content_bytes: int = 0  # UTF-8 bytes of the content with WeChat-length URLs
@@ -96,12 +62,24 @@ class Prepared:
     makes_cover: bool = False  # nothing gives a cover: publish makes one from the title
 
     @property
-    def offline_warnings(self) -> list[str]:
-        """``warnings`` plus what only an offline command needs saying (publish does it)."""
+    def warnings(self) -> list[str]:
+        """The warnings (``diagnostics``), one line each naming ``file:line``."""
+        return [str(d) for d in self.diagnostics]
+
+    @property
+    def offline_diagnostics(self) -> list[Diagnostic]:
+        """``diagnostics`` plus what only an offline command needs saying (publish does it)."""
         if not self.makes_cover:
-            return self.warnings
-        return [*self.warnings, f"{self.article.path}: no cover image: publish will make one from the title "
-                                "(set 'cover:' in the front matter or default_cover in mdwx.toml to choose it)"]
+            return self.diagnostics
+        made = Diagnostic("no cover image: publish will make one from the title", str(self.article.path),
+                          code="no-cover", hint="set 'cover:' in the front matter or default_cover in mdwx.toml "
+                                                "to choose it")
+        return ignoring([*self.diagnostics, made], self.post.config.warnings.ignore)
+
+    @property
+    def offline_warnings(self) -> list[str]:
+        """:attr:`offline_diagnostics` one line each."""
+        return [str(d) for d in self.offline_diagnostics]
 
     def content(self, values: dict[str, str]) -> str:
         """The final ``content`` HTML with each asset's value (URL, vid or local path)."""
@@ -111,26 +89,26 @@ class Prepared:
 def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     """Read, render and verify one post; raises :class:`MdwxError` for anything wrong.
 
-    With ``enforce_size=False`` (``build``) content over ``limits.content_bytes`` does not
-    raise: the error is kept in :attr:`Prepared.breach` so the output can still be written.
+    Every problem is looked for in one pass: the error raised is the first in the file, carrying
+    every other error of the post and its warnings (:meth:`MdwxError.gather`); a key in error
+    takes its default so the body is still rendered and its files still verified. A site's
+    :class:`ConfigError` stops at once. With ``enforce_size=False`` (``build``) content over
+    ``limits.content_bytes`` does not raise: the error is kept in :attr:`Prepared.breach` so
+    the output can still be written.
     """
-    from mdwx.render import render_article
-    from mdwx.render.header_footer import load_templates
     from mdwx.render.limits import check_content, content_bytes, text_chars, text_warning
-    from mdwx.render.pipeline import article_theme
-    from mdwx.render.themes import load_theme
 
-    article = read_post(post)
+    article, errors = read_post_found(post)
+    warnings = list(article.warnings)
     try:
-        theme = load_theme(article_theme(article, post.config))
-    except ConfigError as exc:
-        if article.theme != post.config.theme:  # a per-post theme: the post is wrong, not the site
-            raise ArticleError(exc.message, path=article.path, line=article.key_lines.get("theme"),
-                               hint=exc.hint) from exc
+        document = _render(article, post, errors)
+    except ConfigError:
         raise
-    # The caller loads what the render needs; the render itself reads nothing.
-    document = render_article(article, post.config, theme=theme, templates=load_templates(post.config))
+    except MdwxError as exc:  # nothing to verify without the HTML
+        raise MdwxError.gather(in_file_order([*errors, exc], article.path),
+                               _shown(post, [*warnings, *exc.warnings])) from exc
     document, styles = typeset_formulas(article, document)
+    warnings += document.warnings
     estimate = document.substitute({a.key: _typical_value(a) for a in document.assets}, styles)
     problems = check_content(estimate, post.config.limits)
     breach = None
@@ -139,24 +117,61 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
                              hint="split the post, shorten code blocks or move tables into images; "
                                   "limits.content_bytes in mdwx.toml sets the limit")
         if enforce_size:
-            raise breach
+            errors.append(breach)
     cover = cover_reference(article, document, post)
-    verify_local_assets(article, document, post, cover)
+    verify_local_assets(article, document, post, cover, errors)
     if article.post_type == "images":  # its pictures and plain text: checked offline too
-        from mdwx.render.imagepost import image_post_images, image_post_text
-
-        image_post_images(article, document, post.config.draft.image_post_images)
-        image_post_text(article, post.config.draft.image_post_text)
-    warnings = list(article.warnings) + [str(w) for w in document.warnings]
+        _check_image_post(article, document, post, errors)
     chars = text_chars(estimate)
     long_text = text_warning(chars, post.config.limits)
     if long_text:
-        warnings.append(f"{article.path}: {long_text}")
+        warnings.append(Diagnostic(long_text, str(article.path), code="long-text"))
+    raise_all(in_file_order(errors, article.path), _shown(post, warnings))
     makes_cover = cover is None and not article.draft  # drafts are never published
     if makes_cover:
         _check_cover_font(post)
-    return Prepared(post, article, document, warnings, styles, text_chars=chars,
+    return Prepared(post, article, document, _shown(post, warnings), styles, text_chars=chars,
                     content_bytes=content_bytes(estimate), breach=breach, cover=cover, makes_cover=makes_cover)
+
+
+def _shown(post: Post, warnings: list[Diagnostic]) -> list[Diagnostic]:
+    """The warnings the site does not silence (``[warnings] ignore``)."""
+    return ignoring(warnings, post.config.warnings.ignore)
+
+
+def _render(article: Article, post: Post, errors: list[MdwxError]) -> Document:
+    """The post's Document in its theme.
+
+    A per-post theme in error is collected and the site's theme used instead.
+    """
+    from mdwx.render import render_article
+    from mdwx.render.header_footer import load_templates
+    from mdwx.render.pipeline import article_theme
+    from mdwx.render.themes import load_theme
+
+    try:
+        theme = load_theme(article_theme(article, post.config))
+    except ConfigError as exc:
+        if article.theme == post.config.theme:
+            raise  # the site's own theme: the site is wrong, not the post
+        errors.append(ArticleError(exc.message, path=article.path, line=article.key_lines.get("theme"),
+                                   hint=exc.hint))
+        theme = load_theme(post.config.theme)
+    # The caller loads what the render needs; the render itself reads nothing.
+    return render_article(article, post.config, theme=theme, templates=load_templates(post.config), errors=errors)
+
+
+def _check_image_post(article: Article, document: Document, post: Post, errors: list[MdwxError]) -> None:
+    from mdwx.render.imagepost import image_post_images, image_post_text
+
+    for check in (lambda: image_post_images(article, document, post.config.draft.image_post_images),
+                  lambda: image_post_text(article, post.config.draft.image_post_text)):
+        try:
+            check()
+        except ConfigError:
+            raise
+        except MdwxError as exc:
+            errors.append(exc)
 
 
 def typeset_formulas(article: Article, document: Document) -> tuple[Document, dict[str, str]]:
@@ -187,13 +202,23 @@ def typeset_formulas(article: Article, document: Document) -> tuple[Document, di
 
 
 def read_post(post: Post) -> Article:
-    """The post's validated article: from its text when held in memory, else from its file."""
-    from mdwx.source.article import read_article_text
+    """The post's validated article: from its text when held in memory, else from its file.
+
+    Raises the first error of its front matter, carrying the others (:meth:`MdwxError.gather`).
+    """
+    article, errors = read_post_found(post)
+    raise_all(errors, article.warnings)
+    return article
+
+
+def read_post_found(post: Post) -> tuple[Article, list[MdwxError]]:
+    """The post's article, keys in error at their defaults, and every error of its keys."""
+    from mdwx.source.article import read_article_found
 
     text = post.source_text()  # the gate's rules, for text held in memory too
     # A file's relative references resolve from its real folder; in-memory text's from its path's.
     path = post.path if post.text is not None else post.confined_path()
-    return read_article_text(text, path, post.config, post.meta)
+    return read_article_found(text, path, post.config, post.meta)
 
 
 def _typical_value(asset: Asset) -> str:
@@ -201,45 +226,61 @@ def _typical_value(asset: Asset) -> str:
 
 
 def verify_local_assets(article: Article, document: Document, post: Post,
-                        cover: CoverReference | None) -> None:
+                        cover: CoverReference | None, errors: list[MdwxError] | None = None) -> None:
     """Every local file the post names must exist inside the site root and be what it claims.
 
     Pictures (and the cover) are decoded cheaply (Pillow's ``verify``), SVGs checked as safe
     to draw, and videos by their container signature, so a bad file fails here, at its
-    reference's line, and nothing is uploaded for a post that would fail.
+    reference's line, and nothing is uploaded for a post that would fail. With ``errors``
+    every bad file is added there (each at its line); without, the first is raised.
     """
-    from mdwx.assets.datauri import decode_data_uri
-    from mdwx.assets.local import check_local_svg, check_video_file, resolve_local
-
+    found: list[MdwxError] = [] if errors is None else errors
     for asset in document.assets:
         if asset.kind is AssetKind.FORMULA or asset.is_remote:
             continue
         try:
-            if asset.is_data_uri:
-                if asset.kind is not AssetKind.VIDEO:
-                    _verify_picture(decode_data_uri(asset.source), asset.source[:40] + "…")
-                continue
-            path = resolve_local(asset.reference_from(article.path), post_path=article.path,
-                                 site_root=post.config.root)
-            if asset.kind is AssetKind.VIDEO:
-                check_video_file(path, asset.source)
-            else:
-                check_local_svg(path, asset.source, post.config.images.max_width)
-                _verify_file(path, asset.source)
+            _verify_asset(asset, article, post)
         except AssetError as exc:
-            exc.at(article.path, asset.line)
-            raise
-    if cover is None:
-        return  # publish makes one (see mdwx.assets.cover)
-    source, base, line = cover
-    if is_local(source):
+            found.append(exc.at(article.path, asset.line))
+    body_image = cover is not None and any((a.source, a.line) == cover[::2] for a in document.assets)
+    if cover is not None and not (body_image and cover[1] == article.path):  # a body image: verified above
         try:
-            _verify_file(resolve_local(source, post_path=base, site_root=post.config.root), source)
+            _verify_cover(cover, article, post)
         except AssetError as exc:
-            if base != article.path:  # the site's default_cover: the config file is what is wrong
-                raise AssetError(f"default_cover: {exc.message} (the cover of {article.path.name})",
-                                 path=base, line=line, hint=exc.hint) from exc
-            raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from exc
+            found.append(exc)
+    if errors is None:
+        raise_all(found)
+
+
+def _verify_asset(asset: Asset, article: Article, post: Post) -> None:
+    from mdwx.assets.datauri import decode_data_uri
+    from mdwx.assets.local import check_local_svg, check_video_file, resolve_local
+
+    if asset.is_data_uri:
+        if asset.kind is not AssetKind.VIDEO:
+            _verify_picture(decode_data_uri(asset.source), asset.source[:40] + "…")
+        return
+    path = resolve_local(asset.reference_from(article.path), post_path=article.path, site_root=post.config.root)
+    if asset.kind is AssetKind.VIDEO:
+        check_video_file(path, asset.source)
+    else:
+        check_local_svg(path, asset.source, post.config.images.max_width)
+        _verify_file(path, asset.source)
+
+
+def _verify_cover(cover: CoverReference, article: Article, post: Post) -> None:
+    from mdwx.assets.local import resolve_local
+
+    source, base, line = cover
+    if not is_local(source):
+        return
+    try:
+        _verify_file(resolve_local(source, post_path=base, site_root=post.config.root), source)
+    except AssetError as exc:
+        if base != article.path:  # the site's default_cover: the config file is what is wrong
+            raise AssetError(f"default_cover: {exc.message} (the cover of {article.path.name})",
+                             path=base, line=line, hint=exc.hint) from exc
+        raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from exc
 
 
 def _check_cover_font(post: Post) -> None:
@@ -287,15 +328,20 @@ def check_post(post: Post, *, also: Callable[[Prepared], None] | None = None,
     report = PostReport(post.path)
     try:
         prepared = prepare_with(post)
-        if also is not None:
-            also(prepared)
     except ConfigError:
         raise  # the site is misconfigured: no post can pass, exit 2
     except MdwxError as exc:
         if not _skipped(report, exc):
-            report.error = exc
+            report.fail(exc)
         return report
     _fill(report, prepared)
+    if also is not None:
+        try:
+            also(prepared)
+        except ConfigError:
+            raise
+        except MdwxError as exc:
+            report.fail(exc)  # the post's warnings stay beside it
     return report
 
 
@@ -307,7 +353,7 @@ def _skipped(report: PostReport, error: MdwxError) -> bool:
     from mdwx.source.article import EmptyPost
 
     if isinstance(error, EmptyPost):
-        report.warnings = [str(error)]
+        report.diagnostics.append(Diagnostic(error.message, error.path, error.line, code=error.code))
         return True
     return False
 
@@ -315,7 +361,7 @@ def _skipped(report: PostReport, error: MdwxError) -> bool:
 def _fill(report: PostReport, prepared: Prepared) -> None:
     report.title = prepared.article.title
     report.slug = prepared.article.slug
-    report.warnings = prepared.offline_warnings
+    report.diagnostics = list(prepared.offline_diagnostics)
     report.content_chars = prepared.text_chars
     report.content_bytes = prepared.content_bytes
 
@@ -333,14 +379,15 @@ def build_post(post: Post, out_dir: Path, folder: str | None = None, *,
         prepared = prepare_with(post, enforce_size=False)
         _fill(report, prepared)
         report.outputs = _write_outputs(prepared, out_dir / (folder or prepared.article.slug))
-        report.error = prepared.breach
+        if prepared.breach is not None:
+            report.fail(prepared.breach)
     except ConfigError:
         raise
     except MdwxError as exc:
         if not _skipped(report, exc):
-            report.error = exc
+            report.fail(exc)
     except OSError as exc:
-        report.error = MdwxError(f"cannot write output: {exc.strerror}", path=exc.filename)
+        report.fail(MdwxError(f"cannot write output: {exc.strerror}", path=exc.filename))
     return report
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mdwx.build import PostReport, Prepared, build_post, prepare, read_post
+from mdwx.diagnostics import Diagnostic
 from mdwx.errors import MdwxError
 from mdwx.source.posts import Post
 
@@ -28,7 +29,7 @@ def build_posts(posts: list[Post], out_dir: Path,
         folder, note = folders.get(post.path, (None, None))
         report = build_post(post, out_dir, folder, prepare_with=prepare_with)
         if note:
-            report.warnings.append(note)
+            report.diagnostics.append(Diagnostic(note, str(post.path), code="slug-collision"))
         reports.append(report)
         if progress is not None:
             progress(post, done, len(posts))
@@ -65,6 +66,5 @@ def output_folders(posts: list[Post]) -> dict[Path, tuple[str, str | None]]:
             number += 1
         folder = f"{slug}-{number}"
         taken.add(folder)
-        folders[path] = (folder, f"{path}: shares the slug {slug!r} with {first[slug]}: "
-                                 f"built into {folder}/ instead")
+        folders[path] = (folder, f"shares the slug {slug!r} with {first[slug]}: built into {folder}/ instead")
     return folders

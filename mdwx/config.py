@@ -25,11 +25,13 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
     ImageLimits,
     Limits,
     VideoDefaults,
+    WarningSettings,
     _coerce,
     _error,
     _section,
     _suggest,
 )
+from mdwx.diagnostics import unknown_code
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
 from mdwx.source.reader import confined, read_config_text
@@ -88,6 +90,7 @@ class SiteConfig:
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
     draft: DraftLimits = field(default_factory=DraftLimits)
+    warnings: WarningSettings = field(default_factory=WarningSettings)  # [warnings] ignore = [codes]
     # Named accounts ([accounts.NAME]): publish to several Official Accounts from one site.
     accounts: dict[str, Account] = field(default_factory=dict)
     # Set by the caller (the CLI from MDWX_STATE, a plugin from its options), never from the
@@ -117,7 +120,7 @@ class SiteConfig:
 
 
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
-                              "draft": DraftLimits}
+                              "draft": DraftLimits, "warnings": WarningSettings}
 _TOP_KEYS = ({f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file", "state_export", "accounts"}
              | {"state_file"})
 _TOML_NAMES = {"state_file": "state_export"}  # mdwx.toml's key → the field holding it
@@ -256,5 +259,9 @@ def _validate(config: SiteConfig, where: Path) -> None:
     if config.state_export is not None and (not config.state_export.strip() or Path(config.state_export).is_absolute()
                                             or ".." in Path(config.state_export).parts):
         raise _error(where, "state_file", "state_file must be a path inside the site, e.g. \".mdwx/state.jsonl\"")
+    for code in config.warnings.ignore:
+        if unknown_code(code):
+            raise _error(where, "warnings.ignore", f"[warnings] ignore: {unknown_code(code)}",
+                         hint="the codes are listed in docs/diagnostics.md")
     if not is_http_url(config.api_base):
         raise _error(where, "api_base", "api_base must be an http:// or https:// URL")

@@ -50,6 +50,14 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class WarningSettings:
+    """``[warnings]`` in mdwx.toml: ``ignore`` lists the codes of warnings not to report
+    (``mdwx.diagnostics.CODES``); errors are never silenced."""
+
+    ignore: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DraftLimits:
     """The draft-box API's own limits (``[draft]`` in mdwx.toml), enforced before sending.
 

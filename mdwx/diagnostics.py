@@ -14,10 +14,13 @@ it means; a code not listed there is a programming error caught by the tests.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
 
-from mdwx.errors import one_line
+from mdwx.errors import MdwxError, one_line
 
 
 class Severity(str, Enum):
@@ -59,6 +62,27 @@ CODES: dict[str, str] = {
     "formula-not-drawn": "a formula the typesetter cannot draw, shown as its TeX in code",
     "empty-post": "a generator site's page with no body (a stub): skipped, nothing to publish",
     "slug-collision": "posts sharing a slug: build writes each to its own folder",
+    "picture-adjusted": "a picture was changed to fit what WeChat accepts (a GIF's first frame, its size)",
+    "interrupted-upload": "a previous run stopped while uploading the article: WeChat may hold a copy",
+    "submissions-left": "few of the day's submissions are left",
+    "token": "WeChat refused the credentials or the access token",
+    "quota": "a WeChat quota for the day is used up",
+    "ip_whitelist": "the calling IP address is not on the account's allow list",
+    "video_pending": "an uploaded video is still being transcoded by WeChat",
+    "already_submitted": "WeChat refused a change: the article was already submitted",
+    "content_rejected": "WeChat refused what was sent (a field too long, a bad link, a media_id)",
+    "permission": "the account lacks the permission a call needs",
+    "publish_refused": "WeChat's pre-publish check refused the draft",
+    "publish_failed": "publishing failed after it was submitted",
+    "video": "a video endpoint refused the upload",
+    "transport": "the network failed; nothing says WeChat got the request",
+    "outcome_unknown": "a call's outcome is unknown: the next run settles it",
+}
+#: Advice that is the same for every post it concerns: a run says it once, with the number
+#: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.
+SUMMARISED: dict[str, str] = {
+    "no-cover": "{count:,} posts have no cover image: publish will make them from their titles "
+                "(set 'cover:' or default_cover in mdwx.toml to choose one)",
 }
 
 
@@ -104,3 +128,51 @@ class Diagnostic:
             "column": self.column,
             "hint": self.hint,
         }
+
+    @classmethod
+    def from_error(cls, error: MdwxError) -> Diagnostic:
+        """The error-severity diagnostic of one :class:`~mdwx.errors.MdwxError` (its own, not those it carries)."""
+        return cls(error.message, error.path, error.line, code=error.code, severity=Severity.ERROR,
+                   column=error.column if error.line else None, hint=error.hint)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def of_error(error: MdwxError) -> list[Diagnostic]:
+    """Every diagnostic an error carries: itself, the further errors gathered with it
+    (:meth:`MdwxError.gather`) and the warnings found beside them."""
+    return [*(Diagnostic.from_error(e) for e in error.errors), *error.warnings]
+
+
+def ignoring(diagnostics: Iterable[Diagnostic], ignore: Iterable[str]) -> list[Diagnostic]:
+    """``diagnostics`` without the warnings whose code is in ``ignore`` (errors are never silenced)."""
+    silenced = frozenset(ignore)
+    return [d for d in diagnostics if d.is_error or d.code not in silenced]
+
+
+def unknown_code(code: str) -> str | None:
+    """Why ``code`` is no diagnostic code (with the closest one), or None when it is one."""
+    if code in CODES:
+        return None
+    close = difflib.get_close_matches(code, list(CODES), n=1, cutoff=0.6)
+    return f"unknown warning code {code!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
+def summaries(per_post: Sequence[Sequence[Diagnostic]]) -> tuple[list[list[Diagnostic]], list[Diagnostic]]:
+    """Split a run's diagnostics into what each post says and the run's one-line summaries.
+
+    A :data:`SUMMARISED` code found in more than one post leaves every post and becomes one
+    diagnostic of the run (no path) saying how many posts it concerns; in one post it stays.
+    """
+    counts = Counter(code for found in per_post for code in {d.code for d in found if not d.is_error})
+    summed = {code for code, count in counts.items() if code in SUMMARISED and count > 1}
+    kept = [[d for d in found if d.is_error or d.code not in summed] for found in per_post]
+    run = [Diagnostic(SUMMARISED[code].format(count=counts[code]), code=code) for code in sorted(summed)]
+    return kept, run
+
+
+def at_path(diagnostics: Iterable[Diagnostic], path: str) -> list[Diagnostic]:
+    """``diagnostics`` with ``path`` filled in where they name no file."""
+    return [d if d.path else replace(d, path=path) for d in diagnostics]

@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 
 from mdwx.diagnostics import Diagnostic
+from mdwx.errors import MdwxError
 from mdwx.urls import is_data_uri, is_remote
 
 PLACEHOLDER_PREFIX = "mdwx-asset:"
@@ -92,6 +93,7 @@ class Document:
     html: str
     assets: list[Asset] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
+    errors: list[MdwxError] = field(default_factory=list)  # what the render went on past (see render_article)
 
     def substitute(self, values: dict[str, str], styles: dict[str, str] | None = None) -> str:
         """Return the HTML with each asset's placeholder replaced by ``values[key]``.

@@ -9,8 +9,12 @@ errors themselves know nothing of the command line). ``str()`` is built from the
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from mdwx.diagnostics import Diagnostic
 
 E = TypeVar("E", bound="MdwxError")
 
@@ -23,6 +27,9 @@ class MdwxError(Exception):
     """
 
     code = "error"
+    column: int | None = None  # 1-based, where the error's source knows it (a YAML parser does)
+    also: Sequence[MdwxError] = ()  # the post's further errors, found in the same pass (gather)
+    warnings: Sequence[Diagnostic] = ()  # the warnings found beside them
 
     def __init__(
         self,
@@ -37,6 +44,27 @@ class MdwxError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
         self.hint = hint
+
+    @property
+    def errors(self) -> list[MdwxError]:
+        """This error and every further one of the same post (:meth:`gather`), in order found."""
+        return [self, *self.also]
+
+    @staticmethod
+    def gather(errors: Sequence[MdwxError], warnings: Sequence[Diagnostic] = ()) -> MdwxError:
+        """The first of ``errors`` (at least one), carrying the others and ``warnings``.
+
+        A post's problems are collected, not raised at the first; the one raised reads as that
+        first error (its class, message, place and exit code are unchanged) and carries every
+        other error of the post in ``also`` and what was found beside them in ``warnings``.
+        """
+        flat: list[MdwxError] = []
+        for error in errors:  # an error may carry its own gathered ones
+            flat += [e for e in error.errors if all(e is not seen for seen in flat)]
+        found = [w for error in errors for w in error.warnings]
+        first = flat[0]
+        first.also, first.warnings = flat[1:], [*found, *warnings]
+        return first
 
     def at(self: E, path: str | Path | None, line: int | None = None) -> E:
         """Set where the error is and return the same error.
@@ -87,6 +115,22 @@ def _escape(ch: str) -> str:
         return ch
     escaped = repr(ch)[1:-1]
     return escaped if escaped != ch else f"\\u{ord(ch):04x}"
+
+
+def in_file_order(errors: Sequence[MdwxError], path: str | Path) -> list[MdwxError]:
+    """``errors`` as a reader meets them.
+
+    Those in ``path`` by line (those without a line last), then those in other files (a site's
+    default cover, a template); errors on one line keep the order they were found in.
+    """
+    own = str(path)
+    return sorted(errors, key=lambda e: (e.path != own, e.line is None, e.line or 0))
+
+
+def raise_all(errors: Sequence[MdwxError], warnings: Sequence[Diagnostic] = ()) -> None:
+    """Raise nothing for no error, else the first error carrying the rest (see :meth:`MdwxError.gather`)."""
+    if errors:
+        raise MdwxError.gather(errors, warnings)
 
 
 class ConfigError(MdwxError):

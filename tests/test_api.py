@@ -96,11 +96,11 @@ def test_results_serialise_to_the_clis_json_shapes(tmp_path: Path) -> None:
     report = api.check(post)
     assert list(report.to_json()) == ["posts"]
     assert list(report.to_json()["posts"][0]) == ["path", "title", "slug", "ok", "content_chars",
-                                                  "content_bytes", "warnings", "outputs", "error"]
+                                                  "content_bytes", "warnings", "outputs", "error", "diagnostics"]
     dry = api.publish(post, api.Options(dry_run=True, credentials=PRESENT))
     assert dry.ok and dry.posts[0].status == "dry-run"
     assert list(dry.to_json()["posts"][0]) == ["path", "title", "media_id", "status", "url", "uploads",
-                                               "actions", "steps", "warnings", "error"]
+                                               "actions", "steps", "warnings", "error", "diagnostics"]
     json.dumps(dry.to_json(), ensure_ascii=False)
     status = api.status(post)
     assert status.to_json() == {"posts": [{

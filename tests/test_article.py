@@ -122,8 +122,10 @@ def test_source_url_must_be_http(tmp_path: Path) -> None:
 def test_unknown_keys_warn_with_closest_known_key(tmp_path: Path) -> None:
     article = read(tmp_path, "---\ntitel: x\n---\nbody\n")
     assert len(article.warnings) == 1
-    assert "unknown front matter key 'titel' (did you mean 'title'?)" in article.warnings[0]
-    assert ":2:" in article.warnings[0]
+    warning = article.warnings[0]
+    assert (warning.code, warning.line) == ("unknown-key", 2)
+    assert "unknown front matter key 'titel' (did you mean 'title'?)" in str(warning)
+    assert ":2:" in str(warning)
 
 
 def test_not_utf8_names_the_line(tmp_path: Path) -> None:

@@ -85,5 +85,5 @@ def test_check_format_github_annotates_the_line(tmp_path: Path) -> None:
     result = mdwx("check", ".", "--format", "github", cwd=site, env=dict(os.environ, GITHUB_WORKSPACE=str(site)))
     assert result.returncode == 1
     errors = [ln for ln in result.stdout.splitlines() if ln.startswith("::error ")]
-    assert errors == [e for e in errors if e.startswith("::error file=bad.md,line=7,title=mdwx check::")]
+    assert errors == [e for e in errors if e.startswith("::error file=bad.md,line=7,title=mdwx check (asset)::")]
     assert len(errors) == 1 and "missing.png" in errors[0]

@@ -63,7 +63,7 @@ REFUSED = {
     # Pictures named with spaces ("Screen Shot … PM.png") were not copied into the sample: the
     # tool that took it did not read spaced paths, so they are not in the missing list either.
     "obs-seaside": {"源码1-顶点和边的抽象": "image not found:  https:/",
-                    "2-凸优化": "image not found: img/Screen Shot", "3.一维搜索": "image not found: img/Screen Shot",
+                    "2-凸优化": "image not found", "3.一维搜索": "image not found: img/Screen Shot",
                     "近世代数": "image not found: img/Screen Shot"},
     # A note of the nested vault 计算机网络/ (its own .obsidian/) embeds a picture kept outside
     # that vault: Obsidian opening the vault does not find it, and it is outside the site root.

@@ -38,6 +38,7 @@ from mdwx.api.types import (
     PublishReport,
     SandboxInfo,
 )
+from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.state.outcomes import remember_outcomes, remember_run_failure
 from mdwx.source.posts import Post as SitePost
@@ -201,8 +202,10 @@ def _refused(item: Route, error: MdwxError) -> PostResult:
     from mdwx.source.article import EmptyPost
 
     if isinstance(error, EmptyPost):
-        return PostResult(path=str(item.post.path), account=item.name, status="skipped",
-                          warnings=[str(error)], actions=["skipped: empty page"])
+        result = PostResult(path=str(item.post.path), account=item.name, status="skipped",
+                            actions=["skipped: empty page"])
+        result.add(Diagnostic(error.message, error.path, error.line, code=error.code))
+        return result
     return PostResult(path=str(item.post.path), account=item.name, status="failed", error=error,
                       title=front_matter_title(item.post))
 
@@ -214,11 +217,23 @@ def _unsent(item: Route) -> PostResult:
 
     result = PostResult(path=str(item.post.path), account=item.name)
     if item.error is not None:
-        result.error, result.title = item.error, front_matter_title(item.post)
+        result.error, result.title = _every_error(item), front_matter_title(item.post)
     else:
         result.status = "skipped"
         result.actions.append(item.skipped or "skipped")
     return result
+
+
+def _every_error(item: Route) -> MdwxError:
+    """A refused post's error carrying all of its problems, as ``check`` finds them."""
+    from mdwx.build import check_post
+
+    assert item.error is not None
+    try:
+        found = check_post(item.post).error
+    except ConfigError:
+        return item.error
+    return found or item.error
 
 
 async def _publish_to(account: Account | None, posts: list[SitePost], state: State, options: Options,

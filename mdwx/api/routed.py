@@ -55,7 +55,7 @@ def gate_routes(taken: list[Route], options: Options, *, enforce_size: bool = Tr
     ready = []
     for route in taken:
         if route.error is not None:
-            raise route.error
+            raise _every_problem(route, enforce_size)
         config = route.post.config
         backend = backend_name(config, options.backend)
         # An account changes only its limits, backend and api_base (account_config): the
@@ -73,6 +73,22 @@ def gate_routes(taken: list[Route], options: Options, *, enforce_size: bool = Tr
             done.append((seen, prepared))
         ready.append(prepared)
     return ready
+
+
+def _every_problem(route: Route, enforce_size: bool) -> MdwxError:
+    """A post whose front matter could not be read for routing: the error of preparing it,
+    which carries every problem of the post (its files and body too), not only its keys'.
+    """
+    from mdwx.build import prepare
+
+    assert route.error is not None
+    try:
+        prepare(route.post, enforce_size=enforce_size)
+    except ConfigError:
+        raise
+    except MdwxError as exc:
+        return exc
+    return route.error
 
 
 async def check_fetched_covers(taken: list[Route], ready: list[Prepared], options: Options) -> None:

@@ -151,17 +151,20 @@ def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
     if as_json:
         _print_json(result.to_json())
     else:
-        for report in reports:
-            for warning in report.warnings:
-                _err(f"warning: {warning}", fg="yellow")
+        from mdwx.cli.findings import error_lines, print_findings
+
+        def verdict(index: int) -> None:
+            report = reports[index]
             if report.ok:
                 where = f" → {report.outputs[0].parent}" if report.outputs else ""
                 _err(f"✓ {report.path}{where}  ({report.content_chars:,} characters of text, "
                      f"{report.content_bytes:,} bytes of HTML)")
             else:
-                _err(f"✗ {report.error}", fg="red")
+                error_lines(report.diagnostics, _err, fg="red")
                 if report.outputs:
                     _err(f"  written anyway → {report.outputs[0].parent}")
+
+        print_findings([r.diagnostics for r in reports], _err, verdict)
         _err(f"{len(reports) - len(failed)} of {len(reports)} posts {verb}.")
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 

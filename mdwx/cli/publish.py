@@ -83,27 +83,33 @@ def plural(count: int, noun: str) -> str:
 
 
 def _print_results(results: list[PostResult], *, dry_run: bool) -> None:
-    for result in results:
-        for warning in result.warnings:
-            _say(f"warning: {warning}", fg="yellow")
-        if result.error:
-            _say(f"✗ {result.error}", fg="red")
-            for action in result.actions if dry_run else ():
-                _say(f"    {action}")
-            continue
-        uploads = result.uploads
-        counts = (f"{plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')} uploaded, "
-                  f"{uploads['cached']} reused")
-        if dry_run:
-            counts = (f"would upload {plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')}, "
-                      f"{uploads['cached']} reused")
-        where = f" [{result.account}]" if result.account else ""
-        _say(f"✓ {result.path}{where}: {result.status} ({counts})", fg="green")
-        for action in result.actions if dry_run else result.actions[-1:]:
-            _say(f"    {action}")
-        if result.url:
-            _say(f"    read it at {result.url}")
+    from mdwx.cli.findings import print_findings
+
+    print_findings([r.all_diagnostics() for r in results], _say,
+                   lambda index: _print_result(results[index], dry_run=dry_run))
     _say(summary(results, dry_run=dry_run))
+
+
+def _print_result(result: PostResult, *, dry_run: bool) -> None:
+    if result.error:
+        from mdwx.cli.findings import error_lines
+
+        error_lines(result.all_diagnostics(), _say, fg="red")
+        for action in result.actions if dry_run else ():
+            _say(f"    {action}")
+        return
+    uploads = result.uploads
+    counts = (f"{plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')} uploaded, "
+              f"{uploads['cached']} reused")
+    if dry_run:
+        counts = (f"would upload {plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')}, "
+                  f"{uploads['cached']} reused")
+    where = f" [{result.account}]" if result.account else ""
+    _say(f"✓ {result.path}{where}: {result.status} ({counts})", fg="green")
+    for action in result.actions if dry_run else result.actions[-1:]:
+        _say(f"    {action}")
+    if result.url:
+        _say(f"    read it at {result.url}")
 
 
 #: status → how the closing line counts it

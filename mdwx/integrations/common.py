@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx import api
+from mdwx.diagnostics import Diagnostic, summaries
 from mdwx.errors import MdwxError
 
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
@@ -24,11 +25,23 @@ FALSE_WORDS = frozenset({"false", "no", "off", "0", ""})
 
 @dataclass
 class Outcome:
-    """What one plugin run did: ``done`` lines to log as info, ``failures`` as errors."""
+    """What one plugin run did: ``done`` lines to log as info, ``failures`` as errors (one per
+    error of each post), ``diagnostics`` each post's warnings."""
 
     done: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    diagnostics: list[list[Diagnostic]] = field(default_factory=list)  # per post
+
+    @property
+    def warnings(self) -> list[str]:
+        """The warning lines to log: each post's, then one line per advice repeated over posts."""
+        kept, run = summaries(self.diagnostics)
+        return [str(d) for found in kept for d in found if not d.is_error] + [str(d) for d in run]
+
+    def add(self, diagnostics: list[Diagnostic]) -> None:
+        """One post's diagnostics: its errors become failures, its warnings are kept."""
+        self.failures += [str(d) for d in diagnostics if d.is_error]
+        self.diagnostics.append([d for d in diagnostics if not d.is_error])
 
 
 def flag(value: Any) -> bool | None:
@@ -68,7 +81,7 @@ def run(posts: Sequence[api.Post], *, build_only: bool, out_dir: Path, submit: b
     """Build (``build_only``: ``out_dir/<slug>/content.html`` and ``preview.html``) or publish
     the posts, as drafts unless ``submit``; never raises for a post's or a site's failure.
 
-    Every failure is one line naming the post (``path:line: message``); a
+    Every error of a post is one line naming it (``path:line: message``); a
     :class:`~mdwx.errors.ConfigError` or :class:`~mdwx.errors.StateError` that stops every
     post (missing credentials, a wrong ``mdwx.toml``) is one line too.
     """
@@ -79,10 +92,8 @@ def run(posts: Sequence[api.Post], *, build_only: bool, out_dir: Path, submit: b
         if build_only:
             report = api.build(list(posts), api.Options(out_dir=out_dir))
             for post in report.posts:
-                outcome.warnings += post.warnings
-                if post.error is not None:
-                    outcome.failures.append(str(post.error))
-                else:
+                outcome.add(post.diagnostics)
+                if post.error is None:
                     outcome.done.append(f"{post.path}: built {', '.join(str(p) for p in post.outputs)}")
             return outcome
         published = api.publish(list(posts), options(draft=not submit, wait=wait))
@@ -90,10 +101,8 @@ def run(posts: Sequence[api.Post], *, build_only: bool, out_dir: Path, submit: b
         outcome.failures.append(f"WeChat publishing stopped: {exc}")
         return outcome
     for result in published.posts:
-        outcome.warnings += result.warnings
-        if result.error is not None:
-            outcome.failures.append(str(result.error))
-        else:
+        outcome.add(result.all_diagnostics())
+        if result.error is None:
             where = f" ({result.url})" if result.url else ""
             outcome.done.append(f"{result.path}: {result.status}{where}")
     return outcome

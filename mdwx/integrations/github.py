@@ -8,12 +8,11 @@ also become ``%3A`` and ``%2C``. So no finding can end its line early or forge a
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-_WARNING_AT = re.compile(r"^(?P<path>[^:\n]+?)(?::(?P<line>\d+))?: (?P<message>.*)$", re.DOTALL)
+from mdwx.diagnostics import Diagnostic, at_path, summaries
 
 
 def escape_data(text: str) -> str:
@@ -25,13 +24,15 @@ def escape_property(text: str) -> str:
 
 
 def annotation(level: str, message: str, *, file: str | None = None, line: int | None = None,
-               title: str | None = None) -> str:
-    """One workflow command line: ``::error file=F,line=N,title=T::message``."""
+               col: int | None = None, title: str | None = None) -> str:
+    """One workflow command line: ``::error file=F,line=N,col=C,title=T::message``."""
     props = []
     if file:
         props.append(f"file={escape_property(file)}")
     if line:
         props.append(f"line={int(line)}")
+    if line and col:
+        props.append(f"col={int(col)}")
     if title:
         props.append(f"title={escape_property(title)}")
     return f"::{level}{' ' + ','.join(props) if props else ''}::{escape_data(message)}"
@@ -47,20 +48,21 @@ def _relative(path: str) -> str:
 
 
 def report_annotations(reports: Iterable[Any]) -> list[str]:
-    """Annotations for ``check`` reports: the error of each failed post, every warning."""
-    lines = []
-    for report in reports:
-        post = str(report.path)
-        for warning in report.warnings:
-            found = _WARNING_AT.match(str(warning))
-            if found and Path(found["path"]).name == Path(post).name:
-                lines.append(annotation("warning", found["message"], file=_relative(found["path"]),
-                                        line=int(found["line"]) if found["line"] else None, title="mdwx check"))
-            else:
-                lines.append(annotation("warning", str(warning), file=_relative(post), title="mdwx check"))
-        if report.error is not None:
-            error = report.error
-            message = error.message + (f" ({error.hint})" if error.hint else "")
-            lines.append(annotation("error", message, file=_relative(error.path or post), line=error.line,
-                                    title="mdwx check"))
-    return lines
+    """Annotations for ``check`` reports: every error and warning of each post, at its file,
+    line and column, titled ``mdwx check (<code>)``; advice repeated over posts (``no-cover``) once.
+
+    Each report gives its ``diagnostics`` (:class:`~mdwx.diagnostics.Diagnostic`); a finding
+    without a file is put on the post's.
+    """
+    reports = list(reports)
+    kept, run = summaries([at_path(r.diagnostics, str(r.path)) for r in reports])
+    lines = [diagnostic_annotation(d) for found in kept for d in found]
+    return lines + [diagnostic_annotation(d, level="notice") for d in run]
+
+
+def diagnostic_annotation(diagnostic: Diagnostic, *, level: str | None = None) -> str:
+    """One workflow command for one diagnostic: ``error``/``warning`` by its severity."""
+    message = diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
+    return annotation(level or diagnostic.severity.value, message,
+                      file=_relative(diagnostic.path) if diagnostic.path else None,
+                      line=diagnostic.line, col=diagnostic.column, title=f"mdwx check ({diagnostic.code})")

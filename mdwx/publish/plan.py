@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from mdwx.diagnostics import Diagnostic
 from mdwx.errors import MdwxError
 from mdwx.publish.identity import Found
 from mdwx.publish.marker import ADOPTED, Mark
@@ -51,7 +52,7 @@ class Plan:
     error: PublishError | None = None
     publish_at: datetime | None = None  # the post's publish_at (front matter)
     held: bool = False  # publish_at is still ahead: the article is kept unsubmitted
-    warning: str | None = None  # KEEP: what changed and the command that publishes it anew
+    warning: Diagnostic | None = None  # KEEP: what changed and the command that publishes it anew
     mark: Mark | None = None  # what the article carries so another door finds it (mdwx.publish.marker)
 
     @property
@@ -126,16 +127,13 @@ def republish_command(path: str | Path | None, *, draft: bool) -> str:
     return " ".join(["mdwx", "publish", *(["--draft"] if draft else []), "--force", shlex.quote(where)])
 
 
-def submitted_change(record: ArticleRecord, path: str | Path | None, *, draft: bool) -> str:
-    """The warning for a changed post whose submitted article is kept (``KEEP``), as the
-    one-line form of a ``submitted-changed`` diagnostic."""
-    from mdwx.diagnostics import Diagnostic
-
-    return str(Diagnostic(
+def submitted_change(record: ArticleRecord, path: str | Path | None, *, draft: bool) -> Diagnostic:
+    """The ``submitted-changed`` warning for a changed post whose submitted article is kept (``KEEP``)."""
+    return Diagnostic(
         f"changed after its article was submitted ({record.status}): the submitted article is kept and the "
         "change is not published (WeChat cannot change a submitted article)",
         path=str(path) if path is not None else None, code="submitted-changed",
-        hint="to publish the change as a new article run: " + republish_command(path, draft=draft)))
+        hint="to publish the change as a new article run: " + republish_command(path, draft=draft))
 
 
 ACTION_TEXT = {

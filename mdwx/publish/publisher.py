@@ -119,32 +119,33 @@ class Publisher(SubmitSteps):
         try:
             prepared = self.ready.pop(post.path, None) or prepare(post)
         except EmptyPost as exc:  # a generator site's stub page: nothing to publish
-            result.status, result.warnings = "skipped", [str(exc)]
+            result.status = "skipped"
+            result.add(Diagnostic(exc.message, exc.path, exc.line, code=exc.code))
             result.actions.append("skipped: empty page")
             return
         apply_rules(prepared, backend.name)  # as check applies them: before anything is loaded or sent
         article = prepared.article
-        result.title, result.warnings = article.title, prepared.warnings
+        result.title, result.warnings, result.diagnostics = article.title, prepared.warnings, list(prepared.diagnostics)
         if article.draft:
             result.status = "skipped"
             result.actions.append("skipped: draft: true in front matter")
             return
         result.publish_at = article.publish_at.isoformat() if article.publish_at else None
         if self.options.due and (article.publish_at is None or not is_due(article.publish_at, self._now())):
-            result.status, result.warnings = "skipped", []  # a cron's log: nothing about posts it left alone
+            result.status, result.warnings, result.diagnostics = "skipped", [], []  # a cron's log: nothing about posts it left alone
             result.actions.append(f"skipped: not due until {result.publish_at}" if article.publish_at
                                   else "skipped: no publish_at (--due publishes only scheduled posts that are due)")
             return
         loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
         if article.post_type == "images":  # its pictures are permanent images; no cover
             pictures = await asyncio.gather(*(loader.load_permanent(a, article.path) for a in prepared.document.assets))
-            result.warnings += [f"{x.asset.source}: {w}" for x in pictures if x.prepared for w in x.prepared.warnings]
+            _picture_warnings(result, pictures)
             await self._run(post, prepared, [*pictures], (pictures[0], None, list(pictures[1:])), result)
             return
         # Every asset is read and normalised before the first upload, so a picture that cannot
         # be made to fit stops the post with nothing sent.
         loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
-        result.warnings += [f"{x.asset.source}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
+        _picture_warnings(result, loaded)
         reference = prepared.cover
         size = bool(article.pic_crop_235_1 or article.pic_crop_1_1)  # crops are checked against it
         if reference is None:  # nothing given, found or configured: make one
@@ -180,7 +181,7 @@ class Publisher(SubmitSteps):
             result.uploads, result.actions = plan.counts(), describe(plan, planned=True, texts=self._texts)
             result.media_id = found.record.media_id if found.record else None
             if plan.warning:
-                result.warnings.append(plan.warning)
+                result.add(plan.warning)
             if plan.error:
                 raise plan.error
             return
@@ -228,10 +229,10 @@ class Publisher(SubmitSteps):
             return None
         record_adopted(self.state, self.appid, post.relative, found)
         result.steps.append(f"adopt {found.media_id}")
-        result.warnings.append(str(Diagnostic(
+        result.add(Diagnostic(
             f"this post's {found.status} article {found.media_id} was made by another copy of the site (a hook, "
             "CI, another machine): it was found in the account by its mark and taken over instead of making a "
-            "second", path=str(post.path), code="adopted-article")))
+            "second", path=str(post.path), code="adopted-article"))
         return self._find(post, article)
 
     def _now(self) -> dt.datetime:
@@ -374,9 +375,9 @@ class Publisher(SubmitSteps):
             self._keep(record, plan.article, result, warning=warning)
             return
         if record and record.status == "uploading":
-            result.warnings.append(
-                "the previous run stopped while uploading this article; if WeChat kept that copy it "
-                f"sits unsubmitted in {self.backend.library} — delete it there if you see two")
+            result.warn("the previous run stopped while uploading this article; if WeChat kept that copy it "
+                        f"sits unsubmitted in {self.backend.library} — delete it there if you see two",
+                        code="interrupted-upload")
         if plan.article == UPDATE:
             assert record is not None and record.media_id
             self.state.begin_update(self.appid, rel)
@@ -404,13 +405,13 @@ class Publisher(SubmitSteps):
         result.actions.append(self._text(UPLOAD, past=True))
 
     @staticmethod
-    def _keep(record: ArticleRecord, step: str, result: PostResult, *, warning: str | None) -> None:
+    def _keep(record: ArticleRecord, step: str, result: PostResult, *, warning: Diagnostic | None) -> None:
         """Nothing sent: the recorded article stands (unchanged, or kept after a submit)."""
         result.media_id, result.status, result.url = record.media_id, record.status, record.url
         result.steps.append(step)
         result.actions.append(ACTION_TEXT[step])
         if warning:
-            result.warnings.append(warning)
+            result.add(warning)
 
     def _text(self, step: str, *, past: bool) -> str:
         """The backend's words for an article step ("update …" → "updated …" when done)."""
@@ -431,3 +432,10 @@ def front_matter_title(post: Post) -> str | None:
     except (MdwxError, OSError, ValueError):
         return None
     return " ".join(title.split()) if isinstance(title, str) and title.strip() else None
+
+
+def _picture_warnings(result: PostResult, loaded: Sequence[LoadedAsset]) -> None:
+    """What making each picture fit changed (a GIF's frames, a size), at its reference's line."""
+    for item in loaded:
+        for warning in item.prepared.warnings if item.prepared else ():
+            result.warn(f"{item.asset.source}: {warning}", code="picture-adjusted", line=item.asset.line)

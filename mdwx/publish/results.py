@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mdwx.diagnostics import Diagnostic, of_error
 from mdwx.errors import MdwxError
 from mdwx.source.posts import Post
 
@@ -60,6 +61,7 @@ class PostResult:
     error: MdwxError | None = None
     actions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # the post's own warnings, as read offline
     steps: list[str] = field(default_factory=list)  # the plan's steps: planned (dry run) or taken
     account: str | None = None
     publish_at: str | None = None
@@ -68,7 +70,8 @@ class PostResult:
         """One post of ``publish --json``.
 
         ``{"path", "title", "media_id", "status", "url", "uploads", "actions", "steps",
-        "warnings", "error": {"code", "message"} | None}``, plus ``"account"`` when it went to a
+        "warnings", "error": {"code", "message"} | None, "diagnostics": [Diagnostic.to_json(), …]}``
+        (every error, then every warning: the post's own and those publishing met), plus ``"account"`` when it went to a
         named account and ``"publish_at"`` when the post has one.
         """
         extra: dict[str, Any] = {}
@@ -81,7 +84,26 @@ class PostResult:
             "status": self.status, "url": self.url, "uploads": self.uploads,
             "actions": self.actions, "steps": self.steps, "warnings": self.warnings,
             "error": {"code": self.error.code, "message": str(self.error)} if self.error else None,
+            "diagnostics": [d.to_json() for d in self.all_diagnostics()],
         }
+
+    def warn(self, message: str, *, code: str, line: int | None = None) -> None:
+        """A warning met while publishing the post, at its ``line``, under its stable ``code``."""
+        self.add(Diagnostic(message, self.path, line, code=code))
+
+    def add(self, found: Diagnostic) -> None:
+        """A diagnostic met while publishing the post: kept with its code, and one line in ``warnings``."""
+        self.diagnostics.append(found)
+        self.warnings.append(str(found))
+
+    def all_diagnostics(self) -> list[Diagnostic]:
+        """Every error (the error and those it carries), then every warning: the post's own
+        (``diagnostics``) and the lines publishing added to ``warnings`` (code ``warning``)."""
+        found = of_error(self.error) if self.error else []
+        own = [*self.diagnostics, *(d for d in found if not d.is_error)]
+        said = {str(d) for d in own}
+        met = [Diagnostic(w, self.path) for w in self.warnings if w not in said]
+        return [*(d for d in found if d.is_error), *own, *met]
 
 
 @dataclass

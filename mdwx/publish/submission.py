@@ -75,7 +75,7 @@ class SubmitSteps:
             raise PublishError(f"today's {limit} submissions are used up (deleting does not return them)",
                                path=post.path, hint="the article is uploaded; run again tomorrow (Beijing time) to submit it")
         if limit is not None and used >= limit - SUBMIT_WARN_MARGIN:
-            result.warnings.append(f"{used + 1} of {limit} submissions used today")
+            result.warn(f"{used + 1} of {limit} submissions used today", code="submissions-left")
         assert result.media_id
         for attempt in range(3):
             before = self.state.article(self.appid, post.relative)

@@ -15,6 +15,7 @@ from mdwx.render.themes import Theme
 if TYPE_CHECKING:
     from mdwx.config import Limits, SiteConfig
     from mdwx.document import Document
+    from mdwx.errors import MdwxError
     from mdwx.source.model import Article
 
 __all__ = ["Template", "Theme", "check_content", "preview_page", "render_article", "render_markdown",
@@ -22,7 +23,8 @@ __all__ = ["Template", "Theme", "check_content", "preview_page", "render_article
 
 
 def render_article(article: Article, config: SiteConfig, *, theme: Theme | None = None,
-                   templates: tuple[Template | None, Template | None] | None = None) -> Document:
+                   templates: tuple[Template | None, Template | None] | None = None,
+                   errors: list[MdwxError] | None = None) -> Document:
     """The article's ``content`` HTML (site header, body, footer, references) and assets.
 
     The render itself does no I/O. ``theme`` is the loaded theme and ``templates`` the
@@ -30,6 +32,9 @@ def render_article(article: Article, config: SiteConfig, *, theme: Theme | None 
     is not given is loaded here first, as a convenience: the post's theme from
     ``templates/`` and the header and footer files the site's config names.
     Raises :class:`~mdwx.errors.ConfigError` for an unknown theme or an unreadable template.
+    What is wrong in the post (a mini-program card, …) is raised as a
+    :class:`~mdwx.errors.RenderError` carrying every other one — or, given ``errors``, added
+    there while the render goes on past it.
     """
     from mdwx.render.pipeline import article_theme
     from mdwx.render.pipeline import render_article as render
@@ -43,7 +48,18 @@ def render_article(article: Article, config: SiteConfig, *, theme: Theme | None 
 
         templates = load_templates(config)
     header, footer = templates
-    return render(article, config, theme=theme, header=header, footer=footer)
+    return _errors_to(render(article, config, theme=theme, header=header, footer=footer), errors)
+
+
+def _errors_to(document: Document, errors: list[MdwxError] | None) -> Document:
+    """``document``, its render errors added to ``errors``, or raised when that is None."""
+    from mdwx.errors import raise_all
+
+    if errors is None:
+        raise_all(document.errors)
+    else:
+        errors += document.errors
+    return document
 
 
 def render_markdown(text: str, config: SiteConfig, *, theme: str | Theme | None = None,
@@ -60,7 +76,8 @@ def render_markdown(text: str, config: SiteConfig, *, theme: str | Theme | None 
         from mdwx.render.themes import load_theme
 
         theme = load_theme(theme or config.theme)
-    return render(text, config, theme=theme, path=path, line_offset=line_offset, base_dir=base_dir)
+    return _errors_to(render(text, config, theme=theme, path=path, line_offset=line_offset, base_dir=base_dir),
+                      None)
 
 
 def theme_names() -> list[str]:

@@ -28,6 +28,7 @@ from pygments.token import Token as PygmentsToken
 from pygments.token import _TokenType
 from pygments.util import ClassNotFound
 
+from mdwx.errors import RenderError
 from mdwx.render.context import context_of
 
 _LANG_SPLIT = re.compile(r"[\s,{]")
@@ -272,7 +273,11 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
     if language == "miniprogram":
         from mdwx.render.miniprogram import card_html
 
-        return card_html(token.content, ctx)
+        try:
+            return card_html(token.content, ctx)
+        except RenderError as exc:  # said with the post's other problems; the render goes on
+            ctx.errors.append(exc)
+            return ""
     if language == "math":
         from mdwx.render.media import formula_html
 

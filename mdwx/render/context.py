@@ -43,6 +43,7 @@ class RenderContext:
     line: int | None = None
     assets: dict[str, Asset] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
+    errors: list[RenderError] = field(default_factory=list)  # collected: the render goes on past them
     link_numbers: dict[str, int] = field(default_factory=dict)
     link_texts: dict[str, str] = field(default_factory=dict)
     lists: list[ListState] = field(default_factory=list)

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from mdwx.errors import RenderError
 from mdwx.render.context import RenderContext, context_of
 from mdwx.render.sanitize import hidden_after
 from mdwx.urls import is_http_url, url_scheme
@@ -59,7 +60,11 @@ def open_link(ctx: RenderContext, href: str, text: str) -> tuple[str, str]:
     if href.startswith("miniprogram:"):
         from mdwx.render.miniprogram import link_attributes
 
-        return f"<a {link_attributes(href, ctx)} href=\"\">", "</a>"
+        try:
+            return f"<a {link_attributes(href, ctx)} href=\"\">", "</a>"
+        except RenderError as exc:  # said with the post's other problems; the render goes on
+            ctx.errors.append(exc)
+            return "", ""
     if href.startswith("#"):
         # markdown-it percent-encodes the href; show the anchor as the author wrote it.
         ctx.warn(f"in-page link {unquote(href)!r} dropped (WeChat rejects anchors); its text is kept",

@@ -148,7 +148,7 @@ def finish(ctx: RenderContext, parts: list[str], theme: Theme, tail: str = "") -
             f"elements nested more than {MAX_DEPTH} deep (emphasis, raw HTML) lose their "
             "innermost tags; the text is kept", str(ctx.path) if ctx.path else None, None,
             code="deep-nesting"))
-    return Document(inline_theme(html, theme), assets, list(ctx.warnings))
+    return Document(inline_theme(html, theme), assets, list(ctx.warnings), list(ctx.errors))
 
 
 def render_markdown(text: str, config: SiteConfig, *, theme: Theme,

@@ -2,10 +2,15 @@
 
 One setup shared by the renderer (:mod:`.pipeline`), the digest made from a post's opening
 (:func:`mdwx.source.article.make_digest`) and the render benchmark's bare markdown-it, so all
-three read ``**症状特点：**头晕乏力`` or ``$x$`` the same way.
+three read ``**症状特点：**头晕乏力`` or ``$x$`` the same way. Its block parser is also the one
+scanner of fenced code (:func:`fenced_code`) and headings (:func:`first_h1`) the title finder
+and the generators' rewrites use, so none of them disagrees with the renderer (CommonMark) on
+where code starts and ends.
 """
 
 from __future__ import annotations
+
+import functools
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
@@ -48,3 +53,43 @@ def use_syntax(md: MarkdownIt, *, math: bool = True) -> MarkdownIt:
     md.use(cjk_friendly.plugin)
     md.use(bounded_plugin)  # last: it wraps the rules above that rescan the rest of the text
     return md
+
+
+@functools.lru_cache(maxsize=2)
+def block_parser(math: bool = True) -> MarkdownIt:
+    """mdwx's syntax (:func:`use_syntax`) with raw HTML, blocks only: no inline parsing.
+
+    ``math=False``: ``$`` is text (a site without math), as for :func:`use_syntax`.
+
+    Built once (building a parser costs more than parsing an opening); parse with
+    ``block_parser().parse(text)``. Inline content stays in each ``inline`` token's ``content``.
+    """
+    parser = use_syntax(MarkdownIt("commonmark", {"html": True}), math=math)
+    parser.core.ruler.disable("inline")
+    return parser
+
+
+@functools.lru_cache(maxsize=8)  # a post's body is scanned by several rewrites in a row
+def fenced_code(text: str) -> tuple[tuple[int, int], ...]:
+    """The fenced code blocks of ``text`` where CommonMark finds them, in order.
+
+    Each is ``(first, end)``: 0-based line indexes of its opening fence and one past its last
+    line (the closing fence, or where an unclosed one ends: the end of its container or of the
+    text). Fences inside block quotes and list items count; a line that looks like a fence
+    inside an HTML block or an indented code block, or a backtick fence whose info string
+    holds a backtick, does not.
+    """
+    tokens = block_parser().parse(text)
+    return tuple((t.map[0], t.map[1]) for t in tokens if t.type == "fence" and t.map)
+
+
+def first_h1(text: str) -> tuple[str, int] | None:
+    """The first ``# Heading`` of ``text`` outside any container, code or HTML block:
+    ``(its text, its 0-based line)``, or None. Setext headings (underlined) are not taken."""
+    tokens = block_parser().parse(text)
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h1" and token.level == 0 and token.markup == "#":
+            title = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
+            if title and token.map:
+                return title, token.map[0]
+    return None

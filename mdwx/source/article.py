@@ -7,19 +7,19 @@ characters (code points), as WeChat counts them, never in bytes.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
 
 from mdwx.config import COMMENT_MODES, SiteConfig
-from mdwx.errors import ArticleError
+from mdwx.diagnostics import Diagnostic
+from mdwx.errors import ArticleError, ConfigError, MdwxError, in_file_order, raise_all
 from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.generators import adapt, site_for, split_front_matter, toml_front_matter
@@ -34,10 +34,9 @@ KNOWN_KEYS = (
     "accounts", "publish_at", *FRONT_MATTER_KEYS,
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 _YAML_START = re.compile(r"^(?:[A-Za-z\"'][\w\"' -]*:(?:\s|$)|- |#|\[|\{|[A-Za-z]\w*\s*$)")
 _SLUG_UNSAFE = re.compile(r"[^\w\-.]+", re.UNICODE)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,21 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     matter keys (as a static site generator hands a plugin the page's metadata); its values
     are validated like front matter, and an error in one names the post without a line.
     Line numbers are those of ``text``. Text over ``limits.markdown_bytes`` bytes of UTF-8
-    is refused, as a file would be. Raises :class:`ArticleError`.
+    is refused, as a file would be. Raises :class:`ArticleError`: the first error in the file,
+    carrying every other key's error and the warnings (:meth:`MdwxError.gather`).
+    """
+    article, errors = read_article_found(text, path, config, meta)
+    raise_all(errors, article.warnings)
+    return article
+
+
+def read_article_found(text: str, path: Path, config: SiteConfig,
+                       meta: Mapping[str, Any] | None = None) -> tuple[Article, list[MdwxError]]:
+    """:func:`read_article_text`'s article and every error of its keys, in one pass.
+
+    A key in error takes its default in the article, so the body can still be rendered and
+    checked for its own problems. What stops reading altogether (text over the limit, front
+    matter that is not YAML, a site's :class:`ConfigError`) is raised.
     """
     _check_size(text, path, config.limits.markdown_bytes)
     if not text.strip("\ufeff \t\r\n"):
@@ -85,54 +98,85 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
         source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
     source = _with_meta(source, meta)
-    front, lines = source.front, source.key_lines
-    unknown = [key for key in front if key not in KNOWN_KEYS]
+    lines = source.key_lines
+    unknown = [key for key in source.front if key not in KNOWN_KEYS]
     if adapted:  # a generator's site: other keys are its themes' parameters; only a typo of ours is news
         unknown = [key for key in unknown if closest(key, KNOWN_KEYS)]
     warnings = [_unknown_key_warning(path, key, lines) for key in unknown]
     warnings += adapted.warnings if adapted else []
-    body, body_line = source.body, source.body_line
+    errors: list[MdwxError] = []
+    article = _validated(source, config, _Collect(errors), written=written, on_generator_site=adapted is not None)
+    return replace(article, warnings=tuple(warnings)), in_file_order(errors, path)
 
-    title = _string(front, "title", source)
+
+class _Collect:
+    """Runs each key's validation, keeping its error and giving a default, so one pass over
+    the front matter finds every key's error (a site's ConfigError still stops at once)."""
+
+    def __init__(self, errors: list[MdwxError]) -> None:
+        self.errors = errors
+
+    def __call__(self, check: Callable[..., T], *args: Any, default: T) -> T:
+        try:
+            return check(*args)
+        except ConfigError:
+            raise
+        except MdwxError as exc:
+            self.errors.append(exc)
+            return default
+
+
+def _validated(source: _Source, config: SiteConfig, get: _Collect, *, written: dict[str, Any],
+               on_generator_site: bool) -> Article:
+    """The article with every key validated; a key in error takes its default (see _Collect).
+
+    ``written`` is the front matter as written (a generator's mapping drops keys only it reads,
+    such as ``mathjax``); on a generator's site an empty body is a stub page, skipped.
+    """
+    front, lines, path = source.front, source.key_lines, source.path
+    body, body_line = source.body, source.body_line
+    title = get(_string, front, "title", source, default="")
     if not title:
         title, body, body_line = _title_from_h1(body, body_line)
     title = title or path.stem
     title = " ".join(title.split())
     if not body.strip():
-        raise _empty("the post has no body text", path, body_line, adapted is not None)
+        empty = _empty("the post has no body text", path, body_line, on_generator_site)
+        if isinstance(empty, EmptyPost):
+            raise empty  # a generator site's stub page: skipped, not one error among others
+        get.errors.append(empty)
     limits = config.limits
-    _check_length(title, limits.title, "title", source)
-    author = _string(front, "author", source) or config.author
-    _check_length(author, limits.author, "author", source)
-    digest = _string(front, "digest", source)
-    _check_length(digest, limits.digest, "digest", source)
+    get(_check_length, title, limits.title, "title", source, default=None)
+    author = get(_string, front, "author", source, default="") or config.author
+    get(_check_length, author, limits.author, "author", source, default=None)
+    digest = get(_string, front, "digest", source, default="")
+    get(_check_length, digest, limits.digest, "digest", source, default=None)
     math = _math({**written, **front}, path, config)
     return Article(
         path=path,
         title=title,
         body=body,
         body_line=body_line,
-        slug=_slug(front, source),
+        slug=get(_slug, front, source, default="post"),
         author=author,
         digest=digest or make_digest(body, limits.digest, math=math),
         digest_given=bool(digest),
-        cover=_string(front, "cover", source) or None,
+        cover=get(_string, front, "cover", source, default="") or None,
         cover_line=lines.get("cover"),
-        source_url=_source_url(front, source),
-        show_cover_pic=_bool(front, "show_cover_pic", source, config.show_cover_pic),
-        comments=_comments(front, source, config.comments),
-        theme=_string(front, "theme", source) or config.theme,
-        draft=_bool(front, "draft", source, False),
-        video=_video(front, source),
-        post_type=post_type(front, lines, path),
-        pic_crop_235_1=cover_crop(front, lines, path, "pic_crop_235_1"),
-        pic_crop_1_1=cover_crop(front, lines, path, "pic_crop_1_1"),
-        accounts=targets.accounts(front, lines, path, config),
-        publish_at=targets.publish_at(front, lines, path),
+        source_url=get(_source_url, front, source, default=""),
+        show_cover_pic=get(_bool, front, "show_cover_pic", source, config.show_cover_pic, default=False),
+        comments=get(_comments, front, source, config.comments, default="closed"),
+        theme=get(_string, front, "theme", source, default="") or config.theme,
+        draft=get(_bool, front, "draft", source, False, default=False),
+        video=get(_video, front, source, default=VideoMeta()),
+        post_type=get(post_type, front, lines, path, default="article"),
+        pic_crop_235_1=get(cover_crop, front, lines, path, "pic_crop_235_1", default=""),
+        pic_crop_1_1=get(cover_crop, front, lines, path, "pic_crop_1_1", default=""),
+        accounts=get(targets.accounts, front, lines, path, config, default=()),
+        publish_at=get(targets.publish_at, front, lines, path, default=None),
         math=math,
         front_matter=front,
         key_lines=lines,
-        warnings=tuple(warnings),
     )
 
 
@@ -251,8 +295,10 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
-        raise ArticleError(f"invalid YAML front matter: {exc.problem or exc}", path=path,
-                           line=line, hint="check indentation and quote values holding ':'") from None
+        error = ArticleError(f"invalid YAML front matter: {exc.problem or exc}", path=path,
+                             line=line, hint="check indentation and quote values holding ':'")
+        error.column = mark.column + 1 if mark else None
+        raise error from None
     except yaml.YAMLError as exc:
         raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1) from None
     except (ValueError, OverflowError) as exc:  # a date YAML reads but cannot hold (2018-02-30)
@@ -307,27 +353,23 @@ def _check_length(value: str, limit: int, key: str, source: _Source) -> None:
 
 
 def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
-    """Take the first ``# H1`` outside code fences as the title; it then leaves the body."""
+    """Take the first ``# H1`` outside code fences as the title; it then leaves the body.
+
+    Where code and headings are is CommonMark's (:func:`mdwx.render.syntax.first_h1`), the
+    renderer's own reading.
+    """
+    from mdwx.render.syntax import first_h1
+
+    found = first_h1(body)
+    if found is None:
+        return "", body, body_line
+    title, index = found
     lines = body.split("\n")
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        opener = _FENCE.match(line)
-        if fence:
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence):
-                fence = None
-            continue
-        if opener:
-            fence = opener.group(1)
-            continue
-        heading = _H1.match(line)
-        if heading:
-            title = heading.group(1).strip()
-            if all(not x.strip() for x in lines[:index]):
-                # A leading H1 goes with the blank lines before it; body_line moves past it.
-                return title, "\n".join(lines[index + 1:]), body_line + index + 1
-            # Elsewhere it becomes a blank line, so every later line keeps its number.
-            return title, "\n".join(lines[:index] + [""] + lines[index + 1:]), body_line
-    return "", body, body_line
+    if all(not x.strip() for x in lines[:index]):
+        # A leading H1 goes with the blank lines before it; body_line moves past it.
+        return title, "\n".join(lines[index + 1:]), body_line + index + 1
+    # Elsewhere it becomes a blank line, so every later line keeps its number.
+    return title, "\n".join(lines[:index] + [""] + lines[index + 1:]), body_line
 
 
 def make_digest(body: str, limit: int, *, math: bool = True) -> str:
@@ -383,19 +425,13 @@ def join_lines(pieces: Iterable[str]) -> str:
     return out
 
 
-@functools.lru_cache(maxsize=2)
 def _digest_parser(math: bool = True) -> Any:
     """mdwx's own Markdown syntax (CJK-friendly emphasis, math, admonitions, footnotes), so
-    the digest holds the text a reader sees and none of its markers; built once (building a
-    parser costs more than parsing an opening). Blocks only: paragraphs are parsed inline
-    one by one."""
-    from markdown_it import MarkdownIt
+    the digest holds the text a reader sees and none of its markers. Blocks only: paragraphs
+    are parsed inline one by one. ``math=False``: ``$`` is text."""
+    from mdwx.render.syntax import block_parser
 
-    from mdwx.render.syntax import use_syntax
-
-    parser = use_syntax(MarkdownIt("commonmark", {"html": True}), math=math)
-    parser.core.ruler.disable("inline")
-    return parser
+    return block_parser(math)
 
 
 def _opening(body: str, limit: int) -> str:
@@ -474,5 +510,6 @@ def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
     )
 
 
-def _unknown_key_warning(path: Path, key: str, lines: dict[str, int]) -> str:
-    return f"{path}:{lines.get(key, 1)}: unknown front matter key {key!r}{closest(key, KNOWN_KEYS)}"
+def _unknown_key_warning(path: Path, key: str, lines: dict[str, int]) -> Diagnostic:
+    return Diagnostic(f"unknown front matter key {key!r}{closest(key, KNOWN_KEYS)}", str(path),
+                      lines.get(key, 1), code="unknown-key")

@@ -11,6 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from mdwx.diagnostics import Diagnostic
+
 
 @dataclass(frozen=True)
 class VideoMeta:
@@ -51,7 +53,7 @@ class Article:
     math: bool = True  # whether $…$ is math here (mdwx.source.math_setting)
     front_matter: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # front matter key → file line
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()  # unknown keys, the generator's findings
 
     def file_line(self, body_line: int) -> int:
         """Map a 1-based line of ``body`` to its line in the file."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.detect import GENERATOR_NAMES, find_generator_root
@@ -73,8 +74,7 @@ class Adapted:
     front: dict[str, Any]
     key_lines: dict[str, int]
     body: str
-    warnings: list[str] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)  # each warning's stable code, in order
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def site_for(path: Path, config: Any) -> Site | None:
@@ -99,7 +99,7 @@ def adapt(path: Path, config: Any, front: dict[str, Any], key_lines: dict[str, i
                       digest_limit=config.limits.digest, front=front, body=body)
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
-    return Adapted(mapped, lines, rewrite.text, rewrite.warnings, list(ctx.codes))
+    return Adapted(mapped, lines, rewrite.text, rewrite.warnings)
 
 
 def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:

@@ -18,6 +18,7 @@ from urllib.parse import quote, unquote
 
 import yaml
 
+from mdwx.diagnostics import Diagnostic
 from mdwx.source.generators.text import Rewrite, each_prose, html_block_lines, sub_prose
 
 # Keys every generator's themes use for the same ideas, in order of preference.
@@ -103,13 +104,11 @@ class PostContext:
     body: str = ""  # the body as written
     memo: dict[str, Any] = field(default_factory=dict)  # per-post lookups (a vault's file index)
     html_lines: set[int] = field(default_factory=set)  # file lines inside raw HTML blocks
-    warnings: list[str] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)  # the stable code of each warning, in order
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     def warn(self, line: int, message: str, code: str = "shortcode-removed") -> None:
-        """Record a warning at file line ``line`` with its stable code (:data:`mdwx.diagnostics.CODES`)."""
-        self.warnings.append(f"{self.path}:{line}: {message}")
-        self.codes.append(code)
+        """Record a warning at file ``line`` under its stable ``code`` (see mdwx.diagnostics.CODES)."""
+        self.warnings.append(Diagnostic(message, str(self.path), line, code=code))
 
     def file_line(self, body_line: int) -> int:
         return self.body_line + body_line - 1

@@ -204,5 +204,5 @@ def _shortcode(match: re.Match[str], line: int, ctx: PostContext) -> str:
         if ids and url.count("{") <= len(ids):
             return link_html_or_markdown(ctx, line, label, url.format(*ids))
     opener, closer = ("{{<", ">}}") if match.group("d") == "<" else ("{{%", "%}}")
-    ctx.warn(line, f"Hugo shortcode {opener} {name} {closer} removed: WeChat cannot show it")
+    ctx.warn(line, f"Hugo shortcode {opener} {name} {closer} removed: WeChat cannot show it", code="shortcode-removed")
     return ""

@@ -74,7 +74,7 @@ class Liquid(Generator):
         if converted is not None:
             return converted
         if not name.startswith("end"):
-            ctx.warn(line, f"{self.tag_name} tag {{% {name} %}} removed: WeChat cannot show it")
+            ctx.warn(line, f"{self.tag_name} tag {{% {name} %}} removed: WeChat cannot show it", code="shortcode-removed")
         return ""
 
     def tag(self, name: str, args: str, line: int, ctx: PostContext) -> str | None:
@@ -91,7 +91,7 @@ class Liquid(Generator):
         value: Any = ctx.front.get(page.group(1)) if page else None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return str(value)
-        ctx.warn(line, f"{self.tag_name} expression {{{{ {expr} }}}} removed: WeChat cannot show it")
+        ctx.warn(line, f"{self.tag_name} expression {{{{ {expr} }}}} removed: WeChat cannot show it", code="shortcode-removed")
         return ""
 
 

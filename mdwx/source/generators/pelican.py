@@ -28,7 +28,6 @@ _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 _BEGIN = re.compile(r"^-{3}(\s.*)?$")
 _END = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 #: ``{static}``, ``|static|`` (Pelican's older spelling) and the like where a URL starts.
 _LINK = re.compile(r"(?P<lead>\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?|\b(?:src|href)\s*=\s*[\"']?)"
                    r"(?:\{|\|)(?P<kind>static|attach|filename|article)(?:\}|\|)(?P<target>[^\s)\"'>]*)")
@@ -99,18 +98,13 @@ def resolve_links(body: str, folder: Path, content: Path, urls: Callable[[str], 
     ``urls`` gives for the content file, kept as written when it knows none. Fenced code is
     left alone, as Pelican leaves it.
     """
-    out: list[str] = []
-    fence: str | None = None
-    for line in body.splitlines(keepends=True):
-        opened = _FENCE.match(line)
-        if fence is None and opened:
-            fence = opened.group(1)[0] * len(opened.group(1))
-        elif fence is not None and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
-            fence = None
-        elif fence is None:
-            line = _LINK.sub(lambda m: m.group("lead") + _target(m, folder, content, urls), line)
-        out.append(line)
-    return "".join(out)
+    from mdwx.source.generators.text import each_prose
+
+    def resolve(line: str) -> str:
+        return _LINK.sub(lambda m: m.group("lead") + _target(m, folder, content, urls), line)
+
+    # Code is where CommonMark (the renderer) finds it: the one fence scanner.
+    return each_prose(body, lambda chunk, first: "\n".join(resolve(line) for line in chunk.split("\n")))
 
 
 def _target(found: re.Match[str], folder: Path, content: Path, urls: Callable[[str], str | None]) -> str:

@@ -12,6 +12,8 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mdwx.diagnostics import Diagnostic
+
 # A fence may sit inside block quotes and list items: any run of spaces, tabs and '>' before it.
 _FENCE = re.compile(r"^(?P<lead>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
 _TICKS = re.compile(r"`+")
@@ -20,10 +22,10 @@ _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n)")
 
 @dataclass
 class Rewrite:
-    """What a pre-processor made of a body: the new text and ``file:line`` warnings."""
+    """What a pre-processor made of a body: the new text and its warnings."""
 
     text: str
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 def fence_opener(line: str) -> tuple[str, str] | None:
@@ -44,24 +46,19 @@ def closes(line: str, fence: str) -> bool:
 
 
 def blocks(lines: list[str]) -> list[tuple[bool, int, int]]:
-    """Split ``lines`` into ``(is_code, start, end)`` runs; an unclosed fence runs to the end."""
+    """Split ``lines`` into ``(is_code, start, end)`` runs, code being the fenced code blocks
+    CommonMark finds (:func:`mdwx.render.syntax.fenced_code`, the renderer's own reading)."""
+    from mdwx.render.syntax import fenced_code
+
     runs: list[tuple[bool, int, int]] = []
-    start, index, count = 0, 0, len(lines)
-    while index < count:
-        opener = fence_opener(lines[index])
-        if opener is None:
-            index += 1
-            continue
-        if index > start:
-            runs.append((False, start, index))
-        end = index + 1
-        while end < count and not closes(lines[end], opener[0]):
-            end += 1
-        end = min(end + 1, count)
-        runs.append((True, index, end))
-        start = index = end
-    if start < count:
-        runs.append((False, start, count))
+    start = 0
+    for first, end in fenced_code("\n".join(lines)):
+        if first > start:
+            runs.append((False, start, first))
+        runs.append((True, first, end))
+        start = end
+    if start < len(lines):
+        runs.append((False, start, len(lines)))
     return runs
 
 
@@ -188,21 +185,21 @@ def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
     """
     lines = text.split("\n")
     next_closer = next_lines(lines, closer.match)
-    next_fence = next_lines(lines, fence_opener)
+    in_code = [False] * len(lines)
+    next_fence: list[int | None] = [None] * len(lines)
+    for is_code, first, last in blocks(lines):  # found once: a pair rewritten below holds its own fence
+        if is_code:
+            in_code[first:last] = [True] * (last - first)
+            for before in range(first - 1, -1, -1):
+                if next_fence[before] is not None:
+                    break
+                next_fence[before] = first
     index = 0
-    fence: str | None = None
     while index < len(lines):
-        line = lines[index]
-        if fence:
-            fence = None if closes(line, fence) else fence
+        if in_code[index]:
             index += 1
             continue
-        found = fence_opener(line)
-        if found:
-            fence = found[0]
-            index += 1
-            continue
-        match = opener.match(line)
+        match = opener.match(lines[index])
         end = next_closer[index] if match else None
         fence_at = next_fence[index]
         if end is not None and fence_at is not None and fence_at < end:
