@@ -76,8 +76,9 @@ def gate_routes(taken: list[Route], options: Options, *, enforce_size: bool = Tr
 
 
 def _every_problem(route: Route, enforce_size: bool) -> MdwxError:
-    """A post whose front matter could not be read for routing: the error of preparing it,
-    which carries every problem of the post (its files and body too), not only its keys'.
+    """The error of preparing a post whose front matter could not be read for routing.
+
+    It carries every problem of the post (its files and body too), not only its keys'.
     """
     from mdwx.build import prepare
 
