@@ -25,6 +25,8 @@ from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.generators import adapt, toml_front_matter
 from mdwx.source.model import Article, VideoMeta
+from mdwx.source.yaml_load import ImpossibleTimestamp
+from mdwx.source.yaml_load import load as load_yaml
 
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
@@ -209,12 +211,14 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse front matter keeping each top-level key's file line (front matter starts at 2)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) if node is not None else {}
+        data = load_yaml(text) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
+        hint = ("write a real date, or quote it to keep it as text" if isinstance(exc, ImpossibleTimestamp)
+                else "check indentation and quote values holding ':'")
         raise ArticleError(f"invalid YAML front matter: {exc.problem or exc}", path=path,
-                           line=line, hint="check indentation and quote values holding ':'") from None
+                           line=line, hint=hint) from None
     except yaml.YAMLError as exc:
         raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1) from None
     except RecursionError:  # PyYAML composes nested collections recursively

@@ -14,6 +14,7 @@ import yaml
 
 from mdwx.source.generators.base import PostContext, image_markdown, split_args
 from mdwx.source.generators.liquid import Liquid
+from mdwx.source.yaml_load import load as load_yaml
 
 SILENT = frozenset({
     "last_modified_at", "excerpt_separator", "render_with_liquid", "classes", "sidebar",
@@ -58,7 +59,7 @@ class Jekyll(Liquid):
 def _baseurl(config: Path) -> str:
     """``baseurl`` from ``_config.yml`` ("/blog"), or "" when unset or unreadable."""
     try:
-        data = yaml.safe_load(config.read_text("utf-8")[:1_000_000])
+        data = load_yaml(config.read_text("utf-8")[:1_000_000])
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return ""
     value = data.get("baseurl") if isinstance(data, dict) else None
