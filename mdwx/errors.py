@@ -12,6 +12,8 @@ import unicodedata
 from pathlib import Path
 from typing import TypeVar
 
+from mdwx.urls import redact
+
 E = TypeVar("E", bound="MdwxError")
 
 
@@ -32,6 +34,8 @@ class MdwxError(Exception):
         line: int | None = None,
         hint: str | None = None,
     ) -> None:
+        # Messages name the URLs a user wrote; a password in one must not reach a log.
+        message, hint = redact(message), redact(hint) if hint is not None else None
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None

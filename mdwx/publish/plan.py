@@ -23,6 +23,7 @@ from mdwx.publish.identity import Found
 from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
+from mdwx.urls import redact
 
 #: Article steps, in the order they run.
 UNCHANGED, UPDATE, UPLOAD, SETTLE = "unchanged", "update", "uploadnews", "settle"
@@ -151,7 +152,7 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
             vid = await cached_video(state, appid, item)
             if vid is None:
                 plan.videos += 1
-                plan.uploads.append(f"video {item.asset.source[:80]}")
+                plan.uploads.append(f"video {redact(item.asset.source)[:80]}")
             else:
                 plan.cached += 1
                 if vid:
@@ -163,7 +164,7 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
         seen.add((item.content_hash, item.kind))
         plan.images += 1
         size = f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
-        plan.uploads.append(f"{item.kind} {item.asset.source[:80]}{size}")
+        plan.uploads.append(f"{item.kind} {redact(item.asset.source)[:80]}{size}")
     digest = None
     if not plan.uploads and len(videos) == sum(1 for x in assets if x.kind == "video"):
         values = {x.asset.key: x.cached_url or "" for x in assets[1:] if x.kind != "video"}

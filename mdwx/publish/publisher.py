@@ -44,6 +44,7 @@ from mdwx.publish.review import follow_review
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.publish.submission import SubmitSteps
 from mdwx.source.posts import Post
+from mdwx.urls import redact
 
 __all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
            "post_lock_path"]
@@ -124,13 +125,13 @@ class Publisher(SubmitSteps):
         loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
         if article.post_type == "images":  # its pictures are permanent images; no cover
             pictures = await asyncio.gather(*(loader.load_permanent(a, article.path) for a in prepared.document.assets))
-            result.warnings += [f"{x.asset.source}: {w}" for x in pictures if x.prepared for w in x.prepared.warnings]
+            result.warnings += [f"{redact(x.asset.source)}: {w}" for x in pictures if x.prepared for w in x.prepared.warnings]
             await self._run(post, prepared, [*pictures], (pictures[0], None, list(pictures[1:])), result)
             return
         # Every asset is read and normalised before the first upload, so a picture that cannot
         # be made to fit stops the post with nothing sent.
         loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
-        result.warnings += [f"{x.asset.source}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
+        result.warnings += [f"{redact(x.asset.source)}: {w}" for x in loaded if x.prepared for w in x.prepared.warnings]
         reference = prepared.cover
         size = bool(article.pic_crop_235_1 or article.pic_crop_1_1)  # crops are checked against it
         if reference is None:  # nothing given, found or configured: make one
