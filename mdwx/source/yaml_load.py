@@ -25,7 +25,9 @@ class Loader(yaml.SafeLoader):
         try:
             return super().construct_yaml_timestamp(node)
         except (ValueError, OverflowError) as exc:
-            raise ImpossibleTimestamp(None, None, f"{node.value} is not a real date or time ({exc})",
+            # Python words the zone's bound in timedelta reprs; say it in the reader's terms.
+            reason = "the zone offset must be under 24 hours" if "offset" in str(exc) else str(exc)
+            raise ImpossibleTimestamp(None, None, f"{node.value} is not a real date or time ({reason})",
                                       node.start_mark) from None
 
 
