@@ -15,11 +15,14 @@ from typing import Any
 from mdwx.config_tables import BACKENDS, DIGEST_UNITS, DraftLimits, Limits, _section, _suggest
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.source.reader import read_config_text
+from mdwx.urls import http_url_problem, redact
 
 ACCOUNT_KEYS = ("appid", "secret_env", "token_env", "backend", "api_base", "limits", "draft")
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _APPID = re.compile(r"wx[0-9a-fA-F]{16}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: The prefixes a ``secret_env``/``token_env`` name must start with (README "Accounts").
+SECRET_ENV_PREFIXES = ("WECHAT_", "MDWX_")
 
 
 @dataclass(frozen=True)
@@ -85,14 +88,22 @@ def _account(name: str, table: Any, where: Path) -> Account:
         if key in strings and not _ENV_NAME.fullmatch(strings[key]):
             raise fail(f"accounts.{name}.{key} must name an environment variable, not {strings[key]!r}", key,
                        hint=f'{key} = "WECHAT_APPSECRET_{name.upper().replace("-", "_")}" (the name, not the value)')
+        # A repository file choosing which variable is sent could pick any CI secret
+        # (AWS_SECRET_ACCESS_KEY…): only mdwx's own prefixes may be named.
+        if key in strings and not strings[key].startswith(SECRET_ENV_PREFIXES):
+            raise fail(f"accounts.{name}.{key} = {strings[key]!r}: the variable's name must start with "
+                       f"{' or '.join(SECRET_ENV_PREFIXES)}", key,
+                       hint=f'{key} = "WECHAT_APPSECRET_{name.upper().replace("-", "_")}" (rename the variable)')
     if "secret_env" not in strings and "token_env" not in strings:
         raise fail(f"accounts.{name} needs secret_env or token_env (the name of the variable holding the "
                    "AppSecret or an access token)")
     if strings.get("backend", "media") not in BACKENDS:
         raise fail(f"accounts.{name}.backend must be one of {', '.join(BACKENDS)}, not {strings['backend']!r}",
                    "backend")
-    if not strings.get("api_base", "https://").startswith(("http://", "https://")):
-        raise fail(f"accounts.{name}.api_base must be an http:// or https:// URL", "api_base")
+    problem = http_url_problem(strings["api_base"]) if "api_base" in strings else None
+    if problem:
+        raise fail(f"accounts.{name}.api_base {redact(strings['api_base'])!r} {problem}", "api_base",
+                   hint="an http(s) base URL such as https://api.weixin.qq.com")
     sections = {}
     for key, cls in (("limits", Limits), ("draft", DraftLimits)):
         given = table.get(key, {})

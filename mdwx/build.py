@@ -38,7 +38,8 @@ from mdwx.urls import is_local
 TYPICAL_IMAGE_URL = "http://mmbiz.qpic.cn/mmbiz_png/" + "x" * 86 + "/0?wx_fmt=png"
 TYPICAL_VID = "wxv_" + "1" * 19
 _VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*data-mpvid="([^"]+)"[^>]*></iframe>')
-_CARD = re.compile(r"<mp-miniprogram\b([^>]*)></mp-miniprogram>")
+# Quoted values may hold a raw `>` (HTML serialisers leave it in attributes).
+_CARD = re.compile(r"""<mp-miniprogram\b((?:[^>"']|"[^"]*"|'[^']*')*)></mp-miniprogram>""")
 _ATTR = re.compile(r'(data-miniprogram-[a-z]+)="([^"]*)"')
 
 
@@ -430,17 +431,27 @@ def _previewable(content: str) -> str:
     WeChat app draws, becomes a card-like box with its image and title.
     """
     def video(match: re.Match[str]) -> str:
-        src = html.escape(html.unescape(match.group(1)), quote=True)
+        src = html.escape(_safe_src(html.unescape(match.group(1))), quote=True)
         return (f'<video controls preload="metadata" src="{src}" '
                 'style="width:100%;max-height:360px;background:#000"></video>')
 
     def card(match: re.Match[str]) -> str:
-        attrs = dict(_ATTR.findall(match.group(1)))
-        image = attrs.get("data-miniprogram-imageurl", "")
-        title = attrs.get("data-miniprogram-title", "")
+        # Attribute values come serialised for an attribute (a serialiser may leave `<` as
+        # is): read back to text, then escaped again for where they go.
+        attrs = {k: html.unescape(v) for k, v in _ATTR.findall(match.group(1))}
+        image = html.escape(_safe_src(attrs.get("data-miniprogram-imageurl", "")), quote=True)
+        title = html.escape(attrs.get("data-miniprogram-title", ""), quote=True)
         return ('<section style="border:1px solid #ddd;border-radius:8px;padding:10px;margin:12px 0;'
                 'background:#fff"><p style="margin:0 0 8px;font-size:14px;color:#333">'
                 f'{title}</p><img src="{image}" alt="" style="width:100%;border-radius:4px">'
                 '<p style="margin:8px 0 0;font-size:12px;color:#888">小程序 · mini program</p></section>')
 
     return _CARD.sub(card, _VIDEO_IFRAME.sub(video, content))
+
+
+def _safe_src(url: str) -> str:
+    """``url`` when a browser would only fetch it (no ``javascript:``-like scheme), else ``""``."""
+    scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", re.sub(r"[\x00-\x20]", "", url))
+    if scheme is None or scheme.group(1).lower() in ("http", "https", "file"):
+        return url
+    return url if url.lower().startswith("data:image/") else ""

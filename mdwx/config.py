@@ -30,12 +30,13 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
     _error,
     _section,
     _suggest,
+    setting_line,
 )
 from mdwx.diagnostics import unknown_code
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
 from mdwx.source.reader import confined, read_config_text
-from mdwx.urls import is_http_url
+from mdwx.urls import http_url_problem, redact
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
@@ -263,5 +264,39 @@ def _validate(config: SiteConfig, where: Path) -> None:
         if unknown_code(code):
             raise _error(where, "warnings.ignore", f"[warnings] ignore: {unknown_code(code)}",
                          hint="the codes are listed in docs/diagnostics.md")
-    if not is_http_url(config.api_base):
-        raise _error(where, "api_base", "api_base must be an http:// or https:// URL")
+    problem = http_url_problem(config.api_base)
+    if problem:
+        raise _error(where, "api_base", f"api_base {redact(config.api_base)!r} {problem}",
+                     hint="an http(s) base URL such as https://api.weixin.qq.com")
+    for prefix in config.mirrors:
+        problem = http_url_problem(prefix)
+        if problem:
+            raise _error(where, "mirrors", f"mirrors key {redact(prefix)!r} {problem}",
+                         hint='"https://cdn.example.com/images/" = "static/images"')
+
+
+def check_api_base(config: SiteConfig, *, given: str | None = None, allowed: tuple[str, ...] = (),
+                   account: Account | None = None) -> None:
+    """Refuse to send credentials to an ``api_base`` a repository file chose, unless allowed.
+
+    A pull request can change ``mdwx.toml``; the AppSecret (or token) must not follow its
+    ``api_base`` to a host of its choosing. ``config.api_base`` is fine when it is WeChat's
+    own (:data:`DEFAULT_API_BASE`), the caller's ``given`` base (``MDWX_API_BASE``,
+    ``Options.api_base``: the user's own), or one of ``allowed`` (``MDWX_ALLOW_API_BASE``).
+    ``account`` is the ``[accounts.NAME]`` the config is for (its line is named). Raises
+    :class:`ConfigError` naming the file and line that set it.
+    """
+    base = config.api_base.rstrip("/")
+    if base == DEFAULT_API_BASE or base in {b.rstrip("/") for b in (given, *allowed) if b}:
+        return
+    where = config.config_path or config.root / CONFIG_FILE
+    if account is not None and (account.api_base or "").rstrip("/") == base:
+        from mdwx.accounts import toml_line
+
+        line, key = toml_line(where, f"accounts.{account.name}", "api_base"), f"accounts.{account.name}.api_base"
+    else:
+        line, key = setting_line(where, "api_base"), "api_base"
+    raise ConfigError(f"{key} {redact(base)!r} is not WeChat's own API host: the credentials are sent there only "
+                      "when the environment allows it", path=where, line=line,
+                      hint=f"set MDWX_ALLOW_API_BASE={redact(base)} in the environment (not the repository), "
+                      "or MDWX_API_BASE to choose the host yourself")

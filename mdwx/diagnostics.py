@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from mdwx.errors import MdwxError, one_line
+from mdwx.urls import redact
 
 
 class Severity(str, Enum):
@@ -101,6 +102,12 @@ class Diagnostic:
     severity: Severity = Severity.WARNING
     column: int | None = None
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        # A URL's password (http://user:PASSWORD@host/…) never reaches any output format.
+        object.__setattr__(self, "message", redact(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", redact(self.hint))
 
     @property
     def location(self) -> str:

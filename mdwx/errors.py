@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, TypeVar
 if TYPE_CHECKING:
     from mdwx.diagnostics import Diagnostic
 
+from mdwx.urls import redact
+
 E = TypeVar("E", bound="MdwxError")
 
 
@@ -39,6 +41,8 @@ class MdwxError(Exception):
         line: int | None = None,
         hint: str | None = None,
     ) -> None:
+        # Messages name the URLs a user wrote; a password in one must not reach a log.
+        message, hint = redact(message), redact(hint) if hint is not None else None
         super().__init__(message)
         self.message = message
         self.path = str(path) if path is not None else None

@@ -68,7 +68,8 @@ def test_one_post_goes_to_two_accounts_with_separate_state_tokens_and_quotas(tmp
     post = write_post(site / "posts" / "both.md", title="Both", extra="accounts: [blog, news]\n")
     alone = write_post(site / "posts" / "blog-only.md", title="Blog only", extra="accounts: blog\n")
     tokens = MemoryTokenCache()
-    options = api.Options(accounts=credentials(blog, news), token_cache=tokens, wait=True)
+    options = api.Options(accounts=credentials(blog, news), token_cache=tokens, wait=True,
+                          allow_api_base=(blog.base_url, news.base_url))
 
     report = api.publish([post, alone], options)
     assert report.ok, [str(r.error) for r in report.posts]
@@ -101,7 +102,8 @@ def test_one_post_goes_to_two_accounts_with_separate_state_tokens_and_quotas(tmp
     # A post on two accounts is deleted from the one named, and only there.
     with pytest.raises(api.MdwxError, match="goes to accounts blog, news"):
         api.delete(post, options)
-    deleted = api.delete(post, api.Options(accounts=options.accounts, token_cache=tokens, account="news"))
+    deleted = api.delete(post, api.Options(accounts=options.accounts, token_cache=tokens, account="news",
+                                             allow_api_base=options.allow_api_base))
     assert deleted.deleted and count(news, "publish/delete") == 1 and count(blog, "publish/delete") == 0
     rows = api.status(post, options).posts
     assert [(r.account, r.status) for r in rows] == [("blog", "published"), ("news", "deleted")]
@@ -113,7 +115,8 @@ def test_account_option_narrows_a_run_to_one_account(tmp_path: Path, two_sandbox
     both = write_post(site / "posts" / "both.md", title="Both", extra="accounts: [blog, news]\n")
     blog_only = write_post(site / "posts" / "blog.md", title="Blog", extra="accounts: [blog]\n")
     plain = write_post(site / "posts" / "plain.md", title="Plain")
-    options = api.Options(accounts=credentials(blog, news), token_cache=MemoryTokenCache(), account="news")
+    options = api.Options(accounts=credentials(blog, news), token_cache=MemoryTokenCache(), account="news",
+                          allow_api_base=(news.base_url,))
     report = api.publish([both, blog_only, plain], options)
     assert [(Path(r.path).name, r.account, r.status) for r in report.posts] == [
         ("both.md", "news", "submitted"), ("blog.md", "news", "skipped"), ("plain.md", "news", "submitted")]
@@ -131,15 +134,19 @@ def test_a_named_account_without_its_secret_stops_before_anything_is_sent(tmp_pa
     blog, news = two_sandboxes
     site = site_with_accounts(tmp_path / "site", blog, news)
     post = write_post(site / "posts" / "both.md", extra="accounts: [blog]\n")
+    allowed = (blog.base_url, news.base_url)  # the sandboxes' bases, allowed as the environment would
     with pytest.raises(ConfigError, match="account 'blog' has no credentials") as caught:
-        api.publish(post, api.Options(accounts={}))
+        api.publish(post, api.Options(accounts={}, allow_api_base=allowed))
     assert "WECHAT_APPSECRET_BLOG" in (caught.value.hint or "")
     assert not blog.requests
     with pytest.raises(ConfigError, match="account 'blog' has no credentials"):  # the dry run stops alike
-        api.publish(post, api.Options(dry_run=True))
-    planned = api.publish(post, api.Options(dry_run=True, accounts=credentials(blog, news)))
+        api.publish(post, api.Options(dry_run=True, allow_api_base=allowed))
+    planned = api.publish(post, api.Options(dry_run=True, accounts=credentials(blog, news), allow_api_base=allowed))
     assert [r.account for r in planned.posts] == ["blog"] and planned.posts[0].status == "dry-run"
     assert not blog.requests  # it resolved that the secret is there; it fetched no token
+    with pytest.raises(ConfigError, match="accounts.blog.api_base .* is not WeChat's own API host"):
+        api.publish(post, api.Options(dry_run=True, accounts=credentials(blog, news)))  # no consent
+    assert not blog.requests
 
 
 def test_the_cli_reads_each_accounts_secret_from_the_variable_its_config_names(tmp_path: Path,
@@ -150,7 +157,8 @@ def test_the_cli_reads_each_accounts_secret_from_the_variable_its_config_names(t
     site = site_with_accounts(tmp_path / "site", blog, news)
     write_post(site / "posts" / "both.md", title="Both", extra="accounts: [blog, news]\n")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "MDWX_"))}
-    env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"), WECHAT_APPSECRET_BLOG=blog.secret)
+    env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"), WECHAT_APPSECRET_BLOG=blog.secret,
+               MDWX_ALLOW_API_BASE=f"{blog.base_url},{news.base_url}")
     missing = mdwx("publish", "posts", cwd=site, env=env)
     assert missing.returncode == 2 and "WECHAT_APPSECRET_NEWS" in missing.stderr
     assert "Traceback" not in missing.stderr
@@ -175,7 +183,7 @@ title = 64
 
 [accounts.short]
 appid = "wx0123456789abcdef"
-token_env = "SHORT_TOKEN"
+token_env = "WECHAT_SHORT_TOKEN"
 backend = "draft"
 
 [accounts.short.limits]
@@ -183,7 +191,7 @@ title = 10
 """, encoding="utf-8")
     config = load_config(site)
     short = config.accounts["short"]
-    assert short == Account(name="short", appid="wx0123456789abcdef", token_env="SHORT_TOKEN", backend="draft",
+    assert short == Account(name="short", appid="wx0123456789abcdef", token_env="WECHAT_SHORT_TOKEN", backend="draft",
                             limits=(("title", 10),))
     seen = account_config(config, short)
     assert (seen.limits.title, seen.backend, seen.api_base) == (10, "draft", config.api_base)
@@ -202,16 +210,16 @@ title = 10
 
 
 BAD_ACCOUNTS = [
-    ('[accounts.blog]\nsecret_env = "X"\n', 1, "needs an appid"),
-    ('[accounts.blog]\nappid = "wx123"\nsecret_env = "X"\n', 2, "is not an AppID"),
+    ('[accounts.blog]\nsecret_env = "WECHAT_X"\n', 1, "needs an appid"),
+    ('[accounts.blog]\nappid = "wx123"\nsecret_env = "WECHAT_X"\n', 2, "is not an AppID"),
     ('[accounts.blog]\nappid = "wx0123456789abcdef"\nsecret = "hunter2"\n', 3, "secrets never live in mdwx.toml"),
     ('[accounts.blog]\nappid = "wx0123456789abcdef"\n', 1, "needs secret_env or token_env"),
     ('[accounts.blog]\nappid = "wx0123456789abcdef"\nsecret_env = "not a name"\n', 3, "must name an environment"),
-    ('x = 1\n\n[accounts.blog]\nappid = "wx0123456789abcdef"\nsecret_env = "S"\nbakend = "draft"\n', 6,
+    ('x = 1\n\n[accounts.blog]\nappid = "wx0123456789abcdef"\nsecret_env = "WECHAT_S"\nbakend = "draft"\n', 6,
      "did you mean 'backend'"),
-    ('[accounts.blog]\nappid = "wx0123456789abcdef"\nsecret_env = "S"\nbackend = "fax"\n', 4,
+    ('[accounts.blog]\nappid = "wx0123456789abcdef"\nsecret_env = "WECHAT_S"\nbackend = "fax"\n', 4,
      "backend must be one of"),
-    ('[accounts.blog]\nappid = "wx0123456789abcdef"\nsecret_env = "S"\n[accounts.blog.limits]\ntitel = 3\n', 5,
+    ('[accounts.blog]\nappid = "wx0123456789abcdef"\nsecret_env = "WECHAT_S"\n[accounts.blog.limits]\ntitel = 3\n', 5,
      "did you mean 'title'"),
 ]
 
@@ -251,5 +259,5 @@ def test_front_matter_accounts_are_the_sites_or_an_error_at_their_line(names: li
 def load_config_with(names: list[str]) -> Any:
     from mdwx.config import config_from_mapping
 
-    data = {"accounts": {n: {"appid": "wx0123456789abcdef", "secret_env": "S"} for n in names}}
+    data = {"accounts": {n: {"appid": "wx0123456789abcdef", "secret_env": "WECHAT_S"} for n in names}}
     return config_from_mapping(data, root=Path("/site"))

@@ -124,7 +124,7 @@ def options_for(case: Case, blog: SandboxServer, news: SandboxServer, **changes:
     return api.Options(account=case.chosen, credentials=api.Credentials(appid=blog.appid, secret=blog.secret),
                        accounts={n: api.Credentials(secret=secrets[n]) for n in case.secrets},
                        token_cache=MemoryTokenCache(), fetch_transport=httpx.MockTransport(served_picture),
-                       **changes)
+                       allow_api_base=(blog.base_url, news.base_url), **changes)
 
 
 def routed(case: Case) -> set[str]:
@@ -234,9 +234,11 @@ def test_a_remote_picture_named_by_a_public_looking_name_waits_for_its_fetch(tmp
     assert api.check(post).ok  # what the name resolves to is checked when it is fetched, not offline
 
 
-def cli_env(home: Path, **secrets: str) -> dict[str, str]:
+def cli_env(home: Path, *servers: SandboxServer, **secrets: str) -> dict[str, str]:
+    """The CLI's environment: the secrets given, and consent to send them to the sandboxes."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "MDWX_"))}
-    return {**env, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"), **secrets}
+    return {**env, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"),
+            "MDWX_ALLOW_API_BASE": ",".join(s.base_url for s in servers), **secrets}
 
 
 def two_account_site(root: Path, blog: SandboxServer, news: SandboxServer) -> Path:
@@ -259,7 +261,7 @@ def test_a_missing_secret_for_one_account_sends_nothing_to_any(tmp_path: Path,
     blog, news = accounts
     site = two_account_site(tmp_path / "site", blog, news)
     write_post(site / "posts" / "both.md", title="Both", extra="accounts: [blog, news]\n")
-    env = cli_env(tmp_path, WECHAT_APPSECRET_BLOG=blog.secret)
+    env = cli_env(tmp_path, blog, news, WECHAT_APPSECRET_BLOG=blog.secret)
     before = (len(blog.requests), len(news.requests))
     for extra in ([], ["--dry-run"]):
         run = mdwx("publish", "posts", *extra, cwd=site, env=env)
@@ -278,7 +280,7 @@ def test_delete_takes_one_post_and_all_deletes_every_article_after_one_question(
     site = two_account_site(tmp_path / "site", blog, news)
     first = write_post(site / "posts" / "a.md", title="First", extra="accounts: [blog]\n")
     write_post(site / "posts" / "b.md", title="Second", extra="accounts: [blog, news]\n")
-    env = cli_env(tmp_path, WECHAT_APPSECRET_BLOG=blog.secret, WECHAT_APPSECRET_NEWS=news.secret)
+    env = cli_env(tmp_path, blog, news, WECHAT_APPSECRET_BLOG=blog.secret, WECHAT_APPSECRET_NEWS=news.secret)
     earlier = {a.media_id for s in (blog, news) for a in s.store.articles(include_deleted=True)}
     assert mdwx("publish", "posts", "--draft", cwd=site, env=env).returncode == 0
     made = [a.media_id for s in (blog, news) for a in s.store.articles() if a.media_id not in earlier]

@@ -8,10 +8,12 @@ import os
 import sys
 from pathlib import Path
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mdwx.integrations.github import annotation, escape_data, escape_property
+from mdwx.integrations.github import annotation, escape_data, escape_property, workspace_path
+from mdwx.integrations.github import main as github_main
 from tests.action_runner import run_action
 from tests.cli_helpers import count, mdwx, sandbox_env, write_post
 from tests.git_helpers import commit_all, git, git_env, repository
@@ -87,3 +89,96 @@ def test_check_format_github_annotates_the_line(tmp_path: Path) -> None:
     errors = [ln for ln in result.stdout.splitlines() if ln.startswith("::error ")]
     assert errors == [e for e in errors if e.startswith("::error file=bad.md,line=7,title=mdwx check (asset)::")]
     assert len(errors) == 1 and "missing.png" in errors[0]
+
+
+def _commands(stdout: str) -> list[str]:
+    """The lines the runner would read as workflow commands (outside stop-commands)."""
+    found, stopped = [], None
+    for text in stdout.splitlines():
+        if stopped is not None:
+            if text == f"::{stopped}::":
+                stopped = None
+            continue
+        if text.startswith("::stop-commands::"):
+            stopped = text.removeprefix("::stop-commands::")
+        elif text.startswith("::"):
+            found.append(text)
+    return found
+
+
+def _workspace(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    env = git_env(dict(os.environ), tmp_path)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    _bare, work = repository(tmp_path, env)
+    return work, env
+
+
+def test_a_mode_cannot_forge_a_workflow_command(tmp_path: Path) -> None:
+    work, env = _workspace(tmp_path)
+    result = run_action({"mode": "x\n::add-mask::posts", "persist-state": "y\n::set-output name=a::b"},
+                        workspace=work, env=env)
+    assert result.returncode == 2
+    assert _commands(result.stdout) == ["::error title=mdwx::mode must be draft or submit, not 'x%0A::add-mask::posts'"]
+
+
+@pytest.mark.parametrize("state_file", ["../../../x", "/tmp/elsewhere.jsonl", "linked/state.jsonl", "", "a\nb"])
+def test_the_state_file_stays_in_the_workspace(tmp_path: Path, state_file: str) -> None:
+    (tmp_path / "w").mkdir()
+    work, env = _workspace(tmp_path / "w")
+    (tmp_path / "outside").mkdir()
+    (work / "linked").symlink_to(tmp_path / "outside")
+    before = sorted(p.name for p in tmp_path.rglob("*") if ".git" not in p.parts)
+    result = run_action({"mode": "draft", "state-file": state_file}, workspace=work, env=env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    (command,) = _commands(result.stdout)
+    assert command.startswith("::error title=mdwx::state-file") and "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.rglob("*") if ".git" not in p.parts) == before
+
+
+segments = st.lists(st.sampled_from(["..", ".", "a", "b", "link", "", "/", "x.jsonl"]), min_size=1, max_size=6)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=segments)
+def test_workspace_path_is_inside_or_refused(tmp_path_factory, parts: list[str]) -> None:
+    base = tmp_path_factory.mktemp("ci")
+    root = base / "work"
+    (root / "a").mkdir(parents=True)
+    (base / "out").mkdir()
+    (root / "link").symlink_to(base / "out")
+    value = "/".join(parts)
+    try:
+        inside = workspace_path(value, root)
+    except ValueError as exc:
+        assert "\n" not in str(exc) and (_leaves(value) or not value.strip())
+        return
+    assert root.resolve() in inside.parents and not _leaves(value)
+
+
+def _leaves(value: str) -> bool:
+    """Whether ``value`` leads out of the workspace (or is the workspace itself): walked by hand.
+
+    ``link`` at the top is the symbolic link to a folder beside the workspace; nothing in the
+    alphabet leads back in from there.
+    """
+    if value.startswith("/"):
+        return True
+    stack: list[str] = []
+    for segment in value.split("/"):
+        if segment in ("", "."):
+            continue
+        if segment == ".." and not stack or segment == "link" and not stack:
+            return True
+        if segment == "..":
+            stack.pop()
+        else:
+            stack.append(segment)
+    return not stack
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(message=st.text())
+def test_the_helper_prints_one_escaped_command(capsys, message: str) -> None:
+    assert github_main(["error", message]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("::error title=mdwx::") and "\r" not in out

@@ -48,7 +48,7 @@ def test_unknown_setting_names_closest(tmp_path: Path) -> None:
     ('link_policy = "delete"', "link_policy must be one of"),
     ("concurrency = 0", "concurrency must be between 1 and 64"),
     ('concurrency = "8"', "concurrency must be a whole number"),
-    ('api_base = "ftp://x"', "api_base must be an http"),
+    ('api_base = "ftp://x"', "api_base 'ftp://x' is not an http"),
     ("[limits\ntitle = 1", "invalid TOML"),
 ])
 def test_bad_config_is_a_config_error(tmp_path: Path, text: str, message: str) -> None:

@@ -194,6 +194,7 @@ def test_refused_posts_send_nothing(corpus, tmp_path: Path) -> None:
         _assert_outcome(name, post, expected[name]["publish"])
     assert _sandbox_counts(subset) == dict.fromkeys(
         ("images", "videos", "blocks", "articles", "submissions"), 0)
+    assert "SECRET" not in result.stdout + result.stderr  # a URL's password is never printed
 
 
 # Published for real (a few: each publish waits for the sandbox's review); the rest of the

@@ -37,6 +37,18 @@ CLIPBOARD_HTML = """async () => {
 }"""
 
 
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:
+    """Poll ``expression`` until it is true. ``page.evaluate`` runs outside the page's
+    Content-Security-Policy; ``wait_for_function`` evals inside it, which the policy forbids.
+    The deadline only bounds a hang."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        page.wait_for_timeout(20)
+
+
 @pytest.fixture
 def browser(tmp_path: Path):
     from playwright.sync_api import sync_playwright
@@ -57,7 +69,7 @@ def test_preview_at_phone_width_reloads_toggles_dark_and_copies(tmp_path: Path, 
     with PreviewServer(post, port=0) as server:
         page = browser.pages[0] if browser.pages else browser.new_page()
         page.goto(server.url)
-        page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+        wait_until(page, "Array.from(document.images).every(i => i.complete)")
 
         assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
         pictures = page.evaluate("Array.from(document.images).map(i => [i.src.slice(0, 20), i.naturalWidth])")
@@ -73,7 +85,7 @@ def test_preview_at_phone_width_reloads_toggles_dark_and_copies(tmp_path: Path, 
 
         post.write_text(post.read_text("utf-8").replace("Here is the same idea", "EDITED LIVE: the same idea"),
                         "utf-8")
-        page.wait_for_function("document.getElementById('article').textContent.includes('EDITED LIVE')")
+        wait_until(page, "document.getElementById('article').textContent.includes('EDITED LIVE')")
         assert page.evaluate("document.body.dataset.version") == "2"
 
         light = page.evaluate("getComputedStyle(document.querySelector('.phone')).backgroundColor")
@@ -83,7 +95,7 @@ def test_preview_at_phone_width_reloads_toggles_dark_and_copies(tmp_path: Path, 
         page.screenshot(path=str(tmp_path / "preview-390-dark.png"))
 
         page.click("#copy")
-        page.wait_for_function("document.getElementById('status').textContent.startsWith('Copied')")
+        wait_until(page, "document.getElementById('status').textContent.startsWith('Copied')")
         copied = page.evaluate(CLIPBOARD_HTML)
         article = page.evaluate("document.getElementById('article').innerHTML")
         assert copied == article
@@ -126,7 +138,7 @@ def test_no_sideways_page_scroll_at_any_phone_width(tmp_path: Path, browser) -> 
             assert server.snapshot.error is None, server.snapshot.error
             page.set_viewport_size({"width": 375, "height": 800})
             page.goto(server.url)
-            page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+            wait_until(page, "Array.from(document.images).every(i => i.complete)")
             for width in (375, 390, 414):
                 page.set_viewport_size({"width": width, "height": 800})
                 sizes = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")

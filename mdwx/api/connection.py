@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mdwx.api.types import Credentials, Options
+from mdwx.config import check_api_base
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.state.store import State
 from mdwx.source.posts import Post as SitePost
@@ -97,6 +98,8 @@ async def connect(config: SiteConfig, options: Options, *, need_client: bool = T
     if not need_client and not (credentials.secret or credentials.access_token):
         yield Connection(None, credentials.appid or NO_APPID)
         return
+    check_api_base(config, given=options.api_base, allowed=options.allow_api_base,
+                   account=config.accounts.get(account) if account else None)
     client = WeChatClient(credentials.appid, credentials.secret, api_base=config.api_base,
                           access_token=credentials.access_token, token_mode=config.token_endpoint,
                           token_cache=options.token_cache, transport=options.transport, **client_options)

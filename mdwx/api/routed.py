@@ -141,8 +141,16 @@ def resolve_credentials(items: list[Route], options: Options) -> dict[str | None
     Resolved before anything is sent; keyed by account name (None: the call's credentials).
 
     A dry run resolves them alike (it fetches no token), so it stops where the run would.
-    Raises :class:`ConfigError` for the first account without credentials.
+    Raises :class:`ConfigError` for the first account without credentials, or whose
+    ``api_base`` a repository file chose without the environment's consent.
     """
+    from mdwx.config import check_api_base
+
+    for item in items:  # no secret goes to a host a repository file chose, for any account
+        if item.skipped is None and item.error is None:
+            config = item.post.config
+            check_api_base(config, given=options.api_base, allowed=options.allow_api_base,
+                           account=config.accounts.get(item.name) if item.name else None)
     resolved: dict[str | None, Options] = {}
     for account, _ in by_account(items):
         name = account.name if account else None

@@ -127,7 +127,9 @@ class Options:
 
     Connection: ``credentials`` (None: none; :meth:`Credentials.from_env` reads the
     environment), ``api_base`` overrides the site's ``api_base`` (a relay or a sandbox's
-    URL), ``transport`` is an ``httpx.AsyncBaseTransport`` for WeChat's API (tests, proxies)
+    URL); ``allow_api_base`` lists other bases a site's or account's ``api_base`` in a file may
+    name (``MDWX_ALLOW_API_BASE``; without it the credentials go only to WeChat's own host),
+    ``transport`` is an ``httpx.AsyncBaseTransport`` for WeChat's API (tests, proxies)
     and ``fetch_transport`` one for remote images; ``token_cache`` where access tokens are
     kept (None: the per-user disk cache). ``state_path`` is one state database for every
     site instead of each site's ``.mdwx/state.db``; ``theme`` overrides the site's theme.
@@ -160,6 +162,7 @@ class Options:
     backend: str | None = None
     credentials: Credentials | None = None
     api_base: str | None = None
+    allow_api_base: tuple[str, ...] = ()
     state_path: Path | None = None
     theme: str | None = None
     transport: httpx.AsyncBaseTransport | None = None

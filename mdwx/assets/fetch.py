@@ -33,6 +33,7 @@ import httpx
 from mdwx import __version__
 from mdwx.config import ImageLimits
 from mdwx.errors import AssetError
+from mdwx.urls import redact
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -271,6 +272,7 @@ async def _system_resolve(host: str, port: int) -> list[str]:
 
 
 def display_url(url: str, limit: int = 80) -> str:
-    """The URL for a message: no query string (signed URLs carry credentials there), shortened."""
-    text = url.split("?", 1)[0].split("#", 1)[0]
+    """The URL for a message: no user name or password, no query string (signed URLs carry
+    credentials there), shortened."""
+    text = redact(url.split("?", 1)[0].split("#", 1)[0])
     return text if len(text) <= limit else text[: limit - 1] + "…"

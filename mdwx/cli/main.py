@@ -50,7 +50,7 @@ def sandbox_port() -> int:
 
 
 def options_from_env(**changes: Any) -> Options:
-    """The API options for a command: credentials, ``MDWX_API_BASE``, ``MDWX_STATE`` and
+    """The API options for a command: credentials, ``MDWX_API_BASE`` (and ``MDWX_ALLOW_API_BASE``), ``MDWX_STATE`` and
     ``MDWX_SANDBOX_PORT`` and ``MDWX_THEME`` from the environment (the only place the command line reads them),
     plus ``changes``."""
     from mdwx.api import Credentials, Options
@@ -60,7 +60,9 @@ def options_from_env(**changes: Any) -> Options:
     if os.environ.get("MDWX_THEME", "").strip():  # a CI job choosing a theme without editing files
         changes.setdefault("theme", os.environ["MDWX_THEME"].strip())
     # Each [accounts.NAME]'s secret is read from the variable its config names, when used.
+    allowed = tuple(os.environ.get("MDWX_ALLOW_API_BASE", "").replace(",", " ").split())
     return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
+                   allow_api_base=allowed,
                    state_path=state_override(), accounts=Credentials.for_account, **changes)
 
 

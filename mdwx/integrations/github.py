@@ -66,3 +66,46 @@ def diagnostic_annotation(diagnostic: Diagnostic, *, level: str | None = None) -
     return annotation(level or diagnostic.severity.value, message,
                       file=_relative(diagnostic.path) if diagnostic.path else None,
                       line=diagnostic.line, col=diagnostic.column, title=f"mdwx check ({diagnostic.code})")
+
+
+def workspace_path(value: str, workspace: str | Path) -> Path:
+    """``value`` (the Action's ``state-file``) as a path inside ``workspace``, links resolved.
+
+    Raises ValueError with a one-line reason for a path that is empty, holds a control
+    character, or leads (by ``..``, an absolute path or a symbolic link) outside the
+    workspace: a workflow input must not make the Action write elsewhere on the runner.
+    """
+    if not value.strip() or any(not c.isprintable() for c in value):
+        raise ValueError(f"state-file must be a path inside the workspace, not {value!r}")
+    root = Path(os.path.realpath(workspace))
+    target = Path(os.path.realpath(root / value))
+    if target == root or root not in target.parents:
+        raise ValueError(f"state-file {value!r} leads outside the workspace {root}")
+    return target
+
+
+def main(argv: list[str]) -> int:
+    """The Action's helper: ``error|warning|notice MESSAGE`` prints one escaped workflow
+    command; ``workspace-path PATH`` prints PATH inside ``$GITHUB_WORKSPACE`` (exit 2 and an
+    error command when it leads outside); ``check-path PATH`` the same, printing nothing
+    when it is inside."""
+    if len(argv) == 2 and argv[0] in ("error", "warning", "notice"):
+        print(annotation(argv[0], argv[1], title="mdwx"))
+        return 0
+    if len(argv) == 2 and argv[0] in ("workspace-path", "check-path"):
+        try:
+            inside = workspace_path(argv[1], os.environ.get("GITHUB_WORKSPACE") or os.getcwd())
+            if argv[0] == "workspace-path":
+                print(inside)
+        except ValueError as exc:
+            print(annotation("error", str(exc), title="mdwx"))
+            return 2
+        return 0
+    print(annotation("error", f"unknown helper call {argv!r}", title="mdwx"))
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover - run by action.yml
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -36,7 +36,7 @@ from starlette.routing import Route
 
 from mdwx.document import AssetKind
 from mdwx.preview.copy import NO_CREDENTIALS_NOTE, CopyMaker
-from mdwx.preview.page import article_json, render_page
+from mdwx.preview.page import CSP, article_json, render_page
 from mdwx.preview.snapshot import Snapshot, take_snapshot
 from mdwx.preview.watcher import watch
 
@@ -45,8 +45,10 @@ if TYPE_CHECKING:
 
 KEEPALIVE_SECONDS = 15.0
 # Never cached, and never shown inside another site's frame (which could trick a click on Copy).
-_NO_STORE = {"Cache-Control": "no-store", "X-Frame-Options": "DENY",
-             "Content-Security-Policy": "frame-ancestors 'none'"}
+# The policy runs only the page's own script (by hash): markup that slipped into the article
+# could not run script in this origin, which can upload.
+_NO_STORE = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Content-Security-Policy": CSP,
+             "X-Content-Type-Options": "nosniff"}
 
 
 class Hub:
@@ -93,6 +95,19 @@ class Hub:
             return self.snapshot
 
 
+def same_origin(request: Request) -> bool:
+    """Whether a state-changing request comes from this server's own page.
+
+    A browser names the page that sent a request in ``Origin`` and, for ``fetch``, says in
+    ``Sec-Fetch-Site`` whether it is the same origin; a request from another site (even
+    another port of this machine) is refused. Tools such as curl send neither.
+    """
+    origin = request.headers.get("origin")
+    if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        return False
+    return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+
+
 def create_app(path: Path, *, options: Options | None = None, watch_files: bool = True,
                hosts: tuple[str, ...] = ("127.0.0.1", "localhost")) -> Starlette:
     """The preview app for the post at ``path``; ``watch_files`` runs the watcher (lifespan).
@@ -137,8 +152,7 @@ def create_app(path: Path, *, options: Options | None = None, watch_files: bool 
                                  headers={**_NO_STORE, "X-Accel-Buffering": "no"})
 
     async def copy(request: Request) -> Response:
-        origin = request.headers.get("origin")
-        if origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}":
+        if not same_origin(request):
             return JSONResponse({"error": "cross-origin request refused"}, status_code=403)
         copied = await copier.make(hub.snapshot)
         return JSONResponse(copied.to_json(), headers=_NO_STORE)

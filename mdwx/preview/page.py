@@ -14,7 +14,7 @@ import json
 from html import escape
 
 from mdwx.preview.snapshot import Snapshot
-from mdwx.render.preview import PAGE_CSS, meta_html
+from mdwx.render.preview import PAGE_CSS, content_security_policy, meta_html
 
 LIVE_CSS = """
 .bar button { font: inherit; padding: 5px 10px; border-radius: 6px; border: 1px solid #07c160;
@@ -52,9 +52,7 @@ PAGE = """<!DOCTYPE html>
 <div class="meta" id="meta">{meta}</div>
 <div class="content" id="article">{article}</div>
 </div></div>
-<script>
-{script}
-</script>
+<script>{script}</script>
 </body>
 </html>
 """
@@ -189,6 +187,10 @@ $("copy").addEventListener("click", async () => {
 
 listen();
 """
+
+
+#: The header every page of the preview is served with: the page's script by its hash, no other.
+CSP = content_security_policy(SCRIPT, served=True)
 
 
 def render_page(snapshot: Snapshot, notes: list[str]) -> str:

@@ -25,6 +25,7 @@ from mdwx.publish.marker import ADOPTED, Mark
 from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
+from mdwx.urls import redact
 
 #: Article steps, in the order they run. KEEP: a submitted article is kept though the post
 #: changed (``on_submitted_change = "warn"``): nothing is sent, a warning names the next command.
@@ -200,7 +201,7 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
             vid = await cached_video(state, appid, item)
             if vid is None:
                 plan.videos += 1
-                plan.uploads.append(f"video {item.asset.source[:80]}")
+                plan.uploads.append(f"video {redact(item.asset.source)[:80]}")
             else:
                 plan.cached += 1
                 if vid:
@@ -212,7 +213,7 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
         seen.add((item.content_hash, item.kind))
         plan.images += 1
         size = f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
-        plan.uploads.append(f"{item.kind} {item.asset.source[:80]}{size}")
+        plan.uploads.append(f"{item.kind} {redact(item.asset.source)[:80]}{size}")
     digest = None
     if not plan.uploads and len(videos) == sum(1 for x in assets if x.kind == "video"):
         values = {x.asset.key: x.cached_url or "" for x in assets[1:] if x.kind != "video"}

@@ -51,6 +51,7 @@ from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.publish.submission import SubmitSteps
 from mdwx.source.article import EmptyPost
 from mdwx.source.posts import Post
+from mdwx.urls import redact
 
 __all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
            "post_lock_path"]
@@ -438,4 +439,4 @@ def _picture_warnings(result: PostResult, loaded: Sequence[LoadedAsset]) -> None
     """What making each picture fit changed (a GIF's frames, a size), at its reference's line."""
     for item in loaded:
         for warning in item.prepared.warnings if item.prepared else ():
-            result.warn(f"{item.asset.source}: {warning}", code="picture-adjusted", line=item.asset.line)
+            result.warn(f"{redact(item.asset.source)}: {warning}", code="picture-adjusted", line=item.asset.line)

@@ -33,8 +33,10 @@ def parse_card(content: str, ctx: RenderContext) -> dict[str, str]:
     """The card's fields, checked: appid format, path, title length, image."""
     import yaml
 
+    from mdwx.source.yaml_load import load as load_yaml
+
     try:
-        data: Any = yaml.safe_load(content) or {}
+        data: Any = load_yaml(content) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (ctx.line or 0) + 1 + mark.line if mark is not None else ctx.line

@@ -12,6 +12,8 @@ scrolls sideways: wide code blocks and tables scroll inside the article, as in W
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from html import escape
 
 from mdwx.config import SiteConfig
@@ -54,6 +56,7 @@ PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <title>{title}</title>
 <style>{css}</style>
 </head>
@@ -63,14 +66,33 @@ PAGE = """<!DOCTYPE html>
 <div class="meta">{meta}</div>
 <div class="content">{content}</div>
 </div></div>
-<script>
-document.getElementById("dark").addEventListener("change", function (e) {{
-  document.body.classList.toggle("dark", e.target.checked);
-}});
-</script>
+<script>{script}</script>
 </body>
 </html>
 """
+
+#: The page's one script; the Content-Security-Policy allows it by its hash and nothing else.
+SCRIPT = """
+document.getElementById("dark").addEventListener("change", function (e) {
+  document.body.classList.toggle("dark", e.target.checked);
+});
+"""
+
+
+def content_security_policy(script: str, *, served: bool = False) -> str:
+    """A policy that runs ``script`` (by its SHA-256) and no other script.
+
+    Inline styles stay allowed (WeChat's HTML is all ``style`` attributes); pictures and
+    videos may come from anywhere, as in the article. ``served`` adds what only an HTTP header
+    can carry (``frame-ancestors``) and the page's own requests (``connect-src 'self'``).
+    """
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    policy = ["default-src 'none'", f"script-src 'sha256-{digest}'", "style-src 'unsafe-inline'",
+              "img-src * data: blob: file:", "media-src * data: blob: file:", "font-src * data:",
+              "object-src 'none'", "base-uri 'none'", "form-action 'none'"]
+    if served:
+        policy += ["connect-src 'self'", "frame-ancestors 'none'"]
+    return "; ".join(policy)
 
 
 def meta_html(title: str, author: str, digest: str) -> str:
@@ -83,6 +105,8 @@ def preview_page(article: Article, content_html: str, config: SiteConfig) -> str
     """The article (title, author, digest, content) in a 390 px phone frame."""
     return PAGE.format(
         css=PAGE_CSS,
+        csp=content_security_policy(SCRIPT),
+        script=SCRIPT,
         title=escape(article.title),
         meta=meta_html(article.title, article.author or config.author, article.digest),
         content=content_html,

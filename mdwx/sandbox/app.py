@@ -60,6 +60,10 @@ class SandboxApp(Starlette):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        refusal = _refusal(scope, self.state.hosts)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
         control: Control = self.state.control
         path: str = scope["path"]
         endpoint = endpoint_name(path, scope.get("query_string", b""))
@@ -104,6 +108,49 @@ class SandboxApp(Starlette):
         return control.draw_fault()
 
 
+#: Names a sandbox on this machine answers to, besides the host it was bound to.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _host_name(host: str) -> str:
+    """``[::1]:8765`` → ``::1``, ``Localhost:80`` → ``localhost``."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    return host.rpartition(":")[0] if host.count(":") == 1 else host
+
+
+def _refusal(scope: Scope, hosts: frozenset[str]) -> Any:
+    """A 400/403 answer for a request the sandbox must not act on, else None.
+
+    A web page in the user's browser can address the sandbox by a name of its own (DNS
+    rebinding) or send it a cross-site form (``text/plain``) POST: so only the loopback names
+    and the bound host are answered, and a ``/_sandbox/*`` write needs a JSON body (which a
+    cross-site page cannot send without asking) and no foreign ``Origin``/``Sec-Fetch-Site``.
+    """
+    host = _header(scope, b"host")
+    if host is None or _host_name(host) not in hosts:
+        return PlainTextResponse("unknown host: the sandbox answers only to its loopback address", 400)
+    if scope["method"] != "POST" or not scope["path"].startswith("/_sandbox/"):
+        return None
+    origin, site = _header(scope, b"origin"), _header(scope, b"sec-fetch-site")
+    if (origin is not None and _host_name(origin.partition("://")[2]) not in hosts) or \
+            site not in (None, "same-origin", "none"):
+        return JSONResponse({"error": "cross-site request refused"}, status_code=403)
+    kind = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+    length = _header(scope, b"content-length")
+    if kind != "application/json" and (length not in (None, "0") or _header(scope, b"transfer-encoding")):
+        return JSONResponse({"error": "the body must be JSON (Content-Type: application/json)"}, status_code=415)
+    return None
+
+
 def _fault_response(kind: str, endpoint: str) -> Any:
     if kind == "http500":
         return PlainTextResponse("Internal Server Error", status_code=500)
@@ -138,10 +185,12 @@ def _routes() -> list[Route]:
     ]
 
 
-def create_app(settings: SandboxSettings) -> Starlette:
+def create_app(settings: SandboxSettings, host: str = "127.0.0.1") -> Starlette:
     """The sandbox app; ``app.state.store`` is the model, ``app.state.control`` the live
-    settings, fault dice and request log."""
+    settings, fault dice and request log. It answers requests addressed to ``host`` (the
+    address it is bound to) or a loopback name only."""
     app = SandboxApp(routes=_routes())
+    app.state.hosts = LOOPBACK_HOSTS | {_host_name(host if ":" not in host else f"[{host}]")}
     control = Control(settings)
     app.state.control = control
     app.state.store = Store(control, settings.state_path)

@@ -35,6 +35,17 @@ _PAGE = """<!DOCTYPE html>
 """
 
 
+#: The reader pages run no script at all: an article's HTML is the client's, and WeChat strips
+#: script from it; the sandbox's pages must not run it in the sandbox's origin either.
+CSP = ("default-src 'none'; img-src * data:; media-src * data:; style-src 'unsafe-inline'; "
+       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def _html(page: str, status_code: int = 200) -> HTMLResponse:
+    return HTMLResponse(page, status_code, headers={"Content-Security-Policy": CSP,
+                                                    "X-Content-Type-Options": "nosniff"})
+
+
 def _video_box(match: re.Match[str]) -> str:
     vid = _MPVID.search(match.group(1))
     name = html.escape(vid.group(1)) if vid else "unknown"
@@ -88,7 +99,7 @@ def render_item(
 
 
 def _not_found() -> Response:
-    return HTMLResponse(_PAGE.format(title="404", body="<p>No such article.</p>"), 404)
+    return _html(_PAGE.format(title="404", body="<p>No such article.</p>"), 404)
 
 
 def _image_urls(store: Any, art: dict[str, Any]) -> list[str]:
@@ -104,7 +115,7 @@ def _item_page(request: Request, items: list[dict[str, Any]], *, preview: bool) 
         return _not_found()
     art = items[int(number) - 1]
     urls = _image_urls(request.app.state.store, art)
-    return HTMLResponse(render_item(art, preview=preview, image_urls=urls))
+    return _html(render_item(art, preview=preview, image_urls=urls))
 
 
 def _published_page(request: Request, record: PublicationRecord) -> Response:
@@ -113,7 +124,7 @@ def _published_page(request: Request, record: PublicationRecord) -> Response:
     if number.isdigit() and int(number) in record.deleted:
         notice = _DELETED
     if notice is not None:
-        return HTMLResponse(_PAGE.format(title=notice, body=f"<p>{notice}</p>"))
+        return _html(_PAGE.format(title=notice, body=f"<p>{notice}</p>"))
     return _item_page(request, record.items, preview=False)
 
 
@@ -122,7 +133,7 @@ async def article_page(request: Request) -> Response:
     store = request.app.state.store
     article = store.article(key)
     if article is not None:
-        return HTMLResponse(render_article(article))
+        return _html(render_article(article))
     published = store.publication_by_article_id(key)
     if published is not None:
         return _published_page(request, published)
@@ -143,7 +154,7 @@ async def index_page(request: Request) -> Response:
             rows.append(f'<li><a href="/s/{pub.article_id}?idx=1">{title}</a> — '
                         f"publish_status {pub.publish_status}</li>")
     listing = "<ul>" + "".join(rows) + "</ul>" if rows else "<p>No articles yet.</p>"
-    return HTMLResponse(_PAGE.format(title="mdwx sandbox", body="<h1>mdwx sandbox</h1>" + listing))
+    return _html(_PAGE.format(title="mdwx sandbox", body="<h1>mdwx sandbox</h1>" + listing))
 
 
 READER_ROUTES = [

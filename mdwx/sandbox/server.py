@@ -91,7 +91,7 @@ class SandboxServer:
     ) -> None:
         self.host = host
         self._port = port
-        self.app = create_app(settings or SandboxSettings())
+        self.app = create_app(settings or SandboxSettings(), host)
         self.store: Store = self.app.state.store
         self._control: Control = self.app.state.control
         self._server: uvicorn.Server | None = None
@@ -198,7 +198,7 @@ def run_sandbox(
     """
     sock = _bind(host, port)
     base_url = f"http://{host}:{sock.getsockname()[1]}"
-    app = create_app(settings)
+    app = create_app(settings, host)
     app.state.store.base_url = base_url
     echo(f"mdwx sandbox serving WeChat's media API at {base_url}")
     echo(f"  appid:  {settings.appid}")

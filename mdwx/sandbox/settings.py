@@ -9,6 +9,7 @@ is drawn from a seeded RNG so a failing test replays exactly.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,8 @@ class SandboxSettings:
             raise ValueError(f"unknown sandbox setting(s): {', '.join(sorted(unknown))}")
         for name in ("failure_kinds", "publish_fail_idx"):
             if name in changes:
+                if not isinstance(changes[name], (list, tuple)):
+                    raise ValueError(f"{name} must be a list, not {changes[name]!r}"[:200])
                 changes[name] = tuple(changes[name])
         return dataclasses.replace(self, **changes)
 
@@ -119,11 +122,47 @@ class SandboxSettings:
         return f"SandboxSettings({shown}, secret=***)"
 
 
+#: Ranges of the numeric settings (inclusive); the rest are counts from 0 to :data:`_MAX_COUNT`.
+#: Delays are bounded so a setting cannot hang every call (``latency = 1e9``).
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "latency": (0, 60), "latency_jitter": (0, 60), "hang_seconds": (0, 600),
+    "review_seconds": (0, 86_400), "video_review_seconds": (0, 86_400), "publish_seconds": (0, 86_400),
+    "token_ttl": (0, 10**7), "token_grace": (0, 10**7), "failure_rate": (0, 1), "seed": (-(2**63), 2**63 - 1),
+}
+_MAX_COUNT = 2**31
+_WORDS = {"bool": "true or false", "int": "a whole number", "float": "a finite number", "str": "text"}
+
+
+def _check_kinds(s: SandboxSettings) -> None:
+    """Every plain setting has its type (no bool for a number, no NaN) and lies in its range."""
+    for f in dataclasses.fields(s):
+        kind, value = f.type, getattr(s, f.name)
+        if kind not in _WORDS:
+            continue
+        if kind == "bool":
+            ok = isinstance(value, bool)
+        elif kind == "str":
+            ok = isinstance(value, str)
+        else:
+            number = (int,) if kind == "int" else (int, float)
+            ok = isinstance(value, number) and not isinstance(value, bool) and math.isfinite(value)
+        if not ok:
+            raise ValueError(f"{f.name} must be {_WORDS[str(kind)]}, not {value!r}"[:200])
+        if kind in ("int", "float"):
+            low, high = _BOUNDS.get(f.name, (0, _MAX_COUNT))
+            if not low <= value <= high:
+                raise ValueError(f"{f.name} must be between {low} and {high}, not {value!r}")
+
+
 def check_settings(s: SandboxSettings) -> None:
-    """Reject settings that would make the emulator lie (e.g. a failure rate of 3)."""
+    """Reject settings that would make the emulator lie (e.g. a failure rate of 3) or hang.
+
+    Raises ValueError naming the setting.
+    """
+    _check_kinds(s)
     if not 0.0 <= s.failure_rate <= 1.0:
         raise ValueError("failure_rate must be between 0 and 1")
-    bad = [k for k in s.failure_kinds if k not in FAULT_KINDS]
+    bad = [k for k in s.failure_kinds if not isinstance(k, str) or k not in FAULT_KINDS]
     if bad or not s.failure_kinds:
         raise ValueError(f"failure_kinds must be a non-empty subset of {FAULT_KINDS}")
     if s.video_final_status not in (2, 3, 5, 9, 10):

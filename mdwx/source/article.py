@@ -23,10 +23,10 @@ from mdwx.errors import ArticleError, ConfigError, MdwxError, in_file_order, rai
 from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.generators import adapt, site_for, split_front_matter, toml_front_matter
-from mdwx.source.generators.base import FrontMatterLoader
 from mdwx.source.math_setting import FRONT_MATTER_KEYS, math_enabled
 from mdwx.source.model import Article, VideoMeta
 from mdwx.source.suggest import closest
+from mdwx.source.yaml_load import load as load_yaml
 
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
@@ -291,7 +291,7 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse front matter keeping each top-level key's file line (front matter starts at 2)."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=FrontMatterLoader) if node is not None else {}  # noqa: S506 (safe)
+        data = load_yaml(text) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1

@@ -19,19 +19,24 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
+from mdwx.publish.state.export_schema import problem
 from mdwx.source.reader import read_config_text
 
 FORMAT = "mdwx-state"
 VERSION = 1
 MAX_LINE = 1 << 20  # bytes of one record: a bound for reading a hostile file
-MAX_EXPORT_BYTES = 256 << 20  # bytes of a whole export: read no further
+#: An import reads at most this many records and bytes (docs/reliability.md): a real
+#: site's state is a few thousand records; a file past these is refused before it is stored.
+MAX_RECORDS = 200_000
+MAX_BYTES = 64 * 1024 * 1024
 
 #: record type → (table, key columns, column telling which version is newer)
 TABLES: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -63,9 +68,17 @@ def dump_line(record: dict[str, Any]) -> str:
 def _newer(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     """The record to keep of two versions: newer by its time column, then by text."""
     column = TABLES[a["type"]][2]
-    rank_a = (str(a.get(column) or "") if column != "count" else int(a.get(column) or 0), dump_line(a))
-    rank_b = (str(b.get(column) or "") if column != "count" else int(b.get(column) or 0), dump_line(b))
+    rank_a = (_rank(a.get(column), column), dump_line(a))
+    rank_b = (_rank(b.get(column), column), dump_line(b))
     return a if rank_a >= rank_b else b
+
+
+def _rank(value: Any, column: str) -> Any:
+    """The merge rank of a time or a count; a database written before records were checked
+    may hold anything, which ranks lowest rather than stopping every later import."""
+    if column != "count":
+        return str(value or "")
+    return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
 def merge(*sources: Iterable[dict[str, Any]]) -> Merged:
@@ -104,10 +117,15 @@ def render(records: Iterable[dict[str, Any]]) -> str:
 
 def parse(text: str, *, path: Path | None = None) -> list[dict[str, Any]]:
     """The records of an export; StateError naming the file and line for anything else."""
-    records = []
     # Only "\n" ends a record (a checkout with CRLF endings adds "\r"): the text may hold
     # U+2028, U+0085 and the like, which str.splitlines would take for line ends.
-    for number, line in enumerate(text.split("\n"), 1):
+    return list(_records(enumerate(text.split("\n"), 1), path))
+
+
+def _records(lines: Iterable[tuple[int, str]], path: Path | None) -> Iterator[dict[str, Any]]:
+    """The checked records of numbered lines, at most :data:`MAX_RECORDS`."""
+    count = 0
+    for number, line in lines:
         line = line.removesuffix("\r")
         if not line.strip():
             continue
@@ -115,8 +133,9 @@ def parse(text: str, *, path: Path | None = None) -> list[dict[str, Any]]:
             raise StateError("record too long", path=path, line=number)
         try:
             value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise StateError(f"not a JSON record: {exc.msg}", path=path, line=number,
+        except (json.JSONDecodeError, RecursionError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+            raise StateError(f"not a JSON record: {reason}", path=path, line=number,
                              hint="a merge conflict left in the file? keep both lines: import merges them") from None
         if not isinstance(value, dict):
             raise StateError("a record must be a JSON object", path=path, line=number)
@@ -125,18 +144,65 @@ def parse(text: str, *, path: Path | None = None) -> list[dict[str, Any]]:
                 raise StateError(f"not an mdwx state export of version {VERSION}", path=path, line=number,
                                  hint="upgrade mdwx (pip install -U mdwx)")
             continue
-        records.append(_validated(value, path, number))
-    return records
+        count += 1
+        if count > MAX_RECORDS:
+            raise StateError(f"more than {MAX_RECORDS:,} records: not a state export mdwx imports", path=path,
+                             line=number)
+        yield _validated(value, path, number)
 
 
 def _validated(value: dict[str, Any], path: Path | None, line: int) -> dict[str, Any]:
     kind = value.get("type")
-    if kind not in TABLES:
-        raise StateError(f"unknown record type {kind!r}", path=path, line=line)
-    for column in TABLES[kind][1]:
-        if not isinstance(value.get(column), str) or not value[column]:
-            raise StateError(f"{kind} record without {column}", path=path, line=line)
+    if not isinstance(kind, str) or kind not in TABLES:
+        raise StateError(f"unknown record type {str(kind)[:40]!r}", path=path, line=line)
+    found = problem(kind, value)
+    if found:
+        raise StateError(found, path=path, line=line)
     return value
+
+
+def iter_export(source: Path) -> Iterator[dict[str, Any]]:
+    """The checked records of the export file ``source``, read a line at a time.
+
+    Raises :class:`StateError` naming the file (and line) for a file that is not a regular
+    file, is over :data:`MAX_BYTES`, holds a line over :data:`MAX_LINE` bytes, more than
+    :data:`MAX_RECORDS` records, text that is not UTF-8, or a record its type's schema refuses.
+    """
+    try:
+        # Non-blocking: opening a FIFO must not wait for a writer; the mode is checked next.
+        descriptor = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        os.set_blocking(descriptor, True)
+        handle = os.fdopen(descriptor, "rb")
+    except FileNotFoundError:
+        raise StateError("no such state export", path=source) from None
+    except OSError as exc:
+        raise StateError(f"cannot read it: {exc.strerror}", path=source) from None
+    with handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise StateError("not a regular file", path=source)
+        if info.st_size > MAX_BYTES:
+            raise StateError(f"the export is {info.st_size:,} bytes; an import reads at most {MAX_BYTES:,}",
+                             path=source)
+        yield from _records(_lines(handle, source), source)
+
+
+def _lines(handle: Any, source: Path) -> Iterator[tuple[int, str]]:
+    number, total = 0, 0
+    while True:
+        raw = handle.readline(MAX_LINE + 2)
+        if not raw:
+            return
+        number += 1
+        total += len(raw)
+        if total > MAX_BYTES:  # the file grew while it was read
+            raise StateError(f"the export is over {MAX_BYTES:,} bytes", path=source, line=number)
+        if len(raw) > MAX_LINE + 1:
+            raise StateError("record too long", path=source, line=number)
+        try:
+            yield number, raw.decode("utf-8").removesuffix("\n")
+        except UnicodeDecodeError:
+            raise StateError("not valid UTF-8", path=source, line=number) from None
 
 
 # -- the database side ---------------------------------------------------------------------
@@ -207,8 +273,12 @@ class ImportReport:
 
 
 def import_file(db: Path, source: Path) -> ImportReport:
-    """Merge the export ``source`` into the database ``db`` (idempotent)."""
-    records = parse(read_text(source), path=source)
+    """Merge the export ``source`` into the database ``db`` (idempotent), all or nothing.
+
+    Every record is read and checked first (:func:`iter_export`), then the changed ones are
+    written in one transaction. Raises :class:`StateError` naming the export's line.
+    """
+    records = list(iter_export(source))  # every record checked before the database is touched
     ours = read_records(db)
     merged = merge_reporting(ours, records)
     current = {record_key(r): dump_line(r) for r in ours}
@@ -217,19 +287,11 @@ def import_file(db: Path, source: Path) -> ImportReport:
     return ImportReport(source, len(changed), merged.conflicts)
 
 
-def read_text(path: Path) -> str:
-    """The export's text through the one capped reader (a regular file, at most
-    :data:`MAX_EXPORT_BYTES`); raises StateError."""
-    if not os.path.exists(path):
-        raise StateError("no such state export", path=path)
-    return read_config_text(path, error=StateError, limit=MAX_EXPORT_BYTES)
-
-
 def write_export(db: Path, target: Path) -> bool:
     """Write the export of ``db`` to ``target`` atomically; False when it already said that."""
     text = export_text(db)
     try:
-        if read_config_text(target, error=StateError, limit=MAX_EXPORT_BYTES) == text:
+        if read_config_text(target, error=StateError, limit=MAX_BYTES) == text:
             return False
     except StateError:
         pass

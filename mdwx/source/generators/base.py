@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-import yaml
-
 from mdwx.diagnostics import Diagnostic
 from mdwx.source.generators.text import Rewrite, each_prose, html_block_lines, sub_prose
+from mdwx.source.yaml_load import Loader
 
 # Keys every generator's themes use for the same ideas, in order of preference.
 DIGEST_KEYS = ("description", "summary", "excerpt")
@@ -76,19 +75,8 @@ _IMAGE = re.compile(r"(?P<head>!\[(?:[^\[\]\\\n]|\\.){0,256}\]\(\s*)(?P<dest><[^
 _IMG_SRC = re.compile(r"""(?P<head><img\b[^<>]{0,512}?\bsrc\s*=\s*)(?P<q>["'])(?P<dest>[^"'\n]*)(?P=q)""", re.I)
 
 
-class FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader, where a date no calendar has (``2016-11-31``) stays text: the
-    generators' own YAML readers (js-yaml, Psych, Go's) take such a post, so mdwx does too."""
-
-
-def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    try:
-        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
-    except (ValueError, OverflowError):
-        return loader.construct_scalar(node)  # type: ignore[arg-type]
-
-
-FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+#: The front matter's YAML loader (impossible dates stay text): one home, mdwx.source.yaml_load.
+FrontMatterLoader = Loader
 
 
 @dataclass

@@ -18,6 +18,7 @@ from mdwx.errors import MdwxError
 from mdwx.source.generators.base import PostContext, html_or_markdown, split_args
 from mdwx.source.generators.liquid import Liquid
 from mdwx.source.reader import read_config_text
+from mdwx.source.yaml_load import load as load_yaml
 
 SILENT = frozenset({
     "last_modified_at", "excerpt_separator", "render_with_liquid", "classes", "sidebar",
@@ -80,7 +81,7 @@ class Jekyll(Liquid):
 def _baseurl(config: Path) -> str:
     """``baseurl`` from ``_config.yml`` ("/blog"), or "" when unset or unreadable."""
     try:
-        data = yaml.safe_load(read_config_text(config))
+        data = load_yaml(read_config_text(config))
     except (MdwxError, yaml.YAMLError):
         return ""
     value = data.get("baseurl") if isinstance(data, dict) else None
