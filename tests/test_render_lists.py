@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.render_helpers import render
 
 
@@ -24,6 +27,20 @@ def test_bullets_are_text_markers_and_no_list_tags_remain(tmp_path: Path) -> Non
 def test_ordered_list_keeps_its_start_number(tmp_path: Path) -> None:
     html = render("7. seven\n8. eight\n9. nine\n", tmp_path).html
     assert _items(html) == ["7. seven", "8. eight", "9. nine"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(start=st.integers(0, 999_999_999), count=st.integers(1, 4), nested=st.booleans(),
+       delimiter=st.sampled_from(".)"))
+def test_ordered_list_numbers_from_its_start_whatever_it_is(start: int, count: int, nested: bool,
+                                                           delimiter: str) -> None:
+    """Every start markdown allows (0 to 9 digits), top level or nested, counts on from itself."""
+    items = "".join(f"{start if i == 0 else 1}{delimiter} item{i}\n" for i in range(count))
+    # (a list not starting at 1 cannot interrupt a paragraph: a blank line opens it)
+    text = ("- outer\n\n" + "".join(f"  {line}\n" for line in items.splitlines())) if nested else items
+    lines = _items(render(text, Path("/nonexistent-site")).html)
+    numbered = [line for line in lines if "item" in line]
+    assert numbered == [f"{start + i}. item{i}" for i in range(count)]
 
 
 def test_nested_levels_are_indented_with_their_own_markers(tmp_path: Path) -> None:

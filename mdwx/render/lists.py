@@ -22,7 +22,9 @@ UNCHECKED, CHECKED = "☐ ", "☑ "
 def _open_list(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
     token = tokens[idx]
     ordered = token.type == "ordered_list_open"
-    start = int(token.attrGet("start") or 1) if ordered else 1
+    start = token.attrGet("start") if ordered else None
+    # markdown-it sets ``start`` only when it is not 1, and as an int: 0 is a real start.
+    start = 1 if start is None else int(start)
     context_of(env).lists.append(ListState(ordered=ordered, next_number=start))
     return '<section class="list">\n'
 
