@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from mdwx.document import FORMULA_SIZE_ATTR, VIDEO_CLASS, VIDEO_EXTENSIONS, VIDEO_PLAYER, AssetKind
 from mdwx.render.captions import figure_caption
 from mdwx.render.context import RenderContext, context_of, source_reference
+from mdwx.render.links import unsafe_target
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|%|em|rem|vw)?\s*$")
 
@@ -64,6 +65,10 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
     token = tokens[idx]
     source = source_reference(str(token.attrGet("src") or ""))
     alt = self.renderInlineAsText(token.children or [], options, env)
+    if unsafe_target(source):
+        ctx.warn(f"image {source[:60]!r} dropped: not a picture; its description is kept",
+                 code="unsafe-link")
+        return escape(alt, quote=False)
     title = str(token.attrGet("title") or "")
     caption = figure_caption(alt, title, source, ctx.config.caption)
     if is_video(source):

@@ -15,7 +15,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from mdwx.render import cjk_friendly
+from mdwx.render.autolink import autolink_plugin
 from mdwx.render.bounded import bounded_plugin
+
+
+def _any_target(url: str) -> bool:
+    return True
 
 
 def use_syntax(md: MarkdownIt) -> MarkdownIt:
@@ -28,10 +33,14 @@ def use_syntax(md: MarkdownIt) -> MarkdownIt:
     exactly the same syntax.
     """
     md.enable(["table", "strikethrough"])
+    # Every target parses as a link or image: the render rules drop unsafe ones with a warning
+    # (markdown-it would print ``[x](javascript:…)`` as its source text instead).
+    md.validateLink = _any_target  # type: ignore[method-assign]
     md.options["tasklists"] = True
     md.options["alerts"] = True
     md.options["strikethrough_single_tilde"] = True
     md.use(gfm_autolink_plugin)
+    md.use(autolink_plugin)  # bare URLs in Chinese text; first_last@host (see .autolink)
     md.use(footnote_plugin, inline=False)
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
            allow_blank_lines=False)
