@@ -56,6 +56,8 @@ class SiteConfig:
     exclude: tuple[str, ...] = ("**/README.md", "**/_*.md", ".mdwx/**", "**/node_modules/**")
     comments: str = "closed"
     show_cover_pic: bool = False
+    # Keep a body "# H1" that repeats the front matter's title (default: dropped, WeChat shows the title).
+    keep_title_heading: bool = False
     default_cover: str | None = None
     # Font for the title on a cover mdwx makes when a post has none (else a system CJK font).
     cover_font: str | None = None

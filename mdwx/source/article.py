@@ -29,7 +29,7 @@ from mdwx.source.model import Article, VideoMeta
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
     "theme", "slug", "draft", "video", "date", "tags", "id", "type", "pic_crop_235_1", "pic_crop_1_1",
-    "accounts", "publish_at",
+    "accounts", "publish_at", "keep_title_heading",
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -82,6 +82,8 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     title = _string(front, "title", source)
     if not title:
         title, body, body_line = _title_from_h1(body, body_line)
+    elif not _bool(front, "keep_title_heading", source, config.keep_title_heading):
+        body, body_line = _without_title_heading(body, body_line, title)
     title = title or path.stem
     title = " ".join(title.split())
     if not body.strip():
@@ -287,6 +289,15 @@ def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
             # Elsewhere it becomes a blank line, so every later line keeps its number.
             return title, "\n".join(lines[:index] + [""] + lines[index + 1:]), body_line
     return "", body, body_line
+
+
+def _without_title_heading(body: str, body_line: int, title: str) -> tuple[str, int]:
+    """The body without its first ``# H1`` when that repeats the title (WeChat shows the title
+    above the article, so it would be read twice); any other first H1 stays."""
+    heading, rest, rest_line = _title_from_h1(body, body_line)
+    if heading and " ".join(heading.split()) == " ".join(title.split()):
+        return rest, rest_line
+    return body, body_line
 
 
 def make_digest(body: str, limit: int) -> str:
