@@ -29,6 +29,7 @@ class ListState:
 
     ordered: bool
     next_number: int = 1
+    width: str = ""  # class suffix of a list whose numbers need a wider hanging indent
 
 
 @dataclass
