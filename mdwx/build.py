@@ -320,10 +320,28 @@ def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
     content = prepared.content(values)
     content_path = folder / "content.html"
     content_path.write_text(content, encoding="utf-8")
+    cover = _write_made_cover(prepared, folder)
     preview_path = folder / "preview.html"
-    page = preview_page(prepared.article, _previewable(content), prepared.post.config)
+    page = preview_page(prepared.article, _previewable(content), prepared.post.config,
+                        chars=prepared.text_chars, cover=cover.name if cover else None)
     preview_path.write_text(page, encoding="utf-8")
-    return [content_path, preview_path]
+    return [content_path, preview_path, *([cover] if cover else [])]
+
+
+def _write_made_cover(prepared: Prepared, folder: Path) -> Path | None:
+    """``cover.png``: the cover publish will make for a post that gives none, to look at first."""
+    if not prepared.makes_cover:
+        return None
+    from mdwx.assets.cover import cover_for_post
+    from mdwx.render.pipeline import article_theme
+    from mdwx.render.themes import load_theme
+
+    config, article = prepared.post.config, prepared.article
+    made = cover_for_post(article.title, load_theme(article_theme(article, config)).css, config.cover_font,
+                          config.root, config.config_path)
+    path = folder / "cover.png"
+    path.write_bytes(made.png)
+    return path
 
 
 def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:

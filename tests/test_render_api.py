@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mdwx.config import Limits, SiteConfig
 from mdwx.errors import ConfigError
@@ -124,3 +126,23 @@ def test_each_theme_knows_its_code_block_colour() -> None:
     colours = {name: load_theme(name).code_colour for name in theme_names()}
     assert colours["default"] == "#f8f8f2"
     assert all(colour and colour.startswith("#") for colour in colours.values())
+
+
+@settings(max_examples=40, deadline=None)
+@given(body=st.lists(st.sampled_from(["# 标题", "正文 **粗体** 和 `code`。", "- 列表\n- 项", "> 引用",
+                                      "```python\nprint('x')\n```", "| a | b |\n|---|---|\n| 1 | 2 |",
+                                      "[链接](https://example.com)"]), min_size=1, max_size=6))
+def test_static_preview_counts_the_visible_text_the_same_in_every_theme(
+        tmp_path_factory: pytest.TempPathFactory, body: list[str]) -> None:
+    """The figure is the text a reader sees (as ``check`` counts it), not the markup's length."""
+    from mdwx.render.limits import text_chars
+
+    root = tmp_path_factory.mktemp("site")
+    counts = set()
+    for theme in theme_names():
+        html = render_markdown("\n\n".join(body) + "\n", SiteConfig(root=root), theme=theme).html
+        page = preview_page(article(root), html, SiteConfig(root=root))
+        shown = int(re.search(r"<span>([\d,]+) characters</span>", page).group(1).replace(",", ""))
+        assert shown == text_chars(html) < len(html)
+        counts.add(shown)
+    assert len(counts) == 1

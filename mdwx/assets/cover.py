@@ -171,6 +171,16 @@ def configured_font(value: str | None, root: Path, where: Path) -> Path | None:
     return path
 
 
+def cover_for_post(title: str, theme_css: str, cover_font: str | None, root: Path,
+                   config_path: Path | None) -> Cover:
+    """The cover publish makes for a post without one: the site's ``cover_font`` (relative to
+    ``root``) or a system font, the theme's colours. ``build`` and the previews show the same
+    picture. Raises ConfigError for a ``cover_font`` that is not a font."""
+    where = config_path or root / "mdwx.toml"
+    font = choose_font(title, configured_font(cover_font, root, where))
+    return make_cover(title, theme_colours(theme_css), font)
+
+
 def make_cover(title: str, colours: Colours, font: Path | None) -> Cover:
     """Draw the cover; the title goes in the centre square when ``font`` is given."""
     image = Image.new("RGB", SIZE, colours.paper)

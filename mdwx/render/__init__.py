@@ -70,11 +70,13 @@ def theme_names() -> list[str]:
     return names()
 
 
-def preview_page(article: Article, content_html: str, config: SiteConfig) -> str:
-    """A standalone HTML page showing the article in a phone-width frame."""
+def preview_page(article: Article, content_html: str, config: SiteConfig, *, chars: int | None = None,
+                 cover: str | None = None) -> str:
+    """A standalone HTML page showing the article in a phone-width frame (see
+    :func:`mdwx.render.preview.preview_page`)."""
     from mdwx.render.preview import preview_page as page
 
-    return page(article, content_html, config)
+    return page(article, content_html, config, chars=chars, cover=cover)
 
 
 def check_content(html: str, limits: Limits) -> list[str]:

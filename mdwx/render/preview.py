@@ -15,6 +15,7 @@ from __future__ import annotations
 from html import escape
 
 from mdwx.config import SiteConfig
+from mdwx.render.limits import text_chars
 from mdwx.source.model import Article
 
 #: The phone frame, shared by the static page and the live preview. ``body.dark`` is an
@@ -31,6 +32,7 @@ body { margin: 0; padding: 24px 0; background: #e9ebee; font-family: -apple-syst
 .screen { padding: 20px 16px 40px; box-sizing: border-box; min-height: 640px; }
 .screen > .content { overflow-wrap: break-word; }
 .screen > .content img { max-width: 100%; }
+.meta .cover { display: block; width: 100%; border-radius: 6px; margin: 0 0 14px; }
 .meta h1 { font-size: 22px; line-height: 1.4; margin: 0 0 10px; color: #222; overflow-wrap: break-word; }
 .meta .by { font-size: 14px; color: #576b95; margin-bottom: 8px; }
 .meta .digest { font-size: 13px; color: #888; border-left: 3px solid #ddd; padding-left: 8px; margin-bottom: 20px; }
@@ -73,18 +75,26 @@ document.getElementById("dark").addEventListener("change", function (e) {{
 """
 
 
-def meta_html(title: str, author: str, digest: str) -> str:
-    """The title, author and digest above the article, escaped."""
+def meta_html(title: str, author: str, digest: str, cover: str | None = None) -> str:
+    """The (made) cover, title, author and digest above the article, escaped."""
     digest_html = f'<div class="digest">{escape(digest)}</div>' if digest else ""
-    return f'<h1>{escape(title)}</h1><div class="by">{escape(author)}</div>{digest_html}'
+    cover_html = (f'<img class="cover" src="{escape(cover)}" alt="cover made from the title">'
+                  if cover else "")
+    return f'{cover_html}<h1>{escape(title)}</h1><div class="by">{escape(author)}</div>{digest_html}'
 
 
-def preview_page(article: Article, content_html: str, config: SiteConfig) -> str:
-    """The article (title, author, digest, content) in a 390 px phone frame."""
+def preview_page(article: Article, content_html: str, config: SiteConfig, *, chars: int | None = None,
+                 cover: str | None = None) -> str:
+    """The article (title, author, digest, content) in a 390 px phone frame.
+
+    ``chars`` is the count of visible text the page shows (default: that of ``content_html``:
+    text, not markup, so it is the same in every theme); ``cover`` the URL of the cover
+    mdwx will make when the post gives none.
+    """
     return PAGE.format(
         css=PAGE_CSS,
         title=escape(article.title),
-        meta=meta_html(article.title, article.author or config.author, article.digest),
+        meta=meta_html(article.title, article.author or config.author, article.digest, cover),
         content=content_html,
-        chars=f"{len(content_html):,}",
+        chars=f"{text_chars(content_html) if chars is None else chars:,}",
     )
