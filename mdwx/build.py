@@ -122,9 +122,9 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
 
     article = read_post(post)
     try:
-        theme = load_theme(article_theme(article, post.config))
+        theme = load_theme(article_theme(article, post.config), post.config.root)
     except ConfigError as exc:
-        if article.theme != post.config.theme:  # a per-post theme: the post is wrong, not the site
+        if article.theme != post.config.theme and exc.path is None:  # not an error inside a theme file  # a per-post theme: the post is wrong, not the site
             raise ArticleError(exc.message, path=article.path, line=article.key_lines.get("theme"),
                                hint=exc.hint) from exc
         raise
@@ -337,7 +337,7 @@ def _write_made_cover(prepared: Prepared, folder: Path) -> Path | None:
     from mdwx.render.themes import load_theme
 
     config, article = prepared.post.config, prepared.article
-    made = cover_for_post(article.title, load_theme(article_theme(article, config)).css, config.cover_font,
+    made = cover_for_post(article.title, load_theme(article_theme(article, config), config.root).css, config.cover_font,
                           config.root, config.config_path)
     path = folder / "cover.png"
     path.write_bytes(made.png)

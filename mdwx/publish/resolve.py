@@ -189,7 +189,7 @@ class AssetLoader:
         from mdwx.assets.cover import cover_for_post
         from mdwx.render.themes import load_theme
 
-        made = await asyncio.to_thread(cover_for_post, title, load_theme(theme).css, self.config.cover_font,
+        made = await asyncio.to_thread(cover_for_post, title, load_theme(theme, self.config.root).css, self.config.cover_font,
                                        self.config.root, self.config.config_path)
         asset = Asset(key="cover", kind=AssetKind.IMAGE, source="(generated cover)", line=None)
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(made.png)))

@@ -37,7 +37,7 @@ def render_article(article: Article, config: SiteConfig, *, theme: Theme | None 
     if theme is None:
         from mdwx.render.themes import load_theme
 
-        theme = load_theme(article_theme(article, config))
+        theme = load_theme(article_theme(article, config), config.root)
     if templates is None:
         from mdwx.render.header_footer import load_templates
 
@@ -59,7 +59,7 @@ def render_markdown(text: str, config: SiteConfig, *, theme: str | Theme | None 
     if not isinstance(theme, Theme):
         from mdwx.render.themes import load_theme
 
-        theme = load_theme(theme or config.theme)
+        theme = load_theme(theme or config.theme, config.root)
     return render(text, config, theme=theme, path=path, line_offset=line_offset, base_dir=base_dir)
 
 
