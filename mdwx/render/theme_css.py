@@ -125,7 +125,8 @@ def _rule(source: ThemeSource, rule: re.Match[str]) -> str:
     start = rule.start(2)
     parts, position = [], 0
     for declaration in re.finditer(r"[^;]+;?", body):
-        parts.append(_declaration(source, declaration.group(), start + declaration.start()))
+        text = declaration.group()
+        parts.append(_declaration(source, text, start + declaration.start() + len(text) - len(text.lstrip())))
         position = declaration.end()
     parts.append(body[position:])
     kept = "".join(parts)
