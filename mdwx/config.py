@@ -58,6 +58,9 @@ class SiteConfig:
     show_cover_pic: bool = False
     # Keep a body "# H1" that repeats the front matter's title (default: dropped, WeChat shows the title).
     keep_title_heading: bool = False
+    # The articles' language (BCP 47: "zh-CN", "en"): callout titles and the preview's words
+    # follow it. "" detects it per post (Chinese when the body is mostly Chinese).
+    lang: str = ""
     default_cover: str | None = None
     # Font for the title on a cover mdwx makes when a post has none (else a system CJK font).
     cover_font: str | None = None

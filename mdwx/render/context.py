@@ -50,6 +50,7 @@ class RenderContext:
     open_links: list[str] = field(default_factory=list)  # closing HTML per open link
     in_figure: bool = False  # inside a paragraph rendered as a figure section
     cjk: bool = False  # the text is Chinese/Japanese/Korean: section titles follow it
+    lang: str = "en"  # the article's language (BCP 47): callout titles follow it
     raw_hooks: Hooks | None = None  # sanitizer hooks shared by every raw-HTML fragment
     hidden_line: int | None = None  # where the never-shown element left open started
     pending_prefix: str = ""  # marker written into the next paragraph (list items, notes)

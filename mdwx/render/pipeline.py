@@ -39,6 +39,22 @@ from mdwx.render.themes import Theme
 from mdwx.source.model import Article
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_language(text: str) -> str:
+    """``zh`` when the text is mostly Chinese, else ``en``.
+
+    "Mostly": Han characters at least a third as many as Latin letters (a Chinese word is one
+    or two characters, an English one five letters; code and URLs in a Chinese post are
+    Latin), and kana or hangul (Japanese, Korean) rarer than a fifth of the Han characters.
+    """
+    han = len(_HAN.findall(text))
+    if not han or len(_KANA_HANGUL.findall(text)) * 5 > han:
+        return "en"
+    return "zh" if han * 3 >= len(_LATIN.findall(text)) else "en"
 
 
 class WeChatRenderer(RendererHTML):
@@ -111,8 +127,9 @@ def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset
 
 
 def new_context(config: SiteConfig, text: str, *, theme: Theme, path: Path | None,
-                line_offset: int, base_dir: Path | None) -> RenderContext:
-    """A fresh per-render context for ``text`` rendered with ``theme``."""
+                line_offset: int, base_dir: Path | None, lang: str = "") -> RenderContext:
+    """A fresh per-render context for ``text`` rendered with ``theme``; the language is
+    ``lang``, else the site's ``lang``, else detected from ``text``."""
     return RenderContext(
         config=config,
         path=path,
@@ -122,6 +139,7 @@ def new_context(config: SiteConfig, text: str, *, theme: Theme, path: Path | Non
         pygments_style=theme.pygments_style,
         code_colour=theme.code_colour,
         cjk=bool(_CJK.search(text)),
+        lang=lang or config.lang or detect_language(text),
     )
 
 
@@ -174,8 +192,10 @@ def render_article(article: Article, config: SiteConfig, *, theme: Theme,
     ``theme`` is the loaded theme (:func:`article_theme` names it); ``header`` and ``footer``
     the site's loaded templates (:func:`mdwx.render.header_footer.load_templates`).
     """
+    lang = article.front_matter.get("lang")
     ctx = new_context(config, article.body, theme=theme, path=article.path,
-                      line_offset=article.file_line(1), base_dir=article.path.parent)
+                      line_offset=article.file_line(1), base_dir=article.path.parent,
+                      lang=lang if isinstance(lang, str) else "")
     values = {"author": article.author or config.author, "title": article.title,
               "digest": article.digest, "slug": article.slug, "source_url": article.source_url}
     parts = {}

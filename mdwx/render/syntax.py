@@ -16,6 +16,7 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from mdwx.render import cjk_friendly
 from mdwx.render.autolink import autolink_plugin
+from mdwx.render.callouts import callouts_plugin
 from mdwx.render.bounded import bounded_plugin
 
 
@@ -45,6 +46,7 @@ def use_syntax(md: MarkdownIt) -> MarkdownIt:
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
            allow_blank_lines=False)
     md.use(admon_plugin)
+    md.use(callouts_plugin)  # > [!TIP] 小技巧; titles in the article's language
     md.use(attrs_plugin, allowed=("width", "height"))
     md.use(cjk_friendly.plugin)
     md.use(bounded_plugin)  # last: it wraps the rules above that rescan the rest of the text

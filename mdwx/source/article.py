@@ -29,7 +29,7 @@ from mdwx.source.model import Article, VideoMeta
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
     "theme", "slug", "draft", "video", "date", "tags", "id", "type", "pic_crop_235_1", "pic_crop_1_1",
-    "accounts", "publish_at", "keep_title_heading",
+    "accounts", "publish_at", "keep_title_heading", "lang",
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
