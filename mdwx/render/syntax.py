@@ -16,8 +16,8 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from mdwx.render import cjk_friendly
 from mdwx.render.autolink import autolink_plugin
-from mdwx.render.callouts import callouts_plugin
 from mdwx.render.bounded import bounded_plugin
+from mdwx.render.callouts import callouts_plugin
 
 
 def _any_target(url: str) -> bool:
