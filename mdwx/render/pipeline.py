@@ -36,6 +36,7 @@ from mdwx.render.raw_html import close_hidden, raw_html_plugin
 from mdwx.render.sanitize import MAX_DEPTH, drop_hidden, limit_depth
 from mdwx.render.syntax import use_syntax
 from mdwx.render.themes import Theme
+from mdwx.render.toc import toc_plugin
 from mdwx.source.model import Article
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
@@ -96,7 +97,7 @@ def markdown() -> MarkdownIt:
     md = use_syntax(MarkdownIt("commonmark", {"html": True, "xhtmlOut": False},
                                renderer_cls=WeChatRenderer))
     for plugin in (blocks_plugin, lists_plugin, code_plugin, links_plugin, media_plugin,
-                   raw_html_plugin, positions_plugin):
+                   raw_html_plugin, positions_plugin, toc_plugin):
         md.use(plugin)
     return md
 

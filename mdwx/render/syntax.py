@@ -18,6 +18,7 @@ from mdwx.render import cjk_friendly
 from mdwx.render.autolink import autolink_plugin
 from mdwx.render.bounded import bounded_plugin
 from mdwx.render.callouts import callouts_plugin
+from mdwx.render.toc import toc_syntax
 
 
 def _any_target(url: str) -> bool:
@@ -47,6 +48,7 @@ def use_syntax(md: MarkdownIt) -> MarkdownIt:
            allow_blank_lines=False)
     md.use(admon_plugin)
     md.use(callouts_plugin)  # > [!TIP] 小技巧; titles in the article's language
+    md.use(toc_syntax)  # [TOC], [[toc]], ${toc}
     md.use(attrs_plugin, allowed=("width", "height"))
     md.use(cjk_friendly.plugin)
     md.use(bounded_plugin)  # last: it wraps the rules above that rescan the rest of the text
