@@ -41,6 +41,7 @@ class RenderContext:
     link_policy: str = "footnotes"
     pygments_style: str = "friendly"
     code_colour: str | None = None  # the theme's code block colour: lets a block pick its own
+    code_background: str | None = None  # the site's code_style's background (None: the theme's)
     line: int | None = None
     assets: dict[str, Asset] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)

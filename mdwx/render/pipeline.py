@@ -25,6 +25,7 @@ from mdwx.document import Diagnostic, Document
 from mdwx.render.blocks import blocks_plugin
 from mdwx.render.bounded import NESTING_KEY
 from mdwx.render.code import code_plugin
+from mdwx.render.code_frame import style_colours
 from mdwx.render.context import ENV_KEY, RenderContext
 from mdwx.render.header_footer import Template, fill
 from mdwx.render.inline_css import inline_theme
@@ -137,8 +138,9 @@ def new_context(config: SiteConfig, text: str, *, theme: Theme, path: Path | Non
         base_dir=base_dir or (path.parent if path is not None else config.root),
         line_offset=line_offset,
         link_policy="keep" if config.wechat_pay else config.link_policy,
-        pygments_style=theme.pygments_style,
-        code_colour=theme.code_colour,
+        pygments_style=config.code_style or theme.pygments_style,
+        code_colour=style_colours(config.code_style)[1] if config.code_style else theme.code_colour,
+        code_background=style_colours(config.code_style)[0] if config.code_style else None,
         cjk=bool(_CJK.search(text)),
         lang=lang or config.lang or detect_language(text),
     )
