@@ -143,7 +143,17 @@ def test_static_preview_counts_the_visible_text_the_same_in_every_theme(
     for theme in theme_names():
         html = render_markdown("\n\n".join(body) + "\n", SiteConfig(root=root), theme=theme).html
         page = preview_page(article(root), html, SiteConfig(root=root))
-        shown = int(re.search(r"<span>([\d,]+) characters</span>", page).group(1).replace(",", ""))
+        shown = int(re.search(r"<span>([\d,]+) (?:characters|字)</span>", page).group(1).replace(",", ""))
         assert shown == text_chars(html) < len(html)
         counts.add(shown)
     assert len(counts) == 1
+
+
+@pytest.mark.parametrize(("body", "front", "expected"), [
+    ("这是一篇中文文章，讲发布。", {}, ("字", "深色模式", 'lang="zh"')),
+    ("An English article.", {}, ("characters", "dark mode", 'lang="en"')),
+    ("An English article.", {"lang": "zh-CN"}, ("字", "深色模式", 'lang="zh-CN"')),
+])
+def test_static_preview_speaks_the_article_language(tmp_path: Path, body: str, front: dict, expected: tuple) -> None:
+    page = preview_page(article(tmp_path, body=body, front_matter=front), "<p>x</p>", SiteConfig(root=tmp_path))
+    assert all(word in page for word in expected)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from html import escape
 
 from mdwx.config import SiteConfig
+from mdwx.render.callouts import language_family
 from mdwx.render.limits import text_chars
 from mdwx.source.model import Article
 
@@ -52,7 +53,7 @@ body.dark .screen > .content img, body.dark .screen > .content video { filter: i
 """
 
 PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -60,7 +61,7 @@ PAGE = """<!DOCTYPE html>
 <style>{css}</style>
 </head>
 <body>
-<div class="bar"><span>{chars} characters</span><label><input type="checkbox" id="dark"> dark mode</label></div>
+<div class="bar"><span>{chars}</span><label><input type="checkbox" id="dark"> {dark}</label></div>
 <div class="phone"><div class="screen">
 <div class="meta">{meta}</div>
 <div class="content">{content}</div>
@@ -73,6 +74,19 @@ document.getElementById("dark").addEventListener("change", function (e) {{
 </body>
 </html>
 """
+
+
+#: The page's own words, in the article's language.
+WORDS = {"en": {"chars": "{count:,} characters", "dark": "dark mode"},
+         "zh": {"chars": "{count:,} 字", "dark": "深色模式"}}
+
+
+def article_language(article: Article, config: SiteConfig) -> str:
+    """The post's ``lang``, else the site's, else detected from its body (as the render does)."""
+    from mdwx.render.pipeline import detect_language
+
+    lang = article.front_matter.get("lang")
+    return lang if isinstance(lang, str) and lang else config.lang or detect_language(article.body)
 
 
 def meta_html(title: str, author: str, digest: str, cover: str | None = None) -> str:
@@ -91,10 +105,15 @@ def preview_page(article: Article, content_html: str, config: SiteConfig, *, cha
     text, not markup, so it is the same in every theme); ``cover`` the URL of the cover
     mdwx will make when the post gives none.
     """
+    lang = article_language(article, config)
+    words = WORDS[language_family(lang)]
+    count = text_chars(content_html) if chars is None else chars
     return PAGE.format(
+        lang=escape(lang),
+        dark=words["dark"],
         css=PAGE_CSS,
         title=escape(article.title),
         meta=meta_html(article.title, article.author or config.author, article.digest, cover),
         content=content_html,
-        chars=f"{text_chars(content_html) if chars is None else chars:,}",
+        chars=words["chars"].format(count=count),
     )
