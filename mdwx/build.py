@@ -147,7 +147,9 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
 
         image_post_images(article, document, post.config.draft.image_post_images)
         image_post_text(article, post.config.draft.image_post_text)
-    warnings = list(article.warnings) + [str(w) for w in document.warnings]
+    from mdwx.render.contrast import contrast_warnings
+
+    warnings = list(article.warnings) + [str(w) for w in [*document.warnings, *contrast_warnings(theme)]]
     chars = text_chars(estimate)
     long_text = text_warning(chars, post.config.limits)
     if long_text:

@@ -161,3 +161,37 @@ def test_cli_lists_the_themes_and_writes_a_starting_file_that_loads(tmp_path: Pa
     again = runner.invoke(main, ["themes", "new", "mine", "--dir", str(tmp_path)])
     assert again.exit_code == 2 and "already exists" in again.output
     assert runner.invoke(main, ["themes", "new", "x", "--base", "neon", "--dir", str(tmp_path)]).exit_code == 2
+
+
+@settings(max_examples=30, deadline=None)
+@given(grey=st.integers(0x90, 0xee), where=st.sampled_from(["--text", "--tint"]))
+def test_check_warns_when_a_theme_draws_text_below_readable_contrast(
+        tmp_path_factory: pytest.TempPathFactory, grey: int, where: str) -> None:
+    """Light grey text on white (or a quote tint as dark as its text) is reported, with its ratio."""
+    from mdwx.build import check_post
+    from mdwx.render.contrast import contrast, parse_colour
+    from mdwx.source.posts import collect_posts
+
+    folder = tmp_path_factory.mktemp("site")
+    colour = f"#{grey:02x}{grey:02x}{grey:02x}"
+    value = colour if where == "--text" else "#444444"
+    _write(folder, f'@import "default";\n:root {{ {where}: {value}; }}\n')
+    (folder / "mdwx.toml").write_text('theme = "mine.css"\n', "utf-8")
+    post = folder / "post.md"
+    post.write_text("---\ntitle: T\n---\n\n正文\n\n> 引用\n", "utf-8")
+    report = check_post(collect_posts([post])[0])
+    warned = [w for w in report.warnings if "contrast" in w]
+    if where == "--text":
+        expected = contrast(parse_colour(colour), (255, 255, 255)) < 4.5  # type: ignore[arg-type]
+        assert any("body text" in w for w in warned) is expected
+    else:
+        assert any("quote" in w and "mine.css" in w for w in warned)
+
+
+def test_no_built_in_theme_warns_on_the_sample_site() -> None:
+    from mdwx.build import check_post
+    from mdwx.source.posts import collect_posts
+
+    site = Path(__file__).resolve().parents[1] / "sample-site" / "posts"
+    for post in collect_posts(sorted(site.glob("*.md"))):
+        assert not [w for w in check_post(post).warnings if "contrast" in w]

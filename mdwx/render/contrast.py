@@ -13,7 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+from mdwx.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from mdwx.render.themes import Theme
 
 MIN_RATIO = 4.5  # WCAG 2 AA, body text
 MIN_ACCENT_RATIO = 3.0  # WCAG 2 AA for large or bold text and non-text marks: accents, headings
@@ -145,3 +152,18 @@ def minimum_for(what: str) -> float:
 def low_contrast(css: str, page: str = "#ffffff") -> list[Pair]:
     """The pairs of :func:`theme_pairs` below their :func:`minimum_for`."""
     return [pair for pair in theme_pairs(css, page) if pair.ratio < minimum_for(pair.what)]
+
+
+@lru_cache(maxsize=16)
+def _low(css: str) -> tuple[Pair, ...]:
+    return tuple(low_contrast(css))
+
+
+def contrast_warnings(theme: Theme) -> list[Diagnostic]:
+    """A ``low-contrast`` warning per kind of text ``theme`` draws below its minimum, naming
+    the theme's file (a built-in: its name). Computed once per theme per process."""
+    where = str(theme.path) if theme.path is not None else None
+    return [Diagnostic(f"theme {theme.name!r}: {pair.what} {pair.colour} on {pair.background} has contrast "
+                       f"{pair.ratio}:1, below {minimum_for(pair.what)}:1 (WCAG)", where, None,
+                       code="low-contrast", hint="darken the text colour or lighten its background")
+            for pair in _low(theme.css)]
