@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mdwx.config_tables import setting_line
 from mdwx.diagnostics import Diagnostic, ignoring
@@ -33,6 +34,9 @@ from mdwx.post_report import PostReport  # re-exported: mdwx.build.PostReport is
 from mdwx.source.model import Article
 from mdwx.source.posts import Post
 from mdwx.urls import is_local
+
+if TYPE_CHECKING:
+    from mdwx.render.themes import Theme
 
 # What a placeholder becomes once uploaded, for sizing the content before anything is sent.
 TYPICAL_IMAGE_URL = "http://mmbiz.qpic.cn/mmbiz_png/" + "x" * 86 + "/0?wx_fmt=png"
@@ -102,7 +106,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     article, errors = read_post_found(post)
     warnings = list(article.warnings)
     try:
-        document = _render(article, post, errors)
+        document, theme = _render(article, post, errors)
     except ConfigError:
         raise
     except MdwxError as exc:  # nothing to verify without the HTML
@@ -123,6 +127,9 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     verify_local_assets(article, document, post, cover, errors)
     if article.post_type == "images":  # its pictures and plain text: checked offline too
         _check_image_post(article, document, post, errors)
+    from mdwx.render.contrast import contrast_warnings
+
+    warnings += contrast_warnings(theme)
     chars = text_chars(estimate)
     long_text = text_warning(chars, post.config.limits)
     if long_text:
@@ -140,10 +147,11 @@ def _shown(post: Post, warnings: list[Diagnostic]) -> list[Diagnostic]:
     return ignoring(warnings, post.config.warnings.ignore)
 
 
-def _render(article: Article, post: Post, errors: list[MdwxError]) -> Document:
-    """The post's Document in its theme.
+def _render(article: Article, post: Post, errors: list[MdwxError]) -> tuple[Document, Theme]:
+    """The post's Document in its theme, and that theme.
 
-    A per-post theme in error is collected and the site's theme used instead.
+    A per-post theme in error is collected and the site's theme used instead; an error inside a
+    theme file (it names its file) or in the site's own theme stops the run: the site is wrong.
     """
     from mdwx.render import render_article
     from mdwx.render.header_footer import load_templates
@@ -151,15 +159,17 @@ def _render(article: Article, post: Post, errors: list[MdwxError]) -> Document:
     from mdwx.render.themes import load_theme
 
     try:
-        theme = load_theme(article_theme(article, post.config))
+        theme = load_theme(article_theme(article, post.config), post.config.root)
     except ConfigError as exc:
-        if article.theme == post.config.theme:
-            raise  # the site's own theme: the site is wrong, not the post
+        if article.theme == post.config.theme or exc.path is not None:
+            raise
         errors.append(ArticleError(exc.message, path=article.path, line=article.key_lines.get("theme"),
                                    hint=exc.hint))
-        theme = load_theme(post.config.theme)
+        theme = load_theme(post.config.theme, post.config.root)
     # The caller loads what the render needs; the render itself reads nothing.
-    return render_article(article, post.config, theme=theme, templates=load_templates(post.config), errors=errors)
+    document = render_article(article, post.config, theme=theme, templates=load_templates(post.config),
+                              errors=errors)
+    return document, theme
 
 
 def _check_image_post(article: Article, document: Document, post: Post, errors: list[MdwxError]) -> None:
@@ -400,10 +410,28 @@ def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
     content = prepared.content(values)
     content_path = folder / "content.html"
     content_path.write_text(content, encoding="utf-8")
+    cover = _write_made_cover(prepared, folder)
     preview_path = folder / "preview.html"
-    page = preview_page(prepared.article, _previewable(content), prepared.post.config)
+    page = preview_page(prepared.article, _previewable(content), prepared.post.config,
+                        chars=prepared.text_chars, cover=cover.name if cover else None)
     preview_path.write_text(page, encoding="utf-8")
-    return [content_path, preview_path]
+    return [content_path, preview_path, *([cover] if cover else [])]
+
+
+def _write_made_cover(prepared: Prepared, folder: Path) -> Path | None:
+    """``cover.png``: the cover publish will make for a post that gives none, to look at first."""
+    if not prepared.makes_cover:
+        return None
+    from mdwx.assets.cover import cover_for_post
+    from mdwx.render.pipeline import article_theme
+    from mdwx.render.themes import load_theme
+
+    config, article = prepared.post.config, prepared.article
+    made = cover_for_post(article.title, load_theme(article_theme(article, config), config.root).css, config.cover_font,
+                          config.root, config.config_path)
+    path = folder / "cover.png"
+    path.write_bytes(made.png)
+    return path
 
 
 def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:

@@ -56,11 +56,20 @@ class SiteConfig:
     author: str = ""
     link_policy: str = "footnotes"
     tab_width: int = 4  # columns between tab stops in code blocks
+    code_style: str = ""  # a Pygments style for code blocks ("" = the theme's)
+    code_line_numbers: bool = False  # numbers beside every code block ({linenos} asks for one)
+    code_header: bool = False  # three window dots above each code block, drawn with CSS
+    code_wrap: bool = False  # long code lines wrap instead of scrolling sideways
     caption: str = "title"  # figure captions: "title", "alt" (never generic alt text) or "none"
     include: tuple[str, ...] = ("**/*.md",)
     exclude: tuple[str, ...] = ("**/README.md", "**/_*.md", ".mdwx/**", "**/node_modules/**")
     comments: str = "closed"
     show_cover_pic: bool = False
+    # Keep a body "# H1" that repeats the front matter's title (default: dropped, WeChat shows the title).
+    keep_title_heading: bool = False
+    # The articles' language (BCP 47: "zh-CN", "en"): callout titles and the preview's words
+    # follow it. "" detects it per post (Chinese when the body is mostly Chinese).
+    lang: str = ""
     default_cover: str | None = None
     # Font for the title on a cover mdwx makes when a post has none (else a system CJK font).
     cover_font: str | None = None
@@ -240,6 +249,13 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise _error(where, "caption", f"caption must be one of {', '.join(CAPTION_SOURCES)}")
     if not 1 <= config.tab_width <= 16:
         raise _error(where, "tab_width", f"tab_width must be between 1 and 16, not {config.tab_width}")
+    if config.code_style:
+        from mdwx.render.code_frame import style_colours
+
+        try:
+            style_colours(config.code_style)
+        except ConfigError as exc:
+            raise _error(where, "code_style", exc.message, hint=exc.hint) from None
     if config.comments not in COMMENT_MODES:
         raise _error(where, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}")
     if config.backend not in BACKENDS:

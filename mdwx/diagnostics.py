@@ -47,6 +47,8 @@ CODES: dict[str, str] = {
     "unknown-key": "a front-matter key that neither mdwx nor the site's generator reads",
     "relative-link": "a link to a relative target, which cannot work inside WeChat",
     "in-page-link": "a link to an anchor in the page, which WeChat rejects",
+    "low-contrast": "a theme draws some text below WCAG contrast (4.5:1 reading text, 3:1 accents)",
+    "unsafe-link": "a link or image whose target would run code or open a local file (javascript:, file:…)",
     "unknown-language": "a fence's info string names a language without a highlighter",
     "unclosed-hidden": "a never-shown tag (script, style…) is never closed, so it shows as text",
     "empty-target": "an image or link with an empty target",

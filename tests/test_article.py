@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mdwx.config import Limits, SiteConfig
 from mdwx.errors import ArticleError
@@ -164,3 +166,31 @@ def test_slug_is_sanitised(tmp_path: Path) -> None:
 
 def test_author_defaults_to_site_author(tmp_path: Path) -> None:
     assert read(tmp_path, "body\n", author="Site Author").author == "Site Author"
+
+
+_TITLES = st.text(st.sampled_from("技术周刊第期 Weekly#42:·《》"), min_size=1, max_size=16).map(
+    lambda t: " ".join(t.split()).strip("#").strip()).filter(bool)
+
+
+@settings(max_examples=80, deadline=None)
+@given(title=_TITLES, before=st.sampled_from(["", "\n", "Intro.\n\n", "```\n# {t}\n```\n\n"]),
+       spacing=st.sampled_from(["# {t}", "#  {t}  ", "# {t} #", "   # {t}"]),
+       keep=st.sampled_from([None, "front", "site"]))
+def test_a_body_h1_repeating_the_title_is_dropped_unless_kept(
+        tmp_path_factory: pytest.TempPathFactory, title: str, before: str, spacing: str, keep: str | None) -> None:
+    """WeChat shows the title above the body: a first ``# H1`` equal to it would be read twice."""
+    root = tmp_path_factory.mktemp("post")
+    heading = spacing.format(t=title)
+    front = f"---\ntitle: '{title}'\n" + ("keep_title_heading: true\n" if keep == "front" else "") + "---\n"
+    text = front + before.format(t=title) + heading + "\n\nLast line.\n"
+    article = read(root, text, **({"keep_title_heading": True} if keep == "site" else {}))
+    lines = article.body.split("\n")
+    in_fence = before.startswith("```") and spacing == "# {t}"  # the fenced line is code: it stays
+    assert lines.count(heading) == in_fence + (keep is not None)
+    last = lines.index("Last line.")
+    assert article.file_line(last + 1) == text.split("\n").index("Last line.") + 1
+
+
+def test_a_different_first_h1_stays_in_the_body(tmp_path: Path) -> None:
+    article = read(tmp_path, "---\ntitle: 周刊\n---\n# 第 42 期\n\ntext\n")
+    assert article.title == "周刊" and "# 第 42 期" in article.body

@@ -63,3 +63,27 @@ def test_text_only_post_passes_offline_and_says_publish_will_make_a_cover(tmp_pa
     assert any("no cover image: publish will make one" in w and "default_cover" in w for w in report.warnings)
     built = build_post(collect_posts([post])[0], tmp_path / "out")
     assert built.error is None and (tmp_path / "out" / "post" / "content.html").is_file()
+
+
+def test_build_shows_the_cover_publish_would_make(tmp_path: Path) -> None:
+    from mdwx.assets.cover import cover_for_post
+    from mdwx.render.themes import load_theme
+
+    (tmp_path / "mdwx.toml").write_text('theme = "elegant"\n', encoding="utf-8")
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: 技术周刊 第 42 期\n---\n\nNo pictures here.\n", encoding="utf-8")
+    built = build_post(collect_posts([post])[0], tmp_path / "out")
+    cover = tmp_path / "out" / "post" / "cover.png"
+    assert built.error is None and cover in built.outputs
+    assert cover.read_bytes() == cover_for_post("技术周刊 第 42 期", load_theme("elegant").css, None, tmp_path,
+                                                tmp_path / "mdwx.toml").png
+    assert '<img class="cover" src="cover.png"' in (tmp_path / "out" / "post" / "preview.html").read_text("utf-8")
+
+
+def test_build_of_a_post_with_its_own_cover_writes_no_made_one(tmp_path: Path) -> None:
+    Image.new("RGB", (90, 40), (0, 0, 255)).save(tmp_path / "pic.png")
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: T\n---\n\n![a](pic.png)\n", encoding="utf-8")
+    built = build_post(collect_posts([post])[0], tmp_path / "out")
+    assert built.error is None and not (tmp_path / "out" / "post" / "cover.png").exists()
+    assert 'class="cover"' not in (tmp_path / "out" / "post" / "preview.html").read_text("utf-8")

@@ -157,3 +157,52 @@ def test_text_only_post_publishes_with_a_made_cover_uploaded_once(tmp_path: Path
         assert not any("made a 900×383 cover" in a for a in second.actions)
         again = publish([tmp_path / "a.md"], sb, draft=True)[0]
         assert "unchanged: nothing sent" in again.actions and not any("cover" in a for a in again.actions)
+
+
+def _em_measure(text: str) -> float:
+    """A stand-in font: wide characters 1 em (46 px), the rest half of one."""
+    import unicodedata
+
+    return sum(46 if unicodedata.east_asian_width(c) in "WF" else 23 for c in text)
+
+
+TITLE_PARTS = st.one_of(st.text(alphabet="技术周刊第期如何用写一个微信公众号发布工具从零开始", min_size=1, max_size=6),
+                        st.from_regex(r"[A-Za-z]{1,9}|[0-9]{1,4}|v[0-9]\.[0-9]", fullmatch=True),
+                        st.sampled_from(list("，。、：！？（）《》「」ー") + ["ぁ", "ッ", " / ", " - "]))
+TITLES = st.lists(TITLE_PARTS, min_size=1, max_size=12).map(lambda parts: " ".join(parts) if len(parts) % 2
+                                                            else "".join(parts)).filter(str.strip)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=TITLES, width=st.sampled_from([323, 250, 180]))
+def test_cover_titles_break_only_where_line_breaking_rules_allow(title: str, width: int) -> None:
+    """UAX #14 with kinsoku: no line starts with closing punctuation or small kana, none ends
+    with an opening mark, no number or Latin word is split, nothing is lost."""
+    from uniseg.linebreak import line_break_boundaries
+
+    from mdwx.assets.cover import NO_LINE_END, NO_LINE_START, wrap_title
+
+    title = " ".join(title.split())
+    lines = wrap_title(title, _em_measure, width, 4)
+    if lines is None:
+        return
+    assert all(_em_measure(line) <= width for line in lines) and len(lines) <= 4
+    assert "".join(lines).replace(" ", "") == title.replace(" ", "")
+    allowed = set(line_break_boundaries(title))
+    position = 0
+    for line in lines[:-1]:
+        position = title.index(line, position) + len(line)
+        end = position + len(title[position:]) - len(title[position:].lstrip())
+        assert end in allowed, (title, lines)
+        assert not line.endswith(tuple(NO_LINE_END))
+        following = title[end]
+        assert following not in NO_LINE_START, (title, lines)
+        assert end > position or not (line[-1].isascii() and line[-1].isalnum()
+                                      and following.isascii() and following.isalnum())
+
+
+def test_cover_title_breaks_at_the_space_that_balances_the_lines() -> None:
+    from mdwx.assets.cover import wrap_title
+
+    assert wrap_title("技术周刊 第 42 期", _em_measure, 323, 4) == ["技术周刊", "第 42 期"]
+    assert wrap_title("「深度」为什么说 Rust 是未来？", _em_measure, 400, 4) == ["「深度」为什么说", "Rust 是未来？"]

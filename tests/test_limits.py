@@ -37,8 +37,12 @@ def _write_post(folder: Path, body: str, name: str = "post.md", front: str = "ti
 
 
 def _independent_text_count(html: str) -> int:
-    """Visible characters measured apart from mdwx: html.parser text, white space folded."""
+    """Visible characters measured apart from mdwx: html.parser text, white space folded; a
+    block or line break separates words, an inline element (a coloured token, ``[1]``) does not."""
     from html.parser import HTMLParser
+
+    inline = {"span", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "code", "sup", "sub", "a",
+              "small", "kbd", "q", "abbr", "cite", "samp", "var"}
 
     class Text(HTMLParser):
         def __init__(self) -> None:
@@ -49,10 +53,10 @@ def _independent_text_count(html: str) -> int:
             self.parts.append(data)
 
         def handle_starttag(self, tag: str, attrs: object) -> None:
-            self.parts.append(" ")
+            self.parts.append("" if tag in inline else " ")
 
         def handle_endtag(self, tag: str) -> None:
-            self.parts.append(" ")
+            self.parts.append("" if tag in inline else " ")
 
     parser = Text()
     parser.feed(html)

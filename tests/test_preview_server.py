@@ -111,11 +111,37 @@ def test_copy_refuses_a_request_from_another_site(tmp_path: Path) -> None:
     assert copied.status_code == 200 and copied.json()["hosted"] is False
 
 
-def test_copy_without_credentials_is_the_article_shown(tmp_path: Path) -> None:
-    app = create_app(code_tour_with_pictures(tmp_path), watch_files=False)
+_DATA_URI = re.compile(r'src="data:([^;"]+);base64,([^"]+)"')
+
+
+def test_copy_without_credentials_is_the_article_shown_with_the_pictures_publish_uploads(tmp_path: Path) -> None:
+    """Not the camera's original nor a WebP: what ``media/uploadimg`` would get (JPEG/PNG,
+    within the width and byte limits), byte for byte; the rest is the article shown."""
+    import io
+
+    from PIL import Image
+
+    from mdwx.assets.imaging import body_target, prepare_image
+    from mdwx.config import ImageLimits
+
+    post = code_tour_with_pictures(tmp_path)
+    photo = post.parent.parent / "media" / "photo.jpg"
+    Image.effect_noise((3000, 2000), 60).convert("RGB").save(photo, quality=95)
+    post.write_text(post.read_text("utf-8") + "\n![照片](../media/photo.jpg)\n", "utf-8")
+    app = create_app(post, watch_files=False)
     copied = call(app, "POST", "/copy").json()
+    shown = call(app, "GET", "/article.json").json()["html"]
     assert copied["hosted"] is False and copied["error"] is None
-    assert copied["html"] == call(app, "GET", "/article.json").json()["html"]
+    assert _DATA_URI.sub("", copied["html"]) == _DATA_URI.sub("", shown)
+    pictures = _DATA_URI.findall(copied["html"])
+    assert len(pictures) == 4 and "image/webp" in {mime for mime, _ in _DATA_URI.findall(shown)}
+    limits = ImageLimits()
+    for mime, encoded in pictures:
+        data = base64.b64decode(encoded)
+        assert mime in ("image/jpeg", "image/png") and len(data) <= limits.body_max_bytes
+        assert Image.open(io.BytesIO(data)).width <= limits.max_width
+    expected = prepare_image(photo.read_bytes(), body_target(limits), source="photo.jpg").data
+    assert base64.b64decode(pictures[-1][1]) == expected
 
 
 def test_copy_with_the_sandbox_uploads_pictures_once(tmp_path: Path) -> None:

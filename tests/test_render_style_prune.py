@@ -245,8 +245,9 @@ def test_text_only_sections_become_paragraphs_with_the_same_boxes(
 def test_a_code_block_and_list_items_are_paragraphs_but_not_inside_a_paragraph(tmp_path: Path) -> None:
     html = render("- a\n- b\n  - c\n\n```js\nx = 1\n```\n\nx <div style=\"margin:1px\">y</div> z\n",
                   tmp_path).html
-    assert html.count('<p style="margin:4px 0">') == 2  # "a" and "c"
-    assert '<section style="margin:4px 0"><span style="color:#07a35a">• </span>b<section' in html
+    assert html.count('<p style="margin:4px 0;padding-left:1.5em">') == 2  # "a" and "c"
+    assert ('<section style="margin:4px 0;padding-left:1.5em"><span style="display:inline-block;min-width:1.5em;'
+            'margin-left:-1.5em;color:#07a35a">• </span>b<section') in html
     assert '<p style="margin:0 0 16px;padding:12px 14px' in html
     # The theme's inliner parses as HTML5 does: the <div> closed the paragraph, and then
     # stands alone as text-only block with a margin.

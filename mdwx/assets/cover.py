@@ -19,12 +19,13 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+from uniseg.linebreak import line_break_units
 
 from mdwx.errors import ConfigError
 from mdwx.source.reader import check_file
@@ -60,9 +61,12 @@ SYSTEM_FONT_PATTERNS = (
 )
 _FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 _COLOUR = r"(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b"
-_CJK_CHARS = "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef"
-# Units that may start a new line: one CJK character, or a word with the spaces before it.
-_UNITS = re.compile(rf"\s*[{_CJK_CHARS}]|\s*[^\s{_CJK_CHARS}]+|\s+")
+# Kinsoku shori (JIS X 4051, GB/T 15834 practice) on top of UAX #14: characters that never
+# start a line (closing marks, small kana, iteration and prolonged-sound marks) and that
+# never end one (opening marks). UAX #14 alone lets small kana and "ー" start a line.
+NO_LINE_START = frozenset("、。，．・：；？！ー々ゝゞヽヾ〻‐゠〜～ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
+                          ")）]］}｝〕〉》」』】〙〗〟’”｠»%％‰℃°!?,.:;")
+NO_LINE_END = frozenset("(（[［{｛〔〈《「『【〘〖〝‘“｟«")
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,16 @@ def configured_font(value: str | None, root: Path, where: Path) -> Path | None:
     return path
 
 
+def cover_for_post(title: str, theme_css: str, cover_font: str | None, root: Path,
+                   config_path: Path | None) -> Cover:
+    """The cover publish makes for a post without one: the site's ``cover_font`` (relative to
+    ``root``) or a system font, the theme's colours. ``build`` and the previews show the same
+    picture. Raises ConfigError for a ``cover_font`` that is not a font."""
+    where = config_path or root / "mdwx.toml"
+    font = choose_font(title, configured_font(cover_font, root, where))
+    return make_cover(title, theme_colours(theme_css), font)
+
+
 def make_cover(title: str, colours: Colours, font: Path | None) -> Cover:
     """Draw the cover; the title goes in the centre square when ``font`` is given."""
     image = Image.new("RGB", SIZE, colours.paper)
@@ -204,18 +218,80 @@ def _decorate(draw: ImageDraw.ImageDraw, title: str, colours: Colours) -> None:
     draw.rectangle([left, SIZE[1] - 10, right - 1, SIZE[1] - 1], fill=colours.accent)
 
 
+def break_units(title: str) -> list[str]:
+    """``title`` cut at its line-break opportunities: UAX #14 (``uniseg``) with CJK kinsoku.
+
+    Each unit may end a line; its trailing spaces vanish when it does. Joined, the units
+    are ``title``.
+    """
+    units: list[str] = []
+    for unit in line_break_units(title):
+        if units and (unit[0] in NO_LINE_START or units[-1].rstrip()[-1:] in NO_LINE_END):
+            units[-1] += unit
+        else:
+            units.append(unit)
+    return units
+
+
+def _break_penalty(unit: str, width: float) -> float:
+    """What ending a line after ``unit`` costs: nothing at a space or after CJK punctuation,
+    something inside a run of CJK characters (words have no spaces there), more inside a
+    Latin word or URL (after a hyphen or slash)."""
+    last = unit[-1]
+    if last.isspace() or (unicodedata.east_asian_width(last) in "WF" and unicodedata.category(last)[0] == "P"):
+        return 0.0
+    if unicodedata.east_asian_width(last) in "WF":
+        return (0.35 * width) ** 2
+    return (0.5 * width) ** 2
+
+
+def wrap_title(title: str, measure: Callable[[str], float], width: float, max_lines: int) -> list[str] | None:
+    """The title in the fewest lines (at most ``max_lines``) no wider than ``width``, broken
+    only at :func:`break_units`, the lines as even as possible and breaks at spaces preferred;
+    None when no such layout exists. ``measure`` gives a text's drawn width (px)."""
+    units = break_units(title)
+    count = len(units)
+    inf = float("inf")
+    # best[j] for the current line count: (cost, start of the last line) laying units[:j]
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(inf, 0)] * count
+    chains: list[list[tuple[float, int]]] = []
+    for _ in range(max_lines):
+        following: list[tuple[float, int]] = [(inf, 0)] * (count + 1)
+        for end in range(1, count + 1):
+            for start in range(end - 1, -1, -1):
+                if best[start][0] == inf:
+                    continue
+                line = "".join(units[start:end]).strip()
+                drawn = measure(line)
+                if drawn > width:
+                    break  # wider still for earlier starts
+                cost = best[start][0] + (width - drawn) ** 2
+                cost += _break_penalty(units[end - 1], width) if end < count else 0.0
+                if cost < following[end][0]:
+                    following[end] = (cost, start)
+        chains.append(following)
+        if following[count][0] < inf:
+            lines, end = [], count
+            for table in reversed(chains):
+                start = table[end][1]
+                lines.append("".join(units[start:end]).strip())
+                end = start
+            return [line for line in reversed(lines) if line]
+        best = following
+    return None
+
+
 def _wrap(title: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
-    """Lines no wider than ``width`` where possible: break at spaces or between CJK characters
-    (a single word wider than the line stays whole; :func:`_clip` shortens it)."""
+    """Greedy lines at the same break opportunities, for a title that fits no size: a single
+    unit wider than the line stays whole (:func:`_clip` shortens it)."""
     lines: list[str] = []
     line = ""
-    for unit in _UNITS.findall(title):
-        candidate = line + unit
-        if font.getlength(candidate.strip()) <= width or not line.strip():
-            line = candidate
-        else:
+    for unit in break_units(title):
+        if line and font.getlength((line + unit).strip()) > width:
             lines.append(line.strip())
-            line = unit.lstrip()
+            line = unit
+        else:
+            line += unit
     if line.strip():
         lines.append(line.strip())
     return lines
@@ -235,10 +311,12 @@ def _draw_title(draw: ImageDraw.ImageDraw, title: str, colours: Colours, path: P
     width = SQUARE - 2 * MARGIN
     for size in FONT_SIZES:
         font = _font(path, size)
-        lines = _wrap(title, font, width)
-        if len(lines) <= MAX_LINES and all(font.getlength(line) <= width for line in lines):
+        found = wrap_title(title, font.getlength, width, MAX_LINES)
+        if found is not None:
+            lines = found
             break
     else:  # even the smallest size needs more lines: clip what does not fit
+        lines = _wrap(title, font, width)
         more = len(lines) > MAX_LINES
         lines = lines[:MAX_LINES]
         lines = [_clip(line, font, width, more=more and i == len(lines) - 1) for i, line in enumerate(lines)]

@@ -7,7 +7,10 @@ text but not local pictures. With credentials (``WECHAT_APPID``/``WECHAT_APPSECR
 :class:`~mdwx.publish.resolve.Uploader`, deduplicated by content hash in the site's state),
 so the copied HTML carries WeChat-hosted URLs (``media/uploadimg``; animated GIFs through
 ``material/add_material``). Without them the copy carries the pictures as ``data:`` URIs
-and the page says they must be uploaded in the editor.
+and the page says they must be uploaded in the editor: the same pictures ``publish`` would
+upload (:class:`~mdwx.publish.resolve.AssetLoader` normalises them: JPEG/PNG within the
+size limits, not the camera's original or a WebP), so the editor gets what WeChat takes.
+Remote pictures stay URLs unless the site mirrors them: copying fetches nothing.
 """
 
 from __future__ import annotations
@@ -75,9 +78,9 @@ class CopyMaker:
         """The clipboard HTML for ``snapshot``; upload failures are reported, not raised."""
         if snapshot.prepared is None:
             return Copied("", hosted=False, error=f"nothing to copy: {snapshot.error}")
-        if not self.has_credentials:
-            return Copied(snapshot.copy_html, hosted=False)
         try:
+            if not self.has_credentials:
+                return await local_copy(snapshot.prepared, self.options)
             return await self._upload(snapshot.prepared)
         except MdwxError as exc:
             return Copied(snapshot.copy_html, hosted=False, error=one_line(str(exc)))
@@ -123,6 +126,25 @@ class CopyMaker:
         """Close the connection (client, sandbox) and the state; a later copy opens them again."""
         await self._stack.aclose()
         self._conn = self._state = None
+
+
+async def local_copy(prepared: Prepared, options: Options) -> Copied:
+    """The copy without credentials: every picture publish would upload, normalised as it
+    would be and inlined as a ``data:`` URI. Raises :class:`MdwxError` for a bad picture."""
+    from mdwx.api.connection import with_overrides
+    from mdwx.preview.snapshot import data_uri
+    from mdwx.publish.resolve import AssetLoader
+
+    config = with_overrides(prepared.post, options).config
+    loader = AssetLoader(config, None, "", fetch_transport=options.fetch_transport)
+    pictures = [a for a in prepared.document.assets if a.kind is not AssetKind.VIDEO
+                and not (a.is_remote and loader._mirrored(a.source) is None)]
+    loaded = await asyncio.gather(*(loader.load(a, prepared.article.path) for a in pictures))
+    values = {a.key: a.source for a in prepared.document.assets if a.is_remote}
+    for item in loaded:
+        if item.prepared is not None:
+            values[item.asset.key] = data_uri(item.prepared.data, item.prepared.content_type)
+    return Copied(prepared_copy(prepared, values), hosted=False)
 
 
 def prepared_copy(prepared: Prepared, values: dict[str, str]) -> str:

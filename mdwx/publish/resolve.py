@@ -180,12 +180,11 @@ class AssetLoader:
     async def load_generated_cover(self, title: str, theme: str, post_path: Path, *,
                                    size: bool = False) -> tuple[LoadedAsset, str]:
         """A cover made from the title and theme (see :mod:`mdwx.assets.cover`), and a note saying so."""
-        from mdwx.assets.cover import choose_font, configured_font, make_cover, theme_colours
+        from mdwx.assets.cover import cover_for_post
         from mdwx.render.themes import load_theme
 
-        where = self.config.config_path or self.config.root / "mdwx.toml"
-        font = choose_font(title, configured_font(self.config.cover_font, self.config.root, where))
-        made = await asyncio.to_thread(make_cover, title, theme_colours(load_theme(theme).css), font)
+        made = await asyncio.to_thread(cover_for_post, title, load_theme(theme, self.config.root).css, self.config.cover_font,
+                                       self.config.root, self.config.config_path)
         asset = Asset(key="cover", kind=AssetKind.IMAGE, source="(generated cover)", line=None)
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(made.png)))
         if not loaded.cached or size:

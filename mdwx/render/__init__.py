@@ -42,7 +42,7 @@ def render_article(article: Article, config: SiteConfig, *, theme: Theme | None 
     if theme is None:
         from mdwx.render.themes import load_theme
 
-        theme = load_theme(article_theme(article, config))
+        theme = load_theme(article_theme(article, config), config.root)
     if templates is None:
         from mdwx.render.header_footer import load_templates
 
@@ -75,7 +75,7 @@ def render_markdown(text: str, config: SiteConfig, *, theme: str | Theme | None 
     if not isinstance(theme, Theme):
         from mdwx.render.themes import load_theme
 
-        theme = load_theme(theme or config.theme)
+        theme = load_theme(theme or config.theme, config.root)
     return _errors_to(render(text, config, theme=theme, path=path, line_offset=line_offset, base_dir=base_dir),
                       None)
 
@@ -87,11 +87,13 @@ def theme_names() -> list[str]:
     return names()
 
 
-def preview_page(article: Article, content_html: str, config: SiteConfig) -> str:
-    """A standalone HTML page showing the article in a phone-width frame."""
+def preview_page(article: Article, content_html: str, config: SiteConfig, *, chars: int | None = None,
+                 cover: str | None = None) -> str:
+    """A standalone HTML page showing the article in a phone-width frame (see
+    :func:`mdwx.render.preview.preview_page`)."""
     from mdwx.render.preview import preview_page as page
 
-    return page(article, content_html, config)
+    return page(article, content_html, config, chars=chars, cover=cover)
 
 
 def check_content(html: str, limits: Limits) -> list[str]:

@@ -260,9 +260,20 @@ def highlight(code: str, language: str, style_name: str, tab_width: int = DEFAUL
 
 
 def code_block_html(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-                    warn: Callable[..., None] | None = None, theme_colour: str | None = None) -> str:
+                    warn: Callable[..., None] | None = None, theme_colour: str | None = None, *,
+                    background: str | None = None, numbers: bool = False, header: bool = False,
+                    wrap: bool = False) -> str:
+    """A code block: ``background`` (with ``theme_colour``) is the site's ``code_style``'s box;
+    ``numbers``, ``header``, ``wrap`` frame it (:mod:`.code_frame`)."""
+    from mdwx.render.code_frame import frame
+
     colour, inner = highlight_block(code, language, style_name, tab_width, warn, theme_colour)
-    style = f' style="color:{colour}"' if colour else ""
+    extra, inner = frame(inner, numbers=numbers, header=header, wrap=wrap)
+    styles = [f"background:{background}"] if background else []
+    colour = colour or (theme_colour if background else None)
+    styles += [f"color:{colour}"] if colour else []
+    styles += [extra] if extra else []
+    style = f' style="{";".join(styles)}"' if styles else ""
     return f'<section class="code"{style}>{inner}</section>'
 
 
@@ -285,12 +296,21 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
     if language not in _PLAIN and find_lexer(language) is None:
         ctx.warn(f"unknown code language {language!r}: shown without highlighting", code="unknown-language")
     return code_block_html(token.content, language, ctx.pygments_style, ctx.config.tab_width, ctx.warn,
-                           ctx.code_colour)
+                           ctx.code_colour, **_framing(ctx, token.info))
+
+
+def _framing(ctx: Any, info: str) -> dict[str, Any]:
+    from mdwx.render.code_frame import wants_line_numbers
+
+    config = ctx.config
+    return {"background": ctx.code_background, "header": config.code_header, "wrap": config.code_wrap,
+            "numbers": wants_line_numbers(info, config.code_line_numbers)}
 
 
 def _code_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
     ctx = context_of(env)
-    return code_block_html(tokens[idx].content, "", ctx.pygments_style, ctx.config.tab_width)
+    return code_block_html(tokens[idx].content, "", ctx.pygments_style, ctx.config.tab_width,
+                           theme_colour=ctx.code_colour if ctx.code_background else None, **_framing(ctx, ""))
 
 
 def _code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:

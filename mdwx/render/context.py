@@ -29,6 +29,7 @@ class ListState:
 
     ordered: bool
     next_number: int = 1
+    width: str = ""  # class suffix of a list whose numbers need a wider hanging indent
 
 
 @dataclass
@@ -40,6 +41,7 @@ class RenderContext:
     link_policy: str = "footnotes"
     pygments_style: str = "friendly"
     code_colour: str | None = None  # the theme's code block colour: lets a block pick its own
+    code_background: str | None = None  # the site's code_style's background (None: the theme's)
     line: int | None = None
     assets: dict[str, Asset] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -50,6 +52,7 @@ class RenderContext:
     open_links: list[str] = field(default_factory=list)  # closing HTML per open link
     in_figure: bool = False  # inside a paragraph rendered as a figure section
     cjk: bool = False  # the text is Chinese/Japanese/Korean: section titles follow it
+    lang: str = "en"  # the article's language (BCP 47): callout titles follow it
     raw_hooks: Hooks | None = None  # sanitizer hooks shared by every raw-HTML fragment
     math: bool = True  # whether $…$ is math in what is rendered (the post's setting)
     hidden_line: int | None = None  # where the never-shown element left open started

@@ -21,16 +21,22 @@ _VOID = frozenset({"br", "hr", "img", "col", "input", "meta", "link", "wbr", "so
 _KINDS = {"section": "block", "p": "paragraph", "table": "table", "blockquote": "quote",
           "ul": "list", "ol": "list", "iframe": "video", "mp-miniprogram": "mini-program card"}
 _ANY_TAG = re.compile(r"<[^>]*>")
+# Tags at which a line (so a word) ends; any other tag (span, strong, code, sup…) sits inside
+# a word, so a theme that colours a token differently does not change the text.
+_BREAKING_TAG = re.compile(r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|"
+                           r"footer|h[1-6]|header|hr|iframe|img|li|mp-miniprogram|ol|p|pre|section|"
+                           r"table|tbody|td|tfoot|th|thead|tr|ul|video)\b[^>]*>", re.I)
 _SPACE = re.compile(r"\s+")
 
 
 def visible_text(html: str) -> str:
     """The text a reader sees: tags removed, entities decoded, each run of white space one space.
 
-    ``<br>`` and block boundaries separate words like a space. Image ``alt`` text and
+    ``<br>`` and block boundaries separate words like a space; inline tags separate nothing
+    (``print(<span>'x'</span>)`` is ``print('x')``). Image ``alt`` text and
     attribute values are not visible and do not count.
     """
-    return _SPACE.sub(" ", unescape(_ANY_TAG.sub(" ", html))).strip()
+    return _SPACE.sub(" ", unescape(_ANY_TAG.sub("", _BREAKING_TAG.sub(" ", html)))).strip()
 
 
 def text_chars(html: str) -> int:

@@ -9,12 +9,15 @@ In-page anchors (``#...``) are rejected by WeChat: their text stays and a warnin
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.token import Token
 
 from mdwx.errors import RenderError
@@ -23,6 +26,82 @@ from mdwx.render.sanitize import hidden_after
 from mdwx.urls import is_http_url, url_scheme
 
 WECHAT_ARTICLE_HOST = "mp.weixin.qq.com"
+_AUTHORITY = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/?#]*)(.*)$", re.S)
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def unsafe_target(url: str) -> bool:
+    """A target no reader should be sent to (``javascript:``, ``vbscript:``, ``file:``, ``data:``
+    other than a picture): markdown-it's own rule, applied when rendering instead of parsing."""
+    return not validateLink(url)
+
+
+def _shown_char(char: str) -> bool:
+    """A non-ASCII character a reader can read and type back: not a control, format (bidi)
+    or separator character, which stay percent-encoded."""
+    return unicodedata.category(char)[0] not in "CZ"
+
+
+def _decode_escapes(match: re.Match[str]) -> str:
+    """One run of ``%XX`` escapes with each valid UTF-8 non-ASCII character decoded."""
+    text = match.group()
+    data = bytes.fromhex(text.replace("%", ""))
+    out: list[str] = []
+    i = 0
+    while i < len(data):
+        lead = data[i]
+        size = 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF8 else 1
+        try:
+            char = data[i:i + size].decode("utf-8") if size > 1 else ""
+        except UnicodeDecodeError:
+            char = ""
+        if char and len(char) == 1 and _shown_char(char):
+            out.append(char)
+            i += size
+        else:
+            out.append(text[3 * i:3 * i + 3])
+            i += 1
+    return "".join(out)
+
+
+def _unicode_host(host: str) -> str:
+    """``xn--`` labels of ``host`` as the characters they stand for (a bad label stays)."""
+    labels = []
+    for label in host.split("."):
+        if label.lower().startswith("xn--"):
+            try:
+                decoded = label.encode("ascii").decode("idna")
+            except UnicodeError:
+                decoded = label
+            if decoded != label and all(unicodedata.category(c)[0] in "LMN" or c == "-" for c in decoded):
+                label = decoded
+        labels.append(label)
+    return ".".join(labels)
+
+
+def display_url(url: str) -> str:
+    """``url`` as a reader would type it (an IRI): punycode host labels and percent-encoded
+    non-ASCII characters decoded; ASCII escapes (``%20``, ``%2F``) and unreadable characters
+    stay encoded, so the text shown still names exactly the same resource."""
+    match = _AUTHORITY.match(url)
+    if match is None:
+        return _ESCAPES.sub(_decode_escapes, url)
+    scheme, authority, rest = match.groups()
+    if "[" not in authority:  # IPv6 literals have no labels
+        user, at, hostport = authority.rpartition("@")
+        host, colon, port = hostport.partition(":")
+        authority = f"{user}{at}{_unicode_host(host)}{colon}{port}"
+    return scheme + authority + _ESCAPES.sub(_decode_escapes, rest)
+
+
+def _names_itself(text: str, url: str) -> bool:
+    """The link's text is its URL however written (a bare URL, ``www.…``, an e-mail address,
+    the URL decoded or not): the references list then shows the URL once."""
+    text = text.strip()
+    if not text:
+        return True
+    return any(normalizeLink(prefix + text).rstrip("/") == url.rstrip("/")
+               for prefix in ("", "http://", "https://", "mailto:"))
 
 
 def is_wechat_article(url: str) -> bool:
@@ -65,6 +144,10 @@ def open_link(ctx: RenderContext, href: str, text: str) -> tuple[str, str]:
         except RenderError as exc:  # said with the post's other problems; the render goes on
             ctx.errors.append(exc)
             return "", ""
+    if unsafe_target(href):
+        ctx.warn(f"link to {href[:60]!r} dropped: it would run code or open a local file, "
+                 "not a page; its text is kept", code="unsafe-link")
+        return "", ""
     if href.startswith("#"):
         # markdown-it percent-encodes the href; show the anchor as the author wrote it.
         ctx.warn(f"in-page link {unquote(href)!r} dropped (WeChat rejects anchors); its text is kept",
@@ -103,9 +186,9 @@ def references_html(ctx: RenderContext) -> str:
     title = "参考链接" if ctx.cjk else "References"
     items = []
     for url, number in ctx.link_numbers.items():
-        text = ctx.link_texts.get(url, "")
-        label = f"{escape(text, quote=False)}: " if text and text != url else ""
-        items.append(f"<p>[{number}] {label}<em>{escape(url, quote=False)}</em></p>\n")
+        text, shown = ctx.link_texts.get(url, ""), display_url(url)
+        label = "" if _names_itself(text, url) else f"{escape(text, quote=False)}: "
+        items.append(f"<p>[{number}] {label}<em>{escape(shown, quote=False)}</em></p>\n")
     return f'<section class="notes"><p class="notes-title">{title}</p>\n{"".join(items)}</section>\n'
 
 

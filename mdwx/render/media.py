@@ -30,6 +30,7 @@ from mdwx.document import (
 from mdwx.errors import MdwxError
 from mdwx.render.captions import figure_caption
 from mdwx.render.context import RenderContext, context_of, source_reference
+from mdwx.render.links import unsafe_target
 
 FORMULA_CODE_STYLE = "font-family:Menlo,Consolas,monospace;font-size:90%;background:#f6f8fa;padding:0 4px"
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|%|em|rem|vw)?\s*$")
@@ -75,6 +76,10 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict
     token = tokens[idx]
     source = source_reference(str(token.attrGet("src") or ""))
     alt = self.renderInlineAsText(token.children or [], options, env)
+    if unsafe_target(source):
+        ctx.warn(f"image {source[:60]!r} dropped: not a picture; its description is kept",
+                 code="unsafe-link")
+        return escape(alt, quote=False)
     title = str(token.attrGet("title") or "")
     caption = figure_caption(alt, title, source, ctx.config.caption)
     if is_video(source):

@@ -25,6 +25,7 @@ from mdwx.document import Diagnostic, Document
 from mdwx.render.blocks import blocks_plugin
 from mdwx.render.bounded import NESTING_KEY
 from mdwx.render.code import code_plugin
+from mdwx.render.code_frame import style_colours
 from mdwx.render.context import ENV_KEY, RenderContext
 from mdwx.render.header_footer import Template, fill
 from mdwx.render.inline_css import inline_theme
@@ -36,9 +37,26 @@ from mdwx.render.raw_html import close_hidden, raw_html_plugin
 from mdwx.render.sanitize import MAX_DEPTH, drop_hidden, limit_depth
 from mdwx.render.syntax import use_syntax
 from mdwx.render.themes import Theme
+from mdwx.render.toc import toc_plugin
 from mdwx.source.model import Article
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_language(text: str) -> str:
+    """``zh`` when the text is mostly Chinese, else ``en``.
+
+    "Mostly": Han characters at least a third as many as Latin letters (a Chinese word is one
+    or two characters, an English one five letters; code and URLs in a Chinese post are
+    Latin), and kana or hangul (Japanese, Korean) rarer than a fifth of the Han characters.
+    """
+    han = len(_HAN.findall(text))
+    if not han or len(_KANA_HANGUL.findall(text)) * 5 > han:
+        return "en"
+    return "zh" if han * 3 >= len(_LATIN.findall(text)) else "en"
 
 
 class WeChatRenderer(RendererHTML):
@@ -80,7 +98,7 @@ def markdown(math: bool = True) -> MarkdownIt:
     md = use_syntax(MarkdownIt("commonmark", {"html": True, "xhtmlOut": False},
                                renderer_cls=WeChatRenderer), math=math)
     for plugin in (blocks_plugin, lists_plugin, code_plugin, links_plugin, media_plugin,
-                   raw_html_plugin, positions_plugin):
+                   raw_html_plugin, positions_plugin, toc_plugin):
         md.use(plugin)
     return md
 
@@ -111,17 +129,20 @@ def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset
 
 
 def new_context(config: SiteConfig, text: str, *, theme: Theme, path: Path | None,
-                line_offset: int, base_dir: Path | None) -> RenderContext:
-    """A fresh per-render context for ``text`` rendered with ``theme``."""
+                line_offset: int, base_dir: Path | None, lang: str = "") -> RenderContext:
+    """A fresh per-render context for ``text`` rendered with ``theme``; the language is
+    ``lang``, else the site's ``lang``, else detected from ``text``."""
     return RenderContext(
         config=config,
         path=path,
         base_dir=base_dir or (path.parent if path is not None else config.root),
         line_offset=line_offset,
         link_policy="keep" if config.wechat_pay else config.link_policy,
-        pygments_style=theme.pygments_style,
-        code_colour=theme.code_colour,
+        pygments_style=config.code_style or theme.pygments_style,
+        code_colour=style_colours(config.code_style)[1] if config.code_style else theme.code_colour,
+        code_background=style_colours(config.code_style)[0] if config.code_style else None,
         cjk=bool(_CJK.search(text)),
+        lang=lang or config.lang or detect_language(text),
     )
 
 
@@ -175,8 +196,10 @@ def render_article(article: Article, config: SiteConfig, *, theme: Theme,
     ``theme`` is the loaded theme (:func:`article_theme` names it); ``header`` and ``footer``
     the site's loaded templates (:func:`mdwx.render.header_footer.load_templates`).
     """
+    lang = article.front_matter.get("lang")
     ctx = new_context(config, article.body, theme=theme, path=article.path,
-                      line_offset=article.file_line(1), base_dir=article.path.parent)
+                      line_offset=article.file_line(1), base_dir=article.path.parent,
+                      lang=lang if isinstance(lang, str) else "")
     ctx.math = article.math
     values = {"author": article.author or config.author, "title": article.title,
               "digest": article.digest, "slug": article.slug, "source_url": article.source_url}

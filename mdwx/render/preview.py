@@ -17,6 +17,8 @@ import hashlib
 from html import escape
 
 from mdwx.config import SiteConfig
+from mdwx.render.callouts import language_family
+from mdwx.render.limits import text_chars
 from mdwx.source.model import Article
 
 #: The phone frame, shared by the static page and the live preview. ``body.dark`` is an
@@ -33,6 +35,7 @@ body { margin: 0; padding: 24px 0; background: #e9ebee; font-family: -apple-syst
 .screen { padding: 20px 16px 40px; box-sizing: border-box; min-height: 640px; }
 .screen > .content { overflow-wrap: break-word; }
 .screen > .content img { max-width: 100%; }
+.meta .cover { display: block; width: 100%; border-radius: 6px; margin: 0 0 14px; }
 .meta h1 { font-size: 22px; line-height: 1.4; margin: 0 0 10px; color: #222; overflow-wrap: break-word; }
 .meta .by { font-size: 14px; color: #576b95; margin-bottom: 8px; }
 .meta .digest { font-size: 13px; color: #888; border-left: 3px solid #ddd; padding-left: 8px; margin-bottom: 20px; }
@@ -52,7 +55,7 @@ body.dark .screen > .content img, body.dark .screen > .content video { filter: i
 """
 
 PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -61,7 +64,7 @@ PAGE = """<!DOCTYPE html>
 <style>{css}</style>
 </head>
 <body>
-<div class="bar"><span>{chars} characters</span><label><input type="checkbox" id="dark"> dark mode</label></div>
+<div class="bar"><span>{chars}</span><label><input type="checkbox" id="dark"> {dark}</label></div>
 <div class="phone"><div class="screen">
 <div class="meta">{meta}</div>
 <div class="content">{content}</div>
@@ -95,20 +98,46 @@ def content_security_policy(script: str, *, served: bool = False) -> str:
     return "; ".join(policy)
 
 
-def meta_html(title: str, author: str, digest: str) -> str:
-    """The title, author and digest above the article, escaped."""
+#: The page's own words, in the article's language.
+WORDS = {"en": {"chars": "{count:,} characters", "dark": "dark mode"},
+         "zh": {"chars": "{count:,} 字", "dark": "深色模式"}}
+
+
+def article_language(article: Article, config: SiteConfig) -> str:
+    """The post's ``lang``, else the site's, else detected from its body (as the render does)."""
+    from mdwx.render.pipeline import detect_language
+
+    lang = article.front_matter.get("lang")
+    return lang if isinstance(lang, str) and lang else config.lang or detect_language(article.body)
+
+
+def meta_html(title: str, author: str, digest: str, cover: str | None = None) -> str:
+    """The (made) cover, title, author and digest above the article, escaped."""
     digest_html = f'<div class="digest">{escape(digest)}</div>' if digest else ""
-    return f'<h1>{escape(title)}</h1><div class="by">{escape(author)}</div>{digest_html}'
+    cover_html = (f'<img class="cover" src="{escape(cover)}" alt="cover made from the title">'
+                  if cover else "")
+    return f'{cover_html}<h1>{escape(title)}</h1><div class="by">{escape(author)}</div>{digest_html}'
 
 
-def preview_page(article: Article, content_html: str, config: SiteConfig) -> str:
-    """The article (title, author, digest, content) in a 390 px phone frame."""
+def preview_page(article: Article, content_html: str, config: SiteConfig, *, chars: int | None = None,
+                 cover: str | None = None) -> str:
+    """The article (title, author, digest, content) in a 390 px phone frame.
+
+    ``chars`` is the count of visible text the page shows (default: that of ``content_html``:
+    text, not markup, so it is the same in every theme); ``cover`` the URL of the cover
+    mdwx will make when the post gives none.
+    """
+    lang = article_language(article, config)
+    words = WORDS[language_family(lang)]
+    count = text_chars(content_html) if chars is None else chars
     return PAGE.format(
+        lang=escape(lang),
+        dark=words["dark"],
         css=PAGE_CSS,
         csp=content_security_policy(SCRIPT),
         script=SCRIPT,
         title=escape(article.title),
-        meta=meta_html(article.title, article.author or config.author, article.digest),
+        meta=meta_html(article.title, article.author or config.author, article.digest, cover),
         content=content_html,
-        chars=f"{len(content_html):,}",
+        chars=words["chars"].format(count=count),
     )

@@ -20,8 +20,15 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from mdwx.render import cjk_friendly
+from mdwx.render.autolink import autolink_plugin
 from mdwx.render.bounded import bounded_plugin
+from mdwx.render.callouts import callouts_plugin
 from mdwx.render.image_spaces import image_spaces_plugin
+from mdwx.render.toc import toc_syntax
+
+
+def _any_target(url: str) -> bool:
+    return True
 
 
 def use_syntax(md: MarkdownIt, *, math: bool = True) -> MarkdownIt:
@@ -39,16 +46,22 @@ def use_syntax(md: MarkdownIt, *, math: bool = True) -> MarkdownIt:
     exactly the same syntax.
     """
     md.enable(["table", "strikethrough"])
+    # Every target parses as a link or image: the render rules drop unsafe ones with a warning
+    # (markdown-it would print ``[x](javascript:…)`` as its source text instead).
+    md.validateLink = _any_target  # type: ignore[method-assign]
     md.options["tasklists"] = True
     md.options["alerts"] = True
     md.options["strikethrough_single_tilde"] = True
     md.use(gfm_autolink_plugin)
+    md.use(autolink_plugin)  # bare URLs in Chinese text; first_last@host (see .autolink)
     md.use(footnote_plugin, inline=False)
     if math:
         md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
                allow_blank_lines=False)
     md.use(admon_plugin)
     md.use(image_spaces_plugin)  # ![](a b.png) as Typora and Obsidian read it
+    md.use(callouts_plugin)  # > [!TIP] 小技巧; titles in the article's language
+    md.use(toc_syntax)  # [TOC], [[toc]], ${toc}
     md.use(attrs_plugin, allowed=("width", "height"))
     md.use(cjk_friendly.plugin)
     md.use(bounded_plugin)  # last: it wraps the rules above that rescan the rest of the text

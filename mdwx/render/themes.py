@@ -1,13 +1,21 @@
-"""Themes: CSS files in ``templates/`` read once and cached.
+"""Themes: CSS files, built in (``templates/NAME.css``) or the writer's own (``path/to/mine.css``).
 
 A theme is plain CSS written against the semantic HTML the renderer emits before inlining
 (classes such as ``.code`` or ``.callout-note`` are fine: they are inlined and then removed).
-The Pygments palette for code blocks is named in a comment as ``mdwx: pygments-style=NAME``
-(inside any comment) so that the CSS itself stays valid and nothing theme-specific leaks into the output.
+WeChat keeps no style sheet, so what a theme may say is what can be inlined (see
+docs/themes.md): :mod:`.theme_css` refuses the rest with ``file:line``.
+
+A theme may extend another, built in or local: ``@import "default";`` (or a comment
+``mdwx: base = default``); its rules then come after the base's. Named variables
+(``--primary: #c0392b;``, used as ``var(--primary)``) are replaced by their literal values when
+the theme is loaded (WeChat drops CSS variables); a child's value overrides the base's
+everywhere. The Pygments palette for code blocks is named in a comment as
+``mdwx: pygments-style=NAME``; the first comment's first line describes the theme.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,20 +23,24 @@ from pathlib import Path
 
 import mdwx
 from mdwx.errors import ConfigError
+from mdwx.render.theme_css import ThemeSource, resolve_variables, scan
 
 _STYLE_COMMENT = re.compile(r"mdwx:\s*pygments-style\s*=\s*([\w-]+)")
 _CODE_COLOUR = re.compile(r'<section class="code" style="(?:[^"]*;)?\s*color:\s*(#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?)\s*(?:;|")')
+_DESCRIPTION = re.compile(r'/\*\s*mdwx theme "[^"]*":\s*([^\n*]+)')
 DEFAULT_PYGMENTS_STYLE = "friendly"
+MAX_DEPTH = 8  # themes extending themes: a loop or a long chain stops here
 
 
 @dataclass(frozen=True)
 class Theme:
-    """One loaded theme: its CSS text and the Pygments style used for code blocks."""
+    """One loaded theme: its CSS text (variables resolved) and the Pygments style for code."""
 
     name: str
     css: str
     pygments_style: str
     code_colour: str | None = None  # text colour of a code block (``.code``), ``#rrggbb``
+    path: Path | None = None  # the theme's own file
 
 
 def templates_dir() -> Path:
@@ -43,21 +55,93 @@ def theme_names() -> list[str]:
     return sorted(p.stem for p in templates_dir().glob("*.css"))
 
 
-def load_theme(name: str) -> Theme:
-    """The theme called ``name``; an unknown name is a configuration error listing the known."""
+def description(name: str) -> str:
+    """The one-line description a built-in theme gives in its first comment."""
+    found = _DESCRIPTION.search((templates_dir() / f"{name}.css").read_text("utf-8"))
+    return found.group(1).strip().rstrip(".") if found else ""
+
+
+def is_theme_path(value: str) -> bool:
+    """``theme = "path/to/mine.css"`` rather than the name of a built-in."""
+    return value.endswith(".css") or "/" in value or "\\" in value
+
+
+def load_theme(name: str, root: Path | None = None) -> Theme:
+    """The theme ``name``: a built-in's name, or a ``.css`` path relative to the site ``root``.
+
+    Raises :class:`ConfigError` for an unknown name, a file outside the site or unreadable,
+    and for CSS WeChat cannot keep (naming ``file:line``).
+    """
+    if is_theme_path(name):
+        path = _site_file(name, root)
+        return _load_file(path, path.stat().st_mtime_ns, templates_dir())
     return _load_theme(name, templates_dir())
 
 
-@lru_cache(maxsize=32)
-def _load_theme(name: str, folder: Path) -> Theme:
+def _site_file(value: str, root: Path | None) -> Path:
+    base = Path(os.path.realpath(root or Path.cwd()))
+    path = Path(os.path.realpath(base / os.path.expanduser(value)))
+    if not path.is_relative_to(base):
+        raise ConfigError(f"theme {value!r} is outside the site", hint=f"keep theme files under {base}")
+    if not path.is_file():
+        raise ConfigError(f"theme file {value!r} not found in the site",
+                          hint="give a .css path relative to the site root, or a built-in name (mdwx themes)")
+    return path
+
+
+def _builtin(name: str, folder: Path) -> Path:
     path = folder / f"{name}.css"
     if not re.fullmatch(r"[\w-]+", name) or not path.is_file():
         known = ", ".join(theme_names()) or "none"
         raise ConfigError(f"unknown theme {name!r}", hint=f"known themes: {known}")
-    css = path.read_text("utf-8")
-    match = _STYLE_COMMENT.search(css)
-    return Theme(name=name, css=css, pygments_style=match.group(1) if match else DEFAULT_PYGMENTS_STYLE,
-                 code_colour=code_colour(css))
+    return path
+
+
+@lru_cache(maxsize=32)
+def _load_theme(name: str, folder: Path) -> Theme:
+    path = _builtin(name, folder)
+    return _theme(name, path, folder)
+
+
+@lru_cache(maxsize=32)
+def _load_file(path: Path, mtime_ns: int, folder: Path) -> Theme:
+    return _theme(path.stem, path, folder)
+
+
+def _theme(name: str, path: Path, folder: Path) -> Theme:
+    chain = _chain(path, folder, [])
+    css = resolve_variables(chain)
+    style = None
+    for source in chain:  # the most derived theme's choice wins
+        found = _STYLE_COMMENT.search(source.text)
+        style = found.group(1) if found else style
+    return Theme(name=name, css=css, pygments_style=style or DEFAULT_PYGMENTS_STYLE,
+                 code_colour=code_colour(css), path=path)
+
+
+def _chain(path: Path, folder: Path, seen: list[Path]) -> list[ThemeSource]:
+    """The theme at ``path`` after its bases, most basic first."""
+    if path in seen or len(seen) >= MAX_DEPTH:
+        raise ConfigError(f"theme {path.name} extends itself through {' → '.join(p.name for p in seen)}",
+                          path=seen[-1] if seen else path)
+    try:
+        text = path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read theme {path.name}: {exc}", path=path) from None
+    source = scan(text, path)
+    sources: list[ThemeSource] = []
+    for base, line in source.bases:
+        if is_theme_path(base):
+            target = Path(os.path.realpath(path.parent / base))
+            if not target.is_file():
+                raise ConfigError(f"base theme {base!r} not found", path=path, line=line)
+        else:
+            try:
+                target = _builtin(base, folder)
+            except ConfigError as exc:
+                raise ConfigError(exc.message, path=path, line=line, hint=exc.hint) from None
+        sources += _chain(target, folder, [*seen, path])
+    return [*sources, source]
 
 
 def code_colour(css: str) -> str | None:

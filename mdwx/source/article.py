@@ -31,7 +31,7 @@ from mdwx.source.yaml_load import load as load_yaml
 KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
     "theme", "slug", "draft", "video", "date", "tags", "id", "type", "pic_crop_235_1", "pic_crop_1_1",
-    "accounts", "publish_at", *FRONT_MATTER_KEYS,
+    "accounts", "publish_at", "keep_title_heading", "lang", *FRONT_MATTER_KEYS,
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
 _YAML_START = re.compile(r"^(?:[A-Za-z\"'][\w\"' -]*:(?:\s|$)|- |#|\[|\{|[A-Za-z]\w*\s*$)")
@@ -138,6 +138,8 @@ def _validated(source: _Source, config: SiteConfig, get: _Collect, *, written: d
     title = get(_string, front, "title", source, default="")
     if not title:
         title, body, body_line = _title_from_h1(body, body_line)
+    elif not _bool(front, "keep_title_heading", source, config.keep_title_heading):
+        body, body_line = _without_title_heading(body, body_line, title)
     title = title or path.stem
     title = " ".join(title.split())
     if not body.strip():
@@ -370,6 +372,15 @@ def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
         return title, "\n".join(lines[index + 1:]), body_line + index + 1
     # Elsewhere it becomes a blank line, so every later line keeps its number.
     return title, "\n".join(lines[:index] + [""] + lines[index + 1:]), body_line
+
+
+def _without_title_heading(body: str, body_line: int, title: str) -> tuple[str, int]:
+    """The body without its first ``# H1`` when that repeats the title (WeChat shows the title
+    above the article, so it would be read twice); any other first H1 stays."""
+    heading, rest, rest_line = _title_from_h1(body, body_line)
+    if heading and " ".join(heading.split()) == " ".join(title.split()):
+        return rest, rest_line
+    return body, body_line
 
 
 def make_digest(body: str, limit: int, *, math: bool = True) -> str:

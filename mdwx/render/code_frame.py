@@ -1,0 +1,68 @@
+"""How a code block is framed, apart from its colours: a Pygments style of the site's choice,
+line numbers, a Mac-style window header, wrapping instead of scrolling.
+
+- ``code_style`` (mdwx.toml) picks any Pygments style whatever the theme; the block then takes
+  that style's background and text colour too, so a dark style never lands on a light box.
+- Line numbers (``code_line_numbers = true``, or ``{linenos}`` in one fence's info string) sit
+  in a column of their own beside the code: selecting and copying the code does not take them,
+  and only the code column scrolls sideways, so the numbers stay in view.
+- ``code_header = true`` draws three window dots above the code with CSS (an image would be
+  uploaded to the account's library once per post).
+- ``code_wrap = true`` wraps long lines instead of scrolling (without line numbers: a wrapped
+  line would no longer face its number).
+All of it is inline ``style`` on the block's own elements (structure, not theme): it works
+with every theme, and the theme's colours are inherited.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pygments.styles import get_all_styles, get_style_by_name
+from pygments.token import Token
+from pygments.util import ClassNotFound
+
+from mdwx.errors import ConfigError
+
+_LINENOS = re.compile(r"\{[^}]*\blinenos\b[^}]*\}|\blinenos\b")
+DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
+_DOT = "display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:8px;background:{}"
+HEADER = ('<section style="margin:0 0 10px;line-height:12px;white-space:nowrap">'
+          + "".join(f'<span style="{_DOT.format(colour)}"></span>' for colour in DOTS) + "</section>")
+NUMBERS = "flex:none;margin-right:12px;padding-right:10px;text-align:right;opacity:.45;user-select:none;" \
+          "-webkit-user-select:none;border-right:1px solid currentColor"
+SCROLLING = "flex:auto;min-width:0;overflow-x:auto;white-space:nowrap"
+WRAPPING = "white-space:normal;overflow-wrap:anywhere;word-break:break-all"
+
+
+def wants_line_numbers(info: str, default: bool) -> bool:
+    """``{linenos}`` (or ``linenos``) in a fence's info string, else the site's setting."""
+    return default or bool(_LINENOS.search(info))
+
+
+@lru_cache(maxsize=32)
+def style_colours(name: str) -> tuple[str, str]:
+    """(background, text colour) of Pygments style ``name``; raises ConfigError if unknown."""
+    try:
+        style = get_style_by_name(name)
+    except ClassNotFound:
+        raise ConfigError(f"code_style {name!r} is not a Pygments style",
+                          hint="one of: " + ", ".join(sorted(get_all_styles()))) from None
+    text = style.style_for_token(Token)["color"]
+    return style.background_color, f"#{text.lower()}" if text else "#000000"
+
+
+def frame(inner: str, *, numbers: bool, header: bool, wrap: bool) -> tuple[str, str]:
+    """The block's extra inline style and its content around ``inner`` (the highlighted code)."""
+    style = ""
+    if wrap:  # a wrapped line would no longer face its number: no numbers then
+        style = WRAPPING
+    elif numbers:
+        count = inner.count("<br>") + 1
+        column = "<br>".join(str(n) for n in range(1, count + 1))
+        inner = (f'<section style="display:flex"><section style="{NUMBERS}">{column}</section>'
+                 f'<section style="{SCROLLING}">{inner}</section></section>')
+    if header:
+        inner = HEADER + inner
+    return style, inner

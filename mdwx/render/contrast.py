@@ -1,0 +1,169 @@
+"""Readable colours: WCAG 2 contrast of the text/background pairs a theme draws.
+
+A theme's colours are checked where a reader meets them: the probe below holds one of each
+kind of text (body, strong, link, headings, quote, code, callouts, table head, references,
+captions) inside the containers they live in, the theme is inlined into it as into an
+article, and each text's colour is paired with the nearest background behind it (white, the
+page, where none is set). WCAG 2.x asks 4.5:1 for reading text; accents (a coloured strong
+word, a link's colour, list markers, headings, captions) are held to its 3:1 for large or
+bold text and marks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+from mdwx.diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from mdwx.render.themes import Theme
+
+MIN_RATIO = 4.5  # WCAG 2 AA, body text
+MIN_ACCENT_RATIO = 3.0  # WCAG 2 AA for large or bold text and non-text marks: accents, headings
+#: Kinds of text that are accents (a coloured word, a number, a mark, a heading), not reading text.
+ACCENTS = frozenset({"strong", "link", "reference number", "strikethrough", "list marker", "caption",
+                     "h1", "h2", "h3", "h4", "references title"}
+                    | {f"{kind} title" for kind in ("note", "tip", "important", "warning", "caution")})
+_HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
+_RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")
+_NAMED = {"white": "#ffffff", "black": "#000000"}
+
+PROBE = (
+    '<section class="mdwx"><p data-probe="body text">text <strong data-probe="strong">s</strong> '
+    '<span class="link" data-probe="link">l<sup class="ref" data-probe="reference number">[1]</sup></span> '
+    '<code data-probe="inline code">c</code> <s data-probe="strikethrough">x</s></p>'
+    '<h1 data-probe="h1">h</h1><h2 data-probe="h2">h</h2><h3 data-probe="h3">h</h3><h4 data-probe="h4">h</h4>'
+    '<blockquote><p data-probe="quote">q</p></blockquote>'
+    '<section class="code" data-probe="code block">x</section>'
+    '<section class="list"><section class="li"><span class="marker" data-probe="list marker">1.</span>'
+    '</section></section>'
+    '<section class="table-wrap"><table><tr><th data-probe="table head">h</th></tr>'
+    '<tr><td data-probe="table cell">d</td></tr></table></section>'
+    '<section class="figure"><p class="caption" data-probe="caption">c</p></section>'
+    + "".join(f'<section class="callout callout-{kind}"><p class="callout-title" data-probe="{kind} title">t</p>'
+              f'<p data-probe="{kind} text">x</p></section>'
+              for kind in ("note", "tip", "important", "warning", "caution"))
+    + '<section class="notes"><p class="notes-title" data-probe="references title">r</p>'
+    '<p data-probe="references">r</p></section></section>'
+)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One kind of text: its colour, the background behind it, their contrast ratio."""
+
+    what: str
+    colour: str
+    background: str
+    ratio: float
+
+
+def parse_colour(value: str) -> tuple[int, int, int] | None:
+    """``#rgb``, ``#rrggbb``, ``rgb()``/``rgba()`` or white/black as 0–255 channels; else None."""
+    value = value.strip().lower()
+    value = _NAMED.get(value, value)
+    hexa = _HEX.fullmatch(value)
+    if hexa:
+        digits = hexa.group(1)
+        if len(digits) == 3:
+            digits = "".join(c * 2 for c in digits)
+        return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+    rgb = _RGB.match(value)
+    return (int(rgb.group(1)), int(rgb.group(2)), int(rgb.group(3))) if rgb else None
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    """WCAG 2 relative luminance, 0 (black) to 1 (white)."""
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
+    """WCAG 2 contrast ratio, 1 to 21."""
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _declared(style: str, names: tuple[str, ...]) -> str | None:
+    found = None
+    for declaration in style.split(";"):
+        name, _, value = declaration.partition(":")
+        if name.strip().lower() in names and value.strip():
+            found = value.strip()
+    return found
+
+
+def _background(style: str) -> str | None:
+    value = _declared(style, ("background", "background-color"))
+    if value is None:
+        return None
+    match = _HEX.search(value) or _RGB.search(value)
+    return match.group(0) if match else None
+
+
+class _Pairs(HTMLParser):
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str, str]] = [("", "#333333", page)]  # tag, colour, background
+        self.pairs: list[Pair] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        style = values.get("style", "")
+        _, colour, background = self.stack[-1]
+        colour = _declared(style, ("color",)) or colour
+        background = _background(style) or background
+        self.stack.append((tag, colour, background))
+        if "data-probe" in values:
+            fg, bg = parse_colour(colour), parse_colour(background)
+            if fg and bg:
+                self.pairs.append(Pair(values["data-probe"], colour, background, round(contrast(fg, bg), 2)))
+
+    def handle_endtag(self, tag: str) -> None:
+        while len(self.stack) > 1:
+            if self.stack.pop()[0] == tag:
+                break
+
+
+def theme_pairs(css: str, page: str = "#ffffff") -> list[Pair]:
+    """Every kind of text of the probe article in theme ``css`` on a ``page`` background."""
+    import css_inline
+
+    html = css_inline.inline_fragment(PROBE, css, load_remote_stylesheets=False)
+    parser = _Pairs(page)
+    parser.feed(html)
+    parser.close()
+    return parser.pairs
+
+
+def minimum_for(what: str) -> float:
+    """The ratio a kind of text must reach: 3:1 for accents, 4.5:1 for reading text."""
+    return MIN_ACCENT_RATIO if what in ACCENTS else MIN_RATIO
+
+
+def low_contrast(css: str, page: str = "#ffffff") -> list[Pair]:
+    """The pairs of :func:`theme_pairs` below their :func:`minimum_for`."""
+    return [pair for pair in theme_pairs(css, page) if pair.ratio < minimum_for(pair.what)]
+
+
+@lru_cache(maxsize=16)
+def _low(css: str) -> tuple[Pair, ...]:
+    return tuple(low_contrast(css))
+
+
+def contrast_warnings(theme: Theme) -> list[Diagnostic]:
+    """A ``low-contrast`` warning per kind of text ``theme`` draws below its minimum, naming
+    the theme's file (a built-in: its name). Computed once per theme per process."""
+    where = str(theme.path) if theme.path is not None else None
+    return [Diagnostic(f"theme {theme.name!r}: {pair.what} {pair.colour} on {pair.background} has contrast "
+                       f"{pair.ratio}:1, below {minimum_for(pair.what)}:1 (WCAG)", where, None,
+                       code="low-contrast", hint="darken the text colour or lighten its background")
+            for pair in _low(theme.css)]
