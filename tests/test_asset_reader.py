@@ -12,7 +12,7 @@ import string
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.assets import local
@@ -25,8 +25,7 @@ from mdwx.publish.video import VideoReviewPending
 from mdwx.render.media import is_video
 from mdwx.urls import is_data_uri, is_local, is_remote, url_scheme
 
-FIXTURES = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+FIXTURES = settings(max_examples=60)
 
 
 @pytest.fixture
@@ -97,7 +96,7 @@ class OddAssetError(AssetError):
     """A subclass a caller may catch by its class."""
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(cls=st.sampled_from([AssetError, OddAssetError, VideoReviewPending]),
        message=st.text(min_size=1, max_size=30), line=st.none() | st.integers(1, 10_000))
 def test_locating_an_asset_error_keeps_its_class_and_cause(cls: type[AssetError], message: str,
@@ -115,7 +114,7 @@ def test_locating_an_asset_error_keeps_its_class_and_cause(cls: type[AssetError]
     assert "\n" not in str(caught.value) and str(caught.value).startswith("/site/post.md")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(message=st.text(min_size=1, max_size=30))
 def test_another_error_becomes_an_asset_error_with_its_cause(message: str) -> None:
     original = RenderError(message)
@@ -129,7 +128,7 @@ def test_another_error_becomes_an_asset_error_with_its_cause(message: str) -> No
     assert isinstance(caught.value, MdwxError) and caught.value.location == "/site/post.md:3"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(source=st.text(max_size=30) | st.sampled_from(["http://a", "https://b", "//c", "data:,x"]).flatmap(
     lambda prefix: st.text(max_size=10).map(lambda rest: prefix + rest)))
 def test_every_reference_is_exactly_one_of_remote_data_or_local(source: str) -> None:
@@ -151,7 +150,7 @@ CONTAINERS = {  # the first bytes of each family check_video_file knows
 }
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80)
 @given(held=st.sampled_from(sorted(CONTAINERS)), named=st.sampled_from(VIDEO_EXTENSIONS))
 def test_a_misnamed_video_is_never_told_to_take_a_name_mdwx_refuses(tmp_path: Path, held: str,
                                                                       named: str) -> None:

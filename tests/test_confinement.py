@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -30,7 +30,7 @@ def make_site(base: Path) -> Path:
     return site
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30)
 @given(
     where=st.sampled_from(["posts", "posts/deep", "."]),
     how=st.sampled_from(["absolute", "relative", "chain", "folder"]),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.backend_helpers import APIS, Api
@@ -80,7 +80,7 @@ def test_dry_run_exit_codes_match_the_real_run(tmp_path: Path) -> None:
 OPERATION = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans())  # edit, new pic, draft, force
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10)
 @given(st.lists(OPERATION, min_size=1, max_size=4), st.sampled_from(list(APIS)))
 def test_any_sequence_of_edits_and_options_is_predicted(tmp_path_factory, operations, backend) -> None:
     from tests.publish_helpers import png_bytes

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -139,7 +139,7 @@ def _own(tag, preview: bool) -> bool:
     return tag.name == "input" and tag.get("id") == "dark"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(value=hostile)
 def test_hostile_values_never_become_markup(tmp_path_factory, value: str) -> None:
     root = tmp_path_factory.mktemp("site")

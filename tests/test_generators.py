@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -513,7 +513,7 @@ code = st.lists(st.one_of(st.sampled_from(PIECES), st.text(alphabet=st.character
     max_size=12).map("".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150)
 @given(name=st.sampled_from(sorted(GENERATORS)), before=prose, inside=code, after=prose)
 def test_rewrites_keep_lines_and_fenced_code(tmp_path: Path, name: str, before: str, inside: str,
                                              after: str) -> None:
@@ -534,7 +534,7 @@ def test_rewrites_keep_lines_and_fenced_code(tmp_path: Path, name: str, before: 
         assert 5 <= line <= len(old) + 4
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200)
 @given(name=st.sampled_from(sorted(GENERATORS)), text=prose)
 def test_rewrites_never_raise_and_leave_no_code_span_changed(tmp_path: Path, name: str, text: str) -> None:
     ctx = PostContext(path=tmp_path / "post.md", site_root=tmp_path, confine=tmp_path, body_line=1)

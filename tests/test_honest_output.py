@@ -215,7 +215,7 @@ def test_records_made_with_a_bare_token_are_found_by_status_without_credentials(
 STATUSES = ["published", "submitted", "draft", "rejected", "skipped", "dry-run", "failed"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.tuples(st.sampled_from(STATUSES), st.booleans()), min_size=1, max_size=12))
 def test_closing_line_counts_every_post_under_what_happened_to_it(posts: list[tuple[str, bool]]) -> None:
     from mdwx.cli.publish import summary

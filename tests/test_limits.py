@@ -14,7 +14,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -89,7 +89,7 @@ def test_visible_text_ignores_tags_attributes_and_alt() -> None:
     assert visible_text(html) == "a&b c d"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(st.lists(st.sampled_from(["word", "汉字", "**bold**", "`co de`", "a &amp; b", "[link](https://e.com)",
                                  "\n", "\n\n", "- item\n", "> quote\n", "| a | b |\n|---|---|\n| 1 | 2 |\n",
                                  "```\ncode  x\n```\n", "$x^2$", "<span>raw</span>"]), min_size=1, max_size=25))

@@ -168,7 +168,7 @@ def test_errors_name_the_line_of_the_page_file(tmp_path: Path, sb: SandboxServer
 LINES = st.lists(st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=20), max_size=8)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=6, unique=True),
        LINES.map(lambda lines: ["x", *lines]), st.booleans())
 def test_markdown_keeps_the_line_numbers_of_the_file(keys: list[str], body_lines: list[str], yaml: bool) -> None:

@@ -164,7 +164,7 @@ VALUES = st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), m
 BODIES = st.text(st.characters(blacklist_categories=["Cs"]), max_size=200)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.lists(st.tuples(KEYS, VALUES), min_size=1, max_size=6, unique_by=lambda kv: kv[0].lower()), BODIES)
 def test_header_splits_from_any_body(items: list[tuple[str, str]], body: str) -> None:
     """Every header comes back key for key (lower-cased), and the body after it unchanged,
@@ -180,7 +180,7 @@ SEGMENTS = st.lists(st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,8}", fullmatch=
     lambda s: s not in (".", "..")), min_size=1, max_size=4)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(SEGMENTS, SEGMENTS, st.sampled_from(["{static}", "|static|", "{attach}", "|attach|"]), st.booleans())
 def test_static_and_attach_resolve_as_pelican_does(article_dir: list[str], target: list[str], prefix: str,
                                                     from_root: bool) -> None:

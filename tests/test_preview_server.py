@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.api import Options
@@ -230,7 +230,7 @@ hostile = st.lists(st.sampled_from(list("<>&\"'/= ascriptonload{}\n") + ["<scrip
                    max_size=20).map("".join)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120)
 @given(title=hostile, author=hostile, warning=hostile, error=hostile, note=hostile)
 def test_text_from_the_post_never_becomes_markup_on_the_page(tmp_path: Path, title: str, author: str,
                                                              warning: str, error: str, note: str) -> None:

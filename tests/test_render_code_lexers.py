@@ -103,7 +103,7 @@ code_text = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(alias=st.sampled_from(ALIASES), code=code_text, style=st.sampled_from(STYLES),
        tab_width=st.integers(1, 8))
 def test_any_code_in_any_language_shows_as_written(alias: str, code: str, style: str, tab_width: int) -> None:
@@ -112,7 +112,7 @@ def test_any_code_in_any_language_shows_as_written(alias: str, code: str, style:
     assert collapsible_spaces(html) == []
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.text(st.sampled_from("ab\t\n"), max_size=30), st.integers(0, 9), st.integers(1, 8))
 def test_tab_expansion_matches_python_expandtabs(text: str, column: int, width: int) -> None:
     expanded, after = expand_tabs(text, column, width)
@@ -178,7 +178,7 @@ def char_colours(block: str, inner: str) -> list[tuple[str, str]]:
     return out
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(alias=st.sampled_from(["python", "js", "java", "c", "yaml", "console", "rust", "sql", "text"]),
        code=code_text, theme_colour=st.sampled_from(["#f8f8f2", "#1f2328", "#657b83"]))
 def test_a_block_taking_its_commonest_colour_draws_every_character_the_same(

@@ -7,7 +7,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.config import SiteConfig
@@ -77,7 +77,7 @@ TAG_SOUP = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(st.one_of(TAG_SOUP, MARKDOWNISH))
 def test_sanitizing_is_safe_and_idempotent(raw: str) -> None:
     once = sanitize_html(raw)
@@ -85,7 +85,7 @@ def test_sanitizing_is_safe_and_idempotent(raw: str) -> None:
     assert unsafe_markup(once) == []
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100)
 @given(st.one_of(TAG_SOUP, MARKDOWNISH))
 def test_any_markdown_and_html_renders_wechat_safe(text: str) -> None:
     config = SiteConfig(root=Path("/site"))
@@ -134,7 +134,7 @@ def visible_text(html: str) -> str:
     return unescape(re.sub(r"<[^>]*>", " ", html))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200)
 @given(hidden_markdown())
 def test_content_of_never_shown_elements_never_reaches_the_output(case: tuple[str, str, bool]) -> None:
     text, opening, closed = case

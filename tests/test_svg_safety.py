@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -68,7 +68,7 @@ def png_bytes(colour: str = "red", size: tuple[int, int] = (4, 4)) -> bytes:
     return buffer.getvalue()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(position=st.sampled_from(POSITIONS), ref=external)
 def test_every_external_reference_is_refused(position: str, ref: str) -> None:
     data = svg(position.format(ref=_escape(ref)))
@@ -77,7 +77,7 @@ def test_every_external_reference_is_refused(position: str, ref: str) -> None:
     assert "\n" not in str(info.value)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(position=st.sampled_from(POSITIONS[:8]))
 def test_a_real_file_outside_is_never_drawn(tmp_path: Path, position: str) -> None:
     """The reported fault: the referenced file's pixels must not reach the raster."""
@@ -137,7 +137,7 @@ def test_dtds_css_imports_and_bad_markup_are_refused(markup: str) -> None:
         rasterize_svg(markup.format(ns=NS).encode(), source="x.svg")
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=120)
 @given(
     width=st.one_of(st.none(), st.floats(1e-3, 1e9)),
     height=st.one_of(st.none(), st.floats(1e-3, 1e9)),

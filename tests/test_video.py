@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.assets.local import _VIDEO_FAMILIES, check_video_file, video_container
@@ -486,7 +486,7 @@ CONTAINERS = {
 }
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80)
 @given(suffix=st.sampled_from(sorted(CONTAINERS)), head=st.binary(min_size=0, max_size=64))
 def test_only_real_video_containers_pass(tmp_path: Path, suffix: str, head: bytes) -> None:
     """Any bytes: accepted only when they start like the container the extension names."""

@@ -82,7 +82,7 @@ def test_an_undocumented_status_says_so() -> None:
 _SENT = re.compile(r"^(?:0|1|0\.\d*[1-9]|1)$")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.one_of(st.floats(-0.5, 1.5), st.sampled_from([0.0, 1.0, 0.5, math.nan]),
                           st.floats(0, 1e-6)), min_size=4, max_size=4))
 def test_pic_crop_sends_exactly_what_the_api_accepts(box: list[float]) -> None:
@@ -116,7 +116,7 @@ JSONISH = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.dictionaries(
     st.sampled_from(["title", "content", "image_info", "is_deleted", "need_open_comment",
                      "url", "article_type", "thumb_media_id"]),
@@ -158,7 +158,7 @@ def test_requests_are_raw_utf8_json_and_count_is_a_get() -> None:
     assert count.method == "GET"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.dictionaries(st.sampled_from(["item", "news_item", "total_count", "article_detail",
                                         "fail_idx", "publish_status", "content"]),
                        JSONISH, max_size=5))
