@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -23,7 +25,10 @@ from mdwx.wechat import (
 )
 from mdwx.wechat.draft import news_item, pic_crop
 from mdwx.wechat.errors import error_for, publish_status_meaning
+from mdwx.wechat.models import Draft, DraftPage, PublishedArticle, PublishedPage, PublishJob
 from tests.wechat_helpers import FakeWeChat, make_client, run
+
+T = TypeVar("T")
 
 
 @pytest.mark.parametrize(("code", "endpoint", "cls", "words"), [
@@ -169,14 +174,20 @@ def test_any_answer_shape_parses_or_raises_a_wechat_error(body: dict) -> None:
     for key in ("draft/get", "draft/batchget", "freepublish/get", "freepublish/getarticle",
                 "freepublish/batchget"):
         fake.on(key, {**body, "publish_status": body.get("publish_status", 0)})
+    assert isinstance(_outcome(client.draft_get("M")), Draft | WeChatError)
+    assert isinstance(_outcome(client.draft_batchget()), DraftPage | WeChatError)
+    assert isinstance(_outcome(client.freepublish_get("P")), PublishJob | WeChatError)
+    assert isinstance(_outcome(client.freepublish_getarticle("A")), PublishedArticle | WeChatError)
+    assert isinstance(_outcome(client.freepublish_batchget()), PublishedPage | WeChatError)
+
+
+def _outcome(read: Coroutine[Any, Any, T]) -> T | WeChatError:
+    """What one read gives: its typed result, or the WeChatError it raised (any other
+    exception fails the test)."""
     try:
-        run(client.draft_get("M"))
-        run(client.draft_batchget())
-        run(client.freepublish_get("P"))
-        run(client.freepublish_getarticle("A"))
-        run(client.freepublish_batchget())
-    except WeChatError:
-        pass
+        return run(read)
+    except WeChatError as error:
+        return error
 
 
 def test_publish_job_parses_urls_in_idx_order() -> None:
