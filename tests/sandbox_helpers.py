@@ -16,16 +16,14 @@ import httpx
 import pytest
 from PIL import Image
 
-from mdwx.sandbox import SandboxServer, SandboxSettings
+from mdwx.sandbox import SandboxServer
+from tests import factories
+
+# image_bytes lives in tests.factories; sandbox tests import it from here too.
+from tests.factories import image_bytes  # noqa: F401
 
 FAST = {"review_seconds": 0.05, "video_review_seconds": 0.06}
 MB = 1024 * 1024
-
-
-def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8), **save: Any) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buf, fmt, **save)
-    return buf.getvalue()
 
 
 def big_png(min_bytes: int, fmt: str = "PNG") -> bytes:
@@ -120,7 +118,7 @@ def poll(check: Callable[[], Any], timeout: float = 5.0) -> Any:
 # Registered under the names tests use; import the *_fixture functions into a test module.
 @pytest.fixture(name="sandbox")
 def sandbox_fixture() -> Iterator[SandboxServer]:
-    with SandboxServer(SandboxSettings(**FAST)) as sb:
+    with factories.sandbox(**FAST) as sb:
         yield sb
 
 

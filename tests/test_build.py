@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image
-
 from mdwx.build import build_post, check_post, prepare
 from mdwx.document import FORMULA_SIZE_ATTR, AssetKind
 from mdwx.source.posts import collect_posts
+from tests.factories import save_picture
 
 
 def site_with(tmp_path: Path, body: str, config: str = "") -> Path:
     (tmp_path / "mdwx.toml").write_text(config, encoding="utf-8")
-    Image.new("RGB", (40, 30), (10, 120, 200)).save(tmp_path / "cover.png")
+    save_picture(tmp_path / "cover.png", (40, 30), (10, 120, 200))
     post = tmp_path / "post.md"
     post.write_text(f"---\ntitle: T\ncover: cover.png\n---\n\n{body}", encoding="utf-8")
     return post
@@ -38,10 +37,8 @@ def test_bad_tex_is_reported_at_its_line(tmp_path: Path) -> None:
 
 
 def test_header_image_and_post_image_with_the_same_name_are_different_assets(tmp_path: Path) -> None:
-    (tmp_path / "templates").mkdir()
-    Image.new("RGB", (20, 20), (255, 0, 0)).save(tmp_path / "templates" / "qr.png")
-    (tmp_path / "posts").mkdir()
-    Image.new("RGB", (20, 20), (0, 0, 255)).save(tmp_path / "posts" / "qr.png")
+    save_picture(tmp_path / "templates" / "qr.png", (20, 20), (255, 0, 0))
+    save_picture(tmp_path / "posts" / "qr.png", (20, 20), (0, 0, 255))
     (tmp_path / "templates" / "footer.md").write_text("![follow](qr.png)\n", encoding="utf-8")
     (tmp_path / "mdwx.toml").write_text('footer = "templates/footer.md"\n', encoding="utf-8")
     post = tmp_path / "posts" / "a.md"

@@ -15,12 +15,11 @@ from mdwx.build import check_post
 from mdwx.errors import MdwxError
 from mdwx.source.posts import collect_posts
 from tests.cli_helpers import mdwx
+from tests.factories import png_bytes
 
 
 def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), (1, 2, 3)).save(out, "PNG")
-    return out.getvalue()
+    return png_bytes((8, 8), (1, 2, 3))
 
 
 def _site(tmp_path: Path, body: str, front: str = "title: T\n") -> Path:

@@ -9,7 +9,6 @@ element or attribute mdwx does not emit itself.
 from __future__ import annotations
 
 import base64
-import io
 import re
 from pathlib import Path
 
@@ -17,10 +16,10 @@ import yaml
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from mdwx.build import build_post
 from mdwx.source.posts import collect_posts
+from tests.factories import png_bytes, save_picture
 
 PAYLOADS = [
     '"><script>alert(1)</script>',
@@ -66,16 +65,14 @@ def _card_safe(text: str, limit: int = 35) -> str:
 
 
 def _tiny_png() -> str:
-    buffer = io.BytesIO()
-    Image.new("RGB", (2, 2), (200, 0, 0)).save(buffer, "PNG")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return base64.b64encode(png_bytes((2, 2), (200, 0, 0))).decode("ascii")
 
 
 TINY_PNG = _tiny_png()
 
 
 def write_site(root: Path, value: str) -> Path:
-    Image.new("RGB", (20, 20), (0, 90, 200)).save(root / "cover.png")
+    save_picture(root / "cover.png", (20, 20), (0, 90, 200))
     (root / "templates").mkdir(exist_ok=True)
     (root / "templates" / "header.md").write_text("{title} · {author} · {digest}\n", "utf-8")
     (root / "templates" / "footer.md").write_text("[src]({source_url}) {slug}\n", "utf-8")

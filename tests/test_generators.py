@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from mdwx.assets.local import resolve_local
 from mdwx.build import build_post, check_post, cover_reference, prepare
@@ -27,14 +26,13 @@ from mdwx.source.generators.base import PostContext
 from mdwx.source.generators.detect import find_generator_root
 from mdwx.source.generators.text import blocks
 from mdwx.source.posts import collect_posts
+from tests.factories import save_picture
 
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\[\[|\]\]|==\w|%%")
 
 
 def png(path: Path, color: str = "red") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", (48, 32), color).save(path)
-    return path
+    return save_picture(path, (48, 32), color)
 
 
 def write(path: Path, text: str) -> Path:

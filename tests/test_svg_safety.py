@@ -16,6 +16,7 @@ from mdwx.assets.imaging import body_target, make_card_image, prepare_image
 from mdwx.assets.svg import safe_svg
 from mdwx.config import ImageLimits
 from mdwx.errors import AssetError
+from tests import factories
 
 NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
 
@@ -63,9 +64,7 @@ def svg(body: str, size: str = 'width="10" height="10"') -> bytes:
 
 
 def png_bytes(colour: str = "red", size: tuple[int, int] = (4, 4)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "PNG")
-    return buffer.getvalue()
+    return factories.png_bytes(size, colour)
 
 
 @settings(max_examples=150)
@@ -197,7 +196,7 @@ def test_check_refuses_a_local_svg_offline_at_its_line(tmp_path: Path) -> None:
     from mdwx.source.posts import collect_posts
 
     (tmp_path / "mdwx.toml").write_text("", "utf-8")
-    Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")
+    factories.save_picture(tmp_path / "cover.png", (20, 20), "black")
     (tmp_path / "d.svg").write_bytes(svg('<image href="/etc/hostname"/>'))
     (tmp_path / "ok.svg").write_bytes(svg('<rect width="5" height="5"/>'))
     post = tmp_path / "p.md"
