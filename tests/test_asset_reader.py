@@ -1,8 +1,9 @@
 """One reader of asset bytes for check, build and publish, and errors that keep their kind.
 
-The publisher (:class:`mdwx.publish.resolve.AssetLoader`) and :func:`load_asset_bytes` read
-local files and ``data:`` URIs through :func:`mdwx.assets.local.read_source`: the same size
-cap and the same refusal of other URL schemes hold in both, for every input.
+The publisher (:class:`mdwx.publish.resolve.AssetLoader`) reads local files and ``data:``
+URIs through :func:`mdwx.assets.local.read_source`, the one reader: the same size cap and
+the same refusal of other URL schemes hold in both, for every input, and the publisher
+locates each error at the post and line of its reference.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.assets import local
-from mdwx.assets.local import check_video_file, load_asset_bytes
+from mdwx.assets.local import check_video_file
 from mdwx.config import SiteConfig
 from mdwx.document import VIDEO_EXTENSIONS, Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError, RenderError
@@ -37,12 +38,11 @@ def site(tmp_path: Path) -> Path:
 
 
 def read_both(site: Path, source: str, line: int = 7) -> tuple[bytes | AssetError, bytes | AssetError]:
-    """What the offline reader and the publisher's reader make of ``source``."""
+    """What the one reader and the publisher's reader make of ``source``."""
     post = site / "posts" / "post.md"
     results: list[bytes | AssetError] = []
     try:
-        results.append(load_asset_bytes(Asset("k", AssetKind.IMAGE, source, line), post_path=post,
-                                        site_root=site))
+        results.append(local.read_source(source, post_path=post, site_root=site))
     except AssetError as exc:
         results.append(exc)
     loader = AssetLoader(SiteConfig(root=site), None, "wx")
@@ -68,7 +68,8 @@ def test_both_readers_refuse_every_other_url_scheme(site: Path, scheme: str, res
     for error in (offline, publish):
         assert isinstance(error, AssetError), source
         assert "unsupported URL scheme" in error.message
-        assert (error.path, error.line) == (str(site / "posts" / "post.md"), 7)
+    assert isinstance(publish, AssetError)
+    assert (publish.path, publish.line) == (str(site / "posts" / "post.md"), 7)
 
 
 @FIXTURES
