@@ -1,5 +1,5 @@
 """The draft API's codes and publish_status explained; crops formatted; answers parsed
-defensively. Unit level: error_for, PublishFailed, pic_crop, and a scripted WeChat."""
+defensively. Unit level: error_for, PublishFailed, cover_crop, and a scripted WeChat."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import math
 import re
 from collections.abc import Coroutine
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -14,6 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mdwx.errors import ArticleError
+from mdwx.source.draft_fields import cover_crop
 from mdwx.wechat import (
     AlreadySubmitted,
     ContentRejected,
@@ -23,7 +26,7 @@ from mdwx.wechat import (
     PublishRefused,
     WeChatError,
 )
-from mdwx.wechat.draft import news_item, pic_crop
+from mdwx.wechat.draft import news_item
 from mdwx.wechat.errors import error_for, publish_status_meaning
 from mdwx.wechat.models import Draft, DraftPage, PublishedArticle, PublishedPage, PublishJob
 from tests.wechat_helpers import FakeWeChat, make_client, run
@@ -91,11 +94,11 @@ _SENT = re.compile(r"^(?:0|1|0\.\d*[1-9]|1)$")
 @given(st.lists(st.one_of(st.floats(-0.5, 1.5), st.sampled_from([0.0, 1.0, 0.5, math.nan]),
                           st.floats(0, 1e-6)), min_size=4, max_size=4))
 def test_pic_crop_sends_exactly_what_the_api_accepts(box: list[float]) -> None:
-    """Any four numbers: either a ValueError, or "X1_Y1_X2_Y2" of plain fractions that are
-    still ordered after rounding and within 1e-6 of what was asked."""
+    """Any four numbers in front matter: either an ArticleError, or "X1_Y1_X2_Y2" of plain
+    fractions that are still ordered after rounding and within 1e-6 of what was asked."""
     try:
-        text = pic_crop(*box)
-    except ValueError:
+        text = _crop(box)
+    except ArticleError:
         x1, y1, x2, y2 = box
         ok = 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1
         assert not ok or any(abs(a - b) < 1e-6 for a, b in ((x1, x2), (y1, y2)))
@@ -108,9 +111,14 @@ def test_pic_crop_sends_exactly_what_the_api_accepts(box: list[float]) -> None:
 
 
 def test_pic_crop_examples() -> None:
-    assert pic_crop(0.1945, 0, 1, 0.5236) == "0.1945_0_1_0.5236"
-    with pytest.raises(ValueError):
-        pic_crop(0.5, 0, 0.5, 1)
+    assert _crop([0.1945, 0, 1, 0.5236]) == "0.1945_0_1_0.5236"
+    with pytest.raises(ArticleError):
+        _crop([0.5, 0, 0.5, 1])
+
+
+def _crop(box: list[float]) -> str:
+    """The ``pic_crop_1_1`` sent for ``box`` given in a post's front matter."""
+    return cover_crop({"pic_crop_1_1": box}, {"pic_crop_1_1": 3}, Path("p.md"), "pic_crop_1_1")
 
 
 JSONISH = st.recursive(
