@@ -53,8 +53,9 @@ def endpoints(sb: SandboxServer, count: int) -> list[str]:
     return [record.endpoint for record in requests_of(sb, count)]
 
 
-async def wait_for(predicate: Any, what: str, timeout: float = 5.0) -> Any:
-    """Poll ``predicate`` (an async callable) until it returns something truthy."""
+async def wait_for(predicate: Any, what: str, timeout: float = 60.0) -> Any:
+    """Poll ``predicate`` (an async callable) until it returns something truthy; ``timeout``
+    only bounds a hang (a busy machine may take seconds), it is no window to meet."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         value = await predicate()

@@ -43,7 +43,7 @@ class Api:
 
     def __init__(self, sb: SandboxServer) -> None:
         self.sb = sb
-        self.http = httpx.Client(base_url=sb.base_url, timeout=5)
+        self.http = httpx.Client(base_url=sb.base_url, timeout=60)  # bounds a hang only
         self.token = self.fetch_token()
 
     def fetch_token(self) -> str:
@@ -104,8 +104,9 @@ class Api:
         return self.post("material/upload_video", body, action="save_video")
 
 
-def poll(check: Callable[[], Any], timeout: float = 5.0) -> Any:
-    """Call ``check`` until it returns something truthy; fail the test after ``timeout``."""
+def poll(check: Callable[[], Any], timeout: float = 60.0) -> Any:
+    """Call ``check`` until it returns something truthy; fail the test after ``timeout``,
+    which only bounds a hang (a busy machine may take seconds), it is no window to meet."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
