@@ -85,7 +85,7 @@ def test_force_keeps_the_superseded_article_and_delete_can_target_it(tmp_path: P
 def test_closing_lines_count_what_happened(tmp_path: Path) -> None:
     post = site_with_post(tmp_path)
     other = write_post(post.parent / "other.md", title="Other")
-    with sandbox(review_seconds=30) as sb:
+    with sandbox(review_seconds=3600) as sb:  # pending however slow the runs: no window to miss
         env = sandbox_env(sb, tmp_path)
         draft = mdwx("publish", str(post), "--draft", cwd=post.parent, env=env)
         assert draft.stderr.strip().endswith("1 post: 1 uploaded as a draft (not submitted).")
