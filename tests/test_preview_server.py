@@ -255,14 +255,20 @@ def test_text_from_the_post_never_becomes_markup_on_the_page(tmp_path: Path, tit
 def test_mdwx_preview_serves_until_interrupted(tmp_path: Path) -> None:
     post = sample_site(tmp_path) / "posts" / "release-notes.md"
     env = {k: v for k, v in os.environ.items() if not k.startswith("WECHAT_")}
-    process = subprocess.Popen([sys.executable, "-m", "mdwx", "preview", str(post), "--no-open", "--port", "0"],
+    # -X faulthandler: a hang is answered with SIGABRT, which prints every thread's stack.
+    process = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "mdwx", "preview", str(post),
+                                "--no-open", "--port", "0"],
                                stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
     try:
         first = process.stderr.readline()
         url = re.search(r"at (http://127\.0\.0\.1:\d+/)", first).group(1)
         assert httpx.get(url).status_code == 200
         process.send_signal(signal.SIGINT)
-        _, rest = process.communicate(timeout=180)  # bounds a hang only; a busy machine is slow
+        try:
+            _, rest = process.communicate(timeout=180)  # bounds a hang only; a busy machine is slow
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            pytest.fail("mdwx preview did not stop on SIGINT; its threads:\n" + process.communicate(timeout=60)[1])
     finally:
         if process.poll() is None:
             process.kill()
