@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import random
+import signal
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -82,3 +83,12 @@ def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
         else:
             path.write_text(content, encoding="utf-8")
     return root
+
+
+def default_sigint() -> None:
+    """A ``preexec_fn`` for a child a test stops with SIGINT: Ctrl-C at its default, as from a
+    terminal. An ignored or blocked SIGINT survives ``exec``, and a test worker can carry one
+    (a full run showed a ``mdwx preview`` child never seeing its SIGINT), so the child would
+    otherwise never stop."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})

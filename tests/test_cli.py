@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from mdwx.cli.main import main
 from tests.cli_helpers import mdwx
+from tests.factories import default_sigint
 from tests.publish_helpers import copy_site, sandbox
 
 
@@ -170,7 +171,7 @@ def test_sandbox_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
 
     process = subprocess.Popen([sys.executable, "-m", "mdwx", "sandbox", "--port", "0", "--state",
                                 str(tmp_path / "sandbox.db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                               text=True, preexec_fn=default_sigint)
     try:
         first = process.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:\d+", first)

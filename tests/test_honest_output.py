@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from mdwx.api.connection import INPROCESS_APPID
 from mdwx.sandbox import SandboxSettings
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
+from tests.factories import default_sigint
 from tests.publish_helpers import copy_site, sandbox
 
 
@@ -169,7 +170,8 @@ def test_sandbox_closing_lines_name_the_command_to_read_again(tmp_path: Path) ->
     assert command == f"mdwx sandbox --port {port} --state {state} --appid {sandbox_appid(post)}"
     # Run it from another folder: the article is there again at the printed URL.
     server = subprocess.Popen([sys.executable, "-m", "mdwx", *command.split()[1:]], cwd=tmp_path.parent,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              preexec_fn=default_sigint)
     try:
         assert server.stdout is not None
         for line in server.stdout:

@@ -25,6 +25,7 @@ from mdwx.preview import PreviewServer
 from mdwx.preview.app import create_app
 from mdwx.preview.page import SCRIPT, render_page
 from mdwx.preview.snapshot import Snapshot
+from tests.factories import default_sigint
 from tests.preview_helpers import code_tour_with_pictures, sample_site
 
 BASE = "http://127.0.0.1:8760"
@@ -258,7 +259,8 @@ def test_mdwx_preview_serves_until_interrupted(tmp_path: Path) -> None:
     # -X faulthandler: a hang is answered with SIGABRT, which prints every thread's stack.
     process = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "mdwx", "preview", str(post),
                                 "--no-open", "--port", "0"],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+                               preexec_fn=default_sigint)
     try:
         first = process.stderr.readline()
         url = re.search(r"at (http://127\.0\.0\.1:\d+/)", first).group(1)
