@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import io
-import random
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from PIL import Image
 
-from mdwx.sandbox import SandboxServer, SandboxSettings
+from mdwx.sandbox import SandboxServer
 from mdwx.wechat import MemoryTokenCache, RetryPolicy, WeChatClient
+from tests import factories
 
 FAST = RetryPolicy(attempts=8, base=0.0005, cap=0.005)
 QUICK = {"review_seconds": 0.05, "video_review_seconds": 0.05}
@@ -22,18 +20,12 @@ QUICK = {"review_seconds": 0.05, "video_review_seconds": 0.05}
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (32, 24), noise: bool = False) -> bytes:
     """A real image file; ``noise`` makes it incompressible (to exceed size limits)."""
-    if noise:
-        image = Image.frombytes("RGB", size, random.Random(0).randbytes(size[0] * size[1] * 3))
-    else:
-        image = Image.new("RGB", size, (200, 30, 60))
-    out = io.BytesIO()
-    image.save(out, format=fmt)
-    return out.getvalue()
+    return factories.image_bytes(fmt, size, (200, 30, 60), noise=noise)
 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(SandboxSettings(**QUICK)) as server:
+    with factories.sandbox(**QUICK) as server:
         yield server
 
 
@@ -61,8 +53,9 @@ def endpoints(sb: SandboxServer, count: int) -> list[str]:
     return [record.endpoint for record in requests_of(sb, count)]
 
 
-async def wait_for(predicate: Any, what: str, timeout: float = 5.0) -> Any:
-    """Poll ``predicate`` (an async callable) until it returns something truthy."""
+async def wait_for(predicate: Any, what: str, timeout: float = 60.0) -> Any:
+    """Poll ``predicate`` (an async callable) until it returns something truthy; ``timeout``
+    only bounds a hang (a busy machine may take seconds), it is no window to meet."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         value = await predicate()

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import functools
 import http.server
-import io
 import re
 import shutil
 import threading
@@ -14,18 +13,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from mdwx.publish.publisher import Publisher
 from mdwx.publish.results import PostResult, PublishOptions
 from mdwx.publish.state.store import State
-from mdwx.sandbox import SandboxServer, SandboxSettings
+from mdwx.sandbox import SandboxServer
 from mdwx.source.posts import collect_posts
 from mdwx.wechat import MemoryTokenCache, RetryPolicy, WeChatClient
 
+# png_bytes and sandbox live in tests.factories; tests import them from here too.
+from tests.factories import FAST_SANDBOX, png_bytes, sandbox  # noqa: F401
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_SITE = REPO / "sample-site"
-FAST = dict(review_seconds=0.05, video_review_seconds=0.05, publish_seconds=0.05)
+FAST = FAST_SANDBOX
 FAST_RETRY = RetryPolicy(attempts=6, base=0.01, cap=0.05)
 VIDEO_POLL = 0.02  # seconds: the first wait between video query_status calls in test sites
 
@@ -58,16 +58,6 @@ def web_server(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-def png_bytes(size: tuple[int, int] = (64, 48), colour: tuple[int, int, int] = (200, 120, 40)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-def sandbox(**settings: Any) -> SandboxServer:
-    return SandboxServer(SandboxSettings(**{**FAST, **settings}))
 
 
 def publish(site: Path | list[Path], sb: SandboxServer, **options: Any) -> list[PostResult]:

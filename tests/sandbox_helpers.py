@@ -16,16 +16,14 @@ import httpx
 import pytest
 from PIL import Image
 
-from mdwx.sandbox import SandboxServer, SandboxSettings
+from mdwx.sandbox import SandboxServer
+from tests import factories
+
+# image_bytes lives in tests.factories; sandbox tests import it from here too.
+from tests.factories import image_bytes  # noqa: F401
 
 FAST = {"review_seconds": 0.05, "video_review_seconds": 0.06}
 MB = 1024 * 1024
-
-
-def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8), **save: Any) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buf, fmt, **save)
-    return buf.getvalue()
 
 
 def big_png(min_bytes: int, fmt: str = "PNG") -> bytes:
@@ -45,7 +43,7 @@ class Api:
 
     def __init__(self, sb: SandboxServer) -> None:
         self.sb = sb
-        self.http = httpx.Client(base_url=sb.base_url, timeout=5)
+        self.http = httpx.Client(base_url=sb.base_url, timeout=60)  # bounds a hang only
         self.token = self.fetch_token()
 
     def fetch_token(self) -> str:
@@ -106,8 +104,9 @@ class Api:
         return self.post("material/upload_video", body, action="save_video")
 
 
-def poll(check: Callable[[], Any], timeout: float = 5.0) -> Any:
-    """Call ``check`` until it returns something truthy; fail the test after ``timeout``."""
+def poll(check: Callable[[], Any], timeout: float = 60.0) -> Any:
+    """Call ``check`` until it returns something truthy; fail the test after ``timeout``,
+    which only bounds a hang (a busy machine may take seconds), it is no window to meet."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
@@ -120,7 +119,7 @@ def poll(check: Callable[[], Any], timeout: float = 5.0) -> Any:
 # Registered under the names tests use; import the *_fixture functions into a test module.
 @pytest.fixture(name="sandbox")
 def sandbox_fixture() -> Iterator[SandboxServer]:
-    with SandboxServer(SandboxSettings(**FAST)) as sb:
+    with factories.sandbox(**FAST) as sb:
         yield sb
 
 

@@ -236,7 +236,7 @@ def test_a_wrong_account_table_is_one_error_naming_the_file_and_line(tmp_path: P
     assert "hunter2" not in str(caught.value)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(names=st.lists(st.sampled_from(["blog", "news", "misc", "blgo", ""]), min_size=0, max_size=4),
        as_string=st.booleans())
 def test_front_matter_accounts_are_the_sites_or_an_error_at_their_line(names: list[str], as_string: bool) -> None:

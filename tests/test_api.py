@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
@@ -196,7 +196,7 @@ def _outcome(call: Any) -> Any:
         return ("error", exc.message, exc.path, exc.line, exc.hint)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120)
 @given(front=st.none() | st.dictionaries(_keys, _values, max_size=5), body=_bodies,
        raw_front=st.none() | st.text(max_size=40), newline=st.sampled_from(["\n", "\r\n"]),
        meta=st.dictionaries(_keys, _values, max_size=3))

@@ -1,8 +1,9 @@
 """One reader of asset bytes for check, build and publish, and errors that keep their kind.
 
-The publisher (:class:`mdwx.publish.resolve.AssetLoader`) and :func:`load_asset_bytes` read
-local files and ``data:`` URIs through :func:`mdwx.assets.local.read_source`: the same size
-cap and the same refusal of other URL schemes hold in both, for every input.
+The publisher (:class:`mdwx.publish.resolve.AssetLoader`) reads local files and ``data:``
+URIs through :func:`mdwx.assets.local.read_source`, the one reader: the same size cap and
+the same refusal of other URL schemes hold in both, for every input, and the publisher
+locates each error at the post and line of its reference.
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ import string
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.assets import local
-from mdwx.assets.local import check_video_file, load_asset_bytes
+from mdwx.assets.local import check_video_file
 from mdwx.config import SiteConfig
 from mdwx.document import VIDEO_EXTENSIONS, Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError, RenderError
@@ -25,8 +26,7 @@ from mdwx.publish.video import VideoReviewPending
 from mdwx.render.media import is_video
 from mdwx.urls import is_data_uri, is_local, is_remote, url_scheme
 
-FIXTURES = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+FIXTURES = settings(max_examples=60)
 
 
 @pytest.fixture
@@ -38,12 +38,11 @@ def site(tmp_path: Path) -> Path:
 
 
 def read_both(site: Path, source: str, line: int = 7) -> tuple[bytes | AssetError, bytes | AssetError]:
-    """What the offline reader and the publisher's reader make of ``source``."""
+    """What the one reader and the publisher's reader make of ``source``."""
     post = site / "posts" / "post.md"
     results: list[bytes | AssetError] = []
     try:
-        results.append(load_asset_bytes(Asset("k", AssetKind.IMAGE, source, line), post_path=post,
-                                        site_root=site))
+        results.append(local.read_source(source, post_path=post, site_root=site))
     except AssetError as exc:
         results.append(exc)
     loader = AssetLoader(SiteConfig(root=site), None, "wx")
@@ -69,7 +68,8 @@ def test_both_readers_refuse_every_other_url_scheme(site: Path, scheme: str, res
     for error in (offline, publish):
         assert isinstance(error, AssetError), source
         assert "unsupported URL scheme" in error.message
-        assert (error.path, error.line) == (str(site / "posts" / "post.md"), 7)
+    assert isinstance(publish, AssetError)
+    assert (publish.path, publish.line) == (str(site / "posts" / "post.md"), 7)
 
 
 @FIXTURES
@@ -97,7 +97,7 @@ class OddAssetError(AssetError):
     """A subclass a caller may catch by its class."""
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(cls=st.sampled_from([AssetError, OddAssetError, VideoReviewPending]),
        message=st.text(min_size=1, max_size=30), line=st.none() | st.integers(1, 10_000))
 def test_locating_an_asset_error_keeps_its_class_and_cause(cls: type[AssetError], message: str,
@@ -115,7 +115,7 @@ def test_locating_an_asset_error_keeps_its_class_and_cause(cls: type[AssetError]
     assert "\n" not in str(caught.value) and str(caught.value).startswith("/site/post.md")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(message=st.text(min_size=1, max_size=30))
 def test_another_error_becomes_an_asset_error_with_its_cause(message: str) -> None:
     original = RenderError(message)
@@ -129,7 +129,7 @@ def test_another_error_becomes_an_asset_error_with_its_cause(message: str) -> No
     assert isinstance(caught.value, MdwxError) and caught.value.location == "/site/post.md:3"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(source=st.text(max_size=30) | st.sampled_from(["http://a", "https://b", "//c", "data:,x"]).flatmap(
     lambda prefix: st.text(max_size=10).map(lambda rest: prefix + rest)))
 def test_every_reference_is_exactly_one_of_remote_data_or_local(source: str) -> None:
@@ -151,7 +151,7 @@ CONTAINERS = {  # the first bytes of each family check_video_file knows
 }
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80)
 @given(held=st.sampled_from(sorted(CONTAINERS)), named=st.sampled_from(VIDEO_EXTENSIONS))
 def test_a_misnamed_video_is_never_told_to_take_a_name_mdwx_refuses(tmp_path: Path, held: str,
                                                                       named: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import os
@@ -12,10 +13,12 @@ from PIL import Image
 
 from mdwx.assets.datauri import decode_data_uri
 from mdwx.assets.formula import looks_like_svg, rasterize_svg, render_formula
-from mdwx.assets.local import load_asset_bytes, resolve_local
+from mdwx.assets.local import resolve_local
 from mdwx.assets.metadata import strip_gif, strip_jpeg, strip_png
-from mdwx.document import Asset, AssetKind, asset_key
+from mdwx.config import SiteConfig
 from mdwx.errors import AssetError
+from mdwx.publish.resolve import AssetLoader
+from tests.factories import image_bytes, png_bytes
 
 
 @pytest.fixture
@@ -69,9 +72,7 @@ def test_missing_file_and_folder(site: Path) -> None:
         resolve(site, "img")
 
 
-PNG_1PX = base64.b64encode(
-    (lambda b: (Image.new("RGB", (1, 1)).save(b, "PNG"), b.getvalue())[1])(io.BytesIO())
-).decode()
+PNG_1PX = base64.b64encode(png_bytes((1, 1), "black")).decode()
 
 
 @pytest.mark.parametrize(
@@ -105,50 +106,32 @@ def test_malformed_data_uris(uri: str, message: str) -> None:
         decode_data_uri(uri)
 
 
-def asset(kind: AssetKind, source: str, line: int = 7, display: bool = False) -> Asset:
-    return Asset(asset_key(kind, source, display), kind, source, line=line, display=display)
+def source_bytes(site: Path, source: str, line: int = 7) -> bytes:
+    """The bytes the publisher's reader gives for ``source`` in ``posts/post.md``."""
+    loader = AssetLoader(SiteConfig(root=site), None, "wx")
+    return asyncio.run(loader.source_bytes(source, site / "posts" / "post.md", line))
 
 
-def test_load_asset_bytes_local_data_and_formula(site: Path) -> None:
-    post = site / "posts" / "post.md"
-    assert (
-        load_asset_bytes(
-            asset(AssetKind.IMAGE, "img/my%20photo.png"), post_path=post, site_root=site
-        )
-        == b"png-bytes"
-    )
-    assert (
-        load_asset_bytes(asset(AssetKind.CARD_IMAGE, "data:,abc"), post_path=post, site_root=site)
-        == b"abc"
-    )
-    png = load_asset_bytes(asset(AssetKind.FORMULA, r"\frac{a}{b}"), post_path=post, site_root=site)
-    assert png.startswith(b"\x89PNG")
+def test_the_publisher_reads_local_files_and_data_uris(site: Path) -> None:
+    assert source_bytes(site, "img/my%20photo.png") == b"png-bytes"
+    assert source_bytes(site, "data:,abc") == b"abc"
 
 
-def test_load_asset_bytes_errors_carry_post_and_line(site: Path) -> None:
+def test_read_errors_carry_post_and_line(site: Path) -> None:
     post = site / "posts" / "post.md"
     for source in ("img/missing.png", "ftp://host/x.png", "file:///etc/passwd"):
         with pytest.raises(AssetError) as caught:
-            load_asset_bytes(
-                asset(AssetKind.IMAGE, source, line=12), post_path=post, site_root=site
-            )
+            source_bytes(site, source, line=12)
         assert (caught.value.path, caught.value.line) == (str(post), 12)
         assert str(caught.value).startswith(f"{post}:12: ")
-    with pytest.raises(ValueError, match="fetch_remote"):
-        load_asset_bytes(
-            asset(AssetKind.IMAGE, "https://x.test/a.png"), post_path=post, site_root=site
-        )
-    with pytest.raises(ValueError, match="chunks"):
-        load_asset_bytes(asset(AssetKind.VIDEO, "clip.mp4"), post_path=post, site_root=site)
 
 
 def test_strippers_refuse_malformed_containers() -> None:
     assert strip_jpeg(b"\xff\xd8\xff\xe1\x00") is None
     assert strip_jpeg(b"not a jpeg") is None
-    jpeg = io.BytesIO()
-    Image.new("RGB", (8, 8)).save(jpeg, "JPEG")
-    assert strip_jpeg(jpeg.getvalue()[:-2]) is None  # no end-of-image marker
-    assert strip_jpeg(jpeg.getvalue() + b"motion-photo-video") == jpeg.getvalue()
+    jpeg = image_bytes("JPEG", (8, 8), "black")
+    assert strip_jpeg(jpeg[:-2]) is None  # no end-of-image marker
+    assert strip_jpeg(jpeg + b"motion-photo-video") == jpeg
     assert strip_png(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR") is None
     assert (
         strip_png(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x00ABCD\x00\x00\x00\x00") is None

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PIL import Image
-
 from mdwx.build import build_post, check_post, prepare
 from mdwx.document import FORMULA_SIZE_ATTR, AssetKind
 from mdwx.source.posts import collect_posts
+from tests.factories import save_picture
 
 
 def site_with(tmp_path: Path, body: str, config: str = "") -> Path:
     (tmp_path / "mdwx.toml").write_text(config, encoding="utf-8")
-    Image.new("RGB", (40, 30), (10, 120, 200)).save(tmp_path / "cover.png")
+    save_picture(tmp_path / "cover.png", (40, 30), (10, 120, 200))
     post = tmp_path / "post.md"
     post.write_text(f"---\ntitle: T\ncover: cover.png\n---\n\n{body}", encoding="utf-8")
     return post
@@ -39,10 +38,8 @@ def test_bad_tex_is_a_warning_at_its_line_not_a_refused_post(tmp_path: Path) -> 
 
 
 def test_header_image_and_post_image_with_the_same_name_are_different_assets(tmp_path: Path) -> None:
-    (tmp_path / "templates").mkdir()
-    Image.new("RGB", (20, 20), (255, 0, 0)).save(tmp_path / "templates" / "qr.png")
-    (tmp_path / "posts").mkdir()
-    Image.new("RGB", (20, 20), (0, 0, 255)).save(tmp_path / "posts" / "qr.png")
+    save_picture(tmp_path / "templates" / "qr.png", (20, 20), (255, 0, 0))
+    save_picture(tmp_path / "posts" / "qr.png", (20, 20), (0, 0, 255))
     (tmp_path / "templates" / "footer.md").write_text("![follow](qr.png)\n", encoding="utf-8")
     (tmp_path / "mdwx.toml").write_text('footer = "templates/footer.md"\n', encoding="utf-8")
     post = tmp_path / "posts" / "a.md"
@@ -81,7 +78,7 @@ def test_build_shows_the_cover_publish_would_make(tmp_path: Path) -> None:
 
 
 def test_build_of_a_post_with_its_own_cover_writes_no_made_one(tmp_path: Path) -> None:
-    Image.new("RGB", (90, 40), (0, 0, 255)).save(tmp_path / "pic.png")
+    save_picture(tmp_path / "pic.png", (90, 40), (0, 0, 255))
     post = tmp_path / "post.md"
     post.write_text("---\ntitle: T\n---\n\n![a](pic.png)\n", encoding="utf-8")
     built = build_post(collect_posts([post])[0], tmp_path / "out")

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -15,12 +15,11 @@ from mdwx.build import check_post
 from mdwx.errors import MdwxError
 from mdwx.source.posts import collect_posts
 from tests.cli_helpers import mdwx
+from tests.factories import png_bytes
 
 
 def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), (1, 2, 3)).save(out, "PNG")
-    return out.getvalue()
+    return png_bytes((8, 8), (1, 2, 3))
 
 
 def _site(tmp_path: Path, body: str, front: str = "title: T\n") -> Path:
@@ -55,7 +54,7 @@ def test_broken_cover_and_data_uri_fail_check(tmp_path: Path) -> None:
     assert report.error is not None and report.error.line == 5
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(st.binary(max_size=300), st.sampled_from(["png", "jpg", "gif", "svg", "webp"]))
 def test_any_bytes_as_an_image_pass_only_when_they_decode(tmp_path: Path, data: bytes, ext: str) -> None:
     (tmp_path / f"x.{ext}").write_bytes(data)

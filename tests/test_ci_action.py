@@ -66,7 +66,7 @@ def test_the_action_refuses_a_bad_mode_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 2 and "::error title=mdwx::mode must be draft or submit" in result.stdout
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.text(), st.text(), st.integers(1, 10**6))
 def test_annotations_cannot_end_their_line_or_forge_properties(message: str, file: str, line: int) -> None:
     text = annotation("error", message, file=file or None, line=line, title="mdwx check")

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from mdwx.cli.main import main
 from tests.cli_helpers import mdwx
+from tests.factories import default_sigint
 from tests.publish_helpers import copy_site, sandbox
 
 
@@ -170,7 +171,7 @@ def test_sandbox_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
 
     process = subprocess.Popen([sys.executable, "-m", "mdwx", "sandbox", "--port", "0", "--state",
                                 str(tmp_path / "sandbox.db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                               text=True, preexec_fn=default_sigint)
     try:
         first = process.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:\d+", first)
@@ -183,5 +184,5 @@ def test_sandbox_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         assert "access_token" in token
     finally:
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=120) == 0  # bounds a hang only
     assert (tmp_path / "sandbox.db").exists()

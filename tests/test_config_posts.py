@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.cli.common import exit_code_for
@@ -91,7 +91,7 @@ def test_same_post_twice_is_listed_once(tmp_path: Path) -> None:
     assert len(collect_posts([root, root / "posts" / "a.md"])) == 1
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(
     after=st.lists(st.sampled_from(['theme = "default"', "# a comment", 'author = "林"',
                                     "[images]\nmax_width = 900", '[video]\ntags = ["a"]']),

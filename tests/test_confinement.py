@@ -7,30 +7,26 @@ import shutil
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from mdwx.build import build_post, check_post
 from mdwx.config import load_config
 from mdwx.errors import ConfigError
 from mdwx.source.posts import collect_posts
+from tests.factories import png_bytes, write_tree
 
 POST = "---\ntitle: {title}\ncover: /cover.png\n---\n\nBody.\n"
 
 
 def make_site(base: Path) -> Path:
-    site = base / "site"
-    (site / "posts" / "deep").mkdir(parents=True)
-    (site / "mdwx.toml").write_text("", "utf-8")
-    Image.new("RGB", (20, 20), "white").save(site / "cover.png")
-    (base / "outside").mkdir()
-    (base / "outside" / "secret.md").write_text(POST.format(title="SECRET"), "utf-8")
-    (site / "posts" / "ok.md").write_text(POST.format(title="ok"), "utf-8")
-    return site
+    """A site under ``base/site`` with one post, and a post outside it in ``base/outside``."""
+    write_tree(base / "outside", {"secret.md": POST.format(title="SECRET")})
+    return write_tree(base / "site", {"posts/deep/": "", "mdwx.toml": "", "cover.png": png_bytes((20, 20), "white"),
+                                      "posts/ok.md": POST.format(title="ok")})
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30)
 @given(
     where=st.sampled_from(["posts", "posts/deep", "."]),
     how=st.sampled_from(["absolute", "relative", "chain", "folder"]),

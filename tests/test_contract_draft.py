@@ -138,7 +138,7 @@ def test_image_post_plain_text_and_html_refusal(sandbox: SandboxServer) -> None:
 
 
 def test_submit_follow_read_and_delete_a_publication(sandbox: SandboxServer) -> None:
-    sandbox.configure(publish_seconds=0.2)
+    sandbox.configure(publish_seconds=3600)  # publishing until the test ends it: no window to miss
 
     async def go() -> None:
         async with client_for(sandbox) as wx:
@@ -149,6 +149,7 @@ def test_submit_follow_read_and_delete_a_publication(sandbox: SandboxServer) -> 
             assert await wx.draft_count() == 0  # the draft left the box
             first = await wx.freepublish_get(sub.publish_id)
             assert first.publishing and not first.final and first.url is None
+            sandbox.advance(3600)
             job = await follow(wx, sub.publish_id)
             assert job.succeeded and job.article_id and [i for i, _ in job.article_urls] == [1, 2]
             assert "甲" in httpx.get(job.url or "").text

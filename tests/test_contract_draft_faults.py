@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.sandbox import SandboxServer, SandboxSettings
@@ -159,8 +159,7 @@ def shared() -> Any:
         yield server
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40)
 @given(count=st.integers(1, 8), index=st.integers(-1, 10))
 def test_index_conventions_over_every_draft_size(shared: SandboxServer, count: int,
                                                  index: int) -> None:

@@ -41,7 +41,7 @@ def test_issue_example_keeps_the_words_apart() -> None:
     assert make_digest("中文\nEnglish\n", 120) == "中文 English"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(LINES)
 def test_wrapped_lines_join_with_a_space_except_between_cjk(lines: list[str]) -> None:
     digest = make_digest("\n".join(lines) + "\n", 10_000)
@@ -71,7 +71,7 @@ CJK_PUNCTUATED = st.text(alphabet=st.sampled_from(list("重点注意事项风险
                          min_size=1, max_size=12).filter(lambda t: t.strip("“”（）") != "")
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(CJK_PUNCTUATED, st.sampled_from(["**", "*", "~~"]))
 def test_emphasis_beside_full_width_punctuation_leaves_no_marker_in_the_digest(text: str, mark: str) -> None:
     digest = make_digest(f"前文{mark}{text}{mark}后文。\n", 120)
@@ -95,7 +95,7 @@ def test_title_stays_inside_the_centre_square_wechat_crops_to() -> None:
     assert (SIZE[0] - SQUARE) // 2 <= left and right <= (SIZE[0] + SQUARE) // 2
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200))
 def test_any_title_makes_the_same_cover_with_text_only_in_the_centre_square(title: str) -> None:
     colours = Colours()

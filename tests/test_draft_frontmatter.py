@@ -54,7 +54,7 @@ def _valid(value: Any) -> bool:
     return numbers[0] < numbers[2] and numbers[1] < numbers[3]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(CROP)
 def test_a_crop_is_accepted_exactly_when_it_is_four_fractions_in_order(value: Any) -> None:
     front = {} if value is None else {"pic_crop_235_1": value}
@@ -75,7 +75,7 @@ def test_a_crop_is_accepted_exactly_when_it_is_four_fractions_in_order(value: An
 
 
 @given(st.one_of(st.text(max_size=10), st.integers(), st.none(), st.sampled_from(["article", "images"])))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 def test_post_type_is_article_or_images_else_an_error_at_its_line(value: Any) -> None:
     front = {} if value is None else {"type": value}
     if value in (None, "article", "images"):
@@ -111,7 +111,7 @@ def _article(body: str) -> Article:
     return Article(path=PATH, title="T", body=body, body_line=5, slug="p", post_type="images")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(MARKDOWN, st.integers(5, 200))
 def test_image_post_text_is_plain_and_within_its_limit_or_refused_at_a_line(body: str, limit: int) -> None:
     """For any body: either plain text WeChat takes (no tag, the sandbox's 45166 rule; not over
@@ -128,7 +128,7 @@ def test_image_post_text_is_plain_and_within_its_limit_or_refused_at_a_line(body
     assert len(text) <= limit
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.text(max_size=200), st.sampled_from(["chars", "bytes"]), st.integers(1, 130))
 def test_a_made_digest_is_cut_to_the_draft_limit_in_its_unit(digest: str, unit: str, limit: int) -> None:
     from mdwx.publish.backends.draft import DraftBackend

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.backend_helpers import APIS, Api
@@ -97,7 +97,7 @@ OPERATION = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans()
                       st.sampled_from(["warn", "error", "republish"]))
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10)
 @given(st.lists(OPERATION, min_size=1, max_size=4), st.sampled_from(list(APIS)))
 def test_any_sequence_of_edits_and_options_is_predicted(tmp_path_factory, operations, backend) -> None:
     from tests.publish_helpers import png_bytes

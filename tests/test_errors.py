@@ -14,7 +14,7 @@ text = st.text(st.one_of(st.characters(), st.sampled_from(BREAKS)), max_size=60)
 kinds = st.sampled_from([MdwxError, ConfigError, ArticleError, AssetError, StateError])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(kind=kinds, message=text, path=st.one_of(st.none(), text), hint=st.one_of(st.none(), text),
        line=st.one_of(st.none(), st.integers(1, 10**6)))
 def test_any_error_renders_as_one_line(kind, message, path, hint, line) -> None:
@@ -25,7 +25,7 @@ def test_any_error_renders_as_one_line(kind, message, path, hint, line) -> None:
     assert error.to_json()["message"] == rendered
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(message=text, path=st.one_of(st.none(), text), line=st.one_of(st.none(), st.integers(1, 99)))
 def test_any_warning_renders_as_one_line(message, path, line) -> None:
     rendered = str(Diagnostic(message, path, line))

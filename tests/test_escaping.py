@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import io
 import re
 from pathlib import Path
 
@@ -19,15 +18,15 @@ import httpx
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from mdwx.build import build_post
 from mdwx.preview.app import create_app
 from mdwx.preview.page import SCRIPT as LIVE_SCRIPT
 from mdwx.render.preview import SCRIPT as STATIC_SCRIPT
 from mdwx.source.posts import collect_posts
+from tests.factories import png_bytes, save_picture
 
 PAYLOADS = [
     '"><script>alert(1)</script>',
@@ -73,16 +72,14 @@ def _card_safe(text: str, limit: int = 35) -> str:
 
 
 def _tiny_png() -> str:
-    buffer = io.BytesIO()
-    Image.new("RGB", (2, 2), (200, 0, 0)).save(buffer, "PNG")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return base64.b64encode(png_bytes((2, 2), (200, 0, 0))).decode("ascii")
 
 
 TINY_PNG = _tiny_png()
 
 
 def write_site(root: Path, value: str) -> Path:
-    Image.new("RGB", (20, 20), (0, 90, 200)).save(root / "cover.png")
+    save_picture(root / "cover.png", (20, 20), (0, 90, 200))
     (root / "templates").mkdir(exist_ok=True)
     (root / "templates" / "header.md").write_text("{title} · {author} · {digest}\n", "utf-8")
     (root / "templates" / "footer.md").write_text("[src]({source_url}) {slug}\n", "utf-8")
@@ -146,7 +143,7 @@ def _own(tag, preview: bool) -> bool:
     return (tag.name, tag.get("id")) in (("input", "dark"), ("button", "copy"))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(value=hostile)
 def test_hostile_values_never_become_markup(tmp_path_factory, value: str) -> None:
     root = tmp_path_factory.mktemp("site")
@@ -181,7 +178,7 @@ card_text = st.one_of(st.sampled_from(PAYLOADS + ["<img src=x onerror=alert(4)//
 
 
 def write_card_post(root: Path, front: dict[str, str], card: dict[str, str]) -> Path:
-    Image.new("RGB", (20, 20), (0, 90, 200)).save(root / "cover.png")
+    save_picture(root / "cover.png", (20, 20), (0, 90, 200))
     fields = {"title": "T", "cover": "cover.png", **front}
     block = yaml.safe_dump({"appid": APPID, "image": "https://example.com/c.png", **card},
                            allow_unicode=True)
@@ -202,7 +199,7 @@ def served_page(post: Path) -> httpx.Response:
     return asyncio.run(go())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40)
 @given(title=card_text, path=card_text, post_title=card_text, author=card_text, digest=card_text)
 def test_hostile_card_and_front_matter_never_become_markup_in_any_page(
         tmp_path_factory, title: str, path: str, post_title: str, author: str, digest: str) -> None:

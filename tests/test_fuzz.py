@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from tests.fuzz_posts import posts, read_and_render
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(text=posts)
 def test_any_post_is_read_and_rendered_or_refused_cleanly(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
@@ -91,7 +91,7 @@ def _outcome(call):
         return exc
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(**ARRIVALS)
 def test_a_post_is_read_iff_it_is_a_confined_regular_file_with_one_name(tmp_path_factory, target, hops) -> None:
     site, entry = _arrange(tmp_path_factory.mktemp("arrive"), target, hops, "p.md")
@@ -113,7 +113,7 @@ def test_a_post_is_read_iff_it_is_a_confined_regular_file_with_one_name(tmp_path
         assert isinstance(got, ArticleError), got
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(**ARRIVALS)
 def test_a_picture_is_read_iff_it_is_a_confined_regular_file_with_one_name(tmp_path_factory, target, hops) -> None:
     from mdwx.assets.local import read_source

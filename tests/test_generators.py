@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from mdwx.assets.local import resolve_local
 from mdwx.build import build_post, check_post, cover_reference, prepare
@@ -27,14 +26,13 @@ from mdwx.source.generators.base import PostContext
 from mdwx.source.generators.detect import find_generator_root
 from mdwx.source.generators.text import blocks
 from mdwx.source.posts import collect_posts
+from tests.factories import save_picture
 
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\[\[|\]\]|==\w|%%")
 
 
 def png(path: Path, color: str = "red") -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", (48, 32), color).save(path)
-    return path
+    return save_picture(path, (48, 32), color)
 
 
 def write(path: Path, text: str) -> Path:
@@ -513,7 +511,7 @@ code = st.lists(st.one_of(st.sampled_from(PIECES), st.text(alphabet=st.character
     max_size=12).map("".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150)
 @given(name=st.sampled_from(sorted(GENERATORS)), before=prose, inside=code, after=prose)
 def test_rewrites_keep_lines_and_fenced_code(tmp_path: Path, name: str, before: str, inside: str,
                                              after: str) -> None:
@@ -534,7 +532,7 @@ def test_rewrites_keep_lines_and_fenced_code(tmp_path: Path, name: str, before: 
         assert 5 <= warning.line <= len(old) + 4
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200)
 @given(name=st.sampled_from(sorted(GENERATORS)), text=prose)
 def test_rewrites_never_raise_and_leave_no_code_span_changed(tmp_path: Path, name: str, text: str) -> None:
     ctx = PostContext(path=tmp_path / "post.md", site_root=tmp_path, confine=tmp_path, body_line=1)

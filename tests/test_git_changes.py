@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.errors import ConfigError
@@ -105,7 +105,7 @@ def _post_text(name: str, words: str) -> str:
     return f"---\ntitle: {name}\n---\n\n{words}\n\n![picture](pic.png)\n"
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25)
 @given(start=st.sets(NAMES, min_size=1), ops=OPS, salt=st.integers(0, 10**6))
 def test_changed_posts_match_a_model_of_the_commits(tmp_path_factory, start, ops, salt) -> None:
     """Whatever edits, picture changes, renames, deletions and additions a commit holds (names

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.config import find_site_root
@@ -164,7 +164,7 @@ def test_a_copy_is_a_new_post_not_a_rename(tmp_path: Path, sb) -> None:
 LAYOUT = st.tuples(st.integers(0, 3), st.sampled_from(["git", "config", "pyproject", "none"]), st.integers(0, 3))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(LAYOUT, st.data())
 def test_every_way_of_naming_a_post_gives_one_root_and_one_key(tmp_path_factory, layout, data) -> None:
     """Whatever folder mdwx runs from and whichever path names the post (the file, a folder

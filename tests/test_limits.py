@@ -14,23 +14,22 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
 
 from mdwx.build import build_post, check_post
 from mdwx.config import Limits
 from mdwx.render.limits import check_content, text_chars, text_warning, visible_text
 from mdwx.source.posts import collect_posts
 from tests.cli_helpers import mdwx
+from tests.factories import save_picture
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "corpus"
 FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
 
 
 def _write_post(folder: Path, body: str, name: str = "post.md", front: str = "title: T\ncover: cover.png\n") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", (900, 383), (20, 120, 80)).save(folder / "cover.png")
+    save_picture(folder / "cover.png", (900, 383), (20, 120, 80))
     path = folder / name
     path.write_text(f"---\n{front}---\n\n{body}", encoding="utf-8")
     return path
@@ -93,7 +92,7 @@ def test_visible_text_ignores_tags_attributes_and_alt() -> None:
     assert visible_text(html) == "a&b c d"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(st.lists(st.sampled_from(["word", "汉字", "**bold**", "`co de`", "a &amp; b", "[link](https://e.com)",
                                  "\n", "\n\n", "- item\n", "> quote\n", "| a | b |\n|---|---|\n| 1 | 2 |\n",
                                  "```\ncode  x\n```\n", "$x^2$", "<span>raw</span>"]), min_size=1, max_size=25))
@@ -143,11 +142,11 @@ def _corpus_site(tmp_path: Path, source: Path) -> Path:
     for asset in render_article(article, SiteConfig(root=site)).assets:
         if asset.local_path is None or asset.kind.value == "formula":
             continue
-        asset.local_path.parent.mkdir(parents=True, exist_ok=True)
         if asset.local_path.suffix.lower() == ".svg":
+            asset.local_path.parent.mkdir(parents=True, exist_ok=True)
             asset.local_path.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
         else:
-            Image.new("RGB", (16, 16), (200, 30, 30)).save(asset.local_path, format="PNG")
+            save_picture(asset.local_path, (16, 16), (200, 30, 30), fmt="PNG")
     return post
 
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from mdwx.sandbox import SandboxServer
 from tests.backend_helpers import MEDIA
 from tests.cli_helpers import count, sandbox_env
+from tests.factories import write_tree
 from tests.publish_helpers import png_bytes, sandbox
 
 pytest.importorskip("mkdocs")
@@ -40,15 +41,14 @@ Some text for WeChat readers.
 
 
 def make_site(root: Path, *, plugin: str = "  - wechat\n", title: str = "Hello from MkDocs") -> Path:
-    docs = root / "docs"
-    (docs / "guide").mkdir(parents=True)
-    (docs / "images").mkdir()
-    (docs / "images" / "pic.png").write_bytes(png_bytes())
-    (docs / "index.md").write_text("# Home\n\nNot for WeChat.\n\n![x](images/pic.png)\n", encoding="utf-8")
-    (docs / "guide" / "wechat.md").write_text(WECHAT_PAGE.replace("Hello from MkDocs", title), encoding="utf-8")
-    config = root / "mkdocs.yml"
-    config.write_text(f"site_name: Plugin test\nplugins:\n{plugin}", encoding="utf-8")
-    return config
+    """A MkDocs site under ``root``; returns its ``mkdocs.yml``."""
+    write_tree(root, {
+        "docs/images/pic.png": png_bytes(),
+        "docs/index.md": "# Home\n\nNot for WeChat.\n\n![x](images/pic.png)\n",
+        "docs/guide/wechat.md": WECHAT_PAGE.replace("Hello from MkDocs", title),
+        "mkdocs.yml": f"site_name: Plugin test\nplugins:\n{plugin}",
+    })
+    return root / "mkdocs.yml"
 
 
 def mkdocs_build(config: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
@@ -168,7 +168,7 @@ def test_errors_name_the_line_of_the_page_file(tmp_path: Path, sb: SandboxServer
 LINES = st.lists(st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=20), max_size=8)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=6, unique=True),
        LINES.map(lambda lines: ["x", *lines]), st.booleans())
 def test_markdown_keeps_the_line_numbers_of_the_file(keys: list[str], body_lines: list[str], yaml: bool) -> None:

@@ -22,6 +22,7 @@ from mdwx.integrations.pelican import front_matter, resolve_links, split_header
 from mdwx.sandbox import SandboxServer
 from tests.backend_helpers import MEDIA
 from tests.cli_helpers import count, sandbox_env
+from tests.factories import write_tree
 from tests.publish_helpers import png_bytes, sandbox
 
 pytest.importorskip("pelican.plugins.signals")  # not the source tree's namespace folder
@@ -59,18 +60,16 @@ LOAD_CONTENT_CACHE = False
 
 
 def make_site(root: Path, *, extra: str = "", title: str = "Hello from Pelican") -> Path:
-    content = root / "content"
-    (content / "posts").mkdir(parents=True)
-    (content / "images").mkdir()
-    (content / "images" / "a.png").write_bytes(png_bytes())
-    (content / "posts" / "b.png").write_bytes(png_bytes(colour=(10, 200, 10)))
-    (content / "posts" / "hello.md").write_text(HELLO.format(title=title), encoding="utf-8")
-    (content / "other.md").write_text("Title: Other\nDate: 2026-01-01\n\nNot for WeChat.\n", encoding="utf-8")
-    (content / "later.md").write_text("Title: Later\nDate: 2026-01-03\nWechat: true\nStatus: draft\n\nNot yet.\n",
-                                      encoding="utf-8")
-    conf = root / "pelicanconf.py"
-    conf.write_text(CONF.format(extra=extra), encoding="utf-8")
-    return conf
+    """A Pelican site under ``root``; returns its ``pelicanconf.py``."""
+    write_tree(root, {
+        "content/images/a.png": png_bytes(),
+        "content/posts/b.png": png_bytes(colour=(10, 200, 10)),
+        "content/posts/hello.md": HELLO.format(title=title),
+        "content/other.md": "Title: Other\nDate: 2026-01-01\n\nNot for WeChat.\n",
+        "content/later.md": "Title: Later\nDate: 2026-01-03\nWechat: true\nStatus: draft\n\nNot yet.\n",
+        "pelicanconf.py": CONF.format(extra=extra),
+    })
+    return root / "pelicanconf.py"
 
 
 def pelican(root: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
@@ -164,7 +163,7 @@ VALUES = st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), m
 BODIES = st.text(st.characters(blacklist_categories=["Cs"]), max_size=200)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.lists(st.tuples(KEYS, VALUES), min_size=1, max_size=6, unique_by=lambda kv: kv[0].lower()), BODIES)
 def test_header_splits_from_any_body(items: list[tuple[str, str]], body: str) -> None:
     """Every header comes back key for key (lower-cased), and the body after it unchanged,
@@ -180,7 +179,7 @@ SEGMENTS = st.lists(st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,8}", fullmatch=
     lambda s: s not in (".", "..")), min_size=1, max_size=4)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(SEGMENTS, SEGMENTS, st.sampled_from(["{static}", "|static|", "{attach}", "|attach|"]), st.booleans())
 def test_static_and_attach_resolve_as_pelican_does(article_dir: list[str], target: list[str], prefix: str,
                                                     from_root: bool) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 from bs4 import BeautifulSoup
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.api import Options
@@ -25,6 +25,7 @@ from mdwx.preview import PreviewServer
 from mdwx.preview.app import create_app
 from mdwx.preview.page import SCRIPT, render_page
 from mdwx.preview.snapshot import Snapshot
+from tests.factories import default_sigint
 from tests.preview_helpers import code_tour_with_pictures, sample_site
 
 BASE = "http://127.0.0.1:8760"
@@ -256,7 +257,7 @@ hostile = st.lists(st.sampled_from(list("<>&\"'/= ascriptonload{}\n") + ["<scrip
                    max_size=20).map("".join)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120)
 @given(title=hostile, author=hostile, warning=hostile, error=hostile, note=hostile)
 def test_text_from_the_post_never_becomes_markup_on_the_page(tmp_path: Path, title: str, author: str,
                                                              warning: str, error: str, note: str) -> None:
@@ -281,14 +282,21 @@ def test_text_from_the_post_never_becomes_markup_on_the_page(tmp_path: Path, tit
 def test_mdwx_preview_serves_until_interrupted(tmp_path: Path) -> None:
     post = sample_site(tmp_path) / "posts" / "release-notes.md"
     env = {k: v for k, v in os.environ.items() if not k.startswith("WECHAT_")}
-    process = subprocess.Popen([sys.executable, "-m", "mdwx", "preview", str(post), "--no-open", "--port", "0"],
-                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
+    # -X faulthandler: a hang is answered with SIGABRT, which prints every thread's stack.
+    process = subprocess.Popen([sys.executable, "-X", "faulthandler", "-m", "mdwx", "preview", str(post),
+                                "--no-open", "--port", "0"],
+                               stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+                               preexec_fn=default_sigint)
     try:
         first = process.stderr.readline()
         url = re.search(r"at (http://127\.0\.0\.1:\d+/)", first).group(1)
         assert httpx.get(url).status_code == 200
         process.send_signal(signal.SIGINT)
-        _, rest = process.communicate(timeout=180)  # bounds a hang only; a busy machine is slow
+        try:
+            _, rest = process.communicate(timeout=180)  # bounds a hang only; a busy machine is slow
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            pytest.fail("mdwx preview did not stop on SIGINT; its threads:\n" + process.communicate(timeout=60)[1])
     finally:
         if process.poll() is None:
             process.kill()

@@ -15,6 +15,7 @@ import pytest
 
 from mdwx.publish.state.store import State
 from tests.backend_helpers import DRAFT
+from tests.factories import save_picture
 from tests.publish_helpers import copy_site, endpoints, png_bytes, publish, sandbox
 
 REL = "posts/hello-mdwx.md"
@@ -376,10 +377,8 @@ def test_digest_in_bytes_is_cut_to_fit_when_made_and_refused_when_given(tmp_path
 
 
 def test_cover_crops_are_sent_as_fractions(tmp_path: Path) -> None:
-    from PIL import Image
-
     site = copy_site(tmp_path)
-    Image.new("RGB", (940, 400), (20, 90, 160)).save(site / "media" / "wide.jpg")
+    save_picture(site / "media" / "wide.jpg", (940, 400), (20, 90, 160))
     post = write(site / "posts" / "crop.md", "---\ntitle: Crop\ncover: ../media/wide.jpg\n"
                  "pic_crop_235_1: [0, 0, 1, 1]\npic_crop_1_1: \"0.2872_0_0.7128_1\"\n---\n\nText.\n")
     with sandbox() as sb:
@@ -391,10 +390,8 @@ def test_cover_crops_are_sent_as_fractions(tmp_path: Path) -> None:
 
 
 def test_a_crop_of_the_wrong_shape_is_refused_before_sending_even_for_an_uploaded_cover(tmp_path: Path) -> None:
-    from PIL import Image
-
     site = copy_site(tmp_path)
-    Image.new("RGB", (940, 400), (20, 90, 160)).save(site / "media" / "wide.jpg")
+    save_picture(site / "media" / "wide.jpg", (940, 400), (20, 90, 160))
     head = "---\ntitle: Crop\ncover: ../media/wide.jpg\n"
     post = write(site / "posts" / "crop.md", head + "pic_crop_1_1: [0, 0, 0.5, 1]\n---\n\nText.\n")
     with sandbox() as sb:

@@ -65,7 +65,7 @@ _NOISE = st.text(st.sampled_from("0123456789-_ .:#()"), max_size=20)
 _STEMS = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-_"), min_size=1, max_size=20)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(word=_PLACEHOLDER_WORDS, before=_NOISE, after=_NOISE, stem=_STEMS,
        ext=st.sampled_from([".png", ".jpg", ".webp", ".gif"]), mode=st.sampled_from(["title", "alt"]))
 def test_placeholder_and_file_name_alt_never_caption(
@@ -77,7 +77,7 @@ def test_placeholder_and_file_name_alt_never_caption(
         assert figure_caption(alt, "", source, mode) == ""
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(alt=st.text(max_size=30), title=st.text(max_size=30), stem=_STEMS)
 def test_none_means_no_caption_and_a_title_always_wins_by_default(alt: str, title: str, stem: str) -> None:
     source = f"{stem}.png"

@@ -91,7 +91,7 @@ NON_CJK = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(NON_CJK, st.booleans())
 def test_text_without_cjk_renders_exactly_as_commonmark(text: str, single_tilde: bool) -> None:
     stock = parser(single_tilde=single_tilde, cjk=False)
@@ -104,7 +104,7 @@ EDGE = st.one_of(HAN, FULLWIDTH_PUNCT)
 INNER = st.text(alphabet=st.one_of(HAN, FULLWIDTH_PUNCT, st.sampled_from(list("ab1 .-"))), max_size=8)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.text(alphabet=HAN, max_size=3), EDGE, INNER, EDGE, st.text(alphabet=EDGE, max_size=3))
 def test_cjk_text_wrapped_in_double_asterisks_is_bold(
     before: str, first: str, inner: str, last: str, after: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mdwx.render.code import fence_language, highlight
+from mdwx.render.code import fence_language, highlight_block
 from tests.render_helpers import render, tags
 
 
@@ -24,7 +24,7 @@ def test_code_block_scrolls_horizontally_instead_of_wrapping(tmp_path: Path) -> 
 
 
 def test_tokens_carry_only_a_colour_and_plain_tokens_no_span() -> None:
-    html = highlight("def f(x):\n    return x", "python", "monokai")
+    html = highlight_block("def f(x):\n    return x", "python", "monokai")[1]
     assert '<span style="color:#66d9ef">def </span>' in html
     spans = [a for n, a in tags(html) if n == "span"]
     assert spans and all(set(a) == {"style"} and a["style"].startswith("color:#") and ";" not in a["style"] for a in spans)
@@ -43,7 +43,7 @@ def test_language_comes_from_the_fence_word_never_from_guessing() -> None:
     assert fence_language("rust,ignore,panics") == "rust"
     assert fence_language("js {1,3}") == "js"
     assert fence_language("") == ""
-    assert "<span" not in highlight("def f(): pass", "", "monokai")
+    assert "<span" not in highlight_block("def f(): pass", "", "monokai")[1]
 
 
 def test_unknown_language_is_plain_text_with_a_warning(tmp_path: Path) -> None:

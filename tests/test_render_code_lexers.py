@@ -21,7 +21,7 @@ from pygments.lexers import get_all_lexers
 
 from mdwx.config import SiteConfig, config_from_mapping
 from mdwx.errors import ConfigError
-from mdwx.render.code import expand_tabs, highlight, highlight_block
+from mdwx.render.code import expand_tabs, highlight_block
 from tests.render_helpers import render
 
 LEXERS = sorted(get_all_lexers())
@@ -82,7 +82,7 @@ def test_every_lexer_alias_renders_the_whole_code(part: int) -> None:
     failures = []
     for alias in aliases_of_part(part):
         try:
-            html = highlight(TRICKY, alias, "monokai")
+            html = highlight_block(TRICKY, alias, "monokai")[1]
         except Exception as exc:  # noqa: BLE001 - collect every failing alias, not just the first
             failures.append(f"{alias}: {type(exc).__name__}: {exc}")
             continue
@@ -103,16 +103,16 @@ code_text = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(alias=st.sampled_from(ALIASES), code=code_text, style=st.sampled_from(STYLES),
        tab_width=st.integers(1, 8))
 def test_any_code_in_any_language_shows_as_written(alias: str, code: str, style: str, tab_width: int) -> None:
-    html = highlight(code, alias, style, tab_width)
+    html = highlight_block(code, alias, style, tab_width)[1]
     assert visible(html) == shown(code, tab_width)
     assert collapsible_spaces(html) == []
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.text(st.sampled_from("ab\t\n"), max_size=30), st.integers(0, 9), st.integers(1, 8))
 def test_tab_expansion_matches_python_expandtabs(text: str, column: int, width: int) -> None:
     expanded, after = expand_tabs(text, column, width)
@@ -133,7 +133,7 @@ def test_yaml_block_renders_coloured(tmp_path: Path) -> None:
 def test_session_blocks_keep_their_last_line(alias: str, tmp_path: Path) -> None:
     one_line = render(f"```{alias}\n$ echo hello\n```\n", tmp_path).html
     assert "echo" in one_line and "hello" in one_line
-    two_lines = highlight("$ make\nbuilt target", alias, "monokai")
+    two_lines = highlight_block("$ make\nbuilt target", alias, "monokai")[1]
     assert visible(two_lines) == "$ make\nbuilt target"
 
 
@@ -178,13 +178,13 @@ def char_colours(block: str, inner: str) -> list[tuple[str, str]]:
     return out
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(alias=st.sampled_from(["python", "js", "java", "c", "yaml", "console", "rust", "sql", "text"]),
        code=code_text, theme_colour=st.sampled_from(["#f8f8f2", "#1f2328", "#657b83"]))
 def test_a_block_taking_its_commonest_colour_draws_every_character_the_same(
     alias: str, code: str, theme_colour: str
 ) -> None:
-    plain = highlight(code, alias, "monokai")
+    plain = highlight_block(code, alias, "monokai")[1]
     colour, inner = highlight_block(code, alias, "monokai", theme_colour=theme_colour)
     assert char_colours(colour or theme_colour, inner) == char_colours(theme_colour, plain)
     assert inner.count("<span") <= plain.count("<span")
@@ -203,5 +203,5 @@ def test_a_block_mostly_in_one_colour_takes_it_and_drops_those_spans(tmp_path: P
 
 def test_a_leading_byte_order_mark_is_kept_and_the_block_still_highlighted() -> None:
     warnings: list[str] = []
-    html = highlight("\ufeffdef f(): pass", "python", "monokai", warn=warnings.append)
+    html = highlight_block("\ufeffdef f(): pass", "python", "monokai", warn=warnings.append)[1]
     assert warnings == [] and html.startswith('\ufeff<span style="color:#66d9ef">def </span>')

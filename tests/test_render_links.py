@@ -65,7 +65,7 @@ _URL_PATHS = st.text(st.sampled_from("abcxyz0189-_/."), max_size=12).filter(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(path=_URL_PATHS, policy=st.sampled_from(["footnotes", "keep", "strip"]),
        form=st.sampled_from(["{url}", "<{url}>"]), host=st.sampled_from(["example.com", "mp.weixin.qq.com"]))
 def test_a_bare_url_renders_as_the_link_to_itself(

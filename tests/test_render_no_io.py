@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.config import SiteConfig
@@ -107,7 +107,7 @@ def test_the_patches_catch_a_read(tmp_path: Path) -> None:
         render_article(_article(tmp_path, "text"), _config(tmp_path), theme=THEME)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(pieces=st.lists(st.sampled_from(PIECES) | st.text(max_size=60), min_size=1, max_size=8),
        fences=st.lists(st.tuples(st.sampled_from(LANGUAGES), st.text(max_size=40)), max_size=3),
        header=st.none() | st.text(max_size=60), footer=st.none() | st.text(max_size=60))

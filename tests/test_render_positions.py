@@ -70,7 +70,7 @@ def documents(draw: st.DrawFn) -> tuple[str, dict[str, int]]:
     return "\n".join(lines), expected
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(documents())
 def test_each_image_is_reported_at_its_own_line(doc: tuple[str, dict[str, int]]) -> None:
     text, expected = doc
@@ -79,7 +79,7 @@ def test_each_image_is_reported_at_its_own_line(doc: tuple[str, dict[str, int]])
     assert found == expected, text
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.lists(st.sampled_from(FILLER), max_size=4),
        st.sampled_from(["![alt]()", "![](<>)", "![a]( )", "![a](<  >)", "![x][r]", '<img src="">',
                         "<img alt='no src'>", "[![a]()](https://e.com)"]))

@@ -7,7 +7,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.config import SiteConfig
@@ -79,7 +79,7 @@ TAG_SOUP = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150)
 @given(st.one_of(TAG_SOUP, MARKDOWNISH))
 def test_sanitizing_is_safe_and_idempotent(raw: str) -> None:
     once = sanitize_html(raw)
@@ -87,7 +87,7 @@ def test_sanitizing_is_safe_and_idempotent(raw: str) -> None:
     assert unsafe_markup(once) == []
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100)
 @given(st.one_of(TAG_SOUP, MARKDOWNISH))
 def test_any_markdown_and_html_renders_wechat_safe(text: str) -> None:
     config = SiteConfig(root=Path("/site"))
@@ -137,7 +137,7 @@ def visible_text(html: str) -> str:
     return unescape(re.sub(r"<[^>]*>", " ", html))
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200)
 @given(hidden_markdown())
 def test_never_shown_elements_vanish_when_complete_and_show_as_text_when_never_closed(
         case: tuple[str, str, bool]) -> None:
@@ -234,7 +234,7 @@ def placed_tags(draw: st.DrawFn) -> tuple[str, str, str]:
     return text, name, form
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(placed_tags())
 def test_a_tag_name_anywhere_never_hides_what_follows_it(case: tuple[str, str, str]) -> None:
     text, name, form = case

@@ -112,7 +112,7 @@ DOCUMENT = st.lists(st.tuples(BLOCK, INLINE, INLINE).map(lambda t: t[0].format(t
                     min_size=1, max_size=6).map("\n\n".join)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(markdown=DOCUMENT, theme=st.sampled_from(["default", "github", "elegant"]))
 def test_pruned_html_draws_every_character_as_before(tmp_path_factory: pytest.TempPathFactory,
                                                       markdown: str, theme: str) -> None:
@@ -228,7 +228,7 @@ def paragraphs_off() -> Iterator[None]:
         inline_css._as_paragraph = original
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(markdown=DOCUMENT, theme=st.sampled_from(["default", "github", "elegant"]))
 def test_text_only_sections_become_paragraphs_with_the_same_boxes(
         tmp_path_factory: pytest.TempPathFactory, markdown: str, theme: str) -> None:

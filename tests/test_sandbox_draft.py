@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.sandbox import SandboxServer, SandboxSettings
@@ -16,9 +16,7 @@ from mdwx.sandbox.settings import OBSERVED_CONTENT_MAX_BYTES
 from .draft_helpers import add, draft, news, newspic, permanent_image, submit
 from .sandbox_helpers import FAST, Api, api_fixture, sandbox_fixture  # noqa: F401
 
-PROPERTY = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+PROPERTY = settings(max_examples=60)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from mdwx.sandbox import SandboxServer, SandboxSettings
+from tests.factories import default_sigint
 
 from .sandbox_helpers import Api, api_fixture, image_bytes, sandbox_fixture  # noqa: F401
 
@@ -143,7 +144,8 @@ def test_run_sandbox_prints_credentials_and_stops_on_ctrl_c(tmp_path: Path) -> N
         "from mdwx.sandbox import run_sandbox, SandboxSettings\n"
         "run_sandbox(SandboxSettings(), port=0, echo=lambda s: print(s, flush=True))\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                            preexec_fn=default_sigint)
     try:
         assert proc.stdout is not None
         lines = [proc.stdout.readline() for _ in range(6)]
@@ -163,7 +165,7 @@ def test_run_sandbox_prints_credentials_and_stops_on_ctrl_c(tmp_path: Path) -> N
         )
         assert "access_token" in r.json()
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
+        assert proc.wait(timeout=120) == 0  # bounds a hang only
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -36,12 +36,13 @@ def test_submit_answers_a_publish_id_and_the_draft_leaves_the_box(api: Api) -> N
 
 
 def test_publish_status_moves_from_1_to_0_with_article_urls(api: Api) -> None:
-    api.sb.configure(publish_seconds=0.3)
+    api.sb.configure(publish_seconds=3600)  # publishing until the test ends it: no window to miss
     thumb = permanent_image(api)
     body = submit(api, draft(api, news(thumb, title="第一篇", content="<p>甲</p>"),
                              news(thumb, title="第二篇", content="<p>乙</p>")))
     first = status(api, body["publish_id"])
     assert first == {"publish_id": body["publish_id"], "publish_status": 1, "fail_idx": []}
+    api.sb.advance(3600)
     done = poll(lambda: (s := status(api, body["publish_id"]))["publish_status"] == 0 and s)
     detail = done["article_detail"]
     assert detail["count"] == 2 and [i["idx"] for i in detail["item"]] == [1, 2]

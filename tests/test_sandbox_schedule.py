@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.sandbox import FAULT_KINDS, SandboxServer, SandboxSettings
@@ -42,7 +42,7 @@ def _expected(calls: int, every: int, quota_at: int) -> list[int]:
     return answers
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40)
 @given(calls=st.integers(1, 14), every=st.integers(0, 6), quota_at=st.integers(0, 16))
 def test_token_expiry_and_quota_hit_follow_the_call_count(shared: Api, calls: int, every: int,
                                                           quota_at: int) -> None:
@@ -96,7 +96,7 @@ def test_timeout_fault_does_the_work_then_never_answers(shared: Api) -> None:
     assert "timeout" in FAULT_KINDS
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(seed=st.integers(0, 2**32), spread=st.floats(0.0, 2.0), rate=st.floats(0.0, 1.0))
 def test_jitter_is_seeded_bounded_and_leaves_the_fault_sequence_alone(seed: int, spread: float,
                                                                       rate: float) -> None:

@@ -137,7 +137,7 @@ moments = st.builds(lambda naive, zone: naive.replace(tzinfo=zone),
                     st.datetimes(min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2099, 12, 30)), zones)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(moment=moments, quoted=st.booleans(), zulu=st.booleans())
 def test_any_zoned_publish_at_reads_back_as_the_same_instant(moment: dt.datetime, quoted: bool, zulu: bool) -> None:
     text = moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if zulu else moment.isoformat()
@@ -146,7 +146,7 @@ def test_any_zoned_publish_at_reads_back_as_the_same_instant(moment: dt.datetime
     assert article.publish_at == moment
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(naive=st.datetimes(min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2099, 12, 30)),
        quoted=st.booleans())
 def test_any_zoneless_publish_at_is_refused_at_its_line(naive: dt.datetime, quoted: bool) -> None:
@@ -178,7 +178,7 @@ def _plan(tmp: Path, publish_at: dt.datetime, now: dt.datetime, record_draft: bo
                                      payload=lambda resolved: PAYLOAD, publish_at=publish_at, now=now))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(publish_at=moments, offset=st.one_of(st.integers(-3, 3), st.integers(-10**9, 10**9)),
        micro=st.integers(-1, 1), zone=zones, record_draft=st.booleans())
 def test_the_plan_submits_iff_now_is_at_or_after_publish_at(tmp_path_factory: Any, publish_at: dt.datetime,

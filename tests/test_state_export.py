@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.publish.state.export import export_text, import_file, merge, parse, render, write_records
@@ -46,7 +46,7 @@ RECORDS = st.one_of(
         "count": st.integers(0, 100)}),
 )
 EXPORTS = st.lists(RECORDS, max_size=12)
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=60)
 
 
 def _text(records) -> str:
@@ -63,7 +63,7 @@ def test_merge_is_order_independent_idempotent_and_associative(a, b, c) -> None:
                                      ensure_ascii=False, separators=(",", ":")))
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20)
 @given(EXPORTS, EXPORTS)
 def test_export_import_round_trip_through_the_database(a, b) -> None:
     folder = Path(tempfile.mkdtemp())

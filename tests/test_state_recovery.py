@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.errors import StateError
@@ -108,7 +108,7 @@ def _all_rows(path: str) -> frozenset[tuple[str, ...]]:
         return frozenset(_rows(_copy(Path(path), Path(tmp) / "copy")))
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20)
 @given(fraction=st.floats(0.0, 1.0, exclude_max=True))
 def test_a_cut_database_file_is_an_error_and_recovery_keeps_only_real_rows(
         images: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, fraction: float) -> None:
@@ -129,7 +129,7 @@ def test_a_cut_database_file_is_an_error_and_recovery_keeps_only_real_rows(
     assert sum(report.rows.values()) == len(kept)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=20)
 @given(fraction=st.floats(0.0, 1.0, exclude_min=True, exclude_max=True))
 def test_a_cut_journal_is_never_forgotten_silently(images: tuple[Path, Path],
                                                    tmp_path_factory: pytest.TempPathFactory,

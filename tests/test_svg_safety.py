@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -16,6 +16,7 @@ from mdwx.assets.imaging import body_target, make_card_image, prepare_image
 from mdwx.assets.svg import safe_svg
 from mdwx.config import ImageLimits
 from mdwx.errors import AssetError
+from tests import factories
 
 NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
 
@@ -63,12 +64,10 @@ def svg(body: str, size: str = 'width="10" height="10"') -> bytes:
 
 
 def png_bytes(colour: str = "red", size: tuple[int, int] = (4, 4)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, "PNG")
-    return buffer.getvalue()
+    return factories.png_bytes(size, colour)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(position=st.sampled_from(POSITIONS), ref=external)
 def test_every_external_reference_is_refused(position: str, ref: str) -> None:
     data = svg(position.format(ref=_escape(ref)))
@@ -77,7 +76,7 @@ def test_every_external_reference_is_refused(position: str, ref: str) -> None:
     assert "\n" not in str(info.value)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(position=st.sampled_from(POSITIONS[:8]))
 def test_a_real_file_outside_is_never_drawn(tmp_path: Path, position: str) -> None:
     """The reported fault: the referenced file's pixels must not reach the raster."""
@@ -137,7 +136,7 @@ def test_dtds_css_imports_and_bad_markup_are_refused(markup: str) -> None:
         rasterize_svg(markup.format(ns=NS).encode(), source="x.svg")
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=120)
 @given(
     width=st.one_of(st.none(), st.floats(1e-3, 1e9)),
     height=st.one_of(st.none(), st.floats(1e-3, 1e9)),
@@ -197,7 +196,7 @@ def test_check_refuses_a_local_svg_offline_at_its_line(tmp_path: Path) -> None:
     from mdwx.source.posts import collect_posts
 
     (tmp_path / "mdwx.toml").write_text("", "utf-8")
-    Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")
+    factories.save_picture(tmp_path / "cover.png", (20, 20), "black")
     (tmp_path / "d.svg").write_bytes(svg('<image href="/etc/hostname"/>'))
     (tmp_path / "ok.svg").write_bytes(svg('<rect width="5" height="5"/>'))
     post = tmp_path / "p.md"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import io
 import os
 import tracemalloc
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.assets.local import _VIDEO_FAMILIES, check_video_file, video_container
@@ -27,6 +26,7 @@ from mdwx.publish.video import (
     wait_for_review,
 )
 from mdwx.wechat.errors import VideoError
+from tests import factories
 
 APPID = "wxfake0000000001"
 
@@ -361,18 +361,8 @@ def test_a_file_shrinking_during_upload_is_refused(tmp_path: Path, state) -> Non
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from mdwx.sandbox import SandboxServer, SandboxSettings
-
-    with SandboxServer(SandboxSettings(video_review_seconds=0.3, video_final_status=3)) as sb:
+    with factories.sandbox(video_review_seconds=0.3, video_final_status=3) as sb:
         yield sb
-
-
-def png_bytes() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 30, 30)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 class Interrupting:
@@ -399,7 +389,7 @@ def run_on_sandbox(sandbox, body):
             sandbox.appid, sandbox.secret, api_base=sandbox.base_url,
             token_cache=MemoryTokenCache(),
         ) as client:  # fmt: skip
-            cover = await client.add_material(png_bytes(), "cover.png")
+            cover = await client.add_material(factories.png_bytes(colour=factories.RED), "cover.png")
             sandbox.clear_log()
             return await body(client, cover.url)
 
@@ -486,7 +476,7 @@ CONTAINERS = {
 }
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80)
 @given(suffix=st.sampled_from(sorted(CONTAINERS)), head=st.binary(min_size=0, max_size=64))
 def test_only_real_video_containers_pass(tmp_path: Path, suffix: str, head: bytes) -> None:
     """Any bytes: accepted only when they start like the container the extension names."""
@@ -517,13 +507,11 @@ def test_a_file_that_is_not_a_video_is_refused_before_any_request(tmp_path: Path
 
 
 def test_check_reports_a_disguised_video_at_its_line(tmp_path: Path) -> None:
-    from PIL import Image
-
     from mdwx.build import check_post
     from mdwx.source.posts import collect_posts
 
     (tmp_path / "mdwx.toml").write_text("", "utf-8")
-    Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")
+    factories.save_picture(tmp_path / "cover.png", (20, 20), "black")
     (tmp_path / "clip.mp4").write_bytes(b"#!/bin/sh\necho not a video\n")
     post = tmp_path / "p.md"
     post.write_text("---\ntitle: T\ncover: cover.png\n---\n\nText.\n\n![clip](clip.mp4)\n", "utf-8")

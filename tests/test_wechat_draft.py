@@ -1,17 +1,22 @@
 """The draft API's codes and publish_status explained; crops formatted; answers parsed
-defensively. Unit level: error_for, PublishFailed, pic_crop, and a scripted WeChat."""
+defensively. Unit level: error_for, PublishFailed, cover_crop, and a scripted WeChat."""
 
 from __future__ import annotations
 
 import json
 import math
 import re
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mdwx.errors import ArticleError
+from mdwx.source.draft_fields import cover_crop
 from mdwx.wechat import (
     AlreadySubmitted,
     ContentRejected,
@@ -21,9 +26,12 @@ from mdwx.wechat import (
     PublishRefused,
     WeChatError,
 )
-from mdwx.wechat.draft import news_item, pic_crop
+from mdwx.wechat.draft import news_item
 from mdwx.wechat.errors import error_for, publish_status_meaning
+from mdwx.wechat.models import Draft, DraftPage, PublishedArticle, PublishedPage, PublishJob
 from tests.wechat_helpers import FakeWeChat, make_client, run
+
+T = TypeVar("T")
 
 
 @pytest.mark.parametrize(("code", "endpoint", "cls", "words"), [
@@ -82,15 +90,15 @@ def test_an_undocumented_status_says_so() -> None:
 _SENT = re.compile(r"^(?:0|1|0\.\d*[1-9]|1)$")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.one_of(st.floats(-0.5, 1.5), st.sampled_from([0.0, 1.0, 0.5, math.nan]),
                           st.floats(0, 1e-6)), min_size=4, max_size=4))
 def test_pic_crop_sends_exactly_what_the_api_accepts(box: list[float]) -> None:
-    """Any four numbers: either a ValueError, or "X1_Y1_X2_Y2" of plain fractions that are
-    still ordered after rounding and within 1e-6 of what was asked."""
+    """Any four numbers in front matter: either an ArticleError, or "X1_Y1_X2_Y2" of plain
+    fractions that are still ordered after rounding and within 1e-6 of what was asked."""
     try:
-        text = pic_crop(*box)
-    except ValueError:
+        text = _crop(box)
+    except ArticleError:
         x1, y1, x2, y2 = box
         ok = 0 <= x1 < x2 <= 1 and 0 <= y1 < y2 <= 1
         assert not ok or any(abs(a - b) < 1e-6 for a, b in ((x1, x2), (y1, y2)))
@@ -103,9 +111,14 @@ def test_pic_crop_sends_exactly_what_the_api_accepts(box: list[float]) -> None:
 
 
 def test_pic_crop_examples() -> None:
-    assert pic_crop(0.1945, 0, 1, 0.5236) == "0.1945_0_1_0.5236"
-    with pytest.raises(ValueError):
-        pic_crop(0.5, 0, 0.5, 1)
+    assert _crop([0.1945, 0, 1, 0.5236]) == "0.1945_0_1_0.5236"
+    with pytest.raises(ArticleError):
+        _crop([0.5, 0, 0.5, 1])
+
+
+def _crop(box: list[float]) -> str:
+    """The ``pic_crop_1_1`` sent for ``box`` given in a post's front matter."""
+    return cover_crop({"pic_crop_1_1": box}, {"pic_crop_1_1": 3}, Path("p.md"), "pic_crop_1_1")
 
 
 JSONISH = st.recursive(
@@ -116,7 +129,7 @@ JSONISH = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.dictionaries(
     st.sampled_from(["title", "content", "image_info", "is_deleted", "need_open_comment",
                      "url", "article_type", "thumb_media_id"]),
@@ -158,7 +171,7 @@ def test_requests_are_raw_utf8_json_and_count_is_a_get() -> None:
     assert count.method == "GET"
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.dictionaries(st.sampled_from(["item", "news_item", "total_count", "article_detail",
                                         "fail_idx", "publish_status", "content"]),
                        JSONISH, max_size=5))
@@ -169,14 +182,20 @@ def test_any_answer_shape_parses_or_raises_a_wechat_error(body: dict) -> None:
     for key in ("draft/get", "draft/batchget", "freepublish/get", "freepublish/getarticle",
                 "freepublish/batchget"):
         fake.on(key, {**body, "publish_status": body.get("publish_status", 0)})
+    assert isinstance(_outcome(client.draft_get("M")), Draft | WeChatError)
+    assert isinstance(_outcome(client.draft_batchget()), DraftPage | WeChatError)
+    assert isinstance(_outcome(client.freepublish_get("P")), PublishJob | WeChatError)
+    assert isinstance(_outcome(client.freepublish_getarticle("A")), PublishedArticle | WeChatError)
+    assert isinstance(_outcome(client.freepublish_batchget()), PublishedPage | WeChatError)
+
+
+def _outcome(read: Coroutine[Any, Any, T]) -> T | WeChatError:
+    """What one read gives: its typed result, or the WeChatError it raised (any other
+    exception fails the test)."""
     try:
-        run(client.draft_get("M"))
-        run(client.draft_batchget())
-        run(client.freepublish_get("P"))
-        run(client.freepublish_getarticle("A"))
-        run(client.freepublish_batchget())
-    except WeChatError:
-        pass
+        return run(read)
+    except WeChatError as error:
+        return error
 
 
 def test_publish_job_parses_urls_in_idx_order() -> None:

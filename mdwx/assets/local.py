@@ -15,9 +15,10 @@ from urllib.parse import unquote
 
 from mdwx.assets.caps import MAX_LOCAL_BYTES
 from mdwx.assets.datauri import clip, decode_data_uri
-from mdwx.assets.formula import check_svg, looks_like_svg, render_formula
+from mdwx.assets.formula import check_svg, looks_like_svg
+from mdwx.assets.formula import render_formula as render_formula  # mdwx.preview.snapshot's import
 from mdwx.assets.metadata import looks_like_heif
-from mdwx.document import VIDEO_EXTENSIONS, Asset, AssetKind
+from mdwx.document import VIDEO_EXTENSIONS
 from mdwx.errors import AssetError
 from mdwx.source.reader import check_file, read_file
 from mdwx.urls import is_data_uri, is_remote, url_scheme
@@ -65,25 +66,6 @@ def check_local_svg(path: Path, source: str, max_width: int | None) -> None:
         raise AssetError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
     if looks_like_svg(head):
         check_svg(read_local_file(path, source), source=source, max_width=max_width)
-
-
-def load_asset_bytes(asset: Asset, *, post_path: Path, site_root: Path) -> bytes:
-    """The raw bytes of a local or ``data:`` image (see :func:`read_source`), or the PNG of
-    a formula. Errors carry the post's path and the reference's line.
-
-    Remote images are fetched by the caller with :func:`~mdwx.assets.fetch.fetch_remote`
-    (it is async); videos are streamed in chunks from :func:`resolve_local`'s path, never
-    loaded whole.
-    """
-    if asset.kind is AssetKind.VIDEO:
-        raise ValueError("videos are uploaded in chunks: use resolve_local for their path")
-    try:
-        if asset.kind is AssetKind.FORMULA:
-            return render_formula(asset.source, display=asset.display)
-        return read_source(asset.source, post_path=post_path, site_root=site_root)
-    except AssetError as exc:
-        exc.at(post_path, asset.line)
-        raise
 
 
 def read_source(source: str, *, post_path: Path, site_root: Path) -> bytes:

@@ -253,12 +253,6 @@ def highlight_block(code: str, language: str, style_name: str, tab_width: int = 
     return colour, "".join(out)
 
 
-def highlight(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-              warn: Callable[..., None] | None = None) -> str:
-    """The inner HTML of a code block in the theme's colour (see :func:`highlight_block`)."""
-    return highlight_block(code, language, style_name, tab_width, warn)[1]
-
-
 def code_block_html(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
                     warn: Callable[..., None] | None = None, theme_colour: str | None = None, *,
                     background: str | None = None, numbers: bool = False, header: bool = False,

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mdwx.source.draft_fields import crop_fraction
 from mdwx.wechat.errors import OutcomeUnknown, WeChatError
 from mdwx.wechat.http import Call
 from mdwx.wechat.models import (
@@ -31,20 +30,6 @@ MAX_ARTICLES = 8
 PAGE_MAX = 20
 _TEXT = ("title", "content", "article_type", "author", "digest", "content_source_url",
          "thumb_media_id", "thumb_url", "url", "pic_crop_235_1", "pic_crop_1_1")
-
-
-def pic_crop(x1: float, y1: float, x2: float, y2: float) -> str:
-    """A cover crop (``pic_crop_235_1`` / ``pic_crop_1_1``) as WeChat wants it:
-    ``"X1_Y1_X2_Y2"``, fractions of the cover's width and height, top-left to bottom-right.
-
-    Raises ValueError unless 0 ≤ x1 < x2 ≤ 1 and 0 ≤ y1 < y2 ≤ 1.
-    """
-    texts = [crop_fraction(v) for v in (x1, y1, x2, y2)]
-    r1, s1, r2, s2 = (float(t) for t in texts)
-    if not (0 <= r1 < r2 <= 1 and 0 <= s1 < s2 <= 1):  # checked as sent: after rounding
-        raise ValueError(f"crop ({x1}, {y1}, {x2}, {y2}) must satisfy 0 ≤ x1 < x2 ≤ 1 and "
-                         "0 ≤ y1 < y2 ≤ 1, at 6 decimals")
-    return "_".join(texts)
 
 
 class DraftEndpoints:

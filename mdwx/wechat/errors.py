@@ -269,12 +269,6 @@ def parse_ip(errmsg: str) -> str | None:
     return match.group(1).rstrip(",") if match else None
 
 
-def hint_for(errcode: int) -> str | None:
-    """What to do about ``errcode``, or None for codes without advice."""
-    entry = _CODES.get(errcode)
-    return entry[1] if entry else None
-
-
 def error_for(errcode: int, errmsg: str, endpoint: str, *, ret: bool = False) -> WeChatError:
     """The typed error for WeChat's answer ``errcode``/``errmsg`` from ``endpoint``.
 
