@@ -58,6 +58,7 @@ CODES: dict[str, str] = {
     "digest-length": "the digest is longer than WeChat keeps",
     "long-text": "the visible text is longer than WeChat's editor advises",
     "no-cover": "no cover image: publish makes one from the title",
+    "not-routed": "a post for other accounts than the one the call names: skipped, as publish skips it",
     "adopted-article": "the post's article, made by another copy of the site, was found by its mark and taken over",
     "submitted-changed": "a post changed after its article was submitted: kept as submitted (on_submitted_change)",
     "image-not-understood": "an image whose path has spaces and no picture extension stays text",

@@ -68,7 +68,9 @@ def _url_safe(text: str) -> str:
 
 
 def _card_safe(text: str, limit: int = 35) -> str:
-    return " ".join(text.split())[:limit] or "x"
+    """A card title as a writer would give one: whitespace folded, at most ``limit``
+    characters, none at either end."""
+    return " ".join(text.split())[:limit].strip() or "x"
 
 
 def _tiny_png() -> str:

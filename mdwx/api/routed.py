@@ -19,6 +19,7 @@ from mdwx.errors import ConfigError, MdwxError
 if TYPE_CHECKING:
     from mdwx.api.types import Options
     from mdwx.build import Prepared
+    from mdwx.post_report import PostReport
     from mdwx.source.posts import Post as SitePost
 
 
@@ -36,6 +37,25 @@ def prepare_routed(post: SitePost, options: Options, *, enforce_size: bool = Tru
     if not taken:
         return prepare(post, enforce_size=enforce_size)
     return gate_routes(taken, options, enforce_size=enforce_size)[0]
+
+
+def skipped_report(post: SitePost, options: Options) -> PostReport | None:
+    """The report of a post this call skips (a ``not-routed`` warning, no error), else None.
+
+    A post listing other accounts than ``options.account`` is skipped as ``publish`` skips it,
+    so ``check`` and ``build`` judge exactly the posts ``publish`` would send.
+    """
+    from mdwx.diagnostics import Diagnostic
+    from mdwx.post_report import PostReport
+
+    if not options.account:
+        return None
+    found = routes(post, options)
+    if not found or any(route.skipped is None for route in found):
+        return None
+    report = PostReport(post.path)
+    report.diagnostics.append(Diagnostic(found[0].skipped or "skipped", str(post.path), code="not-routed"))
+    return report
 
 
 def gate_routes(taken: list[Route], options: Options, *, enforce_size: bool = True) -> list[Prepared]:
