@@ -131,6 +131,8 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
 
     warnings += contrast_warnings(theme)
     chars = text_chars(estimate)
+    if chars == 0 and not document.assets:  # only what WeChat removes (an <iframe>, a script)
+        errors.append(_nothing_shown(article, post))
     long_text = text_warning(chars, post.config.limits)
     if long_text:
         warnings.append(Diagnostic(long_text, str(article.path), code="long-text"))
@@ -161,8 +163,10 @@ def _render(article: Article, post: Post, errors: list[MdwxError]) -> tuple[Docu
     try:
         theme = load_theme(article_theme(article, post.config), post.config.root)
     except ConfigError as exc:
-        if article.theme == post.config.theme or exc.path is not None:
-            raise
+        if exc.path is not None:
+            raise  # an error inside a theme file names its own place
+        if article.theme == post.config.theme:  # the site's theme: the setting's line is what to fix
+            raise _at_theme_setting(exc, post) from None
         errors.append(ArticleError(exc.message, path=article.path, line=article.key_lines.get("theme"),
                                    hint=exc.hint))
         theme = load_theme(post.config.theme, post.config.root)
@@ -170,6 +174,45 @@ def _render(article: Article, post: Post, errors: list[MdwxError]) -> tuple[Docu
     document = render_article(article, post.config, theme=theme, templates=load_templates(post.config),
                               errors=errors)
     return document, theme
+
+
+def _nothing_shown(article: Article, post: Post) -> ArticleError:
+    """The error for a body WeChat would show as nothing (all of it raw HTML WeChat removes).
+
+    As for an empty post: an error to collect, or on a generator's site a stub page, raised
+    (:class:`~mdwx.source.article.EmptyPost`) and skipped with a warning.
+    """
+    from mdwx.source.article import EmptyPost, empty_body_error
+    from mdwx.source.generators import site_for
+
+    error = empty_body_error("nothing in the body is shown in WeChat (raw HTML such as <iframe> or <script> "
+                             "is removed)", article.path, _first_written_line(article),
+                             site_for(article.path, post.config) is not None)
+    if isinstance(error, EmptyPost):
+        raise error
+    error.hint = "write the text or pictures readers should see"
+    return error
+
+
+def _first_written_line(article: Article) -> int:
+    """The file line of the body's first line that is not blank."""
+    lines = article.body.split("\n")
+    return article.body_line + next((i for i, line in enumerate(lines) if line.strip()), 0)
+
+
+def _at_theme_setting(exc: ConfigError, post: Post) -> ConfigError:
+    """``exc`` placed at the config file's ``theme`` line when that line sets this theme.
+
+    A theme given another way (``MDWX_THEME``, ``--theme``) is said to come from there.
+    """
+    where = post.config.config_path or post.config.root / "mdwx.toml"
+    line = setting_line(where, "theme") if where.is_file() else None
+    from mdwx.source.reader import read_config_text
+
+    if line is not None and post.config.theme in read_config_text(where).splitlines()[line - 1]:
+        return exc.at(where, line)
+    exc.message += " (given by MDWX_THEME or --theme, not the site's config)"
+    return exc
 
 
 def _check_image_post(article: Article, document: Document, post: Post, errors: list[MdwxError]) -> None:

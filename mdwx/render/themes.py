@@ -92,8 +92,10 @@ def _site_file(value: str, root: Path | None) -> Path:
 def _builtin(name: str, folder: Path) -> Path:
     path = folder / f"{name}.css"
     if not re.fullmatch(r"[\w-]+", name) or not path.is_file():
+        from mdwx.source.suggest import closest
+
         known = ", ".join(theme_names()) or "none"
-        raise ConfigError(f"unknown theme {name!r}", hint=f"known themes: {known}")
+        raise ConfigError(f"unknown theme {name!r}{closest(name, tuple(theme_names()))}", hint=f"known themes: {known}")
     return path
 
 

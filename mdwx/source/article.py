@@ -85,7 +85,7 @@ def read_article_found(text: str, path: Path, config: SiteConfig,
     """
     _check_size(text, path, config.limits.markdown_bytes)
     if not text.strip("\ufeff \t\r\n"):
-        raise _empty("the post is empty", path, 1, site_for(path, config) is not None)
+        raise empty_body_error("the post is empty", path, 1, site_for(path, config) is not None)
     try:
         source: _Source | None = split_text(text, path)
     except ArticleError:  # "not closed" by ---: Pelican's header may end at a blank line instead
@@ -143,7 +143,7 @@ def _validated(source: _Source, config: SiteConfig, get: _Collect, *, written: d
     title = title or path.stem
     title = " ".join(title.split())
     if not body.strip():
-        empty = _empty("the post has no body text", path, body_line, on_generator_site)
+        empty = empty_body_error("the post has no body text", path, body_line, on_generator_site)
         if isinstance(empty, EmptyPost):
             raise empty  # a generator site's stub page: skipped, not one error among others
         get.errors.append(empty)
@@ -196,8 +196,9 @@ class EmptyPost(ArticleError):
     code = "empty-post"
 
 
-def _empty(message: str, path: Path, line: int, on_generator_site: bool) -> ArticleError:
-    """An empty post is an error, except a generator site's stub page, which is skipped."""
+def empty_body_error(message: str, path: Path, line: int, on_generator_site: bool) -> ArticleError:
+    """An empty post is an error, except a generator site's stub page, which is skipped
+    (:class:`EmptyPost`): the error to raise or collect."""
     if on_generator_site:
         return EmptyPost(f"{message}: a stub page, skipped (nothing to publish)", path=path, line=line)
     hint = "write the article below the front matter" if "body" in message else None
