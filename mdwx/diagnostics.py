@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from mdwx.errors import MdwxError, one_line
+from mdwx.errors import MdwxError, finding_line, one_line
 from mdwx.urls import redact
 
 
@@ -122,10 +122,7 @@ class Diagnostic:
         return f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}" if self.location else self.message
-        if self.hint:
-            text = f"{text} ({self.hint})"
-        return one_line(text)
+        return finding_line(self.location, self.message, self.hint)
 
     def to_json(self) -> dict[str, object]:
         """``{"code", "severity", "message", "path", "line", "column", "hint"}``."""

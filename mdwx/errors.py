@@ -88,10 +88,7 @@ class MdwxError(Exception):
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def __str__(self) -> str:
-        text = f"{self.location}: {self.message}" if self.location else self.message
-        if self.hint:
-            text = f"{text} ({self.hint})"
-        return one_line(text)
+        return finding_line(self.location, self.message, self.hint)
 
     def to_json(self) -> dict[str, object]:
         """``{"code", "message", "path", "line"}``: the error in ``--json`` documents."""
@@ -101,6 +98,12 @@ class MdwxError(Exception):
             "path": self.path,
             "line": self.line,
         }
+
+
+def finding_line(location: str, message: str, hint: str | None) -> str:
+    """The one-line form of a finding: ``location: message (hint)``, controls escaped."""
+    text = f"{location}: {message}" if location else message
+    return one_line(f"{text} ({hint})" if hint else text)
 
 
 def one_line(text: str) -> str:
