@@ -39,7 +39,7 @@ from mdwx.publish.publisher import Publisher  # noqa: E402
 from mdwx.publish.results import PublishOptions  # noqa: E402
 from mdwx.publish.state.store import State  # noqa: E402
 from mdwx.sandbox import SandboxServer, SandboxSettings  # noqa: E402
-from mdwx.source.posts import collect_posts  # noqa: E402
+from mdwx.source.gate import collect_posts  # noqa: E402
 from mdwx.wechat import MemoryTokenCache, WeChatClient  # noqa: E402
 
 

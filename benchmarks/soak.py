@@ -44,7 +44,7 @@ from mdwx.publish.publisher import Publisher  # noqa: E402
 from mdwx.publish.results import PostResult, PublishOptions  # noqa: E402
 from mdwx.publish.state.store import State  # noqa: E402
 from mdwx.sandbox import FAULT_KINDS, SandboxServer, SandboxSettings  # noqa: E402
-from mdwx.source.posts import collect_posts  # noqa: E402
+from mdwx.source.gate import collect_posts  # noqa: E402
 from mdwx.wechat import MemoryTokenCache, RetryPolicy, WeChatClient  # noqa: E402
 
 IMAGE_ENDPOINTS = ("media/uploadimg", "material/add_material")

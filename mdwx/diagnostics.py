@@ -17,18 +17,11 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
 
-from mdwx.errors import MdwxError, finding_line, one_line
-from mdwx.urls import redact
+from mdwx.errors import Diagnostic, MdwxError, Severity
 
-
-class Severity(str, Enum):
-    """How bad a diagnostic is: an ``error`` fails the post; a ``warning`` does not."""
-
-    ERROR = "error"
-    WARNING = "warning"
+__all__ = ["CODES", "Diagnostic", "Severity", "at_path", "ignoring", "of_error", "summaries", "unknown_code"]
 
 
 #: Every stable diagnostic code, with what it means (one line each). Errors raised as
@@ -88,63 +81,6 @@ SUMMARISED: dict[str, str] = {
     "no-cover": "{count:,} posts have no cover image: publish will make them from their titles "
                 "(set 'cover:' or default_cover in mdwx.toml to choose one)",
 }
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """One finding in a post: what (``code``, ``message``), where, and how bad.
-
-    ``path`` is the file (as given), ``line`` and ``column`` 1-based or None where unknown;
-    ``hint`` says what to do. ``str()`` is the one-line human form ``path:line: message (hint)``.
-    """
-
-    message: str
-    path: str | None = None
-    line: int | None = None
-    code: str = "warning"
-    severity: Severity = Severity.WARNING
-    column: int | None = None
-    hint: str | None = None
-
-    def __post_init__(self) -> None:
-        # A URL's password (http://user:PASSWORD@host/…) never reaches any output format.
-        object.__setattr__(self, "message", redact(self.message))
-        if self.hint is not None:
-            object.__setattr__(self, "hint", redact(self.hint))
-
-    @property
-    def location(self) -> str:
-        """``path:line[:column]``, ``path``, or "" when the diagnostic has no place."""
-        if not self.path:
-            return ""
-        if not self.line:
-            return self.path
-        return f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
-
-    def __str__(self) -> str:
-        return finding_line(self.location, self.message, self.hint)
-
-    def to_json(self) -> dict[str, object]:
-        """``{"code", "severity", "message", "path", "line", "column", "hint"}``."""
-        return {
-            "code": self.code,
-            "severity": self.severity.value,
-            "message": one_line(self.message),
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "hint": self.hint,
-        }
-
-    @classmethod
-    def from_error(cls, error: MdwxError) -> Diagnostic:
-        """The error-severity diagnostic of one :class:`~mdwx.errors.MdwxError` (its own, not those it carries)."""
-        return cls(error.message, error.path, error.line, code=error.code, severity=Severity.ERROR,
-                   column=error.column if error.line else None, hint=error.hint)
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
 
 
 def of_error(error: MdwxError) -> list[Diagnostic]:

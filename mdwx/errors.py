@@ -4,17 +4,24 @@ Every error a user can cause is an :class:`MdwxError`: the CLI prints ``str(erro
 line, never a traceback, and maps the error's class to an exit code (see ``mdwx.cli``: the
 errors themselves know nothing of the command line). ``str()`` is built from the location
 (``file:line``), the message and a hint saying what to do about it.
+
+A :class:`Diagnostic` is the same finding as data (code, severity, place, message, hint): what
+reports hold and every output format prints (see :mod:`mdwx.diagnostics` for the codes). It
+lives here, beside the errors it is made from, so the two modules import in one direction.
+
+The tree: :class:`MdwxError` → :class:`ConfigError` (site config, credentials, the call: exit
+2), :class:`ArticleError` (front matter or body), :class:`RenderError`, :class:`AssetError`,
+:class:`StateError` (exit 2); WeChat's refusals are ``mdwx.wechat.errors.WeChatError``.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from mdwx.diagnostics import Diagnostic
+from typing import TypeVar
 
 from mdwx.urls import redact
 
@@ -168,3 +175,68 @@ class StateError(MdwxError):
     """The state database is unusable (locked, corrupt, from a newer mdwx)."""
 
     code = "state"
+
+
+class Severity(str, Enum):
+    """How bad a diagnostic is: an ``error`` fails the post; a ``warning`` does not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding in a post: what (``code``, ``message``), where, and how bad.
+
+    ``path`` is the file (as given), ``line`` and ``column`` 1-based or None where unknown;
+    ``hint`` says what to do. ``str()`` is the one-line human form ``path:line: message (hint)``.
+    """
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+    code: str = "warning"
+    severity: Severity = Severity.WARNING
+    column: int | None = None
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        # A URL's password (http://user:PASSWORD@host/…) never reaches any output format.
+        object.__setattr__(self, "message", redact(self.message))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", redact(self.hint))
+
+    @property
+    def location(self) -> str:
+        """``path:line[:column]``, ``path``, or "" when the diagnostic has no place."""
+        if not self.path:
+            return ""
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
+
+    def __str__(self) -> str:
+        return finding_line(self.location, self.message, self.hint)
+
+    def to_json(self) -> dict[str, object]:
+        """``{"code", "severity", "message", "path", "line", "column", "hint"}``."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": one_line(self.message),
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "hint": self.hint,
+        }
+
+    @classmethod
+    def from_error(cls, error: MdwxError) -> Diagnostic:
+        """The error-severity diagnostic of one :class:`~mdwx.errors.MdwxError` (its own, not those it carries)."""
+        return cls(error.message, error.path, error.line, code=error.code, severity=Severity.ERROR,
+                   column=error.column if error.line else None, hint=error.hint)
+
+    @property
+    def is_error(self) -> bool:
+        """True for an error (it fails the post), False for a warning."""
+        return self.severity is Severity.ERROR

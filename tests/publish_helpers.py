@@ -17,7 +17,7 @@ from mdwx.publish.publisher import Publisher
 from mdwx.publish.results import PostResult, PublishOptions
 from mdwx.publish.state.store import State
 from mdwx.sandbox import SandboxServer
-from mdwx.source.posts import collect_posts
+from mdwx.source.gate import collect_posts
 from mdwx.wechat import MemoryTokenCache, RetryPolicy, WeChatClient
 
 # png_bytes and sandbox live in tests.factories; tests import them from here too.

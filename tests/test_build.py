@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mdwx.build import build_post, check_post, prepare
 from mdwx.document import FORMULA_SIZE_ATTR, AssetKind
-from mdwx.source.posts import collect_posts
+from mdwx.source.gate import collect_posts
 from tests.factories import save_picture
 
 

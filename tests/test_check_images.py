@@ -13,7 +13,7 @@ from PIL import Image
 
 from mdwx.build import check_post
 from mdwx.errors import MdwxError
-from mdwx.source.posts import collect_posts
+from mdwx.source.gate import collect_posts
 from tests.cli_helpers import mdwx
 from tests.factories import png_bytes
 

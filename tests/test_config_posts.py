@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from mdwx.cli.common import exit_code_for
 from mdwx.config import load_config
 from mdwx.errors import ConfigError
-from mdwx.source.posts import collect_posts
+from mdwx.source.gate import collect_posts
 
 
 def site(tmp_path: Path, config: str = "") -> Path:

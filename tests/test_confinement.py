@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mdwx.build import build_post, check_post
 from mdwx.config import load_config
 from mdwx.errors import ConfigError
-from mdwx.source.posts import collect_posts
+from mdwx.source.gate import collect_posts
 from tests.factories import png_bytes, write_tree
 
 POST = "---\ntitle: {title}\ncover: /cover.png\n---\n\nBody.\n"

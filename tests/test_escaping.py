@@ -25,7 +25,7 @@ from mdwx.build import build_post
 from mdwx.preview.app import create_app
 from mdwx.preview.page import SCRIPT as LIVE_SCRIPT
 from mdwx.render.preview import SCRIPT as STATIC_SCRIPT
-from mdwx.source.posts import collect_posts
+from mdwx.source.gate import collect_posts
 from tests.factories import png_bytes, save_picture
 
 PAYLOADS = [

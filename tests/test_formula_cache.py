@@ -9,7 +9,7 @@ import pytest
 import mdwx.assets.formula as formula
 from mdwx.assets import formula_cache
 from mdwx.build import build_post
-from mdwx.source.posts import collect_posts
+from mdwx.source.gate import collect_posts
 
 FORMULAS = [r"x^2", r"\frac{a}{b}", r"\sum_{i=1}^n i", r"\sqrt{2}", r"e^{i\pi} + 1 = 0"]
 

@@ -17,7 +17,7 @@ import mdwx.assets.formula as formula
 from mdwx.assets import formula_cache, formula_pool
 from mdwx.build import prepare
 from mdwx.errors import AssetError
-from mdwx.source.posts import collect_posts
+from mdwx.source.gate import collect_posts
 
 GOOD = [r"x^2", r"\frac{a}{b}", r"\sum_{i=1}^n i", r"\sqrt{2}", r"e^{i\pi} + 1 = 0", r"a_1 + a_2",
         r"\alpha\beta", r"\int_0^1 f(x)\,dx", r"\binom{n}{k}"]

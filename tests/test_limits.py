@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from mdwx.build import build_post, check_post
 from mdwx.config import Limits
 from mdwx.render.limits import check_content, text_chars, text_warning, visible_text
-from mdwx.source.posts import collect_posts
+from mdwx.source.gate import collect_posts
 from tests.cli_helpers import mdwx
 from tests.factories import save_picture
 

@@ -456,7 +456,7 @@ def test_image_post_refusals_name_the_line_and_send_nothing(tmp_path: Path, coun
 
 def test_check_finds_an_image_post_fault_offline(tmp_path: Path) -> None:
     from mdwx.build import check_post
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     site = copy_site(tmp_path)
     post = image_post(site, 21)

@@ -12,7 +12,7 @@ from pathlib import Path
 from mdwx.publish.publisher import Publisher
 from mdwx.publish.results import PublishOptions
 from mdwx.publish.state.store import State
-from mdwx.source.posts import collect_posts
+from mdwx.source.gate import collect_posts
 from mdwx.wechat import RetryPolicy, WeChatClient
 from mdwx.wechat.token import DiskTokenCache
 from tests.publish_helpers import SAMPLE_SITE, copy_site, sandbox

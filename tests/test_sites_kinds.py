@@ -30,8 +30,8 @@ from mdwx.document import AssetKind
 from mdwx.render import render_article
 from mdwx.render.code import LANGUAGE_ALIASES, find_lexer
 from mdwx.source.article import KNOWN_KEYS, read_article_text
+from mdwx.source.gate import collect_posts
 from mdwx.source.generators.base import COVER_KEYS
-from mdwx.source.posts import collect_posts
 from mdwx.source.suggest import closest
 
 SETTINGS = settings(max_examples=15, deadline=None)

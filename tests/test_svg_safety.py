@@ -193,7 +193,7 @@ def test_safe_svg_drops_comments_and_processing_instructions() -> None:
 
 def test_check_refuses_a_local_svg_offline_at_its_line(tmp_path: Path) -> None:
     from mdwx.build import check_post
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     (tmp_path / "mdwx.toml").write_text("", "utf-8")
     factories.save_picture(tmp_path / "cover.png", (20, 20), "black")
@@ -258,7 +258,7 @@ def test_check_and_build_take_the_bare_doctype_at_every_gate(tmp_path: Path, doc
     # check verifies the file (imaging.verify_image), build draws it (safe_svg): both accept
     # the DOCTYPE drawing programs write, and both refuse a subset, naming the post's line.
     from mdwx.build import build_post, check_post
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     (tmp_path / "mdwx.toml").write_text("", "utf-8")
     Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")

@@ -121,7 +121,7 @@ def test_a_user_theme_overrides_the_base_variables_everywhere_they_are_used(
 
 def test_a_theme_path_in_front_matter_or_config_renders_the_post(tmp_path: Path) -> None:
     from mdwx.build import build_post
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     (tmp_path / "themes").mkdir()
     _write(tmp_path / "themes", '@import "default";\n:root { --primary: #c0392b; }\n')
@@ -170,7 +170,7 @@ def test_check_warns_when_a_theme_draws_text_below_readable_contrast(
     """Light grey text on white (or a quote tint as dark as its text) is reported, with its ratio."""
     from mdwx.build import check_post
     from mdwx.render.contrast import contrast, parse_colour
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     folder = tmp_path_factory.mktemp("site")
     colour = f"#{grey:02x}{grey:02x}{grey:02x}"
@@ -190,7 +190,7 @@ def test_check_warns_when_a_theme_draws_text_below_readable_contrast(
 
 def test_no_built_in_theme_warns_on_the_sample_site() -> None:
     from mdwx.build import check_post
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     site = Path(__file__).resolve().parents[1] / "sample-site" / "posts"
     for post in collect_posts(sorted(site.glob("*.md"))):

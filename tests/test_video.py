@@ -508,7 +508,7 @@ def test_a_file_that_is_not_a_video_is_refused_before_any_request(tmp_path: Path
 
 def test_check_reports_a_disguised_video_at_its_line(tmp_path: Path) -> None:
     from mdwx.build import check_post
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     (tmp_path / "mdwx.toml").write_text("", "utf-8")
     factories.save_picture(tmp_path / "cover.png", (20, 20), "black")

@@ -229,7 +229,7 @@ def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | N
 def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bool) -> None:
     """Serve one post's phone-frame preview, reloaded as you edit; copy it for the WeChat editor."""
     from mdwx import api
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     if path.is_dir():
         raise ConfigError("preview takes one post, not a folder", path=path,

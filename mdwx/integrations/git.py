@@ -129,7 +129,7 @@ def changed_posts(folder: Path, base: str, tip: str = "HEAD") -> Changes:
     pick them) on the work tree as it is; a changed file that is no post (an image, a video)
     makes every post referencing it count.
     """
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     folder = Path(os.path.abspath(folder))
     top = work_tree(folder if folder.is_dir() else folder.parent)

@@ -20,7 +20,7 @@ def pending_posts(top: Path) -> list[Path]:
     that is no longer a post of its site (deleted, renamed, excluded) is forgotten."""
     from mdwx.cli.common import state_override
     from mdwx.publish.state.store import State
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     try:
         posts = collect_posts([top])

@@ -69,7 +69,7 @@ def take_snapshot(path: Path, version: int, previous: Snapshot | None = None) ->
     (so fixing a broken image or config is still seen).
     """
     from mdwx.config import find_site_root
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     path = Path(os.path.abspath(path))
     snapshot = Snapshot(version=version, path=path)

@@ -15,7 +15,7 @@
 <mdwx.source.posts.Post.source_bytes>` (and :meth:`~mdwx.source.posts.Post.confined_path`)
 applies the confinement rules of :mod:`mdwx.source.reader` when the post is first read, so
 a refused post is reported as that post's failure, whichever door it came through. A new
-door must call :func:`admit` (or :func:`~mdwx.source.posts.collect_posts`, its name for
+door must call :func:`admit` (or :func:`~mdwx.source.gate.collect_posts`, its name for
 paths) and read the post only through the post; see ``docs/reliability.md``.
 """
 
@@ -167,3 +167,11 @@ def _matches(relative: str, patterns: Iterable[str]) -> bool:
         if pattern.startswith("**/") and fnmatch.fnmatchcase(relative, pattern[3:]):
             return True
     return False
+
+
+def collect_posts(paths: Sequence[str | Path]) -> list[Post]:
+    """Expand ``paths`` (files and folders) into posts through the gate (:func:`admit`).
+
+    A path that does not exist is a usage error (:class:`~mdwx.errors.ConfigError`).
+    """
+    return admit(paths)

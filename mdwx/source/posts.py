@@ -9,7 +9,7 @@ validate them.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,13 +95,3 @@ class Post:
             return self.path
         check_file(self.path, error=ArticleError, root=self.config.root, single_link=True)
         return Path(os.path.realpath(self.path))
-
-
-def collect_posts(paths: Sequence[str | Path]) -> list[Post]:
-    """Expand ``paths`` into posts through the gate (:func:`mdwx.source.gate.admit`).
-
-    A path that does not exist is a usage error (:class:`ConfigError`).
-    """
-    from mdwx.source.gate import admit
-
-    return admit(paths)

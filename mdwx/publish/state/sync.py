@@ -17,7 +17,7 @@ from mdwx.publish.state.export import sync_after, sync_before
 
 def _sites(paths: Sequence[Path], state_path: Path | None) -> dict[Path, tuple[Path, Path]]:
     """Site root → (state database, export) for the sites of ``paths`` that keep an export."""
-    from mdwx.source.posts import collect_posts
+    from mdwx.source.gate import collect_posts
 
     sites: dict[Path, tuple[Path, Path]] = {}
     for post in collect_posts(paths):
