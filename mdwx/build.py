@@ -131,7 +131,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
 
     warnings += contrast_warnings(theme)
     chars = text_chars(estimate)
-    if chars == 0 and not document.assets:  # only what WeChat removes (an <iframe>, a script)
+    if chars == 0 and not document.assets and not errors:  # only what WeChat removes (an <iframe>, a script)
         errors.append(_nothing_shown(article, post))
     long_text = text_warning(chars, post.config.limits)
     if long_text:

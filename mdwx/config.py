@@ -276,6 +276,11 @@ def _validate(config: SiteConfig, where: Path) -> None:
     if config.state_export is not None and (not config.state_export.strip() or Path(config.state_export).is_absolute()
                                             or ".." in Path(config.state_export).parts):
         raise _error(where, "state_file", "state_file must be a path inside the site, e.g. \".mdwx/state.jsonl\"")
+    if config.state_export is not None and not config.state_export.endswith(".jsonl"):
+        # The export is rewritten on every run: a name ending otherwise could be the state
+        # database itself, the sandbox's, or any other file of the site.
+        raise _error(where, "state_file", f"state_file must name a .jsonl export, not {config.state_export!r}",
+                     hint='e.g. state_file = ".mdwx/state.jsonl"')
     for code in config.warnings.ignore:
         if unknown_code(code):
             raise _error(where, "warnings.ignore", f"[warnings] ignore: {unknown_code(code)}",

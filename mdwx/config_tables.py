@@ -129,9 +129,9 @@ def _coerce(name: str, value: Any, annotation: Any, where: Path) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise _error(where, name, f"{name} must be a whole number ≥ 0, not {value!r}")
         return value
-    if kind == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise _error(where, name, f"{name} must be a number ≥ 0, not {value!r}")
+    if kind == "float":  # seconds and sizes: a finite number (TOML has nan and inf)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+            raise _error(where, name, f"{name} must be a finite number ≥ 0, not {value!r}")
         return float(value)
     if not isinstance(value, str):
         raise _error(where, name, f"{name} must be a string, not {value!r}")

@@ -195,3 +195,31 @@ def test_no_built_in_theme_warns_on_the_sample_site() -> None:
     site = Path(__file__).resolve().parents[1] / "sample-site" / "posts"
     for post in collect_posts(sorted(site.glob("*.md"))):
         assert not [w for w in check_post(post).warnings if "contrast" in w]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab {};:x\n/*", max_size=60))
+def test_rules_are_found_as_the_rule_pattern_finds_them(css: str) -> None:
+    """The linear rule scanner finds exactly the matches the rule pattern would."""
+    from mdwx.render.theme_css import _RULE, _rules
+
+    assert [(m.start(), m.end()) for m in _rules(css)] == [(m.start(), m.end()) for m in _RULE.finditer(css)]
+
+
+@pytest.mark.parametrize("filler", ["/*{}*/", "{} xxx "])
+def test_a_theme_of_the_largest_size_with_one_long_comment_or_stray_text_is_checked(tmp_path: Path,
+                                                                                    filler: str) -> None:
+    """A 250 KB comment or run of stray text is scanned once, not once per character."""
+    head, tail = filler.split("{}")
+    (tmp_path / "t.css").write_text('@import "default";\n' + head + "x" * 250_000 + tail, encoding="utf-8")
+    (tmp_path / "mdwx.toml").write_text('theme = "t.css"\n', encoding="utf-8")
+    (tmp_path / "p.md").write_text("---\ntitle: T\n---\n\nWords.\n", encoding="utf-8")
+    from mdwx import api
+    from mdwx.errors import MdwxError
+
+    try:
+        report = api.check(tmp_path / "p.md")
+    except MdwxError as exc:  # stray text is refused at its line; a comment is fine
+        assert filler.startswith("{}") and "t.css" in str(exc)
+    else:
+        assert report.ok and filler.startswith("/*")

@@ -40,7 +40,10 @@ def parse_card(content: str, ctx: RenderContext) -> dict[str, str]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (ctx.line or 0) + 1 + mark.line if mark is not None else ctx.line
-        raise ctx.error("mini-program card: invalid YAML", line=line) from exc
+        problem = getattr(exc, "problem", None)
+        raise ctx.error("mini-program card: invalid YAML" + (f" ({problem})" if problem else ""), line=line) from exc
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise ctx.error("mini-program card: invalid YAML (nested too deeply)", line=ctx.line) from None
     if not isinstance(data, dict):
         raise ctx.error("mini-program card: expected `appid`, `path`, `title`, `image` keys")
     card = {key: str(data.get(key) or "").strip() for key in FIELDS}

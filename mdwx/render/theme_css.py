@@ -12,6 +12,7 @@ blanked in place, so an offset in the CSS is an offset in the file and errors na
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def scan(text: str, path: Path) -> ThemeSource:
         raise source.fail(f"@{at_rule.group(1)} is refused: WeChat keeps no style sheet, so it could "
                           "never apply", at_rule.start())
     out, position = [], 0
-    for rule in _RULE.finditer(css):
+    for rule in _rules(css):
         _outside(source, css[position:rule.start()], position)
         out.append(_blank(css[position:rule.start()]))
         out.append(_rule(source, rule))
@@ -94,6 +95,26 @@ def scan(text: str, path: Path) -> ThemeSource:
     _outside(source, css[position:], position)
     source.css = "".join(out)
     return source
+
+
+def _rules(css: str) -> Iterator[re.Match[str]]:
+    """The matches ``_RULE.finditer(css)`` gives, found in linear time.
+
+    ``finditer`` would try the pattern from every position of a long run without braces (a
+    blanked comment, stray text) and scan to its end each time: quadratic in the file. A rule
+    can only start after the last brace before its ``{``, so the match is tried there once.
+    """
+    position = 0
+    while (opening := css.find("{", position)) >= 0:
+        start = max(position, css.rfind("}", position, opening) + 1)
+        rule = _RULE.match(css, start)
+        if rule is not None:
+            yield rule
+            position = rule.end()
+        elif css.find("}", opening) < 0:
+            return  # no closing brace left: no rule either
+        else:
+            position = opening + 1  # a "{" inside the body: a rule may start after it
 
 
 def _import(source: ThemeSource, match: re.Match[str]) -> str:
@@ -147,6 +168,9 @@ def _declaration(source: ThemeSource, text: str, offset: int) -> str:
         return _blank(text)
     if prop == "position":
         raise source.fail("'position' is refused: WeChat removes it", offset)
+    if "\\" in name + value:  # a CSS escape spells anything (e\78pression): no filter can follow it
+        raise source.fail(f"{prop}: {value.strip()[:40]} is refused: CSS escapes (\\) are not kept", offset,
+                          hint="write the characters themselves")
     if prop in ("behavior", "-moz-binding") or re.search(r"expression\s*\(|javascript:", value, re.I):
         raise source.fail(f"{prop}: {value.strip()[:40]} is refused: no script in a theme", offset)
     for url in _URL.finditer(value):

@@ -13,10 +13,34 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+
+#: Aliases (``*name``) one document may use: enough for any real front matter or card, too
+#: few for a "billion laughs" document whose aliases of aliases expand without bound.
+MAX_ALIASES = 64
 
 
 class Loader(yaml.SafeLoader):
-    """:class:`yaml.SafeLoader` whose impossible timestamps stay the text written."""
+    """:class:`yaml.SafeLoader` whose impossible timestamps stay the text written, whose
+    aliases are bounded (:data:`MAX_ALIASES`) and whose integers too long for Python to read
+    are a marked YAML error instead of a ``ValueError``."""
+
+    aliases_seen = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases_seen += 1
+            if self.aliases_seen > MAX_ALIASES:
+                raise ComposerError(None, None, f"more than {MAX_ALIASES} aliases (*name): refused",
+                                    self.peek_event().start_mark)
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # Python reads at most 4,300 digits
+            raise ConstructorError(None, None, "a number too long to read", node.start_mark) from None
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -26,8 +50,13 @@ class Loader(yaml.SafeLoader):
 
 
 Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
+Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
 
 
 def load(text: str) -> Any:
-    """The YAML document in ``text`` (safe types only). Raises :class:`yaml.YAMLError`."""
+    """The YAML document in ``text`` (safe types only).
+
+    Raises :class:`yaml.YAMLError` (a marked one for too many aliases or too long a number)
+    and :class:`RecursionError` for nesting deeper than Python's stack.
+    """
     return yaml.load(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader

@@ -133,8 +133,9 @@ def _records(lines: Iterable[tuple[int, str]], path: Path | None) -> Iterator[di
             raise StateError("record too long", path=path, line=number)
         try:
             value = json.loads(line)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+        except (ValueError, RecursionError) as exc:  # not JSON, too deep, a number too long to read
+            reason = (exc.msg if isinstance(exc, json.JSONDecodeError) else
+                      "nested too deeply" if isinstance(exc, RecursionError) else "a number too long to read")
             raise StateError(f"not a JSON record: {reason}", path=path, line=number,
                              hint="a merge conflict left in the file? keep both lines: import merges them") from None
         if not isinstance(value, dict):

@@ -160,7 +160,7 @@ def _callouts(lines: list[str]) -> None:
 def _read_json(path: Path) -> dict:
     try:
         data = json.loads(read_config_text(path))
-    except (MdwxError, ValueError):
+    except (MdwxError, ValueError, RecursionError):  # unreadable, not JSON, too deep, a huge number
         return {}
     return data if isinstance(data, dict) else {}
 
