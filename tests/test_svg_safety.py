@@ -271,3 +271,34 @@ def test_check_and_build_take_the_bare_doctype_at_every_gate(tmp_path: Path, doc
         else:
             assert report.error is not None and report.error.line == 6
             assert "internal subset or entities" in str(report.error) and "DTDForbidden" not in str(report.error)
+
+
+SIZES = st.sampled_from(["", "0", "-5", "1%", "19999890%", "10", "2.5em", "300px", "1e9"])
+BOXES = st.sampled_from(["", "0 0 0.5 161", "0 0 0 0", "0 0 10 10", "0 0 1000000 1"])
+
+
+@settings(max_examples=25)
+@given(width=SIZES, height=SIZES, box=BOXES, cycle=st.booleans())
+def test_check_refuses_an_svg_exactly_when_the_dry_run_does(width: str, height: str, box: str,
+                                                             cycle: bool) -> None:
+    """The size checked is the size drawn, and what the renderer refuses, check refuses."""
+    import tempfile
+
+    from mdwx import api
+
+    attrs = "".join(f' {k}="{v}"' for k, v in (("width", width), ("height", height), ("viewBox", box)) if v)
+    body = ('<g id="a"><use xlink:href="#b"/></g><g id="b"><use xlink:href="#a"/></g>' if cycle
+            else '<rect width="5" height="5"/>')
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"{attrs}>'
+           f"{body}</svg>")
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "mdwx.toml").write_text("", encoding="utf-8")
+        (root / "d.svg").write_text(svg, encoding="utf-8")
+        post = root / "p.md"
+        post.write_text("---\ntitle: T\n---\n\nWords ![d](d.svg)\n", encoding="utf-8")
+        checked = api.check(post).posts[0]
+        dry = api.publish(post, api.Options(sandbox=True, sandbox_port=0, dry_run=True)).posts[0]
+        assert (checked.error is None) == (dry.error is None), (svg, checked.error, dry.error)
+        if checked.error is not None:
+            assert str(checked.error) == str(dry.error)

@@ -65,10 +65,12 @@ def svg_intrinsic_width(svg: str) -> float:
 def check_svg(data: bytes, *, source: str, max_width: int | None) -> None:
     """Everything :func:`rasterize_svg` would refuse, without drawing: markup, references,
     and the raster size at the width an upload would use (``max_width``, the target's)."""
-    _, own_width, own_height = safe_svg(data, source=source)
+    svg, own_width, own_height = safe_svg(data, source=source)
     width = round(own_width * SCALE)
     width = max(1, min(width, max_width or MAX_SVG_RASTER_WIDTH, MAX_SVG_RASTER_WIDTH))
     check_raster_size(width, max(1, round(width * own_height / own_width)), source=source)
+    # What the renderer refuses whatever the size (a <use> cycle, too many nodes): drawn small.
+    _draw(svg, 8, max(1, min(round(8 * own_height / own_width), 64)), source=source)
 
 
 @cache
@@ -99,6 +101,11 @@ def rasterize_svg(data: bytes, *, source: str, width: int | None = None) -> byte
     width = max(1, min(width, MAX_SVG_RASTER_WIDTH))
     height = max(1, round(width * own_height / own_width))
     check_raster_size(width, height, source=source)
+    return _draw(svg, width, height, source=source)
+
+
+def _draw(svg: str, width: int, height: int, *, source: str) -> bytes:
+    """PNG bytes of safe markup drawn at ``width`` × ``height`` px; AssetError if resvg refuses."""
     import resvg_py
 
     try:

@@ -100,7 +100,12 @@ def safe_svg(data: bytes, *, source: str, depth: int = 0) -> tuple[str, float, f
                          hint="flatten the groups, or export the drawing as PNG")
     for element in root.iter():
         _check_element(element, source, depth)
-    return ET.tostring(root, encoding="unicode"), *svg_size(root)
+    width, height = svg_size(root)
+    # The size checked is the size drawn: percentages, zero and missing sizes are what the
+    # renderer would otherwise read its own way (1% × 19999890% became 1 × 32 million px).
+    root.set("width", f"{width:g}")
+    root.set("height", f"{height:g}")
+    return ET.tostring(root, encoding="unicode"), width, height
 
 
 def _depth(root: ET.Element) -> int:
