@@ -43,6 +43,7 @@ TYPICAL_IMAGE_URL = "http://mmbiz.qpic.cn/mmbiz_png/" + "x" * 86 + "/0?wx_fmt=pn
 TYPICAL_VID = "wxv_" + "1" * 19
 _VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*data-mpvid="([^"]+)"[^>]*></iframe>')
 # Quoted values may hold a raw `>` (HTML serialisers leave it in attributes).
+_RAW_TAG = re.compile(r"<[A-Za-z]")
 _CARD = re.compile(r"""<mp-miniprogram\b((?:[^>"']|"[^"]*"|'[^']*')*)></mp-miniprogram>""")
 _ATTR = re.compile(r'(data-miniprogram-[a-z]+)="([^"]*)"')
 
@@ -131,7 +132,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
 
     warnings += contrast_warnings(theme)
     chars = text_chars(estimate)
-    if chars == 0 and not document.assets and not errors:  # only what WeChat removes (an <iframe>, a script)
+    if chars == 0 and not document.assets and not errors and _only_raw_html(article.body):
         errors.append(_nothing_shown(article, post))
     long_text = text_warning(chars, post.config.limits)
     if long_text:
@@ -192,6 +193,17 @@ def _nothing_shown(article: Article, post: Post) -> ArticleError:
         raise error
     error.hint = "write the text or pictures readers should see"
     return error
+
+
+def _only_raw_html(body: str) -> bool:
+    """Whether the body's blocks are raw HTML or paragraphs of it (``<iframe …>``).
+
+    Such a body shows as nothing once WeChat removes its elements.
+    """
+    from mdwx.render.syntax import block_parser
+
+    blocks = [t for t in block_parser().parse(body) if t.level <= 1 and t.type in ("html_block", "inline")]
+    return bool(blocks) and all(t.type == "html_block" or _RAW_TAG.match(t.content.lstrip()) for t in blocks)
 
 
 def _first_written_line(article: Article) -> int:

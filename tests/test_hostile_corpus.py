@@ -161,9 +161,16 @@ def test_build_refuses_or_renders_safely(corpus, tmp_path: Path) -> None:
 
 
 def _sandbox_counts(site: Path) -> dict[str, int]:
-    with sqlite3.connect(site / ".mdwx" / "sandbox.db") as db:
-        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("images", "videos", "blocks", "articles", "submissions")}
+    """Rows the in-process sandbox holds; a sandbox never written to (every post refused
+    before anything could be sent) holds none."""
+    tables = ("images", "videos", "blocks", "articles", "submissions")
+    database = site / ".mdwx" / "sandbox.db"
+    if not database.exists():
+        return dict.fromkeys(tables, 0)
+    with sqlite3.connect(database) as db:
+        present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if table in present else 0
+                for table in tables}
 
 
 def _subset(site: Path, names: list[str], target: Path) -> Path:

@@ -43,7 +43,7 @@ LANGUAGE_ALIASES = {
     "gradle": "groovy", "vb": "vbnet", "jsonc": "json", "json5": "javascript", "plsql": "sql",
     "svg": "xml", "patch": "diff", "ml": "ocaml", "viml": "vim", "golang": "go", "c#": "csharp",
     "objective-c": "objc", "proto3": "protobuf", "dockerfile": "docker", "vue": "html", "wxml": "xml",
-    "hbs": "html+handlebars", "mathjax": "latex", "katex": "latex",
+    "mathjax": "latex", "katex": "latex",
 }
 _SHORT_HEX = re.compile(r"#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3")
 _SPACES = re.compile(r" +")
