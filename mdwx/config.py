@@ -190,13 +190,23 @@ def load_config(start: Path) -> SiteConfig:
     root = find_site_root(start)
     path = root / CONFIG_FILE
     if os.path.lexists(path):
-        data = _read_toml(path)
-    elif (root / "pyproject.toml").is_file() and _has_tool_mdwx(root / "pyproject.toml"):
+        data = _read_toml(_inside(path, root))
+    elif (root / "pyproject.toml").is_file() and _has_tool_mdwx(_inside(root / "pyproject.toml", root)):
         path = root / "pyproject.toml"
         data = _read_toml(path).get("tool", {}).get("mdwx", {})
     else:
         return SiteConfig(root=root)
     return config_from_mapping(data, root=root, config_path=path)
+
+
+def _inside(path: Path, root: Path) -> Path:
+    """``path`` when the file it leads to lies in the site folder ``root``: a site's config
+    that is a symbolic link to a file elsewhere would let the site read (and show in its
+    errors) a file it does not hold. Raises :class:`ConfigError`."""
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
+        raise ConfigError("a symbolic link leading outside the site folder", path=path,
+                          hint=f"copy the configuration into {root}")
+    return path
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

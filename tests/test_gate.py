@@ -242,3 +242,19 @@ def test_state_and_font_files_that_are_fifos_are_never_opened(tmp_path: Path, wh
     assert isinstance(refused, MdwxError) or not refused.ok, refused  # type: ignore[union-attr]
     text = str(refused) if isinstance(refused, MdwxError) else str(refused.posts[0].error)  # type: ignore[union-attr]
     assert "not a regular file (a FIFO)" in text, text
+
+
+@pytest.mark.parametrize("name", ["mdwx.toml", "pyproject.toml"])
+def test_a_site_config_linked_to_a_file_outside_is_refused(tmp_path: Path, name: str) -> None:
+    """The site's own config is read only from the site: a link to another file is refused
+    before that file is read (its text would otherwise reach the error messages)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.toml").write_text('[tool.mdwx]\nauthor = 5\nsecret = "do not show"\n', "utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / name).symlink_to(outside / "secret.toml")
+    (site / "p.md").write_text("---\ntitle: T\n---\n\nWords.\n", "utf-8")
+    with pytest.raises(ConfigError) as caught:
+        api.check(site / "p.md")
+    assert "outside the site folder" in str(caught.value) and "do not show" not in str(caught.value)
