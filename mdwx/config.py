@@ -203,7 +203,8 @@ def _inside(path: Path, root: Path) -> Path:
     """``path`` when the file it leads to lies in the site folder ``root``: a site's config
     that is a symbolic link to a file elsewhere would let the site read (and show in its
     errors) a file it does not hold. Raises :class:`ConfigError`."""
-    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):
+    real = Path(os.path.realpath(path))
+    if real.is_file() and not real.is_relative_to(os.path.realpath(root)):  # a device: the reader says so
         raise ConfigError("a symbolic link leading outside the site folder", path=path,
                           hint=f"copy the configuration into {root}")
     return path
