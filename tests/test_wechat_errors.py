@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mdwx.errors import MdwxError
 from mdwx.wechat import (
@@ -194,3 +196,13 @@ def test_log_lines_name_method_endpoint_status_errcode_and_time() -> None:
     assert len(lines) == 3 and all(pattern.match(line) for line in lines), lines
     assert lines[1].startswith("POST publish/uploadnews → ConnectError")
     assert lines[2].startswith("POST publish/uploadnews → 200 errcode=0")
+
+
+@given(st.text(min_size=0, max_size=2000))
+def test_an_errmsg_of_any_length_is_shown_within_a_line(errmsg: str) -> None:
+    """WeChat's (or a relay's) errmsg is shown, clipped to MAX_ERRMSG_SHOWN characters."""
+    from mdwx.wechat.errors import MAX_ERRMSG_SHOWN, WeChatError
+
+    message = WeChatError(45009, errmsg, "cgi-bin/x").message
+    assert len(message) <= MAX_ERRMSG_SHOWN + len("WeChat error 45009 () from cgi-bin/x")
+    assert errmsg[:MAX_ERRMSG_SHOWN - 1] in message

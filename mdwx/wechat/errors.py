@@ -108,6 +108,10 @@ _CODES: dict[int, tuple[str, str]] = {
 _IP_RE = re.compile(r"invalid ip\s+([0-9A-Fa-f.:]+)")
 
 
+#: Characters of WeChat's ``errmsg`` a message shows (a relay or proxy could send megabytes).
+MAX_ERRMSG_SHOWN = 300
+
+
 class WeChatError(MdwxError):
     """A WeChat API call failed; ``errcode`` is WeChat's code (None for network failures)."""
 
@@ -126,8 +130,9 @@ class WeChatError(MdwxError):
         self.errcode = errcode
         self.errmsg = errmsg
         self.endpoint = endpoint
-        if message is None:
-            message = f"WeChat error {errcode} ({errmsg}) from {endpoint}"
+        if message is None:  # an errmsg is the server's words: shown, but never more than a line's worth
+            shown = errmsg if len(errmsg) <= MAX_ERRMSG_SHOWN else errmsg[:MAX_ERRMSG_SHOWN - 1] + "…"
+            message = f"WeChat error {errcode} ({shown}) from {endpoint}"
             if meaning:
                 message = f"{message}: {meaning}"
         super().__init__(message, hint=hint)
