@@ -102,8 +102,11 @@ async def connect(config: SiteConfig, options: Options, *, need_client: bool = T
                    account=config.accounts.get(account) if account else None)
     client = WeChatClient(credentials.appid, credentials.secret, api_base=config.api_base,
                           access_token=credentials.access_token, token_mode=config.token_endpoint,
-                          token_cache=options.token_cache, transport=options.transport, **client_options)
+                          token_cache=options.token_cache, transport=options.transport,
+                          relay_key=credentials.relay_key, **client_options)
     try:
+        if credentials.relay_key:  # a wrong key or account stops here, before anything is sent
+            await client.check_relay()
         yield Connection(client, client.appid or NO_APPID)
     finally:
         await client.aclose()

@@ -69,6 +69,9 @@ class Credentials:
     appid: str | None = None
     secret: str | None = field(default=None, repr=False)
     access_token: str | None = field(default=None, repr=False)
+    #: A key of an mdwx relay (``MDWX_RELAY_KEY``; ``api_base`` is then the relay's URL): no
+    #: AppSecret or token is used or sent; the relay holds them (docs/relay.md).
+    relay_key: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
@@ -79,7 +82,8 @@ class Credentials:
         """
         env = os.environ if environ is None else environ
         return cls(appid=env.get("WECHAT_APPID") or None, secret=env.get("WECHAT_APPSECRET") or None,
-                   access_token=env.get("WECHAT_ACCESS_TOKEN") or None)
+                   access_token=env.get("WECHAT_ACCESS_TOKEN") or None,
+                   relay_key=env.get("MDWX_RELAY_KEY") or None)
 
     @classmethod
     def for_account(cls, account: Account, environ: Mapping[str, str] | None = None) -> Credentials:
@@ -93,14 +97,16 @@ class Credentials:
         own mapping or callable instead.
         """
         env = os.environ if environ is None else environ
+        relay = "MDWX_RELAY_KEY_" + "".join(c if c.isalnum() else "_" for c in account.name.upper())
         return cls(appid=account.appid,
                    secret=(env.get(account.secret_env) or None) if account.secret_env else None,
-                   access_token=(env.get(account.token_env) or None) if account.token_env else None)
+                   access_token=(env.get(account.token_env) or None) if account.token_env else None,
+                   relay_key=env.get(relay) or env.get("MDWX_RELAY_KEY") or None)
 
     @property
     def complete(self) -> bool:
-        """Whether a client can be made: a token, or both AppID and AppSecret."""
-        return bool(self.access_token or (self.appid and self.secret))
+        """Whether a client can be made: a relay key, a token, or both AppID and AppSecret."""
+        return bool(self.relay_key or self.access_token or (self.appid and self.secret))
 
 
 #: Credentials of the site's named accounts (``[accounts.NAME]``): a mapping of account

@@ -22,6 +22,7 @@ from mdwx.wechat.draft import DraftEndpoints
 from mdwx.wechat.errors import TOKEN_REFRESH_CODES, OutcomeUnknown, TokenError, WeChatError
 from mdwx.wechat.http import Call, Redactor, RetryPolicy, Sender, content_type_for
 from mdwx.wechat.models import Material, PublishStatus, VideoStatus
+from mdwx.wechat.relay import check_relay, relay_headers, send_through_relay
 from mdwx.wechat.token import TokenCache, default_cache
 
 MATERIAL_KINDS = ("image", "thumb")
@@ -48,8 +49,14 @@ class WeChatClient(DraftEndpoints):
         upload_timeout: float = 120.0,
         retry: RetryPolicy | None = None,
         log: Callable[[str], None] | None = None,
+        relay_key: str | None = None,
     ) -> None:
-        if access_token is None and not (appid and secret):
+        if relay_key is not None:  # an mdwx relay holds the secret and the token: send neither
+            secret = access_token = None
+            if api_base.rstrip("/") == DEFAULT_API_BASE:
+                raise ConfigError("MDWX_RELAY_KEY is set but MDWX_API_BASE is WeChat's own host",
+                                  hint="set MDWX_API_BASE to the relay's URL (docs/relay.md)")
+        if access_token is None and not (appid and secret) and relay_key is None:
             raise ConfigError(
                 "WeChat credentials are missing",
                 hint="set WECHAT_APPID and WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN)",
@@ -57,12 +64,14 @@ class WeChatClient(DraftEndpoints):
         self.appid = appid or ""  # "" with a given token: the account is unknown then
         self.api_base = api_base.rstrip("/")
         self.upload_timeout = upload_timeout
-        self._redact = Redactor(secret, access_token)
+        self._redact = Redactor(secret, access_token, relay_key)
+        self.relay = relay_key is not None
         self._http = httpx.AsyncClient(
             base_url=self.api_base + "/",
             transport=transport,
             timeout=timeout,
             trust_env=not _is_loopback(self.api_base),  # a proxy must not swallow the sandbox
+            headers=relay_headers(relay_key, appid) if relay_key is not None else None,
         )
         self._sender = Sender(self._http, retry or RetryPolicy(), self._redact, log)
         self._tokens = TokenSource(
@@ -98,10 +107,22 @@ class WeChatClient(DraftEndpoints):
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    async def check_relay(self) -> None:
+        """With a relay key: ask the relay whose key it is before anything is sent.
+
+        Raises :class:`ConfigError` for a key the relay refuses or one for another account
+        than the AppID given (:func:`mdwx.wechat.relay.check_relay`). Without a given AppID
+        the state keys records as for a bare token (``default``), the same whether this
+        client connected or not.
+        """
+        await check_relay(self._http, self.appid)
+
     # -- plumbing -------------------------------------------------------------------------
 
     async def _api(self, call: Call) -> dict[str, Any]:
         """Send ``call`` with the current token; renew the token and repeat once if refused."""
+        if self.relay:
+            return await send_through_relay(self._sender, call)
         token = await self._tokens.current()
         try:
             return await self._sender.send(call, token)

@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError, error_for
+from mdwx.wechat.relay import refusal_from
 
 _SECRET_PARAMS = re.compile(r"((?:access_token|secret)=)[^&\s\"']*", re.IGNORECASE)
 #: Failures raised before a single byte of the request left this machine.
@@ -219,6 +220,9 @@ class Sender:
         code = _code_of(body, call.ret_style)
         shown = f" errcode={code}" if isinstance(body, dict) else ""
         self._log(call, f"{response.status_code}{shown}", started)
+        refusal = refusal_from(response, body, call.label)  # an mdwx relay's own "no"
+        if refusal is not None:
+            raise refusal
         if response.status_code == 429 or response.status_code >= 500:
             reason = f"HTTP {response.status_code}"
             if call.creates and response.status_code != 429:
