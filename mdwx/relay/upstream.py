@@ -4,14 +4,15 @@ The relay holds the account's token through mdwx's own :class:`~mdwx.wechat.auth
 (the shared, locked disk cache; one fetch for all waiting calls; ``stable_token`` preferred),
 so a relay and an ``mdwx`` run on the same machine share one token instead of fighting over
 it. A call WeChat refuses for its token (40001/40014/42001: nothing was done) is repeated
-once with a renewed token. Nothing else is retried here: the client's own rules decide
-(a creating call is never repeated after an unclear failure), so the relay maps failures
-to what the client can tell apart — a connection never made → ``errcode -1`` (nothing
+with a renewed token (up to :data:`TOKEN_RENEWALS` times). Nothing else is retried here:
+the client's own rules decide (a creating call is never repeated after an unclear failure),
+so the relay maps failures to what the client can tell apart — a connection never made → ``errcode -1`` (nothing
 happened, retry), a failure after sending → HTTP 502 (outcome unknown).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,9 @@ from mdwx.wechat.token import TokenCache
 
 #: How many tokens per account the relay remembers to scrub from answers.
 _REMEMBERED_TOKENS = 16
+#: Renewals per call: a token refusal means WeChat did nothing, so repeating is always safe,
+#: and a busy relay's calls can meet a second expiry while the first renewal is under way.
+TOKEN_RENEWALS = 3
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class AccountUpstream:
         self._redact = Redactor(secret, fixed_token)
         self._secrets = [s for s in (secret, fixed_token) if s]
         self._tokens_seen: list[str] = []
+        self._lock: asyncio.Lock | None = None
         sender = Sender(http, RetryPolicy(attempts=3, base=0.2, cap=2.0), self._redact, None)
         self.tokens = TokenSource(sender, self._redact, appid=account.appid, secret=secret,
                                   api_base=str(http.base_url).rstrip("/"), mode=token_mode, cache=cache,
@@ -67,21 +72,42 @@ class AccountUpstream:
         except WeChatError as exc:
             return self._token_failure(exc)
         answer = await self._send(method, path, query, body, content_type, token)
-        if answer.errcode in TOKEN_REFRESH_CODES:
-            refusal = TokenError(answer.errcode, "", path)
+        renewals = 0
+        while answer.errcode in TOKEN_REFRESH_CODES and renewals < TOKEN_RENEWALS:
+            renewals += 1
             try:
-                token = await self.tokens.refresh(token, refusal)
+                token = await self._renewed(token, TokenError(answer.errcode, "", path))
             except WeChatError as exc:
                 return self._token_failure(exc)
-            self._remember(token)
             answer = await self._send(method, path, query, body, content_type, token)
+        if renewals:
             answer = Answer(answer.status, answer.body, answer.content_type, answer.errcode, refreshed=True)
         return answer
 
-    async def _token(self) -> str:
-        token = await self.tokens.current()
+    async def _renewed(self, rejected: str, refusal: TokenError) -> str:
+        """A token other than ``rejected``: the one another call already renewed (read
+        without waiting for the lock, as many calls meet the same expiry at once), else a
+        renewal under the cache's lock."""
+        async with self._single_flight():
+            token = await self.tokens.current()
+            if token == rejected:
+                token = await self.tokens.refresh(rejected, refusal)
         self._remember(token)
         return token
+
+    async def _token(self) -> str:
+        async with self._single_flight():
+            token = await self.tokens.current()
+        self._remember(token)
+        return token
+
+    def _single_flight(self) -> asyncio.Lock:
+        """One call of this relay at a time asks the token source; the others wait here and
+        then read what it stored. The source's own lock is shared with other processes and
+        polled; hundreds of calls meeting one expiry would queue on it for seconds."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        return self._lock
 
     def _remember(self, token: str) -> None:
         if token not in self._tokens_seen:
