@@ -386,3 +386,6 @@ add_theme_commands(main, _guard)
 from mdwx.cli.relay import add_relay_commands  # noqa: E402
 
 add_relay_commands(main, _guard)
+from mdwx.cli.mcp import add_mcp_command  # noqa: E402
+
+add_mcp_command(main, _guard)
