@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from mdwx.errors import MdwxError
 from mdwx.relay.keys import RelayKey
 from mdwx.relay.operations import FORWARDED_PREFIXES, TOKEN_ENDPOINTS, endpoint_key, needed
 from mdwx.relay.ratelimit import RateLimiter
@@ -139,14 +140,7 @@ async def forward(request: Request) -> Response:
     entry: dict[str, Any] = {"method": request.method,
                              "endpoint": core.endpoint_of(request) or request.url.path[:120]}
     try:
-        record, upstream = core.authenticate(request)
-        entry.update(key=record.name, account=record.account)
-        core.authorise(record, request)
-        core.limit(record)
-        body = await core.body(request)
-        answer: Answer = await upstream.forward(request.method, request.url.path,
-                                                list(request.query_params.multi_items()), body,
-                                                request.headers.get("content-type"))
+        answer = await _decided(core, request, entry)
     except Refusal as refusal:
         entry.update(outcome=refusal.reason, status=refusal.status)
         _log(core, entry, started)
@@ -158,11 +152,28 @@ async def forward(request: Request) -> Response:
     return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
 
 
+async def _decided(core: RelayCore, request: Request, entry: dict[str, Any]) -> Answer:
+    """WeChat's answer to the request, once every check passed; raises :class:`Refusal`."""
+    try:
+        record, upstream = core.authenticate(request)
+        entry.update(key=record.name, account=record.account)
+        core.authorise(record, request)
+        core.limit(record)
+        body = await core.body(request)
+    except MdwxError as exc:  # the relay's own files (a damaged keys file): refuse and say why
+        raise Refusal(503, "relay_error", f"the relay cannot serve: {exc.message}") from None
+    return await upstream.forward(request.method, request.url.path, list(request.query_params.multi_items()),
+                                  body, request.headers.get("content-type"))
+
+
 async def whoami(request: Request) -> Response:
     """The key's name, account, AppID and permissions: what a client checks before sending."""
     core: RelayCore = request.app.state.core
     try:
-        record, upstream = core.authenticate(request)
+        try:
+            record, upstream = core.authenticate(request)
+        except MdwxError as exc:
+            raise Refusal(503, "relay_error", f"the relay cannot serve: {exc.message}") from None
     except Refusal as refusal:
         _log(core, {"method": "GET", "endpoint": WHOAMI_PATH, "outcome": refusal.reason,
                     "status": refusal.status}, time.monotonic())

@@ -103,14 +103,14 @@ def load_relay_settings(path: Path, *, must_exist: bool = True) -> RelaySettings
                               hint="write one (docs/relay.md shows an example) or pass --config")
         return RelaySettings(keys_file=folder / KEYS_NAME)
     data = _read_toml(path)
-    unknown = sorted(set(data) - set(_KEYS))
-    if unknown:
-        raise ConfigError(f"unknown relay setting(s): {', '.join(unknown)}", path=path,
-                          hint=f"known: {', '.join(_KEYS)}")
     for secret in ("secret", "appsecret", "access_token"):
         if secret in data:
             raise ConfigError(f"{secret}: secrets never live in the relay's file", path=path,
                               hint="name the environment variable in [accounts.NAME] secret_env")
+    unknown = sorted(set(data) - set(_KEYS))
+    if unknown:
+        raise ConfigError(f"unknown relay setting(s): {', '.join(unknown)}", path=path,
+                          hint=f"known: {', '.join(_KEYS)}")
     values: dict[str, Any] = {"keys_file": folder / KEYS_NAME}
     for key in ("upstream", "token_endpoint"):
         if key in data:

@@ -56,6 +56,10 @@ class WeChatClient(DraftEndpoints):
             if api_base.rstrip("/") == DEFAULT_API_BASE:
                 raise ConfigError("MDWX_RELAY_KEY is set but MDWX_API_BASE is WeChat's own host",
                                   hint="set MDWX_API_BASE to the relay's URL (docs/relay.md)")
+            if httpx.URL(api_base).scheme != "https" and not _is_loopback(api_base):
+                raise ConfigError("MDWX_RELAY_KEY is sent only over https (or to this machine)",
+                                  hint="put the relay behind a TLS reverse proxy (docs/relay.md) and "
+                                       "set MDWX_API_BASE=https://…")
         if access_token is None and not (appid and secret) and relay_key is None:
             raise ConfigError(
                 "WeChat credentials are missing",
