@@ -74,7 +74,8 @@ CODES: dict[str, str] = {
     "video": "a video endpoint refused the upload",
     "transport": "the network failed; nothing says WeChat got the request",
     "outcome_unknown": "a call's outcome is unknown: the next run settles it",
-    "relay": "an mdwx relay refused the call (its key, permission or endpoint); nothing reached WeChat",
+    "relay": "an mdwx relay refused the call (its key, permission or endpoint); "
+             "nothing reached WeChat",
 }
 #: Advice that is the same for every post it concerns: a run says it once, with the number
 #: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.

@@ -55,8 +55,11 @@ class MdwxTools:
     def __post_init__(self) -> None:
         self.site = self.site.resolve()
         if not self.site.is_dir():
-            raise ConfigError("the MCP server's site is not a folder", path=self.site,
-                              hint="start it with --site pointing at the folder holding mdwx.toml")
+            raise ConfigError(
+                "the MCP server's site is not a folder",
+                path=self.site,
+                hint="start it with --site pointing at the folder holding mdwx.toml",
+            )
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -72,8 +75,11 @@ class MdwxTools:
         for given in named:
             path = (self.site / given).resolve()
             if not path.is_relative_to(self.site):
-                raise ConfigError(f"{given!r} is outside the site", path=self.site,
-                                  hint="name posts inside the site the server was started for")
+                raise ConfigError(
+                    f"{given!r} is outside the site",
+                    path=self.site,
+                    hint="name posts inside the site the server was started for",
+                )
             if not path.exists():
                 raise ConfigError("no such post or folder in the site", path=given)
             found.append(str(path))
@@ -86,17 +92,23 @@ class MdwxTools:
         env = self.environ
         allowed = tuple(env.get("MDWX_ALLOW_API_BASE", "").replace(",", " ").split())
         state = env.get("MDWX_STATE")
-        options = Options(credentials=Credentials.from_env(env), api_base=env.get("MDWX_API_BASE") or None,
-                          allow_api_base=allowed, state_path=Path(state) if state else None,
-                          accounts=lambda account: Credentials.for_account(account, env),
-                          sandbox=self.sandbox)
+        options = Options(
+            credentials=Credentials.from_env(env),
+            api_base=env.get("MDWX_API_BASE") or None,
+            allow_api_base=allowed,
+            state_path=Path(state) if state else None,
+            accounts=lambda account: Credentials.for_account(account, env),
+            sandbox=self.sandbox,
+        )
         return replace(options, **changes)
 
     # -- read-only ------------------------------------------------------------------------
 
     async def check(self, paths: list[str], account: str | None = None) -> dict[str, Any]:
         """Validate posts offline, exactly as publish would before sending: front matter,
-        WeChat's limits, content size, pictures. Returns {"ok", "posts": [{path, diagnostics…}]}."""
+        WeChat's limits, content size, pictures.
+
+        Returns {"ok", "posts": [{path, diagnostics…}]}."""
         from mdwx.api import aio
 
         report = aio.check_sync(self.inside(paths), self.options(account=account))
@@ -120,7 +132,9 @@ class MdwxTools:
                 entry["screenshot"] = await _shot(post.outputs[1], browser)
         return document
 
-    async def status(self, paths: list[str] | None = None, account: str | None = None) -> dict[str, Any]:
+    async def status(
+        self, paths: list[str] | None = None, account: str | None = None
+    ) -> dict[str, Any]:
         """What mdwx recorded for each post (per account) and WeChat's live status:
         draft, submitted, published, rejected… with the article's URL once published."""
         from mdwx.api import aio
@@ -132,25 +146,40 @@ class MdwxTools:
         """The built-in themes a post or the site can use (theme: NAME)."""
         from mdwx.render.themes import description, theme_names
 
-        return {"themes": [{"name": name, "description": description(name)} for name in theme_names()]}
+        return {
+            "themes": [{"name": name, "description": description(name)} for name in theme_names()]
+        }
 
     # -- writing --------------------------------------------------------------------------
 
-    async def publish(self, paths: list[str], submit: bool = False, wait: bool = False, force: bool = False,
-                      dry_run: bool = False, account: str | None = None) -> dict[str, Any]:
+    async def publish(
+        self,
+        paths: list[str],
+        submit: bool = False,
+        wait: bool = False,
+        force: bool = False,
+        dry_run: bool = False,
+        account: str | None = None,
+    ) -> dict[str, Any]:
         """Upload posts (pictures, cover, article) as drafts; with submit=true also submit them
         for publishing (wait=true follows review). Safe to retry: a post already uploaded is
         updated, never duplicated; an unchanged one is not sent again. dry_run reports the
-        steps without sending. Returns {"ok", "posts": [{path, media_id, status, url, error…}]}."""
+        steps without sending.
+
+        Returns {"ok", "posts": [{path, media_id, status, url, error…}]}."""
         from mdwx.api import aio
 
-        options = self.options(draft=not submit, wait=wait, force=force, dry_run=dry_run, account=account)
+        options = self.options(
+            draft=not submit, wait=wait, force=force, dry_run=dry_run, account=account
+        )
         report = await aio.publish(self.inside(paths), options)
         return {"ok": report.ok, **report.to_json(), "notes": report.notes}
 
     # -- destructive (only with --allow-destructive) ------------------------------------------
 
-    async def delete(self, path: str, article: str | None = None, account: str | None = None) -> dict[str, Any]:
+    async def delete(
+        self, path: str, article: str | None = None, account: str | None = None
+    ) -> dict[str, Any]:
         """Delete one post's article from WeChat (its current one, or the media_id given as
         article). Not reversible. Returns {"path", "media_id", "deleted", "already_deleted"}."""
         from mdwx.api import aio
@@ -186,15 +215,22 @@ def create_server(tools: MdwxTools, *, allow_destructive: bool = False) -> MCPSe
 
     from mdwx import __version__
 
-    server: MCPServer = MCPServer(SERVER_NAME, version=__version__, instructions=INSTRUCTIONS,
-                                  log_level="WARNING")
+    server: MCPServer = MCPServer(
+        SERVER_NAME, version=__version__, instructions=INSTRUCTIONS, log_level="WARNING"
+    )
     for name in tool_names(allow_destructive):
-        annotations = ToolAnnotations(read_only_hint=name in READ_TOOLS,
-                                      destructive_hint=name in DESTRUCTIVE_TOOLS,
-                                      idempotent_hint=name != "delete",
-                                      open_world_hint=name in ("publish", "status", "delete"))
-        server.add_tool(_reporting(getattr(tools, name)), name=name, annotations=annotations,
-                        structured_output=True)
+        annotations = ToolAnnotations(
+            read_only_hint=name in READ_TOOLS,
+            destructive_hint=name in DESTRUCTIVE_TOOLS,
+            idempotent_hint=name != "delete",
+            open_world_hint=name in ("publish", "status", "delete"),
+        )
+        server.add_tool(
+            _reporting(getattr(tools, name)),
+            name=name,
+            annotations=annotations,
+            structured_output=True,
+        )
     return server
 
 

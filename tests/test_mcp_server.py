@@ -41,10 +41,18 @@ def test_a_scripted_agent_session_over_stdio_checks_publishes_and_follows(tmp_pa
     site = _site(tmp_path)
     with sandbox() as sb:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "MDWX_"))}
-        env.update(MDWX_API_BASE=sb.base_url, WECHAT_APPID=sb.appid, WECHAT_APPSECRET=sb.secret,
-                   XDG_CACHE_HOME=str(tmp_path / "cache"))
-        server = StdioServerParameters(command=sys.executable, args=["-m", "mdwx", "mcp", "--site", str(site)],
-                                       env=env, cwd=str(tmp_path))
+        env.update(
+            MDWX_API_BASE=sb.base_url,
+            WECHAT_APPID=sb.appid,
+            WECHAT_APPSECRET=sb.secret,
+            XDG_CACHE_HOME=str(tmp_path / "cache"),
+        )
+        server = StdioServerParameters(
+            command=sys.executable,
+            args=["-m", "mdwx", "mcp", "--site", str(site)],
+            env=env,
+            cwd=str(tmp_path),
+        )
 
         async def session() -> list[dict[str, Any]]:
             async with Client(server, read_timeout_seconds=120) as client:
@@ -61,11 +69,16 @@ def test_a_scripted_agent_session_over_stdio_checks_publishes_and_follows(tmp_pa
     assert checked["ok"] and checked["posts"][0]["diagnostics"] == []
     assert first["ok"] and first["posts"][0]["status"] == "draft"
     assert again["posts"][0]["media_id"] == first["posts"][0]["media_id"]
-    assert status["posts"][0]["status"] == "draft" and status["posts"][0]["media_id"] == first["posts"][0]["media_id"]
+    assert (
+        status["posts"][0]["status"] == "draft"
+        and status["posts"][0]["media_id"] == first["posts"][0]["media_id"]
+    )
     assert sb.secret not in json.dumps([checked, first, again, status])
 
 
-def _call(tools: MdwxTools, name: str, arguments: dict[str, Any], *, allow_destructive: bool = False) -> Any:
+def _call(
+    tools: MdwxTools, name: str, arguments: dict[str, Any], *, allow_destructive: bool = False
+) -> Any:
     async def run() -> Any:
         async with Client(create_server(tools, allow_destructive=allow_destructive)) as client:
             return await client.call_tool(name, arguments)
@@ -86,8 +99,12 @@ def test_destructive_tools_exist_only_when_the_server_allows_them(tmp_path: Path
     assert refused.is_error
 
 
-@pytest.mark.parametrize("path", ["..", "../outside.md", "/etc/passwd", "posts/../../x.md", "escape.md"])
-def test_paths_outside_the_site_are_refused_before_anything_is_read(tmp_path: Path, path: str) -> None:
+@pytest.mark.parametrize(
+    "path", ["..", "../outside.md", "/etc/passwd", "posts/../../x.md", "escape.md"]
+)
+def test_paths_outside_the_site_are_refused_before_anything_is_read(
+    tmp_path: Path, path: str
+) -> None:
     site = _site(tmp_path)
     (tmp_path / "outside.md").write_text("---\ntitle: secret\n---\nprivate", encoding="utf-8")
     (site / "escape.md").symlink_to(tmp_path / "outside.md")

@@ -41,21 +41,35 @@ def test_a_client_with_only_a_relay_key_publishes_through_the_relay(tmp_path: Pa
     site = _site(tmp_path)
     with relayed(tmp_path) as env:
         key = env.key("draft,publish")
-        result = mdwx("publish", "post.md", "--json", "--wait", cwd=site, env=env.client_env(key, tmp_path))
+        result = mdwx(
+            "publish", "post.md", "--json", "--wait", cwd=site, env=env.client_env(key, tmp_path)
+        )
         status = mdwx("status", "post.md", "--json", cwd=site, env=env.client_env(key, tmp_path))
         assert result.returncode == 0, result.stderr
         post = json.loads(result.stdout)["posts"][0]
         assert post["status"] == "published" and post["error"] is None
         assert json.loads(status.stdout)["posts"][0]["status"] == "published"
         assert count(env.sb, "publish/submit") == 1
-        _no_secret_in(env, key, result.stdout, result.stderr, status.stdout, status.stderr,
-                      json.dumps(env.log))
-        written = [p for p in [*site.rglob("*"), *tmp_path.joinpath("cache").rglob("*")] if p.is_file()]
+        _no_secret_in(
+            env,
+            key,
+            result.stdout,
+            result.stderr,
+            status.stdout,
+            status.stderr,
+            json.dumps(env.log),
+        )
+        written = [
+            p for p in [*site.rglob("*"), *tmp_path.joinpath("cache").rglob("*")] if p.is_file()
+        ]
         for secret in [env.sb.secret, key, *env.tokens()]:
             for path in written:
                 assert secret.encode() not in path.read_bytes(), path
     forwarded = [e for e in env.log if e["outcome"] == "forwarded"]
-    assert {e["endpoint"] for e in forwarded} >= {"cgi-bin/publish/uploadnews", "cgi-bin/publish/submit"}
+    assert {e["endpoint"] for e in forwarded} >= {
+        "cgi-bin/publish/uploadnews",
+        "cgi-bin/publish/submit",
+    }
     assert all(e["key"].startswith("k-") and e["account"] == "news" for e in forwarded)
     assert not any(e["endpoint"].endswith("token") for e in env.sb.requests if False)
 
@@ -76,9 +90,13 @@ def test_the_client_never_fetches_a_token_and_sends_no_secret(tmp_path: Path) ->
 
         url = asyncio.run(run())
     assert url.startswith("http://127.0.0.1:")
-    assert seen and all("access_token" not in str(r.url) and "token" not in r.url.path for r in seen)
+    assert seen and all(
+        "access_token" not in str(r.url) and "token" not in r.url.path for r in seen
+    )
     assert all(r.headers["authorization"] == f"Bearer {key}" for r in seen)
-    assert [r.endpoint for r in env.sb.requests if r.endpoint in ("token", "stable_token")] == ["stable_token"]
+    assert [r.endpoint for r in env.sb.requests if r.endpoint in ("token", "stable_token")] == [
+        "stable_token"
+    ]
 
 
 def test_a_key_without_the_permission_is_refused_and_nothing_is_submitted(tmp_path: Path) -> None:
@@ -91,12 +109,16 @@ def test_a_key_without_the_permission_is_refused_and_nothing_is_submitted(tmp_pa
     assert result.returncode == 1
     error = json.loads(result.stdout)["posts"][0]["error"]
     assert "relay refused" in error["message"] and "publish/submit" in error["message"]
-    assert [e["outcome"] for e in env.log if e["endpoint"] == "cgi-bin/publish/submit"] == ["forbidden"]
+    assert [e["outcome"] for e in env.log if e["endpoint"] == "cgi-bin/publish/submit"] == [
+        "forbidden"
+    ]
     assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("case", ["unknown", "expired", "revoked", "other_account"])
-def test_a_wrong_or_expired_key_stops_the_run_before_anything_is_sent(tmp_path: Path, case: str) -> None:
+def test_a_wrong_or_expired_key_stops_the_run_before_anything_is_sent(
+    tmp_path: Path, case: str
+) -> None:
     site = _site(tmp_path)
     now = [1_000_000.0]
     with relayed(tmp_path, clock=lambda: now[0]) as env:
@@ -123,20 +145,36 @@ def test_token_endpoints_are_never_forwarded(tmp_path: Path) -> None:
         key = env.key("all")
         env.sb.clear_log()
         for path in ("cgi-bin/token", "cgi-bin/stable_token"):
-            answer = env.call(key, path, {"grant_type": "client_credential", "appid": env.sb.appid,
-                                          "secret": "x"}, grant_type="client_credential")
+            answer = env.call(
+                key,
+                path,
+                {"grant_type": "client_credential", "appid": env.sb.appid, "secret": "x"},
+                grant_type="client_credential",
+            )
             assert answer.status_code == 403 and answer.headers[REFUSAL_HEADER] == "token_endpoint"
             assert "access_token" not in answer.text
         assert env.sb.requests == []
 
 
-@pytest.mark.parametrize("path", ["cgi-bin/user/get", "cgi-bin/menu/create", "cgi-bin/draft/add.json",
-                                  "cgi-bin/draft//add", "mmbiz/x.png", "_sandbox/configure", "CGI-BIN/draft/add"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "cgi-bin/user/get",
+        "cgi-bin/menu/create",
+        "cgi-bin/draft/add.json",
+        "cgi-bin/draft//add",
+        "mmbiz/x.png",
+        "_sandbox/configure",
+        "CGI-BIN/draft/add",
+    ],
+)
 def test_endpoints_outside_the_table_are_refused(tmp_path: Path, path: str) -> None:
     with relayed(tmp_path) as env:
         key = env.key("all")
         env.sb.clear_log()
-        answer = httpx.post(f"{env.url}/{path}", json={}, headers={"Authorization": f"Bearer {key}"})
+        answer = httpx.post(
+            f"{env.url}/{path}", json={}, headers={"Authorization": f"Bearer {key}"}
+        )
         assert answer.status_code in (403, 404) and env.sb.requests == []
 
 
@@ -180,12 +218,16 @@ def test_a_token_refusal_reaches_a_relay_client_as_the_relays(tmp_path: Path) ->
         env.sb.configure(token_expire_every=1)  # every call expires every token first
 
         async def run() -> None:
-            async with WeChatClient(api_base=env.url, relay_key=key, retry=RetryPolicy(attempts=1)) as wx:
+            async with WeChatClient(
+                api_base=env.url, relay_key=key, retry=RetryPolicy(attempts=1)
+            ) as wx:
                 await wx.draft_count()
 
         with pytest.raises(Exception) as caught:
             asyncio.run(run())
-    assert "relay's token" in str(caught.value) or "relay" in (getattr(caught.value, "hint", "") or "")
+    assert "relay's token" in str(caught.value) or "relay" in (
+        getattr(caught.value, "hint", "") or ""
+    )
 
 
 def test_a_refusal_is_a_typed_relay_error_for_library_callers(tmp_path: Path) -> None:
@@ -206,8 +248,15 @@ def test_a_relay_key_without_a_relay_url_is_a_config_error() -> None:
         WeChatClient(relay_key="mdwxr_x")
 
 
-@pytest.mark.parametrize("upstream", ["https://example.com", "http://api.weixin.qq.com.evil.test",
-                                      "https://api.weixin.qq.com/../x", "ftp://127.0.0.1"])
+@pytest.mark.parametrize(
+    "upstream",
+    [
+        "https://example.com",
+        "http://api.weixin.qq.com.evil.test",
+        "https://api.weixin.qq.com/../x",
+        "ftp://127.0.0.1",
+    ],
+)
 def test_only_wechats_host_or_loopback_is_an_upstream(upstream: str) -> None:
     with pytest.raises(ConfigError):
         RelaySettings(upstream=upstream)
@@ -217,7 +266,9 @@ def test_an_account_without_its_secret_stops_the_relay_before_it_listens(tmp_pat
     from mdwx.accounts import Account
     from mdwx.relay import build_core
 
-    settings = RelaySettings(accounts={"news": Account("news", "wx0123456789abcdef", secret_env=SECRET_ENV)})
+    settings = RelaySettings(
+        accounts={"news": Account("news", "wx0123456789abcdef", secret_env=SECRET_ENV)}
+    )
     with pytest.raises(ConfigError, match=SECRET_ENV):
         build_core(settings, environ={})
 
@@ -228,7 +279,9 @@ def test_keys_are_stored_hashed_in_a_private_file(tmp_path: Path) -> None:
     store = KeyStore(tmp_path / "keys.json")
     key = store.add("ci", "news", "draft,publish")
     data = (tmp_path / "keys.json").read_bytes()
-    assert key.encode() not in data and stat.S_IMODE((tmp_path / "keys.json").stat().st_mode) == 0o600
+    assert (
+        key.encode() not in data and stat.S_IMODE((tmp_path / "keys.json").stat().st_mode) == 0o600
+    )
     assert store.find(key) is not None and store.find(key + "x") is None
     (tmp_path / "keys.json").chmod(0o666)
     with pytest.raises(ConfigError, match="other users"):

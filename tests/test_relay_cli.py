@@ -29,8 +29,18 @@ secret_env = "WECHAT_APPSECRET_NEWS"
 def test_a_key_is_printed_once_stored_hashed_listed_without_it_and_revoked(tmp_path: Path) -> None:
     config = tmp_path / "relay.toml"
     config.write_text(CONFIG, encoding="utf-8")
-    made = mdwx("relay", "key", "add", "ci", "--account", "news", "--allow", "draft,publish", "--config",
-                str(config))
+    made = mdwx(
+        "relay",
+        "key",
+        "add",
+        "ci",
+        "--account",
+        "news",
+        "--allow",
+        "draft,publish",
+        "--config",
+        str(config),
+    )
     assert made.returncode == 0, made.stderr
     key = made.stdout.strip()
     assert key.startswith("mdwxr_") and key not in made.stderr
@@ -38,20 +48,34 @@ def test_a_key_is_printed_once_stored_hashed_listed_without_it_and_revoked(tmp_p
     assert key.encode() not in keys_file.read_bytes() and keys_file.stat().st_mode & 0o077 == 0
     listed = mdwx("relay", "key", "list", "--json", "--config", str(config))
     [record] = json.loads(listed.stdout)["keys"]
-    assert record["name"] == "ci" and record["allow"] == ["draft", "publish"] and "digest" not in record
+    assert (
+        record["name"] == "ci"
+        and record["allow"] == ["draft", "publish"]
+        and "digest" not in record
+    )
     assert key not in listed.stdout
-    again = mdwx("relay", "key", "add", "ci", "--account", "news", "--allow", "read", "--config", str(config))
+    again = mdwx(
+        "relay", "key", "add", "ci", "--account", "news", "--allow", "read", "--config", str(config)
+    )
     assert again.returncode == 2 and "exists" in again.stderr
     revoked = mdwx("relay", "key", "revoke", "ci", "--config", str(config))
-    assert revoked.returncode == 0 and json.loads(mdwx("relay", "key", "list", "--json", "--config",
-                                                       str(config)).stdout)["keys"] == []
+    assert (
+        revoked.returncode == 0
+        and json.loads(mdwx("relay", "key", "list", "--json", "--config", str(config)).stdout)[
+            "keys"
+        ]
+        == []
+    )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--account", "nope", "--allow", "draft"], "no account 'nope'"),
-    (["--account", "news", "--allow", "draft,teleport"], "unknown permission"),
-    (["--account", "news", "--allow", "draft", "--expires", "-1"], "positive"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--account", "nope", "--allow", "draft"], "no account 'nope'"),
+        (["--account", "news", "--allow", "draft,teleport"], "unknown permission"),
+        (["--account", "news", "--allow", "draft", "--expires", "-1"], "positive"),
+    ],
+)
 def test_a_bad_key_request_is_a_usage_error(tmp_path: Path, args: list[str], message: str) -> None:
     config = tmp_path / "relay.toml"
     config.write_text(CONFIG, encoding="utf-8")
@@ -59,14 +83,20 @@ def test_a_bad_key_request_is_a_usage_error(tmp_path: Path, args: list[str], mes
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('upstream = "https://proxy.example.com"\n', "not WeChat's API host"),
-    ('secret = "x"\n', "secrets never live"),
-    ('colour = "blue"\n', "unknown relay setting"),
-    ("[accounts.news]\nappid = \"wx0123456789abcdef\"\nsecret = \"s\"\n", "secrets never live"),
-    ("rate_per_minute = 0\n", "positive"),
-    ("[accounts.news]\nappid = \"wx0123456789abcdef\"\nsecret_env = \"WECHAT_APPSECRET_NEWS\"\n", "no credentials"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('upstream = "https://proxy.example.com"\n', "not WeChat's API host"),
+        ('secret = "x"\n', "secrets never live"),
+        ('colour = "blue"\n', "unknown relay setting"),
+        ('[accounts.news]\nappid = "wx0123456789abcdef"\nsecret = "s"\n', "secrets never live"),
+        ("rate_per_minute = 0\n", "positive"),
+        (
+            '[accounts.news]\nappid = "wx0123456789abcdef"\nsecret_env = "WECHAT_APPSECRET_NEWS"\n',
+            "no credentials",
+        ),
+    ],
+)
 def test_a_bad_relay_config_stops_before_listening(tmp_path: Path, text: str, message: str) -> None:
     config = tmp_path / "relay.toml"
     config.write_text(text, encoding="utf-8")
@@ -113,16 +143,22 @@ def test_a_client_publishes_through_mdwx_relay_sandbox(tmp_path: Path) -> None:
     site.mkdir()
     (site / "mdwx.toml").write_text("", encoding="utf-8")
     write_post(site / "post.md")
-    relay = subprocess.Popen([sys.executable, "-m", "mdwx", "relay", "--sandbox", "--listen", "127.0.0.1:0",
-                              "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             stdin=subprocess.DEVNULL)
+    relay = subprocess.Popen(
+        [sys.executable, "-m", "mdwx", "relay", "--sandbox", "--listen", "127.0.0.1:0", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     guard = threading.Timer(120, relay.kill)  # bounds a hang only
     guard.start()
     try:
         url, exports = _started(relay)
         assert set(exports) == {"MDWX_RELAY_KEY", "WECHAT_APPID"}
         env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "MDWX_"))}
-        env.update(MDWX_API_BASE=url, XDG_CACHE_HOME=str(tmp_path / "cache"), HOME=str(tmp_path), **exports)
+        env.update(
+            MDWX_API_BASE=url, XDG_CACHE_HOME=str(tmp_path / "cache"), HOME=str(tmp_path), **exports
+        )
         result = mdwx("publish", "post.md", "--json", "--wait", cwd=site, env=env)
     finally:
         relay.send_signal(signal.SIGINT)

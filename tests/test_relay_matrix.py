@@ -40,20 +40,32 @@ class FakeWeChat:
         if request.url.path.endswith("stable_token"):
             return httpx.Response(200, json={"access_token": TOKEN, "expires_in": 7200})
         self.seen.append(request)
-        return httpx.Response(200, content=self.answer, headers={"content-type": "application/json"})
+        return httpx.Response(
+            200, content=self.answer, headers={"content-type": "application/json"}
+        )
 
 
 @pytest.fixture(scope="module")
-def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, FakeWeChat, dict[str, str]]]:
+def matrix(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Any, FakeWeChat, dict[str, str]]]:
     """The relay app (in process) in front of :class:`FakeWeChat`, and a key per permission."""
     folder = tmp_path_factory.mktemp("relay")
-    relay_settings = RelaySettings(accounts={"news": Account("news", APPID, secret_env="WECHAT_APPSECRET_NEWS")},
-                                   upstream="http://127.0.0.1:9", keys_file=folder / "keys.json",
-                                   rate_per_minute=1e6, burst=10_000)
+    relay_settings = RelaySettings(
+        accounts={"news": Account("news", APPID, secret_env="WECHAT_APPSECRET_NEWS")},
+        upstream="http://127.0.0.1:9",
+        keys_file=folder / "keys.json",
+        rate_per_minute=1e6,
+        burst=10_000,
+    )
     upstream = FakeWeChat()
-    core, http = build_core(relay_settings, environ={"WECHAT_APPSECRET_NEWS": SECRET},
-                            token_cache=MemoryTokenCache(), log=lambda entry: None,
-                            transport=httpx.MockTransport(upstream))
+    core, http = build_core(
+        relay_settings,
+        environ={"WECHAT_APPSECRET_NEWS": SECRET},
+        token_cache=MemoryTokenCache(),
+        log=lambda entry: None,
+        transport=httpx.MockTransport(upstream),
+    )
     store = KeyStore(relay_settings.keys_file)
     keys = {op: store.add(op, "news", op) for op in OPERATIONS}
     yield create_relay_app(core, http.aclose), upstream, keys
@@ -61,13 +73,22 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Fake
 
 def _calls(app: Any, key: str, endpoints: list[str]) -> list[httpx.Response]:
     """POST each endpoint through the relay app with ``key``, in one event loop."""
+
     async def run() -> list[httpx.Response]:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://relay") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app), base_url="http://relay"
+        ) as client:
             answers = []
             for endpoint in endpoints:
                 path, _, action = endpoint.partition(":")
-                answers.append(await client.post(f"/{path}", params={"action": action} if action else {},
-                                                 json={}, headers={"Authorization": f"Bearer {key}"}))
+                answers.append(
+                    await client.post(
+                        f"/{path}",
+                        params={"action": action} if action else {},
+                        json={},
+                        headers={"Authorization": f"Bearer {key}"},
+                    )
+                )
             return answers
 
     return asyncio.run(run())
@@ -75,7 +96,8 @@ def _calls(app: Any, key: str, endpoints: list[str]) -> list[httpx.Response]:
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_a_key_calls_exactly_the_endpoints_its_permission_covers(
-        matrix: tuple[Any, FakeWeChat, dict[str, str]], operation: str) -> None:
+    matrix: tuple[Any, FakeWeChat, dict[str, str]], operation: str
+) -> None:
     app, upstream, keys = matrix
     endpoints = sorted(ENDPOINTS)
     upstream.seen.clear()
@@ -83,9 +105,13 @@ def test_a_key_calls_exactly_the_endpoints_its_permission_covers(
     allowed = [e for e in endpoints if operation in ENDPOINTS[e]]
     for endpoint, answer in zip(endpoints, answers, strict=True):
         if endpoint in allowed:
-            assert answer.status_code == 200 and answer.json() == {"errcode": 0, "errmsg": "ok"}, endpoint
+            assert answer.status_code == 200 and answer.json() == {"errcode": 0, "errmsg": "ok"}, (
+                endpoint
+            )
         else:
-            assert answer.status_code == 403 and answer.headers[REFUSAL_HEADER] == "forbidden", endpoint
+            assert answer.status_code == 403 and answer.headers[REFUSAL_HEADER] == "forbidden", (
+                endpoint
+            )
             assert operation in answer.json()["errmsg"]
     assert [r.url.path for r in upstream.seen] == ["/" + e.partition(":")[0] for e in allowed]
     assert all(r.url.params["access_token"] == TOKEN for r in upstream.seen)
@@ -93,28 +119,56 @@ def test_a_key_calls_exactly_the_endpoints_its_permission_covers(
 
 def test_every_permission_is_needed_by_some_endpoint_and_mass_send_is_not_a_publish() -> None:
     assert set().union(*ENDPOINTS.values()) == set(OPERATIONS)
-    assert all("publish" not in ENDPOINTS[e] and "draft" not in ENDPOINTS[e]
-               for e in ENDPOINTS if "/mass/" in e and not e.endswith("/get"))
+    assert all(
+        "publish" not in ENDPOINTS[e] and "draft" not in ENDPOINTS[e]
+        for e in ENDPOINTS
+        if "/mass/" in e and not e.endswith("/get")
+    )
 
 
-_leaf = st.one_of(st.integers(), st.booleans(), st.none(),
-                  st.text(max_size=20).map(lambda s: s.replace(TOKEN, "")),
-                  st.just(TOKEN), st.text(max_size=8).map(lambda s: f"{s}{TOKEN}{s}"),
-                  st.just(SECRET))
-_json = st.recursive(_leaf, lambda inner: st.one_of(
-    st.lists(inner, max_size=4),
-    st.dictionaries(st.sampled_from(["access_token", "media_id", "errmsg", "item", "url"]), inner, max_size=4)),
-    max_leaves=20)
+_leaf = st.one_of(
+    st.integers(),
+    st.booleans(),
+    st.none(),
+    st.text(max_size=20).map(lambda s: s.replace(TOKEN, "")),
+    st.just(TOKEN),
+    st.text(max_size=8).map(lambda s: f"{s}{TOKEN}{s}"),
+    st.just(SECRET),
+)
+_json = st.recursive(
+    _leaf,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(
+            st.sampled_from(["access_token", "media_id", "errmsg", "item", "url"]),
+            inner,
+            max_size=4,
+        ),
+    ),
+    max_leaves=20,
+)
 
 
-SCRUBBER = AccountUpstream(Account("news", APPID, secret_env="X"), SECRET, None,
-                           httpx.AsyncClient(base_url="http://127.0.0.1:9/"), MemoryTokenCache(), "stable")
+SCRUBBER = AccountUpstream(
+    Account("news", APPID, secret_env="X"),
+    SECRET,
+    None,
+    httpx.AsyncClient(base_url="http://127.0.0.1:9/"),
+    MemoryTokenCache(),
+    "stable",
+)
 SCRUBBER._remember(TOKEN)
 
 
-@given(body=st.dictionaries(st.sampled_from(["access_token", "media_id", "errmsg", "item"]), _json, max_size=5),
-       as_text=st.booleans())
-def test_no_answer_the_client_gets_holds_a_token_or_the_secret(body: dict[str, Any], as_text: bool) -> None:
+@given(
+    body=st.dictionaries(
+        st.sampled_from(["access_token", "media_id", "errmsg", "item"]), _json, max_size=5
+    ),
+    as_text=st.booleans(),
+)
+def test_no_answer_the_client_gets_holds_a_token_or_the_secret(
+    body: dict[str, Any], as_text: bool
+) -> None:
     upstream = SCRUBBER
     text = json.dumps(body) if not as_text else f"note {json.dumps(body)}"
     answer = upstream._scrubbed(httpx.Response(200, content=text.encode()))
@@ -124,19 +178,31 @@ def test_no_answer_the_client_gets_holds_a_token_or_the_secret(body: dict[str, A
         assert '"access_token"' not in shown
 
 
-def test_a_token_in_an_answer_is_scrubbed_end_to_end(matrix: tuple[Any, FakeWeChat, dict[str, str]]) -> None:
+def test_a_token_in_an_answer_is_scrubbed_end_to_end(
+    matrix: tuple[Any, FakeWeChat, dict[str, str]],
+) -> None:
     app, upstream, keys = matrix
-    upstream.answer = json.dumps({"access_token": TOKEN, "item": [{"url": f"x?access_token={TOKEN}"}],
-                                  "errmsg": SECRET}).encode()
+    upstream.answer = json.dumps(
+        {"access_token": TOKEN, "item": [{"url": f"x?access_token={TOKEN}"}], "errmsg": SECRET}
+    ).encode()
     try:
         answer = _calls(app, keys["read"], ["cgi-bin/draft/count"])[0]
     finally:
         upstream.answer = b'{"errcode": 0, "errmsg": "ok"}'
-    assert TOKEN not in answer.text and SECRET not in answer.text and '"access_token"' not in answer.text
+    assert (
+        TOKEN not in answer.text
+        and SECRET not in answer.text
+        and '"access_token"' not in answer.text
+    )
 
 
 def test_200_concurrent_calls_through_the_relay_while_tokens_keep_expiring(tmp_path: Path) -> None:
-    faults = {"token_expire_every": 100, "failure_rate": 0.05, "failure_kinds": ["errcode"], "seed": 7}
+    faults = {
+        "token_expire_every": 100,
+        "failure_rate": 0.05,
+        "failure_kinds": ["errcode"],
+        "seed": 7,
+    }
     with relayed(tmp_path, sandbox=faults) as env:
         key = env.key("read,draft")
         picture = image_bytes("PNG")
@@ -147,9 +213,15 @@ def test_200_concurrent_calls_through_the_relay_while_tokens_keep_expiring(tmp_p
             return str(await wx.draft_count())
 
         async def run() -> list[str | BaseException]:
-            async with WeChatClient(api_base=env.url, relay_key=key, appid=env.sb.appid,
-                                    retry=RetryPolicy(attempts=8, base=0.01, cap=0.05)) as wx:
-                return await asyncio.gather(*(one(wx, n) for n in range(200)), return_exceptions=True)
+            async with WeChatClient(
+                api_base=env.url,
+                relay_key=key,
+                appid=env.sb.appid,
+                retry=RetryPolicy(attempts=8, base=0.01, cap=0.05),
+            ) as wx:
+                return await asyncio.gather(
+                    *(one(wx, n) for n in range(200)), return_exceptions=True
+                )
 
         results = asyncio.run(run())
         injected = [r for r in env.sb.requests if r.fault]

@@ -115,8 +115,8 @@ def account_options(options: Options, account: Account | None, *, need_client: b
     if found is not None and not isinstance(found, Credentials):
         raise ConfigError(f"the credentials given for account {account.name!r} are not mdwx.api.Credentials")
     found = found or Credentials()
-    credentials = Credentials(appid=account.appid, secret=found.secret, access_token=found.access_token,
-                              relay_key=found.relay_key)
+    credentials = Credentials(appid=account.appid, secret=found.secret,
+                              access_token=found.access_token, relay_key=found.relay_key)
     if need_client and not options.sandbox and not credentials.complete:
         names = " or ".join(n for n in (account.secret_env, account.token_env) if n)
         raise ConfigError(f"account {account.name!r} has no credentials", path=None,

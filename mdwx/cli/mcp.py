@@ -15,11 +15,21 @@ def add_mcp_command(main: click.Group, guard: Callable[[Any], Any]) -> None:
     """Register ``mdwx mcp`` on ``main``."""
 
     @main.command()
-    @click.option("--site", type=click.Path(path_type=Path, file_okay=False), default=Path("."),
-                  show_default=True, help="The site whose posts the tools may name (paths outside are refused).")
-    @click.option("--sandbox", is_flag=True, help="Publish to the in-process WeChat emulator, not WeChat.")
-    @click.option("--allow-destructive", is_flag=True,
-                  help="Offer the tools that delete from WeChat (delete). Off by default.")
+    @click.option(
+        "--site",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("."),
+        show_default=True,
+        help="The site whose posts the tools may name (paths outside are refused).",
+    )
+    @click.option(
+        "--sandbox", is_flag=True, help="Publish to the in-process WeChat emulator, not WeChat."
+    )
+    @click.option(
+        "--allow-destructive",
+        is_flag=True,
+        help="Offer the tools that delete from WeChat (delete). Off by default.",
+    )
     @guard
     def mcp(site: Path, sandbox: bool, allow_destructive: bool) -> None:
         """Serve mdwx's tools to an AI agent over stdio (Model Context Protocol).
@@ -31,8 +41,9 @@ def add_mcp_command(main: click.Group, guard: Callable[[Any], Any]) -> None:
         try:
             import mcp as _sdk  # noqa: F401
         except ImportError:
-            raise ConfigError("the MCP server needs the official MCP SDK",
-                              hint="pip install 'mdwx[mcp]'") from None
+            raise ConfigError(
+                "the MCP server needs the official MCP SDK", hint="pip install 'mdwx[mcp]'"
+            ) from None
         from mdwx.mcp_server import serve
 
         serve(site, sandbox=sandbox, allow_destructive=allow_destructive)

@@ -21,8 +21,12 @@ from mdwx.errors import ConfigError
 DEFAULT_LISTEN = "127.0.0.1:8790"
 
 config_option = click.option(
-    "--config", "config_path", type=click.Path(path_type=Path), default=None,
-    help="The relay's relay.toml (default: relay.toml in mdwx's per-user config folder).")
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The relay's relay.toml (default: relay.toml in mdwx's per-user config folder).",
+)
 
 
 def _settings(config_path: Path | None, *, must_exist: bool) -> Any:
@@ -39,16 +43,30 @@ def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
     """Register ``mdwx relay`` and ``mdwx relay key add|list|revoke`` on ``main``."""
 
     @main.group(invoke_without_command=True)
-    @click.option("--listen", default=DEFAULT_LISTEN, show_default=True, metavar="HOST:PORT",
-                  help="Address to serve on; put a TLS reverse proxy in front (docs/relay.md).")
+    @click.option(
+        "--listen",
+        default=DEFAULT_LISTEN,
+        show_default=True,
+        metavar="HOST:PORT",
+        help="Address to serve on; put a TLS reverse proxy in front (docs/relay.md).",
+    )
     @config_option
-    @click.option("--sandbox", is_flag=True,
-                  help="Forward to an in-process WeChat emulator, with a throwaway key (printed).")
-    @click.option("--json", "as_json", is_flag=True,
-                  help="Print one JSON document (address, accounts) on stdout once listening.")
+    @click.option(
+        "--sandbox",
+        is_flag=True,
+        help="Forward to an in-process WeChat emulator, with a throwaway key (printed).",
+    )
+    @click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print one JSON document (address, accounts) on stdout once listening.",
+    )
     @click.pass_context
     @guard
-    def relay(ctx: click.Context, listen: str, config_path: Path | None, sandbox: bool, as_json: bool) -> None:
+    def relay(
+        ctx: click.Context, listen: str, config_path: Path | None, sandbox: bool, as_json: bool
+    ) -> None:
         """Forward WeChat API calls for the accounts configured here (the whitelisted machine).
 
         Clients set MDWX_API_BASE to this relay's URL and MDWX_RELAY_KEY to a key made with
@@ -70,37 +88,80 @@ def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
 
     @key.command("add")
     @click.argument("name")
-    @click.option("--account", required=True, metavar="ACCOUNT", help="The [accounts.ACCOUNT] the key acts for.")
-    @click.option("--allow", required=True, metavar="OPS",
-                  help="Comma-separated permissions: read, draft, publish, delete, mass, preview, comment; "
-                       "or all.")
-    @click.option("--expires", "expires_days", type=float, default=None, metavar="DAYS",
-                  help="The key stops working after DAYS days (default: never).")
-    @click.option("--rate", type=float, default=None, metavar="N",
-                  help="Calls a minute for this key (default: the relay's rate_per_minute).")
-    @click.option("--replace", is_flag=True, help="Replace a key of the same name (the old one stops working).")
+    @click.option(
+        "--account",
+        required=True,
+        metavar="ACCOUNT",
+        help="The [accounts.ACCOUNT] the key acts for.",
+    )
+    @click.option(
+        "--allow",
+        required=True,
+        metavar="OPS",
+        help="Comma-separated permissions: read, draft, publish, delete, mass, preview, comment; "
+        "or all.",
+    )
+    @click.option(
+        "--expires",
+        "expires_days",
+        type=float,
+        default=None,
+        metavar="DAYS",
+        help="The key stops working after DAYS days (default: never).",
+    )
+    @click.option(
+        "--rate",
+        type=float,
+        default=None,
+        metavar="N",
+        help="Calls a minute for this key (default: the relay's rate_per_minute).",
+    )
+    @click.option(
+        "--replace",
+        is_flag=True,
+        help="Replace a key of the same name (the old one stops working).",
+    )
     @config_option
     @click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
     @guard
-    def key_add(name: str, account: str, allow: str, expires_days: float | None, rate: float | None,
-                replace: bool, config_path: Path | None, as_json: bool) -> None:
+    def key_add(
+        name: str,
+        account: str,
+        allow: str,
+        expires_days: float | None,
+        rate: float | None,
+        replace: bool,
+        config_path: Path | None,
+        as_json: bool,
+    ) -> None:
         """Make key NAME for ACCOUNT and print it once (only its hash is kept)."""
         from mdwx.relay.keys import KeyStore
 
         settings = _settings(config_path, must_exist=False)
         if settings.accounts and account not in settings.accounts:
-            raise ConfigError(f"no account {account!r} in the relay's config "
-                              f"(known: {', '.join(sorted(settings.accounts))})")
+            raise ConfigError(
+                f"no account {account!r} in the relay's config "
+                f"(known: {', '.join(sorted(settings.accounts))})"
+            )
         store = KeyStore(settings.keys_file)
-        made = store.add(name, account, allow, expires_in=expires_days * 86400 if expires_days else None,
-                         rate_per_minute=rate, replace=replace)
+        made = store.add(
+            name,
+            account,
+            allow,
+            expires_in=expires_days * 86400 if expires_days else None,
+            rate_per_minute=rate,
+            replace=replace,
+        )
         record = next(k for k in store.records() if k.name == name)
         if as_json:
             _echo_json({"key": made, **record.public()})
         else:
             click.echo(made)
-            click.secho(f"key {name!r} for account {account!r} may: {', '.join(record.allow)}. "
-                        "It is shown only now: give it to the client as MDWX_RELAY_KEY.", err=True)
+            click.secho(
+                f"key {name!r} for account {account!r} may: {', '.join(record.allow)}. "
+                "It is shown only now: give it to the client as MDWX_RELAY_KEY.",
+                err=True,
+            )
 
     @key.command("list")
     @config_option
@@ -117,11 +178,17 @@ def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
             _echo_json({"keys": [r.public() for r in records]})
             return
         for r in records:
-            until = dt.datetime.fromtimestamp(r.expires, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") \
-                if r.expires else "never"
+            until = (
+                dt.datetime.fromtimestamp(r.expires, dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+                if r.expires
+                else "never"
+            )
             click.echo(f"{r.name}\t{r.account}\t{','.join(r.allow)}\texpires {until}")
         if not records:
-            click.secho("no relay keys yet: mdwx relay key add NAME --account A --allow draft,publish", err=True)
+            click.secho(
+                "no relay keys yet: mdwx relay key add NAME --account A --allow draft,publish",
+                err=True,
+            )
 
     @key.command("revoke")
     @click.argument("name")
@@ -150,25 +217,42 @@ def _log_stream(path: Path | None) -> Iterator[IO[str]]:
         yield stream
 
 
-def _serve(settings: Any, host: str, port: int, as_json: bool, environ: dict[str, str] | None = None) -> None:
+def _serve(
+    settings: Any, host: str, port: int, as_json: bool, environ: dict[str, str] | None = None
+) -> None:
     from mdwx.relay.server import build_core, json_log, run_relay
     from mdwx.relay.settings import is_loopback
 
     if not settings.accounts:
-        raise ConfigError("the relay's config names no account", hint="add [accounts.NAME] with appid and "
-                          "secret_env to relay.toml")
+        raise ConfigError(
+            "the relay's config names no account",
+            hint="add [accounts.NAME] with appid and secret_env to relay.toml",
+        )
     with _log_stream(settings.log_file) as stream:
         core, http = build_core(settings, environ=environ, log=json_log(stream))
 
         def listening(url: str) -> None:
             if as_json:
-                _echo_json({"listen": url, "upstream": settings.upstream, "accounts": sorted(settings.accounts),
-                            "keys_file": str(settings.keys_file)})
-            click.secho(f"mdwx relay forwarding to {settings.upstream} at {url} for "
-                        f"{', '.join(sorted(settings.accounts))} — press Ctrl-C to stop.", err=True)
+                _echo_json(
+                    {
+                        "listen": url,
+                        "upstream": settings.upstream,
+                        "accounts": sorted(settings.accounts),
+                        "keys_file": str(settings.keys_file),
+                    }
+                )
+            click.secho(
+                f"mdwx relay forwarding to {settings.upstream} at {url} for "
+                f"{', '.join(sorted(settings.accounts))} — press Ctrl-C to stop.",
+                err=True,
+            )
             if not is_loopback(url):
-                click.secho("warning: keys travel in clear text on this address; let a TLS reverse proxy "
-                            "(docs/relay.md) face the network and listen on 127.0.0.1", err=True, fg="yellow")
+                click.secho(
+                    "warning: keys travel in clear text on this address; let a TLS reverse proxy "
+                    "(docs/relay.md) face the network and listen on 127.0.0.1",
+                    err=True,
+                    fg="yellow",
+                )
 
         run_relay(core, http, host, port, listening)
 
@@ -182,13 +266,21 @@ def _serve_sandbox(host: str, port: int, as_json: bool) -> None:
     from mdwx.relay.settings import RelaySettings
     from mdwx.sandbox import SandboxServer, SandboxSettings
 
-    with tempfile.TemporaryDirectory(prefix="mdwx-relay-") as folder, \
-            SandboxServer(SandboxSettings(review_seconds=0.5, video_review_seconds=0.5)) as sb:
+    with (
+        tempfile.TemporaryDirectory(prefix="mdwx-relay-") as folder,
+        SandboxServer(SandboxSettings(review_seconds=0.5, video_review_seconds=0.5)) as sb,
+    ):
         variable = "MDWX_RELAY_SANDBOX_SECRET"
-        settings = RelaySettings(accounts={"sandbox": Account("sandbox", sb.appid, secret_env=variable)},
-                                 upstream=sb.base_url, keys_file=Path(folder) / "relay-keys.json")
+        settings = RelaySettings(
+            accounts={"sandbox": Account("sandbox", sb.appid, secret_env=variable)},
+            upstream=sb.base_url,
+            keys_file=Path(folder) / "relay-keys.json",
+        )
         made = KeyStore(settings.keys_file).add("sandbox", "sandbox", "all")
-        click.secho("sandbox relay: a throwaway account and key (not secrets). Point mdwx at it with:", err=True)
+        click.secho(
+            "sandbox relay: a throwaway account and key (not secrets). Point mdwx at it with:",
+            err=True,
+        )
         click.secho(f"  export MDWX_RELAY_KEY={made}\n  export WECHAT_APPID={sb.appid}", err=True)
         click.secho("  export MDWX_API_BASE=<the address below>", err=True)
         _serve(settings, host, port, as_json, environ={variable: sb.secret})

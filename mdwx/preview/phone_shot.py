@@ -38,20 +38,34 @@ def phone_screenshot(page: Path, out: Path, *, browser: str | None = None) -> Pa
     """
     browser = browser or find_chromium()
     if browser is None:
-        raise MdwxError("no Chromium to take a phone screenshot with",
-                        hint="install chromium, or set MDWX_CHROMIUM to its path")
+        raise MdwxError(
+            "no Chromium to take a phone screenshot with",
+            hint="install chromium, or set MDWX_CHROMIUM to its path",
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mdwx-shot-") as profile:
-        command = [browser, "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
-                   "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                   f"--user-data-dir={profile}", f"--window-size={PHONE[0]},{PHONE[1]}",
-                   f"--screenshot={out}", page.resolve().as_uri()]
+        command = [
+            browser,
+            "--headless",
+            "--disable-gpu",
+            "--no-sandbox",
+            "--hide-scrollbars",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-extensions",
+            f"--user-data-dir={profile}",
+            f"--window-size={PHONE[0]},{PHONE[1]}",
+            f"--screenshot={out}",
+            page.resolve().as_uri(),
+        ]
         try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False,
-                           stdin=subprocess.DEVNULL)
+            subprocess.run(
+                command, capture_output=True, timeout=TIMEOUT, check=False, stdin=subprocess.DEVNULL
+            )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise MdwxError(f"the browser could not take the screenshot: {type(exc).__name__}",
-                            path=page) from None
+            raise MdwxError(
+                f"the browser could not take the screenshot: {type(exc).__name__}", path=page
+            ) from None
     if not out.is_file() or out.stat().st_size == 0:
         raise MdwxError("the browser wrote no screenshot", path=page)
     return out

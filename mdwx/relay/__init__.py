@@ -13,5 +13,16 @@ from mdwx.relay.operations import ENDPOINTS, OPERATIONS
 from mdwx.relay.server import RelayServer, build_core, run_relay
 from mdwx.relay.settings import RelaySettings, load_relay_settings
 
-__all__ = ["ENDPOINTS", "OPERATIONS", "KeyStore", "RelayCore", "RelayKey", "RelayServer", "RelaySettings",
-           "build_core", "create_relay_app", "load_relay_settings", "run_relay"]
+__all__ = [
+    "ENDPOINTS",
+    "OPERATIONS",
+    "KeyStore",
+    "RelayCore",
+    "RelayKey",
+    "RelayServer",
+    "RelaySettings",
+    "build_core",
+    "create_relay_app",
+    "load_relay_settings",
+    "run_relay",
+]

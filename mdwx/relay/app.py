@@ -36,9 +36,16 @@ LogSink = Callable[[dict[str, Any]], None]
 class Refusal(Exception):
     """A request the relay answers itself; ``reason`` is the word the client sees."""
 
-    def __init__(self, status: int, reason: str, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, status: int, reason: str, message: str, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
-        self.status, self.reason, self.message, self.retry_after = status, reason, message, retry_after
+        self.status, self.reason, self.message, self.retry_after = (
+            status,
+            reason,
+            message,
+            retry_after,
+        )
 
     def response(self) -> Response:
         body = {"relay_error": self.reason, "errmsg": self.message}
@@ -82,12 +89,20 @@ class RelayCore:
             raise Refusal(401, "expired_key", f"relay key {record.name!r} has expired")
         upstream = self.upstreams.get(record.account)
         if upstream is None:
-            raise Refusal(403, "no_account", f"account {record.account!r} of key {record.name!r} "
-                                             "is not configured on this relay")
+            raise Refusal(
+                403,
+                "no_account",
+                f"account {record.account!r} of key {record.name!r} "
+                "is not configured on this relay",
+            )
         appid = request.headers.get(APPID_HEADER)
         if appid and appid != upstream.account.appid:
-            raise Refusal(403, "wrong_account", f"key {record.name!r} is for account {record.account!r}, "
-                                                f"not for AppID {appid[:40]}")
+            raise Refusal(
+                403,
+                "wrong_account",
+                f"key {record.name!r} is for account {record.account!r}, "
+                f"not for AppID {appid[:40]}",
+            )
         return record, upstream
 
     @staticmethod
@@ -100,16 +115,23 @@ class RelayCore:
         path = request.url.path
         key = self.endpoint_of(request)
         if key is not None and key in TOKEN_ENDPOINTS:
-            raise Refusal(403, "token_endpoint", "token endpoints are never forwarded: the relay holds "
-                                                 "the token")
+            raise Refusal(
+                403,
+                "token_endpoint",
+                "token endpoints are never forwarded: the relay holds the token",
+            )
         allowed_by = needed(key) if key is not None else None
         if key is None or allowed_by is None:
             shown = path[:80] if key is None or not key.startswith(FORWARDED_PREFIXES) else key
             raise Refusal(403, "not_forwarded", f"{shown} is not an endpoint this relay forwards")
         if not allowed_by & set(record.allow):
-            raise Refusal(403, "forbidden", f"key {record.name!r} may not call {key}: it needs "
-                                            f"{' or '.join(sorted(allowed_by))}; the key allows "
-                                            f"{', '.join(record.allow)}")
+            raise Refusal(
+                403,
+                "forbidden",
+                f"key {record.name!r} may not call {key}: it needs "
+                f"{' or '.join(sorted(allowed_by))}; the key allows "
+                f"{', '.join(record.allow)}",
+            )
         return key
 
     def limit(self, record: RelayKey) -> None:
@@ -117,19 +139,27 @@ class RelayCore:
         assert self.limiter is not None
         wait = self.limiter.take(record.name, rate, self.settings.burst)
         if wait:
-            raise Refusal(429, "rate_limited", f"key {record.name!r} is over {rate:g} calls a minute",
-                          retry_after=wait)
+            raise Refusal(
+                429,
+                "rate_limited",
+                f"key {record.name!r} is over {rate:g} calls a minute",
+                retry_after=wait,
+            )
 
     async def body(self, request: Request) -> bytes:
         cap = self.settings.max_body_bytes
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise Refusal(413, "too_large", f"the request body is over {self.settings.max_body_mb:g} MB")
+            raise Refusal(
+                413, "too_large", f"the request body is over {self.settings.max_body_mb:g} MB"
+            )
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > cap:
-                raise Refusal(413, "too_large", f"the request body is over {self.settings.max_body_mb:g} MB")
+                raise Refusal(
+                    413, "too_large", f"the request body is over {self.settings.max_body_mb:g} MB"
+                )
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -137,8 +167,10 @@ class RelayCore:
 async def forward(request: Request) -> Response:
     core: RelayCore = request.app.state.core
     started = time.monotonic()
-    entry: dict[str, Any] = {"method": request.method,
-                             "endpoint": core.endpoint_of(request) or request.url.path[:120]}
+    entry: dict[str, Any] = {
+        "method": request.method,
+        "endpoint": core.endpoint_of(request) or request.url.path[:120],
+    }
     try:
         answer = await _decided(core, request, entry)
     except Refusal as refusal:
@@ -162,8 +194,13 @@ async def _decided(core: RelayCore, request: Request, entry: dict[str, Any]) -> 
         body = await core.body(request)
     except MdwxError as exc:  # the relay's own files (a damaged keys file): refuse and say why
         raise Refusal(503, "relay_error", f"the relay cannot serve: {exc.message}") from None
-    return await upstream.forward(request.method, request.url.path, list(request.query_params.multi_items()),
-                                  body, request.headers.get("content-type"))
+    return await upstream.forward(
+        request.method,
+        request.url.path,
+        list(request.query_params.multi_items()),
+        body,
+        request.headers.get("content-type"),
+    )
 
 
 async def whoami(request: Request) -> Response:
@@ -175,11 +212,26 @@ async def whoami(request: Request) -> Response:
         except MdwxError as exc:
             raise Refusal(503, "relay_error", f"the relay cannot serve: {exc.message}") from None
     except Refusal as refusal:
-        _log(core, {"method": "GET", "endpoint": WHOAMI_PATH, "outcome": refusal.reason,
-                    "status": refusal.status}, time.monotonic())
+        _log(
+            core,
+            {
+                "method": "GET",
+                "endpoint": WHOAMI_PATH,
+                "outcome": refusal.reason,
+                "status": refusal.status,
+            },
+            time.monotonic(),
+        )
         return refusal.response()
-    return JSONResponse({"key": record.name, "account": record.account, "appid": upstream.account.appid,
-                         "allow": list(record.allow), "expires": record.expires})
+    return JSONResponse(
+        {
+            "key": record.name,
+            "account": record.account,
+            "appid": upstream.account.appid,
+            "allow": list(record.allow),
+            "expires": record.expires,
+        }
+    )
 
 
 async def health(request: Request) -> Response:
@@ -201,10 +253,13 @@ def create_relay_app(core: RelayCore, on_close: Callable[[], Any] | None = None)
         if on_close is not None:
             await on_close()
 
-    app = Starlette(routes=[
-        Route(f"/{WHOAMI_PATH}", whoami, methods=["GET"]),
-        Route("/_relay/health", health, methods=["GET"]),
-        Route("/{path:path}", forward, methods=["GET", "POST"]),
-    ], lifespan=lifespan)
+    app = Starlette(
+        routes=[
+            Route(f"/{WHOAMI_PATH}", whoami, methods=["GET"]),
+            Route("/_relay/health", health, methods=["GET"]),
+            Route("/{path:path}", forward, methods=["GET", "POST"]),
+        ],
+        lifespan=lifespan,
+    )
     app.state.core = core
     return app

@@ -89,15 +89,26 @@ class KeyStore:
                 found = record
         return found
 
-    def add(self, name: str, account: str, allow: str | tuple[str, ...], *, expires_in: float | None = None,
-            rate_per_minute: float | None = None, replace: bool = False, now: float | None = None) -> str:
+    def add(
+        self,
+        name: str,
+        account: str,
+        allow: str | tuple[str, ...],
+        *,
+        expires_in: float | None = None,
+        rate_per_minute: float | None = None,
+        replace: bool = False,
+        now: float | None = None,
+    ) -> str:
         """Make a key, store its digest and return the key (the only time it is shown).
 
         Raises :class:`ConfigError` for a bad name or permission, or a name already used
         (unless ``replace``).
         """
         if not _NAME.fullmatch(name):
-            raise ConfigError(f"key name {name!r} must be letters, digits, '.', '-' or '_' (up to 64)")
+            raise ConfigError(
+                f"key name {name!r} must be letters, digits, '.', '-' or '_' (up to 64)"
+            )
         try:
             allowed = parse_allow(allow)
         except ValueError as exc:
@@ -108,12 +119,22 @@ class KeyStore:
             raise ConfigError("--rate must be a positive number of requests a minute")
         self._reload()
         if name in self._keys and not replace:
-            raise ConfigError(f"a key named {name!r} exists", path=self.path,
-                              hint=f"revoke it first (mdwx relay key revoke {name}) or add --replace")
+            raise ConfigError(
+                f"a key named {name!r} exists",
+                path=self.path,
+                hint=f"revoke it first (mdwx relay key revoke {name}) or add --replace",
+            )
         key = new_key()
         created = time.time() if now is None else now
-        self._keys[name] = RelayKey(name, account, allowed, digest_of(key), created,
-                                    created + expires_in if expires_in else None, rate_per_minute)
+        self._keys[name] = RelayKey(
+            name,
+            account,
+            allowed,
+            digest_of(key),
+            created,
+            created + expires_in if expires_in else None,
+            rate_per_minute,
+        )
         self._write()
         return key
 
@@ -134,7 +155,9 @@ class KeyStore:
             self._keys, self._seen = {}, None
             return
         except OSError as exc:
-            raise ConfigError(f"cannot read the relay keys file: {exc.strerror}", path=self.path) from None
+            raise ConfigError(
+                f"cannot read the relay keys file: {exc.strerror}", path=self.path
+            ) from None
         seen = (info.st_mtime_ns, info.st_size)
         if seen == self._seen:
             return
@@ -146,8 +169,11 @@ class KeyStore:
 
     def _write(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        body = json.dumps({"format": _FORMAT, "keys": [asdict(k) for k in self._keys.values()]},
-                          indent=2, ensure_ascii=False).encode("utf-8")
+        body = json.dumps(
+            {"format": _FORMAT, "keys": [asdict(k) for k in self._keys.values()]},
+            indent=2,
+            ensure_ascii=False,
+        ).encode("utf-8")
         temporary = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
@@ -167,23 +193,35 @@ class KeyStore:
 def _parse(path: Path) -> dict[str, RelayKey]:
     try:
         data = json.loads(path.read_bytes())
-        if not isinstance(data, dict) or data.get("format") != _FORMAT or not isinstance(data.get("keys"), list):
+        if (
+            not isinstance(data, dict)
+            or data.get("format") != _FORMAT
+            or not isinstance(data.get("keys"), list)
+        ):
             raise ValueError("not a relay keys file")
         found: dict[str, RelayKey] = {}
         for item in data["keys"]:
-            record = RelayKey(name=str(item["name"]), account=str(item["account"]),
-                              allow=parse_allow(list(item["allow"])), digest=str(item["digest"]),
-                              created=float(item["created"]),
-                              expires=None if item.get("expires") is None else float(item["expires"]),
-                              rate_per_minute=None if item.get("rate_per_minute") is None
-                              else float(item["rate_per_minute"]))
+            record = RelayKey(
+                name=str(item["name"]),
+                account=str(item["account"]),
+                allow=parse_allow(list(item["allow"])),
+                digest=str(item["digest"]),
+                created=float(item["created"]),
+                expires=None if item.get("expires") is None else float(item["expires"]),
+                rate_per_minute=None
+                if item.get("rate_per_minute") is None
+                else float(item["rate_per_minute"]),
+            )
             if not re.fullmatch(r"[0-9a-f]{64}", record.digest):
                 raise ValueError(f"key {record.name!r} has no valid digest")
             found[record.name] = record
         return found
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"the relay keys file is damaged: {str(exc)[:200]}", path=path,
-                          hint="restore it, or delete it and add the keys again") from None
+        raise ConfigError(
+            f"the relay keys file is damaged: {str(exc)[:200]}",
+            path=path,
+            hint="restore it, or delete it and add the keys again",
+        ) from None
 
 
 def _refuse_shared(path: Path, info: os.stat_result) -> None:
@@ -193,5 +231,9 @@ def _refuse_shared(path: Path, info: os.stat_result) -> None:
     if stat.S_ISLNK(os.lstat(path).st_mode) or not stat.S_ISREG(info.st_mode):
         raise ConfigError("the relay keys file is not a regular file", path=path)
     if info.st_uid != os.geteuid() or info.st_mode & 0o022:
-        raise ConfigError(f"the relay keys file can be written by other users (mode "
-                          f"{stat.S_IMODE(info.st_mode):o})", path=path, hint=f"chmod 600 {path}")
+        raise ConfigError(
+            f"the relay keys file can be written by other users (mode "
+            f"{stat.S_IMODE(info.st_mode):o})",
+            path=path,
+            hint=f"chmod 600 {path}",
+        )

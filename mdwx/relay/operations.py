@@ -107,7 +107,7 @@ def needed(key: str) -> frozenset[str] | None:
 
 
 def parse_allow(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """``"draft,publish"`` → ``("draft", "publish")`` (sorted as :data:`OPERATIONS`, deduplicated).
+    """``"draft,publish"`` → ``("draft", "publish")``, in :data:`OPERATIONS` order, deduplicated.
 
     ``all`` stands for every permission. Raises ValueError naming an unknown one.
     """
@@ -117,7 +117,9 @@ def parse_allow(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
         return OPERATIONS
     unknown = sorted(names - set(OPERATIONS))
     if unknown:
-        raise ValueError(f"unknown permission(s) {', '.join(unknown)}; known: {', '.join(OPERATIONS)}, all")
+        raise ValueError(
+            f"unknown permission(s) {', '.join(unknown)}; known: {', '.join(OPERATIONS)}, all"
+        )
     if not names:
         raise ValueError(f"give at least one permission: {', '.join(OPERATIONS)}")
     return tuple(op for op in OPERATIONS if op in names)

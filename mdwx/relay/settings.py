@@ -26,8 +26,16 @@ from mdwx.urls import http_url_problem, redact
 
 CONFIG_NAME = "relay.toml"
 KEYS_NAME = "relay-keys.json"
-_KEYS = ("upstream", "keys_file", "log_file", "token_endpoint", "rate_per_minute", "burst",
-         "max_body_mb", "accounts")
+_KEYS = (
+    "upstream",
+    "keys_file",
+    "log_file",
+    "token_endpoint",
+    "rate_per_minute",
+    "burst",
+    "max_body_mb",
+    "accounts",
+)
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,9 @@ class RelaySettings:
     def __post_init__(self) -> None:
         check_upstream(self.upstream)
         if self.token_endpoint not in ("stable", "token"):
-            raise ConfigError(f'token_endpoint must be "stable" or "token", not {self.token_endpoint!r}')
+            raise ConfigError(
+                f'token_endpoint must be "stable" or "token", not {self.token_endpoint!r}'
+            )
         if not self.rate_per_minute > 0 or self.burst < 1 or not self.max_body_mb > 0:
             raise ConfigError("rate_per_minute and max_body_mb must be positive, burst at least 1")
 
@@ -69,8 +79,10 @@ def check_upstream(url: str) -> None:
         raise ConfigError(f"upstream {redact(url)!r} {problem}")
     if url.rstrip("/") == DEFAULT_API_BASE or is_loopback(url):
         return
-    raise ConfigError(f"upstream {redact(url)!r} is not WeChat's API host",
-                      hint=f"the relay forwards only to {DEFAULT_API_BASE} (or a sandbox on loopback, for tests)")
+    raise ConfigError(
+        f"upstream {redact(url)!r} is not WeChat's API host",
+        hint=f"the relay forwards only to {DEFAULT_API_BASE} (or a sandbox on loopback, for tests)",
+    )
 
 
 def is_loopback(url: str) -> bool:
@@ -99,18 +111,27 @@ def load_relay_settings(path: Path, *, must_exist: bool = True) -> RelaySettings
     folder = path.parent
     if not path.exists():
         if must_exist:
-            raise ConfigError("no relay configuration", path=path,
-                              hint="write one (docs/relay.md shows an example) or pass --config")
+            raise ConfigError(
+                "no relay configuration",
+                path=path,
+                hint="write one (docs/relay.md shows an example) or pass --config",
+            )
         return RelaySettings(keys_file=folder / KEYS_NAME)
     data = _read_toml(path)
     for secret in ("secret", "appsecret", "access_token"):
         if secret in data:
-            raise ConfigError(f"{secret}: secrets never live in the relay's file", path=path,
-                              hint="name the environment variable in [accounts.NAME] secret_env")
+            raise ConfigError(
+                f"{secret}: secrets never live in the relay's file",
+                path=path,
+                hint="name the environment variable in [accounts.NAME] secret_env",
+            )
     unknown = sorted(set(data) - set(_KEYS))
     if unknown:
-        raise ConfigError(f"unknown relay setting(s): {', '.join(unknown)}", path=path,
-                          hint=f"known: {', '.join(_KEYS)}")
+        raise ConfigError(
+            f"unknown relay setting(s): {', '.join(unknown)}",
+            path=path,
+            hint=f"known: {', '.join(_KEYS)}",
+        )
     values: dict[str, Any] = {"keys_file": folder / KEYS_NAME}
     for key in ("upstream", "token_endpoint"):
         if key in data:
@@ -139,7 +160,9 @@ def _string(value: Any, key: str, path: Path) -> str:
     return value
 
 
-def account_secret(account: Account, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+def account_secret(
+    account: Account, environ: Mapping[str, str] | None = None
+) -> tuple[str | None, str | None]:
     """The account's (AppSecret, access token) from the variables its config names."""
     env = os.environ if environ is None else environ
     secret = env.get(account.secret_env) if account.secret_env else None

@@ -6,8 +6,9 @@ so a relay and an ``mdwx`` run on the same machine share one token instead of fi
 it. A call WeChat refuses for its token (40001/40014/42001: nothing was done) is repeated
 with a renewed token (up to :data:`TOKEN_RENEWALS` times). Nothing else is retried here:
 the client's own rules decide (a creating call is never repeated after an unclear failure),
-so the relay maps failures to what the client can tell apart — a connection never made → ``errcode -1`` (nothing
-happened, retry), a failure after sending → HTTP 502 (outcome unknown).
+so the relay maps failures to what the client can tell apart — a connection never made →
+``errcode -1`` (nothing happened, retry), a failure after sending → HTTP 502 (outcome
+unknown).
 """
 
 from __future__ import annotations
@@ -51,8 +52,15 @@ def error_answer(errcode: int, errmsg: str) -> Answer:
 class AccountUpstream:
     """One account's way to WeChat: its token source and the forwarding of calls."""
 
-    def __init__(self, account: Account, secret: str | None, fixed_token: str | None,
-                 http: httpx.AsyncClient, cache: TokenCache, token_mode: str) -> None:
+    def __init__(
+        self,
+        account: Account,
+        secret: str | None,
+        fixed_token: str | None,
+        http: httpx.AsyncClient,
+        cache: TokenCache,
+        token_mode: str,
+    ) -> None:
         self.account = account
         self._http = http
         self._redact = Redactor(secret, fixed_token)
@@ -60,12 +68,25 @@ class AccountUpstream:
         self._tokens_seen: list[str] = []
         self._lock: asyncio.Lock | None = None
         sender = Sender(http, RetryPolicy(attempts=3, base=0.2, cap=2.0), self._redact, None)
-        self.tokens = TokenSource(sender, self._redact, appid=account.appid, secret=secret,
-                                  api_base=str(http.base_url).rstrip("/"), mode=token_mode, cache=cache,
-                                  fixed=fixed_token)
+        self.tokens = TokenSource(
+            sender,
+            self._redact,
+            appid=account.appid,
+            secret=secret,
+            api_base=str(http.base_url).rstrip("/"),
+            mode=token_mode,
+            cache=cache,
+            fixed=fixed_token,
+        )
 
-    async def forward(self, method: str, path: str, query: list[tuple[str, str]], body: bytes,
-                      content_type: str | None) -> Answer:
+    async def forward(
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        body: bytes,
+        content_type: str | None,
+    ) -> Answer:
         """Send the call upstream with the account's token; the answer scrubbed of tokens."""
         try:
             token = await self._token()
@@ -81,7 +102,9 @@ class AccountUpstream:
                 return self._token_failure(exc)
             answer = await self._send(method, path, query, body, content_type, token)
         if renewals:
-            answer = Answer(answer.status, answer.body, answer.content_type, answer.errcode, refreshed=True)
+            answer = Answer(
+                answer.status, answer.body, answer.content_type, answer.errcode, refreshed=True
+            )
         return answer
 
     async def _renewed(self, rejected: str, refusal: TokenError) -> str:
@@ -111,28 +134,45 @@ class AccountUpstream:
 
     def _remember(self, token: str) -> None:
         if token not in self._tokens_seen:
-            self._tokens_seen = [*self._tokens_seen[-(_REMEMBERED_TOKENS - 1):], token]
+            self._tokens_seen = [*self._tokens_seen[-(_REMEMBERED_TOKENS - 1) :], token]
 
     def _token_failure(self, exc: WeChatError) -> Answer:
         """The client learns why the relay has no token (40164 names the relay's IP)."""
         if isinstance(exc, TransportError):
             return Answer(502, b"relay: WeChat could not be reached for a token", "text/plain")
-        return error_answer(exc.errcode if exc.errcode is not None else -2,
-                            f"relay could not get a token for {self.account.name}: {self._redact(exc.errmsg)}")
+        return error_answer(
+            exc.errcode if exc.errcode is not None else -2,
+            f"relay could not get a token for {self.account.name}: {self._redact(exc.errmsg)}",
+        )
 
-    async def _send(self, method: str, path: str, query: list[tuple[str, str]], body: bytes,
-                    content_type: str | None, token: str) -> Answer:
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        body: bytes,
+        content_type: str | None,
+        token: str,
+    ) -> Answer:
         params = [(k, v) for k, v in query if k.lower() != "access_token"]
         headers = {"Content-Type": content_type} if content_type else {}
-        request = self._http.build_request(method, path.lstrip("/"), params=[("access_token", token), *params],
-                                           content=body or None, headers=headers)
+        request = self._http.build_request(
+            method,
+            path.lstrip("/"),
+            params=[("access_token", token), *params],
+            content=body or None,
+            headers=headers,
+        )
         try:
             response = await self._http.send(request)
         except httpx.TransportError as exc:
             if isinstance(exc, _NOTHING_SENT):  # WeChat did nothing: the client may retry
                 return error_answer(-1, f"relay: WeChat unreachable ({type(exc).__name__})")
-            return Answer(502, f"relay: the answer from WeChat was lost ({type(exc).__name__})".encode(),
-                          "text/plain")
+            return Answer(
+                502,
+                f"relay: the answer from WeChat was lost ({type(exc).__name__})".encode(),
+                "text/plain",
+            )
         return self._scrubbed(response)
 
     def _scrubbed(self, response: httpx.Response) -> Answer:

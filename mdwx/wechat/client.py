@@ -58,8 +58,8 @@ class WeChatClient(DraftEndpoints):
                                   hint="set MDWX_API_BASE to the relay's URL (docs/relay.md)")
             if httpx.URL(api_base).scheme != "https" and not _is_loopback(api_base):
                 raise ConfigError("MDWX_RELAY_KEY is sent only over https (or to this machine)",
-                                  hint="put the relay behind a TLS reverse proxy (docs/relay.md) and "
-                                       "set MDWX_API_BASE=https://…")
+                                  hint="put the relay behind a TLS reverse proxy "
+                                       "(docs/relay.md); MDWX_API_BASE=https://…")
         if access_token is None and not (appid and secret) and relay_key is None:
             raise ConfigError(
                 "WeChat credentials are missing",

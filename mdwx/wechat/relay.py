@@ -37,13 +37,19 @@ class RelayRefused(WeChatError):
         self.reason = reason
         self.status = status
         hints = {
-            "unknown_key": f"check {ENV_KEY}: the relay does not know this key (revoked or mistyped)",
+            "unknown_key": f"check {ENV_KEY}: the relay does not know this key "
+            "(revoked or mistyped)",
             "expired_key": "ask the relay's operator for a new key (mdwx relay key add)",
             "forbidden": "this key may not make this call: ask for a key with that permission",
             "wrong_account": "the key is for another account: use that account's key",
         }
-        super().__init__(None, errmsg, endpoint, hints.get(reason, "see the relay's log"),
-                         message=f"the relay refused {endpoint}: {errmsg}")
+        super().__init__(
+            None,
+            errmsg,
+            endpoint,
+            hints.get(reason, "see the relay's log"),
+            message=f"the relay refused {endpoint}: {errmsg}",
+        )
 
 
 def relay_headers(key: str, appid: str | None) -> dict[str, str]:
@@ -60,8 +66,12 @@ def refusal_from(response: httpx.Response, body: Any, endpoint: str) -> RelayRef
     if not reason:
         return None
     message = body.get("errmsg") if isinstance(body, dict) else None
-    return RelayRefused(reason[:40], str(message or f"HTTP {response.status_code}")[:300], endpoint,
-                        response.status_code)
+    return RelayRefused(
+        reason[:40],
+        str(message or f"HTTP {response.status_code}")[:300],
+        endpoint,
+        response.status_code,
+    )
 
 
 async def send_through_relay(sender: Sender, call: Call) -> dict[str, Any]:
@@ -75,10 +85,14 @@ async def send_through_relay(sender: Sender, call: Call) -> dict[str, Any]:
     try:
         return await sender.send(call, None)
     except TokenError as err:
-        raise TokenError(err.errcode, err.errmsg, err.endpoint,
-                         "the relay's token for this account was refused twice: see the relay's log "
-                         "(its AppSecret, or another system fetching cgi-bin/token)",
-                         meaning="the relay's token was refused") from None
+        raise TokenError(
+            err.errcode,
+            err.errmsg,
+            err.endpoint,
+            "the relay's token for this account was refused twice: see the relay's log "
+            "(its AppSecret, or another system fetching cgi-bin/token)",
+            meaning="the relay's token was refused",
+        ) from None
 
 
 async def check_relay(http: httpx.AsyncClient, appid: str) -> dict[str, Any]:
@@ -92,8 +106,10 @@ async def check_relay(http: httpx.AsyncClient, appid: str) -> dict[str, Any]:
     try:
         response = await http.get(WHOAMI_PATH)
     except httpx.TransportError as exc:
-        raise ConfigError(f"cannot reach the relay at MDWX_API_BASE: {type(exc).__name__}",
-                          hint="check MDWX_API_BASE and that `mdwx relay` runs there") from None
+        raise ConfigError(
+            f"cannot reach the relay at MDWX_API_BASE: {type(exc).__name__}",
+            hint="check MDWX_API_BASE and that `mdwx relay` runs there",
+        ) from None
     try:
         body = response.json()
     except ValueError:
@@ -101,10 +117,19 @@ async def check_relay(http: httpx.AsyncClient, appid: str) -> dict[str, Any]:
     refusal = refusal_from(response, body, "relay")
     if refusal is not None:
         raise ConfigError(f"the relay refused {ENV_KEY}: {refusal.errmsg}", hint=refusal.hint)
-    if response.status_code != 200 or not isinstance(body, dict) or not isinstance(body.get("appid"), str):
-        raise ConfigError(f"MDWX_API_BASE does not answer like an mdwx relay (HTTP {response.status_code})",
-                          hint=f"unset {ENV_KEY} to talk to WeChat directly, or fix MDWX_API_BASE")
+    if (
+        response.status_code != 200
+        or not isinstance(body, dict)
+        or not isinstance(body.get("appid"), str)
+    ):
+        raise ConfigError(
+            f"MDWX_API_BASE does not answer like an mdwx relay (HTTP {response.status_code})",
+            hint=f"unset {ENV_KEY} to talk to WeChat directly, or fix MDWX_API_BASE",
+        )
     if appid and body["appid"] != appid:
-        raise ConfigError(f"{ENV_KEY} is a key for account {body.get('account')!r} ({body['appid']}), "
-                          f"not for {appid}", hint="use the key made for this account")
+        raise ConfigError(
+            f"{ENV_KEY} is a key for account {body.get('account')!r} ({body['appid']}), "
+            f"not for {appid}",
+            hint="use the key made for this account",
+        )
     return body
