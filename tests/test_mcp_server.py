@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 pytest.importorskip("mcp", reason="the MCP SDK is the mdwx[mcp] extra")
 
@@ -141,3 +143,38 @@ def test_publish_in_the_sandbox_makes_a_draft_and_a_retry_no_duplicate(tmp_path:
 def test_the_server_needs_a_site_folder(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not a folder"):
         MdwxTools(tmp_path / "missing")
+
+
+_SEGMENTS = st.sampled_from(
+    ["..", ".", "posts", "hello.md", "escape.md", "link", "", "outside.md", "x"]
+)
+
+
+@given(parts=st.lists(_SEGMENTS, min_size=1, max_size=6), absolute=st.booleans())
+def test_no_path_an_agent_names_resolves_outside_the_site(
+    tmp_path_factory: pytest.TempPathFactory, parts: list[str], absolute: bool
+) -> None:
+    tools = _confined_site(tmp_path_factory)
+    given_path = "/".join(parts)
+    if absolute:
+        given_path = str(tools.site.parent / given_path)
+    try:
+        found = tools.inside([given_path])
+    except ConfigError:
+        return
+    assert all(Path(p).resolve().is_relative_to(tools.site) for p in found)
+
+
+_SITES: dict[str, MdwxTools] = {}
+
+
+def _confined_site(factory: pytest.TempPathFactory) -> MdwxTools:
+    """One site for every example: a post, a symlink out of it and a linked folder out of it."""
+    if "site" not in _SITES:
+        root = factory.mktemp("confined")
+        site = _site(root)
+        (root / "outside.md").write_text("---\ntitle: secret\n---\nprivate", encoding="utf-8")
+        (site / "escape.md").symlink_to(root / "outside.md")
+        (site / "link").symlink_to(root)
+        _SITES["site"] = MdwxTools(site, sandbox=True)
+    return _SITES["site"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from tests.factories import image_bytes
 from tests.relay_helpers import relayed
 
 APPID = "wx0123456789abcdef"
+WECHAT = Path(__file__).resolve().parents[1] / "mdwx" / "wechat"
 TOKEN = "UPSTREAM-TOKEN-" + "x" * 40
 SECRET = "relay-side-app-secret-0123456789"
 
@@ -231,3 +233,29 @@ def test_200_concurrent_calls_through_the_relay_while_tokens_keep_expiring(tmp_p
     assert injected and expired  # the faults did happen, and every call still succeeded
     forwarded = [e for e in env.log if e["outcome"] == "forwarded"]
     assert len(forwarded) >= 200 and any(e.get("token_renewed") for e in forwarded)
+
+
+_CLIENT_CALLS = re.compile(
+    r'_call\("([a-z_/]+)"|"(cgi-bin/[a-z_/]+)"|_publish\(\s*"([a-z]+)"|'
+    r'_video\("([a-z_]+)"'
+)
+
+
+def test_every_endpoint_mdwxs_client_calls_is_forwarded_except_the_token_ones() -> None:
+    """A new call added to the client without a line in the relay's table would fail only
+    through a relay: this names it at once."""
+    from mdwx.relay.operations import TOKEN_ENDPOINTS
+
+    source = "\n".join(p.read_text("utf-8") for p in sorted(WECHAT.glob("*.py")))
+    called = set()
+    for call, path, publish, video in _CLIENT_CALLS.findall(source):
+        if call:
+            called.add(f"cgi-bin/{call}")
+        elif path and not path.endswith("upload_video"):
+            called.add(path)
+        elif publish:
+            called.add(f"cgi-bin/publish/{publish}")
+        elif video:
+            called.add(f"cgi-bin/material/upload_video:{video}")
+    assert len(called) > 20
+    assert sorted(called - set(ENDPOINTS) - TOKEN_ENDPOINTS) == []
