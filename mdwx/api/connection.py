@@ -95,7 +95,8 @@ async def connect(config: SiteConfig, options: Options, *, need_client: bool = T
             await asyncio.to_thread(server.stop)
         return
     credentials = options.credentials or Credentials()
-    if not need_client and not (credentials.secret or credentials.access_token):
+    usable = credentials.secret or credentials.access_token or credentials.relay_key
+    if not need_client and not usable:
         yield Connection(None, credentials.appid or NO_APPID)
         return
     check_api_base(config, given=options.api_base, allowed=options.allow_api_base,
@@ -105,7 +106,7 @@ async def connect(config: SiteConfig, options: Options, *, need_client: bool = T
                           token_cache=options.token_cache, transport=options.transport,
                           relay_key=credentials.relay_key, **client_options)
     try:
-        if credentials.relay_key:  # a wrong key or account stops here, before anything is sent
+        if credentials.relay_key and need_client:  # a wrong key stops here, nothing sent yet
             await client.check_relay()
         yield Connection(client, client.appid or NO_APPID)
     finally:
