@@ -101,7 +101,7 @@ class RelayCore:
                 403,
                 "wrong_account",
                 f"key {record.name!r} is for account {record.account!r}, "
-                f"not for AppID {appid[:40]}",
+                f"not for AppID {appid[:40]!r}",
             )
         return record, upstream
 
@@ -170,6 +170,7 @@ async def forward(request: Request) -> Response:
     entry: dict[str, Any] = {
         "method": request.method,
         "endpoint": core.endpoint_of(request) or request.url.path[:120],
+        "client": _client_address(request),
     }
     try:
         answer = await _decided(core, request, entry)
@@ -236,6 +237,15 @@ async def whoami(request: Request) -> Response:
 
 async def health(request: Request) -> Response:
     return JSONResponse({"ok": True, "service": "mdwx relay"})
+
+
+def _client_address(request: Request) -> str | None:
+    """Who called: the address the reverse proxy says (X-Forwarded-For, as given), else the
+    peer's. Not a secret, and what tells a stolen key's use from its owner's."""
+    forwarded = request.headers.get("x-forwarded-for", "").strip()
+    if forwarded:
+        return forwarded[:100]
+    return request.client.host if request.client else None
 
 
 def _log(core: RelayCore, entry: dict[str, Any], started: float) -> None:
