@@ -212,7 +212,8 @@ def _inside(path: Path, root: Path) -> Path:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(read_config_text(path))  # a regular file, capped: never /dev/zero or a FIFO
+        document: dict[str, Any] = tomllib.loads(read_config_text(path))  # capped, regular file only
+        return document
     except RecursionError:  # tomllib parses nested arrays and tables recursively
         raise ConfigError("the configuration is nested too deeply", path=path) from None
     except tomllib.TOMLDecodeError as exc:

@@ -52,7 +52,7 @@ from mdwx.api.types import (
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError, StateError
 
 if TYPE_CHECKING:
-    from mdwx.build import PostReport
+    from mdwx.post_report import PostReport
     from mdwx.publish.plan import PublishError
     from mdwx.publish.results import Events, PostResult
     from mdwx.wechat.errors import WeChatError

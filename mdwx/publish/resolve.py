@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from mdwx.assets.fetch import FetchPolicy, fetch_remote
 from mdwx.assets.formula import render_formula
@@ -216,7 +216,10 @@ def mirrored(config: SiteConfig, url: str) -> Path | None:
     return None
 
 
-def _located(make: Callable[[], Any], post_path: Path, line: int | None) -> Any:
+T = TypeVar("T")
+
+
+def _located(make: Callable[[], T], post_path: Path, line: int | None) -> T:
     """Run an asset step, adding the post and line to any error it raises."""
     try:
         return make()

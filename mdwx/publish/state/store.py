@@ -188,7 +188,8 @@ class State(IdentityRecords, PendingRecords):
 
     def _one(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Row | None:
         with self._guard() as conn:
-            return conn.execute(sql, params).fetchone()
+            row: sqlite3.Row | None = conn.execute(sql, params).fetchone()
+            return row
 
     def _write(self, sql: str, params: tuple[Any, ...], *, must_match: str | None = None) -> None:
         """Run one statement (committed at once); ``must_match`` names the row it needs."""
@@ -283,7 +284,7 @@ class State(IdentityRecords, PendingRecords):
         """Forget a video WeChat no longer knows (expired vid, deleted media)."""
         self._write("DELETE FROM videos WHERE appid = ? AND file_sha1 = ?", (appid, file_sha1))
 
-    def _set_video(self, appid: str, file_sha1: str, assignments: str, values: tuple) -> None:
+    def _set_video(self, appid: str, file_sha1: str, assignments: str, values: tuple[object, ...]) -> None:
         self._write(
             f"UPDATE videos SET {assignments}, updated_at = ? WHERE appid = ? AND file_sha1 = ?",
             (*values, self._now(), appid, file_sha1),
@@ -384,7 +385,7 @@ class State(IdentityRecords, PendingRecords):
     def mark_deleted(self, appid: str, source_path: str) -> None:
         self._set_article(appid, source_path, "status = 'deleted'", ())
 
-    def _set_article(self, appid: str, source_path: str, assignments: str, values: tuple) -> None:
+    def _set_article(self, appid: str, source_path: str, assignments: str, values: tuple[object, ...]) -> None:
         self._write(
             f"UPDATE articles SET {assignments}, updated_at = ?"
             " WHERE appid = ? AND backend = ? AND source_path = ?",
