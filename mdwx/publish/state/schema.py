@@ -233,7 +233,7 @@ _SQLITE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
 )
 
 
-def _state_error(exc: sqlite3.Error, path: Path) -> StateError:
+def state_error(exc: sqlite3.Error, path: Path) -> StateError:
     """Explain a SQLite failure in terms of what the user can do about it."""
     text = str(exc)
     for fragments, what, hint in _SQLITE_PROBLEMS:

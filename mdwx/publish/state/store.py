@@ -44,7 +44,7 @@ from mdwx.publish.state.schema import (
     UploadKind,
     UploadRecord,
     VideoRecord,
-    _state_error,
+    state_error,
 )
 
 # How long an empty state file may be another mdwx process creating it (see _refuse_truncated).
@@ -106,7 +106,7 @@ class State(IdentityRecords, PendingRecords):
                 check_same_thread=False,
             )
         except sqlite3.Error as exc:
-            raise _state_error(exc, path) from exc
+            raise state_error(exc, path) from exc
         conn.row_factory = sqlite3.Row
         state = cls(conn, path, clock or _utc_now)
         try:
@@ -181,7 +181,7 @@ class State(IdentityRecords, PendingRecords):
             try:
                 yield self._conn
             except sqlite3.Error as exc:
-                raise _state_error(exc, self.path) from exc
+                raise state_error(exc, self.path) from exc
 
     def _now(self) -> str:
         return self._clock().astimezone(timezone.utc).isoformat(timespec="seconds")
