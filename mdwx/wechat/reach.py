@@ -43,6 +43,7 @@ class ReachEndpoints:
     """Mixed into :class:`~mdwx.wechat.client.WeChatClient`."""
 
     _http: httpx.AsyncClient  # provided by WeChatClient
+    _tokens: Any  # the client's TokenSource
 
     async def _api(self, call: Call) -> dict[str, Any]:  # provided by WeChatClient
         raise NotImplementedError
@@ -114,6 +115,17 @@ class ReachEndpoints:
                     json={"begin_date": begin.isoformat(), "end_date": end.isoformat()})
         body = await self._api(call)
         return Analytics(tuple(_figures(e) for e in _entries(body.get("list"))), bool(body.get("is_delay")))
+
+    async def token_check(self) -> None:
+        """Obtain an access token (from the cache, else from WeChat): raises
+        :class:`~mdwx.wechat.errors.TokenError` (40013 AppID, 40125 AppSecret) or
+        :class:`~mdwx.wechat.errors.IPWhitelistError` (40164) as WeChat answers."""
+        await self._tokens.current()
+
+    async def mass_permission_probe(self) -> None:
+        """``message/mass/get`` of a message that does not exist: read-only, and answered with
+        48001 by an account without mass-send permission (else an error about the msg_id)."""
+        await self._api(_post("message/mass/get", {"msg_id": 1}))
 
     # -- the server's clock -----------------------------------------------------------------
 
