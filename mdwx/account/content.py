@@ -108,7 +108,8 @@ def _action(session: AccountSession, path: str | None, found: Seen, adopted: set
     if path is None:
         return "keep"
     record = session.state.article(session.appid, path)
-    lost = record is None or record.status == "deleted" or (record.status == "uploading" and not record.media_id)
+    # "uploading": a draft/add whose answer was lost (a media_id there is an older article's)
+    lost = record is None or record.status in ("deleted", "uploading")
     if lost and path not in adopted:
         adopted.add(path)
         return "adopt"
