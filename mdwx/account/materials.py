@@ -94,17 +94,24 @@ async def account_usage(session: AccountSession, uploads: list[UploadRecord]) ->
     if live_media:
         return Usage({}, f"{len(live_media)} live article(s) of the media API, which lists nothing: their "
                          "pictures cannot be seen")
-    users: dict[str, list[str]] = {}
     try:
-        for title, refs, content in await _articles(session):
-            for upload in uploads:
-                media_id = upload.media_id or ""
-                if media_id in refs or (upload.url and upload.url in content):
-                    users.setdefault(media_id, []).append(title or "(untitled)")
+        return usage_of(await _articles(session), uploads)
     except WeChatError as exc:
         return Usage({}, f"the account's articles could not be listed ({exc.message})")
     except _Incomplete as exc:
         return Usage({}, str(exc))
+
+
+def usage_of(articles: Iterable[tuple[str, set[str], str]], uploads: Iterable[UploadRecord]) -> Usage:
+    """Which upload each article uses: ``articles`` are (title, media_ids it names, content);
+    an upload is used when its media_id is named or its URL is in the content."""
+    users: dict[str, list[str]] = {}
+    listed = list(uploads)
+    for title, refs, content in articles:
+        for upload in listed:
+            media_id = upload.media_id or ""
+            if media_id and (media_id in refs or (upload.url and upload.url in content)):
+                users.setdefault(media_id, []).append(title or "(untitled)")
     return Usage({k: tuple(v) for k, v in users.items()})
 
 
