@@ -148,7 +148,8 @@ async def stats(folder: Path, options: Options | None = None, *, posts: list[Pat
 
         days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
         try:
-            answers = await asyncio.gather(*(day(d) for d in days))
+            answers = [await day(days[0])]  # a refusal (48001) ends the call before the rest start
+            answers += await asyncio.gather(*(day(d) for d in days[1:]))
         except MdwxError as exc:
             raise _explained(exc) from None
         for answer in answers:
