@@ -162,3 +162,29 @@ def delete_all(posts: Sources, options: Options | None = None, *, index: int = 0
     raises as :func:`delete` does.
     """
     return _run("delete_all", lambda: aio.delete_all(posts, options, index=index, confirm=confirm))
+
+
+from mdwx.api.account import (  # noqa: E402  (after _run, which they use)
+    AccountItem,
+    AccountListing,
+    CommentRow,
+    CommentsReport,
+    DoctorCheck,
+    DoctorReport,
+    MaterialRow,
+    MaterialsReport,
+    Orphan,
+    ReconcileReport,
+    StatsReport,
+    StatsRow,
+    account_list,
+    comments,
+    doctor,
+    materials,
+    reconcile,
+    stats,
+)
+
+__all__ += ["AccountItem", "AccountListing", "CommentRow", "CommentsReport", "DoctorCheck", "DoctorReport",
+            "MaterialRow", "MaterialsReport", "Orphan", "ReconcileReport", "StatsReport", "StatsRow",
+            "account_list", "comments", "doctor", "materials", "reconcile", "stats"]
