@@ -18,7 +18,7 @@ def test_account_calls_return_typed_results(tmp_path: Path) -> None:
     assert isinstance(report.check("credentials"), api.DoctorCheck)
     listing = api.account_list(tmp_path, options)
     assert isinstance(listing, api.AccountListing) and listing.to_json() == {
-        "items": [], "totals": {"drafts": 0, "published": 0, "sent": 0}}
+        "items": [], "totals": {"drafts": 0, "published": 0, "sent": 0}, "notes": []}
     assert isinstance(api.reconcile(tmp_path, options), api.ReconcileReport)
     assert api.materials(tmp_path, options).to_json()["caps"]["image"] == 100_000
     assert isinstance(api.stats(tmp_path, options), api.StatsReport)

@@ -60,11 +60,19 @@ def test_list_joins_drafts_and_published_articles_with_their_posts(sb: SandboxSe
     assert [r["kind"] for r in drafts["items"]] == ["draft"] and drafts["totals"] == {"drafts": 1}
 
 
-def test_list_published_on_an_unverified_account_is_48001_explained(sb: SandboxServer, site: Path,
-                                                                    tmp_path: Path) -> None:
+def test_an_unverified_account_lists_its_drafts_and_says_why_not_the_rest(sb: SandboxServer, site: Path,
+                                                                          tmp_path: Path) -> None:
+    env = sandbox_env(sb, tmp_path)
+    assert mdwx("publish", "posts/one.md", "--draft", cwd=site, env=env).returncode == 0
     sb.configure(account_kind="unverified")
-    result = mdwx("list", "--published", cwd=site, env=sandbox_env(sb, tmp_path))
-    assert result.returncode == 1 and "48001" in result.stderr and "Traceback" not in result.stderr
+    code, doc = mdwx_json("list", cwd=site, env=env)
+    assert code == 0 and [r["kind"] for r in doc["items"]] == ["draft"]
+    assert "48001" in doc["notes"][0] and "July 2025" in doc["notes"][0]
+    result = mdwx("list", "--published", cwd=site, env=env)
+    assert result.returncode == 1 and "48001" in result.stderr and "mdwx preview" in result.stderr
+    assert "Traceback" not in result.stderr
+    _, reconciled = mdwx_json("reconcile", cwd=site, env=env)
+    assert reconciled["orphans"] == [] and reconciled["notes"]
 
 
 def test_reconcile_adopts_the_orphan_of_a_lost_answer_and_publish_updates_it(sb: SandboxServer, site: Path,

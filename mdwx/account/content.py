@@ -10,10 +10,12 @@ to its post by the state (its ``media_id``/``article_id``), else by the mark in 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mdwx.account.policy import POLICY_48001, explaining
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import AccountItem, AccountListing, Orphan, ReconcileReport
 from mdwx.api.types import Options
@@ -50,12 +52,16 @@ async def account_list(folder: Path, options: Options | None = None, *, kinds: t
         posts = _post_marks(session, folder, options or Options())
         known = {key: a for a in known_articles(session.state, session.appid) for key in (a.media_id, a.article_id)
                  if key}
-        if "drafts" in kinds:
-            seen, listing.totals["drafts"] = await _drafts(session, limit)
-            listing.items += [_joined(s, posts, known) for s in seen]
-        if "published" in kinds:
-            seen, listing.totals["published"] = await _published(session, limit)
-            listing.items += [_joined(s, posts, known) for s in seen]
+        with explaining():
+            if "drafts" in kinds:
+                seen, listing.totals["drafts"] = await _drafts(session, limit)
+                listing.items += [_joined(s, posts, known) for s in seen]
+            if "published" in kinds:
+                # Asked for everything, an account without the published list still lists the rest.
+                found = await _unless_denied(_published(session, limit), listing.notes, optional=len(kinds) > 1)
+                if found is not None:
+                    listing.items += [_joined(s, posts, known) for s in found[0]]
+                    listing.totals["published"] = found[1]
         if "sent" in kinds:
             sent = [_sent_item(a) for a in sent_articles(session.state, session.appid)]
             listing.items += sent
@@ -80,7 +86,10 @@ async def reconcile(folder: Path, options: Options | None = None, *, apply: bool
         posts = _post_marks(session, folder, options or Options())
         known = {key for a in known_articles(session.state, session.appid) for key in (a.media_id, a.article_id)
                  if key}
-        seen = (await _drafts(session, PAGE * MAX_PAGES))[0] + (await _published(session, PAGE * MAX_PAGES))[0]
+        with explaining():
+            seen = (await _drafts(session, PAGE * MAX_PAGES))[0]
+            published = await _unless_denied(_published(session, PAGE * MAX_PAGES), report.notes, optional=True)
+        seen += published[0] if published is not None else []
         orphans = [s for s in seen if s.mark is not None and _id(s.item) not in known]
         orphans.sort(key=lambda s: s.item.update_time, reverse=True)
         adopted: set[str] = set()
@@ -101,6 +110,21 @@ async def reconcile(folder: Path, options: Options | None = None, *, apply: bool
                                          found.item.title, path, action, found.item.article_id,
                                          found.item.update_time))
     return report
+
+
+async def _unless_denied(listing: Awaitable[tuple[list[Seen], int]], notes: list[str], *,
+                         optional: bool) -> tuple[list[Seen], int] | None:
+    """The published list; None (and a note) when the account may not read it and it was
+    not the one thing asked for (48001: unverified since July 2025)."""
+    from mdwx.wechat.errors import PermissionDenied
+
+    try:
+        return await listing
+    except PermissionDenied as exc:
+        if not optional or exc.errcode != 48001:
+            raise
+        notes.append("the published list (freepublish/batchget) answered 48001: " + POLICY_48001)
+        return None
 
 
 def _action(session: AccountSession, path: str | None, found: Seen, adopted: set[str]) -> str:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mdwx.account.policy import PASTE_ROUTE, POLICY_48001
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import DoctorCheck, DoctorReport
 from mdwx.api.types import Options
@@ -28,11 +29,6 @@ if TYPE_CHECKING:
 FILL_WARN, FILL_FAIL = 0.80, 0.95
 #: Seconds of clock difference that warn (scheduling, token lifetimes) and fail.
 SKEW_WARN, SKEW_FAIL = 30.0, 300.0
-POLICY_48001 = (
-    "since July 2025 personal and unverified accounts have lost this call (WeChat's 发布能力 policy; "
-    "mass send, preview, comments and analytics always needed verification)")
-PASTE_ROUTE = ("verify the account (mp.weixin.qq.com → 设置与开发 → 账号设置), or publish by hand: "
-               "`mdwx preview POST` and paste the article with its copy button into the editor")
 WHITELIST_PLACE = "mp.weixin.qq.com → 设置与开发 → 基本配置 → IP白名单"
 
 

@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
+from mdwx.account.policy import explained
 from mdwx.account.session import open_account
 from mdwx.account.types import CommentRow, CommentsReport, StatsReport, StatsRow
 from mdwx.api.types import Options
@@ -28,8 +29,6 @@ COMMENT_ACTIONS = ("list", "open", "close", "reply", "elect", "unelect", "delete
 MAX_STATS_DAYS = 90
 STATS_CONCURRENCY = 4
 BEIJING = dt.timezone(dt.timedelta(hours=8))
-_CLOSED_HINT = ("open them with `mdwx comments POST --open` (or comments: open in the front matter); "
-                "an account without the comment permission (unverified) cannot")
 
 
 class NoMessageError(MdwxError):
@@ -65,7 +64,7 @@ async def comments(post: Path, options: Options | None = None, *, action: str = 
             report.done = await _act(session.client, record.msg_data_id, index, action, comment_id, text)
             await _fill(session.client, report)
         except MdwxError as exc:
-            raise _explained(exc) from None
+            raise explained(exc) from None
     return report
 
 
@@ -97,20 +96,6 @@ async def _fill(client: object, report: CommentsReport) -> None:
         begin += len(page.comments)
         if not page.comments or begin >= page.total or begin >= 10_000:
             return
-
-
-def _explained(exc: MdwxError) -> MdwxError:
-    """48001 and 88000 with what they mean for comments and what remains to do."""
-    from mdwx.account.doctor import PASTE_ROUTE, POLICY_48001
-    from mdwx.wechat.errors import PermissionDenied
-
-    errcode = getattr(exc, "errcode", None)
-    if isinstance(exc, PermissionDenied) and errcode == 88000:
-        return PermissionDenied(88000, exc.errmsg, exc.endpoint, _CLOSED_HINT,
-                                meaning="comments are not open for this article")
-    if isinstance(exc, PermissionDenied) and errcode == 48001:
-        return PermissionDenied(48001, exc.errmsg, exc.endpoint, PASTE_ROUTE, meaning=POLICY_48001)
-    return exc
 
 
 def stats_range(since: dt.date | None, until: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -151,7 +136,7 @@ async def stats(folder: Path, options: Options | None = None, *, posts: list[Pat
             answers = [await day(days[0])]  # a refusal (48001) ends the call before the rest start
             answers += await asyncio.gather(*(day(d) for d in days[1:]))
         except MdwxError as exc:
-            raise _explained(exc) from None
+            raise explained(exc) from None
         for answer in answers:
             report.is_delay = report.is_delay or answer.is_delay
             for row in answer.rows:

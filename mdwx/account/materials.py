@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mdwx.account.content import MAX_PAGES, PAGE
+from mdwx.account.policy import explaining
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import MaterialRow, MaterialsReport
 from mdwx.api.types import Options
@@ -66,23 +67,30 @@ async def materials(folder: Path, options: Options | None = None, *, action: str
         raise ValueError(f"action is count, list or prune, not {action!r}")
     report = MaterialsReport(caps=dict(MATERIAL_CAPS))
     async with open_account(folder, options) as session:
-        assert session.client is not None
-        count = await session.client.material_count()
-        report.counts = {"image": count.image, "video": count.video, "voice": count.voice, "news": count.news}
-        if action == "count":
-            return report
-        uploads = permanent_uploads(session.state, session.appid)
-        usage = await account_usage(session, uploads)
-        if action == "list":
-            report.items = await _listed(session, uploads, usage, limit)
-            return report
-        prunable, report.kept = prune_plan(uploads, usage)
-        report.prunable = [MaterialRow(u.media_id or "", u.kind, u.url, 0, True) for u in prunable]
-        if apply:
-            for upload in prunable:
-                await session.client.material_delete(upload.media_id or "")
-                forget_upload(session.state, session.appid, upload.media_id or "")
-            report.applied = True
+        with explaining():
+            return await _materials(session, report, action, apply, limit)
+
+
+async def _materials(session: AccountSession, report: MaterialsReport, action: str, apply: bool,
+                     limit: int) -> MaterialsReport:
+    client = session.client
+    assert client is not None
+    count = await client.material_count()
+    report.counts = {"image": count.image, "video": count.video, "voice": count.voice, "news": count.news}
+    if action == "count":
+        return report
+    uploads = permanent_uploads(session.state, session.appid)
+    usage = await account_usage(session, uploads)
+    if action == "list":
+        report.items = await _listed(session, uploads, usage, limit)
+        return report
+    prunable, report.kept = prune_plan(uploads, usage)
+    report.prunable = [MaterialRow(u.media_id or "", u.kind, u.url, 0, True) for u in prunable]
+    if apply:
+        for upload in prunable:  # forgotten one by one: an interrupted prune leaves a true record
+            await client.material_delete(upload.media_id or "")
+            forget_upload(session.state, session.appid, upload.media_id or "")
+        report.applied = True
     return report
 
 

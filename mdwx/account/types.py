@@ -80,9 +80,11 @@ class AccountListing:
 
     items: list[AccountItem] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    #: What could not be listed and why (e.g. the published list of an unverified account).
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"items": [i.to_json() for i in self.items], "totals": self.totals}
+        return {"items": [i.to_json() for i in self.items], "totals": self.totals, "notes": self.notes}
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,10 @@ class Orphan:
 class ReconcileReport:
     orphans: list[Orphan] = field(default_factory=list)
     applied: bool = False
+    notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"applied": self.applied, "orphans": [o.to_json() for o in self.orphans]}
+        return {"applied": self.applied, "orphans": [o.to_json() for o in self.orphans], "notes": self.notes}
 
 
 @dataclass(frozen=True)

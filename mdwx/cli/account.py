@@ -86,7 +86,7 @@ def add_account_commands(main: click.Group, guard: Any) -> None:
         lines = [f"{i.kind:9} {i.media_id or i.article_id or i.msg_data_id:44.44} {i.path or '-':30.30} {i.title}"
                  for i in listing.items]
         totals = ", ".join(f"{k}: {v}" for k, v in listing.totals.items())
-        _emit(listing.to_json(), as_json, [*lines, f"({totals})"])
+        _emit(listing.to_json(), as_json, [*lines, f"({totals})", *(f"note: {n}" for n in listing.notes)])
 
     @main.command()
     @click.option("--yes", is_flag=True, help="Adopt and delete as listed, without asking.")
@@ -107,7 +107,7 @@ def add_account_commands(main: click.Group, guard: Any) -> None:
         lines = _orphan_lines(report) or ["nothing to reconcile: every marked article is recorded"]
         if not report.applied and any(o.action in ("adopt", "delete") for o in report.orphans):
             lines.append("(a dry run: --yes to apply)")
-        _emit(report.to_json(), as_json, lines)
+        _emit(report.to_json(), as_json, [*lines, *(f"note: {n}" for n in report.notes)])
 
     @main.command()
     @click.argument("action", type=click.Choice(["count", "list", "prune"]), default="count")
