@@ -55,7 +55,11 @@ _site = click.option("--site", "site", type=click.Path(path_type=Path, exists=Tr
 
 def add_account_commands(main: click.Group, guard: Any) -> None:
     """Register the account commands on ``main``."""
+    for add in (_add_doctor, _add_list, _add_reconcile, _add_materials, _add_comments, _add_stats):
+        add(main, guard)
 
+
+def _add_doctor(main: click.Group, guard: Any) -> None:
     @main.command()
     @_site
     @_common
@@ -68,6 +72,8 @@ def add_account_commands(main: click.Group, guard: Any) -> None:
         _emit(report.to_json(), as_json, [c.line() for c in report.checks])
         sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
 
+
+def _add_list(main: click.Group, guard: Any) -> None:
     @main.command("list")
     @click.option("--drafts", "kinds", flag_value="drafts", multiple=True, help="The draft box (草稿箱).")
     @click.option("--published", "kinds", flag_value="published", multiple=True, help="发表记录 (freepublish).")
@@ -88,6 +94,8 @@ def add_account_commands(main: click.Group, guard: Any) -> None:
         totals = ", ".join(f"{k}: {v}" for k, v in listing.totals.items())
         _emit(listing.to_json(), as_json, [*lines, f"({totals})", *(f"note: {n}" for n in listing.notes)])
 
+
+def _add_reconcile(main: click.Group, guard: Any) -> None:
     @main.command()
     @click.option("--yes", is_flag=True, help="Adopt and delete as listed, without asking.")
     @_site
@@ -109,6 +117,8 @@ def add_account_commands(main: click.Group, guard: Any) -> None:
             lines.append("(a dry run: --yes to apply)")
         _emit(report.to_json(), as_json, [*lines, *(f"note: {n}" for n in report.notes)])
 
+
+def _add_materials(main: click.Group, guard: Any) -> None:
     @main.command()
     @click.argument("action", type=click.Choice(["count", "list", "prune"]), default="count")
     @click.option("--yes", is_flag=True, help="prune: delete (default: only list what would go).")
@@ -133,6 +143,8 @@ def add_account_commands(main: click.Group, guard: Any) -> None:
                 lines.append("(a dry run: --yes to delete)")
         _emit(report.to_json(), as_json, lines)
 
+
+def _add_comments(main: click.Group, guard: Any) -> None:
     @main.command()
     @click.argument("post", type=click.Path(path_type=Path))
     @click.option("--reply", nargs=2, metavar="ID TEXT", default=None, help="Reply to comment ID.")
@@ -159,6 +171,8 @@ def add_account_commands(main: click.Group, guard: Any) -> None:
                   + (f"\n    ↳ {c.reply}" if c.reply else "") for c in report.comments]
         _emit(report.to_json(), as_json, [*lines, f"({report.total} comment(s))"])
 
+
+def _add_stats(main: click.Group, guard: Any) -> None:
     @main.command()
     @click.argument("posts", nargs=-1, type=click.Path(path_type=Path))
     @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (default: 7 days ago).")
