@@ -89,8 +89,7 @@ def _add_list(main: click.Group, guard: Any) -> None:
 
         chosen = kinds or KINDS
         listing = _run(lambda: account_list(site, _options(sandbox, account), kinds=tuple(chosen), limit=limit))
-        lines = [f"{i.kind:9} {i.media_id or i.article_id or i.msg_data_id:44.44} {i.path or '-':30.30} {i.title}"
-                 for i in listing.items]
+        lines = [f"{i.kind:9} {_item_id(i):44.44} {i.path or '-':30.30} {i.title}" for i in listing.items]
         totals = ", ".join(f"{k}: {v}" for k, v in listing.totals.items())
         _emit(listing.to_json(), as_json, [*lines, f"({totals})", *(f"note: {n}" for n in listing.notes)])
 
@@ -202,6 +201,13 @@ def _add_stats(main: click.Group, guard: Any) -> None:
         lines += [f"{r.published:10} {r.read_user:>7} {r.share_user:>6} {r.zaikan_user:>5} {r.like_user:>5} "
                   f"{r.comment_count:>5}  {r.path or r.title}" for r in report.rows]
         _emit(report.to_json(), as_json, [*lines, f"({report.since} to {report.until})"])
+
+
+def _item_id(item: Any) -> str:
+    """What a row is known by: a draft's media_id, an article_id, a send's msg_data_id."""
+    if item.kind == "sent":
+        return f"msg_data_id {item.msg_data_id}"
+    return str(item.media_id or item.article_id)
 
 
 def _orphan_lines(report: Any) -> list[str]:

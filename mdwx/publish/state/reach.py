@@ -71,8 +71,33 @@ def article_by_path(state: State, appid: str, source_path: str) -> ArticleRecord
 
 
 def sent_articles(state: State, appid: str) -> list[KnownArticle]:
-    """The articles with a ``msg_data_id`` (submitted through the draft API, or mass sent)."""
-    return [a for a in known_articles(state, appid) if a.msg_data_id]
+    """The articles with a ``msg_data_id`` (submitted through the draft API, or mass sent),
+    and the rows of a ``mass_sends`` table when this state has one (kept by ``mdwx send``)."""
+    found = [a for a in known_articles(state, appid) if a.msg_data_id]
+    seen = {a.msg_data_id for a in found}
+    return found + [a for a in _mass_sends(state, appid) if a.msg_data_id not in seen]
+
+
+def _mass_sends(state: State, appid: str) -> list[KnownArticle]:
+    """Rows of the mass-send record, read by the columns it has (it may be older or newer
+    than this module): a send without a msg_data_id cannot be followed and is left out."""
+    with state._guard() as conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mass_sends'").fetchone() is None:
+            return []
+        columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(mass_sends)")}
+        if "msg_data_id" not in columns:
+            return []
+        where = " WHERE appid = ?" if "appid" in columns else ""
+        rows = conn.execute(f"SELECT * FROM mass_sends{where}", (appid,) if where else ()).fetchall()
+    out = []
+    for row in rows:
+        data = dict(row)
+        if not data.get("msg_data_id"):
+            continue
+        out.append(KnownArticle(str(data.get("source_path") or ""), "mass", str(data.get("media_id") or ""), "",
+                                str(data.get("status") or "sent"), str(data.get("title") or ""), None,
+                                str(data["msg_data_id"])))
+    return out
 
 
 def permanent_uploads(state: State, appid: str) -> list[UploadRecord]:
