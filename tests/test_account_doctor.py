@@ -135,3 +135,11 @@ def test_the_in_process_sandbox_and_an_unknown_account(site: Path, tmp_path: Pat
     assert code == 0 and checks(doc)["capability:draft"]["status"] == "ok"
     result = mdwx("doctor", "--account", "nope", cwd=site, env=env)
     assert result.returncode == 2 and "no account 'nope'" in result.stderr
+
+
+def test_a_given_access_token_is_checked_too(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in sandbox_env(sb, tmp_path).items() if k not in ("WECHAT_APPID", "WECHAT_APPSECRET")}
+    code, doc = mdwx_json("doctor", cwd=site, env={**env, "WECHAT_ACCESS_TOKEN": "not-a-token"})
+    found = checks(doc)
+    assert code == 1 and found["credentials"]["status"] == "fail" and found["credentials"]["details"]["errcode"] == 40001
+    assert "not-a-token" not in str(doc)

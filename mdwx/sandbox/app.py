@@ -20,7 +20,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from . import admin, media, tokens
-from .capabilities import account_refusal
+from .capabilities import SERVER_ROUTES, account_refusal
 from .comment import COMMENT_ROUTES, READER_ADMIN_ROUTES
 from .control import Control, RequestRecord, now
 from .datacube import DATACUBE_ROUTES
@@ -192,6 +192,7 @@ def _routes() -> list[Route]:
         *MATERIAL_ROUTES,
         *COMMENT_ROUTES,
         *DATACUBE_ROUTES,
+        *SERVER_ROUTES,
         Route("/mmbiz/{name}", media.serve_image, methods=["GET"]),
         *READER_ROUTES,
         Route("/_sandbox/configure", admin.configure, methods=["POST"]),

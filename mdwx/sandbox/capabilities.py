@@ -13,9 +13,11 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
-from starlette.responses import Response
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
-from .responses import wx_error
+from .responses import token_error, wx_error
 
 if TYPE_CHECKING:
     from .settings import SandboxSettings
@@ -71,3 +73,19 @@ def account_refusal(app_state: Any, endpoint: str, query: dict[str, str]) -> Res
     token = query.get("access_token")
     code = int(app_state.store.check_token(token)) if token else 41001
     return wx_error(code or 48001)
+
+
+#: What ``getcallbackip`` answers: the address ranges WeChat calls a server from.
+CALLBACK_IPS = ("101.226.103.0/25", "101.226.233.128/25", "58.247.206.128/25", "182.254.11.0/24")
+
+
+async def getcallbackip(request: Request) -> Response:
+    """``cgi-bin/getcallbackip`` (a GET): WeChat's own addresses; any valid token may ask,
+    so a client uses it to learn whether its token is accepted."""
+    code = token_error(request)
+    if code:
+        return wx_error(code)
+    return JSONResponse({"ip_list": list(CALLBACK_IPS)})
+
+
+SERVER_ROUTES = [Route("/cgi-bin/getcallbackip", getcallbackip, methods=["GET"])]

@@ -43,7 +43,6 @@ class ReachEndpoints:
     """Mixed into :class:`~mdwx.wechat.client.WeChatClient`."""
 
     _http: httpx.AsyncClient  # provided by WeChatClient
-    _tokens: Any  # the client's TokenSource
 
     async def _api(self, call: Call) -> dict[str, Any]:  # provided by WeChatClient
         raise NotImplementedError
@@ -117,10 +116,11 @@ class ReachEndpoints:
         return Analytics(tuple(_figures(e) for e in _entries(body.get("list"))), bool(body.get("is_delay")))
 
     async def token_check(self) -> None:
-        """Obtain an access token (from the cache, else from WeChat): raises
-        :class:`~mdwx.wechat.errors.TokenError` (40013 AppID, 40125 AppSecret) or
-        :class:`~mdwx.wechat.errors.IPWhitelistError` (40164) as WeChat answers."""
-        await self._tokens.current()
+        """Obtain an access token and have WeChat accept it (``cgi-bin/getcallbackip``, which
+        any valid token may call; a given ``WECHAT_ACCESS_TOKEN`` is checked the same way).
+        Raises :class:`~mdwx.wechat.errors.TokenError` (40013 AppID, 40125 AppSecret, 40001
+        token) or :class:`~mdwx.wechat.errors.IPWhitelistError` (40164) as WeChat answers."""
+        await self._api(Call("GET", "cgi-bin/getcallbackip", "getcallbackip"))
 
     async def mass_permission_probe(self) -> None:
         """``message/mass/get`` of a message that does not exist: read-only, and answered with
