@@ -38,12 +38,10 @@ def test_an_older_state_gains_the_msg_data_id_column(tmp_path: Path) -> None:
 
 
 def test_sent_articles_include_a_mass_send_record_when_the_state_has_one(tmp_path: Path) -> None:
-    from mdwx.publish.state.reach import sent_articles
-
     with State.open(tmp_path / "state.db") as state:
         state._conn.execute("CREATE TABLE mass_sends (appid TEXT, source_path TEXT, msg_id TEXT, msg_data_id TEXT,"
                             " title TEXT)")
         state._conn.execute("INSERT INTO mass_sends VALUES ('wx1', 'p.md', '1', '2247', 'P'), "
                             "('wx2', 'q.md', '2', '9', 'Q'), ('wx1', 'r.md', '3', '', 'R')")
-        sent = sent_articles(state, "wx1")
+        sent = state.sent_articles("wx1")
     assert [(a.source_path, a.msg_data_id, a.backend) for a in sent] == [("p.md", "2247", "mass")]

@@ -20,7 +20,7 @@ from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import AccountItem, AccountListing, Orphan, ReconcileReport
 from mdwx.api.types import Options
 from mdwx.publish.marker import Mark, read_mark
-from mdwx.publish.state.reach import KnownArticle, known_articles, sent_articles
+from mdwx.publish.state.reach import KnownArticle
 
 if TYPE_CHECKING:
     from mdwx.source.posts import Post as SitePost
@@ -50,7 +50,7 @@ async def account_list(folder: Path, options: Options | None = None, *, kinds: t
     listing = AccountListing()
     async with open_account(folder, options) as session:
         posts = _post_marks(session, folder, options or Options())
-        known = {key: a for a in known_articles(session.state, session.appid) for key in (a.media_id, a.article_id)
+        known = {key: a for a in session.state.known_articles(session.appid) for key in (a.media_id, a.article_id)
                  if key}
         with explaining():
             if "drafts" in kinds:
@@ -63,7 +63,7 @@ async def account_list(folder: Path, options: Options | None = None, *, kinds: t
                     listing.items += [_joined(s, posts, known) for s in found[0]]
                     listing.totals["published"] = found[1]
         if "sent" in kinds:
-            sent = [_sent_item(a) for a in sent_articles(session.state, session.appid)]
+            sent = [_sent_item(a) for a in session.state.sent_articles(session.appid)]
             listing.items += sent
             listing.totals["sent"] = len(sent)
     return listing
@@ -84,7 +84,7 @@ async def reconcile(folder: Path, options: Options | None = None, *, apply: bool
     report = ReconcileReport(applied=apply)
     async with open_account(folder, options) as session:
         posts = _post_marks(session, folder, options or Options())
-        known = {key for a in known_articles(session.state, session.appid) for key in (a.media_id, a.article_id)
+        known = {key for a in session.state.known_articles(session.appid) for key in (a.media_id, a.article_id)
                  if key}
         with explaining():
             seen = (await _drafts(session, PAGE * MAX_PAGES))[0]

@@ -20,7 +20,6 @@ from mdwx.account.session import open_account
 from mdwx.account.types import CommentRow, CommentsReport, StatsReport, StatsRow
 from mdwx.api.types import Options
 from mdwx.errors import MdwxError
-from mdwx.publish.state.reach import article_by_path, sent_articles
 from mdwx.wechat.reach_models import Analytics
 
 COMMENT_ACTIONS = ("list", "open", "close", "reply", "elect", "unelect", "delete", "unreply")
@@ -51,7 +50,7 @@ async def comments(post: Path, options: Options | None = None, *, action: str = 
     options = options or Options()
     site_post = site_posts([post], options, need_path="address its comments")[0]
     async with open_account(site_post.config.root, options) as session:
-        record = article_by_path(session.state, session.appid, site_post.relative)
+        record = session.state.article_any_backend(session.appid, site_post.relative)
         if record is None or not record.msg_data_id:
             raise NoMessageError(
                 "mdwx has no msg_data_id for this post's article, and comments are keyed by it",
@@ -123,7 +122,7 @@ async def stats(folder: Path, options: Options | None = None, *, posts: list[Pat
     async with open_account(folder, options) as session:
         client = session.client
         assert client is not None
-        by_message = {a.msg_data_id: a.source_path for a in sent_articles(session.state, session.appid)}
+        by_message = {a.msg_data_id: a.source_path for a in session.state.sent_articles(session.appid)}
         wanted = _wanted(posts, options, by_message) if posts else None
         gate = asyncio.Semaphore(STATS_CONCURRENCY)
 

@@ -26,7 +26,6 @@ from mdwx.account.policy import explaining
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import MaterialRow, MaterialsReport
 from mdwx.api.types import Options
-from mdwx.publish.state.reach import forget_upload, known_articles, permanent_uploads
 from mdwx.publish.state.schema import UploadRecord
 from mdwx.wechat.reach_models import MATERIAL_CAPS
 
@@ -79,7 +78,7 @@ async def _materials(session: AccountSession, report: MaterialsReport, action: s
     report.counts = {"image": count.image, "video": count.video, "voice": count.voice, "news": count.news}
     if action == "count":
         return report
-    uploads = permanent_uploads(session.state, session.appid)
+    uploads = session.state.permanent_uploads(session.appid)
     usage = await account_usage(session, uploads)
     if action == "list":
         report.items = await _listed(session, uploads, usage, limit)
@@ -89,7 +88,7 @@ async def _materials(session: AccountSession, report: MaterialsReport, action: s
     if apply:
         for upload in prunable:  # forgotten one by one: an interrupted prune leaves a true record
             await client.material_delete(upload.media_id or "")
-            forget_upload(session.state, session.appid, upload.media_id or "")
+            session.state.forget_upload(session.appid, upload.media_id or "")
         report.applied = True
     return report
 
@@ -98,7 +97,7 @@ async def account_usage(session: AccountSession, uploads: list[UploadRecord]) ->
     """Who uses each upload: every draft and published article of the account, read in full."""
     from mdwx.wechat.errors import WeChatError
 
-    live_media = [a for a in known_articles(session.state, session.appid) if a.backend == "media" and a.live]
+    live_media = [a for a in session.state.known_articles(session.appid) if a.backend == "media" and a.live]
     if live_media:
         return Usage({}, f"{len(live_media)} live article(s) of the media API, which lists nothing: their "
                          "pictures cannot be seen")

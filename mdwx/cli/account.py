@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mdwx.cli.common import EXIT_FAILED, EXIT_OK
+from mdwx.cli.common import EXIT_FAILED, EXIT_OK, CommandDecorator
 from mdwx.errors import ConfigError
 
 T = TypeVar("T")
@@ -43,7 +43,7 @@ def _emit(document: dict[str, Any], as_json: bool, lines: list[str]) -> None:
         click.echo(line, err=True)
 
 
-def _common(func: Any) -> Any:
+def _common(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--sandbox", is_flag=True, help="Ask the local in-process sandbox (as publish --sandbox).")(func)
     func = click.option("--account", metavar="NAME", default=None, help="The site's [accounts.NAME].")(func)
     return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(func)
@@ -53,13 +53,13 @@ _site = click.option("--site", "site", type=click.Path(path_type=Path, exists=Tr
                      show_default=True, help="The site folder (its mdwx.toml and state).")
 
 
-def add_account_commands(main: click.Group, guard: Any) -> None:
+def add_account_commands(main: click.Group, guard: CommandDecorator) -> None:
     """Register the account commands on ``main``."""
     for add in (_add_doctor, _add_list, _add_reconcile, _add_materials, _add_comments, _add_stats):
         add(main, guard)
 
 
-def _add_doctor(main: click.Group, guard: Any) -> None:
+def _add_doctor(main: click.Group, guard: CommandDecorator) -> None:
     @main.command()
     @_site
     @_common
@@ -73,7 +73,7 @@ def _add_doctor(main: click.Group, guard: Any) -> None:
         sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
 
 
-def _add_list(main: click.Group, guard: Any) -> None:
+def _add_list(main: click.Group, guard: CommandDecorator) -> None:
     @main.command("list")
     @click.option("--drafts", "kinds", flag_value="drafts", multiple=True, help="The draft box (草稿箱).")
     @click.option("--published", "kinds", flag_value="published", multiple=True, help="发表记录 (freepublish).")
@@ -94,7 +94,7 @@ def _add_list(main: click.Group, guard: Any) -> None:
         _emit(listing.to_json(), as_json, [*lines, f"({totals})", *(f"note: {n}" for n in listing.notes)])
 
 
-def _add_reconcile(main: click.Group, guard: Any) -> None:
+def _add_reconcile(main: click.Group, guard: CommandDecorator) -> None:
     @main.command()
     @click.option("--yes", is_flag=True, help="Adopt and delete as listed, without asking.")
     @_site
@@ -117,7 +117,7 @@ def _add_reconcile(main: click.Group, guard: Any) -> None:
         _emit(report.to_json(), as_json, [*lines, *(f"note: {n}" for n in report.notes)])
 
 
-def _add_materials(main: click.Group, guard: Any) -> None:
+def _add_materials(main: click.Group, guard: CommandDecorator) -> None:
     @main.command()
     @click.argument("action", type=click.Choice(["count", "list", "prune"]), default="count")
     @click.option("--yes", is_flag=True, help="prune: delete (default: only list what would go).")
@@ -143,7 +143,7 @@ def _add_materials(main: click.Group, guard: Any) -> None:
         _emit(report.to_json(), as_json, lines)
 
 
-def _add_comments(main: click.Group, guard: Any) -> None:
+def _add_comments(main: click.Group, guard: CommandDecorator) -> None:
     @main.command()
     @click.argument("post", type=click.Path(path_type=Path))
     @click.option("--reply", nargs=2, metavar="ID TEXT", default=None, help="Reply to comment ID.")
@@ -171,7 +171,7 @@ def _add_comments(main: click.Group, guard: Any) -> None:
         _emit(report.to_json(), as_json, [*lines, f"({report.total} comment(s))"])
 
 
-def _add_stats(main: click.Group, guard: Any) -> None:
+def _add_stats(main: click.Group, guard: CommandDecorator) -> None:
     @main.command()
     @click.argument("posts", nargs=-1, type=click.Path(path_type=Path))
     @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (default: 7 days ago).")

@@ -102,9 +102,7 @@ class SubmitSteps:
             self.state.record_submitted(self.appid, post.relative, publish_id)
             msg_data_id = getattr(self.backend, "msg_data_ids", {}).get(publish_id, "")
             if msg_data_id:
-                from mdwx.publish.state.reach import record_msg_data_id
-
-                record_msg_data_id(self.state, self.appid, post.relative, msg_data_id)
+                self.state.record_msg_data_id(self.appid, post.relative, msg_data_id)
             result.status = "submitted"
             return
 

@@ -12,6 +12,7 @@ content, openid?}`` (no token).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -86,7 +87,7 @@ async def list_comments(request: Request) -> Response:
 
 
 async def _comment_change(request: Request, assignments: str, values: tuple[Any, ...] = (),
-                          body_check: Any = None) -> Response:
+                          body_check: Callable[[dict[str, Any]], Response | None] | None = None) -> Response:
     call = await _message_call(request)
     if isinstance(call, Response):
         return call

@@ -21,7 +21,7 @@ class MaterialCount:
 
     def fill(self, kind: str) -> float:
         """How full the ``kind`` library is, 0.0–1.0 (and more if WeChat lets it overflow)."""
-        return getattr(self, kind) / MATERIAL_CAPS[kind]
+        return int(getattr(self, kind)) / MATERIAL_CAPS[kind]
 
 
 @dataclass(frozen=True)
