@@ -52,9 +52,11 @@ def test_an_unverified_account_learns_the_july_2025_policy_and_the_route_left(
     code, doc = mdwx_json("doctor", cwd=site, env=sandbox_env(sb, tmp_path))
     found = checks(doc)
     assert code == 1
-    for name in ("capability:freepublish", "capability:analytics", "capability:mass"):
-        assert found[name]["status"] == "fail" and "July 2025" in found[name]["message"]
-        assert "mdwx preview" in found[name]["fix"]
+    assert "July 2025" in found["capability:freepublish"]["message"]
+    assert "mdwx preview" in found["capability:freepublish"]["fix"]
+    for name in ("capability:analytics", "capability:mass"):
+        assert found[name]["status"] == "fail" and "verified account" in found[name]["message"]
+        assert "verify the account" in found[name]["fix"]
     assert found["capability:draft"]["status"] == "ok"
     assert found["backend"]["status"] == "warn" and "--draft" in found["backend"]["fix"]
 

@@ -34,24 +34,32 @@ WHITELIST_PLACE = "mp.weixin.qq.com → 设置与开发 → 基本配置 → IP�
 
 @dataclass(frozen=True)
 class Capability:
-    """A permission and the read-only call that shows whether the account has it."""
+    """A permission, the read-only call that shows whether the account has it, and what a
+    48001 from it means and leaves."""
 
     name: str
     words: str
     probe: Callable[[WeChatClient], Awaitable[Any]]
+    refused: str = POLICY_48001
+    fix: str = PASTE_ROUTE
 
 
 def _yesterday() -> dt.date:
     return (dt.datetime.now(dt.timezone(dt.timedelta(hours=8))) - dt.timedelta(days=1)).date()
 
 
+VERIFY = "verify the account (mp.weixin.qq.com → 设置与开发 → 账号设置)"
 CAPABILITIES = (
     Capability("draft", "the draft box (draft/*)", lambda c: c.draft_count()),
     Capability("freepublish", "publishing (freepublish/*)", lambda c: c.freepublish_batchget(0, 1, no_content=True)),
-    Capability("material", "the material library (material/*)", lambda c: c.material_count()),
-    Capability("mass", "mass send and preview (message/mass/*)", lambda c: c.mass_permission_probe()),
+    Capability("material", "the material library (material/*)", lambda c: c.material_count(),
+               "the account may not manage its material library", VERIFY),
+    Capability("mass", "mass send and preview (message/mass/*)", lambda c: c.mass_permission_probe(),
+               "mass send and preview need a verified account", f"{VERIFY}, or send from the console (群发)"),
     Capability("analytics", "analytics (datacube/*)",
-               lambda c: c.datacube("getarticletotaldetail", _yesterday(), _yesterday())),
+               lambda c: c.datacube("getarticletotaldetail", _yesterday(), _yesterday()),
+               "analytics through the API need a verified account",
+               f"{VERIFY}; the console's 数据分析 shows the same figures"),
 )
 #: Probes whose refusal of the body (not of the permission) still shows the permission.
 _BODY_CODES = frozenset({40007, 40097, 88000})
@@ -155,7 +163,7 @@ async def _probe(client: WeChatClient, cap: Capability) -> DoctorCheck:
     except PermissionDenied as exc:
         if exc.errcode == 48001:
             return DoctorCheck(f"capability:{cap.name}", "fail", f"no permission for {cap.words} (48001): "
-                               + POLICY_48001, PASTE_ROUTE, {**details, "errcode": 48001})
+                               + cap.refused, cap.fix, {**details, "errcode": 48001})
     except WeChatError as exc:
         if exc.errcode not in _BODY_CODES:
             return DoctorCheck(f"capability:{cap.name}", "warn", f"could not probe {cap.words}: {exc}", exc.hint,
