@@ -236,8 +236,8 @@ def test_200_concurrent_calls_through_the_relay_while_tokens_keep_expiring(tmp_p
 
 
 _CLIENT_CALLS = re.compile(
-    r'_call\("([a-z_/]+)"|"(cgi-bin/[a-z_/]+)"|_publish\(\s*"([a-z]+)"|'
-    r'_video\("([a-z_]+)"'
+    r'(?:_call|_post)\("([a-z_/]+)"|"(cgi-bin/[a-z_/]+)"|_publish\(\s*"([a-z]+)"|'
+    r'_video\("([a-z_]+)"|\.datacube\(\s*"([a-z_]+)"'
 )
 
 
@@ -246,10 +246,13 @@ def test_every_endpoint_mdwxs_client_calls_is_forwarded_except_the_token_ones() 
     through a relay: this names it at once."""
     from mdwx.relay.operations import TOKEN_ENDPOINTS
 
-    source = "\n".join(p.read_text("utf-8") for p in sorted(WECHAT.glob("*.py")))
+    modules = [p for p in sorted(WECHAT.parent.rglob("*.py")) if p.parent.name != "relay"]
+    source = "\n".join(p.read_text("utf-8") for p in modules)
     called = set()
-    for call, path, publish, video in _CLIENT_CALLS.findall(source):
-        if call:
+    for call, path, publish, video, datacube in _CLIENT_CALLS.findall(source):
+        if datacube:
+            called.add(f"datacube/{datacube}")
+        elif call:
             called.add(f"cgi-bin/{call}")
         elif path and not path.endswith("upload_video"):
             called.add(path)
