@@ -2,10 +2,12 @@
 
 An agent gets mdwx's tools, not raw API calls: ``check``, ``build`` (HTML and a phone
 screenshot when Chromium is installed), ``publish`` (a draft unless asked to submit),
-``status`` and ``themes``; ``delete`` only when the server was started with
-``--allow-destructive``. Every tool is a thin call of :mod:`mdwx.api`, so the state makes a
-retried ``publish`` update the same article instead of adding a copy, and every check that
-``mdwx publish`` runs before sending runs here too.
+``status``, ``themes`` and the account's read-only calls (``doctor``, ``account_list``,
+``reconcile`` as a preview, ``materials``, ``comments``, ``stats``: :mod:`mdwx.mcp_account`);
+``delete`` and ``prune`` only when the server was started with ``--allow-destructive``.
+Every tool is a thin call of :mod:`mdwx.api`, so the state makes a retried ``publish``
+update the same article instead of adding a copy, and every check that ``mdwx publish``
+runs before sending runs here too.
 
 Posts are paths inside the one site the server was started for: each is resolved (symbolic
 links followed) and refused outside the site's folder, then handed to the API, whose gate
@@ -28,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.mcp_account import AccountTools
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -45,7 +48,7 @@ INSTRUCTIONS = (
 
 
 @dataclass
-class MdwxTools:
+class MdwxTools(AccountTools):
     """The tools of one server: the site's folder, whether to use the sandbox, the environment."""
 
     site: Path
@@ -189,9 +192,20 @@ class MdwxTools:
         return result.to_json()
 
 
-READ_TOOLS = ("check", "build", "status", "themes")
+READ_TOOLS = (
+    "check",
+    "build",
+    "status",
+    "themes",
+    "doctor",
+    "account_list",
+    "reconcile",
+    "materials",
+    "comments",
+    "stats",
+)
 WRITE_TOOLS = ("publish",)
-DESTRUCTIVE_TOOLS = ("delete",)
+DESTRUCTIVE_TOOLS = ("delete", "prune")
 
 
 async def _shot(page: Path, browser: str) -> str:
@@ -222,8 +236,8 @@ def create_server(tools: MdwxTools, *, allow_destructive: bool = False) -> MCPSe
         annotations = ToolAnnotations(
             read_only_hint=name in READ_TOOLS,
             destructive_hint=name in DESTRUCTIVE_TOOLS,
-            idempotent_hint=name != "delete",
-            open_world_hint=name in ("publish", "status", "delete"),
+            idempotent_hint=name not in DESTRUCTIVE_TOOLS,
+            open_world_hint=name not in ("check", "build", "themes"),
         )
         server.add_tool(
             _reporting(getattr(tools, name)),

@@ -24,6 +24,19 @@ from mdwx.mcp_server import MdwxTools, create_server  # noqa: E402
 from tests.cli_helpers import count, write_post  # noqa: E402
 from tests.factories import sandbox  # noqa: E402
 
+READ_ONLY = {
+    "check",
+    "build",
+    "status",
+    "themes",
+    "doctor",
+    "account_list",
+    "reconcile",
+    "materials",
+    "comments",
+    "stats",
+}
+
 
 def _site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
@@ -59,7 +72,7 @@ def test_a_scripted_agent_session_over_stdio_checks_publishes_and_follows(tmp_pa
         async def session() -> list[dict[str, Any]]:
             async with Client(server, read_timeout_seconds=120) as client:
                 names = {tool.name for tool in (await client.list_tools()).tools}
-                assert names == {"check", "build", "publish", "status", "themes"}
+                assert names == READ_ONLY | {"publish"}
                 checked = _result(await client.call_tool("check", {"paths": ["posts/hello.md"]}))
                 first = _result(await client.call_tool("publish", {"paths": ["posts/hello.md"]}))
                 again = _result(await client.call_tool("publish", {"paths": ["posts/hello.md"]}))
@@ -95,8 +108,8 @@ def test_destructive_tools_exist_only_when_the_server_allows_them(tmp_path: Path
         async with Client(create_server(tools, allow_destructive=allow)) as client:
             return {tool.name for tool in (await client.list_tools()).tools}
 
-    assert "delete" not in asyncio.run(names(False))
-    assert asyncio.run(names(True)) == {"check", "build", "publish", "status", "themes", "delete"}
+    assert not {"delete", "prune"} & asyncio.run(names(False))
+    assert asyncio.run(names(True)) == READ_ONLY | {"publish", "delete", "prune"}
     refused = _call(tools, "delete", {"path": "posts/hello.md"})
     assert refused.is_error
 
@@ -178,3 +191,22 @@ def _confined_site(factory: pytest.TempPathFactory) -> MdwxTools:
         (site / "link").symlink_to(root)
         _SITES["site"] = MdwxTools(site, sandbox=True)
     return _SITES["site"]
+
+
+def test_the_accounts_read_only_calls_answer_through_the_server(tmp_path: Path) -> None:
+    tools = MdwxTools(_site(tmp_path), sandbox=True)
+    _result(_call(tools, "publish", {"paths": ["posts"]}))
+    doctor = _result(_call(tools, "doctor", {}))
+    counts = _result(_call(tools, "materials", {}))
+    listed = _result(_call(tools, "account_list", {"kinds": ["drafts"]}))
+    preview = _result(_call(tools, "reconcile", {}))
+    assert doctor["checks"] and counts["counts"]["image"] >= 1 and "items" in listed
+    assert preview["applied"] is False
+    for name, arguments, words in [
+        ("account_list", {"kinds": ["everything"]}, "unknown kind"),
+        ("materials", {"action": "prune"}, "prune tool"),
+        ("stats", {"since": "last week"}, "YYYY-MM-DD"),
+        ("comments", {"path": "../x.md"}, "outside the site"),
+    ]:
+        answer = _call(tools, name, arguments)
+        assert answer.is_error and words in answer.content[0].text, name

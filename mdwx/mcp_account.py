@@ -1,0 +1,130 @@
+"""The MCP server's tools over the account calls of :mod:`mdwx.api` (``doctor``, lists,
+materials, comments, stats), mixed into :class:`mdwx.mcp_server.MdwxTools`.
+
+The API's account calls are synchronous and run their own event loop, so each tool runs
+one in a worker thread. Only what reads the account is a plain tool; ``prune`` deletes and
+is offered only with ``--allow-destructive`` (docs/mcp.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mdwx.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mdwx.api import Options
+
+KINDS = ("drafts", "published", "sent")
+
+
+class AccountTools:
+    """Mixed into :class:`~mdwx.mcp_server.MdwxTools`: ``site``, ``inside`` and ``options``."""
+
+    site: Path
+
+    def inside(self, paths: list[str] | str) -> list[str]:  # provided by MdwxTools
+        raise NotImplementedError
+
+    def options(self, **changes: Any) -> Options:  # provided by MdwxTools
+        raise NotImplementedError
+
+    async def doctor(self, account: str | None = None) -> dict[str, Any]:
+        """What the account can do from here: credentials, the IP whitelist (40164 names the
+        IP), each capability (48001 explained), the backend, the material library's fill
+        level, the clock and the state, each check with its fix."""
+        from mdwx import api
+
+        return await _off_loop(api.doctor, self.site, self.options(account=account))
+
+    async def account_list(
+        self, kinds: list[str] | None = None, account: str | None = None
+    ) -> dict[str, Any]:
+        """What is in the account: drafts, published articles (发表记录) and the sends mdwx
+        recorded, each joined with the post it came from. kinds: drafts, published, sent."""
+        from mdwx import api
+
+        chosen = tuple(kinds or KINDS)
+        unknown = sorted(set(chosen) - set(KINDS))
+        if unknown:
+            raise ConfigError(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}")
+        return await _off_loop(
+            api.account_list, self.site, self.options(account=account), kinds=chosen
+        )
+
+    async def reconcile(self, account: str | None = None) -> dict[str, Any]:
+        """Drafts and articles that look like mdwx's but are not in the state (a lost answer,
+        another machine), with what `mdwx reconcile --yes` would do. Changes nothing."""
+        from mdwx import api
+
+        return await _off_loop(api.reconcile, self.site, self.options(account=account))
+
+    async def materials(self, action: str = "count", account: str | None = None) -> dict[str, Any]:
+        """The material library: action "count" (per type against the caps) or "list" (the
+        images, mdwx's own marked, with the articles using each)."""
+        from mdwx import api
+
+        if action not in ("count", "list"):
+            raise ConfigError(
+                f"materials action must be count or list, not {action!r}",
+                hint="pruning is the prune tool (with --allow-destructive)",
+            )
+        return await _off_loop(
+            api.materials, self.site, self.options(account=account), action=action
+        )
+
+    async def comments(self, path: str, account: str | None = None) -> dict[str, Any]:
+        """The comments of one post's article (keyed by the msg_data_id mdwx recorded)."""
+        from mdwx import api
+
+        [post] = self.inside(path)
+        return await _off_loop(api.comments, post, self.options(account=account))
+
+    async def stats(
+        self,
+        paths: list[str] | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        account: str | None = None,
+    ) -> dict[str, Any]:
+        """Reads, shares, 在看, likes and comments per article published between since and
+        until (YYYY-MM-DD; default the last seven days to yesterday), optionally for paths."""
+        from mdwx import api
+
+        posts = [Path(p) for p in self.inside(paths)] if paths else None
+        return await _off_loop(
+            api.stats,
+            self.site,
+            self.options(account=account),
+            posts=posts,
+            since=_date(since, "since"),
+            until=_date(until, "until"),
+        )
+
+    async def prune(self, account: str | None = None) -> dict[str, Any]:
+        """Delete the covers mdwx uploaded that no recorded article uses any more (never an
+        image mdwx did not upload, nothing while some article cannot be seen). Not reversible."""
+        from mdwx import api
+
+        return await _off_loop(
+            api.materials, self.site, self.options(account=account), action="prune", apply=True
+        )
+
+
+async def _off_loop(call: Callable[..., Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """``call(*args, **kwargs).to_json()`` in a worker thread (it runs its own event loop)."""
+    result = await asyncio.to_thread(call, *args, **kwargs)
+    return dict(result.to_json())
+
+
+def _date(text: str | None, name: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a date as YYYY-MM-DD, not {text[:40]!r}") from None
