@@ -28,13 +28,14 @@ def add_mcp_command(main: click.Group, guard: Callable[[Any], Any]) -> None:
     @click.option(
         "--allow-destructive",
         is_flag=True,
-        help="Offer the tools that delete from WeChat (delete). Off by default.",
+        help="Offer the tools that delete from WeChat (delete, prune). Off by default.",
     )
     @guard
     def mcp(site: Path, sandbox: bool, allow_destructive: bool) -> None:
         """Serve mdwx's tools to an AI agent over stdio (Model Context Protocol).
 
-        Tools: check, build, publish (a draft unless submit=true), status, themes; delete
+        Tools: check, build, publish (a draft unless submit=true), status, themes, doctor,
+        account_list, reconcile (a preview), materials, comments, stats; delete and prune
         with --allow-destructive. Credentials come from this process's environment, as for
         `mdwx publish`; the agent never sees them. Needs the extra: pip install 'mdwx[mcp]'.
         """
