@@ -75,7 +75,9 @@ class Credentials:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
-        """``WECHAT_APPID``, ``WECHAT_APPSECRET`` and ``WECHAT_ACCESS_TOKEN`` (empty = unset).
+        """The credentials the environment holds (an empty variable counts as unset).
+
+        ``WECHAT_APPID``, ``WECHAT_APPSECRET``, ``WECHAT_ACCESS_TOKEN`` and ``MDWX_RELAY_KEY``.
 
         ``environ`` defaults to :data:`os.environ`. This is the only place mdwx reads
         credentials from the environment; the library below it takes them as values.
@@ -90,7 +92,8 @@ class Credentials:
         """A named account's credentials, read from the environment variables its config names.
 
         Its ``appid``, and the AppSecret and access token held by the variables its
-        ``secret_env`` and ``token_env`` name (empty = unset).
+        ``secret_env`` and ``token_env`` name (empty = unset); its relay key from
+        ``MDWX_RELAY_KEY_<NAME>`` (upper case, other characters ``_``), else ``MDWX_RELAY_KEY``.
 
         ``environ`` defaults to :data:`os.environ`. Like :meth:`from_env`, called only at the
         boundary (the command line passes it as ``Options.accounts``); a plugin may pass its
