@@ -191,3 +191,12 @@ def test_dry_run_and_publish_refuse_exactly_the_runs_over_an_accounts_quota(
         if refused:
             assert f"account {refused!r}" in real[1] and "nothing was sent" in real[1]
             assert sent(blog, news) == before
+
+
+def test_too_many_video_tags_in_the_sites_config_stop_check_offline(tmp_path: Path) -> None:
+    """``[video] tags`` was judged only by the video upload, after the post's pictures went."""
+    (tmp_path / "mdwx.toml").write_text('[video]\ntags = ["a", "b", "c", "d", "e", "f"]\n', encoding="utf-8")
+    post = write_post(tmp_path / "p.md")
+    run = mdwx("check", str(post), cwd=tmp_path)
+    assert run.returncode == 2 and "mdwx.toml:2: video.tags has 6 tags; WeChat takes at most 5" in run.stderr, \
+        run.stderr
