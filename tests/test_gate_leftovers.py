@@ -177,3 +177,46 @@ def test_state_import_of_a_path_outside_the_site_is_one_line_naming_the_export(t
     assert run.returncode != 0 and "Traceback" not in run.stderr
     assert ("x.jsonl:2: article record: source_path must be a path inside the site (no '..', '.' or empty part), "
             "not '../../etc/passwd'") in run.stderr, run.stderr
+
+
+CONSULTED = ["mkdocs.yml", "pelicanconf.py", "hugo.toml", "config.yaml"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "oversize", "outside"])
+def test_a_generators_config_that_is_no_small_regular_file_in_the_site_is_skipped(tmp_path: Path, kind: str) -> None:
+    """``mkdocs.yml``, ``pelicanconf.py`` and Hugo's config were read whole (then sliced), so
+    one linked to ``/dev/zero`` exhausted memory and a FIFO hung; they go through the capped
+    reader now and are skipped when refused, as when missing."""
+    import os
+    import threading
+
+    from mdwx.source.generators import hugo, mkdocs, pelican
+    from mdwx.source.math_setting import _text
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (tmp_path / "outside.yml").write_text("docs_dir: elsewhere\nstaticDir: elsewhere\n", encoding="utf-8")
+    for name in CONSULTED:
+        target = site / name
+        if kind == "fifo":
+            os.mkfifo(target)
+        elif kind == "device":
+            target.symlink_to("/dev/zero")
+        elif kind == "oversize":
+            target.write_text("# " + "x" * 2_100_000 + "\ndocs_dir: elsewhere\n", encoding="utf-8")
+        else:
+            target.symlink_to(tmp_path / "outside.yml")
+    found: list[object] = []
+
+    def consult() -> None:
+        for cache in (mkdocs.docs_dir, hugo.static_roots, pelican._settings):
+            cache.cache_clear()
+        found.extend([mkdocs.docs_dir(site), hugo.static_roots(site), pelican._settings(site)[0],
+                      _text(site / "mkdocs.yml")])
+
+    worker = threading.Thread(target=consult, daemon=True)
+    worker.start()
+    worker.join(60)  # bounds a hang only
+    assert not worker.is_alive(), "reading a generator's config hung"
+    outside = kind == "outside"  # a link out of the site is read by the capped reader's rules: refused
+    assert found == [site / "docs", (site / "static",), site, ""] or outside and found[0] == site / "docs"

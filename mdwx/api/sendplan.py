@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdwx.errors import MdwxError
-from mdwx.publish.plan import PublishError
 
 if TYPE_CHECKING:
     from mdwx.api.accounts import Route
@@ -37,8 +36,11 @@ if TYPE_CHECKING:
 Gated = list[tuple[list["Route"], list["Prepared | MdwxError | None"]]]
 
 
-class QuotaExceeded(PublishError):
-    """The run would submit more articles to an account than it has left today."""
+class QuotaExceeded(MdwxError):
+    """The run would submit more articles to an account than it has left today (exit code 1).
+
+    Kept apart from :class:`mdwx.publish.plan.PublishError` so ``import mdwx.api`` stays light.
+    """
 
     code = "quota"
 
