@@ -168,7 +168,7 @@ def outcome(run: object) -> tuple[int, str]:
     return 0, ""
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=cases)
 def test_dry_run_and_publish_refuse_exactly_the_runs_over_an_accounts_quota(
         accounts: tuple[SandboxServer, SandboxServer], case: Case) -> None:
