@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mdwx.config_tables import BACKENDS, DIGEST_UNITS, DraftLimits, Limits, _section, _suggest
+from mdwx.config_tables import (
+    BACKENDS,
+    DIGEST_UNITS,
+    DraftLimits,
+    Limits,
+    did_you_mean,
+    read_section,
+)
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.source.reader import read_config_text
 from mdwx.urls import http_url_problem, redact
@@ -73,7 +80,7 @@ def _account(name: str, table: Any, where: Path) -> Account:
                        hint=f"put the NAME of an environment variable holding it in {key.split('_')[-1]}_env"
                        if key != "appsecret" else "put the NAME of an environment variable holding it in secret_env")
         if key not in ACCOUNT_KEYS:
-            raise fail(f"unknown setting accounts.{name}.{key}{_suggest(key, set(ACCOUNT_KEYS))}", key)
+            raise fail(f"unknown setting accounts.{name}.{key}{did_you_mean(key, set(ACCOUNT_KEYS))}", key)
     strings: dict[str, str] = {}
     for key in ("appid", "secret_env", "token_env", "backend", "api_base"):
         if key in table:
@@ -110,7 +117,7 @@ def _account(name: str, table: Any, where: Path) -> Account:
         if not isinstance(given, dict):
             raise fail(f"[accounts.{name}.{key}] must be a table", key)
         try:
-            checked = _section(cls, given, f"accounts.{name}.{key}", where)
+            checked = read_section(cls, given, f"accounts.{name}.{key}", where)
         except ConfigError as exc:
             culprit = next((k for k in given if f".{k} " in f"{exc.message} " or exc.message.startswith(f"accounts.{name}.{key}.{k}")), None)
             raise ConfigError(exc.message, path=where, line=toml_line(where, f"accounts.{name}.{key}", culprit),

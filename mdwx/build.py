@@ -467,7 +467,7 @@ def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
     content_path.write_text(content, encoding="utf-8")
     cover = _write_made_cover(prepared, folder)
     preview_path = folder / "preview.html"
-    page = preview_page(prepared.article, _previewable(content), prepared.post.config,
+    page = preview_page(prepared.article, previewable(content), prepared.post.config,
                         chars=prepared.text_chars, cover=cover.name if cover else None)
     preview_path.write_text(page, encoding="utf-8")
     return [content_path, preview_path, *([cover] if cover else [])]
@@ -507,7 +507,7 @@ def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
     return Path(os.path.relpath(path, folder)).as_posix()
 
 
-def _previewable(content: str) -> str:
+def previewable(content: str) -> str:
     """In the preview only: WeChat-only tags a browser cannot show become stand-ins.
 
     A video iframe becomes a playable local video; a mini-program card, which only the

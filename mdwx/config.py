@@ -26,10 +26,10 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
     Limits,
     VideoDefaults,
     WarningSettings,
-    _coerce,
-    _error,
-    _section,
-    _suggest,
+    coerce_setting,
+    did_you_mean,
+    read_section,
+    setting_error,
     setting_line,
 )
 from mdwx.diagnostics import unknown_code
@@ -213,7 +213,8 @@ def _inside(path: Path, root: Path) -> Path:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(read_config_text(path))  # a regular file, capped: never /dev/zero or a FIFO
+        document: dict[str, Any] = tomllib.loads(read_config_text(path))  # capped, regular file only
+        return document
     except RecursionError:  # tomllib parses nested arrays and tables recursively
         raise ConfigError("the configuration is nested too deeply", path=path) from None
     except tomllib.TOMLDecodeError as exc:
@@ -233,22 +234,22 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
     for key, value in data.items():
         if key in _SECTIONS:
             if not isinstance(value, dict):
-                raise _error(where, key, f"[{key}] must be a table")
-            values[key] = _section(_SECTIONS[key], value, key, where)
+                raise setting_error(where, key, f"[{key}] must be a table")
+            values[key] = read_section(_SECTIONS[key], value, key, where)
         elif key == "accounts":
             from mdwx.accounts import parse_accounts
 
             values[key] = parse_accounts(value, where)
         elif key == "math":  # true, false or "auto": not one type, so read here
             if value not in (True, False, "auto"):
-                raise _error(where, key, f'math must be true, false or "auto", not {value!r}')
+                raise setting_error(where, key, f'math must be true, false or "auto", not {value!r}')
             values[key] = None if value == "auto" else value
         elif key in _TOP_KEYS:
             name = _TOML_NAMES.get(key, key)
-            values[name] = _coerce(key, value, SiteConfig.__dataclass_fields__[name].type, where)
+            values[name] = coerce_setting(key, value, SiteConfig.__dataclass_fields__[name].type, where)
         else:
-            raise _error(where, key,
-                         f"unknown setting {key!r}{_suggest(key, _TOP_KEYS | set(_SECTIONS) | {'accounts'})}")
+            raise setting_error(where, key,
+                         f"unknown setting {key!r}{did_you_mean(key, _TOP_KEYS | set(_SECTIONS) | {'accounts'})}")
     config = SiteConfig(root=root, config_path=config_path, **values)
     _validate(config, where)
     return config
@@ -256,58 +257,58 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
 
 def _validate(config: SiteConfig, where: Path) -> None:
     if config.link_policy not in LINK_POLICIES:
-        raise _error(where, "link_policy", f"link_policy must be one of {', '.join(LINK_POLICIES)}")
+        raise setting_error(where, "link_policy", f"link_policy must be one of {', '.join(LINK_POLICIES)}")
     if config.caption not in CAPTION_SOURCES:
-        raise _error(where, "caption", f"caption must be one of {', '.join(CAPTION_SOURCES)}")
+        raise setting_error(where, "caption", f"caption must be one of {', '.join(CAPTION_SOURCES)}")
     if not 1 <= config.tab_width <= 16:
-        raise _error(where, "tab_width", f"tab_width must be between 1 and 16, not {config.tab_width}")
+        raise setting_error(where, "tab_width", f"tab_width must be between 1 and 16, not {config.tab_width}")
     if config.code_style:
         from mdwx.render.code_frame import style_colours
 
         try:
             style_colours(config.code_style)
         except ConfigError as exc:
-            raise _error(where, "code_style", exc.message, hint=exc.hint) from None
+            raise setting_error(where, "code_style", exc.message, hint=exc.hint) from None
     if config.comments not in COMMENT_MODES:
-        raise _error(where, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}")
+        raise setting_error(where, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}")
     if config.backend not in BACKENDS:
-        raise _error(where, "backend", f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}",
+        raise setting_error(where, "backend", f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}",
                      hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box')
     if config.on_submitted_change not in SUBMITTED_CHANGE:
-        raise _error(where, "on_submitted_change",
+        raise setting_error(where, "on_submitted_change",
                      f"on_submitted_change must be one of {', '.join(SUBMITTED_CHANGE)}, "
                      f"not {config.on_submitted_change!r}")
     if config.draft.digest_unit not in DIGEST_UNITS:
-        raise _error(where, "draft.digest_unit", f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}")
+        raise setting_error(where, "draft.digest_unit", f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}")
     if config.token_endpoint not in ("stable", "token"):
-        raise _error(where, "token_endpoint", "token_endpoint must be 'stable' or 'token'")
+        raise setting_error(where, "token_endpoint", "token_endpoint must be 'stable' or 'token'")
     if not 1 <= config.concurrency <= 64:
-        raise _error(where, "concurrency", "concurrency must be between 1 and 64")
+        raise setting_error(where, "concurrency", "concurrency must be between 1 and 64")
     if len(config.video.tags) > VIDEO_TAGS:  # the video upload refuses more (after the pictures went)
-        raise _error(where, "video.tags", f"video.tags has {len(config.video.tags)} tags; WeChat takes at most "
-                     f"{VIDEO_TAGS}", hint="keep the five that matter most")
+        raise setting_error(where, "video.tags", f"video.tags has {len(config.video.tags)} tags; WeChat takes at "
+                            f"most {VIDEO_TAGS}", hint="keep the five that matter most")
     if config.generator not in ("auto", "none", *GENERATOR_NAMES):
-        raise _error(where, "generator", f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}")
+        raise setting_error(where, "generator", f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}")
     if config.state_export is not None and (not config.state_export.strip() or Path(config.state_export).is_absolute()
                                             or ".." in Path(config.state_export).parts):
-        raise _error(where, "state_file", "state_file must be a path inside the site, e.g. \".mdwx/state.jsonl\"")
+        raise setting_error(where, "state_file", "state_file must be a path inside the site, e.g. \".mdwx/state.jsonl\"")
     if config.state_export is not None and not config.state_export.endswith(".jsonl"):
         # The export is rewritten on every run: a name ending otherwise could be the state
         # database itself, the sandbox's, or any other file of the site.
-        raise _error(where, "state_file", f"state_file must name a .jsonl export, not {config.state_export!r}",
+        raise setting_error(where, "state_file", f"state_file must name a .jsonl export, not {config.state_export!r}",
                      hint='e.g. state_file = ".mdwx/state.jsonl"')
     for code in config.warnings.ignore:
         if unknown_code(code):
-            raise _error(where, "warnings.ignore", f"[warnings] ignore: {unknown_code(code)}",
+            raise setting_error(where, "warnings.ignore", f"[warnings] ignore: {unknown_code(code)}",
                          hint="the codes are listed in docs/diagnostics.md")
     problem = http_url_problem(config.api_base)
     if problem:
-        raise _error(where, "api_base", f"api_base {redact(config.api_base)!r} {problem}",
+        raise setting_error(where, "api_base", f"api_base {redact(config.api_base)!r} {problem}",
                      hint="an http(s) base URL such as https://api.weixin.qq.com")
     for prefix in config.mirrors:
         problem = http_url_problem(prefix)
         if problem:
-            raise _error(where, "mirrors", f"mirrors key {redact(prefix)!r} {problem}",
+            raise setting_error(where, "mirrors", f"mirrors key {redact(prefix)!r} {problem}",
                          hint='"https://cdn.example.com/images/" = "static/images"')
 
 

@@ -99,46 +99,46 @@ class VideoDefaults:
     poll_interval: float = 2.0
 
 
-def _section(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
+def read_section(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
     known = {f.name: f for f in fields(cls)}
     values = {}
     for key, value in data.items():
         if key not in known:
-            raise _error(where, f"{name}.{key}", f"unknown setting {name}.{key}{_suggest(key, set(known))}")
-        values[key] = _coerce(f"{name}.{key}", value, known[key].type, where)
+            raise setting_error(where, f"{name}.{key}", f"unknown setting {name}.{key}{did_you_mean(key, set(known))}")
+        values[key] = coerce_setting(f"{name}.{key}", value, known[key].type, where)
     return replace(cls(), **values)
 
 
-def _coerce(name: str, value: Any, annotation: Any, where: Path) -> Any:
+def coerce_setting(name: str, value: Any, annotation: Any, where: Path) -> Any:
     kind = str(annotation)
     if kind.startswith("dict"):
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise _error(where, name, f"[{name}] must be a table of strings")
+            raise setting_error(where, name, f"[{name}] must be a table of strings")
         return {str(k): v for k, v in value.items()}
     if "tuple" in kind:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise _error(where, name, f"{name} must be a list of strings")
+            raise setting_error(where, name, f"{name} must be a list of strings")
         return tuple(value)
     if kind == "bool":
         if not isinstance(value, bool):
-            raise _error(where, name, f"{name} must be true or false, not {value!r}")
+            raise setting_error(where, name, f"{name} must be true or false, not {value!r}")
         return value
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise _error(where, name, f"{name} must be a whole number ≥ 0, not {value!r}")
+            raise setting_error(where, name, f"{name} must be a whole number ≥ 0, not {value!r}")
         return value
     if kind == "float":  # seconds and sizes: a finite number (TOML has nan and inf)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
-            raise _error(where, name, f"{name} must be a finite number ≥ 0, not {value!r}")
+            raise setting_error(where, name, f"{name} must be a finite number ≥ 0, not {value!r}")
         return float(value)
     if not isinstance(value, str):
-        raise _error(where, name, f"{name} must be a string, not {value!r}")
+        raise setting_error(where, name, f"{name} must be a string, not {value!r}")
     return value
 
 
-def _error(where: Path, setting: str, message: str, hint: str | None = None) -> ConfigError:
+def setting_error(where: Path, setting: str, message: str, hint: str | None = None) -> ConfigError:
     """A configuration error at the line of ``where`` that sets ``setting`` (``name`` or
     ``table.name``), so the one-line message reads ``mdwx.toml:LINE: …``."""
     return ConfigError(message, path=where, line=setting_line(where, setting), hint=hint)
@@ -170,6 +170,6 @@ def setting_line(where: Path, setting: str) -> int | None:
     return None
 
 
-def _suggest(word: str, known: set[str]) -> str:
+def did_you_mean(word: str, known: set[str]) -> str:
     close = difflib.get_close_matches(word, sorted(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""

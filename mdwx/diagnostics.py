@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "video": "a video endpoint refused the upload",
     "transport": "the network failed; nothing says WeChat got the request",
     "outcome_unknown": "a call's outcome is unknown: the next run settles it",
+    "no_msg_data_id": "no msg_data_id is recorded for the post: its comments cannot be addressed",
 }
 #: Advice that is the same for every post it concerns: a run says it once, with the number
 #: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.

@@ -21,7 +21,7 @@ from mdwx.assets.local import check_video_file
 from mdwx.config import SiteConfig
 from mdwx.document import VIDEO_EXTENSIONS, Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError, RenderError
-from mdwx.publish.resolve import AssetLoader, _located
+from mdwx.publish.resolve import AssetLoader, located
 from mdwx.publish.video import VideoReviewPending
 from mdwx.render.media import is_video
 from mdwx.urls import is_data_uri, is_local, is_remote, url_scheme
@@ -109,7 +109,7 @@ def test_locating_an_asset_error_keeps_its_class_and_cause(cls: type[AssetError]
         raise original from cause
 
     with pytest.raises(cls) as caught:
-        _located(step, Path("/site/post.md"), line)
+        located(step, Path("/site/post.md"), line)
     assert caught.value is original and caught.value.__cause__ is cause
     assert (caught.value.path, caught.value.line) == ("/site/post.md", line)
     assert "\n" not in str(caught.value) and str(caught.value).startswith("/site/post.md")
@@ -124,7 +124,7 @@ def test_another_error_becomes_an_asset_error_with_its_cause(message: str) -> No
         raise original
 
     with pytest.raises(AssetError) as caught:
-        _located(step, Path("/site/post.md"), 3)
+        located(step, Path("/site/post.md"), 3)
     assert caught.value.__cause__ is original and caught.value.message == original.message
     assert isinstance(caught.value, MdwxError) and caught.value.location == "/site/post.md:3"
 

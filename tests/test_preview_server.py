@@ -238,7 +238,7 @@ def test_events_follow_an_edited_theme(tmp_path: Path, monkeypatch: pytest.Monke
             assert _next_event(lines) == "2"
             assert server.snapshot.error is None and "color:#abcdef" in server.snapshot.html
     finally:
-        themes._load_theme.cache_clear()
+        themes.load_named_theme.cache_clear()
 
 
 def _next_event(lines) -> str:

@@ -52,7 +52,7 @@ from mdwx.api.types import (
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError, StateError
 
 if TYPE_CHECKING:
-    from mdwx.build import PostReport
+    from mdwx.post_report import PostReport
     from mdwx.publish.plan import PublishError
     from mdwx.publish.results import Events, PostResult
     from mdwx.wechat.errors import WeChatError
@@ -162,3 +162,29 @@ def delete_all(posts: Sources, options: Options | None = None, *, index: int = 0
     raises as :func:`delete` does.
     """
     return _run("delete_all", lambda: aio.delete_all(posts, options, index=index, confirm=confirm))
+
+
+from mdwx.api.account import (  # noqa: E402  (after _run, which they use)
+    AccountItem,
+    AccountListing,
+    CommentRow,
+    CommentsReport,
+    DoctorCheck,
+    DoctorReport,
+    MaterialRow,
+    MaterialsReport,
+    Orphan,
+    ReconcileReport,
+    StatsReport,
+    StatsRow,
+    account_list,
+    comments,
+    doctor,
+    materials,
+    reconcile,
+    stats,
+)
+
+__all__ += ["AccountItem", "AccountListing", "CommentRow", "CommentsReport", "DoctorCheck", "DoctorReport",
+            "MaterialRow", "MaterialsReport", "Orphan", "ReconcileReport", "StatsReport", "StatsRow",
+            "account_list", "comments", "doctor", "materials", "reconcile", "stats"]

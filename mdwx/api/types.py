@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the pipeline's modules load on first call, so `import mdwx.
     import httpx
 
     from mdwx.accounts import Account
-    from mdwx.build import PostReport
+    from mdwx.post_report import PostReport
     from mdwx.publish.results import Events, PostResult
     from mdwx.wechat.token import TokenCache
 

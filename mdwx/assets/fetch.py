@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import httpx
 
 from mdwx import __version__
-from mdwx.config import ImageLimits
+from mdwx.config_tables import ImageLimits
 from mdwx.errors import AssetError
 from mdwx.urls import redact
 

@@ -124,7 +124,7 @@ def _typeset(tex: str, *, display: bool) -> str:
     label = short_tex(tex)
     if not tex.strip():
         raise AssetError("empty formula: write some TeX between the dollar signs")
-    import ziamath
+    import ziamath.zmath
 
     try:
         mathml = ziamath.tex.tex2mml(tex, inline=not display)
@@ -138,7 +138,8 @@ def _typeset(tex: str, *, display: bool) -> str:
         )
     font = formula_fonts.math_font_key() if formula_fonts.has_cjk(tex) else None
     try:
-        return ziamath.Math(mathml, font=font).svg()
+        svg: str = ziamath.zmath.Math(mathml, font=font).svg()
+        return svg
     except Exception as exc:  # a typesetting failure must name the TeX, whatever its type
         # The typesetter's own message (``max() arg is an empty sequence``) says nothing to
         # a writer: what it could not lay out is the formula's structure.

@@ -58,7 +58,7 @@ def sfnt_from_collection(data: bytes, index: int = 0) -> bytes:
 
 def _load(path: Path) -> Any:
     """``path`` as a ziafont Font (a collection's first face), or None when ziafont cannot read it."""
-    import ziafont
+    import ziafont.font
 
     try:
         if path.suffix.lower() in (".ttc", ".otc"):
@@ -67,7 +67,7 @@ def _load(path: Path) -> Any:
             single = Path(folder.name) / (path.stem + ".ttf")
             single.write_bytes(sfnt_from_collection(path.read_bytes()))
             path = single
-        font = ziafont.Font(str(path))
+        font = ziafont.font.Font(str(path))
         return font if all(font.glyphindex(char) for char in PROBE) else None
     except (OSError, ValueError, NotImplementedError, KeyError, IndexError, struct.error):
         return None
@@ -99,7 +99,7 @@ def math_font_key() -> str | None:
     if fallback is None:
         return None
     import ziamath.zmath
-    from ziafont.glyph import BBox
+    from ziafont.fonttypes import BBox
     from ziamath.mathfont import MathFont
 
     class _InMathUnits:

@@ -27,13 +27,13 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from mdwx.assets.caps import MAX_PIXELS
 from mdwx.assets.formula import (
     MAX_SVG_RASTER_WIDTH,
-    SCALE,
     looks_like_svg,
     rasterize_svg,
     svg_intrinsic_width,
 )
+from mdwx.assets.formula_cache import SCALE
 from mdwx.assets.metadata import looks_like_heif, strip_gif, strip_jpeg, strip_png
-from mdwx.config import ImageLimits
+from mdwx.config_tables import ImageLimits
 from mdwx.errors import AssetError
 
 JPEG_QUALITIES = (85, 75, 65, 55)

@@ -7,9 +7,15 @@ hook) need not import the module that imports them.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from mdwx.errors import ConfigError, MdwxError
+
+#: What ``guard`` and the shared options are to a command function: a decorator that keeps
+#: it a command function (typed, so ``mypy --strict`` sees through the registration helpers).
+CommandDecorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a post failed validation or publishing

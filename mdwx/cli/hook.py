@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
+from mdwx.cli.common import CommandDecorator
 
-def add_hook_commands(main: click.Group, guard: Any) -> None:
+
+def add_hook_commands(main: click.Group, guard: CommandDecorator) -> None:
     """Register ``mdwx hook …`` on ``main``."""
 
     @main.group()

@@ -383,3 +383,6 @@ from mdwx.cli.themes import add_theme_commands  # noqa: E402
 add_state_commands(main, _guard, json_option)
 add_hook_commands(main, _guard)
 add_theme_commands(main, _guard)
+from mdwx.cli.account import add_account_commands  # noqa: E402
+
+add_account_commands(main, _guard)

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from mdwx.cli.common import CommandDecorator
 from mdwx.errors import StateError
 
 
@@ -116,7 +117,9 @@ def run_import(source: Path, path: Path, as_json: bool) -> int:
     return EXIT_OK
 
 
-def add_state_commands(main: click.Group, guard: Any, json_option: Any) -> None:
+def add_state_commands(
+    main: click.Group, guard: CommandDecorator, json_option: CommandDecorator
+) -> None:
     """Register ``mdwx state check|recover`` on ``main`` (``guard`` turns MdwxError into one
     line and its exit code)."""
 

@@ -47,7 +47,7 @@ _MKDOCS_KEYS = frozenset({"template", "hide", "search", "status", "icon", "subti
                           "wechat", "authors", "categories", "links", "readtime", "pin", "draft"})
 
 
-class WeChatConfig(Config):
+class WeChatConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own class is untyped
     """The plugin's options in ``mkdocs.yml``."""
 
     submit = c.Type(bool, default=False)
@@ -63,7 +63,7 @@ class _Page:
     post: api.Post
 
 
-class WeChatPlugin(BasePlugin[WeChatConfig]):
+class WeChatPlugin(BasePlugin[WeChatConfig]):  # type: ignore[no-untyped-call]  # as above
     """Collects the WeChat pages while MkDocs reads them; publishes them after the build."""
 
     def __init__(self) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from mdwx.document import AssetKind
 from mdwx.errors import MdwxError, one_line
-from mdwx.preview.snapshot import _VIDEO_IFRAME, Snapshot
+from mdwx.preview.snapshot import VIDEO_IFRAME, Snapshot
 
 if TYPE_CHECKING:
     from mdwx.api.connection import Connection
@@ -152,4 +152,4 @@ def prepared_copy(prepared: Prepared, values: dict[str, str]) -> str:
     values = dict(values)
     for video in prepared.document.assets_of(AssetKind.VIDEO):
         values[video.key] = ""  # its iframe is left out below
-    return _VIDEO_IFRAME.sub("", prepared.content(values))
+    return VIDEO_IFRAME.sub("", prepared.content(values))

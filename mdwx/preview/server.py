@@ -20,7 +20,7 @@ import uvicorn
 
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.preview.app import create_app
-from mdwx.sandbox.server import _bind
+from mdwx.sandbox.server import bind_socket
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
@@ -59,7 +59,7 @@ class PreviewServer:
         if self._thread is not None:
             return self
         try:
-            sock = _bind(HOST, self._port)
+            sock = bind_socket(HOST, self._port)
         except OSError as exc:
             raise ConfigError(f"cannot listen on {HOST}:{self._port}: {exc.strerror}",
                             hint="pick another --port, or --port 0 for any free one") from None

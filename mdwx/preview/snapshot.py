@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdwx.build import Prepared, _previewable, prepare
+from mdwx.build import Prepared, prepare, previewable
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import MdwxError, one_line
 from mdwx.urls import is_local
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from mdwx.config import SiteConfig
 
 # A video only WeChat can play: it is not part of what the editor can take from the clipboard.
-_VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*></iframe>')
+VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*></iframe>')
 _MIME = {".svg": "image/svg+xml", ".webp": "image/webp", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
          ".png": "image/png", ".gif": "image/gif", ".bmp": "image/bmp"}
 
@@ -104,8 +104,8 @@ def _fill(snapshot: Snapshot, prepared: Prepared) -> None:
     for asset in prepared.document.assets:
         values[asset.key] = _inline_value(asset, prepared, snapshot.media)
     content = prepared.content(values)
-    snapshot.html = _previewable(content)
-    snapshot.copy_html = _VIDEO_IFRAME.sub("", content)
+    snapshot.html = previewable(content)
+    snapshot.copy_html = VIDEO_IFRAME.sub("", content)
     videos = [a.source for a in prepared.document.assets_of(AssetKind.VIDEO)]
     if videos:
         snapshot.notes.append("Videos are not copied: insert " + ", ".join(videos) + " in the WeChat editor.")

@@ -48,6 +48,6 @@ async def watch(current: Callable[[], Snapshot], rebuild: Callable[[], Awaitable
 
 def _forget_cached_themes(changes: Iterable[tuple[object, str]]) -> None:
     if any(p.endswith(".css") for _, p in changes):
-        from mdwx.render.themes import _load_theme
+        from mdwx.render.themes import load_named_theme
 
-        _load_theme.cache_clear()
+        load_named_theme.cache_clear()

@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from mdwx.assets.fetch import FetchPolicy, fetch_remote
 from mdwx.assets.formula import render_formula
@@ -131,7 +131,7 @@ class AssetLoader:
             loaded = self._lookup(LoadedAsset(asset, KIND_FORMULA, digest))
             if not loaded.cached:
                 png = await asyncio.to_thread(
-                    _located, lambda: render_formula(asset.source, display=asset.display), post_path, asset.line)
+                    located, lambda: render_formula(asset.source, display=asset.display), post_path, asset.line)
                 loaded.prepared = await self._prepare(png, asset, post_path, KIND_BODY)
             return loaded
         data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
@@ -149,13 +149,13 @@ class AssetLoader:
         images = self.config.images
         source = asset.source if asset.kind is not AssetKind.FORMULA else f"formula ${asset.source}$"
         if kind == KIND_CARD:
-            return _located(lambda: make_card_image(data, card_target(images), source=source), post_path, asset.line)
+            return located(lambda: make_card_image(data, card_target(images), source=source), post_path, asset.line)
         if kind == KIND_COVER:
-            return _located(lambda: prepare_image(data, cover_target(images), source=source,
+            return located(lambda: prepare_image(data, cover_target(images), source=source,
                                                   allow_animation=False), post_path, asset.line)
         # Only animated GIFs go to add_material (which keeps frames); static ones are body images.
         target = gif_target(images) if is_animated_gif(data) else body_target(images)
-        return _located(lambda: prepare_image(data, target, source=source), post_path, asset.line)
+        return located(lambda: prepare_image(data, target, source=source), post_path, asset.line)
 
     async def load_cover(self, source: str, base: Path, line: int | None, post_path: Path, *,
                          size: bool = False) -> LoadedAsset:
@@ -216,7 +216,10 @@ def mirrored(config: SiteConfig, url: str) -> Path | None:
     return None
 
 
-def _located(make: Callable[[], Any], post_path: Path, line: int | None) -> Any:
+T = TypeVar("T")
+
+
+def located(make: Callable[[], T], post_path: Path, line: int | None) -> T:
     """Run an asset step, adding the post and line to any error it raises."""
     try:
         return make()

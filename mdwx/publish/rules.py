@@ -79,7 +79,7 @@ def _cover_size(prepared: Prepared) -> tuple[int, int] | None:
 
     from mdwx.assets.imaging import cover_target, prepare_image
     from mdwx.assets.local import read_source
-    from mdwx.publish.resolve import _located
+    from mdwx.publish.resolve import located
 
     config, article = prepared.post.config, prepared.article
     if prepared.cover is None:  # the made cover: its size is fixed
@@ -94,7 +94,7 @@ def _cover_size(prepared: Prepared) -> tuple[int, int] | None:
         source, base, line = prepared.cover
         if is_remote(source):
             return None  # known when fetched: checked by publish then
-        data = _located(lambda: read_source(source, post_path=base, site_root=config.root), article.path, line)
-    ready = _located(lambda: prepare_image(data, cover_target(config.images), source=source, allow_animation=False),
+        data = located(lambda: read_source(source, post_path=base, site_root=config.root), article.path, line)
+    ready = located(lambda: prepare_image(data, cover_target(config.images), source=source, allow_animation=False),
                      article.path, line)
     return ready.width, ready.height

@@ -100,6 +100,9 @@ class SubmitSteps:
                 self.state.record_submission(self.appid)
                 result.actions.append("submitted for review")
             self.state.record_submitted(self.appid, post.relative, publish_id)
+            msg_data_id = getattr(self.backend, "msg_data_ids", {}).get(publish_id, "")
+            if msg_data_id:
+                self.state.record_msg_data_id(self.appid, post.relative, msg_data_id)
             result.status = "submitted"
             return
 

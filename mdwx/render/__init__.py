@@ -13,7 +13,8 @@ from mdwx.render.header_footer import Template
 from mdwx.render.themes import Theme
 
 if TYPE_CHECKING:
-    from mdwx.config import Limits, SiteConfig
+    from mdwx.config import SiteConfig
+    from mdwx.config_tables import Limits
     from mdwx.document import Document
     from mdwx.errors import MdwxError
     from mdwx.source.model import Article

@@ -13,6 +13,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 from mdit_py_plugins.container import container_plugin
 
 from mdwx.render.context import context_of
@@ -39,7 +40,7 @@ def is_single_media(inline: Token | None) -> bool:
     return kinds in (["image"], ["link_open", "image", "link_close"])
 
 
-def _paragraph_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _paragraph_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
     prefix, ctx.pending_prefix = ctx.pending_prefix, ""
     if not prefix and is_single_media(tokens[idx + 1] if idx + 1 < len(tokens) else None):
@@ -48,7 +49,7 @@ def _paragraph_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
     return prefix if tokens[idx].hidden else f"<p>{prefix}"
 
 
-def _paragraph_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _paragraph_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
     if ctx.in_figure:
         ctx.in_figure = False
@@ -61,19 +62,19 @@ def _callout_open(kind: str, title: str | None = None) -> str:
     return f'<section class="callout callout-{kind}">{head}\n'
 
 
-def _alert_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _alert_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return _callout_open(callout_kind(str((tokens[idx].meta or {}).get("kind", "note"))))
 
 
-def _admonition_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _admonition_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return _callout_open(callout_kind(str((tokens[idx].meta or {}).get("tag", "note"))))
 
 
-def _callout_title_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _callout_title_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return '<p class="callout-title">'
 
 
-def _container(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _container(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     token = tokens[idx]
     if token.nesting != 1:
         return "</section>\n"
@@ -86,39 +87,39 @@ def _is_callout(params: str, *args: Any) -> bool:
     return params.strip().split(" ", 1)[0].lower() in CONTAINER_NAMES
 
 
-def _close_section(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _close_section(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return "</section>\n"
 
 
-def _close_p(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _close_p(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return "</p>\n"
 
 
-def _table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return '<section class="table-wrap"><table>\n'
 
 
-def _table_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _table_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return "</table></section>\n"
 
 
-def _footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     number = int((tokens[idx].meta or {}).get("id", 0)) + 1
     return f'<sup class="fnref">({number})</sup>'
 
 
-def _notes_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _notes_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     title = "注释" if context_of(env).cjk else "Notes"
     return f'<section class="notes"><p class="notes-title">{title}</p>\n'
 
 
-def _footnote_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _footnote_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     number = int((tokens[idx].meta or {}).get("id", 0)) + 1
     context_of(env).pending_prefix = f"({number}) "
     return "<section>"
 
 
-def _nothing(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _nothing(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return ""
 
 

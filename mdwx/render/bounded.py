@@ -59,7 +59,7 @@ def _url_end(state: StateInline, pos: int) -> int:
 
     Cached on the state, so a run of many ``:`` without whitespace is searched once.
     """
-    cached = state.__dict__.get("_mdwx_url_end")
+    cached: tuple[int, int] | None = state.__dict__.get("_mdwx_url_end")
     if cached is not None and cached[0] <= pos <= cached[1]:
         return cached[1]
     match = _BREAK.search(state.src, pos, state.posMax)

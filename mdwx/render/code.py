@@ -21,6 +21,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
@@ -272,7 +273,7 @@ def code_block_html(code: str, language: str, style_name: str, tab_width: int = 
     return f'<section class="code"{style}>{inner}</section>'
 
 
-def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     token = tokens[idx]
     ctx = context_of(env)
     language = fence_language(token.info)
@@ -302,13 +303,13 @@ def _framing(ctx: Any, info: str) -> dict[str, Any]:
             "numbers": wants_line_numbers(info, config.code_line_numbers)}
 
 
-def _code_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _code_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
     return code_block_html(tokens[idx].content, "", ctx.pygments_style, ctx.config.tab_width,
                            theme_colour=ctx.code_colour if ctx.code_background else None, **_framing(ctx, ""))
 
 
-def _code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return f"<code>{escape(tokens[idx].content, quote=False)}</code>"
 
 

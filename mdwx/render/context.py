@@ -11,11 +11,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
+from markdown_it.utils import EnvType
+
 from mdwx.config import SiteConfig
-from mdwx.document import Asset, AssetKind, Diagnostic, asset_key
+from mdwx.diagnostics import Diagnostic
+from mdwx.document import Asset, AssetKind, asset_key
 from mdwx.errors import RenderError
 from mdwx.render.sanitize import Hooks
 from mdwx.urls import is_local
@@ -106,8 +108,10 @@ class RenderContext:
         return number
 
 
-def context_of(env: dict[str, Any]) -> RenderContext:
-    return env[ENV_KEY]
+def context_of(env: EnvType) -> RenderContext:
+    """The render context the pipeline put in markdown-it's ``env`` (a ``RenderContext``)."""
+    context: RenderContext = env[ENV_KEY]
+    return context
 
 
 def source_reference(url: str) -> str:

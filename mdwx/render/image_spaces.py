@@ -16,6 +16,7 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 from mdwx.document import VIDEO_EXTENSIONS
 
@@ -46,7 +47,7 @@ def _image_with_spaces(state: StateInline, silent: bool) -> bool:
         return False
     if not silent:
         content = state.src[state.pos + 2 : label_end]
-        children: list = []
+        children: list[Token] = []
         state.md.inline.parse(content, state.md, state.env, children)
         token = state.push("image", "img", 0)
         token.attrs = {"src": href, "alt": ""}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from mdwx.config import Limits
+from mdwx.config_tables import Limits
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
 _VOID = frozenset({"br", "hr", "img", "col", "input", "meta", "link", "wbr", "source"})

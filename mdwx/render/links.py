@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 
 from mdwx.errors import RenderError
 from mdwx.render.context import RenderContext, context_of
@@ -165,7 +166,7 @@ def open_link(ctx: RenderContext, href: str, text: str) -> tuple[str, str]:
     return '<span class="link">', f'<sup class="ref">[{number}]</sup></span>'
 
 
-def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
@@ -174,7 +175,7 @@ def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
     return opening
 
 
-def _link_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _link_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
     return ctx.open_links.pop() if ctx.open_links else ""
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 
 from mdwx.render.context import ListState, context_of
 
@@ -24,7 +25,7 @@ BULLETS = ("• ", "◦ ", "▪ ")
 UNCHECKED, CHECKED = "☐ ", "☑ "
 
 
-def _open_list(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _open_list(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     token = tokens[idx]
     ordered = token.type == "ordered_list_open"
     start = token.attrGet("start") if ordered else None
@@ -47,7 +48,7 @@ def _item_count(tokens: Sequence[Token], idx: int) -> int:
     return count
 
 
-def _close_list(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _close_list(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
     if ctx.lists:
         ctx.lists.pop()
@@ -67,7 +68,7 @@ def item_marker(ctx_lists: list[ListState], checked: bool | None) -> str:
     return task or BULLETS[(len(ctx_lists) - 1) % len(BULLETS)]
 
 
-def _open_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _open_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
     meta = tokens[idx].meta or {}
     width = ctx.lists[-1].width if ctx.lists else ""
@@ -81,7 +82,7 @@ def _open_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
     return f"{item}{marker}"
 
 
-def _close_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _close_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return "</section>\n"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import (
@@ -71,7 +72,7 @@ def image_html(source: str, alt: str, ctx: RenderContext, style: str = "", capti
     return html
 
 
-def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
     token = tokens[idx]
     source = source_reference(str(token.attrGet("src") or ""))
@@ -131,15 +132,15 @@ def formulas_as_code(document: Document, failed: Mapping[str, MdwxError], path: 
     return replace(document, html=html, assets=assets, warnings=warnings)
 
 
-def _math_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _math_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return formula_html(tokens[idx].content, context_of(env), display=False)
 
 
-def _math_inline_double(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _math_inline_double(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return formula_html(tokens[idx].content, context_of(env), display=True, inline_block=True)
 
 
-def _math_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _math_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     return formula_html(tokens[idx].content, context_of(env), display=True)
 
 

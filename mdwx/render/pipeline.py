@@ -21,7 +21,8 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
 from mdwx.config import SiteConfig
-from mdwx.document import Diagnostic, Document
+from mdwx.diagnostics import Diagnostic
+from mdwx.document import Document
 from mdwx.render.blocks import blocks_plugin
 from mdwx.render.bounded import NESTING_KEY
 from mdwx.render.code import code_plugin
@@ -119,13 +120,14 @@ def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset
     if len(text) * 4 > limit and len(text.encode()) > limit:  # bound the parser's work
         raise ctx.error(f"the Markdown is larger than the limit of {limit:,} bytes",
                         hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
-    env: dict = {ENV_KEY: ctx}
+    env: EnvType = {ENV_KEY: ctx}
     md = markdown(ctx.math)
     tokens = md.parse(text, env)
     for line in env.get(NESTING_KEY, ()):
         ctx.warn(f"content nested more than {md.options['maxNesting']} levels deep (lists, "
                  "quotes) is not shown", line=line_offset + line, code="deep-nesting")
-    return md.renderer.render(tokens, md.options, env) + close_hidden(ctx)
+    html: str = md.renderer.render(tokens, md.options, env)
+    return html + close_hidden(ctx)
 
 
 def new_context(config: SiteConfig, text: str, *, theme: Theme, path: Path | None,

@@ -20,6 +20,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock, html_block
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 
 from mdwx.document import AssetKind
 from mdwx.render.context import RenderContext, context_of
@@ -39,7 +40,7 @@ def hooks_for(ctx: RenderContext) -> Hooks:
     return hooks
 
 
-def _raw(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _raw(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
     hooks = hooks_for(ctx)
     was_hidden = hooks.hidden

@@ -76,7 +76,7 @@ def load_theme(name: str, root: Path | None = None) -> Theme:
     if is_theme_path(name):
         path = _site_file(name, root)
         return _load_file(path, path.stat().st_mtime_ns, templates_dir(), _site_root(root))
-    return _load_theme(name, templates_dir())
+    return load_named_theme(name, templates_dir())
 
 
 def _site_file(value: str, root: Path | None) -> Path:
@@ -101,7 +101,7 @@ def _builtin(name: str, folder: Path) -> Path:
 
 
 @lru_cache(maxsize=32)
-def _load_theme(name: str, folder: Path) -> Theme:
+def load_named_theme(name: str, folder: Path) -> Theme:
     path = _builtin(name, folder)
     return _theme(name, path, folder)
 

@@ -16,6 +16,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 
 from mdwx.render.callouts import language_family
 from mdwx.render.context import context_of
@@ -43,7 +44,7 @@ def _contents(state: StateCore) -> None:
         tokens[i:i + 3] = [toc]
 
 
-def _render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+def _render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     headings = (tokens[idx].meta or {}).get("headings", [])
     if not headings:
         return ""

@@ -20,9 +20,13 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from . import admin, media, tokens
+from .capabilities import SERVER_ROUTES, account_refusal
+from .comment import COMMENT_ROUTES, READER_ADMIN_ROUTES
 from .control import Control, RequestRecord, now
+from .datacube import DATACUBE_ROUTES
 from .draft import DRAFT_ROUTES
 from .freepublish import FREEPUBLISH_ROUTES
+from .library import MATERIAL_ROUTES
 from .logprobe import ResponseProbe, drop_connection
 from .publish import PUBLISH_ROUTES
 from .reader import READER_ROUTES
@@ -32,6 +36,8 @@ from .store import Store
 from .video import upload_video
 
 _API_PREFIX = "/cgi-bin/"
+#: Paths of API calls (token, faults, log, account checks): WeChat's analytics are /datacube/.
+_API_PREFIXES = (_API_PREFIX, "/datacube/")
 _TOKEN_ENDPOINTS = {"token", "stable_token"}
 _VIDEO_ENDPOINT = "material/upload_video"
 
@@ -79,6 +85,8 @@ class SandboxApp(Starlette):
         try:
             if fault == "drop":
                 await drop_connection(send)
+            elif fault is None and (refusal := _account_refusal(self.state, scope, endpoint)):
+                await refusal(scope, receive, probe.send)
             elif fault in ("errcode", "http500", "quota"):
                 await _fault_response(fault, endpoint)(scope, receive, probe.send)
             elif fault in ("drop_after", "timeout"):
@@ -92,7 +100,7 @@ class SandboxApp(Starlette):
             probe.complete()
 
     async def _pre_request(self, control: Control, path: str, endpoint: str) -> str | None:
-        if not path.startswith(_API_PREFIX):
+        if not path.startswith(_API_PREFIXES):
             return None
         settings = control.settings
         delay = settings.latency + control.jitter()
@@ -151,6 +159,14 @@ def _refusal(scope: Scope, hosts: frozenset[str]) -> Any:
     return None
 
 
+def _account_refusal(state: Any, scope: Scope, endpoint: str) -> Any:
+    """40164 or 48001 as the account's settings decide (:mod:`.capabilities`), else None."""
+    if not scope["path"].startswith(_API_PREFIXES):
+        return None
+    query = {k: v[0] for k, v in parse_qs(scope.get("query_string", b"").decode("latin-1")).items()}
+    return account_refusal(state, endpoint, query)
+
+
 def _fault_response(kind: str, endpoint: str) -> Any:
     if kind == "http500":
         return PlainTextResponse("Internal Server Error", status_code=500)
@@ -173,6 +189,10 @@ def _routes() -> list[Route]:
         *PUBLISH_ROUTES,
         *DRAFT_ROUTES,
         *FREEPUBLISH_ROUTES,
+        *MATERIAL_ROUTES,
+        *COMMENT_ROUTES,
+        *DATACUBE_ROUTES,
+        *SERVER_ROUTES,
         Route("/mmbiz/{name}", media.serve_image, methods=["GET"]),
         *READER_ROUTES,
         Route("/_sandbox/configure", admin.configure, methods=["POST"]),
@@ -182,6 +202,7 @@ def _routes() -> list[Route]:
         Route("/_sandbox/clear_log", admin.clear_log, methods=["POST"]),
         Route("/_sandbox/state", admin.state, methods=["GET"]),
         Route("/_sandbox/ban_article", admin.ban_article, methods=["POST"]),
+        *READER_ADMIN_ROUTES,
     ]
 
 

@@ -22,7 +22,7 @@ _START_TIMEOUT = 10.0
 _TICK = 0.005  # seconds between checks for stop() in the background server (uvicorn's: 0.1)
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind_socket(host: str, port: int) -> socket.socket:
     """Bind the listening socket ourselves so that port 0 gives a known free port."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -119,7 +119,7 @@ class SandboxServer:
         """Bind, start serving in a daemon thread and wait until uvicorn accepts."""
         if self._thread is not None:
             return self
-        sock = _bind(self.host, self._port)
+        sock = bind_socket(self.host, self._port)
         self._port = sock.getsockname()[1]
         self.base_url = f"http://{self.host}:{self._port}"
         self.store.base_url = self.base_url
@@ -196,7 +196,7 @@ def run_sandbox(
     Prints the base URL and the throwaway credentials as ``export`` lines, since the
     sandbox account exists only to be used: its secret is not a secret.
     """
-    sock = _bind(host, port)
+    sock = bind_socket(host, port)
     base_url = f"http://{host}:{sock.getsockname()[1]}"
     app = create_app(settings, host)
     app.state.store.base_url = base_url

@@ -86,6 +86,19 @@ class SandboxSettings:
     #: reached) without doing anything — once, counted from start or the last ``seed``
     #: change; 0 = never.
     quota_hit_at: int = 0
+    #: Endpoints (log names such as ``"draft/count"``, or prefixes ending in ``/`` such as
+    #: ``"comment/"``) that answer 48001, after the token check: the account lacks them.
+    denied_endpoints: tuple[str, ...] = ()
+    #: "verified", or "unverified" (personal and unverified accounts since July 2025: the
+    #: freepublish, mass-send, preview, comment and datacube calls answer 48001).
+    account_kind: str = "verified"
+    #: Addresses allowed to call (empty: no whitelist); any other ``caller_ip`` gets 40164.
+    ip_whitelist: tuple[str, ...] = ()
+    #: The address the sandbox pretends each request came from (quoted in 40164).
+    caller_ip: str = "203.0.113.7"
+    #: Permanent images the library already holds beyond those uploaded to the sandbox
+    #: (listed by ``material/batchget_material`` as synthetic items), to test fill levels.
+    material_preloaded: int = 0
     failure_rate: float = 0.0
     failure_kinds: tuple[str, ...] = ("errcode", "http500", "drop")
     fault_tokens: bool = False
@@ -101,7 +114,7 @@ class SandboxSettings:
         unknown = set(changes) - {f.name for f in dataclasses.fields(self)}
         if unknown:
             raise ValueError(f"unknown sandbox setting(s): {', '.join(sorted(unknown))}")
-        for name in ("failure_kinds", "publish_fail_idx"):
+        for name in ("failure_kinds", "publish_fail_idx", "denied_endpoints", "ip_whitelist"):
             if name in changes:
                 if not isinstance(changes[name], (list, tuple)):
                     raise ValueError(f"{name} must be a list, not {changes[name]!r}"[:200])
@@ -114,6 +127,8 @@ class SandboxSettings:
         out.pop("secret")
         out["failure_kinds"] = list(self.failure_kinds)
         out["publish_fail_idx"] = list(self.publish_fail_idx)
+        out["denied_endpoints"] = list(self.denied_endpoints)
+        out["ip_whitelist"] = list(self.ip_whitelist)
         out["state_path"] = str(self.state_path) if self.state_path else None
         return out
 
@@ -178,6 +193,9 @@ def check_settings(s: SandboxSettings) -> None:
         if getattr(s, name) < 0:
             raise ValueError(f"{name} must not be negative")
     _check_draft_settings(s)
+    from .capabilities import check_capability_settings
+
+    check_capability_settings(s)
 
 
 def _check_draft_settings(s: SandboxSettings) -> None:

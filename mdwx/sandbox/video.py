@@ -89,7 +89,9 @@ def _expected_parts(filesize: int) -> int:
 
 
 def _video_or_error(request: Request, vid: Any) -> dict[str, Any] | Response:
-    row = request.app.state.store.video_row(vid) if isinstance(vid, str) and vid else None
+    row: dict[str, Any] | None = (
+        request.app.state.store.video_row(vid) if isinstance(vid, str) and vid else None
+    )
     if row is None:
         return ret_error(10003, f"unknown vid {vid!r}")
     return row

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from mdwx.config import COMMENT_MODES, SiteConfig
+from mdwx.config import SiteConfig
+from mdwx.config_tables import COMMENT_MODES
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError, ConfigError, MdwxError, in_file_order, raise_all
 from mdwx.source import targets
@@ -485,7 +486,7 @@ def _comments(front: dict[str, Any], source: _Source, default: str) -> str:
         return "closed"
     if value not in COMMENT_MODES:
         raise _fail(source, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}, not {value!r}")
-    return value
+    return str(value)
 
 
 def _video(front: dict[str, Any], source: _Source) -> VideoMeta:

@@ -33,7 +33,7 @@ class Loader(yaml.SafeLoader):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_ALIASES:
                 raise ComposerError(None, None, f"more than {MAX_ALIASES} aliases (*name): refused",
-                                    self.peek_event().start_mark)
+                                    self.peek_event().start_mark)  # type: ignore[no-untyped-call]
         return super().compose_node(parent, index)  # type: ignore[arg-type]
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:

@@ -21,7 +21,8 @@ What a backend decides:
 
 from __future__ import annotations
 
-from mdwx.config import BACKENDS, SiteConfig
+from mdwx.config import SiteConfig
+from mdwx.config_tables import BACKENDS
 from mdwx.errors import ConfigError
 from mdwx.publish.backends.base import Backend, Gone, Rules
 from mdwx.publish.wechat_api import WeChatAPI

@@ -180,7 +180,8 @@ def _size_in_header(db_path: Path, size: int) -> int | None:
         return None
     page_size = struct.unpack(">H", header[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
-    return page_size * struct.unpack(">I", header[28:32])[0]
+    page_count: int = struct.unpack(">I", header[28:32])[0]
+    return page_size * page_count
 
 
 def check_files(db_path: Path) -> None:

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 from mdwx.errors import StateError
 from mdwx.publish.state.damage import recover_command
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 15_000
 #: What an uploaded picture was made into (see mdwx.publish.resolve): the same bytes as a
 #: body image and as a cover are two uploads.
@@ -148,6 +148,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source_path, account)
     );
     """,
+    # 5: the msg_data_id freepublish/submit (or a mass send) answers: comments and analytics
+    # are keyed by it, and WeChat lists it nowhere afterwards (mdwx.publish.state.reach).
+    """
+    ALTER TABLE articles ADD COLUMN msg_data_id TEXT NOT NULL DEFAULT '';
+    """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -196,6 +201,7 @@ class ArticleRecord:
     backend: str = "media"  # the API that holds the article: "media" or "draft"
     publish_id: str = ""  # draft API: freepublish/submit's answer, followed with freepublish/get
     article_id: str = ""  # draft API: the published article (freepublish/get), for delete
+    msg_data_id: str = ""  # freepublish/submit's or a mass send's: comments and analytics
 
 
 @dataclass(frozen=True)
@@ -233,7 +239,7 @@ _SQLITE_PROBLEMS: tuple[tuple[tuple[str, ...], str, str], ...] = (
 )
 
 
-def _state_error(exc: sqlite3.Error, path: Path) -> StateError:
+def state_error(exc: sqlite3.Error, path: Path) -> StateError:
     """Explain a SQLite failure in terms of what the user can do about it."""
     text = str(exc)
     for fragments, what, hint in _SQLITE_PROBLEMS:

@@ -31,6 +31,7 @@ from mdwx.errors import StateError
 from mdwx.publish.state.damage import check_files, check_regular
 from mdwx.publish.state.identity import IdentityRecords
 from mdwx.publish.state.pending import PendingRecords
+from mdwx.publish.state.reach import ReachRecords
 from mdwx.publish.state.schema import (
     ARTICLE_STATUSES,
     BUSY_TIMEOUT_MS,
@@ -44,7 +45,7 @@ from mdwx.publish.state.schema import (
     UploadKind,
     UploadRecord,
     VideoRecord,
-    _state_error,
+    state_error,
 )
 
 # How long an empty state file may be another mdwx process creating it (see _refuse_truncated).
@@ -58,7 +59,7 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class State(IdentityRecords, PendingRecords):
+class State(IdentityRecords, PendingRecords, ReachRecords):
     """One open state database. Use :meth:`open`; a context manager closing the file.
 
     One connection serves every asyncio task of the process; calls are short and guarded by
@@ -106,7 +107,7 @@ class State(IdentityRecords, PendingRecords):
                 check_same_thread=False,
             )
         except sqlite3.Error as exc:
-            raise _state_error(exc, path) from exc
+            raise state_error(exc, path) from exc
         conn.row_factory = sqlite3.Row
         state = cls(conn, path, clock or _utc_now)
         try:
@@ -181,14 +182,15 @@ class State(IdentityRecords, PendingRecords):
             try:
                 yield self._conn
             except sqlite3.Error as exc:
-                raise _state_error(exc, self.path) from exc
+                raise state_error(exc, self.path) from exc
 
     def _now(self) -> str:
         return self._clock().astimezone(timezone.utc).isoformat(timespec="seconds")
 
     def _one(self, sql: str, params: tuple[Any, ...]) -> sqlite3.Row | None:
         with self._guard() as conn:
-            return conn.execute(sql, params).fetchone()
+            row: sqlite3.Row | None = conn.execute(sql, params).fetchone()
+            return row
 
     def _write(self, sql: str, params: tuple[Any, ...], *, must_match: str | None = None) -> None:
         """Run one statement (committed at once); ``must_match`` names the row it needs."""
@@ -283,7 +285,7 @@ class State(IdentityRecords, PendingRecords):
         """Forget a video WeChat no longer knows (expired vid, deleted media)."""
         self._write("DELETE FROM videos WHERE appid = ? AND file_sha1 = ?", (appid, file_sha1))
 
-    def _set_video(self, appid: str, file_sha1: str, assignments: str, values: tuple) -> None:
+    def _set_video(self, appid: str, file_sha1: str, assignments: str, values: tuple[object, ...]) -> None:
         self._write(
             f"UPDATE videos SET {assignments}, updated_at = ? WHERE appid = ? AND file_sha1 = ?",
             (*values, self._now(), appid, file_sha1),
@@ -384,7 +386,7 @@ class State(IdentityRecords, PendingRecords):
     def mark_deleted(self, appid: str, source_path: str) -> None:
         self._set_article(appid, source_path, "status = 'deleted'", ())
 
-    def _set_article(self, appid: str, source_path: str, assignments: str, values: tuple) -> None:
+    def _set_article(self, appid: str, source_path: str, assignments: str, values: tuple[object, ...]) -> None:
         self._write(
             f"UPDATE articles SET {assignments}, updated_at = ?"
             " WHERE appid = ? AND backend = ? AND source_path = ?",

@@ -157,7 +157,7 @@ def _callouts(lines: list[str]) -> None:
         index += 1
 
 
-def _read_json(path: Path) -> dict:
+def _read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(read_config_text(path))
     except (MdwxError, ValueError, RecursionError):  # unreadable, not JSON, too deep, a huge number

@@ -1,0 +1,213 @@
+"""What is in the account: the draft box, the published articles (发表记录) and mdwx's own
+record of sends, each joined with the post it came from; and ``reconcile``, which finds the
+articles carrying mdwx's mark that the state does not record.
+
+WeChat lists drafts (``draft/batchget``) and free-published articles
+(``freepublish/batchget``), not mass sends: those exist only in mdwx's state. A row is joined
+to its post by the state (its ``media_id``/``article_id``), else by the mark in its content
+(:mod:`mdwx.publish.marker`), which names the site and the post. See ``docs/account.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mdwx.account.policy import POLICY_48001, explaining
+from mdwx.account.session import AccountSession, open_account
+from mdwx.account.types import AccountItem, AccountListing, Orphan, ReconcileReport
+from mdwx.api.types import Options
+from mdwx.publish.marker import Mark, read_mark
+from mdwx.publish.state.reach import KnownArticle
+
+if TYPE_CHECKING:
+    from mdwx.source.posts import Post as SitePost
+
+PAGE = 20
+#: Pages read of each list at most (2,000 drafts or articles): bounds a call on a huge account.
+MAX_PAGES = 100
+KINDS = ("drafts", "published", "sent")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An article of the account as a listing shows it, with its mark when it has one."""
+
+    item: AccountItem
+    mark: Mark | None
+
+
+async def account_list(folder: Path, options: Options | None = None, *, kinds: tuple[str, ...] = KINDS,
+                       limit: int = 200) -> AccountListing:
+    """The account's drafts, published articles and recorded sends (``kinds``), newest first,
+    at most ``limit`` of each, joined with the site's posts.
+
+    Raises :class:`~mdwx.wechat.errors.PermissionDenied` (48001: an unverified account's
+    published list), :class:`~mdwx.errors.ConfigError` without credentials.
+    """
+    listing = AccountListing()
+    async with open_account(folder, options) as session:
+        posts = _post_marks(session, folder, options or Options())
+        known = {key: a for a in session.state.known_articles(session.appid) for key in (a.media_id, a.article_id)
+                 if key}
+        with explaining():
+            if "drafts" in kinds:
+                seen, listing.totals["drafts"] = await _drafts(session, limit)
+                listing.items += [_joined(s, posts, known) for s in seen]
+            if "published" in kinds:
+                # Asked for everything, an account without the published list still lists the rest.
+                found = await _unless_denied(_published(session, limit), listing.notes, optional=len(kinds) > 1)
+                if found is not None:
+                    listing.items += [_joined(s, posts, known) for s in found[0]]
+                    listing.totals["published"] = found[1]
+        if "sent" in kinds:
+            sent = [_sent_item(a) for a in session.state.sent_articles(session.appid)]
+            listing.items += sent
+            listing.totals["sent"] = len(sent)
+    return listing
+
+
+async def reconcile(folder: Path, options: Options | None = None, *, apply: bool = False) -> ReconcileReport:
+    """The account's marked drafts and published articles that the state does not record.
+
+    Each is matched to its post by the mark: the newest orphan of a post the state has no
+    article for (or only an interrupted upload, a lost ``draft/add`` answer) is adopted, so
+    the next publish updates it; other orphan drafts of a post are second copies, deleted;
+    a published orphan is adopted the same way but never deleted here (a reader may have it
+    open: delete it in the console). An orphan of no post of this site is kept (another
+    site may use the account). With ``apply`` the actions are carried out, else only listed.
+    """
+    from mdwx.publish.marker import Marked, record_adopted
+
+    report = ReconcileReport(applied=apply)
+    async with open_account(folder, options) as session:
+        posts = _post_marks(session, folder, options or Options())
+        known = {key for a in session.state.known_articles(session.appid) for key in (a.media_id, a.article_id)
+                 if key}
+        with explaining():
+            seen = (await _drafts(session, PAGE * MAX_PAGES))[0]
+            published = await _unless_denied(_published(session, PAGE * MAX_PAGES), report.notes, optional=True)
+        seen += published[0] if published is not None else []
+        orphans = [s for s in seen if s.mark is not None and _id(s.item) not in known]
+        orphans.sort(key=lambda s: s.item.update_time, reverse=True)
+        adopted: set[str] = set()
+        for found in orphans:
+            assert found.mark is not None
+            path = posts.get(found.mark.key)
+            action = _action(session, path, found, adopted)
+            if apply and action == "adopt" and path is not None:
+                record_adopted(session.state, session.appid, path, Marked(
+                    found.item.media_id or found.item.article_id, "draft" if found.item.kind == "draft"
+                    else "published", found.mark.version, found.item.title, found.item.url or None,
+                    found.item.article_id))
+                action = "adopted"
+            elif apply and action == "delete" and session.client is not None:
+                await session.client.draft_delete(found.item.media_id)
+                action = "deleted"
+            report.orphans.append(Orphan(found.item.kind, found.item.media_id or found.item.article_id,
+                                         found.item.title, path, action, found.item.article_id,
+                                         found.item.update_time))
+    return report
+
+
+async def _unless_denied(listing: Awaitable[tuple[list[Seen], int]], notes: list[str], *,
+                         optional: bool) -> tuple[list[Seen], int] | None:
+    """The published list; None (and a note) when the account may not read it and it was
+    not the one thing asked for (48001: unverified since July 2025)."""
+    from mdwx.wechat.errors import PermissionDenied
+
+    try:
+        return await listing
+    except PermissionDenied as exc:
+        if not optional or exc.errcode != 48001:
+            raise
+        notes.append("the published list (freepublish/batchget) answered 48001: " + POLICY_48001)
+        return None
+
+
+def _action(session: AccountSession, path: str | None, found: Seen, adopted: set[str]) -> str:
+    """adopt, delete or keep (see :func:`reconcile`); ``adopted`` collects the posts given one."""
+    if path is None:
+        return "keep"
+    record = session.state.article(session.appid, path)
+    # "uploading": a draft/add whose answer was lost (a media_id there is an older article's)
+    lost = record is None or record.status in ("deleted", "uploading")
+    if lost and path not in adopted:
+        adopted.add(path)
+        return "adopt"
+    return "delete" if found.item.kind == "draft" else "keep"
+
+
+def _id(item: AccountItem) -> str:
+    return item.media_id or item.article_id
+
+
+def _post_marks(session: AccountSession, folder: Path, options: Options) -> dict[str, str]:
+    """Mark key → the site-relative path of each post of the site (through the gate)."""
+    from mdwx.api.inputs import site_posts
+    from mdwx.errors import MdwxError
+    from mdwx.publish.identity import article_fingerprint
+    from mdwx.publish.marker import post_mark
+
+    try:
+        posts: list[SitePost] = site_posts([session.config.root], options)
+    except MdwxError:
+        return {}
+    out = {}
+    for post in posts:
+        print_ = article_fingerprint(post)
+        out[post_mark(post.config.root, print_.post_key or post.relative, print_.source_hash).key] = post.relative
+    return out
+
+
+async def _drafts(session: AccountSession, limit: int) -> tuple[list[Seen], int]:
+    assert session.client is not None
+    seen: list[Seen] = []
+    total = 0
+    for page in range(MAX_PAGES):
+        answer = await session.client.draft_batchget(page * PAGE, PAGE)
+        total = answer.total_count
+        for draft in answer.items:
+            first = draft.news_item[0] if draft.news_item else None
+            item = AccountItem("draft", first.title if first else "", media_id=draft.media_id,
+                               url=first.url if first else "", update_time=draft.update_time, status="draft")
+            seen.append(Seen(item, read_mark(first.content) if first else None))
+        if (page + 1) * PAGE >= min(total, limit):
+            break
+    return seen[:limit], total
+
+
+async def _published(session: AccountSession, limit: int) -> tuple[list[Seen], int]:
+    assert session.client is not None
+    seen: list[Seen] = []
+    total = 0
+    for page in range(MAX_PAGES):
+        answer = await session.client.freepublish_batchget(page * PAGE, PAGE)
+        total = answer.total_count
+        for article in answer.items:
+            first = article.news_item[0] if article.news_item else None
+            if first is None or all(i.is_deleted for i in article.news_item):
+                continue
+            item = AccountItem("published", first.title, article_id=article.article_id, url=first.url,
+                               update_time=article.update_time, status="published")
+            seen.append(Seen(item, read_mark(first.content)))
+        if (page + 1) * PAGE >= min(total, limit):
+            break
+    return seen[:limit], total
+
+
+def _joined(seen: Seen, posts: dict[str, str], known: dict[str, KnownArticle]) -> AccountItem:
+    from dataclasses import replace
+
+    record = known.get(_id(seen.item))
+    path = record.source_path if record else posts.get(seen.mark.key) if seen.mark else None
+    return replace(seen.item, path=path, marked=seen.mark is not None,
+                   msg_data_id=record.msg_data_id if record else "")
+
+
+def _sent_item(article: KnownArticle) -> AccountItem:
+    return AccountItem("sent", article.title, media_id=article.media_id, article_id=article.article_id,
+                       msg_data_id=article.msg_data_id, url=article.url or "", path=article.source_path,
+                       marked=True, status=article.status)

@@ -1,0 +1,116 @@
+"""What the account commands read from (and add to) the state database.
+
+A mixin of :class:`mdwx.publish.state.store.State`, so ``list``, ``reconcile``,
+``materials``, ``comments`` and ``stats`` do not reach into its tables: the articles mdwx
+knows (every backend, superseded ones too), the ``msg_data_id`` each submit or send answered
+(comments and analytics are keyed by it and WeChat lists it nowhere later), the permanent
+images mdwx uploaded, and forgetting one of those once it was deleted from the library.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from mdwx.publish.state.schema import ArticleRecord, UploadRecord
+
+#: Statuses of an article that is (or may be) on WeChat: its materials are in use.
+LIVE_STATUSES = ("uploading", "updating", "draft", "submitting", "submitted", "published")
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """An article the state records: the post's current one, one a ``--force`` replaced, or
+    a mass send (``backend`` "mass")."""
+
+    source_path: str
+    backend: str
+    media_id: str
+    article_id: str
+    status: str
+    title: str
+    url: str | None
+    msg_data_id: str = ""
+    superseded: bool = False
+
+    @property
+    def live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+
+class ReachRecords:
+    """Methods over the articles, uploads and sends for the account commands; needs State's
+    helpers."""
+
+    backend: str
+    _guard: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _write: Callable[..., None]
+
+    def article(self, appid: str, source_path: str) -> ArticleRecord | None:  # provided by State
+        raise NotImplementedError
+
+    def for_backend(self, backend: str) -> Any:  # provided by State
+        raise NotImplementedError
+
+    def record_msg_data_id(self, appid: str, source_path: str, msg_data_id: str) -> None:
+        """Keep the ``msg_data_id`` WeChat answered for the post's article (submit or send)."""
+        self._write("UPDATE articles SET msg_data_id = ? WHERE appid = ? AND backend = ? AND source_path = ?",
+                    (str(msg_data_id), appid, self.backend, source_path))
+
+    def known_articles(self, appid: str) -> list[KnownArticle]:
+        """Every article the state records for ``appid``, of every backend, current ones first."""
+        with self._guard() as conn:
+            current = conn.execute("SELECT * FROM articles WHERE appid = ? ORDER BY source_path",
+                                   (appid,)).fetchall()
+            old = conn.execute("SELECT * FROM superseded WHERE appid = ? ORDER BY source_path", (appid,)).fetchall()
+        out = [KnownArticle(r["source_path"], r["backend"], r["media_id"] or "", r["article_id"], r["status"],
+                            r["title"], r["url"], r["msg_data_id"]) for r in current]
+        out += [KnownArticle(r["source_path"], r["backend"], r["media_id"], r["article_id"], r["status"],
+                             r["title"], r["url"], superseded=True) for r in old]
+        return out
+
+    def article_any_backend(self, appid: str, source_path: str) -> ArticleRecord | None:
+        """The post's current article in any backend (this view's backend first)."""
+        record = self.article(appid, source_path)
+        for backend in ("draft", "media"):
+            if record is None:
+                record = self.for_backend(backend).article(appid, source_path)
+        return record
+
+    def sent_articles(self, appid: str) -> list[KnownArticle]:
+        """The articles with a ``msg_data_id`` (submitted through the draft API, or mass
+        sent), and the rows of a ``mass_sends`` table when this state has one."""
+        found = [a for a in self.known_articles(appid) if a.msg_data_id]
+        seen = {a.msg_data_id for a in found}
+        return found + [a for a in self._mass_sends(appid) if a.msg_data_id not in seen]
+
+    def _mass_sends(self, appid: str) -> list[KnownArticle]:
+        """Rows of the mass-send record, read by the columns it has (it may be older or newer
+        than this module): a send without a msg_data_id cannot be followed and is left out."""
+        with self._guard() as conn:
+            found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mass_sends'")
+            if found.fetchone() is None:
+                return []
+            columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(mass_sends)")}
+            if "msg_data_id" not in columns:
+                return []
+            where = " WHERE appid = ?" if "appid" in columns else ""
+            rows = conn.execute(f"SELECT * FROM mass_sends{where}", (appid,) if where else ()).fetchall()
+        return [KnownArticle(str(d.get("source_path") or ""), "mass", str(d.get("media_id") or ""), "",
+                             str(d.get("status") or "sent"), str(d.get("title") or ""), None, str(d["msg_data_id"]))
+                for d in map(dict, rows) if d.get("msg_data_id")]
+
+    def permanent_uploads(self, appid: str) -> list[UploadRecord]:
+        """The uploads that made a permanent material (covers, animated GIFs): a media_id."""
+        with self._guard() as conn:
+            rows = conn.execute("SELECT * FROM uploads WHERE appid = ? AND media_id IS NOT NULL AND media_id != ''"
+                                " ORDER BY created_at", (appid,)).fetchall()
+        return [UploadRecord(**dict(row)) for row in rows]
+
+    def forget_upload(self, appid: str, media_id: str) -> None:
+        """The material was deleted: a later publish uploads the picture again instead of
+        naming a media_id WeChat no longer knows."""
+        self._write("DELETE FROM uploads WHERE appid = ? AND media_id = ?", (appid, media_id))
