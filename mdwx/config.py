@@ -129,6 +129,7 @@ class SiteConfig:
         return path
 
 
+VIDEO_TAGS = 5  # tags a video may carry (material/add_material's description; video.py)
 _SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
                               "draft": DraftLimits, "warnings": WarningSettings}
 _TOP_KEYS = ({f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file", "state_export", "accounts"}
@@ -283,6 +284,9 @@ def _validate(config: SiteConfig, where: Path) -> None:
         raise setting_error(where, "token_endpoint", "token_endpoint must be 'stable' or 'token'")
     if not 1 <= config.concurrency <= 64:
         raise setting_error(where, "concurrency", "concurrency must be between 1 and 64")
+    if len(config.video.tags) > VIDEO_TAGS:  # the video upload refuses more (after the pictures went)
+        raise setting_error(where, "video.tags", f"video.tags has {len(config.video.tags)} tags; WeChat takes at "
+                            f"most {VIDEO_TAGS}", hint="keep the five that matter most")
     if config.generator not in ("auto", "none", *GENERATOR_NAMES):
         raise setting_error(where, "generator", f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}")
     if config.state_export is not None and (not config.state_export.strip() or Path(config.state_export).is_absolute()

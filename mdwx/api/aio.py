@@ -15,6 +15,7 @@ other posts go on. What makes every post fail is raised: :class:`~mdwx.errors.Co
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +31,7 @@ from mdwx.api.connection import (
 from mdwx.api.deletion import delete, delete_all
 from mdwx.api.inputs import Source, Sources, site_posts
 from mdwx.api.routed import resolve_credentials
+from mdwx.api.sendplan import QuotaExceeded, check_plan
 from mdwx.api.status import status
 from mdwx.api.types import (
     BuildReport,
@@ -121,10 +123,10 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
 
     Returns a :class:`PublishReport` (one result per post, in order); a post that failed
     has ``error`` set and the others go on. Raises :class:`ConfigError` for missing
-    credentials or a wrong config and :class:`~mdwx.errors.StateError` for an unusable state.
+    credentials or a wrong config, :class:`~mdwx.errors.StateError` for an unusable state
+    and :class:`~mdwx.api.sendplan.QuotaExceeded` when the run would submit more articles to
+    an account than it has left today (:mod:`mdwx.api.sendplan`); each before anything is sent.
     """
-    from mdwx.build import Prepared
-
     options = options or Options()
     site = site_posts(posts, options, need_path="publish")
     report = PublishReport()
@@ -139,33 +141,51 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
                 with open_state(group, report.notes) as state:
                     remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
         raise
-    gated = [(group, items, await _gate(items, options)) for group, items in runs]
-    for group, items, ready in gated:
-        results = [_unsent(item) for item in items]
-        # The state first: taking over a hidden state file may move the sandbox's data too.
-        with open_state(group, report.notes) as state:
-            try:
-                for account, indexes in by_account(items):
-                    prepared = {items[i].post.path: p for i in indexes if isinstance(p := ready[i], Prepared)}
-                    for index in indexes:
-                        if isinstance(error := ready[index], MdwxError):
-                            results[index] = _refused(items[index], error)
-                    sending = [i for i in indexes if not isinstance(ready[i], MdwxError)]
-                    if not sending:
-                        continue
-                    sent = await _publish_to(account, [items[i].post for i in sending], state,
-                                             accounts[account.name if account else None], report, prepared)
-                    for index, result in zip(sending, sent, strict=True):
-                        result.account = account.name if account else None
-                        results[index] = result
-            except ConfigError as exc:  # no post of the group could be sent: each is retried
-                if not options.dry_run:
-                    remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
-                raise
+    gated = [(items, await _gate(items, options)) for _, items in runs]
+    with contextlib.ExitStack() as stack:
+        # Every site's state is opened (a locked or damaged one stops the run) and the whole
+        # plan is checked against each account's quota before the first request.
+        states = [stack.enter_context(open_state(group, report.notes)) for group, _ in runs]
+        try:
+            await check_plan(gated, states, accounts, options)
+        except QuotaExceeded as exc:  # nothing was sent: every post is remembered to be retried
             if not options.dry_run:
-                remember_outcomes(state, [i.post.relative for i in items], results)
-        report.posts += results
+                for state, (_, items) in zip(states, runs, strict=True):
+                    remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
+            raise
+        for (items, ready), state in zip(gated, states, strict=True):
+            report.posts += await _send_site(items, ready, state, accounts, options, report)
     return report
+
+
+async def _send_site(items: list[Route], ready: list[Prepared | MdwxError | None], state: State,
+                     accounts: dict[str | None, Options], options: Options,
+                     report: PublishReport) -> list[PostResult]:
+    """One site's routes sent account by account (the plan was checked); a result per route."""
+    from mdwx.build import Prepared
+
+    results = [_unsent(item) for item in items]
+    try:
+        for account, indexes in by_account(items):
+            prepared = {items[i].post.path: p for i in indexes if isinstance(p := ready[i], Prepared)}
+            for index in indexes:
+                if isinstance(error := ready[index], MdwxError):
+                    results[index] = _refused(items[index], error)
+            sending = [i for i in indexes if not isinstance(ready[i], MdwxError)]
+            if not sending:
+                continue
+            sent = await _publish_to(account, [items[i].post for i in sending], state,
+                                     accounts[account.name if account else None], report, prepared)
+            for index, result in zip(sending, sent, strict=True):
+                result.account = account.name if account else None
+                results[index] = result
+    except ConfigError as exc:  # no post of the site could be sent: each is retried
+        if not options.dry_run:
+            remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
+        raise
+    if not options.dry_run:
+        remember_outcomes(state, [i.post.relative for i in items], results)
+    return results
 
 
 async def _gate(items: list[Route], options: Options) -> list[Prepared | MdwxError | None]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from mdwx.assets.local import check_video_file
+from mdwx.config import VIDEO_TAGS
 from mdwx.document import VIDEO_EXTENSIONS
 from mdwx.errors import AssetError
 from mdwx.publish.state.store import State, VideoRecord
@@ -35,7 +36,7 @@ T = TypeVar("T")
 
 BLOCK_SIZE = 1024 * 1024
 MAX_VIDEO_BYTES = 2 * 1024 * 1024 * 1024
-MAX_TAGS = 5
+MAX_TAGS = VIDEO_TAGS  # checked offline too: front matter and mdwx.toml's [video]
 STATUS_PASSED = 3
 #: query_status codes (contract, section 四): English wording WeChat uses, and its meaning.
 STATUS_TEXT: dict[int, tuple[str, str]] = {

@@ -29,7 +29,8 @@ _STYLE_COMMENT = re.compile(r"mdwx:\s*pygments-style\s*=\s*([\w-]+)")
 _CODE_COLOUR = re.compile(r'<section class="code" style="(?:[^"]*;)?\s*color:\s*(#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?)\s*(?:;|")')
 _DESCRIPTION = re.compile(r'/\*\s*mdwx theme "[^"]*":\s*([^\n*]+)')
 DEFAULT_PYGMENTS_STYLE = "friendly"
-MAX_DEPTH = 8  # themes extending themes: a loop or a long chain stops here
+MAX_DEPTH = 8  # themes extending themes: a loop or a longer chain stops here
+MAX_THEME_BYTES = 1024 * 1024  # a theme is a style sheet, not a book
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def load_theme(name: str, root: Path | None = None) -> Theme:
     """
     if is_theme_path(name):
         path = _site_file(name, root)
-        return _load_file(path, path.stat().st_mtime_ns, templates_dir())
+        return _load_file(path, path.stat().st_mtime_ns, templates_dir(), _site_root(root))
     return load_named_theme(name, templates_dir())
 
 
@@ -106,12 +107,16 @@ def load_named_theme(name: str, folder: Path) -> Theme:
 
 
 @lru_cache(maxsize=32)
-def _load_file(path: Path, mtime_ns: int, folder: Path) -> Theme:
-    return _theme(path.stem, path, folder)
+def _load_file(path: Path, mtime_ns: int, folder: Path, root: Path) -> Theme:
+    return _theme(path.stem, path, folder, root)
 
 
-def _theme(name: str, path: Path, folder: Path) -> Theme:
-    chain = _chain(path, folder, [])
+def _site_root(root: Path | None) -> Path:
+    return Path(os.path.realpath(root or Path.cwd()))
+
+
+def _theme(name: str, path: Path, folder: Path, root: Path | None = None) -> Theme:
+    chain = _chain(path, folder, [], root)
     css = resolve_variables(chain)
     style = None
     for source in chain:  # the most derived theme's choice wins
@@ -121,29 +126,52 @@ def _theme(name: str, path: Path, folder: Path) -> Theme:
                  code_colour=code_colour(css), path=path)
 
 
-def _chain(path: Path, folder: Path, seen: list[Path]) -> list[ThemeSource]:
-    """The theme at ``path`` after its bases, most basic first."""
-    if path in seen or len(seen) >= MAX_DEPTH:
-        raise ConfigError(f"theme {path.name} extends itself through {' → '.join(p.name for p in seen)}",
-                          path=seen[-1] if seen else path)
-    try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read theme {path.name}: {exc}", path=path) from None
-    source = scan(text, path)
+def _chain(path: Path, folder: Path, seen: list[tuple[Path, int | None]], root: Path | None = None,
+           ) -> list[ThemeSource]:
+    """The theme at ``path`` after its bases, most basic first.
+
+    ``seen``: the themes extending it, each with the line of its ``@import`` naming the next;
+    ``root``: the site a local theme and its local bases must lie in (None: a built-in's).
+    Raises :class:`ConfigError` at the ``@import`` line for a loop, a chain longer than
+    :data:`MAX_DEPTH`, a base outside the site or missing, and for a file the capped reader
+    refuses.
+    """
+    names = " → ".join([*(p.name for p, _ in seen), path.name])
+    where, line = seen[-1] if seen else (path, None)
+    if any(p == path for p, _ in seen):
+        raise ConfigError(f"theme {path.name} extends itself through {names}", path=where, line=line)
+    if len(seen) >= MAX_DEPTH:
+        raise ConfigError(f"theme chain is longer than {MAX_DEPTH}: {names}", path=where, line=line,
+                          hint=f"let a theme extend at most {MAX_DEPTH} others in a row")
+    source = scan(_theme_text(path, folder, root), path)
     sources: list[ThemeSource] = []
-    for base, line in source.bases:
+    for base, at in source.bases:
         if is_theme_path(base):
             target = Path(os.path.realpath(path.parent / base))
+            inside = root if root is not None else folder
+            if not target.is_relative_to(Path(os.path.realpath(inside))):
+                raise ConfigError(f"base theme {base!r} is outside the site", path=path, line=at,
+                                  hint=f"keep theme files under {os.path.realpath(inside)}")
             if not target.is_file():
-                raise ConfigError(f"base theme {base!r} not found", path=path, line=line)
+                raise ConfigError(f"base theme {base!r} not found", path=path, line=at)
         else:
             try:
                 target = _builtin(base, folder)
             except ConfigError as exc:
-                raise ConfigError(exc.message, path=path, line=line, hint=exc.hint) from None
-        sources += _chain(target, folder, [*seen, path])
+                raise ConfigError(exc.message, path=path, line=at, hint=exc.hint) from None
+        sources += _chain(target, folder, [*seen, (path, at)], root if target.parent != folder else None)
     return [*sources, source]
+
+
+def _theme_text(path: Path, folder: Path, root: Path | None) -> str:
+    """A theme file's text through the capped reader (a site's confined to ``root``)."""
+    from mdwx.source.reader import read_file
+
+    data = read_file(path, limit=MAX_THEME_BYTES, root=root)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError("not valid UTF-8", path=path, line=data[: exc.start].count(b"\n") + 1) from None
 
 
 def code_colour(css: str) -> str | None:

@@ -150,11 +150,9 @@ def _plugin_math(kind: str, config: Path) -> bool:
 
 
 def _text(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(_MAX_CONFIG_BYTES).decode("utf-8", errors="replace")
-    except OSError:
-        return ""
+    from mdwx.source.reader import consulted_text
+
+    return consulted_text(path, limit=_MAX_CONFIG_BYTES) or ""  # capped, never a FIFO or device
 
 
 def _read(path: Path) -> Any:

@@ -130,3 +130,15 @@ def read_config_text(path: Path, *, error: type[MdwxError] = ConfigError, limit:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise error("not valid UTF-8", path=path, line=line) from None
+
+
+def consulted_text(path: Path, *, limit: int = MAX_CONFIG_BYTES, root: Path | None = None) -> str | None:
+    """The text of a file mdwx only consults (a site generator's config) through
+    :func:`read_file`, undecodable bytes replaced; None when it is missing or refused (a link
+    leading out of the site ``root``, default the file's folder; no regular file; over
+    ``limit``): such a file is skipped, as when it is missing."""
+    try:
+        data = read_file(path, limit=limit, root=root or path.parent)
+    except MdwxError:
+        return None
+    return data.decode("utf-8", errors="replace")

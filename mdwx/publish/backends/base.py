@@ -46,6 +46,9 @@ class Rules(Protocol):
 
     name: str  # "media" or "draft": the state keeps each backend's articles apart
     takes_crops: bool  # whether the API takes cover crops (pic_crop_*), checked by check_cover
+    #: Submissions WeChat allows per day (Beijing time), or None for no documented cap:
+    #: the run's plan counts its submits against it before sending (:mod:`mdwx.api.sendplan`).
+    daily_submit_limit: int | None
 
     def check(self, prepared: Prepared) -> None:
         """Raise :class:`mdwx.errors.MdwxError` (file and line) for anything this API refuses
@@ -62,8 +65,6 @@ class Backend(Rules, Protocol):
 
     #: Human lines for the plan's article steps ("update", "uploadnews", "settle").
     texts: dict[str, str]
-    #: Submissions WeChat allows per day (Beijing time), or None for no documented cap.
-    daily_submit_limit: int | None
     library: str  # where an unsubmitted article sits, in words
 
     def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:

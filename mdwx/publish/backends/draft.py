@@ -48,6 +48,7 @@ class DraftRules:
 
     name = "draft"
     takes_crops = True
+    daily_submit_limit: int | None = None  # none documented
 
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
@@ -105,7 +106,6 @@ class DraftBackend(DraftRules):
         UPLOAD: "put the article into the draft box (draft/add)",
         SETTLE: "ask WeChat (draft/get, freepublish/batchget) whether the previous submit went through",
     }
-    daily_submit_limit: int | None = None
     library = "the draft box (草稿箱)"
 
     def __init__(self, client: DraftAPI, config: SiteConfig) -> None:

@@ -31,6 +31,7 @@ class MediaRules:
 
     name = "media"
     takes_crops = False
+    daily_submit_limit: int | None = DAILY_SUBMIT_LIMIT
 
     def __init__(self, config: SiteConfig) -> None:
         self.config = config
@@ -54,7 +55,6 @@ class MediaBackend(MediaRules):
         UPLOAD: "upload the article to the publishing library (publish/uploadnews)",
         SETTLE: "ask WeChat (publish/query) whether the previous submit went through",
     }
-    daily_submit_limit: int | None = DAILY_SUBMIT_LIMIT
     library = "the publishing library (媒体API)"
 
     def __init__(self, client: MediaAPI, config: SiteConfig) -> None:

@@ -33,6 +33,7 @@ WAL_MAGIC = (0x377F0682, 0x377F0683)
 WAL_HEADER_BYTES = 32
 FRAME_HEADER_BYTES = 24
 DB_HEADER_BYTES = 100
+SHM_HEADER_BYTES = 48  # the wal-index header (WalIndexHdr), kept twice at the start of -shm
 #: A torn journal is scanned again this many times, ``_RESCAN_DELAY`` s apart: if it changes
 #: meanwhile, another process is writing it right now and it is not torn.
 _RESCANS = 3
@@ -51,6 +52,7 @@ class JournalScan:
     frames: int
     committed: int
     torn: bool
+    salts: bytes = b""  # the log's generation (its header's salts), as the wal-index copies them
 
 
 def wal_path(db_path: Path) -> Path:
@@ -87,7 +89,7 @@ def scan_wal(path: Path) -> JournalScan | None:
         return None
     except OSError as exc:
         raise StateError(f"cannot read the state database's journal: {exc.strerror}", path=path) from exc
-    return JournalScan(frames, committed, torn=torn or frames > committed)
+    return JournalScan(frames, committed, torn=torn or frames > committed, salts=salts)
 
 
 def check_header(db_path: Path) -> None:
@@ -197,27 +199,73 @@ def _fingerprint(path: Path) -> tuple[int, int] | None:
     return stat.st_size, stat.st_mtime_ns
 
 
-def check_journal(db_path: Path) -> None:
-    """Raise :class:`StateError` if the state's WAL ends in a write that was cut short.
+def shm_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + "-shm")
 
-    Call before opening the database: SQLite's own recovery would silently drop the tail.
-    A log that another process is writing at this moment looks torn for an instant, so a
-    torn log is scanned again a few times and only reported if it stays as it is.
+
+def indexed_frames(db_path: Path, salts: bytes) -> int | None:
+    """The frames the wal-index (``state.db-shm``) says were committed to the log of
+    generation ``salts`` (its ``mxFrame``); None when it cannot be trusted.
+
+    SQLite updates the index's header at every commit, after the commit's frames are in the
+    log. Trusted only when both copies of its 48-byte header agree, it is initialised, and
+    its salts are the log's (the same generation). Native byte order, as SQLite maps it.
+    """
+    try:
+        with shm_path(db_path).open("rb") as handle:
+            head = handle.read(2 * SHM_HEADER_BYTES)
+    except OSError:
+        return None
+    if len(head) < 2 * SHM_HEADER_BYTES or head[:SHM_HEADER_BYTES] != head[SHM_HEADER_BYTES:] or not salts:
+        return None
+    is_init, mx_frame = head[12], struct.unpack("=I", head[16:20])[0]
+    return mx_frame if is_init and head[32:40] == salts else None
+
+
+def journal_problem(db_path: Path) -> str | None:
+    """What is wrong with the state's log, or None when SQLite may open it as it is.
+
+    A log whose tail follows its last commit (whole frames without a commit, or a frame cut
+    short) holds a write that never committed: mdwx's call writing it had not returned, so
+    nothing was sent on its strength, and SQLite's own recovery drops it as if the run had
+    been killed a moment earlier. That is safe when the wal-index shows every committed
+    frame is still in the log. Damage is a log missing committed frames the index names
+    (cut short, a bad copy), or a cut tail when no index can tell (power loss, a copied
+    state without its ``-shm``): the last committed changes may be gone.
     """
     wal = wal_path(db_path)
     scan = scan_wal(wal)
+    if scan is None:
+        return None
+    indexed = indexed_frames(db_path, scan.salts)
+    if indexed is not None and scan.committed < indexed:
+        return f"lost committed writes ({scan.committed} of the {indexed} frames its index names are left)"
+    if indexed is None and scan.torn:
+        return "ends in the middle of a write"
+    return None
+
+
+def check_journal(db_path: Path) -> None:
+    """Raise :class:`StateError` if the state's WAL lost committed writes (:func:`journal_problem`).
+
+    Call before opening the database: SQLite's own recovery would silently drop them. A log
+    that another process is writing at this moment may look wrong for an instant, so it is
+    looked at again a few times and only reported if it stays as it is.
+    """
+    wal = wal_path(db_path)
+    problem = journal_problem(db_path)
     for _ in range(_RESCANS):
-        if scan is None or not scan.torn:
+        if problem is None:
             return
         before = _fingerprint(wal)
         time.sleep(_RESCAN_DELAY)
         if _fingerprint(wal) != before:
             return  # a live writer: not a crash
-        scan = scan_wal(wal)
-    if scan is not None and scan.torn:
+        problem = journal_problem(db_path)
+    if problem is not None:
         raise StateError(
-            "the state database's journal ends in the middle of a write (the last run was killed"
-            " or the machine lost power while writing), so its last changes may be lost",
+            f"the state database's journal {problem} (the last run was killed or the machine lost power while"
+            " writing, or the file was cut), so its last changes may be lost",
             path=wal, hint=f"run `{recover_command(db_path)}`; it keeps a backup of the damaged files")
 
 

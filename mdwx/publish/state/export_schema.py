@@ -10,6 +10,7 @@ again by any later import; one that does not is refused with the export's line n
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,12 +18,16 @@ from mdwx.publish.state.schema import ARTICLE_STATUSES, UPLOAD_KINDS
 
 MAX_TEXT = 4096  # characters of one text value (paths, URLs, titles, hashes)
 MAX_WHOLE = 2**53  # a whole number JSON keeps exact
+MAX_PATH = 1024  # characters of a post's path in the site (PATH_MAX is 4096 bytes; a post's is short)
+#: C0 and C1 control characters, NUL included: no file name mdwx records holds them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_DRIVE = re.compile(r"^[A-Za-z]:")
 
 
 @dataclass(frozen=True)
 class Column:
-    """``kind`` is ``"text"``, ``"int"``, ``"time"`` (ISO 8601 with zone) or ``"day"``
-    (``YYYY-MM-DD``); ``required``: the record needs it; ``nullable``: ``null`` is allowed;
+    """``kind`` is ``"text"``, ``"int"``, ``"time"`` (ISO 8601 with zone), ``"day"``
+    (``YYYY-MM-DD``) or ``"path"`` (a post's path in the site: :func:`path_problem`); ``required``: the record needs it; ``nullable``: ``null`` is allowed;
     ``low``/``high`` bound a whole number; ``choices`` the allowed texts; ``key``: part of
     the record's key (never empty)."""
 
@@ -36,6 +41,7 @@ class Column:
 
 
 KEY = Column("text", required=True, key=True)
+SOURCE_PATH = Column("path", required=True, key=True)
 TEXT = Column("text")
 MAYBE = Column("text", nullable=True)
 TIME = Column("time", required=True)
@@ -44,11 +50,11 @@ STATUS = Column("text", required=True, choices=ARTICLE_STATUSES)
 BACKEND = Column("text", required=True, choices=("media", "draft"))
 
 SCHEMA: dict[str, dict[str, Column]] = {
-    "article": {"appid": KEY, "backend": BACKEND, "source_path": KEY, "media_id": MAYBE, "content_hash": TEXT,
+    "article": {"appid": KEY, "backend": BACKEND, "source_path": SOURCE_PATH, "media_id": MAYBE, "content_hash": TEXT,
                 "status": STATUS, "url": MAYBE, "title": TEXT, "created_at": TIME, "updated_at": TIME,
                 "submitted_at": MAYBE_TIME, "published_at": MAYBE_TIME, "source_hash": TEXT, "post_key": TEXT,
                 "publish_id": TEXT, "article_id": TEXT, "msg_data_id": TEXT},
-    "superseded": {"appid": KEY, "source_path": KEY, "media_id": KEY, "status": STATUS, "url": MAYBE,
+    "superseded": {"appid": KEY, "source_path": SOURCE_PATH, "media_id": KEY, "status": STATUS, "url": MAYBE,
                    "title": TEXT, "created_at": TIME, "superseded_at": TIME, "backend": BACKEND,
                    "article_id": TEXT},
     "upload": {"appid": KEY, "content_hash": KEY, "kind": Column("text", required=True, choices=UPLOAD_KINDS),
@@ -95,9 +101,30 @@ def _value_problem(column: Column, value: Any) -> str | None:
         return "must not be empty"
     if column.choices and value not in column.choices:
         return f"must be one of {', '.join(column.choices)}, not {_show(value)}"
+    if column.kind == "path":
+        return path_problem(value)
     if column.kind in ("time", "day") and not _is_time(value, column.kind):
         shape = "an ISO 8601 time with a zone" if column.kind == "time" else "a day (YYYY-MM-DD)"
         return f"must be {shape}, not {_show(value)}"
+    return None
+
+
+def path_problem(text: str) -> str | None:
+    """Why ``text`` is no post path as the state records it, or None.
+
+    A post's path is relative to the site root, in POSIX form (``posts/a.md``): never
+    absolute (``/…``, ``C:…``), never ``..``, ``.`` or an empty part, without control
+    characters (NUL included), at most :data:`MAX_PATH` characters. A record whose path
+    left the site would make ``status`` and ``delete`` name a file outside it.
+    """
+    if len(text) > MAX_PATH:
+        return f"is longer than {MAX_PATH} characters"
+    if _CONTROL.search(text):
+        return f"holds a control character: {_show(text)}"
+    if text.startswith("/") or _DRIVE.match(text):
+        return f"must be a path relative to the site, not the absolute {_show(text)}"
+    if any(part in ("", ".", "..") for part in text.split("/")):
+        return f"must be a path inside the site (no '..', '.' or empty part), not {_show(text)}"
     return None
 
 

@@ -26,6 +26,8 @@ from mdwx.source.generators.base import (
     split_args,
 )
 from mdwx.source.generators.text import block_tags, fence_for, next_lines, outside_code, sub_prose
+from mdwx.source.reader import consulted_text
+from mdwx.source.yaml_load import load as load_yaml
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -127,7 +129,7 @@ def static_roots(root: Path) -> tuple[Path, ...]:
     /hugo-modules/configuration/#module-configuration-mounts)."""
     found: list[Path] = []
     for config in [*(root / name for name in _CONFIGS), *sorted((root / "config" / "_default").glob("*.*"))]:
-        data = _read_config(config)
+        data = _read_config(config, root)
         dirs = data.get("staticDir") or data.get("staticdir") or []
         found += [root / d for d in ([dirs] if isinstance(dirs, str) else dirs) if isinstance(d, str)]
         module = data if config.stem == "module" else data.get("module")
@@ -139,11 +141,13 @@ def static_roots(root: Path) -> tuple[Path, ...]:
     return tuple(dict.fromkeys(found or [root / "static"]))
 
 
-def _read_config(path: Path) -> dict[str, Any]:
+def _read_config(path: Path, root: Path) -> dict[str, Any]:
+    text = consulted_text(path, root=root)  # capped, never a FIFO or device
+    if text is None:
+        return {}
     try:
-        text = path.read_text("utf-8")[:1_000_000]
-        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
+        data = tomllib.loads(text) if path.suffix == ".toml" else load_yaml(text)  # bounded aliases, numbers
+    except (ValueError, RecursionError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
 

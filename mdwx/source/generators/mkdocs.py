@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from mdwx.source.generators.base import Generator, PostContext
+from mdwx.source.reader import consulted_text
 
 #: Page meta MkDocs and Material use for themselves (the MkDocs plugin ignores them too).
 SILENT = frozenset({"template", "hide", "search", "status", "icon", "subtitle", "description", "wechat",
@@ -27,9 +28,8 @@ def docs_dir(root: Path) -> Path:
     """``root``'s pages folder: ``docs_dir`` of ``mkdocs.yml`` (read as text: the file may hold
     ``!!python/name`` tags a safe loader refuses), default ``docs``."""
     for name in ("mkdocs.yml", "mkdocs.yaml"):
-        try:
-            text = (root / name).read_text("utf-8", errors="replace")[:1_000_000]
-        except OSError:
+        text = consulted_text(root / name)  # capped, never a FIFO or device
+        if text is None:
             continue
         found = _DOCS_DIR.search(text)
         return root / (found.group("dir").strip() if found else "docs")

@@ -19,6 +19,7 @@ from typing import Any
 
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.text import Rewrite
+from mdwx.source.reader import consulted_text
 
 SILENT = frozenset({"date", "modified", "tags", "category", "lang", "translation", "save_as", "url",
                     "template", "status", "wechat", "keywords", "authors", "summary", "image",
@@ -121,10 +122,7 @@ def _target(found: re.Match[str], folder: Path, content: Path, urls: Callable[[s
 @lru_cache(maxsize=32)
 def _settings(root: Path) -> tuple[Path, tuple[str, ...]]:
     """``(content folder, page folders)`` from ``pelicanconf.py``, read as text (never run)."""
-    try:
-        text = (root / "pelicanconf.py").read_text("utf-8", errors="replace")[:1_000_000]
-    except OSError:
-        text = ""
+    text = consulted_text(root / "pelicanconf.py") or ""  # capped, never a FIFO or device
     found = _PATH.search(text)
     content = root / found.group("path") if found else (root / "content" if (root / "content").is_dir() else root)
     pages = _PAGE_PATHS.search(text)
