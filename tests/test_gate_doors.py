@@ -26,9 +26,13 @@ from mdwx import api
 from mdwx.errors import MdwxError
 from mdwx.sandbox import SandboxServer
 from mdwx.wechat import MemoryTokenCache
+from tests.action_runner import run_action
 from tests.cli_helpers import mdwx, sandbox_env
 from tests.git_helpers import commit_all, git, git_env, repository
 from tests.publish_helpers import png_bytes, sandbox
+from tests.test_precommit import _env as pre_commit_env
+from tests.test_precommit import _pre_commit as run_pre_commit
+from tests.test_precommit import _readme_local_config as readme_local_config
 
 pytest.importorskip("mkdocs")
 pytest.importorskip("pelican.plugins.signals")
@@ -38,13 +42,29 @@ SECRET = "SECRET-7f3a"  # only the outside files hold it
 LINK = "a symbolic link leading outside the site folder"
 HARD = "a hard link"
 FIFO = "not a regular file (a FIFO)"
+LIMITS = "account 'news': title is 16 characters"
 
 #: hostile post → what the gate says about it
-HOSTILE = {"leak.md": LINK, "evil-pic.md": LINK, "hard.md": HARD, "hard-pic.md": HARD, "fifo.md": FIFO}
+HOSTILE = {"leak.md": LINK, "evil-pic.md": LINK, "hard.md": HARD, "hard-pic.md": HARD, "fifo.md": FIFO,
+           "limits.md": LIMITS}
 ON_DISK = tuple(HOSTILE)  # a local work tree carries every kind
 NO_FIFO = tuple(name for name in HOSTILE if name != "fifo.md")
-PUSHED = ("leak.md", "evil-pic.md")  # what a checkout made from a push holds
+PUSHED = ("leak.md", "evil-pic.md", "limits.md")  # what a checkout made from a push holds
 POST_ONLY = ("leak.md", "hard.md", "fifo.md")  # status reads the post, not its pictures
+#: A post for both accounts whose title is over news's limit (the error names the account).
+LIMITED = "---\ntitle: A title over ten\ndate: 2026-01-02\nwechat: true\naccounts: [blog, news]\n---\n\nText.\n"
+#: Two accounts, both with the sandbox's secret variable; news allows 10-character titles.
+ACCOUNTS = """[accounts.blog]
+appid = "wx00000000000000b1"
+secret_env = "WECHAT_APPSECRET"
+
+[accounts.news]
+appid = "wx00000000000000e2"
+secret_env = "WECHAT_APPSECRET"
+
+[accounts.news.limits]
+title = 10
+"""
 TOKEN = ("stable_token", "token")
 PLUGIN_FILES = {
     "mkdocs.yml": "site_name: Hostile\ndocs_dir: posts\nplugins:\n  - wechat\n",
@@ -52,6 +72,15 @@ PLUGIN_FILES = {
                       "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\n"
                       "AUTHOR_FEED_RSS = None\nLOAD_CONTENT_CACHE = False\n",
 }
+
+
+PRE_COMMIT_HOME = Path()  # pre-commit's cache, one per module (set by the fixture below)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    global PRE_COMMIT_HOME
+    PRE_COMMIT_HOME = tmp_path_factory.mktemp("pre-commit-home")
 
 
 def outside(base: Path) -> Path:
@@ -69,7 +98,7 @@ def hostile_site(site: Path, kinds: tuple[str, ...]) -> list[Path]:
     out = outside(site.parent)
     posts = site / "posts"
     posts.mkdir(parents=True, exist_ok=True)
-    (site / "mdwx.toml").write_text("", "utf-8")
+    (site / "mdwx.toml").write_text(ACCOUNTS, "utf-8")
     (site / ".gitignore").write_text(".mdwx/\nsite/\noutput/\n__pycache__/\n", "utf-8")
     for name, text in PLUGIN_FILES.items():
         (site / name).write_text(text, "utf-8")
@@ -86,6 +115,8 @@ def hostile_site(site: Path, kinds: tuple[str, ...]) -> list[Path]:
         elif name == "hard-pic.md":
             os.link(out / "hard.png", posts / "hard.png")
             path.write_text(PAGE.format(title="Hard pic", body="Text.\n\n![x](hard.png)"), "utf-8")
+        elif name == "limits.md":  # between --- lines: front matter to mdwx and MkDocs, a header to Pelican
+            path.write_text(LIMITED, "utf-8")
         else:
             os.mkfifo(path)
         made.append(path)
@@ -162,8 +193,53 @@ def _post_receive(site: Path, posts: list[Path], base: Path, sb: SandboxServer, 
     return pushed.stderr
 
 
+def _git_site(site: Path, bare: Path, env: dict[str, str]) -> None:
+    """``site`` made a clone of the new bare repository ``bare``, everything committed."""
+    git(bare.parent, "init", "-q", "--bare", "-b", "main", str(bare), env=env)
+    git(site, "init", "-q", "-b", "main", env=env)
+    git(site, "remote", "add", "origin", str(bare), env=env)
+    commit_all(site, "hostile site", env)
+
+
+def _pre_push(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
+    """``mdwx hook install --pre-push`` in the writer's clone, then a real ``git push``."""
+    env = git_env(sandbox_env(sb, base), base)
+    _git_site(site, base / "remote.git", env)
+    installed = mdwx("hook", "install", "--pre-push", cwd=site, env=env)
+    assert installed.returncode == 0, installed.stderr
+    pushed = git(site, "push", "origin", "main", env=env, check=False)
+    assert pushed.returncode != 0, pushed.stderr  # a refused publish stops the push
+    assert not git(base / "remote.git", "rev-parse", "-q", "--verify", "main", env=env, check=False).stdout
+    return pushed.stdout + pushed.stderr
+
+
+def _pre_commit(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
+    """``pre-commit run`` with README.md's ``repo: local`` hooks on the staged posts."""
+    env = pre_commit_env(sandbox_env(sb, base), base)
+    env["PRE_COMMIT_HOME"] = str(PRE_COMMIT_HOME)  # one cache for the module's runs
+    (site / ".pre-commit-config.yaml").write_text(readme_local_config(), "utf-8")
+    git(site, "init", "-q", "-b", "main", env=env)
+    git(site, "add", "-A", env=env)  # git stages no FIFO: pre-commit is given it by name
+    done = run_pre_commit("run", "--files", *map(str, posts), cwd=site, env=env)
+    assert done.returncode == 1, done.stdout + done.stderr  # the mdwx check hook failed
+    assert "mdwx check" in done.stdout and "Failed" in done.stdout
+    return done.stdout + done.stderr
+
+
+def _action(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
+    """action.yml's steps as the runner runs them, the site as the workspace."""
+    env = git_env(sandbox_env(sb, base), base)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # setup-python's python
+    paths = " ".join(p.relative_to(site).as_posix() for p in posts)
+    done = run_action({"paths": paths, "mode": "submit", "persist-state": "none"}, workspace=site, env=env)
+    assert done.returncode == code, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
 def _options(sb: SandboxServer) -> api.Options:
+    """The sandbox's credentials, and a secret for each of the site's accounts (as a script gives them)."""
     return api.Options(credentials=api.Credentials(sb.appid, sb.secret), api_base=sb.base_url,
+                       accounts={name: api.Credentials(secret=sb.secret) for name in ("blog", "news")},
                        token_cache=MemoryTokenCache())
 
 
@@ -179,7 +255,8 @@ def _api_calls(sources: Callable[[], list[api.Source]], sb: SandboxServer, code:
     except MdwxError as exc:
         assert code == 2, exc
         return str(exc)
-    assert code == 1 and not checked.ok and len(published.posts) == len(sources())
+    # publish reports each (post, account): limits.md twice, refused for both before sending
+    assert code == 1 and not checked.ok and len({str(p.path) for p in published.posts}) == len(sources())
     return _api_results(checked) + "\n" + _api_results(published)
 
 
@@ -226,6 +303,9 @@ DOORS: dict[str, tuple[tuple[str, ...], Door]] = {
     "status": (POST_ONLY, _status),
     "--changed-since": (NO_FIFO, _changed_since),
     "post-receive hook": (PUSHED, _post_receive),
+    "pre-push hook": (NO_FIFO, _pre_push),  # git commits no FIFO; the clone keeps its hard links
+    "pre-commit": (ON_DISK, _pre_commit),
+    "CI Action": (ON_DISK, _action),
     "api paths": (ON_DISK, _api_paths),
     "api in-memory": (ON_DISK, _api_memory),
     "mkdocs build": (NO_FIFO, _mkdocs),

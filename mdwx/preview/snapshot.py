@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdwx.build import Prepared, prepare, previewable
+from mdwx.api.routed import prepare_routed
+from mdwx.api.types import Options
+from mdwx.build import Prepared, previewable
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import MdwxError, one_line
 from mdwx.urls import is_local
@@ -79,7 +81,8 @@ def take_snapshot(path: Path, version: int, previous: Snapshot | None = None) ->
         files |= {root / "mdwx.toml", root / "pyproject.toml"}
         post = collect_posts([path])[0]
         files |= _site_files(post.config)
-        prepared = prepare(post, enforce_size=False)
+        # The routed gate, as check applies it: a post for accounts is judged by their rules too.
+        prepared = prepare_routed(post, Options(), enforce_size=False)
         files |= _asset_files(prepared)
         snapshot.prepared = prepared
         _fill(snapshot, prepared)

@@ -35,7 +35,10 @@ _LINK = re.compile(r"(?P<lead>\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?|\b(?:src|href)\s*=\
 #: Pelican metadata mapped to mdwx front matter; mdwx's own keys pass as they are.
 RENAMED = {"summary": "digest", "image": "cover"}
 PASSED = ("title", "digest", "author", "slug", "cover", "source_url", "theme", "id", "type", "comments",
-          "pic_crop_235_1", "pic_crop_1_1")
+          "pic_crop_235_1", "pic_crop_1_1", "accounts", "publish_at")
+#: Keys whose value is a list: Pelican's header holds text, a list its items separated by commas
+#: (as Pelican reads ``Tags`` and ``Authors``), YAML's brackets around them allowed.
+LISTS = ("accounts",)
 _PATH = re.compile(r"""^PATH\s*=\s*(?P<q>['"])(?P<path>[^'"\n]*)(?P=q)""", re.M)
 _PAGE_PATHS = re.compile(r"""^PAGE_PATHS\s*=\s*\[(?P<items>[^\]\n]*)\]""", re.M)
 
@@ -80,7 +83,7 @@ def front_matter(header: Mapping[str, Any], *, slug: str | None = None, url: str
     for key, value in header.items():
         name = RENAMED.get(key, key)
         if name in PASSED and name not in meta:
-            meta[name] = value
+            meta[name] = _items(value) if name in LISTS and isinstance(value, str) else value
     if "author" not in meta and header.get("authors"):
         meta["author"] = str(header["authors"]).split(",")[0].strip()
     if slug and "slug" not in meta:
@@ -88,6 +91,14 @@ def front_matter(header: Mapping[str, Any], *, slug: str | None = None, url: str
     if url and "source_url" not in meta:
         meta["source_url"] = url
     return meta
+
+
+def _items(value: str) -> list[str]:
+    """``blog, news`` or ``[blog, news]`` as ``["blog", "news"]`` (empty items dropped)."""
+    text = value.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    return [item.strip().strip("'\"").strip() for item in text.split(",") if item.strip().strip("'\"").strip()]
 
 
 def resolve_links(body: str, folder: Path, content: Path, urls: Callable[[str], str | None]) -> str:
