@@ -29,10 +29,8 @@ from mdwx.wechat import MemoryTokenCache
 from tests.action_runner import run_action
 from tests.cli_helpers import mdwx, sandbox_env
 from tests.git_helpers import commit_all, git, git_env, repository
+from tests.precommit_helpers import pre_commit_env, readme_local_config, run_pre_commit
 from tests.publish_helpers import png_bytes, sandbox
-from tests.test_precommit import _env as pre_commit_env
-from tests.test_precommit import _pre_commit as run_pre_commit
-from tests.test_precommit import _readme_local_config as readme_local_config
 
 pytest.importorskip("mkdocs")
 pytest.importorskip("pelican.plugins.signals")
@@ -50,7 +48,7 @@ HOSTILE = {"leak.md": LINK, "evil-pic.md": LINK, "hard.md": HARD, "hard-pic.md":
 ON_DISK = tuple(HOSTILE)  # a local work tree carries every kind
 NO_FIFO = tuple(name for name in HOSTILE if name != "fifo.md")
 PUSHED = ("leak.md", "evil-pic.md", "limits.md")  # what a checkout made from a push holds
-POST_ONLY = ("leak.md", "hard.md", "fifo.md")  # status reads the post, not its pictures
+POST_ONLY = ("leak.md", "hard.md", "fifo.md")  # status reads the post, not its pictures (nor rules)
 #: A post for both accounts whose title is over news's limit (the error names the account).
 LIMITED = "---\ntitle: A title over ten\ndate: 2026-01-02\nwechat: true\naccounts: [blog, news]\n---\n\nText.\n"
 #: Two accounts, both with the sandbox's secret variable; news allows 10-character titles.
@@ -158,6 +156,11 @@ def _status(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: 
         done = mdwx("status", str(post), cwd=site, env=sandbox_env(sb, base))
         assert done.returncode == code, done.stdout + done.stderr
         lines.append(done.stdout + done.stderr)
+    if code == 1:  # the documented difference: status reads state and sends nothing, so it judges
+        # no publishing rule; a post whose account refuses it is listed per account, unpublished
+        limited = hostile_site(site, ("limits.md",))[0]
+        done = mdwx("status", str(limited), cwd=site, env=sandbox_env(sb, base))
+        assert done.returncode == 0 and f"{limited} [news]: not published" in done.stdout + done.stderr, done
     return "\n".join(lines)
 
 

@@ -5,28 +5,19 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.cli_helpers import count, sandbox_env, write_post
-from tests.git_helpers import commit_all, git, git_env, repository
+from tests.git_helpers import commit_all, git, repository
+from tests.precommit_helpers import pre_commit_env, readme_local_config, run_pre_commit
 from tests.publish_helpers import sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / ".pre-commit-hooks.yaml"
 
 
-def _pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
-
-
-def _env(base: dict[str, str], home: Path) -> dict[str, str]:
-    env = git_env(base, home)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # the venv's mdwx first
-    env["PRE_COMMIT_HOME"] = str(home / "pre-commit-cache")
-    return env
+_pre_commit = run_pre_commit
+_env = pre_commit_env
 
 
 def _hooks_repo(tmp_path: Path, env: dict[str, str]) -> tuple[Path, str]:
@@ -72,12 +63,7 @@ def test_pre_commit_runs_check_and_publishes_on_a_real_push(tmp_path: Path) -> N
         assert count(sb, "publish/uploadnews") == 1 and count(sb, "publish/submit") == 0  # a draft
 
 
-def _readme_local_config() -> str:
-    """The ``repo: local`` configuration exactly as README.md shows it."""
-    text = (ROOT / "README.md").read_text("utf-8")
-    blocks = [b for b in text.split("```yaml\n")[1:] if "repo: local" in b.split("```", 1)[0]]
-    assert len(blocks) == 1, "README.md shows one repo: local pre-commit configuration"
-    return blocks[0].split("```", 1)[0]
+_readme_local_config = readme_local_config
 
 
 def test_the_readmes_local_pre_commit_config_checks_and_publishes(tmp_path: Path) -> None:
