@@ -188,6 +188,11 @@ def _front_matter(generator: str, text: str) -> tuple[dict, str]:
                 if isinstance(data, dict) else {}), "\n".join(lines[end + 1:])
     if generator == "pelican":
         return _pelican(text), text
+    if generator == "mkdocs":  # MultiMarkdown-style meta, read by MkDocs' own reader
+        from mkdocs.utils.meta import get_data
+
+        body, data = get_data(text)
+        return data, body
     if generator == "hexo":  # front matter before a --- line, without the opening one
         end = next((i for i, line in enumerate(lines) if re.fullmatch(r"-{3,}\s*", line)), 0)
         data = yaml.load("\n".join(lines[:end]), Loader=yaml.BaseLoader) if end else None

@@ -1,4 +1,5 @@
-"""MkDocs: pages are the Markdown files under ``docs_dir``; page meta as YAML front matter.
+"""MkDocs: pages are the Markdown files under ``docs_dir``; page meta as YAML front matter or
+MultiMarkdown-style ``Key: value`` lines (mkdocs.org/user-guide/writing-your-docs/#meta-data).
 
 Source: mkdocs.org/user-guide/configuration/ (``docs_dir``, default ``docs``; files and
 folders starting with ``.`` are ignored), /user-guide/writing-your-docs/ (meta-data, page
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.reader import consulted_text
@@ -20,6 +22,10 @@ from mdwx.source.reader import consulted_text
 SILENT = frozenset({"template", "hide", "search", "status", "icon", "subtitle", "description", "wechat",
                     "authors", "categories", "links", "readtime", "pin", "draft", "comments", "tags",
                     "disqus", "social", "nostatistics", "nav_title", "title_full", "author"})
+#: MkDocs' MultiMarkdown-style meta (mkdocs.utils.meta): ``Key: value`` lines from the top,
+#: values continued on lines indented by four spaces or a tab, ended by a blank line.
+_META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_META_MORE = re.compile(r"^(?:[ ]{4}|\t)\s*(?P<value>.*)")
 _DOCS_DIR = re.compile(r"""^docs_dir\s*:\s*['"]?(?P<dir>[^'"#\n]+?)['"]?\s*(?:#.*)?$""", re.M)
 
 
@@ -46,6 +52,34 @@ class MkDocs(Generator):
         except ValueError:
             return False
         return not any(part.startswith(".") for part in parts)
+
+    def split(self, text: str) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+        """MkDocs' MultiMarkdown-style meta, read as MkDocs reads it (keys lower-cased, a key
+        given twice or continued joined by a space), so the command line and the MkDocs
+        plugin see one page alike. YAML front matter was read before."""
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        front: dict[str, Any] = {}
+        key_lines: dict[str, int] = {}
+        key, index = None, 0
+        while index < len(lines):
+            line = lines[index]
+            if not line.strip():
+                index += 1
+                break
+            found = _META.match(line)
+            more = None if found else _META_MORE.match(line)
+            if found:
+                key, value = found.group("key").lower().strip(), found.group("value").strip()
+                front[key] = f"{front[key]} {value}" if key in front else value
+                key_lines.setdefault(key, index + 1)
+            elif more and key:
+                front[key] += f" {more.group('value').strip()}"
+            else:
+                break
+            index += 1
+        if not front:
+            return None
+        return front, key_lines, "\n".join(lines[index:]), index + 1
 
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         return [docs_dir(ctx.site_root)] if name.startswith("/") else []
