@@ -1,14 +1,17 @@
 """The door matrix: one hostile site, every door, the same refusals, nothing sent.
 
 The site holds a post that is a link leading outside, a post whose picture is such a link, a
-post that is a hard link to an outside file, a post whose picture is one, and a FIFO named
-like a post. Each door (CLI commands, ``--changed-since`` on a real repository, the
-post-receive hook on a real bare repository with a real ``git push``, ``mdwx.api`` with paths
-and with in-memory posts, real ``mkdocs build`` and ``pelican`` runs, the live preview) must
-refuse each hostile post with the gate's own words and send nothing. A door gets the hostile
-files it can carry: git stores neither FIFOs nor hard links (a pushed checkout has plain
-files), and MkDocs and Pelican read every page themselves first (a FIFO would stop them, not
-mdwx).
+post that is a hard link to an outside file, a post whose picture is one, a FIFO named like a
+post, and a post for two accounts whose title is over one account's own limit. Each door (CLI
+commands, ``--changed-since`` on a real repository, the pre-push hook in a clone and the
+post-receive hook on a bare repository, each with a real ``git push``, README.md's pre-commit
+hooks run by the real ``pre-commit`` (its check, and its publish on a real push), the CI
+Action's steps as the runner runs them, ``mdwx.api`` with paths and with in-memory posts, real
+``mkdocs build`` and ``pelican`` runs, the live preview) must refuse each hostile post with
+the gate's own words and send nothing. A door gets the hostile files it can carry: git stores
+neither FIFOs nor hard links (a pushed checkout has plain files), and MkDocs and Pelican read
+every page themselves first (a FIFO would stop them, not mdwx). ``status`` judges no
+publishing rule (it reads state and sends nothing): that difference is asserted, not skipped.
 """
 
 from __future__ import annotations
@@ -216,17 +219,36 @@ def _pre_push(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code
     return pushed.stdout + pushed.stderr
 
 
-def _pre_commit(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
-    """``pre-commit run`` with README.md's ``repo: local`` hooks on the staged posts."""
+def _pre_commit_site(site: Path, base: Path, sb: SandboxServer) -> dict[str, str]:
+    """``site`` a git work tree with README.md's ``repo: local`` hooks; pre-commit's environment."""
     env = pre_commit_env(sandbox_env(sb, base), base)
     env["PRE_COMMIT_HOME"] = str(PRE_COMMIT_HOME)  # one cache for the module's runs
     (site / ".pre-commit-config.yaml").write_text(readme_local_config(), "utf-8")
+    return env
+
+
+def _pre_commit(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
+    """``pre-commit run`` of README.md's ``repo: local`` hooks on the posts (the mdwx check hook)."""
+    env = _pre_commit_site(site, base, sb)
     git(site, "init", "-q", "-b", "main", env=env)
     git(site, "add", "-A", env=env)  # git stages no FIFO: pre-commit is given it by name
     done = run_pre_commit("run", "--files", *map(str, posts), cwd=site, env=env)
     assert done.returncode == 1, done.stdout + done.stderr  # the mdwx check hook failed
     assert "mdwx check" in done.stdout and "Failed" in done.stdout
     return done.stdout + done.stderr
+
+
+def _pre_commit_push(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
+    """README.md's pre-commit hooks installed for pre-push, then a real ``git push`` (the mdwx
+    publish hook: ``mdwx hook run pre-commit``)."""
+    env = _pre_commit_site(site, base, sb)
+    _git_site(site, base / "remote.git", env)
+    installed = run_pre_commit("install", "--hook-type", "pre-push", cwd=site, env=env)
+    assert installed.returncode == 0, installed.stderr
+    pushed = git(site, "push", "origin", "main", env=env, check=False)
+    assert pushed.returncode != 0 and "mdwx publish" in pushed.stdout + pushed.stderr, pushed
+    assert not git(base / "remote.git", "rev-parse", "-q", "--verify", "main", env=env, check=False).stdout
+    return pushed.stdout + pushed.stderr
 
 
 def _action(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
@@ -307,7 +329,8 @@ DOORS: dict[str, tuple[tuple[str, ...], Door]] = {
     "--changed-since": (NO_FIFO, _changed_since),
     "post-receive hook": (PUSHED, _post_receive),
     "pre-push hook": (NO_FIFO, _pre_push),  # git commits no FIFO; the clone keeps its hard links
-    "pre-commit": (ON_DISK, _pre_commit),
+    "pre-commit check": (ON_DISK, _pre_commit),
+    "pre-commit push": (NO_FIFO, _pre_commit_push),
     "CI Action": (ON_DISK, _action),
     "api paths": (ON_DISK, _api_paths),
     "api in-memory": (ON_DISK, _api_memory),
