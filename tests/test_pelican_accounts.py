@@ -41,3 +41,18 @@ def test_a_pelican_sites_accounts_apply_their_limits(tmp_path: Path) -> None:
     post.write_text("Title: A title over ten\nAccounts: [blog, nope]\n\nText.\n", "utf-8")
     error = api.check(post).posts[0].error
     assert error is not None and "account 'nope' is not defined" in str(error)
+
+
+def test_the_plugin_passes_every_key_of_mdwx_the_command_line_passes(tmp_path: Path) -> None:
+    """The plugin's mapping (``front_matter``) and the command line's (the generator's) agree
+    on every key of mdwx's own: none is dropped by one door and read by the other."""
+    from mdwx.source.article import KNOWN_KEYS
+    from mdwx.source.generators.base import PostContext
+    from mdwx.source.generators.pelican import Pelican
+
+    header = {key: "x" for key in KNOWN_KEYS}
+    ctx = PostContext(path=tmp_path / "p.md", site_root=tmp_path, confine=tmp_path, body_line=1)
+    command_line, _ = Pelican().front_matter(dict(header), {}, ctx)
+    plugin = front_matter(dict(header))
+    assert {k: v for k, v in plugin.items() if k in KNOWN_KEYS} == {
+        k: v for k, v in command_line.items() if k in KNOWN_KEYS}

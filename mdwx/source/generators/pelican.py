@@ -80,9 +80,13 @@ def front_matter(header: Mapping[str, Any], *, slug: str | None = None, url: str
     article's slug as Pelican settled it and, when the site has an absolute ``SITEURL``, the
     article's URL as ``source_url`` (WeChat's 阅读原文 link) unless the header gives one."""
     meta: dict[str, Any] = {}
+    from mdwx.source.article import KNOWN_KEYS  # here: the article module imports the generators
+
     for key, value in header.items():
         name = RENAMED.get(key, key)
-        if name in PASSED and name not in meta:
+        # Every key of mdwx's own that Pelican does not use itself: the command line passes
+        # the same (Pelican.front_matter), so the plugin and ``mdwx check`` read one post alike.
+        if (name in PASSED or name in KNOWN_KEYS and key not in SILENT) and name not in meta:
             meta[name] = _items(value) if name in LISTS and isinstance(value, str) else value
     if "author" not in meta and header.get("authors"):
         meta["author"] = str(header["authors"]).split(",")[0].strip()
