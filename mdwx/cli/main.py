@@ -355,14 +355,18 @@ def delete(paths: tuple[Path, ...], every: bool, yes: bool, index: int, article:
 @click.option("--review-seconds", type=float, default=None, help="Seconds an article stays 审核中.")
 @click.option("--reject", is_flag=True, help="Make every submitted article fail review (审核未通过).")
 @click.option("--wechat-pay", is_flag=True, help="Allow <a href> links, as for accounts with WeChat Pay.")
+@click.option("--account-type", type=click.Choice(["subscription", "service"]), default="subscription",
+              show_default=True, help="群发 quotas: 订阅号 one send a day, 服务号 four a month per follower.")
 @_guard
 def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path | None,
-            strict_images: bool, review_seconds: float | None, reject: bool, wechat_pay: bool) -> None:
+            strict_images: bool, review_seconds: float | None, reject: bool, wechat_pay: bool,
+            account_type: str) -> None:
     """Run a local server that behaves like WeChat's media API, for tests and CI."""
     from mdwx.sandbox import SandboxSettings, run_sandbox
 
     changes: dict[str, Any] = {"body_image_strict": strict_images, "review_reject": reject,
-                               "wechat_pay": wechat_pay, "state_path": state_path}
+                               "wechat_pay": wechat_pay, "state_path": state_path,
+                               "account_type": account_type}
     if appid:
         changes["appid"] = appid
     if secret:

@@ -24,6 +24,7 @@ from .control import Control, RequestRecord, now
 from .draft import DRAFT_ROUTES
 from .freepublish import FREEPUBLISH_ROUTES
 from .logprobe import ResponseProbe, drop_connection
+from .mass import MASS_ROUTES
 from .publish import PUBLISH_ROUTES
 from .reader import READER_ROUTES
 from .responses import ERRMSG, ret_error, wx_error
@@ -173,6 +174,7 @@ def _routes() -> list[Route]:
         *PUBLISH_ROUTES,
         *DRAFT_ROUTES,
         *FREEPUBLISH_ROUTES,
+        *MASS_ROUTES,
         Route("/mmbiz/{name}", media.serve_image, methods=["GET"]),
         *READER_ROUTES,
         Route("/_sandbox/configure", admin.configure, methods=["POST"]),

@@ -29,6 +29,7 @@ from mdwx.errors import StateError
 
 from .control import Control
 from .draftstore import DRAFT_SCHEMA, DraftStoreMixin
+from .massstore import MASS_SCHEMA, MassStoreMixin
 from .records import (
     STATUS_DRAFT,
     STATUS_PUBLISHED,
@@ -67,7 +68,8 @@ def quota_day(t: float) -> str:
 _TABLES = {
     match.group(1): [word for word in (p.split()[0] for p in match.group(2).split(",") if p.split())
                      if re.fullmatch(r"[a-z_][a-z0-9_]*", word)]  # columns, not "PRIMARY KEY (a, b)"
-    for match in re.finditer(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);", _SCHEMA + DRAFT_SCHEMA, re.DOTALL)
+    for match in re.finditer(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);", _SCHEMA + DRAFT_SCHEMA + MASS_SCHEMA,
+                               re.DOTALL)
 }
 
 
@@ -90,7 +92,7 @@ def _open(path: Path | None) -> sqlite3.Connection:
                          hint="make the site folder writable") from exc
     try:
         with db:
-            db.executescript(_SCHEMA + DRAFT_SCHEMA)
+            db.executescript(_SCHEMA + DRAFT_SCHEMA + MASS_SCHEMA)
         for table, columns in _TABLES.items():
             db.execute(f"SELECT {', '.join(columns)} FROM {table} LIMIT 0")
     except sqlite3.OperationalError as exc:
@@ -106,7 +108,7 @@ def _open(path: Path | None) -> sqlite3.Connection:
     return db
 
 
-class Store(VideoStoreMixin, DraftStoreMixin):
+class Store(VideoStoreMixin, DraftStoreMixin, MassStoreMixin):
     """The account model; all methods are thread-safe."""
 
     def __init__(self, control: Control, path: Path | None = None) -> None:

@@ -21,6 +21,7 @@ from mdwx.wechat.auth import TokenSource
 from mdwx.wechat.draft import DraftEndpoints
 from mdwx.wechat.errors import TOKEN_REFRESH_CODES, OutcomeUnknown, TokenError, WeChatError
 from mdwx.wechat.http import Call, Redactor, RetryPolicy, Sender, content_type_for
+from mdwx.wechat.mass import MassEndpoints
 from mdwx.wechat.models import Material, PublishStatus, VideoStatus
 from mdwx.wechat.token import TokenCache, default_cache
 
@@ -28,7 +29,7 @@ MATERIAL_KINDS = ("image", "thumb")
 _VIDEO = "cgi-bin/material/upload_video"
 
 
-class WeChatClient(DraftEndpoints):
+class WeChatClient(DraftEndpoints, MassEndpoints):
     """Async client; use ``async with WeChatClient(...) as wx:`` so connections are closed.
 
     The draft-box and free-publish endpoints (``draft_*``, ``freepublish_*``) come from
