@@ -111,6 +111,8 @@ class DraftBackend(DraftRules):
     def __init__(self, client: DraftAPI, config: SiteConfig) -> None:
         super().__init__(config)
         self.client = client
+        #: publish_id → freepublish/submit's msg_data_id, recorded with the submission.
+        self.msg_data_ids: dict[str, str] = {}
 
     # -- offline: the article's JSON -------------------------------------------------------
 
@@ -171,7 +173,10 @@ class DraftBackend(DraftRules):
             raise
 
     async def submit(self, media_id: str) -> str:
-        return str((await self.client.freepublish_submit(media_id)).publish_id)
+        submission = await self.client.freepublish_submit(media_id)
+        publish_id = str(submission.publish_id)
+        self.msg_data_ids[publish_id] = str(submission.msg_data_id or "")
+        return publish_id
 
     async def progress(self, record: ArticleRecord) -> Progress:
         if record.publish_id:

@@ -47,7 +47,7 @@ SCHEMA: dict[str, dict[str, Column]] = {
     "article": {"appid": KEY, "backend": BACKEND, "source_path": KEY, "media_id": MAYBE, "content_hash": TEXT,
                 "status": STATUS, "url": MAYBE, "title": TEXT, "created_at": TIME, "updated_at": TIME,
                 "submitted_at": MAYBE_TIME, "published_at": MAYBE_TIME, "source_hash": TEXT, "post_key": TEXT,
-                "publish_id": TEXT, "article_id": TEXT},
+                "publish_id": TEXT, "article_id": TEXT, "msg_data_id": TEXT},
     "superseded": {"appid": KEY, "source_path": KEY, "media_id": KEY, "status": STATUS, "url": MAYBE,
                    "title": TEXT, "created_at": TIME, "superseded_at": TIME, "backend": BACKEND,
                    "article_id": TEXT},

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 from mdwx.errors import StateError
 from mdwx.publish.state.damage import recover_command
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 15_000
 #: What an uploaded picture was made into (see mdwx.publish.resolve): the same bytes as a
 #: body image and as a cover are two uploads.
@@ -148,6 +148,34 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source_path, account)
     );
     """,
+    # 5: reaching followers (docs/reach.md). freepublish/submit's msg_data_id, kept for
+    # comments and analytics; 群发 sends (one row per clientmsgid: the intent is written
+    # before sendall, so a killed run is settled with the same clientmsgid) and the phone
+    # previews counted per account and Beijing day (about 100 a day).
+    """
+    ALTER TABLE articles ADD COLUMN msg_data_id TEXT NOT NULL DEFAULT '';
+    CREATE TABLE mass_sends (
+        appid TEXT NOT NULL,
+        clientmsgid TEXT NOT NULL,
+        media_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        status TEXT NOT NULL,
+        msg_id TEXT NOT NULL DEFAULT '',
+        msg_data_id TEXT NOT NULL DEFAULT '',
+        msg_status TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (appid, clientmsgid)
+    );
+    CREATE TABLE previews (
+        appid TEXT NOT NULL,
+        day TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (appid, day)
+    );
+    """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -196,6 +224,7 @@ class ArticleRecord:
     backend: str = "media"  # the API that holds the article: "media" or "draft"
     publish_id: str = ""  # draft API: freepublish/submit's answer, followed with freepublish/get
     article_id: str = ""  # draft API: the published article (freepublish/get), for delete
+    msg_data_id: str = ""  # draft API: freepublish/submit's, naming the articles for comments
 
 
 @dataclass(frozen=True)
