@@ -225,12 +225,28 @@ def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | N
 @click.option("--static", is_flag=True, help="Write .mdwx/preview/<slug>/preview.html once instead of serving.")
 @click.option("--sandbox", is_flag=True,
               help="Copy button: upload pictures to the local WeChat emulator (as publish --sandbox).")
+@click.option("--phone", metavar="WXNAME", default=None, is_flag=False, flag_value="",
+              help="Send the post to this WeChat user's phone (微信号; alone: preview_to of mdwx.toml).")
+@click.option("--openid", metavar="OPENID", default=None, help="Send the post to this follower's phone.")
+@account_option
+@backend_option
+@json_option
 @_guard
-def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bool) -> None:
-    """Serve one post's phone-frame preview, reloaded as you edit; copy it for the WeChat editor."""
+def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bool, phone: str | None,
+            openid: str | None, account: str | None, backend: str | None, as_json: bool) -> None:
+    """Serve one post's phone-frame preview, reloaded as you edit; copy it for the WeChat editor.
+
+    With --phone or --openid: upload the post as a draft if needed and send it to that
+    WeChat (message/mass/preview; about 100 a day per account).
+    """
     from mdwx import api
     from mdwx.source.gate import collect_posts
 
+    if phone is not None or openid is not None:
+        from mdwx.cli.send import run_phone_preview
+
+        options = options_from_env(sandbox=sandbox, account=account, backend=backend)
+        sys.exit(run_phone_preview(path, options, wxname=phone or None, openid=openid, as_json=as_json))
     if path.is_dir():
         raise ConfigError("preview takes one post, not a folder", path=path,
                           hint="name the post, e.g. mdwx preview posts/hello.md")
