@@ -74,12 +74,19 @@ def _not_a_draft(record: ArticleRecord | None, post: SitePost) -> ReachError | N
                       hint="`mdwx publish --force --draft PATH` makes a new draft of it")
 
 
+def _was_sent(state: State, appid: str, record: ArticleRecord | None) -> bool:
+    return record is not None and any(s.media_id == record.media_id and s.status != "sending"
+                                      for s in state.mass_sends(appid, record.source_path))
+
+
 @contextlib.asynccontextmanager
-async def drafted(paths: Sources, options: Options, *, verb: str) -> AsyncIterator[Drafted]:
+async def drafted(paths: Sources, options: Options, *, verb: str,
+                  resend: bool = False) -> AsyncIterator[Drafted]:
     """The posts as unsubmitted articles of one account, with the open connection.
 
     Gate the posts, resolve the account, then upload or update each as an unsubmitted
-    article. Raises the first post's error (nothing more is sent once one fails),
+    article. With ``resend`` a post whose draft mdwx already mass-sent passes too (a re-run
+    of a send learns it was sent). Raises the first post's error (nothing more is sent once one fails),
     :class:`ConfigError` for the site or the credentials.
     """
     from mdwx.api.accounts import account_options, routes
@@ -124,7 +131,7 @@ async def drafted(paths: Sources, options: Options, *, verb: str) -> AsyncIterat
             records = [view.article(conn.appid, post.relative) for post in posts]
             for post, record in zip(posts, records, strict=True):
                 error = _not_a_draft(record, post)
-                if error is not None:
+                if error is not None and not (resend and _was_sent(view, conn.appid, record)):
                     raise error
             backend = publisher.backend.name if publisher.backend else "media"
             yield Drafted(conn, view, conn.appid, backend, name, posts[0].config, posts, results,

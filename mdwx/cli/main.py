@@ -397,9 +397,11 @@ def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path |
 
 
 from mdwx.cli.hook import add_hook_commands  # noqa: E402
+from mdwx.cli.send import add_send_commands  # noqa: E402
 from mdwx.cli.state import add_state_commands  # noqa: E402
 from mdwx.cli.themes import add_theme_commands  # noqa: E402
 
 add_state_commands(main, _guard, json_option)
 add_hook_commands(main, _guard)
 add_theme_commands(main, _guard)
+add_send_commands(main, _guard, json_option, account_option, backend_option)

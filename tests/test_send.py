@@ -1,0 +1,171 @@
+"""``mdwx send``: 群发 over real HTTP against the sandbox — to all and to a tag, recorded in
+the state and followed by ``status``, never twice for one version (a re-run, a kill at any
+step), quota exhausted (45028), 群发保护 timing out, and every refusal one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mdwx.publish.state.store import State
+from mdwx.sandbox import SandboxServer
+from tests.cli_helpers import count, mdwx, mdwx_json, sandbox_env, write_post
+from tests.factories import sandbox
+
+
+def site(tmp_path: Path, name: str = "hello") -> tuple[Path, Path]:
+    root = tmp_path / "site"
+    if not root.exists():
+        root.mkdir()
+        (root / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    return root, write_post(root / "posts" / f"{name}.md", title=f"群发 {name}")
+
+
+def inbox(sb: SandboxServer, to: str) -> list[dict[str, object]]:
+    return list(httpx.get(f"{sb.base_url}/_sandbox/inbox", params={"to": to}).json()["messages"])
+
+
+def test_send_to_all_is_recorded_and_a_rerun_sends_nothing_new(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        code, report = mdwx_json("send", str(post), "--yes", cwd=root, env=env)
+        [sent] = report["sends"]
+        assert code == 0 and sent["status"] == "sent" and sent["msg_id"] and sent["msg_data_id"]
+        assert sent["msg_status"] in ("SENDING", "SEND_SUCCESS")
+        code, again = mdwx_json("send", str(post), "--yes", cwd=root, env=env)
+        assert code == 0 and again["sends"][0]["status"] == "already sent"
+        assert again["sends"][0]["msg_id"] == sent["msg_id"]
+        assert count(sb, "message/mass/sendall") == 1 and len(sb.store.history()) == 1
+        with State.open(root / ".mdwx" / "state.db") as state:
+            [record] = state.mass_sends(sb.appid)
+            assert (record.msg_id, record.msg_data_id, record.status) == (
+                sent["msg_id"], sent["msg_data_id"], "sent")
+            article = state.for_backend("draft").article(sb.appid, "posts/hello.md")
+            assert article is not None and article.msg_data_id == sent["msg_data_id"]
+        sb.advance(5)
+        code, status = mdwx_json("status", str(post), cwd=root, env=env)
+        [entry] = status["posts"][0]["sends"]
+        assert entry["msg_status"] == "SEND_SUCCESS" and entry["msg_id"] == sent["msg_id"]
+
+
+def test_send_to_a_tag_by_name_shows_its_followers(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox(account_type="service", followers=4) as sb:
+        code, report = mdwx_json("send", str(post), "--tag", "读者", "--yes", cwd=root,
+                                 env=sandbox_env(sb, tmp_path))
+        assert code == 0 and "读者 (100)" in report["sends"][0]["to"]
+        sb.advance(5)
+        assert len(inbox(sb, "reader2")) == 1 and inbox(sb, "reader3") == []
+        assert sb.store.history() == []  # a tag's send is not in the account's list
+        result = mdwx("send", str(post), "--tag", "nope", "--yes", cwd=root, env=sandbox_env(sb, tmp_path))
+        assert result.returncode == 2 and "读者 (100)" in result.stderr
+
+
+def test_quota_exhausted_is_45028_and_the_post_stays_a_draft(tmp_path: Path) -> None:
+    root, first = site(tmp_path, "one")
+    _, second = site(tmp_path, "two")
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        assert mdwx("send", str(first), "--yes", cwd=root, env=env).returncode == 0
+        result = mdwx("send", str(second), "--yes", "--json", cwd=root, env=env)
+        assert result.returncode == 1 and json.loads(result.stdout)["error"]["errcode"] == 45028
+        assert "订阅号" in result.stderr and "Traceback" not in result.stderr
+        assert len(sb.store.drafts()) == 1  # the second post's draft is still in the box
+        with State.open(root / ".mdwx" / "state.db") as state:
+            assert [s.sources for s in state.mass_sends(sb.appid)] == [("posts/one.md",)]
+
+
+def test_mass_protection_times_out_and_status_explains_it(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox(mass_protection=True, mass_confirm_seconds=5000) as sb:
+        env = sandbox_env(sb, tmp_path)
+        code, report = mdwx_json("send", str(post), "--yes", cwd=root, env=env)
+        assert code == 0 and report["sends"][0]["msg_status"] == "SENDING"
+        status = mdwx("status", str(post), cwd=root, env=env)
+        assert "群发保护" in status.stderr and "30 minutes" in status.stderr
+        sb.advance(1801)
+        code, later = mdwx_json("status", str(post), cwd=root, env=env)
+        assert later["posts"][0]["sends"][0]["msg_status"] == "SEND_FAIL"
+        assert sb.store.history() == []
+
+
+def test_without_a_terminal_or_yes_nothing_is_sent(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        result = mdwx("send", str(post), cwd=root, env=sandbox_env(sb, tmp_path))
+        assert result.returncode == 2 and "--yes" in result.stderr
+        assert count(sb, "message/mass/sendall") == 0 and count(sb, "draft/add") == 0
+
+
+def test_several_posts_or_two_targets_are_usage_errors(tmp_path: Path) -> None:
+    root, first = site(tmp_path, "one")
+    _, second = site(tmp_path, "two")
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        assert mdwx("send", str(first), str(second), "--yes", cwd=root, env=env).returncode == 2
+        both = mdwx("send", str(first), "--to", "all", "--tag", "2", "--yes", cwd=root, env=env)
+        assert both.returncode == 2 and "one of" in both.stderr
+        assert len(sb.requests) == 0
+
+
+def test_send_by_openids_file(tmp_path: Path) -> None:
+    from mdwx.sandbox.massstore import follower_openid
+
+    root, post = site(tmp_path)
+    listing = root / "readers.txt"
+    listing.write_text(f"# two readers\n{follower_openid(1)}\n{follower_openid(3)}\n", "utf-8")
+    with sandbox(account_type="service") as sb:
+        code, report = mdwx_json("send", str(post), "--openids", str(listing), "--yes", cwd=root,
+                                 env=sandbox_env(sb, tmp_path))
+        assert code == 0 and report["sends"][0]["to"] == "2 followers by OpenID"
+        sb.advance(5)
+        assert len(inbox(sb, "reader3")) == 1 and inbox(sb, "reader2") == []
+        listing.write_text("not an openid!\n", "utf-8")
+        bad = mdwx("send", str(post), "--openids", str(listing), "--yes", cwd=root, env=sandbox_env(sb, tmp_path))
+        assert bad.returncode == 2 and "readers.txt:1" in bad.stderr
+
+
+# -- SIGKILL at every step, then a re-run: exactly one message in followers' history --------
+
+KILL_POINTS = [("draft/add", 1), ("message/mass/sendall", 1), ("message/mass/get", 1)]
+
+
+def _kill_when(sb: SandboxServer, process: subprocess.Popen[bytes], endpoint: str, n: int) -> bool:
+    deadline = time.monotonic() + 60  # bounds a hang only
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        if sum(1 for r in sb.requests if r.endpoint == endpoint) >= n:
+            process.kill()
+            process.wait()
+            return True
+        time.sleep(0.002)
+    process.kill()
+    raise AssertionError("the kill point was never reached")
+
+
+@pytest.mark.parametrize(("endpoint", "n"), KILL_POINTS)
+def test_sigkill_at_any_step_then_a_rerun_sends_exactly_once(tmp_path: Path, endpoint: str, n: int) -> None:
+    root, post = site(tmp_path)
+    with sandbox(latency=0.05) as sb:
+        env = sandbox_env(sb, tmp_path)
+        command = [sys.executable, "-m", "mdwx", "send", str(post), "--yes", "--json"]
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        _kill_when(sb, process, endpoint, n)
+        sb.advance(61)  # a re-run within a minute would be told 45066: run again in a minute
+        sb.configure(latency=0.0)
+        code, report = mdwx_json("send", str(post), "--yes", cwd=root, env=env)
+        assert code == 0, report
+        assert len(sb.store.history()) == 1 and len(sb.store.mass_sends()) == 1
+        assert report["sends"][0]["msg_id"] == str(sb.store.mass_sends()[0].msg_id)
+        with State.open(root / ".mdwx" / "state.db") as state:
+            [record] = state.mass_sends(sb.appid)
+            assert record.status == "sent" and record.msg_id == report["sends"][0]["msg_id"]
