@@ -55,6 +55,22 @@ def test_send_to_all_is_recorded_and_a_rerun_sends_nothing_new(tmp_path: Path) -
         assert entry["msg_status"] == "SEND_SUCCESS" and entry["msg_id"] == sent["msg_id"]
 
 
+def test_delete_sent_removes_it_from_the_history(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        nothing = mdwx("delete", str(post), "--sent", "--yes", cwd=root, env=env)
+        assert nothing.returncode == 1 and "no 群发" in nothing.stderr
+        code, report = mdwx_json("send", str(post), "--yes", cwd=root, env=env)
+        sb.advance(5)
+        code, deleted = mdwx_json("delete", str(post), "--sent", "--yes", cwd=root, env=env)
+        assert code == 0 and deleted["deleted"] and deleted["msg_status"] == "DELETE"
+        assert deleted["msg_id"] == report["sends"][0]["msg_id"]
+        assert inbox(sb, "reader1")[0]["deleted"] == [1]
+        again = mdwx("delete", str(post), "--sent", "--yes", cwd=root, env=env)
+        assert again.returncode == 1 and "deleted already" in again.stderr
+
+
 def test_send_to_a_tag_by_name_shows_its_followers(tmp_path: Path) -> None:
     root, post = site(tmp_path)
     with sandbox(account_type="service", followers=4) as sb:
@@ -132,6 +148,24 @@ def test_send_by_openids_file(tmp_path: Path) -> None:
         assert bad.returncode == 2 and "readers.txt:1" in bad.stderr
 
 
+def test_a_lost_answer_is_settled_with_the_same_clientmsgid(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        assert mdwx("publish", str(post), "--draft", cwd=root, env=env).returncode == 0
+        sb.configure(failure_rate=1.0, failure_kinds=["drop_after"])  # sent, answer lost
+        lost = mdwx("send", str(post), "--yes", cwd=root, env=env)
+        assert lost.returncode == 1 and "run the same command again" in lost.stderr
+        sb.configure(failure_rate=0.0)
+        soon = mdwx("send", str(post), "--yes", cwd=root, env=env)  # within the minute: 45066
+        assert soon.returncode == 1 and "in a minute" in soon.stderr
+        sb.advance(61)
+        code, report = mdwx_json("send", str(post), "--yes", cwd=root, env=env)
+        assert code == 0 and report["sends"][0]["status"] == "already sent"
+        assert "45065" in report["sends"][0]["actions"][0]
+        assert len(sb.store.mass_sends()) == 1 and len(sb.store.history()) == 1
+
+
 # -- SIGKILL at every step, then a re-run: exactly one message in followers' history --------
 
 KILL_POINTS = [("draft/add", 1), ("message/mass/sendall", 1), ("message/mass/get", 1)]
@@ -151,6 +185,7 @@ def _kill_when(sb: SandboxServer, process: subprocess.Popen[bytes], endpoint: st
     raise AssertionError("the kill point was never reached")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("endpoint", "n"), KILL_POINTS)
 def test_sigkill_at_any_step_then_a_rerun_sends_exactly_once(tmp_path: Path, endpoint: str, n: int) -> None:
     root, post = site(tmp_path)

@@ -348,14 +348,24 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str |
               help="Delete this one of the post's articles (e.g. one a --force publish superseded; "
                    "`mdwx status` lists them). Default: the post's current article.")
 @click.option("--sandbox", is_flag=True, help="Delete from the local sandbox.")
+@click.option("--sent", is_flag=True,
+              help="Delete the post's last 群发 from followers' history (message/mass/delete; --index from 1).")
 @backend_option
 @account_option
 @json_option
 @_guard
 def delete(paths: tuple[Path, ...], every: bool, yes: bool, index: int, article: str | None, sandbox: bool,
-           backend: str | None, account: str | None, as_json: bool) -> None:
+           sent: bool, backend: str | None, account: str | None, as_json: bool) -> None:
     """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
     from mdwx.cli.publish import run_delete
+
+    if sent:
+        from mdwx.cli.send import run_delete_sent
+
+        if len(paths) != 1 or every or article:
+            raise ConfigError("delete --sent takes one post (without --all or --article)")
+        options = options_from_env(sandbox=sandbox, backend=backend, account=account)
+        sys.exit(run_delete_sent(paths[0], options, index=index, yes=yes, as_json=as_json))
 
     sys.exit(run_delete(list(paths), options_from_env(sandbox=sandbox, backend=backend, account=account), yes=yes,
                         index=index, every=every, as_json=as_json, article=article))

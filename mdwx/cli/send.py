@@ -164,3 +164,32 @@ def add_send_commands(main: click.Group, guard: Any, json_option: Any, account_o
         options = options_from_env(sandbox=sandbox, account=account, backend=backend)
         sys.exit(run_send(list(paths), options, to=to, tag=tag, openids=openids,
                           ignore_reprint=ignore_reprint, yes=yes, as_json=as_json))
+
+
+def run_delete_sent(path: Path, options: Options, *, index: int, yes: bool, as_json: bool) -> int:
+    """``mdwx delete --sent``: remove the post's last send from followers' history."""
+    from mdwx.api.unsend import delete_sent
+    from mdwx.errors import ConfigError
+
+    def work() -> Any:
+        ask = None
+        if not yes:
+            if not sys.stdin.isatty():
+                raise ConfigError("deleting a sent article is not reversible: mdwx asks first, and there is "
+                                  "no terminal to ask on", hint="add --yes to delete without asking")
+
+            def ask(send: Any) -> bool:
+                which = "every article" if index == 0 else f"article {index}"
+                return click.confirm(f"Delete {which} of send {send.msg_id} ({path}) from followers' history?",
+                                     default=False, err=True)
+        return asyncio.run(delete_sent(path, options, article_idx=index, confirm=ask))
+
+    result = run_guarded(work, as_json)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif result.deleted:
+        _say(f"✓ deleted from followers' history: {result.path} (send {result.msg_id}, now "
+             f"{result.msg_status}); phones that received it keep the message", fg="green")
+    else:
+        _say(f"· not deleted: {result.path}")
+    return EXIT_OK if result.deleted else EXIT_FAILED
