@@ -71,6 +71,17 @@ def test_delete_sent_removes_it_from_the_history(tmp_path: Path) -> None:
         assert again.returncode == 1 and "deleted already" in again.stderr
 
 
+def test_publish_send_mass_sends_instead_of_submitting(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        code, report = mdwx_json("publish", str(post), "--send", "--yes", cwd=root, env=env)
+        assert code == 0 and report["sends"][0]["status"] == "sent"
+        assert count(sb, "freepublish/submit") == 0 and len(sb.store.history()) == 1
+        refused = mdwx("publish", str(post), "--send", "--dry-run", cwd=root, env=env)
+        assert refused.returncode == 2 and "mdwx send" in refused.stderr
+
+
 def test_send_to_a_tag_by_name_shows_its_followers(tmp_path: Path) -> None:
     root, post = site(tmp_path)
     with sandbox(account_type="service", followers=4) as sb:

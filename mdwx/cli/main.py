@@ -294,19 +294,34 @@ def _publish_options(func: F) -> F:
 @git_paths_argument
 @_git_options
 @_publish_options
+@click.option("--send", is_flag=True,
+              help="群发 the post to every follower instead of publishing it silently (as `mdwx send`).")
+@click.option("--yes", is_flag=True, help="With --send: do not ask for confirmation.")
 @_guard
 def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, draft: bool, wait: bool,
             dry_run: bool, force: bool, as_json: bool, sandbox: bool, backend: str | None, account: str | None,
-            due: bool) -> None:
+            due: bool, send: bool, yes: bool) -> None:
     """Upload posts' images, cover and videos, upload the article, submit it.
 
     A post with publish_at in its front matter is uploaded as a draft before that time and
-    submitted by the first run at or after it.
+    submitted by the first run at or after it. With --send the uploaded draft is mass-sent
+    (群发) to every follower instead of submitted: followers are notified.
     """
     from mdwx.cli.publish import run_publish
     from mdwx.publish.state.sync import exported_state
 
     targets = _select(paths, changed_since, git_range)
+    if send:
+        from mdwx.cli.send import run_send
+
+        if dry_run or draft or due or force:
+            raise ConfigError("--send goes with none of --dry-run, --draft, --due or --force",
+                              hint="`mdwx send POST` without --yes shows who it goes to and asks first")
+        options = options_from_env(sandbox=sandbox, backend=backend, account=account)
+        with exported_state(targets, options.state_path, write=True, say=_err):
+            code = run_send(targets, options, to="all", tag=None, openids=None, ignore_reprint=False,
+                            yes=yes, as_json=as_json)
+        sys.exit(code)
     options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox,
                                backend=backend, account=account, due=due)
     with exported_state(targets, options.state_path, write=not dry_run, say=_err):
