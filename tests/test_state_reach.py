@@ -3,14 +3,17 @@ article row, 群发 sends keyed by clientmsgid with their intent, previews count
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from mdwx.errors import MdwxError
 from mdwx.publish.state.schema import MIGRATIONS
 from mdwx.publish.state.store import State
 from tests.publish_helpers import copy_site, publish, sandbox
@@ -75,3 +78,33 @@ def test_previews_are_counted_per_beijing_day(tmp_path_factory: object, hours: l
             expected[day] = expected.get(day, 0) + 1
             assert state.record_preview("wx1") == expected[day]
             assert state.record_preview("wx2") == expected[day]  # accounts apart
+
+
+def test_sends_and_previews_travel_with_the_state_export(tmp_path: Path) -> None:
+    from mdwx.publish.state.export import export_text, import_file
+
+    first, second = tmp_path / "1.db", tmp_path / "2.db"
+    with State.open(first) as state:
+        state.begin_mass_send("wx1", "cid", "M", "all", ("a.md",))
+        state.record_mass_sent("wx1", "cid", "1001", "2002")
+        state.record_preview("wx1")
+    (tmp_path / "x.jsonl").write_text(export_text(first), encoding="utf-8")
+    import_file(second, tmp_path / "x.jsonl")
+    with State.open(second) as state:
+        record = state.mass_send("wx1", "cid")
+        assert record is not None and (record.msg_id, record.sources) == ("1001", ("a.md",))
+        assert state.count_previews_today("wx1") == 1
+    assert export_text(second) == export_text(first)
+
+
+def test_an_export_with_a_bad_send_is_refused_at_its_line(tmp_path: Path) -> None:
+    from mdwx.publish.state.export import export_text, import_file
+
+    with State.open(tmp_path / "1.db") as state:
+        state.begin_mass_send("wx1", "cid", "M", "all", ("a.md",))
+    lines = export_text(tmp_path / "1.db").splitlines()
+    record = json.loads(lines[-1])
+    record["sources"] = "{not json"
+    (tmp_path / "x.jsonl").write_text("\n".join([*lines[:-1], json.dumps(record)]) + "\n", "utf-8")
+    with pytest.raises(MdwxError, match="JSON list of paths"):
+        import_file(tmp_path / "2.db", tmp_path / "x.jsonl")

@@ -21,8 +21,9 @@ MAX_WHOLE = 2**53  # a whole number JSON keeps exact
 
 @dataclass(frozen=True)
 class Column:
-    """``kind`` is ``"text"``, ``"int"``, ``"time"`` (ISO 8601 with zone) or ``"day"``
-    (``YYYY-MM-DD``); ``required``: the record needs it; ``nullable``: ``null`` is allowed;
+    """``kind`` is ``"text"``, ``"int"``, ``"time"`` (ISO 8601 with zone), ``"day"``
+    (``YYYY-MM-DD``) or ``"paths"`` (a JSON list of texts);
+    ``required``: the record needs it; ``nullable``: ``null`` is allowed;
     ``low``/``high`` bound a whole number; ``choices`` the allowed texts; ``key``: part of
     the record's key (never empty)."""
 
@@ -61,6 +62,14 @@ SCHEMA: dict[str, dict[str, Column]] = {
               "updated_at": TIME},
     "submissions": {"appid": KEY, "day": Column("day", required=True, key=True),
                     "count": Column("int", required=True, high=1_000_000)},
+    # 群发 sends (docs/reach.md): exported so a fresh CI runner knows what was sent.
+    "mass_send": {"appid": KEY, "clientmsgid": KEY, "media_id": Column("text", required=True),
+                  "target": Column("text", required=True), "sources": Column("paths", required=True),
+                  "status": Column("text", required=True, choices=("sending", "sent", "deleted")),
+                  "msg_id": TEXT, "msg_data_id": TEXT, "msg_status": TEXT, "created_at": TIME,
+                  "sent_at": MAYBE_TIME, "updated_at": TIME},
+    "previews": {"appid": KEY, "day": Column("day", required=True, key=True),
+                 "count": Column("int", required=True, high=1_000_000)},
 }
 
 
@@ -89,6 +98,8 @@ def _value_problem(column: Column, value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         return f"must be text, not {_show(value)}"
+    if column.kind == "paths" and not _is_paths(value):
+        return f"must be a JSON list of paths, not {_show(value)}"
     if len(value) > MAX_TEXT:
         return f"is longer than {MAX_TEXT} characters"
     if column.key and not value:
@@ -99,6 +110,17 @@ def _value_problem(column: Column, value: Any) -> str | None:
         shape = "an ISO 8601 time with a zone" if column.kind == "time" else "a day (YYYY-MM-DD)"
         return f"must be {shape}, not {_show(value)}"
     return None
+
+
+def _is_paths(text: str) -> bool:
+    """A JSON list of non-empty texts (a send's posts, in article order)."""
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(value, list) and all(isinstance(p, str) and p for p in value)
 
 
 def _is_time(text: str, kind: str) -> bool:

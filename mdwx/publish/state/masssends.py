@@ -45,7 +45,11 @@ class MassSendRecord:
 
 def _record(row: sqlite3.Row) -> MassSendRecord:
     data = dict(row)
-    data["sources"] = tuple(json.loads(data["sources"]))
+    try:  # written by mdwx or checked by an import; a hand-edited database may hold anything
+        sources = json.loads(data["sources"])
+    except ValueError:
+        sources = []
+    data["sources"] = tuple(str(s) for s in sources) if isinstance(sources, list) else ()
     return MassSendRecord(**data)
 
 
