@@ -65,12 +65,13 @@ def one_account(items: Sequence[Any], verb: str) -> str | None:
     return taken[0].name if taken else None
 
 
-def _not_a_draft(record: ArticleRecord | None, post: SitePost) -> ReachError | None:
+def not_a_draft(record: ArticleRecord | None, path: Path) -> ReachError | None:
+    """Why the post has no draft in the box to preview or send (None: it has one)."""
     if record is not None and record.status == "draft" and record.media_id:
         return None
     status = record.status if record is not None else "not uploaded"
-    return ReachError(f"its article is {status}: WeChat took it out of the draft box, and a preview or "
-                      "a 群发 needs one still there", path=post.path,
+    return ReachError(f"its article is {status}: WeChat took it out of the draft box (published or "
+                      "sent), and a preview or a new 群发 needs one still there", path=path,
                       hint="`mdwx publish --force --draft PATH` makes a new draft of it")
 
 
@@ -130,7 +131,7 @@ async def drafted(paths: Sources, options: Options, *, verb: str,
             view = publisher.state
             records = [view.article(conn.appid, post.relative) for post in posts]
             for post, record in zip(posts, records, strict=True):
-                error = _not_a_draft(record, post)
+                error = not_a_draft(record, post.path)
                 if error is not None and not (resend and _was_sent(view, conn.appid, record)):
                     raise error
             backend = publisher.backend.name if publisher.backend else "media"

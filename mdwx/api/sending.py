@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mdwx.api.reach import ReachError, drafted
+from mdwx.api.reach import ReachError, drafted, not_a_draft
 from mdwx.errors import ConfigError
 
 if TYPE_CHECKING:
     from mdwx.api.reach import Drafted
     from mdwx.api.types import Options
     from mdwx.publish.mass import Target
+    from mdwx.wechat.client import WeChatClient
     from mdwx.wechat.mass import MassStatus
 
 
@@ -80,15 +81,19 @@ class SendResult:
                 "error": None}
 
 
-async def _resolve_tag(done: Drafted, target: Target) -> tuple[Target, str, int | None]:
-    """The target with a tag named by id, its words, and its follower count (if known)."""
+async def resolve_tag(client: WeChatClient | None, target: Target) -> tuple[Target, str, int | None]:
+    """The target with a tag named by id, its words, and its follower count (if known).
+
+    A tag is looked up with ``tags/get`` (by id or by name); raises :class:`ConfigError`
+    for a tag the account does not have, naming the ones it has.
+    """
     from mdwx.publish.mass import Target as TargetType
 
     if target.tag is None:
         words = target.describe()
         return target, words, (len(target.openids) if target.openids else None)
-    assert done.conn.client is not None
-    tags = await done.conn.client.tags_get()
+    assert client is not None
+    tags = await client.tags_get()
     wanted = target.tag.strip()
     found = next((t for t in tags if str(t.id) == wanted), None) or \
         next((t for t in tags if t.name == wanted), None)
@@ -115,7 +120,7 @@ async def plan_send(done: Drafted, target: Target) -> tuple[SendPlan, Target]:
     """The send about to happen, resolved (a tag named by id) but not sent."""
     from mdwx.publish.mass import clientmsgid
 
-    resolved, words, followers = await _resolve_tag(done, target)
+    resolved, words, followers = await resolve_tag(done.conn.client, target)
     post, record = done.posts[0], done.records[0]
     assert record.media_id
     cid = clientmsgid(done.appid, resolved, [(post.relative, record.content_hash)])
@@ -199,6 +204,9 @@ async def send(path: Path, options: Options, target: Target, *, ignore_reprint: 
             msg_id, msg_data_id, existing = earlier.msg_id, earlier.msg_data_id, True
             result.actions.append("already sent: this version was sent to the same followers before")
         else:
+            gone = not_a_draft(done.records[0], done.posts[0].path)
+            if gone is not None:  # its draft went with an earlier send to other followers
+                raise gone
             if confirm is not None and not confirm(plan):
                 result.status = "cancelled"
                 result.actions.append("not sent: the draft stays in the box")

@@ -102,8 +102,8 @@ def _asker(yes: bool, as_json: bool) -> Callable[[Any], bool] | None:
 
 
 def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | None, openids: Path | None,
-             ignore_reprint: bool, yes: bool, as_json: bool) -> int:
-    """``mdwx send``: 群发 a post and print what happened."""
+             ignore_reprint: bool, yes: bool, as_json: bool, dry_run: bool = False) -> int:
+    """``mdwx send``: 群发 a post and print what happened (``dry_run``: what would happen)."""
     from mdwx.api.sending import send
     from mdwx.errors import ConfigError
 
@@ -112,6 +112,10 @@ def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | 
             raise ConfigError("send takes one post: each 群发 is one message of one article",
                               hint="name the post, e.g. mdwx send posts/hello.md")
         target = _target(to, tag, openids)
+        if dry_run:
+            from mdwx.api.senddry import dry_send
+
+            return asyncio.run(dry_send(paths[0], options, target))
         confirm = _asker(yes, as_json)
         return asyncio.run(send(paths[0], options, target, ignore_reprint=ignore_reprint, confirm=confirm))
 
@@ -121,7 +125,7 @@ def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | 
     else:
         for warning in result.warnings:
             _say(f"  warning: {warning}", fg="yellow")
-        mark = "✓" if result.status != "cancelled" else "·"
+        mark = "·" if result.status in ("cancelled", "would send") else "✓"
         _say(f"{mark} {result.path} → {result.to}: {result.status}",
              fg="green" if result.status != "cancelled" else None)
         for action in result.actions:
@@ -146,13 +150,15 @@ def add_send_commands(main: click.Group, guard: Any, json_option: Any, account_o
     @click.option("--ignore-reprint", is_flag=True,
                   help="Send even if WeChat judges the article a reprint (send_ignore_reprint).")
     @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+    @click.option("--dry-run", is_flag=True,
+                  help="Show what the send would do (the same decision and exit code); send nothing.")
     @click.option("--sandbox", is_flag=True, help="Send through the local sandbox.")
     @account_option
     @backend_option
     @json_option
     @guard
     def send_command(paths: tuple[Path, ...], to: str | None, tag: str | None, openids: Path | None,
-                     ignore_reprint: bool, yes: bool, sandbox: bool, account: str | None,
+                     ignore_reprint: bool, yes: bool, dry_run: bool, sandbox: bool, account: str | None,
                      backend: str | None, as_json: bool) -> None:
         """群发 a post to followers (message/mass/sendall or send): it cannot be recalled.
 
@@ -163,7 +169,7 @@ def add_send_commands(main: click.Group, guard: Any, json_option: Any, account_o
 
         options = options_from_env(sandbox=sandbox, account=account, backend=backend)
         sys.exit(run_send(list(paths), options, to=to, tag=tag, openids=openids,
-                          ignore_reprint=ignore_reprint, yes=yes, as_json=as_json))
+                          ignore_reprint=ignore_reprint, yes=yes, as_json=as_json, dry_run=dry_run))
 
 
 def run_delete_sent(path: Path, options: Options, *, index: int, yes: bool, as_json: bool) -> int:
