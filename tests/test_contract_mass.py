@@ -51,6 +51,16 @@ def test_preview_arrives_in_the_phone_inbox_and_keeps_the_draft() -> None:
         assert [m["to"] for m in inbox(sb)] == ["reader2", "reader1"]
 
 
+def test_the_sandbox_page_shows_the_phones_escaped() -> None:
+    with factories.sandbox(**QUICK) as sb:
+        async def go() -> None:
+            async with client_for(sb) as wx:
+                await wx.mass_preview(await a_draft(wx, ("<b>粗</b>",)), towxname="reader1")
+        run(go())
+        page = httpx.get(f"{sb.base_url}/", timeout=30).text
+        assert "reader1 ← preview: &lt;b&gt;粗&lt;/b&gt;" in page and "<b>粗" not in page
+
+
 def test_preview_limit_is_45009_explained() -> None:
     with factories.sandbox(**QUICK, preview_daily_limit=2) as sb:
         async def go() -> None:

@@ -5,7 +5,7 @@ is the one the real run then takes, and it sends nothing."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import subprocess
 
 import pytest
 from hypothesis import given
@@ -22,9 +22,8 @@ READS = ("token", "stable_token", "tags/get")  # a dry run sends nothing
 SAME = {"would send": "sent", "already sent": "already sent"}
 
 
-def _outcome(result: object) -> tuple[str, str]:
-    stdout = getattr(result, "stdout")
-    document = json.loads(stdout)
+def _outcome(result: subprocess.CompletedProcess[str]) -> tuple[str, str]:
+    document = json.loads(result.stdout)
     if "error" in document:
         return "error", document["error"]["message"]
     return "ok", document["sends"][0]["status"]

@@ -239,6 +239,21 @@ async def inbox(request: Request) -> Response:
     return JSONResponse({"messages": [_shown(m, names) for m in store.inbox(openid)]})
 
 
+def inbox_html(store: Any) -> str:
+    """The fake phones' inbox as an HTML section of the sandbox's ``/`` page (escaped)."""
+    import html
+
+    names = {oid: name for oid, name in store.followers()}
+    rows = []
+    for message in store.inbox():
+        titles = "、".join(html.escape(t) for t in message.titles)
+        gone = f" (deleted: {', '.join(map(str, message.deleted))})" if message.deleted else ""
+        rows.append(f"<li>{html.escape(names.get(message.openid, message.openid))} ← "
+                    f"{html.escape(message.kind)}: {titles}{html.escape(gone)}</li>")
+    listing = "<ul>" + "".join(rows) + "</ul>" if rows else "<p>No message yet.</p>"
+    return "<h2>Followers' phones (previews and 群发)</h2>" + listing
+
+
 MASS_ROUTES = [
     Route("/cgi-bin/message/mass/preview", preview, methods=["POST"]),
     Route("/cgi-bin/message/mass/sendall", sendall, methods=["POST"]),
