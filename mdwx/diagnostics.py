@@ -74,6 +74,8 @@ CODES: dict[str, str] = {
     "video": "a video endpoint refused the upload",
     "transport": "the network failed; nothing says WeChat got the request",
     "outcome_unknown": "a call's outcome is unknown: the next run settles it",
+    "mass_refused": "WeChat refused a 群发 or a phone preview (no quota, not a follower, an unknown tag)",
+    "reach": "mdwx refused a preview or a 群发 before sending it (no draft in the box, previews used up)",
 }
 #: Advice that is the same for every post it concerns: a run says it once, with the number
 #: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.
