@@ -5,6 +5,8 @@ step), quota exhausted (45028), 群发保护 timing out, and every refusal one l
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
 import sys
 import time
@@ -129,6 +131,23 @@ def test_without_a_terminal_or_yes_nothing_is_sent(tmp_path: Path) -> None:
         result = mdwx("send", str(post), cwd=root, env=sandbox_env(sb, tmp_path))
         assert result.returncode == 2 and "--yes" in result.stderr
         assert count(sb, "message/mass/sendall") == 0 and count(sb, "draft/add") == 0
+
+
+def test_the_question_shows_the_plan_and_no_sends_nothing(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        leader, follower = pty.openpty()
+        try:
+            os.write(leader, b"n\n")
+            result = mdwx("send", str(post), cwd=root, env=env, stdin=follower)
+        finally:
+            os.close(leader)
+            os.close(follower)
+        assert result.returncode == 0, result.stderr
+        assert "every follower" in result.stderr and "群发保护" in result.stderr
+        assert "not sent" in result.stderr and "Aborted" not in result.stderr
+        assert count(sb, "message/mass/sendall") == 0 and len(sb.store.drafts()) == 1
 
 
 def test_several_posts_or_two_targets_are_usage_errors(tmp_path: Path) -> None:

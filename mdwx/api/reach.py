@@ -80,22 +80,15 @@ def _was_sent(state: State, appid: str, record: ArticleRecord | None) -> bool:
                                       for s in state.mass_sends(appid, record.source_path))
 
 
-@contextlib.asynccontextmanager
-async def drafted(paths: Sources, options: Options, *, verb: str,
-                  resend: bool = False) -> AsyncIterator[Drafted]:
-    """The posts as unsubmitted articles of one account, with the open connection.
+async def gated(paths: Sources, options: Options, verb: str) -> tuple[str | None, list[Any], list[Any]]:
+    """The account, the routes taken and each post prepared, before the first request.
 
-    Gate the posts, resolve the account, then upload or update each as an unsubmitted
-    article. With ``resend`` a post whose draft mdwx already mass-sent passes too (a re-run
-    of a send learns it was sent). Raises the first post's error (nothing more is sent once one fails),
-    :class:`ConfigError` for the site or the credentials.
+    Every offline check and every credential is settled here. Raises the first problem found.
     """
-    from mdwx.api.accounts import account_options, routes
-    from mdwx.api.connection import SANDBOX_POLL, by_site, connect, open_state
+    from mdwx.api.accounts import routes
+    from mdwx.api.connection import by_site
     from mdwx.api.inputs import site_posts
     from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
-    from mdwx.publish.publisher import Publisher
-    from mdwx.publish.results import PublishOptions
 
     site = site_posts(paths, options, need_path=verb)
     if len(by_site(site)) > 1:
@@ -108,9 +101,28 @@ async def drafted(paths: Sources, options: Options, *, verb: str,
     taken = [item for item in items if item.skipped is None]
     if not taken:
         raise ConfigError(f"no post to {verb}: every post is for another account")
-    resolve_credentials(items, options)  # every check before the first request
+    resolve_credentials(items, options)
     ready = gate_routes(taken, options)
     await check_fetched_covers(taken, ready, options)
+    return name, taken, ready
+
+
+@contextlib.asynccontextmanager
+async def drafted(paths: Sources, options: Options, *, verb: str,
+                  resend: bool = False) -> AsyncIterator[Drafted]:
+    """The posts as unsubmitted articles of one account, with the open connection.
+
+    Gate the posts, resolve the account, then upload or update each as an unsubmitted
+    article. With ``resend`` a post whose draft mdwx already mass-sent passes too (a re-run
+    of a send learns it was sent). Raises the first post's error (nothing more is sent once
+    one fails), :class:`ConfigError` for the site or the credentials.
+    """
+    from mdwx.api.accounts import account_options
+    from mdwx.api.connection import SANDBOX_POLL, connect, open_state
+    from mdwx.publish.publisher import Publisher
+    from mdwx.publish.results import PublishOptions
+
+    name, taken, ready = await gated(paths, options, verb)
     account = taken[0].account
     posts = [item.post for item in taken]
     notes: list[str] = []

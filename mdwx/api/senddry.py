@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mdwx.api.reach import not_a_draft, one_account
 from mdwx.api.sending import SendResult, resolve_tag
@@ -26,6 +26,31 @@ if TYPE_CHECKING:
 _SAME_VERSION = ("unchanged", "keep")
 
 
+async def _recorded(path: Path, options: Options, target: Target) -> tuple[Any, ...]:
+    """What the state holds for the send: account name, post, AppID, target, record, sends.
+
+    A tag given by name is looked up (its id names the send).
+    """
+    from mdwx.api.accounts import account_options, routes
+    from mdwx.api.connection import connect, open_state
+    from mdwx.api.inputs import site_posts
+    from mdwx.publish.backends import backend_name
+
+    posts = site_posts([path], options, need_path="send")
+    items = [item for post in posts for item in routes(post, options)]
+    name = one_account(items, "send")
+    taken = next(item for item in items if item.skipped is None)
+    post = taken.post
+    with open_state([post], []) as state:
+        acc = account_options(options, taken.account, need_client=False)
+        async with connect(post.config, acc, need_client=False, account=name) as conn:
+            appid = conn.appid
+            if target.tag is not None and not target.tag.isdigit() and conn.client is not None:
+                target = (await resolve_tag(conn.client, target))[0]  # a name: WeChat knows its id
+        record = state.for_backend(backend_name(post.config, options.backend)).article(appid, post.relative)
+        return name, post, appid, target, record, state.mass_sends(appid, post.relative)
+
+
 async def dry_send(path: Path, options: Options, target: Target) -> SendResult:
     """What ``send`` would do, sending nothing.
 
@@ -33,38 +58,19 @@ async def dry_send(path: Path, options: Options, target: Target) -> SendResult:
     what the real run raises before its first request.
     """
     from mdwx.api import aio
-    from mdwx.api.accounts import account_options, routes
-    from mdwx.api.connection import connect, open_state
-    from mdwx.api.inputs import site_posts
-    from mdwx.publish.backends import backend_name
     from mdwx.publish.mass import clientmsgid
     from mdwx.wechat.mass_codes import PROTECTION_NOTE
 
-    posts = site_posts([path], options, need_path="send")
-    items = [item for post in posts for item in routes(post, options)]
-    name = one_account(items, "send")
     dry = dataclasses.replace(options, dry_run=True, draft=True, wait=False, events=None)
     report = await aio.publish([path], dry)
     [result] = [r for r in report.posts if r.status != "skipped"] or report.posts
     if result.error is not None:
         raise result.error
-    post = next(item.post for item in items if item.skipped is None)
-    with open_state([post], []) as state:
-        account = next(item.account for item in items if item.skipped is None)
-        acc = account_options(options, account, need_client=False)
-        async with connect(post.config, acc, need_client=False, account=name) as conn:
-            appid = conn.appid
-            if target.tag is not None and not target.tag.isdigit() and conn.client is not None:
-                target = (await resolve_tag(conn.client, target))[0]  # a name: WeChat knows its id
-        view = state.for_backend(backend_name(post.config, options.backend))
-        record = view.article(appid, post.relative)
-        sends = state.mass_sends(appid, post.relative)
+    name, post, appid, target, record, sends = await _recorded(path, options, target)
     out = SendResult(path=str(path), title=result.title, to=target.describe(), status="would send",
                      media_id=record.media_id if record and record.media_id else "", clientmsgid="",
-                     account=name, warnings=list(result.warnings))
-    out.actions = [*result.steps]
-    same = record is not None and any(step in _SAME_VERSION for step in result.steps)
-    if same and record is not None and record.media_id:
+                     account=name, warnings=list(result.warnings), actions=[*result.steps])
+    if record is not None and record.media_id and any(step in _SAME_VERSION for step in result.steps):
         out.clientmsgid = clientmsgid(appid, target, [(post.relative, record.content_hash)])
         taken = next((s for s in sends if s.clientmsgid == out.clientmsgid and s.status != "sending"), None)
         if taken is not None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mdwx.cli.common import EXIT_FAILED, EXIT_OK, exit_code_for
+from mdwx.cli.common import EXIT_OK, exit_code_for
 from mdwx.errors import MdwxError
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | 
         if result.msg_id:
             _say(f"  msg_id {result.msg_id}, msg_data_id {result.msg_data_id or 'unknown'}: "
                  f"{result.msg_status} — {result.meaning}")
-    return EXIT_OK if result.status != "cancelled" else EXIT_FAILED
+    return EXIT_OK  # answering no sends nothing and is no failure (as delete)
 
 
 def add_send_commands(main: click.Group, guard: Any, json_option: Any, account_option: Any,
@@ -198,4 +198,4 @@ def run_delete_sent(path: Path, options: Options, *, index: int, yes: bool, as_j
              f"{result.msg_status}); phones that received it keep the message", fg="green")
     else:
         _say(f"· not deleted: {result.path}")
-    return EXIT_OK if result.deleted else EXIT_FAILED
+    return EXIT_OK  # answering no deletes nothing and is no failure (as delete)
