@@ -241,3 +241,28 @@ def test_sigkill_at_any_step_then_a_rerun_sends_exactly_once(tmp_path: Path, end
         with State.open(root / ".mdwx" / "state.db") as state:
             [record] = state.mass_sends(sb.appid)
             assert record.status == "sent" and record.msg_id == report["sends"][0]["msg_id"]
+
+
+def test_the_media_backend_previews_and_sends_its_unsubmitted_article(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "mdwx.toml").write_text("", encoding="utf-8")
+    post = write_post(root / "posts" / "m.md", title="媒体")
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        code, shown = mdwx_json("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        assert code == 0 and count(sb, "publish/uploadnews") == 1
+        code, report = mdwx_json("send", str(post), "--yes", cwd=root, env=env)
+        assert code == 0 and report["sends"][0]["media_id"] == shown["media_id"]
+        assert count(sb, "publish/uploadnews") == 1 and len(sb.store.history()) == 1
+
+
+def test_send_through_the_in_process_sandbox(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("WECHAT_", "MDWX_")) or k == "MDWX_SANDBOX_PORT"}
+    env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    code, report = mdwx_json("send", str(post), "--sandbox", "--yes", cwd=root, env=env)
+    assert code == 0 and report["sends"][0]["status"] == "sent"
+    code, again = mdwx_json("send", str(post), "--sandbox", "--yes", cwd=root, env=env)
+    assert code == 0 and again["sends"][0]["status"] == "already sent"
