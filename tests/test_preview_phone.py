@@ -101,3 +101,15 @@ def test_in_process_sandbox_preview(tmp_path: Path) -> None:
     env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"))
     code, report = mdwx_json("preview", str(post), "--phone", "reader1", "--sandbox", cwd=root, env=env)
     assert code == 0 and report["to"] == "reader1" and report["msg_id"]
+
+
+def test_an_accounts_preview_to_wins_over_the_sites(tmp_path: Path) -> None:
+    with sandbox() as sb:
+        toml = (TOML + 'preview_to = "reader3"\n\n[accounts.main]\n'
+                f'appid = "{sb.appid}"\nsecret_env = "WECHAT_APPSECRET_MAIN"\npreview_to = "reader2"\n')
+        root, post = site(tmp_path, toml)
+        env = sandbox_env(sb, tmp_path)
+        env["WECHAT_APPSECRET_MAIN"] = sb.secret
+        code, report = mdwx_json("preview", str(post), "--phone", "--account", "main", cwd=root, env=env)
+        assert code == 0 and report["to"] == "reader2" and report["account"] == "main"
+        assert len(inbox(sb, "reader2")) == 1 and inbox(sb, "reader3") == []
