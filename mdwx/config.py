@@ -96,6 +96,9 @@ class SiteConfig:
     # A changed post whose article was already submitted: "warn" (kept, the next command
     # named), "error" (the post fails) or "republish" (a new article, as --force).
     on_submitted_change: str = "warn"
+    # Who `mdwx preview POST --phone` sends to when no --phone/--openid is given: a 微信号,
+    # or "openid:…" (docs/reach.md); an account's own preview_to wins.
+    preview_to: str = ""
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)

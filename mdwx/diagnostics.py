@@ -77,6 +77,8 @@ CODES: dict[str, str] = {
     "no_msg_data_id": "no msg_data_id is recorded for the post: its comments cannot be addressed",
     "relay": "an mdwx relay refused the call (its key, permission or endpoint); "
              "nothing reached WeChat",
+    "mass_refused": "WeChat refused a 群发 or a phone preview (no quota, not a follower, an unknown tag)",
+    "reach": "mdwx refused a preview or a 群发 before sending it (no draft in the box, previews used up)",
 }
 #: Advice that is the same for every post it concerns: a run says it once, with the number
 #: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.

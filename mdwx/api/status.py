@@ -81,6 +81,7 @@ def _pending(state: State, items: list[Route], rows: list[StatusRow | None]) -> 
 
 async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
                        backend: Backend, now: dt.datetime) -> list[StatusRow]:
+    from mdwx.api.sendstatus import follow_sends
     from mdwx.publish.identity import article_fingerprint, find_article
 
     rows = []
@@ -100,8 +101,11 @@ async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
                         superseded=[SupersededArticle(o.media_id, o.status, o.url, o.title)
                                     for o in state.superseded(conn.appid, key)])
         _schedule(row, post, now)
+        row.sends = await follow_sends(state, conn.client, conn.appid, key)
         if refused is not None:
             row.error = refused
+        elif row.sends and record and record.status == "published":
+            pass  # a mass-sent draft: its sends above are its live status
         elif record and record.media_id and record.status != "deleted":
             if conn.client is None:
                 row.error = "no WeChat credentials (set WECHAT_APPID and WECHAT_APPSECRET)"

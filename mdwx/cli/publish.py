@@ -190,6 +190,9 @@ def _print_status_row(row: StatusRow, *, show_error: bool) -> None:
         _say(f"    live status unavailable: {row.error}", fg="yellow")
     for old in row.superseded:
         _say(f"    superseded: {old.media_id} {old.status}" + (f"  {old.url}" if old.url else ""))
+    for sent in row.sends:
+        _say(f"    群发 to {sent['to']}: msg_id {sent['msg_id'] or '?'} {sent['msg_status'] or ''}"
+             f" — {sent['error'] or sent['meaning']}")
 
 
 def run_delete(paths: list[Path], options: Options, *, yes: bool, as_json: bool, index: int = 0,

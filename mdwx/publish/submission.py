@@ -99,10 +99,9 @@ class SubmitSteps:
             else:
                 self.state.record_submission(self.appid)
                 result.actions.append("submitted for review")
-            self.state.record_submitted(self.appid, post.relative, publish_id)
-            msg_data_id = getattr(self.backend, "msg_data_ids", {}).get(publish_id, "")
-            if msg_data_id:
-                self.state.record_msg_data_id(self.appid, post.relative, msg_data_id)
+            kept = getattr(self.backend, "msg_data_ids", {})  # the draft API's, for comments
+            self.state.record_submitted(self.appid, post.relative, publish_id,
+                                        kept.get(publish_id, ""))
             result.status = "submitted"
             return
 

@@ -21,6 +21,7 @@ from mdwx.wechat.auth import TokenSource
 from mdwx.wechat.draft import DraftEndpoints
 from mdwx.wechat.errors import TOKEN_REFRESH_CODES, OutcomeUnknown, TokenError, WeChatError
 from mdwx.wechat.http import Call, Redactor, RetryPolicy, Sender, content_type_for
+from mdwx.wechat.mass import MassEndpoints
 from mdwx.wechat.models import Material, PublishStatus, VideoStatus
 from mdwx.wechat.reach import ReachEndpoints
 from mdwx.wechat.relay import check_relay, relay_headers, send_through_relay
@@ -30,7 +31,7 @@ MATERIAL_KINDS = ("image", "thumb")
 _VIDEO = "cgi-bin/material/upload_video"
 
 
-class WeChatClient(DraftEndpoints, ReachEndpoints):
+class WeChatClient(DraftEndpoints, ReachEndpoints, MassEndpoints):
     """Async client; use ``async with WeChatClient(...) as wx:`` so connections are closed.
 
     The draft-box and free-publish endpoints (``draft_*``, ``freepublish_*``) come from

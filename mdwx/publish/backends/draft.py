@@ -111,7 +111,7 @@ class DraftBackend(DraftRules):
     def __init__(self, client: DraftAPI, config: SiteConfig) -> None:
         super().__init__(config)
         self.client = client
-        #: publish_id → the msg_data_id freepublish/submit answered with it.
+        #: publish_id → freepublish/submit's msg_data_id, recorded with the submission.
         self.msg_data_ids: dict[str, str] = {}
 
     # -- offline: the article's JSON -------------------------------------------------------
@@ -174,9 +174,9 @@ class DraftBackend(DraftRules):
 
     async def submit(self, media_id: str) -> str:
         submission = await self.client.freepublish_submit(media_id)
-        if submission.msg_data_id:  # kept by the publisher: comments and analytics need it
-            self.msg_data_ids[str(submission.publish_id)] = str(submission.msg_data_id)
-        return str(submission.publish_id)
+        publish_id = str(submission.publish_id)
+        self.msg_data_ids[publish_id] = str(submission.msg_data_id or "")
+        return publish_id
 
     async def progress(self, record: ArticleRecord) -> Progress:
         if record.publish_id:

@@ -148,10 +148,33 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source_path, account)
     );
     """,
-    # 5: the msg_data_id freepublish/submit (or a mass send) answers: comments and analytics
-    # are keyed by it, and WeChat lists it nowhere afterwards (mdwx.publish.state.reach).
+    # 5: reaching followers (docs/reach.md). freepublish/submit's msg_data_id, kept for
+    # comments and analytics; 群发 sends (one row per clientmsgid: the intent is written
+    # before sendall, so a killed run is settled with the same clientmsgid) and the phone
+    # previews counted per account and Beijing day (about 100 a day).
     """
     ALTER TABLE articles ADD COLUMN msg_data_id TEXT NOT NULL DEFAULT '';
+    CREATE TABLE mass_sends (
+        appid TEXT NOT NULL,
+        clientmsgid TEXT NOT NULL,
+        media_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        status TEXT NOT NULL,
+        msg_id TEXT NOT NULL DEFAULT '',
+        msg_data_id TEXT NOT NULL DEFAULT '',
+        msg_status TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (appid, clientmsgid)
+    );
+    CREATE TABLE previews (
+        appid TEXT NOT NULL,
+        day TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (appid, day)
+    );
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION

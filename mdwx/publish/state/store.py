@@ -338,19 +338,23 @@ class State(IdentityRecords, PendingRecords, ReachRecords):
             appid,
             source_path,
             "status = 'draft', media_id = ?, content_hash = ?, title = ?, url = NULL,"
-            " submitted_at = NULL, published_at = NULL, publish_id = '', article_id = ''",
+            " submitted_at = NULL, published_at = NULL, publish_id = '', article_id = '',"
+            " msg_data_id = ''",
             (media_id, content_hash, title),
         )
 
     def begin_submit(self, appid: str, source_path: str) -> None:
         self._set_article(appid, source_path, "status = 'submitting'", ())
 
-    def record_submitted(self, appid: str, source_path: str, publish_id: str = "") -> None:
-        """The submit was taken; ``publish_id`` (draft API) is what to follow it by."""
+    def record_submitted(self, appid: str, source_path: str, publish_id: str = "",
+                         msg_data_id: str = "") -> None:
+        """The submit was taken; ``publish_id`` (draft API) is what to follow it by,
+        ``msg_data_id`` what comments and analytics name its articles by."""
         self._set_article(
             appid, source_path, "status = 'submitted', submitted_at = ?,"
-            " publish_id = CASE WHEN ? = '' THEN publish_id ELSE ? END",
-            (self._now(), publish_id, publish_id),
+            " publish_id = CASE WHEN ? = '' THEN publish_id ELSE ? END,"
+            " msg_data_id = CASE WHEN ? = '' THEN msg_data_id ELSE ? END",
+            (self._now(), publish_id, publish_id, msg_data_id, msg_data_id),
         )
 
     def record_status(
