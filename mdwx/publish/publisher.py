@@ -47,10 +47,13 @@ from mdwx.publish.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
 from mdwx.publish.results import Events, PostResult, PublishOptions
 from mdwx.publish.review import follow_review
 from mdwx.publish.rules import apply_rules
+from mdwx.publish.state.post_inputs import PostInputs
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.publish.submission import SubmitSteps
+from mdwx.publish.unchanged import UnchangedPosts, replay
 from mdwx.source.article import EmptyPost
 from mdwx.source.posts import Post
+from mdwx.source.used_files import noting
 from mdwx.urls import redact
 
 __all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
@@ -71,6 +74,10 @@ class Publisher(SubmitSteps):
         self.backend: Backend | None = None
         #: Posts the run's gate prepared already (:func:`mdwx.api.routed.gate_routes`), by path.
         self.ready: dict[Path, Prepared] = {}
+        #: Posts whose inputs are unchanged since their last successful run, by path, and the
+        #: run's record of what each post used (:mod:`mdwx.publish.unchanged`).
+        self.unchanged: dict[Path, PostInputs] = {}
+        self.inputs: UnchangedPosts | None = None
 
     def _bind(self, post: Post) -> Backend:
         """The run's backend (``--backend``, else the first post's site), and its records."""
@@ -116,6 +123,14 @@ class Publisher(SubmitSteps):
                 result.error = exc
 
     async def _publish(self, post: Post, result: PostResult) -> None:
+        self._bind(post)
+        kept = self.unchanged.pop(post.path, None)
+        if kept is not None and replay(self.state, self.appid, kept, result, draft=self.options.draft):
+            return  # nothing it uses changed since its last successful run: nothing read, rendered or sent
+        with noting(self.inputs.used_by(post) if self.inputs else {}):
+            await self._publish_post(post, result)
+
+    async def _publish_post(self, post: Post, result: PostResult) -> None:
         backend = self._bind(post)
         try:
             prepared = self.ready.pop(post.path, None) or prepare(post)
@@ -175,6 +190,8 @@ class Publisher(SubmitSteps):
         ``assets``: every asset, the cover (an image post's first picture) first.
         """
         article = prepared.article
+        if self.inputs is not None:  # what any run of these inputs shows, kept for the next
+            self.inputs.note_loaded(prepared, result, len(assets))
         if self.options.dry_run:
             found = self._find(post, article)
             plan = await self._make_plan(post, prepared, assets, found, self._mark(post, article))
