@@ -20,7 +20,7 @@ from collections.abc import Container
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdwx.api.accounts import Route, by_account, routes
+from mdwx.api.accounts import Route, by_account
 from mdwx.api.connection import (
     SANDBOX_POLL,
     by_site,
@@ -133,7 +133,11 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     report = PublishReport()
     # The whole run is decided before the first request: routes, every account's
     # credentials, and each post checked as each of its accounts sees it.
-    runs = [(group, [item for post in group for item in routes(post, options)]) for group in by_site(site)]
+    inputs = UnchangedPosts(options)  # what each post used in its last successful run
+    runs = []
+    for group in by_site(site):
+        inputs.load(group)
+        runs.append((group, [item for post in group for item in inputs.routes(post, options)]))
     try:
         accounts = resolve_credentials([item for _, items in runs for item in items], options)
     except ConfigError as exc:  # nothing was sent: every post is remembered to be retried
@@ -142,11 +146,9 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
                 with open_state(group, report.notes) as state:
                     remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
         raise
-    inputs = UnchangedPosts(options)
     gated = []
     for group, items in runs:
-        with open_state(group, report.notes) as state:  # posts unchanged since their last run: no gate
-            kept = inputs.find(state, items)
+        kept = inputs.find(items)  # posts unchanged since their last successful run: not gated again
         gated.append((group, items, kept, await _gate(items, options, inputs, skip=kept)))
     for group, items, kept, ready in gated:
         results = [_unsent(item) for item in items]

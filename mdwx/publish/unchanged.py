@@ -101,55 +101,82 @@ class UnchangedPosts:
         self.used: dict[Path, UsedFiles] = {}  # post path → files it used this run
         self.remote: set[Path] = set()  # posts naming a remote file: never recorded
         self.shown: dict[Path, dict[str, Any]] = {}  # post path → what to show when unchanged
-        self.settings: dict[tuple[Path, str], str] = {}  # (post path, account) → settings digest
+        self.account_choice = options.account or ""
+        self.digests: dict[Path, str | None] = {}  # post path → post digest
+        self.rows: dict[tuple[Path, str], list[PostInputs]] = {}  # (site root, source path) → kept rows
         self._now: dict[str, str] = {}  # file → its signature now, once per run
         self._configs: dict[int, str] = {}
         self._sites: dict[Path, str] = {}
 
     # -- comparing -------------------------------------------------------------------------
 
-    def find(self, state: State, items: list[Route]) -> dict[int, PostInputs]:
+    def load(self, posts: list[Post]) -> None:
+        """Read what the state keeps of these posts (one site's), when it has a state at all."""
+        from mdwx.publish.state.store import State
+
+        # The state as it stands: a hidden state file's rows, taken over later, are misses.
+        if self.enabled and posts and posts[0].config.state_path.is_file():
+            with State.open(posts[0].config.state_path) as state:
+                self.rows.update({(posts[0].config.root, path): rows for path, rows in state.post_inputs().items()})
+
+    def routes(self, post: Post, options: Options) -> list[Route]:
+        """:func:`mdwx.api.accounts.routes`, without reading the front matter again when the post
+        and its site's settings are as its last successful run left them (its accounts are those)."""
+        from mdwx.api.accounts import Route, on_account, routes
+
+        digest = self.post_digest(post)
+        kept = [r for r in self.rows.get((post.config.root, post.relative), []) if r.post_digest == digest]
+        if digest is None or not kept or options.account:
+            return routes(post, options)
+        found = []
+        for name in kept[0].routes:
+            account = post.config.accounts.get(name) if name else None
+            if name and account is None:
+                return routes(post, options)
+            found.append(Route(on_account(post, account, options), account) if account else Route(post, None))
+        return found
+
+    def find(self, items: list[Route]) -> dict[int, PostInputs]:
         """The routes (by index) whose post's inputs are all as their last successful run left them."""
         from mdwx.publish.backends import backend_name
 
         found: dict[int, PostInputs] = {}
-        if not self.enabled:
-            return found
-        tables: dict[tuple[str, str], dict[str, PostInputs]] = {}
         for index, item in enumerate(items):
-            if item.skipped is not None or item.error is not None:
+            if not self.enabled or item.skipped is not None or item.error is not None:
                 continue
             backend = backend_name(item.post.config, self.backend_choice)
             account = item.name or ""
-            settings = self.settings_of(item.post, account, backend)
-            if settings is None:
-                continue
-            if (account, backend) not in tables:
-                tables[(account, backend)] = state.post_inputs(account, backend)
-            kept = tables[(account, backend)].get(item.post.relative)
+            settings = self.settings_of(item.post, account)
+            kept = next((r for r in self.rows.get((item.post.config.root, item.post.relative), [])
+                         if (r.account, r.backend) == (account, backend)), None)
             if kept is not None and kept.settings == settings and self._same_files(kept.files, item.post):
                 found[index] = kept
         # A post is skipped for all of its accounts or for none: the gate judges a post whole.
-        posts = {str(items[i].post.path) for i in found}
-        for index, item in enumerate(items):
-            if str(item.post.path) in posts and index not in found and item.skipped is None:
-                posts.discard(str(item.post.path))
-        return {i: kept for i, kept in found.items() if str(items[i].post.path) in posts}
+        posts = {item.post.path for i, item in enumerate(items) if i in found}
+        posts -= {item.post.path for i, item in enumerate(items)
+                  if i not in found and item.skipped is None}
+        return {i: kept for i, kept in found.items() if items[i].post.path in posts}
 
-    def settings_of(self, post: Post, account: str, backend: str) -> str | None:
-        """The digest of everything but the files a post used; None for a post that cannot be read."""
-        key = (post.path, account)
-        if key in self.settings:
-            return self.settings[key]
+    def post_digest(self, post: Post) -> str | None:
+        """The digest of the post's bytes and its site's settings; None for a post that cannot be read."""
+        if post.path in self.digests:
+            return self.digests[post.path]
         try:
             data = post.source_bytes()
         except MdwxError:
             return None
         meta = json.dumps(dict(post.meta or {}), sort_keys=True, default=repr)
-        parts = [code_digest(), account, backend, "draft" if self.draft else "", self._config(post.config),
-                 self._site(post.config.root), meta, hashlib.sha256(data).hexdigest()]
-        self.settings[key] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
-        return self.settings[key]
+        parts = [code_digest(), self.account_choice, self.backend_choice or "", "draft" if self.draft else "",
+                 self._config(post.config), self._site(post.config.root), meta, hashlib.sha256(data).hexdigest()]
+        self.digests[post.path] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        return self.digests[post.path]
+
+    def settings_of(self, post: Post, account: str) -> str | None:
+        """The post's digest with the account's view of the settings (its limits, backend)."""
+        digest = self.post_digest(post)
+        if digest is None:
+            return None
+        return hashlib.sha256(f"{digest}\0{account}\0{self._config(post.config)}".encode()).hexdigest()
 
     def _config(self, config: SiteConfig) -> str:
         if id(config) not in self._configs:  # accounts hold names of variables, never secrets
@@ -230,18 +257,19 @@ class UnchangedPosts:
             view = state.for_backend(backend)
             appid = appids.get(account)
             record = view.article(appid, post.relative) if appid is not None else None
-            settings = self.settings.get((post.path, account))
+            settings, digest = self.settings_of(post, account), self.digests.get(post.path)
             shown = self.shown.get(post.path)
             settled = SETTLED + (("draft",) if self.draft else ())
             if (result.error is not None or record is None or not record.media_id or record.status not in settled
-                    or settings is None or shown is None or post.path in self.remote
+                    or settings is None or digest is None or shown is None or post.path in self.remote
                     or any(step.startswith("keep") for step in result.steps)):
                 view.forget_inputs(account, backend, post.relative)
                 continue
             files = {path: sig for path, sig in self.used_by(post).items()
                      if path != os.path.realpath(post.path)}
-            view.remember_inputs(PostInputs(account, backend, post.relative, appid or "", settings, files,
-                                            record.media_id, record.content_hash, shown))
+            routes = [other.name or "" for other in items if other.post.path == post.path and other.skipped is None]
+            view.remember_inputs(PostInputs(account, backend, post.relative, appid or "", digest, routes, settings,
+                                            files, record.media_id, record.content_hash, shown))
 
 
 def _diagnostic(found: Diagnostic) -> dict[str, Any]:

@@ -27,7 +27,9 @@ class PostInputs:
     backend: str
     source_path: str  # relative to the site root, posix separators
     appid: str
-    settings: str  # digest of everything but files (see mdwx.publish.unchanged)
+    post_digest: str  # digest of the post's bytes and the site's settings (see mdwx.publish.unchanged)
+    routes: list[str]  # the accounts the post went to ("" the call's credentials)
+    settings: str  # post_digest with the account's view of the settings
     files: dict[str, str]  # absolute path → signature
     media_id: str
     content_hash: str  # the article's payload hash that run left
@@ -40,30 +42,32 @@ class PostInputsRecords:
     _guard: Callable[[], AbstractContextManager[sqlite3.Connection]]
     _now: Callable[[], str]
 
-    def post_inputs(self, account: str, backend: str) -> dict[str, PostInputs]:
-        """Every post's inputs recorded for ``account`` through ``backend``, by source path."""
+    def post_inputs(self) -> dict[str, list[PostInputs]]:
+        """Every post's recorded inputs (one per account and backend it went to), by source path."""
         with self._guard() as conn:
-            rows = conn.execute("SELECT * FROM post_inputs WHERE account = ? AND backend = ?",
-                                (account, backend)).fetchall()
-        found = {}
+            rows = conn.execute("SELECT * FROM post_inputs ORDER BY source_path, account, backend").fetchall()
+        found: dict[str, list[PostInputs]] = {}
         for row in rows:
             try:
-                files, result = json.loads(row["files"]), json.loads(row["result"])
+                files, result, routes = json.loads(row["files"]), json.loads(row["result"]), json.loads(row["routes"])
             except ValueError:  # a damaged row is a miss
                 continue
-            if isinstance(files, dict) and isinstance(result, dict):
-                found[row["source_path"]] = PostInputs(
-                    row["account"], row["backend"], row["source_path"], row["appid"], row["settings"],
-                    files, row["media_id"], row["content_hash"], result)
+            if isinstance(files, dict) and isinstance(result, dict) and isinstance(routes, list):
+                found.setdefault(row["source_path"], []).append(PostInputs(
+                    row["account"], row["backend"], row["source_path"], row["appid"], row["post_digest"],
+                    [str(r) for r in routes], row["settings"], files, row["media_id"], row["content_hash"],
+                    result))
         return found
 
     def remember_inputs(self, inputs: PostInputs) -> None:
         """Record (or replace) what the post used in the run that just published it."""
         with self._guard() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO post_inputs (account, backend, source_path, appid, settings, files,"
-                " media_id, content_hash, result, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (inputs.account, inputs.backend, inputs.source_path, inputs.appid, inputs.settings,
+                "INSERT OR REPLACE INTO post_inputs (account, backend, source_path, appid, post_digest, routes,"
+                " settings, files, media_id, content_hash, result, recorded_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (inputs.account, inputs.backend, inputs.source_path, inputs.appid, inputs.post_digest,
+                 json.dumps(inputs.routes), inputs.settings,
                  json.dumps(inputs.files, sort_keys=True), inputs.media_id, inputs.content_hash,
                  json.dumps(inputs.result, sort_keys=True), self._now()))
 

@@ -157,6 +157,8 @@ MIGRATIONS: tuple[str, ...] = (
         backend TEXT NOT NULL,
         source_path TEXT NOT NULL,
         appid TEXT NOT NULL,
+        post_digest TEXT NOT NULL,
+        routes TEXT NOT NULL,
         settings TEXT NOT NULL,
         files TEXT NOT NULL,
         media_id TEXT NOT NULL,

@@ -1,0 +1,77 @@
+"""Speed at the size of a whole site: figures as ratios against a baseline of the same run.
+
+1. ``unchanged``: ``mdwx publish SITE --sandbox`` of a generated site published once already,
+   in a fresh process (import included), against the same command with the skipping of
+   unchanged posts turned off (every post read, rendered and loaded: the path before
+   ``mdwx.publish.unchanged``). Target: ≤ 3 s wall for 1,000 posts.
+
+Usage: python benchmarks/site_speed.py [--posts 1000] [--only unchanged] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from sitegen import make_site  # noqa: E402
+
+#: The CLI with the skipping of unchanged posts off: what every run did before.
+_FULL_PATH = ("import sys; import mdwx.publish.unchanged as u; "
+              "u.UnchangedPosts.find = lambda self, state, items: {}; "
+              "from mdwx.cli.main import main; sys.argv[0] = 'mdwx'; sys.exit(main())")
+
+
+def _wall(args: list[str], cwd: Path, *, full_path: bool = False) -> float:
+    command = [sys.executable, "-c", _FULL_PATH] if full_path else [sys.executable, "-m", "mdwx"]
+    start = time.perf_counter()
+    done = subprocess.run([*command, *args], cwd=cwd, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"mdwx {' '.join(args)} failed ({done.returncode}): {done.stderr[-2000:]}")
+    return took
+
+
+def bench_unchanged(posts: int, runs: int) -> dict[str, float]:
+    """An unchanged re-publish, skipping against the full path, interleaved, best of ``runs``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        site = make_site(Path(tmp) / "site", posts=posts, images=posts // 2, videos=0, seed=1)
+        first = _wall(["publish", "site", "--sandbox"], Path(tmp))
+        skipping, full = [], []
+        for _ in range(runs):
+            skipping.append(_wall(["publish", "site", "--sandbox"], Path(tmp)))
+            full.append(_wall(["publish", "site", "--sandbox"], Path(tmp), full_path=True))
+        del site
+    return {"posts": posts, "first_publish_s": round(first, 2), "unchanged_s": round(min(skipping), 3),
+            "full_path_s": round(min(full), 3), "speedup": round(min(full) / min(skipping), 1),
+            "target_s": 3.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--posts", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--only", default="unchanged")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    figures: dict[str, dict[str, float]] = {}
+    if "unchanged" in only:
+        figures["unchanged"] = bench_unchanged(args.posts, args.runs)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    for name, values in figures.items():
+        print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+
+
+if __name__ == "__main__":
+    main()
