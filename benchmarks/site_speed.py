@@ -27,7 +27,7 @@ from sitegen import make_site  # noqa: E402
 
 #: The CLI with the skipping of unchanged posts off: what every run did before.
 _FULL_PATH = ("import sys; import mdwx.publish.unchanged as u; "
-              "u.UnchangedPosts.find = lambda self, state, items: {}; "
+              "u.UnchangedPosts.find = lambda self, items: {}; "
               "from mdwx.cli.main import main; sys.argv[0] = 'mdwx'; sys.exit(main())")
 
 

@@ -102,7 +102,7 @@ class UnchangedPosts:
         self.remote: set[Path] = set()  # posts naming a remote file: never recorded
         self.shown: dict[Path, dict[str, Any]] = {}  # post path → what to show when unchanged
         self.account_choice = options.account or ""
-        self.digests: dict[Path, str | None] = {}  # post path → post digest
+        self.fronts: dict[Path, str | None] = {}  # post path → front digest
         self.rows: dict[tuple[Path, str], list[PostInputs]] = {}  # (site root, source path) → kept rows
         self._now: dict[str, str] = {}  # file → its signature now, once per run
         self._configs: dict[int, str] = {}
@@ -119,22 +119,28 @@ class UnchangedPosts:
             with State.open(posts[0].config.state_path) as state:
                 self.rows.update({(posts[0].config.root, path): rows for path, rows in state.post_inputs().items()})
 
-    def routes(self, post: Post, options: Options) -> list[Route]:
+    def routes(self, post: Post, options: Options, *, strict: bool = True) -> list[Route]:
         """:func:`mdwx.api.accounts.routes`, without reading the front matter again when the post
         and its site's settings are as its last successful run left them (its accounts are those)."""
         from mdwx.api.accounts import Route, on_account, routes
 
-        digest = self.post_digest(post)
-        kept = [r for r in self.rows.get((post.config.root, post.relative), []) if r.post_digest == digest]
-        if digest is None or not kept or options.account:
-            return routes(post, options)
+        kept = self.known(post)
+        if kept is None or options.account:
+            return routes(post, options, strict=strict)
         found = []
-        for name in kept[0].routes:
+        for name in kept.routes:
             account = post.config.accounts.get(name) if name else None
             if name and account is None:
-                return routes(post, options)
+                return routes(post, options, strict=strict)
             found.append(Route(on_account(post, account, options), account) if account else Route(post, None))
         return found
+
+    def known(self, post: Post) -> PostInputs | None:
+        """A row kept for ``post`` whose front matter and settings are the post's now, if any:
+        its accounts, ``publish_at`` and identity are known without reading the post again."""
+        digest = self.front_digest(post)
+        rows = self.rows.get((post.config.root, post.relative), [])
+        return next((r for r in rows if digest is not None and r.result.get("front") == digest), None)
 
     def find(self, items: list[Route]) -> dict[int, PostInputs]:
         """The routes (by index) whose post's inputs are all as their last successful run left them."""
@@ -157,19 +163,27 @@ class UnchangedPosts:
                   if i not in found and item.skipped is None}
         return {i: kept for i, kept in found.items() if items[i].post.path in posts}
 
-    def post_digest(self, post: Post) -> str | None:
+    def front_digest(self, post: Post) -> str | None:
         """The digest of the post's bytes and its site's settings; None for a post that cannot be read."""
-        if post.path in self.digests:
-            return self.digests[post.path]
+        if post.path in self.fronts:
+            return self.fronts[post.path]
         try:
             data = post.source_bytes()
         except MdwxError:
+            self.fronts[post.path] = None
             return None
         meta = json.dumps(dict(post.meta or {}), sort_keys=True, default=repr)
-        parts = [code_digest(), self.account_choice, self.backend_choice or "", "draft" if self.draft else "",
-                 self._config(post.config), self._site(post.config.root), meta, hashlib.sha256(data).hexdigest()]
-        self.digests[post.path] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
-        return self.digests[post.path]
+        parts = [code_digest(), self.account_choice, self._config(post.config), self._site(post.config.root), meta,
+                 hashlib.sha256(data).hexdigest()]
+        self.fronts[post.path] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
+        return self.fronts[post.path]
+
+    def post_digest(self, post: Post) -> str | None:
+        """:meth:`front_digest` with the run's backend and ``--draft``."""
+        front = self.front_digest(post)
+        if front is None:
+            return None
+        return hashlib.sha256(f"{front}\0{self.backend_choice or ''}\0{self.draft}".encode()).hexdigest()
 
     def settings_of(self, post: Post, account: str) -> str | None:
         """The post's digest with the account's view of the settings (its limits, backend)."""
@@ -214,6 +228,7 @@ class UnchangedPosts:
 
     def note_loaded(self, prepared: Prepared, result: PostResult, assets: int) -> None:
         """The post is prepared and its files loaded; ``result`` holds what every run would show."""
+        from mdwx.publish.identity import article_fingerprint
         from mdwx.render.header_footer import read_template
         from mdwx.render.pipeline import article_theme
         from mdwx.render.themes import is_theme_path
@@ -233,7 +248,9 @@ class UnchangedPosts:
         for path in named:
             used.setdefault(os.path.realpath(path), self._signature(os.path.realpath(path), post.config.root))
         self.shown[post.path] = {"title": article.title, "cached": assets, "publish_at": result.publish_at,
-                                 "diagnostics": [_diagnostic(d) for d in result.diagnostics]}
+                                 "diagnostics": [_diagnostic(d) for d in result.diagnostics],
+                                 "front": self.front_digest(post),
+                                 "post_key": article_fingerprint(post, article).post_key}
 
     def remember(self, state: State, items: list[Route], results: list[PostResult], appids: dict[str, str],
                  kept: Container[int] = ()) -> None:
@@ -257,7 +274,7 @@ class UnchangedPosts:
             view = state.for_backend(backend)
             appid = appids.get(account)
             record = view.article(appid, post.relative) if appid is not None else None
-            settings, digest = self.settings_of(post, account), self.digests.get(post.path)
+            settings, digest = self.settings_of(post, account), self.post_digest(post)
             shown = self.shown.get(post.path)
             settled = SETTLED + (("draft",) if self.draft else ())
             if (result.error is not None or record is None or not record.media_id or record.status not in settled
