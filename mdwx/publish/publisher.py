@@ -25,6 +25,7 @@ from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
 from mdwx.publish.identity import Found, article_fingerprint, find_article
 from mdwx.publish.lock import post_lock, post_lock_path
 from mdwx.publish.marker import Mark, post_mark, record_adopted
+from mdwx.publish.overlap import DEFAULT_WINDOW, in_order
 from mdwx.publish.plan import (
     ACTION_TEXT,
     KEEP,
@@ -78,6 +79,7 @@ class Publisher(SubmitSteps):
         #: run's record of what each post used (:mod:`mdwx.publish.unchanged`).
         self.unchanged: dict[Path, PostInputs] = {}
         self.inputs: UnchangedPosts | None = None
+        self._uploader: Uploader | None = None
 
     def _bind(self, post: Post) -> Backend:
         """The run's backend (``--backend``, else the first post's site), and its records."""
@@ -90,10 +92,13 @@ class Publisher(SubmitSteps):
                               hint="publish sites with different backends in separate runs, or pass --backend")
         return self.backend
     async def publish_all(self, posts: Sequence[Post]) -> list[PostResult]:
-        """Publish one post after the other, then follow every review at once (``--wait``)."""
-        results = []
-        for post in posts:  # one failure does not stop the others
-            results.append(await self.publish(post, follow=False))
+        """Publish the posts side by side, then follow every review at once (``--wait``).
+
+        Up to the site's concurrency of posts are in flight (:mod:`mdwx.publish.overlap`); one
+        failure does not stop the others; the results are in the order of ``posts``.
+        """
+        window = self.options.concurrency or (posts[0].config.concurrency if posts else DEFAULT_WINDOW)
+        results = await in_order(posts, functools.partial(self.publish, follow=False), window)
         await asyncio.gather(*(self._follow_result(post, result) for post, result in zip(posts, results, strict=True)))
         return results
 
@@ -297,8 +302,10 @@ class Publisher(SubmitSteps):
         cover, video_cover, loaded = loaded_parts
         pending = sum(1 for x in [*loaded, cover] if not x.cached and x.kind != "video")
         self.events.on_post(post, pending)
-        concurrency = self.options.concurrency or post.config.concurrency
-        uploader = Uploader(self.client, self.state, self.appid, concurrency, self.events.on_upload)
+        if self._uploader is None:  # one per run: the account's concurrency limit, one upload per picture
+            concurrency = self.options.concurrency or post.config.concurrency
+            self._uploader = Uploader(self.client, self.state, self.appid, concurrency, self.events.on_upload)
+        uploader = self._uploader
         resolved = await self._resolve(prepared, uploader, loaded, cover)
         await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)
         result.uploads = resolved.counts.to_json()
