@@ -60,7 +60,8 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
     inputs = UnchangedPosts(replace(options, dry_run=False, force=False, due=False))
     for group in by_site(site_posts(posts, options, need_path="ask for its status")):
         inputs.load(group)
-        items = [item for post in group for item in inputs.routes(post, options, strict=False)]
+        facts = _Facts(inputs)
+        items = [item for post in group for item in inputs.routes(post, options, strict=False, read=facts.article)]
         rows: list[StatusRow | None] = [None] * len(items)
         with open_state(group, report.notes) as state:
             for account, indexes in by_account(items):
@@ -73,7 +74,7 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
                     # Without credentials the rows are the record only: the backend is never asked.
                     backend = make_backend(backend_label, cast("WeChatAPI", conn.client), config)
                     found = await _status_rows([items[i].post for i in indexes], state.for_backend(backend_label),
-                                               conn, backend, now, _Facts(inputs),
+                                               conn, backend, now, facts,
                                                options.concurrency or config.concurrency)
                 for index, row in zip(indexes, found, strict=True):
                     row.account = name

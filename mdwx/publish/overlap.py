@@ -26,13 +26,20 @@ async def in_order(items: Sequence[T], work: Callable[[T], Awaitable[R]], window
     """``work(item)`` for every item, at most ``window`` at once, started in order; the results in order.
 
     An exception raised by one (a :class:`~mdwx.errors.ConfigError`: no post can succeed)
-    cancels the others, waits for them to stop, and is raised.
+    starts no further item, cancels those in flight, waits for them to stop, and is raised.
     """
     slots = asyncio.Semaphore(max(1, window))
+    failed = asyncio.Event()
 
     async def one(item: T) -> R:
         async with slots:
-            return await work(item)
+            if failed.is_set():  # an earlier item failed the whole: start nothing more
+                raise asyncio.CancelledError
+            try:
+                return await work(item)
+            except BaseException:
+                failed.set()
+                raise
 
     tasks = [asyncio.ensure_future(one(item)) for item in items]
     try:

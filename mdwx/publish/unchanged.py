@@ -27,7 +27,7 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Container
+from collections.abc import Callable, Container
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from mdwx.publish.results import PostResult
     from mdwx.publish.state.post_inputs import PostInputs
     from mdwx.publish.state.store import State
+    from mdwx.source.article import Article
     from mdwx.source.posts import Post
 
 FORMAT = "mdwx-post-inputs-1"
@@ -119,14 +120,18 @@ class UnchangedPosts:
             with State.open(posts[0].config.state_path) as state:
                 self.rows.update({(posts[0].config.root, path): rows for path, rows in state.post_inputs().items()})
 
-    def routes(self, post: Post, options: Options, *, strict: bool = True) -> list[Route]:
+    def routes(self, post: Post, options: Options, *, strict: bool = True,
+               read: Callable[[Post], Article | None] | None = None) -> list[Route]:
         """:func:`mdwx.api.accounts.routes`, without reading the front matter again when the post
-        and its site's settings are as its last successful run left them (its accounts are those)."""
+        and its site's settings are as its last successful run left them (its accounts are those).
+
+        ``read`` (when given) reads the post for a caller that keeps what it read.
+        """
         from mdwx.api.accounts import Route, on_account, routes
 
         kept = self.known(post)
         if kept is None or options.account:
-            return routes(post, options, strict=strict)
+            return routes(post, options, strict=strict, article=read(post) if read else None)
         found = []
         for name in kept.routes:
             account = post.config.accounts.get(name) if name else None
