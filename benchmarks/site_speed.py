@@ -38,7 +38,7 @@ from sitegen import make_site  # noqa: E402
 _FULL_PATH = ("import sys; import mdwx.publish.unchanged as u; "
               "u.UnchangedPosts.find = lambda self, items: {}; "
               "u.UnchangedPosts.known = lambda self, post: None; "
-              "import mdwx.api.status as s; ask = s._ask_live; "
+              "import importlib; s = importlib.import_module('mdwx.api.status'); ask = s._ask_live; "
               "s._ask_live = lambda asks, state, conn, backend, n: ask(asks, state, conn, backend, 1); "
               "from mdwx.cli.main import main; sys.argv[0] = 'mdwx'; sys.exit(main())")
 

@@ -4,7 +4,8 @@ A post's inputs are its bytes (or the text and keys a caller gave), every site f
 reader admitted while it was prepared and loaded (pictures, cover, videos, templates, a theme
 file: :mod:`mdwx.source.used_files`), the site's settings as the post's account sees them,
 the site's settings files (``mdwx.toml``, a generator's config), the account, the backend,
-``--draft``, and mdwx's own code (its version and the files it is installed from). After a
+``--draft``, and mdwx's own code (its version, the files it is installed from and the
+versions of the libraries installed). After a
 run that left the post's article settled (submitted, published or rejected; with ``--draft``
 also an unsubmitted one) they are kept in the state (:mod:`mdwx.publish.state.post_inputs`)
 with the article that run left. The next run compares before the gate: when every input is
@@ -64,7 +65,7 @@ def code_digest() -> str:
     import mdwx
     from mdwx.render.themes import templates_dir
 
-    digest = hashlib.sha256(f"{FORMAT}\0{mdwx.__version__}\n".encode())
+    digest = hashlib.sha256(f"{FORMAT}\0{mdwx.__version__}\n{_library_versions()}\n".encode())
     for folder in dict.fromkeys([Path(mdwx.__file__).parent, templates_dir()]):
         for path in sorted(folder.rglob("*")):
             if "__pycache__" in path.parts or not path.is_file():
@@ -72,6 +73,24 @@ def code_digest() -> str:
             info = path.stat()
             digest.update(f"{path.relative_to(folder)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def _library_versions() -> str:
+    """Every installed library's name and version, from the names of its ``.dist-info`` folder.
+
+    One directory listing per import path (asking ``importlib.metadata`` for each library
+    reads every library's metadata): a renderer's upgrade changes output.
+    """
+    import sys
+
+    names: list[str] = []
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as found:
+                names += [item.name for item in found if item.name.endswith((".dist-info", ".egg-info"))]
+        except OSError:
+            continue
+    return ",".join(sorted(names))
 
 
 def _sha256_file(path: str, root: Path) -> str:
