@@ -125,7 +125,7 @@ class UnchangedPosts:
         self.fronts: dict[Path, str | None] = {}  # post path → front digest
         self.rows: dict[tuple[Path, str], list[PostInputs]] = {}  # (site root, source path) → kept rows
         self._now: dict[str, str] = {}  # file → its signature now, once per run
-        self._configs: dict[int, str] = {}
+        self._configs: dict[int, tuple[SiteConfig, str]] = {}
         self._sites: dict[Path, str] = {}
 
     # -- comparing -------------------------------------------------------------------------
@@ -219,8 +219,9 @@ class UnchangedPosts:
     def _config(self, config: SiteConfig) -> str:
         if id(config) not in self._configs:  # accounts hold names of variables, never secrets
             text = json.dumps(dataclasses.asdict(config), sort_keys=True, default=repr)
-            self._configs[id(config)] = hashlib.sha256(text.encode()).hexdigest()
-        return self._configs[id(config)]
+            # The config is kept with its digest, so its id is never another config's.
+            self._configs[id(config)] = (config, hashlib.sha256(text.encode()).hexdigest())
+        return self._configs[id(config)][1]
 
     def _site(self, root: Path) -> str:
         if root not in self._sites:
