@@ -17,9 +17,9 @@ by another run) is a miss: the post goes through the gate as before.
 What is compared is cheap: the post's bytes are read once (routing needs them anyway), each
 file it used is hashed once per run (a file used by many posts once), settings are digests.
 A post naming a remote picture, cover or video is never skipped (its bytes are known only by
-fetching them). ``--force``, ``--due``, and dry runs never skip. A file larger than
-:data:`HASH_LIMIT` that was only checked, never read whole (a video, streamed when sent), is
-compared by its ``stat`` signature (size, modification and change times, inode).
+fetching them). ``--force``, ``--due``, and dry runs never skip. A file that was only
+checked, never read whole (a video, streamed when sent), is compared by its ``stat``
+signature (size, modification and change times, inode) rather than hashed on every run.
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from mdwx.source.posts import Post
 
 FORMAT = "mdwx-post-inputs-1"
-HASH_LIMIT = 64 * 1024 * 1024  # a checked-only file larger than this is judged by its stat signature
 #: Statuses an unchanged post's article may have for the post to be skipped (``--draft``
 #: adds "draft"): a run over them would send nothing and submit nothing.
 SETTLED = ("submitted", "published", "rejected")
