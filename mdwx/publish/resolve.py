@@ -262,6 +262,13 @@ class Uploader:
         return await task
 
     async def _upload(self, loaded: LoadedAsset) -> tuple[str, str | None]:
+        try:
+            return await self._send(loaded)
+        except BaseException:  # a later post (or run) tries again, as if this one had not
+            self._inflight.pop((loaded.content_hash, loaded.kind), None)
+            raise
+
+    async def _send(self, loaded: LoadedAsset) -> tuple[str, str | None]:
         prepared = loaded.prepared
         assert prepared is not None  # loaded assets that are not cached are always prepared
         assert loaded.kind != KIND_VIDEO  # videos go through video.py

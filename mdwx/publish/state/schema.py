@@ -15,7 +15,7 @@ from typing import Literal, get_args
 from mdwx.errors import StateError
 from mdwx.publish.state.damage import recover_command
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 15_000
 #: What an uploaded picture was made into (see mdwx.publish.resolve): the same bytes as a
 #: body image and as a cover are two uploads.
@@ -174,6 +174,26 @@ MIGRATIONS: tuple[str, ...] = (
         day TEXT NOT NULL,
         count INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (appid, day)
+    );
+    """,
+    # 6: what each post used in its last successful run (mdwx.publish.unchanged): a post
+    # whose inputs are all unchanged is neither rendered nor loaded again. A cache only:
+    # a row missing or wrong means the post is rendered as before.
+    """
+    CREATE TABLE post_inputs (
+        account TEXT NOT NULL,
+        backend TEXT NOT NULL,
+        source_path TEXT NOT NULL,
+        appid TEXT NOT NULL,
+        post_digest TEXT NOT NULL,
+        routes TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        files TEXT NOT NULL,
+        media_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        result TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (account, backend, source_path)
     );
     """,
 )
