@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.build import prepare
@@ -162,3 +162,28 @@ def test_a_folded_block_shows_its_title_and_content(generator: str, index: int, 
         assert title in html and content in html and "code" in html
         assert "{%" not in html and "{{" not in html
         assert not [w for w in prepared.warnings if w.code == "shortcode-removed"]
+
+
+# --- a run's words: progress, one line per repeated advice, stub pages -----------------------
+
+@settings(max_examples=4)
+@given(stubs=st.integers(1, 3), posts=st.integers(2, 4), verb=st.sampled_from(["check", "build"]))
+def test_a_run_with_stub_pages_says_each_was_skipped_and_summarises_advice(stubs: int, posts: int, verb: str) -> None:
+    from click.testing import CliRunner
+
+    from mdwx.cli.main import main
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write(root / "mkdocs.yml", "site_name: x\n")
+        for index in range(stubs):
+            write(root / "docs" / f"stub{index}.md", "---\ntitle: Stub\n---\n")
+        for index in range(posts):
+            write(root / "docs" / f"page{index}.md", f"# Page {index}\n\nText.\n")
+        args = [verb, str(root / "docs")] + (["-o", str(root / "out")] if verb == "build" else [])
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.stderr
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert result.stderr.count("skipped: nothing to publish") == stubs
+        assert f"{posts} posts have no cover image" in result.stderr  # one line for the run
+        assert "no cover image: publish will make one" not in result.stderr
