@@ -33,6 +33,7 @@ def _read(path: Path, text: str):  # type: ignore[no-untyped-def]
 @given(title=words, tags=st.lists(words, min_size=1, max_size=4),
        tabs=st.lists(st.sampled_from(["", "\t", " \t", "\t\t", "\t "]), min_size=6, max_size=6))
 def test_a_tab_after_a_yaml_value_is_white_space(title: str, tags: list[str], tabs: list[str]) -> None:
+    title, tags = f"t{title}", [f"g{tag}" for tag in tags]  # never a YAML boolean or null
     with tempfile.TemporaryDirectory() as folder:
         post = write(hugo(Path(folder)) / "p.md", "")
         items = "".join(f"  - {tag}{tabs[i % 6]}\n" for i, tag in enumerate(tags))
@@ -117,7 +118,7 @@ def test_a_hexo_picture_the_site_would_not_show_is_still_missing(tmp_path: Path)
 
 # --- Jekyll: a single-dollar formula is text to kramdown, its escapes resolved ----------------
 
-ESCAPED = {r"\\{ x \\}": r"\{ x \}", r"\|": "|", r"\_": "_", r"\*": "*", "x": "x", r"\alpha": r"\alpha"}
+ESCAPED = {r"\\{ x \\}": r"\{ x \}", r"\|": "|", r"b\_{i}": "b_{i}", r"\*": "*", "x": "x", r"\alpha": r"\alpha"}
 
 
 @SETTINGS
