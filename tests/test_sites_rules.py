@@ -101,9 +101,9 @@ def test_hexo_pictures_resolve_against_the_posts_url(permalink: str, sub: str, w
             picture = png(post_path.parent / "p" / "shots" / f"{name}.png")
             url = permalink.replace(":year", "2020").replace(":month", "01").replace(":day", "02")
             url = url.replace(":i_month", "1").replace(":title", f"{sub}p").replace(":name", "p")
-            url = url.replace(":category", "uncategorized").replace(":abbrlink", "abbrlink-value")
+            url = url.replace(":category", "uncategorized").replace(":abbrlink", "a1b2")  # hexo-abbrlink's key
             reference = "/" + url.removesuffix(".html").rstrip("/") + f"/shots/{name}.png"
-        post = write(post_path, f"---\ntitle: T\ndate: 2020-01-02 10:00:00\n---\n![a]({reference})\n")
+        post = write(post_path, f"---\ntitle: T\ndate: 2020-01-02 10:00:00\nabbrlink: a1b2\n---\n![a]({reference})\n")
         [image] = prepare(collect_posts([post])[0]).document.assets_of(AssetKind.IMAGE)
         assert (post.parent / unquote(image.source)).resolve() == picture.resolve()
 

@@ -76,8 +76,15 @@ def post_url(path: Path, site_root: Path, front: dict[str, Any]) -> str:
         "name": path.stem, "post_title": path.stem,
         "category": "/".join(str(c) for c in categories if not isinstance(c, (list, dict))) or "uncategorized",
     }
-    url = _VARIABLE.sub(lambda m: values.get(m.group(1), f"{m.group(1)}-value"), pattern.strip())
+    url = _VARIABLE.sub(lambda m: values.get(m.group(1)) or _own(front, m.group(1)), pattern.strip())
     return url.lstrip("/")
+
+
+def _own(front: dict[str, Any], name: str) -> str:
+    """A variable of a plugin (hexo-abbrlink's ``:abbrlink``) from the front matter key it
+    writes, else a placeholder segment: only the URL's depth matters then."""
+    value = front.get(name)
+    return str(value) if isinstance(value, (str, int)) and str(value).strip("/ ") else f"{name}-value"
 
 
 def locate_by_url(name: str, path: Path, site_root: Path, front: dict[str, Any]) -> tuple[Path, str] | None:
