@@ -157,7 +157,9 @@ def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
 
         def verdict(index: int) -> None:
             report = reports[index]
-            if report.ok:
+            if report.ok and report.content_chars is None:  # a stub page: its warning says why
+                _err(f"– {report.path}  skipped: nothing to publish")
+            elif report.ok:
                 where = f" → {report.outputs[0].parent}" if report.outputs else ""
                 _err(f"✓ {report.path}{where}  ({report.content_chars:,} characters of text, "
                      f"{report.content_bytes:,} bytes of HTML)")

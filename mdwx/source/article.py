@@ -27,6 +27,7 @@ from mdwx.source.generators import adapt, site_for, split_front_matter, toml_fro
 from mdwx.source.math_setting import FRONT_MATTER_KEYS, math_enabled
 from mdwx.source.model import Article, VideoMeta
 from mdwx.source.suggest import closest
+from mdwx.source.yaml_load import compose as compose_yaml
 from mdwx.source.yaml_load import load as load_yaml
 
 KNOWN_KEYS = (
@@ -294,7 +295,7 @@ def _looks_like_front_matter(block: list[str]) -> bool:
 def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse front matter keeping each top-level key's file line (front matter starts at 2)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose_yaml(text)
         data = load_yaml(text) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
