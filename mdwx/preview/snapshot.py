@@ -113,13 +113,15 @@ def _fill(snapshot: Snapshot, prepared: Prepared) -> None:
 
 def _inline_value(asset: Asset, prepared: Prepared, media: dict[str, Path]) -> str:
     """A URL the browser can show: ``data:`` for pictures, ``/media/<key>`` for a video."""
-    from mdwx.assets.local import read_local_file, render_formula, resolve_local
+    from mdwx.assets.local import read_local_file, resolve_local
     from mdwx.publish.resolve import AssetLoader
 
     config, article = prepared.post.config, prepared.article
     try:
-        if asset.kind is AssetKind.FORMULA:
-            return data_uri(render_formula(asset.source, display=asset.display), "image/png")
+        if asset.is_typeset:
+            from mdwx.assets.diagram import typeset_png
+
+            return data_uri(typeset_png(asset), "image/png")
         if asset.is_data_uri:
             return asset.source
         if asset.is_remote:
