@@ -36,10 +36,11 @@ def diagrams_as_code(document: Document, failed: Mapping[str, MdwxError], path: 
     for asset in document.assets:
         if asset.key not in failed:
             continue
-        picture = re.compile(rf'<section\b[^>]*><img\b[^>]*\bsrc="{re.escape(asset.placeholder)}"'
-                             r"[^>]*></section>")
+        # Its box: a <section>, or the <p> the theme inliner makes of a box holding one picture.
+        picture = re.compile(rf'<(section|p)\b[^>]*>\s*<img\b[^>]*\bsrc="{re.escape(asset.placeholder)}"'
+                             r"[^>]*>\s*</\1>")
         code = document.fallbacks.get(asset.key, f"<pre><code>{escape(asset.source)}</code></pre>")
-        html = picture.sub(lambda _match, code=code: code, html)
+        html = picture.sub(code.replace("\\", "\\\\"), html)  # a template: its backslashes doubled
         problem = failed[asset.key]
         warnings.append(Diagnostic(f"{asset.language} diagram cannot be drawn ({problem.message}): "
                                    "shown as its code", path, asset.line, code="diagram-not-drawn",
