@@ -70,16 +70,22 @@ def _rgb(h: float, lightness: float, s: float) -> RGB:
 
 
 def with_brightness(target: float, rgb: RGB) -> RGB:
-    """``rgb`` scaled to perceived brightness ``target``, its hue kept as far as it can be."""
+    """``rgb`` scaled to perceived brightness ``target``, its hue kept as far as it can be:
+    what a channel cannot take (past 255 or below 0) the others make up."""
     ratio = target / (brightness(rgb) or 1)
-    r, g, b = (min(255.0, c * ratio) if rgb != (0, 0, 0) else target for c in rgb)
-    if g == 0 or r == 255 or b == 255:  # a saturated channel: the green one makes up the rest
-        g = (target * 1000 - r * 299 - b * 114) / 587
-    elif r == 0:
-        r = (target * 1000 - g * 587 - b * 114) / 299
-    elif b == 0 or g == 255:
-        b = (target * 1000 - r * 299 - g * 587) / 114
-    return tuple(round(max(0.0, min(255.0, c))) for c in (r, g, b))  # type: ignore[return-value]
+    values = [min(255.0, c * ratio) for c in rgb] if brightness(rgb) else [target] * 3
+    for _ in range(3):
+        short = target - (values[0] * 299 + values[1] * 587 + values[2] * 114) / 1000
+        free = [i for i, v in enumerate(values) if (v < 255 if short > 0 else v > 0)]
+        if abs(short) < 0.5 or not free:
+            break
+        step = short * 1000 / sum(_WEIGHTS[i] for i in free)
+        for i in free:
+            values[i] = max(0.0, min(255.0, values[i] + step))
+    return round(values[0]), round(values[1]), round(values[2])
+
+
+_WEIGHTS = (299, 587, 114)
 
 
 @lru_cache(maxsize=4096)
