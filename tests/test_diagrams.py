@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.assets import diagram
@@ -36,6 +36,7 @@ KINDS = {
     "pie": ('pie title 宠物\n  "狗" : 40\n  "猫" : 60', "宠物狗猫"),
 }
 _TEXT = re.compile(r"<text\b.*?</text>", re.DOTALL)
+_SVGS: dict[str, str] = {}  # the SVG the renderer drew for each source, in this process
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,8 @@ def drawn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
 
     def counting(source: str, font: str) -> str:
         calls.append(source)
-        return real.to_svg(source, font)
+        _SVGS[source] = real.to_svg(source, font)
+        return _SVGS[source]
 
     monkeypatch.setitem(diagram.RENDERERS, "mermaid", replace(real, to_svg=counting))
     monkeypatch.setenv("MDWX_CACHE_DIR", str(tmp_path / "cache"))
@@ -84,7 +86,7 @@ def test_each_kind_draws_its_cjk_labels(kind: str, cjk_font: str, drawn: list[st
 
     source, labels = KINDS[kind]
     typeset = diagram.typeset_diagram("mermaid", source)
-    svg = diagram.RENDERERS["mermaid"].to_svg(source, diagram.font_stack())
+    svg = _SVGS[source]  # what typeset_diagram drew
     shown = "".join(re.findall(r">([^<>]+)<", "".join(_TEXT.findall(svg))))
     assert set(labels) <= set(shown), "a label is missing from the diagram's text"
     assert "<foreignObject" not in svg  # HTML labels: no SVG rasteriser draws them
@@ -135,6 +137,7 @@ def _failing(message: str, exc: type[Exception]):
 
 
 @pytest.mark.parametrize("exc", [ImportError, diagram.AssetError])
+@settings(max_examples=25)  # each example is a whole prepare()
 @given(code=st.text(st.characters(whitelist_categories=("L", "N", "P", "S")), min_size=1, max_size=40)
        .filter(lambda s: "```" not in s and "~~~" not in s),
        before=st.sampled_from(["", "段落\n\n", "- 列表\n\n", "> 引用\n\n", "| a |\n|---|\n| b |\n\n"]))
