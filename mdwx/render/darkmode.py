@@ -237,12 +237,15 @@ def dark_mode(html: str, *, scope: str = "body.dark", text: RGB = LIGHT_TEXT) ->
     soup = BeautifulSoup(html, "html.parser")
     line_starts = [0] + [i + 1 for i, char in enumerate(html) if char == "\n"]
     rules, marks = [], []
-    for number, (element, style) in enumerate(list(_converted(soup, text))):
+    for element, style in list(_converted(soup, text)):
         if element.sourceline is None:  # pragma: no cover - html.parser records every position
             continue
         old = dict(_declarations(str(element.get("style") or "")))
         changed = [f"{name}:{value}!important" for name, value in _declarations(style) if old.get(name) != value]
+        if not changed:  # only written differently (a repeated declaration): nothing to mark
+            continue
         at = line_starts[element.sourceline - 1] + element.sourcepos + 1 + len(element.name)
+        number = len(rules)
         marks.append((at, f' {MARK}="{number}"'))
         rules.append(f'{scope} [{MARK}="{number}"]{{{";".join(changed)}}}')
     for at, mark in sorted(marks, reverse=True):
