@@ -236,7 +236,8 @@ def dark_mode(html: str, *, scope: str = "body.dark", text: RGB = LIGHT_TEXT) ->
 
     soup = BeautifulSoup(html, "html.parser")
     line_starts = [0] + [i + 1 for i, char in enumerate(html) if char == "\n"]
-    rules, marks = [], []
+    rules: list[str] = []
+    marks: list[tuple[int, str]] = []
     for element, style in list(_converted(soup, text)):
         if element.sourceline is None:  # pragma: no cover - html.parser records every position
             continue
