@@ -70,6 +70,8 @@ class SiteConfig:
     # The articles' language (BCP 47: "zh-CN", "en"): callout titles and the preview's words
     # follow it. "" detects it per post (Chinese when the body is mostly Chinese).
     lang: str = ""
+    # The time zone the preview prints times in (IANA: "Asia/Shanghai"); "" = the machine's.
+    timezone: str = ""
     default_cover: str | None = None
     # Font for the title on a cover mdwx makes when a post has none (else a system CJK font).
     cover_font: str | None = None
@@ -272,6 +274,12 @@ def _validate(config: SiteConfig, where: Path) -> None:
             style_colours(config.code_style)
         except ConfigError as exc:
             raise setting_error(where, "code_style", exc.message, hint=exc.hint) from None
+    if config.timezone:
+        from mdwx.render.preview_words import zone_problem
+
+        problem = zone_problem(config.timezone)
+        if problem:
+            raise setting_error(where, "timezone", problem, hint='an IANA name such as "Asia/Shanghai" or "UTC"')
     if config.comments not in COMMENT_MODES:
         raise setting_error(where, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}")
     if config.backend not in BACKENDS:

@@ -110,9 +110,9 @@ def _background(style: str) -> str | None:
 
 
 class _Pairs(HTMLParser):
-    def __init__(self, page: str) -> None:
+    def __init__(self, page: str, text: str = "#333333") -> None:
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, str, str]] = [("", "#333333", page)]  # tag, colour, background
+        self.stack: list[tuple[str, str, str]] = [("", text, page)]  # tag, colour, background
         self.pairs: list[Pair] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -133,12 +133,18 @@ class _Pairs(HTMLParser):
                 break
 
 
-def theme_pairs(css: str, page: str = "#ffffff") -> list[Pair]:
-    """Every kind of text of the probe article in theme ``css`` on a ``page`` background."""
+def theme_pairs(css: str, page: str = "#ffffff", *, dark: bool = False) -> list[Pair]:
+    """Every kind of text of the probe article in theme ``css`` on a ``page`` background;
+    ``dark``: as WeChat's dark mode converts it (:mod:`.darkmode`), on its dark page."""
     import css_inline
 
     html = css_inline.inline_fragment(PROBE, css, load_remote_stylesheets=False)
     parser = _Pairs(page)
+    if dark:
+        from mdwx.render.darkmode import DARK_PAGE, DARK_TEXT, dark_html, hex_colour
+
+        html = dark_html(html)
+        parser = _Pairs(hex_colour(DARK_PAGE), hex_colour(DARK_TEXT))
     parser.feed(html)
     parser.close()
     return parser.pairs
@@ -149,14 +155,14 @@ def minimum_for(what: str) -> float:
     return MIN_ACCENT_RATIO if what in ACCENTS else MIN_RATIO
 
 
-def low_contrast(css: str, page: str = "#ffffff") -> list[Pair]:
+def low_contrast(css: str, page: str = "#ffffff", *, dark: bool = False) -> list[Pair]:
     """The pairs of :func:`theme_pairs` below their :func:`minimum_for`."""
-    return [pair for pair in theme_pairs(css, page) if pair.ratio < minimum_for(pair.what)]
+    return [pair for pair in theme_pairs(css, page, dark=dark) if pair.ratio < minimum_for(pair.what)]
 
 
 @lru_cache(maxsize=16)
-def _low(css: str) -> tuple[Pair, ...]:
-    return tuple(low_contrast(css))
+def _low(css: str, dark: bool = False) -> tuple[Pair, ...]:
+    return tuple(low_contrast(css, dark=dark))
 
 
 def contrast_warnings(theme: Theme) -> list[Diagnostic]:
@@ -164,6 +170,10 @@ def contrast_warnings(theme: Theme) -> list[Diagnostic]:
     the theme's file (a built-in: its name). Computed once per theme per process."""
     where = str(theme.path) if theme.path is not None else None
     return [Diagnostic(f"theme {theme.name!r}: {pair.what} {pair.colour} on {pair.background} has contrast "
-                       f"{pair.ratio}:1, below {minimum_for(pair.what)}:1 (WCAG)", where, None,
-                       code="low-contrast", hint="darken the text colour or lighten its background")
-            for pair in _low(theme.css)]
+                       f"{pair.ratio}:1, below {minimum_for(pair.what)}:1 (WCAG){mode}", where, None,
+                       code="low-contrast", hint=hint)
+            for dark, mode, hint in ((False, "", "darken the text colour or lighten its background"),
+                                     (True, " in WeChat's dark mode",
+                                      "WeChat dims light backgrounds to a mid-tone there: give the text "
+                                      "a colour further from the background's, or drop the background"))
+            for pair in _low(theme.css, dark)]
