@@ -31,6 +31,7 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
     read_section,
     setting_error,
     setting_line,
+    zone_problem,
 )
 from mdwx.diagnostics import unknown_code
 from mdwx.errors import ConfigError, MdwxError
@@ -275,8 +276,6 @@ def _validate(config: SiteConfig, where: Path) -> None:
         except ConfigError as exc:
             raise setting_error(where, "code_style", exc.message, hint=exc.hint) from None
     if config.timezone:
-        from mdwx.render.preview_words import zone_problem
-
         problem = zone_problem(config.timezone)
         if problem:
             raise setting_error(where, "timezone", problem, hint='an IANA name such as "Asia/Shanghai" or "UTC"')

@@ -30,7 +30,7 @@ def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 def _options(sandbox: bool, account: str | None) -> Any:
-    from mdwx.cli.main import options_from_env
+    from mdwx.cli.common import options_from_env
 
     return options_from_env(sandbox=sandbox, account=account)
 

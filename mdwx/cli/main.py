@@ -8,7 +8,6 @@ Heavy modules are imported inside the commands so ``mdwx --help`` answers fast.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,12 +20,12 @@ from mdwx.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     exit_code_for,
-    state_override,
+    options_from_env,
 )
 from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
-    from mdwx.api import CheckReport, Options
+    from mdwx.api import CheckReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,33 +36,6 @@ def _err(message: str, **style: Any) -> None:
 def _fail(error: MdwxError) -> None:
     _err(f"mdwx: error: {error}", fg="red")
     sys.exit(exit_code_for(error))
-
-
-def sandbox_port() -> int:
-    """The port the in-process sandbox tries first: ``MDWX_SANDBOX_PORT``, else 8765."""
-    text = os.environ.get("MDWX_SANDBOX_PORT", "").strip()
-    if not text:
-        return 8765
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise ConfigError(f"MDWX_SANDBOX_PORT={text!r} is not a port", hint="a number from 1 to 65535")
-    return int(text)
-
-
-def options_from_env(**changes: Any) -> Options:
-    """The API options for a command: credentials, ``MDWX_API_BASE`` (and ``MDWX_ALLOW_API_BASE``), ``MDWX_STATE`` and
-    ``MDWX_SANDBOX_PORT`` and ``MDWX_THEME`` from the environment (the only place the command line reads them),
-    plus ``changes``."""
-    from mdwx.api import Credentials, Options
-
-    if changes.get("sandbox"):
-        changes.setdefault("sandbox_port", sandbox_port())
-    if os.environ.get("MDWX_THEME", "").strip():  # a CI job choosing a theme without editing files
-        changes.setdefault("theme", os.environ["MDWX_THEME"].strip())
-    # Each [accounts.NAME]'s secret is read from the variable its config names, when used.
-    allowed = tuple(os.environ.get("MDWX_ALLOW_API_BASE", "").replace(",", " ").split())
-    return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
-                   allow_api_base=allowed,
-                   state_path=state_override(), accounts=Credentials.for_account, **changes)
 
 
 def _print_json(document: dict[str, Any]) -> None:

@@ -165,7 +165,7 @@ def add_send_commands(main: click.Group, guard: CommandDecorator, json_option: C
         The post is uploaded or updated as a draft first; mdwx shows who it goes to and asks
         (unless --yes). Running it again never sends the same version twice.
         """
-        from mdwx.cli.main import options_from_env
+        from mdwx.cli.common import options_from_env
 
         options = options_from_env(sandbox=sandbox, account=account, backend=backend)
         sys.exit(run_send(list(paths), options, to=to, tag=tag, openids=openids,

@@ -29,9 +29,11 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from mdwx.render.contrast import parse_colour
-
-RGB = tuple[int, int, int]
+from mdwx.render.colours import (
+    RGB,  # noqa: E402
+    hex_colour,
+    parse_colour,
+)
 
 LIGHT_PAGE: RGB = (255, 255, 255)
 LIGHT_TEXT: RGB = (51, 51, 51)  # the themes' body text when none is set (#333)
@@ -125,10 +127,6 @@ def dark_text(rgb: RGB, background: RGB) -> RGB:
             continue
         return with_brightness(min(most, behind + MIN_DIFFERENCE), rgb)
     return rgb
-
-
-def hex_colour(rgb: RGB) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 def _transparent(token: str) -> bool:

@@ -9,9 +9,11 @@ Chinese). Times are shown in the site's ``timezone`` (``mdwx.toml``; default: th
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 
+from mdwx.config_tables import site_zone
 from mdwx.render.callouts import language_family
+
+__all__ = ["WORDS", "clock_time", "date_time", "site_zone", "words_for"]
 
 #: Every word the preview prints, by language family ("zh" or "en"). ``{…}`` are filled in.
 WORDS: dict[str, dict[str, str]] = {
@@ -37,28 +39,6 @@ WORDS: dict[str, dict[str, str]] = {
 def words_for(lang: str) -> dict[str, str]:
     """The preview's words for an article in ``lang`` (BCP 47; Chinese or else English)."""
     return WORDS[language_family(lang)]
-
-
-@lru_cache(maxsize=32)
-def site_zone(name: str) -> dt.tzinfo:
-    """The zone ``timezone = name`` names (an IANA name), or the machine's for ""."""
-    if not name:
-        local = dt.datetime.now().astimezone().tzinfo
-        return local if local is not None else dt.timezone.utc
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)
-
-
-def zone_problem(name: str) -> str | None:
-    """Why ``name`` is not a time zone mdwx can use, or None."""
-    from zoneinfo import ZoneInfoNotFoundError
-
-    try:
-        site_zone(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return f"timezone {name!r} is not a time zone name"
-    return None
 
 
 def clock_time(moment: dt.datetime, zone: dt.tzinfo) -> str:

@@ -9,6 +9,7 @@ is drawn from a seeded RNG so a failing test replays exactly.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,8 +208,6 @@ def check_settings(s: SandboxSettings) -> None:
         if getattr(s, name) < 0:
             raise ValueError(f"{name} must not be negative")
     _check_draft_settings(s)
-    from .capabilities import check_capability_settings
-
     check_capability_settings(s)
 
 
@@ -223,3 +222,20 @@ def _check_draft_settings(s: SandboxSettings) -> None:
         raise ValueError(f"submit_refusal must be one of {SUBMIT_REFUSALS}")
     if any(isinstance(i, bool) or not isinstance(i, int) or i < 1 for i in s.publish_fail_idx):
         raise ValueError("publish_fail_idx holds article numbers counted from 1")
+
+
+ACCOUNT_KINDS = ("verified", "unverified")  # an unverified account lacks the calls of docs/account.md
+
+
+def check_capability_settings(s: SandboxSettings) -> None:
+    """Raise ValueError for an unknown account kind, a bad endpoint name or address."""
+    if s.account_kind not in ACCOUNT_KINDS:
+        raise ValueError(f"account_kind must be one of {ACCOUNT_KINDS}")
+    for name in s.denied_endpoints:
+        if not isinstance(name, str) or not name.strip("/") or len(name) > 100:
+            raise ValueError("denied_endpoints holds endpoint names such as 'draft/count' or 'comment/'")
+    for address in (*s.ip_whitelist, s.caller_ip):
+        try:
+            ipaddress.ip_address(address)
+        except (TypeError, ValueError):
+            raise ValueError(f"{address!r} is not an IP address"[:200]) from None
