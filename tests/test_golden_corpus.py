@@ -70,7 +70,7 @@ def current_hashes(tmp: Path) -> dict[str, str]:
             lambda t=text, p=path: read_article_text(t, p, config), config)
     for path in sorted((SAMPLE / "posts").glob("*.md")):
         site = load_config(path)
-        hashes[f"sample/{path.name}"] = _render(lambda p=path: read_article(p.resolve(), site), site)
+        hashes[f"sample/{path.name}"] = _render(lambda p=path, s=site: read_article(p.resolve(), s), site)
     return hashes
 
 
