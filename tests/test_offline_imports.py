@@ -73,3 +73,12 @@ def test_the_guard_sees_what_publishing_imports(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", runner], check=True, timeout=120)
     found = _forbidden(json.loads(out.read_text()))
     assert {"asyncio", "sqlite3", "mdwx.publish.state"} <= set(found)
+
+
+def test_the_api_keeps_its_functions_once_the_publishing_stack_loads() -> None:
+    """``mdwx.api.aio`` loads on first use and imports the submodule ``mdwx.api.status``:
+    ``mdwx.api.status`` must stay the function, whichever way aio was imported."""
+    code = ("import inspect, mdwx.api.aio, mdwx.api as api; "
+            "assert inspect.isfunction(api.status) and inspect.ismodule(api.aio), api.status; "
+            "from mdwx.api.status import status; assert inspect.iscoroutinefunction(status)")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

@@ -27,7 +27,9 @@ every post fail (:class:`ConfigError`, :class:`StateError`) is raised.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Coroutine
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from mdwx.api.inputs import Source, Sources
@@ -70,6 +72,23 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+
+class _Package(ModuleType):
+    """This package, whose ``status`` stays the function below once ``mdwx.api.status`` loads.
+
+    Importing a submodule binds it as an attribute of its package. ``mdwx.api.aio`` (which
+    imports the submodule ``mdwx.api.status``) is loaded on first use, after ``status()`` is
+    defined here, so without this guard the submodule would replace the function.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "status" and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
