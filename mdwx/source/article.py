@@ -7,6 +7,7 @@ characters (code points), as WeChat counts them, never in bytes.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -384,6 +385,7 @@ def _without_title_heading(body: str, body_line: int, title: str) -> tuple[str, 
     return body, body_line
 
 
+@functools.lru_cache(maxsize=8)  # a post is read by each stage in a row: one digest
 def make_digest(body: str, limit: int, *, math: bool = True) -> str:
     """The body's first text, whitespace folded, cut on a character boundary within ``limit``.
 
