@@ -12,7 +12,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdwx.render.syntax import _first_h1_in, first_h1
+from mdwx.render.syntax import _TITLES, _first_h1_in, first_h1
 
 LINES = [
     "# Title", "# a | b", "#", "#\tTab", "   # Indented", "    # code", "> # Quoted", "- # Listed", "## Sub",
@@ -27,7 +27,7 @@ documents = st.lists(st.sampled_from(LINES), max_size=30).map("\n".join)
 @settings(max_examples=500, deadline=None)
 @given(documents)
 def test_first_h1_of_the_opening_is_the_whole_texts(text: str) -> None:
-    first_h1.cache_clear()
+    _TITLES.clear()
     assert first_h1(text) == _first_h1_in(text)
 
 
@@ -35,5 +35,5 @@ def test_first_h1_of_the_opening_is_the_whole_texts(text: str) -> None:
 @given(documents, documents)
 def test_many_candidates_inside_code_widen_to_the_whole_text(head: str, tail: str) -> None:
     text = head + "\n\n```\n" + "\n".join(["# comment", ""] * 6) + "\n```\n\n" + tail
-    first_h1.cache_clear()
+    _TITLES.clear()
     assert first_h1(text) == _first_h1_in(text)

@@ -26,6 +26,7 @@ from mdwx.render.bounded import bounded_plugin
 from mdwx.render.callouts import callouts_plugin
 from mdwx.render.image_spaces import image_spaces_plugin
 from mdwx.render.toc import toc_syntax
+from mdwx.source.text_memo import TextMemo
 
 
 def _any_target(url: str) -> bool:
@@ -105,12 +106,20 @@ _BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
 _PREFIX_ATTEMPTS = 3
 
 
-@functools.lru_cache(maxsize=8)  # a post's title is looked for by each of its reads in a row
+#: Each read of a post (its route, its output folder, its render) looks for the same title.
+_TITLES: TextMemo[tuple[str, int] | None] = TextMemo(4096)
+
+
 def first_h1(text: str) -> tuple[str, int] | None:
     """The first ``# Heading`` of ``text`` outside any container, code or HTML block:
     ``(its text, its 0-based line)``, or None. Setext headings (underlined) are not taken.
 
-    Only the text up to the first candidate line's block is parsed, not the whole post:
+    See :func:`_first_h1_of_opening`; remembered for each text seen (by its hash)."""
+    return _TITLES.get(text, (), lambda: _first_h1_of_opening(text))
+
+
+def _first_h1_of_opening(text: str) -> tuple[str, int] | None:
+    """:func:`first_h1`, parsing the text only up to its first candidate line's block:
     whether a line is a top-level heading depends on the lines before it and on the next
     one (a table's delimiter row), never on what follows the blank line ending its block
     — constructs open before it (fences, math, HTML, containers) run to the end of the
