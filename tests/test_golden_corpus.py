@@ -30,7 +30,7 @@ CORPUS = ROOT.parent / "shared" / "bench" / "corpus"
 SAMPLE = ROOT / "sample-site"
 HASHES = Path(__file__).resolve().parent / "golden" / "corpus-hashes.json"
 UPDATE = os.environ.get("MDWX_UPDATE_GOLDEN") == "1"
-GENERATED = 40  # posts of the generated corpus: 2–60 KB each, every construct it writes
+GENERATED = 20  # posts of the generated corpus: 2–60 KB each, every construct it writes
 
 
 def _generated() -> Iterator[tuple[str, str]]:
