@@ -248,14 +248,16 @@ def typeset_formulas(article: Article, document: Document) -> tuple[Document, di
     One that cannot be drawn does not fail the post: it is shown as its TeX in code, with a
     warning at its line (see :func:`mdwx.render.media.formulas_as_code`).
     """
+    formulas = document.assets_of(AssetKind.FORMULA)
+    if not formulas:
+        return document, {}
+    # Imported only for a post with formulas: the typesetter and its process pool
+    # (multiprocessing) are a large part of the start-up of a command that has none.
     from mdwx.assets.formula import formula_style
     from mdwx.assets.formula_fonts import missing_font_warnings
     from mdwx.assets.formula_pool import typeset_many
     from mdwx.render.media import formulas_as_code
 
-    formulas = document.assets_of(AssetKind.FORMULA)
-    if not formulas:
-        return document, {}
     document.warnings.extend(missing_font_warnings(formulas, str(article.path)))
     typeset_many((asset.source, asset.display) for asset in formulas)
     styles, failed = {}, {}

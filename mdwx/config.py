@@ -311,7 +311,8 @@ def _validate(config: SiteConfig, where: Path) -> None:
         if unknown_code(code):
             raise setting_error(where, "warnings.ignore", f"[warnings] ignore: {unknown_code(code)}",
                          hint="the codes are listed in docs/diagnostics.md")
-    problem = http_url_problem(config.api_base)
+    # The default needs no parse: parsing imports httpx, most of an offline command's start-up.
+    problem = None if config.api_base == DEFAULT_API_BASE else http_url_problem(config.api_base)
     if problem:
         raise setting_error(where, "api_base", f"api_base {redact(config.api_base)!r} {problem}",
                      hint="an http(s) base URL such as https://api.weixin.qq.com")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from collections.abc import Container
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +30,7 @@ from mdwx.api.connection import (
 )
 from mdwx.api.deletion import delete, delete_all
 from mdwx.api.inputs import Source, Sources, site_posts
+from mdwx.api.offline import build_sync, check_sync
 from mdwx.api.routed import resolve_credentials
 from mdwx.api.sendplan import QuotaExceeded, check_plan
 from mdwx.api.status import status
@@ -77,38 +77,6 @@ async def build(posts: Sources, options: Options | None = None) -> BuildReport:
     Returns a :class:`BuildReport`; raises :class:`ConfigError` as :func:`check` does.
     """
     return await asyncio.to_thread(build_sync, posts, options or Options())
-
-
-def check_sync(posts: Sources, options: Options) -> CheckReport:
-    """:func:`check` without an event loop (what :func:`mdwx.api.check` runs)."""
-    from mdwx.api.routed import prepare_routed, skipped_report
-    from mdwx.build import check_post
-
-    # Every account the post goes to, with its limits and its backend's offline rules; a post
-    # for other accounts than --account names is skipped, as publish skips it.
-    chosen = site_posts(posts, options)
-    reports = []
-    for done, post in enumerate(chosen, start=1):
-        reports.append(skipped_report(post, options)
-                       or check_post(post, prepare_with=functools.partial(prepare_routed, options=options)))
-        if options.events is not None:
-            options.events.on_checked(post, done, len(chosen))
-    return CheckReport(reports)
-
-
-def build_sync(posts: Sources, options: Options) -> BuildReport:
-    """:func:`build` without an event loop (what :func:`mdwx.api.build` runs)."""
-    from mdwx.api.routed import prepare_routed, skipped_report
-    from mdwx.build_many import build_posts
-
-    out_dir = Path(options.out_dir).resolve()
-    events = options.events
-    found = site_posts(posts, options)
-    skipped = {post.path: report for post in found if (report := skipped_report(post, options))}
-    built = iter(build_posts([post for post in found if post.path not in skipped], out_dir,
-                             events.on_checked if events is not None else None,
-                             prepare_with=functools.partial(prepare_routed, options=options)))
-    return BuildReport([skipped[post.path] if post.path in skipped else next(built) for post in found])
 
 
 async def publish(posts: Sources, options: Options | None = None) -> PublishReport:

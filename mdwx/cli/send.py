@@ -8,10 +8,9 @@ failed, 2 usage or configuration).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,6 +24,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+
+
+def _run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run``, imported here: offline commands (check, build) share this module's
+    registration and must not pay for asyncio at start-up (tests/test_offline_imports.py)."""
+    import asyncio
+
+    return asyncio.run(coroutine)
 
 def _say(text: str, **style: Any) -> None:
     click.secho(text, err=True, **style)
@@ -47,7 +54,7 @@ def run_phone_preview(path: Path, options: Options, *, wxname: str | None, openi
     """``mdwx preview POST --phone``: send the post to a phone and print what was done."""
     from mdwx.api.reach import phone_preview
 
-    report = run_guarded(lambda: asyncio.run(phone_preview(path, options, wxname=wxname, openid=openid)),
+    report = run_guarded(lambda: _run_async(phone_preview(path, options, wxname=wxname, openid=openid)),
                          as_json)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -115,9 +122,9 @@ def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | 
         if dry_run:
             from mdwx.api.senddry import dry_send
 
-            return asyncio.run(dry_send(paths[0], options, target))
+            return _run_async(dry_send(paths[0], options, target))
         confirm = _asker(yes, as_json)
-        return asyncio.run(send(paths[0], options, target, ignore_reprint=ignore_reprint, confirm=confirm))
+        return _run_async(send(paths[0], options, target, ignore_reprint=ignore_reprint, confirm=confirm))
 
     result = run_guarded(work, as_json)
     if as_json:
@@ -188,7 +195,7 @@ def run_delete_sent(path: Path, options: Options, *, index: int, yes: bool, as_j
                 which = "every article" if index == 0 else f"article {index}"
                 return click.confirm(f"Delete {which} of send {send.msg_id} ({path}) from followers' history?",
                                      default=False, err=True)
-        return asyncio.run(delete_sent(path, options, article_idx=index, confirm=ask))
+        return _run_async(delete_sent(path, options, article_idx=index, confirm=ask))
 
     result = run_guarded(work, as_json)
     if as_json:

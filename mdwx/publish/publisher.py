@@ -20,7 +20,7 @@ from typing import Any
 
 from mdwx.build import Prepared, prepare
 from mdwx.diagnostics import Diagnostic
-from mdwx.errors import ConfigError, MdwxError
+from mdwx.errors import ConfigError, MdwxError, PublishError
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
 from mdwx.publish.identity import Found, article_fingerprint, find_article
 from mdwx.publish.lock import post_lock, post_lock_path
@@ -34,7 +34,6 @@ from mdwx.publish.plan import (
     UPDATE,
     UPLOAD,
     Plan,
-    PublishError,
     cached_video,
     decide,
     describe,

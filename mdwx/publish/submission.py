@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from mdwx.publish.plan import PublishError
+from mdwx.errors import PublishError
 from mdwx.publish.review import Progress, follow
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
