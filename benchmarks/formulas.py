@@ -5,15 +5,19 @@ cache each is typeset (TeX → MathML → laid out by ziamath → SVG) and raste
 This script:
 
 1. times the three stages on a sample of formulas, in this process (ms per formula);
-2. typesets the same set of distinct formulas twice with an empty cache each time:
-   ``baseline`` one by one in this process (what every check did before the pool), and
-   ``pool`` through :func:`mdwx.assets.formula_pool.typeset_many` over the usable cores;
-   and prints ``pool / baseline`` measured in the same run, and both projected to 19,000.
+2. typesets the same set of distinct formulas with an empty cache each time: one by one
+   in this process with ziamath as released (the ``baseline``, what every check did
+   before) and with :mod:`mdwx.assets.formula_speed`'s layout shortcuts, alternated
+   ``--runs`` times (best kept), and prints formulas per CPU second and the ratio; then
+   through :func:`mdwx.assets.formula_pool.typeset_many` over the usable cores
+   (``pool / baseline``), all measured in the same run and projected to 19,000 formulas.
+
+``--profile`` prints where the CPU goes instead (cProfile on the CPU clock).
 
 Formulas come from ``../shared/realsites/mkdocs-oiwiki`` beside the repository when present
 (every ``$…$`` and ``$$…$$`` of its pages), else from a seeded generator. Run::
 
-    python benchmarks/formulas.py [--count 400] [--workers N] [--json]
+    python benchmarks/formulas.py [--count 400] [--workers N] [--runs 2] [--profile] [--json]
 """
 
 from __future__ import annotations
@@ -86,23 +90,66 @@ def stages(sample: list[tuple[str, bool]]) -> dict[str, float]:
 
 
 def _cold(cache: Path) -> None:
+    import shutil
+
     from mdwx.assets import formula
 
+    shutil.rmtree(cache, ignore_errors=True)
     os.environ["MDWX_CACHE_DIR"] = str(cache)
     formula.typeset_formula.cache_clear()
 
 
-def baseline(formulas: list[tuple[str, bool]], cache: Path) -> tuple[float, float]:
-    """(wall, CPU) seconds to typeset every formula one by one in this process, cache empty."""
-    from mdwx.assets import formula
+def one_by_one(formulas: list[tuple[str, bool]], cache: Path, *, shortcuts: bool) -> tuple[float, float]:
+    """(wall, CPU) seconds to typeset every formula one by one in this process, cache empty:
+    ziamath as released (``shortcuts=False``: the baseline, what a check did before) or with
+    :mod:`mdwx.assets.formula_speed`'s shortcuts."""
+    from mdwx.assets import formula, formula_speed
     from mdwx.errors import AssetError
 
     _cold(cache)
-    start, cpu = time.perf_counter(), time.process_time()
+    formula_speed.install()
+    if not shortcuts:
+        formula_speed.uninstall()
+    install = formula_speed.install
+    formula_speed.install = lambda: shortcuts  # type: ignore[assignment] # typeset_formula asks again
+    try:
+        start, cpu = time.perf_counter(), time.process_time()
+        for tex, display in formulas:
+            with contextlib.suppress(AssetError):
+                formula.typeset_formula(tex, display=display)
+        return time.perf_counter() - start, time.process_time() - cpu
+    finally:
+        formula_speed.install = install  # type: ignore[assignment]
+        install()
+
+
+def best_of(runs: int, formulas: list[tuple[str, bool]], folder: Path) -> dict[str, tuple[float, float]]:
+    """Baseline and shortcuts, alternated ``runs`` times; the best (least CPU) of each."""
+    best: dict[str, tuple[float, float]] = {}
+    for run in range(runs):
+        for name, shortcuts in (("baseline", False), ("shortcuts", True)):
+            wall, cpu = one_by_one(formulas, folder / f"{name}-{run}", shortcuts=shortcuts)
+            if name not in best or cpu < best[name][1]:
+                best[name] = (wall, cpu)
+    return best
+
+
+def profile(formulas: list[tuple[str, bool]], top: int = 20) -> None:
+    """Where the CPU goes (cProfile, CPU clock), shortcuts on, cache off: the slowest calls."""
+    import cProfile
+    import pstats
+
+    from mdwx.assets import formula
+    from mdwx.errors import AssetError
+
+    formula.typeset_uncached("x", display=False)  # the fonts, loaded once per process
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
     for tex, display in formulas:
         with contextlib.suppress(AssetError):
-            formula.typeset_formula(tex, display=display)
-    return time.perf_counter() - start, time.process_time() - cpu
+            formula.typeset_uncached(tex, display=display)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
 
 
 def pooled(formulas: list[tuple[str, bool]], cache: Path, workers: int) -> tuple[float, float]:
@@ -129,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--count", type=int, default=400, help="distinct formulas timed (default 400)")
     parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--runs", type=int, default=2, help="baseline/shortcut passes alternated (best kept)")
+    parser.add_argument("--profile", action="store_true", help="print where the CPU goes, then stop")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     source = "shared OI-wiki sample"
@@ -137,18 +186,28 @@ def main(argv: list[str] | None = None) -> int:
         source = f"{len(formulas)} from the shared OI-wiki sample, the rest generated"
         formulas += generated_formulas(args.count - len(formulas))
     formulas = random.Random(3).sample(formulas, args.count)
+    if args.profile:
+        os.environ["MDWX_CACHE_DIR"] = ""
+        profile(formulas)
+        return 0
     with tempfile.TemporaryDirectory(prefix="mdwx-formula-bench-") as folder:
         per_stage = stages(formulas[:100])
-        one, one_cpu = baseline(formulas, Path(folder) / "one")
+        best = best_of(max(1, args.runs), formulas, Path(folder))
         many, many_cpu = pooled(formulas, Path(folder) / "pool", args.workers)
+    (one, one_cpu), (fast, fast_cpu) = best["baseline"], best["shortcuts"]
     result = {
         "formulas": len(formulas), "source": source, "workers": args.workers, "cores": os.cpu_count(),
         "load_average": round(os.getloadavg()[0], 1), "stage_ms_per_formula": per_stage,
-        "baseline_s": round(one, 2), "pool_s": round(many, 2), "pool_over_baseline": round(many / one, 3),
-        "baseline_cpu_s": round(one_cpu, 2), "pool_cpu_s": round(many_cpu, 2),
+        "baseline_cpu_ms_per_formula": round(1000 * one_cpu / len(formulas), 2),
+        "shortcuts_cpu_ms_per_formula": round(1000 * fast_cpu / len(formulas), 2),
+        "formulas_per_cpu_second_baseline": round(len(formulas) / one_cpu, 1),
+        "formulas_per_cpu_second_shortcuts": round(len(formulas) / fast_cpu, 1),
+        "baseline_over_shortcuts_cpu": round(one_cpu / fast_cpu, 2),
+        "baseline_s": round(one, 2), "shortcuts_s": round(fast, 2), "pool_s": round(many, 2),
+        "pool_over_baseline": round(many / one, 3), "pool_cpu_s": round(many_cpu, 2),
         "projected_19k_baseline_s": round(one / len(formulas) * SITE_FORMULAS),
         "projected_19k_pool_s": round(many / len(formulas) * SITE_FORMULAS),
-        "projected_19k_cpu_s": round(one_cpu / len(formulas) * SITE_FORMULAS),
+        "projected_19k_cpu_s": round(fast_cpu / len(formulas) * SITE_FORMULAS),
     }
     if args.json:
         json.dump(result, sys.stdout, indent=2)
@@ -156,9 +215,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{result['formulas']} distinct formulas ({source}), {args.workers} worker processes")
     print("CPU per formula, in one process: " + ", ".join(f"{k} {v} ms" for k, v in per_stage.items()))
+    print(f"one by one, CPU per formula: ziamath as released (baseline) {result['baseline_cpu_ms_per_formula']} ms, "
+          f"with mdwx's layout shortcuts {result['shortcuts_cpu_ms_per_formula']} ms: "
+          f"{result['formulas_per_cpu_second_baseline']} → {result['formulas_per_cpu_second_shortcuts']} "
+          f"formulas per CPU second, {result['baseline_over_shortcuts_cpu']}× (best of {args.runs})")
     print(f"baseline (one by one): {one:.2f} s    pool: {many:.2f} s    pool/baseline: {many / one:.2f}×"
           f"    (load average {result['load_average']} on {result['cores']} cores)")
-    print(f"CPU: baseline {one_cpu:.2f} s, pool {many_cpu:.2f} s (workers included): on N idle cores the "
+    print(f"CPU: baseline {one_cpu:.2f} s, shortcuts {fast_cpu:.2f} s, pool {many_cpu:.2f} s (workers included): "
+          f"on N idle cores the "
           f"pool's wall time is about {many_cpu:.1f}/N s")
     print(f"projected to {SITE_FORMULAS:,} formulas: {result['projected_19k_baseline_s']} s → "
           f"{result['projected_19k_pool_s']} s here; {result['projected_19k_cpu_s']} s of CPU in all")

@@ -24,7 +24,8 @@ from mdwx.errors import ConfigError, MdwxError
 from mdwx.source.reader import read_config_text
 from mdwx.urls import http_url_problem, redact
 
-ACCOUNT_KEYS = ("appid", "secret_env", "token_env", "backend", "api_base", "limits", "draft")
+ACCOUNT_KEYS = ("appid", "secret_env", "token_env", "backend", "api_base", "limits", "draft",
+                "preview_to")
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _APPID = re.compile(r"wx[0-9a-fA-F]{16}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -53,6 +54,7 @@ class Account:
     api_base: str | None = None
     limits: tuple[tuple[str, Any], ...] = ()
     draft: tuple[tuple[str, Any], ...] = ()
+    preview_to: str | None = None  # `mdwx preview --phone`'s default recipient for this account
 
 
 def parse_accounts(data: Any, where: Path) -> dict[str, Account]:
@@ -82,7 +84,7 @@ def _account(name: str, table: Any, where: Path) -> Account:
         if key not in ACCOUNT_KEYS:
             raise fail(f"unknown setting accounts.{name}.{key}{did_you_mean(key, set(ACCOUNT_KEYS))}", key)
     strings: dict[str, str] = {}
-    for key in ("appid", "secret_env", "token_env", "backend", "api_base"):
+    for key in ("appid", "secret_env", "token_env", "backend", "api_base", "preview_to"):
         if key in table:
             if not isinstance(table[key], str) or not table[key]:
                 raise fail(f"accounts.{name}.{key} must be a non-empty string, not {table[key]!r}", key)
@@ -127,7 +129,8 @@ def _account(name: str, table: Any, where: Path) -> Account:
         raise fail(f"accounts.{name}.draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}", "draft")
     return Account(name=name, appid=strings["appid"], secret_env=strings.get("secret_env"),
                    token_env=strings.get("token_env"), backend=strings.get("backend"),
-                   api_base=strings.get("api_base"), limits=sections["limits"], draft=sections["draft"])
+                   api_base=strings.get("api_base"), limits=sections["limits"], draft=sections["draft"],
+                   preview_to=strings.get("preview_to"))
 
 
 def toml_line(where: Path, table: str, key: str | None = None) -> int | None:

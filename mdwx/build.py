@@ -114,6 +114,8 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
         raise MdwxError.gather(in_file_order([*errors, exc], article.path),
                                _shown(post, [*warnings, *exc.warnings])) from exc
     document, styles = typeset_formulas(article, document)
+    document, diagram_styles = typeset_diagrams(article, document)
+    styles |= diagram_styles
     warnings += document.warnings
     estimate = document.substitute({a.key: _typical_value(a) for a in document.assets}, styles)
     problems = check_content(estimate, post.config.limits)
@@ -246,14 +248,16 @@ def typeset_formulas(article: Article, document: Document) -> tuple[Document, di
     One that cannot be drawn does not fail the post: it is shown as its TeX in code, with a
     warning at its line (see :func:`mdwx.render.media.formulas_as_code`).
     """
+    formulas = document.assets_of(AssetKind.FORMULA)
+    if not formulas:
+        return document, {}
+    # Imported only for a post with formulas: the typesetter and its process pool
+    # (multiprocessing) are a large part of the start-up of a command that has none.
     from mdwx.assets.formula import formula_style
     from mdwx.assets.formula_fonts import missing_font_warnings
     from mdwx.assets.formula_pool import typeset_many
     from mdwx.render.media import formulas_as_code
 
-    formulas = document.assets_of(AssetKind.FORMULA)
-    if not formulas:
-        return document, {}
     document.warnings.extend(missing_font_warnings(formulas, str(article.path)))
     typeset_many((asset.source, asset.display) for asset in formulas)
     styles, failed = {}, {}
@@ -264,6 +268,26 @@ def typeset_formulas(article: Article, document: Document) -> tuple[Document, di
             failed[asset.key] = exc
     if failed:
         document = formulas_as_code(document, failed, str(article.path))
+    return document, styles
+
+
+def typeset_diagrams(article: Article, document: Document) -> tuple[Document, dict[str, str]]:
+    """Draw each diagram once (cached like formulas), so its size is known.
+
+    One that cannot be drawn, or whose renderer is not installed, is shown as its code block
+    with a ``diagram-not-drawn`` warning at its line (:func:`mdwx.render.diagrams.diagrams_as_code`).
+    """
+    from mdwx.assets.diagram import diagram_style
+    from mdwx.render.diagrams import diagrams_as_code
+
+    styles, failed = {}, {}
+    for asset in document.assets_of(AssetKind.DIAGRAM):
+        try:
+            styles[asset.key] = diagram_style(asset.language, asset.source)
+        except AssetError as exc:
+            failed[asset.key] = exc
+    if failed:
+        document = diagrams_as_code(document, failed, str(article.path))
     return document, styles
 
 
@@ -302,7 +326,7 @@ def verify_local_assets(article: Article, document: Document, post: Post,
     """
     found: list[MdwxError] = [] if errors is None else errors
     for asset in document.assets:
-        if asset.kind is AssetKind.FORMULA or asset.is_remote:
+        if asset.is_typeset or asset.is_remote:
             continue
         try:
             _verify_asset(asset, article, post)
@@ -491,11 +515,11 @@ def _write_made_cover(prepared: Prepared, folder: Path) -> Path | None:
 
 def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
     """A URL that shows the asset from the local files, relative to the output folder."""
-    if asset.kind is AssetKind.FORMULA:
-        from mdwx.assets.formula import render_formula
+    if asset.is_typeset:
+        from mdwx.assets.diagram import typeset_png
 
         target = folder / f"{asset.key}.png"
-        target.write_bytes(render_formula(asset.source, display=asset.display))
+        target.write_bytes(typeset_png(asset))
         return target.name
     if asset.is_remote or asset.is_data_uri:
         return asset.source

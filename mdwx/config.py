@@ -31,6 +31,7 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
     read_section,
     setting_error,
     setting_line,
+    zone_problem,
 )
 from mdwx.diagnostics import unknown_code
 from mdwx.errors import ConfigError, MdwxError
@@ -70,6 +71,8 @@ class SiteConfig:
     # The articles' language (BCP 47: "zh-CN", "en"): callout titles and the preview's words
     # follow it. "" detects it per post (Chinese when the body is mostly Chinese).
     lang: str = ""
+    # The time zone the preview prints times in (IANA: "Asia/Shanghai"); "" = the machine's.
+    timezone: str = ""
     default_cover: str | None = None
     # Font for the title on a cover mdwx makes when a post has none (else a system CJK font).
     cover_font: str | None = None
@@ -96,6 +99,9 @@ class SiteConfig:
     # A changed post whose article was already submitted: "warn" (kept, the next command
     # named), "error" (the post fails) or "republish" (a new article, as --force).
     on_submitted_change: str = "warn"
+    # Who `mdwx preview POST --phone` sends to when no --phone/--openid is given: a 微信号,
+    # or "openid:…" (docs/reach.md); an account's own preview_to wins.
+    preview_to: str = ""
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
@@ -269,6 +275,10 @@ def _validate(config: SiteConfig, where: Path) -> None:
             style_colours(config.code_style)
         except ConfigError as exc:
             raise setting_error(where, "code_style", exc.message, hint=exc.hint) from None
+    if config.timezone:
+        problem = zone_problem(config.timezone)
+        if problem:
+            raise setting_error(where, "timezone", problem, hint='an IANA name such as "Asia/Shanghai" or "UTC"')
     if config.comments not in COMMENT_MODES:
         raise setting_error(where, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}")
     if config.backend not in BACKENDS:
@@ -301,7 +311,8 @@ def _validate(config: SiteConfig, where: Path) -> None:
         if unknown_code(code):
             raise setting_error(where, "warnings.ignore", f"[warnings] ignore: {unknown_code(code)}",
                          hint="the codes are listed in docs/diagnostics.md")
-    problem = http_url_problem(config.api_base)
+    # The default needs no parse: parsing imports httpx, most of an offline command's start-up.
+    problem = None if config.api_base == DEFAULT_API_BASE else http_url_problem(config.api_base)
     if problem:
         raise setting_error(where, "api_base", f"api_base {redact(config.api_base)!r} {problem}",
                      hint="an http(s) base URL such as https://api.weixin.qq.com")

@@ -8,9 +8,11 @@ needs the other's module to parse a table).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -173,3 +175,25 @@ def setting_line(where: Path, setting: str) -> int | None:
 def did_you_mean(word: str, known: set[str]) -> str:
     close = difflib.get_close_matches(word, sorted(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+@lru_cache(maxsize=32)
+def site_zone(name: str) -> dt.tzinfo:
+    """The zone ``timezone = name`` names (an IANA name), or the machine's for ""."""
+    if not name:
+        local = dt.datetime.now().astimezone().tzinfo
+        return local if local is not None else dt.timezone.utc
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def zone_problem(name: str) -> str | None:
+    """Why ``name`` is not a time zone mdwx can use, or None."""
+    from zoneinfo import ZoneInfoNotFoundError
+
+    try:
+        site_zone(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return f"timezone {name!r} is not a time zone name"
+    return None

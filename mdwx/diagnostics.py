@@ -57,6 +57,7 @@ CODES: dict[str, str] = {
     "image-not-understood": "an image whose path has spaces and no picture extension stays text",
     "formula-cjk-font": "CJK text in a formula with no CJK font installed to draw it: boxes instead",
     "formula-not-drawn": "a formula the typesetter cannot draw, shown as its TeX in code",
+    "diagram-not-drawn": "a diagram (```mermaid) not drawn (bad source, renderer not installed): kept as code",
     "empty-post": "a generator site's page with no body (a stub): skipped, nothing to publish",
     "slug-collision": "posts sharing a slug: build writes each to its own folder",
     "picture-adjusted": "a picture was changed to fit what WeChat accepts (a GIF's first frame, its size)",
@@ -77,6 +78,8 @@ CODES: dict[str, str] = {
     "no_msg_data_id": "no msg_data_id is recorded for the post: its comments cannot be addressed",
     "relay": "an mdwx relay refused the call (its key, permission or endpoint); "
              "nothing reached WeChat",
+    "mass_refused": "WeChat refused a 群发 or a phone preview (no quota, not a follower, an unknown tag)",
+    "reach": "mdwx refused a preview or a 群发 before sending it (no draft in the box, previews used up)",
 }
 #: Advice that is the same for every post it concerns: a run says it once, with the number
 #: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.

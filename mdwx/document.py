@@ -38,6 +38,7 @@ class AssetKind(str, Enum):
     VIDEO = "video"  # local video file, uploaded through the chunked video API
     FORMULA = "formula"  # TeX, rasterised to PNG at resolve time
     CARD_IMAGE = "card_image"  # mini-program card image, cropped to 1080x864
+    DIAGRAM = "diagram"  # diagram code (``language``: mermaid…), drawn to PNG at resolve time
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ class Asset:
     """One thing the article needs from WeChat before it can be uploaded.
 
     ``source`` is the reference exactly as written in the post (a relative path, a URL, a
-    ``data:`` URI) or, for formulas, the TeX. ``local_path`` is that reference resolved
-    against the post's folder (not checked for existence: that is I/O).
+    ``data:`` URI) or, for formulas, the TeX, and for diagrams their code (in ``language``).
+    ``local_path`` is that reference resolved against the post's folder (not checked for
+    existence: that is I/O).
     """
 
     key: str
@@ -56,6 +58,12 @@ class Asset:
     alt: str = ""
     display: bool = False
     local_path: Path | None = None
+    language: str = ""  # a DIAGRAM's language (a key of mdwx.assets.diagram.RENDERERS)
+
+    @property
+    def is_typeset(self) -> bool:
+        """A picture mdwx draws itself (formula, diagram), not a file or URL the post names."""
+        return self.kind in (AssetKind.FORMULA, AssetKind.DIAGRAM)
 
     @property
     def placeholder(self) -> str:
@@ -94,6 +102,8 @@ class Document:
     assets: list[Asset] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
     errors: list[MdwxError] = field(default_factory=list)  # what the render went on past (see render_article)
+    # Asset key → the HTML shown instead when the asset cannot be drawn (a diagram's code block).
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
     def substitute(self, values: dict[str, str], styles: dict[str, str] | None = None) -> str:
         """Return the HTML with each asset's placeholder replaced by ``values[key]``.

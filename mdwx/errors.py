@@ -177,6 +177,17 @@ class StateError(MdwxError):
     code = "state"
 
 
+class PublishError(MdwxError):
+    """A post could not be published: WeChat refused it, or publishing it would be wrong.
+
+    Defined here rather than beside the publishing plan (:mod:`mdwx.publish.plan`, which
+    re-exports it) so that the backends' offline rules, which ``check`` and ``build`` apply,
+    raise it without importing the publishing stack.
+    """
+
+    code = "publish"
+
+
 class Severity(str, Enum):
     """How bad a diagnostic is: an ``error`` fails the post; a ``warning`` does not."""
 

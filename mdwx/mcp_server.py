@@ -112,19 +112,19 @@ class MdwxTools(AccountTools):
         WeChat's limits, content size, pictures.
 
         Returns {"ok", "posts": [{path, diagnostics…}]}."""
-        from mdwx.api import aio
+        from mdwx.api import offline
 
-        report = aio.check_sync(self.inside(paths), self.options(account=account))
+        report = offline.check_sync(self.inside(paths), self.options(account=account))
         return {"ok": report.ok, **report.to_json()}
 
     async def build(self, paths: list[str], screenshot: bool = True) -> dict[str, Any]:
         """Render posts offline to WeChat's exact content HTML and a phone-frame preview under
         .mdwx/mcp-build/<slug>/; with screenshot, also a phone-size PNG when Chromium is
         installed. Returns {"ok", "posts": [{path, outputs, screenshot…}]}."""
-        from mdwx.api import aio
+        from mdwx.api import offline
         from mdwx.preview.phone_shot import find_chromium
 
-        report = aio.build_sync(self.inside(paths), self.options(out_dir=self.site / BUILD_FOLDER))
+        report = offline.build_sync(self.inside(paths), self.options(out_dir=self.site / BUILD_FOLDER))
         document = {"ok": report.ok, **report.to_json()}
         browser = find_chromium() if screenshot else None
         for post, entry in zip(report.posts, document["posts"], strict=True):

@@ -93,12 +93,17 @@ def test_preview_at_phone_width_reloads_toggles_dark_and_copies(tmp_path: Path, 
         page.click("#dark")
         dark = page.evaluate("getComputedStyle(document.querySelector('.phone')).backgroundColor")
         assert (light, dark) == ("rgb(255, 255, 255)", "rgb(25, 25, 25)")
+        _follows_wechats_dark_rules(page)
+        post.write_text(post.read_text("utf-8").replace("EDITED LIVE", "EDITED AGAIN"), "utf-8")
+        wait_until(page, "document.getElementById('article').textContent.includes('EDITED AGAIN')")
+        _follows_wechats_dark_rules(page)  # the next version comes with its own dark colours
         page.screenshot(path=str(tmp_path / "preview-390-dark.png"))
 
         page.click("#copy")
         wait_until(page, "document.getElementById('status').textContent.startsWith('Copied')")
         copied = page.evaluate(CLIPBOARD_HTML)
         article = page.evaluate("document.getElementById('article').innerHTML")
+        article = re.sub(r' data-dm="\d+"', "", article)  # the preview's dark-mode marks: never copied
         pictures = re.compile(r'src="data:[^"]*"')  # the copy's are the normalised ones publish uploads
         assert pictures.sub("", copied) == pictures.sub("", article)
         assert copied == httpx.post(server.url + "copy").json()["html"]
@@ -124,6 +129,24 @@ Inline code that does not break: `{word}`.
 
 1. A list item with {word}
 """
+
+
+DARK_FACTS = """(() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const bright = ([r, g, b]) => (r * 299 + g * 587 + b * 114) / 1000;
+  const all = Array.from(document.querySelectorAll('#article *'));
+  const filtered = all.filter(e => getComputedStyle(e).filter !== 'none').length;
+  const backgrounds = all.map(e => rgb(getComputedStyle(e).backgroundColor))
+    .filter(c => c.length === 3 || c[3] > 0.05).map(bright);
+  const text = bright(rgb(getComputedStyle(document.querySelector('#article > section')).color));
+  return {filtered, brightest: Math.max(0, ...backgrounds), text};
+})()"""
+
+
+def _follows_wechats_dark_rules(page) -> None:  # type: ignore[no-untyped-def]
+    """No filter inverts anything; no background brighter than WeChat's limit; light text."""
+    facts = page.evaluate(DARK_FACTS)
+    assert facts["filtered"] == 0 and facts["brightest"] <= 190.5 and facts["text"] > 120, facts
 
 
 def test_no_sideways_page_scroll_at_any_phone_width(tmp_path: Path, browser) -> None:

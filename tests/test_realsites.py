@@ -45,8 +45,8 @@ NOT_POSTS = {
     "jekyll-mzlogin": {"_posts/template.md"},  # Jekyll reads only YEAR-MONTH-DAY-title files in _posts
 }
 #: Posts refused for a reason the generator shares (its own build fails or shows a broken
-#: picture), or for the render side of issue 17 (formulas, SVG documents), by a substring of
-#: the error. A post listed here may pass; any other refusal fails the test.
+#: picture), or for a rule of WeChat's or of mdwx's SVG safety, by a substring of the error.
+#: A post listed here may pass; any other refusal fails the test.
 REFUSED = {
     "hexo-mushan": {
         "解决org-apache-catalina": "title is 91 characters",  # WeChat's limit of 64
@@ -55,11 +55,9 @@ REFUSED = {
     },
     "hexo-suyu": {"openwrt-resize-root": "image not found"},  # asset_img of another post's folder
     "hexo-zhengjl": {"Kafka源码解析": "image not found", "15183682774377": "image not found: leanote:"},
-    "hugo-volcano": {"kube-batch-customers": "invalid TOML",  # `dateday = 07`: leading zero, not TOML
-                     "descheduler": "SVG"},
+    "hugo-volcano": {"descheduler": "SVG"},
     "hugo-lruihao": {"javaexception": "cover: image not found"},  # images/1.png is not in the repository
     "hugo-qinyuanpei": {"EasyAR": ".: not a file"},  # ![截图展示](.)
-    "hugo-jimyag": {"LeetCode-1610": "invalid YAML"},  # a tab in the YAML
     # Pictures named with spaces ("Screen Shot … PM.png") were not copied into the sample: the
     # tool that took it did not read spaced paths, so they are not in the missing list either.
     "obs-seaside": {"源码1-顶点和边的抽象": "image not found:  https:/",
@@ -68,9 +66,6 @@ REFUSED = {
     # A note of the nested vault 计算机网络/ (its own .obsidian/) embeds a picture kept outside
     # that vault: Obsidian opening the vault does not find it, and it is outside the site root.
     "obs-javanote": {"计算机网络/物理层/信道.md": "image not found: Pasted image"},
-    "jekyll-huxpro": {"uncomputable-funcs": "formula"},
-    "mkdocs-oiwiki": {"topo": "SVG", "fsm": "SVG", "char-poly": "formula"},
-    "mkdocs-ctfwiki": {"elgamal": "formula"},
 }
 #: The generator's own template syntax, complete tags only (a writer's broken ``% }`` is text).
 TEMPLATE = {
@@ -176,12 +171,14 @@ def _front_matter(generator: str, text: str) -> tuple[dict, str]:
         mark = lines[0].strip()
         end = next((i for i in range(1, len(lines)) if lines[i].strip() in (mark, "...")), 0)
         block = "\n".join(lines[1:end])
-        if mark == "+++":
+        if mark == "+++":  # Hugo's TOML reader until 2021 took decimals with leading zeros
+            block = re.sub(r"(?m)^(\s*[\w-]+\s*=\s*)0+(\d+\s*(?:#.*)?)$", r"\1\2", block)
             return tomllib.loads(block), "\n".join(lines[end + 1:])
         if generator == "pelican":
             return _pelican("\n".join(lines[1:])), text
         try:
-            data = yaml.load(block, Loader=yaml.BaseLoader)  # text only: the title is what matters
+            # Text only: the title is what matters. Go's and Ruby's YAML skip a tab after a value.
+            data = yaml.load(re.sub(r"(?m)[ \t]+$", "", block), Loader=yaml.BaseLoader)
         except yaml.YAMLError:
             data = None  # the post is refused; its title is not compared
         return ({str(k).lower() if generator == "pelican" else str(k): v for k, v in data.items()}

@@ -118,7 +118,7 @@ def test_preview_page_frames_the_article_at_phone_width(tmp_path: Path) -> None:
     page = preview_page(article(tmp_path, digest="Short <summary>"), "<section>BODY</section>", SiteConfig(root=tmp_path))
     assert page.startswith("<!DOCTYPE html>") and "width: 390px" in page
     assert "<h1>My post</h1>" in page and "Ann" in page and "Short &lt;summary&gt;" in page
-    assert "<section>BODY</section>" in page and "dark" in page
+    assert '<section data-dm="0">BODY</section>' in page and "dark" in page  # marked for dark mode
 
 
 def test_each_theme_knows_its_code_block_colour() -> None:

@@ -18,7 +18,7 @@ def test_github_alerts_admonitions_and_containers_are_styled_callouts(tmp_path: 
     source = "> [!WARNING]\n> Mind the gap\n\n!!! tip\n    Try it\n\n::: danger Careful now\nHot\n:::\n"
     html = render(source, tmp_path).html
     assert "<blockquote" not in html and "<div" not in html
-    for title, colour in (("Warning", "#b45309"), ("Tip", "#15803d"), ("Careful now", "#b91c1c")):
+    for title, colour in (("Warning", "#a14a08"), ("Tip", "#137337"), ("Careful now", "#b91c1c")):
         assert f"color:{colour}\">{title}</p>" in html
 
 

@@ -47,10 +47,10 @@ def test_language_comes_from_the_fence_word_never_from_guessing() -> None:
 
 
 def test_unknown_language_is_plain_text_with_a_warning(tmp_path: Path) -> None:
-    document = render("para\n\n```mermaid\ngraph TD; A-->B\n```\n", tmp_path)
+    document = render("para\n\n```plantuml\ngraph TD; A-->B\n```\n", tmp_path)
     assert ">graph TD; A--&gt;B<" in document.html
     assert [(w.message, w.line) for w in document.warnings] == [
-        ("unknown code language 'mermaid': shown without highlighting", 3)
+        ("unknown code language 'plantuml': shown without highlighting", 3)
     ]
 
 

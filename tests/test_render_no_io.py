@@ -43,6 +43,7 @@ PIECES = [
     "Inline math $x^2$ and display:\n\n$$\\int_0^1 x\\,dx$$", "A footnote[^1].\n\n[^1]: The note.",
     "<div><b>raw</b> <img src=\"raw.png\"></div>", "---", "`inline code`", "- [x] done\n- [ ] todo",
     "```miniprogram\nappid: wx0123456789abcdef\npath: pages/index\ntitle: Card\nimage: card.png\n```",
+    "```mermaid\nflowchart LR\n  A[开始] --> B[结束]\n```",
 ]
 
 

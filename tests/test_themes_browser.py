@@ -1,8 +1,10 @@
 """Every built-in theme, and a writer's theme extending one, in headless Chromium at 390 px.
 
-The page never scrolls sideways (wide code and tables scroll inside the article), and each
-looks as reviewed: a golden screenshot per theme, compared within a small tolerance (font
-hinting). A deliberate change regenerates them with ``MDWX_UPDATE_GOLDEN=1`` and is looked at.
+In light and in WeChat-rule dark mode (:mod:`mdwx.render.darkmode`, on WeChat's #191919 page)
+the page never scrolls sideways (wide code and tables scroll inside the article), every text
+reads (the contrast check, in both), and each looks as reviewed: a golden screenshot per theme
+and mode, compared within a small tolerance (font hinting). A deliberate change regenerates
+them with ``MDWX_UPDATE_GOLDEN=1`` and is looked at.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PIL import Image, ImageChops, ImageStat
 from mdwx.config import SiteConfig
 from mdwx.render import render_markdown
 from mdwx.render.contrast import low_contrast
+from mdwx.render.darkmode import DARK_PAGE, dark_html, hex_colour
 from mdwx.render.themes import load_theme, theme_names
 from tests.test_preview_browser import ARGS, CHROMIUM, WAIT_MS
 
@@ -79,23 +82,36 @@ def test_every_theme_at_phone_width_fits_reads_and_looks_as_reviewed(tmp_path: P
             page.set_default_timeout(WAIT_MS)
             for name, theme in _themes(tmp_path).items():
                 assert low_contrast(theme.css) == [], name  # type: ignore[attr-defined]
+                assert low_contrast(theme.css, dark=True) == [], name  # type: ignore[attr-defined]
                 html = render_markdown(POST, SiteConfig(root=tmp_path), theme=theme).html  # type: ignore[arg-type]
-                page.set_content(f'<body style="margin:0;padding:12px 16px;background:#fff">{html}</body>')
-                assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), name
-                scrolling = page.evaluate("""Array.from(document.querySelectorAll('body *'))
-                    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => getComputedStyle(e).overflowX)""")
-                assert scrolling and set(scrolling) == {"auto"}, (name, scrolling)  # the long code line
-                png = page.screenshot(full_page=True)
-                shots[name] = Image.open(io.BytesIO(png)).convert("RGB")
-                shots[name].save(tmp_path / f"{name}.png")
+                for mode, body, background in (("", html, "#fff"),
+                                               ("dark/", dark_html(html), hex_colour(DARK_PAGE))):
+                    shot = _shot(page, body, background, mode + name)
+                    shots[mode + name] = shot
+                    shot.save(tmp_path / f"{name}{'-dark' if mode else ''}.png")
         finally:
             browser.close()
     for name, shot in shots.items():
         golden = GOLDEN / f"{name}.png"
         if UPDATE:
-            GOLDEN.mkdir(parents=True, exist_ok=True)
+            golden.parent.mkdir(parents=True, exist_ok=True)
             shot.quantize(colors=128).save(golden, optimize=True)
         assert golden.is_file(), f"no golden screenshot for {name}: run MDWX_UPDATE_GOLDEN=1 pytest {__file__}"
         assert _difference(shot, Image.open(golden).convert("RGB")) < TOLERANCE + 2.5, name  # 128 colours
     distinct = {name: shot.resize((78, 160)).tobytes() for name, shot in shots.items()}
     assert len(set(distinct.values())) == len(distinct)
+    for name in _themes(tmp_path):  # dark mode converts, it does not invert: the page is dark…
+        light, dark = (ImageStat.Stat(shots[m + name].convert("L")).mean[0] for m in ("", "dark/"))
+        assert dark < 120 < light, (name, light, dark)
+
+
+def _shot(page, html: str, background: str, name: str) -> Image.Image:  # type: ignore[no-untyped-def]
+    """The article on a phone-wide page of ``background``, after checking nothing scrolls it sideways."""
+    # Standards mode, as WeChat's page: in quirks mode tables do not inherit the text colour.
+    page.set_content(f'<!DOCTYPE html><html><body style="margin:0;padding:12px 16px;background:{background}">'
+                     f"{html}</body></html>")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), name
+    scrolling = page.evaluate("""Array.from(document.querySelectorAll('body *'))
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => getComputedStyle(e).overflowX)""")
+    assert scrolling and set(scrolling) == {"auto"}, (name, scrolling)  # the long code line
+    return Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")

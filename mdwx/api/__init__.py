@@ -26,13 +26,14 @@ every post fail (:class:`ConfigError`, :class:`StateError`) is raised.
 
 from __future__ import annotations
 
-import asyncio
 import importlib
+import sys
 from collections.abc import Callable, Coroutine
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mdwx.api import aio
 from mdwx.api.inputs import Source, Sources
+from mdwx.api.offline import build_sync, check_sync
 from mdwx.api.types import (
     AccountCredentials,
     BuildReport,
@@ -52,8 +53,9 @@ from mdwx.api.types import (
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError, StateError
 
 if TYPE_CHECKING:
+    from mdwx.api import aio
+    from mdwx.errors import PublishError
     from mdwx.post_report import PostReport
-    from mdwx.publish.plan import PublishError
     from mdwx.publish.results import Events, PostResult
     from mdwx.wechat.errors import WeChatError
 
@@ -72,8 +74,30 @@ __all__ = [
 T = TypeVar("T")
 
 
+class _Package(ModuleType):
+    """This package, whose ``status`` stays the function below once ``mdwx.api.status`` loads.
+
+    Importing a submodule binds it as an attribute of its package. ``mdwx.api.aio`` (which
+    imports the submodule ``mdwx.api.status``) is loaded on first use, after ``status()`` is
+    defined here, so without this guard the submodule would replace the function.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "status" and isinstance(value, ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
 def __getattr__(name: str) -> Any:
-    """``Events``, ``PostResult``, ``PostReport``, ``PublishError``, ``WeChatError`` on first use."""
+    """``aio``, ``Events``, ``PostResult``, ``PostReport``, ``PublishError``, ``WeChatError``.
+
+    Imported on first use: ``check`` and ``build`` must not pay for the publishing stack.
+    """
+    if name == "aio":
+        return importlib.import_module("mdwx.api.aio")
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value
@@ -91,6 +115,14 @@ class RunningLoopError(RuntimeError):
 
 def _run(name: str, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run the coroutine ``make()`` returns in a new event loop; refuse inside a running one."""
+    # Imported here, not above: asyncio (with ssl), the state store and the HTTP client are
+    # most of an offline command's start-up, and only the publishing calls, which all come
+    # through here, need them. ``global``: the callers' ``make`` reads the module's ``aio``.
+    global aio
+    import asyncio
+
+    from mdwx.api import aio
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -109,7 +141,7 @@ def check(posts: Sources, options: Options | None = None) -> CheckReport:
     passed). Raises :class:`ConfigError` when the site's config is wrong or a path does not
     exist; a post's own problem is its report's ``error``.
     """
-    return aio.check_sync(posts, options or Options())
+    return check_sync(posts, options or Options())
 
 
 def build(posts: Sources, options: Options | None = None) -> BuildReport:
@@ -120,7 +152,7 @@ def build(posts: Sources, options: Options | None = None) -> BuildReport:
     the size limit is still written, and the report carries the breach as its error.
     Returns a :class:`BuildReport`; raises :class:`ConfigError` as :func:`check` does.
     """
-    return aio.build_sync(posts, options or Options())
+    return build_sync(posts, options or Options())
 
 
 def publish(posts: Sources, options: Options | None = None) -> PublishReport:

@@ -20,6 +20,7 @@ from mdwx.errors import ConfigError, MdwxError
 if TYPE_CHECKING:
     from mdwx.accounts import Account
     from mdwx.config import SiteConfig
+    from mdwx.source.model import Article
     from mdwx.source.posts import Post as SitePost
 
 
@@ -63,20 +64,21 @@ def on_account(post: SitePost, account: Account, options: Options) -> SitePost:
     return replace(post, config=account_config(post.config, account, api_base_given=bool(options.api_base)))
 
 
-def routes(post: SitePost, options: Options, *, strict: bool = True) -> list[Route]:
+def routes(post: SitePost, options: Options, *, strict: bool = True, article: Article | None = None) -> list[Route]:
     """Where ``post`` goes: one :class:`Route` per account, or one to the call's credentials.
 
     The accounts are the front matter's ``accounts``, narrowed by ``options.account``.
 
     The post's front matter is read here; with ``strict`` a post that cannot be read gets a
     route carrying the error, else it is routed as if it listed no account. Raises
-    :class:`ConfigError` for an ``options.account`` the site does not define.
+    :class:`ConfigError` for an ``options.account`` the site does not define. ``article``: the
+    post already read (:func:`mdwx.build.read_post`), so it is not read again.
     """
     from mdwx.build import read_post
 
     chosen = named_account(post, options.account) if options.account else None
     try:
-        listed = read_post(post).accounts
+        listed = (article or read_post(post)).accounts
     except ConfigError:
         raise
     except MdwxError as exc:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
+from collections.abc import Container
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdwx.api.accounts import Route, by_account, routes
+from mdwx.api.accounts import Route, by_account
 from mdwx.api.connection import (
     SANDBOX_POLL,
     by_site,
@@ -30,6 +30,7 @@ from mdwx.api.connection import (
 )
 from mdwx.api.deletion import delete, delete_all
 from mdwx.api.inputs import Source, Sources, site_posts
+from mdwx.api.offline import build_sync, check_sync
 from mdwx.api.routed import resolve_credentials
 from mdwx.api.sendplan import QuotaExceeded, check_plan
 from mdwx.api.status import status
@@ -43,12 +44,14 @@ from mdwx.api.types import (
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.state.outcomes import remember_outcomes, remember_run_failure
+from mdwx.publish.unchanged import UnchangedPosts
 from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
     from mdwx.build import Prepared
     from mdwx.publish.results import PostResult
+    from mdwx.publish.state.post_inputs import PostInputs
     from mdwx.publish.state.store import State
 
 __all__ = ["Source", "Sources", "build", "check", "delete", "delete_all", "publish", "site_posts", "status"]
@@ -76,38 +79,6 @@ async def build(posts: Sources, options: Options | None = None) -> BuildReport:
     return await asyncio.to_thread(build_sync, posts, options or Options())
 
 
-def check_sync(posts: Sources, options: Options) -> CheckReport:
-    """:func:`check` without an event loop (what :func:`mdwx.api.check` runs)."""
-    from mdwx.api.routed import prepare_routed, skipped_report
-    from mdwx.build import check_post
-
-    # Every account the post goes to, with its limits and its backend's offline rules; a post
-    # for other accounts than --account names is skipped, as publish skips it.
-    chosen = site_posts(posts, options)
-    reports = []
-    for done, post in enumerate(chosen, start=1):
-        reports.append(skipped_report(post, options)
-                       or check_post(post, prepare_with=functools.partial(prepare_routed, options=options)))
-        if options.events is not None:
-            options.events.on_checked(post, done, len(chosen))
-    return CheckReport(reports)
-
-
-def build_sync(posts: Sources, options: Options) -> BuildReport:
-    """:func:`build` without an event loop (what :func:`mdwx.api.build` runs)."""
-    from mdwx.api.routed import prepare_routed, skipped_report
-    from mdwx.build_many import build_posts
-
-    out_dir = Path(options.out_dir).resolve()
-    events = options.events
-    found = site_posts(posts, options)
-    skipped = {post.path: report for post in found if (report := skipped_report(post, options))}
-    built = iter(build_posts([post for post in found if post.path not in skipped], out_dir,
-                             events.on_checked if events is not None else None,
-                             prepare_with=functools.partial(prepare_routed, options=options)))
-    return BuildReport([skipped[post.path] if post.path in skipped else next(built) for post in found])
-
-
 async def publish(posts: Sources, options: Options | None = None) -> PublishReport:
     """Upload each post's images, cover and videos, upload the article, submit it.
 
@@ -132,7 +103,11 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     report = PublishReport()
     # The whole run is decided before the first request: routes, every account's
     # credentials, and each post checked as each of its accounts sees it.
-    runs = [(group, [item for post in group for item in routes(post, options)]) for group in by_site(site)]
+    inputs = UnchangedPosts(options)  # what each post used in its last successful run
+    runs = []
+    for group in by_site(site):
+        inputs.load(group)
+        runs.append((group, [item for post in group for item in inputs.routes(post, options)]))
     try:
         accounts = resolve_credentials([item for _, items in runs for item in items], options)
     except ConfigError as exc:  # nothing was sent: every post is remembered to be retried
@@ -141,30 +116,38 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
                 with open_state(group, report.notes) as state:
                     remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
         raise
-    gated = [(items, await _gate(items, options)) for _, items in runs]
+    gated = []
+    for _, items in runs:
+        kept = inputs.find(items)  # posts unchanged since their last successful run: not gated again
+        gated.append((items, kept, await _gate(items, options, inputs, skip=kept)))
     with contextlib.ExitStack() as stack:
         # Every site's state is opened (a locked or damaged one stops the run) and the whole
         # plan is checked against each account's quota before the first request.
         states = [stack.enter_context(open_state(group, report.notes)) for group, _ in runs]
         try:
-            await check_plan(gated, states, accounts, options)
+            await check_plan([(items, ready) for items, _, ready in gated], states, accounts, options)
         except QuotaExceeded as exc:  # nothing was sent: every post is remembered to be retried
             if not options.dry_run:
                 for state, (_, items) in zip(states, runs, strict=True):
                     remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
             raise
-        for (items, ready), state in zip(gated, states, strict=True):
-            report.posts += await _send_site(items, ready, state, accounts, options, report)
+        for (items, kept, ready), state in zip(gated, states, strict=True):
+            report.posts += await _send_site(items, ready, kept, state, accounts, options, report, inputs)
     return report
 
 
-async def _send_site(items: list[Route], ready: list[Prepared | MdwxError | None], state: State,
-                     accounts: dict[str | None, Options], options: Options,
-                     report: PublishReport) -> list[PostResult]:
-    """One site's routes sent account by account (the plan was checked); a result per route."""
+async def _send_site(items: list[Route], ready: list[Prepared | MdwxError | None],
+                     kept: dict[int, PostInputs], state: State, accounts: dict[str | None, Options],
+                     options: Options, report: PublishReport,
+                     inputs: UnchangedPosts) -> list[PostResult]:
+    """One site's routes sent account by account (the plan was checked); a result per route.
+
+    ``kept`` holds the routes unchanged since their last successful run (replayed, not sent).
+    """
     from mdwx.build import Prepared
 
     results = [_unsent(item) for item in items]
+    appids: dict[str, str] = {}
     try:
         for account, indexes in by_account(items):
             prepared = {items[i].post.path: p for i in indexes if isinstance(p := ready[i], Prepared)}
@@ -174,8 +157,10 @@ async def _send_site(items: list[Route], ready: list[Prepared | MdwxError | None
             sending = [i for i in indexes if not isinstance(ready[i], MdwxError)]
             if not sending:
                 continue
+            unchanged = {items[i].post.path: kept[i] for i in sending if i in kept}
             sent = await _publish_to(account, [items[i].post for i in sending], state,
-                                     accounts[account.name if account else None], report, prepared)
+                                     accounts[account.name if account else None], report, prepared,
+                                     (inputs, unchanged, appids))
             for index, result in zip(sending, sent, strict=True):
                 result.account = account.name if account else None
                 results[index] = result
@@ -185,26 +170,32 @@ async def _send_site(items: list[Route], ready: list[Prepared | MdwxError | None
         raise
     if not options.dry_run:
         remember_outcomes(state, [i.post.relative for i in items], results)
+        inputs.remember(state, items, results, appids, kept)
     return results
 
 
-async def _gate(items: list[Route], options: Options) -> list[Prepared | MdwxError | None]:
+async def _gate(items: list[Route], options: Options, inputs: UnchangedPosts,
+                skip: Container[int] = ()) -> list[Prepared | MdwxError | None]:
     """Per route: its post prepared and checked, or why the post is refused.
 
     A post refused for one account is refused for all (:func:`mdwx.api.routed.gate_routes`),
-    so no post is sent to some of its accounts only. None for a skipped or unreadable route.
+    so no post is sent to some of its accounts only. None for a skipped or unreadable route,
+    and for one in ``skip`` (unchanged since its last successful run, checked then).
+    ``inputs`` notes the files each post uses.
     """
     from mdwx.api.routed import check_fetched_covers, gate_routes
+    from mdwx.source.used_files import noting
 
     found: list[Prepared | MdwxError | None] = [None] * len(items)
     by_post: dict[str, list[int]] = {}
     for index, item in enumerate(items):
-        if item.skipped is None and item.error is None:
+        if item.skipped is None and item.error is None and index not in skip:
             by_post.setdefault(str(item.post.path), []).append(index)
     for indexes in by_post.values():
         try:
             taken = [items[i] for i in indexes]
-            ready = gate_routes(taken, options)
+            with noting(inputs.used_by(taken[0].post)):
+                ready = gate_routes(taken, options)
             await check_fetched_covers(taken, ready, options)  # known once fetched: still before sending
             for index, prepared in zip(indexes, ready, strict=True):
                 found[index] = prepared
@@ -262,10 +253,13 @@ def _every_error(item: Route) -> MdwxError:
 
 
 async def _publish_to(account: Account | None, posts: list[SitePost], state: State, options: Options,
-                      report: PublishReport, prepared: dict[Path, Prepared]) -> list[PostResult]:
+                      report: PublishReport, prepared: dict[Path, Prepared],
+                      unchanged: tuple[UnchangedPosts, dict[Path, PostInputs], dict[str, str]]) -> list[PostResult]:
     """Publish ``posts`` (one site's, bound for one account) with one connection.
 
-    ``options`` carries the account's credentials; ``prepared`` is the gate's work, by path.
+    ``options`` carries the account's credentials; ``prepared`` is the gate's work, by path;
+    ``unchanged`` the run's :class:`UnchangedPosts`, the posts it skips, and where the
+    account's appid is noted (by account name, "" for the call's credentials).
     """
     from mdwx.publish.publisher import Publisher
     from mdwx.publish.results import PublishOptions
@@ -285,6 +279,9 @@ async def _publish_to(account: Account | None, posts: list[SitePost], state: Sta
     async with connect(config, options, need_client=not options.dry_run, account=name) as conn:
         publisher = Publisher(conn.client, state, conn.appid, run, options.events)
         publisher.ready.update(prepared)
+        publisher.inputs, skipping, appids = unchanged
+        publisher.unchanged.update(skipping)
+        appids[name or ""] = conn.appid
         results = await publisher.publish_all(posts)
         if conn.sandbox is not None:
             server = conn.sandbox

@@ -11,10 +11,11 @@ import contextlib
 import re
 import secrets
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mdwx.api.inputs import with_overrides  # noqa: F401  (re-exported; defined beside site_posts)
 from mdwx.api.types import Credentials, Options
 from mdwx.config import check_api_base
 from mdwx.errors import ConfigError, MdwxError
@@ -141,18 +142,6 @@ def _start_sandbox(server_class: type[SandboxServer], settings: Any, port: int) 
         return server_class(settings, port=port).start()
     except OSError:
         return server_class(settings, port=0).start()
-
-
-def with_overrides(post: SitePost, options: Options) -> SitePost:
-    """The post with the call's ``state_path``, ``api_base`` and ``theme`` laid over its site config."""
-    changes: dict[str, Any] = {}
-    if options.state_path is not None:
-        changes["state_file"] = Path(options.state_path)
-    if options.api_base:
-        changes["api_base"] = options.api_base
-    if options.theme:
-        changes["theme"] = options.theme
-    return replace(post, config=replace(post.config, **changes)) if changes else post
 
 
 def by_site(posts: Sequence[SitePost]) -> list[list[SitePost]]:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
 
-from mdwx.api.connection import with_overrides
 from mdwx.api.types import Options, Post
 from mdwx.errors import ConfigError
 from mdwx.source.posts import Post as SitePost
@@ -42,3 +44,15 @@ def site_posts(posts: Sources, options: Options, *, need_path: str | None = None
                               hint="Post(text, path=...): the path is the post's identity on WeChat")
         items.append(InMemory(source.text, source.path, source.meta, source.root))
     return [with_overrides(item, options) for item in admit(items)]
+
+
+def with_overrides(post: SitePost, options: Options) -> SitePost:
+    """The post with the call's ``state_path``, ``api_base`` and ``theme`` laid over its site config."""
+    changes: dict[str, Any] = {}
+    if options.state_path is not None:
+        changes["state_file"] = Path(options.state_path)
+    if options.api_base:
+        changes["api_base"] = options.api_base
+    if options.theme:
+        changes["theme"] = options.theme
+    return replace(post, config=replace(post.config, **changes)) if changes else post

@@ -8,10 +8,13 @@ The endpoints are those of the media API contract (``docs/wechat/media-api.md``)
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from mdwx.api.accounts import Route, account_options, by_account, routes
+from mdwx.api.accounts import Route, account_options, by_account
 from mdwx.api.connection import Connection, by_site, connect, open_state
 from mdwx.api.types import (
     Options,
@@ -25,7 +28,11 @@ from mdwx.publish.state.store import State
 if TYPE_CHECKING:
     from mdwx.api.inputs import Sources
     from mdwx.publish.backends import Backend
+    from mdwx.publish.identity import Fingerprint
+    from mdwx.publish.state.store import ArticleRecord
+    from mdwx.publish.unchanged import UnchangedPosts
     from mdwx.publish.wechat_api import WeChatAPI
+    from mdwx.source.model import Article
     from mdwx.source.posts import Post as SitePost
 
 
@@ -42,13 +49,19 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
     """
     from mdwx.api.inputs import site_posts
     from mdwx.publish.backends import backend_name, make_backend
+    from mdwx.publish.unchanged import UnchangedPosts
     from mdwx.wechat import RetryPolicy
 
     options = options or Options()
     report = StatusReport()
     now = options.now() if options.now else dt.datetime.now(dt.timezone.utc)
+    # A post unchanged since its last publish is not parsed again: its accounts, identity and
+    # publish_at are those that run kept (mdwx.publish.unchanged).
+    inputs = UnchangedPosts(replace(options, dry_run=False, force=False, due=False))
     for group in by_site(site_posts(posts, options, need_path="ask for its status")):
-        items = [item for post in group for item in routes(post, options, strict=False)]
+        inputs.load(group)
+        facts = _Facts(inputs)
+        items = [item for post in group for item in inputs.routes(post, options, strict=False, read=facts.article)]
         rows: list[StatusRow | None] = [None] * len(items)
         with open_state(group, report.notes) as state:
             for account, indexes in by_account(items):
@@ -61,7 +74,8 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
                     # Without credentials the rows are the record only: the backend is never asked.
                     backend = make_backend(backend_label, cast("WeChatAPI", conn.client), config)
                     found = await _status_rows([items[i].post for i in indexes], state.for_backend(backend_label),
-                                               conn, backend, now)
+                                               conn, backend, now, facts,
+                                               options.concurrency or config.concurrency)
                 for index, row in zip(indexes, found, strict=True):
                     row.account = name
                     rows[index] = row
@@ -79,19 +93,61 @@ def _pending(state: State, items: list[Route], rows: list[StatusRow | None]) -> 
             row.pending = {"reason": record.reason, "failures": record.failures, "since": record.first_failed_at}
 
 
-async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
-                       backend: Backend, now: dt.datetime) -> list[StatusRow]:
-    from mdwx.publish.identity import article_fingerprint, find_article
+class _Facts:
+    """What status needs of a post's front matter, each post read at most once.
 
-    rows = []
-    unreachable: str | None = None  # once WeChat failed to answer, the rest is not asked (bounded)
+    Kept by the post's last publish when it is unchanged since, else read here.
+    """
+
+    def __init__(self, inputs: UnchangedPosts) -> None:
+        self.inputs = inputs
+        self.articles: dict[Path, Article | None] = {}
+
+    def article(self, post: SitePost) -> Article | None:
+        from mdwx.build import read_post
+
+        if post.path not in self.articles:
+            try:
+                self.articles[post.path] = read_post(post)
+            except MdwxError:
+                self.articles[post.path] = None
+        return self.articles[post.path]
+
+    def fingerprint(self, post: SitePost) -> Fingerprint:
+        from mdwx.publish.identity import Fingerprint, article_fingerprint, fingerprint
+
+        kept = self.inputs.known(post)
+        if kept is not None:
+            return Fingerprint(fingerprint(post).source_hash, str(kept.result.get("post_key", "")))
+        article = self.article(post)
+        return article_fingerprint(post, article) if article is not None else fingerprint(post)
+
+    def publish_at(self, post: SitePost) -> dt.datetime | None:
+        kept = self.inputs.known(post)
+        if kept is not None:
+            value = kept.result.get("publish_at")
+            return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+        article = self.article(post)
+        return article.publish_at if article is not None else None
+
+
+async def _status_rows(posts: list[SitePost], state: State, conn: Connection, backend: Backend,
+                       now: dt.datetime, facts: _Facts, concurrency: int) -> list[StatusRow]:
+    """Each post's row from the record, then each recorded article's live status asked.
+
+    WeChat is asked at most ``concurrency`` calls at once; rows stay in the order of the posts.
+    """
+    from mdwx.api.sendstatus import follow_sends
+    from mdwx.publish.identity import find_article
+
+    rows, asks = [], []
     for post in posts:
         try:
             post.source_bytes()  # the gate's rules: a refused post says so (read once, kept)
             refused = None
         except MdwxError as exc:
             refused = str(exc)
-        found = find_article(state, conn.appid, post, article_fingerprint(post))
+        found = find_article(state, conn.appid, post, facts.fingerprint(post))
         record = found.record
         key = record.source_path if record else post.relative
         row = StatusRow(path=str(post.path), status=record.status if record else "not published",
@@ -99,40 +155,57 @@ async def _status_rows(posts: list[SitePost], state: State, conn: Connection,
                         renamed_from=found.renamed_from,
                         superseded=[SupersededArticle(o.media_id, o.status, o.url, o.title)
                                     for o in state.superseded(conn.appid, key)])
-        _schedule(row, post, now)
+        _schedule(row, facts.publish_at(post), now)
+        row.sends = await follow_sends(state, conn.client, conn.appid, key)
         if refused is not None:
             row.error = refused
+        elif row.sends and record and record.status == "published":
+            pass  # a mass-sent draft: its sends above are its live status
         elif record and record.media_id and record.status != "deleted":
             if conn.client is None:
                 row.error = "no WeChat credentials (set WECHAT_APPID and WECHAT_APPSECRET)"
-            elif unreachable:
-                row.error, row.not_asked = unreachable, True
             else:
-                try:
-                    live = await backend.progress(record)
-                except MdwxError as exc:
-                    row.error = str(exc)
-                    unreachable = f"not asked: WeChat did not answer for an earlier post ({exc})"
-                else:
-                    row.live, row.url = live.live, live.url or row.url
-                    if live.final:
-                        state.record_status(conn.appid, key, live.status, live.url, live.article_id)
-                        row.status = live.status
-                    if live.error is not None:
-                        row.why = live.error.message
+                asks.append((row, record, key))
         rows.append(row)
+    await _ask_live(asks, state, conn, backend, max(1, concurrency))
     return rows
 
 
-def _schedule(row: StatusRow, post: SitePost, now: dt.datetime) -> None:
+async def _ask_live(asks: list[tuple[StatusRow, ArticleRecord, str]], state: State, conn: Connection,
+                    backend: Backend, concurrency: int) -> None:
+    """Ask WeChat for each recorded article's live status, ``concurrency`` at a time.
+
+    Once one call failed to answer, the calls not yet started are not made (their rows say
+    so), so the whole is bounded by a few timeouts, as when asked one after the other.
+    """
+    gate = asyncio.Semaphore(concurrency)
+    unreachable: list[str] = []
+
+    async def ask(row: StatusRow, record: ArticleRecord, key: str) -> None:
+        async with gate:
+            if unreachable:
+                row.error, row.not_asked = unreachable[0], True
+                return
+            try:
+                live = await backend.progress(record)
+            except MdwxError as exc:
+                row.error = str(exc)
+                unreachable.append(f"not asked: WeChat did not answer for an earlier post ({exc})")
+                return
+        row.live, row.url = live.live, live.url or row.url
+        if live.final:
+            state.record_status(conn.appid, key, live.status, live.url, live.article_id)
+            row.status = live.status
+        if live.error is not None:
+            row.why = live.error.message
+
+    await asyncio.gather(*(ask(*item) for item in asks))
+
+
+def _schedule(row: StatusRow, publish_at: dt.datetime | None, now: dt.datetime) -> None:
     """Fill the row's ``publish_at`` and whether a publish run now would submit it (``due``)."""
-    from mdwx.build import read_post
     from mdwx.publish.plan import is_due
 
-    try:
-        publish_at = read_post(post).publish_at
-    except MdwxError:
-        return
     if publish_at is None:
         return
     row.publish_at = publish_at.isoformat()

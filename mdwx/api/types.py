@@ -297,6 +297,8 @@ class StatusRow:
     publish_at: str | None = None
     due: bool | None = None
     pending: dict[str, Any] | None = None
+    #: The post's 群发 sends (mdwx.api.sendstatus.follow_sends), each asked anew unless final.
+    sends: list[dict[str, Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """One post of ``status --json``.
@@ -321,6 +323,8 @@ class StatusRow:
             document["due"] = self.due
         if self.pending is not None:
             document["pending"] = self.pending
+        if self.sends:
+            document["sends"] = self.sends
         return document
 
 

@@ -21,7 +21,7 @@ from functools import cache
 
 from defusedxml import DefusedXmlException
 
-from mdwx.assets import formula_cache, formula_fonts
+from mdwx.assets import formula_cache, formula_fonts, formula_speed
 from mdwx.assets.formula_cache import (
     FORMULA_BACKGROUND,
     SCALE,
@@ -88,8 +88,10 @@ def _nowhere() -> str:
 _KEEP: list[tempfile.TemporaryDirectory[str]] = []
 
 
-def rasterize_svg(data: bytes, *, source: str, width: int | None = None) -> bytes:
-    """Render SVG markup to PNG bytes, ``width`` px wide (default: 2x its own width, capped).
+def rasterize_svg(data: bytes, *, source: str, width: int | None = None,
+                  background: str | None = None) -> bytes:
+    """Render SVG markup to PNG bytes, ``width`` px wide (default: 2x its own width, capped),
+    on ``background`` (a CSS colour; default: transparent).
 
     The markup is made safe first (:func:`mdwx.assets.svg.safe_svg`: no reference outside itself
     but ``data:`` images) and the raster's width × height is capped before drawing.
@@ -101,10 +103,10 @@ def rasterize_svg(data: bytes, *, source: str, width: int | None = None) -> byte
     width = max(1, min(width, MAX_SVG_RASTER_WIDTH))
     height = max(1, round(width * own_height / own_width))
     check_raster_size(width, height, source=source)
-    return _draw(svg, width, height, source=source)
+    return _draw(svg, width, height, source=source, background=background)
 
 
-def _draw(svg: str, width: int, height: int, *, source: str) -> bytes:
+def _draw(svg: str, width: int, height: int, *, source: str, background: str | None = None) -> bytes:
     """PNG bytes of safe markup drawn at ``width`` × ``height`` px; AssetError if resvg refuses."""
     import resvg_py
 
@@ -112,7 +114,8 @@ def _draw(svg: str, width: int, height: int, *, source: str) -> bytes:
         # Both sides given: resvg fits the drawing inside width x height, so the canvas stays
         # within the checked size even where its own idea of the SVG's size differs from ours.
         png = resvg_py.svg_to_bytes(
-            svg_string=svg, width=width, height=height, resources_dir=_nowhere()
+            svg_string=svg, width=width, height=height, resources_dir=_nowhere(),
+            background=background,
         )
         return bytes(png)
     except (ValueError, RuntimeError) as exc:
@@ -126,6 +129,7 @@ def _typeset(tex: str, *, display: bool) -> str:
         raise AssetError("empty formula: write some TeX between the dollar signs")
     import ziamath.zmath
 
+    formula_speed.install()  # the same pictures, drawn faster (mdwx.assets.formula_speed)
     try:
         mathml = ziamath.tex.tex2mml(tex, inline=not display)
     except Exception as exc:  # latex2mathml raises many unrelated exception types

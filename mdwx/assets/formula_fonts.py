@@ -142,10 +142,12 @@ def missing_font_warnings(formulas: list[Any], path: str) -> list[Any]:
     """A ``formula-cjk-font`` warning for each formula asset with CJK text when no CJK font is usable."""
     from mdwx.diagnostics import Diagnostic
 
-    if cjk_font() is not None:
+    cjk = [asset for asset in formulas if has_cjk(asset.source)]
+    # Asked only for CJK formulas: finding and reading a CJK font is a second or more per run.
+    if not cjk or cjk_font() is not None:
         return []
     return [Diagnostic("formula has CJK characters and no CJK font the typesetter can read is installed: "
                        "they show as boxes", path, asset.line, code="formula-cjk-font",
                        hint="install one with TrueType outlines (Debian: fonts-wqy-microhei), "
                             "or write the words outside the formula")
-            for asset in formulas if has_cjk(asset.source)]
+            for asset in cjk]

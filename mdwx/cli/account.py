@@ -4,7 +4,6 @@ output goes to stderr, ``--json`` prints one document on stdout (``stats --csv``
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
 import io
@@ -22,15 +21,23 @@ from mdwx.errors import ConfigError
 T = TypeVar("T")
 
 
+
+def _run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run``, imported here: offline commands (check, build) share this module's
+    registration and must not pay for asyncio at start-up (tests/test_offline_imports.py)."""
+    import asyncio
+
+    return asyncio.run(coroutine)
+
 def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     try:
-        return asyncio.run(make())
+        return _run_async(make())
     except ValueError as exc:  # an argument the library refused (a date range, a comment id)
         raise ConfigError(str(exc)) from None
 
 
 def _options(sandbox: bool, account: str | None) -> Any:
-    from mdwx.cli.main import options_from_env
+    from mdwx.cli.common import options_from_env
 
     return options_from_env(sandbox=sandbox, account=account)
 

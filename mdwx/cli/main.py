@@ -8,7 +8,6 @@ Heavy modules are imported inside the commands so ``mdwx --help`` answers fast.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,12 +20,12 @@ from mdwx.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     exit_code_for,
-    state_override,
+    options_from_env,
 )
 from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
-    from mdwx.api import CheckReport, Options
+    from mdwx.api import CheckReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,33 +36,6 @@ def _err(message: str, **style: Any) -> None:
 def _fail(error: MdwxError) -> None:
     _err(f"mdwx: error: {error}", fg="red")
     sys.exit(exit_code_for(error))
-
-
-def sandbox_port() -> int:
-    """The port the in-process sandbox tries first: ``MDWX_SANDBOX_PORT``, else 8765."""
-    text = os.environ.get("MDWX_SANDBOX_PORT", "").strip()
-    if not text:
-        return 8765
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise ConfigError(f"MDWX_SANDBOX_PORT={text!r} is not a port", hint="a number from 1 to 65535")
-    return int(text)
-
-
-def options_from_env(**changes: Any) -> Options:
-    """The API options for a command: credentials, ``MDWX_API_BASE`` (and ``MDWX_ALLOW_API_BASE``), ``MDWX_STATE`` and
-    ``MDWX_SANDBOX_PORT`` and ``MDWX_THEME`` from the environment (the only place the command line reads them),
-    plus ``changes``."""
-    from mdwx.api import Credentials, Options
-
-    if changes.get("sandbox"):
-        changes.setdefault("sandbox_port", sandbox_port())
-    if os.environ.get("MDWX_THEME", "").strip():  # a CI job choosing a theme without editing files
-        changes.setdefault("theme", os.environ["MDWX_THEME"].strip())
-    # Each [accounts.NAME]'s secret is read from the variable its config names, when used.
-    allowed = tuple(os.environ.get("MDWX_ALLOW_API_BASE", "").replace(",", " ").split())
-    return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
-                   allow_api_base=allowed,
-                   state_path=state_override(), accounts=Credentials.for_account, **changes)
 
 
 def _print_json(document: dict[str, Any]) -> None:
@@ -157,7 +129,9 @@ def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
 
         def verdict(index: int) -> None:
             report = reports[index]
-            if report.ok:
+            if report.ok and report.content_chars is None:  # a stub page: its warning says why
+                _err(f"– {report.path}  skipped: nothing to publish")
+            elif report.ok:
                 where = f" → {report.outputs[0].parent}" if report.outputs else ""
                 _err(f"✓ {report.path}{where}  ({report.content_chars:,} characters of text, "
                      f"{report.content_bytes:,} bytes of HTML)")
@@ -225,12 +199,28 @@ def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | N
 @click.option("--static", is_flag=True, help="Write .mdwx/preview/<slug>/preview.html once instead of serving.")
 @click.option("--sandbox", is_flag=True,
               help="Copy button: upload pictures to the local WeChat emulator (as publish --sandbox).")
+@click.option("--phone", metavar="WXNAME", default=None, is_flag=False, flag_value="",
+              help="Send the post to this WeChat user's phone (微信号; alone: preview_to of mdwx.toml).")
+@click.option("--openid", metavar="OPENID", default=None, help="Send the post to this follower's phone.")
+@account_option
+@backend_option
+@json_option
 @_guard
-def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bool) -> None:
-    """Serve one post's phone-frame preview, reloaded as you edit; copy it for the WeChat editor."""
+def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bool, phone: str | None,
+            openid: str | None, account: str | None, backend: str | None, as_json: bool) -> None:
+    """Serve one post's phone-frame preview, reloaded as you edit; copy it for the WeChat editor.
+
+    With --phone or --openid: upload the post as a draft if needed and send it to that
+    WeChat (message/mass/preview; about 100 a day per account).
+    """
     from mdwx import api
     from mdwx.source.gate import collect_posts
 
+    if phone is not None or openid is not None:
+        from mdwx.cli.send import run_phone_preview
+
+        options = options_from_env(sandbox=sandbox, account=account, backend=backend)
+        sys.exit(run_phone_preview(path, options, wxname=phone or None, openid=openid, as_json=as_json))
     if path.is_dir():
         raise ConfigError("preview takes one post, not a folder", path=path,
                           hint="name the post, e.g. mdwx preview posts/hello.md")
@@ -278,19 +268,34 @@ def _publish_options(func: F) -> F:
 @git_paths_argument
 @_git_options
 @_publish_options
+@click.option("--send", is_flag=True,
+              help="群发 the post to every follower instead of publishing it silently (as `mdwx send`).")
+@click.option("--yes", is_flag=True, help="With --send: do not ask for confirmation.")
 @_guard
 def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, draft: bool, wait: bool,
             dry_run: bool, force: bool, as_json: bool, sandbox: bool, backend: str | None, account: str | None,
-            due: bool) -> None:
+            due: bool, send: bool, yes: bool) -> None:
     """Upload posts' images, cover and videos, upload the article, submit it.
 
     A post with publish_at in its front matter is uploaded as a draft before that time and
-    submitted by the first run at or after it.
+    submitted by the first run at or after it. With --send the uploaded draft is mass-sent
+    (群发) to every follower instead of submitted: followers are notified.
     """
     from mdwx.cli.publish import run_publish
     from mdwx.publish.state.sync import exported_state
 
     targets = _select(paths, changed_since, git_range)
+    if send:
+        from mdwx.cli.send import run_send
+
+        if dry_run or draft or due or force:
+            raise ConfigError("--send goes with none of --dry-run, --draft, --due or --force",
+                              hint="`mdwx send POST` without --yes shows who it goes to and asks first")
+        options = options_from_env(sandbox=sandbox, backend=backend, account=account)
+        with exported_state(targets, options.state_path, write=True, say=_err):
+            code = run_send(targets, options, to="all", tag=None, openids=None, ignore_reprint=False,
+                            yes=yes, as_json=as_json)
+        sys.exit(code)
     options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox,
                                backend=backend, account=account, due=due)
     with exported_state(targets, options.state_path, write=not dry_run, say=_err):
@@ -332,14 +337,24 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str |
               help="Delete this one of the post's articles (e.g. one a --force publish superseded; "
                    "`mdwx status` lists them). Default: the post's current article.")
 @click.option("--sandbox", is_flag=True, help="Delete from the local sandbox.")
+@click.option("--sent", is_flag=True,
+              help="Delete the post's last 群发 from followers' history (message/mass/delete; --index from 1).")
 @backend_option
 @account_option
 @json_option
 @_guard
 def delete(paths: tuple[Path, ...], every: bool, yes: bool, index: int, article: str | None, sandbox: bool,
-           backend: str | None, account: str | None, as_json: bool) -> None:
+           sent: bool, backend: str | None, account: str | None, as_json: bool) -> None:
     """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
     from mdwx.cli.publish import run_delete
+
+    if sent:
+        from mdwx.cli.send import run_delete_sent
+
+        if len(paths) != 1 or every or article:
+            raise ConfigError("delete --sent takes one post (without --all or --article)")
+        options = options_from_env(sandbox=sandbox, backend=backend, account=account)
+        sys.exit(run_delete_sent(paths[0], options, index=index, yes=yes, as_json=as_json))
 
     sys.exit(run_delete(list(paths), options_from_env(sandbox=sandbox, backend=backend, account=account), yes=yes,
                         index=index, every=every, as_json=as_json, article=article))
@@ -355,14 +370,18 @@ def delete(paths: tuple[Path, ...], every: bool, yes: bool, index: int, article:
 @click.option("--review-seconds", type=float, default=None, help="Seconds an article stays 审核中.")
 @click.option("--reject", is_flag=True, help="Make every submitted article fail review (审核未通过).")
 @click.option("--wechat-pay", is_flag=True, help="Allow <a href> links, as for accounts with WeChat Pay.")
+@click.option("--account-type", type=click.Choice(["subscription", "service"]), default="subscription",
+              show_default=True, help="群发 quotas: 订阅号 one send a day, 服务号 four a month per follower.")
 @_guard
 def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path | None,
-            strict_images: bool, review_seconds: float | None, reject: bool, wechat_pay: bool) -> None:
+            strict_images: bool, review_seconds: float | None, reject: bool, wechat_pay: bool,
+            account_type: str) -> None:
     """Run a local server that behaves like WeChat's media API, for tests and CI."""
     from mdwx.sandbox import SandboxSettings, run_sandbox
 
     changes: dict[str, Any] = {"body_image_strict": strict_images, "review_reject": reject,
-                               "wechat_pay": wechat_pay, "state_path": state_path}
+                               "wechat_pay": wechat_pay, "state_path": state_path,
+                               "account_type": account_type}
     if appid:
         changes["appid"] = appid
     if secret:
@@ -377,6 +396,7 @@ def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path |
 
 
 from mdwx.cli.hook import add_hook_commands  # noqa: E402
+from mdwx.cli.send import add_send_commands  # noqa: E402
 from mdwx.cli.state import add_state_commands  # noqa: E402
 from mdwx.cli.themes import add_theme_commands  # noqa: E402
 
@@ -392,3 +412,4 @@ add_relay_commands(main, _guard)
 from mdwx.cli.mcp import add_mcp_command  # noqa: E402
 
 add_mcp_command(main, _guard)
+add_send_commands(main, _guard, json_option, account_option, backend_option)

@@ -66,8 +66,9 @@ def _progress(quiet: bool) -> Iterator[Events]:
     task = progress.add_task("uploading", total=0)
     videos: dict[str, Any] = {}
 
-    def on_post(post: Post, total: int) -> None:
-        progress.update(task, description=f"uploading {post.path.name}", total=total, completed=0)
+    def on_post(post: Post, total: int) -> None:  # posts overlap (mdwx.publish.overlap): one bar for the run
+        known = progress.tasks[0].total or 0
+        progress.update(task, description=f"uploading {post.path.name}", total=known + total)
 
     def on_video(name: str, done: int, total: int) -> None:
         if name not in videos:
@@ -129,9 +130,9 @@ def summary(results: list[PostResult], *, dry_run: bool) -> str:
     kept = [r for r in results if not r.error and [s for s in r.steps if not s.startswith("adopt ")] == ["keep"]]  # on_submitted_change = "warn"
     if kept:
         parts.append(f"{len(kept)} changed after submitting, kept as submitted (nothing sent; see the warning)")
-    unchanged += kept
+    counted = {id(r) for r in unchanged + kept}  # by identity: comparing results field by field is quadratic
     for status, words in _SUMMARY_WORDS:
-        count = sum(1 for r in results if r.status == status and not r.error and r not in unchanged)
+        count = sum(1 for r in results if r.status == status and not r.error and id(r) not in counted)
         if count:
             parts.append(f"{count} {_number(words, count)}")
     if failed:
@@ -190,6 +191,9 @@ def _print_status_row(row: StatusRow, *, show_error: bool) -> None:
         _say(f"    live status unavailable: {row.error}", fg="yellow")
     for old in row.superseded:
         _say(f"    superseded: {old.media_id} {old.status}" + (f"  {old.url}" if old.url else ""))
+    for sent in row.sends:
+        _say(f"    群发 to {sent['to']}: msg_id {sent['msg_id'] or '?'} {sent['msg_status'] or ''}"
+             f" — {sent['error'] or sent['meaning']}")
 
 
 def run_delete(paths: list[Path], options: Options, *, yes: bool, as_json: bool, index: int = 0,

@@ -71,7 +71,7 @@ def matches(relative: str, patterns: Iterable[str]) -> bool:
 
 def options(**changes: Any) -> api.Options:
     """The API options for a plugin run: credentials and overrides from the environment."""
-    from mdwx.cli.main import options_from_env
+    from mdwx.cli.common import options_from_env
 
     return options_from_env(**changes)
 

@@ -199,7 +199,7 @@ def referenced_files(post: object) -> set[Path]:
         return set()
     root = post.config.root  # type: ignore[attr-defined]
     sources = [a.reference_from(article.path) for a in document.assets
-               if not a.is_remote and not a.is_data_uri and a.kind.value != "formula"]
+               if not a.is_remote and not a.is_data_uri and not a.is_typeset]
     if article.cover and not article.cover.startswith(("http://", "https://", "//", "data:")):
         sources.append(article.cover)
     found = set()

@@ -104,7 +104,7 @@ class CopyMaker:
             return self._conn, self._state
 
     async def _upload(self, prepared: Prepared) -> Copied:
-        from mdwx.api.connection import with_overrides
+        from mdwx.api.inputs import with_overrides
         from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader
 
         config = with_overrides(prepared.post, self.options).config
@@ -131,7 +131,7 @@ class CopyMaker:
 async def local_copy(prepared: Prepared, options: Options) -> Copied:
     """The copy without credentials: every picture publish would upload, normalised as it
     would be and inlined as a ``data:`` URI. Raises :class:`MdwxError` for a bad picture."""
-    from mdwx.api.connection import with_overrides
+    from mdwx.api.inputs import with_overrides
     from mdwx.preview.snapshot import data_uri
     from mdwx.publish.resolve import AssetLoader
 

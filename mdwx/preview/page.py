@@ -14,7 +14,9 @@ import json
 from html import escape
 
 from mdwx.preview.snapshot import Snapshot
-from mdwx.render.preview import PAGE_CSS, content_security_policy, meta_html
+from mdwx.render.darkmode import dark_mode
+from mdwx.render.preview import DARK_SCOPE, PAGE_CSS, content_security_policy, meta_html
+from mdwx.render.preview_words import clock_time, date_time, site_zone, words_for
 
 LIVE_CSS = """
 .bar button { font: inherit; padding: 5px 10px; border-radius: 6px; border: 1px solid #07c160;
@@ -33,18 +35,20 @@ body.stale .content { opacity: .45; }
 """
 
 PAGE = """<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>{css}</style>
+<style id="dark-css">{dark_css}</style>
 </head>
-<body data-version="{version}" class="{body_class}">
+<body data-version="{version}" class="{body_class}" data-words="{words}">
 <div class="bar">
 <span id="chars">{chars}</span>
-<label><input type="checkbox" id="dark"> dark mode</label>
-<button type="button" id="copy">Copy for the WeChat editor</button>
+<span id="updated">{updated}</span>
+<label><input type="checkbox" id="dark"> {dark}</label>
+<button type="button" id="copy">{copy}</button>
 <span id="status" role="status"></span>
 </div>
 <div class="notes" id="notes">{notes}</div>
@@ -61,6 +65,8 @@ SCRIPT = r"""
 "use strict";
 const $ = (id) => document.getElementById(id);
 let version = Number(document.body.dataset.version);
+const words = JSON.parse(document.body.dataset.words);
+const said = (key, values) => words[key].replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
 
 function say(text, failed) {
   $("status").textContent = text;
@@ -78,7 +84,7 @@ function show(doc) {
   const notes = $("notes");
   notes.replaceChildren();
   if (doc.error) notes.append(line("error", doc.error));
-  for (const w of doc.warnings) notes.append(line("warning", "warning: " + w));
+  for (const w of doc.warnings) notes.append(line("warning", said("warning", {text: w})));
   for (const n of doc.notes) notes.append(line("note", n));
   document.body.classList.toggle("stale", Boolean(doc.error) && !doc.html);
   if (doc.html || !doc.error) {
@@ -87,13 +93,19 @@ function show(doc) {
     const h1 = document.createElement("h1"); h1.textContent = doc.title;
     const by = document.createElement("div"); by.className = "by"; by.textContent = doc.author;
     meta.append(h1, by);
+    if (doc.when) {
+      const w = document.createElement("div"); w.className = "when"; w.textContent = doc.when;
+      meta.append(w);
+    }
     if (doc.digest) {
       const d = document.createElement("div"); d.className = "digest"; d.textContent = doc.digest;
       meta.append(d);
     }
     $("article").innerHTML = doc.html;
-    $("chars").textContent = doc.chars.toLocaleString("en") + " characters";
+    $("dark-css").textContent = doc.dark_css;
+    $("chars").textContent = doc.chars_text;
   }
+  $("updated").textContent = doc.updated;
   document.title = doc.title || document.title;
   version = doc.version;
   document.body.dataset.version = String(version);
@@ -107,9 +119,9 @@ async function refresh() {
 function listen() {
   const events = new EventSource("/events");
   events.addEventListener("update", (e) => {
-    if (Number(e.data) !== version) refresh().catch((err) => say("reload failed: " + err, true));
+    if (Number(e.data) !== version) refresh().catch((err) => say(said("reload_failed", {error: err}), true));
   });
-  events.onerror = () => say("preview server unreachable: retrying…", true);
+  events.onerror = () => say(said("unreachable", {}), true);
   events.onopen = () => { if ($("status").classList.contains("failed")) say(""); };
 }
 
@@ -157,10 +169,10 @@ function copyBySelection(html) {
 $("copy").addEventListener("click", async () => {
   const button = $("copy");
   button.disabled = true;
-  say("preparing the article…");
+  say(said("preparing", {}));
   // The ClipboardItem gets promises at once, inside the click (Safari requires it).
   const made = fetch("/copy", {method: "POST"}).then((r) => r.json());
-  const usable = (c) => { if (!c.html) throw new Error(c.error || "nothing to copy"); return c.html; };
+  const usable = (c) => { if (!c.html) throw new Error(c.error || said("nothing", {})); return c.html; };
   try {
     let result;
     try {
@@ -174,12 +186,12 @@ $("copy").addEventListener("click", async () => {
       result = await made;
       copyBySelection(usable(result));
     }
-    let text = "Copied: paste into the WeChat editor.";
-    if (result.hosted) text += " Pictures are on WeChat (" + result.uploaded + " uploaded, " + result.reused + " reused).";
-    if (result.error) say("Copied with local pictures; uploading failed: " + result.error, true);
+    let text = said("copied", {});
+    if (result.hosted) text += said("hosted", result);
+    if (result.error) say(said("upload_failed", result), true);
     else say(text);
   } catch (err) {
-    say("copy failed: " + err, true);
+    say(said("copy_failed", {error: err}), true);
   } finally {
     button.disabled = false;
   }
@@ -194,29 +206,51 @@ CSP = content_security_policy(SCRIPT, served=True)
 
 
 def render_page(snapshot: Snapshot, notes: list[str]) -> str:
-    """The whole page for ``snapshot``; ``notes`` are shown below its warnings."""
+    """The whole page for ``snapshot``; ``notes`` are shown below its warnings. Its words
+    follow the article's language, its times the site's time zone (:mod:`~mdwx.render.preview_words`)."""
+    shown = _shown(snapshot)
+    words = words_for(snapshot.lang)
     return PAGE.format(
+        lang=escape(snapshot.lang),
         title=escape(snapshot.title or snapshot.path.name),
         css=PAGE_CSS + LIVE_CSS,
+        dark_css=shown["dark_css"],
         version=snapshot.version,
         body_class="stale" if snapshot.error and not snapshot.html else "",
-        chars=f"{snapshot.chars:,} characters",
+        words=escape(json.dumps(words, ensure_ascii=False), quote=True),
+        chars=escape(str(shown["chars_text"])),
+        updated=escape(str(shown["updated"])),
+        dark=escape(words["dark"]),
+        copy=escape(words["copy"]),
         notes=notes_html(snapshot, notes),
-        meta=meta_html(snapshot.title, snapshot.author, snapshot.digest),
-        article=snapshot.html,
+        meta=meta_html(snapshot.title, snapshot.author, snapshot.digest, when=str(shown["when"])),
+        article=shown["html"],
         script=SCRIPT,
     )
 
 
+def _shown(snapshot: Snapshot) -> dict[str, object]:
+    """What the page shows beyond the snapshot: its article marked for dark mode with the CSS
+    of WeChat's dark colours, and its words and times."""
+    words, zone = words_for(snapshot.lang), site_zone(snapshot.timezone)
+    html, dark_css = dark_mode(snapshot.html, scope=DARK_SCOPE) if snapshot.html else ("", "")
+    when = ("" if snapshot.publish_at is None else
+            words["scheduled"].format(time=date_time(snapshot.publish_at, zone, snapshot.lang)))
+    return {"html": html, "dark_css": dark_css, "chars_text": words["chars"].format(count=snapshot.chars),
+            "updated": words["updated"].format(time=clock_time(snapshot.taken, zone)), "when": when}
+
+
 def notes_html(snapshot: Snapshot, notes: list[str]) -> str:
     """The error, warnings and notes as the script draws them."""
+    warning = words_for(snapshot.lang)["warning"]
     lines = ([("error", snapshot.error)] if snapshot.error else []) + \
-        [("warning", f"warning: {w}") for w in snapshot.warnings] + [("note", n) for n in notes]
+        [("warning", warning.format(text=w)) for w in snapshot.warnings] + [("note", n) for n in notes]
     return "".join(f'<p class="{kind}">{escape(text)}</p>' for kind, text in lines)
 
 
 def article_json(snapshot: Snapshot, notes: list[str]) -> str:
     """``/article.json``: what :func:`render_page` shows, for the script to swap in."""
     document = snapshot.to_json()
+    document.update(_shown(snapshot))
     document["notes"] = notes
     return json.dumps(document, ensure_ascii=False)

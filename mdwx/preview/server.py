@@ -20,7 +20,7 @@ import uvicorn
 
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.preview.app import create_app
-from mdwx.sandbox.server import bind_socket
+from mdwx.serving import bind_socket
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options

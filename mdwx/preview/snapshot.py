@@ -13,6 +13,7 @@ import mimetypes
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +58,10 @@ class Snapshot:
     files: frozenset[Path] = frozenset()
     media: dict[str, Path] = field(default_factory=dict)
     prepared: Prepared | None = None
+    lang: str = "en"  # the article's language: the page's words follow it
+    timezone: str = ""  # the site's time zone ("" = the machine's): the page's times follow it
+    publish_at: datetime | None = None  # front matter publish_at, shown as "scheduled for …"
+    taken: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # shown as "updated …"
 
     def to_json(self) -> dict[str, object]:
         return {"version": self.version, "title": self.title, "author": self.author,
@@ -90,7 +95,7 @@ def take_snapshot(path: Path, version: int, previous: Snapshot | None = None) ->
         snapshot.error = one_line(str(exc))
         if previous is not None:
             files |= previous.files
-            snapshot.title = previous.title
+            snapshot.title, snapshot.lang, snapshot.timezone = previous.title, previous.lang, previous.timezone
     snapshot.files = frozenset(Path(os.path.abspath(f)) for f in files)
     return snapshot
 
@@ -101,6 +106,10 @@ def _fill(snapshot: Snapshot, prepared: Prepared) -> None:
     snapshot.author = article.author or config.author
     snapshot.warnings = list(prepared.offline_warnings)
     snapshot.chars = prepared.text_chars
+    from mdwx.render.preview import article_language
+
+    snapshot.lang, snapshot.timezone = article_language(article, config), config.timezone
+    snapshot.publish_at = article.publish_at
     if prepared.breach is not None:
         snapshot.error = one_line(str(prepared.breach))
     values = {}
@@ -116,13 +125,15 @@ def _fill(snapshot: Snapshot, prepared: Prepared) -> None:
 
 def _inline_value(asset: Asset, prepared: Prepared, media: dict[str, Path]) -> str:
     """A URL the browser can show: ``data:`` for pictures, ``/media/<key>`` for a video."""
-    from mdwx.assets.local import read_local_file, render_formula, resolve_local
+    from mdwx.assets.local import read_local_file, resolve_local
     from mdwx.publish.resolve import AssetLoader
 
     config, article = prepared.post.config, prepared.article
     try:
-        if asset.kind is AssetKind.FORMULA:
-            return data_uri(render_formula(asset.source, display=asset.display), "image/png")
+        if asset.is_typeset:
+            from mdwx.assets.diagram import typeset_png
+
+            return data_uri(typeset_png(asset), "image/png")
         if asset.is_data_uri:
             return asset.source
         if asset.is_remote:

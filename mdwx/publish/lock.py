@@ -17,8 +17,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from mdwx.errors import ConfigError
-from mdwx.publish.plan import PublishError
+from mdwx.errors import ConfigError, PublishError
 
 POLL = 0.05  # seconds between attempts while another process holds the lock
 

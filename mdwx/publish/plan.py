@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.diagnostics import Diagnostic
-from mdwx.errors import MdwxError
+from mdwx.errors import PublishError  # PublishError: re-exported, the API's name
 from mdwx.publish.identity import Found
 from mdwx.publish.marker import ADOPTED, Mark
 from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
@@ -30,12 +30,6 @@ from mdwx.urls import redact
 #: Article steps, in the order they run. KEEP: a submitted article is kept though the post
 #: changed (``on_submitted_change = "warn"``): nothing is sent, a warning names the next command.
 UNCHANGED, UPDATE, UPLOAD, SETTLE, KEEP = "unchanged", "update", "uploadnews", "settle", "keep"
-
-
-class PublishError(MdwxError):
-    """A post could not be published: WeChat refused it, or publishing it would be wrong."""
-
-    code = "publish"
 
 
 @dataclass

@@ -20,11 +20,12 @@ from typing import Any
 
 from mdwx.build import Prepared, prepare
 from mdwx.diagnostics import Diagnostic
-from mdwx.errors import ConfigError, MdwxError
+from mdwx.errors import ConfigError, MdwxError, PublishError
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
 from mdwx.publish.identity import Found, article_fingerprint, find_article
 from mdwx.publish.lock import post_lock, post_lock_path
 from mdwx.publish.marker import Mark, post_mark, record_adopted
+from mdwx.publish.overlap import DEFAULT_WINDOW, in_order
 from mdwx.publish.plan import (
     ACTION_TEXT,
     KEEP,
@@ -33,7 +34,6 @@ from mdwx.publish.plan import (
     UPDATE,
     UPLOAD,
     Plan,
-    PublishError,
     cached_video,
     decide,
     describe,
@@ -47,10 +47,13 @@ from mdwx.publish.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
 from mdwx.publish.results import Events, PostResult, PublishOptions
 from mdwx.publish.review import follow_review
 from mdwx.publish.rules import apply_rules
+from mdwx.publish.state.post_inputs import PostInputs
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.publish.submission import SubmitSteps
+from mdwx.publish.unchanged import UnchangedPosts, replay
 from mdwx.source.article import EmptyPost
 from mdwx.source.posts import Post
+from mdwx.source.used_files import noting
 from mdwx.urls import redact
 
 __all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
@@ -71,6 +74,11 @@ class Publisher(SubmitSteps):
         self.backend: Backend | None = None
         #: Posts the run's gate prepared already (:func:`mdwx.api.routed.gate_routes`), by path.
         self.ready: dict[Path, Prepared] = {}
+        #: Posts whose inputs are unchanged since their last successful run, by path, and the
+        #: run's record of what each post used (:mod:`mdwx.publish.unchanged`).
+        self.unchanged: dict[Path, PostInputs] = {}
+        self.inputs: UnchangedPosts | None = None
+        self._uploader: Uploader | None = None
 
     def _bind(self, post: Post) -> Backend:
         """The run's backend (``--backend``, else the first post's site), and its records."""
@@ -83,10 +91,13 @@ class Publisher(SubmitSteps):
                               hint="publish sites with different backends in separate runs, or pass --backend")
         return self.backend
     async def publish_all(self, posts: Sequence[Post]) -> list[PostResult]:
-        """Publish one post after the other, then follow every review at once (``--wait``)."""
-        results = []
-        for post in posts:  # one failure does not stop the others
-            results.append(await self.publish(post, follow=False))
+        """Publish the posts side by side, then follow every review at once (``--wait``).
+
+        Up to the site's concurrency of posts are in flight (:mod:`mdwx.publish.overlap`); one
+        failure does not stop the others; the results are in the order of ``posts``.
+        """
+        window = self.options.concurrency or (posts[0].config.concurrency if posts else DEFAULT_WINDOW)
+        results = await in_order(posts, functools.partial(self.publish, follow=False), window)
         await asyncio.gather(*(self._follow_result(post, result) for post, result in zip(posts, results, strict=True)))
         return results
 
@@ -116,6 +127,14 @@ class Publisher(SubmitSteps):
                 result.error = exc
 
     async def _publish(self, post: Post, result: PostResult) -> None:
+        self._bind(post)
+        kept = self.unchanged.pop(post.path, None)
+        if kept is not None and replay(self.state, self.appid, kept, result, draft=self.options.draft):
+            return  # nothing it uses changed since its last successful run: nothing read, rendered or sent
+        with noting(self.inputs.used_by(post) if self.inputs else {}):
+            await self._publish_post(post, result)
+
+    async def _publish_post(self, post: Post, result: PostResult) -> None:
         backend = self._bind(post)
         try:
             prepared = self.ready.pop(post.path, None) or prepare(post)
@@ -175,6 +194,8 @@ class Publisher(SubmitSteps):
         ``assets``: every asset, the cover (an image post's first picture) first.
         """
         article = prepared.article
+        if self.inputs is not None:  # what any run of these inputs shows, kept for the next
+            self.inputs.note_loaded(prepared, result, len(assets))
         if self.options.dry_run:
             found = self._find(post, article)
             plan = await self._make_plan(post, prepared, assets, found, self._mark(post, article))
@@ -280,8 +301,10 @@ class Publisher(SubmitSteps):
         cover, video_cover, loaded = loaded_parts
         pending = sum(1 for x in [*loaded, cover] if not x.cached and x.kind != "video")
         self.events.on_post(post, pending)
-        concurrency = self.options.concurrency or post.config.concurrency
-        uploader = Uploader(self.client, self.state, self.appid, concurrency, self.events.on_upload)
+        if self._uploader is None:  # one per run: the account's concurrency limit, one upload per picture
+            concurrency = self.options.concurrency or post.config.concurrency
+            self._uploader = Uploader(self.client, self.state, self.appid, concurrency, self.events.on_upload)
+        uploader = self._uploader
         resolved = await self._resolve(prepared, uploader, loaded, cover)
         await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)
         result.uploads = resolved.counts.to_json()

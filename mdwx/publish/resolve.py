@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, TypeVar
 
+from mdwx.assets.diagram import typeset_png
 from mdwx.assets.fetch import FetchPolicy, fetch_remote
-from mdwx.assets.formula import render_formula
 from mdwx.assets.imaging import (
     PreparedImage,
     body_target,
@@ -126,12 +126,12 @@ class AssetLoader:
         if asset.kind is AssetKind.VIDEO:
             path = self._local_video(asset, post_path)
             return LoadedAsset(asset, KIND_VIDEO, "", video_path=path)
-        if asset.kind is AssetKind.FORMULA:
-            digest = _sha256(f"{int(asset.display)}\0{asset.source}".encode())
-            loaded = self._lookup(LoadedAsset(asset, KIND_FORMULA, digest))
+        if asset.is_typeset:  # formulas and diagrams: the state knows both as drawn "formula" uploads
+            recipe = (f"{int(asset.display)}\0{asset.source}" if asset.kind is AssetKind.FORMULA
+                      else f"diagram\0{asset.language}\0{asset.source}")
+            loaded = self._lookup(LoadedAsset(asset, KIND_FORMULA, _sha256(recipe.encode())))
             if not loaded.cached:
-                png = await asyncio.to_thread(
-                    located, lambda: render_formula(asset.source, display=asset.display), post_path, asset.line)
+                png = await asyncio.to_thread(located, lambda: typeset_png(asset), post_path, asset.line)
                 loaded.prepared = await self._prepare(png, asset, post_path, KIND_BODY)
             return loaded
         data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
@@ -147,7 +147,8 @@ class AssetLoader:
 
     def _prepare_now(self, data: bytes, asset: Asset, post_path: Path, kind: LoadedKind) -> PreparedImage:
         images = self.config.images
-        source = asset.source if asset.kind is not AssetKind.FORMULA else f"formula ${asset.source}$"
+        source = (f"formula ${asset.source}$" if asset.kind is AssetKind.FORMULA
+                  else f"{asset.language} diagram" if asset.kind is AssetKind.DIAGRAM else asset.source)
         if kind == KIND_CARD:
             return located(lambda: make_card_image(data, card_target(images), source=source), post_path, asset.line)
         if kind == KIND_COVER:
@@ -262,6 +263,13 @@ class Uploader:
         return await task
 
     async def _upload(self, loaded: LoadedAsset) -> tuple[str, str | None]:
+        try:
+            return await self._send(loaded)
+        except BaseException:  # a later post (or run) tries again, as if this one had not
+            self._inflight.pop((loaded.content_hash, loaded.kind), None)
+            raise
+
+    async def _send(self, loaded: LoadedAsset) -> tuple[str, str | None]:
         prepared = loaded.prepared
         assert prepared is not None  # loaded assets that are not cached are always prepared
         assert loaded.kind != KIND_VIDEO  # videos go through video.py

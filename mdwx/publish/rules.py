@@ -43,14 +43,18 @@ def check_remote_pictures(prepared: Prepared) -> None:
     """Each remote picture (and a remote cover) that would be fetched must be an http(s) URL
     whose host is not known to be non-public (:func:`mdwx.assets.fetch.check_remote_offline`);
     a URL mirrored by a local file (``mirrors``) is not fetched. Raises :class:`AssetError`."""
-    from mdwx.assets.fetch import FetchPolicy, check_remote_offline
-    from mdwx.errors import AssetError
-    from mdwx.publish.resolve import mirrored
-
     article, config = prepared.article, prepared.post.config
     references = [(a.source, a.line) for a in prepared.document.assets if a.kind in _FETCHED and a.is_remote]
     if prepared.cover is not None and is_remote(prepared.cover[0]) and article.post_type != "images":
         references.append((prepared.cover[0], prepared.cover[2]))
+    if not references:
+        return
+    # Only now: a URL is checked as the fetch will parse it (httpx's parser), and importing the
+    # fetch stack (httpx, asyncio, ssl) is most of an offline command's start-up.
+    from mdwx.assets.fetch import FetchPolicy, check_remote_offline
+    from mdwx.errors import AssetError
+    from mdwx.publish.resolve import mirrored
+
     policy = FetchPolicy.from_limits(config.images)
     for source, line in references:
         if mirrored(config, source) is not None:

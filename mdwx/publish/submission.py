@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from mdwx.publish.plan import PublishError
+from mdwx.errors import PublishError
 from mdwx.publish.review import Progress, follow
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
@@ -99,10 +99,9 @@ class SubmitSteps:
             else:
                 self.state.record_submission(self.appid)
                 result.actions.append("submitted for review")
-            self.state.record_submitted(self.appid, post.relative, publish_id)
-            msg_data_id = getattr(self.backend, "msg_data_ids", {}).get(publish_id, "")
-            if msg_data_id:
-                self.state.record_msg_data_id(self.appid, post.relative, msg_data_id)
+            kept = getattr(self.backend, "msg_data_ids", {})  # the draft API's, for comments
+            self.state.record_submitted(self.appid, post.relative, publish_id,
+                                        kept.get(publish_id, ""))
             result.status = "submitted"
             return
 

@@ -4,7 +4,6 @@ for tests) and :func:`run_relay` (blocking, for ``mdwx relay --listen``)."""
 from __future__ import annotations
 
 import json
-import socket
 import sys
 import threading
 import time
@@ -20,6 +19,7 @@ from mdwx.relay.app import LogSink, RelayCore, create_relay_app
 from mdwx.relay.keys import KeyStore
 from mdwx.relay.settings import RelaySettings, account_secret, is_loopback
 from mdwx.relay.upstream import AccountUpstream
+from mdwx.serving import BackgroundServer, bind_socket, uvicorn_config
 from mdwx.wechat.token import TokenCache, default_cache
 
 _START_TIMEOUT = 10.0
@@ -86,31 +86,8 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def _bind(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    try:
-        sock.bind((host, port))
-    except OSError:
-        sock.close()
-        raise
-    sock.listen(512)
-    sock.setblocking(False)
-    return sock
-
-
 def _config(app: Any) -> uvicorn.Config:
-    return uvicorn.Config(
-        app,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-        timeout_graceful_shutdown=2,
-        http="h11",
-        proxy_headers=False,
-    )
+    return uvicorn_config(app, lifespan="on", graceful_seconds=2)
 
 
 class RelayServer:
@@ -122,36 +99,21 @@ class RelayServer:
         self.core = core
         self.host, self._port = host, port
         self.app = create_relay_app(core, http.aclose)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._serving = BackgroundServer("mdwx-relay")
         self.base_url = ""
 
     def start(self) -> RelayServer:
-        from mdwx.sandbox.server import _PromptServer
-
-        sock = _bind(self.host, self._port)
+        """Bind, serve in a daemon thread and return once uvicorn accepts."""
+        if self._serving.running:
+            return self
+        sock = bind_socket(self.host, self._port, backlog=512)
         self._port = sock.getsockname()[1]
         self.base_url = f"http://{self.host}:{self._port}"
-        server = _PromptServer(_config(self.app))
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.run, kwargs={"sockets": [sock]}, name="mdwx-relay", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + _START_TIMEOUT
-        while not server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                sock.close()
-                raise RuntimeError("the relay did not start")
-            time.sleep(0.005)
+        self._serving.start(_config(self.app), sock)
         return self
 
     def stop(self) -> None:
-        if self._server is None or self._thread is None:
-            return
-        self._server.should_exit = True
-        self._thread.join(timeout=_START_TIMEOUT)
-        self._server, self._thread = None, None
+        self._serving.stop()
 
     def __enter__(self) -> RelayServer:
         return self.start()
@@ -173,7 +135,7 @@ def run_relay(
     Raises :class:`ConfigError` when the address cannot be bound.
     """
     try:
-        sock = _bind(host, port)
+        sock = bind_socket(host, port, backlog=512)
     except OSError as exc:
         raise ConfigError(
             f"cannot listen on {host}:{port}: {exc.strerror}",

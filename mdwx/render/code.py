@@ -289,6 +289,14 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvT
         from mdwx.render.media import formula_html
 
         return formula_html(token.content, ctx, display=True)
+    from mdwx.assets.diagram import is_diagram_language
+
+    if is_diagram_language(language):
+        from mdwx.render.diagrams import diagram_html
+
+        code = code_block_html(token.content, "text", ctx.pygments_style, ctx.config.tab_width, ctx.warn,
+                               ctx.code_colour, **_framing(ctx, token.info))
+        return diagram_html(token.content, language, ctx, code)
     if language not in _PLAIN and find_lexer(language) is None:
         ctx.warn(f"unknown code language {language!r}: shown without highlighting", code="unknown-language")
     return code_block_html(token.content, language, ctx.pygments_style, ctx.config.tab_width, ctx.warn,

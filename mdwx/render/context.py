@@ -57,6 +57,7 @@ class RenderContext:
     lang: str = "en"  # the article's language (BCP 47): callout titles follow it
     raw_hooks: Hooks | None = None  # sanitizer hooks shared by every raw-HTML fragment
     math: bool = True  # whether $…$ is math in what is rendered (the post's setting)
+    fallbacks: dict[str, str] = field(default_factory=dict)  # asset key → HTML if it cannot be drawn
     hidden_line: int | None = None  # where the never-shown element left open started
     pending_prefix: str = ""  # marker written into the next paragraph (list items, notes)
 
@@ -87,15 +88,17 @@ class RenderContext:
         except ValueError:
             return path.as_posix()
 
-    def add_asset(self, kind: AssetKind, source: str, *, alt: str = "", display: bool = False) -> Asset:
+    def add_asset(self, kind: AssetKind, source: str, *, alt: str = "", display: bool = False,
+                  language: str = "") -> Asset:
         """Record an asset once (first appearance wins) and return it."""
-        local = None if kind is AssetKind.FORMULA else self.local_path(source)
+        local = None if kind in (AssetKind.FORMULA, AssetKind.DIAGRAM) else self.local_path(source)
         # Key on the resolved file: "qr.png" beside a footer template and beside the post are
         # different pictures.
-        key = asset_key(kind, self._site_relative(local) if local else source, display)
+        keyed = self._site_relative(local) if local else f"{language}\0{source}" if language else source
+        key = asset_key(kind, keyed, display)
         asset = self.assets.get(key)
         if asset is None:
-            asset = Asset(key, kind, source, self.line, alt, display, local)
+            asset = Asset(key, kind, source, self.line, alt, display, local, language)
             self.assets[key] = asset
         return asset
 

@@ -11,13 +11,19 @@ bold text and marks.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from mdwx.diagnostics import Diagnostic
+from mdwx.render.colours import (
+    HEX_COLOUR,
+    RGB_COLOUR,
+    contrast,
+    hex_colour,
+    parse_colour,
+)
 
 if TYPE_CHECKING:
     from mdwx.render.themes import Theme
@@ -28,9 +34,6 @@ MIN_ACCENT_RATIO = 3.0  # WCAG 2 AA for large or bold text and non-text marks: a
 ACCENTS = frozenset({"strong", "link", "reference number", "strikethrough", "list marker", "caption",
                      "h1", "h2", "h3", "h4", "references title"}
                     | {f"{kind} title" for kind in ("note", "tip", "important", "warning", "caution")})
-_HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})\b")
-_RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)")
-_NAMED = {"white": "#ffffff", "black": "#000000"}
 
 PROBE = (
     '<section class="mdwx"><p data-probe="body text">text <strong data-probe="strong">s</strong> '
@@ -62,36 +65,6 @@ class Pair:
     ratio: float
 
 
-def parse_colour(value: str) -> tuple[int, int, int] | None:
-    """``#rgb``, ``#rrggbb``, ``rgb()``/``rgba()`` or white/black as 0–255 channels; else None."""
-    value = value.strip().lower()
-    value = _NAMED.get(value, value)
-    hexa = _HEX.fullmatch(value)
-    if hexa:
-        digits = hexa.group(1)
-        if len(digits) == 3:
-            digits = "".join(c * 2 for c in digits)
-        return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
-    rgb = _RGB.match(value)
-    return (int(rgb.group(1)), int(rgb.group(2)), int(rgb.group(3))) if rgb else None
-
-
-def luminance(rgb: tuple[int, int, int]) -> float:
-    """WCAG 2 relative luminance, 0 (black) to 1 (white)."""
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(v) for v in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:
-    """WCAG 2 contrast ratio, 1 to 21."""
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
 def _declared(style: str, names: tuple[str, ...]) -> str | None:
     found = None
     for declaration in style.split(";"):
@@ -105,14 +78,14 @@ def _background(style: str) -> str | None:
     value = _declared(style, ("background", "background-color"))
     if value is None:
         return None
-    match = _HEX.search(value) or _RGB.search(value)
+    match = HEX_COLOUR.search(value) or RGB_COLOUR.search(value)
     return match.group(0) if match else None
 
 
 class _Pairs(HTMLParser):
-    def __init__(self, page: str) -> None:
+    def __init__(self, page: str, text: str = "#333333") -> None:
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, str, str]] = [("", "#333333", page)]  # tag, colour, background
+        self.stack: list[tuple[str, str, str]] = [("", text, page)]  # tag, colour, background
         self.pairs: list[Pair] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -133,12 +106,18 @@ class _Pairs(HTMLParser):
                 break
 
 
-def theme_pairs(css: str, page: str = "#ffffff") -> list[Pair]:
-    """Every kind of text of the probe article in theme ``css`` on a ``page`` background."""
+def theme_pairs(css: str, page: str = "#ffffff", *, dark: bool = False) -> list[Pair]:
+    """Every kind of text of the probe article in theme ``css`` on a ``page`` background;
+    ``dark``: as WeChat's dark mode converts it (:mod:`.darkmode`), on its dark page."""
     import css_inline
 
     html = css_inline.inline_fragment(PROBE, css, load_remote_stylesheets=False)
     parser = _Pairs(page)
+    if dark:
+        from mdwx.render.darkmode import DARK_PAGE, DARK_TEXT, dark_html
+
+        html = dark_html(html)
+        parser = _Pairs(hex_colour(DARK_PAGE), hex_colour(DARK_TEXT))
     parser.feed(html)
     parser.close()
     return parser.pairs
@@ -149,14 +128,14 @@ def minimum_for(what: str) -> float:
     return MIN_ACCENT_RATIO if what in ACCENTS else MIN_RATIO
 
 
-def low_contrast(css: str, page: str = "#ffffff") -> list[Pair]:
+def low_contrast(css: str, page: str = "#ffffff", *, dark: bool = False) -> list[Pair]:
     """The pairs of :func:`theme_pairs` below their :func:`minimum_for`."""
-    return [pair for pair in theme_pairs(css, page) if pair.ratio < minimum_for(pair.what)]
+    return [pair for pair in theme_pairs(css, page, dark=dark) if pair.ratio < minimum_for(pair.what)]
 
 
 @lru_cache(maxsize=16)
-def _low(css: str) -> tuple[Pair, ...]:
-    return tuple(low_contrast(css))
+def _low(css: str, dark: bool = False) -> tuple[Pair, ...]:
+    return tuple(low_contrast(css, dark=dark))
 
 
 def contrast_warnings(theme: Theme) -> list[Diagnostic]:
@@ -164,6 +143,10 @@ def contrast_warnings(theme: Theme) -> list[Diagnostic]:
     the theme's file (a built-in: its name). Computed once per theme per process."""
     where = str(theme.path) if theme.path is not None else None
     return [Diagnostic(f"theme {theme.name!r}: {pair.what} {pair.colour} on {pair.background} has contrast "
-                       f"{pair.ratio}:1, below {minimum_for(pair.what)}:1 (WCAG)", where, None,
-                       code="low-contrast", hint="darken the text colour or lighten its background")
-            for pair in _low(theme.css)]
+                       f"{pair.ratio}:1, below {minimum_for(pair.what)}:1 (WCAG){mode}", where, None,
+                       code="low-contrast", hint=hint)
+            for dark, mode, hint in ((False, "", "darken the text colour or lighten its background"),
+                                     (True, " in WeChat's dark mode",
+                                      "WeChat dims light backgrounds to a mid-tone there: give the text "
+                                      "a colour further from the background's, or drop the background"))
+            for pair in _low(theme.css, dark)]

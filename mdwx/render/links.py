@@ -101,8 +101,11 @@ def _names_itself(text: str, url: str) -> bool:
     text = text.strip()
     if not text:
         return True
+    # A scheme put in front stays at the front of the normalised text (``http:`` then its
+    # slashes): only the URL's own scheme can match, so the others are not normalised.
     return any(normalizeLink(prefix + text).rstrip("/") == url.rstrip("/")
-               for prefix in ("", "http://", "https://", "mailto:"))
+               for prefix in ("", "http://", "https://", "mailto:")
+               if url.startswith(prefix.rstrip("/")))
 
 
 def is_wechat_article(url: str) -> bool:

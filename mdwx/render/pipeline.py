@@ -22,7 +22,7 @@ from markdown_it.utils import EnvType, OptionsDict
 
 from mdwx.config import SiteConfig
 from mdwx.diagnostics import Diagnostic
-from mdwx.document import Document
+from mdwx.document import Asset, Document
 from mdwx.render.blocks import blocks_plugin
 from mdwx.render.bounded import NESTING_KEY
 from mdwx.render.code import code_plugin
@@ -171,7 +171,19 @@ def finish(ctx: RenderContext, parts: list[str], theme: Theme, tail: str = "") -
             f"elements nested more than {MAX_DEPTH} deep (emphasis, raw HTML) lose their "
             "innermost tags; the text is kept", str(ctx.path) if ctx.path else None, None,
             code="deep-nesting"))
-    return Document(inline_theme(html, theme), assets, list(ctx.warnings), list(ctx.errors))
+    return Document(inline_theme(html, theme), assets, list(ctx.warnings), list(ctx.errors),
+                    inline_fallbacks(ctx.fallbacks, assets, theme))
+
+
+def inline_fallbacks(fallbacks: dict[str, str], assets: list[Asset], theme: Theme) -> dict[str, str]:
+    """Each kept asset's fallback HTML with the theme inlined as in the article (inside its root)."""
+    kept = {asset.key for asset in assets}
+    inlined = {}
+    for key, html in fallbacks.items():
+        if key in kept:
+            whole = inline_theme(f'<section class="mdwx">{html}</section>', theme)
+            inlined[key] = whole[whole.index(">") + 1 : whole.rindex("</section>")]
+    return inlined
 
 
 def render_markdown(text: str, config: SiteConfig, *, theme: Theme,

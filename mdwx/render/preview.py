@@ -17,13 +17,14 @@ import hashlib
 from html import escape
 
 from mdwx.config import SiteConfig
-from mdwx.render.callouts import language_family
+from mdwx.render.darkmode import dark_mode
 from mdwx.render.limits import text_chars
+from mdwx.render.preview_words import date_time, site_zone, words_for
 from mdwx.source.model import Article
 
-#: The phone frame, shared by the static page and the live preview. ``body.dark`` is an
-#: approximation of WeChat's dark mode: its #191919 page, the article's colours inverted
-#: with hues kept, pictures shown as they are.
+#: The phone frame, shared by the static page and the live preview. ``body.dark`` is WeChat's
+#: dark mode: its #191919 page, and the article's colours converted per element by WeChat's
+#: rules (:mod:`mdwx.render.darkmode`, whose CSS each page adds), pictures as they are.
 PAGE_CSS = """
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; padding: 24px 0; background: #e9ebee; font-family: -apple-system, "PingFang SC", sans-serif; }
@@ -44,8 +45,8 @@ body.dark .bar { color: #aaa; }
 body.dark .phone { background: #191919; border-color: #333; }
 body.dark .meta h1 { color: #d6d6d6; }
 body.dark .meta .by { color: #7d90a9; }
-body.dark .screen > .content { filter: invert(0.88) hue-rotate(180deg); }
-body.dark .screen > .content img, body.dark .screen > .content video { filter: invert(1) hue-rotate(180deg); }
+body.dark .meta .digest { color: #8c8c8c; border-left-color: #3a3a3a; }
+.meta .when { font-size: 12px; color: #888; margin: -4px 0 10px; }
 @media (max-width: 480px) {
   body { padding: 0; }
   .bar { padding: 8px 12px; margin: 0; }
@@ -62,6 +63,7 @@ PAGE = """<!DOCTYPE html>
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <title>{title}</title>
 <style>{css}</style>
+<style>{dark_css}</style>
 </head>
 <body>
 <div class="bar"><span>{chars}</span><label><input type="checkbox" id="dark"> {dark}</label></div>
@@ -98,9 +100,8 @@ def content_security_policy(script: str, *, served: bool = False) -> str:
     return "; ".join(policy)
 
 
-#: The page's own words, in the article's language.
-WORDS = {"en": {"chars": "{count:,} characters", "dark": "dark mode"},
-         "zh": {"chars": "{count:,} 字", "dark": "深色模式"}}
+#: The scope of the dark-mode CSS: only the article, only when the toggle is on.
+DARK_SCOPE = "body.dark .screen .content"
 
 
 def article_language(article: Article, config: SiteConfig) -> str:
@@ -111,12 +112,22 @@ def article_language(article: Article, config: SiteConfig) -> str:
     return lang if isinstance(lang, str) and lang else config.lang or detect_language(article.body)
 
 
-def meta_html(title: str, author: str, digest: str, cover: str | None = None) -> str:
-    """The (made) cover, title, author and digest above the article, escaped."""
+def meta_html(title: str, author: str, digest: str, cover: str | None = None, when: str = "") -> str:
+    """The (made) cover, title, author, when it is scheduled and digest above the article, escaped."""
     digest_html = f'<div class="digest">{escape(digest)}</div>' if digest else ""
     cover_html = (f'<img class="cover" src="{escape(cover)}" alt="cover made from the title">'
                   if cover else "")
-    return f'{cover_html}<h1>{escape(title)}</h1><div class="by">{escape(author)}</div>{digest_html}'
+    when_html = f'<div class="when">{escape(when)}</div>' if when else ""
+    return (f'{cover_html}<h1>{escape(title)}</h1><div class="by">{escape(author)}</div>'
+            f"{when_html}{digest_html}")
+
+
+def scheduled_words(article: Article, config: SiteConfig, lang: str) -> str:
+    """"scheduled for …" in the site's time zone when the post has ``publish_at``, else ""."""
+    if article.publish_at is None:
+        return ""
+    zone = site_zone(config.timezone)
+    return words_for(lang)["scheduled"].format(time=date_time(article.publish_at, zone, lang))
 
 
 def preview_page(article: Article, content_html: str, config: SiteConfig, *, chars: int | None = None,
@@ -128,16 +139,19 @@ def preview_page(article: Article, content_html: str, config: SiteConfig, *, cha
     mdwx will make when the post gives none.
     """
     lang = article_language(article, config)
-    words = WORDS[language_family(lang)]
+    words = words_for(lang)
     count = text_chars(content_html) if chars is None else chars
+    content_html, dark_css = dark_mode(content_html, scope=DARK_SCOPE)
     return PAGE.format(
         lang=escape(lang),
         dark=words["dark"],
         css=PAGE_CSS,
+        dark_css=dark_css,
         csp=content_security_policy(SCRIPT),
         script=SCRIPT,
         title=escape(article.title),
-        meta=meta_html(article.title, article.author or config.author, article.digest, cover),
+        meta=meta_html(article.title, article.author or config.author, article.digest, cover,
+                       scheduled_words(article, config, lang)),
         content=content_html,
         chars=words["chars"].format(count=count),
     )

@@ -121,6 +121,9 @@ def limit_depth(html: str, max_depth: int = MAX_DEPTH) -> tuple[str, bool]:
                 name = "/" + name  # its closing tag goes too
             stack.append(name)
             continue
+        if stack and stack[-1] == name:  # the common case: it closes the innermost element
+            stack.pop()
+            continue
         for depth in range(len(stack) - 1, -1, -1):
             if stack[depth] in (name, "/" + name):
                 if stack[depth][0] == "/":

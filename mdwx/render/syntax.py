@@ -11,6 +11,7 @@ where code starts and ends.
 from __future__ import annotations
 
 import functools
+import re
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.admon import admon_plugin
@@ -25,6 +26,7 @@ from mdwx.render.bounded import bounded_plugin
 from mdwx.render.callouts import callouts_plugin
 from mdwx.render.image_spaces import image_spaces_plugin
 from mdwx.render.toc import toc_syntax
+from mdwx.source.text_memo import TextMemo
 
 
 def _any_target(url: str) -> bool:
@@ -96,9 +98,55 @@ def fenced_code(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((t.map[0], t.map[1]) for t in tokens if t.type == "fence" and t.map)
 
 
+#: A line that could be an ATX ``# heading`` outside any container: 0–3 spaces, one ``#``.
+_H1_CANDIDATE = re.compile(r"^ {0,3}#(?=[ \t]|$)", re.M)
+#: A blank line: every block that spans lines (paragraph, table, link reference definition
+#: with a multi-line title, HTML block of kinds 6 and 7) ends before it.
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
+_PREFIX_ATTEMPTS = 3
+
+
+#: Each read of a post (its route, its output folder, its render) looks for the same title.
+_TITLES: TextMemo[tuple[str, int] | None] = TextMemo(4096)
+
+
 def first_h1(text: str) -> tuple[str, int] | None:
     """The first ``# Heading`` of ``text`` outside any container, code or HTML block:
-    ``(its text, its 0-based line)``, or None. Setext headings (underlined) are not taken."""
+    ``(its text, its 0-based line)``, or None. Setext headings (underlined) are not taken.
+
+    See :func:`_first_h1_of_opening`; remembered for each text seen (by its hash)."""
+    return _TITLES.get(text, (), lambda: _first_h1_of_opening(text))
+
+
+def _first_h1_of_opening(text: str) -> tuple[str, int] | None:
+    """:func:`first_h1`, parsing the text only up to its first candidate line's block:
+    whether a line is a top-level heading depends on the lines before it and on the next
+    one (a table's delimiter row), never on what follows the blank line ending its block
+    — constructs open before it (fences, math, HTML, containers) run to the end of the
+    prefix as they run past it in the whole text. A candidate that turns out to be inside
+    something widens the prefix (at least doubling it); past a few, the whole text is parsed.
+    """
+    if "\r" in text or "\0" in text:  # the parser normalises these: line numbers would differ
+        return _first_h1_in(text)
+    end = attempts = 0
+    for candidate in _H1_CANDIDATE.finditer(text):
+        if candidate.start() < end:
+            continue  # inside the prefix already parsed: it was no top-level heading
+        attempts += 1
+        if attempts > _PREFIX_ATTEMPTS:
+            break
+        line_end = text.find("\n", max(candidate.end(), 2 * end))
+        blank = _BLANK_LINE.search(text, line_end) if line_end >= 0 else None
+        end = blank.start() if blank else len(text)
+        found = _first_h1_in(text[:end])
+        if found is not None or end == len(text):
+            return found
+    else:
+        return None  # no candidate line left: no top-level ATX heading at all
+    return _first_h1_in(text)
+
+
+def _first_h1_in(text: str) -> tuple[str, int] | None:
     tokens = block_parser().parse(text)
     for index, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h1" and token.level == 0 and token.markup == "#":

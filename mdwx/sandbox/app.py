@@ -28,6 +28,7 @@ from .draft import DRAFT_ROUTES
 from .freepublish import FREEPUBLISH_ROUTES
 from .library import MATERIAL_ROUTES
 from .logprobe import ResponseProbe, drop_connection
+from .mass import MASS_ROUTES
 from .publish import PUBLISH_ROUTES
 from .reader import READER_ROUTES
 from .responses import ERRMSG, ret_error, wx_error
@@ -192,6 +193,7 @@ def _routes() -> list[Route]:
         *MATERIAL_ROUTES,
         *COMMENT_ROUTES,
         *DATACUBE_ROUTES,
+        *MASS_ROUTES,
         *SERVER_ROUTES,
         Route("/mmbiz/{name}", media.serve_image, methods=["GET"]),
         *READER_ROUTES,

@@ -22,7 +22,6 @@ from .responses import token_error, wx_error
 if TYPE_CHECKING:
     from .settings import SandboxSettings
 
-ACCOUNT_KINDS = ("verified", "unverified")
 #: What an unverified (or personal) account cannot call: endpoint names or ``/`` prefixes.
 UNVERIFIED_DENIED = (
     "freepublish/",
@@ -31,20 +30,6 @@ UNVERIFIED_DENIED = (
     "datacube/",
 )
 _TOKEN_ENDPOINTS = ("token", "stable_token")
-
-
-def check_capability_settings(s: SandboxSettings) -> None:
-    """Raise ValueError for an unknown account kind, a bad endpoint name or address."""
-    if s.account_kind not in ACCOUNT_KINDS:
-        raise ValueError(f"account_kind must be one of {ACCOUNT_KINDS}")
-    for name in s.denied_endpoints:
-        if not isinstance(name, str) or not name.strip("/") or len(name) > 100:
-            raise ValueError("denied_endpoints holds endpoint names such as 'draft/count' or 'comment/'")
-    for address in (*s.ip_whitelist, s.caller_ip):
-        try:
-            ipaddress.ip_address(address)
-        except (TypeError, ValueError):
-            raise ValueError(f"{address!r} is not an IP address"[:200]) from None
 
 
 def denied(settings: SandboxSettings, endpoint: str) -> bool:

@@ -154,6 +154,9 @@ async def index_page(request: Request) -> Response:
             rows.append(f'<li><a href="/s/{pub.article_id}?idx=1">{title}</a> — '
                         f"publish_status {pub.publish_status}</li>")
     listing = "<ul>" + "".join(rows) + "</ul>" if rows else "<p>No articles yet.</p>"
+    from .mass import inbox_html
+
+    listing += inbox_html(request.app.state.store)
     return _html(_PAGE.format(title="mdwx sandbox", body="<h1>mdwx sandbox</h1>" + listing))
 
 

@@ -9,6 +9,7 @@ is drawn from a seeded RNG so a failing test replays exactly.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,8 @@ PUBLISH_OUTCOMES = (0, 2, 3, 4)
 #: ``freepublish/submit`` refusals on demand: 53503 pre-publish check failed, 53504 must be
 #: published from the web console, 53505 must be saved manually in the console first.
 SUBMIT_REFUSALS = (0, 53503, 53504, 53505)
+#: 订阅号 (one mass send a day) and 服务号 (four a month per follower).
+ACCOUNT_TYPES = ("subscription", "service")
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,16 @@ class SandboxSettings:
     fault_tokens: bool = False
     seed: int = 0
     state_path: Path | None = None
+    # 群发 and preview (mdwx.sandbox.mass; docs/reach.md): who the account is and what it allows.
+    account_type: str = "subscription"  # or "service": the mass-send quotas differ
+    mass_api_authorised: bool = True  # False: every message/mass/* call answers 48001
+    mass_draft_accepted: bool = True  # False: sendall/send/preview answer 40007 for a draft
+    mass_protection: bool = False  # 群发保护: a send to all waits for an admin's confirmation
+    mass_confirm_seconds: float = 60.0  # when the admin confirms (after the send was taken)
+    mass_confirm_timeout: float = 1800.0  # an unconfirmed protected send fails after this
+    mass_send_seconds: float = 1.0  # msg_status stays SENDING this long once it may go out
+    followers: int = 3  # followers reader1..readerN (openids from mass.follower_openid)
+    preview_daily_limit: int = 100
 
     def __post_init__(self) -> None:
         check_settings(self)
@@ -143,6 +156,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "latency": (0, 60), "latency_jitter": (0, 60), "hang_seconds": (0, 600),
     "review_seconds": (0, 86_400), "video_review_seconds": (0, 86_400), "publish_seconds": (0, 86_400),
     "token_ttl": (0, 10**7), "token_grace": (0, 10**7), "failure_rate": (0, 1), "seed": (-(2**63), 2**63 - 1),
+    "mass_confirm_seconds": (0, 86_400), "mass_confirm_timeout": (0, 86_400),
+    "mass_send_seconds": (0, 86_400), "followers": (0, 10_000),
 }
 _MAX_COUNT = 2**31
 _WORDS = {"bool": "true or false", "int": "a whole number", "float": "a finite number", "str": "text"}
@@ -193,12 +208,12 @@ def check_settings(s: SandboxSettings) -> None:
         if getattr(s, name) < 0:
             raise ValueError(f"{name} must not be negative")
     _check_draft_settings(s)
-    from .capabilities import check_capability_settings
-
     check_capability_settings(s)
 
 
 def _check_draft_settings(s: SandboxSettings) -> None:
+    if s.account_type not in ACCOUNT_TYPES:
+        raise ValueError(f"account_type must be one of {ACCOUNT_TYPES}")
     if s.draft_digest_unit not in ("chars", "bytes"):
         raise ValueError('draft_digest_unit must be "chars" or "bytes"')
     if s.publish_outcome not in PUBLISH_OUTCOMES:
@@ -207,3 +222,20 @@ def _check_draft_settings(s: SandboxSettings) -> None:
         raise ValueError(f"submit_refusal must be one of {SUBMIT_REFUSALS}")
     if any(isinstance(i, bool) or not isinstance(i, int) or i < 1 for i in s.publish_fail_idx):
         raise ValueError("publish_fail_idx holds article numbers counted from 1")
+
+
+ACCOUNT_KINDS = ("verified", "unverified")  # an unverified account lacks the calls of docs/account.md
+
+
+def check_capability_settings(s: SandboxSettings) -> None:
+    """Raise ValueError for an unknown account kind, a bad endpoint name or address."""
+    if s.account_kind not in ACCOUNT_KINDS:
+        raise ValueError(f"account_kind must be one of {ACCOUNT_KINDS}")
+    for name in s.denied_endpoints:
+        if not isinstance(name, str) or not name.strip("/") or len(name) > 100:
+            raise ValueError("denied_endpoints holds endpoint names such as 'draft/count' or 'comment/'")
+    for address in (*s.ip_whitelist, s.caller_ip):
+        try:
+            ipaddress.ip_address(address)
+        except (TypeError, ValueError):
+            raise ValueError(f"{address!r} is not an IP address"[:200]) from None

@@ -29,6 +29,7 @@ from mdwx.errors import StateError
 
 from .control import Control
 from .draftstore import DRAFT_SCHEMA, DraftStoreMixin
+from .massstore import MASS_SCHEMA, MassStoreMixin
 from .reachstore import REACH_SCHEMA, ReachStoreMixin
 from .records import (
     STATUS_DRAFT,
@@ -68,7 +69,7 @@ def quota_day(t: float) -> str:
 _TABLES = {
     match.group(1): [word for word in (p.split()[0] for p in match.group(2).split(",") if p.split())
                      if re.fullmatch(r"[a-z_][a-z0-9_]*", word)]  # columns, not "PRIMARY KEY (a, b)"
-    for match in re.finditer(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);", _SCHEMA + DRAFT_SCHEMA + REACH_SCHEMA,
+    for match in re.finditer(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);", _SCHEMA + DRAFT_SCHEMA + REACH_SCHEMA + MASS_SCHEMA,
                              re.DOTALL)
 }
 
@@ -92,7 +93,7 @@ def _open(path: Path | None) -> sqlite3.Connection:
                          hint="make the site folder writable") from exc
     try:
         with db:
-            db.executescript(_SCHEMA + DRAFT_SCHEMA + REACH_SCHEMA)
+            db.executescript(_SCHEMA + DRAFT_SCHEMA + REACH_SCHEMA + MASS_SCHEMA)
         for table, columns in _TABLES.items():
             db.execute(f"SELECT {', '.join(columns)} FROM {table} LIMIT 0")
     except sqlite3.OperationalError as exc:
@@ -108,7 +109,7 @@ def _open(path: Path | None) -> sqlite3.Connection:
     return db
 
 
-class Store(VideoStoreMixin, DraftStoreMixin, ReachStoreMixin):
+class Store(VideoStoreMixin, DraftStoreMixin, ReachStoreMixin, MassStoreMixin):
     """The account model; all methods are thread-safe."""
 
     def __init__(self, control: Control, path: Path | None = None) -> None:

@@ -27,6 +27,8 @@ from mdwx.source.generators import adapt, site_for, split_front_matter, toml_fro
 from mdwx.source.math_setting import FRONT_MATTER_KEYS, math_enabled
 from mdwx.source.model import Article, VideoMeta
 from mdwx.source.suggest import closest
+from mdwx.source.text_memo import TextMemo
+from mdwx.source.yaml_load import compose as compose_yaml
 from mdwx.source.yaml_load import load as load_yaml
 
 KNOWN_KEYS = (
@@ -294,7 +296,7 @@ def _looks_like_front_matter(block: list[str]) -> bool:
 def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse front matter keeping each top-level key's file line (front matter starts at 2)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = compose_yaml(text)
         data = load_yaml(text) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -385,10 +387,18 @@ def _without_title_heading(body: str, body_line: int, title: str) -> tuple[str, 
     return body, body_line
 
 
+#: Each read of a post (its route, its output folder, its render) makes the same digest.
+_DIGESTS: TextMemo[str] = TextMemo(4096)
+
+
 def make_digest(body: str, limit: int, *, math: bool = True) -> str:
     """The body's first text, whitespace folded, cut on a character boundary within ``limit``.
 
     ``math``: whether ``$…$`` is math (left out) or text (kept), as in the post's render."""
+    return _DIGESTS.get(body, (limit, math), lambda: _make_digest(body, limit, math=math))
+
+
+def _make_digest(body: str, limit: int, *, math: bool = True) -> str:
     parts: list[str] = []
     size = 0
     # The digest comes from the opening paragraphs: parsing the whole of a long post is waste.

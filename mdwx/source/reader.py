@@ -28,6 +28,7 @@ import stat
 from pathlib import Path
 
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.source.used_files import note_checked, note_read
 
 #: A config, hook or template file larger than this (bytes) is no config file; refuse it.
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -83,6 +84,7 @@ def check_file(path: Path, *, error: type[MdwxError] = ConfigError, root: Path |
     if single_link and info.st_nlink > 1:
         raise _refuse(error, f"a hard link ({info.st_nlink} names for one file, which may lie outside the site)",
                       path, name, "give it a copy of its own: cp FILE FILE.copy && mv FILE.copy FILE")
+    note_checked(path, info)  # a publish run keeps what each post used (mdwx.source.used_files)
     return info
 
 
@@ -119,7 +121,9 @@ def read_file(path: Path, *, limit: int, error: type[MdwxError] = ConfigError, r
         os.close(fd)
     if size > limit:
         raise over
-    return b"".join(chunks)
+    data = b"".join(chunks)
+    note_read(path, data)
+    return data
 
 
 def read_config_text(path: Path, *, error: type[MdwxError] = ConfigError, limit: int = MAX_CONFIG_BYTES) -> str:

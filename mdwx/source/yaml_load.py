@@ -6,6 +6,12 @@ one's to catch: it stopped the whole batch with a traceback. The site generators
 readers (js-yaml, Psych, Go's) take such a post, so :class:`Loader` keeps the value as the
 text written. A key whose value must be a real time (``publish_at``) says so at its line
 when it validates the value (:func:`mdwx.source.targets.publish_at`).
+
+PyYAML also refuses a tab after a value (``- tag<TAB>``, ``title: x<TAB>``: "found character
+'\\t' that cannot start any token"), which libyaml, and so Jekyll's Psych and Hugo's go-yaml,
+skip as white space: YAML 1.2 §6.2 allows tabs as separation anywhere but in indentation.
+:class:`Loader` skips a tab where libyaml's scanner does (``yaml_parser_scan_to_next_token``:
+inside flow collections, and where no simple key may start, i.e. after a value).
 """
 
 from __future__ import annotations
@@ -36,6 +42,22 @@ class Loader(yaml.SafeLoader):
                                     self.peek_event().start_mark)  # type: ignore[no-untyped-call]
         return super().compose_node(parent, index)  # type: ignore[arg-type]
 
+    def scan_to_next_token(self) -> None:
+        """Skip white space, comments and line breaks up to the next token, as PyYAML's
+        scanner does, and tabs too where libyaml skips them (never as indentation)."""
+        if self.index == 0 and self.peek() == "\ufeff":
+            self.forward()
+        while True:
+            while self.peek() == " " or (self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if not self.scan_line_break():  # type: ignore[no-untyped-call]
+                return
+            if not self.flow_level:
+                self.allow_simple_key = True
+
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
         try:
             return super().construct_yaml_int(node)
@@ -51,6 +73,11 @@ class Loader(yaml.SafeLoader):
 
 Loader.add_constructor("tag:yaml.org,2002:timestamp", Loader.construct_yaml_timestamp)
 Loader.add_constructor("tag:yaml.org,2002:int", Loader.construct_yaml_int)
+
+
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of ``text`` as :class:`Loader` scans it (for the lines of its keys)."""
+    return yaml.compose(text, Loader=Loader)  # noqa: S506 - Loader is a SafeLoader
 
 
 def load(text: str) -> Any:

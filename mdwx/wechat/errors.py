@@ -19,6 +19,7 @@ from mdwx.wechat.draft_codes import (
     DRAFT_UNKNOWN,
     PUBLISH_STATUS_MEANINGS,
 )
+from mdwx.wechat.mass_codes import MASS_CODES, MASS_PREFIX
 
 WHITELIST_PLACE = "mp.weixin.qq.com → 设置与开发 → 基本配置"
 
@@ -281,6 +282,8 @@ def error_for(errcode: int, errmsg: str, endpoint: str, *, ret: bool = False) ->
     the errcode table beyond -1.
     """
     lowered = errmsg.lower()
+    if endpoint.startswith(MASS_PREFIX) and errcode in MASS_CODES:
+        return _mass_error(errcode, errmsg, endpoint)
     if endpoint.startswith(_DRAFT_ENDPOINTS):
         drafted = _draft_error(errcode, errmsg, endpoint)
         if drafted is not None:
@@ -333,6 +336,23 @@ def _draft_error(errcode: int, errmsg: str, endpoint: str) -> WeChatError | None
     if errcode in PUBLISH_REFUSED_CODES:
         return PublishRefused(errcode, errmsg, endpoint, hint, meaning=meaning)
     return _class_for(errcode, errmsg)(errcode, errmsg, endpoint, hint, meaning=meaning)
+
+
+class MassSendRefused(WeChatError):
+    """``message/mass/*`` refused the send or preview: no quota (45028), a clientmsgid
+    retried too fast (45066), a receiver who does not follow (43004), an unknown tag…"""
+
+    code = "mass_refused"
+
+
+def _mass_error(errcode: int, errmsg: str, endpoint: str) -> WeChatError:
+    meaning, hint = MASS_CODES[errcode]
+    cls: type[WeChatError] = MassSendRefused
+    if errcode == 45009:
+        cls = QuotaError
+    elif errcode == 48001:
+        cls = PermissionDenied
+    return cls(errcode, errmsg, endpoint, hint, meaning=meaning)
 
 
 def publish_status_meaning(publish_status: int) -> str:

@@ -142,6 +142,8 @@ class Call:
     #: An errcode meaning "already done" when an earlier attempt's outcome was unclear
     #: (delete answering 40007 because the dropped first attempt did delete).
     done_code: int | None = None
+    #: Errcodes whose answer the caller reads itself (45065 carries the existing msg_id).
+    answer_codes: frozenset[int] = frozenset()
 
     def build(self, client: httpx.AsyncClient, token: str | None) -> httpx.Request:
         params = dict(self.params)
@@ -230,6 +232,8 @@ class Sender:
             raise _Retry(TransportError(call.label, reason), unclear=response.status_code != 429)
         if code == -1:
             raise _Retry(self._error(call, body, -1))
+        if code and code in call.answer_codes and isinstance(body, dict):
+            return body
         if code and code == call.done_code and unclear and isinstance(body, dict):
             return body  # an earlier attempt whose answer was lost did the work
         if code:

@@ -14,12 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import ConfigError
-from mdwx.wechat.errors import TOKEN_REFRESH_CODES, TokenError, WeChatError
+from mdwx.wechat.errors import WeChatError
 
 if TYPE_CHECKING:
     import httpx
 
-    from mdwx.wechat.http import Call, Sender
 
 ENV_KEY = "MDWX_RELAY_KEY"
 APPID_HEADER = "X-Mdwx-Appid"
@@ -72,27 +71,6 @@ def refusal_from(response: httpx.Response, body: Any, endpoint: str) -> RelayRef
         endpoint,
         response.status_code,
     )
-
-
-async def send_through_relay(sender: Sender, call: Call) -> dict[str, Any]:
-    """Send ``call`` to the relay; the relay renews the account's token, so a token refusal
-    is repeated once (the relay renews between) and then reported as the relay's."""
-    try:
-        return await sender.send(call, None)
-    except TokenError as err:
-        if err.errcode not in TOKEN_REFRESH_CODES:
-            raise
-    try:
-        return await sender.send(call, None)
-    except TokenError as err:
-        raise TokenError(
-            err.errcode,
-            err.errmsg,
-            err.endpoint,
-            "the relay's token for this account was refused twice: see the relay's log "
-            "(its AppSecret, or another system fetching cgi-bin/token)",
-            meaning="the relay's token was refused",
-        ) from None
 
 
 async def check_relay(http: httpx.AsyncClient, appid: str) -> dict[str, Any]:

@@ -54,11 +54,11 @@ def make_backend(name: str, client: WeChatAPI, config: SiteConfig) -> Backend:
 def make_rules(name: str, config: SiteConfig) -> Rules:
     """The offline rules of the backend called ``name`` for a site (or account) ``config``."""
     if name == "draft":
-        from mdwx.publish.backends.draft import DraftRules
+        from mdwx.publish.backends.offline_rules import DraftRules
 
         return DraftRules(config)
     if name == "media":
-        from mdwx.publish.backends.media import MediaRules
+        from mdwx.publish.backends.offline_rules import MediaRules
 
         return MediaRules(config)
     raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, not {name!r}")

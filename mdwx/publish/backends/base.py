@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def checked_content(prepared: Prepared, resolved: Resolved) -> str:
     """The article's final ``content`` with every asset's WeChat value, checked against the
     site's limits once more (the real URLs are in now); raises :class:`PublishError`."""
-    from mdwx.publish.plan import PublishError
+    from mdwx.errors import PublishError
     from mdwx.render import check_content
 
     content = prepared.content(resolved.values)

@@ -18,8 +18,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from mdwx.config import SiteConfig
+from mdwx.errors import PublishError
 from mdwx.publish.backends.base import Gone, checked_content
-from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, PublishError
+from mdwx.publish.backends.offline_rules import DraftRules
+from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD
 from mdwx.publish.review import Progress
 from mdwx.publish.state.schema import ArticleStatus
 
@@ -29,73 +31,14 @@ if TYPE_CHECKING:
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.state.store import ArticleRecord
     from mdwx.publish.wechat_api import DraftAPI
-    from mdwx.source.model import Article
 
 GONE = 40007  # draft/get, draft/update: the media_id names no draft in the box
 SETTLE_PAGES = 5  # freepublish/batchget pages (20 each) searched for a lost submit's article
 LOOKUP_PAGES = 5  # draft/batchget and freepublish/batchget pages (20 each) searched for a mark
 SETTLE_SLACK = 300  # seconds of clock difference allowed between this machine and WeChat
-#: Cover crops → the shape (width : height) each must have.
-CROP_RATIOS = {"pic_crop_235_1": 2.35, "pic_crop_1_1": 1.0}
 #: publish_status → the state's status (1, still publishing, stays "submitted").
 STATUS_BY_PUBLISH_STATUS: dict[int, ArticleStatus] = {0: "published", 2: "rejected", 3: "rejected", 4: "rejected", 5: "deleted",
                             6: "rejected"}
-
-
-class DraftRules:
-    """What the draft API refuses that is known offline: its field limits ([draft] in
-    mdwx.toml, an account's [accounts.NAME.draft]) and the shape of each cover crop."""
-
-    name = "draft"
-    takes_crops = True
-    daily_submit_limit: int | None = None  # none documented
-
-    def __init__(self, config: SiteConfig) -> None:
-        self.config = config
-
-    def check(self, prepared: Prepared) -> None:
-        """The draft API's limits ([draft] in mdwx.toml; an image post's text and pictures
-        were checked by :func:`mdwx.build.prepare`); raises :class:`mdwx.errors.ArticleError`
-        at the file's line."""
-        from mdwx.errors import ArticleError
-
-        article, limits = prepared.article, self.config.draft
-        fields = [("title", article.title, limits.title), ("author", article.author, limits.author)]
-        if article.digest_given and article.post_type != "images":
-            fields.append(("digest", article.digest, limits.digest))
-        for name, value, limit in fields:
-            size, unit = self._size(name, value)
-            if size > limit:
-                raise ArticleError(
-                    f"{name} is {size} {unit}, {size - limit} over the draft API's limit of {limit}",
-                    path=article.path, line=article.key_lines.get(name),
-                    hint=f"shorten the {name}, or set draft.{name} in mdwx.toml to what your account accepts")
-
-    def check_cover(self, article: Article, width: int, height: int) -> None:
-        """Each cover crop must have its shape (2.35:1, 1:1) in pixels of the cover (``width``
-        × ``height``, as sent), within a pixel on each edge, as WeChat checks it; raises
-        :class:`mdwx.errors.ArticleError` at the crop's line."""
-        from mdwx.errors import ArticleError
-
-        for key, ratio in CROP_RATIOS.items():
-            crop = getattr(article, key)
-            if not crop:
-                continue
-            x1, y1, x2, y2 = (float(t) for t in crop.split("_"))
-            box_w, box_h = (x2 - x1) * width, (y2 - y1) * height
-            high = (box_w + 2) / (box_h - 2) if box_h > 2 else float("inf")
-            if not (box_w - 2) / (box_h + 2) <= ratio <= high:
-                fit = round(min(height * ratio, width) / width, 4)
-                raise ArticleError(
-                    f"{key} is {box_w:.0f}×{box_h:.0f} px of the {width}×{height} cover, not {ratio:g}:1",
-                    path=article.path, line=article.key_lines.get(key),
-                    hint=f"make the box {ratio:g} times as wide as high in pixels, e.g. x2 - x1 = {fit} "
-                         f"with y from 0 to {round(min(width / ratio, height) / height, 4)}")
-
-    def _size(self, name: str, value: str) -> tuple[int, str]:
-        if name == "digest" and self.config.draft.digest_unit == "bytes":
-            return len(value.encode("utf-8")), "bytes"
-        return len(value), "characters"
 
 
 class DraftBackend(DraftRules):
@@ -111,7 +54,7 @@ class DraftBackend(DraftRules):
     def __init__(self, client: DraftAPI, config: SiteConfig) -> None:
         super().__init__(config)
         self.client = client
-        #: publish_id → the msg_data_id freepublish/submit answered with it.
+        #: publish_id → freepublish/submit's msg_data_id, recorded with the submission.
         self.msg_data_ids: dict[str, str] = {}
 
     # -- offline: the article's JSON -------------------------------------------------------
@@ -174,9 +117,9 @@ class DraftBackend(DraftRules):
 
     async def submit(self, media_id: str) -> str:
         submission = await self.client.freepublish_submit(media_id)
-        if submission.msg_data_id:  # kept by the publisher: comments and analytics need it
-            self.msg_data_ids[str(submission.publish_id)] = str(submission.msg_data_id)
-        return str(submission.publish_id)
+        publish_id = str(submission.publish_id)
+        self.msg_data_ids[publish_id] = str(submission.msg_data_id or "")
+        return publish_id
 
     async def progress(self, record: ArticleRecord) -> Progress:
         if record.publish_id:

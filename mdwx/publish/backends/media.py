@@ -11,8 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mdwx.config import SiteConfig
+from mdwx.errors import PublishError
 from mdwx.publish.backends.base import Gone, checked_content
-from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, PublishError
+from mdwx.publish.backends.offline_rules import MediaRules
+from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD
 from mdwx.publish.review import STATUS_BY_TEXT, Progress
 
 if TYPE_CHECKING:
@@ -21,30 +23,7 @@ if TYPE_CHECKING:
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.state.store import ArticleRecord
     from mdwx.publish.wechat_api import MediaAPI
-    from mdwx.source.model import Article
 
-DAILY_SUBMIT_LIMIT = 200
-
-
-class MediaRules:
-    """What the media API refuses that is known offline: image posts (no crops, no own limits)."""
-
-    name = "media"
-    takes_crops = False
-    daily_submit_limit: int | None = DAILY_SUBMIT_LIMIT
-
-    def __init__(self, config: SiteConfig) -> None:
-        self.config = config
-
-    def check(self, prepared: Prepared) -> None:
-        article = prepared.article
-        if article.post_type == "images":
-            raise PublishError("image posts (type: images) are published through the draft-box API only",
-                               path=article.path, line=article.key_lines.get("type"),
-                               hint='set backend = "draft" in mdwx.toml or pass --backend draft')
-
-    def check_cover(self, article: Article, width: int, height: int) -> None:
-        """The media API takes no cover crops: nothing to check."""
 
 
 class MediaBackend(MediaRules):

@@ -45,6 +45,8 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "upload": ("uploads", ("appid", "content_hash", "kind"), "created_at"),
     "video": ("videos", ("appid", "file_sha1"), "updated_at"),
     "submissions": ("submissions", ("appid", "day"), "count"),
+    "mass_send": ("mass_sends", ("appid", "clientmsgid"), "updated_at"),
+    "previews": ("previews", ("appid", "day"), "count"),
 }
 
 

@@ -10,6 +10,7 @@ again by any later import; one that does not is refused with the export's line n
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,9 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 @dataclass(frozen=True)
 class Column:
     """``kind`` is ``"text"``, ``"int"``, ``"time"`` (ISO 8601 with zone), ``"day"``
-    (``YYYY-MM-DD``) or ``"path"`` (a post's path in the site: :func:`path_problem`); ``required``: the record needs it; ``nullable``: ``null`` is allowed;
+    (``YYYY-MM-DD``), ``"path"`` (a post's path in the site: :func:`path_problem`) or
+    ``"paths"`` (a JSON list of such paths, a send's posts in article order);
+    ``required``: the record needs it; ``nullable``: ``null`` is allowed;
     ``low``/``high`` bound a whole number; ``choices`` the allowed texts; ``key``: part of
     the record's key (never empty)."""
 
@@ -67,6 +70,14 @@ SCHEMA: dict[str, dict[str, Column]] = {
               "updated_at": TIME},
     "submissions": {"appid": KEY, "day": Column("day", required=True, key=True),
                     "count": Column("int", required=True, high=1_000_000)},
+    # 群发 sends (docs/reach.md): exported so a fresh CI runner knows what was sent.
+    "mass_send": {"appid": KEY, "clientmsgid": KEY, "media_id": Column("text", required=True),
+                  "target": Column("text", required=True), "sources": Column("paths", required=True),
+                  "status": Column("text", required=True, choices=("sending", "sent", "deleted")),
+                  "msg_id": TEXT, "msg_data_id": TEXT, "msg_status": TEXT, "created_at": TIME,
+                  "sent_at": MAYBE_TIME, "updated_at": TIME},
+    "previews": {"appid": KEY, "day": Column("day", required=True, key=True),
+                 "count": Column("int", required=True, high=1_000_000)},
 }
 
 
@@ -95,6 +106,8 @@ def _value_problem(column: Column, value: Any) -> str | None:
         return None
     if not isinstance(value, str):
         return f"must be text, not {_show(value)}"
+    if column.kind == "paths" and (problem := paths_problem(value)):
+        return problem
     if len(value) > MAX_TEXT:
         return f"is longer than {MAX_TEXT} characters"
     if column.key and not value:
@@ -125,6 +138,22 @@ def path_problem(text: str) -> str | None:
         return f"must be a path relative to the site, not the absolute {_show(text)}"
     if any(part in ("", ".", "..") for part in text.split("/")):
         return f"must be a path inside the site (no '..', '.' or empty part), not {_show(text)}"
+    return None
+
+
+def paths_problem(text: str) -> str | None:
+    """Why ``text`` is no JSON list of post paths (a send's posts, in article order), or None;
+    each path follows :func:`path_problem`."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return f"must be a JSON list of paths, not {_show(text)}"
+    if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+        return f"must be a JSON list of paths, not {_show(text)}"
+    for path in value:
+        problem = path_problem(path)
+        if problem:
+            return f"holds a path that {problem}"
     return None
 
 

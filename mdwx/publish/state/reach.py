@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from mdwx.publish.state.masssends import MassRecords
 from mdwx.publish.state.schema import ArticleRecord, UploadRecord
 
 #: Statuses of an article that is (or may be) on WeChat: its materials are in use.
@@ -41,7 +42,7 @@ class KnownArticle:
         return self.status in LIVE_STATUSES
 
 
-class ReachRecords:
+class ReachRecords(MassRecords):
     """Methods over the articles, uploads and sends for the account commands; needs State's
     helpers."""
 
@@ -54,11 +55,6 @@ class ReachRecords:
 
     def for_backend(self, backend: str) -> Any:  # provided by State
         raise NotImplementedError
-
-    def record_msg_data_id(self, appid: str, source_path: str, msg_data_id: str) -> None:
-        """Keep the ``msg_data_id`` WeChat answered for the post's article (submit or send)."""
-        self._write("UPDATE articles SET msg_data_id = ? WHERE appid = ? AND backend = ? AND source_path = ?",
-                    (str(msg_data_id), appid, self.backend, source_path))
 
     def known_articles(self, appid: str) -> list[KnownArticle]:
         """Every article the state records for ``appid``, of every backend, current ones first."""
@@ -88,20 +84,12 @@ class ReachRecords:
         return found + [a for a in self._mass_sends(appid) if a.msg_data_id not in seen]
 
     def _mass_sends(self, appid: str) -> list[KnownArticle]:
-        """Rows of the mass-send record, read by the columns it has (it may be older or newer
-        than this module): a send without a msg_data_id cannot be followed and is left out."""
-        with self._guard() as conn:
-            found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mass_sends'")
-            if found.fetchone() is None:
-                return []
-            columns = {str(r[1]) for r in conn.execute("PRAGMA table_info(mass_sends)")}
-            if "msg_data_id" not in columns:
-                return []
-            where = " WHERE appid = ?" if "appid" in columns else ""
-            rows = conn.execute(f"SELECT * FROM mass_sends{where}", (appid,) if where else ()).fetchall()
-        return [KnownArticle(str(d.get("source_path") or ""), "mass", str(d.get("media_id") or ""), "",
-                             str(d.get("status") or "sent"), str(d.get("title") or ""), None, str(d["msg_data_id"]))
-                for d in map(dict, rows) if d.get("msg_data_id")]
+        """The recorded 群发 sends (:mod:`mdwx.publish.state.masssends`), one row each, named
+        by the send's first post (its 头条): a send without a msg_data_id cannot be followed
+        and is left out."""
+        return [KnownArticle(send.sources[0] if send.sources else "", "mass", send.media_id, "",
+                             send.msg_status or send.status, "", None, send.msg_data_id)
+                for send in self.mass_sends(appid) if send.msg_data_id]
 
     def permanent_uploads(self, appid: str) -> list[UploadRecord]:
         """The uploads that made a permanent material (covers, animated GIFs): a media_id."""

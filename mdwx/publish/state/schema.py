@@ -15,7 +15,7 @@ from typing import Literal, get_args
 from mdwx.errors import StateError
 from mdwx.publish.state.damage import recover_command
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 15_000
 #: What an uploaded picture was made into (see mdwx.publish.resolve): the same bytes as a
 #: body image and as a cover are two uploads.
@@ -148,10 +148,53 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (source_path, account)
     );
     """,
-    # 5: the msg_data_id freepublish/submit (or a mass send) answers: comments and analytics
-    # are keyed by it, and WeChat lists it nowhere afterwards (mdwx.publish.state.reach).
+    # 5: reaching followers (docs/reach.md). freepublish/submit's msg_data_id, kept for
+    # comments and analytics; 群发 sends (one row per clientmsgid: the intent is written
+    # before sendall, so a killed run is settled with the same clientmsgid) and the phone
+    # previews counted per account and Beijing day (about 100 a day).
     """
     ALTER TABLE articles ADD COLUMN msg_data_id TEXT NOT NULL DEFAULT '';
+    CREATE TABLE mass_sends (
+        appid TEXT NOT NULL,
+        clientmsgid TEXT NOT NULL,
+        media_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        status TEXT NOT NULL,
+        msg_id TEXT NOT NULL DEFAULT '',
+        msg_data_id TEXT NOT NULL DEFAULT '',
+        msg_status TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (appid, clientmsgid)
+    );
+    CREATE TABLE previews (
+        appid TEXT NOT NULL,
+        day TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (appid, day)
+    );
+    """,
+    # 6: what each post used in its last successful run (mdwx.publish.unchanged): a post
+    # whose inputs are all unchanged is neither rendered nor loaded again. A cache only:
+    # a row missing or wrong means the post is rendered as before.
+    """
+    CREATE TABLE post_inputs (
+        account TEXT NOT NULL,
+        backend TEXT NOT NULL,
+        source_path TEXT NOT NULL,
+        appid TEXT NOT NULL,
+        post_digest TEXT NOT NULL,
+        routes TEXT NOT NULL,
+        settings TEXT NOT NULL,
+        files TEXT NOT NULL,
+        media_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        result TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        PRIMARY KEY (account, backend, source_path)
+    );
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION

@@ -31,6 +31,7 @@ from mdwx.errors import StateError
 from mdwx.publish.state.damage import check_files, check_regular
 from mdwx.publish.state.identity import IdentityRecords
 from mdwx.publish.state.pending import PendingRecords
+from mdwx.publish.state.post_inputs import PostInputsRecords
 from mdwx.publish.state.reach import ReachRecords
 from mdwx.publish.state.schema import (
     ARTICLE_STATUSES,
@@ -59,7 +60,7 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class State(IdentityRecords, PendingRecords, ReachRecords):
+class State(IdentityRecords, PendingRecords, ReachRecords, PostInputsRecords):
     """One open state database. Use :meth:`open`; a context manager closing the file.
 
     One connection serves every asyncio task of the process; calls are short and guarded by
@@ -338,19 +339,23 @@ class State(IdentityRecords, PendingRecords, ReachRecords):
             appid,
             source_path,
             "status = 'draft', media_id = ?, content_hash = ?, title = ?, url = NULL,"
-            " submitted_at = NULL, published_at = NULL, publish_id = '', article_id = ''",
+            " submitted_at = NULL, published_at = NULL, publish_id = '', article_id = '',"
+            " msg_data_id = ''",
             (media_id, content_hash, title),
         )
 
     def begin_submit(self, appid: str, source_path: str) -> None:
         self._set_article(appid, source_path, "status = 'submitting'", ())
 
-    def record_submitted(self, appid: str, source_path: str, publish_id: str = "") -> None:
-        """The submit was taken; ``publish_id`` (draft API) is what to follow it by."""
+    def record_submitted(self, appid: str, source_path: str, publish_id: str = "",
+                         msg_data_id: str = "") -> None:
+        """The submit was taken; ``publish_id`` (draft API) is what to follow it by,
+        ``msg_data_id`` what comments and analytics name its articles by."""
         self._set_article(
             appid, source_path, "status = 'submitted', submitted_at = ?,"
-            " publish_id = CASE WHEN ? = '' THEN publish_id ELSE ? END",
-            (self._now(), publish_id, publish_id),
+            " publish_id = CASE WHEN ? = '' THEN publish_id ELSE ? END,"
+            " msg_data_id = CASE WHEN ? = '' THEN msg_data_id ELSE ? END",
+            (self._now(), publish_id, publish_id, msg_data_id, msg_data_id),
         )
 
     def record_status(

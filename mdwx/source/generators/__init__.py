@@ -32,6 +32,7 @@ from mdwx.source.generators.jekyll import Jekyll
 from mdwx.source.generators.mkdocs import MkDocs
 from mdwx.source.generators.obsidian import Obsidian, uses_vault_syntax
 from mdwx.source.generators.pelican import Pelican
+from mdwx.source.math_setting import math_enabled
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -95,8 +96,9 @@ def adapt(path: Path, config: Any, front: dict[str, Any], key_lines: dict[str, i
     site = site_for(path, config) or _unmarked_vault(path, config, body)
     if site is None:
         return None
+    math = math_enabled(front, getattr(config, "math", None), site.generator.name, site.root, path, config.root)
     ctx = PostContext(path=path, site_root=site.root, confine=config.root, body_line=body_line,
-                      digest_limit=config.limits.digest, front=front, body=body)
+                      digest_limit=config.limits.digest, front=front, body=body, math=math)
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
     return Adapted(mapped, lines, rewrite.text, rewrite.warnings)
@@ -125,6 +127,27 @@ _TOML_KEY = re.compile(r"""^\s*(?P<key>[A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*[=.]"""
 _TOML_TABLE = re.compile(r"""^\s*\[\[?\s*(?P<key>[A-Za-z0-9_-]+|"[^"]*"|'[^']*')""")
 
 
+# A bare decimal number written with leading zeros (``dateday = 07``), alone on its line.
+_LEADING_ZEROS = re.compile(r"""^(?P<head>\s*(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')\s*=\s*[+-]?)0+"""
+                            r"(?P<number>\d[\d_]*(?:\.\d+)?[ \t]*(?:#.*)?)$")
+
+
+def _read_toml(block: list[str]) -> dict[str, Any]:
+    """The TOML of ``block``; a decimal value with leading zeros (``dateday = 07``) is read
+    as its number. TOML 1.0 refuses it, but the TOML reader Hugo used until 2021
+    (BurntSushi/toml before v0.4) read it in base 10, and sites built then still hold such
+    values (themes' ``dateday``/``datemonth`` keys). Any other error is raised as TOML's
+    (``tomllib.TOMLDecodeError``)."""
+    try:
+        document: dict[str, Any] = tomllib.loads("\n".join(block))
+    except tomllib.TOMLDecodeError:
+        lenient = [_LEADING_ZEROS.sub(r"\g<head>\g<number>", line) for line in block]
+        if lenient == block:
+            raise
+        document = tomllib.loads("\n".join(lenient))  # what is still wrong is reported
+    return document
+
+
 def toml_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
     """Hugo's TOML front matter between ``+++`` lines: ``(front, key_lines, body, body_line)``,
     or None when the first line is not ``+++``, no closing ``+++`` follows, or what lies
@@ -142,7 +165,7 @@ def toml_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dic
     if first and not (_TOML_KEY.match(first) or _TOML_TABLE.match(first) or first.lstrip().startswith("#")):
         return None  # text between two +++ lines, not front matter
     try:
-        front = tomllib.loads("\n".join(block))
+        front = _read_toml(block)
     except RecursionError:  # tomllib parses nested arrays and tables recursively
         raise ArticleError("front matter is nested too deeply", path=path, line=1,
                            hint="front matter holds plain keys and short lists") from None

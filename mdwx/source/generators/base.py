@@ -67,6 +67,7 @@ COMMON_SILENT = frozenset({
     "redirect_to", "id", "uid",
 }) | THEME_KEYS | frozenset(key.partition(".")[0] for key in COVER_KEYS)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//|^#")
+URL_OR_ANCHOR = _SCHEME  # a reference that names no local file (scheme, //host, #anchor)
 # ![alt](dest "title") — dest with no spaces, <dest with spaces>, or a picture's file name
 # with spaces as note apps write it (Typora, Obsidian: ![](Pasted image 1.png)).
 _IMAGE = re.compile(r"(?P<head>!\[(?:[^\[\]\\\n]|\\.){0,256}\]\(\s*)(?P<dest><[^>\n]{0,2000}>"
@@ -92,6 +93,7 @@ class PostContext:
     body: str = ""  # the body as written
     memo: dict[str, Any] = field(default_factory=dict)  # per-post lookups (a vault's file index)
     html_lines: set[int] = field(default_factory=set)  # file lines inside raw HTML blocks
+    math: bool = True  # whether the post's $ signs are math (mdwx.source.math_setting)
     warnings: list[Diagnostic] = field(default_factory=list)
 
     def warn(self, line: int, message: str, code: str = "shortcode-removed") -> None:

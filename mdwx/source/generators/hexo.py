@@ -2,7 +2,8 @@
 
 Source: hexo.io/docs/writing (``source/_posts``, ``_drafts``), /docs/asset-folders
 (``post_asset_folder``: images in a folder named like the post; ``asset_img``), /docs/tag-plugins
-(``codeblock``, ``blockquote``, ``img``, ``link``, ``post_link``, ``youtube``, ``vimeo``, ``iframe``).
+(``codeblock``, ``blockquote``, ``img``, ``link``, ``post_link``, ``youtube``, ``vimeo``, ``iframe``),
+and the folding tags of the common plugins and themes (``spoiler``, ``folding``, ``hideToggle``).
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import yaml
 
 from mdwx.source.generators.base import (
+    URL_OR_ANCHOR,
     FrontMatterLoader,
     PostContext,
     admonition_head,
@@ -23,6 +25,7 @@ from mdwx.source.generators.base import (
     link_html_or_markdown,
     split_args,
 )
+from mdwx.source.generators.hexo_url import locate_by_url
 from mdwx.source.generators.liquid import Liquid
 from mdwx.source.generators.text import next_lines, outside_code, sub_prose
 
@@ -38,6 +41,9 @@ _BLOCKQUOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:blockquote|quote|pullquote)\b(?P<
 _BLOCKQUOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:blockquote|quote|pullquote)\s*-?%\}\s*$")
 _NOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:note|alert|callout|tip)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
 _NOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:note|alert|callout|tip)\s*-?%\}\s*$")
+_FOLD_OPEN = re.compile(r"^\s*\{%-?\s*(?P<name>spoiler|details|fold|folding|hideToggle|collapse)\b"
+                        r"(?P<args>[^%\n]*?)\s*-?%\}\s*$")
+_FOLD_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:spoiler|details|fold|folding|hideToggle|collapse)\s*-?%\}\s*$")
 _MATH_OPEN = re.compile(r"^\s*\{%-?\s*(?:math|katex|mathjax)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
 _MATH_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:math|katex|mathjax)\s*-?%\}\s*$")
 _INLINE_MATH = re.compile(r"\{%-?\s*(?P<kind>math|katex|mathjax)\s*-?%\}(?P<tex>[^\n]{1,2000}?)"
@@ -82,6 +88,23 @@ class Hexo(Liquid):
             return [ctx.site_root / "source", *sorted(ctx.site_root.glob("themes/*/source"))]
         return [ctx.path.parent / ctx.path.stem]  # post_asset_folder (marked.postAsset)
 
+    def locate(self, reference: str, ctx: PostContext) -> Path | None:
+        """As every generator's, then as a reader's browser finds it: relative to the post's
+        URL, inside the post's asset folder or ``source/`` (:mod:`.hexo_url`)."""
+        found = super().locate(reference, ctx)
+        name = unquote(reference.split("#")[0].split("?")[0])
+        if found is not None or not name or "\0" in name or URL_OR_ANCHOR.match(reference):
+            return found
+        if not name.startswith("/") and ctx.inside(ctx.path.parent / name):
+            return None  # already right: left as written
+        placed = locate_by_url(name, ctx.path, ctx.site_root, ctx.front)
+        if placed is None:
+            return None
+        folder, rest = placed
+        source = ctx.site_root / "source"
+        roots = [source, *sorted(ctx.site_root.glob("themes/*/source"))] if folder == source else [folder]
+        return next((base / rest for base in roots if rest and ctx.inside(base / rest)), None)
+
     def cover_keys(self) -> tuple[str, ...]:
         return ("index_img", "banner_img", "top_img")
 
@@ -109,6 +132,8 @@ class Hexo(Liquid):
             return _image(name, positional, '"' in args, ctx, line)
         if name == "asset_path" and positional:
             return _asset(positional[0], ctx)
+        if name == "spoiler" and args.strip():  # hexo-spoiler's inline {% spoiler text %}: the text
+            return " ".join(positional)
         if name == "asset_link" and positional:
             return " ".join(positional[1:]) or positional[0]  # a file download: its title as text
         if name in ("post_link", "post_path"):
@@ -151,7 +176,7 @@ def _pairs(lines: list[str]) -> None:
     index, end = 0, len(lines)
     kinds = [(opener, next_lines(lines, closer.match), convert) for opener, closer, convert in
              ((_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote), (_NOTE_OPEN, _NOTE_CLOSE, _note),
-              (_MATH_OPEN, _MATH_CLOSE, _math))]
+              (_MATH_OPEN, _MATH_CLOSE, _math), (_FOLD_OPEN, _FOLD_CLOSE, _fold))]
     while index < end:
         for opener, closers, convert in kinds:
             match = opener.match(lines[index])
@@ -187,6 +212,20 @@ def _quote(lines: list[str], start: int, stop: int, args: str) -> None:
     # the quote (a lazy continuation line): then it goes first and the closer stays blank.
     follows = stop + 1 < len(lines) and lines[stop + 1].strip()
     lines[start], lines[stop] = (credit, "") if follows else (">", credit if author else "")
+
+
+def _fold(lines: list[str], start: int, stop: int, args: str) -> None:
+    """A folded block → a callout showing its title and what it holds (WeChat cannot fold):
+    ``{% spoiler Title %}`` (hexo-sliding-spoiler), ``{% details Title %}``, ``{% fold Title %}``,
+    ``{% folding [options,] Title %}`` (Volantis, Stellar: the title follows the last comma)
+    and ``{% hideToggle Title[,bg,color] %}`` (Butterfly: the title precedes the first comma)."""
+    name = _FOLD_OPEN.match(lines[start]).group("name")  # type: ignore[union-attr]
+    if name == "hideToggle":
+        args = args.split(",")[0]
+    elif name == "folding" and "," in args:
+        args = args.rsplit(",", 1)[1]
+    positional, _ = split_args(args)
+    indent_block(lines, start, stop, admonition_head("note", " ".join(positional)))
 
 
 def _note(lines: list[str], start: int, stop: int, args: str) -> None:

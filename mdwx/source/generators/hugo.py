@@ -50,7 +50,7 @@ _REF_LINK = re.compile(r"\[(?P<text>(?:[^\[\]\\\n]|\\.){0,256})\]\(\s*\{\{[<%]\s
 _HIGHLIGHT_OPEN = re.compile(r"^\s*\{\{[<%]\s*highlight\s+(?P<args>[^}\n]*?)\s*[>%]\}\}\s*$")
 _HIGHLIGHT_CLOSE = re.compile(r"^\s*\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$")
 _PAIRED_OPEN = re.compile(r"^\s*\{\{[<%]\s*(?P<name>notice|hint|alert|admonition|callout|note|tip|"
-                          r"warning|info|details)\b(?P<args>[^}\n]*?)\s*[>%]\}\}\s*$", re.I)
+                          r"warning|info|details|spoiler|expand|collapse)\b(?P<args>[^}\n]*?)\s*[>%]\}\}\s*$", re.I)
 _LINKS = {
     "youtube": ("YouTube video", "https://www.youtube.com/watch?v={0}"),
     "vimeo": ("Vimeo video", "https://vimeo.com/{0}"),
@@ -163,7 +163,8 @@ def _highlight(match: re.Match[str], inner: list[str]) -> tuple[str, str]:
 
 
 def _paired(lines: list[str]) -> None:
-    """Callout-like paired shortcodes (``notice``, ``hint``, ``details`` …) → admonitions."""
+    """Callout-like paired shortcodes (``notice``, ``hint``, ``details`` …) → admonitions; a
+    folded block (Hugo's ``details``, themes' ``spoiler``, Relearn's ``expand``) keeps its title."""
     index, end = 0, len(lines)
     closers: dict[str, list[int | None]] = {}
     while index < end:
@@ -177,8 +178,10 @@ def _paired(lines: list[str]) -> None:
             positional, named = split_args(match.group("args"))
             generic = name in ("notice", "hint", "alert", "admonition", "callout")
             kind = named.get("type") or (positional.pop(0) if generic and positional else name)
-            title = named.get("title") or named.get("summary") or (positional[0] if positional else "")
-            indent_block(lines, index, stop, admonition_head("note" if name == "details" else kind, title))
+            title = (named.get("title") or named.get("summary") or named.get("text")
+                     or (positional[0] if positional else ""))
+            folded = name in ("details", "spoiler", "expand", "collapse")  # WeChat cannot fold: shown open
+            indent_block(lines, index, stop, admonition_head("note" if folded else kind, title))
             index = stop
         index += 1
 

@@ -17,6 +17,7 @@ import yaml
 from mdwx.errors import MdwxError
 from mdwx.source.generators.base import PostContext, html_or_markdown, split_args
 from mdwx.source.generators.liquid import Liquid
+from mdwx.source.generators.text import sub_prose
 from mdwx.source.reader import read_config_text
 from mdwx.source.yaml_load import load as load_yaml
 
@@ -27,6 +28,10 @@ SILENT = frozenset({
     "has_children", "permalink_title", "image_alt",
 })
 _DATED = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-(?P<slug>.+)$")
+#: A single-dollar formula on one line: ``$…$``, neither ``$$`` nor an escaped ``\$``.
+_SINGLE_DOLLAR = re.compile(r"(?<![\\$])\$(?!\$)(?P<tex>(?:\\.|[^$\\\n]){1,2000})(?<!\s)\$(?!\$)")
+#: kramdown's backslash escapes (``Kramdown::Parser::Kramdown::ESCAPED_CHARS``).
+_KRAMDOWN_ESCAPE = re.compile(r"""\\([\\.*_+`<>()\[\]{}#!:|"'$=-])""")
 _SKIP = {"_site", "_drafts", "vendor", "node_modules", ".jekyll-cache", ".bundle"}
 
 
@@ -68,6 +73,8 @@ class Jekyll(Liquid):
 
     def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
         self.note_html_blocks(chunk, first_line, ctx)
+        if ctx.math and "\\" in chunk:
+            chunk = sub_prose(_SINGLE_DOLLAR, _unescape_math, chunk, first_line)
         return super().prose(chunk, first_line, ctx)
 
     def locate(self, reference: str, ctx: PostContext) -> Path | None:
@@ -86,6 +93,14 @@ def _baseurl(config: Path) -> str:
         return ""
     value = data.get("baseurl") if isinstance(data, dict) else None
     return "/" + value.strip("/") if isinstance(value, str) and value.strip("/") else ""
+
+
+def _unescape_math(match: re.Match[str], line: int) -> str:
+    r"""A ``$…$`` formula as MathJax gets it from kramdown, Jekyll's Markdown: kramdown's math
+    is ``$$…$$`` only, kept verbatim; a single-dollar span is text to kramdown, so its
+    backslash escapes are resolved first (``\\{`` → ``\{``, ``\|`` → ``|``, ``\_`` → ``_``)
+    and the theme's MathJax reads the result (kramdown.gettalong.org/syntax.html#math-blocks)."""
+    return "$" + _KRAMDOWN_ESCAPE.sub(r"\1", match.group("tex")) + "$"
 
 
 _IMAGE_EXT = re.compile(r"\.(?:png|jpe?g|gif|webp|bmp|svg|avif)(?:[?#].*)?$", re.I)

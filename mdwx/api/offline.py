@@ -1,0 +1,46 @@
+"""``check`` and ``build`` without an event loop: the offline half of the library API.
+
+What :func:`mdwx.api.check` and :func:`mdwx.api.build` run (and :mod:`mdwx.api.aio` runs in
+a worker thread). Kept apart from :mod:`.aio` so that an offline command imports only the
+reading, rendering and checking stages — never asyncio, the state store, the HTTP client or
+the publishing plan (``tests/test_offline_imports.py`` guards that list).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from mdwx.api.inputs import Sources, site_posts
+from mdwx.api.routed import prepare_routed, skipped_report
+from mdwx.api.types import BuildReport, CheckReport, Options
+from mdwx.build import check_post
+from mdwx.build_many import build_posts
+
+__all__ = ["build_sync", "check_sync"]
+
+
+def check_sync(posts: Sources, options: Options) -> CheckReport:
+    """Validate posts offline: what :func:`mdwx.api.check` runs (see it for the contract)."""
+    # Every account the post goes to, with its limits and its backend's offline rules; a post
+    # for other accounts than --account names is skipped, as publish skips it.
+    chosen = site_posts(posts, options)
+    reports = []
+    for done, post in enumerate(chosen, start=1):
+        reports.append(skipped_report(post, options)
+                       or check_post(post, prepare_with=functools.partial(prepare_routed, options=options)))
+        if options.events is not None:
+            options.events.on_checked(post, done, len(chosen))
+    return CheckReport(reports)
+
+
+def build_sync(posts: Sources, options: Options) -> BuildReport:
+    """Render posts offline to files: what :func:`mdwx.api.build` runs (see it for the contract)."""
+    out_dir = Path(options.out_dir).resolve()
+    events = options.events
+    found = site_posts(posts, options)
+    skipped = {post.path: report for post in found if (report := skipped_report(post, options))}
+    built = iter(build_posts([post for post in found if post.path not in skipped], out_dir,
+                             events.on_checked if events is not None else None,
+                             prepare_with=functools.partial(prepare_routed, options=options)))
+    return BuildReport([skipped[post.path] if post.path in skipped else next(built) for post in found])

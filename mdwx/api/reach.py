@@ -1,0 +1,236 @@
+"""Reaching followers from the library: a post on a phone (``message/mass/preview``).
+
+Both preview and 群发 start the same way (:func:`drafted`): the posts pass the one gate
+(:func:`mdwx.api.inputs.site_posts`, :func:`mdwx.api.routed.gate_routes`), the account and
+its credentials are resolved, and only then is anything sent — each post uploaded or
+updated as an unsubmitted article by the publishing pipeline (run as ``publish --draft``;
+an unchanged post sends nothing and keeps its draft). ``docs/reach.md`` says what WeChat
+allows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mdwx.errors import ConfigError, MdwxError
+
+if TYPE_CHECKING:
+    from mdwx.api.connection import Connection
+    from mdwx.api.inputs import Sources
+    from mdwx.api.types import Options
+    from mdwx.publish.results import PostResult
+    from mdwx.publish.state.store import ArticleRecord, State
+    from mdwx.source.posts import Post as SitePost
+
+
+class ReachError(MdwxError):
+    """A preview or send mdwx refuses before sending it.
+
+    No quota left, a post that is no longer a draft, posts for several accounts.
+    """
+
+    code = "reach"
+
+
+@dataclass
+class Drafted:
+    """The posts as unsubmitted articles of one account, with the open connection."""
+
+    conn: Connection
+    state: State  # the backend's view
+    appid: str
+    backend: str
+    account: str | None
+    config: Any
+    posts: list[SitePost]
+    results: list[PostResult]
+    records: list[ArticleRecord] = field(default_factory=list)
+
+
+def one_account(items: Sequence[Any], verb: str) -> str | None:
+    """The single account the routes go to (a preview or a send is one account's act).
+
+    Raises :class:`ConfigError` naming them when there are several.
+    """
+    names = sorted({str(item.name) for item in items if item.skipped is None and item.error is None},
+                   key=str)
+    if len(names) > 1:
+        raise ConfigError(f"the posts go to several accounts ({', '.join(names)}); {verb} one at a time",
+                          hint="name one with --account NAME")
+    taken = [item for item in items if item.skipped is None and item.error is None]
+    return taken[0].name if taken else None
+
+
+def not_a_draft(record: ArticleRecord | None, path: Path) -> ReachError | None:
+    """Why the post has no draft in the box to preview or send (None: it has one)."""
+    if record is not None and record.status == "draft" and record.media_id:
+        return None
+    status = record.status if record is not None else "not uploaded"
+    return ReachError(f"its article is {status}: WeChat took it out of the draft box (published or "
+                      "sent), and a preview or a new 群发 needs one still there", path=path,
+                      hint="`mdwx publish --force --draft PATH` makes a new draft of it")
+
+
+def _was_sent(state: State, appid: str, record: ArticleRecord | None) -> bool:
+    return record is not None and any(s.media_id == record.media_id and s.status != "sending"
+                                      for s in state.mass_sends(appid, record.source_path))
+
+
+async def gated(paths: Sources, options: Options, verb: str) -> tuple[str | None, list[Any], list[Any]]:
+    """The account, the routes taken and each post prepared, before the first request.
+
+    Every offline check and every credential is settled here. Raises the first problem found.
+    """
+    from mdwx.api.accounts import routes
+    from mdwx.api.connection import by_site
+    from mdwx.api.inputs import site_posts
+    from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
+
+    site = site_posts(paths, options, need_path=verb)
+    if len(by_site(site)) > 1:
+        raise ConfigError(f"{verb} takes the posts of one site at a time")
+    items = [item for post in site for item in routes(post, options)]
+    for item in items:
+        if item.error is not None:
+            raise item.error
+    name = one_account(items, verb)
+    taken = [item for item in items if item.skipped is None]
+    if not taken:
+        raise ConfigError(f"no post to {verb}: every post is for another account")
+    resolve_credentials(items, options)
+    ready = gate_routes(taken, options)
+    await check_fetched_covers(taken, ready, options)
+    return name, taken, ready
+
+
+@contextlib.asynccontextmanager
+async def drafted(paths: Sources, options: Options, *, verb: str,
+                  resend: bool = False) -> AsyncIterator[Drafted]:
+    """The posts as unsubmitted articles of one account, with the open connection.
+
+    Gate the posts, resolve the account, then upload or update each as an unsubmitted
+    article. With ``resend`` a post whose draft mdwx already mass-sent passes too (a re-run
+    of a send learns it was sent). Raises the first post's error (nothing more is sent once
+    one fails), :class:`ConfigError` for the site or the credentials.
+    """
+    from mdwx.api.accounts import account_options
+    from mdwx.api.connection import SANDBOX_POLL, connect, open_state
+    from mdwx.publish.publisher import Publisher
+    from mdwx.publish.results import PublishOptions
+
+    name, taken, ready = await gated(paths, options, verb)
+    account = taken[0].account
+    posts = [item.post for item in taken]
+    notes: list[str] = []
+    with open_state(posts, notes) as state:
+        acc = account_options(options, account, need_client=True)
+        async with connect(posts[0].config, acc, need_client=True, account=name) as conn:
+            run = PublishOptions(draft=True, concurrency=options.concurrency, backend=options.backend,
+                                 fetch_transport=options.fetch_transport, now=options.now,
+                                 lock_timeout=options.lock_timeout)
+            if options.sandbox:
+                run.poll_interval = run.video_poll_interval = SANDBOX_POLL
+            publisher = Publisher(conn.client, state, conn.appid, run, options.events)
+            publisher.ready.update({item.post.path: p for item, p in zip(taken, ready, strict=True)})
+            results = await publisher.publish_all(posts)
+            for result in results:
+                if result.error is not None:
+                    raise result.error
+            view = publisher.state
+            records = [view.article(conn.appid, post.relative) for post in posts]
+            for post, record in zip(posts, records, strict=True):
+                error = not_a_draft(record, post.path)
+                if error is not None and not (resend and _was_sent(view, conn.appid, record)):
+                    raise error
+            backend = publisher.backend.name if publisher.backend else "media"
+            yield Drafted(conn, view, conn.appid, backend, name, posts[0].config, posts, results,
+                          [r for r in records if r is not None])
+
+
+@dataclass
+class PreviewResult:
+    """What ``mdwx preview POST --phone`` did: the draft (``media_id``) sent to ``to``.
+
+    ``uploaded`` is False when the unchanged post reused its draft; ``previews_left`` is
+    today's previews left for the account (of about 100).
+    """
+
+    path: str
+    title: str | None
+    media_id: str
+    to: str
+    msg_id: str
+    uploaded: bool
+    previews_used: int
+    previews_left: int
+    account: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """What ``preview --phone --json`` prints."""
+        return {"path": self.path, "title": self.title, "media_id": self.media_id, "to": self.to,
+                "msg_id": self.msg_id, "uploaded": self.uploaded, "account": self.account,
+                "previews": {"used_today": self.previews_used, "left_today": self.previews_left},
+                "warnings": list(self.warnings), "error": None}
+
+
+def preview_recipient(config: Any, account: str | None, *, wxname: str | None,
+                      openid: str | None) -> Any:
+    """Whom a preview goes to: ``--phone``/``--openid``, else ``preview_to``.
+
+    The account's ``preview_to`` wins over the site's. Raises :class:`ConfigError` when
+    none is set.
+    """
+    from mdwx.publish.mass import Recipient, parse_recipient
+
+    if wxname and openid:
+        raise ConfigError("give --phone or --openid, not both")
+    if wxname:
+        return parse_recipient(wxname, where="--phone")
+    if openid:
+        return Recipient(openid=parse_recipient(f"openid:{openid}", where="--openid").openid)
+    chosen = config.accounts.get(account) if account else None
+    configured = (chosen.preview_to if chosen is not None else None) or config.preview_to
+    if not configured:
+        raise ConfigError("whom to send the preview to? no --phone, and no preview_to in mdwx.toml",
+                          hint='mdwx preview POST --phone YOUR_WECHAT_ID, or preview_to = "…" in mdwx.toml')
+    return parse_recipient(configured, where="preview_to")
+
+
+async def phone_preview(path: Path, options: Options, *, wxname: str | None = None,
+                        openid: str | None = None) -> PreviewResult:
+    """Send one post to a follower's phone with ``message/mass/preview``.
+
+    The post is uploaded as a draft if needed (unchanged: the same draft is sent again, nothing
+    re-uploaded). mdwx counts today's previews per account (Beijing time) and refuses the
+    101st before sending it. Raises :class:`ReachError`, :class:`ConfigError`, the post's own
+    error, or the :class:`~mdwx.wechat.errors.WeChatError` of the call (43004 not a
+    follower, 45009 the day's previews used up, 48001 an unverified account).
+    """
+    from mdwx.publish.mass import PREVIEW_WARN_MARGIN, previews_left
+    from mdwx.publish.plan import UPDATE, UPLOAD
+
+    async with drafted([path], options, verb="preview") as done:
+        who = preview_recipient(done.config, done.account, wxname=wxname, openid=openid)
+        used = done.state.count_previews_today(done.appid)
+        if previews_left(used) == 0:
+            raise ReachError(f"today's {used} previews are used up for this account", path=path,
+                             hint="WeChat allows about 100 a day; it resets at 00:00 Beijing time")
+        record, result = done.records[0], done.results[0]
+        assert record.media_id
+        assert done.conn.client is not None  # connected with need_client
+        msg_id = await done.conn.client.mass_preview(record.media_id, towxname=who.wxname,
+                                                     touser=who.openid)
+        used = done.state.record_preview(done.appid)
+        report = PreviewResult(path=str(done.posts[0].path), title=result.title, media_id=record.media_id,
+                               to=str(who), msg_id=msg_id,
+                               uploaded=bool({UPDATE, UPLOAD} & set(result.steps)),
+                               previews_used=used, previews_left=previews_left(used),
+                               account=done.account, warnings=list(result.warnings))
+        if report.previews_left <= PREVIEW_WARN_MARGIN:
+            report.warnings.append(f"{report.previews_left} previews left today for this account")
+        return report

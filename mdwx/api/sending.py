@@ -1,0 +1,228 @@
+"""群发 from the library: a post sent to followers with ``message/mass/sendall`` or ``send``.
+
+The least reversible act mdwx takes — a mass message cannot be recalled from phones — so
+everything is settled before the send request (:func:`mdwx.api.reach.drafted`: the gate,
+the account and its credentials, the post as an unsubmitted draft), the recipients are
+resolved (a tag by name or id through ``tags/get``) and shown with what mdwx knows of the
+quota, and the caller's ``confirm`` decides. The send carries a ``clientmsgid`` derived from
+the account, the target and the post's version (:func:`mdwx.publish.mass.clientmsgid`), and
+its intent is in the state before the request: a killed or retried run sends the same
+clientmsgid, WeChat answers 45065 with the ``msg_id`` it already took (checked with
+``message/mass/get``, since a false 45065 was reported), and no follower gets it twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mdwx.api.reach import ReachError, drafted, not_a_draft
+from mdwx.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mdwx.api.reach import Drafted
+    from mdwx.api.types import Options
+    from mdwx.publish.mass import Target
+    from mdwx.wechat.client import WeChatClient
+    from mdwx.wechat.mass import MassStatus
+
+
+@dataclass
+class SendPlan:
+    """What a send is about to do, shown before it is asked for (``confirm``).
+
+    ``followers`` is the tag's follower count when WeChat gives it (None for everyone:
+    ``tags/get`` does not count all followers); ``sent_today`` the sends mdwx recorded
+    today (Beijing time) for the account; ``again`` that this exact send was taken before.
+    """
+
+    path: str
+    title: str | None
+    to: str
+    followers: int | None
+    sent_today: int
+    media_id: str
+    clientmsgid: str
+    again: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SendResult:
+    """What ``mdwx send`` did.
+
+    ``status``: ``sent``, ``already sent`` (the same send was taken earlier: nothing new
+    went out) or ``cancelled``; ``msg_status`` the last ``message/mass/get`` answer and
+    ``meaning`` it in words.
+    """
+
+    path: str
+    title: str | None
+    to: str
+    status: str
+    media_id: str
+    clientmsgid: str
+    msg_id: str = ""
+    msg_data_id: str = ""
+    msg_status: str = ""
+    meaning: str = ""
+    account: str | None = None
+    actions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """What ``send --json`` prints (one entry of ``"sends"``)."""
+        return {"path": self.path, "title": self.title, "to": self.to, "status": self.status,
+                "media_id": self.media_id, "clientmsgid": self.clientmsgid, "msg_id": self.msg_id,
+                "msg_data_id": self.msg_data_id, "msg_status": self.msg_status, "meaning": self.meaning,
+                "account": self.account, "actions": list(self.actions), "warnings": list(self.warnings),
+                "error": None}
+
+
+async def resolve_tag(client: WeChatClient | None, target: Target) -> tuple[Target, str, int | None]:
+    """The target with a tag named by id, its words, and its follower count (if known).
+
+    A tag is looked up with ``tags/get`` (by id or by name); raises :class:`ConfigError`
+    for a tag the account does not have, naming the ones it has.
+    """
+    from mdwx.publish.mass import Target as TargetType
+
+    if target.tag is None:
+        words = target.describe()
+        return target, words, (len(target.openids) if target.openids else None)
+    assert client is not None
+    tags = await client.tags_get()
+    wanted = target.tag.strip()
+    found = next((t for t in tags if str(t.id) == wanted), None) or \
+        next((t for t in tags if t.name == wanted), None)
+    if found is None:
+        known = ", ".join(f"{t.name} ({t.id})" for t in tags) or "none"
+        raise ConfigError(f"the account has no tag {wanted[:40]!r}; its tags: {known}",
+                          hint="--tag takes a tag's name or id")
+    return TargetType(tag=str(found.id)), f"the followers tagged {found.name} ({found.id})", found.count
+
+
+def _sent_today(done: Drafted) -> int:
+    today = done.state.wechat_day()
+    from datetime import datetime, timedelta
+
+    def day(stamp: str | None) -> str:
+        if not stamp:
+            return ""
+        return (datetime.fromisoformat(stamp) + timedelta(hours=8)).date().isoformat()
+
+    return sum(1 for s in done.state.mass_sends(done.appid) if s.status != "sending" and day(s.sent_at) == today)
+
+
+async def plan_send(done: Drafted, target: Target) -> tuple[SendPlan, Target]:
+    """The send about to happen, resolved (a tag named by id) but not sent."""
+    from mdwx.publish.mass import clientmsgid
+
+    resolved, words, followers = await resolve_tag(done.conn.client, target)
+    post, record = done.posts[0], done.records[0]
+    assert record.media_id
+    cid = clientmsgid(done.appid, resolved, [(post.relative, record.content_hash)])
+    earlier = done.state.mass_send(done.appid, cid)
+    plan = SendPlan(path=str(post.path), title=done.results[0].title, to=words, followers=followers,
+                    sent_today=_sent_today(done), media_id=record.media_id, clientmsgid=cid,
+                    again=earlier is not None)
+    if resolved.to_all:
+        from mdwx.wechat.mass_codes import PROTECTION_NOTE
+
+        plan.notes.append(PROTECTION_NOTE)
+    return plan, resolved
+
+
+async def _take(done: Drafted, plan: SendPlan, target: Target, ignore_reprint: bool) -> tuple[str, str, bool]:
+    """Send (or re-ask with the same clientmsgid): ``msg_id``, ``msg_data_id``, ``existing``."""
+    from mdwx.wechat.errors import OutcomeUnknown, WeChatError
+
+    client, rel = done.conn.client, done.posts[0].relative
+    assert client is not None
+    done.state.begin_mass_send(done.appid, plan.clientmsgid, plan.media_id, target.key, (rel,))
+    try:
+        if target.openids:
+            sent = await client.mass_send(plan.media_id, target.openids, clientmsgid=plan.clientmsgid,
+                                          ignore_reprint=ignore_reprint)
+        else:
+            sent = await client.mass_sendall(plan.media_id, tag_id=None if target.to_all else int(target.tag or 0),
+                                             clientmsgid=plan.clientmsgid, ignore_reprint=ignore_reprint)
+    except OutcomeUnknown as exc:
+        raise ReachError(f"{exc}; the send may have gone out", path=plan.path,
+                         hint="run the same command again: it asks WeChat for this very send "
+                              "(same clientmsgid) and never sends it twice") from None
+    except WeChatError as exc:
+        if exc.errcode not in (45066,):  # 45066: an earlier attempt reached WeChat: keep the intent
+            done.state.forget_mass_send(done.appid, plan.clientmsgid)
+        raise
+    done.state.record_mass_sent(done.appid, plan.clientmsgid, sent.msg_id, sent.msg_data_id)
+    return sent.msg_id, sent.msg_data_id, sent.existing
+
+
+async def _check(done: Drafted, msg_id: str, plan: SendPlan) -> MassStatus:
+    """``message/mass/get`` of the send.
+
+    A msg_id WeChat does not know (a false 45065) is said plainly rather than taken for a send.
+    """
+    from mdwx.wechat.errors import WeChatError
+
+    assert done.conn.client is not None
+    try:
+        status = await done.conn.client.mass_get(msg_id)
+    except WeChatError as exc:
+        if exc.errcode is None:
+            raise
+        raise ReachError(f"WeChat named send {msg_id} for this clientmsgid but message/mass/get does "
+                         f"not know it ({exc.errcode})", path=plan.path,
+                         hint="check the account's 群发 history at mp.weixin.qq.com before sending again") from None
+    done.state.record_mass_status(done.appid, msg_id, status.msg_status)
+    return status
+
+
+async def send(path: Path, options: Options, target: Target, *, ignore_reprint: bool = False,
+               confirm: Callable[[SendPlan], bool] | None = None) -> SendResult:
+    """群发 one post to ``target``; see the module's docstring for the guarantees.
+
+    ``confirm`` sees the :class:`SendPlan` and returns whether to send (None: send). Raises
+    :class:`~mdwx.api.reach.ReachError` (an unclear answer: run again), :class:`ConfigError`
+    (an unknown tag, the site, the credentials) and the call's
+    :class:`~mdwx.wechat.errors.WeChatError` (45028 no quota, 48001 not allowed, 40007 a draft
+    WeChat does not take for 群发).
+    """
+    from mdwx.wechat.mass_codes import MASS_STATUS_MEANINGS
+
+    async with drafted([path], options, verb="send", resend=True) as done:
+        plan, resolved = await plan_send(done, target)
+        rel = done.posts[0].relative
+        earlier = done.state.mass_send(done.appid, plan.clientmsgid)
+        result = SendResult(path=plan.path, title=plan.title, to=plan.to, status="sent", media_id=plan.media_id,
+                            clientmsgid=plan.clientmsgid, account=done.account,
+                            warnings=list(done.results[0].warnings))
+        if earlier is not None and earlier.status != "sending":
+            msg_id, msg_data_id, existing = earlier.msg_id, earlier.msg_data_id, True
+            result.actions.append("already sent: this version was sent to the same followers before")
+        else:
+            gone = not_a_draft(done.records[0], done.posts[0].path)
+            if gone is not None:  # its draft went with an earlier send to other followers
+                raise gone
+            if confirm is not None and not confirm(plan):
+                result.status = "cancelled"
+                result.actions.append("not sent: the draft stays in the box")
+                return result
+            msg_id, msg_data_id, existing = await _take(done, plan, resolved, ignore_reprint)
+            result.actions.append("WeChat already had this send (45065): nothing new went out" if existing
+                                  else "sent (message/mass/" + ("send" if resolved.openids else "sendall") + ")")
+        status = await _check(done, msg_id, plan)
+        known = done.state.mass_send(done.appid, plan.clientmsgid)
+        msg_data_id = (known.msg_data_id if known else "") or msg_data_id
+        if msg_data_id:
+            done.state.set_article_msg_data_id(done.appid, done.backend, rel, msg_data_id)
+        if done.records[0].status == "draft":  # the sent draft left the box
+            done.state.record_submitted(done.appid, rel, "", msg_data_id)
+            done.state.record_status(done.appid, rel, "published")
+        result.status = "already sent" if existing else "sent"
+        result.msg_id, result.msg_data_id, result.msg_status = msg_id, msg_data_id, status.msg_status
+        result.meaning = MASS_STATUS_MEANINGS.get(status.msg_status, status.msg_status)
+        return result

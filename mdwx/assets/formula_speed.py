@@ -1,0 +1,171 @@
+"""Shortcuts in ziamath's layout and drawing that draw the very same formula in less time.
+
+Profiling a cold check of a formula-heavy site (``benchmarks/formulas.py --profile``) shows
+most of the time in three places of ziamath 0.13, none of which changes a pixel:
+
+- ``styles.parse_style`` copies the parent's whole style with ``dataclasses.asdict`` (a
+  recursive deep copy) for every node, to read five plain values from it;
+- ``Mrow._setup_single_line`` lays every child out twice, first only to measure the row's
+  height without its stretchy operators (``nostretch``) so that fences can stretch to it;
+  the measuring build is made of rows that measure their own children again, so each
+  level of nesting doubles the work. The measured height is read by stretchy operators
+  only (``Moperator._setup``): a row with none in it (no ``stretchy`` attribute, no text
+  the operator dictionary lets stretch) is now laid out once;
+- ``SimpleGlyph.svgsymbol`` writes a glyph's outline as SVG path text (thousands of
+  number formats) each time a formula uses the glyph; a font's glyphs are made once and
+  never change (``Font.glyph_fromid`` keeps them), so each glyph keeps its ``<symbol>``.
+
+Both are installed once (:func:`install`), only on the ziamath version they were written
+against; with any other version ziamath runs as it is. The formula cache's key holds
+ziamath's version, and tests/test_formula_speed.py checks that formulas come out byte for
+byte the same with and without the shortcuts.
+"""
+
+from __future__ import annotations
+
+import copy
+from importlib import metadata
+from typing import Any
+
+#: The ziamath release whose code the shortcuts mirror.
+FOR_VERSION = "0.13"
+_installed: dict[str, Any] = {}
+
+
+def install() -> bool:
+    """Put the shortcuts in place (idempotent); False when ziamath is another version."""
+    if _installed:
+        return True
+    try:
+        if metadata.version("ziamath") != FOR_VERSION:
+            return False
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency of mdwx
+        return False
+    import ziamath.nodes.mfrac
+    import ziamath.nodes.mnode
+    import ziamath.styles
+    import ziamath.zmath
+    from ziafont.glyph import SimpleGlyph
+    from ziamath.nodes.mrow import Mrow
+
+    _installed["parse_style"] = ziamath.styles.parse_style
+    _installed["single_line"] = Mrow._setup_single_line
+    _installed["svgsymbol"] = SimpleGlyph.svgsymbol
+    SimpleGlyph.svgsymbol = _svgsymbol  # type: ignore[method-assign]
+    for module in (ziamath.styles, ziamath.nodes.mnode, ziamath.nodes.mfrac, ziamath.zmath):
+        module.parse_style = _parse_style  # type: ignore[attr-defined]
+    Mrow._setup_single_line = _setup_single_line  # type: ignore[method-assign]
+    return True
+
+
+def uninstall() -> None:
+    """ziamath as it came (for the comparison in the tests and the benchmark's baseline)."""
+    if not _installed:
+        return
+    import ziamath.nodes.mfrac
+    import ziamath.nodes.mnode
+    import ziamath.styles
+    import ziamath.zmath
+    from ziafont.glyph import SimpleGlyph
+    from ziamath.nodes.mrow import Mrow
+
+    for module in (ziamath.styles, ziamath.nodes.mnode, ziamath.nodes.mfrac, ziamath.zmath):
+        module.parse_style = _installed["parse_style"]  # type: ignore[attr-defined]
+    SimpleGlyph.svgsymbol = _installed["svgsymbol"]  # type: ignore[method-assign]
+    Mrow._setup_single_line = _installed["single_line"]  # type: ignore[method-assign]
+    _installed.clear()
+
+
+def _svgsymbol(self: Any) -> Any:
+    """``SimpleGlyph.svgsymbol`` made once per glyph; each caller gets its own copy of the
+    ``<symbol>`` (the outline inside it is shared: nothing changes it)."""
+    made = self.__dict__.get("_mdwx_symbol")
+    if made is None:
+        made = self.__dict__["_mdwx_symbol"] = _installed["svgsymbol"](self)
+    return copy.copy(made)
+
+
+def _parse_style(element: Any, parent_style: Any = None) -> Any:
+    """``ziamath.styles.parse_style`` reading the parent's five plain values directly."""
+    from collections import ChainMap
+
+    if parent_style is None:
+        return _installed["parse_style"](element, None)
+    inherited = {"mathcolor": parent_style.mathcolor, "mathbackground": parent_style.mathbackground,
+                 "mathsize": parent_style.mathsize, "scriptlevel": parent_style.scriptlevel,
+                 "displaystyle": parent_style.displaystyle}
+    return _styled(element, ChainMap(element.attrib, inherited), parent_style.mathvariant)
+
+
+def _styled(element: Any, params: Any, parent_variant: Any) -> Any:
+    """The body of ``parse_style`` after its parameters are gathered (same order, same rules)."""
+    from ziamath.config import config
+    from ziamath.styles import MathStyle, parse_displaystyle, parse_variant
+
+    args: dict[str, Any] = {
+        "mathcolor": params.get("mathcolor", config.math.color),
+        "mathbackground": params.get("mathbackground", config.math.background),
+        "mathsize": params.get("mathsize", ""),
+        "scriptlevel": int(params.get("scriptlevel", 0)),
+        "mathvariant": parse_variant(element.attrib.get("mathvariant", config.math.variant), parent_variant),
+        "displaystyle": parse_displaystyle(params),
+    }
+    for rule in str(params.get("style", "") or "").split(";"):
+        if not rule:
+            continue
+        key, value = rule.split(":")
+        if key.strip().lower() == "background":
+            args["mathbackground"] = value.strip()
+        elif key.strip().lower() == "color":
+            args["mathcolor"] = value.strip()
+    return MathStyle(**args)
+
+
+def _setup_single_line(self: Any, line: list[Any], **kwargs: Any) -> None:
+    """``Mrow._setup_single_line``, without the measuring pass for a row where nothing can
+    stretch: the row height it measures is read only by stretchy operators."""
+    if any(_may_stretch(child) for child in line):
+        _installed["single_line"](self, line, **kwargs)
+        return
+    from ziafont.fonttypes import BBox
+    from ziamath.nodes.mnode import Mnode
+    from ziamath.nodes.nodetools import elementtext
+
+    ymax, ymin = -9999.0, 9999.0
+    x = xmin = xmax = 0.0
+    for child in line:
+        if child.tag == "mo" and elementtext(child) == "":
+            continue
+        node = Mnode.fromelement(child, parent=self, **kwargs)
+        self.nodes.append(node)
+        self.nodexy.append((x, 0))
+        xmax = max(xmax, x + node.bbox.xmax)
+        xmin = min(nxy[0] + n.bbox.xmin for nxy, n in zip(self.nodexy, self.nodes, strict=True))
+        ymax = max(ymax, node.bbox.ymax)
+        ymin = min(ymin, node.bbox.ymin)
+        x += node.xadvance()
+    self.bbox = BBox(xmin, xmax, ymin, ymax)
+    self._xadvance = x
+
+
+def _may_stretch(element: Any) -> bool:
+    """Whether ``element`` or anything in it may become a stretchy operator: a ``stretchy``
+    attribute other than "false", or the text of an operator that stretches in any form
+    (an identifier too: ziamath turns identifiers spelled like operators into operators)."""
+    for node in element.iter():
+        flag = node.get("stretchy")
+        if flag is not None and flag != "false":
+            return True
+        if flag is None and node.tag in ("mo", "mi") and (node.text or "").strip() in _stretchy_texts():
+            return True
+    return False
+
+
+def _stretchy_texts() -> frozenset[str]:
+    if "stretchy" not in _installed:
+        from ziamath import operators
+
+        _installed["stretchy"] = frozenset(name for (name, _), params in operators.operators.items()
+                                           if params.get("stretchy", "false") != "false")
+    stretchy: frozenset[str] = _installed["stretchy"]
+    return stretchy
