@@ -28,7 +28,10 @@ def test_an_older_state_gains_the_msg_data_id_column(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     State.open(path).close()
     conn = sqlite3.connect(path)
-    conn.execute("ALTER TABLE articles DROP COLUMN msg_data_id")
+    conn.execute("ALTER TABLE articles DROP COLUMN msg_data_id")  # as schema 4 left it
+    conn.execute("DROP TABLE mass_sends")
+    conn.execute("DROP TABLE previews")
+    conn.execute("DROP TABLE post_inputs")
     conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()
@@ -39,9 +42,10 @@ def test_an_older_state_gains_the_msg_data_id_column(tmp_path: Path) -> None:
 
 def test_sent_articles_include_a_mass_send_record_when_the_state_has_one(tmp_path: Path) -> None:
     with State.open(tmp_path / "state.db") as state:
-        state._conn.execute("CREATE TABLE mass_sends (appid TEXT, source_path TEXT, msg_id TEXT, msg_data_id TEXT,"
-                            " title TEXT)")
-        state._conn.execute("INSERT INTO mass_sends VALUES ('wx1', 'p.md', '1', '2247', 'P'), "
-                            "('wx2', 'q.md', '2', '9', 'Q'), ('wx1', 'r.md', '3', '', 'R')")
+        for appid, clientmsgid, source, msg_id, msg_data_id in (
+            ("wx1", "c1", "p.md", "1", "2247"), ("wx2", "c2", "q.md", "2", "9"), ("wx1", "c3", "r.md", "3", ""),
+        ):
+            state.begin_mass_send(appid, clientmsgid, "m" + msg_id, "all", (source,))
+            state.record_mass_sent(appid, clientmsgid, msg_id, msg_data_id)
         sent = state.sent_articles("wx1")
     assert [(a.source_path, a.msg_data_id, a.backend) for a in sent] == [("p.md", "2247", "mass")]

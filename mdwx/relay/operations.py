@@ -75,6 +75,7 @@ ENDPOINTS: dict[str, frozenset[str]] = {
     "cgi-bin/message/mass/delete": _MASS,
     "cgi-bin/message/mass/get": frozenset({"mass", "read"}),
     "cgi-bin/message/mass/preview": frozenset({"preview"}),
+    "cgi-bin/tags/get": frozenset({"mass", "read"}),  # who a send by tag reaches (names, counts)
     # comments
     "cgi-bin/comment/list": frozenset({"read", "comment"}),
     "cgi-bin/comment/open": _COMMENT,

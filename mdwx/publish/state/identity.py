@@ -123,10 +123,15 @@ class IdentityRecords:
                         path=other, hint="keep one of the two state files (move the other aside) and re-run")
                 conn.execute("BEGIN IMMEDIATE")
                 try:
+                    # The other file may be older (fewer columns): copy the columns both have;
+                    # a newer column takes its default.
+                    theirs = {str(r[1]) for r in conn.execute("PRAGMA other.table_info(articles)")}
+                    columns = [str(r[1]) for r in conn.execute("PRAGMA main.table_info(articles)")
+                               if str(r[1]) in theirs]
+                    values = ", ".join(key if c == "source_path" else c for c in columns)
                     count = conn.execute(
-                        f"INSERT OR IGNORE INTO main.articles SELECT appid, backend, {key}, media_id,"
-                        " content_hash, status, url, title, created_at, updated_at, submitted_at, published_at,"
-                        f" source_hash, post_key, publish_id, article_id FROM other.articles{where}",
+                        f"INSERT OR IGNORE INTO main.articles ({', '.join(columns)})"
+                        f" SELECT {values} FROM other.articles{where}",
                         (*key_params, *params)).rowcount
                     conn.execute(
                         f"INSERT OR IGNORE INTO main.superseded SELECT appid, {key}, media_id, status, url,"
