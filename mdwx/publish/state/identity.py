@@ -123,10 +123,13 @@ class IdentityRecords:
                         path=other, hint="keep one of the two state files (move the other aside) and re-run")
                 conn.execute("BEGIN IMMEDIATE")
                 try:
+                    # Every column the schema has, by name: a migration adding one cannot
+                    # leave adopt() a value short.
+                    names = [row[1] for row in conn.execute("PRAGMA main.table_info(articles)")]
+                    picked = ", ".join(key if name == "source_path" else name for name in names)
                     count = conn.execute(
-                        f"INSERT OR IGNORE INTO main.articles SELECT appid, backend, {key}, media_id,"
-                        " content_hash, status, url, title, created_at, updated_at, submitted_at, published_at,"
-                        f" source_hash, post_key, publish_id, article_id FROM other.articles{where}",
+                        f"INSERT OR IGNORE INTO main.articles ({', '.join(names)})"
+                        f" SELECT {picked} FROM other.articles{where}",
                         (*key_params, *params)).rowcount
                     conn.execute(
                         f"INSERT OR IGNORE INTO main.superseded SELECT appid, {key}, media_id, status, url,"
