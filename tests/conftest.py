@@ -23,6 +23,23 @@ settings.load_profile("mdwx")
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _mdwx_compiled_once() -> None:
+    """mdwx's bytecode on disk before any test starts ``python -m mdwx``.
+
+    With ``PYTHONDONTWRITEBYTECODE`` set (common in containers and CI images) nothing writes
+    ``__pycache__``, so every CLI subprocess, git hook and pre-commit run compiled all of
+    mdwx from source again: most of a second each, about a hundred times per suite.
+    ``compileall`` writes the files whatever that variable says; the interpreter still reads
+    them. Up-to-date files are skipped, so each xdist worker's call is cheap after the first.
+    """
+    import compileall
+
+    import mdwx
+
+    compileall.compile_dir(Path(mdwx.__file__).parent, quiet=1, workers=1)
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Formula cache (and any other mdwx cache) in a temp folder, also for subprocesses."""
     folder = tmp_path_factory.mktemp("mdwx-cache")
