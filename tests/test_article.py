@@ -172,7 +172,7 @@ _TITLES = st.text(st.sampled_from("技术周刊第期 Weekly#42:·《》"), min_
     lambda t: " ".join(t.split()).strip("#").strip()).filter(bool)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(title=_TITLES, before=st.sampled_from(["", "\n", "Intro.\n\n", "```\n# {t}\n```\n\n"]),
        spacing=st.sampled_from(["# {t}", "#  {t}  ", "# {t} #", "   # {t}"]),
        keep=st.sampled_from([None, "front", "site"]))

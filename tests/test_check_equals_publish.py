@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
@@ -155,7 +155,7 @@ def outcome(run: Any) -> tuple[int, list[str]]:
     return (1 if errors else 0), errors
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(case=cases)
 @example(case=Case(site_backend="draft", account_backends={"blog": None, "news": None},
                    account_titles={"blog": None, "news": None}, listed=(), chosen=None,

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.integrations.github import annotation, escape_data, escape_property, workspace_path
@@ -138,7 +138,7 @@ def test_the_state_file_stays_in_the_workspace(tmp_path: Path, state_file: str) 
 segments = st.lists(st.sampled_from(["..", ".", "a", "b", "link", "", "/", "x.jsonl"]), min_size=1, max_size=6)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150)
 @given(parts=segments)
 def test_workspace_path_is_inside_or_refused(tmp_path_factory, parts: list[str]) -> None:
     base = tmp_path_factory.mktemp("ci")
@@ -176,7 +176,7 @@ def _leaves(value: str) -> bool:
     return not stack
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100)
 @given(message=st.text())
 def test_the_helper_prints_one_escaped_command(capsys, message: str) -> None:
     assert github_main(["error", message]) == 0

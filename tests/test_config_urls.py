@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
@@ -55,7 +55,7 @@ def _usable(base: str) -> None:
 
 
 @pytest.mark.parametrize("setting", ["api_base", "account", "mirrors"])
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @given(url=urls)
 def test_a_url_setting_is_usable_or_a_one_line_error_at_its_line(tmp_path_factory, setting: str, url: str) -> None:
     if "\x00" in url or any(0xD800 <= ord(c) <= 0xDFFF for c in url):
@@ -96,7 +96,7 @@ def test_the_reported_bad_base_is_refused_at_load(tmp_path: Path) -> None:
 @given(name=st.one_of(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,20}", fullmatch=True),
                       st.sampled_from(["AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "WECHAT_", "MDWX_X", "wechat_x",
                                        "XWECHAT_A", "WECHAT_APPSECRET_NEWS"])))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60)
 @pytest.mark.parametrize("key", ["secret_env", "token_env"])
 def test_only_mdwx_variables_can_be_named_for_credentials(tmp_path_factory, key: str, name: str) -> None:
     root = tmp_path_factory.mktemp("site")

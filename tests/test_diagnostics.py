@@ -65,7 +65,7 @@ def _expected(chosen: list[str], where: dict[str, int]) -> set[tuple[str, str, i
     return {(PROBLEMS[name][2], PROBLEMS[name][3], where[name]) for name in chosen}
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(st.lists(st.sampled_from(sorted(PROBLEMS)), unique=True, min_size=1))
 def test_one_check_finds_every_problem_at_its_line(tmp_path_factory: object, chosen: list[str]) -> None:
     site = tmp_path_factory.mktemp("site")  # type: ignore[attr-defined]
@@ -176,7 +176,7 @@ def _properties(command: str) -> tuple[str, dict[str, str], str]:
 _NAME = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1, max_size=10)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(folder=_NAME.filter(lambda s: s not in (".", "..")),
        stem=_NAME.filter(lambda s: not s.startswith((".", "_"))),
        extra=st.sampled_from(["we:ird", "a, b", "::x", "%41", "空 格"]))

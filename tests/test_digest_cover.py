@@ -173,7 +173,7 @@ TITLES = st.lists(TITLE_PARTS, min_size=1, max_size=12).map(lambda parts: " ".jo
                                                             else "".join(parts)).filter(str.strip)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(title=TITLES, width=st.sampled_from([323, 250, 180]))
 def test_cover_titles_break_only_where_line_breaking_rules_allow(title: str, width: int) -> None:
     """UAX #14 with kinsoku: no line starts with closing punctuation or small kana, none ends

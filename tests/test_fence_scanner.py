@@ -29,7 +29,7 @@ def _fences(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((t.map[0], t.map[1]) for t in COMMONMARK.parse(text) if t.type == "fence" and t.map)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(documents)
 def test_fenced_code_is_where_commonmark_puts_fences(text: str) -> None:
     assert fenced_code(text) == _fences(text)
@@ -37,7 +37,7 @@ def test_fenced_code_is_where_commonmark_puts_fences(text: str) -> None:
     assert tuple(code) == _fences(text)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(documents)
 def test_the_title_is_commonmarks_first_top_level_h1(text: str) -> None:
     tokens = COMMONMARK.parse(text)
@@ -47,7 +47,7 @@ def test_the_title_is_commonmarks_first_top_level_h1(text: str) -> None:
     assert first_h1(text) == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(documents)
 def test_rewrites_touch_only_lines_outside_commonmark_fences(text: str) -> None:
     lines = text.split("\n")

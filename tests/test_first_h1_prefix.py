@@ -24,14 +24,14 @@ LINES = [
 documents = st.lists(st.sampled_from(LINES), max_size=30).map("\n".join)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(documents)
 def test_first_h1_of_the_opening_is_the_whole_texts(text: str) -> None:
     _TITLES.clear()
     assert first_h1(text) == _first_h1_in(text)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(documents, documents)
 def test_many_candidates_inside_code_widen_to_the_whole_text(head: str, tail: str) -> None:
     text = head + "\n\n```\n" + "\n".join(["# comment", ""] * 6) + "\n```\n\n" + tail

@@ -67,7 +67,7 @@ needs_font = pytest.mark.skipif(formula_fonts.cjk_font() is None,
 
 
 @needs_font
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(st.text(alphabet=HAN, min_size=1, max_size=6))
 def test_cjk_text_in_a_formula_is_one_em_per_character(words: str) -> None:
     formula.typeset_formula.cache_clear()

@@ -10,7 +10,7 @@ from html import escape
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mdwx.assets.formula as formula
@@ -71,7 +71,7 @@ def _post(folder: Path, formulas: list[tuple[str, bool]]) -> tuple[Path, list[in
     return post, where
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25)
 @given(st.lists(st.tuples(st.sampled_from(GOOD + BAD), st.booleans()), min_size=1, max_size=6))
 def test_a_formula_that_cannot_be_drawn_is_a_warning_at_its_line(
         tmp_path_factory: pytest.TempPathFactory, formulas: list[tuple[str, bool]]) -> None:

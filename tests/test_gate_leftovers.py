@@ -41,7 +41,7 @@ def theme_chain(root: Path, length: int, loop_to: int | None, padding: list[int]
     return lines
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(length=st.integers(1, MAX_DEPTH + 4), loop=st.data(), padding=st.lists(st.integers(0, 2), min_size=13,
                                                                                 max_size=13))
 def test_a_theme_chain_names_a_loop_or_its_length_at_the_import_line(length: int, loop: st.DataObject,
@@ -84,7 +84,7 @@ THEMES = {"missing.css": "theme file 'missing.css' not found", "nosuch": "unknow
           "../outside.css": "is outside the site", "sub/": "not found", "a/b/c.css": "not found"}
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(value=st.sampled_from(sorted(THEMES)), in_config=st.booleans(), before=st.integers(0, 3))
 def test_a_theme_that_cannot_be_loaded_names_the_file_and_line_that_chose_it(value: str, in_config: bool,
                                                                           before: int) -> None:
@@ -143,7 +143,7 @@ def bad_paths(draw: st.DrawFn) -> tuple[str, str]:
     return "/".join(parts), "no '..', '.' or empty part"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(before=st.lists(good_paths, max_size=3), bad=bad_paths(), after=st.lists(good_paths, max_size=2))
 def test_an_export_line_whose_source_path_leaves_the_site_is_refused_at_its_line(
         before: list[str], bad: tuple[str, str], after: list[str]) -> None:
@@ -161,7 +161,7 @@ def test_an_export_line_whose_source_path_leaves_the_site_is_refused_at_its_line
         assert not db.exists() or "posts" not in export_text(db)
 
 
-@settings(max_examples=12, deadline=None)
+@settings(max_examples=12)
 @given(paths=st.lists(good_paths, min_size=1, max_size=4, unique=True))
 def test_every_relative_path_inside_the_site_is_imported(paths: list[str]) -> None:
     with tempfile.TemporaryDirectory() as folder:

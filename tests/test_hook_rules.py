@@ -97,7 +97,7 @@ OUTCOME = st.tuples(st.sampled_from(["a.md", "b.md", "c.md"]), st.sampled_from([
                     st.sampled_from(["failed", "submitted", "draft", "skipped", "dry-run"]))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(st.lists(st.lists(OUTCOME, min_size=1, max_size=4), min_size=1, max_size=5))
 def test_pending_holds_exactly_the_posts_whose_last_real_outcome_failed(tmp_path_factory, runs) -> None:
     from mdwx.errors import MdwxError

@@ -107,7 +107,7 @@ def _visible(html: str) -> str:
     return unescape(re.sub(r"<[^>]*>", "", html))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(PROSE, st.sampled_from(["", "- ", "> ", "# ", "| a |\n|---|\n| "]))
 def test_without_math_every_dollar_is_text(words: list[str], start: str) -> None:
     text = start + " ".join(words) + "\n"
@@ -117,7 +117,7 @@ def test_without_math_every_dollar_is_text(words: list[str], start: str) -> None
     assert _visible(document.html).count("$") == expected
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.one_of(st.sampled_from(["$5", "$HOME", "$x", "$ 3", "$", "$10.50"]), PLAIN_WORDS),
                 min_size=1, max_size=12))
 def test_with_math_a_dollar_after_a_space_never_closes_a_formula(words: list[str]) -> None:
@@ -130,7 +130,7 @@ def test_with_math_a_dollar_after_a_space_never_closes_a_formula(words: list[str
     assert _visible(document.html).count("$") == text.count("$")
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.lists(st.tuples(PLAIN_WORDS, st.sampled_from(["x", "a+b", "\\alpha_1", "2^{10}", "f(x)"])),
                 min_size=1, max_size=5))
 def test_with_math_a_well_formed_formula_is_math(pairs: list[tuple[str, str]]) -> None:

@@ -35,7 +35,7 @@ def _secret(password: str) -> str:
     return "PW" + password  # never a piece of the host or path (upper case, and marked)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(user=users, password=SECRETISH, host=hosts, path=paths, scheme=st.sampled_from(["http", "https", ""]),
        failure=st.sampled_from(FAILURES))
 def test_no_fetch_failure_prints_the_password(user: str, password: str, host: str, path: str, scheme: str,

@@ -129,7 +129,7 @@ def test_each_theme_knows_its_code_block_colour() -> None:
     assert all(colour and colour.startswith("#") for colour in colours.values())
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(body=st.lists(st.sampled_from(["# 标题", "正文 **粗体** 和 `code`。", "- 列表\n- 项", "> 引用",
                                       "```python\nprint('x')\n```", "| a | b |\n|---|---|\n| 1 | 2 |",
                                       "[链接](https://example.com)"]), min_size=1, max_size=6))

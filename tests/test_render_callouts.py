@@ -26,7 +26,7 @@ def _titles(html: str) -> list[str]:
     return _TITLE.findall(html)
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(kind=st.sampled_from(KINDS), form=st.sampled_from(["> [!{K}]\n> {body}\n", "!!! {k}\n    {body}\n"]),
        body=st.sampled_from([CHINESE, ENGLISH]), nest=st.sampled_from(["", "- item\n\n  "]))
 def test_a_default_title_is_in_the_detected_language(kind: str, form: str, body: str, nest: str) -> None:
@@ -38,7 +38,7 @@ def test_a_default_title_is_in_the_detected_language(kind: str, form: str, body:
     assert _titles(html) == [TITLES[family][kind]]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(kind=st.sampled_from(KINDS), title=st.sampled_from(["小技巧", "Read this first", "注意 **安全**"]),
        fold=st.sampled_from(["", "-", "+"]), case=st.sampled_from([str.upper, str.lower, str.title]),
        more=st.booleans())

@@ -26,7 +26,7 @@ def _fence(lines: list[str], info: str = "python") -> str:
     return f"```{info}\n" + "\n".join(lines) + "\n```\n"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(lines=CODE_LINES, theme=THEMES, per_block=st.booleans())
 def test_line_numbers_count_the_lines_and_leave_the_code_as_it_was(lines: list[str], theme: str,
                                                                    per_block: bool) -> None:
@@ -42,7 +42,7 @@ def test_line_numbers_count_the_lines_and_leave_the_code_as_it_was(lines: list[s
                                                      "", plain, count=1))
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(style=st.sampled_from(sorted(get_all_styles())), theme=THEMES)
 def test_any_pygments_style_colours_the_block_whatever_the_theme(style: str, theme: str) -> None:
     html = render(_fence(["def f(x):", "    return 'x'  # note"]), ROOT, theme=theme, code_style=style).html

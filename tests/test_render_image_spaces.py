@@ -47,7 +47,7 @@ def image_lines(draw: st.DrawFn) -> tuple[str, str, bool]:
     return draw(st.sampled_from(PLACES)).format(image), target, picture
 
 
-@settings(max_examples=250, deadline=None)
+@settings(max_examples=250)
 @given(image_lines())
 def test_spaces_in_a_picture_path_make_an_image_else_a_warning(case: tuple[str, str, bool]) -> None:
     markdown, target, picture = case
@@ -65,7 +65,7 @@ def test_spaces_in_a_picture_path_make_an_image_else_a_warning(case: tuple[str, 
         assert warning.line == 3 + markdown[: markdown.index("![")].count("\n") and "spaces" in warning.message
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(WORDS, min_size=1, max_size=3).map("/".join), st.sampled_from(PICTURE_EXTENSIONS))
 def test_paths_without_spaces_are_read_by_commonmark_as_before(path: str, extension: str) -> None:
     document = render_markdown(f"![x]({path}.{extension})\n", SiteConfig(root=Path("/site")),

@@ -25,14 +25,14 @@ def _every_scheme(text: str, url: str) -> bool:
     return not text or any(normalizeLink(p + text).rstrip("/") == url.rstrip("/") for p in PREFIXES)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(texts, st.sampled_from(PREFIXES), st.sampled_from(["", "/", "//", "x"]))
 def test_a_text_and_the_url_it_normalises_to(text: str, prefix: str, tail: str) -> None:
     url = normalizeLink(prefix + text.strip()) + tail
     assert _names_itself(text, url) == _every_scheme(text, url)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(texts, texts)
 def test_a_text_and_any_url(text: str, url: str) -> None:
     assert _names_itself(text, url) == _every_scheme(text, url)

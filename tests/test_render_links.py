@@ -96,7 +96,7 @@ _LABELS = st.one_of(st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True),
 _IRI_PATHS = st.text(st.sampled_from("ab1/-_.微信路径テ %?=#&é\u200f\u00a0"), max_size=12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(labels=st.lists(_LABELS, min_size=1, max_size=3), tld=_LABELS, path=_IRI_PATHS)
 def test_references_show_the_iri_a_reader_types_for_the_same_target(labels: list[str], tld: str,
                                                                      path: str) -> None:
@@ -117,7 +117,7 @@ def test_references_show_the_iri_a_reader_types_for_the_same_target(labels: list
         assert invisible not in shown
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(host=st.sampled_from(["example.com", "中文.中国", "xn--fiqs8s.xn--fiqs8s", "www.example.org"]),
        path=st.sampled_from(["", "/x", "/wiki/微信", "/a%20b", "/%E5%BE%AE"]),
        form=st.sampled_from(["{url}", "<{url}>", "[{url}]({url})"]))
@@ -133,7 +133,7 @@ _WIDE_BEFORE = st.sampled_from(["博客：", "中文", "见", "（", "「", "。
 _AFTER = st.sampled_from(["", " ", "，欢迎", "。", "）", "」", "、下一句", "！"])
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(before=_WIDE_BEFORE, after=_AFTER, target=st.sampled_from([
     ("https://a.example.com/x", "https://a.example.com/x"), ("http://b.example.cn", "http://b.example.cn"),
     ("www.c.example.com/p", "http://www.c.example.com/p"), ("first_last@example.com", "mailto:first_last@example.com"),
@@ -149,7 +149,7 @@ def test_a_bare_url_after_chinese_text_gets_its_number_and_ends_before_wide_punc
     assert after.strip() in body
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(local=st.from_regex(r"[a-z0-9]{1,5}(_{1,2}[a-z0-9]{1,5}){1,3}", fullmatch=True),
        before=st.sampled_from(["", "mail ", "(", "邮箱："]))
 def test_an_underscore_in_an_address_keeps_the_whole_address(local: str, before: str) -> None:
@@ -157,7 +157,7 @@ def test_an_underscore_in_an_address_keeps_the_whole_address(local: str, before:
     assert f">{local}@example.com<sup" in html and f"mailto:{local}@example.com</em>" in html
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(target=st.sampled_from(["javascript:alert(1)", "JavaScript:void(0)", "vbscript:msgbox", "file:///etc/passwd",
                                "data:text/html,hi"]),
        form=st.sampled_from(["[the text]({t})", "[the text]({t} \"title\")", "**[the text]({t})**"]),

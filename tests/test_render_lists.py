@@ -29,7 +29,7 @@ def test_ordered_list_keeps_its_start_number(tmp_path: Path) -> None:
     assert _items(html) == ["7. seven", "8. eight", "9. nine"]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(start=st.integers(0, 999_999_999), count=st.integers(1, 4), nested=st.booleans(),
        delimiter=st.sampled_from(".)"))
 def test_ordered_list_numbers_from_its_start_whatever_it_is(start: int, count: int, nested: bool,
@@ -67,7 +67,7 @@ def test_item_starting_with_code_still_gets_its_marker(tmp_path: Path) -> None:
     assert _items(html)[0].startswith("1.")
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(start=st.sampled_from([0, 1, 7, 9, 95, 998, 123456]), count=st.integers(1, 12),
        theme=st.sampled_from(["default", "elegant", "github"]), task=st.booleans(), loose=st.booleans())
 def test_every_marker_hangs_exactly_its_items_indent(start: int, count: int, theme: str, task: bool,

@@ -20,7 +20,7 @@ def _contents(html: str) -> list[str]:
     return [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<p[^>]*>(.*?)</p>", block.group(2))]
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(marker=st.sampled_from(MARKERS), headings=st.lists(st.tuples(st.integers(1, 4), HEADING_TEXT), min_size=1,
                                                          max_size=6),
        where=st.integers(0, 6), styled=st.booleans())

@@ -66,7 +66,7 @@ values = st.one_of(st.floats(allow_nan=False), st.integers(-(2**80), 2**80), st.
                    st.none(), st.lists(st.integers(), max_size=2), st.sampled_from(["NaN", "Infinity", "-Infinity"]))
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=120)
 @given(name=st.sampled_from(NUMERIC + ["review_reject", "draft_digest_unit", "failure_kinds", "publish_fail_idx"]),
        value=values)
 def test_a_setting_is_applied_in_range_or_refused_naming_it(sb: SandboxServer, name: str, value: object) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
@@ -168,7 +168,7 @@ def outcome(run: object) -> tuple[int, str]:
     return 0, ""
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=8)
 @given(case=cases)
 def test_dry_run_and_publish_refuse_exactly_the_runs_over_an_accounts_quota(
         accounts: tuple[SandboxServer, SandboxServer], case: Case) -> None:

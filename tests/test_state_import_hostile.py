@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.errors import StateError
@@ -49,8 +49,7 @@ def _all_rows(db: Path) -> str:
     return export_text(db) if db.exists() else ""
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(max_examples=80)
 @given(base=st.lists(RECORDS, max_size=4), lines=st.lists(hostile_record(), min_size=1, max_size=6))
 def test_an_export_is_imported_whole_or_refused_naming_its_line(tmp_path_factory, base, lines) -> None:
     folder = tmp_path_factory.mktemp("import")

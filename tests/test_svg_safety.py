@@ -237,7 +237,7 @@ def doctypes(draw: st.DrawFn) -> tuple[str, bool, bool]:
     return markup, subset is not None, entity
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(doctypes())
 def test_a_bare_doctype_is_accepted_and_any_subset_or_entity_refused(case: tuple[str, bool, bool]) -> None:
     markup, internal, entity = case

@@ -9,7 +9,7 @@ from mdwx.source.article import _make_digest, make_digest
 from mdwx.source.text_memo import TextMemo
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(st.lists(st.text(max_size=20), max_size=30), st.integers(1, 5))
 def test_a_memo_answers_what_the_function_does_and_keeps_at_most_its_size(texts: list[str], size: int) -> None:
     memo: TextMemo[str] = TextMemo(size)

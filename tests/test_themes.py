@@ -50,7 +50,7 @@ def _write(folder: Path, text: str, name: str = "mine.css") -> Path:
     return path
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(case=st.sampled_from(FORBIDDEN), before=st.integers(0, 6), selector=st.sampled_from(["p", "h2", ".code",
                                                                                               "blockquote p"]))
 def test_a_forbidden_declaration_is_refused_at_its_file_and_line(tmp_path_factory: pytest.TempPathFactory,
@@ -101,7 +101,7 @@ def test_a_theme_outside_the_site_or_extending_itself_is_refused(tmp_path: Path)
         load_theme("a.css", site)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(primary=st.from_regex(r"#[0-9a-f]{6}", fullmatch=True), size=st.integers(14, 20),
        base=st.sampled_from(["default", "ocean", "rose", "amber", "violet", "ink"]),
        style=st.sampled_from(["underline", "bar", "pill", "center", "plain"]))
@@ -163,7 +163,7 @@ def test_cli_lists_the_themes_and_writes_a_starting_file_that_loads(tmp_path: Pa
     assert runner.invoke(main, ["themes", "new", "x", "--base", "neon", "--dir", str(tmp_path)]).exit_code == 2
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(grey=st.integers(0x90, 0xee), where=st.sampled_from(["--text", "--tint"]))
 def test_check_warns_when_a_theme_draws_text_below_readable_contrast(
         tmp_path_factory: pytest.TempPathFactory, grey: int, where: str) -> None:

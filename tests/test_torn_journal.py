@@ -101,7 +101,7 @@ def committed_end(wal: Path) -> int:
     return 32 + scan.committed * FRAME
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15)
 @given(fraction=st.floats(0.0, 1.0))
 def test_any_cut_inside_the_uncommitted_tail_opens_as_before_the_write(
         crash_image: Path, tmp_path_factory: pytest.TempPathFactory, fraction: float) -> None:
@@ -113,7 +113,7 @@ def test_any_cut_inside_the_uncommitted_tail_opens_as_before_the_write(
     assert committed_rows(db) == COMMITTED
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15)
 @given(fraction=st.floats(0.0, 1.0, exclude_max=True))
 def test_a_journal_cut_before_its_last_commit_is_refused_even_at_a_commit(
         crash_image: Path, tmp_path_factory: pytest.TempPathFactory, fraction: float) -> None:
