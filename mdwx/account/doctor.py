@@ -141,7 +141,9 @@ async def _token_checks(client: WeChatClient) -> list[DoctorCheck]:
         return [DoctorCheck("credentials", "fail", _credential_words(exc), exc.hint, {"errcode": exc.errcode})]
     except (TransportError, WeChatError) as exc:
         return [DoctorCheck("credentials", "fail", f"no token: {exc}", exc.hint)]
-    return [DoctorCheck("credentials", "ok", "credentials present and accepted (access token obtained)"),
+    accepted = ("the relay accepted this machine's key (it holds the account's token)" if client.relay
+                else "credentials present and accepted (access token obtained)")
+    return [DoctorCheck("credentials", "ok", accepted),
             DoctorCheck("ip_whitelist", "ok", "this machine may call the API (its IP is whitelisted, or the "
                         "account has no whitelist)")]
 

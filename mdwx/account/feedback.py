@@ -122,7 +122,7 @@ async def stats(folder: Path, options: Options | None = None, *, posts: list[Pat
     async with open_account(folder, options) as session:
         client = session.client
         assert client is not None
-        by_message = {a.msg_data_id: a.source_path for a in session.state.sent_articles(session.appid)}
+        by_message = {a.msg_data_id: a.source_path for a in session.state.messages(session.appid)}
         wanted = _wanted(posts, options, by_message) if posts else None
         gate = asyncio.Semaphore(STATS_CONCURRENCY)
 

@@ -104,7 +104,7 @@ def account_options(options: Options, account: Account | None, *, need_client: b
     if account is None:
         if need_client and not options.sandbox and not (options.credentials or Credentials()).complete:
             raise ConfigError("WeChat credentials are missing",  # as the client says: one message
-                              hint="set WECHAT_APPID and WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN)")
+                              hint="set WECHAT_APPID and WECHAT_APPSECRET or WECHAT_ACCESS_TOKEN, or pass --sandbox")
         return options
     given = options.accounts
     found: Credentials | None

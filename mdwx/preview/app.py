@@ -35,10 +35,11 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from mdwx.document import AssetKind
-from mdwx.preview.copy import NO_CREDENTIALS_NOTE, CopyMaker
+from mdwx.preview.copy import CopyMaker
 from mdwx.preview.page import CSP, article_json, render_page
 from mdwx.preview.snapshot import Snapshot, take_snapshot
 from mdwx.preview.watcher import watch
+from mdwx.render.preview_words import words_for
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
@@ -124,7 +125,7 @@ def create_app(path: Path, *, options: Options | None = None, watch_files: bool 
         pictures = prepared is not None and any(
             a.kind is not AssetKind.VIDEO for a in prepared.document.assets)
         if pictures and not copier.has_credentials:
-            found.append(NO_CREDENTIALS_NOTE)
+            found.append(words_for(snapshot.lang)["no_credentials"])
         return found
 
     async def page(request: Request) -> Response:

@@ -31,10 +31,6 @@ if TYPE_CHECKING:
     from mdwx.config import SiteConfig
     from mdwx.publish.state.store import State
 
-NO_CREDENTIALS_NOTE = ("No WeChat credentials: the copy carries local pictures inline, and the WeChat "
-                       "editor may drop them — upload them in the editor, or set WECHAT_APPID and "
-                       "WECHAT_APPSECRET (or run with --sandbox) to copy WeChat-hosted pictures.")
-
 
 @dataclass
 class Copied:

@@ -65,7 +65,7 @@ class WeChatClient(DraftEndpoints, ReachEndpoints, MassEndpoints):
         if access_token is None and not (appid and secret) and relay_key is None:
             raise ConfigError(
                 "WeChat credentials are missing",
-                hint="set WECHAT_APPID and WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN)",
+                hint="set WECHAT_APPID and WECHAT_APPSECRET or WECHAT_ACCESS_TOKEN, or pass --sandbox",
             )
         self.appid = appid or ""  # "" with a given token: the account is unknown then
         self.api_base = api_base.rstrip("/")

@@ -77,8 +77,13 @@ class ReachRecords(MassRecords):
         return record
 
     def sent_articles(self, appid: str) -> list[KnownArticle]:
-        """The articles with a ``msg_data_id`` (submitted through the draft API, or mass
-        sent), and the rows of a ``mass_sends`` table when this state has one."""
+        """The recorded 群发 sends, one row each (publishing is not sending: a submitted
+        article reaches no follower, so it is never listed here)."""
+        return self._mass_sends(appid)
+
+    def messages(self, appid: str) -> list[KnownArticle]:
+        """Everything with a ``msg_data_id`` (comments and analytics are keyed by it): the
+        articles submitted through the draft API, and the 群发 sends."""
         found = [a for a in self.known_articles(appid) if a.msg_data_id]
         seen = {a.msg_data_id for a in found}
         return found + [a for a in self._mass_sends(appid) if a.msg_data_id not in seen]
