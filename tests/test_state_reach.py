@@ -108,3 +108,39 @@ def test_an_export_with_a_bad_send_is_refused_at_its_line(tmp_path: Path) -> Non
     (tmp_path / "x.jsonl").write_text("\n".join([*lines[:-1], json.dumps(record)]) + "\n", "utf-8")
     with pytest.raises(MdwxError, match="JSON list of paths"):
         import_file(tmp_path / "2.db", tmp_path / "x.jsonl")
+
+
+@hsettings(max_examples=15)
+@given(limit=st.integers(min_value=0, max_value=6), processes=st.integers(min_value=1, max_value=4),
+       tries=st.integers(min_value=1, max_value=4))
+def test_previews_reserved_at_once_never_pass_the_limit(tmp_path_factory: pytest.TempPathFactory, limit: int,
+                                                        processes: int, tries: int) -> None:
+    """Several processes (each its own connection) reserving at once: exactly the limit is
+    taken, never one more, and a released reservation can be taken again."""
+    import threading
+
+    path = tmp_path_factory.mktemp("previews") / "state.db"
+    State.open(path).close()
+    taken: list[int | None] = []
+    lock = threading.Lock()
+
+    def reserve() -> None:
+        with State.open(path) as state:
+            for _ in range(tries):
+                got = state.reserve_preview("wx1", limit)
+                with lock:
+                    taken.append(got)
+
+    threads = [threading.Thread(target=reserve) for _ in range(processes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    granted = [t for t in taken if t is not None]  # each the count just after its reservation
+    assert len(granted) == min(limit, processes * tries)
+    assert all(1 <= count <= limit for count in granted)
+    with State.open(path) as state:
+        assert state.count_previews_today("wx1") == len(granted)
+        if granted:
+            state.release_preview("wx1")
+            assert state.reserve_preview("wx1", limit) == len(granted)

@@ -71,8 +71,12 @@ def not_a_draft(record: ArticleRecord | None, path: Path) -> ReachError | None:
         return None
     status = record.status if record is not None else "not uploaded"
     return ReachError(f"its article is {status}: WeChat took it out of the draft box (published or "
-                      "sent), and a preview or a new 群发 needs one still there", path=path,
-                      hint="`mdwx publish --force --draft PATH` makes a new draft of it")
+                      "sent), and a preview or a 群发 needs one still there. mdwx makes no second draft "
+                      "of an unchanged published post (the next publish would publish it twice)",
+                      path=path,
+                      hint="preview and 群发 a post before publishing it (`mdwx publish --draft PATH`, then "
+                           "`mdwx preview --phone` or `mdwx send`); a changed post gets a new draft with "
+                           "`mdwx publish --force --draft PATH`")
 
 
 def _was_sent(state: State, appid: str, record: ArticleRecord | None) -> bool:
@@ -211,21 +215,28 @@ async def phone_preview(path: Path, options: Options, *, wxname: str | None = No
     error, or the :class:`~mdwx.wechat.errors.WeChatError` of the call (43004 not a
     follower, 45009 the day's previews used up, 48001 an unverified account).
     """
-    from mdwx.publish.mass import PREVIEW_WARN_MARGIN, previews_left
+    from mdwx.publish.mass import PREVIEW_DAILY_LIMIT, PREVIEW_WARN_MARGIN, previews_left
     from mdwx.publish.plan import UPDATE, UPLOAD
+    from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError
 
     async with drafted([path], options, verb="preview") as done:
         who = preview_recipient(done.config, done.account, wxname=wxname, openid=openid)
-        used = done.state.count_previews_today(done.appid)
-        if previews_left(used) == 0:
-            raise ReachError(f"today's {used} previews are used up for this account", path=path,
-                             hint="WeChat allows about 100 a day; it resets at 00:00 Beijing time")
+        reserved = done.state.reserve_preview(done.appid, PREVIEW_DAILY_LIMIT)
+        if reserved is None:
+            raise ReachError(f"today's {PREVIEW_DAILY_LIMIT} previews are used up for this account",
+                             path=path, hint="WeChat allows about 100 a day; it resets at 00:00 Beijing time")
+        used = reserved
         record, result = done.records[0], done.results[0]
         assert record.media_id
         assert done.conn.client is not None  # connected with need_client
-        msg_id = await done.conn.client.mass_preview(record.media_id, towxname=who.wxname,
-                                                     touser=who.openid)
-        used = done.state.record_preview(done.appid)
+        try:
+            msg_id = await done.conn.client.mass_preview(record.media_id, towxname=who.wxname,
+                                                         touser=who.openid)
+        except (OutcomeUnknown, TransportError):  # it may have reached the phone: it stays counted
+            raise
+        except WeChatError:  # refused for certain: nothing reached the phone
+            done.state.release_preview(done.appid)
+            raise
         report = PreviewResult(path=str(done.posts[0].path), title=result.title, media_id=record.media_id,
                                to=str(who), msg_id=msg_id,
                                uploaded=bool({UPDATE, UPLOAD} & set(result.steps)),

@@ -128,6 +128,24 @@ class MassRecords:
                                (appid, self.wechat_day())).fetchone()
         return int(row["count"]) if row else 0
 
+    def reserve_preview(self, appid: str, limit: int) -> int | None:
+        """Count one preview against today's (Beijing) limit before it is sent, in one
+        statement, so two processes cannot both take the last one; the new count, or None
+        when ``limit`` previews were counted today already."""
+        day = self.wechat_day()
+        with self._guard() as conn:
+            taken = conn.execute(
+                "INSERT INTO previews (appid, day, count) SELECT ?, ?, 1 WHERE ? > 0"
+                " ON CONFLICT (appid, day) DO UPDATE SET count = count + 1 WHERE count < ?",
+                (appid, day, limit, limit)).rowcount
+        return self.count_previews_today(appid) if taken else None
+
+    def release_preview(self, appid: str) -> None:
+        """Give back a reserved preview that WeChat refused (nothing reached the phone)."""
+        with self._guard() as conn:
+            conn.execute("UPDATE previews SET count = count - 1 WHERE appid = ? AND day = ? AND count > 0",
+                         (appid, self.wechat_day()))
+
     def record_preview(self, appid: str) -> int:
         """Count one preview against today's (Beijing) limit; the new count for today."""
         day = self.wechat_day()
