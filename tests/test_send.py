@@ -198,6 +198,24 @@ def test_a_lost_answer_is_settled_with_the_same_clientmsgid(tmp_path: Path) -> N
         assert len(sb.store.mass_sends()) == 1 and len(sb.store.history()) == 1
 
 
+def test_a_lost_answer_older_than_a_day_is_not_sent_again(tmp_path: Path) -> None:
+    """WeChat recognises a clientmsgid for 24 hours: past that, sending again could reach
+    followers twice, so mdwx refuses and says how to check."""
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        assert mdwx("publish", str(post), "--draft", cwd=root, env=env).returncode == 0
+        sb.configure(failure_rate=1.0, failure_kinds=["drop_after"])  # sent, answer lost
+        assert mdwx("send", str(post), "--yes", cwd=root, env=env).returncode == 1
+        sb.configure(failure_rate=0.0)
+        with sqlite3.connect(root / ".mdwx" / "state.db") as db:
+            db.execute("UPDATE mass_sends SET created_at = '2020-01-01T00:00:00+00:00'")
+        sends = len(sb.store.mass_sends())
+        again = mdwx("send", str(post), "--yes", cwd=root, env=env)
+        assert again.returncode == 1 and "more than 24 hours ago" in again.stderr
+        assert len(sb.store.mass_sends()) == sends
+
+
 # -- SIGKILL at every step, then a re-run: exactly one message in followers' history --------
 
 def _requests(endpoint: str) -> Callable[[SandboxServer, Path], bool]:

@@ -204,6 +204,14 @@ async def send(path: Path, options: Options, target: Target, *, ignore_reprint: 
             msg_id, msg_data_id, existing = earlier.msg_id, earlier.msg_data_id, True
             result.actions.append("already sent: this version was sent to the same followers before")
         else:
+            if earlier is not None and _older_than_dedup(earlier.created_at, options):
+                raise ReachError(
+                    "an earlier 群发 of this version lost its answer more than 24 hours ago: WeChat "
+                    "no longer recognises its clientmsgid, so sending again could reach followers twice",
+                    path=done.posts[0].path,
+                    hint="look in the account's 群发 history (公众号后台 → 内容与互动 → 已群发); if it is not "
+                         "there, send it from the WeChat editor, or change the post (a new version is a new "
+                         "send) and run `mdwx send` again")
             gone = not_a_draft(done.records[0], done.posts[0].path)
             if gone is not None:  # its draft went with an earlier send to other followers
                 raise gone
@@ -226,3 +234,20 @@ async def send(path: Path, options: Options, target: Target, *, ignore_reprint: 
         result.msg_id, result.msg_data_id, result.msg_status = msg_id, msg_data_id, status.msg_status
         result.meaning = MASS_STATUS_MEANINGS.get(status.msg_status, status.msg_status)
         return result
+
+
+#: How long WeChat recognises a clientmsgid it was sent (docs/reach.md): a lost answer is
+#: settled by sending again with the same one only within this window.
+CLIENTMSGID_WINDOW = 24 * 3600
+
+
+def _older_than_dedup(created_at: str, options: Options) -> bool:
+    """Whether an intent written at ``created_at`` (ISO 8601) is past WeChat's clientmsgid window."""
+    import datetime as dt
+
+    try:
+        written = dt.datetime.fromisoformat(created_at)
+    except ValueError:
+        return True  # unreadable: never assume WeChat still knows it
+    now = options.now() if callable(options.now) else dt.datetime.now(dt.timezone.utc)
+    return (now - written).total_seconds() > CLIENTMSGID_WINDOW
