@@ -22,6 +22,7 @@ from mdwx.build import Prepared, prepare
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
+from mdwx.publish.bundle import BundleSteps
 from mdwx.publish.identity import Found, article_fingerprint, find_article
 from mdwx.publish.lock import post_lock, post_lock_path
 from mdwx.publish.marker import Mark, post_mark, record_adopted
@@ -57,7 +58,7 @@ __all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher"
            "post_lock_path"]
 
 
-class Publisher(SubmitSteps):
+class Publisher(BundleSteps, SubmitSteps):
     """Publishes posts one by one with one client and one state database."""
 
     def __init__(self, client: Any, state: State, appid: str, options: PublishOptions,
@@ -84,11 +85,29 @@ class Publisher(SubmitSteps):
         return self.backend
     async def publish_all(self, posts: Sequence[Post]) -> list[PostResult]:
         """Publish one post after the other, then follow every review at once (``--wait``)."""
+        done = await self._publish_bundles(posts)  # 多图文: each bundle's posts as one draft
         results = []
         for post in posts:  # one failure does not stop the others
-            results.append(await self.publish(post, follow=False))
+            results.append(done[post.path] if post.path in done else await self.publish(post, follow=False))
         await asyncio.gather(*(self._follow_result(post, result) for post, result in zip(posts, results, strict=True)))
         return results
+
+    async def _publish_bundles(self, posts: Sequence[Post]) -> dict[Path, PostResult]:
+        """Publish the bundles among ``posts`` (docs/reach.md, "多图文"); results by post path."""
+        from mdwx.publish.bundling import bundles_of
+
+        for post in posts:
+            if post.path not in self.ready:
+                try:
+                    self.ready[post.path] = prepare(post)
+                except MdwxError:
+                    continue  # published (and reported) on its own
+        done: dict[Path, PostResult] = {}
+        for bundle in bundles_of([self.ready[p.path] for p in posts if p.path in self.ready]):
+            for path, result in zip(bundle.paths, await self.publish_bundle(bundle), strict=True):
+                done[path] = result
+                self.ready.pop(path, None)
+        return done
 
     async def publish(self, post: Post, *, follow: bool = True) -> PostResult:
         """Publish one post (``follow``: and follow its review with ``wait``); raises ConfigError."""
@@ -137,12 +156,23 @@ class Publisher(SubmitSteps):
             result.actions.append(f"skipped: not due until {result.publish_at}" if article.publish_at
                                   else "skipped: no publish_at (--due publishes only scheduled posts that are due)")
             return
+        assets, parts = await self._load(post, prepared, result)
+        await self._run(post, prepared, assets, parts, result)
+
+    async def _load(self, post: Post, prepared: Prepared, result: PostResult,
+                    ) -> tuple[list[LoadedAsset], tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]]]:
+        """Every asset of the post read and made to fit, nothing sent.
+
+        All of them (the cover, an image post's first picture, first), and (cover, video
+        cover, the others).
+        """
+        assert self.backend is not None
+        backend, article = self.backend, prepared.article
         loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
         if article.post_type == "images":  # its pictures are permanent images; no cover
             pictures = await asyncio.gather(*(loader.load_permanent(a, article.path) for a in prepared.document.assets))
             _picture_warnings(result, pictures)
-            await self._run(post, prepared, [*pictures], (pictures[0], None, list(pictures[1:])), result)
-            return
+            return [*pictures], (pictures[0], None, list(pictures[1:]))
         # Every asset is read and normalised before the first upload, so a picture that cannot
         # be made to fit stops the post with nothing sent.
         loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
@@ -164,8 +194,7 @@ class Publisher(SubmitSteps):
         if article.video.cover and any(x.kind == "video" for x in loaded):
             video_cover = await loader.load_cover(article.video.cover, article.path,
                                                   article.key_lines.get("video"), article.path)
-        assets = [cover, *([video_cover] if video_cover else []), *loaded]
-        await self._run(post, prepared, assets, (cover, video_cover, loaded), result)
+        return [cover, *([video_cover] if video_cover else []), *loaded], (cover, video_cover, loaded)
 
     async def _run(self, post: Post, prepared: Prepared, assets: list[LoadedAsset],
                    loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
@@ -175,6 +204,7 @@ class Publisher(SubmitSteps):
         ``assets``: every asset, the cover (an image post's first picture) first.
         """
         article = prepared.article
+        self._leave_bundle(post, article)
         if self.options.dry_run:
             found = self._find(post, article)
             plan = await self._make_plan(post, prepared, assets, found, self._mark(post, article))
@@ -303,7 +333,26 @@ class Publisher(SubmitSteps):
         self._remember_identity(post, prepared.article)
 
     def _find(self, post: Post, article: Any) -> Found:
-        return find_article(self.state, self.appid, post, article_fingerprint(post, article))
+        found = find_article(self.state, self.appid, post, article_fingerprint(post, article))
+        if found.record is not None and found.record.bundle and found.record.status in ("uploading", "updating",
+                                                                                        "draft"):
+            return Found(None)  # an article of a bundle's draft: the post alone gets a draft of its own
+        return found
+
+    def _leave_bundle(self, post: Post, article: Any) -> None:
+        """Detach the record of a post that left its bundle (it has no ``bundle:`` now).
+
+        Its record still names the bundle's shared draft: it is never updated at the draft's
+        index 0 (the 头条); the bundle's next run makes its draft anew without it.
+        """
+        if self.options.dry_run:
+            return
+        record = self.state.article(self.appid, post.relative)
+        if record is not None and record.bundle:
+            if record.status in ("uploading", "updating", "draft"):
+                self.state.forget_article(self.appid, post.relative)
+            else:
+                self.state.place_in_bundle(self.appid, post.relative, "", 0)
 
     def _remember_identity(self, post: Post, article: Any) -> None:
         print_ = article_fingerprint(post, article)

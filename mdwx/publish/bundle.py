@@ -1,0 +1,290 @@
+"""Publishing a 多图文 bundle: its posts as one draft of several articles (docs/reach.md).
+
+A mixin of :class:`mdwx.publish.publisher.Publisher`. Every post of the bundle is loaded
+first (nothing sent while one fails), the one plan (:func:`mdwx.publish.bundleplan.plan_bundle`)
+is made from the state's records and the posts' payload hashes, then printed (dry run) or
+carried out under the bundle's lock: new pictures uploaded, then one ``draft/add`` with every
+article, ``draft/update`` at each changed index, or a new draft and ``draft/delete`` of the
+old, and one submit for the whole message. Each post's result carries the bundle's outcome.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mdwx.diagnostics import Diagnostic
+from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.bundleplan import REMAKE, BundlePlan, describe_bundle, plan_bundle
+from mdwx.publish.bundling import Bundle, BundleError, bundle_problem, digest_warning_needed
+from mdwx.publish.lock import post_lock, post_lock_path
+from mdwx.publish.plan import (
+    KEEP,
+    SETTLE,
+    UNCHANGED,
+    UPDATE,
+    UPLOAD,
+    Plan,
+    PublishError,
+    payload_hash,
+    planned_digest,
+    refresh_cached,
+)
+from mdwx.publish.results import PostResult
+
+if TYPE_CHECKING:
+    from mdwx.build import Prepared
+    from mdwx.publish.marker import Mark
+    from mdwx.publish.resolve import LoadedAsset, Resolved
+
+#: Loaded assets as the publisher passes them: (cover, video cover, the others).
+Parts = tuple["LoadedAsset", "LoadedAsset | None", "list[LoadedAsset]"]
+
+
+@dataclass
+class Member:
+    """One post of the bundle, loaded: its assets, planned uploads and payload hash."""
+
+    prepared: Prepared
+    result: PostResult
+    assets: list[LoadedAsset]
+    parts: Parts
+    counted: Plan
+    digest: str | None = None
+    mark: Mark | None = None
+
+    @property
+    def rel(self) -> str:
+        return self.prepared.post.relative
+
+
+class BundleSteps:
+    """Needs the Publisher's state, appid, options, backend and its per-post helpers."""
+
+    state: Any
+    appid: str
+    options: Any
+    backend: Any
+
+    async def publish_bundle(self, bundle: Bundle) -> list[PostResult]:
+        """Publish ``bundle`` as one message; one result per post, in message order."""
+        results = [PostResult(path=str(p.post.path), title=p.article.title, warnings=list(p.warnings),
+                              diagnostics=list(p.diagnostics)) for p in bundle.prepared]
+        try:
+            await self._bundle(bundle, results)
+        except ConfigError:
+            raise
+        except MdwxError as exc:
+            if exc.path is None:
+                exc.at(bundle.prepared[0].post.path)
+            for result in results:
+                result.status, result.error = "failed", exc
+        return results
+
+    async def _bundle(self, bundle: Bundle, results: list[PostResult]) -> None:
+        backend = self._bind(bundle.prepared[0].post)  # type: ignore[attr-defined]
+        problem = bundle_problem(bundle, backend.name)
+        if problem is not None:
+            raise problem
+        from mdwx.publish.rules import apply_rules
+
+        members = []
+        for prepared, result in zip(bundle.prepared, results, strict=True):
+            apply_rules(prepared, backend.name)
+            assets, parts = await self._load(prepared.post, prepared, result)  # type: ignore[attr-defined]
+            members.append(Member(prepared, result, assets, parts, Plan()))
+        size = len(members)
+        for member in members:
+            if digest_warning_needed(size, member.prepared):
+                member.result.add(Diagnostic(
+                    "the digest is dropped: WeChat keeps a digest only for a draft of one article, and this "
+                    f"post is one of {size} in bundle {bundle.name!r}", path=member.rel,
+                    line=member.prepared.article.key_lines.get("digest"), code="bundle-digest-dropped"))
+        if self.options.dry_run:
+            plan = await self._plan_bundle(bundle, members)
+            self._report(bundle, members, plan, planned=True)
+            if plan.error:
+                raise plan.error
+            return
+        lock = post_lock_path(self.state.path, self.appid, f"bundle:{bundle.name}")
+        async with post_lock(lock, timeout=self.options.lock_timeout, post_path=bundle.prepared[0].post.path):
+            for member in members:
+                refresh_cached(self.state, self.appid, member.assets)
+            plan = await self._plan_bundle(bundle, members)
+            if plan.action == SETTLE:
+                await self._settle_bundle(bundle, members)
+                plan = await self._plan_bundle(bundle, members)
+            if plan.error:
+                self._report(bundle, members, plan, planned=False)
+                raise plan.error
+            await self._carry_out(bundle, members, plan)
+            self._report(bundle, members, plan, planned=False)
+
+    def _bundle_payload(self, prepared: Prepared, resolved: Resolved, *, size: int) -> dict[str, Any]:
+        payload: dict[str, Any] = self.backend.payload(prepared, resolved)
+        if size >= 2 and "digest" in payload:
+            payload["digest"] = ""  # WeChat keeps digests only for one-article drafts
+        return payload
+
+    async def _plan_bundle(self, bundle: Bundle, members: list[Member]) -> BundlePlan:
+        """The one decision the dry run and the run act on (payload hashes before uploading)."""
+        size = len(members)
+        for member in members:
+            member.counted = Plan()
+            member.mark = self._mark(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
+            member.digest = await planned_digest(
+                self.state, self.appid, member.assets, member.counted,
+                functools.partial(self._bundle_payload, member.prepared, size=size))
+        config = bundle.prepared[0].post.config
+        plan = plan_bundle(self.state.bundle_members(self.appid, bundle.name),
+                           [(m.rel, m.digest) for m in members], draft=self.options.draft,
+                           force=self.options.force, on_change=config.on_submitted_change, name=bundle.name)
+        if plan.error is not None:
+            plan.error.at(bundle.prepared[0].post.path)
+        return plan
+
+    def _report(self, bundle: Bundle, members: list[Member], plan: BundlePlan, *, planned: bool) -> None:
+        """Each post's steps, actions and counts: the same in a dry run and in the run."""
+        lines = describe_bundle(plan, bundle.name, len(members), planned=planned)
+        for index, member in enumerate(members):
+            result, counted = member.result, member.counted
+            sending = plan.action in (UPLOAD, REMAKE) or index in plan.updates
+            uploads = counted.uploads if sending and not plan.error else []
+            result.steps = [*(f"upload {u}" for u in uploads), *plan.article_steps(index)]
+            if index == 0:
+                result.steps += plan.bundle_steps()
+            result.uploads = counted.counts() if sending else {"images": 0, "cached": counted.cached
+                                                                + counted.images + counted.videos, "videos": 0}
+            where = f"article {index + 1} of {len(members)} in bundle {bundle.name!r}" + \
+                (" (头条)" if index == 0 else "")
+            result.actions = [where, *(f"{'would ' if planned else ''}upload {u}" for u in uploads), *lines]
+            if plan.warning is not None:
+                result.add(plan.warning)
+            if planned:
+                result.status = "dry-run"
+                result.media_id = plan.media_id
+
+    async def _carry_out(self, bundle: Bundle, members: list[Member], plan: BundlePlan) -> None:
+        if plan.action in (UNCHANGED, KEEP):
+            for member in members:
+                record = self.state.article(self.appid, member.rel)
+                member.result.media_id, member.result.status = plan.media_id, record.status if record else "draft"
+                member.result.url = record.url if record else None
+                if plan.action == UNCHANGED:
+                    self._remember_identity(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
+        else:
+            payloads = await self._resolve_members(members)
+            if plan.action == UPDATE:
+                await self._update_members(members, payloads, plan)
+            else:
+                await self._create(bundle, members, payloads, plan)
+        if plan.submit and all(m.result.status == "draft" for m in members):
+            await self._submit_bundle(members)
+
+    async def _resolve_members(self, members: list[Member]) -> list[dict[str, Any]]:
+        """Upload what each post needs; every post's payload with the real URLs."""
+        from mdwx.publish.resolve import Uploader
+
+        payloads = []
+        for member in members:
+            post, prepared = member.prepared.post, member.prepared
+            cover, video_cover, loaded = member.parts
+            concurrency = self.options.concurrency or post.config.concurrency
+            uploader = Uploader(self.client, self.state, self.appid, concurrency,  # type: ignore[attr-defined]
+                                self.events.on_upload)  # type: ignore[attr-defined]
+            resolved = await self._resolve(prepared, uploader, loaded, cover)  # type: ignore[attr-defined]
+            await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)  # type: ignore[attr-defined]
+            member.result.uploads = resolved.counts.to_json()
+            payloads.append(self._bundle_payload(prepared, resolved, size=len(members)))
+        return payloads
+
+    async def _update_members(self, members: list[Member], payloads: list[dict[str, Any]],
+                              plan: BundlePlan) -> None:
+        """``draft/update`` at each changed index; the others are untouched."""
+        from mdwx.publish.backends import Gone
+
+        assert plan.media_id
+        for index, (member, payload) in enumerate(zip(members, payloads, strict=True)):
+            member.result.media_id, member.result.status = plan.media_id, "draft"
+            if index not in plan.updates:
+                continue
+            self.state.begin_update(self.appid, member.rel)
+            try:
+                await self.backend.update(plan.media_id, payload, mark=member.mark, index=index)
+            except Gone:
+                for other in members:
+                    self.state.record_submitted(self.appid, other.rel)
+                raise PublishError("the bundle's draft left the draft box outside mdwx (submitted, sent or "
+                                   "deleted) and can no longer be changed",
+                                   hint="run again with --force to publish the bundle as a new message") from None
+            self.state.record_uploaded(self.appid, member.rel, plan.media_id, payload_hash(payload),
+                                       payload["title"])
+            self._remember_identity(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
+
+    async def _create(self, bundle: Bundle, members: list[Member], payloads: list[dict[str, Any]],
+                      plan: BundlePlan) -> None:
+        """One new draft with every article; then the old draft deleted and the posts that
+        left the bundle dropped from (in the box) or detached in (sent) the state."""
+        for index, (member, payload) in enumerate(zip(members, payloads, strict=True)):
+            self.state.begin_upload(self.appid, member.rel, title=payload["title"], content_hash=payload_hash(payload))
+            self.state.place_in_bundle(self.appid, member.rel, bundle.name, index)
+        media_id = await self.backend.create_bundle(payloads, [m.mark for m in members])
+        for member, payload in zip(members, payloads, strict=True):
+            self.state.record_uploaded(self.appid, member.rel, media_id, payload_hash(payload), payload["title"])
+            self._remember_identity(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
+            member.result.media_id, member.result.status = media_id, "draft"
+        for rel in plan.leaving:
+            record = self.state.article(self.appid, rel)
+            if record is not None and record.status in ("uploading", "updating", "draft"):
+                self.state.forget_article(self.appid, rel)
+            elif record is not None:
+                self.state.place_in_bundle(self.appid, rel, "", 0)
+        if plan.action == REMAKE and plan.old_media_id and plan.old_media_id != media_id:
+            await self._delete_old(plan.old_media_id, members[0].result)
+
+    async def _delete_old(self, media_id: str, result: PostResult) -> None:
+        from mdwx.wechat.errors import WeChatError
+
+        try:
+            await self.backend.delete(media_id, status="draft")
+        except WeChatError as exc:
+            if exc.errcode != 40007:  # already gone: nothing to delete
+                result.warn(f"the bundle's old draft {media_id} could not be deleted ({exc}); delete it in the "
+                            "draft box (草稿箱)", code="bundle-old-draft")
+
+    async def _submit_bundle(self, members: list[Member]) -> None:
+        """Submit the bundle's one draft once, recording it for every post."""
+        from mdwx.wechat.errors import AlreadySubmitted
+
+        media_id = members[0].result.media_id
+        assert media_id
+        for member in members:
+            self.state.begin_submit(self.appid, member.rel)
+        publish_id = ""
+        try:
+            publish_id = await self.backend.submit(media_id)
+        except AlreadySubmitted:
+            pass
+        else:
+            self.state.record_submission(self.appid)
+        kept = getattr(self.backend, "msg_data_ids", {})
+        for member in members:
+            self.state.record_submitted(self.appid, member.rel, publish_id, kept.get(publish_id, ""))
+            member.result.status = "submitted"
+
+    async def _settle_bundle(self, bundle: Bundle, members: Sequence[Member]) -> None:
+        """A submit of the bundle whose answer was lost: ask WeChat, record the answer for all."""
+        records = [r for r in self.state.bundle_members(self.appid, bundle.name) if r.media_id]
+        progress = await self.backend.settle(records[0])
+        for record in records:
+            if progress.status == "draft":
+                self.state.record_uploaded(self.appid, record.source_path, record.media_id, record.content_hash,
+                                           record.title)
+            else:
+                self.state.record_submitted(self.appid, record.source_path, progress.publish_id)
+        members[0].result.actions.append(f"the bundle's previous submit was unknown; WeChat says: {progress.live}")
+
+
+__all__ = ["BundleError", "BundleSteps"]
