@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdwx.api.accounts import Route, by_account, routes
+from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
 from mdwx.api.connection import (
     SANDBOX_POLL,
     by_site,
@@ -128,7 +129,7 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     an account than it has left today (:mod:`mdwx.api.sendplan`); each before anything is sent.
     """
     options = options or Options()
-    site = site_posts(posts, options, need_path="publish")
+    site = with_bundle_siblings(site_posts(posts, options, need_path="publish"), options)
     report = PublishReport()
     # The whole run is decided before the first request: routes, every account's
     # credentials, and each post checked as each of its accounts sees it.
@@ -142,6 +143,8 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
                     remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
         raise
     gated = [(items, await _gate(items, options)) for _, items in runs]
+    for items, verdicts in gated:  # a 多图文 bundle is judged whole (mdwx.api.bundles)
+        refuse_bundles(items, verdicts, options)
     with contextlib.ExitStack() as stack:
         # Every site's state is opened (a locked or damaged one stops the run) and the whole
         # plan is checked against each account's quota before the first request.

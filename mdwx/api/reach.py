@@ -86,11 +86,12 @@ async def gated(paths: Sources, options: Options, verb: str) -> tuple[str | None
     Every offline check and every credential is settled here. Raises the first problem found.
     """
     from mdwx.api.accounts import routes
+    from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
     from mdwx.api.connection import by_site
     from mdwx.api.inputs import site_posts
     from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
 
-    site = site_posts(paths, options, need_path=verb)
+    site = with_bundle_siblings(site_posts(paths, options, need_path=verb), options)
     if len(by_site(site)) > 1:
         raise ConfigError(f"{verb} takes the posts of one site at a time")
     items = [item for post in site for item in routes(post, options)]
@@ -104,6 +105,11 @@ async def gated(paths: Sources, options: Options, verb: str) -> tuple[str | None
     resolve_credentials(items, options)
     ready = gate_routes(taken, options)
     await check_fetched_covers(taken, ready, options)
+    verdicts: list[Any] = list(ready)
+    refuse_bundles(taken, verdicts, options)  # a 多图文 bundle goes out whole or not at all
+    for verdict in verdicts:
+        if isinstance(verdict, MdwxError):
+            raise verdict
     return name, taken, ready
 
 

@@ -131,12 +131,13 @@ class BundleSteps:
     async def _plan_bundle(self, bundle: Bundle, members: list[Member]) -> BundlePlan:
         """The one decision the dry run and the run act on (payload hashes before uploading)."""
         size = len(members)
+        seen: set[tuple[str, str]] = set()  # a picture two posts share is uploaded once
         for member in members:
             member.counted = Plan()
             member.mark = self._mark(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
             member.digest = await planned_digest(
                 self.state, self.appid, member.assets, member.counted,
-                functools.partial(self._bundle_payload, member.prepared, size=size))
+                functools.partial(self._bundle_payload, member.prepared, size=size), seen)
         config = bundle.prepared[0].post.config
         plan = plan_bundle(self.state.bundle_members(self.appid, bundle.name),
                            [(m.rel, m.digest) for m in members], draft=self.options.draft,
@@ -191,6 +192,7 @@ class BundleSteps:
         for member in members:
             post, prepared = member.prepared.post, member.prepared
             cover, video_cover, loaded = member.parts
+            refresh_cached(self.state, self.appid, member.assets)  # what an earlier post uploaded
             concurrency = self.options.concurrency or post.config.concurrency
             uploader = Uploader(self.client, self.state, self.appid, concurrency,  # type: ignore[attr-defined]
                                 self.events.on_upload)  # type: ignore[attr-defined]

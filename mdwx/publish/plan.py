@@ -208,11 +208,17 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
 
 
 async def planned_digest(state: State, appid: str, assets: list[LoadedAsset], plan: Plan,
-                         payload: Callable[[Resolved], dict[str, Any]]) -> str | None:
+                         payload: Callable[[Resolved], dict[str, Any]],
+                         seen: set[tuple[str, str]] | None = None) -> str | None:
     """Count what ``assets`` would upload into ``plan`` (``uploads``, ``images``, ``videos``,
     ``cached``); the article's payload hash when everything is already on WeChat, else None
-    (an upload gets a new URL, so the content will differ from any recorded one)."""
-    seen: set[tuple[str, str]] = set()
+    (an upload gets a new URL, so the content will differ from any recorded one).
+
+    ``seen``: pictures an earlier article of the same run uploads (a bundle's), counted as
+    reused here, and shared with the caller.
+    """
+    seen = set() if seen is None else seen
+    pending = False  # a picture another article of the run uploads first
     videos: dict[str, str] = {}
     for item in assets:
         if item.kind == "video":
@@ -227,12 +233,13 @@ async def planned_digest(state: State, appid: str, assets: list[LoadedAsset], pl
             continue
         if item.cached or (item.content_hash, item.kind) in seen:  # the uploader sends a twin once
             plan.cached += 1
+            pending = pending or not item.cached
             continue
         seen.add((item.content_hash, item.kind))
         plan.images += 1
         size = f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
         plan.uploads.append(f"{item.kind} {redact(item.asset.source)[:80]}{size}")
-    if not plan.uploads and len(videos) == sum(1 for x in assets if x.kind == "video"):
+    if not plan.uploads and not pending and len(videos) == sum(1 for x in assets if x.kind == "video"):
         values = {x.asset.key: x.cached_url or "" for x in assets[1:] if x.kind != "video"}
         resolved = Resolved(values={**values, **videos}, thumb_media_id=assets[0].cached_media_id or "",
                             media_ids={x.asset.key: x.cached_media_id or "" for x in assets if x.kind != "video"})
