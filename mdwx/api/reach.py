@@ -103,7 +103,12 @@ async def gated(paths: Sources, options: Options, verb: str) -> tuple[str | None
     if not taken:
         raise ConfigError(f"no post to {verb}: every post is for another account")
     resolve_credentials(items, options)
-    ready = gate_routes(taken, options)
+    ready, ordered = [], []
+    for path in dict.fromkeys(item.post.path for item in taken):  # each post gated on its own
+        mine = [item for item in taken if item.post.path == path]
+        ready += gate_routes(mine, options)
+        ordered += mine
+    taken = ordered
     await check_fetched_covers(taken, ready, options)
     verdicts: list[Any] = list(ready)
     refuse_bundles(taken, verdicts, options)  # a 多图文 bundle goes out whole or not at all

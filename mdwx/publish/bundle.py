@@ -144,6 +144,11 @@ class BundleSteps:
                            force=self.options.force, on_change=config.on_submitted_change, name=bundle.name)
         if plan.error is not None:
             plan.error.at(bundle.prepared[0].post.path)
+        for member in members:  # a post that had a draft of its own: replaced by the bundle's
+            record = self.state.article(self.appid, member.rel)
+            if record is not None and not record.bundle and record.media_id and record.status == "draft" \
+                    and record.media_id != plan.media_id and plan.action != UPDATE:
+                plan.absorbed.append(record.media_id)
         return plan
 
     def _report(self, bundle: Bundle, members: list[Member], plan: BundlePlan, *, planned: bool) -> None:
@@ -245,6 +250,8 @@ class BundleSteps:
                 self.state.place_in_bundle(self.appid, rel, "", 0)
         if plan.action == REMAKE and plan.old_media_id and plan.old_media_id != media_id:
             await self._delete_old(plan.old_media_id, members[0].result)
+        for old in plan.absorbed:
+            await self._delete_old(old, members[0].result)
 
     async def _delete_old(self, media_id: str, result: PostResult) -> None:
         from mdwx.wechat.errors import WeChatError

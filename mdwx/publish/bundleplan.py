@@ -38,6 +38,7 @@ class BundlePlan:
     updates: list[int] = field(default_factory=list)
     leaving: list[str] = field(default_factory=list)
     old_media_id: str | None = None
+    absorbed: list[str] = field(default_factory=list)  # drafts of posts that were alone, now joined
     media_id: str | None = None
     submit: bool = False
     error: PublishError | None = None
@@ -58,6 +59,8 @@ class BundlePlan:
         steps = []
         if self.old_media_id and not self.error:
             steps.append(f"delete old draft {self.old_media_id}")
+        if self.action in (UPLOAD, REMAKE) and not self.error:
+            steps += [f"delete joined post's draft {media_id}" for media_id in self.absorbed]
         if self.action in (UPLOAD, REMAKE) and not self.error:
             steps += [f"leave {rel}" for rel in self.leaving]
         if self.submit and not self.error:
@@ -136,6 +139,8 @@ def describe_bundle(plan: BundlePlan, name: str, count: int, *, planned: bool) -
     }[plan.action]
     if plan.action in (UPLOAD, REMAKE):
         lines += [f"{lead}drop {rel} from the bundle's record (it left the bundle)" for rel in plan.leaving]
+        lines += [f"{lead}delete the draft {media_id} of a post that now joined the bundle (draft/delete)"
+                  for media_id in plan.absorbed]
     if plan.submit:
         lines.append(f"{lead}submit the bundle for review as one message")
     return lines
