@@ -115,6 +115,11 @@ async def gated(paths: Sources, options: Options, verb: str) -> tuple[str | None
     for verdict in verdicts:
         if isinstance(verdict, MdwxError):
             raise verdict
+    bundles = {(p.post.config.root, p.article.bundle) for p in ready}
+    one_bundle = len(bundles) == 1 and all(name for _, name in bundles)
+    if len({item.post.path for item in taken}) > 1 and not one_bundle:
+        raise ConfigError(f"{verb} takes one post, or the posts of one bundle: each 群发 is one message",
+                          hint="name one post, or give the posts of one bundle (bundle: in front matter)")
     return name, taken, ready
 
 
