@@ -3,9 +3,9 @@
 Every door publishes through :func:`mdwx.api.aio.publish` (or :func:`mdwx.api.reach.gated`
 for ``send`` and ``preview``), which call these after each post passed the gate:
 
-- :func:`with_bundle_siblings` adds the other posts of each bundle named by the run's posts
-  (a hook or ``--changed-since`` names only the changed post; the message is the whole
-  bundle as written);
+- :func:`with_bundle_siblings` adds the other posts of each bundle named by the run's posts,
+  or recorded for them in the state (a hook or ``--changed-since`` names only the changed
+  post; the message is the whole bundle as written, and a bundle a post left is made anew);
 - :func:`refuse_bundles` refuses every post of a bundle that cannot go out as one message
   (:func:`mdwx.publish.bundling.bundle_problem`, a bundle split across accounts or backends,
   a post of it that the gate refused), so no bundle is ever half sent.
@@ -51,6 +51,28 @@ def _head(path: Path) -> str:
         return handle.read(_HEAD).decode("utf-8", errors="replace")
 
 
+def recorded_bundles(post: SitePost) -> set[str]:
+    """The bundles the state records the post in (it may have left one since).
+
+    Read-only; nothing when the state does not exist yet or predates bundles.
+    """
+    import sqlite3
+
+    path = post.config.state_path
+    if not path.is_file():
+        return set()
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = conn.execute("SELECT DISTINCT bundle FROM articles WHERE source_path = ? AND bundle != ''",
+                                (post.relative,)).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return set()
+    return {str(row[0]) for row in rows}
+
+
 def with_bundle_siblings(posts: list[SitePost], options: Options) -> list[SitePost]:
     """``posts`` and every other post of their sites naming one of their bundles, after them.
 
@@ -62,9 +84,9 @@ def with_bundle_siblings(posts: list[SitePost], options: Options) -> list[SitePo
 
     wanted: dict[Path, set[str]] = {}
     for post in posts:
-        name = bundle_named(post)
-        if name:
-            wanted.setdefault(post.config.root, set()).add(name)
+        names = {bundle_named(post), *recorded_bundles(post)} - {""}
+        if names:
+            wanted.setdefault(post.config.root, set()).update(names)
     if not wanted:
         return posts
     have = {os.path.realpath(p.path) for p in posts}

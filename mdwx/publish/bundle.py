@@ -10,10 +10,11 @@ old, and one submit for the whole message. Each post's result carries the bundle
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError
@@ -38,7 +39,9 @@ if TYPE_CHECKING:
     from mdwx.build import Prepared
     from mdwx.publish.marker import Mark
     from mdwx.publish.resolve import LoadedAsset, Resolved
+    from mdwx.source.posts import Post
 
+T = TypeVar("T")
 #: Loaded assets as the publisher passes them: (cover, video cover, the others).
 Parts = tuple["LoadedAsset", "LoadedAsset | None", "list[LoadedAsset]"]
 
@@ -67,13 +70,78 @@ class BundleSteps:
     appid: str
     options: Any
     backend: Any
+    #: Posts a bundle of this run left behind (its plan drops their records).
+    left_bundle: set[str]
+    #: Posts of every bundle of this run (by site path).
+    bundled: set[str]
 
-    async def publish_bundle(self, bundle: Bundle) -> list[PostResult]:
-        """Publish ``bundle`` as one message; one result per post, in message order."""
-        results = [PostResult(path=str(p.post.path), title=p.article.title, warnings=list(p.warnings),
-                              diagnostics=list(p.diagnostics)) for p in bundle.prepared]
+    async def _leave_bundle(self, post: Post) -> list[str]:
+        """The steps for a post on its own whose record still sits in a bundle's draft.
+
+        It is never updated at that draft's index: its record is dropped (a draft of its own
+        is made) or, once sent, detached. When no other post of the run holds that draft and
+        no other record names it, the emptied draft is deleted too, so no article is left
+        twice in the box. A bundle of this run that the post left did this already.
+        """
+        record = self.state.article(self.appid, post.relative)
+        if record is None or not record.bundle or post.relative in self.left_bundle:
+            return []
+        steps = [f"leave bundle {record.bundle}"]
+        in_box = record.status in ("uploading", "updating", "draft")
+        others = [r for r in self.state.bundle_members(self.appid, record.bundle)
+                  if r.source_path != post.relative and r.media_id == record.media_id]
+        emptied = in_box and record.media_id and not others
+        if emptied:
+            steps.append(f"delete old draft {record.media_id}")
+        if self.options.dry_run:
+            return steps
+        if in_box:
+            self.state.forget_article(self.appid, post.relative)
+        else:
+            self.state.place_in_bundle(self.appid, post.relative, "", 0)
+        if emptied:
+            result = PostResult(path=str(post.path))
+            await self._delete_old(record.media_id, result)
+        return steps
+
+    async def publish_bundles(self, bundles: Sequence[Bundle]) -> list[list[PostResult]]:
+        """Publish each bundle as one message; per bundle one result per post, in message order.
+
+        Every bundle is loaded, then every plan is made from the same state (under every
+        bundle's lock), then each is carried out: a post moving from one bundle of the run to
+        another is planned alike whichever runs first, and alike in a dry run.
+        """
+        staged: list[tuple[Bundle, list[PostResult], list[Member] | None]] = []
+        for bundle in bundles:
+            results = [PostResult(path=str(p.post.path), title=p.article.title, warnings=list(p.warnings),
+                                  diagnostics=list(p.diagnostics)) for p in bundle.prepared]
+            members = await self._guarded(bundle, results, self._stage(bundle, results))
+            staged.append((bundle, results, members))
+        async with contextlib.AsyncExitStack() as stack:
+            ready = [(b, r, m) for b, r, m in staged if m is not None]
+            if not self.options.dry_run:
+                for bundle, _, _ in sorted(ready, key=lambda item: item[0].name):
+                    lock = post_lock_path(self.state.path, self.appid, f"bundle:{bundle.name}")
+                    await stack.enter_async_context(post_lock(lock, timeout=self.options.lock_timeout,
+                                                              post_path=bundle.prepared[0].post.path))
+            plans = []
+            for bundle, results, members in ready:
+                assert members is not None
+                for member in members:
+                    refresh_cached(self.state, self.appid, member.assets)
+                plans.append(await self._guarded(bundle, results, self._plan_bundle(bundle, members)))
+            for plan in plans:
+                if plan is not None:
+                    self._note_left(plan)
+            for (bundle, results, members), plan in zip(ready, plans, strict=True):
+                if plan is not None and members is not None:
+                    await self._guarded(bundle, results, self._finish(bundle, members, plan))
+        return [results for _, results, _ in staged]
+
+    async def _guarded(self, bundle: Bundle, results: list[PostResult], step: Awaitable[T]) -> T | None:
+        """``step``'s value; an :class:`MdwxError` fails every post of the bundle (None)."""
         try:
-            await self._bundle(bundle, results)
+            return await step
         except ConfigError:
             raise
         except MdwxError as exc:
@@ -81,15 +149,16 @@ class BundleSteps:
                 exc.at(bundle.prepared[0].post.path)
             for result in results:
                 result.status, result.error = "failed", exc
-        return results
+            return None
 
-    async def _bundle(self, bundle: Bundle, results: list[PostResult]) -> None:
+    async def _stage(self, bundle: Bundle, results: list[PostResult]) -> list[Member]:
+        """Every post of the bundle checked and its assets loaded; nothing sent."""
+        from mdwx.publish.rules import apply_rules
+
         backend = self._bind(bundle.prepared[0].post)  # type: ignore[attr-defined]
         problem = bundle_problem(bundle, backend.name)
         if problem is not None:
             raise problem
-        from mdwx.publish.rules import apply_rules
-
         members = []
         for prepared, result in zip(bundle.prepared, results, strict=True):
             apply_rules(prepared, backend.name)
@@ -102,25 +171,27 @@ class BundleSteps:
                     "the digest is dropped: WeChat keeps a digest only for a draft of one article, and this "
                     f"post is one of {size} in bundle {bundle.name!r}", path=member.rel,
                     line=member.prepared.article.key_lines.get("digest"), code="bundle-digest-dropped"))
+        return members
+
+    async def _finish(self, bundle: Bundle, members: list[Member], plan: BundlePlan) -> None:
+        """Print the plan (dry run) or carry it out."""
         if self.options.dry_run:
-            plan = await self._plan_bundle(bundle, members)
             self._report(bundle, members, plan, planned=True)
             if plan.error:
                 raise plan.error
             return
-        lock = post_lock_path(self.state.path, self.appid, f"bundle:{bundle.name}")
-        async with post_lock(lock, timeout=self.options.lock_timeout, post_path=bundle.prepared[0].post.path):
-            for member in members:
-                refresh_cached(self.state, self.appid, member.assets)
+        if plan.action == SETTLE:
+            await self._settle_bundle(bundle, members)
             plan = await self._plan_bundle(bundle, members)
-            if plan.action == SETTLE:
-                await self._settle_bundle(bundle, members)
-                plan = await self._plan_bundle(bundle, members)
-            if plan.error:
-                self._report(bundle, members, plan, planned=False)
-                raise plan.error
-            await self._carry_out(bundle, members, plan)
+        if plan.error:
             self._report(bundle, members, plan, planned=False)
+            raise plan.error
+        await self._carry_out(bundle, members, plan)
+        self._report(bundle, members, plan, planned=False)
+
+    def _note_left(self, plan: BundlePlan) -> None:
+        if plan.action in (UPLOAD, REMAKE):
+            self.left_bundle.update(plan.leaving)
 
     def _bundle_payload(self, prepared: Prepared, resolved: Resolved, *, size: int) -> dict[str, Any]:
         payload: dict[str, Any] = self.backend.payload(prepared, resolved)
@@ -144,6 +215,10 @@ class BundleSteps:
                            force=self.options.force, on_change=config.on_submitted_change, name=bundle.name)
         if plan.error is not None:
             plan.error.at(bundle.prepared[0].post.path)
+        # A post moving to another bundle of this run is that bundle's to record, whichever
+        # bundle runs first: the plan is the same in a dry run and in the run.
+        moving = self.bundled - {m.rel for m in members}
+        plan.leaving = [rel for rel in plan.leaving if rel not in moving]
         for member in members:  # a post that had a draft of its own: replaced by the bundle's
             record = self.state.article(self.appid, member.rel)
             if record is not None and not record.bundle and record.media_id and record.status == "draft" \

@@ -72,6 +72,8 @@ class Publisher(BundleSteps, SubmitSteps):
         self.backend: Backend | None = None
         #: Posts the run's gate prepared already (:func:`mdwx.api.routed.gate_routes`), by path.
         self.ready: dict[Path, Prepared] = {}
+        self.left_bundle: set[str] = set()
+        self.bundled: set[str] = set()
 
     def _bind(self, post: Post) -> Backend:
         """The run's backend (``--backend``, else the first post's site), and its records."""
@@ -103,8 +105,10 @@ class Publisher(BundleSteps, SubmitSteps):
                 except MdwxError:
                     continue  # published (and reported) on its own
         done: dict[Path, PostResult] = {}
-        for bundle in bundles_of([self.ready[p.path] for p in posts if p.path in self.ready]):
-            for path, result in zip(bundle.paths, await self.publish_bundle(bundle), strict=True):
+        bundles = bundles_of([self.ready[p.path] for p in posts if p.path in self.ready])
+        self.bundled = {p.post.relative for bundle in bundles for p in bundle.prepared}
+        for bundle, results in zip(bundles, await self.publish_bundles(bundles), strict=True):
+            for path, result in zip(bundle.paths, results, strict=True):
                 done[path] = result
                 self.ready.pop(path, None)
         return done
@@ -204,11 +208,11 @@ class Publisher(BundleSteps, SubmitSteps):
         ``assets``: every asset, the cover (an image post's first picture) first.
         """
         article = prepared.article
-        self._leave_bundle(post, article)
+        left = await self._leave_bundle(post)
         if self.options.dry_run:
             found = self._find(post, article)
             plan = await self._make_plan(post, prepared, assets, found, self._mark(post, article))
-            result.status, result.steps = "dry-run", plan.steps
+            result.status, result.steps = "dry-run", [*left, *plan.steps]
             result.uploads, result.actions = plan.counts(), describe(plan, planned=True, texts=self._texts)
             result.media_id = found.record.media_id if found.record else None
             if plan.warning:
@@ -228,6 +232,7 @@ class Publisher(BundleSteps, SubmitSteps):
                 found = await self._adopt(post, article, mark, result) or found
             plan = await self._make_plan(post, prepared, assets, found, mark)
             result.uploads = plan.counts()
+            result.steps += left
             await self._execute(post, prepared, plan, found, loaded_parts, result)
 
     @property
@@ -338,21 +343,6 @@ class Publisher(BundleSteps, SubmitSteps):
                                                                                         "draft"):
             return Found(None)  # an article of a bundle's draft: the post alone gets a draft of its own
         return found
-
-    def _leave_bundle(self, post: Post, article: Any) -> None:
-        """Detach the record of a post that left its bundle (it has no ``bundle:`` now).
-
-        Its record still names the bundle's shared draft: it is never updated at the draft's
-        index 0 (the 头条); the bundle's next run makes its draft anew without it.
-        """
-        if self.options.dry_run:
-            return
-        record = self.state.article(self.appid, post.relative)
-        if record is not None and record.bundle:
-            if record.status in ("uploading", "updating", "draft"):
-                self.state.forget_article(self.appid, post.relative)
-            else:
-                self.state.place_in_bundle(self.appid, post.relative, "", 0)
 
     def _remember_identity(self, post: Post, article: Any) -> None:
         print_ = article_fingerprint(post, article)
