@@ -148,3 +148,24 @@ def test_submitting_a_bundle_submits_its_one_draft_once(tmp_path: Path) -> None:
         code, again = mdwx_json("publish", "posts/", cwd=root, env=env)
         assert code == 0 and count(sb, "freepublish/submit") == 1
         assert {tuple(p["steps"]) for p in again["posts"]} == {("unchanged",)}
+
+
+def test_check_refuses_what_publish_refuses_and_a_bundle_split_across_accounts(tmp_path: Path) -> None:
+    big = bundle_site(tmp_path / "big")
+    for number in range(9):
+        member(big, f"p{number}", index=number)
+    split = bundle_site(tmp_path / "split")
+    (split / "mdwx.toml").write_text(
+        'backend = "draft"\n[accounts.blog]\nappid = "wx0123456789abcdef"\nsecret_env = "WECHAT_APPSECRET_BLOG"\n'
+        '[accounts.news]\nappid = "wxfedcba9876543210"\nsecret_env = "WECHAT_APPSECRET_NEWS"\n', encoding="utf-8")
+    member(split, "a", extra="accounts: [blog]\n")
+    member(split, "b", extra="accounts: [news]\n")
+    with sandbox() as sb:
+        env = {**sandbox_env(sb, tmp_path), "WECHAT_APPSECRET_BLOG": "s", "WECHAT_APPSECRET_NEWS": "s"}
+        code, report = mdwx_json("check", "posts/p0.md", cwd=big, env=env)
+        assert code == 1 and "at most 8 articles" in report["posts"][0]["error"]["message"]
+        code, report = mdwx_json("check", "posts/", cwd=split, env=env)
+        assert code == 1 and "split across accounts" in report["posts"][0]["error"]["message"]
+        code, posts = publish(split, env, "posts/a.md")
+        assert code == 1 and {p["error"]["code"] for p in posts} == {"bundle"}
+        assert sb.requests == []

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdwx.api.accounts import Route, by_account, routes
-from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
+from mdwx.api.bundles import check_bundles, refuse_bundles, with_bundle_siblings
 from mdwx.api.connection import (
     SANDBOX_POLL,
     by_site,
@@ -91,6 +91,7 @@ def check_sync(posts: Sources, options: Options) -> CheckReport:
                        or check_post(post, prepare_with=functools.partial(prepare_routed, options=options)))
         if options.events is not None:
             options.events.on_checked(post, done, len(chosen))
+    check_bundles(chosen, reports, options)  # 多图文: judged whole, as publish judges them
     return CheckReport(reports)
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from mdwx.api.accounts import Route
     from mdwx.api.types import Options
     from mdwx.build import Prepared
+    from mdwx.post_report import PostReport
     from mdwx.source.posts import Post as SitePost
 
 _BUNDLE_LINE = re.compile(r"""^bundle\s*[:=]\s*["']?([\w.\-]{1,64})["']?\s*(?:#.*)?$""", re.M | re.U)
@@ -144,3 +145,35 @@ def _failed_member(items: Sequence[Route], found: list[Prepared | MdwxError | No
         if isinstance(verdict, MdwxError) and item.post.config.root == root and bundle_named(item.post) == name:
             return item.post.relative
     return None
+
+
+def check_bundles(posts: Sequence[SitePost], reports: Sequence[PostReport], options: Options) -> None:
+    """``check``'s view of the bundle rules, so it fails exactly where ``publish`` would.
+
+    A report of a post whose bundle ``publish`` would refuse fails with the same error; the
+    bundles are judged whole (with their siblings, which are read, not reported).
+    """
+    from mdwx.api.accounts import routes
+    from mdwx.api.routed import gate_routes
+
+    if not any(bundle_named(post) or recorded_bundles(post) for post in posts):
+        return
+    items: list[Route] = []
+    found: list[Prepared | MdwxError | None] = []
+    for post in with_bundle_siblings(list(posts), options):
+        taken = [item for item in routes(post, options) if item.skipped is None]
+        try:
+            ready: list[Prepared | MdwxError | None] = list(gate_routes(taken, options)) if taken else []
+        except ConfigError:
+            raise
+        except MdwxError as exc:
+            ready = [exc] * len(taken)
+        items += taken
+        found += ready
+    before = list(found)
+    refuse_bundles(items, found, options)
+    refused = {item.post.path: verdict for item, verdict, was in zip(items, found, before, strict=True)
+               if isinstance(verdict, MdwxError) and verdict is not was}
+    for post, report in zip(posts, reports, strict=True):
+        if post.path in refused and report.error is None:
+            report.fail(refused[post.path])
