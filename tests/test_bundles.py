@@ -169,3 +169,16 @@ def test_check_refuses_what_publish_refuses_and_a_bundle_split_across_accounts(t
         code, posts = publish(split, env, "posts/a.md")
         assert code == 1 and {p["error"]["code"] for p in posts} == {"bundle"}
         assert sb.requests == []
+
+
+def test_a_bundle_waits_for_its_latest_publish_at(tmp_path: Path) -> None:
+    root = bundle_site(tmp_path / "site")
+    member(root, "a", index=1)
+    member(root, "b", index=2, extra="publish_at: 2099-01-01T08:00:00+08:00\n")
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        code, report = mdwx_json("publish", "posts/a.md", cwd=root, env=env)
+        assert code == 0 and {p["status"] for p in report["posts"]} == {"scheduled"}
+        assert count(sb, "freepublish/submit") == 0 and box(sb) == [["a", "b"]]
+        code, report = mdwx_json("publish", "--due", "posts/", cwd=root, env=env)
+        assert code == 0 and {p["status"] for p in report["posts"]} == {"skipped"}

@@ -29,6 +29,7 @@ from mdwx.publish.plan import (
     UPLOAD,
     Plan,
     PublishError,
+    is_due,
     payload_hash,
     planned_digest,
     refresh_cached,
@@ -115,6 +116,13 @@ class BundleSteps:
         for bundle in bundles:
             results = [PostResult(path=str(p.post.path), title=p.article.title, warnings=list(p.warnings),
                                   diagnostics=list(p.diagnostics)) for p in bundle.prepared]
+            if self.options.due and not self._due(bundle):
+                for result in results:
+                    result.status, result.warnings, result.diagnostics = "skipped", [], []
+                    result.actions.append("skipped: the bundle is not due (--due publishes a bundle when "
+                                          "its posts' publish_at have all come)")
+                staged.append((bundle, results, None))
+                continue
             members = await self._guarded(bundle, results, self._stage(bundle, results))
             staged.append((bundle, results, members))
         async with contextlib.AsyncExitStack() as stack:
@@ -137,6 +145,12 @@ class BundleSteps:
                 if plan is not None and members is not None:
                     await self._guarded(bundle, results, self._finish(bundle, members, plan))
         return [results for _, results, _ in staged]
+
+    def _due(self, bundle: Bundle) -> bool:
+        """``--due``: some post of the bundle is scheduled, and every one's time has come."""
+        times = [p.article.publish_at for p in bundle.prepared]
+        now = self._now()  # type: ignore[attr-defined]
+        return any(t is not None for t in times) and all(is_due(t, now) for t in times)
 
     async def _guarded(self, bundle: Bundle, results: list[PostResult], step: Awaitable[T]) -> T | None:
         """``step``'s value; an :class:`MdwxError` fails every post of the bundle (None)."""
@@ -210,8 +224,10 @@ class BundleSteps:
                 self.state, self.appid, member.assets, member.counted,
                 functools.partial(self._bundle_payload, member.prepared, size=size), seen)
         config = bundle.prepared[0].post.config
+        now = self._now()  # type: ignore[attr-defined]
+        held = not self.options.draft and not all(is_due(m.prepared.article.publish_at, now) for m in members)
         plan = plan_bundle(self.state.bundle_members(self.appid, bundle.name),
-                           [(m.rel, m.digest) for m in members], draft=self.options.draft,
+                           [(m.rel, m.digest) for m in members], draft=self.options.draft or held,
                            force=self.options.force, on_change=config.on_submitted_change, name=bundle.name)
         if plan.error is not None:
             plan.error.at(bundle.prepared[0].post.path)
@@ -263,6 +279,9 @@ class BundleSteps:
                 await self._create(bundle, members, payloads, plan)
         if plan.submit and all(m.result.status == "draft" for m in members):
             await self._submit_bundle(members)
+        elif not self.options.draft and all(m.result.status == "draft" for m in members):
+            for member in members:  # a post's publish_at is still ahead: the bundle waits for it
+                member.result.status = "scheduled"
 
     async def _resolve_members(self, members: list[Member]) -> list[dict[str, Any]]:
         """Upload what each post needs; every post's payload with the real URLs."""
