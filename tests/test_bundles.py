@@ -14,7 +14,7 @@ import httpx
 from mdwx.publish.state.store import State
 from mdwx.sandbox import SandboxServer
 from tests.bundle_helpers import box, bundle_site, member
-from tests.cli_helpers import count, mdwx_json, sandbox_env
+from tests.cli_helpers import count, mdwx, mdwx_json, sandbox_env
 from tests.factories import sandbox
 
 
@@ -182,3 +182,17 @@ def test_a_bundle_waits_for_its_latest_publish_at(tmp_path: Path) -> None:
         assert count(sb, "freepublish/submit") == 0 and box(sb) == [["a", "b"]]
         code, report = mdwx_json("publish", "--due", "posts/", cwd=root, env=env)
         assert code == 0 and {p["status"] for p in report["posts"]} == {"skipped"}
+
+
+def test_deleting_one_post_of_a_bundle_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
+    root = bundle_site(tmp_path / "site")
+    member(root, "a", index=1)
+    member(root, "b", index=2)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        assert publish(root, env, "posts/")[0] == 0
+        sent = len(sb.requests)
+        result = mdwx("delete", "posts/b.md", "--yes", cwd=root, env=env)
+        assert result.returncode == 1 and "article 2 of bundle 'weekly'" in result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(sb.requests) == sent and box(sb) == [["a", "b"]]
