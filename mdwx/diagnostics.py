@@ -80,6 +80,11 @@ CODES: dict[str, str] = {
              "nothing reached WeChat",
     "mass_refused": "WeChat refused a 群发 or a phone preview (no quota, not a follower, an unknown tag)",
     "reach": "mdwx refused a preview or a 群发 before sending it (no draft in the box, previews used up)",
+    "bundle": "a 多图文 bundle WeChat cannot take as one message (over 8, mixed post types, media backend, "
+              "split across accounts, a refused post): nothing sent",
+    "bundle-digest-dropped": "a post's digest is dropped: it is one of 2+ articles in a bundle, and WeChat keeps "
+                             "digests only for one-article drafts",
+    "bundle-old-draft": "a bundle's replaced draft could not be deleted: it stays in the draft box",
 }
 #: Advice that is the same for every post it concerns: a run says it once, with the number
 #: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.

@@ -28,7 +28,7 @@ RECORDS = st.one_of(
         "content_hash": text, "status": st.sampled_from(ARTICLE_STATUSES), "url": maybe, "title": text,
         "created_at": stamp, "updated_at": stamp, "submitted_at": st.none() | stamp,
         "published_at": st.none() | stamp, "source_hash": text, "post_key": text, "publish_id": text,
-        "article_id": text, "msg_data_id": text}),
+        "article_id": text, "msg_data_id": text, "bundle": text, "bundle_index": st.integers(0, 7)}),
     st.fixed_dictionaries({
         "type": st.just("superseded"), "appid": st.just("wx1"), "source_path": key, "media_id": key,
         "status": st.sampled_from(ARTICLE_STATUSES), "url": maybe, "title": text, "created_at": stamp,

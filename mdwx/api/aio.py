@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdwx.api.accounts import Route, by_account
+from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
 from mdwx.api.connection import (
     SANDBOX_POLL,
     by_site,
@@ -99,7 +100,7 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     an account than it has left today (:mod:`mdwx.api.sendplan`); each before anything is sent.
     """
     options = options or Options()
-    site = site_posts(posts, options, need_path="publish")
+    site = with_bundle_siblings(site_posts(posts, options, need_path="publish"), options)
     report = PublishReport()
     # The whole run is decided before the first request: routes, every account's
     # credentials, and each post checked as each of its accounts sees it.
@@ -120,6 +121,8 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     for _, items in runs:
         kept = inputs.find(items)  # posts unchanged since their last successful run: not gated again
         gated.append((items, kept, await _gate(items, options, inputs, skip=kept)))
+    for items, _, verdicts in gated:  # a 多图文 bundle is judged whole (mdwx.api.bundles)
+        refuse_bundles(items, verdicts, options)
     with contextlib.ExitStack() as stack:
         # Every site's state is opened (a locked or damaged one stops the run) and the whole
         # plan is checked against each account's quota before the first request.

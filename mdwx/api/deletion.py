@@ -167,6 +167,15 @@ def _plan(target_post: SitePost, account: Account | None, options: Options, arti
         known = ", ".join(targets) or "none"
         raise MdwxError(f"article {article} is not one of this post's articles (known: {known})",
                         path=target_post.path, hint="`mdwx status PATH` lists them")
+    if record is not None and record.bundle and article == record.media_id:
+        from mdwx.publish.bundling import BundleError
+
+        raise BundleError(
+            f"this post is article {record.bundle_index + 1} of bundle {record.bundle!r}, whose article "
+            f"({record.status}) holds the bundle's other posts too: deleting it would delete them all",
+            path=target_post.path,
+            hint="remove bundle: from the post and publish the bundle (it is made anew without the post), "
+                 "or delete the draft in the draft box (草稿箱) and the bundle's records with it")
     status_text, title, superseded = targets[article]
     target = DeleteTarget(target_post.path, article, title, status_text, superseded, tuple(notes))
     return _Planned(target_post, account, name, key, target, handles[article])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from mdwx.api.bundles import check_bundles
 from mdwx.api.inputs import Sources, site_posts
 from mdwx.api.routed import prepare_routed, skipped_report
 from mdwx.api.types import BuildReport, CheckReport, Options
@@ -31,6 +32,7 @@ def check_sync(posts: Sources, options: Options) -> CheckReport:
                        or check_post(post, prepare_with=functools.partial(prepare_routed, options=options)))
         if options.events is not None:
             options.events.on_checked(post, done, len(chosen))
+    check_bundles(chosen, reports, options)  # 多图文: judged whole, as publish judges them
     return CheckReport(reports)
 
 

@@ -90,11 +90,12 @@ async def gated(paths: Sources, options: Options, verb: str) -> tuple[str | None
     Every offline check and every credential is settled here. Raises the first problem found.
     """
     from mdwx.api.accounts import routes
+    from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
     from mdwx.api.connection import by_site
     from mdwx.api.inputs import site_posts
     from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
 
-    site = site_posts(paths, options, need_path=verb)
+    site = with_bundle_siblings(site_posts(paths, options, need_path=verb), options)
     if len(by_site(site)) > 1:
         raise ConfigError(f"{verb} takes the posts of one site at a time")
     items = [item for post in site for item in routes(post, options)]
@@ -106,8 +107,23 @@ async def gated(paths: Sources, options: Options, verb: str) -> tuple[str | None
     if not taken:
         raise ConfigError(f"no post to {verb}: every post is for another account")
     resolve_credentials(items, options)
-    ready = gate_routes(taken, options)
+    ready, ordered = [], []
+    for path in dict.fromkeys(item.post.path for item in taken):  # each post gated on its own
+        mine = [item for item in taken if item.post.path == path]
+        ready += gate_routes(mine, options)
+        ordered += mine
+    taken = ordered
     await check_fetched_covers(taken, ready, options)
+    verdicts: list[Any] = list(ready)
+    refuse_bundles(taken, verdicts, options)  # a 多图文 bundle goes out whole or not at all
+    for verdict in verdicts:
+        if isinstance(verdict, MdwxError):
+            raise verdict
+    bundles = {(p.post.config.root, p.article.bundle) for p in ready}
+    one_bundle = len(bundles) == 1 and all(name for _, name in bundles)
+    if len({item.post.path for item in taken}) > 1 and not one_bundle:
+        raise ConfigError(f"{verb} takes one post, or the posts of one bundle: each 群发 is one message",
+                          hint="name one post, or give the posts of one bundle (bundle: in front matter)")
     return name, taken, ready
 
 

@@ -26,32 +26,37 @@ if TYPE_CHECKING:
 _SAME_VERSION = ("unchanged", "keep")
 
 
-async def _recorded(path: Path, options: Options, target: Target) -> tuple[Any, ...]:
-    """What the state holds for the send: account name, post, AppID, target, record, sends.
+async def _recorded(paths: list[Path], options: Options, target: Target) -> tuple[Any, ...]:
+    """What the state holds for the send: account name, posts, AppID, target, records, sends.
 
-    A tag given by name is looked up (its id names the send).
+    A tag given by name is looked up (its id names the send). A bundle's posts (its siblings
+    too, as the real run takes them) come ordered by their place in its draft.
     """
     from mdwx.api.accounts import account_options, routes
+    from mdwx.api.bundles import with_bundle_siblings
     from mdwx.api.connection import connect, open_state
     from mdwx.api.inputs import site_posts
     from mdwx.publish.backends import backend_name
 
-    posts = site_posts([path], options, need_path="send")
+    posts = with_bundle_siblings(site_posts(paths, options, need_path="send"), options)
     items = [item for post in posts for item in routes(post, options)]
     name = one_account(items, "send")
-    taken = next(item for item in items if item.skipped is None)
-    post = taken.post
+    taken = [item for item in items if item.skipped is None]
+    post = taken[0].post
     with open_state([post], []) as state:
-        acc = account_options(options, taken.account, need_client=False)
+        acc = account_options(options, taken[0].account, need_client=False)
         async with connect(post.config, acc, need_client=False, account=name) as conn:
             appid = conn.appid
             if target.tag is not None and not target.tag.isdigit() and conn.client is not None:
                 target = (await resolve_tag(conn.client, target))[0]  # a name: WeChat knows its id
-        record = state.for_backend(backend_name(post.config, options.backend)).article(appid, post.relative)
-        return name, post, appid, target, record, state.mass_sends(appid, post.relative)
+        view = state.for_backend(backend_name(post.config, options.backend))
+        found = sorted(((item.post, view.article(appid, item.post.relative)) for item in taken),
+                       key=lambda pair: pair[1].bundle_index if pair[1] is not None else 0)
+        return (name, [p for p, _ in found], appid, target, [r for _, r in found],
+                state.mass_sends(appid, found[0][0].relative))
 
 
-async def dry_send(path: Path, options: Options, target: Target) -> SendResult:
+async def dry_send(path: Path | list[Path], options: Options, target: Target) -> SendResult:
     """What ``send`` would do, sending nothing.
 
     ``status`` is ``would send`` or ``already sent``, ``actions`` the planned steps. Raises
@@ -61,17 +66,30 @@ async def dry_send(path: Path, options: Options, target: Target) -> SendResult:
     from mdwx.publish.mass import clientmsgid
     from mdwx.wechat.mass_codes import PROTECTION_NOTE
 
+    paths = [path] if isinstance(path, Path) else list(path)
     dry = dataclasses.replace(options, dry_run=True, draft=True, wait=False, events=None)
-    report = await aio.publish([path], dry)
-    [result] = [r for r in report.posts if r.status != "skipped"] or report.posts
-    if result.error is not None:
-        raise result.error
-    name, post, appid, target, record, sends = await _recorded(path, options, target)
-    out = SendResult(path=str(path), title=result.title, to=target.describe(), status="would send",
+    report = await aio.publish(paths, dry)
+    results = [r for r in report.posts if r.status != "skipped"] or report.posts
+    for result in results:
+        if result.error is not None:
+            raise result.error
+    name, posts, appid, target, records, sends = await _recorded(paths, options, target)
+    if len(posts) > 1 and (len({r.media_id if r else None for r in records}) != 1
+                           or len({r.bundle if r else "" for r in records} - {""}) != 1):
+        from mdwx.errors import ConfigError
+
+        raise ConfigError("send takes one post, or the posts of one bundle: each 群发 is one message",
+                          hint="name one post, or give the posts of one bundle (bundle: in front matter)")
+    post, record = posts[0], records[0]
+    steps = [step for result in results for step in result.steps]
+    title = next((r.title for r in results if r.path == str(post.path)), results[0].title)
+    out = SendResult(path=str(post.path), title=title, to=target.describe(), status="would send",
                      media_id=record.media_id if record and record.media_id else "", clientmsgid="",
-                     account=name, warnings=list(result.warnings), actions=[*result.steps])
-    if record is not None and record.media_id and any(step in _SAME_VERSION for step in result.steps):
-        out.clientmsgid = clientmsgid(appid, target, [(post.relative, record.content_hash)])
+                     account=name, warnings=[w for r in results for w in r.warnings], actions=steps,
+                     paths=[str(p.path) for p in posts])
+    same = all(any(step in _SAME_VERSION for step in r.steps) for r in results)
+    if record is not None and record.media_id and same and all(r is not None for r in records):
+        out.clientmsgid = clientmsgid(appid, target, [(r.source_path, r.content_hash) for r in records])
         taken = next((s for s in sends if s.clientmsgid == out.clientmsgid and s.status != "sending"), None)
         if taken is not None:
             out.status, out.msg_id, out.msg_data_id = "already sent", taken.msg_id, taken.msg_data_id

@@ -13,7 +13,7 @@ clientmsgid, WeChat answers 45065 with the ``msg_id`` it already took (checked w
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,10 +71,11 @@ class SendResult:
     account: str | None = None
     actions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # a 多图文 bundle's posts, 头条 first
 
     def to_json(self) -> dict[str, Any]:
         """What ``send --json`` prints (one entry of ``"sends"``)."""
-        return {"path": self.path, "title": self.title, "to": self.to, "status": self.status,
+        return {"path": self.path, "paths": list(self.paths or [self.path]), "title": self.title, "to": self.to, "status": self.status,
                 "media_id": self.media_id, "clientmsgid": self.clientmsgid, "msg_id": self.msg_id,
                 "msg_data_id": self.msg_data_id, "msg_status": self.msg_status, "meaning": self.meaning,
                 "account": self.account, "actions": list(self.actions), "warnings": list(self.warnings),
@@ -123,7 +124,7 @@ async def plan_send(done: Drafted, target: Target) -> tuple[SendPlan, Target]:
     resolved, words, followers = await resolve_tag(done.conn.client, target)
     post, record = done.posts[0], done.records[0]
     assert record.media_id
-    cid = clientmsgid(done.appid, resolved, [(post.relative, record.content_hash)])
+    cid = clientmsgid(done.appid, resolved, [(r.source_path, r.content_hash) for r in done.records])
     earlier = done.state.mass_send(done.appid, cid)
     plan = SendPlan(path=str(post.path), title=done.results[0].title, to=words, followers=followers,
                     sent_today=_sent_today(done), media_id=record.media_id, clientmsgid=cid,
@@ -139,9 +140,10 @@ async def _take(done: Drafted, plan: SendPlan, target: Target, ignore_reprint: b
     """Send (or re-ask with the same clientmsgid): ``msg_id``, ``msg_data_id``, ``existing``."""
     from mdwx.wechat.errors import OutcomeUnknown, WeChatError
 
-    client, rel = done.conn.client, done.posts[0].relative
+    client = done.conn.client
     assert client is not None
-    done.state.begin_mass_send(done.appid, plan.clientmsgid, plan.media_id, target.key, (rel,))
+    done.state.begin_mass_send(done.appid, plan.clientmsgid, plan.media_id, target.key,
+                               tuple(r.source_path for r in done.records))
     try:
         if target.openids:
             sent = await client.mass_send(plan.media_id, target.openids, clientmsgid=plan.clientmsgid,
@@ -181,10 +183,33 @@ async def _check(done: Drafted, msg_id: str, plan: SendPlan) -> MassStatus:
     return status
 
 
-async def send(path: Path, options: Options, target: Target, *, ignore_reprint: bool = False,
-               confirm: Callable[[SendPlan], bool] | None = None) -> SendResult:
-    """群发 one post to ``target``; see the module's docstring for the guarantees.
+def one_message(done: Drafted) -> Drafted:
+    """The drafted posts as one message: one post, or one 多图文 bundle's posts.
 
+    A bundle's posts share its draft (docs/reach.md) and come ordered as the draft holds
+    them (头条 first). Raises :class:`ConfigError` for several posts that are not one bundle's draft.
+    """
+    if len(done.records) != len(done.posts):
+        raise ConfigError("a post to send has no article", hint="publish it with --draft first")
+    if len(done.posts) == 1:
+        return done
+    bundles = {r.bundle for r in done.records}
+    media = {r.media_id for r in done.records}
+    if len(media) != 1 or len(bundles) != 1 or "" in bundles:
+        raise ConfigError("send takes one post, or the posts of one bundle: each 群发 is one message",
+                          hint="name one post, or give the posts of one bundle (bundle: in front matter)")
+    order = sorted(range(len(done.posts)), key=lambda i: done.records[i].bundle_index)
+    done.posts = [done.posts[i] for i in order]
+    done.results = [done.results[i] for i in order]
+    done.records = [done.records[i] for i in order]
+    return done
+
+
+async def send(path: Path | Sequence[Path], options: Options, target: Target, *, ignore_reprint: bool = False,
+               confirm: Callable[[SendPlan], bool] | None = None) -> SendResult:
+    """群发 one post, or one 多图文 bundle's posts as one message, to ``target``.
+
+    See the module's docstring for the guarantees.
     ``confirm`` sees the :class:`SendPlan` and returns whether to send (None: send). Raises
     :class:`~mdwx.api.reach.ReachError` (an unclear answer: run again), :class:`ConfigError`
     (an unknown tag, the site, the credentials) and the call's
@@ -193,13 +218,15 @@ async def send(path: Path, options: Options, target: Target, *, ignore_reprint: 
     """
     from mdwx.wechat.mass_codes import MASS_STATUS_MEANINGS
 
-    async with drafted([path], options, verb="send", resend=True) as done:
+    paths = [path] if isinstance(path, Path) else list(path)
+    async with drafted(paths, options, verb="send", resend=True) as drafts:
+        done = one_message(drafts)
         plan, resolved = await plan_send(done, target)
-        rel = done.posts[0].relative
         earlier = done.state.mass_send(done.appid, plan.clientmsgid)
         result = SendResult(path=plan.path, title=plan.title, to=plan.to, status="sent", media_id=plan.media_id,
                             clientmsgid=plan.clientmsgid, account=done.account,
-                            warnings=list(done.results[0].warnings))
+                            warnings=[w for r in done.results for w in r.warnings],
+                            paths=[str(p.path) for p in done.posts])
         if earlier is not None and earlier.status != "sending":
             msg_id, msg_data_id, existing = earlier.msg_id, earlier.msg_data_id, True
             result.actions.append("already sent: this version was sent to the same followers before")
@@ -225,11 +252,12 @@ async def send(path: Path, options: Options, target: Target, *, ignore_reprint: 
         status = await _check(done, msg_id, plan)
         known = done.state.mass_send(done.appid, plan.clientmsgid)
         msg_data_id = (known.msg_data_id if known else "") or msg_data_id
-        if msg_data_id:
-            done.state.set_article_msg_data_id(done.appid, done.backend, rel, msg_data_id)
-        if done.records[0].status == "draft":  # the sent draft left the box
-            done.state.record_submitted(done.appid, rel, "", msg_data_id)
-            done.state.record_status(done.appid, rel, "published")
+        for rel, record in ((p.relative, r) for p, r in zip(done.posts, done.records, strict=True)):
+            if msg_data_id:
+                done.state.set_article_msg_data_id(done.appid, done.backend, rel, msg_data_id)
+            if record.status == "draft":  # the sent draft left the box
+                done.state.record_submitted(done.appid, rel, "", msg_data_id)
+                done.state.record_status(done.appid, rel, "published")
         result.status = "already sent" if existing else "sent"
         result.msg_id, result.msg_data_id, result.msg_status = msg_id, msg_data_id, status.msg_status
         result.meaning = MASS_STATUS_MEANINGS.get(status.msg_status, status.msg_status)

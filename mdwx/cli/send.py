@@ -115,16 +115,16 @@ def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | 
     from mdwx.errors import ConfigError
 
     def work() -> Any:
-        if len(paths) != 1 or paths[0].is_dir():
-            raise ConfigError("send takes one post: each 群发 is one message of one article",
+        if not paths or any(path.is_dir() for path in paths):
+            raise ConfigError("send takes one post, or the posts of one bundle: each 群发 is one message",
                               hint="name the post, e.g. mdwx send posts/hello.md")
         target = _target(to, tag, openids)
         if dry_run:
             from mdwx.api.senddry import dry_send
 
-            return _run_async(dry_send(paths[0], options, target))
+            return _run_async(dry_send(paths, options, target))
         confirm = _asker(yes, as_json)
-        return _run_async(send(paths[0], options, target, ignore_reprint=ignore_reprint, confirm=confirm))
+        return _run_async(send(paths, options, target, ignore_reprint=ignore_reprint, confirm=confirm))
 
     result = run_guarded(work, as_json)
     if as_json:

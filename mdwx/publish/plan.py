@@ -194,7 +194,31 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
     held = not draft and now is not None and not is_due(publish_at, now)
     plan = Plan(renamed_from=found.renamed_from, publish_at=publish_at, held=held, mark=mark)
     asked_draft, draft = draft, draft or held
-    seen: set[tuple[str, str]] = set()
+    digest = await planned_digest(state, appid, assets, plan, payload)
+    record = found.record
+    if record is not None and mark is not None and record.content_hash == ADOPTED + mark.version:
+        digest = record.content_hash  # adopted from another door at this very version
+    plan.article, plan.supersede, plan.submit, plan.error = decide(
+        found.record, digest, draft=draft, force=force, path=post.path, on_change=post.config.on_submitted_change)
+    if plan.article == KEEP and found.record is not None:
+        plan.warning = submitted_change(found.record, post.path, draft=asked_draft)
+    if plan.article in (UNCHANGED, KEEP):  # nothing needs uploading: every asset counted as reused
+        plan.uploads, plan.images, plan.videos = [], 0, 0
+    return plan
+
+
+async def planned_digest(state: State, appid: str, assets: list[LoadedAsset], plan: Plan,
+                         payload: Callable[[Resolved], dict[str, Any]],
+                         seen: set[tuple[str, str]] | None = None) -> str | None:
+    """Count what ``assets`` would upload into ``plan`` (``uploads``, ``images``, ``videos``,
+    ``cached``); the article's payload hash when everything is already on WeChat, else None
+    (an upload gets a new URL, so the content will differ from any recorded one).
+
+    ``seen``: pictures an earlier article of the same run uploads (a bundle's), counted as
+    reused here, and shared with the caller.
+    """
+    seen = set() if seen is None else seen
+    pending = False  # a picture another article of the run uploads first
     videos: dict[str, str] = {}
     for item in assets:
         if item.kind == "video":
@@ -209,27 +233,18 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
             continue
         if item.cached or (item.content_hash, item.kind) in seen:  # the uploader sends a twin once
             plan.cached += 1
+            pending = pending or not item.cached
             continue
         seen.add((item.content_hash, item.kind))
         plan.images += 1
         size = f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
         plan.uploads.append(f"{item.kind} {redact(item.asset.source)[:80]}{size}")
-    digest = None
-    if not plan.uploads and len(videos) == sum(1 for x in assets if x.kind == "video"):
+    if not plan.uploads and not pending and len(videos) == sum(1 for x in assets if x.kind == "video"):
         values = {x.asset.key: x.cached_url or "" for x in assets[1:] if x.kind != "video"}
         resolved = Resolved(values={**values, **videos}, thumb_media_id=assets[0].cached_media_id or "",
                             media_ids={x.asset.key: x.cached_media_id or "" for x in assets if x.kind != "video"})
-        digest = payload_hash(payload(resolved))
-    record = found.record
-    if record is not None and mark is not None and record.content_hash == ADOPTED + mark.version:
-        digest = record.content_hash  # adopted from another door at this very version
-    plan.article, plan.supersede, plan.submit, plan.error = decide(
-        found.record, digest, draft=draft, force=force, path=post.path, on_change=post.config.on_submitted_change)
-    if plan.article == KEEP and found.record is not None:
-        plan.warning = submitted_change(found.record, post.path, draft=asked_draft)
-    if plan.article in (UNCHANGED, KEEP):  # nothing needs uploading: every asset counted as reused
-        plan.uploads, plan.images, plan.videos = [], 0, 0
-    return plan
+        return payload_hash(payload(resolved))
+    return None
 
 
 async def cached_video(state: State, appid: str, item: LoadedAsset) -> str | None:

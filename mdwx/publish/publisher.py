@@ -22,6 +22,7 @@ from mdwx.build import Prepared, prepare
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError, PublishError
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
+from mdwx.publish.bundle import BundleSteps
 from mdwx.publish.identity import Found, article_fingerprint, find_article
 from mdwx.publish.lock import post_lock, post_lock_path
 from mdwx.publish.marker import Mark, post_mark, record_adopted
@@ -60,7 +61,7 @@ __all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher"
            "post_lock_path"]
 
 
-class Publisher(SubmitSteps):
+class Publisher(BundleSteps, SubmitSteps):
     """Publishes posts one by one with one client and one state database."""
 
     def __init__(self, client: Any, state: State, appid: str, options: PublishOptions,
@@ -79,6 +80,8 @@ class Publisher(SubmitSteps):
         self.unchanged: dict[Path, PostInputs] = {}
         self.inputs: UnchangedPosts | None = None
         self._uploader: Uploader | None = None
+        self.left_bundle: set[str] = set()
+        self.bundled: set[str] = set()
 
     def _bind(self, post: Post) -> Backend:
         """The run's backend (``--backend``, else the first post's site), and its records."""
@@ -93,13 +96,38 @@ class Publisher(SubmitSteps):
     async def publish_all(self, posts: Sequence[Post]) -> list[PostResult]:
         """Publish the posts side by side, then follow every review at once (``--wait``).
 
-        Up to the site's concurrency of posts are in flight (:mod:`mdwx.publish.overlap`); one
-        failure does not stop the others; the results are in the order of ``posts``.
+        A 多图文 bundle's posts go first, each bundle as one draft (:mod:`mdwx.publish.bundle`);
+        the other posts: up to the site's concurrency in flight (:mod:`mdwx.publish.overlap`).
+        One failure does not stop the others; the results are in the order of ``posts``.
         """
+        done = await self._publish_bundles(posts)  # 多图文: each bundle's posts as one draft
+        rest = [post for post in posts if post.path not in done]
         window = self.options.concurrency or (posts[0].config.concurrency if posts else DEFAULT_WINDOW)
-        results = await in_order(posts, functools.partial(self.publish, follow=False), window)
+        alone = dict(zip([p.path for p in rest],
+                         await in_order(rest, functools.partial(self.publish, follow=False), window), strict=True))
+        results = [done[post.path] if post.path in done else alone[post.path] for post in posts]
         await asyncio.gather(*(self._follow_result(post, result) for post, result in zip(posts, results, strict=True)))
         return results
+
+    async def _publish_bundles(self, posts: Sequence[Post]) -> dict[Path, PostResult]:
+        """Publish the bundles among ``posts`` (docs/reach.md, "多图文"); results by post path."""
+        from mdwx.publish.bundling import bundles_of
+
+        for post in posts:
+            # An unchanged post is replayed, not read (it is in no bundle: mdwx.publish.state.post_inputs).
+            if post.path not in self.ready and post.path not in self.unchanged:
+                try:
+                    self.ready[post.path] = prepare(post)
+                except MdwxError:
+                    continue  # published (and reported) on its own
+        done: dict[Path, PostResult] = {}
+        bundles = bundles_of([self.ready[p.path] for p in posts if p.path in self.ready])
+        self.bundled = {p.post.relative for bundle in bundles for p in bundle.prepared}
+        for bundle, results in zip(bundles, await self.publish_bundles(bundles), strict=True):
+            for path, result in zip(bundle.paths, results, strict=True):
+                done[path] = result
+                self.ready.pop(path, None)
+        return done
 
     async def publish(self, post: Post, *, follow: bool = True) -> PostResult:
         """Publish one post (``follow``: and follow its review with ``wait``); raises ConfigError."""
@@ -156,12 +184,23 @@ class Publisher(SubmitSteps):
             result.actions.append(f"skipped: not due until {result.publish_at}" if article.publish_at
                                   else "skipped: no publish_at (--due publishes only scheduled posts that are due)")
             return
+        assets, parts = await self._load(post, prepared, result)
+        await self._run(post, prepared, assets, parts, result)
+
+    async def _load(self, post: Post, prepared: Prepared, result: PostResult,
+                    ) -> tuple[list[LoadedAsset], tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]]]:
+        """Every asset of the post read and made to fit, nothing sent.
+
+        All of them (the cover, an image post's first picture, first), and (cover, video
+        cover, the others).
+        """
+        assert self.backend is not None
+        backend, article = self.backend, prepared.article
         loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
         if article.post_type == "images":  # its pictures are permanent images; no cover
             pictures = await asyncio.gather(*(loader.load_permanent(a, article.path) for a in prepared.document.assets))
             _picture_warnings(result, pictures)
-            await self._run(post, prepared, [*pictures], (pictures[0], None, list(pictures[1:])), result)
-            return
+            return [*pictures], (pictures[0], None, list(pictures[1:]))
         # Every asset is read and normalised before the first upload, so a picture that cannot
         # be made to fit stops the post with nothing sent.
         loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
@@ -183,8 +222,7 @@ class Publisher(SubmitSteps):
         if article.video.cover and any(x.kind == "video" for x in loaded):
             video_cover = await loader.load_cover(article.video.cover, article.path,
                                                   article.key_lines.get("video"), article.path)
-        assets = [cover, *([video_cover] if video_cover else []), *loaded]
-        await self._run(post, prepared, assets, (cover, video_cover, loaded), result)
+        return [cover, *([video_cover] if video_cover else []), *loaded], (cover, video_cover, loaded)
 
     async def _run(self, post: Post, prepared: Prepared, assets: list[LoadedAsset],
                    loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
@@ -196,10 +234,11 @@ class Publisher(SubmitSteps):
         article = prepared.article
         if self.inputs is not None:  # what any run of these inputs shows, kept for the next
             self.inputs.note_loaded(prepared, result, len(assets))
+        left = await self._leave_bundle(post)
         if self.options.dry_run:
             found = self._find(post, article)
             plan = await self._make_plan(post, prepared, assets, found, self._mark(post, article))
-            result.status, result.steps = "dry-run", plan.steps
+            result.status, result.steps = "dry-run", [*left, *plan.steps]
             result.uploads, result.actions = plan.counts(), describe(plan, planned=True, texts=self._texts)
             result.media_id = found.record.media_id if found.record else None
             if plan.warning:
@@ -219,6 +258,7 @@ class Publisher(SubmitSteps):
                 found = await self._adopt(post, article, mark, result) or found
             plan = await self._make_plan(post, prepared, assets, found, mark)
             result.uploads = plan.counts()
+            result.steps += left
             await self._execute(post, prepared, plan, found, loaded_parts, result)
 
     @property
@@ -326,7 +366,11 @@ class Publisher(SubmitSteps):
         self._remember_identity(post, prepared.article)
 
     def _find(self, post: Post, article: Any) -> Found:
-        return find_article(self.state, self.appid, post, article_fingerprint(post, article))
+        found = find_article(self.state, self.appid, post, article_fingerprint(post, article))
+        if found.record is not None and found.record.bundle and found.record.status in ("uploading", "updating",
+                                                                                        "draft"):
+            return Found(None)  # an article of a bundle's draft: the post alone gets a draft of its own
+        return found
 
     def _remember_identity(self, post: Post, article: Any) -> None:
         print_ = article_fingerprint(post, article)

@@ -21,7 +21,7 @@ from mdwx.config import SiteConfig
 from mdwx.config_tables import COMMENT_MODES
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError, ConfigError, MdwxError, in_file_order, raise_all
-from mdwx.source import targets
+from mdwx.source import bundle_keys, targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.generators import adapt, site_for, split_front_matter, toml_front_matter
 from mdwx.source.math_setting import FRONT_MATTER_KEYS, math_enabled
@@ -35,6 +35,7 @@ KNOWN_KEYS = (
     "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
     "theme", "slug", "draft", "video", "date", "tags", "id", "type", "pic_crop_235_1", "pic_crop_1_1",
     "accounts", "publish_at", "keep_title_heading", "lang", *FRONT_MATTER_KEYS,
+    "bundle", "bundle_index",
 )
 VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
 _YAML_START = re.compile(r"^(?:[A-Za-z\"'][\w\"' -]*:(?:\s|$)|- |#|\[|\{|[A-Za-z]\w*\s*$)")
@@ -179,6 +180,8 @@ def _validated(source: _Source, config: SiteConfig, get: _Collect, *, written: d
         pic_crop_1_1=get(cover_crop, front, lines, path, "pic_crop_1_1", default=""),
         accounts=get(targets.accounts, front, lines, path, config, default=()),
         publish_at=get(targets.publish_at, front, lines, path, default=None),
+        bundle=get(bundle_keys.bundle_name, front, lines, path, default=""),
+        bundle_index=get(bundle_keys.bundle_index, front, lines, path, default=None),
         math=math,
         front_matter=front,
         key_lines=lines,

@@ -50,6 +50,8 @@ class Article:
     pic_crop_1_1: str = ""
     accounts: tuple[str, ...] = ()  # front matter accounts: names of the site's [accounts.NAME]
     publish_at: datetime | None = None  # front matter publish_at: submit at or after (aware)
+    bundle: str = ""  # front matter bundle: the 多图文 message this post is one article of
+    bundle_index: int | None = None  # front matter bundle_index: its place in the bundle
     math: bool = True  # whether $…$ is math here (mdwx.source.math_setting)
     front_matter: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # front matter key → file line

@@ -105,11 +105,17 @@ class DraftBackend(DraftRules):
     async def create(self, payload: dict[str, Any], *, mark: Mark | None = None) -> str:
         return str(await self.client.draft_add([_with_mark(payload, mark)]))
 
-    async def update(self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None) -> None:
+    async def create_bundle(self, payloads: list[dict[str, Any]], marks: list[Mark | None]) -> str:
+        """One draft of several articles (a 多图文 bundle, the first the 头条); its ``media_id``."""
+        return str(await self.client.draft_add([_with_mark(p, m) for p, m in zip(payloads, marks, strict=True)]))
+
+    async def update(self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None,
+                     index: int = 0) -> None:
+        """Replace article ``index`` (from 0) of the draft; raises :class:`Gone` once it left the box."""
         from mdwx.wechat.errors import WeChatError
 
         try:
-            await self.client.draft_update(media_id, _with_mark(payload, mark), index=0)
+            await self.client.draft_update(media_id, _with_mark(payload, mark), index=index)
         except WeChatError as exc:
             if exc.errcode == GONE:  # submitted (or deleted) outside mdwx: it left the box
                 raise Gone(submitted=False) from None

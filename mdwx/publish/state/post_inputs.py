@@ -45,7 +45,12 @@ class PostInputsRecords:
     def post_inputs(self) -> dict[str, list[PostInputs]]:
         """Every post's recorded inputs (one per account and backend it went to), by source path."""
         with self._guard() as conn:
-            rows = conn.execute("SELECT * FROM post_inputs ORDER BY source_path, account, backend").fetchall()
+            # A post of a 多图文 bundle is never skipped: its bundle's draft is planned from all
+            # its posts at once (mdwx.publish.bundle), the unchanged ones included.
+            rows = conn.execute(
+                "SELECT * FROM post_inputs WHERE source_path NOT IN"
+                " (SELECT source_path FROM articles WHERE bundle != '')"
+                " ORDER BY source_path, account, backend").fetchall()
         found: dict[str, list[PostInputs]] = {}
         for row in rows:
             try:

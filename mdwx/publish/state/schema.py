@@ -15,7 +15,7 @@ from typing import Literal, get_args
 from mdwx.errors import StateError
 from mdwx.publish.state.damage import recover_command
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_MS = 15_000
 #: What an uploaded picture was made into (see mdwx.publish.resolve): the same bytes as a
 #: body image and as a cover are two uploads.
@@ -196,6 +196,13 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (account, backend, source_path)
     );
     """,
+    # 7: 多图文 bundles (docs/reach.md). Each post of a bundle is one article of a shared draft:
+    # its row keeps that draft's media_id and its place in it (bundle_index, from 0, as
+    # draft/update's index), so one changed post updates that article only.
+    """
+    ALTER TABLE articles ADD COLUMN bundle TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN bundle_index INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -245,6 +252,8 @@ class ArticleRecord:
     publish_id: str = ""  # draft API: freepublish/submit's answer, followed with freepublish/get
     article_id: str = ""  # draft API: the published article (freepublish/get), for delete
     msg_data_id: str = ""  # freepublish/submit's or a mass send's: comments and analytics
+    bundle: str = ""  # the 多图文 bundle whose shared draft holds the article ("" for none)
+    bundle_index: int = 0  # its place in that draft, from 0 (draft/update's index)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
+from mdwx.publish.state.bundles import BundleRecords
 from mdwx.publish.state.damage import check_files, check_regular
 from mdwx.publish.state.identity import IdentityRecords
 from mdwx.publish.state.pending import PendingRecords
@@ -60,7 +61,7 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class State(IdentityRecords, PendingRecords, ReachRecords, PostInputsRecords):
+class State(IdentityRecords, PendingRecords, ReachRecords, PostInputsRecords, BundleRecords):
     """One open state database. Use :meth:`open`; a context manager closing the file.
 
     One connection serves every asyncio task of the process; calls are short and guarded by
