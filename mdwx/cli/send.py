@@ -68,15 +68,19 @@ def run_phone_preview(path: Path, options: Options, *, wxname: str | None, openi
     return EXIT_OK
 
 
-def _target(to: str | None, tag: str | None, openids: Path | None) -> Any:
+def _target(to: str | None, tag: str | None, openids: Path | None, post: Path) -> Any:
+    from mdwx.config import find_site_root
     from mdwx.errors import ConfigError
     from mdwx.publish.mass import OPENIDS_MAX_FILE_BYTES, Target, parse_openids
-    from mdwx.source.reader import read_config_text
+    from mdwx.source.reader import read_file
 
     if sum(x is not None for x in (to, tag, openids)) > 1:
         raise ConfigError("give one of --to all, --tag or --openids")
     if openids is not None:
-        text = read_config_text(openids, limit=OPENIDS_MAX_FILE_BYTES)
+        # The reader's rules, confined to the post's site like every file mdwx reads: a link
+        # to /proc/self/environ or the token cache, a FIFO or a device is refused unread.
+        data = read_file(openids, limit=OPENIDS_MAX_FILE_BYTES, root=find_site_root(post))
+        text = data.decode("utf-8", errors="replace")  # a bad byte fails as a bad line
         return Target(openids=parse_openids(text, path=str(openids)))
     if tag is not None:
         if not tag.strip():
@@ -118,7 +122,7 @@ def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | 
         if len(paths) != 1 or paths[0].is_dir():
             raise ConfigError("send takes one post: each 群发 is one message of one article",
                               hint="name the post, e.g. mdwx send posts/hello.md")
-        target = _target(to, tag, openids)
+        target = _target(to, tag, openids, paths[0])
         if dry_run:
             from mdwx.api.senddry import dry_send
 
