@@ -45,7 +45,9 @@ def run_guarded(work: Callable[[], T], as_json: bool) -> T:
     except MdwxError as exc:
         if as_json:
             click.echo(json.dumps({"error": exc.to_json()}, ensure_ascii=False, indent=2))
-        _say(f"mdwx: error: {exc}", fg="red")
+        from mdwx.cli.printable import printable
+
+        _say(printable(f"mdwx: error: {exc}"), fg="red")  # may quote WeChat's errmsg
         sys.exit(exit_code_for(exc))
 
 
