@@ -6,13 +6,10 @@ on stdout, when it is made (``--json``: in the document); nothing else ever show
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
@@ -206,17 +203,6 @@ def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
             click.secho(f"revoked key {name!r} (account {record.account!r})", err=True)
 
 
-@contextlib.contextmanager
-def _log_stream(path: Path | None) -> Iterator[IO[str]]:
-    if path is None:
-        yield sys.stderr
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as stream:
-        yield stream
-
-
 def _serve(
     settings: Any, host: str, port: int, as_json: bool, environ: dict[str, str] | None = None
 ) -> None:
@@ -228,7 +214,9 @@ def _serve(
             "the relay's config names no account",
             hint="add [accounts.NAME] with appid and secret_env to relay.toml",
         )
-    with _log_stream(settings.log_file) as stream:
+    from mdwx.relay.logfile import log_stream
+
+    with log_stream(settings.log_file) as stream:
         core, http = build_core(settings, environ=environ, log=json_log(stream))
 
         def listening(url: str) -> None:
