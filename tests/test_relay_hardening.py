@@ -100,3 +100,17 @@ def test_a_log_file_that_is_no_regular_file_is_refused(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "relay.log")
     with pytest.raises(ConfigError), log_stream(tmp_path / "relay.log"):
         pass
+
+
+@given(entry=st.dictionaries(st.text(max_size=8), st.text(max_size=30), max_size=4))
+def test_a_log_line_is_ascii_json_whatever_the_caller_wrote(entry: dict[str, str]) -> None:
+    import io
+    import json
+
+    from mdwx.relay.server import json_log
+
+    out = io.StringIO()
+    json_log(out)(entry)
+    line = out.getvalue()
+    assert line.endswith("\n") and line[:-1].isascii() and line[:-1].isprintable()
+    assert json.loads(line) == entry

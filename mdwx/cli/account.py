@@ -117,7 +117,8 @@ def _add_reconcile(main: click.Group, guard: CommandDecorator) -> None:
         report = _run(lambda: run(site, options, apply=False))
         act = yes or (bool(report.orphans) and not as_json and sys.stdin.isatty()
                       and any(o.action in ("adopt", "delete") for o in report.orphans)
-                      and click.confirm("\n".join(_orphan_lines(report)) + "\nApply?", err=True))
+                      and click.confirm(printable("\n".join(_orphan_lines(report)) + "\nApply?"),
+                                        err=True))
         if act and any(o.action in ("adopt", "delete") for o in report.orphans):
             report = _run(lambda: run(site, options, apply=True))
         lines = _orphan_lines(report) or ["nothing to reconcile: every marked article is recorded"]

@@ -217,8 +217,10 @@ def run_delete(paths: list[Path], options: Options, *, yes: bool, as_json: bool,
             return True
         _need_terminal()
         label = "superseded article" if target.superseded else "article"
-        return click.confirm(f"Delete the {label} '{target.title}' ({target.status}, {target.media_id}) "
-                             "from WeChat?", err=True)
+        from mdwx.cli.printable import printable  # the title is WeChat's copy: any text
+
+        return click.confirm(printable(f"Delete the {label} '{target.title}' ({target.status}, "
+                                       f"{target.media_id}) from WeChat?"), err=True)
 
     result = api.delete(paths, options, article=article, index=index, confirm=confirm)
     if not asked:
