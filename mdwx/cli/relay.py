@@ -6,13 +6,13 @@ on stdout, when it is made (``--json``: in the document); nothing else ever show
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from mdwx.cli.printable import json_text
 from mdwx.errors import ConfigError
 
 DEFAULT_LISTEN = "127.0.0.1:8790"
@@ -33,7 +33,7 @@ def _settings(config_path: Path | None, *, must_exist: bool) -> Any:
 
 
 def _echo_json(document: dict[str, Any]) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(json_text(document))
 
 
 def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:

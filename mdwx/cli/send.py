@@ -8,7 +8,6 @@ failed, 2 usage or configuration).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from mdwx.cli.common import EXIT_OK, CommandDecorator, exit_code_for
+from mdwx.cli.printable import json_text
 from mdwx.errors import MdwxError
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def run_guarded(work: Callable[[], T], as_json: bool) -> T:
         return work()
     except MdwxError as exc:
         if as_json:
-            click.echo(json.dumps({"error": exc.to_json()}, ensure_ascii=False, indent=2))
+            click.echo(json_text({"error": exc.to_json()}))
         from mdwx.cli.printable import printable
 
         _say(printable(f"mdwx: error: {exc}"), fg="red")  # may quote WeChat's errmsg
@@ -59,7 +59,7 @@ def run_phone_preview(path: Path, options: Options, *, wxname: str | None, openi
     report = run_guarded(lambda: _run_async(phone_preview(path, options, wxname=wxname, openid=openid)),
                          as_json)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(report.to_json()))
         return EXIT_OK
     for warning in report.warnings:
         _say(f"  warning: {warning}", fg="yellow")
@@ -134,7 +134,7 @@ def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | 
 
     result = run_guarded(work, as_json)
     if as_json:
-        click.echo(json.dumps({"sends": [result.to_json()]}, ensure_ascii=False, indent=2))
+        click.echo(json_text({"sends": [result.to_json()]}))
     else:
         for warning in result.warnings:
             _say(f"  warning: {warning}", fg="yellow")
@@ -205,7 +205,7 @@ def run_delete_sent(path: Path, options: Options, *, index: int, yes: bool, as_j
 
     result = run_guarded(work, as_json)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(result.to_json()))
     elif result.deleted:
         _say(f"✓ deleted from followers' history: {result.path} (send {result.msg_id}, now "
              f"{result.msg_status}); phones that received it keep the message", fg="green")
