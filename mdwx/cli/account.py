@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from mdwx.cli.common import EXIT_FAILED, EXIT_OK, CommandDecorator
+from mdwx.cli.printable import json_text, printable
 from mdwx.errors import ConfigError
 
 T = TypeVar("T")
@@ -43,11 +43,13 @@ def _options(sandbox: bool, account: str | None) -> Any:
 
 
 def _emit(document: dict[str, Any], as_json: bool, lines: list[str]) -> None:
+    """Print ``document`` (``--json``) or ``lines``: both hold text from WeChat and its
+    readers (titles, comments, nicknames), so no control character reaches the terminal."""
     if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        click.echo(json_text(document))
         return
     for line in lines:
-        click.echo(line, err=True)
+        click.echo(printable(line), err=True)
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -115,7 +117,8 @@ def _add_reconcile(main: click.Group, guard: CommandDecorator) -> None:
         report = _run(lambda: run(site, options, apply=False))
         act = yes or (bool(report.orphans) and not as_json and sys.stdin.isatty()
                       and any(o.action in ("adopt", "delete") for o in report.orphans)
-                      and click.confirm("\n".join(_orphan_lines(report)) + "\nApply?", err=True))
+                      and click.confirm(printable("\n".join(_orphan_lines(report)) + "\nApply?"),
+                                        err=True))
         if act and any(o.action in ("adopt", "delete") for o in report.orphans):
             report = _run(lambda: run(site, options, apply=True))
         lines = _orphan_lines(report) or ["nothing to reconcile: every marked article is recorded"]
@@ -201,7 +204,8 @@ def _add_stats(main: click.Group, guard: CommandDecorator) -> None:
             writer = csv.writer(out)
             writer.writerow(["msgid", "published", "path", "title", *STAT_FIELDS])
             for r in report.rows:
-                writer.writerow([r.msgid, r.published, r.path or "", r.title, *(getattr(r, f) for f in STAT_FIELDS)])
+                writer.writerow([r.msgid, r.published, r.path or "", printable(r.title),
+                                 *(getattr(r, f) for f in STAT_FIELDS)])
             click.echo(out.getvalue(), nl=False)
             return
         lines = [f"{'published':10} {'reads':>7} {'shares':>6} {'在看':>5} {'likes':>5} {'cmts':>5}  post"]

@@ -7,7 +7,6 @@ Heavy modules are imported inside the commands so ``mdwx --help`` answers fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,12 +33,16 @@ def _err(message: str, **style: Any) -> None:
 
 
 def _fail(error: MdwxError) -> None:
-    _err(f"mdwx: error: {error}", fg="red")
+    from mdwx.cli.printable import printable
+
+    _err(printable(f"mdwx: error: {error}"), fg="red")  # may quote WeChat's errmsg
     sys.exit(exit_code_for(error))
 
 
 def _print_json(document: dict[str, Any]) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    from mdwx.cli.printable import json_text
+
+    click.echo(json_text(document))
 
 
 def _guard(func: F) -> F:

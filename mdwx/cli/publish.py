@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mdwx.cli.common import EXIT_FAILED, EXIT_OK
+from mdwx.cli.printable import json_text
 from mdwx.errors import ConfigError
 from mdwx.publish.results import Events, PostResult
 from mdwx.source.posts import Post
@@ -42,7 +43,7 @@ def run_publish(paths: list[Path], options: Options, *, as_json: bool) -> int:
         options.events = events
         report = api.publish(paths, options)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(report.to_json()))
     else:
         _notes(report.notes)
         _print_results(report.posts, dry_run=options.dry_run)
@@ -157,7 +158,7 @@ def run_status(paths: list[Path], options: Options, *, as_json: bool) -> int:
 
     report = api.status(paths, options)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(report.to_json()))
     else:
         _notes(report.notes)
         reasons = [row.error for row in report.posts if row.error and not row.not_asked]
@@ -217,8 +218,10 @@ def run_delete(paths: list[Path], options: Options, *, yes: bool, as_json: bool,
             return True
         _need_terminal()
         label = "superseded article" if target.superseded else "article"
-        return click.confirm(f"Delete the {label} '{target.title}' ({target.status}, {target.media_id}) "
-                             "from WeChat?", err=True)
+        from mdwx.cli.printable import printable  # the title is WeChat's copy: any text
+
+        return click.confirm(printable(f"Delete the {label} '{target.title}' ({target.status}, "
+                                       f"{target.media_id}) from WeChat?"), err=True)
 
     result = api.delete(paths, options, article=article, index=index, confirm=confirm)
     if not asked:

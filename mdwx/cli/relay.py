@@ -6,16 +6,13 @@ on stdout, when it is made (``--json``: in the document); nothing else ever show
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
+from mdwx.cli.printable import json_text
 from mdwx.errors import ConfigError
 
 DEFAULT_LISTEN = "127.0.0.1:8790"
@@ -36,7 +33,7 @@ def _settings(config_path: Path | None, *, must_exist: bool) -> Any:
 
 
 def _echo_json(document: dict[str, Any]) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    click.echo(json_text(document))
 
 
 def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
@@ -206,17 +203,6 @@ def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
             click.secho(f"revoked key {name!r} (account {record.account!r})", err=True)
 
 
-@contextlib.contextmanager
-def _log_stream(path: Path | None) -> Iterator[IO[str]]:
-    if path is None:
-        yield sys.stderr
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as stream:
-        yield stream
-
-
 def _serve(
     settings: Any, host: str, port: int, as_json: bool, environ: dict[str, str] | None = None
 ) -> None:
@@ -228,7 +214,9 @@ def _serve(
             "the relay's config names no account",
             hint="add [accounts.NAME] with appid and secret_env to relay.toml",
         )
-    with _log_stream(settings.log_file) as stream:
+    from mdwx.relay.logfile import log_stream
+
+    with log_stream(settings.log_file) as stream:
         core, http = build_core(settings, environ=environ, log=json_log(stream))
 
         def listening(url: str) -> None:

@@ -8,7 +8,6 @@ failed, 2 usage or configuration).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from mdwx.cli.common import EXIT_OK, CommandDecorator, exit_code_for
+from mdwx.cli.printable import json_text
 from mdwx.errors import MdwxError
 
 if TYPE_CHECKING:
@@ -44,8 +44,10 @@ def run_guarded(work: Callable[[], T], as_json: bool) -> T:
         return work()
     except MdwxError as exc:
         if as_json:
-            click.echo(json.dumps({"error": exc.to_json()}, ensure_ascii=False, indent=2))
-        _say(f"mdwx: error: {exc}", fg="red")
+            click.echo(json_text({"error": exc.to_json()}))
+        from mdwx.cli.printable import printable
+
+        _say(printable(f"mdwx: error: {exc}"), fg="red")  # may quote WeChat's errmsg
         sys.exit(exit_code_for(exc))
 
 
@@ -57,7 +59,7 @@ def run_phone_preview(path: Path, options: Options, *, wxname: str | None, openi
     report = run_guarded(lambda: _run_async(phone_preview(path, options, wxname=wxname, openid=openid)),
                          as_json)
     if as_json:
-        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(report.to_json()))
         return EXIT_OK
     for warning in report.warnings:
         _say(f"  warning: {warning}", fg="yellow")
@@ -68,15 +70,19 @@ def run_phone_preview(path: Path, options: Options, *, wxname: str | None, openi
     return EXIT_OK
 
 
-def _target(to: str | None, tag: str | None, openids: Path | None) -> Any:
+def _target(to: str | None, tag: str | None, openids: Path | None, post: Path) -> Any:
+    from mdwx.config import find_site_root
     from mdwx.errors import ConfigError
     from mdwx.publish.mass import OPENIDS_MAX_FILE_BYTES, Target, parse_openids
-    from mdwx.source.reader import read_config_text
+    from mdwx.source.reader import read_file
 
     if sum(x is not None for x in (to, tag, openids)) > 1:
         raise ConfigError("give one of --to all, --tag or --openids")
     if openids is not None:
-        text = read_config_text(openids, limit=OPENIDS_MAX_FILE_BYTES)
+        # The reader's rules, confined to the post's site like every file mdwx reads: a link
+        # to /proc/self/environ or the token cache, a FIFO or a device is refused unread.
+        data = read_file(openids, limit=OPENIDS_MAX_FILE_BYTES, root=find_site_root(post))
+        text = data.decode("utf-8", errors="replace")  # a bad byte fails as a bad line
         return Target(openids=parse_openids(text, path=str(openids)))
     if tag is not None:
         if not tag.strip():
@@ -118,7 +124,7 @@ def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | 
         if not paths or any(path.is_dir() for path in paths):
             raise ConfigError("send takes one post, or the posts of one bundle: each 群发 is one message",
                               hint="name the post, e.g. mdwx send posts/hello.md")
-        target = _target(to, tag, openids)
+        target = _target(to, tag, openids, paths[0])
         if dry_run:
             from mdwx.api.senddry import dry_send
 
@@ -128,7 +134,7 @@ def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | 
 
     result = run_guarded(work, as_json)
     if as_json:
-        click.echo(json.dumps({"sends": [result.to_json()]}, ensure_ascii=False, indent=2))
+        click.echo(json_text({"sends": [result.to_json()]}))
     else:
         for warning in result.warnings:
             _say(f"  warning: {warning}", fg="yellow")
@@ -199,7 +205,7 @@ def run_delete_sent(path: Path, options: Options, *, index: int, yes: bool, as_j
 
     result = run_guarded(work, as_json)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        click.echo(json_text(result.to_json()))
     elif result.deleted:
         _say(f"✓ deleted from followers' history: {result.path} (send {result.msg_id}, now "
              f"{result.msg_status}); phones that received it keep the message", fg="green")

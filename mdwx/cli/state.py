@@ -7,7 +7,6 @@ the commands so ``mdwx --help`` stays fast.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import click
 
 from mdwx.cli.common import CommandDecorator
+from mdwx.cli.printable import json_text
 from mdwx.errors import StateError
 
 
@@ -31,7 +31,7 @@ def state_file(path: Path) -> Path:
 
 def _echo(document: dict[str, Any], as_json: bool, lines: list[str]) -> None:
     if as_json:
-        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        click.echo(json_text(document))
     else:
         for line in lines:
             click.echo(line, err=True)

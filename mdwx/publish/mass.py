@@ -22,6 +22,8 @@ PREVIEW_DAILY_LIMIT = 100
 PREVIEW_WARN_MARGIN = 10
 CLIENTMSGID_PREFIX = "mdwx-"
 _OPENID = re.compile(r"[A-Za-z0-9_-]{6,64}")
+#: What an OpenID looks like, in words (the shape :data:`_OPENID` accepts).
+OPENID_SHAPE = "an OpenID is 6 to 64 letters, digits, - or _ (usually 28, starting with o)"
 OPENIDS_MAX_FILE_BYTES = 1024 * 1024  # 10,000 OpenIDs of 28 characters fit easily
 
 
@@ -83,15 +85,18 @@ class Target:
 
 def parse_openids(text: str, *, path: str) -> tuple[str, ...]:
     """OpenIDs, one a line (blank lines and ``#`` comments skipped), each checked; raises
-    :class:`ConfigError` naming the file and line of a bad one, or for fewer than 2 or more
-    than 10,000 (WeChat's bounds for ``message/mass/send``)."""
+    :class:`ConfigError` naming the file and line of a bad one (nothing of the line's content:
+    the file may hold secrets), or for fewer than 2 or more than 10,000 (WeChat's bounds for
+    ``message/mass/send``)."""
     found: list[str] = []
     for number, line in enumerate(text.splitlines(), 1):
         value = line.split("#", 1)[0].strip()
         if not value:
             continue
         if not _OPENID.fullmatch(value):
-            raise ConfigError(f"not an OpenID: {value[:40]!r}", path=path, line=number)
+            # Never the line itself: the file may be anything (a token cache, an environment),
+            # and an error message is printed and logged.
+            raise ConfigError(f"not an OpenID ({OPENID_SHAPE})", path=path, line=number)
         if value not in found:
             found.append(value)
     if not 2 <= len(found) <= 10_000:

@@ -2,10 +2,11 @@
 
 Every request is decided before anything reaches WeChat, in this order: a known, unexpired
 key (401 otherwise); its account configured here and matching the AppID the client names
-(403); an endpoint the relay forwards at all — never the token endpoints — and one the key's
-permissions cover (403); the key's rate (429); a body within the size cap (413). Refusals
-carry :data:`~mdwx.wechat.relay.REFUSAL_HEADER` so mdwx's client reports them as the
-relay's, not WeChat's. Every request is logged as one JSON object without the key, the
+(403); a query naming no parameter twice (400); an endpoint the relay forwards at all —
+never the token endpoints — and one the key's permissions cover (403); the key's rate
+(429); a body within the size cap (413). Refusals carry
+:data:`~mdwx.wechat.relay.REFUSAL_HEADER` so mdwx's client reports them as the relay's, not
+WeChat's. Every request is logged as one JSON object without the key, the
 token or the query string (docs/relay.md).
 """
 
@@ -24,6 +25,7 @@ from starlette.routing import Route
 
 from mdwx.errors import MdwxError
 from mdwx.relay.keys import RelayKey
+from mdwx.relay.logfile import forwarded_for
 from mdwx.relay.operations import FORWARDED_PREFIXES, TOKEN_ENDPOINTS, endpoint_key, needed
 from mdwx.relay.ratelimit import RateLimiter
 from mdwx.relay.settings import RelaySettings
@@ -110,6 +112,18 @@ class RelayCore:
         """The request's endpoint as :data:`~mdwx.relay.operations.ENDPOINTS` keys it."""
         return endpoint_key(request.url.path, request.query_params.get("action"))
 
+    @staticmethod
+    def single_parameters(request: Request) -> None:
+        """Refuse a query naming a parameter twice (raises :class:`Refusal`): the permission
+        check reads one ``action`` and WeChat might act on the other
+        (``?action=init_upload&action=query_status``); no forwarded call repeats one."""
+        seen: set[str] = set()
+        for name, _ in request.query_params.multi_items():
+            if name in seen:
+                raise Refusal(400, "repeated_parameter",
+                              f"the query parameter {name[:40]!r} is given more than once")
+            seen.add(name)
+
     def authorise(self, record: RelayKey, request: Request) -> str:
         """The endpoint's table key, when ``record`` may call it; raises :class:`Refusal`."""
         path = request.url.path
@@ -170,7 +184,7 @@ async def forward(request: Request) -> Response:
     entry: dict[str, Any] = {
         "method": request.method,
         "endpoint": core.endpoint_of(request) or request.url.path[:120],
-        "client": _client_address(request),
+        **_client_fields(request),
     }
     try:
         answer = await _decided(core, request, entry)
@@ -190,6 +204,7 @@ async def _decided(core: RelayCore, request: Request, entry: dict[str, Any]) -> 
     try:
         record, upstream = core.authenticate(request)
         entry.update(key=record.name, account=record.account)
+        core.single_parameters(request)
         core.authorise(record, request)
         core.limit(record)
         body = await core.body(request)
@@ -239,13 +254,16 @@ async def health(request: Request) -> Response:
     return JSONResponse({"ok": True, "service": "mdwx relay"})
 
 
-def _client_address(request: Request) -> str | None:
-    """Who called: the address the reverse proxy says (X-Forwarded-For, as given), else the
-    peer's. Not a secret, and what tells a stolen key's use from its owner's."""
-    forwarded = request.headers.get("x-forwarded-for", "").strip()
-    if forwarded:
-        return forwarded[:100]
-    return request.client.host if request.client else None
+def _client_fields(request: Request) -> dict[str, Any]:
+    """Who called, for the log: ``client``, the socket peer's address, and ``forwarded_for``,
+    the addresses a reverse proxy put in X-Forwarded-For, only when the header is a list of
+    IP addresses (any caller can write it; other text is logged as ``"invalid"``). Not a
+    secret, and what tells a stolen key's use from its owner's."""
+    fields: dict[str, Any] = {"client": request.client.host if request.client else None}
+    header = request.headers.get("x-forwarded-for")
+    if header is not None:
+        fields["forwarded_for"] = forwarded_for(header) or "invalid"
+    return fields
 
 
 def _log(core: RelayCore, entry: dict[str, Any], started: float) -> None:

@@ -69,7 +69,9 @@ def json_log(stream: IO[str]) -> LogSink:
 
     def write(entry: dict[str, Any]) -> None:
         with lock:
-            stream.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            # ASCII: an endpoint or name a caller wrote may hold C1 or bidi controls, which
+            # json.dumps leaves raw otherwise; a terminal showing the log would obey them.
+            stream.write(json.dumps(entry, ensure_ascii=True) + "\n")
             stream.flush()
 
     return write

@@ -1,0 +1,57 @@
+"""Text from WeChat and its readers reaches the terminal only as printable text: every C0/C1
+control but newline and tab, and every bidi override, shown as a visible escape; ``--json``
+output carries them escaped too and still decodes to the same text."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mdwx.cli.printable import json_text, printable
+from tests import factories
+from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
+
+BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+HOSTILE = st.text(st.one_of(st.characters(max_codepoint=0x2FF),
+                            st.sampled_from(sorted(BIDI)), st.characters()), max_size=60)
+
+
+def _safe(text: str) -> bool:
+    return all(c in "\n\t" or (unicodedata.category(c) != "Cc" and c not in BIDI) for c in text)
+
+
+@given(text=HOSTILE)
+def test_printed_text_holds_no_control_but_newline_and_tab(text: str) -> None:
+    shown = printable(text)
+    assert _safe(shown)
+    if _safe(text):
+        assert shown == text  # ordinary text (Chinese, emoji, tabs, lines) is left alone
+
+
+@given(value=st.dictionaries(st.text(max_size=5), st.one_of(HOSTILE, st.lists(HOSTILE, max_size=3))))
+def test_json_output_holds_no_raw_control_and_decodes_the_same(value: dict[str, object]) -> None:
+    text = json_text(value)
+    assert _safe(text.replace("\n", "")) and json.loads(text) == value
+
+
+def test_a_comment_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    write_post(site / "posts" / "one.md", title="One", extra="comments: open\n")
+    with factories.sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        assert mdwx("publish", "posts/one.md", "--wait", cwd=site, env=env).returncode == 0
+        msg = int(sb.store.publications()[0].msg_data_id)
+        attack = "nice\x1b]52;c;ZWNobyBoaQ==\x07\x1b[2J\rfake\u202eevil\x9b31m"
+        sb.store.add_comment(msg, 0, "o1", attack)
+        shown = mdwx("comments", "posts/one.md", cwd=site, env=env)
+        assert shown.returncode == 0 and _safe(shown.stderr)
+        assert "nice\\x1b]52;c;ZWNobyBoaQ==\\x07\\x1b[2J\\x0dfake\\u202eevil\\x9b31m" in shown.stderr
+        code, listed = mdwx_json("comments", "posts/one.md", cwd=site, env=env)
+        assert code == 0 and listed["comments"][0]["content"] == attack
+        assert _safe(mdwx("comments", "posts/one.md", "--json", cwd=site, env=env).stdout.replace("\n", ""))
