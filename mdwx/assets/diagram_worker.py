@@ -30,6 +30,9 @@ from mdwx.errors import AssetError
 # The child's address space: mermaid's engine peaks near 340 MB on a small diagram.
 MEMORY_BYTES = 1024 * 1024 * 1024
 
+# Seconds a fresh child may take to start (an interpreter, on a busy machine), before any diagram.
+STARTUP_SECONDS = 60.0
+
 ToSvg = Callable[[str, str], str]
 
 
@@ -45,6 +48,7 @@ def _limit_memory() -> None:
 def _serve(conn: Connection) -> None:
     """The child: draw each (to_svg, source, font) received, answer with the SVG or why not."""
     _limit_memory()
+    conn.send(("ready",))
     while True:
         try:
             to_svg, source, font = conn.recv()
@@ -74,6 +78,13 @@ class _Worker:
                                                     name="mdwx-diagram", daemon=True)
         self.process.start()
         child_end.close()
+        # The time limit is the diagram's: the interpreter's start is not counted in it.
+        try:
+            if not self.conn.poll(STARTUP_SECONDS) or self.conn.recv() != ("ready",):
+                raise EOFError
+        except (EOFError, OSError):
+            self.stop()
+            raise AssetError("the diagram process did not start") from None
 
     def stop(self) -> None:
         self.conn.close()
