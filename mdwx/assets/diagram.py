@@ -13,6 +13,8 @@ Mermaid is drawn by ``mermaidx`` (the ``mdwx[diagrams]`` extra): mermaid.js's ow
 layout in an embedded QuickJS engine. It is asked for plain ``<text>`` labels (mermaid's
 default puts labels in ``<foreignObject>`` HTML, which no SVG rasteriser draws).
 
+Layout has no time bound of its own, so it runs in a child process killed after
+``limits.diagram_seconds`` (:mod:`mdwx.assets.diagram_worker`); a diagram over it is not drawn.
 Typesetting is slow (a second or more a diagram; the engine's start costs a few more), so
 each distinct diagram is typeset once per process and its PNG and CSS size kept in the
 content-addressed disk cache that formulas use (:mod:`mdwx.assets.formula_cache`), keyed by
@@ -31,6 +33,7 @@ from importlib import metadata
 
 from mdwx.assets import diagram_worker, formula_cache
 from mdwx.assets.formula_cache import SCALE, TypesetFormula
+from mdwx.config_tables import Limits
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError
 
@@ -39,8 +42,8 @@ MAGIC = "MDWX-DIAGRAM-1"
 DIAGRAM_BACKGROUND = "#ffffff"
 # The longest diagram source drawn: layout time grows with it, and no readable diagram is longer.
 MAX_DIAGRAM_CHARS = 50_000
-# Seconds one diagram may take to lay out (``limits.diagram_seconds`` in mdwx.toml sets it).
-DIAGRAM_SECONDS = 20.0
+# Seconds one diagram may take to lay out, by default (``limits.diagram_seconds`` in mdwx.toml).
+DIAGRAM_SECONDS = Limits().diagram_seconds
 # Characters a CJK font must have to draw the labels (as for formulas and covers).
 CJK_PROBE = "是的一中文"
 
