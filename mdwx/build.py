@@ -114,7 +114,8 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
         raise MdwxError.gather(in_file_order([*errors, exc], article.path),
                                _shown(post, [*warnings, *exc.warnings])) from exc
     document, styles = typeset_formulas(article, document)
-    document, diagram_styles = typeset_diagrams(article, document)
+    document, diagram_styles = typeset_diagrams(article, document,
+                                                post.config.limits.diagram_seconds)
     styles |= diagram_styles
     warnings += document.warnings
     estimate = document.substitute({a.key: _typical_value(a) for a in document.assets}, styles)
@@ -271,8 +272,9 @@ def typeset_formulas(article: Article, document: Document) -> tuple[Document, di
     return document, styles
 
 
-def typeset_diagrams(article: Article, document: Document) -> tuple[Document, dict[str, str]]:
-    """Draw each diagram once (cached like formulas), so its size is known.
+def typeset_diagrams(article: Article, document: Document,
+                     seconds: float) -> tuple[Document, dict[str, str]]:
+    """Draw each diagram once (cached like formulas), each within ``seconds``, so its size is known.
 
     One that cannot be drawn, or whose renderer is not installed, is shown as its code block
     with a ``diagram-not-drawn`` warning at its line (:func:`mdwx.render.diagrams.diagrams_as_code`).
@@ -283,7 +285,7 @@ def typeset_diagrams(article: Article, document: Document) -> tuple[Document, di
     styles, failed = {}, {}
     for asset in document.assets_of(AssetKind.DIAGRAM):
         try:
-            styles[asset.key] = diagram_style(asset.language, asset.source)
+            styles[asset.key] = diagram_style(asset.language, asset.source, seconds)
         except AssetError as exc:
             failed[asset.key] = exc
     if failed:

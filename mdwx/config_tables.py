@@ -49,6 +49,7 @@ class Limits:
     content_bytes: int = 600_000  # UTF-8 bytes of the content HTML: the hard limit
     card_title: int = 35
     markdown_bytes: int = 2_000_000  # a post's file, refused before parsing (bounds the work)
+    diagram_seconds: float = 30.0  # one diagram's layout, in a child killed after it (diagrams.md)
 
 
 @dataclass(frozen=True)

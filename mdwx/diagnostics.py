@@ -57,7 +57,7 @@ CODES: dict[str, str] = {
     "image-not-understood": "an image whose path has spaces and no picture extension stays text",
     "formula-cjk-font": "CJK text in a formula with no CJK font installed to draw it: boxes instead",
     "formula-not-drawn": "a formula the typesetter cannot draw, shown as its TeX in code",
-    "diagram-not-drawn": "a diagram (```mermaid) not drawn (bad source, renderer not installed): kept as code",
+    "diagram-not-drawn": "a diagram (```mermaid) not drawn (bad source, renderer not installed, over the time or memory limit): kept as code",
     "empty-post": "a generator site's page with no body (a stub): skipped, nothing to publish",
     "slug-collision": "posts sharing a slug: build writes each to its own folder",
     "picture-adjusted": "a picture was changed to fit what WeChat accepts (a GIF's first frame, its size)",

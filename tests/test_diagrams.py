@@ -9,6 +9,7 @@ the seam for another language) uses a renderer of the test's own.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from dataclasses import replace
@@ -19,9 +20,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdwx.assets import diagram
+from mdwx.assets import diagram, diagram_worker
 from mdwx.build import build_post, prepare
 from mdwx.source.gate import collect_posts
+from tests import diagram_fakes
 
 pytest.importorskip("mermaidx", reason="the diagrams extra (mermaidx) is not installed")
 Image = pytest.importorskip("PIL.Image")
@@ -51,14 +53,14 @@ def cjk_font() -> str:
 def drawn(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """Every source the mermaid renderer is asked for, with a fresh cache and no memo."""
     calls: list[str] = []
-    real = diagram.RENDERERS["mermaid"]
+    real = diagram_worker.draw_svg
 
-    def counting(source: str, font: str) -> str:
+    def counting(to_svg: diagram_worker.ToSvg, source: str, font: str, seconds: float) -> str:
         calls.append(source)
-        _SVGS[source] = real.to_svg(source, font)
+        _SVGS[source] = real(to_svg, source, font, seconds)
         return _SVGS[source]
 
-    monkeypatch.setitem(diagram.RENDERERS, "mermaid", replace(real, to_svg=counting))
+    monkeypatch.setattr(diagram_worker, "draw_svg", counting)
     monkeypatch.setenv("MDWX_CACHE_DIR", str(tmp_path / "cache"))
     diagram.typeset_diagram.cache_clear()
     yield calls
@@ -130,12 +132,6 @@ def test_bad_mermaid_is_kept_as_code_with_a_warning_at_its_line(tmp_path: Path, 
     assert "flowchart LR" in prepared.document.html and "<img" not in prepared.document.html
 
 
-def _failing(message: str, exc: type[Exception]):
-    def to_svg(source: str, font: str) -> str:
-        raise exc(message)
-    return to_svg
-
-
 @pytest.mark.parametrize("exc", [ImportError, diagram.AssetError])
 @settings(max_examples=25)  # each example is a whole prepare()
 @given(code=st.text(st.characters(whitelist_categories=("L", "N", "P", "S")), min_size=1, max_size=40)
@@ -147,7 +143,7 @@ def test_any_diagram_not_drawn_stays_its_code(tmp_path_factory: pytest.TempPathF
     refusing) is its code, escaped, with the warning at the fence's line; nothing else changes."""
     folder = tmp_path_factory.mktemp("d")
     post = _post(folder, f"{before}```mermaid\n{code}\n```\n\n尾")
-    renderer = replace(diagram.RENDERERS["mermaid"], to_svg=_failing("no", exc))
+    renderer = replace(diagram.RENDERERS["mermaid"], to_svg=functools.partial(diagram_fakes.raising, exc, "no"))
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(diagram.RENDERERS, "mermaid", renderer)
         patch.setenv("MDWX_CACHE_DIR", "")
@@ -165,9 +161,9 @@ def test_any_diagram_not_drawn_stays_its_code(tmp_path_factory: pytest.TempPathF
 
 def test_another_language_is_one_entry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The seam: a renderer registered for a fence name draws that fence, cached the same way."""
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+    svg = functools.partial(diagram_fakes.fixed_svg, diagram_fakes.BOX)
     monkeypatch.setitem(diagram.RENDERERS, "dot",
-                        diagram.DiagramRenderer("dot", "graphviz-pure", "diagrams", lambda s, f: svg))
+                        diagram.DiagramRenderer("dot", "graphviz-pure", "diagrams", svg))
     monkeypatch.setenv("MDWX_CACHE_DIR", str(tmp_path / "cache"))
     post = _post(tmp_path, "```dot\ndigraph { a -> b }\n```")
     report = build_post(collect_posts([post])[0], tmp_path / "out")

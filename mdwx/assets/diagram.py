@@ -13,6 +13,8 @@ Mermaid is drawn by ``mermaidx`` (the ``mdwx[diagrams]`` extra): mermaid.js's ow
 layout in an embedded QuickJS engine. It is asked for plain ``<text>`` labels (mermaid's
 default puts labels in ``<foreignObject>`` HTML, which no SVG rasteriser draws).
 
+Layout has no time bound of its own, so it runs in a child process killed after
+``limits.diagram_seconds`` (:mod:`mdwx.assets.diagram_worker`); a diagram over it is not drawn.
 Typesetting is slow (a second or more a diagram; the engine's start costs a few more), so
 each distinct diagram is typeset once per process and its PNG and CSS size kept in the
 content-addressed disk cache that formulas use (:mod:`mdwx.assets.formula_cache`), keyed by
@@ -29,8 +31,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 
-from mdwx.assets import formula_cache
+from mdwx.assets import diagram_worker, formula_cache
 from mdwx.assets.formula_cache import SCALE, TypesetFormula
+from mdwx.config_tables import Limits
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError
 
@@ -39,6 +42,8 @@ MAGIC = "MDWX-DIAGRAM-1"
 DIAGRAM_BACKGROUND = "#ffffff"
 # The longest diagram source drawn: layout time grows with it, and no readable diagram is longer.
 MAX_DIAGRAM_CHARS = 50_000
+# Seconds one diagram may take to lay out, by default (``limits.diagram_seconds`` in mdwx.toml).
+DIAGRAM_SECONDS = Limits().diagram_seconds
 # Characters a CJK font must have to draw the labels (as for formulas and covers).
 CJK_PROBE = "是的一中文"
 
@@ -49,7 +54,9 @@ class DiagramRenderer:
 
     ``to_svg`` takes the source as written and the font family for its text, and returns SVG
     markup; it raises :class:`AssetError` for source it cannot draw and ``ImportError`` when
-    ``package`` (installed with the mdwx extra ``extra``) is missing.
+    ``package`` (installed with the mdwx extra ``extra``) is missing. It runs in a child
+    process (:mod:`mdwx.assets.diagram_worker`, killed after the time limit), so it must be a
+    module-level function or a :func:`functools.partial` of one.
     """
 
     language: str
@@ -118,22 +125,26 @@ def cache_key(language: str, source: str) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def typeset_diagram(language: str, source: str) -> TypesetFormula:
+def typeset_diagram(language: str, source: str,
+                    seconds: float = DIAGRAM_SECONDS) -> TypesetFormula:
     """The diagram's PNG (2x, white) and CSS size (``depth`` 0): from memory, disk or drawn now.
 
-    Raises :class:`AssetError` (not cached) when the renderer is not installed or cannot
-    draw the source; the message says which and why.
+    Drawing takes at most ``seconds`` (in a child process, killed after that). Raises
+    :class:`AssetError` (not cached, so a later run with more time tries again) when the
+    renderer is not installed, cannot draw the source or takes too long; the message says
+    which and why.
     """
     key = cache_key(language, source)
     cached = formula_cache.read(key)
     if cached is not None:
         return cached
-    result = typeset_uncached(language, source)
+    result = typeset_uncached(language, source, seconds)
     formula_cache.write(key, result)
     return result
 
 
-def typeset_uncached(language: str, source: str) -> TypesetFormula:
+def typeset_uncached(language: str, source: str,
+                     seconds: float = DIAGRAM_SECONDS) -> TypesetFormula:
     """Draw the diagram now, with no cache (see :func:`typeset_diagram`)."""
     from mdwx.assets.formula import rasterize_svg
     from mdwx.assets.svg import parse_svg, svg_size
@@ -143,7 +154,7 @@ def typeset_uncached(language: str, source: str) -> TypesetFormula:
         raise AssetError(f"{language} diagram is longer than {MAX_DIAGRAM_CHARS:,} characters",
                          hint="split it into smaller diagrams")
     try:
-        svg = renderer.to_svg(source, font_stack())
+        svg = diagram_worker.draw_svg(renderer.to_svg, source, font_stack(), seconds)
     except ImportError as exc:
         raise AssetError(f"{language} diagrams need the {renderer.package} package, not installed",
                          hint=f"pip install 'mdwx[{renderer.extra}]'") from exc
@@ -167,9 +178,9 @@ def render_diagram(language: str, source: str) -> bytes:
     return typeset_diagram(language, source).png
 
 
-def diagram_style(language: str, source: str) -> str:
+def diagram_style(language: str, source: str, seconds: float = DIAGRAM_SECONDS) -> str:
     """CSS showing the PNG at the diagram's own width, never wider than the article."""
-    typeset = typeset_diagram(language, source)
+    typeset = typeset_diagram(language, source, seconds)
     return f"width:{typeset.width:g}px;max-width:100%;height:auto"
 
 
