@@ -33,13 +33,22 @@ class AccountTools:
     def options(self, **changes: Any) -> Options:  # provided by MdwxTools
         raise NotImplementedError
 
+    def rooted_inside(self, path: Path, given: str | None = None) -> Path:  # by MdwxTools
+        raise NotImplementedError
+
+    def account_site(self) -> Path:
+        """The site folder, refused (:class:`ConfigError`) when its site root lies above it:
+        the account calls read the state and config of that root."""
+        self.rooted_inside(self.site, ".")
+        return self.site
+
     async def doctor(self, account: str | None = None) -> dict[str, Any]:
         """What the account can do from here: credentials, the IP whitelist (40164 names the
         IP), each capability (48001 explained), the backend, the material library's fill
         level, the clock and the state, each check with its fix."""
         from mdwx import api
 
-        return await _off_loop(api.doctor, self.site, self.options(account=account))
+        return await _off_loop(api.doctor, self.account_site(), self.options(account=account))
 
     async def account_list(
         self, kinds: list[str] | None = None, account: str | None = None
@@ -53,7 +62,7 @@ class AccountTools:
         if unknown:
             raise ConfigError(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}")
         return await _off_loop(
-            api.account_list, self.site, self.options(account=account), kinds=chosen
+            api.account_list, self.account_site(), self.options(account=account), kinds=chosen
         )
 
     async def reconcile(self, account: str | None = None) -> dict[str, Any]:
@@ -61,7 +70,7 @@ class AccountTools:
         another machine), with what `mdwx reconcile --yes` would do. Changes nothing."""
         from mdwx import api
 
-        return await _off_loop(api.reconcile, self.site, self.options(account=account))
+        return await _off_loop(api.reconcile, self.account_site(), self.options(account=account))
 
     async def materials(self, action: str = "count", account: str | None = None) -> dict[str, Any]:
         """The material library: action "count" (per type against the caps) or "list" (the
@@ -74,7 +83,7 @@ class AccountTools:
                 hint="pruning is the prune tool (with --allow-destructive)",
             )
         return await _off_loop(
-            api.materials, self.site, self.options(account=account), action=action
+            api.materials, self.account_site(), self.options(account=account), action=action
         )
 
     async def comments(self, path: str, account: str | None = None) -> dict[str, Any]:
@@ -98,7 +107,7 @@ class AccountTools:
         posts = [Path(p) for p in self.inside(paths)] if paths else None
         return await _off_loop(
             api.stats,
-            self.site,
+            self.account_site(),
             self.options(account=account),
             posts=posts,
             since=_date(since, "since"),
@@ -111,7 +120,7 @@ class AccountTools:
         from mdwx import api
 
         return await _off_loop(
-            api.materials, self.site, self.options(account=account), action="prune", apply=True
+            api.materials, self.account_site(), self.options(account=account), action="prune", apply=True
         )
 
 

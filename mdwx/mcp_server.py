@@ -10,8 +10,11 @@ update the same article instead of adding a copy, and every check that ``mdwx pu
 runs before sending runs here too.
 
 Posts are paths inside the one site the server was started for: each is resolved (symbolic
-links followed) and refused outside the site's folder, then handed to the API, whose gate
-(:mod:`mdwx.source.gate`) reads it confined to its site. Credentials come from the server's
+links followed) and refused outside the site's folder, and refused too when its site root
+(the nearest ``mdwx.toml`` or git work tree, as the gate finds it) lies above that folder:
+the gate (:mod:`mdwx.source.gate`) confines what a post reads to its site root, so a root
+above ``--site`` would let ``![](../x.png)`` read outside it. Every file a post reads is
+thus inside ``--site``. Credentials come from the server's
 environment as for the command line (``WECHAT_APPID``/``WECHAT_APPSECRET``, a relay's
 ``MDWX_API_BASE`` + ``MDWX_RELAY_KEY``, ``[accounts.NAME]`` variables); the agent never sees
 them. See docs/mcp.md.
@@ -85,8 +88,27 @@ class MdwxTools(AccountTools):
                 )
             if not path.exists():
                 raise ConfigError("no such post or folder in the site", path=given)
+            self.rooted_inside(path, given)
             found.append(str(path))
         return found
+
+    def rooted_inside(self, path: Path, given: str | None = None) -> Path:
+        """The site root of ``path`` (a post or folder in the site), as the gate finds it.
+
+        Raises :class:`ConfigError` when that root lies above the site's folder: the gate
+        confines a post's reads to its root, so a root above would let it read outside.
+        A folder's root bounds the roots of every post below it, so checking it suffices.
+        """
+        from mdwx.config import find_site_root
+
+        root = find_site_root(path)
+        if root.is_relative_to(self.site):
+            return root
+        name = given if given is not None else str(path)
+        raise ConfigError(
+            f"the site of {name} is {root} ({_marker(root)}), above --site {self.site}",
+            hint=f"put an mdwx.toml in {self.site} or start the server at {root}",
+        )
 
     def options(self, **changes: Any) -> Options:
         """The API options from the server's environment, as the command line reads them."""
@@ -215,6 +237,14 @@ async def _shot(page: Path, browser: str) -> str:
 
     out = page.with_name("phone.png")
     return str(await asyncio.to_thread(phone_screenshot, page, out, browser=browser))
+
+
+def _marker(root: Path) -> str:
+    """What made ``root`` a site root, for the error that names it."""
+    for name in ("mdwx.toml", "pyproject.toml", ".git"):
+        if os.path.lexists(root / name):
+            return f"its {name}"
+    return "its site generator's files"
 
 
 def tool_names(allow_destructive: bool) -> tuple[str, ...]:

@@ -36,6 +36,7 @@ from defusedxml import DefusedXmlException
 
 from mdwx.assets.caps import MAX_PIXELS
 from mdwx.assets.datauri import decode_data_uri
+from mdwx.css_resources import loads_resource, resource_urls
 from mdwx.errors import AssetError
 
 # Biggest raster drawn from any SVG or formula: 40 MP is 160 MB of RGBA canvas.
@@ -151,7 +152,7 @@ def _check_element(element: ET.Element, source: str, depth: int) -> None:
         attribute = _local(name)
         if attribute in ("href", "src") and tag not in _LINK_TAGS:
             element.set(name, _reference(value, source, depth))
-        elif attribute == "style" or "url(" in value.lower() or "@" in value:
+        elif attribute == "style" or loads_resource(value) or "@" in value:
             element.set(name, _css(value, source, depth))
     if tag == "style" and element.text:
         element.text = _css(element.text, source, depth)
@@ -176,6 +177,11 @@ def _css(text: str, source: str, depth: int) -> str:
             f"{source}: SVG style uses @import, @font-face or escapes, which are refused",
             hint="write the style without them",
         )
+    for declaration in re.split(r"[;{}]", text):
+        # image-set('…' 1x), image(), cross-fade() load strings as url() does: each must be
+        # one the SVG may use (#id, a checked data: image), like url()'s own argument
+        for url in resource_urls(declaration):
+            _reference(url, source, depth)
     return _CSS_URL.sub(lambda m: f"url({_reference(m.group(2), source, depth)})", text)
 
 

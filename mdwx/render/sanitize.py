@@ -30,6 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape, unescape
 
+from mdwx.css_resources import loads_resource
 from mdwx.document import VIDEO_CLASS, VIDEO_PLAYER
 from mdwx.urls import url_scheme
 
@@ -167,7 +168,9 @@ def clean_text(text: str) -> str:
 
 
 def clean_style(style: str) -> str:
-    """Literal declarations only: no ``position``, custom properties, ``var()`` or URLs."""
+    """Literal declarations only: no ``position``, custom properties, ``var()`` or URLs
+    (``url()``, ``image-set()`` and every function that loads something:
+    :mod:`mdwx.css_resources`)."""
     kept = []
     for declaration in style.split(";"):
         name, colon, value = declaration.partition(":")
@@ -175,6 +178,8 @@ def clean_style(style: str) -> str:
         if not colon or not value or not re.fullmatch(r"-?[a-z][a-z-]*", name):
             continue
         if name == "position" or any(bad in value.lower() for bad in _BAD_CSS):
+            continue
+        if loads_resource(value):  # image-set('https://…' 1x) loads like url()
             continue
         kept.append(f"{name}:{value}")
     return ";".join(kept)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mdwx.css_resources import resource_urls
 from mdwx.errors import ConfigError
 
 _COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
@@ -173,9 +174,12 @@ def _declaration(source: ThemeSource, text: str, offset: int) -> str:
                           hint="write the characters themselves")
     if prop in ("behavior", "-moz-binding") or re.search(r"expression\s*\(|javascript:", value, re.I):
         raise source.fail(f"{prop}: {value.strip()[:40]} is refused: no script in a theme", offset)
-    for url in _URL.finditer(value):
-        if not url.group(1).strip().startswith(WECHAT_IMAGE_HOSTS):
-            raise source.fail(f"url({url.group(1).strip()[:40]}) is refused: WeChat shows only pictures "
+    named = [(f"url({m.group(1).strip()[:40]})", m.group(1)) for m in _URL.finditer(value)]
+    # image-set('…' 1x), image(), cross-fade(), src() load a string as url() does
+    named += [(f"{url[:40]!r} in {value.strip()[:30]}", url) for url in resource_urls(value)]
+    for shown, url in named:
+        if not url.strip().startswith(WECHAT_IMAGE_HOSTS):
+            raise source.fail(f"{shown} is refused: WeChat shows only pictures "
                               "it hosts", offset, hint="upload the picture to WeChat (mmbiz.qpic.cn) "
                               "and use that URL, or leave it out")
     return text
