@@ -190,7 +190,7 @@ def test_cli_names_the_recovery_and_the_recovery_works(images: tuple[Path, Path]
     site = tmp_path / "site"
     db = _copy(clean, site / ".mdwx")
     (site / "mdwx.toml").write_text("", encoding="utf-8")
-    os.truncate(db, db.stat().st_size * 2 // 3)
+    os.truncate(db, db.stat().st_size - 4096)  # the last page lost, as a torn copy leaves it
     check = _cli("state", "check", ".", cwd=site)
     assert check.returncode == 1
     lines = check.stderr.strip().splitlines()
