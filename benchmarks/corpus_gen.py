@@ -33,10 +33,46 @@ _EN_TEXT = (
 )
 EN_WORDS = tuple(_EN_TEXT.split())
 ZH_PHRASES = (
-    "公众号", "排版", "文章", "图片", "上传", "代码块", "列表", "表格", "公式", "预览",
-    "发布", "草稿", "审核", "读者", "手机", "编辑器", "样式", "主题", "链接", "引用",
-    "我们", "可以", "需要", "因为", "所以", "但是", "如果", "已经", "非常", "简单",
-    "一个", "这个", "每次", "没有", "自动", "保留", "转换", "检查", "作者", "封面",
+    "公众号",
+    "排版",
+    "文章",
+    "图片",
+    "上传",
+    "代码块",
+    "列表",
+    "表格",
+    "公式",
+    "预览",
+    "发布",
+    "草稿",
+    "审核",
+    "读者",
+    "手机",
+    "编辑器",
+    "样式",
+    "主题",
+    "链接",
+    "引用",
+    "我们",
+    "可以",
+    "需要",
+    "因为",
+    "所以",
+    "但是",
+    "如果",
+    "已经",
+    "非常",
+    "简单",
+    "一个",
+    "这个",
+    "每次",
+    "没有",
+    "自动",
+    "保留",
+    "转换",
+    "检查",
+    "作者",
+    "封面",
 )
 ZH_PUNCT = ("，", "，", "，", "、", "；")
 CODE_SNIPPETS: dict[str, tuple[str, ...]] = {
@@ -66,7 +102,9 @@ CODE_SNIPPETS: dict[str, tuple[str, ...]] = {
         "    items.iter().map(|x| x * {num}).sum() // {word}",
         "}}",
     ),
-    "bash": ("for f in posts/*.md; do mdwx check \"$f\" --json | jq '.{word}' > /tmp/{name}.{num}.json; done",),
+    "bash": (
+        "for f in posts/*.md; do mdwx check \"$f\" --json | jq '.{word}' > /tmp/{name}.{num}.json; done",
+    ),
     "sql": ("SELECT id, {word} FROM {name} WHERE score > {num} ORDER BY id DESC LIMIT 20;",),
     "": ("plain {word} text\twith a tab", "    indented {name} line {num}"),
 }
@@ -124,7 +162,9 @@ def paragraph(rng: random.Random) -> str:
 
 def heading(rng: random.Random) -> str:
     level = rng.choice((2, 2, 3, 3, 4))
-    title = _zh_sentence(rng)[:12].rstrip("，、；。") if rng.random() < 0.5 else _en_sentence(rng)[:40]
+    title = (
+        _zh_sentence(rng)[:12].rstrip("，、；。") if rng.random() < 0.5 else _en_sentence(rng)[:40]
+    )
     return f"{'#' * level} {title}"
 
 
@@ -150,8 +190,10 @@ def table(rng: random.Random) -> str:
     header = "| " + " | ".join(rng.choice(ZH_PHRASES) for _ in range(columns)) + " |"
     rows = [header, "|" + "|".join(aligns) + "|"]
     for _ in range(rng.randint(2, 8)):
-        cells = [rng.choice((rng.choice(EN_WORDS), str(rng.randint(0, 9999)), rng.choice(ZH_PHRASES)))
-                 for _ in range(columns)]
+        cells = [
+            rng.choice((rng.choice(EN_WORDS), str(rng.randint(0, 9999)), rng.choice(ZH_PHRASES)))
+            for _ in range(columns)
+        ]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
@@ -160,8 +202,11 @@ def code_fence(rng: random.Random) -> str:
     language = rng.choice(sorted(CODE_SNIPPETS))
     lines = []
     for _ in range(rng.randint(1, 3)):
-        values = {"name": f"{rng.choice(EN_WORDS)}_{rng.randint(1, 99)}",
-                  "num": rng.randint(2, 500), "word": rng.choice(EN_WORDS)}
+        values = {
+            "name": f"{rng.choice(EN_WORDS)}_{rng.randint(1, 99)}",
+            "num": rng.randint(2, 500),
+            "word": rng.choice(EN_WORDS),
+        }
         lines.extend(line.format(**values) for line in CODE_SNIPPETS[language])
     return f"```{language}\n" + "\n".join(lines) + "\n```"
 

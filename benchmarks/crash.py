@@ -88,7 +88,9 @@ def api_count(log: list[Any]) -> int:
 
 
 def _run(site: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(publish_command(site), env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        publish_command(site), env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def _warnings(stdout: str) -> list[str]:
@@ -105,9 +107,12 @@ def account(sb: SandboxServer, posts: int) -> dict[str, int]:
         by_title[article.article["title"]][article.state] += 1
     titles = [f"Soak post {n:03d}" for n in range(posts)]
     submitted = [by_title[t]["submitted"] for t in titles]
-    return {"published": sum(1 for n in submitted if n), "duplicates": sum(max(0, n - 1) for n in submitted),
-            "extra_submissions": sb.store.submission_count() - sum(1 for n in submitted if n),
-            "copies": sum(by_title[t]["draft"] for t in titles)}
+    return {
+        "published": sum(1 for n in submitted if n),
+        "duplicates": sum(max(0, n - 1) for n in submitted),
+        "extra_submissions": sb.store.submission_count() - sum(1 for n in submitted if n),
+        "copies": sum(by_title[t]["draft"] for t in titles),
+    }
 
 
 def measure_requests(root: Path, seed: int) -> int:
@@ -123,12 +128,15 @@ def measure_requests(root: Path, seed: int) -> int:
 def kill_at(sb: SandboxServer, site: Path, env: dict[str, str], k: int) -> bool:
     """Start a publish and SIGKILL it once the sandbox has seen ``k`` API requests; False
     when it finished first."""
-    process = subprocess.Popen(publish_command(site), env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        publish_command(site), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return kill_when(sb, process, lambda log: api_count(log) >= k, timeout=300)
 
 
-def crash_trials(root: Path, total: int, points: int, rng: random.Random, seed: int) -> CrashFigures:
+def crash_trials(
+    root: Path, total: int, points: int, rng: random.Random, seed: int
+) -> CrashFigures:
     figures = CrashFigures(points=points)
     posts = SITE["posts"]
     for trial in range(points):
@@ -140,29 +148,42 @@ def crash_trials(root: Path, total: int, points: int, rng: random.Random, seed: 
             figures.killed += kill_at(sb, site, env, k)
             rerun = _run(site, env)
             if rerun.returncode != 0 and RECOVER_HINT in rerun.stderr + rerun.stdout:
-                figures.recoveries_asked += 1  # counted against the target of none; then as the error says
+                figures.recoveries_asked += (
+                    1  # counted against the target of none; then as the error says
+                )
                 recover_state(site, env)
                 rerun = _run(site, env)
-            figures.copies_reported += sum(1 for w in _warnings(rerun.stdout) if ORPHAN_WARNING in w)
+            figures.copies_reported += sum(
+                1 for w in _warnings(rerun.stdout) if ORPHAN_WARNING in w
+            )
             seen = account(sb, posts)
             if rerun.returncode == 0 and seen["published"] == posts:
                 figures.clean_finishes += 1
             else:
-                figures.failures.append(f"kill at request {k}: exit {rerun.returncode}: {rerun.stderr[-300:]}")
+                figures.failures.append(
+                    f"kill at request {k}: exit {rerun.returncode}: {rerun.stderr[-300:]}"
+                )
             figures.duplicate_articles += seen["duplicates"]
             figures.duplicate_submissions += seen["extra_submissions"]
             figures.unsubmitted_copies += seen["copies"]
             sb.clear_log()
             third = _run(site, env)
-            if third.returncode == 0 and not [r for r in sb.requests if r.endpoint.startswith("publish/")]:
+            if third.returncode == 0 and not [
+                r for r in sb.requests if r.endpoint.startswith("publish/")
+            ]:
                 figures.idle_third_runs += 1
         shutil.rmtree(folder, ignore_errors=True)
     return figures
 
 
 def recover_state(site: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mdwx", "state", "recover", str(site)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mdwx", "state", "recover", str(site)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _cut(state: Path, rng: random.Random) -> str:
@@ -222,8 +243,13 @@ def run(points: int, cuts: int, seed: int) -> dict[str, Any]:
         total = measure_requests(root, seed)
         crash = crash_trials(root, total, points, rng, seed)
         cut = cut_trials(root, total, cuts, rng, seed)
-        return {"seed": seed, "requests_per_publish": total, "crash": asdict(crash), "cut": asdict(cut),
-                "wall_s": round(time.perf_counter() - start, 1)}
+        return {
+            "seed": seed,
+            "requests_per_publish": total,
+            "crash": asdict(crash),
+            "cut": asdict(cut),
+            "wall_s": round(time.perf_counter() - start, 1),
+        }
 
 
 def describe(report: dict[str, Any]) -> str:
@@ -255,21 +281,32 @@ def describe(report: dict[str, Any]) -> str:
 
 def met(report: dict[str, Any]) -> bool:
     c, t = report["crash"], report["cut"]
-    return (c["clean_finishes"] == c["points"] and c["duplicate_articles"] == 0 and c["duplicate_submissions"] == 0
-            and c["recoveries_asked"] == 0
-            and t["tracebacks"] == 0 and t["silently_accepted"] == 0
-            and t["clear_errors"] + t["undamaged"] == t["cuts"])
+    return (
+        c["clean_finishes"] == c["points"]
+        and c["duplicate_articles"] == 0
+        and c["duplicate_submissions"] == 0
+        and c["recoveries_asked"] == 0
+        and t["tracebacks"] == 0
+        and t["silently_accepted"] == 0
+        and t["clear_errors"] + t["undamaged"] == t["cuts"]
+    )
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--points", type=int, default=20, help="SIGKILL trials")
     parser.add_argument("--cuts", type=int, default=20, help="power-loss (truncation) trials")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     report = run(args.points, args.cuts, args.seed)
-    out(json.dumps({**report, "target_met": met(report)}, indent=2) if args.json else describe(report))
+    out(
+        json.dumps({**report, "target_met": met(report)}, indent=2)
+        if args.json
+        else describe(report)
+    )
     return 0 if met(report) else 1
 
 

@@ -58,10 +58,30 @@ def site_formulas() -> list[tuple[str, bool]]:
 def generated_formulas(count: int, seed: int = 17) -> list[tuple[str, bool]]:
     """Seeded formulas of the shapes documentation sites use (sums, fractions, scripts)."""
     rng = random.Random(seed)
-    atoms = ["x", "y", "n", "i", r"\alpha", r"\sum_{i=1}^{n}", r"\frac{a}{b}", r"\sqrt{2}", "a_{i}",
-             r"\log n", "2^{k}", r"\binom{n}{k}", r"\le", "+", "=", r"\cdot", "f(x)", r"\mathcal{O}(n)"]
-    return [(" ".join(rng.choice(atoms) for _ in range(rng.randint(2, 9))), rng.random() < 0.3)
-            for _ in range(count)]
+    atoms = [
+        "x",
+        "y",
+        "n",
+        "i",
+        r"\alpha",
+        r"\sum_{i=1}^{n}",
+        r"\frac{a}{b}",
+        r"\sqrt{2}",
+        "a_{i}",
+        r"\log n",
+        "2^{k}",
+        r"\binom{n}{k}",
+        r"\le",
+        "+",
+        "=",
+        r"\cdot",
+        "f(x)",
+        r"\mathcal{O}(n)",
+    ]
+    return [
+        (" ".join(rng.choice(atoms) for _ in range(rng.randint(2, 9))), rng.random() < 0.3)
+        for _ in range(count)
+    ]
 
 
 def stages(sample: list[tuple[str, bool]]) -> dict[str, float]:
@@ -99,7 +119,9 @@ def _cold(cache: Path) -> None:
     formula.typeset_formula.cache_clear()
 
 
-def one_by_one(formulas: list[tuple[str, bool]], cache: Path, *, shortcuts: bool) -> tuple[float, float]:
+def one_by_one(
+    formulas: list[tuple[str, bool]], cache: Path, *, shortcuts: bool
+) -> tuple[float, float]:
     """(wall, CPU) seconds to typeset every formula one by one in this process, cache empty:
     ziamath as released (``shortcuts=False``: the baseline, what a check did before) or with
     :mod:`mdwx.assets.formula_speed`'s shortcuts."""
@@ -123,7 +145,9 @@ def one_by_one(formulas: list[tuple[str, bool]], cache: Path, *, shortcuts: bool
         install()
 
 
-def best_of(runs: int, formulas: list[tuple[str, bool]], folder: Path) -> dict[str, tuple[float, float]]:
+def best_of(
+    runs: int, formulas: list[tuple[str, bool]], folder: Path
+) -> dict[str, tuple[float, float]]:
     """Baseline and shortcuts, alternated ``runs`` times; the best (least CPU) of each."""
     best: dict[str, tuple[float, float]] = {}
     for run in range(runs):
@@ -174,10 +198,16 @@ def main(argv: list[str] | None = None) -> int:
     from mdwx.assets.formula_pool import workers as default_workers
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--count", type=int, default=400, help="distinct formulas timed (default 400)")
+    parser.add_argument(
+        "--count", type=int, default=400, help="distinct formulas timed (default 400)"
+    )
     parser.add_argument("--workers", type=int, default=default_workers())
-    parser.add_argument("--runs", type=int, default=2, help="baseline/shortcut passes alternated (best kept)")
-    parser.add_argument("--profile", action="store_true", help="print where the CPU goes, then stop")
+    parser.add_argument(
+        "--runs", type=int, default=2, help="baseline/shortcut passes alternated (best kept)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the CPU goes, then stop"
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     source = "shared OI-wiki sample"
@@ -196,15 +226,22 @@ def main(argv: list[str] | None = None) -> int:
         many, many_cpu = pooled(formulas, Path(folder) / "pool", args.workers)
     (one, one_cpu), (fast, fast_cpu) = best["baseline"], best["shortcuts"]
     result = {
-        "formulas": len(formulas), "source": source, "workers": args.workers, "cores": os.cpu_count(),
-        "load_average": round(os.getloadavg()[0], 1), "stage_ms_per_formula": per_stage,
+        "formulas": len(formulas),
+        "source": source,
+        "workers": args.workers,
+        "cores": os.cpu_count(),
+        "load_average": round(os.getloadavg()[0], 1),
+        "stage_ms_per_formula": per_stage,
         "baseline_cpu_ms_per_formula": round(1000 * one_cpu / len(formulas), 2),
         "shortcuts_cpu_ms_per_formula": round(1000 * fast_cpu / len(formulas), 2),
         "formulas_per_cpu_second_baseline": round(len(formulas) / one_cpu, 1),
         "formulas_per_cpu_second_shortcuts": round(len(formulas) / fast_cpu, 1),
         "baseline_over_shortcuts_cpu": round(one_cpu / fast_cpu, 2),
-        "baseline_s": round(one, 2), "shortcuts_s": round(fast, 2), "pool_s": round(many, 2),
-        "pool_over_baseline": round(many / one, 3), "pool_cpu_s": round(many_cpu, 2),
+        "baseline_s": round(one, 2),
+        "shortcuts_s": round(fast, 2),
+        "pool_s": round(many, 2),
+        "pool_over_baseline": round(many / one, 3),
+        "pool_cpu_s": round(many_cpu, 2),
         "projected_19k_baseline_s": round(one / len(formulas) * SITE_FORMULAS),
         "projected_19k_pool_s": round(many / len(formulas) * SITE_FORMULAS),
         "projected_19k_cpu_s": round(fast_cpu / len(formulas) * SITE_FORMULAS),
@@ -214,18 +251,28 @@ def main(argv: list[str] | None = None) -> int:
         print()
         return 0
     print(f"{result['formulas']} distinct formulas ({source}), {args.workers} worker processes")
-    print("CPU per formula, in one process: " + ", ".join(f"{k} {v} ms" for k, v in per_stage.items()))
-    print(f"one by one, CPU per formula: ziamath as released (baseline) {result['baseline_cpu_ms_per_formula']} ms, "
-          f"with mdwx's layout shortcuts {result['shortcuts_cpu_ms_per_formula']} ms: "
-          f"{result['formulas_per_cpu_second_baseline']} → {result['formulas_per_cpu_second_shortcuts']} "
-          f"formulas per CPU second, {result['baseline_over_shortcuts_cpu']}× (best of {args.runs})")
-    print(f"baseline (one by one): {one:.2f} s    pool: {many:.2f} s    pool/baseline: {many / one:.2f}×"
-          f"    (load average {result['load_average']} on {result['cores']} cores)")
-    print(f"CPU: baseline {one_cpu:.2f} s, shortcuts {fast_cpu:.2f} s, pool {many_cpu:.2f} s (workers included): "
-          f"on N idle cores the "
-          f"pool's wall time is about {many_cpu:.1f}/N s")
-    print(f"projected to {SITE_FORMULAS:,} formulas: {result['projected_19k_baseline_s']} s → "
-          f"{result['projected_19k_pool_s']} s here; {result['projected_19k_cpu_s']} s of CPU in all")
+    print(
+        "CPU per formula, in one process: " + ", ".join(f"{k} {v} ms" for k, v in per_stage.items())
+    )
+    print(
+        f"one by one, CPU per formula: ziamath as released (baseline) {result['baseline_cpu_ms_per_formula']} ms, "
+        f"with mdwx's layout shortcuts {result['shortcuts_cpu_ms_per_formula']} ms: "
+        f"{result['formulas_per_cpu_second_baseline']} → {result['formulas_per_cpu_second_shortcuts']} "
+        f"formulas per CPU second, {result['baseline_over_shortcuts_cpu']}× (best of {args.runs})"
+    )
+    print(
+        f"baseline (one by one): {one:.2f} s    pool: {many:.2f} s    pool/baseline: {many / one:.2f}×"
+        f"    (load average {result['load_average']} on {result['cores']} cores)"
+    )
+    print(
+        f"CPU: baseline {one_cpu:.2f} s, shortcuts {fast_cpu:.2f} s, pool {many_cpu:.2f} s (workers included): "
+        f"on N idle cores the "
+        f"pool's wall time is about {many_cpu:.1f}/N s"
+    )
+    print(
+        f"projected to {SITE_FORMULAS:,} formulas: {result['projected_19k_baseline_s']} s → "
+        f"{result['projected_19k_pool_s']} s here; {result['projected_19k_cpu_s']} s of CPU in all"
+    )
     return 0
 
 

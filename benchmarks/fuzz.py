@@ -36,8 +36,13 @@ def main() -> int:
     failures: list[dict[str, str]] = []
 
     with tempfile.TemporaryDirectory() as folder:
-        @settings(max_examples=args.examples, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+
+        @settings(
+            max_examples=args.examples,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(text=posts)
         def run(text: str) -> None:
             try:
@@ -45,21 +50,31 @@ def main() -> int:
             except Exception as exc:  # noqa: BLE001 - counting exactly these is the point
                 counts["other"] += 1
                 if len(failures) < 5:
-                    failures.append({"input": text[:300], "error": traceback.format_exception_only(exc)[-1]})
+                    failures.append(
+                        {"input": text[:300], "error": traceback.format_exception_only(exc)[-1]}
+                    )
 
         start = time.perf_counter()
         run()
         elapsed = time.perf_counter() - start
     total = sum(counts.values())
-    figure = {"examples": total, "rendered": counts["ok"], "refused": counts["error"],
-              "other_exceptions": counts["other"], "seconds": round(elapsed, 1),
-              "examples_per_second": round(total / elapsed, 1), "failures": failures}
+    figure = {
+        "examples": total,
+        "rendered": counts["ok"],
+        "refused": counts["error"],
+        "other_exceptions": counts["other"],
+        "seconds": round(elapsed, 1),
+        "examples_per_second": round(total / elapsed, 1),
+        "failures": failures,
+    }
     if args.json:
         print(json.dumps(figure, ensure_ascii=False, indent=2))
     else:
-        print(f"fuzz: {total} posts: {counts['ok']} rendered, {counts['error']} refused with an "
-              f"MdwxError, {counts['other']} other exceptions (target 0); "
-              f"{figure['examples_per_second']} posts/s")
+        print(
+            f"fuzz: {total} posts: {counts['ok']} rendered, {counts['error']} refused with an "
+            f"MdwxError, {counts['other']} other exceptions (target 0); "
+            f"{figure['examples_per_second']} posts/s"
+        )
         for failure in failures:
             print(f"  {failure['error'].strip()}  <- {failure['input']!r}")
     return 1 if counts["other"] else 0

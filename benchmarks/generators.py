@@ -17,8 +17,10 @@ from pathlib import Path
 from mdwx.source.generators import GENERATORS
 from mdwx.source.generators.base import PostContext
 
-PROSE = ("Intro {{< figure src=\"/a.png\" caption=\"c\" >}} and {% asset_img a.png t %} with "
-         "[[Note|alias]] ==mark== %%hidden%% `{{ code }}` {{ site.baseurl }}/x ![i](/b.png)\n\n")
+PROSE = (
+    'Intro {{< figure src="/a.png" caption="c" >}} and {% asset_img a.png t %} with '
+    "[[Note|alias]] ==mark== %%hidden%% `{{ code }}` {{ site.baseurl }}/x ![i](/b.png)\n\n"
+)
 SHAPES = {
     "prose": lambda n: PROSE * (n // len(PROSE)),
     "unclosed raw": lambda n: "{% raw %} a\n" * (n // 12),
@@ -46,7 +48,9 @@ def main() -> None:
         for name in GENERATORS:
             for shape, make in SHAPES.items():
                 small, large = best(make(size), name, root), best(make(4 * size), name, root)
-                print(f"{name:10} {shape:16} {small:8.3f} {large:8.3f} {large / max(small, 1e-9):6.1f}")
+                print(
+                    f"{name:10} {shape:16} {small:8.3f} {large:8.3f} {large / max(small, 1e-9):6.1f}"
+                )
 
 
 if __name__ == "__main__":

@@ -43,9 +43,32 @@ _COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")
 _STYLE_ATTR = re.compile(r' style="[^"]*"')
 
 
-_BLOCKS = frozenset({"section", "div", "p", "blockquote", "figure", "h1", "h2", "h3", "h4", "h5",
-                     "h6", "hr", "pre", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td",
-                     "th"})
+_BLOCKS = frozenset(
+    {
+        "section",
+        "div",
+        "p",
+        "blockquote",
+        "figure",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "td",
+        "th",
+    }
+)
 
 
 class _Visible(HTMLParser):
@@ -135,19 +158,32 @@ def main(argv: list[str] | None = None) -> int:
     sets.extend((str(folder), folder) for folder in args.dirs)
     results = [measure(name, folder) for name, folder in sets]
     if args.json:
-        print(json.dumps({"sets": [asdict(r) for r in results], "notes": notes,
-                          "ratio_target": RATIO_TARGET}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "sets": [asdict(r) for r in results],
+                    "notes": notes,
+                    "ratio_target": RATIO_TARGET,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     for note in notes:
         print(note)
     print(f"{'set':<40}{'posts':>6}{'median':>8}{'min':>7}{'max':>7}{'style':>7}")
     for res in results:
-        print(f"{res.name[:39]:<40}{res.posts:>6}{res.median_ratio:>8.2f}{res.min_ratio:>7.2f}"
-              f"{res.max_ratio:>7.2f}{res.style_share:>7.0%}")
+        print(
+            f"{res.name[:39]:<40}{res.posts:>6}{res.median_ratio:>8.2f}{res.min_ratio:>7.2f}"
+            f"{res.max_ratio:>7.2f}{res.style_share:>7.0%}"
+        )
         if res.posts:
             verdict = "ok" if res.median_ratio <= RATIO_TARGET else "OVER TARGET"
-            print(f"  median HTML / visible text = {res.median_ratio:.2f} "
-                  f"(target <= {RATIO_TARGET}: {verdict})")
+            print(
+                f"  median HTML / visible text = {res.median_ratio:.2f} "
+                f"(target <= {RATIO_TARGET}: {verdict})"
+            )
         print("".join(f"  skipped {item}\n" for item in res.skipped), end="")
     return 0
 

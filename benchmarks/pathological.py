@@ -20,8 +20,29 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PATTERNS = ["<", "*a ", "[", "![", "[](", "http:", "https://x ", "a@b.c ", "{", "`", "_a ",
-            "&amp; ", "\\*", "<b>", "> ", "- ", "1. ", "www.", "^[", "$x$ ", "~~a "]
+PATTERNS = [
+    "<",
+    "*a ",
+    "[",
+    "![",
+    "[](",
+    "http:",
+    "https://x ",
+    "a@b.c ",
+    "{",
+    "`",
+    "_a ",
+    "&amp; ",
+    "\\*",
+    "<b>",
+    "> ",
+    "- ",
+    "1. ",
+    "www.",
+    "^[",
+    "$x$ ",
+    "~~a ",
+]
 PROSE = "Plain prose, with a few words and a full stop. "
 
 CHILD = r"""
@@ -45,8 +66,12 @@ print(json.dumps({"seconds": round(seconds, 2), "rss_mb": round(rss)}))
 
 
 def run(pattern: str, size: int, mode: str) -> dict:
-    result = subprocess.run([sys.executable, "-c", CHILD, str(REPO), pattern, str(size), mode],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, str(REPO), pattern, str(size), mode],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         return {"error": (result.stderr.strip().splitlines() or ["?"])[-1]}
     return json.loads(result.stdout)
@@ -62,12 +87,18 @@ def main(argv: list[str] | None = None) -> int:
     baseline = run(PROSE, args.bytes, "mdwx")
     rows = [{"pattern": p, **run(p, args.bytes, "mdwx")} for p in (args.only or PATTERNS)]
     if args.json:
-        print(json.dumps({"bytes": args.bytes, "bare_prose": bare, "mdwx_prose": baseline,
-                          "rows": rows}, indent=2))
+        print(
+            json.dumps(
+                {"bytes": args.bytes, "bare_prose": bare, "mdwx_prose": baseline, "rows": rows},
+                indent=2,
+            )
+        )
         return 0
-    print(f"input: {args.bytes:,} bytes per post. Plain prose: mdwx {baseline.get('seconds')} s, "
-          f"{baseline.get('rss_mb')} MB; bare markdown-it {bare.get('seconds')} s, "
-          f"{bare.get('rss_mb')} MB")
+    print(
+        f"input: {args.bytes:,} bytes per post. Plain prose: mdwx {baseline.get('seconds')} s, "
+        f"{baseline.get('rss_mb')} MB; bare markdown-it {bare.get('seconds')} s, "
+        f"{bare.get('rss_mb')} MB"
+    )
     print(f"{'pattern':<14}{'cpu s':>8}{'x prose':>8}{'max RSS MB':>12}")
     for row in rows:
         if "error" in row:

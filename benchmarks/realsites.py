@@ -31,9 +31,15 @@ sys.path.insert(0, str(ROOT))
 from mdwx import api  # noqa: E402
 from tests import test_realsites as sample  # noqa: E402
 
-_KINDS = [("image not found", "picture not found"), ("SVG", "SVG refused"), ("title is", "title over 64"),
-          ("not a file", "picture reference is not a file"), ("formula", "formula"),
-          ("invalid YAML", "invalid YAML"), ("invalid TOML", "invalid TOML")]
+_KINDS = [
+    ("image not found", "picture not found"),
+    ("SVG", "SVG refused"),
+    ("title is", "title over 64"),
+    ("not a file", "picture reference is not a file"),
+    ("formula", "formula"),
+    ("invalid YAML", "invalid YAML"),
+    ("invalid TOML", "invalid TOML"),
+]
 
 
 def kind(message: str) -> str:
@@ -68,10 +74,20 @@ def measure(name: str, generator: str, root: str, folder: Path) -> dict[str, obj
             titles += report.title == expected
     warnings = sum(len(r.warnings) for r in checked)
     no_cover = sum(1 for r in checked for d in r.diagnostics if d.code == "no-cover")
-    return {"site": name, "kept": sample.KEPT[name]["posts"] - len(sample.NOT_POSTS.get(name, ())),
-            "found": len(checked), "passing": sum(r.ok for r in checked), "refused": dict(refused),
-            "warnings": warnings, "no_cover": no_cover, "left_template": left, "pictures_shown": shown, "pictures_named": named,
-            "titles_equal": titles, "titles": titled}
+    return {
+        "site": name,
+        "kept": sample.KEPT[name]["posts"] - len(sample.NOT_POSTS.get(name, ())),
+        "found": len(checked),
+        "passing": sum(r.ok for r in checked),
+        "refused": dict(refused),
+        "warnings": warnings,
+        "no_cover": no_cover,
+        "left_template": left,
+        "pictures_shown": shown,
+        "pictures_named": named,
+        "titles_equal": titles,
+        "titles": titled,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,31 +99,58 @@ def main(argv: list[str] | None = None) -> int:
         print("../shared/realsites is not beside the repository: nothing to measure")
         return 1
     with tempfile.TemporaryDirectory(prefix="mdwx-realsites-") as tmp:
-        rows = [measure(name, generator, root, Path(tmp)) for name, generator, root in sample.SITES
-                if name not in args.skip]
-    total = {key: sum(int(row[key]) for row in rows)  # type: ignore[call-overload]
-             for key in ("kept", "found", "passing", "warnings", "no_cover", "left_template", "pictures_shown",
-                         "pictures_named", "titles_equal", "titles")}
+        rows = [
+            measure(name, generator, root, Path(tmp))
+            for name, generator, root in sample.SITES
+            if name not in args.skip
+        ]
+    total = {
+        key: sum(int(row[key]) for row in rows)  # type: ignore[call-overload]
+        for key in (
+            "kept",
+            "found",
+            "passing",
+            "warnings",
+            "no_cover",
+            "left_template",
+            "pictures_shown",
+            "pictures_named",
+            "titles_equal",
+            "titles",
+        )
+    }
     refused: Counter[str] = Counter()
     for row in rows:
         refused.update(row["refused"])  # type: ignore[arg-type]
     if args.json:
-        json.dump({"sites": rows, "total": total, "refused": dict(refused)}, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(
+            {"sites": rows, "total": total, "refused": dict(refused)},
+            sys.stdout,
+            indent=2,
+            ensure_ascii=False,
+        )
         print()
         return 0
     for row in rows:
-        print(f"{row['site']:<18} found {row['found']:>2}/{row['kept']:<2} passing {row['passing']:>2}  "
-              f"warnings {row['warnings']:>3}  left template {row['left_template']}  "
-              f"pictures {row['pictures_shown']}/{row['pictures_named']}  titles {row['titles_equal']}/{row['titles']}  "
-              f"refused {row['refused'] or '-'}")
+        print(
+            f"{row['site']:<18} found {row['found']:>2}/{row['kept']:<2} passing {row['passing']:>2}  "
+            f"warnings {row['warnings']:>3}  left template {row['left_template']}  "
+            f"pictures {row['pictures_shown']}/{row['pictures_named']}  titles {row['titles_equal']}/{row['titles']}  "
+            f"refused {row['refused'] or '-'}"
+        )
     found = max(total["found"], 1)
-    print(f"\nposts found {total['found']} of {total['kept']}, passing {total['passing']}, "
-          f"refused {sum(refused.values())}: " + ", ".join(f"{k} {v}" for k, v in refused.most_common()))
-    print(f"warnings per post {total['warnings'] / found:.2f} ({(total['warnings'] - total['no_cover']) / found:.2f} "
-          f"besides 'no cover', which a run says once for all: {total['no_cover']} posts); template syntax left in built pages "
-          f"{total['left_template']}; local pictures shown {total['pictures_shown']} of "
-          f"{total['pictures_named']} named in built pages; titles equal to the generator's "
-          f"{total['titles_equal']} of {total['titles']}")
+    print(
+        f"\nposts found {total['found']} of {total['kept']}, passing {total['passing']}, "
+        f"refused {sum(refused.values())}: "
+        + ", ".join(f"{k} {v}" for k, v in refused.most_common())
+    )
+    print(
+        f"warnings per post {total['warnings'] / found:.2f} ({(total['warnings'] - total['no_cover']) / found:.2f} "
+        f"besides 'no cover', which a run says once for all: {total['no_cover']} posts); template syntax left in built pages "
+        f"{total['left_template']}; local pictures shown {total['pictures_shown']} of "
+        f"{total['pictures_named']} named in built pages; titles equal to the generator's "
+        f"{total['titles_equal']} of {total['titles']}"
+    )
     return 0
 
 

@@ -63,19 +63,40 @@ def measure(calls: int, repeat: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder, SandboxServer(SandboxSettings()) as sb:
         settings = RelaySettings(
             accounts={"news": Account("news", sb.appid, secret_env="WECHAT_APPSECRET_NEWS")},
-            upstream=sb.base_url, keys_file=Path(folder) / "keys.json",
-            rate_per_minute=1e9, burst=1_000_000)
-        core, http = build_core(settings, environ={"WECHAT_APPSECRET_NEWS": sb.secret},
-                                token_cache=MemoryTokenCache(), log=lambda entry: None)
+            upstream=sb.base_url,
+            keys_file=Path(folder) / "keys.json",
+            rate_per_minute=1e9,
+            burst=1_000_000,
+        )
+        core, http = build_core(
+            settings,
+            environ={"WECHAT_APPSECRET_NEWS": sb.secret},
+            token_cache=MemoryTokenCache(),
+            log=lambda entry: None,
+        )
         key = KeyStore(settings.keys_file).add("bench", "news", "read,draft")
         with RelayServer(core, http) as relay:
-            direct = _best(lambda: WeChatClient(sb.appid, sb.secret, api_base=sb.base_url,
-                                                token_cache=MemoryTokenCache()),
-                           calls, repeat, picture)
-            relayed = _best(lambda: WeChatClient(sb.appid, api_base=relay.base_url, relay_key=key),
-                            calls, repeat, picture)
-    return {"calls": calls, "direct_s": direct, "relay_s": relayed, "ratio": relayed / direct,
-            "relay_calls_per_s": calls / relayed}
+            direct = _best(
+                lambda: WeChatClient(
+                    sb.appid, sb.secret, api_base=sb.base_url, token_cache=MemoryTokenCache()
+                ),
+                calls,
+                repeat,
+                picture,
+            )
+            relayed = _best(
+                lambda: WeChatClient(sb.appid, api_base=relay.base_url, relay_key=key),
+                calls,
+                repeat,
+                picture,
+            )
+    return {
+        "calls": calls,
+        "direct_s": direct,
+        "relay_s": relayed,
+        "ratio": relayed / direct,
+        "relay_calls_per_s": calls / relayed,
+    }
 
 
 def main() -> None:
@@ -88,9 +109,11 @@ def main() -> None:
     if args.json:
         print(json.dumps(result))
         return
-    print(f"{result['calls']} calls at once: direct {result['direct_s']:.2f} s, "
-          f"through the relay {result['relay_s']:.2f} s — relay / direct = {result['ratio']:.2f} "
-          f"({result['relay_calls_per_s']:.0f} calls/s through the relay)")
+    print(
+        f"{result['calls']} calls at once: direct {result['direct_s']:.2f} s, "
+        f"through the relay {result['relay_s']:.2f} s — relay / direct = {result['ratio']:.2f} "
+        f"({result['relay_calls_per_s']:.0f} calls/s through the relay)"
+    )
 
 
 if __name__ == "__main__":

@@ -198,8 +198,13 @@ def startup(runs: int) -> dict[str, float | str]:
 
     python_ms = median_ms([sys.executable, "-c", "pass"])
     help_ms = median_ms([*command, "--help"])
-    return {"mdwx_help_ms": round(help_ms, 1), "python_pass_ms": round(python_ms, 1),
-            "ratio": round(help_ms / python_ms, 2), "target_ms": STARTUP_TARGET_MS, "runs": runs}
+    return {
+        "mdwx_help_ms": round(help_ms, 1),
+        "python_pass_ms": round(python_ms, 1),
+        "ratio": round(help_ms / python_ms, 2),
+        "target_ms": STARTUP_TARGET_MS,
+        "runs": runs,
+    }
 
 
 # The bare side of the whole-process figure: markdown-it-py with the plugins of
@@ -228,8 +233,12 @@ else:
 
 
 def _rule_names(md: MarkdownIt) -> list[str]:
-    return sorted(r.name for ruler in (md.core.ruler, md.block.ruler, md.inline.ruler, md.inline.ruler2)
-                  for r in ruler.__rules__ if r.enabled)
+    return sorted(
+        r.name
+        for ruler in (md.core.ruler, md.block.ruler, md.inline.ruler, md.inline.ruler2)
+        for r in ruler.__rules__
+        if r.enabled
+    )
 
 
 def corpus_site(source: Path, site: Path) -> Path:
@@ -252,7 +261,9 @@ def corpus_site(source: Path, site: Path) -> Path:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.suffix.lower() == ".svg":
-                target.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+                target.write_text(
+                    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+                )
             else:
                 Image.new("RGB", (16, 16), (200, 30, 30)).save(target, format="PNG")
     return site
@@ -285,10 +296,13 @@ def whole_process(repeat: int, tmp: Path) -> dict[str, object]:
         return {"note": f"real-world corpus not found at {REAL_CORPUS}"}
     bare_py = tmp / "bare_markdown_it.py"
     bare_py.write_text(BARE_SCRIPT, encoding="utf-8")
-    rules = subprocess.run([sys.executable, str(bare_py), "--rules"], check=True, capture_output=True,
-                           text=True).stdout.strip()
+    rules = subprocess.run(
+        [sys.executable, str(bare_py), "--rules"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     if rules != str(_rule_names(bare_markdown_it())):
-        raise SystemExit("benchmark error: the bare script's markdown-it rules differ from mdwx's syntax")
+        raise SystemExit(
+            "benchmark error: the bare script's markdown-it rules differ from mdwx's syntax"
+        )
     site = corpus_site(REAL_CORPUS, tmp / "corpus-site")
     env = {**os.environ, "MDWX_CACHE_DIR": str(tmp / "cache")}
     build = [str(script), "build", str(site), "-o", str(tmp / "out")]
@@ -305,15 +319,24 @@ def whole_process(repeat: int, tmp: Path) -> dict[str, object]:
     math = [str(script), "build", str(MATH_POST), "-o", str(tmp / "math-out")]
     cold = _wall(math, math_env)
     warm = min(_wall(math, math_env) for _ in range(repeat))
-    return {"posts": len(list(site.glob("*.md"))), "mdwx_build_s": round(min(mdwx_s), 3),
-            "bare_markdown_it_s": round(min(bare_s), 3), "ratio": round(min(mdwx_s) / min(bare_s), 2),
-            "target": PROCESS_RATIO_TARGET, "mdwx_build_cpu_s": round(min(mdwx_cpu), 3),
-            "bare_markdown_it_cpu_s": round(min(bare_cpu), 3),
-            "cpu_ratio": round(min(mdwx_cpu) / min(bare_cpu), 2), "math_post_cold_s": round(cold, 3),
-            "math_post_cached_s": round(warm, 3), "runs": repeat}
+    return {
+        "posts": len(list(site.glob("*.md"))),
+        "mdwx_build_s": round(min(mdwx_s), 3),
+        "bare_markdown_it_s": round(min(bare_s), 3),
+        "ratio": round(min(mdwx_s) / min(bare_s), 2),
+        "target": PROCESS_RATIO_TARGET,
+        "mdwx_build_cpu_s": round(min(mdwx_cpu), 3),
+        "bare_markdown_it_cpu_s": round(min(bare_cpu), 3),
+        "cpu_ratio": round(min(mdwx_cpu) / min(bare_cpu), 2),
+        "math_post_cold_s": round(cold, 3),
+        "math_post_cached_s": round(warm, 3),
+        "runs": repeat,
+    }
 
 
-def input_sets(extra: Sequence[Path], generated: int, tmp: Path) -> tuple[list[tuple[str, Path]], list[str]]:
+def input_sets(
+    extra: Sequence[Path], generated: int, tmp: Path
+) -> tuple[list[tuple[str, Path]], list[str]]:
     notes = []
     sets = []
     if REAL_CORPUS.is_dir():
@@ -328,33 +351,47 @@ def input_sets(extra: Sequence[Path], generated: int, tmp: Path) -> tuple[list[t
     return sets, notes
 
 
-def report(results: list[SetResult], start: dict[str, float | str], notes: list[str],
-           process: dict[str, object] | None = None) -> str:
+def report(
+    results: list[SetResult],
+    start: dict[str, float | str],
+    notes: list[str],
+    process: dict[str, object] | None = None,
+) -> str:
     lines = [*notes]
     header = f"{'set':<28}{'posts':>6}{'MB':>7}  {'pass':<8}{'posts/s':>9}{'MB/s':>8}"
     lines.append(header)
     for res in results:
         for label in res.seconds:
-            lines.append(f"{res.name:<28}{res.posts:>6}{res.megabytes:>7.2f}  {label:<8}"
-                         f"{res.posts_per_s[label]:>9.1f}{res.mb_per_s[label]:>8.2f}")
+            lines.append(
+                f"{res.name:<28}{res.posts:>6}{res.megabytes:>7.2f}  {label:<8}"
+                f"{res.posts_per_s[label]:>9.1f}{res.mb_per_s[label]:>8.2f}"
+            )
         if res.seconds:
             verdict = "ok" if res.ratio <= RATIO_TARGET else "OVER TARGET"
-            lines.append(f"  mdwx/bare = {res.ratio:.2f}x (target <= {RATIO_TARGET}x: {verdict}); "
-                         f"peak traced memory of one mdwx pass {res.peak_memory_mb:.1f} MB")
+            lines.append(
+                f"  mdwx/bare = {res.ratio:.2f}x (target <= {RATIO_TARGET}x: {verdict}); "
+                f"peak traced memory of one mdwx pass {res.peak_memory_mb:.1f} MB"
+            )
         lines.extend(f"  skipped {item}" for item in res.skipped)
     if "mdwx_help_ms" in start:
-        lines.append(f"mdwx --help: {start['mdwx_help_ms']} ms median of {start['runs']} "
-                     f"(target <= {STARTUP_TARGET_MS:.0f} ms); python -c pass: "
-                     f"{start['python_pass_ms']} ms; ratio {start['ratio']}x")
+        lines.append(
+            f"mdwx --help: {start['mdwx_help_ms']} ms median of {start['runs']} "
+            f"(target <= {STARTUP_TARGET_MS:.0f} ms); python -c pass: "
+            f"{start['python_pass_ms']} ms; ratio {start['ratio']}x"
+        )
     else:
         lines.append(f"mdwx --help: {start.get('note')}")
     if process and "ratio" in process:
         verdict = "ok" if float(process["ratio"]) <= PROCESS_RATIO_TARGET else "OVER TARGET"  # type: ignore[arg-type]
-        lines.append(f"whole process, {process['posts']} corpus posts: mdwx build {process['mdwx_build_s']} s, "
-                     f"bare markdown-it-py {process['bare_markdown_it_s']} s: {process['ratio']}x "
-                     f"(target <= {PROCESS_RATIO_TARGET:.0f}x: {verdict}; best of {process['runs']})")
-        lines.append(f"math post: build {process['math_post_cold_s']} s with an empty formula cache, "
-                     f"{process['math_post_cached_s']} s with it filled")
+        lines.append(
+            f"whole process, {process['posts']} corpus posts: mdwx build {process['mdwx_build_s']} s, "
+            f"bare markdown-it-py {process['bare_markdown_it_s']} s: {process['ratio']}x "
+            f"(target <= {PROCESS_RATIO_TARGET:.0f}x: {verdict}; best of {process['runs']})"
+        )
+        lines.append(
+            f"math post: build {process['math_post_cold_s']} s with an empty formula cache, "
+            f"{process['math_post_cached_s']} s with it filled"
+        )
     elif process:
         lines.append(f"whole process: {process.get('note')}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -363,22 +400,34 @@ def report(results: list[SetResult], start: dict[str, float | str], notes: list[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Benchmark mdwx's renderer against markdown-it-py.")
+    parser = argparse.ArgumentParser(
+        description="Benchmark mdwx's renderer against markdown-it-py."
+    )
     parser.add_argument("dirs", nargs="*", type=Path, help="extra folders of Markdown posts")
     parser.add_argument("--repeat", type=int, default=3, help="passes per measurement; best kept")
-    parser.add_argument("--generated", type=int, default=corpus_gen.DEFAULT_COUNT,
-                        help="posts in the generated corpus (0: none)")
+    parser.add_argument(
+        "--generated",
+        type=int,
+        default=corpus_gen.DEFAULT_COUNT,
+        help="posts in the generated corpus (0: none)",
+    )
     parser.add_argument("--startup-runs", type=int, default=10)
     parser.add_argument("--process-runs", type=int, default=5, help="whole-process runs (0: skip)")
     parser.add_argument("--json", action="store_true", help="print one JSON document on stdout")
-    parser.add_argument("--process-only", action="store_true",
-                        help="only the whole-process figures (no input sets, no start-up)")
+    parser.add_argument(
+        "--process-only",
+        action="store_true",
+        help="only the whole-process figures (no input sets, no start-up)",
+    )
     args = parser.parse_args(argv)
     if args.process_only:
         with tempfile.TemporaryDirectory(prefix="mdwx-bench-") as tmp:
             process = whole_process(max(1, args.process_runs), Path(tmp))
-        print(json.dumps(process, indent=2) if args.json else
-              "\n".join(f"{key}: {value}" for key, value in process.items()))
+        print(
+            json.dumps(process, indent=2)
+            if args.json
+            else "\n".join(f"{key}: {value}" for key, value in process.items())
+        )
         return 0
     with tempfile.TemporaryDirectory(prefix="mdwx-bench-") as tmp:
         sets, notes = input_sets(args.dirs, args.generated, Path(tmp))
@@ -390,9 +439,20 @@ def main(argv: list[str] | None = None) -> int:
     start = startup(args.startup_runs)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.json:
-        print(json.dumps({"sets": [asdict(r) for r in results], "startup": start,
-                          "max_rss_mb": round(rss, 1), "notes": notes, "whole_process": process,
-                          "ratio_target": RATIO_TARGET}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "sets": [asdict(r) for r in results],
+                    "startup": start,
+                    "max_rss_mb": round(rss, 1),
+                    "notes": notes,
+                    "whole_process": process,
+                    "ratio_target": RATIO_TARGET,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(report(results, start, notes, process))
     return 0

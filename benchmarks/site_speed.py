@@ -70,15 +70,36 @@ sys.exit(0 if all(row.live for row in rows) else 1)
 """
 
 
-def _child(sb: SandboxServer, mode: str, site: Path, *, full: bool = False, window: int = 0,
-           draft: bool = True) -> dict[str, float]:
+def _child(
+    sb: SandboxServer,
+    mode: str,
+    site: Path,
+    *,
+    full: bool = False,
+    window: int = 0,
+    draft: bool = True,
+) -> dict[str, float]:
     """Wall and CPU seconds of one child, and the requests the sandbox answered meanwhile."""
     sb.clear_log()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _CHILD, mode, str(site), sb.base_url, sb.appid, sb.secret,
-                           "1" if full else "0", str(window), "1" if draft else "0"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _CHILD,
+            mode,
+            str(site),
+            sb.base_url,
+            sb.appid,
+            sb.secret,
+            "1" if full else "0",
+            str(window),
+            "1" if draft else "0",
+        ],
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
@@ -92,7 +113,12 @@ def bench_site(posts: int, runs: int) -> dict[str, dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp, SandboxServer(SandboxSettings()) as sb:
         site = make_site(Path(tmp) / "site", posts=posts, images=posts // 2, videos=0, seed=1)
         first = _child(sb, "publish", site)
-        times: dict[str, list[dict[str, float]]] = {"unchanged": [], "full": [], "status": [], "status_full": []}
+        times: dict[str, list[dict[str, float]]] = {
+            "unchanged": [],
+            "full": [],
+            "status": [],
+            "status_full": [],
+        }
         for _ in range(runs):
             times["unchanged"].append(_child(sb, "publish", site))
             times["full"].append(_child(sb, "publish", site, full=True))
@@ -100,16 +126,24 @@ def bench_site(posts: int, runs: int) -> dict[str, dict[str, float]]:
             times["status_full"].append(_child(sb, "status", site, full=True))
     best = {name: min(values, key=lambda t: t["wall"]) for name, values in times.items()}
     return {
-        "unchanged": {"posts": posts, "first_publish_s": round(first["wall"], 2),
-                      "unchanged_s": round(best["unchanged"]["wall"], 3),
-                      "unchanged_cpu_s": round(best["unchanged"]["cpu"], 3),
-                      "requests": best["unchanged"]["requests"],
-                      "full_path_s": round(best["full"]["wall"], 3),
-                      "speedup": round(best["full"]["wall"] / best["unchanged"]["wall"], 1), "target_s": 3.0},
-        "status": {"posts": posts, "status_s": round(best["status"]["wall"], 3),
-                   "status_cpu_s": round(best["status"]["cpu"], 3),
-                   "one_read_sequential_s": round(best["status_full"]["wall"], 3),
-                   "speedup": round(best["status_full"]["wall"] / best["status"]["wall"], 1), "target_s": 2.0},
+        "unchanged": {
+            "posts": posts,
+            "first_publish_s": round(first["wall"], 2),
+            "unchanged_s": round(best["unchanged"]["wall"], 3),
+            "unchanged_cpu_s": round(best["unchanged"]["cpu"], 3),
+            "requests": best["unchanged"]["requests"],
+            "full_path_s": round(best["full"]["wall"], 3),
+            "speedup": round(best["full"]["wall"] / best["unchanged"]["wall"], 1),
+            "target_s": 3.0,
+        },
+        "status": {
+            "posts": posts,
+            "status_s": round(best["status"]["wall"], 3),
+            "status_cpu_s": round(best["status"]["cpu"], 3),
+            "one_read_sequential_s": round(best["status_full"]["wall"], 3),
+            "speedup": round(best["status_full"]["wall"] / best["status"]["wall"], 1),
+            "target_s": 2.0,
+        },
     }
 
 
@@ -126,15 +160,23 @@ def bench_overlap(posts: int, latency: float) -> dict[str, float]:
                 found[label] = _child(sb, "publish", site, window=window, draft=False)
     overlapped = found["overlapped"]
     floor = overlapped["requests"] * latency / concurrency
-    return {"posts": posts, "latency_s": latency, "requests": overlapped["requests"],
-            "wall_s": round(overlapped["wall"], 2), "cpu_s": round(overlapped["cpu"], 2),
-            "network_floor_s": round(floor, 2),
-            "ratio_to_bound": round(overlapped["wall"] / max(overlapped["cpu"], floor), 2),
-            "one_by_one_s": round(found["one_by_one"]["wall"], 2), "target_ratio": 1.2}
+    return {
+        "posts": posts,
+        "latency_s": latency,
+        "requests": overlapped["requests"],
+        "wall_s": round(overlapped["wall"], 2),
+        "cpu_s": round(overlapped["cpu"], 2),
+        "network_floor_s": round(floor, 2),
+        "ratio_to_bound": round(overlapped["wall"] / max(overlapped["cpu"], floor), 2),
+        "one_by_one_s": round(found["one_by_one"]["wall"], 2),
+        "target_ratio": 1.2,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--posts", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--new-posts", type=int, default=100)

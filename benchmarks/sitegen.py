@@ -21,8 +21,24 @@ from pathlib import Path
 
 from PIL import Image
 
-WORDS = ("publish", "image", "token", "review", "draft", "reader", "公众号", "排版", "图片", "上传",
-         "发布", "草稿", "审核", "读者", "视频", "封面")
+WORDS = (
+    "publish",
+    "image",
+    "token",
+    "review",
+    "draft",
+    "reader",
+    "公众号",
+    "排版",
+    "图片",
+    "上传",
+    "发布",
+    "草稿",
+    "审核",
+    "读者",
+    "视频",
+    "封面",
+)
 
 
 def _box(kind: bytes, payload: bytes) -> bytes:
@@ -35,8 +51,14 @@ def tiny_mp4(rng: random.Random, payload_bytes: int = 48 * 1024) -> bytes:
     for the ISO BMFF signature accept it and each seed gives a distinct file."""
     ftyp = _box(b"ftyp", b"isom" + struct.pack(">I", 0x200) + b"isomiso2avc1mp41")
     matrix = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
-    mvhd = _box(b"mvhd", struct.pack(">B3xIIII", 0, 0, 0, 1000, 1000)
-                + struct.pack(">IH10x", 0x10000, 0x100) + matrix + bytes(24) + struct.pack(">I", 2))
+    mvhd = _box(
+        b"mvhd",
+        struct.pack(">B3xIIII", 0, 0, 0, 1000, 1000)
+        + struct.pack(">IH10x", 0x10000, 0x100)
+        + matrix
+        + bytes(24)
+        + struct.pack(">I", 2),
+    )
     mdat = _box(b"mdat", rng.randbytes(payload_bytes))
     return ftyp + _box(b"moov", mvhd) + mdat
 
@@ -52,8 +74,14 @@ def _text(rng: random.Random, words: int) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
-def make_site(root: Path, posts: int = 50, images: int = 200, videos: int = 2, seed: int = 0,
-              video_bytes: int = 48 * 1024) -> Path:
+def make_site(
+    root: Path,
+    posts: int = 50,
+    images: int = 200,
+    videos: int = 2,
+    seed: int = 0,
+    video_bytes: int = 48 * 1024,
+) -> Path:
     """Write the site under ``root`` (created) and return ``root``; see the module doc.
     ``video_bytes`` sizes each video's ``mdat`` (uploads go in 1 MB blocks)."""
     if posts < 1 or images < 0 or not 0 <= videos <= posts:
@@ -64,7 +92,9 @@ def make_site(root: Path, posts: int = 50, images: int = 200, videos: int = 2, s
     folder.mkdir(exist_ok=True)
     (root / "mdwx.toml").write_text(
         'default_cover = "media/cover.jpg"\nconcurrency = 4\n\n'
-        '[video]\ncategory = "科技"\ntags = ["soak"]\npoll_interval = 0.05\n', encoding="utf-8")
+        '[video]\ncategory = "科技"\ntags = ["soak"]\npoll_interval = 0.05\n',
+        encoding="utf-8",
+    )
     Image.new("RGB", (360, 200), (40, 90, 150)).save(media / "cover.jpg", "JPEG")
     for index in range(images):
         _picture(media / f"p{index:04d}.png", rng)

@@ -71,8 +71,9 @@ class SoakConfig:
     @classmethod
     def quick(cls, **changes: Any) -> SoakConfig:
         """A few posts with short timeouts: the whole soak in a few seconds (used by tests)."""
-        base = dict(posts=5, images=12, videos=1, quota_at=9, client_timeout=0.5, hang=0.7,
-                    retry_base=0.01)
+        base = dict(
+            posts=5, images=12, videos=1, quota_at=9, client_timeout=0.5, hang=0.7, retry_base=0.01
+        )
         return cls(**{**base, **changes})
 
 
@@ -98,8 +99,11 @@ class SoakReport:
 
     @property
     def ok(self) -> bool:
-        return (self.published == self.posts and self.duplicate_articles == 0
-                and self.duplicate_submissions == 0)
+        return (
+            self.published == self.posts
+            and self.duplicate_articles == 0
+            and self.duplicate_submissions == 0
+        )
 
 
 class UnansweredUploads:
@@ -116,15 +120,25 @@ class UnansweredUploads:
             self.count += 1
 
 
-def _client(sb: SandboxServer, config: SoakConfig, log: UnansweredUploads | None = None) -> WeChatClient:
+def _client(
+    sb: SandboxServer, config: SoakConfig, log: UnansweredUploads | None = None
+) -> WeChatClient:
     """A fresh client per run, as a fresh process would have (its own token cache)."""
-    return WeChatClient(sb.appid, sb.secret, api_base=sb.base_url, token_cache=MemoryTokenCache(),
-                        timeout=config.client_timeout, upload_timeout=config.client_timeout,
-                        retry=RetryPolicy(attempts=5, base=config.retry_base, cap=config.retry_base * 8), log=log)
+    return WeChatClient(
+        sb.appid,
+        sb.secret,
+        api_base=sb.base_url,
+        token_cache=MemoryTokenCache(),
+        timeout=config.client_timeout,
+        upload_timeout=config.client_timeout,
+        retry=RetryPolicy(attempts=5, base=config.retry_base, cap=config.retry_base * 8),
+        log=log,
+    )
 
 
-def publish_once(site: Path, sb: SandboxServer, config: SoakConfig,
-                 log: UnansweredUploads | None = None) -> list[PostResult]:
+def publish_once(
+    site: Path, sb: SandboxServer, config: SoakConfig, log: UnansweredUploads | None = None
+) -> list[PostResult]:
     """One ``mdwx publish SITE`` through the library; failures are results, not exceptions."""
     posts = collect_posts([site])
     client = _client(sb, config, log)
@@ -141,9 +155,16 @@ def _sandbox_settings(config: SoakConfig, faults: bool) -> SandboxSettings:
     fast = dict(review_seconds=0.02, video_review_seconds=0.05, seed=config.seed)
     if not faults:
         return SandboxSettings(**fast)
-    return SandboxSettings(**fast, failure_rate=config.rate, failure_kinds=FAULT_KINDS, fault_tokens=True,
-                           token_expire_every=config.expire_every, quota_hit_at=config.quota_at,
-                           latency_jitter=config.jitter, hang_seconds=config.hang)
+    return SandboxSettings(
+        **fast,
+        failure_rate=config.rate,
+        failure_kinds=FAULT_KINDS,
+        fault_tokens=True,
+        token_expire_every=config.expire_every,
+        quota_hit_at=config.quota_at,
+        latency_jitter=config.jitter,
+        hang_seconds=config.hang,
+    )
 
 
 def _api_requests(sb: SandboxServer) -> list[Any]:
@@ -201,8 +222,12 @@ def soak(config: SoakConfig) -> SoakReport:
                 results = publish_once(site, sb, config, unanswered)
                 warned += sum(1 for r in results for w in r.warnings if ORPHAN_WARNING in w)
                 failed = [r for r in results if r.error]
-                runs.append({"failed": len(failed),
-                             "errors": collections.Counter(type(r.error).__name__ for r in failed)})
+                runs.append(
+                    {
+                        "failed": len(failed),
+                        "errors": collections.Counter(type(r.error).__name__ for r in failed),
+                    }
+                )
                 if not failed:
                     break
             wall = time.perf_counter() - start
@@ -210,12 +235,20 @@ def soak(config: SoakConfig) -> SoakReport:
             figures = account_figures(sb, titles)
             log = _api_requests(sb)
             faults = collections.Counter(r.fault for r in log if r.fault)
-        return SoakReport(posts=config.posts, runs=len(runs), images_stored=figures.pop("images_stored"),
-                          image_uploads_unanswered=unanswered.count, copies_warned=warned, faults=dict(faults),
-                          requests=len(log), baseline_requests=baseline_requests, wall_s=round(wall, 2),
-                          baseline_wall_s=round(baseline_wall, 2),
-                          runs_detail=[{"failed": r["failed"], "errors": dict(r["errors"])} for r in runs],
-                          **figures)
+        return SoakReport(
+            posts=config.posts,
+            runs=len(runs),
+            images_stored=figures.pop("images_stored"),
+            image_uploads_unanswered=unanswered.count,
+            copies_warned=warned,
+            faults=dict(faults),
+            requests=len(log),
+            baseline_requests=baseline_requests,
+            wall_s=round(wall, 2),
+            baseline_wall_s=round(baseline_wall, 2),
+            runs_detail=[{"failed": r["failed"], "errors": dict(r["errors"])} for r in runs],
+            **figures,
+        )
 
 
 def describe(report: SoakReport, config: SoakConfig) -> str:
@@ -244,8 +277,12 @@ def describe(report: SoakReport, config: SoakConfig) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="5 posts, 12 images, 1 video, short timeouts")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="5 posts, 12 images, 1 video, short timeouts"
+    )
     parser.add_argument("--posts", type=int)
     parser.add_argument("--images", type=int)
     parser.add_argument("--videos", type=int)
@@ -254,9 +291,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-runs", type=int)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    changes = {k: v for k, v in (("posts", args.posts), ("images", args.images), ("videos", args.videos),
-                                 ("seed", args.seed), ("rate", args.rate), ("max_runs", args.max_runs))
-               if v is not None}
+    changes = {
+        k: v
+        for k, v in (
+            ("posts", args.posts),
+            ("images", args.images),
+            ("videos", args.videos),
+            ("seed", args.seed),
+            ("rate", args.rate),
+            ("max_runs", args.max_runs),
+        )
+        if v is not None
+    }
     config = SoakConfig.quick(**changes) if args.quick else SoakConfig(**changes)
     report = soak(config)
     if args.json:

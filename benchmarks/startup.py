@@ -44,8 +44,16 @@ print("hello")
 - two
 """
 #: The publishing stack: an offline command imports none of it (tests/test_offline_imports.py).
-PUBLISHING = ("asyncio", "sqlite3", "ssl", "httpx", "mdwx.publish.state", "mdwx.api.aio",
-              "mdwx.publish.plan", "multiprocessing")
+PUBLISHING = (
+    "asyncio",
+    "sqlite3",
+    "ssl",
+    "httpx",
+    "mdwx.publish.state",
+    "mdwx.api.aio",
+    "mdwx.publish.plan",
+    "multiprocessing",
+)
 
 _OWN_WORK = """
 import json, sys, time
@@ -95,17 +103,32 @@ def measure(runs: int, site: Path) -> dict[str, object]:
     }
     stray: dict[str, list[str]] = {}
     own: dict[str, float] = {}
-    for name, args in (("check", ["check", "one.md"]), ("build", ["build", "-o", "_site", "one.md"])):
+    for name, args in (
+        ("check", ["check", "one.md"]),
+        ("build", ["build", "-o", "_site", "one.md"]),
+    ):
         listing = site / f"{name}-modules.json"
-        subprocess.run([py, "-c", _MODULES, str(listing), *args], cwd=site, check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [py, "-c", _MODULES, str(listing), *args],
+            cwd=site,
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         modules = json.loads(listing.read_text())
-        stray[name] = [m for m in modules if any(m == p or m.startswith(p + ".") for p in PUBLISHING)]
+        stray[name] = [
+            m for m in modules if any(m == p or m.startswith(p + ".") for p in PUBLISHING)
+        ]
         times = []  # CPU seconds of the work alone (the process is busy only with it)
         for _ in range(max(3, runs // 3)):
             out = site / "own.txt"
-            subprocess.run([py, "-c", _OWN_WORK, str(listing), str(out), *args], cwd=site, check=False,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [py, "-c", _OWN_WORK, str(listing), str(out), *args],
+                cwd=site,
+                check=False,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             times.append(float(out.read_text()))
         own[name] = statistics.median(times)
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
@@ -120,10 +143,16 @@ def measure(runs: int, site: Path) -> dict[str, object]:
         "cpu_ms": {name: round(value * 1000, 1) for name, value in cpu.items()},
         "own_work_ms": {name: round(value * 1000, 1) for name, value in own.items()},
         "check_over_markdown_it": round(wall["mdwx check one.md"] / base, 2),
-        "check_startup_over_markdown_it": round((wall["mdwx check one.md"] - own["check"]) / base, 2),
-        "build_startup_over_markdown_it": round((wall["mdwx build one.md"] - own["build"]) / base, 2),
+        "check_startup_over_markdown_it": round(
+            (wall["mdwx check one.md"] - own["check"]) / base, 2
+        ),
+        "build_startup_over_markdown_it": round(
+            (wall["mdwx build one.md"] - own["build"]) / base, 2
+        ),
         "check_cpu_over_markdown_it": round(cpu["mdwx check one.md"] / base_cpu, 2),
-        "check_startup_cpu_over_markdown_it": round((cpu["mdwx check one.md"] - own["check"]) / base_cpu, 2),
+        "check_startup_cpu_over_markdown_it": round(
+            (cpu["mdwx check one.md"] - own["check"]) / base_cpu, 2
+        ),
         "publishing_modules_imported": stray,
     }
 
@@ -145,11 +174,15 @@ def main(argv: list[str] | None = None) -> int:
     for name, ms in result["own_work_ms"].items():  # type: ignore[union-attr]
         print(f"own work of {name:<10} {ms:8.1f} ms")
     print(f"check ÷ import markdown_it:               {result['check_over_markdown_it']}×")
-    print(f"(check − own work) ÷ import markdown_it:  {result['check_startup_over_markdown_it']}×"
-          "  (target ≤ 1.5)")
+    print(
+        f"(check − own work) ÷ import markdown_it:  {result['check_startup_over_markdown_it']}×"
+        "  (target ≤ 1.5)"
+    )
     print(f"(build − own work) ÷ import markdown_it:  {result['build_startup_over_markdown_it']}×")
-    print(f"CPU: check ÷ import markdown_it:          {result['check_cpu_over_markdown_it']}×;"
-          f" (check − own work) ÷ import markdown_it: {result['check_startup_cpu_over_markdown_it']}×")
+    print(
+        f"CPU: check ÷ import markdown_it:          {result['check_cpu_over_markdown_it']}×;"
+        f" (check − own work) ÷ import markdown_it: {result['check_startup_cpu_over_markdown_it']}×"
+    )
     print(f"publishing modules imported: {result['publishing_modules_imported']}  (target: none)")
     return 0
 

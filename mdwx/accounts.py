@@ -24,8 +24,16 @@ from mdwx.errors import ConfigError, MdwxError
 from mdwx.source.reader import read_config_text
 from mdwx.urls import http_url_problem, redact
 
-ACCOUNT_KEYS = ("appid", "secret_env", "token_env", "backend", "api_base", "limits", "draft",
-                "preview_to")
+ACCOUNT_KEYS = (
+    "appid",
+    "secret_env",
+    "token_env",
+    "backend",
+    "api_base",
+    "limits",
+    "draft",
+    "preview_to",
+)
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _APPID = re.compile(r"wx[0-9a-fA-F]{16}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -60,8 +68,11 @@ class Account:
 def parse_accounts(data: Any, where: Path) -> dict[str, Account]:
     """``[accounts.NAME]`` tables → :class:`Account` values; errors name the file and line."""
     if not isinstance(data, dict):
-        raise ConfigError("[accounts] must be a table of [accounts.NAME] tables", path=where,
-                          line=toml_line(where, "accounts"))
+        raise ConfigError(
+            "[accounts] must be a table of [accounts.NAME] tables",
+            path=where,
+            line=toml_line(where, "accounts"),
+        )
     found = {}
     for name, table in data.items():
         found[name] = _account(name, table, where)
@@ -70,7 +81,9 @@ def parse_accounts(data: Any, where: Path) -> dict[str, Account]:
 
 def _account(name: str, table: Any, where: Path) -> Account:
     def fail(message: str, key: str | None = None, hint: str | None = None) -> ConfigError:
-        return ConfigError(message, path=where, line=toml_line(where, f"accounts.{name}", key), hint=hint)
+        return ConfigError(
+            message, path=where, line=toml_line(where, f"accounts.{name}", key), hint=hint
+        )
 
     if not _ACCOUNT_NAME.fullmatch(name):
         raise fail(f"account name {name!r} must be letters, digits, '-' or '_'")
@@ -78,41 +91,68 @@ def _account(name: str, table: Any, where: Path) -> Account:
         raise fail(f"accounts.{name} must be a table ([accounts.{name}])")
     for key in table:
         if key in ("secret", "appsecret", "token", "access_token"):
-            raise fail(f"accounts.{name}.{key}: secrets never live in mdwx.toml", key,
-                       hint=f"put the NAME of an environment variable holding it in {key.split('_')[-1]}_env"
-                       if key != "appsecret" else "put the NAME of an environment variable holding it in secret_env")
+            raise fail(
+                f"accounts.{name}.{key}: secrets never live in mdwx.toml",
+                key,
+                hint=f"put the NAME of an environment variable holding it in {key.split('_')[-1]}_env"
+                if key != "appsecret"
+                else "put the NAME of an environment variable holding it in secret_env",
+            )
         if key not in ACCOUNT_KEYS:
-            raise fail(f"unknown setting accounts.{name}.{key}{did_you_mean(key, set(ACCOUNT_KEYS))}", key)
+            raise fail(
+                f"unknown setting accounts.{name}.{key}{did_you_mean(key, set(ACCOUNT_KEYS))}", key
+            )
     strings: dict[str, str] = {}
     for key in ("appid", "secret_env", "token_env", "backend", "api_base", "preview_to"):
         if key in table:
             if not isinstance(table[key], str) or not table[key]:
-                raise fail(f"accounts.{name}.{key} must be a non-empty string, not {table[key]!r}", key)
+                raise fail(
+                    f"accounts.{name}.{key} must be a non-empty string, not {table[key]!r}", key
+                )
             strings[key] = table[key]
     if "appid" not in strings:
-        raise fail(f"accounts.{name} needs an appid", hint='appid = "wx…" (the account\'s AppID, not a secret)')
+        raise fail(
+            f"accounts.{name} needs an appid",
+            hint='appid = "wx…" (the account\'s AppID, not a secret)',
+        )
     if not _APPID.fullmatch(strings["appid"]):
-        raise fail(f"accounts.{name}.appid {strings['appid']!r} is not an AppID ('wx' and 16 hex digits)", "appid")
+        raise fail(
+            f"accounts.{name}.appid {strings['appid']!r} is not an AppID ('wx' and 16 hex digits)",
+            "appid",
+        )
     for key in ("secret_env", "token_env"):
         if key in strings and not _ENV_NAME.fullmatch(strings[key]):
-            raise fail(f"accounts.{name}.{key} must name an environment variable, not {strings[key]!r}", key,
-                       hint=f'{key} = "WECHAT_APPSECRET_{name.upper().replace("-", "_")}" (the name, not the value)')
+            raise fail(
+                f"accounts.{name}.{key} must name an environment variable, not {strings[key]!r}",
+                key,
+                hint=f'{key} = "WECHAT_APPSECRET_{name.upper().replace("-", "_")}" (the name, not the value)',
+            )
         # A repository file choosing which variable is sent could pick any CI secret
         # (AWS_SECRET_ACCESS_KEY…): only mdwx's own prefixes may be named.
         if key in strings and not strings[key].startswith(SECRET_ENV_PREFIXES):
-            raise fail(f"accounts.{name}.{key} = {strings[key]!r}: the variable's name must start with "
-                       f"{' or '.join(SECRET_ENV_PREFIXES)}", key,
-                       hint=f'{key} = "WECHAT_APPSECRET_{name.upper().replace("-", "_")}" (rename the variable)')
+            raise fail(
+                f"accounts.{name}.{key} = {strings[key]!r}: the variable's name must start with "
+                f"{' or '.join(SECRET_ENV_PREFIXES)}",
+                key,
+                hint=f'{key} = "WECHAT_APPSECRET_{name.upper().replace("-", "_")}" (rename the variable)',
+            )
     if "secret_env" not in strings and "token_env" not in strings:
-        raise fail(f"accounts.{name} needs secret_env or token_env (the name of the variable holding the "
-                   "AppSecret or an access token)")
+        raise fail(
+            f"accounts.{name} needs secret_env or token_env (the name of the variable holding the "
+            "AppSecret or an access token)"
+        )
     if strings.get("backend", "media") not in BACKENDS:
-        raise fail(f"accounts.{name}.backend must be one of {', '.join(BACKENDS)}, not {strings['backend']!r}",
-                   "backend")
+        raise fail(
+            f"accounts.{name}.backend must be one of {', '.join(BACKENDS)}, not {strings['backend']!r}",
+            "backend",
+        )
     problem = http_url_problem(strings["api_base"]) if "api_base" in strings else None
     if problem:
-        raise fail(f"accounts.{name}.api_base {redact(strings['api_base'])!r} {problem}", "api_base",
-                   hint="an http(s) base URL such as https://api.weixin.qq.com")
+        raise fail(
+            f"accounts.{name}.api_base {redact(strings['api_base'])!r} {problem}",
+            "api_base",
+            hint="an http(s) base URL such as https://api.weixin.qq.com",
+        )
     sections = {}
     for key, cls in (("limits", Limits), ("draft", DraftLimits)):
         given = table.get(key, {})
@@ -121,16 +161,37 @@ def _account(name: str, table: Any, where: Path) -> Account:
         try:
             checked = read_section(cls, given, f"accounts.{name}.{key}", where)
         except ConfigError as exc:
-            culprit = next((k for k in given if f".{k} " in f"{exc.message} " or exc.message.startswith(f"accounts.{name}.{key}.{k}")), None)
-            raise ConfigError(exc.message, path=where, line=toml_line(where, f"accounts.{name}.{key}", culprit),
-                              hint=exc.hint) from None
+            culprit = next(
+                (
+                    k
+                    for k in given
+                    if f".{k} " in f"{exc.message} "
+                    or exc.message.startswith(f"accounts.{name}.{key}.{k}")
+                ),
+                None,
+            )
+            raise ConfigError(
+                exc.message,
+                path=where,
+                line=toml_line(where, f"accounts.{name}.{key}", culprit),
+                hint=exc.hint,
+            ) from None
         sections[key] = tuple((k, getattr(checked, k)) for k in sorted(given))
     if dict(sections["draft"]).get("digest_unit", "chars") not in DIGEST_UNITS:
-        raise fail(f"accounts.{name}.draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}", "draft")
-    return Account(name=name, appid=strings["appid"], secret_env=strings.get("secret_env"),
-                   token_env=strings.get("token_env"), backend=strings.get("backend"),
-                   api_base=strings.get("api_base"), limits=sections["limits"], draft=sections["draft"],
-                   preview_to=strings.get("preview_to"))
+        raise fail(
+            f"accounts.{name}.draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}", "draft"
+        )
+    return Account(
+        name=name,
+        appid=strings["appid"],
+        secret_env=strings.get("secret_env"),
+        token_env=strings.get("token_env"),
+        backend=strings.get("backend"),
+        api_base=strings.get("api_base"),
+        limits=sections["limits"],
+        draft=sections["draft"],
+        preview_to=strings.get("preview_to"),
+    )
 
 
 def toml_line(where: Path, table: str, key: str | None = None) -> int | None:
@@ -143,16 +204,24 @@ def toml_line(where: Path, table: str, key: str | None = None) -> int | None:
     header = re.compile(r"^\s*\[\s*(" + "|".join(re.escape(p) for p in prefixes) + r")\s*\]")
     start = next((n for n, text in enumerate(lines, 1) if header.match(text)), None)
     if start is None:
-        last = table.rpartition(".")[2]  # an inline or dotted form: `NAME = {…}`, `accounts.NAME.key = …`
-        inline = re.compile(r"^\s*(" + "|".join(re.escape(p) for p in [*prefixes, last]) + r")\s*[.=]")
+        last = table.rpartition(".")[
+            2
+        ]  # an inline or dotted form: `NAME = {…}`, `accounts.NAME.key = …`
+        inline = re.compile(
+            r"^\s*(" + "|".join(re.escape(p) for p in [*prefixes, last]) + r")\s*[.=]"
+        )
         return next((n for n, text in enumerate(lines, 1) if inline.match(text)), None)
     if key is None:
         return start
     assignment = re.compile(r"^\s*" + re.escape(key) + r"\s*=")
     for number in range(start + 1, len(lines) + 1):
         text = lines[number - 1]
-        if re.match(r"^\s*\[", text) and not re.match(r"^\s*\[\s*" + re.escape(table) + r"\.", text):
+        if re.match(r"^\s*\[", text) and not re.match(
+            r"^\s*\[\s*" + re.escape(table) + r"\.", text
+        ):
             break
-        if assignment.match(text) or re.match(r"^\s*\[\s*" + re.escape(f"{table}.{key}") + r"\s*\]", text):
+        if assignment.match(text) or re.match(
+            r"^\s*\[\s*" + re.escape(f"{table}.{key}") + r"\s*\]", text
+        ):
             return number
     return start

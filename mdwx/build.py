@@ -64,7 +64,9 @@ class Prepared:
     text_chars: int = 0  # visible characters of the content
     content_bytes: int = 0  # UTF-8 bytes of the content with WeChat-length URLs
     breach: MdwxError | None = None  # over the hard size limit (only when not enforced)
-    cover: CoverReference | None = None  # (reference, file it is relative to, line): see cover_reference
+    cover: CoverReference | None = (
+        None  # (reference, file it is relative to, line): see cover_reference
+    )
     makes_cover: bool = False  # nothing gives a cover: publish makes one from the title
 
     @property
@@ -77,9 +79,12 @@ class Prepared:
         """``diagnostics`` plus what only an offline command needs saying (publish does it)."""
         if not self.makes_cover:
             return self.diagnostics
-        made = Diagnostic("no cover image: publish will make one from the title", str(self.article.path),
-                          code="no-cover", hint="set 'cover:' in the front matter or default_cover in mdwx.toml "
-                                                "to choose it")
+        made = Diagnostic(
+            "no cover image: publish will make one from the title",
+            str(self.article.path),
+            code="no-cover",
+            hint="set 'cover:' in the front matter or default_cover in mdwx.toml to choose it",
+        )
         return ignoring([*self.diagnostics, made], self.post.config.warnings.ignore)
 
     @property
@@ -111,20 +116,25 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     except ConfigError:
         raise
     except MdwxError as exc:  # nothing to verify without the HTML
-        raise MdwxError.gather(in_file_order([*errors, exc], article.path),
-                               _shown(post, [*warnings, *exc.warnings])) from exc
+        raise MdwxError.gather(
+            in_file_order([*errors, exc], article.path), _shown(post, [*warnings, *exc.warnings])
+        ) from exc
     document, styles = typeset_formulas(article, document)
-    document, diagram_styles = typeset_diagrams(article, document,
-                                                post.config.limits.diagram_seconds)
+    document, diagram_styles = typeset_diagrams(
+        article, document, post.config.limits.diagram_seconds
+    )
     styles |= diagram_styles
     warnings += document.warnings
     estimate = document.substitute({a.key: _typical_value(a) for a in document.assets}, styles)
     problems = check_content(estimate, post.config.limits)
     breach = None
     if problems:
-        breach = RenderError("; ".join(problems), path=article.path,
-                             hint="split the post, shorten code blocks or move tables into images; "
-                                  "limits.content_bytes in mdwx.toml sets the limit")
+        breach = RenderError(
+            "; ".join(problems),
+            path=article.path,
+            hint="split the post, shorten code blocks or move tables into images; "
+            "limits.content_bytes in mdwx.toml sets the limit",
+        )
         if enforce_size:
             errors.append(breach)
     cover = cover_reference(article, document, post)
@@ -144,8 +154,18 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     makes_cover = cover is None and not article.draft  # drafts are never published
     if makes_cover:
         _check_cover_font(post)
-    return Prepared(post, article, document, _shown(post, warnings), styles, text_chars=chars,
-                    content_bytes=content_bytes(estimate), breach=breach, cover=cover, makes_cover=makes_cover)
+    return Prepared(
+        post,
+        article,
+        document,
+        _shown(post, warnings),
+        styles,
+        text_chars=chars,
+        content_bytes=content_bytes(estimate),
+        breach=breach,
+        cover=cover,
+        makes_cover=makes_cover,
+    )
 
 
 def _shown(post: Post, warnings: list[Diagnostic]) -> list[Diagnostic]:
@@ -169,14 +189,20 @@ def _render(article: Article, post: Post, errors: list[MdwxError]) -> tuple[Docu
     except ConfigError as exc:
         if exc.path is not None:
             raise  # an error inside a theme file names its own place
-        if article.theme == post.config.theme:  # the site's theme: the setting's line is what to fix
+        if (
+            article.theme == post.config.theme
+        ):  # the site's theme: the setting's line is what to fix
             raise _at_theme_setting(exc, post) from None
-        errors.append(ArticleError(exc.message, path=article.path, line=article.key_lines.get("theme"),
-                                   hint=exc.hint))
+        errors.append(
+            ArticleError(
+                exc.message, path=article.path, line=article.key_lines.get("theme"), hint=exc.hint
+            )
+        )
         theme = load_theme(post.config.theme, post.config.root)
     # The caller loads what the render needs; the render itself reads nothing.
-    document = render_article(article, post.config, theme=theme, templates=load_templates(post.config),
-                              errors=errors)
+    document = render_article(
+        article, post.config, theme=theme, templates=load_templates(post.config), errors=errors
+    )
     return document, theme
 
 
@@ -189,9 +215,12 @@ def _nothing_shown(article: Article, post: Post) -> ArticleError:
     from mdwx.source.article import EmptyPost, empty_body_error
     from mdwx.source.generators import site_for
 
-    error = empty_body_error("nothing in the body is shown in WeChat (raw HTML such as <iframe> or <script> "
-                             "is removed)", article.path, _first_written_line(article),
-                             site_for(article.path, post.config) is not None)
+    error = empty_body_error(
+        "nothing in the body is shown in WeChat (raw HTML such as <iframe> or <script> is removed)",
+        article.path,
+        _first_written_line(article),
+        site_for(article.path, post.config) is not None,
+    )
     if isinstance(error, EmptyPost):
         raise error
     error.hint = "write the text or pictures readers should see"
@@ -205,8 +234,12 @@ def _only_raw_html(body: str) -> bool:
     """
     from mdwx.render.syntax import block_parser
 
-    blocks = [t for t in block_parser().parse(body) if t.level <= 1 and t.type in ("html_block", "inline")]
-    return bool(blocks) and all(t.type == "html_block" or _RAW_TAG.match(t.content.lstrip()) for t in blocks)
+    blocks = [
+        t for t in block_parser().parse(body) if t.level <= 1 and t.type in ("html_block", "inline")
+    ]
+    return bool(blocks) and all(
+        t.type == "html_block" or _RAW_TAG.match(t.content.lstrip()) for t in blocks
+    )
 
 
 def _first_written_line(article: Article) -> int:
@@ -230,11 +263,15 @@ def _at_theme_setting(exc: ConfigError, post: Post) -> ConfigError:
     return exc
 
 
-def _check_image_post(article: Article, document: Document, post: Post, errors: list[MdwxError]) -> None:
+def _check_image_post(
+    article: Article, document: Document, post: Post, errors: list[MdwxError]
+) -> None:
     from mdwx.render.imagepost import image_post_images, image_post_text
 
-    for check in (lambda: image_post_images(article, document, post.config.draft.image_post_images),
-                  lambda: image_post_text(article, post.config.draft.image_post_text)):
+    for check in (
+        lambda: image_post_images(article, document, post.config.draft.image_post_images),
+        lambda: image_post_text(article, post.config.draft.image_post_text),
+    ):
         try:
             check()
         except ConfigError:
@@ -272,8 +309,9 @@ def typeset_formulas(article: Article, document: Document) -> tuple[Document, di
     return document, styles
 
 
-def typeset_diagrams(article: Article, document: Document,
-                     seconds: float) -> tuple[Document, dict[str, str]]:
+def typeset_diagrams(
+    article: Article, document: Document, seconds: float
+) -> tuple[Document, dict[str, str]]:
     """Draw each diagram once (cached like formulas), each within ``seconds``, so its size is known.
 
     One that cannot be drawn, or whose renderer is not installed, is shown as its code block
@@ -317,8 +355,13 @@ def _typical_value(asset: Asset) -> str:
     return TYPICAL_VID if asset.kind is AssetKind.VIDEO else TYPICAL_IMAGE_URL
 
 
-def verify_local_assets(article: Article, document: Document, post: Post,
-                        cover: CoverReference | None, errors: list[MdwxError] | None = None) -> None:
+def verify_local_assets(
+    article: Article,
+    document: Document,
+    post: Post,
+    cover: CoverReference | None,
+    errors: list[MdwxError] | None = None,
+) -> None:
     """Every local file the post names must exist inside the site root and be what it claims.
 
     Pictures (and the cover) are decoded cheaply (Pillow's ``verify``), SVGs checked as safe
@@ -334,8 +377,12 @@ def verify_local_assets(article: Article, document: Document, post: Post,
             _verify_asset(asset, article, post)
         except AssetError as exc:
             found.append(exc.at(article.path, asset.line))
-    body_image = cover is not None and any((a.source, a.line) == cover[::2] for a in document.assets)
-    if cover is not None and not (body_image and cover[1] == article.path):  # a body image: verified above
+    body_image = cover is not None and any(
+        (a.source, a.line) == cover[::2] for a in document.assets
+    )
+    if cover is not None and not (
+        body_image and cover[1] == article.path
+    ):  # a body image: verified above
         try:
             _verify_cover(cover, article, post)
         except AssetError as exc:
@@ -352,7 +399,9 @@ def _verify_asset(asset: Asset, article: Article, post: Post) -> None:
         if asset.kind is not AssetKind.VIDEO:
             _verify_picture(decode_data_uri(asset.source), asset.source[:40] + "…")
         return
-    path = resolve_local(asset.reference_from(article.path), post_path=article.path, site_root=post.config.root)
+    path = resolve_local(
+        asset.reference_from(article.path), post_path=article.path, site_root=post.config.root
+    )
     if asset.kind is AssetKind.VIDEO:
         check_video_file(path, asset.source)
     else:
@@ -370,9 +419,15 @@ def _verify_cover(cover: CoverReference, article: Article, post: Post) -> None:
         _verify_file(resolve_local(source, post_path=base, site_root=post.config.root), source)
     except AssetError as exc:
         if base != article.path:  # the site's default_cover: the config file is what is wrong
-            raise AssetError(f"default_cover: {exc.message} (the cover of {article.path.name})",
-                             path=base, line=line, hint=exc.hint) from exc
-        raise AssetError(f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint) from exc
+            raise AssetError(
+                f"default_cover: {exc.message} (the cover of {article.path.name})",
+                path=base,
+                line=line,
+                hint=exc.hint,
+            ) from exc
+        raise AssetError(
+            f"cover: {exc.message}", path=article.path, line=line, hint=exc.hint
+        ) from exc
 
 
 def _check_cover_font(post: Post) -> None:
@@ -380,8 +435,11 @@ def _check_cover_font(post: Post) -> None:
     if post.config.cover_font:
         from mdwx.assets.cover import configured_font
 
-        configured_font(post.config.cover_font, post.config.root,
-                        post.config.config_path or post.config.root / "mdwx.toml")
+        configured_font(
+            post.config.cover_font,
+            post.config.root,
+            post.config.config_path or post.config.root / "mdwx.toml",
+        )
 
 
 def _verify_file(path: Path, source: str) -> None:
@@ -409,8 +467,12 @@ def cover_reference(article: Article, document: Document, post: Post) -> CoverRe
     return None
 
 
-def check_post(post: Post, *, also: Callable[[Prepared], None] | None = None,
-               prepare_with: Callable[[Post], Prepared] = prepare) -> PostReport:
+def check_post(
+    post: Post,
+    *,
+    also: Callable[[Prepared], None] | None = None,
+    prepare_with: Callable[[Post], Prepared] = prepare,
+) -> PostReport:
     """Check one post offline; its problem is the report's ``error``, a site's is raised (ConfigError).
 
     ``prepare_with`` reads, renders and checks it (:func:`prepare`; the API passes
@@ -445,7 +507,9 @@ def _skipped(report: PostReport, error: MdwxError) -> bool:
     from mdwx.source.article import EmptyPost
 
     if isinstance(error, EmptyPost):
-        report.diagnostics.append(Diagnostic(error.message, error.path, error.line, code=error.code))
+        report.diagnostics.append(
+            Diagnostic(error.message, error.path, error.line, code=error.code)
+        )
         return True
     return False
 
@@ -458,8 +522,13 @@ def _fill(report: PostReport, prepared: Prepared) -> None:
     report.content_bytes = prepared.content_bytes
 
 
-def build_post(post: Post, out_dir: Path, folder: str | None = None, *,
-               prepare_with: Callable[..., Prepared] = prepare) -> PostReport:
+def build_post(
+    post: Post,
+    out_dir: Path,
+    folder: str | None = None,
+    *,
+    prepare_with: Callable[..., Prepared] = prepare,
+) -> PostReport:
     """Write ``OUT/<folder>/content.html`` and ``preview.html`` for one post.
 
     ``folder`` defaults to the post's slug. Content over the size limit is still written (to
@@ -493,8 +562,13 @@ def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
     content_path.write_text(content, encoding="utf-8")
     cover = _write_made_cover(prepared, folder)
     preview_path = folder / "preview.html"
-    page = preview_page(prepared.article, previewable(content), prepared.post.config,
-                        chars=prepared.text_chars, cover=cover.name if cover else None)
+    page = preview_page(
+        prepared.article,
+        previewable(content),
+        prepared.post.config,
+        chars=prepared.text_chars,
+        cover=cover.name if cover else None,
+    )
     preview_path.write_text(page, encoding="utf-8")
     return [content_path, preview_path, *([cover] if cover else [])]
 
@@ -508,8 +582,13 @@ def _write_made_cover(prepared: Prepared, folder: Path) -> Path | None:
     from mdwx.render.themes import load_theme
 
     config, article = prepared.post.config, prepared.article
-    made = cover_for_post(article.title, load_theme(article_theme(article, config), config.root).css, config.cover_font,
-                          config.root, config.config_path)
+    made = cover_for_post(
+        article.title,
+        load_theme(article_theme(article, config), config.root).css,
+        config.cover_font,
+        config.root,
+        config.config_path,
+    )
     path = folder / "cover.png"
     path.write_bytes(made.png)
     return path
@@ -528,8 +607,11 @@ def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
     from mdwx.assets.local import resolve_local
 
     article_path = prepared.article.path
-    path = resolve_local(asset.reference_from(article_path), post_path=article_path,
-                         site_root=prepared.post.config.root)
+    path = resolve_local(
+        asset.reference_from(article_path),
+        post_path=article_path,
+        site_root=prepared.post.config.root,
+    )
     return Path(os.path.relpath(path, folder)).as_posix()
 
 
@@ -539,10 +621,13 @@ def previewable(content: str) -> str:
     A video iframe becomes a playable local video; a mini-program card, which only the
     WeChat app draws, becomes a card-like box with its image and title.
     """
+
     def video(match: re.Match[str]) -> str:
         src = html.escape(_safe_src(html.unescape(match.group(1))), quote=True)
-        return (f'<video controls preload="metadata" src="{src}" '
-                'style="width:100%;max-height:360px;background:#000"></video>')
+        return (
+            f'<video controls preload="metadata" src="{src}" '
+            'style="width:100%;max-height:360px;background:#000"></video>'
+        )
 
     def card(match: re.Match[str]) -> str:
         # Attribute values come serialised for an attribute (a serialiser may leave `<` as
@@ -550,10 +635,12 @@ def previewable(content: str) -> str:
         attrs = {k: html.unescape(v) for k, v in _ATTR.findall(match.group(1))}
         image = html.escape(_safe_src(attrs.get("data-miniprogram-imageurl", "")), quote=True)
         title = html.escape(attrs.get("data-miniprogram-title", ""), quote=True)
-        return ('<section style="border:1px solid #ddd;border-radius:8px;padding:10px;margin:12px 0;'
-                'background:#fff"><p style="margin:0 0 8px;font-size:14px;color:#333">'
-                f'{title}</p><img src="{image}" alt="" style="width:100%;border-radius:4px">'
-                '<p style="margin:8px 0 0;font-size:12px;color:#888">小程序 · mini program</p></section>')
+        return (
+            '<section style="border:1px solid #ddd;border-radius:8px;padding:10px;margin:12px 0;'
+            'background:#fff"><p style="margin:0 0 8px;font-size:14px;color:#333">'
+            f'{title}</p><img src="{image}" alt="" style="width:100%;border-radius:4px">'
+            '<p style="margin:8px 0 0;font-size:12px;color:#888">小程序 · mini program</p></section>'
+        )
 
     return _CARD.sub(card, _VIDEO_IFRAME.sub(video, content))
 

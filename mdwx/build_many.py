@@ -16,9 +16,13 @@ from mdwx.post_report import PostReport
 from mdwx.source.posts import Post
 
 
-def build_posts(posts: list[Post], out_dir: Path,
-                progress: Callable[[Post, int, int], None] | None = None, *,
-                prepare_with: Callable[..., Prepared] = prepare) -> list[PostReport]:
+def build_posts(
+    posts: list[Post],
+    out_dir: Path,
+    progress: Callable[[Post, int, int], None] | None = None,
+    *,
+    prepare_with: Callable[..., Prepared] = prepare,
+) -> list[PostReport]:
     """:func:`build_post` for each post, each in a folder of its own (see :func:`output_folders`).
 
     ``progress(post, done, total)`` hears of each post built; ``prepare_with`` prepares each
@@ -67,5 +71,8 @@ def output_folders(posts: list[Post]) -> dict[Path, tuple[str, str | None]]:
             number += 1
         folder = f"{slug}-{number}"
         taken.add(folder)
-        folders[path] = (folder, f"shares the slug {slug!r} with {first[slug]}: built into {folder}/ instead")
+        folders[path] = (
+            folder,
+            f"shares the slug {slug!r} with {first[slug]}: built into {folder}/ instead",
+        )
     return folders

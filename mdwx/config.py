@@ -49,6 +49,8 @@ else:  # pragma: no cover - exercised on 3.10 only
 
 CONFIG_FILE = "mdwx.toml"
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     root: Path
@@ -81,7 +83,9 @@ class SiteConfig:
     concurrency: int = 8
     api_base: str = DEFAULT_API_BASE
     token_endpoint: str = "stable"  # "stable" (cgi-bin/stable_token) or "token"
-    backend: str = "media"  # "media" (cgi-bin/publish/*) or "draft" (cgi-bin/draft/* + freepublish/*)
+    backend: str = (
+        "media"  # "media" (cgi-bin/publish/*) or "draft" (cgi-bin/draft/* + freepublish/*)
+    )
     wechat_pay: bool = False  # accounts with WeChat Pay may keep <a href>
     # URL prefix → site folder: read "remote" images the site also holds locally (a blog
     # whose posts link its own CDN), instead of fetching them.
@@ -106,7 +110,9 @@ class SiteConfig:
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
     draft: DraftLimits = field(default_factory=DraftLimits)
-    warnings: WarningSettings = field(default_factory=WarningSettings)  # [warnings] ignore = [codes]
+    warnings: WarningSettings = field(
+        default_factory=WarningSettings
+    )  # [warnings] ignore = [codes]
     # Named accounts ([accounts.NAME]): publish to several Official Accounts from one site.
     accounts: dict[str, Account] = field(default_factory=dict)
     # Set by the caller (the CLI from MDWX_STATE, a plugin from its options), never from the
@@ -129,17 +135,30 @@ class SiteConfig:
             return None
         path = self.root / self.state_export
         if not confined(path, self.root):
-            raise ConfigError(f"state_file {self.state_export!r} leads outside the site folder {self.root} "
-                              "through a symbolic link", path=self.config_path,
-                              hint="keep the state export in a real folder inside the site")
+            raise ConfigError(
+                f"state_file {self.state_export!r} leads outside the site folder {self.root} "
+                "through a symbolic link",
+                path=self.config_path,
+                hint="keep the state export in a real folder inside the site",
+            )
         return path
 
 
 VIDEO_TAGS = 5  # tags a video may carry (material/add_material's description; video.py)
-_SECTIONS: dict[str, type] = {"limits": Limits, "images": ImageLimits, "video": VideoDefaults,
-                              "draft": DraftLimits, "warnings": WarningSettings}
-_TOP_KEYS = ({f.name for f in fields(SiteConfig)} - {"root", "config_path", "state_file", "state_export", "accounts"}
-             | {"state_file"})
+_SECTIONS: dict[str, type] = {
+    "limits": Limits,
+    "images": ImageLimits,
+    "video": VideoDefaults,
+    "draft": DraftLimits,
+    "warnings": WarningSettings,
+}
+_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {
+    "root",
+    "config_path",
+    "state_file",
+    "state_export",
+    "accounts",
+} | {"state_file"}
 _TOML_NAMES = {"state_file": "state_export"}  # mdwx.toml's key → the field holding it
 
 
@@ -164,7 +183,9 @@ def find_site_root(start: Path) -> Path:
     start = Path(os.path.abspath(start))  # where the path is written, not where links lead
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
-        if os.path.lexists(candidate / CONFIG_FILE):  # a FIFO or device there is refused, not skipped
+        if os.path.lexists(
+            candidate / CONFIG_FILE
+        ):  # a FIFO or device there is refused, not skipped
             return Path(os.path.realpath(candidate))
         pyproject = candidate / "pyproject.toml"
         if pyproject.is_file() and _has_tool_mdwx(pyproject):
@@ -198,7 +219,9 @@ def load_config(start: Path) -> SiteConfig:
     path = root / CONFIG_FILE
     if os.path.lexists(path):
         data = _read_toml(_inside(path, root))
-    elif (root / "pyproject.toml").is_file() and _has_tool_mdwx(_inside(root / "pyproject.toml", root)):
+    elif (root / "pyproject.toml").is_file() and _has_tool_mdwx(
+        _inside(root / "pyproject.toml", root)
+    ):
         path = root / "pyproject.toml"
         data = _read_toml(path).get("tool", {}).get("mdwx", {})
     else:
@@ -211,15 +234,22 @@ def _inside(path: Path, root: Path) -> Path:
     that is a symbolic link to a file elsewhere would let the site read (and show in its
     errors) a file it does not hold. Raises :class:`ConfigError`."""
     real = Path(os.path.realpath(path))
-    if real.is_file() and not real.is_relative_to(os.path.realpath(root)):  # a device: the reader says so
-        raise ConfigError("a symbolic link leading outside the site folder", path=path,
-                          hint=f"copy the configuration into {root}")
+    if real.is_file() and not real.is_relative_to(
+        os.path.realpath(root)
+    ):  # a device: the reader says so
+        raise ConfigError(
+            "a symbolic link leading outside the site folder",
+            path=path,
+            hint=f"copy the configuration into {root}",
+        )
     return path
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        document: dict[str, Any] = tomllib.loads(read_config_text(path))  # capped, regular file only
+        document: dict[str, Any] = tomllib.loads(
+            read_config_text(path)
+        )  # capped, regular file only
         return document
     except RecursionError:  # tomllib parses nested arrays and tables recursively
         raise ConfigError("the configuration is nested too deeply", path=path) from None
@@ -233,7 +263,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"invalid TOML: {message}", path=path, line=line) from exc
 
 
-def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path | None = None) -> SiteConfig:
+def config_from_mapping(
+    data: dict[str, Any], *, root: Path, config_path: Path | None = None
+) -> SiteConfig:
     """Build a validated config; unknown keys are errors naming the closest known key."""
     where = config_path or root / CONFIG_FILE
     values: dict[str, Any] = {}
@@ -248,14 +280,21 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
             values[key] = parse_accounts(value, where)
         elif key == "math":  # true, false or "auto": not one type, so read here
             if value not in (True, False, "auto"):
-                raise setting_error(where, key, f'math must be true, false or "auto", not {value!r}')
+                raise setting_error(
+                    where, key, f'math must be true, false or "auto", not {value!r}'
+                )
             values[key] = None if value == "auto" else value
         elif key in _TOP_KEYS:
             name = _TOML_NAMES.get(key, key)
-            values[name] = coerce_setting(key, value, SiteConfig.__dataclass_fields__[name].type, where)
+            values[name] = coerce_setting(
+                key, value, SiteConfig.__dataclass_fields__[name].type, where
+            )
         else:
-            raise setting_error(where, key,
-                         f"unknown setting {key!r}{did_you_mean(key, _TOP_KEYS | set(_SECTIONS) | {'accounts'})}")
+            raise setting_error(
+                where,
+                key,
+                f"unknown setting {key!r}{did_you_mean(key, _TOP_KEYS | set(_SECTIONS) | {'accounts'})}",
+            )
     config = SiteConfig(root=root, config_path=config_path, **values)
     _validate(config, where)
     return config
@@ -263,11 +302,17 @@ def config_from_mapping(data: dict[str, Any], *, root: Path, config_path: Path |
 
 def _validate(config: SiteConfig, where: Path) -> None:
     if config.link_policy not in LINK_POLICIES:
-        raise setting_error(where, "link_policy", f"link_policy must be one of {', '.join(LINK_POLICIES)}")
+        raise setting_error(
+            where, "link_policy", f"link_policy must be one of {', '.join(LINK_POLICIES)}"
+        )
     if config.caption not in CAPTION_SOURCES:
-        raise setting_error(where, "caption", f"caption must be one of {', '.join(CAPTION_SOURCES)}")
+        raise setting_error(
+            where, "caption", f"caption must be one of {', '.join(CAPTION_SOURCES)}"
+        )
     if not 1 <= config.tab_width <= 16:
-        raise setting_error(where, "tab_width", f"tab_width must be between 1 and 16, not {config.tab_width}")
+        raise setting_error(
+            where, "tab_width", f"tab_width must be between 1 and 16, not {config.tab_width}"
+        )
     if config.code_style:
         from mdwx.render.code_frame import style_colours
 
@@ -278,53 +323,106 @@ def _validate(config: SiteConfig, where: Path) -> None:
     if config.timezone:
         problem = zone_problem(config.timezone)
         if problem:
-            raise setting_error(where, "timezone", problem, hint='an IANA name such as "Asia/Shanghai" or "UTC"')
+            raise setting_error(
+                where, "timezone", problem, hint='an IANA name such as "Asia/Shanghai" or "UTC"'
+            )
     if config.comments not in COMMENT_MODES:
-        raise setting_error(where, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}")
+        raise setting_error(
+            where, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}"
+        )
     if config.backend not in BACKENDS:
-        raise setting_error(where, "backend", f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}",
-                     hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box')
+        raise setting_error(
+            where,
+            "backend",
+            f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}",
+            hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box',
+        )
     if config.on_submitted_change not in SUBMITTED_CHANGE:
-        raise setting_error(where, "on_submitted_change",
-                     f"on_submitted_change must be one of {', '.join(SUBMITTED_CHANGE)}, "
-                     f"not {config.on_submitted_change!r}")
+        raise setting_error(
+            where,
+            "on_submitted_change",
+            f"on_submitted_change must be one of {', '.join(SUBMITTED_CHANGE)}, "
+            f"not {config.on_submitted_change!r}",
+        )
     if config.draft.digest_unit not in DIGEST_UNITS:
-        raise setting_error(where, "draft.digest_unit", f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}")
+        raise setting_error(
+            where,
+            "draft.digest_unit",
+            f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}",
+        )
     if config.token_endpoint not in ("stable", "token"):
         raise setting_error(where, "token_endpoint", "token_endpoint must be 'stable' or 'token'")
     if not 1 <= config.concurrency <= 64:
         raise setting_error(where, "concurrency", "concurrency must be between 1 and 64")
-    if len(config.video.tags) > VIDEO_TAGS:  # the video upload refuses more (after the pictures went)
-        raise setting_error(where, "video.tags", f"video.tags has {len(config.video.tags)} tags; WeChat takes at "
-                            f"most {VIDEO_TAGS}", hint="keep the five that matter most")
+    if (
+        len(config.video.tags) > VIDEO_TAGS
+    ):  # the video upload refuses more (after the pictures went)
+        raise setting_error(
+            where,
+            "video.tags",
+            f"video.tags has {len(config.video.tags)} tags; WeChat takes at most {VIDEO_TAGS}",
+            hint="keep the five that matter most",
+        )
     if config.generator not in ("auto", "none", *GENERATOR_NAMES):
-        raise setting_error(where, "generator", f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}")
-    if config.state_export is not None and (not config.state_export.strip() or Path(config.state_export).is_absolute()
-                                            or ".." in Path(config.state_export).parts):
-        raise setting_error(where, "state_file", "state_file must be a path inside the site, e.g. \".mdwx/state.jsonl\"")
+        raise setting_error(
+            where,
+            "generator",
+            f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}",
+        )
+    if config.state_export is not None and (
+        not config.state_export.strip()
+        or Path(config.state_export).is_absolute()
+        or ".." in Path(config.state_export).parts
+    ):
+        raise setting_error(
+            where,
+            "state_file",
+            'state_file must be a path inside the site, e.g. ".mdwx/state.jsonl"',
+        )
     if config.state_export is not None and not config.state_export.endswith(".jsonl"):
         # The export is rewritten on every run: a name ending otherwise could be the state
         # database itself, the sandbox's, or any other file of the site.
-        raise setting_error(where, "state_file", f"state_file must name a .jsonl export, not {config.state_export!r}",
-                     hint='e.g. state_file = ".mdwx/state.jsonl"')
+        raise setting_error(
+            where,
+            "state_file",
+            f"state_file must name a .jsonl export, not {config.state_export!r}",
+            hint='e.g. state_file = ".mdwx/state.jsonl"',
+        )
     for code in config.warnings.ignore:
         if unknown_code(code):
-            raise setting_error(where, "warnings.ignore", f"[warnings] ignore: {unknown_code(code)}",
-                         hint="the codes are listed in docs/diagnostics.md")
+            raise setting_error(
+                where,
+                "warnings.ignore",
+                f"[warnings] ignore: {unknown_code(code)}",
+                hint="the codes are listed in docs/diagnostics.md",
+            )
     # The default needs no parse: parsing imports httpx, most of an offline command's start-up.
     problem = None if config.api_base == DEFAULT_API_BASE else http_url_problem(config.api_base)
     if problem:
-        raise setting_error(where, "api_base", f"api_base {redact(config.api_base)!r} {problem}",
-                     hint="an http(s) base URL such as https://api.weixin.qq.com")
+        raise setting_error(
+            where,
+            "api_base",
+            f"api_base {redact(config.api_base)!r} {problem}",
+            hint="an http(s) base URL such as https://api.weixin.qq.com",
+        )
     for prefix in config.mirrors:
         problem = http_url_problem(prefix)
         if problem:
-            raise setting_error(where, "mirrors", f"mirrors key {redact(prefix)!r} {problem}",
-                         hint='"https://cdn.example.com/images/" = "static/images"')
+            raise setting_error(
+                where,
+                "mirrors",
+                f"mirrors key {redact(prefix)!r} {problem}",
+                hint='"https://cdn.example.com/images/" = "static/images"',
+            )
 
 
-def check_api_base(config: SiteConfig, *, given: str | None = None, allowed: tuple[str, ...] = (),
-                   account: Account | None = None) -> None:
+def check_api_base(
+    config: SiteConfig,
+    *,
+    given: str | None = None,
+    allowed: tuple[str, ...] = (),
+    account: Account | None = None,
+) -> None:
     """Refuse to send credentials to an ``api_base`` a repository file chose, unless allowed.
 
     A pull request can change ``mdwx.toml``; the AppSecret (or token) must not follow its
@@ -341,10 +439,17 @@ def check_api_base(config: SiteConfig, *, given: str | None = None, allowed: tup
     if account is not None and (account.api_base or "").rstrip("/") == base:
         from mdwx.accounts import toml_line
 
-        line, key = toml_line(where, f"accounts.{account.name}", "api_base"), f"accounts.{account.name}.api_base"
+        line, key = (
+            toml_line(where, f"accounts.{account.name}", "api_base"),
+            f"accounts.{account.name}.api_base",
+        )
     else:
         line, key = setting_line(where, "api_base"), "api_base"
-    raise ConfigError(f"{key} {redact(base)!r} is not WeChat's own API host: the credentials are sent there only "
-                      "when the environment allows it", path=where, line=line,
-                      hint=f"set MDWX_ALLOW_API_BASE={redact(base)} in the environment (not the repository), "
-                      "or MDWX_API_BASE to choose the host yourself")
+    raise ConfigError(
+        f"{key} {redact(base)!r} is not WeChat's own API host: the credentials are sent there only "
+        "when the environment allows it",
+        path=where,
+        line=line,
+        hint=f"set MDWX_ALLOW_API_BASE={redact(base)} in the environment (not the repository), "
+        "or MDWX_API_BASE to choose the host yourself",
+    )

@@ -28,7 +28,10 @@ COMMENT_MODES = ("open", "fans", "closed")
 #: change a submitted article): keep it and warn, refuse it (the post fails), or publish it
 #: as a new article (what ``--force`` does once).
 SUBMITTED_CHANGE = ("warn", "error", "republish")
-BACKENDS = ("media", "draft")  # WeChat's media API (cgi-bin/publish/*) or draft box (cgi-bin/draft/*)
+BACKENDS = (
+    "media",
+    "draft",
+)  # WeChat's media API (cgi-bin/publish/*) or draft box (cgi-bin/draft/*)
 DIGEST_UNITS = ("chars", "bytes")
 
 
@@ -107,7 +110,11 @@ def read_section(cls: type, data: dict[str, Any], name: str, where: Path) -> Any
     values = {}
     for key, value in data.items():
         if key not in known:
-            raise setting_error(where, f"{name}.{key}", f"unknown setting {name}.{key}{did_you_mean(key, set(known))}")
+            raise setting_error(
+                where,
+                f"{name}.{key}",
+                f"unknown setting {name}.{key}{did_you_mean(key, set(known))}",
+            )
         values[key] = coerce_setting(f"{name}.{key}", value, known[key].type, where)
     return replace(cls(), **values)
 
@@ -133,7 +140,11 @@ def coerce_setting(name: str, value: Any, annotation: Any, where: Path) -> Any:
             raise setting_error(where, name, f"{name} must be a whole number ≥ 0, not {value!r}")
         return value
     if kind == "float":  # seconds and sizes: a finite number (TOML has nan and inf)
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value < float("inf")
+        ):
             raise setting_error(where, name, f"{name} must be a finite number ≥ 0, not {value!r}")
         return float(value)
     if not isinstance(value, str):

@@ -42,6 +42,8 @@ def resource_urls(value: str) -> list[str]:
     text = _without_comments(value)
     if _FUNCTION.search(text) is None:
         return []
-    found = [(m.group(1) if m.group(1) is not None else m.group(2)).strip()
-             for m in _STRING.finditer(text)]
+    found = [
+        (m.group(1) if m.group(1) is not None else m.group(2)).strip()
+        for m in _STRING.finditer(text)
+    ]
     return found + [m.group(1).strip() for m in _URL_ARG.finditer(text)]

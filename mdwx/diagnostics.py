@@ -21,7 +21,16 @@ from dataclasses import replace
 
 from mdwx.errors import Diagnostic, MdwxError, Severity
 
-__all__ = ["CODES", "Diagnostic", "Severity", "at_path", "ignoring", "of_error", "summaries", "unknown_code"]
+__all__ = [
+    "CODES",
+    "Diagnostic",
+    "Severity",
+    "at_path",
+    "ignoring",
+    "of_error",
+    "summaries",
+    "unknown_code",
+]
 
 
 #: Every stable diagnostic code, with what it means (one line each). Errors raised as
@@ -77,20 +86,20 @@ CODES: dict[str, str] = {
     "outcome_unknown": "a call's outcome is unknown: the next run settles it",
     "no_msg_data_id": "no msg_data_id is recorded for the post: its comments cannot be addressed",
     "relay": "an mdwx relay refused the call (its key, permission or endpoint); "
-             "nothing reached WeChat",
+    "nothing reached WeChat",
     "mass_refused": "WeChat refused a 群发 or a phone preview (no quota, not a follower, an unknown tag)",
     "reach": "mdwx refused a preview or a 群发 before sending it (no draft in the box, previews used up)",
     "bundle": "a 多图文 bundle WeChat cannot take as one message (over 8, mixed post types, media backend, "
-              "split across accounts, a refused post): nothing sent",
+    "split across accounts, a refused post): nothing sent",
     "bundle-digest-dropped": "a post's digest is dropped: it is one of 2+ articles in a bundle, and WeChat keeps "
-                             "digests only for one-article drafts",
+    "digests only for one-article drafts",
     "bundle-old-draft": "a bundle's replaced draft could not be deleted: it stays in the draft box",
 }
 #: Advice that is the same for every post it concerns: a run says it once, with the number
 #: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.
 SUMMARISED: dict[str, str] = {
     "no-cover": "{count:,} posts have no cover image: publish will make them from their titles "
-                "(set 'cover:' or default_cover in mdwx.toml to choose one)",
+    "(set 'cover:' or default_cover in mdwx.toml to choose one)",
 }
 
 
@@ -114,16 +123,23 @@ def unknown_code(code: str) -> str | None:
     return f"unknown warning code {code!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
 
 
-def summaries(per_post: Sequence[Sequence[Diagnostic]]) -> tuple[list[list[Diagnostic]], list[Diagnostic]]:
+def summaries(
+    per_post: Sequence[Sequence[Diagnostic]],
+) -> tuple[list[list[Diagnostic]], list[Diagnostic]]:
     """Split a run's diagnostics into what each post says and the run's one-line summaries.
 
     A :data:`SUMMARISED` code found in more than one post leaves every post and becomes one
     diagnostic of the run (no path) saying how many posts it concerns; in one post it stays.
     """
-    counts = Counter(code for found in per_post for code in {d.code for d in found if not d.is_error})
+    counts = Counter(
+        code for found in per_post for code in {d.code for d in found if not d.is_error}
+    )
     summed = {code for code, count in counts.items() if code in SUMMARISED and count > 1}
     kept = [[d for d in found if d.is_error or d.code not in summed] for found in per_post]
-    run = [Diagnostic(SUMMARISED[code].format(count=counts[code]), code=code) for code in sorted(summed)]
+    run = [
+        Diagnostic(SUMMARISED[code].format(count=counts[code]), code=code)
+        for code in sorted(summed)
+    ]
     return kept, run
 
 

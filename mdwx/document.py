@@ -101,7 +101,9 @@ class Document:
     html: str
     assets: list[Asset] = field(default_factory=list)
     warnings: list[Diagnostic] = field(default_factory=list)
-    errors: list[MdwxError] = field(default_factory=list)  # what the render went on past (see render_article)
+    errors: list[MdwxError] = field(
+        default_factory=list
+    )  # what the render went on past (see render_article)
     # Asset key → the HTML shown instead when the asset cannot be drawn (a diagram's code block).
     fallbacks: dict[str, str] = field(default_factory=dict)
 
@@ -116,7 +118,9 @@ class Document:
         ``data-src``, ``data-miniprogram-imageurl``), so each value is attribute-escaped: a
         ``data:`` URI or remote URL holding a quote cannot open a new attribute or element.
         """
-        html = _apply_styles(self.html, styles or {}) if FORMULA_SIZE_ATTR in self.html else self.html
+        html = (
+            _apply_styles(self.html, styles or {}) if FORMULA_SIZE_ATTR in self.html else self.html
+        )
         for asset in self.assets:
             html = html.replace(asset.placeholder, escape(values[asset.key], quote=True))
         return html

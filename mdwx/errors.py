@@ -224,7 +224,9 @@ class Diagnostic:
             return ""
         if not self.line:
             return self.path
-        return f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
+        return (
+            f"{self.path}:{self.line}:{self.column}" if self.column else f"{self.path}:{self.line}"
+        )
 
     def __str__(self) -> str:
         return finding_line(self.location, self.message, self.hint)
@@ -244,8 +246,15 @@ class Diagnostic:
     @classmethod
     def from_error(cls, error: MdwxError) -> Diagnostic:
         """The error-severity diagnostic of one :class:`~mdwx.errors.MdwxError` (its own, not those it carries)."""
-        return cls(error.message, error.path, error.line, code=error.code, severity=Severity.ERROR,
-                   column=error.column if error.line else None, hint=error.hint)
+        return cls(
+            error.message,
+            error.path,
+            error.line,
+            code=error.code,
+            severity=Severity.ERROR,
+            column=error.column if error.line else None,
+            hint=error.hint,
+        )
 
     @property
     def is_error(self) -> bool:

@@ -120,7 +120,11 @@ class AccountTools:
         from mdwx import api
 
         return await _off_loop(
-            api.materials, self.account_site(), self.options(account=account), action="prune", apply=True
+            api.materials,
+            self.account_site(),
+            self.options(account=account),
+            action="prune",
+            apply=True,
         )
 
 

@@ -146,7 +146,9 @@ class MdwxTools(AccountTools):
         from mdwx.api import offline
         from mdwx.preview.phone_shot import find_chromium
 
-        report = offline.build_sync(self.inside(paths), self.options(out_dir=self.site / BUILD_FOLDER))
+        report = offline.build_sync(
+            self.inside(paths), self.options(out_dir=self.site / BUILD_FOLDER)
+        )
         document = {"ok": report.ok, **report.to_json()}
         browser = find_chromium() if screenshot else None
         for post, entry in zip(report.posts, document["posts"], strict=True):

@@ -45,8 +45,11 @@ class PostReport:
         """The post failed with ``error`` (and every error and warning it carries)."""
         self.error = error
         found = of_error(error)
-        self.diagnostics = [*(d for d in found if d.is_error),
-                            *(d for d in self.diagnostics if not d.is_error), *(d for d in found if not d.is_error)]
+        self.diagnostics = [
+            *(d for d in found if d.is_error),
+            *(d for d in self.diagnostics if not d.is_error),
+            *(d for d in found if not d.is_error),
+        ]
 
     def to_json(self) -> dict[str, object]:
         """One post of ``check``/``build --json``.

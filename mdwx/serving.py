@@ -44,8 +44,13 @@ def bind_socket(host: str, port: int, *, backlog: int = 128) -> socket.socket:
 def uvicorn_config(app: Any, *, lifespan: str = "off", graceful_seconds: int = 1) -> uvicorn.Config:
     """uvicorn's settings for an mdwx server: quiet, h11, no proxy headers trusted."""
     return uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan=lifespan,  # type: ignore[arg-type]
-        timeout_graceful_shutdown=graceful_seconds, http="h11", proxy_headers=False,
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan=lifespan,  # type: ignore[arg-type]
+        timeout_graceful_shutdown=graceful_seconds,
+        http="h11",
+        proxy_headers=False,
     )
 
 

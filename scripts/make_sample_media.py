@@ -29,7 +29,9 @@ EXIF_GPS_IFD = 0x8825
 EXIF_MAKE, EXIF_MODEL = 0x010F, 0x0110
 
 
-def _gradient(size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int, int, int]) -> Image.Image:
+def _gradient(
+    size: tuple[int, int], top: tuple[int, int, int], bottom: tuple[int, int, int]
+) -> Image.Image:
     """A vertical two-colour gradient: smooth like a sky, cheap to compress."""
     ramp = Image.linear_gradient("L").resize(size)
     return Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), ramp)
@@ -45,11 +47,21 @@ def photo(out: Path) -> None:
     img = _gradient((width, height), (70, 130, 200), (250, 200, 150))
     draw = ImageDraw.Draw(img)
     draw.ellipse((1150, 180, 1350, 380), fill=(255, 236, 180))
-    hills = [(0, 900), (300, 760), (650, 860), (1000, 700), (1350, 820), (1600, 740),
-             (1600, 1200), (0, 1200)]
+    hills = [
+        (0, 900),
+        (300, 760),
+        (650, 860),
+        (1000, 700),
+        (1350, 820),
+        (1600, 740),
+        (1600, 1200),
+        (0, 1200),
+    ]
     draw.polygon(hills, fill=(60, 110, 70))
-    draw.polygon([(0, 1000), (500, 920), (1100, 1010), (1600, 950), (1600, 1200), (0, 1200)],
-                 fill=(40, 80, 50))
+    draw.polygon(
+        [(0, 1000), (500, 920), (1100, 1010), (1600, 950), (1600, 1200), (0, 1200)],
+        fill=(40, 80, 50),
+    )
     noise = Image.effect_noise((width, height), 6).convert("RGB")
     img = ImageChops.add(img, noise, scale=1.0, offset=-128).filter(ImageFilter.GaussianBlur(1))
     stored = img.transpose(Image.Transpose.ROTATE_90)  # undone by orientation 6
@@ -134,7 +146,9 @@ def card(out: Path) -> None:
     img.save(out, "PNG", optimize=True)
 
 
-def _cover(top: tuple[int, int, int], bottom: tuple[int, int, int], label: str) -> Callable[[Path], None]:
+def _cover(
+    top: tuple[int, int, int], bottom: tuple[int, int, int], label: str
+) -> Callable[[Path], None]:
     def make(out: Path) -> None:
         """A 900x383 (2.35:1) cover, the ratio WeChat crops article covers to."""
         img = _gradient((900, 383), top, bottom)
@@ -171,12 +185,38 @@ def video(out: Path) -> bool:
         return False
     ffmpeg = imageio_ffmpeg.get_ffmpeg_exe()
     command = [
-        ffmpeg, "-y", "-loglevel", "error",
-        "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15",
-        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=22050",
-        "-t", "3", "-c:v", "libx264", "-preset", "veryslow", "-crf", "32",
-        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "32k",
-        "-movflags", "+faststart", "-map_metadata", "-1", "-fflags", "+bitexact",
+        ffmpeg,
+        "-y",
+        "-loglevel",
+        "error",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=320x180:rate=15",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=frequency=440:sample_rate=22050",
+        "-t",
+        "3",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "veryslow",
+        "-crf",
+        "32",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:a",
+        "aac",
+        "-b:a",
+        "32k",
+        "-movflags",
+        "+faststart",
+        "-map_metadata",
+        "-1",
+        "-fflags",
+        "+bitexact",
         str(out),
     ]
     subprocess.run(command, check=True)

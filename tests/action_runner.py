@@ -38,7 +38,9 @@ def _value(expression: str, inputs: dict[str, str], github: dict[str, str]) -> s
     raise AssertionError(f"the runner script does not evaluate ${{{{ {expression} }}}}")
 
 
-def run_action(inputs: dict[str, str], *, workspace: Path, env: dict[str, str], ref: str = "main") -> ActionRun:
+def run_action(
+    inputs: dict[str, str], *, workspace: Path, env: dict[str, str], ref: str = "main"
+) -> ActionRun:
     spec: dict[str, Any] = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert spec["runs"]["using"] == "composite"
     unknown = set(inputs) - set(spec["inputs"])
@@ -46,21 +48,40 @@ def run_action(inputs: dict[str, str], *, workspace: Path, env: dict[str, str], 
     values = {name: str(entry.get("default", "")) for name, entry in spec["inputs"].items()}
     values.update(inputs)
     github = {"action_path": str(ROOT), "ref_name": ref, "run_id": "1", "workspace": str(workspace)}
-    base = {**env, "GITHUB_ACTION_PATH": str(ROOT), "GITHUB_WORKSPACE": str(workspace), "GITHUB_ACTIONS": "true",
-            "GITHUB_REF": f"refs/heads/{ref}", "GITHUB_REF_NAME": ref, "CI": "true"}
+    base = {
+        **env,
+        "GITHUB_ACTION_PATH": str(ROOT),
+        "GITHUB_WORKSPACE": str(workspace),
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REF": f"refs/heads/{ref}",
+        "GITHUB_REF_NAME": ref,
+        "CI": "true",
+    }
     result = ActionRun()
     for step in spec["runs"]["steps"]:
         if "uses" in step:
             result.skipped.append(step["uses"])
             continue
         assert step.get("shell") == "bash" and "if" not in step
-        assert not EXPRESSION.search(step["run"]), "a run: script must read inputs from env, not ${{ }}"
-        step_env = {k: EXPRESSION.sub(lambda m: _value(m.group(1), values, github), str(v))
-                    for k, v in step.get("env", {}).items()}
-        with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False, encoding="utf-8") as script:
+        assert not EXPRESSION.search(step["run"]), (
+            "a run: script must read inputs from env, not ${{ }}"
+        )
+        step_env = {
+            k: EXPRESSION.sub(lambda m: _value(m.group(1), values, github), str(v))
+            for k, v in step.get("env", {}).items()
+        }
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".sh", delete=False, encoding="utf-8"
+        ) as script:
             script.write(step["run"])
-        done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", script.name], cwd=workspace,
-                              env={**base, **step_env}, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", script.name],
+            cwd=workspace,
+            env={**base, **step_env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         Path(script.name).unlink()
         result.stdout += done.stdout
         result.stderr += done.stderr

@@ -43,8 +43,20 @@ class Api:
         return [r.endpoint for r in sb.requests if r.endpoint.startswith(self.prefixes)]
 
 
-MEDIA = Api("media", "publish/uploadnews", "publish/update", "publish/submit", "publish/query", ("publish/",))
-DRAFT = Api("draft", "draft/add", "draft/update", "freepublish/submit", "freepublish/get",
-            ("draft/", "freepublish/"))
+MEDIA = Api(
+    "media",
+    "publish/uploadnews",
+    "publish/update",
+    "publish/submit",
+    "publish/query",
+    ("publish/",),
+)
+DRAFT = Api(
+    "draft",
+    "draft/add",
+    "draft/update",
+    "freepublish/submit",
+    "freepublish/get",
+    ("draft/", "freepublish/"),
+)
 APIS = {"media": MEDIA, "draft": DRAFT}
-

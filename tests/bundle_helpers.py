@@ -14,8 +14,15 @@ def bundle_site(root: Path, backend: str = "draft") -> Path:
     return root
 
 
-def member(root: Path, name: str, *, bundle: str | None = "weekly", index: int | None = None,
-           body: str = "Some text.", extra: str = "") -> Path:
+def member(
+    root: Path,
+    name: str,
+    *,
+    bundle: str | None = "weekly",
+    index: int | None = None,
+    body: str = "Some text.",
+    extra: str = "",
+) -> Path:
     """posts/NAME.md of ``bundle`` (None: in no bundle) at ``index``; its title is NAME."""
     keys = extra
     if bundle is not None:

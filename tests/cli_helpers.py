@@ -28,7 +28,9 @@ title: {title}
 """
 
 
-def write_post(path: Path, *, title: str = "A post", body: str = "Some text.", extra: str = "") -> Path:
+def write_post(
+    path: Path, *, title: str = "A post", body: str = "Some text.", extra: str = ""
+) -> Path:
     from tests.publish_helpers import png_bytes
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -42,13 +44,22 @@ def write_post(path: Path, *, title: str = "A post", body: str = "Some text.", e
 def sandbox_env(sb: SandboxServer, home: Path) -> dict[str, str]:
     """An environment pointing mdwx at ``sb``, with the token cache inside ``home``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "MDWX_"))}
-    env.update(MDWX_API_BASE=sb.base_url, WECHAT_APPID=sb.appid, WECHAT_APPSECRET=sb.secret,
-               XDG_CACHE_HOME=str(home / "cache"), HOME=str(home))
+    env.update(
+        MDWX_API_BASE=sb.base_url,
+        WECHAT_APPID=sb.appid,
+        WECHAT_APPSECRET=sb.secret,
+        XDG_CACHE_HOME=str(home / "cache"),
+        HOME=str(home),
+    )
     return env
 
 
-def mdwx(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-         stdin: Any = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
+def mdwx(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdin: Any = subprocess.DEVNULL,
+) -> subprocess.CompletedProcess[str]:
     """Run ``mdwx *args`` as a user would, in ``cwd`` with exactly ``env`` (None: as they are).
 
     In this process unless ``stdin`` is given (a terminal): the exit code, stdout and stderr
@@ -79,11 +90,22 @@ def mdwx(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
     return subprocess.CompletedProcess(["mdwx", *args], result.exit_code, result.stdout, stderr)
 
 
-def mdwx_process(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-                 stdin: Any = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
+def mdwx_process(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    stdin: Any = subprocess.DEVNULL,
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m mdwx *args`` in a new process."""
-    return subprocess.run([sys.executable, "-m", "mdwx", *args], capture_output=True, text=True, cwd=cwd,
-                          env=env, stdin=stdin, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mdwx", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        stdin=stdin,
+        timeout=120,
+    )
 
 
 def mdwx_json(*args: str, cwd: Path, env: dict[str, str]) -> tuple[int, dict[str, Any]]:

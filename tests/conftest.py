@@ -110,7 +110,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             continue
         info = getattr(item, "_fixtureinfo", None)
         defs = info.name2fixturedefs if info is not None else {}
-        shared = sorted(name for name, found in defs.items() if found and found[-1].scope == "module")
+        shared = sorted(
+            name for name, found in defs.items() if found and found[-1].scope == "module"
+        )
         key = (item.nodeid.split("::")[0], *shared) if shared else (item.nodeid,)
         units.setdefault(key, []).append(item)
     heads: list[list[pytest.Item]] = [[] for _ in range(workers)]

@@ -33,8 +33,14 @@ def picture(size: tuple[int, int] = (8, 8), colour: Colour = RED, mode: str = "R
     return Image.new(mode, size, colour)
 
 
-def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8), colour: Colour = RED, *,
-                noise: bool = False, **save: Any) -> bytes:
+def image_bytes(
+    fmt: str = "PNG",
+    size: tuple[int, int] = (8, 8),
+    colour: Colour = RED,
+    *,
+    noise: bool = False,
+    **save: Any,
+) -> bytes:
     """A real image file in format ``fmt`` (a Pillow format name: PNG, JPEG, GIF, …).
 
     ``noise`` fills it with seeded random pixels instead of one colour, so it does not
@@ -54,8 +60,9 @@ def png_bytes(size: tuple[int, int] = (64, 48), colour: Colour = (200, 120, 40))
     return image_bytes("PNG", size, colour)
 
 
-def save_picture(path: Path, size: tuple[int, int] = (20, 20), colour: Colour = "white",
-                 fmt: str | None = None) -> Path:
+def save_picture(
+    path: Path, size: tuple[int, int] = (20, 20), colour: Colour = "white", fmt: str | None = None
+) -> Path:
     """Write a picture to ``path`` (format from its suffix unless ``fmt``), making its
     folders; returns ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,8 +6,14 @@ import os
 import subprocess
 from pathlib import Path
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "Writer", "GIT_AUTHOR_EMAIL": "w@example.com", "GIT_COMMITTER_NAME": "Writer",
-           "GIT_COMMITTER_EMAIL": "w@example.com", "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Writer",
+    "GIT_AUTHOR_EMAIL": "w@example.com",
+    "GIT_COMMITTER_NAME": "Writer",
+    "GIT_COMMITTER_EMAIL": "w@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_TERMINAL_PROMPT": "0",
+}
 
 
 def git_env(base: dict[str, str], home: Path) -> dict[str, str]:
@@ -17,10 +23,22 @@ def git_env(base: dict[str, str], home: Path) -> dict[str, str]:
     return env
 
 
-def git(cwd: Path, *args: str, env: dict[str, str] | None = None, check: bool = True,
-        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=stdin,
-                          env=env or git_env(dict(os.environ), cwd), timeout=60)
+def git(
+    cwd: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    check: bool = True,
+    stdin: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=env or git_env(dict(os.environ), cwd),
+        timeout=60,
+    )
     if check:
         assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
     return done

@@ -14,14 +14,22 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def pre_commit_env(base: dict[str, str], home: Path) -> dict[str, str]:
     """``base`` for git (:func:`git_env`), the venv's ``mdwx`` first on PATH, pre-commit's cache in ``home``."""
     env = git_env(base, home)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # the venv's mdwx first
+    env["PATH"] = (
+        f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # the venv's mdwx first
+    )
     env["PRE_COMMIT_HOME"] = str(home / "pre-commit-cache")
     return env
 

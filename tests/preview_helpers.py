@@ -7,7 +7,9 @@ from pathlib import Path
 
 SAMPLE_SITE = Path(__file__).resolve().parent.parent / "sample-site"
 #: What code-tour.md gains for the preview tests: pictures of three kinds (WebP, SVG, a formula).
-PICTURES = "\n![晚霞](../media/sunset.webp)\n\n![流程](../media/pipeline.svg)\n\nEnergy: $E = mc^2$\n"
+PICTURES = (
+    "\n![晚霞](../media/sunset.webp)\n\n![流程](../media/pipeline.svg)\n\nEnergy: $E = mc^2$\n"
+)
 
 
 def sample_site(tmp_path: Path) -> Path:

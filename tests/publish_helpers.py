@@ -42,7 +42,9 @@ def copy_site(tmp_path: Path) -> Path:
     config = site / "mdwx.toml"
     text = config.read_text("utf-8")
     assert "\n[video]\n" in text and "poll_interval" not in text
-    config.write_text(text.replace("\n[video]\n", f"\n[video]\npoll_interval = {VIDEO_POLL}\n"), "utf-8")
+    config.write_text(
+        text.replace("\n[video]\n", f"\n[video]\npoll_interval = {VIDEO_POLL}\n"), "utf-8"
+    )
     return site
 
 
@@ -65,12 +67,15 @@ def publish(site: Path | list[Path], sb: SandboxServer, **options: Any) -> list[
     posts = collect_posts(site if isinstance(site, list) else [site])
     config = posts[0].config
     options.setdefault("poll_interval", 0.02)
-    client = WeChatClient(sb.appid, sb.secret, api_base=sb.base_url, token_cache=MemoryTokenCache(),
-                          retry=FAST_RETRY)
+    client = WeChatClient(
+        sb.appid, sb.secret, api_base=sb.base_url, token_cache=MemoryTokenCache(), retry=FAST_RETRY
+    )
 
     async def run(state: State) -> list[PostResult]:
         async with client:
-            return await Publisher(client, state, sb.appid, PublishOptions(**options)).publish_all(posts)
+            return await Publisher(client, state, sb.appid, PublishOptions(**options)).publish_all(
+                posts
+            )
 
     with State.open(config.state_path) as state:
         return asyncio.run(run(state))

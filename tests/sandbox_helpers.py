@@ -47,9 +47,14 @@ class Api:
         self.token = self.fetch_token()
 
     def fetch_token(self) -> str:
-        r = self.http.get("/cgi-bin/token", params={
-            "grant_type": "client_credential", "appid": self.sb.appid, "secret": self.sb.secret,
-        })
+        r = self.http.get(
+            "/cgi-bin/token",
+            params={
+                "grant_type": "client_credential",
+                "appid": self.sb.appid,
+                "secret": self.sb.secret,
+            },
+        )
         return str(r.json()["access_token"])
 
     def post(self, path: str, body: Any = None, **params: Any) -> dict[str, Any]:
@@ -82,24 +87,45 @@ class Api:
 
     def video(self, data: bytes, block: int = MB) -> str:
         """Upload ``data`` through the four steps; returns the vid (not yet saved)."""
-        vid = self.post("material/upload_video", {
-            "filename": "v.mp4", "filesha": hashlib.sha1(data).hexdigest(), "filesize": len(data),
-        }, action="init_upload")["vid"]
+        vid = self.post(
+            "material/upload_video",
+            {
+                "filename": "v.mp4",
+                "filesha": hashlib.sha1(data).hexdigest(),
+                "filesize": len(data),
+            },
+            action="init_upload",
+        )["vid"]
         for num, start in enumerate(range(0, len(data), block), 1):
-            self.block(vid, num, data[start:start + block])
+            self.block(vid, num, data[start : start + block])
         assert self.post("material/upload_video", action="upload_finish", vid=vid)["ret"] == 0
         return str(vid)
 
     def block(self, vid: str, num: int, chunk: bytes, sha: str | None = None) -> dict[str, Any]:
-        r = self.http.post("/cgi-bin/material/upload_video", content=chunk, params={
-            "access_token": self.token, "action": "upload_block", "vid": vid,
-            "part_sha": sha or hashlib.sha1(chunk).hexdigest(), "part_num": num,
-        }, headers={"Content-Type": "application/octet-stream"})
+        r = self.http.post(
+            "/cgi-bin/material/upload_video",
+            content=chunk,
+            params={
+                "access_token": self.token,
+                "action": "upload_block",
+                "vid": vid,
+                "part_sha": sha or hashlib.sha1(chunk).hexdigest(),
+                "part_num": num,
+            },
+            headers={"Content-Type": "application/octet-stream"},
+        )
         return dict(r.json())
 
     def save_video(self, vid: str, **fields: Any) -> dict[str, Any]:
-        body = {"title": "clip", "video_desc": "", "content": vid, "declare_ori": 0,
-                "newcat": "科技", "newsbcat": "互联网", "tags": ["a"]}
+        body = {
+            "title": "clip",
+            "video_desc": "",
+            "content": vid,
+            "declare_ori": 0,
+            "newcat": "科技",
+            "newsbcat": "互联网",
+            "tags": ["a"],
+        }
         body.update(fields)
         return self.post("material/upload_video", body, action="save_video")
 

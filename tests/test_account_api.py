@@ -18,7 +18,10 @@ def test_account_calls_return_typed_results(tmp_path: Path) -> None:
     assert isinstance(report.check("credentials"), api.DoctorCheck)
     listing = api.account_list(tmp_path, options)
     assert isinstance(listing, api.AccountListing) and listing.to_json() == {
-        "items": [], "totals": {"drafts": 0, "published": 0, "sent": 0}, "notes": []}
+        "items": [],
+        "totals": {"drafts": 0, "published": 0, "sent": 0},
+        "notes": [],
+    }
     assert isinstance(api.reconcile(tmp_path, options), api.ReconcileReport)
     assert api.materials(tmp_path, options).to_json()["caps"]["image"] == 100_000
     assert isinstance(api.stats(tmp_path, options), api.StatsReport)
@@ -45,7 +48,9 @@ def test_an_older_state_gains_the_msg_data_id_column(tmp_path: Path) -> None:
 def test_sent_articles_include_a_mass_send_record_when_the_state_has_one(tmp_path: Path) -> None:
     with State.open(tmp_path / "state.db") as state:
         for appid, clientmsgid, source, msg_id, msg_data_id in (
-            ("wx1", "c1", "p.md", "1", "2247"), ("wx2", "c2", "q.md", "2", "9"), ("wx1", "c3", "r.md", "3", ""),
+            ("wx1", "c1", "p.md", "1", "2247"),
+            ("wx2", "c2", "q.md", "2", "9"),
+            ("wx1", "c3", "r.md", "3", ""),
         ):
             state.begin_mass_send(appid, clientmsgid, "m" + msg_id, "all", (source,))
             state.record_mass_sent(appid, clientmsgid, msg_id, msg_data_id)

@@ -45,8 +45,9 @@ def lose_a_draft_add_answer(sb: SandboxServer, site: Path, env: dict[str, str]) 
     return in_box(sb)[0]
 
 
-def test_list_joins_drafts_and_published_articles_with_their_posts(sb: SandboxServer, site: Path,
-                                                                  tmp_path: Path) -> None:
+def test_list_joins_drafts_and_published_articles_with_their_posts(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     write_post(site / "posts" / "two.md", title="Two")
     assert mdwx("publish", "posts/one.md", "--draft", cwd=site, env=env).returncode == 0
@@ -60,8 +61,9 @@ def test_list_joins_drafts_and_published_articles_with_their_posts(sb: SandboxSe
     assert [r["kind"] for r in drafts["items"]] == ["draft"] and drafts["totals"] == {"drafts": 1}
 
 
-def test_an_unverified_account_lists_its_drafts_and_says_why_not_the_rest(sb: SandboxServer, site: Path,
-                                                                          tmp_path: Path) -> None:
+def test_an_unverified_account_lists_its_drafts_and_says_why_not_the_rest(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     assert mdwx("publish", "posts/one.md", "--draft", cwd=site, env=env).returncode == 0
     sb.configure(account_kind="unverified")
@@ -75,13 +77,15 @@ def test_an_unverified_account_lists_its_drafts_and_says_why_not_the_rest(sb: Sa
     assert reconciled["orphans"] == [] and reconciled["notes"]
 
 
-def test_reconcile_adopts_the_orphan_of_a_lost_answer_and_publish_updates_it(sb: SandboxServer, site: Path,
-                                                                             tmp_path: Path) -> None:
+def test_reconcile_adopts_the_orphan_of_a_lost_answer_and_publish_updates_it(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     orphan = lose_a_draft_add_answer(sb, site, env)
     code, dry = mdwx_json("reconcile", cwd=site, env=env)
     assert code == 0 and [(o["media_id"], o["action"], o["path"]) for o in dry["orphans"]] == [
-        (orphan, "adopt", "posts/one.md")]
+        (orphan, "adopt", "posts/one.md")
+    ]
     assert not dry["applied"]
     _, done = mdwx_json("reconcile", "--yes", cwd=site, env=env)
     assert done["applied"] and done["orphans"][0]["action"] == "adopted"
@@ -95,20 +99,25 @@ def test_reconcile_adopts_the_orphan_of_a_lost_answer_and_publish_updates_it(sb:
     assert again["orphans"] == []
 
 
-def test_reconcile_deletes_a_second_copy_so_publish_makes_no_third(sb: SandboxServer, site: Path,
-                                                                   tmp_path: Path) -> None:
+def test_reconcile_deletes_a_second_copy_so_publish_makes_no_third(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     first = lose_a_draft_add_answer(sb, site, env)
     copy = sb.store.add_draft(sb.store.drafts()[0].items)  # another machine's copy of the same post
     _, done = mdwx_json("reconcile", "--yes", cwd=site, env=env)
-    assert {o["media_id"]: o["action"] for o in done["orphans"]} == {copy: "adopted", first: "deleted"}
+    assert {o["media_id"]: o["action"] for o in done["orphans"]} == {
+        copy: "adopted",
+        first: "deleted",
+    }
     write_post(site / "posts" / "one.md", title="One", body="Edited.")
     assert mdwx("publish", "posts/one.md", "--draft", cwd=site, env=env).returncode == 0
     assert in_box(sb) == [copy]
 
 
-def test_reconcile_keeps_marked_articles_of_no_post_of_this_site(sb: SandboxServer, site: Path,
-                                                                 tmp_path: Path) -> None:
+def test_reconcile_keeps_marked_articles_of_no_post_of_this_site(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     lose_a_draft_add_answer(sb, site, env)
     (site / "posts" / "one.md").unlink()
@@ -117,15 +126,27 @@ def test_reconcile_keeps_marked_articles_of_no_post_of_this_site(sb: SandboxServ
     assert len(in_box(sb)) == 1
 
 
-COMMANDS = (["list"], ["reconcile"], ["materials", "count"], ["comments", "posts/one.md"], ["stats"])
+COMMANDS = (
+    ["list"],
+    ["reconcile"],
+    ["materials", "count"],
+    ["comments", "posts/one.md"],
+    ["stats"],
+)
 
 
-def test_every_account_command_names_the_ip_wechat_refused(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
+def test_every_account_command_names_the_ip_wechat_refused(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     assert mdwx("publish", "posts/one.md", "--wait", cwd=site, env=env).returncode == 0
     sb.configure(ip_whitelist=["198.51.100.1"], caller_ip="203.0.113.80")
     for command in COMMANDS:
         sb.expire_tokens()  # the cached token is no longer valid: a new one is asked for
         result = mdwx(*command, cwd=site, env=env)
-        assert result.returncode == 1 and "203.0.113.80" in result.stderr and "whitelist" in result.stderr, command
+        assert (
+            result.returncode == 1
+            and "203.0.113.80" in result.stderr
+            and "whitelist" in result.stderr
+        ), command
         assert "Traceback" not in result.stderr and sb.secret not in result.stderr

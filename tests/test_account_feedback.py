@@ -41,7 +41,9 @@ def published(sb: SandboxServer, site: Path, env: dict[str, str]) -> int:
     return int(sb.store.publications()[0].msg_data_id)
 
 
-def test_comments_are_listed_replied_elected_and_deleted(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
+def test_comments_are_listed_replied_elected_and_deleted(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     msg = published(sb, site, env)
     first = sb.store.add_comment(msg, 0, "o1", "写得真好")
@@ -52,16 +54,27 @@ def test_comments_are_listed_replied_elected_and_deleted(sb: SandboxServer, site
     mdwx_json("comments", "posts/one.md", "--elect", str(first), cwd=site, env=env)
     _, after = mdwx_json("comments", "posts/one.md", "--delete", str(second), cwd=site, env=env)
     assert after["done"] == f"delete: comment {second}"
-    assert after["comments"] == [{"user_comment_id": first, "content": "写得真好", "create_time":
-                                  after["comments"][0]["create_time"], "elected": True, "reply": "谢谢！"}]
+    assert after["comments"] == [
+        {
+            "user_comment_id": first,
+            "content": "写得真好",
+            "create_time": after["comments"][0]["create_time"],
+            "elected": True,
+            "reply": "谢谢！",
+        }
+    ]
     shown = mdwx("comments", "posts/one.md", cwd=site, env=env)
     assert "★ 写得真好" in shown.stderr and "↳ 谢谢！" in shown.stderr
 
 
-def test_closed_comments_say_88000_and_how_to_open_them(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
+def test_closed_comments_say_88000_and_how_to_open_them(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     published(sb, site, env)
-    assert mdwx("comments", "posts/one.md", "--close", cwd=site, env=env).returncode == 1  # then lists: 88000
+    assert (
+        mdwx("comments", "posts/one.md", "--close", cwd=site, env=env).returncode == 1
+    )  # then lists: 88000
     closed = mdwx("comments", "posts/one.md", cwd=site, env=env)
     assert closed.returncode == 1 and "88000" in closed.stderr and "--open" in closed.stderr
     assert "Traceback" not in closed.stderr
@@ -69,7 +82,9 @@ def test_closed_comments_say_88000_and_how_to_open_them(sb: SandboxServer, site:
     assert code == 0 and opened["done"] == "comments opened"
 
 
-def test_an_unverified_account_gets_48001_with_the_policy(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
+def test_an_unverified_account_gets_48001_with_the_policy(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     published(sb, site, env)
     sb.configure(account_kind="unverified")
@@ -81,7 +96,11 @@ def test_a_post_without_msg_data_id_says_why(sb: SandboxServer, site: Path, tmp_
     env = sandbox_env(sb, tmp_path)
     assert mdwx("publish", "posts/one.md", "--draft", cwd=site, env=env).returncode == 0
     result = mdwx("comments", "posts/one.md", cwd=site, env=env)
-    assert result.returncode == 1 and "msg_data_id" in result.stderr and "posts/one.md" in result.stderr
+    assert (
+        result.returncode == 1
+        and "msg_data_id" in result.stderr
+        and "posts/one.md" in result.stderr
+    )
     bad = mdwx("comments", "posts/one.md", "--reply", "x", "hi", cwd=site, env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
@@ -92,7 +111,9 @@ def backdate(sb: SandboxServer, days: int) -> None:
         db.execute("UPDATE publications SET submitted = submitted - ?", (days * DAY,))
 
 
-def test_stats_sum_each_articles_figures_joined_with_its_post(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
+def test_stats_sum_each_articles_figures_joined_with_its_post(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     msg = published(sb, site, env)
     sb.store.add_comment(msg, 0, "o1", "好")
@@ -109,10 +130,14 @@ def test_stats_sum_each_articles_figures_joined_with_its_post(sb: SandboxServer,
     assert parsed[0]["read_user"] == str(expected) and parsed[0]["path"] == "posts/one.md"
 
 
-def test_stats_refuses_a_range_and_explains_48001(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
+def test_stats_refuses_a_range_and_explains_48001(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     too_long = mdwx("stats", "--since", "2020-01-01", cwd=site, env=env)
     assert too_long.returncode == 2 and "at most 90 days" in too_long.stderr
     sb.configure(account_kind="unverified")
     refused = mdwx("stats", cwd=site, env=env)
-    assert refused.returncode == 1 and "48001" in refused.stderr and "Traceback" not in refused.stderr
+    assert (
+        refused.returncode == 1 and "48001" in refused.stderr and "Traceback" not in refused.stderr
+    )

@@ -40,9 +40,13 @@ def covers(sb: SandboxServer) -> set[str]:
     return {d.items[0]["thumb_media_id"] for d in sb.store.drafts()}
 
 
-def test_count_and_list_show_who_uses_each_image(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
+def test_count_and_list_show_who_uses_each_image(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
-    assert mdwx("publish", "one/post.md", "two/post.md", "--draft", cwd=site, env=env).returncode == 0
+    assert (
+        mdwx("publish", "one/post.md", "two/post.md", "--draft", cwd=site, env=env).returncode == 0
+    )
     foreign = Api(sb).cover()  # put there by another tool
     code, count = mdwx_json("materials", "count", cwd=site, env=env)
     assert code == 0 and count["counts"]["image"] == 3 and count["caps"]["image"] == 100_000
@@ -52,9 +56,13 @@ def test_count_and_list_show_who_uses_each_image(sb: SandboxServer, site: Path, 
     assert {m for m, r in rows.items() if r["used_by"]} == covers(sb)
 
 
-def test_prune_deletes_only_mdwx_covers_no_article_uses(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
+def test_prune_deletes_only_mdwx_covers_no_article_uses(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
-    assert mdwx("publish", "one/post.md", "two/post.md", "--draft", cwd=site, env=env).returncode == 0
+    assert (
+        mdwx("publish", "one/post.md", "two/post.md", "--draft", cwd=site, env=env).returncode == 0
+    )
     old = covers(sb)
     (site / "one" / "pic.png").write_bytes(png_bytes((900, 500), (10, 10, 200)))  # a new cover
     assert mdwx("publish", "one/post.md", "--draft", cwd=site, env=env).returncode == 0
@@ -72,18 +80,23 @@ def test_prune_deletes_only_mdwx_covers_no_article_uses(sb: SandboxServer, site:
     assert again["prunable"] == []
 
 
-def test_prune_deletes_nothing_when_the_published_list_is_closed(sb: SandboxServer, site: Path,
-                                                                 tmp_path: Path) -> None:
+def test_prune_deletes_nothing_when_the_published_list_is_closed(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     assert mdwx("publish", "one/post.md", "--draft", cwd=site, env=env).returncode == 0
     (site / "one" / "pic.png").write_bytes(png_bytes((900, 500), (1, 2, 3)))
     assert mdwx("publish", "one/post.md", "--draft", cwd=site, env=env).returncode == 0
     sb.configure(account_kind="unverified")  # freepublish/batchget answers 48001
     _, dry = mdwx_json("materials", "prune", "--yes", cwd=site, env=env)
-    assert dry["prunable"] == [] and all("could not be listed" in why for why in dry["kept"].values())
+    assert dry["prunable"] == [] and all(
+        "could not be listed" in why for why in dry["kept"].values()
+    )
 
 
-def test_prune_deletes_nothing_while_media_api_articles_live(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
+def test_prune_deletes_nothing_while_media_api_articles_live(
+    sb: SandboxServer, site: Path, tmp_path: Path
+) -> None:
     env = sandbox_env(sb, tmp_path)
     (site / "mdwx.toml").write_text('backend = "media"\n', encoding="utf-8")
     assert mdwx("publish", "one/post.md", "--draft", cwd=site, env=env).returncode == 0
@@ -99,11 +112,15 @@ def test_a_quota_answer_is_an_error_line(sb: SandboxServer, site: Path, tmp_path
 
 # -- the rule over random histories ---------------------------------------------------------
 
-EVENT = st.tuples(st.sampled_from(["publish", "change_cover", "delete"]), st.integers(0, 3), st.integers(0, 5))
+EVENT = st.tuples(
+    st.sampled_from(["publish", "change_cover", "delete"]), st.integers(0, 3), st.integers(0, 5)
+)
 
 
 @given(st.lists(EVENT, max_size=30), st.sets(st.integers(0, 5)))
-def test_prune_never_deletes_a_cover_still_used(history: list[tuple[str, int, int]], foreign: set[int]) -> None:
+def test_prune_never_deletes_a_cover_still_used(
+    history: list[tuple[str, int, int]], foreign: set[int]
+) -> None:
     """Posts 0–3 publish with cover c0–c5 (uploaded by mdwx once), change covers, are deleted;
     other tools' articles use covers ``foreign``. What prune picks is used by no live article."""
     uploads: dict[int, UploadRecord] = {}
@@ -112,10 +129,13 @@ def test_prune_never_deletes_a_cover_still_used(history: list[tuple[str, int, in
         if event == "delete":
             live.pop(post, None)
             continue
-        uploads.setdefault(cover, UploadRecord("wx", f"h{cover}", "cover", f"https://x/{cover}", f"m{cover}", 1, ""))
+        uploads.setdefault(
+            cover,
+            UploadRecord("wx", f"h{cover}", "cover", f"https://x/{cover}", f"m{cover}", 1, ""),
+        )
         live[post] = cover
     articles = [(f"post {p}", {f"m{c}"}, "") for p, c in live.items()]
-    articles += [("theirs", set(), f"<img src=\"https://x/{c}\">") for c in foreign]
+    articles += [("theirs", set(), f'<img src="https://x/{c}">') for c in foreign]
     prunable, kept = prune_plan(uploads.values(), usage_of(articles, uploads.values()))
     used = {f"m{c}" for c in live.values()} | {f"m{c}" for c in foreign}
     assert not {u.media_id for u in prunable} & used

@@ -33,8 +33,11 @@ def error_of(tmp_path: Path, text: str | bytes, **config: object) -> ArticleErro
 
 
 def test_front_matter_keys_become_article_fields(tmp_path: Path) -> None:
-    article = read(tmp_path, "---\ntitle: 你好\nauthor: Lin\ncomments: fans\nshow_cover_pic: true\n"
-                             "source_url: https://example.com/a\n---\nBody text.\n")
+    article = read(
+        tmp_path,
+        "---\ntitle: 你好\nauthor: Lin\ncomments: fans\nshow_cover_pic: true\n"
+        "source_url: https://example.com/a\n---\nBody text.\n",
+    )
     assert article.title == "你好"
     assert article.author == "Lin"
     assert article.comments == "fans"
@@ -168,20 +171,35 @@ def test_author_defaults_to_site_author(tmp_path: Path) -> None:
     assert read(tmp_path, "body\n", author="Site Author").author == "Site Author"
 
 
-_TITLES = st.text(st.sampled_from("技术周刊第期 Weekly#42:·《》"), min_size=1, max_size=16).map(
-    lambda t: " ".join(t.split()).strip("#").strip()).filter(bool)
+_TITLES = (
+    st.text(st.sampled_from("技术周刊第期 Weekly#42:·《》"), min_size=1, max_size=16)
+    .map(lambda t: " ".join(t.split()).strip("#").strip())
+    .filter(bool)
+)
 
 
 @settings(max_examples=80)
-@given(title=_TITLES, before=st.sampled_from(["", "\n", "Intro.\n\n", "```\n# {t}\n```\n\n"]),
-       spacing=st.sampled_from(["# {t}", "#  {t}  ", "# {t} #", "   # {t}"]),
-       keep=st.sampled_from([None, "front", "site"]))
+@given(
+    title=_TITLES,
+    before=st.sampled_from(["", "\n", "Intro.\n\n", "```\n# {t}\n```\n\n"]),
+    spacing=st.sampled_from(["# {t}", "#  {t}  ", "# {t} #", "   # {t}"]),
+    keep=st.sampled_from([None, "front", "site"]),
+)
 def test_a_body_h1_repeating_the_title_is_dropped_unless_kept(
-        tmp_path_factory: pytest.TempPathFactory, title: str, before: str, spacing: str, keep: str | None) -> None:
+    tmp_path_factory: pytest.TempPathFactory,
+    title: str,
+    before: str,
+    spacing: str,
+    keep: str | None,
+) -> None:
     """WeChat shows the title above the body: a first ``# H1`` equal to it would be read twice."""
     root = tmp_path_factory.mktemp("post")
     heading = spacing.format(t=title)
-    front = f"---\ntitle: '{title}'\n" + ("keep_title_heading: true\n" if keep == "front" else "") + "---\n"
+    front = (
+        f"---\ntitle: '{title}'\n"
+        + ("keep_title_heading: true\n" if keep == "front" else "")
+        + "---\n"
+    )
     text = front + before.format(t=title) + heading + "\n\nLast line.\n"
     article = read(root, text, **({"keep_title_heading": True} if keep == "site" else {}))
     lines = article.body.split("\n")

@@ -37,7 +37,9 @@ def site(tmp_path: Path) -> Path:
     return root
 
 
-def read_both(site: Path, source: str, line: int = 7) -> tuple[bytes | AssetError, bytes | AssetError]:
+def read_both(
+    site: Path, source: str, line: int = 7
+) -> tuple[bytes | AssetError, bytes | AssetError]:
     """What the one reader and the publisher's reader make of ``source``."""
     post = site / "posts" / "post.md"
     results: list[bytes | AssetError] = []
@@ -74,8 +76,9 @@ def test_both_readers_refuse_every_other_url_scheme(site: Path, scheme: str, res
 
 @FIXTURES
 @given(size=st.integers(0, 64), cap=st.integers(0, 64))
-def test_both_readers_hold_the_same_size_cap(site: Path, monkeypatch: pytest.MonkeyPatch,
-                                              size: int, cap: int) -> None:
+def test_both_readers_hold_the_same_size_cap(
+    site: Path, monkeypatch: pytest.MonkeyPatch, size: int, cap: int
+) -> None:
     """A local file over the cap is refused by both readers; one within it reads the same."""
     monkeypatch.setattr(local, "MAX_LOCAL_BYTES", cap)
     (site / "posts" / "pic.png").write_bytes(b"x" * size)
@@ -98,10 +101,14 @@ class OddAssetError(AssetError):
 
 
 @settings(max_examples=60)
-@given(cls=st.sampled_from([AssetError, OddAssetError, VideoReviewPending]),
-       message=st.text(min_size=1, max_size=30), line=st.none() | st.integers(1, 10_000))
-def test_locating_an_asset_error_keeps_its_class_and_cause(cls: type[AssetError], message: str,
-                                                           line: int | None) -> None:
+@given(
+    cls=st.sampled_from([AssetError, OddAssetError, VideoReviewPending]),
+    message=st.text(min_size=1, max_size=30),
+    line=st.none() | st.integers(1, 10_000),
+)
+def test_locating_an_asset_error_keeps_its_class_and_cause(
+    cls: type[AssetError], message: str, line: int | None
+) -> None:
     cause = OSError("disk")
     original = cls(message, hint="do this")
 
@@ -130,8 +137,12 @@ def test_another_error_becomes_an_asset_error_with_its_cause(message: str) -> No
 
 
 @settings(max_examples=200)
-@given(source=st.text(max_size=30) | st.sampled_from(["http://a", "https://b", "//c", "data:,x"]).flatmap(
-    lambda prefix: st.text(max_size=10).map(lambda rest: prefix + rest)))
+@given(
+    source=st.text(max_size=30)
+    | st.sampled_from(["http://a", "https://b", "//c", "data:,x"]).flatmap(
+        lambda prefix: st.text(max_size=10).map(lambda rest: prefix + rest)
+    )
+)
 def test_every_reference_is_exactly_one_of_remote_data_or_local(source: str) -> None:
     kinds = [is_remote(source), is_data_uri(source), is_local(source)]
     assert kinds.count(True) == 1, source
@@ -153,8 +164,9 @@ CONTAINERS = {  # the first bytes of each family check_video_file knows
 
 @settings(max_examples=80)
 @given(held=st.sampled_from(sorted(CONTAINERS)), named=st.sampled_from(VIDEO_EXTENSIONS))
-def test_a_misnamed_video_is_never_told_to_take_a_name_mdwx_refuses(tmp_path: Path, held: str,
-                                                                      named: str) -> None:
+def test_a_misnamed_video_is_never_told_to_take_a_name_mdwx_refuses(
+    tmp_path: Path, held: str, named: str
+) -> None:
     """Render embeds, and publish uploads, exactly VIDEO_EXTENSIONS; a renaming hint names one."""
     assert is_video(f"clip{named}") and is_video(f"clip{named.upper()}?v=1")
     path = tmp_path / f"clip{named}"

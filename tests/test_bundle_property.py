@@ -27,12 +27,16 @@ SIZE = 3
 BUNDLES = ("weekly", "other")
 _RUN = itertools.count()
 
-OPS = st.lists(st.one_of(
-    st.tuples(st.just("edit"), st.integers(0, SIZE - 1)),
-    st.tuples(st.just("reorder"), st.permutations(range(SIZE))),
-    st.tuples(st.just("remove"), st.integers(0, SIZE - 1)),
-    st.tuples(st.just("move"), st.integers(0, SIZE - 1), st.sampled_from(BUNDLES)),
-), min_size=1, max_size=2)
+OPS = st.lists(
+    st.one_of(
+        st.tuples(st.just("edit"), st.integers(0, SIZE - 1)),
+        st.tuples(st.just("reorder"), st.permutations(range(SIZE))),
+        st.tuples(st.just("remove"), st.integers(0, SIZE - 1)),
+        st.tuples(st.just("move"), st.integers(0, SIZE - 1), st.sampled_from(BUNDLES)),
+    ),
+    min_size=1,
+    max_size=2,
+)
 
 
 @dataclass
@@ -45,8 +49,13 @@ class Written:
     version: int = 0
 
     def write(self, root: Path) -> None:
-        member(root, self.name, bundle=self.bundle, index=self.index if self.bundle else None,
-               body=f"Version {self.version} of {self.name}.")
+        member(
+            root,
+            self.name,
+            bundle=self.bundle,
+            index=self.index if self.bundle else None,
+            body=f"Version {self.version} of {self.name}.",
+        )
 
 
 @pytest.fixture(scope="module")
@@ -60,13 +69,17 @@ def expected(posts: list[Written]) -> Counter[tuple[str, ...]]:
     alone = []
     for post in posts:
         (groups.setdefault(post.bundle, []) if post.bundle else alone).append(post)
-    drafts = [tuple(p.name for p in sorted(g, key=lambda p: (p.index, p.name))) for g in groups.values()]
+    drafts = [
+        tuple(p.name for p in sorted(g, key=lambda p: (p.index, p.name))) for g in groups.values()
+    ]
     return Counter([*drafts, *((p.name,) for p in alone)])
 
 
 def in_box(sb: SandboxServer, prefix: str) -> tuple[Counter[tuple[str, ...]], dict[str, str]]:
     """This site's drafts (their titles) and each article's content, by title."""
-    drafts = [d for d in sb.store.drafts() if d.items and str(d.items[0]["title"]).startswith(prefix)]
+    drafts = [
+        d for d in sb.store.drafts() if d.items and str(d.items[0]["title"]).startswith(prefix)
+    ]
     contents = {str(item["title"]): str(item["content"]) for d in drafts for item in d.items}
     return Counter(tuple(str(item["title"]) for item in d.items) for d in drafts), contents
 
@@ -80,13 +93,15 @@ def run(root: Path, env: dict[str, str], target: str, *, dry: bool) -> None:
     if dry:
         assert dry_code == code
         assert [(p["path"], p["steps"]) for p in planned["posts"]] == [
-            (p["path"], p["steps"]) for p in done["posts"]]
+            (p["path"], p["steps"]) for p in done["posts"]
+        ]
 
 
 @settings(max_examples=15)
 @given(ops=OPS, whole=st.lists(st.booleans(), min_size=2, max_size=2))
-def test_the_draft_box_always_holds_each_bundle_as_written(shared: SandboxServer, ops: list[tuple[object, ...]],
-                                                            whole: list[bool]) -> None:
+def test_the_draft_box_always_holds_each_bundle_as_written(
+    shared: SandboxServer, ops: list[tuple[object, ...]], whole: list[bool]
+) -> None:
     folder = Path(tempfile.mkdtemp())
     prefix = f"r{next(_RUN)}-"
     try:

@@ -38,11 +38,15 @@ def contents(sb: SandboxServer) -> list[list[str]]:
 
 def places(root: Path, sb: SandboxServer) -> dict[str, tuple[str | None, str, int]]:
     with State.open(root / ".mdwx" / "state.db") as state:
-        return {r.source_path: (r.media_id, r.bundle, r.bundle_index)
-                for r in state.for_backend("draft").articles(sb.appid)}
+        return {
+            r.source_path: (r.media_id, r.bundle, r.bundle_index)
+            for r in state.for_backend("draft").articles(sb.appid)
+        }
 
 
-def test_a_bundle_is_one_draft_updated_by_index_remade_when_reordered_and_sent_as_one(tmp_path: Path) -> None:
+def test_a_bundle_is_one_draft_updated_by_index_remade_when_reordered_and_sent_as_one(
+    tmp_path: Path,
+) -> None:
     root = bundle_site(tmp_path / "site")
     for number, name in enumerate("abcd", start=1):
         member(root, name, index=number)
@@ -78,14 +82,19 @@ def test_a_bundle_is_one_draft_updated_by_index_remade_when_reordered_and_sent_a
         [message] = sb.store.history()
         assert [item["title"] for item in message.items] == ["d", "b", "c"]
         assert count(sb, "message/mass/sendall") == 1
-        answer = httpx.post(f"{sb.base_url}/cgi-bin/message/mass/get", params={"access_token": _token(sb)},
-                            json={"msg_id": sent["msg_id"]}).json()
+        answer = httpx.post(
+            f"{sb.base_url}/cgi-bin/message/mass/get",
+            params={"access_token": _token(sb)},
+            json={"msg_id": sent["msg_id"]},
+        ).json()
         assert answer["msg_id"] == int(sent["msg_id"])
 
 
 def _token(sb: SandboxServer) -> str:
-    answer = httpx.get(f"{sb.base_url}/cgi-bin/token", params={
-        "grant_type": "client_credential", "appid": sb.appid, "secret": sb.secret}).json()
+    answer = httpx.get(
+        f"{sb.base_url}/cgi-bin/token",
+        params={"grant_type": "client_credential", "appid": sb.appid, "secret": sb.secret},
+    ).json()
     return str(answer["access_token"])
 
 
@@ -115,7 +124,10 @@ def test_the_media_backend_and_mixed_post_types_are_refused_offline(tmp_path: Pa
     with sandbox() as sb:
         env = sandbox_env(sb, tmp_path)
         code, posts = publish(media, env, "posts/")
-        assert code == 1 and "media backend publishes one article at a time" in posts[0]["error"]["message"]
+        assert (
+            code == 1
+            and "media backend publishes one article at a time" in posts[0]["error"]["message"]
+        )
         code, posts = publish(mixed, env, "posts/")
         assert code == 1 and "mixes articles with image posts" in posts[0]["error"]["message"]
         assert "posts/b.md:3: bundle" in posts[0]["error"]["message"]  # where type: images is said
@@ -150,18 +162,26 @@ def test_submitting_a_bundle_submits_its_one_draft_once(tmp_path: Path) -> None:
         assert {tuple(p["steps"]) for p in again["posts"]} == {("unchanged",)}
 
 
-def test_check_refuses_what_publish_refuses_and_a_bundle_split_across_accounts(tmp_path: Path) -> None:
+def test_check_refuses_what_publish_refuses_and_a_bundle_split_across_accounts(
+    tmp_path: Path,
+) -> None:
     big = bundle_site(tmp_path / "big")
     for number in range(9):
         member(big, f"p{number}", index=number)
     split = bundle_site(tmp_path / "split")
     (split / "mdwx.toml").write_text(
         'backend = "draft"\n[accounts.blog]\nappid = "wx0123456789abcdef"\nsecret_env = "WECHAT_APPSECRET_BLOG"\n'
-        '[accounts.news]\nappid = "wxfedcba9876543210"\nsecret_env = "WECHAT_APPSECRET_NEWS"\n', encoding="utf-8")
+        '[accounts.news]\nappid = "wxfedcba9876543210"\nsecret_env = "WECHAT_APPSECRET_NEWS"\n',
+        encoding="utf-8",
+    )
     member(split, "a", extra="accounts: [blog]\n")
     member(split, "b", extra="accounts: [news]\n")
     with sandbox() as sb:
-        env = {**sandbox_env(sb, tmp_path), "WECHAT_APPSECRET_BLOG": "s", "WECHAT_APPSECRET_NEWS": "s"}
+        env = {
+            **sandbox_env(sb, tmp_path),
+            "WECHAT_APPSECRET_BLOG": "s",
+            "WECHAT_APPSECRET_NEWS": "s",
+        }
         code, report = mdwx_json("check", "posts/p0.md", cwd=big, env=env)
         assert code == 1 and "at most 8 articles" in report["posts"][0]["error"]["message"]
         code, report = mdwx_json("check", "posts/", cwd=split, env=env)

@@ -30,18 +30,37 @@ from mdwx.wechat import MemoryTokenCache
 from tests.cli_helpers import mdwx, write_post
 from tests.publish_helpers import png_bytes
 
-BLOG = SandboxSettings(appid="wx00000000000000b1", secret="blog-secret-0123456789abcdef01",
-                       review_seconds=0.05, video_review_seconds=0.05)
-NEWS = SandboxSettings(appid="wx00000000000000e2", secret="news-secret-0123456789abcdef02",
-                       review_seconds=0.05, video_review_seconds=0.05)
+BLOG = SandboxSettings(
+    appid="wx00000000000000b1",
+    secret="blog-secret-0123456789abcdef01",
+    review_seconds=0.05,
+    video_review_seconds=0.05,
+)
+NEWS = SandboxSettings(
+    appid="wx00000000000000e2",
+    secret="news-secret-0123456789abcdef02",
+    review_seconds=0.05,
+    video_review_seconds=0.05,
+)
 #: Remote picture hosts: known private without DNS (refused offline), and a public literal
 #: address served by an in-process transport (fetched at publish; no network).
-PRIVATE_HOSTS = ["127.0.0.1", "localhost", "10.1.2.3", "[::1]", "169.254.0.9", "app.localhost", "0x7f000001",
-                 "2130706433"]
+PRIVATE_HOSTS = [
+    "127.0.0.1",
+    "localhost",
+    "10.1.2.3",
+    "[::1]",
+    "169.254.0.9",
+    "app.localhost",
+    "0x7f000001",
+    "2130706433",
+]
 PUBLIC_HOST = "93.184.216.34"
 #: Crops of the 64×48 cover: the right shape, and the wrong one.
-CROPS = {"none": "", "fit": "pic_crop_235_1: [0, 0, 1, 0.5667]\npic_crop_1_1: [0, 0, 0.75, 1]\n",
-         "misfit": "pic_crop_235_1: [0, 0, 1, 1]\n"}
+CROPS = {
+    "none": "",
+    "fit": "pic_crop_235_1: [0, 0, 1, 0.5667]\npic_crop_1_1: [0, 0, 0.75, 1]\n",
+    "misfit": "pic_crop_235_1: [0, 0, 1, 1]\n",
+}
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +79,9 @@ class Case:
 
     site_backend: str
     account_backends: dict[str, str | None]  # name → its backend (None: the site's)
-    account_titles: dict[str, int | None]  # name → its [accounts.NAME.limits] title (None: the site's)
+    account_titles: dict[
+        str, int | None
+    ]  # name → its [accounts.NAME.limits] title (None: the site's)
     listed: tuple[str, ...]  # the front matter's accounts ([]: the call's credentials)
     chosen: str | None  # --account (None: every account the post lists)
     secrets: frozenset[str]  # accounts whose secret is given
@@ -74,11 +95,17 @@ class Case:
 cases = st.builds(
     Case,
     site_backend=st.sampled_from(["media", "draft"]),
-    account_backends=st.fixed_dictionaries({n: st.sampled_from([None, "media", "draft"]) for n in ("blog", "news")}),
-    account_titles=st.fixed_dictionaries({n: st.sampled_from([None, 8, 20]) for n in ("blog", "news")}),
+    account_backends=st.fixed_dictionaries(
+        {n: st.sampled_from([None, "media", "draft"]) for n in ("blog", "news")}
+    ),
+    account_titles=st.fixed_dictionaries(
+        {n: st.sampled_from([None, 8, 20]) for n in ("blog", "news")}
+    ),
     listed=st.sampled_from([(), ("blog",), ("news",), ("blog", "news")]),
     chosen=st.sampled_from([None, None, "blog", "news"]),
-    secrets=st.sampled_from([frozenset({"blog", "news"})] * 3 + [frozenset({"blog"}), frozenset({"news"})]),
+    secrets=st.sampled_from(
+        [frozenset({"blog", "news"})] * 3 + [frozenset({"blog"}), frozenset({"news"})]
+    ),
     title=st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=24),
     post_type=st.sampled_from(["article"] * 3 + ["images"]),
     crops=st.sampled_from(list(CROPS)),
@@ -90,15 +117,19 @@ cases = st.builds(
 def make_site(root: Path, case: Case, blog: SandboxServer, news: SandboxServer) -> Path:
     tables = []
     for name, server in (("blog", blog), ("news", news)):
-        table = f'[accounts.{name}]\nappid = "{server.appid}"\nsecret_env = "WECHAT_APPSECRET_{name.upper()}"\n' \
-                f'api_base = "{server.base_url}"\n'
+        table = (
+            f'[accounts.{name}]\nappid = "{server.appid}"\nsecret_env = "WECHAT_APPSECRET_{name.upper()}"\n'
+            f'api_base = "{server.base_url}"\n'
+        )
         if case.account_backends[name]:
             table += f'backend = "{case.account_backends[name]}"\n'
         if case.account_titles[name]:
             table += f"\n[accounts.{name}.limits]\ntitle = {case.account_titles[name]}\n"
         tables.append(table)
-    (root / "mdwx.toml").write_text(f'backend = "{case.site_backend}"\napi_base = "{blog.base_url}"\n\n'
-                                    + "\n".join(tables), encoding="utf-8")
+    (root / "mdwx.toml").write_text(
+        f'backend = "{case.site_backend}"\napi_base = "{blog.base_url}"\n\n' + "\n".join(tables),
+        encoding="utf-8",
+    )
     front = f"title: {case.title}\n"
     if case.listed:
         front += f"accounts: [{', '.join(case.listed)}]\n"
@@ -119,12 +150,19 @@ def make_site(root: Path, case: Case, blog: SandboxServer, news: SandboxServer) 
     return post
 
 
-def options_for(case: Case, blog: SandboxServer, news: SandboxServer, **changes: Any) -> api.Options:
+def options_for(
+    case: Case, blog: SandboxServer, news: SandboxServer, **changes: Any
+) -> api.Options:
     secrets = {"blog": blog.secret, "news": news.secret}
-    return api.Options(account=case.chosen, credentials=api.Credentials(appid=blog.appid, secret=blog.secret),
-                       accounts={n: api.Credentials(secret=secrets[n]) for n in case.secrets},
-                       token_cache=MemoryTokenCache(), fetch_transport=httpx.MockTransport(served_picture),
-                       allow_api_base=(blog.base_url, news.base_url), **changes)
+    return api.Options(
+        account=case.chosen,
+        credentials=api.Credentials(appid=blog.appid, secret=blog.secret),
+        accounts={n: api.Credentials(secret=secrets[n]) for n in case.secrets},
+        token_cache=MemoryTokenCache(),
+        fetch_transport=httpx.MockTransport(served_picture),
+        allow_api_base=(blog.base_url, news.base_url),
+        **changes,
+    )
 
 
 def routed(case: Case) -> set[str]:
@@ -137,15 +175,23 @@ def routed(case: Case) -> set[str]:
 def fetched_cover_misfits(case: Case) -> bool:
     """The post's cover is its remote picture (no local one), its crops do not fit it, and an
     account it goes to takes crops (the draft backend; the media API takes none)."""
-    takes_crops = any((case.account_backends.get(name) or case.site_backend) == "draft"
-                      for name in routed(case))
-    return (case.cover == "none" and case.remote == PUBLIC_HOST and case.crops == "misfit"
-            and case.post_type == "article" and takes_crops)
+    takes_crops = any(
+        (case.account_backends.get(name) or case.site_backend) == "draft" for name in routed(case)
+    )
+    return (
+        case.cover == "none"
+        and case.remote == PUBLIC_HOST
+        and case.crops == "misfit"
+        and case.post_type == "article"
+        and takes_crops
+    )
 
 
 def rows(server: SandboxServer) -> int:
     """Every article and draft the sandbox account holds, deleted ones included."""
-    return len(server.store.articles(include_deleted=True)) + len(server.store.drafts(any_state=True))
+    return len(server.store.articles(include_deleted=True)) + len(
+        server.store.drafts(any_state=True)
+    )
 
 
 def outcome(run: Any) -> tuple[int, list[str]]:
@@ -160,16 +206,31 @@ def outcome(run: Any) -> tuple[int, list[str]]:
 
 @settings(max_examples=60)
 @given(case=cases)
-@example(case=Case(site_backend="draft", account_backends={"blog": None, "news": None},
-                   account_titles={"blog": None, "news": None}, listed=(), chosen=None,
-                   secrets=frozenset({"blog", "news"}), title="0", post_type="article", crops="misfit",
-                   cover="none", remote=PUBLIC_HOST))
-def test_check_dry_run_and_publish_agree(accounts: tuple[SandboxServer, SandboxServer], case: Case) -> None:
+@example(
+    case=Case(
+        site_backend="draft",
+        account_backends={"blog": None, "news": None},
+        account_titles={"blog": None, "news": None},
+        listed=(),
+        chosen=None,
+        secrets=frozenset({"blog", "news"}),
+        title="0",
+        post_type="article",
+        crops="misfit",
+        cover="none",
+        remote=PUBLIC_HOST,
+    )
+)
+def test_check_dry_run_and_publish_agree(
+    accounts: tuple[SandboxServer, SandboxServer], case: Case
+) -> None:
     blog, news = accounts
     with tempfile.TemporaryDirectory() as folder:
         post = make_site(Path(folder), case, blog, news)
         checked = outcome(lambda: api.check(post, api.Options(account=case.chosen)))
-        built = outcome(lambda: api.build(post, api.Options(account=case.chosen, out_dir=Path(folder) / "out")))
+        built = outcome(
+            lambda: api.build(post, api.Options(account=case.chosen, out_dir=Path(folder) / "out"))
+        )
         assert built == checked, (case, built, checked)
         sent = len(blog.requests) + len(news.requests)
         articles = rows(blog) + rows(news)
@@ -196,7 +257,8 @@ def test_check_dry_run_and_publish_agree(accounts: tuple[SandboxServer, SandboxS
 def test_every_routed_accounts_rules_apply_in_check_and_name_the_account(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
-    (site / "mdwx.toml").write_text("""backend = "media"
+    (site / "mdwx.toml").write_text(
+        """backend = "media"
 
 [accounts.blog]
 appid = "wx00000000000000b1"
@@ -208,17 +270,25 @@ secret_env = "WECHAT_APPSECRET_NEWS"
 
 [accounts.news.limits]
 title = 10
-""", encoding="utf-8")
-    post = write_post(site / "posts" / "p.md", title="A title over ten", extra="accounts: [blog, news]\n")
+""",
+        encoding="utf-8",
+    )
+    post = write_post(
+        site / "posts" / "p.md", title="A title over ten", extra="accounts: [blog, news]\n"
+    )
     error = api.check(post).posts[0].error
-    assert error is not None and str(error).startswith(f"{post}:2: account 'news': title is 16 characters")
+    assert error is not None and str(error).startswith(
+        f"{post}:2: account 'news': title is 16 characters"
+    )
     # Image posts: the media backend refuses them offline, with or without an account.
     images = write_post(site / "posts" / "i.md", title="Pics", extra="type: images\n")
     assert "draft-box API only" in str(api.check(images).posts[0].error)
     # The site's draft backend checks cover crops offline against the cover's size.
     (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
     crop = write_post(site / "posts" / "c.md", title="Crop", extra="pic_crop_1_1: [0, 0, 1, 1]\n")
-    assert "pic_crop_1_1 is 64×48 px of the 64×48 cover, not 1:1" in str(api.check(crop).posts[0].error)
+    assert "pic_crop_1_1 is 64×48 px of the 64×48 cover, not 1:1" in str(
+        api.check(crop).posts[0].error
+    )
     built = api.build(crop, api.Options(out_dir=tmp_path / "out")).posts[0]
     assert built.error is not None and "pic_crop_1_1" in str(built.error)
 
@@ -227,26 +297,40 @@ title = 10
 def test_a_remote_picture_on_a_private_host_fails_check_offline(tmp_path: Path, host: str) -> None:
     post = write_post(tmp_path / "p.md", body=f"![x](http://{host}:8080/a.png)")
     error = api.check(post).posts[0].error
-    assert error is not None and f"{post}:5:" in str(error) and "refusing to fetch from non-public" in str(error)
+    assert (
+        error is not None
+        and f"{post}:5:" in str(error)
+        and "refusing to fetch from non-public" in str(error)
+    )
     (tmp_path / "mdwx.toml").write_text("[images]\nallow_private_hosts = true\n", encoding="utf-8")
     assert api.check(post).ok  # the site's opt-in, as for the fetch itself
 
 
-def test_a_remote_picture_named_by_a_public_looking_name_waits_for_its_fetch(tmp_path: Path) -> None:
+def test_a_remote_picture_named_by_a_public_looking_name_waits_for_its_fetch(
+    tmp_path: Path,
+) -> None:
     post = write_post(tmp_path / "p.md", body="![x](https://pics.example.com/a.png)")
-    assert api.check(post).ok  # what the name resolves to is checked when it is fetched, not offline
+    assert api.check(
+        post
+    ).ok  # what the name resolves to is checked when it is fetched, not offline
 
 
 def cli_env(home: Path, *servers: SandboxServer, **secrets: str) -> dict[str, str]:
     """The CLI's environment: the secrets given, and consent to send them to the sandboxes."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "MDWX_"))}
-    return {**env, "HOME": str(home), "XDG_CACHE_HOME": str(home / "cache"),
-            "MDWX_ALLOW_API_BASE": ",".join(s.base_url for s in servers), **secrets}
+    return {
+        **env,
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / "cache"),
+        "MDWX_ALLOW_API_BASE": ",".join(s.base_url for s in servers),
+        **secrets,
+    }
 
 
 def two_account_site(root: Path, blog: SandboxServer, news: SandboxServer) -> Path:
     root.mkdir(parents=True)
-    (root / "mdwx.toml").write_text(f"""[accounts.blog]
+    (root / "mdwx.toml").write_text(
+        f"""[accounts.blog]
 appid = "{blog.appid}"
 secret_env = "WECHAT_APPSECRET_BLOG"
 api_base = "{blog.base_url}"
@@ -255,12 +339,15 @@ api_base = "{blog.base_url}"
 appid = "{news.appid}"
 secret_env = "WECHAT_APPSECRET_NEWS"
 api_base = "{news.base_url}"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return root
 
 
-def test_a_missing_secret_for_one_account_sends_nothing_to_any(tmp_path: Path,
-                                                             accounts: tuple[SandboxServer, SandboxServer]) -> None:
+def test_a_missing_secret_for_one_account_sends_nothing_to_any(
+    tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]
+) -> None:
     blog, news = accounts
     site = two_account_site(tmp_path / "site", blog, news)
     write_post(site / "posts" / "both.md", title="Both", extra="accounts: [blog, news]\n")
@@ -269,7 +356,10 @@ def test_a_missing_secret_for_one_account_sends_nothing_to_any(tmp_path: Path,
     for extra in ([], ["--dry-run"]):
         run = mdwx("publish", "posts", *extra, cwd=site, env=env)
         assert run.returncode == 2, (extra, run.stderr)
-        assert "account 'news' has no credentials" in run.stderr and "WECHAT_APPSECRET_NEWS" in run.stderr
+        assert (
+            "account 'news' has no credentials" in run.stderr
+            and "WECHAT_APPSECRET_NEWS" in run.stderr
+        )
         assert "Traceback" not in run.stderr and "planned" not in run.stderr
     assert (len(blog.requests), len(news.requests)) == before  # not even a token was fetched
     env["WECHAT_APPSECRET_NEWS"] = news.secret
@@ -278,15 +368,20 @@ def test_a_missing_secret_for_one_account_sends_nothing_to_any(tmp_path: Path,
 
 
 def test_delete_takes_one_post_and_all_deletes_every_article_after_one_question(
-        tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]) -> None:
+    tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]
+) -> None:
     blog, news = accounts
     site = two_account_site(tmp_path / "site", blog, news)
     first = write_post(site / "posts" / "a.md", title="First", extra="accounts: [blog]\n")
     write_post(site / "posts" / "b.md", title="Second", extra="accounts: [blog, news]\n")
-    env = cli_env(tmp_path, blog, news, WECHAT_APPSECRET_BLOG=blog.secret, WECHAT_APPSECRET_NEWS=news.secret)
+    env = cli_env(
+        tmp_path, blog, news, WECHAT_APPSECRET_BLOG=blog.secret, WECHAT_APPSECRET_NEWS=news.secret
+    )
     earlier = {a.media_id for s in (blog, news) for a in s.store.articles(include_deleted=True)}
     assert mdwx("publish", "posts", "--draft", cwd=site, env=env).returncode == 0
-    made = [a.media_id for s in (blog, news) for a in s.store.articles() if a.media_id not in earlier]
+    made = [
+        a.media_id for s in (blog, news) for a in s.store.articles() if a.media_id not in earlier
+    ]
     assert len(made) == 3
     before = len(blog.requests) + len(news.requests)
     for args in (["posts"], ["posts/a.md", "posts/b.md"]):
@@ -301,7 +396,10 @@ def test_delete_takes_one_post_and_all_deletes_every_article_after_one_question(
     # --all without a terminal and without --yes: listed, then refused; nothing deleted.
     asked = mdwx("delete", "posts", "--all", cwd=site, env=env)
     assert asked.returncode == 2 and "2 articles to delete" in asked.stderr, asked.stderr
-    assert "b.md: the article 'Second'" in asked.stderr and "a.md" not in asked.stderr.split("to delete")[1]
+    assert (
+        "b.md: the article 'Second'" in asked.stderr
+        and "a.md" not in asked.stderr.split("to delete")[1]
+    )
     assert len(blog.requests) + len(news.requests) == after_one
     done = mdwx("delete", "posts", "--all", "--yes", cwd=site, env=env)
     assert done.returncode == 0, done.stderr
@@ -312,20 +410,43 @@ def test_delete_takes_one_post_and_all_deletes_every_article_after_one_question(
 
 
 def test_a_remote_covers_crops_are_judged_once_fetched_before_any_account_is_sent(
-        tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]) -> None:
+    tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]
+) -> None:
     blog, news = accounts
     site = two_account_site(tmp_path / "site", blog, news)
     text = (site / "mdwx.toml").read_text("utf-8")
-    (site / "mdwx.toml").write_text(text.replace('api_base = "' + blog.base_url + '"\n',
-                                                 'api_base = "' + blog.base_url + '"\nbackend = "draft"\n'), "utf-8")
-    post = write_post(site / "posts" / "p.md", title="Remote cover",
-                      extra=f"accounts: [news, blog]\ncover: http://{PUBLIC_HOST}/c.png\npic_crop_1_1: [0, 0, 1, 1]\n")
+    (site / "mdwx.toml").write_text(
+        text.replace(
+            'api_base = "' + blog.base_url + '"\n',
+            'api_base = "' + blog.base_url + '"\nbackend = "draft"\n',
+        ),
+        "utf-8",
+    )
+    post = write_post(
+        site / "posts" / "p.md",
+        title="Remote cover",
+        extra=f"accounts: [news, blog]\ncover: http://{PUBLIC_HOST}/c.png\npic_crop_1_1: [0, 0, 1, 1]\n",
+    )
     assert api.check(post).ok  # its size is not known offline: nothing is fetched by check
     before = len(blog.requests) + len(news.requests), rows(blog) + rows(news)
-    case = Case("media", {"blog": "draft", "news": None}, {"blog": None, "news": None}, ("news", "blog"), None,
-                frozenset({"blog", "news"}), "Remote cover", "article", "none", "", None)
+    case = Case(
+        "media",
+        {"blog": "draft", "news": None},
+        {"blog": None, "news": None},
+        ("news", "blog"),
+        None,
+        frozenset({"blog", "news"}),
+        "Remote cover",
+        "article",
+        "none",
+        "",
+        None,
+    )
     dry = outcome(lambda: api.publish(post, options_for(case, blog, news, dry_run=True)))
     real = outcome(lambda: api.publish(post, options_for(case, blog, news)))
     assert dry == real and real[0] == 1
     assert real[1] == [real[1][0]] * 2 and "account 'blog': pic_crop_1_1 is 40×30 px" in real[1][0]
-    assert (len(blog.requests) + len(news.requests), rows(blog) + rows(news)) == before  # news was not sent either
+    assert (
+        len(blog.requests) + len(news.requests),
+        rows(blog) + rows(news),
+    ) == before  # news was not sent either

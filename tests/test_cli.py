@@ -58,17 +58,22 @@ def test_check_json_reports_each_post(tmp_path: Path) -> None:
     assert all(post["content_chars"] < 20000 for post in document["posts"])
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    (b"---\ntitle: [x\n---\nbody\n", "invalid YAML"),
-    (b"---\n- a\n---\nbody\n", "must be a mapping"),
-    (b"---\ntitle: 1\nauthor: [a]\n---\nbody\n", "author must be text"),
-    ("---\ntitle: {}\n---\nbody\n".format("长" * 65).encode(), "1 over the limit of 64"),
-    (b"---\ntitle: t\n---\n\n![x](missing.png)\n", "image not found"),
-    ("中文".encode("gbk"), "not UTF-8"),
-    (b"", "empty"),
-    (b"---\ntitle: t\ntheme: neon\n---\nbody\n", "neon"),
-])
-def test_bad_input_is_one_line_exit_1_no_traceback(tmp_path: Path, text: bytes, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"---\ntitle: [x\n---\nbody\n", "invalid YAML"),
+        (b"---\n- a\n---\nbody\n", "must be a mapping"),
+        (b"---\ntitle: 1\nauthor: [a]\n---\nbody\n", "author must be text"),
+        ("---\ntitle: {}\n---\nbody\n".format("长" * 65).encode(), "1 over the limit of 64"),
+        (b"---\ntitle: t\n---\n\n![x](missing.png)\n", "image not found"),
+        ("中文".encode("gbk"), "not UTF-8"),
+        (b"", "empty"),
+        (b"---\ntitle: t\ntheme: neon\n---\nbody\n", "neon"),
+    ],
+)
+def test_bad_input_is_one_line_exit_1_no_traceback(
+    tmp_path: Path, text: bytes, expected: str
+) -> None:
     (tmp_path / "mdwx.toml").write_text("", encoding="utf-8")
     post = tmp_path / "post.md"
     post.write_bytes(text)
@@ -100,8 +105,13 @@ def test_publish_without_credentials_is_a_config_error(tmp_path: Path) -> None:
 def test_publish_json_shape_against_a_sandbox_and_no_secret_anywhere(tmp_path: Path) -> None:
     site = copy_site(tmp_path)
     with sandbox() as sb:
-        env = dict(os.environ, MDWX_API_BASE=sb.base_url, WECHAT_APPID=sb.appid, WECHAT_APPSECRET=sb.secret,
-                   XDG_CACHE_HOME=str(tmp_path / "cache"))
+        env = dict(
+            os.environ,
+            MDWX_API_BASE=sb.base_url,
+            WECHAT_APPID=sb.appid,
+            WECHAT_APPSECRET=sb.secret,
+            XDG_CACHE_HOME=str(tmp_path / "cache"),
+        )
         result = run("publish", str(site), "--json", "--wait", env=env)
         status = run("status", str(site), "--json", env=env)
         tokens = [row[0] for row in sb.store._db.execute("SELECT token FROM tokens")]
@@ -118,11 +128,16 @@ def test_publish_json_shape_against_a_sandbox_and_no_secret_anywhere(tmp_path: P
         for text in (result.stdout, result.stderr, status.stdout, status.stderr):
             assert secret not in text
         assert secret.encode() not in state_bytes
-    cache_files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.suffix == ".json"]
+    cache_files = [
+        p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.suffix == ".json"
+    ]
     assert cache_files and all(p.stat().st_mode & 0o077 == 0 for p in cache_files)
     # Every other file the run wrote (state and its WAL, locks, the cache's lock files).
-    written = [p for p in [*site.rglob("*"), *(tmp_path / "cache").rglob("*")]
-               if p.is_file() and p not in cache_files]
+    written = [
+        p
+        for p in [*site.rglob("*"), *(tmp_path / "cache").rglob("*")]
+        if p.is_file() and p not in cache_files
+    ]
     for secret in [sb.secret, *tokens]:
         for path in written:
             assert secret.encode() not in path.read_bytes(), path
@@ -132,7 +147,9 @@ def test_publish_sandbox_prints_where_to_read_each_article(tmp_path: Path) -> No
     site = copy_site(tmp_path)
     result = run("publish", str(site), "--sandbox")
     assert result.returncode == 0, result.stderr
-    assert result.stderr.count("read it at http://127.0.0.1:") == len(list((site / "posts").glob("*.md")))
+    assert result.stderr.count("read it at http://127.0.0.1:") == len(
+        list((site / "posts").glob("*.md"))
+    )
     again = run("publish", str(site), "--sandbox", "--json")
     document = json.loads(again.stdout)
     assert {p["uploads"]["images"] for p in document["posts"]} == {0}
@@ -143,8 +160,12 @@ def test_delete_asks_unless_yes(tmp_path: Path) -> None:
     site = copy_site(tmp_path)
     post = site / "posts" / "hello-mdwx.md"
     assert run("publish", str(post), "--sandbox", "--draft").returncode == 0
-    refused = subprocess.run([sys.executable, "-m", "mdwx", "delete", str(post), "--sandbox"],
-                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    refused = subprocess.run(
+        [sys.executable, "-m", "mdwx", "delete", str(post), "--sandbox"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
     assert refused.returncode == 2 and "--yes" in refused.stderr
     deleted = run("delete", str(post), "--sandbox", "--yes")
     assert deleted.returncode == 0, deleted.stderr
@@ -156,7 +177,9 @@ def test_delete_asks_unless_yes(tmp_path: Path) -> None:
 def test_dry_run_lists_plan_and_sends_nothing(tmp_path: Path) -> None:
     site = copy_site(tmp_path)
     with sandbox() as sb:
-        env = dict(os.environ, MDWX_API_BASE=sb.base_url, WECHAT_APPID=sb.appid, WECHAT_APPSECRET=sb.secret)
+        env = dict(
+            os.environ, MDWX_API_BASE=sb.base_url, WECHAT_APPID=sb.appid, WECHAT_APPSECRET=sb.secret
+        )
         result = run("publish", str(site), "--dry-run", env=env)
         assert result.returncode == 0, result.stderr
         assert sb.requests == []
@@ -169,18 +192,36 @@ def test_sandbox_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
 
     import httpx
 
-    process = subprocess.Popen([sys.executable, "-m", "mdwx", "sandbox", "--port", "0", "--state",
-                                str(tmp_path / "sandbox.db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, preexec_fn=default_sigint)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mdwx",
+            "sandbox",
+            "--port",
+            "0",
+            "--state",
+            str(tmp_path / "sandbox.db"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=default_sigint,
+    )
     try:
         first = process.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:\d+", first)
         assert match, first
         lines = [process.stdout.readline() for _ in range(6)]
         assert any("export WECHAT_APPID=" in line for line in lines)
-        token = httpx.post(f"{match.group(0)}/cgi-bin/stable_token", json={
-            "grant_type": "client_credential", "appid": "wx5a4d0b0c5a4d0b0c",
-            "secret": "5b0c3f6e9a1d4c7b8e2f0a6d3c9b1e47"}).json()
+        token = httpx.post(
+            f"{match.group(0)}/cgi-bin/stable_token",
+            json={
+                "grant_type": "client_credential",
+                "appid": "wx5a4d0b0c5a4d0b0c",
+                "secret": "5b0c3f6e9a1d4c7b8e2f0a6d3c9b1e47",
+            },
+        ).json()
         assert "access_token" in token
     finally:
         process.send_signal(signal.SIGINT)

@@ -15,7 +15,9 @@ def test_publish_status_delete_through_the_draft_api(tmp_path: Path) -> None:
     (site / "mdwx.toml").write_text("", encoding="utf-8")
     with sandbox() as sb:
         env = sandbox_env(sb, tmp_path)
-        code, out = mdwx_json("publish", str(post), "--backend", "draft", "--wait", cwd=site, env=env)
+        code, out = mdwx_json(
+            "publish", str(post), "--backend", "draft", "--wait", cwd=site, env=env
+        )
         assert code == 0 and out["posts"][0]["status"] == "published"
         assert count(sb, "draft/add") == 1 and count(sb, "freepublish/submit") == 1
         assert count(sb, "publish/uploadnews") == 0
@@ -61,13 +63,17 @@ def test_sample_site_through_the_draft_api_then_a_rerun_sends_nothing(tmp_path: 
     site = copy_site(tmp_path)
     with sandbox() as sb:
         env = sandbox_env(sb, tmp_path)
-        code, first = mdwx_json("publish", str(site), "--backend", "draft", "--wait", cwd=tmp_path, env=env)
+        code, first = mdwx_json(
+            "publish", str(site), "--backend", "draft", "--wait", cwd=tmp_path, env=env
+        )
         posts = first["posts"]
         assert code == 0 and len(posts) == len(list((site / "posts").glob("*.md")))
         assert {p["status"] for p in posts} == {"published"}
         assert all(p["url"].startswith(f"{sb.base_url}/s/") for p in posts)
         sb.clear_log()
-        code, again = mdwx_json("publish", str(site), "--backend", "draft", "--wait", cwd=tmp_path, env=env)
+        code, again = mdwx_json(
+            "publish", str(site), "--backend", "draft", "--wait", cwd=tmp_path, env=env
+        )
         assert code == 0
         assert {tuple(p["steps"]) for p in again["posts"]} == {("unchanged",)}
         assert sb.requests == []

@@ -31,7 +31,9 @@ def test_config_is_found_above_the_post(tmp_path: Path) -> None:
 
 
 def test_pyproject_tool_mdwx_is_a_config(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.mdwx]\nlink_policy = "strip"\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mdwx]\nlink_policy = "strip"\n', encoding="utf-8"
+    )
     assert load_config(tmp_path).link_policy == "strip"
 
 
@@ -44,13 +46,16 @@ def test_unknown_setting_names_closest(tmp_path: Path) -> None:
         load_config(tmp_path)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('link_policy = "delete"', "link_policy must be one of"),
-    ("concurrency = 0", "concurrency must be between 1 and 64"),
-    ('concurrency = "8"', "concurrency must be a whole number"),
-    ('api_base = "ftp://x"', "api_base 'ftp://x' is not an http"),
-    ("[limits\ntitle = 1", "invalid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('link_policy = "delete"', "link_policy must be one of"),
+        ("concurrency = 0", "concurrency must be between 1 and 64"),
+        ('concurrency = "8"', "concurrency must be a whole number"),
+        ('api_base = "ftp://x"', "api_base 'ftp://x' is not an http"),
+        ("[limits\ntitle = 1", "invalid TOML"),
+    ],
+)
 def test_bad_config_is_a_config_error(tmp_path: Path, text: str, message: str) -> None:
     site(tmp_path, text)
     with pytest.raises(ConfigError, match=message) as info:
@@ -93,15 +98,32 @@ def test_same_post_twice_is_listed_once(tmp_path: Path) -> None:
 
 @settings(max_examples=60)
 @given(
-    after=st.lists(st.sampled_from(['theme = "default"', "# a comment", 'author = "林"',
-                                    "[images]\nmax_width = 900", '[video]\ntags = ["a"]']),
-                   unique=True, max_size=4),
+    after=st.lists(
+        st.sampled_from(
+            [
+                'theme = "default"',
+                "# a comment",
+                'author = "林"',
+                "[images]\nmax_width = 900",
+                '[video]\ntags = ["a"]',
+            ]
+        ),
+        unique=True,
+        max_size=4,
+    ),
     blank=st.integers(0, 3),
-    bad=st.sampled_from([("tab_width", '"four"', "tab_width"), ("comments", '"everyone"', "comments"),
-                         ("concurrency", "0", "concurrency"), ("link_policy", "7", "link_policy")]),
+    bad=st.sampled_from(
+        [
+            ("tab_width", '"four"', "tab_width"),
+            ("comments", '"everyone"', "comments"),
+            ("concurrency", "0", "concurrency"),
+            ("link_policy", "7", "link_policy"),
+        ]
+    ),
 )
-def test_a_bad_setting_is_reported_at_its_own_line(tmp_path: Path, after: list[str], blank: int,
-                                                    bad: tuple[str, str, str]) -> None:
+def test_a_bad_setting_is_reported_at_its_own_line(
+    tmp_path: Path, after: list[str], blank: int, bad: tuple[str, str, str]
+) -> None:
     key, value, named = bad
     # Top-level settings come before any table in TOML: blank lines, the bad one, then the rest.
     top = sorted(after, key=lambda line: line.startswith("["))

@@ -22,8 +22,15 @@ POST = "---\ntitle: {title}\ncover: /cover.png\n---\n\nBody.\n"
 def make_site(base: Path) -> Path:
     """A site under ``base/site`` with one post, and a post outside it in ``base/outside``."""
     write_tree(base / "outside", {"secret.md": POST.format(title="SECRET")})
-    return write_tree(base / "site", {"posts/deep/": "", "mdwx.toml": "", "cover.png": png_bytes((20, 20), "white"),
-                                      "posts/ok.md": POST.format(title="ok")})
+    return write_tree(
+        base / "site",
+        {
+            "posts/deep/": "",
+            "mdwx.toml": "",
+            "cover.png": png_bytes((20, 20), "white"),
+            "posts/ok.md": POST.format(title="ok"),
+        },
+    )
 
 
 @settings(max_examples=30)
@@ -81,9 +88,12 @@ def test_a_fifo_named_as_a_post_is_not_read(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["header", "footer"])
 @pytest.mark.parametrize(
-    "reference", ["../outside/secret.md", "{base}/outside/secret.md", "link.md", "/dev/zero", "posts"]
+    "reference",
+    ["../outside/secret.md", "{base}/outside/secret.md", "link.md", "/dev/zero", "posts"],
 )
-def test_templates_are_confined_like_every_local_file(tmp_path: Path, kind: str, reference: str) -> None:
+def test_templates_are_confined_like_every_local_file(
+    tmp_path: Path, kind: str, reference: str
+) -> None:
     site = make_site(tmp_path)
     (site / "link.md").symlink_to(tmp_path / "outside" / "secret.md")
     reference = reference.format(base=tmp_path)

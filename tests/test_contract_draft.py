@@ -45,14 +45,21 @@ def test_draft_box_round_trip_with_typed_results(sandbox: SandboxServer) -> None
         async with client_for(sandbox) as wx:
             thumb = await cover(wx)
             crop = "0_0_1_1"
-            media_id = await wx.draft_add([news(thumb, title="一", author="作者",
-                                                pic_crop_235_1=crop), news(thumb, title="二")])
+            media_id = await wx.draft_add(
+                [
+                    news(thumb, title="一", author="作者", pic_crop_235_1=crop),
+                    news(thumb, title="二"),
+                ]
+            )
             await wx.draft_update(media_id, news(thumb, title="新二"), index=1)
             draft = await wx.draft_get(media_id)
             assert [i.title for i in draft.news_item] == ["一", "新二"]
             first = draft.news_item[0]
             assert (first.author, first.thumb_media_id, first.pic_crop_235_1) == (
-                "作者", thumb, crop)
+                "作者",
+                thumb,
+                crop,
+            )
             assert first.url.endswith(f"/s/{media_id}?idx=1") and draft.update_time > 0
             assert await wx.draft_count() == 1
             page = await wx.draft_batchget(no_content=True)
@@ -85,14 +92,17 @@ def test_update_index_counts_from_0(sandbox: SandboxServer) -> None:
     assert draft.items[0]["title"] == "改"
 
 
-@pytest.mark.parametrize(("fields", "errcode", "field", "words"), [
-    ({"title": "标" * 65}, 45003, "title", "limits.title"),
-    ({"author": "作" * 17}, 45110, "author", "16 characters"),
-    ({"digest": "摘" * 121}, 45004, "digest", "120"),
-    ({"content": "<p>" + "x" * 700_000 + "</p>"}, 45002, "content", "690 KB"),
-    ({"thumb_media_id": "not-permanent"}, 40007, "thumb_media_id", "add_material"),
-    ({"pic_crop_1_1": "0_0_1_1"}, 40097, None, "pic_crop_1_1"),
-])
+@pytest.mark.parametrize(
+    ("fields", "errcode", "field", "words"),
+    [
+        ({"title": "标" * 65}, 45003, "title", "limits.title"),
+        ({"author": "作" * 17}, 45110, "author", "16 characters"),
+        ({"digest": "摘" * 121}, 45004, "digest", "120"),
+        ({"content": "<p>" + "x" * 700_000 + "</p>"}, 45002, "content", "690 KB"),
+        ({"thumb_media_id": "not-permanent"}, 40007, "thumb_media_id", "add_material"),
+        ({"pic_crop_1_1": "0_0_1_1"}, 40097, None, "pic_crop_1_1"),
+    ],
+)
 def test_draft_add_refusals_are_typed_with_hints(
     sandbox: SandboxServer, fields: dict, errcode: int, field: str | None, words: str
 ) -> None:
@@ -125,8 +135,12 @@ def test_image_post_plain_text_and_html_refusal(sandbox: SandboxServer) -> None:
     async def go() -> None:
         async with client_for(sandbox) as wx:
             images = [await cover(wx, (100, 100)) for _ in range(2)]
-            art = {"article_type": "newspic", "title": "图", "content": "文字",
-                   "image_info": {"image_list": [{"image_media_id": m} for m in images]}}
+            art = {
+                "article_type": "newspic",
+                "title": "图",
+                "content": "文字",
+                "image_info": {"image_list": [{"image_media_id": m} for m in images]},
+            }
             media_id = await wx.draft_add([art])
             (item,) = (await wx.draft_get(media_id)).news_item
             assert item.article_type == "newspic" and item.image_media_ids == tuple(images)
@@ -155,7 +169,9 @@ def test_submit_follow_read_and_delete_a_publication(sandbox: SandboxServer) -> 
             assert "甲" in httpx.get(job.url or "").text
             article = await wx.freepublish_getarticle(job.article_id)
             assert [(i.title, i.is_deleted) for i in article.news_item] == [
-                ("甲", False), ("乙", False)]
+                ("甲", False),
+                ("乙", False),
+            ]
             page = await wx.freepublish_batchget()
             assert [a.article_id for a in page.items] == [job.article_id]
             await wx.freepublish_delete(job.article_id, index=2)  # from 1: the second
@@ -173,11 +189,14 @@ def test_submit_follow_read_and_delete_a_publication(sandbox: SandboxServer) -> 
     run(go())
 
 
-@pytest.mark.parametrize(("outcome", "fail_idx", "words"), [
-    (2, (1, 2), "originality check failed"),
-    (3, (), "general reason"),
-    (4, (1, 2), "review rejected"),
-])
+@pytest.mark.parametrize(
+    ("outcome", "fail_idx", "words"),
+    [
+        (2, (1, 2), "originality check failed"),
+        (3, (), "general reason"),
+        (4, (1, 2), "review rejected"),
+    ],
+)
 def test_publish_failures_with_fail_idx_explained_in_words(
     sandbox: SandboxServer, outcome: int, fail_idx: tuple[int, ...], words: str
 ) -> None:
@@ -198,9 +217,14 @@ def test_publish_failures_with_fail_idx_explained_in_words(
     assert err.to_json()["fail_idx"] == list(fail_idx)
 
 
-@pytest.mark.parametrize(("code", "words"), [
-    (53503, "pre-publish check"), (53504, "web console"), (53505, "saved by hand"),
-])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (53503, "pre-publish check"),
+        (53504, "web console"),
+        (53505, "saved by hand"),
+    ],
+)
 def test_submit_refusals_are_publish_refused(sandbox: SandboxServer, code: int, words: str) -> None:
     async def go() -> None:
         async with client_for(sandbox) as wx:
@@ -228,8 +252,11 @@ def test_unknown_ids_name_what_is_unknown(sandbox: SandboxServer) -> None:
     async def go() -> list[str]:
         texts = []
         async with client_for(sandbox) as wx:
-            for call in (wx.freepublish_get("1"), wx.freepublish_getarticle("a"),
-                         wx.freepublish_submit("m")):
+            for call in (
+                wx.freepublish_get("1"),
+                wx.freepublish_getarticle("a"),
+                wx.freepublish_submit("m"),
+            ):
                 with pytest.raises(WeChatError) as caught:
                     await call
                 assert caught.value.errcode == 40007
@@ -249,4 +276,9 @@ def test_token_expiry_is_renewed_on_draft_calls(sandbox: SandboxServer) -> None:
 
     run(go())
     assert endpoints(sandbox, 5) == [
-        "stable_token", "draft/count", "draft/count", "stable_token", "draft/count"]
+        "stable_token",
+        "draft/count",
+        "draft/count",
+        "stable_token",
+        "draft/count",
+    ]

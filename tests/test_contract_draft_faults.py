@@ -99,8 +99,9 @@ def test_draft_add_after_an_unclear_failure_is_outcome_unknown_and_not_repeated(
     assert [r.endpoint for r in requests_of(sandbox, 3)].count("draft/add") == 1
 
 
-@pytest.mark.parametrize(("kind", "took_effect"), [("drop_after", True), ("drop", False),
-                                                   ("http500", False)])
+@pytest.mark.parametrize(
+    ("kind", "took_effect"), [("drop_after", True), ("drop", False), ("http500", False)]
+)
 def test_a_lost_submit_is_outcome_unknown_and_settled_by_looking(
     sandbox: SandboxServer, kind: str, took_effect: bool
 ) -> None:
@@ -161,9 +162,11 @@ def shared() -> Any:
 
 @settings(max_examples=40)
 @given(count=st.integers(1, 8), index=st.integers(-1, 10))
-def test_index_conventions_over_every_draft_size(shared: SandboxServer, count: int,
-                                                 index: int) -> None:
+def test_index_conventions_over_every_draft_size(
+    shared: SandboxServer, count: int, index: int
+) -> None:
     """draft/update takes index 0..count-1; freepublish/delete takes 0 (all) or 1..count."""
+
     async def go() -> tuple[bool, bool]:
         async with client_for(shared) as wx:
             thumb = await cover(wx)

@@ -129,11 +129,12 @@ def test_corpus_article_renders_wechat_safe(path: Path) -> None:
     # The file is the body as is: these articles were not written with front matter for mdwx
     # (one opens with a ``---`` rule that a front matter reader rightly refuses).
     config = SiteConfig(root=CORPUS)
-    article = Article(path=path, title=path.stem, body=path.read_text("utf-8"), body_line=1, slug=path.stem)
+    article = Article(
+        path=path, title=path.stem, body=path.read_text("utf-8"), body_line=1, slug=path.stem
+    )
     document = render_article(article, config)
     assert document.html.strip()
     assert safety_problems(document.html, config.link_policy) == []
-
 
 
 @functools.cache

@@ -26,8 +26,12 @@ pytestmark = pytest.mark.slow
 
 def run_env(sb: SandboxServer, tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(MDWX_API_BASE=sb.base_url, WECHAT_APPID=sb.appid, WECHAT_APPSECRET=sb.secret,
-               XDG_CACHE_HOME=str(tmp_path / "cache"))
+    env.update(
+        MDWX_API_BASE=sb.base_url,
+        WECHAT_APPID=sb.appid,
+        WECHAT_APPSECRET=sb.secret,
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+    )
     env.pop("WECHAT_ACCESS_TOKEN", None)
     return env
 
@@ -40,8 +44,12 @@ def publish_command(site: Path, api: Api) -> list[str]:
     return [sys.executable, "-m", "mdwx", *publish_args(site, api)]
 
 
-def kill_when(sb: SandboxServer, process: subprocess.Popen[bytes],
-              condition: Callable[[list[RequestRecord]], bool], timeout: float = 600) -> bool:
+def kill_when(
+    sb: SandboxServer,
+    process: subprocess.Popen[bytes],
+    condition: Callable[[list[RequestRecord]], bool],
+    timeout: float = 600,
+) -> bool:
     """SIGKILL the process as soon as the sandbox log satisfies ``condition``.
 
     ``timeout`` only bounds a hang: a busy machine may take minutes to reach the point, and
@@ -65,7 +73,9 @@ def count(endpoint: str, n: int) -> Callable[[list[RequestRecord]], bool]:
 
 KILL_POINTS: dict[str, Callable[[Api], Callable[[list[RequestRecord]], bool]]] = {
     "during image uploads": lambda api: count("media/uploadimg", 3),
-    "during video blocks": lambda api: lambda log: any(r.endpoint.endswith("upload_block") for r in log),
+    "during video blocks": lambda api: (
+        lambda log: any(r.endpoint.endswith("upload_block") for r in log)
+    ),
     "after first article upload": lambda api: count(api.create, 1),
     "after first submit": lambda api: count(api.submit, 1),
     "after third submit": lambda api: count(api.submit, 3),
@@ -74,15 +84,23 @@ KILL_POINTS: dict[str, Callable[[Api], Callable[[list[RequestRecord]], bool]]] =
 
 @pytest.mark.parametrize("backend", list(APIS))
 @pytest.mark.parametrize("point", list(KILL_POINTS))
-def test_sigkill_then_rerun_completes_without_duplicates(tmp_path: Path, point: str, backend: str) -> None:
+def test_sigkill_then_rerun_completes_without_duplicates(
+    tmp_path: Path, point: str, backend: str
+) -> None:
     api = APIS[backend]
     site = copy_site(tmp_path)
     posts = len(list((site / "posts").glob("*.md")))
     with sandbox(latency=0.01) as sb:
         env = run_env(sb, tmp_path)
-        process = subprocess.Popen(publish_command(site, api), env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-        assert kill_when(sb, process, KILL_POINTS[point](api)), "the run ended before the kill point"
+        process = subprocess.Popen(
+            publish_command(site, api),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert kill_when(sb, process, KILL_POINTS[point](api)), (
+            "the run ended before the kill point"
+        )
         # The runs after the kill need no process of their own: same command, in this process.
         # A kill inside a write of the journal leaves an uncommitted tail, which SQLite drops
         # as it opens (docs/reliability.md): the re-run needs no recovery by hand.

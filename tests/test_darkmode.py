@@ -45,36 +45,67 @@ def test_a_dark_background_is_kept(rgb: tuple[int, int, int]) -> None:
 
 
 @given(channels, channels)
-def test_text_stands_out_from_its_dark_background(text: tuple[int, int, int], light_bg: tuple[int, int, int]) -> None:
+def test_text_stands_out_from_its_dark_background(
+    text: tuple[int, int, int], light_bg: tuple[int, int, int]
+) -> None:
     """Whatever the colours, text over a converted background differs from it by WeChat's
     minimum perceived brightness (65), or is near-white, or as bright as its rule lets a
     lightened text be (the dark text's distance from the dark page, 138)."""
     background = dark_background(light_bg)
     shown = dark_text(text, background)
     cap = brightness(DARK_TEXT) - brightness(DARK_PAGE)
-    assert (brightness(shown) >= 250 or abs(brightness(shown) - brightness(background)) >= MIN_DIFFERENCE - 1.5
-            or abs(brightness(shown) - cap) < 1)
+    assert (
+        brightness(shown) >= 250
+        or abs(brightness(shown) - brightness(background)) >= MIN_DIFFERENCE - 1.5
+        or abs(brightness(shown) - cap) < 1
+    )
 
 
 def test_white_page_and_dark_text_become_wechats_dark_page_and_light_text() -> None:
     assert dark_background((255, 255, 255)) == DARK_PAGE
     assert hex_colour(dark_text((51, 51, 51), DARK_PAGE)) == "#a3a3a3"  # white at 60 %
-    assert dark_background((39, 40, 34)) != (255 - 39, 255 - 40, 255 - 34)  # a dark code block: not inverted
+    assert dark_background((39, 40, 34)) != (
+        255 - 39,
+        255 - 40,
+        255 - 34,
+    )  # a dark code block: not inverted
     assert brightness(dark_background((39, 40, 34))) < 70
 
 
 def _element(depth: int) -> st.SearchStrategy[str]:
-    colour = st.sampled_from(["#fff", "#ffffff", "#333", "#07c160", "#272822", "rgb(250, 240, 230)",
-                              "rgba(0,0,0,0)", "white", "black", "#eef4fd"])
-    style = st.lists(st.tuples(st.sampled_from(["color", "background", "background-color",
-                                                "border-left", "margin"]), colour), max_size=3)
+    colour = st.sampled_from(
+        [
+            "#fff",
+            "#ffffff",
+            "#333",
+            "#07c160",
+            "#272822",
+            "rgb(250, 240, 230)",
+            "rgba(0,0,0,0)",
+            "white",
+            "black",
+            "#eef4fd",
+        ]
+    )
+    style = st.lists(
+        st.tuples(
+            st.sampled_from(["color", "background", "background-color", "border-left", "margin"]),
+            colour,
+        ),
+        max_size=3,
+    )
     text = st.text(st.characters(whitelist_categories=("L", "N")), max_size=5)
     children = st.lists(_element(depth - 1), max_size=3) if depth else st.just([])
     return st.builds(
         lambda tag, pairs, words, inner: (
             f'<{tag} style="{";".join(f"{n}:{v}" if n != "border-left" else f"{n}:4px solid {v}" for n, v in pairs)}">'
-            f"{words}{''.join(inner)}</{tag}>"),
-        st.sampled_from(["section", "p", "span", "td"]), style, text, children)
+            f"{words}{''.join(inner)}</{tag}>"
+        ),
+        st.sampled_from(["section", "p", "span", "td"]),
+        style,
+        text,
+        children,
+    )
 
 
 @settings(max_examples=60)
@@ -86,7 +117,9 @@ def test_the_preview_marks_only_what_dark_mode_changes(html: str) -> None:
     assert re.sub(r' data-dm="\d+"', "", marked) == html
     marks = re.findall(r'data-dm="(\d+)"', marked)
     assert sorted(marks, key=int) == [str(n) for n in range(len(marks))]
-    assert len(css.splitlines()) == len(marks) and all("!important" in rule for rule in css.splitlines())
+    assert len(css.splitlines()) == len(marks) and all(
+        "!important" in rule for rule in css.splitlines()
+    )
     dark = dark_html(html)
     assert all(colour in dark for colour in re.findall(r"#[0-9a-f]{6}", css))
 

@@ -23,7 +23,9 @@ def _check(path: Path) -> tuple[int, str]:
 @pytest.mark.parametrize("depth", [50, 5_000])
 def test_deep_yaml_front_matter(tmp_path: Path, depth: int) -> None:
     post = tmp_path / "a.md"
-    post.write_text("---\ntitle: t\nx: " + "{a: " * depth + "1" + "}" * depth + "\n---\nx\n", "utf-8")
+    post.write_text(
+        "---\ntitle: t\nx: " + "{a: " * depth + "1" + "}" * depth + "\n---\nx\n", "utf-8"
+    )
     code, output = _check(post)
     if depth == 50:  # nested but reasonable: read, the key warned about
         assert "unknown front matter key" in output
@@ -47,15 +49,23 @@ def test_deep_site_config(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("depth, refused", [(200, False), (100_000, True)])
 def test_deep_svg(tmp_path: Path, depth: int, refused: bool) -> None:
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">' + "<g>" * depth
-           + '<rect width="5" height="5"/>' + "</g>" * depth + "</svg>")
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        + "<g>" * depth
+        + '<rect width="5" height="5"/>'
+        + "</g>" * depth
+        + "</svg>"
+    )
     (tmp_path / "deep.svg").write_text(svg, "utf-8")
     post = tmp_path / "c.md"
     post.write_text("---\ntitle: c\n---\n\n![s](deep.svg)\n", "utf-8")
     code, output = _check(post)
     assert "Traceback" not in output
     if refused:
-        assert code == 1 and f"{post}:5: deep.svg: SVG elements are nested more than 256 deep" in output
+        assert (
+            code == 1
+            and f"{post}:5: deep.svg: SVG elements are nested more than 256 deep" in output
+        )
     else:
         assert code == 0, output
 

@@ -24,14 +24,31 @@ PROBLEMS: dict[str, tuple[str | None, str | None, str, str, str]] = {
     "title": ("title: " + "长" * 70, None, "article", "error", "title is 70 characters"),
     "author": ("author: " + "a" * 20, None, "article", "error", "author is 20 characters"),
     "comments": ("comments: maybe", None, "article", "error", "comments must be one of"),
-    "source_url": ("source_url: ftp://example.com/x", None, "article", "error", "source_url must be"),
-    "show_cover_pic": ("show_cover_pic: sometimes", None, "article", "error", "show_cover_pic must be"),
+    "source_url": (
+        "source_url: ftp://example.com/x",
+        None,
+        "article",
+        "error",
+        "source_url must be",
+    ),
+    "show_cover_pic": (
+        "show_cover_pic: sometimes",
+        None,
+        "article",
+        "error",
+        "show_cover_pic must be",
+    ),
     "unknown": ("titel: x", None, "unknown-key", "warning", "unknown front matter key 'titel'"),
     "missing": (None, "![gone](missing.png)", "asset", "error", "missing.png"),
     "broken": (None, "![broken](broken.png)", "asset", "error", "broken.png"),
     "relative": (None, "[a link](other.md)", "relative-link", "warning", "relative link"),
-    "card": (None, "```miniprogram\nappid: wx12\npath: pages/a\ntitle: T\nimage: cover.png\n```", "render", "error",
-             "mini-program appid 'wx12' is not valid"),
+    "card": (
+        None,
+        "```miniprogram\nappid: wx12\npath: pages/a\ntitle: T\nimage: cover.png\n```",
+        "render",
+        "error",
+        "mini-program appid 'wx12' is not valid",
+    ),
 }
 AT_LINE = {"card": 1}  # the problem's line in its block: the card's appid
 
@@ -67,17 +84,23 @@ def _expected(chosen: list[str], where: dict[str, int]) -> set[tuple[str, str, i
 
 @settings(max_examples=25)
 @given(st.lists(st.sampled_from(sorted(PROBLEMS)), unique=True, min_size=1))
-def test_one_check_finds_every_problem_at_its_line(tmp_path_factory: object, chosen: list[str]) -> None:
+def test_one_check_finds_every_problem_at_its_line(
+    tmp_path_factory: object, chosen: list[str]
+) -> None:
     site = tmp_path_factory.mktemp("site")  # type: ignore[attr-defined]
     post, where = _write(site, chosen)
     report = api.check(post).posts[0]
     found = {(d.code, d.severity.value, d.line) for d in report.diagnostics}
     assert found == _expected(chosen, where)
     for name in chosen:  # each message says what is wrong
-        assert any(PROBLEMS[name][4] in d.message for d in report.diagnostics if d.line == where[name])
+        assert any(
+            PROBLEMS[name][4] in d.message for d in report.diagnostics if d.line == where[name]
+        )
     errors = [name for name in chosen if PROBLEMS[name][3] == "error"]
     assert report.ok == (not errors)
-    if errors:  # the first error in the file is the report's error, as the old single-error output said
+    if (
+        errors
+    ):  # the first error in the file is the report's error, as the old single-error output said
         assert report.error is not None and report.diagnostics[0].message == report.error.message
         lines = [d.line or 0 for d in report.diagnostics if d.is_error]
         assert lines == sorted(lines) and report.error.line == min(where[name] for name in errors)
@@ -85,7 +108,16 @@ def test_one_check_finds_every_problem_at_its_line(tmp_path_factory: object, cho
 
 
 def test_eight_problems_in_one_run_in_every_output_format(tmp_path: Path) -> None:
-    chosen = ["title", "author", "comments", "source_url", "unknown", "missing", "broken", "relative"]
+    chosen = [
+        "title",
+        "author",
+        "comments",
+        "source_url",
+        "unknown",
+        "missing",
+        "broken",
+        "relative",
+    ]
     post, where = _write(tmp_path / "site", chosen)
     expected = _expected(chosen, where)
     assert len(expected) == 8
@@ -93,8 +125,13 @@ def test_eight_problems_in_one_run_in_every_output_format(tmp_path: Path) -> Non
 
     human = mdwx("check", str(post), cwd=post.parent, env=env)
     assert human.returncode == 1
-    said = {(m.group(1), int(m.group(2))) for m in re.finditer(r"^(✗|warning:) \S*post\.md:(\d+):", human.stderr, re.M)}
-    assert said == {("✗" if severity == "error" else "warning:", line) for _, severity, line in expected}
+    said = {
+        (m.group(1), int(m.group(2)))
+        for m in re.finditer(r"^(✗|warning:) \S*post\.md:(\d+):", human.stderr, re.M)
+    }
+    assert said == {
+        ("✗" if severity == "error" else "warning:", line) for _, severity, line in expected
+    }
 
     as_json = mdwx("check", str(post), "--json", cwd=post.parent, env=env)
     document = json.loads(as_json.stdout)["posts"][0]
@@ -103,8 +140,11 @@ def test_eight_problems_in_one_run_in_every_output_format(tmp_path: Path) -> Non
     assert len(document["warnings"]) == 2  # the old keys say the same
 
     github = mdwx("check", str(post), "--format", "github", cwd=post.parent, env=env)
-    annotations = re.findall(r"^::(error|warning) file=post\.md,line=(\d+),title=mdwx check \(([a-z-]+)\)::",
-                             github.stdout, re.M)
+    annotations = re.findall(
+        r"^::(error|warning) file=post\.md,line=(\d+),title=mdwx check \(([a-z-]+)\)::",
+        github.stdout,
+        re.M,
+    )
     assert {(code, level, int(line)) for level, line, code in annotations} == expected
 
 
@@ -112,7 +152,9 @@ def test_a_post_that_cannot_be_read_says_so_once_at_its_column(tmp_path: Path) -
     post = tmp_path / "post.md"
     post.write_text("---\ntitle: ok\nauthor: a: b\n---\nbody\n", encoding="utf-8")
     report = api.check(post).posts[0]
-    assert [(d.code, d.severity, d.line, d.column) for d in report.diagnostics] == [("article", Severity.ERROR, 3, 10)]
+    assert [(d.code, d.severity, d.line, d.column) for d in report.diagnostics] == [
+        ("article", Severity.ERROR, 3, 10)
+    ]
     assert str(report.diagnostics[0]).startswith(f"{post}:3:10: invalid YAML front matter")
 
 
@@ -123,7 +165,10 @@ def test_publish_refuses_with_every_error_and_sends_nothing(tmp_path: Path) -> N
     document = json.loads(result.stdout)["posts"][0]
     found = {(d["code"], d["severity"], d["line"]) for d in document["diagnostics"]}
     assert found == _expected(["title", "missing", "unknown"], where)
-    assert document["error"]["message"] == json.loads(mdwx("check", str(post), "--json").stdout)["posts"][0]["error"]["message"]
+    assert (
+        document["error"]["message"]
+        == json.loads(mdwx("check", str(post), "--json").stdout)["posts"][0]["error"]["message"]
+    )
     assert document["uploads"] == {"images": 0, "cached": 0, "videos": 0}
 
 
@@ -153,7 +198,9 @@ def test_every_code_used_in_the_source_is_registered() -> None:
 
 def test_annotations_come_from_the_diagnostics_not_their_text(tmp_path: Path) -> None:
     weird = tmp_path / "we:ird, dir" / "p: 1.md"
-    report = api.PostReport(weird, diagnostics=[Diagnostic("m", str(weird), 3, code="relative-link")])
+    report = api.PostReport(
+        weird, diagnostics=[Diagnostic("m", str(weird), 3, code="relative-link")]
+    )
     (line,) = report_annotations([report])
     assert line.startswith("::warning file=") and ",line=3," in line
 
@@ -173,42 +220,71 @@ def _properties(command: str) -> tuple[str, dict[str, str], str]:
     return level, {k: _unescape(v) for k, v in pairs.items()}, _unescape(message)
 
 
-_NAME = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"), min_size=1, max_size=10)
+_NAME = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="/\x00"),
+    min_size=1,
+    max_size=10,
+)
 
 
 @settings(max_examples=40)
-@given(folder=_NAME.filter(lambda s: s not in (".", "..")),
-       stem=_NAME.filter(lambda s: not s.startswith((".", "_"))),
-       extra=st.sampled_from(["we:ird", "a, b", "::x", "%41", "空 格"]))
-def test_github_annotations_name_any_file(tmp_path_factory: object, folder: str, stem: str, extra: str) -> None:
+@given(
+    folder=_NAME.filter(lambda s: s not in (".", "..")),
+    stem=_NAME.filter(lambda s: not s.startswith((".", "_"))),
+    extra=st.sampled_from(["we:ird", "a, b", "::x", "%41", "空 格"]),
+)
+def test_github_annotations_name_any_file(
+    tmp_path_factory: object, folder: str, stem: str, extra: str
+) -> None:
     from unittest import mock
 
     site = tmp_path_factory.mktemp("site")  # type: ignore[attr-defined]
     (site / "mdwx.toml").write_text("", encoding="utf-8")
     post = site / f"{folder}{extra}" / f"{stem}.md"
     post.parent.mkdir()
-    post.write_text("---\ntitle: T\ncolor: red\n---\n\nText with [a link](other.md).\n\n![x](gone.png)\n", encoding="utf-8")
+    post.write_text(
+        "---\ntitle: T\ncolor: red\n---\n\nText with [a link](other.md).\n\n![x](gone.png)\n",
+        encoding="utf-8",
+    )
     with mock.patch.dict(os.environ, {"GITHUB_WORKSPACE": str(site)}):
         lines = report_annotations(api.check(post).posts)
-    found = {(level, props["file"], int(props["line"]), props["title"]) for level, props, _ in map(_properties, lines)}
+    found = {
+        (level, props["file"], int(props["line"]), props["title"])
+        for level, props, _ in map(_properties, lines)
+    }
     name = f"{folder}{extra}/{stem}.md"
-    assert found == {("warning", name, 3, "mdwx check (unknown-key)"), ("warning", name, 6, "mdwx check (relative-link)"),
-                     ("error", name, 8, "mdwx check (asset)")}
+    assert found == {
+        ("warning", name, 3, "mdwx check (unknown-key)"),
+        ("warning", name, 6, "mdwx check (relative-link)"),
+        ("error", name, 8, "mdwx check (asset)"),
+    }
 
 
 def test_warnings_ignore_silences_a_kind_and_a_typo_is_an_error(tmp_path: Path) -> None:
     post, where = _write(tmp_path / "site", ["unknown", "relative", "missing"])
     config = post.parent / "mdwx.toml"
-    config.write_text('theme = "default"\n\n[warnings]\nignore = ["relative-link"]\n', encoding="utf-8")
+    config.write_text(
+        'theme = "default"\n\n[warnings]\nignore = ["relative-link"]\n', encoding="utf-8"
+    )
     report = api.check(post).posts[0]
-    assert {d.code for d in report.diagnostics} == {"unknown-key", "asset"}  # errors are never silenced
-    config.write_text('[warnings]\nignore = ["relative-link", "unknown-key", "asset"]\n', encoding="utf-8")
+    assert {d.code for d in report.diagnostics} == {
+        "unknown-key",
+        "asset",
+    }  # errors are never silenced
+    config.write_text(
+        '[warnings]\nignore = ["relative-link", "unknown-key", "asset"]\n', encoding="utf-8"
+    )
     assert {d.code for d in api.check(post).posts[0].diagnostics} == {"asset"}
-    config.write_text('theme = "default"\n\n[warnings]\nignore = ["relative-links"]\n', encoding="utf-8")
+    config.write_text(
+        'theme = "default"\n\n[warnings]\nignore = ["relative-links"]\n', encoding="utf-8"
+    )
     result = mdwx("check", str(post), cwd=post.parent)
     assert result.returncode == 2
-    assert f"{config}:4: [warnings] ignore: unknown warning code 'relative-links' (did you mean 'relative-link'?)" \
-        in result.stderr and "Traceback" not in result.stderr
+    assert (
+        f"{config}:4: [warnings] ignore: unknown warning code 'relative-links' (did you mean 'relative-link'?)"
+        in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_advice_repeated_over_posts_is_said_once_per_run(tmp_path: Path) -> None:
@@ -216,16 +292,37 @@ def test_advice_repeated_over_posts_is_said_once_per_run(tmp_path: Path) -> None
     site.mkdir()
     (site / "mdwx.toml").write_text("", encoding="utf-8")
     for index in range(3):
-        (site / f"p{index}.md").write_text(f"# Post {index}\n\nText [x](other.md).\n", encoding="utf-8")
+        (site / f"p{index}.md").write_text(
+            f"# Post {index}\n\nText [x](other.md).\n", encoding="utf-8"
+        )
     human = mdwx("check", ".", cwd=site)
     assert human.returncode == 0
     assert human.stderr.count("no cover image") == 1
-    assert "warning: 3 posts have no cover image: publish will make them from their titles" in human.stderr
-    assert human.stderr.count("relative link") == 3  # advice about each post's own text stays per post
+    assert (
+        "warning: 3 posts have no cover image: publish will make them from their titles"
+        in human.stderr
+    )
+    assert (
+        human.stderr.count("relative link") == 3
+    )  # advice about each post's own text stays per post
     document = json.loads(mdwx("check", ".", "--json", cwd=site).stdout)
-    assert [[d["code"] for d in p["diagnostics"]].count("no-cover") for p in document["posts"]] == [1, 1, 1]
-    github = mdwx("check", ".", "--format", "github", cwd=site, env=dict(os.environ, GITHUB_WORKSPACE=str(site)))
-    assert github.stdout.count("no cover image") == 1 and "::notice title=mdwx check (no-cover)::3 posts" in github.stdout
+    assert [[d["code"] for d in p["diagnostics"]].count("no-cover") for p in document["posts"]] == [
+        1,
+        1,
+        1,
+    ]
+    github = mdwx(
+        "check",
+        ".",
+        "--format",
+        "github",
+        cwd=site,
+        env=dict(os.environ, GITHUB_WORKSPACE=str(site)),
+    )
+    assert (
+        github.stdout.count("no cover image") == 1
+        and "::notice title=mdwx check (no-cover)::3 posts" in github.stdout
+    )
     (site / "p1.md").unlink()
     (site / "p2.md").unlink()
     alone = mdwx("check", ".", cwd=site)
@@ -241,17 +338,27 @@ def test_plugin_logs_are_printed_from_the_diagnostics(tmp_path: Path) -> None:
     from mdwx.integrations.common import run
 
     (tmp_path / "mdwx.toml").write_text("", encoding="utf-8")
-    good = [api.Post(f"# Page {n}\n\nText [x](other.md).\n", path=tmp_path / f"p{n}.md") for n in range(2)]
+    good = [
+        api.Post(f"# Page {n}\n\nText [x](other.md).\n", path=tmp_path / f"p{n}.md")
+        for n in range(2)
+    ]
     bad_text = "---\ntitle: " + "x" * 70 + "\ncomments: maybe\n---\n\n![gone](gone.png)\n"
-    outcome = run([*good, api.Post(bad_text, path=tmp_path / "bad.md")], build_only=True,
-                  out_dir=tmp_path / "out", submit=False)
-    assert outcome.failures == [f"{tmp_path / 'bad.md'}:2: title is 70 characters, 6 over the limit of 64 (shorten the title)",
-                                f"{tmp_path / 'bad.md'}:3: comments must be one of open, fans, closed, not 'maybe'",
-                                f"{tmp_path / 'bad.md'}:6: image not found: gone.png (looked for {tmp_path / 'gone.png'})"]
+    outcome = run(
+        [*good, api.Post(bad_text, path=tmp_path / "bad.md")],
+        build_only=True,
+        out_dir=tmp_path / "out",
+        submit=False,
+    )
+    assert outcome.failures == [
+        f"{tmp_path / 'bad.md'}:2: title is 70 characters, 6 over the limit of 64 (shorten the title)",
+        f"{tmp_path / 'bad.md'}:3: comments must be one of open, fans, closed, not 'maybe'",
+        f"{tmp_path / 'bad.md'}:6: image not found: gone.png (looked for {tmp_path / 'gone.png'})",
+    ]
     assert sum("relative link" in line for line in outcome.warnings) == 2
     assert [line for line in outcome.warnings if "cover" in line] == [
         "2 posts have no cover image: publish will make them from their titles "
-        "(set 'cover:' or default_cover in mdwx.toml to choose one)"]
+        "(set 'cover:' or default_cover in mdwx.toml to choose one)"
+    ]
 
 
 def test_what_publishing_changed_in_a_picture_is_a_warning_at_its_line(tmp_path: Path) -> None:
@@ -264,7 +371,9 @@ def test_what_publishing_changed_in_a_picture_is_a_warning_at_its_line(tmp_path:
     (site / "cover.png").write_bytes(png_bytes())
     (site / "dance.gif").write_bytes(gif)
     post = site / "post.md"
-    post.write_text("---\ntitle: T\ncover: cover.png\n---\n\nText.\n\n![dance](dance.gif)\n", encoding="utf-8")
+    post.write_text(
+        "---\ntitle: T\ncover: cover.png\n---\n\nText.\n\n![dance](dance.gif)\n", encoding="utf-8"
+    )
     result = mdwx("publish", str(post), "--sandbox", "--json", "--draft", cwd=site)
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)["posts"][0]

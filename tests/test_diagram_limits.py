@@ -51,10 +51,13 @@ def _gone(pid: int) -> bool:
 
 
 @settings(max_examples=4)  # each example waits out the limit and starts a new child
-@given(stuck=st.sampled_from([diagram_fakes.sleeping, diagram_fakes.spinning]),
-       before=st.sampled_from(["", "段落\n\n", "- 列表\n\n", "> 引用\n\n"]))
+@given(
+    stuck=st.sampled_from([diagram_fakes.sleeping, diagram_fakes.spinning]),
+    before=st.sampled_from(["", "段落\n\n", "- 列表\n\n", "> 引用\n\n"]),
+)
 def test_a_diagram_over_the_time_limit_is_its_code_and_its_child_is_killed(
-        tmp_path_factory: pytest.TempPathFactory, stuck: diagram_worker.ToSvg, before: str) -> None:
+    tmp_path_factory: pytest.TempPathFactory, stuck: diagram_worker.ToSvg, before: str
+) -> None:
     folder = tmp_path_factory.mktemp("d")
     post = _post(folder, f"{before}```dot\ndigraph {{ a -> b }}\n```\n\n尾")
     with pytest.MonkeyPatch.context() as patch:
@@ -65,13 +68,16 @@ def test_a_diagram_over_the_time_limit_is_its_code_and_its_child_is_killed(
         prepared = prepare(collect_posts([post])[0])
     [warning] = [w for w in prepared.diagnostics if w.code == "diagram-not-drawn"]
     assert warning.line == 5 + before.count("\n")
-    assert f"took longer than {LIMIT:g} s" in warning.message and "diagram_seconds" in (warning.hint or "")
+    assert f"took longer than {LIMIT:g} s" in warning.message and "diagram_seconds" in (
+        warning.hint or ""
+    )
     assert "digraph" in prepared.document.html and "<img" not in prepared.document.html
     assert pid is not None and _gone(pid) and diagram_worker.worker_pid() is None
 
 
-def test_after_a_kill_the_next_diagram_is_drawn_by_a_new_child(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_after_a_kill_the_next_diagram_is_drawn_by_a_new_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     box = functools.partial(diagram_fakes.fixed_svg, diagram_fakes.BOX)
     with pytest.raises(diagram.AssetError, match="took longer than 0.2 s"):
         diagram_worker.draw_svg(diagram_fakes.sleeping, "a", "", 0.2)

@@ -30,11 +30,20 @@ Image = pytest.importorskip("PIL.Image")
 
 KINDS = {
     "flowchart": ("flowchart LR\n  A[开始] --> B{判断}\n  B -->|是| C[结束]", "开始判断结束"),
-    "sequence": ("sequenceDiagram\n  用户->>服务器: 请求\n  服务器-->>用户: 响应", "用户服务器请求响应"),
+    "sequence": (
+        "sequenceDiagram\n  用户->>服务器: 请求\n  服务器-->>用户: 响应",
+        "用户服务器请求响应",
+    ),
     "class": ("classDiagram\n  class 动物 {\n    +名字\n  }\n  动物 <|-- 猫", "动物名字猫"),
-    "state": ("stateDiagram-v2\n  [*] --> 待机\n  待机 --> 运行: 启动\n  运行 --> [*]", "待机运行启动"),
-    "gantt": ("gantt\n  title 项目计划\n  dateFormat YYYY-MM-DD\n  section 阶段\n"
-              "  设计 :a1, 2024-01-01, 7d\n  开发 :after a1, 5d", "项目计划阶段设计开发"),
+    "state": (
+        "stateDiagram-v2\n  [*] --> 待机\n  待机 --> 运行: 启动\n  运行 --> [*]",
+        "待机运行启动",
+    ),
+    "gantt": (
+        "gantt\n  title 项目计划\n  dateFormat YYYY-MM-DD\n  section 阶段\n"
+        "  设计 :a1, 2024-01-01, 7d\n  开发 :after a1, 5d",
+        "项目计划阶段设计开发",
+    ),
     "pie": ('pie title 宠物\n  "狗" : 40\n  "猫" : 60', "宠物狗猫"),
 }
 _TEXT = re.compile(r"<text\b.*?</text>", re.DOTALL)
@@ -79,7 +88,9 @@ def _text_pixels(svg: str, width: int) -> int:
         return _ink(rasterize_svg(markup.encode(), source="t", width=width, background="#ffffff"))
 
     with_text, without = draw(svg), draw(_TEXT.sub("", svg))
-    return sum(1 for a, b in zip(with_text.tobytes(), without.tobytes(), strict=True) if abs(a - b) > 64)
+    return sum(
+        1 for a, b in zip(with_text.tobytes(), without.tobytes(), strict=True) if abs(a - b) > 64
+    )
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -111,7 +122,9 @@ def _post(folder: Path, body: str) -> Path:
 
 def test_second_build_draws_nothing(tmp_path: Path, drawn: list[str], cjk_font: str) -> None:
     flow, pie = KINDS["flowchart"][0], KINDS["pie"][0]
-    post = _post(tmp_path, f"```mermaid\n{flow}\n```\n\n```mermaid\n{pie}\n```\n\n```mermaid\n{flow}\n```")
+    post = _post(
+        tmp_path, f"```mermaid\n{flow}\n```\n\n```mermaid\n{pie}\n```\n\n```mermaid\n{flow}\n```"
+    )
     first = build_post(collect_posts([post])[0], tmp_path / "out1")
     assert first.error is None, first.error
     assert sorted(drawn) == sorted([flow + "\n", pie + "\n"])  # the repeated one drawn once
@@ -124,7 +137,9 @@ def test_second_build_draws_nothing(tmp_path: Path, drawn: list[str], cjk_font: 
     assert (tmp_path / "out2" / "d" / "content.html").read_text("utf-8") == html
 
 
-def test_bad_mermaid_is_kept_as_code_with_a_warning_at_its_line(tmp_path: Path, drawn: list[str]) -> None:
+def test_bad_mermaid_is_kept_as_code_with_a_warning_at_its_line(
+    tmp_path: Path, drawn: list[str]
+) -> None:
     post = _post(tmp_path, "正文\n\n```mermaid\nflowchart LR\n  A -->\n```")
     prepared = prepare(collect_posts([post])[0])
     [warning] = [w for w in prepared.diagnostics if w.code == "diagram-not-drawn"]
@@ -134,16 +149,22 @@ def test_bad_mermaid_is_kept_as_code_with_a_warning_at_its_line(tmp_path: Path, 
 
 @pytest.mark.parametrize("exc", [ImportError, diagram.AssetError])
 @settings(max_examples=25)  # each example is a whole prepare()
-@given(code=st.text(st.characters(whitelist_categories=("L", "N", "P", "S")), min_size=1, max_size=40)
-       .filter(lambda s: "```" not in s and "~~~" not in s),
-       before=st.sampled_from(["", "段落\n\n", "- 列表\n\n", "> 引用\n\n", "| a |\n|---|\n| b |\n\n"]))
-def test_any_diagram_not_drawn_stays_its_code(tmp_path_factory: pytest.TempPathFactory, exc: type,
-                                              code: str, before: str) -> None:
+@given(
+    code=st.text(
+        st.characters(whitelist_categories=("L", "N", "P", "S")), min_size=1, max_size=40
+    ).filter(lambda s: "```" not in s and "~~~" not in s),
+    before=st.sampled_from(["", "段落\n\n", "- 列表\n\n", "> 引用\n\n", "| a |\n|---|\n| b |\n\n"]),
+)
+def test_any_diagram_not_drawn_stays_its_code(
+    tmp_path_factory: pytest.TempPathFactory, exc: type, code: str, before: str
+) -> None:
     """Whatever the code and wherever the fence, a diagram not drawn (renderer missing or
     refusing) is its code, escaped, with the warning at the fence's line; nothing else changes."""
     folder = tmp_path_factory.mktemp("d")
     post = _post(folder, f"{before}```mermaid\n{code}\n```\n\n尾")
-    renderer = replace(diagram.RENDERERS["mermaid"], to_svg=functools.partial(diagram_fakes.raising, exc, "no"))
+    renderer = replace(
+        diagram.RENDERERS["mermaid"], to_svg=functools.partial(diagram_fakes.raising, exc, "no")
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(diagram.RENDERERS, "mermaid", renderer)
         patch.setenv("MDWX_CACHE_DIR", "")
@@ -162,8 +183,9 @@ def test_any_diagram_not_drawn_stays_its_code(tmp_path_factory: pytest.TempPathF
 def test_another_language_is_one_entry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The seam: a renderer registered for a fence name draws that fence, cached the same way."""
     svg = functools.partial(diagram_fakes.fixed_svg, diagram_fakes.BOX)
-    monkeypatch.setitem(diagram.RENDERERS, "dot",
-                        diagram.DiagramRenderer("dot", "graphviz-pure", "diagrams", svg))
+    monkeypatch.setitem(
+        diagram.RENDERERS, "dot", diagram.DiagramRenderer("dot", "graphviz-pure", "diagrams", svg)
+    )
     monkeypatch.setenv("MDWX_CACHE_DIR", str(tmp_path / "cache"))
     post = _post(tmp_path, "```dot\ndigraph { a -> b }\n```")
     report = build_post(collect_posts([post])[0], tmp_path / "out")

@@ -27,8 +27,11 @@ from mdwx.source.article import join_lines, make_digest
 
 LATIN_WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
 CJK_WORDS = st.text(alphabet="中文字词句段落。，", min_size=1, max_size=6)
-LINES = st.lists(st.lists(st.one_of(LATIN_WORDS, CJK_WORDS), min_size=1, max_size=4).map(" ".join),
-                 min_size=1, max_size=6)
+LINES = st.lists(
+    st.lists(st.one_of(LATIN_WORDS, CJK_WORDS), min_size=1, max_size=4).map(" ".join),
+    min_size=1,
+    max_size=6,
+)
 
 
 def _is_cjk(char: str) -> bool:
@@ -58,8 +61,10 @@ STIX = Path(importlib.util.find_spec("ziamath").origin).parent / "fonts" / "STIX
 
 
 def test_digest_holds_the_text_a_reader_sees_not_markdown_markers() -> None:
-    body = ("**重点：**asyncio 的事件循环。公式：$E=mc^2$。\n\n$$\nx^2\n$$\n\n"
-            "!!! note \"小贴士\"\n    事件循环不是线程。\n\n中文*强调。*后文，~~删除。~~后文\n")
+    body = (
+        "**重点：**asyncio 的事件循环。公式：$E=mc^2$。\n\n$$\nx^2\n$$\n\n"
+        '!!! note "小贴士"\n    事件循环不是线程。\n\n中文*强调。*后文，~~删除。~~后文\n'
+    )
     digest = make_digest(body, 120)
     assert digest.startswith("重点：asyncio 的事件循环。")
     assert "中文强调。后文，删除。后文" in digest
@@ -67,13 +72,18 @@ def test_digest_holds_the_text_a_reader_sees_not_markdown_markers() -> None:
         assert marker not in digest
 
 
-CJK_PUNCTUATED = st.text(alphabet=st.sampled_from(list("重点注意事项风险已经存在“”：。！？（）、")),
-                         min_size=1, max_size=12).filter(lambda t: t.strip("“”（）") != "")
+CJK_PUNCTUATED = st.text(
+    alphabet=st.sampled_from(list("重点注意事项风险已经存在“”：。！？（）、")),
+    min_size=1,
+    max_size=12,
+).filter(lambda t: t.strip("“”（）") != "")
 
 
 @settings(max_examples=80)
 @given(CJK_PUNCTUATED, st.sampled_from(["**", "*", "~~"]))
-def test_emphasis_beside_full_width_punctuation_leaves_no_marker_in_the_digest(text: str, mark: str) -> None:
+def test_emphasis_beside_full_width_punctuation_leaves_no_marker_in_the_digest(
+    text: str, mark: str
+) -> None:
     digest = make_digest(f"前文{mark}{text}{mark}后文。\n", 120)
     assert digest == f"前文{text}后文。"
 
@@ -145,12 +155,16 @@ def test_text_only_post_publishes_with_a_made_cover_uploaded_once(tmp_path: Path
 
     (tmp_path / "mdwx.toml").write_text(f'cover_font = "{STIX}"\n', encoding="utf-8")
     for name in ("a", "b"):  # same title: the made cover is the same picture
-        (tmp_path / f"{name}.md").write_text(f"---\ntitle: Plain words\n---\n\nText of {name}.\n", encoding="utf-8")
+        (tmp_path / f"{name}.md").write_text(
+            f"---\ntitle: Plain words\n---\n\nText of {name}.\n", encoding="utf-8"
+        )
     with sandbox() as sb:
         first, second = publish([tmp_path / "a.md", tmp_path / "b.md"], sb, draft=True)
         assert first.error is None and second.error is None, (first.error, second.error)
-        assert any("made a 900×383 cover with the title in STIXTwoMath" in a
-                   for a in first.actions + second.actions)
+        assert any(
+            "made a 900×383 cover with the title in STIXTwoMath" in a
+            for a in first.actions + second.actions
+        )
         assert not any("no cover image" in w for w in first.warnings + second.warnings)
         assert endpoints(sb).count("material/add_material") == 1
         # Posts are in flight side by side: whichever asks first uploads, the other reuses it.
@@ -160,7 +174,9 @@ def test_text_only_post_publishes_with_a_made_cover_uploaded_once(tmp_path: Path
         # may have drawn the same picture too; it is never uploaded twice).
         assert all("uploaded" not in a or "cover" not in a for a in second.actions)
         again = publish([tmp_path / "a.md"], sb, draft=True)[0]
-        assert "unchanged: nothing sent" in again.actions and not any("cover" in a for a in again.actions)
+        assert "unchanged: nothing sent" in again.actions and not any(
+            "cover" in a for a in again.actions
+        )
 
 
 def _em_measure(text: str) -> float:
@@ -170,11 +186,16 @@ def _em_measure(text: str) -> float:
     return sum(46 if unicodedata.east_asian_width(c) in "WF" else 23 for c in text)
 
 
-TITLE_PARTS = st.one_of(st.text(alphabet="技术周刊第期如何用写一个微信公众号发布工具从零开始", min_size=1, max_size=6),
-                        st.from_regex(r"[A-Za-z]{1,9}|[0-9]{1,4}|v[0-9]\.[0-9]", fullmatch=True),
-                        st.sampled_from(list("，。、：！？（）《》「」ー") + ["ぁ", "ッ", " / ", " - "]))
-TITLES = st.lists(TITLE_PARTS, min_size=1, max_size=12).map(lambda parts: " ".join(parts) if len(parts) % 2
-                                                            else "".join(parts)).filter(str.strip)
+TITLE_PARTS = st.one_of(
+    st.text(alphabet="技术周刊第期如何用写一个微信公众号发布工具从零开始", min_size=1, max_size=6),
+    st.from_regex(r"[A-Za-z]{1,9}|[0-9]{1,4}|v[0-9]\.[0-9]", fullmatch=True),
+    st.sampled_from(list("，。、：！？（）《》「」ー") + ["ぁ", "ッ", " / ", " - "]),
+)
+TITLES = (
+    st.lists(TITLE_PARTS, min_size=1, max_size=12)
+    .map(lambda parts: " ".join(parts) if len(parts) % 2 else "".join(parts))
+    .filter(str.strip)
+)
 
 
 @settings(max_examples=300)
@@ -201,12 +222,19 @@ def test_cover_titles_break_only_where_line_breaking_rules_allow(title: str, wid
         assert not line.endswith(tuple(NO_LINE_END))
         following = title[end]
         assert following not in NO_LINE_START, (title, lines)
-        assert end > position or not (line[-1].isascii() and line[-1].isalnum()
-                                      and following.isascii() and following.isalnum())
+        assert end > position or not (
+            line[-1].isascii()
+            and line[-1].isalnum()
+            and following.isascii()
+            and following.isalnum()
+        )
 
 
 def test_cover_title_breaks_at_the_space_that_balances_the_lines() -> None:
     from mdwx.assets.cover import wrap_title
 
     assert wrap_title("技术周刊 第 42 期", _em_measure, 323, 4) == ["技术周刊", "第 42 期"]
-    assert wrap_title("「深度」为什么说 Rust 是未来？", _em_measure, 400, 4) == ["「深度」为什么说", "Rust 是未来？"]
+    assert wrap_title("「深度」为什么说 Rust 是未来？", _em_measure, 400, 4) == [
+        "「深度」为什么说",
+        "Rust 是未来？",
+    ]

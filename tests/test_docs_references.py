@@ -16,10 +16,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 # Benchmarks and tests may read the reference material beside the repository; docs and code may not.
 DOCS = sorted([REPO / "README.md", REPO / "CHANGELOG.md", *(REPO / "docs").rglob("*.md")])
-CODE = sorted([*(REPO / "mdwx").rglob("*.py"), REPO / "action.yml", REPO / ".pre-commit-hooks.yaml"])
+CODE = sorted(
+    [*(REPO / "mdwx").rglob("*.py"), REPO / "action.yml", REPO / ".pre-commit-hooks.yaml"]
+)
 
 #: Documents that lived beside the repository while it was young; nothing may cite them now.
-OUTSIDE = re.compile(r"DESIGN\.md|WECHAT-FACTS|WECHAT-REACH|wechat-(?:media|draft)-api\.md|\.\./shared/")
+OUTSIDE = re.compile(
+    r"DESIGN\.md|WECHAT-FACTS|WECHAT-REACH|wechat-(?:media|draft)-api\.md|\.\./shared/"
+)
 #: A path of this repository written in prose: docs/…, mdwx/…, tests/…, benchmarks/…, templates/….
 REPO_PATH = re.compile(r"(?<![\w./-])((?:docs|mdwx|tests|benchmarks)/[\w./-]*[\w/])")
 MD_LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -51,8 +55,13 @@ def test_nothing_cites_a_document_outside_the_repository(path: Path) -> None:
 def test_links_and_paths_in_docs_lead_to_files(path: Path) -> None:
     text = path.read_text("utf-8")
     prose = CODE_SPANS.sub("", text)
-    missing = [link for link in MD_LINK.findall(prose)
-               if "://" not in link and not link.startswith(("#", "mailto:")) and not _exists(link, path.parent)]
+    missing = [
+        link
+        for link in MD_LINK.findall(prose)
+        if "://" not in link
+        and not link.startswith(("#", "mailto:"))
+        and not _exists(link, path.parent)
+    ]
     missing += [p for p in REPO_PATH.findall(text) if not _exists(p, path.parent)]
     assert not missing, f"{_rel(path)} names files that do not exist: {sorted(set(missing))}"
 

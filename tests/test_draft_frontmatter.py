@@ -21,13 +21,18 @@ from mdwx.source.model import Article
 PATH = Path("/site/posts/p.md")
 LINES = {"pic_crop_235_1": 7, "pic_crop_1_1": 8, "type": 4}
 
-NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=32), st.integers(-3, 3),
-                   st.sampled_from([0, 1, 0.5, 0.25, 1.0, 0.0]))
+NUMBER = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True, width=32),
+    st.integers(-3, 3),
+    st.sampled_from([0, 1, 0.5, 0.25, 1.0, 0.0]),
+)
 CROP = st.one_of(
     st.lists(NUMBER, min_size=0, max_size=6),
     st.lists(NUMBER, min_size=4, max_size=4),
     st.lists(NUMBER, min_size=4, max_size=4).map(lambda xs: "_".join(str(x) for x in xs)),
-    st.text(max_size=30), st.booleans(), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.text(max_size=30),
+    st.booleans(),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
     st.none(),
 )
 
@@ -74,7 +79,11 @@ def test_a_crop_is_accepted_exactly_when_it_is_four_fractions_in_order(value: An
     assert all(len(t.partition(".")[2]) <= 6 for t in text.split("_"))
 
 
-@given(st.one_of(st.text(max_size=10), st.integers(), st.none(), st.sampled_from(["article", "images"])))
+@given(
+    st.one_of(
+        st.text(max_size=10), st.integers(), st.none(), st.sampled_from(["article", "images"])
+    )
+)
 @settings(max_examples=100)
 def test_post_type_is_article_or_images_else_an_error_at_its_line(value: Any) -> None:
     front = {} if value is None else {"type": value}
@@ -88,23 +97,36 @@ def test_post_type_is_article_or_images_else_an_error_at_its_line(value: Any) ->
 
 def test_crops_and_type_are_read_from_the_front_matter(tmp_path: Path) -> None:
     post = tmp_path / "p.md"
-    post.write_text("---\ntitle: T\ntype: images\npic_crop_235_1: [0.1, 0, 0.9, 0.34]\n"
-                    "pic_crop_1_1: '0_0_0.5_1'\n---\n\nText.\n", encoding="utf-8")
+    post.write_text(
+        "---\ntitle: T\ntype: images\npic_crop_235_1: [0.1, 0, 0.9, 0.34]\n"
+        "pic_crop_1_1: '0_0_0.5_1'\n---\n\nText.\n",
+        encoding="utf-8",
+    )
     article = read_article(post, SiteConfig(root=tmp_path))
     assert (article.post_type, article.pic_crop_235_1, article.pic_crop_1_1) == (
-        "images", "0.1_0_0.9_0.34", "0_0_0.5_1")
+        "images",
+        "0.1_0_0.9_0.34",
+        "0_0_0.5_1",
+    )
     assert article.warnings == ()
-    post.write_text("---\ntitle: T\npic_crop_1_1: [0.5, 0, 0.2, 1]\n---\n\nText.\n", encoding="utf-8")
+    post.write_text(
+        "---\ntitle: T\npic_crop_1_1: [0.5, 0, 0.2, 1]\n---\n\nText.\n", encoding="utf-8"
+    )
     with pytest.raises(ArticleError) as caught:
         read_article(post, SiteConfig(root=tmp_path))
-    assert str(caught.value).startswith(f"{post}:3: pic_crop_1_1 must go from top-left to bottom-right")
+    assert str(caught.value).startswith(
+        f"{post}:3: pic_crop_1_1 must go from top-left to bottom-right"
+    )
 
 
 # -- an image post's text ------------------------------------------------------------------
 
-MARKDOWN = st.lists(st.sampled_from(list("ab 字\n<>/*_`[]()!#-&;:\\|~=\"'") + ["<b>", "</p>", "<!--",
-                                                                                 "![x](p.png)", "\n\n"]),
-                    max_size=60).map("".join)
+MARKDOWN = st.lists(
+    st.sampled_from(
+        list("ab 字\n<>/*_`[]()!#-&;:\\|~=\"'") + ["<b>", "</p>", "<!--", "![x](p.png)", "\n\n"]
+    ),
+    max_size=60,
+).map("".join)
 
 
 def _article(body: str) -> Article:
@@ -113,7 +135,9 @@ def _article(body: str) -> Article:
 
 @settings(max_examples=200)
 @given(MARKDOWN, st.integers(5, 200))
-def test_image_post_text_is_plain_and_within_its_limit_or_refused_at_a_line(body: str, limit: int) -> None:
+def test_image_post_text_is_plain_and_within_its_limit_or_refused_at_a_line(
+    body: str, limit: int
+) -> None:
     """For any body: either plain text WeChat takes (no tag, the sandbox's 45166 rule; not over
     ``limit``), or an error naming a line of the body."""
     from mdwx.sandbox.draftcheck import _TAG as SANDBOX_TAG
@@ -130,7 +154,9 @@ def test_image_post_text_is_plain_and_within_its_limit_or_refused_at_a_line(body
 
 @settings(max_examples=200)
 @given(st.text(max_size=200), st.sampled_from(["chars", "bytes"]), st.integers(1, 130))
-def test_a_made_digest_is_cut_to_the_draft_limit_in_its_unit(digest: str, unit: str, limit: int) -> None:
+def test_a_made_digest_is_cut_to_the_draft_limit_in_its_unit(
+    digest: str, unit: str, limit: int
+) -> None:
     from mdwx.publish.backends.draft import DraftBackend
 
     config = SiteConfig(root=Path("/site"), draft=DraftLimits(digest=limit, digest_unit=unit))

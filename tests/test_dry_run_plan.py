@@ -27,6 +27,7 @@ def compare(post: Path, sb, **options: bool | str) -> list[str]:
     assert planned.steps == taken.steps, (options, planned.actions, taken.actions)
     assert planned.uploads == taken.uploads, (options, planned.actions)
     assert (planned.error is None) == (taken.error is None), (planned.error, taken.error)
+
     def kept(result):  # the on_submitted_change = "warn" warning, naming the next command
         return [w for w in result.warnings if "changed after its article was submitted" in w]
 
@@ -44,15 +45,19 @@ def test_each_scenario_dry_run_then_real(tmp_path: Path, api: Api) -> None:
     with sandbox() as sb:
         # new, then unchanged
         steps = compare(post, sb)
-        assert steps[0].startswith("upload cover pic.png (") and steps[-2:] == ["uploadnews", "submit"]
+        assert steps[0].startswith("upload cover pic.png (") and steps[-2:] == [
+            "uploadnews",
+            "submit",
+        ]
         assert compare(post, sb) == ["unchanged"]
         # changed after submit: kept with a warning by default (nothing sent), refused with
         # on_submitted_change = "error", a new article with --force
         write_post(post, body="Edited once.")
         sent = len(endpoints(sb))
         assert compare(post, sb) == ["keep"]
-        (tmp_path / "site" / "mdwx.toml").write_text(f'backend = "{api.name}"\non_submitted_change = "error"\n',
-                                                     encoding="utf-8")
+        (tmp_path / "site" / "mdwx.toml").write_text(
+            f'backend = "{api.name}"\non_submitted_change = "error"\n', encoding="utf-8"
+        )
         assert compare(post, sb) == ["refuse"]
         assert len(endpoints(sb)) == sent
         steps = compare(post, sb, force=True)
@@ -80,7 +85,9 @@ def test_dry_run_exit_codes_match_the_real_run(tmp_path: Path) -> None:
         dry = mdwx("publish", str(post), "--dry-run", cwd=site, env=env)
         real = mdwx("publish", str(post), cwd=site, env=env)
         assert dry.returncode == real.returncode == 0  # on_submitted_change = "warn", the default
-        assert "mdwx publish --force p.md" in dry.stderr and "mdwx publish --force p.md" in real.stderr
+        assert (
+            "mdwx publish --force p.md" in dry.stderr and "mdwx publish --force p.md" in real.stderr
+        )
         (site / "mdwx.toml").write_text('on_submitted_change = "error"\n', encoding="utf-8")
         dry = mdwx("publish", str(post), "--dry-run", cwd=site, env=env)
         real = mdwx("publish", str(post), cwd=site, env=env)
@@ -93,13 +100,20 @@ def test_dry_run_exit_codes_match_the_real_run(tmp_path: Path) -> None:
 
 
 # edit, new pic, draft, force, on_submitted_change
-OPERATION = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.booleans(),
-                      st.sampled_from(["warn", "error", "republish"]))
+OPERATION = st.tuples(
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(["warn", "error", "republish"]),
+)
 
 
 @settings(max_examples=10)
 @given(st.lists(OPERATION, min_size=1, max_size=4), st.sampled_from(list(APIS)))
-def test_any_sequence_of_edits_and_options_is_predicted(tmp_path_factory, operations, backend) -> None:
+def test_any_sequence_of_edits_and_options_is_predicted(
+    tmp_path_factory, operations, backend
+) -> None:
     from tests.publish_helpers import png_bytes
 
     api = APIS[backend]
@@ -108,8 +122,9 @@ def test_any_sequence_of_edits_and_options_is_predicted(tmp_path_factory, operat
     post = write_post(site / "p.md")
     with sandbox() as sb:
         for number, (edit, new_picture, draft, force, on_change) in enumerate(operations):
-            (site / "mdwx.toml").write_text(f'backend = "{api.name}"\non_submitted_change = "{on_change}"\n',
-                                            encoding="utf-8")
+            (site / "mdwx.toml").write_text(
+                f'backend = "{api.name}"\non_submitted_change = "{on_change}"\n', encoding="utf-8"
+            )
             if edit:
                 write_post(post, body=f"Edit number {number}.")
             if new_picture:
@@ -117,4 +132,6 @@ def test_any_sequence_of_edits_and_options_is_predicted(tmp_path_factory, operat
             compare(post, sb, draft=draft, force=force)
         submits = sum(1 for r in sb.requests if r.endpoint == api.submit and not r.errcode)
         assert submits == api.submissions(sb)
-        assert all(r.errcode is None or r.errcode == 0 for r in sb.requests), "mdwx sent a call WeChat refused"
+        assert all(r.errcode is None or r.errcode == 0 for r in sb.requests), (
+            "mdwx sent a call WeChat refused"
+        )

@@ -15,8 +15,13 @@ kinds = st.sampled_from([MdwxError, ConfigError, ArticleError, AssetError, State
 
 
 @settings(max_examples=300)
-@given(kind=kinds, message=text, path=st.one_of(st.none(), text), hint=st.one_of(st.none(), text),
-       line=st.one_of(st.none(), st.integers(1, 10**6)))
+@given(
+    kind=kinds,
+    message=text,
+    path=st.one_of(st.none(), text),
+    hint=st.one_of(st.none(), text),
+    line=st.one_of(st.none(), st.integers(1, 10**6)),
+)
 def test_any_error_renders_as_one_line(kind, message, path, hint, line) -> None:
     error = kind(message, path=path, line=line, hint=hint)
     rendered = str(error)

@@ -275,7 +275,9 @@ class DrippingStream(httpx.AsyncByteStream):
 
 
 @pytest.mark.parametrize("redirects", [0, 2])
-def test_the_configured_timeout_bounds_the_whole_fetch_and_is_the_one_reported(redirects: int) -> None:
+def test_the_configured_timeout_bounds_the_whole_fetch_and_is_the_one_reported(
+    redirects: int,
+) -> None:
     """Each chunk comes within the timeout, but the whole body would take 12 timeouts'
     worth of time: the fetch must end at the configured deadline, and say so."""
     stream = DrippingStream(chunks=40, interval=0.05)

@@ -39,7 +39,9 @@ def _math_post(folder: Path) -> Path:
     return post
 
 
-def test_each_distinct_formula_is_typeset_once_per_build(tmp_path: Path, typesets: list[str]) -> None:
+def test_each_distinct_formula_is_typeset_once_per_build(
+    tmp_path: Path, typesets: list[str]
+) -> None:
     report = build_post(collect_posts([_math_post(tmp_path)])[0], tmp_path / "out")
     assert report.error is None, report.error
     assert sorted(typesets) == sorted(FORMULAS * 2)  # once inline, once display; never twice
@@ -55,13 +57,23 @@ def test_second_build_typesets_nothing(tmp_path: Path, typesets: list[str]) -> N
     assert typesets == []
     assert (tmp_path / "out2" / "math" / "content.html").read_text("utf-8") == first
     pngs = sorted(p.name for p in (tmp_path / "out1" / "math").glob("*.png"))
-    assert [(tmp_path / "out2" / "math" / n).read_bytes() for n in pngs] == \
-        [(tmp_path / "out1" / "math" / n).read_bytes() for n in pngs]
+    assert [(tmp_path / "out2" / "math" / n).read_bytes() for n in pngs] == [
+        (tmp_path / "out1" / "math" / n).read_bytes() for n in pngs
+    ]
 
 
-@pytest.mark.parametrize("damage", [lambda b: b[:-10], lambda b: b"junk", lambda b: b"",
-                                    lambda b: b.replace(b'"width"', b'"wodth"')])
-def test_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path: Path, typesets: list[str], damage) -> None:
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[:-10],
+        lambda b: b"junk",
+        lambda b: b"",
+        lambda b: b.replace(b'"width"', b'"wodth"'),
+    ],
+)
+def test_corrupt_cache_entry_is_ignored_and_rewritten(
+    tmp_path: Path, typesets: list[str], damage
+) -> None:
     good = formula.typeset_formula("x^2", display=False)
     key = formula_cache.cache_key("x^2", display=False)
     entry = next((tmp_path / "cache").rglob(f"{key}.bin"))
@@ -72,7 +84,9 @@ def test_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path: Path, typesets: 
     assert formula_cache.read(key) == good  # rewritten whole
 
 
-def test_cache_can_be_turned_off(tmp_path: Path, typesets: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_can_be_turned_off(
+    tmp_path: Path, typesets: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MDWX_CACHE_DIR", "")
     formula.typeset_formula("y^2", display=True)
     formula.typeset_formula.cache_clear()

@@ -39,12 +39,18 @@ def _collection(faces: list[list[tuple[bytes, bytes]]]) -> bytes:
     return b"".join(out + blobs)
 
 
-TABLES = st.lists(st.tuples(st.binary(min_size=4, max_size=4), st.binary(min_size=1, max_size=40)),
-                  min_size=1, max_size=6, unique_by=lambda t: t[0])
+TABLES = st.lists(
+    st.tuples(st.binary(min_size=4, max_size=4), st.binary(min_size=1, max_size=40)),
+    min_size=1,
+    max_size=6,
+    unique_by=lambda t: t[0],
+)
 
 
 @given(st.lists(TABLES, min_size=1, max_size=3), st.data())
-def test_a_face_unpacked_from_a_collection_keeps_its_tables(faces: list, data: st.DataObject) -> None:
+def test_a_face_unpacked_from_a_collection_keeps_its_tables(
+    faces: list, data: st.DataObject
+) -> None:
     index = data.draw(st.integers(0, len(faces) - 1))
     single = formula_fonts.sfnt_from_collection(_collection(faces), index)
     (count,) = struct.unpack(">H", single[4:6])
@@ -61,9 +67,10 @@ def test_what_is_not_a_collection_is_refused() -> None:
             formula_fonts.sfnt_from_collection(data, 1)
 
 
-needs_font = pytest.mark.skipif(formula_fonts.cjk_font() is None,
-                                reason="no CJK font with TrueType outlines installed (.ci/run installs "
-                                       "fonts-wqy-microhei)")
+needs_font = pytest.mark.skipif(
+    formula_fonts.cjk_font() is None,
+    reason="no CJK font with TrueType outlines installed (.ci/run installs fonts-wqy-microhei)",
+)
 
 
 @needs_font
@@ -84,12 +91,15 @@ def test_cjk_glyphs_are_drawn_not_boxes(monkeypatch: pytest.MonkeyPatch, tmp_pat
     boxes = formula.typeset_uncached(r"\text{是边}", display=False).png
     assert drawn != boxes
     # The font is part of a CJK formula's recipe: another font, another cached picture.
-    assert formula.cache_key(r"\text{是}", False) != formula_cache.cache_key(r"\text{是}", display=False)
+    assert formula.cache_key(r"\text{是}", False) != formula_cache.cache_key(
+        r"\text{是}", display=False
+    )
     assert formula.cache_key("x", False) == formula_cache.cache_key("x", display=False)
 
 
-def test_without_a_cjk_font_the_formula_is_drawn_with_a_warning(monkeypatch: pytest.MonkeyPatch,
-                                                               tmp_path: Path) -> None:
+def test_without_a_cjk_font_the_formula_is_drawn_with_a_warning(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setattr(formula_fonts, "cjk_font", lambda: None)
     monkeypatch.setattr(formula_fonts, "math_font_key", lambda: None)
     (tmp_path / "mdwx.toml").write_text("", encoding="utf-8")

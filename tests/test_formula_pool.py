@@ -19,8 +19,17 @@ from mdwx.build import prepare
 from mdwx.errors import AssetError
 from mdwx.source.gate import collect_posts
 
-GOOD = [r"x^2", r"\frac{a}{b}", r"\sum_{i=1}^n i", r"\sqrt{2}", r"e^{i\pi} + 1 = 0", r"a_1 + a_2",
-        r"\alpha\beta", r"\int_0^1 f(x)\,dx", r"\binom{n}{k}"]
+GOOD = [
+    r"x^2",
+    r"\frac{a}{b}",
+    r"\sum_{i=1}^n i",
+    r"\sqrt{2}",
+    r"e^{i\pi} + 1 = 0",
+    r"a_1 + a_2",
+    r"\alpha\beta",
+    r"\int_0^1 f(x)\,dx",
+    r"\binom{n}{k}",
+]
 # Each fails a different way: an unknown command, a construct the typesetter cannot lay out,
 # a formula too big to draw, a TeX syntax error.
 BAD = [r"\R", r"\begin{array}{c} \end{array}", r"\rule{100000pt}{100000pt}", r"x^"]
@@ -46,15 +55,21 @@ def test_the_pool_draws_what_one_process_draws(fresh_cache: Path) -> None:
                 formula.typeset_formula(tex, display=display)
             continue
         assert formula_cache.exists(key)
-        assert formula.typeset_formula(tex, display=display) == formula.typeset_uncached(tex, display=display)
+        assert formula.typeset_formula(tex, display=display) == formula.typeset_uncached(
+            tex, display=display
+        )
     # Known now (disk cache): a second batch sends nothing to a pool.
     assert formula_pool.typeset_many([i for i in items if i[0] in GOOD]) == 0
 
 
-def test_small_batches_and_one_worker_stay_in_process(monkeypatch: pytest.MonkeyPatch, fresh_cache: Path) -> None:
+def test_small_batches_and_one_worker_stay_in_process(
+    monkeypatch: pytest.MonkeyPatch, fresh_cache: Path
+) -> None:
     monkeypatch.setenv(formula_pool.WORKERS_ENV, "4")
     assert formula_pool.workers() == 4
-    assert formula_pool.typeset_many([(tex, False) for tex in GOOD[: formula_pool.MIN_BATCH - 1]]) == 0
+    assert (
+        formula_pool.typeset_many([(tex, False) for tex in GOOD[: formula_pool.MIN_BATCH - 1]]) == 0
+    )
     monkeypatch.setenv(formula_pool.WORKERS_ENV, "1")
     assert formula_pool.typeset_many([(tex, False) for tex in GOOD]) == 0
 
@@ -74,18 +89,23 @@ def _post(folder: Path, formulas: list[tuple[str, bool]]) -> tuple[Path, list[in
 @settings(max_examples=25)
 @given(st.lists(st.tuples(st.sampled_from(GOOD + BAD), st.booleans()), min_size=1, max_size=6))
 def test_a_formula_that_cannot_be_drawn_is_a_warning_at_its_line(
-        tmp_path_factory: pytest.TempPathFactory, formulas: list[tuple[str, bool]]) -> None:
+    tmp_path_factory: pytest.TempPathFactory, formulas: list[tuple[str, bool]]
+) -> None:
     folder = tmp_path_factory.mktemp("post")
     path, lines = _post(folder, formulas)
     prepared = prepare(collect_posts([path])[0])  # never raises for a formula
     warnings = [w for w in prepared.document.warnings if w.code == "formula-not-drawn"]
     bad = {(tex, display) for tex, display in formulas if tex in BAD}
     # One warning per distinct bad formula, at its first line, with the TeX as written.
-    expected = sorted(min(line for (t, d), line in zip(formulas, lines, strict=True) if (t, d) == item)
-                      for item in bad)
+    expected = sorted(
+        min(line for (t, d), line in zip(formulas, lines, strict=True) if (t, d) == item)
+        for item in bad
+    )
     assert sorted(w.line for w in warnings) == expected
     for warning in warnings:
-        assert re.search(r"formula `.+` cannot be drawn \(.+\): shown as its TeX in code", warning.message)
+        assert re.search(
+            r"formula `.+` cannot be drawn \(.+\): shown as its TeX in code", warning.message
+        )
         assert "()" not in warning.message and "arg is" not in warning.message
     html = prepared.document.html
     for tex, _ in bad:

@@ -15,17 +15,46 @@ from mdwx.assets import formula, formula_speed
 from mdwx.assets.formula_cache import TypesetFormula
 from mdwx.errors import AssetError
 
-pytestmark = pytest.mark.skipif(not formula_speed.install(), reason="ziamath is not the version the shortcuts mirror")
+pytestmark = pytest.mark.skipif(
+    not formula_speed.install(), reason="ziamath is not the version the shortcuts mirror"
+)
 
-ATOMS = ["x", "a_{i}", "2^{k}", r"\alpha", r"\frac{a}{b}", r"\sqrt{n}", r"\sum_{i=1}^{n} i", "f(x)",
-         r"\mathbf{A}", r"\mathcal{O}(n)", r"\{1, 2\}", "|x|", r"\binom{n}{k}", r"\color{red}{y}", "+", "="]
-WRAPS = [r"\left( {} \right)", r"\left[ {} \right]^{{2}}", r"\left\{{ {} \right\}}", r"\left| {} \right|_{{i}}",
-         "{{ {} }}", r"\frac{{ {} }}{{2}}", r"\sqrt{{ {} }}", r"\begin{{pmatrix}} {} & 1 \\ 0 & {} \end{{pmatrix}}",
-         r"\overbrace{{ {} }}^{{n}}", "({})^{{2}}"]
+ATOMS = [
+    "x",
+    "a_{i}",
+    "2^{k}",
+    r"\alpha",
+    r"\frac{a}{b}",
+    r"\sqrt{n}",
+    r"\sum_{i=1}^{n} i",
+    "f(x)",
+    r"\mathbf{A}",
+    r"\mathcal{O}(n)",
+    r"\{1, 2\}",
+    "|x|",
+    r"\binom{n}{k}",
+    r"\color{red}{y}",
+    "+",
+    "=",
+]
+WRAPS = [
+    r"\left( {} \right)",
+    r"\left[ {} \right]^{{2}}",
+    r"\left\{{ {} \right\}}",
+    r"\left| {} \right|_{{i}}",
+    "{{ {} }}",
+    r"\frac{{ {} }}{{2}}",
+    r"\sqrt{{ {} }}",
+    r"\begin{{pmatrix}} {} & 1 \\ 0 & {} \end{{pmatrix}}",
+    r"\overbrace{{ {} }}^{{n}}",
+    "({})^{{2}}",
+]
 
 formulas = st.recursive(
     st.lists(st.sampled_from(ATOMS), min_size=1, max_size=4).map(" ".join),
-    lambda inner: st.tuples(st.sampled_from(WRAPS), inner).map(lambda pair: pair[0].replace("{}", pair[1])),
+    lambda inner: st.tuples(st.sampled_from(WRAPS), inner).map(
+        lambda pair: pair[0].replace("{}", pair[1])
+    ),
     max_leaves=4,
 )
 

@@ -40,9 +40,15 @@ def _arrange(base: Path, target: str, hops: list[tuple[str, bool]], name: str) -
     (site / "posts").mkdir(parents=True)
     out.mkdir()
     (site / "mdwx.toml").write_text("", "utf-8")
-    final = {"inside": site / "real" / name, "outside": out / name, "hard-inside": site / "real" / name,
-             "hard-outside": site / "real" / name, "fifo": site / "real" / name,
-             "device": Path("/dev/zero"), "missing": site / "real" / "gone"}[target]
+    final = {
+        "inside": site / "real" / name,
+        "outside": out / name,
+        "hard-inside": site / "real" / name,
+        "hard-outside": site / "real" / name,
+        "fifo": site / "real" / name,
+        "device": Path("/dev/zero"),
+        "missing": site / "real" / "gone",
+    }[target]
     (site / "real").mkdir()
     data = TEXT.encode() if name.endswith(".md") else png_bytes()
     if target in ("inside", "outside", "hard-inside", "hard-outside"):
@@ -93,7 +99,9 @@ def _outcome(call):
 
 @settings(max_examples=60)
 @given(**ARRIVALS)
-def test_a_post_is_read_iff_it_is_a_confined_regular_file_with_one_name(tmp_path_factory, target, hops) -> None:
+def test_a_post_is_read_iff_it_is_a_confined_regular_file_with_one_name(
+    tmp_path_factory, target, hops
+) -> None:
     site, entry = _arrange(tmp_path_factory.mktemp("arrive"), target, hops, "p.md")
     readable = TARGETS[target]  # links resolved: only where the chain ends counts
     # In memory with that path: the same verdict, though the text is given.
@@ -115,7 +123,9 @@ def test_a_post_is_read_iff_it_is_a_confined_regular_file_with_one_name(tmp_path
 
 @settings(max_examples=60)
 @given(**ARRIVALS)
-def test_a_picture_is_read_iff_it_is_a_confined_regular_file_with_one_name(tmp_path_factory, target, hops) -> None:
+def test_a_picture_is_read_iff_it_is_a_confined_regular_file_with_one_name(
+    tmp_path_factory, target, hops
+) -> None:
     from mdwx.assets.local import read_source
 
     site, entry = _arrange(tmp_path_factory.mktemp("arrive"), target, hops, "pic.png")
@@ -161,7 +171,9 @@ def test_generator_configs_that_are_devices_are_never_read(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize("folder", ["/", "home"])
-def test_an_in_memory_post_in_a_folder_too_wide_must_name_its_root(tmp_path: Path, monkeypatch, folder: str) -> None:
+def test_an_in_memory_post_in_a_folder_too_wide_must_name_its_root(
+    tmp_path: Path, monkeypatch, folder: str
+) -> None:
     home = tmp_path / "home" / "writer"
     home.mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
@@ -197,10 +209,17 @@ def test_the_post_is_read_once_per_run(tmp_path: Path, monkeypatch) -> None:
 
     monkeypatch.setattr(reader, "read_file", counting)
     with sandbox() as sb:
-        options = api.Options(credentials=api.Credentials(sb.appid, sb.secret), api_base=sb.base_url,
-                              token_cache=MemoryTokenCache())
-        for call in (lambda: api.publish(post, replace(options, dry_run=True)), lambda: api.check(post),
-                     lambda: api.publish(post, options), lambda: api.status(post, options)):
+        options = api.Options(
+            credentials=api.Credentials(sb.appid, sb.secret),
+            api_base=sb.base_url,
+            token_cache=MemoryTokenCache(),
+        )
+        for call in (
+            lambda: api.publish(post, replace(options, dry_run=True)),
+            lambda: api.check(post),
+            lambda: api.publish(post, options),
+            lambda: api.status(post, options),
+        ):
             reads.clear()
             call()
             assert len(reads) == 1, reads
@@ -250,7 +269,9 @@ def test_a_site_config_linked_to_a_file_outside_is_refused(tmp_path: Path, name:
     before that file is read (its text would otherwise reach the error messages)."""
     outside = tmp_path / "outside"
     outside.mkdir()
-    (outside / "secret.toml").write_text('[tool.mdwx]\nauthor = 5\nsecret = "do not show"\n', "utf-8")
+    (outside / "secret.toml").write_text(
+        '[tool.mdwx]\nauthor = 5\nsecret = "do not show"\n', "utf-8"
+    )
     site = tmp_path / "site"
     site.mkdir()
     (site / name).symlink_to(outside / "secret.toml")

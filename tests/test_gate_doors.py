@@ -46,8 +46,14 @@ FIFO = "not a regular file (a FIFO)"
 LIMITS = "account 'news': title is 16 characters"
 
 #: hostile post → what the gate says about it
-HOSTILE = {"leak.md": LINK, "evil-pic.md": LINK, "hard.md": HARD, "hard-pic.md": HARD, "fifo.md": FIFO,
-           "limits.md": LIMITS}
+HOSTILE = {
+    "leak.md": LINK,
+    "evil-pic.md": LINK,
+    "hard.md": HARD,
+    "hard-pic.md": HARD,
+    "fifo.md": FIFO,
+    "limits.md": LIMITS,
+}
 ON_DISK = tuple(HOSTILE)  # a local work tree carries every kind
 NO_FIFO = tuple(name for name in HOSTILE if name != "fifo.md")
 PUSHED = ("leak.md", "evil-pic.md", "limits.md")  # what a checkout made from a push holds
@@ -70,8 +76,8 @@ TOKEN = ("stable_token", "token")
 PLUGIN_FILES = {
     "mkdocs.yml": "site_name: Hostile\ndocs_dir: posts\nplugins:\n  - wechat\n",
     "pelicanconf.py": 'PATH = "posts"\nTIMEZONE = "UTC"\nPLUGINS = ["mdwx.integrations.pelican"]\n'
-                      "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\n"
-                      "AUTHOR_FEED_RSS = None\nLOAD_CONTENT_CACHE = False\n",
+    "FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nAUTHOR_FEED_ATOM = None\n"
+    "AUTHOR_FEED_RSS = None\nLOAD_CONTENT_CACHE = False\n",
 }
 
 
@@ -89,7 +95,9 @@ def outside(base: Path) -> Path:
     out.mkdir(exist_ok=True)
     (out / "secret.md").write_text(PAGE.format(title=SECRET, body=f"{SECRET} text."), "utf-8")
     (out / "secret.png").write_bytes(png_bytes(colour=(1, 2, 3)))
-    (out / "hard.md").write_text(PAGE.format(title=f"{SECRET} hard", body=f"{SECRET} hard."), "utf-8")
+    (out / "hard.md").write_text(
+        PAGE.format(title=f"{SECRET} hard", body=f"{SECRET} hard."), "utf-8"
+    )
     (out / "hard.png").write_bytes(png_bytes(colour=(3, 2, 1)))
     return out
 
@@ -107,7 +115,9 @@ def hostile_site(site: Path, kinds: tuple[str, ...]) -> list[Path]:
     for name in kinds:
         path = posts / name
         if name == "leak.md":
-            path.symlink_to(out / "secret.md")  # absolute: it leads there from a pushed checkout too
+            path.symlink_to(
+                out / "secret.md"
+            )  # absolute: it leads there from a pushed checkout too
         elif name == "evil-pic.md":
             (posts / "evil.png").symlink_to(out / "secret.png")
             path.write_text(PAGE.format(title="Evil pic", body="Text.\n\n![x](evil.png)"), "utf-8")
@@ -116,7 +126,9 @@ def hostile_site(site: Path, kinds: tuple[str, ...]) -> list[Path]:
         elif name == "hard-pic.md":
             os.link(out / "hard.png", posts / "hard.png")
             path.write_text(PAGE.format(title="Hard pic", body="Text.\n\n![x](hard.png)"), "utf-8")
-        elif name == "limits.md":  # between --- lines: front matter to mdwx and MkDocs, a header to Pelican
+        elif (
+            name == "limits.md"
+        ):  # between --- lines: front matter to mdwx and MkDocs, a header to Pelican
             path.write_text(LIMITED, "utf-8")
         else:
             os.mkfifo(path)
@@ -134,8 +146,10 @@ def sandbox_rows(site: Path) -> dict[str, int]:
     if not db.exists():
         return {}
     with sqlite3.connect(db) as conn:
-        return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                for table in ("images", "videos", "blocks", "articles", "submissions")}
+        return {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("images", "videos", "blocks", "articles", "submissions")
+        }
 
 
 # Each door: (kinds it carries, run(site, posts, base, sb, code) → everything it printed);
@@ -150,6 +164,7 @@ def _cli(*command: str) -> Door:
         rows = sandbox_rows(site)
         assert not any(rows.values()), rows
         return done.stdout + done.stderr
+
     return door
 
 
@@ -163,7 +178,9 @@ def _status(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: 
         # no publishing rule; a post whose account refuses it is listed per account, unpublished
         limited = hostile_site(site, ("limits.md",))[0]
         done = mdwx("status", str(limited), cwd=site, env=sandbox_env(sb, base))
-        assert done.returncode == 0 and f"{limited} [news]: not published" in done.stdout + done.stderr, done
+        assert (
+            done.returncode == 0 and f"{limited} [news]: not published" in done.stdout + done.stderr
+        ), done
     return "\n".join(lines)
 
 
@@ -215,7 +232,9 @@ def _pre_push(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code
     assert installed.returncode == 0, installed.stderr
     pushed = git(site, "push", "origin", "main", env=env, check=False)
     assert pushed.returncode != 0, pushed.stderr  # a refused publish stops the push
-    assert not git(base / "remote.git", "rev-parse", "-q", "--verify", "main", env=env, check=False).stdout
+    assert not git(
+        base / "remote.git", "rev-parse", "-q", "--verify", "main", env=env, check=False
+    ).stdout
     return pushed.stdout + pushed.stderr
 
 
@@ -238,7 +257,9 @@ def _pre_commit(site: Path, posts: list[Path], base: Path, sb: SandboxServer, co
     return done.stdout + done.stderr
 
 
-def _pre_commit_push(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
+def _pre_commit_push(
+    site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int
+) -> str:
     """README.md's pre-commit hooks installed for pre-push, then a real ``git push`` (the mdwx
     publish hook: ``mdwx hook run pre-commit``)."""
     env = _pre_commit_site(site, base, sb)
@@ -247,7 +268,9 @@ def _pre_commit_push(site: Path, posts: list[Path], base: Path, sb: SandboxServe
     assert installed.returncode == 0, installed.stderr
     pushed = git(site, "push", "origin", "main", env=env, check=False)
     assert pushed.returncode != 0 and "mdwx publish" in pushed.stdout + pushed.stderr, pushed
-    assert not git(base / "remote.git", "rev-parse", "-q", "--verify", "main", env=env, check=False).stdout
+    assert not git(
+        base / "remote.git", "rev-parse", "-q", "--verify", "main", env=env, check=False
+    ).stdout
     return pushed.stdout + pushed.stderr
 
 
@@ -256,16 +279,21 @@ def _action(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: 
     env = git_env(sandbox_env(sb, base), base)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"  # setup-python's python
     paths = " ".join(p.relative_to(site).as_posix() for p in posts)
-    done = run_action({"paths": paths, "mode": "submit", "persist-state": "none"}, workspace=site, env=env)
+    done = run_action(
+        {"paths": paths, "mode": "submit", "persist-state": "none"}, workspace=site, env=env
+    )
     assert done.returncode == code, done.stdout + done.stderr
     return done.stdout + done.stderr
 
 
 def _options(sb: SandboxServer) -> api.Options:
     """The sandbox's credentials, and a secret for each of the site's accounts (as a script gives them)."""
-    return api.Options(credentials=api.Credentials(sb.appid, sb.secret), api_base=sb.base_url,
-                       accounts={name: api.Credentials(secret=sb.secret) for name in ("blog", "news")},
-                       token_cache=MemoryTokenCache())
+    return api.Options(
+        credentials=api.Credentials(sb.appid, sb.secret),
+        api_base=sb.base_url,
+        accounts={name: api.Credentials(secret=sb.secret) for name in ("blog", "news")},
+        token_cache=MemoryTokenCache(),
+    )
 
 
 def _api_results(report: object) -> str:
@@ -281,7 +309,11 @@ def _api_calls(sources: Callable[[], list[api.Source]], sb: SandboxServer, code:
         assert code == 2, exc
         return str(exc)
     # publish reports each (post, account): limits.md twice, refused for both before sending
-    assert code == 1 and not checked.ok and len({str(p.path) for p in published.posts}) == len(sources())
+    assert (
+        code == 1
+        and not checked.ok
+        and len({str(p.path) for p in published.posts}) == len(sources())
+    )
     return _api_results(checked) + "\n" + _api_results(published)
 
 
@@ -300,15 +332,26 @@ def _api_memory(site: Path, posts: list[Path], base: Path, sb: SandboxServer, co
 
 
 def _mkdocs(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml"], capture_output=True,
-                          text=True, cwd=site, env=sandbox_env(sb, base), timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml"],
+        capture_output=True,
+        text=True,
+        cwd=site,
+        env=sandbox_env(sb, base),
+        timeout=300,
+    )
     return done.stdout + done.stderr
 
 
 def _pelican(site: Path, posts: list[Path], base: Path, sb: SandboxServer, code: int) -> str:
-    done = subprocess.run([sys.executable, "-m", "pelican", "posts", "-o", "output", "-s", "pelicanconf.py"],
-                          capture_output=True, text=True, cwd=site, env={**sandbox_env(sb, base), "COLUMNS": "400"},
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "pelican", "posts", "-o", "output", "-s", "pelicanconf.py"],
+        capture_output=True,
+        text=True,
+        cwd=site,
+        env={**sandbox_env(sb, base), "COLUMNS": "400"},
+        timeout=300,
+    )
     return done.stdout + done.stderr
 
 
@@ -341,7 +384,9 @@ DOORS: dict[str, tuple[tuple[str, ...], Door]] = {
 
 
 @pytest.mark.parametrize("door", list(DOORS))
-def test_every_door_refuses_the_hostile_site_alike_and_sends_nothing(door: str, tmp_path: Path) -> None:
+def test_every_door_refuses_the_hostile_site_alike_and_sends_nothing(
+    door: str, tmp_path: Path
+) -> None:
     kinds, run = DOORS[door]
     site = tmp_path / "site"
     posts = hostile_site(site, kinds)
@@ -353,8 +398,9 @@ def test_every_door_refuses_the_hostile_site_alike_and_sends_nothing(door: str, 
     lines = said.splitlines()
     for name in kinds:
         words = HOSTILE[name]
-        assert any(name in line and words in line for line in lines), f"{door}: {name}: {words!r} not in\n{said}"
-
+        assert any(name in line and words in line for line in lines), (
+            f"{door}: {name}: {words!r} not in\n{said}"
+        )
 
 
 @pytest.mark.parametrize("door", list(DOORS))
@@ -371,4 +417,7 @@ def test_every_door_refuses_a_device_as_the_sites_config(door: str, tmp_path: Pa
         said = run(site, posts, tmp_path, sb, 2)
         assert sent(sb) == []
     assert "Traceback" not in said
-    assert any("mdwx.toml" in line and "not a regular file (a device)" in line for line in said.splitlines()), said
+    assert any(
+        "mdwx.toml" in line and "not a regular file (a device)" in line
+        for line in said.splitlines()
+    ), said

@@ -36,16 +36,22 @@ def theme_chain(root: Path, length: int, loop_to: int | None, padding: list[int]
         target = index + 1 if index + 1 < length else loop_to
         head = "/* a comment */\n" * padding[index]
         body = f'@import "t{target}.css";\n' if target is not None else ""
-        (root / f"t{index}.css").write_text(f"{head}{body}.x {{ color: #123456; }}\n", encoding="utf-8")
+        (root / f"t{index}.css").write_text(
+            f"{head}{body}.x {{ color: #123456; }}\n", encoding="utf-8"
+        )
         lines.append(padding[index] + 1)
     return lines
 
 
 @settings(max_examples=25)
-@given(length=st.integers(1, MAX_DEPTH + 4), loop=st.data(), padding=st.lists(st.integers(0, 2), min_size=13,
-                                                                                max_size=13))
-def test_a_theme_chain_names_a_loop_or_its_length_at_the_import_line(length: int, loop: st.DataObject,
-                                                                      padding: list[int]) -> None:
+@given(
+    length=st.integers(1, MAX_DEPTH + 4),
+    loop=st.data(),
+    padding=st.lists(st.integers(0, 2), min_size=13, max_size=13),
+)
+def test_a_theme_chain_names_a_loop_or_its_length_at_the_import_line(
+    length: int, loop: st.DataObject, padding: list[int]
+) -> None:
     loop_to = loop.draw(st.none() | st.integers(0, length - 1))
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -65,7 +71,9 @@ def test_a_theme_chain_names_a_loop_or_its_length_at_the_import_line(length: int
             api.check(post)
         message = str(raised.value)
         assert message.startswith(f"{root / f't{where}.css'}:{lines[where]}: {words}"), message
-        assert "\n" not in message and ("extends itself" in message) == (words.endswith("through t0.css"))
+        assert "\n" not in message and ("extends itself" in message) == (
+            words.endswith("through t0.css")
+        )
 
 
 def test_a_local_base_theme_outside_the_site_is_refused_at_its_import(tmp_path: Path) -> None:
@@ -76,18 +84,26 @@ def test_a_local_base_theme_outside_the_site_is_refused_at_its_import(tmp_path: 
     (site / "mdwx.toml").write_text('theme = "mine.css"\n', encoding="utf-8")
     post = write_post(site / "p.md")
     run = mdwx("check", str(post), cwd=site)
-    assert run.returncode == 2 and f"{site / 'mine.css'}:2: base theme '../outside.css' is outside the site" \
-        in run.stderr, run.stderr
+    assert (
+        run.returncode == 2
+        and f"{site / 'mine.css'}:2: base theme '../outside.css' is outside the site" in run.stderr
+    ), run.stderr
 
 
-THEMES = {"missing.css": "theme file 'missing.css' not found", "nosuch": "unknown theme 'nosuch'",
-          "../outside.css": "is outside the site", "sub/": "not found", "a/b/c.css": "not found"}
+THEMES = {
+    "missing.css": "theme file 'missing.css' not found",
+    "nosuch": "unknown theme 'nosuch'",
+    "../outside.css": "is outside the site",
+    "sub/": "not found",
+    "a/b/c.css": "not found",
+}
 
 
 @settings(max_examples=30)
 @given(value=st.sampled_from(sorted(THEMES)), in_config=st.booleans(), before=st.integers(0, 3))
-def test_a_theme_that_cannot_be_loaded_names_the_file_and_line_that_chose_it(value: str, in_config: bool,
-                                                                          before: int) -> None:
+def test_a_theme_that_cannot_be_loaded_names_the_file_and_line_that_chose_it(
+    value: str, in_config: bool, before: int
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
         (site / "sub").mkdir(parents=True)
@@ -111,15 +127,29 @@ def test_a_theme_that_cannot_be_loaded_names_the_file_and_line_that_chose_it(val
 
 
 def good_record(source_path: str) -> dict[str, object]:
-    return {"type": "article", "appid": "wx1", "backend": "media", "source_path": source_path,
-            "content_hash": "", "status": "draft", "title": "T", "created_at": "2026-01-01T00:00:00+00:00",
-            "updated_at": "2026-01-01T00:00:00+00:00"}
+    return {
+        "type": "article",
+        "appid": "wx1",
+        "backend": "media",
+        "source_path": source_path,
+        "content_hash": "",
+        "status": "draft",
+        "title": "T",
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "updated_at": "2026-01-01T00:00:00+00:00",
+    }
 
 
-part = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters="/"),
-               min_size=1, max_size=12).filter(lambda p: p not in (".", ".."))
-good_paths = st.lists(part, min_size=1, max_size=4).map("/".join).filter(
-    lambda p: len(p) <= MAX_PATH and not (len(p) > 1 and p[1] == ":"))
+part = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters="/"),
+    min_size=1,
+    max_size=12,
+).filter(lambda p: p not in (".", ".."))
+good_paths = (
+    st.lists(part, min_size=1, max_size=4)
+    .map("/".join)
+    .filter(lambda p: len(p) <= MAX_PATH and not (len(p) > 1 and p[1] == ":"))
+)
 
 
 @st.composite
@@ -144,19 +174,26 @@ def bad_paths(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @settings(max_examples=40)
-@given(before=st.lists(good_paths, max_size=3), bad=bad_paths(), after=st.lists(good_paths, max_size=2))
+@given(
+    before=st.lists(good_paths, max_size=3), bad=bad_paths(), after=st.lists(good_paths, max_size=2)
+)
 def test_an_export_line_whose_source_path_leaves_the_site_is_refused_at_its_line(
-        before: list[str], bad: tuple[str, str], after: list[str]) -> None:
+    before: list[str], bad: tuple[str, str], after: list[str]
+) -> None:
     path, words = bad
     with tempfile.TemporaryDirectory() as folder:
         db, source = Path(folder) / "s.db", Path(folder) / "x.jsonl"
         lines = [json.dumps(good_record(p)) for p in before]
         lines += [json.dumps(good_record(path)), *(json.dumps(good_record(p)) for p in after)]
-        source.write_text('{"format":"mdwx-state","version":1}\n' + "\n".join(lines) + "\n", "utf-8")
+        source.write_text(
+            '{"format":"mdwx-state","version":1}\n' + "\n".join(lines) + "\n", "utf-8"
+        )
         with pytest.raises(StateError) as raised:
             import_file(db, source)
         message = str(raised.value)
-        assert message.startswith(f"{source}:{len(before) + 2}: article record: source_path "), message
+        assert message.startswith(f"{source}:{len(before) + 2}: article record: source_path "), (
+            message
+        )
         assert words in message and "\n" not in message.replace("\\n", "")
         assert not db.exists() or "posts" not in export_text(db)
 
@@ -168,22 +205,30 @@ def test_every_relative_path_inside_the_site_is_imported(paths: list[str]) -> No
         db, source = Path(folder) / "s.db", Path(folder) / "x.jsonl"
         source.write_text(render([good_record(p) for p in paths]), "utf-8")
         import_file(db, source)
-        assert sorted(json.loads(line)["source_path"] for line in export_text(db).splitlines()[1:]) == sorted(paths)
+        assert sorted(
+            json.loads(line)["source_path"] for line in export_text(db).splitlines()[1:]
+        ) == sorted(paths)
 
 
-def test_state_import_of_a_path_outside_the_site_is_one_line_naming_the_export(tmp_path: Path) -> None:
+def test_state_import_of_a_path_outside_the_site_is_one_line_naming_the_export(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "x.jsonl").write_text(render([good_record("../../etc/passwd")]), "utf-8")
     run = mdwx("state", "import", "x.jsonl", "s.db", cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
     assert run.returncode != 0 and "Traceback" not in run.stderr
-    assert ("x.jsonl:2: article record: source_path must be a path inside the site (no '..', '.' or empty part), "
-            "not '../../etc/passwd'") in run.stderr, run.stderr
+    assert (
+        "x.jsonl:2: article record: source_path must be a path inside the site (no '..', '.' or empty part), "
+        "not '../../etc/passwd'"
+    ) in run.stderr, run.stderr
 
 
 CONSULTED = ["mkdocs.yml", "pelicanconf.py", "hugo.toml", "config.yaml"]
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device", "oversize", "outside"])
-def test_a_generators_config_that_is_no_small_regular_file_in_the_site_is_skipped(tmp_path: Path, kind: str) -> None:
+def test_a_generators_config_that_is_no_small_regular_file_in_the_site_is_skipped(
+    tmp_path: Path, kind: str
+) -> None:
     """``mkdocs.yml``, ``pelicanconf.py`` and Hugo's config were read whole (then sliced), so
     one linked to ``/dev/zero`` exhausted memory and a FIFO hung; they go through the capped
     reader now and are skipped when refused, as when missing."""
@@ -195,7 +240,9 @@ def test_a_generators_config_that_is_no_small_regular_file_in_the_site_is_skippe
 
     site = tmp_path / "site"
     site.mkdir()
-    (tmp_path / "outside.yml").write_text("docs_dir: elsewhere\nstaticDir: elsewhere\n", encoding="utf-8")
+    (tmp_path / "outside.yml").write_text(
+        "docs_dir: elsewhere\nstaticDir: elsewhere\n", encoding="utf-8"
+    )
     for name in CONSULTED:
         target = site / name
         if kind == "fifo":
@@ -211,12 +258,24 @@ def test_a_generators_config_that_is_no_small_regular_file_in_the_site_is_skippe
     def consult() -> None:
         for cache in (mkdocs.docs_dir, hugo.static_roots, pelican._settings):
             cache.cache_clear()
-        found.extend([mkdocs.docs_dir(site), hugo.static_roots(site), pelican._settings(site)[0],
-                      _text(site / "mkdocs.yml")])
+        found.extend(
+            [
+                mkdocs.docs_dir(site),
+                hugo.static_roots(site),
+                pelican._settings(site)[0],
+                _text(site / "mkdocs.yml"),
+            ]
+        )
 
     worker = threading.Thread(target=consult, daemon=True)
     worker.start()
     worker.join(60)  # bounds a hang only
     assert not worker.is_alive(), "reading a generator's config hung"
-    outside = kind == "outside"  # a link out of the site is read by the capped reader's rules: refused
-    assert found == [site / "docs", (site / "static",), site, ""] or outside and found[0] == site / "docs"
+    outside = (
+        kind == "outside"
+    )  # a link out of the site is read by the capped reader's rules: refused
+    assert (
+        found == [site / "docs", (site / "static",), site, ""]
+        or outside
+        and found[0] == site / "docs"
+    )

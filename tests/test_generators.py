@@ -54,8 +54,13 @@ def check_site(root: Path) -> dict[str, object]:
 
 def image_files(prepared: object) -> set[Path]:
     article, document, post = prepared.article, prepared.document, prepared.post
-    return {resolve_local(a.reference_from(article.path), post_path=article.path, site_root=post.config.root)
-            for a in document.assets if not a.is_remote}
+    return {
+        resolve_local(
+            a.reference_from(article.path), post_path=article.path, site_root=post.config.root
+        )
+        for a in document.assets
+        if not a.is_remote
+    }
 
 
 def cover_file(prepared: object) -> Path:
@@ -149,8 +154,14 @@ def hugo_site(root: Path) -> Path:
     write(root / "content" / "posts" / "bundle" / "index.md", HUGO_BUNDLE)
     write(root / "content" / "posts" / "bundle" / "notes.md", "a resource of the bundle\n")
     png(root / "content" / "posts" / "bundle" / "pic.png", "blue")
-    write(root / "content" / "posts" / "wip.md", "---\ntitle: WIP\ndraft: true\n---\n![x](/images/a.png)\n")
-    write(root / "archetypes" / "default.md", "---\ntitle: '{{ replace .File.ContentBaseName \"-\" \" \" }}'\n---\n")
+    write(
+        root / "content" / "posts" / "wip.md",
+        "---\ntitle: WIP\ndraft: true\n---\n![x](/images/a.png)\n",
+    )
+    write(
+        root / "archetypes" / "default.md",
+        '---\ntitle: \'{{ replace .File.ContentBaseName "-" " " }}\'\n---\n',
+    )
     write(root / "themes" / "t" / "layouts" / "README.md", "theme docs\n")
     write(root / "README.md", "the repository's readme\n")
     for name in ("a", "b", "cover"):
@@ -161,13 +172,20 @@ def hugo_site(root: Path) -> Path:
 def test_hugo_site_checks_and_builds(tmp_path: Path) -> None:
     root = hugo_site(tmp_path / "blog")
     prepared = check_site(root)
-    assert set(prepared) == {"content/posts/first.md", "content/posts/bundle/index.md", "content/posts/wip.md"}
+    assert set(prepared) == {
+        "content/posts/first.md",
+        "content/posts/bundle/index.md",
+        "content/posts/wip.md",
+    }
     first = prepared["content/posts/first.md"]
     assert first.article.digest == "What the first post is about." and first.article.digest_given
     assert image_files(first) == {root / "static/images/a.png", root / "static/images/b.png"}
     assert cover_file(first) == root / "static/images/cover.png"
     warnings = "\n".join(first.warnings)
-    assert f"{root / 'content/posts/first.md'}:30: Hugo shortcode {{{{< gallery >}}}} removed" in warnings
+    assert (
+        f"{root / 'content/posts/first.md'}:30: Hugo shortcode {{{{< gallery >}}}} removed"
+        in warnings
+    )
     bundle = prepared["content/posts/bundle/index.md"]
     assert bundle.article.slug == "bundle" and bundle.article.digest == "Bundle summary"
     assert cover_file(bundle) == root / "content/posts/bundle/pic.png"
@@ -176,10 +194,16 @@ def test_hugo_site_checks_and_builds(tmp_path: Path) -> None:
     assert "Remember" in html and "notice" not in html
     assert "youtube.com/watch?v=dQw4w9WgXcQ" in html
     assert '"{{< not a shortcode >}}"' in plain(html)  # inside the converted highlight block
-    assert "{{&lt; figure src=\"code.png\" &gt;}}" in html  # inline code as written
+    assert '{{&lt; figure src="code.png" &gt;}}' in html  # inline code as written
     assert 'Shown as text: {{< figure src="x.png" >}}' in plain(html)
-    assert not TEMPLATE_SYNTAX.search(visible(html, '{{< figure src="x.png" >}}', '{{< figure src="code.png" >}}',
-                                              '"{{< not a shortcode >}}"'))
+    assert not TEMPLATE_SYNTAX.search(
+        visible(
+            html,
+            '{{< figure src="x.png" >}}',
+            '{{< figure src="code.png" >}}',
+            '"{{< not a shortcode >}}"',
+        )
+    )
 
 
 def test_hugo_toml_error_names_its_line(tmp_path: Path) -> None:
@@ -192,8 +216,10 @@ def test_hugo_toml_error_names_its_line(tmp_path: Path) -> None:
 
 def test_hugo_toml_value_error_names_its_key_line(tmp_path: Path) -> None:
     root = hugo_site(tmp_path / "blog")
-    post = write(root / "content" / "posts" / "long.md",
-                 f'+++\ndate = 2024-01-01\ntitle = "{"x" * 80}"\n+++\n![a](/images/a.png)\n')
+    post = write(
+        root / "content" / "posts" / "long.md",
+        f'+++\ndate = 2024-01-01\ntitle = "{"x" * 80}"\n+++\n![a](/images/a.png)\n',
+    )
     with pytest.raises(ArticleError) as caught:
         prepare(collect_posts([post])[0])
     assert caught.value.line == 3 and "title is 80 characters" in caught.value.message
@@ -208,7 +234,10 @@ def test_text_between_plus_lines_is_not_front_matter(tmp_path: Path) -> None:
 
 def test_a_typo_in_a_generator_post_is_still_reported(tmp_path: Path) -> None:
     root = jekyll_site(tmp_path / "site")
-    post = write(root / "_posts" / "2024-04-01-typo.md", "---\nlayout: post\ntitel: Oops\n---\n![a](/assets/img/a.png)\n")
+    post = write(
+        root / "_posts" / "2024-04-01-typo.md",
+        "---\nlayout: post\ntitel: Oops\n---\n![a](/assets/img/a.png)\n",
+    )
     prepared = prepare(collect_posts([post])[0])
     assert any(f"{post}:3: unknown front matter key 'titel'" in w for w in prepared.warnings)
 
@@ -250,13 +279,18 @@ Raw: {% raw %}{{ kept }}{% endraw %}, link {% link Hexo https://hexo.io %}.
 
 
 def hexo_site(root: Path) -> Path:
-    write(root / "_config.yml", "title: Hexo\npost_asset_folder: true\nmarked:\n  postAsset: true\n")
+    write(
+        root / "_config.yml", "title: Hexo\npost_asset_folder: true\nmarked:\n  postAsset: true\n"
+    )
     write(root / "package.json", '{"hexo": {"version": "7.0.0"}}\n')
     write(root / "scaffolds" / "post.md", "---\ntitle: {{ title }}\ndate: {{ date }}\n---\n")
     write(root / "source" / "_posts" / "hello-world.md", HEXO_POST)
     png(root / "source" / "_posts" / "hello-world" / "diagram.png", "green")
     png(root / "source" / "_posts" / "hello-world" / "shot.png", "yellow")
-    write(root / "source" / "_posts" / "hidden.md", "---\ntitle: Hidden\npublished: false\n---\n![logo](/images/logo.png)\n")
+    write(
+        root / "source" / "_posts" / "hidden.md",
+        "---\ntitle: Hidden\npublished: false\n---\n![logo](/images/logo.png)\n",
+    )
     write(root / "source" / "_drafts" / "draft.md", "---\ntitle: Draft\n---\nNot yet\n")
     write(root / "source" / "about" / "index.md", "---\ntitle: About\n---\nAbout me\n")
     png(root / "source" / "images" / "logo.png")
@@ -269,7 +303,11 @@ def test_hexo_site_checks_and_builds(tmp_path: Path) -> None:
     assert set(prepared) == {"source/_posts/hello-world.md", "source/_posts/hidden.md"}
     post = prepared["source/_posts/hello-world.md"]
     folder = root / "source/_posts/hello-world"
-    assert image_files(post) == {folder / "diagram.png", folder / "shot.png", root / "source/images/logo.png"}
+    assert image_files(post) == {
+        folder / "diagram.png",
+        folder / "shot.png",
+        root / "source/images/logo.png",
+    }
     assert cover_file(post) == root / "source/images/logo.png"
     assert post.article.digest == "The excerpt of the post."
     assert post.article.comments == "closed"  # Hexo's comments is the blog's comment box
@@ -329,7 +367,10 @@ def jekyll_site(root: Path) -> Path:
     write(root / "_config.yml", 'title: Blog\nbaseurl: "/blog"\nurl: "https://example.org"\n')
     write(root / "Gemfile", 'source "https://rubygems.org"\ngem "jekyll"\n')
     write(root / "_posts" / "2024-03-01-welcome.md", JEKYLL_POST)
-    write(root / "_posts" / "2024-02-01-old.md", "---\nlayout: post\ntitle: Old\n---\n![c](/assets/img/c.png)\n")
+    write(
+        root / "_posts" / "2024-02-01-old.md",
+        "---\nlayout: post\ntitle: Old\n---\n![c](/assets/img/c.png)\n",
+    )
     write(root / "_drafts" / "idea.md", "---\ntitle: Idea\n---\nLater\n")
     write(root / "_layouts" / "post.md", "{{ content }}\n")
     write(root / "index.md", "---\nlayout: home\n---\n")
@@ -393,7 +434,10 @@ def obsidian_vault(root: Path) -> Path:
     write(root / ".obsidian" / "templates.json", json.dumps({"folder": "Templates"}))
     write(root / "Templates" / "Daily.md", "# {{date}}\n")
     write(root / "Journal" / "Trip.md", OBSIDIAN_NOTE)
-    write(root / "Journal" / "Plans.md", "# Plans\n\n## Day 1\n\nTemples.\n\n![[Pasted image 1.png]]\n")
+    write(
+        root / "Journal" / "Plans.md",
+        "# Plans\n\n## Day 1\n\nTemples.\n\n![[Pasted image 1.png]]\n",
+    )
     write(root / "People" / "Alice.md", "Alice's page. ![[photo.png]]\n")
     png(root / "Media" / "Deep" / "photo.png", "purple")
     png(root / "Archive" / "Old" / "Older" / "photo.png", "black")  # a longer path: not chosen
@@ -407,10 +451,15 @@ def test_obsidian_vault_checks_and_builds(tmp_path: Path) -> None:
     assert set(prepared) == {"Journal/Trip.md", "Journal/Plans.md", "People/Alice.md"}
     trip = prepared["Journal/Trip.md"]
     assert trip.article.title == "Trip to Kyoto"
-    assert image_files(trip) == {root / "Media/Deep/photo.png", root / "attachments/Pasted image 1.png"}
+    assert image_files(trip) == {
+        root / "Media/Deep/photo.png",
+        root / "attachments/Pasted image 1.png",
+    }
     assert cover_file(trip) == root / "Media/Deep/photo.png"
     path = root / "Journal/Trip.md"
-    assert f"{path}:24: Obsidian embed ![[Plans]] of a note shown as its name" in "\n".join(trip.warnings)
+    assert f"{path}:24: Obsidian embed ![[Plans]] of a note shown as its name" in "\n".join(
+        trip.warnings
+    )
     html = built_html(root, tmp_path)["Journal/Trip.md"]
     assert "<mark" in html and "Best trip" in html and "^trip1" not in html
     assert "Alice" in html and "Plans &gt; Day 1" in html and "remark" not in html
@@ -422,8 +471,15 @@ def test_obsidian_vault_checks_and_builds(tmp_path: Path) -> None:
 # --- detection, configuration, the CLI ----------------------------------------------------
 
 
-@pytest.mark.parametrize(("make", "name"), [(hugo_site, "hugo"), (hexo_site, "hexo"), (jekyll_site, "jekyll"),
-                                            (obsidian_vault, "obsidian")])
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (hugo_site, "hugo"),
+        (hexo_site, "hexo"),
+        (jekyll_site, "jekyll"),
+        (obsidian_vault, "obsidian"),
+    ],
+)
 def test_layout_detected_from_any_post(tmp_path: Path, make: object, name: str) -> None:
     root = make(tmp_path / "site")
     for post in collect_posts([root]):
@@ -459,21 +515,41 @@ def test_cli_check_passes_for_each_site(tmp_path: Path, make: object) -> None:
 # --- line numbers -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("make", "relative", "body", "line"), [
-    (hugo_site, "content/posts/late.md",
-     "---\ntitle: Late\n---\n{{< highlight py >}}\nx = 1\n{{< /highlight >}}\n{{% notice note %}}\nhi\n"
-     "{{% /notice %}}\n{{< figure src=\"/images/missing.png\" >}}\n", 10),
-    (hexo_site, "source/_posts/late.md",
-     "---\ntitle: Late\n---\n{% codeblock %}\nx\n{% endcodeblock %}\n{% blockquote A %}\nq\n"
-     "{% endblockquote %}\n{% asset_img missing.png %}\n", 10),
-    (jekyll_site, "_posts/2024-01-01-late.md",
-     "---\ntitle: Late\n---\n{% comment %}\na\nb\n{% endcomment %}\n{% highlight c %}\nx;\n{% endhighlight %}\n"
-     "![m]({{ site.baseurl }}/assets/missing.png)\n", 11),
-    (obsidian_vault, "Journal/Late.md",
-     "%%one\ntwo\nthree%%\n> [!note]- Folded\n> inside\n\n[[a|b]] ==c==\n\n![[missing.png|100]]\n", 9),
-])
-def test_errors_point_at_the_line_in_the_file(tmp_path: Path, make: object, relative: str, body: str,
-                                              line: int) -> None:
+@pytest.mark.parametrize(
+    ("make", "relative", "body", "line"),
+    [
+        (
+            hugo_site,
+            "content/posts/late.md",
+            "---\ntitle: Late\n---\n{{< highlight py >}}\nx = 1\n{{< /highlight >}}\n{{% notice note %}}\nhi\n"
+            '{{% /notice %}}\n{{< figure src="/images/missing.png" >}}\n',
+            10,
+        ),
+        (
+            hexo_site,
+            "source/_posts/late.md",
+            "---\ntitle: Late\n---\n{% codeblock %}\nx\n{% endcodeblock %}\n{% blockquote A %}\nq\n"
+            "{% endblockquote %}\n{% asset_img missing.png %}\n",
+            10,
+        ),
+        (
+            jekyll_site,
+            "_posts/2024-01-01-late.md",
+            "---\ntitle: Late\n---\n{% comment %}\na\nb\n{% endcomment %}\n{% highlight c %}\nx;\n{% endhighlight %}\n"
+            "![m]({{ site.baseurl }}/assets/missing.png)\n",
+            11,
+        ),
+        (
+            obsidian_vault,
+            "Journal/Late.md",
+            "%%one\ntwo\nthree%%\n> [!note]- Folded\n> inside\n\n[[a|b]] ==c==\n\n![[missing.png|100]]\n",
+            9,
+        ),
+    ],
+)
+def test_errors_point_at_the_line_in_the_file(
+    tmp_path: Path, make: object, relative: str, body: str, line: int
+) -> None:
     root = make(tmp_path / "site")
     post = write(root / relative, body)
     with pytest.raises(AssetError) as caught:
@@ -483,8 +559,10 @@ def test_errors_point_at_the_line_in_the_file(tmp_path: Path, make: object, rela
 
 def test_long_description_is_cut_to_the_digest_limit_with_a_warning(tmp_path: Path) -> None:
     root = hugo_site(tmp_path / "blog")
-    post = write(root / "content" / "posts" / "long.md",
-                 f"---\ntitle: Long\ndescription: {'word ' * 60}\n---\n![a](/images/a.png)\n")
+    post = write(
+        root / "content" / "posts" / "long.md",
+        f"---\ntitle: Long\ndescription: {'word ' * 60}\n---\n![a](/images/a.png)\n",
+    )
     prepared = prepare(collect_posts([post])[0])
     assert len(prepared.article.digest) == 120 and prepared.article.digest.endswith("…")
     assert any(f"{post}:3: description is" in w for w in prepared.warnings)
@@ -500,33 +578,79 @@ def test_images_outside_the_site_are_not_found_by_name(tmp_path: Path) -> None:
 
 # --- properties over any text ------------------------------------------------------------
 
-PIECES = ["{{< figure src=\"a.png\" >}}", "{{% notice %}}", "{{< /notice >}}", "{% raw %}", "{% endraw %}",
-          "{% highlight py %}", "{% endhighlight %}", "{{ site.baseurl }}", "{% asset_img a.png t %}",
-          "[[a|b]]", "![[x.png|3]]", "==h==", "%%", "> [!tip] T", "> ", "`", "``", "{#", "#}", "{%", "%}",
-          "{{", "}}", "![a](/b.png)", "<img src=\"/c.png\">", "{% comment %}", "{% endcomment %}",
-          "{% blockquote a %}", "{% endblockquote %}", "{% note info %}", "{% endnote %}", "^id", "\n", " "]
+PIECES = [
+    '{{< figure src="a.png" >}}',
+    "{{% notice %}}",
+    "{{< /notice >}}",
+    "{% raw %}",
+    "{% endraw %}",
+    "{% highlight py %}",
+    "{% endhighlight %}",
+    "{{ site.baseurl }}",
+    "{% asset_img a.png t %}",
+    "[[a|b]]",
+    "![[x.png|3]]",
+    "==h==",
+    "%%",
+    "> [!tip] T",
+    "> ",
+    "`",
+    "``",
+    "{#",
+    "#}",
+    "{%",
+    "%}",
+    "{{",
+    "}}",
+    "![a](/b.png)",
+    '<img src="/c.png">',
+    "{% comment %}",
+    "{% endcomment %}",
+    "{% blockquote a %}",
+    "{% endblockquote %}",
+    "{% note info %}",
+    "{% endnote %}",
+    "^id",
+    "\n",
+    " ",
+]
 prose = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=30).map("".join)
-code = st.lists(st.one_of(st.sampled_from(PIECES), st.text(alphabet=st.characters(
-    blacklist_categories=("Cs",), blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=8)),
-    max_size=12).map("".join)
+code = st.lists(
+    st.one_of(
+        st.sampled_from(PIECES),
+        st.text(
+            alphabet=st.characters(
+                blacklist_categories=("Cs",),
+                blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029",
+            ),
+            max_size=8,
+        ),
+    ),
+    max_size=12,
+).map("".join)
 
 
 @settings(max_examples=150)
 @given(name=st.sampled_from(sorted(GENERATORS)), before=prose, inside=code, after=prose)
-def test_rewrites_keep_lines_and_fenced_code(tmp_path: Path, name: str, before: str, inside: str,
-                                             after: str) -> None:
+def test_rewrites_keep_lines_and_fenced_code(
+    tmp_path: Path, name: str, before: str, inside: str, after: str
+) -> None:
     before, after = before.replace("\r", ""), after.replace("\r", "")
     inside_lines = inside.replace("\r", "").split("\n")
     fence = "`" * 12
     assume(not any(line.lstrip(" \t>").startswith(("```", "~~~")) for line in inside_lines))
-    assume(not any(line.lstrip(" \t>").startswith(("```", "~~~")) for line in (before + after).split("\n")))
+    assume(
+        not any(
+            line.lstrip(" \t>").startswith(("```", "~~~")) for line in (before + after).split("\n")
+        )
+    )
     text = "\n".join([before, fence + "text", *inside_lines, fence, after])
     ctx = PostContext(path=tmp_path / "post.md", site_root=tmp_path, confine=tmp_path, body_line=5)
     result = GENERATORS[name].body(text, ctx)
     old, new = text.split("\n"), result.text.split("\n")
     assert len(new) == len(old)
     start = len(before.split("\n"))
-    assert new[start + 1: start + 1 + len(inside_lines)] == inside_lines
+    assert new[start + 1 : start + 1 + len(inside_lines)] == inside_lines
     for warning in result.warnings:  # body line N is file line N + 4
         assert warning.path == str(ctx.path) and warning.line is not None
         assert 5 <= warning.line <= len(old) + 4
@@ -534,7 +658,9 @@ def test_rewrites_keep_lines_and_fenced_code(tmp_path: Path, name: str, before: 
 
 @settings(max_examples=200)
 @given(name=st.sampled_from(sorted(GENERATORS)), text=prose)
-def test_rewrites_never_raise_and_leave_no_code_span_changed(tmp_path: Path, name: str, text: str) -> None:
+def test_rewrites_never_raise_and_leave_no_code_span_changed(
+    tmp_path: Path, name: str, text: str
+) -> None:
     ctx = PostContext(path=tmp_path / "post.md", site_root=tmp_path, confine=tmp_path, body_line=1)
     span = "`` {{< x >}} [[y]] ==z== {% w %} ``"
     result = GENERATORS[name].body(f"{text}\n\n{span}\n", ctx)

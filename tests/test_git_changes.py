@@ -26,7 +26,9 @@ def history(tmp_path: Path) -> tuple[Path, dict[str, str], str, str]:
     git(site, "init", "-q", "-b", "main", env=env)
     (site / "mdwx.toml").write_text('exclude = ["**/README.md", "drafts/**"]\n', encoding="utf-8")
     for name in "abcd":
-        write_post(site / "posts" / name / "index.md", title=f"Post {name}", body=f"Text of {name}.")
+        write_post(
+            site / "posts" / name / "index.md", title=f"Post {name}", body=f"Text of {name}."
+        )
     write_post(site / "drafts" / "x.md", title="Excluded")
     first = commit_all(site, "first", env)
     write_post(site / "posts" / "a" / "index.md", title="Post a", body="Edited.")
@@ -35,8 +37,11 @@ def history(tmp_path: Path) -> tuple[Path, dict[str, str], str, str]:
         path.unlink()
     (site / "posts" / "c").rmdir()
     (site / "posts" / "d" / "pic.png").write_bytes(png_bytes(colour=(1, 2, 3)))
-    write_post(site / "posts" / "e.md", title="Another subject entirely",
-               body="A new post, written from scratch, sharing nothing with the others.\n\n" * 3)
+    write_post(
+        site / "posts" / "e.md",
+        title="Another subject entirely",
+        body="A new post, written from scratch, sharing nothing with the others.\n\n" * 3,
+    )
     (site / "posts" / "README.md").write_text("# About\n", encoding="utf-8")
     write_post(site / "drafts" / "x.md", title="Excluded, edited")
     (site / "unused.png").write_bytes(png_bytes())
@@ -49,8 +54,9 @@ def test_range_gives_added_modified_renamed_and_image_changed_posts(history) -> 
     changes = changed_posts(site, first, second)
     rel = sorted(p.relative_to(site.resolve()).as_posix() for p in changes.posts)
     assert rel == ["posts/a/index.md", "posts/b2/index.md", "posts/d/index.md", "posts/e.md"]
-    assert [(o.relative_to(site).as_posix(), n.relative_to(site).as_posix()) for o, n in changes.renamed] == \
-        [("posts/b/index.md", "posts/b2/index.md")]
+    assert [
+        (o.relative_to(site).as_posix(), n.relative_to(site).as_posix()) for o, n in changes.renamed
+    ] == [("posts/b/index.md", "posts/b2/index.md")]
     assert [p.relative_to(site).as_posix() for p in changes.deleted] == ["posts/c/index.md"]
     assert list(changes.by_asset) == [(site / "posts" / "d" / "index.md").resolve()]
 
@@ -61,7 +67,10 @@ def test_cli_reports_deletions_and_renames_and_checks_only_the_changed(history) 
     assert result.returncode == 0, result.stderr
     import json
 
-    checked = sorted(Path(p["path"]).relative_to(site.resolve()).as_posix() for p in json.loads(result.stdout)["posts"])
+    checked = sorted(
+        Path(p["path"]).relative_to(site.resolve()).as_posix()
+        for p in json.loads(result.stdout)["posts"]
+    )
     assert checked == ["posts/a/index.md", "posts/b2/index.md", "posts/d/index.md", "posts/e.md"]
     assert "deleted: posts/c/index.md" in result.stderr
     assert "renamed: posts/b/index.md → posts/b2/index.md" in result.stderr
@@ -74,12 +83,15 @@ def test_a_range_without_post_changes_does_nothing(history) -> None:
     assert result.returncode == 0 and "no posts changed" in result.stderr
 
 
-@pytest.mark.parametrize("args, words", [
-    (("--changed-since", "no-such-rev"), "unknown revision 'no-such-rev'"),
-    (("--git-range", "HEAD~9..HEAD"), "unknown revision 'HEAD~9'"),
-    (("--git-range", "HEAD"), "is not a range"),
-    (("--changed-since", "HEAD", "--git-range", "HEAD..HEAD"), "not both"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (("--changed-since", "no-such-rev"), "unknown revision 'no-such-rev'"),
+        (("--git-range", "HEAD~9..HEAD"), "unknown revision 'HEAD~9'"),
+        (("--git-range", "HEAD"), "is not a range"),
+        (("--changed-since", "HEAD", "--git-range", "HEAD..HEAD"), "not both"),
+    ],
+)
 def test_bad_revisions_are_usage_errors(history, args, words) -> None:
     site, env, _first, _second = history
     result = mdwx("publish", *args, cwd=site, env=env)
@@ -98,7 +110,9 @@ def test_outside_a_repository_is_a_usage_error(tmp_path: Path) -> None:
 
 
 NAMES = st.sampled_from(["a", "b c", "中文", "d-e", "f"])
-OPS = st.lists(st.tuples(st.sampled_from(["edit", "picture", "rename", "delete", "add"]), NAMES), max_size=6)
+OPS = st.lists(
+    st.tuples(st.sampled_from(["edit", "picture", "rename", "delete", "add"]), NAMES), max_size=6
+)
 
 
 def _post_text(name: str, words: str) -> str:
@@ -119,7 +133,9 @@ def test_changed_posts_match_a_model_of_the_commits(tmp_path_factory, start, ops
     (site / "mdwx.toml").write_text("", encoding="utf-8")
 
     def words(tag: str) -> str:  # distinct enough that git pairs no deletion with an addition
-        return " ".join(hashlib.sha256(f"{tag}{salt}{i}".encode()).hexdigest()[:10] for i in range(12))
+        return " ".join(
+            hashlib.sha256(f"{tag}{salt}{i}".encode()).hexdigest()[:10] for i in range(12)
+        )
 
     def write(name: str, tag: str, colour: tuple[int, int, int] = (9, 9, 9)) -> None:
         folder = site / "posts" / name
@@ -142,7 +158,9 @@ def test_changed_posts_match_a_model_of_the_commits(tmp_path_factory, start, ops
         elif name not in present:
             continue
         elif op == "edit":
-            (site / "posts" / name / "index.md").write_text(_post_text(name, words(f"e{number}{name}")), "utf-8")
+            (site / "posts" / name / "index.md").write_text(
+                _post_text(name, words(f"e{number}{name}")), "utf-8"
+            )
             changed.add(name)
         elif op == "picture":
             (site / "posts" / name / "pic.png").write_bytes(png_bytes(colour=(number * 20, 200, 3)))
@@ -161,7 +179,11 @@ def test_changed_posts_match_a_model_of_the_commits(tmp_path_factory, start, ops
                 write(target, f"moved{number}")  # new content: git may or may not pair it
                 present.add(target)
                 changed.add(target)
-    tip = commit_all(site, "changes", env) if git(site, "status", "--porcelain", env=env).stdout else base
+    tip = (
+        commit_all(site, "changes", env)
+        if git(site, "status", "--porcelain", env=env).stdout
+        else base
+    )
     result = changed_posts(site, base, tip)
     got = sorted(p.parent.name for p in result.posts)
     assert got == sorted(changed & present)

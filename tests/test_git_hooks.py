@@ -17,7 +17,9 @@ def _site(work: Path, env: dict[str, str]) -> None:
     (work / ".gitignore").write_text(".mdwx/\n", encoding="utf-8")
 
 
-def test_pre_push_publishes_exactly_the_changed_posts_and_a_failure_blocks_the_push(tmp_path: Path) -> None:
+def test_pre_push_publishes_exactly_the_changed_posts_and_a_failure_blocks_the_push(
+    tmp_path: Path,
+) -> None:
     with sandbox() as sb:
         env = git_env(sandbox_env(sb, tmp_path), tmp_path)
         bare, work = repository(tmp_path, env)
@@ -94,13 +96,19 @@ def test_install_refuses_a_foreign_hook_and_uninstall_restores_it(tmp_path: Path
     foreign.chmod(0o755)
 
     refused = mdwx("hook", "install", cwd=work, env=env)
-    assert refused.returncode == 2 and "not mdwx's" in refused.stderr and "--force" in refused.stderr
+    assert (
+        refused.returncode == 2 and "not mdwx's" in refused.stderr and "--force" in refused.stderr
+    )
     assert foreign.read_text(encoding="utf-8").startswith("#!/bin/sh\necho foreign")
 
     forced = mdwx("hook", "install", "--force", cwd=work, env=env)
     assert forced.returncode == 0, forced.stderr
     assert "mdwx-hook: pre-push" in foreign.read_text(encoding="utf-8")
-    assert (hooks / "pre-push.mdwx-backup").read_text(encoding="utf-8").startswith("#!/bin/sh\necho foreign")
+    assert (
+        (hooks / "pre-push.mdwx-backup")
+        .read_text(encoding="utf-8")
+        .startswith("#!/bin/sh\necho foreign")
+    )
     # The kept hook still runs, first: a push of a branch that is not main publishes nothing.
     write_post(work / "p.md")
     commit_all(work, "a post", env)
@@ -116,7 +124,9 @@ def test_install_refuses_a_foreign_hook_and_uninstall_restores_it(tmp_path: Path
     assert again.returncode == 0 and "no mdwx hook" in again.stderr
 
 
-def test_the_publishing_branch_comes_from_config_then_the_remote_then_git(tmp_path: Path, monkeypatch) -> None:
+def test_the_publishing_branch_comes_from_config_then_the_remote_then_git(
+    tmp_path: Path, monkeypatch
+) -> None:
     from mdwx.integrations.hooks import default_branch, publishing_branch
 
     env = git_env(dict(os.environ), tmp_path)

@@ -34,7 +34,9 @@ GENERATED = 20  # posts of the generated corpus: 2–60 KB each, every construct
 
 
 def _generated() -> Iterator[tuple[str, str]]:
-    spec = importlib.util.spec_from_file_location("corpus_gen", ROOT / "benchmarks" / "corpus_gen.py")
+    spec = importlib.util.spec_from_file_location(
+        "corpus_gen", ROOT / "benchmarks" / "corpus_gen.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -52,8 +54,12 @@ def _render(article_of: object, config: SiteConfig) -> str:
         document = render_article(article, config, errors=[])
     except MdwxError as exc:  # a refusal is an outcome too: it must stay the same
         return "refused: " + _placeless(str(exc), config)
-    return _fingerprint(document.html, article.digest, [a.placeholder for a in document.assets],
-                        [_placeless(str(w), config) for w in document.warnings])
+    return _fingerprint(
+        document.html,
+        article.digest,
+        [a.placeholder for a in document.assets],
+        [_placeless(str(w), config) for w in document.warnings],
+    )
 
 
 def _placeless(text: str, config: SiteConfig) -> str:
@@ -73,10 +79,13 @@ def current_hashes(tmp: Path) -> dict[str, str]:
     for name, text in _generated():
         path = tmp / name
         hashes[f"generated/{name}"] = _render(
-            lambda t=text, p=path: read_article_text(t, p, config), config)
+            lambda t=text, p=path: read_article_text(t, p, config), config
+        )
     for path in sorted((SAMPLE / "posts").glob("*.md")):
         site = load_config(path)
-        hashes[f"sample/{path.name}"] = _render(lambda p=path, s=site: read_article(p.resolve(), s), site)
+        hashes[f"sample/{path.name}"] = _render(
+            lambda p=path, s=site: read_article(p.resolve(), s), site
+        )
     return hashes
 
 

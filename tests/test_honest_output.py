@@ -113,12 +113,18 @@ def test_unchanged_rerun_counts_the_video_as_reused(tmp_path: Path) -> None:
 
 def with_credentials() -> dict[str, str]:
     """The environment with credentials present (a dry run checks they are; it fetches no token)."""
-    return {**os.environ, "WECHAT_APPID": "wx0123456789abcdef", "WECHAT_APPSECRET": "present-not-used"}
+    return {
+        **os.environ,
+        "WECHAT_APPID": "wx0123456789abcdef",
+        "WECHAT_APPSECRET": "present-not-used",
+    }
 
 
 def test_failed_post_keeps_its_title_in_json(tmp_path: Path) -> None:
     post = site_with_post(tmp_path, title="Named post", extra="cover: ../outside.jpg\n")
-    code, doc = mdwx_json("publish", str(post), "--dry-run", cwd=post.parent, env=with_credentials())
+    code, doc = mdwx_json(
+        "publish", str(post), "--dry-run", cwd=post.parent, env=with_credentials()
+    )
     assert code == 1 and doc["posts"][0]["title"] == "Named post"
     assert doc["posts"][0]["error"]["message"].startswith(f"{post}:3: cover:")
 
@@ -174,9 +180,14 @@ def test_sandbox_closing_lines_name_the_command_to_read_again(tmp_path: Path) ->
     state = post.parent / ".mdwx" / "sandbox.db"
     assert command == f"mdwx sandbox --port {port} --state {state} --appid {sandbox_appid(post)}"
     # Run it from another folder: the article is there again at the printed URL.
-    server = subprocess.Popen([sys.executable, "-m", "mdwx", *command.split()[1:]], cwd=tmp_path.parent,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              preexec_fn=default_sigint)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mdwx", *command.split()[1:]],
+        cwd=tmp_path.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=default_sigint,
+    )
     try:
         assert server.stdout is not None
         for line in server.stdout:
@@ -203,12 +214,17 @@ def test_a_new_in_process_sandbox_is_a_new_account(tmp_path: Path) -> None:
     assert again.returncode == 0 and "published (recorded)" in again.stderr and page
 
 
-def test_records_made_with_a_bare_token_are_found_by_status_without_credentials(tmp_path: Path) -> None:
+def test_records_made_with_a_bare_token_are_found_by_status_without_credentials(
+    tmp_path: Path,
+) -> None:
     """No WECHAT_APPID: publish (with a token) and status (with nothing) use the same key."""
     post = site_with_post(tmp_path)
     with sandbox() as sb:
-        answer = httpx.post(f"{sb.base_url}/cgi-bin/stable_token", timeout=10, json={
-            "grant_type": "client_credential", "appid": sb.appid, "secret": sb.secret}).json()
+        answer = httpx.post(
+            f"{sb.base_url}/cgi-bin/stable_token",
+            timeout=10,
+            json={"grant_type": "client_credential", "appid": sb.appid, "secret": sb.secret},
+        ).json()
         env = sandbox_env(sb, tmp_path)
         del env["WECHAT_APPID"], env["WECHAT_APPSECRET"]
         env["WECHAT_ACCESS_TOKEN"] = answer["access_token"]
@@ -224,14 +240,23 @@ STATUSES = ["published", "submitted", "draft", "rejected", "skipped", "dry-run",
 
 @settings(max_examples=200)
 @given(st.lists(st.tuples(st.sampled_from(STATUSES), st.booleans()), min_size=1, max_size=12))
-def test_closing_line_counts_every_post_under_what_happened_to_it(posts: list[tuple[str, bool]]) -> None:
+def test_closing_line_counts_every_post_under_what_happened_to_it(
+    posts: list[tuple[str, bool]],
+) -> None:
     from mdwx.cli.publish import summary
     from mdwx.errors import MdwxError
     from mdwx.publish.results import PostResult
 
     # (status, unchanged): an unchanged post keeps its recorded status but had nothing sent.
-    results = [PostResult("p.md", status=s, error=MdwxError("x") if s == "failed" else None,
-                          steps=["unchanged"] if same else []) for s, same in posts]
+    results = [
+        PostResult(
+            "p.md",
+            status=s,
+            error=MdwxError("x") if s == "failed" else None,
+            steps=["unchanged"] if same else [],
+        )
+        for s, same in posts
+    ]
     line = summary(results, dry_run=False)
     total, _, rest = line.partition(": ")
     assert total == (f"{len(posts)} post" + ("s" if len(posts) != 1 else ""))

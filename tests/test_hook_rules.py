@@ -21,20 +21,44 @@ SETTINGS = st.sampled_from(["warn", "error", "republish"])
 
 
 def _record(status: str, content_hash: str = "old") -> ArticleRecord:
-    return ArticleRecord("wx1", "p.md", "MEDIA", content_hash, status, None, "T", "2026-01-01T00:00:00+00:00",
-                         "2026-01-01T00:00:00+00:00", None, None)  # type: ignore[arg-type]
+    return ArticleRecord(
+        "wx1",
+        "p.md",
+        "MEDIA",
+        content_hash,
+        status,
+        None,
+        "T",
+        "2026-01-01T00:00:00+00:00",
+        "2026-01-01T00:00:00+00:00",
+        None,
+        None,
+    )  # type: ignore[arg-type]
 
 
 @given(st.sampled_from(ARTICLE_STATUSES), st.booleans(), st.booleans(), st.booleans(), SETTINGS)
 def test_a_changed_submitted_post_follows_the_setting_and_nothing_else_does(
-        status: str, changed: bool, draft: bool, force: bool, on_change: str) -> None:
+    status: str, changed: bool, draft: bool, force: bool, on_change: str
+) -> None:
     record = _record(status)
-    step, superseded, submit, error = decide(record, "new" if changed else "old", draft=draft, force=force,
-                                             path="posts/p.md", on_change=on_change)
+    step, superseded, submit, error = decide(
+        record,
+        "new" if changed else "old",
+        draft=draft,
+        force=force,
+        path="posts/p.md",
+        on_change=on_change,
+    )
     submitted = status in ("submitted", "published", "rejected")
     if not (submitted and changed):  # the setting changes nothing else
-        assert decide(record, "new" if changed else "old", draft=draft, force=force, path="posts/p.md",
-                      on_change="error") == (step, superseded, submit, error)
+        assert decide(
+            record,
+            "new" if changed else "old",
+            draft=draft,
+            force=force,
+            path="posts/p.md",
+            on_change="error",
+        ) == (step, superseded, submit, error)
         assert step != KEEP
         return
     if force or on_change == "republish":
@@ -47,8 +71,11 @@ def test_a_changed_submitted_post_follows_the_setting_and_nothing_else_does(
     assert step != UPDATE  # a submitted article is never changed in place
 
 
-NAMES = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\0"), min_size=1,
-                max_size=20).filter(lambda n: n not in (".", ".."))
+NAMES = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="/\0"),
+    min_size=1,
+    max_size=20,
+).filter(lambda n: n not in (".", ".."))
 
 
 @settings(max_examples=50)
@@ -56,17 +83,26 @@ NAMES = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_chara
 def test_the_named_command_publishes_exactly_that_post(name: str, draft: bool) -> None:
     path = Path("posts") / f"{name}.md"
     words = shlex.split(republish_command(path, draft=draft))
-    assert words[:2] == ["mdwx", "publish"] and "--force" in words and (("--draft" in words) == draft)
+    assert (
+        words[:2] == ["mdwx", "publish"] and "--force" in words and (("--draft" in words) == draft)
+    )
     assert os.path.abspath(words[-1]) == os.path.abspath(path)
 
 
 SECRET = st.text("abcdefghijklmnopqrstuvwxyz0123456789", min_size=12, max_size=40)
 
 
-@given(st.text(max_size=400), SECRET, st.sampled_from(["url", "access_token", "secret", "appsecret"]))
-def test_a_remembered_reason_is_one_bounded_line_without_secrets(text: str, secret: str, where: str) -> None:
-    leak = (f"https://user:{secret}@host.example/x.png" if where == "url"
-            else f"https://api.example/cgi-bin/x?{where}={secret}&b=1")
+@given(
+    st.text(max_size=400), SECRET, st.sampled_from(["url", "access_token", "secret", "appsecret"])
+)
+def test_a_remembered_reason_is_one_bounded_line_without_secrets(
+    text: str, secret: str, where: str
+) -> None:
+    leak = (
+        f"https://user:{secret}@host.example/x.png"
+        if where == "url"
+        else f"https://api.example/cgi-bin/x?{where}={secret}&b=1"
+    )
     reason = safe_reason(f"{text} {leak}\n{text}")
     assert secret not in reason or secret in text
     assert "\n" not in reason and "\r" not in reason and len(reason) <= REASON_CHARS
@@ -76,7 +112,9 @@ HEX = st.text("0123456789abcdef", min_size=64, max_size=64)
 
 
 @given(st.text(max_size=300), HEX, HEX)
-def test_a_mark_reads_back_from_any_content_and_replaces_an_earlier_one(content: str, first: str, second: str) -> None:
+def test_a_mark_reads_back_from_any_content_and_replaces_an_earlier_one(
+    content: str, first: str, second: str
+) -> None:
     old, new = Mark(first[:24], first[24:40]), Mark(second[:24], second[24:40])
     once = marked(content, old)
     assert read_mark(once) == old
@@ -90,16 +128,23 @@ def test_a_mark_differs_by_site_and_post_and_keeps_the_post_file_version(tmp_pat
     one.mkdir(), two.mkdir()
     assert post_mark(one, "posts/a.md", "f" * 64).key != post_mark(two, "posts/a.md", "f" * 64).key
     assert post_mark(one, "posts/a.md", "f" * 64).key != post_mark(one, "posts/b.md", "f" * 64).key
-    assert post_mark(one, "posts/a.md", "0" * 64) == Mark(post_mark(one, "posts/a.md", "f" * 64).key, "0" * 16)
+    assert post_mark(one, "posts/a.md", "0" * 64) == Mark(
+        post_mark(one, "posts/a.md", "f" * 64).key, "0" * 16
+    )
 
 
-OUTCOME = st.tuples(st.sampled_from(["a.md", "b.md", "c.md"]), st.sampled_from(["", "blog", "news"]),
-                    st.sampled_from(["failed", "submitted", "draft", "skipped", "dry-run"]))
+OUTCOME = st.tuples(
+    st.sampled_from(["a.md", "b.md", "c.md"]),
+    st.sampled_from(["", "blog", "news"]),
+    st.sampled_from(["failed", "submitted", "draft", "skipped", "dry-run"]),
+)
 
 
 @settings(max_examples=40)
 @given(st.lists(st.lists(OUTCOME, min_size=1, max_size=4), min_size=1, max_size=5))
-def test_pending_holds_exactly_the_posts_whose_last_real_outcome_failed(tmp_path_factory, runs) -> None:
+def test_pending_holds_exactly_the_posts_whose_last_real_outcome_failed(
+    tmp_path_factory, runs
+) -> None:
     from mdwx.errors import MdwxError
     from mdwx.publish.results import PostResult
     from mdwx.publish.state.outcomes import remember_outcomes

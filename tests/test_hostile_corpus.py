@@ -57,8 +57,13 @@ GENERATED = {
 
 
 # Refused by check already (build's run shows it) and slow to read twice: not published.
-BIG_TEXT = {"gen-line-10mb.md", "gen-line-1mb.md", "gen-front-matter-5mb.md", "gen-pathological-emphasis.md",
-            "gen-many-lt.md"}
+BIG_TEXT = {
+    "gen-line-10mb.md",
+    "gen-line-1mb.md",
+    "gen-front-matter-5mb.md",
+    "gen-pathological-emphasis.md",
+    "gen-many-lt.md",
+}
 
 
 def _limits() -> None:
@@ -70,8 +75,15 @@ def mdwx(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The CLI in its own process under memory and CPU limits; killed = test failure."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "MDWX_"))}
     env["XDG_CACHE_HOME"] = str(cwd / "cache")
-    result = subprocess.run([sys.executable, "-m", "mdwx", *args], capture_output=True, text=True,
-                            cwd=cwd, env=env, timeout=600, preexec_fn=_limits)
+    result = subprocess.run(
+        [sys.executable, "-m", "mdwx", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=600,
+        preexec_fn=_limits,
+    )
     assert result.returncode >= 0, f"killed by signal {-result.returncode}: {result.stderr[-2000:]}"
     assert "Traceback" not in result.stderr, result.stderr[-4000:]
     return result
@@ -84,10 +96,14 @@ def _png_bomb(path: Path, side: int = 20_000) -> None:
     data = b"".join(compressor.compress(row) for _ in range(side)) + compressor.flush()
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     ihdr = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
 
 
 def _generate(site: Path, outside: Path) -> None:
@@ -97,17 +113,28 @@ def _generate(site: Path, outside: Path) -> None:
     (site / "gen-line-10mb.md").write_text(FM.format(title="long line") + "a" * 10_000_000, "utf-8")
     (site / "gen-line-1mb.md").write_text(FM.format(title="1 MB line") + "a" * 1_000_000, "utf-8")
     (site / "gen-front-matter-5mb.md").write_text(
-        "---\ntitle: " + "t" * 5_000_000 + "\ncover: assets/ok.png\n---\n\nBody.\n", "utf-8")
-    (site / "gen-deep-blockquotes.md").write_text(FM.format(title="deep") + ">" * 5000 + " x\n", "utf-8")
-    (site / "gen-pathological-emphasis.md").write_text(FM.format(title="em") + "*a " * 100_000, "utf-8")
+        "---\ntitle: " + "t" * 5_000_000 + "\ncover: assets/ok.png\n---\n\nBody.\n", "utf-8"
+    )
+    (site / "gen-deep-blockquotes.md").write_text(
+        FM.format(title="deep") + ">" * 5000 + " x\n", "utf-8"
+    )
+    (site / "gen-pathological-emphasis.md").write_text(
+        FM.format(title="em") + "*a " * 100_000, "utf-8"
+    )
     (site / "gen-many-lt.md").write_text(FM.format(title="lt") + "<" * 100_000, "utf-8")
     _png_bomb(site / "assets" / "bomb.png")
-    (site / "gen-decompression-bomb.md").write_text(FM.format(title="bomb") + "![x](assets/bomb.png)\n", "utf-8")
+    (site / "gen-decompression-bomb.md").write_text(
+        FM.format(title="bomb") + "![x](assets/bomb.png)\n", "utf-8"
+    )
     (site / "gen-symlink-post.md").symlink_to(outside / "secret.md")
     (site / "assets" / "link.png").symlink_to(outside / "secret.png")
-    (site / "gen-symlink-image.md").write_text(FM.format(title="link") + "![x](assets/link.png)\n", "utf-8")
+    (site / "gen-symlink-image.md").write_text(
+        FM.format(title="link") + "![x](assets/link.png)\n", "utf-8"
+    )
     (site / "assets" / "device.png").symlink_to("/dev/zero")
-    (site / "gen-symlink-device.md").write_text(FM.format(title="dev") + "![x](assets/device.png)\n", "utf-8")
+    (site / "gen-symlink-device.md").write_text(
+        FM.format(title="dev") + "![x](assets/device.png)\n", "utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -168,9 +195,15 @@ def _sandbox_counts(site: Path) -> dict[str, int]:
     if not database.exists():
         return dict.fromkeys(tables, 0)
     with sqlite3.connect(database) as db:
-        present = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        return {table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] if table in present else 0
-                for table in tables}
+        present = {
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        return {
+            table: db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            if table in present
+            else 0
+            for table in tables
+        }
 
 
 def _subset(site: Path, names: list[str], target: Path) -> Path:
@@ -189,8 +222,9 @@ def _subset(site: Path, names: list[str], target: Path) -> Path:
 def test_refused_posts_send_nothing(corpus, tmp_path: Path) -> None:
     """Every post publish must refuse, published together: not one request creates anything."""
     site, expected = corpus
-    refused = [name for name, want in expected.items()
-               if want["publish"] != "ok" and name not in BIG_TEXT]
+    refused = [
+        name for name, want in expected.items() if want["publish"] != "ok" and name not in BIG_TEXT
+    ]
     subset = _subset(site, refused, tmp_path / "site")
     result = mdwx("publish", "--sandbox", "--json", str(subset), cwd=tmp_path)
     assert result.returncode == 1
@@ -200,14 +234,20 @@ def test_refused_posts_send_nothing(corpus, tmp_path: Path) -> None:
         assert post["status"] == "failed", name
         _assert_outcome(name, post, expected[name]["publish"])
     assert _sandbox_counts(subset) == dict.fromkeys(
-        ("images", "videos", "blocks", "articles", "submissions"), 0)
+        ("images", "videos", "blocks", "articles", "submissions"), 0
+    )
     assert "SECRET" not in result.stdout + result.stderr  # a URL's password is never printed
 
 
 # Published for real (a few: each publish waits for the sandbox's review); the rest of the
 # safe renderings are judged on build's identical content above.
-PUBLISHED = ["html-script.md", "card-hostile-title.md", "img-data-uri-quote.md", "svg-script.md",
-             "html-img-onerror.md"]
+PUBLISHED = [
+    "html-script.md",
+    "card-hostile-title.md",
+    "img-data-uri-quote.md",
+    "svg-script.md",
+    "html-img-onerror.md",
+]
 
 
 def test_published_hostile_posts_carry_no_active_markup(corpus, tmp_path: Path) -> None:
@@ -246,12 +286,16 @@ def redirect_loop() -> Iterator[str]:
     server.server_close()
 
 
-def test_a_redirect_loop_is_cut_and_sends_nothing(corpus, tmp_path: Path, redirect_loop: str) -> None:
+def test_a_redirect_loop_is_cut_and_sends_nothing(
+    corpus, tmp_path: Path, redirect_loop: str
+) -> None:
     """Even with loopback allowed (a site serving its own images), a loop ends at the limit."""
     site, _ = corpus
     subset = _subset(site, [], tmp_path / "site")
     (subset / "mdwx.toml").write_text("[images]\nallow_private_hosts = true\n", "utf-8")
-    (subset / "loop.md").write_text(FM.format(title="loop") + f"![x]({redirect_loop}/a.png)\n", "utf-8")
+    (subset / "loop.md").write_text(
+        FM.format(title="loop") + f"![x]({redirect_loop}/a.png)\n", "utf-8"
+    )
     result = mdwx("publish", "--sandbox", "--json", str(subset), cwd=tmp_path)
     assert result.returncode == 1
     [post] = json.loads(result.stdout)["posts"]

@@ -36,21 +36,30 @@ def articles(sb) -> int:
     return len(sb.store.articles())
 
 
-def test_git_repo_without_config_same_article_from_any_folder_and_any_path(tmp_path: Path, sb) -> None:
+def test_git_repo_without_config_same_article_from_any_folder_and_any_path(
+    tmp_path: Path, sb
+) -> None:
     repo = git_repo(tmp_path / "repo")
     post = write_post(repo / "blog" / "posts" / "hello.md")
     env = sandbox_env(sb, tmp_path)
     first = mdwx("publish", "posts/", cwd=repo / "blog", env=env)
     assert first.returncode == 0, first.stderr
-    for args, cwd in ((["."], repo), (["hello.md"], post.parent), ([str(post)], tmp_path),
-                      (["blog"], repo), (["../.."], post.parent)):
+    for args, cwd in (
+        (["."], repo),
+        (["hello.md"], post.parent),
+        ([str(post)], tmp_path),
+        (["blog"], repo),
+        (["../.."], post.parent),
+    ):
         code, doc = mdwx_json("publish", *args, cwd=cwd, env=env)
         assert code == 0, doc
         assert doc["posts"][0]["actions"] == ["unchanged: nothing sent"], (args, cwd)
         assert doc["posts"][0]["uploads"]["images"] == 0
     assert articles(sb) == 1 and sb.store.submission_count() == 1
     assert (repo / ".mdwx" / "state.db").is_file()
-    assert not (repo / "blog" / ".mdwx").exists() and not (repo / "blog" / "posts" / ".mdwx").exists()
+    assert (
+        not (repo / "blog" / ".mdwx").exists() and not (repo / "blog" / "posts" / ".mdwx").exists()
+    )
     status = mdwx("status", cwd=repo, env=env)  # status finds it from the repository root
     assert "submitted (recorded)" in status.stderr or "published (recorded)" in status.stderr
 
@@ -85,13 +94,17 @@ def test_config_added_after_publishing_takes_over_the_old_records(tmp_path: Path
     assert mdwx("status", "posts/hello.md", cwd=site, env=env).stderr.count("(recorded)") == 1
 
 
-def test_config_added_in_a_subfolder_of_the_repository_moves_the_records_down(tmp_path: Path, sb) -> None:
+def test_config_added_in_a_subfolder_of_the_repository_moves_the_records_down(
+    tmp_path: Path, sb
+) -> None:
     repo = git_repo(tmp_path / "repo")
     post = write_post(repo / "blog" / "posts" / "hello.md")
     other = write_post(repo / "notes" / "other.md", title="Other")
     env = sandbox_env(sb, tmp_path)
     assert mdwx("publish", "blog", "notes", cwd=repo, env=env).returncode == 0
-    (repo / "blog" / "mdwx.toml").write_text("", encoding="utf-8")  # blog/ becomes a site of its own
+    (repo / "blog" / "mdwx.toml").write_text(
+        "", encoding="utf-8"
+    )  # blog/ becomes a site of its own
     code, doc = mdwx_json("publish", str(post), cwd=tmp_path, env=env)
     assert code == 0 and doc["posts"][0]["actions"] == ["unchanged: nothing sent"], doc
     assert (repo / "blog" / ".mdwx" / "state.db").is_file()
@@ -132,9 +145,14 @@ def test_renamed_post_keeps_its_article(tmp_path: Path, sb) -> None:
     (post.parent / "pic.png").rename(moved.parent / "pic.png")
     code, doc = mdwx_json("publish", ".", cwd=repo, env=env)
     assert code == 0, doc
-    assert doc["posts"][0]["actions"] == ["followed the rename from posts/hello.md", "unchanged: nothing sent"]
+    assert doc["posts"][0]["actions"] == [
+        "followed the rename from posts/hello.md",
+        "unchanged: nothing sent",
+    ]
     assert articles(sb) == 1
-    assert "renamed or moved" not in mdwx("status", cwd=repo, env=env).stderr  # now recorded at the new path
+    assert (
+        "renamed or moved" not in mdwx("status", cwd=repo, env=env).stderr
+    )  # now recorded at the new path
 
 
 def test_renamed_and_edited_post_is_followed_by_its_slug(tmp_path: Path, sb) -> None:
@@ -161,17 +179,23 @@ def test_a_copy_is_a_new_post_not_a_rename(tmp_path: Path, sb) -> None:
     assert articles(sb) == 2
 
 
-LAYOUT = st.tuples(st.integers(0, 3), st.sampled_from(["git", "config", "pyproject", "none"]), st.integers(0, 3))
+LAYOUT = st.tuples(
+    st.integers(0, 3), st.sampled_from(["git", "config", "pyproject", "none"]), st.integers(0, 3)
+)
 
 
 @settings(max_examples=60)
 @given(LAYOUT, st.data())
-def test_every_way_of_naming_a_post_gives_one_root_and_one_key(tmp_path_factory, layout, data) -> None:
+def test_every_way_of_naming_a_post_gives_one_root_and_one_key(
+    tmp_path_factory, layout, data
+) -> None:
     """Whatever folder mdwx runs from and whichever path names the post (the file, a folder
     above it, relative or absolute), the post has one site root and one key in the state."""
     depth, marker, marker_level = layout
     base = tmp_path_factory.mktemp("layout")
-    folders = [base / "top"] + [base / "top" / Path(*[f"d{i}" for i in range(1, n + 1)]) for n in range(1, depth + 1)]
+    folders = [base / "top"] + [
+        base / "top" / Path(*[f"d{i}" for i in range(1, n + 1)]) for n in range(1, depth + 1)
+    ]
     post = write_post(folders[-1] / "post.md")
     marked = folders[min(marker_level, depth)]
     if marker == "git":
@@ -183,7 +207,12 @@ def test_every_way_of_naming_a_post_gives_one_root_and_one_key(tmp_path_factory,
     seen = set()
     for folder in folders:
         cwd = data.draw(st.sampled_from(folders), label="cwd")
-        for argument in (post, folder, Path(os.path.relpath(post, cwd)), Path(os.path.relpath(folder, cwd))):
+        for argument in (
+            post,
+            folder,
+            Path(os.path.relpath(post, cwd)),
+            Path(os.path.relpath(folder, cwd)),
+        ):
             absolute = argument if argument.is_absolute() else cwd / argument
             found = [p for p in collect_posts([absolute]) if p.path == post.resolve()]
             assert len(found) == 1
@@ -197,20 +226,28 @@ def test_a_cover_beside_the_posts_folder_works_by_either_path(tmp_path: Path) ->
     repo = git_repo(tmp_path / "repo")
     write_post(repo / "posts" / "a.md", extra="cover: ../cover.png\n")
     (repo / "posts" / "pic.png").rename(repo / "cover.png")
-    (repo / "posts" / "a.md").write_text((repo / "posts" / "a.md").read_text("utf-8").replace("pic.png", "../cover.png"),
-                                         encoding="utf-8")
+    (repo / "posts" / "a.md").write_text(
+        (repo / "posts" / "a.md").read_text("utf-8").replace("pic.png", "../cover.png"),
+        encoding="utf-8",
+    )
     env = dict(os.environ)
     for argument, cwd in (("posts", repo), ("a.md", repo / "posts"), ("posts/a.md", repo)):
         result = mdwx("check", argument, cwd=cwd, env=env)
         assert result.returncode == 0, (argument, result.stderr)
 
 
-def test_status_from_the_parent_of_a_site_finds_its_records_and_creates_nothing(tmp_path: Path, sb) -> None:
+def test_status_from_the_parent_of_a_site_finds_its_records_and_creates_nothing(
+    tmp_path: Path, sb
+) -> None:
     site = tmp_path / "site"
     post = write_post(site / "posts" / "hello.md")
     (site / "mdwx.toml").write_text("", encoding="utf-8")
     env = sandbox_env(sb, tmp_path)
     assert mdwx("publish", "posts", cwd=site, env=env).returncode == 0
     code, doc = mdwx_json("status", "site", cwd=tmp_path, env=env)
-    assert code == 0 and doc["posts"][0]["path"] == str(post) and doc["posts"][0]["status"] != "not published"
+    assert (
+        code == 0
+        and doc["posts"][0]["path"] == str(post)
+        and doc["posts"][0]["status"] != "not published"
+    )
     assert not (tmp_path / ".mdwx").exists()

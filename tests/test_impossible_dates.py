@@ -30,9 +30,18 @@ def timestamps(draw: st.DrawFn) -> str:
         text += f"{sep}{draw(st.integers(0, 25)):02d}:{draw(st.integers(0, 61)):02d}:{draw(st.integers(0, 61)):02d}"
         if draw(st.booleans()):
             text += "." + draw(st.text("0123456789", min_size=1, max_size=9))
-        zone = draw(st.one_of(st.just(""), st.just("Z"), st.builds(
-            lambda sign, h, m: f"{sign}{h:02d}:{m:02d}", st.sampled_from("+-"), st.integers(0, 99),
-            st.integers(0, 59))))
+        zone = draw(
+            st.one_of(
+                st.just(""),
+                st.just("Z"),
+                st.builds(
+                    lambda sign, h, m: f"{sign}{h:02d}:{m:02d}",
+                    st.sampled_from("+-"),
+                    st.integers(0, 99),
+                    st.integers(0, 59),
+                ),
+            )
+        )
         text += (" " if zone and sep == " " and draw(st.booleans()) else "") + zone
     return text
 
@@ -48,7 +57,7 @@ def _real(text: str) -> bool:
         head, dot, rest = value.partition(".")
         if dot:  # fromisoformat wants 3 or 6 digits of fraction
             digits = "".join(c for c in rest if c.isdigit())
-            value = head + "." + (digits + "000000")[:6] + rest[len(digits):]
+            value = head + "." + (digits + "000000")[:6] + rest[len(digits) :]
         dt.datetime.fromisoformat(value)
         return True
     except ValueError:
@@ -75,8 +84,10 @@ def test_a_timestamp_is_parsed_kept_as_text_or_one_line_at_its_key(key: str, sta
         assert value == stamp, value
 
 
-@pytest.mark.parametrize("stamp", ["2024-02-30", "2024-02-03T23:59:60Z", "2024-02-03T10:00:00+24:00",
-                                   "2024-13-01", "0000-01-01"])
+@pytest.mark.parametrize(
+    "stamp",
+    ["2024-02-30", "2024-02-03T23:59:60Z", "2024-02-03T10:00:00+24:00", "2024-13-01", "0000-01-01"],
+)
 def test_the_reported_impossible_dates_stay_text_and_publish_at_names_its_line(stamp: str) -> None:
     text = f"---\ntitle: T\nauthor: me\ndate: {stamp}\n---\n\nBody.\n"
     assert read_article_text(text, PATH, SiteConfig(root=PATH.parent)).front_matter["date"] == stamp
@@ -87,14 +98,21 @@ def test_the_reported_impossible_dates_stay_text_and_publish_at_names_its_line(s
 
 def test_the_loader_keeps_real_timestamps() -> None:
     assert load("d: 2024-02-29") == {"d": dt.date(2024, 2, 29)}
-    assert load("d: 2024-02-29T23:59:59Z")["d"] == dt.datetime(2024, 2, 29, 23, 59, 59, tzinfo=dt.timezone.utc)
+    assert load("d: 2024-02-29T23:59:59Z")["d"] == dt.datetime(
+        2024, 2, 29, 23, 59, 59, tzinfo=dt.timezone.utc
+    )
     assert load("d: 2024-02-30") == {"d": "2024-02-30"}
 
 
 def test_one_impossible_date_does_not_stop_the_batch(tmp_path: Path) -> None:
-    (tmp_path / "a.md").write_text("---\ntitle: A\npublish_at: 2024-02-30T10:00:00Z\n---\n\nBody.\n", "utf-8")
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: A\npublish_at: 2024-02-30T10:00:00Z\n---\n\nBody.\n", "utf-8"
+    )
     (tmp_path / "b.md").write_text("---\ntitle: B\ndate: 2024-02-28\n---\n\nBody.\n", "utf-8")
     result = mdwx("check", "a.md", "b.md", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "a.md:3: publish_at '2024-02-30T10:00:00Z' is not an ISO 8601 time" in result.stdout + result.stderr
+    assert (
+        "a.md:3: publish_at '2024-02-30T10:00:00Z' is not an ISO 8601 time"
+        in result.stdout + result.stderr
+    )
     assert "1 of 2 posts passed" in result.stdout + result.stderr

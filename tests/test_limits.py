@@ -28,7 +28,9 @@ CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "bench" / "corp
 FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
 
 
-def _write_post(folder: Path, body: str, name: str = "post.md", front: str = "title: T\ncover: cover.png\n") -> Path:
+def _write_post(
+    folder: Path, body: str, name: str = "post.md", front: str = "title: T\ncover: cover.png\n"
+) -> Path:
     save_picture(folder / "cover.png", (900, 383), (20, 120, 80))
     path = folder / name
     path.write_text(f"---\n{front}---\n\n{body}", encoding="utf-8")
@@ -40,8 +42,29 @@ def _independent_text_count(html: str) -> int:
     block or line break separates words, an inline element (a coloured token, ``[1]``) does not."""
     from html.parser import HTMLParser
 
-    inline = {"span", "strong", "em", "b", "i", "u", "s", "del", "ins", "mark", "code", "sup", "sub", "a",
-              "small", "kbd", "q", "abbr", "cite", "samp", "var"}
+    inline = {
+        "span",
+        "strong",
+        "em",
+        "b",
+        "i",
+        "u",
+        "s",
+        "del",
+        "ins",
+        "mark",
+        "code",
+        "sup",
+        "sub",
+        "a",
+        "small",
+        "kbd",
+        "q",
+        "abbr",
+        "cite",
+        "samp",
+        "var",
+    }
 
     class Text(HTMLParser):
         def __init__(self) -> None:
@@ -93,9 +116,30 @@ def test_visible_text_ignores_tags_attributes_and_alt() -> None:
 
 
 @settings(max_examples=60)
-@given(st.lists(st.sampled_from(["word", "汉字", "**bold**", "`co de`", "a &amp; b", "[link](https://e.com)",
-                                 "\n", "\n\n", "- item\n", "> quote\n", "| a | b |\n|---|---|\n| 1 | 2 |\n",
-                                 "```\ncode  x\n```\n", "$x^2$", "<span>raw</span>"]), min_size=1, max_size=25))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "word",
+                "汉字",
+                "**bold**",
+                "`co de`",
+                "a &amp; b",
+                "[link](https://e.com)",
+                "\n",
+                "\n\n",
+                "- item\n",
+                "> quote\n",
+                "| a | b |\n|---|---|\n| 1 | 2 |\n",
+                "```\ncode  x\n```\n",
+                "$x^2$",
+                "<span>raw</span>",
+            ]
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
 def test_check_counts_what_content_html_measures(tmp_path: Path, pieces: list[str]) -> None:
     body = " ".join(pieces) + "\n"
     post = _write_post(tmp_path / "site", body)
@@ -137,14 +181,18 @@ def _corpus_site(tmp_path: Path, source: Path) -> Path:
 
     site = tmp_path / "site"
     body = source.read_text("utf-8")
-    post = _write_post(site, body, name=source.name, front=f"title: {json.dumps(source.stem)}\ncover: cover.png\n")
+    post = _write_post(
+        site, body, name=source.name, front=f"title: {json.dumps(source.stem)}\ncover: cover.png\n"
+    )
     article = Article(path=post, title=source.stem, body=body, body_line=5, slug=source.stem)
     for asset in render_article(article, SiteConfig(root=site)).assets:
         if asset.local_path is None or asset.kind.value == "formula":
             continue
         if asset.local_path.suffix.lower() == ".svg":
             asset.local_path.parent.mkdir(parents=True, exist_ok=True)
-            asset.local_path.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
+            asset.local_path.write_text(
+                '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+            )
         else:
             save_picture(asset.local_path, (16, 16), (200, 30, 30), fmt="PNG")
     return post

@@ -16,7 +16,9 @@ from mdwx.mcp_server import MdwxTools, create_server  # noqa: E402
 from mdwx.preview.phone_shot import PHONE, find_chromium  # noqa: E402
 from tests.cli_helpers import write_post  # noqa: E402
 
-pytestmark = pytest.mark.skipif(find_chromium() is None, reason="needs a Chromium (Debian's chromium)")
+pytestmark = pytest.mark.skipif(
+    find_chromium() is None, reason="needs a Chromium (Debian's chromium)"
+)
 
 
 def test_build_returns_a_phone_screenshot_of_the_preview(tmp_path: Path) -> None:

@@ -86,6 +86,8 @@ def test_a_root_above_the_site_is_refused_by_every_tool_with_one_line(tmp_path: 
 
 def test_a_site_of_its_own_below_the_server_site_is_served(tmp_path: Path) -> None:
     tools = _layout(tmp_path, {"outer", "sub"}, set())
-    (tools.site / "sub" / "post.md").write_text("---\ntitle: Fine\n---\n\nText.\n", encoding="utf-8")
+    (tools.site / "sub" / "post.md").write_text(
+        "---\ntitle: Fine\n---\n\nText.\n", encoding="utf-8"
+    )
     report = asyncio.run(tools.check(["sub/post.md"]))
     assert report["ok"], report

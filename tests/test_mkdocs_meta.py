@@ -19,7 +19,9 @@ keys = st.from_regex(r"[A-Za-z0-9_-]{1,8}", fullmatch=True)
 values = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=12)
 lines = st.one_of(
     st.builds(lambda i, k, v: f"{' ' * i}{k}:{v}", st.integers(0, 3), keys, values),  # a key
-    st.builds(lambda lead, v: f"{lead}{v}", st.sampled_from(["    ", "\t", "      "]), values),  # continued
+    st.builds(
+        lambda lead, v: f"{lead}{v}", st.sampled_from(["    ", "\t", "      "]), values
+    ),  # continued
     values,  # anything else: ends the meta
 )
 
@@ -39,7 +41,7 @@ def test_the_meta_is_what_mkdocs_reads(header: list[str], gap: str, body: str) -
     front, key_lines, rest, body_line = found
     assert front == data
     assert rest.lstrip("\n") == doc
-    assert "\n".join(text.split("\n")[body_line - 1:]) == rest  # body_line: where the body starts
+    assert "\n".join(text.split("\n")[body_line - 1 :]) == rest  # body_line: where the body starts
     assert all(text.split("\n")[key_lines[k] - 1].lstrip().lower().startswith(k) for k in key_lines)
 
 
@@ -51,4 +53,6 @@ def test_check_titles_a_mkdocs_page_from_its_meta(tmp_path: Path) -> None:
     assert api.check(page).posts[0].title == "From the meta"
     page.write_text("Title: From the meta\nWechat: true\n\nBody.\n\n![x](missing.png)\n", "utf-8")
     error = api.check(page).posts[0].error
-    assert error is not None and str(error).startswith(f"{page}:6: image not found")  # the file's lines
+    assert error is not None and str(error).startswith(
+        f"{page}:6: image not found"
+    )  # the file's lines

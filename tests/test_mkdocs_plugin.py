@@ -40,24 +40,38 @@ Some text for WeChat readers.
 """
 
 
-def make_site(root: Path, *, plugin: str = "  - wechat\n", title: str = "Hello from MkDocs") -> Path:
+def make_site(
+    root: Path, *, plugin: str = "  - wechat\n", title: str = "Hello from MkDocs"
+) -> Path:
     """A MkDocs site under ``root``; returns its ``mkdocs.yml``."""
-    write_tree(root, {
-        "docs/images/pic.png": png_bytes(),
-        "docs/index.md": "# Home\n\nNot for WeChat.\n\n![x](images/pic.png)\n",
-        "docs/guide/wechat.md": WECHAT_PAGE.replace("Hello from MkDocs", title),
-        "mkdocs.yml": f"site_name: Plugin test\nplugins:\n{plugin}",
-    })
+    write_tree(
+        root,
+        {
+            "docs/images/pic.png": png_bytes(),
+            "docs/index.md": "# Home\n\nNot for WeChat.\n\n![x](images/pic.png)\n",
+            "docs/guide/wechat.md": WECHAT_PAGE.replace("Hello from MkDocs", title),
+            "mkdocs.yml": f"site_name: Plugin test\nplugins:\n{plugin}",
+        },
+    )
     return root / "mkdocs.yml"
 
 
-def mkdocs_build(config: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config), *extra],
-                          capture_output=True, text=True, cwd=config.parent, env=env, timeout=120)
+def mkdocs_build(
+    config: Path, env: dict[str, str], *extra: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-f", str(config), *extra],
+        capture_output=True,
+        text=True,
+        cwd=config.parent,
+        env=env,
+        timeout=120,
+    )
 
 
-def build_in_process(config_file: Path, sb: SandboxServer, monkeypatch: pytest.MonkeyPatch, *,
-                     command: str = "build") -> None:
+def build_in_process(
+    config_file: Path, sb: SandboxServer, monkeypatch: pytest.MonkeyPatch, *, command: str = "build"
+) -> None:
     """What ``mkdocs build``/``serve`` do with the plugins, in this process (faster)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -78,7 +92,9 @@ def sb() -> Any:
         yield server
 
 
-def test_build_publishes_the_wechat_page_as_a_draft_and_nothing_else(tmp_path: Path, sb: SandboxServer) -> None:
+def test_build_publishes_the_wechat_page_as_a_draft_and_nothing_else(
+    tmp_path: Path, sb: SandboxServer
+) -> None:
     config = make_site(tmp_path)
     result = mkdocs_build(config, sandbox_env(sb, tmp_path / "home"))
     assert result.returncode == 0, result.stderr
@@ -93,12 +109,18 @@ def test_build_publishes_the_wechat_page_as_a_draft_and_nothing_else(tmp_path: P
     assert "guide/wechat.md: draft" in result.stderr
 
 
-def test_submit_option_submits(tmp_path: Path, sb: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    build_in_process(make_site(tmp_path, plugin="  - wechat:\n      submit: true\n"), sb, monkeypatch)
+def test_submit_option_submits(
+    tmp_path: Path, sb: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_in_process(
+        make_site(tmp_path, plugin="  - wechat:\n      submit: true\n"), sb, monkeypatch
+    )
     assert MEDIA.submissions(sb) == 1
 
 
-def test_build_only_writes_content_and_preview_and_sends_nothing(tmp_path: Path, sb: SandboxServer) -> None:
+def test_build_only_writes_content_and_preview_and_sends_nothing(
+    tmp_path: Path, sb: SandboxServer
+) -> None:
     config = make_site(tmp_path, plugin="  - wechat:\n      build_only: true\n")
     result = mkdocs_build(config, sandbox_env(sb, tmp_path / "home"))
     assert result.returncode == 0, result.stderr
@@ -111,24 +133,30 @@ def test_build_only_writes_content_and_preview_and_sends_nothing(tmp_path: Path,
 
 
 def test_pages_glob_chooses_pages_and_wechat_false_keeps_one_out(
-        tmp_path: Path, sb: SandboxServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, sb: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = make_site(tmp_path, plugin="  - wechat:\n      build_only: true\n      pages: ['*']\n")
     page = tmp_path / "docs" / "guide" / "wechat.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("wechat: true", "wechat: false"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("wechat: true", "wechat: false"), encoding="utf-8"
+    )
     build_in_process(config, sb, monkeypatch)
     assert sorted(p.name for p in (tmp_path / "site" / "wechat").iterdir()) == ["index"]
 
 
 @pytest.mark.parametrize(("command", "articles"), [("serve", 0), ("build", 1), ("gh-deploy", 1)])
-def test_serve_never_publishes(tmp_path: Path, sb: SandboxServer, monkeypatch: pytest.MonkeyPatch,
-                               command: str, articles: int) -> None:
+def test_serve_never_publishes(
+    tmp_path: Path, sb: SandboxServer, monkeypatch: pytest.MonkeyPatch, command: str, articles: int
+) -> None:
     build_in_process(make_site(tmp_path), sb, monkeypatch, command=command)
     assert len(MEDIA.created(sb)) == articles
     if command == "serve":
         assert sb.requests == []
 
 
-def test_failed_publish_fails_strict_build_and_warns_otherwise(tmp_path: Path, sb: SandboxServer) -> None:
+def test_failed_publish_fails_strict_build_and_warns_otherwise(
+    tmp_path: Path, sb: SandboxServer
+) -> None:
     config = make_site(tmp_path, title="T" * 80)  # WeChat's title limit is 64 characters
     env = sandbox_env(sb, tmp_path / "home")
     strict = mkdocs_build(config, env, "--strict")
@@ -142,36 +170,53 @@ def test_failed_publish_fails_strict_build_and_warns_otherwise(tmp_path: Path, s
 
 
 def test_missing_credentials_stop_a_strict_build_with_a_plugin_error(
-        tmp_path: Path, sb: SandboxServer, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    tmp_path: Path,
+    sb: SandboxServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     from mkdocs.exceptions import Abort
 
     config = make_site(tmp_path, plugin="  - wechat\nstrict: true\n")
     monkeypatch.delenv("WECHAT_APPID", raising=False)
-    monkeypatch.setattr("tests.test_mkdocs_plugin.sandbox_env", lambda sb, home: {"MDWX_API_BASE": sb.base_url})
+    monkeypatch.setattr(
+        "tests.test_mkdocs_plugin.sandbox_env", lambda sb, home: {"MDWX_API_BASE": sb.base_url}
+    )
     with pytest.raises(Abort):  # how `mkdocs build` ends on a plugin's PluginError
         build_in_process(config, sb, monkeypatch)
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
-    assert any("WeChat publishing stopped: WeChat credentials are missing" in e for e in errors), errors
+    assert any("WeChat publishing stopped: WeChat credentials are missing" in e for e in errors), (
+        errors
+    )
     assert sb.requests == []
 
 
 def test_errors_name_the_line_of_the_page_file(tmp_path: Path, sb: SandboxServer) -> None:
     config = make_site(tmp_path)
     page = tmp_path / "docs" / "guide" / "wechat.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("pic.png", "missing.png"), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("pic.png", "missing.png"), encoding="utf-8"
+    )
     result = mkdocs_build(config, sandbox_env(sb, tmp_path / "home"))
     assert result.returncode == 0, result.stderr
     assert f"{page}:9: image not found: ../images/missing.png" in result.stderr
     assert MEDIA.created(sb) == []
 
 
-LINES = st.lists(st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=20), max_size=8)
+LINES = st.lists(
+    st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), max_size=20), max_size=8
+)
 
 
 @settings(max_examples=150)
-@given(st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=6, unique=True),
-       LINES.map(lambda lines: ["x", *lines]), st.booleans())
-def test_markdown_keeps_the_line_numbers_of_the_file(keys: list[str], body_lines: list[str], yaml: bool) -> None:
+@given(
+    st.lists(st.from_regex(r"[a-z]{1,8}", fullmatch=True), max_size=6, unique=True),
+    LINES.map(lambda lines: ["x", *lines]),
+    st.booleans(),
+)
+def test_markdown_keeps_the_line_numbers_of_the_file(
+    keys: list[str], body_lines: list[str], yaml: bool
+) -> None:
     """Whatever the front matter MkDocs took off, every line of the Markdown mdwx is handed
     sits on the line it has in the page's file."""
     from mkdocs.utils.meta import get_data

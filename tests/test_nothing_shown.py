@@ -23,17 +23,24 @@ def _element(tag: str, upper: bool) -> str:
 
 
 @settings(max_examples=40)
-@given(tags=st.lists(st.sampled_from(REMOVED), min_size=1, max_size=3), upper=st.booleans(),
-       blank_lines=st.integers(0, 2), generator_site=st.booleans())
-def test_a_body_of_removed_html_only_is_never_a_blank_article(tags: list[str], upper: bool, blank_lines: int,
-                                                             generator_site: bool) -> None:
+@given(
+    tags=st.lists(st.sampled_from(REMOVED), min_size=1, max_size=3),
+    upper=st.booleans(),
+    blank_lines=st.integers(0, 2),
+    generator_site=st.booleans(),
+)
+def test_a_body_of_removed_html_only_is_never_a_blank_article(
+    tags: list[str], upper: bool, blank_lines: int, generator_site: bool
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "mdwx.toml").write_text("", encoding="utf-8")
         posts = root / "source" / "_posts" if generator_site else root
         if generator_site:  # a Hexo site: its stub pages are skipped, not failed
             (root / "_config.yml").write_text("title: Blog\n", encoding="utf-8")
-            (root / "package.json").write_text('{"dependencies": {"hexo": "^7.0.0"}}', encoding="utf-8")
+            (root / "package.json").write_text(
+                '{"dependencies": {"hexo": "^7.0.0"}}', encoding="utf-8"
+            )
             posts.mkdir(parents=True)
         body = ("\n" * blank_lines).join(_element(tag, upper) + "\n" for tag in tags)
         post = posts / "p.md"
@@ -42,7 +49,9 @@ def test_a_body_of_removed_html_only_is_never_a_blank_article(tags: list[str], u
         messages = [d.message for d in report.diagnostics]
         assert any("nothing in the body is shown in WeChat" in m for m in messages), messages
         if generator_site:
-            assert report.ok and [d.code for d in report.diagnostics if "nothing" in d.message] == ["empty-post"]
+            assert report.ok and [d.code for d in report.diagnostics if "nothing" in d.message] == [
+                "empty-post"
+            ]
         else:
             assert not report.ok and report.error is not None and report.error.line == 5
 
@@ -51,12 +60,19 @@ def test_text_beside_removed_html_is_a_post() -> None:
     with tempfile.TemporaryDirectory() as folder:
         post = Path(folder) / "p.md"
         (Path(folder) / "mdwx.toml").write_text("", encoding="utf-8")
-        post.write_text('---\ntitle: T\n---\n\n<iframe src="https://example.com/x"></iframe>\n\nWords.\n', "utf-8")
+        post.write_text(
+            '---\ntitle: T\n---\n\n<iframe src="https://example.com/x"></iframe>\n\nWords.\n',
+            "utf-8",
+        )
         assert api.check(post).ok
 
 
-@pytest.mark.parametrize(("setting", "suggestion"), [('"oceans"', "did you mean 'ocean'?"), ('"zzz"', "")])
-def test_an_unknown_site_theme_is_named_at_its_line(tmp_path: Path, setting: str, suggestion: str) -> None:
+@pytest.mark.parametrize(
+    ("setting", "suggestion"), [('"oceans"', "did you mean 'ocean'?"), ('"zzz"', "")]
+)
+def test_an_unknown_site_theme_is_named_at_its_line(
+    tmp_path: Path, setting: str, suggestion: str
+) -> None:
     (tmp_path / "mdwx.toml").write_text(f'author = "me"\ntheme = {setting}\n', encoding="utf-8")
     post = tmp_path / "p.md"
     post.write_text("---\ntitle: T\n---\n\nWords.\n", encoding="utf-8")

@@ -23,17 +23,34 @@ import pytest
 from tests.factories import save_picture, write_tree
 
 #: Modules of the publishing stack: none may be imported by an offline command.
-FORBIDDEN = ("asyncio", "sqlite3", "ssl", "httpx", "httpcore", "anyio", "starlette", "uvicorn",
-             "multiprocessing", "concurrent.futures.process", "mdwx.api.aio", "mdwx.api.connection",
-             "mdwx.publish.state", "mdwx.publish.plan", "mdwx.publish.resolve",
-             "mdwx.publish.publisher", "mdwx.wechat", "mdwx.sandbox", "mdwx.assets.fetch")
+FORBIDDEN = (
+    "asyncio",
+    "sqlite3",
+    "ssl",
+    "httpx",
+    "httpcore",
+    "anyio",
+    "starlette",
+    "uvicorn",
+    "multiprocessing",
+    "concurrent.futures.process",
+    "mdwx.api.aio",
+    "mdwx.api.connection",
+    "mdwx.publish.state",
+    "mdwx.publish.plan",
+    "mdwx.publish.resolve",
+    "mdwx.publish.publisher",
+    "mdwx.wechat",
+    "mdwx.sandbox",
+    "mdwx.assets.fetch",
+)
 
 POSTS = {
     "mdwx.toml": 'author = "Me"\n',
     "posts/code.md": "---\ntitle: Code\ncover: ../pic.png\n---\n\nSome `code` and a fence:\n\n"
-                     "```python\nprint('hi')\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "```python\nprint('hi')\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
     "posts/prose.md": "# Prose\n\n> [!NOTE]\n> A callout with **bold** and a [link](https://example.com/).\n\n"
-                      "- one\n- two\n\n![local](../pic.png)\n\n中文段落。\n",
+    "- one\n- two\n\n![local](../pic.png)\n\n中文段落。\n",
 }
 
 _RUNNER = """
@@ -47,8 +64,13 @@ runpy.run_module("mdwx", run_name="__main__", alter_sys=True)
 
 def _imported(args: list[str], cwd: Path) -> list[str]:
     out = cwd / "modules.json"
-    done = subprocess.run([sys.executable, "-c", _RUNNER, str(out), *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", _RUNNER, str(out), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(out.read_text())
 
@@ -78,7 +100,9 @@ def test_the_guard_sees_what_publishing_imports(tmp_path: Path) -> None:
 def test_the_api_keeps_its_functions_once_the_publishing_stack_loads() -> None:
     """``mdwx.api.aio`` loads on first use and imports the submodule ``mdwx.api.status``:
     ``mdwx.api.status`` must stay the function, whichever way aio was imported."""
-    code = ("import inspect, mdwx.api.aio, mdwx.api as api; "
-            "assert inspect.isfunction(api.status) and inspect.ismodule(api.aio), api.status; "
-            "from mdwx.api.status import status; assert inspect.iscoroutinefunction(status)")
+    code = (
+        "import inspect, mdwx.api.aio, mdwx.api as api; "
+        "assert inspect.isfunction(api.status) and inspect.ismodule(api.aio), api.status; "
+        "from mdwx.api.status import status; assert inspect.iscoroutinefunction(status)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

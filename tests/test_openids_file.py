@@ -31,10 +31,17 @@ def _refusal(text: str) -> str:
     return str(caught.value)
 
 
-BAD_LINES = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="#\n\r"),
-                    min_size=1, max_size=80).filter(
-    lambda s: bool(s.strip()) and not _OPENID.fullmatch(s.split("#", 1)[0].strip())
-    and len(s.splitlines()) == 1)
+BAD_LINES = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="#\n\r"),
+    min_size=1,
+    max_size=80,
+).filter(
+    lambda s: (
+        bool(s.strip())
+        and not _OPENID.fullmatch(s.split("#", 1)[0].strip())
+        and len(s.splitlines()) == 1
+    )
+)
 
 
 @given(line=BAD_LINES)
@@ -50,7 +57,9 @@ def test_a_link_leading_out_of_the_site_is_refused_unread(tmp_path: Path) -> Non
     outside = tmp_path / "token-cache.json"
     outside.write_text(f"{SECRET}\nline two\n", encoding="utf-8")
     (root / "readers.txt").symlink_to(outside)
-    result = mdwx("send", str(post), "--openids", str(root / "readers.txt"), "--yes", cwd=root, env={})
+    result = mdwx(
+        "send", str(post), "--openids", str(root / "readers.txt"), "--yes", cwd=root, env={}
+    )
     assert result.returncode == 2, result.stderr
     assert "outside the site" in result.stderr and SECRET not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
@@ -60,7 +69,9 @@ def test_a_link_leading_out_of_the_site_is_refused_unread(tmp_path: Path) -> Non
 def test_a_fifo_or_device_is_refused_without_blocking(tmp_path: Path) -> None:
     root, post = _site(tmp_path)
     os.mkfifo(root / "readers.txt")
-    fifo = mdwx("send", str(post), "--openids", str(root / "readers.txt"), "--yes", cwd=root, env={})
+    fifo = mdwx(
+        "send", str(post), "--openids", str(root / "readers.txt"), "--yes", cwd=root, env={}
+    )
     assert fifo.returncode == 2 and "FIFO" in fifo.stderr
     (root / "null.txt").symlink_to("/dev/null")
     device = mdwx("send", str(post), "--openids", str(root / "null.txt"), "--yes", cwd=root, env={})
@@ -70,6 +81,8 @@ def test_a_fifo_or_device_is_refused_without_blocking(tmp_path: Path) -> None:
 def test_a_secret_in_a_bad_line_is_not_printed(tmp_path: Path) -> None:
     root, post = _site(tmp_path)
     (root / "readers.txt").write_text(f"oABCDEFGHIJ\nAPPSECRET={SECRET}\n", encoding="utf-8")
-    result = mdwx("send", str(post), "--openids", str(root / "readers.txt"), "--yes", cwd=root, env={})
+    result = mdwx(
+        "send", str(post), "--openids", str(root / "readers.txt"), "--yes", cwd=root, env={}
+    )
     assert result.returncode == 2 and "readers.txt:2" in result.stderr
     assert SECRET not in result.stderr + result.stdout and "APPSECRET" not in result.stderr

@@ -42,7 +42,9 @@ class InFlight:
 
 @settings(max_examples=30)
 @given(count=st.integers(0, 30), window=st.integers(1, 10))
-def test_posts_run_side_by_side_within_the_window_and_come_back_in_order(count: int, window: int) -> None:
+def test_posts_run_side_by_side_within_the_window_and_come_back_in_order(
+    count: int, window: int
+) -> None:
     work = InFlight()
     assert asyncio.run(in_order(list(range(count)), work, window)) == [2 * n for n in range(count)]
     assert work.most == min(count, window)
@@ -83,15 +85,23 @@ class Backend:
 
 
 def _asks(count: int) -> list[tuple[StatusRow, Any, str]]:
-    return [(StatusRow(path=f"p{n}.md", status="submitted"), SimpleNamespace(source_path=f"p{n}.md"), f"p{n}.md")
-            for n in range(count)]
+    return [
+        (
+            StatusRow(path=f"p{n}.md", status="submitted"),
+            SimpleNamespace(source_path=f"p{n}.md"),
+            f"p{n}.md",
+        )
+        for n in range(count)
+    ]
 
 
 @settings(max_examples=20)
 @given(count=st.integers(1, 25), concurrency=st.integers(1, 8))
 def test_status_asks_wechat_concurrently_within_the_limit(count: int, concurrency: int) -> None:
     backend, asks = Backend(set()), _asks(count)
-    asyncio.run(_ask_live(asks, SimpleNamespace(), SimpleNamespace(appid="wx"), backend, concurrency))
+    asyncio.run(
+        _ask_live(asks, SimpleNamespace(), SimpleNamespace(appid="wx"), backend, concurrency)
+    )
     assert backend.flight.most == min(count, concurrency)
     assert all(row.live == "发布成功" and row.error is None for row, _, _ in asks)
 
@@ -110,26 +120,34 @@ def sb() -> Any:
         yield server
 
 
-def test_status_reads_a_post_once_and_an_unchanged_one_not_at_all(sb: SandboxServer, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_status_reads_a_post_once_and_an_unchanged_one_not_at_all(
+    sb: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = tmp_path / "site"
     (site / "posts").mkdir(parents=True)
     (site / "mdwx.toml").write_text('author = "Site"\n', encoding="utf-8")
     (site / "posts" / "pic.png").write_bytes(png_bytes())
     for name in ("a", "b", "c"):
-        (site / "posts" / f"{name}.md").write_text(f"---\ntitle: {name}\n---\n\nBody ![p](pic.png)\n",
-                                                  encoding="utf-8")
-    options = api.Options(credentials=api.Credentials(sb.appid, sb.secret), api_base=sb.base_url,
-                          token_cache=MemoryTokenCache())
+        (site / "posts" / f"{name}.md").write_text(
+            f"---\ntitle: {name}\n---\n\nBody ![p](pic.png)\n", encoding="utf-8"
+        )
+    options = api.Options(
+        credentials=api.Credentials(sb.appid, sb.secret),
+        api_base=sb.base_url,
+        token_cache=MemoryTokenCache(),
+    )
     reads: list[str] = []
     read_post = mdwx.build.read_post
-    monkeypatch.setattr(mdwx.build, "read_post", lambda post: reads.append(post.path.stem) or read_post(post))
+    monkeypatch.setattr(
+        mdwx.build, "read_post", lambda post: reads.append(post.path.stem) or read_post(post)
+    )
     first = api.status([site / "posts"], options)  # nothing published: each post read once
     assert [row.status for row in first.posts] == ["not published"] * 3
     assert sorted(reads) == ["a", "b", "c"]
     assert api.publish([site / "posts"], options).ok
-    (site / "posts" / "c.md").write_text("---\ntitle: c\npublish_at: 2030-01-01T08:00:00+08:00\n---\n\nNew.\n",
-                                        encoding="utf-8")
+    (site / "posts" / "c.md").write_text(
+        "---\ntitle: c\npublish_at: 2030-01-01T08:00:00+08:00\n---\n\nNew.\n", encoding="utf-8"
+    )
     reads.clear()
     report = api.status([site / "posts"], options)
     assert reads == ["c"]  # a and b: their last publish kept what status needs

@@ -61,21 +61,39 @@ LOAD_CONTENT_CACHE = False
 
 def make_site(root: Path, *, extra: str = "", title: str = "Hello from Pelican") -> Path:
     """A Pelican site under ``root``; returns its ``pelicanconf.py``."""
-    write_tree(root, {
-        "content/images/a.png": png_bytes(),
-        "content/posts/b.png": png_bytes(colour=(10, 200, 10)),
-        "content/posts/hello.md": HELLO.format(title=title),
-        "content/other.md": "Title: Other\nDate: 2026-01-01\n\nNot for WeChat.\n",
-        "content/later.md": "Title: Later\nDate: 2026-01-03\nWechat: true\nStatus: draft\n\nNot yet.\n",
-        "pelicanconf.py": CONF.format(extra=extra),
-    })
+    write_tree(
+        root,
+        {
+            "content/images/a.png": png_bytes(),
+            "content/posts/b.png": png_bytes(colour=(10, 200, 10)),
+            "content/posts/hello.md": HELLO.format(title=title),
+            "content/other.md": "Title: Other\nDate: 2026-01-01\n\nNot for WeChat.\n",
+            "content/later.md": "Title: Later\nDate: 2026-01-03\nWechat: true\nStatus: draft\n\nNot yet.\n",
+            "pelicanconf.py": CONF.format(extra=extra),
+        },
+    )
     return root / "pelicanconf.py"
 
 
 def pelican(root: Path, env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pelican", "content", "-o", "output", "-s", "pelicanconf.py",
-                           *extra], capture_output=True, text=True, cwd=root, env={**env, "COLUMNS": "300"},
-                          timeout=120)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            "content",
+            "-o",
+            "output",
+            "-s",
+            "pelicanconf.py",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env={**env, "COLUMNS": "300"},
+        timeout=120,
+    )
 
 
 @pytest.fixture()
@@ -84,7 +102,9 @@ def sb() -> Any:
         yield server
 
 
-def test_build_publishes_the_wechat_article_as_a_draft_and_nothing_else(tmp_path: Path, sb: SandboxServer) -> None:
+def test_build_publishes_the_wechat_article_as_a_draft_and_nothing_else(
+    tmp_path: Path, sb: SandboxServer
+) -> None:
     make_site(tmp_path)
     result = pelican(tmp_path, sandbox_env(sb, tmp_path / "home"))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -109,23 +129,31 @@ def test_submit_setting_submits(tmp_path: Path, sb: SandboxServer) -> None:
     assert MEDIA.submissions(sb) == 1
 
 
-def test_build_only_writes_content_and_preview_and_sends_nothing(tmp_path: Path, sb: SandboxServer) -> None:
+def test_build_only_writes_content_and_preview_and_sends_nothing(
+    tmp_path: Path, sb: SandboxServer
+) -> None:
     make_site(tmp_path, extra="WECHAT_BUILD_ONLY = True")
     result = pelican(tmp_path, sandbox_env(sb, tmp_path / "home"))
     assert result.returncode == 0, result.stdout + result.stderr
     out = tmp_path / "output" / "wechat"
     assert sorted(p.name for p in out.iterdir()) == ["hello-from-pelican"]
-    assert "Some text for WeChat readers." in (out / "hello-from-pelican" / "content.html").read_text("utf-8")
+    assert "Some text for WeChat readers." in (
+        out / "hello-from-pelican" / "content.html"
+    ).read_text("utf-8")
     assert (out / "hello-from-pelican" / "preview.html").is_file()
     assert sb.requests == []
 
 
-def test_failed_publish_is_an_error_and_fails_with_fatal_errors(tmp_path: Path, sb: SandboxServer) -> None:
+def test_failed_publish_is_an_error_and_fails_with_fatal_errors(
+    tmp_path: Path, sb: SandboxServer
+) -> None:
     make_site(tmp_path, title="T" * 80)  # WeChat's title limit is 64 characters
     env = sandbox_env(sb, tmp_path / "home")
     relaxed = pelican(tmp_path, env)
     assert relaxed.returncode == 0
-    assert "ERROR" in relaxed.stdout + relaxed.stderr and "hello.md" in relaxed.stdout + relaxed.stderr
+    assert (
+        "ERROR" in relaxed.stdout + relaxed.stderr and "hello.md" in relaxed.stdout + relaxed.stderr
+    )
     fatal = pelican(tmp_path, env, "--fatal", "errors")
     assert fatal.returncode != 0
     assert MEDIA.created(sb) == []  # nothing half-sent
@@ -150,21 +178,31 @@ def test_namespace_plugin_is_found_by_its_short_name(tmp_path: Path, sb: Sandbox
     (lib / "plugins" / "mdwx").symlink_to(REPO / "pelican" / "plugins" / "mdwx")
     site = tmp_path / "site"
     conf = make_site(site, extra="WECHAT_BUILD_ONLY = True")
-    conf.write_text(conf.read_text("utf-8").replace('"mdwx.integrations.pelican"', '"mdwx"'), encoding="utf-8")
+    conf.write_text(
+        conf.read_text("utf-8").replace('"mdwx.integrations.pelican"', '"mdwx"'), encoding="utf-8"
+    )
     env = {**sandbox_env(sb, tmp_path / "home"), "PYTHONPATH": str(tmp_path / "lib")}
     result = pelican(site, env)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert (site / "output" / "wechat" / "hello-from-pelican" / "content.html").is_file(), result.stdout
+    assert (site / "output" / "wechat" / "hello-from-pelican" / "content.html").is_file(), (
+        result.stdout
+    )
 
 
 KEYS = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,10}", fullmatch=True)
-VALUES = st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1, max_size=30).map(
-    str.strip).filter(bool)
+VALUES = (
+    st.text(st.characters(blacklist_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1, max_size=30)
+    .map(str.strip)
+    .filter(bool)
+)
 BODIES = st.text(st.characters(blacklist_categories=["Cs"]), max_size=200)
 
 
 @settings(max_examples=150)
-@given(st.lists(st.tuples(KEYS, VALUES), min_size=1, max_size=6, unique_by=lambda kv: kv[0].lower()), BODIES)
+@given(
+    st.lists(st.tuples(KEYS, VALUES), min_size=1, max_size=6, unique_by=lambda kv: kv[0].lower()),
+    BODIES,
+)
 def test_header_splits_from_any_body(items: list[tuple[str, str]], body: str) -> None:
     """Every header comes back key for key (lower-cased), and the body after it unchanged,
     starting on the line it starts on in the file."""
@@ -175,14 +213,25 @@ def test_header_splits_from_any_body(items: list[tuple[str, str]], body: str) ->
     assert line == len(items) + 1
 
 
-SEGMENTS = st.lists(st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,8}", fullmatch=True).filter(
-    lambda s: s not in (".", "..")), min_size=1, max_size=4)
+SEGMENTS = st.lists(
+    st.from_regex(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,8}", fullmatch=True).filter(
+        lambda s: s not in (".", "..")
+    ),
+    min_size=1,
+    max_size=4,
+)
 
 
 @settings(max_examples=150)
-@given(SEGMENTS, SEGMENTS, st.sampled_from(["{static}", "|static|", "{attach}", "|attach|"]), st.booleans())
-def test_static_and_attach_resolve_as_pelican_does(article_dir: list[str], target: list[str], prefix: str,
-                                                    from_root: bool) -> None:
+@given(
+    SEGMENTS,
+    SEGMENTS,
+    st.sampled_from(["{static}", "|static|", "{attach}", "|attach|"]),
+    st.booleans(),
+)
+def test_static_and_attach_resolve_as_pelican_does(
+    article_dir: list[str], target: list[str], prefix: str, from_root: bool
+) -> None:
     """``{static}/x`` is ``content/x``, ``{static}x`` is beside the article: the rewritten
     relative path, joined to the article's folder, names that same file."""
     content = Path("/site/content")
@@ -190,7 +239,7 @@ def test_static_and_attach_resolve_as_pelican_does(article_dir: list[str], targe
     written = ("/" if from_root else "") + "/".join(target)
     out = resolve_links(f"![x]({prefix}{written})\n", folder, content, lambda _: None)
     assert out.startswith("![x](") and out.endswith(")\n")
-    relative = out[len("![x]("):-2]
+    relative = out[len("![x](") : -2]
     assert "{" not in relative and "|" not in relative
     expected = (content if from_root else folder).joinpath(*target)
     assert Path(os.path.normpath(folder / relative)) == expected
@@ -200,10 +249,26 @@ def test_filename_links_become_the_site_url_and_fenced_code_is_untouched() -> No
     body = "[see]({filename}/other.md#part)\n\n```\n[see]({filename}/other.md)\n```\n"
     urls = {"other.md": "https://blog.example.com/other.html"}
     out = resolve_links(body, Path("/c/posts"), Path("/c"), urls.get)
-    assert out == "[see](https://blog.example.com/other.html#part)\n\n```\n[see]({filename}/other.md)\n```\n"
+    assert (
+        out
+        == "[see](https://blog.example.com/other.html#part)\n\n```\n[see]({filename}/other.md)\n```\n"
+    )
 
 
 def test_front_matter_maps_pelican_keys() -> None:
-    header = {"title": "T", "summary": "S", "authors": "A, B", "image": "c.png", "tags": "x", "status": "published"}
+    header = {
+        "title": "T",
+        "summary": "S",
+        "authors": "A, B",
+        "image": "c.png",
+        "tags": "x",
+        "status": "published",
+    }
     assert front_matter(header, slug="t", url="https://e.com/t.html") == {
-        "title": "T", "digest": "S", "author": "A", "cover": "c.png", "slug": "t", "source_url": "https://e.com/t.html"}
+        "title": "T",
+        "digest": "S",
+        "author": "A",
+        "cover": "c.png",
+        "slug": "t",
+        "source_url": "https://e.com/t.html",
+    }

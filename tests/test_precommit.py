@@ -29,7 +29,9 @@ def _hooks_repo(tmp_path: Path, env: dict[str, str]) -> tuple[Path, str]:
 
 
 def test_manifest_validates(tmp_path: Path) -> None:
-    result = _pre_commit("validate-manifest", str(MANIFEST), cwd=tmp_path, env=_env(dict(os.environ), tmp_path))
+    result = _pre_commit(
+        "validate-manifest", str(MANIFEST), cwd=tmp_path, env=_env(dict(os.environ), tmp_path)
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -42,14 +44,17 @@ def test_pre_commit_runs_check_and_publishes_on_a_real_push(tmp_path: Path) -> N
         (work / ".gitignore").write_text(".mdwx/\n", encoding="utf-8")
         (work / ".pre-commit-config.yaml").write_text(
             f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks: [{{id: mdwx-check}}, {{id: mdwx-publish}}]\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         write_post(work / "good.md", title="Good")
         git(work, "add", "-A", env=env)
         checked = _pre_commit("run", "--all-files", cwd=work, env=env)
         assert checked.returncode == 0, checked.stdout + checked.stderr
         assert "mdwx check" in checked.stdout and "Passed" in checked.stdout
 
-        (work / "bad.md").write_text("---\ntitle: Bad\n---\n\n![x](missing.png)\n", encoding="utf-8")
+        (work / "bad.md").write_text(
+            "---\ntitle: Bad\n---\n\n![x](missing.png)\n", encoding="utf-8"
+        )
         git(work, "add", "-A", env=env)
         failed = _pre_commit("run", "--files", "bad.md", cwd=work, env=env)
         assert failed.returncode != 0 and "missing.png" in failed.stdout
@@ -74,7 +79,9 @@ def test_the_readmes_local_pre_commit_config_checks_and_publishes(tmp_path: Path
         (work / "mdwx.toml").write_text("", encoding="utf-8")
         (work / ".gitignore").write_text(".mdwx/\n", encoding="utf-8")
         (work / ".pre-commit-config.yaml").write_text(_readme_local_config(), encoding="utf-8")
-        (work / "bad.md").write_text("---\ntitle: Bad\n---\n\n![x](missing.png)\n", encoding="utf-8")
+        (work / "bad.md").write_text(
+            "---\ntitle: Bad\n---\n\n![x](missing.png)\n", encoding="utf-8"
+        )
         git(work, "add", "-A", env=env)
         failed = _pre_commit("run", "--files", "bad.md", cwd=work, env=env)
         assert failed.returncode != 0 and "missing.png" in failed.stdout

@@ -18,11 +18,20 @@ from mdwx.preview import PreviewServer
 from tests.preview_helpers import code_tour_with_pictures
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 WAIT_MS = 10_000  # bound on each wait for the page
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+)
 
 CODE_BLOCKS = """Array.from(document.querySelectorAll('#article [style*="white-space:nowrap"]')).map(e => {
   const s = getComputedStyle(e);
@@ -56,8 +65,13 @@ def browser(tmp_path: Path):
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=ARGS,
-            viewport={"width": 390, "height": 844}, permissions=["clipboard-read", "clipboard-write"])
+            str(tmp_path / "profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=ARGS,
+            viewport={"width": 390, "height": 844},
+            permissions=["clipboard-read", "clipboard-write"],
+        )
         context.set_default_timeout(WAIT_MS)
         try:
             yield context
@@ -72,20 +86,28 @@ def test_preview_at_phone_width_reloads_toggles_dark_and_copies(tmp_path: Path, 
         page.goto(server.url)
         wait_until(page, "Array.from(document.images).every(i => i.complete)")
 
-        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), "the page scrolls sideways"
-        pictures = page.evaluate("Array.from(document.images).map(i => [i.src.slice(0, 20), i.naturalWidth])")
+        assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), (
+            "the page scrolls sideways"
+        )
+        pictures = page.evaluate(
+            "Array.from(document.images).map(i => [i.src.slice(0, 20), i.naturalWidth])"
+        )
         assert len(pictures) == 3 and all(width > 0 for _, width in pictures), pictures
 
         blocks = page.evaluate(CODE_BLOCKS)
-        fences = sum(1 for line in post.read_text("utf-8").splitlines() if line.startswith("```")) // 2
+        fences = (
+            sum(1 for line in post.read_text("utf-8").splitlines() if line.startswith("```")) // 2
+        )
         assert len(blocks) == fences == 7, [b["text"][:30] for b in blocks]
         assert all(b["whiteSpace"] == "nowrap" and b["overflowX"] == "auto" for b in blocks), blocks
         long_line = next(b for b in blocks if "encodeURIComponent" in b["text"])
         assert long_line["scrollWidth"] > long_line["clientWidth"]
         page.screenshot(path=str(tmp_path / "preview-390.png"), full_page=True)
 
-        post.write_text(post.read_text("utf-8").replace("Here is the same idea", "EDITED LIVE: the same idea"),
-                        "utf-8")
+        post.write_text(
+            post.read_text("utf-8").replace("Here is the same idea", "EDITED LIVE: the same idea"),
+            "utf-8",
+        )
         wait_until(page, "document.getElementById('article').textContent.includes('EDITED LIVE')")
         assert page.evaluate("document.body.dataset.version") == "2"
 
@@ -103,8 +125,12 @@ def test_preview_at_phone_width_reloads_toggles_dark_and_copies(tmp_path: Path, 
         wait_until(page, "document.getElementById('status').textContent.startsWith('Copied')")
         copied = page.evaluate(CLIPBOARD_HTML)
         article = page.evaluate("document.getElementById('article').innerHTML")
-        article = re.sub(r' data-dm="\d+"', "", article)  # the preview's dark-mode marks: never copied
-        pictures = re.compile(r'src="data:[^"]*"')  # the copy's are the normalised ones publish uploads
+        article = re.sub(
+            r' data-dm="\d+"', "", article
+        )  # the preview's dark-mode marks: never copied
+        pictures = re.compile(
+            r'src="data:[^"]*"'
+        )  # the copy's are the normalised ones publish uploads
         assert pictures.sub("", copied) == pictures.sub("", article)
         assert copied == httpx.post(server.url + "copy").json()["html"]
         assert "image/webp" in article and "image/webp" not in copied
@@ -153,9 +179,16 @@ def test_no_sideways_page_scroll_at_any_phone_width(tmp_path: Path, browser) -> 
     """Every sample post and one made of the widest things, at 375, 390 and 414 px."""
     site = code_tour_with_pictures(tmp_path).parent.parent
     word = "x" * 120
-    (site / "posts" / "wide.md").write_text(WIDE.format(
-        word=word, title="x" * 58, cols=" | ".join(f"column {i}" for i in range(12)), rule=" | ".join(["---"] * 12),
-        cells=" | ".join(["cell"] * 12)), "utf-8")
+    (site / "posts" / "wide.md").write_text(
+        WIDE.format(
+            word=word,
+            title="x" * 58,
+            cols=" | ".join(f"column {i}" for i in range(12)),
+            rule=" | ".join(["---"] * 12),
+            cells=" | ".join(["cell"] * 12),
+        ),
+        "utf-8",
+    )
     page = browser.pages[0] if browser.pages else browser.new_page()
     posts = sorted((site / "posts").glob("*.md"))
     assert len(posts) == 8

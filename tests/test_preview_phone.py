@@ -41,7 +41,9 @@ def test_preview_reaches_the_phone_and_an_unchanged_post_reuses_its_draft(tmp_pa
         assert count(sb, "draft/add") == 1 and count(sb, "media/uploadimg") == 1
         assert [m["titles"] for m in inbox(sb, "reader1")] == [["你好，手机"], ["你好，手机"]]
         post.write_text(post.read_text("utf-8").replace("Some text.", "Edited."), "utf-8")
-        code, edited = mdwx_json("preview", str(post), "--openid", follower_openid(2), cwd=root, env=env)
+        code, edited = mdwx_json(
+            "preview", str(post), "--openid", follower_openid(2), cwd=root, env=env
+        )
         assert code == 0 and edited["uploaded"] and edited["media_id"] == first["media_id"]
         assert count(sb, "draft/add") == 1 and count(sb, "draft/update") == 1
         assert len(inbox(sb, "reader2")) == 1
@@ -89,27 +91,38 @@ def test_the_days_previews_are_counted_and_45009_explained(tmp_path: Path) -> No
 def test_unverified_account_names_the_paste_route(tmp_path: Path) -> None:
     root, post = site(tmp_path)
     with sandbox(mass_api_authorised=False) as sb:
-        result = mdwx("preview", str(post), "--phone", "reader1", cwd=root, env=sandbox_env(sb, tmp_path))
+        result = mdwx(
+            "preview", str(post), "--phone", "reader1", cwd=root, env=sandbox_env(sb, tmp_path)
+        )
         assert result.returncode == 1 and "48001" in result.stderr
         assert "web editor" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_in_process_sandbox_preview(tmp_path: Path) -> None:
     root, post = site(tmp_path)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("WECHAT_", "MDWX_")) or k == "MDWX_SANDBOX_PORT"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("WECHAT_", "MDWX_")) or k == "MDWX_SANDBOX_PORT"
+    }
     env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"))
-    code, report = mdwx_json("preview", str(post), "--phone", "reader1", "--sandbox", cwd=root, env=env)
+    code, report = mdwx_json(
+        "preview", str(post), "--phone", "reader1", "--sandbox", cwd=root, env=env
+    )
     assert code == 0 and report["to"] == "reader1" and report["msg_id"]
 
 
 def test_an_accounts_preview_to_wins_over_the_sites(tmp_path: Path) -> None:
     with sandbox() as sb:
-        toml = (TOML + 'preview_to = "reader3"\n\n[accounts.main]\n'
-                f'appid = "{sb.appid}"\nsecret_env = "WECHAT_APPSECRET_MAIN"\npreview_to = "reader2"\n')
+        toml = (
+            TOML + 'preview_to = "reader3"\n\n[accounts.main]\n'
+            f'appid = "{sb.appid}"\nsecret_env = "WECHAT_APPSECRET_MAIN"\npreview_to = "reader2"\n'
+        )
         root, post = site(tmp_path, toml)
         env = sandbox_env(sb, tmp_path)
         env["WECHAT_APPSECRET_MAIN"] = sb.secret
-        code, report = mdwx_json("preview", str(post), "--phone", "--account", "main", cwd=root, env=env)
+        code, report = mdwx_json(
+            "preview", str(post), "--phone", "--account", "main", cwd=root, env=env
+        )
         assert code == 0 and report["to"] == "reader2" and report["account"] == "main"
         assert len(inbox(sb, "reader2")) == 1 and inbox(sb, "reader3") == []

@@ -16,8 +16,10 @@ from tests import factories
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
 
 BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-HOSTILE = st.text(st.one_of(st.characters(max_codepoint=0x2FF),
-                            st.sampled_from(sorted(BIDI)), st.characters()), max_size=60)
+HOSTILE = st.text(
+    st.one_of(st.characters(max_codepoint=0x2FF), st.sampled_from(sorted(BIDI)), st.characters()),
+    max_size=60,
+)
 
 
 def _safe(text: str) -> bool:
@@ -32,7 +34,9 @@ def test_printed_text_holds_no_control_but_newline_and_tab(text: str) -> None:
         assert shown == text  # ordinary text (Chinese, emoji, tabs, lines) is left alone
 
 
-@given(value=st.dictionaries(st.text(max_size=5), st.one_of(HOSTILE, st.lists(HOSTILE, max_size=3))))
+@given(
+    value=st.dictionaries(st.text(max_size=5), st.one_of(HOSTILE, st.lists(HOSTILE, max_size=3)))
+)
 def test_json_output_holds_no_raw_control_and_decodes_the_same(value: dict[str, object]) -> None:
     text = json_text(value)
     assert _safe(text.replace("\n", "")) and json.loads(text) == value
@@ -51,7 +55,11 @@ def test_a_comment_cannot_drive_the_terminal(tmp_path: Path) -> None:
         sb.store.add_comment(msg, 0, "o1", attack)
         shown = mdwx("comments", "posts/one.md", cwd=site, env=env)
         assert shown.returncode == 0 and _safe(shown.stderr)
-        assert "nice\\x1b]52;c;ZWNobyBoaQ==\\x07\\x1b[2J\\x0dfake\\u202eevil\\x9b31m" in shown.stderr
+        assert (
+            "nice\\x1b]52;c;ZWNobyBoaQ==\\x07\\x1b[2J\\x0dfake\\u202eevil\\x9b31m" in shown.stderr
+        )
         code, listed = mdwx_json("comments", "posts/one.md", cwd=site, env=env)
         assert code == 0 and listed["comments"][0]["content"] == attack
-        assert _safe(mdwx("comments", "posts/one.md", "--json", cwd=site, env=env).stdout.replace("\n", ""))
+        assert _safe(
+            mdwx("comments", "posts/one.md", "--json", cwd=site, env=env).stdout.replace("\n", "")
+        )

@@ -59,7 +59,13 @@ def test_stored_content_names_only_sandbox_images_and_videos(published) -> None:
 def test_every_asset_kind_is_exercised(published) -> None:
     _, sb, _, api = published
     seen = set(endpoints(sb))
-    for endpoint in ("media/uploadimg", "material/add_material", api.create, api.submit, api.follow):
+    for endpoint in (
+        "media/uploadimg",
+        "material/add_material",
+        api.create,
+        api.submit,
+        api.follow,
+    ):
         assert endpoint in seen
     assert any(e.startswith("material/upload_video") for e in seen)
     contents = "".join(a["content"] for a in api.created(sb))
@@ -107,20 +113,30 @@ def test_changed_submitted_post_follows_on_submitted_change(tmp_path: Path, api:
         first = publish([post], sb, backend=api.name)[0]
         assert first.status == "submitted"
         post.write_text(post.read_text("utf-8") + "\n\nAn edit.\n", encoding="utf-8")
-        kept = publish([post], sb, backend=api.name)[0]  # "warn", the default: kept, the command named
+        kept = publish([post], sb, backend=api.name)[
+            0
+        ]  # "warn", the default: kept, the command named
         assert kept.error is None and kept.steps == ["keep"] and kept.media_id == first.media_id
         assert any("mdwx publish --force" in w and "hello-mdwx.md" in w for w in kept.warnings)
         assert len(api.created(sb)) == 1
-        (site / "mdwx.toml").write_text('on_submitted_change = "error"\n' + config, encoding="utf-8")
+        (site / "mdwx.toml").write_text(
+            'on_submitted_change = "error"\n' + config, encoding="utf-8"
+        )
         refused = publish([post], sb, backend=api.name)[0]
         assert refused.error is not None and "--force" in str(refused.error)
         assert len(api.created(sb)) == 1
-        (site / "mdwx.toml").write_text('on_submitted_change = "republish"\n' + config, encoding="utf-8")
+        (site / "mdwx.toml").write_text(
+            'on_submitted_change = "republish"\n' + config, encoding="utf-8"
+        )
         post.write_text(post.read_text("utf-8") + "\n\nA second edit.\n", encoding="utf-8")
         again = publish([post], sb, backend=api.name)[0]
-        assert again.error is None and again.media_id != first.media_id and again.steps[-1] == "submit"
+        assert (
+            again.error is None and again.media_id != first.media_id and again.steps[-1] == "submit"
+        )
         assert len(api.created(sb)) == 2
-        (site / "mdwx.toml").write_text('on_submitted_change = "error"\n' + config, encoding="utf-8")
+        (site / "mdwx.toml").write_text(
+            'on_submitted_change = "error"\n' + config, encoding="utf-8"
+        )
         post.write_text(post.read_text("utf-8") + "\n\nA third edit.\n", encoding="utf-8")
         forced = publish([post], sb, force=True, backend=api.name)[0]
         assert forced.error is None and forced.media_id not in (first.media_id, again.media_id)
@@ -136,12 +152,17 @@ def test_dry_run_sends_nothing_and_lists_the_plan(tmp_path: Path, api: Api) -> N
         assert any(a.startswith("would upload") for r in results for a in r.actions)
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda text: text.replace("title:", "title: " + "长" * 70 + " #", 1), "over the limit"),
-    (lambda text: text + "\n\n![gone](../media/missing.png)\n", "not found"),
-    (lambda text: text + "\n\n![escape](../../../../etc/hostname)\n", "outside"),
-])
-def test_bad_input_fails_before_anything_is_sent(tmp_path: Path, edit, message: str, api: Api) -> None:
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda text: text.replace("title:", "title: " + "长" * 70 + " #", 1), "over the limit"),
+        (lambda text: text + "\n\n![gone](../media/missing.png)\n", "not found"),
+        (lambda text: text + "\n\n![escape](../../../../etc/hostname)\n", "outside"),
+    ],
+)
+def test_bad_input_fails_before_anything_is_sent(
+    tmp_path: Path, edit, message: str, api: Api
+) -> None:
     site = copy_site(tmp_path)
     post = site / "posts" / "hello-mdwx.md"
     post.write_text(edit(post.read_text("utf-8")), encoding="utf-8")
@@ -162,11 +183,18 @@ def test_image_that_cannot_fit_fails_before_upload(tmp_path: Path) -> None:
     # 3000 bytes. 640 px still makes it walk every shrink step, without encoding 9 MP each time.
     noise = Image.frombytes("RGB", (640, 640), os.urandom(640 * 640 * 3))
     noise.save(site / "media" / "noise.png")
-    (site / "mdwx.toml").write_text((site / "mdwx.toml").read_text("utf-8").replace(
-        "body_max_bytes = 1048576", "body_max_bytes = 3000"), encoding="utf-8")
+    (site / "mdwx.toml").write_text(
+        (site / "mdwx.toml")
+        .read_text("utf-8")
+        .replace("body_max_bytes = 1048576", "body_max_bytes = 3000"),
+        encoding="utf-8",
+    )
     post = site / "posts" / "noise.md"
-    post.write_text("---\ntitle: Noise\ncover: ../media/cover-hello.jpg\n---\n\nText.\n\n"
-                    "![noise](../media/noise.png)\n", encoding="utf-8")
+    post.write_text(
+        "---\ntitle: Noise\ncover: ../media/cover-hello.jpg\n---\n\nText.\n\n"
+        "![noise](../media/noise.png)\n",
+        encoding="utf-8",
+    )
     with sandbox() as sb:
         result = publish([post], sb)[0]
         assert result.error is not None
@@ -179,7 +207,9 @@ def test_same_image_in_many_posts_is_uploaded_once(tmp_path: Path) -> None:
     for index in range(3):
         (site / "posts" / f"dup-{index}.md").write_text(
             f"---\ntitle: Dup {index}\ncover: ../media/cover-hello.jpg\n---\n\n![logo](../media/logo.png)\n"
-            f"Text {index}.\n", encoding="utf-8")
+            f"Text {index}.\n",
+            encoding="utf-8",
+        )
     with sandbox() as sb:
         results = publish([site / "posts" / f"dup-{i}.md" for i in range(3)], sb, draft=True)
         assert [r.error for r in results if r.error] == []
@@ -248,11 +278,15 @@ def test_remote_image_is_fetched_and_uploaded(tmp_path: Path) -> None:
     web.mkdir()
     (web / "pic.png").write_bytes(png_bytes((120, 80)))
     config = site / "mdwx.toml"
-    config.write_text(config.read_text("utf-8").replace("[images]", "[images]\nallow_private_hosts = true"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace("[images]", "[images]\nallow_private_hosts = true"),
+        encoding="utf-8",
+    )
     with web_server(web) as base, sandbox() as sb:
         post = site / "posts" / "remote.md"
-        post.write_text(f"---\ntitle: Remote\n---\n\n![far away]({base}/pic.png)\n", encoding="utf-8")
+        post.write_text(
+            f"---\ntitle: Remote\n---\n\n![far away]({base}/pic.png)\n", encoding="utf-8"
+        )
         result = publish([post], sb, draft=True)[0]
         assert result.error is None
         content = sb.store.article(result.media_id).article["content"]
@@ -264,7 +298,9 @@ def test_private_remote_image_is_refused_by_default(tmp_path: Path) -> None:
     site = copy_site(tmp_path)
     with sandbox() as sb:
         post = site / "posts" / "remote.md"
-        post.write_text("---\ntitle: Remote\n---\n\n![x](http://127.0.0.1:9/pic.png)\n", encoding="utf-8")
+        post.write_text(
+            "---\ntitle: Remote\n---\n\n![x](http://127.0.0.1:9/pic.png)\n", encoding="utf-8"
+        )
         result = publish([post], sb)[0]
         assert result.error is not None and "127.0.0.1" in str(result.error)
         assert sb.requests == []
@@ -276,7 +312,11 @@ def test_review_rejection_is_reported_with_what_to_do(tmp_path: Path) -> None:
     with sandbox(review_reject=True) as sb:
         result = publish([post], sb, wait=True)[0]
         assert result.status == "rejected"
-        assert result.error is not None and "审核未通过" in str(result.error) and "--force" in str(result.error)
+        assert (
+            result.error is not None
+            and "审核未通过" in str(result.error)
+            and "--force" in str(result.error)
+        )
     with State.open(site / ".mdwx" / "state.db") as state:
         assert state.articles(sb.appid)[0].status == "rejected"
 
@@ -285,8 +325,11 @@ def test_lost_uploadnews_answer_is_reported_and_the_rerun_warns(tmp_path: Path) 
     site = copy_site(tmp_path)
     first, second = site / "posts" / "one.md", site / "posts" / "two.md"
     for path in (first, second):
-        path.write_text(f"---\ntitle: {path.stem}\ncover: ../media/cover-hello.jpg\n---\n\n"
-                        "![logo](../media/logo.png)\n", encoding="utf-8")
+        path.write_text(
+            f"---\ntitle: {path.stem}\ncover: ../media/cover-hello.jpg\n---\n\n"
+            "![logo](../media/logo.png)\n",
+            encoding="utf-8",
+        )
     with sandbox() as sb:
         assert publish([first], sb, draft=True)[0].error is None  # caches the shared images
         sb.configure(failure_rate=1.0, failure_kinds=("drop_after",))

@@ -36,13 +36,24 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "realsites"
-SITES = [line.split("\t")[:3] for line in (SHARED / "sites.tsv").read_text("utf-8").splitlines()
-         if line.strip() and not line.startswith("#")] if SHARED.is_dir() else []
-KEPT = {s["site"]: s for s in json.loads((SHARED / "SAMPLE.json").read_text("utf-8"))} if SITES else {}
+SITES = (
+    [
+        line.split("\t")[:3]
+        for line in (SHARED / "sites.tsv").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    if SHARED.is_dir()
+    else []
+)
+KEPT = (
+    {s["site"]: s for s in json.loads((SHARED / "SAMPLE.json").read_text("utf-8"))} if SITES else {}
+)
 
 #: Markdown files the sample kept that the generator does not publish (its documented rule).
 NOT_POSTS = {
-    "jekyll-mzlogin": {"_posts/template.md"},  # Jekyll reads only YEAR-MONTH-DAY-title files in _posts
+    "jekyll-mzlogin": {
+        "_posts/template.md"
+    },  # Jekyll reads only YEAR-MONTH-DAY-title files in _posts
 }
 #: Posts refused for a reason the generator shares (its own build fails or shows a broken
 #: picture), or for a rule of WeChat's or of mdwx's SVG safety, by a substring of the error.
@@ -54,15 +65,23 @@ REFUSED = {
         "掌握Java-IO系统": "SVG references",  # the SVG links a remote picture
     },
     "hexo-suyu": {"openwrt-resize-root": "image not found"},  # asset_img of another post's folder
-    "hexo-zhengjl": {"Kafka源码解析": "image not found", "15183682774377": "image not found: leanote:"},
+    "hexo-zhengjl": {
+        "Kafka源码解析": "image not found",
+        "15183682774377": "image not found: leanote:",
+    },
     "hugo-volcano": {"descheduler": "SVG"},
-    "hugo-lruihao": {"javaexception": "cover: image not found"},  # images/1.png is not in the repository
+    "hugo-lruihao": {
+        "javaexception": "cover: image not found"
+    },  # images/1.png is not in the repository
     "hugo-qinyuanpei": {"EasyAR": ".: not a file"},  # ![截图展示](.)
     # Pictures named with spaces ("Screen Shot … PM.png") were not copied into the sample: the
     # tool that took it did not read spaced paths, so they are not in the missing list either.
-    "obs-seaside": {"源码1-顶点和边的抽象": "image not found:  https:/",
-                    "2-凸优化": "image not found", "3.一维搜索": "image not found: img/Screen Shot",
-                    "近世代数": "image not found: img/Screen Shot"},
+    "obs-seaside": {
+        "源码1-顶点和边的抽象": "image not found:  https:/",
+        "2-凸优化": "image not found",
+        "3.一维搜索": "image not found: img/Screen Shot",
+        "近世代数": "image not found: img/Screen Shot",
+    },
     # A note of the nested vault 计算机网络/ (its own .obsidian/) embeds a picture kept outside
     # that vault: Obsidian opening the vault does not find it, and it is outside the site root.
     "obs-javanote": {"计算机网络/物理层/信道.md": "image not found: Pasted image"},
@@ -77,22 +96,32 @@ TEMPLATE = {
     "pelican": re.compile(r"\{(?:static|attach|filename)\}"),
 }
 #: Where a writer shows template syntax as it is: code, Liquid's raw regions, escaped brackets.
-_LITERAL = re.compile(r"(?ms)^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1|(`+)[^`].*?\2|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}"
-                      r"|\{\{[<%]/\*.*?\*/[>%]\}\}")
+_LITERAL = re.compile(
+    r"(?ms)^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1|(`+)[^`].*?\2|\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}"
+    r"|\{\{[<%]/\*.*?\*/[>%]\}\}"
+)
 _IMG = re.compile(r'<img\b[^>]*\bsrc="([^"]+)"')
 _H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$")
 
 
 def _site_params() -> list[object]:
-    return [pytest.param(name, generator, root, id=name,
-                         marks=[pytest.mark.slow] if name == "mkdocs-oiwiki" else [])
-            for name, generator, root in SITES]
+    return [
+        pytest.param(
+            name,
+            generator,
+            root,
+            id=name,
+            marks=[pytest.mark.slow] if name == "mkdocs-oiwiki" else [],
+        )
+        for name, generator, root in SITES
+    ]
 
 
 @pytest.mark.skipif(not SITES, reason="../shared/realsites is not beside the checkout")
 @pytest.mark.parametrize(("name", "generator", "root"), _site_params())
-def test_sample_site_reads_as_its_generator_publishes_it(name: str, generator: str, root: str,
-                                                         tmp_path: Path) -> None:
+def test_sample_site_reads_as_its_generator_publishes_it(
+    name: str, generator: str, root: str, tmp_path: Path
+) -> None:
     site = tmp_path / name
     shutil.copytree(SHARED / name, site)
     (site / ".git").mkdir()  # a clone's repository root
@@ -127,7 +156,10 @@ def test_sample_site_reads_as_its_generator_publishes_it(name: str, generator: s
         assert not left, (report.path, left[:3])
         for src in _IMG.findall(page):
             if "://" not in src and not src.startswith(("data:", "//")):
-                assert (report.outputs[0].parent / unquote(html.unescape(src))).is_file(), (report.path, src)
+                assert (report.outputs[0].parent / unquote(html.unescape(src))).is_file(), (
+                    report.path,
+                    src,
+                )
 
     for report in checked:
         if report.title is not None:
@@ -138,7 +170,10 @@ def test_sample_site_reads_as_its_generator_publishes_it(name: str, generator: s
 def _literal_parts(source: str) -> str:
     """The parts of a post the generator shows as written, escapes resolved."""
     parts = [m.group(0) for m in _LITERAL.finditer(source)]
-    parts += [re.sub(r"\\([\[\]{}%])", r"\1", m) for m in re.findall(r"(?:\\[\[{])+[^\n]*?(?:\\[\]}])+", source)]
+    parts += [
+        re.sub(r"\\([\[\]{}%])", r"\1", m)
+        for m in re.findall(r"(?:\\[\[{])+[^\n]*?(?:\\[\]}])+", source)
+    ]
     return "\n".join(parts).replace("{{</*", "{{<").replace("*/>}}", ">}}")
 
 
@@ -173,7 +208,7 @@ def _front_matter(generator: str, text: str) -> tuple[dict, str]:
         block = "\n".join(lines[1:end])
         if mark == "+++":  # Hugo's TOML reader until 2021 took decimals with leading zeros
             block = re.sub(r"(?m)^(\s*[\w-]+\s*=\s*)0+(\d+\s*(?:#.*)?)$", r"\1\2", block)
-            return tomllib.loads(block), "\n".join(lines[end + 1:])
+            return tomllib.loads(block), "\n".join(lines[end + 1 :])
         if generator == "pelican":
             return _pelican("\n".join(lines[1:])), text
         try:
@@ -181,8 +216,11 @@ def _front_matter(generator: str, text: str) -> tuple[dict, str]:
             data = yaml.load(re.sub(r"(?m)[ \t]+$", "", block), Loader=yaml.BaseLoader)
         except yaml.YAMLError:
             data = None  # the post is refused; its title is not compared
-        return ({str(k).lower() if generator == "pelican" else str(k): v for k, v in data.items()}
-                if isinstance(data, dict) else {}), "\n".join(lines[end + 1:])
+        return (
+            {str(k).lower() if generator == "pelican" else str(k): v for k, v in data.items()}
+            if isinstance(data, dict)
+            else {}
+        ), "\n".join(lines[end + 1 :])
     if generator == "pelican":
         return _pelican(text), text
     if generator == "mkdocs":  # MultiMarkdown-style meta, read by MkDocs' own reader
@@ -194,7 +232,7 @@ def _front_matter(generator: str, text: str) -> tuple[dict, str]:
         end = next((i for i, line in enumerate(lines) if re.fullmatch(r"-{3,}\s*", line)), 0)
         data = yaml.load("\n".join(lines[:end]), Loader=yaml.BaseLoader) if end else None
         if isinstance(data, dict):
-            return data, "\n".join(lines[end + 1:])
+            return data, "\n".join(lines[end + 1 :])
     return {}, text
 
 
@@ -215,7 +253,11 @@ def _outside_fences(body: str) -> list[str]:
     for line in body.split("\n"):
         opener = re.match(r"^ {0,3}(`{3,}|~{3,})", line)
         if fence:
-            fence = None if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) else fence
+            fence = (
+                None
+                if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence)
+                else fence
+            )
         elif opener:
             fence = opener.group(1)
         else:

@@ -37,22 +37,33 @@ def _requests(env: Relayed) -> int:
 def test_a_repeated_action_is_refused_before_the_permission_check(env: Relayed) -> None:
     key = env.key("draft")
     before = _requests(env)
-    answer = httpx.post(f"{env.url}/cgi-bin/material/upload_video?action=init_upload"
-                        "&action=query_status", headers={"Authorization": f"Bearer {key}"}, json={})
+    answer = httpx.post(
+        f"{env.url}/cgi-bin/material/upload_video?action=init_upload&action=query_status",
+        headers={"Authorization": f"Bearer {key}"},
+        json={},
+    )
     assert answer.status_code == 400 and answer.headers[REFUSAL_HEADER] == "repeated_parameter"
     assert _requests(env) == before
 
 
 @hsettings(max_examples=12)  # each example is an HTTP round trip
-@given(names=st.lists(NAMES, min_size=1, max_size=4), repeated=NAMES,
-       values=st.tuples(st.text(max_size=8), st.text(max_size=8)))
-def test_any_repeated_query_parameter_is_refused(env: Relayed, names: list[str], repeated: str,
-                                                 values: tuple[str, str]) -> None:
+@given(
+    names=st.lists(NAMES, min_size=1, max_size=4),
+    repeated=NAMES,
+    values=st.tuples(st.text(max_size=8), st.text(max_size=8)),
+)
+def test_any_repeated_query_parameter_is_refused(
+    env: Relayed, names: list[str], repeated: str, values: tuple[str, str]
+) -> None:
     key = _props(env)
     query = [(name, "1") for name in names] + [(repeated, values[0]), (repeated, values[1])]
     before = _requests(env)
-    answer = httpx.post(f"{env.url}/cgi-bin/draft/add", params=query,
-                        headers={"Authorization": f"Bearer {key}"}, json={})
+    answer = httpx.post(
+        f"{env.url}/cgi-bin/draft/add",
+        params=query,
+        headers={"Authorization": f"Bearer {key}"},
+        json={},
+    )
     assert answer.status_code == 400 and answer.headers[REFUSAL_HEADER] == "repeated_parameter"
     assert _requests(env) == before and env.log[-1]["outcome"] == "repeated_parameter"
 
@@ -74,10 +85,15 @@ def test_forwarded_for_is_an_ip_list_or_nothing(header: str) -> None:
 
 def test_the_log_records_the_peer_and_never_a_forged_forwarded_for(env: Relayed) -> None:
     key = _props(env)
-    for given_header, logged in (("203.0.113.9, 10.0.0.1", ["203.0.113.9", "10.0.0.1"]),
-                                 ("1.2.3.4\x1b[2J, admin", "invalid")):
-        httpx.post(f"{env.url}/cgi-bin/draft/count", json={},
-                   headers={"Authorization": f"Bearer {key}", "X-Forwarded-For": given_header})
+    for given_header, logged in (
+        ("203.0.113.9, 10.0.0.1", ["203.0.113.9", "10.0.0.1"]),
+        ("1.2.3.4\x1b[2J, admin", "invalid"),
+    ):
+        httpx.post(
+            f"{env.url}/cgi-bin/draft/count",
+            json={},
+            headers={"Authorization": f"Bearer {key}", "X-Forwarded-For": given_header},
+        )
         entry = env.log[-1]
         assert entry["client"] == "127.0.0.1" and entry["forwarded_for"] == logged
 

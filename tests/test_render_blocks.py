@@ -15,11 +15,13 @@ def test_table_scrolls_inside_a_section_and_keeps_alignment(tmp_path: Path) -> N
 
 
 def test_github_alerts_admonitions_and_containers_are_styled_callouts(tmp_path: Path) -> None:
-    source = "> [!WARNING]\n> Mind the gap\n\n!!! tip\n    Try it\n\n::: danger Careful now\nHot\n:::\n"
+    source = (
+        "> [!WARNING]\n> Mind the gap\n\n!!! tip\n    Try it\n\n::: danger Careful now\nHot\n:::\n"
+    )
     html = render(source, tmp_path).html
     assert "<blockquote" not in html and "<div" not in html
     for title, colour in (("Warning", "#a14a08"), ("Tip", "#137337"), ("Careful now", "#b91c1c")):
-        assert f"color:{colour}\">{title}</p>" in html
+        assert f'color:{colour}">{title}</p>' in html
 
 
 def test_footnotes_render_as_their_own_notes_without_anchors(tmp_path: Path) -> None:
@@ -33,5 +35,9 @@ def test_footnotes_render_as_their_own_notes_without_anchors(tmp_path: Path) -> 
 def test_root_is_one_section_with_explicit_font_and_colour(tmp_path: Path) -> None:
     html = render("Hello\n", tmp_path).html
     first_name, first = tags(html)[0]
-    assert first_name == "section" and "color:#333" in first["style"] and "font-size:16px" in first["style"]
+    assert (
+        first_name == "section"
+        and "color:#333" in first["style"]
+        and "font-size:16px" in first["style"]
+    )
     assert html.startswith("<section") and html.endswith("</section>")

@@ -83,9 +83,35 @@ def parse_work(md: MarkdownIt, text: str) -> int:
     return calls + CountingStr.copied
 
 
-PATHOLOGICAL = ["<", "[", "![", "*a ", "_a ", "http:", "https://", ":", "a@", "a@b.c ", "{",
-                "![a](b){", "`a` {", "[\n", "](", "[](", "^[", "&", "\\", "<a ", "~~a ", "$a$ ",
-                "www.", "a:b ", "[a]: ", "> ", "- "]
+PATHOLOGICAL = [
+    "<",
+    "[",
+    "![",
+    "*a ",
+    "_a ",
+    "http:",
+    "https://",
+    ":",
+    "a@",
+    "a@b.c ",
+    "{",
+    "![a](b){",
+    "`a` {",
+    "[\n",
+    "](",
+    "[](",
+    "^[",
+    "&",
+    "\\",
+    "<a ",
+    "~~a ",
+    "$a$ ",
+    "www.",
+    "a:b ",
+    "[a]: ",
+    "> ",
+    "- ",
+]
 
 
 @pytest.mark.parametrize("pattern", PATHOLOGICAL)
@@ -109,8 +135,11 @@ def test_the_stock_rules_were_quadratic_which_the_measure_sees() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["- " * 5_000 + "deep\n", "> " * 5_000 + "deep\n",
-     "ok\n\n" + "".join("  " * i + f"- item {i}\n" for i in range(14))],
+    [
+        "- " * 5_000 + "deep\n",
+        "> " * 5_000 + "deep\n",
+        "ok\n\n" + "".join("  " * i + f"- item {i}\n" for i in range(14)),
+    ],
 )
 def test_content_below_the_nesting_limit_is_reported_not_dropped_silently(text: str) -> None:
     document = render_markdown(text, SiteConfig(root=Path("/site")), path=Path("/site/post.md"))
@@ -138,8 +167,13 @@ def test_check_of_a_post_over_the_limit_names_the_file_and_exits_1(tmp_path: Pat
 
 @pytest.mark.parametrize(
     "text",
-    ["*" * 20_000 + "deep" + "*" * 20_000, "<b>" * 10_000 + "deep", "<span>" * 6_000 + "deep",
-     "a " + "~~" * 5_000 + "deep" + "~~" * 5_000, "[" * 3_000 + "deep" + "](x)" * 3_000],
+    [
+        "*" * 20_000 + "deep" + "*" * 20_000,
+        "<b>" * 10_000 + "deep",
+        "<span>" * 6_000 + "deep",
+        "a " + "~~" * 5_000 + "deep" + "~~" * 5_000,
+        "[" * 3_000 + "deep" + "](x)" * 3_000,
+    ],
 )
 def test_thousands_of_nested_elements_render_with_a_warning(text: str) -> None:
     """The theme inliner's native parser dies (SIGSEGV) near 10,000 open elements."""

@@ -27,9 +27,15 @@ def _titles(html: str) -> list[str]:
 
 
 @settings(max_examples=80)
-@given(kind=st.sampled_from(KINDS), form=st.sampled_from(["> [!{K}]\n> {body}\n", "!!! {k}\n    {body}\n"]),
-       body=st.sampled_from([CHINESE, ENGLISH]), nest=st.sampled_from(["", "- item\n\n  "]))
-def test_a_default_title_is_in_the_detected_language(kind: str, form: str, body: str, nest: str) -> None:
+@given(
+    kind=st.sampled_from(KINDS),
+    form=st.sampled_from(["> [!{K}]\n> {body}\n", "!!! {k}\n    {body}\n"]),
+    body=st.sampled_from([CHINESE, ENGLISH]),
+    nest=st.sampled_from(["", "- item\n\n  "]),
+)
+def test_a_default_title_is_in_the_detected_language(
+    kind: str, form: str, body: str, nest: str
+) -> None:
     block = form.format(K=kind.upper(), k=kind, body=body)
     if nest:
         block = nest + block.replace("\n", "\n  ").rstrip() + "\n"
@@ -39,9 +45,13 @@ def test_a_default_title_is_in_the_detected_language(kind: str, form: str, body:
 
 
 @settings(max_examples=60)
-@given(kind=st.sampled_from(KINDS), title=st.sampled_from(["小技巧", "Read this first", "注意 **安全**"]),
-       fold=st.sampled_from(["", "-", "+"]), case=st.sampled_from([str.upper, str.lower, str.title]),
-       more=st.booleans())
+@given(
+    kind=st.sampled_from(KINDS),
+    title=st.sampled_from(["小技巧", "Read this first", "注意 **安全**"]),
+    fold=st.sampled_from(["", "-", "+"]),
+    case=st.sampled_from([str.upper, str.lower, str.title]),
+    more=st.booleans(),
+)
 def test_an_alert_takes_a_custom_title(kind: str, title: str, fold: str, case, more: bool) -> None:
     text = f"> [!{case(kind)}]{fold} {title}\n" + ("> 正文\n" if more else "")
     html = render(text, Path("/nonexistent-site")).html
@@ -50,22 +60,39 @@ def test_an_alert_takes_a_custom_title(kind: str, title: str, fold: str, case, m
     assert "[!" not in html and ("正文" in html) is more
 
 
-@pytest.mark.parametrize(("front", "site", "expected"), [
-    ("lang: en\n", "", "en"), ("lang: zh-CN\n", "en", "zh"), ("", "zh-TW", "zh"), ("", "en", "en"), ("", "", "zh")])
-def test_lang_in_front_matter_or_site_config_decides(tmp_path: Path, front: str, site: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("front", "site", "expected"),
+    [
+        ("lang: en\n", "", "en"),
+        ("lang: zh-CN\n", "en", "zh"),
+        ("", "zh-TW", "zh"),
+        ("", "en", "en"),
+        ("", "", "zh"),
+    ],
+)
+def test_lang_in_front_matter_or_site_config_decides(
+    tmp_path: Path, front: str, site: str, expected: str
+) -> None:
     config = SiteConfig(root=tmp_path, lang=site)
-    article = read_article_text(f"---\ntitle: T\n{front}---\n\n{CHINESE}\n\n> [!TIP]\n> x\n", tmp_path / "p.md", config)
+    article = read_article_text(
+        f"---\ntitle: T\n{front}---\n\n{CHINESE}\n\n> [!TIP]\n> x\n", tmp_path / "p.md", config
+    )
     html = render_article(article, config).html
     assert _titles(html) == [TITLES[expected]["tip"]]
 
 
 def test_admonition_and_container_titles_of_their_own_are_kept() -> None:
-    html = render(f'{CHINESE}\n\n!!! note "Keep me"\n    x\n\n::: tip 我的标题\ny\n:::\n', Path("/nonexistent-site")).html
+    html = render(
+        f'{CHINESE}\n\n!!! note "Keep me"\n    x\n\n::: tip 我的标题\ny\n:::\n',
+        Path("/nonexistent-site"),
+    ).html
     assert _titles(html) == ["Keep me", "我的标题"]
 
 
 @given(han=st.integers(0, 60), latin=st.integers(0, 300), kana=st.integers(0, 20))
-def test_detected_language_is_chinese_only_when_han_characters_dominate(han: int, latin: int, kana: int) -> None:
+def test_detected_language_is_chinese_only_when_han_characters_dominate(
+    han: int, latin: int, kana: int
+) -> None:
     text = "中" * han + "a" * latin + "の" * kana
     expected = "zh" if han and kana * 5 <= han and han * 3 >= latin else "en"
     assert detect_language(text) == expected

@@ -24,17 +24,35 @@ def caption_of(html: str) -> str | None:
     return after.split(">", 1)[1].split("</p>", 1)[0]
 
 
-@pytest.mark.parametrize("alt", ["image", "图片", "img", "screenshot", "pic", "IMG_1234", "截图",
-                                 "image-20240101123456789", "Screenshot 2024-01-01 at 10.00.00",
-                                 "微信图片_20240101123456", "cat-photo", "cat-photo.png", "",
-                                 "スクリーンショット 2024-01-01", "이미지"])
+@pytest.mark.parametrize(
+    "alt",
+    [
+        "image",
+        "图片",
+        "img",
+        "screenshot",
+        "pic",
+        "IMG_1234",
+        "截图",
+        "image-20240101123456789",
+        "Screenshot 2024-01-01 at 10.00.00",
+        "微信图片_20240101123456",
+        "cat-photo",
+        "cat-photo.png",
+        "",
+        "スクリーンショット 2024-01-01",
+        "이미지",
+    ],
+)
 def test_generic_or_file_name_alt_text_is_no_caption(alt: str, tmp_path: Path) -> None:
     html = render(f"![{alt}](shots/cat-photo.png)\n", tmp_path).html
     assert caption_of(html) is None
     assert f'alt="{alt}"' in html  # the alt text itself is kept
 
 
-@pytest.mark.parametrize("alt", ["A cat asleep on the keyboard", "架构图", "Screenshot of the settings page"])
+@pytest.mark.parametrize(
+    "alt", ["A cat asleep on the keyboard", "架构图", "Screenshot of the settings page"]
+)
 def test_descriptive_alt_text_is_the_caption(alt: str, tmp_path: Path) -> None:
     assert caption_of(render(f"![{alt}](shots/cat-photo.png)\n", tmp_path).html) == alt
 
@@ -58,16 +76,40 @@ def test_video_with_a_generic_name_gets_no_caption(tmp_path: Path) -> None:
     assert "Launch day" in render("![Launch day](media/clip.mp4)\n", tmp_path).html
 
 
-_PLACEHOLDER_WORDS = st.sampled_from(["image", "Image", "IMG", "img", "screenshot", "Screenshot",
-                                      "pic", "photo", "图片", "截图", "屏幕截图", "微信图片", "截屏",
-                                      "Pasted image", "figure", "DSC", "untitled"])
+_PLACEHOLDER_WORDS = st.sampled_from(
+    [
+        "image",
+        "Image",
+        "IMG",
+        "img",
+        "screenshot",
+        "Screenshot",
+        "pic",
+        "photo",
+        "图片",
+        "截图",
+        "屏幕截图",
+        "微信图片",
+        "截屏",
+        "Pasted image",
+        "figure",
+        "DSC",
+        "untitled",
+    ]
+)
 _NOISE = st.text(st.sampled_from("0123456789-_ .:#()"), max_size=20)
 _STEMS = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789-_"), min_size=1, max_size=20)
 
 
 @settings(max_examples=100)
-@given(word=_PLACEHOLDER_WORDS, before=_NOISE, after=_NOISE, stem=_STEMS,
-       ext=st.sampled_from([".png", ".jpg", ".webp", ".gif"]), mode=st.sampled_from(["title", "alt"]))
+@given(
+    word=_PLACEHOLDER_WORDS,
+    before=_NOISE,
+    after=_NOISE,
+    stem=_STEMS,
+    ext=st.sampled_from([".png", ".jpg", ".webp", ".gif"]),
+    mode=st.sampled_from(["title", "alt"]),
+)
 def test_placeholder_and_file_name_alt_never_caption(
     word: str, before: str, after: str, stem: str, ext: str, mode: str
 ) -> None:
@@ -79,7 +121,9 @@ def test_placeholder_and_file_name_alt_never_caption(
 
 @settings(max_examples=100)
 @given(alt=st.text(max_size=30), title=st.text(max_size=30), stem=_STEMS)
-def test_none_means_no_caption_and_a_title_always_wins_by_default(alt: str, title: str, stem: str) -> None:
+def test_none_means_no_caption_and_a_title_always_wins_by_default(
+    alt: str, title: str, stem: str
+) -> None:
     source = f"{stem}.png"
     assert figure_caption(alt, title, source, "none") == ""
     if title.strip():

@@ -44,13 +44,21 @@ CASES = spec_cases()
 
 def test_the_data_file_holds_every_group_of_the_specification() -> None:
     groups = {group for group, _, _ in CASES}
-    assert groups == {"strong", "korean", "pseudo-emoji", "non-bmp", "underscore-cjk-punct",
-                      "gfm-strikethrough", "readme"}
+    assert groups == {
+        "strong",
+        "korean",
+        "pseudo-emoji",
+        "non-bmp",
+        "underscore-cjk-punct",
+        "gfm-strikethrough",
+        "readme",
+    }
     assert len(CASES) >= 120
 
 
-@pytest.mark.parametrize(("group", "markdown", "expected"), CASES,
-                         ids=[f"{g}-{i}" for i, (g, _, _) in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("group", "markdown", "expected"), CASES, ids=[f"{g}-{i}" for i, (g, _, _) in enumerate(CASES)]
+)
 def test_specification_examples(group: str, markdown: str, expected: str) -> None:
     assert CJK_MD.render(markdown).rstrip("\n") == expected
 
@@ -71,8 +79,12 @@ def test_issue_examples_render_bold_in_mdwx(markdown: str, strong: str) -> None:
 
 @pytest.mark.parametrize(
     ("markdown", "tag", "inner"),
-    [("中文*强调，*后文", "em", "强调，"), ("中文：_「强调」_，后文", "em", "「强调」"),
-     ("中文~~删除。~~后文", "s", "删除。"), ("中文~删除。~后文", "s", "删除。")],
+    [
+        ("中文*强调，*后文", "em", "强调，"),
+        ("中文：_「强调」_，后文", "em", "「强调」"),
+        ("中文~~删除。~~后文", "s", "删除。"),
+        ("中文~删除。~后文", "s", "删除。"),
+    ],
 )
 def test_emphasis_and_strikethrough_of_every_marker(markdown: str, tag: str, inner: str) -> None:
     html = render_markdown(markdown, SiteConfig(root=Path("/site"))).html
@@ -98,10 +110,14 @@ def test_text_without_cjk_renders_exactly_as_commonmark(text: str, single_tilde:
     assert parser(single_tilde=single_tilde).render(text) == stock.render(text)
 
 
-HAN = st.sampled_from(list("中文风险已经存在症状特点头晕乏力关键问题需要注意你好世界こんにちはカタ한국어"))
+HAN = st.sampled_from(
+    list("中文风险已经存在症状特点头晕乏力关键问题需要注意你好世界こんにちはカタ한국어")
+)
 FULLWIDTH_PUNCT = st.sampled_from(list("，。、；：？！「」『』（）【】《》〈〉～…·“”"))
 EDGE = st.one_of(HAN, FULLWIDTH_PUNCT)
-INNER = st.text(alphabet=st.one_of(HAN, FULLWIDTH_PUNCT, st.sampled_from(list("ab1 .-"))), max_size=8)
+INNER = st.text(
+    alphabet=st.one_of(HAN, FULLWIDTH_PUNCT, st.sampled_from(list("ab1 .-"))), max_size=8
+)
 
 
 @settings(max_examples=150)

@@ -27,7 +27,10 @@ def test_tokens_carry_only_a_colour_and_plain_tokens_no_span() -> None:
     html = highlight_block("def f(x):\n    return x", "python", "monokai")[1]
     assert '<span style="color:#66d9ef">def </span>' in html
     spans = [a for n, a in tags(html) if n == "span"]
-    assert spans and all(set(a) == {"style"} and a["style"].startswith("color:#") and ";" not in a["style"] for a in spans)
+    assert spans and all(
+        set(a) == {"style"} and a["style"].startswith("color:#") and ";" not in a["style"]
+        for a in spans
+    )
     assert "(x):" in html  # punctuation in the block's own colour: no span
 
 

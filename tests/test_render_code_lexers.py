@@ -33,7 +33,16 @@ PARTS = 12
 
 
 def aliases_of_part(part: int) -> list[str]:
-    return sorted({alias for n, (_, aliases, _, _) in enumerate(LEXERS) if n % PARTS == part for alias in aliases})
+    return sorted(
+        {
+            alias
+            for n, (_, aliases, _, _) in enumerate(LEXERS)
+            if n % PARTS == part
+            for alias in aliases
+        }
+    )
+
+
 STYLES = ("monokai", "friendly", "default")
 TRICKY = (
     "$ ls -la\n"
@@ -45,7 +54,7 @@ TRICKY = (
     "\tindented\t\tline\n"
     "PS C:\\> dir   \n"
     "irb(main):001:0> puts 'hi'\n"
-    "<a href=\"x\">&amp;</a> \u4e2d\u6587\tend"  # no final newline
+    '<a href="x">&amp;</a> \u4e2d\u6587\tend'  # no final newline
 )
 _TAG = re.compile(r"<[^>]*>")
 
@@ -94,19 +103,51 @@ def test_every_lexer_alias_renders_the_whole_code(part: int) -> None:
 
 code_text = st.lists(
     st.one_of(
-        st.sampled_from(["$ ", ">>> ", "... ", "db=# ", "PS> ", "\t", "  ", "   ", "\n", "\n\n",
-                         " \n", "\t\n", "#", "//", "'", '"', "{", "}", "<", "&", ";", "\\", "\ufeff"]),
-        st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"),
-                max_size=12),
+        st.sampled_from(
+            [
+                "$ ",
+                ">>> ",
+                "... ",
+                "db=# ",
+                "PS> ",
+                "\t",
+                "  ",
+                "   ",
+                "\n",
+                "\n\n",
+                " \n",
+                "\t\n",
+                "#",
+                "//",
+                "'",
+                '"',
+                "{",
+                "}",
+                "<",
+                "&",
+                ";",
+                "\\",
+                "\ufeff",
+            ]
+        ),
+        st.text(
+            st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=12
+        ),
     ),
     max_size=25,
 ).map("".join)
 
 
 @settings(max_examples=200)
-@given(alias=st.sampled_from(ALIASES), code=code_text, style=st.sampled_from(STYLES),
-       tab_width=st.integers(1, 8))
-def test_any_code_in_any_language_shows_as_written(alias: str, code: str, style: str, tab_width: int) -> None:
+@given(
+    alias=st.sampled_from(ALIASES),
+    code=code_text,
+    style=st.sampled_from(STYLES),
+    tab_width=st.integers(1, 8),
+)
+def test_any_code_in_any_language_shows_as_written(
+    alias: str, code: str, style: str, tab_width: int
+) -> None:
     html = highlight_block(code, alias, style, tab_width)[1]
     assert visible(html) == shown(code, tab_width)
     assert collapsible_spaces(html) == []
@@ -128,8 +169,20 @@ def test_yaml_block_renders_coloured(tmp_path: Path) -> None:
     assert "name" in html and "value" in html
 
 
-@pytest.mark.parametrize("alias", ["console", "shell-session", "doscon", "pwsh-session", "rbcon",
-                                   "nodejsrepl", "matlabsession", "psql", "pycon"])
+@pytest.mark.parametrize(
+    "alias",
+    [
+        "console",
+        "shell-session",
+        "doscon",
+        "pwsh-session",
+        "rbcon",
+        "nodejsrepl",
+        "matlabsession",
+        "psql",
+        "pycon",
+    ],
+)
 def test_session_blocks_keep_their_last_line(alias: str, tmp_path: Path) -> None:
     one_line = render(f"```{alias}\n$ echo hello\n```\n", tmp_path).html
     assert "echo" in one_line and "hello" in one_line
@@ -153,7 +206,9 @@ def test_tab_width_is_configurable(tmp_path: Path) -> None:
         config_from_mapping({"tab_width": 0}, root=tmp_path)
 
 
-def test_a_lexer_that_loses_text_leaves_the_block_plain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lexer_that_loses_text_leaves_the_block_plain(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pygments.lexers.python import PythonLexer
 
     def broken(self: PythonLexer, text: str, unfiltered: bool = False):  # type: ignore[no-untyped-def]
@@ -179,8 +234,11 @@ def char_colours(block: str, inner: str) -> list[tuple[str, str]]:
 
 
 @settings(max_examples=100)
-@given(alias=st.sampled_from(["python", "js", "java", "c", "yaml", "console", "rust", "sql", "text"]),
-       code=code_text, theme_colour=st.sampled_from(["#f8f8f2", "#1f2328", "#657b83"]))
+@given(
+    alias=st.sampled_from(["python", "js", "java", "c", "yaml", "console", "rust", "sql", "text"]),
+    code=code_text,
+    theme_colour=st.sampled_from(["#f8f8f2", "#1f2328", "#657b83"]),
+)
 def test_a_block_taking_its_commonest_colour_draws_every_character_the_same(
     alias: str, code: str, theme_colour: str
 ) -> None:
@@ -191,12 +249,17 @@ def test_a_block_taking_its_commonest_colour_draws_every_character_the_same(
 
 
 def test_a_block_mostly_in_one_colour_takes_it_and_drops_those_spans(tmp_path: Path) -> None:
-    colour, inner = highlight_block("alpha.beta.gamma.delta", "js", "monokai", theme_colour="#f8f8f2")
+    colour, inner = highlight_block(
+        "alpha.beta.gamma.delta", "js", "monokai", theme_colour="#f8f8f2"
+    )
     assert colour == "#a6e22e"
-    assert inner == 'alpha<span style="color:#f8f8f2">.</span>beta<span style="color:#f8f8f2">.</span>gamma' \
-                    '<span style="color:#f8f8f2">.</span>delta'
+    assert (
+        inner
+        == 'alpha<span style="color:#f8f8f2">.</span>beta<span style="color:#f8f8f2">.</span>gamma'
+        '<span style="color:#f8f8f2">.</span>delta'
+    )
     html = render("```js\nalpha.beta.gamma.delta\n```\n", tmp_path).html
-    assert "white-space:nowrap;color:#a6e22e\">alpha<span" in html
+    assert 'white-space:nowrap;color:#a6e22e">alpha<span' in html
     # A tie keeps the theme's colour.
     assert highlight_block("alpha.beta.", "js", "monokai", theme_colour="#f8f8f2")[0] is None
 

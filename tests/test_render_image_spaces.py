@@ -14,9 +14,19 @@ from mdwx.document import AssetKind
 from mdwx.render import render_markdown
 from mdwx.render.image_spaces import PICTURE_EXTENSIONS
 
-WORDS = st.text(alphabet="abcXYZ019-._是图片", min_size=1, max_size=8).filter(lambda w: w.strip("."))
+WORDS = st.text(alphabet="abcXYZ019-._是图片", min_size=1, max_size=8).filter(
+    lambda w: w.strip(".")
+)
 SPACES = st.sampled_from([" ", "  ", " \t", "\t"])
-PLACES = ["{}", "text {} text", "- item {}", "> {}", "# {}", "| a | b |\n|---|---|\n| {} | x |", "1. {}\n\n   more"]
+PLACES = [
+    "{}",
+    "text {} text",
+    "- item {}",
+    "> {}",
+    "# {}",
+    "| a | b |\n|---|---|\n| {} | x |",
+    "1. {}\n\n   more",
+]
 
 
 @st.composite
@@ -39,11 +49,15 @@ def image_lines(draw: st.DrawFn) -> tuple[str, str, bool]:
     """(Markdown, the path as written, whether it names a picture)."""
     path = draw(spaced_paths())
     picture = draw(st.booleans())
-    extension = draw(st.sampled_from(PICTURE_EXTENSIONS)) if picture else draw(st.sampled_from(["pdf", "md", "txt", ""]))
+    extension = (
+        draw(st.sampled_from(PICTURE_EXTENSIONS))
+        if picture
+        else draw(st.sampled_from(["pdf", "md", "txt", ""]))
+    )
     target = f"{path}.{_case(draw, extension)}" if extension else path
     title = draw(st.sampled_from(["", ' "a title"', " 'another'"]))
     pad = draw(st.sampled_from(["", " "]))
-    image = f"![{draw(st.sampled_from(['', 'alt', '图'] ))}]({pad}{target}{title}{pad})"
+    image = f"![{draw(st.sampled_from(['', 'alt', '图']))}]({pad}{target}{title}{pad})"
     return draw(st.sampled_from(PLACES)).format(image), target, picture
 
 
@@ -62,14 +76,18 @@ def test_spaces_in_a_picture_path_make_an_image_else_a_warning(case: tuple[str, 
     else:
         assert images == [] and "![" in visible
         [warning] = warnings
-        assert warning.line == 3 + markdown[: markdown.index("![")].count("\n") and "spaces" in warning.message
+        assert (
+            warning.line == 3 + markdown[: markdown.index("![")].count("\n")
+            and "spaces" in warning.message
+        )
 
 
 @settings(max_examples=60)
 @given(st.lists(WORDS, min_size=1, max_size=3).map("/".join), st.sampled_from(PICTURE_EXTENSIONS))
 def test_paths_without_spaces_are_read_by_commonmark_as_before(path: str, extension: str) -> None:
-    document = render_markdown(f"![x]({path}.{extension})\n", SiteConfig(root=Path("/site")),
-                               path=Path("/site/post.md"))
+    document = render_markdown(
+        f"![x]({path}.{extension})\n", SiteConfig(root=Path("/site")), path=Path("/site/post.md")
+    )
     assert [a.source for a in document.assets] == [f"{path}.{extension}"]
     assert document.warnings == []
 
@@ -78,4 +96,6 @@ def test_code_spans_and_angle_brackets() -> None:
     config, path = SiteConfig(root=Path("/site")), Path("/site/post.md")
     assert render_markdown("`![](a b)` and `![](a b.png)`\n", config, path=path).warnings == []
     assert render_markdown("`![](a b.png)`\n", config, path=path).assets == []
-    assert [a.source for a in render_markdown("![](<a b.png>)\n", config, path=path).assets] == ["a b.png"]
+    assert [a.source for a in render_markdown("![](<a b.png>)\n", config, path=path).assets] == [
+        "a b.png"
+    ]

@@ -15,8 +15,23 @@ from markdown_it.common.normalize_url import normalizeLink
 from mdwx.render.links import _names_itself
 
 PREFIXES = ("", "http://", "https://", "mailto:")
-PIECES = st.sampled_from([*"aZ09.-_/:@#?%=&~ +", "。", "例", "Ü", "%41", "www.", "http://", "https:",
-                          "mailto:", "HTTP://", "xn--", "中文", "//"])
+PIECES = st.sampled_from(
+    [
+        *"aZ09.-_/:@#?%=&~ +",
+        "。",
+        "例",
+        "Ü",
+        "%41",
+        "www.",
+        "http://",
+        "https:",
+        "mailto:",
+        "HTTP://",
+        "xn--",
+        "中文",
+        "//",
+    ]
+)
 texts = st.lists(PIECES, min_size=1, max_size=10).map("".join)
 
 

@@ -66,8 +66,12 @@ _URL_PATHS = st.text(st.sampled_from("abcxyz0189-_/."), max_size=12).filter(
 
 
 @settings(max_examples=60)
-@given(path=_URL_PATHS, policy=st.sampled_from(["footnotes", "keep", "strip"]),
-       form=st.sampled_from(["{url}", "<{url}>"]), host=st.sampled_from(["example.com", "mp.weixin.qq.com"]))
+@given(
+    path=_URL_PATHS,
+    policy=st.sampled_from(["footnotes", "keep", "strip"]),
+    form=st.sampled_from(["{url}", "<{url}>"]),
+    host=st.sampled_from(["example.com", "mp.weixin.qq.com"]),
+)
 def test_a_bare_url_renders_as_the_link_to_itself(
     tmp_path_factory: pytest.TempPathFactory, path: str, policy: str, form: str, host: str
 ) -> None:
@@ -91,15 +95,18 @@ def test_javascript_links_never_become_links(tmp_path: Path) -> None:
 
 
 # Host labels and path text as writers type them: ASCII, Chinese, Japanese, spaces, escapes.
-_LABELS = st.one_of(st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True),
-                    st.text(st.sampled_from("微信中文维基百科テスト한국"), min_size=1, max_size=4))
+_LABELS = st.one_of(
+    st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True),
+    st.text(st.sampled_from("微信中文维基百科テスト한국"), min_size=1, max_size=4),
+)
 _IRI_PATHS = st.text(st.sampled_from("ab1/-_.微信路径テ %?=#&é\u200f\u00a0"), max_size=12)
 
 
 @settings(max_examples=200)
 @given(labels=st.lists(_LABELS, min_size=1, max_size=3), tld=_LABELS, path=_IRI_PATHS)
-def test_references_show_the_iri_a_reader_types_for_the_same_target(labels: list[str], tld: str,
-                                                                     path: str) -> None:
+def test_references_show_the_iri_a_reader_types_for_the_same_target(
+    labels: list[str], tld: str, path: str
+) -> None:
     """Shown form: no punycode label that decodes to letters, no escaped readable non-ASCII
     character; and it is the same URL (markdown-it normalises it back to the exact target)."""
     from markdown_it.common.normalize_url import normalizeLink
@@ -118,14 +125,16 @@ def test_references_show_the_iri_a_reader_types_for_the_same_target(labels: list
 
 
 @settings(max_examples=60)
-@given(host=st.sampled_from(["example.com", "中文.中国", "xn--fiqs8s.xn--fiqs8s", "www.example.org"]),
-       path=st.sampled_from(["", "/x", "/wiki/微信", "/a%20b", "/%E5%BE%AE"]),
-       form=st.sampled_from(["{url}", "<{url}>", "[{url}]({url})"]))
+@given(
+    host=st.sampled_from(["example.com", "中文.中国", "xn--fiqs8s.xn--fiqs8s", "www.example.org"]),
+    path=st.sampled_from(["", "/x", "/wiki/微信", "/a%20b", "/%E5%BE%AE"]),
+    form=st.sampled_from(["{url}", "<{url}>", "[{url}]({url})"]),
+)
 def test_a_url_written_as_its_own_text_is_listed_once(host: str, path: str, form: str) -> None:
     url = ("" if host.startswith("www.") and form == "{url}" else "https://") + host + path
     html = render(f"See {form.format(url=url)} now.\n", Path("/nonexistent-site")).html
-    entry = html[html.index("[1] "):]
-    entry = entry[:entry.index("</p>")]
+    entry = html[html.index("[1] ") :]
+    entry = entry[: entry.index("</p>")]
     assert entry.startswith("[1] <em") and "xn--" not in entry and "%E5" not in entry
 
 
@@ -134,13 +143,23 @@ _AFTER = st.sampled_from(["", " ", "，欢迎", "。", "）", "」", "、下一�
 
 
 @settings(max_examples=80)
-@given(before=_WIDE_BEFORE, after=_AFTER, target=st.sampled_from([
-    ("https://a.example.com/x", "https://a.example.com/x"), ("http://b.example.cn", "http://b.example.cn"),
-    ("www.c.example.com/p", "http://www.c.example.com/p"), ("first_last@example.com", "mailto:first_last@example.com"),
-    ("x.y@example.org", "mailto:x.y@example.org")]),
-    place=st.sampled_from(["{}\n", "- {}\n", "> {}\n", "| a |\n|---|\n| {} |\n"]))
+@given(
+    before=_WIDE_BEFORE,
+    after=_AFTER,
+    target=st.sampled_from(
+        [
+            ("https://a.example.com/x", "https://a.example.com/x"),
+            ("http://b.example.cn", "http://b.example.cn"),
+            ("www.c.example.com/p", "http://www.c.example.com/p"),
+            ("first_last@example.com", "mailto:first_last@example.com"),
+            ("x.y@example.org", "mailto:x.y@example.org"),
+        ]
+    ),
+    place=st.sampled_from(["{}\n", "- {}\n", "> {}\n", "| a |\n|---|\n| {} |\n"]),
+)
 def test_a_bare_url_after_chinese_text_gets_its_number_and_ends_before_wide_punctuation(
-        before: str, after: str, target: tuple[str, str], place: str) -> None:
+    before: str, after: str, target: tuple[str, str], place: str
+) -> None:
     written, href = target
     html = render(place.format(before + written + after), Path("/nonexistent-site")).html
     assert f"{written}<sup" in html, html
@@ -150,20 +169,37 @@ def test_a_bare_url_after_chinese_text_gets_its_number_and_ends_before_wide_punc
 
 
 @settings(max_examples=60)
-@given(local=st.from_regex(r"[a-z0-9]{1,5}(_{1,2}[a-z0-9]{1,5}){1,3}", fullmatch=True),
-       before=st.sampled_from(["", "mail ", "(", "邮箱："]))
+@given(
+    local=st.from_regex(r"[a-z0-9]{1,5}(_{1,2}[a-z0-9]{1,5}){1,3}", fullmatch=True),
+    before=st.sampled_from(["", "mail ", "(", "邮箱："]),
+)
 def test_an_underscore_in_an_address_keeps_the_whole_address(local: str, before: str) -> None:
     html = render(f"{before}{local}@example.com\n", Path("/nonexistent-site")).html
     assert f">{local}@example.com<sup" in html and f"mailto:{local}@example.com</em>" in html
 
 
 @settings(max_examples=60)
-@given(target=st.sampled_from(["javascript:alert(1)", "JavaScript:void(0)", "vbscript:msgbox", "file:///etc/passwd",
-                               "data:text/html,hi"]),
-       form=st.sampled_from(["[the text]({t})", "[the text]({t} \"title\")", "**[the text]({t})**"]),
-       place=st.sampled_from(["{}\n", "- {}\n", "> {}\n", "| a |\n|---|\n| {} |\n", "1. x\n   - {}\n"]))
-def test_an_unsafe_link_is_dropped_with_a_warning_and_its_text_kept(target: str, form: str, place: str) -> None:
+@given(
+    target=st.sampled_from(
+        [
+            "javascript:alert(1)",
+            "JavaScript:void(0)",
+            "vbscript:msgbox",
+            "file:///etc/passwd",
+            "data:text/html,hi",
+        ]
+    ),
+    form=st.sampled_from(["[the text]({t})", '[the text]({t} "title")', "**[the text]({t})**"]),
+    place=st.sampled_from(
+        ["{}\n", "- {}\n", "> {}\n", "| a |\n|---|\n| {} |\n", "1. x\n   - {}\n"]
+    ),
+)
+def test_an_unsafe_link_is_dropped_with_a_warning_and_its_text_kept(
+    target: str, form: str, place: str
+) -> None:
     document = render(place.format(form.format(t=target)), Path("/nonexistent-site"))
     assert "the text" in document.html and target.split(":")[0].lower() not in document.html.lower()
     assert [w.code for w in document.warnings] == ["unsafe-link"]
-    assert document.warnings[0].line == place.count("\n", 0, place.index("{}")) + 1  # the link's own line
+    assert (
+        document.warnings[0].line == place.count("\n", 0, place.index("{}")) + 1
+    )  # the link's own line

@@ -30,14 +30,21 @@ def test_ordered_list_keeps_its_start_number(tmp_path: Path) -> None:
 
 
 @settings(max_examples=60)
-@given(start=st.integers(0, 999_999_999), count=st.integers(1, 4), nested=st.booleans(),
-       delimiter=st.sampled_from(".)"))
-def test_ordered_list_numbers_from_its_start_whatever_it_is(start: int, count: int, nested: bool,
-                                                           delimiter: str) -> None:
+@given(
+    start=st.integers(0, 999_999_999),
+    count=st.integers(1, 4),
+    nested=st.booleans(),
+    delimiter=st.sampled_from(".)"),
+)
+def test_ordered_list_numbers_from_its_start_whatever_it_is(
+    start: int, count: int, nested: bool, delimiter: str
+) -> None:
     """Every start markdown allows (0 to 9 digits), top level or nested, counts on from itself."""
     items = "".join(f"{start if i == 0 else 1}{delimiter} item{i}\n" for i in range(count))
     # (a list not starting at 1 cannot interrupt a paragraph: a blank line opens it)
-    text = ("- outer\n\n" + "".join(f"  {line}\n" for line in items.splitlines())) if nested else items
+    text = (
+        ("- outer\n\n" + "".join(f"  {line}\n" for line in items.splitlines())) if nested else items
+    )
     lines = _items(render(text, Path("/nonexistent-site")).html)
     numbered = [line for line in lines if "item" in line]
     assert numbered == [f"{start + i}. item{i}" for i in range(count)]
@@ -68,15 +75,24 @@ def test_item_starting_with_code_still_gets_its_marker(tmp_path: Path) -> None:
 
 
 @settings(max_examples=60)
-@given(start=st.sampled_from([0, 1, 7, 9, 95, 998, 123456]), count=st.integers(1, 12),
-       theme=st.sampled_from(["default", "elegant", "github"]), task=st.booleans(), loose=st.booleans())
-def test_every_marker_hangs_exactly_its_items_indent(start: int, count: int, theme: str, task: bool,
-                                                     loose: bool) -> None:
+@given(
+    start=st.sampled_from([0, 1, 7, 9, 95, 998, 123456]),
+    count=st.integers(1, 12),
+    theme=st.sampled_from(["default", "elegant", "github"]),
+    task=st.booleans(),
+    loose=st.booleans(),
+)
+def test_every_marker_hangs_exactly_its_items_indent(
+    start: int, count: int, theme: str, task: bool, loose: bool
+) -> None:
     """A marker's negative margin is its item's left padding, whatever the widest number."""
     gap = "\n" if loose else ""
     text = "".join(f"{start + i}. {'[ ] ' if task else ''}item{i}\n{gap}" for i in range(count))
     html = render(text, Path("/nonexistent-site"), theme=theme).html
-    items = re.findall(r'padding-left:([\d.]+em)"><(?:p style="[^"]*"><)?span style="[^"]*margin-left:-([\d.]+em)', html)
+    items = re.findall(
+        r'padding-left:([\d.]+em)"><(?:p style="[^"]*"><)?span style="[^"]*margin-left:-([\d.]+em)',
+        html,
+    )
     assert len(items) == count
     assert all(pad == hang for pad, hang in items)
     assert len({pad for pad, _ in items}) == 1  # one text column per list

@@ -15,7 +15,9 @@ from mdwx.render import render_markdown
 from mdwx.render.themes import load_theme, theme_names
 from tests.test_preview_browser import ARGS, CHROMIUM, WAIT_MS
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+)
 
 LONG = "这一项的文字很长，长到在手机的宽度上一定会折成好几行，看第二行从哪里开始 and some English words too"
 POST = f"""- {LONG}
@@ -48,7 +50,9 @@ def test_wrapped_lines_of_every_item_hang_under_its_text(tmp_path: Path, theme: 
 
     html = render_markdown(POST, SiteConfig(root=tmp_path), theme=load_theme(theme)).html
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844})
             page.set_default_timeout(WAIT_MS)

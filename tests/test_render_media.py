@@ -9,7 +9,7 @@ from tests.render_helpers import render, tags
 
 
 def test_image_is_a_figure_with_caption_and_asset(tmp_path: Path) -> None:
-    document = render("Intro\n\n![A cat](img/cat.png \"The cat\"){width=300}\n", tmp_path)
+    document = render('Intro\n\n![A cat](img/cat.png "The cat"){width=300}\n', tmp_path)
     [asset] = document.assets
     assert asset.kind is AssetKind.IMAGE and asset.source == "img/cat.png" and asset.line == 3
     assert asset.key == asset_key(AssetKind.IMAGE, "img/cat.png")  # keyed from the site root
@@ -54,10 +54,13 @@ def test_video_becomes_the_contract_iframe(tmp_path: Path) -> None:
     mark = f"mdwx-asset:{video.key}"
     [(name, attrs)] = [t for t in tags(document.html) if t[0] == "iframe"]
     assert attrs == {
-        "class": "video_iframe rich_pages", "data-vidtype": "2", "data-mpvid": mark,
-        "allowfullscreen": "", "frameborder": "0",
+        "class": "video_iframe rich_pages",
+        "data-vidtype": "2",
+        "data-mpvid": mark,
+        "allowfullscreen": "",
+        "frameborder": "0",
         "data-src": "https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl"
-                    f"&action=mpvideo&auto=0&mpvid={mark}",
+        f"&action=mpvideo&auto=0&mpvid={mark}",
     }
 
 
@@ -65,11 +68,17 @@ def test_formulas_are_assets_inline_and_display(tmp_path: Path) -> None:
     document = render("Energy $E=mc^2$ costs $5 and $6.\n\n$$\n\\int_0^1 x\\,dx\n$$\n", tmp_path)
     inline, display = document.assets
     assert (inline.kind, inline.source, inline.display) == (AssetKind.FORMULA, "E=mc^2", False)
-    assert (display.source, display.display, display.alt) == ("\\int_0^1 x\\,dx", True, "\\int_0^1 x\\,dx")
+    assert (display.source, display.display, display.alt) == (
+        "\\int_0^1 x\\,dx",
+        True,
+        "\\int_0^1 x\\,dx",
+    )
     assert "$5 and $6" in document.html  # prices are not math
     assert 'alt="E=mc^2"' in document.html
 
 
 def test_math_fence_is_a_display_formula(tmp_path: Path) -> None:
     document = render("```math\na^2+b^2\n```\n", tmp_path)
-    assert [(a.kind, a.source, a.display) for a in document.assets] == [(AssetKind.FORMULA, "a^2+b^2", True)]
+    assert [(a.kind, a.source, a.display) for a in document.assets] == [
+        (AssetKind.FORMULA, "a^2+b^2", True)
+    ]

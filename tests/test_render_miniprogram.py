@@ -22,18 +22,26 @@ def test_card_fence_becomes_mp_miniprogram_with_card_image_asset(tmp_path: Path)
     [asset] = document.assets
     assert asset.kind is AssetKind.CARD_IMAGE and asset.local_path == tmp_path / "card.png"
     [attrs] = [a for n, a in tags(document.html) if n == "mp-miniprogram"]
-    assert attrs == {"data-miniprogram-appid": APPID, "data-miniprogram-path": "pages/index",
-                     "data-miniprogram-title": "Open the shop",
-                     "data-miniprogram-imageurl": f"mdwx-asset:{asset.key}"}
+    assert attrs == {
+        "data-miniprogram-appid": APPID,
+        "data-miniprogram-path": "pages/index",
+        "data-miniprogram-title": "Open the shop",
+        "data-miniprogram-imageurl": f"mdwx-asset:{asset.key}",
+    }
 
 
 def test_text_and_image_links_open_the_mini_program(tmp_path: Path) -> None:
-    source = f"[Go](miniprogram:{APPID}/pages/x)\n\n[![Logo](logo.png)](miniprogram:{APPID}/pages/y)\n"
+    source = (
+        f"[Go](miniprogram:{APPID}/pages/x)\n\n[![Logo](logo.png)](miniprogram:{APPID}/pages/y)\n"
+    )
     document = render(source, tmp_path)
     links = [a for n, a in tags(document.html) if n == "a"]
-    assert [(a["data-miniprogram-path"], a["href"]) for a in links] == [("pages/x", ""), ("pages/y", "")]
+    assert [(a["data-miniprogram-path"], a["href"]) for a in links] == [
+        ("pages/x", ""),
+        ("pages/y", ""),
+    ]
     assert 'data-miniprogram-path="pages/y" href=""' in document.html
-    assert "><img src=\"mdwx-asset:" in document.html and document.assets[0].source == "logo.png"
+    assert '><img src="mdwx-asset:' in document.html and document.assets[0].source == "logo.png"
 
 
 @pytest.mark.parametrize(
@@ -47,7 +55,9 @@ def test_text_and_image_links_open_the_mini_program(tmp_path: Path) -> None:
         ("```miniprogram\nappid: a: b\n```\n", 2, "invalid YAML"),
     ],
 )
-def test_mistakes_are_render_errors_with_file_lines(tmp_path: Path, source: str, line: int, words: str) -> None:
+def test_mistakes_are_render_errors_with_file_lines(
+    tmp_path: Path, source: str, line: int, words: str
+) -> None:
     with pytest.raises(RenderError) as caught:
         render(source, tmp_path)
     assert caught.value.line == line and words in caught.value.message

@@ -36,12 +36,23 @@ CSS = """/* mdwx: pygments-style=monokai */
 THEME = Theme(name="in-memory", css=CSS, pygments_style="monokai", code_colour=code_colour(CSS))
 LANGUAGES = ("python", "js", "rust", "text", "nosuchlang", "")
 PIECES = [
-    "## A heading", "Plain *emphasis* and **strong** text.", "中文段落，**强调**。",
-    "![alt](pic.png \"A caption\")", "![remote](https://example.com/a.png)", "![clip](clip.mp4)",
-    "[a link](https://example.com/page) and <https://example.org>", "> [!NOTE]\n> A callout.",
-    "- one\n  - nested\n- two", "1. first\n2. second", "| a | b |\n|---|---|\n| 1 | 2 |",
-    "Inline math $x^2$ and display:\n\n$$\\int_0^1 x\\,dx$$", "A footnote[^1].\n\n[^1]: The note.",
-    "<div><b>raw</b> <img src=\"raw.png\"></div>", "---", "`inline code`", "- [x] done\n- [ ] todo",
+    "## A heading",
+    "Plain *emphasis* and **strong** text.",
+    "中文段落，**强调**。",
+    '![alt](pic.png "A caption")',
+    "![remote](https://example.com/a.png)",
+    "![clip](clip.mp4)",
+    "[a link](https://example.com/page) and <https://example.org>",
+    "> [!NOTE]\n> A callout.",
+    "- one\n  - nested\n- two",
+    "1. first\n2. second",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "Inline math $x^2$ and display:\n\n$$\\int_0^1 x\\,dx$$",
+    "A footnote[^1].\n\n[^1]: The note.",
+    '<div><b>raw</b> <img src="raw.png"></div>',
+    "---",
+    "`inline code`",
+    "- [x] done\n- [ ] todo",
     "```miniprogram\nappid: wx0123456789abcdef\npath: pages/index\ntitle: Card\nimage: card.png\n```",
     "```mermaid\nflowchart LR\n  A[开始] --> B[结束]\n```",
 ]
@@ -78,8 +89,9 @@ def no_io() -> Iterator[None]:
 
 
 def _article(root: Path, body: str) -> Article:
-    return Article(path=root / "posts" / "post.md", title="T", body=body, body_line=3, slug="post",
-                   author="A")
+    return Article(
+        path=root / "posts" / "post.md", title="T", body=body, body_line=3, slug="post", author="A"
+    )
 
 
 def _config(root: Path) -> SiteConfig:
@@ -92,8 +104,9 @@ def test_a_render_with_theme_and_templates_given_reads_nothing(tmp_path: Path) -
     footer = Template(tmp_path / "partials" / "footer.md", "![QR](qr.png)\n\nBye.")
     body = "\n\n".join([*PIECES, "```python\nprint('hi')\n```"])
     with no_io():
-        document = render_article(_article(tmp_path, body), _config(tmp_path), theme=THEME,
-                                  templates=(header, footer))
+        document = render_article(
+            _article(tmp_path, body), _config(tmp_path), theme=THEME, templates=(header, footer)
+        )
         plain = render_markdown("plain", _config(tmp_path), theme=THEME)
     assert "Hello A, this is" in document.html and "Bye." in document.html
     assert "#123457" in document.html  # the theme given is the theme used
@@ -109,19 +122,32 @@ def test_the_patches_catch_a_read(tmp_path: Path) -> None:
 
 
 @settings(max_examples=60)
-@given(pieces=st.lists(st.sampled_from(PIECES) | st.text(max_size=60), min_size=1, max_size=8),
-       fences=st.lists(st.tuples(st.sampled_from(LANGUAGES), st.text(max_size=40)), max_size=3),
-       header=st.none() | st.text(max_size=60), footer=st.none() | st.text(max_size=60))
-def test_no_document_makes_render_touch_a_file_or_socket(tmp_path: Path, pieces: list[str],
-                                                         fences: list[tuple[str, str]], header: str | None,
-                                                         footer: str | None) -> None:
+@given(
+    pieces=st.lists(st.sampled_from(PIECES) | st.text(max_size=60), min_size=1, max_size=8),
+    fences=st.lists(st.tuples(st.sampled_from(LANGUAGES), st.text(max_size=40)), max_size=3),
+    header=st.none() | st.text(max_size=60),
+    footer=st.none() | st.text(max_size=60),
+)
+def test_no_document_makes_render_touch_a_file_or_socket(
+    tmp_path: Path,
+    pieces: list[str],
+    fences: list[tuple[str, str]],
+    header: str | None,
+    footer: str | None,
+) -> None:
     blocks = [*pieces, *(f"```{lang}\n{code.replace('`', '')}\n```" for lang, code in fences)]
-    templates = (Template(tmp_path / "h.md", header) if header is not None else None,
-                 Template(tmp_path / "f.md", footer) if footer is not None else None)
+    templates = (
+        Template(tmp_path / "h.md", header) if header is not None else None,
+        Template(tmp_path / "f.md", footer) if footer is not None else None,
+    )
     try:
         with no_io():
-            render_article(_article(tmp_path, "\n\n".join(blocks) or "x"), _config(tmp_path), theme=THEME,
-                           templates=templates)
+            render_article(
+                _article(tmp_path, "\n\n".join(blocks) or "x"),
+                _config(tmp_path),
+                theme=THEME,
+                templates=templates,
+            )
     except IOAttempted:
         raise
     except Exception as exc:  # a RenderError for bad input is fine: it is not I/O

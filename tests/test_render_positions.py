@@ -16,22 +16,44 @@ from mdwx.document import AssetKind
 from mdwx.render.positions import EMPTY_TARGET
 from tests.render_helpers import render
 
-FILLER = ["plain words here", "a [link](https://example.com/x) in text", "some *emphasis* and `code`",
-          "中文的句子", "text with $x^2$ math"]
+FILLER = [
+    "plain words here",
+    "a [link](https://example.com/x) in text",
+    "some *emphasis* and `code`",
+    "中文的句子",
+    "text with $x^2$ math",
+]
 
 
 def _image(n: int, style: int) -> list[str]:
     """Image ``n`` as physical lines (one style has its alt text across two lines)."""
-    return [[f"![pic {n}](img{n}.png)"], ["![multi", f"line {n}](img{n}.png)"],
-            [f"[![a](img{n}.png)](https://e.com/{n})"], [f"**![b](img{n}.png)**"],
-            [f'<img src="img{n}.png" alt="r">']][style]
+    return [
+        [f"![pic {n}](img{n}.png)"],
+        ["![multi", f"line {n}](img{n}.png)"],
+        [f"[![a](img{n}.png)](https://e.com/{n})"],
+        [f"**![b](img{n}.png)**"],
+        [f'<img src="img{n}.png" alt="r">'],
+    ][style]
 
 
 @st.composite
 def blocks(draw: st.DrawFn, n: int) -> tuple[list[str], int]:
     """(lines of one block containing image ``n``, index of the image's first line in it)."""
-    kind = draw(st.sampled_from(["para", "list", "nested", "quote", "table", "heading", "footnote",
-                                 "admonition", "ordered"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "para",
+                "list",
+                "nested",
+                "quote",
+                "table",
+                "heading",
+                "footnote",
+                "admonition",
+                "ordered",
+            ]
+        )
+    )
     before = draw(st.lists(st.sampled_from(FILLER), max_size=3))
     after = draw(st.lists(st.sampled_from(FILLER), max_size=2))
     image = _image(n, draw(st.integers(0, 4)))
@@ -45,10 +67,14 @@ def blocks(draw: st.DrawFn, n: int) -> tuple[list[str], int]:
     image[-1] += " after"
     if kind == "para":
         return [*before, *image, *after], len(before)
-    prefix, head = {"list": ("  ", ["- first item"]), "ordered": ("   ", ["1. one", "2. two"]),
-                    "nested": ("    ", ["- outer", "  - inner"]), "quote": ("> ", []),
-                    "admonition": ("    ", ["!!! note"]),
-                    "footnote": ("    ", [f"[^f{n}]: note"])}[kind]
+    prefix, head = {
+        "list": ("  ", ["- first item"]),
+        "ordered": ("   ", ["1. one", "2. two"]),
+        "nested": ("    ", ["- outer", "  - inner"]),
+        "quote": ("> ", []),
+        "admonition": ("    ", ["!!! note"]),
+        "footnote": ("    ", [f"[^f{n}]: note"]),
+    }[kind]
     body = [f"{prefix}{line}" for line in [*before, *image, *after]]
     return [*head, *body], len(head) + len(before)
 
@@ -80,10 +106,24 @@ def test_each_image_is_reported_at_its_own_line(doc: tuple[str, dict[str, int]])
 
 
 @settings(max_examples=100)
-@given(st.lists(st.sampled_from(FILLER), max_size=4),
-       st.sampled_from(["![alt]()", "![](<>)", "![a]( )", "![a](<  >)", "![x][r]", '<img src="">',
-                        "<img alt='no src'>", "[![a]()](https://e.com)"]))
-def test_empty_image_target_is_named_at_its_line_and_left_out(before: list[str], image: str) -> None:
+@given(
+    st.lists(st.sampled_from(FILLER), max_size=4),
+    st.sampled_from(
+        [
+            "![alt]()",
+            "![](<>)",
+            "![a]( )",
+            "![a](<  >)",
+            "![x][r]",
+            '<img src="">',
+            "<img alt='no src'>",
+            "[![a]()](https://e.com)",
+        ]
+    ),
+)
+def test_empty_image_target_is_named_at_its_line_and_left_out(
+    before: list[str], image: str
+) -> None:
     text = "\n".join([*before, image, "", "[r]: <>", ""])
     document = render(text, Path("/site"))
     messages = [(w.line, w.message) for w in document.warnings if w.message == EMPTY_TARGET]

@@ -15,9 +15,11 @@ from mdwx.render import render_markdown
 from mdwx.render.sanitize import ALLOWED, DROP_WITH_CONTENT, RENAMED, sanitize_html
 from tests.render_helpers import render, tags, unsafe_markup
 
-VIDEO = ('<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="wxv_1" allowfullscreen="" '
-         'frameborder="0" data-src="https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl'
-         '&amp;action=mpvideo&amp;auto=0&amp;mpvid=wxv_1"></iframe>')
+VIDEO = (
+    '<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="wxv_1" allowfullscreen="" '
+    'frameborder="0" data-src="https://mp.weixin.qq.com/mp/readtemplate?t=pages/video_player_tmpl'
+    '&amp;action=mpvideo&amp;auto=0&amp;mpvid=wxv_1"></iframe>'
+)
 
 
 @pytest.mark.parametrize(
@@ -32,10 +34,16 @@ VIDEO = ('<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="w
         ('<a href="java\tscript:alert(1)">x</a>', "<a>x</a>"),
         ('<img src="data:text/html;base64,PHN">', ""),
         ('<div align="center">c</div>', '<section align="center">c</section>'),
-        ('<span style="position:absolute;color:var(--x);font-size:12px">s</span>', '<span style="font-size:12px">s</span>'),
+        (
+            '<span style="position:absolute;color:var(--x);font-size:12px">s</span>',
+            '<span style="font-size:12px">s</span>',
+        ),
         ("a < b & c", "a &lt; b &amp; c"),
         ("<!-- note -->x", "x"),
-        ('<img src=" https://e.example/a.png ">', '<img src="https://e.example/a.png">'),  # as browsers read it
+        (
+            '<img src=" https://e.example/a.png ">',
+            '<img src="https://e.example/a.png">',
+        ),  # as browsers read it
         ('<a href="\n https://e.example/ ">x</a>', '<a href="https://e.example/">x</a>'),
     ],
 )
@@ -62,19 +70,58 @@ def test_raw_links_follow_the_link_policy(tmp_path: Path) -> None:
 
 
 def test_inline_fragments_split_by_markdown_keep_their_structure(tmp_path: Path) -> None:
-    html = render('<div align="center">\n\n**bold**\n\n</div>\n\nA <span style="color:red">red *x*</span>.\n', tmp_path).html
+    html = render(
+        '<div align="center">\n\n**bold**\n\n</div>\n\nA <span style="color:red">red *x*</span>.\n',
+        tmp_path,
+    ).html
     assert '<section align="center">' in html and html.index("bold") < html.index("</section>")
     assert '<span style="color:red">red <em' in html
 
 
-MARKDOWNISH = st.text(alphabet=st.sampled_from(list("<>/=\"' &;:#*_-[]()!`$\n\tabcdjsvponerlitfmx")), max_size=80)
+MARKDOWNISH = st.text(
+    alphabet=st.sampled_from(list("<>/=\"' &;:#*_-[]()!`$\n\tabcdjsvponerlitfmx")), max_size=80
+)
 TAG_SOUP = st.lists(
-    st.sampled_from([
-        "<script>", "</script>", "<style>", "<p ", "onload=", "class=", "id=", '"', "'", ">", "<",
-        "javascript:", "data:text/html,", "<a href=", "<img src=", "<iframe", "<div", "</div>",
-        "<!--", "-->", "<svg>", "<textarea>", "<input ", "style=", "position:fixed", "var(--x)",
-        "&amp;", "&#106;avascript:", "x", " ", "\n", "![a](", ")", "[t](", "<b>", "</a>",
-    ]),
+    st.sampled_from(
+        [
+            "<script>",
+            "</script>",
+            "<style>",
+            "<p ",
+            "onload=",
+            "class=",
+            "id=",
+            '"',
+            "'",
+            ">",
+            "<",
+            "javascript:",
+            "data:text/html,",
+            "<a href=",
+            "<img src=",
+            "<iframe",
+            "<div",
+            "</div>",
+            "<!--",
+            "-->",
+            "<svg>",
+            "<textarea>",
+            "<input ",
+            "style=",
+            "position:fixed",
+            "var(--x)",
+            "&amp;",
+            "&#106;avascript:",
+            "x",
+            " ",
+            "\n",
+            "![a](",
+            ")",
+            "[t](",
+            "<b>",
+            "</a>",
+        ]
+    ),
     max_size=25,
 ).map("".join)
 
@@ -102,16 +149,49 @@ def test_any_markdown_and_html_renders_wechat_safe(text: str) -> None:
 # Never-shown elements split across fragments: inline, in blocks, across lines and blank
 # lines, any letter case, with attributes, closed or not. Closed, the secret must vanish;
 # never closed, the tag was a name written in prose and everything shows.
-HIDDEN_NAMES = ["script", "style", "textarea", "title", "noscript", "template", "iframe", "object",
-                "select", "xmp", "noembed", "noframes", "svg", "math", "plaintext"]
+HIDDEN_NAMES = [
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "select",
+    "xmp",
+    "noembed",
+    "noframes",
+    "svg",
+    "math",
+    "plaintext",
+]
 SEPARATORS = st.sampled_from(["", " ", "\n", "\n\n", "\n\n- ", "\n\n> ", "\n\n1. ", "\n\n# "])
-ATTRIBUTES = st.sampled_from(["", ' class="c"', " id=x", "\ntype='text/css'", ' onload="f()"', " src=x.png"])
+ATTRIBUTES = st.sampled_from(
+    ["", ' class="c"', " id=x", "\ntype='text/css'", ' onload="f()"', " src=x.png"]
+)
 SECRET_PARTS = st.lists(
-    st.sampled_from(["zqxsecret", "**zqxbold**", "\n\nzqxpara", "\n- zqxitem", "<b>zqxtag</b>",
-                     "<img src=zqx.png>", "<a href='https://zqx.example'>zqxlink</a>", "p{color:red}",
-                     "\n\n    zqxcode\n\n", "`zqxcode`", "&zqx;", "\n", "![zqx](zqx.png)",
-                     "[zqxmd](https://zqx.example/md)", "https://zqx.example/bare"]),
-    min_size=1, max_size=5,
+    st.sampled_from(
+        [
+            "zqxsecret",
+            "**zqxbold**",
+            "\n\nzqxpara",
+            "\n- zqxitem",
+            "<b>zqxtag</b>",
+            "<img src=zqx.png>",
+            "<a href='https://zqx.example'>zqxlink</a>",
+            "p{color:red}",
+            "\n\n    zqxcode\n\n",
+            "`zqxcode`",
+            "&zqx;",
+            "\n",
+            "![zqx](zqx.png)",
+            "[zqxmd](https://zqx.example/md)",
+            "https://zqx.example/bare",
+        ]
+    ),
+    min_size=1,
+    max_size=5,
 ).map(lambda parts: "zqx " + "".join(parts))
 
 
@@ -128,8 +208,18 @@ def hidden_markdown(draw: st.DrawFn) -> tuple[str, str, bool]:
     closed = draw(st.booleans())
     closing = f"</{draw(st.sampled_from([name, name.upper(), cased]))}>" if closed else ""
     start = draw(st.sampled_from(["", "- ", "> ", "<div>"]))
-    parts = [start, "BEFORE", before, opening, draw(SEPARATORS), draw(SECRET_PARTS),
-             draw(SEPARATORS), closing, draw(st.sampled_from([" ", "\n", "\n\n"])), "AFTER\n"]
+    parts = [
+        start,
+        "BEFORE",
+        before,
+        opening,
+        draw(SEPARATORS),
+        draw(SECRET_PARTS),
+        draw(SEPARATORS),
+        closing,
+        draw(st.sampled_from([" ", "\n", "\n\n"])),
+        "AFTER\n",
+    ]
     return "".join(parts), opening, closed
 
 
@@ -140,7 +230,8 @@ def visible_text(html: str) -> str:
 @settings(max_examples=200)
 @given(hidden_markdown())
 def test_never_shown_elements_vanish_when_complete_and_show_as_text_when_never_closed(
-        case: tuple[str, str, bool]) -> None:
+    case: tuple[str, str, bool],
+) -> None:
     text, opening, closed = case
     document = render_markdown(text, SiteConfig(root=Path("/site")), path=Path("/site/post.md"))
     assert unsafe_markup(document.html) == []
@@ -201,12 +292,24 @@ def test_tag_names_in_prose_show_as_text(markdown: str, visible: str, tmp_path: 
 
 
 # Where a tag name may be written: every block kind a post has. ``{}`` takes the tag.
-PLACES = ["{} after", "- item {} after", "1. item {} after", "> quote {} after", "# heading {} after",
-          "| a | b |\n|---|---|\n| cell {} | after |", "*em {}* after", "[link {}](https://x.example) after",
-          "{}\n\nafter"]
+PLACES = [
+    "{} after",
+    "- item {} after",
+    "1. item {} after",
+    "> quote {} after",
+    "# heading {} after",
+    "| a | b |\n|---|---|\n| cell {} | after |",
+    "*em {}* after",
+    "[link {}](https://x.example) after",
+    "{}\n\nafter",
+]
 UNKNOWN_TAGS = st.from_regex(r"[A-Za-z][A-Za-z0-9]{0,8}", fullmatch=True).filter(
-    lambda name: name.lower() not in DROP_WITH_CONTENT and name.lower() not in ALLOWED
-    and name.lower() not in RENAMED)
+    lambda name: (
+        name.lower() not in DROP_WITH_CONTENT
+        and name.lower() not in ALLOWED
+        and name.lower() not in RENAMED
+    )
+)
 
 
 def _cased(draw: st.DrawFn, name: str) -> str:
@@ -227,8 +330,12 @@ def placed_tags(draw: st.DrawFn) -> tuple[str, str, str]:
             text = "BEFORE " + place.format(tag) + "\n\n" + later.format("AFTER")
         else:  # (not inside a link's text: the reference list repeats a link's whole text)
             later = later if "link" not in later else "{}"
-            text = ("BEFORE " + place.format(opening + " zqxsecret") + "\n\n"
-                    + later.format(f"zqxsecret {closing} AFTER"))
+            text = (
+                "BEFORE "
+                + place.format(opening + " zqxsecret")
+                + "\n\n"
+                + later.format(f"zqxsecret {closing} AFTER")
+            )
     else:
         text = "BEFORE " + place.format(opening + " zqxtail") + "\n\n" + later.format("AFTER")
     return text, name, form

@@ -55,23 +55,26 @@ def test_multi_article_drafts_carry_no_digest(api: Api) -> None:
     assert [a["digest"] for a in api.sb.store.draft(media_id).items] == ["", ""]
 
 
-@pytest.mark.parametrize(("fields", "code"), [
-    ({"title": "标" * 65}, 45003),
-    ({"title": " "}, 45003),
-    ({"title": 7}, 40097),
-    ({"author": "作" * 17}, 45110),
-    ({"digest": "摘" * 121}, 45004),
-    ({"content": ""}, 44003),
-    ({"content": "<p>a</p><script>alert(1)</script>"}, 45166),
-    ({"content": '<img src="https://example.com/a.png">'}, 45166),
-    ({"content": '<a href="https://example.com/">x</a>'}, 45166),
-    ({"thumb_media_id": "unknown"}, 40007),
-    ({"thumb_media_id": None}, 40007),
-    ({"need_open_comment": 2}, 40097),
-    ({"only_fans_can_comment": True}, 40097),
-    ({"content_source_url": 5}, 40097),
-    ({"article_type": "video"}, 40097),
-])
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"title": "标" * 65}, 45003),
+        ({"title": " "}, 45003),
+        ({"title": 7}, 40097),
+        ({"author": "作" * 17}, 45110),
+        ({"digest": "摘" * 121}, 45004),
+        ({"content": ""}, 44003),
+        ({"content": "<p>a</p><script>alert(1)</script>"}, 45166),
+        ({"content": '<img src="https://example.com/a.png">'}, 45166),
+        ({"content": '<a href="https://example.com/">x</a>'}, 45166),
+        ({"thumb_media_id": "unknown"}, 40007),
+        ({"thumb_media_id": None}, 40007),
+        ({"need_open_comment": 2}, 40097),
+        ({"only_fans_can_comment": True}, 40097),
+        ({"content_source_url": 5}, 40097),
+        ({"article_type": "video"}, 40097),
+    ],
+)
 def test_article_rejections(shared: Api, fields: dict, code: int) -> None:
     before = len(shared.sb.store.drafts(any_state=True))
     assert add(shared, news(_cover(shared, (470, 200)), **fields))["errcode"] == code
@@ -119,8 +122,18 @@ def test_cover_crops_are_validated_against_the_cover(api: Api) -> None:
     thumb = permanent_image(api, size=(470, 200))  # 2.35:1 exactly
     ok = news(thumb, pic_crop_235_1="0_0_1_1", pic_crop_1_1="0.2872_0_0.7128_1")
     assert "media_id" in add(api, ok)
-    for crop in ("0_0_1", "0_0_1_1_1", "a_0_1_1", "-0.1_0_1_1", "0_0_1.2_1", "0.5_0_0.5_1",
-                 "0.6_0_0.4_1", "0_0_0.5_1", "1e-1_0_1_1", ""):
+    for crop in (
+        "0_0_1",
+        "0_0_1_1_1",
+        "a_0_1_1",
+        "-0.1_0_1_1",
+        "0_0_1.2_1",
+        "0.5_0_0.5_1",
+        "0.6_0_0.4_1",
+        "0_0_0.5_1",
+        "1e-1_0_1_1",
+        "",
+    ):
         body = add(api, news(thumb, pic_crop_235_1=crop))
         assert body["errcode"] == 40097, crop
         assert "pic_crop_235_1" in body["errmsg"]
@@ -144,8 +157,9 @@ def test_newspic_takes_plain_text_and_up_to_twenty_permanent_images(api: Api) ->
     crop = {"ratio": "1_1", "x1": "0", "y1": "0", "x2": "1", "y2": "1"}
     assert "media_id" in add(api, newspic(images[:1], cover_info={"crop_percent_list": [crop]}))
     wrong = {**crop, "ratio": "16_9"}
-    assert add(api, newspic(images[:1], cover_info={"crop_percent_list": [wrong]}))[
-        "errcode"] == 40097
+    assert (
+        add(api, newspic(images[:1], cover_info={"crop_percent_list": [wrong]}))["errcode"] == 40097
+    )
 
 
 def test_update_counts_index_from_0(api: Api) -> None:
@@ -182,7 +196,8 @@ def test_delete_and_count(api: Api) -> None:
     first, second = draft(api), draft(api)
     assert api.post("draft/count", {}) == {"total_count": 2}
     assert api.http.get("/cgi-bin/draft/count", params={"access_token": api.token}).json() == {
-        "total_count": 2}
+        "total_count": 2
+    }
     assert api.post("draft/delete", {"media_id": first}) == {"errcode": 0, "errmsg": "ok"}
     assert api.post("draft/delete", {"media_id": first})["errcode"] == 40007
     assert api.post("draft/get", {"media_id": first})["errcode"] == 40007
@@ -199,8 +214,13 @@ def test_batchget_pages_newest_first_with_or_without_content(api: Api) -> None:
     assert sorted(listed + [i["media_id"] for i in rest["item"]]) == sorted(ids)
     assert "content" in page["item"][0]["content"]["news_item"][0]
     assert "content" not in rest["item"][0]["content"]["news_item"][0]
-    for bad in ({"offset": 0, "count": 0}, {"offset": 0, "count": 21}, {"offset": -1, "count": 1},
-                {"count": 1}, {"offset": 0, "count": 1, "no_content": 2}):
+    for bad in (
+        {"offset": 0, "count": 0},
+        {"offset": 0, "count": 21},
+        {"offset": -1, "count": 1},
+        {"count": 1},
+        {"offset": 0, "count": 1, "no_content": 2},
+    ):
         assert api.post("draft/batchget", bad)["errcode"] == 40097, bad
 
 
@@ -214,8 +234,14 @@ def test_a_submitted_draft_leaves_the_box(api: Api) -> None:
 
 
 def test_token_checks(api: Api) -> None:
-    paths = ("draft/add", "draft/get", "draft/count", "draft/batchget", "draft/update",
-             "draft/delete")
+    paths = (
+        "draft/add",
+        "draft/get",
+        "draft/count",
+        "draft/batchget",
+        "draft/update",
+        "draft/delete",
+    )
     for path in paths:
         assert api.post(path, {}, access_token="")["errcode"] == 41001, path
         assert api.post(path, {}, access_token="forged")["errcode"] == 40001, path
@@ -226,17 +252,30 @@ def test_token_checks(api: Api) -> None:
 def test_unauthorised_account_gets_48001_on_every_call(api: Api) -> None:
     media_id = draft(api)
     api.sb.configure(draft_api_authorised=False)
-    for path in ("draft/add", "draft/get", "draft/count", "draft/batchget", "draft/update",
-                 "draft/delete", "freepublish/submit", "freepublish/get",
-                 "freepublish/getarticle", "freepublish/delete", "freepublish/batchget"):
+    for path in (
+        "draft/add",
+        "draft/get",
+        "draft/count",
+        "draft/batchget",
+        "draft/update",
+        "draft/delete",
+        "freepublish/submit",
+        "freepublish/get",
+        "freepublish/getarticle",
+        "freepublish/delete",
+        "freepublish/batchget",
+    ):
         assert api.post(path, {"media_id": media_id})["errcode"] == 48001, path
     assert api.sb.store.draft(media_id) is not None
     assert api.post("draft/get", {}, access_token="forged")["errcode"] == 40001  # token first
 
 
 def test_body_must_be_utf8_json(api: Api) -> None:
-    r = api.http.post("/cgi-bin/draft/add", params={"access_token": api.token},
-                      content='{"articles": "标"}'.encode("gbk"))
+    r = api.http.post(
+        "/cgi-bin/draft/add",
+        params={"access_token": api.token},
+        content='{"articles": "标"}'.encode("gbk"),
+    )
     assert r.json()["errcode"] == 47001
 
 
@@ -250,13 +289,15 @@ def _cover(api: Api, size: tuple[int, int]) -> str:
 
 @PROPERTY
 @given(title=st.integers(0, 80), author=st.integers(0, 24), digest=st.integers(0, 140))
-def test_text_limits_hold_over_every_length(shared: Api, title: int, author: int,
-                                            digest: int) -> None:
+def test_text_limits_hold_over_every_length(
+    shared: Api, title: int, author: int, digest: int
+) -> None:
     """Accepted exactly when every field is within its limit; else the first field's code."""
     thumb = _cover(shared, (470, 200))
     body = add(shared, news(thumb, title="标" * title, author="作" * author, digest="摘" * digest))
-    expected = 45003 if not 1 <= title <= 64 else 45110 if author > 16 else \
-        45004 if digest > 120 else 0
+    expected = (
+        45003 if not 1 <= title <= 64 else 45110 if author > 16 else 45004 if digest > 120 else 0
+    )
     assert body.get("errcode", 0) == expected, body
 
 
@@ -283,11 +324,15 @@ def test_crop_format_is_validated_over_any_box(shared: Api, box: list[str]) -> N
 
 
 @PROPERTY
-@given(text=st.text(st.characters(blacklist_characters="<", blacklist_categories=("Cs",)),
-                   max_size=1100),
-       tag=st.sampled_from(["", "<p>", "</section>", "<br/>", "<img src=x>", "<!-- c -->",
-                            "< b>", "<A HREF='x'>"]),
-       at=st.integers(0, 1100))
+@given(
+    text=st.text(
+        st.characters(blacklist_characters="<", blacklist_categories=("Cs",)), max_size=1100
+    ),
+    tag=st.sampled_from(
+        ["", "<p>", "</section>", "<br/>", "<img src=x>", "<!-- c -->", "< b>", "<A HREF='x'>"]
+    ),
+    at=st.integers(0, 1100),
+)
 def test_image_post_text_is_refused_exactly_when_it_holds_a_tag(
     shared: Api, text: str, tag: str, at: int
 ) -> None:

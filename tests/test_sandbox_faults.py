@@ -144,8 +144,9 @@ def test_run_sandbox_prints_credentials_and_stops_on_ctrl_c(tmp_path: Path) -> N
         "from mdwx.sandbox import run_sandbox, SandboxSettings\n"
         "run_sandbox(SandboxSettings(), port=0, echo=lambda s: print(s, flush=True))\n"
     )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                            preexec_fn=default_sigint)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, preexec_fn=default_sigint
+    )
     try:
         assert proc.stdout is not None
         lines = [proc.stdout.readline() for _ in range(6)]

@@ -38,8 +38,14 @@ def test_submit_answers_a_publish_id_and_the_draft_leaves_the_box(api: Api) -> N
 def test_publish_status_moves_from_1_to_0_with_article_urls(api: Api) -> None:
     api.sb.configure(publish_seconds=3600)  # publishing until the test ends it: no window to miss
     thumb = permanent_image(api)
-    body = submit(api, draft(api, news(thumb, title="第一篇", content="<p>甲</p>"),
-                             news(thumb, title="第二篇", content="<p>乙</p>")))
+    body = submit(
+        api,
+        draft(
+            api,
+            news(thumb, title="第一篇", content="<p>甲</p>"),
+            news(thumb, title="第二篇", content="<p>乙</p>"),
+        ),
+    )
     first = status(api, body["publish_id"])
     assert first == {"publish_id": body["publish_id"], "publish_status": 1, "fail_idx": []}
     api.sb.advance(3600)
@@ -142,11 +148,14 @@ def test_a_banned_article_is_status_6_and_the_reader_says_so(api: Api) -> None:
     done = published(api)
     r = httpx.post(f"{api.sb.base_url}/_sandbox/ban_article", json={"article_id": "nope"})
     assert r.status_code == 404
-    r = httpx.post(f"{api.sb.base_url}/_sandbox/ban_article",
-                   json={"article_id": done["article_id"]})
+    r = httpx.post(
+        f"{api.sb.base_url}/_sandbox/ban_article", json={"article_id": done["article_id"]}
+    )
     assert r.status_code == 200
     assert status(api, done["publish_id"])["publish_status"] == 6
-    assert "此内容因违规无法查看" in httpx.get(done["article_detail"]["item"][0]["article_url"]).text
+    assert (
+        "此内容因违规无法查看" in httpx.get(done["article_detail"]["item"][0]["article_url"]).text
+    )
 
 
 def test_batchget_lists_published_articles_newest_first(api: Api) -> None:
@@ -184,8 +193,13 @@ def test_publish_id_is_accepted_as_a_number_and_unknown_ids_are_40007(api: Api) 
 
 
 def test_token_checks(api: Api) -> None:
-    paths = ("freepublish/submit", "freepublish/get", "freepublish/getarticle",
-             "freepublish/delete", "freepublish/batchget")
+    paths = (
+        "freepublish/submit",
+        "freepublish/get",
+        "freepublish/getarticle",
+        "freepublish/delete",
+        "freepublish/batchget",
+    )
     for path in paths:
         assert api.post(path, {}, access_token="")["errcode"] == 41001, path
         assert api.post(path, {}, access_token="forged")["errcode"] == 40001, path
@@ -208,8 +222,9 @@ def test_faults_hit_freepublish_like_the_media_api(api: Api) -> None:
     api.sb.configure(failure_kinds=("http500",))
     r = api.http.post("/cgi-bin/draft/count", params={"access_token": api.token})
     assert r.status_code == 500
-    faults = poll(lambda: (f := [r.fault for r in api.sb.requests if r.fault])[-1:] == ["http500"]
-                  and f)
+    faults = poll(
+        lambda: (f := [r.fault for r in api.sb.requests if r.fault])[-1:] == ["http500"] and f
+    )
     assert faults == ["errcode", "drop", "drop_after", "http500"]
 
 
@@ -232,12 +247,19 @@ def test_drafts_and_publications_survive_a_restart(tmp_path: Path) -> None:
 
 def test_draft_settings_over_the_admin_endpoint(api: Api) -> None:
     base = api.sb.base_url
-    r = httpx.post(f"{base}/_sandbox/configure",
-                   json={"publish_outcome": 4, "publish_fail_idx": [2], "publish_seconds": 0})
+    r = httpx.post(
+        f"{base}/_sandbox/configure",
+        json={"publish_outcome": 4, "publish_fail_idx": [2], "publish_seconds": 0},
+    )
     assert r.json()["settings"]["publish_fail_idx"] == [2]
     assert api.sb.settings.publish_fail_idx == (2,)
-    for bad in ({"publish_outcome": 1}, {"submit_refusal": 53506}, {"publish_fail_idx": [0]},
-                {"draft_digest_unit": "words"}, {"publish_seconds": -1}):
+    for bad in (
+        {"publish_outcome": 1},
+        {"submit_refusal": 53506},
+        {"publish_fail_idx": [0]},
+        {"draft_digest_unit": "words"},
+        {"publish_seconds": -1},
+    ):
         assert httpx.post(f"{base}/_sandbox/configure", json=bad).status_code == 400, bad
     thumb = permanent_image(api)
     body = submit(api, draft(api, news(thumb), news(thumb)))

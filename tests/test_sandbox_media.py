@@ -20,7 +20,11 @@ def test_add_material_returns_media_id_and_a_served_url(api: Api) -> None:
     assert served.content == data
     (record,) = api.sb.store.images()
     assert (record.kind, record.media_id, record.width, record.height) == (
-        "image", body["media_id"], 30, 20)
+        "image",
+        body["media_id"],
+        30,
+        20,
+    )
 
 
 def test_thumb_accepts_small_jpeg_only(api: Api) -> None:
@@ -32,25 +36,31 @@ def test_thumb_accepts_small_jpeg_only(api: Api) -> None:
     assert big["errcode"] == 40006
 
 
-@pytest.mark.parametrize(("filename", "data", "code"), [
-    ("photo", image_bytes("PNG"), 40113),  # no extension
-    ("photo.webp", image_bytes("WEBP"), 40113),
-    ("photo.jpg", image_bytes("PNG"), 40005),  # PNG bytes named .jpg
-    ("photo.png", b"not an image at all", 40005),
-    ("photo.png", b"", 41005),
-])
+@pytest.mark.parametrize(
+    ("filename", "data", "code"),
+    [
+        ("photo", image_bytes("PNG"), 40113),  # no extension
+        ("photo.webp", image_bytes("WEBP"), 40113),
+        ("photo.jpg", image_bytes("PNG"), 40005),  # PNG bytes named .jpg
+        ("photo.png", b"not an image at all", 40005),
+        ("photo.png", b"", 41005),
+    ],
+)
 def test_add_material_rejections(api: Api, filename: str, data: bytes, code: int) -> None:
     assert api.upload("material/add_material", filename, data, type="image")["errcode"] == code
     assert api.sb.store.images() == []
 
 
 def test_missing_media_field_is_41005(api: Api) -> None:
-    r = api.http.post("/cgi-bin/material/add_material",
-                      params={"access_token": api.token, "type": "image"},
-                      files={"file": ("a.png", image_bytes())})
+    r = api.http.post(
+        "/cgi-bin/material/add_material",
+        params={"access_token": api.token, "type": "image"},
+        files={"file": ("a.png", image_bytes())},
+    )
     assert r.json()["errcode"] == 41005
-    r = api.http.post("/cgi-bin/media/uploadimg", params={"access_token": api.token},
-                      content=image_bytes())
+    r = api.http.post(
+        "/cgi-bin/media/uploadimg", params={"access_token": api.token}, content=image_bytes()
+    )
     assert r.json()["errcode"] == 41005
 
 
@@ -66,8 +76,11 @@ def test_unknown_material_type(api: Api) -> None:
 
 
 def test_uploadimg_answers_json_as_text_plain(api: Api) -> None:
-    r = api.http.post("/cgi-bin/media/uploadimg", params={"access_token": api.token},
-                      files={"media": ("a.gif", image_bytes("GIF"))})
+    r = api.http.post(
+        "/cgi-bin/media/uploadimg",
+        params={"access_token": api.token},
+        files={"media": ("a.gif", image_bytes("GIF"))},
+    )
     assert r.headers["content-type"].startswith("text/plain")
     url = r.json()["url"]
     assert httpx.get(url).headers["content-type"] == "image/gif"
@@ -90,8 +103,9 @@ def test_uploadimg_size_limit(api: Api) -> None:
 
 
 def test_uploads_need_a_token(sandbox: SandboxServer) -> None:
-    r = httpx.post(f"{sandbox.base_url}/cgi-bin/media/uploadimg",
-                   files={"media": ("a.png", image_bytes())})
+    r = httpx.post(
+        f"{sandbox.base_url}/cgi-bin/media/uploadimg", files={"media": ("a.png", image_bytes())}
+    )
     assert r.json()["errcode"] == 41001
 
 

@@ -35,35 +35,43 @@ def test_lengths_count_code_points_even_when_json_is_escaped(api: Api) -> None:
     article = api.article(thumb, title="标" * 64, digest="摘" * 120)
     raw = json.dumps({"articles": [article]}, ensure_ascii=True).encode()
     assert b"\\u" in raw
-    r = api.http.post("/cgi-bin/publish/uploadnews", params={"access_token": api.token},
-                      content=raw)
+    r = api.http.post(
+        "/cgi-bin/publish/uploadnews", params={"access_token": api.token}, content=raw
+    )
     assert "media_id" in r.json()
 
 
 def test_body_that_is_not_utf8_is_47001(api: Api) -> None:
     thumb = api.cover()
     raw = json.dumps({"articles": [api.article(thumb)]}, ensure_ascii=False).encode("gbk")
-    r = api.http.post("/cgi-bin/publish/uploadnews", params={"access_token": api.token},
-                      content=raw)
+    r = api.http.post(
+        "/cgi-bin/publish/uploadnews", params={"access_token": api.token}, content=raw
+    )
     assert r.json()["errcode"] == 47001
 
 
-@pytest.mark.parametrize(("fields", "code"), [
-    ({"title": "标" * 65}, 45003),
-    ({"title": ""}, 45003),
-    ({"digest": "摘" * 121}, 45004),
-    ({"content": ""}, 44003),
-    ({"content": "汉" * 230_001}, 45002),  # 690,003 bytes of UTF-8: over WeChat's observed ceiling
-    ({"thumb_media_id": "unknown"}, 40007),
-    ({"need_open_comment": 2}, 40097),
-    ({"show_cover_pic": True}, 40097),
-    ({"content": "<p>a</p><script>alert(1)</script>"}, 45166),
-    ({"content": '<img src="https://example.com/a.png">'}, 45166),
-    ({"content": '<a href="https://example.com/">x</a>'}, 45166),
-    ({"content": '<a href="#ref-1">x</a>'}, 45166),
-    ({"content": '<iframe class="video_iframe" data-mpvid="wxv_1"></iframe>'}, 45166),
-    ({"content": '<iframe src="https://example.com/"></iframe>'}, 45166),
-])
+@pytest.mark.parametrize(
+    ("fields", "code"),
+    [
+        ({"title": "标" * 65}, 45003),
+        ({"title": ""}, 45003),
+        ({"digest": "摘" * 121}, 45004),
+        ({"content": ""}, 44003),
+        (
+            {"content": "汉" * 230_001},
+            45002,
+        ),  # 690,003 bytes of UTF-8: over WeChat's observed ceiling
+        ({"thumb_media_id": "unknown"}, 40007),
+        ({"need_open_comment": 2}, 40097),
+        ({"show_cover_pic": True}, 40097),
+        ({"content": "<p>a</p><script>alert(1)</script>"}, 45166),
+        ({"content": '<img src="https://example.com/a.png">'}, 45166),
+        ({"content": '<a href="https://example.com/">x</a>'}, 45166),
+        ({"content": '<a href="#ref-1">x</a>'}, 45166),
+        ({"content": '<iframe class="video_iframe" data-mpvid="wxv_1"></iframe>'}, 45166),
+        ({"content": '<iframe src="https://example.com/"></iframe>'}, 45166),
+    ],
+)
 def test_uploadnews_rejections(api: Api, fields: dict, code: int) -> None:
     assert api.uploadnews(**fields)["errcode"] == code
     assert api.sb.store.articles() == []
@@ -76,7 +84,9 @@ def test_empty_articles_is_44003(api: Api) -> None:
 def test_content_limit_is_utf8_bytes_as_observed_on_wechat(api: Api) -> None:
     """Long articles pass (150,209 characters were accepted live); ~690 KB of UTF-8 does not."""
     assert "media_id" in api.uploadnews(content="<p>" + "x" * 183_914 + "</p>")
-    assert "media_id" in api.uploadnews(content="<p>" + "x" * (690_000 - 7) + "</p>")  # exactly at it
+    assert "media_id" in api.uploadnews(
+        content="<p>" + "x" * (690_000 - 7) + "</p>"
+    )  # exactly at it
     answer = api.uploadnews(content="<p>" + "汉" * 230_000 + "</p>")  # 690,007 bytes
     assert answer["errcode"] == 45002 and "690007 bytes" in answer["errmsg"]
 
@@ -113,12 +123,18 @@ def test_video_in_content_must_have_passed_review(api: Api) -> None:
     api.sb.configure(video_review_seconds=3600)  # in review until the test ends it
     vid = api.video(b"video bytes")
     media_id = api.save_video(vid)["media_id"]
-    iframe = (f'<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="{vid}" '
-              'allowfullscreen="" frameborder="0"></iframe>')
+    iframe = (
+        f'<iframe class="video_iframe rich_pages" data-vidtype="2" data-mpvid="{vid}" '
+        'allowfullscreen="" frameborder="0"></iframe>'
+    )
     assert api.uploadnews(content=iframe)["errcode"] == 45166  # still transing
     api.sb.advance(3600)
-    poll(lambda: api.post("material/upload_video", action="query_status",
-                          media_id=media_id)["status"] == 3)
+    poll(
+        lambda: (
+            api.post("material/upload_video", action="query_status", media_id=media_id)["status"]
+            == 3
+        )
+    )
     assert "media_id" in api.uploadnews(content=iframe)
 
 
@@ -127,9 +143,13 @@ def test_submit_review_publish_and_reader_view(api: Api) -> None:
     vid = api.video(b"v")
     api.sb.configure(video_review_seconds=0)
     api.save_video(vid)
-    content = (f'<p>正文</p><img src="{img}">'
-               f'<iframe class="video_iframe rich_pages" data-mpvid="{vid}"></iframe>')
-    media_id = api.uploadnews(title="发布", author="作者", digest="摘要", content=content)["media_id"]
+    content = (
+        f'<p>正文</p><img src="{img}">'
+        f'<iframe class="video_iframe rich_pages" data-mpvid="{vid}"></iframe>'
+    )
+    media_id = api.uploadnews(title="发布", author="作者", digest="摘要", content=content)[
+        "media_id"
+    ]
     assert "url" not in _query(api, media_id)
     assert _submit(api, media_id) == {"errcode": 0, "errmsg": "submit success"}
     assert _query(api, media_id)["status"] in ("审核中", "发布成功")
@@ -186,10 +206,14 @@ def test_update_before_and_after_submit(api: Api) -> None:
     assert ok == {"errcode": 0, "errmsg": "update success"}
     assert api.sb.store.article(media_id).article["title"] == "新标题"
     bad = api.article(thumb, title="x" * 65)
-    assert api.post("publish/update", {"media_id": media_id, "index": 1,
-                                       "articles": bad})["errcode"] == 45003
-    assert api.post("publish/update", {"media_id": media_id, "index": 2,
-                                       "articles": new})["errcode"] == 40097
+    assert (
+        api.post("publish/update", {"media_id": media_id, "index": 1, "articles": bad})["errcode"]
+        == 45003
+    )
+    assert (
+        api.post("publish/update", {"media_id": media_id, "index": 2, "articles": new})["errcode"]
+        == 40097
+    )
     _submit(api, media_id)
     late = api.post("publish/update", {"media_id": media_id, "index": 1, "articles": new})
     assert "invalid status" in late["errmsg"]

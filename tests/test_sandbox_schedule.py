@@ -44,8 +44,9 @@ def _expected(calls: int, every: int, quota_at: int) -> list[int]:
 
 @settings(max_examples=40)
 @given(calls=st.integers(1, 14), every=st.integers(0, 6), quota_at=st.integers(0, 16))
-def test_token_expiry_and_quota_hit_follow_the_call_count(shared: Api, calls: int, every: int,
-                                                          quota_at: int) -> None:
+def test_token_expiry_and_quota_hit_follow_the_call_count(
+    shared: Api, calls: int, every: int, quota_at: int
+) -> None:
     shared.sb.configure(token_expire_every=every, quota_hit_at=quota_at, failure_rate=0.0, seed=0)
     shared.token = shared.fetch_token()
     seen = []
@@ -74,8 +75,11 @@ def test_quota_hit_does_nothing_and_happens_once(shared: Api) -> None:
 def test_quota_hit_on_a_video_call_answers_in_ret_style(shared: Api) -> None:
     shared.token = shared.fetch_token()
     shared.sb.configure(quota_hit_at=1, seed=4)
-    body = shared.post("material/upload_video", {"filename": "v.mp4", "filesha": "0" * 40,
-                                                 "filesize": 10}, action="init_upload")
+    body = shared.post(
+        "material/upload_video",
+        {"filename": "v.mp4", "filesha": "0" * 40, "filesize": 10},
+        action="init_upload",
+    )
     shared.sb.configure(quota_hit_at=0)
     assert body["ret"] == 45009
 
@@ -88,10 +92,15 @@ def test_timeout_fault_does_the_work_then_never_answers(shared: Api) -> None:
     # Impatient only for the answer: a busy machine may take longer than that to connect,
     # which would be a ConnectTimeout, not the fault under test.
     impatience = httpx.Timeout(60, read=0.05)
-    with httpx.Client(base_url=shared.sb.base_url, timeout=impatience) as impatient, \
-            pytest.raises(httpx.ReadTimeout):
-        impatient.post("/cgi-bin/publish/uploadnews", params={"access_token": shared.token},
-                       json={"articles": [shared.article(thumb)]})
+    with (
+        httpx.Client(base_url=shared.sb.base_url, timeout=impatience) as impatient,
+        pytest.raises(httpx.ReadTimeout),
+    ):
+        impatient.post(
+            "/cgi-bin/publish/uploadnews",
+            params={"access_token": shared.token},
+            json={"articles": [shared.article(thumb)]},
+        )
     with pytest.raises(httpx.TransportError):  # a patient client gets a dropped connection
         shared.post("publish/query", {"media_id": "m"})
     shared.sb.configure(failure_rate=0.0, failure_kinds=("errcode", "http500", "drop"))
@@ -103,8 +112,9 @@ def test_timeout_fault_does_the_work_then_never_answers(shared: Api) -> None:
 
 @settings(max_examples=60)
 @given(seed=st.integers(0, 2**32), spread=st.floats(0.0, 2.0), rate=st.floats(0.0, 1.0))
-def test_jitter_is_seeded_bounded_and_leaves_the_fault_sequence_alone(seed: int, spread: float,
-                                                                      rate: float) -> None:
+def test_jitter_is_seeded_bounded_and_leaves_the_fault_sequence_alone(
+    seed: int, spread: float, rate: float
+) -> None:
     plain = Control(SandboxSettings(seed=seed, failure_rate=rate))
     jittered = Control(SandboxSettings(seed=seed, failure_rate=rate, latency_jitter=spread))
     again = Control(SandboxSettings(seed=seed, failure_rate=rate, latency_jitter=spread))
@@ -114,8 +124,15 @@ def test_jitter_is_seeded_bounded_and_leaves_the_fault_sequence_alone(seed: int,
     assert [plain.draw_fault() for _ in range(20)] == [jittered.draw_fault() for _ in range(20)]
 
 
-@pytest.mark.parametrize("bad", [{"token_expire_every": -1}, {"quota_hit_at": -2},
-                                 {"latency_jitter": -0.1}, {"hang_seconds": -1.0}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"token_expire_every": -1},
+        {"quota_hit_at": -2},
+        {"latency_jitter": -0.1},
+        {"hang_seconds": -1.0},
+    ],
+)
 def test_negative_schedule_settings_are_refused(bad: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=next(iter(bad))):
         SandboxSettings(**bad)

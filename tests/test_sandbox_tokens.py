@@ -17,8 +17,12 @@ def _token(sb: SandboxServer, **overrides: str) -> dict:
 
 
 def _stable(sb: SandboxServer, force: bool = False, **overrides: object) -> dict:
-    body = {"grant_type": "client_credential", "appid": sb.appid, "secret": sb.secret,
-            "force_refresh": force}
+    body = {
+        "grant_type": "client_credential",
+        "appid": sb.appid,
+        "secret": sb.secret,
+        "force_refresh": force,
+    }
     body.update(overrides)
     return httpx.post(f"{sb.base_url}/cgi-bin/stable_token", json=body).json()
 
@@ -91,8 +95,11 @@ def test_missing_and_unknown_tokens(api: Api) -> None:
 def test_short_ttl_expires_on_its_own() -> None:
     with SandboxServer(SandboxSettings(token_ttl=0)) as sb:
         token = _token(sb)["access_token"]
-        r = httpx.post(f"{sb.base_url}/cgi-bin/publish/query", params={"access_token": token},
-                       json={"media_id": "x"})
+        r = httpx.post(
+            f"{sb.base_url}/cgi-bin/publish/query",
+            params={"access_token": token},
+            json={"media_id": "x"},
+        )
         assert r.json()["errcode"] == 42001
 
 

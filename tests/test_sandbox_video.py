@@ -13,8 +13,7 @@ VIDEO = os.urandom(2 * MB + 1234)  # three blocks, the last one short
 
 
 def _init(api: Api, data: bytes = VIDEO, **fields: object) -> dict:
-    body = {"filename": "v.mp4", "filesha": hashlib.sha1(data).hexdigest(),
-            "filesize": len(data)}
+    body = {"filename": "v.mp4", "filesha": hashlib.sha1(data).hexdigest(), "filesize": len(data)}
     body.update(fields)
     return api.post("material/upload_video", body, action="init_upload")
 
@@ -51,8 +50,9 @@ def test_happy_path_goes_transing_checking_pass(api: Api) -> None:
     assert api.sb.store.video_ids() == [vid]
 
 
-@pytest.mark.parametrize(("final", "wording"), [(2, "check fail"), (5, "trans fail"),
-                                                (9, "forbid")])
+@pytest.mark.parametrize(
+    ("final", "wording"), [(2, "check fail"), (5, "trans fail"), (9, "forbid")]
+)
 def test_review_failure_is_configurable(api: Api, final: int, wording: str) -> None:
     api.sb.configure(video_final_status=final, video_review_seconds=0)
     media_id = api.save_video(api.video(b"tiny"))["media_id"]
@@ -60,13 +60,16 @@ def test_review_failure_is_configurable(api: Api, final: int, wording: str) -> N
     assert (body["status"], body["mp_video_fail_detail_wording"]) == (final, wording)
 
 
-@pytest.mark.parametrize(("fields", "ret"), [
-    ({"filesha": "abc"}, 10001),
-    ({"filesize": 0}, 10001),
-    ({"filesize": "12"}, 10001),
-    ({"filename": ""}, 10001),
-    ({"filesize": 2 * 1024**3 + 1}, 10002),
-])
+@pytest.mark.parametrize(
+    ("fields", "ret"),
+    [
+        ({"filesha": "abc"}, 10001),
+        ({"filesize": 0}, 10001),
+        ({"filesize": "12"}, 10001),
+        ({"filename": ""}, 10001),
+        ({"filesize": 2 * 1024**3 + 1}, 10002),
+    ],
+)
 def test_init_upload_rejections(api: Api, fields: dict, ret: int) -> None:
     assert _init(api, **fields)["ret"] == ret
 
@@ -74,7 +77,7 @@ def test_init_upload_rejections(api: Api, fields: dict, ret: int) -> None:
 def test_block_rejections(api: Api) -> None:
     vid = _init(api)["vid"]
     assert api.block(vid, 1, VIDEO[:MB], sha="0" * 40)["ret"] == 10005
-    assert api.block(vid, 1, VIDEO[:MB + 1])["ret"] == 10004
+    assert api.block(vid, 1, VIDEO[: MB + 1])["ret"] == 10004
     assert api.block(vid, 0, VIDEO[:10])["ret"] == 10006
     assert api.block(vid, 4, VIDEO[:10])["ret"] == 10006
     assert api.block("wxv_1", 1, VIDEO[:10])["ret"] == 10003
@@ -85,14 +88,14 @@ def test_blocks_are_idempotent_and_finish_needs_all_of_them(api: Api) -> None:
     vid = _init(api)["vid"]
     assert api.block(vid, 1, VIDEO[:MB])["ret"] == 0
     assert api.block(vid, 1, VIDEO[:MB])["ret"] == 0
-    assert api.block(vid, 3, VIDEO[2 * MB:])["ret"] == 0
+    assert api.block(vid, 3, VIDEO[2 * MB :])["ret"] == 0
     missing = _finish(api, vid)
     assert missing["ret"] == 10007
     assert "2" in missing["errmsg"]
-    assert api.block(vid, 2, VIDEO[MB:2 * MB])["ret"] == 0
+    assert api.block(vid, 2, VIDEO[MB : 2 * MB])["ret"] == 0
     assert _finish(api, vid)["ret"] == 0
     assert _finish(api, vid)["ret"] == 0  # finishing again is harmless
-    assert api.block(vid, 2, VIDEO[MB:2 * MB])["ret"] == 0  # resend after finish: same block
+    assert api.block(vid, 2, VIDEO[MB : 2 * MB])["ret"] == 0  # resend after finish: same block
     assert api.block(vid, 2, VIDEO[:MB])["ret"] == 10013
 
 
@@ -100,7 +103,7 @@ def test_finish_checks_whole_file_sha1(api: Api) -> None:
     other = bytes(len(VIDEO))
     vid = _init(api, filesha=hashlib.sha1(other).hexdigest())["vid"]
     for num, start in enumerate(range(0, len(VIDEO), MB), 1):
-        api.block(vid, num, VIDEO[start:start + MB])
+        api.block(vid, num, VIDEO[start : start + MB])
     assert _finish(api, vid)["ret"] == 10008
 
 
@@ -124,14 +127,18 @@ def test_query_unknown_media_and_unknown_action(api: Api) -> None:
 
 
 def test_video_endpoints_use_ret_for_token_errors(api: Api) -> None:
-    body = api.post("material/upload_video", {"filename": "v"}, action="init_upload",
-                    access_token="bogus")
+    body = api.post(
+        "material/upload_video", {"filename": "v"}, action="init_upload", access_token="bogus"
+    )
     assert body["ret"] == 40001
 
 
 def test_log_names_video_actions(api: Api) -> None:
     api.video(b"xyz")
     names = [r.endpoint for r in api.sb.requests if r.endpoint.startswith("material/")]
-    assert names == ["material/upload_video:init_upload", "material/upload_video:upload_block",
-                     "material/upload_video:upload_finish"]
+    assert names == [
+        "material/upload_video:init_upload",
+        "material/upload_video:upload_block",
+        "material/upload_video:upload_finish",
+    ]
     assert all(r.errcode == 0 for r in api.sb.requests if r.endpoint in names)

@@ -47,12 +47,21 @@ class Clock:
 
 
 def options_for(sb: SandboxServer, clock: Clock, **changes: Any) -> api.Options:
-    return api.Options(credentials=api.Credentials(sb.appid, sb.secret), api_base=sb.base_url,
-                       token_cache=MemoryTokenCache(), now=clock, **changes)
+    return api.Options(
+        credentials=api.Credentials(sb.appid, sb.secret),
+        api_base=sb.base_url,
+        token_cache=MemoryTokenCache(),
+        now=clock,
+        **changes,
+    )
 
 
-def test_a_post_is_a_draft_before_publish_at_and_submitted_by_the_first_run_after(tmp_path: Path) -> None:
-    post = write_post(tmp_path / "site" / "posts" / "later.md", extra="publish_at: 2026-12-01T08:00:00+08:00\n")
+def test_a_post_is_a_draft_before_publish_at_and_submitted_by_the_first_run_after(
+    tmp_path: Path,
+) -> None:
+    post = write_post(
+        tmp_path / "site" / "posts" / "later.md", extra="publish_at: 2026-12-01T08:00:00+08:00\n"
+    )
     (tmp_path / "site" / "mdwx.toml").write_text("", encoding="utf-8")
     clock = Clock(AT - dt.timedelta(hours=3))
     with SandboxServer(FAST) as sb:
@@ -64,13 +73,19 @@ def test_a_post_is_a_draft_before_publish_at_and_submitted_by_the_first_run_afte
         assert early.steps[-1] == planned.steps[-1] and early.media_id
         assert count(sb, "publish/uploadnews") == 1 and count(sb, "publish/submit") == 0
         # A second early run sends nothing and still holds it.
-        assert api.publish(post, options).posts[0].steps == ["unchanged", f"hold until {AT.isoformat()}"]
+        assert api.publish(post, options).posts[0].steps == [
+            "unchanged",
+            f"hold until {AT.isoformat()}",
+        ]
         row = api.status(post, options).posts[0]
         assert (row.status, row.publish_at, row.due) == ("draft", AT.isoformat(), False)
 
         clock.now = AT.astimezone(UTC)  # exactly the time, in another zone: due
         assert api.status(post, options).posts[0].due is True
-        assert api.publish(post, options_for(sb, clock, dry_run=True)).posts[0].steps == ["unchanged", "submit"]
+        assert api.publish(post, options_for(sb, clock, dry_run=True)).posts[0].steps == [
+            "unchanged",
+            "submit",
+        ]
         due = api.publish(post, options).posts[0]
         assert due.status == "submitted" and due.steps == ["unchanged", "submit"]
         assert count(sb, "publish/submit") == 1 and count(sb, "publish/uploadnews") == 1
@@ -82,16 +97,26 @@ def test_due_publishes_only_what_is_due(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "mdwx.toml").write_text("", encoding="utf-8")
-    soon = write_post(site / "posts" / "soon.md", title="Soon", extra=f"publish_at: '{AT.isoformat()}'\n")
-    later = write_post(site / "posts" / "later.md", title="Later",
-                       extra=f"publish_at: {(AT + dt.timedelta(days=1)).isoformat()}\n")
+    soon = write_post(
+        site / "posts" / "soon.md", title="Soon", extra=f"publish_at: '{AT.isoformat()}'\n"
+    )
+    later = write_post(
+        site / "posts" / "later.md",
+        title="Later",
+        extra=f"publish_at: {(AT + dt.timedelta(days=1)).isoformat()}\n",
+    )
     plain = write_post(site / "posts" / "plain.md", title="Plain")
     clock = Clock(AT + dt.timedelta(minutes=5))
     with SandboxServer(FAST) as sb:
         report = api.publish([soon, later, plain], options_for(sb, clock, due=True))
         assert [r.status for r in report.posts] == ["submitted", "skipped", "skipped"]
-        assert "not due until" in report.posts[1].actions[0] and "no publish_at" in report.posts[2].actions[0]
-        assert report.posts[1].warnings == [] == report.posts[2].warnings  # nothing said of posts left alone
+        assert (
+            "not due until" in report.posts[1].actions[0]
+            and "no publish_at" in report.posts[2].actions[0]
+        )
+        assert (
+            report.posts[1].warnings == [] == report.posts[2].warnings
+        )  # nothing said of posts left alone
         assert [a.article["title"] for a in sb.store.articles()] == ["Soon"]
         assert count(sb, "publish/submit") == 1
 
@@ -113,14 +138,19 @@ def test_the_cli_schedules_and_status_shows_what_is_due(tmp_path: Path) -> None:
         assert due.returncode == 0 and "skipped" in due.stderr and count(sb, "publish/submit") == 0
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("2026-12-01T08:00:00", "has no time zone"),  # YAML makes it a naive datetime
-    ("'2026-12-01T08:00:00'", "has no time zone"),  # a string without a zone
-    ("2026-12-01", "a date without a time and zone"),
-    ("'next tuesday'", "is not an ISO 8601 time"),
-    ("1764547200", "must be an ISO 8601 time, not int"),
-])
-def test_a_publish_at_without_a_zone_is_an_error_at_its_line(tmp_path: Path, value: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-12-01T08:00:00", "has no time zone"),  # YAML makes it a naive datetime
+        ("'2026-12-01T08:00:00'", "has no time zone"),  # a string without a zone
+        ("2026-12-01", "a date without a time and zone"),
+        ("'next tuesday'", "is not an ISO 8601 time"),
+        ("1764547200", "must be an ISO 8601 time, not int"),
+    ],
+)
+def test_a_publish_at_without_a_zone_is_an_error_at_its_line(
+    tmp_path: Path, value: str, message: str
+) -> None:
     post = write_post(tmp_path / "p.md", extra=f"author: A\npublish_at: {value}\n")
     (tmp_path / "mdwx.toml").write_text("", encoding="utf-8")
     with pytest.raises(ArticleError, match=message) as caught:
@@ -132,28 +162,42 @@ def test_a_publish_at_without_a_zone_is_an_error_at_its_line(tmp_path: Path, val
     assert published.error is not None and published.error.line == 4
 
 
-zones = st.builds(lambda minutes: dt.timezone(dt.timedelta(minutes=minutes)), st.integers(-14 * 60, 14 * 60))
-moments = st.builds(lambda naive, zone: naive.replace(tzinfo=zone),
-                    st.datetimes(min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2099, 12, 30)), zones)
+zones = st.builds(
+    lambda minutes: dt.timezone(dt.timedelta(minutes=minutes)), st.integers(-14 * 60, 14 * 60)
+)
+moments = st.builds(
+    lambda naive, zone: naive.replace(tzinfo=zone),
+    st.datetimes(min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2099, 12, 30)),
+    zones,
+)
 
 
 @settings(max_examples=100)
 @given(moment=moments, quoted=st.booleans(), zulu=st.booleans())
-def test_any_zoned_publish_at_reads_back_as_the_same_instant(moment: dt.datetime, quoted: bool, zulu: bool) -> None:
+def test_any_zoned_publish_at_reads_back_as_the_same_instant(
+    moment: dt.datetime, quoted: bool, zulu: bool
+) -> None:
     text = moment.astimezone(UTC).isoformat().replace("+00:00", "Z") if zulu else moment.isoformat()
     value = f"'{text}'" if quoted else text
-    article = read_article_text(f"---\npublish_at: {value}\n---\n\nBody.\n", Path("/s/p.md"), SiteConfig(root=Path("/s")))
+    article = read_article_text(
+        f"---\npublish_at: {value}\n---\n\nBody.\n", Path("/s/p.md"), SiteConfig(root=Path("/s"))
+    )
     assert article.publish_at == moment
 
 
 @settings(max_examples=60)
-@given(naive=st.datetimes(min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2099, 12, 30)),
-       quoted=st.booleans())
+@given(
+    naive=st.datetimes(min_value=dt.datetime(2000, 1, 2), max_value=dt.datetime(2099, 12, 30)),
+    quoted=st.booleans(),
+)
 def test_any_zoneless_publish_at_is_refused_at_its_line(naive: dt.datetime, quoted: bool) -> None:
     value = f"'{naive.isoformat()}'" if quoted else naive.isoformat()
     with pytest.raises(ArticleError) as caught:
-        read_article_text(f"---\ntitle: T\npublish_at: {value}\n---\n\nBody.\n", Path("/s/p.md"),
-                          SiteConfig(root=Path("/s")))
+        read_article_text(
+            f"---\ntitle: T\npublish_at: {value}\n---\n\nBody.\n",
+            Path("/s/p.md"),
+            SiteConfig(root=Path("/s")),
+        )
     assert caught.value.line == 3
 
 
@@ -167,23 +211,49 @@ def _plan(tmp: Path, publish_at: dt.datetime, now: dt.datetime, record_draft: bo
     post = SitePost(tmp / "p.md", SiteConfig(root=tmp), text="x")
     with State.open(tmp / "state.db") as state:
         found = Found(None)
-        assets = [LoadedAsset(Asset("k", AssetKind.IMAGE, "cover.png", 1, "", False, None), "cover", "hash")]
+        assets = [
+            LoadedAsset(
+                Asset("k", AssetKind.IMAGE, "cover.png", 1, "", False, None), "cover", "hash"
+            )
+        ]
         if record_draft:  # an uploaded, unchanged draft: only the submit is left to decide
             digest = payload_hash(PAYLOAD)
             state.begin_upload("wx1", "p.md", title="T", content_hash=digest)
             state.record_uploaded("wx1", "p.md", "m1", digest, "T")
             found = Found(state.article("wx1", "p.md"))
             assets[0].cached_url, assets[0].cached_media_id = "u", "thumb"
-        return asyncio.run(plan_post(state, "wx1", post, assets, found, draft=False, force=False,
-                                     payload=lambda resolved: PAYLOAD, publish_at=publish_at, now=now))
+        return asyncio.run(
+            plan_post(
+                state,
+                "wx1",
+                post,
+                assets,
+                found,
+                draft=False,
+                force=False,
+                payload=lambda resolved: PAYLOAD,
+                publish_at=publish_at,
+                now=now,
+            )
+        )
 
 
 @settings(max_examples=60)
-@given(publish_at=moments, offset=st.one_of(st.integers(-3, 3), st.integers(-10**9, 10**9)),
-       micro=st.integers(-1, 1), zone=zones, record_draft=st.booleans())
-def test_the_plan_submits_iff_now_is_at_or_after_publish_at(tmp_path_factory: Any, publish_at: dt.datetime,
-                                                            offset: int, micro: int, zone: dt.timezone,
-                                                            record_draft: bool) -> None:
+@given(
+    publish_at=moments,
+    offset=st.one_of(st.integers(-3, 3), st.integers(-(10**9), 10**9)),
+    micro=st.integers(-1, 1),
+    zone=zones,
+    record_draft=st.booleans(),
+)
+def test_the_plan_submits_iff_now_is_at_or_after_publish_at(
+    tmp_path_factory: Any,
+    publish_at: dt.datetime,
+    offset: int,
+    micro: int,
+    zone: dt.timezone,
+    record_draft: bool,
+) -> None:
     # Around the instant (seconds and microseconds either side, in any zone) and far from it.
     now = (publish_at + dt.timedelta(seconds=offset, microseconds=micro)).astimezone(zone)
     plan = _plan(tmp_path_factory.mktemp("plan"), publish_at, now, record_draft)

@@ -35,9 +35,14 @@ def test_no_secret_or_token_in_output_logs_state_or_files(tmp_path: Path, caplog
         sb.configure(failure_rate=0.25, failure_kinds=("errcode", "http500", "drop"), seed=7)
         posts = collect_posts([site])
         for force in (False, True):  # a second run re-publishes: more requests, more tokens
-            client = WeChatClient(sb.appid, sb.secret, api_base=sb.base_url, token_cache=cache,
-                                  retry=RetryPolicy(attempts=8, base=0.01, cap=0.05),
-                                  log=client_log.append)
+            client = WeChatClient(
+                sb.appid,
+                sb.secret,
+                api_base=sb.base_url,
+                token_cache=cache,
+                retry=RetryPolicy(attempts=8, base=0.01, cap=0.05),
+                log=client_log.append,
+            )
 
             async def run(state: State, client: WeChatClient = client, force: bool = force) -> list:
                 async with client:

@@ -50,7 +50,10 @@ def test_send_to_all_is_recorded_and_a_rerun_sends_nothing_new(tmp_path: Path) -
         with State.open(root / ".mdwx" / "state.db") as state:
             [record] = state.mass_sends(sb.appid)
             assert (record.msg_id, record.msg_data_id, record.status) == (
-                sent["msg_id"], sent["msg_data_id"], "sent")
+                sent["msg_id"],
+                sent["msg_data_id"],
+                "sent",
+            )
             article = state.for_backend("draft").article(sb.appid, "posts/hello.md")
             assert article is not None and article.msg_data_id == sent["msg_data_id"]
         sb.advance(5)
@@ -89,13 +92,16 @@ def test_publish_send_mass_sends_instead_of_submitting(tmp_path: Path) -> None:
 def test_send_to_a_tag_by_name_shows_its_followers(tmp_path: Path) -> None:
     root, post = site(tmp_path)
     with sandbox(account_type="service", followers=4) as sb:
-        code, report = mdwx_json("send", str(post), "--tag", "读者", "--yes", cwd=root,
-                                 env=sandbox_env(sb, tmp_path))
+        code, report = mdwx_json(
+            "send", str(post), "--tag", "读者", "--yes", cwd=root, env=sandbox_env(sb, tmp_path)
+        )
         assert code == 0 and "读者 (100)" in report["sends"][0]["to"]
         sb.advance(5)
         assert len(inbox(sb, "reader2")) == 1 and inbox(sb, "reader3") == []
         assert sb.store.history() == []  # a tag's send is not in the account's list
-        result = mdwx("send", str(post), "--tag", "nope", "--yes", cwd=root, env=sandbox_env(sb, tmp_path))
+        result = mdwx(
+            "send", str(post), "--tag", "nope", "--yes", cwd=root, env=sandbox_env(sb, tmp_path)
+        )
         assert result.returncode == 2 and "读者 (100)" in result.stderr
 
 
@@ -170,13 +176,28 @@ def test_send_by_openids_file(tmp_path: Path) -> None:
     listing = root / "readers.txt"
     listing.write_text(f"# two readers\n{follower_openid(1)}\n{follower_openid(3)}\n", "utf-8")
     with sandbox(account_type="service") as sb:
-        code, report = mdwx_json("send", str(post), "--openids", str(listing), "--yes", cwd=root,
-                                 env=sandbox_env(sb, tmp_path))
+        code, report = mdwx_json(
+            "send",
+            str(post),
+            "--openids",
+            str(listing),
+            "--yes",
+            cwd=root,
+            env=sandbox_env(sb, tmp_path),
+        )
         assert code == 0 and report["sends"][0]["to"] == "2 followers by OpenID"
         sb.advance(5)
         assert len(inbox(sb, "reader3")) == 1 and inbox(sb, "reader2") == []
         listing.write_text("not an openid!\n", "utf-8")
-        bad = mdwx("send", str(post), "--openids", str(listing), "--yes", cwd=root, env=sandbox_env(sb, tmp_path))
+        bad = mdwx(
+            "send",
+            str(post),
+            "--openids",
+            str(listing),
+            "--yes",
+            cwd=root,
+            env=sandbox_env(sb, tmp_path),
+        )
         assert bad.returncode == 2 and "readers.txt:1" in bad.stderr
 
 
@@ -218,6 +239,7 @@ def test_a_lost_answer_older_than_a_day_is_not_sent_again(tmp_path: Path) -> Non
 
 # -- SIGKILL at every step, then a re-run: exactly one message in followers' history --------
 
+
 def _requests(endpoint: str) -> Callable[[SandboxServer, Path], bool]:
     return lambda sb, root: any(r.endpoint == endpoint for r in sb.requests)
 
@@ -237,12 +259,20 @@ def _intent_written(sb: SandboxServer, root: Path) -> bool:
 
 #: Every step of `send`: the draft upload, the intent written (the request in flight), the
 #: send taken, the send followed.
-KILL_POINTS = {"draft uploaded": _requests("draft/add"), "intent written": _intent_written,
-               "send taken": _requests("message/mass/sendall"), "send followed": _requests("message/mass/get")}
+KILL_POINTS = {
+    "draft uploaded": _requests("draft/add"),
+    "intent written": _intent_written,
+    "send taken": _requests("message/mass/sendall"),
+    "send followed": _requests("message/mass/get"),
+}
 
 
-def _kill_when(sb: SandboxServer, root: Path, process: subprocess.Popen[bytes],
-               condition: Callable[[SandboxServer, Path], bool]) -> bool:
+def _kill_when(
+    sb: SandboxServer,
+    root: Path,
+    process: subprocess.Popen[bytes],
+    condition: Callable[[SandboxServer, Path], bool],
+) -> bool:
     deadline = time.monotonic() + 60  # bounds a hang only
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -263,8 +293,9 @@ def test_sigkill_at_any_step_then_a_rerun_sends_exactly_once(tmp_path: Path, poi
     with sandbox(latency=0.1) as sb:
         env = sandbox_env(sb, tmp_path)
         command = [sys.executable, "-m", "mdwx", "send", str(post), "--yes", "--json"]
-        process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         _kill_when(sb, root, process, KILL_POINTS[point])
         sb.advance(61)  # a re-run within a minute would be told 45066: run again in a minute
         sb.configure(latency=0.0)
@@ -300,8 +331,11 @@ def test_the_media_backend_previews_and_sends_its_unsubmitted_article(tmp_path: 
 
 def test_send_through_the_in_process_sandbox(tmp_path: Path) -> None:
     root, post = site(tmp_path)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("WECHAT_", "MDWX_")) or k == "MDWX_SANDBOX_PORT"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("WECHAT_", "MDWX_")) or k == "MDWX_SANDBOX_PORT"
+    }
     env.update(HOME=str(tmp_path), XDG_CACHE_HOME=str(tmp_path / "cache"))
     code, report = mdwx_json("send", str(post), "--sandbox", "--yes", cwd=root, env=env)
     assert code == 0 and report["sends"][0]["status"] == "sent"

@@ -15,8 +15,11 @@ from hypothesis import strategies as st
 from tests.cli_helpers import mdwx, sandbox_env, write_post
 from tests.factories import sandbox
 
-ACTIONS = st.lists(st.sampled_from(["edit", "send all", "send tag", "send tag name", "redraft"]),
-                   min_size=1, max_size=4)
+ACTIONS = st.lists(
+    st.sampled_from(["edit", "send all", "send tag", "send tag name", "redraft"]),
+    min_size=1,
+    max_size=4,
+)
 TARGETS = {"send all": [], "send tag": ["--tag", "2"], "send tag name": ["--tag", "星标组"]}
 READS = ("token", "stable_token", "tags/get")  # a dry run sends nothing
 SAME = {"would send": "sent", "already sent": "already sent"}
@@ -32,8 +35,9 @@ def _outcome(result: subprocess.CompletedProcess[str]) -> tuple[str, str]:
 @pytest.mark.slow
 @hsettings(max_examples=6)
 @given(actions=ACTIONS)
-def test_the_dry_run_takes_the_real_runs_decision(tmp_path_factory: pytest.TempPathFactory,
-                                                   actions: list[str]) -> None:
+def test_the_dry_run_takes_the_real_runs_decision(
+    tmp_path_factory: pytest.TempPathFactory, actions: list[str]
+) -> None:
     folder = tmp_path_factory.mktemp("dry")
     root = folder / "site"
     root.mkdir()

@@ -36,10 +36,18 @@ AHEAD = "publish_at: 2999-01-01T00:00:00+08:00\n"
 @pytest.fixture(scope="module")
 def accounts() -> Iterator[tuple[SandboxServer, SandboxServer]]:
     # The sandboxes' own cap is lifted: the property submits hundreds of articles in all.
-    blog = SandboxSettings(appid="wx00000000000000c1", secret="blog-secret-0123456789abcdef0c",
-                           review_seconds=0.05, daily_submit_limit=10**6)
-    news = SandboxSettings(appid="wx00000000000000c2", secret="news-secret-0123456789abcdef0d",
-                           review_seconds=0.05, daily_submit_limit=10**6)
+    blog = SandboxSettings(
+        appid="wx00000000000000c1",
+        secret="blog-secret-0123456789abcdef0c",
+        review_seconds=0.05,
+        daily_submit_limit=10**6,
+    )
+    news = SandboxSettings(
+        appid="wx00000000000000c2",
+        secret="news-secret-0123456789abcdef0d",
+        review_seconds=0.05,
+        daily_submit_limit=10**6,
+    )
     with SandboxServer(blog) as one, SandboxServer(news) as two:
         yield one, two
 
@@ -51,8 +59,10 @@ def set_used(state_path: Path, appid: str, count: int) -> None:
     today = dt.datetime.now(WECHAT_TZ).date()
     with sqlite3.connect(state_path) as conn:
         for day in (today, today + dt.timedelta(days=1)):
-            conn.execute("INSERT OR REPLACE INTO submissions (appid, day, count) VALUES (?, ?, ?)",
-                         (appid, day.isoformat(), count))
+            conn.execute(
+                "INSERT OR REPLACE INTO submissions (appid, day, count) VALUES (?, ?, ?)",
+                (appid, day.isoformat(), count),
+            )
     conn.close()
 
 
@@ -62,20 +72,27 @@ def sent(blog: SandboxServer, news: SandboxServer) -> tuple[int, int]:
 
 
 def test_a_run_over_one_accounts_quota_sends_nothing_to_any_account(
-        tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]) -> None:
+    tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]
+) -> None:
     blog, news = accounts
     site = two_account_site(tmp_path / "site", blog, news)
     for name in "abc":
-        write_post(site / "posts" / f"{name}.md", title=f"Post {name}", extra="accounts: [blog, news]\n")
+        write_post(
+            site / "posts" / f"{name}.md", title=f"Post {name}", extra="accounts: [blog, news]\n"
+        )
     set_used(site / ".mdwx" / "state.db", news.appid, LIMIT - 1)
-    env = cli_env(tmp_path, blog, news, WECHAT_APPSECRET_BLOG=blog.secret, WECHAT_APPSECRET_NEWS=news.secret)
+    env = cli_env(
+        tmp_path, blog, news, WECHAT_APPSECRET_BLOG=blog.secret, WECHAT_APPSECRET_NEWS=news.secret
+    )
     before = sent(blog, news)
     for extra in ([], ["--dry-run"], ["--json"]):
         run = mdwx("publish", "posts", *extra, cwd=site, env=env)
         assert run.returncode == 1, (extra, run.stdout, run.stderr)
         assert run.stderr.count("\n") <= 2 and "Traceback" not in run.stderr, run.stderr
-        assert (f"account 'news' (AppID {news.appid}): this run would submit 3 articles but 1 of today's "
-                f"200 submissions is left (199 used); nothing was sent") in run.stderr, run.stderr
+        assert (
+            f"account 'news' (AppID {news.appid}): this run would submit 3 articles but 1 of today's "
+            f"200 submissions is left (199 used); nothing was sent"
+        ) in run.stderr, run.stderr
         assert sent(blog, news) == before  # not a token, not an upload, not a draft
     # The failed run is remembered, so the next push through a hook retries it.
     status = mdwx("status", "posts", cwd=site, env=env)
@@ -89,11 +106,15 @@ def test_a_run_over_one_accounts_quota_sends_nothing_to_any_account(
 
 
 def test_forced_submitted_posts_count_only_when_changed(
-        tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]) -> None:
+    tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]
+) -> None:
     """``--force`` resubmits a submitted post only if it changed: planned as the dry run plans it."""
     blog, news = accounts
     site = two_account_site(tmp_path / "site", blog, news)
-    posts = [write_post(site / "posts" / f"{n}.md", title=f"Post {n}", extra="accounts: [news]\n") for n in "ab"]
+    posts = [
+        write_post(site / "posts" / f"{n}.md", title=f"Post {n}", extra="accounts: [news]\n")
+        for n in "ab"
+    ]
     env = cli_env(tmp_path, blog, news, WECHAT_APPSECRET_NEWS=news.secret)
     assert mdwx("publish", "posts", cwd=site, env=env).returncode == 0
     set_used(site / ".mdwx" / "state.db", news.appid, LIMIT - 1)
@@ -105,10 +126,14 @@ def test_forced_submitted_posts_count_only_when_changed(
         post.write_text(post.read_text("utf-8") + "\nMore text.\n", encoding="utf-8")
     for extra in (["--dry-run"], []):
         run = mdwx("publish", "posts", "--force", *extra, cwd=site, env=env)
-        assert run.returncode == 1 and "would submit 2 articles but 1 of today's" in run.stderr, run.stderr
+        assert run.returncode == 1 and "would submit 2 articles but 1 of today's" in run.stderr, (
+            run.stderr
+        )
     assert sent(blog, news)[1] == before[1]
     posts[1].write_text(posts[1].read_text("utf-8").replace("\nMore text.\n", ""), encoding="utf-8")
-    assert mdwx("publish", "posts", "--force", cwd=site, env=env).returncode == 0  # one changed: 1 ≤ 1
+    assert (
+        mdwx("publish", "posts", "--force", cwd=site, env=env).returncode == 0
+    )  # one changed: 1 ≤ 1
 
 
 @dataclass(frozen=True)
@@ -123,9 +148,17 @@ class Case:
 
 cases = st.builds(
     Case,
-    posts=st.lists(st.tuples(st.sampled_from([("blog",), ("news",), ("blog", "news")]),
-                             st.sampled_from(["", "", "", "draft", "ahead"])), min_size=1, max_size=4).map(tuple),
-    backends=st.tuples(st.sampled_from([None, None, "draft"]), st.sampled_from([None, None, "draft"])),
+    posts=st.lists(
+        st.tuples(
+            st.sampled_from([("blog",), ("news",), ("blog", "news")]),
+            st.sampled_from(["", "", "", "draft", "ahead"]),
+        ),
+        min_size=1,
+        max_size=4,
+    ).map(tuple),
+    backends=st.tuples(
+        st.sampled_from([None, None, "draft"]), st.sampled_from([None, None, "draft"])
+    ),
     left=st.tuples(st.integers(0, 4), st.integers(0, 4)),
     draft_run=st.sampled_from([False, False, False, True]),
 )
@@ -136,10 +169,15 @@ def make_site(root: Path, case: Case, blog: SandboxServer, news: SandboxServer) 
     text = (root / "mdwx.toml").read_text("utf-8")
     for name, backend in zip(("blog", "news"), case.backends, strict=True):
         if backend:
-            text = text.replace(f"[accounts.{name}]\n", f'[accounts.{name}]\nbackend = "{backend}"\n')
+            text = text.replace(
+                f"[accounts.{name}]\n", f'[accounts.{name}]\nbackend = "{backend}"\n'
+            )
     (root / "mdwx.toml").write_text(text, encoding="utf-8")
     for index, (listed, held) in enumerate(case.posts):
-        extra = f"accounts: [{', '.join(listed)}]\n" + {"": "", "draft": "draft: true\n", "ahead": AHEAD}[held]
+        extra = (
+            f"accounts: [{', '.join(listed)}]\n"
+            + {"": "", "draft": "draft: true\n", "ahead": AHEAD}[held]
+        )
         write_post(root / "posts" / f"p{index}.md", title=f"Post {index}", extra=extra)
     for server, left in zip((blog, news), case.left, strict=True):
         set_used(root / ".mdwx" / "state.db", server.appid, LIMIT - left)
@@ -171,17 +209,26 @@ def outcome(run: object) -> tuple[int, str]:
 @settings(max_examples=8)
 @given(case=cases)
 def test_dry_run_and_publish_refuse_exactly_the_runs_over_an_accounts_quota(
-        accounts: tuple[SandboxServer, SandboxServer], case: Case) -> None:
+    accounts: tuple[SandboxServer, SandboxServer], case: Case
+) -> None:
     blog, news = accounts
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "site"
         make_site(root, case, blog, news)
-        options = api.Options(accounts={"blog": api.Credentials(secret=blog.secret),
-                                        "news": api.Credentials(secret=news.secret)},
-                              token_cache=MemoryTokenCache(), draft=case.draft_run, poll_interval=0.02,
-                              allow_api_base=(blog.base_url, news.base_url))
+        options = api.Options(
+            accounts={
+                "blog": api.Credentials(secret=blog.secret),
+                "news": api.Credentials(secret=news.secret),
+            },
+            token_cache=MemoryTokenCache(),
+            draft=case.draft_run,
+            poll_interval=0.02,
+            allow_api_base=(blog.base_url, news.base_url),
+        )
         before = sent(blog, news)
-        dry = outcome(lambda: api.publish(root / "posts", dataclasses.replace(options, dry_run=True)))
+        dry = outcome(
+            lambda: api.publish(root / "posts", dataclasses.replace(options, dry_run=True))
+        )
         assert sent(blog, news) == before
         real = outcome(lambda: api.publish(root / "posts", options))
         assert dry == real, (case, dry, real)
@@ -195,15 +242,20 @@ def test_dry_run_and_publish_refuse_exactly_the_runs_over_an_accounts_quota(
 
 def test_too_many_video_tags_in_the_sites_config_stop_check_offline(tmp_path: Path) -> None:
     """``[video] tags`` was judged only by the video upload, after the post's pictures went."""
-    (tmp_path / "mdwx.toml").write_text('[video]\ntags = ["a", "b", "c", "d", "e", "f"]\n', encoding="utf-8")
+    (tmp_path / "mdwx.toml").write_text(
+        '[video]\ntags = ["a", "b", "c", "d", "e", "f"]\n', encoding="utf-8"
+    )
     post = write_post(tmp_path / "p.md")
     run = mdwx("check", str(post), cwd=tmp_path)
-    assert run.returncode == 2 and "mdwx.toml:2: video.tags has 6 tags; WeChat takes at most 5" in run.stderr, \
-        run.stderr
+    assert (
+        run.returncode == 2
+        and "mdwx.toml:2: video.tags has 6 tags; WeChat takes at most 5" in run.stderr
+    ), run.stderr
 
 
 def test_a_post_whose_article_is_ambiguous_for_one_account_is_sent_to_none(
-        tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]) -> None:
+    tmp_path: Path, accounts: tuple[SandboxServer, SandboxServer]
+) -> None:
     """Which article a post is was decided account by account while sending: blog got the post,
     then news refused it. It is part of the plan now."""
     import hashlib
@@ -218,12 +270,20 @@ def test_a_post_whose_article_is_ambiguous_for_one_account_is_sent_to_none(
             media.begin_upload(news.appid, gone, title="Moved", content_hash="h")
             media.record_uploaded(news.appid, gone, f"media-{gone}", "h", "Moved")
             media.set_identity(news.appid, gone, source_hash=digest, post_key="")
-    options = api.Options(accounts={"blog": api.Credentials(secret=blog.secret),
-                                    "news": api.Credentials(secret=news.secret)},
-                          token_cache=MemoryTokenCache(), allow_api_base=(blog.base_url, news.base_url))
+    options = api.Options(
+        accounts={
+            "blog": api.Credentials(secret=blog.secret),
+            "news": api.Credentials(secret=news.secret),
+        },
+        token_cache=MemoryTokenCache(),
+        allow_api_base=(blog.base_url, news.base_url),
+    )
     before = sent(blog, news)
     for dry_run in (True, False):
         report = api.publish(post, dataclasses.replace(options, dry_run=dry_run))
         assert [r.account for r in report.posts] == ["blog", "news"]
-        assert all(r.error is not None and "matches several earlier articles" in str(r.error) for r in report.posts)
+        assert all(
+            r.error is not None and "matches several earlier articles" in str(r.error)
+            for r in report.posts
+        )
         assert sent(blog, news) == before

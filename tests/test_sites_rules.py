@@ -29,10 +29,16 @@ def _read(path: Path, text: str):  # type: ignore[no-untyped-def]
 
 # --- YAML: a tab after a value is white space (libyaml, go-yaml, Psych) ---------------------
 
+
 @SETTINGS
-@given(title=words, tags=st.lists(words, min_size=1, max_size=4),
-       tabs=st.lists(st.sampled_from(["", "\t", " \t", "\t\t", "\t "]), min_size=6, max_size=6))
-def test_a_tab_after_a_yaml_value_is_white_space(title: str, tags: list[str], tabs: list[str]) -> None:
+@given(
+    title=words,
+    tags=st.lists(words, min_size=1, max_size=4),
+    tabs=st.lists(st.sampled_from(["", "\t", " \t", "\t\t", "\t "]), min_size=6, max_size=6),
+)
+def test_a_tab_after_a_yaml_value_is_white_space(
+    title: str, tags: list[str], tabs: list[str]
+) -> None:
     title, tags = f"t{title}", [f"g{tag}" for tag in tags]  # never a YAML boolean or null
     with tempfile.TemporaryDirectory() as folder:
         post = write(hugo(Path(folder)) / "p.md", "")
@@ -52,11 +58,18 @@ def test_a_tab_as_yaml_indentation_is_still_an_error(tmp_path: Path) -> None:
 
 # --- TOML: decimal numbers with leading zeros, as Hugo's older TOML reader took them --------
 
+
 @SETTINGS
-@given(value=st.integers(0, 9999), zeros=st.integers(1, 3), key=words, comment=st.booleans(),
-       sign=st.sampled_from(["", "-", "+"]))
-def test_a_toml_number_with_leading_zeros_is_read_as_its_decimal_value(value: int, zeros: int, key: str,
-                                                                       comment: bool, sign: str) -> None:
+@given(
+    value=st.integers(0, 9999),
+    zeros=st.integers(1, 3),
+    key=words,
+    comment=st.booleans(),
+    sign=st.sampled_from(["", "-", "+"]),
+)
+def test_a_toml_number_with_leading_zeros_is_read_as_its_decimal_value(
+    value: int, zeros: int, key: str, comment: bool, sign: str
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         post = write(hugo(Path(folder)) / "p.md", "")
         line = f"{key}x = {sign}{'0' * zeros}{value}" + ("  # day" if comment else "")
@@ -79,19 +92,31 @@ def test_other_toml_errors_are_still_errors_at_their_line(bad: str, zeros: bool)
 # --- Hexo: pictures relative to the post's URL ------------------------------------------------
 
 PERMALINKS = {  # permalink → the URL folder depth of a post "p.md" dated 2020-01-02 in no category
-    ":year/:month/:day/:title/": 4, ":title/": 1, ":abbrlink/": 1, "posts/:title.html": 1,
-    ":category/:title/": 2, "archives/:year/:i_month/:name/": 4,
+    ":year/:month/:day/:title/": 4,
+    ":title/": 1,
+    ":abbrlink/": 1,
+    "posts/:title.html": 1,
+    ":category/:title/": 2,
+    "archives/:year/:i_month/:name/": 4,
 }
 
 
 @SETTINGS
-@given(permalink=st.sampled_from(sorted(PERMALINKS)), sub=st.sampled_from(["", "notes/"]),
-       where=st.sampled_from(["source", "asset folder by URL"]), name=words)
-def test_hexo_pictures_resolve_against_the_posts_url(permalink: str, sub: str, where: str, name: str) -> None:
+@given(
+    permalink=st.sampled_from(sorted(PERMALINKS)),
+    sub=st.sampled_from(["", "notes/"]),
+    where=st.sampled_from(["source", "asset folder by URL"]),
+    name=words,
+)
+def test_hexo_pictures_resolve_against_the_posts_url(
+    permalink: str, sub: str, where: str, name: str
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         posts = hexo(root)
-        write(root / "_config.yml", f"title: blog\npermalink: {permalink}\npost_asset_folder: true\n")
+        write(
+            root / "_config.yml", f"title: blog\npermalink: {permalink}\npost_asset_folder: true\n"
+        )
         depth = PERMALINKS[permalink] + sub.count("/") * (":title" in permalink)
         post_path = posts / sub / "p.md"
         if where == "source":
@@ -101,9 +126,14 @@ def test_hexo_pictures_resolve_against_the_posts_url(permalink: str, sub: str, w
             picture = png(post_path.parent / "p" / "shots" / f"{name}.png")
             url = permalink.replace(":year", "2020").replace(":month", "01").replace(":day", "02")
             url = url.replace(":i_month", "1").replace(":title", f"{sub}p").replace(":name", "p")
-            url = url.replace(":category", "uncategorized").replace(":abbrlink", "a1b2")  # hexo-abbrlink's key
+            url = url.replace(":category", "uncategorized").replace(
+                ":abbrlink", "a1b2"
+            )  # hexo-abbrlink's key
             reference = "/" + url.removesuffix(".html").rstrip("/") + f"/shots/{name}.png"
-        post = write(post_path, f"---\ntitle: T\ndate: 2020-01-02 10:00:00\nabbrlink: a1b2\n---\n![a]({reference})\n")
+        post = write(
+            post_path,
+            f"---\ntitle: T\ndate: 2020-01-02 10:00:00\nabbrlink: a1b2\n---\n![a]({reference})\n",
+        )
         [image] = prepare(collect_posts([post])[0]).document.assets_of(AssetKind.IMAGE)
         assert (post.parent / unquote(image.source)).resolve() == picture.resolve()
 
@@ -118,20 +148,36 @@ def test_a_hexo_picture_the_site_would_not_show_is_still_missing(tmp_path: Path)
 
 # --- Jekyll: a single-dollar formula is text to kramdown, its escapes resolved ----------------
 
-ESCAPED = {r"\\{ x \\}": r"\{ x \}", r"\|": "|", r"b\_{i}": "b_{i}", r"\*": "*", "x": "x", r"\alpha": r"\alpha"}
+ESCAPED = {
+    r"\\{ x \\}": r"\{ x \}",
+    r"\|": "|",
+    r"b\_{i}": "b_{i}",
+    r"\*": "*",
+    "x": "x",
+    r"\alpha": r"\alpha",
+}
 
 
 @SETTINGS
-@given(parts=st.lists(st.sampled_from(sorted(ESCAPED)), min_size=1, max_size=6), display=st.booleans())
-def test_kramdown_escapes_in_single_dollar_math_are_resolved(parts: list[str], display: bool) -> None:
+@given(
+    parts=st.lists(st.sampled_from(sorted(ESCAPED)), min_size=1, max_size=6), display=st.booleans()
+)
+def test_kramdown_escapes_in_single_dollar_math_are_resolved(
+    parts: list[str], display: bool
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         write(root / "_config.yml", "markdown: kramdown\nmathjax: true\n")
-        if display:  # verbatim to kramdown: TeX as written, so no \\{ (a line break, a brace) nor \*
+        if (
+            display
+        ):  # verbatim to kramdown: TeX as written, so no \\{ (a line break, a brace) nor \*
             parts = [part for part in parts if "{" not in part and "*" not in part] or ["x"]
         written = " ".join(["a", *parts])
         fence = "$$" if display else "$"
-        post = write(root / "_posts" / "2020-01-02-m.md", f"---\ntitle: T\n---\nSee {fence}{written}{fence} here.\n")
+        post = write(
+            root / "_posts" / "2020-01-02-m.md",
+            f"---\ntitle: T\n---\nSee {fence}{written}{fence} here.\n",
+        )
         document = prepare(collect_posts([post])[0]).document
         [formula] = document.assets_of(AssetKind.FORMULA)
         # $$…$$ is kramdown's math, kept verbatim; $…$ is text, its escapes resolved.
@@ -141,15 +187,27 @@ def test_kramdown_escapes_in_single_dollar_math_are_resolved(parts: list[str], d
 
 # --- folded blocks keep their title -------------------------------------------------------------
 
-HEXO_FOLDS = {"spoiler": "{{% spoiler {t} %}}", "details": "{{% details {t} %}}", "fold": "{{% fold {t} %}}",
-              "folding": "{{% folding cyan, {t} %}}", "hideToggle": "{{% hideToggle {t},#fff,#000 %}}"}
-HUGO_FOLDS = {"details": '{{{{< details summary="{t}" >}}}}', "spoiler": '{{{{< spoiler "{t}" >}}}}',
-              "expand": '{{{{< expand "{t}" >}}}}'}
+HEXO_FOLDS = {
+    "spoiler": "{{% spoiler {t} %}}",
+    "details": "{{% details {t} %}}",
+    "fold": "{{% fold {t} %}}",
+    "folding": "{{% folding cyan, {t} %}}",
+    "hideToggle": "{{% hideToggle {t},#fff,#000 %}}",
+}
+HUGO_FOLDS = {
+    "details": '{{{{< details summary="{t}" >}}}}',
+    "spoiler": '{{{{< spoiler "{t}" >}}}}',
+    "expand": '{{{{< expand "{t}" >}}}}',
+}
 
 
 @SETTINGS
-@given(generator=st.sampled_from(["hexo", "hugo"]), index=st.integers(0, 4), title=words, content=words)
-def test_a_folded_block_shows_its_title_and_content(generator: str, index: int, title: str, content: str) -> None:
+@given(
+    generator=st.sampled_from(["hexo", "hugo"]), index=st.integers(0, 4), title=words, content=words
+)
+def test_a_folded_block_shows_its_title_and_content(
+    generator: str, index: int, title: str, content: str
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         folds = HEXO_FOLDS if generator == "hexo" else HUGO_FOLDS
@@ -157,7 +215,10 @@ def test_a_folded_block_shows_its_title_and_content(generator: str, index: int, 
         opener = folds[name].format(t=title)
         closer = f"{{% end{name} %}}" if generator == "hexo" else f"{{{{< /{name} >}}}}"
         where = hexo(root) if generator == "hexo" else hugo(root)
-        post = write(where / "p.md", f"---\ntitle: T\n---\nBefore.\n\n{opener}\n{content}\n\n```\ncode\n```\n{closer}\n")
+        post = write(
+            where / "p.md",
+            f"---\ntitle: T\n---\nBefore.\n\n{opener}\n{content}\n\n```\ncode\n```\n{closer}\n",
+        )
         prepared = prepare(collect_posts([post])[0])
         html = prepared.document.html
         assert title in html and content in html and "code" in html
@@ -167,9 +228,12 @@ def test_a_folded_block_shows_its_title_and_content(generator: str, index: int, 
 
 # --- a run's words: progress, one line per repeated advice, stub pages -----------------------
 
+
 @settings(max_examples=4)
 @given(stubs=st.integers(1, 3), posts=st.integers(2, 4), verb=st.sampled_from(["check", "build"]))
-def test_a_run_with_stub_pages_says_each_was_skipped_and_summarises_advice(stubs: int, posts: int, verb: str) -> None:
+def test_a_run_with_stub_pages_says_each_was_skipped_and_summarises_advice(
+    stubs: int, posts: int, verb: str
+) -> None:
     from click.testing import CliRunner
 
     from mdwx.cli.main import main

@@ -60,8 +60,8 @@ def test_tiny_mp4_is_an_iso_bmff_file() -> None:
     assert data[4:12] == b"ftypisom"
     offset, kinds = 0, []
     while offset < len(data):  # the boxes tile the file exactly
-        size = int.from_bytes(data[offset:offset + 4], "big")
-        kinds.append(data[offset + 4:offset + 8])
+        size = int.from_bytes(data[offset : offset + 4], "big")
+        kinds.append(data[offset + 4 : offset + 8])
         assert size >= 8
         offset += size
     assert offset == len(data)

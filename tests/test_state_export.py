@@ -22,28 +22,81 @@ stamp = st.datetimes().map(lambda d: d.isoformat(timespec="seconds") + "+00:00")
 maybe = st.none() | text
 
 RECORDS = st.one_of(
-    st.fixed_dictionaries({
-        "type": st.just("article"), "appid": st.sampled_from(["wx1", "wx2"]),
-        "backend": st.sampled_from(["media", "draft"]), "source_path": key, "media_id": maybe,
-        "content_hash": text, "status": st.sampled_from(ARTICLE_STATUSES), "url": maybe, "title": text,
-        "created_at": stamp, "updated_at": stamp, "submitted_at": st.none() | stamp,
-        "published_at": st.none() | stamp, "source_hash": text, "post_key": text, "publish_id": text,
-        "article_id": text, "msg_data_id": text, "bundle": text, "bundle_index": st.integers(0, 7)}),
-    st.fixed_dictionaries({
-        "type": st.just("superseded"), "appid": st.just("wx1"), "source_path": key, "media_id": key,
-        "status": st.sampled_from(ARTICLE_STATUSES), "url": maybe, "title": text, "created_at": stamp,
-        "superseded_at": stamp, "backend": st.sampled_from(["media", "draft"]), "article_id": text}),
-    st.fixed_dictionaries({
-        "type": st.just("upload"), "appid": st.just("wx1"), "content_hash": key,
-        "kind": st.sampled_from(UPLOAD_KINDS), "url": text, "media_id": maybe,
-        "size": st.integers(0, 10**9), "created_at": stamp}),
-    st.fixed_dictionaries({
-        "type": st.just("video"), "appid": st.just("wx1"), "file_sha1": key, "vid": text, "filename": text,
-        "filesize": st.integers(0, 10**9), "blocks_confirmed": st.integers(0, 99), "finished": st.sampled_from([0, 1]),
-        "media_id": maybe, "status": st.none() | st.integers(0, 5), "wording": text, "updated_at": stamp}),
-    st.fixed_dictionaries({
-        "type": st.just("submissions"), "appid": st.just("wx1"), "day": st.sampled_from(["2026-01-01", "2026-01-02"]),
-        "count": st.integers(0, 100)}),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("article"),
+            "appid": st.sampled_from(["wx1", "wx2"]),
+            "backend": st.sampled_from(["media", "draft"]),
+            "source_path": key,
+            "media_id": maybe,
+            "content_hash": text,
+            "status": st.sampled_from(ARTICLE_STATUSES),
+            "url": maybe,
+            "title": text,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "submitted_at": st.none() | stamp,
+            "published_at": st.none() | stamp,
+            "source_hash": text,
+            "post_key": text,
+            "publish_id": text,
+            "article_id": text,
+            "msg_data_id": text,
+            "bundle": text,
+            "bundle_index": st.integers(0, 7),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("superseded"),
+            "appid": st.just("wx1"),
+            "source_path": key,
+            "media_id": key,
+            "status": st.sampled_from(ARTICLE_STATUSES),
+            "url": maybe,
+            "title": text,
+            "created_at": stamp,
+            "superseded_at": stamp,
+            "backend": st.sampled_from(["media", "draft"]),
+            "article_id": text,
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("upload"),
+            "appid": st.just("wx1"),
+            "content_hash": key,
+            "kind": st.sampled_from(UPLOAD_KINDS),
+            "url": text,
+            "media_id": maybe,
+            "size": st.integers(0, 10**9),
+            "created_at": stamp,
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("video"),
+            "appid": st.just("wx1"),
+            "file_sha1": key,
+            "vid": text,
+            "filename": text,
+            "filesize": st.integers(0, 10**9),
+            "blocks_confirmed": st.integers(0, 99),
+            "finished": st.sampled_from([0, 1]),
+            "media_id": maybe,
+            "status": st.none() | st.integers(0, 5),
+            "wording": text,
+            "updated_at": stamp,
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("submissions"),
+            "appid": st.just("wx1"),
+            "day": st.sampled_from(["2026-01-01", "2026-01-02"]),
+            "count": st.integers(0, 100),
+        }
+    ),
 )
 EXPORTS = st.lists(RECORDS, max_size=12)
 FAST = settings(max_examples=60)
@@ -59,8 +112,10 @@ def test_merge_is_order_independent_idempotent_and_associative(a, b, c) -> None:
     assert _text([*a, *b]) == _text([*b, *a])
     assert _text([*a, *a]) == _text(a)
     assert _text([*parse(_text([*a, *b])), *c]) == _text([*a, *parse(_text([*b, *c]))])
-    assert parse(_text(a)) == sorted(merge(a).records.values(), key=lambda r: json.dumps(r, sort_keys=True,
-                                     ensure_ascii=False, separators=(",", ":")))
+    assert parse(_text(a)) == sorted(
+        merge(a).records.values(),
+        key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False, separators=(",", ":")),
+    )
 
 
 @settings(max_examples=20)
@@ -87,24 +142,51 @@ def test_export_import_round_trip_through_the_database(a, b) -> None:
 
 
 def test_a_post_known_as_two_articles_keeps_the_newer_and_reports_it(tmp_path: Path) -> None:
-    base = {"type": "article", "appid": "wx1", "backend": "media", "source_path": "p.md", "content_hash": "",
-            "status": "submitted", "url": None, "title": "P", "created_at": "2026-01-01T00:00:00+00:00",
-            "submitted_at": None, "published_at": None, "source_hash": "", "post_key": "", "publish_id": "",
-            "article_id": ""}
-    write_records(tmp_path / "s.db", [{**base, "media_id": "OLD", "updated_at": "2026-01-01T00:00:00+00:00"}])
-    (tmp_path / "x.jsonl").write_text(render([{**base, "media_id": "NEW", "updated_at": "2026-02-01T00:00:00+00:00"}]),
-                                      encoding="utf-8")
-    result = mdwx("state", "import", "x.jsonl", "s.db", "--json", cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
+    base = {
+        "type": "article",
+        "appid": "wx1",
+        "backend": "media",
+        "source_path": "p.md",
+        "content_hash": "",
+        "status": "submitted",
+        "url": None,
+        "title": "P",
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "submitted_at": None,
+        "published_at": None,
+        "source_hash": "",
+        "post_key": "",
+        "publish_id": "",
+        "article_id": "",
+    }
+    write_records(
+        tmp_path / "s.db", [{**base, "media_id": "OLD", "updated_at": "2026-01-01T00:00:00+00:00"}]
+    )
+    (tmp_path / "x.jsonl").write_text(
+        render([{**base, "media_id": "NEW", "updated_at": "2026-02-01T00:00:00+00:00"}]),
+        encoding="utf-8",
+    )
+    result = mdwx(
+        "state", "import", "x.jsonl", "s.db", "--json", cwd=tmp_path, env={"PATH": "/usr/bin:/bin"}
+    )
     report = json.loads(result.stdout)
     assert result.returncode == 0 and report["added"] == 1
-    assert report["conflicts"] and "OLD" in report["conflicts"][0] and "kept NEW" in report["conflicts"][0]
+    assert (
+        report["conflicts"]
+        and "OLD" in report["conflicts"][0]
+        and "kept NEW" in report["conflicts"][0]
+    )
     assert '"media_id":"NEW"' in export_text(tmp_path / "s.db")
 
 
 def test_a_damaged_export_is_refused_naming_its_line(tmp_path: Path) -> None:
-    (tmp_path / "x.jsonl").write_text('{"format":"mdwx-state","version":1}\n<<<<<<< HEAD\n', encoding="utf-8")
+    (tmp_path / "x.jsonl").write_text(
+        '{"format":"mdwx-state","version":1}\n<<<<<<< HEAD\n', encoding="utf-8"
+    )
     result = mdwx("state", "import", "x.jsonl", "s.db", cwd=tmp_path, env={"PATH": "/usr/bin:/bin"})
-    assert result.returncode != 0 and "x.jsonl:2" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode != 0 and "x.jsonl:2" in result.stderr and "Traceback" not in result.stderr
+    )
 
 
 def test_a_fresh_run_with_only_the_export_never_publishes_again(tmp_path: Path) -> None:
@@ -128,16 +210,25 @@ def test_a_fresh_run_with_only_the_export_never_publishes_again(tmp_path: Path) 
         assert second.returncode == 0, second.stderr
         assert count(sb, "publish/uploadnews") == 1 and count(sb, "media/uploadimg") <= 1
         assert count(sb, "publish/submit") == 1
-        assert not [r for r in sb.requests[sent:] if r.endpoint.startswith(("publish/upload", "media/", "material/"))]
+        assert not [
+            r
+            for r in sb.requests[sent:]
+            if r.endpoint.startswith(("publish/upload", "media/", "material/"))
+        ]
+
     def articles(text: str) -> list[tuple[str, str]]:
         return [(r["source_path"], r["media_id"]) for r in parse(text) if r["type"] == "article"]
 
-    assert articles(export.read_text(encoding="utf-8")) == articles(kept) and len(articles(kept)) == 1
+    assert (
+        articles(export.read_text(encoding="utf-8")) == articles(kept) and len(articles(kept)) == 1
+    )
     for secret in [sb.secret, *tokens]:
         assert secret not in kept
 
 
-def test_state_file_must_stay_inside_the_site_and_mdwx_theme_overrides(tmp_path: Path, monkeypatch) -> None:
+def test_state_file_must_stay_inside_the_site_and_mdwx_theme_overrides(
+    tmp_path: Path, monkeypatch
+) -> None:
     import pytest
 
     from mdwx.api.connection import with_overrides
@@ -150,10 +241,14 @@ def test_state_file_must_stay_inside_the_site_and_mdwx_theme_overrides(tmp_path:
         (tmp_path / "mdwx.toml").write_text(f"state_file = {bad}\n", encoding="utf-8")
         with pytest.raises(ConfigError, match="state_file must be a path inside the site"):
             load_config(tmp_path)
-    (tmp_path / "mdwx.toml").write_text('state_file = ".mdwx/state.jsonl"\ntheme = "default"\n', encoding="utf-8")
+    (tmp_path / "mdwx.toml").write_text(
+        'state_file = ".mdwx/state.jsonl"\ntheme = "default"\n', encoding="utf-8"
+    )
     config = load_config(tmp_path)
     assert config.state_export_path == tmp_path.resolve() / ".mdwx" / "state.jsonl"
-    assert config.state_path == tmp_path.resolve() / ".mdwx" / "state.db"  # the database is not the export
+    assert (
+        config.state_path == tmp_path.resolve() / ".mdwx" / "state.db"
+    )  # the database is not the export
     monkeypatch.setenv("MDWX_THEME", "github")
     post = with_overrides(Post(tmp_path / "p.md", config), options_from_env())
     assert post.config.theme == "github"

@@ -37,8 +37,10 @@ def test_a_version_4_database_migrates_keeping_its_articles(tmp_path: Path) -> N
     conn = sqlite3.connect(path)
     for migration in MIGRATIONS[:4]:
         conn.executescript(migration)
-    conn.execute("INSERT INTO articles (appid, backend, source_path, status, created_at, updated_at)"
-                 " VALUES ('wx1', 'draft', 'a.md', 'published', 't', 't')")
+    conn.execute(
+        "INSERT INTO articles (appid, backend, source_path, status, created_at, updated_at)"
+        " VALUES ('wx1', 'draft', 'a.md', 'published', 't', 't')"
+    )
     conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()
@@ -111,10 +113,14 @@ def test_an_export_with_a_bad_send_is_refused_at_its_line(tmp_path: Path) -> Non
 
 
 @hsettings(max_examples=15)
-@given(limit=st.integers(min_value=0, max_value=6), processes=st.integers(min_value=1, max_value=4),
-       tries=st.integers(min_value=1, max_value=4))
-def test_previews_reserved_at_once_never_pass_the_limit(tmp_path_factory: pytest.TempPathFactory, limit: int,
-                                                        processes: int, tries: int) -> None:
+@given(
+    limit=st.integers(min_value=0, max_value=6),
+    processes=st.integers(min_value=1, max_value=4),
+    tries=st.integers(min_value=1, max_value=4),
+)
+def test_previews_reserved_at_once_never_pass_the_limit(
+    tmp_path_factory: pytest.TempPathFactory, limit: int, processes: int, tries: int
+) -> None:
     """Several processes (each its own connection) reserving at once: exactly the limit is
     taken, never one more, and a released reservation can be taken again."""
     import threading

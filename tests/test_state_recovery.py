@@ -62,9 +62,14 @@ def images_fixture(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path
 
 def _rows(path: Path) -> set[tuple[str, ...]]:
     with State.open(path) as state:
-        uploads = {("u", r.content_hash, r.url) for r in
-                   (state.lookup_upload(APPID, f"{i:064x}", "body") for i in range(UPLOADS)) if r}
-        return uploads | {("a", a.source_path, a.media_id or "", a.status) for a in state.articles(APPID)}
+        uploads = {
+            ("u", r.content_hash, r.url)
+            for r in (state.lookup_upload(APPID, f"{i:064x}", "body") for i in range(UPLOADS))
+            if r
+        }
+        return uploads | {
+            ("a", a.source_path, a.media_id or "", a.status) for a in state.articles(APPID)
+        }
 
 
 def _copy(source: Path, folder: Path) -> Path:
@@ -93,8 +98,8 @@ def _commit_ends(wal: Path) -> set[int]:
     data = wal.read_bytes()
     page = struct.unpack(">I", data[8:12])[0]
     ends, offset = set(), 32
-    while offset + 24 + page <= len(data) and data[offset + 8:offset + 16] == data[16:24]:
-        if struct.unpack(">I", data[offset + 4:offset + 8])[0]:
+    while offset + 24 + page <= len(data) and data[offset + 8 : offset + 16] == data[16:24]:
+        if struct.unpack(">I", data[offset + 4 : offset + 8])[0]:
             ends.add(offset + 24 + page)
         offset += 24 + page
     return ends
@@ -111,7 +116,8 @@ def _all_rows(path: str) -> frozenset[tuple[str, ...]]:
 @settings(max_examples=20)
 @given(fraction=st.floats(0.0, 1.0, exclude_max=True))
 def test_a_cut_database_file_is_an_error_and_recovery_keeps_only_real_rows(
-        images: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, fraction: float) -> None:
+    images: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, fraction: float
+) -> None:
     clean, _ = images
     original = _all_rows(str(clean))
     db = _copy(clean, tmp_path_factory.mktemp("cut") / "site")
@@ -131,9 +137,9 @@ def test_a_cut_database_file_is_an_error_and_recovery_keeps_only_real_rows(
 
 @settings(max_examples=20)
 @given(fraction=st.floats(0.0, 1.0, exclude_min=True, exclude_max=True))
-def test_a_cut_journal_is_never_forgotten_silently(images: tuple[Path, Path],
-                                                   tmp_path_factory: pytest.TempPathFactory,
-                                                   fraction: float) -> None:
+def test_a_cut_journal_is_never_forgotten_silently(
+    images: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, fraction: float
+) -> None:
     _, crash = images
     db = _copy(crash, tmp_path_factory.mktemp("torn") / "site")
     wal = Path(f"{db}-wal")
@@ -153,8 +159,9 @@ def test_a_cut_journal_is_never_forgotten_silently(images: tuple[Path, Path],
     assert _rows(db) <= _history(str(crash))
 
 
-def test_the_whole_crash_image_opens_and_holds_every_record(images: tuple[Path, Path],
-                                                            tmp_path: Path) -> None:
+def test_the_whole_crash_image_opens_and_holds_every_record(
+    images: tuple[Path, Path], tmp_path: Path
+) -> None:
     clean, crash = images
     db = _copy(crash, tmp_path / "site")
     scan = scan_wal(Path(f"{db}-wal"))
@@ -162,7 +169,9 @@ def test_the_whole_crash_image_opens_and_holds_every_record(images: tuple[Path, 
     assert _rows(db) == _all_rows(str(clean))
 
 
-def test_recovering_a_healthy_state_keeps_every_record(images: tuple[Path, Path], tmp_path: Path) -> None:
+def test_recovering_a_healthy_state_keeps_every_record(
+    images: tuple[Path, Path], tmp_path: Path
+) -> None:
     clean, _ = images
     db = _copy(clean, tmp_path / "site")
     report = recover(db)
@@ -185,7 +194,9 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return mdwx(*args, cwd=cwd, env=env)
 
 
-def test_cli_names_the_recovery_and_the_recovery_works(images: tuple[Path, Path], tmp_path: Path) -> None:
+def test_cli_names_the_recovery_and_the_recovery_works(
+    images: tuple[Path, Path], tmp_path: Path
+) -> None:
     clean, _ = images
     site = tmp_path / "site"
     db = _copy(clean, site / ".mdwx")
@@ -221,7 +232,9 @@ def test_a_wal_that_is_not_a_wal_counts_as_torn(tmp_path: Path) -> None:
     assert sqlite3.sqlite_version  # the WAL format checked here is SQLite 3's
 
 
-def test_state_check_finds_damage_that_opening_does_not_touch(images: tuple[Path, Path], tmp_path: Path) -> None:
+def test_state_check_finds_damage_that_opening_does_not_touch(
+    images: tuple[Path, Path], tmp_path: Path
+) -> None:
     clean, _ = images
     site = tmp_path / "site"
     db = _copy(clean, site / ".mdwx")

@@ -31,7 +31,7 @@ POSITIONS = [
     '<pattern id="p" href="{ref}" width="1" height="1"/>',
     '<linearGradient id="g" xlink:href="{ref}"/>',
     '<rect width="5" height="5" style="fill:url({ref})"/>',
-    "<rect width=\"5\" height=\"5\" style=\"fill:url('{ref}')\"/>",
+    '<rect width="5" height="5" style="fill:url(\'{ref}\')"/>',
     '<rect width="5" height="5" fill="url({ref})"/>',
     '<rect width="5" height="5" filter="url(&quot;{ref}&quot;)"/>',
     '<rect width="5" height="5" mask="url({ref})"/>',
@@ -40,17 +40,37 @@ POSITIONS = [
     "<style>rect {{ fill: url({ref}) }}</style>",
     "<style><![CDATA[rect {{ fill: url({ref}) }}]]></style>",
     '<g><g><g><image href="{ref}"/></g></g></g>',
-    "<textPath href=\"{ref}\">x</textPath>",
+    '<textPath href="{ref}">x</textPath>',
 ]
 
 # What a reference can be: absolute and relative paths, device files, file: and http(s) URLs.
 external = st.one_of(
-    st.sampled_from(["/etc/passwd", "/dev/zero", "/dev/urandom", "../secret.png", "a.png",
-                     "file:///etc/hosts", "http://127.0.0.1/x.png", "https://example.com/a.svg#x",
-                     "//example.com/x.png", "other.svg#id", "C:\\x.png", "~/x.png", " /etc/x"]),
+    st.sampled_from(
+        [
+            "/etc/passwd",
+            "/dev/zero",
+            "/dev/urandom",
+            "../secret.png",
+            "a.png",
+            "file:///etc/hosts",
+            "http://127.0.0.1/x.png",
+            "https://example.com/a.svg#x",
+            "//example.com/x.png",
+            "other.svg#id",
+            "C:\\x.png",
+            "~/x.png",
+            " /etc/x",
+        ]
+    ),
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).filter(
-        lambda s: not s.strip().startswith("#") and not s.strip().lower().startswith("data:")
-        and ")" not in s and "'" not in s and '"' not in s and s.strip() != ""
+        lambda s: (
+            not s.strip().startswith("#")
+            and not s.strip().lower().startswith("data:")
+            and ")" not in s
+            and "'" not in s
+            and '"' not in s
+            and s.strip() != ""
+        )
     ),
 )
 
@@ -185,7 +205,9 @@ def test_formula_raster_size_is_capped_too(monkeypatch: pytest.MonkeyPatch) -> N
 def test_safe_svg_drops_comments_and_processing_instructions() -> None:
     markup, width, height = safe_svg(
         b'<?xml version="1.0"?><?xml-stylesheet href="/etc/x.css"?><!-- c --><svg '
-        + NS.encode() + b' width="4mm" height="1in"/>', source="x.svg"
+        + NS.encode()
+        + b' width="4mm" height="1in"/>',
+        source="x.svg",
     )
     assert "xml-stylesheet" not in markup and "<!--" not in markup
     assert (round(width, 2), height) == (15.12, 96.0)
@@ -200,7 +222,9 @@ def test_check_refuses_a_local_svg_offline_at_its_line(tmp_path: Path) -> None:
     (tmp_path / "d.svg").write_bytes(svg('<image href="/etc/hostname"/>'))
     (tmp_path / "ok.svg").write_bytes(svg('<rect width="5" height="5"/>'))
     post = tmp_path / "p.md"
-    post.write_text("---\ntitle: T\ncover: cover.png\n---\n\n![a](ok.svg)\n\n![b](d.svg)\n", "utf-8")
+    post.write_text(
+        "---\ntitle: T\ncover: cover.png\n---\n\n![a](ok.svg)\n\n![b](d.svg)\n", "utf-8"
+    )
     report = check_post(collect_posts([post])[0])
     assert report.error is not None and report.error.line == 8
     assert "SVG references '/etc/hostname'" in str(report.error)
@@ -208,12 +232,34 @@ def test_check_refuses_a_local_svg_offline_at_its_line(tmp_path: Path) -> None:
 
 # DOCTYPEs as drawing programs and attackers write them. The bare form (a name and an
 # external identifier) is accepted; an internal subset or an entity never is.
-PUBLIC_IDS = st.sampled_from(["-//W3C//DTD SVG 1.1//EN", "-//W3C//DTD SVG 20010904//EN",
-                              "-//W3C//DTD SVG 1.0//EN", "-//Adobe//x", ""])
-SYSTEM_IDS = st.sampled_from(["http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd", "file:///etc/passwd",
-                              "svg10.dtd", "https://evil.example/x.dtd", ""])
-SUBSETS = st.sampled_from(['<!ENTITY x "y">', '<!ENTITY x SYSTEM "file:///etc/passwd">',
-                           '<!ATTLIST svg a CDATA "1">', '<!ENTITY % p "q">', "", "<!-- c -->"])
+PUBLIC_IDS = st.sampled_from(
+    [
+        "-//W3C//DTD SVG 1.1//EN",
+        "-//W3C//DTD SVG 20010904//EN",
+        "-//W3C//DTD SVG 1.0//EN",
+        "-//Adobe//x",
+        "",
+    ]
+)
+SYSTEM_IDS = st.sampled_from(
+    [
+        "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd",
+        "file:///etc/passwd",
+        "svg10.dtd",
+        "https://evil.example/x.dtd",
+        "",
+    ]
+)
+SUBSETS = st.sampled_from(
+    [
+        '<!ENTITY x "y">',
+        '<!ENTITY x SYSTEM "file:///etc/passwd">',
+        '<!ATTLIST svg a CDATA "1">',
+        '<!ENTITY % p "q">',
+        "",
+        "<!-- c -->",
+    ]
+)
 
 
 @st.composite
@@ -231,7 +277,9 @@ def doctypes(draw: st.DrawFn) -> tuple[str, bool, bool]:
     subset = draw(st.none() | SUBSETS)
     internal = f"{space}[{subset}]" if subset is not None else ""
     entity = draw(st.booleans())
-    prolog = draw(st.sampled_from(["", '<?xml version="1.0" encoding="UTF-8"?>\n', "<!-- Generator -->\n"]))
+    prolog = draw(
+        st.sampled_from(["", '<?xml version="1.0" encoding="UTF-8"?>\n', "<!-- Generator -->\n"])
+    )
     body = "<text>&x;</text>" if entity else '<rect width="4" height="4"/>'
     markup = f'{prolog}<!DOCTYPE svg{external}{internal}{space}>\n<svg {NS} width="10" height="10">{body}</svg>'
     return markup, subset is not None, entity
@@ -239,7 +287,9 @@ def doctypes(draw: st.DrawFn) -> tuple[str, bool, bool]:
 
 @settings(max_examples=150)
 @given(doctypes())
-def test_a_bare_doctype_is_accepted_and_any_subset_or_entity_refused(case: tuple[str, bool, bool]) -> None:
+def test_a_bare_doctype_is_accepted_and_any_subset_or_entity_refused(
+    case: tuple[str, bool, bool],
+) -> None:
     markup, internal, entity = case
     if internal or entity:
         with pytest.raises(AssetError):
@@ -250,11 +300,19 @@ def test_a_bare_doctype_is_accepted_and_any_subset_or_entity_refused(case: tuple
     assert Image.open(io.BytesIO(rasterize_svg(markup.encode(), source="x.svg"))).size == (20, 20)
 
 
-@pytest.mark.parametrize(("doctype", "ok"), [
-    ('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">', True),
-    ('<!DOCTYPE svg [<!ENTITY x "y">]>', False),
-])
-def test_check_and_build_take_the_bare_doctype_at_every_gate(tmp_path: Path, doctype: str, ok: bool) -> None:
+@pytest.mark.parametrize(
+    ("doctype", "ok"),
+    [
+        (
+            '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">',
+            True,
+        ),
+        ('<!DOCTYPE svg [<!ENTITY x "y">]>', False),
+    ],
+)
+def test_check_and_build_take_the_bare_doctype_at_every_gate(
+    tmp_path: Path, doctype: str, ok: bool
+) -> None:
     # check verifies the file (imaging.verify_image), build draws it (safe_svg): both accept
     # the DOCTYPE drawing programs write, and both refuse a subset, naming the post's line.
     from mdwx.build import build_post, check_post
@@ -262,15 +320,22 @@ def test_check_and_build_take_the_bare_doctype_at_every_gate(tmp_path: Path, doc
 
     (tmp_path / "mdwx.toml").write_text("", "utf-8")
     Image.new("RGB", (20, 20)).save(tmp_path / "cover.png")
-    (tmp_path / "d.svg").write_text(f'<?xml version="1.0"?>\n{doctype}\n<svg {NS} width="5" height="5"/>', "utf-8")
+    (tmp_path / "d.svg").write_text(
+        f'<?xml version="1.0"?>\n{doctype}\n<svg {NS} width="5" height="5"/>', "utf-8"
+    )
     post = tmp_path / "p.md"
     post.write_text("---\ntitle: T\ncover: cover.png\n---\n\n![a](d.svg)\n", "utf-8")
-    for report in (check_post(collect_posts([post])[0]), build_post(collect_posts([post])[0], tmp_path / "out")):
+    for report in (
+        check_post(collect_posts([post])[0]),
+        build_post(collect_posts([post])[0], tmp_path / "out"),
+    ):
         if ok:
             assert report.error is None, report.error
         else:
             assert report.error is not None and report.error.line == 6
-            assert "internal subset or entities" in str(report.error) and "DTDForbidden" not in str(report.error)
+            assert "internal subset or entities" in str(report.error) and "DTDForbidden" not in str(
+                report.error
+            )
 
 
 SIZES = st.sampled_from(["", "0", "-5", "1%", "19999890%", "10", "2.5em", "300px", "1e9"])
@@ -279,18 +344,26 @@ BOXES = st.sampled_from(["", "0 0 0.5 161", "0 0 0 0", "0 0 10 10", "0 0 1000000
 
 @settings(max_examples=25)
 @given(width=SIZES, height=SIZES, box=BOXES, cycle=st.booleans())
-def test_check_refuses_an_svg_exactly_when_the_dry_run_does(width: str, height: str, box: str,
-                                                             cycle: bool) -> None:
+def test_check_refuses_an_svg_exactly_when_the_dry_run_does(
+    width: str, height: str, box: str, cycle: bool
+) -> None:
     """The size checked is the size drawn, and what the renderer refuses, check refuses."""
     import tempfile
 
     from mdwx import api
 
-    attrs = "".join(f' {k}="{v}"' for k, v in (("width", width), ("height", height), ("viewBox", box)) if v)
-    body = ('<g id="a"><use xlink:href="#b"/></g><g id="b"><use xlink:href="#a"/></g>' if cycle
-            else '<rect width="5" height="5"/>')
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"{attrs}>'
-           f"{body}</svg>")
+    attrs = "".join(
+        f' {k}="{v}"' for k, v in (("width", width), ("height", height), ("viewBox", box)) if v
+    )
+    body = (
+        '<g id="a"><use xlink:href="#b"/></g><g id="b"><use xlink:href="#a"/></g>'
+        if cycle
+        else '<rect width="5" height="5"/>'
+    )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"{attrs}>'
+        f"{body}</svg>"
+    )
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / "mdwx.toml").write_text("", encoding="utf-8")

@@ -11,7 +11,9 @@ from mdwx.source.text_memo import TextMemo
 
 @settings(max_examples=100)
 @given(st.lists(st.text(max_size=20), max_size=30), st.integers(1, 5))
-def test_a_memo_answers_what_the_function_does_and_keeps_at_most_its_size(texts: list[str], size: int) -> None:
+def test_a_memo_answers_what_the_function_does_and_keeps_at_most_its_size(
+    texts: list[str], size: int
+) -> None:
     memo: TextMemo[str] = TextMemo(size)
     calls: list[str] = []
 
@@ -31,8 +33,11 @@ def test_the_digest_is_computed_once_per_text_and_settings(monkeypatch) -> None:
 
     made: list[str] = []
     monkeypatch.setattr(article, "_DIGESTS", TextMemo(8))
-    monkeypatch.setattr(article, "_make_digest",
-                        lambda body, limit, math: made.append(body) or _make_digest(body, limit, math=math))
+    monkeypatch.setattr(
+        article,
+        "_make_digest",
+        lambda body, limit, math: made.append(body) or _make_digest(body, limit, math=math),
+    )
     body = "First paragraph with $x$.\n\nSecond."
     assert make_digest(body, 120) == make_digest(body, 120) == _make_digest(body, 120)
     assert make_digest(body, 120, math=False) == _make_digest(body, 120, math=False)

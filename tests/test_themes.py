@@ -26,7 +26,7 @@ FORBIDDEN = [
     ("POSITION : fixed;", "position"),
     ("background: url(https://example.com/a.png);", "url("),
     ("background-image: url('data:image/png;base64,AAAA');", "url("),
-    ("background: url(\"/local/pic.png\") no-repeat;", "url("),
+    ('background: url("/local/pic.png") no-repeat;', "url("),
     ("behavior: url(x.htc);", "behavior"),
     ("width: expression(alert(1));", "script"),
     ("color: red; -moz-binding: url(x.xml#a);", "-moz-binding"),
@@ -51,15 +51,22 @@ def _write(folder: Path, text: str, name: str = "mine.css") -> Path:
 
 
 @settings(max_examples=60)
-@given(case=st.sampled_from(FORBIDDEN), before=st.integers(0, 6), selector=st.sampled_from(["p", "h2", ".code",
-                                                                                              "blockquote p"]))
-def test_a_forbidden_declaration_is_refused_at_its_file_and_line(tmp_path_factory: pytest.TempPathFactory,
-                                                                  case: tuple[str, str], before: int,
-                                                                  selector: str) -> None:
+@given(
+    case=st.sampled_from(FORBIDDEN),
+    before=st.integers(0, 6),
+    selector=st.sampled_from(["p", "h2", ".code", "blockquote p"]),
+)
+def test_a_forbidden_declaration_is_refused_at_its_file_and_line(
+    tmp_path_factory: pytest.TempPathFactory, case: tuple[str, str], before: int, selector: str
+) -> None:
     folder = tmp_path_factory.mktemp("site")
     declaration, word = case
-    text = '@import "default";\n' + "/* a comment\n spanning lines */\n" * (before % 2) + \
-        "p { color: #333333; }\n" * before + f"{selector} {{\n  margin: 0;\n  {declaration}\n}}\n"
+    text = (
+        '@import "default";\n'
+        + "/* a comment\n spanning lines */\n" * (before % 2)
+        + "p { color: #333333; }\n" * before
+        + f"{selector} {{\n  margin: 0;\n  {declaration}\n}}\n"
+    )
     _write(folder, text)
     with pytest.raises(ConfigError) as caught:
         load_theme("mine.css", folder)
@@ -69,7 +76,9 @@ def test_a_forbidden_declaration_is_refused_at_its_file_and_line(tmp_path_factor
 
 
 @pytest.mark.parametrize(("block", "word"), FORBIDDEN_BLOCKS)
-def test_a_forbidden_rule_is_refused_at_its_file_and_line(tmp_path: Path, block: str, word: str) -> None:
+def test_a_forbidden_rule_is_refused_at_its_file_and_line(
+    tmp_path: Path, block: str, word: str
+) -> None:
     text = '@import "default";\n:root { --primary: #c0392b; }\n\n' + block + "\n"
     _write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
@@ -102,14 +111,21 @@ def test_a_theme_outside_the_site_or_extending_itself_is_refused(tmp_path: Path)
 
 
 @settings(max_examples=40)
-@given(primary=st.from_regex(r"#[0-9a-f]{6}", fullmatch=True), size=st.integers(14, 20),
-       base=st.sampled_from(["default", "ocean", "rose", "amber", "violet", "ink"]),
-       style=st.sampled_from(["underline", "bar", "pill", "center", "plain"]))
+@given(
+    primary=st.from_regex(r"#[0-9a-f]{6}", fullmatch=True),
+    size=st.integers(14, 20),
+    base=st.sampled_from(["default", "ocean", "rose", "amber", "violet", "ink"]),
+    style=st.sampled_from(["underline", "bar", "pill", "center", "plain"]),
+)
 def test_a_user_theme_overrides_the_base_variables_everywhere_they_are_used(
-        tmp_path_factory: pytest.TempPathFactory, primary: str, size: int, base: str, style: str) -> None:
+    tmp_path_factory: pytest.TempPathFactory, primary: str, size: int, base: str, style: str
+) -> None:
     folder = tmp_path_factory.mktemp("site")
-    _write(folder, f'/* mdwx: base = {base} */\n:root {{ --primary: {primary}; --font-size: {size}px; '
-                   f"--heading-style: {style}; }}\n")
+    _write(
+        folder,
+        f"/* mdwx: base = {base} */\n:root {{ --primary: {primary}; --font-size: {size}px; "
+        f"--heading-style: {style}; }}\n",
+    )
     theme = load_theme("mine.css", folder)
     html = render_markdown(SAMPLE, SiteConfig(root=folder), theme=theme).html
     short = primary if primary[1::2] != primary[2::2] else "#" + primary[1::2]
@@ -139,13 +155,19 @@ def test_each_built_in_theme_describes_itself_and_reads_well(name: str) -> None:
     assert 10 < len(description(name)) < 100
     theme = load_theme(name)
     pairs = theme_pairs(theme.css)
-    assert {"body text", "quote", "code block", "table cell", "strong", "link"} <= {p.what for p in pairs}
-    assert low_contrast(theme.css) == [], [(p.what, p.ratio, minimum_for(p.what)) for p in low_contrast(theme.css)]
+    assert {"body text", "quote", "code block", "table cell", "strong", "link"} <= {
+        p.what for p in pairs
+    }
+    assert low_contrast(theme.css) == [], [
+        (p.what, p.ratio, minimum_for(p.what)) for p in low_contrast(theme.css)
+    ]
 
 
 def test_built_in_themes_look_different() -> None:
-    outputs = {name: render_markdown(SAMPLE, SiteConfig(root=Path("/nonexistent")), theme=name).html
-               for name in theme_names()}
+    outputs = {
+        name: render_markdown(SAMPLE, SiteConfig(root=Path("/nonexistent")), theme=name).html
+        for name in theme_names()
+    }
     assert len(set(outputs.values())) == len(outputs)
 
 
@@ -160,13 +182,19 @@ def test_cli_lists_the_themes_and_writes_a_starting_file_that_loads(tmp_path: Pa
     assert theme.pygments_style == "one-dark" and low_contrast(theme.css) == []
     again = runner.invoke(main, ["themes", "new", "mine", "--dir", str(tmp_path)])
     assert again.exit_code == 2 and "already exists" in again.output
-    assert runner.invoke(main, ["themes", "new", "x", "--base", "neon", "--dir", str(tmp_path)]).exit_code == 2
+    assert (
+        runner.invoke(
+            main, ["themes", "new", "x", "--base", "neon", "--dir", str(tmp_path)]
+        ).exit_code
+        == 2
+    )
 
 
 @settings(max_examples=30)
-@given(grey=st.integers(0x90, 0xee), where=st.sampled_from(["--text", "--tint"]))
+@given(grey=st.integers(0x90, 0xEE), where=st.sampled_from(["--text", "--tint"]))
 def test_check_warns_when_a_theme_draws_text_below_readable_contrast(
-        tmp_path_factory: pytest.TempPathFactory, grey: int, where: str) -> None:
+    tmp_path_factory: pytest.TempPathFactory, grey: int, where: str
+) -> None:
     """Light grey text on white (or a quote tint as dark as its text) is reported, with its ratio."""
     from mdwx.build import check_post
     from mdwx.render.contrast import contrast, parse_colour
@@ -203,15 +231,20 @@ def test_rules_are_found_as_the_rule_pattern_finds_them(css: str) -> None:
     """The linear rule scanner finds exactly the matches the rule pattern would."""
     from mdwx.render.theme_css import _RULE, _rules
 
-    assert [(m.start(), m.end()) for m in _rules(css)] == [(m.start(), m.end()) for m in _RULE.finditer(css)]
+    assert [(m.start(), m.end()) for m in _rules(css)] == [
+        (m.start(), m.end()) for m in _RULE.finditer(css)
+    ]
 
 
 @pytest.mark.parametrize("filler", ["/*{}*/", "{} xxx "])
-def test_a_theme_of_the_largest_size_with_one_long_comment_or_stray_text_is_checked(tmp_path: Path,
-                                                                                    filler: str) -> None:
+def test_a_theme_of_the_largest_size_with_one_long_comment_or_stray_text_is_checked(
+    tmp_path: Path, filler: str
+) -> None:
     """A 250 KB comment or run of stray text is scanned once, not once per character."""
     head, tail = filler.split("{}")
-    (tmp_path / "t.css").write_text('@import "default";\n' + head + "x" * 250_000 + tail, encoding="utf-8")
+    (tmp_path / "t.css").write_text(
+        '@import "default";\n' + head + "x" * 250_000 + tail, encoding="utf-8"
+    )
     (tmp_path / "mdwx.toml").write_text('theme = "t.css"\n', encoding="utf-8")
     (tmp_path / "p.md").write_text("---\ntitle: T\n---\n\nWords.\n", encoding="utf-8")
     from mdwx import api

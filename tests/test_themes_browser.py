@@ -23,7 +23,9 @@ from mdwx.render.darkmode import DARK_PAGE, dark_html, hex_colour
 from mdwx.render.themes import load_theme, theme_names
 from tests.test_preview_browser import ARGS, CHROMIUM, WAIT_MS
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
+)
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "themes"
 UPDATE = os.environ.get("MDWX_UPDATE_GOLDEN") == "1"
@@ -76,7 +78,9 @@ def test_every_theme_at_phone_width_fits_reads_and_looks_as_reviewed(tmp_path: P
 
     shots: dict[str, Image.Image] = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
         try:
             page = browser.new_page(viewport={"width": 390, "height": 844})
             page.set_default_timeout(WAIT_MS)
@@ -84,8 +88,10 @@ def test_every_theme_at_phone_width_fits_reads_and_looks_as_reviewed(tmp_path: P
                 assert low_contrast(theme.css) == [], name  # type: ignore[attr-defined]
                 assert low_contrast(theme.css, dark=True) == [], name  # type: ignore[attr-defined]
                 html = render_markdown(POST, SiteConfig(root=tmp_path), theme=theme).html  # type: ignore[arg-type]
-                for mode, body, background in (("", html, "#fff"),
-                                               ("dark/", dark_html(html), hex_colour(DARK_PAGE))):
+                for mode, body, background in (
+                    ("", html, "#fff"),
+                    ("dark/", dark_html(html), hex_colour(DARK_PAGE)),
+                ):
                     shot = _shot(page, body, background, mode + name)
                     shots[mode + name] = shot
                     shot.save(tmp_path / f"{name}{'-dark' if mode else ''}.png")
@@ -96,8 +102,12 @@ def test_every_theme_at_phone_width_fits_reads_and_looks_as_reviewed(tmp_path: P
         if UPDATE:
             golden.parent.mkdir(parents=True, exist_ok=True)
             shot.quantize(colors=128).save(golden, optimize=True)
-        assert golden.is_file(), f"no golden screenshot for {name}: run MDWX_UPDATE_GOLDEN=1 pytest {__file__}"
-        assert _difference(shot, Image.open(golden).convert("RGB")) < TOLERANCE + 2.5, name  # 128 colours
+        assert golden.is_file(), (
+            f"no golden screenshot for {name}: run MDWX_UPDATE_GOLDEN=1 pytest {__file__}"
+        )
+        assert _difference(shot, Image.open(golden).convert("RGB")) < TOLERANCE + 2.5, (
+            name
+        )  # 128 colours
     distinct = {name: shot.resize((78, 160)).tobytes() for name, shot in shots.items()}
     assert len(set(distinct.values())) == len(distinct)
     for name in _themes(tmp_path):  # dark mode converts, it does not invert: the page is dark…
@@ -108,8 +118,10 @@ def test_every_theme_at_phone_width_fits_reads_and_looks_as_reviewed(tmp_path: P
 def _shot(page, html: str, background: str, name: str) -> Image.Image:  # type: ignore[no-untyped-def]
     """The article on a phone-wide page of ``background``, after checking nothing scrolls it sideways."""
     # Standards mode, as WeChat's page: in quirks mode tables do not inherit the text colour.
-    page.set_content(f'<!DOCTYPE html><html><body style="margin:0;padding:12px 16px;background:{background}">'
-                     f"{html}</body></html>")
+    page.set_content(
+        f'<!DOCTYPE html><html><body style="margin:0;padding:12px 16px;background:{background}">'
+        f"{html}</body></html>"
+    )
     assert page.evaluate("document.scrollingElement.scrollWidth <= innerWidth"), name
     scrolling = page.evaluate("""Array.from(document.querySelectorAll('body *'))
         .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => getComputedStyle(e).overflowX)""")

@@ -104,7 +104,8 @@ def committed_end(wal: Path) -> int:
 @settings(max_examples=15)
 @given(fraction=st.floats(0.0, 1.0))
 def test_any_cut_inside_the_uncommitted_tail_opens_as_before_the_write(
-        crash_image: Path, tmp_path_factory: pytest.TempPathFactory, fraction: float) -> None:
+    crash_image: Path, tmp_path_factory: pytest.TempPathFactory, fraction: float
+) -> None:
     db = copy_image(crash_image, tmp_path_factory.mktemp("tail") / "site")
     wal = Path(f"{db}-wal")
     end, size = committed_end(wal), wal.stat().st_size
@@ -116,7 +117,8 @@ def test_any_cut_inside_the_uncommitted_tail_opens_as_before_the_write(
 @settings(max_examples=15)
 @given(fraction=st.floats(0.0, 1.0, exclude_max=True))
 def test_a_journal_cut_before_its_last_commit_is_refused_even_at_a_commit(
-        crash_image: Path, tmp_path_factory: pytest.TempPathFactory, fraction: float) -> None:
+    crash_image: Path, tmp_path_factory: pytest.TempPathFactory, fraction: float
+) -> None:
     db = copy_image(crash_image, tmp_path_factory.mktemp("cut") / "site")
     wal = Path(f"{db}-wal")
     end = committed_end(wal)
@@ -126,7 +128,11 @@ def test_a_journal_cut_before_its_last_commit_is_refused_even_at_a_commit(
     with pytest.raises(StateError) as raised:
         State.open(db).close()
     message = str(raised.value)
-    assert "lost committed writes" in message and f"mdwx state recover {db}" in message and "\n" not in message
+    assert (
+        "lost committed writes" in message
+        and f"mdwx state recover {db}" in message
+        and "\n" not in message
+    )
 
 
 def test_a_torn_tail_without_its_index_is_still_refused(crash_image: Path, tmp_path: Path) -> None:

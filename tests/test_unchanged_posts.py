@@ -52,22 +52,29 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def _site(root: Path) -> Path:
     (root / "posts").mkdir(parents=True)
-    (root / "mdwx.toml").write_text('author = "Site"\ntheme = "theme.css"\nheader = "header.md"\n',
-                                    encoding="utf-8")
+    (root / "mdwx.toml").write_text(
+        'author = "Site"\ntheme = "theme.css"\nheader = "header.md"\n', encoding="utf-8"
+    )
     shutil.copyfile(templates_dir() / "default.css", root / "theme.css")
     (root / "header.md").write_text("Welcome.\n", encoding="utf-8")
     for number, name in enumerate(PICTURES):
         (root / "posts" / f"{name}.png").write_bytes(png_bytes(colour=(number * 40, 90, 150)))
     for name, pictures in POSTS.items():
         body = "".join(f"\n![{p}]({p}.png)\n" for p in pictures)
-        (root / "posts" / f"{name}.md").write_text(f"---\ntitle: Post {name}\n---\n\nText of {name}.\n{body}",
-                                                  encoding="utf-8")
+        (root / "posts" / f"{name}.md").write_text(
+            f"---\ntitle: Post {name}\n---\n\nText of {name}.\n{body}", encoding="utf-8"
+        )
     return root
 
 
 def _options(sb: SandboxServer, **changes: Any) -> api.Options:
-    return api.Options(credentials=api.Credentials(sb.appid, sb.secret), api_base=sb.base_url,
-                       token_cache=MemoryTokenCache(), draft=True, **changes)
+    return api.Options(
+        credentials=api.Credentials(sb.appid, sb.secret),
+        api_base=sb.base_url,
+        token_cache=MemoryTokenCache(),
+        draft=True,
+        **changes,
+    )
 
 
 def _publish(site: Path, sb: SandboxServer, **changes: Any) -> api.PublishReport:
@@ -76,10 +83,21 @@ def _publish(site: Path, sb: SandboxServer, **changes: Any) -> api.PublishReport
     return report
 
 
-EDITS = st.sampled_from([
-    ("post", "a"), ("post", "b"), ("post", "c"), ("same-post", "a"), ("picture", "p0"), ("picture", "p1"),
-    ("same-picture", "p1"), ("config", ""), ("same-config", ""), ("theme", ""), ("template", ""),
-])
+EDITS = st.sampled_from(
+    [
+        ("post", "a"),
+        ("post", "b"),
+        ("post", "c"),
+        ("same-post", "a"),
+        ("picture", "p0"),
+        ("picture", "p1"),
+        ("same-picture", "p1"),
+        ("config", ""),
+        ("same-config", ""),
+        ("theme", ""),
+        ("template", ""),
+    ]
+)
 
 
 def _apply(site: Path, edit: tuple[str, str], step: int) -> set[str]:
@@ -87,7 +105,10 @@ def _apply(site: Path, edit: tuple[str, str], step: int) -> set[str]:
     kind, name = edit
     if kind in ("post", "same-post"):
         path = site / "posts" / f"{name}.md"
-        path.write_text(path.read_text("utf-8") + (f"\nMore {step}.\n" if kind == "post" else ""), encoding="utf-8")
+        path.write_text(
+            path.read_text("utf-8") + (f"\nMore {step}.\n" if kind == "post" else ""),
+            encoding="utf-8",
+        )
         return {name} if kind == "post" else set()
     if kind in ("picture", "same-picture"):
         path = site / "posts" / f"{name}.png"
@@ -98,8 +119,10 @@ def _apply(site: Path, edit: tuple[str, str], step: int) -> set[str]:
     if kind in ("config", "same-config"):
         path = site / "mdwx.toml"
         text = path.read_text("utf-8")
-        path.write_text(text.replace('author = "', f'author = "{step}') if kind == "config" else text,
-                        encoding="utf-8")
+        path.write_text(
+            text.replace('author = "', f'author = "{step}') if kind == "config" else text,
+            encoding="utf-8",
+        )
         return set(POSTS) if kind == "config" else set()
     path = site / ("theme.css" if kind == "theme" else "header.md")
     addition = f"\n/* edit {step} */\n" if kind == "theme" else f"\nEdit {step}.\n"
@@ -109,8 +132,9 @@ def _apply(site: Path, edit: tuple[str, str], step: int) -> set[str]:
 
 @settings(max_examples=5)
 @given(edits=st.lists(EDITS, max_size=3))
-def test_a_post_is_rendered_again_exactly_when_an_input_changed(sb: SandboxServer, rendered: list[str],
-                                                               edits: list[tuple[str, str]]) -> None:
+def test_a_post_is_rendered_again_exactly_when_an_input_changed(
+    sb: SandboxServer, rendered: list[str], edits: list[tuple[str, str]]
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = _site(Path(tmp) / "site")
         _publish(site, sb)
@@ -123,14 +147,18 @@ def test_a_post_is_rendered_again_exactly_when_an_input_changed(sb: SandboxServe
         report = _publish(site, sb)
         assert sorted(set(rendered)) == sorted(changed)
         assert len(rendered) == len(set(rendered))  # each post rendered at most once
-        assert all(r.steps == ["unchanged"] for r in report.posts if Path(r.path).stem not in changed)
+        assert all(
+            r.steps == ["unchanged"] for r in report.posts if Path(r.path).stem not in changed
+        )
 
 
-def test_a_skipped_post_shows_what_a_rendered_unchanged_post_shows(sb: SandboxServer, tmp_path: Path,
-                                                                  rendered: list[str],
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_skipped_post_shows_what_a_rendered_unchanged_post_shows(
+    sb: SandboxServer, tmp_path: Path, rendered: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = _site(tmp_path / "site")
-    (site / "posts" / "c.md").write_text("---\ntitle: Post c\n---\n\n<div>raw</div>\n\nText.\n", encoding="utf-8")
+    (site / "posts" / "c.md").write_text(
+        "---\ntitle: Post c\n---\n\n<div>raw</div>\n\nText.\n", encoding="utf-8"
+    )
     _publish(site, sb)
     with monkeypatch.context() as patch:  # the path before: every post rendered, found unchanged
         patch.setattr(UnchangedPosts, "find", lambda self, items: {})
@@ -144,8 +172,9 @@ def test_a_skipped_post_shows_what_a_rendered_unchanged_post_shows(sb: SandboxSe
     assert [r.to_json() for r in again.posts] == [r.to_json() for r in full.posts]
 
 
-def test_force_dry_run_and_a_changed_record_are_never_skipped(sb: SandboxServer, tmp_path: Path,
-                                                              rendered: list[str]) -> None:
+def test_force_dry_run_and_a_changed_record_are_never_skipped(
+    sb: SandboxServer, tmp_path: Path, rendered: list[str]
+) -> None:
     site = _site(tmp_path / "site")
     _publish(site, sb)
     rendered.clear()
@@ -155,6 +184,12 @@ def test_force_dry_run_and_a_changed_record_are_never_skipped(sb: SandboxServer,
     _publish(site, sb)
     assert rendered == []
     # Without --draft an unsubmitted article is submitted: the post is not skipped.
-    report = api.publish([site / "posts"], api.Options(credentials=api.Credentials(sb.appid, sb.secret),
-                                                       api_base=sb.base_url, token_cache=MemoryTokenCache()))
+    report = api.publish(
+        [site / "posts"],
+        api.Options(
+            credentials=api.Credentials(sb.appid, sb.secret),
+            api_base=sb.base_url,
+            token_cache=MemoryTokenCache(),
+        ),
+    )
     assert report.ok and sorted(rendered) == ["a", "b", "c"]

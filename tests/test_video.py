@@ -389,7 +389,9 @@ def run_on_sandbox(sandbox, body):
             sandbox.appid, sandbox.secret, api_base=sandbox.base_url,
             token_cache=MemoryTokenCache(),
         ) as client:  # fmt: skip
-            cover = await client.add_material(factories.png_bytes(colour=factories.RED), "cover.png")
+            cover = await client.add_material(
+                factories.png_bytes(colour=factories.RED), "cover.png"
+            )
             sandbox.clear_log()
             return await body(client, cover.url)
 
@@ -469,10 +471,14 @@ def test_sandbox_unknown_vid_restarts_the_upload(tmp_path: Path, state, sandbox)
 
 
 CONTAINERS = {
-    ".mp4": MP4_HEAD, ".mov": b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ",
-    ".m4v": b"\x00\x00\x00\x08wide\x00\x00\x00\x10mdat", ".webm": b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81",
-    ".avi": b"RIFF\x00\x00\x00\x00AVI LIST", ".wmv": b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9",
-    ".mpg": b"\x00\x00\x01\xba\x44\x00", ".flv": b"FLV\x01\x05\x00\x00\x00\x09",
+    ".mp4": MP4_HEAD,
+    ".mov": b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ",
+    ".m4v": b"\x00\x00\x00\x08wide\x00\x00\x00\x10mdat",
+    ".webm": b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81",
+    ".avi": b"RIFF\x00\x00\x00\x00AVI LIST",
+    ".wmv": b"\x30\x26\xb2\x75\x8e\x66\xcf\x11\xa6\xd9",
+    ".mpg": b"\x00\x00\x01\xba\x44\x00",
+    ".flv": b"FLV\x01\x05\x00\x00\x00\x09",
 }
 
 
@@ -495,9 +501,17 @@ def test_only_real_video_containers_pass(tmp_path: Path, suffix: str, head: byte
     check_video_file(good, good.name)
 
 
-@pytest.mark.parametrize("disguise", [b"\x89PNG\r\n\x1a\n" + b"\0" * 40, b"hello, not a video\n" * 9,
-                                      b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"])
-def test_a_file_that_is_not_a_video_is_refused_before_any_request(tmp_path: Path, state, disguise) -> None:
+@pytest.mark.parametrize(
+    "disguise",
+    [
+        b"\x89PNG\r\n\x1a\n" + b"\0" * 40,
+        b"hello, not a video\n" * 9,
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic",
+    ],
+)
+def test_a_file_that_is_not_a_video_is_refused_before_any_request(
+    tmp_path: Path, state, disguise
+) -> None:
     path = tmp_path / "clip.mp4"
     path.write_bytes(disguise)
     client = FakeClient()

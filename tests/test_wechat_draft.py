@@ -34,24 +34,27 @@ from tests.wechat_helpers import FakeWeChat, make_client, run
 T = TypeVar("T")
 
 
-@pytest.mark.parametrize(("code", "endpoint", "cls", "words"), [
-    (53503, "freepublish/submit", PublishRefused, "pre-publish check"),
-    (53504, "freepublish/submit", PublishRefused, "web console"),
-    (53505, "freepublish/submit", PublishRefused, "saved by hand"),
-    (48001, "draft/add", PermissionDenied, "verified"),
-    (48001, "freepublish/get", PermissionDenied, "personal"),
-    (45110, "draft/add", ContentRejected, "author"),
-    (45008, "draft/add", ContentRejected, "at most 8"),
-    (45002, "draft/update", ContentRejected, "690 KB"),
-    (45003, "draft/add", ContentRejected, "32 characters"),
-    (45166, "draft/add", ContentRejected, "plain text"),
-    (40007, "draft/add", ContentRejected, "permanent image"),
-    (40007, "draft/get", WeChatError, "freepublish/submit takes it out"),
-    (40007, "draft/update", WeChatError, "permanent image from add_material"),
-    (40007, "freepublish/submit", WeChatError, "draft box"),
-    (40007, "freepublish/get", WeChatError, "publish_id"),
-    (40007, "freepublish/delete", WeChatError, "already deleted"),
-])
+@pytest.mark.parametrize(
+    ("code", "endpoint", "cls", "words"),
+    [
+        (53503, "freepublish/submit", PublishRefused, "pre-publish check"),
+        (53504, "freepublish/submit", PublishRefused, "web console"),
+        (53505, "freepublish/submit", PublishRefused, "saved by hand"),
+        (48001, "draft/add", PermissionDenied, "verified"),
+        (48001, "freepublish/get", PermissionDenied, "personal"),
+        (45110, "draft/add", ContentRejected, "author"),
+        (45008, "draft/add", ContentRejected, "at most 8"),
+        (45002, "draft/update", ContentRejected, "690 KB"),
+        (45003, "draft/add", ContentRejected, "32 characters"),
+        (45166, "draft/add", ContentRejected, "plain text"),
+        (40007, "draft/add", ContentRejected, "permanent image"),
+        (40007, "draft/get", WeChatError, "freepublish/submit takes it out"),
+        (40007, "draft/update", WeChatError, "permanent image from add_material"),
+        (40007, "freepublish/submit", WeChatError, "draft box"),
+        (40007, "freepublish/get", WeChatError, "publish_id"),
+        (40007, "freepublish/delete", WeChatError, "already deleted"),
+    ],
+)
 def test_draft_codes_are_typed_with_their_own_meaning(
     code: int, endpoint: str, cls: type[WeChatError], words: str
 ) -> None:
@@ -66,14 +69,21 @@ def test_media_api_meanings_are_unchanged() -> None:
     assert isinstance(error_for(53504, "invalid status", "publish/update"), AlreadySubmitted)
     assert "690 KB" in str(error_for(45002, "m", "publish/uploadnews").hint)
     # the same words from the draft API do not mean "already submitted"
-    assert not isinstance(error_for(53503, "abnormal status", "freepublish/submit"),
-                          AlreadySubmitted)
+    assert not isinstance(
+        error_for(53503, "abnormal status", "freepublish/submit"), AlreadySubmitted
+    )
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    (2, "originality check failed"), (3, "general reason"), (4, "review rejected"),
-    (5, "deleted after it was published"), (6, "banned"),
-])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (2, "originality check failed"),
+        (3, "general reason"),
+        (4, "review rejected"),
+        (5, "deleted after it was published"),
+        (6, "banned"),
+    ],
+)
 def test_every_publish_failure_is_explained_in_words(status: int, words: str) -> None:
     err = PublishFailed("2247483", status, (1,) if status in (2, 4) else ())
     assert words in str(err) and words in publish_status_meaning(status)
@@ -91,8 +101,15 @@ _SENT = re.compile(r"^(?:0|1|0\.\d*[1-9]|1)$")
 
 
 @settings(max_examples=200)
-@given(st.lists(st.one_of(st.floats(-0.5, 1.5), st.sampled_from([0.0, 1.0, 0.5, math.nan]),
-                          st.floats(0, 1e-6)), min_size=4, max_size=4))
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(-0.5, 1.5), st.sampled_from([0.0, 1.0, 0.5, math.nan]), st.floats(0, 1e-6)
+        ),
+        min_size=4,
+        max_size=4,
+    )
+)
 def test_pic_crop_sends_exactly_what_the_api_accepts(box: list[float]) -> None:
     """Any four numbers in front matter: either an ArticleError, or "X1_Y1_X2_Y2" of plain
     fractions that are still ordered after rounding and within 1e-6 of what was asked."""
@@ -123,17 +140,32 @@ def _crop(box: list[float]) -> str:
 
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=10,
 )
 
 
 @settings(max_examples=150)
-@given(st.dictionaries(
-    st.sampled_from(["title", "content", "image_info", "is_deleted", "need_open_comment",
-                     "url", "article_type", "thumb_media_id"]),
-    JSONISH | st.fixed_dictionaries({"image_list": JSONISH}), max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "title",
+                "content",
+                "image_info",
+                "is_deleted",
+                "need_open_comment",
+                "url",
+                "article_type",
+                "thumb_media_id",
+            ]
+        ),
+        JSONISH | st.fixed_dictionaries({"image_list": JSONISH}),
+        max_size=6,
+    )
+)
 def test_news_item_parses_any_answer_without_crashing(data: dict) -> None:
     item = news_item(data)
     assert isinstance(item.title, str) and isinstance(item.image_media_ids, tuple)
@@ -172,15 +204,34 @@ def test_requests_are_raw_utf8_json_and_count_is_a_get() -> None:
 
 
 @settings(max_examples=100)
-@given(st.dictionaries(st.sampled_from(["item", "news_item", "total_count", "article_detail",
-                                        "fail_idx", "publish_status", "content"]),
-                       JSONISH, max_size=5))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "item",
+                "news_item",
+                "total_count",
+                "article_detail",
+                "fail_idx",
+                "publish_status",
+                "content",
+            ]
+        ),
+        JSONISH,
+        max_size=5,
+    )
+)
 def test_any_answer_shape_parses_or_raises_a_wechat_error(body: dict) -> None:
     """Whatever a relay answers, the reads give typed results or a WeChatError."""
     fake = FakeWeChat()
     client = make_client(fake)
-    for key in ("draft/get", "draft/batchget", "freepublish/get", "freepublish/getarticle",
-                "freepublish/batchget"):
+    for key in (
+        "draft/get",
+        "draft/batchget",
+        "freepublish/get",
+        "freepublish/getarticle",
+        "freepublish/batchget",
+    ):
         fake.on(key, {**body, "publish_status": body.get("publish_status", 0)})
     assert isinstance(_outcome(client.draft_get("M")), Draft | WeChatError)
     assert isinstance(_outcome(client.draft_batchget()), DraftPage | WeChatError)
@@ -200,12 +251,19 @@ def _outcome(read: Coroutine[Any, Any, T]) -> T | WeChatError:
 
 def test_publish_job_parses_urls_in_idx_order() -> None:
     fake = FakeWeChat()
-    fake.on("freepublish/get", {
-        "publish_id": "7", "publish_status": 0, "article_id": "A",
-        "article_detail": {"count": 2, "item": [{"idx": 2, "article_url": "u2"},
-                                                {"idx": 1, "article_url": "u1"}]},
-        "fail_idx": [],
-    })
+    fake.on(
+        "freepublish/get",
+        {
+            "publish_id": "7",
+            "publish_status": 0,
+            "article_id": "A",
+            "article_detail": {
+                "count": 2,
+                "item": [{"idx": 2, "article_url": "u2"}, {"idx": 1, "article_url": "u1"}],
+            },
+            "fail_idx": [],
+        },
+    )
     job = run(make_client(fake).freepublish_get("7"))
     assert job.article_urls == ((1, "u1"), (2, "u2")) and job.url == "u1" and job.succeeded
 

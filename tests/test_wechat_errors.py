@@ -205,4 +205,4 @@ def test_an_errmsg_of_any_length_is_shown_within_a_line(errmsg: str) -> None:
 
     message = WeChatError(45009, errmsg, "cgi-bin/x").message
     assert len(message) <= MAX_ERRMSG_SHOWN + len("WeChat error 45009 () from cgi-bin/x")
-    assert errmsg[:MAX_ERRMSG_SHOWN - 1] in message
+    assert errmsg[: MAX_ERRMSG_SHOWN - 1] in message

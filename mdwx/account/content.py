@@ -39,8 +39,13 @@ class Seen:
     mark: Mark | None
 
 
-async def account_list(folder: Path, options: Options | None = None, *, kinds: tuple[str, ...] = KINDS,
-                       limit: int = 200) -> AccountListing:
+async def account_list(
+    folder: Path,
+    options: Options | None = None,
+    *,
+    kinds: tuple[str, ...] = KINDS,
+    limit: int = 200,
+) -> AccountListing:
     """The account's drafts, published articles and recorded sends (``kinds``), newest first,
     at most ``limit`` of each, joined with the site's posts.
 
@@ -50,15 +55,21 @@ async def account_list(folder: Path, options: Options | None = None, *, kinds: t
     listing = AccountListing()
     async with open_account(folder, options) as session:
         posts = _post_marks(session, folder, options or Options())
-        known = {key: a for a in session.state.known_articles(session.appid) for key in (a.media_id, a.article_id)
-                 if key}
+        known = {
+            key: a
+            for a in session.state.known_articles(session.appid)
+            for key in (a.media_id, a.article_id)
+            if key
+        }
         with explaining():
             if "drafts" in kinds:
                 seen, listing.totals["drafts"] = await _drafts(session, limit)
                 listing.items += [_joined(s, posts, known) for s in seen]
             if "published" in kinds:
                 # Asked for everything, an account without the published list still lists the rest.
-                found = await _unless_denied(_published(session, limit), listing.notes, optional=len(kinds) > 1)
+                found = await _unless_denied(
+                    _published(session, limit), listing.notes, optional=len(kinds) > 1
+                )
                 if found is not None:
                     listing.items += [_joined(s, posts, known) for s in found[0]]
                     listing.totals["published"] = found[1]
@@ -69,7 +80,9 @@ async def account_list(folder: Path, options: Options | None = None, *, kinds: t
     return listing
 
 
-async def reconcile(folder: Path, options: Options | None = None, *, apply: bool = False) -> ReconcileReport:
+async def reconcile(
+    folder: Path, options: Options | None = None, *, apply: bool = False
+) -> ReconcileReport:
     """The account's marked drafts and published articles that the state does not record.
 
     Each is matched to its post by the mark: the newest orphan of a post the state has no
@@ -84,11 +97,17 @@ async def reconcile(folder: Path, options: Options | None = None, *, apply: bool
     report = ReconcileReport(applied=apply)
     async with open_account(folder, options) as session:
         posts = _post_marks(session, folder, options or Options())
-        known = {key for a in session.state.known_articles(session.appid) for key in (a.media_id, a.article_id)
-                 if key}
+        known = {
+            key
+            for a in session.state.known_articles(session.appid)
+            for key in (a.media_id, a.article_id)
+            if key
+        }
         with explaining():
             seen = (await _drafts(session, PAGE * MAX_PAGES))[0]
-            published = await _unless_denied(_published(session, PAGE * MAX_PAGES), report.notes, optional=True)
+            published = await _unless_denied(
+                _published(session, PAGE * MAX_PAGES), report.notes, optional=True
+            )
         seen += published[0] if published is not None else []
         orphans = [s for s in seen if s.mark is not None and _id(s.item) not in known]
         orphans.sort(key=lambda s: s.item.update_time, reverse=True)
@@ -98,22 +117,40 @@ async def reconcile(folder: Path, options: Options | None = None, *, apply: bool
             path = posts.get(found.mark.key)
             action = _action(session, path, found, adopted)
             if apply and action == "adopt" and path is not None:
-                record_adopted(session.state, session.appid, path, Marked(
-                    found.item.media_id or found.item.article_id, "draft" if found.item.kind == "draft"
-                    else "published", found.mark.version, found.item.title, found.item.url or None,
-                    found.item.article_id))
+                record_adopted(
+                    session.state,
+                    session.appid,
+                    path,
+                    Marked(
+                        found.item.media_id or found.item.article_id,
+                        "draft" if found.item.kind == "draft" else "published",
+                        found.mark.version,
+                        found.item.title,
+                        found.item.url or None,
+                        found.item.article_id,
+                    ),
+                )
                 action = "adopted"
             elif apply and action == "delete" and session.client is not None:
                 await session.client.draft_delete(found.item.media_id)
                 action = "deleted"
-            report.orphans.append(Orphan(found.item.kind, found.item.media_id or found.item.article_id,
-                                         found.item.title, path, action, found.item.article_id,
-                                         found.item.update_time))
+            report.orphans.append(
+                Orphan(
+                    found.item.kind,
+                    found.item.media_id or found.item.article_id,
+                    found.item.title,
+                    path,
+                    action,
+                    found.item.article_id,
+                    found.item.update_time,
+                )
+            )
     return report
 
 
-async def _unless_denied(listing: Awaitable[tuple[list[Seen], int]], notes: list[str], *,
-                         optional: bool) -> tuple[list[Seen], int] | None:
+async def _unless_denied(
+    listing: Awaitable[tuple[list[Seen], int]], notes: list[str], *, optional: bool
+) -> tuple[list[Seen], int] | None:
     """The published list; None (and a note) when the account may not read it and it was
     not the one thing asked for (48001: unverified since July 2025)."""
     from mdwx.wechat.errors import PermissionDenied
@@ -158,7 +195,9 @@ def _post_marks(session: AccountSession, folder: Path, options: Options) -> dict
     out = {}
     for post in posts:
         print_ = article_fingerprint(post)
-        out[post_mark(post.config.root, print_.post_key or post.relative, print_.source_hash).key] = post.relative
+        out[
+            post_mark(post.config.root, print_.post_key or post.relative, print_.source_hash).key
+        ] = post.relative
     return out
 
 
@@ -171,8 +210,14 @@ async def _drafts(session: AccountSession, limit: int) -> tuple[list[Seen], int]
         total = answer.total_count
         for draft in answer.items:
             first = draft.news_item[0] if draft.news_item else None
-            item = AccountItem("draft", first.title if first else "", media_id=draft.media_id,
-                               url=first.url if first else "", update_time=draft.update_time, status="draft")
+            item = AccountItem(
+                "draft",
+                first.title if first else "",
+                media_id=draft.media_id,
+                url=first.url if first else "",
+                update_time=draft.update_time,
+                status="draft",
+            )
             seen.append(Seen(item, read_mark(first.content) if first else None))
         if (page + 1) * PAGE >= min(total, limit):
             break
@@ -190,8 +235,14 @@ async def _published(session: AccountSession, limit: int) -> tuple[list[Seen], i
             first = article.news_item[0] if article.news_item else None
             if first is None or all(i.is_deleted for i in article.news_item):
                 continue
-            item = AccountItem("published", first.title, article_id=article.article_id, url=first.url,
-                               update_time=article.update_time, status="published")
+            item = AccountItem(
+                "published",
+                first.title,
+                article_id=article.article_id,
+                url=first.url,
+                update_time=article.update_time,
+                status="published",
+            )
             seen.append(Seen(item, read_mark(first.content)))
         if (page + 1) * PAGE >= min(total, limit):
             break
@@ -203,11 +254,23 @@ def _joined(seen: Seen, posts: dict[str, str], known: dict[str, KnownArticle]) -
 
     record = known.get(_id(seen.item))
     path = record.source_path if record else posts.get(seen.mark.key) if seen.mark else None
-    return replace(seen.item, path=path, marked=seen.mark is not None,
-                   msg_data_id=record.msg_data_id if record else "")
+    return replace(
+        seen.item,
+        path=path,
+        marked=seen.mark is not None,
+        msg_data_id=record.msg_data_id if record else "",
+    )
 
 
 def _sent_item(article: KnownArticle) -> AccountItem:
-    return AccountItem("sent", article.title, media_id=article.media_id, article_id=article.article_id,
-                       msg_data_id=article.msg_data_id, url=article.url or "", path=article.source_path,
-                       marked=True, status=article.status)
+    return AccountItem(
+        "sent",
+        article.title,
+        media_id=article.media_id,
+        article_id=article.article_id,
+        msg_data_id=article.msg_data_id,
+        url=article.url or "",
+        path=article.source_path,
+        marked=True,
+        status=article.status,
+    )

@@ -51,15 +51,32 @@ def _yesterday() -> dt.date:
 VERIFY = "verify the account (mp.weixin.qq.com → 设置与开发 → 账号设置)"
 CAPABILITIES = (
     Capability("draft", "the draft box (draft/*)", lambda c: c.draft_count()),
-    Capability("freepublish", "publishing (freepublish/*)", lambda c: c.freepublish_batchget(0, 1, no_content=True)),
-    Capability("material", "the material library (material/*)", lambda c: c.material_count(),
-               "the account may not manage its material library", VERIFY),
-    Capability("mass", "mass send and preview (message/mass/*)", lambda c: c.mass_permission_probe(),
-               "mass send and preview need a verified account", f"{VERIFY}, or send from the console (群发)"),
-    Capability("analytics", "analytics (datacube/*)",
-               lambda c: c.datacube("getarticletotaldetail", _yesterday(), _yesterday()),
-               "analytics through the API need a verified account",
-               f"{VERIFY}; the console's 数据分析 shows the same figures"),
+    Capability(
+        "freepublish",
+        "publishing (freepublish/*)",
+        lambda c: c.freepublish_batchget(0, 1, no_content=True),
+    ),
+    Capability(
+        "material",
+        "the material library (material/*)",
+        lambda c: c.material_count(),
+        "the account may not manage its material library",
+        VERIFY,
+    ),
+    Capability(
+        "mass",
+        "mass send and preview (message/mass/*)",
+        lambda c: c.mass_permission_probe(),
+        "mass send and preview need a verified account",
+        f"{VERIFY}, or send from the console (群发)",
+    ),
+    Capability(
+        "analytics",
+        "analytics (datacube/*)",
+        lambda c: c.datacube("getarticletotaldetail", _yesterday(), _yesterday()),
+        "analytics through the API need a verified account",
+        f"{VERIFY}; the console's 数据分析 shows the same figures",
+    ),
 )
 #: Probes whose refusal of the body (not of the permission) still shows the permission.
 _BODY_CODES = frozenset({40007, 40097, 88000})
@@ -90,7 +107,9 @@ def _state_check(path: Path) -> DoctorCheck:
     from mdwx.publish.state.store import State
 
     if not path.exists():
-        return DoctorCheck("state", "ok", f"no state database yet ({path}): nothing published from here")
+        return DoctorCheck(
+            "state", "ok", f"no state database yet ({path}): nothing published from here"
+        )
     try:
         State.open(path).close()
         import sqlite3
@@ -101,24 +120,42 @@ def _state_check(path: Path) -> DoctorCheck:
         finally:
             conn.close()
     except Exception as exc:  # noqa: BLE001 - a damaged file (any error opening it) is what this reports
-        return DoctorCheck("state", "fail", f"the state database is damaged: {exc}", f"run `{recover_command(path)}`")
+        return DoctorCheck(
+            "state",
+            "fail",
+            f"the state database is damaged: {exc}",
+            f"run `{recover_command(path)}`",
+        )
     if verdict != "ok":
-        return DoctorCheck("state", "fail", f"the state database is damaged: {verdict}", f"run `{recover_command(path)}`")
+        return DoctorCheck(
+            "state",
+            "fail",
+            f"the state database is damaged: {verdict}",
+            f"run `{recover_command(path)}`",
+        )
     return DoctorCheck("state", "ok", f"the state database is healthy ({path})")
 
 
 async def _online_checks(session: AccountSession, options: Options) -> list[DoctorCheck]:
     client = session.client
     if client is None:
-        return [DoctorCheck("credentials", "fail", "no WeChat credentials",
-                            "set WECHAT_APPID and WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN; for an account, the "
-                            "variables its [accounts.NAME] names), or pass --sandbox")]
+        return [
+            DoctorCheck(
+                "credentials",
+                "fail",
+                "no WeChat credentials",
+                "set WECHAT_APPID and WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN; for an account, the "
+                "variables its [accounts.NAME] names), or pass --sandbox",
+            )
+        ]
     checks = await _token_checks(client)
     if any(c.status == "fail" for c in checks):
         return checks
     found = [await _probe(client, cap) for cap in CAPABILITIES]
     checks += found
-    checks.append(_backend_check(session.backend, {c.details["capability"]: c.status for c in found}))
+    checks.append(
+        _backend_check(session.backend, {c.details["capability"]: c.status for c in found})
+    )
     if next(c for c in found if c.details["capability"] == "material").status == "ok":
         checks.append(await _fill_check(client))
     checks.append(await _clock_check(client, options))
@@ -132,20 +169,42 @@ async def _token_checks(client: WeChatClient) -> list[DoctorCheck]:
         await client.token_check()
     except IPWhitelistError as exc:
         ip = exc.ip or "this machine's public IP"
-        return [DoctorCheck("credentials", "skip", "credentials not checked: WeChat refused this machine first"),
-                DoctorCheck("ip_whitelist", "fail", f"WeChat sees this machine as {ip}, which is not on the account's "
-                            "IP whitelist (40164)",
-                            f"add {ip} in {WHITELIST_PLACE}, or run `mdwx relay` on a whitelisted machine and set "
-                            "MDWX_API_BASE to it; never whitelist 0.0.0.0/0", {"ip": exc.ip})]
+        return [
+            DoctorCheck(
+                "credentials", "skip", "credentials not checked: WeChat refused this machine first"
+            ),
+            DoctorCheck(
+                "ip_whitelist",
+                "fail",
+                f"WeChat sees this machine as {ip}, which is not on the account's "
+                "IP whitelist (40164)",
+                f"add {ip} in {WHITELIST_PLACE}, or run `mdwx relay` on a whitelisted machine and set "
+                "MDWX_API_BASE to it; never whitelist 0.0.0.0/0",
+                {"ip": exc.ip},
+            ),
+        ]
     except TokenError as exc:
-        return [DoctorCheck("credentials", "fail", _credential_words(exc), exc.hint, {"errcode": exc.errcode})]
+        return [
+            DoctorCheck(
+                "credentials", "fail", _credential_words(exc), exc.hint, {"errcode": exc.errcode}
+            )
+        ]
     except (TransportError, WeChatError) as exc:
         return [DoctorCheck("credentials", "fail", f"no token: {exc}", exc.hint)]
-    accepted = ("the relay accepted this machine's key (it holds the account's token)" if client.relay
-                else "credentials present and accepted (access token obtained)")
-    return [DoctorCheck("credentials", "ok", accepted),
-            DoctorCheck("ip_whitelist", "ok", "this machine may call the API (its IP is whitelisted, or the "
-                        "account has no whitelist)")]
+    accepted = (
+        "the relay accepted this machine's key (it holds the account's token)"
+        if client.relay
+        else "credentials present and accepted (access token obtained)"
+    )
+    return [
+        DoctorCheck("credentials", "ok", accepted),
+        DoctorCheck(
+            "ip_whitelist",
+            "ok",
+            "this machine may call the API (its IP is whitelisted, or the "
+            "account has no whitelist)",
+        ),
+    ]
 
 
 def _credential_words(exc: Any) -> str:
@@ -164,28 +223,54 @@ async def _probe(client: WeChatClient, cap: Capability) -> DoctorCheck:
         await cap.probe(client)
     except PermissionDenied as exc:
         if exc.errcode == 48001:
-            return DoctorCheck(f"capability:{cap.name}", "fail", f"no permission for {cap.words} (48001): "
-                               + cap.refused, cap.fix, {**details, "errcode": 48001})
+            return DoctorCheck(
+                f"capability:{cap.name}",
+                "fail",
+                f"no permission for {cap.words} (48001): " + cap.refused,
+                cap.fix,
+                {**details, "errcode": 48001},
+            )
     except WeChatError as exc:
         if exc.errcode not in _BODY_CODES:
-            return DoctorCheck(f"capability:{cap.name}", "warn", f"could not probe {cap.words}: {exc}", exc.hint,
-                               {**details, "errcode": exc.errcode})
-    return DoctorCheck(f"capability:{cap.name}", "ok", f"the account may use {cap.words}", None, details)
+            return DoctorCheck(
+                f"capability:{cap.name}",
+                "warn",
+                f"could not probe {cap.words}: {exc}",
+                exc.hint,
+                {**details, "errcode": exc.errcode},
+            )
+    return DoctorCheck(
+        f"capability:{cap.name}", "ok", f"the account may use {cap.words}", None, details
+    )
 
 
 def _backend_check(backend: str, capabilities: dict[str, str]) -> DoctorCheck:
     """The backend publishing goes through needs the draft box, and freepublish to submit."""
     if backend != "draft":
-        return DoctorCheck("backend", "ok", f"backend {backend!r}: the media API (cgi-bin/publish/*) has no "
-                           "read-only call; `mdwx publish --dry-run` checks posts against it")
+        return DoctorCheck(
+            "backend",
+            "ok",
+            f"backend {backend!r}: the media API (cgi-bin/publish/*) has no "
+            "read-only call; `mdwx publish --dry-run` checks posts against it",
+        )
     if capabilities.get("draft") == "fail":
-        return DoctorCheck("backend", "fail", "backend 'draft', but the account may not use the draft box",
-                           PASTE_ROUTE)
+        return DoctorCheck(
+            "backend",
+            "fail",
+            "backend 'draft', but the account may not use the draft box",
+            PASTE_ROUTE,
+        )
     if capabilities.get("freepublish") == "fail":
-        return DoctorCheck("backend", "warn", "backend 'draft': drafts can be uploaded, but not published "
-                           "(freepublish answers 48001)",
-                           "publish with --draft and press 发表 in the console, or " + PASTE_ROUTE)
-    return DoctorCheck("backend", "ok", "backend 'draft': the draft box and publishing are both allowed")
+        return DoctorCheck(
+            "backend",
+            "warn",
+            "backend 'draft': drafts can be uploaded, but not published "
+            "(freepublish answers 48001)",
+            "publish with --draft and press 发表 in the console, or " + PASTE_ROUTE,
+        )
+    return DoctorCheck(
+        "backend", "ok", "backend 'draft': the draft box and publishing are both allowed"
+    )
 
 
 async def _fill_check(client: WeChatClient) -> DoctorCheck:
@@ -196,20 +281,39 @@ async def _fill_check(client: WeChatClient) -> DoctorCheck:
     text = f"the image library holds {count.image:,} of {MATERIAL_CAPS['image']:,} ({fill:.0%})"
     details = {"image": count.image, "video": count.video, "voice": count.voice, "news": count.news}
     if fill >= FILL_WARN:
-        return DoctorCheck("materials", "fail" if fill >= FILL_FAIL else "warn", text, "`mdwx materials prune` deletes the covers mdwx uploaded "
-                           "that no article uses any more", details)
+        return DoctorCheck(
+            "materials",
+            "fail" if fill >= FILL_FAIL else "warn",
+            text,
+            "`mdwx materials prune` deletes the covers mdwx uploaded that no article uses any more",
+            details,
+        )
     return DoctorCheck("materials", "ok", text, None, details)
 
 
 async def _clock_check(client: WeChatClient, options: Options) -> DoctorCheck:
     theirs = await client.server_time()
     if theirs is None:
-        return DoctorCheck("clock", "skip", "WeChat's answer carried no Date header: clock not compared")
+        return DoctorCheck(
+            "clock", "skip", "WeChat's answer carried no Date header: clock not compared"
+        )
     ours = options.now() if options.now else dt.datetime.now(dt.timezone.utc)
     skew = (ours - theirs).total_seconds()
-    text = f"this machine's clock is {abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} WeChat's"
+    text = (
+        f"this machine's clock is {abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} WeChat's"
+    )
     if abs(skew) < SKEW_WARN:
-        return DoctorCheck("clock", "ok", f"the clock agrees with WeChat's (within {SKEW_WARN:.0f} s)", None,
-                           {"skew_seconds": round(skew, 1)})
-    return DoctorCheck("clock", "fail" if abs(skew) >= SKEW_FAIL else "warn", text + ": publish_at schedules and token lifetimes go wrong",
-                       "synchronise the clock (NTP: timedatectl set-ntp true)", {"skew_seconds": round(skew, 1)})
+        return DoctorCheck(
+            "clock",
+            "ok",
+            f"the clock agrees with WeChat's (within {SKEW_WARN:.0f} s)",
+            None,
+            {"skew_seconds": round(skew, 1)},
+        )
+    return DoctorCheck(
+        "clock",
+        "fail" if abs(skew) >= SKEW_FAIL else "warn",
+        text + ": publish_at schedules and token lifetimes go wrong",
+        "synchronise the clock (NTP: timedatectl set-ntp true)",
+        {"skew_seconds": round(skew, 1)},
+    )

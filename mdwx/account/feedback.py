@@ -36,8 +36,15 @@ class NoMessageError(MdwxError):
     code = "no_msg_data_id"
 
 
-async def comments(post: Path, options: Options | None = None, *, action: str = "list",
-                   comment_id: int | None = None, text: str = "", index: int = 0) -> CommentsReport:
+async def comments(
+    post: Path,
+    options: Options | None = None,
+    *,
+    action: str = "list",
+    comment_id: int | None = None,
+    text: str = "",
+    index: int = 0,
+) -> CommentsReport:
     """Do ``action`` on the comments of ``post``'s article (``index`` from 0), then list them.
 
     Raises :class:`NoMessageError` when mdwx has no msg_data_id for the post,
@@ -56,19 +63,23 @@ async def comments(post: Path, options: Options | None = None, *, action: str = 
                 "mdwx has no msg_data_id for this post's article, and comments are keyed by it",
                 path=site_post.path,
                 hint="only articles submitted (draft backend) or sent by this version of mdwx have one; "
-                     "WeChat offers no call to look it up later")
+                "WeChat offers no call to look it up later",
+            )
         assert session.client is not None
         report = CommentsReport(str(site_post.path), record.msg_data_id, index)
         try:
-            report.done = await _act(session.client, record.msg_data_id, index, action, comment_id, text)
+            report.done = await _act(
+                session.client, record.msg_data_id, index, action, comment_id, text
+            )
             await _fill(session.client, report)
         except MdwxError as exc:
             raise explained(exc) from None
     return report
 
 
-async def _act(client: object, msg_data_id: str, index: int, action: str, comment_id: int | None,
-               text: str) -> str | None:
+async def _act(
+    client: object, msg_data_id: str, index: int, action: str, comment_id: int | None, text: str
+) -> str | None:
     if action == "list":
         return None
     if action in ("open", "close"):
@@ -79,8 +90,12 @@ async def _act(client: object, msg_data_id: str, index: int, action: str, commen
     if action == "reply":
         await client.comment_reply(msg_data_id, index, comment_id, text)  # type: ignore[attr-defined]
         return f"replied to comment {comment_id}"
-    method = {"elect": "comment_markelect", "unelect": "comment_unmarkelect", "delete": "comment_delete",
-              "unreply": "comment_reply_delete"}[action]
+    method = {
+        "elect": "comment_markelect",
+        "unelect": "comment_unmarkelect",
+        "delete": "comment_delete",
+        "unreply": "comment_reply_delete",
+    }[action]
     await getattr(client, method)(msg_data_id, index, comment_id)
     return f"{action}: comment {comment_id}"
 
@@ -90,14 +105,24 @@ async def _fill(client: object, report: CommentsReport) -> None:
     while True:
         page = await client.comment_list(report.msg_data_id, report.index, begin=begin)  # type: ignore[attr-defined]
         report.total = page.total
-        report.comments += [CommentRow(c.user_comment_id, c.content, c.create_time, c.elected,
-                                       c.reply.content if c.reply else None) for c in page.comments]
+        report.comments += [
+            CommentRow(
+                c.user_comment_id,
+                c.content,
+                c.create_time,
+                c.elected,
+                c.reply.content if c.reply else None,
+            )
+            for c in page.comments
+        ]
         begin += len(page.comments)
         if not page.comments or begin >= page.total or begin >= 10_000:
             return
 
 
-def stats_range(since: dt.date | None, until: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
+def stats_range(
+    since: dt.date | None, until: dt.date | None, today: dt.date
+) -> tuple[dt.date, dt.date]:
     """The days asked: ``since`` (default: 7 days ago) to ``until`` (default and at most:
     yesterday, Beijing time), at most :data:`MAX_STATS_DAYS`. Raises ValueError otherwise."""
     until = min(until or today - dt.timedelta(days=1), today - dt.timedelta(days=1))
@@ -105,12 +130,20 @@ def stats_range(since: dt.date | None, until: dt.date | None, today: dt.date) ->
     if since > until:
         raise ValueError(f"--since {since} is after the last day with figures ({until})")
     if (until - since).days >= MAX_STATS_DAYS:
-        raise ValueError(f"at most {MAX_STATS_DAYS} days at once ({since} to {until} is {(until - since).days + 1})")
+        raise ValueError(
+            f"at most {MAX_STATS_DAYS} days at once ({since} to {until} is {(until - since).days + 1})"
+        )
     return since, until
 
 
-async def stats(folder: Path, options: Options | None = None, *, posts: list[Path] | None = None,
-                since: dt.date | None = None, until: dt.date | None = None) -> StatsReport:
+async def stats(
+    folder: Path,
+    options: Options | None = None,
+    *,
+    posts: list[Path] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> StatsReport:
     """Reads, shares, 在看, likes and comments of each article published from ``since`` to
     ``until`` (``getarticletotaldetail``: each summed over up to 30 days), joined with the
     posts mdwx sent; with ``posts``, only theirs. Raises ValueError for a bad range,
@@ -141,9 +174,19 @@ async def stats(folder: Path, options: Options | None = None, *, posts: list[Pat
             for row in answer.rows:
                 if wanted is not None and row.msg_data_id not in wanted:
                     continue
-                report.rows.append(StatsRow(row.msgid, row.title, row.ref_date, by_message.get(row.msg_data_id),
-                                            row.read_user, row.share_user, row.zaikan_user, row.like_user,
-                                            row.comment_count))
+                report.rows.append(
+                    StatsRow(
+                        row.msgid,
+                        row.title,
+                        row.ref_date,
+                        by_message.get(row.msg_data_id),
+                        row.read_user,
+                        row.share_user,
+                        row.zaikan_user,
+                        row.like_user,
+                        row.comment_count,
+                    )
+                )
     return report
 
 

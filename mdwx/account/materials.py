@@ -39,7 +39,9 @@ class Usage:
     blind: str | None = None
 
 
-def prune_plan(uploads: Iterable[UploadRecord], usage: Usage) -> tuple[list[UploadRecord], dict[str, str]]:
+def prune_plan(
+    uploads: Iterable[UploadRecord], usage: Usage
+) -> tuple[list[UploadRecord], dict[str, str]]:
     """The uploads that may be deleted, and why each other one is kept (media_id → reason).
 
     A pure function of what the state recorded and what the account's articles use, so the
@@ -58,8 +60,14 @@ def prune_plan(uploads: Iterable[UploadRecord], usage: Usage) -> tuple[list[Uplo
     return prunable, kept
 
 
-async def materials(folder: Path, options: Options | None = None, *, action: str = "count", apply: bool = False,
-                    limit: int = 200) -> MaterialsReport:
+async def materials(
+    folder: Path,
+    options: Options | None = None,
+    *,
+    action: str = "count",
+    apply: bool = False,
+    limit: int = 200,
+) -> MaterialsReport:
     """``count`` the library, ``list`` its images (at most ``limit``, newest first) or
     ``prune`` (a dry run unless ``apply``). Raises WeChatError as the calls do."""
     if action not in ("count", "list", "prune"):
@@ -70,12 +78,18 @@ async def materials(folder: Path, options: Options | None = None, *, action: str
             return await _materials(session, report, action, apply, limit)
 
 
-async def _materials(session: AccountSession, report: MaterialsReport, action: str, apply: bool,
-                     limit: int) -> MaterialsReport:
+async def _materials(
+    session: AccountSession, report: MaterialsReport, action: str, apply: bool, limit: int
+) -> MaterialsReport:
     client = session.client
     assert client is not None
     count = await client.material_count()
-    report.counts = {"image": count.image, "video": count.video, "voice": count.voice, "news": count.news}
+    report.counts = {
+        "image": count.image,
+        "video": count.video,
+        "voice": count.voice,
+        "news": count.news,
+    }
     if action == "count":
         return report
     uploads = session.state.permanent_uploads(session.appid)
@@ -97,10 +111,15 @@ async def account_usage(session: AccountSession, uploads: list[UploadRecord]) ->
     """Who uses each upload: every draft and published article of the account, read in full."""
     from mdwx.wechat.errors import WeChatError
 
-    live_media = [a for a in session.state.known_articles(session.appid) if a.backend == "media" and a.live]
+    live_media = [
+        a for a in session.state.known_articles(session.appid) if a.backend == "media" and a.live
+    ]
     if live_media:
-        return Usage({}, f"{len(live_media)} live article(s) of the media API, which lists nothing: their "
-                         "pictures cannot be seen")
+        return Usage(
+            {},
+            f"{len(live_media)} live article(s) of the media API, which lists nothing: their "
+            "pictures cannot be seen",
+        )
     try:
         return usage_of(await _articles(session), uploads)
     except WeChatError as exc:
@@ -109,7 +128,9 @@ async def account_usage(session: AccountSession, uploads: list[UploadRecord]) ->
         return Usage({}, str(exc))
 
 
-def usage_of(articles: Iterable[tuple[str, set[str], str]], uploads: Iterable[UploadRecord]) -> Usage:
+def usage_of(
+    articles: Iterable[tuple[str, set[str], str]], uploads: Iterable[UploadRecord]
+) -> Usage:
     """Which upload each article uses: ``articles`` are (title, media_ids it names, content);
     an upload is used when its media_id is named or its URL is in the content."""
     users: dict[str, list[str]] = {}
@@ -133,26 +154,40 @@ async def _articles(session: AccountSession) -> list[tuple[str, set[str], str]]:
     for lister in (session.client.draft_batchget, session.client.freepublish_batchget):
         for page in range(MAX_PAGES + 1):
             if page == MAX_PAGES:
-                raise _Incomplete(f"the account holds more than {MAX_PAGES * PAGE} drafts or articles")
+                raise _Incomplete(
+                    f"the account holds more than {MAX_PAGES * PAGE} drafts or articles"
+                )
             answer = await lister(page * PAGE, PAGE)
             for entry in answer.items:
                 for item in entry.news_item:
                     if not item.is_deleted:
-                        out.append((item.title, {item.thumb_media_id, *item.image_media_ids}, item.content))
+                        out.append(
+                            (item.title, {item.thumb_media_id, *item.image_media_ids}, item.content)
+                        )
             if (page + 1) * PAGE >= answer.total_count:
                 break
     return out
 
 
-async def _listed(session: AccountSession, uploads: list[UploadRecord], usage: Usage,
-                  limit: int) -> list[MaterialRow]:
+async def _listed(
+    session: AccountSession, uploads: list[UploadRecord], usage: Usage, limit: int
+) -> list[MaterialRow]:
     assert session.client is not None
     mine = {u.media_id for u in uploads}
     rows: list[MaterialRow] = []
     for page in range(MAX_PAGES):
         answer = await session.client.material_batchget("image", page * PAGE, PAGE)
-        rows += [MaterialRow(i.media_id, i.name, i.url, i.update_time, i.media_id in mine,
-                             tuple(usage.users.get(i.media_id, ()))) for i in answer.items]
+        rows += [
+            MaterialRow(
+                i.media_id,
+                i.name,
+                i.url,
+                i.update_time,
+                i.media_id in mine,
+                tuple(usage.users.get(i.media_id, ())),
+            )
+            for i in answer.items
+        ]
         if (page + 1) * PAGE >= min(answer.total_count, limit):
             break
     return rows[:limit]

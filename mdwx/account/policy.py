@@ -15,11 +15,16 @@ from mdwx.errors import MdwxError
 
 POLICY_48001 = (
     "since July 2025 personal and unverified accounts have lost this call (WeChat's 发布能力 policy; "
-    "mass send, preview, comments and analytics always needed verification)")
-PASTE_ROUTE = ("verify the account (mp.weixin.qq.com → 设置与开发 → 账号设置), or publish by hand: "
-               "`mdwx preview POST` and paste the article with its copy button into the editor")
-CLOSED_HINT = ("open them with `mdwx comments POST --open` (or comments: open in the front matter); "
-               "an account without the comment permission (unverified) cannot")
+    "mass send, preview, comments and analytics always needed verification)"
+)
+PASTE_ROUTE = (
+    "verify the account (mp.weixin.qq.com → 设置与开发 → 账号设置), or publish by hand: "
+    "`mdwx preview POST` and paste the article with its copy button into the editor"
+)
+CLOSED_HINT = (
+    "open them with `mdwx comments POST --open` (or comments: open in the front matter); "
+    "an account without the comment permission (unverified) cannot"
+)
 
 
 def explained(exc: MdwxError) -> MdwxError:
@@ -29,8 +34,13 @@ def explained(exc: MdwxError) -> MdwxError:
     if not isinstance(exc, PermissionDenied):
         return exc
     if exc.errcode == 88000:
-        return PermissionDenied(88000, exc.errmsg, exc.endpoint, CLOSED_HINT,
-                                meaning="comments are not open for this article")
+        return PermissionDenied(
+            88000,
+            exc.errmsg,
+            exc.endpoint,
+            CLOSED_HINT,
+            meaning="comments are not open for this article",
+        )
     if exc.errcode == 48001:
         return PermissionDenied(48001, exc.errmsg, exc.endpoint, PASTE_ROUTE, meaning=POLICY_48001)
     return exc

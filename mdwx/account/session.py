@@ -60,8 +60,9 @@ def site_config(folder: Path, options: Options) -> tuple[SiteConfig, Options]:
 
 
 @contextlib.asynccontextmanager
-async def open_account(folder: Path, options: Options | None = None, *, need_client: bool = True,
-                       **client_options: Any) -> AsyncIterator[AccountSession]:
+async def open_account(
+    folder: Path, options: Options | None = None, *, need_client: bool = True, **client_options: Any
+) -> AsyncIterator[AccountSession]:
     """Open the account of the site at ``folder``; the state and the client close on leaving.
 
     Raises :class:`~mdwx.errors.ConfigError` (no credentials while ``need_client``, an
@@ -72,16 +73,30 @@ async def open_account(folder: Path, options: Options | None = None, *, need_cli
 
     options = options or Options()
     config, options = site_config(folder, options)
-    if need_client and not options.sandbox and not (options.credentials and options.credentials.complete):
+    if (
+        need_client
+        and not options.sandbox
+        and not (options.credentials and options.credentials.complete)
+    ):
         from mdwx.errors import ConfigError
 
-        raise ConfigError("WeChat credentials are missing",
-                          hint="set WECHAT_APPID and WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN), or pass --sandbox")
+        raise ConfigError(
+            "WeChat credentials are missing",
+            hint="set WECHAT_APPID and WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN), or pass --sandbox",
+        )
     with State.open(config.state_path) as state:
-        async with connect(config, options, need_client=need_client, account=options.account,
-                           **client_options) as conn:
-            yield AccountSession(config, state.for_backend(config.backend), conn.client, conn.appid,
-                                 options.account, config.backend, conn.sandbox)
+        async with connect(
+            config, options, need_client=need_client, account=options.account, **client_options
+        ) as conn:
+            yield AccountSession(
+                config,
+                state.for_backend(config.backend),
+                conn.client,
+                conn.appid,
+                options.account,
+                config.backend,
+                conn.sandbox,
+            )
 
 
 def _named(config: SiteConfig, name: str) -> Any:
@@ -93,8 +108,10 @@ def _named(config: SiteConfig, name: str) -> Any:
     if account is None:
         known = ", ".join(sorted(config.accounts)) or "none"
         close = difflib.get_close_matches(name, sorted(config.accounts), n=1)
-        raise ConfigError(f"no account {name!r} in the site's config (known: {known})"
-                          + (f" (did you mean {close[0]!r}?)" if close else ""),
-                          path=config.config_path or config.root,
-                          hint=f"add [accounts.{name}] with appid and secret_env to mdwx.toml")
+        raise ConfigError(
+            f"no account {name!r} in the site's config (known: {known})"
+            + (f" (did you mean {close[0]!r}?)" if close else ""),
+            path=config.config_path or config.root,
+            hint=f"add [accounts.{name}] with appid and secret_env to mdwx.toml",
+        )
     return account

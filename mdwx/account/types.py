@@ -48,8 +48,12 @@ class DoctorReport:
         raise KeyError(name)
 
     def to_json(self) -> dict[str, Any]:
-        return {"account": self.account, "backend": self.backend, "ok": self.ok,
-                "checks": [c.to_json() for c in self.checks]}
+        return {
+            "account": self.account,
+            "backend": self.backend,
+            "ok": self.ok,
+            "checks": [c.to_json() for c in self.checks],
+        }
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,11 @@ class AccountListing:
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"items": [i.to_json() for i in self.items], "totals": self.totals, "notes": self.notes}
+        return {
+            "items": [i.to_json() for i in self.items],
+            "totals": self.totals,
+            "notes": self.notes,
+        }
 
 
 @dataclass(frozen=True)
@@ -115,7 +123,11 @@ class ReconcileReport:
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"applied": self.applied, "orphans": [o.to_json() for o in self.orphans], "notes": self.notes}
+        return {
+            "applied": self.applied,
+            "orphans": [o.to_json() for o in self.orphans],
+            "notes": self.notes,
+        }
 
 
 @dataclass(frozen=True)
@@ -149,8 +161,14 @@ class MaterialsReport:
     applied: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"counts": self.counts, "caps": self.caps, "items": [i.to_json() for i in self.items],
-                "prunable": [i.to_json() for i in self.prunable], "kept": self.kept, "applied": self.applied}
+        return {
+            "counts": self.counts,
+            "caps": self.caps,
+            "items": [i.to_json() for i in self.items],
+            "prunable": [i.to_json() for i in self.prunable],
+            "kept": self.kept,
+            "applied": self.applied,
+        }
 
 
 @dataclass(frozen=True)
@@ -177,8 +195,14 @@ class CommentsReport:
     comments: list[CommentRow] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "msg_data_id": self.msg_data_id, "index": self.index, "done": self.done,
-                "total": self.total, "comments": [c.to_json() for c in self.comments]}
+        return {
+            "path": self.path,
+            "msg_data_id": self.msg_data_id,
+            "index": self.index,
+            "done": self.done,
+            "total": self.total,
+            "comments": [c.to_json() for c in self.comments],
+        }
 
 
 STAT_FIELDS = ("read_user", "share_user", "zaikan_user", "like_user", "comment_count")
@@ -211,5 +235,9 @@ class StatsReport:
     is_delay: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"since": self.since, "until": self.until, "is_delay": self.is_delay,
-                "rows": [r.to_json() for r in self.rows]}
+        return {
+            "since": self.since,
+            "until": self.until,
+            "is_delay": self.is_delay,
+            "rows": [r.to_json() for r in self.rows],
+        }

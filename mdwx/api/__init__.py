@@ -60,15 +60,50 @@ if TYPE_CHECKING:
     from mdwx.wechat.errors import WeChatError
 
 #: Names defined by the pipeline's heavier modules, imported when first used.
-_LAZY = {"Events": "mdwx.publish.results", "PostResult": "mdwx.publish.results", "PostReport": "mdwx.build",
-         "PublishError": "mdwx.publish.plan", "WeChatError": "mdwx.wechat.errors"}
+_LAZY = {
+    "Events": "mdwx.publish.results",
+    "PostResult": "mdwx.publish.results",
+    "PostReport": "mdwx.build",
+    "PublishError": "mdwx.publish.plan",
+    "WeChatError": "mdwx.wechat.errors",
+}
 
 __all__ = [
-    "AccountCredentials", "ArticleError", "AssetError", "BuildReport", "CheckReport", "ConfigError", "ConfirmDelete", "Credentials",
-    "DeleteResult", "DeleteTarget", "Events", "MdwxError", "Options", "Post", "PostReport", "PostResult",
-    "PublishError", "PublishReport", "RenderError", "RunningLoopError", "SandboxInfo", "Source", "Sources",
-    "StateError", "StatusReport", "StatusRow", "SupersededArticle", "WeChatError", "aio", "build", "check",
-    "delete", "delete_all", "publish", "status",
+    "AccountCredentials",
+    "ArticleError",
+    "AssetError",
+    "BuildReport",
+    "CheckReport",
+    "ConfigError",
+    "ConfirmDelete",
+    "Credentials",
+    "DeleteResult",
+    "DeleteTarget",
+    "Events",
+    "MdwxError",
+    "Options",
+    "Post",
+    "PostReport",
+    "PostResult",
+    "PublishError",
+    "PublishReport",
+    "RenderError",
+    "RunningLoopError",
+    "SandboxInfo",
+    "Source",
+    "Sources",
+    "StateError",
+    "StatusReport",
+    "StatusRow",
+    "SupersededArticle",
+    "WeChatError",
+    "aio",
+    "build",
+    "check",
+    "delete",
+    "delete_all",
+    "publish",
+    "status",
 ]
 
 T = TypeVar("T")
@@ -127,8 +162,10 @@ def _run(name: str, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(make())
-    raise RunningLoopError(f"mdwx.api.{name}() was called inside a running event loop; "
-                           f"use `await mdwx.api.aio.{name}(...)` there")
+    raise RunningLoopError(
+        f"mdwx.api.{name}() was called inside a running event loop; "
+        f"use `await mdwx.api.aio.{name}(...)` there"
+    )
 
 
 def check(posts: Sources, options: Options | None = None) -> CheckReport:
@@ -174,8 +211,14 @@ def status(posts: Sources, options: Options | None = None) -> StatusReport:
     return _run("status", lambda: aio.status(posts, options))
 
 
-def delete(post: Sources, options: Options | None = None, *, article: str | None = None,
-           index: int = 0, confirm: ConfirmDelete | None = None) -> DeleteResult:
+def delete(
+    post: Sources,
+    options: Options | None = None,
+    *,
+    article: str | None = None,
+    index: int = 0,
+    confirm: ConfirmDelete | None = None,
+) -> DeleteResult:
     """Delete one post's article (or, with ``article``, one of its earlier ones) from WeChat.
 
     The synchronous form of :func:`mdwx.api.aio.delete`, which describes the arguments.
@@ -183,11 +226,18 @@ def delete(post: Sources, options: Options | None = None, *, article: str | None
     :class:`ConfigError` (credentials), :class:`WeChatError` (WeChat refused) and
     :class:`RunningLoopError` (inside a loop).
     """
-    return _run("delete", lambda: aio.delete(post, options, article=article, index=index, confirm=confirm))
+    return _run(
+        "delete", lambda: aio.delete(post, options, article=article, index=index, confirm=confirm)
+    )
 
 
-def delete_all(posts: Sources, options: Options | None = None, *, index: int = 0,
-               confirm: Callable[[list[DeleteTarget]], bool] | None = None) -> list[DeleteResult]:
+def delete_all(
+    posts: Sources,
+    options: Options | None = None,
+    *,
+    index: int = 0,
+    confirm: Callable[[list[DeleteTarget]], bool] | None = None,
+) -> list[DeleteResult]:
     """Delete the current article of every post in ``posts`` (folders expanded), asked once.
 
     The synchronous form of :func:`mdwx.api.aio.delete_all`, which describes the arguments;
@@ -217,6 +267,23 @@ from mdwx.api.account import (  # noqa: E402  (after _run, which they use)
     stats,
 )
 
-__all__ += ["AccountItem", "AccountListing", "CommentRow", "CommentsReport", "DoctorCheck", "DoctorReport",
-            "MaterialRow", "MaterialsReport", "Orphan", "ReconcileReport", "StatsReport", "StatsRow",
-            "account_list", "comments", "doctor", "materials", "reconcile", "stats"]
+__all__ += [
+    "AccountItem",
+    "AccountListing",
+    "CommentRow",
+    "CommentsReport",
+    "DoctorCheck",
+    "DoctorReport",
+    "MaterialRow",
+    "MaterialsReport",
+    "Orphan",
+    "ReconcileReport",
+    "StatsReport",
+    "StatsRow",
+    "account_list",
+    "comments",
+    "doctor",
+    "materials",
+    "reconcile",
+    "stats",
+]

@@ -37,9 +37,26 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-__all__ = ["AccountItem", "AccountListing", "CommentRow", "CommentsReport", "DoctorCheck", "DoctorReport",
-           "MaterialRow", "MaterialsReport", "Orphan", "ReconcileReport", "StatsReport", "StatsRow",
-           "account_list", "comments", "doctor", "materials", "reconcile", "stats"]
+__all__ = [
+    "AccountItem",
+    "AccountListing",
+    "CommentRow",
+    "CommentsReport",
+    "DoctorCheck",
+    "DoctorReport",
+    "MaterialRow",
+    "MaterialsReport",
+    "Orphan",
+    "ReconcileReport",
+    "StatsReport",
+    "StatsRow",
+    "account_list",
+    "comments",
+    "doctor",
+    "materials",
+    "reconcile",
+    "stats",
+]
 
 
 def _in_new_loop(name: str, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -55,8 +72,10 @@ def _in_new_loop(name: str, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
         return asyncio.run(make())
     from mdwx.api import RunningLoopError
 
-    raise RunningLoopError(f"mdwx.api.{name}() was called inside a running event loop; await the coroutine "
-                           f"of mdwx.account instead")
+    raise RunningLoopError(
+        f"mdwx.api.{name}() was called inside a running event loop; await the coroutine "
+        f"of mdwx.account instead"
+    )
 
 
 def doctor(site: Path | str = ".", options: Options | None = None) -> DoctorReport:
@@ -66,31 +85,53 @@ def doctor(site: Path | str = ".", options: Options | None = None) -> DoctorRepo
     return _in_new_loop("doctor", lambda: run(Path(site), options))
 
 
-def account_list(site: Path | str = ".", options: Options | None = None, *,
-                 kinds: tuple[str, ...] = ("drafts", "published", "sent"), limit: int = 200) -> AccountListing:
+def account_list(
+    site: Path | str = ".",
+    options: Options | None = None,
+    *,
+    kinds: tuple[str, ...] = ("drafts", "published", "sent"),
+    limit: int = 200,
+) -> AccountListing:
     """The account's drafts, published articles and recorded sends, joined with their posts."""
     from mdwx.account.content import account_list as run
 
     return _in_new_loop("account_list", lambda: run(Path(site), options, kinds=kinds, limit=limit))
 
 
-def reconcile(site: Path | str = ".", options: Options | None = None, *, apply: bool = False) -> ReconcileReport:
+def reconcile(
+    site: Path | str = ".", options: Options | None = None, *, apply: bool = False
+) -> ReconcileReport:
     """Marked articles the state does not record: adopted or deleted with ``apply``."""
     from mdwx.account.content import reconcile as run
 
     return _in_new_loop("reconcile", lambda: run(Path(site), options, apply=apply))
 
 
-def materials(site: Path | str = ".", options: Options | None = None, *, action: str = "count",
-              apply: bool = False, limit: int = 200) -> MaterialsReport:
+def materials(
+    site: Path | str = ".",
+    options: Options | None = None,
+    *,
+    action: str = "count",
+    apply: bool = False,
+    limit: int = 200,
+) -> MaterialsReport:
     """``count``, ``list`` or ``prune`` (deleting only with ``apply``) the material library."""
     from mdwx.account.materials import materials as run
 
-    return _in_new_loop("materials", lambda: run(Path(site), options, action=action, apply=apply, limit=limit))
+    return _in_new_loop(
+        "materials", lambda: run(Path(site), options, action=action, apply=apply, limit=limit)
+    )
 
 
-def comments(post: Path | str, options: Options | None = None, *, action: str = "list",
-             comment_id: int | None = None, text: str = "", index: int = 0) -> CommentsReport:
+def comments(
+    post: Path | str,
+    options: Options | None = None,
+    *,
+    action: str = "list",
+    comment_id: int | None = None,
+    text: str = "",
+    index: int = 0,
+) -> CommentsReport:
     """Act on a post's comments, then list them.
 
     ``action``: ``list``, ``open``, ``close``, ``reply``, ``elect``, ``unelect``, ``delete``
@@ -98,13 +139,25 @@ def comments(post: Path | str, options: Options | None = None, *, action: str = 
     """
     from mdwx.account.feedback import comments as run
 
-    return _in_new_loop("comments", lambda: run(Path(post), options, action=action, comment_id=comment_id, text=text,
-                                        index=index))
+    return _in_new_loop(
+        "comments",
+        lambda: run(
+            Path(post), options, action=action, comment_id=comment_id, text=text, index=index
+        ),
+    )
 
 
-def stats(site: Path | str = ".", options: Options | None = None, *, posts: list[Path] | None = None,
-          since: dt.date | None = None, until: dt.date | None = None) -> StatsReport:
+def stats(
+    site: Path | str = ".",
+    options: Options | None = None,
+    *,
+    posts: list[Path] | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> StatsReport:
     """Reads, shares, 在看, likes and comments per article published in the range."""
     from mdwx.account.feedback import stats as run
 
-    return _in_new_loop("stats", lambda: run(Path(site), options, posts=posts, since=since, until=until))
+    return _in_new_loop(
+        "stats", lambda: run(Path(site), options, posts=posts, since=since, until=until)
+    )

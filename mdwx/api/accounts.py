@@ -52,19 +52,25 @@ def named_account(post: SitePost, name: str) -> Account:
     if account is None:
         known = ", ".join(sorted(post.config.accounts)) or "none"
         close = difflib.get_close_matches(name, sorted(post.config.accounts), n=1)
-        raise ConfigError(f"no account {name!r} in the site's config (known: {known})"
-                          + (f" (did you mean {close[0]!r}?)" if close else ""),
-                          path=post.config.config_path or post.config.root,
-                          hint=f"add [accounts.{name}] with appid and secret_env to mdwx.toml")
+        raise ConfigError(
+            f"no account {name!r} in the site's config (known: {known})"
+            + (f" (did you mean {close[0]!r}?)" if close else ""),
+            path=post.config.config_path or post.config.root,
+            hint=f"add [accounts.{name}] with appid and secret_env to mdwx.toml",
+        )
     return account
 
 
 def on_account(post: SitePost, account: Account, options: Options) -> SitePost:
     """``post`` with ``account``'s backend, api_base and limits laid over its site's config."""
-    return replace(post, config=account_config(post.config, account, api_base_given=bool(options.api_base)))
+    return replace(
+        post, config=account_config(post.config, account, api_base_given=bool(options.api_base))
+    )
 
 
-def routes(post: SitePost, options: Options, *, strict: bool = True, article: Article | None = None) -> list[Route]:
+def routes(
+    post: SitePost, options: Options, *, strict: bool = True, article: Article | None = None
+) -> list[Route]:
     """Where ``post`` goes: one :class:`Route` per account, or one to the call's credentials.
 
     The accounts are the front matter's ``accounts``, narrowed by ``options.account``.
@@ -87,7 +93,13 @@ def routes(post: SitePost, options: Options, *, strict: bool = True, article: Ar
         listed = ()
     if chosen is not None:
         if listed and chosen.name not in listed:
-            return [Route(post, chosen, skipped=f"skipped: the post is for {', '.join(listed)}, not {chosen.name}")]
+            return [
+                Route(
+                    post,
+                    chosen,
+                    skipped=f"skipped: the post is for {', '.join(listed)}, not {chosen.name}",
+                )
+            ]
         return [Route(on_account(post, chosen, options), chosen)]
     if not listed:
         return [Route(post, None)]
@@ -102,9 +114,15 @@ def account_options(options: Options, account: Account | None, *, need_client: b
     :class:`ConfigError` naming the environment variable the account's config names.
     """
     if account is None:
-        if need_client and not options.sandbox and not (options.credentials or Credentials()).complete:
-            raise ConfigError("WeChat credentials are missing",  # as the client says: one message
-                              hint="set WECHAT_APPID and WECHAT_APPSECRET or WECHAT_ACCESS_TOKEN, or pass --sandbox")
+        if (
+            need_client
+            and not options.sandbox
+            and not (options.credentials or Credentials()).complete
+        ):
+            raise ConfigError(
+                "WeChat credentials are missing",  # as the client says: one message
+                hint="set WECHAT_APPID and WECHAT_APPSECRET or WECHAT_ACCESS_TOKEN, or pass --sandbox",
+            )
         return options
     given = options.accounts
     found: Credentials | None
@@ -115,14 +133,23 @@ def account_options(options: Options, account: Account | None, *, need_client: b
     else:
         found = given(account)
     if found is not None and not isinstance(found, Credentials):
-        raise ConfigError(f"the credentials given for account {account.name!r} are not mdwx.api.Credentials")
+        raise ConfigError(
+            f"the credentials given for account {account.name!r} are not mdwx.api.Credentials"
+        )
     found = found or Credentials()
-    credentials = Credentials(appid=account.appid, secret=found.secret,
-                              access_token=found.access_token, relay_key=found.relay_key)
+    credentials = Credentials(
+        appid=account.appid,
+        secret=found.secret,
+        access_token=found.access_token,
+        relay_key=found.relay_key,
+    )
     if need_client and not options.sandbox and not credentials.complete:
         names = " or ".join(n for n in (account.secret_env, account.token_env) if n)
-        raise ConfigError(f"account {account.name!r} has no credentials", path=None,
-                          hint=f"set {names} (named by [accounts.{account.name}] in mdwx.toml)")
+        raise ConfigError(
+            f"account {account.name!r} has no credentials",
+            path=None,
+            hint=f"set {names} (named by [accounts.{account.name}] in mdwx.toml)",
+        )
     return replace(options, credentials=credentials)
 
 
@@ -135,13 +162,17 @@ def by_account(items: list[Route]) -> list[tuple[Account | None, list[int]]]:
     return list(groups.values())
 
 
-def account_config(config: SiteConfig, account: Account, *, api_base_given: bool = False) -> SiteConfig:
+def account_config(
+    config: SiteConfig, account: Account, *, api_base_given: bool = False
+) -> SiteConfig:
     """``config`` as ``account`` sees it: its backend, api_base and limits laid over the site's.
 
     ``api_base_given``: the caller chose an API base for the whole call (it wins).
     """
-    changes: dict[str, Any] = {"limits": replace(config.limits, **dict(account.limits)),
-                               "draft": replace(config.draft, **dict(account.draft))}
+    changes: dict[str, Any] = {
+        "limits": replace(config.limits, **dict(account.limits)),
+        "draft": replace(config.draft, **dict(account.draft)),
+    }
     if account.backend:
         changes["backend"] = account.backend
     if account.api_base and not api_base_given:

@@ -55,8 +55,17 @@ if TYPE_CHECKING:
     from mdwx.publish.state.post_inputs import PostInputs
     from mdwx.publish.state.store import State
 
-__all__ = ["Source", "Sources", "build", "check", "delete", "delete_all", "publish", "site_posts", "status"]
-
+__all__ = [
+    "Source",
+    "Sources",
+    "build",
+    "check",
+    "delete",
+    "delete_all",
+    "publish",
+    "site_posts",
+    "status",
+]
 
 
 async def check(posts: Sources, options: Options | None = None) -> CheckReport:
@@ -115,11 +124,15 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
         if not options.dry_run:
             for group, items in runs:
                 with open_state(group, report.notes) as state:
-                    remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
+                    remember_run_failure(
+                        state, [(i.post.relative, i.name or "") for i in items], exc
+                    )
         raise
     gated = []
     for _, items in runs:
-        kept = inputs.find(items)  # posts unchanged since their last successful run: not gated again
+        kept = inputs.find(
+            items
+        )  # posts unchanged since their last successful run: not gated again
         gated.append((items, kept, await _gate(items, options, inputs, skip=kept)))
     for items, _, verdicts in gated:  # a 多图文 bundle is judged whole (mdwx.api.bundles)
         refuse_bundles(items, verdicts, options)
@@ -128,21 +141,33 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
         # plan is checked against each account's quota before the first request.
         states = [stack.enter_context(open_state(group, report.notes)) for group, _ in runs]
         try:
-            await check_plan([(items, ready) for items, _, ready in gated], states, accounts, options)
+            await check_plan(
+                [(items, ready) for items, _, ready in gated], states, accounts, options
+            )
         except QuotaExceeded as exc:  # nothing was sent: every post is remembered to be retried
             if not options.dry_run:
                 for state, (_, items) in zip(states, runs, strict=True):
-                    remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
+                    remember_run_failure(
+                        state, [(i.post.relative, i.name or "") for i in items], exc
+                    )
             raise
         for (items, kept, ready), state in zip(gated, states, strict=True):
-            report.posts += await _send_site(items, ready, kept, state, accounts, options, report, inputs)
+            report.posts += await _send_site(
+                items, ready, kept, state, accounts, options, report, inputs
+            )
     return report
 
 
-async def _send_site(items: list[Route], ready: list[Prepared | MdwxError | None],
-                     kept: dict[int, PostInputs], state: State, accounts: dict[str | None, Options],
-                     options: Options, report: PublishReport,
-                     inputs: UnchangedPosts) -> list[PostResult]:
+async def _send_site(
+    items: list[Route],
+    ready: list[Prepared | MdwxError | None],
+    kept: dict[int, PostInputs],
+    state: State,
+    accounts: dict[str | None, Options],
+    options: Options,
+    report: PublishReport,
+    inputs: UnchangedPosts,
+) -> list[PostResult]:
     """One site's routes sent account by account (the plan was checked); a result per route.
 
     ``kept`` holds the routes unchanged since their last successful run (replayed, not sent).
@@ -153,7 +178,9 @@ async def _send_site(items: list[Route], ready: list[Prepared | MdwxError | None
     appids: dict[str, str] = {}
     try:
         for account, indexes in by_account(items):
-            prepared = {items[i].post.path: p for i in indexes if isinstance(p := ready[i], Prepared)}
+            prepared = {
+                items[i].post.path: p for i in indexes if isinstance(p := ready[i], Prepared)
+            }
             for index in indexes:
                 if isinstance(error := ready[index], MdwxError):
                     results[index] = _refused(items[index], error)
@@ -161,9 +188,15 @@ async def _send_site(items: list[Route], ready: list[Prepared | MdwxError | None
             if not sending:
                 continue
             unchanged = {items[i].post.path: kept[i] for i in sending if i in kept}
-            sent = await _publish_to(account, [items[i].post for i in sending], state,
-                                     accounts[account.name if account else None], report, prepared,
-                                     (inputs, unchanged, appids))
+            sent = await _publish_to(
+                account,
+                [items[i].post for i in sending],
+                state,
+                accounts[account.name if account else None],
+                report,
+                prepared,
+                (inputs, unchanged, appids),
+            )
             for index, result in zip(sending, sent, strict=True):
                 result.account = account.name if account else None
                 results[index] = result
@@ -177,8 +210,9 @@ async def _send_site(items: list[Route], ready: list[Prepared | MdwxError | None
     return results
 
 
-async def _gate(items: list[Route], options: Options, inputs: UnchangedPosts,
-                skip: Container[int] = ()) -> list[Prepared | MdwxError | None]:
+async def _gate(
+    items: list[Route], options: Options, inputs: UnchangedPosts, skip: Container[int] = ()
+) -> list[Prepared | MdwxError | None]:
     """Per route: its post prepared and checked, or why the post is refused.
 
     A post refused for one account is refused for all (:func:`mdwx.api.routed.gate_routes`),
@@ -199,7 +233,9 @@ async def _gate(items: list[Route], options: Options, inputs: UnchangedPosts,
             taken = [items[i] for i in indexes]
             with noting(inputs.used_by(taken[0].post)):
                 ready = gate_routes(taken, options)
-            await check_fetched_covers(taken, ready, options)  # known once fetched: still before sending
+            await check_fetched_covers(
+                taken, ready, options
+            )  # known once fetched: still before sending
             for index, prepared in zip(indexes, ready, strict=True):
                 found[index] = prepared
         except ConfigError:
@@ -221,12 +257,21 @@ def _refused(item: Route, error: MdwxError) -> PostResult:
     from mdwx.source.article import EmptyPost
 
     if isinstance(error, EmptyPost):
-        result = PostResult(path=str(item.post.path), account=item.name, status="skipped",
-                            actions=["skipped: empty page"])
+        result = PostResult(
+            path=str(item.post.path),
+            account=item.name,
+            status="skipped",
+            actions=["skipped: empty page"],
+        )
         result.add(Diagnostic(error.message, error.path, error.line, code=error.code))
         return result
-    return PostResult(path=str(item.post.path), account=item.name, status="failed", error=error,
-                      title=front_matter_title(item.post))
+    return PostResult(
+        path=str(item.post.path),
+        account=item.name,
+        status="failed",
+        error=error,
+        title=front_matter_title(item.post),
+    )
 
 
 def _unsent(item: Route) -> PostResult:
@@ -255,9 +300,15 @@ def _every_error(item: Route) -> MdwxError:
     return found or item.error
 
 
-async def _publish_to(account: Account | None, posts: list[SitePost], state: State, options: Options,
-                      report: PublishReport, prepared: dict[Path, Prepared],
-                      unchanged: tuple[UnchangedPosts, dict[Path, PostInputs], dict[str, str]]) -> list[PostResult]:
+async def _publish_to(
+    account: Account | None,
+    posts: list[SitePost],
+    state: State,
+    options: Options,
+    report: PublishReport,
+    prepared: dict[Path, Prepared],
+    unchanged: tuple[UnchangedPosts, dict[Path, PostInputs], dict[str, str]],
+) -> list[PostResult]:
     """Publish ``posts`` (one site's, bound for one account) with one connection.
 
     ``options`` carries the account's credentials; ``prepared`` is the gate's work, by path;
@@ -269,11 +320,19 @@ async def _publish_to(account: Account | None, posts: list[SitePost], state: Sta
 
     config = posts[0].config
     poll = options.poll_interval or (SANDBOX_POLL if options.sandbox else None)
-    run = PublishOptions(draft=options.draft, wait=options.wait or options.sandbox, dry_run=options.dry_run,
-                         force=options.force, concurrency=options.concurrency,
-                         wait_timeout=options.wait_timeout, lock_timeout=options.lock_timeout,
-                         fetch_transport=options.fetch_transport, backend=options.backend,
-                         now=options.now, due=options.due)
+    run = PublishOptions(
+        draft=options.draft,
+        wait=options.wait or options.sandbox,
+        dry_run=options.dry_run,
+        force=options.force,
+        concurrency=options.concurrency,
+        wait_timeout=options.wait_timeout,
+        lock_timeout=options.lock_timeout,
+        fetch_transport=options.fetch_transport,
+        backend=options.backend,
+        now=options.now,
+        due=options.due,
+    )
     if poll:
         run.poll_interval = poll
         if options.sandbox:
@@ -288,8 +347,13 @@ async def _publish_to(account: Account | None, posts: list[SitePost], state: Sta
         results = await publisher.publish_all(posts)
         if conn.sandbox is not None:
             server = conn.sandbox
-            report.sandboxes.append(SandboxInfo(config.root, server.port, server.appid, server.base_url,
-                                                sandbox_folder(config, name) / "sandbox.db"))
+            report.sandboxes.append(
+                SandboxInfo(
+                    config.root,
+                    server.port,
+                    server.appid,
+                    server.base_url,
+                    sandbox_folder(config, name) / "sandbox.db",
+                )
+            )
     return results
-
-

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
     from mdwx.post_report import PostReport
     from mdwx.source.posts import Post as SitePost
 
-_BUNDLE_LINE = re.compile(r"""^bundle\s*[:=]\s*["']?([\w.\-]{1,64})["']?\s*(?:#.*)?$""", re.M | re.U)
+_BUNDLE_LINE = re.compile(
+    r"""^bundle\s*[:=]\s*["']?([\w.\-]{1,64})["']?\s*(?:#.*)?$""", re.M | re.U
+)
 _HEAD = 16_384  # front matter is at the top: bytes read of a sibling candidate
 
 
@@ -43,7 +45,7 @@ def bundle_named(post: SitePost) -> str:
     if fence not in ("---", "+++"):
         return ""
     end = stripped.find("\n" + fence, 3)
-    found = _BUNDLE_LINE.search(stripped[3:end if end > 0 else len(stripped)])
+    found = _BUNDLE_LINE.search(stripped[3 : end if end > 0 else len(stripped)])
     return found.group(1) if found else ""
 
 
@@ -65,8 +67,10 @@ def recorded_bundles(post: SitePost) -> set[str]:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
-            rows = conn.execute("SELECT DISTINCT bundle FROM articles WHERE source_path = ? AND bundle != ''",
-                                (post.relative,)).fetchall()
+            rows = conn.execute(
+                "SELECT DISTINCT bundle FROM articles WHERE source_path = ? AND bundle != ''",
+                (post.relative,),
+            ).fetchall()
         finally:
             conn.close()
     except sqlite3.Error:
@@ -74,8 +78,9 @@ def recorded_bundles(post: SitePost) -> set[str]:
     return {str(row[0]) for row in rows}
 
 
-def with_bundle_siblings(posts: list[SitePost], options: Options, *,
-                         recorded: bool = True) -> list[SitePost]:
+def with_bundle_siblings(
+    posts: list[SitePost], options: Options, *, recorded: bool = True
+) -> list[SitePost]:
     """``posts`` and every other post of their sites naming one of their bundles, after them.
 
     Siblings come through the gate (:func:`mdwx.source.gate.admit`) from the site's folder,
@@ -107,7 +112,9 @@ def with_bundle_siblings(posts: list[SitePost], options: Options, *,
     return found
 
 
-def refuse_bundles(items: Sequence[Route], found: list[Prepared | MdwxError | None], options: Options) -> None:
+def refuse_bundles(
+    items: Sequence[Route], found: list[Prepared | MdwxError | None], options: Options
+) -> None:
     """Mark every route of a bundle that cannot go out as one message with its error.
 
     ``found`` is the gate's verdict per route (as :func:`mdwx.api.aio._gate` returns it),
@@ -123,17 +130,25 @@ def refuse_bundles(items: Sequence[Route], found: list[Prepared | MdwxError | No
         if isinstance(verdict, Prepared):
             by_path.setdefault(item.post.path, verdict)
             destinations.setdefault(item.post.path, set()).add(
-                (item.account.name if item.account else "", backend_name(item.post.config, options.backend)))
+                (
+                    item.account.name if item.account else "",
+                    backend_name(item.post.config, options.backend),
+                )
+            )
     refused: dict[Path, MdwxError] = {}
     for bundle in bundles_of(list(by_path.values())):
         backends = {b for path in bundle.paths for _, b in destinations[path]}
         problem = split_problem(bundle, {p: frozenset(d) for p, d in destinations.items()}) or next(
-            (e for b in sorted(backends) if (e := bundle_problem(bundle, b)) is not None), None)
+            (e for b in sorted(backends) if (e := bundle_problem(bundle, b)) is not None), None
+        )
         failed = _failed_member(items, found, bundle.name, bundle.root)
         if problem is None and failed is not None:
-            problem = BundleError(f"bundle {bundle.name!r}: its post {failed} is refused, so the bundle is not "
-                                  "sent (a message goes out whole)", path=bundle.paths[0],
-                                  hint=f"fix {failed} (mdwx check shows why)")
+            problem = BundleError(
+                f"bundle {bundle.name!r}: its post {failed} is refused, so the bundle is not "
+                "sent (a message goes out whole)",
+                path=bundle.paths[0],
+                hint=f"fix {failed} (mdwx check shows why)",
+            )
         for path in bundle.paths if problem is not None else ():
             refused[path] = problem  # type: ignore[assignment]
     for index, item in enumerate(items):
@@ -141,16 +156,23 @@ def refuse_bundles(items: Sequence[Route], found: list[Prepared | MdwxError | No
             found[index] = refused[item.post.path]
 
 
-def _failed_member(items: Sequence[Route], found: list[Prepared | MdwxError | None], name: str,
-                   root: Path) -> str | None:
+def _failed_member(
+    items: Sequence[Route], found: list[Prepared | MdwxError | None], name: str, root: Path
+) -> str | None:
     """A post of bundle ``name`` (site ``root``) that the gate refused, by its site path."""
     for item, verdict in zip(items, found, strict=True):
-        if isinstance(verdict, MdwxError) and item.post.config.root == root and bundle_named(item.post) == name:
+        if (
+            isinstance(verdict, MdwxError)
+            and item.post.config.root == root
+            and bundle_named(item.post) == name
+        ):
             return item.post.relative
     return None
 
 
-def check_bundles(posts: Sequence[SitePost], reports: Sequence[PostReport], options: Options) -> None:
+def check_bundles(
+    posts: Sequence[SitePost], reports: Sequence[PostReport], options: Options
+) -> None:
     """``check``'s view of the bundle rules, so it fails exactly where ``publish`` would.
 
     A report of a post whose bundle ``publish`` would refuse fails with the same error; the
@@ -166,7 +188,9 @@ def check_bundles(posts: Sequence[SitePost], reports: Sequence[PostReport], opti
     for post in with_bundle_siblings(list(posts), options, recorded=False):
         taken = [item for item in routes(post, options) if item.skipped is None]
         try:
-            ready: list[Prepared | MdwxError | None] = list(gate_routes(taken, options)) if taken else []
+            ready: list[Prepared | MdwxError | None] = (
+                list(gate_routes(taken, options)) if taken else []
+            )
         except ConfigError:
             raise
         except MdwxError as exc:
@@ -175,8 +199,11 @@ def check_bundles(posts: Sequence[SitePost], reports: Sequence[PostReport], opti
         found += ready
     before = list(found)
     refuse_bundles(items, found, options)
-    refused = {item.post.path: verdict for item, verdict, was in zip(items, found, before, strict=True)
-               if isinstance(verdict, MdwxError) and verdict is not was}
+    refused = {
+        item.post.path: verdict
+        for item, verdict, was in zip(items, found, before, strict=True)
+        if isinstance(verdict, MdwxError) and verdict is not was
+    }
     for post, report in zip(posts, reports, strict=True):
         if post.path in refused and report.error is None:
             report.fail(refused[post.path])

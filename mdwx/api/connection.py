@@ -66,8 +66,14 @@ def state_appid(options: Options, config: SiteConfig, account: str | None = None
 
 
 @contextlib.asynccontextmanager
-async def connect(config: SiteConfig, options: Options, *, need_client: bool = True, account: str | None = None,
-                  **client_options: Any) -> AsyncIterator[Connection]:
+async def connect(
+    config: SiteConfig,
+    options: Options,
+    *,
+    need_client: bool = True,
+    account: str | None = None,
+    **client_options: Any,
+) -> AsyncIterator[Connection]:
     """A client for the real API (``options.credentials``) or an in-process sandbox.
 
     With ``need_client=False`` and no usable credentials the connection has no client (a
@@ -81,13 +87,24 @@ async def connect(config: SiteConfig, options: Options, *, need_client: bool = T
         from mdwx.sandbox import SandboxServer, SandboxSettings
 
         folder = sandbox_folder(config, account)
-        settings = SandboxSettings(appid=inprocess_appid(folder), secret=INPROCESS_SECRET,
-                                   state_path=folder / "sandbox.db", review_seconds=SANDBOX_REVIEW_SECONDS,
-                                   video_review_seconds=SANDBOX_REVIEW_SECONDS)
-        server = await asyncio.to_thread(_start_sandbox, SandboxServer, settings, options.sandbox_port)
+        settings = SandboxSettings(
+            appid=inprocess_appid(folder),
+            secret=INPROCESS_SECRET,
+            state_path=folder / "sandbox.db",
+            review_seconds=SANDBOX_REVIEW_SECONDS,
+            video_review_seconds=SANDBOX_REVIEW_SECONDS,
+        )
+        server = await asyncio.to_thread(
+            _start_sandbox, SandboxServer, settings, options.sandbox_port
+        )
         try:
-            client = WeChatClient(server.appid, server.secret, api_base=server.base_url,
-                                  token_cache=MemoryTokenCache(), **client_options)
+            client = WeChatClient(
+                server.appid,
+                server.secret,
+                api_base=server.base_url,
+                token_cache=MemoryTokenCache(),
+                **client_options,
+            )
             try:
                 yield Connection(client, server.appid, server)
             finally:
@@ -100,12 +117,23 @@ async def connect(config: SiteConfig, options: Options, *, need_client: bool = T
     if not need_client and not usable:
         yield Connection(None, credentials.appid or NO_APPID)
         return
-    check_api_base(config, given=options.api_base, allowed=options.allow_api_base,
-                   account=config.accounts.get(account) if account else None)
-    client = WeChatClient(credentials.appid, credentials.secret, api_base=config.api_base,
-                          access_token=credentials.access_token, token_mode=config.token_endpoint,
-                          token_cache=options.token_cache, transport=options.transport,
-                          relay_key=credentials.relay_key, **client_options)
+    check_api_base(
+        config,
+        given=options.api_base,
+        allowed=options.allow_api_base,
+        account=config.accounts.get(account) if account else None,
+    )
+    client = WeChatClient(
+        credentials.appid,
+        credentials.secret,
+        api_base=config.api_base,
+        access_token=credentials.access_token,
+        token_mode=config.token_endpoint,
+        token_cache=options.token_cache,
+        transport=options.transport,
+        relay_key=credentials.relay_key,
+        **client_options,
+    )
     try:
         if credentials.relay_key and need_client:  # a wrong key stops here, nothing sent yet
             await client.check_relay()

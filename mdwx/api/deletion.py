@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 #: ``delete_all``'s confirmation: every article it would delete, asked once.
 ConfirmDeleteAll = Callable[[list[DeleteTarget]], bool]
-SEVERAL_HINT = "name one post file, or delete every article of several posts with --all (mdwx.api.delete_all)"
+SEVERAL_HINT = (
+    "name one post file, or delete every article of several posts with --all (mdwx.api.delete_all)"
+)
 
 
 @dataclass
@@ -44,8 +46,14 @@ class _Planned:
     handles: tuple[str | None, str | None]  # (article_id, publish_id): the draft API's
 
 
-async def delete(post: Sources, options: Options | None = None, *, article: str | None = None,
-                 index: int = 0, confirm: ConfirmDelete | None = None) -> DeleteResult:
+async def delete(
+    post: Sources,
+    options: Options | None = None,
+    *,
+    article: str | None = None,
+    index: int = 0,
+    confirm: ConfirmDelete | None = None,
+) -> DeleteResult:
     """Delete a post's article from WeChat's publishing library and record it.
 
     ``post`` names one post (a path or an in-memory :class:`~mdwx.api.types.Post` with a
@@ -71,16 +79,31 @@ async def delete(post: Sources, options: Options | None = None, *, article: str 
     planned = _plan(target_post, account, options, article)
     target = planned.target
     if target.status == "deleted":
-        return DeleteResult(target.path, target.media_id, deleted=True, already_deleted=True, title=target.title,
-                            notes=target.notes)
+        return DeleteResult(
+            target.path,
+            target.media_id,
+            deleted=True,
+            already_deleted=True,
+            title=target.title,
+            notes=target.notes,
+        )
     if confirm is not None and not confirm(target):
-        return DeleteResult(target.path, target.media_id, deleted=False, title=target.title, notes=target.notes)
+        return DeleteResult(
+            target.path, target.media_id, deleted=False, title=target.title, notes=target.notes
+        )
     await _send(planned, account_options(options, account, need_client=True), index)
-    return DeleteResult(target.path, target.media_id, deleted=True, title=target.title, notes=target.notes)
+    return DeleteResult(
+        target.path, target.media_id, deleted=True, title=target.title, notes=target.notes
+    )
 
 
-async def delete_all(posts: Sources, options: Options | None = None, *, index: int = 0,
-                     confirm: ConfirmDeleteAll | None = None) -> list[DeleteResult]:
+async def delete_all(
+    posts: Sources,
+    options: Options | None = None,
+    *,
+    index: int = 0,
+    confirm: ConfirmDeleteAll | None = None,
+) -> list[DeleteResult]:
     """Delete the current article of every post in ``posts`` (folders expanded).
 
     For each account each post goes to (front matter ``accounts``, narrowed by
@@ -102,16 +125,33 @@ async def delete_all(posts: Sources, options: Options | None = None, *, index: i
             planned = _plan(route.post, route.account, options, None, missing_ok=True)
             if planned is not None and planned.target.status != "deleted":  # None: nothing recorded
                 plans.append(planned)
-    resolved = {p.account.name if p.account else None: account_options(options, p.account, need_client=True)
-                for p in plans}
+    resolved = {
+        p.account.name if p.account else None: account_options(options, p.account, need_client=True)
+        for p in plans
+    }
     if not plans or (confirm is not None and not confirm([p.target for p in plans])):
-        return [DeleteResult(p.target.path, p.target.media_id, deleted=False, title=p.target.title,
-                             notes=p.target.notes) for p in plans]
+        return [
+            DeleteResult(
+                p.target.path,
+                p.target.media_id,
+                deleted=False,
+                title=p.target.title,
+                notes=p.target.notes,
+            )
+            for p in plans
+        ]
     results = []
     for planned in plans:
         await _send(planned, resolved[planned.account.name if planned.account else None], index)
-        results.append(DeleteResult(planned.target.path, planned.target.media_id, deleted=True,
-                                    title=planned.target.title, notes=planned.target.notes))
+        results.append(
+            DeleteResult(
+                planned.target.path,
+                planned.target.media_id,
+                deleted=True,
+                title=planned.target.title,
+                notes=planned.target.notes,
+            )
+        )
     return results
 
 
@@ -121,20 +161,36 @@ def one_post(post: Sources) -> None:
     if len(items) != 1:
         raise ConfigError(f"delete takes one post, not {len(items)}", hint=SEVERAL_HINT)
     if isinstance(items[0], str | os.PathLike) and Path(items[0]).is_dir():
-        raise ConfigError("delete takes one post, not a folder", path=Path(items[0]), hint=SEVERAL_HINT)
+        raise ConfigError(
+            "delete takes one post, not a folder", path=Path(items[0]), hint=SEVERAL_HINT
+        )
 
 
 @overload
-def _plan(target_post: SitePost, account: Account | None, options: Options, article: str | None) -> _Planned: ...
+def _plan(
+    target_post: SitePost, account: Account | None, options: Options, article: str | None
+) -> _Planned: ...
 
 
 @overload
-def _plan(target_post: SitePost, account: Account | None, options: Options, article: str | None, *,
-          missing_ok: bool) -> _Planned | None: ...
+def _plan(
+    target_post: SitePost,
+    account: Account | None,
+    options: Options,
+    article: str | None,
+    *,
+    missing_ok: bool,
+) -> _Planned | None: ...
 
 
-def _plan(target_post: SitePost, account: Account | None, options: Options, article: str | None, *,
-          missing_ok: bool = False) -> _Planned | None:
+def _plan(
+    target_post: SitePost,
+    account: Account | None,
+    options: Options,
+    article: str | None,
+    *,
+    missing_ok: bool = False,
+) -> _Planned | None:
     """What deleting ``article`` (default: the post's current one) would delete; nothing sent.
 
     ``missing_ok``: None when mdwx recorded no article for the post, instead of MdwxError.
@@ -152,7 +208,9 @@ def _plan(target_post: SitePost, account: Account | None, options: Options, arti
         key = record.source_path if record else target_post.relative
         history = state.superseded(appid, key)
     targets = {o.media_id: (o.status, o.title, True) for o in history}
-    handles: dict[str, tuple[str | None, str | None]] = {o.media_id: (o.article_id, "") for o in history}
+    handles: dict[str, tuple[str | None, str | None]] = {
+        o.media_id: (o.article_id, "") for o in history
+    }
     if record and record.media_id:
         targets[record.media_id] = (record.status, record.title, False)
         handles[record.media_id] = (record.article_id, record.publish_id)
@@ -160,13 +218,19 @@ def _plan(target_post: SitePost, account: Account | None, options: Options, arti
         if record is None or not record.media_id:
             if missing_ok:
                 return None
-            raise MdwxError("mdwx has no article for this post", path=target_post.path,
-                            hint="nothing to delete; `mdwx status` lists what was published")
+            raise MdwxError(
+                "mdwx has no article for this post",
+                path=target_post.path,
+                hint="nothing to delete; `mdwx status` lists what was published",
+            )
         article = record.media_id
     elif article not in targets:
         known = ", ".join(targets) or "none"
-        raise MdwxError(f"article {article} is not one of this post's articles (known: {known})",
-                        path=target_post.path, hint="`mdwx status PATH` lists them")
+        raise MdwxError(
+            f"article {article} is not one of this post's articles (known: {known})",
+            path=target_post.path,
+            hint="`mdwx status PATH` lists them",
+        )
     if record is not None and record.bundle and article == record.media_id:
         from mdwx.publish.bundling import BundleError
 
@@ -175,7 +239,8 @@ def _plan(target_post: SitePost, account: Account | None, options: Options, arti
             f"({record.status}) holds the bundle's other posts too: deleting it would delete them all",
             path=target_post.path,
             hint="remove bundle: from the post and publish the bundle (it is made anew without the post), "
-                 "or delete the draft in the draft box (草稿箱) and the bundle's records with it")
+            "or delete the draft in the draft box (草稿箱) and the bundle's records with it",
+        )
     status_text, title, superseded = targets[article]
     target = DeleteTarget(target_post.path, article, title, status_text, superseded, tuple(notes))
     return _Planned(target_post, account, name, key, target, handles[article])
@@ -186,12 +251,18 @@ async def _send(planned: _Planned, options: Options, index: int) -> None:
     from mdwx.publish.backends import make_backend
 
     post, target = planned.post, planned.target
-    async with connect(post.config, options, account=planned.account.name if planned.account else None) as conn:
+    async with connect(
+        post.config, options, account=planned.account.name if planned.account else None
+    ) as conn:
         assert conn.client is not None  # need_client: a missing credential raised ConfigError
         article_id, publish_id = planned.handles
         await make_backend(planned.backend, conn.client, post.config).delete(
-            target.media_id, status=target.status, article_id=article_id or "", publish_id=publish_id or "",
-            index=index)
+            target.media_id,
+            status=target.status,
+            article_id=article_id or "",
+            publish_id=publish_id or "",
+            index=index,
+        )
         # mdwx publishes one article per item (the contract's FAQ: index 1), so deleting
         # index 0 or 1 removes the post's article.
         with State.open(post.config.state_path) as all_state:
@@ -218,8 +289,11 @@ def _delete_route(post: SitePost, options: Options) -> tuple[SitePost, Account |
     except MdwxError:
         listed = ()
     if len(listed) > 1:
-        raise MdwxError(f"the post goes to accounts {', '.join(listed)}: say which to delete it from",
-                        path=post.path, hint=f"mdwx delete --account {listed[0]} {post.path}")
+        raise MdwxError(
+            f"the post goes to accounts {', '.join(listed)}: say which to delete it from",
+            path=post.path,
+            hint=f"mdwx delete --account {listed[0]} {post.path}",
+        )
     if listed:
         account = post.config.accounts[listed[0]]
         return on_account(post, account, options), account

@@ -40,8 +40,10 @@ def site_posts(posts: Sources, options: Options, *, need_path: str | None = None
             items.append(source)
             continue
         if source.path is None and need_path:
-            raise ConfigError(f"an in-memory post needs a path to {need_path}",
-                              hint="Post(text, path=...): the path is the post's identity on WeChat")
+            raise ConfigError(
+                f"an in-memory post needs a path to {need_path}",
+                hint="Post(text, path=...): the path is the post's identity on WeChat",
+            )
         items.append(InMemory(source.text, source.path, source.meta, source.root))
     return [with_overrides(item, options) for item in admit(items)]
 

@@ -28,8 +28,10 @@ def check_sync(posts: Sources, options: Options) -> CheckReport:
     chosen = site_posts(posts, options)
     reports = []
     for done, post in enumerate(chosen, start=1):
-        reports.append(skipped_report(post, options)
-                       or check_post(post, prepare_with=functools.partial(prepare_routed, options=options)))
+        reports.append(
+            skipped_report(post, options)
+            or check_post(post, prepare_with=functools.partial(prepare_routed, options=options))
+        )
         if options.events is not None:
             options.events.on_checked(post, done, len(chosen))
     check_bundles(chosen, reports, options)  # 多图文: judged whole, as publish judges them
@@ -42,7 +44,14 @@ def build_sync(posts: Sources, options: Options) -> BuildReport:
     events = options.events
     found = site_posts(posts, options)
     skipped = {post.path: report for post in found if (report := skipped_report(post, options))}
-    built = iter(build_posts([post for post in found if post.path not in skipped], out_dir,
-                             events.on_checked if events is not None else None,
-                             prepare_with=functools.partial(prepare_routed, options=options)))
-    return BuildReport([skipped[post.path] if post.path in skipped else next(built) for post in found])
+    built = iter(
+        build_posts(
+            [post for post in found if post.path not in skipped],
+            out_dir,
+            events.on_checked if events is not None else None,
+            prepare_with=functools.partial(prepare_routed, options=options),
+        )
+    )
+    return BuildReport(
+        [skipped[post.path] if post.path in skipped else next(built) for post in found]
+    )

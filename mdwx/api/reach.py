@@ -56,11 +56,14 @@ def one_account(items: Sequence[Any], verb: str) -> str | None:
 
     Raises :class:`ConfigError` naming them when there are several.
     """
-    names = sorted({str(item.name) for item in items if item.skipped is None and item.error is None},
-                   key=str)
+    names = sorted(
+        {str(item.name) for item in items if item.skipped is None and item.error is None}, key=str
+    )
     if len(names) > 1:
-        raise ConfigError(f"the posts go to several accounts ({', '.join(names)}); {verb} one at a time",
-                          hint="name one with --account NAME")
+        raise ConfigError(
+            f"the posts go to several accounts ({', '.join(names)}); {verb} one at a time",
+            hint="name one with --account NAME",
+        )
     taken = [item for item in items if item.skipped is None and item.error is None]
     return taken[0].name if taken else None
 
@@ -70,21 +73,27 @@ def not_a_draft(record: ArticleRecord | None, path: Path) -> ReachError | None:
     if record is not None and record.status == "draft" and record.media_id:
         return None
     status = record.status if record is not None else "not uploaded"
-    return ReachError(f"its article is {status}: WeChat took it out of the draft box (published or "
-                      "sent), and a preview or a 群发 needs one still there. mdwx makes no second draft "
-                      "of an unchanged published post (the next publish would publish it twice)",
-                      path=path,
-                      hint="preview and 群发 a post before publishing it (`mdwx publish --draft PATH`, then "
-                           "`mdwx preview --phone` or `mdwx send`); a changed post gets a new draft with "
-                           "`mdwx publish --force --draft PATH`")
+    return ReachError(
+        f"its article is {status}: WeChat took it out of the draft box (published or "
+        "sent), and a preview or a 群发 needs one still there. mdwx makes no second draft "
+        "of an unchanged published post (the next publish would publish it twice)",
+        path=path,
+        hint="preview and 群发 a post before publishing it (`mdwx publish --draft PATH`, then "
+        "`mdwx preview --phone` or `mdwx send`); a changed post gets a new draft with "
+        "`mdwx publish --force --draft PATH`",
+    )
 
 
 def _was_sent(state: State, appid: str, record: ArticleRecord | None) -> bool:
-    return record is not None and any(s.media_id == record.media_id and s.status != "sending"
-                                      for s in state.mass_sends(appid, record.source_path))
+    return record is not None and any(
+        s.media_id == record.media_id and s.status != "sending"
+        for s in state.mass_sends(appid, record.source_path)
+    )
 
 
-async def gated(paths: Sources, options: Options, verb: str) -> tuple[str | None, list[Any], list[Any]]:
+async def gated(
+    paths: Sources, options: Options, verb: str
+) -> tuple[str | None, list[Any], list[Any]]:
     """The account, the routes taken and each post prepared, before the first request.
 
     Every offline check and every credential is settled here. Raises the first problem found.
@@ -122,14 +131,17 @@ async def gated(paths: Sources, options: Options, verb: str) -> tuple[str | None
     bundles = {(p.post.config.root, p.article.bundle) for p in ready}
     one_bundle = len(bundles) == 1 and all(name for _, name in bundles)
     if len({item.post.path for item in taken}) > 1 and not one_bundle:
-        raise ConfigError(f"{verb} takes one post, or the posts of one bundle: each 群发 is one message",
-                          hint="name one post, or give the posts of one bundle (bundle: in front matter)")
+        raise ConfigError(
+            f"{verb} takes one post, or the posts of one bundle: each 群发 is one message",
+            hint="name one post, or give the posts of one bundle (bundle: in front matter)",
+        )
     return name, taken, ready
 
 
 @contextlib.asynccontextmanager
-async def drafted(paths: Sources, options: Options, *, verb: str,
-                  resend: bool = False) -> AsyncIterator[Drafted]:
+async def drafted(
+    paths: Sources, options: Options, *, verb: str, resend: bool = False
+) -> AsyncIterator[Drafted]:
     """The posts as unsubmitted articles of one account, with the open connection.
 
     Gate the posts, resolve the account, then upload or update each as an unsubmitted
@@ -149,13 +161,20 @@ async def drafted(paths: Sources, options: Options, *, verb: str,
     with open_state(posts, notes) as state:
         acc = account_options(options, account, need_client=True)
         async with connect(posts[0].config, acc, need_client=True, account=name) as conn:
-            run = PublishOptions(draft=True, concurrency=options.concurrency, backend=options.backend,
-                                 fetch_transport=options.fetch_transport, now=options.now,
-                                 lock_timeout=options.lock_timeout)
+            run = PublishOptions(
+                draft=True,
+                concurrency=options.concurrency,
+                backend=options.backend,
+                fetch_transport=options.fetch_transport,
+                now=options.now,
+                lock_timeout=options.lock_timeout,
+            )
             if options.sandbox:
                 run.poll_interval = run.video_poll_interval = SANDBOX_POLL
             publisher = Publisher(conn.client, state, conn.appid, run, options.events)
-            publisher.ready.update({item.post.path: p for item, p in zip(taken, ready, strict=True)})
+            publisher.ready.update(
+                {item.post.path: p for item, p in zip(taken, ready, strict=True)}
+            )
             results = await publisher.publish_all(posts)
             for result in results:
                 if result.error is not None:
@@ -167,8 +186,17 @@ async def drafted(paths: Sources, options: Options, *, verb: str,
                 if error is not None and not (resend and _was_sent(view, conn.appid, record)):
                     raise error
             backend = publisher.backend.name if publisher.backend else "media"
-            yield Drafted(conn, view, conn.appid, backend, name, posts[0].config, posts, results,
-                          [r for r in records if r is not None])
+            yield Drafted(
+                conn,
+                view,
+                conn.appid,
+                backend,
+                name,
+                posts[0].config,
+                posts,
+                results,
+                [r for r in records if r is not None],
+            )
 
 
 @dataclass
@@ -192,14 +220,23 @@ class PreviewResult:
 
     def to_json(self) -> dict[str, Any]:
         """What ``preview --phone --json`` prints."""
-        return {"path": self.path, "title": self.title, "media_id": self.media_id, "to": self.to,
-                "msg_id": self.msg_id, "uploaded": self.uploaded, "account": self.account,
-                "previews": {"used_today": self.previews_used, "left_today": self.previews_left},
-                "warnings": list(self.warnings), "error": None}
+        return {
+            "path": self.path,
+            "title": self.title,
+            "media_id": self.media_id,
+            "to": self.to,
+            "msg_id": self.msg_id,
+            "uploaded": self.uploaded,
+            "account": self.account,
+            "previews": {"used_today": self.previews_used, "left_today": self.previews_left},
+            "warnings": list(self.warnings),
+            "error": None,
+        }
 
 
-def preview_recipient(config: Any, account: str | None, *, wxname: str | None,
-                      openid: str | None) -> Any:
+def preview_recipient(
+    config: Any, account: str | None, *, wxname: str | None, openid: str | None
+) -> Any:
     """Whom a preview goes to: ``--phone``/``--openid``, else ``preview_to``.
 
     The account's ``preview_to`` wins over the site's. Raises :class:`ConfigError` when
@@ -216,13 +253,16 @@ def preview_recipient(config: Any, account: str | None, *, wxname: str | None,
     chosen = config.accounts.get(account) if account else None
     configured = (chosen.preview_to if chosen is not None else None) or config.preview_to
     if not configured:
-        raise ConfigError("whom to send the preview to? no --phone, and no preview_to in mdwx.toml",
-                          hint='mdwx preview POST --phone YOUR_WECHAT_ID, or preview_to = "…" in mdwx.toml')
+        raise ConfigError(
+            "whom to send the preview to? no --phone, and no preview_to in mdwx.toml",
+            hint='mdwx preview POST --phone YOUR_WECHAT_ID, or preview_to = "…" in mdwx.toml',
+        )
     return parse_recipient(configured, where="preview_to")
 
 
-async def phone_preview(path: Path, options: Options, *, wxname: str | None = None,
-                        openid: str | None = None) -> PreviewResult:
+async def phone_preview(
+    path: Path, options: Options, *, wxname: str | None = None, openid: str | None = None
+) -> PreviewResult:
     """Send one post to a follower's phone with ``message/mass/preview``.
 
     The post is uploaded as a draft if needed (unchanged: the same draft is sent again, nothing
@@ -239,25 +279,36 @@ async def phone_preview(path: Path, options: Options, *, wxname: str | None = No
         who = preview_recipient(done.config, done.account, wxname=wxname, openid=openid)
         reserved = done.state.reserve_preview(done.appid, PREVIEW_DAILY_LIMIT)
         if reserved is None:
-            raise ReachError(f"today's {PREVIEW_DAILY_LIMIT} previews are used up for this account",
-                             path=path, hint="WeChat allows about 100 a day; it resets at 00:00 Beijing time")
+            raise ReachError(
+                f"today's {PREVIEW_DAILY_LIMIT} previews are used up for this account",
+                path=path,
+                hint="WeChat allows about 100 a day; it resets at 00:00 Beijing time",
+            )
         used = reserved
         record, result = done.records[0], done.results[0]
         assert record.media_id
         assert done.conn.client is not None  # connected with need_client
         try:
-            msg_id = await done.conn.client.mass_preview(record.media_id, towxname=who.wxname,
-                                                         touser=who.openid)
+            msg_id = await done.conn.client.mass_preview(
+                record.media_id, towxname=who.wxname, touser=who.openid
+            )
         except (OutcomeUnknown, TransportError):  # it may have reached the phone: it stays counted
             raise
         except WeChatError:  # refused for certain: nothing reached the phone
             done.state.release_preview(done.appid)
             raise
-        report = PreviewResult(path=str(done.posts[0].path), title=result.title, media_id=record.media_id,
-                               to=str(who), msg_id=msg_id,
-                               uploaded=bool({UPDATE, UPLOAD} & set(result.steps)),
-                               previews_used=used, previews_left=previews_left(used),
-                               account=done.account, warnings=list(result.warnings))
+        report = PreviewResult(
+            path=str(done.posts[0].path),
+            title=result.title,
+            media_id=record.media_id,
+            to=str(who),
+            msg_id=msg_id,
+            uploaded=bool({UPDATE, UPLOAD} & set(result.steps)),
+            previews_used=used,
+            previews_left=previews_left(used),
+            account=done.account,
+            warnings=list(result.warnings),
+        )
         if report.previews_left <= PREVIEW_WARN_MARGIN:
             report.warnings.append(f"{report.previews_left} previews left today for this account")
         return report

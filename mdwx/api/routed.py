@@ -54,11 +54,15 @@ def skipped_report(post: SitePost, options: Options) -> PostReport | None:
     if not found or any(route.skipped is None for route in found):
         return None
     report = PostReport(post.path)
-    report.diagnostics.append(Diagnostic(found[0].skipped or "skipped", str(post.path), code="not-routed"))
+    report.diagnostics.append(
+        Diagnostic(found[0].skipped or "skipped", str(post.path), code="not-routed")
+    )
     return report
 
 
-def gate_routes(taken: list[Route], options: Options, *, enforce_size: bool = True) -> list[Prepared]:
+def gate_routes(
+    taken: list[Route], options: Options, *, enforce_size: bool = True
+) -> list[Prepared]:
     """Each route's post prepared and its backend's offline rules applied.
 
     One :class:`Prepared` per route, in order (routes that see the post alike share one).
@@ -127,12 +131,19 @@ async def check_fetched_covers(taken: list[Route], ready: list[Prepared], option
     for route, prepared in zip(taken, ready, strict=True):
         article, cover = prepared.article, prepared.cover
         rules = make_rules(backend_name(route.post.config, options.backend), route.post.config)
-        if (cover is None or not is_remote(cover[0]) or not rules.takes_crops or article.post_type == "images"
-                or not (article.pic_crop_235_1 or article.pic_crop_1_1)):
+        if (
+            cover is None
+            or not is_remote(cover[0])
+            or not rules.takes_crops
+            or article.post_type == "images"
+            or not (article.pic_crop_235_1 or article.pic_crop_1_1)
+        ):
             continue
         try:
             if cover[0] not in sizes:
-                loader = AssetLoader(route.post.config, None, "", fetch_transport=options.fetch_transport)
+                loader = AssetLoader(
+                    route.post.config, None, "", fetch_transport=options.fetch_transport
+                )
                 loaded = await loader.load_cover(*cover, article.path, size=True)
                 assert loaded.prepared is not None  # size=True: always prepared
                 sizes[cover[0]] = (loaded.prepared.width, loaded.prepared.height)
@@ -167,10 +178,16 @@ def resolve_credentials(items: list[Route], options: Options) -> dict[str | None
     from mdwx.config import check_api_base
 
     for item in items:  # no secret goes to a host a repository file chose, for any account
-        if item.skipped is None and item.error is None and not options.sandbox:  # --sandbox: loopback
+        if (
+            item.skipped is None and item.error is None and not options.sandbox
+        ):  # --sandbox: loopback
             config = item.post.config
-            check_api_base(config, given=options.api_base, allowed=options.allow_api_base,
-                           account=config.accounts.get(item.name) if item.name else None)
+            check_api_base(
+                config,
+                given=options.api_base,
+                allowed=options.allow_api_base,
+                account=config.accounts.get(item.name) if item.name else None,
+            )
     resolved: dict[str | None, Options] = {}
     for account, _ in by_account(items):
         name = account.name if account else None

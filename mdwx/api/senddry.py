@@ -50,10 +50,18 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
             if target.tag is not None and not target.tag.isdigit() and conn.client is not None:
                 target = (await resolve_tag(conn.client, target))[0]  # a name: WeChat knows its id
         view = state.for_backend(backend_name(post.config, options.backend))
-        found = sorted(((item.post, view.article(appid, item.post.relative)) for item in taken),
-                       key=lambda pair: pair[1].bundle_index if pair[1] is not None else 0)
-        return (name, [p for p, _ in found], appid, target, [r for _, r in found],
-                state.mass_sends(appid, found[0][0].relative))
+        found = sorted(
+            ((item.post, view.article(appid, item.post.relative)) for item in taken),
+            key=lambda pair: pair[1].bundle_index if pair[1] is not None else 0,
+        )
+        return (
+            name,
+            [p for p, _ in found],
+            appid,
+            target,
+            [r for _, r in found],
+            state.mass_sends(appid, found[0][0].relative),
+        )
 
 
 async def dry_send(path: Path | list[Path], options: Options, target: Target) -> SendResult:
@@ -74,32 +82,57 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
         if result.error is not None:
             raise result.error
     name, posts, appid, target, records, sends = await _recorded(paths, options, target)
-    if len(posts) > 1 and (len({r.media_id if r else None for r in records}) != 1
-                           or len({r.bundle if r else "" for r in records} - {""}) != 1):
+    if len(posts) > 1 and (
+        len({r.media_id if r else None for r in records}) != 1
+        or len({r.bundle if r else "" for r in records} - {""}) != 1
+    ):
         from mdwx.errors import ConfigError
 
-        raise ConfigError("send takes one post, or the posts of one bundle: each 群发 is one message",
-                          hint="name one post, or give the posts of one bundle (bundle: in front matter)")
+        raise ConfigError(
+            "send takes one post, or the posts of one bundle: each 群发 is one message",
+            hint="name one post, or give the posts of one bundle (bundle: in front matter)",
+        )
     post, record = posts[0], records[0]
     steps = [step for result in results for step in result.steps]
     title = next((r.title for r in results if r.path == str(post.path)), results[0].title)
-    out = SendResult(path=str(post.path), title=title, to=target.describe(), status="would send",
-                     media_id=record.media_id if record and record.media_id else "", clientmsgid="",
-                     account=name, warnings=[w for r in results for w in r.warnings], actions=steps,
-                     paths=[str(p.path) for p in posts])
+    out = SendResult(
+        path=str(post.path),
+        title=title,
+        to=target.describe(),
+        status="would send",
+        media_id=record.media_id if record and record.media_id else "",
+        clientmsgid="",
+        account=name,
+        warnings=[w for r in results for w in r.warnings],
+        actions=steps,
+        paths=[str(p.path) for p in posts],
+    )
     same = all(any(step in _SAME_VERSION for step in r.steps) for r in results)
     if record is not None and record.media_id and same and all(r is not None for r in records):
-        out.clientmsgid = clientmsgid(appid, target, [(r.source_path, r.content_hash) for r in records])
-        taken = next((s for s in sends if s.clientmsgid == out.clientmsgid and s.status != "sending"), None)
+        out.clientmsgid = clientmsgid(
+            appid, target, [(r.source_path, r.content_hash) for r in records]
+        )
+        taken = next(
+            (s for s in sends if s.clientmsgid == out.clientmsgid and s.status != "sending"), None
+        )
         if taken is not None:
-            out.status, out.msg_id, out.msg_data_id = "already sent", taken.msg_id, taken.msg_data_id
-            out.actions.append("nothing to send: this version was sent to the same followers before")
+            out.status, out.msg_id, out.msg_data_id = (
+                "already sent",
+                taken.msg_id,
+                taken.msg_data_id,
+            )
+            out.actions.append(
+                "nothing to send: this version was sent to the same followers before"
+            )
             return out
         gone = not_a_draft(record, post.path)
         if gone is not None:
             raise gone
-    out.actions.append("send " + ("message/mass/send" if target.openids else "message/mass/sendall")
-                       + f" to {target.describe()}")
+    out.actions.append(
+        "send "
+        + ("message/mass/send" if target.openids else "message/mass/sendall")
+        + f" to {target.describe()}"
+    )
     if target.to_all:
         out.warnings.append(PROTECTION_NOTE)
     return out

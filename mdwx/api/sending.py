@@ -75,14 +75,28 @@ class SendResult:
 
     def to_json(self) -> dict[str, Any]:
         """What ``send --json`` prints (one entry of ``"sends"``)."""
-        return {"path": self.path, "paths": list(self.paths or [self.path]), "title": self.title, "to": self.to, "status": self.status,
-                "media_id": self.media_id, "clientmsgid": self.clientmsgid, "msg_id": self.msg_id,
-                "msg_data_id": self.msg_data_id, "msg_status": self.msg_status, "meaning": self.meaning,
-                "account": self.account, "actions": list(self.actions), "warnings": list(self.warnings),
-                "error": None}
+        return {
+            "path": self.path,
+            "paths": list(self.paths or [self.path]),
+            "title": self.title,
+            "to": self.to,
+            "status": self.status,
+            "media_id": self.media_id,
+            "clientmsgid": self.clientmsgid,
+            "msg_id": self.msg_id,
+            "msg_data_id": self.msg_data_id,
+            "msg_status": self.msg_status,
+            "meaning": self.meaning,
+            "account": self.account,
+            "actions": list(self.actions),
+            "warnings": list(self.warnings),
+            "error": None,
+        }
 
 
-async def resolve_tag(client: WeChatClient | None, target: Target) -> tuple[Target, str, int | None]:
+async def resolve_tag(
+    client: WeChatClient | None, target: Target
+) -> tuple[Target, str, int | None]:
     """The target with a tag named by id, its words, and its follower count (if known).
 
     A tag is looked up with ``tags/get`` (by id or by name); raises :class:`ConfigError`
@@ -96,13 +110,20 @@ async def resolve_tag(client: WeChatClient | None, target: Target) -> tuple[Targ
     assert client is not None
     tags = await client.tags_get()
     wanted = target.tag.strip()
-    found = next((t for t in tags if str(t.id) == wanted), None) or \
-        next((t for t in tags if t.name == wanted), None)
+    found = next((t for t in tags if str(t.id) == wanted), None) or next(
+        (t for t in tags if t.name == wanted), None
+    )
     if found is None:
         known = ", ".join(f"{t.name} ({t.id})" for t in tags) or "none"
-        raise ConfigError(f"the account has no tag {wanted[:40]!r}; its tags: {known}",
-                          hint="--tag takes a tag's name or id")
-    return TargetType(tag=str(found.id)), f"the followers tagged {found.name} ({found.id})", found.count
+        raise ConfigError(
+            f"the account has no tag {wanted[:40]!r}; its tags: {known}",
+            hint="--tag takes a tag's name or id",
+        )
+    return (
+        TargetType(tag=str(found.id)),
+        f"the followers tagged {found.name} ({found.id})",
+        found.count,
+    )
 
 
 def _sent_today(done: Drafted) -> int:
@@ -114,7 +135,11 @@ def _sent_today(done: Drafted) -> int:
             return ""
         return (datetime.fromisoformat(stamp) + timedelta(hours=8)).date().isoformat()
 
-    return sum(1 for s in done.state.mass_sends(done.appid) if s.status != "sending" and day(s.sent_at) == today)
+    return sum(
+        1
+        for s in done.state.mass_sends(done.appid)
+        if s.status != "sending" and day(s.sent_at) == today
+    )
 
 
 async def plan_send(done: Drafted, target: Target) -> tuple[SendPlan, Target]:
@@ -126,9 +151,16 @@ async def plan_send(done: Drafted, target: Target) -> tuple[SendPlan, Target]:
     assert record.media_id
     cid = clientmsgid(done.appid, resolved, [(r.source_path, r.content_hash) for r in done.records])
     earlier = done.state.mass_send(done.appid, cid)
-    plan = SendPlan(path=str(post.path), title=done.results[0].title, to=words, followers=followers,
-                    sent_today=_sent_today(done), media_id=record.media_id, clientmsgid=cid,
-                    again=earlier is not None)
+    plan = SendPlan(
+        path=str(post.path),
+        title=done.results[0].title,
+        to=words,
+        followers=followers,
+        sent_today=_sent_today(done),
+        media_id=record.media_id,
+        clientmsgid=cid,
+        again=earlier is not None,
+    )
     if resolved.to_all:
         from mdwx.wechat.mass_codes import PROTECTION_NOTE
 
@@ -136,25 +168,43 @@ async def plan_send(done: Drafted, target: Target) -> tuple[SendPlan, Target]:
     return plan, resolved
 
 
-async def _take(done: Drafted, plan: SendPlan, target: Target, ignore_reprint: bool) -> tuple[str, str, bool]:
+async def _take(
+    done: Drafted, plan: SendPlan, target: Target, ignore_reprint: bool
+) -> tuple[str, str, bool]:
     """Send (or re-ask with the same clientmsgid): ``msg_id``, ``msg_data_id``, ``existing``."""
     from mdwx.wechat.errors import OutcomeUnknown, WeChatError
 
     client = done.conn.client
     assert client is not None
-    done.state.begin_mass_send(done.appid, plan.clientmsgid, plan.media_id, target.key,
-                               tuple(r.source_path for r in done.records))
+    done.state.begin_mass_send(
+        done.appid,
+        plan.clientmsgid,
+        plan.media_id,
+        target.key,
+        tuple(r.source_path for r in done.records),
+    )
     try:
         if target.openids:
-            sent = await client.mass_send(plan.media_id, target.openids, clientmsgid=plan.clientmsgid,
-                                          ignore_reprint=ignore_reprint)
+            sent = await client.mass_send(
+                plan.media_id,
+                target.openids,
+                clientmsgid=plan.clientmsgid,
+                ignore_reprint=ignore_reprint,
+            )
         else:
-            sent = await client.mass_sendall(plan.media_id, tag_id=None if target.to_all else int(target.tag or 0),
-                                             clientmsgid=plan.clientmsgid, ignore_reprint=ignore_reprint)
+            sent = await client.mass_sendall(
+                plan.media_id,
+                tag_id=None if target.to_all else int(target.tag or 0),
+                clientmsgid=plan.clientmsgid,
+                ignore_reprint=ignore_reprint,
+            )
     except OutcomeUnknown as exc:
-        raise ReachError(f"{exc}; the send may have gone out", path=plan.path,
-                         hint="run the same command again: it asks WeChat for this very send "
-                              "(same clientmsgid) and never sends it twice") from None
+        raise ReachError(
+            f"{exc}; the send may have gone out",
+            path=plan.path,
+            hint="run the same command again: it asks WeChat for this very send "
+            "(same clientmsgid) and never sends it twice",
+        ) from None
     except WeChatError as exc:
         if exc.errcode not in (45066,):  # 45066: an earlier attempt reached WeChat: keep the intent
             done.state.forget_mass_send(done.appid, plan.clientmsgid)
@@ -176,9 +226,12 @@ async def _check(done: Drafted, msg_id: str, plan: SendPlan) -> MassStatus:
     except WeChatError as exc:
         if exc.errcode is None:
             raise
-        raise ReachError(f"WeChat named send {msg_id} for this clientmsgid but message/mass/get does "
-                         f"not know it ({exc.errcode})", path=plan.path,
-                         hint="check the account's 群发 history at mp.weixin.qq.com before sending again") from None
+        raise ReachError(
+            f"WeChat named send {msg_id} for this clientmsgid but message/mass/get does "
+            f"not know it ({exc.errcode})",
+            path=plan.path,
+            hint="check the account's 群发 history at mp.weixin.qq.com before sending again",
+        ) from None
     done.state.record_mass_status(done.appid, msg_id, status.msg_status)
     return status
 
@@ -196,8 +249,10 @@ def one_message(done: Drafted) -> Drafted:
     bundles = {r.bundle for r in done.records}
     media = {r.media_id for r in done.records}
     if len(media) != 1 or len(bundles) != 1 or "" in bundles:
-        raise ConfigError("send takes one post, or the posts of one bundle: each 群发 is one message",
-                          hint="name one post, or give the posts of one bundle (bundle: in front matter)")
+        raise ConfigError(
+            "send takes one post, or the posts of one bundle: each 群发 is one message",
+            hint="name one post, or give the posts of one bundle (bundle: in front matter)",
+        )
     order = sorted(range(len(done.posts)), key=lambda i: done.records[i].bundle_index)
     done.posts = [done.posts[i] for i in order]
     done.results = [done.results[i] for i in order]
@@ -205,8 +260,14 @@ def one_message(done: Drafted) -> Drafted:
     return done
 
 
-async def send(path: Path | Sequence[Path], options: Options, target: Target, *, ignore_reprint: bool = False,
-               confirm: Callable[[SendPlan], bool] | None = None) -> SendResult:
+async def send(
+    path: Path | Sequence[Path],
+    options: Options,
+    target: Target,
+    *,
+    ignore_reprint: bool = False,
+    confirm: Callable[[SendPlan], bool] | None = None,
+) -> SendResult:
     """群发 one post, or one 多图文 bundle's posts as one message, to ``target``.
 
     See the module's docstring for the guarantees.
@@ -223,13 +284,22 @@ async def send(path: Path | Sequence[Path], options: Options, target: Target, *,
         done = one_message(drafts)
         plan, resolved = await plan_send(done, target)
         earlier = done.state.mass_send(done.appid, plan.clientmsgid)
-        result = SendResult(path=plan.path, title=plan.title, to=plan.to, status="sent", media_id=plan.media_id,
-                            clientmsgid=plan.clientmsgid, account=done.account,
-                            warnings=[w for r in done.results for w in r.warnings],
-                            paths=[str(p.path) for p in done.posts])
+        result = SendResult(
+            path=plan.path,
+            title=plan.title,
+            to=plan.to,
+            status="sent",
+            media_id=plan.media_id,
+            clientmsgid=plan.clientmsgid,
+            account=done.account,
+            warnings=[w for r in done.results for w in r.warnings],
+            paths=[str(p.path) for p in done.posts],
+        )
         if earlier is not None and earlier.status != "sending":
             msg_id, msg_data_id, existing = earlier.msg_id, earlier.msg_data_id, True
-            result.actions.append("already sent: this version was sent to the same followers before")
+            result.actions.append(
+                "already sent: this version was sent to the same followers before"
+            )
         else:
             if earlier is not None and _older_than_dedup(earlier.created_at, options):
                 raise ReachError(
@@ -237,8 +307,9 @@ async def send(path: Path | Sequence[Path], options: Options, target: Target, *,
                     "no longer recognises its clientmsgid, so sending again could reach followers twice",
                     path=done.posts[0].path,
                     hint="look in the account's 群发 history (公众号后台 → 内容与互动 → 已群发); if it is not "
-                         "there, send it from the WeChat editor, or change the post (a new version is a new "
-                         "send) and run `mdwx send` again")
+                    "there, send it from the WeChat editor, or change the post (a new version is a new "
+                    "send) and run `mdwx send` again",
+                )
             gone = not_a_draft(done.records[0], done.posts[0].path)
             if gone is not None:  # its draft went with an earlier send to other followers
                 raise gone
@@ -247,8 +318,11 @@ async def send(path: Path | Sequence[Path], options: Options, target: Target, *,
                 result.actions.append("not sent: the draft stays in the box")
                 return result
             msg_id, msg_data_id, existing = await _take(done, plan, resolved, ignore_reprint)
-            result.actions.append("WeChat already had this send (45065): nothing new went out" if existing
-                                  else "sent (message/mass/" + ("send" if resolved.openids else "sendall") + ")")
+            result.actions.append(
+                "WeChat already had this send (45065): nothing new went out"
+                if existing
+                else "sent (message/mass/" + ("send" if resolved.openids else "sendall") + ")"
+            )
         status = await _check(done, msg_id, plan)
         known = done.state.mass_send(done.appid, plan.clientmsgid)
         msg_data_id = (known.msg_data_id if known else "") or msg_data_id
@@ -259,7 +333,11 @@ async def send(path: Path | Sequence[Path], options: Options, target: Target, *,
                 done.state.record_submitted(done.appid, rel, "", msg_data_id)
                 done.state.record_status(done.appid, rel, "published")
         result.status = "already sent" if existing else "sent"
-        result.msg_id, result.msg_data_id, result.msg_status = msg_id, msg_data_id, status.msg_status
+        result.msg_id, result.msg_data_id, result.msg_status = (
+            msg_id,
+            msg_data_id,
+            status.msg_status,
+        )
         result.meaning = MASS_STATUS_MEANINGS.get(status.msg_status, status.msg_status)
         return result
 

@@ -54,7 +54,9 @@ class AccountQuota:
     names: list[str] = field(default_factory=list)  # how the run's routes name the account
     used: dict[Path, int] = field(default_factory=dict)  # today's count, by state file
     sure: int = 0  # routes that submit whatever their content
-    maybe: list[tuple[Route, Prepared, State]] = field(default_factory=list)  # submit only if changed
+    maybe: list[tuple[Route, Prepared, State]] = field(
+        default_factory=list
+    )  # submit only if changed
 
     @property
     def left(self) -> int:
@@ -70,11 +72,13 @@ class AccountQuota:
             f"{'article' if planned == 1 else 'articles'} but {self.left} of today's {self.limit} "
             f"submissions {'is' if self.left == 1 else 'are'} left ({used} used); nothing was sent",
             hint="publish fewer posts in this run (fewer paths, --account, or --draft to upload without "
-                 "submitting), or run again tomorrow (Beijing time); deleting articles does not return quota")
+            "submitting), or run again tomorrow (Beijing time); deleting articles does not return quota",
+        )
 
 
-async def check_plan(gated: Gated, states: list[State], credentials: dict[str | None, Options],
-                     options: Options) -> None:
+async def check_plan(
+    gated: Gated, states: list[State], credentials: dict[str | None, Options], options: Options
+) -> None:
     """Refuse the run before anything is sent when it would exceed an account's daily quota.
 
     ``gated`` and ``states`` are per site, in the same order; ``credentials`` are the
@@ -94,7 +98,9 @@ async def check_plan(gated: Gated, states: list[State], credentials: dict[str | 
             quota, view, appid = _quota_for(quotas, item, state, credentials, options)
             try:
                 submits = route_submits(view, appid, item, prepared, options, now)
-            except MdwxError as exc:  # the post's identity is ambiguous: refused for all its accounts
+            except (
+                MdwxError
+            ) as exc:  # the post's identity is ambiguous: refused for all its accounts
                 _refuse_post(items, ready, item, exc)
                 continue
             if quota is None or submits == 0:
@@ -113,9 +119,13 @@ def _is_prepared(verdict: object) -> bool:
     return isinstance(verdict, Prepared)
 
 
-def _quota_for(quotas: dict[str, AccountQuota], item: Route, state: State,
-               credentials: dict[str | None, Options], options: Options,
-               ) -> tuple[AccountQuota | None, State, str]:
+def _quota_for(
+    quotas: dict[str, AccountQuota],
+    item: Route,
+    state: State,
+    credentials: dict[str | None, Options],
+    options: Options,
+) -> tuple[AccountQuota | None, State, str]:
     """(the route's account quota, the state's view of its backend, the account's AppID).
 
     The quota is None when the backend has no daily cap.
@@ -140,8 +150,9 @@ def _quota_for(quotas: dict[str, AccountQuota], item: Route, state: State,
     return quota, view, appid
 
 
-def route_submits(state: State, appid: str, item: Route, prepared: Prepared, options: Options,
-                  now: dt.datetime) -> int | None:
+def route_submits(
+    state: State, appid: str, item: Route, prepared: Prepared, options: Options, now: dt.datetime
+) -> int | None:
     """1 when publishing the route submits its post, 0 when not, None when that depends.
 
     None: it depends on whether the post's article changed (known once its assets load).
@@ -163,8 +174,17 @@ def route_submits(state: State, appid: str, item: Route, prepared: Prepared, opt
     if record is not None and record.status == "submitting":
         return 1
     digests = (None, record.content_hash if record is not None else None)  # changed, unchanged
-    verdicts = {decide(record, digest, draft=False, force=options.force, path=post.path,
-                       on_change=post.config.on_submitted_change)[2] for digest in digests}
+    verdicts = {
+        decide(
+            record,
+            digest,
+            draft=False,
+            force=options.force,
+            path=post.path,
+            on_change=post.config.on_submitted_change,
+        )[2]
+        for digest in digests
+    }
     return int(verdicts.pop()) if len(verdicts) == 1 else None
 
 
@@ -175,27 +195,41 @@ async def _judge(quota: AccountQuota, options: Options) -> None:
     if quota.sure + len(quota.maybe) <= quota.left:
         return
     planned = quota.sure
-    for item, prepared, state in quota.maybe:  # the count hangs on them: planned as the dry run plans
+    for (
+        item,
+        prepared,
+        state,
+    ) in quota.maybe:  # the count hangs on them: planned as the dry run plans
         planned += await _plans_submit(item, prepared, state, quota.appid, options)
     if planned > quota.left:
         raise quota.error(planned)
 
 
-async def _plans_submit(item: Route, prepared: Prepared, state: State, appid: str, options: Options) -> int:
+async def _plans_submit(
+    item: Route, prepared: Prepared, state: State, appid: str, options: Options
+) -> int:
     """1 when the dry run's plan for the route submits (its assets loaded, nothing sent)."""
     from mdwx.publish.publisher import Publisher
     from mdwx.publish.results import PublishOptions
 
-    run = PublishOptions(draft=options.draft, dry_run=True, force=options.force, backend=options.backend,
-                         fetch_transport=options.fetch_transport, now=options.now, due=options.due)
+    run = PublishOptions(
+        draft=options.draft,
+        dry_run=True,
+        force=options.force,
+        backend=options.backend,
+        fetch_transport=options.fetch_transport,
+        now=options.now,
+        due=options.due,
+    )
     publisher = Publisher(None, state, appid, run)
     publisher.ready[item.post.path] = prepared
     result = await publisher.publish(item.post, follow=False)
     return int(result.error is None and "submit" in result.steps)
 
 
-def _refuse_post(items: list[Route], ready: list[Prepared | MdwxError | None], item: Route,
-                 error: MdwxError) -> None:
+def _refuse_post(
+    items: list[Route], ready: list[Prepared | MdwxError | None], item: Route, error: MdwxError
+) -> None:
     """The post of ``item`` refused for every route it takes, as the gate refuses it."""
     if error.path is None:
         error.at(item.post.path)

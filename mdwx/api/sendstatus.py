@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 FINAL = ("SEND_SUCCESS", "SEND_FAIL", "DELETE")
 
 
-async def follow_sends(state: State, client: WeChatClient | None, appid: str,
-                       source_path: str) -> list[dict[str, Any]]:
+async def follow_sends(
+    state: State, client: WeChatClient | None, appid: str, source_path: str
+) -> list[dict[str, Any]]:
     """The post's sends as ``status --json`` shows them, each asked anew unless final.
 
     ``{"msg_id", "msg_data_id", "to", "msg_status", "meaning", "sent_at", "error"}``; a send
@@ -31,9 +32,15 @@ async def follow_sends(state: State, client: WeChatClient | None, appid: str,
 
     shown = []
     for send in state.mass_sends(appid, source_path):
-        entry: dict[str, Any] = {"msg_id": send.msg_id, "msg_data_id": send.msg_data_id,
-                                 "to": send.target, "msg_status": send.msg_status, "sent_at": send.sent_at,
-                                 "meaning": "", "error": None}
+        entry: dict[str, Any] = {
+            "msg_id": send.msg_id,
+            "msg_data_id": send.msg_data_id,
+            "to": send.target,
+            "msg_status": send.msg_status,
+            "sent_at": send.sent_at,
+            "meaning": "",
+            "error": None,
+        }
         if send.status == "sending":
             entry["error"] = "the send's answer was lost: `mdwx send` of the post again settles it"
         elif send.msg_status not in FINAL and client is not None:

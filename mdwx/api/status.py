@@ -61,26 +61,44 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
     for group in by_site(site_posts(posts, options, need_path="ask for its status")):
         inputs.load(group)
         facts = _Facts(inputs)
-        items = [item for post in group for item in inputs.routes(post, options, strict=False, read=facts.article)]
+        items = [
+            item
+            for post in group
+            for item in inputs.routes(post, options, strict=False, read=facts.article)
+        ]
         rows: list[StatusRow | None] = [None] * len(items)
         with open_state(group, report.notes) as state:
             for account, indexes in by_account(items):
                 config = items[indexes[0]].post.config
                 call = account_options(options, account, need_client=False)
                 name = account.name if account else None
-                async with connect(config, call, need_client=False, timeout=options.status_timeout,
-                                   retry=RetryPolicy(attempts=1), account=name) as conn:
+                async with connect(
+                    config,
+                    call,
+                    need_client=False,
+                    timeout=options.status_timeout,
+                    retry=RetryPolicy(attempts=1),
+                    account=name,
+                ) as conn:
                     backend_label = backend_name(config, options.backend)
                     # Without credentials the rows are the record only: the backend is never asked.
                     backend = make_backend(backend_label, cast("WeChatAPI", conn.client), config)
-                    found = await _status_rows([items[i].post for i in indexes], state.for_backend(backend_label),
-                                               conn, backend, now, facts,
-                                               options.concurrency or config.concurrency)
+                    found = await _status_rows(
+                        [items[i].post for i in indexes],
+                        state.for_backend(backend_label),
+                        conn,
+                        backend,
+                        now,
+                        facts,
+                        options.concurrency or config.concurrency,
+                    )
                 for index, row in zip(indexes, found, strict=True):
                     row.account = name
                     rows[index] = row
             _pending(state, items, rows)
-        report.posts += [row for row in rows if row is not None]  # a post skipped for --account: no row
+        report.posts += [
+            row for row in rows if row is not None
+        ]  # a post skipped for --account: no row
     return report
 
 
@@ -90,7 +108,11 @@ def _pending(state: State, items: list[Route], rows: list[StatusRow | None]) -> 
     for item, row in zip(items, rows, strict=True):
         record = failed.get((item.post.relative, item.name or "")) if row is not None else None
         if row is not None and record is not None:
-            row.pending = {"reason": record.reason, "failures": record.failures, "since": record.first_failed_at}
+            row.pending = {
+                "reason": record.reason,
+                "failures": record.failures,
+                "since": record.first_failed_at,
+            }
 
 
 class _Facts:
@@ -131,8 +153,15 @@ class _Facts:
         return article.publish_at if article is not None else None
 
 
-async def _status_rows(posts: list[SitePost], state: State, conn: Connection, backend: Backend,
-                       now: dt.datetime, facts: _Facts, concurrency: int) -> list[StatusRow]:
+async def _status_rows(
+    posts: list[SitePost],
+    state: State,
+    conn: Connection,
+    backend: Backend,
+    now: dt.datetime,
+    facts: _Facts,
+    concurrency: int,
+) -> list[StatusRow]:
     """Each post's row from the record, then each recorded article's live status asked.
 
     WeChat is asked at most ``concurrency`` calls at once; rows stay in the order of the posts.
@@ -150,11 +179,17 @@ async def _status_rows(posts: list[SitePost], state: State, conn: Connection, ba
         found = find_article(state, conn.appid, post, facts.fingerprint(post))
         record = found.record
         key = record.source_path if record else post.relative
-        row = StatusRow(path=str(post.path), status=record.status if record else "not published",
-                        media_id=record.media_id if record else None, url=record.url if record else None,
-                        renamed_from=found.renamed_from,
-                        superseded=[SupersededArticle(o.media_id, o.status, o.url, o.title)
-                                    for o in state.superseded(conn.appid, key)])
+        row = StatusRow(
+            path=str(post.path),
+            status=record.status if record else "not published",
+            media_id=record.media_id if record else None,
+            url=record.url if record else None,
+            renamed_from=found.renamed_from,
+            superseded=[
+                SupersededArticle(o.media_id, o.status, o.url, o.title)
+                for o in state.superseded(conn.appid, key)
+            ],
+        )
         _schedule(row, facts.publish_at(post), now)
         row.sends = await follow_sends(state, conn.client, conn.appid, key)
         if refused is not None:
@@ -171,8 +206,13 @@ async def _status_rows(posts: list[SitePost], state: State, conn: Connection, ba
     return rows
 
 
-async def _ask_live(asks: list[tuple[StatusRow, ArticleRecord, str]], state: State, conn: Connection,
-                    backend: Backend, concurrency: int) -> None:
+async def _ask_live(
+    asks: list[tuple[StatusRow, ArticleRecord, str]],
+    state: State,
+    conn: Connection,
+    backend: Backend,
+    concurrency: int,
+) -> None:
     """Ask WeChat for each recorded article's live status, ``concurrency`` at a time.
 
     Once one call failed to answer, the calls not yet started are not made (their rows say

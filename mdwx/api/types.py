@@ -25,8 +25,19 @@ if TYPE_CHECKING:  # the pipeline's modules load on first call, so `import mdwx.
     from mdwx.wechat.token import TokenCache
 
 __all__ = [
-    "AccountCredentials", "BuildReport", "CheckReport", "Credentials", "DeleteResult", "DeleteTarget", "Options", "Post",
-    "PublishReport", "SandboxInfo", "StatusReport", "StatusRow", "SupersededArticle",
+    "AccountCredentials",
+    "BuildReport",
+    "CheckReport",
+    "Credentials",
+    "DeleteResult",
+    "DeleteTarget",
+    "Options",
+    "Post",
+    "PublishReport",
+    "SandboxInfo",
+    "StatusReport",
+    "StatusRow",
+    "SupersededArticle",
 ]
 
 
@@ -83,9 +94,12 @@ class Credentials:
         credentials from the environment; the library below it takes them as values.
         """
         env = os.environ if environ is None else environ
-        return cls(appid=env.get("WECHAT_APPID") or None, secret=env.get("WECHAT_APPSECRET") or None,
-                   access_token=env.get("WECHAT_ACCESS_TOKEN") or None,
-                   relay_key=env.get("MDWX_RELAY_KEY") or None)
+        return cls(
+            appid=env.get("WECHAT_APPID") or None,
+            secret=env.get("WECHAT_APPSECRET") or None,
+            access_token=env.get("WECHAT_ACCESS_TOKEN") or None,
+            relay_key=env.get("MDWX_RELAY_KEY") or None,
+        )
 
     @classmethod
     def for_account(cls, account: Account, environ: Mapping[str, str] | None = None) -> Credentials:
@@ -101,10 +115,12 @@ class Credentials:
         """
         env = os.environ if environ is None else environ
         relay = "MDWX_RELAY_KEY_" + "".join(c if c.isalnum() else "_" for c in account.name.upper())
-        return cls(appid=account.appid,
-                   secret=(env.get(account.secret_env) or None) if account.secret_env else None,
-                   access_token=(env.get(account.token_env) or None) if account.token_env else None,
-                   relay_key=env.get(relay) or env.get("MDWX_RELAY_KEY") or None)
+        return cls(
+            appid=account.appid,
+            secret=(env.get(account.secret_env) or None) if account.secret_env else None,
+            access_token=(env.get(account.token_env) or None) if account.token_env else None,
+            relay_key=env.get(relay) or env.get("MDWX_RELAY_KEY") or None,
+        )
 
     @property
     def complete(self) -> bool:
@@ -260,7 +276,12 @@ class SupersededArticle:
 
     def to_json(self) -> dict[str, Any]:
         """``{"media_id", "status", "url", "title"}``."""
-        return {"media_id": self.media_id, "status": self.status, "url": self.url, "title": self.title}
+        return {
+            "media_id": self.media_id,
+            "status": self.status,
+            "url": self.url,
+            "title": self.title,
+        }
 
 
 @dataclass
@@ -309,9 +330,16 @@ class StatusRow:
         is to be retried.
         """
         document: dict[str, Any] = {
-            "path": self.path, "status": self.status, "recorded": self.recorded, "media_id": self.media_id,
-            "url": self.url, "live": self.live, "error": self.error, "renamed_from": self.renamed_from,
-            "superseded": [old.to_json() for old in self.superseded]}
+            "path": self.path,
+            "status": self.status,
+            "recorded": self.recorded,
+            "media_id": self.media_id,
+            "url": self.url,
+            "live": self.live,
+            "error": self.error,
+            "renamed_from": self.renamed_from,
+            "superseded": [old.to_json() for old in self.superseded],
+        }
         if self.not_asked:
             document["not_asked"] = True
         if self.why is not None:
@@ -377,8 +405,12 @@ class DeleteResult:
 
     def to_json(self) -> dict[str, Any]:
         """``{"path", "media_id", "deleted", "already_deleted"}``: what ``delete --json`` prints."""
-        return {"path": str(self.path), "media_id": self.media_id, "deleted": self.deleted,
-                "already_deleted": self.already_deleted}
+        return {
+            "path": str(self.path),
+            "media_id": self.media_id,
+            "deleted": self.deleted,
+            "already_deleted": self.already_deleted,
+        }
 
 
 #: Asked by ``delete`` with what it is about to delete; returning False cancels.

@@ -31,12 +31,23 @@ class UnsendResult:
 
     def to_json(self) -> dict[str, Any]:
         """What ``delete --sent --json`` prints."""
-        return {"path": self.path, "msg_id": self.msg_id, "article_idx": self.article_idx,
-                "msg_status": self.msg_status, "deleted": self.deleted, "error": None}
+        return {
+            "path": self.path,
+            "msg_id": self.msg_id,
+            "article_idx": self.article_idx,
+            "msg_status": self.msg_status,
+            "deleted": self.deleted,
+            "error": None,
+        }
 
 
-async def delete_sent(path: Path, options: Options, *, article_idx: int = 0,
-                      confirm: Callable[[MassSendRecord], bool] | None = None) -> UnsendResult:
+async def delete_sent(
+    path: Path,
+    options: Options,
+    *,
+    article_idx: int = 0,
+    confirm: Callable[[MassSendRecord], bool] | None = None,
+) -> UnsendResult:
     """Delete the post's last recorded send from followers' history.
 
     ``confirm`` sees the send and returns whether to delete it (None: delete). Raises
@@ -62,8 +73,11 @@ async def delete_sent(path: Path, options: Options, *, article_idx: int = 0,
         async with connect(post.config, acc, need_client=True, account=name) as conn:
             sends = [s for s in state.mass_sends(conn.appid, post.relative) if s.status == "sent"]
             if not sends:
-                raise ReachError("mdwx recorded no 群发 of this post (or it was deleted already)", path=path,
-                                 hint="`mdwx status PATH` lists its sends")
+                raise ReachError(
+                    "mdwx recorded no 群发 of this post (or it was deleted already)",
+                    path=path,
+                    hint="`mdwx status PATH` lists its sends",
+                )
             send = sends[-1]
             if confirm is not None and not confirm(send):
                 return UnsendResult(str(path), send.msg_id, article_idx, send.msg_status, False)

@@ -64,8 +64,10 @@ _COLOUR = r"(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b"
 # Kinsoku shori (JIS X 4051, GB/T 15834 practice) on top of UAX #14: characters that never
 # start a line (closing marks, small kana, iteration and prolonged-sound marks) and that
 # never end one (opening marks). UAX #14 alone lets small kana and "ー" start a line.
-NO_LINE_START = frozenset("、。，．・：；？！ー々ゝゞヽヾ〻‐゠〜～ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
-                          ")）]］}｝〕〉》」』】〙〗〟’”｠»%％‰℃°!?,.:;")
+NO_LINE_START = frozenset(
+    "、。，．・：；？！ー々ゝゞヽヾ〻‐゠〜～ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
+    ")）]］}｝〕〉》」』】〙〗〟’”｠»%％‰℃°!?,.:;"
+)
 NO_LINE_END = frozenset("(（[［{｛〔〈《「『【〘〖〝‘“｟«")
 
 
@@ -85,13 +87,17 @@ class Cover:
 
     @property
     def note(self) -> str:
-        how = f"with the title in {self.font.name}" if self.font else \
-            "without text (no font with glyphs for the title was found; set cover_font in mdwx.toml)"
+        how = (
+            f"with the title in {self.font.name}"
+            if self.font
+            else "without text (no font with glyphs for the title was found; set cover_font in mdwx.toml)"
+        )
         return f"no cover image given: made a {SIZE[0]}×{SIZE[1]} cover {how}"
 
 
 def theme_colours(css: str) -> Colours:
     """Heading, accent and tint colours read from a theme's CSS (defaults when absent)."""
+
     def first(rule: str, prop: str) -> str | None:
         block = re.search(rf"(?:^|\}})\s*{rule}\s*\{{([^}}]*)\}}", css, re.M)
         if block is None:
@@ -100,9 +106,11 @@ def theme_colours(css: str) -> Colours:
         return value.group(1) if value else None
 
     default = Colours()
-    return Colours(ink=first("h1", "color") or default.ink,
-                   accent=first("strong", "color") or first("blockquote", "border-left") or default.accent,
-                   paper=first("blockquote", "background") or default.paper)
+    return Colours(
+        ink=first("h1", "color") or default.ink,
+        accent=first("strong", "color") or first("blockquote", "border-left") or default.accent,
+        paper=first("blockquote", "background") or default.paper,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -148,7 +156,9 @@ def has_glyphs(path: Path, text: str) -> bool:
     return True
 
 
-def choose_font(title: str, configured: Path | None, candidates: Iterable[Path] | None = None) -> Path | None:
+def choose_font(
+    title: str, configured: Path | None, candidates: Iterable[Path] | None = None
+) -> Path | None:
     """The configured font when it has the title's glyphs, else the first system font that does."""
     if configured is not None and has_glyphs(configured, title):
         return configured
@@ -172,13 +182,17 @@ def configured_font(value: str | None, root: Path, where: Path) -> Path | None:
     except ConfigError as exc:
         raise exc.at(where) from None
     except OSError:
-        raise ConfigError(f"cover_font: {value}: not a readable TrueType/OpenType font", path=where,
-                          hint="give the path of a .ttf, .otf or .ttc file") from None
+        raise ConfigError(
+            f"cover_font: {value}: not a readable TrueType/OpenType font",
+            path=where,
+            hint="give the path of a .ttf, .otf or .ttc file",
+        ) from None
     return path
 
 
-def cover_for_post(title: str, theme_css: str, cover_font: str | None, root: Path,
-                   config_path: Path | None) -> Cover:
+def cover_for_post(
+    title: str, theme_css: str, cover_font: str | None, root: Path, config_path: Path | None
+) -> Cover:
     """The cover publish makes for a post without one: the site's ``cover_font`` (relative to
     ``root``) or a system font, the theme's colours. ``build`` and the previews show the same
     picture. Raises ConfigError for a ``cover_font`` that is not a font."""
@@ -192,7 +206,11 @@ def make_cover(title: str, colours: Colours, font: Path | None) -> Cover:
     image = Image.new("RGB", SIZE, colours.paper)
     draw = ImageDraw.Draw(image)
     _decorate(draw, title, colours)
-    drawn = font if font is not None and title.strip() and _draw_title(draw, title, colours, font) else None
+    drawn = (
+        font
+        if font is not None and title.strip() and _draw_title(draw, title, colours, font)
+        else None
+    )
     out = io.BytesIO()
     image.save(out, format="PNG")
     return Cover(out.getvalue(), drawn)
@@ -238,14 +256,18 @@ def _break_penalty(unit: str, width: float) -> float:
     something inside a run of CJK characters (words have no spaces there), more inside a
     Latin word or URL (after a hyphen or slash)."""
     last = unit[-1]
-    if last.isspace() or (unicodedata.east_asian_width(last) in "WF" and unicodedata.category(last)[0] == "P"):
+    if last.isspace() or (
+        unicodedata.east_asian_width(last) in "WF" and unicodedata.category(last)[0] == "P"
+    ):
         return 0.0
     if unicodedata.east_asian_width(last) in "WF":
         return (0.35 * width) ** 2
     return (0.5 * width) ** 2
 
 
-def wrap_title(title: str, measure: Callable[[str], float], width: float, max_lines: int) -> list[str] | None:
+def wrap_title(
+    title: str, measure: Callable[[str], float], width: float, max_lines: int
+) -> list[str] | None:
     """The title in the fewest lines (at most ``max_lines``) no wider than ``width``, broken
     only at :func:`break_units`, the lines as even as possible and breaks at spaces preferred;
     None when no such layout exists. ``measure`` gives a text's drawn width (px)."""
@@ -319,9 +341,18 @@ def _draw_title(draw: ImageDraw.ImageDraw, title: str, colours: Colours, path: P
         lines = _wrap(title, font, width)
         more = len(lines) > MAX_LINES
         lines = lines[:MAX_LINES]
-        lines = [_clip(line, font, width, more=more and i == len(lines) - 1) for i, line in enumerate(lines)]
+        lines = [
+            _clip(line, font, width, more=more and i == len(lines) - 1)
+            for i, line in enumerate(lines)
+        ]
     step = round(size * 1.35)
     top = (SIZE[1] - 10 - step * len(lines)) // 2
     for i, line in enumerate(lines):
-        draw.text((SIZE[0] // 2, top + i * step + step // 2), line, font=font, fill=colours.ink, anchor="mm")
+        draw.text(
+            (SIZE[0] // 2, top + i * step + step // 2),
+            line,
+            font=font,
+            fill=colours.ink,
+            anchor="mm",
+        )
     return True

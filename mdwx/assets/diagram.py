@@ -68,8 +68,11 @@ class DiagramRenderer:
 def _mermaid_svg(source: str, font_family: str) -> str:
     import mermaidx
 
-    config = {"htmlLabels": False, "fontFamily": font_family,
-              **{kind: {"htmlLabels": False} for kind in ("flowchart", "class", "state")}}
+    config = {
+        "htmlLabels": False,
+        "fontFamily": font_family,
+        **{kind: {"htmlLabels": False} for kind in ("flowchart", "class", "state")},
+    }
     try:
         return str(mermaidx.render(source, config=config).svg())
     except RuntimeError as exc:  # mermaid's parse and layout errors (MermaidRenderError too)
@@ -119,14 +122,20 @@ def renderer_version(renderer: DiagramRenderer) -> str:
 def cache_key(language: str, source: str) -> str:
     """SHA-256 of everything that decides the picture: language, source, renderer, font, scale."""
     renderer = RENDERERS[language]
-    recipe = [MAGIC, language, renderer_version(renderer), font_stack(), str(SCALE),
-              DIAGRAM_BACKGROUND, source]
+    recipe = [
+        MAGIC,
+        language,
+        renderer_version(renderer),
+        font_stack(),
+        str(SCALE),
+        DIAGRAM_BACKGROUND,
+        source,
+    ]
     return hashlib.sha256("\0".join(recipe).encode("utf-8")).hexdigest()
 
 
 @functools.lru_cache(maxsize=256)
-def typeset_diagram(language: str, source: str,
-                    seconds: float = DIAGRAM_SECONDS) -> TypesetFormula:
+def typeset_diagram(language: str, source: str, seconds: float = DIAGRAM_SECONDS) -> TypesetFormula:
     """The diagram's PNG (2x, white) and CSS size (``depth`` 0): from memory, disk or drawn now.
 
     Drawing takes at most ``seconds`` (in a child process, killed after that). Raises
@@ -143,24 +152,33 @@ def typeset_diagram(language: str, source: str,
     return result
 
 
-def typeset_uncached(language: str, source: str,
-                     seconds: float = DIAGRAM_SECONDS) -> TypesetFormula:
+def typeset_uncached(
+    language: str, source: str, seconds: float = DIAGRAM_SECONDS
+) -> TypesetFormula:
     """Draw the diagram now, with no cache (see :func:`typeset_diagram`)."""
     from mdwx.assets.formula import rasterize_svg
     from mdwx.assets.svg import parse_svg, svg_size
 
     renderer = RENDERERS[language]
     if len(source) > MAX_DIAGRAM_CHARS:
-        raise AssetError(f"{language} diagram is longer than {MAX_DIAGRAM_CHARS:,} characters",
-                         hint="split it into smaller diagrams")
+        raise AssetError(
+            f"{language} diagram is longer than {MAX_DIAGRAM_CHARS:,} characters",
+            hint="split it into smaller diagrams",
+        )
     try:
         svg = diagram_worker.draw_svg(renderer.to_svg, source, font_stack(), seconds)
     except ImportError as exc:
-        raise AssetError(f"{language} diagrams need the {renderer.package} package, not installed",
-                         hint=f"pip install 'mdwx[{renderer.extra}]'") from exc
+        raise AssetError(
+            f"{language} diagrams need the {renderer.package} package, not installed",
+            hint=f"pip install 'mdwx[{renderer.extra}]'",
+        ) from exc
     width, height = svg_size(parse_svg(svg))
-    png = rasterize_svg(svg.encode("utf-8"), source=f"{language} diagram",
-                        width=round(width * SCALE), background=DIAGRAM_BACKGROUND)
+    png = rasterize_svg(
+        svg.encode("utf-8"),
+        source=f"{language} diagram",
+        width=round(width * SCALE),
+        background=DIAGRAM_BACKGROUND,
+    )
     return TypesetFormula(png, round(width, 1), round(height, 1), 0.0)
 
 

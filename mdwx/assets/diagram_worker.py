@@ -90,7 +90,11 @@ class _Worker:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from mdwx.assets.diagram_worker import serve; serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
         # The time limit is the diagram's: the interpreter's start is not counted in it.
         if self.receive(STARTUP_SECONDS) != ("ready",):
             self.stop()
@@ -170,11 +174,14 @@ def draw_svg(to_svg: ToSvg, source: str, font: str, seconds: float) -> str:
             stopped = not _worker.alive()
             _stop_worker()
             if stopped:
-                raise AssetError(f"the renderer stopped (over {MEMORY_BYTES >> 20} MB of memory?)",
-                                 hint="simplify or split the diagram")
-            raise AssetError(f"took longer than {seconds:g} s",
-                             hint="simplify or split the diagram, or raise "
-                                  "limits.diagram_seconds in mdwx.toml")
+                raise AssetError(
+                    f"the renderer stopped (over {MEMORY_BYTES >> 20} MB of memory?)",
+                    hint="simplify or split the diagram",
+                )
+            raise AssetError(
+                f"took longer than {seconds:g} s",
+                hint="simplify or split the diagram, or raise limits.diagram_seconds in mdwx.toml",
+            )
     return _answer(answer)
 
 

@@ -88,8 +88,9 @@ def _nowhere() -> str:
 _KEEP: list[tempfile.TemporaryDirectory[str]] = []
 
 
-def rasterize_svg(data: bytes, *, source: str, width: int | None = None,
-                  background: str | None = None) -> bytes:
+def rasterize_svg(
+    data: bytes, *, source: str, width: int | None = None, background: str | None = None
+) -> bytes:
     """Render SVG markup to PNG bytes, ``width`` px wide (default: 2x its own width, capped),
     on ``background`` (a CSS colour; default: transparent).
 
@@ -106,7 +107,9 @@ def rasterize_svg(data: bytes, *, source: str, width: int | None = None,
     return _draw(svg, width, height, source=source, background=background)
 
 
-def _draw(svg: str, width: int, height: int, *, source: str, background: str | None = None) -> bytes:
+def _draw(
+    svg: str, width: int, height: int, *, source: str, background: str | None = None
+) -> bytes:
     """PNG bytes of safe markup drawn at ``width`` × ``height`` px; AssetError if resvg refuses."""
     import resvg_py
 
@@ -114,7 +117,10 @@ def _draw(svg: str, width: int, height: int, *, source: str, background: str | N
         # Both sides given: resvg fits the drawing inside width x height, so the canvas stays
         # within the checked size even where its own idea of the SVG's size differs from ours.
         png = resvg_py.svg_to_bytes(
-            svg_string=svg, width=width, height=height, resources_dir=_nowhere(),
+            svg_string=svg,
+            width=width,
+            height=height,
+            resources_dir=_nowhere(),
             background=background,
         )
         return bytes(png)
@@ -147,8 +153,10 @@ def _typeset(tex: str, *, display: bool) -> str:
     except Exception as exc:  # a typesetting failure must name the TeX, whatever its type
         # The typesetter's own message (``max() arg is an empty sequence``) says nothing to
         # a writer: what it could not lay out is the formula's structure.
-        raise AssetError(f"formula {label}: the typesetter cannot lay out this construct",
-                         hint="simplify the formula, or write it as an image") from exc
+        raise AssetError(
+            f"formula {label}: the typesetter cannot lay out this construct",
+            hint="simplify the formula, or write it as an image",
+        ) from exc
 
 
 def _reason(exc: Exception) -> str:
@@ -205,7 +213,9 @@ def typeset_uncached(tex: str, *, display: bool) -> TypesetFormula:
     width, height, depth = _box(svg, tex)
     box = _VIEWBOX.search(svg)
     assert box is not None  # _box refused an SVG without one
-    check_raster_size(*(round(float(g) * SCALE) for g in box.groups()[2:]), source=f"formula {short_tex(tex)}")
+    check_raster_size(
+        *(round(float(g) * SCALE) for g in box.groups()[2:]), source=f"formula {short_tex(tex)}"
+    )
     import resvg_py
 
     try:

@@ -66,8 +66,16 @@ def _ziamath_version() -> str:
 def cache_key(tex: str, *, display: bool, text_font: str = "") -> str:
     """SHA-256 of everything that decides the picture: TeX, display mode, renderer, scale,
     and the font of its CJK text (``text_font``, "" for none)."""
-    parts = [MAGIC.decode().strip(), _ziamath_version(), str(SCALE), str(TEXT_PX),
-             str(ZIAMATH_PX), FORMULA_BACKGROUND, str(int(display)), tex]
+    parts = [
+        MAGIC.decode().strip(),
+        _ziamath_version(),
+        str(SCALE),
+        str(TEXT_PX),
+        str(ZIAMATH_PX),
+        FORMULA_BACKGROUND,
+        str(int(display)),
+        tex,
+    ]
     recipe = "\0".join(parts + [text_font] if text_font else parts)
     return hashlib.sha256(recipe.encode("utf-8")).hexdigest()
 
@@ -102,7 +110,9 @@ def read(key: str) -> TypesetFormula | None:
         header = json.loads(data[len(MAGIC) : header_end])
         if header["sha256"] != hashlib.sha256(png).hexdigest():
             return None
-        return TypesetFormula(png, float(header["width"]), float(header["height"]), float(header["depth"]))
+        return TypesetFormula(
+            png, float(header["width"]), float(header["height"]), float(header["depth"])
+        )
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -112,8 +122,14 @@ def write(key: str, formula: TypesetFormula) -> None:
     path = _path(key)
     if path is None:
         return
-    header = json.dumps({"width": formula.width, "height": formula.height, "depth": formula.depth,
-                         "sha256": hashlib.sha256(formula.png).hexdigest()}).encode()
+    header = json.dumps(
+        {
+            "width": formula.width,
+            "height": formula.height,
+            "depth": formula.depth,
+            "sha256": hashlib.sha256(formula.png).hexdigest(),
+        }
+    ).encode()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".bin")

@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 # Han (with extension A and compatibility), kana, Hangul, CJK punctuation and full-width forms.
-CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+CJK = re.compile(
+    r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+)
 PROBE = "是的一中文"  # a font that has these is taken to hold the common CJK characters
 FONT_KEY = "mdwx-cjk"  # the math font with the fallback, as registered with ziamath
 _KEEP: list[tempfile.TemporaryDirectory[str]] = []
@@ -46,7 +48,9 @@ def sfnt_from_collection(data: bytes, index: int = 0) -> bytes:
     directory, body = [data[offset : offset + 12]], []
     position = 12 + 16 * tables
     for i in range(tables):
-        tag, checksum, start, length = struct.unpack(">4sIII", data[offset + 12 + 16 * i : offset + 28 + 16 * i])
+        tag, checksum, start, length = struct.unpack(
+            ">4sIII", data[offset + 12 + 16 * i : offset + 28 + 16 * i]
+        )
         if start + length > len(data):
             raise ValueError("a table lies outside the file")
         directory.append(struct.pack(">4sIII", tag, checksum, position, length))
@@ -109,8 +113,10 @@ def math_font_key() -> str | None:
         def __init__(self, glyph: Any, ratio: float) -> None:
             self._glyph, self._ratio = glyph, ratio
             box = glyph.path.bbox
-            self.path = _Path(glyph.path, BBox(box.xmin * ratio, box.xmax * ratio, box.ymin * ratio,
-                                               box.ymax * ratio))
+            self.path = _Path(
+                glyph.path,
+                BBox(box.xmin * ratio, box.xmax * ratio, box.ymin * ratio, box.ymax * ratio),
+            )
 
         def advance(self, nextchr: Any = None) -> float:
             return float(self._glyph.advance()) * self._ratio
@@ -146,8 +152,15 @@ def missing_font_warnings(formulas: list[Any], path: str) -> list[Any]:
     # Asked only for CJK formulas: finding and reading a CJK font is a second or more per run.
     if not cjk or cjk_font() is not None:
         return []
-    return [Diagnostic("formula has CJK characters and no CJK font the typesetter can read is installed: "
-                       "they show as boxes", path, asset.line, code="formula-cjk-font",
-                       hint="install one with TrueType outlines (Debian: fonts-wqy-microhei), "
-                            "or write the words outside the formula")
-            for asset in cjk]
+    return [
+        Diagnostic(
+            "formula has CJK characters and no CJK font the typesetter can read is installed: "
+            "they show as boxes",
+            path,
+            asset.line,
+            code="formula-cjk-font",
+            hint="install one with TrueType outlines (Debian: fonts-wqy-microhei), "
+            "or write the words outside the formula",
+        )
+        for asset in cjk
+    ]

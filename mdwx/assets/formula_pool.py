@@ -49,7 +49,9 @@ def workers() -> int:
 def _executor(count: int) -> Executor:
     global _pool
     if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
+        _pool = ProcessPoolExecutor(
+            max_workers=count, mp_context=multiprocessing.get_context("spawn")
+        )
     return _pool
 
 

@@ -91,9 +91,13 @@ def _parse_style(element: Any, parent_style: Any = None) -> Any:
 
     if parent_style is None:
         return _installed["parse_style"](element, None)
-    inherited = {"mathcolor": parent_style.mathcolor, "mathbackground": parent_style.mathbackground,
-                 "mathsize": parent_style.mathsize, "scriptlevel": parent_style.scriptlevel,
-                 "displaystyle": parent_style.displaystyle}
+    inherited = {
+        "mathcolor": parent_style.mathcolor,
+        "mathbackground": parent_style.mathbackground,
+        "mathsize": parent_style.mathsize,
+        "scriptlevel": parent_style.scriptlevel,
+        "displaystyle": parent_style.displaystyle,
+    }
     return _styled(element, ChainMap(element.attrib, inherited), parent_style.mathvariant)
 
 
@@ -107,7 +111,9 @@ def _styled(element: Any, params: Any, parent_variant: Any) -> Any:
         "mathbackground": params.get("mathbackground", config.math.background),
         "mathsize": params.get("mathsize", ""),
         "scriptlevel": int(params.get("scriptlevel", 0)),
-        "mathvariant": parse_variant(element.attrib.get("mathvariant", config.math.variant), parent_variant),
+        "mathvariant": parse_variant(
+            element.attrib.get("mathvariant", config.math.variant), parent_variant
+        ),
         "displaystyle": parse_displaystyle(params),
     }
     for rule in str(params.get("style", "") or "").split(";"):
@@ -156,7 +162,11 @@ def _may_stretch(element: Any) -> bool:
         flag = node.get("stretchy")
         if flag is not None and flag != "false":
             return True
-        if flag is None and node.tag in ("mo", "mi") and (node.text or "").strip() in _stretchy_texts():
+        if (
+            flag is None
+            and node.tag in ("mo", "mi")
+            and (node.text or "").strip() in _stretchy_texts()
+        ):
             return True
     return False
 
@@ -165,7 +175,10 @@ def _stretchy_texts() -> frozenset[str]:
     if "stretchy" not in _installed:
         from ziamath import operators
 
-        _installed["stretchy"] = frozenset(name for (name, _), params in operators.operators.items()
-                                           if params.get("stretchy", "false") != "false")
+        _installed["stretchy"] = frozenset(
+            name
+            for (name, _), params in operators.operators.items()
+            if params.get("stretchy", "false") != "false"
+        )
     stretchy: frozenset[str] = _installed["stretchy"]
     return stretchy

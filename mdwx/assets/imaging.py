@@ -186,10 +186,15 @@ def verify_image(data: bytes, *, source: str) -> None:
         try:  # no entities, no DTD subset: a check must not be a way to expand a billion laughs
             parse_svg(data.decode("utf-8-sig"))
         except DefusedXmlException as exc:
-            raise AssetError(f"{source}: SVG declares a DTD with an internal subset or entities, which are "
-                             "refused", hint="remove the [...] part of its <!DOCTYPE …> declaration") from exc
+            raise AssetError(
+                f"{source}: SVG declares a DTD with an internal subset or entities, which are "
+                "refused",
+                hint="remove the [...] part of its <!DOCTYPE …> declaration",
+            ) from exc
         except (ET.ParseError, UnicodeDecodeError) as exc:
-            raise AssetError(f"{source}: invalid SVG ({exc})", hint="check it opens in a browser") from exc
+            raise AssetError(
+                f"{source}: invalid SVG ({exc})", hint="check it opens in a browser"
+            ) from exc
         return
     with _opened(data, source) as im:
         try:

@@ -51,7 +51,9 @@ def resolve_local(source: str, *, post_path: Path, site_root: Path) -> Path:
         raise AssetError(f"image not found: {source}", path=post_path, hint=f"looked for {lexical}")
     if not real.is_file():
         raise AssetError(f"{source}: not a file", path=post_path)
-    check_file(real, error=AssetError, single_link=True, name=source)  # one name: see mdwx.source.reader
+    check_file(
+        real, error=AssetError, single_link=True, name=source
+    )  # one name: see mdwx.source.reader
     return real
 
 
@@ -93,9 +95,17 @@ def read_local_file(path: Path, source: str) -> bytes:
     """The bytes of a file :func:`resolve_local` found, through the one capped reader
     (:func:`mdwx.source.reader.read_file`: a regular file with one name), refused over
     :data:`MAX_LOCAL_BYTES`."""
-    too_large = AssetError(f"{source}: over {MAX_LOCAL_BYTES // (1024 * 1024)} MB, too large for an image")
-    return read_file(path, limit=MAX_LOCAL_BYTES, error=AssetError, single_link=True, name=source,
-                     too_large=too_large)
+    too_large = AssetError(
+        f"{source}: over {MAX_LOCAL_BYTES // (1024 * 1024)} MB, too large for an image"
+    )
+    return read_file(
+        path,
+        limit=MAX_LOCAL_BYTES,
+        error=AssetError,
+        single_link=True,
+        name=source,
+        too_large=too_large,
+    )
 
 
 # Video containers by their first bytes, and the extensions each may carry.
@@ -142,9 +152,15 @@ def check_video_file(path: Path, source: str) -> None:
     family = video_container(head)
     suffix = path.suffix.lower()
     if family is None:
-        raise AssetError(f"{source}: not a video (its content is no video container)",
-                         hint="export it as MP4 (H.264/AAC)")
+        raise AssetError(
+            f"{source}: not a video (its content is no video container)",
+            hint="export it as MP4 (H.264/AAC)",
+        )
     if suffix not in _VIDEO_FAMILIES[family]:
         accepted = [ext for ext in _VIDEO_FAMILIES[family] if ext in VIDEO_EXTENSIONS]
-        hint = f"rename it to {accepted[0]}, or export it as MP4" if accepted else "export it as MP4 (H.264/AAC)"
+        hint = (
+            f"rename it to {accepted[0]}, or export it as MP4"
+            if accepted
+            else "export it as MP4 (H.264/AAC)"
+        )
         raise AssetError(f"{source}: named {suffix} but holds {family} video", hint=hint)

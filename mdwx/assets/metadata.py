@@ -26,7 +26,6 @@ _PNG_KEEP = {
 _GIF_KEEP_APPS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")  # the loop count
 
 
-
 def looks_like_heif(data: bytes) -> bool:
     """HEIC/HEIF (iPhone photos): Pillow cannot read them, so the error says what to do."""
     return data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS

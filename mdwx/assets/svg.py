@@ -97,8 +97,10 @@ def safe_svg(data: bytes, *, source: str, depth: int = 0) -> tuple[str, float, f
     if _local(root.tag) != "svg":
         raise AssetError(f"{source}: not an SVG (the root element is <{_local(root.tag)}>)")
     if _depth(root) > MAX_ELEMENT_DEPTH:
-        raise AssetError(f"{source}: SVG elements are nested more than {MAX_ELEMENT_DEPTH} deep",
-                         hint="flatten the groups, or export the drawing as PNG")
+        raise AssetError(
+            f"{source}: SVG elements are nested more than {MAX_ELEMENT_DEPTH} deep",
+            hint="flatten the groups, or export the drawing as PNG",
+        )
     for element in root.iter():
         _check_element(element, source, depth)
     width, height = svg_size(root)
@@ -210,7 +212,9 @@ def _raster_kind(data: bytes, source: str) -> str:
                 )
             return (im.format or "png").lower()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise AssetError(f"{source}: an image inside the SVG is not a PNG, JPEG, GIF or WebP") from exc
+        raise AssetError(
+            f"{source}: an image inside the SVG is not a PNG, JPEG, GIF or WebP"
+        ) from exc
 
 
 def _length(value: str | None) -> float | None:

@@ -21,13 +21,13 @@ from mdwx.errors import ConfigError
 T = TypeVar("T")
 
 
-
 def _run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     """``asyncio.run``, imported here: offline commands (check, build) share this module's
     registration and must not pay for asyncio at start-up (tests/test_offline_imports.py)."""
     import asyncio
 
     return asyncio.run(coroutine)
+
 
 def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     try:
@@ -53,13 +53,25 @@ def _emit(document: dict[str, Any], as_json: bool, lines: list[str]) -> None:
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
-    func = click.option("--sandbox", is_flag=True, help="Ask the local in-process sandbox (as publish --sandbox).")(func)
-    func = click.option("--account", metavar="NAME", default=None, help="The site's [accounts.NAME].")(func)
-    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(func)
+    func = click.option(
+        "--sandbox", is_flag=True, help="Ask the local in-process sandbox (as publish --sandbox)."
+    )(func)
+    func = click.option(
+        "--account", metavar="NAME", default=None, help="The site's [accounts.NAME]."
+    )(func)
+    return click.option(
+        "--json", "as_json", is_flag=True, help="Print one JSON document on stdout."
+    )(func)
 
 
-_site = click.option("--site", "site", type=click.Path(path_type=Path, exists=True, file_okay=False), default=Path("."),
-                     show_default=True, help="The site folder (its mdwx.toml and state).")
+_site = click.option(
+    "--site",
+    "site",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="The site folder (its mdwx.toml and state).",
+)
 
 
 def add_account_commands(main: click.Group, guard: CommandDecorator) -> None:
@@ -84,23 +96,53 @@ def _add_doctor(main: click.Group, guard: CommandDecorator) -> None:
 
 def _add_list(main: click.Group, guard: CommandDecorator) -> None:
     @main.command("list")
-    @click.option("--drafts", "kinds", flag_value="drafts", multiple=True, help="The draft box (草稿箱).")
-    @click.option("--published", "kinds", flag_value="published", multiple=True, help="发表记录 (freepublish).")
-    @click.option("--sent", "kinds", flag_value="sent", multiple=True, help="Mass sends mdwx recorded.")
-    @click.option("--limit", type=click.IntRange(1, 2000), default=200, show_default=True, help="Rows per kind.")
+    @click.option(
+        "--drafts", "kinds", flag_value="drafts", multiple=True, help="The draft box (草稿箱)."
+    )
+    @click.option(
+        "--published",
+        "kinds",
+        flag_value="published",
+        multiple=True,
+        help="发表记录 (freepublish).",
+    )
+    @click.option(
+        "--sent", "kinds", flag_value="sent", multiple=True, help="Mass sends mdwx recorded."
+    )
+    @click.option(
+        "--limit",
+        type=click.IntRange(1, 2000),
+        default=200,
+        show_default=True,
+        help="Rows per kind.",
+    )
     @_site
     @_common
     @guard
-    def list_(kinds: tuple[str, ...], limit: int, site: Path, sandbox: bool, account: str | None,
-              as_json: bool) -> None:
+    def list_(
+        kinds: tuple[str, ...],
+        limit: int,
+        site: Path,
+        sandbox: bool,
+        account: str | None,
+        as_json: bool,
+    ) -> None:
         """What is in the account, each row joined with the post it came from."""
         from mdwx.account.content import KINDS, account_list
 
         chosen = kinds or KINDS
-        listing = _run(lambda: account_list(site, _options(sandbox, account), kinds=tuple(chosen), limit=limit))
-        lines = [f"{i.kind:9} {_item_id(i):44.44} {i.path or '-':30.30} {i.title}" for i in listing.items]
+        listing = _run(
+            lambda: account_list(site, _options(sandbox, account), kinds=tuple(chosen), limit=limit)
+        )
+        lines = [
+            f"{i.kind:9} {_item_id(i):44.44} {i.path or '-':30.30} {i.title}" for i in listing.items
+        ]
         totals = ", ".join(f"{k}: {v}" for k, v in listing.totals.items())
-        _emit(listing.to_json(), as_json, [*lines, f"({totals})", *(f"note: {n}" for n in listing.notes)])
+        _emit(
+            listing.to_json(),
+            as_json,
+            [*lines, f"({totals})", *(f"note: {n}" for n in listing.notes)],
+        )
 
 
 def _add_reconcile(main: click.Group, guard: CommandDecorator) -> None:
@@ -115,10 +157,13 @@ def _add_reconcile(main: click.Group, guard: CommandDecorator) -> None:
 
         options = _options(sandbox, account)
         report = _run(lambda: run(site, options, apply=False))
-        act = yes or (bool(report.orphans) and not as_json and sys.stdin.isatty()
-                      and any(o.action in ("adopt", "delete") for o in report.orphans)
-                      and click.confirm(printable("\n".join(_orphan_lines(report)) + "\nApply?"),
-                                        err=True))
+        act = yes or (
+            bool(report.orphans)
+            and not as_json
+            and sys.stdin.isatty()
+            and any(o.action in ("adopt", "delete") for o in report.orphans)
+            and click.confirm(printable("\n".join(_orphan_lines(report)) + "\nApply?"), err=True)
+        )
         if act and any(o.action in ("adopt", "delete") for o in report.orphans):
             report = _run(lambda: run(site, options, apply=True))
         lines = _orphan_lines(report) or ["nothing to reconcile: every marked article is recorded"]
@@ -131,19 +176,39 @@ def _add_materials(main: click.Group, guard: CommandDecorator) -> None:
     @main.command()
     @click.argument("action", type=click.Choice(["count", "list", "prune"]), default="count")
     @click.option("--yes", is_flag=True, help="prune: delete (default: only list what would go).")
-    @click.option("--limit", type=click.IntRange(1, 100_000), default=200, show_default=True, help="list: rows.")
+    @click.option(
+        "--limit",
+        type=click.IntRange(1, 100_000),
+        default=200,
+        show_default=True,
+        help="list: rows.",
+    )
     @_site
     @_common
     @guard
-    def materials(action: str, yes: bool, limit: int, site: Path, sandbox: bool, account: str | None,
-                  as_json: bool) -> None:
+    def materials(
+        action: str,
+        yes: bool,
+        limit: int,
+        site: Path,
+        sandbox: bool,
+        account: str | None,
+        as_json: bool,
+    ) -> None:
         """The material library: counts against the caps, images, pruning mdwx's unused covers."""
         from mdwx.account.materials import materials as run
 
-        report = _run(lambda: run(site, _options(sandbox, account), action=action, apply=yes, limit=limit))
-        lines = [f"{kind:6} {report.counts[kind]:>7,} of {report.caps[kind]:,}" for kind in report.counts]
-        lines += [f"{r.media_id:44.44} {'mdwx' if r.uploaded_by_mdwx else '-':5} "
-                  f"{', '.join(r.used_by) or 'unused'}" for r in report.items]
+        report = _run(
+            lambda: run(site, _options(sandbox, account), action=action, apply=yes, limit=limit)
+        )
+        lines = [
+            f"{kind:6} {report.counts[kind]:>7,} of {report.caps[kind]:,}" for kind in report.counts
+        ]
+        lines += [
+            f"{r.media_id:44.44} {'mdwx' if r.uploaded_by_mdwx else '-':5} "
+            f"{', '.join(r.used_by) or 'unused'}"
+            for r in report.items
+        ]
         if action == "prune":
             verb = "deleted" if report.applied else "would delete"
             lines += [f"{verb} {r.media_id} ({r.name})" for r in report.prunable]
@@ -157,60 +222,133 @@ def _add_comments(main: click.Group, guard: CommandDecorator) -> None:
     @main.command()
     @click.argument("post", type=click.Path(path_type=Path))
     @click.option("--reply", nargs=2, metavar="ID TEXT", default=None, help="Reply to comment ID.")
-    @click.option("--elect", type=int, metavar="ID", default=None, help="Mark comment ID elected (精选).")
+    @click.option(
+        "--elect", type=int, metavar="ID", default=None, help="Mark comment ID elected (精选)."
+    )
     @click.option("--unelect", type=int, metavar="ID", default=None, help="Unmark comment ID.")
-    @click.option("--delete", "delete_id", type=int, metavar="ID", default=None, help="Delete comment ID.")
+    @click.option(
+        "--delete", "delete_id", type=int, metavar="ID", default=None, help="Delete comment ID."
+    )
     @click.option("--open", "open_", is_flag=True, help="Open the article's comments.")
     @click.option("--close", is_flag=True, help="Close the article's comments.")
-    @click.option("--index", type=click.IntRange(min=0), default=0, show_default=True,
-                  help="Which article of the message, from 0.")
+    @click.option(
+        "--index",
+        type=click.IntRange(min=0),
+        default=0,
+        show_default=True,
+        help="Which article of the message, from 0.",
+    )
     @_common
     @guard
-    def comments(post: Path, reply: tuple[str, str] | None, elect: int | None, unelect: int | None,
-                 delete_id: int | None, open_: bool, close: bool, index: int, sandbox: bool,
-                 account: str | None, as_json: bool) -> None:
+    def comments(
+        post: Path,
+        reply: tuple[str, str] | None,
+        elect: int | None,
+        unelect: int | None,
+        delete_id: int | None,
+        open_: bool,
+        close: bool,
+        index: int,
+        sandbox: bool,
+        account: str | None,
+        as_json: bool,
+    ) -> None:
         """List a post's comments, or reply, elect, delete, open or close them."""
         from mdwx.account.feedback import comments as run
 
         action, comment_id, text = _comment_action(reply, elect, unelect, delete_id, open_, close)
-        report = _run(lambda: run(post, _options(sandbox, account), action=action, comment_id=comment_id,
-                                  text=text, index=index))
+        report = _run(
+            lambda: run(
+                post,
+                _options(sandbox, account),
+                action=action,
+                comment_id=comment_id,
+                text=text,
+                index=index,
+            )
+        )
         lines = [report.done] if report.done else []
-        lines += [f"#{c.user_comment_id} {'★ ' if c.elected else ''}{c.content}"
-                  + (f"\n    ↳ {c.reply}" if c.reply else "") for c in report.comments]
+        lines += [
+            f"#{c.user_comment_id} {'★ ' if c.elected else ''}{c.content}"
+            + (f"\n    ↳ {c.reply}" if c.reply else "")
+            for c in report.comments
+        ]
         _emit(report.to_json(), as_json, [*lines, f"({report.total} comment(s))"])
 
 
 def _add_stats(main: click.Group, guard: CommandDecorator) -> None:
     @main.command()
     @click.argument("posts", nargs=-1, type=click.Path(path_type=Path))
-    @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (default: 7 days ago).")
-    @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day (default: yesterday).")
+    @click.option(
+        "--since",
+        type=click.DateTime(["%Y-%m-%d"]),
+        default=None,
+        help="First day (default: 7 days ago).",
+    )
+    @click.option(
+        "--until",
+        type=click.DateTime(["%Y-%m-%d"]),
+        default=None,
+        help="Last day (default: yesterday).",
+    )
     @click.option("--csv", "as_csv", is_flag=True, help="Print CSV on stdout.")
     @_site
     @_common
     @guard
-    def stats(posts: tuple[Path, ...], since: dt.datetime | None, until: dt.datetime | None, as_csv: bool,
-              site: Path, sandbox: bool, account: str | None, as_json: bool) -> None:
+    def stats(
+        posts: tuple[Path, ...],
+        since: dt.datetime | None,
+        until: dt.datetime | None,
+        as_csv: bool,
+        site: Path,
+        sandbox: bool,
+        account: str | None,
+        as_json: bool,
+    ) -> None:
         """Reads, shares, 在看, likes and comments per article (datacube)."""
         from mdwx.account.feedback import stats as run
         from mdwx.account.types import STAT_FIELDS
 
-        folder = site if site != Path(".") or not posts else posts[0] if posts[0].is_dir() else posts[0].parent
-        report = _run(lambda: run(folder, _options(sandbox, account), posts=list(posts) or None,
-                                  since=since.date() if since else None, until=until.date() if until else None))
+        folder = (
+            site
+            if site != Path(".") or not posts
+            else posts[0]
+            if posts[0].is_dir()
+            else posts[0].parent
+        )
+        report = _run(
+            lambda: run(
+                folder,
+                _options(sandbox, account),
+                posts=list(posts) or None,
+                since=since.date() if since else None,
+                until=until.date() if until else None,
+            )
+        )
         if as_csv:
             out = io.StringIO()
             writer = csv.writer(out)
             writer.writerow(["msgid", "published", "path", "title", *STAT_FIELDS])
             for r in report.rows:
-                writer.writerow([r.msgid, r.published, r.path or "", printable(r.title),
-                                 *(getattr(r, f) for f in STAT_FIELDS)])
+                writer.writerow(
+                    [
+                        r.msgid,
+                        r.published,
+                        r.path or "",
+                        printable(r.title),
+                        *(getattr(r, f) for f in STAT_FIELDS),
+                    ]
+                )
             click.echo(out.getvalue(), nl=False)
             return
-        lines = [f"{'published':10} {'reads':>7} {'shares':>6} {'在看':>5} {'likes':>5} {'cmts':>5}  post"]
-        lines += [f"{r.published:10} {r.read_user:>7} {r.share_user:>6} {r.zaikan_user:>5} {r.like_user:>5} "
-                  f"{r.comment_count:>5}  {r.path or r.title}" for r in report.rows]
+        lines = [
+            f"{'published':10} {'reads':>7} {'shares':>6} {'在看':>5} {'likes':>5} {'cmts':>5}  post"
+        ]
+        lines += [
+            f"{r.published:10} {r.read_user:>7} {r.share_user:>6} {r.zaikan_user:>5} {r.like_user:>5} "
+            f"{r.comment_count:>5}  {r.path or r.title}"
+            for r in report.rows
+        ]
         _emit(report.to_json(), as_json, [*lines, f"({report.since} to {report.until})"])
 
 
@@ -222,15 +360,32 @@ def _item_id(item: Any) -> str:
 
 
 def _orphan_lines(report: Any) -> list[str]:
-    return [f"{o.action:8} {o.kind:9} {o.media_id:44.44} {o.path or '(no post of this site)'}  {o.title}"
-            for o in report.orphans]
+    return [
+        f"{o.action:8} {o.kind:9} {o.media_id:44.44} {o.path or '(no post of this site)'}  {o.title}"
+        for o in report.orphans
+    ]
 
 
-def _comment_action(reply: tuple[str, str] | None, elect: int | None, unelect: int | None, delete_id: int | None,
-                    open_: bool, close: bool) -> tuple[str, int | None, str]:
-    chosen = [name for name, given in (("reply", reply), ("elect", elect), ("unelect", unelect),
-                                       ("delete", delete_id), ("open", open_), ("close", close))
-              if given not in (None, False)]
+def _comment_action(
+    reply: tuple[str, str] | None,
+    elect: int | None,
+    unelect: int | None,
+    delete_id: int | None,
+    open_: bool,
+    close: bool,
+) -> tuple[str, int | None, str]:
+    chosen = [
+        name
+        for name, given in (
+            ("reply", reply),
+            ("elect", elect),
+            ("unelect", unelect),
+            ("delete", delete_id),
+            ("open", open_),
+            ("close", close),
+        )
+        if given not in (None, False)
+    ]
     if len(chosen) > 1:
         raise ConfigError(f"choose one of --{', --'.join(chosen)}")
     if not chosen:

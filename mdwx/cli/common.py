@@ -47,7 +47,9 @@ def sandbox_port() -> int:
     if not text:
         return 8765
     if not text.isdigit() or not 1 <= int(text) <= 65535:
-        raise ConfigError(f"MDWX_SANDBOX_PORT={text!r} is not a port", hint="a number from 1 to 65535")
+        raise ConfigError(
+            f"MDWX_SANDBOX_PORT={text!r} is not a port", hint="a number from 1 to 65535"
+        )
     return int(text)
 
 
@@ -63,6 +65,11 @@ def options_from_env(**changes: Any) -> Options:
         changes.setdefault("theme", os.environ["MDWX_THEME"].strip())
     # Each [accounts.NAME]'s secret is read from the variable its config names, when used.
     allowed = tuple(os.environ.get("MDWX_ALLOW_API_BASE", "").replace(",", " ").split())
-    return Options(credentials=Credentials.from_env(), api_base=os.environ.get("MDWX_API_BASE") or None,
-                   allow_api_base=allowed,
-                   state_path=state_override(), accounts=Credentials.for_account, **changes)
+    return Options(
+        credentials=Credentials.from_env(),
+        api_base=os.environ.get("MDWX_API_BASE") or None,
+        allow_api_base=allowed,
+        state_path=state_override(),
+        accounts=Credentials.for_account,
+        **changes,
+    )

@@ -13,8 +13,9 @@ from mdwx.diagnostics import Diagnostic, summaries
 Say = Callable[..., None]
 
 
-def print_findings(per_post: Sequence[Sequence[Diagnostic]], say: Say,
-                   verdict: Callable[[int], None]) -> None:
+def print_findings(
+    per_post: Sequence[Sequence[Diagnostic]], say: Say, verdict: Callable[[int], None]
+) -> None:
     """For each post: its warnings (yellow), then ``verdict(index)`` (its ✓ or ✗ lines); then
     one line per :data:`~mdwx.diagnostics.SUMMARISED` code met in several posts."""
     kept, run = summaries(per_post)

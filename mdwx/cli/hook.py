@@ -18,13 +18,30 @@ def add_hook_commands(main: click.Group, guard: CommandDecorator) -> None:
         """Publish the posts a git push changes (pre-push or post-receive hook)."""
 
     @hook.command()
-    @click.option("--pre-push", "kind", flag_value="pre-push", default=True,
-                  help="Before a push leaves this clone (default); a failure stops the push.")
-    @click.option("--post-receive", "kind", flag_value="post-receive",
-                  help="In the receiving (e.g. bare) repository, after a push landed.")
-    @click.option("--submit/--draft", "submit", default=False,
-                  help="Submit the changed posts for publishing, or upload them as drafts (default).")
-    @click.option("--force", is_flag=True, help="Replace a hook that is not mdwx's (kept as <hook>.mdwx-backup).")
+    @click.option(
+        "--pre-push",
+        "kind",
+        flag_value="pre-push",
+        default=True,
+        help="Before a push leaves this clone (default); a failure stops the push.",
+    )
+    @click.option(
+        "--post-receive",
+        "kind",
+        flag_value="post-receive",
+        help="In the receiving (e.g. bare) repository, after a push landed.",
+    )
+    @click.option(
+        "--submit/--draft",
+        "submit",
+        default=False,
+        help="Submit the changed posts for publishing, or upload them as drafts (default).",
+    )
+    @click.option(
+        "--force",
+        is_flag=True,
+        help="Replace a hook that is not mdwx's (kept as <hook>.mdwx-backup).",
+    )
     @guard
     def install(kind: str, submit: bool, force: bool) -> None:
         """Install the hook in the repository of the current folder (core.hooksPath honoured)."""
@@ -34,8 +51,11 @@ def add_hook_commands(main: click.Group, guard: CommandDecorator) -> None:
         from mdwx.cli.common import EXIT_OK
 
         verb = "updated" if done.updated else "installed"
-        click.echo(f"{verb} the {kind} hook: {done.path} (publishes changed posts "
-                   f"{'submitted' if submit else 'as drafts'})", err=True)
+        click.echo(
+            f"{verb} the {kind} hook: {done.path} (publishes changed posts "
+            f"{'submitted' if submit else 'as drafts'})",
+            err=True,
+        )
         if done.backup:
             click.echo(f"the hook it replaced is kept as {done.backup} and runs first", err=True)
         sys.exit(EXIT_OK)

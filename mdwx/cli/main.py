@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
 def _err(message: str, **style: Any) -> None:
     click.secho(message, err=True, **style)
 
@@ -63,15 +64,23 @@ def _guard(func: F) -> F:
 
 
 account_option = click.option(
-    "--account", metavar="NAME", default=None,
+    "--account",
+    metavar="NAME",
+    default=None,
     help="Use the account [accounts.NAME] of mdwx.toml (its AppID, secret_env/token_env, backend, api_base, "
-         "limits). Default: each post's front matter accounts, else WECHAT_APPID/WECHAT_APPSECRET.")
+    "limits). Default: each post's front matter accounts, else WECHAT_APPID/WECHAT_APPSECRET.",
+)
 paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON document on stdout."
+)
 backend_option = click.option(
-    "--backend", type=click.Choice(["media", "draft"]), default=None,
+    "--backend",
+    type=click.Choice(["media", "draft"]),
+    default=None,
     help="WeChat API: 'media' (cgi-bin/publish/*) or 'draft' (draft box + freepublish). "
-         "Default: backend in mdwx.toml, else media.")
+    "Default: backend in mdwx.toml, else media.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,10 +97,18 @@ git_paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type
 
 
 def _git_options(func: F) -> F:
-    func = click.option("--git-range", metavar="A..B", default=None,
-                        help="Only the posts the commits A..B added or changed (or whose images changed).")(func)
-    return click.option("--changed-since", metavar="REV", default=None,
-                        help="Only the posts changed between REV and HEAD (or whose images changed).")(func)
+    func = click.option(
+        "--git-range",
+        metavar="A..B",
+        default=None,
+        help="Only the posts the commits A..B added or changed (or whose images changed).",
+    )(func)
+    return click.option(
+        "--changed-since",
+        metavar="REV",
+        default=None,
+        help="Only the posts changed between REV and HEAD (or whose images changed).",
+    )(func)
 
 
 def _select(paths: Sequence[Path], changed_since: str | None, git_range: str | None) -> list[Path]:
@@ -105,7 +122,9 @@ def _select(paths: Sequence[Path], changed_since: str | None, git_range: str | N
         raise ConfigError("give --changed-since or --git-range, not both")
     from mdwx.integrations.git import changed_posts, describe, parse_range
 
-    base, tip = (changed_since, "HEAD") if changed_since is not None else parse_range(git_range or "")
+    base, tip = (
+        (changed_since, "HEAD") if changed_since is not None else parse_range(git_range or "")
+    )
     found: list[Path] = []
     for folder in paths or (Path("."),):
         if not folder.exists():
@@ -136,8 +155,10 @@ def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
                 _err(f"– {report.path}  skipped: nothing to publish")
             elif report.ok:
                 where = f" → {report.outputs[0].parent}" if report.outputs else ""
-                _err(f"✓ {report.path}{where}  ({report.content_chars:,} characters of text, "
-                     f"{report.content_bytes:,} bytes of HTML)")
+                _err(
+                    f"✓ {report.path}{where}  ({report.content_chars:,} characters of text, "
+                    f"{report.content_bytes:,} bytes of HTML)"
+                )
             else:
                 error_lines(report.diagnostics, _err, fg="red")
                 if report.outputs:
@@ -150,8 +171,14 @@ def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
 
 @main.command()
 @paths_argument
-@click.option("-o", "--out", type=click.Path(path_type=Path), default=Path("_site"), show_default=True,
-              help="Output folder: OUT/<slug>/content.html and preview.html.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("_site"),
+    show_default=True,
+    help="Output folder: OUT/<slug>/content.html and preview.html.",
+)
 @json_option
 @_guard
 def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
@@ -168,12 +195,23 @@ def build(paths: tuple[Path, ...], out: Path, as_json: bool) -> None:
 @git_paths_argument
 @_git_options
 @json_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
-              help="github: findings as GitHub Actions annotations (::error file=…,line=…::) on stdout.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    help="github: findings as GitHub Actions annotations (::error file=…,line=…::) on stdout.",
+)
 @account_option
 @_guard
-def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, as_json: bool,
-          output_format: str, account: str | None) -> None:
+def check(
+    paths: tuple[Path, ...],
+    changed_since: str | None,
+    git_range: str | None,
+    as_json: bool,
+    output_format: str,
+    account: str | None,
+) -> None:
     """Validate posts offline: front matter, limits, content size, local files."""
     from mdwx import api
 
@@ -196,21 +234,53 @@ def check(paths: tuple[Path, ...], changed_since: str | None, git_range: str | N
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--port", type=click.IntRange(0, 65535), default=8760, show_default=True,
-              help="Port on 127.0.0.1 (0: any free one).")
-@click.option("--open/--no-open", "open_browser", default=True, help="Open the preview in a browser.")
-@click.option("--static", is_flag=True, help="Write .mdwx/preview/<slug>/preview.html once instead of serving.")
-@click.option("--sandbox", is_flag=True,
-              help="Copy button: upload pictures to the local WeChat emulator (as publish --sandbox).")
-@click.option("--phone", metavar="WXNAME", default=None, is_flag=False, flag_value="",
-              help="Send the post to this WeChat user's phone (微信号; alone: preview_to of mdwx.toml).")
-@click.option("--openid", metavar="OPENID", default=None, help="Send the post to this follower's phone.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8760,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free one).",
+)
+@click.option(
+    "--open/--no-open", "open_browser", default=True, help="Open the preview in a browser."
+)
+@click.option(
+    "--static",
+    is_flag=True,
+    help="Write .mdwx/preview/<slug>/preview.html once instead of serving.",
+)
+@click.option(
+    "--sandbox",
+    is_flag=True,
+    help="Copy button: upload pictures to the local WeChat emulator (as publish --sandbox).",
+)
+@click.option(
+    "--phone",
+    metavar="WXNAME",
+    default=None,
+    is_flag=False,
+    flag_value="",
+    help="Send the post to this WeChat user's phone (微信号; alone: preview_to of mdwx.toml).",
+)
+@click.option(
+    "--openid", metavar="OPENID", default=None, help="Send the post to this follower's phone."
+)
 @account_option
 @backend_option
 @json_option
 @_guard
-def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bool, phone: str | None,
-            openid: str | None, account: str | None, backend: str | None, as_json: bool) -> None:
+def preview(
+    path: Path,
+    port: int,
+    open_browser: bool,
+    static: bool,
+    sandbox: bool,
+    phone: str | None,
+    openid: str | None,
+    account: str | None,
+    backend: str | None,
+    as_json: bool,
+) -> None:
     """Serve one post's phone-frame preview, reloaded as you edit; copy it for the WeChat editor.
 
     With --phone or --openid: upload the post as a draft if needed and send it to that
@@ -223,18 +293,30 @@ def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bo
         from mdwx.cli.send import run_phone_preview
 
         options = options_from_env(sandbox=sandbox, account=account, backend=backend)
-        sys.exit(run_phone_preview(path, options, wxname=phone or None, openid=openid, as_json=as_json))
+        sys.exit(
+            run_phone_preview(path, options, wxname=phone or None, openid=openid, as_json=as_json)
+        )
     if path.is_dir():
-        raise ConfigError("preview takes one post, not a folder", path=path,
-                          hint="name the post, e.g. mdwx preview posts/hello.md")
+        raise ConfigError(
+            "preview takes one post, not a folder",
+            path=path,
+            hint="name the post, e.g. mdwx preview posts/hello.md",
+        )
     post = collect_posts([path])[0]
     if not static:
         from mdwx.preview import run_preview
 
-        run_preview(post.path, port=port, open_browser=open_browser, options=options_from_env(sandbox=sandbox),
-                    echo=_err)
+        run_preview(
+            post.path,
+            port=port,
+            open_browser=open_browser,
+            options=options_from_env(sandbox=sandbox),
+            echo=_err,
+        )
         return
-    report = api.build(post.path, options_from_env(out_dir=post.config.root / ".mdwx" / "preview")).posts[0]
+    report = api.build(
+        post.path, options_from_env(out_dir=post.config.root / ".mdwx" / "preview")
+    ).posts[0]
     if report.error:  # the same line as check and publish print for a post: ✗ path:line: message
         _err(f"✗ {report.error}", fg="red")
         sys.exit(exit_code_for(report.error))
@@ -247,22 +329,41 @@ def preview(path: Path, port: int, open_browser: bool, static: bool, sandbox: bo
 
 
 def _publish_options(func: F) -> F:
-    for option in reversed([
-        click.option("--draft", is_flag=True, help="Upload to the publishing library but do not submit."),
-        click.option("--wait", is_flag=True, help="Follow review until a final status; print the URL."),
-        click.option("--dry-run", is_flag=True,
-                     help="Show the steps the run would take (same decision and exit code); send nothing."),
-        click.option("--force", is_flag=True,
-                     help="Publish a changed, already submitted post as a new article (the old one is kept "
-                          "in the history: `mdwx status` lists it)."),
-        json_option,
-        click.option("--sandbox", is_flag=True, help="Publish to a local WeChat emulator with throwaway credentials."),
-        backend_option,
-        account_option,
-        click.option("--due", is_flag=True,
-                     help="Publish only the posts whose publish_at has come; skip every other post "
-                          "(for a cron or scheduled CI job)."),
-    ]):
+    for option in reversed(
+        [
+            click.option(
+                "--draft", is_flag=True, help="Upload to the publishing library but do not submit."
+            ),
+            click.option(
+                "--wait", is_flag=True, help="Follow review until a final status; print the URL."
+            ),
+            click.option(
+                "--dry-run",
+                is_flag=True,
+                help="Show the steps the run would take (same decision and exit code); send nothing.",
+            ),
+            click.option(
+                "--force",
+                is_flag=True,
+                help="Publish a changed, already submitted post as a new article (the old one is kept "
+                "in the history: `mdwx status` lists it).",
+            ),
+            json_option,
+            click.option(
+                "--sandbox",
+                is_flag=True,
+                help="Publish to a local WeChat emulator with throwaway credentials.",
+            ),
+            backend_option,
+            account_option,
+            click.option(
+                "--due",
+                is_flag=True,
+                help="Publish only the posts whose publish_at has come; skip every other post "
+                "(for a cron or scheduled CI job).",
+            ),
+        ]
+    ):
         func = option(func)
     return func
 
@@ -271,13 +372,29 @@ def _publish_options(func: F) -> F:
 @git_paths_argument
 @_git_options
 @_publish_options
-@click.option("--send", is_flag=True,
-              help="群发 the post to every follower instead of publishing it silently (as `mdwx send`).")
+@click.option(
+    "--send",
+    is_flag=True,
+    help="群发 the post to every follower instead of publishing it silently (as `mdwx send`).",
+)
 @click.option("--yes", is_flag=True, help="With --send: do not ask for confirmation.")
 @_guard
-def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str | None, draft: bool, wait: bool,
-            dry_run: bool, force: bool, as_json: bool, sandbox: bool, backend: str | None, account: str | None,
-            due: bool, send: bool, yes: bool) -> None:
+def publish(
+    paths: tuple[Path, ...],
+    changed_since: str | None,
+    git_range: str | None,
+    draft: bool,
+    wait: bool,
+    dry_run: bool,
+    force: bool,
+    as_json: bool,
+    sandbox: bool,
+    backend: str | None,
+    account: str | None,
+    due: bool,
+    send: bool,
+    yes: bool,
+) -> None:
     """Upload posts' images, cover and videos, upload the article, submit it.
 
     A post with publish_at in its front matter is uploaded as a draft before that time and
@@ -292,15 +409,33 @@ def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str |
         from mdwx.cli.send import run_send
 
         if dry_run or draft or due or force:
-            raise ConfigError("--send goes with none of --dry-run, --draft, --due or --force",
-                              hint="`mdwx send POST` without --yes shows who it goes to and asks first")
+            raise ConfigError(
+                "--send goes with none of --dry-run, --draft, --due or --force",
+                hint="`mdwx send POST` without --yes shows who it goes to and asks first",
+            )
         options = options_from_env(sandbox=sandbox, backend=backend, account=account)
         with exported_state(targets, options.state_path, write=True, say=_err):
-            code = run_send(targets, options, to="all", tag=None, openids=None, ignore_reprint=False,
-                            yes=yes, as_json=as_json)
+            code = run_send(
+                targets,
+                options,
+                to="all",
+                tag=None,
+                openids=None,
+                ignore_reprint=False,
+                yes=yes,
+                as_json=as_json,
+            )
         sys.exit(code)
-    options = options_from_env(draft=draft, wait=wait, dry_run=dry_run, force=force, sandbox=sandbox,
-                               backend=backend, account=account, due=due)
+    options = options_from_env(
+        draft=draft,
+        wait=wait,
+        dry_run=dry_run,
+        force=force,
+        sandbox=sandbox,
+        backend=backend,
+        account=account,
+        due=due,
+    )
     with exported_state(targets, options.state_path, write=not dry_run, say=_err):
         code = run_publish(targets, options, as_json=as_json)
     sys.exit(code)
@@ -313,7 +448,9 @@ def publish(paths: tuple[Path, ...], changed_since: str | None, git_range: str |
 @backend_option
 @account_option
 @_guard
-def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None, account: str | None) -> None:
+def status(
+    paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str | None, account: str | None
+) -> None:
     """Show what mdwx knows of each post (per account) and ask WeChat for its live status.
 
     Scheduled posts show their publish_at and whether a publish run now would submit them.
@@ -323,31 +460,60 @@ def status(paths: tuple[Path, ...], as_json: bool, sandbox: bool, backend: str |
 
     targets = list(paths or (Path("."),))
     options = options_from_env(sandbox=sandbox, backend=backend, account=account)
-    with exported_state(targets, options.state_path, write=False, say=_err):  # a fresh checkout: the export
+    with exported_state(
+        targets, options.state_path, write=False, say=_err
+    ):  # a fresh checkout: the export
         code = run_status(targets, options, as_json=as_json)
     sys.exit(code)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--all", "every", is_flag=True,
-              help="Delete the article of every post named (folders included), for each of its accounts: "
-                   "lists them all and asks once.")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Delete the article of every post named (folders included), for each of its accounts: "
+    "lists them all and asks once.",
+)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@click.option("--index", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Which article of the item to delete, from 1; 0 deletes them all.")
-@click.option("--article", "article", metavar="MEDIA_ID", default=None,
-              help="Delete this one of the post's articles (e.g. one a --force publish superseded; "
-                   "`mdwx status` lists them). Default: the post's current article.")
+@click.option(
+    "--index",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Which article of the item to delete, from 1; 0 deletes them all.",
+)
+@click.option(
+    "--article",
+    "article",
+    metavar="MEDIA_ID",
+    default=None,
+    help="Delete this one of the post's articles (e.g. one a --force publish superseded; "
+    "`mdwx status` lists them). Default: the post's current article.",
+)
 @click.option("--sandbox", is_flag=True, help="Delete from the local sandbox.")
-@click.option("--sent", is_flag=True,
-              help="Delete the post's last 群发 from followers' history (message/mass/delete; --index from 1).")
+@click.option(
+    "--sent",
+    is_flag=True,
+    help="Delete the post's last 群发 from followers' history (message/mass/delete; --index from 1).",
+)
 @backend_option
 @account_option
 @json_option
 @_guard
-def delete(paths: tuple[Path, ...], every: bool, yes: bool, index: int, article: str | None, sandbox: bool,
-           sent: bool, backend: str | None, account: str | None, as_json: bool) -> None:
+def delete(
+    paths: tuple[Path, ...],
+    every: bool,
+    yes: bool,
+    index: int,
+    article: str | None,
+    sandbox: bool,
+    sent: bool,
+    backend: str | None,
+    account: str | None,
+    as_json: bool,
+) -> None:
     """Delete a post's article from WeChat (a draft from the draft box, a published one by its article_id)."""
     from mdwx.cli.publish import run_delete
 
@@ -359,32 +525,75 @@ def delete(paths: tuple[Path, ...], every: bool, yes: bool, index: int, article:
         options = options_from_env(sandbox=sandbox, backend=backend, account=account)
         sys.exit(run_delete_sent(paths[0], options, index=index, yes=yes, as_json=as_json))
 
-    sys.exit(run_delete(list(paths), options_from_env(sandbox=sandbox, backend=backend, account=account), yes=yes,
-                        index=index, every=every, as_json=as_json, article=article))
+    sys.exit(
+        run_delete(
+            list(paths),
+            options_from_env(sandbox=sandbox, backend=backend, account=account),
+            yes=yes,
+            index=index,
+            every=every,
+            as_json=as_json,
+            article=article,
+        )
+    )
 
 
 @main.command()
-@click.option("--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free one).")
-@click.option("--appid", default=None, help="AppID the sandbox accepts (default: a fixed sandbox id).")
+@click.option(
+    "--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free one)."
+)
+@click.option(
+    "--appid", default=None, help="AppID the sandbox accepts (default: a fixed sandbox id)."
+)
 @click.option("--secret", default=None, help="AppSecret the sandbox accepts.")
-@click.option("--state", "state_path", type=click.Path(path_type=Path), default=None,
-              help="SQLite file keeping the sandbox's articles and uploads across restarts.")
-@click.option("--strict-images", is_flag=True, help="Body images: jpg/png ≤ 1 MB (public docs) instead of 5 MB.")
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="SQLite file keeping the sandbox's articles and uploads across restarts.",
+)
+@click.option(
+    "--strict-images",
+    is_flag=True,
+    help="Body images: jpg/png ≤ 1 MB (public docs) instead of 5 MB.",
+)
 @click.option("--review-seconds", type=float, default=None, help="Seconds an article stays 审核中.")
-@click.option("--reject", is_flag=True, help="Make every submitted article fail review (审核未通过).")
-@click.option("--wechat-pay", is_flag=True, help="Allow <a href> links, as for accounts with WeChat Pay.")
-@click.option("--account-type", type=click.Choice(["subscription", "service"]), default="subscription",
-              show_default=True, help="群发 quotas: 订阅号 one send a day, 服务号 four a month per follower.")
+@click.option(
+    "--reject", is_flag=True, help="Make every submitted article fail review (审核未通过)."
+)
+@click.option(
+    "--wechat-pay", is_flag=True, help="Allow <a href> links, as for accounts with WeChat Pay."
+)
+@click.option(
+    "--account-type",
+    type=click.Choice(["subscription", "service"]),
+    default="subscription",
+    show_default=True,
+    help="群发 quotas: 订阅号 one send a day, 服务号 four a month per follower.",
+)
 @_guard
-def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path | None,
-            strict_images: bool, review_seconds: float | None, reject: bool, wechat_pay: bool,
-            account_type: str) -> None:
+def sandbox(
+    port: int,
+    appid: str | None,
+    secret: str | None,
+    state_path: Path | None,
+    strict_images: bool,
+    review_seconds: float | None,
+    reject: bool,
+    wechat_pay: bool,
+    account_type: str,
+) -> None:
     """Run a local server that behaves like WeChat's media API, for tests and CI."""
     from mdwx.sandbox import SandboxSettings, run_sandbox
 
-    changes: dict[str, Any] = {"body_image_strict": strict_images, "review_reject": reject,
-                               "wechat_pay": wechat_pay, "state_path": state_path,
-                               "account_type": account_type}
+    changes: dict[str, Any] = {
+        "body_image_strict": strict_images,
+        "review_reject": reject,
+        "wechat_pay": wechat_pay,
+        "state_path": state_path,
+        "account_type": account_type,
+    }
     if appid:
         changes["appid"] = appid
     if secret:
@@ -394,8 +603,10 @@ def sandbox(port: int, appid: str | None, secret: str | None, state_path: Path |
     try:
         run_sandbox(SandboxSettings(**changes), port=port, echo=lambda line: click.echo(line))
     except OSError as exc:
-        raise MdwxError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
-                        hint="pick another --port, or --port 0 for any free one") from None
+        raise MdwxError(
+            f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
+            hint="pick another --port, or --port 0 for any free one",
+        ) from None
 
 
 from mdwx.cli.hook import add_hook_commands  # noqa: E402

@@ -23,6 +23,7 @@ EVERY = 25  # posts between two progress lines when stderr is not a terminal
 def offline_progress(stream: TextIO, verb: str) -> Iterator[Events]:
     """Events whose ``on_checked`` shows progress on ``stream`` (see the module's docstring)."""
     if not stream.isatty():
+
         def line(post: Post, done: int, total: int) -> None:
             if total >= EVERY and (done % EVERY == 0 or done == total):
                 stream.write(f"mdwx: {verb} {done} of {total} posts\n")
@@ -33,8 +34,13 @@ def offline_progress(stream: TextIO, verb: str) -> Iterator[Events]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        console=Console(file=stream), transient=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(file=stream),
+        transient=True,
+    )
     task = progress.add_task(verb, total=None)
 
     def bar(post: Post, done: int, total: int) -> None:

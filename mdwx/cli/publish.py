@@ -62,12 +62,19 @@ def _progress(quiet: bool) -> Iterator[Events]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        console=Console(stderr=True), transient=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
     task = progress.add_task("uploading", total=0)
     videos: dict[str, Any] = {}
 
-    def on_post(post: Post, total: int) -> None:  # posts overlap (mdwx.publish.overlap): one bar for the run
+    def on_post(
+        post: Post, total: int
+    ) -> None:  # posts overlap (mdwx.publish.overlap): one bar for the run
         known = progress.tasks[0].total or 0
         progress.update(task, description=f"uploading {post.path.name}", total=known + total)
 
@@ -87,8 +94,11 @@ def plural(count: int, noun: str) -> str:
 def _print_results(results: list[PostResult], *, dry_run: bool) -> None:
     from mdwx.cli.findings import print_findings
 
-    print_findings([r.all_diagnostics() for r in results], _say,
-                   lambda index: _print_result(results[index], dry_run=dry_run))
+    print_findings(
+        [r.all_diagnostics() for r in results],
+        _say,
+        lambda index: _print_result(results[index], dry_run=dry_run),
+    )
     _say(summary(results, dry_run=dry_run))
 
 
@@ -101,11 +111,15 @@ def _print_result(result: PostResult, *, dry_run: bool) -> None:
             _say(f"    {action}")
         return
     uploads = result.uploads
-    counts = (f"{plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')} uploaded, "
-              f"{uploads['cached']} reused")
+    counts = (
+        f"{plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')} uploaded, "
+        f"{uploads['cached']} reused"
+    )
     if dry_run:
-        counts = (f"would upload {plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')}, "
-                  f"{uploads['cached']} reused")
+        counts = (
+            f"would upload {plural(uploads['images'], 'image')} and {plural(uploads['videos'], 'video')}, "
+            f"{uploads['cached']} reused"
+        )
     where = f" [{result.account}]" if result.account else ""
     _say(f"✓ {result.path}{where}: {result.status} ({counts})", fg="green")
     for action in result.actions if dry_run else result.actions[-1:]:
@@ -115,25 +129,43 @@ def _print_result(result: PostResult, *, dry_run: bool) -> None:
 
 
 #: status → how the closing line counts it
-_SUMMARY_WORDS = (("published", "published"), ("submitted", "submitted (review pending)"),
-                  ("draft", "uploaded as {a draft|drafts} (not submitted)"), ("rejected", "rejected in review"),
-                  ("scheduled", "scheduled (uploaded; the first run at or after publish_at submits {it|them})"),
-                  ("skipped", "skipped"), ("dry-run", "planned (nothing sent)"))
+_SUMMARY_WORDS = (
+    ("published", "published"),
+    ("submitted", "submitted (review pending)"),
+    ("draft", "uploaded as {a draft|drafts} (not submitted)"),
+    ("rejected", "rejected in review"),
+    ("scheduled", "scheduled (uploaded; the first run at or after publish_at submits {it|them})"),
+    ("skipped", "skipped"),
+    ("dry-run", "planned (nothing sent)"),
+)
 
 
 def summary(results: list[PostResult], *, dry_run: bool) -> str:
     """The closing line: each post counted under what really happened to it."""
     failed = sum(1 for r in results if r.error)
     # A post whose only step is "unchanged" had nothing sent: counted as such, not by status.
-    unchanged = [r for r in results if not r.error and [s for s in r.steps if not s.startswith("adopt ")]
-                 == ["unchanged"]]
+    unchanged = [
+        r
+        for r in results
+        if not r.error and [s for s in r.steps if not s.startswith("adopt ")] == ["unchanged"]
+    ]
     parts = [f"{len(unchanged)} unchanged (nothing sent)"] if unchanged else []
-    kept = [r for r in results if not r.error and [s for s in r.steps if not s.startswith("adopt ")] == ["keep"]]  # on_submitted_change = "warn"
+    kept = [
+        r
+        for r in results
+        if not r.error and [s for s in r.steps if not s.startswith("adopt ")] == ["keep"]
+    ]  # on_submitted_change = "warn"
     if kept:
-        parts.append(f"{len(kept)} changed after submitting, kept as submitted (nothing sent; see the warning)")
-    counted = {id(r) for r in unchanged + kept}  # by identity: comparing results field by field is quadratic
+        parts.append(
+            f"{len(kept)} changed after submitting, kept as submitted (nothing sent; see the warning)"
+        )
+    counted = {
+        id(r) for r in unchanged + kept
+    }  # by identity: comparing results field by field is quadratic
     for status, words in _SUMMARY_WORDS:
-        count = sum(1 for r in results if r.status == status and not r.error and id(r) not in counted)
+        count = sum(
+            1 for r in results if r.status == status and not r.error and id(r) not in counted
+        )
         if count:
             parts.append(f"{count} {_number(words, count)}")
     if failed:
@@ -143,12 +175,16 @@ def summary(results: list[PostResult], *, dry_run: bool) -> str:
 
 def _number(words: str, count: int) -> str:
     """Pick ``{one|many}`` in ``words`` by ``count``."""
-    return re.sub(r"\{([^|}]*)\|([^}]*)\}", lambda m: m.group(1) if count == 1 else m.group(2), words)
+    return re.sub(
+        r"\{([^|}]*)\|([^}]*)\}", lambda m: m.group(1) if count == 1 else m.group(2), words
+    )
 
 
 def _print_sandbox_help(sandbox: SandboxInfo) -> None:
     _say("The in-process sandbox has stopped. To read these articles again, run")
-    _say(f"    mdwx sandbox --port {sandbox.port} --state {sandbox.state_path} --appid {sandbox.appid}")
+    _say(
+        f"    mdwx sandbox --port {sandbox.port} --state {sandbox.state_path} --appid {sandbox.appid}"
+    )
     _say(f"and open the URLs above (all of them: {sandbox.base_url}/).")
 
 
@@ -184,8 +220,11 @@ def _print_status_row(row: StatusRow, *, show_error: bool) -> None:
         _say(f"    {row.why}")
     if row.pending:
         runs = "once" if row.pending["failures"] == 1 else f"{row.pending['failures']} times"
-        _say(f"    failed, will retry: {row.pending['reason']} (failed {runs} since {row.pending['since']}; "
-             "the next push through an mdwx hook, or `mdwx publish` of it, retries it)", fg="yellow")
+        _say(
+            f"    failed, will retry: {row.pending['reason']} (failed {runs} since {row.pending['since']}; "
+            "the next push through an mdwx hook, or `mdwx publish` of it, retries it)",
+            fg="yellow",
+        )
     if row.renamed_from:
         _say(f"    recorded as {row.renamed_from} (the post was renamed or moved)")
     if row.error and show_error and not row.not_asked:
@@ -193,12 +232,22 @@ def _print_status_row(row: StatusRow, *, show_error: bool) -> None:
     for old in row.superseded:
         _say(f"    superseded: {old.media_id} {old.status}" + (f"  {old.url}" if old.url else ""))
     for sent in row.sends:
-        _say(f"    群发 to {sent['to']}: msg_id {sent['msg_id'] or '?'} {sent['msg_status'] or ''}"
-             f" — {sent['error'] or sent['meaning']}")
+        _say(
+            f"    群发 to {sent['to']}: msg_id {sent['msg_id'] or '?'} {sent['msg_status'] or ''}"
+            f" — {sent['error'] or sent['meaning']}"
+        )
 
 
-def run_delete(paths: list[Path], options: Options, *, yes: bool, as_json: bool, index: int = 0,
-               article: str | None = None, every: bool = False) -> int:
+def run_delete(
+    paths: list[Path],
+    options: Options,
+    *,
+    yes: bool,
+    as_json: bool,
+    index: int = 0,
+    article: str | None = None,
+    every: bool = False,
+) -> int:
     """``mdwx delete``: ask (unless ``yes``), delete through the API, print what happened.
 
     One post, or with ``every`` (``--all``) every post named (folders included).
@@ -220,8 +269,13 @@ def run_delete(paths: list[Path], options: Options, *, yes: bool, as_json: bool,
         label = "superseded article" if target.superseded else "article"
         from mdwx.cli.printable import printable  # the title is WeChat's copy: any text
 
-        return click.confirm(printable(f"Delete the {label} '{target.title}' ({target.status}, "
-                                       f"{target.media_id}) from WeChat?"), err=True)
+        return click.confirm(
+            printable(
+                f"Delete the {label} '{target.title}' ({target.status}, "
+                f"{target.media_id}) from WeChat?"
+            ),
+            err=True,
+        )
 
     result = api.delete(paths, options, article=article, index=index, confirm=confirm)
     if not asked:
@@ -238,7 +292,9 @@ def _need_terminal() -> None:
         raise ConfigError("refusing to delete without confirmation", hint="pass --yes")
 
 
-def _delete_all(paths: list[Path], options: Options, *, yes: bool, as_json: bool, index: int) -> int:
+def _delete_all(
+    paths: list[Path], options: Options, *, yes: bool, as_json: bool, index: int
+) -> int:
     """``mdwx delete --all``: list every article, ask once, delete them."""
     from mdwx import api
 
@@ -248,7 +304,9 @@ def _delete_all(paths: list[Path], options: Options, *, yes: bool, as_json: bool
         _say(f"{plural(len(targets), 'article')} to delete from WeChat:")
         for target in targets:
             label = "superseded article" if target.superseded else "article"
-            _say(f"    {target.path}: the {label} '{target.title}' ({target.status}, {target.media_id})")
+            _say(
+                f"    {target.path}: the {label} '{target.title}' ({target.status}, {target.media_id})"
+            )
         if yes:
             return True
         _need_terminal()

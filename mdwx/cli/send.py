@@ -25,13 +25,13 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-
 def _run_async(coroutine: Coroutine[Any, Any, T]) -> T:
     """``asyncio.run``, imported here: offline commands (check, build) share this module's
     registration and must not pay for asyncio at start-up (tests/test_offline_imports.py)."""
     import asyncio
 
     return asyncio.run(coroutine)
+
 
 def _say(text: str, **style: Any) -> None:
     click.secho(text, err=True, **style)
@@ -51,22 +51,30 @@ def run_guarded(work: Callable[[], T], as_json: bool) -> T:
         sys.exit(exit_code_for(exc))
 
 
-def run_phone_preview(path: Path, options: Options, *, wxname: str | None, openid: str | None,
-                      as_json: bool) -> int:
+def run_phone_preview(
+    path: Path, options: Options, *, wxname: str | None, openid: str | None, as_json: bool
+) -> int:
     """``mdwx preview POST --phone``: send the post to a phone and print what was done."""
     from mdwx.api.reach import phone_preview
 
-    report = run_guarded(lambda: _run_async(phone_preview(path, options, wxname=wxname, openid=openid)),
-                         as_json)
+    report = run_guarded(
+        lambda: _run_async(phone_preview(path, options, wxname=wxname, openid=openid)), as_json
+    )
     if as_json:
         click.echo(json_text(report.to_json()))
         return EXIT_OK
     for warning in report.warnings:
         _say(f"  warning: {warning}", fg="yellow")
-    how = "uploaded the draft and sent it" if report.uploaded else "unchanged: sent the same draft again"
+    how = (
+        "uploaded the draft and sent it"
+        if report.uploaded
+        else "unchanged: sent the same draft again"
+    )
     _say(f"✓ {report.path} → {report.to}'s WeChat ({how})", fg="green")
-    _say(f"  {report.previews_left} of 100 previews left today for this account "
-         f"({report.previews_used} sent today, counted by mdwx)")
+    _say(
+        f"  {report.previews_left} of 100 previews left today for this account "
+        f"({report.previews_used} sent today, counted by mdwx)"
+    )
     return EXIT_OK
 
 
@@ -98,14 +106,18 @@ def _asker(yes: bool, as_json: bool) -> Callable[[Any], bool] | None:
     from mdwx.errors import ConfigError
 
     if not sys.stdin.isatty():
-        raise ConfigError("a 群发 cannot be recalled: mdwx asks first, and there is no terminal to ask on",
-                          hint="add --yes to send without asking")
+        raise ConfigError(
+            "a 群发 cannot be recalled: mdwx asks first, and there is no terminal to ask on",
+            hint="add --yes to send without asking",
+        )
 
     def ask(plan: Any) -> bool:
         count = f" ({plan.followers} followers)" if plan.followers is not None else ""
         _say(f"About to 群发 {plan.path} ({plan.title}) to {plan.to}{count}.")
-        _say(f"  mdwx recorded {plan.sent_today} send(s) today for this account; a 订阅号 may send once "
-             "a day, a 服务号 four times a month per follower (past that WeChat answers 45028).")
+        _say(
+            f"  mdwx recorded {plan.sent_today} send(s) today for this account; a 订阅号 may send once "
+            "a day, a 服务号 four times a month per follower (past that WeChat answers 45028)."
+        )
         for note in plan.notes:
             _say(f"  note: {note}", fg="yellow")
         _say("  A mass message cannot be recalled from followers' phones.", fg="yellow")
@@ -114,23 +126,37 @@ def _asker(yes: bool, as_json: bool) -> Callable[[Any], bool] | None:
     return ask
 
 
-def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | None, openids: Path | None,
-             ignore_reprint: bool, yes: bool, as_json: bool, dry_run: bool = False) -> int:
+def run_send(
+    paths: list[Path],
+    options: Options,
+    *,
+    to: str | None,
+    tag: str | None,
+    openids: Path | None,
+    ignore_reprint: bool,
+    yes: bool,
+    as_json: bool,
+    dry_run: bool = False,
+) -> int:
     """``mdwx send``: 群发 a post and print what happened (``dry_run``: what would happen)."""
     from mdwx.api.sending import send
     from mdwx.errors import ConfigError
 
     def work() -> Any:
         if not paths or any(path.is_dir() for path in paths):
-            raise ConfigError("send takes one post, or the posts of one bundle: each 群发 is one message",
-                              hint="name the post, e.g. mdwx send posts/hello.md")
+            raise ConfigError(
+                "send takes one post, or the posts of one bundle: each 群发 is one message",
+                hint="name the post, e.g. mdwx send posts/hello.md",
+            )
         target = _target(to, tag, openids, paths[0])
         if dry_run:
             from mdwx.api.senddry import dry_send
 
             return _run_async(dry_send(paths, options, target))
         confirm = _asker(yes, as_json)
-        return _run_async(send(paths, options, target, ignore_reprint=ignore_reprint, confirm=confirm))
+        return _run_async(
+            send(paths, options, target, ignore_reprint=ignore_reprint, confirm=confirm)
+        )
 
     result = run_guarded(work, as_json)
     if as_json:
@@ -139,40 +165,76 @@ def run_send(paths: list[Path], options: Options, *, to: str | None, tag: str | 
         for warning in result.warnings:
             _say(f"  warning: {warning}", fg="yellow")
         mark = "·" if result.status in ("cancelled", "would send") else "✓"
-        _say(f"{mark} {result.path} → {result.to}: {result.status}",
-             fg="green" if result.status != "cancelled" else None)
+        _say(
+            f"{mark} {result.path} → {result.to}: {result.status}",
+            fg="green" if result.status != "cancelled" else None,
+        )
         for action in result.actions:
             _say(f"  {action}")
         if result.msg_id:
-            _say(f"  msg_id {result.msg_id}, msg_data_id {result.msg_data_id or 'unknown'}: "
-                 f"{result.msg_status} — {result.meaning}")
+            _say(
+                f"  msg_id {result.msg_id}, msg_data_id {result.msg_data_id or 'unknown'}: "
+                f"{result.msg_status} — {result.meaning}"
+            )
     return EXIT_OK  # answering no sends nothing and is no failure (as delete)
 
 
-def add_send_commands(main: click.Group, guard: CommandDecorator, json_option: CommandDecorator,
-                      account_option: CommandDecorator, backend_option: CommandDecorator) -> None:
+def add_send_commands(
+    main: click.Group,
+    guard: CommandDecorator,
+    json_option: CommandDecorator,
+    account_option: CommandDecorator,
+    backend_option: CommandDecorator,
+) -> None:
     """Register ``mdwx send`` on ``main``."""
 
     @main.command("send")
     @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-    @click.option("--to", "to", type=click.Choice(["all"]), default=None,
-                  help="Send to every follower (the default).")
-    @click.option("--tag", metavar="NAME|ID", default=None, help="Send to the followers with this tag.")
-    @click.option("--openids", type=click.Path(path_type=Path), default=None,
-                  help="Send to the OpenIDs in FILE, one a line (2 to 10,000; 服务号 only).")
-    @click.option("--ignore-reprint", is_flag=True,
-                  help="Send even if WeChat judges the article a reprint (send_ignore_reprint).")
+    @click.option(
+        "--to",
+        "to",
+        type=click.Choice(["all"]),
+        default=None,
+        help="Send to every follower (the default).",
+    )
+    @click.option(
+        "--tag", metavar="NAME|ID", default=None, help="Send to the followers with this tag."
+    )
+    @click.option(
+        "--openids",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Send to the OpenIDs in FILE, one a line (2 to 10,000; 服务号 only).",
+    )
+    @click.option(
+        "--ignore-reprint",
+        is_flag=True,
+        help="Send even if WeChat judges the article a reprint (send_ignore_reprint).",
+    )
     @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-    @click.option("--dry-run", is_flag=True,
-                  help="Show what the send would do (the same decision and exit code); send nothing.")
+    @click.option(
+        "--dry-run",
+        is_flag=True,
+        help="Show what the send would do (the same decision and exit code); send nothing.",
+    )
     @click.option("--sandbox", is_flag=True, help="Send through the local sandbox.")
     @account_option
     @backend_option
     @json_option
     @guard
-    def send_command(paths: tuple[Path, ...], to: str | None, tag: str | None, openids: Path | None,
-                     ignore_reprint: bool, yes: bool, dry_run: bool, sandbox: bool, account: str | None,
-                     backend: str | None, as_json: bool) -> None:
+    def send_command(
+        paths: tuple[Path, ...],
+        to: str | None,
+        tag: str | None,
+        openids: Path | None,
+        ignore_reprint: bool,
+        yes: bool,
+        dry_run: bool,
+        sandbox: bool,
+        account: str | None,
+        backend: str | None,
+        as_json: bool,
+    ) -> None:
         """群发 a post to followers (message/mass/sendall or send): it cannot be recalled.
 
         The post is uploaded or updated as a draft first; mdwx shows who it goes to and asks
@@ -181,8 +243,19 @@ def add_send_commands(main: click.Group, guard: CommandDecorator, json_option: C
         from mdwx.cli.common import options_from_env
 
         options = options_from_env(sandbox=sandbox, account=account, backend=backend)
-        sys.exit(run_send(list(paths), options, to=to, tag=tag, openids=openids,
-                          ignore_reprint=ignore_reprint, yes=yes, as_json=as_json, dry_run=dry_run))
+        sys.exit(
+            run_send(
+                list(paths),
+                options,
+                to=to,
+                tag=tag,
+                openids=openids,
+                ignore_reprint=ignore_reprint,
+                yes=yes,
+                as_json=as_json,
+                dry_run=dry_run,
+            )
+        )
 
 
 def run_delete_sent(path: Path, options: Options, *, index: int, yes: bool, as_json: bool) -> int:
@@ -194,21 +267,31 @@ def run_delete_sent(path: Path, options: Options, *, index: int, yes: bool, as_j
         ask = None
         if not yes:
             if not sys.stdin.isatty():
-                raise ConfigError("deleting a sent article is not reversible: mdwx asks first, and there is "
-                                  "no terminal to ask on", hint="add --yes to delete without asking")
+                raise ConfigError(
+                    "deleting a sent article is not reversible: mdwx asks first, and there is "
+                    "no terminal to ask on",
+                    hint="add --yes to delete without asking",
+                )
 
             def ask(send: Any) -> bool:
                 which = "every article" if index == 0 else f"article {index}"
-                return click.confirm(f"Delete {which} of send {send.msg_id} ({path}) from followers' history?",
-                                     default=False, err=True)
+                return click.confirm(
+                    f"Delete {which} of send {send.msg_id} ({path}) from followers' history?",
+                    default=False,
+                    err=True,
+                )
+
         return _run_async(delete_sent(path, options, article_idx=index, confirm=ask))
 
     result = run_guarded(work, as_json)
     if as_json:
         click.echo(json_text(result.to_json()))
     elif result.deleted:
-        _say(f"✓ deleted from followers' history: {result.path} (send {result.msg_id}, now "
-             f"{result.msg_status}); phones that received it keep the message", fg="green")
+        _say(
+            f"✓ deleted from followers' history: {result.path} (send {result.msg_id}, now "
+            f"{result.msg_status}); phones that received it keep the message",
+            fg="green",
+        )
     else:
         _say(f"· not deleted: {result.path}")
     return EXIT_OK  # answering no deletes nothing and is no failure (as delete)

@@ -47,20 +47,29 @@ def run_check(path: Path, as_json: bool) -> int:
 
     db = state_file(path)
     if not db.is_file():
-        raise StateError("there is no state database here", path=db,
-                         hint="nothing was published from this site yet, or MDWX_STATE points elsewhere")
+        raise StateError(
+            "there is no state database here",
+            path=db,
+            hint="nothing was published from this site yet, or MDWX_STATE points elsewhere",
+        )
     State.open(db).close()  # the checks every open makes: header, journal, schema
     conn = sqlite3.connect(db, isolation_level=None)
     try:
         verdict = one_line(str(r[0]) for r in conn.execute("PRAGMA quick_check(3)"))
-        rows = {t: int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in state_tables(conn)}
+        rows = {
+            t: int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0])
+            for t in state_tables(conn)
+        }
     except sqlite3.DatabaseError as exc:  # damage past the pages opening reads
         verdict, rows = str(exc), {}
     finally:
         conn.close()
     if verdict != "ok":
-        raise StateError(f"the state database is corrupt ({verdict})", path=db,
-                         hint=f"run `{recover_command(db)}`: it keeps a backup and salvages every readable record")
+        raise StateError(
+            f"the state database is corrupt ({verdict})",
+            path=db,
+            hint=f"run `{recover_command(db)}`: it keeps a backup and salvages every readable record",
+        )
     counts = ", ".join(f"{t}: {n}" for t, n in rows.items())  # rows per table
     _echo({"path": str(db), "ok": True, "rows": rows}, as_json, [f"{db}: ok ({counts})"])
     return EXIT_OK
@@ -74,15 +83,20 @@ def run_recover(path: Path, as_json: bool) -> int:
     db = state_file(path)
     report = recover(db)
     kept = sum(report.rows.values())
-    lines = [f"{db}: recovered {kept} records ("
-             + ", ".join(f"{n} {t}" for t, n in report.rows.items()) + ")",
-             "  damaged files kept as: " + ", ".join(str(p) for p in report.backup)]
+    lines = [
+        f"{db}: recovered {kept} records ("
+        + ", ".join(f"{n} {t}" for t, n in report.rows.items())
+        + ")",
+        "  damaged files kept as: " + ", ".join(str(p) for p in report.backup),
+    ]
     if report.torn_journal:
         lines.append("  the journal's last, unfinished write was dropped")
     if report.problem != "ok":
         lines.append(f"  SQLite on the damaged file: {report.problem}")
-        lines.append("  records that could not be read are forgotten: a post whose record was lost is"
-                     " uploaded again as a new article, so compare `mdwx status` with the account")
+        lines.append(
+            "  records that could not be read are forgotten: a post whose record was lost is"
+            " uploaded again as a new article, so compare `mdwx status` with the account"
+        )
     _echo({**report.to_json(), "recovered": kept}, as_json, lines)
     return EXIT_OK if kept or report.problem == "ok" else EXIT_FAILED
 
@@ -94,8 +108,11 @@ def run_export(path: Path, out: Path | None) -> int:
 
     db = state_file(path)
     if not db.is_file():
-        raise StateError("there is no state database here", path=db,
-                         hint="nothing was published from this site yet, or MDWX_STATE points elsewhere")
+        raise StateError(
+            "there is no state database here",
+            path=db,
+            hint="nothing was published from this site yet, or MDWX_STATE points elsewhere",
+        )
     if out is None:
         click.echo(export_text(db), nl=False)
     else:
@@ -127,7 +144,9 @@ def add_state_commands(
     def state() -> None:
         """Check, recover, export or import the state (what mdwx has sent to WeChat)."""
 
-    path_argument = click.argument("path", required=False, default=Path("."), type=click.Path(path_type=Path))
+    path_argument = click.argument(
+        "path", required=False, default=Path("."), type=click.Path(path_type=Path)
+    )
 
     @state.command()
     @path_argument
@@ -151,8 +170,13 @@ def add_state_commands(
 
     @state.command("export")
     @path_argument
-    @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-                  help="Write to this file (atomically; untouched when unchanged). Default: stdout.")
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Write to this file (atomically; untouched when unchanged). Default: stdout.",
+    )
     @guard
     def export_(path: Path, output: Path | None) -> None:
         """Write the state as sorted JSON lines a repository can commit (no secrets, no tokens).
@@ -176,5 +200,7 @@ def add_state_commands(
         if not source.is_file():  # a mistyped argument: a usage error (exit 2), not a damaged state
             from mdwx.errors import ConfigError
 
-            raise ConfigError("no such state export", path=source, hint="give the file `mdwx state export` wrote")
+            raise ConfigError(
+                "no such state export", path=source, hint="give the file `mdwx state export` wrote"
+            )
         sys.exit(run_import(source, path, as_json))

@@ -11,7 +11,7 @@ import click
 
 from mdwx.errors import ConfigError
 
-STARTER = '''/* mdwx theme "{name}": describe it in one line here.
+STARTER = """/* mdwx theme "{name}": describe it in one line here.
    A theme is CSS for the article's semantic HTML; mdwx inlines it (WeChat keeps only inline
    styles), so only what can be inlined is allowed: see docs/themes.md. Use it with
    theme = "{path}" in mdwx.toml, or theme: {path} in a post's front matter.
@@ -37,7 +37,7 @@ STARTER = '''/* mdwx theme "{name}": describe it in one line here.
 /* Any rule of the base can be overridden, for example: */
 /* blockquote {{ border-left-width: 3px; }} */
 /* .code {{ background: #1e1e1e; color: #d4d4d4; border-radius: 8px; }} */
-'''
+"""
 
 
 def add_theme_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
@@ -59,9 +59,17 @@ def add_theme_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
 
     @themes.command("new")
     @click.argument("name")
-    @click.option("--base", default="default", show_default=True, help="The built-in theme to start from.")
-    @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-                  show_default=True, help="Where to write NAME.css.")
+    @click.option(
+        "--base", default="default", show_default=True, help="The built-in theme to start from."
+    )
+    @click.option(
+        "--dir",
+        "folder",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="Where to write NAME.css.",
+    )
     @guard
     def new(name: str, base: str, folder: Path) -> None:
         """Write NAME.css: a commented theme extending a built-in one."""
@@ -72,7 +80,13 @@ def add_theme_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
         style = load_theme(base).pygments_style  # also refuses an unknown base
         path = folder / f"{name}.css"
         if path.exists():
-            raise ConfigError(f"{path} already exists", hint="choose another name or remove the file")
+            raise ConfigError(
+                f"{path} already exists", hint="choose another name or remove the file"
+            )
         folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(STARTER.format(name=name, path=path.as_posix(), base=base, style=style), "utf-8")
-        click.echo(f"wrote {path}: set theme = \"{path.as_posix()}\" in mdwx.toml to use it", err=True)
+        path.write_text(
+            STARTER.format(name=name, path=path.as_posix(), base=base, style=style), "utf-8"
+        )
+        click.echo(
+            f'wrote {path}: set theme = "{path.as_posix()}" in mdwx.toml to use it', err=True
+        )

@@ -76,8 +76,9 @@ def options(**changes: Any) -> api.Options:
     return options_from_env(**changes)
 
 
-def run(posts: Sequence[api.Post], *, build_only: bool, out_dir: Path, submit: bool,
-        wait: bool = False) -> Outcome:
+def run(
+    posts: Sequence[api.Post], *, build_only: bool, out_dir: Path, submit: bool, wait: bool = False
+) -> Outcome:
     """Build (``build_only``: ``out_dir/<slug>/content.html`` and ``preview.html``) or publish
     the posts, as drafts unless ``submit``; never raises for a post's or a site's failure.
 
@@ -94,7 +95,9 @@ def run(posts: Sequence[api.Post], *, build_only: bool, out_dir: Path, submit: b
             for post in report.posts:
                 outcome.add(post.diagnostics)
                 if post.error is None:
-                    outcome.done.append(f"{post.path}: built {', '.join(str(p) for p in post.outputs)}")
+                    outcome.done.append(
+                        f"{post.path}: built {', '.join(str(p) for p in post.outputs)}"
+                    )
             return outcome
         published = api.publish(list(posts), options(draft=not submit, wait=wait))
     except MdwxError as exc:

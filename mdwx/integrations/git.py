@@ -44,17 +44,26 @@ def run_git(args: Sequence[str], *, cwd: Path, what: str = "") -> str:
     """Run ``git ARGS`` in ``cwd``; its stdout. Failure is a ConfigError with git's own line."""
     env = dict(os.environ, LC_ALL="C", GIT_TERMINAL_PROMPT="0")
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=env, timeout=GIT_TIMEOUT)
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, env=env, timeout=GIT_TIMEOUT
+        )
     except FileNotFoundError:
-        raise ConfigError("git is not installed", hint="install git, or publish the posts by name") from None
+        raise ConfigError(
+            "git is not installed", hint="install git, or publish the posts by name"
+        ) from None
     except subprocess.TimeoutExpired:
-        raise ConfigError(f"git {' '.join(args[:2])} took more than {GIT_TIMEOUT:.0f} s", path=cwd) from None
+        raise ConfigError(
+            f"git {' '.join(args[:2])} took more than {GIT_TIMEOUT:.0f} s", path=cwd
+        ) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         line = message[-1] if message else f"git exited with {done.returncode}"
         if "not a git repository" in line:
-            raise ConfigError("not inside a git repository", path=cwd,
-                              hint="run mdwx in the repository's work tree, or publish the posts by name")
+            raise ConfigError(
+                "not inside a git repository",
+                path=cwd,
+                hint="run mdwx in the repository's work tree, or publish the posts by name",
+            )
         raise ConfigError(f"{what or 'git ' + args[0]}: {line.removeprefix('fatal: ')}", path=cwd)
     return done.stdout.decode("utf-8", "surrogateescape")
 
@@ -70,17 +79,26 @@ def verify_rev(rev: str, *, cwd: Path) -> str:
         raise ConfigError(f"not a revision: {rev!r}")
     run_git(["rev-parse", "--show-toplevel"], cwd=cwd)  # "not a git repository" first
     try:
-        return run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"],
-                       cwd=cwd).strip()
+        return run_git(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd=cwd
+        ).strip()
     except ConfigError:
-        raise ConfigError(f"unknown revision {rev!r}", path=cwd,
-                          hint="a commit, branch or tag this repository has (git fetch it first?)") from None
+        raise ConfigError(
+            f"unknown revision {rev!r}",
+            path=cwd,
+            hint="a commit, branch or tag this repository has (git fetch it first?)",
+        ) from None
 
 
 def empty_tree(cwd: Path) -> str:
     """The empty tree's id (SHA-1 or SHA-256 repositories alike): the base of a new branch."""
-    done = subprocess.run(["git", "hash-object", "-t", "tree", "--stdin"], cwd=cwd, input=b"",
-                          capture_output=True, timeout=GIT_TIMEOUT)
+    done = subprocess.run(
+        ["git", "hash-object", "-t", "tree", "--stdin"],
+        cwd=cwd,
+        input=b"",
+        capture_output=True,
+        timeout=GIT_TIMEOUT,
+    )
     return done.stdout.decode().strip()
 
 
@@ -91,7 +109,9 @@ def parse_range(text: str) -> tuple[str, str]:
         return (f"{base or 'HEAD'}...{tip or 'HEAD'}", "")
     base, sep, tip = text.partition("..")
     if not sep:
-        raise ConfigError(f"--git-range {text!r} is not a range", hint="write it as A..B, e.g. origin/main..HEAD")
+        raise ConfigError(
+            f"--git-range {text!r} is not a range", hint="write it as A..B, e.g. origin/main..HEAD"
+        )
     return base or "HEAD", tip or "HEAD"
 
 
@@ -100,13 +120,20 @@ def name_status(cwd: Path, base: str, tip: str) -> list[tuple[str, str, str]]:
     relative to the work tree's top. Renames and copies carry both paths."""
     if "..." in base:
         left, _, right = base.partition("...")
-        merge_base = run_git(["merge-base", verify_rev(left, cwd=cwd), verify_rev(right, cwd=cwd)],
-                             cwd=cwd, what="merge-base").strip()
+        merge_base = run_git(
+            ["merge-base", verify_rev(left, cwd=cwd), verify_rev(right, cwd=cwd)],
+            cwd=cwd,
+            what="merge-base",
+        ).strip()
         base, tip = merge_base, verify_rev(right, cwd=cwd)
     else:
         base = base if base == empty_tree(cwd) else verify_rev(base, cwd=cwd)
         tip = verify_rev(tip, cwd=cwd)
-    out = run_git(["diff", "--name-status", "-M", "-z", "--no-ext-diff", base, tip, "--"], cwd=cwd, what="git diff")
+    out = run_git(
+        ["diff", "--name-status", "-M", "-z", "--no-ext-diff", base, tip, "--"],
+        cwd=cwd,
+        what="git diff",
+    )
     fields = out.split("\0")
     rows: list[tuple[str, str, str]] = []
     i = 0
@@ -180,7 +207,9 @@ def _in_tree(path: Path) -> Path:
 def _looks_like_post(path: Path, folder: Path) -> bool:
     from mdwx.source.posts import POST_SUFFIXES
 
-    return path.suffix.lower() in POST_SUFFIXES and _in_tree(path).is_relative_to(Path(os.path.realpath(folder)))
+    return path.suffix.lower() in POST_SUFFIXES and _in_tree(path).is_relative_to(
+        Path(os.path.realpath(folder))
+    )
 
 
 def referenced_files(post: object) -> set[Path]:
@@ -198,14 +227,21 @@ def referenced_files(post: object) -> set[Path]:
     except MdwxError:
         return set()
     root = post.config.root  # type: ignore[attr-defined]
-    sources = [a.reference_from(article.path) for a in document.assets
-               if not a.is_remote and not a.is_data_uri and not a.is_typeset]
+    sources = [
+        a.reference_from(article.path)
+        for a in document.assets
+        if not a.is_remote and not a.is_data_uri and not a.is_typeset
+    ]
     if article.cover and not article.cover.startswith(("http://", "https://", "//", "data:")):
         sources.append(article.cover)
     found = set()
     for source in sources:
         try:
-            found.add(Path(os.path.realpath(resolve_local(source, post_path=article.path, site_root=root))))
+            found.add(
+                Path(
+                    os.path.realpath(resolve_local(source, post_path=article.path, site_root=root))
+                )
+            )
         except MdwxError:
             continue
     return found
@@ -215,12 +251,18 @@ def describe(changes: Changes, root: Path) -> list[str]:
     """Lines telling the user what the range held besides the posts to publish."""
     lines = []
     for old, new in changes.renamed:
-        lines.append(f"renamed: {_rel(old, root)} → {_rel(new, root)} (the same article when its content or "
-                     "front-matter id/slug is unchanged)")
+        lines.append(
+            f"renamed: {_rel(old, root)} → {_rel(new, root)} (the same article when its content or "
+            "front-matter id/slug is unchanged)"
+        )
     for path, files in changes.by_asset.items():
-        lines.append(f"{_rel(path, root)}: its file(s) changed: {', '.join(_rel(f, root) for f in files)}")
+        lines.append(
+            f"{_rel(path, root)}: its file(s) changed: {', '.join(_rel(f, root) for f in files)}"
+        )
     for path in changes.deleted:
-        lines.append(f"deleted: {_rel(path, root)} (its article is left as it is; `mdwx delete` removes one)")
+        lines.append(
+            f"deleted: {_rel(path, root)} (its article is left as it is; `mdwx delete` removes one)"
+        )
     return lines
 
 

@@ -23,8 +23,15 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(level: str, message: str, *, file: str | None = None, line: int | None = None,
-               col: int | None = None, title: str | None = None) -> str:
+def annotation(
+    level: str,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    col: int | None = None,
+    title: str | None = None,
+) -> str:
     """One workflow command line: ``::error file=F,line=N,col=C,title=T::message``."""
     props = []
     if file:
@@ -63,9 +70,14 @@ def report_annotations(reports: Iterable[Any]) -> list[str]:
 def diagnostic_annotation(diagnostic: Diagnostic, *, level: str | None = None) -> str:
     """One workflow command for one diagnostic: ``error``/``warning`` by its severity."""
     message = diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")
-    return annotation(level or diagnostic.severity.value, message,
-                      file=_relative(diagnostic.path) if diagnostic.path else None,
-                      line=diagnostic.line, col=diagnostic.column, title=f"mdwx check ({diagnostic.code})")
+    return annotation(
+        level or diagnostic.severity.value,
+        message,
+        file=_relative(diagnostic.path) if diagnostic.path else None,
+        line=diagnostic.line,
+        col=diagnostic.column,
+        title=f"mdwx check ({diagnostic.code})",
+    )
 
 
 def workspace_path(value: str, workspace: str | Path) -> Path:

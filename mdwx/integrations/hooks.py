@@ -47,7 +47,10 @@ def hooks_dir(cwd: Path) -> Path:
 
 def is_mdwx_hook(path: Path) -> bool:
     try:
-        return MARKER in read_file(path, limit=MAX_CONFIG_BYTES).decode("utf-8", errors="replace")[:500]
+        return (
+            MARKER
+            in read_file(path, limit=MAX_CONFIG_BYTES).decode("utf-8", errors="replace")[:500]
+        )
     except MdwxError:
         return False
 
@@ -58,7 +61,7 @@ def hook_script(kind: str, *, submit: bool, python: str | None = None) -> str:
     mode = "--submit" if submit else "--draft"
     return f"""#!/bin/sh
 {MARKER} {kind} (written by `mdwx hook install`; `mdwx hook uninstall` removes it)
-# Publishes the posts changed by a push to the publishing branch ({'submitted' if submit else 'as drafts'}).
+# Publishes the posts changed by a push to the publishing branch ({"submitted" if submit else "as drafts"}).
 input=$(cat)
 kept="$0{BACKUP_SUFFIX}"
 if [ -x "$kept" ]; then
@@ -85,12 +88,18 @@ def install(cwd: Path, kind: str, *, submit: bool, force: bool) -> Installed:
     ours = path.exists() and is_mdwx_hook(path)
     if path.exists() and not ours:
         if not force:
-            raise ConfigError(f"a {kind} hook that is not mdwx's is installed", path=path,
-                              hint=f"--force keeps it as {backup.name}, runs it before mdwx's and "
-                                   "`mdwx hook uninstall` restores it")
+            raise ConfigError(
+                f"a {kind} hook that is not mdwx's is installed",
+                path=path,
+                hint=f"--force keeps it as {backup.name}, runs it before mdwx's and "
+                "`mdwx hook uninstall` restores it",
+            )
         if backup.exists():
-            raise ConfigError(f"{backup.name} exists already: it would be overwritten", path=backup,
-                              hint="move it aside by hand first")
+            raise ConfigError(
+                f"{backup.name} exists already: it would be overwritten",
+                path=backup,
+                hint="move it aside by hand first",
+            )
         path.rename(backup)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -172,13 +181,18 @@ Say = Callable[[str], None]
 
 def run_hook(kind: str, args: Sequence[str], stdin: str, *, submit: bool, say: Say) -> int:
     """What the installed hook does; the exit code git sees (pre-push: non-zero stops the push)."""
-    git_dir = Path(os.path.abspath(os.environ.get("GIT_DIR") or run_git(
-        ["rev-parse", "--git-dir"], cwd=Path.cwd()).strip()))
+    git_dir = Path(
+        os.path.abspath(
+            os.environ.get("GIT_DIR") or run_git(["rev-parse", "--git-dir"], cwd=Path.cwd()).strip()
+        )
+    )
     for name in _GIT_ENV:  # the hook's own git environment must not steer the commands below
         os.environ.pop(name, None)
     if kind == "pre-commit":  # pre-commit's pre-push stage passes the push in its environment
         refs = [_pre_commit_push()]
-        return _pre_push(refs, remote=os.environ.get("PRE_COMMIT_REMOTE_NAME"), submit=submit, say=say)
+        return _pre_push(
+            refs, remote=os.environ.get("PRE_COMMIT_REMOTE_NAME"), submit=submit, say=say
+        )
     refs = parse_stdin(kind, stdin)
     if kind == "pre-push":
         return _pre_push(refs, remote=args[0] if args else None, submit=submit, say=say)
@@ -193,27 +207,38 @@ def _pre_commit_push() -> PushedRef:
     local = os.environ.get("PRE_COMMIT_LOCAL_BRANCH", "")
     if not tip and local:
         try:
-            tip = run_git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{local}^{{commit}}"],
-                          cwd=Path.cwd()).strip()
+            tip = run_git(
+                ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{local}^{{commit}}"],
+                cwd=Path.cwd(),
+            ).strip()
         except ConfigError:
             tip = ""
-    return PushedRef(os.environ.get("PRE_COMMIT_REMOTE_BRANCH", ""), os.environ.get("PRE_COMMIT_FROM_REF", ""), tip)
+    return PushedRef(
+        os.environ.get("PRE_COMMIT_REMOTE_BRANCH", ""),
+        os.environ.get("PRE_COMMIT_FROM_REF", ""),
+        tip,
+    )
 
 
 def _pre_push(refs: list[PushedRef], *, remote: str | None, submit: bool, say: Say) -> int:
     top = Path(run_git(["rev-parse", "--show-toplevel"], cwd=Path.cwd()).strip())
     branch = publishing_branch(top, remote)
-    pushed = [r for r in refs if r.ref == f"refs/heads/{branch}" and r.new and r.new not in ZERO_SHA]
+    pushed = [
+        r for r in refs if r.ref == f"refs/heads/{branch}" and r.new and r.new not in ZERO_SHA
+    ]
     if not pushed:
         return EXIT_OK
     ref = pushed[0]
     head = run_git(["rev-parse", "HEAD"], cwd=top).strip()
     if head != ref.new:
-        say(f"mdwx: pre-push: {branch} is not checked out here, and mdwx publishes from the work tree; "
-            f"check out {branch} and push again, or push without publishing: git push --no-verify")
+        say(
+            f"mdwx: pre-push: {branch} is not checked out here, and mdwx publishes from the work tree; "
+            f"check out {branch} and push again, or push without publishing: git push --no-verify"
+        )
         return EXIT_FAILED
-    return _publish_range(top, _push_base(top, ref, remote, branch), ref.new, submit=submit, say=say,
-                          blocking=True)
+    return _publish_range(
+        top, _push_base(top, ref, remote, branch), ref.new, submit=submit, say=say, blocking=True
+    )
 
 
 def _push_base(top: Path, ref: PushedRef, remote: str | None, branch: str) -> str:
@@ -223,7 +248,9 @@ def _push_base(top: Path, ref: PushedRef, remote: str | None, branch: str) -> st
     if ref.old and ref.old not in ZERO_SHA and _known(top, ref.old):
         return ref.old
     if remote and _known(top, f"refs/remotes/{remote}/{branch}"):
-        return run_git(["merge-base", f"refs/remotes/{remote}/{branch}", ref.new], cwd=top, what="merge-base").strip()
+        return run_git(
+            ["merge-base", f"refs/remotes/{remote}/{branch}", ref.new], cwd=top, what="merge-base"
+        ).strip()
     return empty_tree(top)
 
 
@@ -256,13 +283,18 @@ def _checkout(git_dir: Path, tree: Path, commit: str) -> None:
     """The receiving repository's publishing work tree at ``commit`` (made on first use)."""
     if not (tree / ".git").exists():
         run_git(["worktree", "prune"], cwd=git_dir)
-        run_git(["worktree", "add", "--detach", "--force", str(tree), commit], cwd=git_dir,
-                what="git worktree add")
+        run_git(
+            ["worktree", "add", "--detach", "--force", str(tree), commit],
+            cwd=git_dir,
+            what="git worktree add",
+        )
     else:
         run_git(["checkout", "--detach", "--force", commit], cwd=tree, what="git checkout")
 
 
-def _publish_range(top: Path, base: str, tip: str, *, submit: bool, say: Say, blocking: bool) -> int:
+def _publish_range(
+    top: Path, base: str, tip: str, *, submit: bool, say: Say, blocking: bool
+) -> int:
     """Publish the posts ``base``..``tip`` changed, then retry those an earlier run failed."""
     from mdwx.integrations.retry import pending_posts
 
@@ -284,23 +316,41 @@ def _publish_range(top: Path, base: str, tip: str, *, submit: bool, say: Say, bl
 
 
 def _publish_command(paths: Sequence[Path], *, submit: bool) -> list[str]:
-    return [sys.executable, "-m", "mdwx", "publish", *([] if submit else ["--draft"]), "--", *map(str, paths)]
+    return [
+        sys.executable,
+        "-m",
+        "mdwx",
+        "publish",
+        *([] if submit else ["--draft"]),
+        "--",
+        *map(str, paths),
+    ]
 
 
-def _publish_changed(top: Path, posts: list[Path], *, submit: bool, say: Say, blocking: bool) -> int:
+def _publish_changed(
+    top: Path, posts: list[Path], *, submit: bool, say: Say, blocking: bool
+) -> int:
     if blocking:
         dirty = run_git(["status", "--porcelain", "--", *map(str, posts)], cwd=top).strip()
         if dirty:
-            say("mdwx: pre-push: a post to publish has uncommitted changes; commit or stash them and push "
-                "again, or push without publishing: git push --no-verify")
+            say(
+                "mdwx: pre-push: a post to publish has uncommitted changes; commit or stash them and push "
+                "again, or push without publishing: git push --no-verify"
+            )
             return EXIT_FAILED
-    code = subprocess.run(_publish_command(posts, submit=submit), cwd=top, stdin=subprocess.DEVNULL).returncode
+    code = subprocess.run(
+        _publish_command(posts, submit=submit), cwd=top, stdin=subprocess.DEVNULL
+    ).returncode
     if code != EXIT_OK and blocking:
-        say("mdwx: pre-push: publishing failed (see above), so the push was stopped; fix the post and push "
-            "again, or push without publishing: git push --no-verify")
+        say(
+            "mdwx: pre-push: publishing failed (see above), so the push was stopped; fix the post and push "
+            "again, or push without publishing: git push --no-verify"
+        )
     elif code != EXIT_OK:
-        say("mdwx: post-receive: publishing failed (see above); the push itself was accepted, `mdwx status` "
-            "lists the failed posts and the next push retries them")
+        say(
+            "mdwx: post-receive: publishing failed (see above); the push itself was accepted, `mdwx status` "
+            "lists the failed posts and the next push retries them"
+        )
     return code
 
 
@@ -309,19 +359,32 @@ def _retry(top: Path, posts: list[Path], *, submit: bool, say: Say, blocking: bo
     failing again never stops it; a pre-push skips one with uncommitted changes (it would
     publish what was not pushed)."""
     if blocking:
-        dirty = {Path(os.path.realpath(top / line[3:])) for line in run_git(
-            ["status", "--porcelain", "--", *map(str, posts)], cwd=top).splitlines() if len(line) > 3}
+        dirty = {
+            Path(os.path.realpath(top / line[3:]))
+            for line in run_git(
+                ["status", "--porcelain", "--", *map(str, posts)], cwd=top
+            ).splitlines()
+            if len(line) > 3
+        }
         for path in (p for p in posts if p in dirty):
-            say(f"mdwx: {_rel(path, top)} failed to publish earlier but has uncommitted changes; "
-                "commit it and push again to retry it")
+            say(
+                f"mdwx: {_rel(path, top)} failed to publish earlier but has uncommitted changes; "
+                "commit it and push again to retry it"
+            )
         posts = [p for p in posts if p not in dirty]
         if not posts:
             return
-    say(f"mdwx: retrying {len(posts)} post(s) an earlier publish failed: {', '.join(_rel(p, top) for p in posts)}")
-    code = subprocess.run(_publish_command(posts, submit=submit), cwd=top, stdin=subprocess.DEVNULL).returncode
+    say(
+        f"mdwx: retrying {len(posts)} post(s) an earlier publish failed: {', '.join(_rel(p, top) for p in posts)}"
+    )
+    code = subprocess.run(
+        _publish_command(posts, submit=submit), cwd=top, stdin=subprocess.DEVNULL
+    ).returncode
     if code != EXIT_OK:
-        say("mdwx: the retried post(s) failed again (see above); the push goes on, `mdwx status` lists them and "
-            "the next push retries them")
+        say(
+            "mdwx: the retried post(s) failed again (see above); the push goes on, `mdwx status` lists them and "
+            "the next push retries them"
+        )
 
 
 def _rel(path: Path, top: Path) -> str:

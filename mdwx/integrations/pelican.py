@@ -67,8 +67,12 @@ def _collect(generator: Any) -> None:
     content = Path(settings["PATH"])
     patterns = list(settings.get("WECHAT_PAGES", []) or [])
     urls = _content_urls(generator.context, settings.get("SITEURL", ""))
-    articles = [*generator.articles, *getattr(generator, "translations", []),
-                *getattr(generator, "hidden_articles", []), *getattr(generator, "hidden_translations", [])]
+    articles = [
+        *generator.articles,
+        *getattr(generator, "translations", []),
+        *getattr(generator, "hidden_articles", []),
+        *getattr(generator, "hidden_translations", []),
+    ]
     seen: set[str] = set()
     for article in articles:
         source = str(article.source_path)
@@ -88,8 +92,11 @@ def _collect(generator: Any) -> None:
             continue
         header, body, body_line = split_header(text)
         body = "\n" * body_line + resolve_links(body, Path(source).parent, content, urls)
-        meta = front_matter(header, slug=getattr(article, "slug", None),
-                            url=_absolute(settings.get("SITEURL", ""), getattr(article, "url", "")))
+        meta = front_matter(
+            header,
+            slug=getattr(article, "slug", None),
+            url=_absolute(settings.get("SITEURL", ""), getattr(article, "url", "")),
+        )
         _collected.append(api.Post(body, path=source, meta=meta))
 
 
@@ -97,9 +104,13 @@ def _publish(pelican: Any) -> None:
     if not _collected:
         return
     settings = pelican.settings
-    outcome = run(list(_collected), build_only=bool(settings.get("WECHAT_BUILD_ONLY", False)),
-                  out_dir=Path(settings["OUTPUT_PATH"]) / "wechat", submit=bool(settings.get("WECHAT_SUBMIT", False)),
-                  wait=bool(settings.get("WECHAT_WAIT", False)))
+    outcome = run(
+        list(_collected),
+        build_only=bool(settings.get("WECHAT_BUILD_ONLY", False)),
+        out_dir=Path(settings["OUTPUT_PATH"]) / "wechat",
+        submit=bool(settings.get("WECHAT_SUBMIT", False)),
+        wait=bool(settings.get("WECHAT_WAIT", False)),
+    )
     _collected.clear()
     log = _log()
     for line in outcome.done + outcome.warnings:

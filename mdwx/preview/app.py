@@ -48,8 +48,12 @@ KEEPALIVE_SECONDS = 15.0
 # Never cached, and never shown inside another site's frame (which could trick a click on Copy).
 # The policy runs only the page's own script (by hash): markup that slipped into the article
 # could not run script in this origin, which can upload.
-_NO_STORE = {"Cache-Control": "no-store", "X-Frame-Options": "DENY", "Content-Security-Policy": CSP,
-             "X-Content-Type-Options": "nosniff"}
+_NO_STORE = {
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 class Hub:
@@ -68,7 +72,9 @@ class Hub:
 
     async def rebuild(self) -> Snapshot:
         """Take a new snapshot (in a worker thread: rendering is CPU work) and announce it."""
-        snapshot = await asyncio.to_thread(take_snapshot, self.path, self.snapshot.version + 1, self.snapshot)
+        snapshot = await asyncio.to_thread(
+            take_snapshot, self.path, self.snapshot.version + 1, self.snapshot
+        )
         await self.publish(snapshot)
         return snapshot
 
@@ -90,7 +96,9 @@ class Hub:
         async with condition:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(
-                    condition.wait_for(lambda: self.closing or self.snapshot.version != version), timeout)
+                    condition.wait_for(lambda: self.closing or self.snapshot.version != version),
+                    timeout,
+                )
             if self.closing or self.snapshot.version == version:
                 return None
             return self.snapshot
@@ -109,8 +117,13 @@ def same_origin(request: Request) -> bool:
     return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
 
-def create_app(path: Path, *, options: Options | None = None, watch_files: bool = True,
-               hosts: tuple[str, ...] = ("127.0.0.1", "localhost")) -> Starlette:
+def create_app(
+    path: Path,
+    *,
+    options: Options | None = None,
+    watch_files: bool = True,
+    hosts: tuple[str, ...] = ("127.0.0.1", "localhost"),
+) -> Starlette:
     """The preview app for the post at ``path``; ``watch_files`` runs the watcher (lifespan).
 
     ``options`` (:class:`mdwx.api.Options`) give the credentials, sandbox and state the copy
@@ -123,7 +136,8 @@ def create_app(path: Path, *, options: Options | None = None, watch_files: bool 
         found = list(snapshot.notes)
         prepared = snapshot.prepared
         pictures = prepared is not None and any(
-            a.kind is not AssetKind.VIDEO for a in prepared.document.assets)
+            a.kind is not AssetKind.VIDEO for a in prepared.document.assets
+        )
         if pictures and not copier.has_credentials:
             found.append(words_for(snapshot.lang)["no_credentials"])
         return found
@@ -132,8 +146,11 @@ def create_app(path: Path, *, options: Options | None = None, watch_files: bool 
         return HTMLResponse(render_page(hub.snapshot, notes(hub.snapshot)), headers=_NO_STORE)
 
     async def article(request: Request) -> Response:
-        return Response(article_json(hub.snapshot, notes(hub.snapshot)), media_type="application/json",
-                        headers=_NO_STORE)
+        return Response(
+            article_json(hub.snapshot, notes(hub.snapshot)),
+            media_type="application/json",
+            headers=_NO_STORE,
+        )
 
     async def events(request: Request) -> Response:
         async def stream() -> AsyncIterator[str]:
@@ -149,8 +166,11 @@ def create_app(path: Path, *, options: Options | None = None, watch_files: bool 
                 shown = snapshot.version
                 yield f"event: update\ndata: {shown}\n\n"
 
-        return StreamingResponse(stream(), media_type="text/event-stream",
-                                 headers={**_NO_STORE, "X-Accel-Buffering": "no"})
+        return StreamingResponse(
+            stream(),
+            media_type="text/event-stream",
+            headers={**_NO_STORE, "X-Accel-Buffering": "no"},
+        )
 
     async def copy(request: Request) -> Response:
         if not same_origin(request):
@@ -168,7 +188,11 @@ def create_app(path: Path, *, options: Options | None = None, watch_files: bool 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         stop = asyncio.Event()
         app.state.loop = asyncio.get_running_loop()
-        task = asyncio.create_task(watch(lambda: hub.snapshot, hub.rebuild, stop)) if watch_files else None
+        task = (
+            asyncio.create_task(watch(lambda: hub.snapshot, hub.rebuild, stop))
+            if watch_files
+            else None
+        )
         try:
             yield
         finally:
@@ -181,8 +205,13 @@ def create_app(path: Path, *, options: Options | None = None, watch_files: bool 
             await copier.aclose()
 
     app = Starlette(
-        routes=[Route("/", page), Route("/article.json", article), Route("/events", events),
-                Route("/copy", copy, methods=["POST"]), Route("/media/{key}", media)],
+        routes=[
+            Route("/", page),
+            Route("/article.json", article),
+            Route("/events", events),
+            Route("/copy", copy, methods=["POST"]),
+            Route("/media/{key}", media),
+        ],
         middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts))],
         lifespan=lifespan,
     )

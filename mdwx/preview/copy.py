@@ -43,8 +43,13 @@ class Copied:
     error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"html": self.html, "hosted": self.hosted, "uploaded": self.uploaded,
-                "reused": self.reused, "error": self.error}
+        return {
+            "html": self.html,
+            "hosted": self.hosted,
+            "uploaded": self.uploaded,
+            "reused": self.reused,
+            "error": self.error,
+        }
 
 
 class CopyMaker:
@@ -68,7 +73,9 @@ class CopyMaker:
     def has_credentials(self) -> bool:
         """Whether copying uploads pictures: the sandbox, an AppSecret or an access token."""
         credentials = self.options.credentials
-        return self.options.sandbox or bool(credentials and (credentials.secret or credentials.access_token))
+        return self.options.sandbox or bool(
+            credentials and (credentials.secret or credentials.access_token)
+        )
 
     async def make(self, snapshot: Snapshot) -> Copied:
         """The clipboard HTML for ``snapshot``; upload failures are reported, not raised."""
@@ -92,7 +99,8 @@ class CopyMaker:
                     state = self._stack.enter_context(State.open(config.state_path))
                     self._state = state.for_backend(backend_name(config, self.options.backend))
                     self._conn = await self._stack.enter_async_context(
-                        connect(config, self.options, need_client=False))
+                        connect(config, self.options, need_client=False)
+                    )
                 except BaseException:
                     await self._stack.aclose()  # a later click tries again from the start
                     self._conn = self._state = None
@@ -108,15 +116,24 @@ class CopyMaker:
         conn, state = await self._open(config)
         if conn.client is None:
             return Copied(prepared_copy(prepared, {}), hosted=False)
-        loader = AssetLoader(config, state, conn.appid, fetch_transport=self.options.fetch_transport)
-        uploader = Uploader(conn.client, state, conn.appid, self.options.concurrency or config.concurrency)
+        loader = AssetLoader(
+            config, state, conn.appid, fetch_transport=self.options.fetch_transport
+        )
+        uploader = Uploader(
+            conn.client, state, conn.appid, self.options.concurrency or config.concurrency
+        )
         counts = UploadCounts()
         values: dict[str, str] = {}
         pictures = [a for a in prepared.document.assets if a.kind is not AssetKind.VIDEO]
         loaded = await asyncio.gather(*(loader.load(a, article.path) for a in pictures))
         for item in loaded:
             values[item.asset.key], _ = await uploader.url_of(item, counts)
-        return Copied(prepared_copy(prepared, values), hosted=True, uploaded=counts.images, reused=counts.cached)
+        return Copied(
+            prepared_copy(prepared, values),
+            hosted=True,
+            uploaded=counts.images,
+            reused=counts.cached,
+        )
 
     async def aclose(self) -> None:
         """Close the connection (client, sandbox) and the state; a later copy opens them again."""
@@ -133,8 +150,12 @@ async def local_copy(prepared: Prepared, options: Options) -> Copied:
 
     config = with_overrides(prepared.post, options).config
     loader = AssetLoader(config, None, "", fetch_transport=options.fetch_transport)
-    pictures = [a for a in prepared.document.assets if a.kind is not AssetKind.VIDEO
-                and not (a.is_remote and loader._mirrored(a.source) is None)]
+    pictures = [
+        a
+        for a in prepared.document.assets
+        if a.kind is not AssetKind.VIDEO
+        and not (a.is_remote and loader._mirrored(a.source) is None)
+    ]
     loaded = await asyncio.gather(*(loader.load(a, prepared.article.path) for a in pictures))
     values = {a.key: a.source for a in prepared.document.assets if a.is_remote}
     for item in loaded:

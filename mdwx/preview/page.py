@@ -234,17 +234,28 @@ def _shown(snapshot: Snapshot) -> dict[str, object]:
     of WeChat's dark colours, and its words and times."""
     words, zone = words_for(snapshot.lang), site_zone(snapshot.timezone)
     html, dark_css = dark_mode(snapshot.html, scope=DARK_SCOPE) if snapshot.html else ("", "")
-    when = ("" if snapshot.publish_at is None else
-            words["scheduled"].format(time=date_time(snapshot.publish_at, zone, snapshot.lang)))
-    return {"html": html, "dark_css": dark_css, "chars_text": words["chars"].format(count=snapshot.chars),
-            "updated": words["updated"].format(time=clock_time(snapshot.taken, zone)), "when": when}
+    when = (
+        ""
+        if snapshot.publish_at is None
+        else words["scheduled"].format(time=date_time(snapshot.publish_at, zone, snapshot.lang))
+    )
+    return {
+        "html": html,
+        "dark_css": dark_css,
+        "chars_text": words["chars"].format(count=snapshot.chars),
+        "updated": words["updated"].format(time=clock_time(snapshot.taken, zone)),
+        "when": when,
+    }
 
 
 def notes_html(snapshot: Snapshot, notes: list[str]) -> str:
     """The error, warnings and notes as the script draws them."""
     warning = words_for(snapshot.lang)["warning"]
-    lines = ([("error", snapshot.error)] if snapshot.error else []) + \
-        [("warning", warning.format(text=w)) for w in snapshot.warnings] + [("note", n) for n in notes]
+    lines = (
+        ([("error", snapshot.error)] if snapshot.error else [])
+        + [("warning", warning.format(text=w)) for w in snapshot.warnings]
+        + [("note", n) for n in notes]
+    )
     return "".join(f'<p class="{kind}">{escape(text)}</p>' for kind, text in lines)
 
 

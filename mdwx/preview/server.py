@@ -38,7 +38,9 @@ class PreviewServer:
     Raises :class:`ConfigError` (exit 2) when the port cannot be had.
     """
 
-    def __init__(self, path: Path, *, port: int = DEFAULT_PORT, options: Options | None = None) -> None:
+    def __init__(
+        self, path: Path, *, port: int = DEFAULT_PORT, options: Options | None = None
+    ) -> None:
         self.path = Path(path)
         self.app = create_app(self.path, options=options)
         self._port = port
@@ -61,16 +63,25 @@ class PreviewServer:
         try:
             sock = bind_socket(HOST, self._port)
         except OSError as exc:
-            raise ConfigError(f"cannot listen on {HOST}:{self._port}: {exc.strerror}",
-                            hint="pick another --port, or --port 0 for any free one") from None
+            raise ConfigError(
+                f"cannot listen on {HOST}:{self._port}: {exc.strerror}",
+                hint="pick another --port, or --port 0 for any free one",
+            ) from None
         self._port = sock.getsockname()[1]
         self.url = f"http://{HOST}:{self._port}/"
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on",
-                                timeout_graceful_shutdown=1, http="h11")
+        config = uvicorn.Config(
+            self.app,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=1,
+            http="h11",
+        )
         server = uvicorn.Server(config)
         self._server = server
-        self._thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
-                                        name="mdwx-preview", daemon=True)
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="mdwx-preview", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + _START_TIMEOUT
         while not server.started:
@@ -87,7 +98,9 @@ class PreviewServer:
         if loop is not None and loop.is_running():
             # End the event streams first: uvicorn waits for open connections before it stops.
             with contextlib.suppress(Exception):
-                asyncio.run_coroutine_threadsafe(self.app.state.hub.close(), loop).result(_START_TIMEOUT)
+                asyncio.run_coroutine_threadsafe(self.app.state.hub.close(), loop).result(
+                    _START_TIMEOUT
+                )
         self._server.should_exit = True
         self._thread.join(timeout=_START_TIMEOUT)
         self._server = None
@@ -101,13 +114,23 @@ class PreviewServer:
     def __enter__(self) -> PreviewServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
 
-def run_preview(path: Path, *, port: int = DEFAULT_PORT, open_browser: bool = True,
-                options: Options | None = None, echo: Callable[[str], None] = print) -> None:
+def run_preview(
+    path: Path,
+    *,
+    port: int = DEFAULT_PORT,
+    open_browser: bool = True,
+    options: Options | None = None,
+    echo: Callable[[str], None] = print,
+) -> None:
     """Serve the preview of ``path`` until Ctrl-C, optionally opening it in a browser.
 
     Raises :class:`ConfigError` when the port cannot be had.

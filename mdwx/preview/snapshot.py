@@ -29,8 +29,15 @@ if TYPE_CHECKING:
 
 # A video only WeChat can play: it is not part of what the editor can take from the clipboard.
 VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*></iframe>')
-_MIME = {".svg": "image/svg+xml", ".webp": "image/webp", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-         ".png": "image/png", ".gif": "image/gif", ".bmp": "image/bmp"}
+_MIME = {
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".bmp": "image/bmp",
+}
 
 
 @dataclass
@@ -61,12 +68,22 @@ class Snapshot:
     lang: str = "en"  # the article's language: the page's words follow it
     timezone: str = ""  # the site's time zone ("" = the machine's): the page's times follow it
     publish_at: datetime | None = None  # front matter publish_at, shown as "scheduled for …"
-    taken: datetime = field(default_factory=lambda: datetime.now(timezone.utc))  # shown as "updated …"
+    taken: datetime = field(
+        default_factory=lambda: datetime.now(timezone.utc)
+    )  # shown as "updated …"
 
     def to_json(self) -> dict[str, object]:
-        return {"version": self.version, "title": self.title, "author": self.author,
-                "digest": self.digest, "html": self.html, "chars": self.chars,
-                "warnings": self.warnings, "error": self.error, "notes": self.notes}
+        return {
+            "version": self.version,
+            "title": self.title,
+            "author": self.author,
+            "digest": self.digest,
+            "html": self.html,
+            "chars": self.chars,
+            "warnings": self.warnings,
+            "error": self.error,
+            "notes": self.notes,
+        }
 
 
 def take_snapshot(path: Path, version: int, previous: Snapshot | None = None) -> Snapshot:
@@ -95,7 +112,11 @@ def take_snapshot(path: Path, version: int, previous: Snapshot | None = None) ->
         snapshot.error = one_line(str(exc))
         if previous is not None:
             files |= previous.files
-            snapshot.title, snapshot.lang, snapshot.timezone = previous.title, previous.lang, previous.timezone
+            snapshot.title, snapshot.lang, snapshot.timezone = (
+                previous.title,
+                previous.lang,
+                previous.timezone,
+            )
     snapshot.files = frozenset(Path(os.path.abspath(f)) for f in files)
     return snapshot
 
@@ -120,7 +141,9 @@ def _fill(snapshot: Snapshot, prepared: Prepared) -> None:
     snapshot.copy_html = VIDEO_IFRAME.sub("", content)
     videos = [a.source for a in prepared.document.assets_of(AssetKind.VIDEO)]
     if videos:
-        snapshot.notes.append("Videos are not copied: insert " + ", ".join(videos) + " in the WeChat editor.")
+        snapshot.notes.append(
+            "Videos are not copied: insert " + ", ".join(videos) + " in the WeChat editor."
+        )
 
 
 def _inline_value(asset: Asset, prepared: Prepared, media: dict[str, Path]) -> str:
@@ -138,8 +161,14 @@ def _inline_value(asset: Asset, prepared: Prepared, media: dict[str, Path]) -> s
             return asset.source
         if asset.is_remote:
             mirrored = AssetLoader(config, None, "")._mirrored(asset.source)
-            return data_uri(read_local_file(mirrored, asset.source), _mime(mirrored)) if mirrored else asset.source
-        path = resolve_local(asset.reference_from(article.path), post_path=article.path, site_root=config.root)
+            return (
+                data_uri(read_local_file(mirrored, asset.source), _mime(mirrored))
+                if mirrored
+                else asset.source
+            )
+        path = resolve_local(
+            asset.reference_from(article.path), post_path=article.path, site_root=config.root
+        )
         if asset.kind is AssetKind.VIDEO:
             media[asset.key] = path
             return f"/media/{asset.key}"
@@ -154,7 +183,11 @@ def data_uri(data: bytes, mime: str) -> str:
 
 
 def _mime(path: Path) -> str:
-    return _MIME.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return (
+        _MIME.get(path.suffix.lower())
+        or mimetypes.guess_type(path.name)[0]
+        or "application/octet-stream"
+    )
 
 
 def _theme_files() -> set[Path]:

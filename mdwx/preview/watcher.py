@@ -28,16 +28,24 @@ def is_relevant(changed: Path, snapshot: Snapshot) -> bool:
     return Path(os.path.abspath(changed)) in snapshot.files
 
 
-async def watch(current: Callable[[], Snapshot], rebuild: Callable[[], Awaitable[Snapshot]],
-                stop: asyncio.Event) -> None:
+async def watch(
+    current: Callable[[], Snapshot], rebuild: Callable[[], Awaitable[Snapshot]], stop: asyncio.Event
+) -> None:
     """Until ``stop`` is set: on each relevant change await ``rebuild()`` (which publishes)."""
     from watchfiles import awatch
 
     while not stop.is_set():
         snapshot = current()
         folders = watched_folders(snapshot)
-        async for changes in awatch(*folders, stop_event=stop, recursive=False, debounce=DEBOUNCE_MS,
-                                    step=20, rust_timeout=500, yield_on_timeout=False):
+        async for changes in awatch(
+            *folders,
+            stop_event=stop,
+            recursive=False,
+            debounce=DEBOUNCE_MS,
+            step=20,
+            rust_timeout=500,
+            yield_on_timeout=False,
+        ):
             if not any(is_relevant(Path(p), snapshot) for _, p in changes):
                 continue
             _forget_cached_themes(changes)

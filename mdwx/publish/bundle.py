@@ -88,8 +88,11 @@ class BundleSteps:
             return []
         steps = [f"leave bundle {record.bundle}"]
         in_box = record.status in ("uploading", "updating", "draft")
-        others = [r for r in self.state.bundle_members(self.appid, record.bundle)
-                  if r.source_path != post.relative and r.media_id == record.media_id]
+        others = [
+            r
+            for r in self.state.bundle_members(self.appid, record.bundle)
+            if r.source_path != post.relative and r.media_id == record.media_id
+        ]
         emptied = in_box and record.media_id and not others
         if emptied:
             steps.append(f"delete old draft {record.media_id}")
@@ -113,13 +116,22 @@ class BundleSteps:
         """
         staged: list[tuple[Bundle, list[PostResult], list[Member] | None]] = []
         for bundle in bundles:
-            results = [PostResult(path=str(p.post.path), title=p.article.title, warnings=list(p.warnings),
-                                  diagnostics=list(p.diagnostics)) for p in bundle.prepared]
+            results = [
+                PostResult(
+                    path=str(p.post.path),
+                    title=p.article.title,
+                    warnings=list(p.warnings),
+                    diagnostics=list(p.diagnostics),
+                )
+                for p in bundle.prepared
+            ]
             if self.options.due and not self._due(bundle):
                 for result in results:
                     result.status, result.warnings, result.diagnostics = "skipped", [], []
-                    result.actions.append("skipped: the bundle is not due (--due publishes a bundle when "
-                                          "its posts' publish_at have all come)")
+                    result.actions.append(
+                        "skipped: the bundle is not due (--due publishes a bundle when "
+                        "its posts' publish_at have all come)"
+                    )
                 staged.append((bundle, results, None))
                 continue
             members = await self._guarded(bundle, results, self._stage(bundle, results))
@@ -129,14 +141,21 @@ class BundleSteps:
             if not self.options.dry_run:
                 for bundle, _, _ in sorted(ready, key=lambda item: item[0].name):
                     lock = post_lock_path(self.state.path, self.appid, f"bundle:{bundle.name}")
-                    await stack.enter_async_context(post_lock(lock, timeout=self.options.lock_timeout,
-                                                              post_path=bundle.prepared[0].post.path))
+                    await stack.enter_async_context(
+                        post_lock(
+                            lock,
+                            timeout=self.options.lock_timeout,
+                            post_path=bundle.prepared[0].post.path,
+                        )
+                    )
             plans = []
             for bundle, results, members in ready:
                 assert members is not None
                 for member in members:
                     refresh_cached(self.state, self.appid, member.assets)
-                plans.append(await self._guarded(bundle, results, self._plan_bundle(bundle, members)))
+                plans.append(
+                    await self._guarded(bundle, results, self._plan_bundle(bundle, members))
+                )
             for plan in plans:
                 if plan is not None:
                     self._note_left(plan)
@@ -151,7 +170,9 @@ class BundleSteps:
         now = self._now()  # type: ignore[attr-defined]
         return any(t is not None for t in times) and all(is_due(t, now) for t in times)
 
-    async def _guarded(self, bundle: Bundle, results: list[PostResult], step: Awaitable[T]) -> T | None:
+    async def _guarded(
+        self, bundle: Bundle, results: list[PostResult], step: Awaitable[T]
+    ) -> T | None:
         """``step``'s value; an :class:`MdwxError` fails every post of the bundle (None)."""
         try:
             return await step
@@ -180,10 +201,15 @@ class BundleSteps:
         size = len(members)
         for member in members:
             if digest_warning_needed(size, member.prepared):
-                member.result.add(Diagnostic(
-                    "the digest is dropped: WeChat keeps a digest only for a draft of one article, and this "
-                    f"post is one of {size} in bundle {bundle.name!r}", path=member.rel,
-                    line=member.prepared.article.key_lines.get("digest"), code="bundle-digest-dropped"))
+                member.result.add(
+                    Diagnostic(
+                        "the digest is dropped: WeChat keeps a digest only for a draft of one article, and this "
+                        f"post is one of {size} in bundle {bundle.name!r}",
+                        path=member.rel,
+                        line=member.prepared.article.key_lines.get("digest"),
+                        code="bundle-digest-dropped",
+                    )
+                )
         return members
 
     async def _finish(self, bundle: Bundle, members: list[Member], plan: BundlePlan) -> None:
@@ -206,7 +232,9 @@ class BundleSteps:
         if plan.action in (UPLOAD, REMAKE):
             self.left_bundle.update(plan.leaving)
 
-    def _bundle_payload(self, prepared: Prepared, resolved: Resolved, *, size: int) -> dict[str, Any]:
+    def _bundle_payload(
+        self, prepared: Prepared, resolved: Resolved, *, size: int
+    ) -> dict[str, Any]:
         payload: dict[str, Any] = self.backend.payload(prepared, resolved)
         if size >= 2 and "digest" in payload:
             payload["digest"] = ""  # WeChat keeps digests only for one-article drafts
@@ -220,14 +248,26 @@ class BundleSteps:
             member.counted = Plan()
             member.mark = self._mark(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
             member.digest = await planned_digest(
-                self.state, self.appid, member.assets, member.counted,
-                functools.partial(self._bundle_payload, member.prepared, size=size), seen)
+                self.state,
+                self.appid,
+                member.assets,
+                member.counted,
+                functools.partial(self._bundle_payload, member.prepared, size=size),
+                seen,
+            )
         config = bundle.prepared[0].post.config
         now = self._now()  # type: ignore[attr-defined]
-        held = not self.options.draft and not all(is_due(m.prepared.article.publish_at, now) for m in members)
-        plan = plan_bundle(self.state.bundle_members(self.appid, bundle.name),
-                           [(m.rel, m.digest) for m in members], draft=self.options.draft or held,
-                           force=self.options.force, on_change=config.on_submitted_change, name=bundle.name)
+        held = not self.options.draft and not all(
+            is_due(m.prepared.article.publish_at, now) for m in members
+        )
+        plan = plan_bundle(
+            self.state.bundle_members(self.appid, bundle.name),
+            [(m.rel, m.digest) for m in members],
+            draft=self.options.draft or held,
+            force=self.options.force,
+            on_change=config.on_submitted_change,
+            name=bundle.name,
+        )
         if plan.error is not None:
             plan.error.at(bundle.prepared[0].post.path)
         # A post moving to another bundle of this run is that bundle's to record, whichever
@@ -236,12 +276,20 @@ class BundleSteps:
         plan.leaving = [rel for rel in plan.leaving if rel not in moving]
         for member in members:  # a post that had a draft of its own: replaced by the bundle's
             record = self.state.article(self.appid, member.rel)
-            if record is not None and not record.bundle and record.media_id and record.status == "draft" \
-                    and record.media_id != plan.media_id and plan.action != UPDATE:
+            if (
+                record is not None
+                and not record.bundle
+                and record.media_id
+                and record.status == "draft"
+                and record.media_id != plan.media_id
+                and plan.action != UPDATE
+            ):
                 plan.absorbed.append(record.media_id)
         return plan
 
-    def _report(self, bundle: Bundle, members: list[Member], plan: BundlePlan, *, planned: bool) -> None:
+    def _report(
+        self, bundle: Bundle, members: list[Member], plan: BundlePlan, *, planned: bool
+    ) -> None:
         """Each post's steps, actions and counts: the same in a dry run and in the run."""
         lines = describe_bundle(plan, bundle.name, len(members), planned=planned)
         for index, member in enumerate(members):
@@ -251,11 +299,23 @@ class BundleSteps:
             result.steps = [*(f"upload {u}" for u in uploads), *plan.article_steps(index)]
             if index == 0:
                 result.steps += plan.bundle_steps()
-            result.uploads = counted.counts() if sending else {"images": 0, "cached": counted.cached
-                                                                + counted.images + counted.videos, "videos": 0}
-            where = f"article {index + 1} of {len(members)} in bundle {bundle.name!r}" + \
-                (" (头条)" if index == 0 else "")
-            result.actions = [where, *(f"{'would ' if planned else ''}upload {u}" for u in uploads), *lines]
+            result.uploads = (
+                counted.counts()
+                if sending
+                else {
+                    "images": 0,
+                    "cached": counted.cached + counted.images + counted.videos,
+                    "videos": 0,
+                }
+            )
+            where = f"article {index + 1} of {len(members)} in bundle {bundle.name!r}" + (
+                " (头条)" if index == 0 else ""
+            )
+            result.actions = [
+                where,
+                *(f"{'would ' if planned else ''}upload {u}" for u in uploads),
+                *lines,
+            ]
             if plan.warning is not None:
                 result.add(plan.warning)
             if planned:
@@ -266,7 +326,10 @@ class BundleSteps:
         if plan.action in (UNCHANGED, KEEP):
             for member in members:
                 record = self.state.article(self.appid, member.rel)
-                member.result.media_id, member.result.status = plan.media_id, record.status if record else "draft"
+                member.result.media_id, member.result.status = (
+                    plan.media_id,
+                    record.status if record else "draft",
+                )
                 member.result.url = record.url if record else None
                 if plan.action == UNCHANGED:
                     self._remember_identity(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
@@ -292,16 +355,22 @@ class BundleSteps:
             cover, video_cover, loaded = member.parts
             refresh_cached(self.state, self.appid, member.assets)  # what an earlier post uploaded
             concurrency = self.options.concurrency or post.config.concurrency
-            uploader = Uploader(self.client, self.state, self.appid, concurrency,  # type: ignore[attr-defined]
-                                self.events.on_upload)  # type: ignore[attr-defined]
+            uploader = Uploader(
+                self.client,  # type: ignore[attr-defined]
+                self.state,
+                self.appid,
+                concurrency,
+                self.events.on_upload,  # type: ignore[attr-defined]
+            )
             resolved = await self._resolve(prepared, uploader, loaded, cover)  # type: ignore[attr-defined]
             await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)  # type: ignore[attr-defined]
             member.result.uploads = resolved.counts.to_json()
             payloads.append(self._bundle_payload(prepared, resolved, size=len(members)))
         return payloads
 
-    async def _update_members(self, members: list[Member], payloads: list[dict[str, Any]],
-                              plan: BundlePlan) -> None:
+    async def _update_members(
+        self, members: list[Member], payloads: list[dict[str, Any]], plan: BundlePlan
+    ) -> None:
         """``draft/update`` at each changed index; the others are untouched."""
         from mdwx.publish.backends import Gone
 
@@ -316,23 +385,35 @@ class BundleSteps:
             except Gone:
                 for other in members:
                     self.state.record_submitted(self.appid, other.rel)
-                raise PublishError("the bundle's draft left the draft box outside mdwx (submitted, sent or "
-                                   "deleted) and can no longer be changed",
-                                   hint="run again with --force to publish the bundle as a new message") from None
-            self.state.record_uploaded(self.appid, member.rel, plan.media_id, payload_hash(payload),
-                                       payload["title"])
+                raise PublishError(
+                    "the bundle's draft left the draft box outside mdwx (submitted, sent or "
+                    "deleted) and can no longer be changed",
+                    hint="run again with --force to publish the bundle as a new message",
+                ) from None
+            self.state.record_uploaded(
+                self.appid, member.rel, plan.media_id, payload_hash(payload), payload["title"]
+            )
             self._remember_identity(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
 
-    async def _create(self, bundle: Bundle, members: list[Member], payloads: list[dict[str, Any]],
-                      plan: BundlePlan) -> None:
+    async def _create(
+        self,
+        bundle: Bundle,
+        members: list[Member],
+        payloads: list[dict[str, Any]],
+        plan: BundlePlan,
+    ) -> None:
         """One new draft with every article; then the old draft deleted and the posts that
         left the bundle dropped from (in the box) or detached in (sent) the state."""
         for index, (member, payload) in enumerate(zip(members, payloads, strict=True)):
-            self.state.begin_upload(self.appid, member.rel, title=payload["title"], content_hash=payload_hash(payload))
+            self.state.begin_upload(
+                self.appid, member.rel, title=payload["title"], content_hash=payload_hash(payload)
+            )
             self.state.place_in_bundle(self.appid, member.rel, bundle.name, index)
         media_id = await self.backend.create_bundle(payloads, [m.mark for m in members])
         for member, payload in zip(members, payloads, strict=True):
-            self.state.record_uploaded(self.appid, member.rel, media_id, payload_hash(payload), payload["title"])
+            self.state.record_uploaded(
+                self.appid, member.rel, media_id, payload_hash(payload), payload["title"]
+            )
             self._remember_identity(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
             member.result.media_id, member.result.status = media_id, "draft"
         for rel in plan.leaving:
@@ -353,8 +434,11 @@ class BundleSteps:
             await self.backend.delete(media_id, status="draft")
         except WeChatError as exc:
             if exc.errcode != 40007:  # already gone: nothing to delete
-                result.warn(f"the bundle's old draft {media_id} could not be deleted ({exc}); delete it in the "
-                            "draft box (草稿箱)", code="bundle-old-draft")
+                result.warn(
+                    f"the bundle's old draft {media_id} could not be deleted ({exc}); delete it in the "
+                    "draft box (草稿箱)",
+                    code="bundle-old-draft",
+                )
 
     async def _submit_bundle(self, members: list[Member]) -> None:
         """Submit the bundle's one draft once, recording it for every post."""
@@ -373,7 +457,9 @@ class BundleSteps:
             self.state.record_submission(self.appid)
         kept = getattr(self.backend, "msg_data_ids", {})
         for member in members:
-            self.state.record_submitted(self.appid, member.rel, publish_id, kept.get(publish_id, ""))
+            self.state.record_submitted(
+                self.appid, member.rel, publish_id, kept.get(publish_id, "")
+            )
             member.result.status = "submitted"
 
     async def _settle_bundle(self, bundle: Bundle, members: Sequence[Member]) -> None:
@@ -382,11 +468,18 @@ class BundleSteps:
         progress = await self.backend.settle(records[0])
         for record in records:
             if progress.status == "draft":
-                self.state.record_uploaded(self.appid, record.source_path, record.media_id, record.content_hash,
-                                           record.title)
+                self.state.record_uploaded(
+                    self.appid,
+                    record.source_path,
+                    record.media_id,
+                    record.content_hash,
+                    record.title,
+                )
             else:
                 self.state.record_submitted(self.appid, record.source_path, progress.publish_id)
-        members[0].result.actions.append(f"the bundle's previous submit was unknown; WeChat says: {progress.live}")
+        members[0].result.actions.append(
+            f"the bundle's previous submit was unknown; WeChat says: {progress.live}"
+        )
 
 
 __all__ = ["BundleError", "BundleSteps"]

@@ -71,12 +71,22 @@ class BundlePlan:
 
 def same_layout(live: Sequence[ArticleRecord], wanted: Sequence[str]) -> bool:
     """Whether the recorded draft holds exactly ``wanted`` (posts' paths) at indexes 0, 1, …"""
-    return (len({r.media_id for r in live}) == 1 and [r.source_path for r in live] == list(wanted)
-            and [r.bundle_index for r in live] == list(range(len(live))))
+    return (
+        len({r.media_id for r in live}) == 1
+        and [r.source_path for r in live] == list(wanted)
+        and [r.bundle_index for r in live] == list(range(len(live)))
+    )
 
 
-def plan_bundle(recorded: Sequence[ArticleRecord], wanted: Sequence[tuple[str, str | None]], *, draft: bool,
-                force: bool, on_change: str, name: str) -> BundlePlan:
+def plan_bundle(
+    recorded: Sequence[ArticleRecord],
+    wanted: Sequence[tuple[str, str | None]],
+    *,
+    draft: bool,
+    force: bool,
+    on_change: str,
+    name: str,
+) -> BundlePlan:
     """Decide for bundle ``name``: ``recorded`` its articles in the state (by index);
     ``wanted`` each post's path and payload hash (None: it will differ), in message order."""
     live = [r for r in recorded if r.media_id]
@@ -95,11 +105,16 @@ def plan_bundle(recorded: Sequence[ArticleRecord], wanted: Sequence[tuple[str, s
         if not layout:
             plan.action, plan.old_media_id = REMAKE, live[0].media_id
             return plan
-        plan.updates = [i for i, ((_, digest), r) in enumerate(zip(wanted, live, strict=True))
-                        if digest is None or digest != r.content_hash or r.status != "draft"]
+        plan.updates = [
+            i
+            for i, ((_, digest), r) in enumerate(zip(wanted, live, strict=True))
+            if digest is None or digest != r.content_hash or r.status != "draft"
+        ]
         plan.action = UPDATE if plan.updates else UNCHANGED
         return plan
-    unchanged = layout and all(d is not None and d == r.content_hash for (_, d), r in zip(wanted, live, strict=True))
+    unchanged = layout and all(
+        d is not None and d == r.content_hash for (_, d), r in zip(wanted, live, strict=True)
+    )
     if unchanged:
         plan.action, plan.submit = UNCHANGED, False
         return plan
@@ -113,12 +128,16 @@ def plan_bundle(recorded: Sequence[ArticleRecord], wanted: Sequence[tuple[str, s
         plan.warning = Diagnostic(
             f"bundle {name!r} changed after its draft was submitted ({status}): the submitted message is "
             "kept and the change is not published (WeChat cannot change a submitted article)",
-            code="submitted-changed", hint="publish the bundle again with --force to make it a new message")
+            code="submitted-changed",
+            hint="publish the bundle again with --force to make it a new message",
+        )
         return plan
     plan.action = UPLOAD
-    plan.error = PublishError(f"bundle {name!r} changed but its draft was already submitted ({status})",
-                              hint="WeChat cannot change a submitted article; run with --force to publish the "
-                                   "bundle as a new message, or set on_submitted_change in mdwx.toml")
+    plan.error = PublishError(
+        f"bundle {name!r} changed but its draft was already submitted ({status})",
+        hint="WeChat cannot change a submitted article; run with --force to publish the "
+        "bundle as a new message, or set on_submitted_change in mdwx.toml",
+    )
     return plan
 
 
@@ -128,20 +147,31 @@ def describe_bundle(plan: BundlePlan, name: str, count: int, *, planned: bool) -
     if plan.error:
         return []
     lines = {
-        UPLOAD: [f"{lead}put the {count} articles of bundle {name!r} into the draft box as one draft (draft/add)"],
-        REMAKE: [f"{lead}make bundle {name!r} anew as one draft of {count} articles (its posts or their order "
-                 f"changed; draft/update cannot insert or move an article)",
-                 f"{lead}delete the old draft {plan.old_media_id} (draft/delete)"],
-        UPDATE: [f"{lead}update article {i} of bundle {name!r}'s draft (draft/update, index {i})"
-                 for i in plan.updates],
+        UPLOAD: [
+            f"{lead}put the {count} articles of bundle {name!r} into the draft box as one draft (draft/add)"
+        ],
+        REMAKE: [
+            f"{lead}make bundle {name!r} anew as one draft of {count} articles (its posts or their order "
+            f"changed; draft/update cannot insert or move an article)",
+            f"{lead}delete the old draft {plan.old_media_id} (draft/delete)",
+        ],
+        UPDATE: [
+            f"{lead}update article {i} of bundle {name!r}'s draft (draft/update, index {i})"
+            for i in plan.updates
+        ],
         UNCHANGED: [f"bundle {name!r} unchanged: nothing sent"],
         KEEP: [f"bundle {name!r} kept as submitted: the change is not sent"],
         SETTLE: [f"{lead}ask WeChat whether bundle {name!r}'s previous submit went through"],
     }[plan.action]
     if plan.action in (UPLOAD, REMAKE):
-        lines += [f"{lead}drop {rel} from the bundle's record (it left the bundle)" for rel in plan.leaving]
-        lines += [f"{lead}delete the draft {media_id} of a post that now joined the bundle (draft/delete)"
-                  for media_id in plan.absorbed]
+        lines += [
+            f"{lead}drop {rel} from the bundle's record (it left the bundle)"
+            for rel in plan.leaving
+        ]
+        lines += [
+            f"{lead}delete the draft {media_id} of a post that now joined the bundle (draft/delete)"
+            for media_id in plan.absorbed
+        ]
     if plan.submit:
         lines.append(f"{lead}submit the bundle for review as one message")
     return lines

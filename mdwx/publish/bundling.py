@@ -73,26 +73,36 @@ def bundle_problem(bundle: Bundle, backend: str) -> BundleError | None:
     if backend != "draft":
         return BundleError(
             f"{named}: the {backend} backend publishes one article at a time and cannot send a 多图文 "
-            "message", path=first.post.path, line=first.article.key_lines.get("bundle"),
-            hint="publish bundles with backend = \"draft\" (the draft box takes several articles in "
-                 "one draft), or remove bundle: from these posts")
+            "message",
+            path=first.post.path,
+            line=first.article.key_lines.get("bundle"),
+            hint='publish bundles with backend = "draft" (the draft box takes several articles in '
+            "one draft), or remove bundle: from these posts",
+        )
     if count > MAX_ARTICLES:
         return BundleError(
             f"{named} has {count} posts; one WeChat message holds at most {MAX_ARTICLES} articles "
-            f"(a 头条 and {MAX_ARTICLES - 1} 次条)", path=first.post.path,
+            f"(a 头条 and {MAX_ARTICLES - 1} 次条)",
+            path=first.post.path,
             line=first.article.key_lines.get("bundle"),
-            hint=f"split it into two bundles of at most {MAX_ARTICLES}")
+            hint=f"split it into two bundles of at most {MAX_ARTICLES}",
+        )
     types = {p.article.post_type for p in bundle.prepared}
     if len(types) > 1:
         images = next(p for p in bundle.prepared if p.article.post_type == "images")
         return BundleError(
             f"{named} mixes articles with image posts (type: images); a WeChat message is all "
-            "articles or all image posts", path=images.post.path, line=images.article.key_lines.get("type"),
-            hint="put the image posts into a bundle of their own")
+            "articles or all image posts",
+            path=images.post.path,
+            line=images.article.key_lines.get("type"),
+            hint="put the image posts into a bundle of their own",
+        )
     return None
 
 
-def split_problem(bundle: Bundle, destinations: dict[Path, frozenset[tuple[str, str]]]) -> BundleError | None:
+def split_problem(
+    bundle: Bundle, destinations: dict[Path, frozenset[tuple[str, str]]]
+) -> BundleError | None:
     """A bundle whose posts go to different (account, backend) sets, or None.
 
     ``destinations``: per post path, the (account, backend) pairs its routes go to.
@@ -101,16 +111,24 @@ def split_problem(bundle: Bundle, destinations: dict[Path, frozenset[tuple[str, 
     if len(seen) <= 1:
         return None
     first = bundle.prepared[0]
-    where = " vs ".join(sorted(", ".join(f"{a or 'default'}/{b}" for a, b in sorted(s)) or "none"
-                               for s in seen))
+    where = " vs ".join(
+        sorted(", ".join(f"{a or 'default'}/{b}" for a, b in sorted(s)) or "none" for s in seen)
+    )
     return BundleError(
         f"bundle {bundle.name!r} is split across accounts or backends ({where}); one message lives "
-        "in one account", path=first.post.path, line=first.article.key_lines.get("bundle"),
+        "in one account",
+        path=first.post.path,
+        line=first.article.key_lines.get("bundle"),
         hint="give every post of the bundle the same accounts: (and backend), or publish them with "
-             "--account NAME")
+        "--account NAME",
+    )
 
 
 def digest_warning_needed(bundle_size: int, prepared: Prepared) -> bool:
     """Whether the post's own digest is dropped: WeChat keeps digests only for one-article
     drafts, so a bundle of 2+ sends none (a digest made from the body is dropped silently)."""
-    return bundle_size >= 2 and prepared.article.digest_given and prepared.article.post_type != "images"
+    return (
+        bundle_size >= 2
+        and prepared.article.digest_given
+        and prepared.article.post_type != "images"
+    )

@@ -58,14 +58,21 @@ def article_fingerprint(post: Post, article: object | None = None) -> Fingerprin
             article = read_post(post)
         except MdwxError:
             return fingerprint(post)
-    return fingerprint(post, post_id=post_id(article),
-                       slug=getattr(article, "slug", "") if "slug" in getattr(article, "key_lines", {}) else "")
+    return fingerprint(
+        post,
+        post_id=post_id(article),
+        slug=getattr(article, "slug", "") if "slug" in getattr(article, "key_lines", {}) else "",
+    )
 
 
 def post_id(article: object) -> str:
     """The front matter's ``id`` (a string or a number), "" when absent."""
     value = getattr(article, "front_matter", {}).get("id")
-    return str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value) else ""
+    return (
+        str(value)
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value)
+        else ""
+    )
 
 
 @dataclass(frozen=True)
@@ -83,8 +90,13 @@ def find_article(state: State, appid: str, post: Post, print_: Fingerprint) -> F
     if record is not None:
         return Found(record)
     root = post.config.root
-    candidates = [r for r in state.identity_matches(appid, source_hash=print_.source_hash, post_key=print_.post_key)
-                  if not (root / r.source_path).exists()]
+    candidates = [
+        r
+        for r in state.identity_matches(
+            appid, source_hash=print_.source_hash, post_key=print_.post_key
+        )
+        if not (root / r.source_path).exists()
+    ]
     if not candidates:
         return Found(None)
     by_key = [r for r in candidates if print_.post_key and r.post_key == print_.post_key]
@@ -93,8 +105,11 @@ def find_article(state: State, appid: str, post: Post, print_: Fingerprint) -> F
     if len(candidates) == 1:
         return Found(candidates[0], candidates[0].source_path)
     names = ", ".join(r.source_path for r in candidates)
-    raise StateError(f"this post matches several earlier articles whose files are gone ({names})",
-                     path=post.path, hint="give the post a unique `id:` in its front matter, or restore the old files")
+    raise StateError(
+        f"this post matches several earlier articles whose files are gone ({names})",
+        path=post.path,
+        hint="give the post a unique `id:` in its front matter, or restore the old files",
+    )
 
 
 def hidden_states(posts: Iterable[Post]) -> list[tuple[Path, str, str]]:
@@ -137,12 +152,16 @@ def adopt_hidden_states(state: State, posts: Iterable[Post]) -> list[str]:
             continue
         if below:
             if count:
-                notes.append(f"moved {count} article record(s) of this site from {path} (the site root "
-                             f"is now {state.path.parent.parent})")
+                notes.append(
+                    f"moved {count} article record(s) of this site from {path} (the site root "
+                    f"is now {state.path.parent.parent})"
+                )
             continue
         _retire(path)
-        notes.append(f"took over {count} article record(s) from {path} (the site root is now "
-                     f"{state.path.parent.parent}); the old file is kept as {path.name}{ADOPTED_SUFFIX}")
+        notes.append(
+            f"took over {count} article record(s) from {path} (the site root is now "
+            f"{state.path.parent.parent}); the old file is kept as {path.name}{ADOPTED_SUFFIX}"
+        )
         notes += _move_sandbox(path.parent / "sandbox.db", state.path.parent / "sandbox.db")
     return notes
 
@@ -152,8 +171,10 @@ def _move_sandbox(old: Path, new: Path) -> list[str]:
     if not old.is_file():
         return []
     if new.exists():
-        return [f"{old} holds in-process sandbox articles the records taken over refer to, but {new} "
-                "exists too; `mdwx publish --sandbox` uses the latter"]
+        return [
+            f"{old} holds in-process sandbox articles the records taken over refer to, but {new} "
+            "exists too; `mdwx publish --sandbox` uses the latter"
+        ]
     try:
         for suffix in ("-wal", "-shm"):
             Path(f"{old}{suffix}").unlink(missing_ok=True)
@@ -162,8 +183,11 @@ def _move_sandbox(old: Path, new: Path) -> list[str]:
         if marker.is_file():
             marker.rename(new.with_name("sandbox.appid"))
     except OSError as exc:
-        raise StateError(f"cannot move the in-process sandbox's data to the site root: {exc.strerror}",
-                         path=old, hint=f"move it to {new} by hand") from None
+        raise StateError(
+            f"cannot move the in-process sandbox's data to the site root: {exc.strerror}",
+            path=old,
+            hint=f"move it to {new} by hand",
+        ) from None
     return [f"moved the in-process sandbox's data from {old} to {new}"]
 
 
@@ -173,5 +197,8 @@ def _retire(path: Path) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         path.rename(path.with_name(path.name + ADOPTED_SUFFIX))
     except OSError as exc:
-        raise StateError(f"took over its records but cannot rename it: {exc.strerror}", path=path,
-                         hint="move the file aside by hand") from None
+        raise StateError(
+            f"took over its records but cannot rename it: {exc.strerror}",
+            path=path,
+            hint="move the file aside by hand",
+        ) from None

@@ -35,7 +35,9 @@ async def post_lock(path: Path, *, timeout: float, post_path: Path) -> AsyncIter
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"cannot create the lock folder: {exc.strerror}", path=path.parent) from None
+        raise ConfigError(
+            f"cannot create the lock folder: {exc.strerror}", path=path.parent
+        ) from None
     lock = FileLock(path)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -45,8 +47,11 @@ async def post_lock(path: Path, *, timeout: float, post_path: Path) -> AsyncIter
             break
         except Timeout:
             if loop.time() > deadline:
-                raise PublishError("another mdwx process is publishing this post; nothing was sent",
-                                   path=post_path, hint="run again when it has finished") from None
+                raise PublishError(
+                    "another mdwx process is publishing this post; nothing was sent",
+                    path=post_path,
+                    hint="run again when it has finished",
+                ) from None
             await asyncio.sleep(POLL)
     try:
         yield

@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
 ATTR_KEY, ATTR_VERSION = "data-mdwx-post", "data-mdwx-version"
 ADOPTED = "adopted:"  # an adopted article's content_hash in the state: ADOPTED + VERSION
-_MARK = re.compile(r'<section data-mdwx-post="([0-9a-f]{24})" data-mdwx-version="([0-9a-f]{16})"></section>')
+_MARK = re.compile(
+    r'<section data-mdwx-post="([0-9a-f]{24})" data-mdwx-version="([0-9a-f]{16})"></section>'
+)
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,20 @@ def site_identity(root: Path) -> str:
     it (the same in every clone and on the server), else the folder's absolute path (two
     sites outside git never share a key)."""
     try:
-        done = subprocess.run(["git", "rev-list", "--max-parents=0", "HEAD"], cwd=root, capture_output=True,
-                              timeout=30, text=True)
-        prefix = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=root, capture_output=True,
-                                timeout=30, text=True)
+        done = subprocess.run(
+            ["git", "rev-list", "--max-parents=0", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            timeout=30,
+            text=True,
+        )
+        prefix = subprocess.run(
+            ["git", "rev-parse", "--show-prefix"],
+            cwd=root,
+            capture_output=True,
+            timeout=30,
+            text=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return f"folder:{root.resolve()}"
     roots = sorted(done.stdout.split())

@@ -45,14 +45,18 @@ def parse_recipient(value: str, *, where: str = "preview_to") -> Recipient:
     """
     text = value.strip()
     if text.lower().startswith("openid:"):
-        openid = text[len("openid:"):].strip()
+        openid = text[len("openid:") :].strip()
         if not _OPENID.fullmatch(openid):
-            raise ConfigError(f"{where} {value[:80]!r}: not an OpenID",
-                              hint='preview_to = "openid:o…" (28 letters, digits, - or _)')
+            raise ConfigError(
+                f"{where} {value[:80]!r}: not an OpenID",
+                hint='preview_to = "openid:o…" (28 letters, digits, - or _)',
+            )
         return Recipient(openid=openid)
     if not text or any(c.isspace() for c in text) or len(text) > 64:
-        raise ConfigError(f"{where} {value[:80]!r} is not a 微信号",
-                          hint='preview_to = "your-wechat-id" or "openid:o…"')
+        raise ConfigError(
+            f"{where} {value[:80]!r} is not a 微信号",
+            hint='preview_to = "your-wechat-id" or "openid:o…"',
+        )
     return Recipient(wxname=text)
 
 
@@ -100,8 +104,11 @@ def parse_openids(text: str, *, path: str) -> tuple[str, ...]:
         if value not in found:
             found.append(value)
     if not 2 <= len(found) <= 10_000:
-        raise ConfigError(f"{len(found)} OpenIDs: sending by OpenID takes 2 to 10,000", path=path,
-                          hint="use --to all or --tag for one follower or for everyone")
+        raise ConfigError(
+            f"{len(found)} OpenIDs: sending by OpenID takes 2 to 10,000",
+            path=path,
+            hint="use --to all or --tag for one follower or for everyone",
+        )
     return tuple(found)
 
 

@@ -48,7 +48,9 @@ class Plan:
     publish_at: datetime | None = None  # the post's publish_at (front matter)
     held: bool = False  # publish_at is still ahead: the article is kept unsubmitted
     warning: Diagnostic | None = None  # KEEP: what changed and the command that publishes it anew
-    mark: Mark | None = None  # what the article carries so another door finds it (mdwx.publish.marker)
+    mark: Mark | None = (
+        None  # what the article carries so another door finds it (mdwx.publish.marker)
+    )
 
     @property
     def steps(self) -> list[str]:
@@ -70,9 +72,15 @@ class Plan:
         return {"images": self.images, "cached": self.cached, "videos": self.videos}
 
 
-def decide(record: ArticleRecord | None, digest: str | None, *, draft: bool, force: bool,
-           path: str | Path | None, on_change: str = "warn",
-           ) -> tuple[str, str | None, bool, PublishError | None]:
+def decide(
+    record: ArticleRecord | None,
+    digest: str | None,
+    *,
+    draft: bool,
+    force: bool,
+    path: str | Path | None,
+    on_change: str = "warn",
+) -> tuple[str, str | None, bool, PublishError | None]:
     """(article step, media_id superseded, submit?, refusal) for a post whose payload hash is
     ``digest`` (None: it will differ from any recorded one).
 
@@ -84,8 +92,12 @@ def decide(record: ArticleRecord | None, digest: str | None, *, draft: bool, for
     """
     if record and record.status == "submitting":
         return SETTLE, None, False, None
-    if record and record.media_id and record.content_hash == digest \
-            and record.status not in ("uploading", "updating", "deleted"):
+    if (
+        record
+        and record.media_id
+        and record.content_hash == digest
+        and record.status not in ("uploading", "updating", "deleted")
+    ):
         return UNCHANGED, None, record.status == "draft" and not draft, None
     if record and record.media_id and record.status in ("draft", "updating"):
         return UPDATE, None, not draft, None
@@ -94,15 +106,24 @@ def decide(record: ArticleRecord | None, digest: str | None, *, draft: bool, for
             return UPLOAD, record.media_id, not draft, None
         if on_change == "warn":
             return KEEP, None, False, None
-        return UPLOAD, None, False, PublishError(
-            f"the post changed but its article was already submitted ({record.status})", path=path,
-            hint="WeChat cannot change a submitted article; " + _next_step(path, draft=draft))
+        return (
+            UPLOAD,
+            None,
+            False,
+            PublishError(
+                f"the post changed but its article was already submitted ({record.status})",
+                path=path,
+                hint="WeChat cannot change a submitted article; " + _next_step(path, draft=draft),
+            ),
+        )
     return UPLOAD, None, not draft, None
 
 
 def _next_step(path: str | Path | None, *, draft: bool) -> str:
-    return (f"`{republish_command(path, draft=draft)}` publishes it as a new article (the old one stays "
-            "listed by `mdwx status`), or set on_submitted_change in mdwx.toml")
+    return (
+        f"`{republish_command(path, draft=draft)}` publishes it as a new article (the old one stays "
+        "listed by `mdwx status`), or set on_submitted_change in mdwx.toml"
+    )
 
 
 def republish_command(path: str | Path | None, *, draft: bool) -> str:
@@ -119,7 +140,9 @@ def republish_command(path: str | Path | None, *, draft: bool) -> str:
             where = str(path)
         if where.startswith(".."):
             where = os.path.abspath(path)
-    return " ".join(["mdwx", "publish", *(["--draft"] if draft else []), "--force", shlex.quote(where)])
+    return " ".join(
+        ["mdwx", "publish", *(["--draft"] if draft else []), "--force", shlex.quote(where)]
+    )
 
 
 def submitted_change(record: ArticleRecord, path: str | Path | None, *, draft: bool) -> Diagnostic:
@@ -127,8 +150,10 @@ def submitted_change(record: ArticleRecord, path: str | Path | None, *, draft: b
     return Diagnostic(
         f"changed after its article was submitted ({record.status}): the submitted article is kept and the "
         "change is not published (WeChat cannot change a submitted article)",
-        path=str(path) if path is not None else None, code="submitted-changed",
-        hint="to publish the change as a new article run: " + republish_command(path, draft=draft))
+        path=str(path) if path is not None else None,
+        code="submitted-changed",
+        hint="to publish the change as a new article run: " + republish_command(path, draft=draft),
+    )
 
 
 ACTION_TEXT = {
@@ -146,19 +171,26 @@ def describe(plan: Plan, *, planned: bool, texts: dict[str, str] | None = None) 
     lead = "would " if planned else ""
     lines = [f"{lead}upload {_one_line(u)}" for u in plan.uploads]
     if plan.renamed_from:
-        lines.insert(0, f"{'would follow' if planned else 'followed'} the rename from {plan.renamed_from}")
+        lines.insert(
+            0, f"{'would follow' if planned else 'followed'} the rename from {plan.renamed_from}"
+        )
     if plan.error:
         return lines
     if plan.supersede:
         lines.append(f"{lead}keep {plan.supersede} as a superseded article and publish a new one")
-    text = {**ACTION_TEXT, **(texts or {})}[plan.article] if plan.article not in (UNCHANGED, KEEP) \
+    text = (
+        {**ACTION_TEXT, **(texts or {})}[plan.article]
+        if plan.article not in (UNCHANGED, KEEP)
         else ACTION_TEXT[plan.article]
+    )
     lines.append(text if plan.article in (UNCHANGED, KEEP) else lead + text)
     if plan.submit:
         lines.append(f"{lead}submit it for review")
     elif plan.held and plan.publish_at is not None:
-        lines.append(f"{lead}keep it unsubmitted until {plan.publish_at.isoformat()} (publish_at); "
-                     "the first run at or after that time submits it")
+        lines.append(
+            f"{lead}keep it unsubmitted until {plan.publish_at.isoformat()} (publish_at); "
+            "the first run at or after that time submits it"
+        )
     return lines
 
 
@@ -177,12 +209,25 @@ def is_due(publish_at: datetime | None, now: datetime) -> bool:
 
 
 def payload_hash(article: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(article, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(article, ensure_ascii=False, sort_keys=True).encode()
+    ).hexdigest()
 
 
-async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAsset], found: Found, *,
-                    draft: bool, force: bool, payload: Callable[[Resolved], dict[str, Any]],
-                    publish_at: datetime | None = None, now: datetime | None = None, mark: Mark | None = None) -> Plan:
+async def plan_post(
+    state: State,
+    appid: str,
+    post: Post,
+    assets: list[LoadedAsset],
+    found: Found,
+    *,
+    draft: bool,
+    force: bool,
+    payload: Callable[[Resolved], dict[str, Any]],
+    publish_at: datetime | None = None,
+    now: datetime | None = None,
+    mark: Mark | None = None,
+) -> Plan:
     """Decide what publishing ``post`` does. ``assets``: the cover first, then the rest as
     loaded; ``payload`` builds the article JSON from resolved values (to hash it).
 
@@ -199,7 +244,13 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
     if record is not None and mark is not None and record.content_hash == ADOPTED + mark.version:
         digest = record.content_hash  # adopted from another door at this very version
     plan.article, plan.supersede, plan.submit, plan.error = decide(
-        found.record, digest, draft=draft, force=force, path=post.path, on_change=post.config.on_submitted_change)
+        found.record,
+        digest,
+        draft=draft,
+        force=force,
+        path=post.path,
+        on_change=post.config.on_submitted_change,
+    )
     if plan.article == KEEP and found.record is not None:
         plan.warning = submitted_change(found.record, post.path, draft=asked_draft)
     if plan.article in (UNCHANGED, KEEP):  # nothing needs uploading: every asset counted as reused
@@ -207,9 +258,14 @@ async def plan_post(state: State, appid: str, post: Post, assets: list[LoadedAss
     return plan
 
 
-async def planned_digest(state: State, appid: str, assets: list[LoadedAsset], plan: Plan,
-                         payload: Callable[[Resolved], dict[str, Any]],
-                         seen: set[tuple[str, str]] | None = None) -> str | None:
+async def planned_digest(
+    state: State,
+    appid: str,
+    assets: list[LoadedAsset],
+    plan: Plan,
+    payload: Callable[[Resolved], dict[str, Any]],
+    seen: set[tuple[str, str]] | None = None,
+) -> str | None:
     """Count what ``assets`` would upload into ``plan`` (``uploads``, ``images``, ``videos``,
     ``cached``); the article's payload hash when everything is already on WeChat, else None
     (an upload gets a new URL, so the content will differ from any recorded one).
@@ -237,12 +293,21 @@ async def planned_digest(state: State, appid: str, assets: list[LoadedAsset], pl
             continue
         seen.add((item.content_hash, item.kind))
         plan.images += 1
-        size = f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
+        size = (
+            f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
+        )
         plan.uploads.append(f"{item.kind} {redact(item.asset.source)[:80]}{size}")
-    if not plan.uploads and not pending and len(videos) == sum(1 for x in assets if x.kind == "video"):
+    if (
+        not plan.uploads
+        and not pending
+        and len(videos) == sum(1 for x in assets if x.kind == "video")
+    ):
         values = {x.asset.key: x.cached_url or "" for x in assets[1:] if x.kind != "video"}
-        resolved = Resolved(values={**values, **videos}, thumb_media_id=assets[0].cached_media_id or "",
-                            media_ids={x.asset.key: x.cached_media_id or "" for x in assets if x.kind != "video"})
+        resolved = Resolved(
+            values={**values, **videos},
+            thumb_media_id=assets[0].cached_media_id or "",
+            media_ids={x.asset.key: x.cached_media_id or "" for x in assets if x.kind != "video"},
+        )
         return payload_hash(payload(resolved))
     return None
 

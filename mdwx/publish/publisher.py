@@ -57,15 +57,29 @@ from mdwx.source.posts import Post
 from mdwx.source.used_files import noting
 from mdwx.urls import redact
 
-__all__ = ["Events", "PostResult", "PublishError", "PublishOptions", "Publisher", "follow_review", "payload_hash",
-           "post_lock_path"]
+__all__ = [
+    "Events",
+    "PostResult",
+    "PublishError",
+    "PublishOptions",
+    "Publisher",
+    "follow_review",
+    "payload_hash",
+    "post_lock_path",
+]
 
 
 class Publisher(BundleSteps, SubmitSteps):
     """Publishes posts one by one with one client and one state database."""
 
-    def __init__(self, client: Any, state: State, appid: str, options: PublishOptions,
-                 events: Events | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        state: State,
+        appid: str,
+        options: PublishOptions,
+        events: Events | None = None,
+    ) -> None:
         self.client = client
         self._all_state = state
         self.state = state  # the backend's view of it, once bound (:meth:`_bind`)
@@ -90,9 +104,12 @@ class Publisher(BundleSteps, SubmitSteps):
             self.backend = make_backend(name, self.client, post.config)
             self.state = self._all_state.for_backend(name)
         elif self.backend.name != name:
-            raise ConfigError(f"{post.path} names backend {name!r}, the run publishes through {self.backend.name!r}",
-                              hint="publish sites with different backends in separate runs, or pass --backend")
+            raise ConfigError(
+                f"{post.path} names backend {name!r}, the run publishes through {self.backend.name!r}",
+                hint="publish sites with different backends in separate runs, or pass --backend",
+            )
         return self.backend
+
     async def publish_all(self, posts: Sequence[Post]) -> list[PostResult]:
         """Publish the posts side by side, then follow every review at once (``--wait``).
 
@@ -102,11 +119,23 @@ class Publisher(BundleSteps, SubmitSteps):
         """
         done = await self._publish_bundles(posts)  # 多图文: each bundle's posts as one draft
         rest = [post for post in posts if post.path not in done]
-        window = self.options.concurrency or (posts[0].config.concurrency if posts else DEFAULT_WINDOW)
-        alone = dict(zip([p.path for p in rest],
-                         await in_order(rest, functools.partial(self.publish, follow=False), window), strict=True))
+        window = self.options.concurrency or (
+            posts[0].config.concurrency if posts else DEFAULT_WINDOW
+        )
+        alone = dict(
+            zip(
+                [p.path for p in rest],
+                await in_order(rest, functools.partial(self.publish, follow=False), window),
+                strict=True,
+            )
+        )
         results = [done[post.path] if post.path in done else alone[post.path] for post in posts]
-        await asyncio.gather(*(self._follow_result(post, result) for post, result in zip(posts, results, strict=True)))
+        await asyncio.gather(
+            *(
+                self._follow_result(post, result)
+                for post, result in zip(posts, results, strict=True)
+            )
+        )
         return results
 
     async def _publish_bundles(self, posts: Sequence[Post]) -> dict[Path, PostResult]:
@@ -157,7 +186,9 @@ class Publisher(BundleSteps, SubmitSteps):
     async def _publish(self, post: Post, result: PostResult) -> None:
         self._bind(post)
         kept = self.unchanged.pop(post.path, None)
-        if kept is not None and replay(self.state, self.appid, kept, result, draft=self.options.draft):
+        if kept is not None and replay(
+            self.state, self.appid, kept, result, draft=self.options.draft
+        ):
             return  # nothing it uses changed since its last successful run: nothing read, rendered or sent
         with noting(self.inputs.used_by(post) if self.inputs else {}):
             await self._publish_post(post, result)
@@ -171,24 +202,43 @@ class Publisher(BundleSteps, SubmitSteps):
             result.add(Diagnostic(exc.message, exc.path, exc.line, code=exc.code))
             result.actions.append("skipped: empty page")
             return
-        apply_rules(prepared, backend.name)  # as check applies them: before anything is loaded or sent
+        apply_rules(
+            prepared, backend.name
+        )  # as check applies them: before anything is loaded or sent
         article = prepared.article
-        result.title, result.warnings, result.diagnostics = article.title, prepared.warnings, list(prepared.diagnostics)
+        result.title, result.warnings, result.diagnostics = (
+            article.title,
+            prepared.warnings,
+            list(prepared.diagnostics),
+        )
         if article.draft:
             result.status = "skipped"
             result.actions.append("skipped: draft: true in front matter")
             return
         result.publish_at = article.publish_at.isoformat() if article.publish_at else None
-        if self.options.due and (article.publish_at is None or not is_due(article.publish_at, self._now())):
-            result.status, result.warnings, result.diagnostics = "skipped", [], []  # a cron's log: nothing about posts it left alone
-            result.actions.append(f"skipped: not due until {result.publish_at}" if article.publish_at
-                                  else "skipped: no publish_at (--due publishes only scheduled posts that are due)")
+        if self.options.due and (
+            article.publish_at is None or not is_due(article.publish_at, self._now())
+        ):
+            result.status, result.warnings, result.diagnostics = (
+                "skipped",
+                [],
+                [],
+            )  # a cron's log: nothing about posts it left alone
+            result.actions.append(
+                f"skipped: not due until {result.publish_at}"
+                if article.publish_at
+                else "skipped: no publish_at (--due publishes only scheduled posts that are due)"
+            )
             return
         assets, parts = await self._load(post, prepared, result)
         await self._run(post, prepared, assets, parts, result)
 
-    async def _load(self, post: Post, prepared: Prepared, result: PostResult,
-                    ) -> tuple[list[LoadedAsset], tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]]]:
+    async def _load(
+        self,
+        post: Post,
+        prepared: Prepared,
+        result: PostResult,
+    ) -> tuple[list[LoadedAsset], tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]]]:
         """Every asset of the post read and made to fit, nothing sent.
 
         All of them (the cover, an image post's first picture, first), and (cover, video
@@ -196,14 +246,20 @@ class Publisher(BundleSteps, SubmitSteps):
         """
         assert self.backend is not None
         backend, article = self.backend, prepared.article
-        loader = AssetLoader(post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport)
+        loader = AssetLoader(
+            post.config, self.state, self.appid, fetch_transport=self.options.fetch_transport
+        )
         if article.post_type == "images":  # its pictures are permanent images; no cover
-            pictures = await asyncio.gather(*(loader.load_permanent(a, article.path) for a in prepared.document.assets))
+            pictures = await asyncio.gather(
+                *(loader.load_permanent(a, article.path) for a in prepared.document.assets)
+            )
             _picture_warnings(result, pictures)
             return [*pictures], (pictures[0], None, list(pictures[1:]))
         # Every asset is read and normalised before the first upload, so a picture that cannot
         # be made to fit stops the post with nothing sent.
-        loaded = list(await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets)))
+        loaded = list(
+            await asyncio.gather(*(loader.load(a, article.path) for a in prepared.document.assets))
+        )
         _picture_warnings(result, loaded)
         reference = prepared.cover
         size = bool(article.pic_crop_235_1 or article.pic_crop_1_1)  # crops are checked against it
@@ -211,7 +267,8 @@ class Publisher(BundleSteps, SubmitSteps):
             from mdwx.render.pipeline import article_theme
 
             cover, note = await loader.load_generated_cover(
-                article.title, article_theme(article, post.config), article.path, size=size)
+                article.title, article_theme(article, post.config), article.path, size=size
+            )
             if not cover.cached:  # said when it is made and sent, not on every unchanged run
                 result.actions.append(note)
         else:
@@ -220,13 +277,23 @@ class Publisher(BundleSteps, SubmitSteps):
             backend.check_cover(article, cover.prepared.width, cover.prepared.height)
         video_cover = None
         if article.video.cover and any(x.kind == "video" for x in loaded):
-            video_cover = await loader.load_cover(article.video.cover, article.path,
-                                                  article.key_lines.get("video"), article.path)
-        return [cover, *([video_cover] if video_cover else []), *loaded], (cover, video_cover, loaded)
+            video_cover = await loader.load_cover(
+                article.video.cover, article.path, article.key_lines.get("video"), article.path
+            )
+        return [cover, *([video_cover] if video_cover else []), *loaded], (
+            cover,
+            video_cover,
+            loaded,
+        )
 
-    async def _run(self, post: Post, prepared: Prepared, assets: list[LoadedAsset],
-                   loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
-                   result: PostResult) -> None:
+    async def _run(
+        self,
+        post: Post,
+        prepared: Prepared,
+        assets: list[LoadedAsset],
+        loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
+        result: PostResult,
+    ) -> None:
         """Plan, then print the plan (dry run) or carry it out under the post's lock.
 
         ``assets``: every asset, the cover (an image post's first picture) first.
@@ -239,15 +306,21 @@ class Publisher(BundleSteps, SubmitSteps):
             found = self._find(post, article)
             plan = await self._make_plan(post, prepared, assets, found, self._mark(post, article))
             result.status, result.steps = "dry-run", [*left, *plan.steps]
-            result.uploads, result.actions = plan.counts(), describe(plan, planned=True, texts=self._texts)
+            result.uploads, result.actions = (
+                plan.counts(),
+                describe(plan, planned=True, texts=self._texts),
+            )
             result.media_id = found.record.media_id if found.record else None
             if plan.warning:
                 result.add(plan.warning)
             if plan.error:
                 raise plan.error
             return
-        async with post_lock(post_lock_path(self.state.path, self.appid, post.relative),
-                             timeout=self.options.lock_timeout, post_path=post.path):
+        async with post_lock(
+            post_lock_path(self.state.path, self.appid, post.relative),
+            timeout=self.options.lock_timeout,
+            post_path=post.path,
+        ):
             # Read again under the lock: another process may have just published this post.
             refresh_cached(self.state, self.appid, assets)
             found, mark = self._find(post, article), self._mark(post, article)
@@ -265,21 +338,32 @@ class Publisher(BundleSteps, SubmitSteps):
     def _texts(self) -> dict[str, str]:
         return self.backend.texts if self.backend else {}
 
-    async def _make_plan(self, post: Post, prepared: Prepared, assets: list[LoadedAsset], found: Found,
-                         mark: Mark) -> Plan:
+    async def _make_plan(
+        self, post: Post, prepared: Prepared, assets: list[LoadedAsset], found: Found, mark: Mark
+    ) -> Plan:
         """The one decision both the dry run and the real run act on."""
-        return await plan_post(self.state, self.appid, post, assets, found, draft=self.options.draft,
-                               force=self.options.force,
-                               payload=lambda resolved: self._payload(prepared, resolved),
-                               publish_at=prepared.article.publish_at, now=self._now(),
-                               mark=mark)
+        return await plan_post(
+            self.state,
+            self.appid,
+            post,
+            assets,
+            found,
+            draft=self.options.draft,
+            force=self.options.force,
+            payload=lambda resolved: self._payload(prepared, resolved),
+            publish_at=prepared.article.publish_at,
+            now=self._now(),
+            mark=mark,
+        )
 
     def _mark(self, post: Post, article: Any) -> Mark:
         """The post's mark (:mod:`mdwx.publish.marker`): its site and identity, its version."""
         print_ = article_fingerprint(post, article)
         return post_mark(post.config.root, print_.post_key or post.relative, print_.source_hash)
 
-    async def _adopt(self, post: Post, article: Any, mark: Mark, result: PostResult) -> Found | None:
+    async def _adopt(
+        self, post: Post, article: Any, mark: Mark, result: PostResult
+    ) -> Found | None:
         """Take over the account's article carrying the post's mark (another door made it).
 
         Recorded in the state, so the plan updates, keeps or submits it instead of creating a
@@ -291,10 +375,15 @@ class Publisher(BundleSteps, SubmitSteps):
             return None
         record_adopted(self.state, self.appid, post.relative, found)
         result.steps.append(f"adopt {found.media_id}")
-        result.add(Diagnostic(
-            f"this post's {found.status} article {found.media_id} was made by another copy of the site (a hook, "
-            "CI, another machine): it was found in the account by its mark and taken over instead of making a "
-            "second", path=str(post.path), code="adopted-article"))
+        result.add(
+            Diagnostic(
+                f"this post's {found.status} article {found.media_id} was made by another copy of the site (a hook, "
+                "CI, another machine): it was found in the account by its mark and taken over instead of making a "
+                "second",
+                path=str(post.path),
+                code="adopted-article",
+            )
+        )
         return self._find(post, article)
 
     def _now(self) -> dt.datetime:
@@ -307,9 +396,15 @@ class Publisher(BundleSteps, SubmitSteps):
     async def _cached_video(self, item: LoadedAsset) -> str | None:
         return await cached_video(self.state, self.appid, item)
 
-    async def _execute(self, post: Post, prepared: Prepared, plan: Plan, found: Found,
-                       loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
-                       result: PostResult) -> None:
+    async def _execute(
+        self,
+        post: Post,
+        prepared: Prepared,
+        plan: Plan,
+        found: Found,
+        loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
+        result: PostResult,
+    ) -> None:
         record = found.record
         if found.renamed_from:
             self.state.rename_article(self.appid, found.renamed_from, post.relative)
@@ -332,18 +427,30 @@ class Publisher(BundleSteps, SubmitSteps):
         elif plan.held and result.status == "draft" and plan.publish_at is not None:
             result.status = "scheduled"
             result.steps.append(f"hold until {plan.publish_at.isoformat()}")
-            result.actions.append(f"held unsubmitted until {plan.publish_at.isoformat()} (publish_at)")
+            result.actions.append(
+                f"held unsubmitted until {plan.publish_at.isoformat()} (publish_at)"
+            )
 
-    async def _send(self, post: Post, prepared: Prepared, plan: Plan, record: ArticleRecord | None,
-                    loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
-                    result: PostResult) -> None:
+    async def _send(
+        self,
+        post: Post,
+        prepared: Prepared,
+        plan: Plan,
+        record: ArticleRecord | None,
+        loaded_parts: tuple[LoadedAsset, LoadedAsset | None, list[LoadedAsset]],
+        result: PostResult,
+    ) -> None:
         """Upload what the plan says is new, then upload or update the article."""
         cover, video_cover, loaded = loaded_parts
         pending = sum(1 for x in [*loaded, cover] if not x.cached and x.kind != "video")
         self.events.on_post(post, pending)
-        if self._uploader is None:  # one per run: the account's concurrency limit, one upload per picture
+        if (
+            self._uploader is None
+        ):  # one per run: the account's concurrency limit, one upload per picture
             concurrency = self.options.concurrency or post.config.concurrency
-            self._uploader = Uploader(self.client, self.state, self.appid, concurrency, self.events.on_upload)
+            self._uploader = Uploader(
+                self.client, self.state, self.appid, concurrency, self.events.on_upload
+            )
         uploader = self._uploader
         resolved = await self._resolve(prepared, uploader, loaded, cover)
         await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)
@@ -355,8 +462,13 @@ class Publisher(BundleSteps, SubmitSteps):
             record = await self._settle_submit(post, record, result)
             result.steps.append(SETTLE)
             plan.article, plan.supersede, plan.submit, plan.error = decide(
-                record, payload_hash(payload), draft=self.options.draft or plan.held, force=self.options.force,
-                path=post.path, on_change=post.config.on_submitted_change)
+                record,
+                payload_hash(payload),
+                draft=self.options.draft or plan.held,
+                force=self.options.force,
+                path=post.path,
+                on_change=post.config.on_submitted_change,
+            )
             if plan.error:
                 raise plan.error
         if plan.supersede:
@@ -367,34 +479,52 @@ class Publisher(BundleSteps, SubmitSteps):
 
     def _find(self, post: Post, article: Any) -> Found:
         found = find_article(self.state, self.appid, post, article_fingerprint(post, article))
-        if found.record is not None and found.record.bundle and found.record.status in ("uploading", "updating",
-                                                                                        "draft"):
-            return Found(None)  # an article of a bundle's draft: the post alone gets a draft of its own
+        if (
+            found.record is not None
+            and found.record.bundle
+            and found.record.status in ("uploading", "updating", "draft")
+        ):
+            return Found(
+                None
+            )  # an article of a bundle's draft: the post alone gets a draft of its own
         return found
 
     def _remember_identity(self, post: Post, article: Any) -> None:
         print_ = article_fingerprint(post, article)
-        self.state.set_identity(self.appid, post.relative, source_hash=print_.source_hash, post_key=print_.post_key)
+        self.state.set_identity(
+            self.appid, post.relative, source_hash=print_.source_hash, post_key=print_.post_key
+        )
 
     # -- resolve -------------------------------------------------------------------------
 
-    async def _resolve(self, prepared: Prepared, uploader: Uploader, loaded: list[LoadedAsset],
-                       cover: LoadedAsset) -> Resolved:
+    async def _resolve(
+        self, prepared: Prepared, uploader: Uploader, loaded: list[LoadedAsset], cover: LoadedAsset
+    ) -> Resolved:
         """Upload the cover and every image concurrently; videos come after (they need a cover URL)."""
         resolved = Resolved()
         images = [x for x in loaded if x.kind != "video"]
-        urls = await asyncio.gather(*(uploader.url_of(x, resolved.counts) for x in [cover, *images]))
+        urls = await asyncio.gather(
+            *(uploader.url_of(x, resolved.counts) for x in [cover, *images])
+        )
         (resolved.cover_url, thumb), image_urls = urls[0], urls[1:]
         if not thumb:
             raise PublishError("the cover upload returned no media_id", path=prepared.article.path)
         resolved.thumb_media_id = thumb
         resolved.values = {x.asset.key: url for x, (url, _) in zip(images, image_urls, strict=True)}
-        resolved.media_ids = {x.asset.key: media_id or "" for x, (_, media_id) in zip([cover, *images], urls,
-                                                                                      strict=True)}
+        resolved.media_ids = {
+            x.asset.key: media_id or ""
+            for x, (_, media_id) in zip([cover, *images], urls, strict=True)
+        }
         return resolved
 
-    async def _resolve_videos(self, prepared: Prepared, uploader: Uploader, loaded: list[LoadedAsset],
-                              video_cover: LoadedAsset | None, resolved: Resolved) -> None:
+    async def _resolve_videos(
+        self,
+        prepared: Prepared,
+        uploader: Uploader,
+        loaded: list[LoadedAsset],
+        video_cover: LoadedAsset | None,
+        resolved: Resolved,
+    ) -> None:
         """Upload each video (resumably), wait until it passed review, record its vid."""
         from mdwx.publish.video import upload_video, wait_for_review
 
@@ -407,18 +537,29 @@ class Publisher(BundleSteps, SubmitSteps):
             name = item.video_path.name
             reused = await self._cached_video(item) is not None
             upload = await upload_video(
-                self.client, self.state, item.video_path,
+                self.client,
+                self.state,
+                item.video_path,
                 title=meta.title or item.asset.alt or prepared.article.title,
-                description=meta.description or prepared.article.digest, cover_url=cover_url,
-                tags=meta.tags or defaults.tags, category=meta.category or defaults.category,
+                description=meta.description or prepared.article.digest,
+                cover_url=cover_url,
+                tags=meta.tags or defaults.tags,
+                category=meta.category or defaults.category,
                 subcategory=meta.subcategory or defaults.subcategory,
-                declare_original=meta.declare_original or defaults.declare_original, appid=self.appid,
-                progress=functools.partial(self.events.on_video, name))
+                declare_original=meta.declare_original or defaults.declare_original,
+                appid=self.appid,
+                progress=functools.partial(self.events.on_video, name),
+            )
             if upload.status != 3:
-                upload = await wait_for_review(self.client, self.state, self.appid, upload.file_sha1,
-                                               upload.media_id, timeout=defaults.review_timeout,
-                                               poll_interval=self.options.video_poll_interval
-                                               or defaults.poll_interval)
+                upload = await wait_for_review(
+                    self.client,
+                    self.state,
+                    self.appid,
+                    upload.file_sha1,
+                    upload.media_id,
+                    timeout=defaults.review_timeout,
+                    poll_interval=self.options.video_poll_interval or defaults.poll_interval,
+                )
             resolved.values[item.asset.key] = upload.vid
             if reused:  # counted like images: what this run uploaded, and what it reused
                 resolved.counts.cached += 1
@@ -431,21 +572,33 @@ class Publisher(BundleSteps, SubmitSteps):
 
     # -- article -------------------------------------------------------------------------
 
-    async def _upload_article(self, post: Post, payload: dict[str, Any], record: ArticleRecord | None,
-                              plan: Plan, result: PostResult) -> None:
+    async def _upload_article(
+        self,
+        post: Post,
+        payload: dict[str, Any],
+        record: ArticleRecord | None,
+        plan: Plan,
+        result: PostResult,
+    ) -> None:
         """Run the plan's article step: update the unsubmitted article, or upload a new one."""
         assert self.backend is not None
         digest = payload_hash(payload)
         rel = post.relative
         if plan.article in (UNCHANGED, KEEP):  # settled to a recorded article: unchanged, or kept
             assert record is not None
-            warning = submitted_change(record, post.path, draft=self.options.draft) if plan.article == KEEP else None
+            warning = (
+                submitted_change(record, post.path, draft=self.options.draft)
+                if plan.article == KEEP
+                else None
+            )
             self._keep(record, plan.article, result, warning=warning)
             return
         if record and record.status == "uploading":
-            result.warn("the previous run stopped while uploading this article; if WeChat kept that copy it "
-                        f"sits unsubmitted in {self.backend.library} — delete it there if you see two",
-                        code="interrupted-upload")
+            result.warn(
+                "the previous run stopped while uploading this article; if WeChat kept that copy it "
+                f"sits unsubmitted in {self.backend.library} — delete it there if you see two",
+                code="interrupted-upload",
+            )
         if plan.article == UPDATE:
             assert record is not None and record.media_id
             self.state.begin_update(self.appid, rel)
@@ -453,12 +606,20 @@ class Publisher(BundleSteps, SubmitSteps):
                 async with self._intent(rel, record):
                     await self.backend.update(record.media_id, payload, mark=plan.mark)
             except Gone as gone:
-                self.state.record_uploaded(self.appid, rel, record.media_id, record.content_hash, record.title)
+                self.state.record_uploaded(
+                    self.appid, rel, record.media_id, record.content_hash, record.title
+                )
                 self.state.record_submitted(self.appid, rel)
-                what = ("was submitted outside mdwx" if gone.submitted
-                        else f"left {self.backend.library} outside mdwx (published or deleted there)")
-                raise PublishError(f"this article {what} and can no longer be changed",
-                                   path=post.path, hint="run again with --force to publish it as a new article") from None
+                what = (
+                    "was submitted outside mdwx"
+                    if gone.submitted
+                    else f"left {self.backend.library} outside mdwx (published or deleted there)"
+                )
+                raise PublishError(
+                    f"this article {what} and can no longer be changed",
+                    path=post.path,
+                    hint="run again with --force to publish it as a new article",
+                ) from None
             self.state.record_uploaded(self.appid, rel, record.media_id, digest, payload["title"])
             result.media_id, result.status = record.media_id, "draft"
             result.steps.append(UPDATE)
@@ -473,7 +634,9 @@ class Publisher(BundleSteps, SubmitSteps):
         result.actions.append(self._text(UPLOAD, past=True))
 
     @staticmethod
-    def _keep(record: ArticleRecord, step: str, result: PostResult, *, warning: Diagnostic | None) -> None:
+    def _keep(
+        record: ArticleRecord, step: str, result: PostResult, *, warning: Diagnostic | None
+    ) -> None:
         """Nothing sent: the recorded article stands (unchanged, or kept after a submit)."""
         result.media_id, result.status, result.url = record.media_id, record.status, record.url
         result.steps.append(step)
@@ -487,7 +650,13 @@ class Publisher(BundleSteps, SubmitSteps):
         if not past:
             return text
         verb, _, rest = text.partition(" ")
-        return {"update": "updated", "upload": "uploaded", "put": "put", "ask": "asked"}.get(verb, verb) + " " + rest
+        return (
+            {"update": "updated", "upload": "uploaded", "put": "put", "ask": "asked"}.get(
+                verb, verb
+            )
+            + " "
+            + rest
+        )
 
 
 def front_matter_title(post: Post) -> str | None:
@@ -506,4 +675,8 @@ def _picture_warnings(result: PostResult, loaded: Sequence[LoadedAsset]) -> None
     """What making each picture fit changed (a GIF's frames, a size), at its reference's line."""
     for item in loaded:
         for warning in item.prepared.warnings if item.prepared else ():
-            result.warn(f"{redact(item.asset.source)}: {warning}", code="picture-adjusted", line=item.asset.line)
+            result.warn(
+                f"{redact(item.asset.source)}: {warning}",
+                code="picture-adjusted",
+                line=item.asset.line,
+            )

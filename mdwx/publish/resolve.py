@@ -89,16 +89,18 @@ class Resolved:
 class AssetLoader:
     """Reads and normalises assets; remote fetches go through an injectable transport."""
 
-    def __init__(self, config: SiteConfig, state: State | None, appid: str, *,
-                 fetch_transport: Any = None) -> None:
+    def __init__(
+        self, config: SiteConfig, state: State | None, appid: str, *, fetch_transport: Any = None
+    ) -> None:
         self.config = config
         self.state = state
         self.appid = appid
         self.fetch_transport = fetch_transport
         self.policy = FetchPolicy.from_limits(config.images)
 
-    async def source_bytes(self, source: str, post_path: Path, line: int | None,
-                           relative_to: Path | None = None) -> bytes:
+    async def source_bytes(
+        self, source: str, post_path: Path, line: int | None, relative_to: Path | None = None
+    ) -> bytes:
         """The bytes an image reference names: data: URI, mirrored or fetched URL, local file.
 
         Local paths are relative to ``relative_to``'s folder (default: the post's).
@@ -109,12 +111,16 @@ class AssetLoader:
                 if mirrored is not None:
                     return read_local_file(mirrored, source)
                 return await fetch_remote(source, self.policy, transport=self.fetch_transport)
-            return read_source(source, post_path=relative_to or post_path, site_root=self.config.root)
+            return read_source(
+                source, post_path=relative_to or post_path, site_root=self.config.root
+            )
         except AssetError as exc:
             exc.at(post_path, line)
             raise
         except OSError as exc:
-            raise AssetError(f"{source}: cannot read ({exc.strerror})", path=post_path, line=line) from exc
+            raise AssetError(
+                f"{source}: cannot read ({exc.strerror})", path=post_path, line=line
+            ) from exc
 
     def _mirrored(self, url: str) -> Path | None:
         return mirrored(self.config, url)
@@ -126,12 +132,19 @@ class AssetLoader:
         if asset.kind is AssetKind.VIDEO:
             path = self._local_video(asset, post_path)
             return LoadedAsset(asset, KIND_VIDEO, "", video_path=path)
-        if asset.is_typeset:  # formulas and diagrams: the state knows both as drawn "formula" uploads
-            recipe = (f"{int(asset.display)}\0{asset.source}" if asset.kind is AssetKind.FORMULA
-                      else f"diagram\0{asset.language}\0{asset.source}")
+        if (
+            asset.is_typeset
+        ):  # formulas and diagrams: the state knows both as drawn "formula" uploads
+            recipe = (
+                f"{int(asset.display)}\0{asset.source}"
+                if asset.kind is AssetKind.FORMULA
+                else f"diagram\0{asset.language}\0{asset.source}"
+            )
             loaded = self._lookup(LoadedAsset(asset, KIND_FORMULA, _sha256(recipe.encode())))
             if not loaded.cached:
-                png = await asyncio.to_thread(located, lambda: typeset_png(asset), post_path, asset.line)
+                png = await asyncio.to_thread(
+                    located, lambda: typeset_png(asset), post_path, asset.line
+                )
                 loaded.prepared = await self._prepare(png, asset, post_path, KIND_BODY)
             return loaded
         data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
@@ -141,25 +154,44 @@ class AssetLoader:
             loaded.prepared = await self._prepare(data, asset, post_path, kind)
         return loaded
 
-    async def _prepare(self, data: bytes, asset: Asset, post_path: Path, kind: LoadedKind) -> PreparedImage:
+    async def _prepare(
+        self, data: bytes, asset: Asset, post_path: Path, kind: LoadedKind
+    ) -> PreparedImage:
         """Normalise in a worker thread: Pillow releases the GIL, so pictures prepare in parallel."""
         return await asyncio.to_thread(self._prepare_now, data, asset, post_path, kind)
 
-    def _prepare_now(self, data: bytes, asset: Asset, post_path: Path, kind: LoadedKind) -> PreparedImage:
+    def _prepare_now(
+        self, data: bytes, asset: Asset, post_path: Path, kind: LoadedKind
+    ) -> PreparedImage:
         images = self.config.images
-        source = (f"formula ${asset.source}$" if asset.kind is AssetKind.FORMULA
-                  else f"{asset.language} diagram" if asset.kind is AssetKind.DIAGRAM else asset.source)
+        source = (
+            f"formula ${asset.source}$"
+            if asset.kind is AssetKind.FORMULA
+            else f"{asset.language} diagram"
+            if asset.kind is AssetKind.DIAGRAM
+            else asset.source
+        )
         if kind == KIND_CARD:
-            return located(lambda: make_card_image(data, card_target(images), source=source), post_path, asset.line)
+            return located(
+                lambda: make_card_image(data, card_target(images), source=source),
+                post_path,
+                asset.line,
+            )
         if kind == KIND_COVER:
-            return located(lambda: prepare_image(data, cover_target(images), source=source,
-                                                  allow_animation=False), post_path, asset.line)
+            return located(
+                lambda: prepare_image(
+                    data, cover_target(images), source=source, allow_animation=False
+                ),
+                post_path,
+                asset.line,
+            )
         # Only animated GIFs go to add_material (which keeps frames); static ones are body images.
         target = gif_target(images) if is_animated_gif(data) else body_target(images)
         return located(lambda: prepare_image(data, target, source=source), post_path, asset.line)
 
-    async def load_cover(self, source: str, base: Path, line: int | None, post_path: Path, *,
-                         size: bool = False) -> LoadedAsset:
+    async def load_cover(
+        self, source: str, base: Path, line: int | None, post_path: Path, *, size: bool = False
+    ) -> LoadedAsset:
         """The cover; ``size``: prepare it even when already uploaded, so its size in pixels
         (``prepared.width``/``height``) is known (cover crops are checked against it)."""
         data = await self.source_bytes(source, post_path, line, relative_to=base)
@@ -178,14 +210,21 @@ class AssetLoader:
             loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
         return loaded
 
-    async def load_generated_cover(self, title: str, theme: str, post_path: Path, *,
-                                   size: bool = False) -> tuple[LoadedAsset, str]:
+    async def load_generated_cover(
+        self, title: str, theme: str, post_path: Path, *, size: bool = False
+    ) -> tuple[LoadedAsset, str]:
         """A cover made from the title and theme (see :mod:`mdwx.assets.cover`), and a note saying so."""
         from mdwx.assets.cover import cover_for_post
         from mdwx.render.themes import load_theme
 
-        made = await asyncio.to_thread(cover_for_post, title, load_theme(theme, self.config.root).css, self.config.cover_font,
-                                       self.config.root, self.config.config_path)
+        made = await asyncio.to_thread(
+            cover_for_post,
+            title,
+            load_theme(theme, self.config.root).css,
+            self.config.cover_font,
+            self.config.root,
+            self.config.config_path,
+        )
         asset = Asset(key="cover", kind=AssetKind.IMAGE, source="(generated cover)", line=None)
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(made.png)))
         if not loaded.cached or size:
@@ -194,16 +233,20 @@ class AssetLoader:
 
     def _local_video(self, asset: Asset, post_path: Path) -> Path:
         try:
-            path = resolve_local(asset.reference_from(post_path), post_path=post_path,
-                                 site_root=self.config.root)
+            path = resolve_local(
+                asset.reference_from(post_path), post_path=post_path, site_root=self.config.root
+            )
             check_video_file(path, asset.source)
         except AssetError as exc:
             exc.at(post_path, asset.line)
             raise
         size = path.stat().st_size
         if size == 0 or size > 2 * 1024**3:
-            raise AssetError(f"{asset.source}: video must be between 1 byte and 2 GB, not {size:,} bytes",
-                             path=post_path, line=asset.line)
+            raise AssetError(
+                f"{asset.source}: video must be between 1 byte and 2 GB, not {size:,} bytes",
+                path=post_path,
+                line=asset.line,
+            )
         return path
 
 
@@ -211,7 +254,7 @@ def mirrored(config: SiteConfig, url: str) -> Path | None:
     """A local copy of a remote URL per the site's ``mirrors`` table, when it exists."""
     for prefix, folder in config.mirrors.items():
         if url.startswith(prefix):
-            candidate = (config.root / folder / url[len(prefix):].split("?")[0]).resolve()
+            candidate = (config.root / folder / url[len(prefix) :].split("?")[0]).resolve()
             if candidate.is_file() and candidate.is_relative_to(os.path.realpath(config.root)):
                 return candidate
     return None
@@ -238,8 +281,14 @@ def _sha256(data: bytes) -> str:
 class Uploader:
     """Uploads prepared images with bounded concurrency; one upload per content hash."""
 
-    def __init__(self, client: ImageAPI, state: State, appid: str, concurrency: int,
-                 on_upload: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        client: ImageAPI,
+        state: State,
+        appid: str,
+        concurrency: int,
+        on_upload: Callable[[], None] | None = None,
+    ) -> None:
         self.client = client
         self.state = state
         self.appid = appid
@@ -276,12 +325,20 @@ class Uploader:
         async with self.semaphore:
             if loaded.kind == KIND_COVER or prepared.ext == "gif":
                 # add_material keeps GIF animation and gives the cover its thumb media_id.
-                material = await self.client.add_material(prepared.data, prepared.filename, kind="image")
+                material = await self.client.add_material(
+                    prepared.data, prepared.filename, kind="image"
+                )
                 url, media_id = material.url, material.media_id
             else:
                 url, media_id = await self.client.uploadimg(prepared.data, prepared.filename), None
-        self.state.record_upload(self.appid, loaded.content_hash, loaded.kind, url=url,
-                                 media_id=media_id, size=len(prepared.data))
+        self.state.record_upload(
+            self.appid,
+            loaded.content_hash,
+            loaded.kind,
+            url=url,
+            media_id=media_id,
+            size=len(prepared.data),
+        )
         self.on_upload()
         return url, media_id
 

@@ -61,7 +61,9 @@ class PostResult:
     error: MdwxError | None = None
     actions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)  # the post's own warnings, as read offline
+    diagnostics: list[Diagnostic] = field(
+        default_factory=list
+    )  # the post's own warnings, as read offline
     steps: list[str] = field(default_factory=list)  # the plan's steps: planned (dry run) or taken
     account: str | None = None
     publish_at: str | None = None
@@ -79,10 +81,17 @@ class PostResult:
             extra["account"] = self.account
         if self.publish_at is not None:
             extra["publish_at"] = self.publish_at
-        return {**extra,
-            "path": self.path, "title": self.title, "media_id": self.media_id,
-            "status": self.status, "url": self.url, "uploads": self.uploads,
-            "actions": self.actions, "steps": self.steps, "warnings": self.warnings,
+        return {
+            **extra,
+            "path": self.path,
+            "title": self.title,
+            "media_id": self.media_id,
+            "status": self.status,
+            "url": self.url,
+            "uploads": self.uploads,
+            "actions": self.actions,
+            "steps": self.steps,
+            "warnings": self.warnings,
             "error": {"code": self.error.code, "message": str(self.error)} if self.error else None,
             "diagnostics": [d.to_json() for d in self.all_diagnostics()],
         }
@@ -119,4 +128,6 @@ class Events:
     on_post: Callable[[Post, int], None] = lambda post, total: None  # total uploads ahead
     on_upload: Callable[[], None] = lambda: None
     on_video: Callable[[str, int, int], None] = lambda name, done, total: None  # bytes sent / size
-    on_checked: Callable[[Post, int, int], None] = lambda post, done, total: None  # posts done / all
+    on_checked: Callable[[Post, int, int], None] = lambda post, done, total: (
+        None
+    )  # posts done / all

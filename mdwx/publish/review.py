@@ -22,7 +22,12 @@ if TYPE_CHECKING:
     from mdwx.publish.wechat_api import MediaAPI
 
 # publish/query's status text → the state's article status
-STATUS_BY_TEXT: dict[str, ArticleStatus] = {"未提交": "draft", "审核中": "submitted", "发布成功": "published", "审核未通过": "rejected"}
+STATUS_BY_TEXT: dict[str, ArticleStatus] = {
+    "未提交": "draft",
+    "审核中": "submitted",
+    "发布成功": "published",
+    "审核未通过": "rejected",
+}
 #: Statuses no later question changes.
 FINAL: tuple[ArticleStatus, ...] = ("published", "rejected", "deleted")
 MAX_DELAY = 30.0
@@ -51,8 +56,13 @@ class Progress:
         return self.status in FINAL
 
 
-async def follow(poll: Callable[[], Awaitable[Progress]], *, timeout: float, interval: float,
-                 sleep: Callable[[float], Any] = asyncio.sleep) -> Progress:
+async def follow(
+    poll: Callable[[], Awaitable[Progress]],
+    *,
+    timeout: float,
+    interval: float,
+    sleep: Callable[[float], Any] = asyncio.sleep,
+) -> Progress:
     """Call ``poll`` with backoff until it answers a final :class:`Progress`; after
     ``timeout`` seconds the last answer (status "submitted": still under way)."""
     loop = asyncio.get_running_loop()
@@ -68,8 +78,14 @@ async def follow(poll: Callable[[], Awaitable[Progress]], *, timeout: float, int
         delay = min(delay * 1.5, MAX_DELAY)
 
 
-async def follow_review(client: MediaAPI, media_id: str, *, timeout: float, interval: float,
-                        sleep: Callable[[float], Any] = asyncio.sleep) -> tuple[str, str | None]:
+async def follow_review(
+    client: MediaAPI,
+    media_id: str,
+    *,
+    timeout: float,
+    interval: float,
+    sleep: Callable[[float], Any] = asyncio.sleep,
+) -> tuple[str, str | None]:
     """The media API's review: poll publish/query until a final status; ("submitted", None)
     on timeout."""
 

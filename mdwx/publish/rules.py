@@ -44,8 +44,14 @@ def check_remote_pictures(prepared: Prepared) -> None:
     whose host is not known to be non-public (:func:`mdwx.assets.fetch.check_remote_offline`);
     a URL mirrored by a local file (``mirrors``) is not fetched. Raises :class:`AssetError`."""
     article, config = prepared.article, prepared.post.config
-    references = [(a.source, a.line) for a in prepared.document.assets if a.kind in _FETCHED and a.is_remote]
-    if prepared.cover is not None and is_remote(prepared.cover[0]) and article.post_type != "images":
+    references = [
+        (a.source, a.line) for a in prepared.document.assets if a.kind in _FETCHED and a.is_remote
+    ]
+    if (
+        prepared.cover is not None
+        and is_remote(prepared.cover[0])
+        and article.post_type != "images"
+    ):
         references.append((prepared.cover[0], prepared.cover[2]))
     if not references:
         return
@@ -98,7 +104,14 @@ def _cover_size(prepared: Prepared) -> tuple[int, int] | None:
         source, base, line = prepared.cover
         if is_remote(source):
             return None  # known when fetched: checked by publish then
-        data = located(lambda: read_source(source, post_path=base, site_root=config.root), article.path, line)
-    ready = located(lambda: prepare_image(data, cover_target(config.images), source=source, allow_animation=False),
-                     article.path, line)
+        data = located(
+            lambda: read_source(source, post_path=base, site_root=config.root), article.path, line
+        )
+    ready = located(
+        lambda: prepare_image(
+            data, cover_target(config.images), source=source, allow_animation=False
+        ),
+        article.path,
+        line,
+    )
     return ready.width, ready.height

@@ -50,19 +50,26 @@ class SubmitSteps:
                 self.state.drop_superseded(self.appid, previous.media_id)
             raise
 
-    async def _settle_submit(self, post: Post, record: ArticleRecord, result: PostResult) -> ArticleRecord | None:
+    async def _settle_submit(
+        self, post: Post, record: ArticleRecord, result: PostResult
+    ) -> ArticleRecord | None:
         """A previous submit's outcome is unknown: ask WeChat instead of submitting twice."""
         assert record.media_id and self.backend is not None
         progress = await self.backend.settle(record)
         if progress.status == "draft":
-            self.state.record_uploaded(self.appid, post.relative, record.media_id, record.content_hash, record.title)
+            self.state.record_uploaded(
+                self.appid, post.relative, record.media_id, record.content_hash, record.title
+            )
         else:
             self.state.record_submitted(self.appid, post.relative, progress.publish_id)
             self.state.record_submission(self.appid)
             if progress.status != "submitted":
-                self.state.record_status(self.appid, post.relative, progress.status, progress.url,
-                                         progress.article_id)
-        result.actions.append(f"the previous submit's outcome was unknown; WeChat says: {progress.live}")
+                self.state.record_status(
+                    self.appid, post.relative, progress.status, progress.url, progress.article_id
+                )
+        result.actions.append(
+            f"the previous submit's outcome was unknown; WeChat says: {progress.live}"
+        )
         return self.state.article(self.appid, post.relative)
 
     async def _submit(self, post: Post, result: PostResult) -> None:
@@ -72,8 +79,11 @@ class SubmitSteps:
         limit = self.backend.daily_submit_limit
         used = self.state.count_submissions_today(self.appid)
         if limit is not None and used >= limit:
-            raise PublishError(f"today's {limit} submissions are used up (deleting does not return them)",
-                               path=post.path, hint="the article is uploaded; run again tomorrow (Beijing time) to submit it")
+            raise PublishError(
+                f"today's {limit} submissions are used up (deleting does not return them)",
+                path=post.path,
+                hint="the article is uploaded; run again tomorrow (Beijing time) to submit it",
+            )
         if limit is not None and used >= limit - SUBMIT_WARN_MARGIN:
             result.warn(f"{used + 1} of {limit} submissions used today", code="submissions-left")
         assert result.media_id
@@ -100,8 +110,9 @@ class SubmitSteps:
                 self.state.record_submission(self.appid)
                 result.actions.append("submitted for review")
             kept = getattr(self.backend, "msg_data_ids", {})  # the draft API's, for comments
-            self.state.record_submitted(self.appid, post.relative, publish_id,
-                                        kept.get(publish_id, ""))
+            self.state.record_submitted(
+                self.appid, post.relative, publish_id, kept.get(publish_id, "")
+            )
             result.status = "submitted"
             return
 
@@ -114,9 +125,13 @@ class SubmitSteps:
         async def poll() -> Progress:
             return await backend.progress(record)
 
-        progress = await follow(poll, timeout=self.options.wait_timeout, interval=self.options.poll_interval)
+        progress = await follow(
+            poll, timeout=self.options.wait_timeout, interval=self.options.poll_interval
+        )
         if progress.status != "submitted":
-            self.state.record_status(self.appid, post.relative, progress.status, progress.url, progress.article_id)
+            self.state.record_status(
+                self.appid, post.relative, progress.status, progress.url, progress.article_id
+            )
         result.status, result.url = progress.status, progress.url
         result.actions.append(_FOLLOWED.get(progress.status, "still under review"))
         if progress.error is not None:  # the status stays; the error makes the run fail
@@ -124,6 +139,8 @@ class SubmitSteps:
             result.error = progress.error
 
 
-
-_FOLLOWED = {"published": "review passed: published", "rejected": "review failed (审核未通过)",
-             "deleted": "deleted after it was published"}
+_FOLLOWED = {
+    "published": "review passed: published",
+    "rejected": "review failed (审核未通过)",
+    "deleted": "deleted after it was published",
+}

@@ -52,10 +52,30 @@ FORMAT = "mdwx-post-inputs-1"
 #: adds "draft"): a run over them would send nothing and submit nothing.
 SETTLED = ("submitted", "published", "rejected")
 #: Files at a site's root whose settings may shape a post (mdwx's and the generators').
-SETTINGS_FILES = ("mdwx.toml", "pyproject.toml", "_config.yml", "_config.yaml", "package.json", "mkdocs.yml",
-                  "mkdocs.yaml", "pelicanconf.py", "hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
-                  "config.toml", "config.yaml", "config.yml", "config.json")
-SETTINGS_GLOBS = ("_config.*.y*ml", "themes/*/_config.yml", "config/_default/*.*", ".obsidian/*.json")
+SETTINGS_FILES = (
+    "mdwx.toml",
+    "pyproject.toml",
+    "_config.yml",
+    "_config.yaml",
+    "package.json",
+    "mkdocs.yml",
+    "mkdocs.yaml",
+    "pelicanconf.py",
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.yml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+    "config.yml",
+    "config.json",
+)
+SETTINGS_GLOBS = (
+    "_config.*.y*ml",
+    "themes/*/_config.yml",
+    "config/_default/*.*",
+    ".obsidian/*.json",
+)
 
 
 @lru_cache(maxsize=1)
@@ -70,7 +90,9 @@ def code_digest() -> str:
             if "__pycache__" in path.parts or not path.is_file():
                 continue
             info = path.stat()
-            digest.update(f"{path.relative_to(folder)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+            digest.update(
+                f"{path.relative_to(folder)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode()
+            )
     return digest.hexdigest()
 
 
@@ -86,7 +108,9 @@ def _library_versions() -> str:
     for entry in sys.path:
         try:
             with os.scandir(entry or ".") as found:
-                names += [item.name for item in found if item.name.endswith((".dist-info", ".egg-info"))]
+                names += [
+                    item.name for item in found if item.name.endswith((".dist-info", ".egg-info"))
+                ]
         except OSError:
             continue
     return ",".join(sorted(names))
@@ -122,7 +146,9 @@ class UnchangedPosts:
         self.shown: dict[Path, dict[str, Any]] = {}  # post path → what to show when unchanged
         self.account_choice = options.account or ""
         self.fronts: dict[Path, str | None] = {}  # post path → front digest
-        self.rows: dict[tuple[Path, str], list[PostInputs]] = {}  # (site root, source path) → kept rows
+        self.rows: dict[
+            tuple[Path, str], list[PostInputs]
+        ] = {}  # (site root, source path) → kept rows
         self._now: dict[str, str] = {}  # file → its signature now, once per run
         self._configs: dict[int, tuple[SiteConfig, str]] = {}
         self._sites: dict[Path, str] = {}
@@ -136,10 +162,21 @@ class UnchangedPosts:
         # The state as it stands: a hidden state file's rows, taken over later, are misses.
         if self.enabled and posts and posts[0].config.state_path.is_file():
             with State.open(posts[0].config.state_path) as state:
-                self.rows.update({(posts[0].config.root, path): rows for path, rows in state.post_inputs().items()})
+                self.rows.update(
+                    {
+                        (posts[0].config.root, path): rows
+                        for path, rows in state.post_inputs().items()
+                    }
+                )
 
-    def routes(self, post: Post, options: Options, *, strict: bool = True,
-               read: Callable[[Post], Article | None] | None = None) -> list[Route]:
+    def routes(
+        self,
+        post: Post,
+        options: Options,
+        *,
+        strict: bool = True,
+        read: Callable[[Post], Article | None] | None = None,
+    ) -> list[Route]:
         """:func:`mdwx.api.accounts.routes`, without reading the front matter again when the post
         and its site's settings are as its last successful run left them (its accounts are those).
 
@@ -155,7 +192,9 @@ class UnchangedPosts:
             account = post.config.accounts.get(name) if name else None
             if name and account is None:
                 return routes(post, options, strict=strict)
-            found.append(Route(on_account(post, account, options), account) if account else Route(post, None))
+            found.append(
+                Route(on_account(post, account, options), account) if account else Route(post, None)
+            )
         return found
 
     def known(self, post: Post) -> PostInputs | None:
@@ -163,7 +202,9 @@ class UnchangedPosts:
         its accounts, ``publish_at`` and identity are known without reading the post again."""
         digest = self.front_digest(post)
         rows = self.rows.get((post.config.root, post.relative), [])
-        return next((r for r in rows if digest is not None and r.result.get("front") == digest), None)
+        return next(
+            (r for r in rows if digest is not None and r.result.get("front") == digest), None
+        )
 
     def find(self, items: list[Route]) -> dict[int, PostInputs]:
         """The routes (by index) whose post's inputs are all as their last successful run left them."""
@@ -176,14 +217,27 @@ class UnchangedPosts:
             backend = backend_name(item.post.config, self.backend_choice)
             account = item.name or ""
             settings = self.settings_of(item.post, account)
-            kept = next((r for r in self.rows.get((item.post.config.root, item.post.relative), [])
-                         if (r.account, r.backend) == (account, backend)), None)
-            if kept is not None and kept.settings == settings and self._same_files(kept.files, item.post):
+            kept = next(
+                (
+                    r
+                    for r in self.rows.get((item.post.config.root, item.post.relative), [])
+                    if (r.account, r.backend) == (account, backend)
+                ),
+                None,
+            )
+            if (
+                kept is not None
+                and kept.settings == settings
+                and self._same_files(kept.files, item.post)
+            ):
                 found[index] = kept
         # A post is skipped for all of its accounts or for none: the gate judges a post whole.
         posts = {item.post.path for i, item in enumerate(items) if i in found}
-        posts -= {item.post.path for i, item in enumerate(items)
-                  if i not in found and item.skipped is None}
+        posts -= {
+            item.post.path
+            for i, item in enumerate(items)
+            if i not in found and item.skipped is None
+        }
         return {i: kept for i, kept in found.items() if items[i].post.path in posts}
 
     def front_digest(self, post: Post) -> str | None:
@@ -196,8 +250,14 @@ class UnchangedPosts:
             self.fronts[post.path] = None
             return None
         meta = json.dumps(dict(post.meta or {}), sort_keys=True, default=repr)
-        parts = [code_digest(), self.account_choice, self._config(post.config), self._site(post.config.root), meta,
-                 hashlib.sha256(data).hexdigest()]
+        parts = [
+            code_digest(),
+            self.account_choice,
+            self._config(post.config),
+            self._site(post.config.root),
+            meta,
+            hashlib.sha256(data).hexdigest(),
+        ]
         self.fronts[post.path] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         return self.fronts[post.path]
 
@@ -206,14 +266,18 @@ class UnchangedPosts:
         front = self.front_digest(post)
         if front is None:
             return None
-        return hashlib.sha256(f"{front}\0{self.backend_choice or ''}\0{self.draft}".encode()).hexdigest()
+        return hashlib.sha256(
+            f"{front}\0{self.backend_choice or ''}\0{self.draft}".encode()
+        ).hexdigest()
 
     def settings_of(self, post: Post, account: str) -> str | None:
         """The post's digest with the account's view of the settings (its limits, backend)."""
         digest = self.post_digest(post)
         if digest is None:
             return None
-        return hashlib.sha256(f"{digest}\0{account}\0{self._config(post.config)}".encode()).hexdigest()
+        return hashlib.sha256(
+            f"{digest}\0{account}\0{self._config(post.config)}".encode()
+        ).hexdigest()
 
     def _config(self, config: SiteConfig) -> str:
         if id(config) not in self._configs:  # accounts hold names of variables, never secrets
@@ -226,12 +290,16 @@ class UnchangedPosts:
         if root not in self._sites:
             names = [root / name for name in SETTINGS_FILES]
             names += [path for pattern in SETTINGS_GLOBS for path in sorted(root.glob(pattern))]
-            parts = [f"{path.relative_to(root)}={self._signature(str(path), root)}" for path in names]
+            parts = [
+                f"{path.relative_to(root)}={self._signature(str(path), root)}" for path in names
+            ]
             self._sites[root] = hashlib.sha256("\n".join(parts).encode()).hexdigest()
         return self._sites[root]
 
     def _same_files(self, files: dict[str, str], post: Post) -> bool:
-        return all(self._signature(path, post.config.root, kept) == kept for path, kept in files.items())
+        return all(
+            self._signature(path, post.config.root, kept) == kept for path, kept in files.items()
+        )
 
     def _signature(self, path: str, root: Path, kept: str = "sha256:") -> str:
         """``path``'s signature now, of the kind ``kept`` is (memoised for the run)."""
@@ -260,7 +328,9 @@ class UnchangedPosts:
 
         post, article = prepared.post, prepared.article
         used = self.used_by(post)
-        sources = [a.source for a in prepared.document.assets] + ([prepared.cover[0]] if prepared.cover else [])
+        sources = [a.source for a in prepared.document.assets] + (
+            [prepared.cover[0]] if prepared.cover else []
+        )
         if any(is_remote(source) for source in [*sources, article.video.cover or ""]):
             self.remote.add(post.path)
         # Read once per process and cached by mdwx: named here, since the reader may not see them.
@@ -270,14 +340,26 @@ class UnchangedPosts:
             if template:
                 named.append(read_template(post.config, template)[0])
         for path in named:
-            used.setdefault(os.path.realpath(path), self._signature(os.path.realpath(path), post.config.root))
-        self.shown[post.path] = {"title": article.title, "cached": assets, "publish_at": result.publish_at,
-                                 "diagnostics": [_diagnostic(d) for d in result.diagnostics],
-                                 "front": self.front_digest(post),
-                                 "post_key": article_fingerprint(post, article).post_key}
+            used.setdefault(
+                os.path.realpath(path), self._signature(os.path.realpath(path), post.config.root)
+            )
+        self.shown[post.path] = {
+            "title": article.title,
+            "cached": assets,
+            "publish_at": result.publish_at,
+            "diagnostics": [_diagnostic(d) for d in result.diagnostics],
+            "front": self.front_digest(post),
+            "post_key": article_fingerprint(post, article).post_key,
+        }
 
-    def remember(self, state: State, items: list[Route], results: list[PostResult], appids: dict[str, str],
-                 kept: Container[int] = ()) -> None:
+    def remember(
+        self,
+        state: State,
+        items: list[Route],
+        results: list[PostResult],
+        appids: dict[str, str],
+        kept: Container[int] = (),
+    ) -> None:
         """Keep the inputs of every post this run left settled (see the module); forget the others'.
 
         ``kept``: the routes the run found unchanged; their rows stay as they are when the
@@ -301,21 +383,56 @@ class UnchangedPosts:
             settings, digest = self.settings_of(post, account), self.post_digest(post)
             shown = self.shown.get(post.path)
             settled = SETTLED + (("draft",) if self.draft else ())
-            if (result.error is not None or record is None or not record.media_id or record.status not in settled
-                    or settings is None or digest is None or shown is None or post.path in self.remote
-                    or any(step.startswith("keep") for step in result.steps)):
+            if (
+                result.error is not None
+                or record is None
+                or not record.media_id
+                or record.status not in settled
+                or settings is None
+                or digest is None
+                or shown is None
+                or post.path in self.remote
+                or any(step.startswith("keep") for step in result.steps)
+            ):
                 view.forget_inputs(account, backend, post.relative)
                 continue
-            files = {path: sig for path, sig in self.used_by(post).items()
-                     if path != os.path.realpath(post.path)}
-            routes = [other.name or "" for other in items if other.post.path == post.path and other.skipped is None]
-            view.remember_inputs(PostInputs(account, backend, post.relative, appid or "", digest, routes, settings,
-                                            files, record.media_id, record.content_hash, shown))
+            files = {
+                path: sig
+                for path, sig in self.used_by(post).items()
+                if path != os.path.realpath(post.path)
+            }
+            routes = [
+                other.name or ""
+                for other in items
+                if other.post.path == post.path and other.skipped is None
+            ]
+            view.remember_inputs(
+                PostInputs(
+                    account,
+                    backend,
+                    post.relative,
+                    appid or "",
+                    digest,
+                    routes,
+                    settings,
+                    files,
+                    record.media_id,
+                    record.content_hash,
+                    shown,
+                )
+            )
 
 
 def _diagnostic(found: Diagnostic) -> dict[str, Any]:
-    return {"message": found.message, "path": found.path, "line": found.line, "code": found.code,
-            "severity": found.severity.value, "column": found.column, "hint": found.hint}
+    return {
+        "message": found.message,
+        "path": found.path,
+        "line": found.line,
+        "code": found.code,
+        "severity": found.severity.value,
+        "column": found.column,
+        "hint": found.hint,
+    }
 
 
 def replay(state: State, appid: str, kept: PostInputs, result: PostResult, *, draft: bool) -> bool:
@@ -325,18 +442,35 @@ def replay(state: State, appid: str, kept: PostInputs, result: PostResult, *, dr
 
     record = state.article(appid, kept.source_path)
     settled = SETTLED + (("draft",) if draft else ())
-    if (kept.appid != appid or record is None or record.media_id != kept.media_id
-            or record.content_hash != kept.content_hash or record.status not in settled):
+    if (
+        kept.appid != appid
+        or record is None
+        or record.media_id != kept.media_id
+        or record.content_hash != kept.content_hash
+        or record.status not in settled
+    ):
         return False
     shown = kept.result
-    result.title, result.media_id, result.status, result.url = shown.get("title"), record.media_id, \
-        record.status, record.url
+    result.title, result.media_id, result.status, result.url = (
+        shown.get("title"),
+        record.media_id,
+        record.status,
+        record.url,
+    )
     result.publish_at = shown.get("publish_at")
     result.uploads = {"images": 0, "cached": int(shown.get("cached", 0)), "videos": 0}
     for item in shown.get("diagnostics", []):
-        result.add(Diagnostic(item["message"], item.get("path"), item.get("line"), code=item.get("code", "warning"),
-                              severity=Severity(item.get("severity", "warning")), column=item.get("column"),
-                              hint=item.get("hint")))
+        result.add(
+            Diagnostic(
+                item["message"],
+                item.get("path"),
+                item.get("line"),
+                code=item.get("code", "warning"),
+                severity=Severity(item.get("severity", "warning")),
+                column=item.get("column"),
+                hint=item.get("hint"),
+            )
+        )
     result.steps.append(UNCHANGED)
     result.actions.append(ACTION_TEXT[UNCHANGED])
     return True

@@ -120,8 +120,11 @@ class RelayCore:
         seen: set[str] = set()
         for name, _ in request.query_params.multi_items():
             if name in seen:
-                raise Refusal(400, "repeated_parameter",
-                              f"the query parameter {name[:40]!r} is given more than once")
+                raise Refusal(
+                    400,
+                    "repeated_parameter",
+                    f"the query parameter {name[:40]!r} is given more than once",
+                )
             seen.add(name)
 
     def authorise(self, record: RelayKey, request: Request) -> str:

@@ -35,15 +35,19 @@ def log_stream(path: Path | None) -> Iterator[IO[str]]:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o600)
     except OSError as exc:
-        raise ConfigError(f"the relay's log_file cannot be opened ({exc.strerror or exc})",
-                          path=path) from None
+        raise ConfigError(
+            f"the relay's log_file cannot be opened ({exc.strerror or exc})", path=path
+        ) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ConfigError("the relay's log_file is not a regular file", path=path)
         if info.st_uid != os.getuid():
-            raise ConfigError("the relay's log_file belongs to another user", path=path,
-                              hint="remove it or name another log_file: the log is kept 0600")
+            raise ConfigError(
+                "the relay's log_file belongs to another user",
+                path=path,
+                hint="remove it or name another log_file: the log is kept 0600",
+            )
         if stat.S_IMODE(info.st_mode) != 0o600:
             os.fchmod(fd, 0o600)  # the log names keys and callers: for the relay's user only
         os.set_blocking(fd, True)

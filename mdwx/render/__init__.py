@@ -19,13 +19,25 @@ if TYPE_CHECKING:
     from mdwx.errors import MdwxError
     from mdwx.source.model import Article
 
-__all__ = ["Template", "Theme", "check_content", "preview_page", "render_article", "render_markdown",
-           "theme_names"]
+__all__ = [
+    "Template",
+    "Theme",
+    "check_content",
+    "preview_page",
+    "render_article",
+    "render_markdown",
+    "theme_names",
+]
 
 
-def render_article(article: Article, config: SiteConfig, *, theme: Theme | None = None,
-                   templates: tuple[Template | None, Template | None] | None = None,
-                   errors: list[MdwxError] | None = None) -> Document:
+def render_article(
+    article: Article,
+    config: SiteConfig,
+    *,
+    theme: Theme | None = None,
+    templates: tuple[Template | None, Template | None] | None = None,
+    errors: list[MdwxError] | None = None,
+) -> Document:
     """The article's ``content`` HTML (site header, body, footer, references) and assets.
 
     The render itself does no I/O. ``theme`` is the loaded theme and ``templates`` the
@@ -63,9 +75,15 @@ def _errors_to(document: Document, errors: list[MdwxError] | None) -> Document:
     return document
 
 
-def render_markdown(text: str, config: SiteConfig, *, theme: str | Theme | None = None,
-                    path: Path | None = None, line_offset: int = 1,
-                    base_dir: Path | None = None) -> Document:
+def render_markdown(
+    text: str,
+    config: SiteConfig,
+    *,
+    theme: str | Theme | None = None,
+    path: Path | None = None,
+    line_offset: int = 1,
+    base_dir: Path | None = None,
+) -> Document:
     """Render Markdown alone (no header/footer); ``line_offset`` is the file line of line 1.
 
     ``theme`` is a loaded :class:`~mdwx.render.themes.Theme` (nothing is read), or a theme
@@ -77,8 +95,10 @@ def render_markdown(text: str, config: SiteConfig, *, theme: str | Theme | None 
         from mdwx.render.themes import load_theme
 
         theme = load_theme(theme or config.theme, config.root)
-    return _errors_to(render(text, config, theme=theme, path=path, line_offset=line_offset, base_dir=base_dir),
-                      None)
+    return _errors_to(
+        render(text, config, theme=theme, path=path, line_offset=line_offset, base_dir=base_dir),
+        None,
+    )
 
 
 def theme_names() -> list[str]:
@@ -88,8 +108,14 @@ def theme_names() -> list[str]:
     return names()
 
 
-def preview_page(article: Article, content_html: str, config: SiteConfig, *, chars: int | None = None,
-                 cover: str | None = None) -> str:
+def preview_page(
+    article: Article,
+    content_html: str,
+    config: SiteConfig,
+    *,
+    chars: int | None = None,
+    cover: str | None = None,
+) -> str:
     """A standalone HTML page showing the article in a phone-width frame (see
     :func:`mdwx.render.preview.preview_page`)."""
     from mdwx.render.preview import preview_page as page

@@ -46,7 +46,7 @@ def _local_part(pending: str) -> str:
         if char not in _LOCAL_CHARS:
             break
         count += 1
-    return pending[len(pending) - count:]
+    return pending[len(pending) - count :]
 
 
 def _may_start(state: StateInline, start: int) -> bool:
@@ -105,21 +105,30 @@ def _protocol(state: StateInline, silent: bool) -> bool:
     if found is None or not _may_start(state, state.pos - len(found.group(1))):
         return False
     scheme = found.group(1)
-    text = scheme + state.src[state.pos:_end(state)]
-    matched = match_http(text) if scheme.startswith("http") else \
-        match_any_email(text, len(scheme) + 1, scheme)
-    return matched is not None and _push_link(state, matched[0], text[:matched[1]], len(scheme),
-                                              matched[1])
+    text = scheme + state.src[state.pos : _end(state)]
+    matched = (
+        match_http(text)
+        if scheme.startswith("http")
+        else match_any_email(text, len(scheme) + 1, scheme)
+    )
+    return matched is not None and _push_link(
+        state, matched[0], text[: matched[1]], len(scheme), matched[1]
+    )
 
 
 def _www(state: StateInline, silent: bool) -> bool:
     """``www.…`` (trigger ``w``)."""
-    if silent or state.linkLevel > 0 or not state.src.startswith("www.", state.pos) \
-            or not _may_start(state, state.pos):
+    if (
+        silent
+        or state.linkLevel > 0
+        or not state.src.startswith("www.", state.pos)
+        or not _may_start(state, state.pos)
+    ):
         return False
-    matched = match_www(state.src[state.pos:_end(state)])
+    matched = match_www(state.src[state.pos : _end(state)])
     return matched is not None and _push_link(
-        state, matched[0], state.src[state.pos:state.pos + matched[1]], 0, matched[1])
+        state, matched[0], state.src[state.pos : state.pos + matched[1]], 0, matched[1]
+    )
 
 
 def _email(state: StateInline, silent: bool) -> bool:
@@ -129,22 +138,27 @@ def _email(state: StateInline, silent: bool) -> bool:
     local = _local_part(state.pending)
     if not local or not _may_start(state, state.pos - len(local)):
         return False
-    text = local + state.src[state.pos:_end(state)]
+    text = local + state.src[state.pos : _end(state)]
     matched = match_any_email(text, 0, None)
-    return matched is not None and _push_link(state, matched[0], text[:matched[1]], len(local),
-                                              matched[1])
+    return matched is not None and _push_link(
+        state, matched[0], text[: matched[1]], len(local), matched[1]
+    )
 
 
 def _underscored_local_part(state: StateInline, silent: bool) -> bool:
     """Keep ``_last`` of ``first_last@host`` as text so the e-mail rule sees the whole name."""
-    if state.linkLevel > 0 or not state.pending or not state.pending[-1].isascii() \
-            or not state.pending[-1].isalnum():
+    if (
+        state.linkLevel > 0
+        or not state.pending
+        or not state.pending[-1].isascii()
+        or not state.pending[-1].isalnum()
+    ):
         return False
     run = _UNDERSCORED_LOCAL.match(state.src, state.pos, state.posMax)
     if run is None:
         return False
     local = _local_part(state.pending) + run.group()
-    if match_any_email(local + state.src[run.end():state.posMax], 0, None) is None:
+    if match_any_email(local + state.src[run.end() : state.posMax], 0, None) is None:
         return False
     if not silent:
         state.pending += run.group()

@@ -19,11 +19,27 @@ from mdit_py_plugins.container import container_plugin
 from mdwx.render.context import context_of
 
 CALLOUT_KINDS = {
-    "note": "note", "info": "note", "abstract": "note", "summary": "note", "seealso": "note",
-    "question": "note", "quote": "note", "tip": "tip", "hint": "tip", "success": "tip",
-    "check": "tip", "done": "tip", "example": "tip", "important": "important",
-    "warning": "warning", "attention": "warning", "caution": "caution", "danger": "caution",
-    "error": "caution", "failure": "caution", "bug": "caution",
+    "note": "note",
+    "info": "note",
+    "abstract": "note",
+    "summary": "note",
+    "seealso": "note",
+    "question": "note",
+    "quote": "note",
+    "tip": "tip",
+    "hint": "tip",
+    "success": "tip",
+    "check": "tip",
+    "done": "tip",
+    "example": "tip",
+    "important": "important",
+    "warning": "warning",
+    "attention": "warning",
+    "caution": "caution",
+    "danger": "caution",
+    "error": "caution",
+    "failure": "caution",
+    "bug": "caution",
 }
 CONTAINER_NAMES = ("tip", "note", "info", "warning", "danger", "important", "caution", "success")
 
@@ -40,7 +56,9 @@ def is_single_media(inline: Token | None) -> bool:
     return kinds in (["image"], ["link_open", "image", "link_close"])
 
 
-def _paragraph_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _paragraph_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType
+) -> str:
     ctx = context_of(env)
     prefix, ctx.pending_prefix = ctx.pending_prefix, ""
     if not prefix and is_single_media(tokens[idx + 1] if idx + 1 < len(tokens) else None):
@@ -49,7 +67,9 @@ def _paragraph_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
     return prefix if tokens[idx].hidden else f"<p>{prefix}"
 
 
-def _paragraph_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _paragraph_close(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType
+) -> str:
     ctx = context_of(env)
     if ctx.in_figure:
         ctx.in_figure = False
@@ -66,11 +86,15 @@ def _alert_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
     return _callout_open(callout_kind(str((tokens[idx].meta or {}).get("kind", "note"))))
 
 
-def _admonition_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _admonition_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType
+) -> str:
     return _callout_open(callout_kind(str((tokens[idx].meta or {}).get("tag", "note"))))
 
 
-def _callout_title_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _callout_title_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType
+) -> str:
     return '<p class="callout-title">'
 
 

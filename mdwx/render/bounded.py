@@ -188,7 +188,8 @@ def bounded_plugin(md: MarkdownIt) -> None:
             md.inline.ruler.at(rule.name, wrapper(rule.fn), {"alt": rule.alt})
     helpers = md.helpers
     # A namespace of markdown-it's helpers with parseLinkLabel bounded (typed as the module).
-    patched = SimpleNamespace(**{name: getattr(helpers, name) for name in dir(helpers)
-                                 if not name.startswith("_")})
+    patched = SimpleNamespace(
+        **{name: getattr(helpers, name) for name in dir(helpers) if not name.startswith("_")}
+    )
     patched.parseLinkLabel = parse_link_label
     md.helpers = patched  # type: ignore[assignment]

@@ -20,8 +20,20 @@ from mdwx.render.context import ENV_KEY
 
 _MARKER = re.compile(r"^\[!([A-Za-z]+)\][+-]?(?:[ \t]+(\S[^\n]*))?[ \t]*(?:\n|$)")
 TITLES = {
-    "en": {"note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"},
-    "zh": {"note": "注意", "tip": "提示", "important": "重要", "warning": "警告", "caution": "小心"},
+    "en": {
+        "note": "Note",
+        "tip": "Tip",
+        "important": "Important",
+        "warning": "Warning",
+        "caution": "Caution",
+    },
+    "zh": {
+        "note": "注意",
+        "tip": "提示",
+        "important": "重要",
+        "warning": "警告",
+        "caution": "小心",
+    },
 }
 
 
@@ -36,24 +48,35 @@ def _titled_alerts(tokens: list[Token]) -> None:
 
     for i in range(len(tokens) - 2):
         opening, paragraph, inline = tokens[i], tokens[i + 1], tokens[i + 2]
-        if opening.type != "blockquote_open" or paragraph.type != "paragraph_open" or inline.type != "inline":
+        if (
+            opening.type != "blockquote_open"
+            or paragraph.type != "paragraph_open"
+            or inline.type != "inline"
+        ):
             continue
         found = _MARKER.match(inline.content)
         if found is None or found.group(2) is None or found.group(1).lower() not in CALLOUT_KINDS:
             continue
-        close = next(j for j in range(i + 1, len(tokens))
-                     if tokens[j].type == "blockquote_close" and tokens[j].level == opening.level)
-        opening.type, opening.tag, opening.meta = "alert_open", "div", {"kind": found.group(1).upper()}
+        close = next(
+            j
+            for j in range(i + 1, len(tokens))
+            if tokens[j].type == "blockquote_close" and tokens[j].level == opening.level
+        )
+        opening.type, opening.tag, opening.meta = (
+            "alert_open",
+            "div",
+            {"kind": found.group(1).upper()},
+        )
         tokens[close].type, tokens[close].tag = "alert_close", "div"
         title = Token("inline", "", 0, content=found.group(2).strip(), map=inline.map, children=[])
         head = [Token("alert_title_open", "p", 1), title, Token("alert_title_close", "p", -1)]
         for token in head:
             token.level = opening.level + 1
         title.meta = {"custom": True}
-        inline.content = inline.content[found.end():]
+        inline.content = inline.content[found.end() :]
         if not inline.content.strip():  # the title was the whole first paragraph
-            del tokens[i + 1:i + 4]
-        tokens[i + 1:i + 1] = head
+            del tokens[i + 1 : i + 4]
+        tokens[i + 1 : i + 1] = head
 
 
 def _localise(tokens: list[Token], family: str) -> None:
@@ -65,18 +88,44 @@ def _localise(tokens: list[Token], family: str) -> None:
         if token.type not in ("alert_open", "admonition_open") or i + 2 >= len(tokens):
             continue
         title = tokens[i + 2]
-        if tokens[i + 1].type not in ("alert_title_open", "admonition_title_open") or (title.meta or {}).get("custom"):
+        if tokens[i + 1].type not in ("alert_title_open", "admonition_title_open") or (
+            title.meta or {}
+        ).get("custom"):
             continue
         if token.type == "admonition_open" and '"' in token.info:
             continue  # ``!!! note "Title"`` names its own
-        kind = callout_kind(str((token.meta or {}).get("kind") or (token.meta or {}).get("tag") or "note"))
+        kind = callout_kind(
+            str((token.meta or {}).get("kind") or (token.meta or {}).get("tag") or "note")
+        )
         if title.content.strip() in english or title.content.strip().lower() in CALLOUT_NAMES:
             title.content = TITLES[family].get(kind, title.content)
 
 
-CALLOUT_NAMES = frozenset(("note", "tip", "important", "warning", "caution", "info", "hint", "danger",
-                           "attention", "error", "success", "question", "example", "quote", "abstract",
-                           "summary", "seealso", "check", "done", "failure", "bug"))
+CALLOUT_NAMES = frozenset(
+    (
+        "note",
+        "tip",
+        "important",
+        "warning",
+        "caution",
+        "info",
+        "hint",
+        "danger",
+        "attention",
+        "error",
+        "success",
+        "question",
+        "example",
+        "quote",
+        "abstract",
+        "summary",
+        "seealso",
+        "check",
+        "done",
+        "failure",
+        "bug",
+    )
+)
 
 
 def _callout_titles(state: StateCore) -> None:

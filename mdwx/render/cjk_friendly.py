@@ -120,7 +120,11 @@ def scan_delims(state: StateInline, start: int, can_split_word: bool) -> Scanned
         if _VS_LOW <= last_code <= _VS_HIGH or _IVS_LOW <= last_code <= _IVS_HIGH:
             base, last_cjk, last_ivs = _before(src, start)
         else:  # the common case: no variation selector to look through
-            base, last_cjk, last_ivs = last_char, last_code >= _FIRST_CJK and is_cjk(last_code), False
+            base, last_cjk, last_ivs = (
+                last_char,
+                last_code >= _FIRST_CJK and is_cjk(last_code),
+                False,
+            )
         last_punct = isMdAsciiPunct(ord(base)) or isPunctChar(base)
         next_punct = isMdAsciiPunct(next_code) or isPunctChar(next_char)
         next_cjk = next_code >= _FIRST_CJK and is_cjk(next_code)
@@ -139,8 +143,9 @@ def scan_delims(state: StateInline, start: int, can_split_word: bool) -> Scanned
 DELIMITER_RULES = {"emphasis": "*_", "strikethrough": "~"}
 
 
-def _with_cjk_scan(rule: Callable[[StateInline, bool], bool], markers: str
-                   ) -> Callable[[StateInline, bool], bool]:
+def _with_cjk_scan(
+    rule: Callable[[StateInline, bool], bool], markers: str
+) -> Callable[[StateInline, bool], bool]:
     def cjk_friendly_rule(state: StateInline, silent: bool) -> bool:
         if state.src[state.pos] not in markers:  # the rule would refuse too: stay cheap
             return False

@@ -34,17 +34,61 @@ from mdwx.render.context import context_of
 
 _LANG_SPLIT = re.compile(r"[\s,{]")
 #: Languages shown plain on purpose: text, logs and data (no warning).
-_PLAIN = frozenset({"", "text", "plain", "plaintext", "txt", "nohighlight", "none", "output", "log", "logs",
-                    "csv", "tsv", "conf", "config", "cfg", "crontab",
-                    "math", "tree", "result", "stdout", "gdb"})
+_PLAIN = frozenset(
+    {
+        "",
+        "text",
+        "plain",
+        "plaintext",
+        "txt",
+        "nohighlight",
+        "none",
+        "output",
+        "log",
+        "logs",
+        "csv",
+        "tsv",
+        "conf",
+        "config",
+        "cfg",
+        "crontab",
+        "math",
+        "tree",
+        "result",
+        "stdout",
+        "gdb",
+    }
+)
 #: Common fence names Pygments does not register, as the language it knows them by.
 LANGUAGE_ALIASES = {
-    "yml": "yaml", "env": "bash", "dotenv": "bash", "shell-session": "console", "bash-session": "console",
-    "sh-session": "console", "shell-script": "bash", "ps": "powershell", "cmd": "batch", "kt": "kotlin",
-    "gradle": "groovy", "vb": "vbnet", "jsonc": "json", "json5": "javascript", "plsql": "sql",
-    "svg": "xml", "patch": "diff", "ml": "ocaml", "viml": "vim", "golang": "go", "c#": "csharp",
-    "objective-c": "objc", "proto3": "protobuf", "dockerfile": "docker", "vue": "html", "wxml": "xml",
-    "mathjax": "latex", "katex": "latex",
+    "yml": "yaml",
+    "env": "bash",
+    "dotenv": "bash",
+    "shell-session": "console",
+    "bash-session": "console",
+    "sh-session": "console",
+    "shell-script": "bash",
+    "ps": "powershell",
+    "cmd": "batch",
+    "kt": "kotlin",
+    "gradle": "groovy",
+    "vb": "vbnet",
+    "jsonc": "json",
+    "json5": "javascript",
+    "plsql": "sql",
+    "svg": "xml",
+    "patch": "diff",
+    "ml": "ocaml",
+    "viml": "vim",
+    "golang": "go",
+    "c#": "csharp",
+    "objective-c": "objc",
+    "proto3": "protobuf",
+    "dockerfile": "docker",
+    "vue": "html",
+    "wxml": "xml",
+    "mathjax": "latex",
+    "katex": "latex",
 }
 _SHORT_HEX = re.compile(r"#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3")
 _SPACES = re.compile(r" +")
@@ -181,7 +225,9 @@ def _encode(text: str, offset: int, plain: set[int]) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
-def _runs(tokens: list[tuple[_TokenType, str]], colours: Palette | None, tab_width: int) -> list[Run]:
+def _runs(
+    tokens: list[tuple[_TokenType, str]], colours: Palette | None, tab_width: int
+) -> list[Run]:
     """Tokens as runs of one colour, tabs expanded; whitespace joins the run it follows."""
     runs: list[Run] = []
     current: str | None = None
@@ -227,9 +273,14 @@ def block_colour(runs: list[Run], theme_colour: str | None) -> tuple[str | None,
     return best, recoloured
 
 
-def highlight_block(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-                    warn: Callable[..., None] | None = None,
-                    theme_colour: str | None = None) -> tuple[str | None, str]:
+def highlight_block(
+    code: str,
+    language: str,
+    style_name: str,
+    tab_width: int = DEFAULT_TAB_WIDTH,
+    warn: Callable[..., None] | None = None,
+    theme_colour: str | None = None,
+) -> tuple[str | None, str]:
     """The colour of the block (None: the theme's) and its inner HTML.
 
     Inner HTML: coloured spans, spaces, ``&nbsp;`` and ``<br>``. Trailing newlines of
@@ -255,10 +306,19 @@ def highlight_block(code: str, language: str, style_name: str, tab_width: int = 
     return colour, "".join(out)
 
 
-def code_block_html(code: str, language: str, style_name: str, tab_width: int = DEFAULT_TAB_WIDTH,
-                    warn: Callable[..., None] | None = None, theme_colour: str | None = None, *,
-                    background: str | None = None, numbers: bool = False, header: bool = False,
-                    wrap: bool = False) -> str:
+def code_block_html(
+    code: str,
+    language: str,
+    style_name: str,
+    tab_width: int = DEFAULT_TAB_WIDTH,
+    warn: Callable[..., None] | None = None,
+    theme_colour: str | None = None,
+    *,
+    background: str | None = None,
+    numbers: bool = False,
+    header: bool = False,
+    wrap: bool = False,
+) -> str:
     """A code block: ``background`` (with ``theme_colour``) is the site's ``code_style``'s box;
     ``numbers``, ``header``, ``wrap`` frame it (:mod:`.code_frame`)."""
     from mdwx.render.code_frame import frame
@@ -294,27 +354,54 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvT
     if is_diagram_language(language):
         from mdwx.render.diagrams import diagram_html
 
-        code = code_block_html(token.content, "text", ctx.pygments_style, ctx.config.tab_width, ctx.warn,
-                               ctx.code_colour, **_framing(ctx, token.info))
+        code = code_block_html(
+            token.content,
+            "text",
+            ctx.pygments_style,
+            ctx.config.tab_width,
+            ctx.warn,
+            ctx.code_colour,
+            **_framing(ctx, token.info),
+        )
         return diagram_html(token.content, language, ctx, code)
     if language not in _PLAIN and find_lexer(language) is None:
-        ctx.warn(f"unknown code language {language!r}: shown without highlighting", code="unknown-language")
-    return code_block_html(token.content, language, ctx.pygments_style, ctx.config.tab_width, ctx.warn,
-                           ctx.code_colour, **_framing(ctx, token.info))
+        ctx.warn(
+            f"unknown code language {language!r}: shown without highlighting",
+            code="unknown-language",
+        )
+    return code_block_html(
+        token.content,
+        language,
+        ctx.pygments_style,
+        ctx.config.tab_width,
+        ctx.warn,
+        ctx.code_colour,
+        **_framing(ctx, token.info),
+    )
 
 
 def _framing(ctx: Any, info: str) -> dict[str, Any]:
     from mdwx.render.code_frame import wants_line_numbers
 
     config = ctx.config
-    return {"background": ctx.code_background, "header": config.code_header, "wrap": config.code_wrap,
-            "numbers": wants_line_numbers(info, config.code_line_numbers)}
+    return {
+        "background": ctx.code_background,
+        "header": config.code_header,
+        "wrap": config.code_wrap,
+        "numbers": wants_line_numbers(info, config.code_line_numbers),
+    }
 
 
 def _code_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
-    return code_block_html(tokens[idx].content, "", ctx.pygments_style, ctx.config.tab_width,
-                           theme_colour=ctx.code_colour if ctx.code_background else None, **_framing(ctx, ""))
+    return code_block_html(
+        tokens[idx].content,
+        "",
+        ctx.pygments_style,
+        ctx.config.tab_width,
+        theme_colour=ctx.code_colour if ctx.code_background else None,
+        **_framing(ctx, ""),
+    )
 
 
 def _code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:

@@ -27,11 +27,18 @@ from mdwx.errors import ConfigError
 
 _LINENOS = re.compile(r"\{[^}]*\blinenos\b[^}]*\}|\blinenos\b")
 DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
-_DOT = "display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:8px;background:{}"
-HEADER = ('<section style="margin:0 0 10px;line-height:12px;white-space:nowrap">'
-          + "".join(f'<span style="{_DOT.format(colour)}"></span>' for colour in DOTS) + "</section>")
-NUMBERS = "flex:none;margin-right:12px;padding-right:10px;text-align:right;opacity:.45;user-select:none;" \
-          "-webkit-user-select:none;border-right:1px solid currentColor"
+_DOT = (
+    "display:inline-block;width:12px;height:12px;border-radius:6px;margin-right:8px;background:{}"
+)
+HEADER = (
+    '<section style="margin:0 0 10px;line-height:12px;white-space:nowrap">'
+    + "".join(f'<span style="{_DOT.format(colour)}"></span>' for colour in DOTS)
+    + "</section>"
+)
+NUMBERS = (
+    "flex:none;margin-right:12px;padding-right:10px;text-align:right;opacity:.45;user-select:none;"
+    "-webkit-user-select:none;border-right:1px solid currentColor"
+)
 SCROLLING = "flex:auto;min-width:0;overflow-x:auto;white-space:nowrap"
 WRAPPING = "white-space:normal;overflow-wrap:anywhere;word-break:break-all"
 
@@ -47,8 +54,10 @@ def style_colours(name: str) -> tuple[str, str]:
     try:
         style = get_style_by_name(name)
     except ClassNotFound:
-        raise ConfigError(f"code_style {name!r} is not a Pygments style",
-                          hint="one of: " + ", ".join(sorted(get_all_styles()))) from None
+        raise ConfigError(
+            f"code_style {name!r} is not a Pygments style",
+            hint="one of: " + ", ".join(sorted(get_all_styles())),
+        ) from None
     text = style.style_for_token(Token)["color"]
     return style.background_color, f"#{text.lower()}" if text else "#000000"
 
@@ -61,8 +70,10 @@ def frame(inner: str, *, numbers: bool, header: bool, wrap: bool) -> tuple[str, 
     elif numbers:
         count = inner.count("<br>") + 1
         column = "<br>".join(str(n) for n in range(1, count + 1))
-        inner = (f'<section style="display:flex"><section style="{NUMBERS}">{column}</section>'
-                 f'<section style="{SCROLLING}">{inner}</section></section>')
+        inner = (
+            f'<section style="display:flex"><section style="{NUMBERS}">{column}</section>'
+            f'<section style="{SCROLLING}">{inner}</section></section>'
+        )
     if header:
         inner = HEADER + inner
     return style, inner

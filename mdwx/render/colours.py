@@ -32,6 +32,7 @@ def parse_colour(value: str) -> tuple[int, int, int] | None:
 
 def luminance(rgb: tuple[int, int, int]) -> float:
     """WCAG 2 relative luminance, 0 (black) to 1 (white)."""
+
     def channel(value: int) -> float:
         c = value / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4

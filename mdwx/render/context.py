@@ -47,7 +47,9 @@ class RenderContext:
     line: int | None = None
     assets: dict[str, Asset] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
-    errors: list[RenderError] = field(default_factory=list)  # collected: the render goes on past them
+    errors: list[RenderError] = field(
+        default_factory=list
+    )  # collected: the render goes on past them
     link_numbers: dict[str, int] = field(default_factory=dict)
     link_texts: dict[str, str] = field(default_factory=dict)
     lists: list[ListState] = field(default_factory=list)
@@ -57,17 +59,23 @@ class RenderContext:
     lang: str = "en"  # the article's language (BCP 47): callout titles follow it
     raw_hooks: Hooks | None = None  # sanitizer hooks shared by every raw-HTML fragment
     math: bool = True  # whether $…$ is math in what is rendered (the post's setting)
-    fallbacks: dict[str, str] = field(default_factory=dict)  # asset key → HTML if it cannot be drawn
+    fallbacks: dict[str, str] = field(
+        default_factory=dict
+    )  # asset key → HTML if it cannot be drawn
     hidden_line: int | None = None  # where the never-shown element left open started
     pending_prefix: str = ""  # marker written into the next paragraph (list items, notes)
 
     def warn(self, message: str, line: int | None = None, *, code: str = "warning") -> None:
         """Record a warning at ``line`` (default: the block being rendered) under ``code``."""
         where = str(self.path) if self.path is not None else None
-        self.warnings.append(Diagnostic(message, where, line if line is not None else self.line, code=code))
+        self.warnings.append(
+            Diagnostic(message, where, line if line is not None else self.line, code=code)
+        )
 
     def error(self, message: str, line: int | None = None, hint: str | None = None) -> RenderError:
-        return RenderError(message, path=self.path, line=line if line is not None else self.line, hint=hint)
+        return RenderError(
+            message, path=self.path, line=line if line is not None else self.line, hint=hint
+        )
 
     def local_path(self, source: str) -> Path | None:
         """Where a local reference points, resolved against the post's folder (no I/O).
@@ -88,13 +96,22 @@ class RenderContext:
         except ValueError:
             return path.as_posix()
 
-    def add_asset(self, kind: AssetKind, source: str, *, alt: str = "", display: bool = False,
-                  language: str = "") -> Asset:
+    def add_asset(
+        self,
+        kind: AssetKind,
+        source: str,
+        *,
+        alt: str = "",
+        display: bool = False,
+        language: str = "",
+    ) -> Asset:
         """Record an asset once (first appearance wins) and return it."""
         local = None if kind in (AssetKind.FORMULA, AssetKind.DIAGRAM) else self.local_path(source)
         # Key on the resolved file: "qr.png" beside a footer template and beside the post are
         # different pictures.
-        keyed = self._site_relative(local) if local else f"{language}\0{source}" if language else source
+        keyed = (
+            self._site_relative(local) if local else f"{language}\0{source}" if language else source
+        )
         key = asset_key(kind, keyed, display)
         asset = self.assets.get(key)
         if asset is None:

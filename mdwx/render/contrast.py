@@ -31,9 +31,22 @@ if TYPE_CHECKING:
 MIN_RATIO = 4.5  # WCAG 2 AA, body text
 MIN_ACCENT_RATIO = 3.0  # WCAG 2 AA for large or bold text and non-text marks: accents, headings
 #: Kinds of text that are accents (a coloured word, a number, a mark, a heading), not reading text.
-ACCENTS = frozenset({"strong", "link", "reference number", "strikethrough", "list marker", "caption",
-                     "h1", "h2", "h3", "h4", "references title"}
-                    | {f"{kind} title" for kind in ("note", "tip", "important", "warning", "caution")})
+ACCENTS = frozenset(
+    {
+        "strong",
+        "link",
+        "reference number",
+        "strikethrough",
+        "list marker",
+        "caption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "references title",
+    }
+    | {f"{kind} title" for kind in ("note", "tip", "important", "warning", "caution")}
+)
 
 PROBE = (
     '<section class="mdwx"><p data-probe="body text">text <strong data-probe="strong">s</strong> '
@@ -43,13 +56,15 @@ PROBE = (
     '<blockquote><p data-probe="quote">q</p></blockquote>'
     '<section class="code" data-probe="code block">x</section>'
     '<section class="list"><section class="li"><span class="marker" data-probe="list marker">1.</span>'
-    '</section></section>'
+    "</section></section>"
     '<section class="table-wrap"><table><tr><th data-probe="table head">h</th></tr>'
     '<tr><td data-probe="table cell">d</td></tr></table></section>'
     '<section class="figure"><p class="caption" data-probe="caption">c</p></section>'
-    + "".join(f'<section class="callout callout-{kind}"><p class="callout-title" data-probe="{kind} title">t</p>'
-              f'<p data-probe="{kind} text">x</p></section>'
-              for kind in ("note", "tip", "important", "warning", "caution"))
+    + "".join(
+        f'<section class="callout callout-{kind}"><p class="callout-title" data-probe="{kind} title">t</p>'
+        f'<p data-probe="{kind} text">x</p></section>'
+        for kind in ("note", "tip", "important", "warning", "caution")
+    )
     + '<section class="notes"><p class="notes-title" data-probe="references title">r</p>'
     '<p data-probe="references">r</p></section></section>'
 )
@@ -98,7 +113,9 @@ class _Pairs(HTMLParser):
         if "data-probe" in values:
             fg, bg = parse_colour(colour), parse_colour(background)
             if fg and bg:
-                self.pairs.append(Pair(values["data-probe"], colour, background, round(contrast(fg, bg), 2)))
+                self.pairs.append(
+                    Pair(values["data-probe"], colour, background, round(contrast(fg, bg), 2))
+                )
 
     def handle_endtag(self, tag: str) -> None:
         while len(self.stack) > 1:
@@ -130,7 +147,9 @@ def minimum_for(what: str) -> float:
 
 def low_contrast(css: str, page: str = "#ffffff", *, dark: bool = False) -> list[Pair]:
     """The pairs of :func:`theme_pairs` below their :func:`minimum_for`."""
-    return [pair for pair in theme_pairs(css, page, dark=dark) if pair.ratio < minimum_for(pair.what)]
+    return [
+        pair for pair in theme_pairs(css, page, dark=dark) if pair.ratio < minimum_for(pair.what)
+    ]
 
 
 @lru_cache(maxsize=16)
@@ -142,11 +161,23 @@ def contrast_warnings(theme: Theme) -> list[Diagnostic]:
     """A ``low-contrast`` warning per kind of text ``theme`` draws below its minimum, naming
     the theme's file (a built-in: its name). Computed once per theme per process."""
     where = str(theme.path) if theme.path is not None else None
-    return [Diagnostic(f"theme {theme.name!r}: {pair.what} {pair.colour} on {pair.background} has contrast "
-                       f"{pair.ratio}:1, below {minimum_for(pair.what)}:1 (WCAG){mode}", where, None,
-                       code="low-contrast", hint=hint)
-            for dark, mode, hint in ((False, "", "darken the text colour or lighten its background"),
-                                     (True, " in WeChat's dark mode",
-                                      "WeChat dims light backgrounds to a mid-tone there: give the text "
-                                      "a colour further from the background's, or drop the background"))
-            for pair in _low(theme.css, dark)]
+    return [
+        Diagnostic(
+            f"theme {theme.name!r}: {pair.what} {pair.colour} on {pair.background} has contrast "
+            f"{pair.ratio}:1, below {minimum_for(pair.what)}:1 (WCAG){mode}",
+            where,
+            None,
+            code="low-contrast",
+            hint=hint,
+        )
+        for dark, mode, hint in (
+            (False, "", "darken the text colour or lighten its background"),
+            (
+                True,
+                " in WeChat's dark mode",
+                "WeChat dims light backgrounds to a mid-tone there: give the text "
+                "a colour further from the background's, or drop the background",
+            ),
+        )
+        for pair in _low(theme.css, dark)
+    ]

@@ -46,14 +46,30 @@ LIGHT_BACKGROUND = 100.0  # a background at least this bright takes dark text
 GREY_LIGHTNESS = 0.40  # a grey lighter than this (HSL) is mirrored; text darker than it too
 MIN_LIGHTNESS = 0.22  # a dark background is lifted to this lightness (HSL)
 
-_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgba?\([^)]*\)|\b(?:white|black)\b",
-                     re.IGNORECASE)
+_COLOUR = re.compile(
+    r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgba?\([^)]*\)|\b(?:white|black)\b", re.IGNORECASE
+)
 _ALPHA = re.compile(r"rgba\([^,]+,[^,]+,[^,]+,\s*([\d.]+)\s*\)", re.IGNORECASE)
 _BACKGROUND = ("background", "background-color")
-_FOREGROUND = ("color", "border", "border-top", "border-right", "border-bottom", "border-left",
-               "border-color", "border-top-color", "border-right-color", "border-bottom-color",
-               "border-left-color", "outline", "outline-color", "text-decoration",
-               "text-decoration-color", "box-shadow", "-webkit-text-fill-color")
+_FOREGROUND = (
+    "color",
+    "border",
+    "border-top",
+    "border-right",
+    "border-bottom",
+    "border-left",
+    "border-color",
+    "border-top-color",
+    "border-right-color",
+    "border-bottom-color",
+    "border-left-color",
+    "outline",
+    "outline-color",
+    "text-decoration",
+    "text-decoration-color",
+    "box-shadow",
+    "-webkit-text-fill-color",
+)
 _KEPT_TAGS = frozenset({"img", "svg", "video", "iframe", "mpvoice", "mp-miniprogram"})
 
 
@@ -144,7 +160,9 @@ def _first_colour(value: str) -> RGB | None:
 def _recolour(value: str, convert: Callable[[RGB], RGB]) -> str:
     def one(match: re.Match[str]) -> str:
         rgb = parse_colour(match.group(0))
-        return hex_colour(convert(rgb)) if rgb and not _transparent(match.group(0)) else match.group(0)
+        return (
+            hex_colour(convert(rgb)) if rgb and not _transparent(match.group(0)) else match.group(0)
+        )
 
     return _COLOUR.sub(one, value)
 
@@ -198,7 +216,9 @@ def _converted(soup: Any, text: RGB) -> Iterator[tuple[Any, str]]:
             if style or node is soup:
                 converted, child_text, child_behind = dark_style(style, inherited, behind)
                 if node is soup and "color" not in dict(_declarations(converted)):  # on the page
-                    converted += (";" if converted else "") + f"color:{hex_colour(dark_text(inherited, behind))}"
+                    converted += (
+                        ";" if converted else ""
+                    ) + f"color:{hex_colour(dark_text(inherited, behind))}"
                 if converted != style:
                     yield child, converted
             stack.append((child, child_text, child_behind))
@@ -240,7 +260,11 @@ def dark_mode(html: str, *, scope: str = "body.dark", text: RGB = LIGHT_TEXT) ->
         if element.sourceline is None:  # pragma: no cover - html.parser records every position
             continue
         old = dict(_declarations(str(element.get("style") or "")))
-        changed = [f"{name}:{value}!important" for name, value in _declarations(style) if old.get(name) != value]
+        changed = [
+            f"{name}:{value}!important"
+            for name, value in _declarations(style)
+            if old.get(name) != value
+        ]
         if not changed:  # only written differently (a repeated declaration): nothing to mark
             continue
         at = line_starts[element.sourceline - 1] + element.sourcepos + 1 + len(element.name)

@@ -26,8 +26,10 @@ def diagram_html(source: str, language: str, ctx: RenderContext, code_html: str)
     ctx.fallbacks.setdefault(asset.key, code_html)
     # Its size is known once it is drawn (check/build/publish): the mark says where it goes.
     mark = f'{FORMULA_SIZE_ATTR}="{asset.key}"'
-    return (f'<section class="diagram" style="margin:16px 0;text-align:center">'
-            f'<img src="{asset.placeholder}" alt="{escape(asset.alt)}" {mark}></section>\n')
+    return (
+        f'<section class="diagram" style="margin:16px 0;text-align:center">'
+        f'<img src="{asset.placeholder}" alt="{escape(asset.alt)}" {mark}></section>\n'
+    )
 
 
 def diagrams_as_code(document: Document, failed: Mapping[str, MdwxError], path: str) -> Document:
@@ -37,13 +39,21 @@ def diagrams_as_code(document: Document, failed: Mapping[str, MdwxError], path: 
         if asset.key not in failed:
             continue
         # Its box: a <section>, or the <p> the theme inliner makes of a box holding one picture.
-        picture = re.compile(rf'<(section|p)\b[^>]*>\s*<img\b[^>]*\bsrc="{re.escape(asset.placeholder)}"'
-                             r"[^>]*>\s*</\1>")
+        picture = re.compile(
+            rf'<(section|p)\b[^>]*>\s*<img\b[^>]*\bsrc="{re.escape(asset.placeholder)}"'
+            r"[^>]*>\s*</\1>"
+        )
         code = document.fallbacks.get(asset.key, f"<pre><code>{escape(asset.source)}</code></pre>")
         html = picture.sub(code.replace("\\", "\\\\"), html)  # a template: its backslashes doubled
         problem = failed[asset.key]
-        warnings.append(Diagnostic(f"{asset.language} diagram cannot be drawn ({problem.message}): "
-                                   "shown as its code", path, asset.line, code="diagram-not-drawn",
-                                   hint=problem.hint))
+        warnings.append(
+            Diagnostic(
+                f"{asset.language} diagram cannot be drawn ({problem.message}): shown as its code",
+                path,
+                asset.line,
+                code="diagram-not-drawn",
+                hint=problem.hint,
+            )
+        )
     assets = [asset for asset in document.assets if asset.key not in failed]
     return replace(document, html=html, assets=assets, warnings=warnings)

@@ -28,7 +28,9 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 @lru_cache(maxsize=32)
 def _read(path: Path, mtime_ns: int, relative: str) -> str:
     # The one capped reader: a regular file with one name (its bytes are published).
-    data = read_file(path, limit=MAX_TEMPLATE_BYTES, single_link=True, name=f"template {relative!r}")
+    data = read_file(
+        path, limit=MAX_TEMPLATE_BYTES, single_link=True, name=f"template {relative!r}"
+    )
     return data.decode("utf-8")
 
 
@@ -43,14 +45,19 @@ def read_template(config: SiteConfig, relative: str) -> tuple[Path, str]:
     path = Path(os.path.realpath(root / relative))
     where = config.config_path or root
     if not path.is_relative_to(root):
-        raise ConfigError(f"template {relative!r} is outside the site folder {root}", path=where,
-                          hint="keep header and footer templates inside the site")
+        raise ConfigError(
+            f"template {relative!r} is outside the site folder {root}",
+            path=where,
+            hint="keep header and footer templates inside the site",
+        )
     try:
         stat = path.stat()
         if not path.is_file():
             raise ConfigError(f"template {relative!r} is not a file", path=where)
         if stat.st_size > MAX_TEMPLATE_BYTES:
-            raise ConfigError(f"template {relative!r} is over {MAX_TEMPLATE_BYTES // 1024} KB", path=where)
+            raise ConfigError(
+                f"template {relative!r} is over {MAX_TEMPLATE_BYTES // 1024} KB", path=where
+            )
         return path, _read(path, stat.st_mtime_ns, relative)
     except ConfigError as exc:
         raise exc.at(where) from None

@@ -20,7 +20,20 @@ from markdown_it.token import Token
 
 from mdwx.document import VIDEO_EXTENSIONS
 
-PICTURE_EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp", "svg", "bmp", "tif", "tiff", "avif", "heic", "ico")
+PICTURE_EXTENSIONS = (
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "svg",
+    "bmp",
+    "tif",
+    "tiff",
+    "avif",
+    "heic",
+    "ico",
+)
 MAX_DESTINATION = 1000
 _EXTENSIONS = "|".join(PICTURE_EXTENSIONS + tuple(e.lstrip(".") for e in VIDEO_EXTENSIONS))
 _SPACED = re.compile(
@@ -30,7 +43,9 @@ _SPACED = re.compile(
 )
 _WHITESPACE = re.compile(r"[ \t]")
 # An image whose destination has a space and no picture extension: said, not guessed.
-_LEFT_AS_TEXT = re.compile(rf"!\[[^\[\]\n]{{0,256}}\]\((?P<dest>[^\n()<>]{{1,{MAX_DESTINATION}}})\)")
+_LEFT_AS_TEXT = re.compile(
+    rf"!\[[^\[\]\n]{{0,256}}\]\((?P<dest>[^\n()<>]{{1,{MAX_DESTINATION}}})\)"
+)
 
 
 def _image_with_spaces(state: StateInline, silent: bool) -> bool:
@@ -71,13 +86,19 @@ def _say_what_stays_text(state: StateCore) -> None:
             continue
         code = [child.content for child in token.children or () if child.type == "code_inline"]
         for match in _LEFT_AS_TEXT.finditer(token.content):
-            if (not _WHITESPACE.search(match.group("dest").strip()) or any(match.group(0) in c for c in code)
-                    or _SPACED.match(token.content, match.start("dest") - 1)):
+            if (
+                not _WHITESPACE.search(match.group("dest").strip())
+                or any(match.group(0) in c for c in code)
+                or _SPACED.match(token.content, match.start("dest") - 1)
+            ):
                 continue  # no space inside, in a code span, or a picture (an image now)
             line = ctx.line_offset + token.map[0] + token.content.count("\n", 0, match.start())
-            ctx.warn(f"{match.group(0)[:80]} is not an image: its path has spaces and no picture extension, so "
-                     "it stays text (write the path in <angle brackets>, or %20 for each space)",
-                     line=line, code="image-not-understood")
+            ctx.warn(
+                f"{match.group(0)[:80]} is not an image: its path has spaces and no picture extension, so "
+                "it stays text (write the path in <angle brackets>, or %20 for each space)",
+                line=line,
+                code="image-not-understood",
+            )
 
 
 def image_spaces_plugin(md: MarkdownIt) -> None:

@@ -29,16 +29,27 @@ def image_post_images(article: Article, document: Document, limit: int) -> list[
     others = [a for a in document.assets if a.kind is not AssetKind.IMAGE]
     if others:
         first = others[0]
-        raise ArticleError(f"an image post holds pictures and text only, not a {first.kind.value}",
-                           path=article.path, line=first.line, hint="remove it or publish the post as an article")
+        raise ArticleError(
+            f"an image post holds pictures and text only, not a {first.kind.value}",
+            path=article.path,
+            line=first.line,
+            hint="remove it or publish the post as an article",
+        )
     images = list(document.assets_of(AssetKind.IMAGE))
     if not images:
-        raise ArticleError("an image post needs at least one picture", path=article.path,
-                           line=article.key_lines.get("type"), hint="add ![](picture.jpg) lines to the body")
+        raise ArticleError(
+            "an image post needs at least one picture",
+            path=article.path,
+            line=article.key_lines.get("type"),
+            hint="add ![](picture.jpg) lines to the body",
+        )
     if len(images) > limit:
-        raise ArticleError(f"an image post holds at most {limit} pictures, this one has {len(images)}",
-                           path=article.path, line=images[limit].line,
-                           hint="remove pictures from here on, or split the post")
+        raise ArticleError(
+            f"an image post holds at most {limit} pictures, this one has {len(images)}",
+            path=article.path,
+            line=images[limit].line,
+            hint="remove pictures from here on, or split the post",
+        )
     return images
 
 
@@ -52,7 +63,9 @@ def image_post_text(article: Article, limit: int) -> str:
     for token in tokens:
         line = article.file_line(token.map[0] + 1) if token.map else article.body_line
         if token.type in ("html_block",):
-            raise ArticleError("an image post cannot hold HTML", path=article.path, line=line, hint=_HINT)
+            raise ArticleError(
+                "an image post cannot hold HTML", path=article.path, line=line, hint=_HINT
+            )
         if token.type == "list_item_open":
             prefix = "· "
         elif token.type in ("fence", "code_block"):
@@ -65,15 +78,25 @@ def image_post_text(article: Article, limit: int) -> str:
     for text, line in blocks:
         tag = TAG.search(text)
         if tag:
-            raise ArticleError(f"an image post's text cannot hold {tag.group(0)[:40]!r}: WeChat takes it for "
-                               "HTML (45166)", path=article.path, line=line,
-                               hint="rewrite it without angle brackets around words")
+            raise ArticleError(
+                f"an image post's text cannot hold {tag.group(0)[:40]!r}: WeChat takes it for "
+                "HTML (45166)",
+                path=article.path,
+                line=line,
+                hint="rewrite it without angle brackets around words",
+            )
     text = "\n".join(t for t, _ in blocks)
     if len(text) > limit:
-        over = next(line for (t, line), end in zip(blocks, _ends(blocks), strict=True) if end > limit)
-        raise ArticleError(f"an image post's text is {len(text)} characters, {len(text) - limit} over the limit "
-                           f"of {limit}", path=article.path, line=over,
-                           hint="shorten the text, or set draft.image_post_text in mdwx.toml")
+        over = next(
+            line for (t, line), end in zip(blocks, _ends(blocks), strict=True) if end > limit
+        )
+        raise ArticleError(
+            f"an image post's text is {len(text)} characters, {len(text) - limit} over the limit "
+            f"of {limit}",
+            path=article.path,
+            line=over,
+            hint="shorten the text, or set draft.image_post_text in mdwx.toml",
+        )
     return text
 
 
@@ -92,7 +115,9 @@ def _inline_text(children: list[Any], article: Article, line: int) -> str:
     lines: list[list[str]] = [[""]]
     for child in children:
         if child.type == "html_inline":
-            raise ArticleError("an image post cannot hold HTML", path=article.path, line=line, hint=_HINT)
+            raise ArticleError(
+                "an image post cannot hold HTML", path=article.path, line=line, hint=_HINT
+            )
         if child.type == "softbreak":
             lines[-1].append("")
         elif child.type == "hardbreak":

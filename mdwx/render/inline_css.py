@@ -29,9 +29,38 @@ _DIV = re.compile(r"<(/?)div\b")
 _STYLE = re.compile(r' style="([^"]*)"')
 _MARGIN = re.compile(r"(?:^|;)margin:")
 # Text-level elements: a <p> may hold them (and a parser never closes a <p> at one).
-PHRASING = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em",
-                      "i", "img", "ins", "kbd", "mark", "q", "s", "samp", "small", "span",
-                      "strong", "sub", "sup", "time", "u", "var", "wbr"})
+PHRASING = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "br",
+        "cite",
+        "code",
+        "del",
+        "dfn",
+        "em",
+        "i",
+        "img",
+        "ins",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+    }
+)
 # Elements that may hold a <p> directly.
 FLOW_PARENTS = frozenset({"section", "blockquote"})
 
@@ -69,8 +98,9 @@ class _Open:
 
     __slots__ = ("block", "dropped", "flow", "index", "known", "leaf", "name")
 
-    def __init__(self, name: str, known: State, dropped: bool, block: bool, index: int,
-                 flow: bool) -> None:
+    def __init__(
+        self, name: str, known: State, dropped: bool, block: bool, index: int, flow: bool
+    ) -> None:
         self.name = name
         self.known = known  # inherited values known for the children
         self.dropped = dropped  # the start tag was removed, so is the end tag
@@ -149,13 +179,14 @@ def _as_paragraph(out: list[str], element: _Open) -> bool:
     style = _STYLE.search(start)
     if style is None or not _MARGIN.search(style.group(1)):
         return False
-    out[element.index] = "<p" + start[len("<section"):]
+    out[element.index] = "<p" + start[len("<section") :]
     return True
 
 
 def _text(out: list[str], text: str, between_blocks: bool, stack: list[_Open]) -> None:
-    if text and not (between_blocks and text.isspace()
-                     and collapses_newlines(stack[-1].known if stack else PAGE)):
+    if text and not (
+        between_blocks and text.isspace() and collapses_newlines(stack[-1].known if stack else PAGE)
+    ):
         out.append(text)
 
 

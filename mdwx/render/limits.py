@@ -18,14 +18,25 @@ from mdwx.config_tables import Limits
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
 _VOID = frozenset({"br", "hr", "img", "col", "input", "meta", "link", "wbr", "source"})
-_KINDS = {"section": "block", "p": "paragraph", "table": "table", "blockquote": "quote",
-          "ul": "list", "ol": "list", "iframe": "video", "mp-miniprogram": "mini-program card"}
+_KINDS = {
+    "section": "block",
+    "p": "paragraph",
+    "table": "table",
+    "blockquote": "quote",
+    "ul": "list",
+    "ol": "list",
+    "iframe": "video",
+    "mp-miniprogram": "mini-program card",
+}
 _ANY_TAG = re.compile(r"<[^>]*>")
 # Tags at which a line (so a word) ends; any other tag (span, strong, code, sup…) sits inside
 # a word, so a theme that colours a token differently does not change the text.
-_BREAKING_TAG = re.compile(r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|"
-                           r"footer|h[1-6]|header|hr|iframe|img|li|mp-miniprogram|ol|p|pre|section|"
-                           r"table|tbody|td|tfoot|th|thead|tr|ul|video)\b[^>]*>", re.I)
+_BREAKING_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|"
+    r"footer|h[1-6]|header|hr|iframe|img|li|mp-miniprogram|ol|p|pre|section|"
+    r"table|tbody|td|tfoot|th|thead|tr|ul|video)\b[^>]*>",
+    re.I,
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -71,7 +82,9 @@ def top_level_blocks(html: str) -> list[tuple[str, str]]:
 
 def describe(tag: str, block: str) -> str:
     """A human name for a block, e.g. "code block" or "table"."""
-    if tag in ("section", "p") and "white-space:nowrap" in block[:400]:  # a text-only block is a <p>
+    if (
+        tag in ("section", "p") and "white-space:nowrap" in block[:400]
+    ):  # a text-only block is a <p>
         return "code block"
     if tag == "section" and "<table" in block[:200]:
         return "table"
@@ -87,8 +100,10 @@ def _largest(html: str) -> str:
     index, (tag, block) = max(enumerate(blocks), key=lambda item: content_bytes(item[1][1]))
     start = visible_text(block)[:40]
     where = f"#{index + 1} of {len(blocks)}"
-    return (f"; the largest block is the {describe(tag, block)} {where} "
-            f"({content_bytes(block):,} bytes), starting \"{start}\"")
+    return (
+        f"; the largest block is the {describe(tag, block)} {where} "
+        f'({content_bytes(block):,} bytes), starting "{start}"'
+    )
 
 
 def check_content(html: str, limits: Limits) -> list[str]:
@@ -99,8 +114,10 @@ def check_content(html: str, limits: Limits) -> list[str]:
     """
     size = content_bytes(html)
     if limits.content_bytes and size > limits.content_bytes:
-        return [f"content is {size:,} bytes of UTF-8, {size - limits.content_bytes:,} over the limit "
-                f"of {limits.content_bytes:,} (limits.content_bytes){_largest(html)}"]
+        return [
+            f"content is {size:,} bytes of UTF-8, {size - limits.content_bytes:,} over the limit "
+            f"of {limits.content_bytes:,} (limits.content_bytes){_largest(html)}"
+        ]
     return []
 
 
@@ -113,7 +130,9 @@ def text_warning(html: str | int, limits: Limits) -> str | None:
     """
     chars = html if isinstance(html, int) else text_chars(html)
     if limits.content_chars and chars > limits.content_chars:
-        return (f"the text is {chars:,} characters, over {limits.content_chars:,} "
-                "(limits.content_chars): WeChat's editor would refuse to save it if opened there; "
-                "the API has accepted longer articles")
+        return (
+            f"the text is {chars:,} characters, over {limits.content_chars:,} "
+            "(limits.content_chars): WeChat's editor would refuse to save it if opened there; "
+            "the API has accepted longer articles"
+        )
     return None

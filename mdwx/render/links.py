@@ -51,16 +51,24 @@ def _decode_escapes(match: re.Match[str]) -> str:
     i = 0
     while i < len(data):
         lead = data[i]
-        size = 2 if 0xC0 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF8 else 1
+        size = (
+            2
+            if 0xC0 <= lead < 0xE0
+            else 3
+            if 0xE0 <= lead < 0xF0
+            else 4
+            if 0xF0 <= lead < 0xF8
+            else 1
+        )
         try:
-            char = data[i:i + size].decode("utf-8") if size > 1 else ""
+            char = data[i : i + size].decode("utf-8") if size > 1 else ""
         except UnicodeDecodeError:
             char = ""
         if char and len(char) == 1 and _shown_char(char):
             out.append(char)
             i += size
         else:
-            out.append(text[3 * i:3 * i + 3])
+            out.append(text[3 * i : 3 * i + 3])
             i += 1
     return "".join(out)
 
@@ -74,7 +82,9 @@ def _unicode_host(host: str) -> str:
                 decoded = label.encode("ascii").decode("idna")
             except UnicodeError:
                 decoded = label
-            if decoded != label and all(unicodedata.category(c)[0] in "LMN" or c == "-" for c in decoded):
+            if decoded != label and all(
+                unicodedata.category(c)[0] in "LMN" or c == "-" for c in decoded
+            ):
                 label = decoded
         labels.append(label)
     return ".".join(labels)
@@ -103,9 +113,11 @@ def _names_itself(text: str, url: str) -> bool:
         return True
     # A scheme put in front stays at the front of the normalised text (``http:`` then its
     # slashes): only the URL's own scheme can match, so the others are not normalised.
-    return any(normalizeLink(prefix + text).rstrip("/") == url.rstrip("/")
-               for prefix in ("", "http://", "https://", "mailto:")
-               if url.startswith(prefix.rstrip("/")))
+    return any(
+        normalizeLink(prefix + text).rstrip("/") == url.rstrip("/")
+        for prefix in ("", "http://", "https://", "mailto:")
+        if url.startswith(prefix.rstrip("/"))
+    )
 
 
 def is_wechat_article(url: str) -> bool:
@@ -144,22 +156,29 @@ def open_link(ctx: RenderContext, href: str, text: str) -> tuple[str, str]:
         from mdwx.render.miniprogram import link_attributes
 
         try:
-            return f"<a {link_attributes(href, ctx)} href=\"\">", "</a>"
+            return f'<a {link_attributes(href, ctx)} href="">', "</a>"
         except RenderError as exc:  # said with the post's other problems; the render goes on
             ctx.errors.append(exc)
             return "", ""
     if unsafe_target(href):
-        ctx.warn(f"link to {href[:60]!r} dropped: it would run code or open a local file, "
-                 "not a page; its text is kept", code="unsafe-link")
+        ctx.warn(
+            f"link to {href[:60]!r} dropped: it would run code or open a local file, "
+            "not a page; its text is kept",
+            code="unsafe-link",
+        )
         return "", ""
     if href.startswith("#"):
         # markdown-it percent-encodes the href; show the anchor as the author wrote it.
-        ctx.warn(f"in-page link {unquote(href)!r} dropped (WeChat rejects anchors); its text is kept",
-                 code="in-page-link")
+        ctx.warn(
+            f"in-page link {unquote(href)!r} dropped (WeChat rejects anchors); its text is kept",
+            code="in-page-link",
+        )
         return "", ""
     if url_scheme(href) is None and not href.startswith("//"):
-        ctx.warn(f"relative link {href!r} dropped: it cannot work inside WeChat; its text is kept",
-                 code="relative-link")
+        ctx.warn(
+            f"relative link {href!r} dropped: it cannot work inside WeChat; its text is kept",
+            code="relative-link",
+        )
         return "", ""
     if is_wechat_article(href) or ctx.link_policy == "keep":
         return f'<a href="{escape(href)}">', "</a>"
@@ -193,7 +212,9 @@ def references_html(ctx: RenderContext) -> str:
         text, shown = ctx.link_texts.get(url, ""), display_url(url)
         label = "" if _names_itself(text, url) else f"{escape(text, quote=False)}: "
         items.append(f"<p>[{number}] {label}<em>{escape(shown, quote=False)}</em></p>\n")
-    return f'<section class="notes"><p class="notes-title">{title}</p>\n{"".join(items)}</section>\n'
+    return (
+        f'<section class="notes"><p class="notes-title">{title}</p>\n{"".join(items)}</section>\n'
+    )
 
 
 def links_plugin(md: MarkdownIt) -> None:

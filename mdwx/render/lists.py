@@ -73,7 +73,11 @@ def _open_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
     meta = tokens[idx].meta or {}
     width = ctx.lists[-1].width if ctx.lists else ""
     text = item_marker(ctx.lists, meta.get("checked"))
-    marker = f'<span class="marker marker{width}">{text}</span>' if width else f'<span class="marker">{text}</span>'
+    marker = (
+        f'<span class="marker marker{width}">{text}</span>'
+        if width
+        else f'<span class="marker">{text}</span>'
+    )
     item = f'<section class="li li{width}">' if width else '<section class="li">'
     following = tokens[idx + 1] if idx + 1 < len(tokens) else None
     if following is not None and following.type == "paragraph_open":

@@ -33,7 +33,9 @@ from mdwx.render.captions import figure_caption
 from mdwx.render.context import RenderContext, context_of, source_reference
 from mdwx.render.links import unsafe_target
 
-FORMULA_CODE_STYLE = "font-family:Menlo,Consolas,monospace;font-size:90%;background:#f6f8fa;padding:0 4px"
+FORMULA_CODE_STYLE = (
+    "font-family:Menlo,Consolas,monospace;font-size:90%;background:#f6f8fa;padding:0 4px"
+)
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|%|em|rem|vw)?\s*$")
 
 
@@ -62,7 +64,9 @@ def video_html(source: str, title: str, ctx: RenderContext) -> str:
     )
 
 
-def image_html(source: str, alt: str, ctx: RenderContext, style: str = "", caption: str = "") -> str:
+def image_html(
+    source: str, alt: str, ctx: RenderContext, style: str = "", caption: str = ""
+) -> str:
     """An ``<img>`` on an IMAGE asset, with a caption when it stands as a figure."""
     asset = ctx.add_asset(AssetKind.IMAGE, source, alt=alt)
     style_attr = f' style="{escape(style)}"' if style else ""
@@ -78,8 +82,10 @@ def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvT
     source = source_reference(str(token.attrGet("src") or ""))
     alt = self.renderInlineAsText(token.children or [], options, env)
     if unsafe_target(source):
-        ctx.warn(f"image {source[:60]!r} dropped: not a picture; its description is kept",
-                 code="unsafe-link")
+        ctx.warn(
+            f"image {source[:60]!r} dropped: not a picture; its description is kept",
+            code="unsafe-link",
+        )
         return escape(alt, quote=False)
     title = str(token.attrGet("title") or "")
     caption = figure_caption(alt, title, source, ctx.config.caption)
@@ -125,9 +131,16 @@ def formulas_as_code(document: Document, failed: Mapping[str, MdwxError], path: 
         tag = re.compile(rf'<img\b[^>]*\bsrc="{re.escape(asset.placeholder)}"[^>]*>')
         html = tag.sub(code.replace("\\", "\\\\"), html)  # a template: its backslashes doubled
         reason = failed[asset.key].message.removeprefix(f"formula {short_tex(asset.source)}: ")
-        warnings.append(Diagnostic(f"formula `{tex_snippet(asset.source)}` cannot be drawn ({reason}): "
-                                   "shown as its TeX in code",
-                                   path, asset.line, code="formula-not-drawn", hint=failed[asset.key].hint))
+        warnings.append(
+            Diagnostic(
+                f"formula `{tex_snippet(asset.source)}` cannot be drawn ({reason}): "
+                "shown as its TeX in code",
+                path,
+                asset.line,
+                code="formula-not-drawn",
+                hint=failed[asset.key].hint,
+            )
+        )
     assets = [asset for asset in document.assets if asset.key not in failed]
     return replace(document, html=html, assets=assets, warnings=warnings)
 
@@ -136,7 +149,9 @@ def _math_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
     return formula_html(tokens[idx].content, context_of(env), display=False)
 
 
-def _math_inline_double(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _math_inline_double(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType
+) -> str:
     return formula_html(tokens[idx].content, context_of(env), display=True, inline_block=True)
 
 

@@ -41,9 +41,13 @@ def parse_card(content: str, ctx: RenderContext) -> dict[str, str]:
         mark = getattr(exc, "problem_mark", None)
         line = (ctx.line or 0) + 1 + mark.line if mark is not None else ctx.line
         problem = getattr(exc, "problem", None)
-        raise ctx.error("mini-program card: invalid YAML" + (f" ({problem})" if problem else ""), line=line) from exc
+        raise ctx.error(
+            "mini-program card: invalid YAML" + (f" ({problem})" if problem else ""), line=line
+        ) from exc
     except RecursionError:  # PyYAML composes nested collections recursively
-        raise ctx.error("mini-program card: invalid YAML (nested too deeply)", line=ctx.line) from None
+        raise ctx.error(
+            "mini-program card: invalid YAML (nested too deeply)", line=ctx.line
+        ) from None
     if not isinstance(data, dict):
         raise ctx.error("mini-program card: expected `appid`, `path`, `title`, `image` keys")
     card = {key: str(data.get(key) or "").strip() for key in FIELDS}

@@ -89,23 +89,41 @@ class WeChatRenderer(RendererHTML):
             if line is not None:
                 ctx.line = ctx.line_offset + line
             rule = rules.get(token.type)
-            out.append(rule(tokens, i, options, env) if rule else self.renderToken(tokens, i, options, env))
+            out.append(
+                rule(tokens, i, options, env) if rule else self.renderToken(tokens, i, options, env)
+            )
         return "".join(out)
 
 
 @lru_cache(maxsize=2)
 def markdown(math: bool = True) -> MarkdownIt:
     """The configured parser: mdwx's syntax (``$…$`` as math or not) plus one plugin per WeChat transform."""
-    md = use_syntax(MarkdownIt("commonmark", {"html": True, "xhtmlOut": False},
-                               renderer_cls=WeChatRenderer), math=math)
-    for plugin in (blocks_plugin, lists_plugin, code_plugin, links_plugin, media_plugin,
-                   raw_html_plugin, positions_plugin, toc_plugin):
+    md = use_syntax(
+        MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}, renderer_cls=WeChatRenderer),
+        math=math,
+    )
+    for plugin in (
+        blocks_plugin,
+        lists_plugin,
+        code_plugin,
+        links_plugin,
+        media_plugin,
+        raw_html_plugin,
+        positions_plugin,
+        toc_plugin,
+    ):
         md.use(plugin)
     return md
 
 
-def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset: int,
-                base_dir: Path | None = None) -> str:
+def render_part(
+    text: str,
+    ctx: RenderContext,
+    *,
+    path: Path | None,
+    line_offset: int,
+    base_dir: Path | None = None,
+) -> str:
     """Render one Markdown text (body, header or footer) into the shared context.
 
     Relative references resolve against ``base_dir``: a footer's QR code sits beside the
@@ -118,20 +136,34 @@ def render_part(text: str, ctx: RenderContext, *, path: Path | None, line_offset
     ctx.open_links.clear()
     limit = ctx.config.limits.markdown_bytes
     if len(text) * 4 > limit and len(text.encode()) > limit:  # bound the parser's work
-        raise ctx.error(f"the Markdown is larger than the limit of {limit:,} bytes",
-                        hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
+        raise ctx.error(
+            f"the Markdown is larger than the limit of {limit:,} bytes",
+            hint="split it, or raise [limits] markdown_bytes in mdwx.toml",
+        )
     env: EnvType = {ENV_KEY: ctx}
     md = markdown(ctx.math)
     tokens = md.parse(text, env)
     for line in env.get(NESTING_KEY, ()):
-        ctx.warn(f"content nested more than {md.options['maxNesting']} levels deep (lists, "
-                 "quotes) is not shown", line=line_offset + line, code="deep-nesting")
+        ctx.warn(
+            f"content nested more than {md.options['maxNesting']} levels deep (lists, "
+            "quotes) is not shown",
+            line=line_offset + line,
+            code="deep-nesting",
+        )
     html: str = md.renderer.render(tokens, md.options, env)
     return html + close_hidden(ctx)
 
 
-def new_context(config: SiteConfig, text: str, *, theme: Theme, path: Path | None,
-                line_offset: int, base_dir: Path | None, lang: str = "") -> RenderContext:
+def new_context(
+    config: SiteConfig,
+    text: str,
+    *,
+    theme: Theme,
+    path: Path | None,
+    line_offset: int,
+    base_dir: Path | None,
+    lang: str = "",
+) -> RenderContext:
     """A fresh per-render context for ``text`` rendered with ``theme``; the language is
     ``lang``, else the site's ``lang``, else detected from ``text``."""
     return RenderContext(
@@ -162,20 +194,33 @@ def finish(ctx: RenderContext, parts: list[str], theme: Theme, tail: str = "") -
         # Images and links inside a hidden element need no upload and no reference entry.
         shown = shown_body + shown_foot
         assets = [asset for asset in assets if asset.placeholder in shown]
-        ctx.link_numbers = {url: number for url, number in ctx.link_numbers.items()
-                            if f"[{number}]" in shown}
+        ctx.link_numbers = {
+            url: number for url, number in ctx.link_numbers.items() if f"[{number}]" in shown
+        }
     html = f'<section class="mdwx">{shown_body}{references_html(ctx)}{shown_foot}</section>'
     html, cut = limit_depth(html)
     if cut:  # no single line to name: the nesting builds up over the post
-        ctx.warnings.append(Diagnostic(
-            f"elements nested more than {MAX_DEPTH} deep (emphasis, raw HTML) lose their "
-            "innermost tags; the text is kept", str(ctx.path) if ctx.path else None, None,
-            code="deep-nesting"))
-    return Document(inline_theme(html, theme), assets, list(ctx.warnings), list(ctx.errors),
-                    inline_fallbacks(ctx.fallbacks, assets, theme))
+        ctx.warnings.append(
+            Diagnostic(
+                f"elements nested more than {MAX_DEPTH} deep (emphasis, raw HTML) lose their "
+                "innermost tags; the text is kept",
+                str(ctx.path) if ctx.path else None,
+                None,
+                code="deep-nesting",
+            )
+        )
+    return Document(
+        inline_theme(html, theme),
+        assets,
+        list(ctx.warnings),
+        list(ctx.errors),
+        inline_fallbacks(ctx.fallbacks, assets, theme),
+    )
 
 
-def inline_fallbacks(fallbacks: dict[str, str], assets: list[Asset], theme: Theme) -> dict[str, str]:
+def inline_fallbacks(
+    fallbacks: dict[str, str], assets: list[Asset], theme: Theme
+) -> dict[str, str]:
     """Each kept asset's fallback HTML with the theme inlined as in the article (inside its root)."""
     kept = {asset.key for asset in assets}
     inlined = {}
@@ -186,12 +231,19 @@ def inline_fallbacks(fallbacks: dict[str, str], assets: list[Asset], theme: Them
     return inlined
 
 
-def render_markdown(text: str, config: SiteConfig, *, theme: Theme,
-                    path: Path | None = None, line_offset: int = 1,
-                    base_dir: Path | None = None) -> Document:
+def render_markdown(
+    text: str,
+    config: SiteConfig,
+    *,
+    theme: Theme,
+    path: Path | None = None,
+    line_offset: int = 1,
+    base_dir: Path | None = None,
+) -> Document:
     """Render Markdown alone (no header or footer): for tests, previews and plugins."""
-    ctx = new_context(config, text, theme=theme, path=path, line_offset=line_offset,
-                      base_dir=base_dir)
+    ctx = new_context(
+        config, text, theme=theme, path=path, line_offset=line_offset, base_dir=base_dir
+    )
     ctx.math = config.math is not False  # no post to say otherwise: "auto" reads math
     return finish(ctx, [render_part(text, ctx, path=path, line_offset=line_offset)], theme)
 
@@ -203,28 +255,55 @@ def article_theme(article: Article, config: SiteConfig) -> str:
     return config.theme
 
 
-def render_article(article: Article, config: SiteConfig, *, theme: Theme,
-                   header: Template | None = None, footer: Template | None = None) -> Document:
+def render_article(
+    article: Article,
+    config: SiteConfig,
+    *,
+    theme: Theme,
+    header: Template | None = None,
+    footer: Template | None = None,
+) -> Document:
     """The article's WeChat ``content``: site header, body, site footer, references.
 
     ``theme`` is the loaded theme (:func:`article_theme` names it); ``header`` and ``footer``
     the site's loaded templates (:func:`mdwx.render.header_footer.load_templates`).
     """
     lang = article.front_matter.get("lang")
-    ctx = new_context(config, article.body, theme=theme, path=article.path,
-                      line_offset=article.file_line(1), base_dir=article.path.parent,
-                      lang=lang if isinstance(lang, str) else "")
+    ctx = new_context(
+        config,
+        article.body,
+        theme=theme,
+        path=article.path,
+        line_offset=article.file_line(1),
+        base_dir=article.path.parent,
+        lang=lang if isinstance(lang, str) else "",
+    )
     ctx.math = article.math
-    values = {"author": article.author or config.author, "title": article.title,
-              "digest": article.digest, "slug": article.slug, "source_url": article.source_url}
+    values = {
+        "author": article.author or config.author,
+        "title": article.title,
+        "digest": article.digest,
+        "slug": article.slug,
+        "source_url": article.source_url,
+    }
     parts = {}
     for kind, template in (("header", header), ("body", None), ("footer", footer)):
         if kind == "body":
-            parts[kind] = render_part(article.body, ctx, path=article.path,
-                                      line_offset=article.file_line(1), base_dir=article.path.parent)
+            parts[kind] = render_part(
+                article.body,
+                ctx,
+                path=article.path,
+                line_offset=article.file_line(1),
+                base_dir=article.path.parent,
+            )
         elif template is not None:
-            html = render_part(fill(template.text, values), ctx, path=template.path, line_offset=1,
-                               base_dir=template.path.parent)
+            html = render_part(
+                fill(template.text, values),
+                ctx,
+                path=template.path,
+                line_offset=1,
+                base_dir=template.path.parent,
+            )
             parts[kind] = f'<section class="{kind}">{html}</section>'
     # The references list belongs to the article, so it comes before the site's footer.
     return finish(ctx, [parts.get("header", ""), parts["body"]], theme, parts.get("footer", ""))

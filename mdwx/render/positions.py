@@ -76,7 +76,11 @@ def locate_inline(state: StateCore) -> None:
         if block.type == "html_block" and ctx is not None and "<img" in block.content.lower():
             lines = _newlines(block.content)
             for offset in _raw_images_without_target(block.content):
-                ctx.warn(EMPTY_TARGET, code="empty-target", line=ctx.line_offset + block.map[0] + _line_of(lines, offset))
+                ctx.warn(
+                    EMPTY_TARGET,
+                    code="empty-target",
+                    line=ctx.line_offset + block.map[0] + _line_of(lines, offset),
+                )
         if block.type != "inline" or not block.children:
             continue
         _locate_children(block.children, _newlines(block.content), block.map[0], ctx)
@@ -86,8 +90,9 @@ def _newlines(text: str) -> list[int]:
     return [m.start() for m in _NEWLINE.finditer(text)] if "\n" in text else []
 
 
-def _locate_children(children: list[Token], newlines: list[int], first: int,
-                     ctx: RenderContext | None) -> None:
+def _locate_children(
+    children: list[Token], newlines: list[int], first: int, ctx: RenderContext | None
+) -> None:
     kept: list[Token] = []
     for token in children:
         offset = token.meta.get("offset") if token.meta else None

@@ -92,9 +92,17 @@ def content_security_policy(script: str, *, served: bool = False) -> str:
     can carry (``frame-ancestors``) and the page's own requests (``connect-src 'self'``).
     """
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    policy = ["default-src 'none'", f"script-src 'sha256-{digest}'", "style-src 'unsafe-inline'",
-              "img-src * data: blob: file:", "media-src * data: blob: file:", "font-src * data:",
-              "object-src 'none'", "base-uri 'none'", "form-action 'none'"]
+    policy = [
+        "default-src 'none'",
+        f"script-src 'sha256-{digest}'",
+        "style-src 'unsafe-inline'",
+        "img-src * data: blob: file:",
+        "media-src * data: blob: file:",
+        "font-src * data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ]
     if served:
         policy += ["connect-src 'self'", "frame-ancestors 'none'"]
     return "; ".join(policy)
@@ -112,26 +120,39 @@ def article_language(article: Article, config: SiteConfig) -> str:
     return lang if isinstance(lang, str) and lang else config.lang or detect_language(article.body)
 
 
-def meta_html(title: str, author: str, digest: str, cover: str | None = None, when: str = "") -> str:
+def meta_html(
+    title: str, author: str, digest: str, cover: str | None = None, when: str = ""
+) -> str:
     """The (made) cover, title, author, when it is scheduled and digest above the article, escaped."""
     digest_html = f'<div class="digest">{escape(digest)}</div>' if digest else ""
-    cover_html = (f'<img class="cover" src="{escape(cover)}" alt="cover made from the title">'
-                  if cover else "")
+    cover_html = (
+        f'<img class="cover" src="{escape(cover)}" alt="cover made from the title">'
+        if cover
+        else ""
+    )
     when_html = f'<div class="when">{escape(when)}</div>' if when else ""
-    return (f'{cover_html}<h1>{escape(title)}</h1><div class="by">{escape(author)}</div>'
-            f"{when_html}{digest_html}")
+    return (
+        f'{cover_html}<h1>{escape(title)}</h1><div class="by">{escape(author)}</div>'
+        f"{when_html}{digest_html}"
+    )
 
 
 def scheduled_words(article: Article, config: SiteConfig, lang: str) -> str:
-    """"scheduled for …" in the site's time zone when the post has ``publish_at``, else ""."""
+    """ "scheduled for …" in the site's time zone when the post has ``publish_at``, else ""."""
     if article.publish_at is None:
         return ""
     zone = site_zone(config.timezone)
     return words_for(lang)["scheduled"].format(time=date_time(article.publish_at, zone, lang))
 
 
-def preview_page(article: Article, content_html: str, config: SiteConfig, *, chars: int | None = None,
-                 cover: str | None = None) -> str:
+def preview_page(
+    article: Article,
+    content_html: str,
+    config: SiteConfig,
+    *,
+    chars: int | None = None,
+    cover: str | None = None,
+) -> str:
     """The article (title, author, digest, content) in a 390 px phone frame.
 
     ``chars`` is the count of visible text the page shows (default: that of ``content_html``:
@@ -150,8 +171,13 @@ def preview_page(article: Article, content_html: str, config: SiteConfig, *, cha
         csp=content_security_policy(SCRIPT),
         script=SCRIPT,
         title=escape(article.title),
-        meta=meta_html(article.title, article.author or config.author, article.digest, cover,
-                       scheduled_words(article, config, lang)),
+        meta=meta_html(
+            article.title,
+            article.author or config.author,
+            article.digest,
+            cover,
+            scheduled_words(article, config, lang),
+        ),
         content=content_html,
         chars=words["chars"].format(count=count),
     )

@@ -55,8 +55,12 @@ def close_hidden(ctx: RenderContext) -> str:
     hooks = ctx.raw_hooks
     if hooks is None or hooks.hidden is None:
         return ""
-    ctx.warn(f"<{hooks.hidden}> is never closed: shown as text, not as an element (write it "
-             "in backticks, or close it)", line=ctx.hidden_line, code="unclosed-hidden")
+    ctx.warn(
+        f"<{hooks.hidden}> is never closed: shown as text, not as an element (write it "
+        "in backticks, or close it)",
+        line=ctx.hidden_line,
+        code="unclosed-hidden",
+    )
     hooks.hidden = None
     return HIDDEN_UNCLOSED
 

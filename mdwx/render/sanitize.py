@@ -44,7 +44,6 @@ _BARE_AMP = re.compile(r"&(?!(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 
 
-
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -58,9 +57,18 @@ ALLOWED = _words(
     "h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp section small span strong sub "
     "sup table tbody td tfoot th thead tr u ul mp-miniprogram"
 )
-RENAMED = {"div": "section", "center": "section", "article": "section", "aside": "section",
-           "header": "section", "footer": "section", "main": "section", "nav": "section",
-           "strike": "s", "tt": "code"}
+RENAMED = {
+    "div": "section",
+    "center": "section",
+    "article": "section",
+    "aside": "section",
+    "header": "section",
+    "footer": "section",
+    "main": "section",
+    "nav": "section",
+    "strike": "s",
+    "tt": "code",
+}
 VOID = frozenset({"br", "hr", "img", "col"})
 GLOBAL_ATTRS = frozenset({"style", "title", "align", "dir", "lang"})
 TAG_ATTRS = {
@@ -71,8 +79,12 @@ TAG_ATTRS = {
     "col": {"span"},
     "colgroup": {"span"},
     "ol": {"start"},
-    "mp-miniprogram": {"data-miniprogram-appid", "data-miniprogram-path", "data-miniprogram-title",
-                       "data-miniprogram-imageurl"},
+    "mp-miniprogram": {
+        "data-miniprogram-appid",
+        "data-miniprogram-path",
+        "data-miniprogram-title",
+        "data-miniprogram-imageurl",
+    },
 }
 VIDEO_ATTRS = ("class", "data-vidtype", "data-mpvid", "allowfullscreen", "frameborder", "data-src")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "miniprogram", "mdwx-asset"})
@@ -155,7 +167,9 @@ def drop_hidden(html: str) -> str:
     while (start := html.find(HIDDEN_OPEN, position)) != -1:
         out.append(html[position:start])
         end = html.find(HIDDEN_CLOSE, start)
-        if end == -1 or html.find(HIDDEN_UNCLOSED, start, end) != -1:  # a tag name in prose: shown as written
+        if (
+            end == -1 or html.find(HIDDEN_UNCLOSED, start, end) != -1
+        ):  # a tag name in prose: shown as written
             position = start + len(HIDDEN_OPEN)
             continue
         position = end + len(HIDDEN_CLOSE)
@@ -192,7 +206,11 @@ def safe_url(url: str, *, image: bool = False) -> bool:
         return not compact.startswith("//") or image
     scheme = scheme.lower()
     if scheme == "data":
-        return image and compact.lower().startswith("data:image/") and "svg" not in compact[:20].lower()
+        return (
+            image
+            and compact.lower().startswith("data:image/")
+            and "svg" not in compact[:20].lower()
+        )
     return scheme in SAFE_SCHEMES
 
 
@@ -253,7 +271,9 @@ def _skip_content(html: str, name: str, start: int) -> int:
     return close.end() if close else len(html)
 
 
-def _hide(match: re.Match[str], html: str, name: str, hooks: Hooks, chained: bool) -> tuple[str, int]:
+def _hide(
+    match: re.Match[str], html: str, name: str, hooks: Hooks, chained: bool
+) -> tuple[str, int]:
     """A never-shown element opens at ``match``: skip to its close, or wait for it.
 
     Closed in this fragment: the element goes with its content. Otherwise, in a chain with

@@ -27,21 +27,42 @@ from functools import lru_cache
 # One known-value table of inherited properties: a sorted tuple of (property, value).
 State = tuple[tuple[str, str], ...]
 
-INHERITED = frozenset({
-    "color", "font-family", "font-size", "font-style", "font-weight", "font-variant",
-    "line-height", "letter-spacing", "word-spacing", "text-align", "text-indent",
-    "text-transform", "white-space", "word-break", "overflow-wrap", "word-wrap", "visibility",
-    "direction", "border-collapse", "cursor",
-})
+INHERITED = frozenset(
+    {
+        "color",
+        "font-family",
+        "font-size",
+        "font-style",
+        "font-weight",
+        "font-variant",
+        "line-height",
+        "letter-spacing",
+        "word-spacing",
+        "text-align",
+        "text-indent",
+        "text-transform",
+        "white-space",
+        "word-break",
+        "overflow-wrap",
+        "word-wrap",
+        "visibility",
+        "direction",
+        "border-collapse",
+        "cursor",
+    }
+)
 UNKNOWN = "?"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Inherited properties the user agent sets on an element (so its value is not the parent's).
 UA_INHERITED: dict[str, dict[str, str]] = {
     **{h: {"font-weight": "700", "font-size": UNKNOWN} for h in _HEADINGS},
     "th": {"font-weight": "700", "text-align": UNKNOWN},
-    "b": {"font-weight": UNKNOWN}, "strong": {"font-weight": UNKNOWN},
+    "b": {"font-weight": UNKNOWN},
+    "strong": {"font-weight": UNKNOWN},
     **{tag: {"font-style": "italic"} for tag in ("em", "i", "cite", "var", "dfn", "address")},
-    **{tag: {"font-family": UNKNOWN, "font-size": UNKNOWN} for tag in ("code", "kbd", "samp", "tt")},
+    **{
+        tag: {"font-family": UNKNOWN, "font-size": UNKNOWN} for tag in ("code", "kbd", "samp", "tt")
+    },
     "pre": {"font-family": UNKNOWN, "font-size": UNKNOWN, "white-space": "pre"},
     **{tag: {"white-space": "pre-wrap"} for tag in ("textarea", "listing", "xmp", "plaintext")},
     **{tag: {"font-size": UNKNOWN} for tag in ("small", "big", "sub", "sup")},
@@ -51,11 +72,32 @@ UA_INHERITED: dict[str, dict[str, str]] = {
     "caption": {"text-align": UNKNOWN},
     "nobr": {"white-space": UNKNOWN},
 }
-_BLOCKS = frozenset({
-    "section", "div", "p", "blockquote", "figure", "figcaption", "header", "footer", "article",
-    "aside", "nav", "main", "address", "hr", "pre", "ul", "ol", "dl", "dd", "dt", "center",
-    *_HEADINGS,
-})
+_BLOCKS = frozenset(
+    {
+        "section",
+        "div",
+        "p",
+        "blockquote",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "article",
+        "aside",
+        "nav",
+        "main",
+        "address",
+        "hr",
+        "pre",
+        "ul",
+        "ol",
+        "dl",
+        "dd",
+        "dt",
+        "center",
+        *_HEADINGS,
+    }
+)
 # Non-inherited user-agent defaults: (element, property) → value.
 UA_DEFAULTS: dict[tuple[str, str], str] = {
     **{(tag, "display"): "block" for tag in _BLOCKS},
@@ -66,8 +108,23 @@ UA_DEFAULTS: dict[tuple[str, str], str] = {
     # Elements the user agent gives no box spacing (unlike <p>, <blockquote>, <ul>, <figure>).
     **{(tag, side): "0" for tag in ("section", "div", "span") for side in ("margin", "padding")},
 }
-VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                  "source", "track", "wbr"})
+VOID = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 
 _LEADING_ZERO = re.compile(r"(?<![\w.])0+\.(\d)")
 _ZERO_UNIT = re.compile(r"(?<![\w.])0(?:px|em|rem|pt|vw|vh)(?![\w%])")
@@ -157,13 +214,28 @@ def prune_style(tag: str, style: str, parent: State) -> tuple[str, State]:
 PAGE: State = (("font-style", "normal"), ("font-weight", "400"), ("white-space", "normal"))
 # Elements that are blocks or table parts: whitespace between two of their tags is not laid
 # out (when white-space collapses), so it can go.
-BLOCK_BOUNDARIES = _BLOCKS | {"table", "thead", "tbody", "tfoot", "tr", "td", "th", "li",
-                              "caption", "colgroup", "col"}
+BLOCK_BOUNDARIES = _BLOCKS | {
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "li",
+    "caption",
+    "colgroup",
+    "col",
+}
 
 
 def is_block(name: str, style: str) -> bool:
     """Whether a ``name`` element with (pruned) ``style`` is laid out as a block or table part."""
-    return name in BLOCK_BOUNDARIES and "display:inline" not in style and "display:contents" not in style
+    return (
+        name in BLOCK_BOUNDARIES
+        and "display:inline" not in style
+        and "display:contents" not in style
+    )
 
 
 def collapses_newlines(state: State) -> bool:

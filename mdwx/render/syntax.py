@@ -58,8 +58,13 @@ def use_syntax(md: MarkdownIt, *, math: bool = True) -> MarkdownIt:
     md.use(autolink_plugin)  # bare URLs in Chinese text; first_last@host (see .autolink)
     md.use(footnote_plugin, inline=False)
     if math:
-        md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True,
-               allow_blank_lines=False)
+        md.use(
+            dollarmath_plugin,
+            allow_space=False,
+            allow_digits=False,
+            double_inline=True,
+            allow_blank_lines=False,
+        )
     md.use(admon_plugin)
     md.use(image_spaces_plugin)  # ![](a b.png) as Typora and Obsidian read it
     md.use(callouts_plugin)  # > [!TIP] 小技巧; titles in the article's language
@@ -149,7 +154,12 @@ def _first_h1_of_opening(text: str) -> tuple[str, int] | None:
 def _first_h1_in(text: str) -> tuple[str, int] | None:
     tokens = block_parser().parse(text)
     for index, token in enumerate(tokens):
-        if token.type == "heading_open" and token.tag == "h1" and token.level == 0 and token.markup == "#":
+        if (
+            token.type == "heading_open"
+            and token.tag == "h1"
+            and token.level == 0
+            and token.markup == "#"
+        ):
             title = tokens[index + 1].content.strip() if index + 1 < len(tokens) else ""
             if title and token.map:
                 return title, token.map[0]

@@ -27,26 +27,29 @@ _RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\)[^()]*)*))?\)")
 _URL = re.compile(r"url\(\s*[\"']?([^\"')]*)", re.I)
 # Selectors a browser applies by state or generated content: nothing to inline.
-_PSEUDO = re.compile(r"::?(before|after|hover|focus|focus-within|focus-visible|active|visited|link|"
-                     r"first-line|first-letter|placeholder|selection|marker|target|checked)\b", re.I)
+_PSEUDO = re.compile(
+    r"::?(before|after|hover|focus|focus-within|focus-visible|active|visited|link|"
+    r"first-line|first-letter|placeholder|selection|marker|target|checked)\b",
+    re.I,
+)
 WECHAT_IMAGE_HOSTS = ("https://mmbiz.qpic.cn/", "http://mmbiz.qpic.cn/")
 _HIDDEN_HINT = "WeChat keeps only inline styles with literal values; see docs/themes.md"
 
 #: ``--heading-style`` presets: rules for h2/h3 drawn in ``--primary``.
 HEADING_STYLES = {
     "underline": "h2 { border-left: none; border-bottom: 2px solid var(--primary); padding: 0 0 6px; }\n"
-                 "h3 { border-bottom: none; border-left: 4px solid var(--primary); padding: 0 0 0 8px; }\n",
+    "h3 { border-bottom: none; border-left: 4px solid var(--primary); padding: 0 0 0 8px; }\n",
     "bar": "h2 { border-bottom: none; border-left: 5px solid var(--primary); padding: 2px 0 2px 10px; }\n"
-           "h3 { border-left: none; border-bottom: none; padding: 0; color: var(--primary); }\n",
+    "h3 { border-left: none; border-bottom: none; padding: 0; color: var(--primary); }\n",
     "pill": "h2 { display: table; border-left: none; border-bottom: none; padding: 4px 14px; "
-            "border-radius: 16px; background: var(--primary); color: #ffffff; }\n"
-            "h3 { border-left: none; border-bottom: none; padding: 0; color: var(--primary); }\n",
+    "border-radius: 16px; background: var(--primary); color: #ffffff; }\n"
+    "h3 { border-left: none; border-bottom: none; padding: 0; color: var(--primary); }\n",
     "center": "h2 { border-left: none; border-bottom: 1px solid var(--primary); padding: 0 0 8px; "
-              "text-align: center; }\n"
-              "h3 { border-left: none; border-bottom: none; padding: 0; text-align: center; "
-              "color: var(--primary); }\n",
+    "text-align: center; }\n"
+    "h3 { border-left: none; border-bottom: none; padding: 0; text-align: center; "
+    "color: var(--primary); }\n",
     "plain": "h2 { border-left: none; border-bottom: none; padding: 0; }\n"
-             "h3 { border-left: none; border-bottom: none; padding: 0; }\n",
+    "h3 { border-left: none; border-bottom: none; padding: 0; }\n",
 }
 
 
@@ -85,12 +88,14 @@ def scan(text: str, path: Path) -> ThemeSource:
     css = _IMPORT.sub(lambda m: _import(source, m), css)
     at_rule = _AT_RULE.search(css)
     if at_rule:
-        raise source.fail(f"@{at_rule.group(1)} is refused: WeChat keeps no style sheet, so it could "
-                          "never apply", at_rule.start())
+        raise source.fail(
+            f"@{at_rule.group(1)} is refused: WeChat keeps no style sheet, so it could never apply",
+            at_rule.start(),
+        )
     out, position = [], 0
     for rule in _rules(css):
-        _outside(source, css[position:rule.start()], position)
-        out.append(_blank(css[position:rule.start()]))
+        _outside(source, css[position : rule.start()], position)
+        out.append(_blank(css[position : rule.start()]))
         out.append(_rule(source, rule))
         position = rule.end()
     _outside(source, css[position:], position)
@@ -121,12 +126,18 @@ def _rules(css: str) -> Iterator[re.Match[str]]:
 def _import(source: ThemeSource, match: re.Match[str]) -> str:
     value = match.group(1).strip()
     if value.lower().startswith("url("):
-        raise source.fail(f"@import {value} is refused: WeChat loads no style sheet", match.start(),
-                          hint='extend a theme by name instead: @import "default";')
+        raise source.fail(
+            f"@import {value} is refused: WeChat loads no style sheet",
+            match.start(),
+            hint='extend a theme by name instead: @import "default";',
+        )
     name = value.strip("\"'")
     if not name or name == value:
-        raise source.fail(f"@import {value}: give a theme name or file in quotes", match.start(),
-                          hint='for example @import "default";')
+        raise source.fail(
+            f"@import {value}: give a theme name or file in quotes",
+            match.start(),
+            hint='for example @import "default";',
+        )
     source.bases.append((name, source.line(match.start())))
     return _blank(match.group())
 
@@ -134,21 +145,29 @@ def _import(source: ThemeSource, match: re.Match[str]) -> str:
 def _outside(source: ThemeSource, text: str, offset: int) -> None:
     stray = re.search(r"\S", text)
     if stray:
-        raise source.fail(f"cannot read the CSS here ({text.strip()[:30]!r}): unbalanced braces?",
-                          offset + stray.start(), hint="every rule is 'selector { property: value; }'")
+        raise source.fail(
+            f"cannot read the CSS here ({text.strip()[:30]!r}): unbalanced braces?",
+            offset + stray.start(),
+            hint="every rule is 'selector { property: value; }'",
+        )
 
 
 def _rule(source: ThemeSource, rule: re.Match[str]) -> str:
     selector, body = rule.group(1), rule.group(2)
     pseudo = _PSEUDO.search(selector)
     if pseudo:
-        raise source.fail(f"the selector {selector.strip()!r} styles a state or generated content "
-                          f"(:{pseudo.group(1)}), which inline styles cannot", rule.start(1) + pseudo.start())
+        raise source.fail(
+            f"the selector {selector.strip()!r} styles a state or generated content "
+            f"(:{pseudo.group(1)}), which inline styles cannot",
+            rule.start(1) + pseudo.start(),
+        )
     start = rule.start(2)
     parts, position = [], 0
     for declaration in re.finditer(r"[^;]+;?", body):
         text = declaration.group()
-        parts.append(_declaration(source, text, start + declaration.start() + len(text) - len(text.lstrip())))
+        parts.append(
+            _declaration(source, text, start + declaration.start() + len(text) - len(text.lstrip()))
+        )
         position = declaration.end()
     parts.append(body[position:])
     kept = "".join(parts)
@@ -170,18 +189,26 @@ def _declaration(source: ThemeSource, text: str, offset: int) -> str:
     if prop == "position":
         raise source.fail("'position' is refused: WeChat removes it", offset)
     if "\\" in name + value:  # a CSS escape spells anything (e\78pression): no filter can follow it
-        raise source.fail(f"{prop}: {value.strip()[:40]} is refused: CSS escapes (\\) are not kept", offset,
-                          hint="write the characters themselves")
-    if prop in ("behavior", "-moz-binding") or re.search(r"expression\s*\(|javascript:", value, re.I):
+        raise source.fail(
+            f"{prop}: {value.strip()[:40]} is refused: CSS escapes (\\) are not kept",
+            offset,
+            hint="write the characters themselves",
+        )
+    if prop in ("behavior", "-moz-binding") or re.search(
+        r"expression\s*\(|javascript:", value, re.I
+    ):
         raise source.fail(f"{prop}: {value.strip()[:40]} is refused: no script in a theme", offset)
     named = [(f"url({m.group(1).strip()[:40]})", m.group(1)) for m in _URL.finditer(value)]
     # image-set('…' 1x), image(), cross-fade(), src() load a string as url() does
     named += [(f"{url[:40]!r} in {value.strip()[:30]}", url) for url in resource_urls(value)]
     for shown, url in named:
         if not url.strip().startswith(WECHAT_IMAGE_HOSTS):
-            raise source.fail(f"{shown} is refused: WeChat shows only pictures "
-                              "it hosts", offset, hint="upload the picture to WeChat (mmbiz.qpic.cn) "
-                              "and use that URL, or leave it out")
+            raise source.fail(
+                f"{shown} is refused: WeChat shows only pictures it hosts",
+                offset,
+                hint="upload the picture to WeChat (mmbiz.qpic.cn) "
+                "and use that URL, or leave it out",
+            )
     return text
 
 
@@ -200,22 +227,28 @@ def resolve_variables(chain: list[ThemeSource]) -> str:
     if style is not None:
         preset = HEADING_STYLES.get(style[0].strip("\"'"))
         if preset is None:
-            raise ConfigError(f"theme: --heading-style {style[0]!r} is not one of {', '.join(HEADING_STYLES)}",
-                              path=style[1].path, line=style[2])
+            raise ConfigError(
+                f"theme: --heading-style {style[0]!r} is not one of {', '.join(HEADING_STYLES)}",
+                path=style[1].path,
+                line=style[2],
+            )
         parts.append(_substitute(preset, style[1], values))
     return "\n".join(re.sub(r"[ \t]+\n", "\n", part).strip("\n") for part in parts) + "\n"
 
 
-def _substitute(css: str, source: ThemeSource, values: dict[str, tuple[str, ThemeSource, int]],
-                depth: int = 0) -> str:
+def _substitute(
+    css: str, source: ThemeSource, values: dict[str, tuple[str, ThemeSource, int]], depth: int = 0
+) -> str:
     def value(match: re.Match[str]) -> str:
         found = values.get(match.group(1))
         if found is not None:
             return _substitute(found[0], found[1], values, depth + 1) if depth < 8 else found[0]
         if match.group(2) is not None:
             return match.group(2).strip()
-        raise source.fail(f"var({match.group(1)}) is not defined in this theme or its bases",
-                          match.start() if depth == 0 else 0, hint="define it, e.g. :root { "
-                          f"{match.group(1)}: #333333; }}")
+        raise source.fail(
+            f"var({match.group(1)}) is not defined in this theme or its bases",
+            match.start() if depth == 0 else 0,
+            hint=f"define it, e.g. :root {{ {match.group(1)}: #333333; }}",
+        )
 
     return _VAR.sub(value, css)

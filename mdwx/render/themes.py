@@ -26,7 +26,9 @@ from mdwx.errors import ConfigError
 from mdwx.render.theme_css import ThemeSource, resolve_variables, scan
 
 _STYLE_COMMENT = re.compile(r"mdwx:\s*pygments-style\s*=\s*([\w-]+)")
-_CODE_COLOUR = re.compile(r'<section class="code" style="(?:[^"]*;)?\s*color:\s*(#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?)\s*(?:;|")')
+_CODE_COLOUR = re.compile(
+    r'<section class="code" style="(?:[^"]*;)?\s*color:\s*(#[0-9a-fA-F]{3}(?:[0-9a-fA-F]{3})?)\s*(?:;|")'
+)
 _DESCRIPTION = re.compile(r'/\*\s*mdwx theme "[^"]*":\s*([^\n*]+)')
 DEFAULT_PYGMENTS_STYLE = "friendly"
 MAX_DEPTH = 8  # themes extending themes: a loop or a longer chain stops here
@@ -83,10 +85,14 @@ def _site_file(value: str, root: Path | None) -> Path:
     base = Path(os.path.realpath(root or Path.cwd()))
     path = Path(os.path.realpath(base / os.path.expanduser(value)))
     if not path.is_relative_to(base):
-        raise ConfigError(f"theme {value!r} is outside the site", hint=f"keep theme files under {base}")
+        raise ConfigError(
+            f"theme {value!r} is outside the site", hint=f"keep theme files under {base}"
+        )
     if not path.is_file():
-        raise ConfigError(f"theme file {value!r} not found in the site",
-                          hint="give a .css path relative to the site root, or a built-in name (mdwx themes)")
+        raise ConfigError(
+            f"theme file {value!r} not found in the site",
+            hint="give a .css path relative to the site root, or a built-in name (mdwx themes)",
+        )
     return path
 
 
@@ -96,7 +102,10 @@ def _builtin(name: str, folder: Path) -> Path:
         from mdwx.source.suggest import closest
 
         known = ", ".join(theme_names()) or "none"
-        raise ConfigError(f"unknown theme {name!r}{closest(name, tuple(theme_names()))}", hint=f"known themes: {known}")
+        raise ConfigError(
+            f"unknown theme {name!r}{closest(name, tuple(theme_names()))}",
+            hint=f"known themes: {known}",
+        )
     return path
 
 
@@ -122,12 +131,21 @@ def _theme(name: str, path: Path, folder: Path, root: Path | None = None) -> The
     for source in chain:  # the most derived theme's choice wins
         found = _STYLE_COMMENT.search(source.text)
         style = found.group(1) if found else style
-    return Theme(name=name, css=css, pygments_style=style or DEFAULT_PYGMENTS_STYLE,
-                 code_colour=code_colour(css), path=path)
+    return Theme(
+        name=name,
+        css=css,
+        pygments_style=style or DEFAULT_PYGMENTS_STYLE,
+        code_colour=code_colour(css),
+        path=path,
+    )
 
 
-def _chain(path: Path, folder: Path, seen: list[tuple[Path, int | None]], root: Path | None = None,
-           ) -> list[ThemeSource]:
+def _chain(
+    path: Path,
+    folder: Path,
+    seen: list[tuple[Path, int | None]],
+    root: Path | None = None,
+) -> list[ThemeSource]:
     """The theme at ``path`` after its bases, most basic first.
 
     ``seen``: the themes extending it, each with the line of its ``@import`` naming the next;
@@ -139,10 +157,16 @@ def _chain(path: Path, folder: Path, seen: list[tuple[Path, int | None]], root: 
     names = " → ".join([*(p.name for p, _ in seen), path.name])
     where, line = seen[-1] if seen else (path, None)
     if any(p == path for p, _ in seen):
-        raise ConfigError(f"theme {path.name} extends itself through {names}", path=where, line=line)
+        raise ConfigError(
+            f"theme {path.name} extends itself through {names}", path=where, line=line
+        )
     if len(seen) >= MAX_DEPTH:
-        raise ConfigError(f"theme chain is longer than {MAX_DEPTH}: {names}", path=where, line=line,
-                          hint=f"let a theme extend at most {MAX_DEPTH} others in a row")
+        raise ConfigError(
+            f"theme chain is longer than {MAX_DEPTH}: {names}",
+            path=where,
+            line=line,
+            hint=f"let a theme extend at most {MAX_DEPTH} others in a row",
+        )
     source = scan(_theme_text(path, folder, root), path)
     sources: list[ThemeSource] = []
     for base, at in source.bases:
@@ -150,8 +174,12 @@ def _chain(path: Path, folder: Path, seen: list[tuple[Path, int | None]], root: 
             target = Path(os.path.realpath(path.parent / base))
             inside = root if root is not None else folder
             if not target.is_relative_to(Path(os.path.realpath(inside))):
-                raise ConfigError(f"base theme {base!r} is outside the site", path=path, line=at,
-                                  hint=f"keep theme files under {os.path.realpath(inside)}")
+                raise ConfigError(
+                    f"base theme {base!r} is outside the site",
+                    path=path,
+                    line=at,
+                    hint=f"keep theme files under {os.path.realpath(inside)}",
+                )
             if not target.is_file():
                 raise ConfigError(f"base theme {base!r} not found", path=path, line=at)
         else:
@@ -159,7 +187,9 @@ def _chain(path: Path, folder: Path, seen: list[tuple[Path, int | None]], root: 
                 target = _builtin(base, folder)
             except ConfigError as exc:
                 raise ConfigError(exc.message, path=path, line=at, hint=exc.hint) from None
-        sources += _chain(target, folder, [*seen, (path, at)], root if target.parent != folder else None)
+        sources += _chain(
+            target, folder, [*seen, (path, at)], root if target.parent != folder else None
+        )
     return [*sources, source]
 
 
@@ -171,14 +201,19 @@ def _theme_text(path: Path, folder: Path, root: Path | None) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError("not valid UTF-8", path=path, line=data[: exc.start].count(b"\n") + 1) from None
+        raise ConfigError(
+            "not valid UTF-8", path=path, line=data[: exc.start].count(b"\n") + 1
+        ) from None
 
 
 def code_colour(css: str) -> str | None:
     """The ``color`` the theme gives a code block, as the cascade decides (None: not a hex)."""
     import css_inline
 
-    probe = css_inline.inline_fragment('<section class="mdwx"><section class="code"></section></section>',
-                                       css, load_remote_stylesheets=False)
+    probe = css_inline.inline_fragment(
+        '<section class="mdwx"><section class="code"></section></section>',
+        css,
+        load_remote_stylesheets=False,
+    )
     found = _CODE_COLOUR.search(probe)
     return found.group(1).lower() if found else None

@@ -26,22 +26,32 @@ TITLES = {"en": "Contents", "zh": "目录"}
 
 
 def _plain(inline: Token) -> str:
-    return "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline")).strip()
+    return "".join(
+        c.content for c in inline.children or () if c.type in ("text", "code_inline")
+    ).strip()
 
 
 def _contents(state: StateCore) -> None:
     """Replace each marker paragraph with a ``toc`` token listing every heading (level, text)."""
     tokens = state.tokens
-    markers = [i for i in range(len(tokens) - 2) if tokens[i].type == "paragraph_open"
-               and tokens[i + 1].type == "inline" and _MARKER.fullmatch(tokens[i + 1].content.strip())]
+    markers = [
+        i
+        for i in range(len(tokens) - 2)
+        if tokens[i].type == "paragraph_open"
+        and tokens[i + 1].type == "inline"
+        and _MARKER.fullmatch(tokens[i + 1].content.strip())
+    ]
     if not markers:
         return
-    headings = [(int(tokens[i].tag[1]), _plain(tokens[i + 1])) for i in range(len(tokens) - 1)
-                if tokens[i].type == "heading_open" and tokens[i + 1].type == "inline"]
+    headings = [
+        (int(tokens[i].tag[1]), _plain(tokens[i + 1]))
+        for i in range(len(tokens) - 1)
+        if tokens[i].type == "heading_open" and tokens[i + 1].type == "inline"
+    ]
     for i in reversed(markers):
         toc = Token("toc", "section", 0, map=tokens[i].map, block=True)
         toc.meta = {"headings": [h for h in headings if h[1]]}
-        tokens[i:i + 3] = [toc]
+        tokens[i : i + 3] = [toc]
 
 
 def _render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
@@ -50,8 +60,10 @@ def _render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env
         return ""
     top = min(level for level, _ in headings)
     title = TITLES[language_family(context_of(env).lang)]
-    items = "".join(f'<p class="toc-item toc-{level - top + 1}">{escape(text, quote=False)}</p>\n'
-                    for level, text in headings)
+    items = "".join(
+        f'<p class="toc-item toc-{level - top + 1}">{escape(text, quote=False)}</p>\n'
+        for level, text in headings
+    )
     return f'<section class="toc"><p class="toc-title">{title}</p>\n{items}</section>\n'
 
 

@@ -47,7 +47,7 @@ def endpoint_name(path: str, query_string: bytes = b"") -> str:
     """The log name of a request: the API path after ``/cgi-bin/`` (video calls get
     ``:action``), ``mmbiz`` for images, ``s`` for the reader view, else the path."""
     if path.startswith(_API_PREFIX):
-        name = path[len(_API_PREFIX):]
+        name = path[len(_API_PREFIX) :]
         if name == _VIDEO_ENDPOINT:
             action = parse_qs(query_string.decode("latin-1")).get("action", [""])[0]
             return f"{name}:{action}"
@@ -78,9 +78,11 @@ class SandboxApp(Starlette):
 
         def record(probe: ResponseProbe) -> None:
             status = 0 if fault == "drop" else probe.status
-            control.record(RequestRecord(
-                scope["method"], path, endpoint, status, probe.errcode(), now(), fault
-            ))
+            control.record(
+                RequestRecord(
+                    scope["method"], path, endpoint, status, probe.errcode(), now(), fault
+                )
+            )
 
         probe = ResponseProbe(send, record)
         try:
@@ -132,7 +134,7 @@ def _host_name(host: str) -> str:
     """``[::1]:8765`` → ``::1``, ``Localhost:80`` → ``localhost``."""
     host = host.strip().lower()
     if host.startswith("["):
-        return host[1:host.find("]")] if "]" in host else host
+        return host[1 : host.find("]")] if "]" in host else host
     return host.rpartition(":")[0] if host.count(":") == 1 else host
 
 
@@ -146,17 +148,26 @@ def _refusal(scope: Scope, hosts: frozenset[str]) -> Any:
     """
     host = _header(scope, b"host")
     if host is None or _host_name(host) not in hosts:
-        return PlainTextResponse("unknown host: the sandbox answers only to its loopback address", 400)
+        return PlainTextResponse(
+            "unknown host: the sandbox answers only to its loopback address", 400
+        )
     if scope["method"] != "POST" or not scope["path"].startswith("/_sandbox/"):
         return None
     origin, site = _header(scope, b"origin"), _header(scope, b"sec-fetch-site")
-    if (origin is not None and _host_name(origin.partition("://")[2]) not in hosts) or \
-            site not in (None, "same-origin", "none"):
+    if (origin is not None and _host_name(origin.partition("://")[2]) not in hosts) or site not in (
+        None,
+        "same-origin",
+        "none",
+    ):
         return JSONResponse({"error": "cross-site request refused"}, status_code=403)
     kind = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
     length = _header(scope, b"content-length")
-    if kind != "application/json" and (length not in (None, "0") or _header(scope, b"transfer-encoding")):
-        return JSONResponse({"error": "the body must be JSON (Content-Type: application/json)"}, status_code=415)
+    if kind != "application/json" and (
+        length not in (None, "0") or _header(scope, b"transfer-encoding")
+    ):
+        return JSONResponse(
+            {"error": "the body must be JSON (Content-Type: application/json)"}, status_code=415
+        )
     return None
 
 
@@ -218,4 +229,3 @@ def create_app(settings: SandboxSettings, host: str = "127.0.0.1") -> Starlette:
     app.state.control = control
     app.state.store = Store(control, settings.state_path)
     return app
-

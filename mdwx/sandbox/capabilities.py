@@ -34,7 +34,9 @@ _TOKEN_ENDPOINTS = ("token", "stable_token")
 
 def denied(settings: SandboxSettings, endpoint: str) -> bool:
     """Whether the account lacks the permission ``endpoint`` needs."""
-    names = settings.denied_endpoints + (UNVERIFIED_DENIED if settings.account_kind == "unverified" else ())
+    names = settings.denied_endpoints + (
+        UNVERIFIED_DENIED if settings.account_kind == "unverified" else ()
+    )
     return any(endpoint == n or (n.endswith("/") and endpoint.startswith(n)) for n in names)
 
 

@@ -27,7 +27,9 @@ REPLY_MAX_CHARS = 600
 _CLOSED = "without comment privilege: comments are not open for this article"
 
 
-async def _message_call(request: Request, *, need_open: bool = True) -> tuple[dict[str, Any], int, int] | Response:
+async def _message_call(
+    request: Request, *, need_open: bool = True
+) -> tuple[dict[str, Any], int, int] | Response:
     """Token, body, and the (msg_data_id, index) it names: 40007 unknown, 88000 closed."""
     code = token_error(request)
     if code:
@@ -36,7 +38,11 @@ async def _message_call(request: Request, *, need_open: bool = True) -> tuple[di
     if isinstance(body, Response):
         return body
     msg_data_id, index = int_field(body, "msg_data_id"), int_field(body, "index", 0)
-    if msg_data_id is None and isinstance(body.get("msg_data_id"), str) and body["msg_data_id"].isdigit():
+    if (
+        msg_data_id is None
+        and isinstance(body.get("msg_data_id"), str)
+        and body["msg_data_id"].isdigit()
+    ):
         msg_data_id = int(body["msg_data_id"])
     store = request.app.state.store
     items = store.message_items(msg_data_id) if msg_data_id is not None else None
@@ -71,23 +77,48 @@ async def list_comments(request: Request) -> Response:
     if isinstance(call, Response):
         return call
     body, msg_data_id, index = call
-    begin, count, kind = int_field(body, "begin"), int_field(body, "count"), int_field(body, "type", 0)
+    begin, count, kind = (
+        int_field(body, "begin"),
+        int_field(body, "count"),
+        int_field(body, "type", 0),
+    )
     if begin is None or begin < 0 or count is None or not 1 <= count <= LIST_MAX:
         return wx_error(40097, f"invalid args: begin ≥ 0 and count 1..{LIST_MAX}")
     if kind not in (0, 1, 2):
         return wx_error(40097, "invalid args: type must be 0 (all), 1 (normal) or 2 (elected)")
     every = request.app.state.store.comments(msg_data_id, index)
     chosen = [c for c in every if kind == 0 or (kind == 2) == c.elected]
-    page = chosen[begin:begin + count]
-    return JSONResponse({"errcode": 0, "errmsg": "ok", "total": len(chosen), "comment": [
-        {"user_comment_id": c.user_comment_id, "openid": c.openid, "create_time": c.create_time,
-         "content": c.content, "comment_type": 1 if c.elected else 0,
-         **({"reply": {"content": c.reply, "create_time": c.reply_time}} if c.reply else {})}
-        for c in page]})
+    page = chosen[begin : begin + count]
+    return JSONResponse(
+        {
+            "errcode": 0,
+            "errmsg": "ok",
+            "total": len(chosen),
+            "comment": [
+                {
+                    "user_comment_id": c.user_comment_id,
+                    "openid": c.openid,
+                    "create_time": c.create_time,
+                    "content": c.content,
+                    "comment_type": 1 if c.elected else 0,
+                    **(
+                        {"reply": {"content": c.reply, "create_time": c.reply_time}}
+                        if c.reply
+                        else {}
+                    ),
+                }
+                for c in page
+            ],
+        }
+    )
 
 
-async def _comment_change(request: Request, assignments: str, values: tuple[Any, ...] = (),
-                          body_check: Callable[[dict[str, Any]], Response | None] | None = None) -> Response:
+async def _comment_change(
+    request: Request,
+    assignments: str,
+    values: tuple[Any, ...] = (),
+    body_check: Callable[[dict[str, Any]], Response | None] | None = None,
+) -> Response:
     call = await _message_call(request)
     if isinstance(call, Response):
         return call
@@ -99,7 +130,9 @@ async def _comment_change(request: Request, assignments: str, values: tuple[Any,
             return problem
         values = (str(body["content"]), int(request.app.state.control.now()))
     store = request.app.state.store
-    if comment_id is None or not store.change_comment(msg_data_id, index, comment_id, assignments, values):
+    if comment_id is None or not store.change_comment(
+        msg_data_id, index, comment_id, assignments, values
+    ):
         return wx_error(40097, "invalid args: no such user_comment_id")
     return wx_ok("ok")
 
@@ -109,7 +142,9 @@ def _reply_problem(body: dict[str, Any]) -> Response | None:
     if not isinstance(content, str) or not content.strip():
         return wx_error(44003, "empty content: a reply needs text")
     if len(content) > REPLY_MAX_CHARS:
-        return wx_error(45004, f"content size out of limit: a reply holds at most {REPLY_MAX_CHARS} characters")
+        return wx_error(
+            45004, f"content size out of limit: a reply holds at most {REPLY_MAX_CHARS} characters"
+        )
     return None
 
 
@@ -138,12 +173,23 @@ async def add_reader_comment(request: Request) -> Response:
     body = await read_json(request)
     if isinstance(body, Response):
         return body
-    msg_data_id, index, content = int_field(body, "msg_data_id"), int_field(body, "index", 0), body.get("content")
+    msg_data_id, index, content = (
+        int_field(body, "msg_data_id"),
+        int_field(body, "index", 0),
+        body.get("content"),
+    )
     store = request.app.state.store
     items = store.message_items(msg_data_id) if msg_data_id is not None else None
-    if items is None or index is None or not 0 <= index < len(items) or not isinstance(content, str):
-        return JSONResponse({"error": "needs a sent msg_data_id, an index of its articles and content"},
-                            status_code=400)
+    if (
+        items is None
+        or index is None
+        or not 0 <= index < len(items)
+        or not isinstance(content, str)
+    ):
+        return JSONResponse(
+            {"error": "needs a sent msg_data_id, an index of its articles and content"},
+            status_code=400,
+        )
     if not store.comments_open(msg_data_id, index):
         return JSONResponse({"error": "comments are not open for this article"}, status_code=409)
     openid = body.get("openid")

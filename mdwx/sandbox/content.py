@@ -84,7 +84,7 @@ class _ContentChecker(HTMLParser):
         href = a["href"].strip()
         if "data-miniprogram-appid" in a:
             if href:
-                self._refuse("mini-program links must have href=\"\"")
+                self._refuse('mini-program links must have href=""')
             return
         if href.startswith("#"):
             self._refuse("in-page anchors are not allowed")

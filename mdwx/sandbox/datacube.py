@@ -42,8 +42,13 @@ def daily_figures(msg_data_id: int, index: int, age: int) -> dict[str, int]:
     """One article's figures on the ``age``-th day after publication (0 = that day)."""
     seed = hashlib.sha256(f"{msg_data_id}:{index}".encode()).digest()
     reads = (200 + seed[0] * 8) // (age + 1)
-    return {"read_user": reads, "share_user": reads // 12, "zaikan_user": reads // 40,
-            "like_user": reads // 25, "collection_user": reads // 60}
+    return {
+        "read_user": reads,
+        "share_user": reads // 12,
+        "zaikan_user": reads // 40,
+        "like_user": reads // 25,
+        "collection_user": reads // 60,
+    }
 
 
 async def _range(request: Request) -> tuple[dt.date, dt.date] | Response:
@@ -58,7 +63,9 @@ async def _range(request: Request) -> tuple[dt.date, dt.date] | Response:
         return wx_error(61500, "date format error: begin_date and end_date are YYYY-MM-DD")
     today = dt.datetime.fromtimestamp(request.app.state.control.now(), _BEIJING).date()
     if begin > end or end >= today or (end - begin).days >= MAX_SPAN_DAYS:
-        return wx_error(61501, f"date range error: begin ≤ end ≤ yesterday, at most {MAX_SPAN_DAYS} days")
+        return wx_error(
+            61501, f"date range error: begin ≤ end ≤ yesterday, at most {MAX_SPAN_DAYS} days"
+        )
     return begin, end
 
 
@@ -68,18 +75,29 @@ def _articles(request: Request) -> list[tuple[int, int, str, dt.date]]:
     for record in request.app.state.store.publications():
         if record.succeeded:
             day = dt.datetime.fromtimestamp(record.submitted_at, _BEIJING).date()
-            out += [(record.msg_data_id, i, str(a.get("title") or ""), day) for i, a in enumerate(record.items)]
+            out += [
+                (record.msg_data_id, i, str(a.get("title") or ""), day)
+                for i, a in enumerate(record.items)
+            ]
     return out
 
 
-def _daily(request: Request, begin: dt.date, end: dt.date, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+def _daily(
+    request: Request, begin: dt.date, end: dt.date, fields: tuple[str, ...]
+) -> list[dict[str, Any]]:
     rows = []
     for msg_data_id, index, title, published in _articles(request):
         day = max(begin, published)
         while day <= end:
             figures = daily_figures(msg_data_id, index, (day - published).days)
-            rows.append({"ref_date": day.isoformat(), "msgid": f"{msg_data_id}_{index + 1}", "title": title,
-                         "detail": {name: figures[name] for name in fields}})
+            rows.append(
+                {
+                    "ref_date": day.isoformat(),
+                    "msgid": f"{msg_data_id}_{index + 1}",
+                    "title": title,
+                    "detail": {name: figures[name] for name in fields},
+                }
+            )
             day += dt.timedelta(days=1)
     return rows
 
@@ -116,8 +134,14 @@ async def getarticletotaldetail(request: Request) -> Response:
             for name, value in daily_figures(msg_data_id, index, age).items():
                 total[name] = total.get(name, 0) + value
         total["comment_count"] = store.comment_count(msg_data_id, index)
-        rows.append({"ref_date": published.isoformat(), "msgid": f"{msg_data_id}_{index + 1}", "title": title,
-                     "detail": total})
+        rows.append(
+            {
+                "ref_date": published.isoformat(),
+                "msgid": f"{msg_data_id}_{index + 1}",
+                "title": title,
+                "detail": total,
+            }
+        )
     return JSONResponse({"list": rows, "is_delay": False})
 
 

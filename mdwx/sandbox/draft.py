@@ -55,7 +55,11 @@ def paging(body: dict[str, Any]) -> tuple[int, int, bool] | Response:
 
 
 def shown_items(
-    request: Request, key: str, items: list[dict[str, Any]], *, no_content: bool = False,
+    request: Request,
+    key: str,
+    items: list[dict[str, Any]],
+    *,
+    no_content: bool = False,
     deleted: list[int] | None = None,
 ) -> list[dict[str, Any]]:
     """``news_item`` as WeChat answers it: each ARTICLE plus its reader ``url`` (``/s/<key>
@@ -131,11 +135,13 @@ async def get(request: Request) -> Response:
     if isinstance(call, Response):
         return call
     _, draft = call
-    return JSONResponse({
-        "news_item": shown_items(request, draft.media_id, draft.items),
-        "create_time": draft.created,
-        "update_time": draft.updated,
-    })
+    return JSONResponse(
+        {
+            "news_item": shown_items(request, draft.media_id, draft.items),
+            "create_time": draft.created,
+            "update_time": draft.updated,
+        }
+    )
 
 
 async def delete(request: Request) -> Response:
@@ -162,21 +168,25 @@ async def batchget(request: Request) -> Response:
         return page
     offset, size, no_content = page
     drafts = request.app.state.store.drafts()
-    chosen = drafts[offset:offset + size]
-    return JSONResponse({
-        "total_count": len(drafts),
-        "item_count": len(chosen),
-        "item": [
-            {
-                "media_id": d.media_id,
-                "content": {
-                    "news_item": shown_items(request, d.media_id, d.items, no_content=no_content)
-                },
-                "update_time": d.updated,
-            }
-            for d in chosen
-        ],
-    })
+    chosen = drafts[offset : offset + size]
+    return JSONResponse(
+        {
+            "total_count": len(drafts),
+            "item_count": len(chosen),
+            "item": [
+                {
+                    "media_id": d.media_id,
+                    "content": {
+                        "news_item": shown_items(
+                            request, d.media_id, d.items, no_content=no_content
+                        )
+                    },
+                    "update_time": d.updated,
+                }
+                for d in chosen
+            ],
+        }
+    )
 
 
 DRAFT_ROUTES = [

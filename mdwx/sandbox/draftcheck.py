@@ -102,12 +102,15 @@ def _news_text_error(request: Request, art: dict[str, Any]) -> Response | None:
         return error
     author = art.get("author", "")
     if len(author) > s.draft_author_max_chars:
-        return wx_error(45110, f"author size out of limit: {len(author)} > {s.draft_author_max_chars}")
+        return wx_error(
+            45110, f"author size out of limit: {len(author)} > {s.draft_author_max_chars}"
+        )
     digest = art.get("digest", "")
     size = len(digest.encode("utf-8")) if s.draft_digest_unit == "bytes" else len(digest)
     if size > s.draft_digest_max:
         return wx_error(
-            45004, f"description size out of limit: {size} {s.draft_digest_unit} > {s.draft_digest_max}"
+            45004,
+            f"description size out of limit: {size} {s.draft_digest_unit} > {s.draft_digest_max}",
         )
     return None
 
@@ -147,7 +150,9 @@ def _image_list_error(request: Request, art: dict[str, Any]) -> Response | list[
     images = info.get("image_list") if isinstance(info, dict) else None
     if not isinstance(images, list) or not 1 <= len(images) <= limit:
         count = len(images) if isinstance(images, list) else 0
-        return wx_error(40097, f"invalid args: image_info.image_list holds 1..{limit} images, not {count}")
+        return wx_error(
+            40097, f"invalid args: image_info.image_list holds 1..{limit} images, not {count}"
+        )
     records = []
     for number, entry in enumerate(images, 1):
         media_id = entry.get("image_media_id") if isinstance(entry, dict) else None
@@ -169,7 +174,9 @@ def _cover_info_error(art: dict[str, Any], first: ImageRecord) -> Response | Non
         name = crop.get("ratio") if isinstance(crop, dict) else None
         ratio = NEWSPIC_RATIOS.get(name) if isinstance(name, str) else None
         if ratio is None:
-            return wx_error(40097, f"invalid args: crop ratio must be one of {list(NEWSPIC_RATIOS)}")
+            return wx_error(
+                40097, f"invalid args: crop ratio must be one of {list(NEWSPIC_RATIOS)}"
+            )
         problem = crop_problem([crop.get(k) for k in ("x1", "y1", "x2", "y2")], ratio, first)
         if problem is not None:
             return wx_error(40097, f"invalid args: cover_info crop {crop['ratio']} {problem}")

@@ -75,9 +75,7 @@ class DraftStoreMixin:
     def drafts(self, *, any_state: bool = False) -> list[DraftRecord]:
         """The draft box, most recently changed first (as ``draft/batchget`` lists it)."""
         with self._tx() as db:
-            rows = db.execute(
-                "SELECT * FROM drafts ORDER BY updated DESC, rowid DESC"
-            ).fetchall()
+            rows = db.execute("SELECT * FROM drafts ORDER BY updated DESC, rowid DESC").fetchall()
         return [_draft_record(r) for r in rows if any_state or r["state"] == "draft"]
 
     # --- publications -----------------------------------------------------------------
@@ -98,9 +96,16 @@ class DraftStoreMixin:
             db.execute(
                 "INSERT INTO publications (publish_id, msg_data_id, article_id, media_id, items,"
                 " submitted, outcome, fail_idx) VALUES (?,?,?,?,?,?,?,?)",
-                (publish_id, msg_data_id, secrets.token_urlsafe(24), media_id,
-                 json.dumps(draft.items, ensure_ascii=False), self.control.now(), s.publish_outcome,
-                 json.dumps(fail_idx)),
+                (
+                    publish_id,
+                    msg_data_id,
+                    secrets.token_urlsafe(24),
+                    media_id,
+                    json.dumps(draft.items, ensure_ascii=False),
+                    self.control.now(),
+                    s.publish_outcome,
+                    json.dumps(fail_idx),
+                ),
             )
         return self.publication(publish_id)  # type: ignore[return-value]
 

@@ -119,21 +119,25 @@ async def batchget(request: Request) -> Response:
         return page
     offset, size, no_content = page
     published = [p for p in request.app.state.store.publications() if p.succeeded]
-    chosen = published[offset:offset + size]
-    return JSONResponse({
-        "total_count": len(published),
-        "item_count": len(chosen),
-        "item": [
-            {
-                "article_id": p.article_id,
-                "content": {"news_item": shown_items(
-                    request, p.article_id, p.items, no_content=no_content, deleted=p.deleted
-                )},
-                "update_time": int(p.submitted_at),
-            }
-            for p in chosen
-        ],
-    })
+    chosen = published[offset : offset + size]
+    return JSONResponse(
+        {
+            "total_count": len(published),
+            "item_count": len(chosen),
+            "item": [
+                {
+                    "article_id": p.article_id,
+                    "content": {
+                        "news_item": shown_items(
+                            request, p.article_id, p.items, no_content=no_content, deleted=p.deleted
+                        )
+                    },
+                    "update_time": int(p.submitted_at),
+                }
+                for p in chosen
+            ],
+        }
+    )
 
 
 FREEPUBLISH_ROUTES = [

@@ -36,17 +36,37 @@ async def _checked(request: Request, *, body: bool = True) -> dict[str, Any] | R
 def _image_items(request: Request) -> list[dict[str, Any]]:
     base = str(request.base_url).rstrip("/")
     store = request.app.state.store
-    real = [{"media_id": r["media_id"], "name": f"{r['id'][:12]}.{r['ext']}", "update_time": int(r["created"]),
-             "url": f"{base}/mmbiz/{r['id']}.{r['ext']}"} for r in store.library_images()]
+    real = [
+        {
+            "media_id": r["media_id"],
+            "name": f"{r['id'][:12]}.{r['ext']}",
+            "update_time": int(r["created"]),
+            "url": f"{base}/mmbiz/{r['id']}.{r['ext']}",
+        }
+        for r in store.library_images()
+    ]
     extra = request.app.state.control.settings.material_preloaded
-    return real + [{"media_id": f"preloaded-{n:06d}", "name": f"IMG_{n:06d}.jpg",
-                    "update_time": _PRELOADED_EPOCH - n, "url": f"{base}/mmbiz/preloaded-{n:06d}.jpg"}
-                   for n in range(extra)]
+    return real + [
+        {
+            "media_id": f"preloaded-{n:06d}",
+            "name": f"IMG_{n:06d}.jpg",
+            "update_time": _PRELOADED_EPOCH - n,
+            "url": f"{base}/mmbiz/preloaded-{n:06d}.jpg",
+        }
+        for n in range(extra)
+    ]
 
 
 def _video_items(request: Request) -> list[dict[str, Any]]:
-    return [{"media_id": r["media_id"], "name": r["title"] or "video", "update_time": int(r["saved"] or 0),
-             "url": ""} for r in request.app.state.store.library_videos()]
+    return [
+        {
+            "media_id": r["media_id"],
+            "name": r["title"] or "video",
+            "update_time": int(r["saved"] or 0),
+            "url": "",
+        }
+        for r in request.app.state.store.library_videos()
+    ]
 
 
 async def get_materialcount(request: Request) -> Response:
@@ -54,12 +74,14 @@ async def get_materialcount(request: Request) -> Response:
     if isinstance(body, Response):
         return body
     store, settings = request.app.state.store, request.app.state.control.settings
-    return JSONResponse({
-        "voice_count": 0,
-        "video_count": len(store.library_videos()),
-        "image_count": len(store.library_images()) + settings.material_preloaded,
-        "news_count": 0,
-    })
+    return JSONResponse(
+        {
+            "voice_count": 0,
+            "video_count": len(store.library_videos()),
+            "image_count": len(store.library_images()) + settings.material_preloaded,
+            "news_count": 0,
+        }
+    )
 
 
 async def batchget_material(request: Request) -> Response:
@@ -71,8 +93,14 @@ async def batchget_material(request: Request) -> Response:
         return wx_error(40004, "invalid media type: type must be image, video, voice or news")
     if offset is None or offset < 0 or count is None or not 1 <= count <= PAGE_MAX:
         return wx_error(40097, f"invalid args: offset ≥ 0 and count 1..{PAGE_MAX}")
-    items = _image_items(request) if kind == "image" else _video_items(request) if kind == "video" else []
-    chosen = items[offset:offset + count]
+    items = (
+        _image_items(request)
+        if kind == "image"
+        else _video_items(request)
+        if kind == "video"
+        else []
+    )
+    chosen = items[offset : offset + count]
     return JSONResponse({"total_count": len(items), "item_count": len(chosen), "item": chosen})
 
 

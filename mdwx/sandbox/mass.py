@@ -78,8 +78,10 @@ async def preview(request: Request) -> Response:
     wxname, touser = body.get("towxname"), body.get("touser")
     if not isinstance(wxname, str) and not isinstance(touser, str):
         return wx_error(40097, "invalid args: towxname or touser required")
-    openid = store.follower(wxname=wxname if isinstance(wxname, str) else None,
-                            openid=touser if isinstance(touser, str) else None)
+    openid = store.follower(
+        wxname=wxname if isinstance(wxname, str) else None,
+        openid=touser if isinstance(touser, str) else None,
+    )
     if openid is None:
         return wx_error(43004, "require subscribe: the receiver does not follow the account")
     news = _news(request, body)
@@ -106,8 +108,7 @@ def _clientmsgid(request: Request, body: dict[str, Any]) -> str | Response:
         return value
     if request.app.state.control.now() - earlier.created < CLIENTMSGID_RETRY_GAP:
         return wx_error(45066, "same clientmsgid retry too fast")
-    return JSONResponse({"errcode": 45065, "errmsg": "clientmsgid exist",
-                         "msg_id": earlier.msg_id})
+    return JSONResponse({"errcode": 45065, "errmsg": "clientmsgid exist", "msg_id": earlier.msg_id})
 
 
 def _deliverable(request: Request, targets: list[str]) -> list[str] | Response:
@@ -119,8 +120,9 @@ def _deliverable(request: Request, targets: list[str]) -> list[str] | Response:
     return reached or wx_error(45028, "has no masssend quota")
 
 
-async def _take(request: Request, body: dict[str, Any], targets: list[str], *,
-                to_all: bool, tag_id: int | None) -> Response:
+async def _take(
+    request: Request, body: dict[str, Any], targets: list[str], *, to_all: bool, tag_id: int | None
+) -> Response:
     clientmsgid = _clientmsgid(request, body)
     if isinstance(clientmsgid, Response):
         return clientmsgid
@@ -132,12 +134,14 @@ async def _take(request: Request, body: dict[str, Any], targets: list[str], *,
         return reached
     store = request.app.state.store
     media_id, items = news
-    record = store.add_mass_send(media_id, items, reached, to_all=to_all, tag_id=tag_id,
-                                 clientmsgid=clientmsgid)
+    record = store.add_mass_send(
+        media_id, items, reached, to_all=to_all, tag_id=tag_id, clientmsgid=clientmsgid
+    )
     if store.draft(media_id) is not None:  # a sent draft leaves the box, as a published one
         store.take_draft(media_id)
-    return wx_ok("send job submission success", msg_id=record.msg_id,
-                 msg_data_id=record.msg_data_id)
+    return wx_ok(
+        "send job submission success", msg_id=record.msg_id, msg_data_id=record.msg_data_id
+    )
 
 
 async def sendall(request: Request) -> Response:
@@ -216,14 +220,27 @@ async def tags_get(request: Request) -> Response:
     if code:
         return wx_error(code)
     tags = request.app.state.store.tags()
-    return JSONResponse({"tags": [{"id": tid, "name": name, "count": len(members)}
-                                  for tid, (name, members) in sorted(tags.items())]})
+    return JSONResponse(
+        {
+            "tags": [
+                {"id": tid, "name": name, "count": len(members)}
+                for tid, (name, members) in sorted(tags.items())
+            ]
+        }
+    )
 
 
 def _shown(message: InboxMessage, names: dict[str, str]) -> dict[str, Any]:
-    return {"kind": message.kind, "to": names.get(message.openid, ""), "openid": message.openid,
-            "msg_id": message.msg_id, "media_id": message.media_id, "titles": message.titles,
-            "time": message.time, "deleted": message.deleted}
+    return {
+        "kind": message.kind,
+        "to": names.get(message.openid, ""),
+        "openid": message.openid,
+        "msg_id": message.msg_id,
+        "media_id": message.media_id,
+        "titles": message.titles,
+        "time": message.time,
+        "deleted": message.deleted,
+    }
 
 
 async def inbox(request: Request) -> Response:
@@ -248,8 +265,10 @@ def inbox_html(store: Any) -> str:
     for message in store.inbox():
         titles = "、".join(html.escape(t) for t in message.titles)
         gone = f" (deleted: {', '.join(map(str, message.deleted))})" if message.deleted else ""
-        rows.append(f"<li>{html.escape(names.get(message.openid, message.openid))} ← "
-                    f"{html.escape(message.kind)}: {titles}{html.escape(gone)}</li>")
+        rows.append(
+            f"<li>{html.escape(names.get(message.openid, message.openid))} ← "
+            f"{html.escape(message.kind)}: {titles}{html.escape(gone)}</li>"
+        )
     listing = "<ul>" + "".join(rows) + "</ul>" if rows else "<p>No message yet.</p>"
     return "<h2>Followers' phones (previews and 群发)</h2>" + listing
 

@@ -115,12 +115,22 @@ class MassStoreMixin:
     def tags(self) -> dict[int, tuple[str, list[str]]]:
         """tag id → (name, OpenIDs): 星标组 holds the first follower, 读者 the first half."""
         openids = [oid for oid, _ in self.followers()]
-        return {STAR_TAG: ("星标组", openids[:1]),
-                READERS_TAG: ("读者", openids[:(len(openids) + 1) // 2])}
+        return {
+            STAR_TAG: ("星标组", openids[:1]),
+            READERS_TAG: ("读者", openids[: (len(openids) + 1) // 2]),
+        }
 
     # --- sends ------------------------------------------------------------------------
-    def add_mass_send(self, media_id: str, items: list[dict[str, Any]], recipients: list[str],
-                      *, to_all: bool, tag_id: int | None, clientmsgid: str) -> MassRecord:
+    def add_mass_send(
+        self,
+        media_id: str,
+        items: list[dict[str, Any]],
+        recipients: list[str],
+        *,
+        to_all: bool,
+        tag_id: int | None,
+        clientmsgid: str,
+    ) -> MassRecord:
         s, t = self.control.settings, self.control.now()
         confirm_at = fail_at = None
         if s.mass_protection and to_all:
@@ -134,9 +144,20 @@ class MassStoreMixin:
                 "INSERT INTO mass_sends (msg_id, msg_data_id, media_id, items, to_all, tag_id,"
                 " recipients, clientmsgid, created, confirm_at, fail_at, send_seconds)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (msg_id, 2_247_483_648 + secrets.randbelow(10**9), media_id,
-                 json.dumps(items, ensure_ascii=False), int(to_all), tag_id,
-                 json.dumps(recipients), clientmsgid, t, confirm_at, fail_at, s.mass_send_seconds),
+                (
+                    msg_id,
+                    2_247_483_648 + secrets.randbelow(10**9),
+                    media_id,
+                    json.dumps(items, ensure_ascii=False),
+                    int(to_all),
+                    tag_id,
+                    json.dumps(recipients),
+                    clientmsgid,
+                    t,
+                    confirm_at,
+                    fail_at,
+                    s.mass_send_seconds,
+                ),
             )
         found = self.mass_send(msg_id)
         assert found is not None
@@ -167,8 +188,9 @@ class MassStoreMixin:
         with self._tx() as db:
             row = db.execute("SELECT deleted FROM mass_sends WHERE msg_id=?", (msg_id,)).fetchone()
             deleted = sorted(set(json.loads(row["deleted"])) | set(numbers))
-            db.execute("UPDATE mass_sends SET deleted=? WHERE msg_id=?",
-                       (json.dumps(deleted), msg_id))
+            db.execute(
+                "UPDATE mass_sends SET deleted=? WHERE msg_id=?", (json.dumps(deleted), msg_id)
+            )
 
     def take_draft(self, media_id: str) -> None:
         """A sent draft leaves the box (its row stays, ``state='sent'``)."""
@@ -182,25 +204,34 @@ class MassStoreMixin:
     def sends_today(self) -> int:
         """Sends taken today (Beijing time) that have not failed: a 订阅号's quota is one."""
         today = _day(self.control.now())
-        return sum(1 for m in self.mass_sends()
-                   if _day(m.created) == today and m.msg_status != SEND_FAIL)
+        return sum(
+            1 for m in self.mass_sends() if _day(m.created) == today and m.msg_status != SEND_FAIL
+        )
 
     def received_this_month(self, openid: str) -> int:
         """Mass messages ``openid`` got this calendar month (Beijing time)."""
         month = _month(self.control.now())
-        return sum(1 for m in self.mass_sends()
-                   if openid in m.recipients and _month(m.created) == month
-                   and m.msg_status != SEND_FAIL)
+        return sum(
+            1
+            for m in self.mass_sends()
+            if openid in m.recipients and _month(m.created) == month and m.msg_status != SEND_FAIL
+        )
 
     def _mass_record(self, row: sqlite3.Row) -> MassRecord:
         items = json.loads(row["items"])
         deleted = json.loads(row["deleted"])
         return MassRecord(
-            msg_id=row["msg_id"], msg_data_id=row["msg_data_id"], media_id=row["media_id"],
-            to_all=bool(row["to_all"]), tag_id=row["tag_id"],
-            recipients=json.loads(row["recipients"]), clientmsgid=row["clientmsgid"] or "",
-            created=row["created"], msg_status=self._mass_status(row, len(items), len(deleted)),
-            items=items, deleted=deleted,
+            msg_id=row["msg_id"],
+            msg_data_id=row["msg_data_id"],
+            media_id=row["media_id"],
+            to_all=bool(row["to_all"]),
+            tag_id=row["tag_id"],
+            recipients=json.loads(row["recipients"]),
+            clientmsgid=row["clientmsgid"] or "",
+            created=row["created"],
+            msg_status=self._mass_status(row, len(items), len(deleted)),
+            items=items,
+            deleted=deleted,
         )
 
     def _mass_status(self, row: sqlite3.Row, count: int, deleted: int) -> str:
@@ -216,9 +247,16 @@ class MassStoreMixin:
     def add_preview(self, openid: str, media_id: str, items: list[dict[str, Any]]) -> int:
         msg_id = 1_000_000_000 + secrets.randbelow(10**9)
         with self._tx() as db:
-            db.execute("INSERT INTO previews VALUES (?,?,?,?,?)",
-                       (msg_id, openid, media_id, json.dumps(items, ensure_ascii=False),
-                        self.control.now()))
+            db.execute(
+                "INSERT INTO previews VALUES (?,?,?,?,?)",
+                (
+                    msg_id,
+                    openid,
+                    media_id,
+                    json.dumps(items, ensure_ascii=False),
+                    self.control.now(),
+                ),
+            )
         return msg_id
 
     def previews_today(self) -> int:
@@ -232,13 +270,25 @@ class MassStoreMixin:
         previews, and mass messages once their send is not failed."""
         with self._tx() as db:
             rows = db.execute("SELECT * FROM previews ORDER BY at, rowid").fetchall()
-        out = [InboxMessage("preview", r["openid"], r["msg_id"], r["media_id"],
-                            [str(i.get("title", "")) for i in json.loads(r["items"])], r["at"])
-               for r in rows if openid is None or r["openid"] == openid]
+        out = [
+            InboxMessage(
+                "preview",
+                r["openid"],
+                r["msg_id"],
+                r["media_id"],
+                [str(i.get("title", "")) for i in json.loads(r["items"])],
+                r["at"],
+            )
+            for r in rows
+            if openid is None or r["openid"] == openid
+        ]
         for m in self.mass_sends():
             if m.msg_status in (SEND_FAIL, SENDING):
                 continue
             titles = [str(i.get("title", "")) for i in m.items]
-            out += [InboxMessage("mass", oid, m.msg_id, m.media_id, titles, m.created, m.deleted)
-                    for oid in m.recipients if openid is None or oid == openid]
+            out += [
+                InboxMessage("mass", oid, m.msg_id, m.media_id, titles, m.created, m.deleted)
+                for oid in m.recipients
+                if openid is None or oid == openid
+            ]
         return sorted(out, key=lambda message: message.time)

@@ -90,7 +90,11 @@ async def _checked_upload(request: Request, rules: _Rules) -> _Checked | Respons
 def _store_image(request: Request, kind: str, checked: _Checked) -> tuple[str | None, str]:
     store = request.app.state.store
     record = store.add_image(
-        kind, checked.data, checked.ext, checked.mime, checked.size,
+        kind,
+        checked.data,
+        checked.ext,
+        checked.mime,
+        checked.size,
         hashlib.sha1(checked.data).hexdigest(),
     )
     base = str(request.base_url).rstrip("/")

@@ -39,7 +39,9 @@ def _text_error(request: Request, art: dict[str, Any]) -> Response | None:
         return wx_error(45003, f"title size out of limit: {count} (1..{s.title_max_chars})")
     digest = art.get("digest", "")
     if len(digest) > s.digest_max_chars:
-        return wx_error(45004, f"description size out of limit: {len(digest)} > {s.digest_max_chars}")
+        return wx_error(
+            45004, f"description size out of limit: {len(digest)} > {s.digest_max_chars}"
+        )
     return None
 
 
@@ -49,7 +51,9 @@ def _content_error(request: Request, content: Any) -> Response | None:
         return wx_error(44003, "empty news data: content required")
     size = len(content.encode("utf-8"))
     if (s.content_max_chars and len(content) > s.content_max_chars) or size > s.content_max_bytes:
-        return wx_error(45002, f"content size out of limit: {len(content)} characters, {size} bytes")
+        return wx_error(
+            45002, f"content size out of limit: {len(content)} characters, {size} bytes"
+        )
     problem = content_problem(request, content)
     if problem is not None:
         return wx_error(45166, f"invalid content: {problem}")
@@ -94,10 +98,14 @@ async def uploadnews(request: Request) -> Response:
     if error is not None:
         return error
     media_id, created = request.app.state.store.add_article(articles)
-    return JSONResponse({
-        "type": "news", "media_id": media_id, "create_at": created,
-        "item": [{"index": 0, "ad_count": 0}],
-    })
+    return JSONResponse(
+        {
+            "type": "news",
+            "media_id": media_id,
+            "create_at": created,
+            "item": [{"index": 0, "ad_count": 0}],
+        }
+    )
 
 
 async def _article_call(request: Request) -> tuple[dict[str, Any], Any] | Response:

@@ -61,7 +61,8 @@ class ReachStoreMixin:
         with self._tx() as db:
             return db.execute(
                 "SELECT id, media_id, ext, created FROM images WHERE kind IN (?, ?)"
-                " ORDER BY created DESC, rowid DESC", IMAGE_KINDS,
+                " ORDER BY created DESC, rowid DESC",
+                IMAGE_KINDS,
             ).fetchall()
 
     def library_videos(self) -> list[sqlite3.Row]:
@@ -92,8 +93,9 @@ class ReachStoreMixin:
 
     def comments_open(self, msg_data_id: int, idx: int) -> bool:
         with self._tx() as db:
-            row = db.execute("SELECT open FROM comment_switch WHERE msg_data_id=? AND idx=?",
-                             (msg_data_id, idx)).fetchone()
+            row = db.execute(
+                "SELECT open FROM comment_switch WHERE msg_data_id=? AND idx=?", (msg_data_id, idx)
+            ).fetchone()
         if row is not None:
             return bool(row["open"])
         items = self.message_items(msg_data_id) or []
@@ -101,36 +103,64 @@ class ReachStoreMixin:
 
     def set_comments_open(self, msg_data_id: int, idx: int, is_open: bool) -> None:
         with self._tx() as db:
-            db.execute("INSERT OR REPLACE INTO comment_switch VALUES (?,?,?)",
-                       (msg_data_id, idx, int(is_open)))
+            db.execute(
+                "INSERT OR REPLACE INTO comment_switch VALUES (?,?,?)",
+                (msg_data_id, idx, int(is_open)),
+            )
 
     # --- comments -----------------------------------------------------------------------
     def add_comment(self, msg_data_id: int, idx: int, openid: str, content: str) -> int:
         """A reader's comment; its ``user_comment_id``."""
         with self._tx() as db:
-            row = db.execute("SELECT MAX(user_comment_id) FROM comments WHERE msg_data_id=? AND idx=?",
-                             (msg_data_id, idx)).fetchone()
+            row = db.execute(
+                "SELECT MAX(user_comment_id) FROM comments WHERE msg_data_id=? AND idx=?",
+                (msg_data_id, idx),
+            ).fetchone()
             number = int(row[0] or 0) + 1
-            db.execute("INSERT INTO comments (msg_data_id, idx, user_comment_id, openid, content,"
-                       " create_time) VALUES (?,?,?,?,?,?)",
-                       (msg_data_id, idx, number, openid, content, int(self.control.now())))
+            db.execute(
+                "INSERT INTO comments (msg_data_id, idx, user_comment_id, openid, content,"
+                " create_time) VALUES (?,?,?,?,?,?)",
+                (msg_data_id, idx, number, openid, content, int(self.control.now())),
+            )
         return number
 
     def comments(self, msg_data_id: int, idx: int) -> list[CommentRecord]:
         """The article's comments not deleted, oldest first."""
         with self._tx() as db:
-            rows = db.execute("SELECT * FROM comments WHERE msg_data_id=? AND idx=? AND deleted=0"
-                              " ORDER BY user_comment_id", (msg_data_id, idx)).fetchall()
-        return [CommentRecord(r["msg_data_id"], r["idx"], r["user_comment_id"], r["openid"], r["content"],
-                              r["create_time"], bool(r["elected"]), r["reply"], r["reply_time"]) for r in rows]
+            rows = db.execute(
+                "SELECT * FROM comments WHERE msg_data_id=? AND idx=? AND deleted=0"
+                " ORDER BY user_comment_id",
+                (msg_data_id, idx),
+            ).fetchall()
+        return [
+            CommentRecord(
+                r["msg_data_id"],
+                r["idx"],
+                r["user_comment_id"],
+                r["openid"],
+                r["content"],
+                r["create_time"],
+                bool(r["elected"]),
+                r["reply"],
+                r["reply_time"],
+            )
+            for r in rows
+        ]
 
-    def change_comment(self, msg_data_id: int, idx: int, user_comment_id: int, assignments: str,
-                       values: tuple[Any, ...] = ()) -> bool:
+    def change_comment(
+        self,
+        msg_data_id: int,
+        idx: int,
+        user_comment_id: int,
+        assignments: str,
+        values: tuple[Any, ...] = (),
+    ) -> bool:
         """Apply ``assignments`` to a live comment; False if there is none."""
         with self._tx() as db:
             changed = db.execute(
                 f"UPDATE comments SET {assignments} WHERE msg_data_id=? AND idx=? AND user_comment_id=?"
-                " AND deleted=0", (*values, msg_data_id, idx, user_comment_id),
+                " AND deleted=0",
+                (*values, msg_data_id, idx, user_comment_id),
             ).rowcount
         return changed > 0
 

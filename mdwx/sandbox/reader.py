@@ -37,13 +37,18 @@ _PAGE = """<!DOCTYPE html>
 
 #: The reader pages run no script at all: an article's HTML is the client's, and WeChat strips
 #: script from it; the sandbox's pages must not run it in the sandbox's origin either.
-CSP = ("default-src 'none'; img-src * data:; media-src * data:; style-src 'unsafe-inline'; "
-       "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; img-src * data:; media-src * data:; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 def _html(page: str, status_code: int = 200) -> HTMLResponse:
-    return HTMLResponse(page, status_code, headers={"Content-Security-Policy": CSP,
-                                                    "X-Content-Type-Options": "nosniff"})
+    return HTMLResponse(
+        page,
+        status_code,
+        headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"},
+    )
 
 
 def _video_box(match: re.Match[str]) -> str:
@@ -76,9 +81,7 @@ def _image_post(art: dict[str, Any], image_urls: Sequence[str]) -> str:
     return f'<section class="mdwx-sandbox-images">{images}</section><p>{text}</p>'
 
 
-def render_item(
-    art: dict[str, Any], *, preview: bool, image_urls: Sequence[str] = ()
-) -> str:
+def render_item(art: dict[str, Any], *, preview: bool, image_urls: Sequence[str] = ()) -> str:
     """The reader page of one ARTICLE; ``preview`` marks what is not published,
     ``image_urls`` are an image post's images."""
     title = html.escape(str(art.get("title", "")))
@@ -151,8 +154,10 @@ async def index_page(request: Request) -> Response:
     for pub in request.app.state.store.publications():
         if pub.succeeded:
             title = html.escape(str(pub.items[0].get("title", "")))
-            rows.append(f'<li><a href="/s/{pub.article_id}?idx=1">{title}</a> — '
-                        f"publish_status {pub.publish_status}</li>")
+            rows.append(
+                f'<li><a href="/s/{pub.article_id}?idx=1">{title}</a> — '
+                f"publish_status {pub.publish_status}</li>"
+            )
     listing = "<ul>" + "".join(rows) + "</ul>" if rows else "<p>No articles yet.</p>"
     from .mass import inbox_html
 

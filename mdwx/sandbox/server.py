@@ -76,7 +76,9 @@ class SandboxServer:
         return self.start()
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         # Only stop: tests often assert on ``store`` after the with-block. ``close()``
@@ -109,8 +111,11 @@ class SandboxServer:
 
 
 def run_sandbox(
-    settings: SandboxSettings, host: str = "127.0.0.1", port: int = 8765,
-    *, echo: Callable[[str], None] = print,
+    settings: SandboxSettings,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    *,
+    echo: Callable[[str], None] = print,
 ) -> None:
     """Serve a sandbox in the foreground until Ctrl-C (``mdwx sandbox``).
 

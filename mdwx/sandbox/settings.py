@@ -153,14 +153,28 @@ class SandboxSettings:
 #: Ranges of the numeric settings (inclusive); the rest are counts from 0 to :data:`_MAX_COUNT`.
 #: Delays are bounded so a setting cannot hang every call (``latency = 1e9``).
 _BOUNDS: dict[str, tuple[float, float]] = {
-    "latency": (0, 60), "latency_jitter": (0, 60), "hang_seconds": (0, 600),
-    "review_seconds": (0, 86_400), "video_review_seconds": (0, 86_400), "publish_seconds": (0, 86_400),
-    "token_ttl": (0, 10**7), "token_grace": (0, 10**7), "failure_rate": (0, 1), "seed": (-(2**63), 2**63 - 1),
-    "mass_confirm_seconds": (0, 86_400), "mass_confirm_timeout": (0, 86_400),
-    "mass_send_seconds": (0, 86_400), "followers": (0, 10_000),
+    "latency": (0, 60),
+    "latency_jitter": (0, 60),
+    "hang_seconds": (0, 600),
+    "review_seconds": (0, 86_400),
+    "video_review_seconds": (0, 86_400),
+    "publish_seconds": (0, 86_400),
+    "token_ttl": (0, 10**7),
+    "token_grace": (0, 10**7),
+    "failure_rate": (0, 1),
+    "seed": (-(2**63), 2**63 - 1),
+    "mass_confirm_seconds": (0, 86_400),
+    "mass_confirm_timeout": (0, 86_400),
+    "mass_send_seconds": (0, 86_400),
+    "followers": (0, 10_000),
 }
 _MAX_COUNT = 2**31
-_WORDS = {"bool": "true or false", "int": "a whole number", "float": "a finite number", "str": "text"}
+_WORDS = {
+    "bool": "true or false",
+    "int": "a whole number",
+    "float": "a finite number",
+    "str": "text",
+}
 
 
 def _check_kinds(s: SandboxSettings) -> None:
@@ -197,14 +211,29 @@ def check_settings(s: SandboxSettings) -> None:
         raise ValueError(f"failure_kinds must be a non-empty subset of {FAULT_KINDS}")
     if s.video_final_status not in (2, 3, 5, 9, 10):
         raise ValueError("video_final_status must be one of 2, 3, 5, 9, 10")
-    for name in ("token_ttl", "token_grace", "daily_submit_limit", "content_max_chars",
-                 "draft_title_max_chars", "draft_author_max_chars", "draft_digest_max",
-                 "newspic_content_max_chars", "newspic_max_images", "token_expire_every",
-                 "quota_hit_at"):
+    for name in (
+        "token_ttl",
+        "token_grace",
+        "daily_submit_limit",
+        "content_max_chars",
+        "draft_title_max_chars",
+        "draft_author_max_chars",
+        "draft_digest_max",
+        "newspic_content_max_chars",
+        "newspic_max_images",
+        "token_expire_every",
+        "quota_hit_at",
+    ):
         if getattr(s, name) < 0:
             raise ValueError(f"{name} must not be negative")
-    for name in ("latency", "latency_jitter", "hang_seconds", "review_seconds",
-                 "video_review_seconds", "publish_seconds"):
+    for name in (
+        "latency",
+        "latency_jitter",
+        "hang_seconds",
+        "review_seconds",
+        "video_review_seconds",
+        "publish_seconds",
+    ):
         if getattr(s, name) < 0:
             raise ValueError(f"{name} must not be negative")
     _check_draft_settings(s)
@@ -224,7 +253,10 @@ def _check_draft_settings(s: SandboxSettings) -> None:
         raise ValueError("publish_fail_idx holds article numbers counted from 1")
 
 
-ACCOUNT_KINDS = ("verified", "unverified")  # an unverified account lacks the calls of docs/account.md
+ACCOUNT_KINDS = (
+    "verified",
+    "unverified",
+)  # an unverified account lacks the calls of docs/account.md
 
 
 def check_capability_settings(s: SandboxSettings) -> None:
@@ -233,7 +265,9 @@ def check_capability_settings(s: SandboxSettings) -> None:
         raise ValueError(f"account_kind must be one of {ACCOUNT_KINDS}")
     for name in s.denied_endpoints:
         if not isinstance(name, str) or not name.strip("/") or len(name) > 100:
-            raise ValueError("denied_endpoints holds endpoint names such as 'draft/count' or 'comment/'")
+            raise ValueError(
+                "denied_endpoints holds endpoint names such as 'draft/count' or 'comment/'"
+            )
     for address in (*s.ip_whitelist, s.caller_ip):
         try:
             ipaddress.ip_address(address)

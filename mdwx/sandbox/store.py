@@ -67,10 +67,16 @@ def quota_day(t: float) -> str:
 
 
 _TABLES = {
-    match.group(1): [word for word in (p.split()[0] for p in match.group(2).split(",") if p.split())
-                     if re.fullmatch(r"[a-z_][a-z0-9_]*", word)]  # columns, not "PRIMARY KEY (a, b)"
-    for match in re.finditer(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);", _SCHEMA + DRAFT_SCHEMA + REACH_SCHEMA + MASS_SCHEMA,
-                             re.DOTALL)
+    match.group(1): [
+        word
+        for word in (p.split()[0] for p in match.group(2).split(",") if p.split())
+        if re.fullmatch(r"[a-z_][a-z0-9_]*", word)
+    ]  # columns, not "PRIMARY KEY (a, b)"
+    for match in re.finditer(
+        r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\);",
+        _SCHEMA + DRAFT_SCHEMA + REACH_SCHEMA + MASS_SCHEMA,
+        re.DOTALL,
+    )
 }
 
 
@@ -86,11 +92,17 @@ def _open(path: Path | None) -> sqlite3.Connection:
             path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(str(path) if path else ":memory:", check_same_thread=False)
     except OSError as exc:
-        raise StateError(f"cannot create the sandbox database: {exc.strerror}", path=where,
-                         hint="make the site folder writable") from exc
+        raise StateError(
+            f"cannot create the sandbox database: {exc.strerror}",
+            path=where,
+            hint="make the site folder writable",
+        ) from exc
     except sqlite3.Error as exc:
-        raise StateError(f"cannot open the sandbox database: {exc}", path=where,
-                         hint="make the site folder writable") from exc
+        raise StateError(
+            f"cannot open the sandbox database: {exc}",
+            path=where,
+            hint="make the site folder writable",
+        ) from exc
     try:
         with db:
             db.executescript(_SCHEMA + DRAFT_SCHEMA + REACH_SCHEMA + MASS_SCHEMA)
@@ -99,10 +111,14 @@ def _open(path: Path | None) -> sqlite3.Connection:
     except sqlite3.OperationalError as exc:
         db.close()
         if "readonly" in str(exc) or "unable to open" in str(exc):
-            raise StateError(f"cannot write the sandbox database ({exc})", path=where,
-                             hint="make the site folder writable") from exc
-        raise StateError(f"not a sandbox database: its tables differ ({exc})", path=where,
-                         hint=hint) from exc
+            raise StateError(
+                f"cannot write the sandbox database ({exc})",
+                path=where,
+                hint="make the site folder writable",
+            ) from exc
+        raise StateError(
+            f"not a sandbox database: its tables differ ({exc})", path=where, hint=hint
+        ) from exc
     except sqlite3.DatabaseError as exc:
         db.close()
         raise StateError(f"not a sandbox database ({exc})", path=where, hint=hint) from exc
@@ -194,8 +210,19 @@ class Store(VideoStoreMixin, DraftStoreMixin, ReachStoreMixin, MassStoreMixin):
         with self._tx() as db:
             db.execute(
                 "INSERT INTO images VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (image_id, media_id, kind, ext, mime, len(data), size[0], size[1], sha1,
-                 data, self.control.now()),
+                (
+                    image_id,
+                    media_id,
+                    kind,
+                    ext,
+                    mime,
+                    len(data),
+                    size[0],
+                    size[1],
+                    sha1,
+                    data,
+                    self.control.now(),
+                ),
             )
         return self.image(image_id)  # type: ignore[return-value]
 
@@ -262,7 +289,8 @@ class Store(VideoStoreMixin, DraftStoreMixin, ReachStoreMixin, MassStoreMixin):
         """Submissions on ``day`` ("YYYY-MM-DD", Beijing time; default today)."""
         with self._tx() as db:
             row = db.execute(
-                "SELECT COUNT(*) FROM submissions WHERE day=?", (day or quota_day(self.control.now()),)
+                "SELECT COUNT(*) FROM submissions WHERE day=?",
+                (day or quota_day(self.control.now()),),
             ).fetchone()
         return int(row[0])
 
@@ -277,11 +305,7 @@ class Store(VideoStoreMixin, DraftStoreMixin, ReachStoreMixin, MassStoreMixin):
         """Items of the publish library in upload order (deleted ones left out by default)."""
         with self._tx() as db:
             rows = db.execute("SELECT * FROM articles ORDER BY created, rowid").fetchall()
-        return [
-            self._article_record(r)
-            for r in rows
-            if include_deleted or r["state"] != "deleted"
-        ]
+        return [self._article_record(r) for r in rows if include_deleted or r["state"] != "deleted"]
 
     def _article_record(self, row: sqlite3.Row) -> ArticleRecord:
         return ArticleRecord(

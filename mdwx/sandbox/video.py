@@ -186,12 +186,14 @@ async def _query_status(request: Request) -> Response:
         return ret_error(10012, f"unknown media_id {media_id!r}")
     row = store.video_row(video.vid)
     # The contract's answer carries no "ret"; mimic it exactly.
-    return JSONResponse({
-        "status": video.status,
-        "ori_status": 1 if row and row["declare_ori"] else 0,
-        "mp_video_fail_detail_wording": VIDEO_WORDING[video.status],
-        "vid": video.vid,
-    })
+    return JSONResponse(
+        {
+            "status": video.status,
+            "ori_status": 1 if row and row["declare_ori"] else 0,
+            "mp_video_fail_detail_wording": VIDEO_WORDING[video.status],
+            "vid": video.vid,
+        }
+    )
 
 
 _ACTIONS = {

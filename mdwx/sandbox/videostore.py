@@ -33,8 +33,7 @@ class VideoStoreMixin:
         vid = "wxv_" + str(10**17 + secrets.randbelow(9 * 10**17))
         with self._tx() as db:
             db.execute(
-                "INSERT INTO videos (vid, filename, filesha, filesize, created)"
-                " VALUES (?,?,?,?,?)",
+                "INSERT INTO videos (vid, filename, filesha, filesize, created) VALUES (?,?,?,?,?)",
                 (vid, filename, filesha.lower(), filesize, self.control.now()),
             )
         return vid
@@ -74,9 +73,12 @@ class VideoStoreMixin:
 
     def _block_data(self, vid: str) -> Iterator[bytes]:
         with self._tx() as db:
-            nums = [r[0] for r in db.execute(
-                "SELECT part_num FROM blocks WHERE vid=? ORDER BY part_num", (vid,)
-            )]
+            nums = [
+                r[0]
+                for r in db.execute(
+                    "SELECT part_num FROM blocks WHERE vid=? ORDER BY part_num", (vid,)
+                )
+            ]
         for num in nums:
             with self._tx() as db:
                 row = db.execute(
@@ -99,9 +101,17 @@ class VideoStoreMixin:
             db.execute(
                 "UPDATE videos SET media_id=?, title=?, video_desc=?, cover_url=?, tags=?,"
                 " declare_ori=?, saved=?, final_status=? WHERE vid=?",
-                (media_id, meta["title"], meta.get("video_desc", ""), meta.get("cover_url"),
-                 json.dumps(meta.get("tags", []), ensure_ascii=False),
-                 int(meta.get("declare_ori", 0)), self.control.now(), final_status, vid),
+                (
+                    media_id,
+                    meta["title"],
+                    meta.get("video_desc", ""),
+                    meta.get("cover_url"),
+                    json.dumps(meta.get("tags", []), ensure_ascii=False),
+                    int(meta.get("declare_ori", 0)),
+                    self.control.now(),
+                    final_status,
+                    vid,
+                ),
             )
         return media_id
 

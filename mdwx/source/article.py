@@ -32,12 +32,40 @@ from mdwx.source.yaml_load import compose as compose_yaml
 from mdwx.source.yaml_load import load as load_yaml
 
 KNOWN_KEYS = (
-    "title", "author", "digest", "cover", "source_url", "show_cover_pic", "comments",
-    "theme", "slug", "draft", "video", "date", "tags", "id", "type", "pic_crop_235_1", "pic_crop_1_1",
-    "accounts", "publish_at", "keep_title_heading", "lang", *FRONT_MATTER_KEYS,
-    "bundle", "bundle_index",
+    "title",
+    "author",
+    "digest",
+    "cover",
+    "source_url",
+    "show_cover_pic",
+    "comments",
+    "theme",
+    "slug",
+    "draft",
+    "video",
+    "date",
+    "tags",
+    "id",
+    "type",
+    "pic_crop_235_1",
+    "pic_crop_1_1",
+    "accounts",
+    "publish_at",
+    "keep_title_heading",
+    "lang",
+    *FRONT_MATTER_KEYS,
+    "bundle",
+    "bundle_index",
 )
-VIDEO_KEYS = ("title", "description", "tags", "category", "subcategory", "declare_original", "cover")
+VIDEO_KEYS = (
+    "title",
+    "description",
+    "tags",
+    "category",
+    "subcategory",
+    "declare_original",
+    "cover",
+)
 _YAML_START = re.compile(r"^(?:[A-Za-z\"'][\w\"' -]*:(?:\s|$)|- |#|\[|\{|[A-Za-z]\w*\s*$)")
 _SLUG_UNSAFE = re.compile(r"[^\w\-.]+", re.UNICODE)
 T = TypeVar("T")
@@ -62,8 +90,9 @@ def read_article(path: Path, config: SiteConfig) -> Article:
     return read_article_text(read_source_text(path, config.limits.markdown_bytes), path, config)
 
 
-def read_article_text(text: str, path: Path, config: SiteConfig,
-                      meta: Mapping[str, Any] | None = None) -> Article:
+def read_article_text(
+    text: str, path: Path, config: SiteConfig, meta: Mapping[str, Any] | None = None
+) -> Article:
     """Validate one post given as text (front matter + Markdown), as if read from ``path``.
 
     ``path`` is where the post lives (or would live): it names the post in errors, and its
@@ -79,8 +108,9 @@ def read_article_text(text: str, path: Path, config: SiteConfig,
     return article
 
 
-def read_article_found(text: str, path: Path, config: SiteConfig,
-                       meta: Mapping[str, Any] | None = None) -> tuple[Article, list[MdwxError]]:
+def read_article_found(
+    text: str, path: Path, config: SiteConfig, meta: Mapping[str, Any] | None = None
+) -> tuple[Article, list[MdwxError]]:
     """:func:`read_article_text`'s article and every error of its keys, in one pass.
 
     A key in error takes its default in the article, so the body can still be rendered and
@@ -94,22 +124,30 @@ def read_article_found(text: str, path: Path, config: SiteConfig,
         source: _Source | None = split_text(text, path)
     except ArticleError:  # "not closed" by ---: Pelican's header may end at a blank line instead
         source = None
-    if source is None or not source.front:  # Hexo's front matter without its opening ---, Pelican's header
+    if (
+        source is None or not source.front
+    ):  # Hexo's front matter without its opening ---, Pelican's header
         own = split_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"), path, config)
         source = _Source(path, *own) if own else source or split_text(text, path)
-    written = source.front  # as written: a generator's mapping drops the keys only it reads (mathjax)
+    written = (
+        source.front
+    )  # as written: a generator's mapping drops the keys only it reads (mathjax)
     adapted = adapt(path, config, source.front, source.key_lines, source.body, source.body_line)
     if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
         source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
     source = _with_meta(source, meta)
     lines = source.key_lines
     unknown = [key for key in source.front if key not in KNOWN_KEYS]
-    if adapted:  # a generator's site: other keys are its themes' parameters; only a typo of ours is news
+    if (
+        adapted
+    ):  # a generator's site: other keys are its themes' parameters; only a typo of ours is news
         unknown = [key for key in unknown if closest(key, KNOWN_KEYS)]
     warnings = [_unknown_key_warning(path, key, lines) for key in unknown]
     warnings += adapted.warnings if adapted else []
     errors: list[MdwxError] = []
-    article = _validated(source, config, _Collect(errors), written=written, on_generator_site=adapted is not None)
+    article = _validated(
+        source, config, _Collect(errors), written=written, on_generator_site=adapted is not None
+    )
     return replace(article, warnings=tuple(warnings)), in_file_order(errors, path)
 
 
@@ -130,8 +168,14 @@ class _Collect:
             return default
 
 
-def _validated(source: _Source, config: SiteConfig, get: _Collect, *, written: dict[str, Any],
-               on_generator_site: bool) -> Article:
+def _validated(
+    source: _Source,
+    config: SiteConfig,
+    get: _Collect,
+    *,
+    written: dict[str, Any],
+    on_generator_site: bool,
+) -> Article:
     """The article with every key validated; a key in error takes its default (see _Collect).
 
     ``written`` is the front matter as written (a generator's mapping drops keys only it reads,
@@ -170,7 +214,9 @@ def _validated(source: _Source, config: SiteConfig, get: _Collect, *, written: d
         cover=get(_string, front, "cover", source, default="") or None,
         cover_line=lines.get("cover"),
         source_url=get(_source_url, front, source, default=""),
-        show_cover_pic=get(_bool, front, "show_cover_pic", source, config.show_cover_pic, default=False),
+        show_cover_pic=get(
+            _bool, front, "show_cover_pic", source, config.show_cover_pic, default=False
+        ),
         comments=get(_comments, front, source, config.comments, default="closed"),
         theme=get(_string, front, "theme", source, default="") or config.theme,
         draft=get(_bool, front, "draft", source, False, default=False),
@@ -190,8 +236,14 @@ def _validated(source: _Source, config: SiteConfig, get: _Collect, *, written: d
 
 def _math(front: dict[str, Any], path: Path, config: SiteConfig) -> bool:
     site = site_for(path, config)
-    return math_enabled(front, config.math, site.generator.name if site else None,
-                        site.root if site else None, path, config.root)
+    return math_enabled(
+        front,
+        config.math,
+        site.generator.name if site else None,
+        site.root if site else None,
+        path,
+        config.root,
+    )
 
 
 class EmptyPost(ArticleError):
@@ -206,7 +258,9 @@ def empty_body_error(message: str, path: Path, line: int, on_generator_site: boo
     """An empty post is an error, except a generator site's stub page, which is skipped
     (:class:`EmptyPost`): the error to raise or collect."""
     if on_generator_site:
-        return EmptyPost(f"{message}: a stub page, skipped (nothing to publish)", path=path, line=line)
+        return EmptyPost(
+            f"{message}: a stub page, skipped (nothing to publish)", path=path, line=line
+        )
     hint = "write the article below the front matter" if "body" in message else None
     return ArticleError(message, path=path, line=line, hint=hint)
 
@@ -231,18 +285,27 @@ def decode_source(raw: bytes, path: Path) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ArticleError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                           path=path, line=line, hint="save the file as UTF-8") from None
+        raise ArticleError(
+            f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+            path=path,
+            line=line,
+            hint="save the file as UTF-8",
+        ) from None
 
 
 def too_large(path: Path, max_bytes: int) -> ArticleError:
-    return ArticleError(f"the post is larger than the limit of {max_bytes:,} bytes of Markdown",
-                        path=path, hint="split it, or raise [limits] markdown_bytes in mdwx.toml")
+    return ArticleError(
+        f"the post is larger than the limit of {max_bytes:,} bytes of Markdown",
+        path=path,
+        hint="split it, or raise [limits] markdown_bytes in mdwx.toml",
+    )
 
 
 def _check_size(text: str, path: Path, max_bytes: int) -> None:
     """Text over ``max_bytes`` bytes of UTF-8 is refused (the length test first: it is cheap)."""
-    if len(text) > max_bytes or (len(text) * 4 > max_bytes and len(text.encode("utf-8")) > max_bytes):
+    if len(text) > max_bytes or (
+        len(text) * 4 > max_bytes and len(text.encode("utf-8")) > max_bytes
+    ):
         raise too_large(path, max_bytes)
 
 
@@ -276,14 +339,18 @@ def _split_text(text: str, path: Path) -> _Source:
         return _Source(path, {}, {}, text, 1)
     end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
     if end is None:
-        raise ArticleError("front matter is not closed", path=path, line=1,
-                           hint="end it with a line holding only ---")
+        raise ArticleError(
+            "front matter is not closed",
+            path=path,
+            line=1,
+            hint="end it with a line holding only ---",
+        )
     block = lines[1:end]
     if not _looks_like_front_matter(block):
         # A Markdown thematic break (---) opening the post, not front matter.
         return _Source(path, {}, {}, text, 1)
     front, key_lines = _parse_yaml("\n".join(block), path)
-    return _Source(path, front, key_lines, "\n".join(lines[end + 1:]), end + 2)
+    return _Source(path, front, key_lines, "\n".join(lines[end + 1 :]), end + 2)
 
 
 def _looks_like_front_matter(block: list[str]) -> bool:
@@ -304,23 +371,39 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
-        error = ArticleError(f"invalid YAML front matter: {exc.problem or exc}", path=path,
-                             line=line, hint="check indentation and quote values holding ':'")
+        error = ArticleError(
+            f"invalid YAML front matter: {exc.problem or exc}",
+            path=path,
+            line=line,
+            hint="check indentation and quote values holding ':'",
+        )
         error.column = mark.column + 1 if mark else None
         raise error from None
     except yaml.YAMLError as exc:
         raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1) from None
     except (ValueError, OverflowError) as exc:  # a date YAML reads but cannot hold (2018-02-30)
-        raise ArticleError(f"invalid YAML front matter: {exc}", path=path, line=1,
-                           hint="quote the value to keep it as text") from None
+        raise ArticleError(
+            f"invalid YAML front matter: {exc}",
+            path=path,
+            line=1,
+            hint="quote the value to keep it as text",
+        ) from None
     except RecursionError:  # PyYAML composes nested collections recursively
-        raise ArticleError("front matter is nested too deeply", path=path, line=1,
-                           hint="front matter holds plain keys and short lists") from None
+        raise ArticleError(
+            "front matter is nested too deeply",
+            path=path,
+            line=1,
+            hint="front matter holds plain keys and short lists",
+        ) from None
     if data is None:
         return {}, {}
     if not isinstance(data, dict):
-        raise ArticleError(f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
-                           path=path, line=2, hint="write it as 'title: My post' lines")
+        raise ArticleError(
+            f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
+            path=path,
+            line=2,
+            hint="write it as 'title: My post' lines",
+        )
     key_lines = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
@@ -351,14 +434,20 @@ def _bool(front: dict[str, Any], key: str, source: _Source, default: bool) -> bo
 
 
 def _type_name(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(type(value), type(value).__name__)
+    return {dict: "a mapping", list: "a list", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _check_length(value: str, limit: int, key: str, source: _Source) -> None:
     count = len(value)
     if count > limit:
-        raise _fail(source, key, f"{key} is {count} characters, {count - limit} over the limit of {limit}",
-                    hint=f"shorten the {key}")
+        raise _fail(
+            source,
+            key,
+            f"{key} is {count} characters, {count - limit} over the limit of {limit}",
+            hint=f"shorten the {key}",
+        )
 
 
 def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
@@ -376,9 +465,9 @@ def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
     lines = body.split("\n")
     if all(not x.strip() for x in lines[:index]):
         # A leading H1 goes with the blank lines before it; body_line moves past it.
-        return title, "\n".join(lines[index + 1:]), body_line + index + 1
+        return title, "\n".join(lines[index + 1 :]), body_line + index + 1
     # Elsewhere it becomes a blank line, so every later line keeps its number.
-    return title, "\n".join(lines[:index] + [""] + lines[index + 1:]), body_line
+    return title, "\n".join(lines[:index] + [""] + lines[index + 1 :]), body_line
 
 
 def _without_title_heading(body: str, body_line: int, title: str) -> tuple[str, int]:
@@ -434,8 +523,10 @@ def _make_digest(body: str, limit: int, *, math: bool = True) -> str:
 
 
 # Han, kana, hangul, CJK punctuation and full-width forms: written without spaces between.
-_CJK_CHAR = re.compile(r"[\u2e80-\u2fff\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-                       r"\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]")
+_CJK_CHAR = re.compile(
+    r"[\u2e80-\u2fff\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]"
+)
 
 
 def join_lines(pieces: Iterable[str]) -> str:
@@ -475,8 +566,12 @@ def _slug(front: dict[str, Any], source: _Source) -> str:
     slug = _SLUG_UNSAFE.sub("-", slug.strip().lower()).strip("-.")
     if not slug or slug in (".", ".."):
         if given:
-            raise _fail(source, "slug", f"slug {given!r} has no usable characters",
-                        hint="use letters, digits and hyphens")
+            raise _fail(
+                source,
+                "slug",
+                f"slug {given!r} has no usable characters",
+                hint="use letters, digits and hyphens",
+            )
         slug = "post"
     return slug
 
@@ -487,7 +582,9 @@ def _source_url(front: dict[str, Any], source: _Source) -> str:
         return ""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise _fail(source, "source_url", f"source_url must be an http:// or https:// URL, not {url!r}")
+        raise _fail(
+            source, "source_url", f"source_url must be an http:// or https:// URL, not {url!r}"
+        )
     return url
 
 
@@ -498,7 +595,9 @@ def _comments(front: dict[str, Any], source: _Source, default: str) -> str:
     if value is False:
         return "closed"
     if value not in COMMENT_MODES:
-        raise _fail(source, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}, not {value!r}")
+        raise _fail(
+            source, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}, not {value!r}"
+        )
     return str(value)
 
 
@@ -510,7 +609,9 @@ def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
         raise _fail(source, "video", "video must be a mapping (title, description, tags, ...)")
     unknown = [k for k in data if k not in VIDEO_KEYS]
     if unknown:
-        raise _fail(source, "video", f"unknown video key {unknown[0]!r}{closest(unknown[0], VIDEO_KEYS)}")
+        raise _fail(
+            source, "video", f"unknown video key {unknown[0]!r}{closest(unknown[0], VIDEO_KEYS)}"
+        )
     tags = data.get("tags") or []
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",") if t.strip()]
@@ -537,5 +638,9 @@ def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
 
 
 def _unknown_key_warning(path: Path, key: str, lines: dict[str, int]) -> Diagnostic:
-    return Diagnostic(f"unknown front matter key {key!r}{closest(key, KNOWN_KEYS)}", str(path),
-                      lines.get(key, 1), code="unknown-key")
+    return Diagnostic(
+        f"unknown front matter key {key!r}{closest(key, KNOWN_KEYS)}",
+        str(path),
+        lines.get(key, 1),
+        code="unknown-key",
+    )

@@ -24,10 +24,18 @@ def bundle_name(front: dict[str, Any], lines: dict[str, int], path: Path) -> str
     value = front.get("bundle")
     if value is None:
         return ""
-    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    text = (
+        str(value).strip()
+        if isinstance(value, (str, int)) and not isinstance(value, bool)
+        else None
+    )
     if text is None or not BUNDLE_NAME.match(text):
-        raise ArticleError("bundle must be a name of letters, digits, '_', '.' or '-' (at most 64)", path=path,
-                           line=lines.get("bundle"), hint="bundle: weekly-42")
+        raise ArticleError(
+            "bundle must be a name of letters, digits, '_', '.' or '-' (at most 64)",
+            path=path,
+            line=lines.get("bundle"),
+            hint="bundle: weekly-42",
+        )
     return text
 
 
@@ -37,10 +45,17 @@ def bundle_index(front: dict[str, Any], lines: dict[str, int], path: Path) -> in
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 999:
-        raise ArticleError(f"bundle_index must be an integer from 0 to 999, not {str(value)[:40]!r}",
-                           path=path, line=lines.get("bundle_index"),
-                           hint="bundle_index: 1 makes the post the bundle's 头条 (first article)")
+        raise ArticleError(
+            f"bundle_index must be an integer from 0 to 999, not {str(value)[:40]!r}",
+            path=path,
+            line=lines.get("bundle_index"),
+            hint="bundle_index: 1 makes the post the bundle's 头条 (first article)",
+        )
     if "bundle" not in front:
-        raise ArticleError("bundle_index is given without bundle", path=path, line=lines.get("bundle_index"),
-                           hint="add bundle: NAME, the message this post is one article of")
+        raise ArticleError(
+            "bundle_index is given without bundle",
+            path=path,
+            line=lines.get("bundle_index"),
+            hint="add bundle: NAME, the message this post is one article of",
+        )
     return value

@@ -22,8 +22,12 @@ _CROP_HINT = "write four fractions of the cover, x1 y1 x2 y2 from its top-left: 
 def post_type(front: dict[str, Any], lines: dict[str, int], path: Path) -> str:
     value = front.get("type", "article")
     if value not in POST_TYPES:
-        raise ArticleError(f"type must be one of {', '.join(POST_TYPES)}, not {value!r}", path=path,
-                           line=lines.get("type"), hint="type: images publishes the post's pictures as an image post")
+        raise ArticleError(
+            f"type must be one of {', '.join(POST_TYPES)}, not {value!r}",
+            path=path,
+            line=lines.get("type"),
+            hint="type: images publishes the post's pictures as an image post",
+        )
     return str(value)
 
 
@@ -38,18 +42,33 @@ def cover_crop(front: dict[str, Any], lines: dict[str, int], path: Path, key: st
     elif isinstance(value, list):
         parts = value
     else:
-        raise ArticleError(f"{key} must be four fractions, not {_kind(value)}", path=path, line=line, hint=_CROP_HINT)
+        raise ArticleError(
+            f"{key} must be four fractions, not {_kind(value)}",
+            path=path,
+            line=line,
+            hint=_CROP_HINT,
+        )
     if len(parts) != 4:
-        raise ArticleError(f"{key} must be four fractions, not {len(parts)}", path=path, line=line, hint=_CROP_HINT)
+        raise ArticleError(
+            f"{key} must be four fractions, not {len(parts)}", path=path, line=line, hint=_CROP_HINT
+        )
     numbers = [_number(p) for p in parts]
     if any(n is None or not 0 <= n <= 1 for n in numbers):
-        raise ArticleError(f"{key} must be fractions from 0 to 1, not {value!r}", path=path, line=line,
-                           hint=_CROP_HINT)
+        raise ArticleError(
+            f"{key} must be fractions from 0 to 1, not {value!r}",
+            path=path,
+            line=line,
+            hint=_CROP_HINT,
+        )
     texts = [crop_fraction(n) for n in numbers if n is not None]
     x1, y1, x2, y2 = (float(t) for t in texts)  # checked as sent: after rounding
     if not (x1 < x2 and y1 < y2):
-        raise ArticleError(f"{key} must go from top-left to bottom-right (x1 < x2, y1 < y2), not {value!r}",
-                           path=path, line=line, hint=_CROP_HINT)
+        raise ArticleError(
+            f"{key} must go from top-left to bottom-right (x1 < x2, y1 < y2), not {value!r}",
+            path=path,
+            line=line,
+            hint=_CROP_HINT,
+        )
     return "_".join(texts)
 
 

@@ -72,15 +72,20 @@ def admit(sources: Sequence[Source]) -> list[Post]:
     seen: set[Path] = set()  # real paths: two names for one file are one post
     configs: dict[Path, SiteConfig] = {}
     for source in sources:
-        found = [_in_memory(source)] if isinstance(source, InMemory) else _from_path(source, configs)
+        found = (
+            [_in_memory(source)] if isinstance(source, InMemory) else _from_path(source, configs)
+        )
         for post in found:
             real = Path(os.path.realpath(post.path))
             if real not in seen:
                 seen.add(real)
                 posts.append(post)
     if not posts:
-        raise ConfigError("no Markdown posts found", path=", ".join(str(s) for s in sources),
-                          hint="posts are *.md files matching the site's include globs")
+        raise ConfigError(
+            "no Markdown posts found",
+            path=", ".join(str(s) for s in sources),
+            hint="posts are *.md files matching the site's include globs",
+        )
     return posts
 
 
@@ -113,9 +118,16 @@ def _in_memory(source: InMemory) -> Post:
     else:
         path = Path(os.path.abspath(named))
         config = load_config(path)
-        if config.root == Path(os.path.realpath(path.parent)) and not _marked(config) and _too_wide(config.root):
-            raise ConfigError(f"an in-memory post in {config.root} has no site folder of its own",
-                              path=path, hint="name its site: Post(text, path=..., root=SITE_FOLDER)")
+        if (
+            config.root == Path(os.path.realpath(path.parent))
+            and not _marked(config)
+            and _too_wide(config.root)
+        ):
+            raise ConfigError(
+                f"an in-memory post in {config.root} has no site folder of its own",
+                path=path,
+                hint="name its site: Post(text, path=..., root=SITE_FOLDER)",
+            )
     return Post(path, config, source.text, dict(source.meta))
 
 
@@ -127,8 +139,12 @@ def _marked(config: SiteConfig) -> bool:
 def _too_wide(folder: Path) -> bool:
     """``/`` or a home folder: no post's site root by default."""
     home = Path(os.path.realpath(os.path.expanduser("~")))
-    return folder == Path(folder.anchor) or folder == home or folder == Path("/root") \
+    return (
+        folder == Path(folder.anchor)
+        or folder == home
+        or folder == Path("/root")
         or folder.parent in (Path("/home"), Path("/Users"))
+    )
 
 
 def _config_for(path: Path, cache: dict[Path, SiteConfig]) -> SiteConfig:
@@ -147,7 +163,11 @@ def _expand(folder: Path, config: SiteConfig) -> list[Path]:
         if path.suffix.lower() not in POST_SUFFIXES or not path.is_file():
             continue
         rel = _relative(path, config.root)
-        if _matches(rel, include) and not _matches(rel, exclude) and (not site or site.is_post(path)):
+        if (
+            _matches(rel, include)
+            and not _matches(rel, exclude)
+            and (not site or site.is_post(path))
+        ):
             found.append(path)
     return found
 

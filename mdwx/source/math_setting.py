@@ -48,11 +48,20 @@ _ARITHMATEX = re.compile(r"^\s*-\s*['\"]?(?:pymdownx\.arithmatex|mdx_math)\b", r
 _RENDER_MATH = re.compile(r"""["'](?:[\w.]*\.)?render_math["']""")
 _MAX_CONFIG_BYTES = 2_000_000
 # Hexo renders math through a plugin (hexo.io/docs/plugins): the renderers and filters that do.
-HEXO_MATH_PLUGINS = frozenset({
-    "hexo-filter-mathjax", "hexo-math", "hexo-renderer-kramed", "hexo-renderer-markdown-it-plus",
-    "@upupming/hexo-renderer-markdown-it-plus", "hexo-renderer-pandoc", "hexo-filter-katex", "hexo-katex",
-    "hexo-renderer-mathjax", "hexo-renderer-marked-katex",
-})
+HEXO_MATH_PLUGINS = frozenset(
+    {
+        "hexo-filter-mathjax",
+        "hexo-math",
+        "hexo-renderer-kramed",
+        "hexo-renderer-markdown-it-plus",
+        "@upupming/hexo-renderer-markdown-it-plus",
+        "hexo-renderer-pandoc",
+        "hexo-filter-katex",
+        "hexo-katex",
+        "hexo-renderer-mathjax",
+        "hexo-renderer-marked-katex",
+    }
+)
 
 
 def front_matter_math(front: Mapping[str, Any]) -> bool | None:
@@ -66,8 +75,14 @@ def front_matter_math(front: Mapping[str, Any]) -> bool | None:
     return None
 
 
-def math_enabled(front: Mapping[str, Any], setting: bool | None, generator: str | None,
-                 generator_root: Path | None, post: Path, site_root: Path) -> bool:
+def math_enabled(
+    front: Mapping[str, Any],
+    setting: bool | None,
+    generator: str | None,
+    generator_root: Path | None,
+    post: Path,
+    site_root: Path,
+) -> bool:
     """Whether the post's ``$`` signs are math (see the module docstring for the order).
 
     ``setting`` is mdwx.toml's ``math`` (None: auto); ``generator``/``generator_root`` the
@@ -91,13 +106,27 @@ def math_enabled(front: Mapping[str, Any], setting: bool | None, generator: str 
 def generator_math(generator: str, root: Path) -> bool:
     """Whether the Hugo, Hexo or Jekyll site at ``root`` turns math on for every page."""
     if generator == "hugo":
-        configs = [root / f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json")]
-        params = [root / "config" / "_default" / f"params.{ext}" for ext in ("toml", "yaml", "yml", "json")]
-        markup = [root / "config" / "_default" / f"markup.{ext}" for ext in ("toml", "yaml", "yml", "json")]
+        configs = [
+            root / f"{stem}.{ext}"
+            for stem in ("hugo", "config")
+            for ext in ("toml", "yaml", "yml", "json")
+        ]
+        params = [
+            root / "config" / "_default" / f"params.{ext}"
+            for ext in ("toml", "yaml", "yml", "json")
+        ]
+        markup = [
+            root / "config" / "_default" / f"markup.{ext}"
+            for ext in ("toml", "yaml", "yml", "json")
+        ]
         tables = [_read(p) for p in configs]
-        if any(_passthrough(t.get("markup", {})) for t in tables) or any(_passthrough(_read(p)) for p in markup):
+        if any(_passthrough(t.get("markup", {})) for t in tables) or any(
+            _passthrough(_read(p)) for p in markup
+        ):
             return True
-        return any(_says_math(t.get("params", {})) for t in tables) or any(_says_math(_read(p)) for p in params)
+        return any(_says_math(t.get("params", {})) for t in tables) or any(
+            _says_math(_read(p)) for p in params
+        )
     names = ["_config.yml", "_config.yaml"]
     if generator == "hexo":
         package = _read(root / "package.json")
@@ -105,7 +134,9 @@ def generator_math(generator: str, root: Path) -> bool:
         if isinstance(dependencies, Mapping) and HEXO_MATH_PLUGINS & set(dependencies):
             return True
         names += sorted(p.name for p in root.glob("_config.*.y*ml"))
-        names += [f"themes/{p.parent.name}/_config.yml" for p in sorted(root.glob("themes/*/_config.yml"))]
+        names += [
+            f"themes/{p.parent.name}/_config.yml" for p in sorted(root.glob("themes/*/_config.yml"))
+        ]
     return any(_says_math(_read(root / name)) for name in names)
 
 
@@ -115,8 +146,14 @@ def _says_math(table: Any, depth: int = 3) -> bool:
         return False
     for key, value in table.items():
         if _MATH_KEY.search(str(key)):
-            if value is True or (isinstance(value, Mapping) and (
-                    value.get("enable") is True or value.get("enabled") is True or _says_math(value, 0))):
+            if value is True or (
+                isinstance(value, Mapping)
+                and (
+                    value.get("enable") is True
+                    or value.get("enabled") is True
+                    or _says_math(value, 0)
+                )
+            ):
                 return True
         elif isinstance(value, Mapping) and _says_math(value, depth - 1):
             return True
@@ -135,7 +172,11 @@ def _plugin_project(post: Path, site_root: Path) -> tuple[str, Path] | None:
     """The MkDocs or Pelican project file nearest above ``post``, not above ``site_root``."""
     folder = post.parent
     for candidate in (folder, *folder.parents):
-        for name, kind in (("mkdocs.yml", "mkdocs"), ("mkdocs.yaml", "mkdocs"), ("pelicanconf.py", "pelican")):
+        for name, kind in (
+            ("mkdocs.yml", "mkdocs"),
+            ("mkdocs.yaml", "mkdocs"),
+            ("pelicanconf.py", "pelican"),
+        ):
             if (candidate / name).is_file():
                 return kind, candidate / name
         if candidate == site_root or not candidate.is_relative_to(site_root):

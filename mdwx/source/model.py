@@ -45,7 +45,9 @@ class Article:
     theme: str = "default"
     draft: bool = False
     video: VideoMeta = field(default_factory=VideoMeta)
-    post_type: str = "article"  # front matter type: "article", or "images" (an image post, draft API)
+    post_type: str = (
+        "article"  # front matter type: "article", or "images" (an image post, draft API)
+    )
     pic_crop_235_1: str = ""  # cover crops (draft API), WeChat's "X1_Y1_X2_Y2" fractions
     pic_crop_1_1: str = ""
     accounts: tuple[str, ...] = ()  # front matter accounts: names of the site's [accounts.NAME]

@@ -36,7 +36,9 @@ class Post:
     text: str | None = None
     meta: Mapping[str, Any] | None = field(default=None, hash=False, compare=False)
     # The file's bytes once read (key "bytes"), shared by copies made with dataclasses.replace.
-    read_cache: dict[str, bytes] = field(default_factory=dict, hash=False, compare=False, repr=False)
+    read_cache: dict[str, bytes] = field(
+        default_factory=dict, hash=False, compare=False, repr=False
+    )
 
     def source_bytes(self) -> bytes:
         """The post's source as bytes: the text given, else the file's bytes, read once.
@@ -52,8 +54,12 @@ class Post:
             from mdwx.source.reader import read_file
 
             limit = self.config.limits.markdown_bytes
-            self.read_cache["bytes"] = read_file(self.confined_path(), limit=limit, error=ArticleError,
-                                                 too_large=too_large(self.path, limit))
+            self.read_cache["bytes"] = read_file(
+                self.confined_path(),
+                limit=limit,
+                error=ArticleError,
+                too_large=too_large(self.path, limit),
+            )
         return self.read_cache["bytes"]
 
     def source_text(self) -> str:
@@ -89,9 +95,14 @@ class Post:
         from mdwx.source.reader import check_file, confined
 
         if self.text is not None and not os.path.lexists(self.path):
-            if not confined(self.path, self.config.root):  # a linked folder, or a path beside the root named
-                raise ArticleError(f"outside the site folder {self.config.root}", path=self.path,
-                                   hint="give the post a path inside its site")
+            if not confined(
+                self.path, self.config.root
+            ):  # a linked folder, or a path beside the root named
+                raise ArticleError(
+                    f"outside the site folder {self.config.root}",
+                    path=self.path,
+                    hint="give the post a path inside its site",
+                )
             return self.path
         check_file(self.path, error=ArticleError, root=self.config.root, single_link=True)
         return Path(os.path.realpath(self.path))

@@ -49,8 +49,9 @@ def file_kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _refuse(error: type[MdwxError], reason: str, path: Path, name: str | None,
-            hint: str | None = None) -> MdwxError:
+def _refuse(
+    error: type[MdwxError], reason: str, path: Path, name: str | None, hint: str | None = None
+) -> MdwxError:
     if name is not None:
         return error(f"{name}: {reason}", hint=hint)
     return error(reason, path=path, hint=hint)
@@ -61,8 +62,14 @@ def confined(path: Path, root: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(Path(os.path.realpath(root)))
 
 
-def check_file(path: Path, *, error: type[MdwxError] = ConfigError, root: Path | None = None,
-               single_link: bool = False, name: str | None = None) -> os.stat_result:
+def check_file(
+    path: Path,
+    *,
+    error: type[MdwxError] = ConfigError,
+    root: Path | None = None,
+    single_link: bool = False,
+    name: str | None = None,
+) -> os.stat_result:
     """Apply rules 1-3 of the module to ``path`` without opening it; its ``stat`` (links followed).
 
     ``name`` (when given) is how the caller's message names the file (a reference as the post
@@ -70,8 +77,13 @@ def check_file(path: Path, *, error: type[MdwxError] = ConfigError, root: Path |
     Raises ``error``.
     """
     if root is not None and not confined(path, root):
-        raise _refuse(error, f"a symbolic link leading outside the site folder {os.path.realpath(root)}",
-                      path, name, "copy the file into the site instead")
+        raise _refuse(
+            error,
+            f"a symbolic link leading outside the site folder {os.path.realpath(root)}",
+            path,
+            name,
+            "copy the file into the site instead",
+        )
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -79,17 +91,35 @@ def check_file(path: Path, *, error: type[MdwxError] = ConfigError, root: Path |
     except OSError as exc:
         raise _refuse(error, f"cannot be read ({exc.strerror or exc})", path, name) from None
     if not stat.S_ISREG(info.st_mode):
-        raise _refuse(error, f"not a regular file ({file_kind(info.st_mode)})", path, name,
-                      "mdwx reads only regular files")
+        raise _refuse(
+            error,
+            f"not a regular file ({file_kind(info.st_mode)})",
+            path,
+            name,
+            "mdwx reads only regular files",
+        )
     if single_link and info.st_nlink > 1:
-        raise _refuse(error, f"a hard link ({info.st_nlink} names for one file, which may lie outside the site)",
-                      path, name, "give it a copy of its own: cp FILE FILE.copy && mv FILE.copy FILE")
+        raise _refuse(
+            error,
+            f"a hard link ({info.st_nlink} names for one file, which may lie outside the site)",
+            path,
+            name,
+            "give it a copy of its own: cp FILE FILE.copy && mv FILE.copy FILE",
+        )
     note_checked(path, info)  # a publish run keeps what each post used (mdwx.source.used_files)
     return info
 
 
-def read_file(path: Path, *, limit: int, error: type[MdwxError] = ConfigError, root: Path | None = None,
-              single_link: bool = False, name: str | None = None, too_large: MdwxError | None = None) -> bytes:
+def read_file(
+    path: Path,
+    *,
+    limit: int,
+    error: type[MdwxError] = ConfigError,
+    root: Path | None = None,
+    single_link: bool = False,
+    name: str | None = None,
+    too_large: MdwxError | None = None,
+) -> bytes:
     """The bytes of ``path`` after :func:`check_file`'s rules, at most ``limit`` bytes.
 
     ``too_large`` is the error for a file over ``limit`` (default: "larger than the limit …").
@@ -105,7 +135,10 @@ def read_file(path: Path, *, limit: int, error: type[MdwxError] = ConfigError, r
         raise _refuse(error, f"cannot be read ({exc.strerror or exc})", path, name) from None
     try:
         now = os.fstat(fd)
-        if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (before.st_dev, before.st_ino):
+        if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (
+            before.st_dev,
+            before.st_ino,
+        ):
             raise _refuse(error, "changed while being read", path, name)
         chunks: list[bytes] = []
         size = 0
@@ -126,7 +159,9 @@ def read_file(path: Path, *, limit: int, error: type[MdwxError] = ConfigError, r
     return data
 
 
-def read_config_text(path: Path, *, error: type[MdwxError] = ConfigError, limit: int = MAX_CONFIG_BYTES) -> str:
+def read_config_text(
+    path: Path, *, error: type[MdwxError] = ConfigError, limit: int = MAX_CONFIG_BYTES
+) -> str:
     """A config, hook or template file's text (UTF-8) through :func:`read_file`; raises ``error``."""
     data = read_file(path, limit=limit, error=error)
     try:
@@ -136,7 +171,9 @@ def read_config_text(path: Path, *, error: type[MdwxError] = ConfigError, limit:
         raise error("not valid UTF-8", path=path, line=line) from None
 
 
-def consulted_text(path: Path, *, limit: int = MAX_CONFIG_BYTES, root: Path | None = None) -> str | None:
+def consulted_text(
+    path: Path, *, limit: int = MAX_CONFIG_BYTES, root: Path | None = None
+) -> str | None:
     """The text of a file mdwx only consults (a site generator's config) through
     :func:`read_file`, undecodable bytes replaced; None when it is missing or refused (a link
     leading out of the site ``root``, default the file's folder; no regular file; over

@@ -33,24 +33,42 @@ def publish_at(front: dict[str, Any], lines: dict[str, int], path: Path) -> dt.d
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, dt.date):
-        raise ArticleError(f"publish_at {value.isoformat()} is a date without a time and zone", path=path,
-                           line=line, hint=ZONE_HINT)
+        raise ArticleError(
+            f"publish_at {value.isoformat()} is a date without a time and zone",
+            path=path,
+            line=line,
+            hint=ZONE_HINT,
+        )
     elif isinstance(value, str):
         try:
             moment = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ArticleError(f"publish_at {value[:60]!r} is not an ISO 8601 time", path=path, line=line,
-                               hint=ZONE_HINT) from None
+            raise ArticleError(
+                f"publish_at {value[:60]!r} is not an ISO 8601 time",
+                path=path,
+                line=line,
+                hint=ZONE_HINT,
+            ) from None
     else:
-        raise ArticleError(f"publish_at must be an ISO 8601 time, not {type(value).__name__}", path=path,
-                           line=line, hint=ZONE_HINT)
+        raise ArticleError(
+            f"publish_at must be an ISO 8601 time, not {type(value).__name__}",
+            path=path,
+            line=line,
+            hint=ZONE_HINT,
+        )
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ArticleError(f"publish_at {moment.isoformat()} has no time zone", path=path, line=line,
-                           hint=ZONE_HINT)
+        raise ArticleError(
+            f"publish_at {moment.isoformat()} has no time zone",
+            path=path,
+            line=line,
+            hint=ZONE_HINT,
+        )
     return moment
 
 
-def accounts(front: dict[str, Any], lines: dict[str, int], path: Path, config: SiteConfig) -> tuple[str, ...]:
+def accounts(
+    front: dict[str, Any], lines: dict[str, int], path: Path, config: SiteConfig
+) -> tuple[str, ...]:
     """The front matter's ``accounts`` (a name or a list of names), each one of the site's.
 
     Raises :class:`ArticleError` naming the key's line for a value that is not a list of
@@ -62,11 +80,19 @@ def accounts(front: dict[str, Any], lines: dict[str, int], path: Path, config: S
     line = lines.get("accounts")
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
-        raise ArticleError("accounts must be an account name or a non-empty list of names", path=path, line=line,
-                           hint="accounts: [blog, news]")
+        raise ArticleError(
+            "accounts must be an account name or a non-empty list of names",
+            path=path,
+            line=line,
+            hint="accounts: [blog, news]",
+        )
     for name in names:
         if name not in config.accounts:
             known = ", ".join(sorted(config.accounts)) or "none"
-            raise ArticleError(f"account {name!r} is not defined in the site's config (known: {known})", path=path,
-                               line=line, hint=f"add [accounts.{name}] with its appid and secret_env to mdwx.toml")
+            raise ArticleError(
+                f"account {name!r} is not defined in the site's config (known: {known})",
+                path=path,
+                line=line,
+                hint=f"add [accounts.{name}] with its appid and secret_env to mdwx.toml",
+            )
     return tuple(dict.fromkeys(names))  # named twice: published once

@@ -29,7 +29,10 @@ class TextMemo(Generic[T]):
 
     def get(self, text: str, extra: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
         """The remembered result for ``text`` and ``extra``, else ``compute()``'s, remembered."""
-        key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), *extra)
+        key = (
+            hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(),
+            *extra,
+        )
         with self._lock:
             if key in self._items:
                 value = self._items.pop(key)  # the most recent goes last

@@ -38,8 +38,12 @@ class Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_ALIASES:
-                raise ComposerError(None, None, f"more than {MAX_ALIASES} aliases (*name): refused",
-                                    self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+                raise ComposerError(
+                    None,
+                    None,
+                    f"more than {MAX_ALIASES} aliases (*name): refused",
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                )
         return super().compose_node(parent, index)  # type: ignore[arg-type]
 
     def scan_to_next_token(self) -> None:
@@ -48,7 +52,9 @@ class Loader(yaml.SafeLoader):
         if self.index == 0 and self.peek() == "\ufeff":
             self.forward()
         while True:
-            while self.peek() == " " or (self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)):
+            while self.peek() == " " or (
+                self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)
+            ):
                 self.forward()
             if self.peek() == "#":
                 while self.peek() not in "\0\r\n\x85\u2028\u2029":
@@ -62,7 +68,9 @@ class Loader(yaml.SafeLoader):
         try:
             return super().construct_yaml_int(node)
         except ValueError:  # Python reads at most 4,300 digits
-            raise ConstructorError(None, None, "a number too long to read", node.start_mark) from None
+            raise ConstructorError(
+                None, None, "a number too long to read", node.start_mark
+            ) from None
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:

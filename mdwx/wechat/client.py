@@ -56,12 +56,16 @@ class WeChatClient(DraftEndpoints, ReachEndpoints, MassEndpoints):
         if relay_key is not None:  # an mdwx relay holds the secret and the token: send neither
             secret = access_token = None
             if api_base.rstrip("/") == DEFAULT_API_BASE:
-                raise ConfigError("MDWX_RELAY_KEY is set but MDWX_API_BASE is WeChat's own host",
-                                  hint="set MDWX_API_BASE to the relay's URL (docs/relay.md)")
+                raise ConfigError(
+                    "MDWX_RELAY_KEY is set but MDWX_API_BASE is WeChat's own host",
+                    hint="set MDWX_API_BASE to the relay's URL (docs/relay.md)",
+                )
             if httpx.URL(api_base).scheme != "https" and not _is_loopback(api_base):
-                raise ConfigError("MDWX_RELAY_KEY is sent only over https (or to this machine)",
-                                  hint="put the relay behind a TLS reverse proxy "
-                                       "(docs/relay.md); MDWX_API_BASE=https://…")
+                raise ConfigError(
+                    "MDWX_RELAY_KEY is sent only over https (or to this machine)",
+                    hint="put the relay behind a TLS reverse proxy "
+                    "(docs/relay.md); MDWX_API_BASE=https://…",
+                )
         if access_token is None and not (appid and secret) and relay_key is None:
             raise ConfigError(
                 "WeChat credentials are missing",

@@ -28,8 +28,19 @@ from mdwx.wechat.models import (
 
 MAX_ARTICLES = 8
 PAGE_MAX = 20
-_TEXT = ("title", "content", "article_type", "author", "digest", "content_source_url",
-         "thumb_media_id", "thumb_url", "url", "pic_crop_235_1", "pic_crop_1_1")
+_TEXT = (
+    "title",
+    "content",
+    "article_type",
+    "author",
+    "digest",
+    "content_source_url",
+    "thumb_media_id",
+    "thumb_url",
+    "url",
+    "pic_crop_235_1",
+    "pic_crop_1_1",
+)
 
 
 class DraftEndpoints:
@@ -56,9 +67,7 @@ class DraftEndpoints:
         call = self._call("draft/add", {"articles": [dict(a) for a in articles]}, creates=True)
         return _required((await self._api(call)).get("media_id"), "media_id", call)
 
-    async def draft_update(
-        self, media_id: str, article: Mapping[str, Any], index: int = 0
-    ) -> None:
+    async def draft_update(self, media_id: str, article: Mapping[str, Any], index: int = 0) -> None:
         """Replace article ``index`` (**from 0**) of a draft still in the box; 40007 once it
         was submitted or deleted."""
         if index < 0:
@@ -68,8 +77,9 @@ class DraftEndpoints:
 
     async def draft_get(self, media_id: str) -> Draft:
         body = await self._api(self._call("draft/get", {"media_id": media_id}))
-        return Draft(media_id, _items(body), _int(body.get("update_time")),
-                     _int(body.get("create_time")))
+        return Draft(
+            media_id, _items(body), _int(body.get("update_time")), _int(body.get("create_time"))
+        )
 
     async def draft_delete(self, media_id: str) -> None:
         """Delete a draft (not reversible)."""
@@ -86,8 +96,11 @@ class DraftEndpoints:
         """A page of the draft box, most recently changed first."""
         body = await self._api(self._call("draft/batchget", _paging(offset, count, no_content)))
         drafts = tuple(
-            Draft(str(entry.get("media_id") or ""), _items(entry.get("content")),
-                  _int(entry.get("update_time")))
+            Draft(
+                str(entry.get("media_id") or ""),
+                _items(entry.get("content")),
+                _int(entry.get("update_time")),
+            )
             for entry in _entries(body)
         )
         return DraftPage(_int(body.get("total_count")), drafts)
@@ -142,8 +155,11 @@ class DraftEndpoints:
         payload = _paging(offset, count, no_content)
         body = await self._api(self._call("freepublish/batchget", payload))
         articles = tuple(
-            PublishedArticle(str(entry.get("article_id") or ""),
-                             _items(entry.get("content")), _int(entry.get("update_time")))
+            PublishedArticle(
+                str(entry.get("article_id") or ""),
+                _items(entry.get("content")),
+                _int(entry.get("update_time")),
+            )
             for entry in _entries(body)
         )
         return PublishedPage(_int(body.get("total_count")), articles)
@@ -197,8 +213,13 @@ def _required(value: Any, name: str, call: Call) -> str:
         return str(value)
     if call.creates:
         raise OutcomeUnknown(call.label, f"an answer without {name}")
-    raise WeChatError(None, f"answer without {name}", call.label,
-                      "check MDWX_API_BASE / api_base", meaning=f"the answer had no {name}")
+    raise WeChatError(
+        None,
+        f"answer without {name}",
+        call.label,
+        "check MDWX_API_BASE / api_base",
+        meaning=f"the answer had no {name}",
+    )
 
 
 def _required_int(value: Any, name: str, call: Call) -> int:
@@ -206,9 +227,13 @@ def _required_int(value: Any, name: str, call: Call) -> int:
     try:
         return int(text)
     except ValueError:
-        raise WeChatError(None, f"{name} {text[:20]!r} is not a number", call.label,
-                          "check MDWX_API_BASE / api_base",
-                          meaning=f"the answer's {name} is not a number") from None
+        raise WeChatError(
+            None,
+            f"{name} {text[:20]!r} is not a number",
+            call.label,
+            "check MDWX_API_BASE / api_base",
+            meaning=f"the answer's {name} is not a number",
+        ) from None
 
 
 def _int(value: Any, default: int = 0) -> int:

@@ -83,12 +83,15 @@ DRAFT_CODES: dict[int, tuple[str, str]] = {
 }
 #: 40007 from the draft API, by endpoint: the thing the media_id named is gone or wrong.
 DRAFT_UNKNOWN = {
-    "draft/add": ("an image media_id is not a permanent image",
-                  "thumb_media_id and image_media_id must come from add_material; upload again"),
+    "draft/add": (
+        "an image media_id is not a permanent image",
+        "thumb_media_id and image_media_id must come from add_material; upload again",
+    ),
     "freepublish/get": ("the publish_id is unknown", "it was never submitted on this account"),
     "freepublish/getarticle": ("the article_id is unknown", "it was not published (yet)"),
     "freepublish/delete": (
-        "the article_id is unknown or its articles are already deleted", "nothing to delete"
+        "the article_id is unknown or its articles are already deleted",
+        "nothing to delete",
     ),
 }
 DRAFT_GONE = (

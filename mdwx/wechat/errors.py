@@ -30,8 +30,22 @@ CREDENTIAL_CODES = frozenset({40013, 40125, 40243, 41001, 41002, 41004})
 IP_WHITELIST_CODES = frozenset({40164, 61004})
 QUOTA_CODES = frozenset({45009, 45011})
 CONTENT_CODES = frozenset(
-    {40005, 40006, 40007, 40009, 40113, 41005, 44003, 45001, 45002, 45003, 45004, 45008, 45110,
-     45166}
+    {
+        40005,
+        40006,
+        40007,
+        40009,
+        40113,
+        41005,
+        44003,
+        45001,
+        45002,
+        45003,
+        45004,
+        45008,
+        45110,
+        45166,
+    }
 )
 #: The draft API's refusals to publish a draft (docs/wechat/draft-api.md).
 PUBLISH_REFUSED_CODES = frozenset({53503, 53504, 53505})
@@ -131,8 +145,12 @@ class WeChatError(MdwxError):
         self.errcode = errcode
         self.errmsg = errmsg
         self.endpoint = endpoint
-        if message is None:  # an errmsg is the server's words: shown, but never more than a line's worth
-            shown = errmsg if len(errmsg) <= MAX_ERRMSG_SHOWN else errmsg[:MAX_ERRMSG_SHOWN - 1] + "…"
+        if (
+            message is None
+        ):  # an errmsg is the server's words: shown, but never more than a line's worth
+            shown = (
+                errmsg if len(errmsg) <= MAX_ERRMSG_SHOWN else errmsg[: MAX_ERRMSG_SHOWN - 1] + "…"
+            )
             message = f"WeChat error {errcode} ({shown}) from {endpoint}"
             if meaning:
                 message = f"{message}: {meaning}"
@@ -190,8 +208,13 @@ class ContentRejected(WeChatError):
     @property
     def field(self) -> str | None:
         """The article field at fault, when the code says so."""
-        return {45002: "content", 45003: "title", 45004: "digest", 40007: "thumb_media_id",
-                45110: "author"}.get(self.errcode or 0)
+        return {
+            45002: "content",
+            45003: "title",
+            45004: "digest",
+            40007: "thumb_media_id",
+            45110: "author",
+        }.get(self.errcode or 0)
 
 
 class PermissionDenied(WeChatError):
@@ -216,7 +239,9 @@ class PublishFailed(WeChatError):
 
     code = "publish_failed"
 
-    def __init__(self, publish_id: str, publish_status: int, fail_idx: tuple[int, ...] = ()) -> None:
+    def __init__(
+        self, publish_id: str, publish_status: int, fail_idx: tuple[int, ...] = ()
+    ) -> None:
         self.publish_id = publish_id
         self.publish_status = publish_status
         self.fail_idx = fail_idx
@@ -225,9 +250,7 @@ class PublishFailed(WeChatError):
         )
         which = f" for article(s) {', '.join(map(str, fail_idx))}" if fail_idx else ""
         message = f"publishing {publish_id}: publish_status {publish_status}, {meaning}{which}"
-        super().__init__(
-            None, meaning, "freepublish/get", hint, meaning=meaning, message=message
-        )
+        super().__init__(None, meaning, "freepublish/get", hint, meaning=meaning, message=message)
 
     def to_json(self) -> dict[str, object]:
         data = super().to_json()

@@ -79,8 +79,9 @@ class MassEndpoints:
     async def _api(self, call: Call) -> dict[str, Any]:  # provided by WeChatClient
         raise NotImplementedError
 
-    async def mass_preview(self, media_id: str, *, towxname: str | None = None,
-                           touser: str | None = None) -> str:
+    async def mass_preview(
+        self, media_id: str, *, towxname: str | None = None, touser: str | None = None
+    ) -> str:
         """Send the draft ``media_id`` to one follower's phone (by 微信号 or OpenID); the
         preview's ``msg_id`` ("" when WeChat gives none). About 100 a day per account.
 
@@ -90,14 +91,27 @@ class MassEndpoints:
         """
         if not towxname and not touser:
             raise ValueError("preview needs towxname or touser")
-        payload: dict[str, Any] = {**({"towxname": towxname} if towxname else {"touser": touser}),
-                                   **_news(media_id)}
-        call = Call("POST", "cgi-bin/message/mass/preview", "message/mass/preview",
-                    json=payload, creates=True)
+        payload: dict[str, Any] = {
+            **({"towxname": towxname} if towxname else {"touser": touser}),
+            **_news(media_id),
+        }
+        call = Call(
+            "POST",
+            "cgi-bin/message/mass/preview",
+            "message/mass/preview",
+            json=payload,
+            creates=True,
+        )
         return str((await self._api(call)).get("msg_id") or "")
 
-    async def mass_sendall(self, media_id: str, *, tag_id: int | None = None,
-                           clientmsgid: str = "", ignore_reprint: bool = False) -> MassSend:
+    async def mass_sendall(
+        self,
+        media_id: str,
+        *,
+        tag_id: int | None = None,
+        clientmsgid: str = "",
+        ignore_reprint: bool = False,
+    ) -> MassSend:
         """群发 the draft ``media_id`` to every follower (``tag_id`` None) or to one tag.
 
         Raises :class:`~mdwx.wechat.errors.MassSendRefused` (45028 no quota, 45066 retried
@@ -108,27 +122,47 @@ class MassEndpoints:
         filter_: dict[str, Any] = {"is_to_all": tag_id is None}
         if tag_id is not None:
             filter_["tag_id"] = tag_id
-        return await self._mass("sendall", {"filter": filter_}, media_id, clientmsgid,
-                                ignore_reprint)
+        return await self._mass(
+            "sendall", {"filter": filter_}, media_id, clientmsgid, ignore_reprint
+        )
 
-    async def mass_send(self, media_id: str, openids: Sequence[str], *, clientmsgid: str = "",
-                        ignore_reprint: bool = False) -> MassSend:
+    async def mass_send(
+        self,
+        media_id: str,
+        openids: Sequence[str],
+        *,
+        clientmsgid: str = "",
+        ignore_reprint: bool = False,
+    ) -> MassSend:
         """群发 the draft ``media_id`` to 2–10,000 followers by OpenID (服务号 only); raises
         as :meth:`mass_sendall`."""
         if not OPENIDS_MIN <= len(openids) <= OPENIDS_MAX:
             raise ValueError(f"send by OpenID takes {OPENIDS_MIN}..{OPENIDS_MAX} OpenIDs")
-        return await self._mass("send", {"touser": list(openids)}, media_id, clientmsgid,
-                                ignore_reprint)
+        return await self._mass(
+            "send", {"touser": list(openids)}, media_id, clientmsgid, ignore_reprint
+        )
 
-    async def _mass(self, name: str, target: dict[str, Any], media_id: str, clientmsgid: str,
-                    ignore_reprint: bool) -> MassSend:
+    async def _mass(
+        self,
+        name: str,
+        target: dict[str, Any],
+        media_id: str,
+        clientmsgid: str,
+        ignore_reprint: bool,
+    ) -> MassSend:
         check_clientmsgid(clientmsgid)
         payload = {**target, **_news(media_id), "send_ignore_reprint": int(ignore_reprint)}
         if clientmsgid:
             payload["clientmsgid"] = clientmsgid
         label = f"message/mass/{name}"
-        call = Call("POST", f"cgi-bin/{label}", label, json=payload, creates=True,
-                    answer_codes=frozenset({CLIENTMSGID_EXISTS}))
+        call = Call(
+            "POST",
+            f"cgi-bin/{label}",
+            label,
+            json=payload,
+            creates=True,
+            answer_codes=frozenset({CLIENTMSGID_EXISTS}),
+        )
         body = await self._api(call)
         msg_id = _text(body.get("msg_id"))
         if not msg_id:
@@ -140,13 +174,19 @@ class MassEndpoints:
 
     async def mass_get(self, msg_id: str) -> MassStatus:
         """Where a send stands (safe to repeat)."""
-        call = Call("POST", "cgi-bin/message/mass/get", "message/mass/get",
-                    json={"msg_id": _number(msg_id)})
+        call = Call(
+            "POST", "cgi-bin/message/mass/get", "message/mass/get", json={"msg_id": _number(msg_id)}
+        )
         body = await self._api(call)
         status = _text(body.get("msg_status"))
         if not status:
-            raise WeChatError(None, "answer without msg_status", call.label,
-                              "check MDWX_API_BASE / api_base", meaning="the answer had no msg_status")
+            raise WeChatError(
+                None,
+                "answer without msg_status",
+                call.label,
+                "check MDWX_API_BASE / api_base",
+                meaning="the answer had no msg_status",
+            )
         return MassStatus(_text(body.get("msg_id")) or msg_id, status)
 
     async def mass_delete(self, msg_id: str, article_idx: int = 0) -> None:
@@ -154,17 +194,23 @@ class MassEndpoints:
         history. Not reversible; the message itself stays on phones that received it."""
         if article_idx < 0:
             raise ValueError("message/mass/delete counts article_idx from 1 (0 = all)")
-        call = Call("POST", "cgi-bin/message/mass/delete", "message/mass/delete",
-                    json={"msg_id": _number(msg_id), "article_idx": article_idx})
+        call = Call(
+            "POST",
+            "cgi-bin/message/mass/delete",
+            "message/mass/delete",
+            json={"msg_id": _number(msg_id), "article_idx": article_idx},
+        )
         await self._api(call)
 
     async def tags_get(self) -> list[Tag]:
         """The account's follower tags."""
         body = await self._api(Call("GET", "cgi-bin/tags/get", "tags/get"))
         tags = body.get("tags")
-        return [Tag(int(t.get("id", 0)), str(t.get("name") or ""), int(t.get("count") or 0))
-                for t in (tags if isinstance(tags, list) else []) if isinstance(t, dict)
-                and isinstance(t.get("id"), int)]
+        return [
+            Tag(int(t.get("id", 0)), str(t.get("name") or ""), int(t.get("count") or 0))
+            for t in (tags if isinstance(tags, list) else [])
+            if isinstance(t, dict) and isinstance(t.get("id"), int)
+        ]
 
 
 def _text(value: Any) -> str:

@@ -147,8 +147,11 @@ class DiskTokenCache:
         with contextlib.suppress(FileNotFoundError):
             info = os.lstat(path)
             if stat.S_ISLNK(info.st_mode):
-                raise ConfigError("the token cache file is a symbolic link", path=path,
-                                  hint="delete it; mdwx writes a new one")
+                raise ConfigError(
+                    "the token cache file is a symbolic link",
+                    path=path,
+                    hint="delete it; mdwx writes a new one",
+                )
             _refuse_shared(path, info, "file")
         try:
             data = json.loads(self.path(appid, api_base).read_text("utf-8"))
@@ -214,12 +217,18 @@ def _refuse_shared(path: Path, info: os.stat_result, what: str) -> None:
     if os.name != "posix":
         return
     if info.st_uid != os.geteuid():
-        raise ConfigError(f"the token cache {what} belongs to another user", path=path,
-                          hint="delete it, or point XDG_CACHE_HOME at a folder of your own")
+        raise ConfigError(
+            f"the token cache {what} belongs to another user",
+            path=path,
+            hint="delete it, or point XDG_CACHE_HOME at a folder of your own",
+        )
     if info.st_mode & 0o022:
-        raise ConfigError(f"the token cache {what} can be written by other users "
-                          f"(mode {stat.S_IMODE(info.st_mode):o})", path=path,
-                          hint=f"chmod {'700' if what == 'folder' else '600'} {path}, or delete it")
+        raise ConfigError(
+            f"the token cache {what} can be written by other users "
+            f"(mode {stat.S_IMODE(info.st_mode):o})",
+            path=path,
+            hint=f"chmod {'700' if what == 'folder' else '600'} {path}, or delete it",
+        )
 
 
 def default_cache() -> DiskTokenCache:

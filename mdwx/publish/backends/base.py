@@ -74,7 +74,9 @@ class Backend(Rules, Protocol):
         """Create the unsubmitted article (carrying ``mark`` where the API can list it); its
         ``media_id``. Raises ``OutcomeUnknown`` when the answer was lost (it may exist)."""
 
-    async def update(self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None) -> None:
+    async def update(
+        self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None
+    ) -> None:
         """Replace the unsubmitted article; raises :class:`Gone` when it was submitted."""
 
     async def find_marked(self, mark: Mark) -> Marked | None:
@@ -90,6 +92,13 @@ class Backend(Rules, Protocol):
     async def settle(self, record: ArticleRecord) -> Progress:
         """A submit whose answer was lost: did WeChat take it? "draft" when it did not."""
 
-    async def delete(self, media_id: str, *, status: str, article_id: str = "", publish_id: str = "",
-                     index: int = 0) -> None:
+    async def delete(
+        self,
+        media_id: str,
+        *,
+        status: str,
+        article_id: str = "",
+        publish_id: str = "",
+        index: int = 0,
+    ) -> None:
         """Delete the article (``index`` from 1; 0: every article of the item)."""

@@ -37,8 +37,14 @@ SETTLE_PAGES = 5  # freepublish/batchget pages (20 each) searched for a lost sub
 LOOKUP_PAGES = 5  # draft/batchget and freepublish/batchget pages (20 each) searched for a mark
 SETTLE_SLACK = 300  # seconds of clock difference allowed between this machine and WeChat
 #: publish_status → the state's status (1, still publishing, stays "submitted").
-STATUS_BY_PUBLISH_STATUS: dict[int, ArticleStatus] = {0: "published", 2: "rejected", 3: "rejected", 4: "rejected", 5: "deleted",
-                            6: "rejected"}
+STATUS_BY_PUBLISH_STATUS: dict[int, ArticleStatus] = {
+    0: "published",
+    2: "rejected",
+    3: "rejected",
+    4: "rejected",
+    5: "deleted",
+    6: "rejected",
+}
 
 
 class DraftBackend(DraftRules):
@@ -61,8 +67,10 @@ class DraftBackend(DraftRules):
 
     def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
         article = prepared.article
-        comments = {"need_open_comment": article.need_open_comment,
-                    "only_fans_can_comment": article.only_fans_can_comment}
+        comments = {
+            "need_open_comment": article.need_open_comment,
+            "only_fans_can_comment": article.only_fans_can_comment,
+        }
         if article.post_type == "images":
             from mdwx.render.imagepost import image_post_images, image_post_text
 
@@ -72,7 +80,9 @@ class DraftBackend(DraftRules):
                 "article_type": "newspic",
                 "title": article.title,
                 "content": image_post_text(article, limits.image_post_text),
-                "image_info": {"image_list": [{"image_media_id": resolved.media_ids[a.key]} for a in images]},
+                "image_info": {
+                    "image_list": [{"image_media_id": resolved.media_ids[a.key]} for a in images]
+                },
                 **comments,
             }
         content = checked_content(prepared, resolved)
@@ -86,7 +96,10 @@ class DraftBackend(DraftRules):
             "thumb_media_id": resolved.thumb_media_id,
             **comments,
         }
-        for name, crop in (("pic_crop_235_1", article.pic_crop_235_1), ("pic_crop_1_1", article.pic_crop_1_1)):
+        for name, crop in (
+            ("pic_crop_235_1", article.pic_crop_235_1),
+            ("pic_crop_1_1", article.pic_crop_1_1),
+        ):
             if crop:
                 payload[name] = crop
         return payload
@@ -107,10 +120,15 @@ class DraftBackend(DraftRules):
 
     async def create_bundle(self, payloads: list[dict[str, Any]], marks: list[Mark | None]) -> str:
         """One draft of several articles (a 多图文 bundle, the first the 头条); its ``media_id``."""
-        return str(await self.client.draft_add([_with_mark(p, m) for p, m in zip(payloads, marks, strict=True)]))
+        return str(
+            await self.client.draft_add(
+                [_with_mark(p, m) for p, m in zip(payloads, marks, strict=True)]
+            )
+        )
 
-    async def update(self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None,
-                     index: int = 0) -> None:
+    async def update(
+        self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None, index: int = 0
+    ) -> None:
         """Replace article ``index`` (from 0) of the draft; raises :class:`Gone` once it left the box."""
         from mdwx.wechat.errors import WeChatError
 
@@ -134,7 +152,9 @@ class DraftBackend(DraftRules):
             return await self._article(record.article_id)
         if record.status in ("submitted", "published", "rejected"):  # its publish_id was lost
             found = await self._find_published(record)
-            return found or Progress("submitted", live="submitted; not among the published articles yet")
+            return found or Progress(
+                "submitted", live="submitted; not among the published articles yet"
+            )
         return await self._in_box(record)
 
     async def settle(self, record: ArticleRecord) -> Progress:
@@ -146,16 +166,25 @@ class DraftBackend(DraftRules):
         found = await self._find_published(record)
         return found or Progress("submitted", live="the draft left the box: publishing")
 
-    async def delete(self, media_id: str, *, status: str, article_id: str = "", publish_id: str = "",
-                     index: int = 0) -> None:
+    async def delete(
+        self,
+        media_id: str,
+        *,
+        status: str,
+        article_id: str = "",
+        publish_id: str = "",
+        index: int = 0,
+    ) -> None:
         if status in ("draft", "uploading", "updating"):
             await self.client.draft_delete(media_id)
             return
         if not article_id and publish_id:
             article_id = (await self.client.freepublish_get(publish_id)).article_id or ""
         if not article_id:
-            raise PublishError("WeChat has not named a published article for this draft (no article_id)",
-                               hint="it may still be publishing or have failed; `mdwx status` shows where it stands")
+            raise PublishError(
+                "WeChat has not named a published article for this draft (no article_id)",
+                hint="it may still be publishing or have failed; `mdwx status` shows where it stands",
+            )
         await self.client.freepublish_delete(article_id, index=index)
 
     async def find_marked(self, mark: Mark) -> Marked | None:
@@ -176,10 +205,18 @@ class DraftBackend(DraftRules):
             published = await self.client.freepublish_batchget(page * 20, 20)
             for article in published.items:
                 first = article.news_item[0] if article.news_item else None
-                found = read_mark(first.content) if first is not None and not first.is_deleted else None
+                found = (
+                    read_mark(first.content) if first is not None and not first.is_deleted else None
+                )
                 if first is not None and found is not None and found.key == mark.key:
-                    return Marked(article.article_id, "published", found.version, first.title, first.url or None,
-                                  article.article_id)
+                    return Marked(
+                        article.article_id,
+                        "published",
+                        found.version,
+                        first.title,
+                        first.url or None,
+                        article.article_id,
+                    )
             if (page + 1) * 20 >= published.total_count:
                 break
         return None

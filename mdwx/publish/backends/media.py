@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from mdwx.publish.wechat_api import MediaAPI
 
 
-
 class MediaBackend(MediaRules):
     """The media API's calls over ``client``, with its offline rules (:class:`MediaRules`)."""
 
@@ -62,7 +61,9 @@ class MediaBackend(MediaRules):
         """The media API lists no articles: only the state knows them."""
         return None
 
-    async def update(self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None) -> None:
+    async def update(
+        self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None
+    ) -> None:
         from mdwx.wechat.errors import AlreadySubmitted
 
         try:
@@ -80,14 +81,24 @@ class MediaBackend(MediaRules):
         text = STATUS_BY_TEXT.get(status.status, "submitted")
         error = None
         if text == "rejected":
-            error = PublishError("the article failed review (审核未通过)", path=record.source_path,
-                                 hint="see the reason in the account's backend, edit the post "
-                                      "and publish with --force")
+            error = PublishError(
+                "the article failed review (审核未通过)",
+                path=record.source_path,
+                hint="see the reason in the account's backend, edit the post "
+                "and publish with --force",
+            )
         return Progress(text, status.url, status.status, error)
 
     async def settle(self, record: ArticleRecord) -> Progress:
         return await self.progress(record)
 
-    async def delete(self, media_id: str, *, status: str, article_id: str = "", publish_id: str = "",
-                     index: int = 0) -> None:
+    async def delete(
+        self,
+        media_id: str,
+        *,
+        status: str,
+        article_id: str = "",
+        publish_id: str = "",
+        index: int = 0,
+    ) -> None:
         await self.client.delete(media_id, index=index)

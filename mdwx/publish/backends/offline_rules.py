@@ -37,9 +37,12 @@ class MediaRules:
     def check(self, prepared: Prepared) -> None:
         article = prepared.article
         if article.post_type == "images":
-            raise PublishError("image posts (type: images) are published through the draft-box API only",
-                               path=article.path, line=article.key_lines.get("type"),
-                               hint='set backend = "draft" in mdwx.toml or pass --backend draft')
+            raise PublishError(
+                "image posts (type: images) are published through the draft-box API only",
+                path=article.path,
+                line=article.key_lines.get("type"),
+                hint='set backend = "draft" in mdwx.toml or pass --backend draft',
+            )
 
     def check_cover(self, article: Article, width: int, height: int) -> None:
         """The media API takes no cover crops: nothing to check."""
@@ -71,8 +74,10 @@ class DraftRules:
             if size > limit:
                 raise ArticleError(
                     f"{name} is {size} {unit}, {size - limit} over the draft API's limit of {limit}",
-                    path=article.path, line=article.key_lines.get(name),
-                    hint=f"shorten the {name}, or set draft.{name} in mdwx.toml to what your account accepts")
+                    path=article.path,
+                    line=article.key_lines.get(name),
+                    hint=f"shorten the {name}, or set draft.{name} in mdwx.toml to what your account accepts",
+                )
 
     def check_cover(self, article: Article, width: int, height: int) -> None:
         """Each cover crop must have its shape (2.35:1, 1:1) in pixels of the cover (``width``
@@ -91,9 +96,11 @@ class DraftRules:
                 fit = round(min(height * ratio, width) / width, 4)
                 raise ArticleError(
                     f"{key} is {box_w:.0f}×{box_h:.0f} px of the {width}×{height} cover, not {ratio:g}:1",
-                    path=article.path, line=article.key_lines.get(key),
+                    path=article.path,
+                    line=article.key_lines.get(key),
                     hint=f"make the box {ratio:g} times as wide as high in pixels, e.g. x2 - x1 = {fit} "
-                         f"with y from 0 to {round(min(width / ratio, height) / height, 4)}")
+                    f"with y from 0 to {round(min(width / ratio, height) / height, 4)}",
+                )
 
     def _size(self, name: str, value: str) -> tuple[int, str]:
         if name == "digest" and self.config.draft.digest_unit == "bytes":

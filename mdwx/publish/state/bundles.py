@@ -29,7 +29,9 @@ class BundleRecords:
         with self._guard() as conn:
             rows = conn.execute(
                 "SELECT * FROM articles WHERE appid = ? AND backend = ? AND bundle = ?"
-                " ORDER BY bundle_index, source_path", (appid, self.backend, name)).fetchall()
+                " ORDER BY bundle_index, source_path",
+                (appid, self.backend, name),
+            ).fetchall()
         return [ArticleRecord(**dict(row)) for row in rows]
 
     def place_in_bundle(self, appid: str, source_path: str, name: str, index: int) -> None:
@@ -39,9 +41,12 @@ class BundleRecords:
             "UPDATE articles SET bundle = ?, bundle_index = ?, updated_at = ?"
             " WHERE appid = ? AND backend = ? AND source_path = ?",
             (name, index, self._now(), appid, self.backend, source_path),
-            must_match=f"article {source_path}")
+            must_match=f"article {source_path}",
+        )
 
     def forget_article(self, appid: str, source_path: str) -> None:
         """Drop the post's article record: its draft was deleted (a bundle made anew without it)."""
-        self._write("DELETE FROM articles WHERE appid = ? AND backend = ? AND source_path = ?",
-                    (appid, self.backend, source_path))
+        self._write(
+            "DELETE FROM articles WHERE appid = ? AND backend = ? AND source_path = ?",
+            (appid, self.backend, source_path),
+        )

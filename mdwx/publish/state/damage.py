@@ -67,7 +67,10 @@ def scan_wal(path: Path) -> JournalScan | None:
             if size == 0:
                 return None
             header = handle.read(WAL_HEADER_BYTES)
-            if len(header) < WAL_HEADER_BYTES or struct.unpack(">I", header[:4])[0] not in WAL_MAGIC:
+            if (
+                len(header) < WAL_HEADER_BYTES
+                or struct.unpack(">I", header[:4])[0] not in WAL_MAGIC
+            ):
                 return JournalScan(0, 0, torn=True)
             page_size = struct.unpack(">I", header[8:12])[0]
             salts = header[16:24]
@@ -88,7 +91,9 @@ def scan_wal(path: Path) -> JournalScan | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StateError(f"cannot read the state database's journal: {exc.strerror}", path=path) from exc
+        raise StateError(
+            f"cannot read the state database's journal: {exc.strerror}", path=path
+        ) from exc
     return JournalScan(frames, committed, torn=torn or frames > committed, salts=salts)
 
 
@@ -110,10 +115,16 @@ def check_header(db_path: Path) -> None:
     _refuse_foreign(db_path, size)
     expected = size if size == 0 else _size_in_header(db_path, size)
     if expected is not None and size < expected:
-        shown = "less than its header" if size < DB_HEADER_BYTES else f"of the {expected} its header names"
+        shown = (
+            "less than its header"
+            if size < DB_HEADER_BYTES
+            else f"of the {expected} its header names"
+        )
         raise StateError(
-            f"the state database is cut short ({size} bytes, {shown})", path=db_path,
-            hint=f"run `{recover_command(db_path)}`; it keeps a backup of the damaged file")
+            f"the state database is cut short ({size} bytes, {shown})",
+            path=db_path,
+            hint=f"run `{recover_command(db_path)}`; it keeps a backup of the damaged file",
+        )
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -124,8 +135,11 @@ def check_regular(db_path: Path) -> os.stat_result:
     block opening a FIFO, or take a device for a database). OSError when it cannot be stat-ed."""
     info = db_path.stat()
     if not S_ISREG(info.st_mode):
-        raise StateError(f"the state database is not a regular file ({file_kind(info.st_mode)})", path=db_path,
-                         hint="delete it; mdwx makes a new one")
+        raise StateError(
+            f"the state database is not a regular file ({file_kind(info.st_mode)})",
+            path=db_path,
+            hint="delete it; mdwx makes a new one",
+        )
     return info
 
 
@@ -150,9 +164,12 @@ def _refuse_foreign(db_path: Path, size: int) -> None:
     except OSError as exc:
         raise StateError(f"cannot read the state database: {exc.strerror}", path=db_path) from exc
     if not SQLITE_MAGIC.startswith(head):
-        raise StateError("this is not an mdwx state database (not an SQLite file)", path=db_path,
-                         hint="if it should be the state, restore it from a backup; to start afresh delete it "
-                              "(posts already published would be published again); MDWX_STATE names another file")
+        raise StateError(
+            "this is not an mdwx state database (not an SQLite file)",
+            path=db_path,
+            hint="if it should be the state, restore it from a backup; to start afresh delete it "
+            "(posts already published would be published again); MDWX_STATE names another file",
+        )
 
 
 def _size_in_header(db_path: Path, size: int) -> int | None:
@@ -216,7 +233,11 @@ def indexed_frames(db_path: Path, salts: bytes) -> int | None:
             head = handle.read(2 * SHM_HEADER_BYTES)
     except OSError:
         return None
-    if len(head) < 2 * SHM_HEADER_BYTES or head[:SHM_HEADER_BYTES] != head[SHM_HEADER_BYTES:] or not salts:
+    if (
+        len(head) < 2 * SHM_HEADER_BYTES
+        or head[:SHM_HEADER_BYTES] != head[SHM_HEADER_BYTES:]
+        or not salts
+    ):
         return None
     is_init, mx_frame = head[12], struct.unpack("=I", head[16:20])[0]
     return mx_frame if is_init and head[32:40] == salts else None
@@ -266,7 +287,9 @@ def check_journal(db_path: Path) -> None:
         raise StateError(
             f"the state database's journal {problem} (the last run was killed or the machine lost power while"
             " writing, or the file was cut), so its last changes may be lost",
-            path=wal, hint=f"run `{recover_command(db_path)}`; it keeps a backup of the damaged files")
+            path=wal,
+            hint=f"run `{recover_command(db_path)}`; it keeps a backup of the damaged files",
+        )
 
 
 # -- recovery ------------------------------------------------------------------------------

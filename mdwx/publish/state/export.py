@@ -103,11 +103,17 @@ def merge_reporting(ours: Iterable[dict[str, Any]], theirs: Iterable[dict[str, A
         if record["type"] != "article":
             continue
         other = mine.get(record_key(record))
-        if other and other.get("media_id") and record.get("media_id") and other["media_id"] != record["media_id"]:
+        if (
+            other
+            and other.get("media_id")
+            and record.get("media_id")
+            and other["media_id"] != record["media_id"]
+        ):
             kept = merged.records[record_key(record)]
             merged.conflicts.append(
                 f"{record['source_path']} ({record['appid']}, {record['backend']}) is recorded as article "
-                f"{other['media_id']} and as {record['media_id']}: kept {kept['media_id']} (updated last)")
+                f"{other['media_id']} and as {record['media_id']}: kept {kept['media_id']} (updated last)"
+            )
     return merged
 
 
@@ -136,21 +142,37 @@ def _records(lines: Iterable[tuple[int, str]], path: Path | None) -> Iterator[di
         try:
             value = json.loads(line)
         except (ValueError, RecursionError) as exc:  # not JSON, too deep, a number too long to read
-            reason = (exc.msg if isinstance(exc, json.JSONDecodeError) else
-                      "nested too deeply" if isinstance(exc, RecursionError) else "a number too long to read")
-            raise StateError(f"not a JSON record: {reason}", path=path, line=number,
-                             hint="a merge conflict left in the file? keep both lines: import merges them") from None
+            reason = (
+                exc.msg
+                if isinstance(exc, json.JSONDecodeError)
+                else "nested too deeply"
+                if isinstance(exc, RecursionError)
+                else "a number too long to read"
+            )
+            raise StateError(
+                f"not a JSON record: {reason}",
+                path=path,
+                line=number,
+                hint="a merge conflict left in the file? keep both lines: import merges them",
+            ) from None
         if not isinstance(value, dict):
             raise StateError("a record must be a JSON object", path=path, line=number)
         if "format" in value:
             if value.get("format") != FORMAT or value.get("version") != VERSION:
-                raise StateError(f"not an mdwx state export of version {VERSION}", path=path, line=number,
-                                 hint="upgrade mdwx (pip install -U mdwx)")
+                raise StateError(
+                    f"not an mdwx state export of version {VERSION}",
+                    path=path,
+                    line=number,
+                    hint="upgrade mdwx (pip install -U mdwx)",
+                )
             continue
         count += 1
         if count > MAX_RECORDS:
-            raise StateError(f"more than {MAX_RECORDS:,} records: not a state export mdwx imports", path=path,
-                             line=number)
+            raise StateError(
+                f"more than {MAX_RECORDS:,} records: not a state export mdwx imports",
+                path=path,
+                line=number,
+            )
         yield _validated(value, path, number)
 
 
@@ -185,8 +207,10 @@ def iter_export(source: Path) -> Iterator[dict[str, Any]]:
         if not stat.S_ISREG(info.st_mode):
             raise StateError("not a regular file", path=source)
         if info.st_size > MAX_BYTES:
-            raise StateError(f"the export is {info.st_size:,} bytes; an import reads at most {MAX_BYTES:,}",
-                             path=source)
+            raise StateError(
+                f"the export is {info.st_size:,} bytes; an import reads at most {MAX_BYTES:,}",
+                path=source,
+            )
         yield from _records(_lines(handle, source), source)
 
 
@@ -251,8 +275,11 @@ def write_records(db: Path, records: Iterable[dict[str, Any]]) -> int:
                 for record in records:
                     table = TABLES[record["type"]][0]
                     columns = [c for c in _columns(conn, table) if c in record]
-                    conn.execute(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)})"
-                                 f" VALUES ({', '.join('?' * len(columns))})", [record[c] for c in columns])
+                    conn.execute(
+                        f"INSERT OR REPLACE INTO {table} ({', '.join(columns)})"
+                        f" VALUES ({', '.join('?' * len(columns))})",
+                        [record[c] for c in columns],
+                    )
                     count += 1
                 conn.execute("COMMIT")
             except BaseException:

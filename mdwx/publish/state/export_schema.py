@@ -19,7 +19,9 @@ from mdwx.publish.state.schema import ARTICLE_STATUSES, UPLOAD_KINDS
 
 MAX_TEXT = 4096  # characters of one text value (paths, URLs, titles, hashes)
 MAX_WHOLE = 2**53  # a whole number JSON keeps exact
-MAX_PATH = 1024  # characters of a post's path in the site (PATH_MAX is 4096 bytes; a post's is short)
+MAX_PATH = (
+    1024  # characters of a post's path in the site (PATH_MAX is 4096 bytes; a post's is short)
+)
 #: C0 and C1 control characters, NUL included: no file name mdwx records holds them.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -53,32 +55,86 @@ STATUS = Column("text", required=True, choices=ARTICLE_STATUSES)
 BACKEND = Column("text", required=True, choices=("media", "draft"))
 
 SCHEMA: dict[str, dict[str, Column]] = {
-    "article": {"appid": KEY, "backend": BACKEND, "source_path": SOURCE_PATH, "media_id": MAYBE, "content_hash": TEXT,
-                "status": STATUS, "url": MAYBE, "title": TEXT, "created_at": TIME, "updated_at": TIME,
-                "submitted_at": MAYBE_TIME, "published_at": MAYBE_TIME, "source_hash": TEXT, "post_key": TEXT,
-                "publish_id": TEXT, "article_id": TEXT, "msg_data_id": TEXT,
-                "bundle": TEXT, "bundle_index": Column("int", high=999)},
-    "superseded": {"appid": KEY, "source_path": SOURCE_PATH, "media_id": KEY, "status": STATUS, "url": MAYBE,
-                   "title": TEXT, "created_at": TIME, "superseded_at": TIME, "backend": BACKEND,
-                   "article_id": TEXT},
-    "upload": {"appid": KEY, "content_hash": KEY, "kind": Column("text", required=True, choices=UPLOAD_KINDS),
-               "url": Column("text", required=True), "media_id": MAYBE, "size": Column("int", required=True),
-               "created_at": TIME},
-    "video": {"appid": KEY, "file_sha1": KEY, "vid": Column("text", required=True),
-              "filename": Column("text", required=True), "filesize": Column("int", required=True),
-              "blocks_confirmed": Column("int"), "finished": Column("int", high=1), "media_id": MAYBE,
-              "status": Column("int", nullable=True, low=-(2**31), high=2**31), "wording": TEXT,
-              "updated_at": TIME},
-    "submissions": {"appid": KEY, "day": Column("day", required=True, key=True),
-                    "count": Column("int", required=True, high=1_000_000)},
+    "article": {
+        "appid": KEY,
+        "backend": BACKEND,
+        "source_path": SOURCE_PATH,
+        "media_id": MAYBE,
+        "content_hash": TEXT,
+        "status": STATUS,
+        "url": MAYBE,
+        "title": TEXT,
+        "created_at": TIME,
+        "updated_at": TIME,
+        "submitted_at": MAYBE_TIME,
+        "published_at": MAYBE_TIME,
+        "source_hash": TEXT,
+        "post_key": TEXT,
+        "publish_id": TEXT,
+        "article_id": TEXT,
+        "msg_data_id": TEXT,
+        "bundle": TEXT,
+        "bundle_index": Column("int", high=999),
+    },
+    "superseded": {
+        "appid": KEY,
+        "source_path": SOURCE_PATH,
+        "media_id": KEY,
+        "status": STATUS,
+        "url": MAYBE,
+        "title": TEXT,
+        "created_at": TIME,
+        "superseded_at": TIME,
+        "backend": BACKEND,
+        "article_id": TEXT,
+    },
+    "upload": {
+        "appid": KEY,
+        "content_hash": KEY,
+        "kind": Column("text", required=True, choices=UPLOAD_KINDS),
+        "url": Column("text", required=True),
+        "media_id": MAYBE,
+        "size": Column("int", required=True),
+        "created_at": TIME,
+    },
+    "video": {
+        "appid": KEY,
+        "file_sha1": KEY,
+        "vid": Column("text", required=True),
+        "filename": Column("text", required=True),
+        "filesize": Column("int", required=True),
+        "blocks_confirmed": Column("int"),
+        "finished": Column("int", high=1),
+        "media_id": MAYBE,
+        "status": Column("int", nullable=True, low=-(2**31), high=2**31),
+        "wording": TEXT,
+        "updated_at": TIME,
+    },
+    "submissions": {
+        "appid": KEY,
+        "day": Column("day", required=True, key=True),
+        "count": Column("int", required=True, high=1_000_000),
+    },
     # 群发 sends (docs/reach.md): exported so a fresh CI runner knows what was sent.
-    "mass_send": {"appid": KEY, "clientmsgid": KEY, "media_id": Column("text", required=True),
-                  "target": Column("text", required=True), "sources": Column("paths", required=True),
-                  "status": Column("text", required=True, choices=("sending", "sent", "deleted")),
-                  "msg_id": TEXT, "msg_data_id": TEXT, "msg_status": TEXT, "created_at": TIME,
-                  "sent_at": MAYBE_TIME, "updated_at": TIME},
-    "previews": {"appid": KEY, "day": Column("day", required=True, key=True),
-                 "count": Column("int", required=True, high=1_000_000)},
+    "mass_send": {
+        "appid": KEY,
+        "clientmsgid": KEY,
+        "media_id": Column("text", required=True),
+        "target": Column("text", required=True),
+        "sources": Column("paths", required=True),
+        "status": Column("text", required=True, choices=("sending", "sent", "deleted")),
+        "msg_id": TEXT,
+        "msg_data_id": TEXT,
+        "msg_status": TEXT,
+        "created_at": TIME,
+        "sent_at": MAYBE_TIME,
+        "updated_at": TIME,
+    },
+    "previews": {
+        "appid": KEY,
+        "day": Column("day", required=True, key=True),
+        "count": Column("int", required=True, high=1_000_000),
+    },
 }
 
 

@@ -27,11 +27,17 @@ class IdentityRecords:
     _set_article: Callable[..., None]
     article: Callable[[str, str], ArticleRecord | None]
 
-    def set_identity(self, appid: str, source_path: str, *, source_hash: str, post_key: str) -> None:
+    def set_identity(
+        self, appid: str, source_path: str, *, source_hash: str, post_key: str
+    ) -> None:
         """Remember what the post file was, so a rename or move finds this article again."""
-        self._set_article(appid, source_path, "source_hash = ?, post_key = ?", (source_hash, post_key))
+        self._set_article(
+            appid, source_path, "source_hash = ?, post_key = ?", (source_hash, post_key)
+        )
 
-    def identity_matches(self, appid: str, *, source_hash: str, post_key: str) -> list[ArticleRecord]:
+    def identity_matches(
+        self, appid: str, *, source_hash: str, post_key: str
+    ) -> list[ArticleRecord]:
         """Articles whose post had this file content or this front-matter id/slug."""
         with self._guard() as conn:
             rows = conn.execute(
@@ -46,10 +52,16 @@ class IdentityRecords:
         with self._guard() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                conn.execute("UPDATE articles SET source_path = ?, updated_at = ? WHERE appid = ?"
-                             " AND backend = ? AND source_path = ?", (new, self._now(), appid, self.backend, old))
-                conn.execute("UPDATE superseded SET source_path = ? WHERE appid = ? AND backend = ?"
-                             " AND source_path = ?", (new, appid, self.backend, old))
+                conn.execute(
+                    "UPDATE articles SET source_path = ?, updated_at = ? WHERE appid = ?"
+                    " AND backend = ? AND source_path = ?",
+                    (new, self._now(), appid, self.backend, old),
+                )
+                conn.execute(
+                    "UPDATE superseded SET source_path = ? WHERE appid = ? AND backend = ?"
+                    " AND source_path = ?",
+                    (new, appid, self.backend, old),
+                )
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -63,8 +75,18 @@ class IdentityRecords:
         self._write(
             "INSERT OR REPLACE INTO superseded (appid, source_path, media_id, status, url, title,"
             " created_at, superseded_at, backend, article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (appid, source_path, record.media_id, record.status, record.url, record.title,
-             record.created_at, self._now(), self.backend, record.article_id),
+            (
+                appid,
+                source_path,
+                record.media_id,
+                record.status,
+                record.url,
+                record.title,
+                record.created_at,
+                self._now(),
+                self.backend,
+                record.article_id,
+            ),
         )
 
     def superseded(self, appid: str, source_path: str) -> list[SupersededRecord]:
@@ -72,7 +94,8 @@ class IdentityRecords:
         with self._guard() as conn:
             rows = conn.execute(
                 "SELECT * FROM superseded WHERE appid = ? AND backend = ? AND source_path = ?"
-                " ORDER BY superseded_at, rowid", (appid, self.backend, source_path),
+                " ORDER BY superseded_at, rowid",
+                (appid, self.backend, source_path),
             ).fetchall()
         return [SupersededRecord(**dict(row)) for row in rows]
 
@@ -81,8 +104,11 @@ class IdentityRecords:
         self._write("DELETE FROM superseded WHERE appid = ? AND media_id = ?", (appid, media_id))
 
     def mark_superseded_deleted(self, appid: str, media_id: str) -> None:
-        self._write("UPDATE superseded SET status = 'deleted' WHERE appid = ? AND media_id = ?",
-                    (appid, media_id), must_match=f"article {media_id}")
+        self._write(
+            "UPDATE superseded SET status = 'deleted' WHERE appid = ? AND media_id = ?",
+            (appid, media_id),
+            must_match=f"article {media_id}",
+        )
 
     def adopt(self, other: Path, *, prefix: str = "", below: str = "") -> int:
         """Take over the records of another state database that a root change hid.
@@ -114,33 +140,48 @@ class IdentityRecords:
                     f" FROM other.articles{where}) o JOIN main.articles m ON m.appid = o.appid"
                     " AND m.backend = o.backend"
                     " AND m.source_path = o.new_key WHERE COALESCE(m.media_id, '') != COALESCE(o.media_id, '')",
-                    (*key_params, *params)).fetchall()
-                if below and not conn.execute(f"SELECT 1 FROM other.articles{where} LIMIT 1", params).fetchone():
+                    (*key_params, *params),
+                ).fetchall()
+                if (
+                    below
+                    and not conn.execute(
+                        f"SELECT 1 FROM other.articles{where} LIMIT 1", params
+                    ).fetchone()
+                ):
                     return 0  # nothing of this site there
                 if conflicts:
                     raise StateError(
                         f"{conflicts[0][0]} is recorded as a different article here and in {self.path}",
-                        path=other, hint="keep one of the two state files (move the other aside) and re-run")
+                        path=other,
+                        hint="keep one of the two state files (move the other aside) and re-run",
+                    )
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     # The other file may be older (fewer columns): copy the columns both have;
                     # a newer column takes its default.
                     theirs = {str(r[1]) for r in conn.execute("PRAGMA other.table_info(articles)")}
-                    columns = [str(r[1]) for r in conn.execute("PRAGMA main.table_info(articles)")
-                               if str(r[1]) in theirs]
+                    columns = [
+                        str(r[1])
+                        for r in conn.execute("PRAGMA main.table_info(articles)")
+                        if str(r[1]) in theirs
+                    ]
                     values = ", ".join(key if c == "source_path" else c for c in columns)
                     count = conn.execute(
                         f"INSERT OR IGNORE INTO main.articles ({', '.join(columns)})"
                         f" SELECT {values} FROM other.articles{where}",
-                        (*key_params, *params)).rowcount
+                        (*key_params, *params),
+                    ).rowcount
                     conn.execute(
                         f"INSERT OR IGNORE INTO main.superseded SELECT appid, {key}, media_id, status, url,"
                         f" title, created_at, superseded_at, backend, article_id FROM other.superseded{where}",
-                        (*key_params, *params))
+                        (*key_params, *params),
+                    )
                     conn.execute("INSERT OR IGNORE INTO main.uploads SELECT * FROM other.uploads")
                     conn.execute("INSERT OR IGNORE INTO main.videos SELECT * FROM other.videos")
-                    conn.execute("INSERT INTO main.submissions SELECT * FROM other.submissions WHERE true"
-                                 " ON CONFLICT (appid, day) DO UPDATE SET count = max(count, excluded.count)")
+                    conn.execute(
+                        "INSERT INTO main.submissions SELECT * FROM other.submissions WHERE true"
+                        " ON CONFLICT (appid, day) DO UPDATE SET count = max(count, excluded.count)"
+                    )
                     if below:  # moved, not copied: the other site must not answer for these posts
                         conn.execute(f"DELETE FROM other.articles{where}", params)
                         conn.execute(f"DELETE FROM other.superseded{where}", params)

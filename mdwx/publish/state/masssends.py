@@ -60,8 +60,9 @@ class MassRecords:
     _now: Callable[[], str]
     wechat_day: Callable[[], str]
 
-    def begin_mass_send(self, appid: str, clientmsgid: str, media_id: str, target: str,
-                        sources: tuple[str, ...]) -> None:
+    def begin_mass_send(
+        self, appid: str, clientmsgid: str, media_id: str, target: str, sources: tuple[str, ...]
+    ) -> None:
         """Write the intent before ``sendall``/``send``: the outcome is unknown until
         :meth:`record_mass_sent`. A repeated intent keeps what an earlier one learnt."""
         now = self._now()
@@ -73,8 +74,9 @@ class MassRecords:
                 (appid, clientmsgid, media_id, target, json.dumps(list(sources)), now, now),
             )
 
-    def record_mass_sent(self, appid: str, clientmsgid: str, msg_id: str,
-                         msg_data_id: str = "") -> None:
+    def record_mass_sent(
+        self, appid: str, clientmsgid: str, msg_id: str, msg_data_id: str = ""
+    ) -> None:
         """WeChat took the send (or said 45065: it had): keep its ids (a known
         ``msg_data_id`` is never replaced by an unknown one)."""
         now = self._now()
@@ -89,43 +91,54 @@ class MassRecords:
     def forget_mass_send(self, appid: str, clientmsgid: str) -> None:
         """WeChat refused the send for certain (no quota, no permission): nothing went out."""
         with self._guard() as conn:
-            conn.execute("DELETE FROM mass_sends WHERE appid = ? AND clientmsgid = ?"
-                         " AND status = 'sending'", (appid, clientmsgid))
+            conn.execute(
+                "DELETE FROM mass_sends WHERE appid = ? AND clientmsgid = ? AND status = 'sending'",
+                (appid, clientmsgid),
+            )
 
     def record_mass_status(self, appid: str, msg_id: str, msg_status: str) -> None:
         status = "deleted" if msg_status == "DELETE" else "sent"
         with self._guard() as conn:
-            conn.execute("UPDATE mass_sends SET msg_status = ?, status = ?, updated_at = ?"
-                         " WHERE appid = ? AND msg_id = ?",
-                         (msg_status, status, self._now(), appid, msg_id))
+            conn.execute(
+                "UPDATE mass_sends SET msg_status = ?, status = ?, updated_at = ?"
+                " WHERE appid = ? AND msg_id = ?",
+                (msg_status, status, self._now(), appid, msg_id),
+            )
 
     def mass_send(self, appid: str, clientmsgid: str) -> MassSendRecord | None:
         with self._guard() as conn:
-            row = conn.execute("SELECT * FROM mass_sends WHERE appid = ? AND clientmsgid = ?",
-                               (appid, clientmsgid)).fetchone()
+            row = conn.execute(
+                "SELECT * FROM mass_sends WHERE appid = ? AND clientmsgid = ?", (appid, clientmsgid)
+            ).fetchone()
         return _record(row) if row else None
 
     def mass_sends(self, appid: str, source_path: str | None = None) -> list[MassSendRecord]:
         """The account's sends, oldest first (only those holding ``source_path`` if given)."""
         with self._guard() as conn:
-            rows = conn.execute("SELECT * FROM mass_sends WHERE appid = ?"
-                                " ORDER BY created_at, rowid", (appid,)).fetchall()
+            rows = conn.execute(
+                "SELECT * FROM mass_sends WHERE appid = ? ORDER BY created_at, rowid", (appid,)
+            ).fetchall()
         found = [_record(r) for r in rows]
         return [r for r in found if source_path is None or source_path in r.sources]
 
-    def set_article_msg_data_id(self, appid: str, backend: str, source_path: str,
-                                msg_data_id: str) -> None:
+    def set_article_msg_data_id(
+        self, appid: str, backend: str, source_path: str, msg_data_id: str
+    ) -> None:
         """Keep a send's ``msg_data_id`` on the post's article row (comments read it there)."""
         with self._guard() as conn:
-            conn.execute("UPDATE articles SET msg_data_id = ? WHERE appid = ? AND backend = ?"
-                         " AND source_path = ?", (msg_data_id, appid, backend, source_path))
+            conn.execute(
+                "UPDATE articles SET msg_data_id = ? WHERE appid = ? AND backend = ?"
+                " AND source_path = ?",
+                (msg_data_id, appid, backend, source_path),
+            )
 
     # -- previews ------------------------------------------------------------------------
 
     def count_previews_today(self, appid: str) -> int:
         with self._guard() as conn:
-            row = conn.execute("SELECT count FROM previews WHERE appid = ? AND day = ?",
-                               (appid, self.wechat_day())).fetchone()
+            row = conn.execute(
+                "SELECT count FROM previews WHERE appid = ? AND day = ?", (appid, self.wechat_day())
+            ).fetchone()
         return int(row["count"]) if row else 0
 
     def reserve_preview(self, appid: str, limit: int) -> int | None:
@@ -137,19 +150,25 @@ class MassRecords:
             taken = conn.execute(
                 "INSERT INTO previews (appid, day, count) SELECT ?, ?, 1 WHERE ? > 0"
                 " ON CONFLICT (appid, day) DO UPDATE SET count = count + 1 WHERE count < ?",
-                (appid, day, limit, limit)).rowcount
+                (appid, day, limit, limit),
+            ).rowcount
         return self.count_previews_today(appid) if taken else None
 
     def release_preview(self, appid: str) -> None:
         """Give back a reserved preview that WeChat refused (nothing reached the phone)."""
         with self._guard() as conn:
-            conn.execute("UPDATE previews SET count = count - 1 WHERE appid = ? AND day = ? AND count > 0",
-                         (appid, self.wechat_day()))
+            conn.execute(
+                "UPDATE previews SET count = count - 1 WHERE appid = ? AND day = ? AND count > 0",
+                (appid, self.wechat_day()),
+            )
 
     def record_preview(self, appid: str) -> int:
         """Count one preview against today's (Beijing) limit; the new count for today."""
         day = self.wechat_day()
         with self._guard() as conn:
-            conn.execute("INSERT INTO previews (appid, day, count) VALUES (?, ?, 1)"
-                         " ON CONFLICT (appid, day) DO UPDATE SET count = count + 1", (appid, day))
+            conn.execute(
+                "INSERT INTO previews (appid, day, count) VALUES (?, ?, 1)"
+                " ON CONFLICT (appid, day) DO UPDATE SET count = count + 1",
+                (appid, day),
+            )
         return self.count_previews_today(appid)

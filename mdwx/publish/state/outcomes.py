@@ -25,7 +25,9 @@ def remember_outcomes(state: State, paths: Sequence[str], results: Sequence[Post
             state.clear_pending(path, result.account or "")
 
 
-def remember_run_failure(state: State, targets: Sequence[tuple[str, str]], error: MdwxError) -> None:
+def remember_run_failure(
+    state: State, targets: Sequence[tuple[str, str]], error: MdwxError
+) -> None:
     """The run stopped before sending (missing credentials, a wrong account): every
     (path, account) it was to publish is remembered with that reason."""
     for path, account in targets:

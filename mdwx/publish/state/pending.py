@@ -43,7 +43,7 @@ def safe_reason(text: str) -> str:
     query values."""
     line = " ".join(str(text).split())
     line = _SECRET_PARAM.sub(lambda m: f"{m.group(1)}=…", _USERINFO.sub("…@", line))
-    return line if len(line) <= REASON_CHARS else line[:REASON_CHARS - 1] + "…"
+    return line if len(line) <= REASON_CHARS else line[: REASON_CHARS - 1] + "…"
 
 
 class PendingRecords:
@@ -60,7 +60,8 @@ class PendingRecords:
                 "INSERT INTO pending (source_path, account, reason, failures, first_failed_at, failed_at)"
                 " VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (source_path, account) DO UPDATE SET"
                 " reason = excluded.reason, failures = failures + 1, failed_at = excluded.failed_at",
-                (source_path, account, safe_reason(reason), now, now))
+                (source_path, account, safe_reason(reason), now, now),
+            )
 
     def clear_pending(self, source_path: str, account: str | None = None) -> None:
         """Forget the post's failure (to ``account``; None: to every account)."""
@@ -68,7 +69,10 @@ class PendingRecords:
             if account is None:
                 conn.execute("DELETE FROM pending WHERE source_path = ?", (source_path,))
             else:
-                conn.execute("DELETE FROM pending WHERE source_path = ? AND account = ?", (source_path, account))
+                conn.execute(
+                    "DELETE FROM pending WHERE source_path = ? AND account = ?",
+                    (source_path, account),
+                )
 
     def pending(self) -> list[PendingRecord]:
         """Every remembered failure, by path then account."""

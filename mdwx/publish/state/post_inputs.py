@@ -27,7 +27,9 @@ class PostInputs:
     backend: str
     source_path: str  # relative to the site root, posix separators
     appid: str
-    post_digest: str  # digest of the post's bytes and the site's settings (see mdwx.publish.unchanged)
+    post_digest: (
+        str  # digest of the post's bytes and the site's settings (see mdwx.publish.unchanged)
+    )
     routes: list[str]  # the accounts the post went to ("" the call's credentials)
     settings: str  # post_digest with the account's view of the settings
     files: dict[str, str]  # absolute path → signature
@@ -50,18 +52,34 @@ class PostInputsRecords:
             rows = conn.execute(
                 "SELECT * FROM post_inputs WHERE source_path NOT IN"
                 " (SELECT source_path FROM articles WHERE bundle != '')"
-                " ORDER BY source_path, account, backend").fetchall()
+                " ORDER BY source_path, account, backend"
+            ).fetchall()
         found: dict[str, list[PostInputs]] = {}
         for row in rows:
             try:
-                files, result, routes = json.loads(row["files"]), json.loads(row["result"]), json.loads(row["routes"])
+                files, result, routes = (
+                    json.loads(row["files"]),
+                    json.loads(row["result"]),
+                    json.loads(row["routes"]),
+                )
             except ValueError:  # a damaged row is a miss
                 continue
             if isinstance(files, dict) and isinstance(result, dict) and isinstance(routes, list):
-                found.setdefault(row["source_path"], []).append(PostInputs(
-                    row["account"], row["backend"], row["source_path"], row["appid"], row["post_digest"],
-                    [str(r) for r in routes], row["settings"], files, row["media_id"], row["content_hash"],
-                    result))
+                found.setdefault(row["source_path"], []).append(
+                    PostInputs(
+                        row["account"],
+                        row["backend"],
+                        row["source_path"],
+                        row["appid"],
+                        row["post_digest"],
+                        [str(r) for r in routes],
+                        row["settings"],
+                        files,
+                        row["media_id"],
+                        row["content_hash"],
+                        result,
+                    )
+                )
         return found
 
     def remember_inputs(self, inputs: PostInputs) -> None:
@@ -71,13 +89,26 @@ class PostInputsRecords:
                 "INSERT OR REPLACE INTO post_inputs (account, backend, source_path, appid, post_digest, routes,"
                 " settings, files, media_id, content_hash, result, recorded_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (inputs.account, inputs.backend, inputs.source_path, inputs.appid, inputs.post_digest,
-                 json.dumps(inputs.routes), inputs.settings,
-                 json.dumps(inputs.files, sort_keys=True), inputs.media_id, inputs.content_hash,
-                 json.dumps(inputs.result, sort_keys=True), self._now()))
+                (
+                    inputs.account,
+                    inputs.backend,
+                    inputs.source_path,
+                    inputs.appid,
+                    inputs.post_digest,
+                    json.dumps(inputs.routes),
+                    inputs.settings,
+                    json.dumps(inputs.files, sort_keys=True),
+                    inputs.media_id,
+                    inputs.content_hash,
+                    json.dumps(inputs.result, sort_keys=True),
+                    self._now(),
+                ),
+            )
 
     def forget_inputs(self, account: str, backend: str, source_path: str) -> None:
         """Forget the post's inputs: its next run renders it."""
         with self._guard() as conn:
-            conn.execute("DELETE FROM post_inputs WHERE account = ? AND backend = ? AND source_path = ?",
-                         (account, backend, source_path))
+            conn.execute(
+                "DELETE FROM post_inputs WHERE account = ? AND backend = ? AND source_path = ?",
+                (account, backend, source_path),
+            )

@@ -59,13 +59,38 @@ class ReachRecords(MassRecords):
     def known_articles(self, appid: str) -> list[KnownArticle]:
         """Every article the state records for ``appid``, of every backend, current ones first."""
         with self._guard() as conn:
-            current = conn.execute("SELECT * FROM articles WHERE appid = ? ORDER BY source_path",
-                                   (appid,)).fetchall()
-            old = conn.execute("SELECT * FROM superseded WHERE appid = ? ORDER BY source_path", (appid,)).fetchall()
-        out = [KnownArticle(r["source_path"], r["backend"], r["media_id"] or "", r["article_id"], r["status"],
-                            r["title"], r["url"], r["msg_data_id"]) for r in current]
-        out += [KnownArticle(r["source_path"], r["backend"], r["media_id"], r["article_id"], r["status"],
-                             r["title"], r["url"], superseded=True) for r in old]
+            current = conn.execute(
+                "SELECT * FROM articles WHERE appid = ? ORDER BY source_path", (appid,)
+            ).fetchall()
+            old = conn.execute(
+                "SELECT * FROM superseded WHERE appid = ? ORDER BY source_path", (appid,)
+            ).fetchall()
+        out = [
+            KnownArticle(
+                r["source_path"],
+                r["backend"],
+                r["media_id"] or "",
+                r["article_id"],
+                r["status"],
+                r["title"],
+                r["url"],
+                r["msg_data_id"],
+            )
+            for r in current
+        ]
+        out += [
+            KnownArticle(
+                r["source_path"],
+                r["backend"],
+                r["media_id"],
+                r["article_id"],
+                r["status"],
+                r["title"],
+                r["url"],
+                superseded=True,
+            )
+            for r in old
+        ]
         return out
 
     def article_any_backend(self, appid: str, source_path: str) -> ArticleRecord | None:
@@ -92,15 +117,29 @@ class ReachRecords(MassRecords):
         """The recorded 群发 sends (:mod:`mdwx.publish.state.masssends`), one row each, named
         by the send's first post (its 头条): a send without a msg_data_id cannot be followed
         and is left out."""
-        return [KnownArticle(send.sources[0] if send.sources else "", "mass", send.media_id, "",
-                             send.msg_status or send.status, "", None, send.msg_data_id)
-                for send in self.mass_sends(appid) if send.msg_data_id]
+        return [
+            KnownArticle(
+                send.sources[0] if send.sources else "",
+                "mass",
+                send.media_id,
+                "",
+                send.msg_status or send.status,
+                "",
+                None,
+                send.msg_data_id,
+            )
+            for send in self.mass_sends(appid)
+            if send.msg_data_id
+        ]
 
     def permanent_uploads(self, appid: str) -> list[UploadRecord]:
         """The uploads that made a permanent material (covers, animated GIFs): a media_id."""
         with self._guard() as conn:
-            rows = conn.execute("SELECT * FROM uploads WHERE appid = ? AND media_id IS NOT NULL AND media_id != ''"
-                                " ORDER BY created_at", (appid,)).fetchall()
+            rows = conn.execute(
+                "SELECT * FROM uploads WHERE appid = ? AND media_id IS NOT NULL AND media_id != ''"
+                " ORDER BY created_at",
+                (appid,),
+            ).fetchall()
         return [UploadRecord(**dict(row)) for row in rows]
 
     def forget_upload(self, appid: str, media_id: str) -> None:

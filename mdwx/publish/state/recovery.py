@@ -44,8 +44,13 @@ class RecoveryReport:
     torn_journal: bool = False
 
     def to_json(self) -> dict[str, object]:
-        return {"path": str(self.path), "backup": [str(p) for p in self.backup], "rows": self.rows,
-                "problem": self.problem, "torn_journal": self.torn_journal}
+        return {
+            "path": str(self.path),
+            "backup": [str(p) for p in self.backup],
+            "rows": self.rows,
+            "problem": self.problem,
+            "torn_journal": self.torn_journal,
+        }
 
 
 def _make_readable(scratch: Path) -> None:
@@ -72,7 +77,9 @@ def _salvage_table(conn: sqlite3.Connection, table: str) -> dict[int, sqlite3.Ro
     rows: dict[int, sqlite3.Row] = {}
     for order in ("ASC", "DESC"):
         try:
-            for row in conn.execute(f"SELECT rowid AS _rowid_, * FROM {table} ORDER BY rowid {order}"):
+            for row in conn.execute(
+                f"SELECT rowid AS _rowid_, * FROM {table} ORDER BY rowid {order}"
+            ):
                 rows[row["_rowid_"]] = row
         except sqlite3.DatabaseError:
             continue  # stop at the damage; the other direction reaches past it
@@ -88,8 +95,12 @@ def one_line(verdicts: Iterable[str]) -> str:
 
 def state_tables(conn: sqlite3.Connection) -> list[str]:
     """The tables of the state schema in ``conn``'s database, in creation order."""
-    return [str(r[0]) for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+    return [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        )
+    ]
 
 
 def _fresh_state(fresh: Path) -> list[str]:
@@ -144,8 +155,10 @@ def _restore(fresh: Path, found: dict[str, list[sqlite3.Row]]) -> dict[str, int]
                 names = [c for c in columns if c in present]
                 marks = ", ".join("?" for _ in names)
                 try:
-                    conn.execute(f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) VALUES ({marks})",
-                                 [row[c] for c in names])
+                    conn.execute(
+                        f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) VALUES ({marks})",
+                        [row[c] for c in names],
+                    )
                 except sqlite3.IntegrityError:
                     continue  # a damaged row missing a required value: not kept
             kept[table] = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] - before
@@ -168,8 +181,11 @@ def recover(db_path: Path, *, now: Callable[[], datetime] | None = None) -> Reco
     """
     db_path = Path(db_path)
     if not db_path.is_file():
-        raise StateError("there is no state database here", path=db_path,
-                         hint="give the path of the state file (default .mdwx/state.db in the site)")
+        raise StateError(
+            "there is no state database here",
+            path=db_path,
+            hint="give the path of the state file (default .mdwx/state.db in the site)",
+        )
     check_not_foreign(db_path)
     report = RecoveryReport(path=db_path)
     scan = scan_wal(wal_path(db_path))
@@ -187,7 +203,9 @@ def recover(db_path: Path, *, now: Callable[[], datetime] | None = None) -> Reco
                     shutil.copyfile(source, target)
             found, report.problem = _salvage(scratch, _fresh_state(fresh))
             if scratch.stat().st_size < DB_HEADER_BYTES:
-                report.problem = "the file is empty or ends inside its header: nothing in it is readable"
+                report.problem = (
+                    "the file is empty or ends inside its header: nothing in it is readable"
+                )
             report.rows = _restore(fresh, found)
         for source, target in zip(_siblings(db_path), _siblings(backup), strict=True):
             if source.exists():
@@ -195,6 +213,9 @@ def recover(db_path: Path, *, now: Callable[[], datetime] | None = None) -> Reco
                 report.backup.append(target)
         os.replace(fresh, db_path)
     except OSError as exc:
-        raise StateError(f"cannot recover the state database: {exc.strerror}", path=db_path,
-                         hint="check the folder's permissions and free space") from exc
+        raise StateError(
+            f"cannot recover the state database: {exc.strerror}",
+            path=db_path,
+            hint="check the folder's permissions and free space",
+        ) from exc
     return report

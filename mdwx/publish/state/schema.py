@@ -296,6 +296,7 @@ def state_error(exc: sqlite3.Error, path: Path) -> StateError:
     text = str(exc)
     for fragments, what, hint in _SQLITE_PROBLEMS:
         if any(fragment in text.lower() for fragment in fragments):
-            return StateError(f"{what} ({text})", path=path,
-                              hint=hint.format(command=recover_command(path)))
+            return StateError(
+                f"{what} ({text})", path=path, hint=hint.format(command=recover_command(path))
+            )
     return StateError(f"state database error: {text}", path=path)

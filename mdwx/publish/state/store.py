@@ -53,8 +53,17 @@ from mdwx.publish.state.schema import (
 # How long an empty state file may be another mdwx process creating it (see _refuse_truncated).
 EMPTY_FILE_GRACE = 0.25
 
-__all__ = ["ARTICLE_STATUSES", "UPLOAD_KINDS", "ArticleRecord", "ArticleStatus", "State", "SupersededRecord",
-           "UploadKind", "UploadRecord", "VideoRecord"]
+__all__ = [
+    "ARTICLE_STATUSES",
+    "UPLOAD_KINDS",
+    "ArticleRecord",
+    "ArticleStatus",
+    "State",
+    "SupersededRecord",
+    "UploadKind",
+    "UploadRecord",
+    "VideoRecord",
+]
 
 
 def _utc_now() -> datetime:
@@ -68,8 +77,14 @@ class State(IdentityRecords, PendingRecords, ReachRecords, PostInputsRecords, Bu
     a lock, so worker threads (``asyncio.to_thread``) may use it too.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, clock: Callable[[], datetime],
-                 backend: str = "media", lock: threading.RLock | None = None) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        clock: Callable[[], datetime],
+        backend: str = "media",
+        lock: threading.RLock | None = None,
+    ) -> None:
         self._conn = conn
         self.path = path
         self._clock = clock
@@ -287,7 +302,9 @@ class State(IdentityRecords, PendingRecords, ReachRecords, PostInputsRecords, Bu
         """Forget a video WeChat no longer knows (expired vid, deleted media)."""
         self._write("DELETE FROM videos WHERE appid = ? AND file_sha1 = ?", (appid, file_sha1))
 
-    def _set_video(self, appid: str, file_sha1: str, assignments: str, values: tuple[object, ...]) -> None:
+    def _set_video(
+        self, appid: str, file_sha1: str, assignments: str, values: tuple[object, ...]
+    ) -> None:
         self._write(
             f"UPDATE videos SET {assignments}, updated_at = ? WHERE appid = ? AND file_sha1 = ?",
             (*values, self._now(), appid, file_sha1),
@@ -348,19 +365,26 @@ class State(IdentityRecords, PendingRecords, ReachRecords, PostInputsRecords, Bu
     def begin_submit(self, appid: str, source_path: str) -> None:
         self._set_article(appid, source_path, "status = 'submitting'", ())
 
-    def record_submitted(self, appid: str, source_path: str, publish_id: str = "",
-                         msg_data_id: str = "") -> None:
+    def record_submitted(
+        self, appid: str, source_path: str, publish_id: str = "", msg_data_id: str = ""
+    ) -> None:
         """The submit was taken; ``publish_id`` (draft API) is what to follow it by,
         ``msg_data_id`` what comments and analytics name its articles by."""
         self._set_article(
-            appid, source_path, "status = 'submitted', submitted_at = ?,"
+            appid,
+            source_path,
+            "status = 'submitted', submitted_at = ?,"
             " publish_id = CASE WHEN ? = '' THEN publish_id ELSE ? END,"
             " msg_data_id = CASE WHEN ? = '' THEN msg_data_id ELSE ? END",
             (self._now(), publish_id, publish_id, msg_data_id, msg_data_id),
         )
 
     def record_status(
-        self, appid: str, source_path: str, status: ArticleStatus, url: str | None = None,
+        self,
+        appid: str,
+        source_path: str,
+        status: ArticleStatus,
+        url: str | None = None,
         article_id: str = "",
     ) -> None:
         """Record what WeChat said (publish/query, freepublish/get); ``published_at`` keeps
@@ -379,20 +403,33 @@ class State(IdentityRecords, PendingRecords, ReachRecords, PostInputsRecords, Bu
     def restore_article(self, appid: str, source_path: str, previous: ArticleRecord | None) -> None:
         """Undo an intent whose call failed for certain (WeChat refused it: nothing was done)."""
         if previous is None:
-            self._write("DELETE FROM articles WHERE appid = ? AND backend = ? AND source_path = ?",
-                        (appid, self.backend, source_path))
+            self._write(
+                "DELETE FROM articles WHERE appid = ? AND backend = ? AND source_path = ?",
+                (appid, self.backend, source_path),
+            )
             return
         self._set_article(
-            appid, source_path, "status = ?, media_id = ?, content_hash = ?, title = ?, url = ?,"
+            appid,
+            source_path,
+            "status = ?, media_id = ?, content_hash = ?, title = ?, url = ?,"
             " publish_id = ?, article_id = ?",
-            (previous.status, previous.media_id, previous.content_hash, previous.title, previous.url,
-             previous.publish_id, previous.article_id),
+            (
+                previous.status,
+                previous.media_id,
+                previous.content_hash,
+                previous.title,
+                previous.url,
+                previous.publish_id,
+                previous.article_id,
+            ),
         )
 
     def mark_deleted(self, appid: str, source_path: str) -> None:
         self._set_article(appid, source_path, "status = 'deleted'", ())
 
-    def _set_article(self, appid: str, source_path: str, assignments: str, values: tuple[object, ...]) -> None:
+    def _set_article(
+        self, appid: str, source_path: str, assignments: str, values: tuple[object, ...]
+    ) -> None:
         self._write(
             f"UPDATE articles SET {assignments}, updated_at = ?"
             " WHERE appid = ? AND backend = ? AND source_path = ?",

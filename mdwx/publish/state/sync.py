@@ -28,8 +28,13 @@ def _sites(paths: Sequence[Path], state_path: Path | None) -> dict[Path, tuple[P
 
 
 @contextlib.contextmanager
-def exported_state(paths: Sequence[Path], state_path: Path | None = None, *, write: bool = True,
-                   say: Callable[[str], None] = lambda _line: None) -> Iterator[None]:
+def exported_state(
+    paths: Sequence[Path],
+    state_path: Path | None = None,
+    *,
+    write: bool = True,
+    say: Callable[[str], None] = lambda _line: None,
+) -> Iterator[None]:
     """Around a run over the posts ``paths`` name: import each site's export first, export after.
 
     ``state_path``: one state database for every site (``MDWX_STATE``), else each site's own.

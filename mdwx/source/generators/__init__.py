@@ -39,11 +39,25 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-__all__ = ["GENERATOR_NAMES", "GENERATORS", "Adapted", "Site", "adapt", "site_for", "split_front_matter",
-           "toml_front_matter"]
+__all__ = [
+    "GENERATOR_NAMES",
+    "GENERATORS",
+    "Adapted",
+    "Site",
+    "adapt",
+    "site_for",
+    "split_front_matter",
+    "toml_front_matter",
+]
 
-GENERATORS: dict[str, Generator] = {"hugo": Hugo(), "hexo": Hexo(), "jekyll": Jekyll(), "obsidian": Obsidian(),
-                                    "mkdocs": MkDocs(), "pelican": Pelican()}
+GENERATORS: dict[str, Generator] = {
+    "hugo": Hugo(),
+    "hexo": Hexo(),
+    "jekyll": Jekyll(),
+    "obsidian": Obsidian(),
+    "mkdocs": MkDocs(),
+    "pelican": Pelican(),
+}
 # The default exclude that would hide _posts/ folders; generators judge '_' names themselves.
 _UNDERSCORE_GLOB = "**/_*.md"
 
@@ -90,15 +104,31 @@ def site_for(path: Path, config: Any) -> Site | None:
     return Site(GENERATORS[setting], root)
 
 
-def adapt(path: Path, config: Any, front: dict[str, Any], key_lines: dict[str, int], body: str,
-          body_line: int) -> Adapted | None:
+def adapt(
+    path: Path,
+    config: Any,
+    front: dict[str, Any],
+    key_lines: dict[str, int],
+    body: str,
+    body_line: int,
+) -> Adapted | None:
     """The post at ``path`` read as its generator writes it, or None outside a generator's site."""
     site = site_for(path, config) or _unmarked_vault(path, config, body)
     if site is None:
         return None
-    math = math_enabled(front, getattr(config, "math", None), site.generator.name, site.root, path, config.root)
-    ctx = PostContext(path=path, site_root=site.root, confine=config.root, body_line=body_line,
-                      digest_limit=config.limits.digest, front=front, body=body, math=math)
+    math = math_enabled(
+        front, getattr(config, "math", None), site.generator.name, site.root, path, config.root
+    )
+    ctx = PostContext(
+        path=path,
+        site_root=site.root,
+        confine=config.root,
+        body_line=body_line,
+        digest_limit=config.limits.digest,
+        front=front,
+        body=body,
+        math=math,
+    )
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
     return Adapted(mapped, lines, rewrite.text, rewrite.warnings)
@@ -115,7 +145,9 @@ def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
     return Site(GENERATORS["obsidian"], config.root)
 
 
-def split_front_matter(text: str, path: Path, config: Any) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+def split_front_matter(
+    text: str, path: Path, config: Any
+) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
     """Front matter in the form only the post's generator reads (Hexo without the opening
     ``---``, Pelican's ``Key: value`` header): ``(front, key_lines, body, body_line)``, or None.
     Asked only when the ``---``/``+++`` rules every generator shares found none."""
@@ -128,8 +160,10 @@ _TOML_TABLE = re.compile(r"""^\s*\[\[?\s*(?P<key>[A-Za-z0-9_-]+|"[^"]*"|'[^']*')
 
 
 # A bare decimal number written with leading zeros (``dateday = 07``), alone on its line.
-_LEADING_ZEROS = re.compile(r"""^(?P<head>\s*(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')\s*=\s*[+-]?)0+"""
-                            r"(?P<number>\d[\d_]*(?:\.\d+)?[ \t]*(?:#.*)?)$")
+_LEADING_ZEROS = re.compile(
+    r"""^(?P<head>\s*(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')\s*=\s*[+-]?)0+"""
+    r"(?P<number>\d[\d_]*(?:\.\d+)?[ \t]*(?:#.*)?)$"
+)
 
 
 def _read_toml(block: list[str]) -> dict[str, Any]:
@@ -148,7 +182,9 @@ def _read_toml(block: list[str]) -> dict[str, Any]:
     return document
 
 
-def toml_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+def toml_front_matter(
+    lines: list[str], path: Path
+) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
     """Hugo's TOML front matter between ``+++`` lines: ``(front, key_lines, body, body_line)``,
     or None when the first line is not ``+++``, no closing ``+++`` follows, or what lies
     between does not start like TOML (a key, a ``[table]`` or a comment).
@@ -162,20 +198,30 @@ def toml_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dic
         return None
     block = lines[1:end]
     first = next((line for line in block if line.strip()), "")
-    if first and not (_TOML_KEY.match(first) or _TOML_TABLE.match(first) or first.lstrip().startswith("#")):
+    if first and not (
+        _TOML_KEY.match(first) or _TOML_TABLE.match(first) or first.lstrip().startswith("#")
+    ):
         return None  # text between two +++ lines, not front matter
     try:
         front = _read_toml(block)
     except RecursionError:  # tomllib parses nested arrays and tables recursively
-        raise ArticleError("front matter is nested too deeply", path=path, line=1,
-                           hint="front matter holds plain keys and short lists") from None
+        raise ArticleError(
+            "front matter is nested too deeply",
+            path=path,
+            line=1,
+            hint="front matter holds plain keys and short lists",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = re.search(r"\(at line (\d+), column \d+\)", message)
         line = int(where.group(1)) + 1 if where else len(block) + 1  # "at end of document"
         problem = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", message)
-        raise ArticleError(f"invalid TOML front matter: {problem}", path=path, line=line,
-                           hint="check quotes and '=' signs; TOML strings need quotes") from None
+        raise ArticleError(
+            f"invalid TOML front matter: {problem}",
+            path=path,
+            line=line,
+            hint="check quotes and '=' signs; TOML strings need quotes",
+        ) from None
     key_lines: dict[str, int] = {}
     in_table = False
     for index, text in enumerate(block):
@@ -185,4 +231,4 @@ def toml_front_matter(lines: list[str], path: Path) -> tuple[dict[str, Any], dic
             in_table = True
         if key:
             key_lines.setdefault(key.group("key").strip("\"'"), index + 2)
-    return front, key_lines, "\n".join(lines[end + 1:]), end + 2
+    return front, key_lines, "\n".join(lines[end + 1 :]), end + 2

@@ -40,40 +40,171 @@ THEME_COVER_KEYS: dict[str, tuple[str, ...]] = {
     "Chirpy (Jekyll)": ("image.path",),
     "Beautiful Jekyll": ("cover-img", "thumbnail-img", "share-img"),
     "Obsidian Banners": ("banner",),
-    "others": ("photos", "og_image", "featured", "hero", "heroImage", "headerImage", "header_image"),
+    "others": (
+        "photos",
+        "og_image",
+        "featured",
+        "hero",
+        "heroImage",
+        "headerImage",
+        "header_image",
+    ),
 }
 COVER_KEYS = tuple(dict.fromkeys(key for keys in THEME_COVER_KEYS.values() for key in keys))
 #: Keys of the most used themes that mean nothing in WeChat (layout, comments, page chrome).
-THEME_KEYS = frozenset({
-    "ShowToc", "TocOpen", "abstract", "admonition", "archives", "author-link", "authorLink", "author_link",
-    "autoCollapseToc", "banner_img", "catalog", "code", "collections", "comment", "copyright", "cover-img",
-    "cover_image", "description", "donate", "enableOutdatedInfo", "excerpt_separator", "featured",
-    "featuredImage", "featuredImagePreview", "fontawesome", "fraction", "header-bg-css", "header-img",
-    "header-mask", "header-style", "headerImage", "header_image", "header_img", "hero", "heroImage", "hidden",
-    "hiddenFromHomePage", "hiddenFromRelated", "hiddenFromRss", "hiddenFromSearch", "iframe", "image",
-    "image_caption", "img", "img_url", "index_img", "katex", "keywords", "library", "license", "lightgallery",
-    "linkToMarkdown", "mapbox", "math", "mathjax", "mermaid", "message", "multilingual", "nav-short",
-    "navcolor", "original", "outdatedInfoWarning", "password", "pic", "readingTime", "repost", "resources",
-    "reward", "rssFullText", "ruby", "seo", "share", "share-img", "shortTitle", "showToc", "summary", "tags",
-    "thumbnail-img", "toc", "top_img", "twemoji", "weight",
-})
+THEME_KEYS = frozenset(
+    {
+        "ShowToc",
+        "TocOpen",
+        "abstract",
+        "admonition",
+        "archives",
+        "author-link",
+        "authorLink",
+        "author_link",
+        "autoCollapseToc",
+        "banner_img",
+        "catalog",
+        "code",
+        "collections",
+        "comment",
+        "copyright",
+        "cover-img",
+        "cover_image",
+        "description",
+        "donate",
+        "enableOutdatedInfo",
+        "excerpt_separator",
+        "featured",
+        "featuredImage",
+        "featuredImagePreview",
+        "fontawesome",
+        "fraction",
+        "header-bg-css",
+        "header-img",
+        "header-mask",
+        "header-style",
+        "headerImage",
+        "header_image",
+        "header_img",
+        "hero",
+        "heroImage",
+        "hidden",
+        "hiddenFromHomePage",
+        "hiddenFromRelated",
+        "hiddenFromRss",
+        "hiddenFromSearch",
+        "iframe",
+        "image",
+        "image_caption",
+        "img",
+        "img_url",
+        "index_img",
+        "katex",
+        "keywords",
+        "library",
+        "license",
+        "lightgallery",
+        "linkToMarkdown",
+        "mapbox",
+        "math",
+        "mathjax",
+        "mermaid",
+        "message",
+        "multilingual",
+        "nav-short",
+        "navcolor",
+        "original",
+        "outdatedInfoWarning",
+        "password",
+        "pic",
+        "readingTime",
+        "repost",
+        "resources",
+        "reward",
+        "rssFullText",
+        "ruby",
+        "seo",
+        "share",
+        "share-img",
+        "shortTitle",
+        "showToc",
+        "summary",
+        "tags",
+        "thumbnail-img",
+        "toc",
+        "top_img",
+        "twemoji",
+        "weight",
+    }
+)
 # Known to the generators and their common themes, meaningless to WeChat: read silently.
-COMMON_SILENT = frozenset({
-    "date", "lastmod", "updated", "modified", "created", "publishDate", "expiryDate", "tags",
-    "categories", "category", "layout", "weight", "aliases", "permalink", "url", "type", "toc",
-    "math", "mathjax", "katex", "keywords", "lang", "language", "series", "subtitle", "sitemap",
-    "published", "publish", "summary", "description", "excerpt", "header", "sticky", "top", "pin",
-    "hidden", "author_profile", "share", "related", "canonical_url", "canonicalURL", "redirect_from",
-    "redirect_to", "id", "uid",
-}) | THEME_KEYS | frozenset(key.partition(".")[0] for key in COVER_KEYS)
+COMMON_SILENT = (
+    frozenset(
+        {
+            "date",
+            "lastmod",
+            "updated",
+            "modified",
+            "created",
+            "publishDate",
+            "expiryDate",
+            "tags",
+            "categories",
+            "category",
+            "layout",
+            "weight",
+            "aliases",
+            "permalink",
+            "url",
+            "type",
+            "toc",
+            "math",
+            "mathjax",
+            "katex",
+            "keywords",
+            "lang",
+            "language",
+            "series",
+            "subtitle",
+            "sitemap",
+            "published",
+            "publish",
+            "summary",
+            "description",
+            "excerpt",
+            "header",
+            "sticky",
+            "top",
+            "pin",
+            "hidden",
+            "author_profile",
+            "share",
+            "related",
+            "canonical_url",
+            "canonicalURL",
+            "redirect_from",
+            "redirect_to",
+            "id",
+            "uid",
+        }
+    )
+    | THEME_KEYS
+    | frozenset(key.partition(".")[0] for key in COVER_KEYS)
+)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//|^#")
 URL_OR_ANCHOR = _SCHEME  # a reference that names no local file (scheme, //host, #anchor)
 # ![alt](dest "title") — dest with no spaces, <dest with spaces>, or a picture's file name
 # with spaces as note apps write it (Typora, Obsidian: ![](Pasted image 1.png)).
-_IMAGE = re.compile(r"(?P<head>!\[(?:[^\[\]\\\n]|\\.){0,256}\]\(\s*)(?P<dest><[^>\n]{0,2000}>"
-                    r"|[^\s)\"'<][^)\n\"']{0,2000}?\.(?:png|jpe?g|gif|webp|bmp|svg|avif)(?=\s*(?:\)|\s[\"'(]))"
-                    r"|[^\s)]{1,2000})(?P<tail>[^)\n]{0,256}\))", re.I)
-_IMG_SRC = re.compile(r"""(?P<head><img\b[^<>]{0,512}?\bsrc\s*=\s*)(?P<q>["'])(?P<dest>[^"'\n]*)(?P=q)""", re.I)
+_IMAGE = re.compile(
+    r"(?P<head>!\[(?:[^\[\]\\\n]|\\.){0,256}\]\(\s*)(?P<dest><[^>\n]{0,2000}>"
+    r"|[^\s)\"'<][^)\n\"']{0,2000}?\.(?:png|jpe?g|gif|webp|bmp|svg|avif)(?=\s*(?:\)|\s[\"'(]))"
+    r"|[^\s)]{1,2000})(?P<tail>[^)\n]{0,256}\))",
+    re.I,
+)
+_IMG_SRC = re.compile(
+    r"""(?P<head><img\b[^<>]{0,512}?\bsrc\s*=\s*)(?P<q>["'])(?P<dest>[^"'\n]*)(?P=q)""", re.I
+)
 
 
 #: The front matter's YAML loader (impossible dates stay text): one home, mdwx.source.yaml_load.
@@ -135,8 +266,9 @@ class Generator:
         return None
 
     # --- front matter -------------------------------------------------------------------
-    def front_matter(self, front: dict[str, Any], lines: dict[str, int],
-                     ctx: PostContext) -> tuple[dict[str, Any], dict[str, int]]:
+    def front_matter(
+        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
+    ) -> tuple[dict[str, Any], dict[str, int]]:
         """mdwx's front matter made from this generator's; silent keys dropped."""
         mapped = {k: v for k, v in front.items() if k not in COMMON_SILENT | self.silent_keys}
         out_lines = dict(lines)
@@ -157,21 +289,32 @@ class Generator:
                 mapped[key] = front[key]
         return mapped, out_lines
 
-    def _digest(self, front: dict[str, Any], lines: dict[str, int], mapped: dict[str, Any],
-                out_lines: dict[str, int], ctx: PostContext) -> None:
+    def _digest(
+        self,
+        front: dict[str, Any],
+        lines: dict[str, int],
+        mapped: dict[str, Any],
+        out_lines: dict[str, int],
+        ctx: PostContext,
+    ) -> None:
         for key in DIGEST_KEYS:
             value = front.get(key)
             if isinstance(value, str) and value.strip():
                 text = " ".join(value.split())
                 if len(text) > ctx.digest_limit:
-                    ctx.warn(lines.get(key, 1), f"{key} is {len(text)} characters; the digest "
-                             f"keeps the first {ctx.digest_limit - 1} and '…' (WeChat's limit)", code="digest-length")
+                    ctx.warn(
+                        lines.get(key, 1),
+                        f"{key} is {len(text)} characters; the digest "
+                        f"keeps the first {ctx.digest_limit - 1} and '…' (WeChat's limit)",
+                        code="digest-length",
+                    )
                     text = text[: ctx.digest_limit - 1].rstrip() + "…"
                 mapped["digest"], out_lines["digest"] = text, lines.get(key, 1)
                 return
 
-    def _cover(self, front: dict[str, Any], lines: dict[str, int],
-               ctx: PostContext) -> tuple[str, int] | None:
+    def _cover(
+        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
+    ) -> tuple[str, int] | None:
         for dotted in COVER_KEYS + self.cover_keys():
             top, _, sub = dotted.partition(".")
             value = front.get(top)
@@ -200,7 +343,9 @@ class Generator:
     def body(self, text: str, ctx: PostContext) -> Rewrite:
         """The body rewritten into mdwx's Markdown, line for line; fenced code untouched."""
         text = self.fences(text, ctx)
-        return Rewrite(each_prose(text, lambda chunk, first: self.prose(chunk, first, ctx)), ctx.warnings)
+        return Rewrite(
+            each_prose(text, lambda chunk, first: self.prose(chunk, first, ctx)), ctx.warnings
+        )
 
     def fences(self, text: str, ctx: PostContext) -> str:
         """Block tags that become fenced code (``{% highlight %}``), before fences are found."""
@@ -216,17 +361,25 @@ class Generator:
 
     def images(self, text: str, first_line: int, ctx: PostContext) -> str:
         """Image references that name a file the generator would find, made relative to the post."""
+
         def markdown(match: re.Match[str], line: int) -> str:
             dest = match.group("dest")
             bare = dest[1:-1] if dest.startswith("<") else dest
             found = self.locate(bare, ctx)
-            return f"{match.group('head')}{ctx.relative(found)}{match.group('tail')}" if found else match.group(0)
+            return (
+                f"{match.group('head')}{ctx.relative(found)}{match.group('tail')}"
+                if found
+                else match.group(0)
+            )
 
         def html(match: re.Match[str], line: int) -> str:
             found = self.locate(match.group("dest"), ctx)
             quote_mark = match.group("q")
-            return (f"{match.group('head')}{quote_mark}{ctx.relative(found)}{quote_mark}"
-                    if found else match.group(0))
+            return (
+                f"{match.group('head')}{quote_mark}{ctx.relative(found)}{quote_mark}"
+                if found
+                else match.group(0)
+            )
 
         text = sub_prose(_IMAGE, markdown, text, first_line)
         return sub_prose(_IMG_SRC, html, text, first_line)
@@ -259,7 +412,9 @@ def _author_name(value: Any) -> str:
     return ", ".join(n for n in names if n)
 
 
-_ARG = re.compile(r'''(?:(?P<key>[\w-]+)\s*(?:=|:(?!//))\s*)?(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|[^\s"'`]+)''')
+_ARG = re.compile(
+    r"""(?:(?P<key>[\w-]+)\s*(?:=|:(?!//))\s*)?(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|`[^`]*`|[^\s"'`]+)"""
+)
 
 
 def split_args(text: str) -> tuple[list[str], dict[str, str]]:
@@ -277,8 +432,9 @@ def split_args(text: str) -> tuple[list[str], dict[str, str]]:
     return positional, named
 
 
-def html_or_markdown(ctx: PostContext, line: int, src: str, alt: str = "", title: str = "",
-                     width: str = "") -> str:
+def html_or_markdown(
+    ctx: PostContext, line: int, src: str, alt: str = "", title: str = "", width: str = ""
+) -> str:
     """An image for a shortcode or tag at file line ``line``: HTML ``<img>`` inside a raw HTML
     block (where Markdown is never parsed), else Markdown (:func:`image_markdown`)."""
     if line not in ctx.html_lines:
@@ -306,7 +462,7 @@ def image_markdown(src: str, alt: str = "", title: str = "", width: str = "") ->
     dest = f"<{src}>" if re.search(r"[\s()]", src) else src
     title = " ".join(title.split()).replace("\\", "\\\\").replace('"', '\\"')
     size = f"{{width={width}}}" if re.fullmatch(r"\d{1,4}(?:px|%)?", width or "") else ""
-    return f'![{alt}]({dest}{f" {chr(34)}{title}{chr(34)}" if title else ""}){size}'
+    return f"![{alt}]({dest}{f' {chr(34)}{title}{chr(34)}' if title else ''}){size}"
 
 
 def indent_block(lines: list[str], start: int, end: int, head: str) -> None:

@@ -21,8 +21,16 @@ from __future__ import annotations
 from pathlib import Path
 
 GENERATOR_NAMES = ("hugo", "hexo", "jekyll", "obsidian", "mkdocs", "pelican")
-_HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json", "config.toml", "config.yaml",
-                 "config.yml", "config.json")
+_HUGO_CONFIGS = (
+    "hugo.toml",
+    "hugo.yaml",
+    "hugo.yml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+    "config.yml",
+    "config.json",
+)
 
 
 def generator_at(folder: Path) -> str | None:
@@ -30,8 +38,9 @@ def generator_at(folder: Path) -> str | None:
     two at once (a Hugo site kept inside an Obsidian vault is a Hugo site)."""
     try:
         if (folder / "content").is_dir() and (
-                any((folder / name).is_file() for name in _HUGO_CONFIGS)
-                or (folder / "config" / "_default").is_dir()):
+            any((folder / name).is_file() for name in _HUGO_CONFIGS)
+            or (folder / "config" / "_default").is_dir()
+        ):
             return "hugo"
         if (folder / "_config.yml").is_file() or (folder / "_config.yaml").is_file():
             if (folder / "source" / "_posts").is_dir():

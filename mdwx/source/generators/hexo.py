@@ -29,26 +29,65 @@ from mdwx.source.generators.hexo_url import locate_by_url
 from mdwx.source.generators.liquid import Liquid
 from mdwx.source.generators.text import next_lines, outside_code, sub_prose
 
-SILENT = frozenset({
-    "comments", "disableNunjucks", "abbrlink", "top_img", "index_img", "banner_img", "copyright",
-    "password", "toc_number", "highlight_shrink", "aside", "hide", "index", "sticky", "mathjax",
-    "link", "source", "from", "music", "top_img_height", "tldr", "original",
-})
+SILENT = frozenset(
+    {
+        "comments",
+        "disableNunjucks",
+        "abbrlink",
+        "top_img",
+        "index_img",
+        "banner_img",
+        "copyright",
+        "password",
+        "toc_number",
+        "highlight_shrink",
+        "aside",
+        "hide",
+        "index",
+        "sticky",
+        "mathjax",
+        "link",
+        "source",
+        "from",
+        "music",
+        "top_img_height",
+        "tldr",
+        "original",
+    }
+)
 _SEPARATOR = re.compile(r"^-{3,}[ \t]*$")
 _YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
 _NUMBER = re.compile(r"^\d+(?:px|%)?$")
-_BLOCKQUOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:blockquote|quote|pullquote)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
+_BLOCKQUOTE_OPEN = re.compile(
+    r"^\s*\{%-?\s*(?:blockquote|quote|pullquote)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$"
+)
 _BLOCKQUOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:blockquote|quote|pullquote)\s*-?%\}\s*$")
 _NOTE_OPEN = re.compile(r"^\s*\{%-?\s*(?:note|alert|callout|tip)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
 _NOTE_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:note|alert|callout|tip)\s*-?%\}\s*$")
-_FOLD_OPEN = re.compile(r"^\s*\{%-?\s*(?P<name>spoiler|details|fold|folding|hideToggle|collapse)\b"
-                        r"(?P<args>[^%\n]*?)\s*-?%\}\s*$")
-_FOLD_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:spoiler|details|fold|folding|hideToggle|collapse)\s*-?%\}\s*$")
+_FOLD_OPEN = re.compile(
+    r"^\s*\{%-?\s*(?P<name>spoiler|details|fold|folding|hideToggle|collapse)\b"
+    r"(?P<args>[^%\n]*?)\s*-?%\}\s*$"
+)
+_FOLD_CLOSE = re.compile(
+    r"^\s*\{%-?\s*end(?:spoiler|details|fold|folding|hideToggle|collapse)\s*-?%\}\s*$"
+)
 _MATH_OPEN = re.compile(r"^\s*\{%-?\s*(?:math|katex|mathjax)\b(?P<args>[^%\n]*?)\s*-?%\}\s*$")
 _MATH_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:math|katex|mathjax)\s*-?%\}\s*$")
-_INLINE_MATH = re.compile(r"\{%-?\s*(?P<kind>math|katex|mathjax)\s*-?%\}(?P<tex>[^\n]{1,2000}?)"
-                          r"\{%-?\s*end(?P=kind)\s*-?%\}")
-_NOTE_KINDS = {"default", "primary", "info", "success", "warning", "danger", "note", "tip", "important"}
+_INLINE_MATH = re.compile(
+    r"\{%-?\s*(?P<kind>math|katex|mathjax)\s*-?%\}(?P<tex>[^\n]{1,2000}?)"
+    r"\{%-?\s*end(?P=kind)\s*-?%\}"
+)
+_NOTE_KINDS = {
+    "default",
+    "primary",
+    "info",
+    "success",
+    "warning",
+    "danger",
+    "note",
+    "tip",
+    "important",
+}
 
 
 class Hexo(Liquid):
@@ -81,7 +120,12 @@ class Hexo(Liquid):
             key = _YAML_KEY.match(line)
             if key:
                 key_lines.setdefault(key.group("key"), number)
-        return {str(k): v for k, v in front.items()}, key_lines, "\n".join(lines[end + 1:]), end + 2
+        return (
+            {str(k): v for k, v in front.items()},
+            key_lines,
+            "\n".join(lines[end + 1 :]),
+            end + 2,
+        )
 
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         if name.startswith("/"):
@@ -102,18 +146,25 @@ class Hexo(Liquid):
             return None
         folder, rest = placed
         source = ctx.site_root / "source"
-        roots = [source, *sorted(ctx.site_root.glob("themes/*/source"))] if folder == source else [folder]
+        roots = (
+            [source, *sorted(ctx.site_root.glob("themes/*/source"))]
+            if folder == source
+            else [folder]
+        )
         return next((base / rest for base in roots if rest and ctx.inside(base / rest)), None)
 
     def cover_keys(self) -> tuple[str, ...]:
         return ("index_img", "banner_img", "top_img")
 
-    def front_matter(self, front: dict[str, Any], lines: dict[str, int],
-                     ctx: PostContext) -> tuple[dict[str, Any], dict[str, int]]:
+    def front_matter(
+        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
+    ) -> tuple[dict[str, Any], dict[str, int]]:
         """As every generator's, and a post that writes NexT's math tags renders math: the
         tag itself says the writer's theme draws formulas, whatever the site's setting."""
         mapped, out_lines = super().front_matter(front, lines, ctx)
-        if not any(key in front for key in ("math", "mathjax", "katex")) and _uses_math_tags(ctx.body):
+        if not any(key in front for key in ("math", "mathjax", "katex")) and _uses_math_tags(
+            ctx.body
+        ):
             mapped["math"] = True
         return mapped, out_lines
 
@@ -123,7 +174,9 @@ class Hexo(Liquid):
 
     def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
         self.note_html_blocks(chunk, first_line, ctx)
-        chunk = sub_prose(_INLINE_MATH, lambda m, line: f"${m.group('tex').strip()}$", chunk, first_line)
+        chunk = sub_prose(
+            _INLINE_MATH, lambda m, line: f"${m.group('tex').strip()}$", chunk, first_line
+        )
         return super().prose(chunk, first_line, ctx)
 
     def tag(self, name: str, args: str, line: int, ctx: PostContext) -> str | None:
@@ -142,8 +195,11 @@ class Hexo(Liquid):
             url = next((p for p in positional if re.match(r"https?://", p)), "")
             text = " ".join(p for p in positional if p != url and p not in ("true", "false"))
             return link_html_or_markdown(ctx, line, text or url, url) if url else None
-        for tag, label, pattern in (("youtube", "YouTube video", "https://www.youtube.com/watch?v={}"),
-                                    ("vimeo", "Vimeo video", "https://vimeo.com/{}"), ("iframe", "", "{}")):
+        for tag, label, pattern in (
+            ("youtube", "YouTube video", "https://www.youtube.com/watch?v={}"),
+            ("vimeo", "Vimeo video", "https://vimeo.com/{}"),
+            ("iframe", "", "{}"),
+        ):
             if name == tag and positional:
                 url = pattern.format(positional[0])
                 return link_html_or_markdown(ctx, line, label or url, url)
@@ -155,18 +211,22 @@ def _asset(name: str, ctx: PostContext) -> str:
     return quote(f"{ctx.path.stem}/{name}", safe="/")
 
 
-def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext, line: int) -> str | None:
+def _image(
+    name: str, positional: list[str], quoted: bool, ctx: PostContext, line: int
+) -> str | None:
     """``{% asset_img [class] slug [w] [h] [title [alt]] %}`` / ``{% img [class] src … %}``."""
     words = list(positional)
     pick = next((i for i, w in enumerate(words) if "." in w or "/" in w), None)
     if pick is None:
         return None
     source = words[pick]
-    rest = words[pick + 1:]
+    rest = words[pick + 1 :]
     width = rest.pop(0) if rest and _NUMBER.match(rest[0]) else ""
     if rest and _NUMBER.match(rest[0]):
         rest.pop(0)
-    title, alt = (rest[0], rest[1]) if quoted and len(rest) == 2 else (" ".join(rest), " ".join(rest))
+    title, alt = (
+        (rest[0], rest[1]) if quoted and len(rest) == 2 else (" ".join(rest), " ".join(rest))
+    )
     if name == "asset_img":
         source = _asset(source, ctx)
     return html_or_markdown(ctx, line, source, alt, title, width)
@@ -174,9 +234,15 @@ def _image(name: str, positional: list[str], quoted: bool, ctx: PostContext, lin
 
 def _pairs(lines: list[str]) -> None:
     index, end = 0, len(lines)
-    kinds = [(opener, next_lines(lines, closer.match), convert) for opener, closer, convert in
-             ((_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote), (_NOTE_OPEN, _NOTE_CLOSE, _note),
-              (_MATH_OPEN, _MATH_CLOSE, _math), (_FOLD_OPEN, _FOLD_CLOSE, _fold))]
+    kinds = [
+        (opener, next_lines(lines, closer.match), convert)
+        for opener, closer, convert in (
+            (_BLOCKQUOTE_OPEN, _BLOCKQUOTE_CLOSE, _quote),
+            (_NOTE_OPEN, _NOTE_CLOSE, _note),
+            (_MATH_OPEN, _MATH_CLOSE, _math),
+            (_FOLD_OPEN, _FOLD_CLOSE, _fold),
+        )
+    ]
     while index < end:
         for opener, closers, convert in kinds:
             match = opener.match(lines[index])
@@ -232,7 +298,14 @@ def _note(lines: list[str], start: int, stop: int, args: str) -> None:
     """NexT / Butterfly ``{% note info Title %}`` … ``{% endnote %}`` → a callout."""
     words = args.split()
     kind = next((w for w in words if w.lower() in _NOTE_KINDS), "note")
-    title = " ".join(w for w in words if w != kind and w not in ("flat", "simple", "modern", "disabled",
-                                                                   "no-icon") and not w.startswith("fa"))
-    kind = {"default": "note", "primary": "note", "danger": "caution"}.get(kind.lower(), kind.lower())
+    title = " ".join(
+        w
+        for w in words
+        if w != kind
+        and w not in ("flat", "simple", "modern", "disabled", "no-icon")
+        and not w.startswith("fa")
+    )
+    kind = {"default": "note", "primary": "note", "danger": "caution"}.get(
+        kind.lower(), kind.lower()
+    )
     indent_block(lines, start, stop, admonition_head(kind, title))

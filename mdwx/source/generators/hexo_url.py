@@ -50,9 +50,11 @@ def hexo_site(site_root: Path) -> HexoSite:
     data = data if isinstance(data, dict) else {}
     permalink = data.get("permalink")
     root = data.get("root")
-    return HexoSite(permalink if isinstance(permalink, str) and permalink.strip() else DEFAULT_PERMALINK,
-                    "/" + root.strip("/") + "/" if isinstance(root, str) and root.strip("/") else "/",
-                    data.get("post_asset_folder") is True)
+    return HexoSite(
+        permalink if isinstance(permalink, str) and permalink.strip() else DEFAULT_PERMALINK,
+        "/" + root.strip("/") + "/" if isinstance(root, str) and root.strip("/") else "/",
+        data.get("post_asset_folder") is True,
+    )
 
 
 def post_url(path: Path, site_root: Path, front: dict[str, Any]) -> str:
@@ -70,13 +72,23 @@ def post_url(path: Path, site_root: Path, front: dict[str, Any]) -> str:
     categories = front.get("categories") or front.get("category") or []
     categories = [categories] if isinstance(categories, str) else categories
     values = {
-        "year": f"{day.year:04d}", "month": f"{day.month:02d}", "day": f"{day.day:02d}",
-        "i_month": str(day.month), "i_day": str(day.day), "hour": f"{clock.hour:02d}",
-        "minute": f"{clock.minute:02d}", "second": f"{clock.second:02d}", "title": title,
-        "name": path.stem, "post_title": path.stem,
-        "category": "/".join(str(c) for c in categories if not isinstance(c, (list, dict))) or "uncategorized",
+        "year": f"{day.year:04d}",
+        "month": f"{day.month:02d}",
+        "day": f"{day.day:02d}",
+        "i_month": str(day.month),
+        "i_day": str(day.day),
+        "hour": f"{clock.hour:02d}",
+        "minute": f"{clock.minute:02d}",
+        "second": f"{clock.second:02d}",
+        "title": title,
+        "name": path.stem,
+        "post_title": path.stem,
+        "category": "/".join(str(c) for c in categories if not isinstance(c, (list, dict)))
+        or "uncategorized",
     }
-    url = _VARIABLE.sub(lambda m: values.get(m.group(1)) or _own(front, m.group(1)), pattern.strip())
+    url = _VARIABLE.sub(
+        lambda m: values.get(m.group(1)) or _own(front, m.group(1)), pattern.strip()
+    )
     return url.lstrip("/")
 
 
@@ -84,10 +96,14 @@ def _own(front: dict[str, Any], name: str) -> str:
     """A variable of a plugin (hexo-abbrlink's ``:abbrlink``) from the front matter key it
     writes, else a placeholder segment: only the URL's depth matters then."""
     value = front.get(name)
-    return str(value) if isinstance(value, (str, int)) and str(value).strip("/ ") else f"{name}-value"
+    return (
+        str(value) if isinstance(value, (str, int)) and str(value).strip("/ ") else f"{name}-value"
+    )
 
 
-def locate_by_url(name: str, path: Path, site_root: Path, front: dict[str, Any]) -> tuple[Path, str] | None:
+def locate_by_url(
+    name: str, path: Path, site_root: Path, front: dict[str, Any]
+) -> tuple[Path, str] | None:
     """``(folder, rest)``: the file a picture reference ``name`` names on the published site
     is ``folder / rest``, where ``folder`` is the post's asset folder or ``source/``; None when
     the reference leaves the site's ``root``."""
@@ -97,8 +113,8 @@ def locate_by_url(name: str, path: Path, site_root: Path, front: dict[str, Any])
     target = name if name.startswith("/") else posixpath.normpath(site.root + base + name)
     if not target.startswith(site.root):
         return None
-    inside = target[len(site.root):]
+    inside = target[len(site.root) :]
     own = url if url.endswith("/") else posixpath.splitext(url)[0] + "/"
     if site.post_asset_folder and inside.startswith(own) and inside != own:
-        return path.parent / path.stem, inside[len(own):]
+        return path.parent / path.stem, inside[len(own) :]
     return site_root / "source", inside

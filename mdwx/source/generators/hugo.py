@@ -34,23 +34,62 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-SILENT = frozenset({
-    "linkTitle", "outputs", "resources", "build", "cascade", "headless", "markup", "menu", "menus",
-    "params", "translationKey", "showToc", "ShowToc", "TocOpen", "hidemeta", "disableShare",
-    "hideSummary", "searchHidden", "ShowReadingTime", "ShowBreadCrumbs", "ShowPostNavLinks",
-    "ShowWordCount", "ShowRssButtonInSectionTermList", "UseHugoToc", "disableHLJS", "editPost",
-    "authors", "featured", "readingTime", "isCJKLanguage", "expirydate", "publishdate",
-})
+SILENT = frozenset(
+    {
+        "linkTitle",
+        "outputs",
+        "resources",
+        "build",
+        "cascade",
+        "headless",
+        "markup",
+        "menu",
+        "menus",
+        "params",
+        "translationKey",
+        "showToc",
+        "ShowToc",
+        "TocOpen",
+        "hidemeta",
+        "disableShare",
+        "hideSummary",
+        "searchHidden",
+        "ShowReadingTime",
+        "ShowBreadCrumbs",
+        "ShowPostNavLinks",
+        "ShowWordCount",
+        "ShowRssButtonInSectionTermList",
+        "UseHugoToc",
+        "disableHLJS",
+        "editPost",
+        "authors",
+        "featured",
+        "readingTime",
+        "isCJKLanguage",
+        "expirydate",
+        "publishdate",
+    }
+)
 _OPEN = r"\{\{(?P<d>[<%])\s*"
 _CLOSE = r"\s*[>%]\}\}"
 # {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}} on one line.
-_SHORTCODE = re.compile(r"\{\{(?P<c>[<%])/\*(?P<inner>[^\n]{0,256}?)\*/[>%]\}\}|" + _OPEN + r"(?P<end>/)?(?P<name>[\w./-]+)(?![\w./-])(?P<args>(?:[^{>%\n]|[>%](?!\}\})){0,256}?)/?" + _CLOSE)
+_SHORTCODE = re.compile(
+    r"\{\{(?P<c>[<%])/\*(?P<inner>[^\n]{0,256}?)\*/[>%]\}\}|"
+    + _OPEN
+    + r"(?P<end>/)?(?P<name>[\w./-]+)(?![\w./-])(?P<args>(?:[^{>%\n]|[>%](?!\}\})){0,256}?)/?"
+    + _CLOSE
+)
 # [text]({{< ref "x" >}}): a link to another page of the site.
-_REF_LINK = re.compile(r"\[(?P<text>(?:[^\[\]\\\n]|\\.){0,256})\]\(\s*\{\{[<%]\s*(?:rel)?ref\b[^}\n]*[>%]\}\}\s*\)")
+_REF_LINK = re.compile(
+    r"\[(?P<text>(?:[^\[\]\\\n]|\\.){0,256})\]\(\s*\{\{[<%]\s*(?:rel)?ref\b[^}\n]*[>%]\}\}\s*\)"
+)
 _HIGHLIGHT_OPEN = re.compile(r"^\s*\{\{[<%]\s*highlight\s+(?P<args>[^}\n]*?)\s*[>%]\}\}\s*$")
 _HIGHLIGHT_CLOSE = re.compile(r"^\s*\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$")
-_PAIRED_OPEN = re.compile(r"^\s*\{\{[<%]\s*(?P<name>notice|hint|alert|admonition|callout|note|tip|"
-                          r"warning|info|details|spoiler|expand|collapse)\b(?P<args>[^}\n]*?)\s*[>%]\}\}\s*$", re.I)
+_PAIRED_OPEN = re.compile(
+    r"^\s*\{\{[<%]\s*(?P<name>notice|hint|alert|admonition|callout|note|tip|"
+    r"warning|info|details|spoiler|expand|collapse)\b(?P<args>[^}\n]*?)\s*[>%]\}\}\s*$",
+    re.I,
+)
 _LINKS = {
     "youtube": ("YouTube video", "https://www.youtube.com/watch?v={0}"),
     "vimeo": ("Vimeo video", "https://vimeo.com/{0}"),
@@ -100,7 +139,7 @@ class Hugo(Generator):
         folder = ctx.path.parent if _is_bundle(ctx.path) else ctx.path.parent / ctx.path.stem
         for index in range(len(parts) - 2, -1, -1):
             if parts[index] in names:
-                candidate = folder.joinpath(*parts[index + 1:])
+                candidate = folder.joinpath(*parts[index + 1 :])
                 if ctx.inside(candidate):
                     return candidate
         return None
@@ -114,7 +153,9 @@ class Hugo(Generator):
     def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
         self.note_html_blocks(chunk, first_line, ctx)
         chunk = sub_prose(_REF_LINK, lambda m, line: m.group("text"), chunk, first_line)
-        chunk = sub_prose(_SHORTCODE, lambda m, line: _shortcode(m, ctx.file_line(line), ctx), chunk, first_line)
+        chunk = sub_prose(
+            _SHORTCODE, lambda m, line: _shortcode(m, ctx.file_line(line), ctx), chunk, first_line
+        )
         return self.images(chunk, first_line, ctx)
 
 
@@ -128,10 +169,15 @@ def static_roots(root: Path) -> tuple[Path, ...]:
     ``config/_default/``); ``static/`` when none is set (gohugo.io/configuration/all/#staticdir,
     /hugo-modules/configuration/#module-configuration-mounts)."""
     found: list[Path] = []
-    for config in [*(root / name for name in _CONFIGS), *sorted((root / "config" / "_default").glob("*.*"))]:
+    for config in [
+        *(root / name for name in _CONFIGS),
+        *sorted((root / "config" / "_default").glob("*.*")),
+    ]:
         data = _read_config(config, root)
         dirs = data.get("staticDir") or data.get("staticdir") or []
-        found += [root / d for d in ([dirs] if isinstance(dirs, str) else dirs) if isinstance(d, str)]
+        found += [
+            root / d for d in ([dirs] if isinstance(dirs, str) else dirs) if isinstance(d, str)
+        ]
         module = data if config.stem == "module" else data.get("module")
         mounts = module.get("mounts", []) if isinstance(module, dict) else []
         for mount in mounts if isinstance(mounts, list) else []:
@@ -146,7 +192,9 @@ def _read_config(path: Path, root: Path) -> dict[str, Any]:
     if text is None:
         return {}
     try:
-        data = tomllib.loads(text) if path.suffix == ".toml" else load_yaml(text)  # bounded aliases, numbers
+        data = (
+            tomllib.loads(text) if path.suffix == ".toml" else load_yaml(text)
+        )  # bounded aliases, numbers
     except (ValueError, RecursionError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -178,9 +226,18 @@ def _paired(lines: list[str]) -> None:
             positional, named = split_args(match.group("args"))
             generic = name in ("notice", "hint", "alert", "admonition", "callout")
             kind = named.get("type") or (positional.pop(0) if generic and positional else name)
-            title = (named.get("title") or named.get("summary") or named.get("text")
-                     or (positional[0] if positional else ""))
-            folded = name in ("details", "spoiler", "expand", "collapse")  # WeChat cannot fold: shown open
+            title = (
+                named.get("title")
+                or named.get("summary")
+                or named.get("text")
+                or (positional[0] if positional else "")
+            )
+            folded = name in (
+                "details",
+                "spoiler",
+                "expand",
+                "collapse",
+            )  # WeChat cannot fold: shown open
             indent_block(lines, index, stop, admonition_head("note" if folded else kind, title))
             index = stop
         index += 1
@@ -188,7 +245,13 @@ def _paired(lines: list[str]) -> None:
 
 def _shortcode(match: re.Match[str], line: int, ctx: PostContext) -> str:
     if match.group("c"):  # {{</* x */>}}: Hugo's way to show a shortcode as text
-        return "{{" + match.group("c") + match.group("inner") + (">" if match.group("c") == "<" else "%") + "}}"
+        return (
+            "{{"
+            + match.group("c")
+            + match.group("inner")
+            + (">" if match.group("c") == "<" else "%")
+            + "}}"
+        )
     name = match.group("name").lower()
     positional, named = split_args(match.group("args"))
     if match.group("end"):
@@ -198,7 +261,9 @@ def _shortcode(match: re.Match[str], line: int, ctx: PostContext) -> str:
         src = named.get("src") or positional[0]
         if named.get("library") and not re.match(r"^(?:[a-z][\w+.-]*:|/)", src, re.I):
             src = "/img/" + src  # Academic / Wowchemy: library="1" names a file of static/img/
-        return html_or_markdown(ctx, line, src, named.get("alt") or caption, caption, named.get("width", ""))
+        return html_or_markdown(
+            ctx, line, src, named.get("alt") or caption, caption, named.get("width", "")
+        )
     if name == "link" and (named.get("href") or positional):
         # FixIt / LoveIt / DoIt: {{< link href="url" content="text" >}} or {{< link "url" "text" >}}
         url = named.get("href") or positional[0]
@@ -211,5 +276,9 @@ def _shortcode(match: re.Match[str], line: int, ctx: PostContext) -> str:
         if ids and url.count("{") <= len(ids):
             return link_html_or_markdown(ctx, line, label, url.format(*ids))
     opener, closer = ("{{<", ">}}") if match.group("d") == "<" else ("{{%", "%}}")
-    ctx.warn(line, f"Hugo shortcode {opener} {name} {closer} removed: WeChat cannot show it", code="shortcode-removed")
+    ctx.warn(
+        line,
+        f"Hugo shortcode {opener} {name} {closer} removed: WeChat cannot show it",
+        code="shortcode-removed",
+    )
     return ""

@@ -21,12 +21,32 @@ from mdwx.source.generators.text import sub_prose
 from mdwx.source.reader import read_config_text
 from mdwx.source.yaml_load import load as load_yaml
 
-SILENT = frozenset({
-    "last_modified_at", "excerpt_separator", "render_with_liquid", "classes", "sidebar",
-    "toc_label", "toc_icon", "toc_sticky", "read_time", "words_per_minute", "feature_row",
-    "comments", "mermaid", "seo", "locale", "ref", "navigation", "nav_order", "parent",
-    "has_children", "permalink_title", "image_alt",
-})
+SILENT = frozenset(
+    {
+        "last_modified_at",
+        "excerpt_separator",
+        "render_with_liquid",
+        "classes",
+        "sidebar",
+        "toc_label",
+        "toc_icon",
+        "toc_sticky",
+        "read_time",
+        "words_per_minute",
+        "feature_row",
+        "comments",
+        "mermaid",
+        "seo",
+        "locale",
+        "ref",
+        "navigation",
+        "nav_order",
+        "parent",
+        "has_children",
+        "permalink_title",
+        "image_alt",
+    }
+)
 _DATED = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-(?P<slug>.+)$")
 #: A single-dollar formula on one line: ``$…$``, neither ``$$`` nor an escaped ``\$``.
 _SINGLE_DOLLAR = re.compile(r"(?<![\\$])\$(?!\$)(?P<tex>(?:\\.|[^$\\\n]){1,2000})(?<!\s)\$(?!\$)")
@@ -55,8 +75,9 @@ class Jekyll(Liquid):
         dated = _DATED.match(path.stem)
         return dated.group("slug") if dated else path.stem
 
-    def front_matter(self, front: dict[str, Any], lines: dict[str, int],
-                     ctx: PostContext) -> tuple[dict[str, Any], dict[str, int]]:
+    def front_matter(
+        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
+    ) -> tuple[dict[str, Any], dict[str, int]]:
         """A post without a title takes Jekyll's: its file name's slug, titleized
         (``2011-11-04-basis-of-go.md`` → "Basis Of Go", Jekyll's ``Utils.titleize_slug``)."""
         mapped, out_lines = super().front_matter(front, lines, ctx)
@@ -80,7 +101,7 @@ class Jekyll(Liquid):
     def locate(self, reference: str, ctx: PostContext) -> Path | None:
         baseurl = _baseurl(ctx.site_root / "_config.yml")
         if baseurl and reference.startswith(baseurl + "/"):
-            reference = reference[len(baseurl):]
+            reference = reference[len(baseurl) :]
         return super().locate(reference, ctx)
 
 
@@ -110,8 +131,14 @@ def _include_image(args: str) -> tuple[str, str, str] | None:
     """``{% include figure.html image_path="/a.png" caption="…" %}`` (Minimal Mistakes and
     the common ``image.html`` includes) as ``(src, alt, caption)``, or None for other includes."""
     _, named = split_args(args)
-    src = next((named[k] for k in ("image_path", "src", "image", "url", "file", "path")
-                if k in named and _IMAGE_EXT.search(named[k])), None)
+    src = next(
+        (
+            named[k]
+            for k in ("image_path", "src", "image", "url", "file", "path")
+            if k in named and _IMAGE_EXT.search(named[k])
+        ),
+        None,
+    )
     if src is None:
         return None
     caption = named.get("caption") or named.get("description") or named.get("title") or ""

@@ -26,17 +26,21 @@ _HIGHLIGHT_CLOSE = re.compile(r"^\s*\{%-?\s*end(?:highlight|codeblock)\s*-?%\}\s
 _RAW_LINE = re.compile(r"^\s*\{%-?\s*raw\s*-?%\}\s*$")
 _ENDRAW_LINE = re.compile(r"^\s*\{%-?\s*endraw\s*-?%\}\s*$")
 _LINK_TAG = re.compile(
-    r"\[(?P<text>(?:[^\[\]\\\n]|\\.){0,256})\]\(\s*\{%-?\s*(?:post_url|link|post_path|post_link)\b[^%\n]*-?%\}\s*\)")
+    r"\[(?P<text>(?:[^\[\]\\\n]|\\.){0,256})\]\(\s*\{%-?\s*(?:post_url|link|post_path|post_link)\b[^%\n]*-?%\}\s*\)"
+)
 _TAGS = re.compile(
     r"\{%-?[ \t]*(?P<name>\w+)(?!\w)(?P<args>(?:[^{%\n]|%(?!\})){0,256}?)[ \t]*-?%\}"
-    r"|\{\{-?[ \t]*(?P<expr>(?:[^{}\n]|\}(?!\})){0,256}?)[ \t]*-?\}\}")
+    r"|\{\{-?[ \t]*(?P<expr>(?:[^{}\n]|\}(?!\})){0,256}?)[ \t]*-?\}\}"
+)
 _REGIONS = {
     "raw": (re.compile(r"\{%-?\s*raw\s*-?%\}"), re.compile(r"\{%-?\s*endraw\s*-?%\}")),
     "comment": (re.compile(r"\{%-?\s*comment\s*-?%\}"), re.compile(r"\{%-?\s*endcomment\s*-?%\}")),
     "note": (re.compile(r"\{#"), re.compile(r"#\}")),  # Nunjucks comments
 }
-_URL_FILTER = re.compile(r"""^(?P<q>["'])(?P<path>[^"']*)(?P=q)\s*\|\s*(?:relative_url|absolute_url|url_for|"""
-                         r"""prepend:\s*site\.(?:base)?url)\s*$""")
+_URL_FILTER = re.compile(
+    r"""^(?P<q>["'])(?P<path>[^"']*)(?P=q)\s*\|\s*(?:relative_url|absolute_url|url_for|"""
+    r"""prepend:\s*site\.(?:base)?url)\s*$"""
+)
 _SITE_PREFIX = re.compile(r"^(?:site\.(?:baseurl|url)|config\.root|config\.url)$")
 
 
@@ -62,7 +66,9 @@ class Liquid(Generator):
         return self.images("".join(out), first_line, ctx)
 
     def _tags(self, text: str, first_line: int, ctx: PostContext) -> str:
-        return sub_prose(_TAGS, lambda m, line: self._tag(m, ctx.file_line(line), ctx), text, first_line)
+        return sub_prose(
+            _TAGS, lambda m, line: self._tag(m, ctx.file_line(line), ctx), text, first_line
+        )
 
     def _tag(self, match: re.Match[str], line: int, ctx: PostContext) -> str:
         if match.group("expr") is not None:
@@ -74,7 +80,11 @@ class Liquid(Generator):
         if converted is not None:
             return converted
         if not name.startswith("end"):
-            ctx.warn(line, f"{self.tag_name} tag {{% {name} %}} removed: WeChat cannot show it", code="shortcode-removed")
+            ctx.warn(
+                line,
+                f"{self.tag_name} tag {{% {name} %}} removed: WeChat cannot show it",
+                code="shortcode-removed",
+            )
         return ""
 
     def tag(self, name: str, args: str, line: int, ctx: PostContext) -> str | None:
@@ -91,13 +101,19 @@ class Liquid(Generator):
         value: Any = ctx.front.get(page.group(1)) if page else None
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
             return str(value)
-        ctx.warn(line, f"{self.tag_name} expression {{{{ {expr} }}}} removed: WeChat cannot show it", code="shortcode-removed")
+        ctx.warn(
+            line,
+            f"{self.tag_name} expression {{{{ {expr} }}}} removed: WeChat cannot show it",
+            code="shortcode-removed",
+        )
         return ""
 
 
 def _highlight(match: re.Match[str], inner: list[str]) -> tuple[str, str]:
     positional, named = split_args(match.group("args"))
-    language = named.get("lang") or next((p for p in positional if p not in ("linenos", "mark")), "")
+    language = named.get("lang") or next(
+        (p for p in positional if p not in ("linenos", "mark")), ""
+    )
     if "lang" not in named and match.group(0).lstrip("{%- ").startswith("codeblock"):
         language = ""  # Hexo: {% codeblock title lang:x %} — a bare word is the title
     fence = fence_for(inner)
@@ -111,8 +127,14 @@ def _raw_fences(text: str) -> str:
     for is_code, start, end in blocks(lines):
         last = end - 1
         opener = fence_opener(lines[start])
-        if (is_code and last - start >= 3 and opener and _RAW_LINE.match(lines[start + 1])
-                and _ENDRAW_LINE.match(lines[last - 1]) and closes(lines[last], opener[0])):
+        if (
+            is_code
+            and last - start >= 3
+            and opener
+            and _RAW_LINE.match(lines[start + 1])
+            and _ENDRAW_LINE.match(lines[last - 1])
+            and closes(lines[last], opener[0])
+        ):
             lines[start], lines[start + 1] = "", lines[start]
             lines[last - 1], lines[last] = lines[last], ""
     return "\n".join(lines)

@@ -19,9 +19,32 @@ from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.reader import consulted_text
 
 #: Page meta MkDocs and Material use for themselves (the MkDocs plugin ignores them too).
-SILENT = frozenset({"template", "hide", "search", "status", "icon", "subtitle", "description", "wechat",
-                    "authors", "categories", "links", "readtime", "pin", "draft", "comments", "tags",
-                    "disqus", "social", "nostatistics", "nav_title", "title_full", "author"})
+SILENT = frozenset(
+    {
+        "template",
+        "hide",
+        "search",
+        "status",
+        "icon",
+        "subtitle",
+        "description",
+        "wechat",
+        "authors",
+        "categories",
+        "links",
+        "readtime",
+        "pin",
+        "draft",
+        "comments",
+        "tags",
+        "disqus",
+        "social",
+        "nostatistics",
+        "nav_title",
+        "title_full",
+        "author",
+    }
+)
 #: MkDocs' MultiMarkdown-style meta (mkdocs.utils.meta): ``Key: value`` lines from the top,
 #: values continued on lines indented by four spaces or a tab, ended by a blank line.
 _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")

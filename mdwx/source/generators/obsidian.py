@@ -20,15 +20,31 @@ from mdwx.source.generators.base import Generator, PostContext, admonition_head,
 from mdwx.source.generators.text import each_prose, on_lines, sub_prose
 from mdwx.source.reader import read_config_text
 
-SILENT = frozenset({"aliases", "alias", "cssclasses", "cssclass", "publish", "banner_y", "banner_x",
-                    "status", "source", "up", "related", "dg-publish"})
+SILENT = frozenset(
+    {
+        "aliases",
+        "alias",
+        "cssclasses",
+        "cssclass",
+        "publish",
+        "banner_y",
+        "banner_x",
+        "status",
+        "source",
+        "up",
+        "related",
+        "dg-publish",
+    }
+)
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg", ".avif"}
 VIDEO_EXTENSIONS = {".mp4", ".webm", ".mov", ".mkv", ".ogv"}
 ALERT_KINDS = {"note", "tip", "important", "warning", "caution"}
 _MAX_FILES = 200_000
 _COMMENT = re.compile(r"%%[\s\S]*?%%")
 _EMBED = re.compile(r"!\[\[(?P<target>[^\[\]|\n\\]{0,256})(?:\\?\|(?P<rest>[^\[\]\n]{0,256}))?\]\]")
-_WIKILINK = re.compile(r"\[\[(?P<target>[^\[\]|\n\\]{0,256})(?:\\?\|(?P<alias>[^\[\]\n]{0,256}))?\]\]")
+_WIKILINK = re.compile(
+    r"\[\[(?P<target>[^\[\]|\n\\]{0,256})(?:\\?\|(?P<alias>[^\[\]\n]{0,256}))?\]\]"
+)
 _HIGHLIGHT = re.compile(r"(?<![=\\])==(?=[^\s=])(?P<text>[^\n]{0,256}?[^\s=\\])==(?!=)")
 _BLOCK_ID = re.compile(r"(?<=\S)[ \t]+\^[A-Za-z0-9-]+(?=[ \t]*$)", re.M)
 _CALLOUT = re.compile(r"^> ?\[!(?P<kind>[\w-]+)\](?P<fold>[+-]?)[ \t]*(?P<title>.*)$")
@@ -73,8 +89,9 @@ class Obsidian(Generator):
             return False
         return not any(path.is_relative_to(root / folder) for folder in _templates(root))
 
-    def front_matter(self, front: dict[str, Any], lines: dict[str, int],
-                     ctx: PostContext) -> tuple[dict[str, Any], dict[str, int]]:
+    def front_matter(
+        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
+    ) -> tuple[dict[str, Any], dict[str, int]]:
         """A note's title: its front matter's, else a ``# heading`` opening the note, else its
         file name (Obsidian's inline title) — never a heading further down the note."""
         mapped, out_lines = super().front_matter(front, lines, ctx)
@@ -91,15 +108,23 @@ class Obsidian(Generator):
     def prose(self, chunk: str, first_line: int, ctx: PostContext) -> str:
         chunk = sub_prose(_COMMENT, lambda m, line: "", chunk, first_line)
         chunk = on_lines(chunk, _callouts)
-        chunk = sub_prose(_EMBED, lambda m, line: self._embed(m, ctx.file_line(line), ctx), chunk, first_line)
+        chunk = sub_prose(
+            _EMBED, lambda m, line: self._embed(m, ctx.file_line(line), ctx), chunk, first_line
+        )
         chunk = sub_prose(_WIKILINK, lambda m, line: _link_text(m), chunk, first_line)
-        chunk = sub_prose(_HIGHLIGHT, lambda m, line: f"<mark>{m.group('text')}</mark>", chunk, first_line)
+        chunk = sub_prose(
+            _HIGHLIGHT, lambda m, line: f"<mark>{m.group('text')}</mark>", chunk, first_line
+        )
         chunk = sub_prose(_BLOCK_ID, lambda m, line: "", chunk, first_line)
         return self.images(chunk, first_line, ctx)
 
     def _embed(self, match: re.Match[str], line: int, ctx: PostContext) -> str:
         target = match.group("target").strip()
-        parts = [p.strip() for p in (match.group("rest") or "").split("|")] if match.group("rest") else []
+        parts = (
+            [p.strip() for p in (match.group("rest") or "").split("|")]
+            if match.group("rest")
+            else []
+        )
         name = target.split("#")[0]
         suffix = Path(name).suffix.lower()
         if suffix in IMAGE_EXTENSIONS or suffix in VIDEO_EXTENSIONS:
@@ -108,8 +133,11 @@ class Obsidian(Generator):
             alt = next((p for p in parts if p and not _SIZE.match(p)), "")
             return image_markdown(ctx.relative(found) if found else name, alt, "", width)
         what = "note" if suffix in ("", ".md") else f"{suffix[1:]} file"
-        ctx.warn(line, f"Obsidian embed ![[{target}]] of a {what} shown as its name: WeChat cannot embed it",
-                 code="embed-as-name")
+        ctx.warn(
+            line,
+            f"Obsidian embed ![[{target}]] of a {what} shown as its name: WeChat cannot embed it",
+            code="embed-as-name",
+        )
         return parts[0] if parts and not _SIZE.match(parts[0]) else _display(target)
 
     def locate(self, reference: str, ctx: PostContext) -> Path | None:
@@ -143,8 +171,11 @@ def _callouts(lines: list[str]) -> None:
     index, end = 0, len(lines)
     while index < end:
         match = _CALLOUT.match(lines[index])
-        if match and (match.group("title").strip() or match.group("fold")
-                      or match.group("kind").lower() not in ALERT_KINDS):
+        if match and (
+            match.group("title").strip()
+            or match.group("fold")
+            or match.group("kind").lower() not in ALERT_KINDS
+        ):
             stop = index + 1
             while stop < end and lines[stop].startswith(">"):
                 body = lines[stop][1:]
@@ -167,9 +198,12 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def _templates(root: Path) -> list[str]:
     """The vault's template folders (core Templates and Templater), never published."""
-    folders = [_read_json(root / ".obsidian" / "templates.json").get("folder"),
-               _read_json(root / ".obsidian" / "plugins" / "templater-obsidian" / "data.json")
-               .get("templates_folder")]
+    folders = [
+        _read_json(root / ".obsidian" / "templates.json").get("folder"),
+        _read_json(root / ".obsidian" / "plugins" / "templater-obsidian" / "data.json").get(
+            "templates_folder"
+        ),
+    ]
     return [f.strip("/") for f in folders if isinstance(f, str) and f.strip("/")]
 
 

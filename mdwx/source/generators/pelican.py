@@ -21,21 +21,56 @@ from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.text import Rewrite
 from mdwx.source.reader import consulted_text
 
-SILENT = frozenset({"date", "modified", "tags", "category", "lang", "translation", "save_as", "url",
-                    "template", "status", "wechat", "keywords", "authors", "summary", "image",
-                    "og_image", "series", "series_index"})
+SILENT = frozenset(
+    {
+        "date",
+        "modified",
+        "tags",
+        "category",
+        "lang",
+        "translation",
+        "save_as",
+        "url",
+        "template",
+        "status",
+        "wechat",
+        "keywords",
+        "authors",
+        "summary",
+        "image",
+        "og_image",
+        "series",
+        "series_index",
+    }
+)
 #: python-markdown's ``meta`` extension, which Pelican's Markdown reader uses for the header.
 _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 _BEGIN = re.compile(r"^-{3}(\s.*)?$")
 _END = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
 #: ``{static}``, ``|static|`` (Pelican's older spelling) and the like where a URL starts.
-_LINK = re.compile(r"(?P<lead>\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?|\b(?:src|href)\s*=\s*[\"']?)"
-                   r"(?:\{|\|)(?P<kind>static|attach|filename|article)(?:\}|\|)(?P<target>[^\s)\"'>]*)")
+_LINK = re.compile(
+    r"(?P<lead>\]\(\s*<?|^\s*\[[^\]]+\]:\s*<?|\b(?:src|href)\s*=\s*[\"']?)"
+    r"(?:\{|\|)(?P<kind>static|attach|filename|article)(?:\}|\|)(?P<target>[^\s)\"'>]*)"
+)
 #: Pelican metadata mapped to mdwx front matter; mdwx's own keys pass as they are.
 RENAMED = {"summary": "digest", "image": "cover"}
-PASSED = ("title", "digest", "author", "slug", "cover", "source_url", "theme", "id", "type", "comments",
-          "pic_crop_235_1", "pic_crop_1_1", "accounts", "publish_at")
+PASSED = (
+    "title",
+    "digest",
+    "author",
+    "slug",
+    "cover",
+    "source_url",
+    "theme",
+    "id",
+    "type",
+    "comments",
+    "pic_crop_235_1",
+    "pic_crop_1_1",
+    "accounts",
+    "publish_at",
+)
 #: Keys whose value is a list: Pelican's header holds text, a list its items separated by commas
 #: (as Pelican reads ``Tags`` and ``Authors``), YAML's brackets around them allowed.
 LISTS = ("accounts",)
@@ -75,7 +110,9 @@ def split_header(text: str) -> tuple[dict[str, str], str, int]:
     return header, "".join(lines[index:]), index
 
 
-def front_matter(header: Mapping[str, Any], *, slug: str | None = None, url: str | None = None) -> dict[str, Any]:
+def front_matter(
+    header: Mapping[str, Any], *, slug: str | None = None, url: str | None = None
+) -> dict[str, Any]:
     """mdwx's front matter from a Pelican header: renamed keys, the first of ``Authors``, the
     article's slug as Pelican settled it and, when the site has an absolute ``SITEURL``, the
     article's URL as ``source_url`` (WeChat's 阅读原文 link) unless the header gives one."""
@@ -102,7 +139,11 @@ def _items(value: str) -> list[str]:
     text = value.strip()
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
-    return [item.strip().strip("'\"").strip() for item in text.split(",") if item.strip().strip("'\"").strip()]
+    return [
+        item.strip().strip("'\"").strip()
+        for item in text.split(",")
+        if item.strip().strip("'\"").strip()
+    ]
 
 
 def resolve_links(body: str, folder: Path, content: Path, urls: Callable[[str], str | None]) -> str:
@@ -120,10 +161,14 @@ def resolve_links(body: str, folder: Path, content: Path, urls: Callable[[str], 
         return _LINK.sub(lambda m: m.group("lead") + _target(m, folder, content, urls), line)
 
     # Code is where CommonMark (the renderer) finds it: the one fence scanner.
-    return each_prose(body, lambda chunk, first: "\n".join(resolve(line) for line in chunk.split("\n")))
+    return each_prose(
+        body, lambda chunk, first: "\n".join(resolve(line) for line in chunk.split("\n"))
+    )
 
 
-def _target(found: re.Match[str], folder: Path, content: Path, urls: Callable[[str], str | None]) -> str:
+def _target(
+    found: re.Match[str], folder: Path, content: Path, urls: Callable[[str], str | None]
+) -> str:
     target = found.group("target")
     path, _, fragment = target.partition("#")
     full = content / path.lstrip("/") if path.startswith("/") else folder / path
@@ -139,9 +184,15 @@ def _settings(root: Path) -> tuple[Path, tuple[str, ...]]:
     """``(content folder, page folders)`` from ``pelicanconf.py``, read as text (never run)."""
     text = consulted_text(root / "pelicanconf.py") or ""  # capped, never a FIFO or device
     found = _PATH.search(text)
-    content = root / found.group("path") if found else (root / "content" if (root / "content").is_dir() else root)
+    content = (
+        root / found.group("path")
+        if found
+        else (root / "content" if (root / "content").is_dir() else root)
+    )
     pages = _PAGE_PATHS.search(text)
-    folders = tuple(re.findall(r"""['"]([^'"]+)['"]""", pages.group("items"))) if pages else ("pages",)
+    folders = (
+        tuple(re.findall(r"""['"]([^'"]+)['"]""", pages.group("items"))) if pages else ("pages",)
+    )
     return content, folders
 
 
@@ -157,7 +208,8 @@ class Pelican(Generator):
             return False
         relative = "/".join(parts)
         return not any(p.startswith(".") for p in parts) and not any(
-            relative.startswith(page.strip("/") + "/") for page in pages)
+            relative.startswith(page.strip("/") + "/") for page in pages
+        )
 
     def split(self, text: str) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
         """The ``Key: value`` header Pelican reads (YAML front matter being read before)."""
@@ -171,14 +223,21 @@ class Pelican(Generator):
                 lines.setdefault(found.group("key").lower(), number)
         return dict(header), lines, body, index + 1
 
-    def front_matter(self, front: dict[str, Any], lines: dict[str, int],
-                     ctx: PostContext) -> tuple[dict[str, Any], dict[str, int]]:
+    def front_matter(
+        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
+    ) -> tuple[dict[str, Any], dict[str, int]]:
         lowered = {str(k).lower(): v for k, v in front.items()}
         lowered_lines = {str(k).lower(): v for k, v in lines.items()}
-        mapped = front_matter({k: v for k, v in lowered.items() if k not in ("slug",)},
-                              slug=lowered.get("slug"))
-        mapped.update({k: v for k, v in lowered.items() if k not in SILENT and k not in mapped
-                       and RENAMED.get(k, k) not in mapped})
+        mapped = front_matter(
+            {k: v for k, v in lowered.items() if k not in ("slug",)}, slug=lowered.get("slug")
+        )
+        mapped.update(
+            {
+                k: v
+                for k, v in lowered.items()
+                if k not in SILENT and k not in mapped and RENAMED.get(k, k) not in mapped
+            }
+        )
         if str(lowered.get("status", "")).strip().lower() == "draft":
             mapped["draft"] = True
         out_lines = {RENAMED.get(k, k): v for k, v in lowered_lines.items()}

@@ -41,8 +41,12 @@ def fence_opener(line: str) -> tuple[str, str] | None:
 
 def closes(line: str, fence: str) -> bool:
     match = _FENCE.match(line)
-    return bool(match and match.group("fence")[0] == fence[0] and len(match.group("fence")) >= len(fence)
-                and not match.group("info").strip())
+    return bool(
+        match
+        and match.group("fence")[0] == fence[0]
+        and len(match.group("fence")) >= len(fence)
+        and not match.group("info").strip()
+    )
 
 
 def blocks(lines: list[str]) -> list[tuple[bool, int, int]]:
@@ -68,7 +72,7 @@ def keep_lines(old: str, new: str) -> str:
     want, have = old.count("\n"), new.count("\n")
     if have > want:
         head, *rest = new.split("\n")
-        keep = rest[len(rest) - want:] if want else []
+        keep = rest[len(rest) - want :] if want else []
         folded = " ".join([head, *rest[: len(rest) - want]])
         return "\n".join([folded, *keep])
     return new + "\n" * (want - have)
@@ -175,8 +179,12 @@ def fence_for(content: list[str]) -> str:
     return "`" * max(3, longest + 1)
 
 
-def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
-               rewrite: Callable[[re.Match[str], list[str]], tuple[str, str] | None]) -> str:
+def block_tags(
+    text: str,
+    opener: re.Pattern[str],
+    closer: re.Pattern[str],
+    rewrite: Callable[[re.Match[str], list[str]], tuple[str, str] | None],
+) -> str:
     """Turn ``opener`` … ``closer`` line pairs (``{% highlight py %}`` … ``{% endhighlight %}``)
     into a fenced block or other pair of lines, line for line.
 
@@ -187,7 +195,9 @@ def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
     next_closer = next_lines(lines, closer.match)
     in_code = [False] * len(lines)
     next_fence: list[int | None] = [None] * len(lines)
-    for is_code, first, last in blocks(lines):  # found once: a pair rewritten below holds its own fence
+    for is_code, first, last in blocks(
+        lines
+    ):  # found once: a pair rewritten below holds its own fence
         if is_code:
             in_code[first:last] = [True] * (last - first)
             for before in range(first - 1, -1, -1):
@@ -205,7 +215,7 @@ def block_tags(text: str, opener: re.Pattern[str], closer: re.Pattern[str],
         if end is not None and fence_at is not None and fence_at < end:
             end = None  # the search stops at a fence
         if match and end is not None:
-            pair = rewrite(match, lines[index + 1:end])
+            pair = rewrite(match, lines[index + 1 : end])
             if pair is not None:
                 lines[index], lines[end] = pair
                 index = end
@@ -225,13 +235,18 @@ def next_lines(lines: list[str], test: Callable[[str], object]) -> list[int | No
     return found
 
 
-def regions(chunk: str, kinds: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]) -> list[tuple[str, int, int, int, int]]:
+def regions(
+    chunk: str, kinds: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]
+) -> list[tuple[str, int, int, int, int]]:
     """Opener … closer regions (``{% raw %}`` … ``{% endraw %}``), found in one pass:
     ``(kind, start, inner_start, inner_end, end)``, in order, never nested. An opener with no
     closer after it opens nothing."""
-    marks = sorted((m.start(), m.end(), kind, is_open)
-                   for kind, pair in kinds.items() for is_open, pattern in ((True, pair[0]), (False, pair[1]))
-                   for m in pattern.finditer(chunk))
+    marks = sorted(
+        (m.start(), m.end(), kind, is_open)
+        for kind, pair in kinds.items()
+        for is_open, pattern in ((True, pair[0]), (False, pair[1]))
+        for m in pattern.finditer(chunk)
+    )
     found: list[tuple[str, int, int, int, int]] = []
     current: tuple[str, int, int] | None = None
     for start, end, kind, is_open in marks:
@@ -249,12 +264,14 @@ _BLOCK_NAMES = (
     "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|"
     "div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h1|h2|h3|h4|h5|h6|head|header|hr|html|"
     "iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|"
-    "table|tbody|td|tfoot|th|thead|title|tr|track|ul")
+    "table|tbody|td|tfoot|th|thead|title|tr|track|ul"
+)
 _HTML_RAW = re.compile(r"^ {0,3}<(?P<name>pre|script|style|textarea)(?:\s|>|$)", re.I)
 _HTML_BLOCK = re.compile(r"^ {0,3}</?(?:" + _BLOCK_NAMES + r")(?:\s|/?>|$)", re.I)
 _HTML_TAG_LINE = re.compile(
     r"""^ {0,3}(?:<[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*"""
-    r"""\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$""")
+    r"""\s*/?>|</[A-Za-z][A-Za-z0-9-]*\s*>)\s*$"""
+)
 
 
 def html_block_lines(chunk: str) -> set[int]:
@@ -270,7 +287,9 @@ def html_block_lines(chunk: str) -> set[int]:
         raw = _HTML_RAW.match(line)
         if raw:
             closer = re.compile(r"</" + raw.group("name") + r"\s*>", re.I)
-            end = next((i for i in range(index, len(lines)) if closer.search(lines[i])), len(lines) - 1)
+            end = next(
+                (i for i in range(index, len(lines)) if closer.search(lines[i])), len(lines) - 1
+            )
             inside.update(range(index, end + 1))
             index, previous_blank = end + 1, False
             continue
@@ -297,6 +316,9 @@ def outside_code(text: str, change: Callable[[list[str]], None]) -> str:
     for i in code:
         changed, original = masked[i], f"\0{lines[i]}"
         # Only a prefix (indentation) may have been added; anything else keeps the code as it was.
-        masked[i] = changed[: -len(original)] + lines[i] if changed.endswith(original) else (
-            "" if not lines[i].strip() else lines[i])
+        masked[i] = (
+            changed[: -len(original)] + lines[i]
+            if changed.endswith(original)
+            else ("" if not lines[i].strip() else lines[i])
+        )
     return "\n".join(masked)
