@@ -23,40 +23,15 @@ from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError, ConfigError, MdwxError, in_file_order, raise_all
 from mdwx.source import bundle_keys, targets
 from mdwx.source.draft_fields import cover_crop, post_type
+from mdwx.source.front_keys import KNOWN_KEYS
 from mdwx.source.generators import adapt, site_for, split_front_matter, toml_front_matter
-from mdwx.source.math_setting import FRONT_MATTER_KEYS, math_enabled
+from mdwx.source.math_setting import math_enabled
 from mdwx.source.model import Article, VideoMeta
 from mdwx.source.suggest import closest
 from mdwx.source.text_memo import TextMemo
 from mdwx.source.yaml_load import compose as compose_yaml
 from mdwx.source.yaml_load import load as load_yaml
 
-KNOWN_KEYS = (
-    "title",
-    "author",
-    "digest",
-    "cover",
-    "source_url",
-    "show_cover_pic",
-    "comments",
-    "theme",
-    "slug",
-    "draft",
-    "video",
-    "date",
-    "tags",
-    "id",
-    "type",
-    "pic_crop_235_1",
-    "pic_crop_1_1",
-    "accounts",
-    "publish_at",
-    "keep_title_heading",
-    "lang",
-    *FRONT_MATTER_KEYS,
-    "bundle",
-    "bundle_index",
-)
 VIDEO_KEYS = (
     "title",
     "description",

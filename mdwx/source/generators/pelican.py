@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from mdwx.source.front_keys import KNOWN_KEYS
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.text import Rewrite
 from mdwx.source.reader import consulted_text
@@ -117,7 +118,6 @@ def front_matter(
     article's slug as Pelican settled it and, when the site has an absolute ``SITEURL``, the
     article's URL as ``source_url`` (WeChat's 阅读原文 link) unless the header gives one."""
     meta: dict[str, Any] = {}
-    from mdwx.source.article import KNOWN_KEYS  # here: the article module imports the generators
 
     for key, value in header.items():
         name = RENAMED.get(key, key)
