@@ -14,24 +14,16 @@ from typing import Any, TypeVar
 
 import click
 
-from mdwx.cli.common import EXIT_FAILED, EXIT_OK, CommandDecorator
+from mdwx.cli.common import EXIT_FAILED, EXIT_OK, CommandDecorator, run_async
 from mdwx.cli.printable import json_text, printable
 from mdwx.errors import ConfigError
 
 T = TypeVar("T")
 
 
-def _run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run``, imported here: offline commands (check, build) share this module's
-    registration and must not pay for asyncio at start-up (tests/test_offline_imports.py)."""
-    import asyncio
-
-    return asyncio.run(coroutine)
-
-
 def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     try:
-        return _run_async(make())
+        return run_async(make())
     except ValueError as exc:  # an argument the library refused (a date range, a comment id)
         raise ConfigError(str(exc)) from None
 

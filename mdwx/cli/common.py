@@ -7,9 +7,9 @@ hook) need not import the module that imports them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mdwx.errors import ConfigError, MdwxError
 
@@ -73,3 +73,15 @@ def options_from_env(**changes: Any) -> Options:
         accounts=Credentials.for_account,
         **changes,
     )
+
+
+T = TypeVar("T")
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run``, imported here: offline commands (check, build) are registered beside
+    the commands that talk to WeChat and must not pay for asyncio at start-up
+    (tests/test_offline_imports.py)."""
+    import asyncio
+
+    return asyncio.run(coroutine)

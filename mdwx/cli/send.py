@@ -9,13 +9,13 @@ failed, 2 usage or configuration).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mdwx.cli.common import EXIT_OK, CommandDecorator, exit_code_for
+from mdwx.cli.common import EXIT_OK, CommandDecorator, exit_code_for, run_async
 from mdwx.cli.printable import json_text
 from mdwx.errors import MdwxError
 
@@ -23,14 +23,6 @@ if TYPE_CHECKING:
     from mdwx.api import Options
 
 T = TypeVar("T")
-
-
-def _run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run``, imported here: offline commands (check, build) share this module's
-    registration and must not pay for asyncio at start-up (tests/test_offline_imports.py)."""
-    import asyncio
-
-    return asyncio.run(coroutine)
 
 
 def _say(text: str, **style: Any) -> None:
@@ -58,7 +50,7 @@ def run_phone_preview(
     from mdwx.api.reach import phone_preview
 
     report = run_guarded(
-        lambda: _run_async(phone_preview(path, options, wxname=wxname, openid=openid)), as_json
+        lambda: run_async(phone_preview(path, options, wxname=wxname, openid=openid)), as_json
     )
     if as_json:
         click.echo(json_text(report.to_json()))
@@ -152,9 +144,9 @@ def run_send(
         if dry_run:
             from mdwx.api.senddry import dry_send
 
-            return _run_async(dry_send(paths, options, target))
+            return run_async(dry_send(paths, options, target))
         confirm = _asker(yes, as_json)
-        return _run_async(
+        return run_async(
             send(paths, options, target, ignore_reprint=ignore_reprint, confirm=confirm)
         )
 
@@ -281,7 +273,7 @@ def run_delete_sent(path: Path, options: Options, *, index: int, yes: bool, as_j
                     err=True,
                 )
 
-        return _run_async(delete_sent(path, options, article_idx=index, confirm=ask))
+        return run_async(delete_sent(path, options, article_idx=index, confirm=ask))
 
     result = run_guarded(work, as_json)
     if as_json:
