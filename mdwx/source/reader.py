@@ -77,9 +77,16 @@ def check_file(
     Raises ``error``.
     """
     if root is not None and not confined(path, root):
+        # Name what the user gave: a path outside the site, or a link inside it leading out.
+        given = os.path.abspath(path)
+        named_inside = any(
+            os.path.commonpath([given, base]) == base
+            for base in {os.path.abspath(root), os.path.realpath(root)}
+        )
+        what = "a symbolic link leading outside" if named_inside else "outside"
         raise _refuse(
             error,
-            f"a symbolic link leading outside the site folder {os.path.realpath(root)}",
+            f"{what} the site folder {os.path.realpath(root)}",
             path,
             name,
             "copy the file into the site instead",
