@@ -18,9 +18,10 @@ shared by accident and must leak nothing.
 
 from __future__ import annotations
 
+import os
+import secrets
 import sqlite3
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -49,9 +50,6 @@ from mdwx.publish.state.schema import (
     VideoRecord,
     state_error,
 )
-
-# How long an empty state file may be another mdwx process creating it (see _refuse_truncated).
-EMPTY_FILE_GRACE = 0.25
 
 __all__ = [
     "ARTICLE_STATUSES",
@@ -100,7 +98,9 @@ class State(IdentityRecords, PendingRecords, ReachRecords, PostInputsRecords, Bu
     # -- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, clock: Callable[[], datetime] | None = None) -> State:
+    def open(
+        cls, path: Path, *, clock: Callable[[], datetime] | None = None, _in_place: bool = False
+    ) -> State:
         """Open (creating if needed) and migrate the database at ``path``.
 
         ``clock`` returns an aware datetime; tests inject one to cross WeChat's midnight.
@@ -114,6 +114,8 @@ class State(IdentityRecords, PendingRecords, ReachRecords, PostInputsRecords, Bu
                 path=path.parent,
                 hint="set MDWX_STATE to a writable path",
             ) from exc
+        if not _in_place and not path.exists() and not _has_wal(path):
+            _create(cls, path, clock)  # whole, never seen half created by another process
         _refuse_truncated(path)
         check_files(path)  # before connecting: SQLite would drop a cut header or journal silently
         try:
@@ -474,19 +476,16 @@ def _refuse_truncated(path: Path) -> None:
     copy), not never used: SQLite would take it as a new database and every post would be
     published again. Refuse it; deleting the file is the explicit way to start afresh.
 
-    mdwx writes a header within milliseconds of creating the file, so an empty file seen
-    twice a moment apart is not one another mdwx process is creating right now.
+    mdwx never leaves an empty state file while creating one (:func:`_create` puts a whole
+    database in place at once), so an empty file is always damage, whatever the timing.
     """
-    for attempt in range(2):
-        try:
-            if check_regular(path).st_size > 0 or _has_wal(path):
-                return
-        except FileNotFoundError:
-            return  # a new database: created below
-        except OSError:
-            return  # unreadable: sqlite3.connect reports it in its own words
-        if attempt == 0:
-            time.sleep(EMPTY_FILE_GRACE)
+    try:
+        if check_regular(path).st_size > 0 or _has_wal(path):
+            return
+    except FileNotFoundError:
+        return  # a new database: created below
+    except OSError:
+        return  # unreadable: sqlite3.connect reports it in its own words
     raise StateError(
         "the state database is empty (0 bytes): it was truncated, so mdwx no longer knows"
         " what it published",
@@ -494,6 +493,26 @@ def _refuse_truncated(path: Path) -> None:
         hint=f"restore it from a backup; or, to start afresh (posts already published would"
         f" be published again as new articles), delete it: rm {path}",
     )
+
+
+def _create(cls: type[State], path: Path, clock: Callable[[], datetime] | None) -> None:
+    """Put a new, migrated database at ``path`` in one step: built under a private name
+    beside it, then hard-linked into place, which fails if another process got there first
+    (its database is then used). So no process ever sees a state file half created; where
+    the file system has no hard links, the database is created in place as SQLite does."""
+    scratch = path.with_name(f".{path.name}.new-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        with cls.open(scratch, clock=clock, _in_place=True):
+            pass
+        try:
+            os.link(scratch, path)
+        except FileExistsError:
+            pass  # another mdwx process created it meanwhile: theirs is the state
+        except OSError:
+            pass  # no hard links here: sqlite3.connect creates it in place
+    finally:
+        for leftover in (scratch, *(Path(f"{scratch}{s}") for s in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)
 
 
 def _has_wal(path: Path) -> bool:
