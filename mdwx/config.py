@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,6 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
     BACKENDS,
     CAPTION_SOURCES,
     COMMENT_MODES,
-    DIGEST_UNITS,
     LINK_POLICIES,
     SUBMITTED_CHANGE,
     DraftLimits,
@@ -26,18 +25,19 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
     Limits,
     VideoDefaults,
     WarningSettings,
-    coerce_setting,
     did_you_mean,
     read_section,
     setting_error,
     setting_line,
-    zone_problem,
 )
-from mdwx.diagnostics import unknown_code
+from mdwx.config_tables import VIDEO_TAGS as VIDEO_TAGS  # the video upload's own limit
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.settings import checks
+from mdwx.settings.checks import DEFAULT_API_BASE as DEFAULT_API_BASE
+from mdwx.settings.declare import Kind, declared, read_value, setting
 from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
 from mdwx.source.reader import confined, read_config_text
-from mdwx.urls import http_url_problem, redact
+from mdwx.urls import redact
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
@@ -48,64 +48,148 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 CONFIG_FILE = "mdwx.toml"
-DEFAULT_API_BASE = "https://api.weixin.qq.com"
 
 
 @dataclass(frozen=True)
 class SiteConfig:
+    """A site's settings: each field declared with :func:`setting` is a key of ``mdwx.toml``
+    (default, kind, choices or bounds, one doc line); ``root``, ``config_path``, ``accounts``
+    and ``state_file`` are not settings of that kind."""
+
     root: Path
     config_path: Path | None = None
-    theme: str = "default"
-    author: str = ""
-    link_policy: str = "footnotes"
-    tab_width: int = 4  # columns between tab stops in code blocks
-    code_style: str = ""  # a Pygments style for code blocks ("" = the theme's)
-    code_line_numbers: bool = False  # numbers beside every code block ({linenos} asks for one)
-    code_header: bool = False  # three window dots above each code block, drawn with CSS
-    code_wrap: bool = False  # long code lines wrap instead of scrolling sideways
-    caption: str = "title"  # figure captions: "title", "alt" (never generic alt text) or "none"
-    include: tuple[str, ...] = ("**/*.md",)
-    exclude: tuple[str, ...] = ("**/README.md", "**/_*.md", ".mdwx/**", "**/node_modules/**")
-    comments: str = "closed"
-    show_cover_pic: bool = False
-    # Keep a body "# H1" that repeats the front matter's title (default: dropped, WeChat shows the title).
-    keep_title_heading: bool = False
-    # The articles' language (BCP 47: "zh-CN", "en"): callout titles and the preview's words
-    # follow it. "" detects it per post (Chinese when the body is mostly Chinese).
-    lang: str = ""
-    # The time zone the preview prints times in (IANA: "Asia/Shanghai"); "" = the machine's.
-    timezone: str = ""
-    default_cover: str | None = None
-    # Font for the title on a cover mdwx makes when a post has none (else a system CJK font).
-    cover_font: str | None = None
-    header: str | None = None  # path (relative to root) of a Markdown template
-    footer: str | None = None
-    concurrency: int = 8
-    api_base: str = DEFAULT_API_BASE
-    token_endpoint: str = "stable"  # "stable" (cgi-bin/stable_token) or "token"
-    backend: str = (
-        "media"  # "media" (cgi-bin/publish/*) or "draft" (cgi-bin/draft/* + freepublish/*)
+    theme: str = setting(
+        "default",
+        'a built-in (mdwx themes lists them) or "path/to/mine.css" (docs/themes.md)',
     )
-    wechat_pay: bool = False  # accounts with WeChat Pay may keep <a href>
-    # URL prefix → site folder: read "remote" images the site also holds locally (a blog
-    # whose posts link its own CDN), instead of fetching them.
-    mirrors: dict[str, str] = field(default_factory=dict)
-    # Whose site layout the posts follow: "auto" (detected), "none", or one of GENERATOR_NAMES.
-    generator: str = "auto"
-    # Whether $…$ is math: True, False, or None ("auto": the generator's own setting decides).
-    math: bool | None = None
+    author: str = setting("", "the author of posts whose front matter names none", example="mdwx")
+    link_policy: str = setting(
+        "footnotes",
+        "links: footnotes | keep (accounts with WeChat Pay) | strip",
+        choices=LINK_POLICIES,
+    )
+    tab_width: int = setting(4, "columns between tab stops in code blocks", low=1, high=16)
+    code_style: str = setting(
+        "",
+        "a Pygments style for code blocks, whatever the theme (\"\" = the theme's)",
+        check=checks.code_style,
+        example="dracula",
+    )
+    code_line_numbers: bool = setting(
+        False, "numbers beside every code block ({linenos} asks for one)"
+    )
+    code_header: bool = setting(False, "three window dots above each code block, drawn with CSS")
+    code_wrap: bool = setting(False, "long code lines wrap instead of scrolling sideways")
+    caption: str = setting(
+        "title",
+        "figure captions: title (else descriptive alt) | alt (else title) | none",
+        choices=CAPTION_SOURCES,
+    )
+    include: tuple[str, ...] = setting(("**/*.md",), "globs of the posts, relative to the root")
+    exclude: tuple[str, ...] = setting(
+        ("**/README.md", "**/_*.md", ".mdwx/**", "**/node_modules/**"),
+        "globs of files that are never posts",
+    )
+    comments: str = setting(
+        "closed", "who may comment on an article: open | fans | closed", choices=COMMENT_MODES
+    )
+    show_cover_pic: bool = setting(False, "show the cover at the top of the article")
+    keep_title_heading: bool = setting(
+        False, "keep a body \"# H1\" repeating the title (default: dropped, WeChat shows it)"
+    )
+    lang: str = setting(
+        "",
+        'the articles\' language (BCP 47: "zh-CN", "en"); "" detects it per post',
+        example="zh-CN",
+    )
+    timezone: str = setting(
+        "",
+        'the zone the preview prints times in (IANA: "Asia/Shanghai"); "" = the machine\'s',
+        check=checks.timezone,
+        example="Asia/Shanghai",
+    )
+    default_cover: str | None = setting(
+        None, "the cover of posts naming none", example="media/cover.jpg"
+    )
+    cover_font: str | None = setting(
+        None,
+        "title font of covers mdwx makes (default: a system CJK font)",
+        example="fonts/NotoSansSC-Bold.otf",
+    )
+    header: str | None = setting(
+        None,
+        "Markdown template rendered above every post ({author}, {title})",
+        example="templates/header.md",
+    )
+    footer: str | None = setting(
+        None, "… and below it (e.g. a call to follow)", example="templates/footer.md"
+    )
+    concurrency: int = setting(
+        8,
+        "parallel uploads",
+        low=1,
+        high=64,
+        refusal="{name} must be between {low} and {high}",
+    )
+    api_base: str = setting(
+        DEFAULT_API_BASE, "the WeChat API's base URL (see check_api_base)", check=checks.api_base
+    )
+    token_endpoint: str = setting(
+        "stable",
+        "stable (cgi-bin/stable_token) | token (cgi-bin/token)",
+        choices=("stable", "token"),
+        refusal="{name} must be 'stable' or 'token'",
+    )
+    backend: str = setting(
+        "media",
+        "media (cgi-bin/publish/*) | draft (cgi-bin/draft/* + freepublish/*); --backend overrides",
+        choices=BACKENDS,
+        refusal="{name} must be one of {choices}, not {value!r}",
+        hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box',
+    )
+    wechat_pay: bool = setting(False, "accounts with WeChat Pay may keep <a href> links")
+    mirrors: dict[str, str] = setting(
+        {},
+        "URL prefix → site folder: \"remote\" images the site also holds locally",
+        check=checks.mirrors,
+        example={"https://blog.example.com/images/": "static/images/"},
+    )
+    generator: str = setting(
+        "auto",
+        "whose site layout the posts follow: auto (detected) | none | a generator's name",
+        choices=("auto", "none", *GENERATOR_NAMES),
+        refusal=f"{{name}} must be auto, none or one of {', '.join(GENERATOR_NAMES)}",
+    )
+    math: bool | None = setting(
+        None,
+        'whether $…$ is math: true | false | "auto" (the generator\'s own setting decides)',
+        kind=Kind.FLAG_OR_AUTO,
+        example="auto",
+    )
     # ``state_file`` in mdwx.toml: a text export of the state (relative to root) kept up to date
     # after each run and merged in before it, for CI runners and hooks that start without
     # .mdwx/state.db. (The dataclass's ``state_file`` below is the database a caller chose.)
-    state_export: str | None = None
-    # The branch whose pushes the git hooks publish ("" = the repository's default branch).
-    publish_branch: str = ""
-    # A changed post whose article was already submitted: "warn" (kept, the next command
-    # named), "error" (the post fails) or "republish" (a new article, as --force).
-    on_submitted_change: str = "warn"
-    # Who `mdwx preview POST --phone` sends to when no --phone/--openid is given: a 微信号,
-    # or "openid:…" (docs/reach.md); an account's own preview_to wins.
-    preview_to: str = ""
+    state_export: str | None = setting(
+        None,
+        "a committed export of the state, kept up to date (docs/ci.md)",
+        check=checks.state_export,
+        example=".mdwx/state.jsonl",
+        toml="state_file",
+    )
+    publish_branch: str = setting(
+        "", "the branch git hooks publish (\"\" = the repository's default)", example="main"
+    )
+    on_submitted_change: str = setting(
+        "warn",
+        "a post changed after its article was submitted: warn | error | republish (docs/ci.md)",
+        choices=SUBMITTED_CHANGE,
+        refusal="{name} must be one of {choices}, not {value!r}",
+    )
+    preview_to: str = setting(
+        "",
+        "who `mdwx preview --phone` sends to: a 微信号, or \"openid:…\" (docs/reach.md)",
+        example="openid:o6_bmjrPTlm6_2sgVt7hMZOPfL2M",
+    )
     limits: Limits = field(default_factory=Limits)
     images: ImageLimits = field(default_factory=ImageLimits)
     video: VideoDefaults = field(default_factory=VideoDefaults)
@@ -144,7 +228,6 @@ class SiteConfig:
         return path
 
 
-VIDEO_TAGS = 5  # tags a video may carry (material/add_material's description; video.py)
 _SECTIONS: dict[str, type] = {
     "limits": Limits,
     "images": ImageLimits,
@@ -152,14 +235,9 @@ _SECTIONS: dict[str, type] = {
     "draft": DraftLimits,
     "warnings": WarningSettings,
 }
-_TOP_KEYS = {f.name for f in fields(SiteConfig)} - {
-    "root",
-    "config_path",
-    "state_file",
-    "state_export",
-    "accounts",
-} | {"state_file"}
-_TOML_NAMES = {"state_file": "state_export"}  # mdwx.toml's key → the field holding it
+#: mdwx.toml's top-level settings: ``{key in the file: (field of SiteConfig, its Setting)}``.
+SETTINGS = declared(SiteConfig)
+_TOP_KEYS = set(SETTINGS)
 
 
 _TOML_AT = re.compile(r" \(at line (\d+), column (\d+)\)")
@@ -266,7 +344,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def config_from_mapping(
     data: dict[str, Any], *, root: Path, config_path: Path | None = None
 ) -> SiteConfig:
-    """Build a validated config; unknown keys are errors naming the closest known key."""
+    """Build a validated config; unknown keys are errors naming the closest known key.
+
+    Each value is read by its declaration (:data:`SETTINGS`, the section dataclasses): a bad
+    one is a :class:`ConfigError` naming the file and the line that set it.
+    """
     where = config_path or root / CONFIG_FILE
     values: dict[str, Any] = {}
     for key, value in data.items():
@@ -278,142 +360,16 @@ def config_from_mapping(
             from mdwx.accounts import parse_accounts
 
             values[key] = parse_accounts(value, where)
-        elif key == "math":  # true, false or "auto": not one type, so read here
-            if value not in (True, False, "auto"):
-                raise setting_error(
-                    where, key, f'math must be true, false or "auto", not {value!r}'
-                )
-            values[key] = None if value == "auto" else value
-        elif key in _TOP_KEYS:
-            name = _TOML_NAMES.get(key, key)
-            values[name] = coerce_setting(
-                key, value, SiteConfig.__dataclass_fields__[name].type, where
-            )
+        elif key in SETTINGS:
+            name, spec = SETTINGS[key]
+            values[name] = read_value(key, value, spec, where)
         else:
             raise setting_error(
                 where,
                 key,
                 f"unknown setting {key!r}{did_you_mean(key, _TOP_KEYS | set(_SECTIONS) | {'accounts'})}",
             )
-    config = SiteConfig(root=root, config_path=config_path, **values)
-    _validate(config, where)
-    return config
-
-
-def _validate(config: SiteConfig, where: Path) -> None:
-    if config.link_policy not in LINK_POLICIES:
-        raise setting_error(
-            where, "link_policy", f"link_policy must be one of {', '.join(LINK_POLICIES)}"
-        )
-    if config.caption not in CAPTION_SOURCES:
-        raise setting_error(
-            where, "caption", f"caption must be one of {', '.join(CAPTION_SOURCES)}"
-        )
-    if not 1 <= config.tab_width <= 16:
-        raise setting_error(
-            where, "tab_width", f"tab_width must be between 1 and 16, not {config.tab_width}"
-        )
-    if config.code_style:
-        from mdwx.render.code_frame import style_colours
-
-        try:
-            style_colours(config.code_style)
-        except ConfigError as exc:
-            raise setting_error(where, "code_style", exc.message, hint=exc.hint) from None
-    if config.timezone:
-        problem = zone_problem(config.timezone)
-        if problem:
-            raise setting_error(
-                where, "timezone", problem, hint='an IANA name such as "Asia/Shanghai" or "UTC"'
-            )
-    if config.comments not in COMMENT_MODES:
-        raise setting_error(
-            where, "comments", f"comments must be one of {', '.join(COMMENT_MODES)}"
-        )
-    if config.backend not in BACKENDS:
-        raise setting_error(
-            where,
-            "backend",
-            f"backend must be one of {', '.join(BACKENDS)}, not {config.backend!r}",
-            hint='"media" for the media API (cgi-bin/publish/*), "draft" for the draft box',
-        )
-    if config.on_submitted_change not in SUBMITTED_CHANGE:
-        raise setting_error(
-            where,
-            "on_submitted_change",
-            f"on_submitted_change must be one of {', '.join(SUBMITTED_CHANGE)}, "
-            f"not {config.on_submitted_change!r}",
-        )
-    if config.draft.digest_unit not in DIGEST_UNITS:
-        raise setting_error(
-            where,
-            "draft.digest_unit",
-            f"draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}",
-        )
-    if config.token_endpoint not in ("stable", "token"):
-        raise setting_error(where, "token_endpoint", "token_endpoint must be 'stable' or 'token'")
-    if not 1 <= config.concurrency <= 64:
-        raise setting_error(where, "concurrency", "concurrency must be between 1 and 64")
-    if (
-        len(config.video.tags) > VIDEO_TAGS
-    ):  # the video upload refuses more (after the pictures went)
-        raise setting_error(
-            where,
-            "video.tags",
-            f"video.tags has {len(config.video.tags)} tags; WeChat takes at most {VIDEO_TAGS}",
-            hint="keep the five that matter most",
-        )
-    if config.generator not in ("auto", "none", *GENERATOR_NAMES):
-        raise setting_error(
-            where,
-            "generator",
-            f"generator must be auto, none or one of {', '.join(GENERATOR_NAMES)}",
-        )
-    if config.state_export is not None and (
-        not config.state_export.strip()
-        or Path(config.state_export).is_absolute()
-        or ".." in Path(config.state_export).parts
-    ):
-        raise setting_error(
-            where,
-            "state_file",
-            'state_file must be a path inside the site, e.g. ".mdwx/state.jsonl"',
-        )
-    if config.state_export is not None and not config.state_export.endswith(".jsonl"):
-        # The export is rewritten on every run: a name ending otherwise could be the state
-        # database itself, the sandbox's, or any other file of the site.
-        raise setting_error(
-            where,
-            "state_file",
-            f"state_file must name a .jsonl export, not {config.state_export!r}",
-            hint='e.g. state_file = ".mdwx/state.jsonl"',
-        )
-    for code in config.warnings.ignore:
-        if unknown_code(code):
-            raise setting_error(
-                where,
-                "warnings.ignore",
-                f"[warnings] ignore: {unknown_code(code)}",
-                hint="the codes are listed in docs/diagnostics.md",
-            )
-    # The default needs no parse: parsing imports httpx, most of an offline command's start-up.
-    problem = None if config.api_base == DEFAULT_API_BASE else http_url_problem(config.api_base)
-    if problem:
-        raise setting_error(
-            where,
-            "api_base",
-            f"api_base {redact(config.api_base)!r} {problem}",
-            hint="an http(s) base URL such as https://api.weixin.qq.com",
-        )
-    for prefix in config.mirrors:
-        problem = http_url_problem(prefix)
-        if problem:
-            raise setting_error(
-                where,
-                "mirrors",
-                f"mirrors key {redact(prefix)!r} {problem}",
-                hint='"https://cdn.example.com/images/" = "static/images"',
-            )
+    return SiteConfig(root=root, config_path=config_path, **values)
 
 
 def check_api_base(

@@ -1,0 +1,246 @@
+"""One declaration per ``mdwx.toml`` setting, held on the dataclass field that keeps its value.
+
+A setting is declared once, where its value lives::
+
+    tab_width: int = setting(4, "columns between tab stops in code blocks", low=1, high=16)
+
+The field's default is the setting's default; the :class:`Setting` in the field's metadata
+holds what else there is to know: its kind of value (from the default, or given), its
+choices or bounds, a check for what a table of choices cannot say (a time zone, a URL), one
+line of documentation and an example. Reading a value (:func:`read_value`), a whole table
+(:func:`read_table`), the "did you mean" of an unknown key (:func:`known_names`) and the
+settings reference (:mod:`mdwx.settings.reference`) are all made from it.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+from collections.abc import Callable, Iterator
+from dataclasses import Field, field, fields, replace
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from mdwx.settings.lines import did_you_mean, setting_error
+
+T = TypeVar("T")
+
+#: The key of a dataclass field's metadata holding its :class:`Setting`.
+SPEC = "mdwx.setting"
+
+
+class Kind(enum.Enum):
+    """What a setting's value is in TOML, and how it reads in the reference."""
+
+    TEXT = "text"
+    FLAG = "true or false"
+    COUNT = "whole number"
+    NUMBER = "number"
+    WORDS = "list of strings"
+    TABLE = "table of strings"
+    FLAG_OR_AUTO = 'true, false or "auto"'
+
+
+class Problem(NamedTuple):
+    """Why a value is refused: the one-line message and, when there is one, how to fix it."""
+
+    message: str
+    hint: str | None = None
+
+
+#: A check of what kind, choices and bounds cannot say: ``(value, name)`` → a problem or None.
+Check = Callable[[Any, str], "Problem | None"]
+
+
+class Setting(NamedTuple):
+    """What mdwx knows about one setting, besides its default (the field's).
+
+    ``refusal`` is the message of a value outside ``choices`` or the bounds, a
+    :meth:`str.format` template over ``name``, ``value``, ``choices`` (joined by ", "),
+    ``low``, ``high`` and ``count`` (a list's length). ``low``/``high`` bound a whole number;
+    ``high`` alone bounds a list's length. ``toml`` is the key in ``mdwx.toml`` when it is not
+    the field's name.
+    """
+
+    kind: Kind
+    doc: str
+    choices: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
+    check: Check | None = None
+    refusal: str = ""
+    hint: str | None = None
+    example: Any = None
+    toml: str = ""
+
+
+def setting(
+    default: T,
+    doc: str,
+    *,
+    kind: Kind | None = None,
+    choices: tuple[str, ...] = (),
+    low: int | None = None,
+    high: int | None = None,
+    check: Check | None = None,
+    refusal: str = "",
+    hint: str | None = None,
+    example: Any = None,
+    toml: str = "",
+) -> T:
+    """A dataclass field declaring a setting whose default is ``default`` (see :class:`Setting`).
+
+    The kind of value follows the default (``True`` → a flag, ``4`` → a whole number, ``()`` →
+    a list of strings…) unless ``kind`` says otherwise; ``None`` is optional text.
+    """
+    if not refusal:
+        refusal = _default_refusal(choices, low, high)
+    spec = Setting(
+        kind=kind or _kind_of(default),
+        doc=doc,
+        choices=choices,
+        low=low,
+        high=high,
+        check=check,
+        refusal=refusal,
+        hint=hint,
+        example=default if example is None else example,
+        toml=toml,
+    )
+    if isinstance(default, (dict, list)):
+        made: Any = field(default_factory=lambda: copy.copy(default), metadata={SPEC: spec})
+    else:
+        made = field(default=default, metadata={SPEC: spec})
+    return made  # type: ignore[no-any-return]  # a dataclass field stands for its value
+
+
+def _kind_of(default: object) -> Kind:
+    kinds: list[tuple[type, Kind]] = [
+        (bool, Kind.FLAG),
+        (int, Kind.COUNT),
+        (float, Kind.NUMBER),
+        (tuple, Kind.WORDS),
+        (dict, Kind.TABLE),
+    ]
+    return next((kind for cls, kind in kinds if isinstance(default, cls)), Kind.TEXT)
+
+
+def _default_refusal(choices: tuple[str, ...], low: int | None, high: int | None) -> str:
+    if choices:
+        return "{name} must be one of {choices}"
+    if low is not None and high is not None:
+        return "{name} must be between {low} and {high}, not {value}"
+    return "{name} has {count} items; at most {high} are allowed"
+
+
+def declared(cls: type) -> dict[str, tuple[str, Setting]]:
+    """A dataclass's settings by their name in ``mdwx.toml``: ``{toml name: (field, spec)}``,
+    in the order of the fields. Fields without a :class:`Setting` are not settings."""
+    return {
+        spec.toml or item.name: (item.name, spec)
+        for item in fields(cls)
+        for spec in _spec(item)
+    }
+
+
+def _spec(item: Field[Any]) -> Iterator[Setting]:
+    spec = item.metadata.get(SPEC)
+    if isinstance(spec, Setting):
+        yield spec
+
+
+def read_table(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
+    """An instance of the section dataclass ``cls`` from the TOML table ``[name]``.
+
+    Every key must be one of the declared settings; each value is read by :func:`read_value`.
+    Raises :class:`ConfigError` naming ``where`` and the line of the key at fault.
+    """
+    known = declared(cls)
+    values = {}
+    for key, value in data.items():
+        if key not in known:
+            raise setting_error(
+                where,
+                f"{name}.{key}",
+                f"unknown setting {name}.{key}{did_you_mean(key, set(known))}",
+            )
+        attribute, spec = known[key]
+        values[attribute] = read_value(f"{name}.{key}", value, spec, where)
+    return replace(cls(), **values)
+
+
+def read_value(name: str, value: Any, spec: Setting, where: Path) -> Any:
+    """``value`` of setting ``name`` as mdwx keeps it, after its kind, bounds, choices and
+    check; raises :class:`ConfigError` naming ``where`` and the line that set it."""
+    problem = _kind_problem(name, value, spec.kind)
+    if problem is None:
+        value = _coerced(value, spec.kind)
+        problem = refusal(name, value, spec)
+    if problem is not None:
+        raise setting_error(where, name, problem.message, hint=problem.hint)
+    return value
+
+
+def refusal(name: str, value: Any, spec: Setting) -> Problem | None:
+    """Why ``value`` (already of the right kind) is refused as setting ``name``, or None."""
+    outside = spec.choices and value not in spec.choices
+    if spec.kind is Kind.COUNT:
+        outside = outside or _outside(value, spec.low, spec.high)
+    elif spec.kind is Kind.WORDS and spec.high is not None:
+        outside = len(value) > spec.high
+    if outside:
+        message = spec.refusal.format(
+            name=name,
+            value=value,
+            choices=", ".join(spec.choices),
+            low=spec.low,
+            high=spec.high,
+            count=len(value) if isinstance(value, tuple) else 0,
+        )
+        return Problem(message, spec.hint)
+    return spec.check(value, name) if spec.check is not None else None
+
+
+def _outside(value: int, low: int | None, high: int | None) -> bool:
+    return (low is not None and value < low) or (high is not None and value > high)
+
+
+def _kind_problem(name: str, value: Any, kind: Kind) -> Problem | None:
+    if kind is Kind.TABLE:
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            return Problem(f"[{name}] must be a table of strings")
+    elif kind is Kind.WORDS:
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            return Problem(f"{name} must be a list of strings")
+    elif kind is Kind.FLAG:
+        if not isinstance(value, bool):
+            return Problem(f"{name} must be true or false, not {value!r}")
+    elif kind is Kind.FLAG_OR_AUTO:
+        if value not in (True, False, "auto"):
+            return Problem(f'{name} must be true, false or "auto", not {value!r}')
+    elif kind is Kind.COUNT:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return Problem(f"{name} must be a whole number ≥ 0, not {value!r}")
+    elif kind is Kind.NUMBER:  # seconds and sizes: a finite number (TOML has nan and inf)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value < float("inf")
+        ):
+            return Problem(f"{name} must be a finite number ≥ 0, not {value!r}")
+    elif not isinstance(value, str):
+        return Problem(f"{name} must be a string, not {value!r}")
+    return None
+
+
+def _coerced(value: Any, kind: Kind) -> Any:
+    if kind is Kind.TABLE:
+        return {str(k): v for k, v in value.items()}
+    if kind is Kind.WORDS:
+        return (value,) if isinstance(value, str) else tuple(value)
+    if kind is Kind.NUMBER:
+        return float(value)
+    if kind is Kind.FLAG_OR_AUTO:
+        return None if value == "auto" else value
+    return value

@@ -1,0 +1,52 @@
+"""Where a setting is in its file, and the one-line error naming that line.
+
+``tomllib`` keeps no line numbers, so the line of a key is found again in the text: the
+line assigning ``key`` inside its ``[table]`` (or ``[tool.mdwx.table]`` of
+``pyproject.toml``), or the line opening the table a whole section is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from mdwx.errors import ConfigError, MdwxError
+from mdwx.source.reader import read_config_text
+
+_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+
+
+def setting_error(where: Path, setting: str, message: str, hint: str | None = None) -> ConfigError:
+    """A configuration error at the line of ``where`` that sets ``setting`` (``name`` or
+    ``table.name``), so the one-line message reads ``mdwx.toml:LINE: …``."""
+    return ConfigError(message, path=where, line=setting_line(where, setting), hint=hint)
+
+
+def setting_line(where: Path, setting: str) -> int | None:
+    """The 1-based line of ``where`` (``mdwx.toml``, or ``pyproject.toml``'s ``[tool.mdwx]``)
+    that sets ``setting`` or opens its table; None when it is not found (or unreadable)."""
+    try:
+        lines = read_config_text(where).splitlines()
+    except MdwxError:
+        return None
+    prefix = ["tool", "mdwx"] if where.name == "pyproject.toml" else []
+    *tables, key = setting.split(".")
+    whole, parent = ".".join([*prefix, *tables, key]), ".".join([*prefix, *tables])
+    assignment = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
+    table = ""
+    for number, line in enumerate(lines, 1):
+        header = _TABLE.match(line)
+        if header:
+            table = re.sub(r"[\s\"']", "", header.group(1))
+            if table == whole:
+                return number
+        elif table == parent and assignment.match(line):
+            return number
+    return None
+
+
+def did_you_mean(word: str, known: set[str]) -> str:
+    """`` (did you mean 'name'?)`` for the setting closest to an unknown ``word``, else ""."""
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
