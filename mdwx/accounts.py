@@ -14,31 +14,23 @@ from typing import Any
 
 from mdwx.config_tables import (
     BACKENDS,
-    DIGEST_UNITS,
     DraftLimits,
     Limits,
     did_you_mean,
     read_section,
 )
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.settings.declare import declared, required, setting
 from mdwx.source.reader import read_config_text
 from mdwx.urls import http_url_problem, redact
 
-ACCOUNT_KEYS = (
-    "appid",
-    "secret_env",
-    "token_env",
-    "backend",
-    "api_base",
-    "limits",
-    "draft",
-    "preview_to",
-)
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _APPID = re.compile(r"wx[0-9a-fA-F]{16}")
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: The prefixes a ``secret_env``/``token_env`` name must start with (README "Accounts").
 SECRET_ENV_PREFIXES = ("WECHAT_", "MDWX_")
+#: The tables of an account laid over the site's sections of the same name.
+ACCOUNT_TABLES = {"limits": Limits, "draft": DraftLimits}
 
 
 @dataclass(frozen=True)
@@ -55,14 +47,26 @@ class Account:
     """
 
     name: str
-    appid: str
-    secret_env: str | None = None
-    token_env: str | None = None
-    backend: str | None = None
-    api_base: str | None = None
+    appid: str = required("the account's AppID (wx and 16 hex digits; not a secret)")
+    secret_env: str | None = setting(
+        None,
+        "the NAME of the variable holding the AppSecret (WECHAT_… or MDWX_…)",
+        example="WECHAT_APPSECRET_BLOG",
+    )
+    token_env: str | None = setting(
+        None, "… or of one holding a ready access token", example="WECHAT_ACCESS_TOKEN_BLOG"
+    )
+    backend: str | None = setting(None, "media | draft (default: the site's)", example="draft")
+    api_base: str | None = setting(None, "the API's base URL (default: the site's)")
     limits: tuple[tuple[str, Any], ...] = ()
     draft: tuple[tuple[str, Any], ...] = ()
-    preview_to: str | None = None  # `mdwx preview --phone`'s default recipient for this account
+    preview_to: str | None = setting(
+        None, "`mdwx preview --phone`'s default recipient for this account (default: the site's)"
+    )
+
+
+#: The keys of an ``[accounts.NAME]`` table: its declared settings and its tables.
+ACCOUNT_KEYS = (*declared(Account), *ACCOUNT_TABLES)
 
 
 def parse_accounts(data: Any, where: Path) -> dict[str, Account]:
@@ -103,7 +107,7 @@ def _account(name: str, table: Any, where: Path) -> Account:
                 f"unknown setting accounts.{name}.{key}{did_you_mean(key, set(ACCOUNT_KEYS))}", key
             )
     strings: dict[str, str] = {}
-    for key in ("appid", "secret_env", "token_env", "backend", "api_base", "preview_to"):
+    for key in declared(Account):  # every one a non-empty string when given
         if key in table:
             if not isinstance(table[key], str) or not table[key]:
                 raise fail(
@@ -154,7 +158,7 @@ def _account(name: str, table: Any, where: Path) -> Account:
             hint="an http(s) base URL such as https://api.weixin.qq.com",
         )
     sections = {}
-    for key, cls in (("limits", Limits), ("draft", DraftLimits)):
+    for key, cls in ACCOUNT_TABLES.items():
         given = table.get(key, {})
         if not isinstance(given, dict):
             raise fail(f"[accounts.{name}.{key}] must be a table", key)
@@ -177,10 +181,6 @@ def _account(name: str, table: Any, where: Path) -> Account:
                 hint=exc.hint,
             ) from None
         sections[key] = tuple((k, getattr(checked, k)) for k in sorted(given))
-    if dict(sections["draft"]).get("digest_unit", "chars") not in DIGEST_UNITS:
-        raise fail(
-            f"accounts.{name}.draft.digest_unit must be one of {', '.join(DIGEST_UNITS)}", "draft"
-        )
     return Account(
         name=name,
         appid=strings["appid"],

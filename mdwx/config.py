@@ -132,7 +132,9 @@ class SiteConfig:
         refusal="{name} must be between {low} and {high}",
     )
     api_base: str = setting(
-        DEFAULT_API_BASE, "the WeChat API's base URL (see check_api_base)", check=checks.api_base
+        DEFAULT_API_BASE,
+        "the WeChat API's base URL; another host gets credentials only if the environment allows",
+        check=checks.api_base,
     )
     token_endpoint: str = setting(
         "stable",
@@ -228,7 +230,8 @@ class SiteConfig:
         return path
 
 
-_SECTIONS: dict[str, type] = {
+#: mdwx.toml's tables of settings, each a dataclass declaring its own.
+SECTIONS: dict[str, type] = {
     "limits": Limits,
     "images": ImageLimits,
     "video": VideoDefaults,
@@ -352,10 +355,10 @@ def config_from_mapping(
     where = config_path or root / CONFIG_FILE
     values: dict[str, Any] = {}
     for key, value in data.items():
-        if key in _SECTIONS:
+        if key in SECTIONS:
             if not isinstance(value, dict):
                 raise setting_error(where, key, f"[{key}] must be a table")
-            values[key] = read_section(_SECTIONS[key], value, key, where)
+            values[key] = read_section(SECTIONS[key], value, key, where)
         elif key == "accounts":
             from mdwx.accounts import parse_accounts
 
@@ -367,7 +370,7 @@ def config_from_mapping(
             raise setting_error(
                 where,
                 key,
-                f"unknown setting {key!r}{did_you_mean(key, _TOP_KEYS | set(_SECTIONS) | {'accounts'})}",
+                f"unknown setting {key!r}{did_you_mean(key, _TOP_KEYS | set(SECTIONS) | {'accounts'})}",
             )
     return SiteConfig(root=root, config_path=config_path, **values)
 

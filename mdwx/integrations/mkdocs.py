@@ -39,28 +39,15 @@ from mkdocs.plugins import BasePlugin
 
 from mdwx import api
 from mdwx.integrations.common import flag, matches, run
+from mdwx.settings.front import plugin_drops, renamed
 
 log = logging.getLogger("mkdocs.plugins.wechat")
 
-#: Page meta MkDocs and its common themes use for themselves: not mdwx's, and not worth a warning.
-_MKDOCS_KEYS = frozenset(
-    {
-        "template",
-        "hide",
-        "search",
-        "status",
-        "icon",
-        "subtitle",
-        "description",
-        "wechat",
-        "authors",
-        "categories",
-        "links",
-        "readtime",
-        "pin",
-        "draft",
-    }
-)
+#: Page meta MkDocs and its themes use for themselves, not handed to mdwx as it is (declared in
+#: :mod:`mdwx.settings.front`): their own keys, ``description`` (the digest, mapped below) and
+#: ``draft`` (read below as a flag). mdwx's ``comments``, ``tags`` and ``author`` pass on.
+_MKDOCS_KEYS = plugin_drops("mkdocs")
+_RENAMED = renamed("mkdocs")
 
 
 class WeChatConfig(Config):  # type: ignore[no-untyped-call]  # MkDocs' own class is untyped
@@ -169,8 +156,9 @@ def _meta(page: Any, overrides: dict[str, Any]) -> dict[str, Any]:
     meta = {key: value for key, value in page.meta.items() if key not in _MKDOCS_KEYS}
     if isinstance(meta.get("comments"), bool):  # Material's switch for the site's own comments
         del meta["comments"]
-    if "digest" not in meta and isinstance(page.meta.get("description"), str):
-        meta["digest"] = page.meta["description"]
+    for theirs, ours in _RENAMED.items():  # description → digest
+        if ours not in meta and isinstance(page.meta.get(theirs), str):
+            meta[ours] = page.meta[theirs]
     if "slug" not in meta:
         stem = page.file.src_uri.rsplit(".", 1)[0]
         if stem.endswith("/index") or stem == "index":

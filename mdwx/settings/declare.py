@@ -114,6 +114,11 @@ def setting(
     return made  # type: ignore[no-any-return]  # a dataclass field stands for its value
 
 
+def required(doc: str, *, kind: Kind = Kind.TEXT, example: Any = None) -> Any:
+    """A dataclass field declaring a setting with no default: it must be given."""
+    return field(metadata={SPEC: Setting(kind=kind, doc=doc, example=example)})
+
+
 def _kind_of(default: object) -> Kind:
     kinds: list[tuple[type, Kind]] = [
         (bool, Kind.FLAG),
@@ -130,16 +135,16 @@ def _default_refusal(choices: tuple[str, ...], low: int | None, high: int | None
         return "{name} must be one of {choices}"
     if low is not None and high is not None:
         return "{name} must be between {low} and {high}, not {value}"
-    return "{name} has {count} items; at most {high} are allowed"
+    if high is not None:  # a list's length
+        return "{name} has {count} items; at most {high} are allowed"
+    return ""
 
 
 def declared(cls: type) -> dict[str, tuple[str, Setting]]:
     """A dataclass's settings by their name in ``mdwx.toml``: ``{toml name: (field, spec)}``,
     in the order of the fields. Fields without a :class:`Setting` are not settings."""
     return {
-        spec.toml or item.name: (item.name, spec)
-        for item in fields(cls)
-        for spec in _spec(item)
+        spec.toml or item.name: (item.name, spec) for item in fields(cls) for spec in _spec(item)
     }
 
 

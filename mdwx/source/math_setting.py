@@ -36,12 +36,14 @@ from typing import Any
 
 import yaml
 
+from mdwx.settings.front import MATH_KEYS
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-FRONT_MATTER_KEYS = ("math", "mathjax", "katex")
+FRONT_MATTER_KEYS = MATH_KEYS
 # A theme setting that turns math on: the key's last word, e.g. math, mathjax, page-katex.
 _MATH_KEY = re.compile(r"(?:^|[-_.])(?:math|mathjax|katex)$", re.I)
 _ARITHMATEX = re.compile(r"^\s*-\s*['\"]?(?:pymdownx\.arithmatex|mdx_math)\b", re.M)

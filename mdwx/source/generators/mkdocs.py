@@ -15,36 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from mdwx.settings.front import silent_keys
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.reader import consulted_text
 
-#: Page meta MkDocs and Material use for themselves (the MkDocs plugin ignores them too).
-SILENT = frozenset(
-    {
-        "template",
-        "hide",
-        "search",
-        "status",
-        "icon",
-        "subtitle",
-        "description",
-        "wechat",
-        "authors",
-        "categories",
-        "links",
-        "readtime",
-        "pin",
-        "draft",
-        "comments",
-        "tags",
-        "disqus",
-        "social",
-        "nostatistics",
-        "nav_title",
-        "title_full",
-        "author",
-    }
-)
+#: Page meta MkDocs and Material use for themselves (:mod:`mdwx.settings.front` declares it):
+#: their own keys, ``description`` (the digest when the page gives none) and mdwx's keys they
+#: use too (``draft``, ``comments``, ``tags``, ``author``).
+SILENT = silent_keys("mkdocs")
 #: MkDocs' MultiMarkdown-style meta (mkdocs.utils.meta): ``Key: value`` lines from the top,
 #: values continued on lines indented by four spaces or a tab, ended by a blank line.
 _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")

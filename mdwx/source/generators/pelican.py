@@ -17,33 +17,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from mdwx.source.front_keys import KNOWN_KEYS
+from mdwx.settings.front import reaching_mdwx, renamed, silent_keys
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.text import Rewrite
 from mdwx.source.reader import consulted_text
 
-SILENT = frozenset(
-    {
-        "date",
-        "modified",
-        "tags",
-        "category",
-        "lang",
-        "translation",
-        "save_as",
-        "url",
-        "template",
-        "status",
-        "wechat",
-        "keywords",
-        "authors",
-        "summary",
-        "image",
-        "og_image",
-        "series",
-        "series_index",
-    }
-)
+#: Pelican's own metadata, and mdwx's keys it uses itself (``date``, ``tags``, ``lang``): silent.
+SILENT = silent_keys("pelican")
 #: python-markdown's ``meta`` extension, which Pelican's Markdown reader uses for the header.
 _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 _META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
@@ -55,23 +35,9 @@ _LINK = re.compile(
     r"(?:\{|\|)(?P<kind>static|attach|filename|article)(?:\}|\|)(?P<target>[^\s)\"'>]*)"
 )
 #: Pelican metadata mapped to mdwx front matter; mdwx's own keys pass as they are.
-RENAMED = {"summary": "digest", "image": "cover"}
-PASSED = (
-    "title",
-    "digest",
-    "author",
-    "slug",
-    "cover",
-    "source_url",
-    "theme",
-    "id",
-    "type",
-    "comments",
-    "pic_crop_235_1",
-    "pic_crop_1_1",
-    "accounts",
-    "publish_at",
-)
+RENAMED = renamed("pelican")
+#: mdwx's keys a Pelican header hands on: every one but those Pelican uses itself.
+PASSED = reaching_mdwx("pelican")
 #: Keys whose value is a list: Pelican's header holds text, a list its items separated by commas
 #: (as Pelican reads ``Tags`` and ``Authors``), YAML's brackets around them allowed.
 LISTS = ("accounts",)
@@ -123,7 +89,7 @@ def front_matter(
         name = RENAMED.get(key, key)
         # Every key of mdwx's own that Pelican does not use itself: the command line passes
         # the same (Pelican.front_matter), so the plugin and ``mdwx check`` read one post alike.
-        if (name in PASSED or name in KNOWN_KEYS and key not in SILENT) and name not in meta:
+        if name in PASSED and name not in meta:
             meta[name] = _items(value) if name in LISTS and isinstance(value, str) else value
     if "author" not in meta and header.get("authors"):
         meta["author"] = str(header["authors"]).split(",")[0].strip()

@@ -1,0 +1,183 @@
+"""Every setting and front-matter key is declared once (mdwx/settings); what is made from the
+declaration — reading, refusals naming the file and line, the reference page, the README's
+example, the Pelican and MkDocs key mappings — agrees with it."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mdwx.accounts import ACCOUNT_KEYS, Account
+from mdwx.config import SECTIONS, SETTINGS, SiteConfig, config_from_mapping
+from mdwx.errors import ConfigError
+from mdwx.settings.declare import Kind, Setting, declared
+from mdwx.settings.front import KNOWN_KEYS, plugin_drops, reaching_mdwx, silent_keys
+from mdwx.settings.reference import toml_value
+from mdwx.settings_reference import settings_reference
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Every declared setting: (name in mdwx.toml, its section or "", field, declaration).
+DECLARED = [(key, "", field, spec) for key, (field, spec) in SETTINGS.items()] + [
+    (f"{section}.{key}", section, field, spec)
+    for section, cls in SECTIONS.items()
+    for key, (field, spec) in declared(cls).items()
+]
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_./*", min_size=1, max_size=12)
+
+
+def _valid(spec: Setting) -> st.SearchStrategy[Any]:
+    """Values the declaration accepts (a checked setting: its declared example)."""
+    if spec.choices:
+        return st.sampled_from(spec.choices)
+    if spec.check is not None:
+        return st.just(list(spec.example) if isinstance(spec.example, tuple) else spec.example)
+    low, high = spec.low or 0, spec.high
+    kinds: dict[Kind, st.SearchStrategy[Any]] = {
+        Kind.FLAG: st.booleans(),
+        Kind.FLAG_OR_AUTO: st.sampled_from([True, False, "auto"]),
+        Kind.COUNT: st.integers(low, high if high is not None else 10**12),
+        Kind.NUMBER: st.integers(0, 10**6) | st.floats(0, 1e9),
+        Kind.WORDS: st.lists(_WORD, max_size=high if high is not None else 4),
+        Kind.TEXT: st.text(alphabet="abc 中文-_/.:", max_size=20),
+        Kind.TABLE: st.dictionaries(_WORD, _WORD, max_size=2),
+    }
+    return kinds[spec.kind]
+
+
+def _refused(spec: Setting) -> st.SearchStrategy[Any]:
+    """Values of the wrong kind, outside the bounds or not among the choices."""
+    wrong: dict[Kind, st.SearchStrategy[Any]] = {
+        Kind.FLAG: st.integers() | _WORD,
+        Kind.FLAG_OR_AUTO: st.integers() | _WORD.filter(lambda w: w != "auto"),
+        Kind.COUNT: st.integers(max_value=-1) | _WORD | st.floats(0, 9) | st.booleans(),
+        Kind.NUMBER: st.floats(max_value=-0.001)
+        | st.sampled_from([float("inf"), float("nan")])
+        | _WORD
+        | st.booleans(),
+        Kind.WORDS: st.integers() | st.lists(st.integers(), min_size=1, max_size=3),
+        Kind.TEXT: st.integers() | st.booleans() | st.lists(_WORD, max_size=2),
+        Kind.TABLE: _WORD | st.dictionaries(_WORD, st.integers(), min_size=1, max_size=2),
+    }
+    strategy = wrong[spec.kind]
+    if spec.choices:
+        strategy |= _WORD.filter(lambda word: word not in spec.choices)
+    if spec.kind is Kind.COUNT and spec.high is not None:
+        strategy |= st.integers(spec.high + 1, spec.high + 10**6)
+    if spec.kind is Kind.COUNT and spec.low:
+        strategy |= st.integers(0, spec.low - 1)
+    if spec.kind is Kind.WORDS and spec.high is not None:
+        strategy |= st.lists(_WORD, min_size=spec.high + 1, max_size=spec.high + 3)
+    return strategy
+
+
+def _read(name: str, section: str, value: Any, padding: int) -> tuple[SiteConfig, int]:
+    """The config of an mdwx.toml setting ``name`` to ``value`` after ``padding`` comment
+    lines, and the line the value is on."""
+    lines = ["# a comment"] * padding
+    if section:
+        lines.append(f"[{section}]")
+    lines.append(f"{name.rpartition('.')[2]} = {toml_value(value)}")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mdwx.toml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return config_from_mapping(data, root=Path(folder), config_path=path), len(lines)
+
+
+def _kept(value: Any, spec: Setting) -> Any:
+    """How mdwx keeps a value the file gave."""
+    if spec.kind is Kind.WORDS:
+        return tuple(value)
+    if spec.kind is Kind.NUMBER:
+        return float(value)
+    if spec.kind is Kind.FLAG_OR_AUTO and value == "auto":
+        return None
+    return value
+
+
+@settings(max_examples=150)
+@given(data=st.data(), which=st.sampled_from(DECLARED), padding=st.integers(0, 3))
+def test_every_declared_setting_reads_a_good_value_and_refuses_a_bad_one_on_its_line(
+    data: st.DataObject, which: tuple[str, str, str, Setting], padding: int
+) -> None:
+    name, section, field, spec = which
+    good = data.draw(_valid(spec), label="good")
+    config, _ = _read(name, section, good, padding)
+    holder = getattr(config, section) if section else config
+    assert getattr(holder, field) == _kept(good, spec)
+
+    bad = data.draw(_refused(spec), label="bad")
+    with pytest.raises(ConfigError) as refused:
+        _read(name, section, bad, padding)
+    error = refused.value
+    assert error.path is not None and Path(error.path).name == "mdwx.toml"
+    assert error.line == padding + (2 if section else 1)
+    assert name in error.message
+    assert "\n" not in str(error)
+
+
+def test_the_committed_reference_is_the_one_the_declarations_make() -> None:
+    committed = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert committed == settings_reference(), (
+        "run: python -m mdwx.settings_reference docs/settings.md"
+    )
+
+
+def test_the_reference_names_every_setting_account_key_and_front_matter_key() -> None:
+    page = settings_reference()
+    for name, *_ in DECLARED:
+        assert f"| `{name}` |" in page
+    for key in declared(Account):
+        assert f"| `{key}` |" in page
+    for key in KNOWN_KEYS:
+        assert f"| `{key}` |" in page
+
+
+def test_the_readme_example_sets_every_declared_setting_and_the_declaration_accepts_it(
+    tmp_path: Path,
+) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```toml\n", readme.index("## Configuration: `mdwx.toml`")) + 8
+    data = tomllib.loads(readme[start : readme.index("\n```", start)])
+    config_from_mapping(data, root=tmp_path, config_path=tmp_path / "mdwx.toml")
+    written = set(data) | {f"{s}.{k}" for s in SECTIONS for k in data.get(s, {})}
+    assert {name for name, *_ in DECLARED} <= written
+
+
+def test_account_keys_are_its_declared_settings_and_tables() -> None:
+    assert set(ACCOUNT_KEYS) == {
+        "appid",
+        "secret_env",
+        "token_env",
+        "backend",
+        "api_base",
+        "preview_to",
+        "limits",
+        "draft",
+    }
+
+
+def test_pelican_hands_on_every_key_mdwx_reads_but_its_own_date_tags_and_lang() -> None:
+    assert reaching_mdwx("pelican") == set(KNOWN_KEYS) - {"date", "tags", "lang"}
+    assert {"summary", "image", "date", "tags", "lang"} <= silent_keys("pelican")
+
+
+def test_mkdocs_keeps_its_own_keys_and_its_plugin_passes_the_shared_ones_but_draft() -> None:
+    silent = silent_keys("mkdocs")
+    assert {"draft", "comments", "tags", "author", "description", "hide"} <= silent
+    dropped = plugin_drops("mkdocs")
+    assert dropped <= silent
+    assert "draft" in dropped and not {"comments", "tags", "author"} & dropped
+    assert not dropped & (set(KNOWN_KEYS) - {"draft"})
