@@ -34,6 +34,17 @@ class FrontKey(NamedTuple):
     plugin_passes: bool = True
 
 
+#: The keys of a post's ``video:`` mapping (its videos' details for material/add_material).
+VIDEO_KEYS = (
+    "title",
+    "description",
+    "tags",
+    "category",
+    "subcategory",
+    "declare_original",
+    "cover",
+)
+
 #: The math switches the themes of Hugo, Hexo and Jekyll read per page (docs: "Dollar signs").
 MATH_KEYS = ("math", "mathjax", "katex")
 
@@ -81,8 +92,7 @@ FRONT_KEYS: tuple[FrontKey, ...] = (
     FrontKey(
         "video",
         "mapping",
-        "the post's videos: title, description, tags (≤ 5), category, subcategory, "
-        "declare_original, cover",
+        "the post's videos: " + ", ".join(VIDEO_KEYS) + " (tags: at most 5)",
     ),
     FrontKey("date", "date", "the post's date", theirs=("pelican",)),
     FrontKey("tags", "list", "the post's tags", theirs=("pelican", "mkdocs")),
@@ -198,6 +208,7 @@ __all__ = [
     "GENERATOR_KEYS",
     "KNOWN_KEYS",
     "MATH_KEYS",
+    "VIDEO_KEYS",
     "FrontKey",
     "plugin_drops",
     "reaching_mdwx",

@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 import yaml
 
 from mdwx.config import SiteConfig
-from mdwx.config_tables import COMMENT_MODES
+from mdwx.config_tables import COMMENT_MODES, VIDEO_TAGS
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError, ConfigError, MdwxError, in_file_order, raise_all
+from mdwx.settings.front import VIDEO_KEYS
 from mdwx.source import bundle_keys, targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.front_keys import KNOWN_KEYS
@@ -32,15 +33,6 @@ from mdwx.source.text_memo import TextMemo
 from mdwx.source.yaml_load import compose as compose_yaml
 from mdwx.source.yaml_load import load as load_yaml
 
-VIDEO_KEYS = (
-    "title",
-    "description",
-    "tags",
-    "category",
-    "subcategory",
-    "declare_original",
-    "cover",
-)
 _YAML_START = re.compile(r"^(?:[A-Za-z\"'][\w\"' -]*:(?:\s|$)|- |#|\[|\{|[A-Za-z]\w*\s*$)")
 _SLUG_UNSAFE = re.compile(r"[^\w\-.]+", re.UNICODE)
 T = TypeVar("T")
@@ -592,8 +584,10 @@ def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
         tags = [t.strip() for t in tags.split(",") if t.strip()]
     if not isinstance(tags, list) or not all(isinstance(t, (str, int)) for t in tags):
         raise _fail(source, "video", "video.tags must be a list of words")
-    if len(tags) > 5:
-        raise _fail(source, "video", f"video.tags has {len(tags)} tags; WeChat takes at most 5")
+    if len(tags) > VIDEO_TAGS:
+        raise _fail(
+            source, "video", f"video.tags has {len(tags)} tags; WeChat takes at most {VIDEO_TAGS}"
+        )
     declare = data.get("declare_original", False)
     if not isinstance(declare, bool):
         raise _fail(source, "video", "video.declare_original must be true or false")
