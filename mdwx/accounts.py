@@ -56,7 +56,9 @@ class Account:
     token_env: str | None = setting(
         None, "… or of one holding a ready access token", example="WECHAT_ACCESS_TOKEN_BLOG"
     )
-    backend: str | None = setting(None, "media | draft (default: the site's)", example="draft")
+    backend: str | None = setting(
+        None, "the account's backend (default: the site's)", choices=BACKENDS, example="draft"
+    )
     api_base: str | None = setting(None, "the API's base URL (default: the site's)")
     limits: tuple[tuple[str, Any], ...] = ()
     draft: tuple[tuple[str, Any], ...] = ()
@@ -145,9 +147,10 @@ def _account(name: str, table: Any, where: Path) -> Account:
             f"accounts.{name} needs secret_env or token_env (the name of the variable holding the "
             "AppSecret or an access token)"
         )
-    if strings.get("backend", "media") not in BACKENDS:
+    backends = declared(Account)["backend"][1].choices
+    if strings.get("backend", "media") not in backends:
         raise fail(
-            f"accounts.{name}.backend must be one of {', '.join(BACKENDS)}, not {strings['backend']!r}",
+            f"accounts.{name}.backend must be one of {', '.join(backends)}, not {strings['backend']!r}",
             "backend",
         )
     problem = http_url_problem(strings["api_base"]) if "api_base" in strings else None

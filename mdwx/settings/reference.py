@@ -14,7 +14,7 @@ from dataclasses import MISSING, Field, fields
 from typing import Any
 
 from mdwx.settings.declare import Kind, Setting, declared
-from mdwx.settings.front import FRONT_KEYS, GENERATOR_KEYS, renamed
+from mdwx.settings.front import FRONT_KEYS, GENERATOR_KEYS, FrontKey, renamed
 
 _INTRO = """\
 # Settings reference
@@ -114,6 +114,17 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+_NAMES = {"pelican": "Pelican", "mkdocs": "MkDocs"}
+
+
+def _theirs(key: FrontKey, generator: str) -> str:
+    own = f"{_NAMES[generator]}'s own"
+    if generator != "mkdocs":  # the Pelican plugin maps a page as the command line does
+        return own
+    plugin = "its plugin passes it" if key.plugin_passes else "its plugin reads it as a flag"
+    return f"{own} ({plugin})"
+
+
 def _front_matter() -> list[str]:
     rows = [
         "## Front matter",
@@ -128,18 +139,18 @@ def _front_matter() -> list[str]:
     ]
     for key in FRONT_KEYS:
         notes = [
-            f"{generator}'s `{theirs}`"
+            f"{_NAMES[generator]}'s `{theirs}`"
             for generator, theirs in key.from_generators
             if renamed(generator).get(theirs) == key.name
         ]
-        notes += [f"{generator}'s own" for generator in key.theirs]
+        notes += [_theirs(key, generator) for generator in key.theirs]
         rows.append(
             f"| `{key.name}` | {_cell(key.value)} | {_cell(key.doc)} | {', '.join(notes)} |"
         )
     rows += [""]
     for generator, keys in GENERATOR_KEYS.items():
         rows.append(
-            f"Read silently on a {generator} site (its own): "
+            f"Read silently on a {_NAMES[generator]} site (its own): "
             + ", ".join(f"`{key}`" for key in keys)
             + "."
         )
