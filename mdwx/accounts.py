@@ -47,7 +47,9 @@ class Account:
     """
 
     name: str
-    appid: str = required("the account's AppID (wx and 16 hex digits; not a secret)")
+    appid: str = required(
+        "the account's AppID (wx and 16 hex digits; not a secret)", example="wx0123456789abcdef"
+    )
     secret_env: str | None = setting(
         None,
         "the NAME of the variable holding the AppSecret (WECHAT_… or MDWX_…)",
@@ -59,11 +61,15 @@ class Account:
     backend: str | None = setting(
         None, "the account's backend (default: the site's)", choices=BACKENDS, example="draft"
     )
-    api_base: str | None = setting(None, "the API's base URL (default: the site's)")
+    api_base: str | None = setting(
+        None, "the API's base URL (default: the site's)", example="https://relay.example.com"
+    )
     limits: tuple[tuple[str, Any], ...] = ()
     draft: tuple[tuple[str, Any], ...] = ()
     preview_to: str | None = setting(
-        None, "`mdwx preview --phone`'s default recipient for this account (default: the site's)"
+        None,
+        "`mdwx preview --phone`'s default recipient for this account (default: the site's)",
+        example="openid:o6_bmjrPTlm6_2sgVt7hMZOPfL2M",
     )
 
 

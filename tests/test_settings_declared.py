@@ -82,18 +82,14 @@ def _refused(spec: Setting) -> st.SearchStrategy[Any]:
     return strategy
 
 
-def _read(name: str, section: str, value: Any, padding: int) -> tuple[SiteConfig, int]:
+def _read(name: str, section: str, value: Any, padding: int) -> SiteConfig:
     """The config of an mdwx.toml setting ``name`` to ``value`` after ``padding`` comment
-    lines, and the line the value is on."""
+    lines (and its table's header)."""
     lines = ["# a comment"] * padding
     if section:
         lines.append(f"[{section}]")
     lines.append(f"{name.rpartition('.')[2]} = {toml_value(value)}")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "mdwx.toml"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return config_from_mapping(data, root=Path(folder), config_path=path), len(lines)
+    return _config(lines)
 
 
 def _kept(value: Any, spec: Setting) -> Any:
@@ -114,7 +110,7 @@ def test_every_declared_setting_reads_a_good_value_and_refuses_a_bad_one_on_its_
 ) -> None:
     name, section, field, spec = which
     good = data.draw(_valid(spec), label="good")
-    config, _ = _read(name, section, good, padding)
+    config = _read(name, section, good, padding)
     holder = getattr(config, section) if section else config
     assert getattr(holder, field) == _kept(good, spec)
 
@@ -126,6 +122,45 @@ def test_every_declared_setting_reads_a_good_value_and_refuses_a_bad_one_on_its_
     assert error.line == padding + (2 if section else 1)
     assert name in error.message
     assert "\n" not in str(error)
+
+
+@settings(max_examples=60)
+@given(
+    which=st.sampled_from(list(declared(Account).items())),
+    bad=st.integers() | st.booleans() | st.just("") | st.lists(_WORD, max_size=2),
+    padding=st.integers(0, 2),
+)
+def test_every_declared_account_setting_reads_its_example_and_refuses_a_bad_value_on_its_line(
+    which: tuple[str, tuple[str, Setting]], bad: Any, padding: int
+) -> None:
+    key, (field, spec) = which
+    table = {"appid": "wx0123456789abcdef", "secret_env": "WECHAT_APPSECRET_BLOG"}
+    table[key] = spec.example
+    config = _read_account(table, padding)
+    assert getattr(config.accounts["blog"], field) == spec.example
+
+    table[key] = bad
+    with pytest.raises(ConfigError) as refused:
+        _read_account(table, padding)
+    error = refused.value
+    assert error.line == padding + 2 + list(table).index(key)
+    assert f"accounts.blog.{key}" in error.message
+    assert "\n" not in str(error)
+
+
+def _read_account(table: dict[str, Any], padding: int) -> SiteConfig:
+    lines = ["# a comment"] * padding + ["[accounts.blog]"]
+    lines += [f"{key} = {toml_value(value)}" for key, value in table.items()]
+    return _config(lines)
+
+
+def _config(lines: list[str]) -> SiteConfig:
+    """The config of an ``mdwx.toml`` holding ``lines``, read as a site's is."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mdwx.toml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return config_from_mapping(data, root=Path(folder), config_path=path)
 
 
 def test_the_committed_reference_is_the_one_the_declarations_make() -> None:
