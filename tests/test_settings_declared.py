@@ -17,9 +17,9 @@ from mdwx.accounts import ACCOUNT_KEYS, Account
 from mdwx.config import SECTIONS, SETTINGS, SiteConfig, config_from_mapping
 from mdwx.errors import ConfigError
 from mdwx.settings.declare import Kind, Setting, declared
-from mdwx.settings.front import KNOWN_KEYS, plugin_drops, reaching_mdwx, silent_keys
 from mdwx.settings.reference import toml_value
 from mdwx.settings_reference import settings_reference
+from mdwx.source.front_keys import KNOWN_KEYS, plugin_drops, reaching_mdwx, silent_keys
 
 if sys.version_info >= (3, 11):
     import tomllib

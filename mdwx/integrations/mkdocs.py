@@ -39,12 +39,12 @@ from mkdocs.plugins import BasePlugin
 
 from mdwx import api
 from mdwx.integrations.common import flag, matches, run
-from mdwx.settings.front import plugin_drops, renamed
+from mdwx.source.front_keys import plugin_drops, renamed
 
 log = logging.getLogger("mkdocs.plugins.wechat")
 
 #: Page meta MkDocs and its themes use for themselves, not handed to mdwx as it is (declared in
-#: :mod:`mdwx.settings.front`): their own keys, ``description`` (the digest, mapped below) and
+#: :mod:`mdwx.source.front_keys`): their own keys, ``description`` (the digest, mapped below) and
 #: ``draft`` (read below as a flag). mdwx's ``comments``, ``tags`` and ``author`` pass on.
 _MKDOCS_KEYS = plugin_drops("mkdocs")
 _RENAMED = renamed("mkdocs")

@@ -1,7 +1,7 @@
 """The settings reference (``docs/settings.md``), written from the declarations.
 
 Every row comes from a declaration: a setting's field (:func:`mdwx.settings.declare.setting`)
-or a front-matter key (:data:`mdwx.settings.front.FRONT_KEYS`), so the page cannot tell
+or a front-matter key (:data:`mdwx.source.front_keys.FRONT_KEYS`), so the page cannot tell
 another story than the code. :mod:`mdwx.settings_reference` hands over the site's own
 dataclasses and writes the page.
 """
@@ -14,13 +14,13 @@ from dataclasses import MISSING, Field, fields
 from typing import Any
 
 from mdwx.settings.declare import Kind, Setting, declared
-from mdwx.settings.front import FRONT_KEYS, GENERATOR_KEYS, FrontKey, renamed
+from mdwx.source.front_keys import FRONT_KEYS, GENERATOR_KEYS, FrontKey, renamed
 
 _INTRO = """\
 # Settings reference
 
 <!-- Written by `python -m mdwx.settings_reference` from the declarations in mdwx/config.py,
-mdwx/config_tables.py, mdwx/accounts.py and mdwx/settings/front.py; a test keeps it equal. -->
+mdwx/config_tables.py, mdwx/accounts.py and mdwx/source/front_keys.py; a test keeps it equal. -->
 
 Every key of `mdwx.toml` (or of `[tool.mdwx]` in `pyproject.toml`) is optional. A value of the
 wrong kind, outside its bounds or not among its choices is refused when the config is read,

@@ -21,10 +21,9 @@ from mdwx.config import SiteConfig
 from mdwx.config_tables import COMMENT_MODES, VIDEO_TAGS
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError, ConfigError, MdwxError, in_file_order, raise_all
-from mdwx.settings.front import VIDEO_KEYS
 from mdwx.source import bundle_keys, targets
 from mdwx.source.draft_fields import cover_crop, post_type
-from mdwx.source.front_keys import KNOWN_KEYS
+from mdwx.source.front_keys import KNOWN_KEYS, VIDEO_KEYS
 from mdwx.source.generators import adapt, site_for, split_front_matter, toml_front_matter
 from mdwx.source.math_setting import math_enabled
 from mdwx.source.model import Article, VideoMeta

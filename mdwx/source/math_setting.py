@@ -36,7 +36,7 @@ from typing import Any
 
 import yaml
 
-from mdwx.settings.front import MATH_KEYS
+from mdwx.source.front_keys import MATH_KEYS
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from mdwx.settings.front import reaching_mdwx, renamed, silent_keys
+from mdwx.source.front_keys import reaching_mdwx, renamed, silent_keys
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.text import Rewrite
 from mdwx.source.reader import consulted_text
