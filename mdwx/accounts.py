@@ -17,10 +17,9 @@ from mdwx.config_tables import (
     DraftLimits,
     Limits,
     did_you_mean,
-    read_section,
 )
 from mdwx.errors import ConfigError, MdwxError
-from mdwx.settings.declare import declared, required, setting
+from mdwx.settings.declare import declared, read_table, required, setting
 from mdwx.source.reader import read_config_text
 from mdwx.urls import http_url_problem, redact
 
@@ -172,7 +171,7 @@ def _account(name: str, table: Any, where: Path) -> Account:
         if not isinstance(given, dict):
             raise fail(f"[accounts.{name}.{key}] must be a table", key)
         try:
-            checked = read_section(cls, given, f"accounts.{name}.{key}", where)
+            checked = read_table(cls, given, f"accounts.{name}.{key}", where)
         except ConfigError as exc:
             culprit = next(
                 (

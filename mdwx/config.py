@@ -26,7 +26,6 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
     VideoDefaults,
     WarningSettings,
     did_you_mean,
-    read_section,
     setting_error,
     setting_line,
 )
@@ -34,7 +33,7 @@ from mdwx.config_tables import VIDEO_TAGS as VIDEO_TAGS  # the video upload's ow
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.settings import checks
 from mdwx.settings.checks import DEFAULT_API_BASE as DEFAULT_API_BASE
-from mdwx.settings.declare import Kind, declared, read_value, setting
+from mdwx.settings.declare import Kind, declared, read_table, read_value, setting
 from mdwx.source.generators.detect import GENERATOR_NAMES, generator_at
 from mdwx.source.reader import confined, read_config_text
 from mdwx.urls import redact
@@ -358,7 +357,7 @@ def config_from_mapping(
         if key in SECTIONS:
             if not isinstance(value, dict):
                 raise setting_error(where, key, f"[{key}] must be a table")
-            values[key] = read_section(SECTIONS[key], value, key, where)
+            values[key] = read_table(SECTIONS[key], value, key, where)
         elif key == "accounts":
             from mdwx.accounts import parse_accounts
 

@@ -1,20 +1,19 @@
 """The tables of mdwx.toml and how a value is read into them, apart from the site config.
 
-Limits, images, video and draft tables, each setting declared once on its field
-(:func:`mdwx.settings.declare.setting`: default, kind, bounds or choices, one doc line), and
-the readers that check each value and name the line that set it. :mod:`mdwx.config` builds
-the site's config from them; :mod:`mdwx.accounts` reads an account's own tables with the same
-readers (so neither needs the other's module to parse a table).
+Limits, images, video, draft and warnings tables, each setting declared once on its field
+(:func:`mdwx.settings.declare.setting`: default, kind, bounds or choices, one doc line), read
+by :func:`mdwx.settings.declare.read_table`. :mod:`mdwx.config` builds the site's config from
+them; :mod:`mdwx.accounts` reads an account's own tables the same way (so neither needs the
+other's module to parse a table). The line finder and its error are re-exported from
+:mod:`mdwx.settings.lines`, the time zone helpers from :mod:`mdwx.settings.checks`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from mdwx.settings.checks import site_zone, warning_codes, zone_problem
-from mdwx.settings.declare import Kind, read_table, read_value, setting
+from mdwx.settings.declare import setting
 from mdwx.settings.lines import did_you_mean, setting_error, setting_line
 
 MB = 1024 * 1024
@@ -142,12 +141,6 @@ class VideoDefaults:
     poll_interval: float = setting(2.0, "seconds between two questions about a video's review")
 
 
-def read_section(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
-    """An instance of the section dataclass ``cls`` from table ``[name]`` (see
-    :func:`mdwx.settings.declare.read_table`); raises :class:`ConfigError` naming the line."""
-    return read_table(cls, data, name, where)
-
-
 __all__ = [
     "BACKENDS",
     "CAPTION_SOURCES",
@@ -159,13 +152,10 @@ __all__ = [
     "VIDEO_TAGS",
     "DraftLimits",
     "ImageLimits",
-    "Kind",
     "Limits",
     "VideoDefaults",
     "WarningSettings",
     "did_you_mean",
-    "read_section",
-    "read_value",
     "setting_error",
     "setting_line",
     "site_zone",

@@ -222,7 +222,7 @@ def _kind_problem(name: str, value: Any, kind: Kind) -> Problem | None:
         if not isinstance(value, bool):
             return Problem(f"{name} must be true or false, not {value!r}")
     elif kind is Kind.FLAG_OR_AUTO:
-        if value not in (True, False, "auto"):
+        if not isinstance(value, bool) and value != "auto":  # 0 == False: not a flag in TOML
             return Problem(f'{name} must be true, false or "auto", not {value!r}')
     elif kind is Kind.COUNT:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
