@@ -19,7 +19,13 @@ from mdwx.errors import ConfigError
 from mdwx.settings.declare import Kind, Setting, declared
 from mdwx.settings.reference import toml_value
 from mdwx.settings_reference import settings_reference
-from mdwx.source.front_keys import KNOWN_KEYS, plugin_drops, reaching_mdwx, silent_keys
+from mdwx.source.front_keys import (
+    GENERATOR_KEYS,
+    KNOWN_KEYS,
+    plugin_drops,
+    reaching_mdwx,
+    silent_keys,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -202,6 +208,14 @@ def test_account_keys_are_its_declared_settings_and_tables() -> None:
         "limits",
         "draft",
     }
+
+
+def test_a_generators_own_keys_hold_no_mdwx_key_it_shares_one_by_declaring_it_theirs() -> None:
+    for generator, keys in GENERATOR_KEYS.items():
+        assert not set(keys) & set(KNOWN_KEYS), generator
+    assert {"comments", "mathjax"} <= silent_keys("hexo")
+    assert "comments" in silent_keys("jekyll")
+    assert not silent_keys("hugo") & set(KNOWN_KEYS)
 
 
 def test_pelican_hands_on_every_key_mdwx_reads_but_its_own_date_tags_and_lang() -> None:

@@ -114,7 +114,14 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-_NAMES = {"pelican": "Pelican", "mkdocs": "MkDocs"}
+_NAMES = {
+    "pelican": "Pelican",
+    "mkdocs": "MkDocs",
+    "hugo": "Hugo",
+    "hexo": "Hexo",
+    "jekyll": "Jekyll",
+    "obsidian": "Obsidian",
+}
 
 
 def _theirs(key: FrontKey, generator: str) -> str:
@@ -131,10 +138,13 @@ def _front_matter() -> list[str]:
         "",
         "The keys mdwx reads in a post's front matter. Any other key is reported as unknown",
         "(with the closest of these when it looks like a typo of one); on a generator's site only",
-        "such a likely typo is reported. On a Pelican or MkDocs site, the generator's own keys in",
-        "the last column become the key, and the key is left to the generator where it says so.",
+        "such a likely typo is reported. On a generator's site, the generator's keys named in the",
+        "last column become the key, and the key is left to the generator where it says so.",
+        "(Every generator but Pelican also reads silently the keys its common themes share,",
+        "`COMMON_SILENT` in mdwx/source/generators/base.py: mdwx finds the date, tags, cover and",
+        "math switches there itself.)",
         "",
-        "| key | value | what it is | Pelican, MkDocs |",
+        "| key | value | what it is | on a generator's site |",
         "|---|---|---|---|",
     ]
     for key in FRONT_KEYS:
@@ -150,7 +160,7 @@ def _front_matter() -> list[str]:
     rows += [""]
     for generator, keys in GENERATOR_KEYS.items():
         rows.append(
-            f"Read silently on a {_NAMES[generator]} site (its own): "
+            f"Read silently on {_NAMES[generator]}'s sites (its own): "
             + ", ".join(f"`{key}`" for key in keys)
             + "."
         )

@@ -1,11 +1,11 @@
-"""The front-matter keys mdwx reads, and which keys of Pelican's and MkDocs' pages reach it.
+"""The front-matter keys mdwx reads, and which keys of a generator's pages reach it.
 
 Each key is declared once (:data:`FRONT_KEYS`): its name, what its value is, one line of
 documentation, the keys of a generator's pages that become it (Pelican's ``summary`` is the
 digest) and the generators whose pages use a key of the same name for themselves (MkDocs'
 ``draft`` is the blog plugin's; Pelican's ``tags`` are its own): on their sites the command
 line leaves such a key to the generator. :data:`GENERATOR_KEYS` lists each generator's own
-page keys mdwx does not read. From these come :data:`KNOWN_KEYS` (the unknown-key warning and
+page keys mdwx does not read (Hugo, Hexo, Jekyll, Obsidian, MkDocs, Pelican). From these come :data:`KNOWN_KEYS` (the unknown-key warning and
 its "did you mean"), the keys the Pelican mapping passes on (:func:`reaching_mdwx`), the keys
 a generator's pages keep silent (:func:`silent_keys`) and those the MkDocs plugin drops from
 a page's meta (:func:`plugin_drops`).
@@ -78,7 +78,7 @@ FRONT_KEYS: tuple[FrontKey, ...] = (
         "comments",
         "open | fans | closed",
         "who may comment (true: open, false: closed); default: the site's comments",
-        theirs=("mkdocs",),
+        theirs=("mkdocs", "hexo", "jekyll"),
     ),
     FrontKey("theme", "text", "the post's theme: a built-in or a .css file in the site"),
     FrontKey("slug", "text", "the post's output folder name for build"),
@@ -122,7 +122,12 @@ FRONT_KEYS: tuple[FrontKey, ...] = (
         theirs=("pelican",),
     ),
     *(
-        FrontKey(key, "true or false", "whether $…$ is math in this post (before the site's)")
+        FrontKey(
+            key,
+            "true or false",
+            "whether $…$ is math in this post (before the site's)",
+            theirs=("hexo",) if key == "mathjax" else (),
+        )
         for key in MATH_KEYS
     ),
     FrontKey("bundle", "text", "多图文: one message with the other posts naming it"),
@@ -132,7 +137,8 @@ FRONT_KEYS: tuple[FrontKey, ...] = (
 #: Every front-matter key mdwx reads, in the order of :data:`FRONT_KEYS`.
 KNOWN_KEYS = tuple(key.name for key in FRONT_KEYS)
 
-#: Each generator's own page keys mdwx does not read: read silently on its sites.
+#: Each generator's own page keys (and its common themes') mdwx does not read: read silently
+#: on its sites.
 GENERATOR_KEYS: dict[str, tuple[str, ...]] = {
     "pelican": (
         "modified",
@@ -168,6 +174,103 @@ GENERATOR_KEYS: dict[str, tuple[str, ...]] = {
         "nostatistics",
         "nav_title",
         "title_full",
+    ),
+    # Hugo and its common themes (PaperMod, Stack, FixIt…).
+    "hugo": (
+        "linkTitle",
+        "outputs",
+        "resources",
+        "build",
+        "cascade",
+        "headless",
+        "markup",
+        "menu",
+        "menus",
+        "params",
+        "translationKey",
+        "showToc",
+        "ShowToc",
+        "TocOpen",
+        "hidemeta",
+        "disableShare",
+        "hideSummary",
+        "searchHidden",
+        "ShowReadingTime",
+        "ShowBreadCrumbs",
+        "ShowPostNavLinks",
+        "ShowWordCount",
+        "ShowRssButtonInSectionTermList",
+        "UseHugoToc",
+        "disableHLJS",
+        "editPost",
+        "authors",
+        "featured",
+        "readingTime",
+        "isCJKLanguage",
+        "expirydate",
+        "publishdate",
+    ),
+    # Hexo and its common themes (Butterfly, Fluid, NexT…).
+    "hexo": (
+        "disableNunjucks",
+        "abbrlink",
+        "top_img",
+        "index_img",
+        "banner_img",
+        "copyright",
+        "password",
+        "toc_number",
+        "highlight_shrink",
+        "aside",
+        "hide",
+        "index",
+        "sticky",
+        "link",
+        "source",
+        "from",
+        "music",
+        "top_img_height",
+        "tldr",
+        "original",
+    ),
+    # Jekyll and its common themes (Minimal Mistakes, Just the Docs…).
+    "jekyll": (
+        "last_modified_at",
+        "excerpt_separator",
+        "render_with_liquid",
+        "classes",
+        "sidebar",
+        "toc_label",
+        "toc_icon",
+        "toc_sticky",
+        "read_time",
+        "words_per_minute",
+        "feature_row",
+        "mermaid",
+        "seo",
+        "locale",
+        "ref",
+        "navigation",
+        "nav_order",
+        "parent",
+        "has_children",
+        "permalink_title",
+        "image_alt",
+    ),
+    # Obsidian and its publishing plugins.
+    "obsidian": (
+        "aliases",
+        "alias",
+        "cssclasses",
+        "cssclass",
+        "publish",
+        "banner_y",
+        "banner_x",
+        "status",
+        "source",
+        "up",
+        "related",
+        "dg-publish",
     ),
 }
 

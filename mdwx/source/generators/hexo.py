@@ -15,6 +15,7 @@ from urllib.parse import quote, unquote
 
 import yaml
 
+from mdwx.source.front_keys import silent_keys
 from mdwx.source.generators.base import (
     URL_OR_ANCHOR,
     FrontMatterLoader,
@@ -29,32 +30,9 @@ from mdwx.source.generators.hexo_url import locate_by_url
 from mdwx.source.generators.liquid import Liquid
 from mdwx.source.generators.text import next_lines, outside_code, sub_prose
 
-SILENT = frozenset(
-    {
-        "comments",
-        "disableNunjucks",
-        "abbrlink",
-        "top_img",
-        "index_img",
-        "banner_img",
-        "copyright",
-        "password",
-        "toc_number",
-        "highlight_shrink",
-        "aside",
-        "hide",
-        "index",
-        "sticky",
-        "mathjax",
-        "link",
-        "source",
-        "from",
-        "music",
-        "top_img_height",
-        "tldr",
-        "original",
-    }
-)
+#: Hexo's own page keys and those of its common themes (declared in
+#: :mod:`mdwx.source.front_keys`): read silently.
+SILENT = silent_keys("hexo")
 _SEPARATOR = re.compile(r"^-{3,}[ \t]*$")
 _YAML_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?:[ \t]|$)")
 _NUMBER = re.compile(r"^\d+(?:px|%)?$")

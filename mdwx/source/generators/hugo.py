@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 import yaml
 
+from mdwx.source.front_keys import silent_keys
 from mdwx.source.generators.base import (
     Generator,
     PostContext,
@@ -34,42 +35,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
-SILENT = frozenset(
-    {
-        "linkTitle",
-        "outputs",
-        "resources",
-        "build",
-        "cascade",
-        "headless",
-        "markup",
-        "menu",
-        "menus",
-        "params",
-        "translationKey",
-        "showToc",
-        "ShowToc",
-        "TocOpen",
-        "hidemeta",
-        "disableShare",
-        "hideSummary",
-        "searchHidden",
-        "ShowReadingTime",
-        "ShowBreadCrumbs",
-        "ShowPostNavLinks",
-        "ShowWordCount",
-        "ShowRssButtonInSectionTermList",
-        "UseHugoToc",
-        "disableHLJS",
-        "editPost",
-        "authors",
-        "featured",
-        "readingTime",
-        "isCJKLanguage",
-        "expirydate",
-        "publishdate",
-    }
-)
+#: Hugo's own page keys and those of its common themes (declared in
+#: :mod:`mdwx.source.front_keys`): read silently.
+SILENT = silent_keys("hugo")
 _OPEN = r"\{\{(?P<d>[<%])\s*"
 _CLOSE = r"\s*[>%]\}\}"
 # {{< name args >}} / {{% name args %}} / {{< /name >}} / {{< name args />}} on one line.

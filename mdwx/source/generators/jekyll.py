@@ -15,38 +15,16 @@ from typing import Any
 import yaml
 
 from mdwx.errors import MdwxError
+from mdwx.source.front_keys import silent_keys
 from mdwx.source.generators.base import PostContext, html_or_markdown, split_args
 from mdwx.source.generators.liquid import Liquid
 from mdwx.source.generators.text import sub_prose
 from mdwx.source.reader import read_config_text
 from mdwx.source.yaml_load import load as load_yaml
 
-SILENT = frozenset(
-    {
-        "last_modified_at",
-        "excerpt_separator",
-        "render_with_liquid",
-        "classes",
-        "sidebar",
-        "toc_label",
-        "toc_icon",
-        "toc_sticky",
-        "read_time",
-        "words_per_minute",
-        "feature_row",
-        "comments",
-        "mermaid",
-        "seo",
-        "locale",
-        "ref",
-        "navigation",
-        "nav_order",
-        "parent",
-        "has_children",
-        "permalink_title",
-        "image_alt",
-    }
-)
+#: Jekyll's own page keys and those of its common themes (declared in
+#: :mod:`mdwx.source.front_keys`): read silently.
+SILENT = silent_keys("jekyll")
 _DATED = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-(?P<slug>.+)$")
 #: A single-dollar formula on one line: ``$…$``, neither ``$$`` nor an escaped ``\$``.
 _SINGLE_DOLLAR = re.compile(r"(?<![\\$])\$(?!\$)(?P<tex>(?:\\.|[^$\\\n]){1,2000})(?<!\s)\$(?!\$)")

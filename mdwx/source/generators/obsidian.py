@@ -16,26 +16,14 @@ from typing import Any
 from urllib.parse import unquote
 
 from mdwx.errors import MdwxError
+from mdwx.source.front_keys import silent_keys
 from mdwx.source.generators.base import Generator, PostContext, admonition_head, image_markdown
 from mdwx.source.generators.text import each_prose, on_lines, sub_prose
 from mdwx.source.reader import read_config_text
 
-SILENT = frozenset(
-    {
-        "aliases",
-        "alias",
-        "cssclasses",
-        "cssclass",
-        "publish",
-        "banner_y",
-        "banner_x",
-        "status",
-        "source",
-        "up",
-        "related",
-        "dg-publish",
-    }
-)
+#: Obsidian's own page keys and those of its common themes (declared in
+#: :mod:`mdwx.source.front_keys`): read silently.
+SILENT = silent_keys("obsidian")
 IMAGE_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg", ".avif"}
 VIDEO_EXTENSIONS = {".mp4", ".webm", ".mov", ".mkv", ".ogv"}
 ALERT_KINDS = {"note", "tip", "important", "warning", "caution"}
