@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import copy
 import enum
-from collections.abc import Callable, Iterator
-from dataclasses import Field, field, fields, replace
+from collections.abc import Callable
+from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -143,15 +143,12 @@ def _default_refusal(choices: tuple[str, ...], low: int | None, high: int | None
 def declared(cls: type) -> dict[str, tuple[str, Setting]]:
     """A dataclass's settings by their name in ``mdwx.toml``: ``{toml name: (field, spec)}``,
     in the order of the fields. Fields without a :class:`Setting` are not settings."""
-    return {
-        spec.toml or item.name: (item.name, spec) for item in fields(cls) for spec in _spec(item)
-    }
-
-
-def _spec(item: Field[Any]) -> Iterator[Setting]:
-    spec = item.metadata.get(SPEC)
-    if isinstance(spec, Setting):
-        yield spec
+    found = {}
+    for item in fields(cls):
+        spec = item.metadata.get(SPEC)
+        if isinstance(spec, Setting):
+            found[spec.toml or item.name] = (item.name, spec)
+    return found
 
 
 def read_table(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
