@@ -19,9 +19,12 @@ from mdwx.errors import ConfigError
 from mdwx.settings.declare import Kind, Setting, declared
 from mdwx.settings.reference import toml_value
 from mdwx.settings_reference import settings_reference
+from mdwx.source.article import read_article_found
 from mdwx.source.front_keys import (
+    FRONT_KEYS,
     GENERATOR_KEYS,
     KNOWN_KEYS,
+    MATH_KEYS,
     plugin_drops,
     reaching_mdwx,
     silent_keys,
@@ -230,3 +233,31 @@ def test_mkdocs_keeps_its_own_keys_and_its_plugin_passes_the_shared_ones_but_dra
     assert dropped <= silent
     assert "draft" in dropped and not {"comments", "tags", "author"} & dropped
     assert not dropped & (set(KNOWN_KEYS) - {"draft"})
+
+
+#: The flags of FRONT_KEYS the article reader reads as flags (the math switches are read by
+#: the math setting, which leaves any other value to the site's).
+FLAGS = [
+    key.name for key in FRONT_KEYS if key.value == "true or false" and key.name not in MATH_KEYS
+]
+
+
+@settings(max_examples=40)
+@given(
+    key=st.sampled_from(FLAGS),
+    bad=st.lists(st.integers(), min_size=1, max_size=2) | st.just("maybe"),
+    with_title=st.booleans(),
+)
+def test_every_front_matter_flag_refuses_a_non_flag_on_its_line_among_the_others(
+    key: str, bad: Any, with_title: bool
+) -> None:
+    title = "title: T\n" if with_title else ""
+    text = f"---\n{title}{key}: {toml_value(bad)}\ncomments: maybe\n---\n\nbody text\n"
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _, errors = read_article_found(text, root / "post.md", SiteConfig(root=root))
+    line = 3 if with_title else 2
+    assert [(error.line, error.message.split(" ")[0]) for error in errors] == [
+        (line, key),
+        (line + 1, "comments"),
+    ]
