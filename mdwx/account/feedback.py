@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 from pathlib import Path
 
+from mdwx.account.addressing import comment_address
 from mdwx.account.policy import explained
 from mdwx.account.session import open_account
 from mdwx.account.types import CommentRow, CommentsReport, StatsReport, StatsRow
@@ -43,11 +44,14 @@ async def comments(
     action: str = "list",
     comment_id: int | None = None,
     text: str = "",
-    index: int = 0,
+    index: int | None = None,
 ) -> CommentsReport:
-    """Do ``action`` on the comments of ``post``'s article (``index`` from 0), then list them.
+    """Do ``action`` on the comments of ``post``'s article, then list them.
 
-    Raises :class:`NoMessageError` when mdwx has no msg_data_id for the post,
+    The article is the post's place in its newest recorded 群发, else in its submitted
+    draft (:func:`mdwx.account.addressing.comment_address`); ``index`` (from 0) names
+    another article of that message. Raises :class:`NoMessageError` when mdwx has no
+    msg_data_id for the post,
     :class:`~mdwx.wechat.errors.PermissionDenied` for 48001 and 88000 (with the fix).
     """
     from mdwx.api.inputs import site_posts
@@ -57,8 +61,10 @@ async def comments(
     options = options or Options()
     site_post = site_posts([post], options, need_path="address its comments")[0]
     async with open_account(site_post.config.root, options) as session:
-        record = session.state.article_any_backend(session.appid, site_post.relative)
-        if record is None or not record.msg_data_id:
+        rel = site_post.relative
+        record = session.state.article_any_backend(session.appid, rel)
+        address = comment_address(rel, record, session.state.mass_sends(session.appid, rel))
+        if address is None:
             raise NoMessageError(
                 "mdwx has no msg_data_id for this post's article, and comments are keyed by it",
                 path=site_post.path,
@@ -66,10 +72,11 @@ async def comments(
                 "WeChat offers no call to look it up later",
             )
         assert session.client is not None
-        report = CommentsReport(str(site_post.path), record.msg_data_id, index)
+        index = address.index if index is None else index
+        report = CommentsReport(str(site_post.path), address.msg_data_id, index, address.source)
         try:
             report.done = await _act(
-                session.client, record.msg_data_id, index, action, comment_id, text
+                session.client, address.msg_data_id, index, action, comment_id, text
             )
             await _fill(session.client, report)
         except MdwxError as exc:

@@ -185,11 +185,13 @@ class CommentRow:
 
 @dataclass
 class CommentsReport:
-    """A post's article (``msg_data_id``, ``index`` from 0), what was done, its comments."""
+    """A post's article (``msg_data_id``, ``index`` from 0, ``source``: the ``"send"`` or
+    ``"submit"`` they came from), what was done, its comments."""
 
     path: str
     msg_data_id: str
     index: int
+    source: str = "submit"
     done: str | None = None
     total: int = 0
     comments: list[CommentRow] = field(default_factory=list)
@@ -199,6 +201,7 @@ class CommentsReport:
             "path": self.path,
             "msg_data_id": self.msg_data_id,
             "index": self.index,
+            "source": self.source,
             "done": self.done,
             "total": self.total,
             "comments": [c.to_json() for c in self.comments],

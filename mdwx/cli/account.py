@@ -226,9 +226,8 @@ def _add_comments(main: click.Group, guard: CommandDecorator) -> None:
     @click.option(
         "--index",
         type=click.IntRange(min=0),
-        default=0,
-        show_default=True,
-        help="Which article of the message, from 0.",
+        default=None,
+        help="Which article of the message, from 0 (default: the post's own).",
     )
     @_common
     @guard
@@ -240,7 +239,7 @@ def _add_comments(main: click.Group, guard: CommandDecorator) -> None:
         delete_id: int | None,
         open_: bool,
         close: bool,
-        index: int,
+        index: int | None,
         sandbox: bool,
         account: str | None,
         as_json: bool,
@@ -259,7 +258,9 @@ def _add_comments(main: click.Group, guard: CommandDecorator) -> None:
                 index=index,
             )
         )
-        lines = [report.done] if report.done else []
+        came = "its 群发" if report.source == "send" else "its submission"
+        lines = [f"msg_data_id {report.msg_data_id}, article {report.index} (from {came})"]
+        lines += [report.done] if report.done else []
         lines += [
             f"#{c.user_comment_id} {'★ ' if c.elected else ''}{c.content}"
             + (f"\n    ↳ {c.reply}" if c.reply else "")
