@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mdwx.account.addressing import comment_address
+from mdwx.account.addressing import article_paths, comment_address
 from mdwx.publish.state.masssends import MassSendRecord
 from mdwx.publish.state.schema import ArticleRecord
 from tests.bundle_helpers import bundle_site, member
@@ -63,6 +63,14 @@ def test_each_post_of_a_sent_bundle_is_its_own_article_of_the_message(tmp_path: 
         assert seen == {"a": [], "b": ["about b"], "c": []}
         code, other = mdwx_json("comments", "posts/a.md", "--index", "1", cwd=root, env=env)
         assert code == 0 and other["index"] == 1 and other["total"] == 1
+        with sb.store._tx() as db:  # sent three days ago: its figures are in the default range
+            db.execute("UPDATE mass_sends SET created = created - ?", (3 * 86_400,))
+        code, every = mdwx_json("stats", cwd=root, env=env)
+        assert code == 0 and sorted((r["msgid"], r["path"]) for r in every["rows"]) == [
+            (f"{sent}_{n}", f"posts/{name}.md") for n, name in enumerate("abc", start=1)
+        ]
+        code, only_b = mdwx_json("stats", "posts/b.md", cwd=root, env=env)
+        assert code == 0 and [r["msgid"] for r in only_b["rows"]] == [f"{sent}_2"]
 
 
 def test_a_msg_data_id_wechat_does_not_know_is_explained_as_one(tmp_path: Path) -> None:
@@ -139,3 +147,18 @@ def test_the_address_is_the_newest_send_that_went_out_else_the_submit(
         assert address == type(address)(submitted, place, "submit")
     else:
         assert address is None
+
+
+@given(SENDS)
+def test_each_article_of_a_message_names_its_own_post(
+    history: list[tuple[list[str], str, str]],
+) -> None:
+    sends = [_send(n, *entry) for n, entry in enumerate(history)]
+    paths = article_paths(sends, [])
+    for send in sends:
+        for place, rel in enumerate(send.sources):
+            if send.msg_data_id:
+                later = [s for s in sends if s.msg_data_id == send.msg_data_id][-1]
+                assert paths[(send.msg_data_id, place)] == (
+                    later.sources[place] if place < len(later.sources) else rel
+                )

@@ -42,3 +42,21 @@ def comment_address(
     if record is not None and record.msg_data_id:
         return Address(record.msg_data_id, record.bundle_index, "submit")
     return None
+
+
+def article_paths(
+    sends: list[MassSendRecord], records: list[tuple[str, ArticleRecord | None]]
+) -> dict[tuple[str, int], str]:
+    """(msg_data_id, index from 0) → the post whose article it is, for analytics rows
+    (``"<msg_data_id>_<n>"``, n = index + 1): each post of a 群发 at its place in the send
+    (``sends`` oldest first), else each submitted article (``records``: path and the
+    post's current record) at its place in its bundle's draft. A 多图文 message's second
+    article is its second post, not the 头条."""
+    out: dict[tuple[str, int], str] = {}
+    for path, record in records:
+        if record is not None and record.msg_data_id:
+            out[(record.msg_data_id, record.bundle_index)] = path
+    for send in sends:
+        if send.msg_data_id:
+            out.update({(send.msg_data_id, i): path for i, path in enumerate(send.sources)})
+    return out

@@ -14,14 +14,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mdwx.account.addressing import comment_address
+from mdwx.account.addressing import article_paths, comment_address
 from mdwx.account.policy import explained
 from mdwx.account.session import open_account
 from mdwx.account.types import CommentRow, CommentsReport, StatsReport, StatsRow
 from mdwx.api.types import Options
 from mdwx.errors import MdwxError
 from mdwx.wechat.reach_models import Analytics
+
+if TYPE_CHECKING:
+    from mdwx.publish.state.store import State
 
 COMMENT_ACTIONS = ("list", "open", "close", "reply", "elect", "unelect", "delete", "unreply")
 #: Days of analytics a ``stats`` call may span, asked one day per call (the old per-article
@@ -162,8 +166,8 @@ async def stats(
     async with open_account(folder, options) as session:
         client = session.client
         assert client is not None
-        by_message = {a.msg_data_id: a.source_path for a in session.state.messages(session.appid)}
-        wanted = _wanted(posts, options, by_message) if posts else None
+        by_article = _article_paths(session.state, session.appid)
+        wanted = _wanted(posts, options, by_article) if posts else None
         gate = asyncio.Semaphore(STATS_CONCURRENCY)
 
         async def day(when: dt.date) -> Analytics:
@@ -179,14 +183,14 @@ async def stats(
         for answer in answers:
             report.is_delay = report.is_delay or answer.is_delay
             for row in answer.rows:
-                if wanted is not None and row.msg_data_id not in wanted:
+                if wanted is not None and (row.msg_data_id, row.index) not in wanted:
                     continue
                 report.rows.append(
                     StatsRow(
                         row.msgid,
                         row.title,
                         row.ref_date,
-                        by_message.get(row.msg_data_id),
+                        by_article.get((row.msg_data_id, row.index)),
                         row.read_user,
                         row.share_user,
                         row.zaikan_user,
@@ -197,8 +201,16 @@ async def stats(
     return report
 
 
-def _wanted(posts: list[Path], options: Options, by_message: dict[str, str]) -> set[str]:
+def _article_paths(state: State, appid: str) -> dict[tuple[str, int], str]:
+    paths = {a.source_path for a in state.known_articles(appid) if a.msg_data_id}
+    records = [(path, state.article_any_backend(appid, path)) for path in sorted(paths)]
+    return article_paths(state.mass_sends(appid), records)
+
+
+def _wanted(
+    posts: list[Path], options: Options, by_article: dict[tuple[str, int], str]
+) -> set[tuple[str, int]]:
     from mdwx.api.inputs import site_posts
 
     paths = {p.relative for p in site_posts(posts, options, need_path="show its figures")}
-    return {msg for msg, path in by_message.items() if path in paths}
+    return {key for key, path in by_article.items() if path in paths}
