@@ -227,6 +227,7 @@ def test_the_accounts_read_only_calls_answer_through_the_server(tmp_path: Path) 
         ("materials", {"action": "prune"}, "prune tool"),
         ("stats", {"since": "last week"}, "YYYY-MM-DD"),
         ("comments", {"path": "../x.md"}, "outside the site"),
+        ("comments", {"path": "posts/hello.md", "index": 9}, "0 to 7"),
     ]:
         answer = _call(tools, name, arguments)
         assert answer.is_error and words in answer.content[0].text, name
