@@ -59,3 +59,11 @@ def test_a_draft_backend_site_lists_as_before(tmp_path: Path) -> None:
         code, doc = mdwx_json("list", cwd=site, env=env)
     assert code == 0 and [(r["kind"], r["source"]) for r in doc["items"]] == [("draft", "wechat")]
     assert "media" not in doc["totals"] and doc["notes"] == []
+
+
+def test_reconcile_on_the_media_backend_says_what_it_cannot_see(tmp_path: Path) -> None:
+    site = media_site(tmp_path)
+    with sandbox() as sb:
+        code, doc = mdwx_json("reconcile", cwd=site, env=sandbox_env(sb, tmp_path))
+    assert code == 0 and doc["orphans"] == []
+    assert any("media backend" in n and "uploadnews" in n for n in doc["notes"])

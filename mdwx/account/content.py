@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdwx.account.policy import POLICY_48001, explaining
-from mdwx.account.recorded import media_rows
+from mdwx.account.recorded import MEDIA_UNLISTED, media_rows
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import RECORDS, AccountItem, AccountListing, Orphan, ReconcileReport
 from mdwx.api.types import Options
@@ -104,6 +104,8 @@ async def reconcile(
 
     report = ReconcileReport(applied=apply)
     async with open_account(folder, options) as session:
+        if session.backend == "media":
+            report.notes.append(MEDIA_UNLISTED)
         posts = _post_marks(session, folder, options or Options())
         known = {
             key

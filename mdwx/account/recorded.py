@@ -13,6 +13,14 @@ from __future__ import annotations
 from mdwx.account.types import RECORDS, AccountItem
 from mdwx.publish.state.reach import KnownArticle
 
+#: What ``reconcile`` says on the media backend: it looks only where WeChat lists.
+MEDIA_UNLISTED = (
+    "the site publishes through the media backend, whose articles WeChat cannot list: "
+    "reconcile sees only the draft box and the published list, so the unsubmitted copy a lost "
+    "publish/uploadnews answer leaves is not among its orphans (the publishing run warned of "
+    "it; delete it in the console)"
+)
+
 #: A media-API article's recorded status → the kind of ``list`` it answers to.
 _UNSUBMITTED = ("uploading", "updating", "draft")
 _SUBMITTED = ("submitting", "submitted", "published", "rejected")
