@@ -149,16 +149,37 @@ def test_the_address_is_the_newest_send_that_went_out_else_the_submit(
         assert address is None
 
 
-@given(SENDS)
+@given(
+    st.lists(st.lists(PATHS, min_size=1, max_size=4, unique=True), max_size=4),
+    st.lists(st.tuples(PATHS, st.integers(0, 7)), max_size=4, unique_by=lambda t: t[0]),
+)
 def test_each_article_of_a_message_names_its_own_post(
-    history: list[tuple[list[str], str, str]],
+    sent: list[list[str]], submitted: list[tuple[str, int]]
 ) -> None:
-    sends = [_send(n, *entry) for n, entry in enumerate(history)]
-    paths = article_paths(sends, [])
-    for send in sends:
-        for place, rel in enumerate(send.sources):
-            if send.msg_data_id:
-                later = [s for s in sends if s.msg_data_id == send.msg_data_id][-1]
-                assert paths[(send.msg_data_id, place)] == (
-                    later.sources[place] if place < len(later.sources) else rel
-                )
+    """Each send is its own message (WeChat's msg_data_id); a post submitted in a bundle is
+    the article at its place. Every article is named after the post at that place."""
+    sends = [_send(n, sources, "sent", f"{100 + n}") for n, sources in enumerate(sent)]
+    records = [
+        (
+            rel,
+            ArticleRecord(
+                "wx1",
+                rel,
+                "m",
+                "h",
+                "published",
+                None,
+                "t",
+                "",
+                "",
+                None,
+                None,
+                msg_data_id=f"9{n}",
+                bundle_index=place,
+            ),
+        )
+        for n, (rel, place) in enumerate(submitted)
+    ]
+    expected = {(f"{100 + n}", i): rel for n, srcs in enumerate(sent) for i, rel in enumerate(srcs)}
+    expected |= {(f"9{n}", place): rel for n, (rel, place) in enumerate(submitted)}
+    assert article_paths(sends, records) == expected
