@@ -86,12 +86,18 @@ class AccountTools:
             api.materials, self.account_site(), self.options(account=account), action=action
         )
 
-    async def comments(self, path: str, account: str | None = None) -> dict[str, Any]:
-        """The comments of one post's article (keyed by the msg_data_id mdwx recorded)."""
+    async def comments(
+        self, path: str, index: int | None = None, account: str | None = None
+    ) -> dict[str, Any]:
+        """The comments of one post's article: the message of its newest 群发 (else its
+        submission) by the msg_data_id mdwx recorded, at the post's place in it; index
+        (from 0) names another article of that message."""
         from mdwx import api
 
         [post] = self.inside(path)
-        return await _off_loop(api.comments, post, self.options(account=account))
+        if index is not None and not 0 <= index <= 7:
+            raise ConfigError(f"index is an article of the message, 0 to 7, not {index}")
+        return await _off_loop(api.comments, post, self.options(account=account), index=index)
 
     async def stats(
         self,

@@ -2,7 +2,8 @@
 
 An agent gets mdwx's tools, not raw API calls: ``check``, ``build`` (HTML and a phone
 screenshot when Chromium is installed), ``publish`` (a draft unless asked to submit),
-``status``, ``themes`` and the account's read-only calls (``doctor``, ``account_list``,
+``status``, ``preview_to_phone`` (:mod:`mdwx.mcp_reach`), ``themes`` and the account's
+read-only calls (``doctor``, ``account_list``,
 ``reconcile`` as a preview, ``materials``, ``comments``, ``stats``: :mod:`mdwx.mcp_account`);
 ``delete`` and ``prune`` only when the server was started with ``--allow-destructive``.
 Every tool is a thin call of :mod:`mdwx.api`, so the state makes a retried ``publish``
@@ -19,7 +20,7 @@ environment as for the command line (``WECHAT_APPID``/``WECHAT_APPSECRET``, a re
 ``MDWX_API_BASE`` + ``MDWX_RELAY_KEY``, ``[accounts.NAME]`` variables); the agent never sees
 them. See docs/mcp.md.
 
-To add a tool (the phone preview, for instance): write an ``async`` method of
+To add a tool (mass sending, for instance): write an ``async`` method of
 :class:`MdwxTools` taking JSON-friendly arguments and returning a dict, and list it in
 :data:`WRITE_TOOLS` (or :data:`READ_TOOLS`, :data:`DESTRUCTIVE_TOOLS`).
 """
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.mcp_account import AccountTools
+from mdwx.mcp_reach import ReachTools
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -51,7 +53,7 @@ INSTRUCTIONS = (
 
 
 @dataclass
-class MdwxTools(AccountTools):
+class MdwxTools(AccountTools, ReachTools):
     """The tools of one server: the site's folder, whether to use the sandbox, the environment."""
 
     site: Path
@@ -228,7 +230,9 @@ READ_TOOLS = (
     "comments",
     "stats",
 )
-WRITE_TOOLS = ("publish",)
+WRITE_TOOLS = ("publish", "preview_to_phone")
+#: Tools whose repeat does something again (a preview spends one of the day's ~100).
+REPEATING_TOOLS = ("preview_to_phone",)
 DESTRUCTIVE_TOOLS = ("delete", "prune")
 
 
@@ -268,7 +272,7 @@ def create_server(tools: MdwxTools, *, allow_destructive: bool = False) -> MCPSe
         annotations = ToolAnnotations(
             read_only_hint=name in READ_TOOLS,
             destructive_hint=name in DESTRUCTIVE_TOOLS,
-            idempotent_hint=name not in DESTRUCTIVE_TOOLS,
+            idempotent_hint=name not in DESTRUCTIVE_TOOLS + REPEATING_TOOLS,
             open_world_hint=name not in ("check", "build", "themes"),
         )
         server.add_tool(

@@ -1,5 +1,5 @@
 """``mdwx mcp``: the official SDK's client drives the server over stdio against a sandbox
-(check → publish → status, and a retried publish makes no second article); in process:
+(check → publish → status → preview_to_phone, and a retried publish makes no second article); in process:
 which tools exist, paths confined to the site, errors as one line for the agent."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -36,6 +37,7 @@ READ_ONLY = {
     "comments",
     "stats",
 }
+WRITING = {"publish", "preview_to_phone"}
 
 
 def _site(tmp_path: Path) -> Path:
@@ -44,6 +46,11 @@ def _site(tmp_path: Path) -> Path:
     (site / "mdwx.toml").write_text("", encoding="utf-8")
     write_post(site / "posts" / "hello.md", title="Hello from an agent")
     return site
+
+
+def inbox(sb: Any, to: str) -> list[dict[str, Any]]:
+    """What the sandbox's follower ``to`` received on the phone."""
+    return list(httpx.get(f"{sb.base_url}/_sandbox/inbox", params={"to": to}).json()["messages"])
 
 
 def _result(answer: Any) -> dict[str, Any]:
@@ -72,15 +79,26 @@ def test_a_scripted_agent_session_over_stdio_checks_publishes_and_follows(tmp_pa
         async def session() -> list[dict[str, Any]]:
             async with Client(server, read_timeout_seconds=120) as client:
                 names = {tool.name for tool in (await client.list_tools()).tools}
-                assert names == READ_ONLY | {"publish"}
+                assert names == READ_ONLY | WRITING
                 checked = _result(await client.call_tool("check", {"paths": ["posts/hello.md"]}))
                 first = _result(await client.call_tool("publish", {"paths": ["posts/hello.md"]}))
                 again = _result(await client.call_tool("publish", {"paths": ["posts/hello.md"]}))
                 status = _result(await client.call_tool("status", {"paths": ["posts"]}))
-                return [checked, first, again, status]
+                phoned = _result(
+                    await client.call_tool(
+                        "preview_to_phone", {"path": "posts/hello.md", "phone": "reader1"}
+                    )
+                )
+                return [checked, first, again, status, phoned]
 
-        checked, first, again, status = asyncio.run(session())
+        checked, first, again, status, phoned = asyncio.run(session())
         assert count(sb, "publish/uploadnews") == 1 and count(sb, "publish/submit") == 0
+        [received] = inbox(sb, "reader1")
+        assert count(sb, "message/mass/preview") == 1
+    assert received["titles"] == ["Hello from an agent"]
+    assert phoned["media_id"] == first["posts"][0]["media_id"] and not phoned["uploaded"]
+    assert phoned["previews_left"] == phoned["previews"]["left_today"] == 99
+    assert "99 of about 100 previews left" in phoned["note"]
     assert checked["ok"] and checked["posts"][0]["diagnostics"] == []
     assert first["ok"] and first["posts"][0]["status"] == "draft"
     assert again["posts"][0]["media_id"] == first["posts"][0]["media_id"]
@@ -88,7 +106,7 @@ def test_a_scripted_agent_session_over_stdio_checks_publishes_and_follows(tmp_pa
         status["posts"][0]["status"] == "draft"
         and status["posts"][0]["media_id"] == first["posts"][0]["media_id"]
     )
-    assert sb.secret not in json.dumps([checked, first, again, status])
+    assert sb.secret not in json.dumps([checked, first, again, status, phoned])
 
 
 def _call(
@@ -109,7 +127,7 @@ def test_destructive_tools_exist_only_when_the_server_allows_them(tmp_path: Path
             return {tool.name for tool in (await client.list_tools()).tools}
 
     assert not {"delete", "prune"} & asyncio.run(names(False))
-    assert asyncio.run(names(True)) == READ_ONLY | {"publish", "delete", "prune"}
+    assert asyncio.run(names(True)) == READ_ONLY | WRITING | {"delete", "prune"}
     refused = _call(tools, "delete", {"path": "posts/hello.md"})
     assert refused.is_error
 
@@ -127,6 +145,8 @@ def test_paths_outside_the_site_are_refused_before_anything_is_read(
     for name in ("check", "publish", "build"):
         answer = _call(tools, name, {"paths": [path]})
         assert answer.is_error and "outside the site" in answer.content[0].text
+    phoned = _call(tools, "preview_to_phone", {"path": path, "phone": "reader1"})
+    assert phoned.is_error and "outside the site" in phoned.content[0].text
     assert not (site / ".mdwx" / "sandbox.db").exists()
 
 
@@ -207,6 +227,22 @@ def test_the_accounts_read_only_calls_answer_through_the_server(tmp_path: Path) 
         ("materials", {"action": "prune"}, "prune tool"),
         ("stats", {"since": "last week"}, "YYYY-MM-DD"),
         ("comments", {"path": "../x.md"}, "outside the site"),
+        ("comments", {"path": "posts/hello.md", "index": 9}, "0 to 7"),
     ]:
         answer = _call(tools, name, arguments)
         assert answer.is_error and words in answer.content[0].text, name
+
+
+def test_the_phone_preview_is_announced_as_spending_a_preview_not_as_destructive(
+    tmp_path: Path,
+) -> None:
+    tools = MdwxTools(_site(tmp_path), sandbox=True)
+
+    async def annotations() -> Any:
+        async with Client(create_server(tools)) as client:
+            listed = (await client.list_tools()).tools
+            return next(t for t in listed if t.name == "preview_to_phone").annotations
+
+    hints = asyncio.run(annotations())
+    assert not hints.read_only_hint and not hints.destructive_hint
+    assert not hints.idempotent_hint and hints.open_world_hint

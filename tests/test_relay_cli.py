@@ -167,3 +167,27 @@ def test_a_client_publishes_through_mdwx_relay_sandbox(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["posts"][0]["status"] == "published"
     assert relay.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("config_text", "account", "expected"),
+    [
+        (CONFIG, "nwes", ["no account 'nwes'", "known: news", "did you mean 'news'"]),
+        (CONFIG, "blog", ["no account 'blog'", "known: news"]),
+        ('upstream = "https://api.weixin.qq.com"\n', "news", ["configures none"]),
+        (None, "news", ["the file does not exist"]),
+    ],
+)
+def test_a_key_for_an_account_the_relay_does_not_configure_is_refused(
+    tmp_path: Path, config_text: str | None, account: str, expected: list[str]
+) -> None:
+    config = tmp_path / "relay.toml"
+    if config_text is not None:
+        config.write_text(config_text, encoding="utf-8")
+    result = mdwx(
+        "relay", "key", "add", "ci", "--account", account, "--allow", "draft", "--config", str(config)
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    [line, *_] = result.stderr.strip().splitlines()
+    assert str(config) in line and all(text in line for text in expected), result.stderr
+    assert not (tmp_path / "relay-keys.json").exists()

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdwx.account.policy import POLICY_48001, explaining
+from mdwx.account.recorded import MEDIA_UNLISTED, media_rows
 from mdwx.account.session import AccountSession, open_account
-from mdwx.account.types import AccountItem, AccountListing, Orphan, ReconcileReport
+from mdwx.account.types import RECORDS, AccountItem, AccountListing, Orphan, ReconcileReport
 from mdwx.api.types import Options
 from mdwx.publish.marker import Mark, read_mark
 from mdwx.publish.state.reach import KnownArticle
@@ -73,6 +74,13 @@ async def account_list(
                 if found is not None:
                     listing.items += [_joined(s, posts, known) for s in found[0]]
                     listing.totals["published"] = found[1]
+        media, note = media_rows(
+            session.state.known_articles(session.appid), kinds, session.backend
+        )
+        if note is not None:
+            listing.items += media
+            listing.totals["media"] = len(media)
+            listing.notes.append(note)
         if "sent" in kinds:
             sent = [_sent_item(a) for a in session.state.sent_articles(session.appid)]
             listing.items += sent
@@ -96,6 +104,8 @@ async def reconcile(
 
     report = ReconcileReport(applied=apply)
     async with open_account(folder, options) as session:
+        if session.backend == "media":
+            report.notes.append(MEDIA_UNLISTED)
         posts = _post_marks(session, folder, options or Options())
         known = {
             key
@@ -273,4 +283,5 @@ def _sent_item(article: KnownArticle) -> AccountItem:
         path=article.source_path,
         marked=True,
         status=article.status,
+        source=RECORDS,
     )

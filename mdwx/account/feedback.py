@@ -14,13 +14,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from mdwx.account.addressing import article_paths, comment_address
 from mdwx.account.policy import explained
 from mdwx.account.session import open_account
 from mdwx.account.types import CommentRow, CommentsReport, StatsReport, StatsRow
 from mdwx.api.types import Options
 from mdwx.errors import MdwxError
 from mdwx.wechat.reach_models import Analytics
+
+if TYPE_CHECKING:
+    from mdwx.publish.state.store import State
 
 COMMENT_ACTIONS = ("list", "open", "close", "reply", "elect", "unelect", "delete", "unreply")
 #: Days of analytics a ``stats`` call may span, asked one day per call (the old per-article
@@ -43,11 +48,14 @@ async def comments(
     action: str = "list",
     comment_id: int | None = None,
     text: str = "",
-    index: int = 0,
+    index: int | None = None,
 ) -> CommentsReport:
-    """Do ``action`` on the comments of ``post``'s article (``index`` from 0), then list them.
+    """Do ``action`` on the comments of ``post``'s article, then list them.
 
-    Raises :class:`NoMessageError` when mdwx has no msg_data_id for the post,
+    The article is the post's place in its newest recorded 群发, else in its submitted
+    draft (:func:`mdwx.account.addressing.comment_address`); ``index`` (from 0) names
+    another article of that message. Raises :class:`NoMessageError` when mdwx has no
+    msg_data_id for the post,
     :class:`~mdwx.wechat.errors.PermissionDenied` for 48001 and 88000 (with the fix).
     """
     from mdwx.api.inputs import site_posts
@@ -57,8 +65,10 @@ async def comments(
     options = options or Options()
     site_post = site_posts([post], options, need_path="address its comments")[0]
     async with open_account(site_post.config.root, options) as session:
-        record = session.state.article_any_backend(session.appid, site_post.relative)
-        if record is None or not record.msg_data_id:
+        rel = site_post.relative
+        record = session.state.article_any_backend(session.appid, rel)
+        address = comment_address(rel, record, session.state.mass_sends(session.appid, rel))
+        if address is None:
             raise NoMessageError(
                 "mdwx has no msg_data_id for this post's article, and comments are keyed by it",
                 path=site_post.path,
@@ -66,10 +76,11 @@ async def comments(
                 "WeChat offers no call to look it up later",
             )
         assert session.client is not None
-        report = CommentsReport(str(site_post.path), record.msg_data_id, index)
+        index = address.index if index is None else index
+        report = CommentsReport(str(site_post.path), address.msg_data_id, index, address.source)
         try:
             report.done = await _act(
-                session.client, record.msg_data_id, index, action, comment_id, text
+                session.client, address.msg_data_id, index, action, comment_id, text
             )
             await _fill(session.client, report)
         except MdwxError as exc:
@@ -155,8 +166,8 @@ async def stats(
     async with open_account(folder, options) as session:
         client = session.client
         assert client is not None
-        by_message = {a.msg_data_id: a.source_path for a in session.state.messages(session.appid)}
-        wanted = _wanted(posts, options, by_message) if posts else None
+        by_article = _article_paths(session.state, session.appid)
+        wanted = _wanted(posts, options, by_article) if posts else None
         gate = asyncio.Semaphore(STATS_CONCURRENCY)
 
         async def day(when: dt.date) -> Analytics:
@@ -172,14 +183,14 @@ async def stats(
         for answer in answers:
             report.is_delay = report.is_delay or answer.is_delay
             for row in answer.rows:
-                if wanted is not None and row.msg_data_id not in wanted:
+                if wanted is not None and (row.msg_data_id, row.index) not in wanted:
                     continue
                 report.rows.append(
                     StatsRow(
                         row.msgid,
                         row.title,
                         row.ref_date,
-                        by_message.get(row.msg_data_id),
+                        by_article.get((row.msg_data_id, row.index)),
                         row.read_user,
                         row.share_user,
                         row.zaikan_user,
@@ -190,8 +201,16 @@ async def stats(
     return report
 
 
-def _wanted(posts: list[Path], options: Options, by_message: dict[str, str]) -> set[str]:
+def _article_paths(state: State, appid: str) -> dict[tuple[str, int], str]:
+    paths = {a.source_path for a in state.known_articles(appid) if a.msg_data_id}
+    records = [(path, state.article_any_backend(appid, path)) for path in sorted(paths)]
+    return article_paths(state.mass_sends(appid), records)
+
+
+def _wanted(
+    posts: list[Path], options: Options, by_article: dict[tuple[str, int], str]
+) -> set[tuple[str, int]]:
     from mdwx.api.inputs import site_posts
 
     paths = {p.relative for p in site_posts(posts, options, need_path="show its figures")}
-    return {msg for msg, path in by_message.items() if path in paths}
+    return {key for key, path in by_article.items() if path in paths}

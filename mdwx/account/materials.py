@@ -10,13 +10,21 @@ nothing removes them. ``prune`` deletes an image only when all of these hold:
 - no draft and no published article of the account uses it (cover, image post picture, or
   its URL in the content), as ``draft/batchget`` and ``freepublish/batchget`` list them;
 - every list could be read in full, and the state has no live article of the media API
-  (which lists nothing, so its articles' pictures cannot be seen): otherwise nothing goes.
+  (which lists nothing, so its articles' pictures cannot be seen): otherwise nothing goes;
+- no 群发 mdwx recorded could use it: a sent article leaves the draft box and WeChat lists
+  no sent message, so an image that existed when a send went out is *not known to be used*
+  rather than unused, and kept.
+
+``list`` says the same of every image: ``used`` (with the articles), ``unused`` (mdwx sees
+every article that could use it and none does) or ``unknown`` (with why).
 
 A deleted image is forgotten by the state, so a later publish uploads it again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +37,45 @@ from mdwx.api.types import Options
 from mdwx.publish.state.schema import UploadRecord
 from mdwx.wechat.reach_models import MATERIAL_CAPS
 
+#: Seconds of clock difference allowed between an image's time and a send's (WeChat's clock,
+#: another machine's): an image made this close after a send still counts as possibly in it.
+CLOCK_SLACK = 300.0
+
 
 @dataclass(frozen=True)
 class Usage:
     """Which articles of the account use which permanent image; ``blind`` says why the
-    picture is incomplete (then nothing may be pruned), None when it is complete."""
+    picture is incomplete (then nothing may be pruned), None when it is complete;
+    ``unseen`` the articles mdwx knows exist but cannot see, as (when made, epoch seconds,
+    what): any image that existed then may be in them."""
 
     users: Mapping[str, tuple[str, ...]]
     blind: str | None = None
+    unseen: tuple[tuple[float, str], ...] = ()
+
+
+def classify(usage: Usage, media_id: str, made_at: float) -> tuple[str, str]:
+    """``("used", who)``, ``("unknown", why)`` or ``("unused", "")`` for the image
+    ``media_id`` made at ``made_at`` (epoch seconds; ``-inf`` when unknown): unused only
+    when mdwx sees every article that could use it and none does."""
+    if usage.users.get(media_id):
+        return "used", "used by " + ", ".join(usage.users[media_id][:3])
+    if usage.blind is not None:
+        return "unknown", usage.blind
+    for when, what in usage.unseen:
+        if made_at <= when + CLOCK_SLACK:
+            return "unknown", f"{what} cannot be listed and may use it"
+    return "unused", ""
+
+
+def epoch(timestamp: str) -> float:
+    """An ISO 8601 time of the state as epoch seconds; ``-inf`` when unreadable (the
+    image is then as old as can be: any send may hold it)."""
+    try:
+        when = dt.datetime.fromisoformat(timestamp)
+    except ValueError:
+        return -math.inf
+    return (when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)).timestamp()
 
 
 def prune_plan(
@@ -53,10 +92,12 @@ def prune_plan(
             continue
         if usage.blind is not None:
             kept[media_id] = usage.blind
-        elif usage.users.get(media_id):
-            kept[media_id] = "used by " + ", ".join(usage.users[media_id][:3])
-        else:
+            continue
+        verdict, why = classify(usage, media_id, epoch(upload.created_at))
+        if verdict == "unused":
             prunable.append(upload)
+        else:
+            kept[media_id] = why
     return prunable, kept
 
 
@@ -98,7 +139,9 @@ async def _materials(
         report.items = await _listed(session, uploads, usage, limit)
         return report
     prunable, report.kept = prune_plan(uploads, usage)
-    report.prunable = [MaterialRow(u.media_id or "", u.kind, u.url, 0, True) for u in prunable]
+    report.prunable = [
+        MaterialRow(u.media_id or "", u.kind, u.url, 0, True, usage="unused") for u in prunable
+    ]
     if apply:
         for upload in prunable:  # forgotten one by one: an interrupted prune leaves a true record
             await client.material_delete(upload.media_id or "")
@@ -108,9 +151,17 @@ async def _materials(
 
 
 async def account_usage(session: AccountSession, uploads: list[UploadRecord]) -> Usage:
-    """Who uses each upload: every draft and published article of the account, read in full."""
+    """Who uses each upload: every draft and published article of the account, read in full,
+    and the 群发 mdwx recorded (unseen: WeChat lists no sent message)."""
+    from dataclasses import replace
+
     from mdwx.wechat.errors import WeChatError
 
+    unseen = tuple(
+        (epoch(send.created_at), f"the 群发 of {send.sources[0] if send.sources else '?'}")
+        for send in session.state.mass_sends(session.appid)
+        if send.status != "deleted"
+    )
     live_media = [
         a for a in session.state.known_articles(session.appid) if a.backend == "media" and a.live
     ]
@@ -119,13 +170,14 @@ async def account_usage(session: AccountSession, uploads: list[UploadRecord]) ->
             {},
             f"{len(live_media)} live article(s) of the media API, which lists nothing: their "
             "pictures cannot be seen",
+            unseen,
         )
     try:
-        return usage_of(await _articles(session), uploads)
+        return replace(usage_of(await _articles(session), uploads), unseen=unseen)
     except WeChatError as exc:
-        return Usage({}, f"the account's articles could not be listed ({exc.message})")
+        return Usage({}, f"the account's articles could not be listed ({exc.message})", unseen)
     except _Incomplete as exc:
-        return Usage({}, str(exc))
+        return Usage({}, str(exc), unseen)
 
 
 def usage_of(
@@ -177,17 +229,20 @@ async def _listed(
     rows: list[MaterialRow] = []
     for page in range(MAX_PAGES):
         answer = await session.client.material_batchget("image", page * PAGE, PAGE)
-        rows += [
-            MaterialRow(
-                i.media_id,
-                i.name,
-                i.url,
-                i.update_time,
-                i.media_id in mine,
-                tuple(usage.users.get(i.media_id, ())),
+        for i in answer.items:
+            verdict, why = classify(usage, i.media_id, float(i.update_time or -math.inf))
+            rows.append(
+                MaterialRow(
+                    i.media_id,
+                    i.name,
+                    i.url,
+                    i.update_time,
+                    i.media_id in mine,
+                    tuple(usage.users.get(i.media_id, ())),
+                    usage=verdict,
+                    why=why if verdict == "unknown" else "",
+                )
             )
-            for i in answer.items
-        ]
         if (page + 1) * PAGE >= min(answer.total_count, limit):
             break
     return rows[:limit]

@@ -56,11 +56,18 @@ class DoctorReport:
         }
 
 
+#: ``AccountItem.source`` of a row WeChat cannot list, which mdwx shows from its state.
+RECORDS = "mdwx records"
+
+
 @dataclass(frozen=True)
 class AccountItem:
     """One row of ``list``: a draft (``kind`` "draft", ``media_id``), a published article
-    (``article_id``) or a mass send mdwx recorded (``msg_data_id``); ``path`` is the post
-    it came from when mdwx knows it, ``marked`` whether it carries an mdwx mark."""
+    (``article_id``), a mass send mdwx recorded (``msg_data_id``) or an article of the media
+    API (``kind`` "media"); ``path`` is the post it came from when mdwx knows it, ``marked``
+    whether it carries an mdwx mark; ``source`` says whether WeChat listed the row
+    (``"wechat"``) or it comes from mdwx's records (:data:`RECORDS`: WeChat lists neither
+    sends nor the media API's articles)."""
 
     kind: str
     title: str
@@ -72,6 +79,7 @@ class AccountItem:
     path: str | None = None
     marked: bool = False
     status: str = ""
+    source: str = "wechat"
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,7 +141,9 @@ class ReconcileReport:
 @dataclass(frozen=True)
 class MaterialRow:
     """A permanent material: ``uploaded_by_mdwx`` when the state records its upload,
-    ``used_by`` the posts (or account articles) whose article still uses it."""
+    ``used_by`` the posts (or account articles) whose article still uses it; ``usage`` is
+    ``"used"``, ``"unused"`` (mdwx sees every article that could use it, and none does) or
+    ``"unknown"`` (an article mdwx cannot see may use it: ``why``)."""
 
     media_id: str
     name: str
@@ -141,6 +151,8 @@ class MaterialRow:
     update_time: int
     uploaded_by_mdwx: bool
     used_by: tuple[str, ...] = ()
+    usage: str = "unused"
+    why: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -185,11 +197,13 @@ class CommentRow:
 
 @dataclass
 class CommentsReport:
-    """A post's article (``msg_data_id``, ``index`` from 0), what was done, its comments."""
+    """A post's article (``msg_data_id``, ``index`` from 0, ``source``: the ``"send"`` or
+    ``"submit"`` they came from), what was done, its comments."""
 
     path: str
     msg_data_id: str
     index: int
+    source: str = "submit"
     done: str | None = None
     total: int = 0
     comments: list[CommentRow] = field(default_factory=list)
@@ -199,6 +213,7 @@ class CommentsReport:
             "path": self.path,
             "msg_data_id": self.msg_data_id,
             "index": self.index,
+            "source": self.source,
             "done": self.done,
             "total": self.total,
             "comments": [c.to_json() for c in self.comments],

@@ -130,9 +130,12 @@ def comments(
     action: str = "list",
     comment_id: int | None = None,
     text: str = "",
-    index: int = 0,
+    index: int | None = None,
 ) -> CommentsReport:
     """Act on a post's comments, then list them.
+
+    ``index`` (from 0) names an article of the message other than the post's own (its place
+    in its newest 群发, else in its submitted draft).
 
     ``action``: ``list``, ``open``, ``close``, ``reply``, ``elect``, ``unelect``, ``delete``
     or ``unreply``.

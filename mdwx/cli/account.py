@@ -121,13 +121,16 @@ def _add_list(main: click.Group, guard: CommandDecorator) -> None:
     ) -> None:
         """What is in the account, each row joined with the post it came from."""
         from mdwx.account.content import KINDS, account_list
+        from mdwx.account.types import RECORDS
 
         chosen = kinds or KINDS
         listing = _run(
             lambda: account_list(site, _options(sandbox, account), kinds=tuple(chosen), limit=limit)
         )
         lines = [
-            f"{i.kind:9} {_item_id(i):44.44} {i.path or '-':30.30} {i.title}" for i in listing.items
+            f"{i.kind:9} {_item_id(i):44.44} {i.path or '-':30.30} {i.title}"
+            + ("  (from mdwx's records)" if i.source == RECORDS else "")
+            for i in listing.items
         ]
         totals = ", ".join(f"{k}: {v}" for k, v in listing.totals.items())
         _emit(
@@ -198,7 +201,10 @@ def _add_materials(main: click.Group, guard: CommandDecorator) -> None:
         ]
         lines += [
             f"{r.media_id:44.44} {'mdwx' if r.uploaded_by_mdwx else '-':5} "
-            f"{', '.join(r.used_by) or 'unused'}"
+            + (
+                ", ".join(r.used_by)
+                or (f"not known to be used ({r.why})" if r.usage == "unknown" else "unused")
+            )
             for r in report.items
         ]
         if action == "prune":
@@ -226,9 +232,8 @@ def _add_comments(main: click.Group, guard: CommandDecorator) -> None:
     @click.option(
         "--index",
         type=click.IntRange(min=0),
-        default=0,
-        show_default=True,
-        help="Which article of the message, from 0.",
+        default=None,
+        help="Which article of the message, from 0 (default: the post's own).",
     )
     @_common
     @guard
@@ -240,7 +245,7 @@ def _add_comments(main: click.Group, guard: CommandDecorator) -> None:
         delete_id: int | None,
         open_: bool,
         close: bool,
-        index: int,
+        index: int | None,
         sandbox: bool,
         account: str | None,
         as_json: bool,
@@ -259,7 +264,9 @@ def _add_comments(main: click.Group, guard: CommandDecorator) -> None:
                 index=index,
             )
         )
-        lines = [report.done] if report.done else []
+        came = "its 群发" if report.source == "send" else "its submission"
+        lines = [f"msg_data_id {report.msg_data_id}, article {report.index} (from {came})"]
+        lines += [report.done] if report.done else []
         lines += [
             f"#{c.user_comment_id} {'★ ' if c.elected else ''}{c.content}"
             + (f"\n    ↳ {c.reply}" if c.reply else "")

@@ -34,9 +34,9 @@ def add_mcp_command(main: click.Group, guard: Callable[[Any], Any]) -> None:
     def mcp(site: Path, sandbox: bool, allow_destructive: bool) -> None:
         """Serve mdwx's tools to an AI agent over stdio (Model Context Protocol).
 
-        Tools: check, build, publish (a draft unless submit=true), status, themes, doctor,
-        account_list, reconcile (a preview), materials, comments, stats; delete and prune
-        with --allow-destructive. Credentials come from this process's environment, as for
+        Tools: check, build, publish (a draft unless submit=true), status, preview_to_phone,
+        themes, doctor, account_list, reconcile (a preview), materials, comments, stats;
+        delete and prune with --allow-destructive. Credentials come from this process's environment, as for
         `mdwx publish`; the agent never sees them. Needs the extra: pip install 'mdwx[mcp]'.
         """
         try:

@@ -32,6 +32,28 @@ def _settings(config_path: Path | None, *, must_exist: bool) -> Any:
     return load_relay_settings(config_path or default_config_path(), must_exist=must_exist)
 
 
+def _unknown_account(account: str, config_path: Path | None, known: Any) -> ConfigError:
+    """A key for an account the relay does not configure could never be used: the relay
+    forwards only its ``[accounts.NAME]`` (a typo here would hand out a dead key)."""
+    import difflib
+
+    from mdwx.relay.settings import default_config_path
+
+    path = config_path or default_config_path()
+    names = sorted(known)
+    close = difflib.get_close_matches(account, names, n=1)
+    where = f"known: {', '.join(names)}" if names else "it configures none"
+    if not path.exists():
+        where = "the file does not exist"
+    return ConfigError(
+        f"no account {account!r} in the relay's config ({where})"
+        + (f"; did you mean {close[0]!r}?" if close else ""),
+        path=path,
+        hint=f"add [accounts.{account}] with appid and secret_env to {path.name}, "
+        "or name a configured account",
+    )
+
+
 def _echo_json(document: dict[str, Any]) -> None:
     click.echo(json_text(document))
 
@@ -135,11 +157,8 @@ def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
         from mdwx.relay.keys import KeyStore
 
         settings = _settings(config_path, must_exist=False)
-        if settings.accounts and account not in settings.accounts:
-            raise ConfigError(
-                f"no account {account!r} in the relay's config "
-                f"(known: {', '.join(sorted(settings.accounts))})"
-            )
+        if account not in settings.accounts:
+            raise _unknown_account(account, config_path, settings.accounts)
         store = KeyStore(settings.keys_file)
         made = store.add(
             name,

@@ -70,15 +70,18 @@ async def _range(request: Request) -> tuple[dt.date, dt.date] | Response:
 
 
 def _articles(request: Request) -> list[tuple[int, int, str, dt.date]]:
-    """Every published article: (msg_data_id, index from 0, title, publication day)."""
+    """Every published or 群发 article: (msg_data_id, index from 0, title, its day)."""
+    store = request.app.state.store
+    messages = [
+        (r.msg_data_id, r.items, r.submitted_at) for r in store.publications() if r.succeeded
+    ]
+    messages += [
+        (m.msg_data_id, m.items, m.created) for m in store.mass_sends() if m.msg_status != "SEND_FAIL"
+    ]
     out = []
-    for record in request.app.state.store.publications():
-        if record.succeeded:
-            day = dt.datetime.fromtimestamp(record.submitted_at, _BEIJING).date()
-            out += [
-                (record.msg_data_id, i, str(a.get("title") or ""), day)
-                for i, a in enumerate(record.items)
-            ]
+    for msg_data_id, items, at in messages:
+        day = dt.datetime.fromtimestamp(at, _BEIJING).date()
+        out += [(msg_data_id, i, str(a.get("title") or ""), day) for i, a in enumerate(items)]
     return out
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .control import Control
+    from .massstore import MassRecord
     from .records import PublicationRecord
 
 REACH_SCHEMA = """
@@ -55,6 +56,10 @@ class ReachStoreMixin:
     def publications(self) -> list[PublicationRecord]:  # provided by DraftStoreMixin
         raise NotImplementedError
 
+    if TYPE_CHECKING:  # provided by MassStoreMixin, which comes after this one in Store's MRO
+
+        def mass_sends(self) -> list[MassRecord]: ...
+
     # --- material library -------------------------------------------------------------
     def library_images(self) -> list[sqlite3.Row]:
         """Permanent images (covers, add_material pictures), newest first."""
@@ -85,10 +90,14 @@ class ReachStoreMixin:
 
     # --- messages -----------------------------------------------------------------------
     def message_items(self, msg_data_id: int) -> list[dict[str, Any]] | None:
-        """The articles of the message ``msg_data_id`` (a successful publication), else None."""
+        """The articles of the message ``msg_data_id`` (a successful publication, or a 群发
+        that did not fail), else None."""
         for record in self.publications():
             if record.msg_data_id == msg_data_id and record.succeeded:
                 return record.items
+        for sent in self.mass_sends():
+            if sent.msg_data_id == msg_data_id and sent.msg_status != "SEND_FAIL":
+                return sent.items
         return None
 
     def comments_open(self, msg_data_id: int, idx: int) -> bool:

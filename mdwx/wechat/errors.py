@@ -338,6 +338,10 @@ def error_for(errcode: int, errmsg: str, endpoint: str, *, ret: bool = False) ->
     if errcode in IP_WHITELIST_CODES:
         return IPWhitelistError(errcode, errmsg, endpoint)
     meaning, hint = _CODES.get(errcode, (None, None))
+    if errcode == 40007 and "comment/" in endpoint:  # comments name a message, not a media_id
+        meaning = "WeChat knows no message with that msg_data_id (or no article at that index)"
+        hint = "comments take the msg_data_id a 群发 answered; mdwx keeps it when it sends"
+        return WeChatError(errcode, errmsg, endpoint, hint, meaning=meaning)
     if errcode == 40007 and not endpoint.endswith(("uploadnews", "update", "save_video")):
         meaning, hint = "the media_id is unknown to WeChat", "it was deleted or never created"
         return WeChatError(errcode, errmsg, endpoint, hint, meaning=meaning)
