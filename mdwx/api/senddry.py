@@ -4,7 +4,9 @@ The draft step is the publishing pipeline's own dry run (``publish --draft --dry
 the same gate, the same plan, credentials resolved, no token fetched); the send step is
 decided from the state as :func:`mdwx.api.sending.send` decides it: a version whose send is
 recorded as taken is ``already sent``, anything else would be sent. A post whose article
-is no longer a draft and was never mass-sent is refused with the real run's message. A tag
+is no longer a draft (published, or sent to other followers) and unchanged since is sent
+as its side draft (the step is shown: reused, or uploaded); one edited since is refused with
+the real run's message. A tag
 given by id is taken as is; one given by name is looked up with ``tags/get`` (which fetches
 a token) when credentials are set, so the send it names is the one the real run names.
 """
@@ -37,6 +39,7 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
     from mdwx.api.connection import connect, open_state
     from mdwx.api.inputs import site_posts
     from mdwx.publish.backends import backend_name
+    from mdwx.publish.sidedraft import needs_side_draft, plan_side
 
     posts = with_bundle_siblings(site_posts(paths, options, need_path="send"), options)
     items = [item for post in posts for item in routes(post, options)]
@@ -54,13 +57,20 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
             ((item.post, view.article(appid, item.post.relative)) for item in taken),
             key=lambda pair: pair[1].bundle_index if pair[1] is not None else 0,
         )
+        records = [r for _, r in found]
+        side = (
+            plan_side(view, appid, [r for r in records if r is not None])
+            if needs_side_draft(records)
+            else None
+        )
         return (
             name,
             [p for p, _ in found],
             appid,
             target,
-            [r for _, r in found],
+            records,
             state.mass_sends(appid, found[0][0].relative),
+            side,
         )
 
 
@@ -72,6 +82,7 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
     """
     from mdwx.api import aio
     from mdwx.publish.mass import clientmsgid
+    from mdwx.publish.plan import UNCHANGED
     from mdwx.wechat.mass_codes import PROTECTION_NOTE
 
     paths = [path] if isinstance(path, Path) else list(path)
@@ -81,7 +92,7 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
     for result in results:
         if result.error is not None:
             raise result.error
-    name, posts, appid, target, records, sends = await _recorded(paths, options, target)
+    name, posts, appid, target, records, sends, side = await _recorded(paths, options, target)
     if len(posts) > 1 and (
         len({r.media_id if r else None for r in records}) != 1
         or len({r.bundle if r else "" for r in records} - {""}) != 1
@@ -125,9 +136,14 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
                 "nothing to send: this version was sent to the same followers before"
             )
             return out
-        gone = not_a_draft(record, post.path)
-        if gone is not None:
-            raise gone
+        unchanged = all(UNCHANGED in r.steps for r in results)
+        if side is not None and unchanged:  # published or sent: its side draft is sent
+            out.actions += side.steps
+            out.media_id = side.media_id
+        else:
+            gone = not_a_draft(record, post.path)
+            if gone is not None:
+                raise gone
     out.actions.append(
         "send "
         + ("message/mass/send" if target.openids else "message/mass/sendall")

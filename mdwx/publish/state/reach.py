@@ -91,7 +91,21 @@ class ReachRecords(MassRecords):
             )
             for r in old
         ]
-        return out
+        return out + self._side_articles(appid)
+
+    def _side_articles(self, appid: str) -> list[KnownArticle]:
+        """The side drafts (:mod:`mdwx.publish.state.sidedrafts`) still in the box, one row per
+        post of each (``backend`` "side:" + the API's), so ``list`` names their posts and
+        ``reconcile`` does not take them for orphans."""
+        side_drafts = getattr(self, "side_drafts", None)
+        if side_drafts is None:
+            return []
+        return [
+            KnownArticle(path, "side:" + s.backend, s.media_id, "", "draft", s.title, None)
+            for s in side_drafts(appid)
+            if s.status == "draft" and s.media_id
+            for path in s.sources
+        ]
 
     def article_any_backend(self, appid: str, source_path: str) -> ArticleRecord | None:
         """The post's current article in any backend (this view's backend first)."""

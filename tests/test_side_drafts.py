@@ -1,0 +1,104 @@
+"""Side drafts: a published (or sent), unchanged post previewed on a phone and mass-sent.
+
+Against the sandbox over real HTTP: the preview of a published post arrives from a side draft
+that ``publish`` never submits and that re-previewing reuses; a send takes it out of the box,
+the next send to other followers makes a new one; an edited post is refused; ``delete``
+removes the side draft with the article; a lost ``draft/add`` answer is found by the side
+draft's own mark, never by the post's.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+
+from mdwx.publish.state.store import State
+from mdwx.sandbox import SandboxServer
+from tests.cli_helpers import count, mdwx, mdwx_json, sandbox_env, write_post
+from tests.factories import sandbox
+
+
+def site(tmp_path: Path) -> tuple[Path, Path]:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    return root, write_post(root / "posts" / "hello.md", title="发布过的")
+
+
+def inbox(sb: SandboxServer, to: str) -> list[dict[str, object]]:
+    return list(httpx.get(f"{sb.base_url}/_sandbox/inbox", params={"to": to}).json()["messages"])
+
+
+def published(root: Path, post: Path, env: dict[str, str]) -> str:
+    code, report = mdwx_json("publish", str(post), cwd=root, env=env)
+    assert code == 0, report
+    [entry] = report["posts"]
+    assert entry["status"] in ("submitted", "published"), entry
+    return str(entry["media_id"])
+
+
+def test_a_published_post_is_previewed_and_sent_from_a_side_draft(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox(account_type="service", followers=4) as sb:
+        env = sandbox_env(sb, tmp_path)
+        main = published(root, post, env)
+        code, first = mdwx_json("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        assert code == 0 and first["uploaded"] and first["media_id"] != main
+        assert [m["titles"] for m in inbox(sb, "reader1")] == [["发布过的"]]
+        code, again = mdwx_json("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        assert code == 0 and not again["uploaded"] and again["media_id"] == first["media_id"]
+        assert count(sb, "draft/add") == 2 and count(sb, "media/uploadimg") == 1
+        republished = mdwx_json("publish", str(post), cwd=root, env=env)[1]["posts"][0]
+        assert republished["media_id"] == main and count(sb, "freepublish/submit") == 1
+        assert [d.media_id for d in sb.store.drafts()] == [first["media_id"]]
+        code, sent = mdwx_json("send", str(post), "--yes", cwd=root, env=env)
+        assert code == 0 and sent["sends"][0]["media_id"] == first["media_id"]
+        code, tag = mdwx_json("send", str(post), "--tag", "2", "--yes", cwd=root, env=env)
+        assert code == 0 and tag["sends"][0]["status"] == "sent"
+        assert tag["sends"][0]["media_id"] not in (main, first["media_id"])
+        assert count(sb, "draft/add") == 3 and count(sb, "freepublish/submit") == 1
+        with State.open(root / ".mdwx" / "state.db") as state:
+            record = state.for_backend("draft").article(sb.appid, "posts/hello.md")
+            assert record is not None and record.media_id == main
+            assert record.status in ("submitted", "published")
+
+
+def test_an_edited_published_post_is_refused_and_delete_takes_the_side_draft(
+    tmp_path: Path,
+) -> None:
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        published(root, post, env)
+        code, shown = mdwx_json("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        assert code == 0
+        post.write_text(post.read_text("utf-8").replace("Some text.", "Edited."), "utf-8")
+        refused = mdwx("preview", str(post), "--phone", "reader1", "--json", cwd=root, env=env)
+        assert refused.returncode != 0 and "Traceback" not in refused.stderr
+        message = json.loads(refused.stdout)["error"]["message"]
+        assert "changed since" in message and count(sb, "draft/add") == 2
+        deleted = mdwx("delete", str(post), "--yes", cwd=root, env=env)
+        assert deleted.returncode == 0, deleted.stderr
+        assert "side draft" in deleted.stderr and sb.store.drafts() == []
+        with State.open(root / ".mdwx" / "state.db") as state:
+            assert state.side_drafts(sb.appid) == []
+        assert shown["media_id"] not in {d.media_id for d in sb.store.drafts()}
+
+
+def test_a_lost_side_draft_answer_is_found_by_its_own_mark(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        published(root, post, env)
+        sb.configure(failure_rate=1.0, failure_kinds=["drop_after"])  # made, answer lost
+        lost = mdwx("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        sb.configure(failure_rate=0.0)
+        assert lost.returncode != 0 and "Traceback" not in lost.stderr, lost.stderr
+        assert len(sb.store.drafts()) == 1 and inbox(sb, "reader1") == []
+        code, found = mdwx_json("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        assert code == 0 and found["media_id"] == sb.store.drafts()[0].media_id
+        assert count(sb, "draft/add") == 2 and len(sb.store.drafts()) == 1
+        code, status = mdwx_json("status", str(post), cwd=root, env=env)
+        assert status["posts"][0]["media_id"] != found["media_id"]  # the post's own stands
