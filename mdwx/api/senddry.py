@@ -104,6 +104,7 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
             hint="name one post, or give the posts of one bundle (bundle: in front matter)",
         )
     post, record = posts[0], records[0]
+    _refuse_kept(posts, records, results, sends, side is not None)
     steps = [step for result in results for step in result.steps]
     title = next((r.title for r in results if r.path == str(post.path)), results[0].title)
     out = SendResult(
@@ -152,3 +153,26 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
     if target.to_all:
         out.warnings.append(PROTECTION_NOTE)
     return out
+
+
+def _refuse_kept(
+    posts: list[Any], records: list[Any], results: list[Any], sends: list[Any], side: bool
+) -> None:
+    """The real run's refusal (:func:`mdwx.api.reach.drafted`) of a kept, edited article.
+
+    A post whose article the run keeps out of the box: published and edited since, never
+    sent in that version.
+    """
+    from mdwx.publish.plan import UNCHANGED
+
+    by_path = {r.path: r for r in results}
+    for post, record in zip(posts, records, strict=True):
+        result = by_path.get(str(post.path))
+        if result is None or not set(_SAME_VERSION) & set(result.steps):
+            continue  # the run makes or updates its draft: the record before it says nothing
+        error = not_a_draft(record, post.path)
+        resent = record is not None and any(
+            s.media_id == record.media_id and s.status != "sending" for s in sends
+        )
+        if error is not None and not (side and UNCHANGED in result.steps) and not resent:
+            raise error
