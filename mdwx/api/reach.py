@@ -315,7 +315,6 @@ async def phone_preview(
     follower, 45009 the day's previews used up, 48001 an unverified account).
     """
     from mdwx.publish.mass import PREVIEW_DAILY_LIMIT, PREVIEW_WARN_MARGIN, previews_left
-    from mdwx.publish.plan import UPDATE, UPLOAD
     from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError
 
     async with drafted([path], options, verb="preview") as done:
@@ -350,7 +349,7 @@ async def phone_preview(
             media_id=media_id,
             to=str(who),
             msg_id=msg_id,
-            uploaded=bool({UPDATE, UPLOAD} & set(result.steps)) or done.side_uploaded,
+            uploaded=any(_uploads(r.steps) for r in done.results) or done.side_uploaded,
             previews_used=used,
             previews_left=previews_left(used),
             account=done.account,
@@ -359,3 +358,14 @@ async def phone_preview(
         if report.previews_left <= PREVIEW_WARN_MARGIN:
             report.warnings.append(f"{report.previews_left} previews left today for this account")
         return report
+
+
+def _uploads(steps: Sequence[str]) -> bool:
+    """Whether a post's steps put (or changed) its article in the box.
+
+    ``uploadnews``, ``update``, and a bundle's ``uploadnews|remake|update bundle article N``.
+    """
+    from mdwx.publish.bundleplan import REMAKE
+    from mdwx.publish.plan import UPDATE, UPLOAD
+
+    return any(step.split(" ", 1)[0] in (UPLOAD, UPDATE, REMAKE) for step in steps)
