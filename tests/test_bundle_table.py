@@ -24,6 +24,12 @@ from tests.cli_helpers import count, mdwx, mdwx_json, sandbox_env
 from tests.factories import sandbox
 
 NAMES = "abcd"
+#: Bundles of 2 to 4 posts in any order, and the post a hook names.
+ORDERS = (
+    st.permutations(NAMES)
+    .flatmap(lambda o: st.integers(2, len(o)).map(lambda n: list(o[:n])))
+    .flatmap(lambda posts: st.tuples(st.just(posts), st.sampled_from(posts)))
+)
 
 
 def table_site(root: Path, order: list[str], extra_toml: str = "") -> Path:
@@ -54,9 +60,7 @@ def inbox(sb: SandboxServer, to: str) -> list[dict[str, Any]]:
 
 
 @hsettings(max_examples=5)
-@given(order=st.permutations(NAMES).map(list).flatmap(
-    lambda o: st.tuples(st.just(o[: 2 + len(o) % 3]), st.sampled_from(o[: 2 + len(o) % 3]))
-))
+@given(order=ORDERS)
 def test_the_table_and_front_matter_give_the_same_plan(
     tmp_path_factory: pytest.TempPathFactory, order: tuple[list[str], str]
 ) -> None:
@@ -152,3 +156,15 @@ def test_a_listed_file_that_is_not_a_post_of_the_site_is_refused(tmp_path: Path)
     (root / "mdwx.toml").write_text(text, "utf-8")
     result = mdwx("check", "posts/a.md", cwd=root)
     assert result.returncode == 2 and "not one of the site's posts" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["-1", "1000", "first", "1.5", "true"])
+def test_a_bad_bundle_index_says_the_same_in_its_message_and_hint(
+    tmp_path: Path, value: str
+) -> None:
+    root = bundle_site(tmp_path / "site")
+    member(root, "a", extra=f"bundle_index: {value}\n")
+    result = mdwx("check", "posts/a.md", cwd=root)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "from 0 to 999 (the lowest is the 头条)" in result.stderr
+    assert "the lowest bundle_index is the 头条" in result.stderr
