@@ -168,3 +168,33 @@ def test_a_bad_bundle_index_says_the_same_in_its_message_and_hint(
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "from 0 to 999 (the lowest is the 头条)" in result.stderr
     assert "the lowest bundle_index is the 头条" in result.stderr
+
+
+def test_changed_since_and_the_api_see_the_tables_bundle_whole(tmp_path: Path) -> None:
+    from mdwx import api
+    from mdwx.wechat.token import MemoryTokenCache
+    from tests.git_helpers import commit_all, git, git_env
+
+    root = table_site(tmp_path / "site", ["b", "a", "c"])
+    with sandbox() as sb:
+        env = git_env(sandbox_env(sb, tmp_path), tmp_path)
+        git(root, "init", "-q", "-b", "main", env=env)
+        commit_all(root, "the site", env)
+        member(root, "a", bundle=None, body="An edit.")
+        commit_all(root, "one post edited", env)
+        code, report = mdwx_json(
+            "publish", "--draft", "--changed-since", "HEAD~1", cwd=root, env=env
+        )
+        assert code == 0 and box(sb) == [["b", "a", "c"]], report
+        options = api.Options(
+            credentials=api.Credentials(sb.appid, sb.secret),
+            api_base=sb.base_url,
+            token_cache=MemoryTokenCache(),
+            draft=True,
+            dry_run=True,
+        )
+        text = (root / "posts" / "c.md").read_text("utf-8") + "\nAnother edit.\n"
+        done = api.publish([api.Post(text, path=root / "posts" / "c.md")], options)
+        steps = {Path(p.path).name: p.steps for p in done.posts}
+        assert set(steps) == {"a.md", "b.md", "c.md"}
+        assert steps["c.md"] == ["update bundle article 2"], steps
