@@ -145,7 +145,9 @@ def test_front_matter_contradicting_the_table_is_refused(
     with sandbox() as sb:
         result = mdwx("publish", "posts/a.md", cwd=root, env=sandbox_env(sb, tmp_path))
         assert result.returncode == 2 and words in result.stderr, result.stderr
-        assert "mdwx.toml:4" in result.stderr.replace("\\", "/") and "Traceback" not in result.stderr
+        assert (
+            "mdwx.toml:4" in result.stderr.replace("\\", "/") and "Traceback" not in result.stderr
+        )
         assert count(sb, "draft/add") == 0
 
 
