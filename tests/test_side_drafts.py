@@ -10,6 +10,7 @@ draft's own mark, never by the post's.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
@@ -102,3 +103,43 @@ def test_a_lost_side_draft_answer_is_found_by_its_own_mark(tmp_path: Path) -> No
         assert count(sb, "draft/add") == 2 and len(sb.store.drafts()) == 1
         code, status = mdwx_json("status", str(post), cwd=root, env=env)
         assert status["posts"][0]["media_id"] != found["media_id"]  # the post's own stands
+
+
+def test_the_media_backend_side_draft_is_an_unsubmitted_article(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "mdwx.toml").write_text("", encoding="utf-8")
+    post = write_post(root / "posts" / "m.md", title="媒体")
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        main = published(root, post, env)
+        code, shown = mdwx_json("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        assert code == 0 and shown["uploaded"] and shown["media_id"] != main
+        assert count(sb, "publish/uploadnews") == 2 and count(sb, "publish/submit") == 1
+        code, again = mdwx_json("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        assert code == 0 and again["media_id"] == shown["media_id"] and not again["uploaded"]
+        assert mdwx("delete", str(post), "--yes", cwd=root, env=env).returncode == 0
+        assert count(sb, "publish/delete") == 2  # the article, and its side draft
+
+
+def test_side_draft_records_keep_the_replaced_draft_until_the_new_one_is_recorded(
+    tmp_path: Path,
+) -> None:
+    sources = ("posts/a.md", "posts/b.md")
+    noon = datetime(2026, 1, 1, 12, tzinfo=timezone.utc)  # a fixed clock: rows compare whole
+    with State.open(tmp_path / "state.db", clock=lambda: noon) as all_state:
+        state = all_state.for_backend("draft")
+        state.begin_side_draft("wx1", sources, "v1", "A")
+        assert state.side_draft("wx1", sources).status == "uploading"  # type: ignore[union-attr]
+        state.record_side_draft("wx1", sources, "M1", "v1")
+        previous = state.side_draft("wx1", sources)
+        state.begin_side_draft("wx1", sources, "v2", "A")
+        during = state.side_draft("wx1", sources)
+        assert during is not None and (during.old_media_id, during.version) == ("M1", "v2")
+        state.restore_side_draft("wx1", sources, previous)  # WeChat refused: as it was
+        assert state.side_draft("wx1", sources) == previous
+        state.side_draft_sent("wx1", "M1")
+        assert [s.status for s in state.side_drafts("wx1", "posts/b.md")] == ["sent"]
+        assert all_state.for_backend("media").side_draft("wx1", sources) is None
+        state.forget_side_draft("wx1", sources)
+        assert state.side_drafts("wx1") == []
