@@ -143,3 +143,22 @@ def test_side_draft_records_keep_the_replaced_draft_until_the_new_one_is_recorde
         assert all_state.for_backend("media").side_draft("wx1", sources) is None
         state.forget_side_draft("wx1", sources)
         assert state.side_drafts("wx1") == []
+
+
+def test_a_post_drafted_anew_drops_its_old_side_draft(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        published(root, post, env)
+        code, side = mdwx_json("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        assert code == 0
+        post.write_text(post.read_text("utf-8").replace("Some text.", "Edited."), "utf-8")
+        assert mdwx("publish", str(post), "--draft", "--force", cwd=root, env=env).returncode == 0
+        dry = mdwx("send", str(post), "--dry-run", "--json", cwd=root, env=env)
+        planned = json.loads(dry.stdout)["sends"][0]["actions"]
+        assert f"delete old side draft {side['media_id']}" in planned
+        code, own = mdwx_json("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        assert code == 0 and own["media_id"] != side["media_id"]
+        assert [d.media_id for d in sb.store.drafts()] == [own["media_id"]]
+        with State.open(root / ".mdwx" / "state.db") as state:
+            assert state.side_drafts(sb.appid) == []

@@ -62,11 +62,15 @@ class Drafted:
         uploaded). Raises :class:`ReachError` for a published post edited since.
         """
         from mdwx.publish.plan import UNCHANGED
-        from mdwx.publish.sidedraft import note_side, side_draft
+        from mdwx.publish.sidedraft import drop_side_drafts, note_side, side_draft
 
         if not self.side:
             media_id = self.records[0].media_id
             assert media_id
+            for message, code in await drop_side_drafts(  # of a version published earlier
+                self.publisher.backend, self.state, self.appid, [p.relative for p in self.posts]
+            ):
+                self.results[0].warn(message, code=code)
             return media_id
         if self.side_media_id:
             return self.side_media_id
@@ -81,7 +85,8 @@ class Drafted:
         )
         self.side_media_id, self.side_uploaded = media_id, plan.media_id != media_id
         note_side(self.results[0], plan, self.side_uploaded)
-        self.results[0].warnings += warnings
+        for message, code in warnings:
+            self.results[0].warn(message, code=code)
         return media_id
 
 

@@ -39,7 +39,7 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
     from mdwx.api.connection import connect, open_state
     from mdwx.api.inputs import site_posts
     from mdwx.publish.backends import backend_name
-    from mdwx.publish.sidedraft import needs_side_draft, plan_side
+    from mdwx.publish.sidedraft import needs_side_draft, plan_side, side_drafts_in_box
 
     posts = with_bundle_siblings(site_posts(paths, options, need_path="send"), options)
     items = [item for post in posts for item in routes(post, options)]
@@ -63,6 +63,7 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
             if needs_side_draft(records)
             else None
         )
+        stale = [m for p, _ in found for m in side_drafts_in_box(view, appid, p.relative)]
         return (
             name,
             [p for p, _ in found],
@@ -71,6 +72,7 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
             records,
             state.mass_sends(appid, found[0][0].relative),
             side,
+            stale,
         )
 
 
@@ -92,7 +94,9 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
     for result in results:
         if result.error is not None:
             raise result.error
-    name, posts, appid, target, records, sends, side = await _recorded(paths, options, target)
+    name, posts, appid, target, records, sends, side, stale = await _recorded(
+        paths, options, target
+    )
     if len(posts) > 1 and (
         len({r.media_id if r else None for r in records}) != 1
         or len({r.bundle if r else "" for r in records} - {""}) != 1
@@ -145,6 +149,8 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
             gone = not_a_draft(record, post.path)
             if gone is not None:
                 raise gone
+    if side is None:  # a draft of its own again: side drafts of an earlier version go
+        out.actions += [f"delete old side draft {m}" for m in dict.fromkeys(stale)]
     out.actions.append(
         "send "
         + ("message/mass/send" if target.openids else "message/mass/sendall")

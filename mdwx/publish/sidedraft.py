@@ -72,14 +72,16 @@ def plan_side(state: State, appid: str, records: Sequence[ArticleRecord]) -> Sid
     sources = tuple(r.source_path for r in records)
     version = side_version([(r.source_path, r.content_hash) for r in records])
     mine = state.side_draft(appid, sources)
-    if mine is not None and mine.status == "draft" and mine.version == version and mine.media_id:
-        return SidePlan(sources, version, REUSE_SIDE, mine.media_id)
     overlapping = [
         s
         for s in state.side_drafts(appid)
         if s.backend == state.backend and set(s.sources) & set(sources)
     ]
     replaces = [m for s in overlapping for m in _in_box(s)]
+    if mine is not None and mine.status == "draft" and mine.version == version and mine.media_id:
+        # A run killed after recording it may have left the draft it replaced: deleted now.
+        left = tuple(dict.fromkeys(m for m in replaces if m != mine.media_id))
+        return SidePlan(sources, version, REUSE_SIDE, mine.media_id, replaces=left)
     return SidePlan(
         sources,
         version,
@@ -106,29 +108,32 @@ def side_mark(mark: Mark) -> Mark:
 
 async def side_draft(
     publisher: Publisher, posts: Sequence[Post], records: Sequence[ArticleRecord]
-) -> tuple[str, SidePlan, list[str]]:
+) -> tuple[str, SidePlan, list[tuple[str, str]]]:
     """The message's side draft in the box: reused, found after a lost answer, or uploaded.
 
-    Returns its ``media_id``, the plan taken and warnings. Raises what loading, uploading or
+    Returns its ``media_id``, the plan taken and warnings (message, diagnostic code). Raises what loading, uploading or
     ``draft/add`` raise; a certain refusal leaves the state as it was, a lost answer keeps
     the intent (the next run looks for the draft by its mark before making another).
     """
     state, appid = publisher.state, publisher.appid
     plan = plan_side(state, appid, records)
     if plan.step == REUSE_SIDE:
-        return plan.media_id, plan, []
+        return plan.media_id, plan, await _delete_replaced(publisher, plan, plan.media_id)
     payloads, marks = await side_payloads(publisher, posts)
     backend = publisher.backend
     assert backend is not None
-    warnings: list[str] = []
+    warnings: list[tuple[str, str]] = []
     if plan.interrupted:
         found = await backend.find_marked(marks[0])
-        if found is not None and found.status == "draft":
+        if found is not None and found.status == "draft" and found.version == marks[0].version:
             state.record_side_draft(appid, plan.sources, found.media_id, plan.version)
-            return found.media_id, plan, warnings
+            return found.media_id, plan, await _delete_replaced(publisher, plan, found.media_id)
         warnings.append(
-            "the previous run stopped while uploading this side draft; if WeChat kept that "
-            f"copy it sits in {backend.library} — delete it there if you see two"
+            (
+                "the previous run stopped while uploading this side draft; if WeChat kept "
+                f"that copy it sits in {backend.library} — delete it there if you see two",
+                "interrupted-upload",
+            )
         )
     previous = state.side_draft(appid, plan.sources)
     title = str(payloads[0].get("title", ""))
@@ -165,13 +170,18 @@ async def _create(
         raise
 
 
-async def _delete_replaced(publisher: Publisher, plan: SidePlan, media_id: str) -> list[str]:
-    """Delete the side drafts the new one replaces; forget the rows of other messages."""
+async def _delete_replaced(
+    publisher: Publisher, plan: SidePlan, media_id: str
+) -> list[tuple[str, str]]:
+    """Delete the side drafts the new one replaces; forget the rows of other messages.
+
+    Returns (warning, code) for each that WeChat would not delete.
+    """
     from mdwx.wechat.errors import WeChatError
 
     state, appid, backend = publisher.state, publisher.appid, publisher.backend
     assert backend is not None
-    warnings = []
+    warnings: list[tuple[str, str]] = []
     for old in plan.replaces:
         if old == media_id:
             continue
@@ -180,8 +190,11 @@ async def _delete_replaced(publisher: Publisher, plan: SidePlan, media_id: str) 
         except WeChatError as exc:
             if exc.errcode != 40007:  # 40007: already gone
                 warnings.append(
-                    f"the old side draft {old} could not be deleted ({exc}); delete it in "
-                    f"{backend.library}"
+                    (
+                        f"the old side draft {old} could not be deleted ({exc}); delete it "
+                        f"in {backend.library}",
+                        "side-draft-old",
+                    )
                 )
                 continue
     state.old_side_draft_deleted(appid, plan.sources)
@@ -274,3 +287,28 @@ def side_notes(state: State, appid: str, source_path: str) -> list[str]:
         f"its side draft {m} (made for a preview or a 群发) is deleted from the box too"
         for m in side_drafts_in_box(state, appid, source_path)
     ]
+
+
+async def drop_side_drafts(
+    backend: Any, state: State, appid: str, sources: Sequence[str]
+) -> list[tuple[str, str]]:
+    """Delete the side drafts of posts that have a draft of their own again (made anew as
+    a draft since): a refusal is a (warning, code), the row kept for a later try."""
+    from mdwx.wechat.errors import WeChatError
+
+    warnings = []
+    for rel in sources:
+        stale = side_drafts_in_box(state, appid, rel)
+        if not stale:
+            continue
+        try:
+            await delete_side_drafts(backend, state, appid, rel)
+        except WeChatError as exc:
+            warnings.append(
+                (
+                    f"an old side draft of {rel} could not be deleted ({exc}); delete "
+                    f"{', '.join(stale)} in the draft box",
+                    "side-draft-old",
+                )
+            )
+    return warnings
