@@ -162,3 +162,18 @@ def test_a_post_drafted_anew_drops_its_old_side_draft(tmp_path: Path) -> None:
         assert [d.media_id for d in sb.store.drafts()] == [own["media_id"]]
         with State.open(root / ".mdwx" / "state.db") as state:
             assert state.side_drafts(sb.appid) == []
+
+
+def test_list_names_the_side_drafts_post_and_reconcile_leaves_it_alone(tmp_path: Path) -> None:
+    root, post = site(tmp_path)
+    with sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        published(root, post, env)
+        code, side = mdwx_json("preview", str(post), "--phone", "reader1", cwd=root, env=env)
+        assert code == 0
+        code, listing = mdwx_json("list", "--drafts", cwd=root, env=env)
+        [draft] = [i for i in listing["items"] if i["media_id"] == side["media_id"]]
+        assert code == 0 and draft["path"] == "posts/hello.md", listing
+        code, report = mdwx_json("reconcile", "--yes", cwd=root, env=env)
+        assert code == 0 and [o for o in report["orphans"] if o["kind"] == "draft"] == [], report
+        assert [d.media_id for d in sb.store.drafts()] == [side["media_id"]]
