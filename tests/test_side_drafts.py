@@ -10,15 +10,20 @@ draft's own mark, never by the post's.
 from __future__ import annotations
 
 import json
+import sqlite3
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 import httpx
+import pytest
 
 from mdwx.publish.state.store import State
 from mdwx.sandbox import SandboxServer
 from tests.cli_helpers import count, mdwx, mdwx_json, sandbox_env, write_post
 from tests.factories import sandbox
+from tests.test_send import _intent_written, _kill_when, _requests
 
 
 def site(tmp_path: Path) -> tuple[Path, Path]:
@@ -177,3 +182,52 @@ def test_list_names_the_side_drafts_post_and_reconcile_leaves_it_alone(tmp_path:
         code, report = mdwx_json("reconcile", "--yes", cwd=root, env=env)
         assert code == 0 and [o for o in report["orphans"] if o["kind"] == "draft"] == [], report
         assert [d.media_id for d in sb.store.drafts()] == [side["media_id"]]
+
+
+def _side_intent(sb: SandboxServer, root: Path) -> bool:
+    """The side draft's intent is in the state: its draft/add is about to go or in flight."""
+    path = root / ".mdwx" / "state.db"
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.05) as db:
+            found = db.execute("SELECT 1 FROM side_drafts WHERE status = 'uploading'")
+            return bool(found.fetchone())
+    except sqlite3.Error:
+        return False
+
+
+#: Every step of sending a published post: the side draft's intent, its draft/add (the
+#: second: the first was publish's), the send's intent, the send taken.
+SIDE_KILL_POINTS = {
+    "side intent": _side_intent,
+    "side uploaded": lambda sb, root: sum(r.endpoint == "draft/add" for r in sb.requests) > 1,
+    "intent written": _intent_written,
+    "send taken": _requests("message/mass/sendall"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", list(SIDE_KILL_POINTS))
+def test_sigkill_while_sending_a_published_post_then_a_rerun_sends_once(
+    tmp_path: Path, point: str
+) -> None:
+    root, post = site(tmp_path)
+    with sandbox(latency=0.1) as sb:
+        env = sandbox_env(sb, tmp_path)
+        published(root, post, env)
+        command = [sys.executable, "-m", "mdwx", "send", str(post), "--yes", "--json"]
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        _kill_when(sb, root, process, SIDE_KILL_POINTS[point])
+        sb.advance(61)  # a re-run within a minute would be told 45066
+        sb.configure(latency=0.0)
+        rerun = mdwx("send", str(post), "--yes", "--json", cwd=root, env=env)
+        if rerun.returncode == 1 and "mdwx state recover" in rerun.stderr:
+            state_file = str(root / ".mdwx" / "state.db")
+            assert mdwx("state", "recover", state_file, cwd=root, env=env).returncode == 0
+            rerun = mdwx("send", str(post), "--yes", "--json", cwd=root, env=env)
+        assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+        assert len(sb.store.history()) == 1 and len(sb.store.mass_sends()) == 1
+        assert count(sb, "freepublish/submit") == 1  # the side draft was never published
+        titles = [d.items[0]["title"] for d in sb.store.drafts()]
+        assert len(titles) <= 1, titles  # no second side draft left in the box
