@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mdwx.publish.sidedraft import side_drafts_in_box
 from mdwx.publish.state.store import State
 from mdwx.sandbox import SandboxServer
 from tests.cli_helpers import count, mdwx, mdwx_json, sandbox_env, write_post
@@ -231,3 +232,14 @@ def test_sigkill_while_sending_a_published_post_then_a_rerun_sends_once(
         assert count(sb, "freepublish/submit") == 1  # the side draft was never published
         titles = [d.items[0]["title"] for d in sb.store.drafts()]
         assert len(titles) <= 1, titles  # no second side draft left in the box
+
+
+def test_a_sent_side_drafts_article_is_never_named_for_deletion(tmp_path: Path) -> None:
+    sources = ("posts/a.md",)
+    with State.open(tmp_path / "state.db") as all_state:
+        state = all_state.for_backend("media")
+        state.begin_side_draft("wx1", sources, "v1", "A")
+        state.record_side_draft("wx1", sources, "SENT", "v1")
+        state.side_draft_sent("wx1", "SENT")
+        state.begin_side_draft("wx1", sources, "v1", "A")  # the next send: a new side draft
+        assert side_drafts_in_box(state, "wx1", "posts/a.md") == []

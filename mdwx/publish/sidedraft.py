@@ -111,9 +111,10 @@ async def side_draft(
 ) -> tuple[str, SidePlan, list[tuple[str, str]]]:
     """The message's side draft in the box: reused, found after a lost answer, or uploaded.
 
-    Returns its ``media_id``, the plan taken and warnings (message, diagnostic code). Raises what loading, uploading or
-    ``draft/add`` raise; a certain refusal leaves the state as it was, a lost answer keeps
-    the intent (the next run looks for the draft by its mark before making another).
+    Returns its ``media_id``, the plan taken and warnings (message, diagnostic code).
+    Raises what loading, uploading or ``draft/add`` raise; a certain refusal leaves the
+    state as it was, a lost answer keeps the intent (the next run looks for the draft by
+    its mark before making another).
     """
     state, appid = publisher.state, publisher.appid
     plan = plan_side(state, appid, records)

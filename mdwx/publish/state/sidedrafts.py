@@ -101,7 +101,10 @@ class SideDraftRecords:
             " ON CONFLICT (appid, backend, sources) DO UPDATE SET status = 'uploading',"
             " old_media_id = CASE WHEN side_drafts.status = 'draft' AND side_drafts.media_id != ''"
             " THEN side_drafts.media_id ELSE side_drafts.old_media_id END,"
-            " version = excluded.version, title = excluded.title,"
+            # a sent side draft left the box: its media_id names the sent article, never
+            # a draft to delete (the media API's publish/delete would delete that article)
+            " media_id = CASE WHEN side_drafts.status = 'sent' THEN '' ELSE side_drafts.media_id"
+            " END, version = excluded.version, title = excluded.title,"
             " updated_at = excluded.updated_at",
             (appid, self.backend, side_key(sources), version, title, now, now),
         )
