@@ -200,3 +200,13 @@ def test_changed_since_and_the_api_see_the_tables_bundle_whole(tmp_path: Path) -
         steps = {Path(p.path).name: p.steps for p in done.posts}
         assert set(steps) == {"a.md", "b.md", "c.md"}
         assert steps["c.md"] == ["update bundle article 2"], steps
+
+
+def test_a_table_bundle_the_media_backend_cannot_send_names_the_tables_line(
+    tmp_path: Path,
+) -> None:
+    root = table_site(tmp_path / "site", ["a", "b"])
+    text = (root / "mdwx.toml").read_text("utf-8").replace('"draft"', '"media"')
+    (root / "mdwx.toml").write_text(text, "utf-8")
+    result = mdwx("check", "posts/", cwd=root)
+    assert result.returncode != 0 and "mdwx.toml:4: bundle 'weekly'" in result.stderr, result.stderr

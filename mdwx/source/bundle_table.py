@@ -166,3 +166,11 @@ def check_listed(config: Any, admitted: set[str]) -> None:
                     path=where,
                     line=setting_error(where, f"{TABLE}.{name}", "").line,
                 )
+
+
+def table_line(config: Any, name: str) -> tuple[Path, int | None] | None:
+    """mdwx.toml and the line of bundle ``name``'s entry, when the table lists it (else None)."""
+    if name not in (getattr(config, "bundles", {}) or {}):
+        return None
+    where = config.config_path or config.root / "mdwx.toml"
+    return where, setting_error(where, f"{TABLE}.{name}", "").line
