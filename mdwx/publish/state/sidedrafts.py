@@ -4,8 +4,8 @@ A preview or a 群发 needs a draft still in the box; a post whose article was p
 mass-sent) has none. mdwx then uploads a *side draft* (``docs/reach.md``, "Side drafts"):
 the same articles again, recorded here beside the post's article record, which it never
 replaces — ``publish`` never submits a side draft, and the post's ``media_id`` stays the
-published one. One row per message: ``sources`` are the posts' paths in article order (one
-post, or a 多图文 bundle's posts, 头条 first), ``version`` what they were when it was made
+published one. One row per message: ``sources`` are the posts' paths in article order, a JSON list
+(one post, or a 多图文 bundle's posts, 头条 first), ``version`` what they were when it was made
 (:func:`side_version`), so an unchanged post reuses its side draft and a changed one replaces
 it. A mixin of :class:`mdwx.publish.state.store.State`; ``backend`` is the view's.
 
@@ -17,6 +17,7 @@ it out of the box: kept so a re-run of that send knows it without uploading agai
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -47,8 +48,8 @@ class SideDraftRecord:
 
 
 def side_key(sources: Sequence[str]) -> str:
-    """The row's key: the posts' paths in article order, one a line."""
-    return "\n".join(sources)
+    """The row's key: the posts' paths in article order, as a JSON list (as a send's)."""
+    return json.dumps(list(sources), ensure_ascii=False)
 
 
 def side_version(versions: Sequence[tuple[str, str]]) -> str:
@@ -59,7 +60,11 @@ def side_version(versions: Sequence[tuple[str, str]]) -> str:
 
 def _record(row: sqlite3.Row) -> SideDraftRecord:
     data = dict(row)
-    data["sources"] = tuple(s for s in str(data["sources"]).split("\n") if s)
+    try:  # written by mdwx or checked by an import; a hand-edited database may hold anything
+        sources = json.loads(data["sources"])
+    except ValueError:
+        sources = []
+    data["sources"] = tuple(str(s) for s in sources) if isinstance(sources, list) else ()
     return SideDraftRecord(**data)
 
 
