@@ -311,8 +311,10 @@ async def send(
                     "send) and run `mdwx send` again",
                 )
             # Its own draft, or (published, or sent to other followers) its side draft.
+            said = len(done.results[0].warnings)
             plan.media_id = result.media_id = await done.in_box()
             result.actions += done.results[0].actions[-1:] if done.side else []
+            result.warnings += done.results[0].warnings[said:]  # the side draft's, if any
             if confirm is not None and not confirm(plan):
                 result.status = "cancelled"
                 result.actions.append("not sent: the draft stays in the box")
