@@ -210,3 +210,37 @@ def test_a_table_bundle_the_media_backend_cannot_send_names_the_tables_line(
     (root / "mdwx.toml").write_text(text, "utf-8")
     result = mdwx("check", "posts/", cwd=root)
     assert result.returncode != 0 and "mdwx.toml:4: bundle 'weekly'" in result.stderr, result.stderr
+
+
+def test_the_mkdocs_plugin_sends_the_tables_bundle_as_one_draft(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.factories import write_tree
+    from tests.publish_helpers import png_bytes
+
+    pytest.importorskip("mkdocs")
+    page = "---\ntitle: {t}\nwechat: true\n---\n\nSome text {t}.\n\n![x](../images/pic.png)\n"
+    write_tree(
+        tmp_path,
+        {
+            "docs/images/pic.png": png_bytes(),
+            "docs/index.md": "# Home\n",
+            "docs/guide/a.md": page.format(t="a"),
+            "docs/guide/b.md": page.format(t="b"),
+            "mkdocs.yml": "site_name: Bundles\nplugins:\n  - wechat\n",
+            "mdwx.toml": 'backend = "draft"\n\n[bundles]\n'
+            'weekly = ["docs/guide/b.md", "docs/guide/a.md"]\n',
+        },
+    )
+    with sandbox() as sb:
+        done = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs.yml"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=sandbox_env(sb, tmp_path / "home"),
+            timeout=300,  # bounds a hang only
+        )
+        assert done.returncode == 0, done.stderr
+        assert box(sb) == [["b", "a"]] and count(sb, "draft/add") == 1
