@@ -200,6 +200,9 @@ class SiteConfig:
     )  # [warnings] ignore = [codes]
     # Named accounts ([accounts.NAME]): publish to several Official Accounts from one site.
     accounts: dict[str, Account] = field(default_factory=dict)
+    # [bundles] NAME = ["posts/a.md", …]: 多图文 bundles listed in message order, the second
+    # way in beside bundle: front matter (mdwx.source.bundle_table; docs/reach.md).
+    bundles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Set by the caller (the CLI from MDWX_STATE, a plugin from its options), never from the
     # config file: one state database for every site instead of ROOT/.mdwx/state.db.
     state_file: Path | None = None
@@ -362,6 +365,10 @@ def config_from_mapping(
             from mdwx.accounts import parse_accounts
 
             values[key] = parse_accounts(value, where)
+        elif key == "bundles":
+            from mdwx.source.bundle_table import parse_bundles
+
+            values[key] = parse_bundles(value, where, root)
         elif key in SETTINGS:
             name, spec = SETTINGS[key]
             values[name] = read_value(key, value, spec, where)
@@ -369,7 +376,7 @@ def config_from_mapping(
             raise setting_error(
                 where,
                 key,
-                f"unknown setting {key!r}{did_you_mean(key, _TOP_KEYS | set(SECTIONS) | {'accounts'})}",
+                f"unknown setting {key!r}{did_you_mean(key, _TOP_KEYS | set(SECTIONS) | {'accounts', 'bundles'})}",
             )
     return SiteConfig(root=root, config_path=config_path, **values)
 

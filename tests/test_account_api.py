@@ -37,6 +37,7 @@ def test_an_older_state_gains_the_msg_data_id_column(tmp_path: Path) -> None:
     conn.execute("DROP TABLE post_inputs")
     conn.execute("ALTER TABLE articles DROP COLUMN bundle")
     conn.execute("ALTER TABLE articles DROP COLUMN bundle_index")
+    conn.execute("DROP TABLE side_drafts")
     conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()

@@ -1,5 +1,6 @@
 """``mdwx send --dry-run`` equals the real run: over random sequences of edits, sends to all
-or to a tag and re-drafts, the dry run's decision (would send / already sent / the refusal)
+or to a tag, re-drafts and publishes (a published post is sent from its side draft, reused or
+uploaded as the dry run says), the dry run's decision (would send / already sent / the refusal)
 is the one the real run then takes, and it sends nothing."""
 
 from __future__ import annotations
@@ -8,15 +9,15 @@ import json
 import subprocess
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tests.cli_helpers import mdwx, sandbox_env, write_post
+from tests.cli_helpers import count, mdwx, sandbox_env, write_post
 from tests.factories import sandbox
 
 ACTIONS = st.lists(
-    st.sampled_from(["edit", "send all", "send tag", "send tag name", "redraft"]),
+    st.sampled_from(["edit", "send all", "send tag", "send tag name", "redraft", "publish"]),
     min_size=1,
     max_size=4,
 )
@@ -32,9 +33,20 @@ def _outcome(result: subprocess.CompletedProcess[str]) -> tuple[str, str]:
     return "ok", document["sends"][0]["status"]
 
 
+def _side_step(result: subprocess.CompletedProcess[str]) -> str | None:
+    """The side-draft step a dry run announced (reuse or upload), if any."""
+    document = json.loads(result.stdout)
+    actions = [] if "error" in document else document["sends"][0]["actions"]
+    return next(
+        (a.rsplit(" ", 1)[0] if a.startswith("reuse") else a for a in actions if "side draft" in a),
+        None,
+    )
+
+
 @pytest.mark.slow
 @hsettings(max_examples=6)
 @given(actions=ACTIONS)
+@example(actions=["publish", "send all", "send tag", "send tag", "edit", "send all"])
 def test_the_dry_run_takes_the_real_runs_decision(
     tmp_path_factory: pytest.TempPathFactory, actions: list[str]
 ) -> None:
@@ -52,12 +64,19 @@ def test_the_dry_run_takes_the_real_runs_decision(
             if action == "redraft":
                 mdwx("publish", str(post), "--draft", "--force", cwd=root, env=env)
                 continue
+            if action == "publish":  # its draft leaves the box: a send takes a side draft
+                mdwx("publish", str(post), cwd=root, env=env)
+                continue
             target = TARGETS[action]
             before = len(sb.requests)
             dry = mdwx("send", str(post), *target, "--dry-run", "--json", cwd=root, env=env)
             assert all(r.endpoint in READS for r in sb.requests[before:])
+            added = count(sb, "draft/add")
             real = mdwx("send", str(post), *target, "--yes", "--json", cwd=root, env=env)
             kind, said = _outcome(dry)
+            side = _side_step(dry)
+            if side is not None and real.returncode == 0:  # the side draft step as announced
+                assert count(sb, "draft/add") - added == (side == "uploadnews side draft")
             real_kind, done = _outcome(real)
             assert dry.returncode == real.returncode or (kind, real_kind) == ("ok", "ok")
             if kind == "error":

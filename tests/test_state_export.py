@@ -24,6 +24,23 @@ maybe = st.none() | text
 RECORDS = st.one_of(
     st.fixed_dictionaries(
         {
+            "type": st.just("side_draft"),
+            "appid": st.just("wx1"),
+            "backend": st.sampled_from(["media", "draft"]),
+            "sources": st.lists(key, min_size=1, max_size=3, unique=True).map(
+                lambda paths: json.dumps(paths, ensure_ascii=False)
+            ),
+            "version": text,
+            "media_id": text,
+            "old_media_id": text,
+            "status": st.sampled_from(["uploading", "draft", "sent"]),
+            "title": text,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+    ),
+    st.fixed_dictionaries(
+        {
             "type": st.just("article"),
             "appid": st.sampled_from(["wx1", "wx2"]),
             "backend": st.sampled_from(["media", "draft"]),

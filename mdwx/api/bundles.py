@@ -35,7 +35,15 @@ _HEAD = 16_384  # front matter is at the top: bytes read of a sibling candidate
 
 
 def bundle_named(post: SitePost) -> str:
-    """The ``bundle`` a post's front matter names ("" for none, or when it cannot be read)."""
+    """The bundle of the post ("" for none, or when it cannot be read).
+
+    The ``[bundles]`` table's that lists it, else the one its front matter names.
+    """
+    from mdwx.source.bundle_table import table_bundle
+
+    listed = table_bundle(getattr(post.config, "bundles", {}) or {}, post.relative)
+    if listed is not None:
+        return listed[0]
     try:
         text = post.text if post.text is not None else _head(post.confined_path())
     except (MdwxError, OSError):
@@ -105,6 +113,10 @@ def with_bundle_siblings(
             candidates = admit([root])
         except ConfigError:
             continue
+        if candidates and candidates[0].config.bundles:  # the table names only site posts
+            from mdwx.source.bundle_table import check_listed
+
+            check_listed(candidates[0].config, {c.relative for c in candidates})
         for candidate in candidates:
             if os.path.realpath(candidate.path) not in have and bundle_named(candidate) in names:
                 have.add(os.path.realpath(candidate.path))

@@ -197,6 +197,7 @@ def _plan(
     """
     from mdwx.publish.backends import backend_name
     from mdwx.publish.identity import article_fingerprint, find_article
+    from mdwx.publish.sidedraft import side_notes
 
     options = account_options(options, account, need_client=False)
     notes: list[str] = []
@@ -207,6 +208,7 @@ def _plan(
         record = find_article(state, appid, target_post, article_fingerprint(target_post)).record
         key = record.source_path if record else target_post.relative
         history = state.superseded(appid, key)
+        notes += side_notes(state, appid, key)
     targets = {o.media_id: (o.status, o.title, True) for o in history}
     handles: dict[str, tuple[str | None, str | None]] = {
         o.media_id: (o.article_id, "") for o in history
@@ -249,6 +251,7 @@ def _plan(
 async def _send(planned: _Planned, options: Options, index: int) -> None:
     """Delete the planned article (``options`` with its account's credentials) and record it."""
     from mdwx.publish.backends import make_backend
+    from mdwx.publish.sidedraft import delete_side_drafts
 
     post, target = planned.post, planned.target
     async with connect(
@@ -271,6 +274,12 @@ async def _send(planned: _Planned, options: Options, index: int) -> None:
                 state.mark_superseded_deleted(conn.appid, target.media_id)
             else:
                 state.mark_deleted(conn.appid, planned.key)
+                await delete_side_drafts(  # the copies put in the box for a preview or a 群发
+                    make_backend(planned.backend, conn.client, post.config),
+                    state,
+                    conn.appid,
+                    planned.key,
+                )
 
 
 def _delete_route(post: SitePost, options: Options) -> tuple[SitePost, Account | None]:

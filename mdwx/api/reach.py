@@ -49,6 +49,45 @@ class Drafted:
     posts: list[SitePost]
     results: list[PostResult]
     records: list[ArticleRecord] = field(default_factory=list)
+    publisher: Any = None  # the run's Publisher: it makes a side draft when one is needed
+    #: The message's draft left the box (published or sent): a side draft stands in for it.
+    side: bool = False
+    side_media_id: str = ""  # the side draft in the box, once :func:`in_box` put it there
+    side_uploaded: bool = False
+
+    async def in_box(self) -> str:
+        """The ``media_id`` of the message's draft in the box.
+
+        The posts' own draft, or their side draft (reused while they are unchanged, else
+        uploaded). Raises :class:`ReachError` for a published post edited since.
+        """
+        from mdwx.publish.plan import UNCHANGED
+        from mdwx.publish.sidedraft import drop_side_drafts, note_side, side_draft
+
+        if not self.side:
+            media_id = self.records[0].media_id
+            assert media_id
+            for message, code in await drop_side_drafts(  # of a version published earlier
+                self.publisher.backend, self.state, self.appid, [p.relative for p in self.posts]
+            ):
+                self.results[0].warn(message, code=code)
+            return media_id
+        if self.side_media_id:
+            return self.side_media_id
+        for post, record, result in zip(self.posts, self.records, self.results, strict=True):
+            if UNCHANGED not in result.steps:
+                error = not_a_draft(record, post.path)
+                assert error is not None
+                raise error
+        order = sorted(range(len(self.posts)), key=lambda i: self.records[i].bundle_index)
+        media_id, plan, warnings = await side_draft(
+            self.publisher, [self.posts[i] for i in order], [self.records[i] for i in order]
+        )
+        self.side_media_id, self.side_uploaded = media_id, plan.media_id != media_id
+        note_side(self.results[0], plan, self.side_uploaded)
+        for message, code in warnings:
+            self.results[0].warn(message, code=code)
+        return media_id
 
 
 def one_account(items: Sequence[Any], verb: str) -> str | None:
@@ -69,18 +108,20 @@ def one_account(items: Sequence[Any], verb: str) -> str | None:
 
 
 def not_a_draft(record: ArticleRecord | None, path: Path) -> ReachError | None:
-    """Why the post has no draft in the box to preview or send (None: it has one)."""
+    """Why the post has no draft in the box to preview or send (None: it has one).
+
+    A published or sent post that is unchanged gets a side draft instead
+    (:mod:`mdwx.publish.sidedraft`); this is the refusal for one edited since.
+    """
     if record is not None and record.status == "draft" and record.media_id:
         return None
     status = record.status if record is not None else "not uploaded"
     return ReachError(
-        f"its article is {status}: WeChat took it out of the draft box (published or "
-        "sent), and a preview or a 群发 needs one still there. mdwx makes no second draft "
-        "of an unchanged published post (the next publish would publish it twice)",
+        f"its article is {status} and the post changed since: a preview or a 群发 of a "
+        "published post shows what was published, and this post is no longer that",
         path=path,
-        hint="preview and 群发 a post before publishing it (`mdwx publish --draft PATH`, then "
-        "`mdwx preview --phone` or `mdwx send`); a changed post gets a new draft with "
-        "`mdwx publish --force --draft PATH`",
+        hint="publish the edit first (`mdwx publish --force --draft PATH` makes a new "
+        "draft of it), or undo the edit to preview or send the published version",
     )
 
 
@@ -151,8 +192,10 @@ async def drafted(
     """
     from mdwx.api.accounts import account_options
     from mdwx.api.connection import SANDBOX_POLL, connect, open_state
+    from mdwx.publish.plan import UNCHANGED
     from mdwx.publish.publisher import Publisher
     from mdwx.publish.results import PublishOptions
+    from mdwx.publish.sidedraft import needs_side_draft
 
     name, taken, ready = await gated(paths, options, verb)
     account = taken[0].account
@@ -181,9 +224,12 @@ async def drafted(
                     raise result.error
             view = publisher.state
             records = [view.article(conn.appid, post.relative) for post in posts]
-            for post, record in zip(posts, records, strict=True):
+            side = needs_side_draft(records)  # published or sent: a side draft stands in
+            for post, record, result in zip(posts, records, results, strict=True):
                 error = not_a_draft(record, post.path)
-                if error is not None and not (resend and _was_sent(view, conn.appid, record)):
+                passes = side and UNCHANGED in result.steps
+                resent = resend and _was_sent(view, conn.appid, record)
+                if error is not None and not passes and not resent:
                     raise error
             backend = publisher.backend.name if publisher.backend else "media"
             yield Drafted(
@@ -196,6 +242,8 @@ async def drafted(
                 posts,
                 results,
                 [r for r in records if r is not None],
+                publisher,
+                side,
             )
 
 
@@ -272,7 +320,6 @@ async def phone_preview(
     follower, 45009 the day's previews used up, 48001 an unverified account).
     """
     from mdwx.publish.mass import PREVIEW_DAILY_LIMIT, PREVIEW_WARN_MARGIN, previews_left
-    from mdwx.publish.plan import UPDATE, UPLOAD
     from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError
 
     async with drafted([path], options, verb="preview") as done:
@@ -285,12 +332,16 @@ async def phone_preview(
                 hint="WeChat allows about 100 a day; it resets at 00:00 Beijing time",
             )
         used = reserved
-        record, result = done.records[0], done.results[0]
-        assert record.media_id
+        result = done.results[0]
+        try:
+            media_id = await done.in_box()  # a published post: its side draft
+        except BaseException:
+            done.state.release_preview(done.appid)
+            raise
         assert done.conn.client is not None  # connected with need_client
         try:
             msg_id = await done.conn.client.mass_preview(
-                record.media_id, towxname=who.wxname, touser=who.openid
+                media_id, towxname=who.wxname, touser=who.openid
             )
         except (OutcomeUnknown, TransportError):  # it may have reached the phone: it stays counted
             raise
@@ -300,10 +351,10 @@ async def phone_preview(
         report = PreviewResult(
             path=str(done.posts[0].path),
             title=result.title,
-            media_id=record.media_id,
+            media_id=media_id,
             to=str(who),
             msg_id=msg_id,
-            uploaded=bool({UPDATE, UPLOAD} & set(result.steps)),
+            uploaded=any(_uploads(r.steps) for r in done.results) or done.side_uploaded,
             previews_used=used,
             previews_left=previews_left(used),
             account=done.account,
@@ -312,3 +363,14 @@ async def phone_preview(
         if report.previews_left <= PREVIEW_WARN_MARGIN:
             report.warnings.append(f"{report.previews_left} previews left today for this account")
         return report
+
+
+def _uploads(steps: Sequence[str]) -> bool:
+    """Whether a post's steps put (or changed) its article in the box.
+
+    ``uploadnews``, ``update``, and a bundle's ``uploadnews|remake|update bundle article N``.
+    """
+    from mdwx.publish.bundleplan import REMAKE
+    from mdwx.publish.plan import UPDATE, UPLOAD
+
+    return any(step.split(" ", 1)[0] in (UPLOAD, UPDATE, REMAKE) for step in steps)

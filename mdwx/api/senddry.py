@@ -4,7 +4,9 @@ The draft step is the publishing pipeline's own dry run (``publish --draft --dry
 the same gate, the same plan, credentials resolved, no token fetched); the send step is
 decided from the state as :func:`mdwx.api.sending.send` decides it: a version whose send is
 recorded as taken is ``already sent``, anything else would be sent. A post whose article
-is no longer a draft and was never mass-sent is refused with the real run's message. A tag
+is no longer a draft (published, or sent to other followers) and unchanged since is sent
+as its side draft (the step is shown: reused, or uploaded); one edited since is refused with
+the real run's message. A tag
 given by id is taken as is; one given by name is looked up with ``tags/get`` (which fetches
 a token) when credentials are set, so the send it names is the one the real run names.
 """
@@ -37,6 +39,7 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
     from mdwx.api.connection import connect, open_state
     from mdwx.api.inputs import site_posts
     from mdwx.publish.backends import backend_name
+    from mdwx.publish.sidedraft import needs_side_draft, plan_side, side_drafts_in_box
 
     posts = with_bundle_siblings(site_posts(paths, options, need_path="send"), options)
     items = [item for post in posts for item in routes(post, options)]
@@ -54,13 +57,22 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
             ((item.post, view.article(appid, item.post.relative)) for item in taken),
             key=lambda pair: pair[1].bundle_index if pair[1] is not None else 0,
         )
+        records = [r for _, r in found]
+        side = (
+            plan_side(view, appid, [r for r in records if r is not None])
+            if needs_side_draft(records)
+            else None
+        )
+        stale = [m for p, _ in found for m in side_drafts_in_box(view, appid, p.relative)]
         return (
             name,
             [p for p, _ in found],
             appid,
             target,
-            [r for _, r in found],
+            records,
             state.mass_sends(appid, found[0][0].relative),
+            side,
+            stale,
         )
 
 
@@ -72,6 +84,7 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
     """
     from mdwx.api import aio
     from mdwx.publish.mass import clientmsgid
+    from mdwx.publish.plan import UNCHANGED
     from mdwx.wechat.mass_codes import PROTECTION_NOTE
 
     paths = [path] if isinstance(path, Path) else list(path)
@@ -81,7 +94,9 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
     for result in results:
         if result.error is not None:
             raise result.error
-    name, posts, appid, target, records, sends = await _recorded(paths, options, target)
+    name, posts, appid, target, records, sends, side, stale = await _recorded(
+        paths, options, target
+    )
     if len(posts) > 1 and (
         len({r.media_id if r else None for r in records}) != 1
         or len({r.bundle if r else "" for r in records} - {""}) != 1
@@ -93,6 +108,7 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
             hint="name one post, or give the posts of one bundle (bundle: in front matter)",
         )
     post, record = posts[0], records[0]
+    _refuse_kept(posts, records, results, sends, side is not None)
     steps = [step for result in results for step in result.steps]
     title = next((r.title for r in results if r.path == str(post.path)), results[0].title)
     out = SendResult(
@@ -125,9 +141,16 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
                 "nothing to send: this version was sent to the same followers before"
             )
             return out
-        gone = not_a_draft(record, post.path)
-        if gone is not None:
-            raise gone
+        unchanged = all(UNCHANGED in r.steps for r in results)
+        if side is not None and unchanged:  # published or sent: its side draft is sent
+            out.actions += side.steps
+            out.media_id = side.media_id
+        else:
+            gone = not_a_draft(record, post.path)
+            if gone is not None:
+                raise gone
+    if side is None:  # a draft of its own again: side drafts of an earlier version go
+        out.actions += [f"delete old side draft {m}" for m in dict.fromkeys(stale)]
     out.actions.append(
         "send "
         + ("message/mass/send" if target.openids else "message/mass/sendall")
@@ -136,3 +159,26 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
     if target.to_all:
         out.warnings.append(PROTECTION_NOTE)
     return out
+
+
+def _refuse_kept(
+    posts: list[Any], records: list[Any], results: list[Any], sends: list[Any], side: bool
+) -> None:
+    """The real run's refusal (:func:`mdwx.api.reach.drafted`) of a kept, edited article.
+
+    A post whose article the run keeps out of the box: published and edited since, never
+    sent in that version.
+    """
+    from mdwx.publish.plan import UNCHANGED
+
+    by_path = {r.path: r for r in results}
+    for post, record in zip(posts, records, strict=True):
+        result = by_path.get(str(post.path))
+        if result is None or not set(_SAME_VERSION) & set(result.steps):
+            continue  # the run makes or updates its draft: the record before it says nothing
+        error = not_a_draft(record, post.path)
+        resent = record is not None and any(
+            s.media_id == record.media_id and s.status != "sending" for s in sends
+        )
+        if error is not None and not (side and UNCHANGED in result.steps) and not resent:
+            raise error

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mdwx.api.reach import ReachError, drafted, not_a_draft
+from mdwx.api.reach import ReachError, drafted
 from mdwx.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -310,9 +310,11 @@ async def send(
                     "there, send it from the WeChat editor, or change the post (a new version is a new "
                     "send) and run `mdwx send` again",
                 )
-            gone = not_a_draft(done.records[0], done.posts[0].path)
-            if gone is not None:  # its draft went with an earlier send to other followers
-                raise gone
+            # Its own draft, or (published, or sent to other followers) its side draft.
+            said = len(done.results[0].warnings)
+            plan.media_id = result.media_id = await done.in_box()
+            result.actions += done.results[0].actions[-1:] if done.side else []
+            result.warnings += done.results[0].warnings[said:]  # the side draft's, if any
             if confirm is not None and not confirm(plan):
                 result.status = "cancelled"
                 result.actions.append("not sent: the draft stays in the box")
@@ -326,7 +328,11 @@ async def send(
         status = await _check(done, msg_id, plan)
         known = done.state.mass_send(done.appid, plan.clientmsgid)
         msg_data_id = (known.msg_data_id if known else "") or msg_data_id
+        if done.side:  # the side draft left the box; the posts' own records stay as they are
+            done.state.side_draft_sent(done.appid, known.media_id if known else plan.media_id)
         for rel, record in ((p.relative, r) for p, r in zip(done.posts, done.records, strict=True)):
+            if done.side:
+                break
             if msg_data_id:
                 done.state.set_article_msg_data_id(done.appid, done.backend, rel, msg_data_id)
             if record.status == "draft":  # the sent draft left the box

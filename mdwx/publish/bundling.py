@@ -65,19 +65,32 @@ def bundles_of(prepared: Sequence[Prepared]) -> list[Bundle]:
     return list(found.values())
 
 
+def _declared(bundle: Bundle) -> tuple[Path, int | None]:
+    """Where the bundle is declared: its ``[bundles]`` entry in mdwx.toml, else its first
+    post's ``bundle:`` line."""
+    from mdwx.source.bundle_table import table_line
+
+    first = bundle.prepared[0]
+    return table_line(first.post.config, bundle.name) or (
+        first.post.path,
+        first.article.key_lines.get("bundle"),
+    )
+
+
 def bundle_problem(bundle: Bundle, backend: str) -> BundleError | None:
     """Why ``bundle`` cannot go out as one draft through ``backend``, or None."""
     first = bundle.prepared[0]
     count = len(bundle.prepared)
     named = f"bundle {bundle.name!r}"
     if backend != "draft":
+        path, line = _declared(bundle)
         return BundleError(
             f"{named}: the {backend} backend publishes one article at a time and cannot send a 多图文 "
             "message",
-            path=first.post.path,
-            line=first.article.key_lines.get("bundle"),
+            path=path,
+            line=line,
             hint='publish bundles with backend = "draft" (the draft box takes several articles in '
-            "one draft), or remove bundle: from these posts",
+            "one draft), or take these posts out of the bundle",
         )
     if count > MAX_ARTICLES:
         return BundleError(

@@ -194,12 +194,23 @@ def _validated(
         pic_crop_1_1=get(cover_crop, front, lines, path, "pic_crop_1_1", default=""),
         accounts=get(targets.accounts, front, lines, path, config, default=()),
         publish_at=get(targets.publish_at, front, lines, path, default=None),
-        bundle=get(bundle_keys.bundle_name, front, lines, path, default=""),
-        bundle_index=get(bundle_keys.bundle_index, front, lines, path, default=None),
+        **_bundle_place(front, lines, path, config, get),
         math=math,
         front_matter=front,
         key_lines=lines,
     )
+
+
+def _bundle_place(
+    front: dict[str, Any], lines: dict[str, int], path: Path, config: SiteConfig, get: _Collect
+) -> dict[str, Any]:
+    """``bundle`` and ``bundle_index``: the front matter's, or the ``[bundles]`` table's."""
+    from mdwx.source.bundle_table import table_place
+
+    name = get(bundle_keys.bundle_name, front, lines, path, default="")
+    index = get(bundle_keys.bundle_index, front, lines, path, default=None)
+    name, index = table_place(config, path, name, index)
+    return {"bundle": name, "bundle_index": index}
 
 
 def _math(front: dict[str, Any], path: Path, config: SiteConfig) -> bool:

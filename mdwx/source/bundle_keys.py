@@ -2,8 +2,9 @@
 
 ``bundle: weekly-42`` makes the post one article of a multi-article message (docs/reach.md,
 "多图文"): every post of the site naming the same bundle goes out as one draft, ordered by
-``bundle_index`` (an integer, 1 for the 头条 by convention; absent sorts last) and then by
-path. Checked when the post is read; errors name the key's line.
+``bundle_index`` (an integer from 0 to 999, the lowest first: the 头条; absent sorts last)
+and then by path. The ``[bundles]`` table of mdwx.toml is the other way in
+(:mod:`mdwx.source.bundle_table`). Checked when the post is read; errors name the key's line.
 """
 
 from __future__ import annotations
@@ -46,10 +47,12 @@ def bundle_index(front: dict[str, Any], lines: dict[str, int], path: Path) -> in
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 999:
         raise ArticleError(
-            f"bundle_index must be an integer from 0 to 999, not {str(value)[:40]!r}",
+            f"bundle_index must be an integer from 0 to 999 (the lowest is the 头条), "
+            f"not {str(value)[:40]!r}",
             path=path,
             line=lines.get("bundle_index"),
-            hint="bundle_index: 1 makes the post the bundle's 头条 (first article)",
+            hint="number the bundle's posts 1, 2, 3…: the lowest bundle_index is the 头条 "
+            "(first article)",
         )
     if "bundle" not in front:
         raise ArticleError(

@@ -47,6 +47,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "submissions": ("submissions", ("appid", "day"), "count"),
     "mass_send": ("mass_sends", ("appid", "clientmsgid"), "updated_at"),
     "previews": ("previews", ("appid", "day"), "count"),
+    "side_draft": ("side_drafts", ("appid", "backend", "sources"), "updated_at"),
 }
 
 

@@ -135,6 +135,19 @@ SCHEMA: dict[str, dict[str, Column]] = {
         "day": Column("day", required=True, key=True),
         "count": Column("int", required=True, high=1_000_000),
     },
+    # side drafts (mdwx.publish.state.sidedrafts): a fresh runner reuses them, never a copy.
+    "side_draft": {
+        "appid": KEY,
+        "backend": BACKEND,
+        "sources": Column("paths", required=True, key=True),
+        "version": Column("text", required=True),
+        "media_id": TEXT,
+        "old_media_id": TEXT,
+        "status": Column("text", required=True, choices=("uploading", "draft", "sent")),
+        "title": TEXT,
+        "created_at": TIME,
+        "updated_at": TIME,
+    },
 }
 
 

@@ -49,6 +49,7 @@ class ReachRecords(MassRecords):
     backend: str
     _guard: Callable[[], AbstractContextManager[sqlite3.Connection]]
     _write: Callable[..., None]
+    side_drafts: Callable[..., list[Any]]  # SideDraftRecords's, mixed into State beside this
 
     def article(self, appid: str, source_path: str) -> ArticleRecord | None:  # provided by State
         raise NotImplementedError
@@ -91,7 +92,18 @@ class ReachRecords(MassRecords):
             )
             for r in old
         ]
-        return out
+        return out + self._side_articles(appid)
+
+    def _side_articles(self, appid: str) -> list[KnownArticle]:
+        """The side drafts (:mod:`mdwx.publish.state.sidedrafts`) still in the box, one row per
+        post of each (``backend`` "side:" + the API's), so ``list`` names their posts and
+        ``reconcile`` does not take them for orphans."""
+        return [
+            KnownArticle(path, "side:" + s.backend, s.media_id, "", "draft", s.title, None)
+            for s in self.side_drafts(appid)
+            if s.status == "draft" and s.media_id
+            for path in s.sources
+        ]
 
     def article_any_backend(self, appid: str, source_path: str) -> ArticleRecord | None:
         """The post's current article in any backend (this view's backend first)."""

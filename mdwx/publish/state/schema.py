@@ -15,7 +15,7 @@ from typing import Literal, get_args
 from mdwx.errors import StateError
 from mdwx.publish.state.damage import recover_command
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = 15_000
 #: What an uploaded picture was made into (see mdwx.publish.resolve): the same bytes as a
 #: body image and as a cover are two uploads.
@@ -202,6 +202,24 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN bundle TEXT NOT NULL DEFAULT '';
     ALTER TABLE articles ADD COLUMN bundle_index INTEGER NOT NULL DEFAULT 0;
+    """,
+    # 8: side drafts (mdwx.publish.state.sidedrafts): a published or sent post put back in the
+    # draft box for a preview or a 群发, beside its article record, never submitted by publish.
+    # One row per message (its posts' paths, 头条 first); the intent is written before draft/add.
+    """
+    CREATE TABLE side_drafts (
+        appid TEXT NOT NULL,
+        backend TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        version TEXT NOT NULL,
+        media_id TEXT NOT NULL DEFAULT '',
+        old_media_id TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (appid, backend, sources)
+    );
     """,
 )
 assert len(MIGRATIONS) == SCHEMA_VERSION

@@ -50,6 +50,7 @@ from mdwx.publish.state.schema import (
     VideoRecord,
     state_error,
 )
+from mdwx.publish.state.sidedrafts import SideDraftRecords
 
 __all__ = [
     "ARTICLE_STATUSES",
@@ -68,7 +69,14 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class State(IdentityRecords, PendingRecords, ReachRecords, PostInputsRecords, BundleRecords):
+class State(
+    IdentityRecords,
+    PendingRecords,
+    ReachRecords,
+    PostInputsRecords,
+    BundleRecords,
+    SideDraftRecords,
+):
     """One open state database. Use :meth:`open`; a context manager closing the file.
 
     One connection serves every asyncio task of the process; calls are short and guarded by
