@@ -70,7 +70,7 @@ class SiteConfig:
     tab_width: int = setting(4, "columns between tab stops in code blocks", low=1, high=16)
     code_style: str = setting(
         "",
-        "a Pygments style for code blocks, whatever the theme (\"\" = the theme's)",
+        'a Pygments style for code blocks, whatever the theme ("" = the theme\'s)',
         check=checks.code_style,
         example="dracula",
     )
@@ -94,7 +94,7 @@ class SiteConfig:
     )
     show_cover_pic: bool = setting(False, "show the cover at the top of the article")
     keep_title_heading: bool = setting(
-        False, "keep a body \"# H1\" repeating the title (default: dropped, WeChat shows it)"
+        False, 'keep a body "# H1" repeating the title (default: dropped, WeChat shows it)'
     )
     lang: str = setting(
         "",
@@ -151,7 +151,7 @@ class SiteConfig:
     wechat_pay: bool = setting(False, "accounts with WeChat Pay may keep <a href> links")
     mirrors: dict[str, str] = setting(
         {},
-        "URL prefix → site folder: \"remote\" images the site also holds locally",
+        'URL prefix → site folder: "remote" images the site also holds locally',
         check=checks.mirrors,
         example={"https://blog.example.com/images/": "static/images/"},
     )
@@ -178,7 +178,7 @@ class SiteConfig:
         toml="state_file",
     )
     publish_branch: str = setting(
-        "", "the branch git hooks publish (\"\" = the repository's default)", example="main"
+        "", 'the branch git hooks publish ("" = the repository\'s default)', example="main"
     )
     on_submitted_change: str = setting(
         "warn",
@@ -188,7 +188,7 @@ class SiteConfig:
     )
     preview_to: str = setting(
         "",
-        "who `mdwx preview --phone` sends to: a 微信号, or \"openid:…\" (docs/reach.md)",
+        'who `mdwx preview --phone` sends to: a 微信号, or "openid:…" (docs/reach.md)',
         example="openid:o6_bmjrPTlm6_2sgVt7hMZOPfL2M",
     )
     limits: Limits = field(default_factory=Limits)

@@ -86,9 +86,7 @@ class DraftLimits:
 
     title: int = setting(64, "characters of a title; the draft API's doc says 32, tools see 64")
     author: int = setting(16, "characters of the author's name (8 on older accounts)")
-    digest: int = setting(
-        120, "a digest mdwx makes is cut to fit; a given one over it is an error"
-    )
+    digest: int = setting(120, "a digest mdwx makes is cut to fit; a given one over it is an error")
     digest_unit: str = setting(
         "chars", "what the digest limit counts: characters or UTF-8 bytes", choices=DIGEST_UNITS
     )

@@ -185,7 +185,16 @@ def test_a_key_for_an_account_the_relay_does_not_configure_is_refused(
     if config_text is not None:
         config.write_text(config_text, encoding="utf-8")
     result = mdwx(
-        "relay", "key", "add", "ci", "--account", account, "--allow", "draft", "--config", str(config)
+        "relay",
+        "key",
+        "add",
+        "ci",
+        "--account",
+        account,
+        "--allow",
+        "draft",
+        "--config",
+        str(config),
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     [line, *_] = result.stderr.strip().splitlines()

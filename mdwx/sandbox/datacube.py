@@ -76,7 +76,9 @@ def _articles(request: Request) -> list[tuple[int, int, str, dt.date]]:
         (r.msg_data_id, r.items, r.submitted_at) for r in store.publications() if r.succeeded
     ]
     messages += [
-        (m.msg_data_id, m.items, m.created) for m in store.mass_sends() if m.msg_status != "SEND_FAIL"
+        (m.msg_data_id, m.items, m.created)
+        for m in store.mass_sends()
+        if m.msg_status != "SEND_FAIL"
     ]
     out = []
     for msg_data_id, items, at in messages:

@@ -150,7 +150,9 @@ def _validated(
     front, lines, path = source.front, source.key_lines, source.path
     body, body_line = source.body, source.body_line
     keep_heading = config.keep_title_heading  # read, and a bad value kept, with the others
-    keep_heading = get(_bool, front, "keep_title_heading", source, keep_heading, default=keep_heading)
+    keep_heading = get(
+        _bool, front, "keep_title_heading", source, keep_heading, default=keep_heading
+    )
     title = get(_string, front, "title", source, default="")
     if not title:
         title, body, body_line = _title_from_h1(body, body_line)
