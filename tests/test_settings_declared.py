@@ -195,6 +195,10 @@ def test_the_readme_example_sets_every_declared_setting_and_the_declaration_acce
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("```toml\n", readme.index("## Configuration: `mdwx.toml`")) + 8
     data = tomllib.loads(readme[start : readme.index("\n```", start)])
+    for listed in data.get("bundles", {}).values():  # a bundle names posts the site holds
+        for post in listed:
+            (tmp_path / post).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / post).write_text("# A post\n", encoding="utf-8")
     config_from_mapping(data, root=tmp_path, config_path=tmp_path / "mdwx.toml")
     written = set(data) | {f"{s}.{k}" for s in SECTIONS for k in data.get(s, {})}
     assert {name for name, *_ in DECLARED} <= written
