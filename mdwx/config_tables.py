@@ -57,7 +57,9 @@ class Limits:
         2_000_000, "a post file larger than this is refused before parsing (bounds the work)"
     )
     diagram_seconds: float = setting(
-        30.0, "one diagram's layout, in a child process killed after it (docs/diagrams.md)"
+        30.0,
+        "one diagram's layout in processor seconds, in a child process killed after it "
+        "(docs/diagrams.md)",
     )
 
 

@@ -33,3 +33,10 @@ def spinning(source: str, font: str) -> str:
 def hoarding(source: str, font: str) -> str:
     """Asks for more memory than the child may have."""
     return str(len(bytearray(4 * 1024 * 1024 * 1024)))
+
+
+def dozing(seconds: float, source: str, font: str) -> str:
+    """Answers after ``seconds`` of wall-clock time using no processor: a machine so busy the
+    renderer waits for a core (bind ``seconds`` with functools.partial)."""
+    time.sleep(seconds)
+    return BOX

@@ -87,6 +87,19 @@ def test_after_a_kill_the_next_diagram_is_drawn_by_a_new_child(
     assert diagram_worker.worker_pid() == first  # one child serves the diagrams of a run
 
 
+@pytest.mark.skipif(
+    diagram_worker.cpu_seconds(os.getpid()) is None, reason="no /proc: the limit is wall-clock"
+)
+def test_the_limit_counts_the_childs_processor_time_not_the_wait() -> None:
+    """A renderer kept waiting (a busy machine) past the limit in wall-clock time but well
+    inside it in processor time is drawn; a spinning one is still stopped at the limit."""
+    dozing = functools.partial(diagram_fakes.dozing, 0.8)
+    diagram_worker.draw_svg(functools.partial(diagram_fakes.fixed_svg, "<svg/>"), "", "", 30)
+    assert diagram_worker.draw_svg(dozing, "a", "", 0.3) == diagram_fakes.BOX
+    with pytest.raises(diagram.AssetError, match="took longer than 0.3 s"):
+        diagram_worker.draw_svg(diagram_fakes.spinning, "b", "", 0.3)
+
+
 def test_a_timeout_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A diagram that timed out is tried again (with more time it may be drawn), never
     remembered as a picture."""

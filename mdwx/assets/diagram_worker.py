@@ -5,7 +5,11 @@ nodes and 100 edges ran for minutes and took a quarter of a gigabyte. An engine 
 this process cannot be stopped, so each diagram is drawn in one child process (a fresh
 interpreter, safe from a threaded parent), reused for every diagram of the
 run so the engine starts once; a diagram over the time limit kills the child (``SIGKILL``,
-then reaped) and the next diagram starts a new one. The child's address space is capped
+then reaped) and the next diagram starts a new one. Where the system shows a process's CPU
+time (Linux ``/proc``), the limit counts the child's processor seconds, so a busy machine (a
+CI runner sharing its cores) does not turn an ordinary diagram into a timeout; a child that
+uses no processor yet never answers (blocked) is stopped after :data:`WALL_FACTOR` times the
+limit in wall-clock seconds. Elsewhere the limit is wall-clock seconds. The child's address space is capped
 (:data:`MEMORY_BYTES`, Linux ``RLIMIT_AS``), so a diagram that grows without end fails there
 instead of taking the machine. See docs/diagrams.md.
 
@@ -22,6 +26,7 @@ import pickle
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,7 +38,22 @@ MEMORY_BYTES = 1024 * 1024 * 1024
 # Seconds a fresh child may take to start (an interpreter, on a busy machine), before any diagram.
 STARTUP_SECONDS = 60.0
 
+# A child blocked without using the processor is stopped after this many times the limit.
+WALL_FACTOR = 10.0
+# How often the parent looks at the child's CPU time while it waits (seconds).
+POLL_SECONDS = 0.05
+
 ToSvg = Callable[[str, str], str]
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """Processor seconds (user + system) process ``pid`` has used; None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def _limit_memory() -> None:
@@ -106,8 +126,13 @@ class _Worker:
         self.process.stdin.write(data)
         self.process.stdin.flush()
 
-    def receive(self, seconds: float) -> tuple[Any, ...] | None:
-        """The child's next answer; None when it has none within ``seconds`` (or stopped)."""
+    def receive(self, seconds: float, *, cpu: bool = False) -> tuple[Any, ...] | None:
+        """The child's next answer; None when it has none in time (or stopped).
+
+        In time: within ``seconds`` of wall-clock time, or with ``cpu``, before the child has
+        used ``seconds`` of processor time since the call (and within :data:`WALL_FACTOR`
+        times that of wall-clock time) where its CPU time can be read.
+        """
         answer: list[tuple[Any, ...] | None] = [None]
 
         def read() -> None:
@@ -116,8 +141,23 @@ class _Worker:
 
         self.reader = threading.Thread(target=read, name="mdwx-diagram-reader", daemon=True)
         self.reader.start()
-        self.reader.join(seconds)
+        start = cpu_seconds(self.process.pid) if cpu else None
+        if start is None:
+            self.reader.join(seconds)
+        else:
+            self._wait_cpu(start, seconds)
         return None if self.reader.is_alive() else answer[0]
+
+    def _wait_cpu(self, start: float, seconds: float) -> None:
+        """Wait for the reader until the child has used ``seconds`` of CPU since ``start``."""
+        assert self.reader is not None
+        deadline = time.monotonic() + seconds * WALL_FACTOR  # bounds a blocked child only
+        while self.reader.is_alive() and time.monotonic() < deadline:
+            self.reader.join(POLL_SECONDS)
+            used = cpu_seconds(self.process.pid)
+            if used is None or used - start > seconds:
+                self.reader.join(POLL_SECONDS)  # an answer written as the limit passed
+                return
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -153,7 +193,8 @@ atexit.register(_stop_worker)
 def draw_svg(to_svg: ToSvg, source: str, font: str, seconds: float) -> str:
     """The SVG ``to_svg(source, font)`` returns, drawn in the child within ``seconds``.
 
-    Raises :class:`AssetError` when it takes longer (the child is killed), runs out of
+    ``seconds`` counts the child's processor time where the system shows it (see the module
+    docstring). Raises :class:`AssetError` when it takes longer (the child is killed), runs out of
     memory, cannot be sent to the child, or refuses the source; ``ImportError`` when the
     renderer's package is missing. Calls from several threads take turns.
     """
@@ -169,7 +210,7 @@ def draw_svg(to_svg: ToSvg, source: str, font: str, seconds: float) -> str:
         except OSError:
             _stop_worker()
             raise AssetError("the diagram process stopped") from None
-        answer = _worker.receive(seconds)
+        answer = _worker.receive(seconds, cpu=True)
         if answer is None:
             stopped = not _worker.alive()
             _stop_worker()
