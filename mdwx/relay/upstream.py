@@ -28,9 +28,12 @@ from mdwx.wechat.token import TokenCache
 
 #: How many tokens per account the relay remembers to scrub from answers.
 _REMEMBERED_TOKENS = 16
-#: Renewals per call: a token refusal means WeChat did nothing, so repeating is always safe,
-#: and a busy relay's calls can meet a second expiry while the first renewal is under way.
-TOKEN_RENEWALS = 3
+#: Renewals per call: a token refusal means WeChat did nothing, so repeating is always safe.
+#: A busy relay's call can meet several expiries in a row: hundreds of calls refused at once
+#: are all repeated, and on a loaded machine one call's turn can come after other calls have
+#: already used up the renewed token. Each renewal is a new token, so the bound only stops a
+#: WeChat that refuses every token.
+TOKEN_RENEWALS = 8
 
 
 @dataclass(frozen=True)
