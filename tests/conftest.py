@@ -41,8 +41,17 @@ def _mdwx_compiled_once() -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Formula cache (and any other mdwx cache) in a temp folder, also for subprocesses."""
-    folder = tmp_path_factory.mktemp("mdwx-cache")
+    """Formula and diagram cache (and any other mdwx cache) in a temp folder, also for
+    subprocesses, never the user's own.
+
+    One folder for every xdist worker of the run: the corpus's formulas and diagrams are then
+    drawn once per run instead of once per worker (a diagram costs seconds of processor time).
+    The cache is content-addressed and written by rename, so workers sharing it see whole
+    entries or none; tests that count drawing set a cache of their own.
+    """
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "mdwx-cache"
+    folder.mkdir(exist_ok=True)
     previous = os.environ.get("MDWX_CACHE_DIR")
     os.environ["MDWX_CACHE_DIR"] = str(folder)
     yield folder
