@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mdwx.code_styles import style_colours
 from mdwx.config_tables import (  # re-exported: the settings' tables are part of the config
     BACKENDS,
     CAPTION_SOURCES,
@@ -314,8 +315,6 @@ def _validate(config: SiteConfig, where: Path) -> None:
             where, "tab_width", f"tab_width must be between 1 and 16, not {config.tab_width}"
         )
     if config.code_style:
-        from mdwx.render.code_frame import style_colours
-
         try:
             style_colours(config.code_style)
         except ConfigError as exc:

@@ -20,13 +20,13 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from mdwx.code_styles import style_colours
 from mdwx.config import SiteConfig
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import Asset, Document
 from mdwx.render.blocks import blocks_plugin
 from mdwx.render.bounded import NESTING_KEY
 from mdwx.render.code import code_plugin
-from mdwx.render.code_frame import style_colours
 from mdwx.render.context import ENV_KEY, RenderContext
 from mdwx.render.header_footer import Template, fill
 from mdwx.render.inline_css import inline_theme
