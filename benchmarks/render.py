@@ -54,11 +54,12 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import corpus_gen  # noqa: E402
 
-from mdwx.config import SiteConfig, load_config  # noqa: E402
+from mdwx.config import SiteConfig  # noqa: E402
 from mdwx.errors import MdwxError  # noqa: E402
 from mdwx.render import render_article, render_markdown  # noqa: E402
 from mdwx.render.syntax import use_syntax  # noqa: E402
 from mdwx.source.article import read_article  # noqa: E402
+from mdwx.source.site import load_config  # noqa: E402
 
 REAL_CORPUS = REPO.parent / "shared" / "bench" / "corpus"
 SAMPLE_POSTS = REPO / "sample-site" / "posts"

@@ -21,7 +21,7 @@ from mdwx.config_tables import (
     read_section,
 )
 from mdwx.errors import ConfigError, MdwxError
-from mdwx.source.reader import read_config_text
+from mdwx.files.reader import read_config_text
 from mdwx.urls import http_url_problem, redact
 
 ACCOUNT_KEYS = (

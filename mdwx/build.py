@@ -255,7 +255,7 @@ def _at_theme_setting(exc: ConfigError, post: Post) -> ConfigError:
     """
     where = post.config.config_path or post.config.root / "mdwx.toml"
     line = setting_line(where, "theme") if where.is_file() else None
-    from mdwx.source.reader import read_config_text
+    from mdwx.files.reader import read_config_text
 
     if line is not None and post.config.theme in read_config_text(where).splitlines()[line - 1]:
         return exc.at(where, line)

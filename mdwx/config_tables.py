@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import ConfigError, MdwxError
-from mdwx.source.reader import read_config_text
+from mdwx.files.reader import read_config_text
 
 MB = 1024 * 1024
 

@@ -99,7 +99,7 @@ class MdwxTools(AccountTools):
         confines a post's reads to its root, so a root above would let it read outside.
         A folder's root bounds the roots of every post below it, so checking it suffices.
         """
-        from mdwx.config import find_site_root
+        from mdwx.source.site import find_site_root
 
         root = find_site_root(path)
         if root.is_relative_to(self.site):

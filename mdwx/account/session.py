@@ -41,7 +41,7 @@ def site_config(folder: Path, options: Options) -> tuple[SiteConfig, Options]:
     """The site's config as ``options`` sees it (account, state file, api_base overrides) and
     the options with that account's credentials. Raises ConfigError for an unknown account."""
     from mdwx.api.accounts import account_config, account_options
-    from mdwx.config import load_config
+    from mdwx.source.site import load_config
 
     config = load_config(folder)
     changes: dict[str, Any] = {}

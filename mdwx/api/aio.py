@@ -221,7 +221,7 @@ async def _gate(
     ``inputs`` notes the files each post uses.
     """
     from mdwx.api.routed import check_fetched_covers, gate_routes
-    from mdwx.source.used_files import noting
+    from mdwx.files.used_files import noting
 
     found: list[Prepared | MdwxError | None] = [None] * len(items)
     by_post: dict[str, list[int]] = {}

@@ -19,9 +19,9 @@ from mdwx.api.inputs import with_overrides  # noqa: F401  (re-exported; defined 
 from mdwx.api.types import Credentials, Options
 from mdwx.config import check_api_base
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.files.reader import read_config_text
 from mdwx.publish.state.store import State
 from mdwx.source.posts import Post as SitePost
-from mdwx.source.reader import read_config_text
 
 if TYPE_CHECKING:
     from mdwx.config import SiteConfig

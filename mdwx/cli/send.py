@@ -71,10 +71,10 @@ def run_phone_preview(
 
 
 def _target(to: str | None, tag: str | None, openids: Path | None, post: Path) -> Any:
-    from mdwx.config import find_site_root
     from mdwx.errors import ConfigError
+    from mdwx.files.reader import read_file
     from mdwx.publish.mass import OPENIDS_MAX_FILE_BYTES, Target, parse_openids
-    from mdwx.source.reader import read_file
+    from mdwx.source.site import find_site_root
 
     if sum(x is not None for x in (to, tag, openids)) > 1:
         raise ConfigError("give one of --to all, --tag or --openids")

@@ -23,7 +23,7 @@ def state_file(path: Path) -> Path:
     state of the site governing it (``MDWX_STATE``, else ``.mdwx/state.db`` in the site root)."""
     if path.is_dir() or path.suffix.lower() in (".md", ".markdown"):
         from mdwx.cli.common import state_override
-        from mdwx.config import load_config
+        from mdwx.source.site import load_config
 
         return state_override() or load_config(path).state_path
     return path

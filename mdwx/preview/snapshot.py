@@ -92,8 +92,8 @@ def take_snapshot(path: Path, version: int, previous: Snapshot | None = None) ->
     ``previous`` lends its watched files when this version fails before its own are known
     (so fixing a broken image or config is still seen).
     """
-    from mdwx.config import find_site_root
     from mdwx.source.gate import collect_posts
+    from mdwx.source.site import find_site_root
 
     path = Path(os.path.abspath(path))
     snapshot = Snapshot(version=version, path=path)

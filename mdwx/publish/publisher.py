@@ -21,6 +21,7 @@ from typing import Any
 from mdwx.build import Prepared, prepare
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError, PublishError
+from mdwx.files.used_files import noting
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
 from mdwx.publish.bundle import BundleSteps
 from mdwx.publish.identity import Found, article_fingerprint, find_article
@@ -54,7 +55,6 @@ from mdwx.publish.submission import SubmitSteps
 from mdwx.publish.unchanged import UnchangedPosts, replay
 from mdwx.source.article import EmptyPost
 from mdwx.source.posts import Post
-from mdwx.source.used_files import noting
 from mdwx.urls import redact
 
 __all__ = [

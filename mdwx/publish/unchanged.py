@@ -2,7 +2,7 @@
 
 A post's inputs are its bytes (or the text and keys a caller gave), every site file the one
 reader admitted while it was prepared and loaded (pictures, cover, videos, templates, a theme
-file: :mod:`mdwx.source.used_files`), the site's settings as the post's account sees them,
+file: :mod:`mdwx.files.used_files`), the site's settings as the post's account sees them,
 the site's settings files (``mdwx.toml``, a generator's config), the account, the backend,
 ``--draft``, and mdwx's own code (its version, the files it is installed from and the
 versions of the libraries installed). After a
@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import Diagnostic, MdwxError, Severity
-from mdwx.source.used_files import UsedFiles, stat_signature
+from mdwx.files.used_files import UsedFiles, stat_signature
 
 if TYPE_CHECKING:
     from mdwx.api.accounts import Route
@@ -118,7 +118,7 @@ def _library_versions() -> str:
 
 def _sha256_file(path: str, root: Path) -> str:
     """The signature a file has now: "sha256:HEX", a stat signature, or "absent"."""
-    from mdwx.source.reader import check_file
+    from mdwx.files.reader import check_file
 
     try:
         check_file(Path(path), root=root)  # the reader's rules: inside the site, a regular file

@@ -20,8 +20,9 @@ from typing import Any
 import httpx
 
 from mdwx.accounts import Account, parse_accounts
-from mdwx.config import DEFAULT_API_BASE, _read_toml
+from mdwx.config import DEFAULT_API_BASE
 from mdwx.errors import ConfigError
+from mdwx.source.site import read_toml
 from mdwx.urls import http_url_problem, redact
 
 CONFIG_NAME = "relay.toml"
@@ -117,7 +118,7 @@ def load_relay_settings(path: Path, *, must_exist: bool = True) -> RelaySettings
                 hint="write one (docs/relay.md shows an example) or pass --config",
             )
         return RelaySettings(keys_file=folder / KEYS_NAME)
-    data = _read_toml(path)
+    data = read_toml(path)
     for secret in ("secret", "appsecret", "access_token"):
         if secret in data:
             raise ConfigError(

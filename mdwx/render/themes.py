@@ -195,7 +195,7 @@ def _chain(
 
 def _theme_text(path: Path, folder: Path, root: Path | None) -> str:
     """A theme file's text through the capped reader (a site's confined to ``root``)."""
-    from mdwx.source.reader import read_file
+    from mdwx.files.reader import read_file
 
     data = read_file(path, limit=MAX_THEME_BYTES, root=root)
     try:

@@ -242,13 +242,13 @@ def empty_body_error(message: str, path: Path, line: int, on_generator_site: boo
 
 def read_source_text(path: Path, max_bytes: int) -> str:
     """The post file's text, decoded from UTF-8; at most ``max_bytes`` bytes are read, through
-    the one confined reader (:func:`mdwx.source.reader.read_file`: a regular file only).
+    the one confined reader (:func:`mdwx.files.reader.read_file`: a regular file only).
 
     A leading byte-order mark is kept here and dropped by :func:`split_text`, as for text
     handed over in memory. Raises :class:`ArticleError` (missing, unreadable, over the
     limit, not a regular file, not UTF-8).
     """
-    from mdwx.source.reader import read_file
+    from mdwx.files.reader import read_file
 
     raw = read_file(path, limit=max_bytes, error=ArticleError, too_large=too_large(path, max_bytes))
     return decode_source(raw, path)

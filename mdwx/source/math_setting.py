@@ -191,7 +191,7 @@ def _plugin_math(kind: str, config: Path) -> bool:
 
 
 def _text(path: Path) -> str:
-    from mdwx.source.reader import consulted_text
+    from mdwx.files.reader import consulted_text
 
     return consulted_text(path, limit=_MAX_CONFIG_BYTES) or ""  # capped, never a FIFO or device
 

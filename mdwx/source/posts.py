@@ -50,8 +50,8 @@ class Post:
             self.confined_path()
             return self.text.encode("utf-8")
         if "bytes" not in self.read_cache:
+            from mdwx.files.reader import read_file
             from mdwx.source.article import too_large
-            from mdwx.source.reader import read_file
 
             limit = self.config.limits.markdown_bytes
             self.read_cache["bytes"] = read_file(
@@ -92,7 +92,7 @@ class Post:
         memory is judged by the file at its path when there is one (a MkDocs page that is a
         link leading outside is refused), else only by where its path leads.
         """
-        from mdwx.source.reader import check_file, confined
+        from mdwx.files.reader import check_file, confined
 
         if self.text is not None and not os.path.lexists(self.path):
             if not confined(

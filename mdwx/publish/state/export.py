@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
+from mdwx.files.reader import read_config_text
 from mdwx.publish.state.export_schema import problem
-from mdwx.source.reader import read_config_text
 
 FORMAT = "mdwx-state"
 VERSION = 1

@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from mdwx.files.reader import consulted_text
 from mdwx.source.generators.base import Generator, PostContext
-from mdwx.source.reader import consulted_text
 
 #: Page meta MkDocs and Material use for themselves (the MkDocs plugin ignores them too).
 SILENT = frozenset(

@@ -17,10 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from mdwx.files.reader import consulted_text
 from mdwx.source.front_keys import KNOWN_KEYS
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.text import Rewrite
-from mdwx.source.reader import consulted_text
 
 SILENT = frozenset(
     {
