@@ -232,7 +232,7 @@ def _only_raw_html(body: str) -> bool:
 
     Such a body shows as nothing once WeChat removes its elements.
     """
-    from mdwx.render.syntax import block_parser
+    from mdwx.markdown.syntax import block_parser
 
     blocks = [
         t for t in block_parser().parse(body) if t.level <= 1 and t.type in ("html_block", "inline")

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from mdwx.account.policy import POLICY_48001, explaining
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import AccountItem, AccountListing, Orphan, ReconcileReport
-from mdwx.api.types import Options
 from mdwx.publish.marker import Mark, read_mark
+from mdwx.publish.run_options import RunOptions
 from mdwx.publish.state.reach import KnownArticle
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class Seen:
 
 async def account_list(
     folder: Path,
-    options: Options | None = None,
+    options: RunOptions | None = None,
     *,
     kinds: tuple[str, ...] = KINDS,
     limit: int = 200,
@@ -54,7 +54,7 @@ async def account_list(
     """
     listing = AccountListing()
     async with open_account(folder, options) as session:
-        posts = _post_marks(session, folder, options or Options())
+        posts = _post_marks(session, folder, options or RunOptions())
         known = {
             key: a
             for a in session.state.known_articles(session.appid)
@@ -81,7 +81,7 @@ async def account_list(
 
 
 async def reconcile(
-    folder: Path, options: Options | None = None, *, apply: bool = False
+    folder: Path, options: RunOptions | None = None, *, apply: bool = False
 ) -> ReconcileReport:
     """The account's marked drafts and published articles that the state does not record.
 
@@ -96,7 +96,7 @@ async def reconcile(
 
     report = ReconcileReport(applied=apply)
     async with open_account(folder, options) as session:
-        posts = _post_marks(session, folder, options or Options())
+        posts = _post_marks(session, folder, options or RunOptions())
         known = {
             key
             for a in session.state.known_articles(session.appid)
@@ -181,12 +181,12 @@ def _id(item: AccountItem) -> str:
     return item.media_id or item.article_id
 
 
-def _post_marks(session: AccountSession, folder: Path, options: Options) -> dict[str, str]:
+def _post_marks(session: AccountSession, folder: Path, options: RunOptions) -> dict[str, str]:
     """Mark key → the site-relative path of each post of the site (through the gate)."""
-    from mdwx.api.inputs import site_posts
     from mdwx.errors import MdwxError
     from mdwx.publish.identity import article_fingerprint
     from mdwx.publish.marker import post_mark
+    from mdwx.publish.sources import site_posts
 
     try:
         posts: list[SitePost] = site_posts([session.config.root], options)

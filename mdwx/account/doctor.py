@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from mdwx.account.policy import PASTE_ROUTE, POLICY_48001
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import DoctorCheck, DoctorReport
-from mdwx.api.types import Options
+from mdwx.publish.run_options import RunOptions
 
 if TYPE_CHECKING:
     from mdwx.wechat import WeChatClient
@@ -82,13 +82,13 @@ CAPABILITIES = (
 _BODY_CODES = frozenset({40007, 40097, 88000})
 
 
-async def doctor(folder: Path, options: Options | None = None) -> DoctorReport:
+async def doctor(folder: Path, options: RunOptions | None = None) -> DoctorReport:
     """Run every check for the site at ``folder`` (``options.account``: that account).
 
     Never raises for what it checks (a refused token is a failed check); raises
     :class:`~mdwx.errors.ConfigError` for an unknown account or an unreadable config.
     """
-    options = options or Options()
+    options = options or RunOptions()
     from mdwx.account.session import site_config
 
     config, _ = site_config(folder, options)
@@ -136,7 +136,7 @@ def _state_check(path: Path) -> DoctorCheck:
     return DoctorCheck("state", "ok", f"the state database is healthy ({path})")
 
 
-async def _online_checks(session: AccountSession, options: Options) -> list[DoctorCheck]:
+async def _online_checks(session: AccountSession, options: RunOptions) -> list[DoctorCheck]:
     client = session.client
     if client is None:
         return [
@@ -291,7 +291,7 @@ async def _fill_check(client: WeChatClient) -> DoctorCheck:
     return DoctorCheck("materials", "ok", text, None, details)
 
 
-async def _clock_check(client: WeChatClient, options: Options) -> DoctorCheck:
+async def _clock_check(client: WeChatClient, options: RunOptions) -> DoctorCheck:
     theirs = await client.server_time()
     if theirs is None:
         return DoctorCheck(

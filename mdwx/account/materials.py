@@ -25,7 +25,7 @@ from mdwx.account.content import MAX_PAGES, PAGE
 from mdwx.account.policy import explaining
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import MaterialRow, MaterialsReport
-from mdwx.api.types import Options
+from mdwx.publish.run_options import RunOptions
 from mdwx.publish.state.schema import UploadRecord
 from mdwx.wechat.reach_models import MATERIAL_CAPS
 
@@ -62,7 +62,7 @@ def prune_plan(
 
 async def materials(
     folder: Path,
-    options: Options | None = None,
+    options: RunOptions | None = None,
     *,
     action: str = "count",
     apply: bool = False,

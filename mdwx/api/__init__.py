@@ -32,7 +32,6 @@ from collections.abc import Callable, Coroutine
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mdwx.api.inputs import Source, Sources
 from mdwx.api.offline import build_sync, check_sync
 from mdwx.api.types import (
     AccountCredentials,
@@ -51,6 +50,7 @@ from mdwx.api.types import (
     SupersededArticle,
 )
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError, StateError
+from mdwx.publish.sources import Source, Sources
 
 if TYPE_CHECKING:
     from mdwx.api import aio

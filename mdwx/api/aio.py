@@ -20,17 +20,8 @@ from collections.abc import Container
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdwx.api.accounts import Route, by_account
 from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
-from mdwx.api.connection import (
-    SANDBOX_POLL,
-    by_site,
-    connect,
-    open_state,
-    sandbox_folder,
-)
 from mdwx.api.deletion import delete, delete_all
-from mdwx.api.inputs import Source, Sources, site_posts
 from mdwx.api.offline import build_sync, check_sync
 from mdwx.api.routed import resolve_credentials
 from mdwx.api.sendplan import QuotaExceeded, check_plan
@@ -44,6 +35,15 @@ from mdwx.api.types import (
 )
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.connection import (
+    SANDBOX_POLL,
+    by_site,
+    connect,
+    open_state,
+    sandbox_folder,
+)
+from mdwx.publish.routing import Route, by_account
+from mdwx.publish.sources import Source, Sources, site_posts
 from mdwx.publish.state.outcomes import remember_outcomes, remember_run_failure
 from mdwx.publish.unchanged import UnchangedPosts
 from mdwx.source.posts import Post as SitePost

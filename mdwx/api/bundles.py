@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING
 from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
-    from mdwx.api.accounts import Route
     from mdwx.api.types import Options
     from mdwx.build import Prepared
     from mdwx.post_report import PostReport
+    from mdwx.publish.routing import Route
     from mdwx.source.posts import Post as SitePost
 
 _BUNDLE_LINE = re.compile(
@@ -88,7 +88,7 @@ def with_bundle_siblings(
     the state last recorded each post in (publishing plans moves out of them; ``check``
     judges the bundles as written and reads no state).
     """
-    from mdwx.api.inputs import with_overrides
+    from mdwx.publish.sources import with_overrides
     from mdwx.source.gate import admit
 
     wanted: dict[Path, set[str]] = {}
@@ -178,8 +178,8 @@ def check_bundles(
     A report of a post whose bundle ``publish`` would refuse fails with the same error; the
     bundles are judged whole (with their siblings, which are read, not reported).
     """
-    from mdwx.api.accounts import routes
     from mdwx.api.routed import gate_routes
+    from mdwx.publish.routing import routes
 
     if not any(bundle_named(post) for post in posts):
         return

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
-from mdwx.api.accounts import account_options, named_account, on_account, routes
-from mdwx.api.connection import connect, open_state, state_appid
 from mdwx.api.types import ConfirmDelete, DeleteResult, DeleteTarget, Options
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.connection import connect, open_state, state_appid
+from mdwx.publish.routing import account_options, named_account, on_account, routes
 from mdwx.publish.state.store import State
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
-    from mdwx.api.inputs import Sources
+    from mdwx.publish.sources import Sources
     from mdwx.source.posts import Post as SitePost
 
 #: ``delete_all``'s confirmation: every article it would delete, asked once.
@@ -68,7 +68,7 @@ async def delete(
     article for the post, :class:`~mdwx.errors.ConfigError` for missing credentials, and
     WeChat's own errors (:class:`~mdwx.wechat.errors.WeChatError`) when it refuses.
     """
-    from mdwx.api.inputs import site_posts
+    from mdwx.publish.sources import site_posts
 
     options = options or Options()
     one_post(post)
@@ -112,7 +112,7 @@ async def delete_all(
     (False: nothing is deleted, every result has ``deleted=False``), before anything is
     sent. One result per article, in order. Raises as :func:`delete` does.
     """
-    from mdwx.api.inputs import site_posts
+    from mdwx.publish.sources import site_posts
 
     options = options or Options()
     plans = []

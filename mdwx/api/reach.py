@@ -1,7 +1,7 @@
 """Reaching followers from the library: a post on a phone (``message/mass/preview``).
 
 Both preview and 群发 start the same way (:func:`drafted`): the posts pass the one gate
-(:func:`mdwx.api.inputs.site_posts`, :func:`mdwx.api.routed.gate_routes`), the account and
+(:func:`mdwx.publish.sources.site_posts`, :func:`mdwx.api.routed.gate_routes`), the account and
 its credentials are resolved, and only then is anything sent — each post uploaded or
 updated as an unsubmitted article by the publishing pipeline (run as ``publish --draft``;
 an unchanged post sends nothing and keeps its draft). ``docs/reach.md`` says what WeChat
@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING, Any
 from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
-    from mdwx.api.connection import Connection
-    from mdwx.api.inputs import Sources
     from mdwx.api.types import Options
+    from mdwx.publish.connection import Connection
     from mdwx.publish.results import PostResult
+    from mdwx.publish.sources import Sources
     from mdwx.publish.state.store import ArticleRecord, State
     from mdwx.source.posts import Post as SitePost
 
@@ -98,11 +98,11 @@ async def gated(
 
     Every offline check and every credential is settled here. Raises the first problem found.
     """
-    from mdwx.api.accounts import routes
     from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
-    from mdwx.api.connection import by_site
-    from mdwx.api.inputs import site_posts
     from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
+    from mdwx.publish.connection import by_site
+    from mdwx.publish.routing import routes
+    from mdwx.publish.sources import site_posts
 
     site = with_bundle_siblings(site_posts(paths, options, need_path=verb), options)
     if len(by_site(site)) > 1:
@@ -149,10 +149,10 @@ async def drafted(
     of a send learns it was sent). Raises the first post's error (nothing more is sent once
     one fails), :class:`ConfigError` for the site or the credentials.
     """
-    from mdwx.api.accounts import account_options
-    from mdwx.api.connection import SANDBOX_POLL, connect, open_state
+    from mdwx.publish.connection import SANDBOX_POLL, connect, open_state
     from mdwx.publish.publisher import Publisher
     from mdwx.publish.results import PublishOptions
+    from mdwx.publish.routing import account_options
 
     name, taken, ready = await gated(paths, options, verb)
     account = taken[0].account

@@ -1,7 +1,7 @@
 """The offline gate every door's posts pass: each (post, account, backend) the post goes to.
 
 ``check``, ``build`` and ``publish`` (``--dry-run`` or not) route a post exactly alike
-(:func:`mdwx.api.accounts.routes`: the front matter's ``accounts``, narrowed by ``--account``),
+(:func:`mdwx.publish.routing.routes`: the front matter's ``accounts``, narrowed by ``--account``),
 prepare it as each account sees it (its limits laid over the site's) and apply that
 account's backend's offline rules (:func:`mdwx.publish.rules.apply_rules`). So ``check``
 fails exactly when ``publish`` would refuse the post before sending anything, with the same
@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mdwx.api.accounts import Route, account_options, by_account, routes
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.routing import Route, account_options, by_account, routes
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options

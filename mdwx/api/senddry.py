@@ -32,11 +32,11 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
     A tag given by name is looked up (its id names the send). A bundle's posts (its siblings
     too, as the real run takes them) come ordered by their place in its draft.
     """
-    from mdwx.api.accounts import account_options, routes
     from mdwx.api.bundles import with_bundle_siblings
-    from mdwx.api.connection import connect, open_state
-    from mdwx.api.inputs import site_posts
     from mdwx.publish.backends import backend_name
+    from mdwx.publish.connection import connect, open_state
+    from mdwx.publish.routing import account_options, routes
+    from mdwx.publish.sources import site_posts
 
     posts = with_bundle_siblings(site_posts(paths, options, need_path="send"), options)
     items = [item for post in posts for item in routes(post, options)]

@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING
 from mdwx.errors import MdwxError
 
 if TYPE_CHECKING:
-    from mdwx.api.accounts import Route
     from mdwx.api.types import Options
     from mdwx.build import Prepared
+    from mdwx.publish.routing import Route
     from mdwx.publish.state.store import State
 
 #: Per site: its routes, and per route the gate's verdict (as :func:`mdwx.api.aio._gate`).
@@ -130,8 +130,8 @@ def _quota_for(
 
     The quota is None when the backend has no daily cap.
     """
-    from mdwx.api.connection import state_appid
     from mdwx.publish.backends import backend_name, make_rules
+    from mdwx.publish.connection import state_appid
 
     config = item.post.config
     backend = backend_name(config, options.backend)

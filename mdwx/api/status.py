@@ -14,8 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from mdwx.api.accounts import Route, account_options, by_account
-from mdwx.api.connection import Connection, by_site, connect, open_state
 from mdwx.api.types import (
     Options,
     StatusReport,
@@ -23,12 +21,14 @@ from mdwx.api.types import (
     SupersededArticle,
 )
 from mdwx.errors import MdwxError
+from mdwx.publish.connection import Connection, by_site, connect, open_state
+from mdwx.publish.routing import Route, account_options, by_account
 from mdwx.publish.state.store import State
 
 if TYPE_CHECKING:
-    from mdwx.api.inputs import Sources
     from mdwx.publish.backends import Backend
     from mdwx.publish.identity import Fingerprint
+    from mdwx.publish.sources import Sources
     from mdwx.publish.state.store import ArticleRecord
     from mdwx.publish.unchanged import UnchangedPosts
     from mdwx.publish.wechat_api import WeChatAPI
@@ -47,8 +47,8 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
     Returns a :class:`StatusReport`; raises :class:`~mdwx.errors.ConfigError` for a path that
     does not exist and :class:`~mdwx.errors.StateError` for an unusable state database.
     """
-    from mdwx.api.inputs import site_posts
     from mdwx.publish.backends import backend_name, make_backend
+    from mdwx.publish.sources import site_posts
     from mdwx.publish.unchanged import UnchangedPosts
     from mdwx.wechat import RetryPolicy
 

@@ -25,10 +25,10 @@ from mdwx.errors import MdwxError, one_line
 from mdwx.preview.snapshot import VIDEO_IFRAME, Snapshot
 
 if TYPE_CHECKING:
-    from mdwx.api.connection import Connection
     from mdwx.api.types import Options
     from mdwx.build import Prepared
     from mdwx.config import SiteConfig
+    from mdwx.publish.connection import Connection
     from mdwx.publish.state.store import State
 
 
@@ -91,8 +91,8 @@ class CopyMaker:
     async def _open(self, config: SiteConfig) -> tuple[Connection, State]:
         async with self._lock:
             if self._conn is None or self._state is None:
-                from mdwx.api.connection import connect
                 from mdwx.publish.backends import backend_name
+                from mdwx.publish.connection import connect
                 from mdwx.publish.state.store import State
 
                 try:
@@ -108,8 +108,8 @@ class CopyMaker:
             return self._conn, self._state
 
     async def _upload(self, prepared: Prepared) -> Copied:
-        from mdwx.api.inputs import with_overrides
         from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader
+        from mdwx.publish.sources import with_overrides
 
         config = with_overrides(prepared.post, self.options).config
         article = prepared.article
@@ -144,9 +144,9 @@ class CopyMaker:
 async def local_copy(prepared: Prepared, options: Options) -> Copied:
     """The copy without credentials: every picture publish would upload, normalised as it
     would be and inlined as a ``data:`` URI. Raises :class:`MdwxError` for a bad picture."""
-    from mdwx.api.inputs import with_overrides
     from mdwx.preview.snapshot import data_uri
     from mdwx.publish.resolve import AssetLoader
+    from mdwx.publish.sources import with_overrides
 
     config = with_overrides(prepared.post, options).config
     loader = AssetLoader(config, None, "", fetch_transport=options.fetch_transport)

@@ -37,11 +37,11 @@ from mdwx.errors import Diagnostic, MdwxError, Severity
 from mdwx.files.used_files import UsedFiles, stat_signature
 
 if TYPE_CHECKING:
-    from mdwx.api.accounts import Route
-    from mdwx.api.types import Options
     from mdwx.build import Prepared
     from mdwx.config import SiteConfig
     from mdwx.publish.results import PostResult
+    from mdwx.publish.routing import Route
+    from mdwx.publish.run_options import RunOptions
     from mdwx.publish.state.post_inputs import PostInputs
     from mdwx.publish.state.store import State
     from mdwx.source.model import Article
@@ -137,7 +137,7 @@ class UnchangedPosts:
     ``renders`` counts the posts the run prepared (tests count skips with it).
     """
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: RunOptions) -> None:
         self.enabled = not (options.dry_run or options.force or options.due)
         self.draft = options.draft
         self.backend_choice = options.backend
@@ -172,17 +172,17 @@ class UnchangedPosts:
     def routes(
         self,
         post: Post,
-        options: Options,
+        options: RunOptions,
         *,
         strict: bool = True,
         read: Callable[[Post], Article | None] | None = None,
     ) -> list[Route]:
-        """:func:`mdwx.api.accounts.routes`, without reading the front matter again when the post
+        """:func:`mdwx.publish.routing.routes`, without reading the front matter again when the post
         and its site's settings are as its last successful run left them (its accounts are those).
 
         ``read`` (when given) reads the post for a caller that keeps what it read.
         """
-        from mdwx.api.accounts import Route, on_account, routes
+        from mdwx.publish.routing import Route, on_account, routes
 
         kept = self.known(post)
         if kept is None or options.account:

@@ -20,7 +20,7 @@ A dollar sign is math only where the writer's own site renders math; on a blog w
    - no generator (a site of mdwx's own): on.
 
 Dollar parsing itself follows pandoc's rule (markdown-it-dollarmath, see
-:mod:`mdwx.render.syntax`): an opening ``$`` is not followed by a space, a closing one not
+:mod:`mdwx.markdown.syntax`): an opening ``$`` is not followed by a space, a closing one not
 preceded by a space nor followed by a digit.
 """
 

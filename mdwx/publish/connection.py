@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mdwx.api.inputs import with_overrides  # noqa: F401  (re-exported; defined beside site_posts)
-from mdwx.api.types import Credentials, Options
 from mdwx.config import check_api_base
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.files.reader import read_config_text
+from mdwx.publish.run_options import Credentials, RunOptions
 from mdwx.publish.state.store import State
 from mdwx.source.posts import Post as SitePost
 
@@ -58,7 +57,7 @@ def sandbox_folder(config: SiteConfig, account: str | None = None) -> Path:
     return folder / "sandbox-accounts" / account if account else folder
 
 
-def state_appid(options: Options, config: SiteConfig, account: str | None = None) -> str:
+def state_appid(options: RunOptions, config: SiteConfig, account: str | None = None) -> str:
     """The AppID the state keys this call's records by, without connecting."""
     if options.sandbox:
         return inprocess_appid(sandbox_folder(config, account))
@@ -68,7 +67,7 @@ def state_appid(options: Options, config: SiteConfig, account: str | None = None
 @contextlib.asynccontextmanager
 async def connect(
     config: SiteConfig,
-    options: Options,
+    options: RunOptions,
     *,
     need_client: bool = True,
     account: str | None = None,
