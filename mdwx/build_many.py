@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from mdwx.build import Prepared, build_post, prepare, read_post
+from mdwx.build import build_post
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import MdwxError
 from mdwx.post_report import PostReport
+from mdwx.prepare import Prepared, prepare
 from mdwx.source.posts import Post
+from mdwx.source.reading import read_post
 
 
 def build_posts(

@@ -21,11 +21,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from mdwx import api
-from mdwx.build import check_post, prepare
+from mdwx.build import check_post
 from mdwx.build_many import build_posts, output_folders
 from mdwx.cli.main import main
 from mdwx.cli.progress import EVERY
 from mdwx.document import AssetKind
+from mdwx.prepare import prepare
 from mdwx.render import render_article
 from mdwx.render.code import LANGUAGE_ALIASES, find_lexer
 from mdwx.source.article import KNOWN_KEYS, read_article_text

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdwx.build import prepare
 from mdwx.document import AssetKind
 from mdwx.errors import ArticleError
+from mdwx.prepare import prepare
 from mdwx.source.article import read_article_text
 from mdwx.source.gate import collect_posts
 from mdwx.source.site import load_config

@@ -50,7 +50,7 @@ from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.results import PostResult
     from mdwx.publish.state.post_inputs import PostInputs
     from mdwx.publish.state.store import State
@@ -172,7 +172,7 @@ async def _send_site(
 
     ``kept`` holds the routes unchanged since their last successful run (replayed, not sent).
     """
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
 
     results = [_unsent(item) for item in items]
     appids: dict[str, str] = {}

@@ -23,8 +23,8 @@ from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
-    from mdwx.build import Prepared
     from mdwx.post_report import PostReport
+    from mdwx.prepare import Prepared
     from mdwx.publish.routing import Route
     from mdwx.source.posts import Post as SitePost
 
@@ -120,7 +120,7 @@ def refuse_bundles(
     ``found`` is the gate's verdict per route (as :func:`mdwx.api.aio._gate` returns it),
     changed in place.
     """
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.backends import backend_name
     from mdwx.publish.bundling import BundleError, bundle_problem, bundles_of, split_problem
 

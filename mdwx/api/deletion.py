@@ -279,7 +279,7 @@ def _delete_route(post: SitePost, options: Options) -> tuple[SitePost, Account |
     ``options.account``, else the one account its front matter lists. Raises
     :class:`MdwxError` when it lists several.
     """
-    from mdwx.build import read_post
+    from mdwx.source.reading import read_post
 
     if options.account:
         account = named_account(post, options.account)

@@ -18,8 +18,8 @@ from mdwx.publish.routing import Route, account_options, by_account, routes
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
-    from mdwx.build import Prepared
     from mdwx.post_report import PostReport
+    from mdwx.prepare import Prepared
     from mdwx.source.posts import Post as SitePost
 
 
@@ -27,11 +27,11 @@ def prepare_routed(post: SitePost, options: Options, *, enforce_size: bool = Tru
     """``post`` prepared and checked for every route it takes; the first route's :class:`Prepared`.
 
     A post the call skips (it is for other accounts than ``options.account``) is prepared
-    with the site's config only (:func:`mdwx.build.prepare`).
+    with the site's config only (:func:`mdwx.prepare.prepare`).
 
     Raises the first :class:`MdwxError` found (see :func:`gate_routes`).
     """
-    from mdwx.build import prepare
+    from mdwx.prepare import prepare
 
     taken = [route for route in routes(post, options) if route.skipped is None]
     if not taken:
@@ -71,7 +71,7 @@ def gate_routes(
     account's own limits or backend names the account (``account 'news': …``).
     :class:`ConfigError` (the site's config) is raised as it is.
     """
-    from mdwx.build import prepare
+    from mdwx.prepare import prepare
     from mdwx.publish.backends import backend_name
     from mdwx.publish.rules import apply_rules
 
@@ -104,7 +104,7 @@ def _every_problem(route: Route, enforce_size: bool) -> MdwxError:
 
     It carries every problem of the post (its files and body too), not only its keys'.
     """
-    from mdwx.build import prepare
+    from mdwx.prepare import prepare
 
     assert route.error is not None
     try:

@@ -28,7 +28,7 @@ from mdwx.errors import MdwxError
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.routing import Route
     from mdwx.publish.state.store import State
 
@@ -114,7 +114,7 @@ async def check_plan(
 
 
 def _is_prepared(verdict: object) -> bool:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
 
     return isinstance(verdict, Prepared)
 

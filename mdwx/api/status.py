@@ -126,7 +126,7 @@ class _Facts:
         self.articles: dict[Path, Article | None] = {}
 
     def article(self, post: SitePost) -> Article | None:
-        from mdwx.build import read_post
+        from mdwx.source.reading import read_post
 
         if post.path not in self.articles:
             try:

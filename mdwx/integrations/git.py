@@ -218,8 +218,8 @@ def referenced_files(post: object) -> set[Path]:
     A post that does not read or render references nothing here (publishing it reports why).
     """
     from mdwx.assets.local import resolve_local
-    from mdwx.build import read_post
     from mdwx.render import render_article
+    from mdwx.source.reading import read_post
 
     try:
         article = read_post(post)  # type: ignore[arg-type]

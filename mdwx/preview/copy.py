@@ -26,8 +26,8 @@ from mdwx.preview.snapshot import VIDEO_IFRAME, Snapshot
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
-    from mdwx.build import Prepared
     from mdwx.config import SiteConfig
+    from mdwx.prepare import Prepared
     from mdwx.publish.connection import Connection
     from mdwx.publish.state.store import State
 

@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 
 from mdwx.api.routed import prepare_routed
 from mdwx.api.types import Options
-from mdwx.build import Prepared, previewable
+from mdwx.build import previewable
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import MdwxError, one_line
+from mdwx.prepare import Prepared
 from mdwx.urls import is_local
 
 if TYPE_CHECKING:

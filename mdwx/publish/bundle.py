@@ -36,7 +36,7 @@ from mdwx.publish.plan import (
 from mdwx.publish.results import PostResult
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.marker import Mark
     from mdwx.publish.resolve import LoadedAsset, Resolved
     from mdwx.source.posts import Post

@@ -19,7 +19,7 @@ from mdwx.errors import MdwxError
 from mdwx.source.bundle_keys import UNNUMBERED
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
 
 #: Articles one WeChat message (one draft) holds: a 头条 and up to 7 次条.
 MAX_ARTICLES = 8

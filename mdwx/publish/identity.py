@@ -50,8 +50,8 @@ def fingerprint(post: Post, *, post_id: str = "", slug: str = "") -> Fingerprint
 
 def article_fingerprint(post: Post, article: object | None = None) -> Fingerprint:
     """The fingerprint with the front matter read (a post that does not parse: content only)."""
-    from mdwx.build import read_post
     from mdwx.errors import MdwxError
+    from mdwx.source.reading import read_post
 
     if article is None:
         try:

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mdwx.build import Prepared, prepare
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError, PublishError
 from mdwx.files.used_files import noting
+from mdwx.prepare import Prepared, prepare
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
 from mdwx.publish.bundle import BundleSteps
 from mdwx.publish.identity import Found, article_fingerprint, find_article

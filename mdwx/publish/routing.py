@@ -78,9 +78,9 @@ def routes(
     The post's front matter is read here; with ``strict`` a post that cannot be read gets a
     route carrying the error, else it is routed as if it listed no account. Raises
     :class:`ConfigError` for an ``options.account`` the site does not define. ``article``: the
-    post already read (:func:`mdwx.build.read_post`), so it is not read again.
+    post already read (:func:`mdwx.source.reading.read_post`), so it is not read again.
     """
-    from mdwx.build import read_post
+    from mdwx.source.reading import read_post
 
     chosen = named_account(post, options.account) if options.account else None
     try:

@@ -20,7 +20,7 @@ from mdwx.document import AssetKind
 from mdwx.urls import is_remote
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.backends import Rules
 
 #: Remote references that are fetched (videos are local files; formulas are made here).

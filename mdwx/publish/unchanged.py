@@ -37,8 +37,8 @@ from mdwx.errors import Diagnostic, MdwxError, Severity
 from mdwx.files.used_files import UsedFiles, stat_signature
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
     from mdwx.config import SiteConfig
+    from mdwx.prepare import Prepared
     from mdwx.publish.results import PostResult
     from mdwx.publish.routing import Route
     from mdwx.publish.run_options import RunOptions

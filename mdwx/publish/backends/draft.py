@@ -26,7 +26,7 @@ from mdwx.publish.review import Progress
 from mdwx.publish.state.schema import ArticleStatus
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.marker import Mark, Marked
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.state.store import ArticleRecord

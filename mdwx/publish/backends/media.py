@@ -18,7 +18,7 @@ from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD
 from mdwx.publish.review import STATUS_BY_TEXT, Progress
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.marker import Mark, Marked
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.state.store import ArticleRecord

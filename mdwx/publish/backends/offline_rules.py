@@ -15,7 +15,7 @@ from mdwx.config import SiteConfig
 from mdwx.errors import PublishError
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.source.model import Article
 
 #: Cover crops → the shape (width : height) each must have.
@@ -61,7 +61,7 @@ class DraftRules:
 
     def check(self, prepared: Prepared) -> None:
         """The draft API's limits ([draft] in mdwx.toml; an image post's text and pictures
-        were checked by :func:`mdwx.build.prepare`); raises :class:`mdwx.errors.ArticleError`
+        were checked by :func:`mdwx.prepare.prepare`); raises :class:`mdwx.errors.ArticleError`
         at the file's line."""
         from mdwx.errors import ArticleError
 
