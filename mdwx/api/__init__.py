@@ -8,7 +8,8 @@ called inside one (``await`` the :mod:`mdwx.api.aio` function there). ``check`` 
 never need a loop.
 
 Posts are paths (files, or folders of posts) or in-memory :class:`Post` values; everything
-else is one :class:`Options`. Nothing is printed: progress goes to ``Options.events``, and
+else is one :class:`Options` (the same class as :class:`RunOptions`, the value the publish
+stage runs with: ``Options`` is its name here). Nothing is printed: progress goes to ``Options.events``, and
 every result is a dataclass whose ``to_json()`` is what the command line prints with
 ``--json``. A minimal plugin::
 
@@ -44,6 +45,7 @@ from mdwx.api.types import (
     Options,
     Post,
     PublishReport,
+    RunOptions,
     SandboxInfo,
     StatusReport,
     StatusRow,
@@ -88,6 +90,7 @@ __all__ = [
     "PublishError",
     "PublishReport",
     "RenderError",
+    "RunOptions",
     "RunningLoopError",
     "SandboxInfo",
     "Source",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Container
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -316,27 +317,15 @@ async def _publish_to(
     account's appid is noted (by account name, "" for the call's credentials).
     """
     from mdwx.publish.publisher import Publisher
-    from mdwx.publish.results import PublishOptions
 
     config = posts[0].config
     poll = options.poll_interval or (SANDBOX_POLL if options.sandbox else None)
-    run = PublishOptions(
-        draft=options.draft,
+    run = replace(  # the sandbox waits for its review, with its short polls
+        options,
         wait=options.wait or options.sandbox,
-        dry_run=options.dry_run,
-        force=options.force,
-        concurrency=options.concurrency,
-        wait_timeout=options.wait_timeout,
-        lock_timeout=options.lock_timeout,
-        fetch_transport=options.fetch_transport,
-        backend=options.backend,
-        now=options.now,
-        due=options.due,
+        poll_interval=poll,
+        video_poll_interval=poll if options.sandbox else options.video_poll_interval,
     )
-    if poll:
-        run.poll_interval = poll
-        if options.sandbox:
-            run.video_poll_interval = poll
     name = account.name if account else None
     async with connect(config, options, need_client=not options.dry_run, account=name) as conn:
         publisher = Publisher(conn.client, state, conn.appid, run, options.events)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,7 +151,6 @@ async def drafted(
     """
     from mdwx.publish.connection import SANDBOX_POLL, connect, open_state
     from mdwx.publish.publisher import Publisher
-    from mdwx.publish.results import PublishOptions
     from mdwx.publish.routing import account_options
 
     name, taken, ready = await gated(paths, options, verb)
@@ -161,16 +160,17 @@ async def drafted(
     with open_state(posts, notes) as state:
         acc = account_options(options, account, need_client=True)
         async with connect(posts[0].config, acc, need_client=True, account=name) as conn:
-            run = PublishOptions(
+            sandbox_poll = SANDBOX_POLL if options.sandbox else None
+            run = replace(  # a draft to send: uploaded now, never submitted nor waited for
+                options,
                 draft=True,
-                concurrency=options.concurrency,
-                backend=options.backend,
-                fetch_transport=options.fetch_transport,
-                now=options.now,
-                lock_timeout=options.lock_timeout,
+                wait=False,
+                dry_run=False,
+                force=False,
+                due=False,
+                poll_interval=sandbox_poll,
+                video_poll_interval=sandbox_poll,
             )
-            if options.sandbox:
-                run.poll_interval = run.video_poll_interval = SANDBOX_POLL
             publisher = Publisher(conn.client, state, conn.appid, run, options.events)
             publisher.ready.update(
                 {item.post.path: p for item, p in zip(taken, ready, strict=True)}

@@ -20,7 +20,7 @@ by the state (``submissions``) per AppID; the draft API documents no cap.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -210,17 +210,8 @@ async def _plans_submit(
 ) -> int:
     """1 when the dry run's plan for the route submits (its assets loaded, nothing sent)."""
     from mdwx.publish.publisher import Publisher
-    from mdwx.publish.results import PublishOptions
 
-    run = PublishOptions(
-        draft=options.draft,
-        dry_run=True,
-        force=options.force,
-        backend=options.backend,
-        fetch_transport=options.fetch_transport,
-        now=options.now,
-        due=options.due,
-    )
+    run = replace(options, dry_run=True, wait=False)
     publisher = Publisher(None, state, appid, run)
     publisher.ready[item.post.path] = prepared
     result = await publisher.publish(item.post, follow=False)

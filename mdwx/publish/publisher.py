@@ -46,9 +46,10 @@ from mdwx.publish.plan import (
     submitted_change,
 )
 from mdwx.publish.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
-from mdwx.publish.results import Events, PostResult, PublishOptions
+from mdwx.publish.results import Events, PostResult
 from mdwx.publish.review import follow_review
 from mdwx.publish.rules import apply_rules
+from mdwx.publish.run_options import RunOptions
 from mdwx.publish.state.post_inputs import PostInputs
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.publish.submission import SubmitSteps
@@ -61,7 +62,7 @@ __all__ = [
     "Events",
     "PostResult",
     "PublishError",
-    "PublishOptions",
+    "RunOptions",
     "Publisher",
     "follow_review",
     "payload_hash",
@@ -77,7 +78,7 @@ class Publisher(BundleSteps, SubmitSteps):
         client: Any,
         state: State,
         appid: str,
-        options: PublishOptions,
+        options: RunOptions,
         events: Events | None = None,
     ) -> None:
         self.client = client
@@ -387,7 +388,7 @@ class Publisher(BundleSteps, SubmitSteps):
         return self._find(post, article)
 
     def _now(self) -> dt.datetime:
-        """The run's clock (``PublishOptions.now``, else the system's), as an aware datetime."""
+        """The run's clock (``RunOptions.now``, else the system's), as an aware datetime."""
         now = self.options.now() if self.options.now else dt.datetime.now(dt.timezone.utc)
         if now.tzinfo is None or now.utcoffset() is None:
             raise ConfigError("the clock (Options.now) must return an aware datetime (with a zone)")

@@ -23,7 +23,12 @@ if TYPE_CHECKING:  # the pipeline's modules load on first call, so `import mdwx.
     from mdwx.publish.results import Events
     from mdwx.wechat.token import TokenCache
 
-__all__ = ["AccountCredentials", "Credentials", "Post", "RunOptions"]
+__all__ = ["FIRST_POLL", "AccountCredentials", "Credentials", "Post", "RunOptions"]
+
+#: The first pause (seconds) between review queries when :attr:`RunOptions.poll_interval` is
+#: None, growing by half each time (to 30 s): a fast review (the sandbox's 0.5 s) is seen at
+#: once, a slow one costs a dozen queries an hour.
+FIRST_POLL = 0.25
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,12 @@ class RunOptions:
 
     Output: ``events`` receives progress (uploads, video bytes), nothing is printed;
     ``out_dir`` is where ``build`` writes ``<slug>/content.html`` and ``preview.html``.
+
+    One value from the call to the publisher: the library's facade lays the call's defaults
+    over it (``wait`` in the sandbox, its short polls) with :func:`dataclasses.replace`, and
+    :class:`~mdwx.publish.publisher.Publisher` reads the same fields. ``video_poll_interval``
+    is the first pause between checks of an uploaded video (None: the site's ``[video]
+    poll_interval``).
     """
 
     draft: bool = False
@@ -182,6 +193,7 @@ class RunOptions:
     out_dir: Path = Path("_site")
     wait_timeout: float = 900.0
     poll_interval: float | None = None
+    video_poll_interval: float | None = None
     concurrency: int | None = None
     lock_timeout: float = 600.0
     status_timeout: float = 3.0

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mdwx.errors import PublishError
 from mdwx.publish.review import Progress, follow
+from mdwx.publish.run_options import FIRST_POLL, RunOptions
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
 
@@ -28,7 +29,7 @@ class SubmitSteps:
 
     state: State
     appid: str
-    options: Any
+    options: RunOptions
     backend: Backend | None
 
     @contextlib.asynccontextmanager
@@ -126,7 +127,9 @@ class SubmitSteps:
             return await backend.progress(record)
 
         progress = await follow(
-            poll, timeout=self.options.wait_timeout, interval=self.options.poll_interval
+            poll,
+            timeout=self.options.wait_timeout,
+            interval=self.options.poll_interval or FIRST_POLL,
         )
         if progress.status != "submitted":
             self.state.record_status(
