@@ -20,6 +20,7 @@ from mdwx.document import Asset
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.post_report import PostReport  # re-exported: mdwx.build.PostReport is the API's
 from mdwx.prepare import Prepared, prepare
+from mdwx.source.article import EmptyPost
 from mdwx.source.posts import Post
 
 _VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*data-mpvid="([^"]+)"[^>]*></iframe>')
@@ -65,8 +66,6 @@ def _skipped(report: PostReport, error: MdwxError) -> bool:
 
     A stub (:class:`~mdwx.source.article.EmptyPost`) is skipped, not failed.
     """
-    from mdwx.source.article import EmptyPost
-
     if isinstance(error, EmptyPost):
         report.diagnostics.append(
             Diagnostic(error.message, error.path, error.line, code=error.code)

@@ -26,6 +26,10 @@ from mdwx.errors import (
     in_file_order,
     raise_all,
 )
+from mdwx.files.reader import read_config_text
+from mdwx.markdown.syntax import block_parser
+from mdwx.source.article import EmptyPost, empty_body_error
+from mdwx.source.generators import site_for
 from mdwx.source.model import Article
 from mdwx.source.posts import Post
 from mdwx.source.reading import read_post_found
@@ -199,9 +203,6 @@ def _nothing_shown(article: Article, post: Post) -> ArticleError:
     As for an empty post: an error to collect, or on a generator's site a stub page, raised
     (:class:`~mdwx.source.article.EmptyPost`) and skipped with a warning.
     """
-    from mdwx.source.article import EmptyPost, empty_body_error
-    from mdwx.source.generators import site_for
-
     error = empty_body_error(
         "nothing in the body is shown in WeChat (raw HTML such as <iframe> or <script> is removed)",
         article.path,
@@ -219,8 +220,6 @@ def _only_raw_html(body: str) -> bool:
 
     Such a body shows as nothing once WeChat removes its elements.
     """
-    from mdwx.markdown.syntax import block_parser
-
     blocks = [
         t for t in block_parser().parse(body) if t.level <= 1 and t.type in ("html_block", "inline")
     ]
@@ -242,7 +241,6 @@ def _at_theme_setting(exc: ConfigError, post: Post) -> ConfigError:
     """
     where = post.config.config_path or post.config.root / "mdwx.toml"
     line = setting_line(where, "theme") if where.is_file() else None
-    from mdwx.files.reader import read_config_text
 
     if line is not None and post.config.theme in read_config_text(where).splitlines()[line - 1]:
         return exc.at(where, line)

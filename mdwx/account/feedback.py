@@ -20,6 +20,7 @@ from mdwx.account.session import open_account
 from mdwx.account.types import CommentRow, CommentsReport, StatsReport, StatsRow
 from mdwx.errors import MdwxError
 from mdwx.publish.run_options import RunOptions
+from mdwx.publish.sources import site_posts
 from mdwx.wechat.reach_models import Analytics
 
 COMMENT_ACTIONS = ("list", "open", "close", "reply", "elect", "unelect", "delete", "unreply")
@@ -50,8 +51,6 @@ async def comments(
     Raises :class:`NoMessageError` when mdwx has no msg_data_id for the post,
     :class:`~mdwx.wechat.errors.PermissionDenied` for 48001 and 88000 (with the fix).
     """
-    from mdwx.publish.sources import site_posts
-
     if action not in COMMENT_ACTIONS:
         raise ValueError(f"action is one of {COMMENT_ACTIONS}")
     options = options or RunOptions()
@@ -191,7 +190,5 @@ async def stats(
 
 
 def _wanted(posts: list[Path], options: RunOptions, by_message: dict[str, str]) -> set[str]:
-    from mdwx.publish.sources import site_posts
-
     paths = {p.relative for p in site_posts(posts, options, need_path="show its figures")}
     return {msg for msg, path in by_message.items() if path in paths}

@@ -27,6 +27,7 @@ from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import MaterialRow, MaterialsReport
 from mdwx.publish.run_options import RunOptions
 from mdwx.publish.state.schema import UploadRecord
+from mdwx.wechat.errors import WeChatError
 from mdwx.wechat.reach_models import MATERIAL_CAPS
 
 
@@ -109,8 +110,6 @@ async def _materials(
 
 async def account_usage(session: AccountSession, uploads: list[UploadRecord]) -> Usage:
     """Who uses each upload: every draft and published article of the account, read in full."""
-    from mdwx.wechat.errors import WeChatError
-
     live_media = [
         a for a in session.state.known_articles(session.appid) if a.backend == "media" and a.live
     ]

@@ -9,12 +9,18 @@ in-process emulator, as ``publish --sandbox`` does, so a command sees what it pu
 from __future__ import annotations
 
 import contextlib
+import difflib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mdwx.errors import ConfigError
+from mdwx.publish.connection import connect
+from mdwx.publish.routing import account_config, account_options
 from mdwx.publish.run_options import RunOptions
+from mdwx.publish.state.store import State
+from mdwx.source.site import load_config
 
 if TYPE_CHECKING:
     from mdwx.config import SiteConfig
@@ -40,9 +46,6 @@ class AccountSession:
 def site_config(folder: Path, options: RunOptions) -> tuple[SiteConfig, RunOptions]:
     """The site's config as ``options`` sees it (account, state file, api_base overrides) and
     the options with that account's credentials. Raises ConfigError for an unknown account."""
-    from mdwx.publish.routing import account_config, account_options
-    from mdwx.source.site import load_config
-
     config = load_config(folder)
     changes: dict[str, Any] = {}
     if options.state_path is not None:
@@ -68,9 +71,6 @@ async def open_account(
     Raises :class:`~mdwx.errors.ConfigError` (no credentials while ``need_client``, an
     unknown account) and :class:`~mdwx.errors.StateError` (an unusable state database).
     """
-    from mdwx.publish.connection import connect
-    from mdwx.publish.state.store import State
-
     options = options or RunOptions()
     config, options = site_config(folder, options)
     if (
@@ -100,10 +100,6 @@ async def open_account(
 
 
 def _named(config: SiteConfig, name: str) -> Any:
-    import difflib
-
-    from mdwx.errors import ConfigError
-
     account = config.accounts.get(name)
     if account is None:
         known = ", ".join(sorted(config.accounts)) or "none"

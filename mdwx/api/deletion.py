@@ -18,9 +18,13 @@ from typing import TYPE_CHECKING, overload
 
 from mdwx.api.types import ConfirmDelete, DeleteResult, DeleteTarget, Options
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.backends import backend_name, make_backend
 from mdwx.publish.connection import connect, open_state, state_appid
+from mdwx.publish.identity import article_fingerprint, find_article
 from mdwx.publish.routing import account_options, named_account, on_account, routes
+from mdwx.publish.sources import site_posts
 from mdwx.publish.state.store import State
+from mdwx.source.reading import read_post
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
@@ -68,8 +72,6 @@ async def delete(
     article for the post, :class:`~mdwx.errors.ConfigError` for missing credentials, and
     WeChat's own errors (:class:`~mdwx.wechat.errors.WeChatError`) when it refuses.
     """
-    from mdwx.publish.sources import site_posts
-
     options = options or Options()
     one_post(post)
     posts = site_posts(post, options, need_path="delete")
@@ -112,8 +114,6 @@ async def delete_all(
     (False: nothing is deleted, every result has ``deleted=False``), before anything is
     sent. One result per article, in order. Raises as :func:`delete` does.
     """
-    from mdwx.publish.sources import site_posts
-
     options = options or Options()
     plans = []
     for post in site_posts(posts, options, need_path="delete"):
@@ -195,9 +195,6 @@ def _plan(
 
     ``missing_ok``: None when mdwx recorded no article for the post, instead of MdwxError.
     """
-    from mdwx.publish.backends import backend_name
-    from mdwx.publish.identity import article_fingerprint, find_article
-
     options = account_options(options, account, need_client=False)
     notes: list[str] = []
     appid = state_appid(options, target_post.config, account.name if account else None)
@@ -248,8 +245,6 @@ def _plan(
 
 async def _send(planned: _Planned, options: Options, index: int) -> None:
     """Delete the planned article (``options`` with its account's credentials) and record it."""
-    from mdwx.publish.backends import make_backend
-
     post, target = planned.post, planned.target
     async with connect(
         post.config, options, account=planned.account.name if planned.account else None
@@ -279,8 +274,6 @@ def _delete_route(post: SitePost, options: Options) -> tuple[SitePost, Account |
     ``options.account``, else the one account its front matter lists. Raises
     :class:`MdwxError` when it lists several.
     """
-    from mdwx.source.reading import read_post
-
     if options.account:
         account = named_account(post, options.account)
         return on_account(post, account, options), account

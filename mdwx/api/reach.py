@@ -16,7 +16,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
+from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.connection import SANDBOX_POLL, by_site, connect, open_state
+from mdwx.publish.mass import (
+    PREVIEW_DAILY_LIMIT,
+    PREVIEW_WARN_MARGIN,
+    Recipient,
+    parse_recipient,
+    previews_left,
+)
+from mdwx.publish.plan import UPDATE, UPLOAD
+from mdwx.publish.publisher import Publisher
+from mdwx.publish.routing import account_options, routes
+from mdwx.publish.sources import site_posts
+from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
@@ -98,12 +113,6 @@ async def gated(
 
     Every offline check and every credential is settled here. Raises the first problem found.
     """
-    from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
-    from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
-    from mdwx.publish.connection import by_site
-    from mdwx.publish.routing import routes
-    from mdwx.publish.sources import site_posts
-
     site = with_bundle_siblings(site_posts(paths, options, need_path=verb), options)
     if len(by_site(site)) > 1:
         raise ConfigError(f"{verb} takes the posts of one site at a time")
@@ -149,10 +158,6 @@ async def drafted(
     of a send learns it was sent). Raises the first post's error (nothing more is sent once
     one fails), :class:`ConfigError` for the site or the credentials.
     """
-    from mdwx.publish.connection import SANDBOX_POLL, connect, open_state
-    from mdwx.publish.publisher import Publisher
-    from mdwx.publish.routing import account_options
-
     name, taken, ready = await gated(paths, options, verb)
     account = taken[0].account
     posts = [item.post for item in taken]
@@ -242,8 +247,6 @@ def preview_recipient(
     The account's ``preview_to`` wins over the site's. Raises :class:`ConfigError` when
     none is set.
     """
-    from mdwx.publish.mass import Recipient, parse_recipient
-
     if wxname and openid:
         raise ConfigError("give --phone or --openid, not both")
     if wxname:
@@ -271,10 +274,6 @@ async def phone_preview(
     error, or the :class:`~mdwx.wechat.errors.WeChatError` of the call (43004 not a
     follower, 45009 the day's previews used up, 48001 an unverified account).
     """
-    from mdwx.publish.mass import PREVIEW_DAILY_LIMIT, PREVIEW_WARN_MARGIN, previews_left
-    from mdwx.publish.plan import UPDATE, UPLOAD
-    from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError
-
     async with drafted([path], options, verb="preview") as done:
         who = preview_recipient(done.config, done.account, wxname=wxname, openid=openid)
         reserved = done.state.reserve_preview(done.appid, PREVIEW_DAILY_LIMIT)

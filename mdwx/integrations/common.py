@@ -17,6 +17,7 @@ from typing import Any
 
 from mdwx import api
 from mdwx.diagnostics import Diagnostic, summaries
+from mdwx.environment import options_from_env
 from mdwx.errors import MdwxError
 
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
@@ -71,8 +72,6 @@ def matches(relative: str, patterns: Iterable[str]) -> bool:
 
 def options(**changes: Any) -> api.Options:
     """The API options for a plugin run: credentials and overrides from the environment."""
-    from mdwx.environment import options_from_env
-
     return options_from_env(**changes)
 
 

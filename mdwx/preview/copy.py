@@ -20,9 +20,12 @@ import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mdwx.api.types import Options
 from mdwx.document import AssetKind
 from mdwx.errors import MdwxError, one_line
-from mdwx.preview.snapshot import VIDEO_IFRAME, Snapshot
+from mdwx.preview.snapshot import VIDEO_IFRAME, Snapshot, data_uri
+from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader
+from mdwx.publish.sources import with_overrides
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
@@ -61,8 +64,6 @@ class CopyMaker:
     """
 
     def __init__(self, options: Options | None = None) -> None:
-        from mdwx.api.types import Options
-
         self.options = options or Options()
         self._stack = contextlib.AsyncExitStack()
         self._conn: Connection | None = None
@@ -108,9 +109,6 @@ class CopyMaker:
             return self._conn, self._state
 
     async def _upload(self, prepared: Prepared) -> Copied:
-        from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader
-        from mdwx.publish.sources import with_overrides
-
         config = with_overrides(prepared.post, self.options).config
         article = prepared.article
         conn, state = await self._open(config)
@@ -144,10 +142,6 @@ class CopyMaker:
 async def local_copy(prepared: Prepared, options: Options) -> Copied:
     """The copy without credentials: every picture publish would upload, normalised as it
     would be and inlined as a ``data:`` URI. Raises :class:`MdwxError` for a bad picture."""
-    from mdwx.preview.snapshot import data_uri
-    from mdwx.publish.resolve import AssetLoader
-    from mdwx.publish.sources import with_overrides
-
     config = with_overrides(prepared.post, options).config
     loader = AssetLoader(config, None, "", fetch_transport=options.fetch_transport)
     pictures = [

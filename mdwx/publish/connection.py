@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 from mdwx.config import check_api_base
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.files.reader import read_config_text
+from mdwx.publish.identity import adopt_hidden_states
 from mdwx.publish.run_options import Credentials, RunOptions
 from mdwx.publish.state.store import State
 from mdwx.source.posts import Post as SitePost
+from mdwx.wechat import MemoryTokenCache, WeChatClient
 
 if TYPE_CHECKING:
     from mdwx.config import SiteConfig
@@ -80,8 +82,6 @@ async def connect(
     sandbox stopped, on leaving. ``account`` names the ``[accounts.NAME]`` connected for
     (the in-process sandbox then emulates that account apart from the others). Raises :class:`ConfigError` for missing credentials.
     """
-    from mdwx.wechat import MemoryTokenCache, WeChatClient
-
     if options.sandbox:
         from mdwx.sandbox import SandboxServer, SandboxSettings
 
@@ -184,8 +184,6 @@ def open_state(posts: Sequence[SitePost], notes: list[str]) -> State:
 
     Raises :class:`~mdwx.errors.StateError` for a locked, corrupt or newer database.
     """
-    from mdwx.publish.identity import adopt_hidden_states
-
     state = State.open(posts[0].config.state_path)
     try:
         notes += adopt_hidden_states(state, posts)

@@ -10,12 +10,14 @@ State, daily submission counts and access tokens are keyed by AppID, so by accou
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.run_options import Credentials, RunOptions
+from mdwx.source.reading import read_post
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
@@ -46,8 +48,6 @@ class Route:
 
 def named_account(post: SitePost, name: str) -> Account:
     """The site's ``[accounts.NAME]``; raises :class:`ConfigError` when it has none of that name."""
-    import difflib
-
     account = post.config.accounts.get(name)
     if account is None:
         known = ", ".join(sorted(post.config.accounts)) or "none"
@@ -80,8 +80,6 @@ def routes(
     :class:`ConfigError` for an ``options.account`` the site does not define. ``article``: the
     post already read (:func:`mdwx.source.reading.read_post`), so it is not read again.
     """
-    from mdwx.source.reading import read_post
-
     chosen = named_account(post, options.account) if options.account else None
     try:
         listed = (article or read_post(post)).accounts

@@ -16,6 +16,7 @@ from mdwx.publish.review import Progress, follow
 from mdwx.publish.run_options import FIRST_POLL, RunOptions
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
+from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown, WeChatError
 
 if TYPE_CHECKING:
     from mdwx.publish.backends import Backend
@@ -39,8 +40,6 @@ class SubmitSteps:
         When WeChat refused the call (a token, quota or content error), nothing was done, so
         the article's record goes back to what it was and the next run starts clean.
         """
-        from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown, WeChatError
-
         try:
             yield
         except (OutcomeUnknown, AlreadySubmitted):
@@ -74,8 +73,6 @@ class SubmitSteps:
         return self.state.article(self.appid, post.relative)
 
     async def _submit(self, post: Post, result: PostResult) -> None:
-        from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown
-
         assert self.backend is not None
         limit = self.backend.daily_submit_limit
         used = self.state.count_submissions_today(self.appid)

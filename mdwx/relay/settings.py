@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import platformdirs
 
 from mdwx.accounts import Account, parse_accounts
 from mdwx.config import DEFAULT_API_BASE
@@ -98,8 +99,6 @@ def is_loopback(url: str) -> bool:
 
 def default_config_path() -> Path:
     """``relay.toml`` in mdwx's per-user config folder (``~/.config/mdwx`` on Linux)."""
-    import platformdirs
-
     return Path(platformdirs.user_config_dir("mdwx")) / CONFIG_NAME
 
 

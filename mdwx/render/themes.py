@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import css_inline
+
 import mdwx
 from mdwx.errors import ConfigError
 from mdwx.render.theme_css import ThemeSource, resolve_variables, scan
@@ -208,8 +210,6 @@ def _theme_text(path: Path, folder: Path, root: Path | None) -> str:
 
 def code_colour(css: str) -> str | None:
     """The ``color`` the theme gives a code block, as the cascade decides (None: not a hex)."""
-    import css_inline
-
     probe = css_inline.inline_fragment(
         '<section class="mdwx"><section class="code"></section></section>',
         css,

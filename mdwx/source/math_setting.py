@@ -36,6 +36,8 @@ from typing import Any
 
 import yaml
 
+from mdwx.files.reader import consulted_text
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -191,8 +193,6 @@ def _plugin_math(kind: str, config: Path) -> bool:
 
 
 def _text(path: Path) -> str:
-    from mdwx.files.reader import consulted_text
-
     return consulted_text(path, limit=_MAX_CONFIG_BYTES) or ""  # capped, never a FIFO or device
 
 

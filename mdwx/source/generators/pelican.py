@@ -20,7 +20,7 @@ from typing import Any
 from mdwx.files.reader import consulted_text
 from mdwx.source.front_keys import KNOWN_KEYS
 from mdwx.source.generators.base import Generator, PostContext
-from mdwx.source.generators.text import Rewrite
+from mdwx.source.generators.text import Rewrite, each_prose
 
 SILENT = frozenset(
     {
@@ -155,7 +155,6 @@ def resolve_links(body: str, folder: Path, content: Path, urls: Callable[[str], 
     ``urls`` gives for the content file, kept as written when it knows none. Fenced code is
     left alone, as Pelican leaves it.
     """
-    from mdwx.source.generators.text import each_prose
 
     def resolve(line: str) -> str:
         return _LINK.sub(lambda m: m.group("lead") + _target(m, folder, content, urls), line)
