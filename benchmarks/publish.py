@@ -51,9 +51,7 @@ def run_publish(
 
     async def go(state: State) -> list:
         async with client:
-            return await Publisher(client, state, appid, RunOptions(**options)).publish_all(
-                posts
-            )
+            return await Publisher(client, state, appid, RunOptions(**options)).publish_all(posts)
 
     with State.open(posts[0].config.state_path) as state:
         results = asyncio.run(go(state))

@@ -14,8 +14,8 @@ from mdwx.diagnostics import Diagnostic
 from mdwx.errors import MdwxError
 from mdwx.post_report import PostReport
 from mdwx.prepare import Prepared, prepare
+from mdwx.source import reading
 from mdwx.source.posts import Post
-from mdwx.source.reading import read_post
 
 
 def build_posts(
@@ -54,7 +54,7 @@ def output_folders(posts: list[Post]) -> dict[Path, tuple[str, str | None]]:
     slugs: dict[Path, str] = {}
     for post in posts:
         try:
-            slugs[post.path] = read_post(post).slug
+            slugs[post.path] = reading.read_post(post).slug
         except MdwxError:
             continue
     relative = {post.path: post.relative for post in posts}

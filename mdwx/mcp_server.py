@@ -268,6 +268,7 @@ def create_server(tools: MdwxTools, *, allow_destructive: bool = False) -> MCPSe
 def _reporting(method: Any) -> Any:
     """``method`` with mdwx's errors turned into the tool error an agent reads: one line with
     the file and line, and the hint (no traceback)."""
+
     @functools.wraps(method)
     async def call(*args: Any, **kwargs: Any) -> Any:
         try:

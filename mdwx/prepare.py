@@ -41,8 +41,6 @@ if TYPE_CHECKING:
 _RAW_TAG = re.compile(r"<[A-Za-z]")
 
 
-
-
 @dataclass
 class Prepared:
     """A post read, rendered and verified offline: the input of build and publish."""

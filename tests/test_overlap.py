@@ -139,7 +139,9 @@ def test_status_reads_a_post_once_and_an_unchanged_one_not_at_all(
     reads: list[str] = []
     read_post = mdwx.source.reading.read_post
     monkeypatch.setattr(
-        mdwx.source.reading, "read_post", lambda post: reads.append(post.path.stem) or read_post(post)
+        mdwx.source.reading,
+        "read_post",
+        lambda post: reads.append(post.path.stem) or read_post(post),
     )
     first = api.status([site / "posts"], options)  # nothing published: each post read once
     assert [row.status for row in first.posts] == ["not published"] * 3

@@ -64,7 +64,11 @@ def site_config(folder: Path, options: RunOptions) -> tuple[SiteConfig, RunOptio
 
 @contextlib.asynccontextmanager
 async def open_account(
-    folder: Path, options: RunOptions | None = None, *, need_client: bool = True, **client_options: Any
+    folder: Path,
+    options: RunOptions | None = None,
+    *,
+    need_client: bool = True,
+    **client_options: Any,
 ) -> AsyncIterator[AccountSession]:
     """Open the account of the site at ``folder``; the state and the client close on leaving.
 

@@ -24,7 +24,7 @@ from mdwx.publish.identity import article_fingerprint, find_article
 from mdwx.publish.routing import account_options, named_account, on_account, routes
 from mdwx.publish.sources import site_posts
 from mdwx.publish.state.store import State
-from mdwx.source.reading import read_post
+from mdwx.source import reading
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
@@ -278,7 +278,7 @@ def _delete_route(post: SitePost, options: Options) -> tuple[SitePost, Account |
         account = named_account(post, options.account)
         return on_account(post, account, options), account
     try:
-        listed = read_post(post).accounts
+        listed = reading.read_post(post).accounts
     except MdwxError:
         listed = ()
     if len(listed) > 1:

@@ -30,7 +30,7 @@ from mdwx.publish.routing import Route, account_options, by_account
 from mdwx.publish.sources import site_posts
 from mdwx.publish.state.store import State
 from mdwx.publish.unchanged import UnchangedPosts
-from mdwx.source.reading import read_post
+from mdwx.source import reading
 from mdwx.wechat import RetryPolicy
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ class _Facts:
     def article(self, post: SitePost) -> Article | None:
         if post.path not in self.articles:
             try:
-                self.articles[post.path] = read_post(post)
+                self.articles[post.path] = reading.read_post(post)
             except MdwxError:
                 self.articles[post.path] = None
         return self.articles[post.path]

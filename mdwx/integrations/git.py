@@ -22,9 +22,9 @@ from pathlib import Path
 from mdwx.assets.local import resolve_local
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.render import render_article
+from mdwx.source import reading
 from mdwx.source.gate import collect_posts
 from mdwx.source.posts import POST_SUFFIXES
-from mdwx.source.reading import read_post
 
 GIT_TIMEOUT = 60.0  # seconds for one git command (a diff of a large repository)
 ZERO_SHA = frozenset({"0" * 40, "0" * 64})
@@ -219,7 +219,7 @@ def referenced_files(post: object) -> set[Path]:
     A post that does not read or render references nothing here (publishing it reports why).
     """
     try:
-        article = read_post(post)  # type: ignore[arg-type]
+        article = reading.read_post(post)  # type: ignore[arg-type]
         document = render_article(article, post.config)  # type: ignore[attr-defined]
     except MdwxError:
         return set()

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from mdwx.errors import MdwxError, StateError
 from mdwx.publish.state.store import ArticleRecord, State
+from mdwx.source import reading
 from mdwx.source.posts import Post
-from mdwx.source.reading import read_post
 
 ADOPTED_SUFFIX = ".adopted"
 
@@ -51,7 +51,7 @@ def article_fingerprint(post: Post, article: object | None = None) -> Fingerprin
     """The fingerprint with the front matter read (a post that does not parse: content only)."""
     if article is None:
         try:
-            article = read_post(post)
+            article = reading.read_post(post)
         except MdwxError:
             return fingerprint(post)
     return fingerprint(

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.run_options import Credentials, RunOptions
-from mdwx.source.reading import read_post
+from mdwx.source import reading
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
@@ -82,7 +82,7 @@ def routes(
     """
     chosen = named_account(post, options.account) if options.account else None
     try:
-        listed = (article or read_post(post)).accounts
+        listed = (article or reading.read_post(post)).accounts
     except ConfigError:
         raise
     except MdwxError as exc:
@@ -105,7 +105,9 @@ def routes(
     return [Route(on_account(post, account, options), account) for account in accounts]
 
 
-def account_options(options: RunOptions, account: Account | None, *, need_client: bool) -> RunOptions:
+def account_options(
+    options: RunOptions, account: Account | None, *, need_client: bool
+) -> RunOptions:
     """The call's options for ``account``: its credentials from ``options.accounts``.
 
     ``need_client``: the call will talk to WeChat, so missing credentials raise

@@ -23,7 +23,9 @@ Source = str | os.PathLike[str] | Post
 Sources = Source | Sequence[Source]
 
 
-def site_posts(posts: Sources, options: RunOptions, *, need_path: str | None = None) -> list[SitePost]:
+def site_posts(
+    posts: Sources, options: RunOptions, *, need_path: str | None = None
+) -> list[SitePost]:
     """The posts named by ``posts``, each with its site's config and the call's overrides.
 
     Folders expand to their posts; a path named twice counts once. ``need_path`` names the

@@ -1,7 +1,8 @@
 """Reading one post of the pipeline into its validated :class:`~mdwx.source.model.Article`.
 
 The gate's posts (:class:`~mdwx.source.posts.Post`) are read here by every stage that needs
-the article: prepare, routing, status, deletion and the git integration.
+the article: prepare, routing, status, deletion and the git integration. They call it as
+``reading.read_post``, looked up at each call, so a test can count the reads.
 """
 
 from __future__ import annotations
