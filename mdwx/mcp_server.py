@@ -38,13 +38,13 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import ToolAnnotations
 
-from mdwx import __version__
 from mdwx.api import Credentials, Options, aio, offline
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.mcp_account import AccountTools
 from mdwx.preview.phone_shot import find_chromium, phone_screenshot
 from mdwx.render.themes import description, theme_names
 from mdwx.source.site import find_site_root
+from mdwx.version import __version__
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer

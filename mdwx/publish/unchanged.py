@@ -34,7 +34,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import mdwx
 from mdwx.errors import Diagnostic, MdwxError, Severity
 from mdwx.files.reader import check_file
 from mdwx.files.used_files import UsedFiles, stat_signature
@@ -48,6 +47,7 @@ from mdwx.render.header_footer import read_template
 from mdwx.render.pipeline import article_theme
 from mdwx.render.themes import is_theme_path
 from mdwx.urls import is_remote
+from mdwx.version import PACKAGE_DIR, __version__
 
 if TYPE_CHECKING:
     from mdwx.config import SiteConfig
@@ -96,8 +96,8 @@ def code_digest() -> str:
     """mdwx's version and the name, size and modification time of every file it runs from."""
     from mdwx.render.themes import templates_dir
 
-    digest = hashlib.sha256(f"{FORMAT}\0{mdwx.__version__}\n{_library_versions()}\n".encode())
-    for folder in dict.fromkeys([Path(mdwx.__file__).parent, templates_dir()]):
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\n{_library_versions()}\n".encode())
+    for folder in dict.fromkeys([PACKAGE_DIR, templates_dir()]):
         for path in sorted(folder.rglob("*")):
             if "__pycache__" in path.parts or not path.is_file():
                 continue

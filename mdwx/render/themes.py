@@ -23,9 +23,9 @@ from pathlib import Path
 
 import css_inline
 
-import mdwx
 from mdwx.errors import ConfigError
 from mdwx.render.theme_css import ThemeSource, resolve_variables, scan
+from mdwx.version import PACKAGE_DIR
 
 _STYLE_COMMENT = re.compile(r"mdwx:\s*pygments-style\s*=\s*([\w-]+)")
 _CODE_COLOUR = re.compile(
@@ -50,9 +50,8 @@ class Theme:
 
 def templates_dir() -> Path:
     """The installed ``mdwx/templates`` (wheel) or the source tree's ``templates/``."""
-    package = Path(mdwx.__file__).parent
-    installed = package / "templates"
-    return installed if installed.is_dir() else package.parent / "templates"
+    installed = PACKAGE_DIR / "templates"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
 def theme_names() -> list[str]:
