@@ -31,10 +31,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from mdwx.config import load_config  # noqa: E402
 from mdwx.errors import MdwxError  # noqa: E402
 from mdwx.render import render_article  # noqa: E402
 from mdwx.source.article import read_article  # noqa: E402
+from mdwx.source.site import load_config  # noqa: E402
 
 REAL_CORPUS = REPO.parent / "shared" / "bench" / "corpus"
 SAMPLE_POSTS = REPO / "sample-site" / "posts"

@@ -5,7 +5,7 @@ Each input repeats one pattern up to ``[limits] markdown_bytes`` (default 2,000,
 subprocess, so the figures are CPU seconds and the peak resident memory of that render
 alone. Baselines, in the same run: mdwx rendering a plain-prose post of the same size
 (the ``x prose`` column divides by it) and bare markdown-it-py (commonmark preset, no
-plugins) on that prose. Before the guards of ``mdwx/render/bounded.py`` a million ``<``
+plugins) on that prose. Before the guards of ``mdwx/markdown/bounded.py`` a million ``<``
 took 24 s and the time grew as the square of the size. Run from anywhere::
 
     python benchmarks/pathological.py [--bytes N] [--only PATTERN...]

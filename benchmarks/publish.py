@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from mdwx.publish.publisher import Publisher  # noqa: E402
-from mdwx.publish.results import PublishOptions  # noqa: E402
+from mdwx.publish.run_options import RunOptions  # noqa: E402
 from mdwx.publish.state.store import State  # noqa: E402
 from mdwx.sandbox import SandboxServer, SandboxSettings  # noqa: E402
 from mdwx.source.gate import collect_posts  # noqa: E402
@@ -51,9 +51,7 @@ def run_publish(
 
     async def go(state: State) -> list:
         async with client:
-            return await Publisher(client, state, appid, PublishOptions(**options)).publish_all(
-                posts
-            )
+            return await Publisher(client, state, appid, RunOptions(**options)).publish_all(posts)
 
     with State.open(posts[0].config.state_path) as state:
         results = asyncio.run(go(state))

@@ -54,11 +54,12 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 import corpus_gen  # noqa: E402
 
-from mdwx.config import SiteConfig, load_config  # noqa: E402
+from mdwx.config import SiteConfig  # noqa: E402
 from mdwx.errors import MdwxError  # noqa: E402
+from mdwx.markdown.syntax import use_syntax  # noqa: E402
 from mdwx.render import render_article, render_markdown  # noqa: E402
-from mdwx.render.syntax import use_syntax  # noqa: E402
 from mdwx.source.article import read_article  # noqa: E402
+from mdwx.source.site import load_config  # noqa: E402
 
 REAL_CORPUS = REPO.parent / "shared" / "bench" / "corpus"
 SAMPLE_POSTS = REPO / "sample-site" / "posts"
@@ -92,7 +93,7 @@ class SetResult:
 def bare_markdown_it() -> MarkdownIt:
     """markdown-it-py with the syntax (and options) mdwx's parser enables, rendering plain HTML.
 
-    Uses ``mdwx.render.syntax.use_syntax``, the same setup mdwx's own parser gets before
+    Uses ``mdwx.markdown.syntax.use_syntax``, the same setup mdwx's own parser gets before
     its render rules, so the ratio measures what the WeChat transforms cost.
     """
     md = use_syntax(MarkdownIt("commonmark", {"html": True}))
@@ -208,7 +209,7 @@ def startup(runs: int) -> dict[str, float | str]:
 
 
 # The bare side of the whole-process figure: markdown-it-py with the plugins of
-# ``mdwx.render.syntax.use_syntax`` (checked below), rendering every post of a folder.
+# ``mdwx.markdown.syntax.use_syntax`` (checked below), rendering every post of a folder.
 BARE_SCRIPT = """
 import sys
 from pathlib import Path
@@ -219,7 +220,7 @@ from mdit_py_plugins.container import container_plugin
 # mdwx's syntax plugins themselves (its CJK-friendly emphasis, autolinks, callout titles, image
 # spaces, TOC, linear-time guards): the same parser, rendering plain HTML. Their import (with
 # the mdwx modules they use) is counted here too.
-from mdwx.render.syntax import use_syntax
+from mdwx.markdown.syntax import use_syntax
 
 md = use_syntax(MarkdownIt("commonmark", {"html": True}))
 md.use(container_plugin, "callout")

@@ -41,7 +41,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sitegen import make_site  # noqa: E402
 
 from mdwx.publish.publisher import Publisher  # noqa: E402
-from mdwx.publish.results import PostResult, PublishOptions  # noqa: E402
+from mdwx.publish.results import PostResult  # noqa: E402
+from mdwx.publish.run_options import RunOptions  # noqa: E402
 from mdwx.publish.state.store import State  # noqa: E402
 from mdwx.sandbox import FAULT_KINDS, SandboxServer, SandboxSettings  # noqa: E402
 from mdwx.source.gate import collect_posts  # noqa: E402
@@ -145,7 +146,7 @@ def publish_once(
 
     async def go(state: State) -> list[PostResult]:
         async with client:
-            return await Publisher(client, state, sb.appid, PublishOptions()).publish_all(posts)
+            return await Publisher(client, state, sb.appid, RunOptions()).publish_all(posts)
 
     with State.open(posts[0].config.state_path) as state:
         return asyncio.run(go(state))

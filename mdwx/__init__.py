@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
+from mdwx.version import __version__ as __version__
 
 #: Names of mdwx.api that are modules of this package (mdwx.build, mdwx.publish).
 _MODULE_NAMES = frozenset({"build", "publish"})
@@ -32,6 +32,5 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     """The module's names and the lazily re-exported API."""
-    from mdwx.api import __all__ as api_names
-
+    api_names = importlib.import_module("mdwx.api").__all__  # lazily, as __getattr__ does
     return sorted({*globals(), "api", *(n for n in api_names if n not in _MODULE_NAMES)})

@@ -19,8 +19,8 @@ from mdwx.config_tables import (
     did_you_mean,
 )
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.files.reader import read_config_text
 from mdwx.settings.declare import declared, read_table, required, setting
-from mdwx.source.reader import read_config_text
 from mdwx.urls import http_url_problem, redact
 
 _ACCOUNT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")

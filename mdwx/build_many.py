@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from mdwx.build import Prepared, build_post, prepare, read_post
+from mdwx.build import build_post
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import MdwxError
 from mdwx.post_report import PostReport
+from mdwx.prepare import Prepared, prepare
+from mdwx.source import reading
 from mdwx.source.posts import Post
 
 
@@ -52,7 +54,7 @@ def output_folders(posts: list[Post]) -> dict[Path, tuple[str, str | None]]:
     slugs: dict[Path, str] = {}
     for post in posts:
         try:
-            slugs[post.path] = read_post(post).slug
+            slugs[post.path] = reading.read_post(post).slug
         except MdwxError:
             continue
     relative = {post.path: post.relative for post in posts}

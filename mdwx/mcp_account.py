@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mdwx import api
 from mdwx.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -46,8 +47,6 @@ class AccountTools:
         """What the account can do from here: credentials, the IP whitelist (40164 names the
         IP), each capability (48001 explained), the backend, the material library's fill
         level, the clock and the state, each check with its fix."""
-        from mdwx import api
-
         return await _off_loop(api.doctor, self.account_site(), self.options(account=account))
 
     async def account_list(
@@ -55,8 +54,6 @@ class AccountTools:
     ) -> dict[str, Any]:
         """What is in the account: drafts, published articles (发表记录) and the sends mdwx
         recorded, each joined with the post it came from. kinds: drafts, published, sent."""
-        from mdwx import api
-
         chosen = tuple(kinds or KINDS)
         unknown = sorted(set(chosen) - set(KINDS))
         if unknown:
@@ -68,15 +65,11 @@ class AccountTools:
     async def reconcile(self, account: str | None = None) -> dict[str, Any]:
         """Drafts and articles that look like mdwx's but are not in the state (a lost answer,
         another machine), with what `mdwx reconcile --yes` would do. Changes nothing."""
-        from mdwx import api
-
         return await _off_loop(api.reconcile, self.account_site(), self.options(account=account))
 
     async def materials(self, action: str = "count", account: str | None = None) -> dict[str, Any]:
         """The material library: action "count" (per type against the caps) or "list" (the
         images, mdwx's own marked, with the articles using each)."""
-        from mdwx import api
-
         if action not in ("count", "list"):
             raise ConfigError(
                 f"materials action must be count or list, not {action!r}",
@@ -92,8 +85,6 @@ class AccountTools:
         """The comments of one post's article: the message of its newest 群发 (else its
         submission) by the msg_data_id mdwx recorded, at the post's place in it; index
         (from 0) names another article of that message."""
-        from mdwx import api
-
         [post] = self.inside(path)
         if index is not None and not 0 <= index <= 7:
             raise ConfigError(f"index is an article of the message, 0 to 7, not {index}")
@@ -108,8 +99,6 @@ class AccountTools:
     ) -> dict[str, Any]:
         """Reads, shares, 在看, likes and comments per article published between since and
         until (YYYY-MM-DD; default the last seven days to yesterday), optionally for paths."""
-        from mdwx import api
-
         posts = [Path(p) for p in self.inside(paths)] if paths else None
         return await _off_loop(
             api.stats,
@@ -123,8 +112,6 @@ class AccountTools:
     async def prune(self, account: str | None = None) -> dict[str, Any]:
         """Delete the covers mdwx uploaded that no recorded article uses any more (never an
         image mdwx did not upload, nothing while some article cannot be seen). Not reversible."""
-        from mdwx import api
-
         return await _off_loop(
             api.materials,
             self.account_site(),

@@ -14,6 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mdwx.api.reach import phone_preview
+
 if TYPE_CHECKING:
     from mdwx.api import Options
 
@@ -44,8 +46,6 @@ class ReachTools:
         "to", "msg_id", "uploaded", "previews": {"used_today", "left_today"},
         "previews_left", "warnings"}.
         """
-        from mdwx.api.reach import phone_preview
-
         [post] = self.inside(path)
         report = await phone_preview(
             Path(post), self.options(account=account), wxname=phone or None, openid=openid

@@ -27,15 +27,26 @@ To add a tool (mass sending, for instance): write an ``async`` method of
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import ToolAnnotations
+
+from mdwx.api import Credentials, Options, aio, offline
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.mcp_account import AccountTools
 from mdwx.mcp_reach import ReachTools
+from mdwx.preview.phone_shot import find_chromium, phone_screenshot
+from mdwx.render.themes import description, theme_names
+from mdwx.source.site import find_site_root
+from mdwx.version import __version__
 
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
@@ -101,8 +112,6 @@ class MdwxTools(AccountTools, ReachTools):
         confines a post's reads to its root, so a root above would let it read outside.
         A folder's root bounds the roots of every post below it, so checking it suffices.
         """
-        from mdwx.config import find_site_root
-
         root = find_site_root(path)
         if root.is_relative_to(self.site):
             return root
@@ -114,8 +123,6 @@ class MdwxTools(AccountTools, ReachTools):
 
     def options(self, **changes: Any) -> Options:
         """The API options from the server's environment, as the command line reads them."""
-        from mdwx.api import Credentials, Options
-
         env = self.environ
         allowed = tuple(env.get("MDWX_ALLOW_API_BASE", "").replace(",", " ").split())
         state = env.get("MDWX_STATE")
@@ -136,8 +143,6 @@ class MdwxTools(AccountTools, ReachTools):
         WeChat's limits, content size, pictures.
 
         Returns {"ok", "posts": [{path, diagnostics…}]}."""
-        from mdwx.api import offline
-
         report = offline.check_sync(self.inside(paths), self.options(account=account))
         return {"ok": report.ok, **report.to_json()}
 
@@ -145,9 +150,6 @@ class MdwxTools(AccountTools, ReachTools):
         """Render posts offline to WeChat's exact content HTML and a phone-frame preview under
         .mdwx/mcp-build/<slug>/; with screenshot, also a phone-size PNG when Chromium is
         installed. Returns {"ok", "posts": [{path, outputs, screenshot…}]}."""
-        from mdwx.api import offline
-        from mdwx.preview.phone_shot import find_chromium
-
         report = offline.build_sync(
             self.inside(paths), self.options(out_dir=self.site / BUILD_FOLDER)
         )
@@ -166,15 +168,11 @@ class MdwxTools(AccountTools, ReachTools):
     ) -> dict[str, Any]:
         """What mdwx recorded for each post (per account) and WeChat's live status:
         draft, submitted, published, rejected… with the article's URL once published."""
-        from mdwx.api import aio
-
         report = await aio.status(self.inside(paths or ["."]), self.options(account=account))
         return report.to_json()
 
     async def themes(self) -> dict[str, Any]:
         """The built-in themes a post or the site can use (theme: NAME)."""
-        from mdwx.render.themes import description, theme_names
-
         return {
             "themes": [{"name": name, "description": description(name)} for name in theme_names()]
         }
@@ -196,8 +194,6 @@ class MdwxTools(AccountTools, ReachTools):
         steps without sending.
 
         Returns {"ok", "posts": [{path, media_id, status, url, error…}]}."""
-        from mdwx.api import aio
-
         options = self.options(
             draft=not submit, wait=wait, force=force, dry_run=dry_run, account=account
         )
@@ -211,8 +207,6 @@ class MdwxTools(AccountTools, ReachTools):
     ) -> dict[str, Any]:
         """Delete one post's article from WeChat (its current one, or the media_id given as
         article). Not reversible. Returns {"path", "media_id", "deleted", "already_deleted"}."""
-        from mdwx.api import aio
-
         [post] = self.inside(path)
         result = await aio.delete(post, self.options(account=account))
         return result.to_json()
@@ -237,10 +231,6 @@ DESTRUCTIVE_TOOLS = ("delete", "prune")
 
 
 async def _shot(page: Path, browser: str) -> str:
-    import asyncio
-
-    from mdwx.preview.phone_shot import phone_screenshot
-
     out = page.with_name("phone.png")
     return str(await asyncio.to_thread(phone_screenshot, page, out, browser=browser))
 
@@ -260,11 +250,6 @@ def tool_names(allow_destructive: bool) -> tuple[str, ...]:
 
 def create_server(tools: MdwxTools, *, allow_destructive: bool = False) -> MCPServer:
     """The MCP server exposing ``tools`` (the official SDK's :class:`MCPServer`)."""
-    from mcp.server.mcpserver import MCPServer
-    from mcp.types import ToolAnnotations
-
-    from mdwx import __version__
-
     server: MCPServer = MCPServer(
         SERVER_NAME, version=__version__, instructions=INSTRUCTIONS, log_level="WARNING"
     )
@@ -287,9 +272,6 @@ def create_server(tools: MdwxTools, *, allow_destructive: bool = False) -> MCPSe
 def _reporting(method: Any) -> Any:
     """``method`` with mdwx's errors turned into the tool error an agent reads: one line with
     the file and line, and the hint (no traceback)."""
-    import functools
-
-    from mcp.server.mcpserver.exceptions import ToolError
 
     @functools.wraps(method)
     async def call(*args: Any, **kwargs: Any) -> Any:

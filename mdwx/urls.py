@@ -8,6 +8,7 @@ fetched, what is decoded and what is read from the site. Prefixes are matched as
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 #: ``scheme:`` at the start of a URL (RFC 3986 section 3.1); group 1 is the scheme.
 URL_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -64,8 +65,6 @@ def http_url_problem(url: str) -> str | None:
     send to it): scheme http or https, a host, a port from 1 to 65535 when given, no
     whitespace or control characters, no user name or password, query or fragment.
     """
-    from urllib.parse import urlsplit
-
     import httpx
 
     if not is_http_url(url):

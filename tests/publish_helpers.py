@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.publish.publisher import Publisher
-from mdwx.publish.results import PostResult, PublishOptions
+from mdwx.publish.results import PostResult
+from mdwx.publish.run_options import RunOptions
 from mdwx.publish.state.store import State
 from mdwx.sandbox import SandboxServer
 from mdwx.source.gate import collect_posts
@@ -73,7 +74,7 @@ def publish(site: Path | list[Path], sb: SandboxServer, **options: Any) -> list[
 
     async def run(state: State) -> list[PostResult]:
         async with client:
-            return await Publisher(client, state, sb.appid, PublishOptions(**options)).publish_all(
+            return await Publisher(client, state, sb.appid, RunOptions(**options)).publish_all(
                 posts
             )
 

@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 
 from mdwx import api
 from mdwx.accounts import Account
-from mdwx.api.accounts import account_config
-from mdwx.config import load_config
 from mdwx.errors import ArticleError, ConfigError
+from mdwx.publish.routing import account_config
 from mdwx.publish.state.store import State
 from mdwx.sandbox import SandboxServer, SandboxSettings
 from mdwx.source.article import read_article_text
+from mdwx.source.site import load_config
 from mdwx.wechat import MemoryTokenCache
 from tests.cli_helpers import count, mdwx, write_post
 

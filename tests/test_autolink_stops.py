@@ -1,6 +1,6 @@
 """A bare link stops where it always did: at whitespace or wide punctuation, any code point.
 
-:func:`mdwx.render.autolink._end` finds candidates with a small class and judges each, instead
+:func:`mdwx.markdown.autolink._end` finds candidates with a small class and judges each, instead
 of building, once per process, a class of every wide punctuation character (issue 19: 0.1 s
 of CPU on the first bare link of every run). Checked here against that class, built as it was.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mdwx.render.autolink import _STOP_CANDIDATE, _stops, _wide_punctuation
+from mdwx.markdown.autolink import _STOP_CANDIDATE, _stops, _wide_punctuation
 
 
 def test_every_code_point_stops_a_bare_link_exactly_as_the_full_class_says() -> None:

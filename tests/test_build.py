@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mdwx.build import build_post, check_post, prepare
+from mdwx.build import build_post, check_post
 from mdwx.document import FORMULA_SIZE_ATTR, AssetKind
+from mdwx.prepare import prepare
 from mdwx.source.gate import collect_posts
 from tests.factories import save_picture
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.cli.common import exit_code_for
-from mdwx.config import load_config
 from mdwx.errors import ConfigError
 from mdwx.source.gate import collect_posts
+from mdwx.source.site import load_config
 
 
 def site(tmp_path: Path, config: str = "") -> Path:

@@ -19,9 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
-from mdwx.config import load_config
 from mdwx.errors import ConfigError
 from mdwx.sandbox import SandboxServer, SandboxSettings
+from mdwx.source.site import load_config
 from mdwx.wechat import MemoryTokenCache
 from mdwx.wechat.client import WeChatClient
 from tests.cli_helpers import mdwx, write_post

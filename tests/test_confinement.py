@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.build import build_post, check_post
-from mdwx.config import load_config
 from mdwx.errors import ConfigError
 from mdwx.source.gate import collect_posts
+from mdwx.source.site import load_config
 from tests.factories import png_bytes, write_tree
 
 POST = "---\ntitle: {title}\ncover: /cover.png\n---\n\nBody.\n"
@@ -122,10 +122,10 @@ def test_a_toml_error_names_file_and_line(tmp_path: Path, name: str) -> None:
     if name == "pyproject.toml":
         shutil.copy(tmp_path / name, tmp_path / "copy")
         (tmp_path / name).write_text('[tool.mdwx]\nauthor = "a"\n', "utf-8")
-        from mdwx.config import _read_toml
+        from mdwx.source.site import read_toml
 
         with pytest.raises(ConfigError) as info:
-            _read_toml(tmp_path / "copy")
+            read_toml(tmp_path / "copy")
         assert str(info.value).startswith(f"{tmp_path / 'copy'}:3: invalid TOML")
         return
     with pytest.raises(ConfigError) as info:

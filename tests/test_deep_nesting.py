@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from mdwx.cli.main import main
-from mdwx.config import load_config
 from mdwx.errors import ConfigError
 from mdwx.publish.state.recovery import recover
+from mdwx.source.site import load_config
 
 
 def _check(path: Path) -> tuple[int, str]:

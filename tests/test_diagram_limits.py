@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.assets import diagram, diagram_worker
-from mdwx.build import prepare
+from mdwx.prepare import prepare
 from mdwx.source.gate import collect_posts
 from tests import diagram_fakes
 

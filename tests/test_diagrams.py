@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.assets import diagram, diagram_worker
-from mdwx.build import build_post, prepare
+from mdwx.build import build_post
+from mdwx.prepare import prepare
 from mdwx.source.gate import collect_posts
 from tests import diagram_fakes
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from mdwx.config import SiteConfig
-from mdwx.render.syntax import fenced_code, first_h1
+from mdwx.markdown.syntax import fenced_code, first_h1
 from mdwx.source.article import read_article_text
 from mdwx.source.generators.text import blocks, each_prose
 

@@ -1,6 +1,6 @@
 """The title finder parses only the opening of a post, and finds what a whole parse finds.
 
-:func:`mdwx.render.syntax.first_h1` stops at the blank line after its first candidate line
+:func:`mdwx.markdown.syntax.first_h1` stops at the blank line after its first candidate line
 (issue 19: each read of a post parsed all of it again). Every construct that spans lines or
 depends on the next one — fences, math blocks, containers, HTML blocks, tables, link
 reference definitions with multi-line titles, footnotes, quotes, lists, setext underlines —
@@ -12,7 +12,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdwx.render.syntax import _TITLES, _first_h1_in, first_h1
+from mdwx.markdown.syntax import _TITLES, _first_h1_in, first_h1
 
 LINES = [
     "# Title",

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import mdwx.assets.formula as formula
 from mdwx.assets import formula_cache, formula_fonts
 from mdwx.assets.formula_cache import TEXT_PX
-from mdwx.build import prepare
+from mdwx.prepare import prepare
 from mdwx.source.gate import collect_posts
 
 HAN = "是边长度面积中文的一图点集合"

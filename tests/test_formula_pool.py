@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 import mdwx.assets.formula as formula
 from mdwx.assets import formula_cache, formula_pool
-from mdwx.build import prepare
 from mdwx.errors import AssetError
+from mdwx.prepare import prepare
 from mdwx.source.gate import collect_posts
 
 GOOD = [

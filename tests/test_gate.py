@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
-from mdwx.config import load_config
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError
-from mdwx.source import reader
+from mdwx.files import reader
 from mdwx.source.gate import InMemory, admit
+from mdwx.source.site import load_config
 from mdwx.wechat import MemoryTokenCache
 from tests.publish_helpers import png_bytes, sandbox
 

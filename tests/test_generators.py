@@ -17,15 +17,16 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from mdwx.assets.local import resolve_local
-from mdwx.build import build_post, check_post, cover_reference, prepare
+from mdwx.build import build_post, check_post
 from mdwx.cli.main import main
-from mdwx.config import load_config
 from mdwx.errors import ArticleError, AssetError, ConfigError
+from mdwx.prepare import cover_reference, prepare
 from mdwx.source.gate import collect_posts
 from mdwx.source.generators import GENERATORS, site_for
 from mdwx.source.generators.base import PostContext
 from mdwx.source.generators.detect import find_generator_root
 from mdwx.source.generators.text import blocks
+from mdwx.source.site import load_config
 from tests.factories import save_picture
 
 TEMPLATE_SYNTAX = re.compile(r"\{\{|\}\}|\{%|%\}|\[\[|\]\]|==\w|%%")

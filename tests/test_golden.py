@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from mdwx.config import load_config
 from mdwx.document import AssetKind, Document
 from mdwx.render import check_content, render_article
 from mdwx.source.article import read_article
 from mdwx.source.model import Article
+from mdwx.source.site import load_config
 from tests.test_corpus import safety_problems
 
 SITE = Path(__file__).resolve().parents[1] / "sample-site"

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from mdwx.config import SiteConfig, load_config
+from mdwx.config import SiteConfig
 from mdwx.errors import MdwxError
 from mdwx.render import render_article
 from mdwx.source.article import read_article, read_article_text
+from mdwx.source.site import load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "bench" / "corpus"

@@ -16,7 +16,7 @@ import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdwx.api.connection import INPROCESS_APPID
+from mdwx.publish.connection import INPROCESS_APPID
 from mdwx.sandbox import SandboxSettings
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
 from tests.factories import default_sigint

@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx import api
-from mdwx.config import load_config
 from mdwx.errors import ConfigError, StateError
 from mdwx.publish.state.export import iter_export
+from mdwx.source.site import load_config
 from mdwx.source.yaml_load import MAX_ALIASES, load
 
 

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdwx.config import find_site_root
 from mdwx.source.gate import collect_posts
+from mdwx.source.site import find_site_root
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
 from tests.publish_helpers import sandbox
 

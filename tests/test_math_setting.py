@@ -10,12 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdwx.config import SiteConfig, config_from_mapping, load_config
+from mdwx.config import SiteConfig, config_from_mapping
 from mdwx.document import AssetKind
 from mdwx.errors import ConfigError
 from mdwx.render import render_markdown
 from mdwx.source.article import read_article
 from mdwx.source.math_setting import generator_math
+from mdwx.source.site import load_config
 
 # Site layouts (file → text) as each generator's documentation sets math up, and whether
 # their pages render $…$ as math.

@@ -35,7 +35,7 @@ FORBIDDEN = (
     "multiprocessing",
     "concurrent.futures.process",
     "mdwx.api.aio",
-    "mdwx.api.connection",
+    "mdwx.publish.connection",
     "mdwx.publish.state",
     "mdwx.publish.plan",
     "mdwx.publish.resolve",

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import mdwx.build
+import mdwx.source.reading
 from mdwx import api
 from mdwx.api.status import _ask_live
 from mdwx.api.types import StatusRow
@@ -137,9 +137,11 @@ def test_status_reads_a_post_once_and_an_unchanged_one_not_at_all(
         token_cache=MemoryTokenCache(),
     )
     reads: list[str] = []
-    read_post = mdwx.build.read_post
+    read_post = mdwx.source.reading.read_post
     monkeypatch.setattr(
-        mdwx.build, "read_post", lambda post: reads.append(post.path.stem) or read_post(post)
+        mdwx.source.reading,
+        "read_post",
+        lambda post: reads.append(post.path.stem) or read_post(post),
     )
     first = api.status([site / "posts"], options)  # nothing published: each post read once
     assert [row.status for row in first.posts] == ["not published"] * 3

@@ -11,13 +11,14 @@ from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mdwx.config import SiteConfig, load_config
+from mdwx.config import SiteConfig
 from mdwx.errors import ConfigError
 from mdwx.preview.page import article_json, render_page
 from mdwx.preview.snapshot import Snapshot
 from mdwx.render.preview import preview_page
 from mdwx.render.preview_words import WORDS, date_time, site_zone, words_for
 from mdwx.source.model import Article
+from mdwx.source.site import load_config
 
 NOON_UTC = dt.datetime(2026, 12, 7, 4, 0, 5, tzinfo=dt.timezone.utc)  # 12:00:05 in Shanghai
 

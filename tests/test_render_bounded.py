@@ -17,8 +17,8 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from mdwx.cli.main import main
 from mdwx.config import Limits, SiteConfig
 from mdwx.errors import ArticleError, RenderError
+from mdwx.markdown.bounded import bounded_plugin
 from mdwx.render import render_markdown
-from mdwx.render.bounded import bounded_plugin
 from mdwx.render.pipeline import markdown
 from mdwx.render.sanitize import MAX_DEPTH, limit_depth
 from mdwx.source.article import read_article

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.config import SiteConfig
+from mdwx.markdown.callouts import TITLES
 from mdwx.render import render_article
-from mdwx.render.callouts import TITLES
 from mdwx.render.pipeline import detect_language
 from mdwx.source.article import read_article_text
 from tests.render_helpers import render

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from mdwx.config import SiteConfig
+from mdwx.markdown.cjk_friendly import is_cjk, plugin
 from mdwx.render import render_markdown
-from mdwx.render.cjk_friendly import is_cjk, plugin
 
 CASES_FILE = Path(__file__).parent / "data" / "cjk_friendly_cases.txt"
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from mdwx.config import SiteConfig
 from mdwx.document import AssetKind
+from mdwx.markdown.image_spaces import PICTURE_EXTENSIONS
 from mdwx.render import render_markdown
-from mdwx.render.image_spaces import PICTURE_EXTENSIONS
 
 WORDS = st.text(alphabet="abcXYZ019-._是图片", min_size=1, max_size=8).filter(
     lambda w: w.strip(".")

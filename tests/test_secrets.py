@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from mdwx.publish.publisher import Publisher
-from mdwx.publish.results import PublishOptions
+from mdwx.publish.run_options import RunOptions
 from mdwx.publish.state.store import State
 from mdwx.source.gate import collect_posts
 from mdwx.wechat import RetryPolicy, WeChatClient
@@ -46,7 +46,7 @@ def test_no_secret_or_token_in_output_logs_state_or_files(tmp_path: Path, caplog
 
             async def run(state: State, client: WeChatClient = client, force: bool = force) -> list:
                 async with client:
-                    options = PublishOptions(poll_interval=0.02, force=force)
+                    options = RunOptions(poll_interval=0.02, force=force)
                     return await Publisher(client, state, sb.appid, options).publish_all(posts)
 
             with State.open(posts[0].config.state_path) as state:

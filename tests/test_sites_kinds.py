@@ -21,17 +21,18 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from mdwx import api
-from mdwx.build import check_post, prepare
+from mdwx.build import check_post
 from mdwx.build_many import build_posts, output_folders
 from mdwx.cli.main import main
 from mdwx.cli.progress import EVERY
-from mdwx.config import load_config
 from mdwx.document import AssetKind
+from mdwx.prepare import prepare
 from mdwx.render import render_article
 from mdwx.render.code import LANGUAGE_ALIASES, find_lexer
 from mdwx.source.article import KNOWN_KEYS, read_article_text
 from mdwx.source.gate import collect_posts
 from mdwx.source.generators.base import COVER_KEYS
+from mdwx.source.site import load_config
 from mdwx.source.suggest import closest
 
 SETTINGS = settings(max_examples=15, deadline=None)

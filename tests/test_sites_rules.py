@@ -14,12 +14,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mdwx.build import prepare
-from mdwx.config import load_config
 from mdwx.document import AssetKind
 from mdwx.errors import ArticleError
+from mdwx.prepare import prepare
 from mdwx.source.article import read_article_text
 from mdwx.source.gate import collect_posts
+from mdwx.source.site import load_config
 from tests.test_sites_kinds import SETTINGS, hexo, hugo, png, words, write
 
 

@@ -248,11 +248,11 @@ def test_state_file_must_stay_inside_the_site_and_mdwx_theme_overrides(
 ) -> None:
     import pytest
 
-    from mdwx.api.connection import with_overrides
     from mdwx.cli.main import options_from_env
-    from mdwx.config import load_config
     from mdwx.errors import ConfigError
+    from mdwx.publish.sources import with_overrides
     from mdwx.source.posts import Post
+    from mdwx.source.site import load_config
 
     for bad in ('"/etc/state.jsonl"', '"../elsewhere.jsonl"', '""'):
         (tmp_path / "mdwx.toml").write_text(f"state_file = {bad}\n", encoding="utf-8")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mdwx.markdown.text_memo import TextMemo
 from mdwx.source.article import _make_digest, make_digest
-from mdwx.source.text_memo import TextMemo
 
 
 @settings(max_examples=100)

@@ -1,6 +1,6 @@
 """A post is rendered again exactly when one of its inputs changed (mdwx.publish.unchanged).
 
-Renders are counted by wrapping :func:`mdwx.build._render` (the one render of a post), never
+Renders are counted by wrapping :func:`mdwx.prepare._render` (the one render of a post), never
 timed. Random edits to posts, pictures, the config, a theme file and a header template: the
 next publish renders exactly the posts using what changed; a file written again with the
 same bytes changes nothing.
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import mdwx.build
+import mdwx.prepare
 from mdwx import api
 from mdwx.publish.unchanged import UnchangedPosts
 from mdwx.render.themes import templates_dir
@@ -40,13 +40,13 @@ def sb() -> Iterator[SandboxServer]:
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The stem of every post rendered, in order (the injected counter)."""
     seen: list[str] = []
-    render = mdwx.build._render
+    render = mdwx.prepare._render
 
     def counting(article: Any, *args: Any, **kwargs: Any) -> Any:
         seen.append(Path(article.path).stem)
         return render(article, *args, **kwargs)
 
-    monkeypatch.setattr(mdwx.build, "_render", counting)
+    monkeypatch.setattr(mdwx.prepare, "_render", counting)
     return seen
 
 

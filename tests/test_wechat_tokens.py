@@ -155,9 +155,9 @@ def test_credentials_and_api_base_are_read_from_the_environment_at_the_boundary(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from mdwx.api import Credentials
-    from mdwx.api.connection import connect
     from mdwx.cli.main import options_from_env
     from mdwx.config import SiteConfig
+    from mdwx.publish.connection import connect
 
     monkeypatch.setenv("WECHAT_APPID", APPID)
     monkeypatch.setenv("WECHAT_APPSECRET", SECRET)

@@ -135,7 +135,7 @@ def _slugs(python: Path, site_copy: Path, cwd: Path) -> list[str]:
     """The posts' slugs, read by the installed package itself."""
     code = (
         "import sys; from pathlib import Path\n"
-        "from mdwx.source.article import read_article; from mdwx.config import load_config\n"
+        "from mdwx.source.article import read_article; from mdwx.source.site import load_config\n"
         "for p in sorted(Path(sys.argv[1]).glob('posts/*.md')):\n"
         "    print(read_article(p.resolve(), load_config(p)).slug)\n"
     )

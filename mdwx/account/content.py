@@ -11,7 +11,7 @@ to its post by the state (its ``media_id``/``article_id``), else by the mark in 
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,8 +20,13 @@ from mdwx.account.recorded import MEDIA_UNLISTED, media_rows
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import RECORDS, AccountItem, AccountListing, Orphan, ReconcileReport
 from mdwx.api.types import Options
-from mdwx.publish.marker import Mark, read_mark
+from mdwx.errors import MdwxError
+from mdwx.publish.identity import article_fingerprint
+from mdwx.publish.marker import Mark, Marked, post_mark, read_mark, record_adopted
+from mdwx.publish.run_options import RunOptions
+from mdwx.publish.sources import site_posts
 from mdwx.publish.state.reach import KnownArticle
+from mdwx.wechat.errors import PermissionDenied
 
 if TYPE_CHECKING:
     from mdwx.source.posts import Post as SitePost
@@ -42,7 +47,7 @@ class Seen:
 
 async def account_list(
     folder: Path,
-    options: Options | None = None,
+    options: RunOptions | None = None,
     *,
     kinds: tuple[str, ...] = KINDS,
     limit: int = 200,
@@ -55,7 +60,7 @@ async def account_list(
     """
     listing = AccountListing()
     async with open_account(folder, options) as session:
-        posts = _post_marks(session, folder, options or Options())
+        posts = _post_marks(session, folder, options or RunOptions())
         known = {
             key: a
             for a in session.state.known_articles(session.appid)
@@ -89,7 +94,7 @@ async def account_list(
 
 
 async def reconcile(
-    folder: Path, options: Options | None = None, *, apply: bool = False
+    folder: Path, options: RunOptions | None = None, *, apply: bool = False
 ) -> ReconcileReport:
     """The account's marked drafts and published articles that the state does not record.
 
@@ -100,8 +105,6 @@ async def reconcile(
     open: delete it in the console). An orphan of no post of this site is kept (another
     site may use the account). With ``apply`` the actions are carried out, else only listed.
     """
-    from mdwx.publish.marker import Marked, record_adopted
-
     report = ReconcileReport(applied=apply)
     async with open_account(folder, options) as session:
         if session.backend == "media":
@@ -163,8 +166,6 @@ async def _unless_denied(
 ) -> tuple[list[Seen], int] | None:
     """The published list; None (and a note) when the account may not read it and it was
     not the one thing asked for (48001: unverified since July 2025)."""
-    from mdwx.wechat.errors import PermissionDenied
-
     try:
         return await listing
     except PermissionDenied as exc:
@@ -191,13 +192,8 @@ def _id(item: AccountItem) -> str:
     return item.media_id or item.article_id
 
 
-def _post_marks(session: AccountSession, folder: Path, options: Options) -> dict[str, str]:
+def _post_marks(session: AccountSession, folder: Path, options: RunOptions) -> dict[str, str]:
     """Mark key → the site-relative path of each post of the site (through the gate)."""
-    from mdwx.api.inputs import site_posts
-    from mdwx.errors import MdwxError
-    from mdwx.publish.identity import article_fingerprint
-    from mdwx.publish.marker import post_mark
-
     try:
         posts: list[SitePost] = site_posts([session.config.root], options)
     except MdwxError:
@@ -260,8 +256,6 @@ async def _published(session: AccountSession, limit: int) -> tuple[list[Seen], i
 
 
 def _joined(seen: Seen, posts: dict[str, str], known: dict[str, KnownArticle]) -> AccountItem:
-    from dataclasses import replace
-
     record = known.get(_id(seen.item))
     path = record.source_path if record else posts.get(seen.mark.key) if seen.mark else None
     return replace(

@@ -18,9 +18,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mdwx.account.policy import PASTE_ROUTE, POLICY_48001
-from mdwx.account.session import AccountSession, open_account
+from mdwx.account.session import AccountSession, open_account, site_config
 from mdwx.account.types import DoctorCheck, DoctorReport
-from mdwx.api.types import Options
+from mdwx.publish.run_options import RunOptions
+from mdwx.publish.state.recovery import recover_command
+from mdwx.publish.state.store import State
+from mdwx.wechat.errors import (
+    IPWhitelistError,
+    PermissionDenied,
+    TokenError,
+    TransportError,
+    WeChatError,
+)
+from mdwx.wechat.reach_models import MATERIAL_CAPS
 
 if TYPE_CHECKING:
     from mdwx.wechat import WeChatClient
@@ -82,14 +92,13 @@ CAPABILITIES = (
 _BODY_CODES = frozenset({40007, 40097, 88000})
 
 
-async def doctor(folder: Path, options: Options | None = None) -> DoctorReport:
+async def doctor(folder: Path, options: RunOptions | None = None) -> DoctorReport:
     """Run every check for the site at ``folder`` (``options.account``: that account).
 
     Never raises for what it checks (a refused token is a failed check); raises
     :class:`~mdwx.errors.ConfigError` for an unknown account or an unreadable config.
     """
-    options = options or Options()
-    from mdwx.account.session import site_config
+    options = options or RunOptions()
 
     config, _ = site_config(folder, options)
     report = DoctorReport(options.account, config.backend)
@@ -103,9 +112,6 @@ async def doctor(folder: Path, options: Options | None = None) -> DoctorReport:
 
 
 def _state_check(path: Path) -> DoctorCheck:
-    from mdwx.publish.state.recovery import recover_command
-    from mdwx.publish.state.store import State
-
     if not path.exists():
         return DoctorCheck(
             "state", "ok", f"no state database yet ({path}): nothing published from here"
@@ -136,7 +142,7 @@ def _state_check(path: Path) -> DoctorCheck:
     return DoctorCheck("state", "ok", f"the state database is healthy ({path})")
 
 
-async def _online_checks(session: AccountSession, options: Options) -> list[DoctorCheck]:
+async def _online_checks(session: AccountSession, options: RunOptions) -> list[DoctorCheck]:
     client = session.client
     if client is None:
         return [
@@ -163,8 +169,6 @@ async def _online_checks(session: AccountSession, options: Options) -> list[Doct
 
 
 async def _token_checks(client: WeChatClient) -> list[DoctorCheck]:
-    from mdwx.wechat.errors import IPWhitelistError, TokenError, TransportError, WeChatError
-
     try:
         await client.token_check()
     except IPWhitelistError as exc:
@@ -216,8 +220,6 @@ def _credential_words(exc: Any) -> str:
 
 
 async def _probe(client: WeChatClient, cap: Capability) -> DoctorCheck:
-    from mdwx.wechat.errors import PermissionDenied, WeChatError
-
     details = {"capability": cap.name}
     try:
         await cap.probe(client)
@@ -274,8 +276,6 @@ def _backend_check(backend: str, capabilities: dict[str, str]) -> DoctorCheck:
 
 
 async def _fill_check(client: WeChatClient) -> DoctorCheck:
-    from mdwx.wechat.reach_models import MATERIAL_CAPS
-
     count = await client.material_count()
     fill = count.fill("image")
     text = f"the image library holds {count.image:,} of {MATERIAL_CAPS['image']:,} ({fill:.0%})"
@@ -291,7 +291,7 @@ async def _fill_check(client: WeChatClient) -> DoctorCheck:
     return DoctorCheck("materials", "ok", text, None, details)
 
 
-async def _clock_check(client: WeChatClient, options: Options) -> DoctorCheck:
+async def _clock_check(client: WeChatClient, options: RunOptions) -> DoctorCheck:
     theirs = await client.server_time()
     if theirs is None:
         return DoctorCheck(

@@ -20,8 +20,9 @@ from mdwx.account.addressing import article_paths, comment_address
 from mdwx.account.policy import explained
 from mdwx.account.session import open_account
 from mdwx.account.types import CommentRow, CommentsReport, StatsReport, StatsRow
-from mdwx.api.types import Options
 from mdwx.errors import MdwxError
+from mdwx.publish.run_options import RunOptions
+from mdwx.publish.sources import site_posts
 from mdwx.wechat.reach_models import Analytics
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class NoMessageError(MdwxError):
 
 async def comments(
     post: Path,
-    options: Options | None = None,
+    options: RunOptions | None = None,
     *,
     action: str = "list",
     comment_id: int | None = None,
@@ -58,11 +59,9 @@ async def comments(
     msg_data_id for the post,
     :class:`~mdwx.wechat.errors.PermissionDenied` for 48001 and 88000 (with the fix).
     """
-    from mdwx.api.inputs import site_posts
-
     if action not in COMMENT_ACTIONS:
         raise ValueError(f"action is one of {COMMENT_ACTIONS}")
-    options = options or Options()
+    options = options or RunOptions()
     site_post = site_posts([post], options, need_path="address its comments")[0]
     async with open_account(site_post.config.root, options) as session:
         rel = site_post.relative
@@ -149,7 +148,7 @@ def stats_range(
 
 async def stats(
     folder: Path,
-    options: Options | None = None,
+    options: RunOptions | None = None,
     *,
     posts: list[Path] | None = None,
     since: dt.date | None = None,
@@ -159,7 +158,7 @@ async def stats(
     ``until`` (``getarticletotaldetail``: each summed over up to 30 days), joined with the
     posts mdwx sent; with ``posts``, only theirs. Raises ValueError for a bad range,
     PermissionDenied (48001) for an unverified account."""
-    options = options or Options()
+    options = options or RunOptions()
     now = options.now() if options.now else dt.datetime.now(dt.timezone.utc)
     first, last = stats_range(since, until, now.astimezone(BEIJING).date())
     report = StatsReport(first.isoformat(), last.isoformat())
@@ -208,9 +207,7 @@ def _article_paths(state: State, appid: str) -> dict[tuple[str, int], str]:
 
 
 def _wanted(
-    posts: list[Path], options: Options, by_article: dict[tuple[str, int], str]
+    posts: list[Path], options: RunOptions, by_article: dict[tuple[str, int], str]
 ) -> set[tuple[str, int]]:
-    from mdwx.api.inputs import site_posts
-
     paths = {p.relative for p in site_posts(posts, options, need_path="show its figures")}
     return {key for key, path in by_article.items() if path in paths}

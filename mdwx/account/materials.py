@@ -26,15 +26,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mdwx.account.content import MAX_PAGES, PAGE
 from mdwx.account.policy import explaining
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import MaterialRow, MaterialsReport
-from mdwx.api.types import Options
+from mdwx.publish.run_options import RunOptions
 from mdwx.publish.state.schema import UploadRecord
+from mdwx.wechat.errors import WeChatError
 from mdwx.wechat.reach_models import MATERIAL_CAPS
 
 #: Seconds of clock difference allowed between an image's time and a send's (WeChat's clock,
@@ -103,7 +104,7 @@ def prune_plan(
 
 async def materials(
     folder: Path,
-    options: Options | None = None,
+    options: RunOptions | None = None,
     *,
     action: str = "count",
     apply: bool = False,
@@ -153,9 +154,6 @@ async def _materials(
 async def account_usage(session: AccountSession, uploads: list[UploadRecord]) -> Usage:
     """Who uses each upload: every draft and published article of the account, read in full,
     and the 群发 mdwx recorded (unseen: WeChat lists no sent message)."""
-    from dataclasses import replace
-
-    from mdwx.wechat.errors import WeChatError
 
     unseen = tuple(
         (epoch(send.created_at), f"the 群发 of {send.sources[0] if send.sources else '?'}")

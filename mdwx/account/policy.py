@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Iterator
 
 from mdwx.errors import MdwxError
+from mdwx.wechat.errors import PermissionDenied
 
 POLICY_48001 = (
     "since July 2025 personal and unverified accounts have lost this call (WeChat's 发布能力 policy; "
@@ -29,8 +30,6 @@ CLOSED_HINT = (
 
 def explained(exc: MdwxError) -> MdwxError:
     """``exc`` with its meaning and fix when it is a 48001 or an 88000, else ``exc``."""
-    from mdwx.wechat.errors import PermissionDenied
-
     if not isinstance(exc, PermissionDenied):
         return exc
     if exc.errcode == 88000:

@@ -2,19 +2,25 @@
 
 ``doctor``, ``list``, ``reconcile``, ``materials``, ``comments`` and ``stats`` act on an
 account rather than on posts: the site folder gives the config (``mdwx.toml``), the state and
-the backend; ``Options.account`` picks an ``[accounts.NAME]``; ``Options.sandbox`` runs the
+the backend; ``RunOptions.account`` picks an ``[accounts.NAME]``; ``RunOptions.sandbox`` runs the
 in-process emulator, as ``publish --sandbox`` does, so a command sees what it published.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mdwx.api.types import Options
+from mdwx.errors import ConfigError
+from mdwx.publish.connection import connect
+from mdwx.publish.routing import account_config, account_options
+from mdwx.publish.run_options import RunOptions
+from mdwx.publish.state.store import State
+from mdwx.source.site import load_config
 
 if TYPE_CHECKING:
     from mdwx.config import SiteConfig
@@ -37,12 +43,9 @@ class AccountSession:
     sandbox: SandboxServer | None = None
 
 
-def site_config(folder: Path, options: Options) -> tuple[SiteConfig, Options]:
+def site_config(folder: Path, options: RunOptions) -> tuple[SiteConfig, RunOptions]:
     """The site's config as ``options`` sees it (account, state file, api_base overrides) and
     the options with that account's credentials. Raises ConfigError for an unknown account."""
-    from mdwx.api.accounts import account_config, account_options
-    from mdwx.config import load_config
-
     config = load_config(folder)
     changes: dict[str, Any] = {}
     if options.state_path is not None:
@@ -61,17 +64,18 @@ def site_config(folder: Path, options: Options) -> tuple[SiteConfig, Options]:
 
 @contextlib.asynccontextmanager
 async def open_account(
-    folder: Path, options: Options | None = None, *, need_client: bool = True, **client_options: Any
+    folder: Path,
+    options: RunOptions | None = None,
+    *,
+    need_client: bool = True,
+    **client_options: Any,
 ) -> AsyncIterator[AccountSession]:
     """Open the account of the site at ``folder``; the state and the client close on leaving.
 
     Raises :class:`~mdwx.errors.ConfigError` (no credentials while ``need_client``, an
     unknown account) and :class:`~mdwx.errors.StateError` (an unusable state database).
     """
-    from mdwx.api.connection import connect
-    from mdwx.publish.state.store import State
-
-    options = options or Options()
+    options = options or RunOptions()
     config, options = site_config(folder, options)
     if (
         need_client
@@ -100,10 +104,6 @@ async def open_account(
 
 
 def _named(config: SiteConfig, name: str) -> Any:
-    import difflib
-
-    from mdwx.errors import ConfigError
-
     account = config.accounts.get(name)
     if account is None:
         known = ", ".join(sorted(config.accounts)) or "none"

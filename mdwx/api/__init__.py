@@ -8,7 +8,8 @@ called inside one (``await`` the :mod:`mdwx.api.aio` function there). ``check`` 
 never need a loop.
 
 Posts are paths (files, or folders of posts) or in-memory :class:`Post` values; everything
-else is one :class:`Options`. Nothing is printed: progress goes to ``Options.events``, and
+else is one :class:`Options` (the same class as :class:`RunOptions`, the value the publish
+stage runs with: ``Options`` is its name here). Nothing is printed: progress goes to ``Options.events``, and
 every result is a dataclass whose ``to_json()`` is what the command line prints with
 ``--json``. A minimal plugin::
 
@@ -32,7 +33,6 @@ from collections.abc import Callable, Coroutine
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mdwx.api.inputs import Source, Sources
 from mdwx.api.offline import build_sync, check_sync
 from mdwx.api.types import (
     AccountCredentials,
@@ -45,12 +45,14 @@ from mdwx.api.types import (
     Options,
     Post,
     PublishReport,
+    RunOptions,
     SandboxInfo,
     StatusReport,
     StatusRow,
     SupersededArticle,
 )
 from mdwx.errors import ArticleError, AssetError, ConfigError, MdwxError, RenderError, StateError
+from mdwx.publish.sources import Source, Sources
 
 if TYPE_CHECKING:
     from mdwx.api import aio
@@ -88,6 +90,7 @@ __all__ = [
     "PublishError",
     "PublishReport",
     "RenderError",
+    "RunOptions",
     "RunningLoopError",
     "SandboxInfo",
     "Source",

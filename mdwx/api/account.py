@@ -29,6 +29,7 @@ from mdwx.account.types import (
     StatsReport,
     StatsRow,
 )
+from mdwx.api import RunningLoopError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
@@ -70,7 +71,6 @@ def _in_new_loop(name: str, make: Callable[[], Coroutine[Any, Any, T]]) -> T:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(make())
-    from mdwx.api import RunningLoopError
 
     raise RunningLoopError(
         f"mdwx.api.{name}() was called inside a running event loop; await the coroutine "

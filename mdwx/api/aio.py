@@ -17,22 +17,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Container
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdwx.api.accounts import Route, by_account
 from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
-from mdwx.api.connection import (
-    SANDBOX_POLL,
-    by_site,
-    connect,
-    open_state,
-    sandbox_folder,
-)
 from mdwx.api.deletion import delete, delete_all
-from mdwx.api.inputs import Source, Sources, site_posts
 from mdwx.api.offline import build_sync, check_sync
-from mdwx.api.routed import resolve_credentials
+from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
 from mdwx.api.sendplan import QuotaExceeded, check_plan
 from mdwx.api.status import status
 from mdwx.api.types import (
@@ -42,15 +34,30 @@ from mdwx.api.types import (
     PublishReport,
     SandboxInfo,
 )
+from mdwx.build import check_post
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.files.used_files import noting
+from mdwx.prepare import Prepared
+from mdwx.publish.connection import (
+    SANDBOX_POLL,
+    by_site,
+    connect,
+    open_state,
+    sandbox_folder,
+)
+from mdwx.publish.publisher import Publisher, front_matter_title
+from mdwx.publish.results import PostResult
+from mdwx.publish.routing import Route, by_account
+from mdwx.publish.sources import Source, Sources, site_posts
 from mdwx.publish.state.outcomes import remember_outcomes, remember_run_failure
 from mdwx.publish.unchanged import UnchangedPosts
+from mdwx.source.article import EmptyPost
 from mdwx.source.posts import Post as SitePost
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.results import PostResult
     from mdwx.publish.state.post_inputs import PostInputs
     from mdwx.publish.state.store import State
@@ -172,8 +179,6 @@ async def _send_site(
 
     ``kept`` holds the routes unchanged since their last successful run (replayed, not sent).
     """
-    from mdwx.build import Prepared
-
     results = [_unsent(item) for item in items]
     appids: dict[str, str] = {}
     try:
@@ -220,9 +225,6 @@ async def _gate(
     and for one in ``skip`` (unchanged since its last successful run, checked then).
     ``inputs`` notes the files each post uses.
     """
-    from mdwx.api.routed import check_fetched_covers, gate_routes
-    from mdwx.source.used_files import noting
-
     found: list[Prepared | MdwxError | None] = [None] * len(items)
     by_post: dict[str, list[int]] = {}
     for index, item in enumerate(items):
@@ -252,10 +254,6 @@ def _refused(item: Route, error: MdwxError) -> PostResult:
     A generator site's stub page (:class:`~mdwx.source.article.EmptyPost`) is skipped with a
     warning instead.
     """
-    from mdwx.publish.publisher import front_matter_title
-    from mdwx.publish.results import PostResult
-    from mdwx.source.article import EmptyPost
-
     if isinstance(error, EmptyPost):
         result = PostResult(
             path=str(item.post.path),
@@ -276,9 +274,6 @@ def _refused(item: Route, error: MdwxError) -> PostResult:
 
 def _unsent(item: Route) -> PostResult:
     """The result of a post that is not sent: skipped for this account, or unreadable."""
-    from mdwx.publish.publisher import front_matter_title
-    from mdwx.publish.results import PostResult
-
     result = PostResult(path=str(item.post.path), account=item.name)
     if item.error is not None:
         result.error, result.title = _every_error(item), front_matter_title(item.post)
@@ -290,8 +285,6 @@ def _unsent(item: Route) -> PostResult:
 
 def _every_error(item: Route) -> MdwxError:
     """A refused post's error carrying all of its problems, as ``check`` finds them."""
-    from mdwx.build import check_post
-
     assert item.error is not None
     try:
         found = check_post(item.post).error
@@ -315,28 +308,14 @@ async def _publish_to(
     ``unchanged`` the run's :class:`UnchangedPosts`, the posts it skips, and where the
     account's appid is noted (by account name, "" for the call's credentials).
     """
-    from mdwx.publish.publisher import Publisher
-    from mdwx.publish.results import PublishOptions
-
     config = posts[0].config
     poll = options.poll_interval or (SANDBOX_POLL if options.sandbox else None)
-    run = PublishOptions(
-        draft=options.draft,
+    run = replace(  # the sandbox waits for its review, with its short polls
+        options,
         wait=options.wait or options.sandbox,
-        dry_run=options.dry_run,
-        force=options.force,
-        concurrency=options.concurrency,
-        wait_timeout=options.wait_timeout,
-        lock_timeout=options.lock_timeout,
-        fetch_transport=options.fetch_transport,
-        backend=options.backend,
-        now=options.now,
-        due=options.due,
+        poll_interval=poll,
+        video_poll_interval=poll if options.sandbox else options.video_poll_interval,
     )
-    if poll:
-        run.poll_interval = poll
-        if options.sandbox:
-            run.video_poll_interval = poll
     name = account.name if account else None
     async with connect(config, options, need_client=not options.dry_run, account=name) as conn:
         publisher = Publisher(conn.client, state, conn.appid, run, options.events)

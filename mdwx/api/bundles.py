@@ -19,13 +19,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mdwx.api.routed import gate_routes
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.prepare import Prepared
+from mdwx.publish.routing import routes
+from mdwx.publish.sources import with_overrides
 
 if TYPE_CHECKING:
-    from mdwx.api.accounts import Route
     from mdwx.api.types import Options
-    from mdwx.build import Prepared
     from mdwx.post_report import PostReport
+    from mdwx.prepare import Prepared
+    from mdwx.publish.routing import Route
     from mdwx.source.posts import Post as SitePost
 
 _BUNDLE_LINE = re.compile(
@@ -96,7 +100,6 @@ def with_bundle_siblings(
     the state last recorded each post in (publishing plans moves out of them; ``check``
     judges the bundles as written and reads no state).
     """
-    from mdwx.api.inputs import with_overrides
     from mdwx.source.gate import admit
 
     wanted: dict[Path, set[str]] = {}
@@ -132,7 +135,6 @@ def refuse_bundles(
     ``found`` is the gate's verdict per route (as :func:`mdwx.api.aio._gate` returns it),
     changed in place.
     """
-    from mdwx.build import Prepared
     from mdwx.publish.backends import backend_name
     from mdwx.publish.bundling import BundleError, bundle_problem, bundles_of, split_problem
 
@@ -190,9 +192,6 @@ def check_bundles(
     A report of a post whose bundle ``publish`` would refuse fails with the same error; the
     bundles are judged whole (with their siblings, which are read, not reported).
     """
-    from mdwx.api.accounts import routes
-    from mdwx.api.routed import gate_routes
-
     if not any(bundle_named(post) for post in posts):
         return
     items: list[Route] = []

@@ -16,15 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
-from mdwx.api.accounts import account_options, named_account, on_account, routes
-from mdwx.api.connection import connect, open_state, state_appid
 from mdwx.api.types import ConfirmDelete, DeleteResult, DeleteTarget, Options
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.backends import backend_name, make_backend
+from mdwx.publish.connection import connect, open_state, state_appid
+from mdwx.publish.identity import article_fingerprint, find_article
+from mdwx.publish.routing import account_options, named_account, on_account, routes
+from mdwx.publish.sources import site_posts
 from mdwx.publish.state.store import State
+from mdwx.source import reading
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
-    from mdwx.api.inputs import Sources
+    from mdwx.publish.sources import Sources
     from mdwx.source.posts import Post as SitePost
 
 #: ``delete_all``'s confirmation: every article it would delete, asked once.
@@ -68,8 +72,6 @@ async def delete(
     article for the post, :class:`~mdwx.errors.ConfigError` for missing credentials, and
     WeChat's own errors (:class:`~mdwx.wechat.errors.WeChatError`) when it refuses.
     """
-    from mdwx.api.inputs import site_posts
-
     options = options or Options()
     one_post(post)
     posts = site_posts(post, options, need_path="delete")
@@ -112,8 +114,6 @@ async def delete_all(
     (False: nothing is deleted, every result has ``deleted=False``), before anything is
     sent. One result per article, in order. Raises as :func:`delete` does.
     """
-    from mdwx.api.inputs import site_posts
-
     options = options or Options()
     plans = []
     for post in site_posts(posts, options, need_path="delete"):
@@ -195,8 +195,6 @@ def _plan(
 
     ``missing_ok``: None when mdwx recorded no article for the post, instead of MdwxError.
     """
-    from mdwx.publish.backends import backend_name
-    from mdwx.publish.identity import article_fingerprint, find_article
     from mdwx.publish.sidedraft import side_notes
 
     options = account_options(options, account, need_client=False)
@@ -250,7 +248,6 @@ def _plan(
 
 async def _send(planned: _Planned, options: Options, index: int) -> None:
     """Delete the planned article (``options`` with its account's credentials) and record it."""
-    from mdwx.publish.backends import make_backend
     from mdwx.publish.sidedraft import delete_side_drafts
 
     post, target = planned.post, planned.target
@@ -288,13 +285,11 @@ def _delete_route(post: SitePost, options: Options) -> tuple[SitePost, Account |
     ``options.account``, else the one account its front matter lists. Raises
     :class:`MdwxError` when it lists several.
     """
-    from mdwx.build import read_post
-
     if options.account:
         account = named_account(post, options.account)
         return on_account(post, account, options), account
     try:
-        listed = read_post(post).accounts
+        listed = reading.read_post(post).accounts
     except MdwxError:
         listed = ()
     if len(listed) > 1:

@@ -12,11 +12,11 @@ import functools
 from pathlib import Path
 
 from mdwx.api.bundles import check_bundles
-from mdwx.api.inputs import Sources, site_posts
 from mdwx.api.routed import prepare_routed, skipped_report
 from mdwx.api.types import BuildReport, CheckReport, Options
 from mdwx.build import check_post
 from mdwx.build_many import build_posts
+from mdwx.publish.sources import Sources, site_posts
 
 __all__ = ["build_sync", "check_sync"]
 

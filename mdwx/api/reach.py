@@ -1,7 +1,7 @@
 """Reaching followers from the library: a post on a phone (``message/mass/preview``).
 
 Both preview and 群发 start the same way (:func:`drafted`): the posts pass the one gate
-(:func:`mdwx.api.inputs.site_posts`, :func:`mdwx.api.routed.gate_routes`), the account and
+(:func:`mdwx.publish.sources.site_posts`, :func:`mdwx.api.routed.gate_routes`), the account and
 its credentials are resolved, and only then is anything sent — each post uploaded or
 updated as an unsubmitted article by the publishing pipeline (run as ``publish --draft``;
 an unchanged post sends nothing and keeps its draft). ``docs/reach.md`` says what WeChat
@@ -12,17 +12,34 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
+from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.bundleplan import REMAKE
+from mdwx.publish.connection import SANDBOX_POLL, by_site, connect, open_state
+from mdwx.publish.mass import (
+    PREVIEW_DAILY_LIMIT,
+    PREVIEW_WARN_MARGIN,
+    Recipient,
+    parse_recipient,
+    previews_left,
+)
+from mdwx.publish.plan import UNCHANGED, UPDATE, UPLOAD
+from mdwx.publish.publisher import Publisher
+from mdwx.publish.routing import account_options, routes
+from mdwx.publish.sidedraft import drop_side_drafts, needs_side_draft, note_side, side_draft
+from mdwx.publish.sources import site_posts
+from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError
 
 if TYPE_CHECKING:
-    from mdwx.api.connection import Connection
-    from mdwx.api.inputs import Sources
     from mdwx.api.types import Options
+    from mdwx.publish.connection import Connection
     from mdwx.publish.results import PostResult
+    from mdwx.publish.sources import Sources
     from mdwx.publish.state.store import ArticleRecord, State
     from mdwx.source.posts import Post as SitePost
 
@@ -61,9 +78,6 @@ class Drafted:
         The posts' own draft, or their side draft (reused while they are unchanged, else
         uploaded). Raises :class:`ReachError` for a published post edited since.
         """
-        from mdwx.publish.plan import UNCHANGED
-        from mdwx.publish.sidedraft import drop_side_drafts, note_side, side_draft
-
         if not self.side:
             media_id = self.records[0].media_id
             assert media_id
@@ -139,12 +153,6 @@ async def gated(
 
     Every offline check and every credential is settled here. Raises the first problem found.
     """
-    from mdwx.api.accounts import routes
-    from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
-    from mdwx.api.connection import by_site
-    from mdwx.api.inputs import site_posts
-    from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
-
     site = with_bundle_siblings(site_posts(paths, options, need_path=verb), options)
     if len(by_site(site)) > 1:
         raise ConfigError(f"{verb} takes the posts of one site at a time")
@@ -190,13 +198,6 @@ async def drafted(
     of a send learns it was sent). Raises the first post's error (nothing more is sent once
     one fails), :class:`ConfigError` for the site or the credentials.
     """
-    from mdwx.api.accounts import account_options
-    from mdwx.api.connection import SANDBOX_POLL, connect, open_state
-    from mdwx.publish.plan import UNCHANGED
-    from mdwx.publish.publisher import Publisher
-    from mdwx.publish.results import PublishOptions
-    from mdwx.publish.sidedraft import needs_side_draft
-
     name, taken, ready = await gated(paths, options, verb)
     account = taken[0].account
     posts = [item.post for item in taken]
@@ -204,16 +205,17 @@ async def drafted(
     with open_state(posts, notes) as state:
         acc = account_options(options, account, need_client=True)
         async with connect(posts[0].config, acc, need_client=True, account=name) as conn:
-            run = PublishOptions(
+            sandbox_poll = SANDBOX_POLL if options.sandbox else None
+            run = replace(  # a draft to send: uploaded now, never submitted nor waited for
+                options,
                 draft=True,
-                concurrency=options.concurrency,
-                backend=options.backend,
-                fetch_transport=options.fetch_transport,
-                now=options.now,
-                lock_timeout=options.lock_timeout,
+                wait=False,
+                dry_run=False,
+                force=False,
+                due=False,
+                poll_interval=sandbox_poll,
+                video_poll_interval=sandbox_poll,
             )
-            if options.sandbox:
-                run.poll_interval = run.video_poll_interval = SANDBOX_POLL
             publisher = Publisher(conn.client, state, conn.appid, run, options.events)
             publisher.ready.update(
                 {item.post.path: p for item, p in zip(taken, ready, strict=True)}
@@ -290,8 +292,6 @@ def preview_recipient(
     The account's ``preview_to`` wins over the site's. Raises :class:`ConfigError` when
     none is set.
     """
-    from mdwx.publish.mass import Recipient, parse_recipient
-
     if wxname and openid:
         raise ConfigError("give --phone or --openid, not both")
     if wxname:
@@ -319,9 +319,6 @@ async def phone_preview(
     error, or the :class:`~mdwx.wechat.errors.WeChatError` of the call (43004 not a
     follower, 45009 the day's previews used up, 48001 an unverified account).
     """
-    from mdwx.publish.mass import PREVIEW_DAILY_LIMIT, PREVIEW_WARN_MARGIN, previews_left
-    from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError
-
     async with drafted([path], options, verb="preview") as done:
         who = preview_recipient(done.config, done.account, wxname=wxname, openid=openid)
         reserved = done.state.reserve_preview(done.appid, PREVIEW_DAILY_LIMIT)
@@ -370,7 +367,4 @@ def _uploads(steps: Sequence[str]) -> bool:
 
     ``uploadnews``, ``update``, and a bundle's ``uploadnews|remake|update bundle article N``.
     """
-    from mdwx.publish.bundleplan import REMAKE
-    from mdwx.publish.plan import UPDATE, UPLOAD
-
     return any(step.split(" ", 1)[0] in (UPLOAD, UPDATE, REMAKE) for step in steps)

@@ -1,7 +1,7 @@
 """The offline gate every door's posts pass: each (post, account, backend) the post goes to.
 
 ``check``, ``build`` and ``publish`` (``--dry-run`` or not) route a post exactly alike
-(:func:`mdwx.api.accounts.routes`: the front matter's ``accounts``, narrowed by ``--account``),
+(:func:`mdwx.publish.routing.routes`: the front matter's ``accounts``, narrowed by ``--account``),
 prepare it as each account sees it (its limits laid over the site's) and apply that
 account's backend's offline rules (:func:`mdwx.publish.rules.apply_rules`). So ``check``
 fails exactly when ``publish`` would refuse the post before sending anything, with the same
@@ -13,13 +13,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mdwx.api.accounts import Route, account_options, by_account, routes
+from mdwx.config import check_api_base
+from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.post_report import PostReport
+from mdwx.prepare import prepare
+from mdwx.publish.routing import Route, account_options, by_account, routes
+from mdwx.urls import is_remote
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
-    from mdwx.build import Prepared
     from mdwx.post_report import PostReport
+    from mdwx.prepare import Prepared
     from mdwx.source.posts import Post as SitePost
 
 
@@ -27,12 +32,10 @@ def prepare_routed(post: SitePost, options: Options, *, enforce_size: bool = Tru
     """``post`` prepared and checked for every route it takes; the first route's :class:`Prepared`.
 
     A post the call skips (it is for other accounts than ``options.account``) is prepared
-    with the site's config only (:func:`mdwx.build.prepare`).
+    with the site's config only (:func:`mdwx.prepare.prepare`).
 
     Raises the first :class:`MdwxError` found (see :func:`gate_routes`).
     """
-    from mdwx.build import prepare
-
     taken = [route for route in routes(post, options) if route.skipped is None]
     if not taken:
         return prepare(post, enforce_size=enforce_size)
@@ -45,9 +48,6 @@ def skipped_report(post: SitePost, options: Options) -> PostReport | None:
     A post listing other accounts than ``options.account`` is skipped as ``publish`` skips it,
     so ``check`` and ``build`` judge exactly the posts ``publish`` would send.
     """
-    from mdwx.diagnostics import Diagnostic
-    from mdwx.post_report import PostReport
-
     if not options.account:
         return None
     found = routes(post, options)
@@ -71,7 +71,6 @@ def gate_routes(
     account's own limits or backend names the account (``account 'news': …``).
     :class:`ConfigError` (the site's config) is raised as it is.
     """
-    from mdwx.build import prepare
     from mdwx.publish.backends import backend_name
     from mdwx.publish.rules import apply_rules
 
@@ -104,8 +103,6 @@ def _every_problem(route: Route, enforce_size: bool) -> MdwxError:
 
     It carries every problem of the post (its files and body too), not only its keys'.
     """
-    from mdwx.build import prepare
-
     assert route.error is not None
     try:
         prepare(route.post, enforce_size=enforce_size)
@@ -125,7 +122,6 @@ async def check_fetched_covers(taken: list[Route], ready: list[Prepared], option
     """
     from mdwx.publish.backends import backend_name, make_rules
     from mdwx.publish.resolve import AssetLoader
-    from mdwx.urls import is_remote
 
     sizes: dict[str, tuple[int, int]] = {}
     for route, prepared in zip(taken, ready, strict=True):
@@ -175,8 +171,6 @@ def resolve_credentials(items: list[Route], options: Options) -> dict[str | None
     Raises :class:`ConfigError` for the first account without credentials, or whose
     ``api_base`` a repository file chose without the environment's consent.
     """
-    from mdwx.config import check_api_base
-
     for item in items:  # no secret goes to a host a repository file chose, for any account
         if (
             item.skipped is None and item.error is None and not options.sandbox

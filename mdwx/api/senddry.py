@@ -17,8 +17,16 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mdwx.api import aio
+from mdwx.api.bundles import with_bundle_siblings
 from mdwx.api.reach import not_a_draft, one_account
 from mdwx.api.sending import SendResult, resolve_tag
+from mdwx.publish.backends import backend_name
+from mdwx.publish.connection import connect, open_state
+from mdwx.publish.mass import clientmsgid
+from mdwx.publish.routing import account_options, routes
+from mdwx.publish.sources import site_posts
+from mdwx.wechat.mass_codes import PROTECTION_NOTE
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
@@ -34,11 +42,6 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
     A tag given by name is looked up (its id names the send). A bundle's posts (its siblings
     too, as the real run takes them) come ordered by their place in its draft.
     """
-    from mdwx.api.accounts import account_options, routes
-    from mdwx.api.bundles import with_bundle_siblings
-    from mdwx.api.connection import connect, open_state
-    from mdwx.api.inputs import site_posts
-    from mdwx.publish.backends import backend_name
     from mdwx.publish.sidedraft import needs_side_draft, plan_side, side_drafts_in_box
 
     posts = with_bundle_siblings(site_posts(paths, options, need_path="send"), options)
@@ -82,10 +85,7 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
     ``status`` is ``would send`` or ``already sent``, ``actions`` the planned steps. Raises
     what the real run raises before its first request.
     """
-    from mdwx.api import aio
-    from mdwx.publish.mass import clientmsgid
     from mdwx.publish.plan import UNCHANGED
-    from mdwx.wechat.mass_codes import PROTECTION_NOTE
 
     paths = [path] if isinstance(path, Path) else list(path)
     dry = dataclasses.replace(options, dry_run=True, draft=True, wait=False, events=None)

@@ -13,13 +13,19 @@ clientmsgid, WeChat answers 45065 with the ``msg_id`` it already took (checked w
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mdwx.api.reach import ReachError, drafted
 from mdwx.errors import ConfigError
+from mdwx.publish.mass import Target as TargetType
+from mdwx.publish.mass import clientmsgid
+from mdwx.wechat.errors import OutcomeUnknown, WeChatError
+from mdwx.wechat.mass_codes import MASS_STATUS_MEANINGS
 
 if TYPE_CHECKING:
     from mdwx.api.reach import Drafted
@@ -102,8 +108,6 @@ async def resolve_tag(
     A tag is looked up with ``tags/get`` (by id or by name); raises :class:`ConfigError`
     for a tag the account does not have, naming the ones it has.
     """
-    from mdwx.publish.mass import Target as TargetType
-
     if target.tag is None:
         words = target.describe()
         return target, words, (len(target.openids) if target.openids else None)
@@ -128,7 +132,6 @@ async def resolve_tag(
 
 def _sent_today(done: Drafted) -> int:
     today = done.state.wechat_day()
-    from datetime import datetime, timedelta
 
     def day(stamp: str | None) -> str:
         if not stamp:
@@ -144,8 +147,6 @@ def _sent_today(done: Drafted) -> int:
 
 async def plan_send(done: Drafted, target: Target) -> tuple[SendPlan, Target]:
     """The send about to happen, resolved (a tag named by id) but not sent."""
-    from mdwx.publish.mass import clientmsgid
-
     resolved, words, followers = await resolve_tag(done.conn.client, target)
     post, record = done.posts[0], done.records[0]
     assert record.media_id
@@ -172,8 +173,6 @@ async def _take(
     done: Drafted, plan: SendPlan, target: Target, ignore_reprint: bool
 ) -> tuple[str, str, bool]:
     """Send (or re-ask with the same clientmsgid): ``msg_id``, ``msg_data_id``, ``existing``."""
-    from mdwx.wechat.errors import OutcomeUnknown, WeChatError
-
     client = done.conn.client
     assert client is not None
     done.state.begin_mass_send(
@@ -218,8 +217,6 @@ async def _check(done: Drafted, msg_id: str, plan: SendPlan) -> MassStatus:
 
     A msg_id WeChat does not know (a false 45065) is said plainly rather than taken for a send.
     """
-    from mdwx.wechat.errors import WeChatError
-
     assert done.conn.client is not None
     try:
         status = await done.conn.client.mass_get(msg_id)
@@ -277,8 +274,6 @@ async def send(
     :class:`~mdwx.wechat.errors.WeChatError` (45028 no quota, 48001 not allowed, 40007 a draft
     WeChat does not take for 群发).
     """
-    from mdwx.wechat.mass_codes import MASS_STATUS_MEANINGS
-
     paths = [path] if isinstance(path, Path) else list(path)
     async with drafted(paths, options, verb="send", resend=True) as drafts:
         done = one_message(drafts)
@@ -355,8 +350,6 @@ CLIENTMSGID_WINDOW = 24 * 3600
 
 def _older_than_dedup(created_at: str, options: Options) -> bool:
     """Whether an intent written at ``created_at`` (ISO 8601) is past WeChat's clientmsgid window."""
-    import datetime as dt
-
     try:
         written = dt.datetime.fromisoformat(created_at)
     except ValueError:

@@ -20,16 +20,22 @@ by the state (``submissions``) per AppID; the draft API documents no cap.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdwx.errors import MdwxError
+from mdwx.errors import ConfigError, MdwxError
+from mdwx.prepare import Prepared
+from mdwx.publish.backends import backend_name, make_rules
+from mdwx.publish.connection import state_appid
+from mdwx.publish.identity import article_fingerprint, find_article
+from mdwx.publish.plan import decide, is_due
+from mdwx.publish.publisher import Publisher
 
 if TYPE_CHECKING:
-    from mdwx.api.accounts import Route
     from mdwx.api.types import Options
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
+    from mdwx.publish.routing import Route
     from mdwx.publish.state.store import State
 
 #: Per site: its routes, and per route the gate's verdict (as :func:`mdwx.api.aio._gate`).
@@ -114,8 +120,6 @@ async def check_plan(
 
 
 def _is_prepared(verdict: object) -> bool:
-    from mdwx.build import Prepared
-
     return isinstance(verdict, Prepared)
 
 
@@ -130,9 +134,6 @@ def _quota_for(
 
     The quota is None when the backend has no daily cap.
     """
-    from mdwx.api.connection import state_appid
-    from mdwx.publish.backends import backend_name, make_rules
-
     config = item.post.config
     backend = backend_name(config, options.backend)
     view = state.for_backend(backend)
@@ -162,9 +163,6 @@ def route_submits(
     answer was lost counts one (WeChat took it, or the run submits it). Raises
     :class:`~mdwx.errors.StateError` when two earlier articles match the post.
     """
-    from mdwx.publish.identity import article_fingerprint, find_article
-    from mdwx.publish.plan import decide, is_due
-
     article, post = prepared.article, item.post
     if article.draft or options.draft or not is_due(article.publish_at, now):
         return 0
@@ -209,18 +207,7 @@ async def _plans_submit(
     item: Route, prepared: Prepared, state: State, appid: str, options: Options
 ) -> int:
     """1 when the dry run's plan for the route submits (its assets loaded, nothing sent)."""
-    from mdwx.publish.publisher import Publisher
-    from mdwx.publish.results import PublishOptions
-
-    run = PublishOptions(
-        draft=options.draft,
-        dry_run=True,
-        force=options.force,
-        backend=options.backend,
-        fetch_transport=options.fetch_transport,
-        now=options.now,
-        due=options.due,
-    )
+    run = replace(options, dry_run=True, wait=False)
     publisher = Publisher(None, state, appid, run)
     publisher.ready[item.post.path] = prepared
     result = await publisher.publish(item.post, follow=False)
@@ -240,8 +227,6 @@ def _refuse_post(
 
 def _now(options: Options) -> dt.datetime:
     """The run's clock, as :meth:`mdwx.publish.publisher.Publisher._now` reads it."""
-    from mdwx.errors import ConfigError
-
     now = options.now() if options.now else dt.datetime.now(dt.timezone.utc)
     if now.tzinfo is None or now.utcoffset() is None:
         raise ConfigError("the clock (Options.now) must return an aware datetime (with a zone)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import MdwxError
+from mdwx.wechat.mass_codes import MASS_STATUS_MEANINGS, PROTECTION_NOTE
 
 if TYPE_CHECKING:
     from mdwx.publish.state.store import State
@@ -28,8 +29,6 @@ async def follow_sends(
     whose answer was lost (still an intent) says so. Never raises for WeChat's answer: a
     failure to ask is the entry's ``error``.
     """
-    from mdwx.wechat.mass_codes import MASS_STATUS_MEANINGS, PROTECTION_NOTE
-
     shown = []
     for send in state.mass_sends(appid, source_path):
         entry: dict[str, Any] = {

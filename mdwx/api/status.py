@@ -14,8 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from mdwx.api.accounts import Route, account_options, by_account
-from mdwx.api.connection import Connection, by_site, connect, open_state
+from mdwx.api.sendstatus import follow_sends
 from mdwx.api.types import (
     Options,
     StatusReport,
@@ -23,12 +22,21 @@ from mdwx.api.types import (
     SupersededArticle,
 )
 from mdwx.errors import MdwxError
+from mdwx.publish.backends import backend_name, make_backend
+from mdwx.publish.connection import Connection, by_site, connect, open_state
+from mdwx.publish.identity import Fingerprint, article_fingerprint, find_article, fingerprint
+from mdwx.publish.plan import is_due
+from mdwx.publish.routing import Route, account_options, by_account
+from mdwx.publish.sources import site_posts
 from mdwx.publish.state.store import State
+from mdwx.publish.unchanged import UnchangedPosts
+from mdwx.source import reading
+from mdwx.wechat import RetryPolicy
 
 if TYPE_CHECKING:
-    from mdwx.api.inputs import Sources
     from mdwx.publish.backends import Backend
     from mdwx.publish.identity import Fingerprint
+    from mdwx.publish.sources import Sources
     from mdwx.publish.state.store import ArticleRecord
     from mdwx.publish.unchanged import UnchangedPosts
     from mdwx.publish.wechat_api import WeChatAPI
@@ -47,11 +55,6 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
     Returns a :class:`StatusReport`; raises :class:`~mdwx.errors.ConfigError` for a path that
     does not exist and :class:`~mdwx.errors.StateError` for an unusable state database.
     """
-    from mdwx.api.inputs import site_posts
-    from mdwx.publish.backends import backend_name, make_backend
-    from mdwx.publish.unchanged import UnchangedPosts
-    from mdwx.wechat import RetryPolicy
-
     options = options or Options()
     report = StatusReport()
     now = options.now() if options.now else dt.datetime.now(dt.timezone.utc)
@@ -126,18 +129,14 @@ class _Facts:
         self.articles: dict[Path, Article | None] = {}
 
     def article(self, post: SitePost) -> Article | None:
-        from mdwx.build import read_post
-
         if post.path not in self.articles:
             try:
-                self.articles[post.path] = read_post(post)
+                self.articles[post.path] = reading.read_post(post)
             except MdwxError:
                 self.articles[post.path] = None
         return self.articles[post.path]
 
     def fingerprint(self, post: SitePost) -> Fingerprint:
-        from mdwx.publish.identity import Fingerprint, article_fingerprint, fingerprint
-
         kept = self.inputs.known(post)
         if kept is not None:
             return Fingerprint(fingerprint(post).source_hash, str(kept.result.get("post_key", "")))
@@ -166,9 +165,6 @@ async def _status_rows(
 
     WeChat is asked at most ``concurrency`` calls at once; rows stay in the order of the posts.
     """
-    from mdwx.api.sendstatus import follow_sends
-    from mdwx.publish.identity import find_article
-
     rows, asks = [], []
     for post in posts:
         try:
@@ -244,8 +240,6 @@ async def _ask_live(
 
 def _schedule(row: StatusRow, publish_at: dt.datetime | None, now: dt.datetime) -> None:
     """Fill the row's ``publish_at`` and whether a publish run now would submit it (``due``)."""
-    from mdwx.publish.plan import is_due
-
     if publish_at is None:
         return
     row.publish_at = publish_at.isoformat()

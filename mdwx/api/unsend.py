@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mdwx.api.reach import ReachError, one_account
+from mdwx.api.routed import resolve_credentials
+from mdwx.publish.connection import connect, open_state
+from mdwx.publish.routing import account_options, routes
+from mdwx.publish.sources import site_posts
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
@@ -55,11 +59,6 @@ async def delete_sent(
     :class:`~mdwx.errors.ConfigError` for the site or credentials, and the call's
     :class:`~mdwx.wechat.errors.WeChatError`.
     """
-    from mdwx.api.accounts import account_options, routes
-    from mdwx.api.connection import connect, open_state
-    from mdwx.api.inputs import site_posts
-    from mdwx.api.routed import resolve_credentials
-
     posts = site_posts([path], options, need_path="delete")
     items = [item for post in posts for item in routes(post, options)]
     name = one_account(items, "delete")

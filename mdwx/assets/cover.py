@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw, ImageFont
 from uniseg.linebreak import line_break_units
 
 from mdwx.errors import ConfigError
-from mdwx.source.reader import check_file
+from mdwx.files.reader import check_file
 
 SIZE = (900, 383)
 SQUARE = SIZE[1]  # the centre square WeChat's 1:1 crop keeps

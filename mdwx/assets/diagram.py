@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from importlib import metadata
 
 from mdwx.assets import diagram_worker, formula_cache
+from mdwx.assets.formula import rasterize_svg, render_formula
 from mdwx.assets.formula_cache import SCALE, TypesetFormula
+from mdwx.assets.svg import parse_svg, svg_size
 from mdwx.config_tables import Limits
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError
@@ -156,9 +158,6 @@ def typeset_uncached(
     language: str, source: str, seconds: float = DIAGRAM_SECONDS
 ) -> TypesetFormula:
     """Draw the diagram now, with no cache (see :func:`typeset_diagram`)."""
-    from mdwx.assets.formula import rasterize_svg
-    from mdwx.assets.svg import parse_svg, svg_size
-
     renderer = RENDERERS[language]
     if len(source) > MAX_DIAGRAM_CHARS:
         raise AssetError(
@@ -186,7 +185,6 @@ def typeset_png(asset: Asset) -> bytes:
     """The PNG of a picture mdwx draws itself (a FORMULA or DIAGRAM asset); AssetError if it cannot."""
     if asset.kind is AssetKind.DIAGRAM:
         return render_diagram(asset.language, asset.source)
-    from mdwx.assets.formula import render_formula
 
     return render_formula(asset.source, display=asset.display)
 

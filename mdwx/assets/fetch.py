@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from mdwx import __version__
 from mdwx.config_tables import ImageLimits
 from mdwx.errors import AssetError
 from mdwx.urls import redact
+from mdwx.version import __version__
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]

@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from mdwx.diagnostics import Diagnostic
+
 # Han (with extension A and compatibility), kana, Hangul, CJK punctuation and full-width forms.
 CJK = re.compile(
     r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
@@ -146,8 +148,6 @@ def math_font_key() -> str | None:
 
 def missing_font_warnings(formulas: list[Any], path: str) -> list[Any]:
     """A ``formula-cjk-font`` warning for each formula asset with CJK text when no CJK font is usable."""
-    from mdwx.diagnostics import Diagnostic
-
     cjk = [asset for asset in formulas if has_cjk(asset.source)]
     # Asked only for CJK formulas: finding and reading a CJK font is a second or more per run.
     if not cjk or cjk_font() is not None:

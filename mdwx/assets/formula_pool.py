@@ -21,7 +21,8 @@ from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from mdwx.assets import formula_cache
+from mdwx.assets import formula, formula_cache
+from mdwx.assets.formula import typeset_uncached
 from mdwx.assets.formula_cache import TypesetFormula
 from mdwx.errors import AssetError
 
@@ -57,8 +58,6 @@ def _executor(count: int) -> Executor:
 
 def _work(item: tuple[str, bool]) -> TypesetFormula | None:
     """In a worker: the typeset formula, or None when it cannot be typeset."""
-    from mdwx.assets.formula import typeset_uncached
-
     tex, display = item
     try:
         return typeset_uncached(tex, display=display)
@@ -74,8 +73,6 @@ def typeset_many(formulas: Iterable[tuple[str, bool]], *, executor: Executor | N
     :data:`MIN_BATCH` new formulas, one worker configured, or a pool that cannot start, it
     does nothing and the caller typesets one by one as before.
     """
-    from mdwx.assets import formula
-
     new = [item for item in dict.fromkeys(formulas) if not formula.is_known(*item)]
     count = workers()
     if executor is None and (len(new) < MIN_BATCH or count < 2):

@@ -24,6 +24,7 @@ byte the same with and without the shortcuts.
 from __future__ import annotations
 
 import copy
+from collections import ChainMap
 from importlib import metadata
 from typing import Any
 
@@ -87,8 +88,6 @@ def _svgsymbol(self: Any) -> Any:
 
 def _parse_style(element: Any, parent_style: Any = None) -> Any:
     """``ziamath.styles.parse_style`` reading the parent's five plain values directly."""
-    from collections import ChainMap
-
     if parent_style is None:
         return _installed["parse_style"](element, None)
     inherited = {

@@ -20,7 +20,7 @@ from mdwx.assets.formula import render_formula as render_formula  # mdwx.preview
 from mdwx.assets.metadata import looks_like_heif
 from mdwx.document import VIDEO_EXTENSIONS
 from mdwx.errors import AssetError
-from mdwx.source.reader import check_file, read_file
+from mdwx.files.reader import check_file, read_file
 from mdwx.urls import is_data_uri, is_remote, url_scheme
 
 
@@ -53,7 +53,7 @@ def resolve_local(source: str, *, post_path: Path, site_root: Path) -> Path:
         raise AssetError(f"{source}: not a file", path=post_path)
     check_file(
         real, error=AssetError, single_link=True, name=source
-    )  # one name: see mdwx.source.reader
+    )  # one name: see mdwx.files.reader
     return real
 
 
@@ -93,7 +93,7 @@ def read_source(source: str, *, post_path: Path, site_root: Path) -> bytes:
 
 def read_local_file(path: Path, source: str) -> bytes:
     """The bytes of a file :func:`resolve_local` found, through the one capped reader
-    (:func:`mdwx.source.reader.read_file`: a regular file with one name), refused over
+    (:func:`mdwx.files.reader.read_file`: a regular file with one name), refused over
     :data:`MAX_LOCAL_BYTES`."""
     too_large = AssetError(
         f"{source}: over {MAX_LOCAL_BYTES // (1024 * 1024)} MB, too large for an image"

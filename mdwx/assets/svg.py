@@ -33,6 +33,7 @@ import xml.etree.ElementTree as ET
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+from PIL import Image, UnidentifiedImageError
 
 from mdwx.assets.caps import MAX_PIXELS
 from mdwx.assets.datauri import decode_data_uri
@@ -201,8 +202,6 @@ def _data_image(uri: str, source: str, depth: int) -> str:
 
 def _raster_kind(data: bytes, source: str) -> str:
     """The format of an image embedded in an SVG (PNG, JPEG, GIF, WebP), within the cap."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with Image.open(io.BytesIO(data), formats=["PNG", "JPEG", "GIF", "WEBP"]) as im:
             if im.width * im.height > MAX_PIXELS:

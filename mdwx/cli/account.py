@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mdwx.cli.common import EXIT_FAILED, EXIT_OK, CommandDecorator, run_async
+from mdwx.cli.common import EXIT_FAILED, EXIT_OK, CommandDecorator, options_from_env, run_async
 from mdwx.cli.printable import json_text, printable
 from mdwx.errors import ConfigError
 
@@ -29,8 +29,6 @@ def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 def _options(sandbox: bool, account: str | None) -> Any:
-    from mdwx.cli.common import options_from_env
-
     return options_from_env(sandbox=sandbox, account=account)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mdwx.cli.common import CommandDecorator
+from mdwx.cli.common import EXIT_OK, CommandDecorator
 
 
 def add_hook_commands(main: click.Group, guard: CommandDecorator) -> None:
@@ -48,7 +48,6 @@ def add_hook_commands(main: click.Group, guard: CommandDecorator) -> None:
         from mdwx.integrations.hooks import install as install_hook
 
         done = install_hook(Path.cwd(), kind, submit=bool(submit), force=force)
-        from mdwx.cli.common import EXIT_OK
 
         verb = "updated" if done.updated else "installed"
         click.echo(
@@ -64,7 +63,6 @@ def add_hook_commands(main: click.Group, guard: CommandDecorator) -> None:
     @guard
     def uninstall() -> None:
         """Remove mdwx's hooks and put back what they replaced."""
-        from mdwx.cli.common import EXIT_OK
         from mdwx.integrations.hooks import uninstall as uninstall_hooks
 
         lines = uninstall_hooks(Path.cwd())

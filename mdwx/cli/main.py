@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mdwx import __version__
 from mdwx.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -22,6 +21,7 @@ from mdwx.cli.common import (
     options_from_env,
 )
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.version import __version__
 
 if TYPE_CHECKING:
     from mdwx.api import CheckReport

@@ -15,9 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from mdwx import api
 from mdwx.cli.common import EXIT_FAILED, EXIT_OK
-from mdwx.cli.printable import json_text
+from mdwx.cli.findings import print_findings
+from mdwx.cli.printable import json_text, printable
 from mdwx.errors import ConfigError
 from mdwx.publish.results import Events, PostResult
 from mdwx.source.posts import Post
@@ -37,8 +41,6 @@ def _notes(notes: list[str] | tuple[str, ...]) -> None:
 
 def run_publish(paths: list[Path], options: Options, *, as_json: bool) -> int:
     """``mdwx publish``: publish through the API and print the report."""
-    from mdwx import api
-
     with _progress(as_json) as events:
         options.events = events
         report = api.publish(paths, options)
@@ -59,8 +61,6 @@ def _progress(quiet: bool) -> Iterator[Events]:
     if quiet or not sys.stderr.isatty():
         yield Events()
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     progress = Progress(
         TextColumn("{task.description}"),
@@ -92,8 +92,6 @@ def plural(count: int, noun: str) -> str:
 
 
 def _print_results(results: list[PostResult], *, dry_run: bool) -> None:
-    from mdwx.cli.findings import print_findings
-
     print_findings(
         [r.all_diagnostics() for r in results],
         _say,
@@ -190,8 +188,6 @@ def _print_sandbox_help(sandbox: SandboxInfo) -> None:
 
 def run_status(paths: list[Path], options: Options, *, as_json: bool) -> int:
     """``mdwx status``: recorded status of each post, with WeChat's live status when it answers."""
-    from mdwx import api
-
     report = api.status(paths, options)
     if as_json:
         click.echo(json_text(report.to_json()))
@@ -252,8 +248,6 @@ def run_delete(
 
     One post, or with ``every`` (``--all``) every post named (folders included).
     """
-    from mdwx import api
-
     if every:
         if article is not None:
             raise ConfigError("--article names one article of one post: it does not go with --all")
@@ -267,7 +261,6 @@ def run_delete(
             return True
         _need_terminal()
         label = "superseded article" if target.superseded else "article"
-        from mdwx.cli.printable import printable  # the title is WeChat's copy: any text
 
         return click.confirm(
             printable(
@@ -296,7 +289,6 @@ def _delete_all(
     paths: list[Path], options: Options, *, yes: bool, as_json: bool, index: int
 ) -> int:
     """``mdwx delete --all``: list every article, ask once, delete them."""
-    from mdwx import api
 
     def confirm(targets: list[DeleteTarget]) -> bool:
         for target in targets:

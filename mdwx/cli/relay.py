@@ -6,6 +6,7 @@ on stdout, when it is made (``--json``: in the document); nothing else ever show
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -185,8 +186,6 @@ def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
     @guard
     def key_list(config_path: Path | None, as_json: bool) -> None:
         """List the keys (names, accounts, permissions, expiry; never the keys)."""
-        import datetime as dt
-
         from mdwx.relay.keys import KeyStore
 
         records = KeyStore(_settings(config_path, must_exist=False).keys_file).records()

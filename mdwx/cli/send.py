@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from mdwx.cli.common import EXIT_OK, CommandDecorator, exit_code_for, run_async
+from mdwx.cli.common import EXIT_OK, CommandDecorator, exit_code_for, options_from_env, run_async
 from mdwx.cli.printable import json_text
-from mdwx.errors import MdwxError
+from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
     from mdwx.api import Options
@@ -71,10 +71,9 @@ def run_phone_preview(
 
 
 def _target(to: str | None, tag: str | None, openids: Path | None, post: Path) -> Any:
-    from mdwx.config import find_site_root
-    from mdwx.errors import ConfigError
+    from mdwx.files.reader import read_file
     from mdwx.publish.mass import OPENIDS_MAX_FILE_BYTES, Target, parse_openids
-    from mdwx.source.reader import read_file
+    from mdwx.source.site import find_site_root
 
     if sum(x is not None for x in (to, tag, openids)) > 1:
         raise ConfigError("give one of --to all, --tag or --openids")
@@ -95,7 +94,6 @@ def _asker(yes: bool, as_json: bool) -> Callable[[Any], bool] | None:
     """None with ``--yes``; else a question on the terminal (no terminal: a usage error)."""
     if yes:
         return None
-    from mdwx.errors import ConfigError
 
     if not sys.stdin.isatty():
         raise ConfigError(
@@ -132,7 +130,6 @@ def run_send(
 ) -> int:
     """``mdwx send``: 群发 a post and print what happened (``dry_run``: what would happen)."""
     from mdwx.api.sending import send
-    from mdwx.errors import ConfigError
 
     def work() -> Any:
         if not paths or any(path.is_dir() for path in paths):
@@ -232,8 +229,6 @@ def add_send_commands(
         The post is uploaded or updated as a draft first; mdwx shows who it goes to and asks
         (unless --yes). Running it again never sends the same version twice.
         """
-        from mdwx.cli.common import options_from_env
-
         options = options_from_env(sandbox=sandbox, account=account, backend=backend)
         sys.exit(
             run_send(
@@ -253,7 +248,6 @@ def add_send_commands(
 def run_delete_sent(path: Path, options: Options, *, index: int, yes: bool, as_json: bool) -> int:
     """``mdwx delete --sent``: remove the post's last send from followers' history."""
     from mdwx.api.unsend import delete_sent
-    from mdwx.errors import ConfigError
 
     def work() -> Any:
         ask = None

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from mdwx.cli.common import CommandDecorator
+from mdwx.cli.common import EXIT_FAILED, EXIT_OK, CommandDecorator
 from mdwx.cli.printable import json_text
 from mdwx.errors import StateError
 
@@ -23,7 +23,7 @@ def state_file(path: Path) -> Path:
     state of the site governing it (``MDWX_STATE``, else ``.mdwx/state.db`` in the site root)."""
     if path.is_dir() or path.suffix.lower() in (".md", ".markdown"):
         from mdwx.cli.common import state_override
-        from mdwx.config import load_config
+        from mdwx.source.site import load_config
 
         return state_override() or load_config(path).state_path
     return path
@@ -41,7 +41,6 @@ def run_check(path: Path, as_json: bool) -> int:
     """Exit 0 when the state opens and passes SQLite's quick_check; else raise StateError."""
     import sqlite3
 
-    from mdwx.cli.common import EXIT_OK
     from mdwx.publish.state.recovery import one_line, recover_command, state_tables
     from mdwx.publish.state.store import State
 
@@ -77,7 +76,6 @@ def run_check(path: Path, as_json: bool) -> int:
 
 def run_recover(path: Path, as_json: bool) -> int:
     """Salvage the state into a fresh database; exit 0, or 1 when nothing could be read."""
-    from mdwx.cli.common import EXIT_FAILED, EXIT_OK
     from mdwx.publish.state.recovery import recover
 
     db = state_file(path)
@@ -103,7 +101,6 @@ def run_recover(path: Path, as_json: bool) -> int:
 
 def run_export(path: Path, out: Path | None) -> int:
     """Print the export of the state (or write it to ``out``); exit 0."""
-    from mdwx.cli.common import EXIT_OK
     from mdwx.publish.state.export import export_text, write_export
 
     db = state_file(path)
@@ -123,7 +120,6 @@ def run_export(path: Path, out: Path | None) -> int:
 
 def run_import(source: Path, path: Path, as_json: bool) -> int:
     """Merge an export into the state; exit 0 (conflicts are reported, the newer kept)."""
-    from mdwx.cli.common import EXIT_OK
     from mdwx.publish.state.export import import_file
 
     db = state_file(path)

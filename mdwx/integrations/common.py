@@ -4,7 +4,7 @@ call over a site's WeChat posts, and its outcome as lines a generator's log can 
 The plugins (:mod:`mdwx.integrations.mkdocs`, ``pelican.plugins.mdwx``) are boundaries like
 the command line: the environment (``WECHAT_APPID``, ``WECHAT_APPSECRET``,
 ``WECHAT_ACCESS_TOKEN``, ``MDWX_API_BASE``, ``MDWX_STATE``) is read here, through the command
-line's own :func:`mdwx.cli.main.options_from_env`, and nothing below the API reads it.
+line's own :func:`mdwx.environment.options_from_env`, and nothing below the API reads it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 
 from mdwx import api
 from mdwx.diagnostics import Diagnostic, summaries
+from mdwx.environment import options_from_env
 from mdwx.errors import MdwxError
 
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
@@ -71,8 +72,6 @@ def matches(relative: str, patterns: Iterable[str]) -> bool:
 
 def options(**changes: Any) -> api.Options:
     """The API options for a plugin run: credentials and overrides from the environment."""
-    from mdwx.cli.common import options_from_env
-
     return options_from_env(**changes)
 
 

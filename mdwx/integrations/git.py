@@ -19,7 +19,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mdwx.assets.local import resolve_local
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.render import render_article
+from mdwx.source import reading
+from mdwx.source.gate import collect_posts
+from mdwx.source.posts import POST_SUFFIXES
 
 GIT_TIMEOUT = 60.0  # seconds for one git command (a diff of a large repository)
 ZERO_SHA = frozenset({"0" * 40, "0" * 64})
@@ -156,8 +161,6 @@ def changed_posts(folder: Path, base: str, tip: str = "HEAD") -> Changes:
     pick them) on the work tree as it is; a changed file that is no post (an image, a video)
     makes every post referencing it count.
     """
-    from mdwx.source.gate import collect_posts
-
     folder = Path(os.path.abspath(folder))
     top = work_tree(folder if folder.is_dir() else folder.parent)
     rows = name_status(top, base, tip)
@@ -205,8 +208,6 @@ def _in_tree(path: Path) -> Path:
 
 
 def _looks_like_post(path: Path, folder: Path) -> bool:
-    from mdwx.source.posts import POST_SUFFIXES
-
     return path.suffix.lower() in POST_SUFFIXES and _in_tree(path).is_relative_to(
         Path(os.path.realpath(folder))
     )
@@ -217,12 +218,8 @@ def referenced_files(post: object) -> set[Path]:
 
     A post that does not read or render references nothing here (publishing it reports why).
     """
-    from mdwx.assets.local import resolve_local
-    from mdwx.build import read_post
-    from mdwx.render import render_article
-
     try:
-        article = read_post(post)  # type: ignore[arg-type]
+        article = reading.read_post(post)  # type: ignore[arg-type]
         document = render_article(article, post.config)  # type: ignore[attr-defined]
     except MdwxError:
         return set()

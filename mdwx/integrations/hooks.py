@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.files.reader import MAX_CONFIG_BYTES, read_file
 from mdwx.integrations.git import ZERO_SHA, changed_posts, describe, empty_tree, run_git
-from mdwx.source.reader import MAX_CONFIG_BYTES, read_file
+from mdwx.integrations.retry import pending_posts
+from mdwx.source.site import load_config
 
 #: What a hook exits with (githooks(5): non-zero from pre-push stops the push); a publish's
 #: own exit code is passed through as it is.
@@ -171,8 +173,6 @@ def default_branch(cwd: Path, remote: str | None) -> str:
 
 
 def publishing_branch(cwd: Path, remote: str | None) -> str:
-    from mdwx.config import load_config
-
     return load_config(cwd).publish_branch or default_branch(cwd, remote)
 
 
@@ -269,7 +269,7 @@ def _post_receive(refs: list[PushedRef], git_dir: Path, *, submit: bool, say: Sa
         if ref.new in ZERO_SHA or not ref.ref.startswith("refs/heads/"):
             continue
         _checkout(git_dir, tree, ref.new)
-        from mdwx.config import load_config
+        from mdwx.source.site import load_config
 
         branch = load_config(tree).publish_branch or branch_default
         if ref.ref != f"refs/heads/{branch}":
@@ -296,8 +296,6 @@ def _publish_range(
     top: Path, base: str, tip: str, *, submit: bool, say: Say, blocking: bool
 ) -> int:
     """Publish the posts ``base``..``tip`` changed, then retry those an earlier run failed."""
-    from mdwx.integrations.retry import pending_posts
-
     changes = changed_posts(top, base, tip)
     for line in describe(changes, top):
         say(f"mdwx: {line}")

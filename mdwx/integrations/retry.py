@@ -11,17 +11,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from mdwx.environment import state_override
 from mdwx.errors import ConfigError
+from mdwx.publish.state.store import State
+from mdwx.source.gate import collect_posts
 
 
 def pending_posts(top: Path) -> list[Path]:
     """Absolute paths of the posts under ``top`` a publish run failed and has not published
     since, by the state databases of their sites (``MDWX_STATE`` honoured). A remembered post
     that is no longer a post of its site (deleted, renamed, excluded) is forgotten."""
-    from mdwx.cli.common import state_override
-    from mdwx.publish.state.store import State
-    from mdwx.source.gate import collect_posts
-
     try:
         posts = collect_posts([top])
     except ConfigError as exc:

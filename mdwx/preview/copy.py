@@ -20,15 +20,18 @@ import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mdwx.api.types import Options
 from mdwx.document import AssetKind
 from mdwx.errors import MdwxError, one_line
-from mdwx.preview.snapshot import VIDEO_IFRAME, Snapshot
+from mdwx.preview.snapshot import VIDEO_IFRAME, Snapshot, data_uri
+from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader
+from mdwx.publish.sources import with_overrides
 
 if TYPE_CHECKING:
-    from mdwx.api.connection import Connection
     from mdwx.api.types import Options
-    from mdwx.build import Prepared
     from mdwx.config import SiteConfig
+    from mdwx.prepare import Prepared
+    from mdwx.publish.connection import Connection
     from mdwx.publish.state.store import State
 
 
@@ -61,8 +64,6 @@ class CopyMaker:
     """
 
     def __init__(self, options: Options | None = None) -> None:
-        from mdwx.api.types import Options
-
         self.options = options or Options()
         self._stack = contextlib.AsyncExitStack()
         self._conn: Connection | None = None
@@ -91,8 +92,8 @@ class CopyMaker:
     async def _open(self, config: SiteConfig) -> tuple[Connection, State]:
         async with self._lock:
             if self._conn is None or self._state is None:
-                from mdwx.api.connection import connect
                 from mdwx.publish.backends import backend_name
+                from mdwx.publish.connection import connect
                 from mdwx.publish.state.store import State
 
                 try:
@@ -108,9 +109,6 @@ class CopyMaker:
             return self._conn, self._state
 
     async def _upload(self, prepared: Prepared) -> Copied:
-        from mdwx.api.inputs import with_overrides
-        from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader
-
         config = with_overrides(prepared.post, self.options).config
         article = prepared.article
         conn, state = await self._open(config)
@@ -144,10 +142,6 @@ class CopyMaker:
 async def local_copy(prepared: Prepared, options: Options) -> Copied:
     """The copy without credentials: every picture publish would upload, normalised as it
     would be and inlined as a ``data:`` URI. Raises :class:`MdwxError` for a bad picture."""
-    from mdwx.api.inputs import with_overrides
-    from mdwx.preview.snapshot import data_uri
-    from mdwx.publish.resolve import AssetLoader
-
     config = with_overrides(prepared.post, options).config
     loader = AssetLoader(config, None, "", fetch_transport=options.fetch_transport)
     pictures = [

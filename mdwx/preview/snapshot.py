@@ -19,9 +19,15 @@ from typing import TYPE_CHECKING
 
 from mdwx.api.routed import prepare_routed
 from mdwx.api.types import Options
-from mdwx.build import Prepared, previewable
+from mdwx.assets.local import read_local_file, resolve_local
+from mdwx.build import previewable
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import MdwxError, one_line
+from mdwx.prepare import Prepared
+from mdwx.publish.resolve import AssetLoader
+from mdwx.render.preview import article_language
+from mdwx.source.gate import collect_posts
+from mdwx.source.site import find_site_root
 from mdwx.urls import is_local
 
 if TYPE_CHECKING:
@@ -92,9 +98,6 @@ def take_snapshot(path: Path, version: int, previous: Snapshot | None = None) ->
     ``previous`` lends its watched files when this version fails before its own are known
     (so fixing a broken image or config is still seen).
     """
-    from mdwx.config import find_site_root
-    from mdwx.source.gate import collect_posts
-
     path = Path(os.path.abspath(path))
     snapshot = Snapshot(version=version, path=path)
     files = {path, *_theme_files()}
@@ -127,7 +130,6 @@ def _fill(snapshot: Snapshot, prepared: Prepared) -> None:
     snapshot.author = article.author or config.author
     snapshot.warnings = list(prepared.offline_warnings)
     snapshot.chars = prepared.text_chars
-    from mdwx.render.preview import article_language
 
     snapshot.lang, snapshot.timezone = article_language(article, config), config.timezone
     snapshot.publish_at = article.publish_at
@@ -148,9 +150,6 @@ def _fill(snapshot: Snapshot, prepared: Prepared) -> None:
 
 def _inline_value(asset: Asset, prepared: Prepared, media: dict[str, Path]) -> str:
     """A URL the browser can show: ``data:`` for pictures, ``/media/<key>`` for a video."""
-    from mdwx.assets.local import read_local_file, resolve_local
-    from mdwx.publish.resolve import AssetLoader
-
     config, article = prepared.post.config, prepared.article
     try:
         if asset.is_typeset:

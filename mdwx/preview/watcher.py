@@ -14,6 +14,8 @@ import os
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
+from watchfiles import awatch
+
 from mdwx.preview.snapshot import Snapshot
 
 DEBOUNCE_MS = 150  # an editor's save is often several writes: one snapshot for them all
@@ -32,8 +34,6 @@ async def watch(
     current: Callable[[], Snapshot], rebuild: Callable[[], Awaitable[Snapshot]], stop: asyncio.Event
 ) -> None:
     """Until ``stop`` is set: on each relevant change await ``rebuild()`` (which publishes)."""
-    from watchfiles import awatch
-
     while not stop.is_set():
         snapshot = current()
         folders = watched_folders(snapshot)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError, PublishError
+from mdwx.publish.backends import Gone
 from mdwx.publish.bundleplan import REMAKE, BundlePlan, describe_bundle, plan_bundle
 from mdwx.publish.bundling import Bundle, BundleError, bundle_problem, digest_warning_needed
 from mdwx.publish.lock import post_lock, post_lock_path
@@ -33,10 +34,13 @@ from mdwx.publish.plan import (
     planned_digest,
     refresh_cached,
 )
+from mdwx.publish.resolve import Uploader
 from mdwx.publish.results import PostResult
+from mdwx.publish.rules import apply_rules
+from mdwx.wechat.errors import AlreadySubmitted, WeChatError
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.marker import Mark
     from mdwx.publish.resolve import LoadedAsset, Resolved
     from mdwx.source.posts import Post
@@ -187,8 +191,6 @@ class BundleSteps:
 
     async def _stage(self, bundle: Bundle, results: list[PostResult]) -> list[Member]:
         """Every post of the bundle checked and its assets loaded; nothing sent."""
-        from mdwx.publish.rules import apply_rules
-
         backend = self._bind(bundle.prepared[0].post)  # type: ignore[attr-defined]
         problem = bundle_problem(bundle, backend.name)
         if problem is not None:
@@ -347,8 +349,6 @@ class BundleSteps:
 
     async def _resolve_members(self, members: list[Member]) -> list[dict[str, Any]]:
         """Upload what each post needs; every post's payload with the real URLs."""
-        from mdwx.publish.resolve import Uploader
-
         payloads = []
         for member in members:
             post, prepared = member.prepared.post, member.prepared
@@ -372,8 +372,6 @@ class BundleSteps:
         self, members: list[Member], payloads: list[dict[str, Any]], plan: BundlePlan
     ) -> None:
         """``draft/update`` at each changed index; the others are untouched."""
-        from mdwx.publish.backends import Gone
-
         assert plan.media_id
         for index, (member, payload) in enumerate(zip(members, payloads, strict=True)):
             member.result.media_id, member.result.status = plan.media_id, "draft"
@@ -428,8 +426,6 @@ class BundleSteps:
             await self._delete_old(old, members[0].result)
 
     async def _delete_old(self, media_id: str, result: PostResult) -> None:
-        from mdwx.wechat.errors import WeChatError
-
         try:
             await self.backend.delete(media_id, status="draft")
         except WeChatError as exc:
@@ -442,8 +438,6 @@ class BundleSteps:
 
     async def _submit_bundle(self, members: list[Member]) -> None:
         """Submit the bundle's one draft once, recording it for every post."""
-        from mdwx.wechat.errors import AlreadySubmitted
-
         media_id = members[0].result.media_id
         assert media_id
         for member in members:

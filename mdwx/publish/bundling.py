@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from mdwx.errors import MdwxError
 from mdwx.source.bundle_keys import UNNUMBERED
+from mdwx.source.bundle_table import table_line
 
 if TYPE_CHECKING:
     from mdwx.build import Prepared
@@ -68,8 +69,6 @@ def bundles_of(prepared: Sequence[Prepared]) -> list[Bundle]:
 def _declared(bundle: Bundle) -> tuple[Path, int | None]:
     """Where the bundle is declared: its ``[bundles]`` entry in mdwx.toml, else its first
     post's ``bundle:`` line."""
-    from mdwx.source.bundle_table import table_line
-
     first = bundle.prepared[0]
     return table_line(first.post.config, bundle.name) or (
         first.post.path,

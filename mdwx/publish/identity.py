@@ -21,8 +21,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mdwx.errors import StateError
+from mdwx.errors import MdwxError, StateError
 from mdwx.publish.state.store import ArticleRecord, State
+from mdwx.source import reading
 from mdwx.source.posts import Post
 
 ADOPTED_SUFFIX = ".adopted"
@@ -38,8 +39,6 @@ class Fingerprint:
 
 def fingerprint(post: Post, *, post_id: str = "", slug: str = "") -> Fingerprint:
     """``post_id``/``slug``: the front matter's explicit ``id`` or ``slug`` ("" when absent)."""
-    from mdwx.errors import MdwxError
-
     try:
         data = post.source_bytes()
     except MdwxError:  # a post the gate refuses: it has no content to recognise it by
@@ -50,12 +49,9 @@ def fingerprint(post: Post, *, post_id: str = "", slug: str = "") -> Fingerprint
 
 def article_fingerprint(post: Post, article: object | None = None) -> Fingerprint:
     """The fingerprint with the front matter read (a post that does not parse: content only)."""
-    from mdwx.build import read_post
-    from mdwx.errors import MdwxError
-
     if article is None:
         try:
-            article = read_post(post)
+            article = reading.read_post(post)
         except MdwxError:
             return fingerprint(post)
     return fingerprint(

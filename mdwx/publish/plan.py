@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
+import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +26,7 @@ from mdwx.publish.identity import Found
 from mdwx.publish.marker import ADOPTED, Mark
 from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
 from mdwx.publish.state.store import ArticleRecord, State
+from mdwx.publish.video import STATUS_PASSED, file_sha1
 from mdwx.source.posts import Post
 from mdwx.urls import redact
 
@@ -129,9 +132,6 @@ def _next_step(path: str | Path | None, *, draft: bool) -> str:
 def republish_command(path: str | Path | None, *, draft: bool) -> str:
     """The exact command that publishes ``path`` anew, its path relative to the current folder
     when it lies below it (where a hook or the user runs mdwx), shell-quoted."""
-    import os
-    import shlex
-
     where = str(path or "")
     if path is not None:
         try:
@@ -314,8 +314,6 @@ async def planned_digest(
 
 async def cached_video(state: State, appid: str, item: LoadedAsset) -> str | None:
     """The vid of a video this account already holds ("" while it is under review), else None."""
-    from mdwx.publish.video import STATUS_PASSED, file_sha1
-
     assert item.video_path is not None
     record = state.video(appid, await asyncio.to_thread(file_sha1, item.video_path))
     if record is None or not record.media_id:

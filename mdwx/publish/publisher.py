@@ -18,11 +18,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mdwx.build import Prepared, prepare
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError, PublishError
+from mdwx.files.used_files import noting
+from mdwx.prepare import Prepared, prepare
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
 from mdwx.publish.bundle import BundleSteps
+from mdwx.publish.bundling import bundles_of
 from mdwx.publish.identity import Found, article_fingerprint, find_article
 from mdwx.publish.lock import post_lock, post_lock_path
 from mdwx.publish.marker import Mark, post_mark, record_adopted
@@ -45,23 +47,24 @@ from mdwx.publish.plan import (
     submitted_change,
 )
 from mdwx.publish.resolve import AssetLoader, LoadedAsset, Resolved, Uploader
-from mdwx.publish.results import Events, PostResult, PublishOptions
+from mdwx.publish.results import Events, PostResult
 from mdwx.publish.review import follow_review
 from mdwx.publish.rules import apply_rules
+from mdwx.publish.run_options import RunOptions
 from mdwx.publish.state.post_inputs import PostInputs
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.publish.submission import SubmitSteps
 from mdwx.publish.unchanged import UnchangedPosts, replay
-from mdwx.source.article import EmptyPost
+from mdwx.publish.video import upload_video, wait_for_review
+from mdwx.source.article import EmptyPost, split_text
 from mdwx.source.posts import Post
-from mdwx.source.used_files import noting
 from mdwx.urls import redact
 
 __all__ = [
     "Events",
     "PostResult",
     "PublishError",
-    "PublishOptions",
+    "RunOptions",
     "Publisher",
     "follow_review",
     "payload_hash",
@@ -77,7 +80,7 @@ class Publisher(BundleSteps, SubmitSteps):
         client: Any,
         state: State,
         appid: str,
-        options: PublishOptions,
+        options: RunOptions,
         events: Events | None = None,
     ) -> None:
         self.client = client
@@ -140,8 +143,6 @@ class Publisher(BundleSteps, SubmitSteps):
 
     async def _publish_bundles(self, posts: Sequence[Post]) -> dict[Path, PostResult]:
         """Publish the bundles among ``posts`` (docs/reach.md, "多图文"); results by post path."""
-        from mdwx.publish.bundling import bundles_of
-
         for post in posts:
             # An unchanged post is replayed, not read (it is in no bundle: mdwx.publish.state.post_inputs).
             if post.path not in self.ready and post.path not in self.unchanged:
@@ -387,7 +388,7 @@ class Publisher(BundleSteps, SubmitSteps):
         return self._find(post, article)
 
     def _now(self) -> dt.datetime:
-        """The run's clock (``PublishOptions.now``, else the system's), as an aware datetime."""
+        """The run's clock (``RunOptions.now``, else the system's), as an aware datetime."""
         now = self.options.now() if self.options.now else dt.datetime.now(dt.timezone.utc)
         if now.tzinfo is None or now.utcoffset() is None:
             raise ConfigError("the clock (Options.now) must return an aware datetime (with a zone)")
@@ -526,8 +527,6 @@ class Publisher(BundleSteps, SubmitSteps):
         resolved: Resolved,
     ) -> None:
         """Upload each video (resumably), wait until it passed review, record its vid."""
-        from mdwx.publish.video import upload_video, wait_for_review
-
         meta, defaults = prepared.article.video, prepared.post.config.video
         cover_url = resolved.cover_url
         if video_cover is not None:
@@ -661,8 +660,6 @@ class Publisher(BundleSteps, SubmitSteps):
 
 def front_matter_title(post: Post) -> str | None:
     """The title a failed post's front matter gives, so a report names it even then."""
-    from mdwx.source.article import split_text
-
     try:
         text = post.source_text()
         title = split_text(text, post.path, post.meta).front.get("title")

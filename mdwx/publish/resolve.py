@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Literal, TypeVar
 
+from mdwx.assets.cover import cover_for_post
 from mdwx.assets.diagram import typeset_png
 from mdwx.assets.fetch import FetchPolicy, fetch_remote
 from mdwx.assets.imaging import (
@@ -35,6 +36,7 @@ from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError
 from mdwx.publish.state.store import State
 from mdwx.publish.wechat_api import ImageAPI
+from mdwx.render.themes import load_theme
 from mdwx.urls import is_remote
 
 # State upload kinds: what the bytes were made into, so one picture used as a body image
@@ -214,9 +216,6 @@ class AssetLoader:
         self, title: str, theme: str, post_path: Path, *, size: bool = False
     ) -> tuple[LoadedAsset, str]:
         """A cover made from the title and theme (see :mod:`mdwx.assets.cover`), and a note saying so."""
-        from mdwx.assets.cover import cover_for_post
-        from mdwx.render.themes import load_theme
-
         made = await asyncio.to_thread(
             cover_for_post,
             title,

@@ -1,11 +1,10 @@
-"""What a publish run is given and gives back: its options, each post's result, and the
-progress callbacks. Plain data, imported by the publisher, its submission steps, the library
+"""What a publish run gives back: each post's result, and the progress callbacks (what it is
+given is :class:`mdwx.publish.run_options.RunOptions`). Plain data, imported by the publisher, its submission steps, the library
 API and the command line alike (so none of them needs the publisher to name a result).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,28 +12,6 @@ from typing import Any
 from mdwx.diagnostics import Diagnostic, of_error
 from mdwx.errors import MdwxError
 from mdwx.source.posts import Post
-
-
-@dataclass
-class PublishOptions:
-    """How :class:`Publisher` runs (set from :class:`mdwx.api.Options`); times in seconds."""
-
-    draft: bool = False
-    wait: bool = False
-    dry_run: bool = False
-    force: bool = False
-    concurrency: int | None = None  # default: the site's config
-    wait_timeout: float = 900.0
-    # First pause between publish/query calls, growing by half each time (to 30 s): a fast
-    # review (the sandbox's 0.5 s) is seen at once, a slow one costs a dozen queries an hour.
-    poll_interval: float = 0.25
-    video_poll_interval: float | None = None  # default: the site's [video] poll_interval
-    lock_timeout: float = 600.0  # seconds to wait while another process publishes the same post
-    fetch_transport: Any = None  # httpx transport for remote images (tests, proxies)
-    backend: str | None = None  # "media" or "draft"; default: the site's ``backend``
-    # The clock deciding whether a post's publish_at has come (aware datetimes; tests inject one).
-    now: Callable[[], dt.datetime] | None = None
-    due: bool = False  # publish only the posts whose publish_at has come; skip the rest
 
 
 @dataclass

@@ -14,13 +14,18 @@ refuses before sending is what ``check`` reports. The rules:
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
+from mdwx.assets.imaging import cover_target, prepare_image
+from mdwx.assets.local import read_source
 from mdwx.document import AssetKind
+from mdwx.errors import AssetError
+from mdwx.publish.backends import make_rules
 from mdwx.urls import is_remote
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.backends import Rules
 
 #: Remote references that are fetched (videos are local files; formulas are made here).
@@ -30,8 +35,6 @@ _FETCHED = (AssetKind.IMAGE, AssetKind.CARD_IMAGE)
 def apply_rules(prepared: Prepared, backend: str) -> None:
     """Raise :class:`mdwx.errors.MdwxError` (file and line) for what ``backend`` (``"media"``,
     ``"draft"``) or the fetch of remote pictures would refuse, known offline."""
-    from mdwx.publish.backends import make_rules
-
     rules = make_rules(backend, prepared.post.config)
     rules.check(prepared)
     check_remote_pictures(prepared)
@@ -58,7 +61,6 @@ def check_remote_pictures(prepared: Prepared) -> None:
     # Only now: a URL is checked as the fetch will parse it (httpx's parser), and importing the
     # fetch stack (httpx, asyncio, ssl) is most of an offline command's start-up.
     from mdwx.assets.fetch import FetchPolicy, check_remote_offline
-    from mdwx.errors import AssetError
     from mdwx.publish.resolve import mirrored
 
     policy = FetchPolicy.from_limits(config.images)
@@ -85,10 +87,6 @@ def check_crops(prepared: Prepared, rules: Rules) -> None:
 
 def _cover_size(prepared: Prepared) -> tuple[int, int] | None:
     """The cover's (width, height) in pixels once prepared for upload, as publish makes it."""
-    import io
-
-    from mdwx.assets.imaging import cover_target, prepare_image
-    from mdwx.assets.local import read_source
     from mdwx.publish.resolve import located
 
     config, article = prepared.post.config, prepared.article

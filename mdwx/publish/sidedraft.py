@@ -24,7 +24,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mdwx.prepare import prepare
+from mdwx.publish.backends.draft import DraftBackend
+from mdwx.publish.marker import Mark as MarkType
+from mdwx.publish.resolve import Uploader
+from mdwx.publish.results import PostResult
+from mdwx.publish.rules import apply_rules
 from mdwx.publish.state.sidedrafts import SideDraftRecord, side_version
+from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError
 
 if TYPE_CHECKING:
     from mdwx.publish.marker import Mark
@@ -101,8 +108,6 @@ def _in_box(record: SideDraftRecord) -> list[str]:
 
 def side_mark(mark: Mark) -> Mark:
     """A side draft's article mark: derived from the post's, never equal to it."""
-    from mdwx.publish.marker import Mark as MarkType
-
     return MarkType(hashlib.sha256(f"side\0{mark.key}".encode()).hexdigest()[:24], mark.version)
 
 
@@ -153,14 +158,11 @@ async def _create(
     marks: list[Mark],
 ) -> str:
     """``draft/add`` (or the media API's ``uploadnews``) of the side draft's articles."""
-    from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError
-
     backend = publisher.backend
     assert backend is not None
     try:
         if len(payloads) == 1:
             return await backend.create(payloads[0], mark=marks[0])
-        from mdwx.publish.backends.draft import DraftBackend
 
         assert isinstance(backend, DraftBackend)  # bundles pass the gate for the draft box only
         return await backend.create_bundle(payloads, list(marks))
@@ -178,8 +180,6 @@ async def _delete_replaced(
 
     Returns (warning, code) for each that WeChat would not delete.
     """
-    from mdwx.wechat.errors import WeChatError
-
     state, appid, backend = publisher.state, publisher.appid, publisher.backend
     assert backend is not None
     warnings: list[tuple[str, str]] = []
@@ -214,11 +214,6 @@ async def side_payloads(
 ) -> tuple[list[dict[str, Any]], list[Mark]]:
     """Each post's article as the publishing pipeline makes it (pictures already on WeChat
     are reused from the state), with its side mark; a bundle's digests dropped."""
-    from mdwx.build import prepare
-    from mdwx.publish.resolve import Uploader
-    from mdwx.publish.results import PostResult
-    from mdwx.publish.rules import apply_rules
-
     payloads, marks = [], []
     for post in posts:
         backend = publisher._bind(post)
@@ -270,8 +265,6 @@ async def delete_side_drafts(backend: Any, state: State, appid: str, source_path
     Raises the :class:`~mdwx.wechat.errors.WeChatError` of a refused delete (its row stays,
     so a later ``delete`` tries again).
     """
-    from mdwx.wechat.errors import WeChatError
-
     for record in [s for s in state.side_drafts(appid, source_path) if s.backend == state.backend]:
         for media_id in _in_box(record):
             try:
@@ -295,8 +288,6 @@ async def drop_side_drafts(
 ) -> list[tuple[str, str]]:
     """Delete the side drafts of posts that have a draft of their own again (made anew as
     a draft since): a refusal is a (warning, code), the row kept for a later try."""
-    from mdwx.wechat.errors import WeChatError
-
     warnings = []
     for rel in sources:
         stale = side_drafts_in_box(state, appid, rel)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mdwx.errors import PublishError
 from mdwx.publish.review import Progress, follow
+from mdwx.publish.run_options import FIRST_POLL, RunOptions
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.source.posts import Post
+from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown, WeChatError
 
 if TYPE_CHECKING:
     from mdwx.publish.backends import Backend
@@ -28,7 +30,7 @@ class SubmitSteps:
 
     state: State
     appid: str
-    options: Any
+    options: RunOptions
     backend: Backend | None
 
     @contextlib.asynccontextmanager
@@ -38,8 +40,6 @@ class SubmitSteps:
         When WeChat refused the call (a token, quota or content error), nothing was done, so
         the article's record goes back to what it was and the next run starts clean.
         """
-        from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown, WeChatError
-
         try:
             yield
         except (OutcomeUnknown, AlreadySubmitted):
@@ -73,8 +73,6 @@ class SubmitSteps:
         return self.state.article(self.appid, post.relative)
 
     async def _submit(self, post: Post, result: PostResult) -> None:
-        from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown
-
         assert self.backend is not None
         limit = self.backend.daily_submit_limit
         used = self.state.count_submissions_today(self.appid)
@@ -126,7 +124,9 @@ class SubmitSteps:
             return await backend.progress(record)
 
         progress = await follow(
-            poll, timeout=self.options.wait_timeout, interval=self.options.poll_interval
+            poll,
+            timeout=self.options.wait_timeout,
+            interval=self.options.poll_interval or FIRST_POLL,
         )
         if progress.status != "submitted":
             self.state.record_status(

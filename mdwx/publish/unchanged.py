@@ -2,7 +2,7 @@
 
 A post's inputs are its bytes (or the text and keys a caller gave), every site file the one
 reader admitted while it was prepared and loaded (pictures, cover, videos, templates, a theme
-file: :mod:`mdwx.source.used_files`), the site's settings as the post's account sees them,
+file: :mod:`mdwx.files.used_files`), the site's settings as the post's account sees them,
 the site's settings files (``mdwx.toml``, a generator's config), the account, the backend,
 ``--draft``, and mdwx's own code (its version, the files it is installed from and the
 versions of the libraries installed). After a
@@ -28,20 +28,33 @@ import dataclasses
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Callable, Container
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import Diagnostic, MdwxError, Severity
-from mdwx.source.used_files import UsedFiles, stat_signature
+from mdwx.files.reader import check_file
+from mdwx.files.used_files import UsedFiles, stat_signature
+from mdwx.publish.backends import backend_name
+from mdwx.publish.identity import article_fingerprint
+from mdwx.publish.plan import ACTION_TEXT, UNCHANGED
+from mdwx.publish.routing import Route, on_account, routes
+from mdwx.publish.state.post_inputs import PostInputs
+from mdwx.publish.state.store import State
+from mdwx.render.header_footer import read_template
+from mdwx.render.pipeline import article_theme
+from mdwx.render.themes import is_theme_path
+from mdwx.urls import is_remote
+from mdwx.version import PACKAGE_DIR, __version__
 
 if TYPE_CHECKING:
-    from mdwx.api.accounts import Route
-    from mdwx.api.types import Options
-    from mdwx.build import Prepared
     from mdwx.config import SiteConfig
+    from mdwx.prepare import Prepared
     from mdwx.publish.results import PostResult
+    from mdwx.publish.routing import Route
+    from mdwx.publish.run_options import RunOptions
     from mdwx.publish.state.post_inputs import PostInputs
     from mdwx.publish.state.store import State
     from mdwx.source.model import Article
@@ -81,11 +94,10 @@ SETTINGS_GLOBS = (
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """mdwx's version and the name, size and modification time of every file it runs from."""
-    import mdwx
     from mdwx.render.themes import templates_dir
 
-    digest = hashlib.sha256(f"{FORMAT}\0{mdwx.__version__}\n{_library_versions()}\n".encode())
-    for folder in dict.fromkeys([Path(mdwx.__file__).parent, templates_dir()]):
+    digest = hashlib.sha256(f"{FORMAT}\0{__version__}\n{_library_versions()}\n".encode())
+    for folder in dict.fromkeys([PACKAGE_DIR, templates_dir()]):
         for path in sorted(folder.rglob("*")):
             if "__pycache__" in path.parts or not path.is_file():
                 continue
@@ -102,8 +114,6 @@ def _library_versions() -> str:
     One directory listing per import path (asking ``importlib.metadata`` for each library
     reads every library's metadata): a renderer's upgrade changes output.
     """
-    import sys
-
     names: list[str] = []
     for entry in sys.path:
         try:
@@ -118,8 +128,6 @@ def _library_versions() -> str:
 
 def _sha256_file(path: str, root: Path) -> str:
     """The signature a file has now: "sha256:HEX", a stat signature, or "absent"."""
-    from mdwx.source.reader import check_file
-
     try:
         check_file(Path(path), root=root)  # the reader's rules: inside the site, a regular file
         digest = hashlib.sha256()
@@ -137,7 +145,7 @@ class UnchangedPosts:
     ``renders`` counts the posts the run prepared (tests count skips with it).
     """
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: RunOptions) -> None:
         self.enabled = not (options.dry_run or options.force or options.due)
         self.draft = options.draft
         self.backend_choice = options.backend
@@ -157,8 +165,6 @@ class UnchangedPosts:
 
     def load(self, posts: list[Post]) -> None:
         """Read what the state keeps of these posts (one site's), when it has a state at all."""
-        from mdwx.publish.state.store import State
-
         # The state as it stands: a hidden state file's rows, taken over later, are misses.
         if self.enabled and posts and posts[0].config.state_path.is_file():
             with State.open(posts[0].config.state_path) as state:
@@ -172,18 +178,16 @@ class UnchangedPosts:
     def routes(
         self,
         post: Post,
-        options: Options,
+        options: RunOptions,
         *,
         strict: bool = True,
         read: Callable[[Post], Article | None] | None = None,
     ) -> list[Route]:
-        """:func:`mdwx.api.accounts.routes`, without reading the front matter again when the post
+        """:func:`mdwx.publish.routing.routes`, without reading the front matter again when the post
         and its site's settings are as its last successful run left them (its accounts are those).
 
         ``read`` (when given) reads the post for a caller that keeps what it read.
         """
-        from mdwx.api.accounts import Route, on_account, routes
-
         kept = self.known(post)
         if kept is None or options.account:
             return routes(post, options, strict=strict, article=read(post) if read else None)
@@ -208,8 +212,6 @@ class UnchangedPosts:
 
     def find(self, items: list[Route]) -> dict[int, PostInputs]:
         """The routes (by index) whose post's inputs are all as their last successful run left them."""
-        from mdwx.publish.backends import backend_name
-
         found: dict[int, PostInputs] = {}
         for index, item in enumerate(items):
             if not self.enabled or item.skipped is not None or item.error is not None:
@@ -320,12 +322,6 @@ class UnchangedPosts:
 
     def note_loaded(self, prepared: Prepared, result: PostResult, assets: int) -> None:
         """The post is prepared and its files loaded; ``result`` holds what every run would show."""
-        from mdwx.publish.identity import article_fingerprint
-        from mdwx.render.header_footer import read_template
-        from mdwx.render.pipeline import article_theme
-        from mdwx.render.themes import is_theme_path
-        from mdwx.urls import is_remote
-
         post, article = prepared.post, prepared.article
         used = self.used_by(post)
         sources = [a.source for a in prepared.document.assets] + (
@@ -365,9 +361,6 @@ class UnchangedPosts:
         ``kept``: the routes the run found unchanged; their rows stay as they are when the
         post was indeed not prepared again.
         """
-        from mdwx.publish.backends import backend_name
-        from mdwx.publish.state.post_inputs import PostInputs
-
         if not self.enabled:
             return
         for index, (item, result) in enumerate(zip(items, results, strict=True)):
@@ -438,8 +431,6 @@ def _diagnostic(found: Diagnostic) -> dict[str, Any]:
 def replay(state: State, appid: str, kept: PostInputs, result: PostResult, *, draft: bool) -> bool:
     """Fill ``result`` as a run that found the post unchanged would; False when the article
     record is no longer the one ``kept`` names (then the post is prepared as before)."""
-    from mdwx.publish.plan import ACTION_TEXT, UNCHANGED
-
     record = state.article(appid, kept.source_path)
     settled = SETTLED + (("draft",) if draft else ())
     if (

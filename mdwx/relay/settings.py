@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import platformdirs
 
 from mdwx.accounts import Account, parse_accounts
-from mdwx.config import DEFAULT_API_BASE, _read_toml
+from mdwx.config import DEFAULT_API_BASE
 from mdwx.errors import ConfigError
+from mdwx.source.site import read_toml
 from mdwx.urls import http_url_problem, redact
 
 CONFIG_NAME = "relay.toml"
@@ -97,8 +99,6 @@ def is_loopback(url: str) -> bool:
 
 def default_config_path() -> Path:
     """``relay.toml`` in mdwx's per-user config folder (``~/.config/mdwx`` on Linux)."""
-    import platformdirs
-
     return Path(platformdirs.user_config_dir("mdwx")) / CONFIG_NAME
 
 
@@ -117,7 +117,7 @@ def load_relay_settings(path: Path, *, must_exist: bool = True) -> RelaySettings
                 hint="write one (docs/relay.md shows an example) or pass --config",
             )
         return RelaySettings(keys_file=folder / KEYS_NAME)
-    data = _read_toml(path)
+    data = read_toml(path)
     for secret in ("secret", "appsecret", "access_token"):
         if secret in data:
             raise ConfigError(

@@ -16,36 +16,12 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType
 from mdit_py_plugins.container import container_plugin
 
+from mdwx.markdown.callouts import CALLOUT_KINDS, callout_kind
 from mdwx.render.context import context_of
 
-CALLOUT_KINDS = {
-    "note": "note",
-    "info": "note",
-    "abstract": "note",
-    "summary": "note",
-    "seealso": "note",
-    "question": "note",
-    "quote": "note",
-    "tip": "tip",
-    "hint": "tip",
-    "success": "tip",
-    "check": "tip",
-    "done": "tip",
-    "example": "tip",
-    "important": "important",
-    "warning": "warning",
-    "attention": "warning",
-    "caution": "caution",
-    "danger": "caution",
-    "error": "caution",
-    "failure": "caution",
-    "bug": "caution",
-}
+__all__ = ["CALLOUT_KINDS", "CONTAINER_NAMES", "blocks_plugin", "callout_kind"]
+
 CONTAINER_NAMES = ("tip", "note", "info", "warning", "danger", "important", "caution", "success")
-
-
-def callout_kind(name: str) -> str:
-    return CALLOUT_KINDS.get(name.strip().lower(), "note")
 
 
 def is_single_media(inline: Token | None) -> bool:

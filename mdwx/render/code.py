@@ -29,7 +29,9 @@ from pygments.token import Token as PygmentsToken
 from pygments.token import _TokenType
 from pygments.util import ClassNotFound
 
+from mdwx.assets.diagram import is_diagram_language
 from mdwx.errors import RenderError
+from mdwx.render.code_frame import frame, wants_line_numbers
 from mdwx.render.context import context_of
 
 _LANG_SPLIT = re.compile(r"[\s,{]")
@@ -321,8 +323,6 @@ def code_block_html(
 ) -> str:
     """A code block: ``background`` (with ``theme_colour``) is the site's ``code_style``'s box;
     ``numbers``, ``header``, ``wrap`` frame it (:mod:`.code_frame`)."""
-    from mdwx.render.code_frame import frame
-
     colour, inner = highlight_block(code, language, style_name, tab_width, warn, theme_colour)
     extra, inner = frame(inner, numbers=numbers, header=header, wrap=wrap)
     styles = [f"background:{background}"] if background else []
@@ -349,7 +349,6 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvT
         from mdwx.render.media import formula_html
 
         return formula_html(token.content, ctx, display=True)
-    from mdwx.assets.diagram import is_diagram_language
 
     if is_diagram_language(language):
         from mdwx.render.diagrams import diagram_html
@@ -381,8 +380,6 @@ def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvT
 
 
 def _framing(ctx: Any, info: str) -> dict[str, Any]:
-    from mdwx.render.code_frame import wants_line_numbers
-
     config = ctx.config
     return {
         "background": ctx.code_background,

@@ -17,13 +17,6 @@ with every theme, and the theme's colours are inherited.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-from pygments.styles import get_all_styles, get_style_by_name
-from pygments.token import Token
-from pygments.util import ClassNotFound
-
-from mdwx.errors import ConfigError
 
 _LINENOS = re.compile(r"\{[^}]*\blinenos\b[^}]*\}|\blinenos\b")
 DOTS = ("#ff5f56", "#ffbd2e", "#27c93f")
@@ -46,20 +39,6 @@ WRAPPING = "white-space:normal;overflow-wrap:anywhere;word-break:break-all"
 def wants_line_numbers(info: str, default: bool) -> bool:
     """``{linenos}`` (or ``linenos``) in a fence's info string, else the site's setting."""
     return default or bool(_LINENOS.search(info))
-
-
-@lru_cache(maxsize=32)
-def style_colours(name: str) -> tuple[str, str]:
-    """(background, text colour) of Pygments style ``name``; raises ConfigError if unknown."""
-    try:
-        style = get_style_by_name(name)
-    except ClassNotFound:
-        raise ConfigError(
-            f"code_style {name!r} is not a Pygments style",
-            hint="one of: " + ", ".join(sorted(get_all_styles())),
-        ) from None
-    text = style.style_for_token(Token)["color"]
-    return style.background_color, f"#{text.lower()}" if text else "#000000"
 
 
 def frame(inner: str, *, numbers: bool, header: bool, wrap: bool) -> tuple[str, str]:

@@ -19,10 +19,9 @@ from mdwx.config import SiteConfig
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import Asset, AssetKind, asset_key
 from mdwx.errors import RenderError
+from mdwx.markdown.env import ENV_KEY
 from mdwx.render.sanitize import Hooks
 from mdwx.urls import is_local
-
-ENV_KEY = "mdwx"
 
 
 @dataclass

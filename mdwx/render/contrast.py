@@ -16,6 +16,8 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
+import css_inline
+
 from mdwx.diagnostics import Diagnostic
 from mdwx.render.colours import (
     HEX_COLOUR,
@@ -126,8 +128,6 @@ class _Pairs(HTMLParser):
 def theme_pairs(css: str, page: str = "#ffffff", *, dark: bool = False) -> list[Pair]:
     """Every kind of text of the probe article in theme ``css`` on a ``page`` background;
     ``dark``: as WeChat's dark mode converts it (:mod:`.darkmode`), on its dark page."""
-    import css_inline
-
     html = css_inline.inline_fragment(PROBE, css, load_remote_stylesheets=False)
     parser = _Pairs(page)
     if dark:

@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
+from bs4 import BeautifulSoup, Tag
+
 from mdwx.render.colours import (
     RGB,  # noqa: E402
     hex_colour,
@@ -203,8 +205,6 @@ def dark_style(style: str, text: RGB, background: RGB) -> tuple[str, RGB, RGB]:
 
 def _converted(soup: Any, text: RGB) -> Iterator[tuple[Any, str]]:
     """Each element of ``soup`` whose style dark mode changes, with its dark style."""
-    from bs4 import Tag
-
     stack: list[tuple[Any, RGB, RGB]] = [(soup, text, DARK_PAGE)]
     while stack:
         node, inherited, behind = stack.pop()
@@ -230,8 +230,6 @@ def dark_html(html: str, *, text: RGB = LIGHT_TEXT) -> str:
     ``text`` is the light text colour the content inherits where it sets none. The page
     behind it is WeChat's dark page; pictures are untouched.
     """
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(html, "html.parser")
     for element, style in list(_converted(soup, text)):
         element["style"] = style
@@ -250,8 +248,6 @@ def dark_mode(html: str, *, scope: str = "body.dark", text: RGB = LIGHT_TEXT) ->
     Only the preview uses it (the content sent to WeChat carries no marks): the light
     article stays as it is, and the toggle only adds a class, as WeChat's own script does.
     """
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(html, "html.parser")
     line_starts = [0] + [i + 1 for i, char in enumerate(html) if char == "\n"]
     rules: list[str] = []

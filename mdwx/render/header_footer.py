@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mdwx.config import SiteConfig
 from mdwx.errors import ConfigError
-from mdwx.source.reader import read_file
+from mdwx.files.reader import read_file
 
 MAX_TEMPLATE_BYTES = 256 * 1024  # a header or footer is a few lines, not a book
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")

@@ -13,6 +13,8 @@ import functools
 import re
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from mdwx.document import Asset, AssetKind, Document
 from mdwx.errors import ArticleError
 from mdwx.source.article import join_lines
@@ -130,6 +132,4 @@ def _inline_text(children: list[Any], article: Article, line: int) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Any:
-    from markdown_it import MarkdownIt
-
     return MarkdownIt("commonmark").enable("table").enable("strikethrough")

@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
+from mdwx.assets.formula import short_tex, tex_snippet
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import (
     FORMULA_SIZE_ATTR,
@@ -121,8 +122,6 @@ def formulas_as_code(document: Document, failed: Mapping[str, MdwxError], path: 
     becomes ``<code>`` holding the TeX as written, its asset goes, and a warning
     (``formula-not-drawn``) names its line and why.
     """
-    from mdwx.assets.formula import short_tex, tex_snippet
-
     html, warnings = document.html, list(document.warnings)
     for asset in document.assets:
         if asset.key not in failed:

@@ -13,8 +13,11 @@ import re
 from html import escape
 from typing import Any
 
+import yaml
+
 from mdwx.document import AssetKind
 from mdwx.render.context import RenderContext
+from mdwx.source.yaml_load import load as load_yaml
 
 APPID = re.compile(r"wx[0-9a-f]{16}")
 FIELDS = ("appid", "path", "title", "image")
@@ -31,10 +34,6 @@ def _key_line(content: str, key: str, ctx: RenderContext) -> int | None:
 
 def parse_card(content: str, ctx: RenderContext) -> dict[str, str]:
     """The card's fields, checked: appid format, path, title length, image."""
-    import yaml
-
-    from mdwx.source.yaml_load import load as load_yaml
-
     try:
         data: Any = load_yaml(content) or {}
     except yaml.YAMLError as exc:

@@ -20,14 +20,16 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from mdwx.code_styles import style_colours
 from mdwx.config import SiteConfig
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import Asset, Document
+from mdwx.markdown.bounded import NESTING_KEY
+from mdwx.markdown.env import ENV_KEY
+from mdwx.markdown.syntax import use_syntax
 from mdwx.render.blocks import blocks_plugin
-from mdwx.render.bounded import NESTING_KEY
 from mdwx.render.code import code_plugin
-from mdwx.render.code_frame import style_colours
-from mdwx.render.context import ENV_KEY, RenderContext
+from mdwx.render.context import RenderContext
 from mdwx.render.header_footer import Template, fill
 from mdwx.render.inline_css import inline_theme
 from mdwx.render.links import links_plugin, references_html
@@ -36,7 +38,6 @@ from mdwx.render.media import media_plugin
 from mdwx.render.positions import positions_plugin
 from mdwx.render.raw_html import close_hidden, raw_html_plugin
 from mdwx.render.sanitize import MAX_DEPTH, drop_hidden, limit_depth
-from mdwx.render.syntax import use_syntax
 from mdwx.render.themes import Theme
 from mdwx.render.toc import toc_plugin
 from mdwx.source.model import Article

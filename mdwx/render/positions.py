@@ -24,9 +24,10 @@ from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from mdwx.render.context import ENV_KEY, RenderContext, source_reference
-
 # Inline rules whose tokens may carry an asset, a link or a message.
+from mdwx.markdown.env import ENV_KEY
+from mdwx.render.context import RenderContext, source_reference
+
 # (Autolinks are left out: they are tried at nearly every position and carry no asset.)
 LOCATED_RULES = ("link", "image", "html_inline", "math_inline")
 EMPTY_TARGET = "image has an empty target: it is left out (write ![alt](path/to/picture.png))"

@@ -19,6 +19,7 @@ from html import escape
 from mdwx.config import SiteConfig
 from mdwx.render.darkmode import dark_mode
 from mdwx.render.limits import text_chars
+from mdwx.render.pipeline import detect_language
 from mdwx.render.preview_words import date_time, site_zone, words_for
 from mdwx.source.model import Article
 
@@ -114,8 +115,6 @@ DARK_SCOPE = "body.dark .screen .content"
 
 def article_language(article: Article, config: SiteConfig) -> str:
     """The post's ``lang``, else the site's, else detected from its body (as the render does)."""
-    from mdwx.render.pipeline import detect_language
-
     lang = article.front_matter.get("lang")
     return lang if isinstance(lang, str) and lang else config.lang or detect_language(article.body)
 

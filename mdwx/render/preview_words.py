@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from mdwx.config_tables import site_zone
-from mdwx.render.callouts import language_family
+from mdwx.markdown.callouts import language_family
 
 __all__ = ["WORDS", "clock_time", "date_time", "site_zone", "words_for"]
 

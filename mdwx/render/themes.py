@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import mdwx
+import css_inline
+
 from mdwx.errors import ConfigError
 from mdwx.render.theme_css import ThemeSource, resolve_variables, scan
+from mdwx.version import PACKAGE_DIR
 
 _STYLE_COMMENT = re.compile(r"mdwx:\s*pygments-style\s*=\s*([\w-]+)")
 _CODE_COLOUR = re.compile(
@@ -48,9 +50,8 @@ class Theme:
 
 def templates_dir() -> Path:
     """The installed ``mdwx/templates`` (wheel) or the source tree's ``templates/``."""
-    package = Path(mdwx.__file__).parent
-    installed = package / "templates"
-    return installed if installed.is_dir() else package.parent / "templates"
+    installed = PACKAGE_DIR / "templates"
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
 def theme_names() -> list[str]:
@@ -195,7 +196,7 @@ def _chain(
 
 def _theme_text(path: Path, folder: Path, root: Path | None) -> str:
     """A theme file's text through the capped reader (a site's confined to ``root``)."""
-    from mdwx.source.reader import read_file
+    from mdwx.files.reader import read_file
 
     data = read_file(path, limit=MAX_THEME_BYTES, root=root)
     try:
@@ -208,8 +209,6 @@ def _theme_text(path: Path, folder: Path, root: Path | None) -> str:
 
 def code_colour(css: str) -> str | None:
     """The ``color`` the theme gives a code block, as the cascade decides (None: not a hex)."""
-    import css_inline
-
     probe = css_inline.inline_fragment(
         '<section class="mdwx"><section class="code"></section></section>',
         css,

@@ -19,6 +19,7 @@ What the sandbox emulates (docs/reach.md says what mdwx relies on):
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from starlette.requests import Request
@@ -258,8 +259,6 @@ async def inbox(request: Request) -> Response:
 
 def inbox_html(store: Any) -> str:
     """The fake phones' inbox as an HTML section of the sandbox's ``/`` page (escaped)."""
-    import html
-
     names = {oid: name for oid, name in store.followers()}
     rows = []
     for message in store.inbox():

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from .mass import inbox_html
 from .records import ArticleRecord, PublicationRecord
 
 _IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>", re.IGNORECASE | re.DOTALL)
@@ -159,8 +160,6 @@ async def index_page(request: Request) -> Response:
                 f"publish_status {pub.publish_status}</li>"
             )
     listing = "<ul>" + "".join(rows) + "</ul>" if rows else "<p>No articles yet.</p>"
-    from .mass import inbox_html
-
     listing += inbox_html(request.app.state.store)
     return _html(_PAGE.format(title="mdwx sandbox", body="<h1>mdwx sandbox</h1>" + listing))
 

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from mdwx.errors import ConfigError, MdwxError
-from mdwx.source.reader import read_config_text
+from mdwx.files.reader import read_config_text
 
 _TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
 

@@ -21,6 +21,8 @@ from mdwx.config import SiteConfig
 from mdwx.config_tables import COMMENT_MODES, VIDEO_TAGS
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError, ConfigError, MdwxError, in_file_order, raise_all
+from mdwx.markdown.syntax import block_parser, first_h1
+from mdwx.markdown.text_memo import TextMemo
 from mdwx.source import bundle_keys, targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.front_keys import KNOWN_KEYS, VIDEO_KEYS
@@ -28,7 +30,6 @@ from mdwx.source.generators import adapt, site_for, split_front_matter, toml_fro
 from mdwx.source.math_setting import math_enabled
 from mdwx.source.model import Article, VideoMeta
 from mdwx.source.suggest import closest
-from mdwx.source.text_memo import TextMemo
 from mdwx.source.yaml_load import compose as compose_yaml
 from mdwx.source.yaml_load import load as load_yaml
 
@@ -248,13 +249,13 @@ def empty_body_error(message: str, path: Path, line: int, on_generator_site: boo
 
 def read_source_text(path: Path, max_bytes: int) -> str:
     """The post file's text, decoded from UTF-8; at most ``max_bytes`` bytes are read, through
-    the one confined reader (:func:`mdwx.source.reader.read_file`: a regular file only).
+    the one confined reader (:func:`mdwx.files.reader.read_file`: a regular file only).
 
     A leading byte-order mark is kept here and dropped by :func:`split_text`, as for text
     handed over in memory. Raises :class:`ArticleError` (missing, unreadable, over the
     limit, not a regular file, not UTF-8).
     """
-    from mdwx.source.reader import read_file
+    from mdwx.files.reader import read_file
 
     raw = read_file(path, limit=max_bytes, error=ArticleError, too_large=too_large(path, max_bytes))
     return decode_source(raw, path)
@@ -434,11 +435,9 @@ def _check_length(value: str, limit: int, key: str, source: _Source) -> None:
 def _title_from_h1(body: str, body_line: int) -> tuple[str, str, int]:
     """Take the first ``# H1`` outside code fences as the title; it then leaves the body.
 
-    Where code and headings are is CommonMark's (:func:`mdwx.render.syntax.first_h1`), the
+    Where code and headings are is CommonMark's (:func:`mdwx.markdown.syntax.first_h1`), the
     renderer's own reading.
     """
-    from mdwx.render.syntax import first_h1
-
     found = first_h1(body)
     if found is None:
         return "", body, body_line
@@ -527,8 +526,6 @@ def _digest_parser(math: bool = True) -> Any:
     """mdwx's own Markdown syntax (CJK-friendly emphasis, math, admonitions, footnotes), so
     the digest holds the text a reader sees and none of its markers. Blocks only: paragraphs
     are parsed inline one by one. ``math=False``: ``$`` is text."""
-    from mdwx.render.syntax import block_parser
-
     return block_parser(math)
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from mdwx.config_tables import setting_error
 from mdwx.errors import ConfigError
+from mdwx.source.bundle_keys import BUNDLE_NAME
 
 #: WeChat's most articles in one draft (draft/add): the table refuses a longer bundle at once.
 MAX_TABLE_ARTICLES = 8
@@ -36,8 +37,6 @@ def parse_bundles(data: Any, where: Path, root: Path) -> dict[str, tuple[str, ..
 
     Raises :class:`ConfigError` naming ``where`` and the bundle's line.
     """
-    from mdwx.source.bundle_keys import BUNDLE_NAME
-
     if not isinstance(data, dict):
         raise setting_error(where, TABLE, '[bundles] must be a table: NAME = ["posts/a.md", …]')
     found: dict[str, tuple[str, ...]] = {}

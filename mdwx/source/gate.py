@@ -13,7 +13,7 @@
 
 :func:`admit` decides each post's site root and config; :meth:`Post.source_bytes
 <mdwx.source.posts.Post.source_bytes>` (and :meth:`~mdwx.source.posts.Post.confined_path`)
-applies the confinement rules of :mod:`mdwx.source.reader` when the post is first read, so
+applies the confinement rules of :mod:`mdwx.files.reader` when the post is first read, so
 a refused post is reported as that post's failure, whichever door it came through. A new
 door must call :func:`admit` (or :func:`~mdwx.source.gate.collect_posts`, its name for
 paths) and read the post only through the post; see ``docs/reliability.md``.
@@ -28,10 +28,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mdwx.config import SiteConfig, load_config
+from mdwx.config import SiteConfig
 from mdwx.errors import ConfigError
 from mdwx.source.generators import site_for
 from mdwx.source.posts import POST_SUFFIXES, Post
+from mdwx.source.site import load_config
 
 UNNAMED_POST = "post.md"  # what an in-memory post without a path is called, in the current folder
 

@@ -20,7 +20,7 @@ A dollar sign is math only where the writer's own site renders math; on a blog w
    - no generator (a site of mdwx's own): on.
 
 Dollar parsing itself follows pandoc's rule (markdown-it-dollarmath, see
-:mod:`mdwx.render.syntax`): an opening ``$`` is not followed by a space, a closing one not
+:mod:`mdwx.markdown.syntax`): an opening ``$`` is not followed by a space, a closing one not
 preceded by a space nor followed by a digit.
 """
 
@@ -36,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from mdwx.files.reader import consulted_text
 from mdwx.source.front_keys import MATH_KEYS
 
 if sys.version_info >= (3, 11):
@@ -193,8 +194,6 @@ def _plugin_math(kind: str, config: Path) -> bool:
 
 
 def _text(path: Path) -> str:
-    from mdwx.source.reader import consulted_text
-
     return consulted_text(path, limit=_MAX_CONFIG_BYTES) or ""  # capped, never a FIFO or device
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 from mdwx.config import SiteConfig
 from mdwx.errors import ArticleError
+from mdwx.files.reader import check_file, confined
+from mdwx.source.article import decode_source
 
 POST_SUFFIXES = (".md", ".markdown")
 
@@ -50,8 +52,8 @@ class Post:
             self.confined_path()
             return self.text.encode("utf-8")
         if "bytes" not in self.read_cache:
+            from mdwx.files.reader import read_file
             from mdwx.source.article import too_large
-            from mdwx.source.reader import read_file
 
             limit = self.config.limits.markdown_bytes
             self.read_cache["bytes"] = read_file(
@@ -71,7 +73,6 @@ class Post:
         if self.text is not None:
             self.confined_path()
             return self.text
-        from mdwx.source.article import decode_source
 
         return decode_source(self.source_bytes(), self.path)
 
@@ -92,8 +93,6 @@ class Post:
         memory is judged by the file at its path when there is one (a MkDocs page that is a
         link leading outside is refused), else only by where its path leads.
         """
-        from mdwx.source.reader import check_file, confined
-
         if self.text is not None and not os.path.lexists(self.path):
             if not confined(
                 self.path, self.config.root

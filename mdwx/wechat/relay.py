@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from mdwx.errors import ConfigError
 from mdwx.wechat.errors import WeChatError
 
@@ -79,8 +81,6 @@ async def check_relay(http: httpx.AsyncClient, appid: str) -> dict[str, Any]:
     Raises :class:`ConfigError` when the relay refuses the key, answers for another AppID
     than ``appid`` (when given), or does not answer like an mdwx relay.
     """
-    import httpx
-
     try:
         response = await http.get(WHOAMI_PATH)
     except httpx.TransportError as exc:

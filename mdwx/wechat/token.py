@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import filelock
+import platformdirs
 
 from mdwx.errors import ConfigError
 
@@ -233,6 +234,4 @@ def _refuse_shared(path: Path, info: os.stat_result, what: str) -> None:
 
 def default_cache() -> DiskTokenCache:
     """The per-user cache directory (``~/.cache/mdwx`` on Linux)."""
-    import platformdirs
-
     return DiskTokenCache(platformdirs.user_cache_dir("mdwx"))

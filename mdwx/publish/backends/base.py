@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from mdwx.errors import PublishError
+from mdwx.render import check_content
+
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.marker import Mark, Marked
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.review import Progress
@@ -17,9 +20,6 @@ if TYPE_CHECKING:
 def checked_content(prepared: Prepared, resolved: Resolved) -> str:
     """The article's final ``content`` with every asset's WeChat value, checked against the
     site's limits once more (the real URLs are in now); raises :class:`PublishError`."""
-    from mdwx.errors import PublishError
-    from mdwx.render import check_content
-
     content = prepared.content(resolved.values)
     problems = check_content(content, prepared.post.config.limits)
     if problems:

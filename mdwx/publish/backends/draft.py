@@ -21,12 +21,14 @@ from mdwx.config import SiteConfig
 from mdwx.errors import PublishError
 from mdwx.publish.backends.base import Gone, checked_content
 from mdwx.publish.backends.offline_rules import DraftRules
+from mdwx.publish.marker import Marked, marked, read_mark
 from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD
 from mdwx.publish.review import Progress
 from mdwx.publish.state.schema import ArticleStatus
+from mdwx.wechat.errors import PublishFailed, WeChatError
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.marker import Mark, Marked
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.state.store import ArticleRecord
@@ -130,8 +132,6 @@ class DraftBackend(DraftRules):
         self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None, index: int = 0
     ) -> None:
         """Replace article ``index`` (from 0) of the draft; raises :class:`Gone` once it left the box."""
-        from mdwx.wechat.errors import WeChatError
-
         try:
             await self.client.draft_update(media_id, _with_mark(payload, mark), index=index)
         except WeChatError as exc:
@@ -191,8 +191,6 @@ class DraftBackend(DraftRules):
         """The draft, else the published article, whose content carries ``mark``'s key:
         ``draft/batchget`` then ``freepublish/batchget``, :data:`LOOKUP_PAGES` pages each. An
         article still publishing (publish_status 1) is in neither list."""
-        from mdwx.publish.marker import Marked, read_mark
-
         for page in range(LOOKUP_PAGES):
             drafts = await self.client.draft_batchget(page * 20, 20)
             for draft in drafts.items:
@@ -224,8 +222,6 @@ class DraftBackend(DraftRules):
     # -- answers -------------------------------------------------------------------------
 
     async def _job(self, publish_id: str) -> Progress:
-        from mdwx.wechat.errors import PublishFailed
-
         job = await self.client.freepublish_get(publish_id)
         live = f"publish_status {job.publish_status}"
         if job.publishing:
@@ -247,8 +243,6 @@ class DraftBackend(DraftRules):
         return Progress("published", url or None, "published", article_id=article_id)
 
     async def _in_box(self, record: ArticleRecord) -> Progress:
-        from mdwx.wechat.errors import WeChatError
-
         assert record.media_id
         try:
             await self.client.draft_get(record.media_id)
@@ -278,8 +272,6 @@ class DraftBackend(DraftRules):
 def _with_mark(payload: dict[str, Any], mark: Mark | None) -> dict[str, Any]:
     """The payload as sent: a news article's content carries the post's mark (an image
     post's plain text cannot)."""
-    from mdwx.publish.marker import marked
-
     if mark is None or payload.get("article_type") != "news":
         return payload
     return {**payload, "content": marked(payload["content"], mark)}

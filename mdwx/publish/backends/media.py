@@ -16,9 +16,10 @@ from mdwx.publish.backends.base import Gone, checked_content
 from mdwx.publish.backends.offline_rules import MediaRules
 from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD
 from mdwx.publish.review import STATUS_BY_TEXT, Progress
+from mdwx.wechat.errors import AlreadySubmitted
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.publish.marker import Mark, Marked
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.state.store import ArticleRecord
@@ -64,8 +65,6 @@ class MediaBackend(MediaRules):
     async def update(
         self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None
     ) -> None:
-        from mdwx.wechat.errors import AlreadySubmitted
-
         try:
             await self.client.update(media_id, payload, index=1)
         except AlreadySubmitted:

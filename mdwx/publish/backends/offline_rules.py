@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mdwx.config import SiteConfig
-from mdwx.errors import PublishError
+from mdwx.errors import ArticleError, PublishError
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
     from mdwx.source.model import Article
 
 #: Cover crops → the shape (width : height) each must have.
@@ -61,10 +61,8 @@ class DraftRules:
 
     def check(self, prepared: Prepared) -> None:
         """The draft API's limits ([draft] in mdwx.toml; an image post's text and pictures
-        were checked by :func:`mdwx.build.prepare`); raises :class:`mdwx.errors.ArticleError`
+        were checked by :func:`mdwx.prepare.prepare`); raises :class:`mdwx.errors.ArticleError`
         at the file's line."""
-        from mdwx.errors import ArticleError
-
         article, limits = prepared.article, self.config.draft
         fields = [("title", article.title, limits.title), ("author", article.author, limits.author)]
         if article.digest_given and article.post_type != "images":
@@ -83,8 +81,6 @@ class DraftRules:
         """Each cover crop must have its shape (2.35:1, 1:1) in pixels of the cover (``width``
         × ``height``, as sent), within a pixel on each edge, as WeChat checks it; raises
         :class:`mdwx.errors.ArticleError` at the crop's line."""
-        from mdwx.errors import ArticleError
-
         for key, ratio in CROP_RATIOS.items():
             crop = getattr(article, key)
             if not crop:

@@ -27,7 +27,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from mdwx.errors import StateError
-from mdwx.source.reader import file_kind
+from mdwx.files.reader import file_kind
 
 WAL_MAGIC = (0x377F0682, 0x377F0683)
 WAL_HEADER_BYTES = 32

@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
+from mdwx.files.reader import read_config_text
 from mdwx.publish.state.export_schema import problem
-from mdwx.source.reader import read_config_text
+from mdwx.publish.state.store import State
 
 FORMAT = "mdwx-state"
 VERSION = 1
@@ -242,8 +243,6 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 def read_records(db: Path) -> list[dict[str, Any]]:
     """Every record of the state database at ``db`` (opened and migrated first)."""
-    from mdwx.publish.state.store import State
-
     State.open(db).close()
     conn = sqlite3.connect(db)
     try:
@@ -265,8 +264,6 @@ def export_text(db: Path) -> str:
 
 def write_records(db: Path, records: Iterable[dict[str, Any]]) -> int:
     """Insert or replace ``records`` in one transaction; returns how many."""
-    from mdwx.publish.state.store import State
-
     state = State.open(db)
     count = 0
     try:

@@ -1,7 +1,7 @@
 """What each post used in its last successful publish: the ``post_inputs`` table.
 
 One row per (account, backend, post): the digest of the settings the post was rendered
-under, the files it used with their signatures (:mod:`mdwx.source.used_files`), and the
+under, the files it used with their signatures (:mod:`mdwx.files.used_files`), and the
 article that run left (``media_id``, ``content_hash``) with the result to show again. Read
 and written by :mod:`mdwx.publish.unchanged`; a cache only, so a row that is missing or
 disagrees with the article record means the post is rendered as before. No secret is kept:

@@ -28,6 +28,7 @@ from mdwx.publish.state.damage import (
     scan_wal,
     wal_path,
 )
+from mdwx.publish.state.store import State
 
 # recover_command is named here too: the command's own module says how to call it.
 __all__ = ["RecoveryReport", "one_line", "recover", "recover_command", "state_tables"]
@@ -105,8 +106,6 @@ def state_tables(conn: sqlite3.Connection) -> list[str]:
 
 def _fresh_state(fresh: Path) -> list[str]:
     """Create a state with the current schema at ``fresh``; its table names."""
-    from mdwx.publish.state.store import State
-
     State.open(fresh).close()
     conn = sqlite3.connect(fresh)
     try:

@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from mdwx.publish.state.export import sync_after, sync_before
+from mdwx.source.gate import collect_posts
 
 
 def _sites(paths: Sequence[Path], state_path: Path | None) -> dict[Path, tuple[Path, Path]]:
     """Site root → (state database, export) for the sites of ``paths`` that keep an export."""
-    from mdwx.source.gate import collect_posts
-
     sites: dict[Path, tuple[Path, Path]] = {}
     for post in collect_posts(paths):
         export = post.config.state_export_path

@@ -1,7 +1,7 @@
 """Which site generator laid out a folder: the marker files each one's site root holds.
 
-Pure file-system probing with no mdwx imports, so :mod:`mdwx.config` can ask for a
-generator's site root when a site has no ``mdwx.toml``.
+Pure file-system probing, so :mod:`mdwx.source.site` can ask for a generator's site root
+when a site has no ``mdwx.toml``.
 
 - Hugo: ``hugo.toml`` / ``hugo.yaml`` / ``hugo.json`` / ``config.toml`` / ``config.yaml`` /
   ``config/_default/`` beside a ``content/`` folder (gohugo.io/getting-started/directory-structure).
@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-GENERATOR_NAMES = ("hugo", "hexo", "jekyll", "obsidian", "mkdocs", "pelican")
+from mdwx.config import GENERATOR_NAMES
+
+__all__ = ["GENERATOR_NAMES", "find_generator_root", "generator_at"]
 _HUGO_CONFIGS = (
     "hugo.toml",
     "hugo.yaml",

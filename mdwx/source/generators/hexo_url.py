@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from mdwx.errors import MdwxError
-from mdwx.source.reader import read_config_text
+from mdwx.files.reader import read_config_text
 from mdwx.source.yaml_load import load as load_yaml
 
 DEFAULT_PERMALINK = ":year/:month/:day/:title/"

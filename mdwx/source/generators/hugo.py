@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 import yaml
 
+from mdwx.files.reader import consulted_text
 from mdwx.source.front_keys import silent_keys
 from mdwx.source.generators.base import (
     Generator,
@@ -27,7 +28,6 @@ from mdwx.source.generators.base import (
     split_args,
 )
 from mdwx.source.generators.text import block_tags, fence_for, next_lines, outside_code, sub_prose
-from mdwx.source.reader import consulted_text
 from mdwx.source.yaml_load import load as load_yaml
 
 if sys.version_info >= (3, 11):

@@ -15,11 +15,11 @@ from typing import Any
 import yaml
 
 from mdwx.errors import MdwxError
+from mdwx.files.reader import read_config_text
 from mdwx.source.front_keys import silent_keys
 from mdwx.source.generators.base import PostContext, html_or_markdown, split_args
 from mdwx.source.generators.liquid import Liquid
 from mdwx.source.generators.text import sub_prose
-from mdwx.source.reader import read_config_text
 from mdwx.source.yaml_load import load as load_yaml
 
 #: Jekyll's own page keys and those of its common themes (declared in

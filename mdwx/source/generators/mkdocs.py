@@ -15,9 +15,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from mdwx.files.reader import consulted_text
 from mdwx.source.front_keys import silent_keys
 from mdwx.source.generators.base import Generator, PostContext
-from mdwx.source.reader import consulted_text
 
 #: Page meta MkDocs and Material use for themselves (:mod:`mdwx.source.front_keys` declares it):
 #: their own keys, ``description`` (the digest when the page gives none) and mdwx's keys they

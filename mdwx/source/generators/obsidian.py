@@ -16,10 +16,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from mdwx.errors import MdwxError
+from mdwx.files.reader import read_config_text
 from mdwx.source.front_keys import silent_keys
 from mdwx.source.generators.base import Generator, PostContext, admonition_head, image_markdown
 from mdwx.source.generators.text import each_prose, on_lines, sub_prose
-from mdwx.source.reader import read_config_text
 
 #: Obsidian's own page keys and those of its common themes (declared in
 #: :mod:`mdwx.source.front_keys`): read silently.

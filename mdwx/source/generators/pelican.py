@@ -17,10 +17,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from mdwx.files.reader import consulted_text
 from mdwx.source.front_keys import reaching_mdwx, renamed, silent_keys
 from mdwx.source.generators.base import Generator, PostContext
-from mdwx.source.generators.text import Rewrite
-from mdwx.source.reader import consulted_text
+from mdwx.source.generators.text import Rewrite, each_prose
 
 #: Pelican's own metadata, and mdwx's keys it uses itself (``date``, ``tags``, ``lang``): silent.
 SILENT = silent_keys("pelican")
@@ -121,7 +121,6 @@ def resolve_links(body: str, folder: Path, content: Path, urls: Callable[[str], 
     ``urls`` gives for the content file, kept as written when it knows none. Fenced code is
     left alone, as Pelican leaves it.
     """
-    from mdwx.source.generators.text import each_prose
 
     def resolve(line: str) -> str:
         return _LINK.sub(lambda m: m.group("lead") + _target(m, folder, content, urls), line)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mdwx.diagnostics import Diagnostic
+from mdwx.markdown.syntax import fenced_code
 
 # A fence may sit inside block quotes and list items: any run of spaces, tabs and '>' before it.
 _FENCE = re.compile(r"^(?P<lead>[ \t>]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
@@ -51,9 +52,7 @@ def closes(line: str, fence: str) -> bool:
 
 def blocks(lines: list[str]) -> list[tuple[bool, int, int]]:
     """Split ``lines`` into ``(is_code, start, end)`` runs, code being the fenced code blocks
-    CommonMark finds (:func:`mdwx.render.syntax.fenced_code`, the renderer's own reading)."""
-    from mdwx.render.syntax import fenced_code
-
+    CommonMark finds (:func:`mdwx.markdown.syntax.fenced_code`, the renderer's own reading)."""
     runs: list[tuple[bool, int, int]] = []
     start = 0
     for first, end in fenced_code("\n".join(lines)):

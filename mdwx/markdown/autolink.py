@@ -23,7 +23,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.gfm_autolink._match import check_prev, match_any_email, match_http, match_www
 
-from mdwx.render.bounded import MAX_AUTOLINK
+from mdwx.markdown.bounded import MAX_AUTOLINK
 
 _PROTOCOL = re.compile(r"(https?|mailto|xmpp)$")
 _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_")

@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from mdwx.render.context import ENV_KEY
+from mdwx.markdown.env import ENV_KEY
 
 _MARKER = re.compile(r"^\[!([A-Za-z]+)\][+-]?(?:[ \t]+(\S[^\n]*))?[ \t]*(?:\n|$)")
 TITLES = {
@@ -37,6 +37,38 @@ TITLES = {
 }
 
 
+#: The callout kinds a ``> [!KIND]`` or ``!!! kind`` names, each mapped to the one of five
+#: styles it takes (GitHub's alerts and Obsidian's, MkDocs' admonitions).
+CALLOUT_KINDS = {
+    "note": "note",
+    "info": "note",
+    "abstract": "note",
+    "summary": "note",
+    "seealso": "note",
+    "question": "note",
+    "quote": "note",
+    "tip": "tip",
+    "hint": "tip",
+    "success": "tip",
+    "check": "tip",
+    "done": "tip",
+    "example": "tip",
+    "important": "important",
+    "warning": "warning",
+    "attention": "warning",
+    "caution": "caution",
+    "danger": "caution",
+    "error": "caution",
+    "failure": "caution",
+    "bug": "caution",
+}
+
+
+def callout_kind(name: str) -> str:
+    """The style a callout named ``name`` takes (a name not in the table: a note)."""
+    return CALLOUT_KINDS.get(name.strip().lower(), "note")
+
+
 def language_family(lang: str) -> str:
     """The title table a ``lang`` value picks: ``zh`` for any Chinese tag, else ``en``."""
     return "zh" if lang.lower().startswith("zh") else "en"
@@ -44,8 +76,6 @@ def language_family(lang: str) -> str:
 
 def _titled_alerts(tokens: list[Token]) -> None:
     """``> [!KIND] Title`` quotes as alerts titled ``Title``."""
-    from mdwx.render.blocks import CALLOUT_KINDS
-
     for i in range(len(tokens) - 2):
         opening, paragraph, inline = tokens[i], tokens[i + 1], tokens[i + 2]
         if (
@@ -81,8 +111,6 @@ def _titled_alerts(tokens: list[Token]) -> None:
 
 def _localise(tokens: list[Token], family: str) -> None:
     """Default titles (no title of the writer's) in ``family``'s words."""
-    from mdwx.render.blocks import callout_kind
-
     english = {title: kind for kind, title in TITLES["en"].items()}
     for i, token in enumerate(tokens):
         if token.type not in ("alert_open", "admonition_open") or i + 2 >= len(tokens):

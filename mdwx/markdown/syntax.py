@@ -20,13 +20,13 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
-from mdwx.render import cjk_friendly
-from mdwx.render.autolink import autolink_plugin
-from mdwx.render.bounded import bounded_plugin
-from mdwx.render.callouts import callouts_plugin
-from mdwx.render.image_spaces import image_spaces_plugin
-from mdwx.render.toc import toc_syntax
-from mdwx.source.text_memo import TextMemo
+from mdwx.markdown import cjk_friendly
+from mdwx.markdown.autolink import autolink_plugin
+from mdwx.markdown.bounded import bounded_plugin
+from mdwx.markdown.callouts import callouts_plugin
+from mdwx.markdown.image_spaces import image_spaces_plugin
+from mdwx.markdown.text_memo import TextMemo
+from mdwx.markdown.toc import toc_syntax
 
 
 def _any_target(url: str) -> bool:

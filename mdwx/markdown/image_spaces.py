@@ -19,6 +19,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from mdwx.document import VIDEO_EXTENSIONS
+from mdwx.markdown.env import ENV_KEY
 
 PICTURE_EXTENSIONS = (
     "png",
@@ -76,8 +77,6 @@ def _image_with_spaces(state: StateInline, silent: bool) -> bool:
 
 def _say_what_stays_text(state: StateCore) -> None:
     """Warn at each ``![…](… …)`` left as text (not in code): its line, and how to write it."""
-    from mdwx.render.context import ENV_KEY
-
     ctx = state.env.get(ENV_KEY)
     if ctx is None:  # the digest's parse: nothing to warn
         return

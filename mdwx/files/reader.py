@@ -28,7 +28,7 @@ import stat
 from pathlib import Path
 
 from mdwx.errors import ConfigError, MdwxError
-from mdwx.source.used_files import note_checked, note_read
+from mdwx.files.used_files import note_checked, note_read
 
 #: A config, hook or template file larger than this (bytes) is no config file; refuse it.
 MAX_CONFIG_BYTES = 1024 * 1024
@@ -113,7 +113,7 @@ def check_file(
             name,
             "give it a copy of its own: cp FILE FILE.copy && mv FILE.copy FILE",
         )
-    note_checked(path, info)  # a publish run keeps what each post used (mdwx.source.used_files)
+    note_checked(path, info)  # a publish run keeps what each post used (mdwx.files.used_files)
     return info
 
 

@@ -1,6 +1,6 @@
 """What the library's calls take as posts.
 
-Paths or in-memory :class:`~mdwx.api.types.Post` objects, turned into the pipeline's posts
+Paths or in-memory :class:`~mdwx.publish.run_options.Post` objects, turned into the pipeline's posts
 (each with its site's config and the call's overrides). Shared by :mod:`.aio` and
 :mod:`.status`.
 """
@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mdwx.api.types import Options, Post
 from mdwx.errors import ConfigError
+from mdwx.publish.run_options import Post, RunOptions
 from mdwx.source.posts import Post as SitePost
 
 #: One post: a path (``str`` or ``os.PathLike``: a file, or a folder of posts) or a :class:`Post`.
@@ -23,7 +23,9 @@ Source = str | os.PathLike[str] | Post
 Sources = Source | Sequence[Source]
 
 
-def site_posts(posts: Sources, options: Options, *, need_path: str | None = None) -> list[SitePost]:
+def site_posts(
+    posts: Sources, options: RunOptions, *, need_path: str | None = None
+) -> list[SitePost]:
     """The posts named by ``posts``, each with its site's config and the call's overrides.
 
     Folders expand to their posts; a path named twice counts once. ``need_path`` names the
@@ -48,7 +50,7 @@ def site_posts(posts: Sources, options: Options, *, need_path: str | None = None
     return [with_overrides(item, options) for item in admit(items)]
 
 
-def with_overrides(post: SitePost, options: Options) -> SitePost:
+def with_overrides(post: SitePost, options: RunOptions) -> SitePost:
     """The post with the call's ``state_path``, ``api_base`` and ``theme`` laid over its site config."""
     changes: dict[str, Any] = {}
     if options.state_path is not None:

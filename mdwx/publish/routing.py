@@ -1,21 +1,23 @@
 """Named accounts: which ``[accounts.NAME]`` each post goes to, with whose credentials.
 
-A post's front matter ``accounts: [a, b]`` sends it to each listed account; ``Options.account``
+A post's front matter ``accounts: [a, b]`` sends it to each listed account; ``RunOptions.account``
 narrows a call to one account (a post listing others is skipped); a post listing none goes
-to ``Options.credentials`` as before. Each account brings its AppID, backend, api_base and
+to ``RunOptions.credentials`` as before. Each account brings its AppID, backend, api_base and
 limits (laid over the site's config, :meth:`mdwx.accounts.Account.apply`); its credentials
-come from ``Options.accounts`` (a mapping or a callable), never from the environment here.
+come from ``RunOptions.accounts`` (a mapping or a callable), never from the environment here.
 State, daily submission counts and access tokens are keyed by AppID, so by account.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from mdwx.api.types import Credentials, Options
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.run_options import Credentials, RunOptions
+from mdwx.source import reading
 
 if TYPE_CHECKING:
     from mdwx.accounts import Account
@@ -46,8 +48,6 @@ class Route:
 
 def named_account(post: SitePost, name: str) -> Account:
     """The site's ``[accounts.NAME]``; raises :class:`ConfigError` when it has none of that name."""
-    import difflib
-
     account = post.config.accounts.get(name)
     if account is None:
         known = ", ".join(sorted(post.config.accounts)) or "none"
@@ -61,7 +61,7 @@ def named_account(post: SitePost, name: str) -> Account:
     return account
 
 
-def on_account(post: SitePost, account: Account, options: Options) -> SitePost:
+def on_account(post: SitePost, account: Account, options: RunOptions) -> SitePost:
     """``post`` with ``account``'s backend, api_base and limits laid over its site's config."""
     return replace(
         post, config=account_config(post.config, account, api_base_given=bool(options.api_base))
@@ -69,7 +69,7 @@ def on_account(post: SitePost, account: Account, options: Options) -> SitePost:
 
 
 def routes(
-    post: SitePost, options: Options, *, strict: bool = True, article: Article | None = None
+    post: SitePost, options: RunOptions, *, strict: bool = True, article: Article | None = None
 ) -> list[Route]:
     """Where ``post`` goes: one :class:`Route` per account, or one to the call's credentials.
 
@@ -78,13 +78,11 @@ def routes(
     The post's front matter is read here; with ``strict`` a post that cannot be read gets a
     route carrying the error, else it is routed as if it listed no account. Raises
     :class:`ConfigError` for an ``options.account`` the site does not define. ``article``: the
-    post already read (:func:`mdwx.build.read_post`), so it is not read again.
+    post already read (:func:`mdwx.source.reading.read_post`), so it is not read again.
     """
-    from mdwx.build import read_post
-
     chosen = named_account(post, options.account) if options.account else None
     try:
-        listed = (article or read_post(post)).accounts
+        listed = (article or reading.read_post(post)).accounts
     except ConfigError:
         raise
     except MdwxError as exc:
@@ -107,7 +105,9 @@ def routes(
     return [Route(on_account(post, account, options), account) for account in accounts]
 
 
-def account_options(options: Options, account: Account | None, *, need_client: bool) -> Options:
+def account_options(
+    options: RunOptions, account: Account | None, *, need_client: bool
+) -> RunOptions:
     """The call's options for ``account``: its credentials from ``options.accounts``.
 
     ``need_client``: the call will talk to WeChat, so missing credentials raise

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mdwx.api.inputs import with_overrides  # noqa: F401  (re-exported; defined beside site_posts)
-from mdwx.api.types import Credentials, Options
 from mdwx.config import check_api_base
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.files.reader import read_config_text
+from mdwx.publish.identity import adopt_hidden_states
+from mdwx.publish.run_options import Credentials, RunOptions
 from mdwx.publish.state.store import State
 from mdwx.source.posts import Post as SitePost
-from mdwx.source.reader import read_config_text
+from mdwx.wechat import MemoryTokenCache, WeChatClient
 
 if TYPE_CHECKING:
     from mdwx.config import SiteConfig
@@ -58,7 +59,7 @@ def sandbox_folder(config: SiteConfig, account: str | None = None) -> Path:
     return folder / "sandbox-accounts" / account if account else folder
 
 
-def state_appid(options: Options, config: SiteConfig, account: str | None = None) -> str:
+def state_appid(options: RunOptions, config: SiteConfig, account: str | None = None) -> str:
     """The AppID the state keys this call's records by, without connecting."""
     if options.sandbox:
         return inprocess_appid(sandbox_folder(config, account))
@@ -68,7 +69,7 @@ def state_appid(options: Options, config: SiteConfig, account: str | None = None
 @contextlib.asynccontextmanager
 async def connect(
     config: SiteConfig,
-    options: Options,
+    options: RunOptions,
     *,
     need_client: bool = True,
     account: str | None = None,
@@ -81,8 +82,6 @@ async def connect(
     sandbox stopped, on leaving. ``account`` names the ``[accounts.NAME]`` connected for
     (the in-process sandbox then emulates that account apart from the others). Raises :class:`ConfigError` for missing credentials.
     """
-    from mdwx.wechat import MemoryTokenCache, WeChatClient
-
     if options.sandbox:
         from mdwx.sandbox import SandboxServer, SandboxSettings
 
@@ -185,8 +184,6 @@ def open_state(posts: Sequence[SitePost], notes: list[str]) -> State:
 
     Raises :class:`~mdwx.errors.StateError` for a locked, corrupt or newer database.
     """
-    from mdwx.publish.identity import adopt_hidden_states
-
     state = State.open(posts[0].config.state_path)
     try:
         notes += adopt_hidden_states(state, posts)

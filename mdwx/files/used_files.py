@@ -1,7 +1,7 @@
 """Which site files one post used: noted by the one reader while a post is prepared and loaded.
 
 A publish run wraps each post's offline work (render, checks, loading its pictures) in
-:func:`noting`; :func:`mdwx.source.reader.check_file` and :func:`~mdwx.source.reader.read_file`
+:func:`noting`; :func:`mdwx.files.reader.check_file` and :func:`~mdwx.files.reader.read_file`
 note every file they admit into the set given. For a file read whole the note is the sha256
 of the very bytes read (what was rendered, not what the file holds later); for a file only
 checked (a video streamed later) it is a ``stat`` signature, replaced by the bytes' hash when
