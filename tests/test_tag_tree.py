@@ -4,6 +4,7 @@ and dark colours are the same either way."""
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -101,3 +102,29 @@ def test_mdwx_output_takes_the_fast_path() -> None:
     assert pages
     for page in pages:
         assert element_tree(page.read_text("utf-8")) is not None, page.name
+
+
+class _Styles(HTMLParser):
+    """Each start tag's name and the style a browser takes (the last ``style``)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.seen: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.append((tag, dict(attrs).get("style") or ""))
+
+
+def _styles(html: str) -> list[tuple[str, str]]:
+    parser = _Styles()
+    parser.feed(html)
+    parser.close()
+    return parser.seen
+
+
+@settings(max_examples=150)
+@given(_MARKUP)
+def test_the_markup_the_contrast_check_reads_has_dark_htmls_colours(html: str) -> None:
+    """:func:`dark_markup` (no re-serialising) gives every element the style :func:`dark_html`
+    gives it."""
+    assert _styles(darkmode.dark_markup(html)) == _styles(darkmode.dark_html(html))

@@ -27,6 +27,7 @@ import colorsys
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
+from html import escape
 
 from mdwx.render.colours import (
     RGB,  # noqa: E402
@@ -237,6 +238,20 @@ def dark_html(html: str, *, text: RGB = LIGHT_TEXT) -> str:
     for element, style in list(_converted(root, text)):
         element.tag["style"] = style
     return str(soup)
+
+
+def dark_markup(html: str, *, text: RGB = LIGHT_TEXT) -> str:
+    """:func:`dark_html`'s colours without its re-serialising: ``html`` as written, each
+    changed element's start tag ending in one more ``style`` attribute, the dark one (a parser
+    keeps the last of duplicates). What the contrast check reads; markup outside
+    :func:`~mdwx.render.tag_tree.element_tree`'s shape is :func:`dark_html`'s."""
+    root = element_tree(html)
+    if root is None:
+        return dark_html(html, text=text)
+    marks = [
+        (element.last, f' style="{escape(style)}"') for element, style in _converted(root, text)
+    ]
+    return _inserted(html, marks)
 
 
 #: Marks an element of the preview whose colours dark mode changes (its number in ``dark_css``).

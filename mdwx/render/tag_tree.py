@@ -75,13 +75,15 @@ _ONE_ATTRIBUTE = re.compile(
 
 class Element:
     """One element: its lower-case ``name``, its ``style`` (entities decoded, ``""`` when it
-    has none), ``at`` (the offset of its ``<``), its child elements in order and, when
-    BeautifulSoup built it, the ``tag`` it stands for."""
+    has none), ``at`` (the offset of its ``<``), ``last`` (the offset after its start tag's
+    last attribute and spaces, where one more attribute can go; -1 when BeautifulSoup built
+    it), its child elements in order and, when BeautifulSoup built it, the ``tag`` it stands
+    for."""
 
-    __slots__ = ("at", "children", "name", "style", "tag")
+    __slots__ = ("at", "children", "last", "name", "style", "tag")
 
-    def __init__(self, name: str, style: str, at: int, tag: Any = None) -> None:
-        self.name, self.style, self.at, self.tag = name, style, at, tag
+    def __init__(self, name: str, style: str, at: int, tag: Any = None, last: int = -1) -> None:
+        self.name, self.style, self.at, self.tag, self.last = name, style, at, tag, last
         self.children: list[Element] = []
 
 
@@ -106,7 +108,7 @@ def element_tree(html: str) -> Element | None:
             name = start.group(1).lower()
             attributes = start.group(2)
             style = _style(attributes) if "style" in attributes.lower() else ""
-            element = Element(name, style, at)
+            element = Element(name, style, at, last=start.start(3))
             stack[-1].children.append(element)
             end = start.end()
             if name in RAW_TEXT:
