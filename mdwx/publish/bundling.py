@@ -20,7 +20,7 @@ from mdwx.source.bundle_keys import UNNUMBERED
 from mdwx.source.bundle_table import table_line
 
 if TYPE_CHECKING:
-    from mdwx.build import Prepared
+    from mdwx.prepare import Prepared
 
 #: Articles one WeChat message (one draft) holds: a 头条 and up to 7 次条.
 MAX_ARTICLES = 8

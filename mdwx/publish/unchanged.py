@@ -159,6 +159,7 @@ class UnchangedPosts:
         ] = {}  # (site root, source path) → kept rows
         self._now: dict[str, str] = {}  # file → its signature now, once per run
         self._configs: dict[int, tuple[SiteConfig, str]] = {}
+        self._digests: dict[str, str] = {}  # a config's repr → its settings digest
         self._sites: dict[Path, str] = {}
 
     # -- comparing -------------------------------------------------------------------------
@@ -283,9 +284,14 @@ class UnchangedPosts:
 
     def _config(self, config: SiteConfig) -> str:
         if id(config) not in self._configs:  # accounts hold names of variables, never secrets
-            text = json.dumps(dataclasses.asdict(config), sort_keys=True, default=repr)
+            # Each post routed to an account has a copy of its settings: equal copies are
+            # written alike by repr (a seventh of asdict + JSON), so each is digested once.
+            written = repr(config)
+            if written not in self._digests:
+                text = json.dumps(dataclasses.asdict(config), sort_keys=True, default=repr)
+                self._digests[written] = hashlib.sha256(text.encode()).hexdigest()
             # The config is kept with its digest, so its id is never another config's.
-            self._configs[id(config)] = (config, hashlib.sha256(text.encode()).hexdigest())
+            self._configs[id(config)] = (config, self._digests[written])
         return self._configs[id(config)][1]
 
     def _site(self, root: Path) -> str:

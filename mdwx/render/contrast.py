@@ -131,9 +131,9 @@ def theme_pairs(css: str, page: str = "#ffffff", *, dark: bool = False) -> list[
     html = css_inline.inline_fragment(PROBE, css, load_remote_stylesheets=False)
     parser = _Pairs(page)
     if dark:
-        from mdwx.render.darkmode import DARK_PAGE, DARK_TEXT, dark_html
+        from mdwx.render.darkmode import DARK_PAGE, DARK_TEXT, dark_markup
 
-        html = dark_html(html)
+        html = dark_markup(html)
         parser = _Pairs(hex_colour(DARK_PAGE), hex_colour(DARK_TEXT))
     parser.feed(html)
     parser.close()

@@ -27,15 +27,14 @@ import colorsys
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from typing import Any
-
-from bs4 import BeautifulSoup, Tag
+from html import escape
 
 from mdwx.render.colours import (
     RGB,  # noqa: E402
     hex_colour,
     parse_colour,
 )
+from mdwx.render.tag_tree import Element, element_tree, soup_tree
 
 LIGHT_PAGE: RGB = (255, 255, 255)
 LIGHT_TEXT: RGB = (51, 51, 51)  # the themes' body text when none is set (#333)
@@ -169,15 +168,19 @@ def _recolour(value: str, convert: Callable[[RGB], RGB]) -> str:
     return _COLOUR.sub(one, value)
 
 
-def _declarations(style: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=8192)
+def _declarations(style: str) -> tuple[tuple[str, str], ...]:
+    """``style``'s ``(name, value)`` pairs in order, names lower-cased (a theme repeats a few
+    styles on thousands of elements, hence the cache)."""
     pairs = []
     for declaration in style.split(";"):
         name, colon, value = declaration.partition(":")
         if colon and name.strip():
             pairs.append((name.strip().lower(), value.strip()))
-    return pairs
+    return tuple(pairs)
 
 
+@lru_cache(maxsize=8192)
 def dark_style(style: str, text: RGB, background: RGB) -> tuple[str, RGB, RGB]:
     """One element's ``style`` in dark mode, given the light text colour it inherits and the
     dark background behind it; also the light text and dark background its children inherit."""
@@ -203,19 +206,20 @@ def dark_style(style: str, text: RGB, background: RGB) -> tuple[str, RGB, RGB]:
     return ";".join(f"{name}:{value}" for name, value in out), light_text, dark_behind
 
 
-def _converted(soup: Any, text: RGB) -> Iterator[tuple[Any, str]]:
-    """Each element of ``soup`` whose style dark mode changes, with its dark style."""
-    stack: list[tuple[Any, RGB, RGB]] = [(soup, text, DARK_PAGE)]
+def _converted(root: Element, text: RGB) -> Iterator[tuple[Element, str]]:
+    """Each element under ``root`` whose style dark mode changes, with its dark style: the
+    children of an element in order, then each child's own, the last child first."""
+    stack: list[tuple[Element, RGB, RGB]] = [(root, text, DARK_PAGE)]
     while stack:
         node, inherited, behind = stack.pop()
         for child in node.children:
-            if not isinstance(child, Tag) or child.name in _KEPT_TAGS:
+            if child.name in _KEPT_TAGS:
                 continue
-            style = str(child.get("style") or "")
+            style = child.style
             child_text, child_behind = inherited, behind
-            if style or node is soup:
+            if style or node is root:
                 converted, child_text, child_behind = dark_style(style, inherited, behind)
-                if node is soup and "color" not in dict(_declarations(converted)):  # on the page
+                if node is root and "color" not in dict(_declarations(converted)):  # on the page
                     converted += (
                         ";" if converted else ""
                     ) + f"color:{hex_colour(dark_text(inherited, behind))}"
@@ -230,10 +234,24 @@ def dark_html(html: str, *, text: RGB = LIGHT_TEXT) -> str:
     ``text`` is the light text colour the content inherits where it sets none. The page
     behind it is WeChat's dark page; pictures are untouched.
     """
-    soup = BeautifulSoup(html, "html.parser")
-    for element, style in list(_converted(soup, text)):
-        element["style"] = style
+    root, soup = soup_tree(html)
+    for element, style in list(_converted(root, text)):
+        element.tag["style"] = style
     return str(soup)
+
+
+def dark_markup(html: str, *, text: RGB = LIGHT_TEXT) -> str:
+    """:func:`dark_html`'s colours without its re-serialising: ``html`` as written, each
+    changed element's start tag ending in one more ``style`` attribute, the dark one (a parser
+    keeps the last of duplicates). What the contrast check reads; markup outside
+    :func:`~mdwx.render.tag_tree.element_tree`'s shape is :func:`dark_html`'s."""
+    root = element_tree(html)
+    if root is None:
+        return dark_html(html, text=text)
+    marks = [
+        (element.last, f' style="{escape(style)}"') for element, style in _converted(root, text)
+    ]
+    return _inserted(html, marks)
 
 
 #: Marks an element of the preview whose colours dark mode changes (its number in ``dark_css``).
@@ -248,25 +266,35 @@ def dark_mode(html: str, *, scope: str = "body.dark", text: RGB = LIGHT_TEXT) ->
     Only the preview uses it (the content sent to WeChat carries no marks): the light
     article stays as it is, and the toggle only adds a class, as WeChat's own script does.
     """
-    soup = BeautifulSoup(html, "html.parser")
-    line_starts = [0] + [i + 1 for i, char in enumerate(html) if char == "\n"]
+    root = element_tree(html) or soup_tree(html)[0]
     rules: list[str] = []
     marks: list[tuple[int, str]] = []
-    for element, style in list(_converted(soup, text)):
-        if element.sourceline is None:  # pragma: no cover - html.parser records every position
-            continue
-        old = dict(_declarations(str(element.get("style") or "")))
-        changed = [
-            f"{name}:{value}!important"
-            for name, value in _declarations(style)
-            if old.get(name) != value
-        ]
+    for element, style in list(_converted(root, text)):
+        changed = _changed(element.style, style)
         if not changed:  # only written differently (a repeated declaration): nothing to mark
             continue
-        at = line_starts[element.sourceline - 1] + element.sourcepos + 1 + len(element.name)
         number = len(rules)
-        marks.append((at, f' {MARK}="{number}"'))
+        marks.append((element.at + 1 + len(element.name), f' {MARK}="{number}"'))
         rules.append(f'{scope} [{MARK}="{number}"]{{{";".join(changed)}}}')
-    for at, mark in sorted(marks, reverse=True):
-        html = html[:at] + mark + html[at:]
-    return html, "\n".join(rules)
+    return _inserted(html, marks), "\n".join(rules)
+
+
+@lru_cache(maxsize=8192)
+def _changed(light: str, dark: str) -> tuple[str, ...]:
+    """The declarations of the ``dark`` style that differ from the ``light`` one, each made
+    ``!important`` (the page's rule must beat the element's own ``style``)."""
+    old = dict(_declarations(light))
+    return tuple(
+        f"{name}:{value}!important" for name, value in _declarations(dark) if old.get(name) != value
+    )
+
+
+def _inserted(html: str, marks: list[tuple[int, str]]) -> str:
+    """``html`` with each ``(offset, text)`` of ``marks`` put in at its offset, in one join."""
+    parts: list[str] = []
+    last = 0
+    for at, mark in sorted(marks):
+        parts += (html[last:at], mark)
+        last = at
+    parts.append(html[last:])
+    return "".join(parts)

@@ -122,13 +122,16 @@ def clean_tags(html: str) -> str:
     position = 0
     after_block = False
     for match in _TAG.finditer(html):
-        text = html[position : match.start()]
-        position = match.end()
-        closing, name = match.group(1), match.group(2).lower()
+        start, position_after = match.span()
+        text = html[position:start] if start != position else ""
+        position = position_after
+        closing, name, attrs, end = match.groups()
+        name = name.lower()
         if closing:
-            depth = next((i for i in range(len(stack) - 1, -1, -1) if stack[i].name == name), None)
+            depth = _open_at(stack, name)
             block = depth is not None and stack[depth].block
-            _text(out, text, after_block and block, stack)
+            if text:
+                _text(out, text, after_block and block, stack)
             after_block = block
             if depth is None:
                 out.append(match.group(0))
@@ -139,13 +142,14 @@ def clean_tags(html: str) -> str:
                 out.append(f"</{name}>" if not _as_paragraph(out, element) else "</p>")
             continue
         parent = stack[-1].known if stack else PAGE
-        tag, state = _clean_tag_text(match.group(0), name, match.group(3), parent)
+        tag, state = _clean_tag_text(match.group(0), name, attrs, parent)
         block = is_block(name, tag)
-        _text(out, text, after_block and block, stack)
+        if text:
+            _text(out, text, after_block and block, stack)
         after_block = block
         if name not in PHRASING:
             _not_leaf(stack)
-        if name in VOID or match.group(4).strip():
+        if name in VOID or (end and end.strip()):
             out.append(tag)
             continue
         drop = tag == "<span>"
@@ -155,6 +159,14 @@ def clean_tags(html: str) -> str:
             out.append(tag)
     _text(out, html[position:], False, stack)
     return "".join(out)
+
+
+def _open_at(stack: list[_Open], name: str) -> int | None:
+    """Where the innermost open ``name`` element is in ``stack`` (almost always the top)."""
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth].name == name:
+            return depth
+    return None
 
 
 def _not_leaf(stack: list[_Open]) -> None:

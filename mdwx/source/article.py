@@ -75,6 +75,11 @@ def read_article_text(
     return article
 
 
+#: Posts read without an error, by text, path, settings and keys given: ``build`` and
+#: ``publish`` read a post for its route and again to render it, one right after the other.
+_READ: TextMemo[tuple[SiteConfig, Article]] = TextMemo(8)
+
+
 def read_article_found(
     text: str, path: Path, config: SiteConfig, meta: Mapping[str, Any] | None = None
 ) -> tuple[Article, list[MdwxError]]:
@@ -82,8 +87,24 @@ def read_article_found(
 
     A key in error takes its default in the article, so the body can still be rendered and
     checked for its own problems. What stops reading altogether (text over the limit, front
-    matter that is not YAML, a site's :class:`ConfigError`) is raised.
+    matter that is not YAML, a site's :class:`ConfigError`) is raised. A post read without
+    an error a moment ago with the same settings object is not read again.
     """
+    given = repr(sorted(meta.items())) if meta else ""
+    # The settings object is kept with the article, so its id is never another's.
+    key = (str(path), id(config), given)
+    found = _READ.peek(text, key)
+    if found is not None and found[0] is config:
+        return found[1], []
+    article, errors = _read_article_found(text, path, config, meta)
+    if not errors:
+        _READ.put(text, key, (config, article))
+    return article, errors
+
+
+def _read_article_found(
+    text: str, path: Path, config: SiteConfig, meta: Mapping[str, Any] | None = None
+) -> tuple[Article, list[MdwxError]]:
     _check_size(text, path, config.limits.markdown_bytes)
     if not text.strip("\ufeff \t\r\n"):
         raise empty_body_error("the post is empty", path, 1, site_for(path, config) is not None)

@@ -41,6 +41,11 @@ class Post:
     read_cache: dict[str, bytes] = field(
         default_factory=dict, hash=False, compare=False, repr=False
     )
+    # The post's path relative to each site root asked for, once per post: ``status`` and
+    # ``publish`` ask five times per post, and each answer is a ``realpath`` (a stat per folder).
+    relative_cache: dict[Path, str] = field(
+        default_factory=dict, hash=False, compare=False, repr=False
+    )
 
     def source_bytes(self) -> bytes:
         """The post's source as bytes: the text given, else the file's bytes, read once.
@@ -78,11 +83,18 @@ class Post:
 
     @property
     def relative(self) -> str:
-        """The post's path relative to its site root, posix style: its identity in the state."""
-        try:
-            return Path(os.path.realpath(self.path)).relative_to(self.config.root).as_posix()
-        except ValueError:
-            return self.path.as_posix()
+        """The post's path relative to its site root, posix style: its identity in the state.
+
+        Found once per post and site root (a run does not move its posts).
+        """
+        root = self.config.root
+        if root not in self.relative_cache:
+            try:
+                found = Path(os.path.realpath(self.path)).relative_to(root).as_posix()
+            except ValueError:
+                found = self.path.as_posix()
+            self.relative_cache[root] = found
+        return self.relative_cache[root]
 
     def confined_path(self) -> Path:
         """The file to read: the post's real path, a regular file inside the site root.
