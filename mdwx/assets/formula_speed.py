@@ -10,12 +10,15 @@ most of the time in three places of ziamath 0.13, none of which changes a pixel:
   the measuring build is made of rows that measure their own children again, so each
   level of nesting doubles the work. The measured height is read by stretchy operators
   only (``Moperator._setup``): a row with none in it (no ``stretchy`` attribute, no text
-  the operator dictionary lets stretch) is now laid out once;
+  the operator dictionary lets stretch) is now laid out once; in a row where something may
+  stretch, a child that lays out the same in both passes (nothing in it stretches, it does
+  not read its left sibling) is built once, and a table (its cells built again otherwise)
+  is placed as measured unless the margin it takes after a left fence is due;
 - ``SimpleGlyph.svgsymbol`` writes a glyph's outline as SVG path text (thousands of
   number formats) each time a formula uses the glyph; a font's glyphs are made once and
   never change (``Font.glyph_fromid`` keeps them), so each glyph keeps its ``<symbol>``.
 
-Both are installed once (:func:`install`), only on the ziamath version they were written
+All are installed once (:func:`install`), only on the ziamath version they were written
 against; with any other version ziamath runs as it is. The formula cache's key holds
 ziamath's version, and tests/test_formula_speed.py checks that formulas come out byte for
 byte the same with and without the shortcuts.
