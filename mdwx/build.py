@@ -400,7 +400,10 @@ def _verify_asset(asset: Asset, article: Article, post: Post) -> None:
             _verify_picture(decode_data_uri(asset.source), asset.source[:40] + "…")
         return
     path = resolve_local(
-        asset.reference_from(article.path), post_path=article.path, site_root=post.config.root
+        asset.reference_from(article.path),
+        post_path=article.path,
+        site_root=post.config.root,
+        written=asset.source,
     )
     if asset.kind is AssetKind.VIDEO:
         check_video_file(path, asset.source)
@@ -611,6 +614,7 @@ def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
         asset.reference_from(article_path),
         post_path=article_path,
         site_root=prepared.post.config.root,
+        written=asset.source,
     )
     return Path(os.path.relpath(path, folder)).as_posix()
 

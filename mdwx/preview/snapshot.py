@@ -167,7 +167,10 @@ def _inline_value(asset: Asset, prepared: Prepared, media: dict[str, Path]) -> s
                 else asset.source
             )
         path = resolve_local(
-            asset.reference_from(article.path), post_path=article.path, site_root=config.root
+            asset.reference_from(article.path),
+            post_path=article.path,
+            site_root=config.root,
+            written=asset.source,
         )
         if asset.kind is AssetKind.VIDEO:
             media[asset.key] = path

@@ -99,11 +99,18 @@ class AssetLoader:
         self.policy = FetchPolicy.from_limits(config.images)
 
     async def source_bytes(
-        self, source: str, post_path: Path, line: int | None, relative_to: Path | None = None
+        self,
+        source: str,
+        post_path: Path,
+        line: int | None,
+        relative_to: Path | None = None,
+        *,
+        written: str | None = None,
     ) -> bytes:
         """The bytes an image reference names: data: URI, mirrored or fetched URL, local file.
 
-        Local paths are relative to ``relative_to``'s folder (default: the post's).
+        Local paths are relative to ``relative_to``'s folder (default: the post's); errors
+        name ``written``, the reference as the post wrote it, when ``source`` was derived.
         """
         try:
             if is_remote(source):
@@ -112,14 +119,17 @@ class AssetLoader:
                     return read_local_file(mirrored, source)
                 return await fetch_remote(source, self.policy, transport=self.fetch_transport)
             return read_source(
-                source, post_path=relative_to or post_path, site_root=self.config.root
+                source,
+                post_path=relative_to or post_path,
+                site_root=self.config.root,
+                written=written,
             )
         except AssetError as exc:
             exc.at(post_path, line)
             raise
         except OSError as exc:
             raise AssetError(
-                f"{source}: cannot read ({exc.strerror})", path=post_path, line=line
+                f"{written or source}: cannot read ({exc.strerror})", path=post_path, line=line
             ) from exc
 
     def _mirrored(self, url: str) -> Path | None:
@@ -147,7 +157,9 @@ class AssetLoader:
                 )
                 loaded.prepared = await self._prepare(png, asset, post_path, KIND_BODY)
             return loaded
-        data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
+        data = await self.source_bytes(
+            asset.reference_from(post_path), post_path, asset.line, written=asset.source
+        )
         kind: LoadedKind = KIND_CARD if asset.kind is AssetKind.CARD_IMAGE else KIND_BODY
         loaded = self._lookup(LoadedAsset(asset, kind, _sha256(data)))
         if not loaded.cached:
@@ -204,7 +216,9 @@ class AssetLoader:
     async def load_permanent(self, asset: Asset, post_path: Path) -> LoadedAsset:
         """A picture sent as a permanent image (``add_material``), keeping its asset key: an
         image post's pictures, which WeChat names by ``media_id``."""
-        data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
+        data = await self.source_bytes(
+            asset.reference_from(post_path), post_path, asset.line, written=asset.source
+        )
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
         if not loaded.cached:
             loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
@@ -234,7 +248,10 @@ class AssetLoader:
     def _local_video(self, asset: Asset, post_path: Path) -> Path:
         try:
             path = resolve_local(
-                asset.reference_from(post_path), post_path=post_path, site_root=self.config.root
+                asset.reference_from(post_path),
+                post_path=post_path,
+                site_root=self.config.root,
+                written=asset.source,
             )
             check_video_file(path, asset.source)
         except AssetError as exc:
