@@ -77,7 +77,10 @@ def test_a_link_of_another_program_is_said_to_be_one(tmp_path: Path) -> None:
     post = _site(tmp_path, ["reading"], "leanote://file/getImage?fileId=5905")
     error = api.check([post]).posts[0].error
     assert error is not None
-    assert "leanote://file/getImage?fileId=5905: unsupported URL scheme (leanote: is another" in str(error)
+    assert (
+        "leanote://file/getImage?fileId=5905: unsupported URL scheme (leanote: is another"
+        in str(error)
+    )
 
 
 def test_a_folder_named_as_a_picture_is_said_to_be_a_folder(tmp_path: Path) -> None:
