@@ -21,7 +21,7 @@ from functools import cache
 
 from defusedxml import DefusedXmlException
 
-from mdwx.assets import formula_cache, formula_fonts, formula_speed
+from mdwx.assets import formula_cache, formula_fonts, formula_lines, formula_speed
 from mdwx.assets.formula_cache import (
     FORMULA_BACKGROUND,
     SCALE,
@@ -140,6 +140,7 @@ def _typeset(tex: str, *, display: bool) -> str:
         mathml = ziamath.tex.tex2mml(tex, inline=not display)
     except Exception as exc:  # latex2mathml raises many unrelated exception types
         raise AssetError(f"formula {label}: invalid TeX ({_reason(exc)})") from exc
+    mathml = formula_lines.without_empty_lines(mathml)  # a trailing \\ is no empty line
     unknown = _UNKNOWN_COMMAND.search(mathml)
     if unknown:
         raise AssetError(
