@@ -403,13 +403,13 @@ def _verify_asset(asset: Asset, article: Article, post: Post) -> None:
         asset.reference_from(article.path),
         post_path=article.path,
         site_root=post.config.root,
-        written=asset.source,
+        written=asset.shown,
     )
     if asset.kind is AssetKind.VIDEO:
-        check_video_file(path, asset.source)
+        check_video_file(path, asset.shown)
     else:
-        check_local_svg(path, asset.source, post.config.images.max_width)
-        _verify_file(path, asset.source)
+        check_local_svg(path, asset.shown, post.config.images.max_width)
+        _verify_file(path, asset.shown)
 
 
 def _verify_cover(cover: CoverReference, article: Article, post: Post) -> None:
@@ -419,7 +419,9 @@ def _verify_cover(cover: CoverReference, article: Article, post: Post) -> None:
     if not is_local(source):
         return
     try:
-        _verify_file(resolve_local(source, post_path=base, site_root=post.config.root), source)
+        shown = article.as_written(source) if base == article.path else source
+        found = resolve_local(source, post_path=base, site_root=post.config.root, written=shown)
+        _verify_file(found, shown)
     except AssetError as exc:
         if base != article.path:  # the site's default_cover: the config file is what is wrong
             raise AssetError(
@@ -614,7 +616,7 @@ def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
         asset.reference_from(article_path),
         post_path=article_path,
         site_root=prepared.post.config.root,
-        written=asset.source,
+        written=asset.shown,
     )
     return Path(os.path.relpath(path, folder)).as_posix()
 

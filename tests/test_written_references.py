@@ -87,3 +87,58 @@ def test_a_folder_named_as_a_picture_is_said_to_be_a_folder(tmp_path: Path) -> N
     post = _site(tmp_path, ["shots"], ".")
     error = api.check([post]).posts[0].error
     assert error is not None and ".: not a file but a folder" in str(error)
+
+
+forms = st.sampled_from(["![a]({})", '<img src="{}" alt="a">', "cover"])
+
+
+@settings(max_examples=10)
+@given(depth=st.lists(segments, min_size=0, max_size=3), folder=folders, form=forms)
+def test_a_picture_the_generator_found_is_named_as_written(
+    depth: list[str], folder: str, form: str
+) -> None:
+    """Hexo serves ``source/img/a.png`` at ``/img/a.png``: mdwx finds it there and names it
+    relative to the post; a message about the file still names ``/img/a.png``."""
+    reference = f"/img/{folder}bad.png"
+    post = "source/_posts/" + "".join(part + "/" for part in depth) + "post.md"
+    body = "Text." if form == "cover" else form.format(reference)
+    cover = reference if form == "cover" else "/cover.png"
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_tree(
+            Path(tmp),
+            {
+                "_config.yml": "title: blog\n",
+                ".git/": "",
+                "source/cover.png": png_bytes(),
+                f"source/img/{folder}bad.png": b"not a picture",
+                post: f"---\ntitle: A post\ncover: {cover}\n---\n\n{body}\n",
+            },
+        )
+        error = api.check([root / post]).posts[0].error
+        assert error is not None
+        assert f"{reference}: " in str(error), str(error)
+        assert "../" not in str(error)
+
+
+def test_an_svg_the_generator_found_is_named_as_written(tmp_path: Path) -> None:
+    """The sample's case: Hexo's ``<img src="/img/java/io.svg">`` in a post three folders
+    down was named ``../../../img/java/io.svg`` in the message about its remote picture."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="10" height="10"><image xlink:href="http://example.com/a.png" width="10" '
+        'height="10"/></svg>'
+    )
+    post = "source/_posts/java/language/io.md"
+    write_tree(
+        tmp_path,
+        {
+            "_config.yml": "title: blog\n",
+            ".git/": "",
+            "source/img/java/io.svg": svg,
+            post: '---\ntitle: IO\n---\n\n<div>\n    <img src="/img/java/io.svg">\n</div>\n',
+        },
+    )
+    error = api.check([tmp_path / post]).posts[0].error
+    assert error is not None
+    assert f"{tmp_path / post}:" in str(error)
+    assert "io.md:5: /img/java/io.svg: SVG references" in str(error), str(error)  # its HTML block

@@ -158,7 +158,7 @@ class AssetLoader:
                 loaded.prepared = await self._prepare(png, asset, post_path, KIND_BODY)
             return loaded
         data = await self.source_bytes(
-            asset.reference_from(post_path), post_path, asset.line, written=asset.source
+            asset.reference_from(post_path), post_path, asset.line, written=asset.shown
         )
         kind: LoadedKind = KIND_CARD if asset.kind is AssetKind.CARD_IMAGE else KIND_BODY
         loaded = self._lookup(LoadedAsset(asset, kind, _sha256(data)))
@@ -181,7 +181,7 @@ class AssetLoader:
             if asset.kind is AssetKind.FORMULA
             else f"{asset.language} diagram"
             if asset.kind is AssetKind.DIAGRAM
-            else asset.source
+            else asset.shown
         )
         if kind == KIND_CARD:
             return located(
@@ -202,12 +202,22 @@ class AssetLoader:
         return located(lambda: prepare_image(data, target, source=source), post_path, asset.line)
 
     async def load_cover(
-        self, source: str, base: Path, line: int | None, post_path: Path, *, size: bool = False
+        self,
+        source: str,
+        base: Path,
+        line: int | None,
+        post_path: Path,
+        *,
+        size: bool = False,
+        written: str = "",
     ) -> LoadedAsset:
         """The cover; ``size``: prepare it even when already uploaded, so its size in pixels
-        (``prepared.width``/``height``) is known (cover crops are checked against it)."""
-        data = await self.source_bytes(source, post_path, line, relative_to=base)
-        asset = Asset(key="cover", kind=AssetKind.IMAGE, source=source, line=line)
+        (``prepared.width``/``height``) is known (cover crops are checked against it);
+        ``written``: the reference as the post wrote it, for messages (default ``source``)."""
+        data = await self.source_bytes(
+            source, post_path, line, relative_to=base, written=written or None
+        )
+        asset = Asset(key="cover", kind=AssetKind.IMAGE, source=source, line=line, written=written)
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
         if not loaded.cached or size:
             loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
@@ -217,7 +227,7 @@ class AssetLoader:
         """A picture sent as a permanent image (``add_material``), keeping its asset key: an
         image post's pictures, which WeChat names by ``media_id``."""
         data = await self.source_bytes(
-            asset.reference_from(post_path), post_path, asset.line, written=asset.source
+            asset.reference_from(post_path), post_path, asset.line, written=asset.shown
         )
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
         if not loaded.cached:
@@ -251,16 +261,16 @@ class AssetLoader:
                 asset.reference_from(post_path),
                 post_path=post_path,
                 site_root=self.config.root,
-                written=asset.source,
+                written=asset.shown,
             )
-            check_video_file(path, asset.source)
+            check_video_file(path, asset.shown)
         except AssetError as exc:
             exc.at(post_path, asset.line)
             raise
         size = path.stat().st_size
         if size == 0 or size > 2 * 1024**3:
             raise AssetError(
-                f"{asset.source}: video must be between 1 byte and 2 GB, not {size:,} bytes",
+                f"{asset.shown}: video must be between 1 byte and 2 GB, not {size:,} bytes",
                 path=post_path,
                 line=asset.line,
             )
