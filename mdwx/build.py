@@ -413,7 +413,7 @@ def _verify_asset(asset: Asset, article: Article, post: Post) -> None:
 
 
 def _verify_cover(cover: CoverReference, article: Article, post: Post) -> None:
-    from mdwx.assets.local import resolve_local
+    from mdwx.assets.local import check_local_svg, resolve_local
 
     source, base, line = cover
     if not is_local(source):
@@ -421,6 +421,8 @@ def _verify_cover(cover: CoverReference, article: Article, post: Post) -> None:
     try:
         shown = article.as_written(source) if base == article.path else source
         found = resolve_local(source, post_path=base, site_root=post.config.root, written=shown)
+        # Rasterised for upload as body pictures are: what that refuses, check refuses too.
+        check_local_svg(found, shown, post.config.images.max_width)
         _verify_file(found, shown)
     except AssetError as exc:
         if base != article.path:  # the site's default_cover: the config file is what is wrong

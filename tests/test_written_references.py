@@ -142,3 +142,21 @@ def test_an_svg_the_generator_found_is_named_as_written(tmp_path: Path) -> None:
     assert error is not None
     assert f"{tmp_path / post}:" in str(error)
     assert "io.md:5: /img/java/io.svg: SVG references" in str(error), str(error)  # its HTML block
+
+
+def test_an_svg_cover_is_checked_as_publishing_draws_it(tmp_path: Path) -> None:
+    """A cover SVG is rasterised for upload like a body SVG: one that links a remote picture
+    was passed by ``check`` and refused by ``publish``."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'width="10" height="10"><image xlink:href="http://example.com/a.png" width="10" '
+        'height="10"/></svg>'
+    )
+    post = "posts/p.md"
+    write_tree(
+        tmp_path,
+        {".git/": "", "art/c.svg": svg, post: "---\ntitle: P\ncover: ../art/c.svg\n---\n\nText.\n"},
+    )
+    error = api.check([tmp_path / post]).posts[0].error
+    assert error is not None
+    assert f"{tmp_path / post}:3: cover: ../art/c.svg: SVG references" in str(error), str(error)
