@@ -30,6 +30,7 @@ import os
 import random
 import re
 import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -147,15 +148,21 @@ def one_by_one(
 
 def best_of(
     runs: int, formulas: list[tuple[str, bool]], folder: Path
-) -> dict[str, tuple[float, float]]:
-    """Baseline and shortcuts, alternated ``runs`` times; the best (least CPU) of each."""
+) -> tuple[dict[str, tuple[float, float]], list[float]]:
+    """Baseline and shortcuts, alternated ``runs`` times: the best (least CPU) of each, and
+    each run's CPU ratio baseline/shortcuts (their median is steadier on a loaded machine
+    than the ratio of the bests)."""
     best: dict[str, tuple[float, float]] = {}
+    ratios = []
     for run in range(runs):
+        cpus = {}
         for name, shortcuts in (("baseline", False), ("shortcuts", True)):
             wall, cpu = one_by_one(formulas, folder / f"{name}-{run}", shortcuts=shortcuts)
+            cpus[name] = cpu
             if name not in best or cpu < best[name][1]:
                 best[name] = (wall, cpu)
-    return best
+        ratios.append(cpus["baseline"] / cpus["shortcuts"])
+    return best, ratios
 
 
 def profile(formulas: list[tuple[str, bool]], top: int = 20) -> None:
@@ -222,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="mdwx-formula-bench-") as folder:
         per_stage = stages(formulas[:100])
-        best = best_of(max(1, args.runs), formulas, Path(folder))
+        best, ratios = best_of(max(1, args.runs), formulas, Path(folder))
         many, many_cpu = pooled(formulas, Path(folder) / "pool", args.workers)
     (one, one_cpu), (fast, fast_cpu) = best["baseline"], best["shortcuts"]
     result = {
@@ -237,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         "formulas_per_cpu_second_baseline": round(len(formulas) / one_cpu, 1),
         "formulas_per_cpu_second_shortcuts": round(len(formulas) / fast_cpu, 1),
         "baseline_over_shortcuts_cpu": round(one_cpu / fast_cpu, 2),
+        "baseline_over_shortcuts_cpu_median": round(statistics.median(ratios), 2),
         "baseline_s": round(one, 2),
         "shortcuts_s": round(fast, 2),
         "pool_s": round(many, 2),
@@ -258,7 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         f"one by one, CPU per formula: ziamath as released (baseline) {result['baseline_cpu_ms_per_formula']} ms, "
         f"with mdwx's layout shortcuts {result['shortcuts_cpu_ms_per_formula']} ms: "
         f"{result['formulas_per_cpu_second_baseline']} → {result['formulas_per_cpu_second_shortcuts']} "
-        f"formulas per CPU second, {result['baseline_over_shortcuts_cpu']}× (best of {args.runs})"
+        f"formulas per CPU second, {result['baseline_over_shortcuts_cpu']}× (best of {args.runs}; "
+        f"median of the runs' ratios {result['baseline_over_shortcuts_cpu_median']}×)"
     )
     print(
         f"baseline (one by one): {one:.2f} s    pool: {many:.2f} s    pool/baseline: {many / one:.2f}×"

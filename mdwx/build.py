@@ -171,6 +171,7 @@ def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:
         asset.reference_from(article_path),
         post_path=article_path,
         site_root=prepared.post.config.root,
+        written=asset.shown,
     )
     return Path(os.path.relpath(path, folder)).as_posix()
 

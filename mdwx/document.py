@@ -59,6 +59,13 @@ class Asset:
     display: bool = False
     local_path: Path | None = None
     language: str = ""  # a DIAGRAM's language (a key of mdwx.assets.diagram.RENDERERS)
+    # The reference as the post wrote it, when a generator's rules rewrote ``source``.
+    written: str = ""
+
+    @property
+    def shown(self) -> str:
+        """The reference for messages: as the post wrote it."""
+        return self.written or self.source
 
     @property
     def is_typeset(self) -> bool:

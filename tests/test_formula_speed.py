@@ -48,6 +48,9 @@ WRAPS = [
     r"\begin{{pmatrix}} {} & 1 \\ 0 & {} \end{{pmatrix}}",
     r"\overbrace{{ {} }}^{{n}}",
     "({})^{{2}}",
+    r"\left( \begin{{array}}{{cc}} {} & 1 \\ 0 & {} \end{{array}} \right)",
+    r"\begin{{cases}} {} & x > 0 \\ 1 & x \le 0 \end{{cases}}",
+    r"\left\{{ \frac{{ {} }}{{2}} \frac{{1}}{{ {} }} 3 \right\}}",
 ]
 
 formulas = st.recursive(
@@ -101,3 +104,20 @@ def test_uninstalled_and_installed_again() -> None:
     formula_speed.uninstall()
     formula_speed.uninstall()
     assert formula_speed.install()
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        # An array after a left fence takes a margin the measuring build did not see.
+        r"\left( \begin{array}{cc} a & 1 \\ 0 & b \end{array} \right)",
+        # A table with nothing before it is placed as measured.
+        r"\left\{ \begin{matrix} \frac{a}{b} & 1 \\ 0 & \sum_{i} i \end{matrix} \right.",
+        r"f(x) = \begin{cases} \left( x \right)^2 & x > 0 \\ 0 & x \le 0 \end{cases}",
+    ],
+)
+def test_tables_beside_stretchy_fences_are_drawn_as_ziamath_does(tex: str) -> None:
+    with as_released():
+        expected = _draw(tex, True)
+    assert isinstance(expected, TypesetFormula)
+    assert _draw(tex, True) == expected

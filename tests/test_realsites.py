@@ -67,7 +67,7 @@ REFUSED = {
     "hexo-suyu": {"openwrt-resize-root": "image not found"},  # asset_img of another post's folder
     "hexo-zhengjl": {
         "Kafka源码解析": "image not found",
-        "15183682774377": "image not found: leanote:",
+        "15183682774377": "leanote://file/getImage?fileId=5905de19c525fa32…: unsupported URL",
     },
     "hugo-volcano": {"descheduler": "SVG"},
     "hugo-lruihao": {

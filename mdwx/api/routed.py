@@ -140,7 +140,9 @@ async def check_fetched_covers(taken: list[Route], ready: list[Prepared], option
                 loader = AssetLoader(
                     route.post.config, None, "", fetch_transport=options.fetch_transport
                 )
-                loaded = await loader.load_cover(*cover, article.path, size=True)
+                loaded = await loader.load_cover(
+                    *cover, article.path, size=True, written=article.as_written(cover[0])
+                )
                 assert loaded.prepared is not None  # size=True: always prepared
                 sizes[cover[0]] = (loaded.prepared.width, loaded.prepared.height)
             rules.check_cover(article, *sizes[cover[0]])

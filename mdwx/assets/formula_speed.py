@@ -10,12 +10,15 @@ most of the time in three places of ziamath 0.13, none of which changes a pixel:
   the measuring build is made of rows that measure their own children again, so each
   level of nesting doubles the work. The measured height is read by stretchy operators
   only (``Moperator._setup``): a row with none in it (no ``stretchy`` attribute, no text
-  the operator dictionary lets stretch) is now laid out once;
+  the operator dictionary lets stretch) is now laid out once; in a row where something may
+  stretch, a child that lays out the same in both passes (nothing in it stretches, it does
+  not read its left sibling) is built once, and a table (its cells built again otherwise)
+  is placed as measured unless the margin it takes after a left fence is due;
 - ``SimpleGlyph.svgsymbol`` writes a glyph's outline as SVG path text (thousands of
   number formats) each time a formula uses the glyph; a font's glyphs are made once and
   never change (``Font.glyph_fromid`` keeps them), so each glyph keeps its ``<symbol>``.
 
-Both are installed once (:func:`install`), only on the ziamath version they were written
+All are installed once (:func:`install`), only on the ziamath version they were written
 against; with any other version ziamath runs as it is. The formula cache's key holds
 ziamath's version, and tests/test_formula_speed.py checks that formulas come out byte for
 byte the same with and without the shortcuts.
@@ -128,20 +131,26 @@ def _styled(element: Any, params: Any, parent_variant: Any) -> Any:
 
 def _setup_single_line(self: Any, line: list[Any], **kwargs: Any) -> None:
     """``Mrow._setup_single_line``, without the measuring pass for a row where nothing can
-    stretch: the row height it measures is read only by stretchy operators."""
-    if any(_may_stretch(child) for child in line):
-        _installed["single_line"](self, line, **kwargs)
-        return
+    stretch (the row height it measures is read only by stretchy operators), and where
+    something can, with the children that come out the same in both passes built once."""
     from ziafont.fonttypes import BBox
     from ziamath.nodes.mnode import Mnode
     from ziamath.nodes.nodetools import elementtext
 
+    built: dict[int, Any] = {}
+    tables: dict[int, Any] = {}
+    if any(_may_stretch(child) for child in line):
+        kwargs["rowymin"], kwargs["rowymax"] = _height_nostretch(self, line, built, tables, kwargs)
     ymax, ymin = -9999.0, 9999.0
     x = xmin = xmax = 0.0
-    for child in line:
+    for index, child in enumerate(line):
         if child.tag == "mo" and elementtext(child) == "":
             continue
-        node = Mnode.fromelement(child, parent=self, **kwargs)
+        node = built.get(index)
+        if node is None and index in tables and _table_margin_unchanged(self, child):
+            node = tables[index]
+        if node is None:
+            node = Mnode.fromelement(child, parent=self, **kwargs)
         self.nodes.append(node)
         self.nodexy.append((x, 0))
         xmax = max(xmax, x + node.bbox.xmax)
@@ -151,6 +160,86 @@ def _setup_single_line(self: Any, line: list[Any], **kwargs: Any) -> None:
         x += node.xadvance()
     self.bbox = BBox(xmin, xmax, ymin, ymax)
     self._xadvance = x
+
+
+def _height_nostretch(
+    row: Any,
+    line: list[Any],
+    built: dict[int, Any],
+    tables: dict[int, Any],
+    kwargs: dict[str, Any],
+) -> tuple[float, float]:
+    """``Mrow._get_height_nostretch``, building each child that lays out the same in both
+    passes only once, for real, and keeping it in ``built`` for the placing pass.
+
+    ziamath lays every child out twice: first a copy with ``nostretch`` to measure the row,
+    then the element itself, now knowing the row's height. A child with nothing that can
+    stretch ignores both, and one that never asks for its left sibling (the only thing that
+    differs between the passes: nothing is placed yet while measuring) comes out the same.
+    A table (often hundreds of cells) reads its left sibling only for a margin after a left
+    fence: its measuring build goes to ``tables``, to be placed as it is where that margin
+    is not due (:func:`_table_margin_unchanged`).
+    """
+    import xml.etree.ElementTree as ET
+
+    from ziamath.nodes.mnode import Mnode
+    from ziamath.nodes.nodetools import elementtext
+
+    ymax, ymin = -9999, 9999
+    measuring = dict(kwargs, nostretch=True)
+    for index, child in enumerate(line):
+        if child.tag == "mo" and elementtext(child) == "":
+            continue
+        if _same_in_both_passes(child):
+            node = built[index] = Mnode.fromelement(child, parent=row, **kwargs)
+        else:
+            node = Mnode.fromelement(ET.fromstring(ET.tostring(child)), parent=row, **measuring)
+            if child.tag == "mtable" and not _may_stretch(child):
+                tables[index] = node
+        ymax = max(ymax, node.bbox.ymax)
+        ymin = min(ymin, node.bbox.ymin)
+    return ymin, ymax
+
+
+# Children whose layout reads the row's placed nodes (their left sibling: fractions, numbers,
+# tables, fences) or that become operators (identifiers spelled like one).
+_SIBLING_READERS = frozenset({"mo", "mi", "mn", "mfrac", "mtable", "mfenced"})
+
+
+def _same_in_both_passes(element: Any) -> bool:
+    """Whether ``element`` lays out the same while the row is measured and when it is placed:
+    nothing in it may stretch, it does not read its left sibling, and nothing in it is a left
+    fence or ``mfenced`` (an operator that reads its parent's left sibling)."""
+    from ziamath import operators
+
+    if element.tag in _SIBLING_READERS or _may_stretch(element):
+        return False
+    return not any(
+        node.tag == "mfenced" or (node.text or "").strip() in operators.leftfences
+        for node in element.iter()
+    )
+
+
+def _table_margin_unchanged(row: Any, table: Any) -> bool:
+    """Whether the table ``table`` placed next in ``row`` gets no extra left margin: the
+    condition of ``Mtable._setup`` (an array after a left fence), which the measuring build
+    saw false, having no left sibling."""
+    from ziamath import operators
+
+    try:
+        left = row.nodes[-1]
+        if left.mtag == "mrow" and left.nodes:
+            left = left.nodes[-1]
+    except (IndexError, AttributeError):
+        return True
+    try:
+        return not (
+            left.string in operators.leftfences
+            and table.get("displaystyle") not in [True, "true"]
+            and table[0][0].get("columnalign") is not None
+        )
+    except (AttributeError, IndexError):
+        return True
 
 
 def _may_stretch(element: Any) -> bool:

@@ -24,35 +24,52 @@ from mdwx.files.reader import check_file, read_file
 from mdwx.urls import is_data_uri, is_remote, url_scheme
 
 
-def resolve_local(source: str, *, post_path: Path, site_root: Path) -> Path:
+def resolve_local(
+    source: str, *, post_path: Path, site_root: Path, written: str | None = None
+) -> Path:
     """The file ``source`` names: relative to the post's folder, or to the site root when it
     starts with ``/``; URL-decoded (``%20``). Paths and symlinks leading outside the site
     root are refused, so a post cannot publish ``~/.ssh/id_rsa`` as a picture.
+
+    ``written`` is the reference as the post wrote it, when ``source`` was derived from it
+    (:meth:`mdwx.document.Asset.reference_from` makes ``/images/a.png`` ``../../images/a.png``):
+    every message names that, and where mdwx looked. A reference with a URL scheme other than
+    a drive letter (``leanote://…``, ``file:``) is another program's link, never a file here.
     """
+    shown = source if written is None else written
+    scheme = url_scheme(shown)
+    if scheme is not None and len(scheme) > 1:  # C:\ is a drive, not a scheme
+        raise AssetError(
+            f"{clip(shown)}: unsupported URL scheme ({scheme}: is another program's link, "
+            "not a file of the site)",
+            path=post_path,
+            hint="put the picture in the site and name its path, or use an http(s) URL",
+        )
     name = unquote(source)
     if not name or "\0" in name:
-        raise AssetError(f"invalid file reference {source!r}", path=post_path)
+        raise AssetError(f"invalid file reference {shown!r}", path=post_path)
     root = Path(os.path.realpath(site_root))
     base = root if name.startswith("/") else Path(os.path.realpath(post_path.parent))
     lexical = Path(os.path.normpath(base / name.lstrip("/")))
     if not lexical.is_relative_to(root):
         raise AssetError(
-            f"{source}: outside the site folder {root}",
+            f"{shown}: outside the site folder {root}",
             path=post_path,
             hint="move the file into the site",
         )
     real = Path(os.path.realpath(lexical))
     if not real.is_relative_to(root):
         raise AssetError(
-            f"{source}: a symbolic link leading outside the site folder", path=post_path,
+            f"{shown}: a symbolic link leading outside the site folder", path=post_path,
             hint="copy the file into the site instead",
         )  # fmt: skip
     if not real.exists():
-        raise AssetError(f"image not found: {source}", path=post_path, hint=f"looked for {lexical}")
+        raise AssetError(f"image not found: {shown}", path=post_path, hint=f"looked for {lexical}")
     if not real.is_file():
-        raise AssetError(f"{source}: not a file", path=post_path)
+        kind = "a folder" if real.is_dir() else "a special file"
+        raise AssetError(f"{shown}: not a file but {kind}", path=post_path, hint=f"it is {real}")
     check_file(
-        real, error=AssetError, single_link=True, name=source
+        real, error=AssetError, single_link=True, name=shown
     )  # one name: see mdwx.files.reader
     return real
 
@@ -70,25 +87,24 @@ def check_local_svg(path: Path, source: str, max_width: int | None) -> None:
         check_svg(read_local_file(path, source), source=source, max_width=max_width)
 
 
-def read_source(source: str, *, post_path: Path, site_root: Path) -> bytes:
+def read_source(
+    source: str, *, post_path: Path, site_root: Path, written: str | None = None
+) -> bytes:
     """The bytes a non-remote reference names: a ``data:`` URI decoded, or a local file
     found by :func:`resolve_local` (relative to ``post_path``'s folder) and read by
     :func:`read_local_file` (at most :data:`~mdwx.assets.caps.MAX_LOCAL_BYTES`).
 
     Raises AssetError for another URL scheme (``file:``, ``ftp:``; a one-letter "scheme"
-    is a Windows drive), a bad ``data:`` URI or an unreadable, missing or outside file;
+    is a Windows drive), a bad ``data:`` URI or an unreadable, missing or outside file,
+    naming ``written`` (the reference as the post wrote it) when given;
     ValueError for an http(s) URL, which the caller fetches.
     """
     if is_remote(source):
         raise ValueError(f"remote asset {source!r}: fetch it with fetch_remote")
     if is_data_uri(source):
         return decode_data_uri(source)
-    scheme = url_scheme(source)
-    if scheme is not None and len(scheme) > 1:  # C:\ is a drive, not a scheme
-        raise AssetError(
-            f"{clip(source)}: unsupported URL scheme", hint="use a local path or an http(s) URL"
-        )
-    return read_local_file(resolve_local(source, post_path=post_path, site_root=site_root), source)
+    found = resolve_local(source, post_path=post_path, site_root=site_root, written=written)
+    return read_local_file(found, source if written is None else written)
 
 
 def read_local_file(path: Path, source: str) -> bytes:

@@ -73,23 +73,30 @@ def _verify_asset(asset: Asset, article: Article, post: Post) -> None:
             _verify_picture(decode_data_uri(asset.source), asset.source[:40] + "…")
         return
     path = resolve_local(
-        asset.reference_from(article.path), post_path=article.path, site_root=post.config.root
+        asset.reference_from(article.path),
+        post_path=article.path,
+        site_root=post.config.root,
+        written=asset.shown,
     )
     if asset.kind is AssetKind.VIDEO:
-        check_video_file(path, asset.source)
+        check_video_file(path, asset.shown)
     else:
-        check_local_svg(path, asset.source, post.config.images.max_width)
-        _verify_file(path, asset.source)
+        check_local_svg(path, asset.shown, post.config.images.max_width)
+        _verify_file(path, asset.shown)
 
 
 def _verify_cover(cover: CoverReference, article: Article, post: Post) -> None:
-    from mdwx.assets.local import resolve_local
+    from mdwx.assets.local import check_local_svg, resolve_local
 
     source, base, line = cover
     if not is_local(source):
         return
     try:
-        _verify_file(resolve_local(source, post_path=base, site_root=post.config.root), source)
+        shown = article.as_written(source) if base == article.path else source
+        found = resolve_local(source, post_path=base, site_root=post.config.root, written=shown)
+        # Rasterised for upload as body pictures are: what that refuses, check refuses too.
+        check_local_svg(found, shown, post.config.images.max_width)
+        _verify_file(found, shown)
     except AssetError as exc:
         if base != article.path:  # the site's default_cover: the config file is what is wrong
             raise AssetError(

@@ -166,12 +166,15 @@ def _inline_value(asset: Asset, prepared: Prepared, media: dict[str, Path]) -> s
                 else asset.source
             )
         path = resolve_local(
-            asset.reference_from(article.path), post_path=article.path, site_root=config.root
+            asset.reference_from(article.path),
+            post_path=article.path,
+            site_root=config.root,
+            written=asset.shown,
         )
         if asset.kind is AssetKind.VIDEO:
             media[asset.key] = path
             return f"/media/{asset.key}"
-        return data_uri(read_local_file(path, asset.source), _mime(path))
+        return data_uri(read_local_file(path, asset.shown), _mime(path))
     except MdwxError as exc:
         raise MdwxError(exc.message, path=article.path, line=asset.line, hint=exc.hint) from None
 

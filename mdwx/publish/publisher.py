@@ -273,7 +273,9 @@ class Publisher(BundleSteps, SubmitSteps):
             if not cover.cached:  # said when it is made and sent, not on every unchanged run
                 result.actions.append(note)
         else:
-            cover = await loader.load_cover(*reference, article.path, size=size)
+            cover = await loader.load_cover(
+                *reference, article.path, size=size, written=article.as_written(reference[0])
+            )
         if cover.prepared is not None:  # a remote cover's crops: known only now
             backend.check_cover(article, cover.prepared.width, cover.prepared.height)
         video_cover = None

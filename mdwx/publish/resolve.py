@@ -101,11 +101,18 @@ class AssetLoader:
         self.policy = FetchPolicy.from_limits(config.images)
 
     async def source_bytes(
-        self, source: str, post_path: Path, line: int | None, relative_to: Path | None = None
+        self,
+        source: str,
+        post_path: Path,
+        line: int | None,
+        relative_to: Path | None = None,
+        *,
+        written: str | None = None,
     ) -> bytes:
         """The bytes an image reference names: data: URI, mirrored or fetched URL, local file.
 
-        Local paths are relative to ``relative_to``'s folder (default: the post's).
+        Local paths are relative to ``relative_to``'s folder (default: the post's); errors
+        name ``written``, the reference as the post wrote it, when ``source`` was derived.
         """
         try:
             if is_remote(source):
@@ -114,14 +121,17 @@ class AssetLoader:
                     return read_local_file(mirrored, source)
                 return await fetch_remote(source, self.policy, transport=self.fetch_transport)
             return read_source(
-                source, post_path=relative_to or post_path, site_root=self.config.root
+                source,
+                post_path=relative_to or post_path,
+                site_root=self.config.root,
+                written=written,
             )
         except AssetError as exc:
             exc.at(post_path, line)
             raise
         except OSError as exc:
             raise AssetError(
-                f"{source}: cannot read ({exc.strerror})", path=post_path, line=line
+                f"{written or source}: cannot read ({exc.strerror})", path=post_path, line=line
             ) from exc
 
     def _mirrored(self, url: str) -> Path | None:
@@ -149,7 +159,9 @@ class AssetLoader:
                 )
                 loaded.prepared = await self._prepare(png, asset, post_path, KIND_BODY)
             return loaded
-        data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
+        data = await self.source_bytes(
+            asset.reference_from(post_path), post_path, asset.line, written=asset.shown
+        )
         kind: LoadedKind = KIND_CARD if asset.kind is AssetKind.CARD_IMAGE else KIND_BODY
         loaded = self._lookup(LoadedAsset(asset, kind, _sha256(data)))
         if not loaded.cached:
@@ -171,7 +183,7 @@ class AssetLoader:
             if asset.kind is AssetKind.FORMULA
             else f"{asset.language} diagram"
             if asset.kind is AssetKind.DIAGRAM
-            else asset.source
+            else asset.shown
         )
         if kind == KIND_CARD:
             return located(
@@ -192,12 +204,22 @@ class AssetLoader:
         return located(lambda: prepare_image(data, target, source=source), post_path, asset.line)
 
     async def load_cover(
-        self, source: str, base: Path, line: int | None, post_path: Path, *, size: bool = False
+        self,
+        source: str,
+        base: Path,
+        line: int | None,
+        post_path: Path,
+        *,
+        size: bool = False,
+        written: str = "",
     ) -> LoadedAsset:
         """The cover; ``size``: prepare it even when already uploaded, so its size in pixels
-        (``prepared.width``/``height``) is known (cover crops are checked against it)."""
-        data = await self.source_bytes(source, post_path, line, relative_to=base)
-        asset = Asset(key="cover", kind=AssetKind.IMAGE, source=source, line=line)
+        (``prepared.width``/``height``) is known (cover crops are checked against it);
+        ``written``: the reference as the post wrote it, for messages (default ``source``)."""
+        data = await self.source_bytes(
+            source, post_path, line, relative_to=base, written=written or None
+        )
+        asset = Asset(key="cover", kind=AssetKind.IMAGE, source=source, line=line, written=written)
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
         if not loaded.cached or size:
             loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
@@ -206,7 +228,9 @@ class AssetLoader:
     async def load_permanent(self, asset: Asset, post_path: Path) -> LoadedAsset:
         """A picture sent as a permanent image (``add_material``), keeping its asset key: an
         image post's pictures, which WeChat names by ``media_id``."""
-        data = await self.source_bytes(asset.reference_from(post_path), post_path, asset.line)
+        data = await self.source_bytes(
+            asset.reference_from(post_path), post_path, asset.line, written=asset.shown
+        )
         loaded = self._lookup(LoadedAsset(asset, KIND_COVER, _sha256(data)))
         if not loaded.cached:
             loaded.prepared = await self._prepare(data, asset, post_path, KIND_COVER)
@@ -233,16 +257,19 @@ class AssetLoader:
     def _local_video(self, asset: Asset, post_path: Path) -> Path:
         try:
             path = resolve_local(
-                asset.reference_from(post_path), post_path=post_path, site_root=self.config.root
+                asset.reference_from(post_path),
+                post_path=post_path,
+                site_root=self.config.root,
+                written=asset.shown,
             )
-            check_video_file(path, asset.source)
+            check_video_file(path, asset.shown)
         except AssetError as exc:
             exc.at(post_path, asset.line)
             raise
         size = path.stat().st_size
         if size == 0 or size > 2 * 1024**3:
             raise AssetError(
-                f"{asset.source}: video must be between 1 byte and 2 GB, not {size:,} bytes",
+                f"{asset.shown}: video must be between 1 byte and 2 GB, not {size:,} bytes",
                 path=post_path,
                 line=asset.line,
             )

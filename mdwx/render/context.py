@@ -63,6 +63,8 @@ class RenderContext:
     )  # asset key → HTML if it cannot be drawn
     hidden_line: int | None = None  # where the never-shown element left open started
     pending_prefix: str = ""  # marker written into the next paragraph (list items, notes)
+    # A reference the generator's rules rewrote → as written (Article.written_as).
+    written_as: dict[str, str] = field(default_factory=dict)
 
     def warn(self, message: str, line: int | None = None, *, code: str = "warning") -> None:
         """Record a warning at ``line`` (default: the block being rendered) under ``code``."""
@@ -114,7 +116,8 @@ class RenderContext:
         key = asset_key(kind, keyed, display)
         asset = self.assets.get(key)
         if asset is None:
-            asset = Asset(key, kind, source, self.line, alt, display, local, language)
+            written = self.written_as.get(source, "") if local else ""
+            asset = Asset(key, kind, source, self.line, alt, display, local, language, written)
             self.assets[key] = asset
         return asset
 

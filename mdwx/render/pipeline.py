@@ -280,6 +280,7 @@ def render_article(
         lang=lang if isinstance(lang, str) else "",
     )
     ctx.math = article.math
+    ctx.written_as = article.written_as
     values = {
         "author": article.author or config.author,
         "title": article.title,

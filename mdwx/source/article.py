@@ -136,7 +136,10 @@ def _read_article_found(
     article = _validated(
         source, config, _Collect(errors), written=written, on_generator_site=adapted is not None
     )
-    return replace(article, warnings=tuple(warnings)), in_file_order(errors, path)
+    written_as = adapted.written_as if adapted else {}
+    return replace(article, warnings=tuple(warnings), written_as=written_as), in_file_order(
+        errors, path
+    )
 
 
 class _Collect:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from mdwx.diagnostics import Diagnostic
 
@@ -58,6 +59,13 @@ class Article:
     front_matter: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # front matter key → file line
     warnings: tuple[Diagnostic, ...] = ()  # unknown keys, the generator's findings
+    # A reference the generator's rules made relative to the post → as the post wrote it.
+    written_as: dict[str, str] = field(default_factory=dict)
+
+    def as_written(self, reference: str) -> str:
+        """``reference`` as the post wrote it, where the generator's rules made it relative
+        (``/img/a.svg`` → ``../../img/a.svg``): what messages name."""
+        return self.written_as.get(unquote(reference), reference)
 
     def file_line(self, body_line: int) -> int:
         """Map a 1-based line of ``body`` to its line in the file."""

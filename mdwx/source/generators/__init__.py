@@ -113,6 +113,7 @@ class Adapted:
     key_lines: dict[str, int]
     body: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    written_as: dict[str, str] = field(default_factory=dict)  # see PostContext.written_as
 
 
 def site_for(path: Path, config: Any) -> Site | None:
@@ -154,7 +155,7 @@ def adapt(
     )
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
-    return Adapted(mapped, lines, rewrite.text, rewrite.warnings)
+    return Adapted(mapped, lines, rewrite.text, rewrite.warnings, ctx.written_as)
 
 
 def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:

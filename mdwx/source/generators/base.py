@@ -226,6 +226,8 @@ class PostContext:
     html_lines: set[int] = field(default_factory=set)  # file lines inside raw HTML blocks
     math: bool = True  # whether the post's $ signs are math (mdwx.source.math_setting)
     warnings: list[Diagnostic] = field(default_factory=list)
+    # A reference made relative to the post (unquoted, as the renderer reads it) → as written.
+    written_as: dict[str, str] = field(default_factory=dict)
 
     def warn(self, line: int, message: str, code: str = "shortcode-removed") -> None:
         """Record a warning at file ``line`` under its stable ``code`` (see mdwx.diagnostics.CODES)."""
@@ -234,9 +236,15 @@ class PostContext:
     def file_line(self, body_line: int) -> int:
         return self.body_line + body_line - 1
 
-    def relative(self, target: Path) -> str:
-        """``target`` as a reference relative to the post, percent-encoded where Markdown needs it."""
-        return quote(Path(os.path.relpath(target, self.path.parent)).as_posix(), safe="/")
+    def relative(self, target: Path, written: str = "") -> str:
+        """``target`` as a reference relative to the post, percent-encoded where Markdown needs it.
+
+        ``written`` is the reference as the post wrote it: messages about the file name that
+        (:attr:`written_as`), not the path mdwx derived."""
+        relative = Path(os.path.relpath(target, self.path.parent)).as_posix()
+        if written and written != relative:
+            self.written_as[relative] = written
+        return quote(relative, safe="/")
 
     def inside(self, target: Path) -> bool:
         try:
@@ -337,7 +345,7 @@ class Generator:
         found = self.locate(value, ctx)
         if found is None and not value.startswith("/") and not _SCHEME.match(value):
             found = self.locate("/" + value, ctx)
-        return ctx.relative(found) if found else value
+        return ctx.relative(found, value) if found else value
 
     # --- body ---------------------------------------------------------------------------
     def body(self, text: str, ctx: PostContext) -> Rewrite:
@@ -367,7 +375,7 @@ class Generator:
             bare = dest[1:-1] if dest.startswith("<") else dest
             found = self.locate(bare, ctx)
             return (
-                f"{match.group('head')}{ctx.relative(found)}{match.group('tail')}"
+                f"{match.group('head')}{ctx.relative(found, bare)}{match.group('tail')}"
                 if found
                 else match.group(0)
             )
@@ -376,7 +384,7 @@ class Generator:
             found = self.locate(match.group("dest"), ctx)
             quote_mark = match.group("q")
             return (
-                f"{match.group('head')}{quote_mark}{ctx.relative(found)}{quote_mark}"
+                f"{match.group('head')}{quote_mark}{ctx.relative(found, match.group('dest'))}{quote_mark}"
                 if found
                 else match.group(0)
             )

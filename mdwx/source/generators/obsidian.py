@@ -119,7 +119,7 @@ class Obsidian(Generator):
             found = self.locate(name, ctx)
             width = next((size.group("w") for p in parts if (size := _SIZE.match(p))), "")
             alt = next((p for p in parts if p and not _SIZE.match(p)), "")
-            return image_markdown(ctx.relative(found) if found else name, alt, "", width)
+            return image_markdown(ctx.relative(found, name) if found else name, alt, "", width)
         what = "note" if suffix in ("", ".md") else f"{suffix[1:]} file"
         ctx.warn(
             line,
