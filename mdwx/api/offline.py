@@ -16,7 +16,7 @@ from mdwx.api.inputs import Sources, site_posts
 from mdwx.api.routed import prepare_routed, skipped_report
 from mdwx.api.types import BuildReport, CheckReport, Options
 from mdwx.build import check_post
-from mdwx.build_many import build_posts
+from mdwx.build_many import build_posts, output_folders, with_identity
 
 __all__ = ["build_sync", "check_sync"]
 
@@ -26,11 +26,17 @@ def check_sync(posts: Sources, options: Options) -> CheckReport:
     # Every account the post goes to, with its limits and its backend's offline rules; a post
     # for other accounts than --account names is skipped, as publish skips it.
     chosen = site_posts(posts, options)
+    skipped = {post.path: report for post in chosen if (report := skipped_report(post, options))}
+    # The identity build gives each post (slug-2 for a second 'slug'), reported by check too.
+    folders = output_folders([post for post in chosen if post.path not in skipped])
     reports = []
     for done, post in enumerate(chosen, start=1):
         reports.append(
-            skipped_report(post, options)
-            or check_post(post, prepare_with=functools.partial(prepare_routed, options=options))
+            skipped.get(post.path)
+            or with_identity(
+                check_post(post, prepare_with=functools.partial(prepare_routed, options=options)),
+                folders,
+            )
         )
         if options.events is not None:
             options.events.on_checked(post, done, len(chosen))

@@ -24,6 +24,7 @@ from typing import Any
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError
+from mdwx.source.generators import withheld
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.detect import GENERATOR_NAMES, find_generator_root
 from mdwx.source.generators.hexo import Hexo
@@ -32,6 +33,7 @@ from mdwx.source.generators.jekyll import Jekyll
 from mdwx.source.generators.mkdocs import MkDocs
 from mdwx.source.generators.obsidian import Obsidian, uses_vault_syntax
 from mdwx.source.generators.pelican import Pelican
+from mdwx.source.generators.vault_tree import is_unmarked_vault
 from mdwx.source.math_setting import math_enabled
 
 if sys.version_info >= (3, 11):
@@ -90,6 +92,8 @@ class Adapted:
     key_lines: dict[str, int]
     body: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    #: Why the generator would not publish the post (a future date, an exclusion), or None.
+    withheld: str | None = None
 
 
 def site_for(path: Path, config: Any) -> Site | None:
@@ -113,7 +117,8 @@ def adapt(
     body_line: int,
 ) -> Adapted | None:
     """The post at ``path`` read as its generator writes it, or None outside a generator's site."""
-    site = site_for(path, config) or _unmarked_vault(path, config, body)
+    marked = site_for(path, config)
+    site = marked or _unmarked_vault(path, config, body)
     if site is None:
         return None
     math = math_enabled(
@@ -129,9 +134,19 @@ def adapt(
         body=body,
         math=math,
     )
+    reason = site.generator.withheld(front, ctx, withheld.clock())
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
-    return Adapted(mapped, lines, rewrite.text, rewrite.warnings)
+    if marked is None:
+        rewrite.warnings.append(
+            Diagnostic(
+                f"read as a note of an Obsidian vault at {site.root} (no .obsidian/ there): "
+                "a note of the folder uses Obsidian's syntax",
+                str(path),
+                code="obsidian-vault",
+            )
+        )
+    return Adapted(mapped, lines, rewrite.text, rewrite.warnings, reason)
 
 
 def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
@@ -139,8 +154,11 @@ def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
     Obsidian's own help is): a note outside any generator's site that uses Obsidian's own
     syntax — ``![[embeds]]`` or ``[[wikilinks]]`` outside code — is read as a note of a vault
     whose root is mdwx's site root, so its links and attachments are found as Obsidian finds
-    them. Only with ``generator = "auto"``."""
-    if (getattr(config, "generator", "auto") or "auto") != "auto" or not uses_vault_syntax(body):
+    them; so is every note of a site where one note does (:mod:`.vault_tree`). Only with
+    ``generator = "auto"``."""
+    if (getattr(config, "generator", "auto") or "auto") != "auto":
+        return None
+    if not uses_vault_syntax(body) and not is_unmarked_vault(config.root):
         return None
     return Site(GENERATORS["obsidian"], config.root)
 

@@ -11,11 +11,13 @@ not pages, so ``mdwx check .`` from the project takes what the site would show.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from mdwx.source.generators.base import Generator, PostContext
+from mdwx.source.generators.withheld import mkdocs_reason
 from mdwx.source.reader import consulted_text
 
 #: Page meta MkDocs and Material use for themselves (the MkDocs plugin ignores them too).
@@ -65,6 +67,24 @@ def docs_dir(root: Path) -> Path:
     return root / "docs"
 
 
+_EXCLUDE_DOCS = re.compile(r"^exclude_docs\s*:\s*[|>][+-]?\s*(?:#.*)?\n(?P<block>(?:(?:[ \t]+.*)?\n?)*)", re.M)
+
+
+@lru_cache(maxsize=32)
+def exclude_docs(root: Path) -> tuple[str, ...]:
+    """``exclude_docs`` of ``mkdocs.yml``: its block of gitignore-style patterns, one a line
+    (read as text, as :func:`docs_dir`); () when unset."""
+    for name in ("mkdocs.yml", "mkdocs.yaml"):
+        text = consulted_text(root / name)
+        if text is None:
+            continue
+        found = _EXCLUDE_DOCS.search(text.replace("\r\n", "\n"))
+        if not found:
+            return ()
+        return tuple(line.strip() for line in found.group("block").split("\n") if line.strip())
+    return ()
+
+
 class MkDocs(Generator):
     name = "mkdocs"
     silent_keys = SILENT
@@ -103,6 +123,13 @@ class MkDocs(Generator):
         if not front:
             return None
         return front, key_lines, "\n".join(lines[index:]), index + 1
+
+    def withheld(self, front: dict[str, Any], ctx: PostContext, now: datetime) -> str | None:
+        try:
+            relative = ctx.path.relative_to(docs_dir(ctx.site_root)).as_posix()
+        except ValueError:
+            return None
+        return mkdocs_reason(relative, exclude_docs(ctx.site_root))
 
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         return [docs_dir(ctx.site_root)] if name.startswith("/") else []
