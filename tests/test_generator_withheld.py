@@ -57,7 +57,9 @@ def test_a_date_is_future_exactly_when_it_is_after_now(when: datetime) -> None:
 def test_what_is_no_date_never_withholds(text: str) -> None:
     if instant(text) is None:
         assert jekyll_reason({"date": text}, None, NOW, allow=False) is None
-        assert hugo_reason({"expiryDate": text}, NOW, build_future=False, build_expired=False) is None
+        assert (
+            hugo_reason({"expiryDate": text}, NOW, build_future=False, build_expired=False) is None
+        )
 
 
 def test_a_jekyll_file_name_date_counts_when_front_matter_has_none() -> None:
@@ -166,7 +168,8 @@ def test_config_overrides_build_the_future(tmp_path: Path) -> None:
         tmp_path / "hugo",
         {
             "hugo.toml": "buildFuture = true\nbuildExpired = true\n",
-            "content/late.md": "---\ntitle: L\ndate: 2099-01-01\nexpiryDate: 2000-01-01\n---" + body,
+            "content/late.md": "---\ntitle: L\ndate: 2099-01-01\nexpiryDate: 2000-01-01\n---"
+            + body,
         },
     )
     report = api.check([tmp_path / "jek", tmp_path / "hugo"])

@@ -39,6 +39,7 @@ from mkdocs.plugins import BasePlugin
 
 from mdwx import api
 from mdwx.integrations.common import flag, matches, run
+from mdwx.source.generators.mkdocs_nav import page_identity
 
 log = logging.getLogger("mkdocs.plugins.wechat")
 
@@ -171,11 +172,8 @@ def _meta(page: Any, overrides: dict[str, Any]) -> dict[str, Any]:
         del meta["comments"]
     if "digest" not in meta and isinstance(page.meta.get("description"), str):
         meta["digest"] = page.meta["description"]
-    if "slug" not in meta:
-        stem = page.file.src_uri.rsplit(".", 1)[0]
-        if stem.endswith("/index") or stem == "index":
-            stem = stem[: -len("index")].rstrip("/") or "index"
-        meta["slug"] = stem.replace("/", "-")
+    if "slug" not in meta:  # the command line's identity for the page too
+        meta["slug"] = page_identity(page.file.src_uri)
     meta.update(overrides)
     if flag(page.meta.get("draft")) is True and "draft" not in overrides:
         meta["draft"] = True

@@ -32,7 +32,7 @@ from mdwx.config import SiteConfig, load_config
 from mdwx.errors import ConfigError
 from mdwx.source.generators import site_for
 from mdwx.source.generators.detect import generator_at
-from mdwx.source.generators.vault_tree import is_unmarked_vault
+from mdwx.source.generators.vault_tree import read_as_vault
 from mdwx.source.posts import POST_SUFFIXES, Post
 
 UNNAMED_POST = "post.md"  # what an in-memory post without a path is called, in the current folder
@@ -103,33 +103,13 @@ def _from_path(raw: str | os.PathLike[str], configs: dict[Path, SiteConfig]) -> 
     # Each post's site root comes from where the post is, never from the argument that named
     # it: the folder's config only chose which files are posts. An unmarked Obsidian vault is
     # the exception: its notes' own folders mark nothing, and the vault is the site.
-    vault = config if path.is_dir() and _unmarked_vault_root(config) else None
-    return [Post(item, _vault_or_own(item, vault, configs)) for item in found]
+    posts = [Post(item, _config_for(item, configs)) for item in found]
+    return read_as_vault(posts, config, _unmarked) if path.is_dir() else posts
 
 
-def _unmarked_vault_root(config: SiteConfig) -> bool:
-    """Whether ``config``'s root is a folder no marker names, holding a note in Obsidian's
-    syntax (:func:`~mdwx.source.generators.vault_tree.is_unmarked_vault`)."""
-    return (
-        not _marked(config)
-        and generator_at(config.root) is None
-        and is_unmarked_vault(config.root)
-    )
-
-
-def _vault_or_own(item: Path, vault: SiteConfig | None, configs: dict[Path, SiteConfig]) -> SiteConfig:
-    """A post's config: its own, or the unmarked vault's when its own root, below the vault's,
-    is only its folder by default (no marker of its own)."""
-    own = _config_for(item, configs)
-    if (
-        vault is not None
-        and own.root != vault.root
-        and own.root.is_relative_to(vault.root)
-        and not _marked(own)
-        and generator_at(own.root) is None
-    ):
-        return vault
-    return own
+def _unmarked(config: SiteConfig) -> bool:
+    """Whether ``config``'s root is a folder only by default: no marker names it."""
+    return not _marked(config) and generator_at(config.root) is None
 
 
 def _in_memory(source: InMemory) -> Post:

@@ -33,7 +33,6 @@ from mdwx.source.generators.jekyll import Jekyll
 from mdwx.source.generators.mkdocs import MkDocs
 from mdwx.source.generators.obsidian import Obsidian, uses_vault_syntax
 from mdwx.source.generators.pelican import Pelican
-from mdwx.source.generators.vault_tree import is_unmarked_vault
 from mdwx.source.math_setting import math_enabled
 
 if sys.version_info >= (3, 11):
@@ -137,7 +136,11 @@ def adapt(
     reason = site.generator.withheld(front, ctx, withheld.clock())
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
-    if marked is None:
+    if marked is None or (
+        site.generator.name == "obsidian"
+        and config.config_path is None
+        and not (site.root / ".obsidian").is_dir()
+    ):
         rewrite.warnings.append(
             Diagnostic(
                 f"read as a note of an Obsidian vault at {site.root} (no .obsidian/ there): "
@@ -154,11 +157,11 @@ def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
     Obsidian's own help is): a note outside any generator's site that uses Obsidian's own
     syntax — ``![[embeds]]`` or ``[[wikilinks]]`` outside code — is read as a note of a vault
     whose root is mdwx's site root, so its links and attachments are found as Obsidian finds
-    them; so is every note of a site where one note does (:mod:`.vault_tree`). Only with
-    ``generator = "auto"``."""
+    them (a folder's notes are all read so when one of them is: :mod:`.vault_tree`). Only
+    with ``generator = "auto"``."""
     if (getattr(config, "generator", "auto") or "auto") != "auto":
         return None
-    if not uses_vault_syntax(body) and not is_unmarked_vault(config.root):
+    if not uses_vault_syntax(body):
         return None
     return Site(GENERATORS["obsidian"], config.root)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.source.generators.base import Generator, PostContext
+from mdwx.source.generators.mkdocs_nav import file_title, page_identity, site_nav_titles
 from mdwx.source.generators.withheld import mkdocs_reason
 from mdwx.source.reader import consulted_text
 
@@ -95,6 +96,37 @@ class MkDocs(Generator):
         except ValueError:
             return False
         return not any(part.startswith(".") for part in parts)
+
+    def slug(self, path: Path) -> str:
+        """The page's path under ``docs_dir`` (:func:`.mkdocs_nav.page_identity`)."""
+        for parent in path.parents:
+            if (parent / "mkdocs.yml").is_file() or (parent / "mkdocs.yaml").is_file():
+                try:
+                    return page_identity(path.relative_to(docs_dir(parent)).as_posix())
+                except ValueError:
+                    break
+        return path.stem
+
+    def front_matter(
+        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
+    ) -> tuple[dict[str, Any], dict[str, int]]:
+        """MkDocs' title (:mod:`.mkdocs_nav`): its nav title, over a ``title`` meta as MkDocs
+        has it; without either and without an H1, its file name made readable."""
+        mapped, out_lines = super().front_matter(front, lines, ctx)
+        try:
+            relative = ctx.path.relative_to(docs_dir(ctx.site_root)).as_posix()
+        except ValueError:
+            return mapped, out_lines
+        title = site_nav_titles(ctx.site_root).get(relative)
+        if title is None and isinstance(front.get("title"), str) and front["title"].strip():
+            return mapped, out_lines
+        if title is None:
+            from mdwx.render.syntax import first_h1
+
+            title = None if first_h1(ctx.body) else file_title(relative)
+        if title:
+            mapped["title"] = title
+        return mapped, out_lines
 
     def split(self, text: str) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
         """MkDocs' MultiMarkdown-style meta, read as MkDocs reads it (keys lower-cased, a key

@@ -3,44 +3,72 @@
 A vault kept in git without its settings (Obsidian's own help is one) has no marker. Obsidian
 syntax in any of its notes (``![[embeds]]``, ``[[wikilinks]]`` outside code) makes the whole
 folder a vault, so its notes without links still lose their ``%%comments%%``, ``==marks==``
-and ``^block-ids``, and its attachments are found from the vault's root, as Obsidian finds them.
+and ``^block-ids``, and its attachments are found from the vault's root, as Obsidian finds
+them. The gate (:func:`mdwx.source.gate.admit`) decides it for the posts a folder holds,
+reading each post through the post itself (read once per run, as every other read).
 """
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
+from mdwx.config import SiteConfig
+from mdwx.errors import MdwxError
+from mdwx.source.generators.detect import find_generator_root
 from mdwx.source.generators.obsidian import uses_vault_syntax
-from mdwx.source.reader import consulted_text
-
-_MAX_NOTES = 5_000  # notes read to decide; a larger tree is judged by its first notes
-_SKIP = {"node_modules", "__pycache__"}
+from mdwx.source.posts import Post
 
 
-def is_unmarked_vault(folder: Path) -> bool:
-    """Whether a note under ``folder`` (hidden folders skipped) uses Obsidian's syntax.
-    Remembered per folder and its modification time for the run."""
+def read_as_vault(
+    posts: list[Post], folder_config: SiteConfig, unmarked: Callable[[SiteConfig], bool]
+) -> list[Post]:
+    """``posts`` (a folder's, whose config is ``folder_config``) with the sites that are
+    unmarked vaults read as Obsidian's: when one post of a site with no generator (and
+    ``generator = "auto"``) uses Obsidian's syntax, every post of it takes
+    ``generator = "obsidian"``. A post whose site root is only its own folder by default
+    (``unmarked``) below an unmarked folder named takes that folder as its site (the vault's
+    root, so ``../attach/`` pictures are inside it)."""
+    candidates = [post for post in posts if _generator_free(post)]
+    free = {post.path for post in candidates}
+    if not candidates:
+        return posts
+    widen = unmarked(folder_config) and _generator_free_config(folder_config)
+
+    def site_of(post: Post) -> SiteConfig:
+        if widen and _below(post, folder_config) and unmarked(post.config):
+            return folder_config
+        return post.config
+
+    vaults = {site_of(post).root for post in candidates if _uses_syntax(post)}
+    made: dict[Path, SiteConfig] = {}
+    out = []
+    for post in posts:
+        site = site_of(post)
+        if site.root not in vaults or post.path not in free:
+            out.append(post)
+            continue
+        if site.root not in made:
+            made[site.root] = dataclasses.replace(site, generator="obsidian")
+        out.append(dataclasses.replace(post, config=made[site.root]))
+    return out
+
+
+def _generator_free(post: Post) -> bool:
+    return _generator_free_config(post.config) and find_generator_root(post.path) is None
+
+
+def _generator_free_config(config: SiteConfig) -> bool:
+    return (config.generator or "auto") == "auto" and find_generator_root(config.root) is None
+
+
+def _below(post: Post, config: SiteConfig) -> bool:
+    return post.config.root != config.root and post.config.root.is_relative_to(config.root)
+
+
+def _uses_syntax(post: Post) -> bool:
     try:
-        stamp = folder.stat().st_mtime_ns
-    except OSError:
-        return False
-    return _scan(folder, stamp)
-
-
-@lru_cache(maxsize=64)
-def _scan(folder: Path, stamp: int) -> bool:
-    seen = 0
-    for parent, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP)
-        for name in sorted(files):
-            if not name.lower().endswith((".md", ".markdown")):
-                continue
-            seen += 1
-            if seen > _MAX_NOTES:
-                return False
-            text = consulted_text(Path(parent) / name, root=folder)  # capped, confined
-            if text is not None and uses_vault_syntax(text):
-                return True
-    return False
+        return uses_vault_syntax(post.source_text())
+    except MdwxError:
+        return False  # the post fails when it is read for the run, with its own error
