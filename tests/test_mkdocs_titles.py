@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -113,3 +114,22 @@ def test_the_hostile_nav_entry(tmp_path: Path) -> None:
     assert by_name["guide/start.md"].title == "指南"
     assert by_name["pwn/tcache-attack.md"].title == "Tcache attack"
     assert by_name["ds/index.md"].slug == "ds"
+
+
+@settings(max_examples=30)
+@given(found=navs(), meta_title=st.booleans())
+def test_the_plugin_and_the_command_line_agree(
+    found: tuple[list[object], dict[str, str]], meta_title: bool
+) -> None:
+    """The plugin's title and identity for a page are the ones the command line gives."""
+    from types import SimpleNamespace
+
+    mkdocs_plugin = pytest.importorskip("mdwx.integrations.mkdocs")
+    nav, expected = found
+    for path in _paths(nav):
+        meta = {"title": "Meta title"} if meta_title else {}
+        page = SimpleNamespace(meta=meta, file=SimpleNamespace(src_uri=path))
+        title = mkdocs_plugin._nav_title(page, {"nav": nav})
+        made = mkdocs_plugin._meta(page, {}, title)
+        assert made.get("title") == expected.get(path, meta.get("title"))
+        assert made["slug"] == page_identity(path)
