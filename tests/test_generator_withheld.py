@@ -47,6 +47,8 @@ def test_a_date_is_future_exactly_when_it_is_after_now(when: datetime) -> None:
         reason = hugo_reason({"date": form}, NOW, build_future=False, build_expired=False)
         assert (reason is not None) == (when > NOW)
         assert hugo_reason({"date": form}, NOW, build_future=True, build_expired=False) is None
+        past = {"date": form, "publishDate": "2001-01-01"}  # publishDate decides when given
+        assert hugo_reason(past, NOW, build_future=False, build_expired=False) is None
         expired = hugo_reason({"expiryDate": form}, NOW, build_future=False, build_expired=False)
         assert (expired is not None) == (when <= NOW)
         assert hugo_reason({"ExpiryDate": form}, NOW, build_future=True, build_expired=True) is None
@@ -176,3 +178,20 @@ def test_config_overrides_build_the_future(tmp_path: Path) -> None:
     assert _skipped(report) == {}
     assert len(report.posts) == 2 and report.ok
     assert NOW - timedelta(days=1) < withheld.clock()
+
+
+def test_publish_skips_what_the_generator_would_not_publish(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            ".git/": "",
+            "_config.yml": "title: t\n",
+            "_posts/2099-01-01-future.md": "---\ntitle: F\n---\n\nText of the future.\n",
+        },
+    )
+    report = api.publish([tmp_path], api.Options(sandbox=True, sandbox_port=0))
+    assert report.ok
+    [result] = report.posts
+    assert result.status == "skipped"
+    assert result.actions == ["skipped: not published by its generator"]
+    assert [d.code for d in result.diagnostics] == ["not-published"]

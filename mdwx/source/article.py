@@ -229,6 +229,7 @@ class EmptyPost(ArticleError):
     with a warning (code ``empty-post``)."""
 
     code = "empty-post"
+    skipped_as = "empty page"  # what publish's actions say
 
 
 class NotPublished(EmptyPost):
@@ -237,6 +238,7 @@ class NotPublished(EmptyPost):
     with a warning (code ``not-published``) the run says once."""
 
     code = "not-published"
+    skipped_as = "not published by its generator"
 
 
 def empty_body_error(message: str, path: Path, line: int, on_generator_site: bool) -> ArticleError:

@@ -93,10 +93,10 @@ def hugo_reason(
     """Why Hugo would leave the page out (future ``date``/``publishDate``, past
     ``expiryDate``), or None. Front-matter keys are matched without regard to case, as Hugo does."""
     lowered = {str(key).lower(): value for key, value in front.items()}
-    if not build_future:
-        for key in ("publishdate", "date"):
-            if future(lowered.get(key), now):
-                return f"{key} {lowered[key]} is in the future; Hugo builds it then (buildFuture)"
+    # Hugo's publishDate is the front matter's publishDate, else its date.
+    key = "publishdate" if instant(lowered.get("publishdate")) is not None else "date"
+    if not build_future and future(lowered.get(key), now):
+        return f"{key} {lowered[key]} is in the future; Hugo builds it then (buildFuture)"
     expiry = instant(lowered.get("expirydate"))
     if not build_expired and expiry is not None and expiry <= now:
         return f"expiryDate {lowered['expirydate']} has passed; Hugo leaves it out (buildExpired)"
