@@ -278,7 +278,6 @@ def _unsent(item: Route) -> PostResult:
     """The result of a post that is not sent: skipped for this account, or unreadable."""
     from mdwx.publish.publisher import front_matter_title
     from mdwx.publish.results import PostResult
-
     from mdwx.source.article import EmptyPost
 
     if isinstance(item.error, EmptyPost):  # a stub, or a post its generator would not publish
