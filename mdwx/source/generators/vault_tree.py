@@ -30,7 +30,15 @@ def read_as_vault(
     ``generator = "obsidian"``. A post whose site root is only its own folder by default
     (``unmarked``) below an unmarked folder named takes that folder as its site (the vault's
     root, so ``../attach/`` pictures are inside it)."""
-    candidates = [post for post in posts if _generator_free(post)]
+    folders: dict[Path, bool] = {}  # a folder's posts share the answer: one walk per folder
+
+    def generator_free(post: Post) -> bool:
+        folder = post.path.parent
+        if folder not in folders:
+            folders[folder] = _generator_free(post)
+        return folders[folder]
+
+    candidates = [post for post in posts if generator_free(post)]
     free = {post.path for post in candidates}
     if not candidates:
         return posts
@@ -41,7 +49,11 @@ def read_as_vault(
             return folder_config
         return post.config
 
-    vaults = {site_of(post).root for post in candidates if _uses_syntax(post)}
+    vaults: set[Path] = set()
+    for post in candidates:
+        root = site_of(post).root
+        if root not in vaults and _uses_syntax(post):
+            vaults.add(root)
     made: dict[Path, SiteConfig] = {}
     out = []
     for post in posts:
