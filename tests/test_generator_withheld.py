@@ -127,7 +127,9 @@ def test_sites_skip_what_their_generator_would_not_publish(tmp_path: Path) -> No
     write_tree(
         tmp_path / "mk",
         {
-            "mkdocs.yml": "site_name: s\nexclude_docs: |\n  drafts/\n  *.tmp.md\n",
+            "mkdocs.yml": "site_name: s\nexclude_docs: |\n  drafts/\n  *.tmp.md\n"
+            "draft_docs: |\n  # work in progress\n  wip-*.md\nnav:\n  - real.md\n",
+            "docs/wip-a.md": "# W" + body,
             "docs/drafts/d.md": "# D" + body,
             "docs/x.tmp.md": "# X" + body,
             "docs/real.md": "# R" + body,
@@ -147,13 +149,14 @@ def test_sites_skip_what_their_generator_would_not_publish(tmp_path: Path) -> No
         "d.md",
         "gone.md",
         "late.md",
+        "wip-a.md",
         "x.md",
         "x.tmp.md",
     ]
     assert report.ok
     _, run = summaries([post.diagnostics for post in report.posts])
     said = [d.message for d in run if d.code == "not-published"]
-    assert len(said) == 1 and said[0].startswith("6 posts skipped")
+    assert len(said) == 1 and said[0].startswith("7 posts skipped")
 
 
 def test_config_overrides_build_the_future(tmp_path: Path) -> None:

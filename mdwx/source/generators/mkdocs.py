@@ -68,22 +68,34 @@ def docs_dir(root: Path) -> Path:
     return root / "docs"
 
 
-_EXCLUDE_DOCS = re.compile(r"^exclude_docs\s*:\s*[|>][+-]?\s*(?:#.*)?\n(?P<block>(?:(?:[ \t]+.*)?\n?)*)", re.M)
+#: ``KEY: |`` and the indented lines of its block (``exclude_docs``, ``draft_docs``).
+_PATTERN_BLOCK = r"^{key}\s*:\s*[|>][+-]?[ \t]*(?:#.*)?\n(?P<block>(?:(?:[ \t]+.*)?\n?)*)"
+#: Settings whose gitignore-style patterns name files ``mkdocs build`` leaves out.
+_LEFT_OUT = ("exclude_docs", "draft_docs")
+
+
+def left_out_patterns(root: Path) -> tuple[str, ...]:
+    """The patterns of ``exclude_docs`` and ``draft_docs`` (MkDocs 1.6: built by ``serve``
+    only) in ``mkdocs.yml``, read as text as :func:`docs_dir` reads it; () when unset.
+    Remembered per file and its modification time."""
+    for name in ("mkdocs.yml", "mkdocs.yaml"):
+        try:
+            stamp = (root / name).stat().st_mtime_ns
+        except OSError:
+            continue
+        return _patterns(root / name, stamp)
+    return ()
 
 
 @lru_cache(maxsize=32)
-def exclude_docs(root: Path) -> tuple[str, ...]:
-    """``exclude_docs`` of ``mkdocs.yml``: its block of gitignore-style patterns, one a line
-    (read as text, as :func:`docs_dir`); () when unset."""
-    for name in ("mkdocs.yml", "mkdocs.yaml"):
-        text = consulted_text(root / name)
-        if text is None:
-            continue
-        found = _EXCLUDE_DOCS.search(text.replace("\r\n", "\n"))
-        if not found:
-            return ()
-        return tuple(line.strip() for line in found.group("block").split("\n") if line.strip())
-    return ()
+def _patterns(path: Path, stamp: int) -> tuple[str, ...]:
+    text = (consulted_text(path) or "").replace("\r\n", "\n")
+    found: list[str] = []
+    for key in _LEFT_OUT:
+        block = re.search(_PATTERN_BLOCK.format(key=key), text, re.M)
+        if block:
+            found += [line.strip() for line in block.group("block").split("\n") if line.strip()]
+    return tuple(found)
 
 
 class MkDocs(Generator):
@@ -161,7 +173,7 @@ class MkDocs(Generator):
             relative = ctx.path.relative_to(docs_dir(ctx.site_root)).as_posix()
         except ValueError:
             return None
-        return mkdocs_reason(relative, exclude_docs(ctx.site_root))
+        return mkdocs_reason(relative, left_out_patterns(ctx.site_root))
 
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         return [docs_dir(ctx.site_root)] if name.startswith("/") else []

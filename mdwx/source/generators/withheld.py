@@ -8,8 +8,9 @@ Each generator's rule, as its documentation states it:
 - Hugo: a page whose ``date`` or ``publishDate`` is in the future is left out unless
   ``buildFuture = true``; one whose ``expiryDate`` is past, unless ``buildExpired = true``
   (gohugo.io/getting-started/usage/#draft-future-and-expired-content).
-- MkDocs: files matching ``exclude_docs`` (gitignore-style patterns relative to ``docs_dir``)
-  are not pages (mkdocs.org/user-guide/configuration/#exclude_docs).
+- MkDocs: files matching ``exclude_docs`` or ``draft_docs`` (gitignore-style patterns relative
+  to ``docs_dir``) are not built by ``mkdocs build`` (mkdocs.org/user-guide/configuration/
+  #exclude_docs, #draft_docs). ``not_in_nav`` pages are built, so they are posts.
 - Pelican: folders named by ``ARTICLE_EXCLUDES`` (by name, or by path relative to ``PATH``)
   hold no articles (docs.getpelican.com/en/latest/settings.html, ``ARTICLE_EXCLUDES``).
 
@@ -110,7 +111,9 @@ def mkdocs_reason(relative: str, patterns: Iterable[str]) -> str | None:
     if not lines:
         return None
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
-    return "excluded by exclude_docs in mkdocs.yml" if spec.match_file(relative) else None
+    return (
+        "excluded by exclude_docs/draft_docs in mkdocs.yml" if spec.match_file(relative) else None
+    )
 
 
 def pelican_reason(relative: str, excludes: Iterable[str]) -> str | None:
