@@ -52,6 +52,11 @@ def test_a_date_is_future_exactly_when_it_is_after_now(when: datetime) -> None:
         expired = hugo_reason({"expiryDate": form}, NOW, build_future=False, build_expired=False)
         assert (expired is not None) == (when <= NOW)
         assert hugo_reason({"ExpiryDate": form}, NOW, build_future=True, build_expired=True) is None
+        for alias in ("pubDate", "publishDate", "published"):  # Hugo's [frontmatter] defaults
+            late = hugo_reason({alias: form}, NOW, build_future=False, build_expired=False)
+            assert (late is not None) == (when > NOW)
+        gone = hugo_reason({"unpublishdate": form}, NOW, build_future=False, build_expired=False)
+        assert (gone is not None) == (when <= NOW)
 
 
 @settings(max_examples=40)

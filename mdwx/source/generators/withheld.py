@@ -94,14 +94,23 @@ def hugo_reason(
     """Why Hugo would leave the page out (future ``date``/``publishDate``, past
     ``expiryDate``), or None. Front-matter keys are matched without regard to case, as Hugo does."""
     lowered = {str(key).lower(): value for key, value in front.items()}
-    # Hugo's publishDate is the front matter's publishDate, else its date.
-    key = "publishdate" if instant(lowered.get("publishdate")) is not None else "date"
-    if not build_future and future(lowered.get(key), now):
-        return f"{key} {lowered[key]} is in the future; Hugo builds it then (buildFuture)"
-    expiry = instant(lowered.get("expirydate"))
-    if not build_expired and expiry is not None and expiry <= now:
-        return f"expiryDate {lowered['expirydate']} has passed; Hugo leaves it out (buildExpired)"
+    publish = _first_date(lowered, _HUGO_PUBLISH_DATE)
+    if not build_future and publish and future(publish[1], now):
+        return f"{publish[0]} {publish[1]} is in the future; Hugo builds it then (buildFuture)"
+    expiry = _first_date(lowered, _HUGO_EXPIRY_DATE)
+    if not build_expired and expiry and not future(expiry[1], now):
+        return f"{expiry[0]} {expiry[1]} has passed; Hugo leaves it out (buildExpired)"
     return None
+
+
+#: Hugo's default ``[frontmatter]`` lookups (gohugo.io/configuration/front-matter/#dates):
+#: the first key set to a date gives the page's publishDate / expiryDate.
+_HUGO_PUBLISH_DATE = ("publishdate", "pubdate", "published", "date")
+_HUGO_EXPIRY_DATE = ("expirydate", "unpublishdate")
+
+
+def _first_date(front: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, Any] | None:
+    return next(((key, front[key]) for key in keys if instant(front.get(key)) is not None), None)
 
 
 def mkdocs_reason(relative: str, patterns: Iterable[str]) -> str | None:
