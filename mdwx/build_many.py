@@ -67,7 +67,14 @@ def output_folders(posts: list[Post]) -> dict[Path, tuple[str, str | None]]:
             slugs[post.path] = read_post(post).slug
         except MdwxError:
             continue
-    relative = {post.path: post.relative for post in posts}
+    return folders_for(slugs, {post.path: post.relative for post in posts})
+
+
+def folders_for(
+    slugs: dict[Path, str], relative: dict[Path, str]
+) -> dict[Path, tuple[str, str | None]]:
+    """:func:`output_folders` from each post's slug (``slugs``, by path) and its path relative
+    to its site root (``relative``), for a caller that has read the posts already."""
     order = sorted(slugs, key=lambda path: (slugs[path], relative[path]))
     taken = set(slugs.values())
     first: dict[str, Path] = {}

@@ -15,8 +15,11 @@ from mdwx.api.bundles import check_bundles
 from mdwx.api.inputs import Sources, site_posts
 from mdwx.api.routed import prepare_routed, skipped_report
 from mdwx.api.types import BuildReport, CheckReport, Options
-from mdwx.build import check_post
-from mdwx.build_many import build_posts, output_folders, with_identity
+from mdwx.build import check_post, read_post
+from mdwx.build_many import build_posts, folders_for, with_identity
+from mdwx.errors import MdwxError
+from mdwx.post_report import PostReport
+from mdwx.source.posts import Post
 
 __all__ = ["build_sync", "check_sync"]
 
@@ -26,22 +29,39 @@ def check_sync(posts: Sources, options: Options) -> CheckReport:
     # Every account the post goes to, with its limits and its backend's offline rules; a post
     # for other accounts than --account names is skipped, as publish skips it.
     chosen = site_posts(posts, options)
-    skipped = {post.path: report for post in chosen if (report := skipped_report(post, options))}
-    # The identity build gives each post (slug-2 for a second 'slug'), reported by check too.
-    folders = output_folders([post for post in chosen if post.path not in skipped])
     reports = []
+    checked: list[tuple[Post, PostReport]] = []
     for done, post in enumerate(chosen, start=1):
-        reports.append(
-            skipped.get(post.path)
-            or with_identity(
-                check_post(post, prepare_with=functools.partial(prepare_routed, options=options)),
-                folders,
-            )
-        )
+        report = skipped_report(post, options)
+        if report is None:
+            report = check_post(post, prepare_with=functools.partial(prepare_routed, options=options))
+            checked.append((post, report))
+        reports.append(report)
         if options.events is not None:
             options.events.on_checked(post, done, len(chosen))
+    # The identity build gives each post (slug-2 for a second 'slug'), reported by check too.
+    folders = folders_for(
+        {post.path: slug for post, report in checked if (slug := _slug(post, report))},
+        {post.path: post.relative for post in chosen},
+    )
+    for _, report in checked:
+        with_identity(report, folders)
     check_bundles(chosen, reports, options)  # 多图文: judged whole, as publish judges them
     return CheckReport(reports)
+
+
+def _slug(post: Post, report: PostReport) -> str | None:
+    """The post's slug as ``build`` numbers it.
+
+    A post refused after it was read (a missing picture) keeps its slug in build's
+    numbering, so check counts it too.
+    """
+    if report.slug is not None:
+        return report.slug
+    try:
+        return read_post(post).slug
+    except MdwxError:
+        return None
 
 
 def build_sync(posts: Sources, options: Options) -> BuildReport:
