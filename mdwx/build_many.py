@@ -35,12 +35,22 @@ def build_posts(
     for done, post in enumerate(posts, start=1):
         folder, note = folders.get(post.path, (None, None))
         report = build_post(post, out_dir, folder, prepare_with=prepare_with)
-        if note:
-            report.diagnostics.append(Diagnostic(note, str(post.path), code="slug-collision"))
-        reports.append(report)
+        reports.append(with_identity(report, folders))
         if progress is not None:
             progress(post, done, len(posts))
     return reports
+
+
+def with_identity(report: PostReport, folders: dict[Path, tuple[str, str | None]]) -> PostReport:
+    """``report`` naming the post's final identity: its folder from :func:`output_folders`
+    as its ``slug``, and the collision note as a ``slug-collision`` warning. ``check`` and
+    ``build`` both report through here, so both say the same identity for the same posts."""
+    folder, note = folders.get(report.path, (None, None))
+    if folder is not None and report.slug is not None:
+        report.slug = folder
+    if note:
+        report.diagnostics.append(Diagnostic(note, str(report.path), code="slug-collision"))
+    return report
 
 
 def output_folders(posts: list[Post]) -> dict[Path, tuple[str, str | None]]:
@@ -57,7 +67,14 @@ def output_folders(posts: list[Post]) -> dict[Path, tuple[str, str | None]]:
             slugs[post.path] = reading.read_post(post).slug
         except MdwxError:
             continue
-    relative = {post.path: post.relative for post in posts}
+    return folders_for(slugs, {post.path: post.relative for post in posts})
+
+
+def folders_for(
+    slugs: dict[Path, str], relative: dict[Path, str]
+) -> dict[Path, tuple[str, str | None]]:
+    """:func:`output_folders` from each post's slug (``slugs``, by path) and its path relative
+    to its site root (``relative``), for a caller that has read the posts already."""
     order = sorted(slugs, key=lambda path: (slugs[path], relative[path]))
     taken = set(slugs.values())
     first: dict[str, Path] = {}

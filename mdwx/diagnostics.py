@@ -69,6 +69,8 @@ CODES: dict[str, str] = {
     "diagram-not-drawn": "a diagram (```mermaid) not drawn (bad source, renderer not installed, over the time or memory limit): kept as code",
     "empty-post": "a generator site's page with no body (a stub): skipped, nothing to publish",
     "slug-collision": "posts sharing a slug: build writes each to its own folder",
+    "not-published": "a post its generator would not publish (future date, expired, excluded): skipped",
+    "obsidian-vault": "a folder without .obsidian/ read as an Obsidian vault: a note in it uses Obsidian syntax",
     "picture-adjusted": "a picture was changed to fit what WeChat accepts (a GIF's first frame, its size)",
     "interrupted-upload": "a previous run stopped while uploading the article: WeChat may hold a copy",
     "submissions-left": "few of the day's submissions are left",
@@ -102,6 +104,10 @@ CODES: dict[str, str] = {
 SUMMARISED: dict[str, str] = {
     "no-cover": "{count:,} posts have no cover image: publish will make them from their titles "
     "(set 'cover:' or default_cover in mdwx.toml to choose one)",
+    "not-published": "{count:,} posts skipped: their generator would not publish them "
+    "(a future date, an expiry date passed, excluded by the site's config; --json lists them)",
+    "obsidian-vault": "{count:,} notes read as an Obsidian vault's: a note of their folder uses "
+    "Obsidian's syntax (set generator in mdwx.toml to choose otherwise)",
 }
 
 

@@ -13,7 +13,8 @@ from mdwx.errors import MdwxError
 class PostReport:
     """What check/build found for one post; ``error`` set means the post failed.
 
-    ``title`` and ``slug`` as read (None when the post could not be read); ``diagnostics``
+    ``title`` as read and ``slug`` the post's final identity (its build folder, None when the
+    post could not be read); ``diagnostics``
     every error and warning of the post found in the one pass (:class:`Diagnostic`), errors
     first; ``error`` the first error and ``warnings`` the warnings one line each (both kept for
     ``--json`` readers of old); ``outputs`` the files ``build`` wrote (content.html,

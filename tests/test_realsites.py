@@ -188,8 +188,13 @@ def _generator_title(generator: str, path: Path, site: Path) -> str:
     text = path.read_text("utf-8").lstrip("\ufeff").replace("\r\n", "\n")
     front, body = _front_matter(generator, text)
     title = front.get("title")
+    if generator == "mkdocs" and (nav := _mkdocs_nav_title(path, site)):
+        return nav  # the nav's title comes before a title meta (mkdocs.structure.pages)
     if isinstance(title, (str, int, float)) and str(title).strip():
         return str(title)
+    if generator == "mkdocs" and not any(_H1.match(line) for line in _outside_fences(body)):
+        name = path.stem.replace("-", " ").replace("_", " ")  # File.name made readable
+        return name.capitalize() if name.lower() == name else name
     if generator == "jekyll":  # Utils.titleize_slug of the file name after its date
         slug = re.sub(r"^\d{4}-\d{1,2}-\d{1,2}-", "", path.stem)
         return " ".join(word.capitalize() for word in slug.split("-"))
@@ -198,6 +203,36 @@ def _generator_title(generator: str, path: Path, site: Path) -> str:
         heading = _H1.match(lines[0]) if lines else None
         return heading.group(1) if heading else path.stem
     return next((h.group(1) for line in _outside_fences(body) if (h := _H1.match(line))), path.stem)
+
+
+class _MkDocsConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml as text and lists: ``!!python/name`` and ``!ENV`` tags read as nothing."""
+
+
+_MkDocsConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+_MkDocsConfigLoader.add_multi_constructor(
+    "tag:yaml.org,2002:python/", lambda loader, suffix, node: None
+)
+
+
+def _mkdocs_nav_title(path: Path, site: Path) -> str | None:
+    """The title ``nav:`` in mkdocs.yml gives the page at ``path``, walked here on its own."""
+    project = next(p for p in path.parents if (p / "mkdocs.yml").is_file())  # ctfwiki: docs/zh
+    config = yaml.load((project / "mkdocs.yml").read_text("utf-8"), Loader=_MkDocsConfigLoader)
+    relative = path.relative_to(project / config.get("docs_dir", "docs")).as_posix()
+
+    def walk(item: object) -> str | None:
+        if isinstance(item, list):
+            return next((found for entry in item if (found := walk(entry))), None)
+        if isinstance(item, dict):
+            for title, value in item.items():
+                if value == relative:
+                    return str(title)
+                if (found := walk(value)) is not None:
+                    return found
+        return None
+
+    return walk(config.get("nav"))
 
 
 def _front_matter(generator: str, text: str) -> tuple[dict, str]:

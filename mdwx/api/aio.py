@@ -259,7 +259,7 @@ def _refused(item: Route, error: MdwxError) -> PostResult:
             path=str(item.post.path),
             account=item.name,
             status="skipped",
-            actions=["skipped: empty page"],
+            actions=[f"skipped: {error.skipped_as}"],
         )
         result.add(Diagnostic(error.message, error.path, error.line, code=error.code))
         return result
@@ -274,6 +274,8 @@ def _refused(item: Route, error: MdwxError) -> PostResult:
 
 def _unsent(item: Route) -> PostResult:
     """The result of a post that is not sent: skipped for this account, or unreadable."""
+    if isinstance(item.error, EmptyPost):  # a stub, or a post its generator would not publish
+        return _refused(item, item.error)
     result = PostResult(path=str(item.post.path), account=item.name)
     if item.error is not None:
         result.error, result.title = _every_error(item), front_matter_title(item.post)

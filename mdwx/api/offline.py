@@ -15,8 +15,12 @@ from mdwx.api.bundles import check_bundles
 from mdwx.api.routed import prepare_routed, skipped_report
 from mdwx.api.types import BuildReport, CheckReport, Options
 from mdwx.build import check_post
-from mdwx.build_many import build_posts
+from mdwx.build_many import build_posts, folders_for, with_identity
+from mdwx.errors import MdwxError
+from mdwx.post_report import PostReport
 from mdwx.publish.sources import Sources, site_posts
+from mdwx.source.posts import Post
+from mdwx.source.reading import read_post
 
 __all__ = ["build_sync", "check_sync"]
 
@@ -27,15 +31,40 @@ def check_sync(posts: Sources, options: Options) -> CheckReport:
     # for other accounts than --account names is skipped, as publish skips it.
     chosen = site_posts(posts, options)
     reports = []
+    checked: list[tuple[Post, PostReport]] = []
     for done, post in enumerate(chosen, start=1):
-        reports.append(
-            skipped_report(post, options)
-            or check_post(post, prepare_with=functools.partial(prepare_routed, options=options))
-        )
+        report = skipped_report(post, options)
+        if report is None:
+            report = check_post(
+                post, prepare_with=functools.partial(prepare_routed, options=options)
+            )
+            checked.append((post, report))
+        reports.append(report)
         if options.events is not None:
             options.events.on_checked(post, done, len(chosen))
+    # The identity build gives each post (slug-2 for a second 'slug'), reported by check too.
+    folders = folders_for(
+        {post.path: slug for post, report in checked if (slug := _slug(post, report))},
+        {post.path: post.relative for post in chosen},
+    )
+    for _, report in checked:
+        with_identity(report, folders)
     check_bundles(chosen, reports, options)  # 多图文: judged whole, as publish judges them
     return CheckReport(reports)
+
+
+def _slug(post: Post, report: PostReport) -> str | None:
+    """The post's slug as ``build`` numbers it.
+
+    A post refused after it was read (a missing picture) keeps its slug in build's
+    numbering, so check counts it too.
+    """
+    if report.slug is not None:
+        return report.slug
+    try:
+        return read_post(post).slug
+    except MdwxError:
+        return None
 
 
 def build_sync(posts: Sources, options: Options) -> BuildReport:

@@ -40,6 +40,7 @@ from mkdocs.plugins import BasePlugin
 from mdwx import api
 from mdwx.integrations.common import flag, matches, run
 from mdwx.source.front_keys import plugin_drops, renamed
+from mdwx.source.generators.mkdocs_nav import nav_titles, page_identity
 
 log = logging.getLogger("mkdocs.plugins.wechat")
 
@@ -98,7 +99,10 @@ class WeChatPlugin(BasePlugin[WeChatConfig]):  # type: ignore[no-untyped-call]  
             return None
         text = _padded(markdown, page.file, source)
         self.pages.append(
-            _Page(page.file.src_uri, api.Post(text, path=source, meta=_meta(page, chosen)))
+            _Page(
+                page.file.src_uri,
+                api.Post(text, path=source, meta=_meta(page, chosen, _nav_title(page, config))),
+            )
         )
         return None
 
@@ -149,7 +153,17 @@ class WeChatPlugin(BasePlugin[WeChatConfig]):  # type: ignore[no-untyped-call]  
         return None
 
 
-def _meta(page: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+def _nav_title(page: Any, config: Any) -> str | None:
+    """The title the site's ``nav:`` gives the page, which MkDocs puts before its ``title``
+    meta (:mod:`mdwx.source.generators.mkdocs_nav`, the command line's rule too)."""
+    try:
+        nav = config.get("nav")
+    except AttributeError:
+        return None
+    return nav_titles(nav).get(page.file.src_uri)
+
+
+def _meta(page: Any, overrides: dict[str, Any], nav_title: str | None = None) -> dict[str, Any]:
     """mdwx's front matter from the page's meta: its keys, ``description`` as the digest, a
     slug from the page's path (``guide/index.md`` → ``guide``) unless given, and unknown keys
     kept (mdwx warns about them) except those MkDocs and its themes use."""
@@ -159,11 +173,10 @@ def _meta(page: Any, overrides: dict[str, Any]) -> dict[str, Any]:
     for theirs, ours in _RENAMED.items():  # description → digest
         if ours not in meta and isinstance(page.meta.get(theirs), str):
             meta[ours] = page.meta[theirs]
-    if "slug" not in meta:
-        stem = page.file.src_uri.rsplit(".", 1)[0]
-        if stem.endswith("/index") or stem == "index":
-            stem = stem[: -len("index")].rstrip("/") or "index"
-        meta["slug"] = stem.replace("/", "-")
+    if "slug" not in meta:  # the command line's identity for the page too
+        meta["slug"] = page_identity(page.file.src_uri)
+    if nav_title:
+        meta["title"] = nav_title
     meta.update(overrides)
     if flag(page.meta.get("draft")) is True and "draft" not in overrides:
         meta["draft"] = True

@@ -201,7 +201,7 @@ class Publisher(BundleSteps, SubmitSteps):
         except EmptyPost as exc:  # a generator site's stub page: nothing to publish
             result.status = "skipped"
             result.add(Diagnostic(exc.message, exc.path, exc.line, code=exc.code))
-            result.actions.append("skipped: empty page")
+            result.actions.append(f"skipped: {exc.skipped_as}")
             return
         apply_rules(
             prepared, backend.name

@@ -121,6 +121,8 @@ def _read_article_found(
         source.front
     )  # as written: a generator's mapping drops the keys only it reads (mathjax)
     adapted = adapt(path, config, source.front, source.key_lines, source.body, source.body_line)
+    if adapted and adapted.withheld:  # the generator would not publish it: nor does mdwx
+        raise NotPublished(f"{adapted.withheld}: skipped", path=path, line=1)
     if adapted:  # a Hugo/Hexo/Jekyll/Obsidian post: its front matter and dialect made mdwx's
         source = _Source(path, adapted.front, adapted.key_lines, adapted.body, source.body_line)
     source = _with_meta(source, meta)
@@ -258,6 +260,16 @@ class EmptyPost(ArticleError):
     with a warning (code ``empty-post``)."""
 
     code = "empty-post"
+    skipped_as = "empty page"  # what publish's actions say
+
+
+class NotPublished(EmptyPost):
+    """A post its generator would not publish now (dated in the future, expired, excluded by
+    the site's config; :mod:`mdwx.source.generators.withheld`): skipped like a stub page,
+    with a warning (code ``not-published``) the run says once."""
+
+    code = "not-published"
+    skipped_as = "not published by its generator"
 
 
 def empty_body_error(message: str, path: Path, line: int, on_generator_site: bool) -> ArticleError:

@@ -31,6 +31,8 @@ from typing import Any
 from mdwx.config import SiteConfig
 from mdwx.errors import ConfigError
 from mdwx.source.generators import site_for
+from mdwx.source.generators.detect import generator_at
+from mdwx.source.generators.vault_tree import read_as_vault
 from mdwx.source.posts import POST_SUFFIXES, Post
 from mdwx.source.site import load_config
 
@@ -100,8 +102,15 @@ def _from_path(raw: str | os.PathLike[str], configs: dict[Path, SiteConfig]) -> 
     config = _config_for(path, configs)
     found = _expand(Path(os.path.realpath(path)), config) if path.is_dir() else [path]
     # Each post's site root comes from where the post is, never from the argument that named
-    # it: the folder's config only chose which files are posts.
-    return [Post(item, _config_for(item, configs)) for item in found]
+    # it: the folder's config only chose which files are posts. An unmarked Obsidian vault is
+    # the exception: its notes' own folders mark nothing, and the vault is the site.
+    posts = [Post(item, _config_for(item, configs)) for item in found]
+    return read_as_vault(posts, config, _unmarked) if path.is_dir() else posts
+
+
+def _unmarked(config: SiteConfig) -> bool:
+    """Whether ``config``'s root is a folder only by default: no marker names it."""
+    return not _marked(config) and generator_at(config.root) is None
 
 
 def _in_memory(source: InMemory) -> Post:

@@ -33,7 +33,8 @@ def find_site_root(start: Path) -> Path:
     The nearest folder at or above ``start`` holding ``mdwx.toml`` (or a ``pyproject.toml``
     with ``[tool.mdwx]``); else the nearest root of a git work tree holding it (a ``.git`` folder
     or file, so worktrees and submodules count; git itself is not run) or of a Hugo, Hexo or
-    Jekyll site or Obsidian vault (:mod:`mdwx.source.generators.detect`); else the post's own
+    Jekyll site or Obsidian vault (the outermost of nested vaults, :func:`outermost_vault`;
+    :mod:`mdwx.source.generators.detect`); else the post's own
     folder (``start`` itself for a folder). The state database lives under this root and
     keys posts by their path relative to it, so ``mdwx publish posts/`` and ``mdwx publish
     .`` from the parent name the same articles.
@@ -55,9 +56,36 @@ def find_site_root(start: Path) -> Path:
     for candidate in (folder, *folder.parents):
         # A git work tree, a Hugo/Hexo/Jekyll site, Obsidian vault or MkDocs/Pelican project
         # (its plugins publish pages from below docs_dir/PATH): the nearest wins.
-        if (candidate / ".git").exists() or generator_at(candidate) or _plugin_project(candidate):
+        if (candidate / ".git").exists() or _plugin_project(candidate):
+            return Path(os.path.realpath(candidate))
+        found = generator_at(candidate)
+        if found == "obsidian":
+            return Path(os.path.realpath(outermost_vault(candidate)))
+        if found:
             return Path(os.path.realpath(candidate))
     return Path(os.path.realpath(folder))
+
+
+def outermost_vault(vault: Path) -> Path:
+    """The outermost Obsidian vault holding ``vault``, up to the nearest git work tree.
+
+    A vault's folder opened as a vault of its own keeps the outer vault's attachments (a
+    picture pasted while the outer vault was open lies beside it, outside the inner one):
+    the site is the outer vault, so they may be read. A git work tree (or a folder another
+    generator lays out) ends the search: nothing above it belongs to the site.
+    """
+    outer = vault
+    if (vault / ".git").exists():
+        return outer
+    for candidate in vault.parents:
+        marker = generator_at(candidate)
+        if marker == "obsidian":
+            outer = candidate
+        elif marker or _plugin_project(candidate):
+            break
+        if (candidate / ".git").exists():
+            break
+    return outer
 
 
 #: Files marking the root of a project whose site generator runs mdwx as a plugin.

@@ -26,6 +26,7 @@ from typing import Any
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError
+from mdwx.source.generators import withheld
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.detect import GENERATOR_NAMES, find_generator_root
 from mdwx.source.generators.obsidian import uses_vault_syntax
@@ -113,6 +114,8 @@ class Adapted:
     key_lines: dict[str, int]
     body: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    #: Why the generator would not publish the post (a future date, an exclusion), or None.
+    withheld: str | None = None
     written_as: dict[str, str] = field(default_factory=dict)  # see PostContext.written_as
 
 
@@ -137,7 +140,8 @@ def adapt(
     body_line: int,
 ) -> Adapted | None:
     """The post at ``path`` read as its generator writes it, or None outside a generator's site."""
-    site = site_for(path, config) or _unmarked_vault(path, config, body)
+    marked = site_for(path, config)
+    site = marked or _unmarked_vault(path, config, body)
     if site is None:
         return None
     math = math_enabled(
@@ -153,9 +157,23 @@ def adapt(
         body=body,
         math=math,
     )
+    reason = site.generator.withheld(front, ctx, withheld.clock())
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
-    return Adapted(mapped, lines, rewrite.text, rewrite.warnings, ctx.written_as)
+    if marked is None or (
+        site.generator.name == "obsidian"
+        and config.config_path is None
+        and not (site.root / ".obsidian").is_dir()
+    ):
+        rewrite.warnings.append(
+            Diagnostic(
+                f"read as a note of an Obsidian vault at {site.root} (no .obsidian/ there): "
+                "a note of the folder uses Obsidian's syntax",
+                str(path),
+                code="obsidian-vault",
+            )
+        )
+    return Adapted(mapped, lines, rewrite.text, rewrite.warnings, reason, ctx.written_as)
 
 
 def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
@@ -163,8 +181,11 @@ def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
     Obsidian's own help is): a note outside any generator's site that uses Obsidian's own
     syntax — ``![[embeds]]`` or ``[[wikilinks]]`` outside code — is read as a note of a vault
     whose root is mdwx's site root, so its links and attachments are found as Obsidian finds
-    them. Only with ``generator = "auto"``."""
-    if (getattr(config, "generator", "auto") or "auto") != "auto" or not uses_vault_syntax(body):
+    them (a folder's notes are all read so when one of them is: :mod:`.vault_tree`). Only
+    with ``generator = "auto"``."""
+    if (getattr(config, "generator", "auto") or "auto") != "auto":
+        return None
+    if not uses_vault_syntax(body):
         return None
     return Site(GENERATORS["obsidian"], config.root)
 

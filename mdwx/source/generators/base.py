@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -267,6 +268,11 @@ class Generator:
 
     def slug(self, path: Path) -> str:
         return path.stem
+
+    def withheld(self, front: dict[str, Any], ctx: PostContext, now: datetime) -> str | None:
+        """Why the generator would not publish this post at ``now`` (a future date, an
+        exclusion in its config; see :mod:`.withheld`), or None."""
+        return None
 
     def split(self, text: str) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
         """Front matter in this generator's own form, for a post mdwx's ``---``/``+++`` rules

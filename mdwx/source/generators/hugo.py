@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from mdwx.source.generators.base import (
     split_args,
 )
 from mdwx.source.generators.text import block_tags, fence_for, next_lines, outside_code, sub_prose
+from mdwx.source.generators.withheld import hugo_reason
 from mdwx.source.yaml_load import load as load_yaml
 
 if sys.version_info >= (3, 11):
@@ -84,6 +86,15 @@ class Hugo(Generator):
 
     def slug(self, path: Path) -> str:
         return path.parent.name if _is_bundle(path) else path.stem
+
+    def withheld(self, front: dict[str, Any], ctx: PostContext, now: datetime) -> str | None:
+        settings = build_settings(ctx.site_root)
+        return hugo_reason(
+            front,
+            now,
+            build_future=settings.get("buildfuture") is True,
+            build_expired=settings.get("buildexpired") is True,
+        )
 
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         """Relative: the page's own folder on the site (a page ``a/b.md`` is served at ``/a/b/``,
@@ -153,6 +164,19 @@ def static_roots(root: Path) -> tuple[Path, ...]:
             if target.strip("/") == "static" and isinstance(mount.get("source"), str):
                 found.append(root / mount["source"])
     return tuple(dict.fromkeys(found or [root / "static"]))
+
+
+@lru_cache(maxsize=32)
+def build_settings(root: Path) -> dict[str, Any]:
+    """The site config's top-level keys, lower-cased (Hugo's keys are case-insensitive),
+    later files over earlier ones: ``buildFuture``, ``buildExpired`` …"""
+    merged: dict[str, Any] = {}
+    for config in [
+        *(root / name for name in _CONFIGS),
+        *sorted((root / "config" / "_default").glob("*.*")),
+    ]:
+        merged.update({str(k).lower(): v for k, v in _read_config(config, root).items()})
+    return merged
 
 
 def _read_config(path: Path, root: Path) -> dict[str, Any]:

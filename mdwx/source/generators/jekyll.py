@@ -8,6 +8,7 @@ Source: jekyllrb.com/docs/posts/ (file names ``YEAR-MONTH-DAY-title.MARKUP``, ``
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from mdwx.source.front_keys import silent_keys
 from mdwx.source.generators.base import PostContext, html_or_markdown, split_args
 from mdwx.source.generators.liquid import Liquid
 from mdwx.source.generators.text import sub_prose
+from mdwx.source.generators.withheld import jekyll_reason
 from mdwx.source.yaml_load import load as load_yaml
 
 #: Jekyll's own page keys and those of its common themes (declared in
@@ -66,6 +68,11 @@ class Jekyll(Liquid):
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         return [ctx.site_root] if name.startswith("/") else []
 
+    def withheld(self, front: dict[str, Any], ctx: PostContext, now: datetime) -> str | None:
+        dated = re.match(r"^(\d{4}-\d{1,2}-\d{1,2})-", ctx.path.stem)
+        allow = _site_config(ctx.site_root / "_config.yml").get("future") is True
+        return jekyll_reason(front, dated.group(1) if dated else None, now, allow=allow)
+
     def tag(self, name: str, args: str, line: int, ctx: PostContext) -> str | None:
         found = _include_image(args) if name == "include" else None
         return html_or_markdown(ctx, line, *found) if found else None
@@ -84,13 +91,18 @@ class Jekyll(Liquid):
 
 
 @lru_cache(maxsize=16)
-def _baseurl(config: Path) -> str:
-    """``baseurl`` from ``_config.yml`` ("/blog"), or "" when unset or unreadable."""
+def _site_config(config: Path) -> dict[str, Any]:
+    """``_config.yml`` as a mapping, or {} when missing or unreadable."""
     try:
         data = load_yaml(read_config_text(config))
     except (MdwxError, yaml.YAMLError):
-        return ""
-    value = data.get("baseurl") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _baseurl(config: Path) -> str:
+    """``baseurl`` from ``_config.yml`` ("/blog"), or "" when unset or unreadable."""
+    value = _site_config(config).get("baseurl")
     return "/" + value.strip("/") if isinstance(value, str) and value.strip("/") else ""
 
 

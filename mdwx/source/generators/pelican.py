@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from mdwx.files.reader import consulted_text
 from mdwx.source.front_keys import reaching_mdwx, renamed, silent_keys
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.text import Rewrite, each_prose
+from mdwx.source.generators.withheld import pelican_reason
 
 #: Pelican's own metadata, and mdwx's keys it uses itself (``date``, ``tags``, ``lang``): silent.
 SILENT = silent_keys("pelican")
@@ -42,6 +44,7 @@ PASSED = reaching_mdwx("pelican")
 #: (as Pelican reads ``Tags`` and ``Authors``), YAML's brackets around them allowed.
 LISTS = ("accounts",)
 _PATH = re.compile(r"""^PATH\s*=\s*(?P<q>['"])(?P<path>[^'"\n]*)(?P=q)""", re.M)
+_ARTICLE_EXCLUDES = re.compile(r"""^ARTICLE_EXCLUDES\s*=\s*[\[(](?P<items>[^\])\n]*)[\])]""", re.M)
 _PAGE_PATHS = re.compile(r"""^PAGE_PATHS\s*=\s*\[(?P<items>[^\]\n]*)\]""", re.M)
 
 
@@ -175,6 +178,17 @@ class Pelican(Generator):
         return not any(p.startswith(".") for p in parts) and not any(
             relative.startswith(page.strip("/") + "/") for page in pages
         )
+
+    def withheld(self, front: dict[str, Any], ctx: PostContext, now: datetime) -> str | None:
+        content, _ = _settings(ctx.site_root)
+        try:
+            relative = ctx.path.relative_to(content).as_posix()
+        except ValueError:
+            return None
+        text = consulted_text(ctx.site_root / "pelicanconf.py") or ""
+        found = _ARTICLE_EXCLUDES.search(text)
+        excludes = re.findall(r"""['"]([^'"]+)['"]""", found.group("items")) if found else []
+        return pelican_reason(relative, excludes)
 
     def split(self, text: str) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
         """The ``Key: value`` header Pelican reads (YAML front matter being read before)."""
