@@ -195,7 +195,7 @@ class SiteConfig:
     # Named accounts ([accounts.NAME]): publish to several Official Accounts from one site.
     accounts: dict[str, Account] = field(default_factory=dict)
     # [bundles] NAME = ["posts/a.md", …]: 多图文 bundles listed in message order, the second
-    # way in beside bundle: front matter (mdwx.source.bundle_table; docs/reach.md).
+    # way in beside bundle: front matter (mdwx.bundles.table; docs/reach.md).
     bundles: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Set by the caller (the CLI from MDWX_STATE, a plugin from its options), never from the
     # config file: one state database for every site instead of ROOT/.mdwx/state.db.
@@ -259,7 +259,7 @@ def config_from_mapping(
 
             values[key] = parse_accounts(value, where)
         elif key == "bundles":
-            from mdwx.source.bundle_table import parse_bundles
+            from mdwx.bundles.table import parse_bundles
 
             values[key] = parse_bundles(value, where, root)
         elif key in SETTINGS:

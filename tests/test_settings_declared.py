@@ -17,8 +17,7 @@ from mdwx.accounts import ACCOUNT_KEYS, Account
 from mdwx.config import SECTIONS, SETTINGS, SiteConfig, config_from_mapping
 from mdwx.errors import ConfigError
 from mdwx.settings.declare import Kind, Setting, declared
-from mdwx.settings.reference import toml_value
-from mdwx.settings_reference import settings_reference
+from mdwx.settings_reference import settings_reference, toml_value
 from mdwx.source.article import read_article_found
 from mdwx.source.front_keys import (
     FRONT_KEYS,

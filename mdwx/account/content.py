@@ -19,7 +19,6 @@ from mdwx.account.policy import POLICY_48001, explaining
 from mdwx.account.recorded import MEDIA_UNLISTED, media_rows
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import RECORDS, AccountItem, AccountListing, Orphan, ReconcileReport
-from mdwx.api.types import Options
 from mdwx.errors import MdwxError
 from mdwx.publish.identity import article_fingerprint
 from mdwx.publish.marker import Mark, Marked, post_mark, read_mark, record_adopted
@@ -109,7 +108,7 @@ async def reconcile(
     async with open_account(folder, options) as session:
         if session.backend == "media":
             report.notes.append(MEDIA_UNLISTED)
-        posts = _post_marks(session, folder, options or Options())
+        posts = _post_marks(session, folder, options or RunOptions())
         known = {
             key
             for a in session.state.known_articles(session.appid)

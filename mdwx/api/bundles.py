@@ -43,7 +43,7 @@ def bundle_named(post: SitePost) -> str:
 
     The ``[bundles]`` table's that lists it, else the one its front matter names.
     """
-    from mdwx.source.bundle_table import table_bundle
+    from mdwx.bundles.table import table_bundle
 
     listed = table_bundle(getattr(post.config, "bundles", {}) or {}, post.relative)
     if listed is not None:
@@ -117,7 +117,7 @@ def with_bundle_siblings(
         except ConfigError:
             continue
         if candidates and candidates[0].config.bundles:  # the table names only site posts
-            from mdwx.source.bundle_table import check_listed
+            from mdwx.bundles.table import check_listed
 
             check_listed(candidates[0].config, {c.relative for c in candidates})
         for candidate in candidates:

@@ -1,6 +1,6 @@
 """多图文 bundles, offline: which posts form one message, in which order, and what is refused.
 
-Posts of one site naming the same ``bundle`` (front matter, :mod:`mdwx.source.bundle_keys`)
+Posts of one site naming the same ``bundle`` (front matter, :mod:`mdwx.bundles.keys`)
 become one draft of several articles, ordered by ``bundle_index`` then by path; the first is
 the 头条. Refused before anything is sent (docs/reach.md, "多图文"): more than
 :data:`MAX_ARTICLES` posts, news posts mixed with image posts, the media backend (its
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mdwx.bundles.keys import UNNUMBERED
+from mdwx.bundles.table import table_line
 from mdwx.errors import MdwxError
-from mdwx.source.bundle_keys import UNNUMBERED
-from mdwx.source.bundle_table import table_line
 
 if TYPE_CHECKING:
     from mdwx.prepare import Prepared

@@ -4,7 +4,7 @@
 default, one line of documentation) and reads values by it; :mod:`mdwx.settings.checks`
 holds the checks no table can say; :mod:`mdwx.settings.lines` finds the line of a setting
 for its error; :mod:`mdwx.source.front_keys` declares the front-matter keys and which keys of
-Pelican and MkDocs pages reach mdwx; :mod:`mdwx.settings.reference` writes the settings
+Pelican and MkDocs pages reach mdwx; :mod:`mdwx.settings_reference` writes the settings
 reference (``docs/settings.md``) from all of them. Below the config: nothing here imports
 it, the render or the publish stages (only the source stage's reader and key list).
 """

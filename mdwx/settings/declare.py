@@ -9,7 +9,7 @@ holds what else there is to know: its kind of value (from the default, or given)
 choices or bounds, a check for what a table of choices cannot say (a time zone, a URL), one
 line of documentation and an example. Reading a value (:func:`read_value`), a whole table
 (:func:`read_table`), the "did you mean" of an unknown key (:func:`known_names`) and the
-settings reference (:mod:`mdwx.settings.reference`) are all made from it.
+settings reference (:mod:`mdwx.settings_reference`) are all made from it.
 """
 
 from __future__ import annotations

@@ -17,13 +17,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from mdwx.bundles import keys as bundle_keys
 from mdwx.config import SiteConfig
 from mdwx.config_tables import COMMENT_MODES, VIDEO_TAGS
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError, ConfigError, MdwxError, in_file_order, raise_all
 from mdwx.markdown.syntax import block_parser, first_h1
 from mdwx.markdown.text_memo import TextMemo
-from mdwx.source import bundle_keys, targets
+from mdwx.source import targets
 from mdwx.source.draft_fields import cover_crop, post_type
 from mdwx.source.front_keys import KNOWN_KEYS, VIDEO_KEYS
 from mdwx.source.generators import adapt, site_for, split_front_matter, toml_front_matter
@@ -234,7 +235,7 @@ def _bundle_place(
     front: dict[str, Any], lines: dict[str, int], path: Path, config: SiteConfig, get: _Collect
 ) -> dict[str, Any]:
     """``bundle`` and ``bundle_index``: the front matter's, or the ``[bundles]`` table's."""
-    from mdwx.source.bundle_table import table_place
+    from mdwx.bundles.table import table_place
 
     name = get(bundle_keys.bundle_name, front, lines, path, default="")
     index = get(bundle_keys.bundle_index, front, lines, path, default=None)

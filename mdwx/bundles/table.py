@@ -23,9 +23,9 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from mdwx.bundles.keys import BUNDLE_NAME
 from mdwx.config_tables import setting_error
 from mdwx.errors import ConfigError
-from mdwx.source.bundle_keys import BUNDLE_NAME
 
 #: WeChat's most articles in one draft (draft/add): the table refuses a longer bundle at once.
 MAX_TABLE_ARTICLES = 8

@@ -4,7 +4,7 @@
 "多图文"): every post of the site naming the same bundle goes out as one draft, ordered by
 ``bundle_index`` (an integer from 0 to 999, the lowest first: the 头条; absent sorts last)
 and then by path. The ``[bundles]`` table of mdwx.toml is the other way in
-(:mod:`mdwx.source.bundle_table`). Checked when the post is read; errors name the key's line.
+(:mod:`mdwx.bundles.table`). Checked when the post is read; errors name the key's line.
 """
 
 from __future__ import annotations
