@@ -94,6 +94,8 @@ CODES: dict[str, str] = {
     "bundle-digest-dropped": "a post's digest is dropped: it is one of 2+ articles in a bundle, and WeChat keeps "
     "digests only for one-article drafts",
     "bundle-old-draft": "a bundle's replaced draft could not be deleted: it stays in the draft box",
+    "media-removed": "a raw HTML <video>, <audio>, <iframe>, <object> or <embed> WeChat does not "
+    "show: removed with its content",
 }
 #: Advice that is the same for every post it concerns: a run says it once, with the number
 #: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.

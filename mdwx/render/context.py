@@ -20,6 +20,7 @@ from mdwx.diagnostics import Diagnostic
 from mdwx.document import Asset, AssetKind, asset_key
 from mdwx.errors import RenderError
 from mdwx.render.sanitize import Hooks
+from mdwx.render.spans import SpanCloses
 from mdwx.urls import is_local
 
 ENV_KEY = "mdwx"
@@ -63,6 +64,7 @@ class RenderContext:
         default_factory=dict
     )  # asset key → HTML if it cannot be drawn
     hidden_line: int | None = None  # where the never-shown element left open started
+    span_closes: SpanCloses = field(default_factory=SpanCloses)  # closing tags of one span
     pending_prefix: str = ""  # marker written into the next paragraph (list items, notes)
 
     def warn(self, message: str, line: int | None = None, *, code: str = "warning") -> None:
