@@ -31,6 +31,7 @@ from mdwx.errors import (
     raise_all,
 )
 from mdwx.post_report import PostReport  # re-exported: mdwx.build.PostReport is the API's
+from mdwx.repeated_warnings import group_repeated
 from mdwx.source.model import Article
 from mdwx.source.posts import Post
 from mdwx.urls import is_local
@@ -169,8 +170,11 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
 
 
 def _shown(post: Post, warnings: list[Diagnostic]) -> list[Diagnostic]:
-    """The warnings the site does not silence (``[warnings] ignore``)."""
-    return ignoring(warnings, post.config.warnings.ignore)
+    """The warnings the site does not silence (``[warnings] ignore``), each repeated advice once.
+
+    See :mod:`mdwx.repeated_warnings`.
+    """
+    return group_repeated(ignoring(warnings, post.config.warnings.ignore))
 
 
 def _render(article: Article, post: Post, errors: list[MdwxError]) -> tuple[Document, Theme]:

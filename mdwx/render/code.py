@@ -30,6 +30,7 @@ from pygments.token import _TokenType
 from pygments.util import ClassNotFound
 
 from mdwx.errors import RenderError
+from mdwx.render.code_aliases import MORE_ALIASES, PLAIN_FILES
 from mdwx.render.context import context_of
 
 _LANG_SPLIT = re.compile(r"[\s,{]")
@@ -58,7 +59,7 @@ _PLAIN = frozenset(
         "stdout",
         "gdb",
     }
-)
+) | PLAIN_FILES
 #: Common fence names Pygments does not register, as the language it knows them by.
 LANGUAGE_ALIASES = {
     "yml": "yaml",
@@ -89,6 +90,7 @@ LANGUAGE_ALIASES = {
     "wxml": "xml",
     "mathjax": "latex",
     "katex": "latex",
+    **MORE_ALIASES,
 }
 _SHORT_HEX = re.compile(r"#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3")
 _SPACES = re.compile(r" +")
