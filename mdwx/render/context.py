@@ -60,6 +60,7 @@ class RenderContext:
     lang: str = "en"  # the article's language (BCP 47): callout titles follow it
     raw_hooks: Hooks | None = None  # sanitizer hooks shared by every raw-HTML fragment
     math: bool = True  # whether $…$ is math in what is rendered (the post's setting)
+    line_breaks: bool = False  # a single newline is a <br> (the post's generator keeps them)
     fallbacks: dict[str, str] = field(
         default_factory=dict
     )  # asset key → HTML if it cannot be drawn

@@ -95,11 +95,13 @@ class WeChatRenderer(RendererHTML):
         return "".join(out)
 
 
-@lru_cache(maxsize=2)
-def markdown(math: bool = True) -> MarkdownIt:
-    """The configured parser: mdwx's syntax (``$…$`` as math or not) plus one plugin per WeChat transform."""
+@lru_cache(maxsize=4)
+def markdown(math: bool = True, line_breaks: bool = False) -> MarkdownIt:
+    """The configured parser: mdwx's syntax (``$…$`` as math or not) plus one plugin per WeChat
+    transform; ``line_breaks``: a single newline in a paragraph is a ``<br>``."""
+    options = {"html": True, "xhtmlOut": False, "breaks": line_breaks}
     md = use_syntax(
-        MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}, renderer_cls=WeChatRenderer),
+        MarkdownIt("commonmark", options, renderer_cls=WeChatRenderer),
         math=math,
     )
     for plugin in (
@@ -141,7 +143,7 @@ def render_part(
             hint="split it, or raise [limits] markdown_bytes in mdwx.toml",
         )
     env: EnvType = {ENV_KEY: ctx}
-    md = markdown(ctx.math)
+    md = markdown(ctx.math, ctx.line_breaks)
     tokens = md.parse(text, env)
     for line in env.get(NESTING_KEY, ()):
         ctx.warn(
@@ -288,6 +290,7 @@ def render_article(
     }
     parts = {}
     for kind, template in (("header", header), ("body", None), ("footer", footer)):
+        ctx.line_breaks = kind == "body" and article.line_breaks  # the site's templates: joined
         if kind == "body":
             parts[kind] = render_part(
                 article.body,

@@ -123,7 +123,10 @@ def read_article_found(
     article = _validated(
         source, config, _Collect(errors), written=written, on_generator_site=adapted is not None
     )
-    return replace(article, warnings=tuple(warnings)), in_file_order(errors, path)
+    breaks = bool(adapted and adapted.line_breaks)
+    return replace(article, warnings=tuple(warnings), line_breaks=breaks), in_file_order(
+        errors, path
+    )
 
 
 class _Collect:

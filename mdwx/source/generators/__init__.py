@@ -32,6 +32,7 @@ from mdwx.source.generators.jekyll import Jekyll
 from mdwx.source.generators.mkdocs import MkDocs
 from mdwx.source.generators.obsidian import Obsidian, uses_vault_syntax
 from mdwx.source.generators.pelican import Pelican
+from mdwx.source.line_breaks import kept_line_breaks
 from mdwx.source.math_setting import math_enabled
 
 if sys.version_info >= (3, 11):
@@ -90,6 +91,7 @@ class Adapted:
     key_lines: dict[str, int]
     body: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    line_breaks: bool = False  # a single newline is a line break here (source/line_breaks.py)
 
 
 def site_for(path: Path, config: Any) -> Site | None:
@@ -131,7 +133,8 @@ def adapt(
     )
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
-    return Adapted(mapped, lines, rewrite.text, rewrite.warnings)
+    breaks = kept_line_breaks(site.generator.name, site.root)
+    return Adapted(mapped, lines, rewrite.text, rewrite.warnings, line_breaks=breaks)
 
 
 def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
