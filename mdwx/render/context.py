@@ -61,6 +61,7 @@ class RenderContext:
     raw_hooks: Hooks | None = None  # sanitizer hooks shared by every raw-HTML fragment
     math: bool = True  # whether $…$ is math in what is rendered (the post's setting)
     line_breaks: bool = False  # a single newline is a <br> (the post's generator keeps them)
+    attribute_lists: frozenset[str] = frozenset()  # Goldmark list kinds dropped (Hugo's)
     fallbacks: dict[str, str] = field(
         default_factory=dict
     )  # asset key → HTML if it cannot be drawn

@@ -23,6 +23,7 @@ from markdown_it.utils import EnvType, OptionsDict
 from mdwx.config import SiteConfig
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import Asset, Document
+from mdwx.render.attribute_lists import attribute_lists_plugin
 from mdwx.render.blocks import blocks_plugin
 from mdwx.render.bounded import NESTING_KEY
 from mdwx.render.code import code_plugin
@@ -113,6 +114,7 @@ def markdown(math: bool = True, line_breaks: bool = False) -> MarkdownIt:
         raw_html_plugin,
         positions_plugin,
         toc_plugin,
+        attribute_lists_plugin,
     ):
         md.use(plugin)
     return md
@@ -291,6 +293,7 @@ def render_article(
     parts = {}
     for kind, template in (("header", header), ("body", None), ("footer", footer)):
         ctx.line_breaks = kind == "body" and article.line_breaks  # the site's templates: joined
+        ctx.attribute_lists = article.attribute_lists if kind == "body" else frozenset()
         if kind == "body":
             parts[kind] = render_part(
                 article.body,

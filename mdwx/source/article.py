@@ -124,9 +124,10 @@ def read_article_found(
         source, config, _Collect(errors), written=written, on_generator_site=adapted is not None
     )
     breaks = bool(adapted and adapted.line_breaks)
-    return replace(article, warnings=tuple(warnings), line_breaks=breaks), in_file_order(
-        errors, path
-    )
+    lists = adapted.attribute_lists if adapted else frozenset()
+    return replace(
+        article, warnings=tuple(warnings), line_breaks=breaks, attribute_lists=lists
+    ), in_file_order(errors, path)
 
 
 class _Collect:

@@ -24,6 +24,7 @@ from typing import Any
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError
+from mdwx.source.attribute_lists import attribute_list_kinds
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.detect import GENERATOR_NAMES, find_generator_root
 from mdwx.source.generators.hexo import Hexo
@@ -92,6 +93,7 @@ class Adapted:
     body: str
     warnings: list[Diagnostic] = field(default_factory=list)
     line_breaks: bool = False  # a single newline is a line break here (source/line_breaks.py)
+    attribute_lists: frozenset[str] = frozenset()  # Hugo's kinds (source/attribute_lists.py)
 
 
 def site_for(path: Path, config: Any) -> Site | None:
@@ -134,7 +136,10 @@ def adapt(
     mapped, lines = site.generator.front_matter(front, key_lines, ctx)
     rewrite = site.generator.body(body, ctx)
     breaks = kept_line_breaks(site.generator.name, site.root)
-    return Adapted(mapped, lines, rewrite.text, rewrite.warnings, line_breaks=breaks)
+    lists = attribute_list_kinds(site.generator.name, site.root)
+    return Adapted(
+        mapped, lines, rewrite.text, rewrite.warnings, line_breaks=breaks, attribute_lists=lists
+    )
 
 
 def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
