@@ -35,6 +35,8 @@ def prose_with_tag_names(draw: st.DrawFn) -> tuple[str, list[str]]:
     blocks: list[str] = []
     for line_number in range(draw(st.integers(1, 6))):
         line: list[str] = []
+        if draw(st.integers(0, 3)) == 0:  # a tag name opening the line: an HTML block start
+            line.append(f"<{_cased(draw, draw(st.sampled_from(NAMES)))}>")
         for word_number in range(draw(st.integers(1, 6))):
             word = f"w{line_number}x{word_number}"
             words.append(word)
