@@ -60,8 +60,8 @@ def test_attribute_lists_follow_the_site_setting(
 ) -> None:
     body, words, heading_lists, block_lists = post
     attribute_list_kinds.cache_clear()
-    lines = [f"{key} = {str(value).lower()}" for key, value in (("title", title), ("block", block))]
-    setting = [line for line, value in zip(lines, (title, block)) if value is not None]
+    pairs = (("title", title), ("block", block))
+    setting = [f"{key} = {str(value).lower()}" for key, value in pairs if value is not None]
     config = 'title = "s"\n'
     if setting:
         config += "[markup.goldmark.parser.attribute]\n" + "\n".join(setting) + "\n"

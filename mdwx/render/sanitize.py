@@ -33,6 +33,7 @@ from html import escape, unescape
 
 from mdwx.css_resources import loads_resource
 from mdwx.document import VIDEO_CLASS, VIDEO_PLAYER
+from mdwx.render.spans import find_close
 from mdwx.urls import url_scheme
 
 _TOKEN = re.compile(
@@ -272,32 +273,9 @@ def _video_iframe(attrs: dict[str, str]) -> str | None:
     return _render_tag("iframe", kept) + "</iframe>"
 
 
-def _name_tags(name: str) -> re.Pattern[str]:
-    return re.compile(
-        rf"<(/?){re.escape(name)}(?=[\s/>])(?:\"[^\"]*\"|'[^']*'|[^'\">])*>", re.I
-    )
-
-
-def _find_close(html: str, name: str, start: int) -> re.Match[str] | None:
-    """The closing tag that ends the element of ``name`` opened just before ``start``.
-
-    Openings of the same name in between nest (``<video> in prose <video src=…></video>``:
-    the first is never closed, so it is prose and the complete second one is the element).
-    """
-    depth = 1
-    for tag in _name_tags(name).finditer(html, start):
-        if not tag.group(1):
-            depth += 0 if tag.group(0).endswith("/>") else 1
-            continue
-        depth -= 1
-        if depth == 0:
-            return tag
-    return None
-
-
 def _skip_content(html: str, name: str, start: int) -> int:
     """The position after ``</name>`` (or the end): the element's content is dropped."""
-    close = _find_close(html, name, start)
+    close = find_close(html, name, start)
     return close.end() if close else len(html)
 
 
@@ -308,7 +286,7 @@ def _hide(match: re.Match[str], html: str, name: str, hooks: Hooks) -> tuple[str
     of the same inline span (and no such element already open): the opening is marked.
     Else the tag is a name written in prose and shows as text.
     """
-    close = _find_close(html, name, match.end())
+    close = find_close(html, name, match.end())
     if close is not None:
         if name in MEDIA:
             hooks.removed_media.append(name)
@@ -392,7 +370,7 @@ def sanitize_html(html: str, hooks: Hooks | None = None) -> str:
     out: list[str] = []
     position = 0
     if hooks.hidden is not None:  # inside a never-shown element opened earlier
-        close = _find_close(html, hooks.hidden, 0)
+        close = find_close(html, hooks.hidden, 0)
         if close is not None:
             hooks.hidden = None
             out.append(HIDDEN_CLOSE)

@@ -52,3 +52,24 @@ def _closed_openings(tokens: Sequence[Any]) -> set[tuple[int, str]]:
         elif open_at.get(name):
             closed.add((open_at[name].pop(), name))
     return closed
+
+
+def _name_tags(name: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])(?:\"[^\"]*\"|'[^']*'|[^'\">])*>", re.I)
+
+
+def find_close(html: str, name: str, start: int) -> re.Match[str] | None:
+    """The closing tag that ends the element of ``name`` opened just before ``start``.
+
+    Openings of the same name in between nest (``<video> in prose <video src=…></video>``:
+    the first is never closed, so it is prose and the complete second one is the element).
+    """
+    depth = 1
+    for tag in _name_tags(name).finditer(html, start):
+        if not tag.group(1):
+            depth += 0 if tag.group(0).endswith("/>") else 1
+            continue
+        depth -= 1
+        if depth == 0:
+            return tag
+    return None
