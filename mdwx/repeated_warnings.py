@@ -20,6 +20,8 @@ GROUPED: dict[str, str] = {
     "embed-as-name": "{count} Obsidian embeds of notes or files shown as their names: "
     "WeChat cannot embed them",
     "in-page-link": "{count} in-page links dropped (WeChat rejects anchors); their text is kept",
+    "unclosed-hidden": "{count} tag names (script, iframe…) are not closed in their paragraph "
+    "or HTML block: shown as text",
 }
 LINES_SHOWN = 10  # lines listed in a grouped warning; the rest are counted
 

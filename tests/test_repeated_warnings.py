@@ -25,6 +25,7 @@ KINDS = {
     "relative-link": "[see]({n}.md)",
     "in-page-link": "[jump](#part-{n})",
     "embed-as-name": "![[Note {n}]]",
+    "unclosed-hidden": "a <script> tag",
 }
 
 
