@@ -98,6 +98,8 @@ CODES: dict[str, str] = {
     "bundle-old-draft": "a bundle's replaced draft could not be deleted: it stays in the draft box",
     "side-draft-old": "a replaced side draft (made to preview or send a published post) could not be "
     "deleted: it stays in the draft box",
+    "media-removed": "a raw HTML <video>, <audio>, <iframe>, <object> or <embed> WeChat does not "
+    "show: removed with its content",
 }
 #: Advice that is the same for every post it concerns: a run says it once, with the number
 #: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.

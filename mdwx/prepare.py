@@ -28,6 +28,7 @@ from mdwx.errors import (
 )
 from mdwx.files.reader import read_config_text
 from mdwx.markdown.syntax import block_parser
+from mdwx.repeated_warnings import group_repeated
 from mdwx.source.article import EmptyPost, empty_body_error
 from mdwx.source.generators import site_for
 from mdwx.source.model import Article
@@ -158,8 +159,11 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
 
 
 def _shown(post: Post, warnings: list[Diagnostic]) -> list[Diagnostic]:
-    """The warnings the site does not silence (``[warnings] ignore``)."""
-    return ignoring(warnings, post.config.warnings.ignore)
+    """The warnings the site does not silence (``[warnings] ignore``), each repeated advice once.
+
+    See :mod:`mdwx.repeated_warnings`.
+    """
+    return group_repeated(ignoring(warnings, post.config.warnings.ignore))
 
 
 def _render(article: Article, post: Post, errors: list[MdwxError]) -> tuple[Document, Theme]:

@@ -31,35 +31,39 @@ from pygments.util import ClassNotFound
 
 from mdwx.assets.diagram import is_diagram_language
 from mdwx.errors import RenderError
+from mdwx.render.code_aliases import MORE_ALIASES, PLAIN_FILES
 from mdwx.render.code_frame import frame, wants_line_numbers
 from mdwx.render.context import context_of
 
 _LANG_SPLIT = re.compile(r"[\s,{]")
 #: Languages shown plain on purpose: text, logs and data (no warning).
-_PLAIN = frozenset(
-    {
-        "",
-        "text",
-        "plain",
-        "plaintext",
-        "txt",
-        "nohighlight",
-        "none",
-        "output",
-        "log",
-        "logs",
-        "csv",
-        "tsv",
-        "conf",
-        "config",
-        "cfg",
-        "crontab",
-        "math",
-        "tree",
-        "result",
-        "stdout",
-        "gdb",
-    }
+_PLAIN = (
+    frozenset(
+        {
+            "",
+            "text",
+            "plain",
+            "plaintext",
+            "txt",
+            "nohighlight",
+            "none",
+            "output",
+            "log",
+            "logs",
+            "csv",
+            "tsv",
+            "conf",
+            "config",
+            "cfg",
+            "crontab",
+            "math",
+            "tree",
+            "result",
+            "stdout",
+            "gdb",
+        }
+    )
+    | PLAIN_FILES
 )
 #: Common fence names Pygments does not register, as the language it knows them by.
 LANGUAGE_ALIASES = {
@@ -91,6 +95,7 @@ LANGUAGE_ALIASES = {
     "wxml": "xml",
     "mathjax": "latex",
     "katex": "latex",
+    **MORE_ALIASES,
 }
 _SHORT_HEX = re.compile(r"#([0-9a-f])\1([0-9a-f])\2([0-9a-f])\3")
 _SPACES = re.compile(r" +")

@@ -21,6 +21,7 @@ from mdwx.document import Asset, AssetKind, asset_key
 from mdwx.errors import RenderError
 from mdwx.markdown.env import ENV_KEY
 from mdwx.render.sanitize import Hooks
+from mdwx.render.spans import SpanCloses
 from mdwx.urls import is_local
 
 
@@ -58,10 +59,13 @@ class RenderContext:
     lang: str = "en"  # the article's language (BCP 47): callout titles follow it
     raw_hooks: Hooks | None = None  # sanitizer hooks shared by every raw-HTML fragment
     math: bool = True  # whether $…$ is math in what is rendered (the post's setting)
+    line_breaks: bool = False  # a single newline is a <br> (the post's generator keeps them)
+    attribute_lists: frozenset[str] = frozenset()  # Goldmark list kinds dropped (Hugo's)
     fallbacks: dict[str, str] = field(
         default_factory=dict
     )  # asset key → HTML if it cannot be drawn
     hidden_line: int | None = None  # where the never-shown element left open started
+    span_closes: SpanCloses = field(default_factory=SpanCloses)  # closing tags of one span
     pending_prefix: str = ""  # marker written into the next paragraph (list items, notes)
     # A reference the generator's rules rewrote → as written (Article.written_as).
     written_as: dict[str, str] = field(default_factory=dict)

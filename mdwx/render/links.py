@@ -24,6 +24,7 @@ from markdown_it.utils import EnvType
 from mdwx.errors import RenderError
 from mdwx.render.context import RenderContext, context_of
 from mdwx.render.sanitize import hidden_after
+from mdwx.render.spans import SpanCloses
 from mdwx.urls import is_http_url, url_scheme
 
 WECHAT_ARTICLE_HOST = "mp.weixin.qq.com"
@@ -133,13 +134,14 @@ def link_text(tokens: Sequence[Token], idx: int) -> str:
     parts: list[str] = []
     depth = 0
     hidden: str | None = None  # a never-shown raw HTML element is open: its text is not shown
+    closes = SpanCloses()
     for i in range(idx + 1, len(tokens)):  # no copy of the rest: linear in the link
         token = tokens[i]
         if token.type == "link_close" and depth == 0:
             break
         depth += {"link_open": 1, "link_close": -1}.get(token.type, 0)
         if token.type == "html_inline":
-            hidden = hidden_after(token.content, hidden)
+            hidden = hidden_after(token.content, hidden, closes.after(tokens, i))
         elif token.type in ("text", "code_inline", "image") and hidden is None:
             parts.append(token.content)
     return "".join(parts).strip()

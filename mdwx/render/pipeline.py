@@ -27,6 +27,7 @@ from mdwx.document import Asset, Document
 from mdwx.markdown.bounded import NESTING_KEY
 from mdwx.markdown.env import ENV_KEY
 from mdwx.markdown.syntax import use_syntax
+from mdwx.render.attribute_lists import attribute_lists_plugin
 from mdwx.render.blocks import blocks_plugin
 from mdwx.render.code import code_plugin
 from mdwx.render.context import RenderContext
@@ -96,11 +97,13 @@ class WeChatRenderer(RendererHTML):
         return "".join(out)
 
 
-@lru_cache(maxsize=2)
-def markdown(math: bool = True) -> MarkdownIt:
-    """The configured parser: mdwx's syntax (``$…$`` as math or not) plus one plugin per WeChat transform."""
+@lru_cache(maxsize=4)
+def markdown(math: bool = True, line_breaks: bool = False) -> MarkdownIt:
+    """The configured parser: mdwx's syntax (``$…$`` as math or not) plus one plugin per WeChat
+    transform; ``line_breaks``: a single newline in a paragraph is a ``<br>``."""
+    options = {"html": True, "xhtmlOut": False, "breaks": line_breaks}
     md = use_syntax(
-        MarkdownIt("commonmark", {"html": True, "xhtmlOut": False}, renderer_cls=WeChatRenderer),
+        MarkdownIt("commonmark", options, renderer_cls=WeChatRenderer),
         math=math,
     )
     for plugin in (
@@ -112,6 +115,7 @@ def markdown(math: bool = True) -> MarkdownIt:
         raw_html_plugin,
         positions_plugin,
         toc_plugin,
+        attribute_lists_plugin,
     ):
         md.use(plugin)
     return md
@@ -142,7 +146,7 @@ def render_part(
             hint="split it, or raise [limits] markdown_bytes in mdwx.toml",
         )
     env: EnvType = {ENV_KEY: ctx}
-    md = markdown(ctx.math)
+    md = markdown(ctx.math, ctx.line_breaks)
     tokens = md.parse(text, env)
     for line in env.get(NESTING_KEY, ()):
         ctx.warn(
@@ -290,6 +294,8 @@ def render_article(
     }
     parts = {}
     for kind, template in (("header", header), ("body", None), ("footer", footer)):
+        ctx.line_breaks = kind == "body" and article.line_breaks  # the site's templates: joined
+        ctx.attribute_lists = article.attribute_lists if kind == "body" else frozenset()
         if kind == "body":
             parts[kind] = render_part(
                 article.body,

@@ -2,10 +2,10 @@
 
 ``<img src>`` in raw HTML becomes an IMAGE asset like a Markdown image, and ``<a href>``
 follows the link policy like a Markdown link. The fragments of one part (body, header or
-footer) form one chain, so a never-shown element (``<style>``, ``<textarea>``, …) hides
-everything up to its closing tag, whichever fragments and Markdown blocks lie between. One
-never closed is a tag name written in prose (``Put your code in a <script> tag.``): it
-shows as text, with everything after it, and a warning at its line. A line that starts
+footer) share the hooks, and a never-shown element (``<style>``, ``<textarea>``, …) hides
+everything up to its closing tag inside its own HTML block or inline span, never beyond
+(:mod:`.spans`). One not closed there is a tag name written in prose (``Put your code in a
+<script> tag.``): it shows as text, with everything after it, and a warning at its line. A line that starts
 with ``<script``, ``<style`` or ``<textarea`` opens an HTML block running to the closing tag
 (CommonMark's kind 1); with no closing tag anywhere after it, the line is read as a
 paragraph instead, so the rest of the file stays Markdown.
@@ -43,11 +43,41 @@ def hooks_for(ctx: RenderContext) -> Hooks:
 def _raw(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
     ctx = context_of(env)
     hooks = hooks_for(ctx)
+    inline = tokens[idx].type == "html_inline"
+    hooks.closes_later = ctx.span_closes.after(tokens, idx) if inline else None
     was_hidden = hooks.hidden
     html = sanitize_html(tokens[idx].content, hooks)
     if hooks.hidden is not None and was_hidden is None:
         ctx.hidden_line = ctx.line
+    for name in hooks.shown_unclosed:
+        ctx.warn(_unclosed_message(name, inline), code="unclosed-hidden")
+    for name in hooks.removed_media:
+        ctx.warn(media_removed_message(name), code="media-removed")
+    hooks.shown_unclosed.clear()
+    hooks.removed_media.clear()
     return html
+
+
+def media_removed_message(name: str) -> str:
+    """Why a complete ``<video>``, ``<audio>``, ``<iframe>``, … went, and what works instead."""
+    if name == "video":
+        instead = "write ![title](clip.mp4) for a video file: mdwx uploads it to WeChat"
+    elif name == "audio":
+        instead = "WeChat plays audio only from the account's own library: link to it instead"
+    else:
+        instead = (
+            "WeChat shows only its own video player: upload a video file with "
+            "![title](clip.mp4), or link to the page"
+        )
+    return f"<{name}> is removed with its content: WeChat does not show it ({instead})"
+
+
+def _unclosed_message(name: str, inline: bool) -> str:
+    where = "in its paragraph" if inline else "in its HTML block"
+    return (
+        f"<{name}> is never closed {where}: shown as text, not as an element (write it "
+        "in backticks, or close it)"
+    )
 
 
 def close_hidden(ctx: RenderContext) -> str:

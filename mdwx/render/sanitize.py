@@ -10,17 +10,18 @@ URLs cannot get through, and sanitizing twice changes nothing.
 
 Elements whose content a reader must never see (``DROP_WITH_CONTENT``: script, style,
 textarea, title, …) are dropped with their content when they are complete: an opening tag
-and its closing tag. When such an element opens in one fragment and closes in a later one
-(``a <style>p{}</style> b`` is three inline tokens; a ``<noscript>`` block ends at a blank
-line), the renderer's :class:`Hooks` carry the open element from fragment to fragment: the
-sanitizer writes ``HIDDEN_OPEN`` and the opening tag as text where it starts, renders the
-following fragments as usual, and writes ``HIDDEN_CLOSE`` at its closing tag;
-:func:`drop_hidden` then removes everything between the two markers from the whole
-document, Markdown text included. An element never closed is not an element but a tag name
-written in prose (``Put your code in a <script> tag``): the renderer ends its part with
-``HIDDEN_UNCLOSED``, and :func:`drop_hidden` keeps the opening tag as text and everything
-after it, as GFM's tag filter shows it. The markers cannot be forged: every other ``<`` in
-the document was escaped by markdown-it or rebuilt by this module.
+and its closing tag in the same HTML block, or in the same inline span (one paragraph,
+heading or table cell: ``a <style>p{}</style> b`` is three inline tokens). For the inline
+case the renderer's :class:`Hooks` say whether a later fragment of the span closes the
+element (``closes_later``); if so the sanitizer writes ``HIDDEN_OPEN`` and the opening tag
+as text where it starts, renders the following fragments as usual, and writes
+``HIDDEN_CLOSE`` at its closing tag; :func:`drop_hidden` then removes everything between
+the two markers. An element never swallows Markdown text outside its own block or span
+(GFM's rule): an opening with no closing tag there is a tag name written in prose (``Put
+your code in a <script> tag``) and shows as text, with everything after it; its name is
+recorded in ``Hooks.shown_unclosed`` for the renderer's warning. The markers cannot be
+forged: every other ``<`` in the document was escaped by markdown-it or rebuilt by this
+module.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from html import escape, unescape
 
 from mdwx.css_resources import loads_resource
 from mdwx.document import VIDEO_CLASS, VIDEO_PLAYER
+from mdwx.render.spans import find_close
 from mdwx.urls import url_scheme
 
 _TOKEN = re.compile(
@@ -52,6 +54,9 @@ DROP_WITH_CONTENT = _words(
     "script style textarea title noscript template xmp plaintext iframe noembed noframes "
     "object embed applet select svg math head frameset frame canvas audio video"
 )
+#: Never-shown elements that embed media or another page: removing one takes something the
+#: writer meant readers to see, so the renderer says so (``media-removed``).
+MEDIA = _words("video audio iframe object embed applet")
 ALLOWED = _words(
     "a abbr b big blockquote br caption cite code col colgroup dd del dl dt em figcaption figure "
     "h1 h2 h3 h4 h5 h6 hr i img ins kbd li mark ol p pre q s samp section small span strong sub "
@@ -100,14 +105,21 @@ HIDDEN_UNCLOSED = "</mdwx-unclosed>"
 class Hooks:
     """How the renderer takes part: images become assets, links follow the link policy.
 
-    ``hidden`` names the never-shown element left open by an earlier fragment (its content
-    runs on into later fragments); None when there is none.
+    ``hidden`` names the never-shown element left open by an earlier fragment of the same
+    inline span (its content runs on into later fragments); None when there is none.
+    ``closes_later`` answers whether a later fragment of the span closes an element of that
+    name (None: the fragment stands alone, as an HTML block does); ``shown_unclosed`` gathers
+    the names of never-shown openings shown as text because nothing closes them, and
+    ``removed_media`` those of complete :data:`MEDIA` elements removed.
     """
 
     image: Callable[[str, str], str] | None = None  # (src, alt) -> new src
     link: Callable[[str], tuple[str, str]] | None = None  # href -> (opening, closing) HTML
     open_links: list[str] = field(default_factory=list)
     hidden: str | None = None
+    closes_later: Callable[[str], bool] | None = None
+    shown_unclosed: list[str] = field(default_factory=list)
+    removed_media: list[str] = field(default_factory=list)
 
 
 MAX_DEPTH = 256  # elements open at once; css_inline's HTML5 parser crashes near 10,000
@@ -261,31 +273,32 @@ def _video_iframe(attrs: dict[str, str]) -> str | None:
     return _render_tag("iframe", kept) + "</iframe>"
 
 
-def _find_close(html: str, name: str, start: int) -> re.Match[str] | None:
-    return re.compile(rf"</{re.escape(name)}\s*>", re.I).search(html, start)
-
-
 def _skip_content(html: str, name: str, start: int) -> int:
     """The position after ``</name>`` (or the end): the element's content is dropped."""
-    close = _find_close(html, name, start)
+    close = find_close(html, name, start)
     return close.end() if close else len(html)
 
 
-def _hide(
-    match: re.Match[str], html: str, name: str, hooks: Hooks, chained: bool
-) -> tuple[str, int]:
+def _hide(match: re.Match[str], html: str, name: str, hooks: Hooks) -> tuple[str, int]:
     """A never-shown element opens at ``match``: skip to its close, or wait for it.
 
-    Closed in this fragment: the element goes with its content. Otherwise, in a chain with
-    no such element already open, the opening is marked (its close may come in a later
-    fragment); else the tag is a name written in prose and shows as text.
+    Closed in this fragment: the element goes with its content. Closed by a later fragment
+    of the same inline span (and no such element already open): the opening is marked.
+    Else the tag is a name written in prose and shows as text.
     """
-    close = _find_close(html, name, match.end())
+    close = find_close(html, name, match.end())
     if close is not None:
+        if name in MEDIA:
+            hooks.removed_media.append(name)
         return "", close.end()
     shown = clean_text(match.group(0))
-    if not chained or hooks.hidden is not None:
+    if hooks.hidden is not None:  # inside an element already hidden: removed with it
         return shown, match.end()
+    if hooks.closes_later is None or not hooks.closes_later(name):
+        hooks.shown_unclosed.append(name)
+        return shown, match.end()
+    if name in MEDIA:
+        hooks.removed_media.append(name)
     hooks.hidden = name
     return HIDDEN_OPEN + shown, match.end()
 
@@ -306,7 +319,7 @@ def _link_tag(closing: bool, attrs: dict[str, str], hooks: Hooks) -> str:
     return _render_tag("a", {"href": href} if href else {})
 
 
-def _tag(match: re.Match[str], html: str, hooks: Hooks, chained: bool) -> tuple[str, int]:
+def _tag(match: re.Match[str], html: str, hooks: Hooks) -> tuple[str, int]:
     """Rebuild one tag; returns the output and where to continue reading."""
     closing, raw_name, raw_attrs = match.group(1), match.group(2), match.group(3) or ""
     if raw_name is None:  # comment, doctype, processing instruction
@@ -317,7 +330,7 @@ def _tag(match: re.Match[str], html: str, hooks: Hooks, chained: bool) -> tuple[
         if iframe is not None:
             return iframe, _skip_content(html, name, match.end())
     if name in DROP_WITH_CONTENT:
-        return ("", match.end()) if closing else _hide(match, html, name, hooks, chained)
+        return ("", match.end()) if closing else _hide(match, html, name, hooks)
     name = RENAMED.get(name, name)
     if name not in ALLOWED:
         return "", match.end()
@@ -331,13 +344,16 @@ def _tag(match: re.Match[str], html: str, hooks: Hooks, chained: bool) -> tuple[
     return _render_tag(name, attrs), match.end()
 
 
-def hidden_after(fragment: str, hidden: str | None) -> str | None:
-    """The never-shown element open after ``fragment``, given the one open before it (or None).
+def hidden_after(
+    fragment: str, hidden: str | None, closes_later: Callable[[str], bool] | None
+) -> str | None:
+    """The never-shown element open after ``fragment``, given the one open before it (or None)
+    and whether a later fragment of the span closes an element of a name.
 
     For text gathered outside the sanitizer (a link's text for the references list), so the
     content of a complete never-shown element is left out there too.
     """
-    hooks = Hooks(hidden=hidden)
+    hooks = Hooks(hidden=hidden, closes_later=closes_later)
     sanitize_html(fragment, hooks)
     return hooks.hidden
 
@@ -345,16 +361,16 @@ def hidden_after(fragment: str, hidden: str | None) -> str | None:
 def sanitize_html(html: str, hooks: Hooks | None = None) -> str:
     """The allow-listed form of a raw HTML fragment.
 
-    With ``hooks`` the fragment is one of a document's chain: a never-shown element left
-    open may close in a following fragment (see the module docstring), and the caller
-    removes the hidden parts with :func:`drop_hidden`. Without, the fragment stands alone.
+    With ``hooks`` whose ``closes_later`` is set, the fragment is one of an inline span: a
+    never-shown element may close in a following fragment (see the module docstring), and
+    the caller removes the hidden parts with :func:`drop_hidden`. Otherwise the fragment
+    stands alone.
     """
-    chained = hooks is not None
     hooks = hooks or Hooks()
     out: list[str] = []
     position = 0
     if hooks.hidden is not None:  # inside a never-shown element opened earlier
-        close = _find_close(html, hooks.hidden, 0)
+        close = find_close(html, hooks.hidden, 0)
         if close is not None:
             hooks.hidden = None
             out.append(HIDDEN_CLOSE)
@@ -365,5 +381,5 @@ def sanitize_html(html: str, hooks: Hooks | None = None) -> str:
             out.append(clean_text(html[position:]))
             return "".join(out)
         out.append(clean_text(html[position : match.start()]))
-        tag, position = _tag(match, html, hooks, chained)
+        tag, position = _tag(match, html, hooks)
         out.append(tag)

@@ -140,9 +140,15 @@ def _read_article_found(
         source, config, _Collect(errors), written=written, on_generator_site=adapted is not None
     )
     written_as = adapted.written_as if adapted else {}
-    return replace(article, warnings=tuple(warnings), written_as=written_as), in_file_order(
-        errors, path
-    )
+    breaks = bool(adapted and adapted.line_breaks)
+    lists = adapted.attribute_lists if adapted else frozenset()
+    return replace(
+        article,
+        warnings=tuple(warnings),
+        written_as=written_as,
+        line_breaks=breaks,
+        attribute_lists=lists,
+    ), in_file_order(errors, path)
 
 
 class _Collect:

@@ -122,17 +122,17 @@ def generator_math(generator: str, root: Path) -> bool:
             root / "config" / "_default" / f"markup.{ext}"
             for ext in ("toml", "yaml", "yml", "json")
         ]
-        tables = [_read(p) for p in configs]
+        tables = [read_site_config(p) for p in configs]
         if any(_passthrough(t.get("markup", {})) for t in tables) or any(
-            _passthrough(_read(p)) for p in markup
+            _passthrough(read_site_config(p)) for p in markup
         ):
             return True
         return any(_says_math(t.get("params", {})) for t in tables) or any(
-            _says_math(_read(p)) for p in params
+            _says_math(read_site_config(p)) for p in params
         )
     names = ["_config.yml", "_config.yaml"]
     if generator == "hexo":
-        package = _read(root / "package.json")
+        package = read_site_config(root / "package.json")
         dependencies = package.get("dependencies", {}) if isinstance(package, Mapping) else {}
         if isinstance(dependencies, Mapping) and HEXO_MATH_PLUGINS & set(dependencies):
             return True
@@ -140,7 +140,7 @@ def generator_math(generator: str, root: Path) -> bool:
         names += [
             f"themes/{p.parent.name}/_config.yml" for p in sorted(root.glob("themes/*/_config.yml"))
         ]
-    return any(_says_math(_read(root / name)) for name in names)
+    return any(_says_math(read_site_config(root / name)) for name in names)
 
 
 def _says_math(table: Any, depth: int = 3) -> bool:
@@ -197,8 +197,10 @@ def _text(path: Path) -> str:
     return consulted_text(path, limit=_MAX_CONFIG_BYTES) or ""  # capped, never a FIFO or device
 
 
-def _read(path: Path) -> Any:
-    """A TOML, YAML or JSON config file as data; {} when absent or unreadable."""
+def read_site_config(path: Path) -> Any:
+    """A site generator's TOML, YAML or JSON config file as data (read capped, through the
+    site's reader); {} when absent or unreadable. Shared by the source stage's readers of
+    generator settings (math, line breaks, attribute lists)."""
     if not path.is_file():
         return {}
     text = _text(path)

@@ -56,6 +56,8 @@ class Article:
     bundle: str = ""  # front matter bundle: the 多图文 message this post is one article of
     bundle_index: int | None = None  # front matter bundle_index: its place in the bundle
     math: bool = True  # whether $…$ is math here (mdwx.source.math_setting)
+    line_breaks: bool = False  # a paragraph's single newlines are breaks (source/line_breaks)
+    attribute_lists: frozenset[str] = frozenset()  # Goldmark lists read here (attribute_lists)
     front_matter: dict[str, Any] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # front matter key → file line
     warnings: tuple[Diagnostic, ...] = ()  # unknown keys, the generator's findings

@@ -26,10 +26,12 @@ from typing import Any
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ArticleError
+from mdwx.source.attribute_lists import attribute_list_kinds
 from mdwx.source.generators import withheld
 from mdwx.source.generators.base import Generator, PostContext
 from mdwx.source.generators.detect import GENERATOR_NAMES, find_generator_root
 from mdwx.source.generators.obsidian import uses_vault_syntax
+from mdwx.source.line_breaks import kept_line_breaks
 from mdwx.source.math_setting import math_enabled
 
 if sys.version_info >= (3, 11):
@@ -117,6 +119,8 @@ class Adapted:
     #: Why the generator would not publish the post (a future date, an exclusion), or None.
     withheld: str | None = None
     written_as: dict[str, str] = field(default_factory=dict)  # see PostContext.written_as
+    line_breaks: bool = False  # a single newline is a line break here (source/line_breaks.py)
+    attribute_lists: frozenset[str] = frozenset()  # Hugo's kinds (source/attribute_lists.py)
 
 
 def site_for(path: Path, config: Any) -> Site | None:
@@ -173,7 +177,16 @@ def adapt(
                 code="obsidian-vault",
             )
         )
-    return Adapted(mapped, lines, rewrite.text, rewrite.warnings, reason, ctx.written_as)
+    return Adapted(
+        mapped,
+        lines,
+        rewrite.text,
+        rewrite.warnings,
+        withheld=reason,
+        written_as=ctx.written_as,
+        line_breaks=kept_line_breaks(site.generator.name, site.root),
+        attribute_lists=attribute_list_kinds(site.generator.name, site.root),
+    )
 
 
 def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
