@@ -13,13 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.cli.main import main
-from mdwx.config import load_config
 from mdwx.prepare import prepare
 from mdwx.render import render_article
 from mdwx.render.code_aliases import MORE_ALIASES, PLAIN_FILES
 from mdwx.repeated_warnings import LINES_SHOWN
 from mdwx.source.article import read_article_text
 from mdwx.source.gate import collect_posts
+from mdwx.source.site import load_config
 
 KINDS = {
     "relative-link": "[see]({n}.md)",
