@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdwx.account.policy import POLICY_48001, explaining
-from mdwx.account.recorded import MEDIA_UNLISTED, media_rows
+from mdwx.account.recorded import MEDIA_UNLISTED, media_rows, recorded_item
 from mdwx.account.session import AccountSession, open_account
-from mdwx.account.types import RECORDS, AccountItem, AccountListing, Orphan, ReconcileReport
+from mdwx.account.types import AccountItem, AccountListing, Orphan, ReconcileReport
 from mdwx.errors import MdwxError
 from mdwx.publish.identity import article_fingerprint
 from mdwx.publish.marker import Mark, Marked, post_mark, read_mark, record_adopted
@@ -86,7 +86,7 @@ async def account_list(
             listing.totals["media"] = len(media)
             listing.notes.append(note)
         if "sent" in kinds:
-            sent = [_sent_item(a) for a in session.state.sent_articles(session.appid)]
+            sent = [recorded_item(a, "sent") for a in session.state.sent_articles(session.appid)]
             listing.items += sent
             listing.totals["sent"] = len(sent)
     return listing
@@ -262,19 +262,4 @@ def _joined(seen: Seen, posts: dict[str, str], known: dict[str, KnownArticle]) -
         path=path,
         marked=seen.mark is not None,
         msg_data_id=record.msg_data_id if record else "",
-    )
-
-
-def _sent_item(article: KnownArticle) -> AccountItem:
-    return AccountItem(
-        "sent",
-        article.title,
-        media_id=article.media_id,
-        article_id=article.article_id,
-        msg_data_id=article.msg_data_id,
-        url=article.url or "",
-        path=article.source_path,
-        marked=True,
-        status=article.status,
-        source=RECORDS,
     )

@@ -39,7 +39,7 @@ def media_rows(
     mine = [a for a in known if a.backend == "media" and not a.superseded]
     if not wanted or (backend != "media" and not mine):
         return [], None
-    rows = [_row(a) for a in mine if a.status in wanted]
+    rows = [recorded_item(a) for a in mine if a.status in wanted]
     shown = (
         f"{len(rows)} row(s) of kind media are from mdwx's records of this account"
         if rows
@@ -49,11 +49,14 @@ def media_rows(
     return rows, note
 
 
-def _row(article: KnownArticle) -> AccountItem:
+def recorded_item(article: KnownArticle, kind: str = "media") -> AccountItem:
+    """A row of ``mdwx list`` from mdwx's own record of an article (``source`` = records):
+    ``kind`` "media" for the media backend's articles, "sent" for a 群发."""
     return AccountItem(
-        "media",
+        kind,
         article.title,
         media_id=article.media_id,
+        article_id=article.article_id if kind == "sent" else "",
         msg_data_id=article.msg_data_id,
         url=article.url or "",
         path=article.source_path,
