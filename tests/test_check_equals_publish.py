@@ -5,7 +5,7 @@ matter lists (each with its own backend and limits), its type, its cover crops, 
 of its remote pictures. A hypothesis property draws posts and configs over all of these
 and runs the three doors on each: they agree on the verdict and the message, a refused post
 leaves nothing in either sandbox account, and a missing secret stops both runs (exit 2)
-before any request (a post check refuses is refused for its own faults first). End-to-end runs of the command line cover the multi-account half-send
+before any request (a post check refuses may be refused for those faults instead). End-to-end runs of the command line cover the multi-account half-send
 and ``delete`` (a folder is a usage error; ``--all`` lists, asks once, deletes).
 """
 
@@ -242,8 +242,11 @@ def test_check_dry_run_and_publish_agree(
         missing = routed(case) - case.secrets - {"default"}
         if missing and checked[0] == 0:  # credentials resolved for every account before sending
             assert real[0] == 2 and "has no credentials" in real[1][0]
-        elif missing:  # a post check refuses is refused for its own faults first, as check says
-            assert checked == real, (case, checked, real)
+        elif missing:  # refused before sending: for the post's faults (as check says them) or
+            # for the secret, whichever the run meets first (post faults are found offline;
+            # an account's rules need its resolved route, after its credentials)
+            credentials = real[0] == 2 and "has no credentials" in real[1][0]
+            assert real == checked or credentials, (case, checked, real)
         elif fetched_cover_misfits(case) and checked[0] == 0:
             # The one documented exception: a remote cover's size is known only once it is
             # fetched, so its crops are judged by the dry run and the real run, not by check.
