@@ -206,3 +206,14 @@ def test_an_errmsg_of_any_length_is_shown_within_a_line(errmsg: str) -> None:
     message = WeChatError(45009, errmsg, "cgi-bin/x").message
     assert len(message) <= MAX_ERRMSG_SHOWN + len("WeChat error 45009 () from cgi-bin/x")
     assert errmsg[: MAX_ERRMSG_SHOWN - 1] in message
+
+
+def test_publish_status_words_say_the_meaning_then_the_number() -> None:
+    from mdwx.wechat.draft_codes import PUBLISH_STATUS_MEANINGS
+    from mdwx.wechat.errors import publish_status_words
+
+    for number, (meaning, _) in PUBLISH_STATUS_MEANINGS.items():
+        words = publish_status_words(number)
+        assert words.endswith(f"(publish_status {number})")
+        assert meaning.startswith(words.split(" (publish_status")[0])
+    assert publish_status_words(42) == "not documented (publish_status 42)"

@@ -382,6 +382,13 @@ def _mass_error(errcode: int, errmsg: str, endpoint: str) -> WeChatError:
     return cls(errcode, errmsg, endpoint, hint, meaning=meaning)
 
 
+def publish_status_words(publish_status: int) -> str:
+    """What ``status`` shows of a ``freepublish/get`` answer: its meaning in a few words,
+    then the number WeChat gave (``published (publish_status 0)``)."""
+    meaning = PUBLISH_STATUS_MEANINGS.get(publish_status, ("not documented", ""))[0]
+    return f"{meaning.split(':')[0].split(' (')[0]} (publish_status {publish_status})"
+
+
 def publish_status_meaning(publish_status: int) -> str:
     """``publish_status`` in words (docs/wechat/draft-api.md), e.g. 4 → the review rejected it."""
     entry = PUBLISH_STATUS_MEANINGS.get(publish_status)

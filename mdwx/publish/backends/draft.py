@@ -25,7 +25,7 @@ from mdwx.publish.marker import Marked, marked, read_mark
 from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD
 from mdwx.publish.review import Progress
 from mdwx.publish.state.schema import ArticleStatus
-from mdwx.wechat.errors import PublishFailed, WeChatError
+from mdwx.wechat.errors import PublishFailed, WeChatError, publish_status_words
 
 if TYPE_CHECKING:
     from mdwx.prepare import Prepared
@@ -223,9 +223,9 @@ class DraftBackend(DraftRules):
 
     async def _job(self, publish_id: str) -> Progress:
         job = await self.client.freepublish_get(publish_id)
-        live = f"publish_status {job.publish_status}"
+        live = publish_status_words(job.publish_status)
         if job.publishing:
-            return Progress("submitted", live=live + " (publishing)", publish_id=publish_id)
+            return Progress("submitted", live=live, publish_id=publish_id)
         article_id = job.article_id or ""
         if job.succeeded:
             url = job.url or (await self._article(article_id)).url if article_id else job.url
