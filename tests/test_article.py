@@ -212,3 +212,33 @@ def test_a_body_h1_repeating_the_title_is_dropped_unless_kept(
 def test_a_different_first_h1_stays_in_the_body(tmp_path: Path) -> None:
     article = read(tmp_path, "---\ntitle: 周刊\n---\n# 第 42 期\n\ntext\n")
     assert article.title == "周刊" and "# 第 42 期" in article.body
+
+
+@settings(max_examples=25)
+@given(
+    length=st.integers(min_value=1, max_value=400),
+    char=st.sampled_from(["a", "文", "-a"]),
+)
+def test_a_slug_names_a_folder_any_file_system_can_hold(
+    tmp_path_factory: pytest.TempPathFactory, length: int, char: str
+) -> None:
+    """A slug given in front matter over 200 bytes is refused at its line; one taken from a
+    long file name is shortened, so ``build`` never meets "File name too long"."""
+    from mdwx.source.article import SLUG_BYTES
+    from mdwx.source.site import load_config
+
+    folder = tmp_path_factory.mktemp("s")
+    slug = (char * length)[: length * len(char)]
+    post = folder / "p.md"
+    post.write_text(f"---\ntitle: T\nslug: {slug}\n---\n\ntext\n", encoding="utf-8")
+    config = load_config(folder)
+    if len(slug.encode("utf-8")) > SLUG_BYTES:
+        with pytest.raises(ArticleError, match="slug is") as caught:
+            read_article(post, config)
+        assert caught.value.line == 3
+    else:
+        assert read_article(post, config).slug
+    stem = folder / (("文" * 80) + ".md")  # 240 bytes of name
+    stem.write_text("---\ntitle: T\n---\n\ntext\n", encoding="utf-8")
+    named = read_article(stem, config).slug
+    assert 0 < len(named.encode("utf-8")) <= SLUG_BYTES

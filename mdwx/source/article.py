@@ -581,6 +581,10 @@ def _opening(body: str, limit: int) -> str:
     return body[: cut if cut > 0 else budget]
 
 
+#: A slug's longest UTF-8 form: it names a folder (with room for a "-2" when two posts share it).
+SLUG_BYTES = 200
+
+
 def _slug(front: dict[str, Any], source: _Source) -> str:
     given = _string(front, "slug", source)
     slug = given or source.path.stem
@@ -594,6 +598,16 @@ def _slug(front: dict[str, Any], source: _Source) -> str:
                 hint="use letters, digits and hyphens",
             )
         slug = "post"
+    if len(slug.encode("utf-8")) > SLUG_BYTES:
+        if given:
+            raise _fail(
+                source,
+                "slug",
+                f"slug is {len(slug.encode('utf-8'))} bytes; at most {SLUG_BYTES} "
+                "(it names the post's build folder, and file systems allow 255)",
+                hint="shorten it",
+            )
+        slug = slug.encode("utf-8")[:SLUG_BYTES].decode("utf-8", "ignore").strip("-.")
     return slug
 
 
