@@ -150,3 +150,22 @@ def test_every_account_command_names_the_ip_wechat_refused(
             and "whitelist" in result.stderr
         ), command
         assert "Traceback" not in result.stderr and sb.secret not in result.stderr
+
+
+@pytest.mark.parametrize("lead", ["a", "m", "z"])
+def test_a_bundle_draft_is_listed_under_its_lead_post(
+    sb: SandboxServer, tmp_path: Path, lead: str
+) -> None:
+    """A 多图文's posts share one media_id: its row names the 头条's post, wherever that post
+    sorts among the others."""
+    from tests.bundle_helpers import bundle_site, member
+
+    site = bundle_site(tmp_path / "b")
+    env = sandbox_env(sb, tmp_path)
+    for name in sorted({"a", "m", "z"}):
+        member(site, name, index=0 if name == lead else 1 + "amz".index(name))
+    assert mdwx("publish", "posts", "--draft", cwd=site, env=env).returncode == 0
+    code, doc = mdwx_json("list", "--drafts", cwd=site, env=env)
+    assert code == 0 and [(r["path"], r["title"]) for r in doc["items"]] == [
+        (f"posts/{lead}.md", lead)
+    ]

@@ -60,12 +60,9 @@ async def account_list(
     listing = AccountListing()
     async with open_account(folder, options) as session:
         posts = _post_marks(session, folder, options or RunOptions())
-        known = {
-            key: a
-            for a in session.state.known_articles(session.appid)
-            for key in (a.media_id, a.article_id)
-            if key
-        }
+        # A 多图文's posts share its media_id: the row names its 头条's post (index 0).
+        ordered = sorted(session.state.known_articles(session.appid), key=lambda a: -a.bundle_index)
+        known = {key: a for a in ordered for key in (a.media_id, a.article_id) if key}
         with explaining():
             if "drafts" in kinds:
                 seen, listing.totals["drafts"] = await _drafts(session, limit)

@@ -36,6 +36,7 @@ class KnownArticle:
     url: str | None
     msg_data_id: str = ""
     superseded: bool = False
+    bundle_index: int = 0  # its place in its draft (a 多图文's articles share one media_id)
 
     @property
     def live(self) -> bool:
@@ -76,6 +77,7 @@ class ReachRecords(MassRecords):
                 r["title"],
                 r["url"],
                 r["msg_data_id"],
+                bundle_index=r["bundle_index"],
             )
             for r in current
         ]
