@@ -169,3 +169,30 @@ def test_a_bundle_draft_is_listed_under_its_lead_post(
     assert code == 0 and [(r["path"], r["title"]) for r in doc["items"]] == [
         (f"posts/{lead}.md", lead)
     ]
+
+
+def test_reconcile_adopts_a_bundle_draft_whole_and_publish_keeps_it(
+    sb: SandboxServer, tmp_path: Path
+) -> None:
+    """A 多图文 draft the state lost (another machine, a lost answer) is adopted with every
+    post at its place, so the next publish neither remakes it nor adds a second."""
+    from tests.bundle_helpers import bundle_site, member
+
+    site = bundle_site(tmp_path / "b")
+    env = sandbox_env(sb, tmp_path)
+    member(site, "a", index=0)
+    member(site, "b", index=1)
+    assert mdwx("publish", "posts", "--draft", cwd=site, env=env).returncode == 0
+    (drafted,) = in_box(sb)
+    for stale in (site / ".mdwx").glob("state.db*"):
+        stale.unlink()
+    done = mdwx("reconcile", "--yes", cwd=site, env=env)
+    assert done.returncode == 0, done.stderr
+    _, status = mdwx_json("status", "posts", cwd=site, env=env)
+    assert {Path(r["path"]).name: r["status"] for r in status["posts"]} == {
+        "a.md": "draft",
+        "b.md": "draft",
+    }, status
+    again = mdwx("publish", "posts", "--draft", cwd=site, env=env)
+    assert again.returncode == 0, again.stderr
+    assert in_box(sb) == [drafted]

@@ -10,10 +10,10 @@ to its post by the state (its ``media_id``/``article_id``), else by the mark in 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mdwx.account.policy import POLICY_48001, explaining
 from mdwx.account.recorded import MEDIA_UNLISTED, media_rows, recorded_item
@@ -25,6 +25,7 @@ from mdwx.publish.marker import Mark, Marked, post_mark, read_mark, record_adopt
 from mdwx.publish.run_options import RunOptions
 from mdwx.publish.sources import site_posts
 from mdwx.publish.state.reach import KnownArticle
+from mdwx.source.reading import read_post
 from mdwx.wechat.errors import PermissionDenied
 
 if TYPE_CHECKING:
@@ -41,7 +42,9 @@ class Seen:
     """An article of the account as a listing shows it, with its mark when it has one."""
 
     item: AccountItem
-    mark: Mark | None
+    mark: Mark | None  # its first article's
+    marks: tuple[Mark | None, ...] = ()  # every article's, in order (a 多图文 has several)
+    titles: tuple[str, ...] = ()
 
 
 async def account_list(
@@ -59,7 +62,7 @@ async def account_list(
     """
     listing = AccountListing()
     async with open_account(folder, options) as session:
-        posts = _post_marks(session, folder, options or RunOptions())
+        posts, _ = _post_marks(session, folder, options or RunOptions())
         # A 多图文's posts share its media_id: the row names its 头条's post (index 0).
         ordered = sorted(session.state.known_articles(session.appid), key=lambda a: -a.bundle_index)
         known = {key: a for a in ordered for key in (a.media_id, a.article_id) if key}
@@ -105,7 +108,7 @@ async def reconcile(
     async with open_account(folder, options) as session:
         if session.backend == "media":
             report.notes.append(MEDIA_UNLISTED)
-        posts = _post_marks(session, folder, options or RunOptions())
+        posts, bundles = _post_marks(session, folder, options or RunOptions())
         known = {
             key
             for a in session.state.known_articles(session.appid)
@@ -122,27 +125,18 @@ async def reconcile(
         orphans.sort(key=lambda s: s.item.update_time, reverse=True)
         adopted: set[str] = set()
         for found in orphans:
-            assert found.mark is not None
-            path = posts.get(found.mark.key)
-            action = _action(session, path, found, adopted)
-            if apply and action == "adopt" and path is not None:
-                record_adopted(
-                    session.state,
-                    session.appid,
-                    path,
-                    Marked(
-                        found.item.media_id or found.item.article_id,
-                        "draft" if found.item.kind == "draft" else "published",
-                        found.mark.version,
-                        found.item.title,
-                        found.item.url or None,
-                        found.item.article_id,
-                    ),
-                )
+            places = [(i, posts.get(m.key), m) for i, m in enumerate(found.marks) if m is not None]
+            paths = [path for _, path, _ in places if path is not None]
+            action = _action(session, paths, found, adopted)
+            if apply and action == "adopt":
+                for index, path, mark in places:
+                    if path is not None:
+                        _adopt(session, path, found, index, mark, bundles.get(path, ""))
                 action = "adopted"
             elif apply and action == "delete" and session.client is not None:
                 await session.client.draft_delete(found.item.media_id)
                 action = "deleted"
+            path = paths[0] if paths else None
             report.orphans.append(
                 Orphan(
                     found.item.kind,
@@ -171,36 +165,68 @@ async def _unless_denied(
         return None
 
 
-def _action(session: AccountSession, path: str | None, found: Seen, adopted: set[str]) -> str:
-    """adopt, delete or keep (see :func:`reconcile`); ``adopted`` collects the posts given one."""
-    if path is None:
+def _action(session: AccountSession, paths: list[str], found: Seen, adopted: set[str]) -> str:
+    """adopt, delete or keep (see :func:`reconcile`); ``adopted`` collects the posts given one.
+
+    ``paths``: the site's posts whose marks the orphan's articles carry (a 多图文 carries
+    several, adopted together, each at its place)."""
+    if not paths:
         return "keep"
-    record = session.state.article(session.appid, path)
+    records = [session.state.article(session.appid, path) for path in paths]
     # "uploading": a draft/add whose answer was lost (a media_id there is an older article's)
-    lost = record is None or record.status in ("deleted", "uploading")
-    if lost and path not in adopted:
-        adopted.add(path)
+    lost = any(r is None or r.status in ("deleted", "uploading") for r in records)
+    if lost and not adopted.intersection(paths):
+        adopted.update(paths)
         return "adopt"
     return "delete" if found.item.kind == "draft" else "keep"
+
+
+def _adopt(
+    session: AccountSession, path: str, found: Seen, index: int, mark: Mark, bundle: str
+) -> None:
+    """Record article ``index`` of the orphan as the post's (at its place in a 多图文)."""
+    record_adopted(
+        session.state,
+        session.appid,
+        path,
+        Marked(
+            found.item.media_id or found.item.article_id,
+            "draft" if found.item.kind == "draft" else "published",
+            mark.version,
+            found.titles[index] if index < len(found.titles) else found.item.title,
+            found.item.url or None,
+            found.item.article_id,
+        ),
+    )
+    if bundle and len(found.marks) > 1:
+        session.state.place_in_bundle(session.appid, path, bundle, index)
 
 
 def _id(item: AccountItem) -> str:
     return item.media_id or item.article_id
 
 
-def _post_marks(session: AccountSession, folder: Path, options: RunOptions) -> dict[str, str]:
-    """Mark key → the site-relative path of each post of the site (through the gate)."""
+def _post_marks(
+    session: AccountSession, folder: Path, options: RunOptions
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Mark key → the site-relative path of each post of the site (through the gate), and
+    each post's 多图文 bundle name (posts in none are left out)."""
     try:
         posts: list[SitePost] = site_posts([session.config.root], options)
     except MdwxError:
-        return {}
-    out = {}
+        return {}, {}
+    marks, bundles = {}, {}
     for post in posts:
-        print_ = article_fingerprint(post)
-        out[
-            post_mark(post.config.root, print_.post_key or post.relative, print_.source_hash).key
-        ] = post.relative
-    return out
+        try:
+            article: Any = read_post(post)
+        except MdwxError:
+            article = None
+        print_ = article_fingerprint(post, article)
+        key = post_mark(post.config.root, print_.post_key or post.relative, print_.source_hash).key
+        marks[key] = post.relative
+        if getattr(article, "bundle", ""):
+            bundles[post.relative] = article.bundle
+    return marks, bundles
 
 
 async def _drafts(session: AccountSession, limit: int) -> tuple[list[Seen], int]:
@@ -220,7 +246,7 @@ async def _drafts(session: AccountSession, limit: int) -> tuple[list[Seen], int]
                 update_time=draft.update_time,
                 status="draft",
             )
-            seen.append(Seen(item, read_mark(first.content) if first else None))
+            seen.append(_seen(item, draft.news_item))
         if (page + 1) * PAGE >= min(total, limit):
             break
     return seen[:limit], total
@@ -245,10 +271,15 @@ async def _published(session: AccountSession, limit: int) -> tuple[list[Seen], i
                 update_time=article.update_time,
                 status="published",
             )
-            seen.append(Seen(item, read_mark(first.content)))
+            seen.append(_seen(item, article.news_item))
         if (page + 1) * PAGE >= min(total, limit):
             break
     return seen[:limit], total
+
+
+def _seen(item: AccountItem, articles: Sequence[Any]) -> Seen:
+    marks = tuple(read_mark(a.content) for a in articles)
+    return Seen(item, marks[0] if marks else None, marks, tuple(a.title for a in articles))
 
 
 def _joined(seen: Seen, posts: dict[str, str], known: dict[str, KnownArticle]) -> AccountItem:
