@@ -227,3 +227,16 @@ def test_sandbox_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=120) == 0  # bounds a hang only
     assert (tmp_path / "sandbox.db").exists()
+
+
+def test_the_summary_counts_stub_pages_as_skipped_not_passed(tmp_path: Path) -> None:
+    from tests.cli_helpers import mdwx
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "stub.md").write_text("# Stub\n", encoding="utf-8")
+    (docs / "page.md").write_text("# Page\n\nSome text worth reading.\n", encoding="utf-8")
+    result = mdwx("check", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 of 2 posts passed, 1 skipped (nothing to publish)." in result.stderr

@@ -141,6 +141,14 @@ def _select(paths: Sequence[Path], changed_since: str | None, git_range: str | N
     return found
 
 
+def _offline_summary(reports: list[Any], failed: int, verb: str) -> str:
+    """``5 of 7 posts built, 2 skipped (nothing to publish).``: stubs are not counted as done."""
+    skipped = sum(1 for r in reports if r.ok and r.content_chars is None)
+    done = len(reports) - failed - skipped
+    tail = f", {skipped} skipped (nothing to publish)" if skipped else ""
+    return f"{done} of {len(reports)} posts {verb}{tail}."
+
+
 def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
     reports = result.posts
     failed = [r for r in reports if not r.ok]
@@ -165,7 +173,7 @@ def _report_offline(result: CheckReport, verb: str, as_json: bool) -> None:
                     _err(f"  written anyway → {report.outputs[0].parent}")
 
         print_findings([r.diagnostics for r in reports], _err, verdict)
-        _err(f"{len(reports) - len(failed)} of {len(reports)} posts {verb}.")
+        _err(_offline_summary(reports, len(failed), verb))
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
