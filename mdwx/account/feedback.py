@@ -71,8 +71,10 @@ async def comments(
             raise NoMessageError(
                 "mdwx has no msg_data_id for this post's article, and comments are keyed by it",
                 path=site_post.path,
-                hint="only articles submitted (draft backend) or sent by this version of mdwx have one; "
-                "WeChat offers no call to look it up later",
+                hint="comments belong to a 群发 message (`mdwx send POST`) or to an article "
+                'published through the draft box (backend = "draft"); an article of the media '
+                "backend, or one whose 群发 was deleted, has none, and WeChat offers no call to "
+                "look it up later",
             )
         assert session.client is not None
         index = address.index if index is None else index
