@@ -196,3 +196,17 @@ def test_reconcile_adopts_a_bundle_draft_whole_and_publish_keeps_it(
     again = mdwx("publish", "posts", "--draft", cwd=site, env=env)
     assert again.returncode == 0, again.stderr
     assert in_box(sb) == [drafted]
+
+
+def test_a_long_path_in_the_list_is_cut_visibly(sb: SandboxServer, tmp_path: Path) -> None:
+    site = tmp_path / "s"
+    site.mkdir()
+    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    long = "posts/a-rather-long-folder-name/with-a-long-post-name.md"
+    write_post(site / long, title="Long")
+    env = sandbox_env(sb, tmp_path)
+    assert mdwx("publish", long, "--draft", cwd=site, env=env).returncode == 0
+    shown = mdwx("list", "--drafts", cwd=site, env=env)
+    assert shown.returncode == 0, shown.stderr
+    row = next(line for line in (shown.stdout + shown.stderr).splitlines() if "Long" in line)
+    assert long[:29] + "…" in row

@@ -126,7 +126,9 @@ def _add_list(main: click.Group, guard: CommandDecorator) -> None:
             lambda: account_list(site, _options(sandbox, account), kinds=tuple(chosen), limit=limit)
         )
         lines = [
-            f"{i.kind:9} {_item_id(i):44.44} {i.path or '-':30.30} {i.title}"
+            f"{i.kind:9} {_item_id(i):44.44} {_fit(i.path or '-', 30)} "
+            f"{i.title or '(no title)'}"
+            + (f"  [{i.status}]" if i.status and i.status not in (i.kind, "published") else "")
             + ("  (from mdwx's records)" if i.source == RECORDS else "")
             for i in listing.items
         ]
@@ -394,3 +396,8 @@ def _comment_action(
         return "reply", int(reply[0]), reply[1]
     number = {"elect": elect, "unelect": unelect, "delete": delete_id}.get(chosen[0])
     return chosen[0], number, ""
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` padded to ``width`` columns, or cut with an ellipsis that says it was cut."""
+    return f"{text:{width}}" if len(text) <= width else text[: width - 1] + "…"
