@@ -296,20 +296,35 @@ def typeset_formulas(article: Article, document: Document) -> tuple[Document, di
     return document, styles
 
 
+#: A post's diagrams may take this many times ``limits.diagram_seconds`` in all: each diagram
+#: is bounded by the limit, and a post of many slow ones is bounded as a whole.
+POST_DIAGRAM_FACTOR = 4
+
+
 def typeset_diagrams(
     article: Article, document: Document, seconds: float
 ) -> tuple[Document, dict[str, str]]:
-    """Draw each diagram once (cached like formulas), each within ``seconds``, so its size is known.
+    """Draw each diagram once (cached like formulas), each within ``seconds`` and all of them
+    within :data:`POST_DIAGRAM_FACTOR` times that, so its size is known.
 
     One that cannot be drawn, or whose renderer is not installed, is shown as its code block
     with a ``diagram-not-drawn`` warning at its line (:func:`mdwx.render.diagrams.diagrams_as_code`).
     """
+    from mdwx.assets import diagram_worker
     from mdwx.assets.diagram import diagram_style
     from mdwx.render.diagrams import diagrams_as_code
 
     styles, failed = {}, {}
+    budget = seconds * POST_DIAGRAM_FACTOR  # the post's diagrams in all: each is bounded too
+    start = diagram_worker.spent()
     for asset in document.assets_of(AssetKind.DIAGRAM):
         try:
+            if diagram_worker.spent() - start >= budget:
+                raise AssetError(
+                    f"not drawn: the post's diagrams took over {budget:g} s in all",
+                    hint="split the post, simplify its diagrams, or raise "
+                    "limits.diagram_seconds in mdwx.toml",
+                )
             styles[asset.key] = diagram_style(asset.language, asset.source, seconds)
         except AssetError as exc:
             failed[asset.key] = exc

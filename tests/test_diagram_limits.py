@@ -119,3 +119,20 @@ def test_a_diagram_over_the_memory_cap_is_refused(tmp_path: Path) -> None:
 def test_a_renderer_that_cannot_be_sent_is_refused_not_run_unbounded(tmp_path: Path) -> None:
     with pytest.raises(diagram.AssetError, match="cannot run in a child process"):
         diagram_worker.draw_svg(lambda source, font: "<svg/>", "x", "", 30)
+
+
+def test_a_post_of_many_slow_diagrams_is_bounded_as_a_whole(tmp_path: Path) -> None:
+    """Each diagram stops at the limit, and the post's diagrams stop at four times it in all:
+    six that never finish cost at most four limits (each overshoots a little, so perhaps
+    fewer), not six, and every one stays its code."""
+    fences = "\n\n".join(f"```dot\ndigraph {{ a{n} -> b }}\n```" for n in range(6))
+    post = _post(tmp_path, fences)
+    with pytest.MonkeyPatch.context() as patch:
+        _use(patch, diagram_fakes.spinning)
+        diagram.typeset_diagram.cache_clear()
+        prepared = prepare(collect_posts([post])[0])
+    messages = [w.message for w in prepared.diagnostics if w.code == "diagram-not-drawn"]
+    assert len(messages) == 6 and "<img" not in prepared.document.html
+    timed_out = [m for m in messages if "in all" not in m]
+    assert 1 <= len(timed_out) <= 4, messages
+    assert all(f"took longer than {LIMIT:g} s" in m for m in timed_out)

@@ -142,10 +142,16 @@ class _Worker:
         self.reader = threading.Thread(target=read, name="mdwx-diagram-reader", daemon=True)
         self.reader.start()
         start = cpu_seconds(self.process.pid) if cpu else None
+        began = time.monotonic()
         if start is None:
             self.reader.join(seconds)
         else:
             self._wait_cpu(start, seconds)
+        used = cpu_seconds(self.process.pid) if start is not None else None
+        global _spent
+        _spent += (
+            (used - start) if used is not None and start is not None else (time.monotonic() - began)
+        )
         return None if self.reader.is_alive() else answer[0]
 
     def _wait_cpu(self, start: float, seconds: float) -> None:
@@ -178,6 +184,15 @@ class _Worker:
 
 _lock = threading.Lock()
 _worker: _Worker | None = None
+# Seconds the diagrams of this process have taken so far: the child's processor seconds where
+# they can be read, else wall-clock (what bounds a post's diagrams in all: see spent()).
+_spent = 0.0
+
+
+def spent() -> float:
+    """Seconds all diagrams drawn by this process have taken (processor seconds of the child
+    where the system shows them, else wall-clock): callers bound a post's total with it."""
+    return _spent
 
 
 def _stop_worker() -> None:
