@@ -17,6 +17,9 @@ from mdwx.settings.declare import setting
 from mdwx.settings.lines import did_you_mean, setting_error, setting_line
 
 MB = 1024 * 1024
+# The least a picture limit may be: mdwx shrinks a picture down to 320 px wide to fit, which
+# any picture does within this, so a post check passes never fails at upload for its size.
+PICTURE_FLOOR = 64 * 1024
 
 LINK_POLICIES = ("footnotes", "keep", "strip")
 CAPTION_SOURCES = ("title", "alt", "none")
@@ -101,10 +104,15 @@ class ImageLimits:
     """Upload targets; defaults satisfy both the contract and WeChat's public docs."""
 
     body_max_bytes: int = setting(
-        1 * MB, "bytes of a picture in the body (uploadimg; the contract says 5 MB)"
+        1 * MB,
+        "bytes of a picture in the body (uploadimg; the contract says 5 MB; at least 64 KiB, "
+        "which any picture fits at 320 px wide)",
+        low=PICTURE_FLOOR,
     )
     cover_max_bytes: int = setting(
-        2 * MB, "bytes of a cover (add_material type=image; the public docs say 10 MB)"
+        2 * MB,
+        "bytes of a cover (add_material type=image; the public docs say 10 MB; at least 64 KiB)",
+        low=PICTURE_FLOOR,
     )
     gif_max_bytes: int = setting(
         2 * MB, "bytes of an animated GIF (sent through add_material, which keeps it moving)"

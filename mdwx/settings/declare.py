@@ -137,6 +137,8 @@ def _default_refusal(choices: tuple[str, ...], low: int | None, high: int | None
         return "{name} must be between {low} and {high}, not {value}"
     if high is not None:  # a list's length
         return "{name} has {count} items; at most {high} are allowed"
+    if low is not None:
+        return "{name} must be at least {low}, not {value}"
     return ""
 
 
