@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from mdwx.errors import ConfigError
 from mdwx.publish.state.store import State
+from mdwx.source.site import load_config
 from tests.backend_helpers import APIS, Api
 from tests.publish_helpers import (
     IMG_SRC,
@@ -173,33 +175,44 @@ def test_bad_input_fails_before_anything_is_sent(
         assert sb.requests == []
 
 
-def test_image_that_cannot_fit_fails_before_upload(tmp_path: Path) -> None:
+def test_the_worst_picture_fits_the_smallest_limit_and_a_smaller_one_is_refused(
+    tmp_path: Path,
+) -> None:
+    """Noise never compresses, so it is the worst picture to fit: at the least limit a site may
+    set (64 KiB) it still fits at 320 px wide, so no post check passes fails at upload for its
+    size; a limit below that is refused when the config is read, at its line."""
     import os
 
     from PIL import Image
 
+    from mdwx.config_tables import PICTURE_FLOOR
+
     site = copy_site(tmp_path)
-    # Noise never compresses: even at the narrowest width mdwx tries (320 px) it is far above
-    # 3000 bytes. 640 px still makes it walk every shrink step, without encoding 9 MP each time.
     noise = Image.frombytes("RGB", (640, 640), os.urandom(640 * 640 * 3))
     noise.save(site / "media" / "noise.png")
-    (site / "mdwx.toml").write_text(
-        (site / "mdwx.toml")
-        .read_text("utf-8")
-        .replace("body_max_bytes = 1048576", "body_max_bytes = 3000"),
-        encoding="utf-8",
-    )
+    config = (site / "mdwx.toml").read_text("utf-8")
     post = site / "posts" / "noise.md"
     post.write_text(
         "---\ntitle: Noise\ncover: ../media/cover-hello.jpg\n---\n\nText.\n\n"
         "![noise](../media/noise.png)\n",
         encoding="utf-8",
     )
+    (site / "mdwx.toml").write_text(
+        config.replace("body_max_bytes = 1048576", f"body_max_bytes = {PICTURE_FLOOR - 1}"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="body_max_bytes must be at least") as refused:
+        load_config(site)
+    assert refused.value.line is not None
+    (site / "mdwx.toml").write_text(
+        config.replace("body_max_bytes = 1048576", f"body_max_bytes = {PICTURE_FLOOR}"),
+        encoding="utf-8",
+    )
     with sandbox() as sb:
         result = publish([post], sb)[0]
-        assert result.error is not None
-        assert "noise.png" in str(result.error) and "noise.md:8" in str(result.error)
-        assert sb.requests == []
+        assert result.error is None, result.error
+        uploads = [r for r in sb.requests if r.endpoint == "media/uploadimg"]
+        assert uploads
 
 
 def test_same_image_in_many_posts_is_uploaded_once(tmp_path: Path) -> None:
