@@ -115,7 +115,7 @@ BAD_TABLES = {
     "outside": ('weekly = ["../elsewhere.md"]', "not a path inside the site"),
     "not an array": ('weekly = "posts/a.md"', "must be an array"),
     "bad name": ('"week ly" = ["posts/a.md"]', "bundle name"),
-    "empty": ("weekly = []", "lists 0 posts"),
+    "empty": ("weekly = []", "lists no posts"),
 }
 
 

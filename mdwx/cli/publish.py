@@ -256,10 +256,11 @@ def run_delete(
 
     def confirm(target: DeleteTarget) -> bool:
         asked.append(target)
+        if not yes:
+            _need_terminal()  # refused before anything is said about what would be deleted
         _notes(target.notes)
         if yes:
             return True
-        _need_terminal()
         label = "superseded article" if target.superseded else "article"
 
         return click.confirm(
@@ -291,6 +292,8 @@ def _delete_all(
     """``mdwx delete --all``: list every article, ask once, delete them."""
 
     def confirm(targets: list[DeleteTarget]) -> bool:
+        if not yes:
+            _need_terminal()  # refused before anything is said about what would be deleted
         for target in targets:
             _notes(target.notes)
         _say(f"{plural(len(targets), 'article')} to delete from WeChat:")
@@ -301,7 +304,6 @@ def _delete_all(
             )
         if yes:
             return True
-        _need_terminal()
         return click.confirm(f"Delete all {plural(len(targets), 'article')}?", err=True)
 
     results = api.delete_all(paths, options, index=index, confirm=confirm)

@@ -278,7 +278,7 @@ async def delete_side_drafts(backend: Any, state: State, appid: str, source_path
 def side_notes(state: State, appid: str, source_path: str) -> list[str]:
     """What ``delete`` says it removes besides the post's article: its side drafts."""
     return [
-        f"its side draft {m} (made for a preview or a 群发) is deleted from the box too"
+        f"its side draft {m} (made for a preview or a 群发) will be deleted from the draft box too"
         for m in side_drafts_in_box(state, appid, source_path)
     ]
 
