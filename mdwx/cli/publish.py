@@ -292,9 +292,7 @@ def _delete_all(
     """``mdwx delete --all``: list every article, ask once, delete them."""
 
     def confirm(targets: list[DeleteTarget]) -> bool:
-        if not yes:
-            _need_terminal()  # refused before anything is said about what would be deleted
-        for target in targets:
+        for target in targets:  # what would be deleted: listed (nothing said as done), then asked
             _notes(target.notes)
         _say(f"{plural(len(targets), 'article')} to delete from WeChat:")
         for target in targets:
@@ -304,6 +302,7 @@ def _delete_all(
             )
         if yes:
             return True
+        _need_terminal()
         return click.confirm(f"Delete all {plural(len(targets), 'article')}?", err=True)
 
     results = api.delete_all(paths, options, index=index, confirm=confirm)
