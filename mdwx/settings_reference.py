@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.accounts import ACCOUNT_TABLES, Account
+from mdwx.bundles import table as bundles_table
 from mdwx.config import SECTIONS, SiteConfig
 from mdwx.settings.declare import Kind, Setting, declared
 from mdwx.source.front_keys import FRONT_KEYS, GENERATOR_KEYS, FrontKey, renamed
@@ -28,7 +29,8 @@ _INTRO = """\
 # Settings reference
 
 <!-- Written by `python -m mdwx.settings_reference` from the declarations in mdwx/config.py,
-mdwx/config_tables.py, mdwx/accounts.py and mdwx/source/front_keys.py; a test keeps it equal. -->
+mdwx/config_tables.py, mdwx/bundles/table.py, mdwx/accounts.py and mdwx/source/front_keys.py;
+a test keeps it equal. -->
 
 Every key of `mdwx.toml` (or of `[tool.mdwx]` in `pyproject.toml`) is optional. A value of the
 wrong kind, outside its bounds or not among its choices is refused when the config is read,
@@ -46,6 +48,7 @@ def render_reference(
     parts = [_INTRO, "## mdwx.toml", "", *_settings_table(site, "")]
     for name, cls in sections.items():
         parts += ["", f"## [{name}]", "", *_doc_lines(cls), *_settings_table(cls, f"{name}.")]
+    parts += ["", *_bundles_section()]
     parts += [
         "",
         "## [accounts.NAME]",
@@ -61,6 +64,24 @@ def render_reference(
         *_front_matter(),
     ]
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _bundles_section() -> list[str]:
+    """``[bundles]``: a table of names the site chooses (:mod:`mdwx.bundles.table`)."""
+    return [
+        f"## [{bundles_table.TABLE}]",
+        "",
+        "The 多图文 bundles the site sends, one key per bundle:",
+        "",
+        "```toml",
+        bundles_table.TABLE_EXAMPLE,
+        "```",
+        "",
+        "| setting | value | default | what it is |",
+        "|---|---|---|---|",
+        f"| `{bundles_table.TABLE_KEY}` | {_cell(bundles_table.TABLE_VALUE)} | none "
+        f"| {_cell(bundles_table.TABLE_DOC)} |",
+    ]
 
 
 def _doc_lines(cls: type) -> list[str]:

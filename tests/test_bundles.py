@@ -130,7 +130,9 @@ def test_the_media_backend_and_mixed_post_types_are_refused_offline(tmp_path: Pa
         )
         code, posts = publish(mixed, env, "posts/")
         assert code == 1 and "mixes articles with image posts" in posts[0]["error"]["message"]
-        assert "posts/b.md:3: bundle" in posts[0]["error"]["message"]  # where type: images is said
+        # a.md says why under its own path, and where (b.md's type: images) the fault is
+        assert "because of posts/b.md:3: it mixes" in posts[0]["error"]["message"]
+        assert posts[0]["path"].endswith("a.md")
         assert sb.requests == []
 
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from mdwx.assets import diagram, diagram_worker
 from mdwx.build import build_post
+from mdwx.install_hint import install_hint
 from mdwx.prepare import prepare
 from mdwx.source.gate import collect_posts
 from tests import diagram_fakes
@@ -175,7 +176,7 @@ def test_any_diagram_not_drawn_stays_its_code(
     [warning] = [w for w in prepared.diagnostics if w.code == "diagram-not-drawn"]
     assert warning.line == 5 + before.count("\n")
     if exc is ImportError:
-        assert warning.hint == "pip install 'mdwx[diagrams]'"
+        assert warning.hint == install_hint("diagrams")
     html = prepared.document.html
     assert "<img" not in html and "mdwx-asset" not in html and not prepared.document.assets
     assert escape(code, quote=False) in html

@@ -154,6 +154,11 @@ class MaterialRow:
     usage: str = "unused"
     why: str = ""
 
+    def __post_init__(self) -> None:
+        # A title is said once: a draft and its published copy (or two articles of one
+        # title) using the material are one name to the reader.
+        object.__setattr__(self, "used_by", tuple(dict.fromkeys(self.used_by)))
+
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["used_by"] = list(self.used_by)

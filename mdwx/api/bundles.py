@@ -136,7 +136,14 @@ def refuse_bundles(
     changed in place.
     """
     from mdwx.publish.backends import backend_name
-    from mdwx.publish.bundling import BundleError, bundle_problem, bundles_of, split_problem
+    from mdwx.publish.bundling import (
+        BundleError,
+        bundle_problem,
+        bundles_of,
+        member_refusals,
+        note_digest_dropped,
+        split_problem,
+    )
 
     by_path: dict[Path, Prepared] = {}
     destinations: dict[Path, set[tuple[str, str]]] = {}
@@ -155,16 +162,16 @@ def refuse_bundles(
         problem = split_problem(bundle, {p: frozenset(d) for p, d in destinations.items()}) or next(
             (e for b in sorted(backends) if (e := bundle_problem(bundle, b)) is not None), None
         )
-        failed = _failed_member(items, found, bundle.name, bundle.root)
-        if problem is None and failed is not None:
+        failed = None if problem else _failed_member(items, found, bundle.name, bundle.root)
+        if failed is not None:
             problem = BundleError(
-                f"bundle {bundle.name!r}: its post {failed} is refused, so the bundle is not "
-                "sent (a message goes out whole)",
-                path=bundle.paths[0],
-                hint=f"fix {failed} (mdwx check shows why)",
+                f"its post {failed} is refused", hint=f"fix {failed} first: its own line says why"
             )
-        for path in bundle.paths if problem is not None else ():
-            refused[path] = problem  # type: ignore[assignment]
+        if problem is None:
+            note_digest_dropped(bundle)  # the bundle goes out: said by check and publish alike
+            continue
+        # Each post's own line: the refused one keeps its error, the others say why.
+        refused.update(member_refusals(bundle, problem, failed))
     for index, item in enumerate(items):
         if item.post.path in refused and isinstance(found[index], Prepared):
             found[index] = refused[item.post.path]
@@ -215,6 +222,15 @@ def check_bundles(
         for item, verdict, was in zip(items, found, before, strict=True)
         if isinstance(verdict, MdwxError) and verdict is not was
     }
+    said = {
+        item.post.path: [d for d in verdict.diagnostics if d.code == "bundle-digest-dropped"]
+        for item, verdict in zip(items, found, strict=True)
+        if isinstance(verdict, Prepared)
+    }
     for post, report in zip(posts, reports, strict=True):
         if post.path in refused and report.error is None:
             report.fail(refused[post.path])
+        elif report.error is None:
+            report.diagnostics += [
+                d for d in said.get(post.path, ()) if d not in report.diagnostics
+            ]

@@ -81,6 +81,6 @@ def build_sync(posts: Sources, options: Options) -> BuildReport:
             prepare_with=functools.partial(prepare_routed, options=options),
         )
     )
-    return BuildReport(
-        [skipped[post.path] if post.path in skipped else next(built) for post in found]
-    )
+    reports = [skipped[post.path] if post.path in skipped else next(built) for post in found]
+    check_bundles(found, reports, options)  # 多图文: judged whole and warned of, as check does
+    return BuildReport(reports)

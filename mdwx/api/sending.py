@@ -312,7 +312,11 @@ async def send(
             result.warnings += done.results[0].warnings[said:]  # the side draft's, if any
             if confirm is not None and not confirm(plan):
                 result.status = "cancelled"
-                result.actions.append("not sent: the draft stays in the box")
+                result.actions.append(
+                    "not sent: the draft stays in the draft box"
+                    if done.backend == "draft"  # the media backend has no box
+                    else "not sent: its unsubmitted article stays as it is"
+                )
                 return result
             msg_id, msg_data_id, existing = await _take(done, plan, resolved, ignore_reprint)
             result.actions.append(

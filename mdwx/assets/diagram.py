@@ -38,6 +38,7 @@ from mdwx.assets.svg import parse_svg, svg_size
 from mdwx.config_tables import Limits
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError
+from mdwx.install_hint import install_hint
 
 MAGIC = "MDWX-DIAGRAM-1"
 # A diagram is drawn on white: dark text on a transparent picture would vanish in dark mode.
@@ -169,7 +170,7 @@ def typeset_uncached(
     except ImportError as exc:
         raise AssetError(
             f"{language} diagrams need the {renderer.package} package, not installed",
-            hint=f"pip install 'mdwx[{renderer.extra}]'",
+            hint=install_hint(renderer.extra),
         ) from exc
     width, height = svg_size(parse_svg(svg))
     png = rasterize_svg(

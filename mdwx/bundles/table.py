@@ -30,6 +30,17 @@ from mdwx.errors import ConfigError
 #: WeChat's most articles in one draft (draft/add): the table refuses a longer bundle at once.
 MAX_TABLE_ARTICLES = 8
 TABLE = "bundles"
+#: The table as the settings reference (docs/settings.md) describes it: its one key's form,
+#: its value and what it is.
+TABLE_KEY = f"{TABLE}.NAME"
+TABLE_VALUE = f"array of 1–{MAX_TABLE_ARTICLES} post paths (relative to the site folder)"
+TABLE_DOC = (
+    "one 多图文 bundle NAME (letters, digits, `_ . -`, at most 64): its posts in message order, "
+    "the 头条 first; the same as `bundle: NAME` and `bundle_index: 1, 2, …` in the posts' front "
+    "matter (docs/reach.md, 多图文). Each post exists inside the site and is listed once in the "
+    "whole table; a post whose front matter names another bundle or place is refused"
+)
+TABLE_EXAMPLE = '[bundles]\nweekly-42 = ["posts/lead.md", "posts/second.md", "posts/third.md"]'
 
 
 def parse_bundles(data: Any, where: Path, root: Path) -> dict[str, tuple[str, ...]]:
@@ -51,7 +62,14 @@ def parse_bundles(data: Any, where: Path, root: Path) -> dict[str, tuple[str, ..
             raise setting_error(
                 where, key, f"bundles.{name} must be an array of post paths", hint=_HINT
             )
-        if not 1 <= len(value) <= MAX_TABLE_ARTICLES:
+        if not value:
+            raise setting_error(
+                where,
+                key,
+                f"bundles.{name} lists no posts; a 多图文 bundle needs at least one",
+                hint=f"list its posts, as in {_HINT}, or remove the entry",
+            )
+        if len(value) > MAX_TABLE_ARTICLES:
             raise setting_error(
                 where,
                 key,

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from mdwx.errors import ConfigError
+from mdwx.install_hint import install_hint
 
 
 def add_mcp_command(main: click.Group, guard: Callable[[Any], Any]) -> None:
@@ -37,13 +38,13 @@ def add_mcp_command(main: click.Group, guard: Callable[[Any], Any]) -> None:
         Tools: check, build, publish (a draft unless submit=true), status, preview_to_phone,
         themes, doctor, account_list, reconcile (a preview), materials, comments, stats;
         delete and prune with --allow-destructive. Credentials come from this process's environment, as for
-        `mdwx publish`; the agent never sees them. Needs the extra: pip install 'mdwx[mcp]'.
+        `mdwx publish`; the agent never sees them. Needs the extra: python -m pip install '.[mcp]' from the mdwx checkout.
         """
         try:
             import mcp as _sdk  # noqa: F401
         except ImportError:
             raise ConfigError(
-                "the MCP server needs the official MCP SDK", hint="pip install 'mdwx[mcp]'"
+                "the MCP server needs the official MCP SDK", hint=install_hint("mcp")
             ) from None
         from mdwx.mcp_server import serve
 

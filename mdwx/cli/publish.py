@@ -256,10 +256,11 @@ def run_delete(
 
     def confirm(target: DeleteTarget) -> bool:
         asked.append(target)
+        if not yes:
+            _need_terminal()  # refused before anything is said about what would be deleted
         _notes(target.notes)
         if yes:
             return True
-        _need_terminal()
         label = "superseded article" if target.superseded else "article"
 
         return click.confirm(
@@ -291,7 +292,7 @@ def _delete_all(
     """``mdwx delete --all``: list every article, ask once, delete them."""
 
     def confirm(targets: list[DeleteTarget]) -> bool:
-        for target in targets:
+        for target in targets:  # what would be deleted: listed (nothing said as done), then asked
             _notes(target.notes)
         _say(f"{plural(len(targets), 'article')} to delete from WeChat:")
         for target in targets:

@@ -16,11 +16,10 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from mdwx.diagnostics import Diagnostic
 from mdwx.errors import ConfigError, MdwxError, PublishError
 from mdwx.publish.backends import Gone
 from mdwx.publish.bundleplan import REMAKE, BundlePlan, describe_bundle, plan_bundle
-from mdwx.publish.bundling import Bundle, BundleError, bundle_problem, digest_warning_needed
+from mdwx.publish.bundling import Bundle, BundleError, bundle_problem, note_digest_dropped
 from mdwx.publish.lock import post_lock, post_lock_path
 from mdwx.publish.plan import (
     KEEP,
@@ -200,18 +199,8 @@ class BundleSteps:
             apply_rules(prepared, backend.name)
             assets, parts = await self._load(prepared.post, prepared, result)  # type: ignore[attr-defined]
             members.append(Member(prepared, result, assets, parts, Plan()))
-        size = len(members)
-        for member in members:
-            if digest_warning_needed(size, member.prepared):
-                member.result.add(
-                    Diagnostic(
-                        "the digest is dropped: WeChat keeps a digest only for a draft of one article, and this "
-                        f"post is one of {size} in bundle {bundle.name!r}",
-                        path=member.rel,
-                        line=member.prepared.article.key_lines.get("digest"),
-                        code="bundle-digest-dropped",
-                    )
-                )
+        for found in note_digest_dropped(bundle):  # posts the gate did not judge this run
+            next(m for m in members if str(m.prepared.article.path) == found.path).result.add(found)
         return members
 
     async def _finish(self, bundle: Bundle, members: list[Member], plan: BundlePlan) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from mdwx.bundles.keys import UNNUMBERED
 from mdwx.bundles.table import table_line
-from mdwx.errors import MdwxError
+from mdwx.errors import Diagnostic, MdwxError
 
 if TYPE_CHECKING:
     from mdwx.prepare import Prepared
@@ -136,6 +136,56 @@ def split_problem(
     )
 
 
+def member_refusals(
+    bundle: Bundle, problem: MdwxError, culprit: str | None = None
+) -> dict[Path, MdwxError]:
+    """The error each post of a refused ``bundle`` reports, by post path.
+
+    The post ``problem`` is placed at keeps it; every other post gets its own error under its
+    own path, saying its bundle is refused and why (``problem`` and where it is). ``culprit``:
+    the site path of a post of the bundle the gate refused (``problem`` then is about it, and
+    it has its own error already).
+    """
+    found: dict[Path, MdwxError] = {}
+    named = f"its bundle {bundle.name!r} is refused because"
+    for prepared in bundle.prepared:
+        path = prepared.post.path
+        if culprit is None and problem.path == str(path):
+            found[path] = problem
+            continue
+        if culprit is not None:
+            why = f"{named} its post {culprit} is refused (a message goes out whole)"
+        else:
+            where = _site_relative(bundle, problem)
+            why = f"{named} of {where}: {_reason(bundle, problem)}"
+        found[path] = BundleError(
+            why, path=path, line=prepared.article.key_lines.get("bundle"), hint=problem.hint
+        )
+    return found
+
+
+def _reason(bundle: Bundle, problem: MdwxError) -> str:
+    """``problem``'s message said of the bundle ("it has 9 posts", not "bundle 'w' has …")."""
+    named = f"bundle {bundle.name!r}"
+    if problem.message.startswith(f"{named}: "):
+        return problem.message[len(named) + 2 :]
+    if problem.message.startswith(f"{named} "):
+        return "it" + problem.message[len(named) :]
+    return problem.message
+
+
+def _site_relative(bundle: Bundle, problem: MdwxError) -> str:
+    """Where ``problem`` is, as a path in the bundle's site (with its line)."""
+    if problem.path is None:
+        return "the bundle"
+    place = Path(problem.path)
+    try:
+        shown = place.relative_to(bundle.root).as_posix()
+    except ValueError:
+        shown = place.name
+    return f"{shown}:{problem.line}" if problem.line else shown
+
+
 def digest_warning_needed(bundle_size: int, prepared: Prepared) -> bool:
     """Whether the post's own digest is dropped: WeChat keeps digests only for one-article
     drafts, so a bundle of 2+ sends none (a digest made from the body is dropped silently)."""
@@ -144,3 +194,32 @@ def digest_warning_needed(bundle_size: int, prepared: Prepared) -> bool:
         and prepared.article.digest_given
         and prepared.article.post_type != "images"
     )
+
+
+DIGEST_DROPPED = "bundle-digest-dropped"
+
+
+def note_digest_dropped(bundle: Bundle) -> list[Diagnostic]:
+    """Add the ``bundle-digest-dropped`` warning to each post of ``bundle`` whose digest
+    WeChat drops (:func:`digest_warning_needed`); the warnings added, none twice.
+
+    Said where check, build and publish all pass (the gate's bundle stage), under the post's
+    own path as every other warning of the post.
+    """
+    size = len(bundle.prepared)
+    added = []
+    for prepared in bundle.prepared:
+        if not digest_warning_needed(size, prepared) or any(
+            d.code == DIGEST_DROPPED for d in prepared.diagnostics
+        ):
+            continue
+        found = Diagnostic(
+            "the digest is dropped: WeChat keeps a digest only for a draft of one article, "
+            f"and this post is one of {size} in bundle {bundle.name!r}",
+            path=str(prepared.article.path),
+            line=prepared.article.key_lines.get("digest"),
+            code=DIGEST_DROPPED,
+        )
+        prepared.diagnostics.append(found)
+        added.append(found)
+    return added

@@ -276,9 +276,12 @@ async def delete_side_drafts(backend: Any, state: State, appid: str, source_path
 
 
 def side_notes(state: State, appid: str, source_path: str) -> list[str]:
-    """What ``delete`` says it removes besides the post's article: its side drafts."""
+    """What ``delete`` says it will remove besides the post's article (said before it asks):
+    its side drafts, in the draft box or (the media backend has no box) unsubmitted articles."""
     return [
-        f"its side draft {m} (made for a preview or a 群发) is deleted from the box too"
+        f"its side draft {m} (made for a preview or a 群发) will be deleted from the draft box too"
+        if state.backend == "draft"
+        else f"its unsubmitted article {m} (made for a preview or a 群发) will be deleted too"
         for m in side_drafts_in_box(state, appid, source_path)
     ]
 
@@ -299,7 +302,11 @@ async def drop_side_drafts(
             warnings.append(
                 (
                     f"an old side draft of {rel} could not be deleted ({exc}); delete "
-                    f"{', '.join(stale)} in the draft box",
+                    + (
+                        f"{', '.join(stale)} in the draft box"
+                        if state.backend == "draft"
+                        else f"its unsubmitted article {', '.join(stale)}"
+                    ),
                     "side-draft-old",
                 )
             )

@@ -28,6 +28,7 @@ from typing import Any
 
 from mdwx.errors import StateError
 from mdwx.files.reader import read_config_text
+from mdwx.install_hint import upgrade_hint
 from mdwx.publish.state.export_schema import problem
 from mdwx.publish.state.store import State
 
@@ -165,7 +166,7 @@ def _records(lines: Iterable[tuple[int, str]], path: Path | None) -> Iterator[di
                     f"not an mdwx state export of version {VERSION}",
                     path=path,
                     line=number,
-                    hint="upgrade mdwx (pip install -U mdwx)",
+                    hint=upgrade_hint(),
                 )
             continue
         count += 1

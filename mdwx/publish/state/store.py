@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import StateError
+from mdwx.install_hint import upgrade_hint
 from mdwx.publish.state.bundles import BundleRecords
 from mdwx.publish.state.damage import check_files, check_regular
 from mdwx.publish.state.identity import IdentityRecords
@@ -173,7 +174,7 @@ class State(
                     f"the state database has schema version {version}, newer than this mdwx"
                     f" understands ({SCHEMA_VERSION})",
                     path=self.path,
-                    hint="upgrade mdwx (pip install -U mdwx)",
+                    hint=upgrade_hint(),
                 )
             for index in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[index].split(";"):
