@@ -87,7 +87,7 @@ def test_a_marked_picture_gets_its_size_whatever_its_alt_text(
     value = alt.replace("&", "&amp;").replace(quote, "&quot;" if quote == '"' else "&#39;")
     style = ' style="max-width:100%"' if styled else ""
     html = (
-        f"<p>a <img src=\"mdwx-asset:k1\" alt={quote}{value}{quote} {FORMULA_SIZE_ATTR}=\"k1\""
+        f'<p>a <img src="mdwx-asset:k1" alt={quote}{value}{quote} {FORMULA_SIZE_ATTR}="k1"'
         f"{style}> b</p>"
     )
     document = Document(html, [Asset("k1", AssetKind.FORMULA, "x")])
@@ -103,7 +103,7 @@ def _post_text(formula: str, alt: str, title: str) -> str:
     safe_title = title.replace('"', "'")
     return (
         f"Inline ${formula}$ here.\n\n$$ {formula} $$\n\n"
-        f"![{alt}](p.png \"{safe_title}\")\n\n"
+        f'![{alt}](p.png "{safe_title}")\n\n'
         f"```mermaid\nflowchart LR\n  A[{alt}] --> B\n```\n"
     )
 
