@@ -26,9 +26,9 @@ from mdwx.publish.identity import Found
 from mdwx.publish.marker import ADOPTED, Mark
 from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
 from mdwx.publish.state.store import ArticleRecord, State
+from mdwx.publish.upload_labels import upload_label
 from mdwx.publish.video import STATUS_PASSED, file_sha1
 from mdwx.source.posts import Post
-from mdwx.urls import redact
 
 #: Article steps, in the order they run. KEEP: a submitted article is kept though the post
 #: changed (``on_submitted_change = "warn"``): nothing is sent, a warning names the next command.
@@ -281,7 +281,7 @@ async def planned_digest(
             vid = await cached_video(state, appid, item)
             if vid is None:
                 plan.videos += 1
-                plan.uploads.append(f"video {redact(item.asset.source)[:80]}")
+                plan.uploads.append(upload_label(item.asset, "video"))
             else:
                 plan.cached += 1
                 if vid:
@@ -296,7 +296,7 @@ async def planned_digest(
         size = (
             f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
         )
-        plan.uploads.append(f"{item.kind} {redact(item.asset.source)[:80]}{size}")
+        plan.uploads.append(f"{upload_label(item.asset, item.kind)}{size}")
     if (
         not plan.uploads
         and not pending
