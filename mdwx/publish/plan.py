@@ -169,7 +169,8 @@ def describe(plan: Plan, *, planned: bool, texts: dict[str, str] | None = None) 
     """Human lines for ``plan``: "would …" for a dry run; ``texts``: the backend's words for
     the article steps (default :data:`ACTION_TEXT`)."""
     lead = "would " if planned else ""
-    lines = [f"{lead}upload {_one_line(u)}" for u in plan.uploads]
+    # Each upload is one line already, its size last (mdwx.publish.upload_labels).
+    lines = [f"{lead}upload {u}" for u in plan.uploads]
     if plan.renamed_from:
         lines.insert(
             0, f"{'would follow' if planned else 'followed'} the rename from {plan.renamed_from}"
@@ -192,12 +193,6 @@ def describe(plan: Plan, *, planned: bool, texts: dict[str, str] | None = None) 
             "the first run at or after that time submits it"
         )
     return lines
-
-
-def _one_line(text: str, limit: int = 80) -> str:
-    """``text`` (a picture's name, a formula's TeX) on one line of at most ``limit`` characters."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def is_due(publish_at: datetime | None, now: datetime) -> bool:
