@@ -24,6 +24,7 @@ from mdwx.code_styles import style_colours
 from mdwx.config import SiteConfig
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import Asset, Document
+from mdwx.html_scan import ANY_TAG
 from mdwx.markdown.bounded import NESTING_KEY
 from mdwx.markdown.env import ENV_KEY
 from mdwx.markdown.syntax import use_syntax
@@ -217,7 +218,9 @@ def inline_fallbacks(
     for key, html in fallbacks.items():
         if key in kept:
             whole = inline_theme(f'<section class="mdwx">{html}</section>', theme)
-            inlined[key] = whole[whole.index(">") + 1 : whole.rindex("</section>")]
+            opening = ANY_TAG.match(whole)  # the root's start tag (its style may hold ">")
+            start = opening.end() if opening else whole.index(">") + 1
+            inlined[key] = whole[start : whole.rindex("</section>")]
     return inlined
 
 
