@@ -18,12 +18,15 @@ from pathlib import Path
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import Asset
 from mdwx.errors import ConfigError, MdwxError
+from mdwx.html_scan import IN_TAG
 from mdwx.post_report import PostReport  # re-exported: mdwx.build.PostReport is the API's
 from mdwx.prepare import Prepared, prepare
 from mdwx.source.article import EmptyPost
 from mdwx.source.posts import Post
 
-_VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*data-mpvid="([^"]+)"[^>]*></iframe>')
+_VIDEO_IFRAME = re.compile(
+    rf'<iframe class="video_iframe[^"]*"{IN_TAG}?\sdata-mpvid="([^"]+)"{IN_TAG}></iframe>'
+)
 # Quoted values may hold a raw `>` (HTML serialisers leave it in attributes).
 _CARD = re.compile(r"""<mp-miniprogram\b((?:[^>"']|"[^"]*"|'[^']*')*)></mp-miniprogram>""")
 _ATTR = re.compile(r'(data-miniprogram-[a-z]+)="([^"]*)"')

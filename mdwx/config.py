@@ -92,7 +92,9 @@ class SiteConfig:
     )
     lang: str = setting(
         "",
-        'the articles\' language (BCP 47: "zh-CN", "en"); "" detects it per post',
+        'the articles\' language (BCP 47: "zh-CN", "en"); "" detects it per post: Chinese '
+        "when its prose has at least as many Han characters as Latin words (code, math, URLs "
+        "not counted)",
         example="zh-CN",
     )
     timezone: str = setting(

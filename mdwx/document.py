@@ -18,12 +18,12 @@ from pathlib import Path
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import MdwxError
+from mdwx.html_scan import attribute_spans, start_tag, unquoted
 from mdwx.urls import is_data_uri, is_remote
 
 PLACEHOLDER_PREFIX = "mdwx-asset:"
 # Marks a formula's <img>: its display size is known only once the TeX is typeset.
 FORMULA_SIZE_ATTR = "data-mdwx-size"
-_STYLE = re.compile(r'\sstyle="([^"]*)"')
 # The contract's video embed (docs/wechat/media-api.md: a video is exactly this iframe, never <video>).
 VIDEO_CLASS = "video_iframe rich_pages"
 #: WeChat's video player page; ``data-src`` is this plus ``&action=mpvideo&auto=0&mpvid=<vid>``.
@@ -136,17 +136,39 @@ class Document:
         return [a for a in self.assets if a.kind is kind]
 
 
-_MARKED_TAG = re.compile(rf'<img\b[^>]*\s{FORMULA_SIZE_ATTR}="([^"]+)"[^>]*>')
+_IMG_TAG = start_tag("img")
 
 
 def _apply_styles(html: str, styles: dict[str, str]) -> str:
-    def apply(match: re.Match[str]) -> str:
-        tag = match.group(0).replace(f' {FORMULA_SIZE_ATTR}="{match.group(1)}"', "")
-        extra = styles.get(match.group(1))
-        if not extra:
-            return tag
-        if _STYLE.search(tag):
-            return _STYLE.sub(lambda m: f' style="{m.group(1).rstrip(";")};{extra}"', tag, count=1)
-        return tag[:4] + f' style="{extra}"' + tag[4:]
+    """Each marked ``<img>`` with its mark removed and ``styles[key]`` merged into its style.
 
-    return _MARKED_TAG.sub(apply, html)
+    Tags are read with :mod:`mdwx.html_scan`, so a quoted ``>`` (``alt="x > 0"``) neither
+    ends the tag early nor leaves the mark unfilled or a second ``style`` attribute.
+    """
+
+    def apply(match: re.Match[str]) -> str:
+        attrs = match.group("attrs")
+        found = attribute_spans(attrs)
+        mark = found.get(FORMULA_SIZE_ATTR)
+        if mark is None:
+            return match.group(0)
+        extra = styles.get(unquoted(mark.group(2)))
+        style = found.get("style")
+        pieces = []
+        last = 0
+        for span in sorted((m for m in (mark, style) if m), key=lambda m: m.start()):
+            start, end = span.span()
+            pieces.append(attrs[last:start])
+            if span is style and extra:
+                old = unquoted(style.group(2)).rstrip(";")
+                pieces.append(f' style="{old};{extra}"' if old else f' style="{extra}"')
+            elif span is style:
+                pieces.append(attrs[start:end])
+            last = end
+        pieces.append(attrs[last:])
+        rest = "".join(pieces)
+        if extra and style is None:
+            rest = f' style="{extra}"' + rest
+        return f"{match.group(0)[:4]}{rest}>"
+
+    return _IMG_TAG.sub(apply, html)

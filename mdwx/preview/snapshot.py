@@ -23,6 +23,7 @@ from mdwx.assets.local import read_local_file, resolve_local
 from mdwx.build import previewable
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import MdwxError, one_line
+from mdwx.html_scan import IN_TAG
 from mdwx.prepare import Prepared
 from mdwx.publish.resolve import AssetLoader
 from mdwx.render.preview import article_language
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from mdwx.config import SiteConfig
 
 # A video only WeChat can play: it is not part of what the editor can take from the clipboard.
-VIDEO_IFRAME = re.compile(r'<iframe class="video_iframe[^>]*></iframe>')
+VIDEO_IFRAME = re.compile(rf'<iframe class="video_iframe[^"]*"{IN_TAG}></iframe>')
 _MIME = {
     ".svg": "image/svg+xml",
     ".webp": "image/webp",

@@ -26,9 +26,9 @@ from mdwx.publish.identity import Found
 from mdwx.publish.marker import ADOPTED, Mark
 from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
 from mdwx.publish.state.store import ArticleRecord, State
+from mdwx.publish.upload_labels import upload_label
 from mdwx.publish.video import STATUS_PASSED, file_sha1
 from mdwx.source.posts import Post
-from mdwx.urls import redact
 
 #: Article steps, in the order they run. KEEP: a submitted article is kept though the post
 #: changed (``on_submitted_change = "warn"``): nothing is sent, a warning names the next command.
@@ -169,7 +169,8 @@ def describe(plan: Plan, *, planned: bool, texts: dict[str, str] | None = None) 
     """Human lines for ``plan``: "would …" for a dry run; ``texts``: the backend's words for
     the article steps (default :data:`ACTION_TEXT`)."""
     lead = "would " if planned else ""
-    lines = [f"{lead}upload {_one_line(u)}" for u in plan.uploads]
+    # Each upload is one line already, its size last (mdwx.publish.upload_labels).
+    lines = [f"{lead}upload {u}" for u in plan.uploads]
     if plan.renamed_from:
         lines.insert(
             0, f"{'would follow' if planned else 'followed'} the rename from {plan.renamed_from}"
@@ -192,12 +193,6 @@ def describe(plan: Plan, *, planned: bool, texts: dict[str, str] | None = None) 
             "the first run at or after that time submits it"
         )
     return lines
-
-
-def _one_line(text: str, limit: int = 80) -> str:
-    """``text`` (a picture's name, a formula's TeX) on one line of at most ``limit`` characters."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def is_due(publish_at: datetime | None, now: datetime) -> bool:
@@ -281,7 +276,7 @@ async def planned_digest(
             vid = await cached_video(state, appid, item)
             if vid is None:
                 plan.videos += 1
-                plan.uploads.append(f"video {redact(item.asset.source)[:80]}")
+                plan.uploads.append(upload_label(item.asset, "video"))
             else:
                 plan.cached += 1
                 if vid:
@@ -296,7 +291,7 @@ async def planned_digest(
         size = (
             f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
         )
-        plan.uploads.append(f"{item.kind} {redact(item.asset.source)[:80]}{size}")
+        plan.uploads.append(f"{upload_label(item.asset, item.kind)}{size}")
     if (
         not plan.uploads
         and not pending

@@ -17,6 +17,7 @@ from html import escape
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import FORMULA_SIZE_ATTR, AssetKind, Document
 from mdwx.errors import MdwxError
+from mdwx.html_scan import IN_TAG
 from mdwx.render.context import RenderContext
 
 
@@ -40,8 +41,8 @@ def diagrams_as_code(document: Document, failed: Mapping[str, MdwxError], path: 
             continue
         # Its box: a <section>, or the <p> the theme inliner makes of a box holding one picture.
         picture = re.compile(
-            rf'<(section|p)\b[^>]*>\s*<img\b[^>]*\bsrc="{re.escape(asset.placeholder)}"'
-            r"[^>]*>\s*</\1>"
+            rf'<(section|p)\b{IN_TAG}>\s*<img\b{IN_TAG}?\bsrc="{re.escape(asset.placeholder)}"'
+            rf"{IN_TAG}>\s*</\1>"
         )
         code = document.fallbacks.get(asset.key, f"<pre><code>{escape(asset.source)}</code></pre>")
         html = picture.sub(code.replace("\\", "\\\\"), html)  # a template: its backslashes doubled

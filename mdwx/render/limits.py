@@ -15,8 +15,9 @@ import re
 from html import unescape
 
 from mdwx.config_tables import Limits
+from mdwx.html_scan import ANY_TAG, IN_TAG
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
+_TAG = re.compile(rf"<(/?)([a-zA-Z][\w-]*){IN_TAG}?(/?)>")
 _VOID = frozenset({"br", "hr", "img", "col", "input", "meta", "link", "wbr", "source"})
 _KINDS = {
     "section": "block",
@@ -28,13 +29,13 @@ _KINDS = {
     "iframe": "video",
     "mp-miniprogram": "mini-program card",
 }
-_ANY_TAG = re.compile(r"<[^>]*>")
+_ANY_TAG = ANY_TAG
 # Tags at which a line (so a word) ends; any other tag (span, strong, code, sup…) sits inside
 # a word, so a theme that colours a token differently does not change the text.
 _BREAKING_TAG = re.compile(
     r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|"
     r"footer|h[1-6]|header|hr|iframe|img|li|mp-miniprogram|ol|p|pre|section|"
-    r"table|tbody|td|tfoot|th|thead|tr|ul|video)\b[^>]*>",
+    r"table|tbody|td|tfoot|th|thead|tr|ul|video)\b" + IN_TAG + ">",
     re.I,
 )
 _SPACE = re.compile(r"\s+")

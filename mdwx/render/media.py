@@ -30,6 +30,7 @@ from mdwx.document import (
     Document,
 )
 from mdwx.errors import MdwxError
+from mdwx.html_scan import IN_TAG
 from mdwx.render.captions import figure_caption
 from mdwx.render.context import RenderContext, context_of, source_reference
 from mdwx.render.links import unsafe_target
@@ -127,7 +128,7 @@ def formulas_as_code(document: Document, failed: Mapping[str, MdwxError], path: 
         if asset.key not in failed:
             continue
         code = f'<code style="{FORMULA_CODE_STYLE}">{escape(asset.source)}</code>'
-        tag = re.compile(rf'<img\b[^>]*\bsrc="{re.escape(asset.placeholder)}"[^>]*>')
+        tag = re.compile(rf'<img\b{IN_TAG}?\bsrc="{re.escape(asset.placeholder)}"{IN_TAG}>')
         html = tag.sub(code.replace("\\", "\\\\"), html)  # a template: its backslashes doubled
         reason = failed[asset.key].message.removeprefix(f"formula {short_tex(asset.source)}: ")
         warnings.append(

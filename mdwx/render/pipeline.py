@@ -24,6 +24,7 @@ from mdwx.code_styles import style_colours
 from mdwx.config import SiteConfig
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import Asset, Document
+from mdwx.html_scan import ANY_TAG
 from mdwx.markdown.bounded import NESTING_KEY
 from mdwx.markdown.env import ENV_KEY
 from mdwx.markdown.syntax import use_syntax
@@ -33,6 +34,7 @@ from mdwx.render.code import code_plugin
 from mdwx.render.context import RenderContext
 from mdwx.render.header_footer import Template, fill
 from mdwx.render.inline_css import inline_theme
+from mdwx.render.language import detect_language
 from mdwx.render.links import links_plugin, references_html
 from mdwx.render.lists import lists_plugin
 from mdwx.render.media import media_plugin
@@ -44,22 +46,6 @@ from mdwx.render.toc import toc_plugin
 from mdwx.source.model import Article
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
-_LATIN = re.compile(r"[A-Za-z]")
-
-
-def detect_language(text: str) -> str:
-    """``zh`` when the text is mostly Chinese, else ``en``.
-
-    "Mostly": Han characters at least a third as many as Latin letters (a Chinese word is one
-    or two characters, an English one five letters; code and URLs in a Chinese post are
-    Latin), and kana or hangul (Japanese, Korean) rarer than a fifth of the Han characters.
-    """
-    han = len(_HAN.findall(text))
-    if not han or len(_KANA_HANGUL.findall(text)) * 5 > han:
-        return "en"
-    return "zh" if han * 3 >= len(_LATIN.findall(text)) else "en"
 
 
 class WeChatRenderer(RendererHTML):
@@ -232,7 +218,9 @@ def inline_fallbacks(
     for key, html in fallbacks.items():
         if key in kept:
             whole = inline_theme(f'<section class="mdwx">{html}</section>', theme)
-            inlined[key] = whole[whole.index(">") + 1 : whole.rindex("</section>")]
+            opening = ANY_TAG.match(whole)  # the root's start tag (its style may hold ">")
+            start = opening.end() if opening else whole.index(">") + 1
+            inlined[key] = whole[start : whole.rindex("</section>")]
     return inlined
 
 

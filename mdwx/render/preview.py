@@ -18,8 +18,8 @@ from html import escape
 
 from mdwx.config import SiteConfig
 from mdwx.render.darkmode import dark_mode
+from mdwx.render.language import detect_language
 from mdwx.render.limits import text_chars
-from mdwx.render.pipeline import detect_language
 from mdwx.render.preview_words import date_time, site_zone, words_for
 from mdwx.source.model import Article
 

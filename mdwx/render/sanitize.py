@@ -33,6 +33,7 @@ from html import escape, unescape
 
 from mdwx.css_resources import loads_resource
 from mdwx.document import VIDEO_CLASS, VIDEO_PLAYER
+from mdwx.html_scan import IN_TAG
 from mdwx.render.spans import find_close
 from mdwx.urls import url_scheme
 
@@ -123,7 +124,7 @@ class Hooks:
 
 
 MAX_DEPTH = 256  # elements open at once; css_inline's HTML5 parser crashes near 10,000
-_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
+_TAG_NAME = re.compile(rf"<(/?)([a-zA-Z][a-zA-Z0-9-]*){IN_TAG}>")
 _VOID_ELEMENTS = _words("area base br col embed hr img input link meta source track wbr")
 
 

@@ -20,10 +20,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from mdwx.html_scan import IN_TAG
+
 from .mass import inbox_html
 from .records import ArticleRecord, PublicationRecord
 
-_IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>", re.IGNORECASE | re.DOTALL)
+_IFRAME = re.compile(rf"<iframe\b({IN_TAG})>.*?</iframe>", re.IGNORECASE | re.DOTALL)
 _MPVID = re.compile(r"""data-mpvid\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
 _PAGE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
