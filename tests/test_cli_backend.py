@@ -23,7 +23,11 @@ def test_publish_status_delete_through_the_draft_api(tmp_path: Path) -> None:
         assert count(sb, "publish/uploadnews") == 0
         code, status = mdwx_json("status", str(post), "--backend", "draft", cwd=site, env=env)
         row = status["posts"][0]
-        assert code == 0 and row["status"] == "published" and row["live"] == "published (publish_status 0)"
+        assert (
+            code == 0
+            and row["status"] == "published"
+            and row["live"] == "published (publish_status 0)"
+        )
         # The media API's records know nothing of it.
         code, status = mdwx_json("status", str(post), cwd=site, env=env)
         assert status["posts"][0]["status"] == "not published"
