@@ -57,9 +57,7 @@ def test_the_warning_is_data_in_json(sb: SandboxServer, site: Path, tmp_path: Pa
     assert codes.count("lookup-skipped") == 1
 
 
-def test_doctor_and_the_error_name_one_route(
-    sb: SandboxServer, site: Path, tmp_path: Path
-) -> None:
+def test_doctor_and_the_error_name_one_route(sb: SandboxServer, site: Path, tmp_path: Path) -> None:
     sb.configure(account_kind="unverified")
     _, doc = mdwx_json("doctor", cwd=site, env=sandbox_env(sb, tmp_path))
     backend = {c["name"]: c for c in doc["checks"]}["backend"]

@@ -273,9 +273,11 @@ def _refused(item: Route, error: MdwxError) -> PostResult:
 def _to_retry(
     items: list[Route], kept: Container[int], done: Container[int] = ()
 ) -> list[tuple[str, str]]:
-    """(path, account) of each route a run stopped before sending would have sent: not one
-    unchanged since its last successful run (``kept``: nothing to send, its record stands),
-    not one already sent (``done``). A stop that sent nothing writes no other post's record."""
+    """The (path, account) of each route a stopped run would have sent.
+
+    Not one unchanged since its last successful run (``kept``: nothing to send, its record
+    stands), nor one already sent (``done``).
+    """
     return [
         (item.post.relative, item.name or "")
         for index, item in enumerate(items)

@@ -393,8 +393,10 @@ class Publisher(BundleSteps, SubmitSteps):
         return self._find(post, article)
 
     def _say_skipped(self, post: Post, result: PostResult) -> None:
-        """Once per run, each lookup the backend skipped because the account may not make it
-        (the draft backend's ``freepublish/batchget`` answering 48001)."""
+        """Say once per run each lookup the backend skipped as the account may not make it.
+
+        The draft backend skips ``freepublish/batchget`` when it answers 48001.
+        """
         skipped: dict[str, str] = getattr(self.backend, "skipped", {})
         for endpoint, words in skipped.items():
             if endpoint not in self.said_skipped:

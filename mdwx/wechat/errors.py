@@ -15,8 +15,8 @@ from mdwx.errors import MdwxError
 from mdwx.wechat.draft_codes import (
     CONSOLE,
     DRAFT_CODES,
-    DRAFT_ROUTE,
     DRAFT_GONE,
+    DRAFT_ROUTE,
     DRAFT_UNKNOWN,
     PUBLISH_STATUS_MEANINGS,
 )
