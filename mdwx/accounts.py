@@ -20,6 +20,7 @@ from mdwx.config_tables import (
 )
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.files.reader import read_config_text
+from mdwx.settings import recipients
 from mdwx.settings.declare import declared, read_table, required, setting
 from mdwx.urls import http_url_problem, redact
 
@@ -68,6 +69,7 @@ class Account:
     preview_to: str | None = setting(
         None,
         "`mdwx preview --phone`'s default recipient for this account (default: the site's)",
+        check=recipients.preview_to,
         example="openid:o6_bmjrPTlm6_2sgVt7hMZOPfL2M",
     )
 
@@ -165,6 +167,11 @@ def _account(name: str, table: Any, where: Path) -> Account:
             "api_base",
             hint="an http(s) base URL such as https://api.weixin.qq.com",
         )
+    for key, (_, spec) in declared(Account).items():  # the checks declared with each setting
+        given = strings.get(key)
+        found = spec.check(given, f"accounts.{name}.{key}") if spec.check and given else None
+        if found is not None:
+            raise fail(found.message, key, hint=found.hint)
     sections = {}
     for key, cls in ACCOUNT_TABLES.items():
         given = table.get(key, {})

@@ -29,7 +29,7 @@ from mdwx.config_tables import (  # re-exported: the settings' tables are part o
 from mdwx.config_tables import VIDEO_TAGS as VIDEO_TAGS  # the video upload's own limit
 from mdwx.errors import ConfigError
 from mdwx.files.reader import confined
-from mdwx.settings import checks
+from mdwx.settings import checks, recipients
 from mdwx.settings.checks import DEFAULT_API_BASE as DEFAULT_API_BASE
 from mdwx.settings.declare import Kind, declared, read_table, read_value, setting
 from mdwx.urls import redact
@@ -185,6 +185,7 @@ class SiteConfig:
     preview_to: str = setting(
         "",
         'who `mdwx preview --phone` sends to: a 微信号, or "openid:…" (docs/reach.md)',
+        check=recipients.preview_to,
         example="openid:o6_bmjrPTlm6_2sgVt7hMZOPfL2M",
     )
     limits: Limits = field(default_factory=Limits)

@@ -100,6 +100,8 @@ CODES: dict[str, str] = {
     "deleted: it stays in the draft box",
     "media-removed": "a raw HTML <video>, <audio>, <iframe>, <object> or <embed> WeChat does not "
     "show: removed with its content",
+    "lookup-skipped": "a call the account may not make (48001) was skipped while only drafting: "
+    "the run says what it could not look up",
 }
 #: Advice that is the same for every post it concerns: a run says it once, with the number
 #: of posts (``summary``), instead of once per post. ``--json`` still lists it per post.

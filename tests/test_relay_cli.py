@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from mdwx.errors import ConfigError
+from mdwx.sandbox import SandboxSettings
+from mdwx.sandbox.settings import random_appid
 from mdwx.wechat import WeChatClient
 from tests.cli_helpers import mdwx, write_post
 
@@ -124,10 +127,10 @@ def _started(relay: subprocess.Popen[str]) -> tuple[str, dict[str, str]]:
     """The relay's address (its --json document) and the exports it printed for clients."""
     assert relay.stdout is not None and relay.stderr is not None
     exports: dict[str, str] = {}
-    while len(exports) < 2:
+    while len(exports) < 3:
         line = relay.stderr.readline()
         assert line, "the relay stopped before printing its key"
-        if line.strip().startswith("export ") and "<" not in line:
+        if line.strip().startswith("export "):
             name, _, value = line.strip().removeprefix("export ").partition("=")
             exports[name] = value
     text = ""
@@ -154,11 +157,12 @@ def test_a_client_publishes_through_mdwx_relay_sandbox(tmp_path: Path) -> None:
     guard.start()
     try:
         url, exports = _started(relay)
-        assert set(exports) == {"MDWX_RELAY_KEY", "WECHAT_APPID"}
+        assert set(exports) == {"MDWX_RELAY_KEY", "WECHAT_APPID", "MDWX_API_BASE"}
+        assert exports["MDWX_API_BASE"] == url  # the real address, not a placeholder
+        # Its own account: never the fixed AppID `mdwx sandbox` keeps across runs.
+        assert exports["WECHAT_APPID"] != SandboxSettings().appid
         env = {k: v for k, v in os.environ.items() if not k.startswith(("WECHAT_", "MDWX_"))}
-        env.update(
-            MDWX_API_BASE=url, XDG_CACHE_HOME=str(tmp_path / "cache"), HOME=str(tmp_path), **exports
-        )
+        env.update(XDG_CACHE_HOME=str(tmp_path / "cache"), HOME=str(tmp_path), **exports)
         result = mdwx("publish", "post.md", "--json", "--wait", cwd=site, env=env)
     finally:
         relay.send_signal(signal.SIGINT)
@@ -200,3 +204,9 @@ def test_a_key_for_an_account_the_relay_does_not_configure_is_refused(
     [line, *_] = result.stderr.strip().splitlines()
     assert str(config) in line and all(text in line for text in expected), result.stderr
     assert not (tmp_path / "relay-keys.json").exists()
+
+
+def test_each_in_process_sandbox_is_its_own_account() -> None:
+    made = {random_appid() for _ in range(50)}
+    assert len(made) == 50 and SandboxSettings().appid not in made
+    assert all(re.fullmatch(r"wx[0-9a-f]{16}", appid) for appid in made)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mdwx.account.policy import PASTE_ROUTE, POLICY_48001
+from mdwx.account.policy import DRAFT_ROUTE, PASTE_ROUTE, POLICY_48001
 from mdwx.account.session import AccountSession, open_account, site_config
 from mdwx.account.types import DoctorCheck, DoctorReport
 from mdwx.publish.run_options import RunOptions
@@ -268,7 +268,7 @@ def _backend_check(backend: str, capabilities: dict[str, str]) -> DoctorCheck:
             "warn",
             "backend 'draft': drafts can be uploaded, but not published "
             "(freepublish answers 48001)",
-            "publish with --draft and press 发表 in the console, or " + PASTE_ROUTE,
+            DRAFT_ROUTE,
         )
     return DoctorCheck(
         "backend", "ok", "backend 'draft': the draft box and publishing are both allowed"

@@ -12,15 +12,14 @@ import contextlib
 from collections.abc import Iterator
 
 from mdwx.errors import MdwxError
+from mdwx.wechat.draft_codes import DRAFT_ROUTE, PASTE_ROUTE
 from mdwx.wechat.errors import PermissionDenied
+
+__all__ = ["CLOSED_HINT", "DRAFT_ROUTE", "PASTE_ROUTE", "POLICY_48001", "explained", "explaining"]
 
 POLICY_48001 = (
     "since July 2025 personal and unverified accounts have lost this call (WeChat's 发布能力 policy; "
     "mass send, preview, comments and analytics always needed verification)"
-)
-PASTE_ROUTE = (
-    "verify the account (mp.weixin.qq.com → 设置与开发 → 账号设置), or publish by hand: "
-    "`mdwx preview POST` and paste the article with its copy button into the editor"
 )
 CLOSED_HINT = (
     "open them with `mdwx comments POST --open` (or comments: open in the front matter); "
@@ -41,7 +40,8 @@ def explained(exc: MdwxError) -> MdwxError:
             meaning="comments are not open for this article",
         )
     if exc.errcode == 48001:
-        return PermissionDenied(48001, exc.errmsg, exc.endpoint, PASTE_ROUTE, meaning=POLICY_48001)
+        route = DRAFT_ROUTE if exc.endpoint.startswith("freepublish/") else PASTE_ROUTE
+        return PermissionDenied(48001, exc.errmsg, exc.endpoint, route, meaning=POLICY_48001)
     return exc
 
 

@@ -127,13 +127,11 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
         runs.append((group, [item for post in group for item in inputs.routes(post, options)]))
     try:
         accounts = resolve_credentials([item for _, items in runs for item in items], options)
-    except ConfigError as exc:  # nothing was sent: every post is remembered to be retried
+    except ConfigError as exc:  # nothing was sent: each post it was to send is retried
         if not options.dry_run:
             for group, items in runs:
                 with open_state(group, report.notes) as state:
-                    remember_run_failure(
-                        state, [(i.post.relative, i.name or "") for i in items], exc
-                    )
+                    remember_run_failure(state, _to_retry(items, inputs.find(items)), exc)
         raise
     gated = []
     for _, items in runs:
@@ -151,12 +149,10 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
             await check_plan(
                 [(items, ready) for items, _, ready in gated], states, accounts, options
             )
-        except QuotaExceeded as exc:  # nothing was sent: every post is remembered to be retried
+        except QuotaExceeded as exc:  # nothing was sent: each post it was to send is retried
             if not options.dry_run:
-                for state, (_, items) in zip(states, runs, strict=True):
-                    remember_run_failure(
-                        state, [(i.post.relative, i.name or "") for i in items], exc
-                    )
+                for state, (items, kept, _) in zip(states, gated, strict=True):
+                    remember_run_failure(state, _to_retry(items, kept), exc)
             raise
         for (items, kept, ready), state in zip(gated, states, strict=True):
             report.posts += await _send_site(
@@ -181,6 +177,7 @@ async def _send_site(
     """
     results = [_unsent(item) for item in items]
     appids: dict[str, str] = {}
+    done: set[int] = set()  # routes whose account was sent to (their results are real)
     try:
         for account, indexes in by_account(items):
             prepared = {
@@ -205,9 +202,10 @@ async def _send_site(
             for index, result in zip(sending, sent, strict=True):
                 result.account = account.name if account else None
                 results[index] = result
-    except ConfigError as exc:  # no post of the site could be sent: each is retried
+            done.update(indexes)
+    except ConfigError as exc:  # the posts not yet sent are retried; the others keep theirs
         if not options.dry_run:
-            remember_run_failure(state, [(i.post.relative, i.name or "") for i in items], exc)
+            remember_run_failure(state, _to_retry(items, kept, done), exc)
         raise
     if not options.dry_run:
         remember_outcomes(state, [i.post.relative for i in items], results)
@@ -270,6 +268,21 @@ def _refused(item: Route, error: MdwxError) -> PostResult:
         error=error,
         title=front_matter_title(item.post),
     )
+
+
+def _to_retry(
+    items: list[Route], kept: Container[int], done: Container[int] = ()
+) -> list[tuple[str, str]]:
+    """The (path, account) of each route a stopped run would have sent.
+
+    Not one unchanged since its last successful run (``kept``: nothing to send, its record
+    stands), nor one already sent (``done``).
+    """
+    return [
+        (item.post.relative, item.name or "")
+        for index, item in enumerate(items)
+        if index not in kept and index not in done and item.skipped is None
+    ]
 
 
 def _unsent(item: Route) -> PostResult:

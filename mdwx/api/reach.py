@@ -302,8 +302,9 @@ def preview_recipient(
     configured = (chosen.preview_to if chosen is not None else None) or config.preview_to
     if not configured:
         raise ConfigError(
-            "whom to send the preview to? no --phone, and no preview_to in mdwx.toml",
-            hint='mdwx preview POST --phone YOUR_WECHAT_ID, or preview_to = "…" in mdwx.toml',
+            "no recipient: give a 微信号 or OpenID, or set preview_to",
+            hint='preview_to = "your-wechat-id" or "openid:o…" in mdwx.toml (or the account\'s '
+            "[accounts.NAME] table)",
         )
     return parse_recipient(configured, where="preview_to")
 

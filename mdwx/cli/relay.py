@@ -222,8 +222,14 @@ def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
 
 
 def _serve(
-    settings: Any, host: str, port: int, as_json: bool, environ: dict[str, str] | None = None
+    settings: Any,
+    host: str,
+    port: int,
+    as_json: bool,
+    environ: dict[str, str] | None = None,
+    before: Callable[[str], None] | None = None,
 ) -> None:
+    """Run the relay; ``before`` gets its bound URL first (the sandbox prints its exports)."""
     from mdwx.relay.server import build_core, json_log, run_relay
     from mdwx.relay.settings import is_loopback
 
@@ -238,6 +244,8 @@ def _serve(
         core, http = build_core(settings, environ=environ, log=json_log(stream))
 
         def listening(url: str) -> None:
+            if before is not None:
+                before(url)
             if as_json:
                 _echo_json(
                     {
@@ -271,10 +279,14 @@ def _serve_sandbox(host: str, port: int, as_json: bool) -> None:
     from mdwx.relay.keys import KeyStore
     from mdwx.relay.settings import RelaySettings
     from mdwx.sandbox import SandboxServer, SandboxSettings
+    from mdwx.sandbox.settings import random_appid
 
+    # Each in-process sandbox is its own account (README): a random AppID, never the fixed
+    # one `mdwx sandbox` persists, so neither takes the other's articles for its own.
+    fresh = SandboxSettings(appid=random_appid(), review_seconds=0.5, video_review_seconds=0.5)
     with (
         tempfile.TemporaryDirectory(prefix="mdwx-relay-") as folder,
-        SandboxServer(SandboxSettings(review_seconds=0.5, video_review_seconds=0.5)) as sb,
+        SandboxServer(fresh) as sb,
     ):
         variable = "MDWX_RELAY_SANDBOX_SECRET"
         settings = RelaySettings(
@@ -283,10 +295,16 @@ def _serve_sandbox(host: str, port: int, as_json: bool) -> None:
             keys_file=Path(folder) / "relay-keys.json",
         )
         made = KeyStore(settings.keys_file).add("sandbox", "sandbox", "all")
-        click.secho(
-            "sandbox relay: a throwaway account and key (not secrets). Point mdwx at it with:",
-            err=True,
-        )
-        click.secho(f"  export MDWX_RELAY_KEY={made}\n  export WECHAT_APPID={sb.appid}", err=True)
-        click.secho("  export MDWX_API_BASE=<the address below>", err=True)
-        _serve(settings, host, port, as_json, environ={variable: sb.secret})
+
+        def exports(url: str) -> None:
+            click.secho(
+                "sandbox relay: a throwaway account and key (not secrets). Point mdwx at it with:",
+                err=True,
+            )
+            click.secho(
+                f"  export MDWX_RELAY_KEY={made}\n  export WECHAT_APPID={sb.appid}\n"
+                f"  export MDWX_API_BASE={url}",
+                err=True,
+            )
+
+        _serve(settings, host, port, as_json, environ={variable: sb.secret}, before=exports)

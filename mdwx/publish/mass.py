@@ -10,20 +10,18 @@ instead of sending twice; an edited post is a new version and may be sent again.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mdwx.errors import ConfigError
+from mdwx.settings.recipients import OPENID as _OPENID
+from mdwx.settings.recipients import OPENID_PREFIX, OPENID_SHAPE, recipient_problem
 
 #: WeChat allows about this many previews a day per account (then 45009).
 PREVIEW_DAILY_LIMIT = 100
 #: Warn when this few previews of the day are left.
 PREVIEW_WARN_MARGIN = 10
 CLIENTMSGID_PREFIX = "mdwx-"
-_OPENID = re.compile(r"[A-Za-z0-9_-]{6,64}")
-#: What an OpenID looks like, in words (the shape :data:`_OPENID` accepts).
-OPENID_SHAPE = "an OpenID is 6 to 64 letters, digits, - or _ (usually 28, starting with o)"
 OPENIDS_MAX_FILE_BYTES = 1024 * 1024  # 10,000 OpenIDs of 28 characters fit easily
 
 
@@ -39,24 +37,17 @@ class Recipient:
 
 
 def parse_recipient(value: str, *, where: str = "preview_to") -> Recipient:
-    """``preview_to`` as written in mdwx.toml: a 微信号, or ``openid:ID``.
+    """``preview_to`` as written in mdwx.toml: a 微信号, or ``openid:ID``
+    (:func:`mdwx.settings.recipients.recipient_problem` says which values are refused).
 
     Raises :class:`ConfigError` for an empty value or a malformed OpenID.
     """
+    problem = recipient_problem(value, where)
+    if problem is not None:
+        raise ConfigError(problem.message, hint=problem.hint)
     text = value.strip()
-    if text.lower().startswith("openid:"):
-        openid = text[len("openid:") :].strip()
-        if not _OPENID.fullmatch(openid):
-            raise ConfigError(
-                f"{where} {value[:80]!r}: not an OpenID",
-                hint='preview_to = "openid:o…" (28 letters, digits, - or _)',
-            )
-        return Recipient(openid=openid)
-    if not text or any(c.isspace() for c in text) or len(text) > 64:
-        raise ConfigError(
-            f"{where} {value[:80]!r} is not a 微信号",
-            hint='preview_to = "your-wechat-id" or "openid:o…"',
-        )
+    if text.lower().startswith(OPENID_PREFIX):
+        return Recipient(openid=text[len(OPENID_PREFIX) :].strip())
     return Recipient(wxname=text)
 
 

@@ -98,6 +98,8 @@ class Publisher(BundleSteps, SubmitSteps):
         self.inputs: UnchangedPosts | None = None
         self._uploader: Uploader | None = None
         self.left_bundle: set[str] = set()
+        #: Endpoints whose skipped lookup (:meth:`_say_skipped`) the run has reported.
+        self.said_skipped: set[str] = set()
         self.bundled: set[str] = set()
 
     def _bind(self, post: Post) -> Backend:
@@ -374,6 +376,7 @@ class Publisher(BundleSteps, SubmitSteps):
         """
         assert self.backend is not None
         found = await self.backend.find_marked(mark)
+        self._say_skipped(post, result)
         if found is None:
             return None
         record_adopted(self.state, self.appid, post.relative, found)
@@ -388,6 +391,17 @@ class Publisher(BundleSteps, SubmitSteps):
             )
         )
         return self._find(post, article)
+
+    def _say_skipped(self, post: Post, result: PostResult) -> None:
+        """Say once per run each lookup the backend skipped as the account may not make it.
+
+        The draft backend skips ``freepublish/batchget`` when it answers 48001.
+        """
+        skipped: dict[str, str] = getattr(self.backend, "skipped", {})
+        for endpoint, words in skipped.items():
+            if endpoint not in self.said_skipped:
+                self.said_skipped.add(endpoint)
+                result.add(Diagnostic(words, path=str(post.path), code="lookup-skipped"))
 
     def _now(self) -> dt.datetime:
         """The run's clock (``RunOptions.now``, else the system's), as an aware datetime."""

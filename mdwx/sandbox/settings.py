@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 import math
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,11 @@ PUBLISH_OUTCOMES = (0, 2, 3, 4)
 SUBMIT_REFUSALS = (0, 53503, 53504, 53505)
 #: 订阅号 (one mass send a day) and 服务号 (four a month per follower).
 ACCOUNT_TYPES = ("subscription", "service")
+
+
+def random_appid() -> str:
+    """A fresh AppID (``wx`` and 16 hex digits) for a throwaway in-process sandbox account."""
+    return "wx" + secrets.token_hex(8)
 
 
 @dataclass(frozen=True)

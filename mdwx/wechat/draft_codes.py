@@ -9,6 +9,17 @@ means something else here than on the media API (40007 names a draft that left t
 from __future__ import annotations
 
 CONSOLE = "see the notice in mp.weixin.qq.com → 发表记录"
+#: The one route left to an account that may not use the draft box (48001 on draft/*):
+#: every error and ``mdwx doctor`` name it in these words.
+PASTE_ROUTE = (
+    "verify the account (mp.weixin.qq.com → 设置与开发 → 账号设置), or publish by hand: "
+    "`mdwx preview POST` and paste the article with its copy button into the editor"
+)
+#: The route left when the draft box works but free publishing answers 48001.
+DRAFT_ROUTE = (
+    "publish with --draft and press 发表 in the console (mp.weixin.qq.com → 草稿箱), or "
+    + PASTE_ROUTE
+)
 
 #: ``freepublish/get`` publish_status → (what it means, what to do), in words.
 PUBLISH_STATUS_MEANINGS: dict[int, tuple[str, str]] = {
@@ -64,9 +75,9 @@ DRAFT_CODES: dict[int, tuple[str, str]] = {
         'in-page anchors are refused (link_policy = "footnotes" keeps the link text)',
     ),
     48001: (
-        "the draft and publishing API is not authorised for this account",
-        "it needs a verified (认证) subscription or service account; an unverified or personal "
-        "account publishes by pasting `mdwx build` output into the web editor",
+        "the draft and publishing API is not authorised for this account (since July 2025 "
+        "personal and unverified accounts may not publish through it)",
+        PASTE_ROUTE,
     ),
     53503: (
         "the draft failed WeChat's pre-publish check",

@@ -16,6 +16,7 @@ from mdwx.wechat.draft_codes import (
     CONSOLE,
     DRAFT_CODES,
     DRAFT_GONE,
+    DRAFT_ROUTE,
     DRAFT_UNKNOWN,
     PUBLISH_STATUS_MEANINGS,
 )
@@ -360,6 +361,8 @@ def _draft_error(errcode: int, errmsg: str, endpoint: str) -> WeChatError | None
     if errcode not in DRAFT_CODES:
         return None
     meaning, hint = DRAFT_CODES[errcode]
+    if errcode == 48001 and endpoint.startswith("freepublish/"):
+        hint = DRAFT_ROUTE  # the draft box may still work: the console publishes from it
     if errcode in PUBLISH_REFUSED_CODES:
         return PublishRefused(errcode, errmsg, endpoint, hint, meaning=meaning)
     return _class_for(errcode, errmsg)(errcode, errmsg, endpoint, hint, meaning=meaning)

@@ -25,7 +25,8 @@ from mdwx.publish.marker import Marked, marked, read_mark
 from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD
 from mdwx.publish.review import Progress
 from mdwx.publish.state.schema import ArticleStatus
-from mdwx.wechat.errors import PublishFailed, WeChatError, publish_status_words
+from mdwx.wechat.draft_codes import DRAFT_ROUTE
+from mdwx.wechat.errors import PermissionDenied, PublishFailed, WeChatError, publish_status_words
 
 if TYPE_CHECKING:
     from mdwx.prepare import Prepared
@@ -34,6 +35,11 @@ if TYPE_CHECKING:
     from mdwx.publish.state.store import ArticleRecord
     from mdwx.publish.wechat_api import DraftAPI
 
+NOT_AUTHORISED = 48001  # the account may not call it (unverified or personal since July 2025)
+FREEPUBLISH_SKIPPED = (
+    "the account may not list published articles (freepublish/batchget answered 48001), so "
+    "only the draft box was searched for this post's article; drafts still work: " + DRAFT_ROUTE
+)
 GONE = 40007  # draft/get, draft/update: the media_id names no draft in the box
 SETTLE_PAGES = 5  # freepublish/batchget pages (20 each) searched for a lost submit's article
 LOOKUP_PAGES = 5  # draft/batchget and freepublish/batchget pages (20 each) searched for a mark
@@ -64,6 +70,8 @@ class DraftBackend(DraftRules):
         self.client = client
         #: publish_id → freepublish/submit's msg_data_id, recorded with the submission.
         self.msg_data_ids: dict[str, str] = {}
+        #: endpoint → why a call refused with 48001 was skipped (said once per run).
+        self.skipped: dict[str, str] = {}
 
     # -- offline: the article's JSON -------------------------------------------------------
 
@@ -199,8 +207,23 @@ class DraftBackend(DraftRules):
                     return Marked(draft.media_id, "draft", found.version, draft.news_item[0].title)
             if (page + 1) * 20 >= drafts.total_count:
                 break
+        return await self._published_marked(mark)
+
+    async def _published_marked(self, mark: Mark) -> Marked | None:
+        """The published article carrying ``mark``'s key, from ``freepublish/batchget``.
+
+        An account without free publishing (48001: unverified or personal since July 2025)
+        has nothing published through the API: the list is skipped, and :attr:`skipped`
+        says so once, instead of failing a run that only drafts (docs/wechat/draft-api.md).
+        """
         for page in range(LOOKUP_PAGES):
-            published = await self.client.freepublish_batchget(page * 20, 20)
+            try:
+                published = await self.client.freepublish_batchget(page * 20, 20)
+            except PermissionDenied as exc:
+                if exc.errcode != NOT_AUTHORISED:
+                    raise
+                self.skipped.setdefault("freepublish/batchget", FREEPUBLISH_SKIPPED)
+                return None
             for article in published.items:
                 first = article.news_item[0] if article.news_item else None
                 found = (

@@ -28,7 +28,9 @@ def remember_outcomes(state: State, paths: Sequence[str], results: Sequence[Post
 def remember_run_failure(
     state: State, targets: Sequence[tuple[str, str]], error: MdwxError
 ) -> None:
-    """The run stopped before sending (missing credentials, a wrong account): every
-    (path, account) it was to publish is remembered with that reason."""
+    """The run stopped before sending (missing credentials, a wrong account): each
+    (path, account) it was to publish that has no article yet is remembered with that
+    reason, for a hook to retry; a post already in the account keeps its record (nothing
+    was sent, so nothing about it changed)."""
     for path, account in targets:
-        state.remember_failure(path, account, str(error))
+        state.remember_unsent(path, account, str(error))

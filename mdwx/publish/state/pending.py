@@ -63,6 +63,19 @@ class PendingRecords:
                 (source_path, account, safe_reason(reason), now, now),
             )
 
+    def remember_unsent(self, source_path: str, account: str, reason: str) -> bool:
+        """:meth:`remember_failure` for a run stopped before sending anything (a configuration
+        error): only a post with no article recorded in this state is marked, so one already
+        in the account keeps its record as it is. Whether it was marked."""
+        with self._guard() as conn:
+            known = conn.execute(
+                "SELECT 1 FROM articles WHERE source_path = ? LIMIT 1", (source_path,)
+            ).fetchone()
+        if known is not None:
+            return False
+        self.remember_failure(source_path, account, reason)
+        return True
+
     def clear_pending(self, source_path: str, account: str | None = None) -> None:
         """Forget the post's failure (to ``account``; None: to every account)."""
         with self._guard() as conn:
