@@ -19,7 +19,7 @@ from mdwx.errors import ConfigError
 from mdwx.publish.connection import connect
 from mdwx.publish.routing import account_config, account_options
 from mdwx.publish.run_options import RunOptions
-from mdwx.publish.state.store import State
+from mdwx.publish.state.synced import open_site_state
 from mdwx.source.site import load_config
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ async def open_account(
             "WeChat credentials are missing",
             hint="set WECHAT_APPID and WECHAT_APPSECRET (or WECHAT_ACCESS_TOKEN), or pass --sandbox",
         )
-    with State.open(config.state_path) as state:
+    with open_site_state(config, []) as state:
         async with connect(
             config, options, need_client=need_client, account=options.account, **client_options
         ) as conn:

@@ -144,7 +144,10 @@ async def publish(posts: Sources, options: Options | None = None) -> PublishRepo
     with contextlib.ExitStack() as stack:
         # Every site's state is opened (a locked or damaged one stops the run) and the whole
         # plan is checked against each account's quota before the first request.
-        states = [stack.enter_context(open_state(group, report.notes)) for group, _ in runs]
+        states = [
+            stack.enter_context(open_state(group, report.notes, write=not options.dry_run))
+            for group, _ in runs
+        ]
         try:
             await check_plan(
                 [(items, ready) for items, _, ready in gated], states, accounts, options

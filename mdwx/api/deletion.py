@@ -23,7 +23,6 @@ from mdwx.publish.connection import connect, open_state, state_appid
 from mdwx.publish.identity import article_fingerprint, find_article
 from mdwx.publish.routing import account_options, named_account, on_account, routes
 from mdwx.publish.sources import site_posts
-from mdwx.publish.state.store import State
 from mdwx.source import reading
 
 if TYPE_CHECKING:
@@ -265,7 +264,7 @@ async def _send(planned: _Planned, options: Options, index: int) -> None:
         )
         # mdwx publishes one article per item (the contract's FAQ: index 1), so deleting
         # index 0 or 1 removes the post's article.
-        with State.open(post.config.state_path) as all_state:
+        with open_state([post], []) as all_state:
             state = all_state.for_backend(planned.backend)
             if target.superseded:
                 state.mark_superseded_deleted(conn.appid, target.media_id)

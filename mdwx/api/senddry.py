@@ -49,7 +49,7 @@ async def _recorded(paths: list[Path], options: Options, target: Target) -> tupl
     name = one_account(items, "send")
     taken = [item for item in items if item.skipped is None]
     post = taken[0].post
-    with open_state([post], []) as state:
+    with open_state([post], [], write=False) as state:
         acc = account_options(options, taken[0].account, need_client=False)
         async with connect(post.config, acc, need_client=False, account=name) as conn:
             appid = conn.appid

@@ -70,7 +70,7 @@ async def status(posts: Sources, options: Options | None = None) -> StatusReport
             for item in inputs.routes(post, options, strict=False, read=facts.article)
         ]
         rows: list[StatusRow | None] = [None] * len(items)
-        with open_state(group, report.notes) as state:
+        with open_state(group, report.notes, write=False) as state:
             for account, indexes in by_account(items):
                 config = items[indexes[0]].post.config
                 call = account_options(options, account, need_client=False)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from mdwx.errors import ConfigError, MdwxError, PublishError
 from mdwx.publish.backends import Gone
+from mdwx.publish.bundlelost import adopt_lost_bundle
 from mdwx.publish.bundleplan import REMAKE, BundlePlan, describe_bundle, plan_bundle
 from mdwx.publish.bundling import Bundle, BundleError, bundle_problem, note_digest_dropped
 from mdwx.publish.lock import post_lock, post_lock_path
@@ -233,6 +234,8 @@ class BundleSteps:
 
     async def _plan_bundle(self, bundle: Bundle, members: list[Member]) -> BundlePlan:
         """The one decision the dry run and the run act on (payload hashes before uploading)."""
+        if not self.options.dry_run:
+            await self._adopt_lost(bundle, members)
         size = len(members)
         seen: set[tuple[str, str]] = set()  # a picture two posts share is uploaded once
         for member in members:
@@ -277,6 +280,30 @@ class BundleSteps:
             ):
                 plan.absorbed.append(record.media_id)
         return plan
+
+    async def _adopt_lost(self, bundle: Bundle, members: list[Member]) -> None:
+        """A draft/add of this bundle whose answer was lost is found by its marks and
+        recorded before the plan is made, so no second draft is made (mdwx.publish.bundlelost)."""
+        head = members[0].result
+        media_id = await adopt_lost_bundle(
+            self.state,
+            self.appid,
+            self.backend.client,
+            [(m.rel, self._mark(m.prepared.post, m.prepared.article)) for m in members],  # type: ignore[attr-defined]
+            name=bundle.name,
+            delete_old=lambda old: self._delete_old(old, head),
+        )
+        if media_id is not None:
+            head.steps.append(f"adopt {media_id}")
+            head.add(
+                Diagnostic(
+                    f"bundle {bundle.name!r}'s draft {media_id} was made by a run that stopped "
+                    "before WeChat's answer was recorded: it was found in the draft box by its "
+                    "marks and taken over instead of making a second",
+                    path=head.path,
+                    code="adopted-article",
+                )
+            )
 
     def _report(
         self, bundle: Bundle, members: list[Member], plan: BundlePlan, *, planned: bool
@@ -397,22 +424,25 @@ class BundleSteps:
             )
             self.state.place_in_bundle(self.appid, member.rel, bundle.name, index)
         media_id = await self.backend.create_bundle(payloads, [m.mark for m in members])
-        for member, payload in zip(members, payloads, strict=True):
-            self.state.record_uploaded(
-                self.appid, member.rel, media_id, payload_hash(payload), payload["title"]
-            )
-            self._remember_identity(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
-            member.result.media_id, member.result.status = media_id, "draft"
+        # The drafts replaced are deleted and the posts that left dropped while every post is
+        # still recorded "uploading" with its old draft: a run stopped anywhere before the
+        # last record below is settled by the next run (mdwx.publish.bundlelost).
+        if plan.action == REMAKE and plan.old_media_id and plan.old_media_id != media_id:
+            await self._delete_old(plan.old_media_id, members[0].result)
+        for old in plan.absorbed:
+            await self._delete_old(old, members[0].result)
         for rel in plan.leaving:
             record = self.state.article(self.appid, rel)
             if record is not None and record.status in ("uploading", "updating", "draft"):
                 self.state.forget_article(self.appid, rel)
             elif record is not None:
                 self.state.place_in_bundle(self.appid, rel, "", 0)
-        if plan.action == REMAKE and plan.old_media_id and plan.old_media_id != media_id:
-            await self._delete_old(plan.old_media_id, members[0].result)
-        for old in plan.absorbed:
-            await self._delete_old(old, members[0].result)
+        for member, payload in zip(members, payloads, strict=True):
+            self.state.record_uploaded(
+                self.appid, member.rel, media_id, payload_hash(payload), payload["title"]
+            )
+            self._remember_identity(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
+            member.result.media_id, member.result.status = media_id, "draft"
 
     async def _delete_old(self, media_id: str, result: PostResult) -> None:
         try:

@@ -21,6 +21,7 @@ from mdwx.files.reader import read_config_text
 from mdwx.publish.identity import adopt_hidden_states
 from mdwx.publish.run_options import Credentials, RunOptions
 from mdwx.publish.state.store import State
+from mdwx.publish.state.synced import open_site_state
 from mdwx.source.posts import Post as SitePost
 from mdwx.wechat import MemoryTokenCache, WeChatClient
 
@@ -179,12 +180,16 @@ def by_site(posts: Sequence[SitePost]) -> list[list[SitePost]]:
     return list(groups.values())
 
 
-def open_state(posts: Sequence[SitePost], notes: list[str]) -> State:
+def open_state(posts: Sequence[SitePost], notes: list[str], *, write: bool = True) -> State:
     """The site's state, with the records of any earlier state file its root hides taken over.
 
-    Raises :class:`~mdwx.errors.StateError` for a locked, corrupt or newer database.
+    The site's ``state_file`` export is merged in first and, unless ``write=False`` (dry
+    runs, status), written again as the state closes (mdwx.publish.state.synced): the one
+    way a run that may send opens its state.
+    Raises :class:`~mdwx.errors.StateError` for a locked, corrupt or newer database, or an
+    export that does not parse.
     """
-    state = State.open(posts[0].config.state_path)
+    state = open_site_state(posts[0].config, notes, write=write)
     try:
         notes += adopt_hidden_states(state, posts)
     except BaseException:

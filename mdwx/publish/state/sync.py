@@ -12,7 +12,9 @@ import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from mdwx.publish.state.export import sync_after, sync_before
+from mdwx.errors import StateError
+from mdwx.files.reader import read_config_text
+from mdwx.publish.state.export import MAX_BYTES, sync_after, sync_before
 from mdwx.source.gate import collect_posts
 
 
@@ -42,15 +44,28 @@ def exported_state(
     Raises :class:`mdwx.errors.StateError` for an export that does not parse (file and line).
     """
     sites = _sites(paths, state_path)
+    before: dict[Path, str | None] = {}
     for db, export in sites.values():
         report = sync_before(db, export)
         if report is not None:
             for conflict in report.conflicts:
                 say(f"note: {export}: {conflict}")
+        before[export] = _contents(export)
     try:
         yield
     finally:
         if write:
             for db, export in sites.values():
-                if sync_after(db, export):
+                # The run's state (mdwx.publish.state.synced) may have written it already.
+                if sync_after(db, export) or _contents(export) != before[export]:
                     say(f"state exported to {export} (commit it, or cache it, for the next run)")
+
+
+def _contents(export: Path) -> str | None:
+    """The export's text (through the capped reader), None when missing or unreadable."""
+    if not export.is_file():
+        return None
+    try:
+        return read_config_text(export, error=StateError, limit=MAX_BYTES)
+    except StateError:
+        return None
