@@ -80,7 +80,13 @@ def _target(to: str | None, tag: str | None, openids: Path | None, post: Path) -
     if openids is not None:
         # The reader's rules, confined to the post's site like every file mdwx reads: a link
         # to /proc/self/environ or the token cache, a FIFO or a device is refused unread.
-        data = read_file(openids, limit=OPENIDS_MAX_FILE_BYTES, root=find_site_root(post))
+        # One name too: the openids are sent to WeChat, and a hard link may name a file outside.
+        data = read_file(
+            openids,
+            limit=OPENIDS_MAX_FILE_BYTES,
+            root=find_site_root(post),
+            single_link=True,
+        )
         text = data.decode("utf-8", errors="replace")  # a bad byte fails as a bad line
         return Target(openids=parse_openids(text, path=str(openids)))
     if tag is not None:
