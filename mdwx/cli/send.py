@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from mdwx.cli.common import EXIT_OK, CommandDecorator, exit_code_for, options_from_env, run_async
-from mdwx.cli.printable import json_text
+from mdwx.cli.printable import json_text, one_line
 from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ def _asker(yes: bool, as_json: bool) -> Callable[[Any], bool] | None:
 
     def ask(plan: Any) -> bool:
         count = f" ({plan.followers} followers)" if plan.followers is not None else ""
-        _say(f"About to 群发 {plan.path} ({plan.title}) to {plan.to}{count}.")
+        _say(f"About to 群发 {plan.path} ({one_line(plan.title)}) to {plan.to}{count}.")
         _say(
             f"  mdwx recorded {plan.sent_today} send(s) today for this account; a 订阅号 may send once "
             "a day, a 服务号 four times a month per follower (past that WeChat answers 45028)."
