@@ -264,7 +264,7 @@ def run_delete(
 
         return click.confirm(
             printable(
-                f"Delete the {label} '{one_line(target.title)}' ({target.status}, "
+                f"Delete the {label} '{one_line(str(target.title))}' ({target.status}, "
                 f"{target.media_id}) from WeChat?"
             ),
             err=True,
@@ -297,7 +297,7 @@ def _delete_all(
         for target in targets:
             label = "superseded article" if target.superseded else "article"
             _say(
-                f"    {target.path}: the {label} '{one_line(target.title)}' "
+                f"    {target.path}: the {label} '{one_line(str(target.title))}' "
                 f"({target.status}, {target.media_id})"
             )
         if yes:
@@ -323,4 +323,4 @@ def _deleted_report(result: DeleteResult, as_json: bool) -> None:
     elif result.already_deleted:
         _say(f"{result.media_id} was already deleted; nothing to delete")
     else:
-        _say(f"deleted {result.media_id} ('{one_line(result.title)}')")
+        _say(f"deleted {result.media_id} ('{one_line(str(result.title))}')")
