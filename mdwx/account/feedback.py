@@ -20,7 +20,7 @@ from mdwx.account.addressing import article_paths, comment_address
 from mdwx.account.policy import explained
 from mdwx.account.session import open_account
 from mdwx.account.types import CommentRow, CommentsReport, StatsReport, StatsRow
-from mdwx.errors import MdwxError
+from mdwx.errors import ConfigError, MdwxError
 from mdwx.publish.run_options import RunOptions
 from mdwx.publish.sources import site_posts
 from mdwx.wechat.reach_models import Analytics
@@ -60,7 +60,7 @@ async def comments(
     :class:`~mdwx.wechat.errors.PermissionDenied` for 48001 and 88000 (with the fix).
     """
     if action not in COMMENT_ACTIONS:
-        raise ValueError(f"action is one of {COMMENT_ACTIONS}")
+        raise ConfigError(f"action is one of {COMMENT_ACTIONS}")
     options = options or RunOptions()
     site_post = site_posts([post], options, need_path="address its comments")[0]
     async with open_account(site_post.config.root, options) as session:
@@ -98,7 +98,7 @@ async def _act(
         await getattr(client, f"comment_{action}")(msg_data_id, index)
         return f"comments {'opened' if action == 'open' else 'closed'}"
     if comment_id is None:
-        raise ValueError(f"{action} needs a comment's user_comment_id")
+        raise ConfigError(f"{action} needs a comment's user_comment_id")
     if action == "reply":
         await client.comment_reply(msg_data_id, index, comment_id, text)  # type: ignore[attr-defined]
         return f"replied to comment {comment_id}"
@@ -136,13 +136,13 @@ def stats_range(
     since: dt.date | None, until: dt.date | None, today: dt.date
 ) -> tuple[dt.date, dt.date]:
     """The days asked: ``since`` (default: 7 days ago) to ``until`` (default and at most:
-    yesterday, Beijing time), at most :data:`MAX_STATS_DAYS`. Raises ValueError otherwise."""
+    yesterday, Beijing time), at most :data:`MAX_STATS_DAYS`. Raises ConfigError otherwise."""
     until = min(until or today - dt.timedelta(days=1), today - dt.timedelta(days=1))
     since = since or until - dt.timedelta(days=6)
     if since > until:
-        raise ValueError(f"--since {since} is after the last day with figures ({until})")
+        raise ConfigError(f"--since {since} is after the last day with figures ({until})")
     if (until - since).days >= MAX_STATS_DAYS:
-        raise ValueError(
+        raise ConfigError(
             f"at most {MAX_STATS_DAYS} days at once ({since} to {until} is {(until - since).days + 1})"
         )
     return since, until
@@ -158,7 +158,7 @@ async def stats(
 ) -> StatsReport:
     """Reads, shares, 在看, likes and comments of each article published from ``since`` to
     ``until`` (``getarticletotaldetail``: each summed over up to 30 days), joined with the
-    posts mdwx sent; with ``posts``, only theirs. Raises ValueError for a bad range,
+    posts mdwx sent; with ``posts``, only theirs. Raises ConfigError for a bad range,
     PermissionDenied (48001) for an unverified account."""
     options = options or RunOptions()
     now = options.now() if options.now else dt.datetime.now(dt.timezone.utc)

@@ -33,6 +33,7 @@ from mdwx.account.content import MAX_PAGES, PAGE
 from mdwx.account.policy import explaining
 from mdwx.account.session import AccountSession, open_account
 from mdwx.account.types import MaterialRow, MaterialsReport
+from mdwx.errors import ConfigError
 from mdwx.publish.run_options import RunOptions
 from mdwx.publish.state.schema import UploadRecord
 from mdwx.wechat.errors import WeChatError
@@ -113,7 +114,7 @@ async def materials(
     """``count`` the library, ``list`` its images (at most ``limit``, newest first) or
     ``prune`` (a dry run unless ``apply``). Raises WeChatError as the calls do."""
     if action not in ("count", "list", "prune"):
-        raise ValueError(f"action is count, list or prune, not {action!r}")
+        raise ConfigError(f"action is count, list or prune, not {action!r}")
     report = MaterialsReport(caps=dict(MATERIAL_CAPS))
     async with open_account(folder, options) as session:
         with explaining():

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from mdwx.cli.common import EXIT_FAILED, EXIT_OK, CommandDecorator, options_from_env, run_async
-from mdwx.cli.printable import json_text, printable
+from mdwx.cli.printable import json_text, one_line
 from mdwx.errors import ConfigError
 
 T = TypeVar("T")
@@ -34,12 +34,13 @@ def _options(sandbox: bool, account: str | None) -> Any:
 
 def _emit(document: dict[str, Any], as_json: bool, lines: list[str]) -> None:
     """Print ``document`` (``--json``) or ``lines``: both hold text from WeChat and its
-    readers (titles, comments, nicknames), so no control character reaches the terminal."""
+    readers (titles, comments, nicknames), so each is printed as one line (:func:`one_line`):
+    no control character reaches the terminal and no text can start a line of its own."""
     if as_json:
         click.echo(json_text(document))
         return
     for line in lines:
-        click.echo(printable(line), err=True)
+        click.echo(one_line(line), err=True)
 
 
 def _common(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -157,7 +158,9 @@ def _add_reconcile(main: click.Group, guard: CommandDecorator) -> None:
             and not as_json
             and sys.stdin.isatty()
             and any(o.action in ("adopt", "delete") for o in report.orphans)
-            and click.confirm(printable("\n".join(_orphan_lines(report)) + "\nApply?"), err=True)
+            and click.confirm(
+                "\n".join([*map(one_line, _orphan_lines(report)), "Apply?"]), err=True
+            )
         )
         if act and any(o.action in ("adopt", "delete") for o in report.orphans):
             report = _run(lambda: run(site, options, apply=True))
@@ -267,11 +270,9 @@ def _add_comments(main: click.Group, guard: CommandDecorator) -> None:
         came = "its 群发" if report.source == "send" else "its submission"
         lines = [f"msg_data_id {report.msg_data_id}, article {report.index} (from {came})"]
         lines += [report.done] if report.done else []
-        lines += [
-            f"#{c.user_comment_id} {'★ ' if c.elected else ''}{c.content}"
-            + (f"\n    ↳ {c.reply}" if c.reply else "")
-            for c in report.comments
-        ]
+        for c in report.comments:  # a reply on a line of its own, each line escaped whole
+            lines.append(f"#{c.user_comment_id} {'★ ' if c.elected else ''}{c.content}")
+            lines += [f"    ↳ {c.reply}"] if c.reply else []
         _emit(report.to_json(), as_json, [*lines, f"({report.total} comment(s))"])
 
 
@@ -334,7 +335,7 @@ def _add_stats(main: click.Group, guard: CommandDecorator) -> None:
                         r.msgid,
                         r.published,
                         r.path or "",
-                        printable(r.title),
+                        one_line(r.title),
                         *(getattr(r, f) for f in STAT_FIELDS),
                     ]
                 )

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from mdwx import api
 from mdwx.cli.common import EXIT_FAILED, EXIT_OK
 from mdwx.cli.findings import print_findings
-from mdwx.cli.printable import json_text, printable
+from mdwx.cli.printable import json_text, one_line, printable
 from mdwx.errors import ConfigError
 from mdwx.publish.results import Events, PostResult
 from mdwx.source.posts import Post
@@ -265,7 +265,7 @@ def run_delete(
 
         return click.confirm(
             printable(
-                f"Delete the {label} '{target.title}' ({target.status}, "
+                f"Delete the {label} '{one_line(str(target.title))}' ({target.status}, "
                 f"{target.media_id}) from WeChat?"
             ),
             err=True,
@@ -298,7 +298,8 @@ def _delete_all(
         for target in targets:
             label = "superseded article" if target.superseded else "article"
             _say(
-                f"    {target.path}: the {label} '{target.title}' ({target.status}, {target.media_id})"
+                f"    {target.path}: the {label} '{one_line(str(target.title))}' "
+                f"({target.status}, {target.media_id})"
             )
         if yes:
             return True
@@ -323,4 +324,4 @@ def _deleted_report(result: DeleteResult, as_json: bool) -> None:
     elif result.already_deleted:
         _say(f"{result.media_id} was already deleted; nothing to delete")
     else:
-        _say(f"deleted {result.media_id} ('{result.title}')")
+        _say(f"deleted {result.media_id} ('{one_line(str(result.title))}')")

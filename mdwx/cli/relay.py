@@ -127,14 +127,15 @@ def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
         type=float,
         default=None,
         metavar="DAYS",
-        help="The key stops working after DAYS days (default: never).",
+        help="The key stops working after DAYS days, 0.001 to 3660 (default: never).",
     )
     @click.option(
         "--rate",
         type=float,
         default=None,
         metavar="N",
-        help="Calls a minute for this key (default: the relay's rate_per_minute).",
+        help="Calls a minute for this key, 0.01 to 1,000,000 "
+        "(default: the relay's rate_per_minute).",
     )
     @click.option(
         "--replace",
@@ -165,7 +166,7 @@ def add_relay_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
             name,
             account,
             allow,
-            expires_in=expires_days * 86400 if expires_days else None,
+            expires_in=None if expires_days is None else expires_days * 86400,
             rate_per_minute=rate,
             replace=replace,
         )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from mdwx.cli.common import EXIT_OK, CommandDecorator, exit_code_for, options_from_env, run_async
-from mdwx.cli.printable import json_text
+from mdwx.cli.printable import json_text, one_line
 from mdwx.errors import ConfigError, MdwxError
 
 if TYPE_CHECKING:
@@ -80,7 +80,13 @@ def _target(to: str | None, tag: str | None, openids: Path | None, post: Path) -
     if openids is not None:
         # The reader's rules, confined to the post's site like every file mdwx reads: a link
         # to /proc/self/environ or the token cache, a FIFO or a device is refused unread.
-        data = read_file(openids, limit=OPENIDS_MAX_FILE_BYTES, root=find_site_root(post))
+        # One name too: the openids are sent to WeChat, and a hard link may name a file outside.
+        data = read_file(
+            openids,
+            limit=OPENIDS_MAX_FILE_BYTES,
+            root=find_site_root(post),
+            single_link=True,
+        )
         text = data.decode("utf-8", errors="replace")  # a bad byte fails as a bad line
         return Target(openids=parse_openids(text, path=str(openids)))
     if tag is not None:
@@ -103,7 +109,7 @@ def _asker(yes: bool, as_json: bool) -> Callable[[Any], bool] | None:
 
     def ask(plan: Any) -> bool:
         count = f" ({plan.followers} followers)" if plan.followers is not None else ""
-        _say(f"About to 群发 {plan.path} ({plan.title}) to {plan.to}{count}.")
+        _say(f"About to 群发 {plan.path} ({one_line(plan.title)}) to {plan.to}{count}.")
         _say(
             f"  mdwx recorded {plan.sent_today} send(s) today for this account; a 订阅号 may send once "
             "a day, a 服务号 four times a month per follower (past that WeChat answers 45028)."

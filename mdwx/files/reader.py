@@ -10,8 +10,9 @@ footer templates, config files (``mdwx.toml``, ``pyproject.toml``, ``.obsidian/*
    socket or a folder is refused and never opened (opening a FIFO blocks, reading
    ``/dev/zero`` never ends). It is then opened with ``O_NONBLOCK`` and checked again on the
    open descriptor, so a file swapped for a FIFO between the two steps is refused too.
-3. **One name** (``single_link``, for files whose bytes get published: posts, pictures,
-   videos, templates): a regular file with more than one hard link is refused. Its other
+3. **One name** (``single_link``, for every file whose bytes reach WeChat or the output:
+   posts, pictures, videos, header/footer templates, a site's theme and its bases (inlined
+   into the article), ``--openids`` lists): a regular file with more than one hard link is refused. Its other
    names may lie outside the site and nothing can tell where, so confinement cannot vouch
    for it; a copy of its own is always accepted.
 4. **A cap**: at most ``limit`` bytes are read (``limit + 1`` to see it is over); a larger

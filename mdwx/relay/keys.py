@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import math
 import os
 import re
 import secrets
@@ -23,7 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.errors import ConfigError
+from mdwx.relay.bounds import EXPIRES_DAYS, RATE_PER_MINUTE
 from mdwx.relay.operations import parse_allow
+
+#: Keys file times must lie before this Unix time (the year 9999: a date Python can show).
+_LAST_TIME = 253_402_300_799
 
 KEY_PREFIX = "mdwxr_"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -102,8 +107,10 @@ class KeyStore:
     ) -> str:
         """Make a key, store its digest and return the key (the only time it is shown).
 
-        Raises :class:`ConfigError` for a bad name or permission, or a name already used
-        (unless ``replace``).
+        ``expires_in`` is in seconds (see :data:`~mdwx.relay.bounds.EXPIRES_DAYS`),
+        ``rate_per_minute`` in calls a minute (:data:`~mdwx.relay.bounds.RATE_PER_MINUTE`).
+        Raises :class:`ConfigError` for a bad name or permission, a number outside its bounds
+        (NaN and infinity included), or a name already used (unless ``replace``).
         """
         if not _NAME.fullmatch(name):
             raise ConfigError(
@@ -113,10 +120,7 @@ class KeyStore:
             allowed = parse_allow(allow)
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
-        if expires_in is not None and expires_in <= 0:
-            raise ConfigError("--expires must be a positive number of days")
-        if rate_per_minute is not None and rate_per_minute <= 0:
-            raise ConfigError("--rate must be a positive number of requests a minute")
+        _check_numbers(expires_in, rate_per_minute)
         self._reload()
         if name in self._keys and not replace:
             raise ConfigError(
@@ -132,7 +136,7 @@ class KeyStore:
             allowed,
             digest_of(key),
             created,
-            created + expires_in if expires_in else None,
+            None if expires_in is None else created + expires_in,
             rate_per_minute,
         )
         self._write()
@@ -190,6 +194,34 @@ class KeyStore:
         return f"KeyStore({str(self.path)!r})"
 
 
+def _check_numbers(expires_in: float | None, rate_per_minute: float | None) -> None:
+    """Refuse a lifetime (seconds) or rate outside its declared bounds, NaN and infinity too."""
+    if expires_in is not None:
+        days = expires_in / 86400 if isinstance(expires_in, (int, float)) else expires_in
+        problem = EXPIRES_DAYS.problem(days)
+        if problem:
+            raise ConfigError(f"--expires {problem}")
+    if rate_per_minute is not None:
+        problem = RATE_PER_MINUTE.problem(rate_per_minute)
+        if problem:
+            raise ConfigError(f"--rate {problem}")
+
+
+def _check_record(record: RelayKey) -> None:
+    """Raise ValueError for a stored key whose numbers no ``add`` could have written."""
+    longest = EXPIRES_DAYS.high * 86400
+    for what, value in (("created", record.created), ("expires", record.expires)):
+        if value is not None and not (math.isfinite(value) and 0 <= value < _LAST_TIME):
+            raise ValueError(f"key {record.name!r} has an impossible {what} time")
+    if record.expires is not None and record.expires - record.created > longest:
+        raise ValueError(f"key {record.name!r} expires after more than {EXPIRES_DAYS.high:g} days")
+    problem = (
+        None if record.rate_per_minute is None else RATE_PER_MINUTE.problem(record.rate_per_minute)
+    )
+    if problem:
+        raise ValueError(f"key {record.name!r}: rate_per_minute {problem}")
+
+
 def _parse(path: Path) -> dict[str, RelayKey]:
     try:
         data = json.loads(path.read_bytes())
@@ -214,6 +246,7 @@ def _parse(path: Path) -> dict[str, RelayKey]:
             )
             if not re.fullmatch(r"[0-9a-f]{64}", record.digest):
                 raise ValueError(f"key {record.name!r} has no valid digest")
+            _check_record(record)
             found[record.name] = record
         return found
     except (OSError, ValueError, KeyError, TypeError) as exc:

@@ -23,9 +23,17 @@ import platformdirs
 from mdwx.accounts import Account, parse_accounts
 from mdwx.config import DEFAULT_API_BASE
 from mdwx.errors import ConfigError
+from mdwx.relay.bounds import BURST, MAX_BODY_MB, RATE_PER_MINUTE, Bound
+from mdwx.settings.lines import setting_error
 from mdwx.source.site import read_toml
 from mdwx.urls import http_url_problem, redact
 
+#: The declared range of each number of ``relay.toml`` (mdwx.relay.bounds).
+NUMBERS: dict[str, Bound] = {
+    "rate_per_minute": RATE_PER_MINUTE,
+    "burst": BURST,
+    "max_body_mb": MAX_BODY_MB,
+}
 CONFIG_NAME = "relay.toml"
 KEYS_NAME = "relay-keys.json"
 _KEYS = (
@@ -48,7 +56,8 @@ class RelaySettings:
     ``keys_file`` the hashed keys; ``log_file`` where each forwarded call is logged as a
     JSON line (None: standard error); ``rate_per_minute`` and ``burst`` the default rate of
     each key (a bucket of ``burst`` calls refilled at that rate); ``max_body_mb`` the largest
-    request body forwarded.
+    request body forwarded. Each number lies in its declared range (:data:`NUMBERS`);
+    ConfigError otherwise.
     """
 
     accounts: Mapping[str, Account] = field(default_factory=dict)
@@ -66,8 +75,10 @@ class RelaySettings:
             raise ConfigError(
                 f'token_endpoint must be "stable" or "token", not {self.token_endpoint!r}'
             )
-        if not self.rate_per_minute > 0 or self.burst < 1 or not self.max_body_mb > 0:
-            raise ConfigError("rate_per_minute and max_body_mb must be positive, burst at least 1")
+        for key, bound in NUMBERS.items():
+            problem = bound.problem(getattr(self, key))
+            if problem:
+                raise ConfigError(f"{key} {problem}")
 
     @property
     def max_body_bytes(self) -> int:
@@ -139,12 +150,13 @@ def load_relay_settings(path: Path, *, must_exist: bool = True) -> RelaySettings
     for key in ("keys_file", "log_file"):
         if key in data:
             values[key] = folder / _string(data[key], key, path)
-    for key in ("rate_per_minute", "burst", "max_body_mb"):
+    for key, bound in NUMBERS.items():
         if key in data:
             value = data[key]
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ConfigError(f"{key} must be a number, not {value!r}", path=path)
-            values[key] = int(value) if key == "burst" else float(value)
+            problem = bound.problem(value)
+            if problem:  # at the line that sets it: relay.toml:LINE: max_body_mb must be …
+                raise setting_error(path, key, f"{key} {problem}")
+            values[key] = int(value) if bound.whole else float(value)
     if "accounts" in data:
         values["accounts"] = parse_accounts(data["accounts"], path)
     try:

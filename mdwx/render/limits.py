@@ -114,7 +114,7 @@ def check_content(html: str, limits: Limits) -> list[str]:
     HTML (WeChat answers 45002 above it). See :func:`text_warning` for the visible-text figure.
     """
     size = content_bytes(html)
-    if limits.content_bytes and size > limits.content_bytes:
+    if size > limits.content_bytes:
         return [
             f"content is {size:,} bytes of UTF-8, {size - limits.content_bytes:,} over the limit "
             f"of {limits.content_bytes:,} (limits.content_bytes){_largest(html)}"

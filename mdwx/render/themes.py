@@ -195,10 +195,13 @@ def _chain(
 
 
 def _theme_text(path: Path, folder: Path, root: Path | None) -> str:
-    """A theme file's text through the capped reader (a site's confined to ``root``)."""
+    """A theme file's text through the capped reader (a site's confined to ``root``).
+
+    A site's theme is inlined into every article it styles, so it must have one name (the
+    reader's ``single_link`` rule): a hard link's other names may lie outside the site."""
     from mdwx.files.reader import read_file
 
-    data = read_file(path, limit=MAX_THEME_BYTES, root=root)
+    data = read_file(path, limit=MAX_THEME_BYTES, root=root, single_link=root is not None)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

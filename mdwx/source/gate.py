@@ -64,8 +64,9 @@ def admit(sources: Sequence[Source]) -> list[Post]:
     """Every door's posts: paths (files, or folders expanded by the site's globs) and posts
     held in memory, each with the config of its site; a file named twice counts once.
 
-    Raises :class:`ConfigError` (exit 2) for nothing given, a path that does not exist, no
-    posts found, or an in-memory post without a site it may own (see :class:`InMemory`).
+    Raises :class:`ConfigError` (exit 2) for nothing given, a path that does not exist or
+    holds a NUL character (:func:`path_text`), no posts found, or an in-memory post without a
+    site it may own (see :class:`InMemory`).
     The per-post rules (confinement, regular files, one name, caps) are the post's: they
     refuse it when it is read, so a folder with one bad post still reports the others.
     """
@@ -75,6 +76,9 @@ def admit(sources: Sequence[Source]) -> list[Post]:
     seen: set[Path] = set()  # real paths: two names for one file are one post
     configs: dict[Path, SiteConfig] = {}
     for source in sources:
+        for named in (source.path, source.root) if isinstance(source, InMemory) else (source,):
+            if named is not None:
+                path_text(named)
         found = (
             [_in_memory(source)] if isinstance(source, InMemory) else _from_path(source, configs)
         )
@@ -90,6 +94,19 @@ def admit(sources: Sequence[Source]) -> list[Post]:
             hint="posts are *.md files matching the site's include globs",
         )
     return posts
+
+
+def path_text(raw: str | os.PathLike[str] | bytes) -> str:
+    """``raw`` as text, refused when no file can have that name: a NUL character ends a name
+    for the operating system (Python raises ``ValueError: embedded null byte`` deep inside
+    ``stat``), so every door's path is checked here first. Raises :class:`ConfigError`
+    naming the path with the NUL shown as ``\\x00``."""
+    text = os.fsdecode(os.fspath(raw))
+    if "\x00" in text:
+        raise ConfigError(
+            "a path cannot hold a NUL character (\\x00)", path=text.replace("\x00", "\\x00")
+        )
+    return text
 
 
 def _from_path(raw: str | os.PathLike[str], configs: dict[Path, SiteConfig]) -> list[Post]:
