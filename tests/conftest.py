@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from mdwx.sandbox import SandboxServer
+from tests import factories
+
 # One Hypothesis profile for the whole suite: no per-example deadline (a busy 2-core machine
 # makes any deadline a coin toss) and fixtures shared across examples are fine (every
 # property builds what it needs per example). CI runs derandomised, so a red run is
@@ -137,3 +140,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         left -= size
     assert sorted(map(id, ordered)) == sorted(map(id, items))
     items[:] = ordered
+
+
+@pytest.fixture(name="sb")
+def sandbox_server() -> Iterator[SandboxServer]:
+    """A started sandbox with the fast test windows (:func:`tests.factories.sandbox`); a test
+    module needing other settings defines its own ``sb``."""
+    with factories.sandbox() as server:
+        yield server

@@ -76,6 +76,14 @@ def sandbox(**settings: Any) -> SandboxServer:
     return SandboxServer(SandboxSettings(**{**FAST_SANDBOX, **settings}))
 
 
+def draft_site(tmp_path: Path) -> Path:
+    """An empty site folder ``tmp_path/site`` publishing through the draft box."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    return site
+
+
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
     """Write ``files`` (a path relative to ``root`` → its text or bytes) under ``root``,
     making folders; a name ending in ``/`` makes an empty folder. Returns ``root``."""

@@ -3,7 +3,6 @@ posts, orphans after a lost ``draft/add`` answer adopted so the next publish upd
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,17 +12,9 @@ from tests import factories
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
 
 
-@pytest.fixture(name="sb")
-def sb_fixture() -> Iterator[SandboxServer]:
-    with factories.sandbox() as server:
-        yield server
-
-
 @pytest.fixture(name="site")
 def site_fixture(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    site = factories.draft_site(tmp_path)
     write_post(site / "posts" / "one.md", title="One")
     return site
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +18,9 @@ from tests import factories
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env
 
 
-@pytest.fixture(name="sb")
-def sb_fixture() -> Iterator[SandboxServer]:
-    with factories.sandbox() as server:
-        yield server
-
-
 @pytest.fixture(name="site")
 def site_fixture(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    site = factories.draft_site(tmp_path)
     return site
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,17 +19,9 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))
 DAY = 86_400
 
 
-@pytest.fixture(name="sb")
-def sb_fixture() -> Iterator[SandboxServer]:
-    with factories.sandbox() as server:
-        yield server
-
-
 @pytest.fixture(name="site")
 def site_fixture(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    site = factories.draft_site(tmp_path)
     write_post(site / "posts" / "one.md", title="One", extra="comments: open\n")
     return site
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,17 +21,9 @@ from tests.factories import png_bytes
 from tests.sandbox_helpers import Api
 
 
-@pytest.fixture(name="sb")
-def sb_fixture() -> Iterator[SandboxServer]:
-    with factories.sandbox() as server:
-        yield server
-
-
 @pytest.fixture(name="site")
 def site_fixture(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    site = factories.draft_site(tmp_path)
     for name, colour in (("one", (200, 10, 10)), ("two", (10, 200, 10))):
         write_post(site / name / "post.md", title=name.title())
         (site / name / "pic.png").write_bytes(png_bytes((900, 500), colour))

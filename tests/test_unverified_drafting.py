@@ -4,7 +4,6 @@ said once, and every 48001 names the route ``mdwx doctor`` names (sandbox over H
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,17 +17,9 @@ from tests.cli_helpers import mdwx, mdwx_json, sandbox_env
 POST = "---\ntitle: Hello {n}\nauthor: me\n---\n\nBody text {n}.\n"
 
 
-@pytest.fixture(name="sb")
-def sb_fixture() -> Iterator[SandboxServer]:
-    with factories.sandbox() as server:
-        yield server
-
-
 @pytest.fixture(name="site")
 def site_fixture(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
+    site = factories.draft_site(tmp_path)
     for n in range(2):
         (site / f"u{n}.md").write_text(POST.format(n=n), encoding="utf-8")
     return site
