@@ -16,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from mdwx.markdown.env import ENV_KEY
 from mdwx.render.context import context_of
 
 _ITEM = r"""(?:[#.][\w-]+|[\w-]+(?:=(?:"[^"\n]*"|'[^'\n]*'|[^\s"'{}]+))?)"""
@@ -31,7 +32,9 @@ def _is_list(text: str) -> bool:
 
 
 def _drop_lists(state: StateCore) -> None:
-    kinds = context_of(state.env).attribute_lists
+    # A parse outside the pipeline (a bare parser, as the bounds tests use) has no context:
+    # no generator asked for attribute lists, so there is nothing to drop.
+    kinds = context_of(state.env).attribute_lists if ENV_KEY in state.env else frozenset()
     if not kinds:
         return
     tokens = state.tokens
