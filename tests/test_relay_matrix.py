@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.accounts import Account
@@ -262,3 +262,46 @@ def test_every_endpoint_mdwxs_client_calls_is_forwarded_except_the_token_ones() 
             called.add(f"cgi-bin/material/upload_video:{video}")
     assert len(called) > 20
     assert sorted(called - set(ENDPOINTS) - TOKEN_ENDPOINTS) == []
+
+
+@settings(max_examples=20)
+@given(
+    before=st.sampled_from(["", "cgi-bin/", "cgi-bin/draft/", "x/../"]),
+    after=st.sampled_from(["", "/count", "?action=x"]),
+)
+def test_a_key_pasted_into_a_path_is_never_logged_or_echoed(
+    tmp_path_factory: pytest.TempPathFactory, before: str, after: str
+) -> None:
+    folder = tmp_path_factory.mktemp("relay")
+    logged: list[dict[str, Any]] = []
+    relay_settings = RelaySettings(
+        accounts={"news": Account("news", APPID, secret_env="WECHAT_APPSECRET_NEWS")},
+        upstream="http://127.0.0.1:9",
+        keys_file=folder / "keys.json",
+    )
+    core, http = build_core(
+        relay_settings,
+        environ={"WECHAT_APPSECRET_NEWS": SECRET},
+        token_cache=MemoryTokenCache(),
+        log=logged.append,
+        transport=httpx.MockTransport(FakeWeChat()),
+    )
+    key = KeyStore(relay_settings.keys_file).add("ci", "news", "read")
+    secret_part = key.removeprefix("mdwxr_")
+
+    async def run() -> list[httpx.Response]:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(create_relay_app(core, http.aclose)),
+            base_url="http://relay",
+        ) as client:
+            return [
+                await client.post(f"/{before}{key}{after}", json={}),
+                await client.post(
+                    f"/{before}{key}{after}", headers={"Authorization": f"Bearer {key}"}
+                ),
+            ]
+
+    answers = asyncio.run(run())
+    assert logged and all(a.status_code >= 400 for a in answers)
+    assert all(secret_part not in json.dumps(entry) for entry in logged), logged
+    assert all(secret_part not in a.text for a in answers)

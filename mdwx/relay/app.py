@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from mdwx.errors import MdwxError
-from mdwx.relay.keys import RelayKey
+from mdwx.relay.keys import RelayKey, scrub_keys
 from mdwx.relay.logfile import forwarded_for
 from mdwx.relay.operations import FORWARDED_PREFIXES, TOKEN_ENDPOINTS, endpoint_key, needed
 from mdwx.relay.ratelimit import RateLimiter
@@ -41,6 +41,7 @@ class Refusal(Exception):
     def __init__(
         self, status: int, reason: str, message: str, retry_after: float | None = None
     ) -> None:
+        message = scrub_keys(message)  # a key pasted into a path is never echoed back
         super().__init__(message)
         self.status, self.reason, self.message, self.retry_after = (
             status,
@@ -270,6 +271,9 @@ def _client_fields(request: Request) -> dict[str, Any]:
 
 
 def _log(core: RelayCore, entry: dict[str, Any], started: float) -> None:
+    for name, value in entry.items():  # a key pasted into a path or a field is never logged
+        if isinstance(value, str):
+            entry[name] = scrub_keys(value)
     entry["ms"] = round((time.monotonic() - started) * 1000, 1)
     entry["time"] = round(core.clock(), 3)
     core.log(entry)

@@ -31,6 +31,16 @@ from mdwx.relay.operations import parse_allow
 _LAST_TIME = 253_402_300_799
 
 KEY_PREFIX = "mdwxr_"
+# A relay key written anywhere in a text (a key pasted into a URL path or a parameter).
+_KEY_IN_TEXT = re.compile(re.escape(KEY_PREFIX) + r"[A-Za-z0-9_\-]*")
+
+
+def scrub_keys(text: str) -> str:
+    """``text`` with every relay key in it replaced by ``mdwxr_…``: what the relay logs and
+    answers never repeats a key, even one a client put where no key belongs."""
+    return _KEY_IN_TEXT.sub(KEY_PREFIX + "…", text)
+
+
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _FORMAT = 1
 MAX_KEYS_FILE_BYTES = 4 * 1024 * 1024
