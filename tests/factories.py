@@ -76,6 +76,22 @@ def sandbox(**settings: Any) -> SandboxServer:
     return SandboxServer(SandboxSettings(**{**FAST_SANDBOX, **settings}))
 
 
+#: Two accounts of one site (named ``blog`` and ``news`` in its ``[accounts]``), for the
+#: multi-account tests: each sandbox answers as one of them.
+BLOG_ACCOUNT = SandboxSettings(
+    appid="wx00000000000000b1",
+    secret="blog-secret-0123456789abcdef01",
+    review_seconds=0.05,
+    video_review_seconds=0.05,
+)
+NEWS_ACCOUNT = SandboxSettings(
+    appid="wx00000000000000e2",
+    secret="news-secret-0123456789abcdef02",
+    review_seconds=0.05,
+    video_review_seconds=0.05,
+)
+
+
 def draft_site(tmp_path: Path) -> Path:
     """An empty site folder ``tmp_path/site`` publishing through the draft box."""
     site = tmp_path / "site"

