@@ -46,6 +46,7 @@ from mdwx.publish.state.store import State
 from mdwx.render.header_footer import read_template
 from mdwx.render.pipeline import article_theme
 from mdwx.render.themes import is_theme_path
+from mdwx.source.generators.detect import HUGO_CONFIGS
 from mdwx.urls import is_remote
 from mdwx.version import PACKAGE_DIR, __version__
 
@@ -74,14 +75,7 @@ SETTINGS_FILES = (
     "mkdocs.yml",
     "mkdocs.yaml",
     "pelicanconf.py",
-    "hugo.toml",
-    "hugo.yaml",
-    "hugo.yml",
-    "hugo.json",
-    "config.toml",
-    "config.yaml",
-    "config.yml",
-    "config.json",
+    *HUGO_CONFIGS,
 )
 SETTINGS_GLOBS = (
     "_config.*.y*ml",

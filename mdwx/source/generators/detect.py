@@ -22,8 +22,9 @@ from pathlib import Path
 
 from mdwx.config import GENERATOR_NAMES
 
-__all__ = ["GENERATOR_NAMES", "find_generator_root", "generator_at"]
-_HUGO_CONFIGS = (
+__all__ = ["GENERATOR_NAMES", "HUGO_CONFIGS", "find_generator_root", "generator_at"]
+#: The files whose presence makes a folder a Hugo site (its config, by every name Hugo reads).
+HUGO_CONFIGS = (
     "hugo.toml",
     "hugo.yaml",
     "hugo.yml",
@@ -40,7 +41,7 @@ def generator_at(folder: Path) -> str | None:
     two at once (a Hugo site kept inside an Obsidian vault is a Hugo site)."""
     try:
         if (folder / "content").is_dir() and (
-            any((folder / name).is_file() for name in _HUGO_CONFIGS)
+            any((folder / name).is_file() for name in HUGO_CONFIGS)
             or (folder / "config" / "_default").is_dir()
         ):
             return "hugo"
