@@ -240,3 +240,17 @@ def test_the_summary_counts_stub_pages_as_skipped_not_passed(tmp_path: Path) -> 
     result = mdwx("check", ".", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "1 of 2 posts passed, 1 skipped (nothing to publish)." in result.stderr
+
+
+def test_publish_marks_a_skipped_stub_page_as_check_does(tmp_path: Path) -> None:
+    from tests.cli_helpers import mdwx
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: S\n", encoding="utf-8")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "stub.md").write_text("# Stub\n", encoding="utf-8")
+    result = mdwx("publish", ".", "--draft", "--sandbox", "--dry-run", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "stub.md" in line]
+    assert any(line.startswith("– ") and "skipped" in line for line in lines), lines
+    assert not any(line.startswith("✓") for line in lines), lines

@@ -119,7 +119,10 @@ def _print_result(result: PostResult, *, dry_run: bool) -> None:
             f"{uploads['cached']} reused"
         )
     where = f" [{result.account}]" if result.account else ""
-    _say(f"✓ {result.path}{where}: {result.status} ({counts})", fg="green")
+    if result.status == "skipped":  # nothing sent: marked as check and build mark it
+        _say(f"– {result.path}{where}: skipped")
+    else:
+        _say(f"✓ {result.path}{where}: {result.status} ({counts})", fg="green")
     for action in result.actions if dry_run else result.actions[-1:]:
         _say(f"    {action}")
     if result.url:
