@@ -23,7 +23,7 @@ import httpx
 from mdwx.accounts import Account
 from mdwx.wechat.auth import TokenSource
 from mdwx.wechat.errors import TOKEN_REFRESH_CODES, TokenError, TransportError, WeChatError
-from mdwx.wechat.http import _NOTHING_SENT, Redactor, RetryPolicy, Sender
+from mdwx.wechat.http import NOTHING_SENT, Redactor, RetryPolicy, Sender
 from mdwx.wechat.token import TokenCache
 
 #: How many tokens per account the relay remembers to scrub from answers.
@@ -169,7 +169,7 @@ class AccountUpstream:
         try:
             response = await self._http.send(request)
         except httpx.TransportError as exc:
-            if isinstance(exc, _NOTHING_SENT):  # WeChat did nothing: the client may retry
+            if isinstance(exc, NOTHING_SENT):  # WeChat did nothing: the client may retry
                 return error_answer(-1, f"relay: WeChat unreachable ({type(exc).__name__})")
             return Answer(
                 502,

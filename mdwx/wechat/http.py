@@ -27,7 +27,7 @@ from mdwx.wechat.relay import refusal_from
 
 _SECRET_PARAMS = re.compile(r"((?:access_token|secret)=)[^&\s\"']*", re.IGNORECASE)
 #: Failures raised before a single byte of the request left this machine.
-_NOTHING_SENT = (
+NOTHING_SENT = (
     httpx.ConnectError,
     httpx.ConnectTimeout,
     httpx.PoolTimeout,
@@ -249,11 +249,9 @@ class Sender:
         detail = self.redact(str(exc))
         if detail:
             reason = f"{reason}: {detail}"
-        if call.creates and not isinstance(exc, _NOTHING_SENT):
+        if call.creates and not isinstance(exc, NOTHING_SENT):
             return OutcomeUnknown(call.label, reason)
-        return _Retry(
-            TransportError(call.label, reason), unclear=not isinstance(exc, _NOTHING_SENT)
-        )
+        return _Retry(TransportError(call.label, reason), unclear=not isinstance(exc, NOTHING_SENT))
 
     def _unreadable(self, call: Call, response: httpx.Response) -> dict[str, Any]:
         reason = f"HTTP {response.status_code} with an answer that is not a JSON object"
