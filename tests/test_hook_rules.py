@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from mdwx.publish.marker import Mark, marked, post_mark, read_mark
 from mdwx.publish.plan import KEEP, UPDATE, UPLOAD, decide, republish_command
 from mdwx.publish.state.pending import REASON_CHARS, safe_reason
-from mdwx.publish.state.schema import ARTICLE_STATUSES, ArticleRecord
+from mdwx.publish.state.schema import ArticleRecord
+from mdwx.publish.statuses import ARTICLE_STATUSES
 
 SETTINGS = st.sampled_from(["warn", "error", "republish"])
 

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mdwx.publish.state.export import export_text, import_file, merge, parse, render, write_records
-from mdwx.publish.state.schema import ARTICLE_STATUSES, UPLOAD_KINDS
+from mdwx.publish.state.schema import UPLOAD_KINDS
+from mdwx.publish.statuses import ARTICLE_STATUSES
 from tests.cli_helpers import count, mdwx, sandbox_env, write_post
 from tests.publish_helpers import sandbox
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mdwx.publish.run_options import AccountCredentials, Credentials, Post, RunOptions
+from mdwx.publish.statuses import ArticleStatus, RowStatus
 
 if TYPE_CHECKING:  # the pipeline's modules load on first call, so `import mdwx.api` stays light
     from mdwx.post_report import PostReport
@@ -104,7 +105,7 @@ class SupersededArticle:
     """An earlier article of a post that ``--force`` replaced (kept on WeChat, listed here)."""
 
     media_id: str
-    status: str
+    status: ArticleStatus
     url: str | None
     title: str | None
 
@@ -138,7 +139,7 @@ class StatusRow:
     """
 
     path: str
-    status: str
+    status: RowStatus
     media_id: str | None = None
     url: str | None = None
     live: str | None = None
@@ -218,7 +219,7 @@ class DeleteTarget:
     path: Path
     media_id: str
     title: str | None
-    status: str
+    status: ArticleStatus
     superseded: bool
     notes: tuple[str, ...] = ()
 

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final, Literal
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import PublishError
-from mdwx.publish.plan import KEEP, SETTLE, UNCHANGED, UPDATE, UPLOAD
+from mdwx.publish.plan import KEEP, SETTLE, UNCHANGED, UPDATE, UPLOAD, ArticleStep
 from mdwx.publish.state.store import ArticleRecord
 
-REMAKE = "remake"
+REMAKE: Final = "remake"
+#: What is done to a bundle's draft: an article step, or a new draft replacing the old one.
+BundleAction = ArticleStep | Literal["remake"]
 IN_BOX = ("uploading", "updating", "draft")
 SENT = ("submitted", "published", "rejected", "deleted")
 
@@ -35,7 +38,7 @@ class BundlePlan:
     ``leaving``: recorded posts no longer in the bundle; ``old_media_id``: the draft a
     :data:`REMAKE` deletes."""
 
-    action: str = UPLOAD
+    action: BundleAction = UPLOAD
     updates: list[int] = field(default_factory=list)
     leaving: list[str] = field(default_factory=list)
     old_media_id: str | None = None

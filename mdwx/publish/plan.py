@@ -14,11 +14,11 @@ import hashlib
 import json
 import os
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import PublishError  # PublishError: re-exported, the API's name
@@ -30,9 +30,15 @@ from mdwx.publish.upload_labels import upload_label
 from mdwx.publish.video import STATUS_PASSED, file_sha1
 from mdwx.source.posts import Post
 
-#: Article steps, in the order they run. KEEP: a submitted article is kept though the post
-#: changed (``on_submitted_change = "warn"``): nothing is sent, a warning names the next command.
-UNCHANGED, UPDATE, UPLOAD, SETTLE, KEEP = "unchanged", "update", "uploadnews", "settle", "keep"
+#: What is done to a post's article, a word of ``steps`` in ``publish --json``. KEEP: a
+#: submitted article is kept though the post changed (``on_submitted_change = "warn"``):
+#: nothing is sent, a warning names the next command.
+ArticleStep = Literal["unchanged", "update", "uploadnews", "settle", "keep"]
+UNCHANGED: Final = "unchanged"
+UPDATE: Final = "update"
+UPLOAD: Final = "uploadnews"
+SETTLE: Final = "settle"
+KEEP: Final = "keep"
 
 
 @dataclass
@@ -44,7 +50,7 @@ class Plan:
     videos: int = 0  # videos to upload (or to resume uploading)
     cached: int = 0  # images and videos already on WeChat, reused
     renamed_from: str | None = None
-    article: str = UPLOAD
+    article: ArticleStep = UPLOAD
     supersede: str | None = None  # media_id of the submitted article --force replaces
     submit: bool = False
     error: PublishError | None = None
@@ -83,7 +89,7 @@ def decide(
     force: bool,
     path: str | Path | None,
     on_change: str = "warn",
-) -> tuple[str, str | None, bool, PublishError | None]:
+) -> tuple[ArticleStep, str | None, bool, PublishError | None]:
     """(article step, media_id superseded, submit?, refusal) for a post whose payload hash is
     ``digest`` (None: it will differ from any recorded one).
 
@@ -156,7 +162,7 @@ def submitted_change(record: ArticleRecord, path: str | Path | None, *, draft: b
     )
 
 
-ACTION_TEXT = {
+ACTION_TEXT: dict[ArticleStep, str] = {
     UNCHANGED: "unchanged: nothing sent",
     UPDATE: "update the unsubmitted article (index 1)",
     UPLOAD: "upload the article to the publishing library",
@@ -165,7 +171,9 @@ ACTION_TEXT = {
 }
 
 
-def describe(plan: Plan, *, planned: bool, texts: dict[str, str] | None = None) -> list[str]:
+def describe(
+    plan: Plan, *, planned: bool, texts: Mapping[ArticleStep, str] | None = None
+) -> list[str]:
     """Human lines for ``plan``: "would …" for a dry run; ``texts``: the backend's words for
     the article steps (default :data:`ACTION_TEXT`)."""
     lead = "would " if planned else ""

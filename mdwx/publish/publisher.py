@@ -36,6 +36,7 @@ from mdwx.publish.plan import (
     UNCHANGED,
     UPDATE,
     UPLOAD,
+    ArticleStep,
     Plan,
     cached_video,
     decide,
@@ -340,7 +341,7 @@ class Publisher(BundleSteps, SubmitSteps):
             await self._execute(post, prepared, plan, found, loaded_parts, result)
 
     @property
-    def _texts(self) -> dict[str, str]:
+    def _texts(self) -> dict[ArticleStep, str]:
         return self.backend.texts if self.backend else {}
 
     async def _make_plan(
@@ -650,7 +651,7 @@ class Publisher(BundleSteps, SubmitSteps):
 
     @staticmethod
     def _keep(
-        record: ArticleRecord, step: str, result: PostResult, *, warning: Diagnostic | None
+        record: ArticleRecord, step: ArticleStep, result: PostResult, *, warning: Diagnostic | None
     ) -> None:
         """Nothing sent: the recorded article stands (unchanged, or kept after a submit)."""
         result.media_id, result.status, result.url = record.media_id, record.status, record.url
@@ -659,7 +660,7 @@ class Publisher(BundleSteps, SubmitSteps):
         if warning:
             result.add(warning)
 
-    def _text(self, step: str, *, past: bool) -> str:
+    def _text(self, step: ArticleStep, *, past: bool) -> str:
         """The backend's words for an article step ("update …" → "updated …" when done)."""
         text = self._texts.get(step, ACTION_TEXT[step])
         if not past:

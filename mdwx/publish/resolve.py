@@ -34,7 +34,7 @@ from mdwx.assets.local import check_video_file, read_local_file, read_source, re
 from mdwx.config import SiteConfig
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError
-from mdwx.publish.state.store import State
+from mdwx.publish.state.store import State, UploadKind
 from mdwx.publish.wechat_api import ImageAPI
 from mdwx.render.themes import load_theme
 from mdwx.urls import is_remote
@@ -47,7 +47,7 @@ KIND_CARD: Final = "card"
 KIND_FORMULA: Final = "formula"
 KIND_VIDEO: Final = "video"  # never in the uploads table: videos have their own (see video.py)
 #: What a loaded asset is made into: an upload kind of the state, or a video.
-LoadedKind = Literal["body", "cover", "gif", "card", "formula", "video"]
+LoadedKind = UploadKind | Literal["video"]
 
 
 @dataclass

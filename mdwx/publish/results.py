@@ -11,6 +11,7 @@ from typing import Any
 
 from mdwx.diagnostics import Diagnostic, of_error
 from mdwx.errors import MdwxError
+from mdwx.publish.statuses import PostStatus
 from mdwx.source.posts import Post
 
 
@@ -32,7 +33,7 @@ class PostResult:
     path: str
     title: str | None = None
     media_id: str | None = None
-    status: str = "failed"
+    status: PostStatus = "failed"
     url: str | None = None
     uploads: dict[str, int] = field(default_factory=lambda: {"images": 0, "cached": 0, "videos": 0})
     error: MdwxError | None = None

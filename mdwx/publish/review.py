@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mdwx.errors import MdwxError
+from mdwx.publish.statuses import ArticleStatus
 
 if TYPE_CHECKING:
-    from mdwx.publish.state.schema import ArticleStatus
     from mdwx.publish.wechat_api import MediaAPI
 
 # publish/query's status text → the state's article status

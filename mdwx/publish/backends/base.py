@@ -11,6 +11,7 @@ from mdwx.render import check_content
 if TYPE_CHECKING:
     from mdwx.prepare import Prepared
     from mdwx.publish.marker import Mark, Marked
+    from mdwx.publish.plan import ArticleStep
     from mdwx.publish.resolve import Resolved
     from mdwx.publish.review import Progress
     from mdwx.publish.state.store import ArticleRecord
@@ -64,7 +65,7 @@ class Backend(Rules, Protocol):
     :class:`mdwx.wechat.WeChatClient`."""
 
     #: Human lines for the plan's article steps ("update", "uploadnews", "settle").
-    texts: dict[str, str]
+    texts: dict[ArticleStep, str]
     library: str  # where an unsubmitted article sits, in words
 
     def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:

@@ -22,9 +22,9 @@ from mdwx.errors import PublishError
 from mdwx.publish.backends.base import Gone, checked_content
 from mdwx.publish.backends.offline_rules import DraftRules
 from mdwx.publish.marker import Marked, marked, read_mark
-from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD
+from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, ArticleStep
 from mdwx.publish.review import Progress
-from mdwx.publish.state.schema import ArticleStatus
+from mdwx.publish.statuses import ArticleStatus
 from mdwx.wechat.draft_codes import DRAFT_ROUTE
 from mdwx.wechat.errors import PermissionDenied, PublishFailed, WeChatError, publish_status_words
 
@@ -58,7 +58,7 @@ STATUS_BY_PUBLISH_STATUS: dict[int, ArticleStatus] = {
 class DraftBackend(DraftRules):
     """The draft-box and free-publish calls over ``client``, with :class:`DraftRules`."""
 
-    texts = {
+    texts: dict[ArticleStep, str] = {
         UPDATE: "update the draft in the draft box (draft/update, index 0)",
         UPLOAD: "put the article into the draft box (draft/add)",
         SETTLE: "ask WeChat (draft/get, freepublish/batchget) whether the previous submit went through",

@@ -14,7 +14,7 @@ from mdwx.config import SiteConfig
 from mdwx.errors import PublishError
 from mdwx.publish.backends.base import Gone, checked_content
 from mdwx.publish.backends.offline_rules import MediaRules
-from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD
+from mdwx.publish.plan import SETTLE, UPDATE, UPLOAD, ArticleStep
 from mdwx.publish.review import STATUS_BY_TEXT, Progress
 from mdwx.wechat.errors import AlreadySubmitted
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class MediaBackend(MediaRules):
     """The media API's calls over ``client``, with its offline rules (:class:`MediaRules`)."""
 
-    texts = {
+    texts: dict[ArticleStep, str] = {
         UPDATE: "update the unsubmitted article (publish/update, index 1)",
         UPLOAD: "upload the article to the publishing library (publish/uploadnews)",
         SETTLE: "ask WeChat (publish/query) whether the previous submit went through",

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mdwx.publish.state.schema import ARTICLE_STATUSES, UPLOAD_KINDS
+from mdwx.publish.state.schema import UPLOAD_KINDS
+from mdwx.publish.statuses import ARTICLE_STATUSES
 
 MAX_TEXT = 4096  # characters of one text value (paths, URLs, titles, hashes)
 MAX_WHOLE = 2**53  # a whole number JSON keeps exact

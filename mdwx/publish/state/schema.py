@@ -14,6 +14,7 @@ from typing import Literal, get_args
 
 from mdwx.errors import StateError
 from mdwx.publish.state.damage import recover_command
+from mdwx.publish.statuses import ArticleStatus
 
 SCHEMA_VERSION = 8
 BUSY_TIMEOUT_MS = 15_000
@@ -21,18 +22,6 @@ BUSY_TIMEOUT_MS = 15_000
 #: body image and as a cover are two uploads.
 UploadKind = Literal["body", "cover", "gif", "card", "formula"]
 UPLOAD_KINDS: tuple[UploadKind, ...] = get_args(UploadKind)
-#: Where an article stands; the "-ing" statuses mean a request was sent and its outcome is unknown.
-ArticleStatus = Literal[
-    "uploading",  # uploadnews sent, outcome unknown
-    "updating",  # update of the unsubmitted media_id sent, outcome unknown (safe to repeat)
-    "draft",  # uploaded, not submitted
-    "submitting",  # submit sent, outcome unknown
-    "submitted",
-    "published",
-    "rejected",
-    "deleted",
-]
-ARTICLE_STATUSES: tuple[ArticleStatus, ...] = get_args(ArticleStatus)
 # WeChat counts its daily quota on Beijing time; China has had no DST since 1991, so a fixed
 # offset is exact and needs no tz database (absent on Windows without tzdata).
 WECHAT_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")

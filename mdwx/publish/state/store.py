@@ -37,14 +37,12 @@ from mdwx.publish.state.pending import PendingRecords
 from mdwx.publish.state.post_inputs import PostInputsRecords
 from mdwx.publish.state.reach import ReachRecords
 from mdwx.publish.state.schema import (
-    ARTICLE_STATUSES,
     BUSY_TIMEOUT_MS,
     MIGRATIONS,
     SCHEMA_VERSION,
     UPLOAD_KINDS,
     WECHAT_TZ,
     ArticleRecord,
-    ArticleStatus,
     SupersededRecord,
     UploadKind,
     UploadRecord,
@@ -52,6 +50,7 @@ from mdwx.publish.state.schema import (
     state_error,
 )
 from mdwx.publish.state.sidedrafts import SideDraftRecords
+from mdwx.publish.statuses import ARTICLE_STATUSES, ArticleStatus
 
 __all__ = [
     "ARTICLE_STATUSES",
