@@ -9,9 +9,44 @@ A :class:`Diagnostic` is the same finding as data (code, severity, place, messag
 reports hold and every output format prints (see :mod:`mdwx.diagnostics` for the codes). It
 lives here, beside the errors it is made from, so the two modules import in one direction.
 
-The tree: :class:`MdwxError` → :class:`ConfigError` (site config, credentials, the call: exit
-2), :class:`ArticleError` (front matter or body), :class:`RenderError`, :class:`AssetError`,
-:class:`StateError` (exit 2); WeChat's refusals are ``mdwx.wechat.errors.WeChatError``.
+Every error mdwx defines, by where it sits below :class:`MdwxError` (``code`` in brackets;
+the command line exits 2 for a :class:`ConfigError` and 1 for every other;
+``tests/test_errors_tree.py`` checks the tree against the classes mdwx defines)::
+
+    MdwxError [error]
+        ArticleError [article]                 front matter or body
+            mdwx.source.article.EmptyPost [empty-post]
+                mdwx.source.article.NotPublished [not-published]
+        AssetError [asset]                     a picture, video, formula or card
+            mdwx.publish.video.VideoReviewPending [video_pending]
+        ConfigError [config]                   site config, credentials, the call
+        PublishError [publish]                 refused, or wrong to publish
+        RenderError [render]                   no WeChat-safe HTML (e.g. too long)
+        StateError [state]                     the state database is unusable
+        mdwx.account.feedback.NoMessageError [no_msg_data_id]
+        mdwx.api.reach.ReachError [reach]
+        mdwx.api.sendplan.QuotaExceeded [quota]
+        mdwx.publish.bundling.BundleError [bundle]
+        mdwx.wechat.errors.WeChatError [wechat]      WeChat's refusals and failures
+            mdwx.wechat.errors.AlreadySubmitted [already_submitted]
+            mdwx.wechat.errors.ContentRejected [content_rejected]
+            mdwx.wechat.errors.IPWhitelistError [ip_whitelist]
+            mdwx.wechat.errors.MassSendRefused [mass_refused]
+            mdwx.wechat.errors.OutcomeUnknown [outcome_unknown]
+            mdwx.wechat.errors.PermissionDenied [permission]
+            mdwx.wechat.errors.PublishFailed [publish_failed]
+            mdwx.wechat.errors.PublishRefused [publish_refused]
+            mdwx.wechat.errors.QuotaError [quota]
+            mdwx.wechat.errors.TokenError [token]
+            mdwx.wechat.errors.TransportError [transport]
+            mdwx.wechat.errors.VideoError [video]
+                mdwx.publish.video.VideoReviewFailed [video]
+            mdwx.wechat.relay.RelayRefused [relay]
+
+Not user errors, so not below :class:`MdwxError`: ``mdwx.api.RunningLoopError`` (a
+synchronous call made inside a running event loop: a programming error) and the signals one
+module raises to another (``mdwx.publish.backends.base.Gone``: the unsubmitted article left
+that state).
 """
 
 from __future__ import annotations
