@@ -12,12 +12,14 @@ from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from markdown_it.utils import EnvType
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.container import container_plugin
 
 from mdwx.markdown.callouts import CALLOUT_KINDS, callout_kind
 from mdwx.render.context import context_of
+from mdwx.render.render_rule import RenderRule, add_rules
 
 __all__ = ["CALLOUT_KINDS", "CONTAINER_NAMES", "blocks_plugin", "callout_kind"]
 
@@ -33,7 +35,7 @@ def is_single_media(inline: Token | None) -> bool:
 
 
 def _paragraph_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     ctx = context_of(env)
     prefix, ctx.pending_prefix = ctx.pending_prefix, ""
@@ -44,7 +46,7 @@ def _paragraph_open(
 
 
 def _paragraph_close(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     ctx = context_of(env)
     if ctx.in_figure:
@@ -58,23 +60,27 @@ def _callout_open(kind: str, title: str | None = None) -> str:
     return f'<section class="callout callout-{kind}">{head}\n'
 
 
-def _alert_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _alert_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return _callout_open(callout_kind(str((tokens[idx].meta or {}).get("kind", "note"))))
 
 
 def _admonition_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     return _callout_open(callout_kind(str((tokens[idx].meta or {}).get("tag", "note"))))
 
 
 def _callout_title_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     return '<p class="callout-title">'
 
 
-def _container(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _container(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     token = tokens[idx]
     if token.nesting != 1:
         return "</section>\n"
@@ -87,43 +93,59 @@ def _is_callout(params: str, *args: Any) -> bool:
     return params.strip().split(" ", 1)[0].lower() in CONTAINER_NAMES
 
 
-def _close_section(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _close_section(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return "</section>\n"
 
 
-def _close_p(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _close_p(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return "</p>\n"
 
 
-def _table_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _table_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return '<section class="table-wrap"><table>\n'
 
 
-def _table_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _table_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return "</table></section>\n"
 
 
-def _footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _footnote_ref(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     number = int((tokens[idx].meta or {}).get("id", 0)) + 1
     return f'<sup class="fnref">({number})</sup>'
 
 
-def _notes_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _notes_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     title = "注释" if context_of(env).cjk else "Notes"
     return f'<section class="notes"><p class="notes-title">{title}</p>\n'
 
 
-def _footnote_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _footnote_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     number = int((tokens[idx].meta or {}).get("id", 0)) + 1
     context_of(env).pending_prefix = f"({number}) "
     return "<section>"
 
 
-def _nothing(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _nothing(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return ""
 
 
-RULES = {
+RULES: dict[str, RenderRule] = {
     "paragraph_open": _paragraph_open,
     "paragraph_close": _paragraph_close,
     "alert_open": _alert_open,
@@ -148,5 +170,4 @@ RULES = {
 def blocks_plugin(md: MarkdownIt) -> None:
     """Register ``::: kind`` containers and the block render rules above."""
     md.use(container_plugin, "callout", validate=_is_callout, render=_container)
-    for name, rule in RULES.items():
-        md.add_render_rule(name, rule)
+    add_rules(md, RULES)

@@ -20,8 +20,9 @@ from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from markdown_it.utils import EnvType
+from markdown_it.utils import EnvType, OptionsDict
 from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.styles import get_style_by_name
@@ -34,6 +35,7 @@ from mdwx.errors import RenderError
 from mdwx.render.code_aliases import MORE_ALIASES, PLAIN_FILES
 from mdwx.render.code_frame import frame, wants_line_numbers
 from mdwx.render.context import context_of
+from mdwx.render.render_rule import add_rules
 
 _LANG_SPLIT = re.compile(r"[\s,{]")
 #: Languages shown plain on purpose: text, logs and data (no warning).
@@ -338,7 +340,9 @@ def code_block_html(
     return f'<section class="code"{style}>{inner}</section>'
 
 
-def _fence(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _fence(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     token = tokens[idx]
     ctx = context_of(env)
     language = fence_language(token.info)
@@ -394,7 +398,9 @@ def _framing(ctx: Any, info: str) -> dict[str, Any]:
     }
 
 
-def _code_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _code_block(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     ctx = context_of(env)
     return code_block_html(
         tokens[idx].content,
@@ -406,12 +412,19 @@ def _code_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env:
     )
 
 
-def _code_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _code_inline(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return f"<code>{escape(tokens[idx].content, quote=False)}</code>"
 
 
 def code_plugin(md: MarkdownIt) -> None:
     """Render fences, indented code and inline code the WeChat way."""
-    md.add_render_rule("fence", _fence)
-    md.add_render_rule("code_block", _code_block)
-    md.add_render_rule("code_inline", _code_inline)
+    add_rules(
+        md,
+        {
+            "fence": _fence,
+            "code_block": _code_block,
+            "code_inline": _code_inline,
+        },
+    )

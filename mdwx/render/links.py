@@ -13,16 +13,17 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from html import escape
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink, validateLink
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from markdown_it.utils import EnvType
+from markdown_it.utils import EnvType, OptionsDict
 
 from mdwx.errors import RenderError
 from mdwx.render.context import RenderContext, context_of
+from mdwx.render.render_rule import add_rules
 from mdwx.render.sanitize import hidden_after
 from mdwx.render.spans import SpanCloses
 from mdwx.urls import is_http_url, url_scheme
@@ -190,7 +191,9 @@ def open_link(ctx: RenderContext, href: str, text: str) -> tuple[str, str]:
     return '<span class="link">', f'<sup class="ref">[{number}]</sup></span>'
 
 
-def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     ctx = context_of(env)
     token = tokens[idx]
     href = str(token.attrGet("href") or "")
@@ -199,7 +202,9 @@ def _link_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
     return opening
 
 
-def _link_close(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _link_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     ctx = context_of(env)
     return ctx.open_links.pop() if ctx.open_links else ""
 
@@ -221,5 +226,10 @@ def references_html(ctx: RenderContext) -> str:
 
 def links_plugin(md: MarkdownIt) -> None:
     """Render links per the site's link policy."""
-    md.add_render_rule("link_open", _link_open)
-    md.add_render_rule("link_close", _link_close)
+    add_rules(
+        md,
+        {
+            "link_open": _link_open,
+            "link_close": _link_close,
+        },
+    )

@@ -13,19 +13,22 @@ wider hang: such a list's items and markers also carry ``li-2``/``marker-2`` (10
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from markdown_it.utils import EnvType
+from markdown_it.utils import EnvType, OptionsDict
 
 from mdwx.render.context import ListState, context_of
+from mdwx.render.render_rule import add_rules
 
 BULLETS = ("• ", "◦ ", "▪ ")
 UNCHECKED, CHECKED = "☐ ", "☑ "
 
 
-def _open_list(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _open_list(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     token = tokens[idx]
     ordered = token.type == "ordered_list_open"
     start = token.attrGet("start") if ordered else None
@@ -48,7 +51,9 @@ def _item_count(tokens: Sequence[Token], idx: int) -> int:
     return count
 
 
-def _close_list(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _close_list(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     ctx = context_of(env)
     if ctx.lists:
         ctx.lists.pop()
@@ -68,7 +73,9 @@ def item_marker(ctx_lists: list[ListState], checked: bool | None) -> str:
     return task or BULLETS[(len(ctx_lists) - 1) % len(BULLETS)]
 
 
-def _open_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _open_item(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     ctx = context_of(env)
     meta = tokens[idx].meta or {}
     width = ctx.lists[-1].width if ctx.lists else ""
@@ -86,15 +93,22 @@ def _open_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: 
     return f"{item}{marker}"
 
 
-def _close_item(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _close_item(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return "</section>\n"
 
 
 def lists_plugin(md: MarkdownIt) -> None:
     """Render bullet, ordered and task lists as sections with text markers."""
-    md.add_render_rule("bullet_list_open", _open_list)
-    md.add_render_rule("ordered_list_open", _open_list)
-    md.add_render_rule("bullet_list_close", _close_list)
-    md.add_render_rule("ordered_list_close", _close_list)
-    md.add_render_rule("list_item_open", _open_item)
-    md.add_render_rule("list_item_close", _close_item)
+    add_rules(
+        md,
+        {
+            "bullet_list_open": _open_list,
+            "ordered_list_open": _open_list,
+            "bullet_list_close": _close_list,
+            "ordered_list_close": _close_list,
+            "list_item_open": _open_item,
+            "list_item_close": _close_item,
+        },
+    )

@@ -13,11 +13,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from html import escape
-from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from markdown_it.utils import EnvType
+from markdown_it.utils import EnvType, OptionsDict
 
 from mdwx.assets.formula import short_tex, tex_snippet
 from mdwx.diagnostics import Diagnostic
@@ -34,6 +34,7 @@ from mdwx.html_scan import IN_TAG
 from mdwx.render.captions import figure_caption
 from mdwx.render.context import RenderContext, context_of, source_reference
 from mdwx.render.links import unsafe_target
+from mdwx.render.render_rule import add_rules
 
 FORMULA_CODE_STYLE = (
     "font-family:Menlo,Consolas,monospace;font-size:90%;background:#f6f8fa;padding:0 4px"
@@ -78,7 +79,9 @@ def image_html(
     return html
 
 
-def _image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _image(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     ctx = context_of(env)
     token = tokens[idx]
     source = source_reference(str(token.attrGet("src") or ""))
@@ -145,24 +148,33 @@ def formulas_as_code(document: Document, failed: Mapping[str, MdwxError], path: 
     return replace(document, html=html, assets=assets, warnings=warnings)
 
 
-def _math_inline(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _math_inline(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return formula_html(tokens[idx].content, context_of(env), display=False)
 
 
 def _math_inline_double(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     return formula_html(tokens[idx].content, context_of(env), display=True, inline_block=True)
 
 
-def _math_block(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _math_block(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     return formula_html(tokens[idx].content, context_of(env), display=True)
 
 
 def media_plugin(md: MarkdownIt) -> None:
     """Render images, videos and math as asset placeholders."""
-    md.add_render_rule("image", _image)
-    md.add_render_rule("math_inline", _math_inline)
-    md.add_render_rule("math_inline_double", _math_inline_double)
-    md.add_render_rule("math_block", _math_block)
-    md.add_render_rule("math_block_label", _math_block)
+    add_rules(
+        md,
+        {
+            "image": _image,
+            "math_inline": _math_inline,
+            "math_inline_double": _math_inline_double,
+            "math_block": _math_block,
+            "math_block_label": _math_block,
+        },
+    )

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock, html_block
 from markdown_it.token import Token
-from markdown_it.utils import EnvType
+from markdown_it.utils import EnvType, OptionsDict
 
 from mdwx.document import AssetKind
 from mdwx.render.context import RenderContext, context_of
 from mdwx.render.links import open_link
+from mdwx.render.render_rule import add_rules
 from mdwx.render.sanitize import DROP_WITH_CONTENT, HIDDEN_UNCLOSED, Hooks, sanitize_html
 
 
@@ -40,7 +41,9 @@ def hooks_for(ctx: RenderContext) -> Hooks:
     return hooks
 
 
-def _raw(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _raw(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     ctx = context_of(env)
     hooks = hooks_for(ctx)
     inline = tokens[idx].type == "html_inline"
@@ -118,5 +121,10 @@ def _html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 def raw_html_plugin(md: MarkdownIt) -> None:
     """Sanitize ``html_block`` and ``html_inline`` tokens; unclosed kind-1 openings stay prose."""
     md.block.ruler.at("html_block", _html_block, {"alt": ["paragraph", "reference", "blockquote"]})
-    md.add_render_rule("html_block", _raw)
-    md.add_render_rule("html_inline", _raw)
+    add_rules(
+        md,
+        {
+            "html_block": _raw,
+            "html_inline": _raw,
+        },
+    )

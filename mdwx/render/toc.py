@@ -10,22 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from markdown_it.utils import EnvType
+from markdown_it.utils import EnvType, OptionsDict
 
 from mdwx.markdown.callouts import language_family
 from mdwx.markdown.toc import toc_syntax
 from mdwx.render.context import context_of
+from mdwx.render.render_rule import add_rules
 
 __all__ = ["TITLES", "toc_plugin", "toc_syntax"]
 
 TITLES = {"en": "Contents", "zh": "目录"}
 
 
-def _render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: EnvType) -> str:
+def _render(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
     headings = (tokens[idx].meta or {}).get("headings", [])
     if not headings:
         return ""
@@ -40,4 +43,9 @@ def _render(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Env
 
 def toc_plugin(md: MarkdownIt) -> None:
     """How the contents list renders (the marker is read by :func:`toc_syntax`)."""
-    md.add_render_rule("toc", _render)
+    add_rules(
+        md,
+        {
+            "toc": _render,
+        },
+    )
