@@ -155,7 +155,7 @@ class MdwxTools(AccountTools, ReachTools):
         report = offline.build_sync(
             self.inside(paths), self.options(out_dir=self.site / BUILD_FOLDER)
         )
-        document = {"ok": report.ok, **report.to_json()}
+        document: dict[str, Any] = {"ok": report.ok, **report.to_json()}
         browser = find_chromium() if screenshot else None
         for post, entry in zip(report.posts, document["posts"], strict=True):
             entry["screenshot"] = None

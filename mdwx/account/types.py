@@ -24,7 +24,7 @@ class DoctorCheck:
         text = f"{SYMBOLS[self.status]} {self.message}"
         return f"{text}\n    fix: {self.fix}" if self.fix else text
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -47,7 +47,7 @@ class DoctorReport:
                 return found
         raise KeyError(name)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "account": self.account,
             "backend": self.backend,
@@ -81,7 +81,7 @@ class AccountItem:
     status: str = ""
     source: str = "wechat"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -95,7 +95,7 @@ class AccountListing:
     #: What could not be listed and why (e.g. the published list of an unverified account).
     notes: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "items": [i.to_json() for i in self.items],
             "totals": self.totals,
@@ -120,7 +120,7 @@ class Orphan:
     article_id: str = ""
     update_time: int = 0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -130,7 +130,7 @@ class ReconcileReport:
     applied: bool = False
     notes: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "applied": self.applied,
             "orphans": [o.to_json() for o in self.orphans],
@@ -159,7 +159,7 @@ class MaterialRow:
         # title) using the material are one name to the reader.
         object.__setattr__(self, "used_by", tuple(dict.fromkeys(self.used_by)))
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         data = asdict(self)
         data["used_by"] = list(self.used_by)
         return data
@@ -177,7 +177,7 @@ class MaterialsReport:
     kept: dict[str, str] = field(default_factory=dict)
     applied: bool = False
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "counts": self.counts,
             "caps": self.caps,
@@ -196,7 +196,7 @@ class CommentRow:
     elected: bool
     reply: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -213,7 +213,7 @@ class CommentsReport:
     total: int = 0
     comments: list[CommentRow] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "path": self.path,
             "msg_data_id": self.msg_data_id,
@@ -243,7 +243,7 @@ class StatsRow:
     like_user: int
     comment_count: int
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return asdict(self)
 
 
@@ -254,7 +254,7 @@ class StatsReport:
     rows: list[StatsRow] = field(default_factory=list)
     is_delay: bool = False
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "since": self.since,
             "until": self.until,

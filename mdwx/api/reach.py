@@ -268,7 +268,7 @@ class PreviewResult:
     account: str | None = None
     warnings: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """What ``preview --phone --json`` prints."""
         return {
             "path": self.path,

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mdwx.api.reach import ReachError, drafted
 from mdwx.errors import ConfigError
@@ -79,7 +79,7 @@ class SendResult:
     warnings: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)  # a 多图文 bundle's posts, 头条 first
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """What ``send --json`` prints (one entry of ``"sends"``)."""
         return {
             "path": self.path,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mdwx.publish.run_options import AccountCredentials, Credentials, Post, RunOptions
 from mdwx.publish.statuses import ArticleStatus, RowStatus
@@ -53,7 +53,7 @@ class CheckReport:
         """True when every post passed."""
         return all(report.ok for report in self.posts)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """``{"posts": [PostReport.to_json(), …]}``: what ``--json`` prints."""
         return {"posts": [report.to_json() for report in self.posts]}
 
@@ -95,7 +95,7 @@ class PublishReport:
         """True when no post failed (a dry run that would fail is not ok either)."""
         return not any(result.error for result in self.posts)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """``{"posts": [PostResult.to_json(), …]}``: what ``publish --json`` prints."""
         return {"posts": [result.to_json() for result in self.posts]}
 
@@ -109,7 +109,7 @@ class SupersededArticle:
     url: str | None
     title: str | None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """``{"media_id", "status", "url", "title"}``."""
         return {
             "media_id": self.media_id,
@@ -152,11 +152,11 @@ class StatusRow:
     account: str | None = None
     publish_at: str | None = None
     due: bool | None = None
-    pending: dict[str, Any] | None = None
+    pending: dict[str, object] | None = None
     #: The post's 群发 sends (mdwx.api.sendstatus.follow_sends), each asked anew unless final.
-    sends: list[dict[str, Any]] = field(default_factory=list)
+    sends: list[dict[str, object]] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """One post of ``status --json``.
 
         ``{"path", "status", "recorded", "media_id", "url", "live", "error", "renamed_from",
@@ -164,7 +164,7 @@ class StatusRow:
         ``"why"`` when WeChat gave a reason for a failure and ``"pending"`` when a failed publish
         is to be retried.
         """
-        document: dict[str, Any] = {
+        document: dict[str, object] = {
             "path": self.path,
             "status": self.status,
             "recorded": self.recorded,
@@ -203,7 +203,7 @@ class StatusReport:
         """True when every published post's live status was read."""
         return not any(row.error for row in self.posts)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """``{"posts": [StatusRow.to_json(), …]}``: what ``status --json`` prints."""
         return {"posts": [row.to_json() for row in self.posts]}
 
@@ -238,7 +238,7 @@ class DeleteResult:
     title: str | None = None
     notes: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """``{"path", "media_id", "deleted", "already_deleted"}``: what ``delete --json`` prints."""
         return {
             "path": str(self.path),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mdwx.api.reach import ReachError, one_account
 from mdwx.api.routed import resolve_credentials
@@ -33,7 +33,7 @@ class UnsendResult:
     msg_status: str
     deleted: bool
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """What ``delete --sent --json`` prints."""
         return {
             "path": self.path,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 from mdwx.errors import ArticleError
 
@@ -20,7 +19,7 @@ BUNDLE_NAME = re.compile(r"^[\w.\-]{1,64}$", re.UNICODE)
 UNNUMBERED = 1_000_000
 
 
-def bundle_name(front: dict[str, Any], lines: dict[str, int], path: Path) -> str:
+def bundle_name(front: dict[str, object], lines: dict[str, int], path: Path) -> str:
     """The front matter's ``bundle`` ("" when absent): letters, digits, ``_ . -``, ≤ 64."""
     value = front.get("bundle")
     if value is None:
@@ -40,7 +39,7 @@ def bundle_name(front: dict[str, Any], lines: dict[str, int], path: Path) -> str
     return text
 
 
-def bundle_index(front: dict[str, Any], lines: dict[str, int], path: Path) -> int | None:
+def bundle_index(front: dict[str, object], lines: dict[str, int], path: Path) -> int | None:
     """The front matter's ``bundle_index`` (an integer from 0 to 999), None when absent."""
     value = front.get("bundle_index")
     if value is None:

@@ -32,7 +32,7 @@ def _options(sandbox: bool, account: str | None) -> Any:
     return options_from_env(sandbox=sandbox, account=account)
 
 
-def _emit(document: dict[str, Any], as_json: bool, lines: list[str]) -> None:
+def _emit(document: dict[str, object], as_json: bool, lines: list[str]) -> None:
     """Print ``document`` (``--json``) or ``lines``: both hold text from WeChat and its
     readers (titles, comments, nicknames), so each is printed as one line (:func:`one_line`):
     no control character reaches the terminal and no text can start a line of its own."""

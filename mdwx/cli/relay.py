@@ -55,7 +55,7 @@ def _unknown_account(account: str, config_path: Path | None, known: Any) -> Conf
     )
 
 
-def _echo_json(document: dict[str, Any]) -> None:
+def _echo_json(document: dict[str, object]) -> None:
     click.echo(json_text(document))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -29,7 +28,7 @@ def state_file(path: Path) -> Path:
     return path
 
 
-def _echo(document: dict[str, Any], as_json: bool, lines: list[str]) -> None:
+def _echo(document: dict[str, object], as_json: bool, lines: list[str]) -> None:
     if as_json:
         click.echo(json_text(document))
     else:

@@ -133,7 +133,7 @@ class WeChatPlugin(BasePlugin[WeChatConfig]):  # type: ignore[no-untyped-call]  
         for line in outcome.failures:
             log.warning("wechat: %s", line)
 
-    def _chosen(self, page: Any) -> dict[str, Any] | None:
+    def _chosen(self, page: Any) -> dict[str, object] | None:
         """The meta a chosen page lays over its own (``{}`` for none), or None: not chosen."""
         value = page.meta.get("wechat")
         if isinstance(value, dict):
@@ -163,7 +163,9 @@ def _nav_title(page: Any, config: Any) -> str | None:
     return nav_titles(nav).get(page.file.src_uri)
 
 
-def _meta(page: Any, overrides: dict[str, Any], nav_title: str | None = None) -> dict[str, Any]:
+def _meta(
+    page: Any, overrides: dict[str, object], nav_title: str | None = None
+) -> dict[str, object]:
     """mdwx's front matter from the page's meta: its keys, ``description`` as the digest, a
     slug from the page's path (``guide/index.md`` → ``guide``) unless given, and unknown keys
     kept (mdwx warns about them) except those MkDocs and its themes use."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mdwx.api.types import Options
 from mdwx.document import AssetKind
@@ -45,7 +45,7 @@ class Copied:
     reused: int = 0  # pictures the state already knew
     error: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "html": self.html,
             "hosted": self.hosted,

@@ -227,8 +227,8 @@ class BundleSteps:
 
     def _bundle_payload(
         self, prepared: Prepared, resolved: Resolved, *, size: int
-    ) -> dict[str, Any]:
-        payload: dict[str, Any] = self.backend.payload(prepared, resolved)
+    ) -> dict[str, object]:
+        payload: dict[str, object] = self.backend.payload(prepared, resolved)
         if size >= 2 and "digest" in payload:
             payload["digest"] = ""  # WeChat keeps digests only for one-article drafts
         return payload
@@ -364,7 +364,7 @@ class BundleSteps:
             for member in members:  # a post's publish_at is still ahead: the bundle waits for it
                 member.result.status = "scheduled"
 
-    async def _resolve_members(self, members: list[Member]) -> list[dict[str, Any]]:
+    async def _resolve_members(self, members: list[Member]) -> list[dict[str, object]]:
         """Upload what each post needs; every post's payload with the real URLs."""
         payloads = []
         for member in members:
@@ -386,7 +386,7 @@ class BundleSteps:
         return payloads
 
     async def _update_members(
-        self, members: list[Member], payloads: list[dict[str, Any]], plan: BundlePlan
+        self, members: list[Member], payloads: list[dict[str, object]], plan: BundlePlan
     ) -> None:
         """``draft/update`` at each changed index; the others are untouched."""
         assert plan.media_id
@@ -414,7 +414,7 @@ class BundleSteps:
         self,
         bundle: Bundle,
         members: list[Member],
-        payloads: list[dict[str, Any]],
+        payloads: list[dict[str, object]],
         plan: BundlePlan,
     ) -> None:
         """One new draft with every article; then the old draft deleted and the posts that

@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import PublishError  # PublishError: re-exported, the API's name
@@ -211,7 +211,7 @@ def is_due(publish_at: datetime | None, now: datetime) -> bool:
     return publish_at is None or now >= publish_at
 
 
-def payload_hash(article: dict[str, Any]) -> str:
+def payload_hash(article: dict[str, object]) -> str:
     return hashlib.sha256(
         json.dumps(article, ensure_ascii=False, sort_keys=True).encode()
     ).hexdigest()
@@ -226,7 +226,7 @@ async def plan_post(
     *,
     draft: bool,
     force: bool,
-    payload: Callable[[Resolved], dict[str, Any]],
+    payload: Callable[[Resolved], dict[str, object]],
     publish_at: datetime | None = None,
     now: datetime | None = None,
     mark: Mark | None = None,
@@ -266,7 +266,7 @@ async def planned_digest(
     appid: str,
     assets: list[LoadedAsset],
     plan: Plan,
-    payload: Callable[[Resolved], dict[str, Any]],
+    payload: Callable[[Resolved], dict[str, object]],
     seen: set[tuple[str, str]] | None = None,
 ) -> str | None:
     """Count what ``assets`` would upload into ``plan`` (``uploads``, ``images``, ``videos``,

@@ -582,7 +582,7 @@ class Publisher(BundleSteps, SubmitSteps):
             else:
                 resolved.counts.videos += 1
 
-    def _payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
+    def _payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, object]:
         assert self.backend is not None
         return self.backend.payload(prepared, resolved)
 
@@ -591,7 +591,7 @@ class Publisher(BundleSteps, SubmitSteps):
     async def _upload_article(
         self,
         post: Post,
-        payload: dict[str, Any],
+        payload: dict[str, object],
         record: ArticleRecord | None,
         plan: Plan,
         result: PostResult,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from mdwx.diagnostics import Diagnostic, of_error
 from mdwx.errors import MdwxError
@@ -46,7 +45,7 @@ class PostResult:
     account: str | None = None
     publish_at: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         """One post of ``publish --json``.
 
         ``{"path", "title", "media_id", "status", "url", "uploads", "actions", "steps",
@@ -54,7 +53,7 @@ class PostResult:
         (every error, then every warning: the post's own and those publishing met), plus ``"account"`` when it went to a
         named account and ``"publish_at"`` when the post has one.
         """
-        extra: dict[str, Any] = {}
+        extra: dict[str, object] = {}
         if self.account is not None:
             extra["account"] = self.account
         if self.publish_at is not None:

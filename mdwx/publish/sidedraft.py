@@ -154,7 +154,7 @@ async def _create(
     publisher: Publisher,
     plan: SidePlan,
     previous: SideDraftRecord | None,
-    payloads: list[dict[str, Any]],
+    payloads: list[dict[str, object]],
     marks: list[Mark],
 ) -> str:
     """``draft/add`` (or the media API's ``uploadnews``) of the side draft's articles."""
@@ -211,7 +211,7 @@ async def _delete_replaced(
 
 async def side_payloads(
     publisher: Publisher, posts: Sequence[Post]
-) -> tuple[list[dict[str, Any]], list[Mark]]:
+) -> tuple[list[dict[str, object]], list[Mark]]:
     """Each post's article as the publishing pipeline makes it (pictures already on WeChat
     are reused from the state), with its side mark; a bundle's digests dropped."""
     payloads, marks = [], []

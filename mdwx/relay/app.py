@@ -32,7 +32,7 @@ from mdwx.relay.settings import RelaySettings
 from mdwx.relay.upstream import AccountUpstream, Answer
 from mdwx.wechat.relay import APPID_HEADER, REFUSAL_HEADER, WHOAMI_PATH
 
-LogSink = Callable[[dict[str, Any]], None]
+LogSink = Callable[[dict[str, object]], None]
 
 
 class Refusal(Exception):
@@ -185,7 +185,7 @@ class RelayCore:
 async def forward(request: Request) -> Response:
     core: RelayCore = request.app.state.core
     started = time.monotonic()
-    entry: dict[str, Any] = {
+    entry: dict[str, object] = {
         "method": request.method,
         "endpoint": core.endpoint_of(request) or request.url.path[:120],
         **_client_fields(request),
@@ -203,7 +203,7 @@ async def forward(request: Request) -> Response:
     return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
 
 
-async def _decided(core: RelayCore, request: Request, entry: dict[str, Any]) -> Answer:
+async def _decided(core: RelayCore, request: Request, entry: dict[str, object]) -> Answer:
     """WeChat's answer to the request, once every check passed; raises :class:`Refusal`."""
     try:
         record, upstream = core.authenticate(request)
@@ -258,19 +258,19 @@ async def health(request: Request) -> Response:
     return JSONResponse({"ok": True, "service": "mdwx relay"})
 
 
-def _client_fields(request: Request) -> dict[str, Any]:
+def _client_fields(request: Request) -> dict[str, object]:
     """Who called, for the log: ``client``, the socket peer's address, and ``forwarded_for``,
     the addresses a reverse proxy put in X-Forwarded-For, only when the header is a list of
     IP addresses (any caller can write it; other text is logged as ``"invalid"``). Not a
     secret, and what tells a stolen key's use from its owner's."""
-    fields: dict[str, Any] = {"client": request.client.host if request.client else None}
+    fields: dict[str, object] = {"client": request.client.host if request.client else None}
     header = request.headers.get("x-forwarded-for")
     if header is not None:
         fields["forwarded_for"] = forwarded_for(header) or "invalid"
     return fields
 
 
-def _log(core: RelayCore, entry: dict[str, Any], started: float) -> None:
+def _log(core: RelayCore, entry: dict[str, object], started: float) -> None:
     for name, value in entry.items():  # a key pasted into a path or a field is never logged
         if isinstance(value, str):
             entry[name] = scrub_keys(value)

@@ -21,7 +21,6 @@ import stat
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from mdwx.errors import ConfigError
 from mdwx.relay.bounds import EXPIRES_DAYS, RATE_PER_MINUTE
@@ -65,7 +64,7 @@ class RelayKey:
     def expired(self, now: float) -> bool:
         return self.expires is not None and now >= self.expires
 
-    def public(self) -> dict[str, Any]:
+    def public(self) -> dict[str, object]:
         """The record as JSON, without the digest."""
         data = asdict(self)
         data.pop("digest")

@@ -67,7 +67,7 @@ def json_log(stream: IO[str]) -> LogSink:
     """A sink writing each entry as one JSON line to ``stream`` (thread-safe)."""
     lock = threading.Lock()
 
-    def write(entry: dict[str, Any]) -> None:
+    def write(entry: dict[str, object]) -> None:
         with lock:
             # ASCII: an endpoint or name a caller wrote may hold C1 or bidi controls, which
             # json.dumps leaves raw otherwise; a terminal showing the log would obey them.

@@ -4,7 +4,6 @@ the Python process (``mdwx sandbox`` users, shell scripts). No token, never faul
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -45,7 +44,7 @@ async def clear_log(request: Request) -> Response:
 async def state(request: Request) -> Response:
     """A JSON dump of the account model (no image or video bytes, no tokens)."""
     store = request.app.state.store
-    data: dict[str, Any] = {
+    data: dict[str, object] = {
         "articles": [dataclasses.asdict(a) for a in store.articles(include_deleted=True)],
         "images": [dataclasses.asdict(i) for i in store.images()],
         "videos": [dataclasses.asdict(v) for v in store.videos()],

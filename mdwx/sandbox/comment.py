@@ -38,12 +38,9 @@ async def _message_call(
     if isinstance(body, Response):
         return body
     msg_data_id, index = int_field(body, "msg_data_id"), int_field(body, "index", 0)
-    if (
-        msg_data_id is None
-        and isinstance(body.get("msg_data_id"), str)
-        and body["msg_data_id"].isdigit()
-    ):
-        msg_data_id = int(body["msg_data_id"])
+    written = body.get("msg_data_id")
+    if msg_data_id is None and isinstance(written, str) and written.isdigit():
+        msg_data_id = int(written)
     store = request.app.state.store
     items = store.message_items(msg_data_id) if msg_data_id is not None else None
     if msg_data_id is None or items is None:

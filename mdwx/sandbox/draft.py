@@ -10,8 +10,6 @@ account), after the token check, as WeChat orders them.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -23,7 +21,7 @@ from .responses import read_json, token_error, wx_error, wx_ok
 PAGE_MAX = 20
 
 
-async def api_json(request: Request, *, body: bool = True) -> dict[str, Any] | Response:
+async def api_json(request: Request, *, body: bool = True) -> dict[str, object] | Response:
     """Token check, then the account's permission (48001), then the JSON body."""
     code = token_error(request)
     if code:
@@ -35,13 +33,13 @@ async def api_json(request: Request, *, body: bool = True) -> dict[str, Any] | R
     return await read_json(request)
 
 
-def int_field(body: dict[str, Any], name: str, default: int | None = None) -> int | None:
+def int_field(body: dict[str, object], name: str, default: int | None = None) -> int | None:
     """``body[name]`` if it is an integer (JSON booleans are not), else None."""
     value = body.get(name, default)
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def paging(body: dict[str, Any]) -> tuple[int, int, bool] | Response:
+def paging(body: dict[str, object]) -> tuple[int, int, bool] | Response:
     """``offset``, ``count`` (1–20) and ``no_content`` of a batchget, or its 40097."""
     offset, count = int_field(body, "offset"), int_field(body, "count")
     no_content = int_field(body, "no_content", 0)
@@ -57,11 +55,11 @@ def paging(body: dict[str, Any]) -> tuple[int, int, bool] | Response:
 def shown_items(
     request: Request,
     key: str,
-    items: list[dict[str, Any]],
+    items: list[dict[str, object]],
     *,
     no_content: bool = False,
     deleted: list[int] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[dict[str, object]]:
     """``news_item`` as WeChat answers it: each ARTICLE plus its reader ``url`` (``/s/<key>
     ?idx=n``, n from 1), the cover's ``thumb_url``, and ``is_deleted`` for published ones."""
     base = str(request.base_url).rstrip("/")
@@ -81,7 +79,7 @@ def shown_items(
     return shown
 
 
-async def draft_call(request: Request) -> tuple[dict[str, Any], DraftRecord] | Response:
+async def draft_call(request: Request) -> tuple[dict[str, object], DraftRecord] | Response:
     """The body and the draft its ``media_id`` names (40007 unless it is in the box)."""
     body = await api_json(request)
     if isinstance(body, Response):

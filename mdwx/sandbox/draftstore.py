@@ -14,7 +14,7 @@ import json
 import secrets
 import sqlite3
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .records import DraftRecord, PublicationRecord
 
@@ -43,7 +43,7 @@ class DraftStoreMixin:
         raise NotImplementedError
 
     # --- drafts -----------------------------------------------------------------------
-    def add_draft(self, items: list[dict[str, Any]]) -> str:
+    def add_draft(self, items: list[dict[str, object]]) -> str:
         media_id = secrets.token_urlsafe(32)
         t = int(self.control.now())
         with self._tx() as db:
@@ -53,7 +53,7 @@ class DraftStoreMixin:
             )
         return media_id
 
-    def set_draft_items(self, media_id: str, items: list[dict[str, Any]]) -> None:
+    def set_draft_items(self, media_id: str, items: list[dict[str, object]]) -> None:
         with self._tx() as db:
             db.execute(
                 "UPDATE drafts SET items=?, updated=? WHERE media_id=?",

@@ -12,8 +12,6 @@ without touching the draft.
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -30,7 +28,7 @@ _REFUSALS = {
 _FAIL_IDX_STATUSES = (2, 4)
 
 
-def article_urls(request: Request, record: PublicationRecord) -> list[dict[str, Any]]:
+def article_urls(request: Request, record: PublicationRecord) -> list[dict[str, object]]:
     base = str(request.base_url).rstrip("/")
     return [
         {"idx": n, "article_url": f"{base}/s/{record.article_id}?idx={n}"}
@@ -63,7 +61,7 @@ async def get(request: Request) -> Response:
     if record is None:
         return wx_error(40007, "invalid media_id: no such publish_id")
     status = record.publish_status
-    out: dict[str, Any] = {"publish_id": record.publish_id, "publish_status": status}
+    out: dict[str, object] = {"publish_id": record.publish_id, "publish_status": status}
     if record.succeeded:
         urls = article_urls(request, record)
         out["article_id"] = record.article_id
@@ -72,7 +70,7 @@ async def get(request: Request) -> Response:
     return JSONResponse(out)
 
 
-async def _article_call(request: Request) -> tuple[dict[str, Any], PublicationRecord] | Response:
+async def _article_call(request: Request) -> tuple[dict[str, object], PublicationRecord] | Response:
     body = await api_json(request)
     if isinstance(body, Response):
         return body

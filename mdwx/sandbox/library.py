@@ -12,8 +12,6 @@ ones, not deletable) so a test can see a library near its cap; news and voice ar
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -26,14 +24,14 @@ TYPES = ("image", "video", "voice", "news")
 _PRELOADED_EPOCH = 1_700_000_000
 
 
-async def _checked(request: Request, *, body: bool = True) -> dict[str, Any] | Response:
+async def _checked(request: Request, *, body: bool = True) -> dict[str, object] | Response:
     code = token_error(request)
     if code:
         return wx_error(code)
     return await read_json(request) if body else {}
 
 
-def _image_items(request: Request) -> list[dict[str, Any]]:
+def _image_items(request: Request) -> list[dict[str, object]]:
     base = str(request.base_url).rstrip("/")
     store = request.app.state.store
     real = [
@@ -57,7 +55,7 @@ def _image_items(request: Request) -> list[dict[str, Any]]:
     ]
 
 
-def _video_items(request: Request) -> list[dict[str, Any]]:
+def _video_items(request: Request) -> list[dict[str, object]]:
     return [
         {
             "media_id": r["media_id"],

@@ -41,7 +41,7 @@ OPENIDS_MIN, OPENIDS_MAX = 2, 10_000
 _MSGTYPE = "mpnews"
 
 
-async def _mass_json(request: Request) -> dict[str, Any] | Response:
+async def _mass_json(request: Request) -> dict[str, object] | Response:
     """Token check, the account's permission (48001), then the JSON body."""
     code = token_error(request)
     if code:
@@ -51,7 +51,9 @@ async def _mass_json(request: Request) -> dict[str, Any] | Response:
     return await read_json(request)
 
 
-def _news(request: Request, body: dict[str, Any]) -> tuple[str, list[dict[str, Any]]] | Response:
+def _news(
+    request: Request, body: dict[str, object]
+) -> tuple[str, list[dict[str, object]]] | Response:
     """The ``mpnews.media_id`` of a mass or preview body and its articles, or the refusal."""
     if body.get("msgtype") != _MSGTYPE:
         return wx_error(40008, "invalid message type: only mpnews is emulated")
@@ -94,7 +96,7 @@ async def preview(request: Request) -> Response:
     return wx_ok("preview success", msg_id=msg_id)
 
 
-def _clientmsgid(request: Request, body: dict[str, Any]) -> str | Response:
+def _clientmsgid(request: Request, body: dict[str, object]) -> str | Response:
     """The body's ``clientmsgid`` ("" when absent), or 45067/45066/45065 for it."""
     value = body.get("clientmsgid", "")
     if not isinstance(value, str):
@@ -122,7 +124,12 @@ def _deliverable(request: Request, targets: list[str]) -> list[str] | Response:
 
 
 async def _take(
-    request: Request, body: dict[str, Any], targets: list[str], *, to_all: bool, tag_id: int | None
+    request: Request,
+    body: dict[str, object],
+    targets: list[str],
+    *,
+    to_all: bool,
+    tag_id: int | None,
 ) -> Response:
     clientmsgid = _clientmsgid(request, body)
     if isinstance(clientmsgid, Response):
@@ -179,7 +186,7 @@ async def send(request: Request) -> Response:
     return await _take(request, body, list(dict.fromkeys(touser)), to_all=False, tag_id=None)
 
 
-async def _mass_record(request: Request) -> tuple[dict[str, Any], MassRecord] | Response:
+async def _mass_record(request: Request) -> tuple[dict[str, object], MassRecord] | Response:
     body = await _mass_json(request)
     if isinstance(body, Response):
         return body
@@ -231,7 +238,7 @@ async def tags_get(request: Request) -> Response:
     )
 
 
-def _shown(message: InboxMessage, names: dict[str, str]) -> dict[str, Any]:
+def _shown(message: InboxMessage, names: dict[str, str]) -> dict[str, object]:
     return {
         "kind": message.kind,
         "to": names.get(message.openid, ""),

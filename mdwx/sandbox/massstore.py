@@ -17,7 +17,7 @@ import sqlite3
 import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .control import Control
@@ -74,7 +74,7 @@ class MassRecord:
     clientmsgid: str
     created: float
     msg_status: str
-    items: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, object]] = field(default_factory=list)
     deleted: list[int] = field(default_factory=list)
 
 
@@ -124,7 +124,7 @@ class MassStoreMixin:
     def add_mass_send(
         self,
         media_id: str,
-        items: list[dict[str, Any]],
+        items: list[dict[str, object]],
         recipients: list[str],
         *,
         to_all: bool,
@@ -244,7 +244,7 @@ class MassStoreMixin:
         return SENDING if now < start + row["send_seconds"] else SEND_SUCCESS
 
     # --- previews and the inbox -------------------------------------------------------
-    def add_preview(self, openid: str, media_id: str, items: list[dict[str, Any]]) -> int:
+    def add_preview(self, openid: str, media_id: str, items: list[dict[str, object]]) -> int:
         msg_id = 1_000_000_000 + secrets.randbelow(10**9)
         with self._tx() as db:
             db.execute(

@@ -89,7 +89,7 @@ class ReachStoreMixin:
         return gone > 0
 
     # --- messages -----------------------------------------------------------------------
-    def message_items(self, msg_data_id: int) -> list[dict[str, Any]] | None:
+    def message_items(self, msg_data_id: int) -> list[dict[str, object]] | None:
         """The articles of the message ``msg_data_id`` (a successful publication, or a 群发
         that did not fail), else None."""
         for record in self.publications():

@@ -7,7 +7,6 @@ them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 #: Article states as ``publish/query`` reports them.
 STATUS_DRAFT = "未提交"
@@ -71,10 +70,10 @@ class ArticleRecord:
     state: str  # "draft", "submitted" or "deleted"
     status: str
     submitted_at: float | None
-    items: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, object]] = field(default_factory=list)
 
     @property
-    def article(self) -> dict[str, Any]:
+    def article(self) -> dict[str, object]:
         """The first (in practice the only) article of the item."""
         return self.items[0]
 
@@ -89,7 +88,7 @@ class DraftRecord:
     created: int
     updated: int
     state: str
-    items: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, object]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ class PublicationRecord:
     publish_status: int
     fail_idx: list[int]
     deleted: list[int]
-    items: list[dict[str, Any]] = field(default_factory=list)
+    items: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def succeeded(self) -> bool:

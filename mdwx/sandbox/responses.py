@@ -61,7 +61,7 @@ def wx_error(code: int, detail: str | None = None, *, status: int = 200) -> JSON
 def ret_error(code: int, detail: str) -> JSONResponse:
     """A video endpoint failure: ``{"ret": code, "errmsg": ...}``. Token failures there also
     carry ``errcode`` (same value), since they come from WeChat's common gateway."""
-    body: dict[str, Any] = {"ret": code, "errmsg": detail + _rid()}
+    body: dict[str, object] = {"ret": code, "errmsg": detail + _rid()}
     if code in (40001, 41001, 42001):
         body["errcode"] = code
     return JSONResponse(body)
@@ -79,7 +79,7 @@ def token_error(request: Request) -> int:
     return int(request.app.state.store.check_token(token))
 
 
-async def read_json(request: Request) -> dict[str, Any] | Response:
+async def read_json(request: Request) -> dict[str, object] | Response:
     """The JSON object body, or a 47001 response when the body is not UTF-8 JSON.
 
     The body is decoded as strict UTF-8 first: WeChat counted characters wrongly for

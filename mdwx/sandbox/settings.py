@@ -140,7 +140,7 @@ class SandboxSettings:
                 changes[name] = tuple(changes[name])
         return dataclasses.replace(self, **changes)
 
-    def public(self) -> dict[str, Any]:
+    def public(self) -> dict[str, object]:
         """The settings as JSON-ready values, without the AppSecret."""
         out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         out.pop("secret")

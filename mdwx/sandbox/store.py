@@ -23,7 +23,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from mdwx.errors import StateError
 
@@ -254,7 +253,7 @@ class Store(VideoStoreMixin, DraftStoreMixin, ReachStoreMixin, MassStoreMixin):
         return [base + img.path for img in self.images()]
 
     # --- articles ---------------------------------------------------------------------
-    def add_article(self, items: list[dict[str, Any]]) -> tuple[str, int]:
+    def add_article(self, items: list[dict[str, object]]) -> tuple[str, int]:
         media_id = secrets.token_urlsafe(32)
         created = int(self.control.now())
         with self._tx() as db:
@@ -264,7 +263,7 @@ class Store(VideoStoreMixin, DraftStoreMixin, ReachStoreMixin, MassStoreMixin):
             )
         return media_id, created
 
-    def set_items(self, media_id: str, items: list[dict[str, Any]]) -> None:
+    def set_items(self, media_id: str, items: list[dict[str, object]]) -> None:
         with self._tx() as db:
             db.execute(
                 "UPDATE articles SET items=? WHERE media_id=?",

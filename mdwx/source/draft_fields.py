@@ -19,7 +19,7 @@ POST_TYPES = ("article", "images")
 _CROP_HINT = "write four fractions of the cover, x1 y1 x2 y2 from its top-left: [0.1, 0, 0.9, 0.5]"
 
 
-def post_type(front: dict[str, Any], lines: dict[str, int], path: Path) -> str:
+def post_type(front: dict[str, object], lines: dict[str, int], path: Path) -> str:
     value = front.get("type", "article")
     if value not in POST_TYPES:
         raise ArticleError(
@@ -31,7 +31,7 @@ def post_type(front: dict[str, Any], lines: dict[str, int], path: Path) -> str:
     return str(value)
 
 
-def cover_crop(front: dict[str, Any], lines: dict[str, int], path: Path, key: str) -> str:
+def cover_crop(front: dict[str, object], lines: dict[str, int], path: Path, key: str) -> str:
     """The crop under ``key`` as WeChat's ``"X1_Y1_X2_Y2"`` (6 decimals), "" when not given."""
     value = front.get(key)
     if value is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote
 
 from mdwx.diagnostics import Diagnostic
@@ -58,7 +57,7 @@ class Article:
     math: bool = True  # whether $…$ is math here (mdwx.source.math_setting)
     line_breaks: bool = False  # a paragraph's single newlines are breaks (source/line_breaks)
     attribute_lists: frozenset[str] = frozenset()  # Goldmark lists read here (attribute_lists)
-    front_matter: dict[str, Any] = field(default_factory=dict)
+    front_matter: dict[str, object] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # front matter key → file line
     warnings: tuple[Diagnostic, ...] = ()  # unknown keys, the generator's findings
     # A reference the generator's rules made relative to the post → as the post wrote it.

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 from mdwx.config import SiteConfig
 from mdwx.errors import ArticleError
@@ -20,7 +19,7 @@ from mdwx.errors import ArticleError
 ZONE_HINT = "add the zone: publish_at: 2026-12-01T08:00:00+08:00 (Beijing) or …T00:00:00Z (UTC)"
 
 
-def publish_at(front: dict[str, Any], lines: dict[str, int], path: Path) -> dt.datetime | None:
+def publish_at(front: dict[str, object], lines: dict[str, int], path: Path) -> dt.datetime | None:
     """The front matter's ``publish_at`` as an aware datetime, or None when absent.
 
     Raises :class:`ArticleError` naming the key's line for a value that is not an ISO 8601
@@ -67,7 +66,7 @@ def publish_at(front: dict[str, Any], lines: dict[str, int], path: Path) -> dt.d
 
 
 def accounts(
-    front: dict[str, Any], lines: dict[str, int], path: Path, config: SiteConfig
+    front: dict[str, object], lines: dict[str, int], path: Path, config: SiteConfig
 ) -> tuple[str, ...]:
     """The front matter's ``accounts`` (a name or a list of names), each one of the site's.
 

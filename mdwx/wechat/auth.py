@@ -129,7 +129,12 @@ class TokenSource:
             )
         self._redact.add(value)
         try:
-            expires_in = float(body.get("expires_in") or DEFAULT_EXPIRES_IN)
+            written = body.get("expires_in")
+            expires_in = (
+                float(written)
+                if isinstance(written, int | float | str) and written
+                else DEFAULT_EXPIRES_IN
+            )
         except (TypeError, ValueError):
             expires_in = DEFAULT_EXPIRES_IN
         return CachedToken.fresh(value, expires_in)

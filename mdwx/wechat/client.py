@@ -129,7 +129,7 @@ class WeChatClient(DraftEndpoints, ReachEndpoints, MassEndpoints):
 
     # -- plumbing -------------------------------------------------------------------------
 
-    async def _api(self, call: Call) -> dict[str, Any]:
+    async def _api(self, call: Call) -> dict[str, object]:
         """Send ``call`` with the current token; renew the token and repeat once if refused."""
         if self.relay:
             return await send_through_relay(self._sender, call)
@@ -224,12 +224,12 @@ class WeChatClient(DraftEndpoints, ReachEndpoints, MassEndpoints):
 
     # -- publishing -------------------------------------------------------------------------
 
-    def _publish(self, action: str, payload: dict[str, Any], **options: Any) -> Call:
+    def _publish(self, action: str, payload: dict[str, object], **options: Any) -> Call:
         return Call(
             "POST", f"cgi-bin/publish/{action}", f"publish/{action}", json=payload, **options
         )
 
-    async def uploadnews(self, article: dict[str, Any]) -> str:
+    async def uploadnews(self, article: dict[str, object]) -> str:
         """Put one article into the publishing library (not yet submitted); its ``media_id``."""
         call = self._publish("uploadnews", {"articles": [article]}, creates=True)
         return _required((await self._api(call)).get("media_id"), "media_id", call)
@@ -240,7 +240,7 @@ class WeChatClient(DraftEndpoints, ReachEndpoints, MassEndpoints):
             self._publish("submit", {"media_id": media_id, "msgtype": "mpnews"}, creates=True)
         )
 
-    async def update(self, media_id: str, article: dict[str, Any], index: int = 1) -> None:
+    async def update(self, media_id: str, article: dict[str, object], index: int = 1) -> None:
         """Replace a not-yet-submitted article; :class:`AlreadySubmitted` once submitted."""
         payload = {"media_id": media_id, "index": index, "articles": article}
         await self._api(self._publish("update", payload))
@@ -293,7 +293,7 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
-async def send_through_relay(sender: Sender, call: Call) -> dict[str, Any]:
+async def send_through_relay(sender: Sender, call: Call) -> dict[str, object]:
     """Send ``call`` to the relay; the relay renews the account's token, so a token refusal
     is repeated once (the relay renews between) and then reported as the relay's."""
     try:

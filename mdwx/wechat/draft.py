@@ -46,7 +46,7 @@ _TEXT = (
 class DraftEndpoints:
     """Mixed into :class:`~mdwx.wechat.client.WeChatClient`."""
 
-    async def _api(self, call: Call) -> dict[str, Any]:  # provided by WeChatClient
+    async def _api(self, call: Call) -> dict[str, object]:  # provided by WeChatClient
         raise NotImplementedError
 
     @staticmethod

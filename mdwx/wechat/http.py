@@ -192,7 +192,7 @@ class Sender:
         self.log = log
         self.requests_sent = 0
 
-    async def send(self, call: Call, token: str | None) -> dict[str, Any]:
+    async def send(self, call: Call, token: str | None) -> dict[str, object]:
         """The answer's JSON object, or a typed :class:`WeChatError`."""
         attempt = 0
         unclear = False
@@ -206,7 +206,7 @@ class Sender:
                     raise retry.final from None
                 await asyncio.sleep(self.retry.delay(attempt - 1))
 
-    async def _attempt(self, call: Call, token: str | None, unclear: bool) -> dict[str, Any]:
+    async def _attempt(self, call: Call, token: str | None, unclear: bool) -> dict[str, object]:
         request = call.build(self.client, token)
         started = time.monotonic()
         self.requests_sent += 1
@@ -253,7 +253,7 @@ class Sender:
             return OutcomeUnknown(call.label, reason)
         return _Retry(TransportError(call.label, reason), unclear=not isinstance(exc, NOTHING_SENT))
 
-    def _unreadable(self, call: Call, response: httpx.Response) -> dict[str, Any]:
+    def _unreadable(self, call: Call, response: httpx.Response) -> dict[str, object]:
         reason = f"HTTP {response.status_code} with an answer that is not a JSON object"
         if call.creates:
             raise OutcomeUnknown(call.label, reason)

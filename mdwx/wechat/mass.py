@@ -63,7 +63,7 @@ class Tag:
     count: int
 
 
-def _news(media_id: str) -> dict[str, Any]:
+def _news(media_id: str) -> dict[str, object]:
     return {"mpnews": {"media_id": media_id}, "msgtype": "mpnews"}
 
 
@@ -76,7 +76,7 @@ def check_clientmsgid(clientmsgid: str) -> None:
 class MassEndpoints:
     """Mixed into :class:`~mdwx.wechat.client.WeChatClient`."""
 
-    async def _api(self, call: Call) -> dict[str, Any]:  # provided by WeChatClient
+    async def _api(self, call: Call) -> dict[str, object]:  # provided by WeChatClient
         raise NotImplementedError
 
     async def mass_preview(
@@ -91,7 +91,7 @@ class MassEndpoints:
         """
         if not towxname and not touser:
             raise ValueError("preview needs towxname or touser")
-        payload: dict[str, Any] = {
+        payload: dict[str, object] = {
             **({"towxname": towxname} if towxname else {"touser": touser}),
             **_news(media_id),
         }
@@ -119,7 +119,7 @@ class MassEndpoints:
         :class:`OutcomeUnknown` when the answer was lost: send again with the same
         ``clientmsgid`` to learn the outcome.
         """
-        filter_: dict[str, Any] = {"is_to_all": tag_id is None}
+        filter_: dict[str, object] = {"is_to_all": tag_id is None}
         if tag_id is not None:
             filter_["tag_id"] = tag_id
         return await self._mass(
@@ -145,7 +145,7 @@ class MassEndpoints:
     async def _mass(
         self,
         name: str,
-        target: dict[str, Any],
+        target: dict[str, object],
         media_id: str,
         clientmsgid: str,
         ignore_reprint: bool,

@@ -51,7 +51,7 @@ class ReachEndpoints:
 
     _http: httpx.AsyncClient  # provided by WeChatClient
 
-    async def _api(self, call: Call) -> dict[str, Any]:  # provided by WeChatClient
+    async def _api(self, call: Call) -> dict[str, object]:  # provided by WeChatClient
         raise NotImplementedError
 
     # -- material library -------------------------------------------------------------------

@@ -75,7 +75,7 @@ def refusal_from(response: httpx.Response, body: Any, endpoint: str) -> RelayRef
     )
 
 
-async def check_relay(http: httpx.AsyncClient, appid: str) -> dict[str, Any]:
+async def check_relay(http: httpx.AsyncClient, appid: str) -> dict[str, object]:
     """Ask the relay who this key is before anything is sent; the relay's answer.
 
     Raises :class:`ConfigError` when the relay refuses the key, answers for another AppID

@@ -3,7 +3,7 @@ the two implementations import this module, the package's front door imports the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mdwx.errors import PublishError
 from mdwx.render import check_content
@@ -68,15 +68,15 @@ class Backend(Rules, Protocol):
     texts: dict[ArticleStep, str]
     library: str  # where an unsubmitted article sits, in words
 
-    def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
+    def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, object]:
         """The article JSON this API takes, from the post and its resolved assets."""
 
-    async def create(self, payload: dict[str, Any], *, mark: Mark | None = None) -> str:
+    async def create(self, payload: dict[str, object], *, mark: Mark | None = None) -> str:
         """Create the unsubmitted article (carrying ``mark`` where the API can list it); its
         ``media_id``. Raises ``OutcomeUnknown`` when the answer was lost (it may exist)."""
 
     async def update(
-        self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None
+        self, media_id: str, payload: dict[str, object], *, mark: Mark | None = None
     ) -> None:
         """Replace the unsubmitted article; raises :class:`Gone` when it was submitted."""
 

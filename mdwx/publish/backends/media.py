@@ -8,7 +8,7 @@ deletes by ``media_id``. 200 submissions a day (Beijing time). Image posts do no
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mdwx.config import SiteConfig
 from mdwx.errors import PublishError
@@ -40,7 +40,7 @@ class MediaBackend(MediaRules):
         super().__init__(config)
         self.client = client
 
-    def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
+    def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, object]:
         article = prepared.article
         content = checked_content(prepared, resolved)
         return {
@@ -55,7 +55,7 @@ class MediaBackend(MediaRules):
             "only_fans_can_comment": article.only_fans_can_comment,
         }
 
-    async def create(self, payload: dict[str, Any], *, mark: Mark | None = None) -> str:
+    async def create(self, payload: dict[str, object], *, mark: Mark | None = None) -> str:
         return str(await self.client.uploadnews(payload))
 
     async def find_marked(self, mark: Mark) -> Marked | None:
@@ -63,7 +63,7 @@ class MediaBackend(MediaRules):
         return None
 
     async def update(
-        self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None
+        self, media_id: str, payload: dict[str, object], *, mark: Mark | None = None
     ) -> None:
         try:
             await self.client.update(media_id, payload, index=1)

@@ -152,7 +152,7 @@ SCHEMA: dict[str, dict[str, Column]] = {
 }
 
 
-def problem(kind: str, record: dict[str, Any]) -> str | None:
+def problem(kind: str, record: dict[str, object]) -> str | None:
     """Why ``record`` (of type ``kind``) cannot be stored, or None; unknown keys are ignored
     (a newer mdwx may add columns), missing optional ones take the database's default."""
     for name, column in SCHEMA[kind].items():

@@ -112,7 +112,7 @@ class Site:
 class Adapted:
     """A post's front matter and body as mdwx reads them; the body has the same line count."""
 
-    front: dict[str, Any]
+    front: dict[str, object]
     key_lines: dict[str, int]
     body: str
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -138,7 +138,7 @@ def site_for(path: Path, config: Any) -> Site | None:
 def adapt(
     path: Path,
     config: Any,
-    front: dict[str, Any],
+    front: dict[str, object],
     key_lines: dict[str, int],
     body: str,
     body_line: int,
@@ -205,7 +205,7 @@ def _unmarked_vault(path: Path, config: Any, body: str) -> Site | None:
 
 def split_front_matter(
     text: str, path: Path, config: Any
-) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+) -> tuple[dict[str, object], dict[str, int], str, int] | None:
     """Front matter in the form only the post's generator reads (Hexo without the opening
     ``---``, Pelican's ``Key: value`` header): ``(front, key_lines, body, body_line)``, or None.
     Asked only when the ``---``/``+++`` rules every generator shares found none."""
@@ -224,14 +224,14 @@ _LEADING_ZEROS = re.compile(
 )
 
 
-def _read_toml(block: list[str]) -> dict[str, Any]:
+def _read_toml(block: list[str]) -> dict[str, object]:
     """The TOML of ``block``; a decimal value with leading zeros (``dateday = 07``) is read
     as its number. TOML 1.0 refuses it, but the TOML reader Hugo used until 2021
     (BurntSushi/toml before v0.4) read it in base 10, and sites built then still hold such
     values (themes' ``dateday``/``datemonth`` keys). Any other error is raised as TOML's
     (``tomllib.TOMLDecodeError``)."""
     try:
-        document: dict[str, Any] = tomllib.loads("\n".join(block))
+        document: dict[str, object] = tomllib.loads("\n".join(block))
     except tomllib.TOMLDecodeError:
         lenient = [_LEADING_ZEROS.sub(r"\g<head>\g<number>", line) for line in block]
         if lenient == block:
@@ -242,7 +242,7 @@ def _read_toml(block: list[str]) -> dict[str, Any]:
 
 def toml_front_matter(
     lines: list[str], path: Path
-) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+) -> tuple[dict[str, object], dict[str, int], str, int] | None:
     """Hugo's TOML front matter between ``+++`` lines: ``(front, key_lines, body, body_line)``,
     or None when the first line is not ``+++``, no closing ``+++`` follows, or what lies
     between does not start like TOML (a key, a ``[table]`` or a comment).

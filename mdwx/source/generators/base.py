@@ -221,9 +221,9 @@ class PostContext:
     confine: Path  # mdwx's site root: no file outside it is ever named
     body_line: int  # file line where the body starts
     digest_limit: int = 120
-    front: dict[str, Any] = field(default_factory=dict)  # as written, for {{ page.title }}
+    front: dict[str, object] = field(default_factory=dict)  # as written, for {{ page.title }}
     body: str = ""  # the body as written
-    memo: dict[str, Any] = field(default_factory=dict)  # per-post lookups (a vault's file index)
+    memo: dict[str, object] = field(default_factory=dict)  # per-post lookups (a vault's file index)
     html_lines: set[int] = field(default_factory=set)  # file lines inside raw HTML blocks
     math: bool = True  # whether the post's $ signs are math (mdwx.source.math_setting)
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -269,20 +269,20 @@ class Generator:
     def slug(self, path: Path) -> str:
         return path.stem
 
-    def withheld(self, front: dict[str, Any], ctx: PostContext, now: datetime) -> str | None:
+    def withheld(self, front: dict[str, object], ctx: PostContext, now: datetime) -> str | None:
         """Why the generator would not publish this post at ``now`` (a future date, an
         exclusion in its config; see :mod:`.withheld`), or None."""
         return None
 
-    def split(self, text: str) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+    def split(self, text: str) -> tuple[dict[str, object], dict[str, int], str, int] | None:
         """Front matter in this generator's own form, for a post mdwx's ``---``/``+++`` rules
         found none in: ``(front, key_lines, body, body_line)``, or None."""
         return None
 
     # --- front matter -------------------------------------------------------------------
     def front_matter(
-        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
-    ) -> tuple[dict[str, Any], dict[str, int]]:
+        self, front: dict[str, object], lines: dict[str, int], ctx: PostContext
+    ) -> tuple[dict[str, object], dict[str, int]]:
         """mdwx's front matter made from this generator's; silent keys dropped."""
         mapped = {k: v for k, v in front.items() if k not in COMMON_SILENT | self.silent_keys}
         out_lines = dict(lines)
@@ -305,9 +305,9 @@ class Generator:
 
     def _digest(
         self,
-        front: dict[str, Any],
+        front: dict[str, object],
         lines: dict[str, int],
-        mapped: dict[str, Any],
+        mapped: dict[str, object],
         out_lines: dict[str, int],
         ctx: PostContext,
     ) -> None:
@@ -327,7 +327,7 @@ class Generator:
                 return
 
     def _cover(
-        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
+        self, front: dict[str, object], lines: dict[str, int], ctx: PostContext
     ) -> tuple[str, int] | None:
         for dotted in COVER_KEYS + self.cover_keys():
             top, _, sub = dotted.partition(".")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote, unquote
 
 import yaml
@@ -80,7 +79,7 @@ class Hexo(Liquid):
             return False
         return not path.name.startswith("_")
 
-    def split(self, text: str) -> tuple[dict[str, Any], dict[str, int], str, int] | None:
+    def split(self, text: str) -> tuple[dict[str, object], dict[str, int], str, int] | None:
         """Hexo's front matter without the opening separator: the lines before the first
         ``---`` line, when they read as a YAML mapping (hexo-front-matter's ``split``)."""
         lines = text.split("\n")
@@ -135,8 +134,8 @@ class Hexo(Liquid):
         return ("index_img", "banner_img", "top_img")
 
     def front_matter(
-        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
-    ) -> tuple[dict[str, Any], dict[str, int]]:
+        self, front: dict[str, object], lines: dict[str, int], ctx: PostContext
+    ) -> tuple[dict[str, object], dict[str, int]]:
         """As every generator's, and a post that writes NexT's math tags renders math: the
         tag itself says the writer's theme draws formulas, whatever the site's setting."""
         mapped, out_lines = super().front_matter(front, lines, ctx)

@@ -11,7 +11,6 @@ import re
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -56,8 +55,8 @@ class Jekyll(Liquid):
         return dated.group("slug") if dated else path.stem
 
     def front_matter(
-        self, front: dict[str, Any], lines: dict[str, int], ctx: PostContext
-    ) -> tuple[dict[str, Any], dict[str, int]]:
+        self, front: dict[str, object], lines: dict[str, int], ctx: PostContext
+    ) -> tuple[dict[str, object], dict[str, int]]:
         """A post without a title takes Jekyll's: its file name's slug, titleized
         (``2011-11-04-basis-of-go.md`` → "Basis Of Go", Jekyll's ``Utils.titleize_slug``)."""
         mapped, out_lines = super().front_matter(front, lines, ctx)
@@ -68,7 +67,7 @@ class Jekyll(Liquid):
     def image_roots(self, name: str, ctx: PostContext) -> list[Path]:
         return [ctx.site_root] if name.startswith("/") else []
 
-    def withheld(self, front: dict[str, Any], ctx: PostContext, now: datetime) -> str | None:
+    def withheld(self, front: dict[str, object], ctx: PostContext, now: datetime) -> str | None:
         dated = re.match(r"^(\d{4}-\d{1,2}-\d{1,2})-", ctx.path.stem)
         allow = _site_config(ctx.site_root / "_config.yml").get("future") is True
         return jekyll_reason(front, dated.group(1) if dated else None, now, allow=allow)
@@ -91,7 +90,7 @@ class Jekyll(Liquid):
 
 
 @lru_cache(maxsize=16)
-def _site_config(config: Path) -> dict[str, Any]:
+def _site_config(config: Path) -> dict[str, object]:
     """``_config.yml`` as a mapping, or {} when missing or unreadable."""
     try:
         data = load_yaml(read_config_text(config))

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 from mdwx.errors import MdwxError
@@ -231,7 +231,9 @@ def _by_name(name: str, ctx: PostContext) -> Path | None:
     if not name:
         return None
     for root in _vaults(ctx):
-        index = ctx.memo.get(f"vault:{root}")
+        memo = ctx.memo.get(f"vault:{root}")
+        # The memo holds only what this function put there under a "vault:" key.
+        index = cast("dict[str, list[Path]] | None", memo)
         if index is None:
             index = ctx.memo[f"vault:{root}"] = _vault_index(root)
         exact = [p for p in index.get(name, []) if p.name == name]

@@ -77,7 +77,7 @@ def future(value: Any, now: datetime) -> bool:
 
 
 def jekyll_reason(
-    front: dict[str, Any], file_date: str | None, now: datetime, *, allow: bool
+    front: dict[str, object], file_date: str | None, now: datetime, *, allow: bool
 ) -> str | None:
     """Why Jekyll would leave the post out (dated after ``now``), or None."""
     if allow:
@@ -89,7 +89,7 @@ def jekyll_reason(
 
 
 def hugo_reason(
-    front: dict[str, Any], now: datetime, *, build_future: bool, build_expired: bool
+    front: dict[str, object], now: datetime, *, build_future: bool, build_expired: bool
 ) -> str | None:
     """Why Hugo would leave the page out (future ``date``/``publishDate``, past
     ``expiryDate``), or None. Front-matter keys are matched without regard to case, as Hugo does."""
@@ -109,7 +109,7 @@ _HUGO_PUBLISH_DATE = ("publishdate", "pubdate", "published", "date")
 _HUGO_EXPIRY_DATE = ("expirydate", "unpublishdate")
 
 
-def _first_date(front: dict[str, Any], keys: tuple[str, ...]) -> tuple[str, Any] | None:
+def _first_date(front: dict[str, object], keys: tuple[str, ...]) -> tuple[str, Any] | None:
     return next(((key, front[key]) for key in keys if instant(front.get(key)) is not None), None)
 
 
