@@ -78,8 +78,8 @@ def test_previews_are_counted_per_beijing_day(tmp_path_factory: object, hours: l
             now[0] = start + timedelta(hours=hour)
             day = (now[0] + timedelta(hours=8)).date().isoformat()
             expected[day] = expected.get(day, 0) + 1
-            assert state.record_preview("wx1") == expected[day]
-            assert state.record_preview("wx2") == expected[day]  # accounts apart
+            assert state.reserve_preview("wx1", limit=1000) == expected[day]
+            assert state.reserve_preview("wx2", limit=1000) == expected[day]  # accounts apart
 
 
 def test_sends_and_previews_travel_with_the_state_export(tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_sends_and_previews_travel_with_the_state_export(tmp_path: Path) -> None
     with State.open(first) as state:
         state.begin_mass_send("wx1", "cid", "M", "all", ("a.md",))
         state.record_mass_sent("wx1", "cid", "1001", "2002")
-        state.record_preview("wx1")
+        state.reserve_preview("wx1", limit=1)
     (tmp_path / "x.jsonl").write_text(export_text(first), encoding="utf-8")
     import_file(second, tmp_path / "x.jsonl")
     with State.open(second) as state:

@@ -27,7 +27,7 @@ from mdwx.wechat import (
     WeChatError,
 )
 from mdwx.wechat.draft import news_item
-from mdwx.wechat.errors import error_for, publish_status_meaning
+from mdwx.wechat.errors import PUBLISH_STATUS_MEANINGS, error_for
 from mdwx.wechat.models import Draft, DraftPage, PublishedArticle, PublishedPage, PublishJob
 from tests.wechat_helpers import FakeWeChat, make_client, run
 
@@ -86,7 +86,7 @@ def test_media_api_meanings_are_unchanged() -> None:
 )
 def test_every_publish_failure_is_explained_in_words(status: int, words: str) -> None:
     err = PublishFailed("2247483", status, (1,) if status in (2, 4) else ())
-    assert words in str(err) and words in publish_status_meaning(status)
+    assert words in str(err) and words in PUBLISH_STATUS_MEANINGS[status][0]
     assert err.hint and err.code == "publish_failed" and err.publish_status == status
     assert str(err).startswith("publishing 2247483: publish_status")
     assert err.to_json()["publish_status"] == status
@@ -94,7 +94,7 @@ def test_every_publish_failure_is_explained_in_words(status: int, words: str) ->
 
 def test_an_undocumented_status_says_so() -> None:
     assert "not documented" in str(PublishFailed("1", 9))
-    assert "not documented" in publish_status_meaning(-3)
+    assert "not documented" in str(PublishFailed("1", -3))
 
 
 _SENT = re.compile(r"^(?:0|1|0\.\d*[1-9]|1)$")

@@ -112,12 +112,3 @@ def clientmsgid(appid: str, target: Target, versions: Sequence[tuple[str, str]])
 
 def previews_left(used: int) -> int:
     return max(0, PREVIEW_DAILY_LIMIT - used)
-
-
-def quota_words(account_type: str | None) -> str:
-    """The mass-send quota in one phrase (the account type is not known to the API)."""
-    if account_type == "service":
-        return "服务号: each follower receives at most 4 mass messages a month"
-    if account_type == "subscription":
-        return "订阅号: one mass send a day"
-    return "订阅号: one mass send a day; 服务号: 4 a month per follower"

@@ -392,12 +392,6 @@ def publish_status_words(publish_status: int) -> str:
     return f"{meaning.split(':')[0].split(' (')[0]} (publish_status {publish_status})"
 
 
-def publish_status_meaning(publish_status: int) -> str:
-    """``publish_status`` in words (docs/wechat/draft-api.md), e.g. 4 → the review rejected it."""
-    entry = PUBLISH_STATUS_MEANINGS.get(publish_status)
-    return entry[0] if entry else f"publish_status {publish_status} is not documented"
-
-
 def _class_for(errcode: int, errmsg: str) -> type[WeChatError]:
     if errcode in TOKEN_REFRESH_CODES or errcode in CREDENTIAL_CODES:
         return TokenError

@@ -161,14 +161,3 @@ class MassRecords:
                 "UPDATE previews SET count = count - 1 WHERE appid = ? AND day = ? AND count > 0",
                 (appid, self.wechat_day()),
             )
-
-    def record_preview(self, appid: str) -> int:
-        """Count one preview against today's (Beijing) limit; the new count for today."""
-        day = self.wechat_day()
-        with self._guard() as conn:
-            conn.execute(
-                "INSERT INTO previews (appid, day, count) VALUES (?, ?, 1)"
-                " ON CONFLICT (appid, day) DO UPDATE SET count = count + 1",
-                (appid, day),
-            )
-        return self.count_previews_today(appid)
