@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from mdwx.prepare import Prepared
     from mdwx.publish.marker import Mark
     from mdwx.publish.resolve import LoadedAsset, Resolved
+    from mdwx.publish.state.account_view import AccountState
     from mdwx.source.posts import Post
 
 T = TypeVar("T")
@@ -73,6 +74,7 @@ class BundleSteps:
 
     state: Any
     appid: str
+    records: AccountState  # the account's records in ``state``
     options: Any
     backend: Any
     #: Posts a bundle of this run left behind (its plan drops their records).
@@ -88,14 +90,14 @@ class BundleSteps:
         no other record names it, the emptied draft is deleted too, so no article is left
         twice in the box. A bundle of this run that the post left did this already.
         """
-        record = self.state.article(self.appid, post.relative)
+        record = self.records.article(post.relative)
         if record is None or not record.bundle or post.relative in self.left_bundle:
             return []
         steps = [f"leave bundle {record.bundle}"]
         in_box = record.status in ("uploading", "updating", "draft")
         others = [
             r
-            for r in self.state.bundle_members(self.appid, record.bundle)
+            for r in self.records.bundle_members(record.bundle)
             if r.source_path != post.relative and r.media_id == record.media_id
         ]
         emptied = in_box and record.media_id and not others
@@ -104,10 +106,10 @@ class BundleSteps:
         if self.options.dry_run:
             return steps
         if in_box:
-            self.state.forget_article(self.appid, post.relative)
+            self.records.forget_article(post.relative)
         else:
-            self.state.place_in_bundle(self.appid, post.relative, "", 0)
-        if emptied:
+            self.records.place_in_bundle(post.relative, "", 0)
+        if emptied and record.media_id:  # (emptied implies a media_id: said for mypy)
             result = PostResult(path=str(post.path))
             await self._delete_old(record.media_id, result)
         return steps
@@ -256,7 +258,7 @@ class BundleSteps:
             is_due(m.prepared.article.publish_at, now) for m in members
         )
         plan = plan_bundle(
-            self.state.bundle_members(self.appid, bundle.name),
+            self.records.bundle_members(bundle.name),
             [(m.rel, m.digest) for m in members],
             draft=self.options.draft or held,
             force=self.options.force,
@@ -270,7 +272,7 @@ class BundleSteps:
         moving = self.bundled - {m.rel for m in members}
         plan.leaving = [rel for rel in plan.leaving if rel not in moving]
         for member in members:  # a post that had a draft of its own: replaced by the bundle's
-            record = self.state.article(self.appid, member.rel)
+            record = self.records.article(member.rel)
             if (
                 record is not None
                 and not record.bundle
@@ -344,7 +346,7 @@ class BundleSteps:
     async def _carry_out(self, bundle: Bundle, members: list[Member], plan: BundlePlan) -> None:
         if plan.action in (UNCHANGED, KEEP):
             for member in members:
-                record = self.state.article(self.appid, member.rel)
+                record = self.records.article(member.rel)
                 member.result.media_id, member.result.status = (
                     plan.media_id,
                     record.status if record else "draft",
@@ -394,19 +396,19 @@ class BundleSteps:
             member.result.media_id, member.result.status = plan.media_id, "draft"
             if index not in plan.updates:
                 continue
-            self.state.begin_update(self.appid, member.rel)
+            self.records.begin_update(member.rel)
             try:
                 await self.backend.update(plan.media_id, payload, mark=member.mark, index=index)
             except Gone:
                 for other in members:
-                    self.state.record_submitted(self.appid, other.rel)
+                    self.records.record_submitted(other.rel)
                 raise PublishError(
                     "the bundle's draft left the draft box outside mdwx (submitted, sent or "
                     "deleted) and can no longer be changed",
                     hint="run again with --force to publish the bundle as a new message",
                 ) from None
-            self.state.record_uploaded(
-                self.appid, member.rel, plan.media_id, payload_hash(payload), payload["title"]
+            self.records.record_uploaded(
+                member.rel, plan.media_id, payload_hash(payload), str(payload["title"])
             )
             self._remember_identity(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
 
@@ -420,10 +422,10 @@ class BundleSteps:
         """One new draft with every article; then the old draft deleted and the posts that
         left the bundle dropped from (in the box) or detached in (sent) the state."""
         for index, (member, payload) in enumerate(zip(members, payloads, strict=True)):
-            self.state.begin_upload(
-                self.appid, member.rel, title=payload["title"], content_hash=payload_hash(payload)
+            self.records.begin_upload(
+                member.rel, title=str(payload["title"]), content_hash=payload_hash(payload)
             )
-            self.state.place_in_bundle(self.appid, member.rel, bundle.name, index)
+            self.records.place_in_bundle(member.rel, bundle.name, index)
         media_id = await self.backend.create_bundle(payloads, [m.mark for m in members])
         # The drafts replaced are deleted and the posts that left dropped while every post is
         # still recorded "uploading" with its old draft: a run stopped anywhere before the
@@ -433,14 +435,14 @@ class BundleSteps:
         for old in plan.absorbed:
             await self._delete_old(old, members[0].result)
         for rel in plan.leaving:
-            record = self.state.article(self.appid, rel)
+            record = self.records.article(rel)
             if record is not None and record.status in ("uploading", "updating", "draft"):
-                self.state.forget_article(self.appid, rel)
+                self.records.forget_article(rel)
             elif record is not None:
-                self.state.place_in_bundle(self.appid, rel, "", 0)
+                self.records.place_in_bundle(rel, "", 0)
         for member, payload in zip(members, payloads, strict=True):
-            self.state.record_uploaded(
-                self.appid, member.rel, media_id, payload_hash(payload), payload["title"]
+            self.records.record_uploaded(
+                member.rel, media_id, payload_hash(payload), str(payload["title"])
             )
             self._remember_identity(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
             member.result.media_id, member.result.status = media_id, "draft"
@@ -461,36 +463,33 @@ class BundleSteps:
         media_id = members[0].result.media_id
         assert media_id
         for member in members:
-            self.state.begin_submit(self.appid, member.rel)
+            self.records.begin_submit(member.rel)
         publish_id = ""
         try:
             publish_id = await self.backend.submit(media_id)
         except AlreadySubmitted:
             pass
         else:
-            self.state.record_submission(self.appid)
+            self.records.record_submission()
         kept = getattr(self.backend, "msg_data_ids", {})
         for member in members:
-            self.state.record_submitted(
-                self.appid, member.rel, publish_id, kept.get(publish_id, "")
-            )
+            self.records.record_submitted(member.rel, publish_id, kept.get(publish_id, ""))
             member.result.status = "submitted"
 
     async def _settle_bundle(self, bundle: Bundle, members: Sequence[Member]) -> None:
         """A submit of the bundle whose answer was lost: ask WeChat, record the answer for all."""
-        records = [r for r in self.state.bundle_members(self.appid, bundle.name) if r.media_id]
+        records = [r for r in self.records.bundle_members(bundle.name) if r.media_id]
         progress = await self.backend.settle(records[0])
         for record in records:
-            if progress.status == "draft":
-                self.state.record_uploaded(
-                    self.appid,
+            if progress.status != "draft":
+                self.records.record_submitted(record.source_path, progress.publish_id)
+            elif record.media_id:  # every record here has one (filtered above)
+                self.records.record_uploaded(
                     record.source_path,
                     record.media_id,
                     record.content_hash,
                     record.title,
                 )
-            else:
-                self.state.record_submitted(self.appid, record.source_path, progress.publish_id)
         members[0].result.actions.append(
             f"the bundle's previous submit was unknown; WeChat says: {progress.live}"
         )

@@ -52,6 +52,7 @@ from mdwx.publish.results import Events, PostResult
 from mdwx.publish.review import follow_review
 from mdwx.publish.rules import apply_rules
 from mdwx.publish.run_options import RunOptions
+from mdwx.publish.state.account_view import AccountState
 from mdwx.publish.state.post_inputs import PostInputs
 from mdwx.publish.state.store import ArticleRecord, State
 from mdwx.publish.submission import SubmitSteps
@@ -88,6 +89,7 @@ class Publisher(BundleSteps, SubmitSteps):
         self._all_state = state
         self.state = state  # the backend's view of it, once bound (:meth:`_bind`)
         self.appid = appid
+        self.records = AccountState(state, appid)  # this account's records in ``state``
         self.options = options
         self.events = events or Events()
         self.backend: Backend | None = None
@@ -109,6 +111,7 @@ class Publisher(BundleSteps, SubmitSteps):
         if self.backend is None:
             self.backend = make_backend(name, self.client, post.config)
             self.state = self._all_state.for_backend(name)
+            self.records = AccountState(self.state, self.appid)
         elif self.backend.name != name:
             raise ConfigError(
                 f"{post.path} names backend {name!r}, the run publishes through {self.backend.name!r}",
@@ -425,10 +428,10 @@ class Publisher(BundleSteps, SubmitSteps):
     ) -> None:
         record = found.record
         if found.renamed_from:
-            self.state.rename_article(self.appid, found.renamed_from, post.relative)
+            self.records.rename_article(found.renamed_from, post.relative)
             result.steps.append(f"follow rename from {found.renamed_from}")
             result.actions.append(f"followed the rename from {found.renamed_from}")
-            record = self.state.article(self.appid, post.relative)
+            record = self.records.article(post.relative)
         if plan.error:
             result.steps.append("refuse")
             raise plan.error  # before any upload: nothing is sent
@@ -490,7 +493,7 @@ class Publisher(BundleSteps, SubmitSteps):
             if plan.error:
                 raise plan.error
         if plan.supersede:
-            self.state.supersede(self.appid, post.relative)
+            self.records.supersede(post.relative)
             result.steps.append(f"supersede {plan.supersede}")
         await self._upload_article(post, payload, record, plan, result)
         self._remember_identity(post, prepared.article)
@@ -509,8 +512,8 @@ class Publisher(BundleSteps, SubmitSteps):
 
     def _remember_identity(self, post: Post, article: Any) -> None:
         print_ = article_fingerprint(post, article)
-        self.state.set_identity(
-            self.appid, post.relative, source_hash=print_.source_hash, post_key=print_.post_key
+        self.records.set_identity(
+            post.relative, source_hash=print_.source_hash, post_key=print_.post_key
         )
 
     # -- resolve -------------------------------------------------------------------------
@@ -617,15 +620,15 @@ class Publisher(BundleSteps, SubmitSteps):
             )
         if plan.article == UPDATE:
             assert record is not None and record.media_id
-            self.state.begin_update(self.appid, rel)
+            self.records.begin_update(rel)
             try:
                 async with self._intent(rel, record):
                     await self.backend.update(record.media_id, payload, mark=plan.mark)
             except Gone as gone:
-                self.state.record_uploaded(
-                    self.appid, rel, record.media_id, record.content_hash, record.title
+                self.records.record_uploaded(
+                    rel, record.media_id, record.content_hash, record.title
                 )
-                self.state.record_submitted(self.appid, rel)
+                self.records.record_submitted(rel)
                 what = (
                     "was submitted outside mdwx"
                     if gone.submitted
@@ -636,15 +639,15 @@ class Publisher(BundleSteps, SubmitSteps):
                     path=post.path,
                     hint="run again with --force to publish it as a new article",
                 ) from None
-            self.state.record_uploaded(self.appid, rel, record.media_id, digest, payload["title"])
+            self.records.record_uploaded(rel, record.media_id, digest, str(payload["title"]))
             result.media_id, result.status = record.media_id, "draft"
             result.steps.append(UPDATE)
             result.actions.append(self._text(UPDATE, past=True))
             return
-        self.state.begin_upload(self.appid, rel, title=payload["title"], content_hash=digest)
+        self.records.begin_upload(rel, title=str(payload["title"]), content_hash=digest)
         async with self._intent(rel, record):
             media_id = await self.backend.create(payload, mark=plan.mark)
-        self.state.record_uploaded(self.appid, rel, media_id, digest, payload["title"])
+        self.records.record_uploaded(rel, media_id, digest, str(payload["title"]))
         result.media_id, result.status = media_id, "draft"
         result.steps.append(UPLOAD)
         result.actions.append(self._text(UPLOAD, past=True))

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from mdwx.errors import PublishError
 from mdwx.publish.review import Progress, follow
 from mdwx.publish.run_options import FIRST_POLL, RunOptions
-from mdwx.publish.state.store import ArticleRecord, State
+from mdwx.publish.state.account_view import AccountState
+from mdwx.publish.state.store import ArticleRecord
 from mdwx.source.posts import Post
 from mdwx.wechat.errors import AlreadySubmitted, OutcomeUnknown, WeChatError
 
@@ -26,10 +27,10 @@ SUBMIT_WARN_MARGIN = 10  # warn when this few of the day's submissions are left
 
 
 class SubmitSteps:
-    """Needs the Publisher's ``state`` (the backend's view), ``appid``, ``options`` and ``backend``."""
+    """Needs the Publisher's ``records`` (its account's, of the backend's view), ``options``
+    and ``backend``."""
 
-    state: State
-    appid: str
+    records: AccountState
     options: RunOptions
     backend: Backend | None
 
@@ -45,9 +46,9 @@ class SubmitSteps:
         except (OutcomeUnknown, AlreadySubmitted):
             raise
         except WeChatError:
-            self.state.restore_article(self.appid, rel, previous)
+            self.records.restore_article(rel, previous)
             if previous is not None and previous.media_id:  # a refused --force: it stays current
-                self.state.drop_superseded(self.appid, previous.media_id)
+                self.records.drop_superseded(previous.media_id)
             raise
 
     async def _settle_submit(
@@ -57,25 +58,25 @@ class SubmitSteps:
         assert record.media_id and self.backend is not None
         progress = await self.backend.settle(record)
         if progress.status == "draft":
-            self.state.record_uploaded(
-                self.appid, post.relative, record.media_id, record.content_hash, record.title
+            self.records.record_uploaded(
+                post.relative, record.media_id, record.content_hash, record.title
             )
         else:
-            self.state.record_submitted(self.appid, post.relative, progress.publish_id)
-            self.state.record_submission(self.appid)
+            self.records.record_submitted(post.relative, progress.publish_id)
+            self.records.record_submission()
             if progress.status != "submitted":
-                self.state.record_status(
-                    self.appid, post.relative, progress.status, progress.url, progress.article_id
+                self.records.record_status(
+                    post.relative, progress.status, progress.url, progress.article_id
                 )
         result.actions.append(
             f"the previous submit's outcome was unknown; WeChat says: {progress.live}"
         )
-        return self.state.article(self.appid, post.relative)
+        return self.records.article(post.relative)
 
     async def _submit(self, post: Post, result: PostResult) -> None:
         assert self.backend is not None
         limit = self.backend.daily_submit_limit
-        used = self.state.count_submissions_today(self.appid)
+        used = self.records.count_submissions_today()
         if limit is not None and used >= limit:
             raise PublishError(
                 f"today's {limit} submissions are used up (deleting does not return them)",
@@ -86,8 +87,8 @@ class SubmitSteps:
             result.warn(f"{used + 1} of {limit} submissions used today", code="submissions-left")
         assert result.media_id
         for attempt in range(3):
-            before = self.state.article(self.appid, post.relative)
-            self.state.begin_submit(self.appid, post.relative)
+            before = self.records.article(post.relative)
+            self.records.begin_submit(post.relative)
             publish_id = ""
             try:
                 async with self._intent(post.relative, before):
@@ -95,7 +96,7 @@ class SubmitSteps:
             except AlreadySubmitted:
                 result.actions.append("WeChat says it was already submitted")
             except OutcomeUnknown:
-                record = self.state.article(self.appid, post.relative)
+                record = self.records.article(post.relative)
                 assert record
                 settled = await self._settle_submit(post, record, result)
                 if settled and settled.status == "draft" and attempt < 2:
@@ -105,19 +106,17 @@ class SubmitSteps:
                     return
                 raise
             else:
-                self.state.record_submission(self.appid)
+                self.records.record_submission()
                 result.actions.append("submitted for review")
             kept = getattr(self.backend, "msg_data_ids", {})  # the draft API's, for comments
-            self.state.record_submitted(
-                self.appid, post.relative, publish_id, kept.get(publish_id, "")
-            )
+            self.records.record_submitted(post.relative, publish_id, kept.get(publish_id, ""))
             result.status = "submitted"
             return
 
     async def _follow(self, post: Post, result: PostResult) -> None:
         """Ask the backend where the submitted article stands until final (or the timeout)."""
         assert result.media_id and self.backend is not None
-        backend, record = self.backend, self.state.article(self.appid, post.relative)
+        backend, record = self.backend, self.records.article(post.relative)
         assert record is not None
 
         async def poll() -> Progress:
@@ -129,8 +128,8 @@ class SubmitSteps:
             interval=self.options.poll_interval or FIRST_POLL,
         )
         if progress.status != "submitted":
-            self.state.record_status(
-                self.appid, post.relative, progress.status, progress.url, progress.article_id
+            self.records.record_status(
+                post.relative, progress.status, progress.url, progress.article_id
             )
         result.status, result.url = progress.status, progress.url
         result.actions.append(_FOLLOWED.get(progress.status, "still under review"))
