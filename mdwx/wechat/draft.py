@@ -55,7 +55,7 @@ class DraftEndpoints:
 
     # -- draft box --------------------------------------------------------------------------
 
-    async def draft_add(self, articles: Sequence[Mapping[str, Any]]) -> str:
+    async def draft_add(self, articles: Sequence[Mapping[str, object]]) -> str:
         """Put 1–8 ARTICLEs into the draft box as one draft; its ``media_id``.
 
         Raises :class:`ContentRejected` (a field over its limit, 40007 for a cover that is
@@ -67,7 +67,9 @@ class DraftEndpoints:
         call = self._call("draft/add", {"articles": [dict(a) for a in articles]}, creates=True)
         return _required((await self._api(call)).get("media_id"), "media_id", call)
 
-    async def draft_update(self, media_id: str, article: Mapping[str, Any], index: int = 0) -> None:
+    async def draft_update(
+        self, media_id: str, article: Mapping[str, object], index: int = 0
+    ) -> None:
         """Replace article ``index`` (**from 0**) of a draft still in the box; 40007 once it
         was submitted or deleted."""
         if index < 0:
@@ -171,25 +173,25 @@ def _paging(offset: int, count: int, no_content: bool) -> dict[str, int]:
     return {"offset": offset, "count": count, "no_content": int(no_content)}
 
 
-def _list(value: Any) -> list[Any]:
+def _list(value: object) -> list[object]:
     """``value`` if the answer had a list there, else nothing (a relay may send anything)."""
     return value if isinstance(value, list) else []
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
+def _mapping(value: object) -> Mapping[str, object]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _entries(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _entries(body: Mapping[str, object]) -> list[Mapping[str, object]]:
     return [e for e in _list(body.get("item")) if isinstance(e, Mapping)]
 
 
-def _items(body: Any) -> tuple[NewsItem, ...]:
+def _items(body: object) -> tuple[NewsItem, ...]:
     entries = _list(_mapping(body).get("news_item"))
     return tuple(news_item(i) for i in entries if isinstance(i, Mapping))
 
 
-def news_item(data: Mapping[str, Any]) -> NewsItem:
+def news_item(data: Mapping[str, object]) -> NewsItem:
     """A :class:`NewsItem` from one entry of a ``news_item`` list (missing fields empty)."""
     text = {name: str(data.get(name) or "") for name in _TEXT}
     text["article_type"] = text["article_type"] or "news"
@@ -206,7 +208,7 @@ def news_item(data: Mapping[str, Any]) -> NewsItem:
     )
 
 
-def _required(value: Any, name: str, call: Call) -> str:
+def _required(value: object, name: str, call: Call) -> str:
     """A field a successful answer must carry; its absence means a broken server or relay
     (after a creating call: nobody knows what was done)."""
     if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value):
@@ -222,7 +224,7 @@ def _required(value: Any, name: str, call: Call) -> str:
     )
 
 
-def _required_int(value: Any, name: str, call: Call) -> int:
+def _required_int(value: object, name: str, call: Call) -> int:
     text = _required(value, name, call)
     try:
         return int(text)
@@ -236,8 +238,12 @@ def _required_int(value: Any, name: str, call: Call) -> int:
         ) from None
 
 
-def _int(value: Any, default: int = 0) -> int:
+def _int(value: object, default: int = 0) -> int:
+    """A number an answer gave as a number or text, else ``default`` (JSON has no other
+    value ``int`` takes)."""
+    if not isinstance(value, int | float | str):
+        return default
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         return default

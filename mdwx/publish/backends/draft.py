@@ -15,7 +15,7 @@ the article in ``freepublish/batchget``. No documented daily submission cap.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mdwx.config import SiteConfig
 from mdwx.errors import PublishError
@@ -75,7 +75,7 @@ class DraftBackend(DraftRules):
 
     # -- offline: the article's JSON -------------------------------------------------------
 
-    def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, Any]:
+    def payload(self, prepared: Prepared, resolved: Resolved) -> dict[str, object]:
         article = prepared.article
         comments = {
             "need_open_comment": article.need_open_comment,
@@ -125,10 +125,12 @@ class DraftBackend(DraftRules):
 
     # -- calls ---------------------------------------------------------------------------
 
-    async def create(self, payload: dict[str, Any], *, mark: Mark | None = None) -> str:
+    async def create(self, payload: dict[str, object], *, mark: Mark | None = None) -> str:
         return str(await self.client.draft_add([_with_mark(payload, mark)]))
 
-    async def create_bundle(self, payloads: list[dict[str, Any]], marks: list[Mark | None]) -> str:
+    async def create_bundle(
+        self, payloads: list[dict[str, object]], marks: list[Mark | None]
+    ) -> str:
         """One draft of several articles (a 多图文 bundle, the first the 头条); its ``media_id``."""
         return str(
             await self.client.draft_add(
@@ -137,7 +139,7 @@ class DraftBackend(DraftRules):
         )
 
     async def update(
-        self, media_id: str, payload: dict[str, Any], *, mark: Mark | None = None, index: int = 0
+        self, media_id: str, payload: dict[str, object], *, mark: Mark | None = None, index: int = 0
     ) -> None:
         """Replace article ``index`` (from 0) of the draft; raises :class:`Gone` once it left the box."""
         try:
@@ -292,12 +294,13 @@ class DraftBackend(DraftRules):
         return None
 
 
-def _with_mark(payload: dict[str, Any], mark: Mark | None) -> dict[str, Any]:
+def _with_mark(payload: dict[str, object], mark: Mark | None) -> dict[str, object]:
     """The payload as sent: a news article's content carries the post's mark (an image
     post's plain text cannot)."""
-    if mark is None or payload.get("article_type") != "news":
-        return payload
-    return {**payload, "content": marked(payload["content"], mark)}
+    content = payload.get("content")
+    if mark is None or payload.get("article_type") != "news" or not isinstance(content, str):
+        return payload  # (a news article's content is always text: the check is for mypy)
+    return {**payload, "content": marked(content, mark)}
 
 
 def _timestamp(text: str) -> float:
