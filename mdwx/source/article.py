@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 from urllib.parse import urlsplit
 
 import yaml
@@ -42,7 +42,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class _Source:
     path: Path
-    front: dict[str, Any]
+    front: dict[str, object]
     key_lines: dict[str, int]
     body: str
     body_line: int
@@ -59,7 +59,7 @@ def read_article(path: Path, config: SiteConfig) -> Article:
 
 
 def read_article_text(
-    text: str, path: Path, config: SiteConfig, meta: Mapping[str, Any] | None = None
+    text: str, path: Path, config: SiteConfig, meta: Mapping[str, object] | None = None
 ) -> Article:
     """Validate one post given as text (front matter + Markdown), as if read from ``path``.
 
@@ -82,7 +82,7 @@ _READ: TextMemo[tuple[SiteConfig, Article]] = TextMemo(8)
 
 
 def read_article_found(
-    text: str, path: Path, config: SiteConfig, meta: Mapping[str, Any] | None = None
+    text: str, path: Path, config: SiteConfig, meta: Mapping[str, object] | None = None
 ) -> tuple[Article, list[MdwxError]]:
     """:func:`read_article_text`'s article and every error of its keys, in one pass.
 
@@ -104,7 +104,7 @@ def read_article_found(
 
 
 def _read_article_found(
-    text: str, path: Path, config: SiteConfig, meta: Mapping[str, Any] | None = None
+    text: str, path: Path, config: SiteConfig, meta: Mapping[str, object] | None = None
 ) -> tuple[Article, list[MdwxError]]:
     _check_size(text, path, config.limits.markdown_bytes)
     if not text.strip("\ufeff \t\r\n"):
@@ -173,7 +173,7 @@ def _validated(
     config: SiteConfig,
     get: _Collect,
     *,
-    written: dict[str, Any],
+    written: dict[str, object],
     on_generator_site: bool,
 ) -> Article:
     """The article with every key validated; a key in error takes its default (see _Collect).
@@ -237,9 +237,14 @@ def _validated(
     )
 
 
+class _BundlePlace(TypedDict):
+    bundle: str
+    bundle_index: int | None
+
+
 def _bundle_place(
-    front: dict[str, Any], lines: dict[str, int], path: Path, config: SiteConfig, get: _Collect
-) -> dict[str, Any]:
+    front: dict[str, object], lines: dict[str, int], path: Path, config: SiteConfig, get: _Collect
+) -> _BundlePlace:
     """``bundle`` and ``bundle_index``: the front matter's, or the ``[bundles]`` table's."""
     from mdwx.bundles.table import table_place
 
@@ -249,7 +254,7 @@ def _bundle_place(
     return {"bundle": name, "bundle_index": index}
 
 
-def _math(front: dict[str, Any], path: Path, config: SiteConfig) -> bool:
+def _math(front: dict[str, object], path: Path, config: SiteConfig) -> bool:
     site = site_for(path, config)
     return math_enabled(
         front,
@@ -334,13 +339,13 @@ def _check_size(text: str, path: Path, max_bytes: int) -> None:
         raise too_large(path, max_bytes)
 
 
-def split_text(text: str, path: Path, meta: Mapping[str, Any] | None = None) -> _Source:
+def split_text(text: str, path: Path, meta: Mapping[str, object] | None = None) -> _Source:
     """Split a post's text into front matter (with ``meta`` laid over it) and body."""
     # Every leading byte-order mark goes (files converted twice carry two; Hugo reads them).
     return _with_meta(_split_text(text.lstrip("\ufeff"), path), meta)
 
 
-def _with_meta(source: _Source, meta: Mapping[str, Any] | None) -> _Source:
+def _with_meta(source: _Source, meta: Mapping[str, object] | None) -> _Source:
     """``source`` with ``meta``'s keys laid over its front matter (they name no file line)."""
     if not meta:
         return source
@@ -388,7 +393,7 @@ def _looks_like_front_matter(block: list[str]) -> bool:
     return not first or bool(_YAML_START.match(first))
 
 
-def _parse_yaml(text: str, path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+def _parse_yaml(text: str, path: Path) -> tuple[dict[str, object], dict[str, int]]:
     """Parse front matter keeping each top-level key's file line (front matter starts at 2)."""
     try:
         node = compose_yaml(text)
@@ -440,7 +445,7 @@ def _fail(source: _Source, key: str, message: str, hint: str | None = None) -> A
     return ArticleError(message, path=source.path, line=source.key_lines.get(key), hint=hint)
 
 
-def _string(front: dict[str, Any], key: str, source: _Source) -> str:
+def _string(front: dict[str, object], key: str, source: _Source) -> str:
     value = front.get(key)
     if value is None:
         return ""
@@ -451,14 +456,14 @@ def _string(front: dict[str, Any], key: str, source: _Source) -> str:
     return value.strip()
 
 
-def _bool(front: dict[str, Any], key: str, source: _Source, default: bool) -> bool:
+def _bool(front: dict[str, object], key: str, source: _Source, default: bool) -> bool:
     value = front.get(key, default)
     if value in (0, 1) and not isinstance(value, float):
         return bool(value)
     raise _fail(source, key, f"{key} must be true or false, not {value!r}")
 
 
-def _type_name(value: Any) -> str:
+def _type_name(value: object) -> str:
     return {dict: "a mapping", list: "a list", bool: "true/false"}.get(
         type(value), type(value).__name__
     )
@@ -518,7 +523,7 @@ def _make_digest(body: str, limit: int, *, math: bool = True) -> str:
     size = 0
     # The digest comes from the opening paragraphs: parsing the whole of a long post is waste.
     parser = _digest_parser(math)
-    env: dict[str, Any] = {}
+    env: dict[str, object] = {}
     tokens = parser.parse(_opening(body, limit), env)  # blocks only; paragraphs parsed below
     for previous, token in zip(tokens, tokens[1:], strict=False):
         # Paragraph text only: headings and table cells make poor summaries.
@@ -585,7 +590,7 @@ def _opening(body: str, limit: int) -> str:
 SLUG_BYTES = 200
 
 
-def _slug(front: dict[str, Any], source: _Source) -> str:
+def _slug(front: dict[str, object], source: _Source) -> str:
     given = _string(front, "slug", source)
     slug = given or source.path.stem
     slug = _SLUG_UNSAFE.sub("-", slug.strip().lower()).strip("-.")
@@ -611,7 +616,7 @@ def _slug(front: dict[str, Any], source: _Source) -> str:
     return slug
 
 
-def _source_url(front: dict[str, Any], source: _Source) -> str:
+def _source_url(front: dict[str, object], source: _Source) -> str:
     url = _string(front, "source_url", source)
     if not url:
         return ""
@@ -623,7 +628,7 @@ def _source_url(front: dict[str, Any], source: _Source) -> str:
     return url
 
 
-def _comments(front: dict[str, Any], source: _Source, default: str) -> str:
+def _comments(front: dict[str, object], source: _Source, default: str) -> str:
     value = front.get("comments", default)
     if value is True:
         return "open"
@@ -636,7 +641,7 @@ def _comments(front: dict[str, Any], source: _Source, default: str) -> str:
     return str(value)
 
 
-def _video(front: dict[str, Any], source: _Source) -> VideoMeta:
+def _video(front: dict[str, object], source: _Source) -> VideoMeta:
     data = front.get("video")
     if data is None:
         return VideoMeta()

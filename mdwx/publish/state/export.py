@@ -57,28 +57,33 @@ TABLES: dict[str, tuple[str, tuple[str, ...], str]] = {
 class Merged:
     """Records by (type, key); ``conflicts``: one line per article known as two articles."""
 
-    records: dict[tuple[str, tuple[Any, ...]], dict[str, Any]] = field(default_factory=dict)
+    records: dict[tuple[str, tuple[object, ...]], dict[str, object]] = field(default_factory=dict)
     conflicts: list[str] = field(default_factory=list)
 
 
-def record_key(record: dict[str, Any]) -> tuple[str, tuple[Any, ...]]:
-    kind = record["type"]
+def _kind(record: dict[str, object]) -> str:
+    """The record's ``type``: a key of :data:`TABLES` (every record was validated when read)."""
+    return str(record["type"])
+
+
+def record_key(record: dict[str, object]) -> tuple[str, tuple[object, ...]]:
+    kind = _kind(record)
     return kind, tuple(record[c] for c in TABLES[kind][1])
 
 
-def dump_line(record: dict[str, Any]) -> str:
+def dump_line(record: dict[str, object]) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _newer(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+def _newer(a: dict[str, object], b: dict[str, object]) -> dict[str, object]:
     """The record to keep of two versions: newer by its time column, then by text."""
-    column = TABLES[a["type"]][2]
+    column = TABLES[_kind(a)][2]
     rank_a = (_rank(a.get(column), column), dump_line(a))
     rank_b = (_rank(b.get(column), column), dump_line(b))
     return a if rank_a >= rank_b else b
 
 
-def _rank(value: Any, column: str) -> Any:
+def _rank(value: object, column: str) -> str | int:
     """The merge rank of a time or a count; a database written before records were checked
     may hold anything, which ranks lowest rather than stopping every later import."""
     if column != "count":
@@ -86,7 +91,7 @@ def _rank(value: Any, column: str) -> Any:
     return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
-def merge(*sources: Iterable[dict[str, Any]]) -> Merged:
+def merge(*sources: Iterable[dict[str, object]]) -> Merged:
     """Merge record streams: commutative, associative and idempotent (see module doc)."""
     merged = Merged()
     for source in sources:
@@ -97,7 +102,9 @@ def merge(*sources: Iterable[dict[str, Any]]) -> Merged:
     return merged
 
 
-def merge_reporting(ours: Iterable[dict[str, Any]], theirs: Iterable[dict[str, Any]]) -> Merged:
+def merge_reporting(
+    ours: Iterable[dict[str, object]], theirs: Iterable[dict[str, object]]
+) -> Merged:
     """:func:`merge` of two sides, with a line for each article they know as different ones."""
     ours, theirs = list(ours), list(theirs)
     merged = merge(ours, theirs)
@@ -120,20 +127,20 @@ def merge_reporting(ours: Iterable[dict[str, Any]], theirs: Iterable[dict[str, A
     return merged
 
 
-def render(records: Iterable[dict[str, Any]]) -> str:
+def render(records: Iterable[dict[str, object]]) -> str:
     """The export's text: a header line, then the records' lines sorted."""
     header = dump_line({"format": FORMAT, "version": VERSION})
     return "\n".join([header, *sorted(dump_line(r) for r in records)]) + "\n"
 
 
-def parse(text: str, *, path: Path | None = None) -> list[dict[str, Any]]:
+def parse(text: str, *, path: Path | None = None) -> list[dict[str, object]]:
     """The records of an export; StateError naming the file and line for anything else."""
     # Only "\n" ends a record (a checkout with CRLF endings adds "\r"): the text may hold
     # U+2028, U+0085 and the like, which str.splitlines would take for line ends.
     return list(_records(enumerate(text.split("\n"), 1), path))
 
 
-def _records(lines: Iterable[tuple[int, str]], path: Path | None) -> Iterator[dict[str, Any]]:
+def _records(lines: Iterable[tuple[int, str]], path: Path | None) -> Iterator[dict[str, object]]:
     """The checked records of numbered lines, at most :data:`MAX_RECORDS`."""
     count = 0
     for number, line in lines:
@@ -179,7 +186,7 @@ def _records(lines: Iterable[tuple[int, str]], path: Path | None) -> Iterator[di
         yield _validated(value, path, number)
 
 
-def _validated(value: dict[str, Any], path: Path | None, line: int) -> dict[str, Any]:
+def _validated(value: dict[str, object], path: Path | None, line: int) -> dict[str, object]:
     kind = value.get("type")
     if not isinstance(kind, str) or kind not in TABLES:
         raise StateError(f"unknown record type {str(kind)[:40]!r}", path=path, line=line)
@@ -189,7 +196,7 @@ def _validated(value: dict[str, Any], path: Path | None, line: int) -> dict[str,
     return value
 
 
-def iter_export(source: Path) -> Iterator[dict[str, Any]]:
+def iter_export(source: Path) -> Iterator[dict[str, object]]:
     """The checked records of the export file ``source``, read a line at a time.
 
     Raises :class:`StateError` naming the file (and line) for a file that is not a regular
@@ -242,7 +249,7 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
 
 
-def read_records(db: Path) -> list[dict[str, Any]]:
+def read_records(db: Path) -> list[dict[str, object]]:
     """Every record of the state database at ``db`` (opened and migrated first)."""
     State.open(db).close()
     conn = sqlite3.connect(db)
@@ -263,7 +270,7 @@ def export_text(db: Path) -> str:
     return render(read_records(db))
 
 
-def write_records(db: Path, records: Iterable[dict[str, Any]]) -> int:
+def write_records(db: Path, records: Iterable[dict[str, object]]) -> int:
     """Insert or replace ``records`` in one transaction; returns how many."""
     state = State.open(db)
     count = 0
@@ -272,7 +279,7 @@ def write_records(db: Path, records: Iterable[dict[str, Any]]) -> int:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 for record in records:
-                    table = TABLES[record["type"]][0]
+                    table = TABLES[_kind(record)][0]
                     columns = [c for c in _columns(conn, table) if c in record]
                     conn.execute(
                         f"INSERT OR REPLACE INTO {table} ({', '.join(columns)})"
@@ -297,7 +304,7 @@ class ImportReport:
     added: int  # records new or newer than the database's
     conflicts: list[str]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {"path": str(self.path), "added": self.added, "conflicts": self.conflicts}
 
 
