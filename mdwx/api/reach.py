@@ -14,7 +14,7 @@ import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mdwx.api.bundles import refuse_bundles, with_bundle_siblings
 from mdwx.api.routed import check_fetched_covers, gate_routes, resolve_credentials
@@ -30,13 +30,15 @@ from mdwx.publish.mass import (
 )
 from mdwx.publish.plan import UNCHANGED, UPDATE, UPLOAD
 from mdwx.publish.publisher import Publisher
-from mdwx.publish.routing import account_options, routes
+from mdwx.publish.routing import Route, account_options, routes
 from mdwx.publish.sidedraft import drop_side_drafts, needs_side_draft, note_side, side_draft
 from mdwx.publish.sources import site_posts
 from mdwx.wechat.errors import OutcomeUnknown, TransportError, WeChatError
 
 if TYPE_CHECKING:
     from mdwx.api.types import Options
+    from mdwx.config import SiteConfig
+    from mdwx.prepare import Prepared
     from mdwx.publish.connection import Connection
     from mdwx.publish.results import PostResult
     from mdwx.publish.sources import Sources
@@ -62,11 +64,11 @@ class Drafted:
     appid: str
     backend: str
     account: str | None
-    config: Any
+    config: SiteConfig
     posts: list[SitePost]
     results: list[PostResult]
-    records: list[ArticleRecord] = field(default_factory=list)
-    publisher: Any = None  # the run's Publisher: it makes a side draft when one is needed
+    records: list[ArticleRecord]
+    publisher: Publisher  # the run's Publisher: it makes a side draft when one is needed
     #: The message's draft left the box (published or sent): a side draft stands in for it.
     side: bool = False
     side_media_id: str = ""  # the side draft in the box, once :func:`in_box` put it there
@@ -104,7 +106,7 @@ class Drafted:
         return media_id
 
 
-def one_account(items: Sequence[Any], verb: str) -> str | None:
+def one_account(items: Sequence[Route], verb: str) -> str | None:
     """The single account the routes go to (a preview or a send is one account's act).
 
     Raises :class:`ConfigError` naming them when there are several.
@@ -148,7 +150,7 @@ def _was_sent(state: State, appid: str, record: ArticleRecord | None) -> bool:
 
 async def gated(
     paths: Sources, options: Options, verb: str
-) -> tuple[str | None, list[Any], list[Any]]:
+) -> tuple[str | None, list[Route], list[Prepared]]:
     """The account, the routes taken and each post prepared, before the first request.
 
     Every offline check and every credential is settled here. Raises the first problem found.
@@ -172,7 +174,7 @@ async def gated(
         ordered += mine
     taken = ordered
     await check_fetched_covers(taken, ready, options)
-    verdicts: list[Any] = list(ready)
+    verdicts: list[Prepared | MdwxError | None] = list(ready)
     refuse_bundles(taken, verdicts, options)  # a 多图文 bundle goes out whole or not at all
     for verdict in verdicts:
         if isinstance(verdict, MdwxError):
@@ -285,8 +287,8 @@ class PreviewResult:
 
 
 def preview_recipient(
-    config: Any, account: str | None, *, wxname: str | None, openid: str | None
-) -> Any:
+    config: SiteConfig, account: str | None, *, wxname: str | None, openid: str | None
+) -> Recipient:
     """Whom a preview goes to: ``--phone``/``--openid``, else ``preview_to``.
 
     The account's ``preview_to`` wins over the site's. Raises :class:`ConfigError` when

@@ -29,7 +29,7 @@ _CLOSED = "without comment privilege: comments are not open for this article"
 
 async def _message_call(
     request: Request, *, need_open: bool = True
-) -> tuple[dict[str, Any], int, int] | Response:
+) -> tuple[dict[str, object], int, int] | Response:
     """Token, body, and the (msg_data_id, index) it names: 40007 unknown, 88000 closed."""
     code = token_error(request)
     if code:
@@ -114,7 +114,7 @@ async def _comment_change(
     request: Request,
     assignments: str,
     values: tuple[Any, ...] = (),
-    body_check: Callable[[dict[str, Any]], Response | None] | None = None,
+    body_check: Callable[[dict[str, object]], Response | None] | None = None,
 ) -> Response:
     call = await _message_call(request)
     if isinstance(call, Response):
@@ -134,7 +134,7 @@ async def _comment_change(
     return wx_ok("ok")
 
 
-def _reply_problem(body: dict[str, Any]) -> Response | None:
+def _reply_problem(body: dict[str, object]) -> Response | None:
     content = body.get("content")
     if not isinstance(content, str) or not content.strip():
         return wx_error(44003, "empty content: a reply needs text")
