@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from collections.abc import Sequence
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -40,7 +40,7 @@ _NEWS_FIELDS = (*_NEWS_TEXT, *_FLAGS, *CROP_RATIOS, "article_type")
 _NEWSPIC_FIELDS = ("title", "content", "image_info", "cover_info", "article_type", *_FLAGS[:2])
 
 
-def _permanent_image(request: Request, media_id: Any) -> ImageRecord | None:
+def _permanent_image(request: Request, media_id: object) -> ImageRecord | None:
     """The ``add_material`` image behind ``media_id`` (body images have none)."""
     if not isinstance(media_id, str):
         return None
@@ -48,7 +48,7 @@ def _permanent_image(request: Request, media_id: Any) -> ImageRecord | None:
     return record if record is not None and record.kind in ("image", "thumb") else None
 
 
-def _fraction(value: Any) -> float | None:
+def _fraction(value: object) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = repr(value)
     if not isinstance(value, str) or not _NUMBER.match(value):
@@ -56,7 +56,7 @@ def _fraction(value: Any) -> float | None:
     return float(value)
 
 
-def crop_problem(box: list[Any], ratio: float, image: ImageRecord) -> str | None:
+def crop_problem(box: Sequence[object], ratio: float, image: ImageRecord) -> str | None:
     """Why a crop box (X1, Y1, X2, Y2 as fractions of ``image``) is refused, or None.
 
     The box must lie inside the image, be non-empty, and have the named aspect ratio in
@@ -76,7 +76,7 @@ def crop_problem(box: list[Any], ratio: float, image: ImageRecord) -> str | None
     return None
 
 
-def _flags_error(art: dict[str, Any]) -> Response | None:
+def _flags_error(art: dict[str, object]) -> Response | None:
     for flag in _FLAGS:
         value = art.get(flag, 0)
         if isinstance(value, bool) or value not in (0, 1):
@@ -84,7 +84,7 @@ def _flags_error(art: dict[str, Any]) -> Response | None:
     return None
 
 
-def _title_error(request: Request, title: Any) -> Response | None:
+def _title_error(request: Request, title: object) -> Response | None:
     limit = request.app.state.control.settings.draft_title_max_chars
     if not isinstance(title, str) or not title.strip() or len(title) > limit:
         count = len(title) if isinstance(title, str) else 0
@@ -92,7 +92,7 @@ def _title_error(request: Request, title: Any) -> Response | None:
     return None
 
 
-def _news_text_error(request: Request, art: dict[str, Any]) -> Response | None:
+def _news_text_error(request: Request, art: dict[str, object]) -> Response | None:
     s = request.app.state.control.settings
     for name in _NEWS_TEXT:
         if name in art and not isinstance(art[name], str):
@@ -100,12 +100,12 @@ def _news_text_error(request: Request, art: dict[str, Any]) -> Response | None:
     error = _title_error(request, art.get("title"))
     if error is not None:
         return error
-    author = art.get("author", "")
+    author = str(art.get("author", ""))  # a text field: checked above
     if len(author) > s.draft_author_max_chars:
         return wx_error(
             45110, f"author size out of limit: {len(author)} > {s.draft_author_max_chars}"
         )
-    digest = art.get("digest", "")
+    digest = str(art.get("digest", ""))  # a text field: checked above
     size = len(digest.encode("utf-8")) if s.draft_digest_unit == "bytes" else len(digest)
     if size > s.draft_digest_max:
         return wx_error(
@@ -115,7 +115,7 @@ def _news_text_error(request: Request, art: dict[str, Any]) -> Response | None:
     return None
 
 
-def _news_content_error(request: Request, content: Any) -> Response | None:
+def _news_content_error(request: Request, content: object) -> Response | None:
     limit = request.app.state.control.settings.content_max_bytes
     if not isinstance(content, str) or not content.strip():
         return wx_error(44003, "empty news data: content required")
@@ -126,7 +126,7 @@ def _news_content_error(request: Request, content: Any) -> Response | None:
     return wx_error(45166, f"invalid content: {problem}") if problem else None
 
 
-def _news_error(request: Request, art: dict[str, Any]) -> Response | None:
+def _news_error(request: Request, art: dict[str, object]) -> Response | None:
     cover = _permanent_image(request, art.get("thumb_media_id"))
     if cover is None:
         return wx_error(40007, "invalid media_id: thumb_media_id must be a permanent image")
@@ -144,7 +144,7 @@ def _news_error(request: Request, art: dict[str, Any]) -> Response | None:
     return _news_text_error(request, art) or _news_content_error(request, art.get("content"))
 
 
-def _image_list_error(request: Request, art: dict[str, Any]) -> Response | list[ImageRecord]:
+def _image_list_error(request: Request, art: dict[str, object]) -> Response | list[ImageRecord]:
     limit = request.app.state.control.settings.newspic_max_images
     info = art.get("image_info")
     images = info.get("image_list") if isinstance(info, dict) else None
@@ -163,7 +163,7 @@ def _image_list_error(request: Request, art: dict[str, Any]) -> Response | list[
     return records
 
 
-def _cover_info_error(art: dict[str, Any], first: ImageRecord) -> Response | None:
+def _cover_info_error(art: dict[str, object], first: ImageRecord) -> Response | None:
     if "cover_info" not in art:
         return None
     info = art["cover_info"]
@@ -183,7 +183,7 @@ def _cover_info_error(art: dict[str, Any], first: ImageRecord) -> Response | Non
     return None
 
 
-def _newspic_error(request: Request, art: dict[str, Any]) -> Response | None:
+def _newspic_error(request: Request, art: dict[str, object]) -> Response | None:
     limit = request.app.state.control.settings.newspic_content_max_chars
     error = _title_error(request, art.get("title")) or _flags_error(art)
     if error is not None:
@@ -201,7 +201,7 @@ def _newspic_error(request: Request, art: dict[str, Any]) -> Response | None:
     return _cover_info_error(art, images[0])
 
 
-def article_error(request: Request, art: Any) -> Response | None:
+def article_error(request: Request, art: object) -> Response | None:
     """The error WeChat would answer for one ARTICLE of draft/add or draft/update, or None."""
     if not isinstance(art, dict):
         return wx_error(40097, "invalid args: an article must be a JSON object")
@@ -216,7 +216,7 @@ def plain_text(content: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", content)).split())
 
 
-def normalised(art: dict[str, Any], single: bool) -> dict[str, Any]:
+def normalised(art: dict[str, object], single: bool) -> dict[str, object]:
     """The ARTICLE as WeChat keeps it: known fields only, defaults filled in, an empty digest
     of a single news article taken from the body's first 54 characters."""
     kind = art.get("article_type", "news")
@@ -231,6 +231,6 @@ def normalised(art: dict[str, Any], single: bool) -> dict[str, Any]:
         out.setdefault("show_cover_pic", 0)
         digest = out.get("digest", "")
         if not digest and single:
-            digest = plain_text(out["content"])[:DIGEST_FROM_BODY]
+            digest = plain_text(str(out["content"]))[:DIGEST_FROM_BODY]  # checked: text
         out["digest"] = digest if single else ""
     return out
