@@ -10,7 +10,7 @@ records" and says why (docs/account.md).
 
 from __future__ import annotations
 
-from mdwx.account.types import RECORDS, AccountItem
+from mdwx.account.types import RECORDS, AccountItem, ItemKind
 from mdwx.publish.state.reach import KnownArticle
 
 #: What ``reconcile`` says on the media backend: it looks only where WeChat lists.
@@ -49,7 +49,7 @@ def media_rows(
     return rows, note
 
 
-def recorded_item(article: KnownArticle, kind: str = "media") -> AccountItem:
+def recorded_item(article: KnownArticle, kind: ItemKind = "media") -> AccountItem:
     """A row of ``mdwx list`` from mdwx's own record of an article (``source`` = records):
     ``kind`` "media" for the media backend's articles, "sent" for a 群发."""
     return AccountItem(

@@ -7,6 +7,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 CheckStatus = Literal["ok", "warn", "fail", "skip"]
+#: What a row of ``list`` is: a draft in the box, a published article, an article of the
+#: media API, or a 群发 mdwx recorded.
+ItemKind = Literal["draft", "published", "media", "sent"]
 SYMBOLS: dict[str, str] = {"ok": "✓", "warn": "!", "fail": "✗", "skip": "-"}
 
 
@@ -69,7 +72,7 @@ class AccountItem:
     (``"wechat"``) or it comes from mdwx's records (:data:`RECORDS`: WeChat lists neither
     sends nor the media API's articles)."""
 
-    kind: str
+    kind: ItemKind
     title: str
     media_id: str = ""
     article_id: str = ""
