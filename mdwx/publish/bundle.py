@@ -194,14 +194,14 @@ class BundleSteps:
 
     async def _stage(self, bundle: Bundle, results: list[PostResult]) -> list[Member]:
         """Every post of the bundle checked and its assets loaded; nothing sent."""
-        backend = self._bind(bundle.prepared[0].post)  # type: ignore[attr-defined]
+        backend = self.bind_backend(bundle.prepared[0].post)  # type: ignore[attr-defined]
         problem = bundle_problem(bundle, backend.name)
         if problem is not None:
             raise problem
         members = []
         for prepared, result in zip(bundle.prepared, results, strict=True):
             apply_rules(prepared, backend.name)
-            assets, parts = await self._load(prepared.post, prepared, result)  # type: ignore[attr-defined]
+            assets, parts = await self.load_assets(prepared.post, prepared, result)  # type: ignore[attr-defined]
             members.append(Member(prepared, result, assets, parts, Plan()))
         for found in note_digest_dropped(bundle):  # posts the gate did not judge this run
             next(m for m in members if str(m.prepared.article.path) == found.path).result.add(found)
@@ -227,7 +227,7 @@ class BundleSteps:
         if plan.action in (UPLOAD, REMAKE):
             self.left_bundle.update(plan.leaving)
 
-    def _bundle_payload(
+    def bundle_payload(
         self, prepared: Prepared, resolved: Resolved, *, size: int
     ) -> dict[str, object]:
         payload: dict[str, object] = self.backend.payload(prepared, resolved)
@@ -243,13 +243,13 @@ class BundleSteps:
         seen: set[tuple[str, str]] = set()  # a picture two posts share is uploaded once
         for member in members:
             member.counted = Plan()
-            member.mark = self._mark(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
+            member.mark = self.mark_for(member.prepared.post, member.prepared.article)  # type: ignore[attr-defined]
             member.digest = await planned_digest(
                 self.state,
                 self.appid,
                 member.assets,
                 member.counted,
-                functools.partial(self._bundle_payload, member.prepared, size=size),
+                functools.partial(self.bundle_payload, member.prepared, size=size),
                 seen,
             )
         config = bundle.prepared[0].post.config
@@ -292,7 +292,7 @@ class BundleSteps:
             self.state,
             self.appid,
             self.backend.client,
-            [(m.rel, self._mark(m.prepared.post, m.prepared.article)) for m in members],  # type: ignore[attr-defined]
+            [(m.rel, self.mark_for(m.prepared.post, m.prepared.article)) for m in members],  # type: ignore[attr-defined]
             name=bundle.name,
             delete_old=lambda old: self._delete_old(old, head),
         )
@@ -381,10 +381,10 @@ class BundleSteps:
                 concurrency,
                 self.events.on_upload,  # type: ignore[attr-defined]
             )
-            resolved = await self._resolve(prepared, uploader, loaded, cover)  # type: ignore[attr-defined]
-            await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)  # type: ignore[attr-defined]
+            resolved = await self.resolve_assets(prepared, uploader, loaded, cover)  # type: ignore[attr-defined]
+            await self.resolve_videos(prepared, uploader, loaded, video_cover, resolved)  # type: ignore[attr-defined]
             member.result.uploads = resolved.counts.to_json()
-            payloads.append(self._bundle_payload(prepared, resolved, size=len(members)))
+            payloads.append(self.bundle_payload(prepared, resolved, size=len(members)))
         return payloads
 
     async def _update_members(

@@ -87,7 +87,7 @@ class Publisher(BundleSteps, SubmitSteps):
     ) -> None:
         self.client = client
         self._all_state = state
-        self.state = state  # the backend's view of it, once bound (:meth:`_bind`)
+        self.state = state  # the backend's view of it, once bound (:meth:`bind_backend`)
         self.appid = appid
         self.records = AccountState(state, appid)  # this account's records in ``state``
         self.options = options
@@ -105,7 +105,7 @@ class Publisher(BundleSteps, SubmitSteps):
         self.said_skipped: set[str] = set()
         self.bundled: set[str] = set()
 
-    def _bind(self, post: Post) -> Backend:
+    def bind_backend(self, post: Post) -> Backend:
         """The run's backend (``--backend``, else the first post's site), and its records."""
         name = backend_name(post.config, self.options.backend)
         if self.backend is None:
@@ -191,7 +191,7 @@ class Publisher(BundleSteps, SubmitSteps):
                 result.error = exc
 
     async def _publish(self, post: Post, result: PostResult) -> None:
-        self._bind(post)
+        self.bind_backend(post)
         kept = self.unchanged.pop(post.path, None)
         if kept is not None and replay(
             self.state, self.appid, kept, result, draft=self.options.draft
@@ -201,7 +201,7 @@ class Publisher(BundleSteps, SubmitSteps):
             await self._publish_post(post, result)
 
     async def _publish_post(self, post: Post, result: PostResult) -> None:
-        backend = self._bind(post)
+        backend = self.bind_backend(post)
         try:
             prepared = self.ready.pop(post.path, None) or prepare(post)
         except EmptyPost as exc:  # a generator site's stub page: nothing to publish
@@ -237,10 +237,10 @@ class Publisher(BundleSteps, SubmitSteps):
                 else "skipped: no publish_at (--due publishes only scheduled posts that are due)"
             )
             return
-        assets, parts = await self._load(post, prepared, result)
+        assets, parts = await self.load_assets(post, prepared, result)
         await self._run(post, prepared, assets, parts, result)
 
-    async def _load(
+    async def load_assets(
         self,
         post: Post,
         prepared: Prepared,
@@ -313,7 +313,9 @@ class Publisher(BundleSteps, SubmitSteps):
         left = await self._leave_bundle(post)
         if self.options.dry_run:
             found = self._find(post, article)
-            plan = await self._make_plan(post, prepared, assets, found, self._mark(post, article))
+            plan = await self._make_plan(
+                post, prepared, assets, found, self.mark_for(post, article)
+            )
             result.status, result.steps = "dry-run", [*left, *plan.steps]
             result.uploads, result.actions = (
                 plan.counts(),
@@ -332,7 +334,7 @@ class Publisher(BundleSteps, SubmitSteps):
         ):
             # Read again under the lock: another process may have just published this post.
             refresh_cached(self.state, self.appid, assets)
-            found, mark = self._find(post, article), self._mark(post, article)
+            found, mark = self._find(post, article), self.mark_for(post, article)
             record = found.record
             # Another door (with a state of its own) may have made the article, or an earlier
             # run whose create answer was lost: the account is asked before creating one.
@@ -365,7 +367,7 @@ class Publisher(BundleSteps, SubmitSteps):
             mark=mark,
         )
 
-    def _mark(self, post: Post, article: Any) -> Mark:
+    def mark_for(self, post: Post, article: Any) -> Mark:
         """The post's mark (:mod:`mdwx.publish.marker`): its site and identity, its version."""
         print_ = article_fingerprint(post, article)
         return post_mark(post.config.root, print_.post_key or post.relative, print_.source_hash)
@@ -473,8 +475,8 @@ class Publisher(BundleSteps, SubmitSteps):
                 self.client, self.state, self.appid, concurrency, self.events.on_upload
             )
         uploader = self._uploader
-        resolved = await self._resolve(prepared, uploader, loaded, cover)
-        await self._resolve_videos(prepared, uploader, loaded, video_cover, resolved)
+        resolved = await self.resolve_assets(prepared, uploader, loaded, cover)
+        await self.resolve_videos(prepared, uploader, loaded, video_cover, resolved)
         result.uploads = resolved.counts.to_json()
         result.steps += [f"upload {u}" for u in plan.uploads]
         payload = self._payload(prepared, resolved)
@@ -518,7 +520,7 @@ class Publisher(BundleSteps, SubmitSteps):
 
     # -- resolve -------------------------------------------------------------------------
 
-    async def _resolve(
+    async def resolve_assets(
         self, prepared: Prepared, uploader: Uploader, loaded: list[LoadedAsset], cover: LoadedAsset
     ) -> Resolved:
         """Upload the cover and every image concurrently; videos come after (they need a cover URL)."""
@@ -538,7 +540,7 @@ class Publisher(BundleSteps, SubmitSteps):
         }
         return resolved
 
-    async def _resolve_videos(
+    async def resolve_videos(
         self,
         prepared: Prepared,
         uploader: Uploader,

@@ -216,11 +216,11 @@ async def side_payloads(
     are reused from the state), with its side mark; a bundle's digests dropped."""
     payloads, marks = [], []
     for post in posts:
-        backend = publisher._bind(post)
+        backend = publisher.bind_backend(post)
         prepared = prepare(post)
         apply_rules(prepared, backend.name)
         result: PostResult = PostResult(path=str(post.path))
-        _assets, (cover, video_cover, loaded) = await publisher._load(post, prepared, result)
+        _assets, (cover, video_cover, loaded) = await publisher.load_assets(post, prepared, result)
         uploader = Uploader(
             publisher.client,
             publisher.state,
@@ -228,10 +228,10 @@ async def side_payloads(
             publisher.options.concurrency or post.config.concurrency,
             publisher.events.on_upload,
         )
-        resolved = await publisher._resolve(prepared, uploader, loaded, cover)
-        await publisher._resolve_videos(prepared, uploader, loaded, video_cover, resolved)
-        payloads.append(publisher._bundle_payload(prepared, resolved, size=len(posts)))
-        marks.append(side_mark(publisher._mark(post, prepared.article)))
+        resolved = await publisher.resolve_assets(prepared, uploader, loaded, cover)
+        await publisher.resolve_videos(prepared, uploader, loaded, video_cover, resolved)
+        payloads.append(publisher.bundle_payload(prepared, resolved, size=len(posts)))
+        marks.append(side_mark(publisher.mark_for(post, prepared.article)))
     return payloads, marks
 
 
