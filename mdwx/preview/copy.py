@@ -24,7 +24,7 @@ from mdwx.api.types import Options
 from mdwx.document import AssetKind
 from mdwx.errors import MdwxError, one_line
 from mdwx.preview.snapshot import VIDEO_IFRAME, Snapshot, data_uri
-from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader
+from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader, mirrored
 from mdwx.publish.sources import with_overrides
 
 if TYPE_CHECKING:
@@ -148,7 +148,7 @@ async def local_copy(prepared: Prepared, options: Options) -> Copied:
         a
         for a in prepared.document.assets
         if a.kind is not AssetKind.VIDEO
-        and not (a.is_remote and loader._mirrored(a.source) is None)
+        and not (a.is_remote and mirrored(config, a.source) is None)
     ]
     loaded = await asyncio.gather(*(loader.load(a, prepared.article.path) for a in pictures))
     values = {a.key: a.source for a in prepared.document.assets if a.is_remote}

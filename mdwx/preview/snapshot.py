@@ -25,7 +25,7 @@ from mdwx.document import Asset, AssetKind
 from mdwx.errors import MdwxError, one_line
 from mdwx.html_scan import IN_TAG
 from mdwx.prepare import Prepared
-from mdwx.publish.resolve import AssetLoader
+from mdwx.publish.resolve import mirrored
 from mdwx.render.preview import article_language
 from mdwx.source.gate import collect_posts
 from mdwx.source.site import find_site_root
@@ -160,10 +160,10 @@ def _inline_value(asset: Asset, prepared: Prepared, media: dict[str, Path]) -> s
         if asset.is_data_uri:
             return asset.source
         if asset.is_remote:
-            mirrored = AssetLoader(config, None, "")._mirrored(asset.source)
+            local = mirrored(config, asset.source)
             return (
-                data_uri(read_local_file(mirrored, asset.source), _mime(mirrored))
-                if mirrored
+                data_uri(read_local_file(local, asset.source), _mime(local))
+                if local
                 else asset.source
             )
         path = resolve_local(

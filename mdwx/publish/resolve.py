@@ -116,9 +116,9 @@ class AssetLoader:
         """
         try:
             if is_remote(source):
-                mirrored = self._mirrored(source)
-                if mirrored is not None:
-                    return read_local_file(mirrored, source)
+                local = mirrored(self.config, source)
+                if local is not None:
+                    return read_local_file(local, source)
                 return await fetch_remote(source, self.policy, transport=self.fetch_transport)
             return read_source(
                 source,
@@ -133,9 +133,6 @@ class AssetLoader:
             raise AssetError(
                 f"{written or source}: cannot read ({exc.strerror})", path=post_path, line=line
             ) from exc
-
-    def _mirrored(self, url: str) -> Path | None:
-        return mirrored(self.config, url)
 
     def _lookup(self, loaded: LoadedAsset) -> LoadedAsset:
         return lookup_cached(self.state, self.appid, loaded) if self.state else loaded
