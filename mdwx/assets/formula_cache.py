@@ -16,7 +16,6 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -58,6 +57,10 @@ def cache_dir() -> Path | None:
 
 
 def _ziamath_version() -> str:
+    # Imported here: importlib.metadata (with email, zipfile, csv) costs as much start-up as
+    # markdown-it itself, and only a post with a formula asks (issue 19).
+    from importlib import metadata
+
     try:
         return metadata.version("ziamath")
     except metadata.PackageNotFoundError:  # pragma: no cover - a dependency of mdwx
