@@ -30,9 +30,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# The formula and SVG stack (Pillow, ElementTree, ziamath) is imported where a picture is
-# drawn: every build with a code fence imports this module for is_diagram_language (issue 19).
-from mdwx.assets import diagram_worker, formula_cache
+# The formula and SVG stack (Pillow, ElementTree, ziamath) and the worker (subprocess) are
+# imported where a picture is drawn: every build with a code fence imports this module for
+# is_diagram_language (issue 19).
+from mdwx.assets import formula_cache
 from mdwx.assets.formula_cache import SCALE, TypesetFormula
 from mdwx.config_tables import Limits
 from mdwx.document import Asset, AssetKind
@@ -166,6 +167,8 @@ def typeset_uncached(
             f"{language} diagram is longer than {MAX_DIAGRAM_CHARS:,} characters",
             hint="split it into smaller diagrams",
         )
+    from mdwx.assets import diagram_worker
+
     try:
         svg = diagram_worker.draw_svg(renderer.to_svg, source, font_stack(), seconds)
     except ImportError as exc:

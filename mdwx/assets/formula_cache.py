@@ -18,8 +18,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_cache_dir
-
 MAGIC = b"MDWX-FORMULA-1\n"
 ENV = "MDWX_CACHE_DIR"
 # The recipe of every formula picture (part of the cache key; mdwx.assets.formula draws with it).
@@ -52,6 +50,8 @@ def cache_dir() -> Path | None:
     override = os.environ.get(ENV)
     if override is not None:
         return Path(override) / "formulas" if override else None
+
+    from platformdirs import user_cache_dir  # start-up only a formula or diagram pays
 
     return Path(user_cache_dir("mdwx", appauthor=False)) / "formulas"
 
