@@ -1,4 +1,5 @@
-"""The disk token cache reads its file once per process, and again only once it changed.
+"""The disk token cache reads its file once per process, and again only once it changed;
+the HTTP client is built on the first request.
 
 Every request asks the cache for the token (issue 19: a status of 1,000 posts read the file
 1,000 times). What one process sees must still be what is on disk whatever other processes
@@ -15,7 +16,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mdwx.wechat import CachedToken, DiskTokenCache
+from mdwx.wechat import CachedToken, DiskTokenCache, MemoryTokenCache
+from tests.wechat_helpers import FakeWeChat, make_client, run
 
 APPID, BASE = "wx0123456789abcdef", "http://127.0.0.1:1/"
 
@@ -74,3 +76,19 @@ def test_a_file_rewritten_in_place_with_the_same_size_is_read_again(tmp_path: Pa
     assert cache.get(APPID, BASE) == CachedToken(
         "token-2", _token(1).expires_at, _token(1).refresh_at
     )
+
+
+def test_a_client_that_sends_nothing_builds_no_http_client() -> None:
+    """A dry run and a status with nothing to ask connect and close without building the
+    HTTP client (its TLS context is start-up, issue 19); the first call builds it once."""
+    fake = FakeWeChat()
+    idle = make_client(fake, token_cache=MemoryTokenCache())
+    run(idle.aclose())
+    assert idle._http_client is None and fake.calls("stable_token") == []
+    used = make_client(fake, token_cache=MemoryTokenCache())
+    run(used.query("A"))
+    first = used._http_client
+    run(used.query("B"))
+    assert first is not None and used._http_client is first
+    run(used.aclose())
+    assert first.is_closed
