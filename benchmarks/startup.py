@@ -146,14 +146,18 @@ def measure(runs: int, site: Path) -> dict[str, object]:
         times = []  # CPU seconds of the work alone (the process is busy only with it)
         for _ in range(max(3, runs // 3)):
             out = site / "own.txt"
-            subprocess.run(
+            out.unlink(missing_ok=True)  # a failed run must not leave the last run's figure
+            done = subprocess.run(
                 [py, "-c", _OWN_WORK, str(listing), str(out), *args],
                 cwd=site,
                 env=_ENV,
                 check=False,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
             )
+            if not out.exists():
+                raise SystemExit(f"the own work of {name} failed: {done.stderr[-2000:]}")
             times.append(float(out.read_text()))
         own[name] = statistics.median(times)
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}

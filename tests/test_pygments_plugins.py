@@ -1,4 +1,5 @@
-"""Pygments' plugin lookup waits for a name Pygments does not know (mdwx.pygments_plugins).
+"""Third-party modules mdwx loads late: Pygments' plugin lookup waits for a name Pygments
+does not know (mdwx.pygments_plugins), httpx's command line for being run (mdwx.httpx_cli).
 
 Each case runs in a fresh interpreter: whether ``importlib.metadata`` was imported is a fact
 of the whole process, and the test process has long imported it.
@@ -113,5 +114,23 @@ def test_the_stand_in_gives_way_to_pygments_own_module() -> None:
         pygments_plugins.install()
         assert sys.modules["pygments.plugin"] is real
         assert get_lexer_by_name("python").name == "Python"
+        """
+    )
+
+
+def test_httpx_loads_its_command_line_only_when_it_runs() -> None:
+    """``import httpx`` after ``import mdwx`` loads neither rich nor Pygments (mdwx.httpx_cli),
+    and ``httpx.main`` is still httpx's own command line."""
+    _run(
+        """
+        import contextlib, io, sys
+        import mdwx, httpx
+        loaded = [m for m in ("rich", "pygments.lexers", "importlib.metadata") if m in sys.modules]
+        assert loaded == [], loaded
+        sys.argv, out = ["httpx", "--help"], io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+            httpx.main()
+        assert "--help" in out.getvalue() and "rich.console" in sys.modules, out.getvalue()
+        assert type(sys.modules["httpx._main"]).__name__ == "module"
         """
     )
