@@ -24,9 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-import filelock
-import platformdirs
-
 from mdwx.errors import ConfigError
 
 #: Refresh this long before WeChat's expiry, so a token never dies in the middle of a run.
@@ -208,6 +205,10 @@ class DiskTokenCache:
 
     @contextlib.asynccontextmanager
     async def lock(self, appid: str, api_base: str) -> AsyncIterator[None]:
+        # Imported here: only a token fetch locks, and filelock is start-up every command
+        # that connects would pay (issue 19).
+        import filelock
+
         self._ensure_directory()
         path = self.directory / f"{self._stem(appid, api_base)}.lock"
         file_lock = filelock.FileLock(path, mode=0o600, thread_local=False, is_singleton=False)
@@ -250,4 +251,6 @@ def _refuse_shared(path: Path, info: os.stat_result, what: str) -> None:
 
 def default_cache() -> DiskTokenCache:
     """The per-user cache directory (``~/.cache/mdwx`` on Linux)."""
+    import platformdirs  # start-up: only a client made without a cache of its own needs it
+
     return DiskTokenCache(platformdirs.user_cache_dir("mdwx"))
