@@ -7,10 +7,11 @@ plugin lookup through ``importlib.metadata``), the largest part of importing htt
 every command that publishes, asks for a status or fetches a picture (issue 19). mdwx
 never runs that command line.
 
-:func:`install` puts a stand-in under ``httpx._main`` before httpx is imported. Its
-``main`` (what ``httpx.main`` and the ``httpx`` console script call) loads httpx's real
-module and runs its ``main``, so the command works as before. Once httpx is imported,
-:func:`install` does nothing.
+:func:`install` puts a finder first in ``sys.meta_path`` that answers the import of
+``httpx._main`` with a stand-in (and nothing else: until httpx itself is imported, no
+module is added). The stand-in's ``main`` (what ``httpx.main`` and the ``httpx`` console
+script call) loads httpx's real module and runs its ``main``, so the command works as
+before. Once httpx is imported, :func:`install` does nothing.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ import importlib.machinery
 import importlib.util
 import sys
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    import importlib.abc
 
 _NAME = "httpx._main"
 
@@ -54,10 +58,25 @@ def main(*args: Any, **kwargs: Any) -> Any:
     return real_module().main(*args, **kwargs)
 
 
+class _Finder:
+    """Finds (and loads) the stand-in for ``httpx._main``; every other name is not its."""
+
+    def find_spec(
+        self, fullname: str, path: object = None, target: object = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        loader = cast("importlib.abc.Loader", self)  # a loader by its methods
+        return importlib.machinery.ModuleSpec(fullname, loader) if fullname == _NAME else None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        return _StandIn(_NAME, "httpx's command line, loaded when run (mdwx)")
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.main = main  # type: ignore[attr-defined]
+
+
 def install() -> None:
-    """Put the stand-in in place, unless httpx is already imported."""
+    """Put the finder in place, unless httpx is already imported (or it is there)."""
     if "httpx" in sys.modules or _NAME in sys.modules:
         return
-    stand_in = _StandIn(_NAME, "httpx's command line, loaded when run (mdwx)")
-    stand_in.main = main  # type: ignore[attr-defined]
-    sys.modules[_NAME] = stand_in
+    if not any(isinstance(finder, _Finder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _Finder())
