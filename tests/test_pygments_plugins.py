@@ -107,10 +107,13 @@ def test_the_stand_in_gives_way_to_pygments_own_module() -> None:
         from mdwx import pygments_plugins
         pygments_plugins.install()
         import pygments.plugin as stand_in
+        import pygments
         from pygments.lexers import get_lexer_by_name
+        assert pygments.plugin is stand_in
         assert list(stand_in.find_plugin_lexers()) == []
         real = sys.modules["pygments.plugin"]
         assert real is not stand_in and real.LEXER_ENTRY_POINT == "pygments.lexers"
+        assert pygments.plugin is real
         pygments_plugins.install()
         assert sys.modules["pygments.plugin"] is real
         assert get_lexer_by_name("python").name == "Python"
