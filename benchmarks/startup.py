@@ -4,14 +4,18 @@ Runs, interleaved ``--runs`` times each in fresh interpreters (medians kept):
 
 - ``python -c pass`` and ``python -c "import markdown_it"``: the floor and the baseline;
 - ``mdwx check one.md`` and ``mdwx build one.md`` on a one-post site (front matter, a
-  paragraph, a code fence, a list: what a hook checks on every commit);
+  paragraph, a code fence, a list: what a hook checks on every commit), and the start of
+  the publishing commands hooks and end-to-end tests run most: ``mdwx publish --dry-run
+  one.md`` (with made-up credentials: nothing is sent) and ``mdwx status one.md`` (a post
+  never published: nothing is asked);
 - the command's **own work**: the CPU time of the same command run in a process that has
   already imported every module the command imports, so only reading, rendering and
   checking are timed.
 
 Printed: each wall time, **check ÷ import markdown_it**, and **(check − own work) ÷ import
 markdown_it** — the start-up the command adds before doing anything (target ≤ 1.5) — in
-wall time and, steadier on a loaded machine, in CPU time. Also
+wall time and, steadier on a loaded machine, in CPU time; the same start-up ratio, in CPU
+time, of ``build``, ``publish --dry-run`` and ``status``. Also
 the modules of the publishing stack an offline command imported (target: none)::
 
     python benchmarks/startup.py [--runs 15] [--json]
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -85,10 +90,27 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+#: Made-up credentials: ``publish --dry-run`` asks for some and sends nothing.
+_ENV = {
+    **os.environ,
+    "WECHAT_APPID": "wx0123456789abcdef",
+    "WECHAT_APPSECRET": "0123456789abcdef0123456789abcdef",
+}
+#: The commands timed, by short name (``mdwx`` and the post appended).
+COMMANDS = {
+    "check": ["check"],
+    "build": ["build", "-o", "_site"],
+    "publish --dry-run": ["publish", "--dry-run"],
+    "status": ["status"],
+}
+
+
 def _run(argv: list[str], cwd: Path) -> tuple[float, float]:
     """Wall and CPU seconds (user + system) of one run of ``argv``."""
     start, cpu = time.perf_counter(), _children_cpu()
-    subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        argv, cwd=cwd, env=_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
     return time.perf_counter() - start, _children_cpu() - cpu
 
 
@@ -98,37 +120,46 @@ def measure(runs: int, site: Path) -> dict[str, object]:
     commands = {
         "python -c pass": [py, "-c", "pass"],
         "import markdown_it": [py, "-c", "import markdown_it"],
-        "mdwx check one.md": [py, "-m", "mdwx", "check", "one.md"],
-        "mdwx build one.md": [py, "-m", "mdwx", "build", "-o", "_site", "one.md"],
+        **{
+            f"mdwx {name} one.md": [py, "-m", "mdwx", *args, "one.md"]
+            for name, args in COMMANDS.items()
+        },
     }
     stray: dict[str, list[str]] = {}
     own: dict[str, float] = {}
-    for name, args in (
-        ("check", ["check", "one.md"]),
-        ("build", ["build", "-o", "_site", "one.md"]),
-    ):
-        listing = site / f"{name}-modules.json"
+    for name, command in COMMANDS.items():
+        args = [*command, "one.md"]
+        listing = site / f"{name.split()[0]}-modules.json"
         subprocess.run(
             [py, "-c", _MODULES, str(listing), *args],
             cwd=site,
+            env=_ENV,
             check=False,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         modules = json.loads(listing.read_text())
-        stray[name] = [
-            m for m in modules if any(m == p or m.startswith(p + ".") for p in PUBLISHING)
-        ]
+        if name in ("check", "build"):  # the offline commands: the others publish
+            stray[name] = [
+                m for m in modules if any(m == p or m.startswith(p + ".") for p in PUBLISHING)
+            ]
         times = []  # CPU seconds of the work alone (the process is busy only with it)
         for _ in range(max(3, runs // 3)):
             out = site / "own.txt"
-            subprocess.run(
+            out.unlink(missing_ok=True)  # a failed run must not leave the last run's figure
+            done = subprocess.run(
                 [py, "-c", _OWN_WORK, str(listing), str(out), *args],
                 cwd=site,
+                env=_ENV,
                 check=False,
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
             )
+            if not out.exists():  # printed as nan, with the reason on stderr
+                print(f"the own work of {name} failed: {done.stderr[-600:]}", file=sys.stderr)
+                times.append(float("nan"))
+                break
             times.append(float(out.read_text()))
         own[name] = statistics.median(times)
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
@@ -153,6 +184,9 @@ def measure(runs: int, site: Path) -> dict[str, object]:
         "check_startup_cpu_over_markdown_it": round(
             (cpu["mdwx check one.md"] - own["check"]) / base_cpu, 2
         ),
+        "startup_cpu_over_markdown_it": {
+            name: round((cpu[f"mdwx {name} one.md"] - own[name]) / base_cpu, 2) for name in own
+        },
         "publishing_modules_imported": stray,
     }
 
@@ -183,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         f"CPU: check ÷ import markdown_it:          {result['check_cpu_over_markdown_it']}×;"
         f" (check − own work) ÷ import markdown_it: {result['check_startup_cpu_over_markdown_it']}×"
     )
+    for name, ratio in result["startup_cpu_over_markdown_it"].items():  # type: ignore[union-attr]
+        print(f"CPU: ({name} − own work) ÷ import markdown_it: {ratio}×")
     print(f"publishing modules imported: {result['publishing_modules_imported']}  (target: none)")
     return 0
 

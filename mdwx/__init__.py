@@ -13,7 +13,11 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from mdwx import httpx_cli
 from mdwx.version import __version__ as __version__
+
+# Before anything imports httpx: its command line (rich, Pygments) loads only if it is run.
+httpx_cli.install()
 
 #: Names of mdwx.api that are modules of this package (mdwx.build, mdwx.publish).
 _MODULE_NAMES = frozenset({"build", "publish"})

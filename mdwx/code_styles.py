@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pygments.styles import get_all_styles, get_style_by_name
-from pygments.token import Token
-from pygments.util import ClassNotFound
+from mdwx import pygments_plugins
 
-from mdwx.errors import ConfigError
+pygments_plugins.install()  # before Pygments: its plugin lookup loads when a name needs it
+
+from pygments.styles import get_all_styles, get_style_by_name  # noqa: E402
+from pygments.token import Token  # noqa: E402
+from pygments.util import ClassNotFound  # noqa: E402
+
+from mdwx.errors import ConfigError  # noqa: E402
 
 
 @lru_cache(maxsize=32)

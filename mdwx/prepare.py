@@ -310,6 +310,9 @@ def typeset_diagrams(
     One that cannot be drawn, or whose renderer is not installed, is shown as its code block
     with a ``diagram-not-drawn`` warning at its line (:func:`mdwx.render.diagrams.diagrams_as_code`).
     """
+    diagrams = document.assets_of(AssetKind.DIAGRAM)
+    if not diagrams:  # the worker (subprocess) is start-up a post without diagrams skips
+        return document, {}
     from mdwx.assets import diagram_worker
     from mdwx.assets.diagram import diagram_style
     from mdwx.render.diagrams import diagrams_as_code
@@ -317,7 +320,7 @@ def typeset_diagrams(
     styles, failed = {}, {}
     budget = seconds * POST_DIAGRAM_FACTOR  # the post's diagrams in all: each is bounded too
     start = diagram_worker.spent()
-    for asset in document.assets_of(AssetKind.DIAGRAM):
+    for asset in diagrams:
         try:
             if diagram_worker.spent() - start >= budget:
                 raise AssetError(

@@ -46,8 +46,11 @@ FORBIDDEN = (
 )
 
 #: Modules a plain site's offline command has no use for (start-up, issue 19): BeautifulSoup
-#: (dark mode and the contrast check read mdwx's own markup without it) and the rewriting
-#: rules of generators the site is not laid out by.
+#: (dark mode and the contrast check read mdwx's own markup without it), the rewriting
+#: rules of generators the site is not laid out by, ``importlib.metadata`` (Pygments' plugin
+#: lookup waits for a name Pygments does not know: mdwx.pygments_plugins), MkDocs' gitignore
+#: patterns, the diagram worker and the cache folder lookup of formulas and diagrams, and the
+#: account API.
 UNUSED_HERE = (
     "bs4",
     "soupsieve",
@@ -56,6 +59,12 @@ UNUSED_HERE = (
     "mdwx.source.generators.jekyll",
     "mdwx.source.generators.mkdocs",
     "mdwx.source.generators.pelican",
+    "importlib.metadata",
+    "pathspec",
+    "platformdirs",
+    "mdwx.assets.diagram_worker",
+    "mdwx.api.account",
+    "mdwx.account.types",
 )
 
 POSTS = {

@@ -132,7 +132,7 @@ sys.modules[__name__].__class__ = _Package
 def __getattr__(name: str) -> Any:
     """``aio``, ``Events``, ``PostResult``, ``PostReport``, ``PublishError``, ``WeChatError``.
 
-    Imported on first use: ``check`` and ``build`` must not pay for the publishing stack.
+    Also the account API (``doctor``, ``stats``, ``AccountItem``…). Imported on first use: ``check`` and ``build`` must not pay for the publishing stack.
     """
     if name == "aio":
         return importlib.import_module("mdwx.api.aio")
@@ -249,27 +249,29 @@ def delete_all(
     return _run("delete_all", lambda: aio.delete_all(posts, options, index=index, confirm=confirm))
 
 
-from mdwx.api.account import (  # noqa: E402  (after _run, which they use)
-    AccountItem,
-    AccountListing,
-    CommentRow,
-    CommentsReport,
-    DoctorCheck,
-    DoctorReport,
-    MaterialRow,
-    MaterialsReport,
-    Orphan,
-    ReconcileReport,
-    StatsReport,
-    StatsRow,
-    account_list,
-    comments,
-    doctor,
-    materials,
-    reconcile,
-    stats,
-)
-
+# The account API (its dataclasses are a sixth of `import mdwx.api`) is loaded on first use
+# like the names of _LAZY: every check, build and publish imports this package (issue 19).
+if TYPE_CHECKING:
+    from mdwx.api.account import (
+        AccountItem,
+        AccountListing,
+        CommentRow,
+        CommentsReport,
+        DoctorCheck,
+        DoctorReport,
+        MaterialRow,
+        MaterialsReport,
+        Orphan,
+        ReconcileReport,
+        StatsReport,
+        StatsRow,
+        account_list,
+        comments,
+        doctor,
+        materials,
+        reconcile,
+        stats,
+    )
 __all__ += [
     "AccountItem",
     "AccountListing",
@@ -290,3 +292,4 @@ __all__ += [
     "reconcile",
     "stats",
 ]
+_LAZY.update(dict.fromkeys(__all__[__all__.index("AccountItem") :], "mdwx.api.account"))

@@ -29,12 +29,12 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 
-from mdwx.assets import diagram_worker, formula_cache
-from mdwx.assets.formula import rasterize_svg, render_formula
+# The formula and SVG stack (Pillow, ElementTree, ziamath) and the worker (subprocess) are
+# imported where a picture is drawn: every build with a code fence imports this module for
+# is_diagram_language (issue 19).
+from mdwx.assets import formula_cache
 from mdwx.assets.formula_cache import SCALE, TypesetFormula
-from mdwx.assets.svg import parse_svg, svg_size
 from mdwx.config_tables import Limits
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError
@@ -116,6 +116,8 @@ def font_stack() -> str:
 
 
 def renderer_version(renderer: DiagramRenderer) -> str:
+    from importlib import metadata  # start-up every command would pay (issue 19)
+
     try:
         return metadata.version(renderer.package)
     except metadata.PackageNotFoundError:
@@ -165,6 +167,8 @@ def typeset_uncached(
             f"{language} diagram is longer than {MAX_DIAGRAM_CHARS:,} characters",
             hint="split it into smaller diagrams",
         )
+    from mdwx.assets import diagram_worker
+
     try:
         svg = diagram_worker.draw_svg(renderer.to_svg, source, font_stack(), seconds)
     except ImportError as exc:
@@ -172,6 +176,9 @@ def typeset_uncached(
             f"{language} diagrams need the {renderer.package} package, not installed",
             hint=install_hint(renderer.extra),
         ) from exc
+    from mdwx.assets.formula import rasterize_svg
+    from mdwx.assets.svg import parse_svg, svg_size
+
     width, height = svg_size(parse_svg(svg))
     png = rasterize_svg(
         svg.encode("utf-8"),
@@ -186,6 +193,7 @@ def typeset_png(asset: Asset) -> bytes:
     """The PNG of a picture mdwx draws itself (a FORMULA or DIAGRAM asset); AssetError if it cannot."""
     if asset.kind is AssetKind.DIAGRAM:
         return render_diagram(asset.language, asset.source)
+    from mdwx.assets.formula import render_formula
 
     return render_formula(asset.source, display=asset.display)
 

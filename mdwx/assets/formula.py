@@ -29,6 +29,7 @@ from mdwx.assets.formula_cache import (
     ZIAMATH_PX,
     TypesetFormula,
 )
+from mdwx.assets.metadata import looks_like_svg as looks_like_svg  # its old home
 from mdwx.assets.svg import DEFAULT_SIZE, check_raster_size, parse_svg, safe_svg, svg_size
 from mdwx.errors import AssetError
 
@@ -39,12 +40,6 @@ DEFAULT_SVG_WIDTH = 300.0
 MAX_SVG_RASTER_WIDTH = 4096
 # latex2mathml keeps a command it does not know as an identifier spelled with a backslash.
 _UNKNOWN_COMMAND = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
-
-
-def looks_like_svg(data: bytes) -> bool:
-    """SVG markup (possibly after a BOM, an XML declaration or comments), not a raster."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"<") and b"<svg" in head.lower()
 
 
 def svg_intrinsic_width(svg: str) -> float:

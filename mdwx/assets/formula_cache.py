@@ -16,10 +16,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
-
-from platformdirs import user_cache_dir
 
 MAGIC = b"MDWX-FORMULA-1\n"
 ENV = "MDWX_CACHE_DIR"
@@ -54,10 +51,16 @@ def cache_dir() -> Path | None:
     if override is not None:
         return Path(override) / "formulas" if override else None
 
+    from platformdirs import user_cache_dir  # start-up only a formula or diagram pays
+
     return Path(user_cache_dir("mdwx", appauthor=False)) / "formulas"
 
 
 def _ziamath_version() -> str:
+    # Imported here: importlib.metadata (with email, zipfile, csv) costs as much start-up as
+    # markdown-it itself, and only a post with a formula asks (issue 19).
+    from importlib import metadata
+
     try:
         return metadata.version("ziamath")
     except metadata.PackageNotFoundError:  # pragma: no cover - a dependency of mdwx

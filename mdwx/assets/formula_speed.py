@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import copy
 from collections import ChainMap
-from importlib import metadata
 from typing import Any
 
 #: The ziamath release whose code the shortcuts mirror.
@@ -40,6 +39,8 @@ def install() -> bool:
     """Put the shortcuts in place (idempotent); False when ziamath is another version."""
     if _installed:
         return True
+    from importlib import metadata  # email, zipfile, csv: start-up only a formula pays
+
     try:
         if metadata.version("ziamath") != FOR_VERSION:
             return False

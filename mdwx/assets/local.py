@@ -15,9 +15,7 @@ from urllib.parse import unquote
 
 from mdwx.assets.caps import MAX_LOCAL_BYTES
 from mdwx.assets.datauri import clip, decode_data_uri
-from mdwx.assets.formula import check_svg, looks_like_svg
-from mdwx.assets.formula import render_formula as render_formula  # mdwx.preview.snapshot's import
-from mdwx.assets.metadata import looks_like_heif
+from mdwx.assets.metadata import looks_like_heif, looks_like_svg
 from mdwx.document import VIDEO_EXTENSIONS
 from mdwx.errors import AssetError
 from mdwx.files.reader import check_file, read_file
@@ -84,6 +82,9 @@ def check_local_svg(path: Path, source: str, max_width: int | None) -> None:
     except OSError as exc:
         raise AssetError(f"{source}: cannot be read ({exc.strerror or exc})") from exc
     if looks_like_svg(head):
+        # The formula module (Pillow, ElementTree) only for an SVG: start-up (issue 19).
+        from mdwx.assets.formula import check_svg
+
         check_svg(read_local_file(path, source), source=source, max_width=max_width)
 
 

@@ -1,5 +1,5 @@
-"""Byte-level work on image containers: recognising HEIF, which Pillow cannot open, and
-cutting metadata out of JPEG, PNG and GIF files whose pixels are kept as they are.
+"""Byte-level work on image containers: recognising HEIF (which Pillow cannot open) and SVG,
+and cutting metadata out of JPEG, PNG and GIF files whose pixels are kept as they are.
 
 The strippers work on the container, not the pixels: a JPEG or PNG that already fits is
 uploaded with its compressed image data byte for byte, minus EXIF (GPS), XMP, ICC and
@@ -29,6 +29,12 @@ _GIF_KEEP_APPS = (b"NETSCAPE2.0", b"ANIMEXTS1.0")  # the loop count
 def looks_like_heif(data: bytes) -> bool:
     """HEIC/HEIF (iPhone photos): Pillow cannot read them, so the error says what to do."""
     return data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS
+
+
+def looks_like_svg(data: bytes) -> bool:
+    """SVG markup (possibly after a BOM, an XML declaration or comments), not a raster."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(b"<") and b"<svg" in head.lower()
 
 
 def strip_jpeg(data: bytes) -> bytes | None:

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from mdwx import api
 from mdwx.cli.common import EXIT_FAILED, EXIT_OK
@@ -61,6 +59,9 @@ def _progress(quiet: bool) -> Iterator[Events]:
     if quiet or not sys.stderr.isatty():
         yield Events()
         return
+    # Only on a terminal: rich is start-up a hook, a CI job or a test run never shows.
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     progress = Progress(
         TextColumn("{task.description}"),

@@ -17,7 +17,6 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from mdwx.assets.imaging import cover_target, prepare_image
 from mdwx.assets.local import read_source
 from mdwx.document import AssetKind
 from mdwx.errors import AssetError
@@ -87,6 +86,9 @@ def check_crops(prepared: Prepared, rules: Rules) -> None:
 
 def _cover_size(prepared: Prepared) -> tuple[int, int] | None:
     """The cover's (width, height) in pixels once prepared for upload, as publish makes it."""
+    # Only now: Pillow (and the formula stack behind mdwx.assets.imaging) is start-up every
+    # offline command would pay though most posts set no crops (issue 19).
+    from mdwx.assets.imaging import cover_target, prepare_image
     from mdwx.publish.resolve import located
 
     config, article = prepared.post.config, prepared.article

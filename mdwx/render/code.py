@@ -23,19 +23,24 @@ from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.styles import get_style_by_name
-from pygments.token import Token as PygmentsToken
-from pygments.token import _TokenType
-from pygments.util import ClassNotFound
 
-from mdwx.assets.diagram import is_diagram_language
-from mdwx.errors import RenderError
-from mdwx.render.code_aliases import MORE_ALIASES, PLAIN_FILES
-from mdwx.render.code_frame import frame, wants_line_numbers
-from mdwx.render.context import context_of
-from mdwx.render.render_rule import add_rules
+from mdwx import pygments_plugins
+
+pygments_plugins.install()  # before Pygments: its plugin lookup loads when a name needs it
+
+from pygments.lexer import Lexer  # noqa: E402
+from pygments.lexers import get_lexer_by_name  # noqa: E402
+from pygments.styles import get_style_by_name  # noqa: E402
+from pygments.token import Token as PygmentsToken  # noqa: E402
+from pygments.token import _TokenType  # noqa: E402
+from pygments.util import ClassNotFound  # noqa: E402
+
+from mdwx.assets.diagram import is_diagram_language  # noqa: E402
+from mdwx.errors import RenderError  # noqa: E402
+from mdwx.render.code_aliases import MORE_ALIASES, PLAIN_FILES  # noqa: E402
+from mdwx.render.code_frame import frame, wants_line_numbers  # noqa: E402
+from mdwx.render.context import context_of  # noqa: E402
+from mdwx.render.render_rule import add_rules  # noqa: E402
 
 _LANG_SPLIT = re.compile(r"[\s,{]")
 #: Languages shown plain on purpose: text, logs and data (no warning).

@@ -19,7 +19,6 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
-from mdwx.assets.formula import short_tex, tex_snippet
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import (
     FORMULA_SIZE_ATTR,
@@ -126,6 +125,10 @@ def formulas_as_code(document: Document, failed: Mapping[str, MdwxError], path: 
     becomes ``<code>`` holding the TeX as written, its asset goes, and a warning
     (``formula-not-drawn``) names its line and why.
     """
+    # Here, not at the top: the formula module (Pillow, ElementTree) is start-up every render
+    # would pay, and only a post with a formula that failed gets here (issue 19).
+    from mdwx.assets.formula import short_tex, tex_snippet
+
     html, warnings = document.html, list(document.warnings)
     for asset in document.assets:
         if asset.key not in failed:

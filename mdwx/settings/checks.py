@@ -25,6 +25,9 @@ def code_style(value: str, name: str) -> Problem | None:
     if not value:
         return None
     # Pygments is imported only when a site names a style: most of an offline start-up.
+    from mdwx import pygments_plugins
+
+    pygments_plugins.install()
     from pygments.styles import get_all_styles, get_style_by_name
     from pygments.util import ClassNotFound
 

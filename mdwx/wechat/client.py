@@ -76,14 +76,17 @@ class WeChatClient(DraftEndpoints, ReachEndpoints, MassEndpoints):
         self.upload_timeout = upload_timeout
         self._redact = Redactor(secret, access_token, relay_key)
         self.relay = relay_key is not None
-        self._http = httpx.AsyncClient(
-            base_url=self.api_base + "/",
-            transport=transport,
-            timeout=timeout,
-            trust_env=not _is_loopback(self.api_base),  # a proxy must not swallow the sandbox
-            headers=relay_headers(relay_key, appid) if relay_key is not None else None,
-        )
-        self._sender = Sender(self._http, retry or RetryPolicy(), self._redact, log)
+        # The HTTP client is made on the first request: building it (its TLS context, the
+        # CA bundle) is start-up a dry run or a status with nothing to ask never needs.
+        self._http_options: dict[str, Any] = {
+            "base_url": self.api_base + "/",
+            "transport": transport,
+            "timeout": timeout,
+            "trust_env": not _is_loopback(self.api_base),  # a proxy must not swallow the sandbox
+            "headers": relay_headers(relay_key, appid) if relay_key is not None else None,
+        }
+        self._http_client: httpx.AsyncClient | None = None
+        self._sender = Sender(lambda: self._http, retry or RetryPolicy(), self._redact, log)
         self._tokens = TokenSource(
             self._sender,
             self._redact,
@@ -114,8 +117,16 @@ class WeChatClient(DraftEndpoints, ReachEndpoints, MassEndpoints):
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
 
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        """The HTTP client, made on first use."""
+        if self._http_client is None:
+            self._http_client = httpx.AsyncClient(**self._http_options)
+        return self._http_client
+
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http_client is not None:
+            await self._http_client.aclose()
 
     async def check_relay(self) -> None:
         """With a relay key: ask the relay whose key it is before anything is sent.

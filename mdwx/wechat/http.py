@@ -181,16 +181,23 @@ class Sender:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: httpx.AsyncClient | Callable[[], httpx.AsyncClient],
         retry: RetryPolicy,
         redact: Redactor,
         log: Callable[[str], None] | None,
     ) -> None:
-        self.client = client
+        """``client``: the HTTP client, or a function making it when the first call is sent."""
+        self._client = client
         self.retry = retry
         self.redact = redact
         self.log = log
         self.requests_sent = 0
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if not isinstance(self._client, httpx.AsyncClient):
+            self._client = self._client()
+        return self._client
 
     async def send(self, call: Call, token: str | None) -> dict[str, object]:
         """The answer's JSON object, or a typed :class:`WeChatError`."""

@@ -49,7 +49,9 @@ _FIGURES = (
 class ReachEndpoints:
     """Mixed into :class:`~mdwx.wechat.client.WeChatClient`."""
 
-    _http: httpx.AsyncClient  # provided by WeChatClient
+    @property
+    def _http(self) -> httpx.AsyncClient:  # provided by WeChatClient
+        raise NotImplementedError
 
     async def _api(self, call: Call) -> dict[str, object]:  # provided by WeChatClient
         raise NotImplementedError

@@ -24,9 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-import filelock
-import platformdirs
-
 from mdwx.errors import ConfigError
 
 #: Refresh this long before WeChat's expiry, so a token never dies in the middle of a run.
@@ -116,10 +113,17 @@ class MemoryTokenCache:
 
 
 class DiskTokenCache:
-    """One private JSON file per (AppID, API base) under ``directory``, locked across processes."""
+    """One private JSON file per (AppID, API base) under ``directory``, locked across processes.
+
+    A file is read once per process and again only once it has changed on disk (another
+    process wrote or removed it): every request asks for the token, and a run of a thousand
+    posts would otherwise read and parse the file a thousand times (issue 19).
+    """
 
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
+        #: Path → (the file's identity when read, its token): what :meth:`get` read last.
+        self._read: dict[Path, tuple[tuple[int, ...], CachedToken]] = {}
 
     def _stem(self, appid: str, api_base: str) -> str:
         safe = re.sub(r"[^A-Za-z0-9_-]", "_", appid)[:64] or "app"
@@ -145,22 +149,31 @@ class DiskTokenCache:
         folder or file could have been written by another user."""
         self._check_directory()
         path = self.path(appid, api_base)
-        with contextlib.suppress(FileNotFoundError):
-            info = os.lstat(path)
-            if stat.S_ISLNK(info.st_mode):
-                raise ConfigError(
-                    "the token cache file is a symbolic link",
-                    path=path,
-                    hint="delete it; mdwx writes a new one",
-                )
-            _refuse_shared(path, info, "file")
         try:
-            data = json.loads(self.path(appid, api_base).read_text("utf-8"))
-            return CachedToken(
+            info = os.lstat(path)
+        except FileNotFoundError:
+            self._read.pop(path, None)
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            raise ConfigError(
+                "the token cache file is a symbolic link",
+                path=path,
+                hint="delete it; mdwx writes a new one",
+            )
+        _refuse_shared(path, info, "file")
+        identity = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        known = self._read.get(path)
+        if known is not None and known[0] == identity:
+            return known[1]
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            token = CachedToken(
                 str(data["access_token"]), float(data["expires_at"]), float(data["refresh_at"])
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or damaged: fetch a new token and overwrite it
+        self._read[path] = (identity, token)
+        return token
 
     def put(self, appid: str, api_base: str, token: CachedToken) -> None:
         self._ensure_directory()
@@ -192,6 +205,10 @@ class DiskTokenCache:
 
     @contextlib.asynccontextmanager
     async def lock(self, appid: str, api_base: str) -> AsyncIterator[None]:
+        # Imported here: only a token fetch locks, and filelock is start-up every command
+        # that connects would pay (issue 19).
+        import filelock
+
         self._ensure_directory()
         path = self.directory / f"{self._stem(appid, api_base)}.lock"
         file_lock = filelock.FileLock(path, mode=0o600, thread_local=False, is_singleton=False)
@@ -234,4 +251,6 @@ def _refuse_shared(path: Path, info: os.stat_result, what: str) -> None:
 
 def default_cache() -> DiskTokenCache:
     """The per-user cache directory (``~/.cache/mdwx`` on Linux)."""
+    import platformdirs  # start-up: only a client made without a cache of its own needs it
+
     return DiskTokenCache(platformdirs.user_cache_dir("mdwx"))

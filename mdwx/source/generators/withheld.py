@@ -27,8 +27,6 @@ from datetime import date, datetime, timezone
 from pathlib import PurePosixPath
 from typing import Any
 
-import pathspec
-
 
 def wall_clock() -> datetime:
     return datetime.now(timezone.utc)
@@ -119,6 +117,8 @@ def mkdocs_reason(relative: str, patterns: Iterable[str]) -> str | None:
     lines = [line for line in patterns if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
         return None
+    import pathspec  # only a MkDocs site with exclude_docs pays its start-up (issue 19)
+
     spec = pathspec.GitIgnoreSpec.from_lines(lines)
     return (
         "excluded by exclude_docs/draft_docs in mkdocs.yml" if spec.match_file(relative) else None
