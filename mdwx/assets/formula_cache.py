@@ -14,6 +14,7 @@ rendering constants, so an upgrade typesets again instead of reusing old picture
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -75,6 +76,7 @@ def cache_dir() -> Path | None:
     return Path(user_cache_dir("mdwx", appauthor=False)) / "formulas"
 
 
+@functools.cache  # importlib.metadata searches the path each time: half a millisecond a call
 def _ziamath_version() -> str:
     try:
         return metadata.version("ziamath")

@@ -23,7 +23,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from mdwx.assets import formula, formula_cache
-from mdwx.assets.formula import layout_uncached, typeset_uncached
+from mdwx.assets.formula import layout_uncached
 from mdwx.assets.formula_cache import FormulaLayout, TypesetFormula
 from mdwx.errors import AssetError
 
@@ -68,7 +68,9 @@ def _work(item: tuple[str, bool, bool, str]) -> TypesetFormula | FormulaLayout |
             layout = layout_uncached(tex, display=display)
             formula_cache.write_layout(key, layout)
             return layout
-        result = typeset_uncached(tex, display=display)
+        # Drawn from the layout a check cached, when there is one: only resvg runs then.
+        layout = formula_cache.read_layout(key) or layout_uncached(tex, display=display)
+        result = formula.draw(layout, tex)
     except AssetError:
         return None
     formula_cache.write(key, result)
