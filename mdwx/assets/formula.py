@@ -176,6 +176,9 @@ def _reason(exc: Exception) -> str:
 # Formulas the pool made (mdwx.assets.formula_pool), until typeset_formula/laid_out take them.
 _DONE: dict[tuple[str, bool], TypesetFormula] = {}
 _LAID: dict[tuple[str, bool], FormulaLayout] = {}
+# Formulas the pool could not lay out: their error (message, hint), so this process need not
+# load the typesetter only to say why.
+_FAILED: dict[tuple[str, bool], tuple[str, str | None]] = {}
 MAX_DONE = 20_000  # a few KB each: a ceiling whatever a caller does with them
 
 
@@ -208,6 +211,9 @@ def laid_out(tex: str, *, display: bool) -> FormulaLayout | TypesetFormula:
 
     Bad TeX raises :class:`AssetError` naming the formula (errors are not cached).
     """
+    failed = _FAILED.get((tex, display))
+    if failed is not None:
+        raise AssetError(failed[0], hint=failed[1])
     done = _DONE.get((tex, display)) or _LAID.pop((tex, display), None)
     if done is not None:
         return done
@@ -224,7 +230,7 @@ def is_known(tex: str, display: bool, *, drawn: bool = True) -> bool:
     """Whether ``typeset_formula`` (``drawn``) or :func:`laid_out` would find the formula
     without laying it out."""
     item = (tex, display)
-    if item in _DONE or (not drawn and item in _LAID):
+    if item in _DONE or item in _FAILED or (not drawn and item in _LAID):
         return True
     key = cache_key(tex, display)
     return formula_cache.exists(key) if drawn else formula_cache.layout_exists(key)
@@ -236,13 +242,22 @@ def cache_key(tex: str, display: bool) -> str:
     return formula_cache.cache_key(tex, display=display, text_font=text_font)
 
 
-def remember(tex: str, display: bool, result: TypesetFormula | FormulaLayout) -> None:
-    """Hand ``typeset_formula`` or ``laid_out`` a formula made elsewhere (bounded: the oldest
-    go first)."""
-    memo: dict[tuple[str, bool], Any] = _DONE if isinstance(result, TypesetFormula) else _LAID
+def remember(tex: str, display: bool, result: TypesetFormula | FormulaLayout | AssetError) -> None:
+    """Hand ``typeset_formula`` or ``laid_out`` a formula made elsewhere, or the error laying
+    it out raised there (bounded: the oldest go first)."""
+    memo: dict[tuple[str, bool], Any] = (
+        _DONE
+        if isinstance(result, TypesetFormula)
+        else _LAID
+        if isinstance(result, FormulaLayout)
+        else _FAILED
+    )
     if len(memo) >= MAX_DONE:
         del memo[next(iter(memo))]
-    memo[(tex, display)] = result
+    if isinstance(result, AssetError):
+        memo[(tex, display)] = (result.message, result.hint)
+    else:
+        memo[(tex, display)] = result
 
 
 def typeset_uncached(tex: str, *, display: bool) -> TypesetFormula:

@@ -6,9 +6,11 @@ bound by one core. :func:`typeset_many` sends the formulas neither this process 
 cache knows to a pool of worker processes, then keeps each result where
 :func:`mdwx.assets.formula.typeset_formula` (or, for layouts only, ``laid_out``) finds it: in
 the content-addressed disk cache (each worker writes its own, so the writing is spread over
-the cores too) and in this process's memo. The pictures are the same as one process would draw (the workers
-run the very same function), and a formula that cannot be typeset is left for the caller to
-meet again, with its error, in :func:`~mdwx.assets.formula.typeset_formula`.
+the cores too) and in this process's memo. The pictures are the same as one process would
+draw (the workers run the very same functions); a formula that cannot be laid out leaves its
+error for the caller to meet in :func:`~mdwx.assets.formula.laid_out` (so this process need
+not load the typesetter only to say why), and one that cannot be drawn is drawn again, and
+its error raised, by :func:`~mdwx.assets.formula.typeset_formula`.
 
 The pool is made on first need (``spawn``: no state of the parent is copied into a worker)
 and lives as long as the process; ``MDWX_FORMULA_WORKERS`` sets its size (``1``: no pool).
@@ -57,19 +59,25 @@ def _executor(count: int) -> Executor:
     return _pool
 
 
-def _work(item: tuple[str, bool, bool, str]) -> TypesetFormula | FormulaLayout | None:
+def _work(
+    item: tuple[str, bool, bool, str],
+) -> TypesetFormula | FormulaLayout | tuple[str, str | None] | None:
     """In a worker: the formula drawn (or only laid out), also written to the disk cache (the
-    parent's at the time of asking, "" for none); None when it cannot be typeset."""
+    parent's at the time of asking, "" for none); when it cannot be laid out, the error's
+    (message, hint); None when it cannot be drawn."""
     tex, display, drawn, folder = item
     os.environ[formula_cache.ENV] = folder  # the pool outlives a change of the parent's
     key = formula.cache_key(tex, display)
     try:
-        if not drawn:
-            layout = layout_uncached(tex, display=display)
-            formula_cache.write_layout(key, layout)
-            return layout
-        # Drawn from the layout a check cached, when there is one: only resvg runs then.
-        layout = formula_cache.read_layout(key) or layout_uncached(tex, display=display)
+        layout = (formula_cache.read_layout(key) if drawn else None) or layout_uncached(
+            tex, display=display
+        )  # drawn from the layout a check cached, when there is one: only resvg runs then
+    except AssetError as exc:
+        return exc.message, exc.hint
+    if not drawn:
+        formula_cache.write_layout(key, layout)
+        return layout
+    try:
         result = formula.draw(layout, tex)
     except AssetError:
         return None
@@ -102,6 +110,8 @@ def typeset_many(
     except (BrokenProcessPool, OSError, RuntimeError):  # no processes here: one by one instead
         return 0
     for (tex, display), result in zip(new, results, strict=True):
-        if result is not None:
+        if isinstance(result, tuple):
+            formula.remember(tex, display, AssetError(result[0], hint=result[1]))
+        elif result is not None:
             formula.remember(tex, display, result)
     return len(new)
