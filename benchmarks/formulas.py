@@ -258,7 +258,9 @@ def profile(formulas: list[tuple[str, bool]], workers: int, top: int = 25) -> No
             pstats.Stats(*dumps).sort_stats("tottime").print_stats(top)
 
 
-def pooled(formulas: list[tuple[str, bool]], cache: Path, workers: int) -> tuple[float, float]:
+def pooled(
+    formulas: list[tuple[str, bool]], cache: Path, workers: int, *, drawn: bool = True
+) -> tuple[float, float]:
     """(wall, CPU) seconds for ``typeset_many`` over ``workers`` processes, start-up included.
 
     CPU is the workers' and this process's together: on a machine others are using, wall
@@ -270,7 +272,7 @@ def pooled(formulas: list[tuple[str, bool]], cache: Path, workers: int) -> tuple
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start, cpu = time.perf_counter(), time.process_time()
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        typeset_many(formulas, executor=pool)
+        typeset_many(formulas, drawn=drawn, executor=pool)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     children = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return time.perf_counter() - start, time.process_time() - cpu + children
@@ -305,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         per_stage = stages(formulas[:200], Path(folder) / "stages")
         best, ratios = best_of(max(1, args.runs), formulas, Path(folder))
         many, many_cpu = pooled(formulas, Path(folder) / "pool", args.workers)
+        # What check asks of the pool: layouts only (build and publish draw them later).
+        laid, laid_cpu = pooled(formulas, Path(folder) / "laid", args.workers, drawn=False)
     (one, one_cpu), (fast, fast_cpu) = best["baseline"], best["shortcuts"]
     result = {
         "formulas": len(formulas),
@@ -324,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         "pool_s": round(many, 2),
         "pool_over_baseline": round(many / one, 3),
         "pool_cpu_s": round(many_cpu, 2),
+        "check_pool_s": round(laid, 2),
+        "check_pool_cpu_s": round(laid_cpu, 2),
+        "projected_19k_check_cpu_s": round(laid_cpu / len(formulas) * SITE_FORMULAS),
         "projected_19k_baseline_s": round(one / len(formulas) * SITE_FORMULAS),
         "projected_19k_pool_s": round(many / len(formulas) * SITE_FORMULAS),
         "projected_19k_cpu_s": round(fast_cpu / len(formulas) * SITE_FORMULAS),
@@ -351,6 +358,11 @@ def main(argv: list[str] | None = None) -> int:
         f"CPU: baseline {one_cpu:.2f} s, shortcuts {fast_cpu:.2f} s, pool {many_cpu:.2f} s (workers included): "
         f"on N idle cores the "
         f"pool's wall time is about {many_cpu:.1f}/N s"
+    )
+    print(
+        f"check's share (layouts only, over the pool): {laid:.2f} s, {laid_cpu:.2f} s of CPU "
+        f"(drawn too: {many_cpu:.2f} s); {SITE_FORMULAS:,} formulas: "
+        f"{result['projected_19k_check_cpu_s']} s of CPU, about that / N s on N idle cores"
     )
     print(
         f"projected to {SITE_FORMULAS:,} formulas: {result['projected_19k_baseline_s']} s → "
