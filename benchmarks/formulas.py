@@ -160,6 +160,9 @@ def _cold(cache: Path) -> None:
     shutil.rmtree(cache, ignore_errors=True)
     os.environ["MDWX_CACHE_DIR"] = str(cache)
     formula.typeset_formula.cache_clear()
+    formula.laid_out.cache_clear()
+    for memo in (formula._DONE, formula._LAID, formula._FAILED):  # what a pool handed over
+        memo.clear()
 
 
 def one_by_one(
