@@ -12,7 +12,8 @@ This script:
    through :func:`mdwx.assets.formula_pool.typeset_many` over the usable cores
    (``pool / baseline``), all measured in the same run and projected to 19,000 formulas.
 
-``--profile`` prints where the CPU goes instead (cProfile on the CPU clock).
+``--profile`` prints where a cold check's CPU goes instead (cProfile on the CPU clock, in
+this process and in each pool worker).
 
 Formulas come from ``../shared/realsites/mkdocs-oiwiki`` beside the repository when present
 (every ``$…$`` and ``$$…$$`` of its pages), else from a seeded generator. Run::
@@ -85,27 +86,68 @@ def generated_formulas(count: int, seed: int = 17) -> list[tuple[str, bool]]:
     ]
 
 
-def stages(sample: list[tuple[str, bool]]) -> dict[str, float]:
-    """Mean CPU ms per formula of each stage, in this process."""
-    import resvg_py
-    import ziamath
+def stages(sample: list[tuple[str, bool]], cache: Path) -> dict[str, float]:
+    """Mean CPU ms per formula of each stage, in this process, as mdwx runs them.
 
-    totals = {"tex_to_mathml": 0.0, "layout_svg": 0.0, "rasterise": 0.0}
+    ``parse_tex`` (TeX → MathML), ``layout`` (ziamath places the glyphs), ``svg`` (the
+    placed formula written as SVG), ``raster_and_png`` (resvg draws at 2× and encodes the
+    PNG: one call, not separable), ``png_encode_estimate`` (Pillow encoding the same pixels,
+    for the encoder's share of the call before it), ``cache_write_layout`` and
+    ``cache_write_png`` (one entry each, content-addressed). ``check`` runs the first three
+    and writes the layout; ``build`` and ``publish`` then draw from it and write the PNG.
+    """
+    import io
+
+    import ziamath.zmath
+    from PIL import Image
+
+    from mdwx.assets import formula, formula_cache, formula_speed
+
+    os.environ["MDWX_CACHE_DIR"] = str(cache)
+    formula_speed.install()
+    names = ("parse_tex", "layout", "svg", "raster_and_png", "png_encode_estimate")
+    totals = dict.fromkeys(names + ("cache_write_layout", "cache_write_png"), 0.0)
     done = 0
+    clock = time.process_time  # CPU time: on a shared machine wall time times the others
     for tex, display in sample:
         try:
-            start = time.process_time()  # CPU time: on a shared machine wall time times the others
+            start = clock()
             mathml = ziamath.tex.tex2mml(tex, inline=not display)
-            middle = time.process_time()
-            svg = ziamath.Math(mathml).svg()
-            end = time.process_time()
-            resvg_py.svg_to_bytes(svg_string=svg, zoom=2, background="#ffffff")
-            last = time.process_time()
+            parsed = clock()
+            laid = ziamath.zmath.Math(mathml)
+            placed = clock()
+            laid.svg()
+            written = clock()
+            layout = formula.layout_uncached(tex, display=display)  # the same, as mdwx runs it
+            before_draw = clock()
+            drawn = formula.draw(layout, tex)
+            after_draw = clock()
         except Exception:  # noqa: BLE001 - a formula the typesetter refuses is not timed
             continue
-        totals["tex_to_mathml"] += middle - start
-        totals["layout_svg"] += end - middle
-        totals["rasterise"] += last - end
+        pixels = Image.open(io.BytesIO(drawn.png))
+        pixels.load()
+        encode = clock()
+        pixels.save(io.BytesIO(), "PNG")
+        encoded = clock()
+        key = formula.cache_key(f"{tex}\0{done}", display)
+        formula_cache.write_layout(key, layout)
+        stored_layout = clock()
+        formula_cache.write(key, drawn)
+        stored_png = clock()
+        for name, seconds in zip(
+            names + ("cache_write_layout", "cache_write_png"),
+            (
+                parsed - start,
+                placed - parsed,
+                written - placed,
+                after_draw - before_draw,
+                encoded - encode,
+                stored_layout - encoded,
+                stored_png - stored_layout,
+            ),
+            strict=True,
+        ):
+            totals[name] += seconds
         done += 1
     return {name: round(1000 * value / max(done, 1), 2) for name, value in totals.items()}
 
@@ -118,6 +160,9 @@ def _cold(cache: Path) -> None:
     shutil.rmtree(cache, ignore_errors=True)
     os.environ["MDWX_CACHE_DIR"] = str(cache)
     formula.typeset_formula.cache_clear()
+    formula.laid_out.cache_clear()
+    for memo in (formula._DONE, formula._LAID, formula._FAILED):  # what a pool handed over
+        memo.clear()
 
 
 def one_by_one(
@@ -165,25 +210,60 @@ def best_of(
     return best, ratios
 
 
-def profile(formulas: list[tuple[str, bool]], top: int = 20) -> None:
-    """Where the CPU goes (cProfile, CPU clock), shortcuts on, cache off: the slowest calls."""
+def _start_profiling(folder: str) -> None:
+    """A pool worker's initializer: profile it (CPU clock) and write the stats as it exits."""
+    import cProfile
+    from multiprocessing import util
+
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+
+    def dump() -> None:
+        profiler.disable()
+        profiler.dump_stats(f"{folder}/worker-{os.getpid()}.prof")
+
+    util.Finalize(None, dump, exitpriority=100)
+
+
+def profile(formulas: list[tuple[str, bool]], workers: int, top: int = 25) -> None:
+    """Where a cold check's CPU goes (cProfile, CPU clock), in this process and in the pool's
+    workers: the formulas laid out over the pool as ``check`` does, then each one's verdict
+    and size taken as ``check`` does; the slowest calls of each side."""
     import cProfile
     import pstats
 
-    from mdwx.assets import formula
+    from mdwx.assets import formula, formula_verdict
+    from mdwx.assets.formula_pool import typeset_many
+    from mdwx.assets.imaging import body_target
+    from mdwx.config_tables import ImageLimits
     from mdwx.errors import AssetError
 
-    formula.typeset_uncached("x", display=False)  # the fonts, loaded once per process
-    profiler = cProfile.Profile(time.process_time)
-    profiler.enable()
-    for tex, display in formulas:
-        with contextlib.suppress(AssetError):
-            formula.typeset_uncached(tex, display=display)
-    profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+    target = body_target(ImageLimits())
+    with tempfile.TemporaryDirectory(prefix="mdwx-formula-profile-") as folder:
+        _cold(Path(folder) / "cache")
+        profiler = cProfile.Profile(time.process_time)
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_profiling, initargs=(folder,)
+        ) as pool:
+            profiler.enable()
+            typeset_many(formulas, drawn=False, executor=pool)
+            for tex, display in formulas:
+                with contextlib.suppress(AssetError):
+                    formula_verdict.check_formula(tex, display=display, target=target)
+            profiler.disable()
+        formula.laid_out.cache_clear()
+        print("== this process (check's own share)")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+        dumps = [str(path) for path in Path(folder).glob("worker-*.prof")]
+        if dumps:
+            print(f"== the {len(dumps)} pool workers together")
+            pstats.Stats(*dumps).sort_stats("tottime").print_stats(top)
 
 
-def pooled(formulas: list[tuple[str, bool]], cache: Path, workers: int) -> tuple[float, float]:
+def pooled(
+    formulas: list[tuple[str, bool]], cache: Path, workers: int, *, drawn: bool = True
+) -> tuple[float, float]:
     """(wall, CPU) seconds for ``typeset_many`` over ``workers`` processes, start-up included.
 
     CPU is the workers' and this process's together: on a machine others are using, wall
@@ -195,7 +275,7 @@ def pooled(formulas: list[tuple[str, bool]], cache: Path, workers: int) -> tuple
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start, cpu = time.perf_counter(), time.process_time()
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        typeset_many(formulas, executor=pool)
+        typeset_many(formulas, drawn=drawn, executor=pool)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     children = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return time.perf_counter() - start, time.process_time() - cpu + children
@@ -224,13 +304,14 @@ def main(argv: list[str] | None = None) -> int:
         formulas += generated_formulas(args.count - len(formulas))
     formulas = random.Random(3).sample(formulas, args.count)
     if args.profile:
-        os.environ["MDWX_CACHE_DIR"] = ""
-        profile(formulas)
+        profile(formulas, args.workers)
         return 0
     with tempfile.TemporaryDirectory(prefix="mdwx-formula-bench-") as folder:
-        per_stage = stages(formulas[:100])
+        per_stage = stages(formulas[:200], Path(folder) / "stages")
         best, ratios = best_of(max(1, args.runs), formulas, Path(folder))
         many, many_cpu = pooled(formulas, Path(folder) / "pool", args.workers)
+        # What check asks of the pool: layouts only (build and publish draw them later).
+        laid, laid_cpu = pooled(formulas, Path(folder) / "laid", args.workers, drawn=False)
     (one, one_cpu), (fast, fast_cpu) = best["baseline"], best["shortcuts"]
     result = {
         "formulas": len(formulas),
@@ -250,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         "pool_s": round(many, 2),
         "pool_over_baseline": round(many / one, 3),
         "pool_cpu_s": round(many_cpu, 2),
+        "check_pool_s": round(laid, 2),
+        "check_pool_cpu_s": round(laid_cpu, 2),
+        "projected_19k_check_cpu_s": round(laid_cpu / len(formulas) * SITE_FORMULAS),
         "projected_19k_baseline_s": round(one / len(formulas) * SITE_FORMULAS),
         "projected_19k_pool_s": round(many / len(formulas) * SITE_FORMULAS),
         "projected_19k_cpu_s": round(fast_cpu / len(formulas) * SITE_FORMULAS),
@@ -277,6 +361,11 @@ def main(argv: list[str] | None = None) -> int:
         f"CPU: baseline {one_cpu:.2f} s, shortcuts {fast_cpu:.2f} s, pool {many_cpu:.2f} s (workers included): "
         f"on N idle cores the "
         f"pool's wall time is about {many_cpu:.1f}/N s"
+    )
+    print(
+        f"check's share (layouts only, over the pool): {laid:.2f} s, {laid_cpu:.2f} s of CPU "
+        f"(drawn too: {many_cpu:.2f} s); {SITE_FORMULAS:,} formulas: "
+        f"{result['projected_19k_check_cpu_s']} s of CPU, about that / N s on N idle cores"
     )
     print(
         f"projected to {SITE_FORMULAS:,} formulas: {result['projected_19k_baseline_s']} s → "

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mdwx.diagnostics import Diagnostic
-from mdwx.document import Asset
+from mdwx.document import Asset, AssetKind
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.html_scan import IN_TAG
 from mdwx.post_report import PostReport  # re-exported: mdwx.build.PostReport is the API's
@@ -119,6 +119,7 @@ def _write_outputs(prepared: Prepared, folder: Path) -> list[Path]:
     from mdwx.render import preview_page
 
     folder.mkdir(parents=True, exist_ok=True)
+    _draw_formulas(prepared)
     values = {a.key: _local_value(a, prepared, folder) for a in prepared.document.assets}
     content = prepared.content(values)
     content_path = folder / "content.html"
@@ -155,6 +156,15 @@ def _write_made_cover(prepared: Prepared, folder: Path) -> Path | None:
     path = folder / "cover.png"
     path.write_bytes(made.png)
     return path
+
+
+def _draw_formulas(prepared: Prepared) -> None:
+    """Draw the post's new formulas over the cores (prepare only laid them out)."""
+    formulas = prepared.document.assets_of(AssetKind.FORMULA)
+    if formulas:
+        from mdwx.assets.formula_pool import typeset_many
+
+        typeset_many((asset.source, asset.display) for asset in formulas)
 
 
 def _local_value(asset: Asset, prepared: Prepared, folder: Path) -> str:

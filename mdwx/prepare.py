@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mdwx.assets.verify import CoverReference, check_cover_font, typical_value, verify_local_assets
-from mdwx.config_tables import setting_line
+from mdwx.config_tables import ImageLimits, setting_line
 from mdwx.diagnostics import Diagnostic, ignoring
 from mdwx.document import AssetKind, Document
 from mdwx.errors import (
@@ -109,7 +109,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
         raise MdwxError.gather(
             in_file_order([*errors, exc], article.path), _shown(post, [*warnings, *exc.warnings])
         ) from exc
-    document, styles = typeset_formulas(article, document)
+    document, styles = typeset_formulas(article, document, post.config.images)
     document, diagram_styles = typeset_diagrams(
         article, document, post.config.limits.diagram_seconds
     )
@@ -267,8 +267,12 @@ def _check_image_post(
             errors.append(exc)
 
 
-def typeset_formulas(article: Article, document: Document) -> tuple[Document, dict[str, str]]:
-    """Typeset each formula once (new ones over the cores), so its size is known.
+def typeset_formulas(
+    article: Article, document: Document, images: ImageLimits | None = None
+) -> tuple[Document, dict[str, str]]:
+    """Lay each formula out once (new ones over the cores), so its size is known, and make
+    sure it can be published within ``images`` (default: the defaults); the pictures are
+    drawn later, by whoever needs them (build, publish), from the cached layouts.
 
     One that cannot be drawn does not fail the post: it is shown as its TeX in code, with a
     warning at its line (see :func:`mdwx.render.media.formulas_as_code`).
@@ -278,17 +282,19 @@ def typeset_formulas(article: Article, document: Document) -> tuple[Document, di
         return document, {}
     # Imported only for a post with formulas: the typesetter and its process pool
     # (multiprocessing) are a large part of the start-up of a command that has none.
-    from mdwx.assets.formula import formula_style
     from mdwx.assets.formula_fonts import missing_font_warnings
     from mdwx.assets.formula_pool import typeset_many
+    from mdwx.assets.formula_verdict import formula_style
+    from mdwx.assets.imaging import body_target
     from mdwx.render.media import formulas_as_code
 
     document.warnings.extend(missing_font_warnings(formulas, str(article.path)))
-    typeset_many((asset.source, asset.display) for asset in formulas)
+    typeset_many(((asset.source, asset.display) for asset in formulas), drawn=False)
+    target = body_target(images or ImageLimits())
     styles, failed = {}, {}
     for asset in formulas:
         try:
-            styles[asset.key] = formula_style(asset.source, display=asset.display)
+            styles[asset.key] = formula_style(asset.source, display=asset.display, target=target)
         except AssetError as exc:
             failed[asset.key] = exc
     if failed:

@@ -26,9 +26,15 @@ def typesets(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
 
     monkeypatch.setattr(formula, "_typeset", counting)
     monkeypatch.setenv("MDWX_CACHE_DIR", str(tmp_path / "cache"))
-    formula.typeset_formula.cache_clear()
+    _forget()
     yield calls
+    _forget()
+
+
+def _forget() -> None:
+    """As in a new process: only the disk cache is left."""
     formula.typeset_formula.cache_clear()
+    formula.laid_out.cache_clear()
 
 
 def _math_post(folder: Path) -> Path:
@@ -52,7 +58,7 @@ def test_second_build_typesets_nothing(tmp_path: Path, typesets: list[str]) -> N
     build_post(collect_posts([post])[0], tmp_path / "out1")
     first = (tmp_path / "out1" / "math" / "content.html").read_text("utf-8")
     typesets.clear()
-    formula.typeset_formula.cache_clear()  # as in a new process: only the disk cache is left
+    _forget()
     build_post(collect_posts([post])[0], tmp_path / "out2")
     assert typesets == []
     assert (tmp_path / "out2" / "math" / "content.html").read_text("utf-8") == first
@@ -62,6 +68,7 @@ def test_second_build_typesets_nothing(tmp_path: Path, typesets: list[str]) -> N
     ]
 
 
+@pytest.mark.parametrize("suffix", [".bin", ".svg.bin"])
 @pytest.mark.parametrize(
     "damage",
     [
@@ -72,16 +79,21 @@ def test_second_build_typesets_nothing(tmp_path: Path, typesets: list[str]) -> N
     ],
 )
 def test_corrupt_cache_entry_is_ignored_and_rewritten(
-    tmp_path: Path, typesets: list[str], damage
+    tmp_path: Path, typesets: list[str], damage, suffix: str
 ) -> None:
     good = formula.typeset_formula("x^2", display=False)
     key = formula_cache.cache_key("x^2", display=False)
-    entry = next((tmp_path / "cache").rglob(f"{key}.bin"))
+    entry = next((tmp_path / "cache").rglob(f"{key}{suffix}"))
     entry.write_bytes(damage(entry.read_bytes()))
-    formula.typeset_formula.cache_clear()
+    if suffix == ".svg.bin":  # the picture gone too: only the damaged layout is left
+        next((tmp_path / "cache").rglob(f"{key}.bin")).unlink()
+    _forget()
     assert formula.typeset_formula("x^2", display=False) == good
-    assert typesets == ["x^2", "x^2"]
+    # A damaged picture is drawn again from the intact layout; a damaged layout is laid out again.
+    assert typesets == (["x^2"] if suffix == ".bin" else ["x^2", "x^2"])
     assert formula_cache.read(key) == good  # rewritten whole
+    layout = formula_cache.read_layout(key)
+    assert layout is not None and layout == formula.layout_uncached("x^2", display=False)
 
 
 def test_cache_can_be_turned_off(
@@ -89,6 +101,6 @@ def test_cache_can_be_turned_off(
 ) -> None:
     monkeypatch.setenv("MDWX_CACHE_DIR", "")
     formula.typeset_formula("y^2", display=True)
-    formula.typeset_formula.cache_clear()
+    _forget()
     formula.typeset_formula("y^2", display=True)
     assert typesets == ["y^2", "y^2"] and not (tmp_path / "cache").exists()

@@ -38,9 +38,17 @@ BAD = [r"\R", r"\begin{array}{c} \end{array}", r"\rule{100000pt}{100000pt}", r"x
 @pytest.fixture()
 def fresh_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("MDWX_CACHE_DIR", str(tmp_path / "cache"))
-    formula.typeset_formula.cache_clear()
+    _forget()
     yield tmp_path / "cache"
+    _forget()
+
+
+def _forget() -> None:
     formula.typeset_formula.cache_clear()
+    formula.laid_out.cache_clear()
+    formula._DONE.clear()
+    formula._LAID.clear()
+    formula._FAILED.clear()
 
 
 def test_the_pool_draws_what_one_process_draws(fresh_cache: Path) -> None:
@@ -113,3 +121,26 @@ def test_a_formula_that_cannot_be_drawn_is_a_warning_at_its_line(
     kept = [a for a in prepared.document.assets if a.kind.value == "formula"]
     assert {(a.source, a.display) for a in kept} == {(t, d) for t, d in formulas if t in GOOD}
     assert all(a.placeholder in html for a in kept)
+
+
+def test_the_pool_lays_out_what_one_process_lays_out_and_keeps_its_errors(
+    fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What check asks for: layouts only, cached for build to draw from; a formula the pool
+    cannot lay out raises its error here without this process typesetting it again."""
+    items = [(tex, display) for tex in GOOD + BAD for display in (False, True)]
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert formula_pool.typeset_many(items, drawn=False, executor=pool) == len(items)
+    typeset: list[str] = []
+    monkeypatch.setattr(formula, "_typeset", lambda tex, *, display: typeset.append(tex))
+    for tex, display in items:
+        key = formula_cache.cache_key(tex, display=display)
+        assert not formula_cache.exists(key)  # nothing drawn
+        if tex in BAD:
+            with pytest.raises(AssetError) as raised:
+                formula.laid_out(tex, display=display)
+            assert raised.value.message.startswith(f"formula {formula.short_tex(tex)}: ")
+            continue
+        assert formula.laid_out(tex, display=display) == formula_cache.read_layout(key)
+    assert typeset == []
+    assert formula_pool.typeset_many([i for i in items if i[0] in GOOD], drawn=False) == 0

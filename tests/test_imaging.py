@@ -6,6 +6,8 @@ import io
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageCms, PngImagePlugin, features
 
 from mdwx.assets.imaging import (
@@ -272,3 +274,24 @@ def test_unreadable_inputs_are_asset_errors(data: bytes, expected: str) -> None:
     with pytest.raises(AssetError, match=r"^photo\.x: .*") as caught:
         prepare_image(data, BODY, source="photo.x")
     assert expected in str(caught.value)
+
+
+@settings(max_examples=6)
+@given(
+    side=st.integers(65_501, 70_000),
+    across=st.integers(1, 3),
+    max_bytes=st.sampled_from([300, 64 * 1024]),
+)
+def test_a_side_longer_than_jpeg_allows_is_png_or_refused_never_a_crash(
+    side: int, across: int, max_bytes: int
+) -> None:
+    """libjpeg cannot write a side over 65,500 px (a formula can be that tall): such a
+    picture is tried as PNG only."""
+    data = encode(noise((across, side), seed=side), "PNG")
+    target = ImageTarget("body", max_bytes, ("jpeg", "png"), None)
+    try:
+        prepared = prepare_image(data, target, source="long.png")
+    except AssetError as exc:
+        assert "cannot be made to fit" in exc.message
+    else:
+        assert prepared.ext == "png" and len(prepared.data) <= max_bytes

@@ -5,9 +5,13 @@ images, so SVG files and math must be rasterised before upload. ``resvg`` (throu
 ``resvg_py``) renders SVG; ``ziamath`` typesets TeX into SVG with its bundled STIX Two
 Math font, so formulas look the same on every machine and need no LaTeX install.
 
-Typesetting is the slow part of a build (tens of milliseconds a formula), so each distinct
-formula is typeset once per process and its PNG and size are kept in a disk cache keyed by
-content hash (:mod:`mdwx.assets.formula_cache`): a second build of the same post typesets nothing.
+Typesetting is the slow part of a build (milliseconds a formula, for thousands of them), so
+each distinct formula is typeset once per process and its PNG and size are kept in a disk cache
+keyed by content hash (:mod:`mdwx.assets.formula_cache`): a second build of the same post
+typesets nothing. Making a formula is two steps, laying it out (TeX → SVG, which gives its
+size) and drawing it (SVG → PNG, about half the time): what a post needs before its pictures
+are uploaded or written is only the first (:func:`laid_out`); the picture is drawn from the
+cached layout when asked for (:func:`typeset_formula`).
 Both libraries are imported on first use, so commands that meet no formula never load them.
 """
 
@@ -18,6 +22,7 @@ import re
 import tempfile
 import xml.etree.ElementTree as ET
 from functools import cache
+from typing import Any
 
 from defusedxml import DefusedXmlException
 
@@ -27,6 +32,7 @@ from mdwx.assets.formula_cache import (
     SCALE,
     TEXT_PX,
     ZIAMATH_PX,
+    FormulaLayout,
     TypesetFormula,
 )
 from mdwx.assets.metadata import looks_like_svg as looks_like_svg  # its old home
@@ -162,14 +168,19 @@ def _reason(exc: Exception) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", " ", type(exc).__name__.removesuffix("Error")).lower()
 
 
-# Formulas the pool typeset (mdwx.assets.formula_pool), until typeset_formula takes them.
+# Formulas the pool made (mdwx.assets.formula_pool), until typeset_formula/laid_out take them.
 _DONE: dict[tuple[str, bool], TypesetFormula] = {}
+_LAID: dict[tuple[str, bool], FormulaLayout] = {}
+# Formulas the pool could not lay out: their error (message, hint), so this process need not
+# load the typesetter only to say why.
+_FAILED: dict[tuple[str, bool], tuple[str, str | None]] = {}
 MAX_DONE = 20_000  # a few KB each: a ceiling whatever a caller does with them
 
 
 @functools.lru_cache(maxsize=512)
 def typeset_formula(tex: str, *, display: bool) -> TypesetFormula:
-    """Typeset ``tex`` once: from this process's memo, the disk cache, or ziamath + resvg.
+    """Typeset ``tex`` once: from this process's memo, the disk cache, or ziamath + resvg
+    (only resvg when its layout is cached).
 
     Bad TeX raises :class:`AssetError` naming the formula (errors are not cached).
     """
@@ -180,14 +191,44 @@ def typeset_formula(tex: str, *, display: bool) -> TypesetFormula:
     cached = formula_cache.read(key)
     if cached is not None:
         return cached
-    result = typeset_uncached(tex, display=display)
+    made = laid_out(tex, display=display)  # its layout: memo, disk cache or laid out now
+    if isinstance(made, TypesetFormula):
+        return made
+    result = draw(made, tex)
     formula_cache.write(key, result)
     return result
 
 
-def is_known(tex: str, display: bool) -> bool:
-    """Whether ``typeset_formula`` would find the formula without typesetting it."""
-    return (tex, display) in _DONE or formula_cache.exists(cache_key(tex, display))
+@functools.lru_cache(maxsize=512)
+def laid_out(tex: str, *, display: bool) -> FormulaLayout | TypesetFormula:
+    """The formula as far as it is made: its picture when at hand, else its layout, laid out
+    now (and cached) when neither is known. Both give the CSS size; nothing is drawn here.
+
+    Bad TeX raises :class:`AssetError` naming the formula (errors are not cached).
+    """
+    failed = _FAILED.get((tex, display))
+    if failed is not None:
+        raise AssetError(failed[0], hint=failed[1])
+    done = _DONE.get((tex, display)) or _LAID.pop((tex, display), None)
+    if done is not None:
+        return done
+    key = cache_key(tex, display)
+    cached = formula_cache.read_layout(key) or formula_cache.read(key)
+    if cached is not None:
+        return cached
+    layout = layout_uncached(tex, display=display)
+    formula_cache.write_layout(key, layout)
+    return layout
+
+
+def is_known(tex: str, display: bool, *, drawn: bool = True) -> bool:
+    """Whether ``typeset_formula`` (``drawn``) or :func:`laid_out` would find the formula
+    without laying it out."""
+    item = (tex, display)
+    if item in _DONE or item in _FAILED or (not drawn and item in _LAID):
+        return True
+    key = cache_key(tex, display)
+    return formula_cache.exists(key) if drawn else formula_cache.layout_exists(key)
 
 
 def cache_key(tex: str, display: bool) -> str:
@@ -196,22 +237,43 @@ def cache_key(tex: str, display: bool) -> str:
     return formula_cache.cache_key(tex, display=display, text_font=text_font)
 
 
-def remember(tex: str, display: bool, result: TypesetFormula) -> None:
-    """Hand ``typeset_formula`` a formula typeset elsewhere (bounded: the oldest go first)."""
-    if len(_DONE) >= MAX_DONE:
-        del _DONE[next(iter(_DONE))]
-    _DONE[(tex, display)] = result
+def remember(tex: str, display: bool, result: TypesetFormula | FormulaLayout | AssetError) -> None:
+    """Hand ``typeset_formula`` or ``laid_out`` a formula made elsewhere, or the error laying
+    it out raised there (bounded: the oldest go first)."""
+    memo: dict[tuple[str, bool], Any] = (
+        _DONE
+        if isinstance(result, TypesetFormula)
+        else _LAID
+        if isinstance(result, FormulaLayout)
+        else _FAILED
+    )
+    if len(memo) >= MAX_DONE:
+        del memo[next(iter(memo))]
+    if isinstance(result, AssetError):
+        memo[(tex, display)] = (result.message, result.hint)
+    else:
+        memo[(tex, display)] = result
 
 
 def typeset_uncached(tex: str, *, display: bool) -> TypesetFormula:
     """Typeset and rasterise ``tex`` now, with no cache; bad TeX raises :class:`AssetError`."""
+    return draw(layout_uncached(tex, display=display), tex)
+
+
+def layout_uncached(tex: str, *, display: bool) -> FormulaLayout:
+    """Lay ``tex`` out as SVG now, with no cache, and check its raster's size; bad TeX or a
+    picture too big to draw raises :class:`AssetError`."""
     svg = _typeset(tex, display=display)
     width, height, depth = _box(svg, tex)
     box = _VIEWBOX.search(svg)
     assert box is not None  # _box refused an SVG without one
-    check_raster_size(
-        *(round(float(g) * SCALE) for g in box.groups()[2:]), source=f"formula {short_tex(tex)}"
-    )
+    pixels = tuple(round(float(g) * SCALE) for g in box.groups()[2:])
+    check_raster_size(*pixels, source=f"formula {short_tex(tex)}")
+    return FormulaLayout(svg, width, height, depth, (pixels[0], pixels[1]))
+
+
+def draw(layout: FormulaLayout, tex: str) -> TypesetFormula:
+    """The PNG of a laid-out formula (``tex`` names it in an error)."""
     import resvg_py
 
     try:
@@ -219,7 +281,7 @@ def typeset_uncached(tex: str, *, display: bool) -> TypesetFormula:
         # need not list the system's fonts, as it otherwise does on every call (measured:
         # well under a millisecond even with 460 font files). The pixels are the same.
         png = resvg_py.svg_to_bytes(
-            svg_string=svg,
+            svg_string=layout.svg,
             zoom=SCALE,
             background=FORMULA_BACKGROUND,
             resources_dir=_nowhere(),
@@ -227,7 +289,7 @@ def typeset_uncached(tex: str, *, display: bool) -> TypesetFormula:
         )
     except Exception as exc:
         raise AssetError(f"formula {short_tex(tex)}: could not be rasterised ({exc})") from exc
-    return TypesetFormula(bytes(png), width, height, depth)
+    return TypesetFormula(bytes(png), layout.width, layout.height, layout.depth)
 
 
 def render_formula(tex: str, *, display: bool) -> bytes:
@@ -251,8 +313,8 @@ def formula_box(tex: str, *, display: bool) -> tuple[float, float, float]:
     The PNG is drawn at SCALE× ziamath's size; the article must show it at text size, or
     an inline ``$x$`` looks twice too big.
     """
-    typeset = typeset_formula(tex, display=display)
-    return typeset.width, typeset.height, typeset.depth
+    made = laid_out(tex, display=display)
+    return made.width, made.height, made.depth
 
 
 def _box(svg: str, tex: str) -> tuple[float, float, float]:

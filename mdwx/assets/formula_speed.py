@@ -27,7 +27,6 @@ byte the same with and without the shortcuts.
 from __future__ import annotations
 
 import copy
-from collections import ChainMap
 from typing import Any
 
 #: The ziamath release whose code the shortcuts mirror.
@@ -101,7 +100,9 @@ def _parse_style(element: Any, parent_style: Any = None) -> Any:
         "scriptlevel": parent_style.scriptlevel,
         "displaystyle": parent_style.displaystyle,
     }
-    return _styled(element, ChainMap(element.attrib, inherited), parent_style.mathvariant)
+    # One plain dict (the element's own attributes over the inherited values): what a
+    # ChainMap of the two answers, at a fraction of its cost per lookup.
+    return _styled(element, inherited | element.attrib, parent_style.mathvariant)
 
 
 def _styled(element: Any, params: Any, parent_variant: Any) -> Any:

@@ -37,6 +37,8 @@ from mdwx.config_tables import ImageLimits
 from mdwx.errors import AssetError
 
 JPEG_QUALITIES = (85, 75, 65, 55)
+# JPEG cannot store a side longer than this (libjpeg refuses to write it): PNG only then.
+JPEG_MAX_SIDE = 65_500
 SHRINK_STEP = 0.8  # each retry is 80% as wide: about 64% of the pixels
 MIN_WIDTH = 320  # narrower than this is not worth showing; give up instead
 # Above this many pixels, decoding needs gigabytes: refuse instead (a 48 MP photo still passes).
@@ -395,7 +397,7 @@ def _candidates(
         yield "png", lambda: _png(img)
         if img.mode != "L" and (style == "graphic" or png_only):
             yield "png", lambda: _png(_quantize(img))
-    if "jpeg" in formats:
+    if "jpeg" in formats and max(img.size) <= JPEG_MAX_SIDE:
         flat = _flatten(img)
         for quality in JPEG_QUALITIES:
             yield "jpg", functools.partial(_jpeg, flat, quality)
