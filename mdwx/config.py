@@ -124,7 +124,6 @@ class SiteConfig:
         "parallel uploads",
         low=1,
         high=64,
-        refusal="{name} must be between {low} and {high}",
     )
     api_base: str = setting(
         DEFAULT_API_BASE,
