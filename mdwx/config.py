@@ -146,7 +146,8 @@ class SiteConfig:
     wechat_pay: bool = setting(False, "accounts with WeChat Pay may keep <a href> links")
     mirrors: dict[str, str] = setting(
         {},
-        'URL prefix → site folder: "remote" images the site also holds locally',
+        "URL prefix → folder inside the site holding its pictures: a URL a prefix claims is "
+        "never fetched, so its copy must be there (check and publish refuse the post if not)",
         check=checks.mirrors,
         example={"https://blog.example.com/images/": "static/images/"},
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from pathlib import PurePath
+from pathlib import PurePath, PureWindowsPath
 from typing import Any
 
 from mdwx.diagnostics import unknown_code
@@ -105,12 +105,26 @@ def api_base(value: str, name: str) -> Problem | None:
 
 
 def mirrors(value: dict[str, Any], name: str) -> Problem | None:
-    """Every key an http(s) URL prefix."""
-    for prefix in value:
+    """Every key an http(s) URL prefix, every value a folder inside the site (relative, no
+    ``..``): a copy outside it would never be read, and its URL never fetched."""
+    for prefix, folder in value.items():
         problem = http_url_problem(prefix)
         if problem:
             return Problem(
                 f"{name} key {redact(prefix)!r} {problem}",
                 '"https://cdn.example.com/images/" = "static/images"',
+                key=prefix,
+            )
+        written = PurePath(folder)
+        if (
+            "\0" in folder
+            or written.is_absolute()
+            or ".." in written.parts
+            or (PureWindowsPath(folder).drive)
+        ):
+            return Problem(
+                f"{name}: {redact(prefix)!r} = {folder[:80]!r} is not a folder inside the site",
+                'a folder relative to the site root, e.g. "static/images/"',
+                key=prefix,
             )
     return None

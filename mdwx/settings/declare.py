@@ -21,7 +21,7 @@ from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from mdwx.settings.lines import did_you_mean, setting_error
+from mdwx.settings.lines import did_you_mean, setting_error, table_key_error
 
 T = TypeVar("T")
 
@@ -42,10 +42,12 @@ class Kind(enum.Enum):
 
 
 class Problem(NamedTuple):
-    """Why a value is refused: the one-line message and, when there is one, how to fix it."""
+    """Why a value is refused: the one-line message and, when there is one, how to fix it;
+    ``key`` is the key inside a table setting at fault, whose line the error names."""
 
     message: str
     hint: str | None = None
+    key: str | None = None
 
 
 #: A check of what kind, choices and bounds cannot say: ``(value, name)`` → a problem or None.
@@ -221,6 +223,8 @@ def read_value(name: str, value: Any, spec: Setting, where: Path) -> Any:
         value = _coerced(value, spec.kind)
         problem = refusal(name, value, spec)
     if problem is not None:
+        if problem.key is not None:
+            raise table_key_error(where, name, problem.key, problem.message, hint=problem.hint)
         raise setting_error(where, name, problem.message, hint=problem.hint)
     return value
 
