@@ -74,6 +74,8 @@ def test_what_is_not_a_label_is_as_written() -> None:
         "graph LR\n  A & B --> C>a #gt; b]\n  C -- x #gt; y --> D[k<br/>l #gt; m]\n"
         '  click A "https://e.example/?a=1&b=2"\n  style A fill:#f9f,stroke:#333\n'
     )
+    front = '---\ntitle: "a > b"\n---\ngraph TD\n  subgraph S [x > y]\n  end\n'
+    assert escape_labels(front) == front.replace("x > y", "x #gt; y")
     pie = 'pie\n  "a > b" : 1\n'
     assert diagram_kind(pie) is None and escape_labels(pie) == pie
     assert escape_text("a > b", "flowchart") == "a #gt; b"

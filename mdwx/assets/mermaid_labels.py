@@ -35,7 +35,7 @@ _CODE = re.compile(r"#(?:[A-Za-z]+|\d+);")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Flowchart lines that carry no labels of this kind (styles, classes, clicks, comments).
 _DIRECTIVE = re.compile(r"^\s*(%%|classDef\b|class\b|style\b|linkStyle\b|click\b|direction\b)")
-_QUOTED = re.compile(r'"([^"]*)"')
+_SUBGRAPH = re.compile(r"^(\s*subgraph\s+(?:[^\s\[]+\s*\[)?)(.*?)(\]?\s*)$")
 _PIPED = re.compile(r"\|([^|]*)\|")
 # A node's shape around an unquoted label, right after the node's id: A[..], A(..), A{..},
 # A((..)), A[[..]], A[(..)], A([..]), A{{..}}, A[/../], A>..] (the id has no - = . so an
@@ -89,7 +89,17 @@ def escape_labels(source: str) -> str:
     if kind is None:
         return source
     rewrite = _flowchart_line if kind == "flowchart" else _sequence_line
-    return "\n".join(rewrite(line) for line in source.split("\n"))
+    lines = source.split("\n")
+    start = _after_front_matter(lines)
+    return "\n".join(lines[:start] + [rewrite(line) for line in lines[start:]])
+
+
+def _after_front_matter(lines: list[str]) -> int:
+    """The index of the first line after a ``---`` front matter block (its YAML is config,
+    not labels), or 0."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    return next((n + 1 for n in range(1, len(lines)) if lines[n].strip() == "---"), 0)
 
 
 def _within(pattern: re.Pattern[str], group: int, kind: str) -> Callable[[re.Match[str]], str]:
@@ -104,6 +114,9 @@ def _within(pattern: re.Pattern[str], group: int, kind: str) -> Callable[[re.Mat
 def _flowchart_line(line: str) -> str:
     if _DIRECTIVE.match(line):
         return line
+    group = _SUBGRAPH.match(line)
+    if group is not None and '"' not in line:  # subgraph ID [title], or a bare title
+        return group.group(1) + escape_text(group.group(2), "flowchart") + group.group(3)
     # Quoted labels first: their text may hold brackets and pipes; the other patterns then
     # see the quotes' codes, which have none of their delimiters.
     parts = re.split(r'("[^"]*")', line)
