@@ -64,6 +64,17 @@ def test_sequence_texts_are_escaped_after_the_colon_only(text: str) -> None:
         assert _decoded(label) == text and not set(_CODE.sub("", label)) & set(LOST["sequence"])
 
 
+@settings(max_examples=100)
+@given(text=_label("()[]{}"), shape=st.sampled_from(["((|))", "[|]", "(|)", "{{|}}", "|"]))
+def test_mindmap_node_text_is_escaped_inside_its_shape(text: str, shape: str) -> None:
+    opening, closing = shape.split("|")
+    lines = escape_labels(f"mindmap\n  root\n    n{opening}{text}{closing}\n").split("\n")
+    assert lines[:2] == ["mindmap", "  root"] and lines[2].startswith(f"    n{opening}")
+    sent = lines[2][len(f"    n{opening}") : len(lines[2]) - len(closing)]
+    assert lines[2].endswith(closing) and _decoded(sent) == text
+    assert not set(_CODE.sub("", sent)) & set(LOST["mindmap"])
+
+
 def test_what_is_not_a_label_is_as_written() -> None:
     """Arrows, ``&`` joining nodes, clicks and styles, ``<br>`` and codes the writer wrote."""
     source = (
@@ -89,13 +100,16 @@ def _drawn_text(svg: str) -> str:
 
 
 @settings(max_examples=1)  # each diagram is a second or more of the engine's layout
-@given(node=_label('"'), edge=_label('"|'), message=_label(""))
-@example(node="a > b", edge="x -> y & <z>", message="a # b ; c &amp; d")  # the testers'
-def test_the_engine_draws_every_label_as_written(node: str, edge: str, message: str) -> None:
+@given(node=_label('"'), edge=_label('"|'), message=_label(""), leaf=_label('"()[]{}'))
+@example(node="a > b", edge="x -> y & <z>", message="a # b ; c &amp; d", leaf="a <x> & b")
+def test_the_engine_draws_every_label_as_written(
+    node: str, edge: str, message: str, leaf: str
+) -> None:
     pytest.importorskip("mermaidx")
     from mdwx.assets.diagram import _mermaid_svg
 
     flow = _drawn_text(_mermaid_svg(_flowchart(node, edge), "sans-serif"))
     sequence = _drawn_text(_mermaid_svg(f"sequenceDiagram\n  A->>B: {message}\n", "sans-serif"))
-    for label, drawn in ((node, flow), (edge, flow), (message, sequence)):
+    mind = _drawn_text(_mermaid_svg(f"mindmap\n  root\n    n[{leaf}]\n", "sans-serif"))
+    for label, drawn in ((node, flow), (edge, flow), (message, sequence), (leaf, mind)):
         assert "".join(label.split()) in drawn, (label, drawn)

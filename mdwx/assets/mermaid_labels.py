@@ -8,7 +8,8 @@ writer means as text never reach the picture (measured on the engine mdwx draws 
   shows ``a b``, ``x -> y`` shows ``x - y``), ``<x>`` is taken for a tag and removed, and an
   HTML entity is decoded (``&lt;`` shows ``<``);
 - **sequence** message, note and block texts: ``#`` starts a comment (the rest of the line is
-  lost) and ``;`` ends the statement (``&amp;`` is a syntax error).
+  lost) and ``;`` ends the statement (``&amp;`` is a syntax error);
+- **mindmap** node text: ``<x>`` is taken for a tag and removed, an entity is decoded.
 
 Each is rewritten in the code mermaid decodes back to the character (``#gt;``, ``#lt;``,
 ``#amp;``, ``#35;``, ``#59;``), only inside label text, never in the syntax around it; a
@@ -25,10 +26,16 @@ from collections.abc import Callable
 LOST: dict[str, dict[str, str]] = {
     "flowchart": {">": "#gt;", "<": "#lt;", "&": "#amp;"},
     "sequence": {"#": "#35;", ";": "#59;"},
+    "mindmap": {">": "#gt;", "<": "#lt;", "&": "#amp;"},
 }
 
 #: The first word of a diagram (after front matter, directives and comments) → its kind.
-_KINDS = {"graph": "flowchart", "flowchart": "flowchart", "sequencediagram": "sequence"}
+_KINDS = {
+    "graph": "flowchart",
+    "flowchart": "flowchart",
+    "sequencediagram": "sequence",
+    "mindmap": "mindmap",
+}
 
 # A code mermaid decodes (``#gt;``, ``#35;``), kept as written.
 _CODE = re.compile(r"#(?:[A-Za-z]+|\d+);")
@@ -88,7 +95,7 @@ def escape_labels(source: str) -> str:
     kind = diagram_kind(source)
     if kind is None:
         return source
-    rewrite = _flowchart_line if kind == "flowchart" else _sequence_line
+    rewrite = {"flowchart": _flowchart_line, "sequence": _sequence_line}.get(kind, _mindmap_line)
     lines = source.split("\n")
     start = _after_front_matter(lines)
     return "\n".join(lines[:start] + [rewrite(line) for line in lines[start:]])
@@ -128,6 +135,23 @@ def _flowchart_line(line: str) -> str:
             part = _SHAPE.sub(_within(_SHAPE, 2, "flowchart"), part)
             parts[index] = _INLINE_EDGE.sub(_within(_INLINE_EDGE, 2, "flowchart"), part)
     return "".join(parts)
+
+
+# A mindmap node: its id (no spaces, brackets or characters to escape), the shape around its
+# text (``((…))``, ``[…]``, ``(…)``, ``))…((``, ``)…(``, ``{{…}}``) or none, and the text.
+_MINDMAP_NODE = re.compile(
+    r"^(\s*[^\s\[\](){}<>&]*(?:\(\(|\)\)|\{\{|[\[()])?)(.*?)((?:\)\)|\(\(|\}\}|[\])(])?\s*)$"
+)
+
+
+def _mindmap_line(line: str) -> str:
+    stripped = line.lstrip()
+    if not stripped or stripped.startswith(("%%", "::")) or stripped.lower() == "mindmap":
+        return line  # a comment, an ::icon() or :::class line, the diagram's first line
+    node = _MINDMAP_NODE.match(line)
+    if node is None:
+        return line
+    return node.group(1) + escape_text(node.group(2), "mindmap") + node.group(3)
 
 
 def _sequence_line(line: str) -> str:
