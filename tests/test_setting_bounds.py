@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from mdwx.config import SECTIONS, SETTINGS
 from mdwx.errors import ConfigError
+from mdwx.relay.bounds import BURST, EXPIRES_DAYS, MAX_BODY_MB, RATE_PER_MINUTE, Bound
 from mdwx.settings.declare import NUMERIC, Kind, Setting, declared, shown_number
 from mdwx.settings_reference import toml_value
 from mdwx.source.site import load_config
@@ -126,3 +127,29 @@ def test_the_examples_the_testers_found(tmp_path: Path) -> None:
         said.append(refused.value.message)
     assert said == [f"tab_width must be a whole number from 1 to 16, not {v}" for v in (-1, 0, 17)]
     assert {_name(s, k) for s, k, _ in NUMBERS} >= ZERO_IS_MEANINGLESS
+
+
+#: The relay's numbers (relay.toml and a key's --rate/--expires), declared by their bounds.
+RELAY_BOUNDS = [RATE_PER_MINUTE, BURST, MAX_BODY_MB, EXPIRES_DAYS]
+
+
+@settings(max_examples=60)
+@given(
+    bound=st.sampled_from(RELAY_BOUNDS),
+    wrong=st.lists(
+        st.floats(allow_nan=True, allow_infinity=True)
+        | st.integers()
+        | st.sampled_from(["8", True, None, [1]]),
+        min_size=2,
+        max_size=4,
+    ),
+)
+def test_every_wrong_relay_number_gets_its_one_phrase_naming_the_range(
+    bound: Bound, wrong: list[Any]
+) -> None:
+    phrases = {bound.problem(value) for value in wrong}
+    phrases.discard(None)  # a drawn value may be a good one
+    texts = {phrase.rpartition(", not ")[0] for phrase in phrases if phrase}
+    assert len(texts) <= 1
+    for text in texts:
+        assert " from " in text and text.endswith(bound.unit)
