@@ -113,3 +113,40 @@ def test_the_engine_draws_every_label_as_written(
     mind = _drawn_text(_mermaid_svg(f"mindmap\n  root\n    n[{leaf}]\n", "sans-serif"))
     for label, drawn in ((node, flow), (edge, flow), (message, sequence), (leaf, mind)):
         assert "".join(label.split()) in drawn, (label, drawn)
+
+
+@settings(max_examples=60)
+@given(texts=st.lists(_label(""), min_size=1, max_size=4), before=st.integers(0, 3))
+def test_a_state_description_with_a_semicolon_is_a_warning_at_its_line(
+    tmp_path_factory: pytest.TempPathFactory, texts: list[str], before: int
+) -> None:
+    """mermaid draws no code for ``;`` in a state (it splits the description): the writer is
+    told at the line, and nothing else is."""
+    from mdwx.render import render_article
+    from mdwx.render.header_footer import load_templates
+    from mdwx.render.themes import load_theme
+    from mdwx.source.gate import collect_posts
+    from mdwx.source.reading import read_post_found
+
+    states = "\n".join(f"  S{n} : {text}" for n, text in enumerate(texts))
+    folder = tmp_path_factory.mktemp("s")
+    post = folder / "p.md"
+    post.write_text(
+        "---\ntitle: T\n---\n\n"
+        + "段落\n\n" * before
+        + f"```mermaid\nstateDiagram-v2\n{states}\n```\n",
+        "utf-8",
+    )
+    site_post = collect_posts([post])[0]
+    article = read_post_found(site_post)[0]
+    config = site_post.config
+    document = render_article(  # rendered only: the diagram is not drawn
+        article,
+        config,
+        theme=load_theme("default", config.root),
+        templates=load_templates(config),
+        errors=[],
+    )
+    lost = [w for w in document.warnings if w.code == "diagram-label-lost"]
+    fence = 5 + 2 * before
+    assert [w.line for w in lost] == [fence + 2 + n for n, t in enumerate(texts) if ";" in t]

@@ -15,6 +15,8 @@ Each is rewritten in the code mermaid decodes back to the character (``#gt;``, `
 ``#amp;``, ``#35;``, ``#59;``), only inside label text, never in the syntax around it; a
 code the writer wrote (``#gt;``) is kept, and so is ``<br>``, mermaid's line break.
 :data:`LOST` declares the characters per diagram kind, :func:`escape_labels` applies them.
+Where mermaid draws no code for a character (``;`` in a state description splits it, ``#`` in
+a user journey starts a comment), :func:`unwritable` finds it for a warning at its line.
 """
 
 from __future__ import annotations
@@ -163,3 +165,38 @@ def _sequence_line(line: str) -> str:
         + (":" if found.re is _SEQUENCE_TEXT else "")
         + escape_text(found.group(2), "sequence")
     )
+
+
+#: Per diagram kind (its first word, lower case), characters of its text mermaid can be given
+#: in no code, and what happens to them.
+UNWRITABLE: dict[str, dict[str, str]] = {
+    "statediagram": {";": "ends the description: the rest becomes another state"},
+    "statediagram-v2": {";": "ends the description: the rest becomes another state"},
+    "journey": {"#": "starts a comment: the rest of the line is not drawn"},
+}
+
+
+def unwritable(source: str) -> list[tuple[int, str]]:
+    """``(line index in source, message)`` for each label character mermaid would lose and
+    can be given in no code (:data:`UNWRITABLE`): the writer's to rephrase."""
+    lines = source.split("\n")
+    start = _after_front_matter(lines)
+    first = next(
+        (
+            line.split()[0]
+            for line in lines[start:]
+            if line.split() and not line.lstrip().startswith("%%")
+        ),
+        "",
+    )
+    lost = UNWRITABLE.get(first.lower(), {})
+    found = []
+    for index in range(start, len(lines)):
+        text = lines[index]
+        if text.lstrip().startswith("%%") or ":" not in text and first.lower() != "journey":
+            continue
+        label = text.split(":", 1)[1] if first.lower() != "journey" else text.split(":", 1)[0]
+        for char, happens in lost.items():
+            if char in _CODE.sub("", label):
+                found.append((index, f"mermaid label has {char!r}, which {happens}"))
+    return found
