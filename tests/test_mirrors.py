@@ -23,6 +23,16 @@ _PART = st.text(alphabet="abcxyz0-_中", min_size=1, max_size=6)
 STATES = ("there", "missing", "linked out")
 
 
+def _climbs(parts: list[str]) -> bool:
+    """Whether the path of ``parts`` goes above where it starts at some point."""
+    depth = 0
+    for part in parts:
+        depth += -1 if part == ".." else 1
+        if depth < 0:
+            return True
+    return False
+
+
 def _toml(folder: str) -> str:
     return f'author = "me"\n[mirrors]\n"https://other.example/" = "static/"\n"{CDN}" = {folder}\n'
 
@@ -38,7 +48,7 @@ def test_a_mirror_folder_is_read_only_inside_the_site_else_refused_at_its_line(
     root = tmp_path_factory.mktemp("m")
     folder = ("/" if absolute else "") + "/".join(parts)
     (root / "mdwx.toml").write_text(_toml(f'"{folder}"'), "utf-8")
-    inside = not absolute and ".." not in parts
+    inside = not absolute and not _climbs(parts)
     if inside:
         assert load_config(root).mirrors[CDN] == folder
         return
@@ -101,3 +111,41 @@ def test_publish_does_what_check_says_and_never_fetches_a_mirrored_url(tmp_path:
     failed = {int(Path(r.path).stem[1:]) for r in published.posts if r.error is not None}
     assert checked == failed == {1, 2} and fetched == []
     assert os.path.islink(site / "static" / "images" / "p2.png")
+
+
+#: Every setting naming a file of the site, as mdwx.toml writes it (``{}``: the path).
+PATH_SETTINGS = {
+    "theme": 'theme = "{}/x.css"',
+    "default_cover": 'default_cover = "{}/x.png"',
+    "header": 'header = "{}/x.md"',
+    "footer": 'footer = "{}/x.md"',
+    "mirrors": '[mirrors]\n"https://cdn.example.com/" = "{}"',
+}
+
+
+@settings(max_examples=60)
+@given(
+    which=st.sampled_from(sorted(PATH_SETTINGS)),
+    parts=st.lists(_PART | st.just(".."), min_size=1, max_size=4),
+    absolute=st.booleans(),
+)
+def test_every_setting_naming_a_path_outside_the_site_is_refused_when_read(
+    tmp_path_factory: pytest.TempPathFactory, which: str, parts: list[str], absolute: bool
+) -> None:
+    """Outside: absolute (but a cover's leading / is the site root), or climbing above it."""
+    root = tmp_path_factory.mktemp("p")
+    written = ("/" if absolute else "") + "/".join(parts)
+    (root / "mdwx.toml").write_text(
+        '# site\nauthor = "me"\n' + PATH_SETTINGS[which].format(written) + "\n", "utf-8"
+    )
+    outside = _climbs(parts) or (absolute and which != "default_cover")
+    if not outside:
+        load_config(root)
+        return
+    with pytest.raises(ConfigError) as refused:
+        load_config(root)
+    assert refused.value.line == (4 if which == "mirrors" else 3)
+    assert refused.value.path == str(root / "mdwx.toml")
+    assert "outside the site" in refused.value.message or "inside the site" in (
+        refused.value.message
+    )
