@@ -54,6 +54,7 @@ class SiteConfig:
     theme: str = setting(
         "default",
         'a built-in (mdwx themes lists them) or "path/to/mine.css" (docs/themes.md)',
+        check=checks.theme_path,
     )
     author: str = setting("", "the author of posts whose front matter names none", example="mdwx")
     link_policy: str = setting(
@@ -104,7 +105,7 @@ class SiteConfig:
         example="Asia/Shanghai",
     )
     default_cover: str | None = setting(
-        None, "the cover of posts naming none", example="media/cover.jpg"
+        None, "the cover of posts naming none", check=checks.picture_path, example="media/cover.jpg"
     )
     cover_font: str | None = setting(
         None,
@@ -114,17 +115,20 @@ class SiteConfig:
     header: str | None = setting(
         None,
         "Markdown template rendered above every post ({author}, {title})",
+        check=checks.site_path,
         example="templates/header.md",
     )
     footer: str | None = setting(
-        None, "… and below it (e.g. a call to follow)", example="templates/footer.md"
+        None,
+        "… and below it (e.g. a call to follow)",
+        check=checks.site_path,
+        example="templates/footer.md",
     )
     concurrency: int = setting(
         8,
         "parallel uploads",
         low=1,
         high=64,
-        refusal="{name} must be between {low} and {high}",
     )
     api_base: str = setting(
         DEFAULT_API_BASE,
@@ -147,7 +151,8 @@ class SiteConfig:
     wechat_pay: bool = setting(False, "accounts with WeChat Pay may keep <a href> links")
     mirrors: dict[str, str] = setting(
         {},
-        'URL prefix → site folder: "remote" images the site also holds locally',
+        "URL prefix → folder inside the site holding its pictures: a URL a prefix claims is "
+        "never fetched, so its copy must be there (check and publish refuse the post if not)",
         check=checks.mirrors,
         example={"https://blog.example.com/images/": "static/images/"},
     )

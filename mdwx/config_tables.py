@@ -36,6 +36,12 @@ DIGEST_UNITS = ("chars", "bytes")
 VIDEO_TAGS = 5  # tags a video may carry (material/add_material's description; video.py)
 
 
+#: The narrowest and widest ``images.max_width``: narrower than 320 px is not worth showing
+#: (mdwx gives up shrinking there, :data:`mdwx.assets.imaging.MIN_WIDTH`), and no phone
+#: shows more than a few thousand pixels across.
+MIN_PICTURE_WIDTH = 320
+MAX_PICTURE_WIDTH = 10_000
+
 #: The largest value a character-count or byte-count limit may be set to.
 MAX_CHARS_LIMIT = 100_000
 MAX_BYTES_LIMIT = 100_000_000
@@ -82,7 +88,9 @@ class Limits:
     diagram_seconds: float = setting(
         30.0,
         "one diagram's layout in processor seconds, in a child process killed after it "
-        "(docs/diagrams.md)",
+        "(docs/diagrams.md); a mermaid diagram takes about 1 s",
+        low=1,
+        high=3600,
     )
 
 
@@ -109,14 +117,28 @@ class DraftLimits:
     defaults are what tools observe; WeChat's own error stays the last word.
     """
 
-    title: int = setting(64, "characters of a title; the draft API's doc says 32, tools see 64")
-    author: int = setting(16, "characters of the author's name (8 on older accounts)")
-    digest: int = setting(120, "a digest mdwx makes is cut to fit; a given one over it is an error")
+    title: int = setting(
+        64,
+        "characters of a title; the draft API's doc says 32, tools see 64",
+        low=1,
+        high=MAX_CHARS_LIMIT,
+    )
+    author: int = setting(
+        16, "characters of the author's name (8 on older accounts)", low=1, high=MAX_CHARS_LIMIT
+    )
+    digest: int = setting(
+        120,
+        "a digest mdwx makes is cut to fit; a given one over it is an error",
+        low=1,
+        high=MAX_CHARS_LIMIT,
+    )
     digest_unit: str = setting(
         "chars", "what the digest limit counts: characters or UTF-8 bytes", choices=DIGEST_UNITS
     )
-    image_post_text: int = setting(1000, "characters of an image post's plain text (newspic)")
-    image_post_images: int = setting(20, "images of an image post")
+    image_post_text: int = setting(
+        1000, "characters of an image post's plain text (newspic)", low=1, high=MAX_CHARS_LIMIT
+    )
+    image_post_images: int = setting(20, "images of an image post", low=1, high=1000)
 
 
 @dataclass(frozen=True)
@@ -135,14 +157,29 @@ class ImageLimits:
         low=PICTURE_FLOOR,
     )
     gif_max_bytes: int = setting(
-        2 * MB, "bytes of an animated GIF (sent through add_material, which keeps it moving)"
+        2 * MB,
+        "bytes of an animated GIF (sent through add_material, which keeps it moving)",
+        low=PICTURE_FLOOR,
+        high=MAX_BYTES_LIMIT,
     )
-    max_width: int = setting(1080, "wider pictures are scaled down (phones show ~677 css px)")
-    remote_max_bytes: int = setting(20 * MB, "bytes of one remote picture fetched")
+    max_width: int = setting(
+        1080,
+        "wider pictures are scaled down (phones show ~677 css px; narrower than 320 is unreadable)",
+        low=MIN_PICTURE_WIDTH,
+        high=MAX_PICTURE_WIDTH,
+    )
+    remote_max_bytes: int = setting(
+        20 * MB, "bytes of one remote picture fetched", low=1024, high=MAX_BYTES_LIMIT
+    )
     remote_timeout: float = setting(
-        20.0, "seconds for the whole fetch of one remote picture, redirects included"
+        20.0,
+        "seconds for the whole fetch of one remote picture, redirects included",
+        low=1,
+        high=3600,
     )
-    remote_max_redirects: int = setting(5, "redirects followed when fetching a remote picture")
+    remote_max_redirects: int = setting(
+        5, "redirects followed when fetching a remote picture (0: none)", low=0, high=20
+    )
     allow_private_hosts: bool = setting(
         False, "fetch remote pictures from loopback, private and link-local addresses"
     )
@@ -164,9 +201,14 @@ class VideoDefaults:
     )
     declare_original: bool = setting(False, "declare the video original")
     review_timeout: float = setting(
-        1800.0, "seconds to wait for a video's review to pass (query_status 3)"
+        1800.0,
+        "seconds to wait for a video's review to pass (query_status 3)",
+        low=1,
+        high=7 * 86400,
     )
-    poll_interval: float = setting(2.0, "seconds between two questions about a video's review")
+    poll_interval: float = setting(
+        2.0, "seconds between two questions about a video's review", low=0.01, high=3600
+    )
 
 
 __all__ = [

@@ -67,6 +67,7 @@ CODES: dict[str, str] = {
     "formula-cjk-font": "CJK text in a formula with no CJK font installed to draw it: boxes instead",
     "formula-not-drawn": "a formula the typesetter cannot draw, shown as its TeX in code",
     "diagram-not-drawn": "a diagram (```mermaid) not drawn (bad source, renderer not installed, over the time or memory limit): kept as code",
+    "diagram-label-lost": "a mermaid label character mermaid cannot draw in that kind of diagram (; in a state, # in a journey)",
     "empty-post": "a generator site's page with no body (a stub): skipped, nothing to publish",
     "slug-collision": "posts sharing a slug: build writes each to its own folder",
     "not-published": "a post its generator would not publish (future date, expired, excluded): skipped",

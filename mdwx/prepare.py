@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdwx.assets.verify import CoverReference, check_cover_font, typical_value, verify_local_assets
@@ -169,8 +170,10 @@ def _shown(post: Post, warnings: list[Diagnostic]) -> list[Diagnostic]:
 def _render(article: Article, post: Post, errors: list[MdwxError]) -> tuple[Document, Theme]:
     """The post's Document in its theme, and that theme.
 
-    A per-post theme in error is collected and the site's theme used instead; an error inside a
-    theme file (it names its file) or in the site's own theme stops the run: the site is wrong.
+    Whose error it is follows who named the theme, not what the error names: a theme the
+    post's front matter names is the post's (its error is collected at the ``theme:`` line,
+    even one inside the theme file, and the site's theme used instead); the site's own theme
+    in error stops the run, as any error in the site's settings does.
     """
     from mdwx.render import render_article
     from mdwx.render.header_footer import load_templates
@@ -180,17 +183,9 @@ def _render(article: Article, post: Post, errors: list[MdwxError]) -> tuple[Docu
     try:
         theme = load_theme(article_theme(article, post.config), post.config.root)
     except ConfigError as exc:
-        if exc.path is not None:
-            raise  # an error inside a theme file names its own place
-        if (
-            article.theme == post.config.theme
-        ):  # the site's theme: the setting's line is what to fix
-            raise _at_theme_setting(exc, post) from None
-        errors.append(
-            ArticleError(
-                exc.message, path=article.path, line=article.key_lines.get("theme"), hint=exc.hint
-            )
-        )
+        if article_theme(article, post.config) == post.config.theme:
+            raise exc if exc.path is not None else _at_theme_setting(exc, post) from None
+        errors.append(_post_theme_error(exc, article, post.config.root))
         theme = load_theme(post.config.theme, post.config.root)
     # The caller loads what the render needs; the render itself reads nothing.
     document = render_article(
@@ -234,6 +229,26 @@ def _first_written_line(article: Article) -> int:
     """The file line of the body's first line that is not blank."""
     lines = article.body.split("\n")
     return article.body_line + next((i for i, line in enumerate(lines) if line.strip()), 0)
+
+
+def _post_theme_error(exc: ConfigError, article: Article, root: Path) -> ArticleError:
+    """The error of a theme a post's front matter names, at its ``theme:`` line; an error
+    inside the theme file says that file's place too (``posts/t.css:3``)."""
+    message = exc.message
+    if exc.path is not None:
+        shown = Path(exc.path)
+        if shown.is_relative_to(root):
+            shown = shown.relative_to(root)
+        place = f"{shown.as_posix()}:{exc.line}" if exc.line else shown.as_posix()
+        named = f"theme {article.theme!r}"
+        message = (
+            f"{named}: {exc.message}"
+            if place == article.theme
+            else (f"{named} ({place}): {exc.message}")
+        )
+    return ArticleError(
+        message, path=article.path, line=article.key_lines.get("theme"), hint=exc.hint
+    )
 
 
 def _at_theme_setting(exc: ConfigError, post: Post) -> ConfigError:

@@ -22,7 +22,7 @@ from typing import Any
 from mdwx.accounts import ACCOUNT_TABLES, Account
 from mdwx.bundles import table as bundles_table
 from mdwx.config import SECTIONS, SiteConfig
-from mdwx.settings.declare import Kind, Setting, declared
+from mdwx.settings.declare import NUMERIC, Kind, Setting, bounds_text, declared
 from mdwx.source.front_keys import FRONT_KEYS, GENERATOR_KEYS, FrontKey, renamed
 
 _INTRO = """\
@@ -103,12 +103,8 @@ def _settings_table(cls: type, prefix: str) -> list[str]:
 def _value(spec: Setting) -> str:
     if spec.choices:
         return " \\| ".join(f"`{choice}`" for choice in spec.choices)
-    if spec.kind is Kind.COUNT and spec.low is not None and spec.high is not None:
-        return f"{spec.kind.value}, {spec.low}–{spec.high}"
-    if spec.kind is Kind.COUNT:
-        return f"{spec.kind.value} ≥ 0"
-    if spec.kind is Kind.NUMBER:
-        return "number ≥ 0"
+    if spec.kind in NUMERIC:
+        return bounds_text(spec).removeprefix("a ")
     if spec.kind is Kind.WORDS and spec.high is not None:
         return f"{spec.kind.value}, at most {spec.high}"
     return _cell(spec.kind.value)

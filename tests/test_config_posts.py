@@ -50,7 +50,7 @@ def test_unknown_setting_names_closest(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ('link_policy = "delete"', "link_policy must be one of"),
-        ("concurrency = 0", "concurrency must be between 1 and 64"),
+        ("concurrency = 0", "concurrency must be a whole number from 1 to 64, not 0"),
         ('concurrency = "8"', "concurrency must be a whole number"),
         ('api_base = "ftp://x"', "api_base 'ftp://x' is not an http"),
         ("[limits\ntitle = 1", "invalid TOML"),

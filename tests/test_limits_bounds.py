@@ -50,6 +50,6 @@ def test_every_limit_follows_one_rule(
 
 
 def test_zero_content_bytes_is_refused_not_a_limit_turned_off(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="limits.content_bytes must be between 1"):
+    with pytest.raises(ConfigError, match="limits.content_bytes must be a whole number from 1 to"):
         config_from_mapping({"limits": {"content_bytes": 0}}, root=tmp_path)
     assert Limits().content_bytes == 600_000

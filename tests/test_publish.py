@@ -201,7 +201,9 @@ def test_the_worst_picture_fits_the_smallest_limit_and_a_smaller_one_is_refused(
         config.replace("body_max_bytes = 1048576", f"body_max_bytes = {PICTURE_FLOOR - 1}"),
         encoding="utf-8",
     )
-    with pytest.raises(ConfigError, match="body_max_bytes must be at least") as refused:
+    with pytest.raises(
+        ConfigError, match="body_max_bytes must be a whole number ≥ 65536"
+    ) as refused:
         load_config(site)
     assert refused.value.line is not None
     (site / "mdwx.toml").write_text(

@@ -4,6 +4,7 @@ example, the Pelican and MkDocs key mappings — agrees with it."""
 
 from __future__ import annotations
 
+import math
 import sys
 import tempfile
 from pathlib import Path
@@ -56,7 +57,8 @@ def _valid(spec: Setting) -> st.SearchStrategy[Any]:
         Kind.FLAG: st.booleans(),
         Kind.FLAG_OR_AUTO: st.sampled_from([True, False, "auto"]),
         Kind.COUNT: st.integers(low, high if high is not None else 10**12),
-        Kind.NUMBER: st.integers(0, 10**6) | st.floats(0, 1e9),
+        Kind.NUMBER: st.integers(math.ceil(low), math.floor(high) if high is not None else 10**6)
+        | st.floats(low, high if high is not None else 1e9),
         Kind.WORDS: st.lists(_WORD, max_size=high if high is not None else 4),
         Kind.TEXT: st.text(alphabet="abc 中文-_/.:", max_size=20),
         Kind.TABLE: st.dictionaries(_WORD, _WORD, max_size=2),
@@ -82,9 +84,13 @@ def _refused(spec: Setting) -> st.SearchStrategy[Any]:
     if spec.choices:
         strategy |= _WORD.filter(lambda word: word not in spec.choices)
     if spec.kind is Kind.COUNT and spec.high is not None:
-        strategy |= st.integers(spec.high + 1, spec.high + 10**6)
+        strategy |= st.integers(int(spec.high) + 1, int(spec.high) + 10**6)
     if spec.kind is Kind.COUNT and spec.low:
-        strategy |= st.integers(0, spec.low - 1)
+        strategy |= st.integers(0, int(spec.low) - 1)
+    if spec.kind is Kind.NUMBER and spec.high is not None:
+        strategy |= st.floats(spec.high, exclude_min=True, allow_infinity=False)
+    if spec.kind is Kind.NUMBER and spec.low:
+        strategy |= st.floats(0, spec.low, exclude_max=True)
     if spec.kind is Kind.WORDS and spec.high is not None:
         strategy |= st.lists(_WORD, min_size=spec.high + 1, max_size=spec.high + 3)
     return strategy

@@ -3,6 +3,7 @@ what the command's ``--json`` prints."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -256,6 +257,20 @@ class StatsReport:
     until: str
     rows: list[StatsRow] = field(default_factory=list)
     is_delay: bool = False
+
+    def empty_note(self) -> str | None:
+        """Why no article has figures (None when some have): WeChat counts a day's figures
+        once the day is over in Beijing time, so the last day asked is at most yesterday and
+        an article published today shows from tomorrow's run."""
+        if self.rows:
+            return None
+        after = dt.date.fromisoformat(self.until) + dt.timedelta(days=1)
+        return (
+            f"no article has figures from {self.since} to {self.until}. WeChat counts a day's "
+            "figures once the day is over (Beijing time): an article published on "
+            f"{after.isoformat()} shows from `mdwx stats` run on "
+            f"{(after + dt.timedelta(days=1)).isoformat()} (the day after it was published)"
+        )
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mdwx.api.reach import ReachError, drafted
-from mdwx.errors import ConfigError
+from mdwx.errors import ConfigError, MdwxError
+from mdwx.publish.bundling import whole_bundle_error
 from mdwx.publish.mass import Target as TargetType
 from mdwx.publish.mass import clientmsgid
 from mdwx.wechat.errors import OutcomeUnknown, WeChatError
@@ -277,74 +278,82 @@ async def send(
     paths = [path] if isinstance(path, Path) else list(path)
     async with drafted(paths, options, verb="send", resend=True) as drafts:
         done = one_message(drafts)
-        plan, resolved = await plan_send(done, target)
-        earlier = done.state.mass_send(done.appid, plan.clientmsgid)
-        result = SendResult(
-            path=plan.path,
-            title=plan.title,
-            to=plan.to,
-            status="sent",
-            media_id=plan.media_id,
-            clientmsgid=plan.clientmsgid,
-            account=done.account,
-            warnings=[w for r in done.results for w in r.warnings],
-            paths=[str(p.path) for p in done.posts],
-        )
-        if earlier is not None and earlier.status != "sending":
-            msg_id, msg_data_id, existing = earlier.msg_id, earlier.msg_data_id, True
-            result.actions.append(
-                "already sent: this version was sent to the same followers before"
+        try:
+            plan, resolved = await plan_send(done, target)
+            earlier = done.state.mass_send(done.appid, plan.clientmsgid)
+            result = SendResult(
+                path=plan.path,
+                title=plan.title,
+                to=plan.to,
+                status="sent",
+                media_id=plan.media_id,
+                clientmsgid=plan.clientmsgid,
+                account=done.account,
+                warnings=[w for r in done.results for w in r.warnings],
+                paths=[str(p.path) for p in done.posts],
             )
-        else:
-            if earlier is not None and _older_than_dedup(earlier.created_at, options):
-                raise ReachError(
-                    "an earlier 群发 of this version lost its answer more than 24 hours ago: WeChat "
-                    "no longer recognises its clientmsgid, so sending again could reach followers twice",
-                    path=done.posts[0].path,
-                    hint="look in the account's 群发 history (公众号后台 → 内容与互动 → 已群发); if it is not "
-                    "there, send it from the WeChat editor, or change the post (a new version is a new "
-                    "send) and run `mdwx send` again",
-                )
-            # Its own draft, or (published, or sent to other followers) its side draft.
-            said = len(done.results[0].warnings)
-            plan.media_id = result.media_id = await done.in_box()
-            result.actions += done.results[0].actions[-1:] if done.side else []
-            result.warnings += done.results[0].warnings[said:]  # the side draft's, if any
-            if confirm is not None and not confirm(plan):
-                result.status = "cancelled"
+            if earlier is not None and earlier.status != "sending":
+                msg_id, msg_data_id, existing = earlier.msg_id, earlier.msg_data_id, True
                 result.actions.append(
-                    "not sent: the draft stays in the draft box"
-                    if done.backend == "draft"  # the media backend has no box
-                    else "not sent: its unsubmitted article stays as it is"
+                    "already sent: this version was sent to the same followers before"
                 )
-                return result
-            msg_id, msg_data_id, existing = await _take(done, plan, resolved, ignore_reprint)
-            result.actions.append(
-                "WeChat already had this send (45065): nothing new went out"
-                if existing
-                else "sent (message/mass/" + ("send" if resolved.openids else "sendall") + ")"
+            else:
+                if earlier is not None and _older_than_dedup(earlier.created_at, options):
+                    raise ReachError(
+                        "an earlier 群发 of this version lost its answer more than 24 hours ago: WeChat "
+                        "no longer recognises its clientmsgid, so sending again could reach followers twice",
+                        path=done.posts[0].path,
+                        hint="look in the account's 群发 history (公众号后台 → 内容与互动 → 已群发); if it is not "
+                        "there, send it from the WeChat editor, or change the post (a new version is a new "
+                        "send) and run `mdwx send` again",
+                    )
+                # Its own draft, or (published, or sent to other followers) its side draft.
+                said = len(done.results[0].warnings)
+                plan.media_id = result.media_id = await done.in_box()
+                result.actions += done.results[0].actions[-1:] if done.side else []
+                result.warnings += done.results[0].warnings[said:]  # the side draft's, if any
+                if confirm is not None and not confirm(plan):
+                    result.status = "cancelled"
+                    result.actions.append(
+                        "not sent: the draft stays in the draft box"
+                        if done.backend == "draft"  # the media backend has no box
+                        else "not sent: its unsubmitted article stays as it is"
+                    )
+                    return result
+                msg_id, msg_data_id, existing = await _take(done, plan, resolved, ignore_reprint)
+                result.actions.append(
+                    "WeChat already had this send (45065): nothing new went out"
+                    if existing
+                    else "sent (message/mass/" + ("send" if resolved.openids else "sendall") + ")"
+                )
+            status = await _check(done, msg_id, plan)
+            known = done.state.mass_send(done.appid, plan.clientmsgid)
+            msg_data_id = (known.msg_data_id if known else "") or msg_data_id
+            if done.side:  # the side draft left the box; the posts' own records stay as they are
+                done.state.side_draft_sent(done.appid, known.media_id if known else plan.media_id)
+            for rel, record in (
+                (p.relative, r) for p, r in zip(done.posts, done.records, strict=True)
+            ):
+                if done.side:
+                    break
+                if msg_data_id:
+                    done.state.set_article_msg_data_id(done.appid, done.backend, rel, msg_data_id)
+                if record.status == "draft":  # the sent draft left the box
+                    done.state.record_submitted(done.appid, rel, "", msg_data_id)
+                    done.state.record_status(done.appid, rel, "published")
+            result.status = "already sent" if existing else "sent"
+            result.msg_id, result.msg_data_id, result.msg_status = (
+                msg_id,
+                msg_data_id,
+                status.msg_status,
             )
-        status = await _check(done, msg_id, plan)
-        known = done.state.mass_send(done.appid, plan.clientmsgid)
-        msg_data_id = (known.msg_data_id if known else "") or msg_data_id
-        if done.side:  # the side draft left the box; the posts' own records stay as they are
-            done.state.side_draft_sent(done.appid, known.media_id if known else plan.media_id)
-        for rel, record in ((p.relative, r) for p, r in zip(done.posts, done.records, strict=True)):
-            if done.side:
-                break
-            if msg_data_id:
-                done.state.set_article_msg_data_id(done.appid, done.backend, rel, msg_data_id)
-            if record.status == "draft":  # the sent draft left the box
-                done.state.record_submitted(done.appid, rel, "", msg_data_id)
-                done.state.record_status(done.appid, rel, "published")
-        result.status = "already sent" if existing else "sent"
-        result.msg_id, result.msg_data_id, result.msg_status = (
-            msg_id,
-            msg_data_id,
-            status.msg_status,
-        )
-        result.meaning = MASS_STATUS_MEANINGS.get(status.msg_status, status.msg_status)
-        return result
+            result.meaning = MASS_STATUS_MEANINGS.get(status.msg_status, status.msg_status)
+            return result
+        except MdwxError as exc:  # a bundle's send failed: the bundle's, not its 头条's
+            if len(done.posts) > 1:
+                paths = [post.path for post in done.posts]
+                whole_bundle_error(exc, done.records[0].bundle, paths, done.config.root)
+            raise
 
 
 #: How long WeChat recognises a clientmsgid it was sent (docs/reach.md): a lost answer is

@@ -11,7 +11,9 @@ build, preview, publish).
 
 Mermaid is drawn by ``mermaidx`` (the ``mdwx[diagrams]`` extra): mermaid.js's own parser and
 layout in an embedded QuickJS engine. It is asked for plain ``<text>`` labels (mermaid's
-default puts labels in ``<foreignObject>`` HTML, which no SVG rasteriser draws).
+default puts labels in ``<foreignObject>`` HTML, which no SVG rasteriser draws), and is given
+the source with the label characters it would lose written in its own entity codes
+(:mod:`mdwx.assets.mermaid_labels`: ``a > b`` is drawn as written).
 
 Layout has no time bound of its own, so it runs in a child process killed after
 ``limits.diagram_seconds`` (:mod:`mdwx.assets.diagram_worker`); a diagram over it is not drawn.
@@ -40,7 +42,8 @@ from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError
 from mdwx.install_hint import install_hint
 
-MAGIC = "MDWX-DIAGRAM-1"
+# Changed when the same source draws another picture (2: label text escaped, mermaid_labels).
+MAGIC = "MDWX-DIAGRAM-2"
 # A diagram is drawn on white: dark text on a transparent picture would vanish in dark mode.
 DIAGRAM_BACKGROUND = "#ffffff"
 # The longest diagram source drawn: layout time grows with it, and no readable diagram is longer.
@@ -71,13 +74,15 @@ class DiagramRenderer:
 def _mermaid_svg(source: str, font_family: str) -> str:
     import mermaidx
 
+    from mdwx.assets.mermaid_labels import escape_labels
+
     config = {
         "htmlLabels": False,
         "fontFamily": font_family,
         **{kind: {"htmlLabels": False} for kind in ("flowchart", "class", "state")},
     }
     try:
-        return str(mermaidx.render(source, config=config).svg())
+        return str(mermaidx.render(escape_labels(source), config=config).svg())
     except RuntimeError as exc:  # mermaid's parse and layout errors (MermaidRenderError too)
         raise AssetError(_reason(str(exc).removeprefix("Mermaid rendering failed: "))) from exc
 

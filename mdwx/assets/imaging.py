@@ -33,14 +33,14 @@ from mdwx.assets.formula import (
 )
 from mdwx.assets.formula_cache import SCALE
 from mdwx.assets.metadata import looks_like_heif, strip_gif, strip_jpeg, strip_png
-from mdwx.config_tables import ImageLimits
+from mdwx.config_tables import MIN_PICTURE_WIDTH, ImageLimits
 from mdwx.errors import AssetError
 
 JPEG_QUALITIES = (85, 75, 65, 55)
 # JPEG cannot store a side longer than this (libjpeg refuses to write it): PNG only then.
 JPEG_MAX_SIDE = 65_500
 SHRINK_STEP = 0.8  # each retry is 80% as wide: about 64% of the pixels
-MIN_WIDTH = 320  # narrower than this is not worth showing; give up instead
+MIN_WIDTH = MIN_PICTURE_WIDTH  # narrower than this is not worth showing; give up instead
 # Above this many pixels, decoding needs gigabytes: refuse instead (a 48 MP photo still passes).
 CARD_SIZE = (1080, 864)
 _OPEN_FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "ICO", "PSD", "AVIF")

@@ -349,7 +349,9 @@ def _add_stats(main: click.Group, guard: CommandDecorator) -> None:
             f"{r.comment_count:>5}  {r.path or r.title}"
             for r in report.rows
         ]
-        _emit(report.to_json(), as_json, [*lines, f"({report.since} to {report.until})"])
+        note = report.empty_note()
+        shown = [note] if note else [*lines, f"({report.since} to {report.until})"]
+        _emit(report.to_json(), as_json, shown)
 
 
 def _item_id(item: Any) -> str:

@@ -21,7 +21,13 @@ from mdwx.errors import ConfigError, MdwxError, PublishError
 from mdwx.publish.backends import Gone
 from mdwx.publish.bundlelost import adopt_lost_bundle
 from mdwx.publish.bundleplan import REMAKE, BundlePlan, describe_bundle, plan_bundle
-from mdwx.publish.bundling import Bundle, BundleError, bundle_problem, note_digest_dropped
+from mdwx.publish.bundling import (
+    Bundle,
+    BundleError,
+    bundle_problem,
+    note_digest_dropped,
+    whole_bundle_error,
+)
 from mdwx.publish.lock import post_lock, post_lock_path
 from mdwx.publish.plan import (
     KEEP,
@@ -186,8 +192,7 @@ class BundleSteps:
         except ConfigError:
             raise
         except MdwxError as exc:
-            if exc.path is None:
-                exc.at(bundle.prepared[0].post.path)
+            whole_bundle_error(exc, bundle.name, bundle.paths, bundle.root)
             for result in results:
                 result.status, result.error = "failed", exc
             return None

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from mdwx.bundles.keys import UNNUMBERED
 from mdwx.bundles.table import table_line
 from mdwx.errors import Diagnostic, MdwxError
+
+E = TypeVar("E", bound=MdwxError)
 
 if TYPE_CHECKING:
     from mdwx.prepare import Prepared
@@ -172,6 +174,28 @@ def _reason(bundle: Bundle, problem: MdwxError) -> str:
     if problem.message.startswith(f"{named} "):
         return "it" + problem.message[len(named) :]
     return problem.message
+
+
+def named_bundle(name: str, paths: Sequence[Path], root: Path) -> str:
+    """``bundle 'weekly' (posts/a.md, posts/b.md)``: a bundle and its posts in message order,
+    each as a path in its site, for a message about the whole bundle."""
+    shown = []
+    for path in paths:
+        try:
+            shown.append(path.relative_to(root).as_posix())
+        except ValueError:
+            shown.append(path.as_posix())
+    return f"bundle {name!r} ({', '.join(shown)})"
+
+
+def whole_bundle_error(problem: E, name: str, paths: Sequence[Path], root: Path) -> E:
+    """``problem``, met by a step of a whole bundle (its draft, its 群发), said of the bundle:
+    its message led by the bundle's name and every post, placed at the first post (the 头条,
+    where the bundle's message starts). An error a member already placed is left as it is."""
+    if problem.path is None:
+        problem.message = f"{named_bundle(name, paths, root)}: {problem.message}"
+        problem.at(paths[0])
+    return problem
 
 
 def _site_relative(bundle: Bundle, problem: MdwxError) -> str:

@@ -274,13 +274,32 @@ class AssetLoader:
 
 
 def mirrored(config: SiteConfig, url: str) -> Path | None:
-    """A local copy of a remote URL per the site's ``mirrors`` table, when it exists."""
-    for prefix, folder in config.mirrors.items():
-        if url.startswith(prefix):
-            candidate = (config.root / folder / url[len(prefix) :].split("?")[0]).resolve()
-            if candidate.is_file() and candidate.is_relative_to(os.path.realpath(config.root)):
-                return candidate
-    return None
+    """The site's copy of a remote URL per its ``mirrors`` table (the longest prefix that
+    starts ``url``), or None when no prefix does: then the URL is fetched.
+
+    The one rule of check, build, preview and publish alike: a URL a prefix claims is never
+    fetched, so its copy must be a file inside the site; :class:`AssetError` (without a
+    place: the caller adds the post and line) says which file is missing or outside.
+    """
+    prefixes = [prefix for prefix in config.mirrors if url.startswith(prefix)]
+    if not prefixes:
+        return None
+    prefix = max(prefixes, key=len)
+    rest = url[len(prefix) :].split("#")[0].split("?")[0]
+    written = Path(config.mirrors[prefix]) / rest
+    shown = written.as_posix()
+    candidate = (config.root / written).resolve()
+    if not candidate.is_relative_to(os.path.realpath(config.root)):
+        raise AssetError(
+            f"{url}: [mirrors] holds it at {shown}, which is outside the site",
+            hint=f'keep the copy inside the site, or take "{prefix}" out of [mirrors]',
+        )
+    if not candidate.is_file():
+        raise AssetError(
+            f"{url}: [mirrors] holds it at {shown}, which is not in the site",
+            hint=f'add {shown}, or take "{prefix}" out of [mirrors] to fetch the URL',
+        )
+    return candidate
 
 
 T = TypeVar("T")

@@ -44,7 +44,9 @@ def apply_rules(prepared: Prepared, backend: str) -> None:
 def check_remote_pictures(prepared: Prepared) -> None:
     """Each remote picture (and a remote cover) that would be fetched must be an http(s) URL
     whose host is not known to be non-public (:func:`mdwx.assets.fetch.check_remote_offline`);
-    a URL mirrored by a local file (``mirrors``) is not fetched. Raises :class:`AssetError`."""
+    a URL a ``mirrors`` prefix claims is not fetched, and its copy must be in the site
+    (:func:`mdwx.publish.resolve.mirrored`, the rule publish loads by). Raises
+    :class:`AssetError`."""
     article, config = prepared.article, prepared.post.config
     references = [
         (a.source, a.line) for a in prepared.document.assets if a.kind in _FETCHED and a.is_remote
@@ -64,10 +66,9 @@ def check_remote_pictures(prepared: Prepared) -> None:
 
     policy = FetchPolicy.from_limits(config.images)
     for source, line in references:
-        if mirrored(config, source) is not None:
-            continue
         try:
-            check_remote_offline(source, policy)
+            if mirrored(config, source) is None:  # a mirrored URL is never fetched
+                check_remote_offline(source, policy)
         except AssetError as exc:
             exc.at(article.path, line)
             raise

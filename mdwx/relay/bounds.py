@@ -23,15 +23,19 @@ class Bound(NamedTuple):
     whole: bool = False
 
     def problem(self, value: object) -> str | None:
-        """Why ``value`` is not a number in this range (one phrase), or None when it is."""
+        """Why ``value`` is not a number in this range, or None when it is: one phrase for
+        every wrong value (of another kind, not whole, not finite, outside the range), naming
+        the range and the value."""
         kind = "a positive whole number" if self.whole else "a positive number"
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"must be {kind}, not {value!r}"
-        if self.whole and not float(value).is_integer():
-            return f"must be {kind}, not {value!r}"
-        if not math.isfinite(value) or not self.low <= value <= self.high:
-            return f"must be {kind} from {_shown(self.low)} to {_shown(self.high)} {self.unit}"
-        return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            whole = not self.whole or float(value).is_integer()
+            if math.isfinite(value) and whole and self.low <= value <= self.high:
+                return None
+        shown = repr(value)[:80]
+        return (
+            f"must be {kind} from {_shown(self.low)} to {_shown(self.high)} {self.unit}, "
+            f"not {shown}"
+        )
 
 
 def _shown(number: float) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from html import escape
 
+from mdwx.assets.mermaid_labels import unwritable
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import FORMULA_SIZE_ATTR, AssetKind, Document
 from mdwx.errors import MdwxError
@@ -24,6 +25,10 @@ from mdwx.render.context import RenderContext
 def diagram_html(source: str, language: str, ctx: RenderContext, code_html: str) -> str:
     """A centred picture of the diagram; ``code_html`` (the fence as code) is its fallback."""
     asset = ctx.add_asset(AssetKind.DIAGRAM, source, alt=f"{language} diagram", language=language)
+    if language == "mermaid":  # label characters mermaid can be given in no code: said
+        for index, message in unwritable(source):
+            line = ctx.line + 1 + index if ctx.line is not None else None
+            ctx.warn(f"{message}; write it another way", line, code="diagram-label-lost")
     ctx.fallbacks.setdefault(asset.key, code_html)
     # Its size is known once it is drawn (check/build/publish): the mark says where it goes.
     mark = f'{FORMULA_SIZE_ATTR}="{asset.key}"'

@@ -8,8 +8,9 @@ attaches one to its setting with ``check=``.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from functools import lru_cache
-from pathlib import PurePath
+from pathlib import PurePath, PureWindowsPath
 from typing import Any
 
 from mdwx.diagnostics import unknown_code
@@ -108,12 +109,56 @@ def api_base(value: str, name: str) -> Problem | None:
 
 
 def mirrors(value: dict[str, Any], name: str) -> Problem | None:
-    """Every key an http(s) URL prefix."""
-    for prefix in value:
+    """Every key an http(s) URL prefix, every value a folder inside the site (relative, no
+    ``..``): a copy outside it would never be read, and its URL never fetched."""
+    for prefix, folder in value.items():
         problem = http_url_problem(prefix)
         if problem:
             return Problem(
                 f"{name} key {redact(prefix)!r} {problem}",
                 '"https://cdn.example.com/images/" = "static/images"',
+                key=prefix,
             )
+        if "\0" in folder or _escapes_site(folder):
+            return Problem(
+                f"{name}: {redact(prefix)!r} = {folder[:80]!r} is not a folder inside the site",
+                'a folder relative to the site root, e.g. "static/images/"',
+                key=prefix,
+            )
+    return None
+
+
+def _escapes_site(value: str) -> bool:
+    """Whether a path written in mdwx.toml leaves the site however the site lies: absolute,
+    a drive, or climbing above the root with ``..`` (what links inside do is the reader's)."""
+    written = PurePath(value)
+    climbs = posixpath.normpath(value.replace("\\", "/")).split("/")[0] == ".."
+    return written.is_absolute() or bool(PureWindowsPath(value).drive) or climbs
+
+
+def site_path(value: str | None, name: str) -> Problem | None:
+    """A file of the site (a template, a cover), written relative to its root: one outside
+    it is refused where it is written, not at each post that would read it. A URL (a cover
+    on the web) is not a path."""
+    if not value or "://" in value or value.startswith("data:"):
+        return None
+    if _escapes_site(value):
+        return Problem(
+            f"{name} {value[:200]!r} is outside the site",
+            "give a path inside the site, relative to its root (mdwx reads no file outside it)",
+        )
+    return None
+
+
+def picture_path(value: str | None, name: str) -> Problem | None:
+    """A picture of the site, or a URL: as for a post's pictures, a leading ``/`` is the
+    site's root (static site generators' way), so only a path climbing out is refused."""
+    problem = site_path(value.lstrip("/") if value else value, name)
+    return problem._replace(message=f"{name} {value!r} is outside the site") if problem else None
+
+
+def theme_path(value: str, name: str) -> Problem | None:
+    """A built-in theme's name, or a ``.css`` file of the site (:func:`site_path`)."""
+    if "/" in value or "\\" in value or value.endswith(".css"):
+        return site_path(value, name)
     return None

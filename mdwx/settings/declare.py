@@ -21,7 +21,7 @@ from dataclasses import field, fields, replace
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from mdwx.settings.lines import did_you_mean, setting_error
+from mdwx.settings.lines import did_you_mean, setting_error, table_key_error
 
 T = TypeVar("T")
 
@@ -42,10 +42,12 @@ class Kind(enum.Enum):
 
 
 class Problem(NamedTuple):
-    """Why a value is refused: the one-line message and, when there is one, how to fix it."""
+    """Why a value is refused: the one-line message and, when there is one, how to fix it;
+    ``key`` is the key inside a table setting at fault, whose line the error names."""
 
     message: str
     hint: str | None = None
+    key: str | None = None
 
 
 #: A check of what kind, choices and bounds cannot say: ``(value, name)`` → a problem or None.
@@ -55,9 +57,11 @@ Check = Callable[[Any, str], "Problem | None"]
 class Setting(NamedTuple):
     """What mdwx knows about one setting, besides its default (the field's).
 
-    ``refusal`` is the message of a value outside ``choices`` or the bounds, a
+    ``refusal`` is the message of a value outside ``choices`` or of a list too long, a
     :meth:`str.format` template over ``name``, ``value``, ``choices`` (joined by ", "),
-    ``low``, ``high`` and ``count`` (a list's length). ``low``/``high`` bound a whole number;
+    ``high`` and ``count`` (a list's length). ``low``/``high`` bound a number, both ends
+    included (a number's ``low`` is never below 0: :func:`setting` fills it in); its one
+    message, for every wrong value, is :func:`number_refusal`, made from those bounds.
     ``high`` alone bounds a list's length. ``toml`` is the key in ``mdwx.toml`` when it is not
     the field's name.
     """
@@ -65,8 +69,8 @@ class Setting(NamedTuple):
     kind: Kind
     doc: str
     choices: tuple[str, ...] = ()
-    low: int | None = None
-    high: int | None = None
+    low: float | None = None
+    high: float | None = None
     check: Check | None = None
     refusal: str = ""
     hint: str | None = None
@@ -80,8 +84,8 @@ def setting(
     *,
     kind: Kind | None = None,
     choices: tuple[str, ...] = (),
-    low: int | None = None,
-    high: int | None = None,
+    low: float | None = None,
+    high: float | None = None,
     check: Check | None = None,
     refusal: str = "",
     hint: str | None = None,
@@ -91,12 +95,20 @@ def setting(
     """A dataclass field declaring a setting whose default is ``default`` (see :class:`Setting`).
 
     The kind of value follows the default (``True`` → a flag, ``4`` → a whole number, ``()`` →
-    a list of strings…) unless ``kind`` says otherwise; ``None`` is optional text.
+    a list of strings…) unless ``kind`` says otherwise; ``None`` is optional text. A number
+    without ``low`` may be 0; a number takes no ``refusal`` (its message comes from its bounds).
     """
-    if not refusal:
-        refusal = _default_refusal(choices, low, high)
+    kind = kind or _kind_of(default)
+    if kind in NUMERIC:
+        if refusal:
+            raise TypeError("a number's refusal is made from its bounds: give low/high only")
+        low = 0 if low is None else low
+        if low < 0 or (high is not None and high < low):
+            raise TypeError(f"bounds {low}..{high} of a setting make no sense")
+    elif not refusal:
+        refusal = _default_refusal(choices, high)
     spec = Setting(
-        kind=kind or _kind_of(default),
+        kind=kind,
         doc=doc,
         choices=choices,
         low=low,
@@ -130,16 +142,43 @@ def _kind_of(default: object) -> Kind:
     return next((kind for cls, kind in kinds if isinstance(default, cls)), Kind.TEXT)
 
 
-def _default_refusal(choices: tuple[str, ...], low: int | None, high: int | None) -> str:
+def _default_refusal(choices: tuple[str, ...], high: float | None) -> str:
     if choices:
         return "{name} must be one of {choices}"
-    if low is not None and high is not None:
-        return "{name} must be between {low} and {high}, not {value}"
     if high is not None:  # a list's length
         return "{name} has {count} items; at most {high} are allowed"
-    if low is not None:
-        return "{name} must be at least {low}, not {value}"
     return ""
+
+
+#: The kinds of value bounded by ``low``/``high``, refused by :func:`number_refusal`.
+NUMERIC = (Kind.COUNT, Kind.NUMBER)
+
+
+def shown_number(value: float) -> str:
+    """A bound as it is written in TOML: ``1`` for 1.0, ``0.1``, ``100000``."""
+    return f"{value:g}" if isinstance(value, float) and abs(value) < 1e15 else str(value)
+
+
+def bounds_text(spec: Setting) -> str:
+    """The values a numeric setting takes, in words: ``a whole number from 1 to 16``,
+    ``a number ≥ 0.1`` (the reference and every refusal of the setting say the same)."""
+    noun = "a whole number" if spec.kind is Kind.COUNT else "a number"
+    low = shown_number(spec.low if spec.low is not None else 0)
+    if spec.high is not None:
+        return f"{noun} from {low} to {shown_number(spec.high)}"
+    return f"{noun} ≥ {low}"
+
+
+def number_refusal(name: str, value: Any, spec: Setting) -> Problem | None:
+    """The one message of a numeric setting for every value it refuses (of another kind, not
+    finite, or outside the declared bounds), or None when ``value`` is good."""
+    good = not isinstance(value, bool) and isinstance(
+        value, int if spec.kind is Kind.COUNT else (int, float)
+    )
+    if good and not _outside(value, spec.low, spec.high) and value == value:  # nan != nan
+        return None
+    shown = shown_number(value) if good else repr(value)[:80]
+    return Problem(f"{name} must be {bounds_text(spec)}, not {shown}", spec.hint)
 
 
 def declared(cls: type) -> dict[str, tuple[str, Setting]]:
@@ -176,21 +215,28 @@ def read_table(cls: type, data: dict[str, Any], name: str, where: Path) -> Any:
 def read_value(name: str, value: Any, spec: Setting, where: Path) -> Any:
     """``value`` of setting ``name`` as mdwx keeps it, after its kind, bounds, choices and
     check; raises :class:`ConfigError` naming ``where`` and the line that set it."""
-    problem = _kind_problem(name, value, spec.kind)
+    if spec.kind in NUMERIC:
+        problem = number_refusal(name, value, spec)
+    else:
+        problem = _kind_problem(name, value, spec.kind)
     if problem is None:
         value = _coerced(value, spec.kind)
         problem = refusal(name, value, spec)
     if problem is not None:
+        if problem.key is not None:
+            raise table_key_error(where, name, problem.key, problem.message, hint=problem.hint)
         raise setting_error(where, name, problem.message, hint=problem.hint)
     return value
 
 
 def refusal(name: str, value: Any, spec: Setting) -> Problem | None:
     """Why ``value`` (already of the right kind) is refused as setting ``name``, or None."""
+    if spec.kind in NUMERIC:
+        problem = number_refusal(name, value, spec)
+        if problem is not None:
+            return problem
     outside = spec.choices and value not in spec.choices
-    if spec.kind is Kind.COUNT:
-        outside = outside or _outside(value, spec.low, spec.high)
-    elif spec.kind is Kind.WORDS and spec.high is not None:
+    if spec.kind is Kind.WORDS and spec.high is not None:
         outside = len(value) > spec.high
     if outside:
         message = spec.refusal.format(
@@ -205,8 +251,12 @@ def refusal(name: str, value: Any, spec: Setting) -> Problem | None:
     return spec.check(value, name) if spec.check is not None else None
 
 
-def _outside(value: int, low: int | None, high: int | None) -> bool:
-    return (low is not None and value < low) or (high is not None and value > high)
+def _outside(value: float, low: float | None, high: float | None) -> bool:
+    return (
+        (low is not None and value < low)
+        or (high is not None and value > high)
+        or abs(value) == float("inf")
+    )
 
 
 def _kind_problem(name: str, value: Any, kind: Kind) -> Problem | None:
@@ -223,16 +273,6 @@ def _kind_problem(name: str, value: Any, kind: Kind) -> Problem | None:
     elif kind is Kind.FLAG_OR_AUTO:
         if not isinstance(value, bool) and value != "auto":  # 0 == False: not a flag in TOML
             return Problem(f'{name} must be true, false or "auto", not {value!r}')
-    elif kind is Kind.COUNT:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            return Problem(f"{name} must be a whole number ≥ 0, not {value!r}")
-    elif kind is Kind.NUMBER:  # seconds and sizes: a finite number (TOML has nan and inf)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not 0 <= value < float("inf")
-        ):
-            return Problem(f"{name} must be a finite number ≥ 0, not {value!r}")
     elif not isinstance(value, str):
         return Problem(f"{name} must be a string, not {value!r}")
     return None

@@ -26,12 +26,26 @@ def setting_error(where: Path, setting: str, message: str, hint: str | None = No
 def setting_line(where: Path, setting: str) -> int | None:
     """The 1-based line of ``where`` (``mdwx.toml``, or ``pyproject.toml``'s ``[tool.mdwx]``)
     that sets ``setting`` or opens its table; None when it is not found (or unreadable)."""
+    *tables, key = setting.split(".")
+    return _line(where, tables, key)
+
+
+def table_key_error(
+    where: Path, table: str, key: str, message: str, hint: str | None = None
+) -> ConfigError:
+    """The error at the line of ``key`` inside the table setting ``table`` (a key of any
+    text, dots and all: ``"https://cdn.example.com/" = …`` in ``[mirrors]``); at the table's
+    line when the key's is not found."""
+    line = _line(where, table.split("."), key) or setting_line(where, table)
+    return ConfigError(message, path=where, line=line, hint=hint)
+
+
+def _line(where: Path, tables: list[str], key: str) -> int | None:
     try:
         lines = read_config_text(where).splitlines()
     except MdwxError:
         return None
     prefix = ["tool", "mdwx"] if where.name == "pyproject.toml" else []
-    *tables, key = setting.split(".")
     whole, parent = ".".join([*prefix, *tables, key]), ".".join([*prefix, *tables])
     assignment = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
     table = ""

@@ -32,7 +32,7 @@ from mdwx.config import SiteConfig
 from mdwx.errors import ConfigError
 from mdwx.source.generators import site_for
 from mdwx.source.generators.detect import generator_at
-from mdwx.source.generators.vault_tree import read_as_vault
+from mdwx.source.generators.vault_tree import read_alone_as_vault, read_as_vault
 from mdwx.source.posts import POST_SUFFIXES, Post
 from mdwx.source.site import load_config
 
@@ -122,7 +122,19 @@ def _from_path(raw: str | os.PathLike[str], configs: dict[Path, SiteConfig]) -> 
     # it: the folder's config only chose which files are posts. An unmarked Obsidian vault is
     # the exception: its notes' own folders mark nothing, and the vault is the site.
     posts = [Post(item, _config_for(item, configs)) for item in found]
-    return read_as_vault(posts, config, _unmarked) if path.is_dir() else posts
+    if path.is_dir():
+        return read_as_vault(posts, config, _unmarked)
+    # A note named alone is read as its site's folder run reads it (one rule, any door).
+    return [read_alone_as_vault(posts[0], lambda: _site_notes(posts[0].config, configs))]
+
+
+def _site_notes(config: SiteConfig, configs: dict[Path, SiteConfig]) -> list[Post]:
+    """The posts a run over ``config``'s root would read (none for a root too wide to walk:
+    ``/`` or a home folder)."""
+    if _too_wide(config.root):
+        return []
+    root = Path(os.path.realpath(config.root))
+    return [Post(item, _config_for(item, configs)) for item in _expand(root, config)]
 
 
 def _unmarked(config: SiteConfig) -> bool:

@@ -67,6 +67,16 @@ def read_as_vault(
     return out
 
 
+def read_alone_as_vault(post: Post, site_notes: Callable[[], list[Post]]) -> Post:
+    """``post``, a note named alone, read as a run over its site's folder reads it: as a
+    note of an unmarked vault when any note of its site (``site_notes``, called only for a
+    note of no generator's site) uses Obsidian's syntax, not only when it does itself."""
+    if not _generator_free(post):
+        return post
+    others = [note for note in site_notes() if note.path != post.path]
+    return read_as_vault([post, *others], post.config, lambda config: False)[0]
+
+
 def _generator_free(post: Post) -> bool:
     return _generator_free_config(post.config) and find_generator_root(post.path) is None
 
