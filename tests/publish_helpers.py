@@ -49,7 +49,6 @@ def copy_site(tmp_path: Path) -> Path:
     return site
 
 
-
 # The sample site's posts that draw nothing costly: math-notes (formulas and a mermaid
 # diagram, seconds of processor time cold) and code-tour (four lexers) are left out. It keeps
 # pictures (media-gallery's four, one per other post), a video, covers and the default cover.
@@ -65,6 +64,7 @@ def copy_light_site(tmp_path: Path, posts: tuple[str, ...] = LIGHT_POSTS) -> Pat
             post.unlink()
     assert sorted(p.stem for p in (site / "posts").glob("*.md")) == sorted(posts)
     return site
+
 
 @contextlib.contextmanager
 def web_server(folder: Path) -> Iterator[str]:
