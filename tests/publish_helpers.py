@@ -49,6 +49,23 @@ def copy_site(tmp_path: Path) -> Path:
     return site
 
 
+# The sample site's posts that draw nothing costly: math-notes (formulas and a mermaid
+# diagram, seconds of processor time cold) and code-tour (four lexers) are left out. It keeps
+# pictures (media-gallery's four, one per other post), a video, covers and the default cover.
+LIGHT_POSTS = ("hello-mdwx", "lists-and-tables", "media-gallery", "release-notes")
+
+
+def copy_light_site(tmp_path: Path, posts: tuple[str, ...] = LIGHT_POSTS) -> Path:
+    """:func:`copy_site` with only ``posts`` (stems) kept: for tests whose property is about
+    how many posts are sent (duplicates, kill points), not about what each post draws."""
+    site = copy_site(tmp_path)
+    for post in (site / "posts").glob("*.md"):
+        if post.stem not in posts:
+            post.unlink()
+    assert sorted(p.stem for p in (site / "posts").glob("*.md")) == sorted(posts)
+    return site
+
+
 @contextlib.contextmanager
 def web_server(folder: Path) -> Iterator[str]:
     """A static file server on loopback standing in for a remote image host."""

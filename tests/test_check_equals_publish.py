@@ -96,7 +96,9 @@ cases = st.builds(
     secrets=st.sampled_from(
         [frozenset({"blog", "news"})] * 3 + [frozenset({"blog"}), frozenset({"news"})]
     ),
-    title=st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=24),
+    # Letters and digits: every one encodes in UTF-8 (no surrogates among them), so no codec
+    # filter, whose table costs Hypothesis seconds to build.
+    title=st.text(st.characters(categories=["L", "N"]), min_size=1, max_size=24),
     post_type=st.sampled_from(["article"] * 3 + ["images"]),
     crops=st.sampled_from(list(CROPS)),
     cover=st.sampled_from(["pic.png", "", "none"]),

@@ -19,7 +19,7 @@ import pytest
 from mdwx.sandbox import RequestRecord, SandboxServer
 from tests.backend_helpers import APIS, Api
 from tests.cli_helpers import mdwx
-from tests.publish_helpers import copy_site, sandbox
+from tests.publish_helpers import copy_light_site, sandbox
 
 pytestmark = pytest.mark.slow
 
@@ -88,7 +88,7 @@ def test_sigkill_then_rerun_completes_without_duplicates(
     tmp_path: Path, point: str, backend: str
 ) -> None:
     api = APIS[backend]
-    site = copy_site(tmp_path)
+    site = copy_light_site(tmp_path)
     posts = len(list((site / "posts").glob("*.md")))
     with sandbox(latency=0.01) as sb:
         env = run_env(sb, tmp_path)
