@@ -148,3 +148,26 @@ def sandbox_server() -> Iterator[SandboxServer]:
     module needing other settings defines its own ``sb``."""
     with factories.sandbox() as server:
         yield server
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """One headless chromium (Playwright's ``Browser``) for the tests of a module.
+
+    Each test opens its own page with ``new_page`` (a browser context of its own: no cookie,
+    storage or cache shared with the test before) instead of starting a browser again, which
+    cost most of a second of processor time per test. Modules using it skip first when
+    Debian's chromium is missing (tests/test_preview_browser.py's ``CHROMIUM``).
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_preview_browser import ARGS, CHROMIUM
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()

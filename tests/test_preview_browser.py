@@ -60,23 +60,18 @@ def wait_until(page, expression: str, timeout: float = 30.0) -> None:
 
 
 @pytest.fixture
-def browser(tmp_path: Path):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            viewport={"width": 390, "height": 844},
-            permissions=["clipboard-read", "clipboard-write"],
-        )
-        context.set_default_timeout(WAIT_MS)
-        try:
-            yield context
-        finally:
-            context.close()
+def browser(chromium):
+    """A fresh browser context at a phone's width, allowed the clipboard, in the module's one
+    chromium (conftest's ``chromium``): nothing is shared with the test before."""
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844},
+        permissions=["clipboard-read", "clipboard-write"],
+    )
+    context.set_default_timeout(WAIT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 def test_preview_at_phone_width_reloads_toggles_dark_and_copies(tmp_path: Path, browser) -> None:

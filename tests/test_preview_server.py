@@ -25,6 +25,7 @@ from mdwx.preview import PreviewServer
 from mdwx.preview.app import create_app
 from mdwx.preview.page import SCRIPT, render_page
 from mdwx.preview.snapshot import Snapshot
+from tests.cli_helpers import mdwx
 from tests.factories import default_sigint
 from tests.preview_helpers import code_tour_with_pictures, sample_site
 
@@ -408,12 +409,7 @@ def test_mdwx_preview_on_a_taken_port_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_static_preview_still_writes_the_page(tmp_path: Path) -> None:
     post = sample_site(tmp_path) / "posts" / "release-notes.md"
-    result = subprocess.run(
-        [sys.executable, "-m", "mdwx", "preview", str(post), "--static", "--no-open"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = mdwx("preview", str(post), "--static", "--no-open")  # nothing served: in-process
     assert result.returncode == 0, result.stderr
     page = tmp_path / "site/.mdwx/preview/release-notes/preview.html"
     assert page.is_file() and "width: 390px" in page.read_text("utf-8")

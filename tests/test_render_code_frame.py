@@ -15,7 +15,7 @@ from mdwx.errors import ConfigError
 from mdwx.render.code_frame import DOTS
 from mdwx.render.limits import visible_text
 from tests.render_helpers import render
-from tests.test_preview_browser import ARGS, CHROMIUM, WAIT_MS
+from tests.test_preview_browser import CHROMIUM, WAIT_MS
 
 CODE_LINES = st.lists(
     st.text(st.sampled_from("abc xyz=()\"'#\t1"), max_size=30), min_size=1, max_size=25
@@ -109,26 +109,22 @@ COPY_AND_SCROLL = """() => {
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium")
 @pytest.mark.parametrize("theme", ["default", "github", "ocean"])
-def test_numbers_are_not_copied_and_only_the_code_scrolls(tmp_path: Path, theme: str) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_numbers_are_not_copied_and_only_the_code_scrolls(
+    tmp_path: Path, theme: str, chromium
+) -> None:
     lines = [
         "first = 1",
         "second = 'a very long line ' + 'that scrolls sideways inside its block' * 3",
         "third",
     ]
     html = render(_fence(lines, "python {linenos}"), tmp_path, theme=theme, code_header=True).html
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.set_default_timeout(WAIT_MS)
-            page.set_content(f'<body style="margin:0;padding:12px 16px">{html}</body>')
-            found = page.evaluate(COPY_AND_SCROLL)
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.set_default_timeout(WAIT_MS)
+        page.set_content(f'<body style="margin:0;padding:12px 16px">{html}</body>')
+        found = page.evaluate(COPY_AND_SCROLL)
+    finally:
+        page.close()
     assert found["scrolls"] and found["scrolled"] > 0 and found["numbersStay"] and found["page"], (
         found
     )

@@ -13,7 +13,7 @@ import pytest
 from mdwx.config import SiteConfig
 from mdwx.render import render_markdown
 from mdwx.render.themes import load_theme, theme_names
-from tests.test_preview_browser import ARGS, CHROMIUM, WAIT_MS
+from tests.test_preview_browser import CHROMIUM, WAIT_MS
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"
@@ -45,22 +45,18 @@ WRAPPED_LINES = """Array.from(document.querySelectorAll('span')).filter(s => s.s
 
 
 @pytest.mark.parametrize("theme", theme_names())
-def test_wrapped_lines_of_every_item_hang_under_its_text(tmp_path: Path, theme: str) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_wrapped_lines_of_every_item_hang_under_its_text(
+    tmp_path: Path, theme: str, chromium
+) -> None:
     html = render_markdown(POST, SiteConfig(root=tmp_path), theme=load_theme(theme)).html
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})
-            page.set_default_timeout(WAIT_MS)
-            page.set_content(f'<body style="margin:0;padding:0 16px">{html}</body>')
-            items = page.evaluate(WRAPPED_LINES)
-            page.screenshot(path=str(tmp_path / f"lists-{theme}.png"), full_page=True)
-        finally:
-            browser.close()
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.set_default_timeout(WAIT_MS)
+        page.set_content(f'<body style="margin:0;padding:0 16px">{html}</body>')
+        items = page.evaluate(WRAPPED_LINES)
+        page.screenshot(path=str(tmp_path / f"lists-{theme}.png"), full_page=True)
+    finally:
+        page.close()
     assert len(items) == 7, items
     for item in items:
         first, *rest = item["lefts"]

@@ -16,6 +16,12 @@ from hypothesis import strategies as st
 from mdwx.sandbox import SandboxServer, SandboxSettings
 from mdwx.sandbox.reader import CSP
 
+#: One client for the module: each ``httpx.get``/``httpx.post`` built a client of its own,
+#: reading the CA bundle into a new TLS context (most of this file's processor time) for a
+#: sandbox that speaks plain HTTP. Nothing is kept alive: every request opens a new
+#: connection, as before.
+_http = httpx.Client(limits=httpx.Limits(max_keepalive_connections=0))
+
 
 @pytest.fixture(scope="module")
 def sb() -> Iterator[SandboxServer]:
@@ -43,14 +49,14 @@ def test_only_loopback_names_are_answered(
     sb: SandboxServer, host: str, answered: bool, path: str
 ) -> None:
     port = sb.base_url.rpartition(":")[2]
-    response = httpx.get(sb.base_url + path, headers={"host": f"{host}:{port}" if host else ""})
+    response = _http.get(sb.base_url + path, headers={"host": f"{host}:{port}" if host else ""})
     assert (response.status_code != 400 or "unknown host" not in response.text) is answered, (
         response.text
     )
 
 
 def _configure(sb: SandboxServer, body: bytes, **headers: str) -> httpx.Response:
-    return httpx.post(
+    return _http.post(
         f"{sb.base_url}/_sandbox/configure",
         content=body,
         headers={"content-type": "application/json", **headers},
@@ -73,7 +79,7 @@ def test_cross_site_writes_change_nothing(sb: SandboxServer, headers: dict[str, 
     response = _configure(sb, b'{"latency": 5}', **headers)
     assert response.status_code in (403, 415) and sb.settings == before
     for path in ("/_sandbox/expire_tokens", "/_sandbox/clear_log", "/_sandbox/ban_article"):
-        assert httpx.post(sb.base_url + path, content=b"{}", headers=headers).status_code in (
+        assert _http.post(sb.base_url + path, content=b"{}", headers=headers).status_code in (
             403,
             415,
         )
@@ -88,7 +94,7 @@ def test_the_sandboxs_own_tools_still_write(sb: SandboxServer) -> None:
         == 200
     )
     assert (
-        httpx.post(f"{sb.base_url}/_sandbox/clear_log").status_code == 200
+        _http.post(f"{sb.base_url}/_sandbox/clear_log").status_code == 200
     )  # curl sends no body or Origin
 
 
@@ -154,11 +160,11 @@ def test_the_reported_settings_are_400s_naming_them(
     assert response.status_code == 400 and response.json()["error"].startswith(setting)
     assert (
         sb.settings.latency == 0
-        and httpx.get(f"{sb.base_url}/_sandbox/settings").status_code == 200
+        and _http.get(f"{sb.base_url}/_sandbox/settings").status_code == 200
     )
 
 
 def test_reader_pages_run_no_script(sb: SandboxServer) -> None:
-    page = httpx.get(sb.base_url + "/")
+    page = _http.get(sb.base_url + "/")
     assert page.headers["content-security-policy"] == CSP and "script-src" not in CSP
     assert "default-src 'none'" in CSP and "frame-ancestors 'none'" in CSP
