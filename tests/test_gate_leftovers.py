@@ -143,7 +143,7 @@ def good_record(source_path: str) -> dict[str, object]:
 
 
 part = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters="/"),
+    st.characters(exclude_categories=("Cs", "Cc"), exclude_characters="/"),
     min_size=1,
     max_size=12,
 ).filter(lambda p: p not in (".", ".."))

@@ -32,6 +32,7 @@ import httpx
 
 from mdwx.config_tables import ImageLimits
 from mdwx.errors import AssetError
+from mdwx.tls import ssl_context
 from mdwx.urls import redact
 from mdwx.version import __version__
 
@@ -82,7 +83,7 @@ async def fetch_remote(
             return await asyncio.wait_for(fetching, policy.timeout)
         timeout = httpx.Timeout(policy.timeout)
         async with httpx.AsyncClient(
-            transport=transport, timeout=timeout, follow_redirects=False
+            transport=transport, timeout=timeout, follow_redirects=False, verify=ssl_context()
         ) as own:
             fetching = _follow(url, policy, own, resolver or _system_resolve)
             return await asyncio.wait_for(fetching, policy.timeout)

@@ -20,6 +20,7 @@ from mdwx.relay.keys import KeyStore
 from mdwx.relay.settings import RelaySettings, account_secret, is_loopback
 from mdwx.relay.upstream import AccountUpstream
 from mdwx.serving import BackgroundServer, bind_socket, uvicorn_config
+from mdwx.tls import ssl_context
 from mdwx.wechat.token import TokenCache, default_cache
 
 _START_TIMEOUT = 10.0
@@ -44,6 +45,7 @@ def build_core(
         transport=transport,
         timeout=120.0,
         trust_env=not is_loopback(settings.upstream),
+        verify=ssl_context(trust_env=not is_loopback(settings.upstream)),
     )
     cache = token_cache if token_cache is not None else default_cache()
     upstreams = {}

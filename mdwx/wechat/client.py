@@ -17,6 +17,7 @@ import httpx
 
 from mdwx.config import DEFAULT_API_BASE
 from mdwx.errors import ConfigError
+from mdwx.tls import ssl_context
 from mdwx.wechat.auth import TokenSource
 from mdwx.wechat.draft import DraftEndpoints
 from mdwx.wechat.errors import TOKEN_REFRESH_CODES, OutcomeUnknown, TokenError, WeChatError
@@ -121,7 +122,10 @@ class WeChatClient(DraftEndpoints, ReachEndpoints, MassEndpoints):
     def _http(self) -> httpx.AsyncClient:
         """The HTTP client, made on first use."""
         if self._http_client is None:
-            self._http_client = httpx.AsyncClient(**self._http_options)
+            trust_env = bool(self._http_options["trust_env"])
+            self._http_client = httpx.AsyncClient(
+                verify=ssl_context(trust_env=trust_env), **self._http_options
+            )
         return self._http_client
 
     async def aclose(self) -> None:
