@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.machinery
-import importlib.util
 import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, cast
@@ -26,31 +25,18 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     import importlib.abc
 
+from mdwx.deferred_modules import StandIn, is_real, load_real
+
 _NAME = "httpx._main"
-
-
-class _StandIn(ModuleType):
-    """``httpx._main`` until the command line runs: other names load the real module."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):  # the import system asks for __path__, __spec__…
-            raise AttributeError(name)
-        return getattr(real_module(), name)
 
 
 def real_module() -> ModuleType:
     """httpx's own ``httpx._main``, loaded now if the stand-in still holds its place."""
-    current = sys.modules.get(_NAME)
-    if current is not None and not isinstance(current, _StandIn):
-        return current
+    loaded = is_real(_NAME)
+    if loaded is not None:
+        return loaded
     httpx = importlib.import_module("httpx")  # here, as whoever calls main expects it loaded
-    spec = importlib.machinery.PathFinder.find_spec(_NAME, list(httpx.__path__))
-    if spec is None or spec.loader is None:  # pragma: no cover - httpx always has it
-        raise ImportError(f"{_NAME} not found", name=_NAME)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[_NAME] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_real(_NAME, list(httpx.__path__))
 
 
 def main(*args: Any, **kwargs: Any) -> Any:
@@ -68,7 +54,7 @@ class _Finder:
         return importlib.machinery.ModuleSpec(fullname, loader) if fullname == _NAME else None
 
     def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
-        return _StandIn(_NAME, "httpx's command line, loaded when run (mdwx)")
+        return StandIn(_NAME, "httpx's command line, loaded when run (mdwx)", real_module)
 
     def exec_module(self, module: ModuleType) -> None:
         module.main = main  # type: ignore[attr-defined]

@@ -17,8 +17,6 @@ nothing.
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import sys
 from collections.abc import Iterator
 from types import ModuleType
@@ -26,34 +24,26 @@ from typing import Any
 
 import pygments  # the package alone: no lexer, style or plugin module
 
+from mdwx.deferred_modules import StandIn, is_real, load_real
+
 _NAME = "pygments.plugin"
 
 
-class _StandIn(ModuleType):
-    """``pygments.plugin`` until a plugin is asked for: the same names, loaded on call."""
-
-    LEXER_ENTRY_POINT = "pygments.lexers"
-    FORMATTER_ENTRY_POINT = "pygments.formatters"
-    STYLE_ENTRY_POINT = "pygments.styles"
-    FILTER_ENTRY_POINT = "pygments.filters"
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):  # the import system asks for __path__, __spec__…
-            raise AttributeError(name)
-        return getattr(real_module(), name)
+#: The names ``pygments.plugin`` defines that are plain values: the stand-in carries them.
+_CONSTANTS = {
+    "LEXER_ENTRY_POINT": "pygments.lexers",
+    "FORMATTER_ENTRY_POINT": "pygments.formatters",
+    "STYLE_ENTRY_POINT": "pygments.styles",
+    "FILTER_ENTRY_POINT": "pygments.filters",
+}
 
 
 def real_module() -> ModuleType:
     """Pygments' own ``pygments.plugin``, loaded now if the stand-in still holds its place."""
-    current = sys.modules.get(_NAME)
-    if current is not None and not isinstance(current, _StandIn):
-        return current
-    spec = importlib.machinery.PathFinder.find_spec(_NAME, list(pygments.__path__))
-    if spec is None or spec.loader is None:  # pragma: no cover - Pygments always has it
-        raise ImportError(f"{_NAME} not found", name=_NAME)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    sys.modules[_NAME] = module
+    loaded = is_real(_NAME)
+    if loaded is not None:
+        return loaded
+    module = load_real(_NAME, list(pygments.__path__))
     pygments.plugin = module  # type: ignore[attr-defined]
     return module
 
@@ -87,7 +77,9 @@ def install() -> None:
     """Put the stand-in in place, unless Pygments' plugin module is already imported."""
     if _NAME in sys.modules:
         return
-    stand_in = _StandIn(_NAME, "Pygments' plugin lookup, loaded on first use (mdwx)")
+    stand_in = StandIn(_NAME, "Pygments' plugin lookup, loaded on first use (mdwx)", real_module)
+    for constant, value in _CONSTANTS.items():
+        setattr(stand_in, constant, value)
     for function in (
         iter_entry_points,
         find_plugin_lexers,
