@@ -323,14 +323,16 @@ def test_a_vault_without_its_settings_folder_is_recognised_by_its_links(tmp_path
         "shot one.png"
     ]
     assert "[[" not in prepared.document.html and "the other" in prepared.document.html
-    plain = write(
-        tmp_path / "zh" / "Plain.md",
-        "Text with `[[not a link]]` in code and [[:space:]] in prose.\n",
-    )
-    html = prepare(collect_posts([plain])[0]).document.html
-    assert (
-        "[[not a link]]" in html and "[[:space:]]" in html
-    )  # not a note: nothing read as Obsidian's
+    text = "Text with `[[not a link]]` in code and [[:space:]] in prose.\n"
+    # In the linked vault a plain note is a vault note too, as Obsidian shows it: the link in
+    # prose is a link (to a note that does not exist), the code span stays as written.
+    in_vault = prepare(collect_posts([write(tmp_path / "zh" / "Plain.md", text)])[0])
+    assert "[[not a link]]" in in_vault.document.html
+    assert "[[:space:]]" not in in_vault.document.html
+    # A site where no note uses Obsidian's syntax is not a vault: nothing is read as Obsidian's.
+    (tmp_path / "other" / ".git").mkdir(parents=True)
+    alone = prepare(collect_posts([write(tmp_path / "other" / "Plain.md", text)])[0])
+    assert "[[not a link]]" in alone.document.html and "[[:space:]]" in alone.document.html
 
 
 # --- noise: stubs, key suggestions, code languages -----------------------------------------
