@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mdwx.sandbox import SandboxServer
+from tests.hang import HANG_SECONDS
 
 POST = """---
 title: {title}
@@ -104,7 +105,7 @@ def mdwx_process(
         cwd=cwd,
         env=env,
         stdin=stdin,
-        timeout=120,
+        timeout=HANG_SECONDS,
     )
 
 

@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from tests.hang import HANG_SECONDS
+
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Writer",
     "GIT_AUTHOR_EMAIL": "w@example.com",
@@ -37,7 +39,7 @@ def git(
         text=True,
         input=stdin,
         env=env or git_env(dict(os.environ), cwd),
-        timeout=60,
+        timeout=HANG_SECONDS,
     )
     if check:
         assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.git_helpers import git_env
+from tests.hang import HANG_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,7 +21,7 @@ def run_pre_commit(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Com
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_SECONDS,
     )
 
 

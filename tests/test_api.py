@@ -29,6 +29,7 @@ from mdwx.errors import ArticleError
 from mdwx.sandbox import SandboxServer, SandboxSettings
 from mdwx.source.article import read_article, read_article_text
 from mdwx.wechat import MemoryTokenCache
+from tests.hang import HANG_SECONDS
 from tests.publish_helpers import png_bytes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -168,7 +169,7 @@ def test_sync_wrappers_refuse_a_running_loop_and_work_from_a_thread(tmp_path: Pa
         )
     )
     thread.start()
-    thread.join(timeout=60)
+    thread.join(timeout=HANG_SECONDS)
     assert results and results[0].posts[0].status == "dry-run"
 
 

@@ -18,6 +18,7 @@ from mdwx.sandbox import SandboxServer
 from tests.bundle_helpers import box, bundle_site, member
 from tests.cli_helpers import mdwx, sandbox_env
 from tests.factories import sandbox
+from tests.hang import HANG_SECONDS
 
 # Replaces State.record_uploaded with an exit: the process dies right after WeChat answered.
 KILL_AFTER_ANSWER = """
@@ -70,7 +71,7 @@ def test_a_remake_killed_after_draft_add_answered_leaves_one_draft(tmp_path: Pat
             env=env,
             capture_output=True,
             text=True,
-            timeout=120,
+            timeout=HANG_SECONDS,
         )
         assert killed.returncode == 137, killed.stderr
         assert ["c", "a", "b"] in box(sb)  # the new draft exists; the state does not name it

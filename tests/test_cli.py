@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from mdwx.cli.main import main
 from tests.cli_helpers import mdwx
 from tests.factories import default_sigint
+from tests.hang import HANG_SECONDS
 from tests.publish_helpers import copy_site, sandbox
 
 
@@ -225,7 +226,7 @@ def test_sandbox_command_serves_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         assert "access_token" in token
     finally:
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=120) == 0  # bounds a hang only
+        assert process.wait(timeout=HANG_SECONDS) == 0
     assert (tmp_path / "sandbox.db").exists()
 
 

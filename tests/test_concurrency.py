@@ -17,6 +17,7 @@ from filelock import FileLock
 
 from mdwx.publish.publisher import post_lock_path
 from tests.cli_helpers import sandbox_env, write_post
+from tests.hang import HANG_SECONDS
 from tests.publish_helpers import sandbox
 
 pytestmark = pytest.mark.slow
@@ -37,7 +38,7 @@ def start(post: Path, env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 def finish(process: subprocess.Popen[str]) -> tuple[int, str]:
-    _, err = process.communicate(timeout=120)
+    _, err = process.communicate(timeout=HANG_SECONDS)
     return process.returncode, err
 
 

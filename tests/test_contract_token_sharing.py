@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mdwx.sandbox import SandboxServer
 from tests.contract_helpers import image_bytes, requests_of, sandbox
+from tests.hang import HANG_SECONDS
 
 __all__ = ["sandbox"]
 
@@ -60,7 +61,7 @@ def test_two_processes_fetch_exactly_one_token(sandbox: SandboxServer, tmp_path:
     while len(list(tmp_path.glob("go.ready.*"))) < 2 and time.monotonic() < deadline:
         time.sleep(0.005)
     go.touch()
-    results = [child.communicate(timeout=30) for child in children]
+    results = [child.communicate(timeout=HANG_SECONDS) for child in children]
     assert [child.returncode for child in children] == [0, 0], results
     fetches = sorted(out.split()[0] for out, _ in results)
     assert fetches == ["0", "1"] and all(out.split()[1] == "True" for out, _ in results)

@@ -17,6 +17,7 @@ from mdwx.files import reader
 from mdwx.source.gate import InMemory, admit
 from mdwx.source.site import load_config
 from mdwx.wechat import MemoryTokenCache
+from tests.hang import HANG_SECONDS
 from tests.publish_helpers import png_bytes, sandbox
 
 TEXT = "---\ntitle: Arrived\n---\n\nBody.\n"
@@ -85,7 +86,7 @@ def _timed(call):  # a FIFO opened for reading would block: fail instead of hang
     result: list[object] = []
     thread = threading.Thread(target=lambda: result.append(_outcome(call)), daemon=True)
     thread.start()
-    thread.join(timeout=30)
+    thread.join(timeout=HANG_SECONDS)
     assert result, "the read did not return: a FIFO or device was opened"
     return result[0]
 

@@ -20,6 +20,7 @@ from mdwx.publish.connection import INPROCESS_APPID
 from mdwx.sandbox import SandboxSettings
 from tests.cli_helpers import mdwx, mdwx_json, sandbox_env, write_post
 from tests.factories import default_sigint
+from tests.hang import HANG_SECONDS
 from tests.publish_helpers import copy_site, sandbox
 
 
@@ -193,11 +194,11 @@ def test_sandbox_closing_lines_name_the_command_to_read_again(tmp_path: Path) ->
         for line in server.stdout:
             if line.startswith("Published articles"):
                 break
-        page = httpx.get(url, timeout=10)
+        page = httpx.get(url, timeout=HANG_SECONDS)
         assert page.status_code == 200 and "A post" in page.text
     finally:
         server.send_signal(signal.SIGINT)
-        server.communicate(timeout=30)
+        server.communicate(timeout=HANG_SECONDS)
 
 
 def test_a_new_in_process_sandbox_is_a_new_account(tmp_path: Path) -> None:
@@ -222,7 +223,7 @@ def test_records_made_with_a_bare_token_are_found_by_status_without_credentials(
     with sandbox() as sb:
         answer = httpx.post(
             f"{sb.base_url}/cgi-bin/stable_token",
-            timeout=10,
+            timeout=HANG_SECONDS,
             json={"grant_type": "client_credential", "appid": sb.appid, "secret": sb.secret},
         ).json()
         env = sandbox_env(sb, tmp_path)

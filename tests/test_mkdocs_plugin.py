@@ -22,6 +22,7 @@ from mdwx.sandbox import SandboxServer
 from tests.backend_helpers import MEDIA
 from tests.cli_helpers import count, sandbox_env
 from tests.factories import write_tree
+from tests.hang import HANG_SECONDS
 from tests.publish_helpers import png_bytes, sandbox
 
 pytest.importorskip("mkdocs")
@@ -65,7 +66,7 @@ def mkdocs_build(
         text=True,
         cwd=config.parent,
         env=env,
-        timeout=120,
+        timeout=HANG_SECONDS,
     )
 
 

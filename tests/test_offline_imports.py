@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import save_picture, write_tree
+from tests.hang import HANG_SECONDS
 
 #: Modules of the publishing stack: none may be imported by an offline command.
 FORBIDDEN = (
@@ -91,7 +92,7 @@ def _imported(args: list[str], cwd: Path) -> list[str]:
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_SECONDS,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(out.read_text())
@@ -115,7 +116,7 @@ def test_the_guard_sees_what_publishing_imports(tmp_path: Path) -> None:
     """The check itself must catch what it claims to: ``mdwx.api.aio`` does bring the stack."""
     out = tmp_path / "modules.json"
     runner = f"import json, sys, mdwx.api.aio; open({str(out)!r}, 'w').write(json.dumps(list(sys.modules)))"
-    subprocess.run([sys.executable, "-c", runner], check=True, timeout=120)
+    subprocess.run([sys.executable, "-c", runner], check=True, timeout=HANG_SECONDS)
     found = _forbidden(json.loads(out.read_text()))
     assert {"asyncio", "sqlite3", "mdwx.publish.state"} <= set(found)
 
@@ -128,4 +129,4 @@ def test_the_api_keeps_its_functions_once_the_publishing_stack_loads() -> None:
         "assert inspect.isfunction(api.status) and inspect.ismodule(api.aio), api.status; "
         "from mdwx.api.status import status; assert inspect.iscoroutinefunction(status)"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=HANG_SECONDS)

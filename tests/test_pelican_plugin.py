@@ -23,6 +23,7 @@ from mdwx.sandbox import SandboxServer
 from tests.backend_helpers import MEDIA
 from tests.cli_helpers import count, sandbox_env
 from tests.factories import write_tree
+from tests.hang import HANG_SECONDS
 from tests.publish_helpers import png_bytes, sandbox
 
 pytest.importorskip("pelican.plugins.signals")  # not the source tree's namespace folder
@@ -92,7 +93,7 @@ def pelican(root: Path, env: dict[str, str], *extra: str) -> subprocess.Complete
         text=True,
         cwd=root,
         env={**env, "COLUMNS": "300"},
-        timeout=120,
+        timeout=HANG_SECONDS,
     )
 
 

@@ -27,6 +27,7 @@ from mdwx.preview.page import SCRIPT, render_page
 from mdwx.preview.snapshot import Snapshot
 from tests.cli_helpers import mdwx
 from tests.factories import default_sigint
+from tests.hang import HANG_SECONDS
 from tests.preview_helpers import code_tour_with_pictures, sample_site
 
 BASE = "http://127.0.0.1:8760"
@@ -374,12 +375,12 @@ def test_mdwx_preview_serves_until_interrupted(tmp_path: Path) -> None:
         assert httpx.get(url).status_code == 200
         process.send_signal(signal.SIGINT)
         try:
-            _, rest = process.communicate(timeout=180)  # bounds a hang only; a busy machine is slow
+            _, rest = process.communicate(timeout=HANG_SECONDS)
         except subprocess.TimeoutExpired:
             process.send_signal(signal.SIGABRT)
             pytest.fail(
                 "mdwx preview did not stop on SIGINT; its threads:\n"
-                + process.communicate(timeout=60)[1]
+                + process.communicate(timeout=HANG_SECONDS)[1]
             )
     finally:
         if process.poll() is None:
@@ -398,7 +399,7 @@ def test_mdwx_preview_on_a_taken_port_is_a_usage_error(tmp_path: Path) -> None:
             [sys.executable, "-m", "mdwx", "preview", str(post), "--no-open", "--port", str(port)],
             capture_output=True,
             text=True,
-            timeout=60,
+            timeout=HANG_SECONDS,
         )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [

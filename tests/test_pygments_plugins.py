@@ -14,6 +14,7 @@ import textwrap
 from pathlib import Path
 
 from mdwx.render.code_aliases import MORE_ALIASES
+from tests.hang import HANG_SECONDS
 
 #: A third-party package declaring a lexer and a style by entry point, as Pygments' plugin
 #: documentation has it.
@@ -49,7 +50,7 @@ def _run(code: str, path: Path | None = None) -> None:
         command,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_SECONDS,
         env={**os.environ, "PYTHONPATH": os.pathsep.join([*env_path, *sys.path])},
     )
     assert done.returncode == 0, done.stderr

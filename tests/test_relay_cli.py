@@ -20,6 +20,7 @@ from mdwx.sandbox import SandboxSettings
 from mdwx.sandbox.settings import random_appid
 from mdwx.wechat import WeChatClient
 from tests.cli_helpers import mdwx, write_post
+from tests.hang import HANG_SECONDS
 
 CONFIG = """upstream = "https://api.weixin.qq.com"
 rate_per_minute = 120
@@ -166,7 +167,7 @@ def test_a_client_publishes_through_mdwx_relay_sandbox(tmp_path: Path) -> None:
         result = mdwx("publish", "post.md", "--json", "--wait", cwd=site, env=env)
     finally:
         relay.send_signal(signal.SIGINT)
-        relay.communicate(timeout=30)
+        relay.communicate(timeout=HANG_SECONDS)
         guard.cancel()
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["posts"][0]["status"] == "published"

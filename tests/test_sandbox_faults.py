@@ -13,6 +13,7 @@ import pytest
 
 from mdwx.sandbox import SandboxServer, SandboxSettings
 from tests.factories import default_sigint
+from tests.hang import HANG_SECONDS
 
 from .sandbox_helpers import Api, api_fixture, image_bytes, sandbox_fixture  # noqa: F401
 
@@ -166,7 +167,7 @@ def test_run_sandbox_prints_credentials_and_stops_on_ctrl_c(tmp_path: Path) -> N
         )
         assert "access_token" in r.json()
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=120) == 0  # bounds a hang only
+        assert proc.wait(timeout=HANG_SECONDS) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
