@@ -257,6 +257,9 @@ class BundleSteps:
                 functools.partial(self.bundle_payload, member.prepared, size=size),
                 seen,
             )
+        if self.options.dry_run:  # the run's other posts find these uploaded (bundles go first)
+            for key in seen:
+                self.claims.claim(key, -1, Plan())  # type: ignore[attr-defined]
         config = bundle.prepared[0].post.config
         now = self._now()  # type: ignore[attr-defined]
         held = not self.options.draft and not all(

@@ -22,6 +22,7 @@ from typing import Final, Literal
 
 from mdwx.diagnostics import Diagnostic
 from mdwx.errors import PublishError  # PublishError: re-exported, the API's name
+from mdwx.publish.claims import RunClaims
 from mdwx.publish.identity import Found
 from mdwx.publish.marker import ADOPTED, Mark
 from mdwx.publish.resolve import LoadedAsset, Resolved, lookup_cached
@@ -230,6 +231,8 @@ async def plan_post(
     publish_at: datetime | None = None,
     now: datetime | None = None,
     mark: Mark | None = None,
+    claims: RunClaims | None = None,
+    position: int = 0,
 ) -> Plan:
     """Decide what publishing ``post`` does. ``assets``: the cover first, then the rest as
     loaded; ``payload`` builds the article JSON from resolved values (to hash it).
@@ -242,7 +245,9 @@ async def plan_post(
     held = not draft and now is not None and not is_due(publish_at, now)
     plan = Plan(renamed_from=found.renamed_from, publish_at=publish_at, held=held, mark=mark)
     asked_draft, draft = draft, draft or held
-    digest = await planned_digest(state, appid, assets, plan, payload)
+    digest = await planned_digest(
+        state, appid, assets, plan, payload, claims=claims, position=position
+    )
     record = found.record
     if record is not None and mark is not None and record.content_hash == ADOPTED + mark.version:
         digest = record.content_hash  # adopted from another door at this very version
@@ -257,6 +262,8 @@ async def plan_post(
     if plan.article == KEEP and found.record is not None:
         plan.warning = submitted_change(found.record, post.path, draft=asked_draft)
     if plan.article in (UNCHANGED, KEEP):  # nothing needs uploading: every asset counted as reused
+        if claims is not None:
+            claims.release(plan)  # a later post of the run uploads what this one would have
         plan.uploads, plan.images, plan.videos = [], 0, 0
     return plan
 
@@ -268,13 +275,17 @@ async def planned_digest(
     plan: Plan,
     payload: Callable[[Resolved], dict[str, object]],
     seen: set[tuple[str, str]] | None = None,
+    claims: RunClaims | None = None,
+    position: int = 0,
 ) -> str | None:
     """Count what ``assets`` would upload into ``plan`` (``uploads``, ``images``, ``videos``,
     ``cached``); the article's payload hash when everything is already on WeChat, else None
     (an upload gets a new URL, so the content will differ from any recorded one).
 
     ``seen``: pictures an earlier article of the same run uploads (a bundle's), counted as
-    reused here, and shared with the caller.
+    reused here, and shared with the caller. ``claims``: the run's owners of shared pictures
+    (:mod:`mdwx.publish.claims`), the post at ``position`` in the run; a picture an earlier
+    post of the run uploads is counted reused, as the run's uploader counts it.
     """
     seen = set() if seen is None else seen
     pending = False  # a picture another article of the run uploads first
@@ -290,16 +301,21 @@ async def planned_digest(
                 if vid:
                     videos[item.asset.key] = vid
             continue
+        if claims is not None and not item.cached:
+            key = (item.content_hash, item.kind)
+            before = plan.images
+            claims.claim(key, position, plan)
+            pending = True  # its URL is known only once it is uploaded
+            if plan.images > before:
+                plan.uploads.append(_upload_line(item))
+            continue
         if item.cached or (item.content_hash, item.kind) in seen:  # the uploader sends a twin once
             plan.cached += 1
             pending = pending or not item.cached
             continue
         seen.add((item.content_hash, item.kind))
         plan.images += 1
-        size = (
-            f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
-        )
-        plan.uploads.append(f"{upload_label(item.asset, item.kind)}{size}")
+        plan.uploads.append(_upload_line(item))
     if (
         not plan.uploads
         and not pending
@@ -313,6 +329,11 @@ async def planned_digest(
         )
         return payload_hash(payload(resolved))
     return None
+
+
+def _upload_line(item: LoadedAsset) -> str:
+    size = f" ({len(item.prepared.data):,} bytes as {item.prepared.ext})" if item.prepared else ""
+    return f"{upload_label(item.asset, item.kind)}{size}"
 
 
 async def cached_video(state: State, appid: str, item: LoadedAsset) -> str | None:

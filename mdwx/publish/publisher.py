@@ -25,6 +25,7 @@ from mdwx.prepare import Prepared, prepare
 from mdwx.publish.backends import Backend, Gone, backend_name, make_backend
 from mdwx.publish.bundle import BundleSteps
 from mdwx.publish.bundling import bundles_of
+from mdwx.publish.claims import Counted, RunClaims
 from mdwx.publish.identity import Found, article_fingerprint, find_article
 from mdwx.publish.lock import post_lock, post_lock_path
 from mdwx.publish.marker import Mark, post_mark, record_adopted
@@ -100,6 +101,10 @@ class Publisher(BundleSteps, SubmitSteps):
         self.unchanged: dict[Path, PostInputs] = {}
         self.inputs: UnchangedPosts | None = None
         self._uploader: Uploader | None = None
+        #: The dry run's owners of the pictures posts share (the real run's: its uploader's).
+        self.claims = RunClaims()
+        self._positions: dict[Path, int] = {}  # each post's place in the run (publish_all)
+        self._counted: dict[Path, Counted] = {}  # each post's live counts, read at the end
         self.left_bundle: set[str] = set()
         #: Endpoints whose skipped lookup (:meth:`_say_skipped`) the run has reported.
         self.said_skipped: set[str] = set()
@@ -128,6 +133,7 @@ class Publisher(BundleSteps, SubmitSteps):
         """
         done = await self._publish_bundles(posts)  # 多图文: each bundle's posts as one draft
         rest = [post for post in posts if post.path not in done]
+        self._positions = {post.path: n for n, post in enumerate(rest)}
         window = self.options.concurrency or (
             posts[0].config.concurrency if posts else DEFAULT_WINDOW
         )
@@ -139,6 +145,9 @@ class Publisher(BundleSteps, SubmitSteps):
             )
         )
         results = [done[post.path] if post.path in done else alone[post.path] for post in posts]
+        for path, counted in self._counted.items():  # as the run's order decided them
+            if path in alone and alone[path].uploads:
+                alone[path].uploads.update(images=counted.images, cached=counted.cached)
         await asyncio.gather(
             *(
                 self._follow_result(post, result)
@@ -316,6 +325,7 @@ class Publisher(BundleSteps, SubmitSteps):
             plan = await self._make_plan(
                 post, prepared, assets, found, self.mark_for(post, article)
             )
+            self._counted[post.path] = plan  # a later-started earlier post may take one
             result.status, result.steps = "dry-run", [*left, *plan.steps]
             result.uploads, result.actions = (
                 plan.counts(),
@@ -365,6 +375,8 @@ class Publisher(BundleSteps, SubmitSteps):
             publish_at=prepared.article.publish_at,
             now=self._now(),
             mark=mark,
+            claims=self.claims if self.options.dry_run else None,
+            position=self._positions.get(post.path, 0),
         )
 
     def mark_for(self, post: Post, article: Any) -> Mark:
@@ -475,9 +487,11 @@ class Publisher(BundleSteps, SubmitSteps):
                 self.client, self.state, self.appid, concurrency, self.events.on_upload
             )
         uploader = self._uploader
-        resolved = await self.resolve_assets(prepared, uploader, loaded, cover)
+        position = self._positions.get(post.path)
+        resolved = await self.resolve_assets(prepared, uploader, loaded, cover, position)
         await self.resolve_videos(prepared, uploader, loaded, video_cover, resolved)
         result.uploads = resolved.counts.to_json()
+        self._counted[post.path] = resolved.counts  # a later-started earlier post may take one
         result.steps += [f"upload {u}" for u in plan.uploads]
         payload = self._payload(prepared, resolved)
         if plan.article == SETTLE:  # ask first; then decide again on what WeChat said
@@ -521,13 +535,22 @@ class Publisher(BundleSteps, SubmitSteps):
     # -- resolve -------------------------------------------------------------------------
 
     async def resolve_assets(
-        self, prepared: Prepared, uploader: Uploader, loaded: list[LoadedAsset], cover: LoadedAsset
+        self,
+        prepared: Prepared,
+        uploader: Uploader,
+        loaded: list[LoadedAsset],
+        cover: LoadedAsset,
+        position: int | None = None,
     ) -> Resolved:
-        """Upload the cover and every image concurrently; videos come after (they need a cover URL)."""
+        """Upload the cover and every image concurrently; videos come after (a cover URL).
+
+        ``position``: the post's place in the run, whose earliest post needing a shared
+        picture is counted as uploading it (:mod:`mdwx.publish.claims`).
+        """
         resolved = Resolved()
         images = [x for x in loaded if x.kind != "video"]
         urls = await asyncio.gather(
-            *(uploader.url_of(x, resolved.counts) for x in [cover, *images])
+            *(uploader.url_of(x, resolved.counts, position) for x in [cover, *images])
         )
         (resolved.cover_url, thumb), image_urls = urls[0], urls[1:]
         if not thumb:

@@ -34,6 +34,7 @@ from mdwx.assets.local import check_video_file, read_local_file, read_source, re
 from mdwx.config import SiteConfig
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError
+from mdwx.publish.claims import RunClaims
 from mdwx.publish.state.store import State, UploadKind
 from mdwx.publish.wechat_api import ImageAPI
 from mdwx.render.themes import load_theme
@@ -337,17 +338,29 @@ class Uploader:
         self.semaphore = asyncio.Semaphore(concurrency)
         self.on_upload = on_upload or (lambda: None)
         self._inflight: dict[tuple[str, str], asyncio.Task[tuple[str, str | None]]] = {}
+        self.claims = RunClaims()
 
-    async def url_of(self, loaded: LoadedAsset, counts: UploadCounts) -> tuple[str, str | None]:
-        """(url, media_id) for an image, uploading it unless cached or already in flight."""
+    async def url_of(
+        self, loaded: LoadedAsset, counts: UploadCounts, position: int | None = None
+    ) -> tuple[str, str | None]:
+        """(url, media_id) for an image, uploading it unless cached or already in flight.
+
+        ``position``: the post's place in the run; the upload of a picture several posts
+        share is then counted for the earliest of them (:mod:`mdwx.publish.claims`), as the
+        dry run counts it, whichever reached it first.
+        """
         if loaded.cached:
             counts.cached += 1
             return loaded.cached_url or "", loaded.cached_media_id
         key = (loaded.content_hash, loaded.kind)
         task = self._inflight.get(key)
+        created = task is None
         if task is None:
             task = asyncio.ensure_future(self._upload(loaded))
             self._inflight[key] = task
+        if position is not None:
+            self.claims.claim(key, position, counts)
+        elif created:
             counts.images += 1
         else:
             counts.cached += 1

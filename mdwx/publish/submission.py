@@ -73,20 +73,31 @@ class SubmitSteps:
         )
         return self.records.article(post.relative)
 
-    async def _submit(self, post: Post, result: PostResult) -> None:
+    def _reserve_submit(self, post: Post, result: PostResult) -> bool:
+        """Take one of today's submissions before the submit is sent (atomically: concurrent
+        posts and processes never share the last one); refuse the post when none is left.
+        True when one was reserved (given back if the submit is not taken)."""
         assert self.backend is not None
         limit = self.backend.daily_submit_limit
-        used = self.records.count_submissions_today()
-        if limit is not None and used >= limit:
+        if limit is None:
+            return False
+        used = self.records.reserve_submission(limit)
+        if used is None:
             raise PublishError(
-                f"today's {limit} submissions are used up (deleting does not return them)",
+                f"held: today's {limit} submissions are used up (deleting does not return "
+                "them); nothing was sent to WeChat",
                 path=post.path,
                 hint="the article is uploaded; run again tomorrow (Beijing time) to submit it",
             )
-        if limit is not None and used >= limit - SUBMIT_WARN_MARGIN:
-            result.warn(f"{used + 1} of {limit} submissions used today", code="submissions-left")
+        if used > limit - SUBMIT_WARN_MARGIN:
+            result.warn(f"{used} of {limit} submissions used today", code="submissions-left")
+        return True
+
+    async def _submit(self, post: Post, result: PostResult) -> None:
+        assert self.backend is not None
         assert result.media_id
         for attempt in range(3):
+            reserved = self._reserve_submit(post, result)
             before = self.records.article(post.relative)
             self.records.begin_submit(post.relative)
             publish_id = ""
@@ -94,8 +105,12 @@ class SubmitSteps:
                 async with self._intent(post.relative, before):
                     publish_id = await self.backend.submit(result.media_id)
             except AlreadySubmitted:
+                if reserved:
+                    self.records.release_submission()
                 result.actions.append("WeChat says it was already submitted")
             except OutcomeUnknown:
+                if reserved:  # settling counts it when it was taken
+                    self.records.release_submission()
                 record = self.records.article(post.relative)
                 assert record
                 settled = await self._settle_submit(post, record, result)
@@ -105,8 +120,13 @@ class SubmitSteps:
                     result.status, result.url = settled.status, settled.url
                     return
                 raise
+            except BaseException:
+                if reserved:  # refused or not sent: the submission is not used
+                    self.records.release_submission()
+                raise
             else:
-                self.records.record_submission()
+                if not reserved:
+                    self.records.record_submission()
                 result.actions.append("submitted for review")
             kept = getattr(self.backend, "msg_data_ids", {})  # the draft API's, for comments
             self.records.record_submitted(post.relative, publish_id, kept.get(publish_id, ""))

@@ -164,6 +164,12 @@ class PublishJob:
         """The first article's address, once published."""
         return self.article_urls[0][1] if self.article_urls else None
 
+    def url_at(self, index: int) -> str | None:
+        """The address of article ``index`` (**from 0**, as a bundle's place is kept): the
+        ``article_detail`` item whose ``idx`` (from 1) is ``index + 1``; None when WeChat
+        named no such item. A 多图文's articles each have their own address."""
+        return next((url for idx, url in self.article_urls if idx == index + 1 and url), None)
+
 
 @dataclass(frozen=True)
 class PublishedArticle:

@@ -157,9 +157,9 @@ class DraftBackend(DraftRules):
 
     async def progress(self, record: ArticleRecord) -> Progress:
         if record.publish_id:
-            return await self._job(record.publish_id)
+            return await self._job(record.publish_id, record.bundle_index)
         if record.article_id:
-            return await self._article(record.article_id)
+            return await self._article(record.article_id, record.bundle_index)
         if record.status in ("submitted", "published", "rejected"):  # its publish_id was lost
             found = await self._find_published(record)
             return found or Progress(
@@ -246,25 +246,30 @@ class DraftBackend(DraftRules):
 
     # -- answers -------------------------------------------------------------------------
 
-    async def _job(self, publish_id: str) -> Progress:
+    async def _job(self, publish_id: str, index: int = 0) -> Progress:
+        """``freepublish/get``; a published article's address is the one of article ``index``
+        (from 0: the post's place in its 多图文), else ``freepublish/getarticle``'s."""
         job = await self.client.freepublish_get(publish_id)
         live = publish_status_words(job.publish_status)
         if job.publishing:
             return Progress("submitted", live=live, publish_id=publish_id)
         article_id = job.article_id or ""
         if job.succeeded:
-            url = job.url or (await self._article(article_id)).url if article_id else job.url
+            url = job.url_at(index)
+            if url is None and article_id:
+                url = (await self._article(article_id, index)).url
             return Progress("published", url, live, publish_id=publish_id, article_id=article_id)
         status = STATUS_BY_PUBLISH_STATUS.get(job.publish_status, "rejected")
         error = PublishFailed(publish_id, job.publish_status, job.fail_idx)
         return Progress(status, None, live, error, publish_id=publish_id, article_id=article_id)
 
-    async def _article(self, article_id: str) -> Progress:
+    async def _article(self, article_id: str, index: int = 0) -> Progress:
+        """``freepublish/getarticle``: article ``index`` (from 0) of the published message."""
         published = await self.client.freepublish_getarticle(article_id)
         items = published.news_item
         if items and all(i.is_deleted for i in items):
             return Progress("deleted", None, "deleted", article_id=article_id)
-        url = items[0].url if items else None
+        url = items[index].url if index < len(items) else None
         return Progress("published", url or None, "published", article_id=article_id)
 
     async def _in_box(self, record: ArticleRecord) -> Progress:
@@ -279,16 +284,18 @@ class DraftBackend(DraftRules):
 
     async def _find_published(self, record: ArticleRecord) -> Progress | None:
         """The published article made from this draft: the newest with its title published
-        since the submit's intent was recorded (batchget lists newest first)."""
+        since the submit's intent was recorded (batchget lists newest first); a bundle's post
+        is looked for, and addressed, at its own place in the message."""
         since = _timestamp(record.updated_at) - SETTLE_SLACK
+        index = record.bundle_index
         for page in range(SETTLE_PAGES):
             answer = await self.client.freepublish_batchget(page * 20, 20, no_content=True)
             for article in answer.items:
                 if article.update_time and article.update_time < since:
                     return None
-                first = article.news_item[0] if article.news_item else None
-                if first is not None and first.title == record.title:
-                    return await self._article(article.article_id)
+                items = article.news_item
+                if index < len(items) and items[index].title == record.title:
+                    return await self._article(article.article_id, index)
             if (page + 1) * 20 >= answer.total_count:
                 return None
         return None

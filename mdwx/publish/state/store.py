@@ -470,6 +470,33 @@ class State(
         )
         return self.count_submissions_today(appid)
 
+    def reserve_submission(self, appid: str, limit: int) -> int | None:
+        """Count one submit against today's (Beijing) quota of ``limit`` before it is sent, in
+        one statement, so no two posts or processes take the same last one; the new count, or
+        None when ``limit`` submits were counted today already (nothing may be sent)."""
+        day = self.wechat_day()
+        with self._guard() as conn:
+            taken = conn.execute(
+                "INSERT INTO submissions (appid, day, count) SELECT ?, ?, 1 WHERE ? > 0"
+                " ON CONFLICT (appid, day) DO UPDATE SET count = count + 1 WHERE count < ?",
+                (appid, day, limit, limit),
+            ).rowcount
+            if not taken:
+                return None
+            row = conn.execute(
+                "SELECT count FROM submissions WHERE appid = ? AND day = ?", (appid, day)
+            ).fetchone()
+        return int(row["count"])
+
+    def release_submission(self, appid: str) -> None:
+        """Give back a reserved submit that was not taken (WeChat refused it, or it had been)."""
+        with self._guard() as conn:
+            conn.execute(
+                "UPDATE submissions SET count = count - 1 WHERE appid = ? AND day = ?"
+                " AND count > 0",
+                (appid, self.wechat_day()),
+            )
+
 
 def _check_kind(kind: str) -> None:
     if kind not in UPLOAD_KINDS:
