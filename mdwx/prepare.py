@@ -302,16 +302,19 @@ def typeset_formulas(
     from mdwx.assets.formula_verdict import formula_style
     from mdwx.assets.imaging import body_target
     from mdwx.render.media import formulas_as_code
+    from mdwx.work_progress import advance
 
     document.warnings.extend(missing_font_warnings(formulas, str(article.path)))
-    typeset_many(((asset.source, asset.display) for asset in formulas), drawn=False)
+    batched = typeset_many(((asset.source, asset.display) for asset in formulas), drawn=False)
     target = body_target(images or ImageLimits())
     styles, failed = {}, {}
-    for asset in formulas:
+    for done, asset in enumerate(formulas, start=1):
         try:
             styles[asset.key] = formula_style(asset.source, display=asset.display, target=target)
         except AssetError as exc:
             failed[asset.key] = exc
+        if not batched:  # else the pool typeset them, each counted as it came back
+            advance("formulas typeset", done, len(formulas))
     if failed:
         document = formulas_as_code(document, failed, str(article.path))
     return document, styles
