@@ -98,6 +98,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     ``limits.content_bytes`` does not raise: the error is kept in :attr:`Prepared.breach` so
     the output can still be written.
     """
+    from mdwx.publish.rules import remote_picture_errors
     from mdwx.render.limits import check_content, content_bytes, text_chars, text_warning
 
     article, errors = read_post_found(post)
@@ -130,6 +131,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
             errors.append(breach)
     cover = cover_reference(article, document, post)
     verify_local_assets(article, document, post, cover, errors)
+    errors += remote_picture_errors(article, document, cover, post.config)
     if article.post_type == "images":  # its pictures and plain text: checked offline too
         _check_image_post(article, document, post, errors)
     from mdwx.render.contrast import contrast_warnings
