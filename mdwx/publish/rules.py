@@ -15,11 +15,12 @@ refuses before sending is what ``check`` reports. The rules:
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mdwx.assets.local import read_source
 from mdwx.document import AssetKind
-from mdwx.errors import AssetError, MdwxError, raise_all
+from mdwx.errors import AssetError, ConfigError, MdwxError, raise_all
 from mdwx.publish.backends import make_rules
 from mdwx.urls import is_remote
 
@@ -37,12 +38,22 @@ _FETCHED = (AssetKind.IMAGE, AssetKind.CARD_IMAGE)
 
 def apply_rules(prepared: Prepared, backend: str) -> None:
     """Raise :class:`mdwx.errors.MdwxError` (file and line) for what ``backend`` (``"media"``,
-    ``"draft"``) or the fetch of remote pictures would refuse, known offline."""
+    ``"draft"``) or the fetch of remote pictures would refuse, known offline: every refusal,
+    the first carrying the others (:meth:`mdwx.errors.MdwxError.gather`), so one rule's
+    error never hides another's."""
     rules = make_rules(backend, prepared.post.config)
-    rules.check(prepared)
-    check_remote_pictures(prepared)
+    steps: list[Callable[[Prepared], None]] = [rules.check, check_remote_pictures]
     if rules.takes_crops:
-        check_crops(prepared, rules)
+        steps.append(lambda p: check_crops(p, rules))
+    found: list[MdwxError] = []
+    for step in steps:
+        try:
+            step(prepared)
+        except ConfigError:
+            raise  # the site or the call is wrong: nothing more to judge
+        except MdwxError as exc:
+            found.append(exc)
+    raise_all(found)
 
 
 def check_remote_pictures(prepared: Prepared) -> None:
