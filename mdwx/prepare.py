@@ -98,6 +98,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     ``limits.content_bytes`` does not raise: the error is kept in :attr:`Prepared.breach` so
     the output can still be written.
     """
+    from mdwx.publish.rules import remote_picture_errors
     from mdwx.render.limits import check_content, content_bytes, text_chars, text_warning
 
     article, errors = read_post_found(post)
@@ -130,6 +131,7 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
             errors.append(breach)
     cover = cover_reference(article, document, post)
     verify_local_assets(article, document, post, cover, errors)
+    errors += remote_picture_errors(article, document, cover, post.config)
     if article.post_type == "images":  # its pictures and plain text: checked offline too
         _check_image_post(article, document, post, errors)
     from mdwx.render.contrast import contrast_warnings
@@ -302,16 +304,19 @@ def typeset_formulas(
     from mdwx.assets.formula_verdict import formula_style
     from mdwx.assets.imaging import body_target
     from mdwx.render.media import formulas_as_code
+    from mdwx.work_progress import advance
 
     document.warnings.extend(missing_font_warnings(formulas, str(article.path)))
-    typeset_many(((asset.source, asset.display) for asset in formulas), drawn=False)
+    batched = typeset_many(((asset.source, asset.display) for asset in formulas), drawn=False)
     target = body_target(images or ImageLimits())
     styles, failed = {}, {}
-    for asset in formulas:
+    for done, asset in enumerate(formulas, start=1):
         try:
             styles[asset.key] = formula_style(asset.source, display=asset.display, target=target)
         except AssetError as exc:
             failed[asset.key] = exc
+        if not batched:  # else the pool typeset them, each counted as it came back
+            advance("formulas typeset", done, len(formulas))
     if failed:
         document = formulas_as_code(document, failed, str(article.path))
     return document, styles

@@ -28,6 +28,7 @@ from mdwx.assets import formula, formula_cache
 from mdwx.assets.formula import layout_uncached
 from mdwx.assets.formula_cache import FormulaLayout, TypesetFormula
 from mdwx.errors import AssetError
+from mdwx.work_progress import advance
 
 WORKERS_ENV = "MDWX_FORMULA_WORKERS"
 # Below this many new formulas a pool costs more (starting workers) than it saves.
@@ -106,7 +107,10 @@ def typeset_many(
         folder = formula_cache.cache_dir()
         where = str(folder.parent) if folder is not None else ""
         work = [(tex, display, drawn, where) for tex, display in new]
-        results = list(pool.map(_work, work, chunksize=CHUNK))
+        results = []
+        for result in pool.map(_work, work, chunksize=CHUNK):  # in order, as each is done
+            results.append(result)
+            advance("formulas typeset", len(results), len(work))
     except (BrokenProcessPool, OSError, RuntimeError):  # no processes here: one by one instead
         return 0
     for (tex, display), result in zip(new, results, strict=True):

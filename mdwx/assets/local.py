@@ -62,7 +62,11 @@ def resolve_local(
             hint="copy the file into the site instead",
         )  # fmt: skip
     if not real.exists():
-        raise AssetError(f"image not found: {shown}", path=post_path, hint=f"looked for {lexical}")
+        raise AssetError(
+            f"image not found: {shown}",
+            path=post_path,
+            hint=f"looked for {lexical}" + _elsewhere(name, root),
+        )
     if not real.is_file():
         kind = "a folder" if real.is_dir() else "a special file"
         raise AssetError(f"{shown}: not a file but {kind}", path=post_path, hint=f"it is {real}")
@@ -181,3 +185,21 @@ def check_video_file(path: Path, source: str) -> None:
             else "export it as MP4 (H.264/AAC)"
         )
         raise AssetError(f"{source}: named {suffix} but holds {family} video", hint=hint)
+
+
+def _elsewhere(name: str, root: Path) -> str:
+    """``"; did you mean …"`` when a relative ``name`` exists from the site's root or from one
+    of its top folders (Hexo's ``source/``, Hugo's ``static/``: where a generator keeps
+    static files, which its themes address from the site's root), else ``""``."""
+    if name.startswith("/") or name.startswith("."):
+        return ""
+    relative = Path(name)
+    try:
+        folders = [root, *sorted(d for d in root.iterdir() if d.is_dir())[:200]]
+    except OSError:
+        return ""
+    for folder in folders:
+        candidate = folder / relative
+        if candidate.is_file() and Path(os.path.realpath(candidate)).is_relative_to(root):
+            return f"; did you mean {candidate.relative_to(root).as_posix()} (from the site's root)"
+    return ""

@@ -197,7 +197,10 @@ def run_status(paths: list[Path], options: Options, *, as_json: bool) -> int:
         click.echo(json_text(report.to_json()))
     else:
         _notes(report.notes)
-        reasons = [row.error for row in report.posts if row.error and not row.not_asked]
+        # distinct reasons: posts asked at once share one failed token fetch and its message
+        reasons = list(
+            dict.fromkeys(row.error for row in report.posts if row.error and not row.not_asked)
+        )
         if len(reasons) == 1:  # one reason (WeChat unreachable): said once, above the records
             _say(f"WeChat's live status is unavailable: {reasons[0]}", fg="yellow")
             _say("Showing what mdwx recorded:", fg="yellow")

@@ -15,17 +15,22 @@ refuses before sending is what ``check`` reports. The rules:
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mdwx.assets.local import read_source
 from mdwx.document import AssetKind
-from mdwx.errors import AssetError
+from mdwx.errors import AssetError, ConfigError, MdwxError, raise_all
 from mdwx.publish.backends import make_rules
 from mdwx.urls import is_remote
 
 if TYPE_CHECKING:
+    from mdwx.assets.verify import CoverReference
+    from mdwx.config import SiteConfig
+    from mdwx.document import Document
     from mdwx.prepare import Prepared
     from mdwx.publish.backends import Rules
+    from mdwx.source.model import Article
 
 #: Remote references that are fetched (videos are local files; formulas are made here).
 _FETCHED = (AssetKind.IMAGE, AssetKind.CARD_IMAGE)
@@ -33,45 +38,61 @@ _FETCHED = (AssetKind.IMAGE, AssetKind.CARD_IMAGE)
 
 def apply_rules(prepared: Prepared, backend: str) -> None:
     """Raise :class:`mdwx.errors.MdwxError` (file and line) for what ``backend`` (``"media"``,
-    ``"draft"``) or the fetch of remote pictures would refuse, known offline."""
+    ``"draft"``) or the fetch of remote pictures would refuse, known offline: every refusal,
+    the first carrying the others (:meth:`mdwx.errors.MdwxError.gather`), so one rule's
+    error never hides another's."""
     rules = make_rules(backend, prepared.post.config)
-    rules.check(prepared)
-    check_remote_pictures(prepared)
+    steps: list[Callable[[Prepared], None]] = [rules.check, check_remote_pictures]
     if rules.takes_crops:
-        check_crops(prepared, rules)
+        steps.append(lambda p: check_crops(p, rules))
+    found: list[MdwxError] = []
+    for step in steps:
+        try:
+            step(prepared)
+        except ConfigError:
+            raise  # the site or the call is wrong: nothing more to judge
+        except MdwxError as exc:
+            found.append(exc)
+    raise_all(found)
 
 
 def check_remote_pictures(prepared: Prepared) -> None:
+    """Raise every :func:`remote_picture_errors` of ``prepared`` (the first carrying the rest)."""
+    raise_all(
+        remote_picture_errors(
+            prepared.article, prepared.document, prepared.cover, prepared.post.config
+        )
+    )
+
+
+def remote_picture_errors(
+    article: Article, document: Document, cover: CoverReference | None, config: SiteConfig
+) -> list[MdwxError]:
     """Each remote picture (and a remote cover) that would be fetched must be an http(s) URL
     whose host is not known to be non-public (:func:`mdwx.assets.fetch.check_remote_offline`);
     a URL a ``mirrors`` prefix claims is not fetched, and its copy must be in the site
-    (:func:`mdwx.publish.resolve.mirrored`, the rule publish loads by). Raises
-    :class:`AssetError`."""
-    article, config = prepared.article, prepared.post.config
-    references = [
-        (a.source, a.line) for a in prepared.document.assets if a.kind in _FETCHED and a.is_remote
-    ]
-    if (
-        prepared.cover is not None
-        and is_remote(prepared.cover[0])
-        and article.post_type != "images"
-    ):
-        references.append((prepared.cover[0], prepared.cover[2]))
+    (:func:`mdwx.publish.resolve.mirrored`, the rule publish loads by). Returns every
+    :class:`AssetError`, each at its line: :func:`mdwx.prepare.prepare` gathers them with the
+    post's other problems, so one missing file never hides another."""
+    references = [(a.source, a.line) for a in document.assets if a.kind in _FETCHED and a.is_remote]
+    if cover is not None and is_remote(cover[0]) and article.post_type != "images":
+        references.append((cover[0], cover[2]))
     if not references:
-        return
+        return []
     # Only now: a URL is checked as the fetch will parse it (httpx's parser), and importing the
     # fetch stack (httpx, asyncio, ssl) is most of an offline command's start-up.
     from mdwx.assets.fetch import FetchPolicy, check_remote_offline
     from mdwx.publish.resolve import mirrored
 
     policy = FetchPolicy.from_limits(config.images)
+    found: list[MdwxError] = []
     for source, line in references:
         try:
             if mirrored(config, source) is None:  # a mirrored URL is never fetched
                 check_remote_offline(source, policy)
         except AssetError as exc:
-            exc.at(article.path, line)
-            raise
+            found.append(exc.at(article.path, line))
+    return found
 
 
 def check_crops(prepared: Prepared, rules: Rules) -> None:

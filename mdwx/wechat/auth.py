@@ -5,13 +5,18 @@ token on every fetch, ``cgi-bin/stable_token`` hands back the same token while i
 and allows ``force_refresh`` only 20 times a day. So: read the shared cache first, fetch
 under the cache's lock (one fetch for every waiting process), and force a refresh only
 when a plain fetch returns the very token WeChat has just refused.
+
+A fetch that WeChat did not answer (no connection, a timeout: the sender's retries spent) is
+a fact of the run, not of one call: every later call of the same client, and every call that
+was waiting for that fetch, raises the same failure without asking again, so a run over many
+posts against a silent host costs one timeout, not one per post.
 """
 
 from __future__ import annotations
 
 import contextlib
 
-from mdwx.wechat.errors import TokenError, WeChatError
+from mdwx.wechat.errors import OutcomeUnknown, TokenError, TransportError, WeChatError
 from mdwx.wechat.http import Call, Redactor, Sender
 from mdwx.wechat.token import CachedToken, TokenCache
 
@@ -45,6 +50,7 @@ class TokenSource:
         self._cache = cache
         self.fixed = fixed
         self.fetches = 0
+        self._unanswered: WeChatError | None = None  # a fetch WeChat did not answer
 
     async def current(self) -> str:
         """A token believed valid: the fixed one, the cached one, or a fresh fetch."""
@@ -53,10 +59,12 @@ class TokenSource:
         cached = self._cache_get()
         if cached is not None:
             return cached
+        self._raise_unanswered()
         async with self._lock():
             cached = self._cache_get()
             if cached is not None:
                 return cached  # another process or task fetched while we waited
+            self._raise_unanswered()  # the fetch we waited for was not answered
             token = await self._fetch(force=False)
             self._store(token)
             return token.access_token
@@ -72,16 +80,22 @@ class TokenSource:
                 "unset it and set WECHAT_APPID / WECHAT_APPSECRET",
                 meaning="the given WECHAT_ACCESS_TOKEN was rejected",
             )
+        self._raise_unanswered()
         async with self._lock():
             cached = self._cache_get()
             if cached is not None and cached != rejected:
                 return cached  # someone renewed it already
+            self._raise_unanswered()
             self._cache.invalidate(self._appid, self._api_base, rejected=rejected)
             token = await self._fetch(force=False)
             if token.access_token == rejected and self._mode == "stable":
                 token = await self._fetch(force=True)
             self._store(token)
             return token.access_token
+
+    def _raise_unanswered(self) -> None:
+        if self._unanswered is not None:
+            raise self._unanswered
 
     def _lock(self) -> contextlib.AbstractAsyncContextManager[None]:
         return self._cache.lock(self._appid, self._api_base)
@@ -117,7 +131,11 @@ class TokenSource:
                 "secret": self._secret,
             }
             call = Call("GET", "cgi-bin/token", "token", params=params)
-        body = await self._sender.send(call, None)
+        try:
+            body = await self._sender.send(call, None)
+        except (TransportError, OutcomeUnknown) as exc:
+            self._unanswered = exc
+            raise
         value = body.get("access_token")
         if not isinstance(value, str) or not value:
             raise WeChatError(
