@@ -343,6 +343,18 @@ def _not_kept(match: re.Match[str], html: str, hooks: Hooks, pairs: set[int]) ->
     return clean_text(match.group(0))
 
 
+def _unpaired_inline(match: re.Match[str], hooks: Hooks) -> bool:
+    """Whether the tag is in an inline span that holds no tag it pairs with (``<p>`` in
+    ``在 <p> 标签里``): a name written in prose, not an element."""
+    name = match.group(2).lower()
+    return (
+        hooks.closes_later is not None
+        and hooks.hidden is None
+        and not match.group(0).endswith("/>")
+        and not hooks.closes_later(f"/{name}" if match.group(1) else name)
+    )
+
+
 def _fragment_pairs(html: str, hooks: Hooks) -> set[int]:
     """For a fragment standing alone (an HTML block): the offsets of its paired tags."""
     if hooks.closes_later is not None or "<" not in html:
@@ -366,9 +378,10 @@ def _tag(match: re.Match[str], html: str, hooks: Hooks, pairs: set[int]) -> tupl
             return iframe, _skip_content(html, name, match.end())
     if name in DROP_WITH_CONTENT:
         return ("", match.end()) if closing else _hide(match, html, name, hooks)
-    name = RENAMED.get(name, name)
-    if name not in ALLOWED:
+    kept_as = RENAMED.get(name, name)
+    if kept_as not in ALLOWED or (kept_as not in VOID and _unpaired_inline(match, hooks)):
         return _not_kept(match, html, hooks, pairs), match.end()
+    name = kept_as
     attrs = {} if closing else _allowed_attrs(name, _attributes(raw_attrs), hooks)
     if name == "a":
         return _link_tag(bool(closing), attrs, hooks), match.end()
