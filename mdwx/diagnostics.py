@@ -52,7 +52,8 @@ CODES: dict[str, str] = {
     "low-contrast": "a theme draws some text below WCAG contrast (4.5:1 reading text, 3:1 accents)",
     "unsafe-link": "a link or image whose target would run code or open a local file (javascript:, file:…)",
     "unknown-language": "a fence's info string names a language without a highlighter",
-    "unclosed-hidden": "a never-shown tag (script, style…) is never closed, so it shows as text",
+    "unclosed-hidden": "a never-shown tag (script, style…) or a tag name in prose (<T>) is not "
+    "closed, so it shows as text",
     "empty-target": "an image or link with an empty target",
     "deep-nesting": "content nested deeper than the renderer or WeChat keeps",
     "shortcode-removed": "a generator's shortcode or template tag WeChat cannot show",

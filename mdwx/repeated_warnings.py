@@ -8,6 +8,7 @@ counted twice; warnings of other codes, and errors, are kept as they are.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -20,10 +21,12 @@ GROUPED: dict[str, str] = {
     "embed-as-name": "{count} Obsidian embeds of notes or files shown as their names: "
     "WeChat cannot embed them",
     "in-page-link": "{count} in-page links dropped (WeChat rejects anchors); their text is kept",
-    "unclosed-hidden": "{count} tag names (script, iframe…) are not closed in their paragraph "
+    "unclosed-hidden": "{count} tags ({names}) are not closed (or not opened) in their paragraph "
     "or HTML block: shown as text",
 }
 LINES_SHOWN = 10  # lines listed in a grouped warning; the rest are counted
+NAMES_SHOWN = 5  # tag names listed in a grouped warning; the rest are counted
+_LEADING_TAG = re.compile(r"<(/?[^<>\s]+)>")
 
 
 def group_repeated(diagnostics: Sequence[Diagnostic]) -> list[Diagnostic]:
@@ -52,5 +55,18 @@ def _said_once(group: Sequence[Diagnostic]) -> Diagnostic:
     if len(lines) > LINES_SHOWN:
         listed += f" and {len(lines) - LINES_SHOWN} more"
     where = f" at lines {listed}" if len(lines) > 1 else ""
-    summary = GROUPED[first.code].format(count=len(group))
+    summary = GROUPED[first.code].format(count=len(group), names=_names(group))
     return replace(first, message=f"{summary}{where} (the first: {first.message})")
+
+
+def _names(group: Sequence[Diagnostic]) -> str:
+    """The tags a group's messages start with (``<head>``, ``<T>``), each once, in order."""
+    names: list[str] = []
+    for diagnostic in group:
+        tag = _LEADING_TAG.match(diagnostic.message)
+        if tag is not None and f"<{tag.group(1)}>" not in names:
+            names.append(f"<{tag.group(1)}>")
+    listed = ", ".join(names[:NAMES_SHOWN])
+    if len(names) > NAMES_SHOWN:
+        listed += f" and {len(names) - NAMES_SHOWN} more"
+    return listed

@@ -77,6 +77,11 @@ def media_removed_message(name: str) -> str:
 
 def _unclosed_message(name: str, inline: bool) -> str:
     where = "in its paragraph" if inline else "in its HTML block"
+    if name.startswith("/"):
+        return (
+            f"<{name}> closes nothing {where}: shown as text, not as an element (write it "
+            "in backticks, or remove it)"
+        )
     return (
         f"<{name}> is never closed {where}: shown as text, not as an element (write it "
         "in backticks, or close it)"

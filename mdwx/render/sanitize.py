@@ -19,7 +19,9 @@ as text where it starts, renders the following fragments as usual, and writes
 the two markers. An element never swallows Markdown text outside its own block or span
 (GFM's rule): an opening with no closing tag there is a tag name written in prose (``Put
 your code in a <script> tag``) and shows as text, with everything after it; its name is
-recorded in ``Hooks.shown_unclosed`` for the renderer's warning. The markers cannot be
+recorded in ``Hooks.shown_unclosed`` for the renderer's warning. An element of any other
+name mdwx does not keep loses its tags, never its text, and only when it is an element:
+``List<String>`` or ``<T>`` in prose shows as text (:mod:`.prose_tags`). The markers cannot be
 forged: every other ``<`` in the document was escaped by markdown-it or rebuilt by this
 module.
 """
@@ -34,6 +36,7 @@ from html import escape, unescape
 from mdwx.css_resources import loads_resource
 from mdwx.document import VIDEO_CLASS, VIDEO_PLAYER
 from mdwx.html_scan import IN_TAG
+from mdwx.render.prose_tags import alone_on_line, is_markup, paired_offsets
 from mdwx.render.spans import find_close
 from mdwx.urls import url_scheme
 
@@ -320,7 +323,50 @@ def _link_tag(closing: bool, attrs: dict[str, str], hooks: Hooks) -> str:
     return _render_tag("a", {"href": href} if href else {})
 
 
-def _tag(match: re.Match[str], html: str, hooks: Hooks) -> tuple[str, int]:
+def _not_kept(match: re.Match[str], html: str, hooks: Hooks, pairs: set[int]) -> str:
+    """A tag of an element WeChat cannot show: gone when it is markup, else shown as text
+    (a name written in prose, :mod:`.prose_tags`) and named in ``shown_unclosed``."""
+    closing, raw_name = bool(match.group(1)), match.group(2)
+    name = raw_name.lower()
+    if hooks.hidden is not None:  # inside a never-shown element: removed with it
+        return ""
+    closes_later = hooks.closes_later
+    in_block = closes_later is None
+    if closes_later is None:
+        paired = match.start() in pairs
+    else:
+        paired = closes_later(f"/{name}" if closing else name)
+    alone = in_block and not paired and alone_on_line(html, match.start(), match.end())
+    if is_markup(name, match.group(0), paired=paired, in_block=in_block, alone=alone):
+        return ""
+    hooks.shown_unclosed.append(f"/{raw_name}" if closing else raw_name)
+    return clean_text(match.group(0))
+
+
+def _unpaired_inline(match: re.Match[str], hooks: Hooks) -> bool:
+    """Whether the tag is in an inline span that holds no tag it pairs with (``<p>`` in
+    ``在 <p> 标签里``): a name written in prose, not an element."""
+    name = match.group(2).lower()
+    return (
+        hooks.closes_later is not None
+        and hooks.hidden is None
+        and not match.group(0).endswith("/>")
+        and not hooks.closes_later(f"/{name}" if match.group(1) else name)
+    )
+
+
+def _fragment_pairs(html: str, hooks: Hooks) -> set[int]:
+    """For a fragment standing alone (an HTML block): the offsets of its paired tags."""
+    if hooks.closes_later is not None or "<" not in html:
+        return set()
+    return paired_offsets(
+        (match.start(), bool(match.group(1)), match.group(2).lower())
+        for match in _TOKEN.finditer(html)
+        if match.group(2) is not None and not match.group(0).endswith("/>")
+    )
+
+
+def _tag(match: re.Match[str], html: str, hooks: Hooks, pairs: set[int]) -> tuple[str, int]:
     """Rebuild one tag; returns the output and where to continue reading."""
     closing, raw_name, raw_attrs = match.group(1), match.group(2), match.group(3) or ""
     if raw_name is None:  # comment, doctype, processing instruction
@@ -332,9 +378,10 @@ def _tag(match: re.Match[str], html: str, hooks: Hooks) -> tuple[str, int]:
             return iframe, _skip_content(html, name, match.end())
     if name in DROP_WITH_CONTENT:
         return ("", match.end()) if closing else _hide(match, html, name, hooks)
-    name = RENAMED.get(name, name)
-    if name not in ALLOWED:
-        return "", match.end()
+    kept_as = RENAMED.get(name, name)
+    if kept_as not in ALLOWED or (kept_as not in VOID and _unpaired_inline(match, hooks)):
+        return _not_kept(match, html, hooks, pairs), match.end()
+    name = kept_as
     attrs = {} if closing else _allowed_attrs(name, _attributes(raw_attrs), hooks)
     if name == "a":
         return _link_tag(bool(closing), attrs, hooks), match.end()
@@ -368,6 +415,7 @@ def sanitize_html(html: str, hooks: Hooks | None = None) -> str:
     stands alone.
     """
     hooks = hooks or Hooks()
+    pairs = _fragment_pairs(html, hooks)
     out: list[str] = []
     position = 0
     if hooks.hidden is not None:  # inside a never-shown element opened earlier
@@ -382,5 +430,5 @@ def sanitize_html(html: str, hooks: Hooks | None = None) -> str:
             out.append(clean_text(html[position:]))
             return "".join(out)
         out.append(clean_text(html[position : match.start()]))
-        tag, position = _tag(match, html, hooks)
+        tag, position = _tag(match, html, hooks, pairs)
         out.append(tag)

@@ -29,7 +29,8 @@ class SpanCloses:
 
     def after(self, tokens: Sequence[Any], idx: int) -> Callable[[str], bool]:
         """Whether the element of a (lower-case) name opened by ``tokens[idx]`` is closed by
-        a later token of the span."""
+        a later token of the span; for ``"/name"``, whether the closing tag ``tokens[idx]``
+        closes an earlier opening of the span."""
         if self._tokens is not tokens:
             self._tokens = tokens
             self._closed = _closed_openings(tokens)
@@ -51,6 +52,7 @@ def _closed_openings(tokens: Sequence[Any]) -> set[tuple[int, str]]:
             open_at.setdefault(name, []).append(position)
         elif open_at.get(name):
             closed.add((open_at[name].pop(), name))
+            closed.add((position, "/" + name))  # the closing tag pairs too
     return closed
 
 
