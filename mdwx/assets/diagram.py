@@ -75,6 +75,7 @@ class DiagramRenderer:
 def _mermaid_svg(source: str, font_family: str) -> str:
     import mermaidx
 
+    from mdwx.assets.diagram_errors import parse_problem
     from mdwx.assets.mermaid_labels import escape_labels, restore_stand_ins
 
     config = {
@@ -85,7 +86,8 @@ def _mermaid_svg(source: str, font_family: str) -> str:
     try:
         svg = str(mermaidx.render(escape_labels(source), config=config).svg())
     except RuntimeError as exc:  # mermaid's parse and layout errors (MermaidRenderError too)
-        raise AssetError(_reason(str(exc).removeprefix("Mermaid rendering failed: "))) from exc
+        message = str(exc).removeprefix("Mermaid rendering failed: ")
+        raise parse_problem(message, source) or AssetError(_reason(message)) from exc
     return restore_stand_ins(svg)
 
 
