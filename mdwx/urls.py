@@ -1,8 +1,8 @@
 """What kind of reference a source or link is: remote URL, ``data:`` URI, other scheme, local.
 
 One definition for every stage (render, check, resolve, config), so they agree on what is
-fetched, what is decoded and what is read from the site. Prefixes are matched as written
-(case-sensitive), as markdown-it hands them over.
+fetched, what is decoded and what is read from the site. Schemes are case-insensitive
+(RFC 3986 section 3.1): ``HTTPS://cdn.example.com/x.png`` is fetched like its lower-case form.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ REMOTE_PREFIXES = (*HTTP_PREFIXES, "//")
 
 def is_http_url(url: str) -> bool:
     """``http://…`` or ``https://…``."""
-    return url.startswith(HTTP_PREFIXES)
+    return url[:8].lower().startswith(HTTP_PREFIXES)
 
 
 def is_remote(source: str) -> bool:
     """A reference fetched over the network: http(s) or protocol-relative (``//host/…``)."""
-    return source.startswith(REMOTE_PREFIXES)
+    return source[:8].lower().startswith(REMOTE_PREFIXES)
 
 
 def is_data_uri(source: str) -> bool:

@@ -148,7 +148,8 @@ def test_bad_mermaid_is_kept_as_code_with_a_warning_at_its_line(
     post = _post(tmp_path, "正文\n\n```mermaid\nflowchart LR\n  A -->\n```")
     prepared = prepare(collect_posts([post])[0])
     [warning] = [w for w in prepared.diagnostics if w.code == "diagram-not-drawn"]
-    assert warning.line == 7 and "mermaid diagram cannot be drawn" in warning.message
+    # at the faulty line (the fence is line 7, "  A -->" line 9), not the fence's
+    assert warning.line == 9 and "mermaid diagram cannot be drawn" in warning.message
     assert "flowchart LR" in prepared.document.html and "<img" not in prepared.document.html
 
 

@@ -24,9 +24,11 @@ class DoctorCheck:
     fix: str | None = None
     details: dict[str, Any] = field(default_factory=dict)
 
-    def line(self) -> str:
+    def lines(self) -> list[str]:
+        """What ``doctor`` prints: the finding, then its fix on a line of its own (each line
+        printed through the one-line guard, so the break is never shown as ``\n``)."""
         text = f"{SYMBOLS[self.status]} {self.message}"
-        return f"{text}\n    fix: {self.fix}" if self.fix else text
+        return [text, f"    fix: {self.fix}"] if self.fix else [text]
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)

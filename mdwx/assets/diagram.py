@@ -42,8 +42,9 @@ from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError
 from mdwx.install_hint import install_hint
 
-# Changed when the same source draws another picture (2: label text escaped, mermaid_labels).
-MAGIC = "MDWX-DIAGRAM-2"
+# Changed when the same source draws another picture (2: label text escaped, mermaid_labels;
+# 3: a flowchart's or mindmap's own codes drawn as their characters).
+MAGIC = "MDWX-DIAGRAM-3"
 # A diagram is drawn on white: dark text on a transparent picture would vanish in dark mode.
 DIAGRAM_BACKGROUND = "#ffffff"
 # The longest diagram source drawn: layout time grows with it, and no readable diagram is longer.
@@ -74,7 +75,8 @@ class DiagramRenderer:
 def _mermaid_svg(source: str, font_family: str) -> str:
     import mermaidx
 
-    from mdwx.assets.mermaid_labels import escape_labels
+    from mdwx.assets.diagram_errors import parse_problem
+    from mdwx.assets.mermaid_labels import escape_labels, restore_stand_ins
 
     config = {
         "htmlLabels": False,
@@ -82,9 +84,11 @@ def _mermaid_svg(source: str, font_family: str) -> str:
         **{kind: {"htmlLabels": False} for kind in ("flowchart", "class", "state")},
     }
     try:
-        return str(mermaidx.render(escape_labels(source), config=config).svg())
+        svg = str(mermaidx.render(escape_labels(source), config=config).svg())
     except RuntimeError as exc:  # mermaid's parse and layout errors (MermaidRenderError too)
-        raise AssetError(_reason(str(exc).removeprefix("Mermaid rendering failed: "))) from exc
+        message = str(exc).removeprefix("Mermaid rendering failed: ")
+        raise parse_problem(message, source) or AssetError(_reason(message)) from exc
+    return restore_stand_ins(svg)
 
 
 #: Diagram languages by fence name: the one seam a new language (Graphviz ``dot``…) plugs into.

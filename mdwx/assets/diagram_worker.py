@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from mdwx.assets.diagram_errors import DiagramError
 from mdwx.errors import AssetError
 
 # The child's address space: mermaid's engine peaks near 340 MB on a small diagram.
@@ -89,7 +90,7 @@ def _draw(to_svg: ToSvg, source: str, font: str) -> tuple[Any, ...]:
     try:
         return ("svg", to_svg(source, font))
     except AssetError as exc:
-        return ("asset", exc.message, exc.hint)
+        return ("asset", exc.message, exc.hint, getattr(exc, "source_line", None))
     except ImportError as exc:
         return ("import", str(exc))
     except MemoryError:
@@ -247,6 +248,8 @@ def _answer(answer: tuple[Any, ...]) -> str:
         return str(answer[1])
     if kind == "import":
         raise ImportError(answer[1])
+    if len(answer) > 3 and answer[3] is not None:  # a diagram's faulty line: said at it
+        raise DiagramError(answer[1], hint=answer[2], source_line=answer[3])
     raise AssetError(answer[1], hint=answer[2])
 
 

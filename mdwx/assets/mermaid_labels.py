@@ -13,7 +13,12 @@ writer means as text never reach the picture (measured on the engine mdwx draws 
 
 Each is rewritten in the code mermaid decodes back to the character (``#gt;``, ``#lt;``,
 ``#amp;``, ``#35;``, ``#59;``), only inside label text, never in the syntax around it; a
-code the writer wrote (``#gt;``) is kept, and so is ``<br>``, mermaid's line break.
+code the writer wrote (``#gt;``) keeps its meaning, and so does ``<br>``, mermaid's line
+break. The flowchart and mindmap engines draw only ``#lt;``, ``#gt;`` and ``#amp;``: any other
+code the writer wrote (``#quot;``, ``#35;``, ``#9829;``) would be drawn as ``&quot;``, so it is
+given as its character — ASCII punctuation, which may be syntax there (``"`` ends a quoted
+label, ``;`` a statement), as a private-use stand-in that :func:`restore_stand_ins` turns back
+into the character in the drawn SVG.
 :data:`LOST` declares the characters per diagram kind, :func:`escape_labels` applies them.
 Where mermaid draws no code for a character (``;`` in a state description splits it, ``#`` in
 a user journey starts a comment), :func:`unwritable` finds it for a warning at its line.
@@ -21,6 +26,7 @@ a user journey starts a comment), :func:`unwritable` finds it for a warning at i
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
@@ -41,6 +47,12 @@ _KINDS = {
 
 # A code mermaid decodes (``#gt;``, ``#35;``), kept as written.
 _CODE = re.compile(r"#(?:[A-Za-z]+|\d+);")
+#: Kinds whose engine draws a code other than ``#lt;``/``#gt;``/``#amp;`` literally.
+_LITERAL_CODES = ("flowchart", "mindmap")
+#: ASCII character ``c`` a writer's code names, in those kinds, goes to mermaid as
+#: ``chr(STAND_IN + ord(c))`` (plane 15, private use): no syntax, restored in the SVG.
+STAND_IN = 0xF0000
+_STAND_INS = re.compile(f"[{chr(STAND_IN)}-{chr(STAND_IN + 0x7F)}]")
 _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Flowchart lines that carry no labels of this kind (styles, classes, clicks, comments).
 _DIRECTIVE = re.compile(r"^\s*(%%|classDef\b|class\b|style\b|linkStyle\b|click\b|direction\b)")
@@ -85,10 +97,30 @@ def escape_text(text: str, kind: str) -> str:
     out, start = [], 0
     for found in kept.finditer(text):
         out.append("".join(lost.get(c, c) for c in text[start : found.start()]))
-        out.append(found.group(0))
+        out.append(_written_code(found.group(0), kind))
         start = found.end()
     out.append("".join(lost.get(c, c) for c in text[start:]))
     return "".join(out)
+
+
+def _written_code(code: str, kind: str) -> str:
+    """A code (or ``<br>``) the writer wrote, as ``kind``'s engine draws it as meant."""
+    if kind not in _LITERAL_CODES or not code.startswith("#"):
+        return code
+    char = html.unescape(("&#" if code[1].isdigit() else "&") + code[1:])
+    if len(char) != 1:  # no such entity: drawn as written
+        return code
+    if char in LOST[kind]:
+        return LOST[kind][char]
+    if ord(char) < 0x80 and not char.isalnum():
+        return chr(STAND_IN + ord(char))
+    return char
+
+
+def restore_stand_ins(svg: str) -> str:
+    """``svg`` (drawn from :func:`escape_labels`'s source) with each stand-in for a writer's
+    code turned back into its character, escaped for XML."""
+    return _STAND_INS.sub(lambda found: html.escape(chr(ord(found.group(0)) - STAND_IN)), svg)
 
 
 def escape_labels(source: str) -> str:

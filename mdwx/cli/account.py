@@ -81,7 +81,7 @@ def _add_doctor(main: click.Group, guard: CommandDecorator) -> None:
         from mdwx.account.doctor import doctor as run
 
         report = _run(lambda: run(site, _options(sandbox, account)))
-        _emit(report.to_json(), as_json, [c.line() for c in report.checks])
+        _emit(report.to_json(), as_json, [line for c in report.checks for line in c.lines()])
         sys.exit(EXIT_OK if report.ok else EXIT_FAILED)
 
 

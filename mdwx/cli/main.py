@@ -548,7 +548,11 @@ def delete(
 
 @main.command()
 @click.option(
-    "--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1 (0: any free one)."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free one).",
 )
 @click.option(
     "--appid", default=None, help="AppID the sandbox accepts (default: a fixed sandbox id)."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -84,9 +85,13 @@ def add_theme_commands(main: click.Group, guard: Callable[[Any], Any]) -> None:
                 f"{path} already exists", hint="choose another name or remove the file"
             )
         folder.mkdir(parents=True, exist_ok=True)
+        # mdwx.toml names files relative to the site root, wherever the command ran.
+        from mdwx.source.site import find_site_root
+
+        written = Path(os.path.relpath(path.resolve(), find_site_root(folder.resolve())))
         path.write_text(
-            STARTER.format(name=name, path=path.as_posix(), base=base, style=style), "utf-8"
+            STARTER.format(name=name, path=written.as_posix(), base=base, style=style), "utf-8"
         )
         click.echo(
-            f'wrote {path}: set theme = "{path.as_posix()}" in mdwx.toml to use it', err=True
+            f'wrote {path}: set theme = "{written.as_posix()}" in mdwx.toml to use it', err=True
         )

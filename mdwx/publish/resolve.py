@@ -35,10 +35,11 @@ from mdwx.config import SiteConfig
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError
 from mdwx.publish.claims import RunClaims
+from mdwx.publish.mirrors import mirror_claim
 from mdwx.publish.state.store import State, UploadKind
 from mdwx.publish.wechat_api import ImageAPI
 from mdwx.render.themes import load_theme
-from mdwx.urls import is_remote
+from mdwx.urls import is_remote, redact
 
 # State upload kinds: what the bytes were made into, so one picture used as a body image
 # and as a cover is uploaded once for each purpose and never confused.
@@ -276,28 +277,27 @@ class AssetLoader:
 
 def mirrored(config: SiteConfig, url: str) -> Path | None:
     """The site's copy of a remote URL per its ``mirrors`` table (the longest prefix that
-    starts ``url``), or None when no prefix does: then the URL is fetched.
+    claims ``url``, compared as fetched: :mod:`mdwx.publish.mirrors`), or None when no
+    prefix does: then the URL is fetched.
 
     The one rule of check, build, preview and publish alike: a URL a prefix claims is never
     fetched, so its copy must be a file inside the site; :class:`AssetError` (without a
     place: the caller adds the post and line) says which file is missing or outside.
     """
-    prefixes = [prefix for prefix in config.mirrors if url.startswith(prefix)]
-    if not prefixes:
+    claim = mirror_claim(config.mirrors, url)
+    if claim is None:
         return None
-    prefix = max(prefixes, key=len)
-    rest = url[len(prefix) :].split("#")[0].split("?")[0]
-    written = Path(config.mirrors[prefix]) / rest
-    shown = written.as_posix()
+    prefix, shown = claim.prefix, claim.written
+    written = Path(shown)
     candidate = (config.root / written).resolve()
     if not candidate.is_relative_to(os.path.realpath(config.root)):
         raise AssetError(
-            f"{url}: [mirrors] holds it at {shown}, which is outside the site",
+            f"{redact(url)}: [mirrors] holds it at {shown}, which is outside the site",
             hint=f'keep the copy inside the site, or take "{prefix}" out of [mirrors]',
         )
     if not candidate.is_file():
         raise AssetError(
-            f"{url}: [mirrors] holds it at {shown}, which is not in the site",
+            f"{redact(url)}: [mirrors] holds it at {shown}, which is not in the site",
             hint=f'add {shown}, or take "{prefix}" out of [mirrors] to fetch the URL',
         )
     return candidate

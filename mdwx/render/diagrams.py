@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from html import escape
 
+from mdwx.assets.diagram_errors import DiagramError
 from mdwx.assets.mermaid_labels import unwritable
 from mdwx.diagnostics import Diagnostic
 from mdwx.document import FORMULA_SIZE_ATTR, AssetKind, Document
@@ -52,11 +53,14 @@ def diagrams_as_code(document: Document, failed: Mapping[str, MdwxError], path: 
         code = document.fallbacks.get(asset.key, f"<pre><code>{escape(asset.source)}</code></pre>")
         html = picture.sub(code.replace("\\", "\\\\"), html)  # a template: its backslashes doubled
         problem = failed[asset.key]
+        line = asset.line  # the fence's, or the faulty line's when the engine names it
+        if isinstance(problem, DiagramError) and problem.source_line is not None and line:
+            line += 1 + problem.source_line
         warnings.append(
             Diagnostic(
                 f"{asset.language} diagram cannot be drawn ({problem.message}): shown as its code",
                 path,
-                asset.line,
+                line,
                 code="diagram-not-drawn",
                 hint=problem.hint,
             )
