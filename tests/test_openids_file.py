@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from mdwx.errors import ConfigError
@@ -86,3 +87,44 @@ def test_a_secret_in_a_bad_line_is_not_printed(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "readers.txt:2" in result.stderr
     assert SECRET not in result.stderr + result.stdout and "APPSECRET" not in result.stderr
+
+
+IDS = st.lists(
+    st.from_regex(r"o[A-Za-z_-][A-Za-z0-9_-]{9,26}", fullmatch=True), min_size=0, max_size=40
+)
+
+
+#: 10,001 distinct ids none of IDS can equal (IDS' ids have a letter after the o).
+MANY = [f"o{n:010d}" for n in range(10_001)]
+
+
+@hsettings(max_examples=25)
+@given(ids=IDS, limit_over=st.booleans())
+def test_ids_are_kept_once_in_order_and_refused_at_the_line_past_the_limit(
+    ids: list[str], limit_over: bool
+) -> None:
+    """Duplicates are dropped (first kept); past 10,000 distinct ids the refusal names the line
+    of the 10,001st, however much follows it."""
+    unique = list(dict.fromkeys(ids))
+    if limit_over:
+        many = MANY
+        text = "\n".join([*ids, *many, *ids, "not an id"])
+        seen: set[str] = set()
+        lines, line = [*ids, *many], 0
+        while len(seen) <= 10_000:  # the line of the 10,001st distinct id
+            seen.add(lines[line])
+            line += 1
+        message = _refusal(text)
+        assert f"readers.txt:{line}:" in message and "more than 10,000 OpenIDs" in message
+        return
+    text = "\n".join(f"{v}  # reader" for v in ids)
+    if len(unique) < 2:
+        assert f"{len(unique)} OpenIDs" in _refusal(text)
+    else:
+        assert parse_openids(text, path="readers.txt") == tuple(unique)
+
+
+def test_a_megabyte_of_ids_is_refused_at_line_10001_without_reading_on() -> None:
+    text = "\n".join(f"o{n:026d}" for n in range(131_000))
+    message = _refusal(text)
+    assert message.startswith("readers.txt:10001: more than 10,000 OpenIDs"), message

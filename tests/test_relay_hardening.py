@@ -130,3 +130,36 @@ def test_a_log_line_is_ascii_json_whatever_the_caller_wrote(entry: dict[str, str
     line = out.getvalue()
     assert line.endswith("\n") and line[:-1].isascii() and line[:-1].isprintable()
     assert json.loads(line) == entry
+
+
+LINK_TARGETS = st.sampled_from(["file", "missing", "fifo", "directory", "link-to-file"])
+
+
+@hsettings(max_examples=15)
+@given(target=LINK_TARGETS, mode=st.sampled_from([0o644, 0o600, 0o640]))
+def test_a_log_file_named_by_a_link_is_refused_and_its_target_untouched(
+    tmp_path_factory: pytest.TempPathFactory, target: str, mode: int
+) -> None:
+    """Whatever the link leads to, the relay refuses it: no chmod, no append, nothing created."""
+    root = tmp_path_factory.mktemp("links")
+    aim = root / "target"
+    if target in ("file", "link-to-file"):
+        aim.write_text("kept\n", encoding="utf-8")
+        aim.chmod(mode)
+    elif target == "fifo":
+        os.mkfifo(aim)
+    elif target == "directory":
+        aim.mkdir()
+    if target == "link-to-file":
+        (root / "middle").symlink_to(aim)
+        (root / "relay.log").symlink_to(root / "middle")
+    else:
+        (root / "relay.log").symlink_to(aim)
+    with pytest.raises(ConfigError) as caught, log_stream(root / "relay.log"):
+        pass
+    assert "symbolic link" in str(caught.value) and "\n" not in str(caught.value)
+    if target == "missing":
+        assert not aim.exists()
+    elif target in ("file", "link-to-file"):
+        assert aim.read_text(encoding="utf-8") == "kept\n"
+        assert stat.S_IMODE(aim.stat().st_mode) == mode

@@ -98,6 +98,8 @@ def test_the_sandboxs_own_tools_still_write(sb: SandboxServer) -> None:
     )  # curl sends no body or Origin
 
 
+#: Settings the sandbox turns into that many items (library images, followers).
+MATERIALISED = {"material_preloaded": 100_000, "followers": 10_000}
 NUMERIC = [f.name for f in dataclasses.fields(SandboxSettings) if f.type in ("int", "float")]
 values = st.one_of(
     st.floats(allow_nan=False),
@@ -136,6 +138,8 @@ def test_a_setting_is_applied_in_range_or_refused_naming_it(
         assert math.isfinite(applied) and applied >= (-(2**63) if name == "seed" else 0)
         if name in ("latency", "latency_jitter"):
             assert applied <= 60
+        if name in MATERIALISED:  # counts the sandbox builds items for stay small
+            assert applied <= MATERIALISED[name]
     _configure(
         sb,
         json.dumps({name: getattr(SandboxSettings(review_seconds=0.05), name)}).encode()
@@ -168,3 +172,31 @@ def test_reader_pages_run_no_script(sb: SandboxServer) -> None:
     page = _http.get(sb.base_url + "/")
     assert page.headers["content-security-policy"] == CSP and "script-src" not in CSP
     assert "default-src 'none'" in CSP and "frame-ancestors 'none'" in CSP
+
+
+def test_a_huge_preloaded_library_is_refused_and_the_cap_is_listed_lazily(
+    sb: SandboxServer,
+) -> None:
+    response = _configure(sb, b'{"material_preloaded": 100000000}')
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("material_preloaded must be between 0 and 100000")
+    assert "\n" not in response.json()["error"]
+    sb.configure(material_preloaded=100_000)
+    try:
+        token = _http.get(
+            f"{sb.base_url}/cgi-bin/token",
+            params={
+                "grant_type": "client_credential",
+                "appid": sb.settings.appid,
+                "secret": sb.settings.secret,
+            },
+        ).json()["access_token"]
+        page = _http.post(
+            f"{sb.base_url}/cgi-bin/material/batchget_material",
+            params={"access_token": token},
+            json={"type": "image", "offset": 99_998, "count": 20},
+        ).json()
+        assert page["total_count"] == 100_000 and page["item_count"] == 2
+        assert page["item"][-1]["media_id"] == "preloaded-099999"
+    finally:
+        sb.configure(material_preloaded=0)

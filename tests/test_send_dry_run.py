@@ -84,3 +84,21 @@ def test_the_dry_run_takes_the_real_runs_decision(
             else:
                 assert real_kind == "ok" and SAME[said] == done, (said, done, real.stderr)
         assert len(sb.store.mass_sends()) == len({s.clientmsgid for s in sb.store.mass_sends()})
+
+
+@pytest.mark.parametrize("backend, says, never", [("draft", "draft/add", "uploadnews")])
+def test_the_dry_run_shows_the_backends_own_steps(
+    tmp_path_factory: pytest.TempPathFactory, backend: str, says: str, never: str
+) -> None:
+    """The draft step is listed as ``publish --dry-run`` words it for the site's backend."""
+    root = tmp_path_factory.mktemp("site")
+    (root / "mdwx.toml").write_text(f'backend = "{backend}"\n', encoding="utf-8")
+    post = write_post(root / "posts" / "a.md", title="计划")
+    with sandbox() as sb:
+        env = sandbox_env(sb, root.parent)
+        dry = mdwx("send", str(post), "--dry-run", "--json", cwd=root, env=env)
+        publish = mdwx("publish", str(post), "--draft", "--dry-run", "--json", cwd=root, env=env)
+    actions = json.loads(dry.stdout)["sends"][0]["actions"]
+    planned = json.loads(publish.stdout)["posts"][0]["actions"]
+    assert any(says in a for a in actions) and not any(never in a for a in actions), actions
+    assert actions[: len(planned)] == planned

@@ -109,7 +109,9 @@ async def dry_send(path: Path | list[Path], options: Options, target: Target) ->
         )
     post, record = posts[0], records[0]
     _refuse_kept(posts, records, results, sends, side is not None)
-    steps = [step for result in results for step in result.steps]
+    # The publish dry run's own lines, in its backend's words (draft/add, not uploadnews): the
+    # plan the real run's draft step follows, never the raw step names.
+    steps = [action for result in results for action in result.actions]
     title = next((r.title for r in results if r.path == str(post.path)), results[0].title)
     out = SendResult(
         path=str(post.path),

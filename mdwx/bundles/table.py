@@ -26,6 +26,7 @@ from typing import Any
 from mdwx.bundles.keys import BUNDLE_NAME
 from mdwx.config_tables import setting_error
 from mdwx.errors import ConfigError
+from mdwx.settings.lines import table_key_error
 
 #: WeChat's most articles in one draft (draft/add): the table refuses a longer bundle at once.
 MAX_TABLE_ARTICLES = 8
@@ -53,26 +54,34 @@ def parse_bundles(data: Any, where: Path, root: Path) -> dict[str, tuple[str, ..
     found: dict[str, tuple[str, ...]] = {}
     owner: dict[str, str] = {}
     for name, value in data.items():
-        key = f"{TABLE}.{name}"
         if not BUNDLE_NAME.match(str(name)):
-            raise setting_error(
-                where, key, f"bundle name {str(name)[:64]!r}: letters, digits, '_', '.' or '-'"
+            raise table_key_error(
+                where,
+                TABLE,
+                str(name),
+                f"bundle name {str(name)[:64]!r}: letters, digits, '_', '.' or '-'",
             )
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise setting_error(
-                where, key, f"bundles.{name} must be an array of post paths", hint=_HINT
+            raise table_key_error(
+                where,
+                TABLE,
+                str(name),
+                f"bundles.{name} must be an array of post paths",
+                hint=_HINT,
             )
         if not value:
-            raise setting_error(
+            raise table_key_error(
                 where,
-                key,
+                TABLE,
+                str(name),
                 f"bundles.{name} lists no posts; a 多图文 bundle needs at least one",
                 hint=f"list its posts, as in {_HINT}, or remove the entry",
             )
         if len(value) > MAX_TABLE_ARTICLES:
-            raise setting_error(
+            raise table_key_error(
                 where,
-                key,
+                TABLE,
+                str(name),
                 f"bundles.{name} lists {len(value)} posts; a 多图文 message holds 1 to "
                 f"{MAX_TABLE_ARTICLES} articles",
                 hint=f"split it into bundles of at most {MAX_TABLE_ARTICLES}",
@@ -82,9 +91,10 @@ def parse_bundles(data: Any, where: Path, root: Path) -> dict[str, tuple[str, ..
             rel = _post_path(text, name, where, root)
             if rel in owner:
                 where_else = "twice in it" if owner[rel] == name else f"in {owner[rel]!r} too"
-                raise setting_error(
+                raise table_key_error(
                     where,
-                    key,
+                    TABLE,
+                    str(name),
                     f"bundles.{name} lists {rel} {where_else}: a post is one article of one bundle",
                 )
             owner[rel] = name
@@ -98,25 +108,30 @@ _HINT = 'bundles.weekly = ["posts/lead.md", "posts/second.md"] (paths in the sit
 
 def _post_path(text: str, name: str, where: Path, root: Path) -> str:
     """One listed post as its site-relative posix path; the file must exist in the site."""
-    key = f"{TABLE}.{name}"
     pure = PurePosixPath(text.replace("\\", "/"))
     if not text.strip() or pure.is_absolute() or ".." in pure.parts or "\0" in text:
-        raise setting_error(
+        raise table_key_error(
             where,
-            key,
+            TABLE,
+            str(name),
             f"bundles.{name}: {text[:80]!r} is not a path inside the site folder",
             hint=_HINT,
         )
     path = root / pure
     real = Path(os.path.realpath(path))
     if not real.is_relative_to(Path(os.path.realpath(root))):
-        raise setting_error(
-            where, key, f"bundles.{name}: {pure} leads outside the site folder", hint=_HINT
+        raise table_key_error(
+            where,
+            TABLE,
+            str(name),
+            f"bundles.{name}: {pure} leads outside the site folder",
+            hint=_HINT,
         )
     if not real.is_file():
-        raise setting_error(
+        raise table_key_error(
             where,
-            key,
+            TABLE,
+            str(name),
             f"bundles.{name} lists {pure}, which is not a file of the site",
             hint="check the path (relative to the folder holding mdwx.toml)",
         )
@@ -153,16 +168,18 @@ def table_place(
     name, place = listed
     where = config.config_path or config.root / "mdwx.toml"
     if front_bundle and front_bundle != name:
-        raise setting_error(
+        raise table_key_error(
             where,
-            f"{TABLE}.{name}",
+            TABLE,
+            name,
             f"bundles.{name} lists {relative}, whose front matter says bundle: {front_bundle}",
             hint="keep one of the two: the [bundles] entry or the post's bundle: line",
         )
     if front_index is not None and front_index != place:
-        raise setting_error(
+        raise table_key_error(
             where,
-            f"{TABLE}.{name}",
+            TABLE,
+            name,
             f"bundles.{name} makes {relative} article {place}, its front matter says "
             f"bundle_index: {front_index}",
             hint="the table's order is the message's: drop bundle_index from the post",
@@ -181,7 +198,7 @@ def check_listed(config: Any, admitted: set[str]) -> None:
                     f"bundles.{name} lists {rel}, which is not one of the site's posts "
                     "(not Markdown, or left out by the site's include/exclude)",
                     path=where,
-                    line=setting_error(where, f"{TABLE}.{name}", "").line,
+                    line=table_key_error(where, TABLE, name, "").line,
                 )
 
 
@@ -190,4 +207,4 @@ def table_line(config: Any, name: str) -> tuple[Path, int | None] | None:
     if name not in (getattr(config, "bundles", {}) or {}):
         return None
     where = config.config_path or config.root / "mdwx.toml"
-    return where, setting_error(where, f"{TABLE}.{name}", "").line
+    return where, table_key_error(where, TABLE, name, "").line

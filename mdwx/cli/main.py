@@ -125,7 +125,7 @@ def _select(paths: Sequence[Path], changed_since: str | None, git_range: str | N
     base, tip = (
         (changed_since, "HEAD") if changed_since is not None else parse_range(git_range or "")
     )
-    found: list[Path] = []
+    found: dict[Path, None] = {}  # ordered, and linear however many posts a range changed
     for folder in paths or (Path("."),):
         if not folder.exists():
             from mdwx.errors import ConfigError
@@ -134,11 +134,11 @@ def _select(paths: Sequence[Path], changed_since: str | None, git_range: str | N
         changes = changed_posts(folder, base, tip)
         for line in describe(changes, Path.cwd()):
             _err(line)
-        found += [p for p in changes.posts if p not in found]
+        found.update(dict.fromkeys(changes.posts))
     if not found:
         _err(f"no posts changed in {git_range or f'{changed_since}..HEAD'}; nothing to do.")
         sys.exit(EXIT_OK)
-    return found
+    return list(found)
 
 
 def _offline_summary(reports: list[Any], failed: int, verb: str) -> str:

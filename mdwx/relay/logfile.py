@@ -9,6 +9,7 @@ recorded only when it is a list of IP addresses, and apart from the socket peer
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import os
 import stat
@@ -21,20 +22,30 @@ from mdwx.errors import ConfigError
 
 #: At most this many addresses of an X-Forwarded-For are kept (proxies in a chain).
 MAX_FORWARDED = 8
+#: Never through a link (an attacker's link would get the log, and its target mode 0600);
+#: non-blocking so a FIFO is refused rather than waited on.
+_APPEND_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | os.O_NOFOLLOW
 
 
 @contextlib.contextmanager
 def log_stream(path: Path | None) -> Iterator[IO[str]]:
     """Standard error, or ``path`` opened to append: created with mode 0600; an existing
-    file left readable by others is set to 0600; one owned by another user, or no regular
-    file, raises :class:`ConfigError` (the relay does not start)."""
+    file left readable by others is set to 0600; a symbolic link (to a file or to nothing),
+    one owned by another user, or no regular file raises :class:`ConfigError` (the relay
+    does not start, and nothing is created, changed or written through the link)."""
     if path is None:
         yield sys.stderr
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK, 0o600)
+        fd = os.open(path, _APPEND_FLAGS, 0o600)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW: the name is a symbolic link
+            raise ConfigError(
+                "the relay's log_file is a symbolic link, not a regular file",
+                path=path,
+                hint="name the file itself: the relay never writes through a link",
+            ) from None
         raise ConfigError(
             f"the relay's log_file cannot be opened ({exc.strerror or exc})", path=path
         ) from None

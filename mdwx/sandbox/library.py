@@ -31,9 +31,13 @@ async def _checked(request: Request, *, body: bool = True) -> dict[str, object] 
     return await read_json(request) if body else {}
 
 
-def _image_items(request: Request) -> list[dict[str, object]]:
+def _image_page(request: Request, offset: int, count: int) -> tuple[int, list[dict[str, object]]]:
+    """The total and one page of the image library: the real images, then the synthetic ones,
+    which are built for the page alone (a preloaded library of 100,000 costs nothing)."""
     base = str(request.base_url).rstrip("/")
     store = request.app.state.store
+    rows = store.library_images()
+    extra = request.app.state.control.settings.material_preloaded
     real = [
         {
             "media_id": r["media_id"],
@@ -41,18 +45,20 @@ def _image_items(request: Request) -> list[dict[str, object]]:
             "update_time": int(r["created"]),
             "url": f"{base}/mmbiz/{r['id']}.{r['ext']}",
         }
-        for r in store.library_images()
+        for r in rows[offset : offset + count]
     ]
-    extra = request.app.state.control.settings.material_preloaded
-    return real + [
+    first = max(offset - len(rows), 0)
+    last = min(first + count - len(real), extra)
+    synthetic = [
         {
             "media_id": f"preloaded-{n:06d}",
             "name": f"IMG_{n:06d}.jpg",
             "update_time": _PRELOADED_EPOCH - n,
             "url": f"{base}/mmbiz/preloaded-{n:06d}.jpg",
         }
-        for n in range(extra)
+        for n in range(first, last)
     ]
+    return len(rows) + extra, real + synthetic
 
 
 def _video_items(request: Request) -> list[dict[str, object]]:
@@ -91,15 +97,12 @@ async def batchget_material(request: Request) -> Response:
         return wx_error(40004, "invalid media type: type must be image, video, voice or news")
     if offset is None or offset < 0 or count is None or not 1 <= count <= PAGE_MAX:
         return wx_error(40097, f"invalid args: offset ≥ 0 and count 1..{PAGE_MAX}")
-    items = (
-        _image_items(request)
-        if kind == "image"
-        else _video_items(request)
-        if kind == "video"
-        else []
-    )
-    chosen = items[offset : offset + count]
-    return JSONResponse({"total_count": len(items), "item_count": len(chosen), "item": chosen})
+    if kind == "image":
+        total, chosen = _image_page(request, offset, count)
+    else:
+        items = _video_items(request) if kind == "video" else []
+        total, chosen = len(items), items[offset : offset + count]
+    return JSONResponse({"total_count": total, "item_count": len(chosen), "item": chosen})
 
 
 async def del_material(request: Request) -> Response:

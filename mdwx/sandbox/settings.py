@@ -173,6 +173,8 @@ _BOUNDS: dict[str, tuple[float, float]] = {
     "mass_confirm_timeout": (0, 86_400),
     "mass_send_seconds": (0, 86_400),
     "followers": (0, 10_000),
+    # Synthetic library images: no more than WeChat's permanent-image cap (docs/limits.md).
+    "material_preloaded": (0, 100_000),
 }
 _MAX_COUNT = 2**31
 _WORDS = {

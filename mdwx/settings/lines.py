@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from pathlib import Path
 
 from mdwx.errors import ConfigError, MdwxError
 from mdwx.files.reader import read_config_text
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 _TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
 
@@ -47,7 +53,6 @@ def _line(where: Path, tables: list[str], key: str) -> int | None:
         return None
     prefix = ["tool", "mdwx"] if where.name == "pyproject.toml" else []
     whole, parent = ".".join([*prefix, *tables, key]), ".".join([*prefix, *tables])
-    assignment = re.compile(r'^\s*["\']?' + re.escape(key) + r'["\']?\s*=')
     table = ""
     for number, line in enumerate(lines, 1):
         header = _TABLE.match(line)
@@ -55,8 +60,23 @@ def _line(where: Path, tables: list[str], key: str) -> int | None:
             table = re.sub(r"[\s\"']", "", header.group(1))
             if table == whole:
                 return number
-        elif table == parent and assignment.match(line):
+        elif table == parent and _assigned_key(line) == key:
             return number
+    return None
+
+
+def _assigned_key(line: str) -> str | None:
+    """The (first part of the) key a ``key = value`` line assigns, as TOML reads it: bare,
+    quoted, escaped or dotted (``"../x"``, ``'a b'``, ``"\\u0041"``, ``a.b``); None for any
+    other line. The key is parsed by TOML itself, so every spelling finds its line."""
+    start = 0
+    while (equals := line.find("=", start)) != -1:
+        try:
+            parsed = tomllib.loads(line[:equals] + "= 0")
+        except tomllib.TOMLDecodeError:
+            start = equals + 1
+            continue
+        return next(iter(parsed), None)
     return None
 
 
