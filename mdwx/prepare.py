@@ -256,14 +256,14 @@ def _post_theme_error(exc: ConfigError, article: Article, root: Path) -> Article
 def _at_theme_setting(exc: ConfigError, post: Post) -> ConfigError:
     """``exc`` placed at the config file's ``theme`` line when that line sets this theme.
 
-    A theme given another way (``MDWX_THEME``, ``--theme``) is said to come from there.
+    A theme given another way (``MDWX_THEME``, the API's ``Options.theme``) is said to come from there.
     """
     where = post.config.config_path or post.config.root / "mdwx.toml"
     line = setting_line(where, "theme") if where.is_file() else None
 
     if line is not None and post.config.theme in read_config_text(where).splitlines()[line - 1]:
         return exc.at(where, line)
-    exc.message += " (given by MDWX_THEME or --theme, not the site's config)"
+    exc.message += " (given by MDWX_THEME or the API's Options.theme, not the site's config)"
     return exc
 
 
