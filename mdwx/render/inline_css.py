@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import css_inline
 
+from mdwx.css_refusal import strip_refused
 from mdwx.document import VIDEO_CLASS
 from mdwx.render.style_prune import PAGE, VOID, State, collapses_newlines, is_block, prune_style
 from mdwx.render.themes import Theme
@@ -86,7 +87,9 @@ def _clean_tag_text(tag: str, name: str, attrs: str, parent: State) -> tuple[str
         if key == "id" or (key == "class" and not (name == "iframe" and value == VIDEO_CLASS)):
             continue
         if key == "style" and value is not None:
-            value, state = prune_style(name, compact_style(value), parent)
+            # The last door every style passes (theme, raw HTML, code colours): see
+            # mdwx.css_refusal. Unchanged when nothing is refused.
+            value, state = prune_style(name, compact_style(strip_refused(value)), parent)
             if not value:
                 continue
         parts.append(f' {key}="{value}"' if value is not None else f" {key}")

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mdwx.css_refusal import WECHAT_IMAGE_HOSTS, refusal
 from mdwx.css_resources import resource_urls
 from mdwx.errors import ConfigError
 
@@ -24,6 +25,7 @@ _BASE_COMMENT = re.compile(r"mdwx:\s*base\s*=\s*[\"']?([\w./-]+)[\"']?")
 _AT_RULE = re.compile(r"@([\w-]+)")
 _IMPORT = re.compile(r"@import\s+([^;{}]*);?")
 _RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
+_BODY = re.compile(r"\{([^{}]*)\}")
 _VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,\s*([^()]*(?:\([^()]*\)[^()]*)*))?\)")
 _URL = re.compile(r"url\(\s*[\"']?([^\"')]*)", re.I)
 # Selectors a browser applies by state or generated content: nothing to inline.
@@ -32,7 +34,6 @@ _PSEUDO = re.compile(
     r"first-line|first-letter|placeholder|selection|marker|target|checked)\b",
     re.I,
 )
-WECHAT_IMAGE_HOSTS = ("https://mmbiz.qpic.cn/", "http://mmbiz.qpic.cn/")
 _HIDDEN_HINT = "WeChat keeps only inline styles with literal values; see docs/themes.md"
 
 #: ``--heading-style`` presets: rules for h2/h3 drawn in ``--primary``.
@@ -183,11 +184,17 @@ def _declaration(source: ThemeSource, text: str, offset: int) -> str:
         if text.strip():
             raise source.fail(f"{text.strip()!r} is not 'property: value'", offset)
         return text
-    if prop.startswith("--"):
-        source.variables[name.strip()] = (value.strip().rstrip(";").strip(), source.line(offset))
-        return _blank(text)
     if prop == "position":
         raise source.fail("'position' is refused: WeChat removes it", offset)
+    _check_value(source, prop, name, value, offset)
+    if prop.startswith("--"):  # its value reaches the article wherever var() names it
+        source.variables[name.strip()] = (value.strip().rstrip(";").strip(), source.line(offset))
+        return _blank(text)
+    return text
+
+
+def _check_value(source: ThemeSource, prop: str, name: str, value: str, offset: int) -> None:
+    """Refuse at ``offset`` what no declaration (custom properties included) may carry."""
     if "\\" in name + value:  # a CSS escape spells anything (e\78pression): no filter can follow it
         raise source.fail(
             f"{prop}: {value.strip()[:40]} is refused: CSS escapes (\\) are not kept",
@@ -209,7 +216,9 @@ def _declaration(source: ThemeSource, text: str, offset: int) -> str:
                 hint="upload the picture to WeChat (mmbiz.qpic.cn) "
                 "and use that URL, or leave it out",
             )
-    return text
+    reason = refusal(prop, value)  # as a browser reads it: comments gone, any case
+    if reason is not None:
+        raise source.fail(f"{prop}: {value.strip()[:40]} is refused: {reason}", offset)
 
 
 def resolve_variables(chain: list[ThemeSource]) -> str:
@@ -222,7 +231,7 @@ def resolve_variables(chain: list[ThemeSource]) -> str:
     for source in chain:
         for name, (value, line) in source.variables.items():
             values[name] = (value, source, line)
-    parts = [_substitute(source.css, source, values) for source in chain]
+    parts = [_resolved(source, values) for source in chain]
     style = values.get("--heading-style")
     if style is not None:
         preset = HEADING_STYLES.get(style[0].strip("\"'"))
@@ -236,8 +245,39 @@ def resolve_variables(chain: list[ThemeSource]) -> str:
     return "\n".join(re.sub(r"[ \t]+\n", "\n", part).strip("\n") for part in parts) + "\n"
 
 
+def _resolved(source: ThemeSource, values: dict[str, tuple[str, ThemeSource, int]]) -> str:
+    """``source.css`` with every ``var()`` replaced, each declaration checked again after.
+
+    Each value was checked as written, but a substitution can join harmless pieces
+    (``var(--a)var(--b)``) into what no theme may write: refused at the declaration's line.
+    """
+    css, out, position = source.css, [], 0
+    for body in _BODY.finditer(css):
+        out.append(css[position : body.start(1)])
+        for declaration in re.finditer(r"[^;]+;?", body.group(1)):
+            written = declaration.group()
+            start = body.start(1) + declaration.start()
+            text = _substitute(written, source, values, offset=start)
+            name, colon, value = text.partition(":")
+            reason = refusal(name, value) if colon and text != written else None
+            if reason is not None:
+                raise source.fail(
+                    f"{name.strip()}: {value.strip()[:40]} (after var() substitution) "
+                    f"is refused: {reason}",
+                    start + len(written) - len(written.lstrip()),
+                )
+            out.append(text)
+        position = body.end(1)
+    out.append(css[position:])
+    return "".join(out)
+
+
 def _substitute(
-    css: str, source: ThemeSource, values: dict[str, tuple[str, ThemeSource, int]], depth: int = 0
+    css: str,
+    source: ThemeSource,
+    values: dict[str, tuple[str, ThemeSource, int]],
+    depth: int = 0,
+    offset: int = 0,
 ) -> str:
     def value(match: re.Match[str]) -> str:
         found = values.get(match.group(1))
@@ -247,7 +287,7 @@ def _substitute(
             return match.group(2).strip()
         raise source.fail(
             f"var({match.group(1)}) is not defined in this theme or its bases",
-            match.start() if depth == 0 else 0,
+            offset + match.start() if depth == 0 else 0,
             hint=f"define it, e.g. :root {{ {match.group(1)}: #333333; }}",
         )
 
