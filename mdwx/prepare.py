@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mdwx.assets.verify import CoverReference, check_cover_font, typical_value, verify_local_assets
+from mdwx.assets.verify import (
+    CoverReference,
+    check_cover_font,
+    remote_picture_errors,
+    typical_value,
+    verify_local_assets,
+)
 from mdwx.config_tables import ImageLimits, setting_line
 from mdwx.diagnostics import Diagnostic, ignoring
 from mdwx.document import AssetKind, Document
@@ -98,7 +104,6 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
     ``limits.content_bytes`` does not raise: the error is kept in :attr:`Prepared.breach` so
     the output can still be written.
     """
-    from mdwx.publish.rules import remote_picture_errors
     from mdwx.render.limits import check_content, content_bytes, text_chars, text_warning
 
     article, errors = read_post_found(post)

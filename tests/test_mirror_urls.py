@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from mdwx import api
+from mdwx.assets.mirrors import mirrored
 from mdwx.errors import AssetError
-from mdwx.publish.resolve import mirrored
 from mdwx.source.site import load_config
 from tests.factories import png_bytes, write_tree
 

@@ -8,15 +8,22 @@ size the content as it will be once its assets are uploaded.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mdwx.document import Asset, AssetKind, Document
 from mdwx.errors import AssetError, MdwxError, raise_all
 from mdwx.source.model import Article
 from mdwx.source.posts import Post
-from mdwx.urls import is_local
+from mdwx.urls import is_local, is_remote
+
+if TYPE_CHECKING:
+    from mdwx.config import SiteConfig
 
 #: Where a post's cover comes from: (reference, the file it is relative to, its line there).
 CoverReference = tuple[str, Path, int | None]
+
+#: Remote references that are fetched (videos are local files; formulas are made here).
+_FETCHED = (AssetKind.IMAGE, AssetKind.CARD_IMAGE)
 
 # What a placeholder becomes once uploaded, for sizing the content before anything is sent.
 TYPICAL_IMAGE_URL = "http://mmbiz.qpic.cn/mmbiz_png/" + "x" * 86 + "/0?wx_fmt=png"
@@ -132,3 +139,33 @@ def _verify_picture(data: bytes, source: str) -> None:
     from mdwx.assets.imaging import verify_image
 
     verify_image(data, source=source)
+
+
+def remote_picture_errors(
+    article: Article, document: Document, cover: CoverReference | None, config: SiteConfig
+) -> list[MdwxError]:
+    """Each remote picture (and a remote cover) that would be fetched must be an http(s) URL
+    whose host is not known to be non-public (:func:`mdwx.assets.fetch.check_remote_offline`);
+    a URL a ``mirrors`` prefix claims is not fetched, and its copy must be in the site
+    (:func:`mdwx.assets.mirrors.mirrored`, the rule publish loads by). Returns every
+    :class:`AssetError`, each at its line: :func:`mdwx.prepare.prepare` gathers them with the
+    post's other problems, so one missing file never hides another."""
+    references = [(a.source, a.line) for a in document.assets if a.kind in _FETCHED and a.is_remote]
+    if cover is not None and is_remote(cover[0]) and article.post_type != "images":
+        references.append((cover[0], cover[2]))
+    if not references:
+        return []
+    # Only now: a URL is checked as the fetch will parse it (httpx's parser), and importing the
+    # fetch stack (httpx, asyncio, ssl) is most of an offline command's start-up.
+    from mdwx.assets.fetch import FetchPolicy, check_remote_offline
+    from mdwx.assets.mirrors import mirrored
+
+    policy = FetchPolicy.from_limits(config.images)
+    found: list[MdwxError] = []
+    for source, line in references:
+        try:
+            if mirrored(config, source) is None:  # a mirrored URL is never fetched
+                check_remote_offline(source, policy)
+        except AssetError as exc:
+            found.append(exc.at(article.path, line))
+    return found

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mdwx.api.types import Options
+from mdwx.assets.mirrors import mirrored
 from mdwx.document import AssetKind
 from mdwx.errors import MdwxError, one_line
 from mdwx.preview.snapshot import VIDEO_IFRAME, Snapshot, data_uri
-from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader, mirrored
+from mdwx.publish.resolve import AssetLoader, UploadCounts, Uploader
 from mdwx.publish.sources import with_overrides
 
 if TYPE_CHECKING:

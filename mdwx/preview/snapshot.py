@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING
 from mdwx.api.routed import prepare_routed
 from mdwx.api.types import Options
 from mdwx.assets.local import read_local_file, resolve_local
+from mdwx.assets.mirrors import mirrored
 from mdwx.build import previewable
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import MdwxError, one_line
 from mdwx.html_scan import IN_TAG
 from mdwx.prepare import Prepared
-from mdwx.publish.resolve import mirrored
 from mdwx.render.preview import article_language
 from mdwx.source.gate import collect_posts
 from mdwx.source.site import find_site_root

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,15 +30,15 @@ from mdwx.assets.imaging import (
     prepare_image,
 )
 from mdwx.assets.local import check_video_file, read_local_file, read_source, resolve_local
+from mdwx.assets.mirrors import mirrored
 from mdwx.config import SiteConfig
 from mdwx.document import Asset, AssetKind
 from mdwx.errors import AssetError, MdwxError
 from mdwx.publish.claims import RunClaims
-from mdwx.publish.mirrors import mirror_claim
 from mdwx.publish.state.store import State, UploadKind
 from mdwx.publish.wechat_api import ImageAPI
 from mdwx.render.themes import load_theme
-from mdwx.urls import is_remote, redact
+from mdwx.urls import is_remote
 
 # State upload kinds: what the bytes were made into, so one picture used as a body image
 # and as a cover is uploaded once for each purpose and never confused.
@@ -273,34 +272,6 @@ class AssetLoader:
                 line=asset.line,
             )
         return path
-
-
-def mirrored(config: SiteConfig, url: str) -> Path | None:
-    """The site's copy of a remote URL per its ``mirrors`` table (the longest prefix that
-    claims ``url``, compared as fetched: :mod:`mdwx.publish.mirrors`), or None when no
-    prefix does: then the URL is fetched.
-
-    The one rule of check, build, preview and publish alike: a URL a prefix claims is never
-    fetched, so its copy must be a file inside the site; :class:`AssetError` (without a
-    place: the caller adds the post and line) says which file is missing or outside.
-    """
-    claim = mirror_claim(config.mirrors, url)
-    if claim is None:
-        return None
-    prefix, shown = claim.prefix, claim.written
-    written = Path(shown)
-    candidate = (config.root / written).resolve()
-    if not candidate.is_relative_to(os.path.realpath(config.root)):
-        raise AssetError(
-            f"{redact(url)}: [mirrors] holds it at {shown}, which is outside the site",
-            hint=f'keep the copy inside the site, or take "{prefix}" out of [mirrors]',
-        )
-    if not candidate.is_file():
-        raise AssetError(
-            f"{redact(url)}: [mirrors] holds it at {shown}, which is not in the site",
-            hint=f'add {shown}, or take "{prefix}" out of [mirrors] to fetch the URL',
-        )
-    return candidate
 
 
 T = TypeVar("T")

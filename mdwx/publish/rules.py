@@ -19,21 +19,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from mdwx.assets.local import read_source
-from mdwx.document import AssetKind
-from mdwx.errors import AssetError, ConfigError, MdwxError, raise_all
+from mdwx.assets.verify import remote_picture_errors
+from mdwx.errors import ConfigError, MdwxError, raise_all
 from mdwx.publish.backends import make_rules
 from mdwx.urls import is_remote
 
 if TYPE_CHECKING:
-    from mdwx.assets.verify import CoverReference
-    from mdwx.config import SiteConfig
-    from mdwx.document import Document
     from mdwx.prepare import Prepared
     from mdwx.publish.backends import Rules
-    from mdwx.source.model import Article
-
-#: Remote references that are fetched (videos are local files; formulas are made here).
-_FETCHED = (AssetKind.IMAGE, AssetKind.CARD_IMAGE)
 
 
 def apply_rules(prepared: Prepared, backend: str) -> None:
@@ -63,36 +56,6 @@ def check_remote_pictures(prepared: Prepared) -> None:
             prepared.article, prepared.document, prepared.cover, prepared.post.config
         )
     )
-
-
-def remote_picture_errors(
-    article: Article, document: Document, cover: CoverReference | None, config: SiteConfig
-) -> list[MdwxError]:
-    """Each remote picture (and a remote cover) that would be fetched must be an http(s) URL
-    whose host is not known to be non-public (:func:`mdwx.assets.fetch.check_remote_offline`);
-    a URL a ``mirrors`` prefix claims is not fetched, and its copy must be in the site
-    (:func:`mdwx.publish.resolve.mirrored`, the rule publish loads by). Returns every
-    :class:`AssetError`, each at its line: :func:`mdwx.prepare.prepare` gathers them with the
-    post's other problems, so one missing file never hides another."""
-    references = [(a.source, a.line) for a in document.assets if a.kind in _FETCHED and a.is_remote]
-    if cover is not None and is_remote(cover[0]) and article.post_type != "images":
-        references.append((cover[0], cover[2]))
-    if not references:
-        return []
-    # Only now: a URL is checked as the fetch will parse it (httpx's parser), and importing the
-    # fetch stack (httpx, asyncio, ssl) is most of an offline command's start-up.
-    from mdwx.assets.fetch import FetchPolicy, check_remote_offline
-    from mdwx.publish.resolve import mirrored
-
-    policy = FetchPolicy.from_limits(config.images)
-    found: list[MdwxError] = []
-    for source, line in references:
-        try:
-            if mirrored(config, source) is None:  # a mirrored URL is never fetched
-                check_remote_offline(source, policy)
-        except AssetError as exc:
-            found.append(exc.at(article.path, line))
-    return found
 
 
 def check_crops(prepared: Prepared, rules: Rules) -> None:

@@ -12,12 +12,18 @@ refused rather than fetched behind the mirror's back. See docs/reliability.md.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from mdwx.errors import AssetError
 from mdwx.urls import redact
+
+if TYPE_CHECKING:
+    from mdwx.config import SiteConfig
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -119,3 +125,31 @@ def mirror_claim(mirrors: dict[str, str], url: str) -> MirrorClaim | None:
     folder = posixpath.normpath(mirrors[prefix].replace("\\", "/"))
     written = posixpath.join(*(() if folder == "." else (folder,)), *rest) if rest else folder
     return MirrorClaim(prefix, written)
+
+
+def mirrored(config: SiteConfig, url: str) -> Path | None:
+    """The site's copy of a remote URL per its ``mirrors`` table (the longest prefix that
+    claims ``url``, compared as fetched: :func:`mirror_claim`), or None when no
+    prefix does: then the URL is fetched.
+
+    The one rule of check, build, preview and publish alike: a URL a prefix claims is never
+    fetched, so its copy must be a file inside the site; :class:`AssetError` (without a
+    place: the caller adds the post and line) says which file is missing or outside.
+    """
+    claim = mirror_claim(config.mirrors, url)
+    if claim is None:
+        return None
+    prefix, shown = claim.prefix, claim.written
+    written = Path(shown)
+    candidate = (config.root / written).resolve()
+    if not candidate.is_relative_to(os.path.realpath(config.root)):
+        raise AssetError(
+            f"{redact(url)}: [mirrors] holds it at {shown}, which is outside the site",
+            hint=f'keep the copy inside the site, or take "{prefix}" out of [mirrors]',
+        )
+    if not candidate.is_file():
+        raise AssetError(
+            f"{redact(url)}: [mirrors] holds it at {shown}, which is not in the site",
+            hint=f'add {shown}, or take "{prefix}" out of [mirrors] to fetch the URL',
+        )
+    return candidate
