@@ -109,3 +109,37 @@ def test_without_a_cjk_font_the_formula_is_drawn_with_a_warning(
     [warning] = [w for w in prepared.document.warnings if w.code == "formula-cjk-font"]
     assert warning.line == 5 and "CJK" in warning.message
     assert len(prepared.document.assets) == 2  # both formulas drawn
+
+
+@needs_font
+@settings(max_examples=30)
+@given(
+    st.text(
+        alphabet=st.sampled_from(HAN + "abcxyzAVWT0123()[],.:;-+=_ "), min_size=2, max_size=8
+    ).filter(lambda text: any(c in HAN for c in text) and any(c not in HAN for c in text))
+)
+def test_mixed_latin_and_cjk_text_never_reads_a_glyph_from_the_wrong_font(text: str) -> None:
+    """Kerning a math-font glyph against the next one reads that one from the math font: a
+    CJK glyph's number there named an unrelated or corrupt glyph (``\\text{a栈}`` ran for
+    minutes in gigabytes, the real-sites re-measure). Every glyph the math font is asked to
+    read must be one of its own."""
+    import ziamath.zmath
+
+    key = formula_fonts.math_font_key()
+    assert key is not None
+    math = ziamath.zmath.loadedfonts[key]
+    own = len(math.advwidths)
+    asked: list[int] = []
+    read = math.glyph_fromid
+
+    def spy(index: int, *args: object, **kwargs: object) -> object:
+        asked.append(index)
+        assert 0 <= index < own, (text, index)  # before reading it: a wrong one may never end
+        return read(index, *args, **kwargs)
+
+    math.glyph_fromid = spy  # type: ignore[method-assign]
+    try:
+        formula.layout_uncached(rf"\text{{{text}}}", display=False)
+    finally:
+        del math.glyph_fromid
+    assert all(0 <= index < own for index in asked), (text, [i for i in asked if i >= own])

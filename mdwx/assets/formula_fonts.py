@@ -108,12 +108,17 @@ def math_font_key() -> str | None:
     from ziafont.fonttypes import BBox
     from ziamath.mathfont import MathFont
 
+    class _OtherFontIndex(int):
+        """A fallback glyph's number in its own font: an int for ziamath's lookups as before,
+        and known for what it is where the math font would kern against it."""
+
     class _InMathUnits:
         """A fallback glyph measured in the math font's units (ziamath lays glyphs out in
         those) and drawn in its own font's (ziamath draws each glyph with its own font)."""
 
         def __init__(self, glyph: Any, ratio: float) -> None:
             self._glyph, self._ratio = glyph, ratio
+            self.index = _OtherFontIndex(glyph.index)
             box = glyph.path.bbox
             self.path = _Path(
                 glyph.path,
@@ -134,6 +139,14 @@ def math_font_key() -> str | None:
             return getattr(self._path, name)
 
     class _WithFallback(MathFont):
+        def advance(self, glyph: int, glyph2: int | None = None) -> Any:
+            # Kerning a glyph against the next one reads that one from this font: a fallback
+            # glyph's number named an unrelated (or corrupt) glyph here, and ``\text{a栈}``
+            # ran for minutes in gigabytes. Glyphs of two fonts are not kerned.
+            if isinstance(glyph2, _OtherFontIndex):
+                glyph2 = None
+            return super().advance(glyph, glyph2)
+
         def findglyph(self, char: str, variant: Any) -> Any:
             glyph = super().findglyph(char, variant)
             if glyph.index == 0 and fallback.glyphindex(char):
