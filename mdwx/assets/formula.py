@@ -140,7 +140,7 @@ def _typeset(tex: str, *, display: bool) -> str:
     label = short_tex(tex)
     if not tex.strip():
         raise AssetError("empty formula: write some TeX between the dollar signs")
-    import ziamath.zmath
+    import ziamath.zmath  # noqa: F401 - loaded before formula_speed patches it
 
     formula_speed.install()  # the same pictures, drawn faster (mdwx.assets.formula_speed)
     with formula_time.cpu_bound(label):  # its work grows faster than the formula
