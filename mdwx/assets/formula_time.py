@@ -8,7 +8,7 @@ that is slow all the same. Laying out is pure Python, so a profiling timer
 trip it) interrupts it between two steps and the formula is refused with an
 :class:`~mdwx.errors.AssetError`, in this process or in a worker of the pool alike. Signals
 reach only the main thread: typesetting in another thread runs unbounded but for the size
-limit. See docs/formulas.md.
+limit. See ``limits.formula_chars`` in docs/settings.md.
 """
 
 from __future__ import annotations
