@@ -92,6 +92,13 @@ class Limits:
         low=1,
         high=3600,
     )
+    formula_chars: int = setting(
+        4_000,
+        "characters of one formula's TeX; a longer one is shown as its TeX in code, never "
+        "typeset (its layout time grows faster than its length); real formulas stay under 1,200",
+        low=1,
+        high=MAX_CHARS_LIMIT,
+    )
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from mdwx.assets.verify import (
     typical_value,
     verify_local_assets,
 )
-from mdwx.config_tables import ImageLimits, setting_line
+from mdwx.config_tables import ImageLimits, Limits, setting_line
 from mdwx.diagnostics import Diagnostic, ignoring
 from mdwx.document import AssetKind, Document
 from mdwx.errors import (
@@ -116,7 +116,9 @@ def prepare(post: Post, *, enforce_size: bool = True) -> Prepared:
         raise MdwxError.gather(
             in_file_order([*errors, exc], article.path), _shown(post, [*warnings, *exc.warnings])
         ) from exc
-    document, styles = typeset_formulas(article, document, post.config.images)
+    document, styles = typeset_formulas(
+        article, document, post.config.images, post.config.limits.formula_chars
+    )
     document, diagram_styles = typeset_diagrams(
         article, document, post.config.limits.diagram_seconds
     )
@@ -290,14 +292,19 @@ def _check_image_post(
 
 
 def typeset_formulas(
-    article: Article, document: Document, images: ImageLimits | None = None
+    article: Article,
+    document: Document,
+    images: ImageLimits | None = None,
+    formula_chars: int = Limits().formula_chars,
 ) -> tuple[Document, dict[str, str]]:
     """Lay each formula out once (new ones over the cores), so its size is known, and make
     sure it can be published within ``images`` (default: the defaults); the pictures are
     drawn later, by whoever needs them (build, publish), from the cached layouts.
 
     One that cannot be drawn does not fail the post: it is shown as its TeX in code, with a
-    warning at its line (see :func:`mdwx.render.media.formulas_as_code`).
+    warning at its line (see :func:`mdwx.render.media.formulas_as_code`); so is one longer
+    than ``formula_chars`` (``limits.formula_chars``), never typeset: its layout's time grows
+    faster than its length.
     """
     formulas = document.assets_of(AssetKind.FORMULA)
     if not formulas:
@@ -306,15 +313,18 @@ def typeset_formulas(
     # (multiprocessing) are a large part of the start-up of a command that has none.
     from mdwx.assets.formula_fonts import missing_font_warnings
     from mdwx.assets.formula_pool import typeset_many
-    from mdwx.assets.formula_verdict import formula_style
+    from mdwx.assets.formula_verdict import formula_style, too_long
     from mdwx.assets.imaging import body_target
     from mdwx.render.media import formulas_as_code
     from mdwx.work_progress import advance
 
     document.warnings.extend(missing_font_warnings(formulas, str(article.path)))
+    long = {asset.key: too_long(asset.source, formula_chars) for asset in formulas}
+    failed = {key: error for key, error in long.items() if error is not None}
+    formulas = [asset for asset in formulas if asset.key not in failed]
     batched = typeset_many(((asset.source, asset.display) for asset in formulas), drawn=False)
     target = body_target(images or ImageLimits())
-    styles, failed = {}, {}
+    styles = {}
     for done, asset in enumerate(formulas, start=1):
         try:
             styles[asset.key] = formula_style(asset.source, display=asset.display, target=target)

@@ -26,7 +26,13 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 
-from mdwx.assets import formula_cache, formula_fonts, formula_lines, formula_speed
+from mdwx.assets import (
+    formula_cache,
+    formula_fonts,
+    formula_lines,
+    formula_speed,
+    formula_time,
+)
 from mdwx.assets.formula_cache import (
     FORMULA_BACKGROUND,
     SCALE,
@@ -134,9 +140,16 @@ def _typeset(tex: str, *, display: bool) -> str:
     label = short_tex(tex)
     if not tex.strip():
         raise AssetError("empty formula: write some TeX between the dollar signs")
-    import ziamath.zmath
+    import ziamath.zmath  # noqa: F401 - loaded before formula_speed patches it
 
     formula_speed.install()  # the same pictures, drawn faster (mdwx.assets.formula_speed)
+    with formula_time.cpu_bound(label):  # its work grows faster than the formula
+        return _typeset_bounded(tex, display=display, label=label)
+
+
+def _typeset_bounded(tex: str, *, display: bool, label: str) -> str:
+    import ziamath.zmath
+
     try:
         mathml = ziamath.tex.tex2mml(tex, inline=not display)
     except Exception as exc:  # latex2mathml raises many unrelated exception types

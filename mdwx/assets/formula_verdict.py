@@ -20,6 +20,7 @@ from mdwx.assets import formula
 from mdwx.assets.caps import MAX_PIXELS
 from mdwx.assets.formula_cache import FormulaLayout, TypesetFormula
 from mdwx.assets.imaging import ImageTarget, prepare_image
+from mdwx.errors import AssetError
 
 # Bytes a PNG adds to its raw pixels: signature, IHDR, IEND, and the zlib stream's header and
 # checksum, with generous room for ancillary chunks.
@@ -80,3 +81,15 @@ def formula_style(tex: str, *, display: bool, target: ImageTarget) -> str:
     width, height, depth = check_formula(tex, display=display, target=target)
     size = f"width:{width:g}px;height:{height:g}px"
     return size if display else f"{size};vertical-align:-{depth:g}px"
+
+
+def too_long(tex: str, formula_chars: int) -> AssetError | None:
+    """Why ``tex`` is not typeset when longer than ``formula_chars`` (``limits.formula_chars``:
+    the typesetter's time grows faster than the formula), else None."""
+    if len(tex) <= formula_chars:
+        return None
+    return AssetError(
+        f"formula {formula.short_tex(tex)}: {len(tex):,} characters, over "
+        f"limits.formula_chars ({formula_chars:,})",
+        hint="split the formula, or raise limits.formula_chars in mdwx.toml",
+    )
