@@ -18,6 +18,7 @@ the command line exits 2 for a :class:`ConfigError` and 1 for every other;
             mdwx.source.article.EmptyPost [empty-post]
                 mdwx.source.article.NotPublished [not-published]
         AssetError [asset]                     a picture, video, formula or card
+            mdwx.assets.diagram_errors.DiagramError [asset]
             mdwx.publish.video.VideoReviewPending [video_pending]
         ConfigError [config]                   site config, credentials, the call
         PublishError [publish]                 refused, or wrong to publish
