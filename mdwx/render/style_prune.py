@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from mdwx.css_refusal import declarations
+
 # One known-value table of inherited properties: a sorted tuple of (property, value).
 State = tuple[tuple[str, str], ...]
 
@@ -134,24 +136,14 @@ _BORDERS = frozenset({"border", "border-top", "border-right", "border-bottom", "
 
 
 def split_declarations(style: str) -> list[tuple[str, str]]:
-    """``a:b;c:d`` as ``[(a, b), (c, d)]``; ``;`` inside quotes or brackets does not split."""
-    declarations = []
-    depth, quote, start = 0, "", 0
-    for i, char in enumerate(style + ";"):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth = max(0, depth - 1)
-        elif char == ";" and depth == 0:
-            name, colon, value = style[start:i].partition(":")
-            if colon and name.strip():
-                declarations.append((name.strip().lower(), value.strip()))
-            start = i + 1
-    return declarations
+    """``a:b;c:d`` as ``[(a, b), (c, d)]``; ``;`` inside quotes or brackets does not split
+    (:func:`mdwx.css_refusal.declarations`, the one scanner of ``style`` text)."""
+    pairs = []
+    for text in declarations(style):
+        name, colon, value = text.partition(":")
+        if colon and name.strip():
+            pairs.append((name.strip().lower(), value.strip()))
+    return pairs
 
 
 def shortest(name: str, value: str) -> str:
